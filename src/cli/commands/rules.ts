@@ -1,0 +1,70 @@
+/** `secret-sweep rules list | test FILE | explain ID`. */
+import type { CommandModule } from 'yargs';
+import { SweepError } from '../../errors.js';
+import { checkRuleExamples } from '../../rules/examples.js';
+import { loadRulesFile, loadRuleSpecs } from '../../rules/load.js';
+import { loadConfig } from '../../config/config.js';
+
+interface RulesArgs {
+  action: string;
+  target?: string;
+  config?: string;
+}
+
+export function rulesCommand(setCode: (c: number) => void): CommandModule<object, RulesArgs> {
+  return {
+    command: 'rules <action> [target]',
+    describe: 'List the rules, test a rules file, or explain one rule',
+    builder: (y) =>
+      y
+        .positional('action', { choices: ['list', 'test', 'explain'] as const, describe: 'list | test FILE | explain ID' })
+        .positional('target', { type: 'string', describe: 'rules file (test) or rule id (explain)' })
+        .option('config', { alias: 'c', type: 'string', describe: 'Config file whose rules to include' })
+        .example('$0 rules list', 'one rule per line: id, severity, tags, description')
+        .example('$0 rules test my-rules.yaml', 'validate a rules file and run its examples')
+        .example('$0 rules explain aws-access-key-id', 'show a rule in full') as never,
+    handler: (args) => {
+      const rules = () => loadRuleSpecs(loadConfig(process.cwd(), args.config));
+      if (args.action === 'list') {
+        const out = rules().map((r) => `${r.id}\t${r.severity ?? 'high'}\t${r.tags.join(',')}\t${r.description}`);
+        process.stdout.write(out.join('\n') + '\n');
+        setCode(0);
+      } else if (args.action === 'test') {
+        if (!args.target) throw new SweepError('`rules test` needs a rules file');
+        const specs = loadRulesFile(args.target);
+        let examples = 0;
+        let failed = 0;
+        for (const r of specs) {
+          examples += r.examples.length + r.negative_examples.length;
+          for (const f of checkRuleExamples(r)) {
+            failed++;
+            process.stdout.write(`FAIL ${f.origin} ${f.rule}: ${f.message}\n`);
+          }
+        }
+        process.stdout.write(`${specs.length} rules, ${examples} examples, ${failed} failed\n`);
+        setCode(failed ? 1 : 0);
+      } else {
+        if (!args.target) throw new SweepError('`rules explain` needs a rule id');
+        const r = rules().find((x) => x.id === args.target);
+        if (!r) throw new SweepError(`no rule with id \`${args.target}\` (see \`secret-sweep rules list\`)`);
+        const lines = [
+          `${r.id}: ${r.description}`,
+          `  defined at: ${r.origin}`,
+          `  severity:   ${r.severity ?? 'high'}`,
+          `  regex:      ${r.regex}`,
+          `  secret:     group ${String(r.secret_group)}`,
+          `  keywords:   ${r.keywords.join(', ') || '(none: always runs)'}`,
+          r.entropy !== undefined ? `  entropy:    >= ${r.entropy} bits/char` : '',
+          r.validator ? `  validator:  ${r.validator}` : '',
+          r.path ? `  path:       ${r.path}` : '',
+          `  tags:       ${r.tags.join(', ')}`,
+          ...r.references.map((u) => `  reference:  ${u}`),
+          `  examples:   ${r.examples.length} positive, ${r.negative_examples.length} negative`,
+          ...r.negative_examples.map((e) => `    not a finding: ${e.reason}`),
+        ];
+        process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
+        setCode(0);
+      }
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/** `secret-sweep scan [PATH]`: find credentials, report them, exit 1 when there are any. */
+import type { CommandModule } from 'yargs';
+import { SweepError } from '../../errors.js';
+import { readBaseline } from '../../findings/baseline.js';
+import { getReporter, FORMATS } from '../../report/index.js';
+import { scanSource, type ScanResult } from '../../scan/run-scan.js';
+import { StdinSource } from '../../sources/stdin.js';
+import { WorkingTreeSource } from '../../sources/working-tree.js';
+import { writePrivateFile } from '../output.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { runGitScan } from '../../scan/git-modes.js';
+
+export interface ScanArgs {
+  path: string;
+  staged?: boolean;
+  history?: boolean;
+  range?: string;
+  ci?: boolean;
+  branch?: string[];
+  'all-lines'?: boolean;
+  format: string;
+  output?: string;
+  config?: string;
+  baseline?: string;
+  'max-file-size'?: string | number;
+  'show-secrets'?: boolean;
+  color?: boolean;
+  gitignore?: boolean;
+  debug?: boolean;
+}
+
+export function scanOptions<T>(y: import('yargs').Argv<T>) {
+  return y
+    .positional('path', { type: 'string', default: '.', describe: 'Folder to scan, or - for standard input' })
+    .option('staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' })
+    .option('all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' })
+    .option('history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' })
+    .option('branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' })
+    .option('range', { type: 'string', describe: 'Scan what the commits A..B introduced' })
+    .option('ci', { type: 'boolean', describe: 'Work out the range from the CI environment' })
+    .option('format', { type: 'string', default: 'text', choices: [...FORMATS], describe: 'Report format' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
+    .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
+    .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
+    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works)` })
+    .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
+    .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
+    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
+}
+
+export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
+  const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
+  if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
+  const stdin = args.path === '-' || args.path === '\u0000stdin';
+  const root = stdin ? process.cwd() : resolveRoot(args.path);
+  const { config, rules } = configAndRules(root, args.config);
+  const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
+  const detector = {
+    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords },
+    salt: config.fingerprintSalt,
+    onDrop: args.debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
+  };
+  let result: ScanResult;
+  if (args.staged || args.history || args.range !== undefined || args.ci) {
+    if (stdin) throw new SweepError('git modes need a repository path, not -');
+    result = await runGitScan({
+      root,
+      mode: args.staged ? 'staged' : args.history ? 'history' : args.range !== undefined ? 'range' : 'ci',
+      range: args.range,
+      revs: args.branch,
+      allLines: args['all-lines'] ?? false,
+      rules,
+      detector,
+      maxFileSize,
+      excludePaths: config.allowlist.paths,
+      baseline,
+    });
+  } else {
+    const source = stdin
+      ? new StdinSource(process.stdin, maxFileSize)
+      : new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
+    result = await scanSource(source, { rules, detector, baseline });
+  }
+  for (const s of result.stats.skipped)
+    if (s.reason === 'unreadable') process.stderr.write(`secret-sweep: warning: ${s.path}: skipped, cannot read (${s.detail ?? 'error'})\n`);
+  return { ...result, rules, root };
+}
+
+export function scanCommand(setCode: (c: number) => void): CommandModule<object, ScanArgs> {
+  return {
+    command: 'scan [path]',
+    describe: 'Scan a folder, stdin, the staged changes or git history for credentials',
+    builder: (y) =>
+      scanOptions(y)
+        .example('$0 scan .', 'scan the working tree')
+        .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
+        .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
+        .example('cat file | $0 scan -', 'scan standard input') as never,
+    handler: async (args) => {
+      const res = await executeScan(args);
+      const reporter = getReporter(args.format);
+      const ctx = reportContext({
+        root: res.root,
+        rules: res.rules,
+        stats: res.stats,
+        showSecrets: args['show-secrets'] === true,
+        color: args.format === 'text' && wantColor(args.color, Boolean(args.output)),
+        startedAt: res.startedAt,
+        finishedAt: res.finishedAt,
+      });
+      const out = reporter(res.findings, ctx);
+      if (args.output) writePrivateFile(args.output, out);
+      else process.stdout.write(out.endsWith('\n') || out === '' ? out : out + '\n');
+      setCode(res.findings.length > 0 ? 1 : 0);
+    },
+  };
+}

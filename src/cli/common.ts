@@ -1,0 +1,70 @@
+/** Pieces shared by the commands: config + rules resolution, report rendering. */
+import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { SweepError } from '../errors.js';
+import { loadConfig, type SweepConfig } from '../config/config.js';
+import { loadRuleSpecs } from '../rules/load.js';
+import type { RuleSpec } from '../rules/rule.js';
+import type { Finding } from '../findings/finding.js';
+import type { SourceStats } from '../sources/source.js';
+import type { ReportContext } from '../report/reporter.js';
+import { version } from './version.js';
+
+export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+
+export function resolveRoot(path: string): string {
+  const root = resolve(path);
+  let st;
+  try {
+    st = statSync(root);
+  } catch {
+    throw new SweepError('no such file or folder', path);
+  }
+  if (!st.isDirectory()) throw new SweepError('not a folder (scan a folder, or use `-` for standard input)', path);
+  return root;
+}
+
+export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {
+  const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
+  return { config, rules: loadRuleSpecs(config) };
+}
+
+export function reportContext(opts: {
+  root: string;
+  rules: RuleSpec[];
+  stats: SourceStats;
+  showSecrets: boolean;
+  color: boolean;
+  startedAt: string;
+  finishedAt: string;
+}): ReportContext {
+  return {
+    version: version(),
+    root: opts.root,
+    showSecrets: opts.showSecrets,
+    color: opts.color,
+    stats: opts.stats,
+    rules: new Map(opts.rules.map((r) => [r.id, { id: r.id, description: r.description, tags: r.tags, references: r.references, severity: r.severity ?? 'high' }])),
+    startedAt: opts.startedAt,
+    finishedAt: opts.finishedAt,
+  };
+}
+
+/** Colour only for a terminal, and never when NO_COLOR is set or --no-color given. */
+export function wantColor(flag: boolean | undefined, toFile: boolean): boolean {
+  if (flag === false || toFile) return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(process.stdout.isTTY);
+}
+
+export function parseSize(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v).trim().toLowerCase();
+  const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?$/.exec(s);
+  if (!m) throw new SweepError(`--max-file-size: not a size: ${s} (e.g. 10485760, 10mb)`);
+  const mult = { b: 1, k: 1024, kb: 1024, m: 1 << 20, mb: 1 << 20, g: 1 << 30, gb: 1 << 30 }[m[2] ?? 'b']!;
+  return Math.floor(Number(m[1]) * mult);
+}
+
+export type { Finding };

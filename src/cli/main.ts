@@ -1,0 +1,68 @@
+/**
+ * The command line: yargs commands, flags in, exit code out. The only layer that decides exit codes;
+ * nothing below it prints errors or exits.
+ */
+import yargs, { type Argv } from 'yargs';
+import { isSweepError } from '../errors.js';
+import { scanCommand } from './commands/scan.js';
+import { baselineCommand } from './commands/baseline.js';
+import { rulesCommand } from './commands/rules.js';
+import { version } from './version.js';
+
+export type CommandResult = number;
+
+/** Run the CLI with these arguments; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  let code = 0;
+  const setCode = (c: number) => {
+    code = c;
+  };
+  try {
+    // yargs swallows a bare "-"; keep it as the stdin path.
+    const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
+    const cli: Argv = yargs(args)
+      .scriptName('secret-sweep')
+      .usage('$0 <command> [options]\n\nFind credentials in code and git history; move them into AWS Secrets Manager.')
+      .option('debug', { type: 'boolean', describe: 'Print stack traces and dropped-candidate reasons', global: true })
+      .command(scanCommand(setCode))
+      .command(baselineCommand(setCode))
+      .command(rulesCommand(setCode))
+      .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
+      .recommendCommands()
+      .strict()
+      .version(version())
+      .help()
+      .alias('h', 'help')
+      .epilogue('Exit codes: 0 nothing found, 1 findings, 2 usage/config/runtime error.')
+      .wrap(Math.min(110, process.stdout.columns || 100))
+      .exitProcess(false)
+      .fail((msg, err) => {
+        if (err) throw err;
+        throw new UsageError(msg);
+      });
+    await cli.parseAsync();
+    return code;
+  } catch (e) {
+    return reportError(e, debug);
+  }
+}
+
+class UsageError extends Error {}
+
+export const STDIN_TOKEN = '\u0000stdin';
+
+export function reportError(e: unknown, debug: boolean): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`secret-sweep: ${e.message.split('\n')[0]} (see --help)\n`);
+  } else if (isSweepError(e)) {
+    process.stderr.write(`secret-sweep: ${e.oneLine()}\n`);
+    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    return e.exitCode;
+  } else {
+    const err = e as Error;
+    process.stderr.write(`secret-sweep: internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
+    if (debug && err?.stack) process.stderr.write(err.stack + '\n');
+  }
+  return 2;
+}

@@ -1,0 +1,15 @@
+import { readFileSync } from 'node:fs';
+
+let cached: string | undefined;
+
+/** The package version, read from package.json next to dist/. */
+export function version(): string {
+  if (!cached) {
+    try {
+      cached = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version as string;
+    } catch {
+      cached = '0.0.0';
+    }
+  }
+  return cached;
+}

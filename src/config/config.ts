@@ -1,0 +1,114 @@
+/**
+ * The project config file `.secret-sweep.yaml`: extra rules, disabled rules, allowlists.
+ * Found at the scanned root, or given with --config. A gitleaks `.gitleaks.toml` is read by gitleaks.ts.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isMap, type Node } from 'yaml';
+import { SweepError } from '../errors.js';
+import { lineOf, parseYaml, rulesFromSeq } from '../rules/load.js';
+import type { RuleSpec } from '../rules/rule.js';
+import { compileRe2 } from '../rules/validate.js';
+
+export interface SweepConfig {
+  /** Where it came from (for messages), or undefined for defaults. */
+  file?: string;
+  /** Keep the built-in rules (default true). */
+  useDefaultRules: boolean;
+  disable: string[];
+  rules: RuleSpec[];
+  allowlist: {
+    /** gitignore-style patterns, relative to the scanned root. */
+    paths: string[];
+    /** Regexes on the secret. */
+    regexes: string[];
+    stopwords: string[];
+  };
+  maxFileSize?: number;
+  fingerprintSalt?: string;
+}
+
+export const CONFIG_NAMES = ['.secret-sweep.yaml', '.secret-sweep.yml'];
+
+export function defaultConfig(): SweepConfig {
+  return { useDefaultRules: true, disable: [], rules: [], allowlist: { paths: [], regexes: [], stopwords: [] } };
+}
+
+const TOP_KEYS = new Set(['use_default_rules', 'disable', 'rules', 'allowlist', 'max_file_size', 'fingerprint_salt']);
+const ALLOW_KEYS = new Set(['paths', 'regexes', 'stopwords']);
+
+function shown(file: string): string {
+  const r = relative(process.cwd(), file);
+  return r && !r.startsWith('..') ? r : file;
+}
+
+export function parseConfig(text: string, file: string): SweepConfig {
+  const { doc, lc } = parseYaml(text, file);
+  const cfg = defaultConfig();
+  cfg.file = file;
+  const root = doc.contents;
+  if (root === null || root === undefined) return cfg;
+  if (!isMap(root)) throw new SweepError('config must be a mapping', `${shown(file)}:1`);
+  for (const pair of root.items) {
+    const key = String((pair.key as Node)?.toJSON?.() ?? pair.key);
+    const at = `${shown(file)}:${lineOf(pair.key as Node, lc)}`;
+    const valueNode = pair.value as Node | null;
+    const value = valueNode?.toJSON?.() as unknown;
+    const strList = (v: unknown, what: string): string[] => {
+      if (v === null || v === undefined) return [];
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new SweepError(`\`${what}\` must be a list of strings`, at);
+      return v as string[];
+    };
+    switch (key) {
+      case 'use_default_rules':
+        if (typeof value !== 'boolean') throw new SweepError('`use_default_rules` must be true or false', at);
+        cfg.useDefaultRules = value;
+        break;
+      case 'disable':
+        cfg.disable = strList(value, 'disable');
+        break;
+      case 'rules':
+        cfg.rules = rulesFromSeq(valueNode, lc, file);
+        break;
+      case 'allowlist': {
+        if (!isMap(valueNode)) throw new SweepError('`allowlist` must be a mapping (paths, regexes, stopwords)', at);
+        for (const p of valueNode.items) {
+          const k = String((p.key as Node)?.toJSON?.() ?? p.key);
+          const kat = `${shown(file)}:${lineOf(p.key as Node, lc)}`;
+          if (!ALLOW_KEYS.has(k)) throw new SweepError(`unknown key \`allowlist.${k}\` (expected paths, regexes, stopwords)`, kat);
+          const list = strList((p.value as Node | null)?.toJSON?.(), `allowlist.${k}`);
+          if (k === 'regexes')
+            for (const r of list) {
+              try { compileRe2(r, ''); } catch (e) { throw new SweepError(`invalid regex in allowlist.regexes: ${(e as Error).message}`, kat); }
+            }
+          cfg.allowlist[k as 'paths' | 'regexes' | 'stopwords'] = list;
+        }
+        break;
+      }
+      case 'max_file_size':
+        if (typeof value !== 'number' || value <= 0) throw new SweepError('`max_file_size` must be a positive number of bytes', at);
+        cfg.maxFileSize = value;
+        break;
+      case 'fingerprint_salt':
+        if (typeof value !== 'string' || !value) throw new SweepError('`fingerprint_salt` must be a non-empty string', at);
+        cfg.fingerprintSalt = value;
+        break;
+      default:
+        throw new SweepError(`unknown key \`${key}\` (expected one of: ${[...TOP_KEYS].join(', ')})`, at);
+    }
+  }
+  return cfg;
+}
+
+/** The config for a scan: --config FILE if given (must exist), else the root's .secret-sweep.yaml, else defaults. */
+export function loadConfig(root: string, explicit?: string): SweepConfig {
+  const file = explicit ?? CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
+  if (!file) return defaultConfig();
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SweepError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, shown(file));
+  }
+  return parseConfig(text, file);
+}

@@ -1,0 +1,14 @@
+/**
+ * The name a secret is assigned to, read from the text before it on its line:
+ * `DB_PASSWORD = "…"`, `"api_key": "…"`, `password: …`, `export TOKEN=…`, `connect(password="…")`.
+ * Migrate uses it to name the secret and the JSON key.
+ */
+const KEY_BEFORE = /([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=>|==|[:=])\s*(?:f|r|b|u)?["'`]?\s*$/;
+
+export function assignmentKey(line: string, column0: number): string | undefined {
+  const before = line.slice(0, column0);
+  const m = KEY_BEFORE.exec(before.slice(-200));
+  if (!m) return undefined;
+  const key = m[1]!.split('.').pop()!;
+  return key.length > 0 && key.length <= 100 ? key : undefined;
+}

@@ -1,0 +1,198 @@
+/**
+ * The detection engine: fragments + compiled rules -> findings. Pure: no file, git or network I/O.
+ *
+ * Order of work per fragment: one Aho–Corasick pass for all rules' keywords; for each rule with a hit,
+ * its regex over the lines around the hits (or the whole text for multiline rules); then secret group,
+ * entropy, checksum validator, the rule's allowlists, the global hard-negative filters, inline
+ * `secret-sweep:allow` markers, and finally one finding per span (the most specific rule wins).
+ */
+import RE2 from 're2';
+import type { Finding } from '../findings/finding.js';
+import { attachSecret } from '../findings/finding.js';
+import { fingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
+import { redact } from '../findings/redact.js';
+import type { RuleSpec } from '../rules/rule.js';
+import type { Fragment } from '../sources/source.js';
+import { KeywordMatcher } from './aho-corasick.js';
+import { shannonEntropy } from './entropy.js';
+import { hardNegativeReason, inlineAllowed } from './hard-negatives.js';
+import { VALIDATORS } from './validators.js';
+import { LineIndex } from './line-index.js';
+import { dedupeSpans } from './dedupe.js';
+import { assignmentKey } from './assignment-key.js';
+
+export interface DetectorOptions {
+  /** Extra allowlist from the user's config, applied to every rule. */
+  allowlist?: { regexes?: string[]; stopwords?: string[] };
+  /** Fingerprint salt (config `fingerprint_salt`). */
+  salt?: string;
+  /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
+  onDrop?: (ruleId: string, reason: string) => void;
+}
+
+interface CompiledAllowlist {
+  regexes: RE2[];
+  target: 'secret' | 'line' | 'match';
+  stopwords: string[];
+  paths: RE2[];
+}
+
+interface CompiledRule {
+  spec: RuleSpec;
+  re: RE2;
+  path?: RE2;
+  allow: CompiledAllowlist[];
+  generic: boolean;
+  validator?: (s: string) => boolean;
+}
+
+export interface Detector {
+  detect(fragment: Fragment): Finding[];
+  readonly rules: RuleSpec[];
+}
+
+function compileRule(spec: RuleSpec): CompiledRule {
+  return {
+    spec,
+    re: new RE2(spec.regex, 'gmd'),
+    path: spec.path ? new RE2(spec.path) : undefined,
+    allow: (spec.allowlist ?? []).map((a) => ({
+      regexes: (a.regexes ?? []).map((r) => new RE2(r)),
+      target: a.target ?? 'secret',
+      stopwords: a.stopwords ?? [],
+      paths: (a.paths ?? []).map((r) => new RE2(r)),
+    })),
+    generic: (spec.priority ?? 50) >= 90 || spec.tags.includes('generic'),
+    validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
+  };
+}
+
+/** Lines of context either side of a keyword hit that a single-line rule's regex sees. */
+const WINDOW_LINES = 1;
+
+export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
+  const rules = specs.map(compileRule);
+  const salt = options.salt ?? DEFAULT_SALT;
+  const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(r));
+  const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
+  const drop = options.onDrop ?? (() => {});
+
+  // Keyword id -> rule indexes; rules without keywords always run.
+  const kwIndex = new Map<string, number[]>();
+  const alwaysRun: number[] = [];
+  rules.forEach((r, i) => {
+    if (r.spec.keywords.length === 0) alwaysRun.push(i);
+    for (const k of r.spec.keywords) {
+      const l = kwIndex.get(k) ?? [];
+      if (!l.includes(i)) l.push(i);
+      kwIndex.set(k, l);
+    }
+  });
+  const keywords = [...kwIndex.keys()];
+  const kwRules = keywords.map((k) => kwIndex.get(k)!);
+  const matcher = new KeywordMatcher(keywords);
+
+  function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string): string | undefined {
+    for (const a of r.allow) {
+      if (a.paths.some((p) => p.test(path))) return 'rule allowlist: path';
+      const target = a.target === 'line' ? line : a.target === 'match' ? match : secret;
+      if (a.regexes.some((re) => re.test(target))) return 'rule allowlist: regex';
+      const lower = secret.toLowerCase();
+      if (a.stopwords.some((w) => lower.includes(w))) return 'rule allowlist: stopword';
+    }
+    return undefined;
+  }
+
+  function detect(fragment: Fragment): Finding[] {
+    const text = fragment.text;
+    const path = fragment.provenance.path;
+    // Which rules have keyword hits, and where.
+    const hits = new Map<number, number[]>();
+    matcher.scan(text, (kw, end) => {
+      for (const ri of kwRules[kw]!) {
+        const l = hits.get(ri);
+        if (l) {
+          if (l[l.length - 1] !== end) l.push(end);
+        } else hits.set(ri, [end]);
+      }
+    });
+    for (const ri of alwaysRun) hits.set(ri, []);
+    if (hits.size === 0) return [];
+
+    const lines = new LineIndex(text);
+    const found: Finding[] = [];
+    for (const [ri, positions] of hits) {
+      const r = rules[ri]!;
+      if (r.path && !r.path.test(path)) continue;
+      const windows = r.spec.multiline || positions.length === 0 ? [[0, text.length] as const] : lines.windows(positions, WINDOW_LINES);
+      for (const [ws, we] of windows) {
+        const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
+        r.re.lastIndex = 0;
+        let m: RegExpExecArray | null;
+        while ((m = r.re.exec(slice)) !== null) {
+          if (m[0].length === 0) { r.re.lastIndex++; continue; }
+          const f = candidate(r, m, ws, text, lines, path);
+          if (f) found.push(f);
+        }
+      }
+    }
+    const only = fragment.onlyLines;
+    const kept = only ? found.filter((f) => only.has(f.line)) : found;
+    return dedupeSpans(kept);
+  }
+
+  function candidate(r: CompiledRule, m: RegExpExecArray, base: number, text: string, lines: LineIndex, path: string): Finding | undefined {
+    const spec = r.spec;
+    const g = spec.secret_group ?? 0;
+    const idx = (m as unknown as { indices: (Array<[number, number] | undefined> & { groups?: Record<string, [number, number] | undefined> }) }).indices;
+    const span = typeof g === 'string' ? idx.groups?.[g] : idx[g];
+    if (!span) return undefined;
+    const start = base + span[0];
+    const end = base + span[1];
+    const secret = text.slice(start, end);
+    if (secret.trim().length === 0) return undefined;
+    const entropy = shannonEntropy(secret);
+    if (spec.entropy !== undefined && entropy < spec.entropy) { drop(spec.id, `entropy ${entropy.toFixed(2)} < ${spec.entropy}`); return undefined; }
+    let verified: boolean | undefined;
+    if (r.validator) {
+      if (!r.validator(secret)) { drop(spec.id, 'validator failed'); return undefined; }
+      verified = true;
+    }
+    const lineNo = lines.lineOf(start);
+    const lineText = lines.lineText(lineNo);
+    const ruleAllow = allowedByRule(r, secret, m[0], lineText, path);
+    if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
+    if (!spec.skip_global_allowlist) {
+      const why = hardNegativeReason({ secret, line: lineText, path, generic: r.generic });
+      if (why) { drop(spec.id, why); return undefined; }
+    }
+    const lower = secret.toLowerCase();
+    if (globalStopwords.some((w) => lower.includes(w))) { drop(spec.id, 'config stopword'); return undefined; }
+    if (globalRegexes.some((re) => re.test(secret))) { drop(spec.id, 'config allowlist regex'); return undefined; }
+    if (inlineAllowed(lineText, lineNo > 1 ? lines.lineText(lineNo - 1) : undefined)) { drop(spec.id, 'inline allow marker'); return undefined; }
+    const endLine = lines.lineOf(Math.max(start, end - 1));
+    const f: Finding = {
+      rule: spec.id,
+      description: spec.description,
+      file: path,
+      line: lineNo,
+      column: start - lines.startOf(lineNo) + 1,
+      endLine,
+      endColumn: Math.max(start, end - 1) - lines.startOf(endLine) + 1,
+      start,
+      end,
+      redacted: redact(secret),
+      fingerprint: fingerprint(spec.id, secret, salt),
+      entropy: Math.round(entropy * 100) / 100,
+      tags: spec.tags,
+      severity: spec.severity ?? 'high',
+    };
+    const key = assignmentKey(lineText, start - lines.startOf(lineNo));
+    if (key) f.key = key;
+    if (verified) f.verifiedChecksum = true;
+    (f as Finding & { priority?: number }).priority = spec.priority ?? 50;
+    return attachSecret(f, secret, lineText);
+  }
+
+  return { detect, rules: specs };
+}

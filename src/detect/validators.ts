@@ -1,0 +1,86 @@
+/**
+ * Checksum and structure validators: a token whose format carries a checksum is confirmed by it, so the
+ * rule needs no entropy guess and lookalikes (typos, placeholders) are dropped.
+ */
+import { crc32 } from 'node:zlib';
+
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+export function base62(n: number, width: number): string {
+  let s = '';
+  while (n > 0) {
+    s = BASE62[n % 62] + s;
+    n = Math.floor(n / 62);
+  }
+  return s.padStart(width, '0');
+}
+
+/**
+ * GitHub (ghp_/gho_/ghu_/ghs_/ghr_) and npm (npm_) tokens: 30 random base62 chars, then 6 chars of
+ * base62(CRC32(random part)). Documented in GitHub's 2021 token-format announcement.
+ */
+function crc32Base62Token(secret: string, prefixes: RegExp): boolean {
+  const m = prefixes.exec(secret);
+  if (!m) return false;
+  const body = secret.slice(m[0].length);
+  if (!/^[A-Za-z0-9]{36}$/.test(body)) return false;
+  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+}
+
+function b64urlDecode(s: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+={0,2}$/.test(s)) return undefined;
+  return Buffer.from(s.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+}
+
+/** A JWT: three base64url segments, the header a JSON object with `alg`, the payload JSON. */
+function jwt(secret: string): boolean {
+  const parts = secret.split('.');
+  if (parts.length !== 3 && parts.length !== 5) return false;
+  try {
+    const header = JSON.parse(b64urlDecode(parts[0]!) ?? '');
+    if (typeof header !== 'object' || header === null || typeof header.alg !== 'string') return false;
+    if (String(header.alg).toLowerCase() === 'none') return false; // unsigned: not a credential
+    const payload = JSON.parse(b64urlDecode(parts[1]!) ?? '');
+    return typeof payload === 'object' && payload !== null;
+  } catch {
+    return false;
+  }
+}
+
+function luhn(secret: string): boolean {
+  const digits = secret.replace(/[ -]/g, '');
+  if (!/^\d{12,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}
+
+/** PyPI upload tokens are macaroons: `pypi-` + base64url of a binary macaroon that names pypi.org. */
+function pypiMacaroon(secret: string): boolean {
+  if (!secret.startsWith('pypi-')) return false;
+  const raw = Buffer.from(secret.slice(5).replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  return raw.length > 32 && raw.includes(Buffer.from('pypi.org'));
+}
+
+/** Basic auth value: base64 of `user:password` with a non-empty password. */
+function basicAuth(secret: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) return false;
+  const dec = Buffer.from(secret, 'base64').toString('utf8');
+  const i = dec.indexOf(':');
+  return i > 0 && i < dec.length - 1 && /^[\x20-\x7e]+$/.test(dec);
+}
+
+export const VALIDATORS: Record<string, (secret: string) => boolean> = {
+  'github-crc32': (s) => crc32Base62Token(s, /^gh[pousr]_/),
+  'npm-crc32': (s) => crc32Base62Token(s, /^npm_/),
+  jwt,
+  luhn,
+  'pypi-macaroon': pypiMacaroon,
+  'basic-auth': basicAuth,
+};
+
+export const KNOWN_VALIDATORS = new Set(Object.keys(VALIDATORS));

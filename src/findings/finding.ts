@@ -1,0 +1,86 @@
+/**
+ * The finding type shared by the detector, reporters, baseline and migrate.
+ *
+ * The plaintext secret travels with the finding only as a non-enumerable property, so JSON.stringify,
+ * util.inspect in logs and spread copies never carry it by accident. Reporters read `redacted` unless the
+ * user passed --show-secrets, and then call `secretOf(finding)` explicitly.
+ */
+
+/** Where a fragment of text came from. Git sources fill the commit fields. */
+export interface Provenance {
+  kind: 'file' | 'stdin' | 'git-blob' | 'staged';
+  /** Path relative to the scanned root, '/'-separated. */
+  path: string;
+  commit?: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  blob?: string;
+}
+
+export interface Finding {
+  rule: string;
+  description: string;
+  /** Path relative to the scanned root, '/'-separated ("-" for stdin). */
+  file: string;
+  /** 1-based line and column of the secret's first character. */
+  line: number;
+  column: number;
+  /** 1-based line and column of the secret's last character (inclusive). */
+  endLine: number;
+  endColumn: number;
+  /** Offsets of the secret within the fragment text (UTF-16 code units, end exclusive). */
+  start: number;
+  end: number;
+  /** The secret, redacted: a short prefix then an ellipsis. Safe to print. */
+  redacted: string;
+  /** HMAC of rule id and secret value: stable across edits that move the line. */
+  fingerprint: string;
+  entropy: number;
+  tags: string[];
+  severity: 'high' | 'medium' | 'low';
+  /** Name of the variable / key the secret was assigned to, when the detector can tell (used by migrate). */
+  key?: string;
+  /** Set when a checksum validator confirmed the token's structure. */
+  verifiedChecksum?: boolean;
+  /** Set when the secret was found inside decoded text (base64, URL-encoding, ...). */
+  decodedFrom?: string;
+  // Git provenance (filled by git sources).
+  commit?: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  presentAtHead?: boolean;
+  /** Every place (commit, path) where the same secret appeared; count = provenances.length. */
+  provenances?: Provenance[];
+  count?: number;
+}
+
+const SECRET = Symbol.for('secret-sweep.secret');
+const LINE = Symbol.for('secret-sweep.lineText');
+
+/** Attach the plaintext secret (and the line it sits on) without making them enumerable. */
+export function attachSecret<T extends object>(f: T, secret: string, lineText?: string): T {
+  Object.defineProperty(f, SECRET, { value: secret, enumerable: false, writable: false, configurable: true });
+  if (lineText !== undefined) Object.defineProperty(f, LINE, { value: lineText, enumerable: false, configurable: true });
+  return f;
+}
+
+/** The plaintext secret. Only --show-secrets output, migrate and tests may call this. */
+export function secretOf(f: object): string {
+  const v = (f as Record<symbol, unknown>)[SECRET];
+  if (typeof v !== 'string') throw new Error('finding has no attached secret');
+  return v;
+}
+
+/** The full text of the line the secret starts on (plaintext: never print it unredacted). */
+export function lineTextOf(f: object): string | undefined {
+  return (f as Record<symbol, unknown>)[LINE] as string | undefined;
+}
+
+/** Copy a finding, keeping the hidden secret. */
+export function cloneFinding(f: Finding, patch: Partial<Finding> = {}): Finding {
+  const c = { ...f, ...patch };
+  attachSecret(c, secretOf(f), lineTextOf(f));
+  return c;
+}

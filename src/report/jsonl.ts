@@ -1,0 +1,111 @@
+/**
+ * jsonl: one finding per line, for scripts (`jq`, `grep`, line-by-line readers).
+ *
+ * This file also holds the per-finding record and the "what may be printed" helpers that the other
+ * reporters share: `shownSecret` is the single place where a reporter decides between the redacted value
+ * and the plaintext, so --show-secrets behaves the same in every format.
+ */
+import { secretOf, type Finding, type Provenance } from '../findings/finding.js';
+import type { SourceStats } from '../sources/source.js';
+import type { Reporter, ReportContext } from './reporter.js';
+
+/** The value a report may show for a finding: redacted, unless the user passed --show-secrets. */
+export function shownSecret(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>): string {
+  return ctx.showSecrets ? secretOf(f) : f.redacted;
+}
+
+/** How many places the secret was seen (1 when the source does not track provenances). */
+export function placeCount(f: Finding): number {
+  return f.count ?? f.provenances?.length ?? 1;
+}
+
+/**
+ * `decodedFrom` names the encoding the secret was hidden in ("base64", "url", ...). Only a short encoding
+ * name is passed through: anything longer could be the encoded secret itself.
+ */
+export function encodingName(f: Finding): string | undefined {
+  const d = f.decodedFrom;
+  return d !== undefined && /^[a-z][a-z0-9_-]{0,23}$/.test(d) ? d : undefined;
+}
+
+/** A provenance as printed: only its own enumerable, known fields (never anything hidden). */
+export function provenanceRecord(p: Provenance): Provenance {
+  const out: Provenance = { kind: p.kind, path: p.path };
+  if (p.commit !== undefined) out.commit = p.commit;
+  if (p.author !== undefined) out.author = p.author;
+  if (p.email !== undefined) out.email = p.email;
+  if (p.date !== undefined) out.date = p.date;
+  if (p.blob !== undefined) out.blob = p.blob;
+  return out;
+}
+
+/** The keys of one jsonl line / one entry of the json reporter's `findings`. */
+export interface FindingRecord {
+  rule: string;
+  description: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Redacted, or the plaintext with --show-secrets. */
+  match: string;
+  fingerprint: string;
+  severity: Finding['severity'];
+  tags: string[];
+  entropy: number;
+  key?: string;
+  verifiedChecksum?: boolean;
+  decodedFrom?: string;
+  commit?: string;
+  author?: string;
+  email?: string;
+  date?: string;
+  presentAtHead?: boolean;
+  count?: number;
+  provenances?: Provenance[];
+}
+
+/**
+ * Build the record field by field (never by spreading the finding), so that a field added to Finding later
+ * does not reach the output unless someone decides it is safe to print.
+ */
+export function findingRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>): FindingRecord {
+  const r: FindingRecord = {
+    rule: f.rule,
+    description: f.description,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    endLine: f.endLine,
+    endColumn: f.endColumn,
+    match: shownSecret(f, ctx),
+    fingerprint: f.fingerprint,
+    severity: f.severity,
+    tags: [...f.tags],
+    entropy: Math.round(f.entropy * 1000) / 1000,
+  };
+  if (f.key !== undefined) r.key = f.key;
+  if (f.verifiedChecksum !== undefined) r.verifiedChecksum = f.verifiedChecksum;
+  const enc = encodingName(f);
+  if (enc !== undefined) r.decodedFrom = enc;
+  if (f.commit !== undefined) r.commit = f.commit;
+  if (f.author !== undefined) r.author = f.author;
+  if (f.email !== undefined) r.email = f.email;
+  if (f.date !== undefined) r.date = f.date;
+  if (f.presentAtHead !== undefined) r.presentAtHead = f.presentAtHead;
+  if (f.count !== undefined || f.provenances !== undefined) r.count = placeCount(f);
+  if (f.provenances !== undefined) r.provenances = f.provenances.map(provenanceRecord);
+  return r;
+}
+
+/** Skipped files counted by reason, in a stable (alphabetical) order. */
+export function skippedByReason(stats: SourceStats): Array<[reason: string, count: number]> {
+  const counts = new Map<string, number>();
+  for (const s of stats.skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/** One finding per line; no findings gives an empty string (an empty file). */
+export const jsonlReporter: Reporter = (findings, ctx) =>
+  findings.map((f) => JSON.stringify(findingRecord(f, ctx)) + '\n').join('');

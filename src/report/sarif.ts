@@ -1,0 +1,172 @@
+/**
+ * sarif: SARIF 2.1.0, for GitHub code scanning, Azure DevOps and IDE viewers.
+ *
+ * - One run; `tool.driver.rules` lists every rule that ran (from `ctx.rules`), plus any rule a finding names
+ *   that the context does not know, and results point at their rule by `ruleIndex`.
+ * - Locations are relative, '/'-separated URIs against `%SRCROOT%` (declared in `originalUriBaseIds` as the
+ *   scanned root). SARIF's `endColumn` is exclusive while a finding's is inclusive: hence the +1.
+ * - `partialFingerprints["secretSweep/v1"]` is the finding's fingerprint, so viewers keep tracking an alert
+ *   when the line moves.
+ * - Skipped files and notes become tool execution notifications of the one invocation.
+ */
+import { pathToFileURL } from 'node:url';
+import type { Finding } from '../findings/finding.js';
+import type { Reporter, ReportContext } from './reporter.js';
+import { encodingName, placeCount, provenanceRecord, shownSecret } from './jsonl.js';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+export const INFORMATION_URI = 'https://www.npmjs.com/package/secret-sweep';
+export const FINGERPRINT_KEY = 'secretSweep/v1';
+const SRCROOT = '%SRCROOT%';
+
+type Level = 'error' | 'warning' | 'note';
+const levelOf: Record<string, Level> = { high: 'error', medium: 'warning', low: 'note' };
+/** GitHub code scanning reads `security-severity` (0.0-10.0) to rank alerts. */
+const securitySeverityOf: Record<string, string> = { high: '8.9', medium: '6.5', low: '3.0' };
+
+type RuleMeta = { id: string; description: string; tags: string[]; references: string[]; severity: string };
+
+function isHttpUri(s: string): boolean {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A relative path as a URI reference: each segment percent-encoded, '/' kept. Paths are already
+ * '/'-separated; a backslash is part of a (POSIX) file name and is encoded like any other character.
+ */
+export function pathToUriReference(path: string): string {
+  return path
+    .split('/')
+    .map((seg) => encodeURIComponent(seg))
+    .join('/');
+}
+
+function rootUri(root: string): string {
+  const href = pathToFileURL(root).href;
+  return href.endsWith('/') ? href : href + '/';
+}
+
+/** A valid date-time or nothing: SARIF validators reject malformed times. */
+function isoOrUndefined(s: string): string | undefined {
+  if (!s) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+function sarifRule(meta: RuleMeta): Record<string, unknown> {
+  const level = levelOf[meta.severity] ?? 'warning';
+  const rule: Record<string, unknown> = {
+    id: meta.id,
+    name: meta.id,
+    shortDescription: { text: meta.description || meta.id },
+    fullDescription: { text: meta.description || meta.id },
+    helpUri: meta.references.find(isHttpUri) ?? INFORMATION_URI,
+    help: {
+      text:
+        `${meta.description || meta.id}. Revoke or rotate the credential, then remove it from the code ` +
+        '(and from history if it was ever pushed); keep it in a secret store instead.',
+    },
+    defaultConfiguration: { level },
+    properties: {
+      tags: [...new Set(['security', 'secret', ...meta.tags])],
+      precision: 'high',
+      'security-severity': securitySeverityOf[meta.severity] ?? securitySeverityOf['medium'],
+    },
+  };
+  return rule;
+}
+
+function resultProperties(f: Finding): Record<string, unknown> {
+  const p: Record<string, unknown> = { tags: [...f.tags], severity: f.severity };
+  if (f.key !== undefined) p['key'] = f.key;
+  if (f.verifiedChecksum !== undefined) p['verifiedChecksum'] = f.verifiedChecksum;
+  const enc = encodingName(f);
+  if (enc !== undefined) p['decodedFrom'] = enc;
+  if (f.commit !== undefined) p['commit'] = f.commit;
+  if (f.author !== undefined) p['author'] = f.author;
+  if (f.email !== undefined) p['email'] = f.email;
+  if (f.date !== undefined) p['date'] = f.date;
+  if (f.presentAtHead !== undefined) p['presentAtHead'] = f.presentAtHead;
+  if (f.count !== undefined || f.provenances !== undefined) p['count'] = placeCount(f);
+  if (f.provenances !== undefined) p['provenances'] = f.provenances.map(provenanceRecord);
+  return p;
+}
+
+export const sarifReporter: Reporter = (findings, ctx) => {
+  // Rules: everything that ran, then anything a finding names that the context did not describe.
+  const metas: RuleMeta[] = [...ctx.rules.values()];
+  const known = new Set(metas.map((m) => m.id));
+  for (const f of findings) {
+    if (!known.has(f.rule)) {
+      known.add(f.rule);
+      metas.push({ id: f.rule, description: f.description, tags: f.tags, references: [], severity: f.severity });
+    }
+  }
+  const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
+
+  const results = findings.map((f) => ({
+    ruleId: f.rule,
+    ruleIndex: ruleIndex.get(f.rule)!,
+    level: levelOf[f.severity] ?? 'warning',
+    kind: 'fail',
+    message: { text: `${f.description}: ${shownSecret(f, ctx)}` },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: pathToUriReference(f.file), uriBaseId: SRCROOT },
+          region: {
+            startLine: f.line,
+            startColumn: f.column,
+            endLine: f.endLine,
+            endColumn: f.endColumn + 1,
+          },
+        },
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
+    properties: resultProperties(f),
+  }));
+
+  const notifications = [
+    ...ctx.stats.skipped.map((s) => ({
+      level: 'note',
+      message: { text: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''}): ${s.path}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: pathToUriReference(s.path), uriBaseId: SRCROOT } } }],
+    })),
+    ...ctx.stats.notes.map((n) => ({ level: 'warning', message: { text: n } })),
+  ];
+
+  const invocation: Record<string, unknown> = { executionSuccessful: true };
+  const start = isoOrUndefined(ctx.startedAt);
+  const end = isoOrUndefined(ctx.finishedAt);
+  if (start) invocation['startTimeUtc'] = start;
+  if (end) invocation['endTimeUtc'] = end;
+  if (notifications.length > 0) invocation['toolExecutionNotifications'] = notifications;
+
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'secret-sweep',
+            version: ctx.version,
+            informationUri: INFORMATION_URI,
+            rules: metas.map(sarifRule),
+          },
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: rootUri(ctx.root) } },
+        invocations: [invocation],
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+};

@@ -1,0 +1,141 @@
+/**
+ * Loading rule files: YAML in, validated RuleSpec[] out, with file:line errors.
+ * Pure parsing/validation lives in validate.ts; this file does the file I/O.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import { SweepError } from '../errors.js';
+import type { RuleSpec } from './rule.js';
+import { validateRule } from './validate.js';
+import { checkRuleExamples } from './examples.js';
+
+/** The folder of built-in rules: <package>/rules, next to dist/. */
+export function builtinRulesDir(): string {
+  return fileURLToPath(new URL('../../rules/', import.meta.url));
+}
+
+function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
+/** A YAML node's 1-based line, for error messages. */
+export function lineOf(node: Node | null | undefined, lc: LineCounter): number {
+  const off = node?.range?.[0] ?? 0;
+  return lc.linePos(off).line;
+}
+
+/** Parse YAML text into a document; a syntax error becomes a one-line SweepError at file:line. */
+export function parseYaml(text: string, file: string): { doc: ReturnType<typeof parseDocument>; lc: LineCounter } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line;
+    throw new SweepError(`invalid YAML: ${e.message.split('\n')[0]}`, `${displayPath(file)}:${line}`);
+  }
+  return { doc, lc };
+}
+
+/**
+ * Rules from a list node (the `rules:` sequence of a rules file or of a config file).
+ * Each rule is validated on its own; the first error aborts loading with file:line and rule id.
+ */
+export function rulesFromSeq(seq: Node | null | undefined, lc: LineCounter, file: string): RuleSpec[] {
+  const shown = displayPath(file);
+  if (!isSeq(seq)) throw new SweepError('`rules` must be a list of rules', `${shown}:${lineOf(seq, lc)}`);
+  const out: RuleSpec[] = [];
+  for (const item of seq.items) {
+    const line = lineOf(item as Node, lc);
+    if (!isMap(item)) throw new SweepError('each rule must be a mapping', `${shown}:${line}`);
+    const raw = (item as Node).toJSON() as Record<string, unknown>;
+    // Line of each key, so a bad field is reported where it is written.
+    const keyLines = new Map<string, number>();
+    for (const pair of item.items) {
+      const k = (pair.key as Node & { value?: unknown })?.toJSON?.() ?? String(pair.key);
+      keyLines.set(String(k), lineOf(pair.key as Node, lc));
+    }
+    out.push(validateRule(raw, { file: shown, line, keyLines }));
+  }
+  return out;
+}
+
+/** Load one rules file (a mapping with `rules:`). */
+export function loadRulesFile(file: string): RuleSpec[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SweepError(`cannot read rules file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, displayPath(file));
+  }
+  const { doc, lc } = parseYaml(text, file);
+  const root = doc.contents;
+  if (!isMap(root)) throw new SweepError('a rules file must be a mapping with a `rules:` list', `${displayPath(file)}:1`);
+  for (const pair of root.items) {
+    const k = String((pair.key as Node)?.toJSON?.() ?? pair.key);
+    if (k !== 'rules') throw new SweepError(`unknown key \`${k}\` (expected only \`rules\`)`, `${displayPath(file)}:${lineOf(pair.key as Node, lc)}`);
+  }
+  return rulesFromSeq(root.get('rules', true) as Node, lc, file);
+}
+
+/** Every *.yaml file of a folder, sorted, as rules; duplicate ids across files are an error. */
+export function loadRulesDir(dir: string): RuleSpec[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort();
+  } catch {
+    throw new SweepError('rules folder not found', dir);
+  }
+  const all: RuleSpec[] = [];
+  for (const n of names) {
+    const p = join(dir, n);
+    if (statSync(p).isFile()) all.push(...loadRulesFile(p));
+  }
+  return checkUniqueIds(all);
+}
+
+export function checkUniqueIds(rules: RuleSpec[]): RuleSpec[] {
+  const seen = new Map<string, string>();
+  for (const r of rules) {
+    const prev = seen.get(r.id);
+    if (prev) throw new SweepError(`duplicate rule id \`${r.id}\` (first defined at ${prev})`, r.origin);
+    seen.set(r.id, r.origin);
+  }
+  return rules;
+}
+
+let builtinCache: RuleSpec[] | undefined;
+
+/** The built-in rules (parsed once per process). */
+export function loadBuiltinRules(): RuleSpec[] {
+  builtinCache ??= loadRulesDir(builtinRulesDir());
+  return builtinCache;
+}
+
+/**
+ * The rules a scan uses: built-ins (unless the config turns them off) minus disabled ids, plus the
+ * config's own rules. User rules have their examples run here (built-in ones are checked by the test
+ * suite, so start-up does not pay for it).
+ */
+export function loadRuleSpecs(config?: {
+  useDefaultRules: boolean;
+  disable: string[];
+  rules: RuleSpec[];
+  file?: string;
+}): RuleSpec[] {
+  const base = config?.useDefaultRules === false ? [] : loadBuiltinRules();
+  const disabled = new Set(config?.disable ?? []);
+  const known = new Set([...base, ...(config?.rules ?? [])].map((r) => r.id));
+  for (const id of disabled)
+    if (!known.has(id)) throw new SweepError(`\`disable\` names an unknown rule \`${id}\``, config?.file ? displayPath(config.file) : undefined);
+  const extra = config?.rules ?? [];
+  for (const r of extra) {
+    const failures = checkRuleExamples(r);
+    if (failures.length) throw new SweepError(`rule \`${r.id}\`: ${failures[0]!.message}`, r.origin);
+  }
+  const userIds = new Set(extra.map((r) => r.id));
+  // A user rule with a built-in's id replaces it (how users tune a built-in).
+  return checkUniqueIds([...base.filter((r) => !disabled.has(r.id) && !userIds.has(r.id)), ...extra.filter((r) => !disabled.has(r.id))]);
+}

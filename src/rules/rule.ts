@@ -1,0 +1,59 @@
+/** A rule as written in rules/*.yaml (after validation). See rules/README.md for the file format. */
+export interface RuleExample {
+  text: string;
+  /** For positive examples: the exact secret the rule must extract (optional). */
+  secret?: string;
+  /** For negative examples: why it must not match. Required for negatives. */
+  reason?: string;
+  /** Optional path the example pretends to live at (for rules with a `path`). */
+  path?: string;
+}
+
+export interface RuleAllowlist {
+  /** Regexes tested against the secret (default) or the whole line/match, per `target`. */
+  regexes?: string[];
+  target?: 'secret' | 'line' | 'match';
+  /** Case-insensitive substrings: a secret containing one is not reported. */
+  stopwords?: string[];
+  /** Regexes on the file path. */
+  paths?: string[];
+}
+
+export type ValidatorName =
+  | 'github-crc32'
+  | 'npm-crc32'
+  | 'pypi-macaroon'
+  | 'jwt'
+  | 'base64-private-key'
+  | 'luhn'
+  | string;
+
+export interface RuleSpec {
+  id: string;
+  description: string;
+  regex: string;
+  /** Capture group holding the secret: a number or a group name. Default: group named "secret", else 1 if present, else 0. */
+  secret_group?: number | string;
+  /** Lower-case literals; the regex runs only when one occurs (case-insensitive). Empty = always run. */
+  keywords: string[];
+  /** Minimum Shannon entropy (bits per char) of the secret. */
+  entropy?: number;
+  /** Regex on the file path: the rule only applies to matching paths (e.g. "(^|/)\\.netrc$"). */
+  path?: string;
+  /** Checksum/structure validator name (see src/detect/validators.ts). */
+  validator?: ValidatorName;
+  allowlist?: RuleAllowlist[];
+  tags: string[];
+  references: string[];
+  severity?: 'high' | 'medium' | 'low';
+  /** The regex may span lines (private keys, JSON blocks). Otherwise it only runs on lines near keyword hits. */
+  multiline?: boolean;
+  /** Skip the global placeholder / hard-negative filters (for rules whose format is unambiguous). */
+  skip_global_allowlist?: boolean;
+  /** Lower numbers win when two rules report the same span. Default 50; the generic rule uses 90. */
+  priority?: number;
+  examples: RuleExample[];
+  negative_examples: RuleExample[];
+  /** Where it was defined, for error messages: "rules/aws.yaml:12". */
+  origin: string;
+}

@@ -1,0 +1,174 @@
+/**
+ * One long-lived `git cat-file --batch` (or `--batch-check`) process, pipelined.
+ *
+ * Requests are written to git's stdin as soon as they are made; answers come back in the same order and
+ * are parsed from the byte stream (`<sha> <type> <size>\n<content>\n`, or `<name> missing\n`). The
+ * caller bounds what is in flight (see `BlobReader` in blobs.ts) so memory stays flat.
+ */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { SweepError } from '../../errors.js';
+import { firstGitLine, spawnGit } from './run.js';
+
+export interface ObjectInfo {
+  sha: string;
+  type: string;
+  size: number;
+}
+
+export type ObjectResult = (ObjectInfo & { missing?: false; data?: Buffer }) | { sha: string; missing: true };
+
+interface Pending {
+  sha: string;
+  resolve: (r: ObjectResult) => void;
+  reject: (e: Error) => void;
+}
+
+const NL = 0x0a;
+
+export class CatFile {
+  private readonly proc: ChildProcessWithoutNullStreams;
+  private readonly queue: Pending[] = [];
+  private head = 0;
+  private header: Buffer[] = [];
+  private body?: { info: ObjectInfo; data: Buffer; filled: number; p: Pending };
+  /** 1 while the LF after a body is still to come. */
+  private trailer = 0;
+  private failed?: Error;
+  private stderr = '';
+  private closed = false;
+
+  /**
+   * @param cwd repository root
+   * @param mode 'batch' returns content, 'check' only type and size
+   */
+  constructor(cwd: string, readonly mode: 'batch' | 'check') {
+    this.proc = spawnGit(cwd, ['cat-file', mode === 'batch' ? '--batch' : '--batch-check']);
+    this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.proc.stderr.on('data', (b: Buffer) => {
+      if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
+    });
+    this.proc.on('error', (e) => this.fail(new SweepError(`cannot run git cat-file: ${e.message}`)));
+    this.proc.on('close', (code) => {
+      if (this.pending() > 0) this.fail(new SweepError(`git cat-file exited (${code}): ${firstGitLine(this.stderr) || 'unexpected end of output'}`));
+    });
+  }
+
+  /** Number of requests not answered yet. */
+  pending(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Ask for one object by sha (or any name cat-file accepts without spaces/newlines). */
+  request(sha: string): Promise<ObjectResult> {
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(new Error('cat-file is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sha, resolve, reject });
+      this.proc.stdin.write(sha + '\n');
+    });
+  }
+
+  /** End the process (pending requests are still answered). */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    return new Promise((resolve) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) return resolve();
+      this.proc.once('close', () => resolve());
+      this.proc.stdin.end();
+    });
+  }
+
+  /** Kill the process (on error paths). */
+  kill(): void {
+    this.closed = true;
+    if (this.proc.exitCode === null && this.proc.signalCode === null) this.proc.kill();
+  }
+
+  private fail(e: Error): void {
+    if (this.failed) return;
+    this.failed = e;
+    while (this.head < this.queue.length) this.queue[this.head++]!.reject(e);
+    this.queue.length = 0;
+    this.head = 0;
+  }
+
+  private next(): Pending {
+    const p = this.queue[this.head++];
+    if (!p) throw new Error('git cat-file answered a request that was not made');
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
+    return p;
+  }
+
+  private onData(chunk: Buffer): void {
+    try {
+      this.parse(chunk);
+    } catch (e) {
+      this.fail(e as Error);
+      this.kill();
+    }
+  }
+
+  private parse(chunk: Buffer): void {
+    let pos = 0;
+    while (pos < chunk.length) {
+      if (this.trailer) {
+        // The LF that ends a body.
+        pos++;
+        this.trailer = 0;
+        continue;
+      }
+      if (this.body) {
+        const b = this.body;
+        const n = Math.min(b.data.length - b.filled, chunk.length - pos);
+        chunk.copy(b.data, b.filled, pos, pos + n);
+        b.filled += n;
+        pos += n;
+        if (b.filled === b.data.length) {
+          this.body = undefined;
+          this.trailer = 1;
+          b.p.resolve({ ...b.info, data: b.data });
+        }
+        continue;
+      }
+      const nl = chunk.indexOf(NL, pos);
+      if (nl < 0) {
+        this.header.push(chunk.subarray(pos));
+        return;
+      }
+      let line: string;
+      if (this.header.length) {
+        this.header.push(chunk.subarray(pos, nl));
+        line = Buffer.concat(this.header).toString('latin1');
+        this.header = [];
+      } else line = chunk.toString('latin1', pos, nl);
+      pos = nl + 1;
+      this.onHeader(line);
+    }
+  }
+
+  private onHeader(line: string): void {
+    const p = this.next();
+    if (line.endsWith(' missing') || line.endsWith(' ambiguous')) {
+      p.resolve({ sha: p.sha, missing: true });
+      return;
+    }
+    const parts = line.split(' ');
+    if (parts.length !== 3) throw new Error(`unexpected git cat-file output: ${line.slice(0, 80)}`);
+    const info: ObjectInfo = { sha: parts[0]!, type: parts[1]!, size: Number(parts[2]) };
+    if (this.mode === 'check') {
+      p.resolve(info);
+      return;
+    }
+    if (info.size === 0) {
+      this.trailer = 1;
+      p.resolve({ ...info, data: Buffer.alloc(0) });
+      return;
+    }
+    // Own (not pooled) memory, so the buffer's ArrayBuffer can be transferred to a worker.
+    this.body = { info, data: Buffer.allocUnsafeSlow(info.size), filled: 0, p };
+  }
+}

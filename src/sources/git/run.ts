@@ -1,0 +1,86 @@
+/**
+ * Running git: one small helper for short commands (collects output) and one for streaming commands.
+ *
+ * Every invocation gets an environment that keeps user configuration from changing output we parse
+ * (no pager, no prompts, no optional locks so a scan never fights a concurrent `git commit`).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { SweepError } from '../../errors.js';
+
+/** Config forced on every git call so that parsed output does not depend on the user's settings. */
+export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=true', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
+
+export function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_OPTIONAL_LOCKS: '0',
+    GIT_PAGER: 'cat',
+    LC_ALL: 'C',
+    LANGUAGE: 'C',
+  };
+}
+
+export interface GitOutput {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Run git to completion in `cwd` and collect its output. Never rejects on a non-zero exit. */
+export function runGit(cwd: string, args: string[], input?: string | Buffer): Promise<GitOutput> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (b: Buffer) => out.push(b));
+    p.stderr.on('data', (b: Buffer) => err.push(b));
+    p.on('error', (e) => reject(gitSpawnError(e)));
+    p.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    p.stdin.on('error', () => {});
+    p.stdin.end(input ?? '');
+  });
+}
+
+/** Run git and return stdout, or throw a one-line SweepError built from git's stderr. */
+export async function gitOrThrow(cwd: string, args: string[], what: string, input?: string | Buffer): Promise<Buffer> {
+  const r = await runGit(cwd, args, input);
+  if (r.code !== 0) throw new SweepError(`${what}: ${firstGitLine(r.stderr) || `git exited with code ${r.code}`}`);
+  return r.stdout;
+}
+
+/** Spawn a long-running git process (streaming output). */
+export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullStreams {
+  const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+  p.stdin.on('error', () => {});
+  return p;
+}
+
+/** The first meaningful line of git's stderr, without the "fatal: " / "error: " prefix. */
+export function firstGitLine(stderr: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  return line.replace(/^(fatal|error|warning):\s*/, '');
+}
+
+export function gitSpawnError(e: NodeJS.ErrnoException): SweepError {
+  if (e.code === 'ENOENT') return new SweepError('git is not installed or not on PATH');
+  return new SweepError(`cannot run git: ${e.message}`);
+}
+
+/** Iterate NUL-terminated tokens of a byte stream (the `-z` output of git), across chunk borders. */
+export async function* nulTokens(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let rest: Buffer | undefined;
+  for await (const chunk of stream) {
+    let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    let pos = 0;
+    for (;;) {
+      const nul = buf.indexOf(0, pos);
+      if (nul < 0) break;
+      yield buf.subarray(pos, nul);
+      pos = nul + 1;
+    }
+    rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : undefined;
+    buf = Buffer.alloc(0);
+  }
+  if (rest && rest.length) yield rest;
+}

@@ -1,0 +1,44 @@
+import type { Provenance } from '../findings/finding.js';
+
+/**
+ * A piece of text to scan. Sources yield fragments; the detector never knows where they came from.
+ */
+export interface Fragment {
+  /** Decoded text (UTF-8, or UTF-16 with BOM, already turned into a JS string). */
+  text: string;
+  provenance: Provenance;
+  /**
+   * When set, only findings whose secret starts on one of these 1-based lines are reported
+   * (e.g. the lines a staged change adds). Undefined means every line.
+   */
+  onlyLines?: Set<number>;
+}
+
+/** Something skipped, with the reason; counted in the summary and reported as warnings. */
+export interface Skipped {
+  path: string;
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink' | 'encoding' | 'lfs-pointer' | 'submodule' | 'special-file';
+  detail?: string;
+}
+
+export interface SourceStats {
+  files: number;
+  bytes: number;
+  skipped: Skipped[];
+  /** Free-form notes shown to the user (e.g. "shallow clone: history is incomplete"). */
+  notes: string[];
+}
+
+/**
+ * One interface for every input: working tree, stdin, git index, git history.
+ * `fragments()` streams; a source must not hold all content in memory.
+ */
+export interface Source {
+  readonly name: string;
+  fragments(): AsyncIterable<Fragment>;
+  stats(): SourceStats;
+}
+
+export function emptyStats(): SourceStats {
+  return { files: 0, bytes: 0, skipped: [], notes: [] };
+}

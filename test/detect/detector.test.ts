@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../src/detect/detector.js';
+import { secretOf } from '../../src/findings/finding.js';
+import { validateRule } from '../../src/rules/validate.js';
+import type { RuleSpec } from '../../src/rules/rule.js';
+import { KeywordMatcher } from '../../src/detect/aho-corasick.js';
+import { awsKeyId, githubToken, password } from '../support/fake-secrets.js';
+
+function rule(raw: Record<string, unknown>): RuleSpec {
+  return validateRule({ description: 'test rule', references: ['https://example.test'], ...raw }, { file: 'test.yaml', line: 1 });
+}
+
+const awsRule = rule({ id: 'aws-key', regex: '\\b((?:AKIA|ASIA)[A-Z2-7]{16})\\b', keywords: ['akia', 'asia'], entropy: 3 });
+const ghRule = rule({ id: 'gh', regex: '\\b(ghp_[A-Za-z0-9]{36})\\b', keywords: ['ghp_'], validator: 'github-crc32', skip_global_allowlist: true });
+const generic = rule({
+  id: 'generic-password',
+  regex: `(?i)(?:password|secret|token)\\w*["']?\\s*[:=]\\s*["']([^"'\\s]{6,})["']`,
+  keywords: ['password', 'secret', 'token'],
+  entropy: 2.5,
+  priority: 90,
+  tags: ['generic'],
+});
+
+const detect = (text: string, rules = [awsRule, ghRule, generic], path = 'app/config.py') =>
+  createDetector(rules).detect({ text, provenance: { kind: 'file', path } });
+
+describe('detector', () => {
+  it('reports position, redacted match and fingerprint of a secret', () => {
+    const key = awsKeyId(1);
+    const text = `import boto3\n\nclient = boto3.client("s3", aws_access_key_id="${key}")\n`;
+    const [f, ...rest] = detect(text);
+    expect(rest).toEqual([]);
+    expect(f!.rule).toBe('aws-key');
+    expect(f!.line).toBe(3);
+    expect(f!.column).toBe(text.split('\n')[2]!.indexOf(key) + 1);
+    expect(f!.endLine).toBe(3);
+    expect(f!.endColumn - f!.column + 1).toBe(key.length);
+    expect(secretOf(f!)).toBe(key);
+    expect(f!.redacted).toBe(key.slice(0, 4) + '…');
+    expect(JSON.stringify(f)).not.toContain(key);
+  });
+
+  it('fingerprint depends on rule and secret, not on the line', () => {
+    const key = awsKeyId(2);
+    const a = detect(`k = "${key}"`)[0]!;
+    const b = detect(`\n\n\n    other = 1\nk2 = "${key}"`)[0]!;
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(detect(`k = "${awsKeyId(3)}"`)[0]!.fingerprint).not.toBe(a.fingerprint);
+  });
+
+  it('keyword prefilter is case-insensitive and the regex runs only near hits', () => {
+    const key = awsKeyId(4);
+    const filler = 'x = 1\n'.repeat(1000);
+    const found = detect(`${filler}KEY = "${key}"\n${filler}`);
+    expect(found.map((f) => f.line)).toEqual([1001]);
+  });
+
+  it('validates GitHub checksums: a broken checksum is dropped', () => {
+    const good = githubToken(5);
+    const bad = good.slice(0, -1) + (good.endsWith('A') ? 'B' : 'A');
+    expect(detect(`GH = "${good}"`).map((f) => f.rule)).toEqual(['gh']);
+    expect(detect(`GH = "${bad}"`).filter((f) => f.rule === 'gh')).toEqual([]);
+  });
+
+  it('drops placeholders, templates, env look-ups and documented examples', () => {
+    for (const v of ['changeme123', '${DB_PASSWORD}', '{{ secrets.DB }}', '<your-password>', 'xxxxxxxxxx', 'AKIAIOSFODNN7EXAMPLE', 'os.environ["X"]']) {
+      expect(detect(`password = "${v}"`), v).toEqual([]);
+    }
+    expect(detect('password = os.environ["DB_PASSWORD"]')).toEqual([]);
+    expect(detect('const token = process.env.API_TOKEN;')).toEqual([]);
+  });
+
+  it('generic rule ignores UUIDs and digests in hash context', () => {
+    expect(detect('token = "123e4567-e89b-12d3-a456-426614174000"')).toEqual([]);
+    expect(detect('secret_sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"')).toEqual([]);
+  });
+
+  it('honours inline allow markers on the line and the comment line before', () => {
+    const pw = password(6);
+    expect(detect(`password = "${pw}"`)).toHaveLength(1);
+    expect(detect(`password = "${pw}"  # secret-sweep:allow`)).toEqual([]);
+    expect(detect(`password = "${pw}"  // gitleaks:allow`)).toEqual([]);
+    expect(detect(`password = "${pw}"  # pragma: allowlist secret`)).toEqual([]);
+    expect(detect(`# secret-sweep:allow\npassword = "${pw}"`)).toEqual([]);
+  });
+
+  it('one finding per span: the specific rule wins over the generic one', () => {
+    const key = awsKeyId(7);
+    const found = detect(`secret_token = "${key}"`);
+    expect(found.map((f) => f.rule)).toEqual(['aws-key']);
+  });
+
+  it('extracts the assignment key for migrate', () => {
+    const pw = password(8);
+    expect(detect(`DB_PASSWORD = "${pw}"`)[0]!.key).toBe('DB_PASSWORD');
+    expect(detect(`conn = psycopg2.connect(host="db", password="${pw}")`)[0]!.key).toBe('password');
+  });
+
+  it('reports only the lines a fragment restricts to', () => {
+    const a = awsKeyId(9);
+    const b = awsKeyId(10);
+    const found = createDetector([awsRule]).detect({ text: `a = "${a}"\nb = "${b}"\n`, provenance: { kind: 'staged', path: 'x' }, onlyLines: new Set([2]) });
+    expect(found.map((f) => secretOf(f))).toEqual([b]);
+  });
+
+  it('handles CRLF line ends and reports columns on the right line', () => {
+    const key = awsKeyId(11);
+    const [f] = detect(`a = 1\r\nb = "${key}"\r\n`);
+    expect(f!.line).toBe(2);
+    expect(f!.column).toBe(6);
+  });
+
+  it('a rule path restricts where it applies', () => {
+    const r = rule({ id: 'netrc', regex: 'password\\s+(\\S+)', keywords: ['password'], path: '(^|/)\\.netrc$', skip_global_allowlist: true });
+    const pw = password(12);
+    expect(detect(`machine h login u password ${pw}`, [r], 'home/.netrc')).toHaveLength(1);
+    expect(detect(`machine h login u password ${pw}`, [r], 'notes.txt')).toEqual([]);
+  });
+});
+
+describe('keyword matcher', () => {
+  it('finds overlapping keywords case-insensitively', () => {
+    const m = new KeywordMatcher(['he', 'she', 'hers', 'akia']);
+    const hits: Array<[string, number]> = [];
+    m.scan('uSHErs xAKIA é he', (id, end) => hits.push([m.keywords[id]!, end]));
+    expect(hits).toEqual([
+      ['she', 4], ['he', 4], ['hers', 6], ['akia', 12], ['he', 17],
+    ]);
+  });
+});
+
+describe('regex safety (RE2: linear time)', () => {
+  it('a pathological pattern on 1 MB of near-matches finishes quickly', () => {
+    const evil = rule({ id: 'evil', regex: '(a+)+b', keywords: ['a'], skip_global_allowlist: true });
+    const text = 'a'.repeat(1 << 20);
+    const t = performance.now();
+    expect(createDetector([evil]).detect({ text, provenance: { kind: 'file', path: 'x' } })).toEqual([]);
+    // A backtracking engine would not finish this in any bound; RE2 is linear.
+    expect(performance.now() - t).toBeLessThan(5000);
+  });
+});

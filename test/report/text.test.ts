@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { formatSize, textReporter, visible } from '../../src/report/text.js';
+import { makeCtx, sampleFindings } from './helpers.js';
+
+const ESC = '\u001b';
+
+describe('text reporter', () => {
+  it('prints one block per finding, headed file:line:column  rule  description', () => {
+    const out = textReporter(sampleFindings(), makeCtx());
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('config/app settings.py:12:9  example-service-token  Example service token');
+    expect(out).toContain('deploy/old.env:2:5  generic-api-key  Generic API key');
+    const [a, b] = sampleFindings();
+    expect(out).toContain(`match:        ${a!.redacted}`);
+    expect(out).toContain('fingerprint:  fp0001aaaa');
+    expect(out).toContain(`match:        ${b!.redacted}`);
+  });
+
+  it('shows commit, author, date and the other places for history findings', () => {
+    const out = textReporter(sampleFindings(), makeCtx());
+    expect(out).toMatch(/commit: +a1b2c3d4e5f6 \(Ada <Lovelace> & "Co" 'Ltd', 2024-05-01T10:00:00Z\), no longer at HEAD/);
+    expect(out).toContain('also in 2 other places');
+    // The working-tree finding has neither.
+    const first = out.split('\n\n')[0]!;
+    expect(first).not.toContain('commit:');
+    expect(first).not.toContain('also in');
+  });
+
+  it('ends with a summary: findings, files, scanned counts, skipped by reason, notes', () => {
+    const out = textReporter(sampleFindings(), makeCtx());
+    const tail = out.trimEnd().split('\n').slice(-3);
+    expect(tail[0]).toBe('3 findings in 3 files; 10 files scanned, 1.5 MB');
+    expect(tail[1]).toBe('skipped 3 files (2 binary, 1 too-large)');
+    expect(tail[2]).toBe('note: shallow clone: history is incomplete');
+    expect(out.endsWith('\n')).toBe(true);
+  });
+
+  it('says "no leaks found" with the scanned counts when nothing was found', () => {
+    const out = textReporter([], makeCtx({ stats: { files: 1, bytes: 2048, skipped: [], notes: [] } }));
+    expect(out).toBe('no leaks found (1 file scanned, 2.0 kB)\n');
+  });
+
+  it('uses no escape codes without colour, and ANSI SGR codes with it', () => {
+    const plain = textReporter(sampleFindings(), makeCtx({ color: false }));
+    expect(plain).not.toContain(ESC);
+    const coloured = textReporter(sampleFindings(), makeCtx({ color: true }));
+    expect(coloured).toContain(`${ESC}[1m`);
+    expect(coloured).toContain(`${ESC}[31m`);
+    expect(coloured).toContain(`${ESC}[0m`);
+    // Only SGR sequences (ESC [ digits ; m): nothing that moves the cursor or clears the screen.
+    const sequences = coloured.match(/\u001b\[[0-9;]*[A-Za-z]/g) ?? [];
+    expect(sequences.length).toBeGreaterThan(0);
+    for (const s of sequences) expect(s).toMatch(/^\u001b\[[0-9;]*m$/);
+    // Stripping them gives the plain text back.
+    expect(coloured.replace(/\u001b\[[0-9;]*m/g, '')).toBe(plain);
+  });
+
+  it('makes control characters from file names visible instead of sending them to the terminal', () => {
+    const out = textReporter(sampleFindings(), makeCtx({ color: false }));
+    expect(out).toContain('weird/evil\\x1b[31mname\\x07.txt:40:1');
+    expect(out).not.toContain('\u0007');
+    expect(visible('a\rb\u009bc\u2028')).toBe('a\\rb\\x9bc\\u{2028}');
+  });
+
+  it('formats sizes', () => {
+    expect(formatSize(0)).toBe('0 B');
+    expect(formatSize(999)).toBe('999 B');
+    expect(formatSize(1500)).toBe('1.5 kB');
+    expect(formatSize(1_500_000)).toBe('1.5 MB');
+  });
+});
