@@ -1,4 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: all logic lives in dist/cli; this file only hands over argv and sets the exit code.
-import { main } from '../dist/cli/main.js';
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+// Thin launcher: all logic lives in dist/; this file only hands over argv and sets the exit code.
+// The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback.
+let mod;
+try {
+  mod = await import('../dist/bundle/cli.js');
+} catch (e) {
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+  mod = await import('../dist/cli/main.js');
+}
+process.exitCode = await mod.main(process.argv.slice(2));

@@ -35,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       .help()
       .alias('h', 'help')
       .epilogue('Exit codes: 0 nothing found, 1 findings, 2 usage/config/runtime error.')
-      .wrap(Math.min(110, process.stdout.columns || 100))
+      .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns || 100) : null)
       .exitProcess(false)
       .fail((msg, err) => {
         if (err) throw err;

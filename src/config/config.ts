@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isMap, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import { SweepError } from '../errors.js';
 import { lineOf, parseYaml, rulesFromSeq } from '../rules/load.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -44,6 +45,7 @@ function shown(file: string): string {
 
 export function parseConfig(text: string, file: string): SweepConfig {
   const { doc, lc } = parseYaml(text, file);
+  const { isMap } = yamlLib();
   const cfg = defaultConfig();
   cfg.file = file;
   const root = doc.contents;

@@ -1,17 +1,19 @@
 /**
  * Case-insensitive (ASCII) Aho–Corasick over a JS string: one pass finds every keyword of every rule.
  * Keywords are ASCII literals; any non-ASCII character resets the automaton to the root.
- * The goto function is a dense table (states × 128), built once per rule set.
+ * The goto function is a dense table (states × 128) with upper-case letters folded in, so the hot loop
+ * is one table load per character; states that end a keyword are flagged in a byte array.
  */
 export class KeywordMatcher {
   private readonly next: Int32Array;
-  /** For each state, the keyword ids that end there (including via failure links). */
-  private readonly out: (number[] | undefined)[];
+  private readonly accepting: Uint8Array;
+  /** For each accepting state, the keyword ids that end there (including via failure links). */
+  readonly outputs: number[][];
   readonly keywords: string[];
+  private hits = new Int32Array(1024);
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
-    // Trie construction.
     const trie: Map<number, number>[] = [new Map()];
     const outs: number[][] = [[]];
     keywords.forEach((kw, id) => {
@@ -40,7 +42,6 @@ export class KeywordMatcher {
       const t = trie[0]!.get(c);
       if (t !== undefined) {
         next[c] = t;
-        fail[t] = 0;
         queue.push(t);
       }
     }
@@ -59,25 +60,48 @@ export class KeywordMatcher {
         }
       }
     }
+    for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) next[s * 128 + c] = next[s * 128 + (c | 32)]!;
     this.next = next;
-    this.out = outs.map((o) => (o.length ? o : undefined));
+    this.outputs = outs;
+    this.accepting = new Uint8Array(n);
+    outs.forEach((o, i) => {
+      if (o.length) this.accepting[i] = 1;
+    });
   }
 
   /**
-   * Calls onHit(keywordId, endIndexExclusive) for every occurrence.
-   * Returning true from onHit stops the scan early.
+   * Every hit as pairs (state, endIndexExclusive) in a reused buffer; returns the number of ints used.
+   * Map a state to its keywords with `outputs[state]`.
    */
-  scan(text: string, onHit: (id: number, end: number) => void): void {
+  scanStates(text: string): { hits: Int32Array; length: number } {
     const next = this.next;
-    const out = this.out;
+    const accepting = this.accepting;
+    let hits = this.hits;
+    let h = 0;
     let s = 0;
     for (let i = 0, n = text.length; i < n; i++) {
-      let c = text.charCodeAt(i);
-      if (c >= 128) { s = 0; continue; }
-      if (c >= 65 && c <= 90) c |= 32;
+      const c = text.charCodeAt(i);
+      if (c > 127) {
+        s = 0;
+        continue;
+      }
       s = next[(s << 7) | c]!;
-      const o = out[s];
-      if (o !== undefined) for (let k = 0; k < o.length; k++) onHit(o[k]!, i + 1);
+      if (accepting[s] === 1) {
+        if (h + 2 > hits.length) {
+          const bigger = new Int32Array(hits.length * 2);
+          bigger.set(hits);
+          hits = this.hits = bigger;
+        }
+        hits[h++] = s;
+        hits[h++] = i + 1;
+      }
     }
+    return { hits, length: h };
+  }
+
+  /** Calls onHit(keywordId, endIndexExclusive) for every occurrence (convenience for tests and tools). */
+  scan(text: string, onHit: (id: number, end: number) => void): void {
+    const { hits, length } = this.scanStates(text);
+    for (let k = 0; k < length; k += 2) for (const id of this.outputs[hits[k]!]!) onHit(id, hits[k + 1]!);
   }
 }

@@ -39,9 +39,10 @@ interface CompiledAllowlist {
 
 interface CompiledRule {
   spec: RuleSpec;
-  re: RE2;
-  path?: RE2;
-  allow: CompiledAllowlist[];
+  /** Compiled on first use: most rules never see a keyword hit in a small scan. */
+  readonly re: RE2;
+  readonly path?: RE2;
+  readonly allow: CompiledAllowlist[];
   generic: boolean;
   validator?: (s: string) => boolean;
 }
@@ -52,16 +53,28 @@ export interface Detector {
 }
 
 function compileRule(spec: RuleSpec): CompiledRule {
+  let re: RE2 | undefined;
+  let path: RE2 | null | undefined;
+  let allow: CompiledAllowlist[] | undefined;
   return {
     spec,
-    re: new RE2(spec.regex, 'gmd'),
-    path: spec.path ? new RE2(spec.path) : undefined,
-    allow: (spec.allowlist ?? []).map((a) => ({
-      regexes: (a.regexes ?? []).map((r) => new RE2(r)),
-      target: a.target ?? 'secret',
-      stopwords: a.stopwords ?? [],
-      paths: (a.paths ?? []).map((r) => new RE2(r)),
-    })),
+    get re() {
+      re ??= new RE2(spec.regex, 'gmd');
+      return re;
+    },
+    get path() {
+      if (path === undefined) path = spec.path ? new RE2(spec.path) : null;
+      return path ?? undefined;
+    },
+    get allow() {
+      allow ??= (spec.allowlist ?? []).map((a) => ({
+        regexes: (a.regexes ?? []).map((r) => new RE2(r)),
+        target: a.target ?? 'secret',
+        stopwords: a.stopwords ?? [],
+        paths: (a.paths ?? []).map((r) => new RE2(r)),
+      }));
+      return allow;
+    },
     generic: (spec.priority ?? 50) >= 90 || spec.tags.includes('generic'),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
@@ -89,8 +102,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     }
   });
   const keywords = [...kwIndex.keys()];
-  const kwRules = keywords.map((k) => kwIndex.get(k)!);
   const matcher = new KeywordMatcher(keywords);
+  // Accepting automaton state -> the rules any of its keywords belong to (deduplicated).
+  const stateRules = matcher.outputs.map((kwIds) => [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]);
 
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string): string | undefined {
     for (const a of r.allow) {
@@ -108,14 +122,17 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const path = fragment.provenance.path;
     // Which rules have keyword hits, and where.
     const hits = new Map<number, number[]>();
-    matcher.scan(text, (kw, end) => {
-      for (const ri of kwRules[kw]!) {
+    const scanned = matcher.scanStates(text);
+    const raw = scanned.hits;
+    for (let k = 0; k < scanned.length; k += 2) {
+      const end = raw[k + 1]!;
+      for (const ri of stateRules[raw[k]!]!) {
         const l = hits.get(ri);
         if (l) {
           if (l[l.length - 1] !== end) l.push(end);
         } else hits.set(ri, [end]);
       }
-    });
+    }
     for (const ri of alwaysRun) hits.set(ri, []);
     if (hits.size === 0) return [];
 

@@ -2,10 +2,11 @@
  * Loading rule files: YAML in, validated RuleSpec[] out, with file:line errors.
  * Pure parsing/validation lives in validate.ts; this file does the file I/O.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
+import type { LineCounter, Document, Node } from 'yaml';
+import { yamlLib } from '../lazy.js';
 import { SweepError } from '../errors.js';
 import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
@@ -28,7 +29,8 @@ export function lineOf(node: Node | null | undefined, lc: LineCounter): number {
 }
 
 /** Parse YAML text into a document; a syntax error becomes a one-line SweepError at file:line. */
-export function parseYaml(text: string, file: string): { doc: ReturnType<typeof parseDocument>; lc: LineCounter } {
+export function parseYaml(text: string, file: string): { doc: Document.Parsed; lc: LineCounter } {
+  const { LineCounter, parseDocument } = yamlLib();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -45,6 +47,7 @@ export function parseYaml(text: string, file: string): { doc: ReturnType<typeof 
  */
 export function rulesFromSeq(seq: Node | null | undefined, lc: LineCounter, file: string): RuleSpec[] {
   const shown = displayPath(file);
+  const { isMap, isSeq } = yamlLib();
   if (!isSeq(seq)) throw new SweepError('`rules` must be a list of rules', `${shown}:${lineOf(seq, lc)}`);
   const out: RuleSpec[] = [];
   for (const item of seq.items) {
@@ -72,7 +75,7 @@ export function loadRulesFile(file: string): RuleSpec[] {
   }
   const { doc, lc } = parseYaml(text, file);
   const root = doc.contents;
-  if (!isMap(root)) throw new SweepError('a rules file must be a mapping with a `rules:` list', `${displayPath(file)}:1`);
+  if (!yamlLib().isMap(root)) throw new SweepError('a rules file must be a mapping with a `rules:` list', `${displayPath(file)}:1`);
   for (const pair of root.items) {
     const k = String((pair.key as Node)?.toJSON?.() ?? pair.key);
     if (k !== 'rules') throw new SweepError(`unknown key \`${k}\` (expected only \`rules\`)`, `${displayPath(file)}:${lineOf(pair.key as Node, lc)}`);
@@ -108,9 +111,36 @@ export function checkUniqueIds(rules: RuleSpec[]): RuleSpec[] {
 
 let builtinCache: RuleSpec[] | undefined;
 
-/** The built-in rules (parsed once per process). */
+/**
+ * The built-in rules, parsed once per process. Parsing and validating ~30 YAML files costs more than the
+ * rest of a pre-commit scan, so the validated result is cached as JSON next to dist/, keyed by the rule
+ * files' names, sizes and modification times (an edited rule file invalidates it).
+ */
 export function loadBuiltinRules(): RuleSpec[] {
-  builtinCache ??= loadRulesDir(builtinRulesDir());
+  if (builtinCache) return builtinCache;
+  const dir = builtinRulesDir();
+  const cacheFile = fileURLToPath(new URL('../builtin-rules.cache.json', import.meta.url));
+  let key = '';
+  try {
+    key = readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
+      .sort()
+      .map((n) => {
+        const st = statSync(join(dir, n));
+        return `${n}:${st.size}:${st.mtimeMs}`;
+      })
+      .join('|');
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; rules: RuleSpec[] };
+    if (cached.key === key) return (builtinCache = cached.rules);
+  } catch {
+    /* no cache yet, or unreadable: parse the YAML */
+  }
+  builtinCache = loadRulesDir(dir);
+  try {
+    writeFileSync(cacheFile, JSON.stringify({ key, rules: builtinCache }));
+  } catch {
+    /* read-only install: parse each time */
+  }
   return builtinCache;
 }
 

@@ -121,7 +121,8 @@ export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): R
     secretGroup = raw.secret_group;
   } else fail(loc, id, 'secret_group', '`secret_group` must be a number or a group name');
   const keywords = stringList(raw.keywords, loc, id, 'keywords').map((k) => k.toLowerCase());
-  if (keywords.some((k) => k.length === 0)) fail(loc, id, 'keywords', 'keywords must not be empty strings');
+  const short = keywords.find((k) => k.length < 3 || !/^[\x20-\x7e]+$/.test(k));
+  if (short !== undefined) fail(loc, id, 'keywords', `keyword \`${short}\` must be printable ASCII of 3 or more characters (short keywords match everywhere and defeat the prefilter)`);
   let entropy: number | undefined;
   if (raw.entropy !== undefined) {
     if (typeof raw.entropy !== 'number' || raw.entropy < 0 || raw.entropy > 8) fail(loc, id, 'entropy', '`entropy` must be a number between 0 and 8');

@@ -7,6 +7,7 @@ import type { Finding } from '../findings/finding.js';
 import { filterBaseline } from '../findings/baseline.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Source, SourceStats } from '../sources/source.js';
+import { DetectPool, defaultPoolSize } from './detect-pool.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -34,4 +35,52 @@ export async function scanSource(source: Source, opts: ScanOptions): Promise<Sca
   }
   if (opts.baseline) findings = filterBaseline(findings, opts.baseline);
   return { findings: sortFindings(findings), stats: source.stats(), startedAt, finishedAt: new Date().toISOString() };
+}
+
+/**
+ * The working tree, in parallel: the file list is cut into batches that worker threads read and scan.
+ * Small trees stay in-process (starting workers costs more than it saves).
+ */
+export async function scanWorkingTree(
+  source: import('../sources/working-tree.js').WorkingTreeSource,
+  opts: ScanOptions & { jobs?: number; root: string; maxFileSize: number },
+): Promise<ScanResult> {
+  const files = await source.listFiles();
+  const jobs = opts.jobs ?? defaultPoolSize();
+  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop) {
+    return scanSource({ name: source.name, stats: () => source.stats(), fragments: () => fragmentsOf(source, files) }, opts);
+  }
+  const startedAt = new Date().toISOString();
+  const pool = new DetectPool({ rules: opts.rules, detector: opts.detector ?? {}, size: jobs });
+  const stats = source.stats();
+  let findings: Finding[] = [];
+  try {
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < files.length; i += BATCH) {
+      batches.push(
+        pool.run({ kind: 'files', root: opts.root, paths: files.slice(i, i + BATCH), maxFileSize: opts.maxFileSize }).then((r) => {
+          stats.files += r.files;
+          stats.bytes += r.bytes;
+          stats.skipped.push(...r.skipped);
+          for (const f of r.findings) findings.push(f);
+        }),
+      );
+    }
+    await Promise.all(batches);
+  } finally {
+    await pool.close();
+  }
+  stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
+  if (opts.baseline) findings = filterBaseline(findings, opts.baseline);
+  return { findings: sortFindings(findings), stats, startedAt, finishedAt: new Date().toISOString() };
+}
+
+const PARALLEL_MIN_FILES = 400;
+const BATCH = 64;
+
+async function* fragmentsOf(source: import('../sources/working-tree.js').WorkingTreeSource, files: string[]) {
+  for (const rel of files) {
+    const f = source.read(rel);
+    if (f) yield f;
+  }
 }

@@ -6,14 +6,14 @@
  * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted.
  */
 import { execFile } from 'node:child_process';
-import { lstat, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import fg from 'fast-glob';
-import ignore, { type Ignore } from 'ignore';
-import type { Fragment, Skipped, Source, SourceStats } from './source.js';
+import type { Ignore } from 'ignore';
+import { fastGlob, makeIgnore } from '../lazy.js';
+import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
-import { decodeText, isLfsPointer } from './decode-text.js';
+import { readFileFragment } from './read-file.js';
 
 const run = promisify(execFile);
 
@@ -24,8 +24,6 @@ export interface WorkingTreeOptions {
   maxFileSize: number;
   /** gitignore-style patterns of paths never scanned (config allowlist.paths). */
   excludePaths: string[];
-  /** Files read at once. */
-  concurrency?: number;
 }
 
 /** Files a git work tree would consider: tracked + untracked-not-ignored; undefined when not in git. */
@@ -46,7 +44,7 @@ async function gitListFiles(root: string): Promise<string[] | undefined> {
 
 /** fast-glob listing with nested .gitignore files applied (when honoured). */
 async function globFiles(root: string, gitignore: boolean): Promise<string[]> {
-  const entries = await fg('**', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.git'], suppressErrors: true });
+  const entries = await fastGlob()('**', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.git'], suppressErrors: true });
   if (!gitignore) return entries;
   const ignoreFiles = entries.filter((e) => e === '.gitignore' || e.endsWith('/.gitignore'));
   if (ignoreFiles.length === 0) return entries;
@@ -54,7 +52,7 @@ async function globFiles(root: string, gitignore: boolean): Promise<string[]> {
   for (const f of ignoreFiles) {
     const dir = f === '.gitignore' ? '' : f.slice(0, -'/.gitignore'.length);
     try {
-      byDir.set(dir, ignore().add(await readFile(join(root, f), 'utf8')));
+      byDir.set(dir, makeIgnore().add(await readFile(join(root, f), 'utf8')));
     } catch {
       /* unreadable .gitignore: nothing to apply */
     }
@@ -85,55 +83,25 @@ export class WorkingTreeSource implements Source {
     let files = (gitignore ? await gitListFiles(root) : undefined) ?? (await globFiles(root, gitignore));
     files = files.filter((f) => !f.split('/').includes('.git'));
     if (this.opts.excludePaths.length) {
-      const ig = ignore().add(this.opts.excludePaths);
+      const ig = makeIgnore().add(this.opts.excludePaths);
       files = files.filter((f) => !ig.ignores(f));
     }
     return files.sort();
   }
 
-  private skip(path: string, reason: Skipped['reason'], detail?: string): undefined {
-    this.st.skipped.push(detail ? { path, reason, detail } : { path, reason });
-    return undefined;
-  }
-
-  private async readOne(rel: string): Promise<Fragment | undefined> {
-    const abs = join(this.opts.root, rel);
-    let info;
-    try {
-      info = await lstat(abs);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return undefined; // tracked but deleted: nothing on disk to scan
-      return this.skip(rel, 'unreadable', code);
-    }
-    if (info.isSymbolicLink()) return this.skip(rel, 'symlink');
-    if (info.isDirectory()) return this.skip(rel, 'submodule');
-    if (!info.isFile()) return this.skip(rel, 'special-file');
-    if (info.size > this.opts.maxFileSize) return this.skip(rel, 'too-large', `${info.size} bytes`);
-    let buf: Buffer;
-    try {
-      buf = await readFile(abs);
-    } catch (e) {
-      return this.skip(rel, 'unreadable', (e as NodeJS.ErrnoException).code ?? 'read error');
-    }
-    const dec = decodeText(buf);
-    if ('binary' in dec) return this.skip(rel, 'binary');
-    if (isLfsPointer(dec.text)) return this.skip(rel, 'lfs-pointer');
+  /** Read one listed file, counting what is skipped. */
+  read(rel: string): Fragment | undefined {
+    const r = readFileFragment(this.opts.root, rel, this.opts.maxFileSize);
+    if ('skipped' in r) this.st.skipped.push(r.skipped);
+    if (!('fragment' in r)) return undefined;
     this.st.files++;
-    this.st.bytes += buf.length;
-    return { text: dec.text, provenance: { kind: 'file', path: rel } };
+    this.st.bytes += r.bytes;
+    return r.fragment;
   }
 
   async *fragments(): AsyncIterable<Fragment> {
-    const files = await this.listFiles();
-    const width = this.opts.concurrency ?? 16;
-    // Keep a window of reads in flight; yield in order so output is deterministic.
-    const pending: Promise<Fragment | undefined>[] = [];
-    let next = 0;
-    while (next < files.length && pending.length < width) pending.push(this.readOne(files[next++]!));
-    while (pending.length) {
-      const f = await pending.shift()!;
-      if (next < files.length) pending.push(this.readOne(files[next++]!));
+    for (const rel of await this.listFiles()) {
+      const f = this.read(rel);
       if (f) yield f;
     }
   }

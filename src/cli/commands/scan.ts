@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
 import { readBaseline } from '../../findings/baseline.js';
 import { getReporter, FORMATS } from '../../report/index.js';
-import { scanSource, type ScanResult } from '../../scan/run-scan.js';
+import { scanSource, scanWorkingTree, type ScanResult } from '../../scan/run-scan.js';
 import { StdinSource } from '../../sources/stdin.js';
 import { WorkingTreeSource } from '../../sources/working-tree.js';
 import { writePrivateFile } from '../output.js';
@@ -27,6 +27,7 @@ export interface ScanArgs {
   color?: boolean;
   gitignore?: boolean;
   debug?: boolean;
+  jobs?: number;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -45,6 +46,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
+    .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for detection (default: CPU count; 1 = in-process)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
@@ -77,10 +79,11 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       baseline,
     });
   } else {
-    const source = stdin
-      ? new StdinSource(process.stdin, maxFileSize)
-      : new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
-    result = await scanSource(source, { rules, detector, baseline });
+    if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline });
+    else {
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
+      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, jobs: args.jobs });
+    }
   }
   for (const s of result.stats.skipped)
     if (s.reason === 'unreadable') process.stderr.write(`secret-sweep: warning: ${s.path}: skipped, cannot read (${s.detail ?? 'error'})\n`);
