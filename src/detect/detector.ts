@@ -8,7 +8,8 @@
  */
 import RE2 from 're2';
 import type { Finding } from '../findings/finding.js';
-import { attachSecret } from '../findings/finding.js';
+import { attachSecret, secretOf } from '../findings/finding.js';
+import { decodeCandidates, type DecodedCandidate } from './decode.js';
 import { fingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -118,14 +119,56 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   function detect(fragment: Fragment): Finding[] {
-    const text = fragment.text;
     const path = fragment.provenance.path;
+    const hot: number[] = [];
+    const found = detectText(fragment.text, path, hot);
+    // Secrets inside encoded text (base64, URL-encoding, JSON escapes), reported at the encoded span.
+    const decoded = decodeCandidates(fragment.text, hot.length ? new LineIndex(fragment.text).windows(hot, 0) : []);
+    if (decoded.length) {
+      const lines = new LineIndex(fragment.text);
+      for (const c of decoded) {
+        for (const inner of detectText(c.text, path)) {
+          const moved = relocate(inner, c, lines, fragment.text);
+          if (moved) found.push(moved);
+        }
+      }
+    }
+    const only = fragment.onlyLines;
+    const kept = only ? found.filter((f) => only.has(f.line)) : found;
+    return dedupeSpans(kept);
+  }
+
+  /** A finding from decoded text, moved to the encoded span it came from. */
+  function relocate(inner: Finding, c: DecodedCandidate, lines: LineIndex, text: string): Finding | undefined {
+    const line = lines.lineOf(c.start);
+    const endLine = lines.lineOf(Math.max(c.start, c.end - 1));
+    const f: Finding = {
+      ...inner,
+      line,
+      column: c.start - lines.startOf(line) + 1,
+      endLine,
+      endColumn: Math.max(c.start, c.end - 1) - lines.startOf(endLine) + 1,
+      start: c.start,
+      end: c.end,
+      decodedFrom: c.encoding,
+    };
+    const lineText = lines.lineText(line);
+    if (inlineAllowed(lineText, line > 1 ? lines.lineText(line - 1) : undefined)) {
+      drop(inner.rule, 'inline allow marker');
+      return undefined;
+    }
+    return attachSecret(f, secretOf(inner), lineText.length > 0 ? lineText : text.slice(c.start, c.end));
+  }
+
+  /** Findings in one text; `hot`, when given, collects the end offset of every keyword hit. */
+  function detectText(text: string, path: string, hot?: number[]): Finding[] {
     // Which rules have keyword hits, and where.
     const hits = new Map<number, number[]>();
     const scanned = matcher.scanStates(text);
     const raw = scanned.hits;
     for (let k = 0; k < scanned.length; k += 2) {
       const end = raw[k + 1]!;
+      if (hot && hot[hot.length - 1] !== end) hot.push(end);
       for (const ri of stateRules[raw[k]!]!) {
         const l = hits.get(ri);
         if (l) {
@@ -153,9 +196,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         }
       }
     }
-    const only = fragment.onlyLines;
-    const kept = only ? found.filter((f) => only.has(f.line)) : found;
-    return dedupeSpans(kept);
+    return found;
   }
 
   function candidate(r: CompiledRule, m: RegExpExecArray, base: number, text: string, lines: LineIndex, path: string): Finding | undefined {

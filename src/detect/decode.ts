@@ -1,0 +1,166 @@
+/**
+ * Encoded text worth decoding and scanning again: base64 values (Kubernetes Secret `data:`, HTTP Basic
+ * auth, Docker `auth`, and other long base64 strings that decode to text), URL-encoded and JSON-escaped
+ * strings. Each candidate keeps the span of the encoded text, so a secret found inside is reported where
+ * the encoded text is.
+ */
+export interface DecodedCandidate {
+  /** Span of the encoded text in the original. */
+  start: number;
+  end: number;
+  /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
+  text: string;
+  encoding: 'base64' | 'url' | 'json-escape';
+}
+
+const MAX_CANDIDATES = 500;
+const MAX_DECODED = 64 * 1024;
+
+/** Decoded bytes as text, if they look like text (printable, no NULs); otherwise undefined. */
+function printable(buf: Buffer): string | undefined {
+  if (buf.length === 0 || buf.length > MAX_DECODED) return undefined;
+  let bad = 0;
+  for (const b of buf) if (b === 0 || (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) bad++;
+  if (bad > 0) return undefined;
+  const s = buf.toString('utf8');
+  return s.includes('\ufffd') ? undefined : s;
+}
+
+function b64(s: string): string | undefined {
+  const clean = s.replace(/-/g, '+').replace(/_/g, '/');
+  if (clean.replace(/=+$/, '').length % 4 === 1) return undefined;
+  return printable(Buffer.from(clean, 'base64'));
+}
+
+const K8S_SECRET = /^kind:\s*["']?Secret["']?\s*$/m;
+const DATA_ENTRY = /^([ \t]+)([A-Za-z0-9._-]{1,253}):[ \t]*["']?([A-Za-z0-9+/]{4,}={0,2})["']?[ \t]*\r?$/gm;
+const BASIC_AUTH = /\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g;
+const DOCKER_AUTH = /"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"/g;
+
+/** Base64 alphabet lookup (standard and URL-safe), for the one-pass run finder below. */
+const B64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') B64_CHAR[c.charCodeAt(0)] = 1;
+const DELIM_BEFORE = new Set(['"', "'", '=', ':', ' ', '\t', '\n', '>', '(', ',']);
+const DELIM_AFTER = new Set(['"', "'", ' ', '\t', '\n', '\r', ',', ';', '<', ')', undefined]);
+const URL_CHAR = /[A-Za-z0-9._~+\-:@/%=&?]/;
+
+/**
+ * Runs of base64 characters of at least `min` length that mix upper case, lower case and digits (what
+ * encoded data looks like, unlike identifiers), found in one pass without regex backtracking.
+ */
+function base64Runs(text: string, from: number, to: number, min: number, visit: (start: number, end: number) => boolean): void {
+  const n = to;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || B64_CHAR[c] !== 1) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let kinds = 0;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d >= 128 || B64_CHAR[d] !== 1) break;
+      kinds |= d >= 48 && d <= 57 ? 1 : d >= 97 && d <= 122 ? 2 : d >= 65 && d <= 90 ? 4 : 0;
+      i++;
+    }
+    let end = i;
+    while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    if (kinds === 7 && end - start >= min && !visit(start, end)) return;
+    i = end + 1;
+  }
+}
+
+/**
+ * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 search
+ * only looks there, since a stray base64 string with no credential word near it is rarely a secret and
+ * searching every identifier-like run in large files would halve throughput.
+ */
+export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonly [number, number]> = [[0, text.length]]): DecodedCandidate[] {
+  const out: DecodedCandidate[] = [];
+  const seen = new Set<number>();
+  const push = (c: DecodedCandidate) => {
+    if (out.length >= MAX_CANDIDATES || seen.has(c.start)) return;
+    seen.add(c.start);
+    out.push(c);
+  };
+
+  if (text.includes('Secret') && K8S_SECRET.test(text)) {
+    for (const m of text.matchAll(DATA_ENTRY)) {
+      const value = m[3]!;
+      const decoded = b64(value);
+      if (decoded === undefined) continue;
+      const start = m.index! + m[0].lastIndexOf(value);
+      // A one-line value is rescanned as `key: "value"` so key-aware rules see its name.
+      const body = decoded.includes('\n') ? decoded : `${m[2]}: "${decoded}"`;
+      push({ start, end: start + value.length, text: body, encoding: 'base64' });
+    }
+  }
+  if (text.includes('asic ')) {
+    for (const m of text.matchAll(BASIC_AUTH)) {
+      const decoded = b64(m[1]!);
+      const i = decoded?.indexOf(':') ?? -1;
+      if (decoded === undefined || i < 1) continue;
+      const start = m.index! + m[0].length - m[1]!.length;
+      // user:password -> a URL with credentials, which the URL-credentials rule understands.
+      push({ start, end: start + m[1]!.length, text: `password = "${decoded.slice(i + 1)}"\nhttps://${decoded}@basic-auth.invalid/`, encoding: 'base64' });
+    }
+  }
+  if (text.includes('"auth"')) {
+    for (const m of text.matchAll(DOCKER_AUTH)) {
+      const decoded = b64(m[1]!);
+      const i = decoded?.indexOf(':') ?? -1;
+      if (decoded === undefined || i < 1) continue;
+      const start = m.index! + m[0].length - m[1]!.length - 1;
+      push({ start, end: start + m[1]!.length, text: `password = "${decoded.slice(i + 1)}"`, encoding: 'base64' });
+    }
+  }
+  for (const [ws, we] of hotWindows) {
+    if (out.length >= MAX_CANDIDATES) break;
+    base64Runs(text, ws, we, 24, (start, end) => {
+    if (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end])) return true;
+    const decoded = b64(text.slice(start, end));
+    if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding: 'base64' });
+    return out.length < MAX_CANDIDATES;
+    });
+  }
+  for (let p = text.indexOf('%'); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf('%', p + 1)) {
+    if (!/^%[0-9A-Fa-f]{2}$/.test(text.slice(p, p + 3))) continue;
+    let start = p;
+    while (start > 0 && URL_CHAR.test(text[start - 1]!)) start--;
+    let end = p + 3;
+    while (end < text.length && URL_CHAR.test(text[end]!)) end++;
+    p = end;
+    if (end - start < 16) continue;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(text.slice(start, end));
+    } catch {
+      continue;
+    }
+    push({ start, end, text: decoded, encoding: 'url' });
+  }
+  // JSON-escaped strings: from each escape, widen to the enclosing quotes on the same line.
+  let last = -1;
+  for (const needle of ['\\/', '\\u00']) {
+    for (let p = text.indexOf(needle); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf(needle, p + 2)) {
+      if (p <= last) continue;
+      const open = text.lastIndexOf('"', p);
+      const lineStart = text.lastIndexOf('\n', p);
+      if (open === -1 || open < lineStart) continue;
+      let close = p + needle.length;
+      while (close < text.length && text[close] !== '"' && text[close] !== '\n') close += text[close] === '\\' ? 2 : 1;
+      if (text[close] !== '"' || close - open > 4000) continue;
+      last = close;
+      let decoded: string;
+      try {
+        decoded = JSON.parse(text.slice(open, close + 1)) as string;
+      } catch {
+        continue;
+      }
+      push({ start: open + 1, end: close, text: decoded, encoding: 'json-escape' });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { secretOf } from '../../src/findings/finding.js';
+import { githubToken, password } from '../support/fake-secrets.js';
+
+const detector = createDetector(loadBuiltinRules());
+const scan = (text: string, path = 'deploy/app.yaml') => detector.detect({ text, provenance: { kind: 'file', path } });
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+describe('decoding', () => {
+  it('finds a token inside a base64 value and reports the encoded span', () => {
+    const tok = githubToken(201);
+    const enc = b64(tok);
+    const text = `config:\n  deploy_token_b64: "${enc}"\n`;
+    const f = scan(text).find((x) => x.rule === 'github-pat-classic');
+    expect(f).toBeDefined();
+    expect(secretOf(f!)).toBe(tok);
+    expect(f!.decodedFrom).toBe('base64');
+    expect(f!.line).toBe(2);
+    expect(f!.column).toBe(text.split('\n')[1]!.indexOf(enc) + 1);
+  });
+
+  it('decodes Kubernetes Secret data values, with their key as context', () => {
+    const pw = password(202);
+    const tok = githubToken(203);
+    const text = [
+      'apiVersion: v1',
+      'kind: Secret',
+      'metadata:',
+      '  name: etl',
+      'type: Opaque',
+      'data:',
+      `  DB_PASSWORD: ${b64(pw)}`,
+      `  GITHUB_TOKEN: ${b64(tok)}`,
+      '',
+    ].join('\n');
+    const found = scan(text);
+    const lines = found.map((f) => f.line);
+    expect(lines).toContain(7);
+    expect(lines).toContain(8);
+  });
+
+  it('finds credentials in an HTTP Basic auth header', () => {
+    const pw = password(204);
+    const text = `curl -H "Authorization: Basic ${b64('etl-user:' + pw)}" https://api.internal/\n`;
+    const f = scan(text, 'scripts/fetch.sh');
+    expect(f.length).toBeGreaterThan(0);
+    expect(f.map((x) => secretOf(x))).toContain(pw);
+  });
+
+  it('finds secrets in URL-encoded and JSON-escaped text', () => {
+    const tok = githubToken(205);
+    const url = `https%3A%2F%2Fci.internal%2Fhook%3Ftoken%3D${tok}`;
+    expect(scan(`redirect=${url}\n`, 'a.txt').map((x) => secretOf(x))).toContain(tok);
+    const esc = `{"cmd": "git clone https:\\/\\/x-access-token:${tok}@github.com\\/org\\/repo"}`;
+    expect(scan(esc, 'b.json').map((x) => secretOf(x))).toContain(tok);
+  });
+
+  it('ignores base64 that decodes to binary, and inline allow markers still apply', () => {
+    const bin = Buffer.from([0, 1, 2, 3, 250, 251, 252, 253, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]).toString('base64');
+    expect(scan(`token_b64: "${bin}Ab1"\n`)).toEqual([]);
+    const tok = githubToken(206);
+    expect(scan(`token_b64: "${b64(tok)}"\n`).length).toBe(1);
+    expect(scan(`token_b64: "${b64(tok)}" # secret-sweep:allow\n`)).toEqual([]);
+  });
+});
