@@ -33,7 +33,7 @@ export interface DetectorOptions {
 
 interface CompiledAllowlist {
   regexes: RE2[];
-  target: 'secret' | 'line' | 'match';
+  target: 'secret' | 'line' | 'match' | 'context';
   stopwords: string[];
   paths: RE2[];
 }
@@ -107,10 +107,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   // Accepting automaton state -> the rules any of its keywords belong to (deduplicated).
   const stateRules = matcher.outputs.map((kwIds) => [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]);
 
-  function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string): string | undefined {
+  function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
     for (const a of r.allow) {
       if (a.paths.some((p) => p.test(path))) return 'rule allowlist: path';
-      const target = a.target === 'line' ? line : a.target === 'match' ? match : secret;
+      const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
       if (a.regexes.some((re) => re.test(target))) return 'rule allowlist: regex';
       const lower = secret.toLowerCase();
       if (a.stopwords.some((w) => lower.includes(w))) return 'rule allowlist: stopword';
@@ -218,7 +218,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     }
     const lineNo = lines.lineOf(start);
     const lineText = lines.lineText(lineNo);
-    const ruleAllow = allowedByRule(r, secret, m[0], lineText, path);
+    const context = () => text.slice(lines.startOf(Math.max(1, lineNo - 6)), lines.endOf(Math.min(lines.count, lineNo + 6)));
+    const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
       const why = hardNegativeReason({ secret, line: lineText, path, generic: r.generic });

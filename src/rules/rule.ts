@@ -10,9 +10,12 @@ export interface RuleExample {
 }
 
 export interface RuleAllowlist {
-  /** Regexes tested against the secret (default) or the whole line/match, per `target`. */
+  /**
+   * Regexes tested against the secret (default), the line, the whole match, or `context`: the lines
+   * around the secret (6 either side), for judgements that need the surrounding block.
+   */
   regexes?: string[];
-  target?: 'secret' | 'line' | 'match';
+  target?: 'secret' | 'line' | 'match' | 'context';
   /** Case-insensitive substrings: a secret containing one is not reported. */
   stopwords?: string[];
   /** Regexes on the file path. */

@@ -92,7 +92,8 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
     for (const k of Object.keys(a)) if (!ALLOWLIST_KEYS.has(k)) fail(loc, id, 'allowlist', `allowlist #${i + 1}: unknown key \`${k}\``);
     const al = a as Record<string, unknown>;
     const target = al.target ?? 'secret';
-    if (target !== 'secret' && target !== 'line' && target !== 'match') fail(loc, id, 'allowlist', `allowlist #${i + 1}: \`target\` must be secret, line or match`);
+    if (target !== 'secret' && target !== 'line' && target !== 'match' && target !== 'context')
+      fail(loc, id, 'allowlist', `allowlist #${i + 1}: \`target\` must be secret, line, match or context`);
     const regexes = stringList(al.regexes, loc, id, 'allowlist');
     regexes.forEach((r) => checkRegex(r, loc, id, 'allowlist', 'allowlist.regexes'));
     const paths = stringList(al.paths, loc, id, 'allowlist');
