@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
         if (err) throw err;
         throw new UsageError(msg);
       });
+    skipHelpCache(cli);
     await cli.parseAsync();
     return code;
   } catch (e) {
@@ -49,6 +50,21 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/**
+ * yargs renders the whole help text after every command just in case it is needed later (~30 ms, a
+ * tenth of a pre-commit run). Our fail handler never shows it, so skip that work. Internal API: guarded.
+ */
+function skipHelpCache(cli: Argv): void {
+  try {
+    const usage = (cli as unknown as { getInternalMethods(): { getUsageInstance(): { cacheHelpMessage?: () => void } } })
+      .getInternalMethods()
+      .getUsageInstance();
+    if (typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  } catch {
+    /* a yargs without this internal: keep its default behaviour */
+  }
+}
 
 export const STDIN_TOKEN = '\u0000stdin';
 

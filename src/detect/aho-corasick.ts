@@ -49,15 +49,12 @@ export class KeywordMatcher {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (outs[f]!.length) outs[s] = outs[s]!.concat(outs[f]!);
-      for (let c = 0; c < 128; c++) {
-        const t = trie[s]!.get(c);
-        if (t !== undefined) {
-          fail[t] = next[f * 128 + c]!;
-          next[s * 128 + c] = t;
-          queue.push(t);
-        } else {
-          next[s * 128 + c] = next[f * 128 + c]!;
-        }
+      // Start from the failure state's row, then override with this state's own children.
+      next.copyWithin(s * 128, f * 128, f * 128 + 128);
+      for (const [c, t] of trie[s]!) {
+        fail[t] = next[f * 128 + c]!;
+        next[s * 128 + c] = t;
+        queue.push(t);
       }
     }
     for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) next[s * 128 + c] = next[s * 128 + (c | 32)]!;

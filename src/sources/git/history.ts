@@ -1,0 +1,151 @@
+/**
+ * Enumerating history: for each commit in a selection, the blobs it added or modified (path, mode,
+ * blob sha) with the commit's author and date, streamed from ONE `git log --raw -z` process.
+ *
+ * - `-z`: paths are NUL-terminated bytes (spaces, newlines, non-UTF-8 bytes all survive).
+ * - `--no-renames`: a rename is a delete plus an add, so the new path is recorded as a provenance.
+ * - `-c` for merges: a merge lists only the paths whose result differs from every parent, i.e. the
+ *   content the merge itself introduced (conflict resolutions, "evil merges"); content a merge takes
+ *   from a side branch was introduced by that branch's commits, which the walk also visits.
+ * - `--root`: a root commit lists everything it adds.
+ */
+import { SweepError } from '../../errors.js';
+import { firstGitLine, nulTokens, runGit, spawnGit } from './run.js';
+import type { RepoInfo } from './repo.js';
+
+export interface CommitInfo {
+  sha: string;
+  author: string;
+  email: string;
+  /** Author date, strict ISO 8601. */
+  date: string;
+}
+
+export interface LogEntry {
+  commit: CommitInfo;
+  /** Path in the commit's tree, '/'-separated (bytes decoded as UTF-8; invalid bytes become U+FFFD). */
+  path: string;
+  /** Mode in the commit's tree: 100644, 100755, 120000 (symlink), 160000 (submodule). */
+  mode: string;
+  blob: string;
+}
+
+export interface LogEvent {
+  /** Set when a new commit starts (entries of that commit follow). */
+  commit?: CommitInfo;
+  entry?: LogEntry;
+}
+
+const HEADER_FIELDS = 4; // %H %an %ae %aI after the \x01 marker
+const ZERO = /^0+$/;
+
+export interface LogOptions {
+  /** Parents strictly after children (oldest commit last): needed to tell which commit is the oldest. */
+  dateOrder?: boolean;
+}
+
+/** The `git log` arguments shared by enumeration and provenance passes. */
+export function logArgs(revArgs: string[], opts: LogOptions = {}): string[] {
+  return [
+    'log',
+    '--no-color',
+    '--no-show-signature',
+    '--no-notes',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--no-renames',
+    '--no-abbrev',
+    '--raw',
+    '-r',
+    '-c',
+    '--root',
+    '-z',
+    ...(opts.dateOrder ? ['--date-order'] : []),
+    '--format=%x01%H%x00%an%x00%ae%x00%aI',
+    ...revArgs,
+    '--',
+  ];
+}
+
+/**
+ * Stream commits and their added/modified entries for `revArgs` (e.g. ['--all'], or ['^A', 'B']).
+ * Deleted paths are not reported. Throws a SweepError when git fails.
+ */
+export async function* logEntries(repo: RepoInfo, revArgs: string[], opts: LogOptions = {}): AsyncGenerator<LogEvent> {
+  const proc = spawnGit(repo.root, logArgs(revArgs, opts));
+  let stderr = '';
+  proc.stderr.on('data', (b: Buffer) => {
+    if (stderr.length < 4096) stderr += b.toString('utf8');
+  });
+  const exited = new Promise<number>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve(code ?? 1));
+  });
+  proc.stdin.end();
+  let finished = false;
+  try {
+    let commit: CommitInfo | undefined;
+    let header: string[] | undefined;
+    let pendingEntry: { mode: string; blob: string } | undefined;
+    for await (const tok of nulTokens(proc.stdout)) {
+      if (header) {
+        header.push(tok.toString('utf8'));
+        if (header.length === HEADER_FIELDS) {
+          commit = { sha: header[0]!, author: header[1]!, email: header[2]!, date: header[3]! };
+          header = undefined;
+          yield { commit };
+        }
+        continue;
+      }
+      if (pendingEntry) {
+        const path = tok.toString('utf8');
+        const e = pendingEntry;
+        pendingEntry = undefined;
+        if (commit && !ZERO.test(e.blob)) yield { entry: { commit, path, mode: e.mode, blob: e.blob } };
+        continue;
+      }
+      // Between items git may emit newlines; skip them.
+      let start = 0;
+      while (start < tok.length && tok[start] === 0x0a) start++;
+      if (start === tok.length) continue;
+      const first = tok[start];
+      if (first === 0x01) {
+        header = [tok.toString('utf8', start + 1)];
+        continue;
+      }
+      if (first === 0x3a /* ':' */) {
+        pendingEntry = parseRaw(tok.toString('latin1', start));
+        continue;
+      }
+      throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);
+    }
+    finished = true;
+  } finally {
+    if (!finished && proc.exitCode === null) proc.kill();
+  }
+  const code = await exited;
+  if (code !== 0) throw new SweepError(`git log failed: ${firstGitLine(stderr) || `exit code ${code}`}`);
+}
+
+/**
+ * One raw entry header: `:srcmode dstmode srcsha dstsha STATUS` or, for a merge with N parents,
+ * N colons, N+1 modes, N+1 shas and N status letters. Returns the destination mode and sha.
+ */
+export function parseRaw(s: string): { mode: string; blob: string } {
+  let colons = 0;
+  while (s[colons] === ':') colons++;
+  const f = s.slice(colons).split(' ');
+  const n = colons; // number of parents compared
+  const mode = f[n];
+  const blob = f[2 * n + 1];
+  if (mode === undefined || blob === undefined) throw new SweepError(`unexpected git log raw entry: ${s.slice(0, 80)}`);
+  return { mode, blob };
+}
+
+/** Count the commits in a selection (for the progress bar's ETA). */
+export async function countCommits(repo: RepoInfo, revArgs: string[]): Promise<number | undefined> {
+  const r = await runGit(repo.root, ['rev-list', '--count', ...revArgs, '--']);
+  if (r.code !== 0) return undefined;
+  const n = Number(r.stdout.toString('utf8').trim());
+  return Number.isFinite(n) ? n : undefined;
+}

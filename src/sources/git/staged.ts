@@ -1,0 +1,214 @@
+/**
+ * `scan --staged`: what is about to be committed, read from the INDEX (never the work tree).
+ *
+ * One `git diff --cached --raw -p -U0 -z -M` lists the staged entries (against HEAD, or against the
+ * empty tree when HEAD is unborn) and, in the same output, the hunks whose `+c,d` ranges are the lines
+ * the commit adds or changes. Content comes from the index blobs through cat-file. Pure renames (R100)
+ * are not re-scanned; deletions and unmerged entries have nothing to scan.
+ */
+import { SweepError } from '../../errors.js';
+import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
+import { emptyStats } from '../source.js';
+import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, decodeText, skipReason } from './blob.js';
+import { readBlobs } from './blobs.js';
+import { openRepo, type RepoInfo } from './repo.js';
+import { firstGitLine, runGit } from './run.js';
+
+export interface StagedOptions {
+  /** Report the whole staged files, not only the lines the commit adds or changes. */
+  allLines?: boolean;
+  /** Larger blobs are skipped (counted as too-large). */
+  maxFileSize?: number;
+}
+
+export interface StagedEntry {
+  path: string;
+  /** For renames and copies, the path in HEAD. */
+  oldPath?: string;
+  mode: string;
+  blob: string;
+  /** A, M, T, R<score>, C<score>, D, U. */
+  status: string;
+}
+
+export interface StagedDiff {
+  entries: StagedEntry[];
+  /** Added/changed line numbers (1-based) of each path in the index. */
+  lines: Map<string, Set<number>>;
+}
+
+/** Run and parse the staged diff. */
+export async function stagedDiff(repo: RepoInfo, withLines: boolean): Promise<StagedDiff> {
+  const args = ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--ignore-submodules=none'];
+  if (withLines) args.push('-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/');
+  const r = await runGit(repo.root, args);
+  if (r.code !== 0) throw new SweepError(`${repo.input}: cannot read the index: ${firstGitLine(r.stderr) || `git diff exited with ${r.code}`}`);
+  return parseStagedDiff(r.stdout);
+}
+
+/** Parse `git diff --raw -z [-p]` output: raw entries, then (optionally) the patch. */
+export function parseStagedDiff(out: Buffer): StagedDiff {
+  const entries: StagedEntry[] = [];
+  let pos = 0;
+  const token = (): Buffer => {
+    const nul = out.indexOf(0, pos);
+    const end = nul < 0 ? out.length : nul;
+    const t = out.subarray(pos, end);
+    pos = end + 1;
+    return t;
+  };
+  while (pos < out.length && out[pos] === 0x3a /* ':' */) {
+    const head = token().toString('latin1');
+    const f = head.slice(1).split(' ');
+    const mode = f[1]!;
+    const blob = f[3]!;
+    const status = f[4] ?? '';
+    const p1 = token().toString('utf8');
+    if (status[0] === 'R' || status[0] === 'C') {
+      const p2 = token().toString('utf8');
+      entries.push({ path: p2, oldPath: p1, mode, blob, status });
+    } else entries.push({ path: p1, mode, blob, status });
+  }
+  if (pos < out.length && out[pos] === 0) pos++;
+  const lines = pos < out.length ? parseAddedLines(out.toString('latin1', pos)) : new Map<string, Set<number>>();
+  return { entries, lines };
+}
+
+const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+
+/** Added/changed line numbers per new path, from a `-U0` patch (decoded as latin1: one char per byte). */
+export function parseAddedLines(patch: string): Map<string, Set<number>> {
+  const result = new Map<string, Set<number>>();
+  let current: Set<number> | undefined;
+  let remaining = 0; // body lines of the current hunk still to skip
+  let i = 0;
+  while (i < patch.length) {
+    let nl = patch.indexOf('\n', i);
+    if (nl < 0) nl = patch.length;
+    const line = patch.slice(i, nl);
+    i = nl + 1;
+    if (remaining > 0) {
+      if (line.startsWith('\\')) continue; // "\ No newline at end of file"
+      remaining--;
+      continue;
+    }
+    if (line.startsWith('diff --git ')) {
+      current = undefined;
+    } else if (line.startsWith('+++ ')) {
+      const name = patchPath(line.slice(4));
+      if (name === undefined) current = undefined;
+      else {
+        current = result.get(name) ?? new Set<number>();
+        result.set(name, current);
+      }
+    } else if (line.startsWith('@@ ')) {
+      const m = HUNK.exec(line);
+      if (!m) continue;
+      const removed = m[1] === undefined ? 1 : Number(m[1]);
+      const start = Number(m[2]);
+      const added = m[3] === undefined ? 1 : Number(m[3]);
+      remaining = removed + added;
+      if (current) for (let l = start; l < start + added; l++) current.add(l);
+    } else if (line.startsWith('\\')) {
+      // "\ No newline at end of file" after the last body line
+    }
+  }
+  return result;
+}
+
+/** `b/path`, `"b/quoted\npath"` or `/dev/null` (with git's trailing TAB for names with spaces). */
+function patchPath(raw: string): string | undefined {
+  let s = raw;
+  if (s === '/dev/null') return undefined;
+  if (s.startsWith('"')) s = unquoteC(s);
+  else if (s.endsWith('\t')) s = s.slice(0, -1);
+  if (!s.startsWith('b/')) return undefined;
+  return Buffer.from(s.slice(2), 'latin1').toString('utf8');
+}
+
+const ESC: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, '\\': 92 };
+
+/** Undo git's C-style quoting; returns a latin1 string (one char per byte). */
+export function unquoteC(q: string): string {
+  let out = '';
+  const end = q.lastIndexOf('"');
+  for (let i = 1; i < end; i++) {
+    const c = q[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = q[i + 1]!;
+    if (n >= '0' && n <= '7') {
+      out += String.fromCharCode(parseInt(q.slice(i + 1, i + 4), 8));
+      i += 3;
+    } else {
+      out += String.fromCharCode(ESC[n] ?? n.charCodeAt(0));
+      i += 1;
+    }
+  }
+  return out;
+}
+
+class StagedSource implements Source {
+  readonly name = 'staged';
+  private readonly st: SourceStats = emptyStats();
+
+  constructor(
+    readonly repo: RepoInfo,
+    private readonly diff: StagedDiff,
+    private readonly opts: StagedOptions,
+  ) {}
+
+  stats(): SourceStats {
+    return this.st;
+  }
+
+  async *fragments(): AsyncIterable<Fragment> {
+    const st = this.st;
+    const todo: { sha: string; meta: StagedEntry }[] = [];
+    for (const e of this.diff.entries) {
+      if (e.status === 'D' || e.status === 'U') continue;
+      if (e.status === 'R100') continue; // renamed without change: not re-reported
+      if (e.mode === MODE_GITLINK) {
+        st.notes.push(`submodule ${e.path} not scanned`);
+        continue;
+      }
+      if (e.mode === MODE_SYMLINK) {
+        st.skipped.push({ path: e.path, reason: 'symlink' });
+        continue;
+      }
+      todo.push({ sha: e.blob, meta: e });
+    }
+    const maxSize = this.opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    for await (const o of readBlobs(this.repo, todo, { maxSize })) {
+      const e = o.req.meta;
+      if (o.skip) {
+        const reason: Skipped['reason'] = o.skip === 'too-large' ? 'too-large' : 'unreadable';
+        st.skipped.push({ path: e.path, reason, detail: o.skip === 'too-large' ? `${o.size} bytes` : o.skip });
+        continue;
+      }
+      const why = skipReason(o.data);
+      if (why) {
+        st.skipped.push({ path: e.path, reason: why });
+        continue;
+      }
+      st.files++;
+      st.bytes += o.size;
+      const fragment: Fragment = { text: decodeText(o.data), provenance: { kind: 'staged', path: e.path, blob: e.blob } };
+      if (!this.opts.allLines) fragment.onlyLines = this.diff.lines.get(e.path) ?? new Set<number>();
+      yield fragment;
+    }
+  }
+}
+
+/**
+ * The staged changes of the repository at `path` as a Source. Validates first: not a repository,
+ * a bare repository (no index) → SweepError (exit 2).
+ */
+export async function stagedSource(path: string, opts: StagedOptions = {}): Promise<Source & { repo: RepoInfo }> {
+  const repo = await openRepo(path);
+  if (repo.bare) throw new SweepError(`${path} is a bare repository: --staged needs a work tree and an index`);
+  const diff = await stagedDiff(repo, !opts.allLines);
+  return new StagedSource(repo, diff, opts);
+}
