@@ -18,7 +18,7 @@ function load<T>(name: string): T {
 }
 
 export const yamlLib = () => load<typeof import('yaml')>('yaml');
-export const fastGlob = () => load<typeof import('fast-glob')>('fast-glob');
+export const fsWalk = () => load<typeof import('@nodelib/fs.walk')>('@nodelib/fs.walk');
 type IgnoreFactory = () => import('ignore').Ignore;
 /** `ignore()` factory, whichever way the package exports it. */
 export const makeIgnore = (): import('ignore').Ignore => {

@@ -7,6 +7,7 @@ import { isSweepError } from '../errors.js';
 import { scanCommand } from './commands/scan.js';
 import { baselineCommand } from './commands/baseline.js';
 import { rulesCommand } from './commands/rules.js';
+import { hookCommand } from './commands/hook.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
@@ -28,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(scanCommand(setCode))
       .command(baselineCommand(setCode))
       .command(rulesCommand(setCode))
+      .command(hookCommand(setCode))
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
       .recommendCommands()
       .strict()

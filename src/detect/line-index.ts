@@ -4,8 +4,16 @@ export class LineIndex {
 
   constructor(private readonly text: string) {
     const starts = [0];
-    let i = -1;
-    while ((i = text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
+    if (text.indexOf('\r') === -1) {
+      let i = -1;
+      while ((i = text.indexOf('\n', i + 1)) !== -1) starts.push(i + 1);
+    } else {
+      // CRLF counts once; a lone CR (classic Mac) ends a line too.
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+      }
+    }
     this.starts = starts;
   }
 
@@ -30,10 +38,11 @@ export class LineIndex {
     return this.starts[line - 1] ?? this.text.length;
   }
 
-  /** End of a line, excluding its "\n" (and a "\r" before it). */
+  /** End of a line, excluding its line break ("\n", "\r\n" or a lone "\r"). */
   endOf(line: number): number {
-    let e = line < this.starts.length ? this.starts[line]! - 1 : this.text.length;
-    if (e > this.startOf(line) && this.text.charCodeAt(e - 1) === 13) e--;
+    if (line >= this.starts.length) return this.text.length;
+    let e = this.starts[line]! - 1;
+    if (this.text.charCodeAt(e) === 10 && e > this.startOf(line) && this.text.charCodeAt(e - 1) === 13) e--;
     return e;
   }
 

@@ -153,17 +153,17 @@ export function shellBlock(origin: BlockOrigin, opts: { command?: string; chaine
   return beginLine(origin, opts.chainedTo) + body + END + '\n';
 }
 
-/** Find our block: the begin marker at a line start through the end marker line. */
+/** Find our block: the begin marker line through the end marker line (either may be indented, for YAML). */
 export function findBlock(text: string): Block | undefined {
-  const re = /^# >>> secret-sweep >>> (inserted|created|chained)(?: (\S+))? .*$/m;
+  const re = /^[ \t]*# >>> secret-sweep >>> (inserted|created|chained)(?: (\S+))? \(.*$/m;
   const m = re.exec(text);
   if (!m) return undefined;
-  const start = m.index;
-  const endAt = text.indexOf('\n' + END, start);
-  if (endAt < 0) return undefined;
-  let end = endAt + 1 + END.length;
+  const endRe = /^[ \t]*# <<< secret-sweep <<<[ \t]*$/m;
+  const after = endRe.exec(text.slice(m.index));
+  if (!after) return undefined;
+  let end = m.index + after.index + after[0].length;
   if (text[end] === '\n') end++;
-  return { start, end, origin: m[1] as BlockOrigin, chainedTo: m[2] };
+  return { start: m.index, end, origin: m[1] as BlockOrigin, chainedTo: m[2] };
 }
 
 /** Does this hook start with a shebang for a POSIX-like shell (or have none, which sh runs)? */

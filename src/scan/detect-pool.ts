@@ -4,6 +4,7 @@
  * Findings cross the thread boundary with their secret as an explicit field (the hidden property does not
  * survive structured cloning) and get it re-attached here.
  */
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectorOptions } from '../detect/detector.js';
@@ -51,7 +52,7 @@ export class DetectPool {
   constructor(opts: PoolOptions) {
     const size = opts.size ?? defaultPoolSize();
     for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL('./detect-worker.js', import.meta.url), {
+      const w = new Worker(workerUrl(), {
         workerData: { rules: opts.rules, detector: { allowlist: opts.detector.allowlist, salt: opts.detector.salt } },
       });
       this.inFlight.set(w, 0);
@@ -111,6 +112,13 @@ export class DetectPool {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** The compiled worker next to this module; when running from TypeScript sources (tests), the one in dist/. */
+function workerUrl(): URL {
+  const here = new URL('./detect-worker.js', import.meta.url);
+  if (existsSync(here)) return here;
+  return new URL('../../dist/scan/detect-worker.js', import.meta.url);
 }
 
 function revive(w: WireFinding): Finding {

@@ -2,15 +2,14 @@
  * The working-tree source: every file under a folder, read once.
  * In a git work tree: tracked files always, untracked ones unless .gitignore matches them
  * (`git ls-files --cached --others --exclude-standard`, which knows nested and global ignores).
- * Outside git (or with --no-gitignore): fast-glob, with nested .gitignore files applied via `ignore`.
+ * Outside git (or with --no-gitignore): a directory walk (walk.ts) applying nested .gitignore files.
  * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { relative } from 'node:path';
 import { promisify } from 'node:util';
-import type { Ignore } from 'ignore';
-import { fastGlob, makeIgnore } from '../lazy.js';
+import { makeIgnore } from '../lazy.js';
+import { walkFolder } from './walk.js';
 import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { readFileFragment } from './read-file.js';
@@ -42,32 +41,6 @@ async function gitListFiles(root: string): Promise<string[] | undefined> {
   }
 }
 
-/** fast-glob listing with nested .gitignore files applied (when honoured). */
-async function globFiles(root: string, gitignore: boolean): Promise<string[]> {
-  const entries = await fastGlob()('**', { cwd: root, dot: true, onlyFiles: true, followSymbolicLinks: false, ignore: ['**/.git/**', '**/.git'], suppressErrors: true });
-  if (!gitignore) return entries;
-  const ignoreFiles = entries.filter((e) => e === '.gitignore' || e.endsWith('/.gitignore'));
-  if (ignoreFiles.length === 0) return entries;
-  const byDir = new Map<string, Ignore>();
-  for (const f of ignoreFiles) {
-    const dir = f === '.gitignore' ? '' : f.slice(0, -'/.gitignore'.length);
-    try {
-      byDir.set(dir, makeIgnore().add(await readFile(join(root, f), 'utf8')));
-    } catch {
-      /* unreadable .gitignore: nothing to apply */
-    }
-  }
-  return entries.filter((e) => {
-    const parts = e.split('/');
-    for (let i = 0; i < parts.length; i++) {
-      const dir = parts.slice(0, i).join('/');
-      const ig = byDir.get(dir);
-      if (ig && ig.ignores(parts.slice(i).join('/'))) return false;
-    }
-    return true;
-  });
-}
-
 export class WorkingTreeSource implements Source {
   readonly name = 'working tree';
   private readonly st: SourceStats = emptyStats();
@@ -80,7 +53,12 @@ export class WorkingTreeSource implements Source {
 
   async listFiles(): Promise<string[]> {
     const { root, gitignore } = this.opts;
-    let files = (gitignore ? await gitListFiles(root) : undefined) ?? (await globFiles(root, gitignore));
+    let files = gitignore ? await gitListFiles(root) : undefined;
+    if (!files) {
+      const walked = walkFolder(root, gitignore);
+      files = walked.files;
+      for (const u of walked.unreadable) this.st.skipped.push({ path: relative(root, u.path) || '.', reason: 'unreadable', detail: u.code });
+    }
     files = files.filter((f) => !f.split('/').includes('.git'));
     if (this.opts.excludePaths.length) {
       const ig = makeIgnore().add(this.opts.excludePaths);

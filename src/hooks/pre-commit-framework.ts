@@ -1,0 +1,131 @@
+/**
+ * The pre-commit framework (https://pre-commit.com): one `repo: local` entry in `.pre-commit-config.yaml`.
+ *
+ * The file is parsed with the `yaml` Document API (to find `repos:` and its indentation, and to check the
+ * result), but the edit itself is a text insertion of whole lines between marker comments, so every other
+ * byte of the user's file (comments, quoting, spacing) stays as it was, and uninstall restores it exactly.
+ */
+import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Document, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { SweepError } from '../errors.js';
+import { beginLine, END, findBlock, hookSnippet, isDir, removeBlock, type HookInstaller, type InstallOptions, type RepoContext } from './installer.js';
+
+export const CONFIG_FILE = '.pre-commit-config.yaml';
+export const HOOK_ID = 'secret-sweep';
+const CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): run `pre-commit install` once per clone.\nrepos:\n';
+
+/** The hook entry: `sh -c SNIPPET` runs the same script the git and husky hooks run. */
+export function hookEntry(opts: Pick<InstallOptions, 'command'>): Record<string, unknown> {
+  return {
+    repo: 'local',
+    hooks: [
+      {
+        id: HOOK_ID,
+        name: 'secret-sweep (credentials in staged changes)',
+        entry: 'sh',
+        args: ['-c', hookSnippet(opts.command), 'secret-sweep-hook'],
+        language: 'system',
+        pass_filenames: false,
+        require_serial: true,
+      },
+    ],
+  };
+}
+
+/** The block of lines: marker, the `- repo: local` item indented to `indent`, marker. */
+export function entryBlock(origin: 'inserted' | 'created', indent: string, opts: Pick<InstallOptions, 'command'>): string {
+  const item = new Document([hookEntry(opts)]).toString({ lineWidth: 0 });
+  const lines = item.replace(/\n$/, '').split('\n').map((l) => (l === '' ? '' : indent + l));
+  return indent + beginLine(origin) + lines.join('\n') + '\n' + indent + END + '\n';
+}
+
+function configPath(repo: RepoContext): string {
+  return join(repo.top, CONFIG_FILE);
+}
+
+function parse(file: string, text: string) {
+  const doc = parseDocument(text, { keepSourceTokens: false });
+  const err = doc.errors[0];
+  if (err) throw new SweepError(`not valid YAML: ${err.message.split('\n')[0]}`, `${CONFIG_FILE}:${err.linePos?.[0].line ?? 1}`);
+  return doc;
+}
+
+/** The hooks with our id in the parsed config (ours or someone else's remote entry). */
+function hookIds(doc: ReturnType<typeof parseDocument>): string[] {
+  const repos = doc.toJS()?.repos;
+  if (!Array.isArray(repos)) return [];
+  return repos.flatMap((r: { hooks?: Array<{ id?: unknown }> }) => (Array.isArray(r?.hooks) ? r.hooks.map((h) => String(h?.id)) : []));
+}
+
+/** Where to insert: after the last content line of the last `repos` item; and the `-` indentation. */
+function insertionPoint(text: string, seq: Node & { items: unknown[]; range?: [number, number, number] | null }): { at: number; indent: string } | undefined {
+  if (!seq.range || seq.items.length === 0) return undefined;
+  const lineStart = text.lastIndexOf('\n', seq.range[0] - 1) + 1;
+  const indent = text.slice(lineStart, seq.range[0]);
+  if (!/^ *$/.test(indent)) return undefined;
+  const last = seq.items[seq.items.length - 1] as Node;
+  if (!last.range) return undefined;
+  // The item's range runs on over trailing blank and comment lines: stop after its last content line.
+  const lines = text.slice(last.range[0], last.range[1]).split(/(?<=\n)/);
+  while (lines.length > 1 && /^\s*(#.*)?\s*$/.test(lines[lines.length - 1]!)) lines.pop();
+  const at = last.range[0] + lines.join('').length;
+  if (at > text.length || (at < text.length && text[at - 1] !== '\n') || (at === text.length && !text.endsWith('\n'))) return undefined;
+  return { at, indent };
+}
+
+function manual(): string {
+  return 'add the `repo: local` entry by hand (see docs/ci-and-hooks.md, "pre-commit framework")';
+}
+
+export const preCommitInstaller: HookInstaller = {
+  kind: 'pre-commit',
+  detect: (repo) => existsSync(configPath(repo)) && !isDir(configPath(repo)),
+  installed: (repo) => existsSync(configPath(repo)) && findBlock(readFileSync(configPath(repo), 'utf8')) !== undefined,
+  install(repo, opts) {
+    const file = configPath(repo);
+    const note = 'run `pre-commit install` once per clone so git calls pre-commit (and `pre-commit run secret-sweep` to try it)';
+    if (!existsSync(file)) {
+      writeFileSync(file, CREATED_HEADER + entryBlock('created', '  ', opts));
+      return { changed: true, messages: [`created ${CONFIG_FILE} with a secret-sweep hook`, note] };
+    }
+    const text = readFileSync(file, 'utf8');
+    const b = findBlock(text);
+    if (b) {
+      const indent = /^[ \t]*/.exec(text.slice(b.start))![0];
+      const updated = text.slice(0, b.start) + entryBlock(b.origin === 'created' ? 'created' : 'inserted', indent, opts) + text.slice(b.end);
+      if (updated === text) return { changed: false, messages: [`already installed in ${CONFIG_FILE}`] };
+      writeFileSync(file, updated);
+      return { changed: true, messages: [`updated the secret-sweep entry in ${CONFIG_FILE}`] };
+    }
+    const doc = parse(file, text);
+    if (hookIds(doc).includes(HOOK_ID) && !opts.force)
+      return { changed: false, messages: [`${CONFIG_FILE} already has a hook with id ${HOOK_ID}: left as it is (--force adds a local one too)`] };
+    if (!isMap(doc.contents)) throw new SweepError(`expected a mapping with \`repos:\`; not changed; ${manual()}`, CONFIG_FILE);
+    const seq = doc.contents.get('repos', true);
+    const point = isSeq(seq) && !seq.flow ? insertionPoint(text, seq as never) : undefined;
+    if (!point) throw new SweepError(`\`repos:\` is not a non-empty block list, so it cannot be extended safely; not changed; ${manual()}`, CONFIG_FILE);
+    const next = text.slice(0, point.at) + entryBlock('inserted', point.indent, opts) + text.slice(point.at);
+    // Check the edit: every existing entry unchanged, ours added at the end.
+    const before = (doc.toJS() as { repos: unknown[] }).repos;
+    const after = (parseDocument(next).toJS() as { repos?: unknown[] } | null)?.repos;
+    const expected = [...before, hookEntry(opts)];
+    if (JSON.stringify(after) !== JSON.stringify(expected))
+      throw new SweepError(`could not add the entry without changing others; not changed; ${manual()}`, CONFIG_FILE);
+    writeFileSync(file, next);
+    return { changed: true, messages: [`added a secret-sweep hook to ${CONFIG_FILE}`, note] };
+  },
+  uninstall(repo) {
+    const file = configPath(repo);
+    const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    const b = findBlock(text);
+    if (!b) return { changed: false, messages: [`not installed in ${CONFIG_FILE}`] };
+    const rest = removeBlock(text, b);
+    if (b.origin === 'created' && rest === CREATED_HEADER) {
+      unlinkSync(file);
+      return { changed: true, messages: [`removed ${CONFIG_FILE} (secret-sweep had created it)`] };
+    }
+    writeFileSync(file, rest);
+    return { changed: true, messages: [`removed the secret-sweep entry from ${CONFIG_FILE}`] };
+  },
+};

@@ -1,0 +1,225 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretOf } from '../../src/findings/finding.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import type { RuleSpec } from '../../src/rules/rule.js';
+import { scanHistory, type HistoryScanOptions } from '../../src/scan/history-scan.js';
+import { SweepError } from '../../src/errors.js';
+import { cleanup, commit, fakeKey, git, keyLine, makeRepo, tempDir } from '../sources/git/helpers.js';
+
+let specs: RuleSpec[];
+beforeAll(() => {
+  specs = loadBuiltinRules();
+});
+afterAll(cleanup);
+
+function scan(path: string, o: Partial<HistoryScanOptions> = {}) {
+  return scanHistory({ path, specs, progress: false, workers: 0, ...o });
+}
+
+describe('scan --history', () => {
+  it('a secret added in commit 2 and removed in commit 5 is found once, attributed to commit 2, not at HEAD', async () => {
+    const r = makeRepo();
+    commit(r, { 'README.md': 'hello\n' }, 'c1');
+    const c2 = commit(r, { 'config.py': 'x = 1\n' + keyLine(1) }, 'c2');
+    commit(r, { 'config.py': 'x = 2\n' + keyLine(1) }, 'c3');
+    commit(r, { 'other.txt': 'y\n' }, 'c4');
+    commit(r, { 'config.py': 'x = 2\n' }, 'c5');
+    const res = await scan(r);
+    expect(res.findings).toHaveLength(1);
+    const f = res.findings[0]!;
+    expect(f.rule).toBe('aws-access-key-id');
+    expect(secretOf(f)).toBe(fakeKey(1));
+    expect(f.commit).toBe(c2);
+    expect(f.file).toBe('config.py');
+    expect(f.line).toBe(2);
+    expect(f.author).toBe('Test Author');
+    expect(f.email).toBe('author@example.test');
+    expect(f.presentAtHead).toBe(false);
+    // Two blobs held it (c2 and c3 versions): two provenances, oldest first.
+    expect(f.count).toBe(2);
+    expect(f.provenances!.map((p) => p.commit)).toEqual([c2, git(r, 'rev-parse', 'HEAD~2')]);
+    expect(res.history.commits).toBe(5);
+    expect(JSON.stringify(f)).not.toContain(fakeKey(1));
+  });
+
+  it('the same secret in three files is one blob, scanned once, and one finding with three provenances', async () => {
+    const r = makeRepo();
+    const content = 'settings\n' + keyLine(2);
+    const c1 = commit(r, { 'a.env': content, 'b.env': content, 'dir/c.env': content }, 'c1');
+    const res = await scan(r);
+    expect(res.history.blobs).toBe(1);
+    expect(res.history.blobsScanned).toBe(1);
+    expect(res.history.entries).toBe(3);
+    expect(res.findings).toHaveLength(1);
+    const f = res.findings[0]!;
+    expect(f.count).toBe(3);
+    expect(f.provenances!.map((p) => p.path).sort()).toEqual(['a.env', 'b.env', 'dir/c.env']);
+    expect(f.provenances!.every((p) => p.commit === c1)).toBe(true);
+    expect(f.presentAtHead).toBe(true);
+  });
+
+  it('one secret in different files (different blobs) is still one finding', async () => {
+    const r = makeRepo();
+    commit(r, { 'a.py': 'a = 1\n' + keyLine(3) }, 'c1');
+    commit(r, { 'b.py': 'b = 2\n\n' + keyLine(3) }, 'c2');
+    const res = await scan(r);
+    expect(res.history.blobsScanned).toBe(2);
+    expect(res.findings).toHaveLength(1);
+    expect(res.findings[0]!.file).toBe('a.py');
+    expect(res.findings[0]!.count).toBe(2);
+  });
+
+  it('--range reports only what the commits in the range introduced', async () => {
+    const r = makeRepo();
+    const c1 = commit(r, { 'old.txt': keyLine(4) }, 'c1');
+    commit(r, { 'x.txt': 'x\n' }, 'c2');
+    const c3 = commit(r, { 'new.txt': 'n\n' + keyLine(5) }, 'c3');
+    const res = await scan(r, { range: `${c1}..${c3}` });
+    expect(res.findings.map((f) => secretOf(f))).toEqual([fakeKey(5)]);
+    expect(res.findings[0]!.commit).toBe(c3);
+    expect(res.history.commits).toBe(2);
+    const all = await scan(r);
+    expect(all.findings).toHaveLength(2);
+    const empty = await scan(r, { range: `${c3}..${c3}` });
+    expect(empty.findings).toEqual([]);
+    expect(empty.stats.notes.join('\n')).toMatch(/contains no commits/);
+  });
+
+  it('--range needs A..B', async () => {
+    const r = makeRepo();
+    commit(r, { a: 'a' });
+    await expect(scan(r, { range: 'main' })).rejects.toThrow(/A\.\.B/);
+  });
+
+  it('revisions limit the walk; unknown revisions are one-line errors', async () => {
+    const r = makeRepo();
+    commit(r, { 'a.txt': keyLine(6) }, 'c1');
+    git(r, 'checkout', '-q', '-b', 'feature');
+    commit(r, { 'b.txt': keyLine(7) }, 'c2');
+    git(r, 'checkout', '-q', 'main');
+    expect((await scan(r, { revs: ['main'] })).findings).toHaveLength(1);
+    expect((await scan(r)).findings).toHaveLength(2);
+    expect((await scan(r, { revs: ['main..feature'] })).findings.map((f) => f.file)).toEqual(['b.txt']);
+    const err = await scan(r, { revs: ['no-such-branch'] }).catch((e) => e);
+    expect(err).toBeInstanceOf(SweepError);
+    expect(err.message).toBe('unknown revision: no-such-branch');
+    expect(err.exitCode).toBe(2);
+    await expect(scan(r, { revs: ['--output=/tmp/x'] })).rejects.toThrow(/unknown revision/);
+    await expect(scan(r, { range: 'main..nope' })).rejects.toThrow('unknown revision: nope');
+  });
+
+  it('not a git repository / missing path: one-line errors with exit code 2', async () => {
+    const d = tempDir();
+    const err = await scan(d).catch((e) => e);
+    expect(err).toBeInstanceOf(SweepError);
+    expect(err.message).toBe(`${d} is not a git repository`);
+    expect(err.exitCode).toBe(2);
+    await expect(scan(join(d, 'nope'))).rejects.toThrow(/no such file or directory/);
+  });
+
+  it('empty repository: nothing to scan, said in a note', async () => {
+    const r = makeRepo();
+    const res = await scan(r);
+    expect(res.findings).toEqual([]);
+    expect(res.stats.notes.join('\n')).toMatch(/empty repository/);
+  });
+
+  it('shallow clone: scans what is there and says it is shallow', async () => {
+    const src = makeRepo();
+    commit(src, { 'a.txt': keyLine(8) }, 'c1');
+    commit(src, { 'b.txt': keyLine(9) }, 'c2');
+    const dst = join(tempDir(), 'clone');
+    git(tempDir(), 'clone', '-q', '--depth', '1', `file://${src}`, dst);
+    const res = await scan(dst);
+    expect(res.stats.notes.join('\n')).toMatch(/shallow clone: history before [0-9a-f]{12} is not scanned/);
+    // The boundary commit's tree is listed in full (as a root).
+    expect(res.findings.map((f) => f.file).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('bare repository: history is scanned', async () => {
+    const src = makeRepo();
+    const c1 = commit(src, { 'a.txt': keyLine(10) }, 'c1');
+    const bare = join(tempDir(), 'bare.git');
+    git(tempDir(), 'clone', '-q', '--bare', src, bare);
+    const res = await scan(bare);
+    expect(res.repo.bare).toBe(true);
+    expect(res.findings).toHaveLength(1);
+    expect(res.findings[0]!.commit).toBe(c1);
+    expect(res.findings[0]!.presentAtHead).toBe(true);
+  });
+
+  it('submodules are noted, not descended into', async () => {
+    const sub = makeRepo();
+    commit(sub, { 'inner.txt': keyLine(11) }, 's1');
+    const r = makeRepo();
+    commit(r, { 'a.txt': 'a\n' }, 'c1');
+    git(r, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'vendor/sub');
+    git(r, 'commit', '-q', '-m', 'add submodule');
+    const res = await scan(r);
+    expect(res.findings).toEqual([]);
+    expect(res.stats.notes).toContain('submodule vendor/sub not scanned');
+    expect(res.history.submodules).toBe(1);
+  });
+
+  it('LFS pointers, binary and oversized blobs are skipped and counted', async () => {
+    const r = makeRepo();
+    const lfs = 'version https://git-lfs.github.com/spec/v1\noid sha256:' + 'ab'.repeat(32) + '\nsize 12345\n';
+    const bin = Buffer.concat([Buffer.from(keyLine(12)), Buffer.from([0, 1, 2, 3])]);
+    const big = 'x'.repeat(2000) + '\n' + keyLine(13);
+    commit(r, { 'model.bin': lfs, 'img.dat': bin, 'big.txt': big, 'ok.txt': keyLine(14) });
+    const res = await scan(r, { maxFileSize: 1000 });
+    expect(res.history.skippedLfs).toBe(1);
+    expect(res.history.skippedBinary).toBe(1);
+    expect(res.history.skippedTooLarge).toBe(1);
+    expect(res.stats.skipped.map((s) => `${s.path}:${s.reason}`).sort()).toEqual(['big.txt:too-large', 'img.dat:binary', 'model.bin:lfs-pointer']);
+    expect(res.findings.map((f) => f.file)).toEqual(['ok.txt']);
+    expect(res.stats.files).toBe(1);
+  });
+
+  it('file names with spaces, newlines and non-UTF-8 bytes', async () => {
+    const r = makeRepo();
+    commit(r, { 'with space.txt': keyLine(15), 'new\nline.txt': keyLine(16) });
+    // A non-UTF-8 name (latin1 "é"): write it through git plumbing so the file system need not allow it.
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: r, input: keyLine(17) }).toString().trim();
+    const name = Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9]), Buffer.from('.txt')]);
+    execFileSync('git', ['update-index', '--add', '--index-info'], {
+      cwd: r,
+      input: Buffer.concat([Buffer.from(`100644 ${blob}\t`), name, Buffer.from('\n')]),
+    });
+    git(r, 'commit', '-q', '-m', 'latin1 name');
+    const res = await scan(r);
+    const files = res.findings.map((f) => f.file).sort();
+    expect(files).toEqual(['caf\uFFFD.txt', 'new\nline.txt', 'with space.txt']);
+  });
+
+  it('detached HEAD: history and presentAtHead use the detached commit', async () => {
+    const r = makeRepo();
+    const c1 = commit(r, { 'a.txt': keyLine(18) }, 'c1');
+    commit(r, { 'a.txt': 'gone\n' }, 'c2');
+    git(r, 'checkout', '-q', '--detach', c1);
+    const res = await scan(r);
+    expect(res.findings).toHaveLength(1);
+    expect(res.findings[0]!.presentAtHead).toBe(true);
+  });
+
+  it('a secret introduced by a merge commit itself is found and attributed to the merge', async () => {
+    const r = makeRepo();
+    commit(r, { 'a.txt': 'a\n' }, 'c1');
+    git(r, 'checkout', '-q', '-b', 'side');
+    commit(r, { 's.txt': 's\n' }, 'side');
+    git(r, 'checkout', '-q', 'main');
+    commit(r, { 'm.txt': 'm\n' }, 'main2');
+    git(r, 'merge', '-q', '--no-commit', 'side');
+    git(r, 'add', '-A');
+    commit(r, { 'evil.txt': keyLine(19) }, 'merge');
+    const merge = git(r, 'rev-parse', 'HEAD');
+    expect(git(r, 'rev-list', '--parents', '-n1', 'HEAD').split(' ')).toHaveLength(3);
+    const res = await scan(r);
+    expect(res.findings).toHaveLength(1);
+    expect(res.findings[0]!.commit).toBe(merge);
+    // Content merged in from the side branch is attributed to the side branch, not the merge.
+    expect(res.history.entries).toBe(4);
+  });
+});

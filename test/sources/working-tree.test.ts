@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WorkingTreeSource } from '../../src/sources/working-tree.js';
+import { scanSource, scanWorkingTree } from '../../src/scan/run-scan.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { secretOf } from '../../src/findings/finding.js';
+import { githubToken } from '../support/fake-secrets.js';
+
+const rules = loadBuiltinRules();
+const tmp = () => mkdtempSync(join(tmpdir(), 'ss-wt-'));
+const source = (root: string, gitignore = true) => new WorkingTreeSource({ root, gitignore, maxFileSize: 1 << 20, excludePaths: [] });
+
+describe('working tree source: awkward files', () => {
+  it('decodes UTF-16 with BOM, tolerates invalid UTF-8, and keeps line numbers with CRLF and lone CR', async () => {
+    const dir = tmp();
+    const t1 = githubToken(301), t2 = githubToken(302), t3 = githubToken(303), t4 = githubToken(304);
+    writeFileSync(join(dir, 'utf16.txt'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`a\r\nGH=${t1}\r\n`, 'utf16le')]));
+    writeFileSync(join(dir, 'broken.txt'), Buffer.concat([Buffer.from('x = 1\n'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`\nGH=${t2}\n`)]));
+    writeFileSync(join(dir, 'crlf.txt'), `a\r\nb\r\nGH=${t3}\r\n`);
+    writeFileSync(join(dir, 'cr.txt'), `a\rb\rGH=${t4}\r`);
+    const res = await scanSource(source(dir), { rules });
+    const byFile = Object.fromEntries(res.findings.map((f) => [f.file, f]));
+    expect(secretOf(byFile['utf16.txt']!)).toBe(t1);
+    expect(byFile['utf16.txt']!.line).toBe(2);
+    expect(secretOf(byFile['broken.txt']!)).toBe(t2);
+    expect(byFile['broken.txt']!.line).toBe(3);
+    expect(byFile['crlf.txt']!.line).toBe(3);
+    expect(byFile['cr.txt']!.line).toBe(3);
+    expect(byFile['cr.txt']!.column).toBe(4);
+  });
+
+  it('skips FIFOs, symlink loops and NUL-byte files, and scans names with spaces and newlines', async () => {
+    const dir = tmp();
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    mkdirSync(join(dir, 'sub dir'));
+    const tok = githubToken(305);
+    writeFileSync(join(dir, 'sub dir', 'odd\nname.env'), `TOKEN=${tok}\n`);
+    writeFileSync(join(dir, 'nul.dat'), Buffer.from(`\0\0GH=${githubToken(306)}`));
+    const src = source(dir, false);
+    const res = await scanSource(src, { rules });
+    expect(res.findings.map((f) => f.file)).toEqual(['sub dir/odd\nname.env']);
+    const reasons = res.stats.skipped.map((s) => s.reason).sort();
+    expect(reasons).toEqual(expect.arrayContaining(['binary', 'symlink']));
+  });
+
+  it('never reads .git, even with --no-gitignore', async () => {
+    const dir = tmp();
+    execFileSync('git', ['init', '-q'], { cwd: dir });
+    writeFileSync(join(dir, '.git', 'leak'), `GH=${githubToken(307)}\n`);
+    for (const gi of [true, false]) {
+      const res = await scanSource(source(dir, gi), { rules });
+      expect(res.findings).toEqual([]);
+    }
+  });
+
+  it('parallel and in-process scans give the same findings', async () => {
+    const dir = tmp();
+    for (let i = 0; i < 450; i++) writeFileSync(join(dir, `f${i}.py`), i % 50 === 0 ? `TOKEN = "${githubToken(400 + i)}"\n` : `x = ${i}\n`);
+    const opts = { rules, root: dir, maxFileSize: 1 << 20 };
+    const one = await scanWorkingTree(source(dir, false), { ...opts, jobs: 1 });
+    const two = await scanWorkingTree(source(dir, false), { ...opts, jobs: 2 });
+    expect(two.findings.map((f) => [f.file, f.line, f.fingerprint])).toEqual(one.findings.map((f) => [f.file, f.line, f.fingerprint]));
+    expect(two.findings.map(secretOf)).toEqual(one.findings.map(secretOf));
+    expect(two.findings).toHaveLength(9);
+    expect(two.stats.files).toBe(450);
+  });
+});
