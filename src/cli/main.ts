@@ -8,6 +8,7 @@ import { scanCommand } from './commands/scan.js';
 import { baselineCommand } from './commands/baseline.js';
 import { rulesCommand } from './commands/rules.js';
 import { hookCommand } from './commands/hook.js';
+import { migrateCommand } from './commands/migrate.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(baselineCommand(setCode))
       .command(rulesCommand(setCode))
       .command(hookCommand(setCode))
+      .command(migrateCommand(setCode))
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
       .recommendCommands()
       .strict()

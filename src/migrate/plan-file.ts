@@ -9,7 +9,7 @@
  * symlink that leads out of the repository is refused.
  */
 import { readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { SweepError } from '../errors.js';
 import { secretOf, type Finding } from '../findings/finding.js';
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
@@ -104,13 +104,18 @@ export function checkInsideRepo(root: string, rel: string, planFile: string): vo
   const rootReal = realpathSync(root);
   const abs = resolve(rootReal, rel);
   if (!abs.startsWith(rootReal + sep)) refuse();
-  let real: string | undefined;
-  try {
-    real = realpathSync(abs);
-  } catch {
-    return; // missing files are reported when they are read
+  // The deepest part of the path that exists must resolve (through symlinks) inside the repository;
+  // a missing file is reported later, when it is read.
+  for (let p = abs; p.length >= rootReal.length; p = dirname(p)) {
+    let real: string;
+    try {
+      real = realpathSync(p);
+    } catch {
+      continue;
+    }
+    if (real !== rootReal && !real.startsWith(rootReal + sep)) refuse();
+    return;
   }
-  if (real !== rootReal && !real.startsWith(rootReal + sep)) refuse();
 }
 
 function checkSpan(v: unknown, file: string, what: string): Span {

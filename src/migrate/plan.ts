@@ -182,7 +182,7 @@ export function slug(s: string, max = 100): string {
 const FIELD_SUFFIXES = new Set([
   'secret_access_key', 'access_key_id', 'client_secret', 'client_id', 'secret_key', 'access_key', 'access_token',
   'auth_token', 'api_token', 'api_key', 'apikey', 'api_secret', 'private_key', 'connection_string', 'password', 'passwd',
-  'username', 'hostname', 'database', 'dbname', 'db_name', 'token', 'secret', 'host', 'port', 'user', 'pass', 'pwd',
+  'username', 'hostname', 'database', 'dbname', 'token', 'secret', 'host', 'port', 'user', 'pass', 'pwd',
   'key', 'name', 'login', 'server', 'schema', 'account', 'warehouse', 'role', 'region', 'url', 'uri', 'dsn',
   'endpoint', 'sslmode', 'webhook_url', 'signing_secret', 'webhook_secret',
 ]);

@@ -119,7 +119,9 @@ let builtinCache: RuleSpec[] | undefined;
 export function loadBuiltinRules(): RuleSpec[] {
   if (builtinCache) return builtinCache;
   const dir = builtinRulesDir();
-  const cacheFile = fileURLToPath(new URL('../builtin-rules.cache.json', import.meta.url));
+  // Only the built dist/ keeps a cache; running from TypeScript sources (tests) always parses.
+  const cacheFile = import.meta.url.endsWith('.ts') ? undefined : fileURLToPath(new URL('../builtin-rules.cache.json', import.meta.url));
+  if (!cacheFile) return (builtinCache = loadRulesDir(dir));
   let key = '';
   try {
     key = readdirSync(dir)

@@ -21,7 +21,7 @@ import { cloneFinding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { SourceStats } from '../sources/source.js';
 import { emptyStats } from '../sources/source.js';
-import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, skipReason } from '../sources/git/blob.js';
+import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, pathExcluder, skipReason } from '../sources/git/blob.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEntries } from '../sources/git/history.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
@@ -45,6 +45,8 @@ export interface HistoryScanOptions {
   workers?: number;
   /** Progress bar on stderr (default: stderr is a TTY and CI is unset). */
   progress?: boolean;
+  /** Config `allowlist.paths`: gitignore-style patterns; entries at these paths are ignored. */
+  excludePaths?: string[];
 }
 
 export interface HistoryStats {
@@ -108,6 +110,7 @@ class DetectPool {
     private readonly specs: RuleSpec[],
     private readonly options: DetectorOptions | undefined,
     private readonly maxWorkers: number,
+    private readonly workerUrl: URL | undefined,
   ) {}
 
   get workerCount(): number {
@@ -118,7 +121,7 @@ class DetectPool {
     if (this.failure) throw this.failure;
     const size = job.data.byteLength;
     this.submitted += size;
-    if (this.maxWorkers === 0 || (this.workers.length === 0 && this.submitted <= INLINE_BYTES)) {
+    if (this.maxWorkers === 0 || !this.workerUrl || (this.workers.length === 0 && this.submitted <= INLINE_BYTES)) {
       this.inline ??= createDetector(this.specs, this.options);
       const r = detectBlob(this.inline, job);
       if (r) this.results.push(r);
@@ -144,7 +147,7 @@ class DetectPool {
   }
 
   private start(): void {
-    const url = new URL('./history-worker.js', import.meta.url);
+    const url = this.workerUrl!;
     const init: WorkerInit = { specs: this.specs, detectorOptions: portableOptions(this.options) };
     for (let i = 0; i < this.maxWorkers; i++) {
       const w = new Worker(url, { workerData: init });
@@ -195,13 +198,20 @@ class DetectPool {
   }
 }
 
-/** Whether compiled worker code is available (not when running the TypeScript sources directly). */
-function workersAvailable(): boolean {
-  try {
-    return existsSync(fileURLToPath(new URL('./history-worker.js', import.meta.url)));
-  } catch {
-    return false;
+/**
+ * The compiled worker next to this module (dist/scan or dist/bundle); when running from the TypeScript
+ * sources (tests), the one in dist/scan; undefined when there is none (detection then runs inline).
+ */
+function historyWorkerUrl(): URL | undefined {
+  for (const rel of ['./history-worker.js', '../../dist/scan/history-worker.js']) {
+    try {
+      const u = new URL(rel, import.meta.url);
+      if (existsSync(fileURLToPath(u))) return u;
+    } catch {
+      // not a file: URL
+    }
   }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -226,8 +236,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   const sel = opts.range ? await resolveRange(repo, opts.range) : await resolveRevs(repo, opts.revs);
 
   const maxSize = opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
-  const wantWorkers = opts.workers ?? availableParallelism();
-  const pool = new DetectPool(opts.specs, opts.detectorOptions, workersAvailable() ? Math.max(0, wantWorkers) : 0);
+  // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
+  const wantWorkers = opts.detectorOptions?.onDrop ? 0 : (opts.workers ?? availableParallelism());
+  const excluded = pathExcluder(opts.excludePaths);
+  const pool = new DetectPool(opts.specs, opts.detectorOptions, Math.max(0, wantWorkers), historyWorkerUrl());
 
   const showProgress = opts.progress ?? progressWanted();
   let totalCommits: number | undefined;
@@ -246,6 +258,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
         continue;
       }
       const e = ev.entry!;
+      if (excluded?.(e.path)) continue;
       hs.entries++;
       if (e.mode === MODE_GITLINK) {
         if (!submodules.has(e.path)) {
@@ -298,12 +311,12 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   stats.files = hs.blobsScanned;
   stats.bytes = hs.bytesScanned;
 
-  const findings = pool.results.length > 0 ? await attribute(repo, sel.args, pool.results) : [];
+  const findings = pool.results.length > 0 ? await attribute(repo, sel.args, pool.results, excluded) : [];
   return { repo, findings, stats, history: hs };
 }
 
 /** Pass 2 and merge: provenance, introducing commit, presentAtHead, one finding per secret. */
-async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[]): Promise<Finding[]> {
+async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[], excluded?: (path: string) => boolean): Promise<Finding[]> {
   const wanted = new Map<string, ProvRec[]>();
   for (const r of results) wanted.set(r.sha, []);
   let order = 0;
@@ -314,7 +327,7 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
     }
     const e = ev.entry!;
     const list = wanted.get(e.blob);
-    if (!list) continue;
+    if (!list || excluded?.(e.path)) continue;
     const c = e.commit;
     if (list.some((p) => p.commit === c.sha && p.path === e.path)) continue;
     list.push({ kind: 'git-blob', path: e.path, commit: c.sha, author: c.author, email: c.email, date: c.date, blob: e.blob, order });

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretOf } from '../../src/findings/finding.js';
@@ -221,5 +222,32 @@ describe('scan --history', () => {
     expect(res.findings[0]!.commit).toBe(merge);
     // Content merged in from the side branch is attributed to the side branch, not the merge.
     expect(res.history.entries).toBe(4);
+  });
+
+  it('config allowlist paths exclude entries (no scan, no provenance)', async () => {
+    const r = makeRepo();
+    commit(r, { 'fixtures/a.txt': keyLine(20), 'src/b.txt': keyLine(20), 'src/c.txt': keyLine(21) });
+    const res = await scan(r, { excludePaths: ['fixtures/'] });
+    expect(res.findings.map((f) => `${f.file}:${f.count}`)).toEqual(['src/b.txt:1', 'src/c.txt:1']);
+  });
+
+  it('worker threads give the same answer as the main thread', async () => {
+    const r = makeRepo();
+    // Over the inline threshold (4 MiB), so the pool starts workers when compiled workers exist.
+    const filler = ('const x = compute(1, 2, 3); // filler line of ordinary code\n').repeat(2500);
+    for (let c = 0; c < 6; c++) {
+      const files: Record<string, string> = {};
+      for (let i = 0; i < 10; i++) files[`f${i}.js`] = `// v${c} f${i}\n` + filler + (i === c ? keyLine(30 + c) : '') + (i === 9 ? keyLine(40) : '');
+      commit(r, files, `c${c}`);
+    }
+    const inline = await scan(r, { workers: 0 });
+    const pooled = await scan(r, { workers: 2 });
+    const view = (fs: typeof inline.findings) => fs.map((f) => [f.file, f.line, f.commit, f.count, f.presentAtHead, secretOf(f)]);
+    expect(inline.history.workers).toBe(0);
+    expect(view(pooled.findings)).toEqual(view(inline.findings));
+    expect(inline.findings).toHaveLength(7);
+    expect(pooled.history.blobsScanned).toBe(inline.history.blobsScanned);
+    if (existsSync(new URL('../../dist/scan/history-worker.js', import.meta.url))) expect(pooled.history.workers).toBe(2);
+    else console.warn('compiled history worker not found (run npm run build): pool ran inline');
   });
 });

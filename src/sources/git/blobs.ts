@@ -1,7 +1,11 @@
 /**
  * Reading many blobs fast with flat memory: sizes first from a pipelined `cat-file --batch-check`,
  * then content from a pipelined `cat-file --batch`, never more than `maxInFlightBytes` of content
- * requested and not yet handed to the consumer. Oversized blobs are never read.
+ * requested and not yet consumed. Oversized blobs are never read.
+ *
+ * The stages run on their own (callbacks, not one await per object): requests are taken from the input
+ * while fewer than `maxInFlightChecks` size look-ups are pending, so git gets its requests in large
+ * writes and both cat-file processes stay busy; the consumer takes outcomes in request order.
  */
 import { CatFile, type ObjectResult } from './cat-file.js';
 import type { RepoInfo } from './repo.js';
@@ -17,10 +21,19 @@ export type BlobOutcome<M> =
 
 export interface ReadBlobsOptions {
   maxSize: number;
-  /** Content requested from git but not yet yielded (default 32 MiB, or one blob if larger). */
+  /** Content requested from git but not yet consumed (default 32 MiB, or one blob if larger). */
   maxInFlightBytes?: number;
-  /** Size look-ups in flight (default 512). */
+  /** Size look-ups in flight, and outcomes waiting for the consumer (default 2048). */
   maxInFlightChecks?: number;
+}
+
+interface Slot<M> {
+  req: BlobRequest<M>;
+  size: number;
+  /** Set once the outcome is known. */
+  outcome?: BlobOutcome<M>;
+  /** Counted against the in-flight byte budget until consumed. */
+  fetched: boolean;
 }
 
 /** Yields one outcome per request, in request order. */
@@ -30,60 +43,116 @@ export async function* readBlobs<M>(
   opts: ReadBlobsOptions,
 ): AsyncGenerator<BlobOutcome<M>> {
   const maxBytes = opts.maxInFlightBytes ?? 32 * 1024 * 1024;
-  const maxChecks = opts.maxInFlightChecks ?? 512;
+  const maxChecks = opts.maxInFlightChecks ?? 2048;
   const check = new CatFile(repo.root, 'check');
   let batch: CatFile | undefined;
-  // Outcomes in request order: either settled (skips) or waiting for content.
-  type Slot = { req: BlobRequest<M>; size: number; content?: Promise<ObjectResult>; skip?: 'too-large' | 'missing' | 'not-a-blob' };
-  const checks: { req: BlobRequest<M>; info: Promise<ObjectResult> }[] = [];
-  const slots: Slot[] = [];
-  let inFlight = 0;
-  let ok = false;
 
-  const emit = async (s: Slot): Promise<BlobOutcome<M>> => {
-    if (s.skip) return { req: s.req, size: s.size, skip: s.skip };
-    const r = await s.content!;
-    inFlight -= s.size;
-    if (r.missing || !r.data) return { req: s.req, size: s.size, skip: 'missing' };
-    return { req: s.req, size: s.size, data: r.data };
+  let slots: Slot<M>[] = [];
+  let head = 0;
+  let checking = 0;
+  let budget = 0;
+  const waitingBudget: Slot<M>[] = [];
+  let inputDone = false;
+  let failure: unknown;
+  let stopped = false;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  const notifyConsumer = () => {
+    const w = wakeConsumer;
+    wakeConsumer = undefined;
+    w?.();
+  };
+  const notifyProducer = () => {
+    const w = wakeProducer;
+    wakeProducer = undefined;
+    w?.();
+  };
+  const fail = (e: unknown) => {
+    failure ??= e;
+    notifyConsumer();
+    notifyProducer();
   };
 
-  // Settle the oldest size look-up into a slot; yields slots that must go first to make room.
-  async function* settleOne(): AsyncGenerator<BlobOutcome<M>> {
-    const c = checks.shift()!;
-    const info = await c.info;
-    if (info.missing) {
-      slots.push({ req: c.req, size: 0, skip: 'missing' });
-    } else if (info.type !== 'blob') {
-      slots.push({ req: c.req, size: info.size, skip: 'not-a-blob' });
-    } else if (info.size > opts.maxSize) {
-      slots.push({ req: c.req, size: info.size, skip: 'too-large' });
-    } else {
-      while (slots.length > 0 && (inFlight + info.size > maxBytes || slots.length >= maxChecks)) yield await emit(slots.shift()!);
-      batch ??= new CatFile(repo.root, 'batch');
-      inFlight += info.size;
-      const content = batch.request(info.sha);
-      content.catch(() => {});
-      slots.push({ req: c.req, size: info.size, content });
+  const startFetch = (s: Slot<M>) => {
+    budget += s.size;
+    s.fetched = true;
+    batch ??= new CatFile(repo.root, 'batch');
+    batch.request(s.req.sha).then((r: ObjectResult) => {
+      s.outcome = r.missing || !r.data ? { req: s.req, size: s.size, skip: 'missing' } : { req: s.req, size: s.size, data: r.data };
+      notifyConsumer();
+    }, fail);
+  };
+  const pumpBudget = () => {
+    while (waitingBudget.length > 0 && (budget === 0 || budget + waitingBudget[0]!.size <= maxBytes)) startFetch(waitingBudget.shift()!);
+  };
+  const onInfo = (s: Slot<M>, info: ObjectResult) => {
+    checking--;
+    notifyProducer();
+    if (info.missing) s.outcome = { req: s.req, size: 0, skip: 'missing' };
+    else if (info.type !== 'blob') s.outcome = { req: s.req, size: info.size, skip: 'not-a-blob' };
+    else if (info.size > opts.maxSize) s.outcome = { req: s.req, size: info.size, skip: 'too-large' };
+    else {
+      s.size = info.size;
+      waitingBudget.push(s);
+      pumpBudget();
+      return;
     }
-    // Skips at the front can go out at once.
-    while (slots.length > 0 && slots[0]!.skip) yield await emit(slots.shift()!);
-  }
+    notifyConsumer();
+  };
 
-  try {
+  // Producer: takes requests while there is room, independently of the consumer.
+  void (async () => {
     for await (const req of requests) {
-      const info = check.request(req.sha);
-      info.catch(() => {}); // awaited in order below; this only keeps an abandoned scan from crashing
-      checks.push({ req, info });
-      if (checks.length >= maxChecks) yield* settleOne();
+      if (stopped || failure) return;
+      const s: Slot<M> = { req, size: 0, fetched: false };
+      slots.push(s);
+      checking++;
+      check.request(req.sha).then((info) => onInfo(s, info), fail);
+      if (checking >= maxChecks || slots.length - head >= 2 * maxChecks) {
+        // Wait until half the room is free again, so requests reach git in large writes.
+        while (!stopped && !failure && (checking > maxChecks / 2 || slots.length - head > maxChecks)) {
+          await new Promise<void>((r) => (wakeProducer = r));
+        }
+      }
     }
-    while (checks.length > 0) yield* settleOne();
-    while (slots.length > 0) yield await emit(slots.shift()!);
+  })().then(
+    () => {
+      inputDone = true;
+      notifyConsumer();
+    },
+    fail,
+  );
+
+  let ok = false;
+  try {
+    for (;;) {
+      if (failure) throw failure;
+      const s = slots[head];
+      if (s?.outcome) {
+        slots[head] = undefined as unknown as Slot<M>;
+        head++;
+        if (head > 4096 && head * 2 > slots.length) {
+          slots = slots.slice(head);
+          head = 0;
+        }
+        notifyProducer();
+        yield s.outcome;
+        if (s.fetched) {
+          budget -= s.size;
+          // Refill in bulk (below half the budget), so requests reach git in large writes.
+          if (budget <= maxBytes / 2) pumpBudget();
+        }
+        continue;
+      }
+      if (!s && inputDone) break;
+      await new Promise<void>((r) => (wakeConsumer = r));
+    }
     ok = true;
   } finally {
-    if (ok) {
-      await Promise.all([check.close(), batch?.close()]);
-    } else {
+    stopped = true;
+    notifyProducer();
+    if (ok) await Promise.all([check.close(), batch?.close()]);
+    else {
       check.kill();
       batch?.kill();
     }

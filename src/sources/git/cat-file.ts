@@ -36,6 +36,9 @@ export class CatFile {
   private failed?: Error;
   private stderr = '';
   private closed = false;
+  /** Request lines not yet written: one write per batch of requests, not one syscall per object. */
+  private out: string[] = [];
+  private flushScheduled = false;
 
   /**
    * @param cwd repository root
@@ -64,8 +67,20 @@ export class CatFile {
     if (this.closed) return Promise.reject(new Error('cat-file is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ sha, resolve, reject });
-      this.proc.stdin.write(sha + '\n');
+      this.out.push(sha);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.out.length === 0 || this.failed) return;
+    const text = this.out.join('\n') + '\n';
+    this.out = [];
+    this.proc.stdin.write(text);
   }
 
   /** End the process (pending requests are still answered). */
@@ -75,6 +90,7 @@ export class CatFile {
     return new Promise((resolve) => {
       if (this.proc.exitCode !== null || this.proc.signalCode !== null) return resolve();
       this.proc.once('close', () => resolve());
+      this.flush();
       this.proc.stdin.end();
     });
   }

@@ -9,7 +9,7 @@
 import { SweepError } from '../../errors.js';
 import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
-import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, decodeText, skipReason } from './blob.js';
+import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, decodeText, pathExcluder, skipReason } from './blob.js';
 import { readBlobs } from './blobs.js';
 import { openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit } from './run.js';
@@ -19,6 +19,8 @@ export interface StagedOptions {
   allLines?: boolean;
   /** Larger blobs are skipped (counted as too-large). */
   maxFileSize?: number;
+  /** Config `allowlist.paths`: gitignore-style patterns of paths not to scan. */
+  excludePaths?: string[];
 }
 
 export interface StagedEntry {
@@ -27,6 +29,8 @@ export interface StagedEntry {
   oldPath?: string;
   mode: string;
   blob: string;
+  /** The blob in HEAD (zeros for an added file). */
+  oldBlob: string;
   /** A, M, T, R<score>, C<score>, D, U. */
   status: string;
 }
@@ -61,13 +65,14 @@ export function parseStagedDiff(out: Buffer): StagedDiff {
     const head = token().toString('latin1');
     const f = head.slice(1).split(' ');
     const mode = f[1]!;
+    const oldBlob = f[2]!;
     const blob = f[3]!;
     const status = f[4] ?? '';
     const p1 = token().toString('utf8');
     if (status[0] === 'R' || status[0] === 'C') {
       const p2 = token().toString('utf8');
-      entries.push({ path: p2, oldPath: p1, mode, blob, status });
-    } else entries.push({ path: p1, mode, blob, status });
+      entries.push({ path: p2, oldPath: p1, mode, blob, oldBlob, status });
+    } else entries.push({ path: p1, mode, blob, oldBlob, status });
   }
   if (pos < out.length && out[pos] === 0) pos++;
   const lines = pos < out.length ? parseAddedLines(out.toString('latin1', pos)) : new Map<string, Set<number>>();
@@ -167,9 +172,12 @@ class StagedSource implements Source {
   async *fragments(): AsyncIterable<Fragment> {
     const st = this.st;
     const todo: { sha: string; meta: StagedEntry }[] = [];
+    const excluded = pathExcluder(this.opts.excludePaths);
     for (const e of this.diff.entries) {
+      if (excluded?.(e.path)) continue;
       if (e.status === 'D' || e.status === 'U') continue;
       if (e.status === 'R100') continue; // renamed without change: not re-reported
+      if (e.blob === e.oldBlob) continue; // mode change only: no new content
       if (e.mode === MODE_GITLINK) {
         st.notes.push(`submodule ${e.path} not scanned`);
         continue;
@@ -196,7 +204,8 @@ class StagedSource implements Source {
       st.files++;
       st.bytes += o.size;
       const fragment: Fragment = { text: decodeText(o.data), provenance: { kind: 'staged', path: e.path, blob: e.blob } };
-      if (!this.opts.allLines) fragment.onlyLines = this.diff.lines.get(e.path) ?? new Set<number>();
+      // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
+      if (!this.opts.allLines) fragment.onlyLines = this.diff.lines.get(e.path);
       yield fragment;
     }
   }

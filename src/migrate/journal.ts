@@ -1,0 +1,267 @@
+/**
+ * The migration journal and lock, in `.secret-sweep/` at the repository root (git-ignored by its own
+ * `.gitignore` containing `*`).
+ *
+ * - `journal.jsonl` (mode 0600): one JSON record per step, fsync'd before the step is acted on. It holds
+ *   names, actions, version ids, ARNs and request tokens (HMACs), never a secret value.
+ * - `lock`: the pid and host of the running migrate; a second run is refused while that process lives,
+ *   and a lock left by a killed run is detected as stale and taken over.
+ * - `token-key`: a random key (mode 0600) for the ClientRequestTokens, so a token (which becomes the
+ *   version id AWS shows to anyone allowed to DescribeSecret) cannot be used to guess a weak value.
+ *
+ * Test-only crash point: with `SECRET_SWEEP_TEST_CRASH_AT=<step>` (or `<step>@<n>` for the n-th such
+ * record) the process kills itself with SIGKILL right after that record is on disk.
+ */
+import {
+  closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync,
+  writeSync, chmodSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { SweepError } from '../errors.js';
+
+export const STATE_DIR = '.secret-sweep';
+export const JOURNAL_FILE = 'journal.jsonl';
+export const LOCK_FILE = 'lock';
+
+export const STEPS = [
+  'run-start', 'preflight-done', 'secret-begin', 'secret-written', 'secret-verified', 'secret-rotated',
+  'report-written', 'run-done', 'run-failed',
+] as const;
+export type Step = (typeof STEPS)[number];
+
+export interface JournalRecord {
+  t: string;
+  run: string;
+  step: Step;
+  name?: string;
+  action?: string;
+  token?: string;
+  arn?: string;
+  versionId?: string;
+  /** run-start: how many secrets, which run it resumes; run-failed: the one-line error. */
+  detail?: string;
+  resumes?: string;
+  pid?: number;
+}
+
+/** Create `.secret-sweep/` (0700) with a `.gitignore` of `*`. */
+export function ensureStateDir(root: string): string {
+  const dir = join(root, STATE_DIR);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const gi = join(dir, '.gitignore');
+  if (!existsSync(gi)) writeFileSync(gi, '*\n', { mode: 0o644 });
+  return dir;
+}
+
+/** The key for request tokens: created once per repository, mode 0600. */
+export function tokenKey(root: string): Buffer {
+  const file = join(ensureStateDir(root), 'token-key');
+  try {
+    const hex = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+  } catch {
+    /* first run */
+  }
+  const key = randomBytes(32);
+  try {
+    writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+    return key;
+  } catch {
+    // Another process wrote it first (or it was malformed): use what is there, or replace a bad one.
+    const hex = readFileSync(file, 'utf8').trim();
+    if (/^[0-9a-f]{64}$/.test(hex)) return Buffer.from(hex, 'hex');
+    writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    return key;
+  }
+}
+
+function crashPoint(): { step: string; nth: number } | undefined {
+  const v = process.env.SECRET_SWEEP_TEST_CRASH_AT;
+  if (!v) return undefined;
+  const [step, n] = v.split('@');
+  return { step: step!, nth: n ? Math.max(1, Number(n) || 1) : 1 };
+}
+
+export class Journal {
+  readonly path: string;
+  readonly run: string;
+  private fd: number;
+  private readonly crash = crashPoint();
+  private seen = 0;
+
+  private constructor(path: string, fd: number, run: string) {
+    this.path = path;
+    this.fd = fd;
+    this.run = run;
+  }
+
+  /** Open (append) the journal of the repository at `root`. */
+  static open(root: string): Journal {
+    const dir = ensureStateDir(root);
+    const path = join(dir, JOURNAL_FILE);
+    const fd = openSync(path, 'a', 0o600);
+    fchmodSync(fd, 0o600);
+    return new Journal(path, fd, randomUUID());
+  }
+
+  /** Every record so far (a torn last line from a killed run is ignored). */
+  static read(root: string): JournalRecord[] {
+    let text: string;
+    try {
+      text = readFileSync(join(root, STATE_DIR, JOURNAL_FILE), 'utf8');
+    } catch {
+      return [];
+    }
+    const out: JournalRecord[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const r = JSON.parse(line) as JournalRecord;
+        if (r && typeof r.run === 'string' && typeof r.step === 'string') out.push(r);
+      } catch {
+        /* torn write */
+      }
+    }
+    return out;
+  }
+
+  /** Append one record and fsync it. */
+  append(rec: Omit<JournalRecord, 't' | 'run'>): void {
+    const full: JournalRecord = { t: new Date().toISOString(), run: this.run, ...rec };
+    writeSync(this.fd, JSON.stringify(full) + '\n');
+    fsyncSync(this.fd);
+    if (this.crash && this.crash.step === rec.step && ++this.seen === this.crash.nth) {
+      process.kill(process.pid, 'SIGKILL');
+    }
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
+  }
+}
+
+/** What earlier runs left: the last run that did not finish, and the tokens it began writing with. */
+export interface PriorState {
+  interrupted?: { run: string; lastStep: Step; at: string };
+  /** name -> token of a write an unfinished run began. */
+  begun: Map<string, string>;
+  finishedRuns: number;
+}
+
+export function priorState(records: JournalRecord[]): PriorState {
+  const runs = new Map<string, JournalRecord[]>();
+  for (const r of records) runs.set(r.run, [...(runs.get(r.run) ?? []), r]);
+  const begun = new Map<string, string>();
+  let interrupted: PriorState['interrupted'];
+  let finishedRuns = 0;
+  for (const [run, recs] of runs) {
+    const last = recs[recs.length - 1]!;
+    if (recs.some((r) => r.step === 'run-done')) {
+      finishedRuns++;
+      continue;
+    }
+    for (const r of recs) if (r.step === 'secret-begin' && r.name && r.token) begun.set(r.name, r.token);
+    if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
+  }
+  return { interrupted, begun, finishedRuns };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lock
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  // A reused pid belongs to some other program: on Linux, check it is a node process.
+  try {
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return /node|secret-sweep/.test(cmd);
+  } catch {
+    return true;
+  }
+}
+
+export class Lock {
+  private released = false;
+  private readonly onExit = () => this.release();
+
+  private constructor(readonly path: string) {
+    process.once('exit', this.onExit);
+  }
+
+  /** Take `.secret-sweep/lock`, or throw a one-line SweepError naming the run that holds it. */
+  static acquire(root: string): Lock {
+    const path = join(ensureStateDir(root), LOCK_FILE);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        const fd = openSync(path, 'wx', 0o600);
+        const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
+        writeSync(fd, JSON.stringify(info) + '\n');
+        fsyncSync(fd);
+        closeSync(fd);
+        return new Lock(path);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new SweepError(`cannot create the lock file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, `${STATE_DIR}/${LOCK_FILE}`);
+        }
+      }
+      let info: LockInfo | undefined;
+      try {
+        info = JSON.parse(readFileSync(path, 'utf8')) as LockInfo;
+      } catch {
+        info = undefined;
+      }
+      if (info && typeof info.pid === 'number') {
+        if (info.host !== hostname()) {
+          throw new SweepError(`another secret-sweep migrate holds ${STATE_DIR}/${LOCK_FILE} (pid ${info.pid} on ${info.host}, since ${info.started}); if that run is gone, delete the file and run again`);
+        }
+        if (alive(info.pid)) {
+          throw new SweepError(`another secret-sweep migrate is running in this repository (pid ${info.pid}, since ${info.started}): wait for it to finish`);
+        }
+      } else {
+        // Unreadable: a run killed between creating and writing it, or one doing so right now.
+        let age = Infinity;
+        try {
+          age = Date.now() - statSync(path).mtimeMs;
+        } catch {
+          /* gone */
+        }
+        if (age < 5000) throw new SweepError(`another secret-sweep migrate is starting in this repository (${STATE_DIR}/${LOCK_FILE} was just created): wait for it to finish`);
+      }
+      // Stale: the run that held it is gone.
+      try {
+        unlinkSync(path);
+      } catch {
+        /* someone else removed it */
+      }
+    }
+    throw new SweepError(`could not take ${STATE_DIR}/${LOCK_FILE}: another run keeps taking it`);
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    process.removeListener('exit', this.onExit);
+    try {
+      const info = JSON.parse(readFileSync(this.path, 'utf8')) as LockInfo;
+      if (info.pid === process.pid) unlinkSync(this.path);
+    } catch {
+      /* already gone */
+    }
+  }
+}

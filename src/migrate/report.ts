@@ -1,0 +1,223 @@
+/**
+ * What moved where, and what to rotate.
+ *
+ * - `secret-sweep-migration.md` and `.json` at the repository root (mode 0600): each secret's name, ARN,
+ *   version id, every location its values came from (history-only ones included: they cannot be
+ *   rewritten), and a **rotate** line for every value, with a provider-specific hint by rule id. A value
+ *   that was ever committed is burned, migrated or not.
+ * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), written mode 0600 OUTSIDE
+ *   the repository, for users who also scrub history. It is the one file that holds plaintext; the
+ *   report says so and where it is.
+ */
+import { chmodSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve, isAbsolute } from 'node:path';
+import { SweepError } from '../errors.js';
+import { writePrivateFile } from '../cli/output.js';
+import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocation } from './plan.js';
+import type { SecretOutcome } from './apply.js';
+
+export const REPORT_MD = 'secret-sweep-migration.md';
+export const REPORT_JSON = 'secret-sweep-migration.json';
+
+const HINTS: Array<[RegExp, string]> = [
+  [/^aws-/, 'AWS IAM: create a new access key (`aws iam create-access-key`), move every consumer to it, then deactivate and delete the old one (`aws iam update-access-key --status Inactive`, `aws iam delete-access-key`); check CloudTrail for use of the old key'],
+  [/^github-/, 'GitHub: revoke the token (Settings > Developer settings > tokens, or the GitHub App / OAuth app settings) and issue a new one; check the audit log for its use'],
+  [/^gitlab-/, 'GitLab: revoke the token (User/Group/Project settings > Access tokens, or the runner / deploy token page) and create a new one'],
+  [/^stripe-/, 'Stripe: roll the key in the Dashboard (Developers > API keys > Roll key; webhook secrets: roll the endpoint secret) and review recent API requests'],
+  [/^slack-/, 'Slack: revoke or regenerate the token in the app settings (api.slack.com/apps > OAuth & Permissions); for webhooks, delete the webhook and create a new one'],
+  [/^(postgres|mysql|mongodb|redis|amqp|mssql|jdbc)-|^(pgpass|snowflake)-password$/, 'database: set a new password for this user (e.g. `ALTER ROLE ... PASSWORD`, `ALTER USER ... IDENTIFIED BY`), store it with `aws secretsmanager put-secret-value`, or attach a rotation Lambda (--rotation-lambda)'],
+  [/^(openai|anthropic|groq|huggingface|replicate)-/, 'AI provider: delete the key in the provider console and create a new one; check usage for unexpected spend'],
+  [/^google-|^gcp-/, 'Google Cloud: delete the API key / service-account key in the console (IAM > Service accounts > Keys) and create a new one'],
+  [/^azure-/, 'Azure: regenerate the storage account key or client secret in the portal and update consumers'],
+  [/^(npm|pypi|rubygems|dockerhub|docker)-/, 'package registry: revoke the token on the registry website and publish with a new, narrowly scoped one'],
+  [/^twilio-/, 'Twilio: rotate the auth token / API key in the Twilio console'],
+  [/^private-key/, 'private key: generate a new key pair, install the new public key where the old one was trusted, and remove the old one'],
+  [/^(sendgrid|mailgun)-/, 'email provider: delete the API key in the provider console and create a new one'],
+  [/^(datadog|newrelic|sentry|grafana)-/, 'observability: revoke the key in the provider settings and create a new one'],
+];
+const GENERIC_HINT = 'issue a new credential at the provider, store it with `aws secretsmanager put-secret-value --secret-id <name>`, then revoke the old one';
+
+/** A rotation hint for a rule id (and the JSON key, for generic password assignments). */
+export function rotateHint(rule: string | undefined, key?: string): string {
+  const r = rule ?? '';
+  for (const [re, hint] of HINTS) if (re.test(r)) return hint;
+  if (r === 'generic-password-assignment' && key && /pass|pwd/.test(key)) return HINTS[5]![1];
+  return GENERIC_HINT;
+}
+
+export function defaultReplacementsPath(root: string): string {
+  const repo = basename(resolve(root)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'repo';
+  return join(tmpdir(), `secret-sweep-${repo}-replacements.txt`);
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|=<>-]/g, (c) => `\\${c}`);
+}
+
+/** `git filter-repo --replace-text` lines for every raw value (multi-line values: one line each). */
+export function replacementLines(values: PlanValues, plan: Plan): string[] {
+  const out = new Set<string>();
+  const add = (v: string) => {
+    if (v.length < 4) return;
+    out.add(v.includes('==>') ? `regex:${escapeRegex(v)}==>***REMOVED***` : `literal:${v}==>***REMOVED***`);
+  };
+  for (const s of plan.secrets) {
+    for (const f of s.fields) {
+      if (!f.secret) continue;
+      const v = values.get(valueKey(s.name, f.key));
+      if (!v) continue;
+      for (const raw of new Set([...v.raw, v.value])) {
+        if (/[\r\n]/.test(raw)) {
+          for (const line of raw.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) add(line.trim());
+        } else add(raw);
+      }
+    }
+  }
+  return [...out].sort();
+}
+
+export interface ReportInput {
+  root: string;
+  plan: Plan;
+  values: PlanValues;
+  outcomes: SecretOutcome[];
+  backend: string;
+  region?: string;
+  runId: string;
+  /** Where the filter-repo replacements go (default: os.tmpdir(); refused inside the repository). */
+  replacementsPath?: string;
+}
+
+export interface ReportFiles {
+  markdown: string;
+  json: string;
+  replacements: string;
+}
+
+interface JsonReport {
+  tool: 'secret-sweep';
+  run: string;
+  backend: string;
+  region?: string;
+  app: string;
+  env: string;
+  replacementsFile: string;
+  replacementsNote: string;
+  secrets: Array<{
+    name: string;
+    arn: string;
+    versionId: string;
+    action: string;
+    resumed?: boolean;
+    rotated?: boolean;
+    keys: string[];
+    values: Array<{ key: string; rule?: string; fingerprint: string; locations: Array<ValueLocation & { where: string }>; rotate: string }>;
+    context: Array<{ key: string; from: string }>;
+  }>;
+  skipped: Plan['skipped'];
+  warnings: string[];
+}
+
+export function buildJsonReport(input: ReportInput, replacements: string): JsonReport {
+  const byName = new Map(input.outcomes.map((o) => [o.name, o]));
+  return {
+    tool: 'secret-sweep',
+    run: input.runId,
+    backend: input.backend,
+    ...(input.region ? { region: input.region } : {}),
+    app: input.plan.app,
+    env: input.plan.env,
+    replacementsFile: replacements,
+    replacementsNote: 'holds the migrated values in PLAINTEXT (for git filter-repo --replace-text); delete it when done',
+    secrets: input.plan.secrets.map((s) => {
+      const o = byName.get(s.name);
+      return {
+        name: s.name,
+        arn: o?.arn ?? '',
+        versionId: o?.versionId ?? '',
+        action: o?.action ?? 'not migrated',
+        ...(o?.resumed ? { resumed: true } : {}),
+        ...(o?.rotated ? { rotated: true } : {}),
+        keys: s.fields.map((f) => f.key),
+        values: s.fields.filter((f) => f.secret).map((f) => ({
+          key: f.key,
+          rule: f.rule,
+          fingerprint: f.fingerprint,
+          locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
+          rotate: rotateHint(f.rule, f.key),
+        })),
+        context: s.fields.filter((f) => !f.secret).map((f) => ({
+          key: f.key,
+          from: f.source.kind === 'literal' ? 'derived (engine / default port)' : formatLocation({ ...f.source, historyOnly: Boolean(f.source.commit) }),
+        })),
+      };
+    }),
+    skipped: input.plan.skipped,
+    warnings: input.plan.warnings,
+  };
+}
+
+const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function renderMarkdown(r: JsonReport): string {
+  const L: string[] = [];
+  L.push('# secret-sweep migration report', '');
+  L.push(`Run \`${r.run}\`, backend \`${r.backend}\`${r.region ? ` (${r.region})` : ''}, app \`${r.app}\`, env \`${r.env}\`.`, '');
+  L.push('Every value below was committed to this repository. **Migrating it does not make it safe: rotate each one.**', '');
+  L.push('| secret | keys | action | version | ARN |', '|---|---|---|---|---|');
+  for (const s of r.secrets) {
+    L.push(`| \`${cell(s.name)}\` | ${cell(s.keys.join(', '))} | ${s.action}${s.resumed ? ' (resumed)' : ''}${s.rotated ? ', rotation on' : ''} | \`${s.versionId}\` | \`${cell(s.arn)}\` |`);
+  }
+  L.push('');
+  for (const s of r.secrets) {
+    L.push(`## \`${s.name}\``, '');
+    L.push(`- ARN: \`${s.arn}\``, `- version: \`${s.versionId}\``, `- action: ${s.action}${s.resumed ? ' (finished after an interrupted run)' : ''}`);
+    for (const v of s.values) {
+      L.push(`- \`${v.key}\` (${v.rule ?? 'rule unknown'}), found at:`);
+      for (const l of v.locations) L.push(`  - ${l.where}${l.historyOnly ? ' — cannot be rewritten; scrub history or accept it is public' : ''}`);
+      L.push(`  - **rotate**: ${v.rotate}`);
+    }
+    for (const c of s.context) L.push(`- \`${c.key}\` (not secret) from ${c.from}`);
+    L.push('');
+  }
+  if (r.skipped.length) {
+    L.push('## Not migrated', '');
+    for (const k of r.skipped) L.push(`- ${formatLocation(k.location)} (${k.location.rule ?? 'unknown rule'}): ${k.reason} — **rotate** it anyway`);
+    L.push('');
+  }
+  if (r.warnings.length) {
+    L.push('## Warnings', '');
+    for (const w of r.warnings) L.push(`- ${w}`);
+    L.push('');
+  }
+  L.push('## Scrubbing history (optional)', '');
+  L.push(`\`${r.replacementsFile}\` is a \`git filter-repo --replace-text\` file. **It holds every migrated value in plaintext**`
+    + ' (mode 0600, outside the repository). Use it, then delete it:', '');
+  L.push('```sh', `git filter-repo --replace-text '${r.replacementsFile}'`, `shred -u '${r.replacementsFile}'   # or rm`, '```', '');
+  L.push('Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone. Rotation is still required.', '');
+  return L.join('\n');
+}
+
+/** Write the three files. Refuses a replacements path inside the repository. */
+export function writeReports(input: ReportInput): ReportFiles {
+  const root = resolve(input.root);
+  const replacements = resolve(input.replacementsPath ?? defaultReplacementsPath(root));
+  const rel = relative(root, replacements);
+  if (!rel.startsWith('..') && !isAbsolute(rel)) {
+    throw new SweepError('the replacements file holds plaintext values and must not be written inside the repository', replacements);
+  }
+  const lines = replacementLines(input.values, input.plan);
+  try {
+    writeFileSync(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { mode: 0o600 });
+    chmodSync(replacements, 0o600);
+  } catch (e) {
+    throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);
+  }
+  const report = buildJsonReport(input, replacements);
+  const markdown = join(root, REPORT_MD);
+  const json = join(root, REPORT_JSON);
+  writePrivateFile(json, JSON.stringify(report, null, 2) + '\n');
+  writePrivateFile(markdown, renderMarkdown(report));
+  return { markdown, json, replacements };
+}

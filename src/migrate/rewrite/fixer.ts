@@ -1,0 +1,190 @@
+/**
+ * The one central fixer (ESLint's model): every rewriter returns range edits, and only this file turns
+ * them into bytes on disk.
+ *
+ * - `applyEdits` (pure): validates the edits (in range, non-overlapping; two insertions at the same
+ *   offset are kept in the order given), applies them bottom-up, and writes inserted line breaks in the
+ *   file's own style (a CRLF file gets CRLF).
+ * - `writeEdits` (I/O): refuses symlinks and anything outside the repository root (realpath check),
+ *   leaves the file alone when nothing changes, and replaces it atomically: a temp file in the same
+ *   folder, fsync, rename, with the original mode kept.
+ * - `writeNewFile`: the same care for generated files (helper modules), never overwriting a file that
+ *   secret-sweep did not generate.
+ */
+import { promises as fs, constants as fsc } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { SweepError } from '../../errors.js';
+import type { TextEdit } from './rewriter.js';
+
+export type Eol = '\n' | '\r\n';
+
+/** The file's line break: CRLF when most of its line breaks are CRLF, else LF. */
+export function detectEol(text: string): Eol {
+  let crlf = 0;
+  let lf = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+    if (i > 0 && text.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
+  return crlf > lf ? '\r\n' : '\n';
+}
+
+/** Bare LF in `s` -> `eol` (CRLF already present is left as it is). */
+export function withEol(s: string, eol: Eol): string {
+  return eol === '\n' ? s : s.replace(/(?<!\r)\n/g, '\r\n');
+}
+
+export class EditConflictError extends SweepError {
+  constructor(file: string, message: string) {
+    super(`cannot apply code edits: ${message}`, file);
+    this.name = 'EditConflictError';
+  }
+}
+
+/** Edits sorted by position (stable: insertions at one offset keep their given order), validated. */
+export function sortedEdits(file: string, textLength: number, edits: readonly TextEdit[]): TextEdit[] {
+  const sorted = edits
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
+    .map((x) => x.e);
+  let prevEnd = 0;
+  let prev: TextEdit | undefined;
+  for (const e of sorted) {
+    if (!Number.isInteger(e.start) || !Number.isInteger(e.end) || e.start < 0 || e.end < e.start || e.end > textLength) {
+      throw new EditConflictError(file, `edit [${e.start}, ${e.end}) is outside the file (length ${textLength})`);
+    }
+    if (prev && e.start < prevEnd) {
+      throw new EditConflictError(file, `edits [${prev.start}, ${prev.end}) and [${e.start}, ${e.end}) overlap`);
+    }
+    prevEnd = Math.max(prevEnd, e.end);
+    prev = e;
+  }
+  return sorted;
+}
+
+/** Pure: the text after the edits. No edits -> the same string. */
+export function applyEdits(text: string, edits: readonly TextEdit[], file = '<text>'): string {
+  if (edits.length === 0) return text;
+  const sorted = sortedEdits(file, text.length, edits);
+  const eol = detectEol(text);
+  let out = text;
+  for (let i = sorted.length - 1; i >= 0; i--) {
+    const e = sorted[i]!;
+    out = out.slice(0, e.start) + withEol(e.replacement, eol) + out.slice(e.end);
+  }
+  return out;
+}
+
+/**
+ * The real path of `file` (relative to `root` or absolute), checked to be a regular file inside the
+ * real root and not a symlink itself. Throws a SweepError naming the file otherwise.
+ */
+export async function checkedPath(root: string, file: string, opts: { mustExist: boolean }): Promise<string> {
+  const realRoot = await fs.realpath(root);
+  const abs = path.resolve(root, file);
+  const rel = path.relative(path.resolve(root), abs);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new SweepError('refusing to write outside the repository', file);
+  }
+  let st;
+  try {
+    st = await fs.lstat(abs);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || opts.mustExist) throw new SweepError('cannot read the file to rewrite', file);
+  }
+  if (st?.isSymbolicLink()) throw new SweepError('refusing to write through a symlink', file);
+  if (st && !st.isFile()) throw new SweepError('not a regular file', file);
+  // The folder may be (or pass through) a symlink that leads out of the repository.
+  const realDir = await fs.realpath(path.dirname(abs)).catch(() => {
+    throw new SweepError('its folder does not exist', file);
+  });
+  const real = path.join(realDir, path.basename(abs));
+  const realRel = path.relative(realRoot, real);
+  if (realRel === '' || realRel.startsWith('..') || path.isAbsolute(realRel)) {
+    throw new SweepError('refusing to write outside the repository (the path resolves elsewhere)', file);
+  }
+  return real;
+}
+
+/** Write `content` to `real` atomically: temp file in the same folder, fsync, rename; mode kept. */
+async function atomicWrite(real: string, content: string, mode: number): Promise<void> {
+  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode & 0o7777);
+  try {
+    await fh.writeFile(content, 'utf8');
+    await fh.chmod(mode & 0o7777); // the umask may have narrowed it
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await fs.rename(tmp, real);
+  } catch (e) {
+    await fs.rm(tmp, { force: true });
+    throw e;
+  }
+  // Make the rename itself durable where the platform allows it.
+  const dir = await fs.open(path.dirname(real), 'r').catch(() => undefined);
+  if (dir) {
+    await dir.sync().catch(() => {});
+    await dir.close();
+  }
+}
+
+export interface WriteEditsResult {
+  changed: boolean;
+}
+
+/**
+ * Apply `edits` to `file` (relative to `root`) on disk. When `expectedText` is given, the file must still
+ * hold exactly that text (the rewriter computed its edits from it); otherwise it refuses, naming the file.
+ */
+export async function writeEdits(
+  root: string,
+  file: string,
+  edits: readonly TextEdit[],
+  opts: { expectedText?: string } = {},
+): Promise<WriteEditsResult> {
+  if (edits.length === 0) return { changed: false };
+  const real = await checkedPath(root, file, { mustExist: true });
+  const before = await fs.readFile(real, 'utf8');
+  if (opts.expectedText !== undefined && before !== opts.expectedText) {
+    throw new SweepError('the file changed since the edits were planned; run the migration again', file);
+  }
+  const after = applyEdits(before, edits, file);
+  if (after === before) return { changed: false };
+  const st = await fs.stat(real);
+  await atomicWrite(real, after, st.mode);
+  return { changed: true };
+}
+
+/** First line of every file secret-sweep generates, so it knows which files it may replace. */
+export const GENERATED_MARKER = 'generated by secret-sweep';
+
+/**
+ * Create (or refresh) a generated file such as a helper module. An existing file is replaced only if it
+ * carries GENERATED_MARKER in its first lines; identical content is left alone.
+ */
+export async function writeNewFile(root: string, file: string, content: string, mode = 0o644): Promise<WriteEditsResult> {
+  const real = await checkedPath(root, file, { mustExist: false });
+  let existing: string | undefined;
+  try {
+    existing = await fs.readFile(real, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SweepError('cannot read the existing file', file);
+  }
+  if (existing === content) return { changed: false };
+  if (existing !== undefined) {
+    if (!existing.split('\n', 5).some((l) => l.includes(GENERATED_MARKER))) {
+      throw new SweepError('a file of that name exists and was not generated by secret-sweep; rename it or remove it', file);
+    }
+    const st = await fs.stat(real);
+    mode = st.mode;
+  }
+  await atomicWrite(real, content, mode);
+  return { changed: true };
+}

@@ -1,0 +1,544 @@
+/**
+ * The Python rewriter: each planned site (a span that held a migrated value) becomes a call to the
+ * generated helper, `get_secret("prod/etl/db")["password"]`, or `os.environ["PROD_ETL_DB__PASSWORD"]`
+ * for the dotenv backend.
+ *
+ * Parser: tree-sitter's Python grammar, run by `web-tree-sitter` (WebAssembly) with the prebuilt
+ * `tree-sitter-python.wasm` that the `tree-sitter-python` npm package ships. Why: it is a real,
+ * error-tolerant parser with exact UTF-16 spans for every node (string prefix, quotes, content,
+ * escapes, f-string interpolations), it runs in-process with no native build and no Python, and one
+ * parse of a file takes well under a millisecond after a ~50 ms one-time load. (Python's own `ast`
+ * via a subprocess would have cost a process per file and gives no spans for string prefixes/escapes.)
+ * The grammar is loaded asynchronously once (`loadPythonParser()`); `rewrite()` itself is synchronous
+ * and pure, as the Rewriter interface asks.
+ *
+ * What it rewrites, conservatively (anything else is left untouched and reported as unhandled, with a
+ * reason and a suggested edit):
+ * - a string literal that is exactly the secret, where it is a plain value: the right side of an
+ *   assignment (module-level constants), a keyword or positional argument (`password=`, `auth=(…)`),
+ *   a dict value, a tuple/list/set element, a default parameter, a return value. The literal is
+ *   replaced whole, with the author's quote character.
+ * - a string that holds the secret among other text (a connection string, `"Bearer …"`, an f-string):
+ *   it becomes an f-string with the secret — and any context fields of the same secret in that string
+ *   (user, host, port, database) — interpolated, and the rest kept literal. That is the clearest safe
+ *   form: the string still reads as before, and a rotation that changes the user (RDS multi-user
+ *   rotation) or the password is followed. Context values in other literals are left alone: they are
+ *   not secrets.
+ * Not rewritten: bytes literals, strings with escape sequences inside the secret (the stored value is
+ *   the source text), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
+ *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
+ *
+ * The import (`from secret_sweep_secrets import get_secret`, or `import os`) is added once, after the
+ * module docstring, `from __future__` imports and the leading imports, unless already there.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { Node as TsNode, Parser as TsParser, Tree } from 'web-tree-sitter';
+import { envVarPrefix } from '../vault/dotenv.js';
+import { detectEol, GENERATED_MARKER, type Eol } from './fixer.js';
+import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
+
+const requireCjs = createRequire(import.meta.url);
+
+let parser: TsParser | undefined;
+let loading: Promise<TsParser> | undefined;
+
+/** Load the WebAssembly grammar once (about 50 ms). Call before `rewrite()`. */
+export async function loadPythonParser(): Promise<void> {
+  if (parser) return;
+  loading ??= (async () => {
+    // A plain require keeps the package (and its own tree-sitter.wasm lookup) out of the bundle.
+    const ts = requireCjs('web-tree-sitter') as typeof import('web-tree-sitter');
+    await ts.Parser.init();
+    const lang = await ts.Language.load(requireCjs.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    const p = new ts.Parser();
+    p.setLanguage(lang);
+    return p;
+  })();
+  parser = await loading;
+}
+
+/** Parse Python source (the grammar must be loaded). The caller deletes the tree. */
+export function parsePython(text: string): Tree {
+  if (!parser) throw new Error('the Python grammar is not loaded: await loadPythonParser() first');
+  const tree = parser.parse(text);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  return tree;
+}
+
+/** The helper module's name (import path) and file name. */
+export const HELPER_MODULE = 'secret_sweep_secrets';
+export const HELPER_FILE = `${HELPER_MODULE}.py`;
+const HELPER_FN = 'get_secret';
+const HELPER_ALIAS = 'sweep_get_secret';
+
+/** A site the rewriter left alone, with why and what a human could do. */
+export type UnhandledSite = RewriteSite & { reason: string; suggestion?: string };
+
+export interface PythonRewriteOptions {
+  backend: RewriteInput['backend'];
+  /** Add the import line (false for notebook cells: the notebook adds it once). Default true. */
+  addImport?: boolean;
+  /** The name to call the helper by (see `helperNameFor`). */
+  helperName?: string;
+}
+
+export interface PythonRewriteResult extends RewriteResult {
+  unhandled: UnhandledSite[];
+  /** What the edits use: the helper (aws) or `os` (dotenv). */
+  uses: { helper: boolean; os: boolean };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Positions
+
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** [start, end) UTF-16 offsets of a site (1-based, endColumn inclusive), or undefined when out of range. */
+export function siteOffsets(starts: number[], textLength: number, s: Pick<RewriteSite, 'line' | 'column' | 'endLine' | 'endColumn'>): [number, number] | undefined {
+  const a = starts[s.line - 1];
+  const b = starts[s.endLine - 1];
+  if (a === undefined || b === undefined) return undefined;
+  const start = a + s.column - 1;
+  const end = b + s.endColumn;
+  if (start < 0 || end > textLength || end <= start) return undefined;
+  return [start, end];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// References
+
+const QUOTE_FREE = /^[^'"\\\r\n{}]*$/;
+
+/** The Python expression that now yields the site's value, quoted with `q`. */
+export function referenceExpr(site: RewriteSite, backend: string, q: string, helperName = HELPER_FN): string | undefined {
+  const { secretName, jsonKey } = site.ref;
+  if (!QUOTE_FREE.test(secretName) || !QUOTE_FREE.test(jsonKey ?? '')) return undefined;
+  if (backend === 'dotenv') {
+    const v = jsonKey ? `${envVarPrefix(secretName)}__${envVarPrefix(jsonKey)}` : envVarPrefix(secretName);
+    return `os.environ[${q}${v}${q}]`;
+  }
+  const call = `${helperName}(${q}${secretName}${q})`;
+  return jsonKey ? `${call}[${q}${jsonKey}${q}]` : call;
+}
+
+/** `get_secret` unless the code already binds that name to something else; then `sweep_get_secret`. */
+export function helperNameFor(texts: readonly string[]): string {
+  for (const text of texts) {
+    if (!text.includes(HELPER_FN)) continue;
+    const tree = parsePython(text);
+    try {
+      for (const id of tree.rootNode.descendantsOfType('identifier')) {
+        if (id?.text !== HELPER_FN) continue;
+        const imp = ancestor(id, (n) => n.type === 'import_from_statement');
+        if (imp && imp.childForFieldName('module_name')?.text === HELPER_MODULE) continue;
+        return HELPER_ALIAS;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  return HELPER_FN;
+}
+
+function ancestor(n: TsNode, pred: (n: TsNode) => boolean): TsNode | undefined {
+  for (let p: TsNode | null = n; p; p = p.parent) if (pred(p)) return p;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Sites -> edits
+
+/** Parents in which a string literal is a plain value, safe to replace by an expression of equal value. */
+const VALUE_PARENTS = new Set([
+  'assignment', 'keyword_argument', 'argument_list', 'pair', 'tuple', 'list', 'set', 'expression_list',
+  'parenthesized_expression', 'default_parameter', 'typed_default_parameter', 'return_statement',
+]);
+
+interface Located {
+  site: RewriteSite;
+  start: number;
+  end: number;
+}
+
+const URI_RULE = /uri|url|jdbc|dsn/i;
+
+export function rewritePythonSource(text: string, sites: readonly RewriteSite[], opts: PythonRewriteOptions): PythonRewriteResult {
+  const out: PythonRewriteResult = { edits: [], notes: [], unhandled: [], uses: { helper: false, os: false } };
+  if (sites.length === 0) return out;
+  const starts = lineStarts(text);
+  const tree = parsePython(text);
+  try {
+    const root = tree.rootNode;
+    const manual = (site: RewriteSite, reason: string, suggestion?: string) => {
+      out.unhandled.push({ ...site, reason, ...(suggestion ? { suggestion } : {}) });
+    };
+    const helperName = opts.helperName ?? HELPER_FN;
+    const suggest = (site: RewriteSite) => {
+      const ref = referenceExpr(site, opts.backend, '"', helperName) ?? `the secret ${site.ref.secretName} key ${site.ref.jsonKey}`;
+      return opts.backend === 'dotenv'
+        ? `use ${ref} here (import os)`
+        : `use ${ref} here (from ${HELPER_MODULE} import ${HELPER_FN})`;
+    };
+    if (root.hasError) {
+      for (const s of sites) if (s.kind === 'secret') manual(s, 'the file does not parse as Python 3', suggest(s));
+      return out;
+    }
+
+    // 1. Each site -> its string literal.
+    const groups = new Map<number, { str: TsNode; items: Located[] }>();
+    for (const site of sites) {
+      const off = siteOffsets(starts, text.length, site);
+      if (!off) {
+        if (site.kind === 'secret') manual(site, 'the location is not in the file (did it change?)');
+        continue;
+      }
+      const [start, end] = off;
+      const inner = root.descendantForIndex(start, end);
+      const str = inner ? ancestor(inner, (n) => n.type === 'string') : undefined;
+      if (!str) {
+        if (site.kind === 'secret') {
+          const inComment = inner?.type === 'comment';
+          manual(site, inComment ? 'the value is in a comment' : 'the value is not a string literal',
+            inComment ? 'delete the comment (and rotate the secret)' : suggest(site));
+        }
+        continue;
+      }
+      const g = groups.get(str.startIndex) ?? { str, items: [] };
+      g.items.push({ site, start, end });
+      groups.set(str.startIndex, g);
+    }
+
+    // 2. Each literal that holds a secret -> one edit.
+    for (const { str, items } of groups.values()) {
+      items.sort((a, b) => a.start - b.start);
+      const secrets = items.filter((x) => x.site.kind === 'secret');
+      if (secrets.length === 0) continue; // context values alone stay literal
+      const fail = (reason: string) => {
+        for (const x of secrets) manual(x.site, reason, suggest(x.site));
+      };
+      const open = str.child(0);
+      const close = str.child(str.childCount - 1);
+      if (!open || open.type !== 'string_start' || !close || close.type !== 'string_end') {
+        fail('unusual string literal');
+        continue;
+      }
+      const prefix = /^[A-Za-z]*/.exec(open.text)![0];
+      const quote = open.text.slice(prefix.length);
+      const isF = /f/i.test(prefix);
+      const isRaw = /r/i.test(prefix);
+      if (/b/i.test(prefix)) {
+        fail('a bytes literal: the helper returns text; encode it yourself');
+        continue;
+      }
+      // Where the literal sits.
+      const outer = str.parent?.type === 'concatenated_string' ? str.parent : str;
+      const holder = outer.parent;
+      if (ancestor(str, (n) => n.type === 'case_pattern')) {
+        fail('a match/case pattern cannot call a function');
+        continue;
+      }
+      if (holder?.type === 'expression_statement' && holder.namedChildCount === 1) {
+        fail('a string on its own (a docstring?) holds the secret; delete it and rotate the secret');
+        continue;
+      }
+      if (!holder || !VALUE_PARENTS.has(holder.type)) {
+        fail(`the literal is used in a computed expression (${holder?.type ?? 'unknown'}); replace the literal by hand`);
+        continue;
+      }
+      if (holder.type === 'pair' && holder.childForFieldName('key')?.startIndex === outer.startIndex) {
+        fail('the secret is a dict key');
+        continue;
+      }
+      // Each site must sit inside literal text, not across an escape or an interpolation.
+      const contents = str.children.filter((c): c is TsNode => c?.type === 'string_content');
+      let bad: string | undefined;
+      for (const x of items) {
+        const c = contents.find((c) => c.startIndex <= x.start && x.end <= c.endIndex);
+        if (!c) {
+          bad = 'the value runs across an f-string interpolation';
+          break;
+        }
+        if (!isRaw && c.children.some((e) => e && (e.type === 'escape_sequence' || e.type === 'escape_interpolation') && e.startIndex < x.end && x.start < e.endIndex)) {
+          bad = 'the value contains escape sequences, so the stored text differs from what the program used';
+          break;
+        }
+        if (x.site.rule && URI_RULE.test(x.site.rule) && /%[0-9A-Fa-f]{2}/.test(text.slice(x.start, x.end))) {
+          bad = 'a percent-encoded value in a URL: interpolate urllib.parse.quote(<reference>, safe="") by hand';
+          break;
+        }
+      }
+      if (bad) {
+        fail(bad);
+        continue;
+      }
+      for (let i = 1; i < items.length; i++) {
+        if (items[i]!.start < items[i - 1]!.end) bad = 'overlapping sites';
+      }
+      const keys = secrets.map((x) => `${x.site.ref.secretName}\u0000${x.site.ref.jsonKey}`);
+      if (new Set(keys).size !== keys.length) bad = 'the secret appears more than once in one string';
+      if (bad) {
+        fail(bad);
+        continue;
+      }
+
+      const contentStart = open.endIndex;
+      const contentEnd = close.startIndex;
+      const q = quote[0]!;
+      const whole = items.length === 1 && items[0]!.start === contentStart && items[0]!.end === contentEnd && outer === str;
+      if (whole) {
+        const ref = referenceExpr(items[0]!.site, opts.backend, q, helperName);
+        if (!ref) {
+          fail('the secret name or key has characters that need escaping');
+          continue;
+        }
+        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
+      } else {
+        // An f-string: the other quote character inside the braces (Python < 3.12 needs that).
+        const iq = q === '"' ? "'" : '"';
+        let body = '';
+        let pos = contentStart;
+        const lit = (s: string) => (isF ? s : s.replace(/[{}]/g, (m) => m + m));
+        let ok = true;
+        for (const x of items) {
+          const ref = referenceExpr(x.site, opts.backend, iq, helperName);
+          if (!ref) {
+            ok = false;
+            break;
+          }
+          body += lit(text.slice(pos, x.start)) + `{${ref}}`;
+          pos = x.end;
+        }
+        if (!ok) {
+          fail('the secret name or key has characters that need escaping');
+          continue;
+        }
+        body += lit(text.slice(pos, contentEnd));
+        const newPrefix = isF ? prefix : prefix.replace(/[uU]/, '') + 'f';
+        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: newPrefix + quote + body + text.slice(close.startIndex, close.endIndex) });
+      }
+      if (opts.backend === 'dotenv') out.uses.os = true;
+      else out.uses.helper = true;
+    }
+
+    if (out.edits.length && opts.addImport !== false) {
+      const imp = importEdit(text, root, out.uses, helperName, Math.min(...out.edits.map((e) => e.start)));
+      if (imp) {
+        out.edits.push(imp.edit);
+        out.notes.push(`added \`${imp.line}\``);
+      }
+    }
+  } finally {
+    tree.delete();
+  }
+  return out;
+}
+
+/** The import lines the edits need, as one insertion edit (undefined when already imported). */
+export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+  const tree = parsePython(text);
+  try {
+    return importEdit(text, tree.rootNode, uses, helperName, firstUse);
+  } finally {
+    tree.delete();
+  }
+}
+
+function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+  const wanted: string[] = [];
+  const tops = root.namedChildren.filter((c): c is TsNode => c !== null);
+  const before = (n: TsNode) => n.endIndex <= firstUse;
+  if (uses.os) {
+    const has = tops.some((c) => before(c) && c.type === 'import_statement'
+      && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'os'));
+    if (!has) wanted.push('import os');
+  }
+  if (uses.helper) {
+    const has = tops.some((c) => before(c) && c.type === 'import_from_statement'
+      && c.childForFieldName('module_name')?.text === HELPER_MODULE
+      && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName)));
+    if (!has) wanted.push(`from ${HELPER_MODULE} import ${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`);
+  }
+  if (wanted.length === 0) return undefined;
+
+  // After leading comments (shebang, coding cookie, licence), the docstring, __future__ and other imports.
+  let anchor: TsNode | undefined;
+  let i = 0;
+  while (i < tops.length && tops[i]!.type === 'comment' && (anchor === undefined ? tops[i]!.startIndex === 0 || onlyCommentsBefore(text, tops[i]!) : true)) {
+    anchor = tops[i];
+    i++;
+  }
+  const first = tops[i];
+  if (first?.type === 'expression_statement' && first.namedChildCount === 1 && ['string', 'concatenated_string'].includes(first.namedChild(0)?.type ?? '')) {
+    anchor = first;
+    i++;
+  }
+  for (; i < tops.length; i++) {
+    const t = tops[i]!.type;
+    if (t === 'import_statement' || t === 'import_from_statement' || t === 'future_import_statement') anchor = tops[i];
+    else if (t !== 'comment') break;
+  }
+  const eol: Eol = detectEol(text);
+  const lines = wanted.join(eol);
+  if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: wanted.join('; ') };
+  const nl = text.indexOf('\n', anchor.endIndex);
+  if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: wanted.join('; ') };
+  return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: wanted.join('; ') };
+}
+
+function onlyCommentsBefore(text: string, n: TsNode): boolean {
+  return text.slice(0, n.startIndex).split('\n').every((l) => /^\s*(#.*)?\r?$/.test(l));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The Rewriter
+
+export interface HelperFile {
+  /** Relative to the repository root, `/`-separated. */
+  path: string;
+  content: string;
+}
+
+export class PythonRewriter implements Rewriter {
+  readonly id = 'python';
+
+  appliesTo(file: string, text: string): boolean {
+    if (/\.pyw?$/i.test(file)) return true;
+    return !path.extname(file) && /^#!.*\bpython[0-9.]*\b/.test(text.slice(0, 200));
+  }
+
+  rewrite(input: RewriteInput): PythonRewriteResult {
+    if (input.sites.length === 0) return { edits: [], notes: [], unhandled: [], uses: { helper: false, os: false } };
+    const helperName = input.backend === 'dotenv' ? HELPER_FN : helperNameFor([input.text]);
+    const res = rewritePythonSource(input.text, input.sites, { backend: input.backend, helperName });
+    for (const u of res.unhandled) res.notes.push(`${u.file}:${u.line}:${u.column}: left for you: ${u.reason}${u.suggestion ? `; ${u.suggestion}` : ''}`);
+    return res;
+  }
+
+  /**
+   * The helper modules the rewritten files import (aws backend only): one `secret_sweep_secrets.py`
+   * where each file's imports resolve from. A script's own folder is on `sys.path` when it runs (and a
+   * notebook's folder is the kernel's working directory), so the helper goes next to it; for a module
+   * inside a package (its folder has `__init__.py`, as `isPackageDir` tells), it goes next to the
+   * top-level package, the folder that is on `sys.path`.
+   */
+  helperFiles(rewrittenFiles: readonly string[], isPackageDir: (dir: string) => boolean = () => false): HelperFile[] {
+    const dirs = new Set<string>();
+    for (const f of rewrittenFiles) {
+      let dir = path.posix.dirname(f.split(path.sep).join('/'));
+      while (dir !== '.' && dir !== '/' && isPackageDir(dir)) dir = path.posix.dirname(dir);
+      dirs.add(dir);
+    }
+    return [...dirs].sort().map((d) => ({ path: d === '.' ? HELPER_FILE : `${d}/${HELPER_FILE}`, content: PYTHON_HELPER }));
+  }
+}
+
+/** A rewriter with its grammar loaded. */
+export async function createPythonRewriter(): Promise<PythonRewriter> {
+  await loadPythonParser();
+  return new PythonRewriter();
+}
+
+/** The generated helper module (aws backend). Python 3.8+, boto3. */
+export const PYTHON_HELPER = `# ${HELPER_FILE}: ${GENERATED_MARKER}. Safe to edit;
+# secret-sweep replaces it only while this line is here.
+"""Read secrets from AWS Secrets Manager for code migrated by secret-sweep.
+
+    from ${HELPER_MODULE} import get_secret
+    password = get_secret("prod/etl/db")["password"]
+
+get_secret(name) returns the secret's JSON object as a dict (or its text when it is not a JSON object,
+bytes for a binary secret). Each secret is fetched once per process. The region comes from AWS_REGION
+or AWS_DEFAULT_REGION, the endpoint from SECRET_SWEEP_ENDPOINT_URL or AWS_ENDPOINT_URL when set (for
+LocalStack and the like), credentials from boto3's usual chain. Errors name the secret, never a value.
+"""
+import json
+import os
+import threading
+from functools import lru_cache
+
+__all__ = ["get_secret", "SecretError"]
+
+
+class SecretError(RuntimeError):
+    """A secret could not be read. \`code\` is Secrets Manager's error code."""
+
+    def __init__(self, name, code, message):
+        super().__init__("secret %r: %s (%s)" % (name, message, code))
+        self.secret_name = name
+        self.code = code
+
+
+_MESSAGES = {
+    "DecryptionFailure": "Secrets Manager can't decrypt the secret with its KMS key; check that the key "
+    "exists, is enabled, and its policy allows you kms:Decrypt",
+    "InternalServiceError": "Secrets Manager failed on its side; try again later",
+    "InvalidParameter": "Secrets Manager rejected a parameter; check the secret name",
+    "InvalidRequest": "the secret can't be read in its current state (is it scheduled for deletion? "
+    "restore it with: aws secretsmanager restore-secret --secret-id NAME)",
+    "ResourceNotFound": "no such secret in this account and region (check AWS_REGION and the name)",
+    "AccessDenied": "access denied: your IAM policy must allow secretsmanager:GetSecretValue on it",
+}
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _client():
+    import boto3  # here, so that importing this module never needs boto3
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    endpoint = os.environ.get("SECRET_SWEEP_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    kwargs = {}
+    if region:
+        kwargs["region_name"] = region
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    return boto3.session.Session().client("secretsmanager", **kwargs)
+
+
+def _short(code):
+    # Older SDKs and documents say "DecryptionFailureException", "InternalServiceErrorException".
+    for suffix in ("Exception", "Error"):
+        if code.endswith(suffix) and code[: -len(suffix)] in _MESSAGES:
+            return code[: -len(suffix)]
+    return code
+
+
+@lru_cache(maxsize=None)
+def _fetch(name):
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    try:
+        with _lock:
+            client = _client()
+        response = client.get_secret_value(SecretId=name)
+    except ClientError as e:
+        code = str(e.response.get("Error", {}).get("Code", "Unknown"))
+        message = _MESSAGES.get(_short(code), "Secrets Manager refused the request")
+        raise SecretError(name, code, message) from None
+    except NoRegionError:
+        raise SecretError(name, "NoRegion", "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION") from None
+    except NoCredentialsError:
+        raise SecretError(name, "NoCredentials", "no AWS credentials found (set AWS_PROFILE or run aws configure)") from None
+    except BotoCoreError as e:
+        raise SecretError(name, type(e).__name__, "could not reach Secrets Manager") from None
+    if "SecretString" in response:
+        text = response["SecretString"]
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        return value if isinstance(value, dict) else text
+    return response["SecretBinary"]
+
+
+def get_secret(name):
+    """The secret \`name\`: a dict for a JSON key/value secret, else its text (or bytes)."""
+    value = _fetch(name)
+    return dict(value) if isinstance(value, dict) else value
+`;

@@ -1,0 +1,168 @@
+/**
+ * The migration plan (pure): naming, grouping, dedupe, collisions, template validation.
+ * Findings come from the real detector over text built at run time (no credential literal here).
+ */
+import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadRuleSpecs } from '../../src/rules/load.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { Finding } from '../../src/findings/finding.js';
+import { buildPlan, secretString, splitKey, validateTemplate, type Plan, type PlanValues } from '../../src/migrate/plan.js';
+import { ALNUM, awsKeyId, awsSecretKey, password, randomString, stripeKey } from '../support/fake-secrets.js';
+
+const rules = loadRuleSpecs(loadConfig(tmpdir()));
+const detector = createDetector(rules);
+
+function detect(files: Record<string, string>): Finding[] {
+  return Object.entries(files).flatMap(([path, text]) => detector.detect({ text, provenance: { kind: 'file', path } }));
+}
+
+function planFor(files: Record<string, string>, opts: { template?: string; shuffle?: boolean } = {}): { plan: Plan; values: PlanValues; findings: Finding[] } {
+  let findings = detect(files);
+  if (opts.shuffle) findings = [...findings].reverse();
+  const r = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'etl', env: 'prod', nameTemplate: opts.template });
+  return { ...r, findings };
+}
+
+const json = (plan: Plan, values: PlanValues, name: string) => {
+  const s = plan.secrets.find((x) => x.name === name);
+  expect(s, `secret ${name} in ${plan.secrets.map((x) => x.name).join(', ')}`).toBeDefined();
+  return JSON.parse(secretString(s!, values)) as Record<string, unknown>;
+};
+
+/** A password-like value with letters and digits (seeded, so runs are reproducible). */
+const pw = (seed: number) => randomString(ALNUM, 16, seed * 7919 + 17) + String(seed % 10) + 'q';
+
+describe('grouping', () => {
+  it('a .env block with a common prefix becomes one secret with its plain settings', () => {
+    const p = pw(1);
+    const env = ['DB_HOST=db.internal.acme.io', 'DB_PORT=5432', 'DB_USER=etl', `DB_PASSWORD=${p}`, 'DB_NAME=warehouse', '', 'LOG_LEVEL=debug', ''].join('\n');
+    const { plan, values } = planFor({ '.env': env });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/db']);
+    expect(json(plan, values, 'prod/etl/db')).toEqual({ host: 'db.internal.acme.io', port: 5432, username: 'etl', password: p, dbname: 'warehouse' });
+    const s = plan.secrets[0]!;
+    expect(s.kind).toBe('config-block');
+    expect(s.fields.filter((f) => f.secret).map((f) => f.key)).toEqual(['password']);
+  });
+
+  it('a connection URI becomes {engine, host, port, username, password, dbname}, the password URL-decoded', () => {
+    const p = pw(2);
+    const text = `DATABASE_URL=postgresql+psycopg2://etl_rw:${p}%40x@pg.acme.io:6432/orders?sslmode=require\n`;
+    const { plan, values } = planFor({ 'app/.env.prod': text });
+    expect(json(plan, values, 'prod/etl/database')).toEqual({ engine: 'postgres', host: 'pg.acme.io', port: 6432, username: 'etl_rw', password: `${p}@x`, dbname: 'orders' });
+    expect(plan.secrets[0]!.kind).toBe('database');
+  });
+
+  it('a URI with no key gets engine-dbname, and a default port', () => {
+    const p = pw(3);
+    const { plan, values } = planFor({ 'etl.py': `engine = create_engine("mysql+pymysql://shop:${p}@mysql.acme.io/shop")\n` });
+    expect(json(plan, values, 'prod/etl/mysql-shop')).toMatchObject({ engine: 'mysql', port: 3306, password: p });
+  });
+
+  it('an AWS key id and secret key in one file become one secret', () => {
+    const id = awsKeyId(11);
+    const key = awsSecretKey(12);
+    const { plan, values } = planFor({ 'config.env': `AWS_ACCESS_KEY_ID=${id}\nAWS_SECRET_ACCESS_KEY=${key}\nAWS_REGION=us-east-1\n` });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/aws']);
+    expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
+  });
+
+  it('a YAML mapping and a connect(...) call are grouped by their parent key / call', () => {
+    const a = pw(4);
+    const b = pw(5);
+    const { plan, values } = planFor({
+      'config/settings.yaml': `database:\n  host: pg.acme.io\n  port: 5432\n  user: etl\n  password: ${a}\n  name: orders\nlogging:\n  level: info\n`,
+      'load.py': `conn = psycopg2.connect(host="db.acme.io", user="etl", password="${b}", dbname="wh")\n`,
+    });
+    expect(json(plan, values, 'prod/etl/database')).toEqual({ host: 'pg.acme.io', port: 5432, username: 'etl', password: a, dbname: 'orders' });
+    expect(json(plan, values, 'prod/etl/postgres')).toEqual({ engine: 'postgres', host: 'db.acme.io', username: 'etl', password: b, dbname: 'wh' });
+  });
+
+  it('a lone value is named from its variable', () => {
+    const s = stripeKey(21);
+    const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });
+    expect(json(plan, values, 'prod/etl/stripe')).toEqual({ secret_key: s });
+  });
+});
+
+describe('dedupe and collisions', () => {
+  it('the same value in several places is stored once and referenced from all', () => {
+    const p = pw(31);
+    const { plan, values } = planFor({
+      '.env': `DB_HOST=db.acme.io\nDB_PASSWORD=${p}\n`,
+      'scripts/run.sh': `export DB_PASSWORD='${p}'\n`,
+      'notebooks/x.py': `password = "${p}"\n`,
+    });
+    expect(plan.secrets).toHaveLength(1);
+    const f = plan.secrets[0]!.fields.find((x) => x.secret)!;
+    expect(f.locations.map((l) => l.file).sort()).toEqual(['.env', 'notebooks/x.py', 'scripts/run.sh']);
+    expect(json(plan, values, plan.secrets[0]!.name)).toMatchObject({ password: p });
+  });
+
+  it('different values that want one name get deterministic, distinct names', () => {
+    const files = {
+      'a/billing.py': `STRIPE_KEY = "${stripeKey(41)}"\n`,
+      'b/payments.py': `STRIPE_KEY = "${stripeKey(42)}"\n`,
+      'c/payments.py': `STRIPE_KEY = "${stripeKey(43)}"\n`,
+    };
+    const one = planFor(files).plan.secrets.map((s) => `${s.name}<-${s.fields[0]!.locations[0]!.file}`);
+    const two = planFor(files, { shuffle: true }).plan.secrets.map((s) => `${s.name}<-${s.fields[0]!.locations[0]!.file}`);
+    expect(one).toEqual(two);
+    expect(one).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe-payments<-b/payments.py', 'prod/etl/stripe-payments-2<-c/payments.py']);
+  });
+
+  it('a value inside a URI is not copied into a block as a plain setting', () => {
+    const p = pw(51);
+    const { plan } = planFor({ '.env': `DB_HOST=db.acme.io\nDB_URL=postgres://etl:${p}@db.acme.io/wh\nDB_PASSWORD=${pw(52)}\n` });
+    const block = plan.secrets.find((s) => s.kind === 'config-block')!;
+    expect(block.fields.map((f) => f.key)).not.toContain('url');
+  });
+});
+
+describe('names and templates', () => {
+  it('validates the template', () => {
+    expect(() => validateTemplate('{env}/{app}')).toThrow(/must contain \{resource\}/);
+    expect(() => validateTemplate('{env}/{team}/{resource}')).toThrow(/unknown placeholder \{team\}/);
+    expect(() => validateTemplate('{env}/{app}/{resource}!')).toThrow(/characters Secrets Manager does not allow/);
+    expect(() => validateTemplate('{env}//{resource}')).toThrow(/empty path segment/);
+    expect(() => validateTemplate('team-x/{env}/{app}/{resource}')).not.toThrow();
+  });
+
+  it('refuses an app or env that would make invalid names', () => {
+    expect(() => buildPlan({ findings: [], files: new Map(), app: 'my app', env: 'prod' })).toThrow(/--app/);
+    expect(() => buildPlan({ findings: [], files: new Map(), app: 'etl', env: 'prod/eu' })).toThrow(/--env/);
+  });
+
+  it('uses the template and keeps names within 512 valid characters', () => {
+    const { plan } = planFor({ '.env': `VERY_LONG_SERVICE_NAME_FOR_TEST_TOKEN=${pw(61)}\n` }, { template: `${'x'.repeat(470)}/{env}.{app}.{resource}` });
+    const name = plan.secrets[0]!.name;
+    expect(name.startsWith(`${'x'.repeat(470)}/prod.etl.very`)).toBe(true);
+    expect(name.length).toBeLessThanOrEqual(512);
+    expect(name).toMatch(/^[A-Za-z0-9/_+=.@-]+$/);
+  });
+
+  it('strips the environment from resource names', () => {
+    const { plan } = planFor({ '.env': `PROD_DB_HOST=db\nPROD_DB_PASSWORD=${pw(62)}\n` });
+    expect(plan.secrets[0]!.name).toBe('prod/etl/db');
+  });
+
+  it('splits keys into prefix and field', () => {
+    expect(splitKey('AWS_SECRET_ACCESS_KEY')).toEqual({ prefix: ['aws'], field: 'secret_access_key' });
+    expect(splitKey('dbPassword')).toEqual({ prefix: ['db'], field: 'password' });
+    expect(splitKey('DB_NAME')).toEqual({ prefix: ['db'], field: 'name' });
+    expect(splitKey('api_key')).toEqual({ prefix: [], field: 'api_key' });
+  });
+});
+
+describe('no plaintext in the plan object', () => {
+  it('JSON of the plan never carries a value', () => {
+    const vals = [pw(71), awsKeyId(72), awsSecretKey(73), stripeKey(74), password(75)];
+    const { plan } = planFor({
+      '.env': `DB_HOST=h\nDB_PASSWORD=${vals[0]}\nAWS_ACCESS_KEY_ID=${vals[1]}\nAWS_SECRET_ACCESS_KEY=${vals[2]}\n`,
+      'pay.py': `STRIPE_KEY = "${vals[3]}"\napi_token = "${vals[4]}"\n`,
+    });
+    const text = JSON.stringify(plan);
+    for (const v of vals) expect(text).not.toContain(v);
+  });
+});
