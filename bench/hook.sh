@@ -4,7 +4,8 @@
 #  2. installs the hook with `secret-sweep hook install --git` (calling this checkout's bin/secret-sweep.js),
 #  3. stages changes to 3 files and times `git commit` with the hook and with --no-verify (same index each
 #     run: hyperfine's --prepare soft-resets to the base commit), median of RUNS runs each,
-#  4. prints both medians and the difference. Target: <= 300 ms added.
+#  4. prints both medians and the difference (target: <= 300 ms added), the CPU time added (a cross-check
+#     that hardly depends on machine load), and `scan --staged` alone and `node -e 0` for attribution.
 # Usage: bench/hook.sh [FILES] [RUNS]   (needs hyperfine: installed from Debian if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,6 +54,8 @@ hyperfine --style basic -N -w 2 -r "$RUNS" \
   --prepare "git reset -q --soft $BASE" \
   -n "git commit (hook)" "git commit -q -m bench" \
   -n "git commit --no-verify" "git commit -q --no-verify -m bench" \
+  -n "scan --staged alone" "node $ROOT/bin/secret-sweep.js scan --staged" \
+  -n "node -e 0 (start-up floor)" "node -e 0" \
   --export-json "$OUT" >/dev/null
 git reset -q --soft "$BASE"
 node -e '
@@ -62,4 +65,7 @@ node -e '
   for (const x of r) console.log(`${x.command.padEnd(26)} median ${ms(x.median)}  (min ${ms(x.min)}, max ${ms(x.max)}, ${x.times.length} runs)`);
   const added = withHook.median - without.median;
   console.log(`added by the hook (median difference): ${ms(added)}  target <= 300 ms: ${added <= 0.3 ? "met" : "NOT met"}`);
+  // CPU time hardly depends on what else the machine is doing: a cross-check when wall time is noisy.
+  const cpu = (x) => x.user + x.system;
+  console.log(`CPU time (user+sys, mean) added: ${ms(cpu(withHook) - cpu(without))}; load average now: ${require("os").loadavg()[0].toFixed(2)} on ${require("os").cpus().length} cores`);
 ' "$OUT"

@@ -9,12 +9,15 @@ import { baselineCommand } from './commands/baseline.js';
 import { rulesCommand } from './commands/rules.js';
 import { hookCommand } from './commands/hook.js';
 import { migrateCommand } from './commands/migrate.js';
+import { runCommand } from './commands/run.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
 
 /** Run the CLI with these arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // The AWS SDK prints a multi-line Node-version notice on stderr; our stderr is one line per problem.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const debug = argv.includes('--debug');
   let code = 0;
   const setCode = (c: number) => {
@@ -32,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(rulesCommand(setCode))
       .command(hookCommand(setCode))
       .command(migrateCommand(setCode))
+      .command(runCommand(setCode))
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
       .recommendCommands()
       .strict()

@@ -1,10 +1,7 @@
 /** `secret-sweep hook install|uninstall [--husky|--git|--pre-commit] [--force] [--command CMD] [PATH]`. */
 import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
-import { gitInstaller, isHuskyHooksPath } from '../../hooks/git-hook.js';
-import { huskyInstaller } from '../../hooks/husky.js';
-import { repoContext, type HookInstaller, type HookKind, type RepoContext } from '../../hooks/installer.js';
-import { preCommitInstaller } from '../../hooks/pre-commit-framework.js';
+import type { HookInstaller, HookKind, RepoContext } from '../../hooks/installer.js';
 
 interface HookArgs {
   action: string;
@@ -16,17 +13,22 @@ interface HookArgs {
   command?: string;
 }
 
-const INSTALLERS: Record<HookKind, HookInstaller> = { husky: huskyInstaller, git: gitInstaller, 'pre-commit': preCommitInstaller };
-
-/**
- * With no flag, use what the repository already uses: husky when git runs husky's hooks, else the
- * pre-commit framework when it has a config, else husky when there is a .husky folder, else plain git.
- */
-export function detectKind(repo: RepoContext): HookKind {
-  if (isHuskyHooksPath(repo.hooksPath)) return 'husky';
-  if (preCommitInstaller.detect(repo)) return 'pre-commit';
-  if (huskyInstaller.detect(repo)) return 'husky';
-  return 'git';
+/** The installers, loaded only when `hook` runs (keeps `scan`'s start-up, which the hook pays, lean). */
+async function loadInstallers() {
+  const [{ gitInstaller, isHuskyHooksPath }, { huskyInstaller }, { preCommitInstaller }, { repoContext }] = await Promise.all([
+    import('../../hooks/git-hook.js'),
+    import('../../hooks/husky.js'),
+    import('../../hooks/pre-commit-framework.js'),
+    import('../../hooks/installer.js'),
+  ]);
+  const installers: Record<HookKind, HookInstaller> = { husky: huskyInstaller, git: gitInstaller, 'pre-commit': preCommitInstaller };
+  /**
+   * With no flag, use what the repository already uses: husky when git runs husky's hooks, else the
+   * pre-commit framework when it has a config, else husky when there is a .husky folder, else plain git.
+   */
+  const detectKind = (repo: RepoContext): HookKind =>
+    isHuskyHooksPath(repo.hooksPath) ? 'husky' : preCommitInstaller.detect(repo) ? 'pre-commit' : huskyInstaller.detect(repo) ? 'husky' : 'git';
+  return { installers, detectKind, repoContext };
 }
 
 export function hookCommand(setCode: (c: number) => void): CommandModule<object, HookArgs> {
@@ -49,12 +51,13 @@ export function hookCommand(setCode: (c: number) => void): CommandModule<object,
         .example('$0 hook install --git', 'plain git hook')
         .example('$0 hook install --husky --command "node tools/secret-sweep.js"', 'with a fixed command')
         .example('$0 hook uninstall', 'remove exactly what install added') as never,
-    handler: (args) => {
+    handler: async (args) => {
       const chosen = (['husky', 'git', 'pre-commit'] as const).filter((k) => args[k]);
       if (chosen.length > 1) throw new SweepError('choose one of --husky, --git, --pre-commit');
       if (args.command !== undefined && (args.command.trim() === '' || /[\n\r]/.test(args.command)))
         throw new SweepError('--command must be a one-line shell command');
       if (args.action === 'uninstall' && args.command !== undefined) throw new SweepError('--command is for `hook install`');
+      const { installers: INSTALLERS, detectKind, repoContext } = await loadInstallers();
       const repo = repoContext(args.path);
       const out: string[] = [];
       if (args.action === 'install') {

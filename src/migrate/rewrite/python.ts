@@ -19,11 +19,11 @@
  *   a dict value, a tuple/list/set element, a default parameter, a return value. The literal is
  *   replaced whole, with the author's quote character.
  * - a string that holds the secret among other text (a connection string, `"Bearer …"`, an f-string):
- *   it becomes an f-string with the secret — and any context fields of the same secret in that string
- *   (user, host, port, database) — interpolated, and the rest kept literal. That is the clearest safe
- *   form: the string still reads as before, and a rotation that changes the user (RDS multi-user
- *   rotation) or the password is followed. Context values in other literals are left alone: they are
- *   not secrets.
+ *   it becomes an f-string with the secret interpolated and everything else kept literal, e.g.
+ *   `f"postgresql://etl:{get_secret('prod/etl/db')['password']}@db.internal:5432/warehouse"`. That is
+ *   the clearest safe form: the string reads (and prints) as before, with one lookup in it. Context
+ *   values grouped into the secret (user, host, port, database) are never replaced: they are not
+ *   secrets, and the JSON secret carries them for rotation and for other consumers.
  * Not rewritten: bytes literals, strings with escape sequences inside the secret (the stored value is
  *   the source text), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
@@ -216,8 +216,11 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
     // 2. Each literal that holds a secret -> one edit.
     for (const { str, items } of groups.values()) {
       items.sort((a, b) => a.start - b.start);
+      // Only secrets are interpolated: context values (user, host, port, database) stay literal, so the
+      // string reads (and prints) as before.
       const secrets = items.filter((x) => x.site.kind === 'secret');
-      if (secrets.length === 0) continue; // context values alone stay literal
+      if (secrets.length === 0) continue;
+      items.splice(0, items.length, ...secrets);
       const fail = (reason: string) => {
         for (const x of secrets) manual(x.site, reason, suggest(x.site));
       };

@@ -25,6 +25,11 @@ export interface ReadBlobsOptions {
   maxInFlightBytes?: number;
   /** Size look-ups in flight, and outcomes waiting for the consumer (default 2048). */
   maxInFlightChecks?: number;
+  /**
+   * Ask sizes first (default). `false` saves a process start for a handful of blobs (`--staged`):
+   * content is requested at once and oversized blobs are read past, not kept.
+   */
+  sizesFirst?: boolean;
 }
 
 interface Slot<M> {
@@ -44,8 +49,9 @@ export async function* readBlobs<M>(
 ): AsyncGenerator<BlobOutcome<M>> {
   const maxBytes = opts.maxInFlightBytes ?? 32 * 1024 * 1024;
   const maxChecks = opts.maxInFlightChecks ?? 2048;
-  const check = new CatFile(repo.root, 'check');
-  let batch: CatFile | undefined;
+  const sizesFirst = opts.sizesFirst ?? true;
+  const check = sizesFirst ? new CatFile(repo.root, 'check') : undefined;
+  let batch: CatFile | undefined = sizesFirst ? undefined : new CatFile(repo.root, 'batch', opts.maxSize);
 
   let slots: Slot<M>[] = [];
   let head = 0;
@@ -78,7 +84,14 @@ export async function* readBlobs<M>(
     s.fetched = true;
     batch ??= new CatFile(repo.root, 'batch');
     batch.request(s.req.sha).then((r: ObjectResult) => {
-      s.outcome = r.missing || !r.data ? { req: s.req, size: s.size, skip: 'missing' } : { req: s.req, size: s.size, data: r.data };
+      if (r.missing) s.outcome = { req: s.req, size: s.size, skip: 'missing' };
+      else if (r.type !== 'blob') s.outcome = { req: s.req, size: r.size, skip: 'not-a-blob' };
+      else if (r.tooLarge || !r.data) s.outcome = { req: s.req, size: r.size, skip: 'too-large' };
+      else s.outcome = { req: s.req, size: r.size, data: r.data };
+      if (!sizesFirst) {
+        checking--;
+        notifyProducer();
+      }
       notifyConsumer();
     }, fail);
   };
@@ -107,7 +120,8 @@ export async function* readBlobs<M>(
       const s: Slot<M> = { req, size: 0, fetched: false };
       slots.push(s);
       checking++;
-      check.request(req.sha).then((info) => onInfo(s, info), fail);
+      if (check) check.request(req.sha).then((info) => onInfo(s, info), fail);
+      else startFetch(s);
       if (checking >= maxChecks || slots.length - head >= 2 * maxChecks) {
         // Wait until half the room is free again, so requests reach git in large writes.
         while (!stopped && !failure && (checking > maxChecks / 2 || slots.length - head > maxChecks)) {
@@ -151,9 +165,9 @@ export async function* readBlobs<M>(
   } finally {
     stopped = true;
     notifyProducer();
-    if (ok) await Promise.all([check.close(), batch?.close()]);
+    if (ok) await Promise.all([check?.close(), batch?.close()]);
     else {
-      check.kill();
+      check?.kill();
       batch?.kill();
     }
   }

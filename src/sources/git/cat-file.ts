@@ -15,7 +15,8 @@ export interface ObjectInfo {
   size: number;
 }
 
-export type ObjectResult = (ObjectInfo & { missing?: false; data?: Buffer }) | { sha: string; missing: true };
+/** `tooLarge`: the object was over the `discardAbove` limit; its bytes were read past, not kept. */
+export type ObjectResult = (ObjectInfo & { missing?: false; data?: Buffer; tooLarge?: boolean }) | { sha: string; missing: true };
 
 interface Pending {
   sha: string;
@@ -30,7 +31,7 @@ export class CatFile {
   private readonly queue: Pending[] = [];
   private head = 0;
   private header: Buffer[] = [];
-  private body?: { info: ObjectInfo; data: Buffer; filled: number; p: Pending };
+  private body?: { info: ObjectInfo; data?: Buffer; filled: number; p: Pending };
   /** 1 while the LF after a body is still to come. */
   private trailer = 0;
   private failed?: Error;
@@ -44,7 +45,12 @@ export class CatFile {
    * @param cwd repository root
    * @param mode 'batch' returns content, 'check' only type and size
    */
-  constructor(cwd: string, readonly mode: 'batch' | 'check') {
+  constructor(
+    cwd: string,
+    readonly mode: 'batch' | 'check',
+    /** In batch mode, objects larger than this are skipped over without being buffered. */
+    private readonly discardAbove = Infinity,
+  ) {
     this.proc = spawnGit(cwd, ['cat-file', mode === 'batch' ? '--batch' : '--batch-check']);
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (b: Buffer) => {
@@ -139,14 +145,14 @@ export class CatFile {
       }
       if (this.body) {
         const b = this.body;
-        const n = Math.min(b.data.length - b.filled, chunk.length - pos);
-        chunk.copy(b.data, b.filled, pos, pos + n);
+        const n = Math.min(b.info.size - b.filled, chunk.length - pos);
+        if (b.data) chunk.copy(b.data, b.filled, pos, pos + n);
         b.filled += n;
         pos += n;
-        if (b.filled === b.data.length) {
+        if (b.filled === b.info.size) {
           this.body = undefined;
           this.trailer = 1;
-          b.p.resolve({ ...b.info, data: b.data });
+          b.p.resolve(b.data ? { ...b.info, data: b.data } : { ...b.info, tooLarge: true });
         }
         continue;
       }
@@ -185,6 +191,7 @@ export class CatFile {
       return;
     }
     // Own (not pooled) memory, so the buffer's ArrayBuffer can be transferred to a worker.
-    this.body = { info, data: Buffer.allocUnsafeSlow(info.size), filled: 0, p };
+    const data = info.size > this.discardAbove ? undefined : Buffer.allocUnsafeSlow(info.size);
+    this.body = { info, data, filled: 0, p };
   }
 }

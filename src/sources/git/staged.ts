@@ -6,6 +6,7 @@
  * the commit adds or changes. Content comes from the index blobs through cat-file. Pure renames (R100)
  * are not re-scanned; deletions and unmerged entries have nothing to scan.
  */
+import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
@@ -41,11 +42,15 @@ export interface StagedDiff {
   lines: Map<string, Set<number>>;
 }
 
-/** Run and parse the staged diff. */
-export async function stagedDiff(repo: RepoInfo, withLines: boolean): Promise<StagedDiff> {
+function diffArgs(withLines: boolean): string[] {
   const args = ['diff', '--cached', '--raw', '-z', '-M', '--no-abbrev', '--no-color', '--no-ext-diff', '--no-textconv', '--no-relative', '--ignore-submodules=none'];
   if (withLines) args.push('-p', '-U0', '--src-prefix=a/', '--dst-prefix=b/');
-  const r = await runGit(repo.root, args);
+  return args;
+}
+
+/** Run and parse the staged diff (`cwd`: any directory of the work tree; paths are from the top). */
+export async function stagedDiff(repo: RepoInfo, withLines: boolean, cwd = repo.root): Promise<StagedDiff> {
+  const r = await runGit(cwd, diffArgs(withLines));
   if (r.code !== 0) throw new SweepError(`${repo.input}: cannot read the index: ${firstGitLine(r.stderr) || `git diff exited with ${r.code}`}`);
   return parseStagedDiff(r.stdout);
 }
@@ -189,7 +194,8 @@ class StagedSource implements Source {
       todo.push({ sha: e.blob, meta: e });
     }
     const maxSize = this.opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
-    for await (const o of readBlobs(this.repo, todo, { maxSize })) {
+    // A handful of blobs: one cat-file process, no size look-up first.
+    for await (const o of readBlobs(this.repo, todo, { maxSize, sizesFirst: false, maxInFlightChecks: 16 })) {
       const e = o.req.meta;
       if (o.skip) {
         const reason: Skipped['reason'] = o.skip === 'too-large' ? 'too-large' : 'unreadable';
@@ -216,8 +222,13 @@ class StagedSource implements Source {
  * a bare repository (no index) → SweepError (exit 2).
  */
 export async function stagedSource(path: string, opts: StagedOptions = {}): Promise<Source & { repo: RepoInfo }> {
-  const repo = await openRepo(path);
+  // Discovery and the diff run side by side (latency: this is a pre-commit hook); discovery's error wins.
+  const [repoR, diffR] = await Promise.allSettled([openRepo(path), runGit(resolve(path), diffArgs(!opts.allLines))]);
+  if (repoR.status === 'rejected') throw repoR.reason;
+  const repo = repoR.value;
   if (repo.bare) throw new SweepError(`${path} is a bare repository: --staged needs a work tree and an index`);
-  const diff = await stagedDiff(repo, !opts.allLines);
-  return new StagedSource(repo, diff, opts);
+  if (diffR.status === 'rejected') throw diffR.reason;
+  const r = diffR.value;
+  if (r.code !== 0) throw new SweepError(`${path}: cannot read the index: ${firstGitLine(r.stderr) || `git diff exited with ${r.code}`}`);
+  return new StagedSource(repo, parseStagedDiff(r.stdout), opts);
 }

@@ -1,0 +1,110 @@
+/**
+ * `secret-sweep run [--env-file FILE] [--region R] [--endpoint-url URL] -- COMMAND [ARGS...]`
+ *
+ * Reads the env file (default `.env` when there is one) under the process environment (which wins, as
+ * with dotenv), resolves every `sm://NAME#KEY` reference (syntax: src/migrate/run-env.ts) from Secrets
+ * Manager, each secret fetched once, then runs COMMAND with that environment and inherited stdio.
+ * The exit code is the child's; SIGINT / SIGTERM / SIGHUP are forwarded, and a child killed by a signal
+ * gives 128 + its number. A reference that cannot be resolved: one line naming the variable and the
+ * secret, exit 2, and the command is not started.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants as osc } from 'node:os';
+import { resolve } from 'node:path';
+import { SweepError } from '../../errors.js';
+import { parseEnvText, resolveEnv } from '../../migrate/run-env.js';
+
+export interface RunArgs {
+  'env-file'?: string;
+  region?: string;
+  'endpoint-url'?: string;
+  command?: string[];
+  '--'?: string[];
+}
+
+const STDIN_TOKEN = '\u0000stdin'; // as in ../main.ts (not imported: main.ts imports this file)
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export function runCommand(setCode: (c: number) => void): CommandModule<object, RunArgs> {
+  return {
+    command: 'run [command..]',
+    describe: 'Run a command with Secrets Manager references (sm://NAME#KEY) in its environment resolved',
+    builder: (y: Argv<object>) =>
+      y
+        .parserConfiguration({ 'populate--': true })
+        .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (after --)' })
+        .option('env-file', { type: 'string', describe: 'Read variables from this file (default: .env when present)' })
+        .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION / AWS_DEFAULT_REGION)' })
+        .option('endpoint-url', { type: 'string', describe: 'Secrets Manager endpoint (LocalStack, a test server)' })
+        .example('$0 run -- python etl.py', 'Run etl.py with the .env references resolved')
+        .example('$0 run --env-file deploy/prod.env -- node server.js', 'Use another env file') as unknown as Argv<RunArgs>,
+    handler: async (args) => {
+      setCode(await executeRun(args));
+    },
+  };
+}
+
+function childCommand(args: RunArgs): string[] {
+  // main.ts hides a bare "-" from yargs as STDIN_TOKEN; the child gets it back as "-".
+  return [...(args.command ?? []), ...(args['--'] ?? [])].map((a) => (String(a) === STDIN_TOKEN ? '-' : String(a)));
+}
+
+/** Run the command; resolves to the exit code (throws a SweepError for exit 2). */
+export async function executeRun(args: RunArgs): Promise<number> {
+  const cmd = childCommand(args);
+  if (cmd.length === 0) throw new SweepError('say which command to run, after --: secret-sweep run -- COMMAND [ARGS...]');
+
+  // The env file, under the process environment.
+  const fileVars: Record<string, string> = {};
+  const envFile = args['env-file'];
+  const path = resolve(envFile ?? '.env');
+  let text: string | undefined;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if (envFile !== undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new SweepError(`cannot read the env file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, envFile ?? '.env');
+    }
+  }
+  if (text !== undefined) for (const l of parseEnvText(text)) fileVars[l.key] = l.value;
+  const merged: Record<string, string | undefined> = { ...fileVars, ...process.env };
+
+  let vault: { get(name: string): Promise<{ value: string }>; close(): void } | undefined;
+  const env = await resolveEnv(merged, async (name) => {
+    if (!vault) {
+      const { AwsVault } = await import('../../migrate/vault/aws.js');
+      vault ??= new AwsVault({ region: args.region, endpoint: args['endpoint-url'] });
+    }
+    return (await vault.get(name)).value;
+  }).finally(() => vault?.close());
+
+  return spawnChild(cmd[0]!, cmd.slice(1), env);
+}
+
+function spawnChild(file: string, argv: string[], env: Record<string, string>): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(file, argv, { stdio: 'inherit', env });
+    const handlers = new Map<string, () => void>();
+    for (const sig of FORWARDED) {
+      const h = () => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+      };
+      handlers.set(sig, h);
+      process.on(sig, h);
+    }
+    const cleanup = () => {
+      for (const [sig, h] of handlers) process.off(sig, h);
+    };
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      cleanup();
+      reject(new SweepError(e.code === 'ENOENT' ? 'command not found' : `cannot start the command (${e.code ?? e.message})`, file));
+    });
+    child.on('exit', (code, signal) => {
+      cleanup();
+      if (signal) resolvePromise(128 + ((osc.signals as Record<string, number>)[signal] ?? 0));
+      else resolvePromise(code ?? 0);
+    });
+  });
+}

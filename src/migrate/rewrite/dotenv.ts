@@ -1,0 +1,90 @@
+/**
+ * The .env rewriter: a value that held a migrated secret becomes a reference that
+ * `secret-sweep run -- COMMAND` resolves from Secrets Manager into the command's environment:
+ *
+ *   DB_PASSWORD=<value>                 ->  DB_PASSWORD=sm://prod/etl/db#password
+ *   export API_TOKEN="<value>"          ->  export API_TOKEN="sm://prod/api/token#token"
+ *   DATABASE_URL=postgres://etl:<value>@db:5432/app
+ *                                       ->  DATABASE_URL=postgres://etl:${sm://prod/etl/db#password}@db:5432/app
+ *
+ * (The syntax is documented in src/migrate/run-env.ts.) Only the value's characters change: comments,
+ * quotes, `export `, spacing and line endings stay. Context values (host, user, ...) stay literal, as in
+ * the Python rewriter. Left for a human: a value with
+ * escapes in double quotes, percent-encoded URL passwords, sites outside a value, and the dotenv backend
+ * (there the values live in the git-ignored .env itself).
+ */
+import path from 'node:path';
+import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
+import { isValidRefPart, parseEnvText, smReference } from '../run-env.js';
+import { lineStarts, siteOffsets, type UnhandledSite } from './python.js';
+
+const URI_RULE = /uri|url|jdbc|dsn/i;
+
+export class DotenvRewriter implements Rewriter {
+  readonly id = 'dotenv';
+
+  appliesTo(file: string): boolean {
+    const base = path.basename(file);
+    if (/^\.env\.(example|sample|template|dist)$/i.test(base)) return false;
+    return base === '.env' || /^\.env\.[A-Za-z0-9_.-]+$/.test(base) || /\.env$/i.test(base);
+  }
+
+  rewrite(input: RewriteInput): RewriteResult & { unhandled: UnhandledSite[] } {
+    const out: RewriteResult & { unhandled: UnhandledSite[] } = { edits: [], notes: [], unhandled: [] };
+    if (input.sites.length === 0) return out;
+    const manual = (s: RewriteSite, reason: string, suggestion?: string) => {
+      if (s.kind !== 'secret') return;
+      out.unhandled.push({ ...s, reason, ...(suggestion ? { suggestion } : {}) });
+      out.notes.push(`${s.file}:${s.line}:${s.column}: left for you: ${reason}${suggestion ? `; ${suggestion}` : ''}`);
+    };
+    const suggestion = (s: RewriteSite) => `set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start the program with \`secret-sweep run -- ...\``;
+    if (input.backend === 'dotenv') {
+      for (const s of input.sites) manual(s, 'with the dotenv backend the values live in the git-ignored .env; point this variable at it by hand', undefined);
+      return out;
+    }
+    const starts = lineStarts(input.text);
+    const entries = parseEnvText(input.text);
+    const groups = new Map<number, Array<{ site: RewriteSite; start: number; end: number }>>();
+    for (const site of input.sites) {
+      const off = siteOffsets(starts, input.text.length, site);
+      const idx = off ? entries.findIndex((e) => e.valueStart <= off[0] && off[1] <= e.valueEnd) : -1;
+      if (!off || idx < 0) {
+        manual(site, 'the value is not the value of a KEY=value line', suggestion(site));
+        continue;
+      }
+      const g = groups.get(idx) ?? [];
+      g.push({ site, start: off[0], end: off[1] });
+      groups.set(idx, g);
+    }
+    for (const [idx, items] of groups) {
+      const e = entries[idx]!;
+      const secrets = items.filter((x) => x.site.kind === 'secret');
+      if (secrets.length === 0) continue;
+      items.splice(0, items.length, ...secrets.sort((a, b) => a.start - b.start));
+      const raw = input.text.slice(e.valueStart, e.valueEnd);
+      let bad: string | undefined;
+      if (e.quote === '"' && raw.includes('\\')) bad = 'the quoted value has escapes, so the stored text differs from what programs read';
+      else if (raw.includes('\n')) bad = 'a value over several lines';
+      for (let i = 0; i < items.length && !bad; i++) {
+        const x = items[i]!;
+        if (i > 0 && x.start < items[i - 1]!.end) bad = 'overlapping sites';
+        else if (!isValidRefPart(x.site.ref.secretName, 'name') || (x.site.ref.jsonKey && !isValidRefPart(x.site.ref.jsonKey, 'key'))) bad = 'the secret name or key cannot be written as an sm:// reference';
+        else if (x.site.rule && URI_RULE.test(x.site.rule) && /%[0-9A-Fa-f]{2}/.test(input.text.slice(x.start, x.end))) bad = 'a percent-encoded value in a URL';
+      }
+      if (bad) {
+        for (const x of secrets) manual(x.site, bad, suggestion(x.site));
+        continue;
+      }
+      let edits: TextEdit[];
+      if (items.length === 1 && items[0]!.start === e.valueStart && items[0]!.end === e.valueEnd) {
+        const s = items[0]!.site;
+        edits = [{ start: e.valueStart, end: e.valueEnd, replacement: smReference(s.ref.secretName, s.ref.jsonKey) }];
+      } else {
+        edits = items.map((x) => ({ start: x.start, end: x.end, replacement: `\${${smReference(x.site.ref.secretName, x.site.ref.jsonKey)}}` }));
+      }
+      out.edits.push(...edits);
+      out.notes.push(`${e.key} (line ${e.line}) now refers to Secrets Manager; run the program with \`secret-sweep run -- ...\``);
+    }
+    return out;
+  }
+}

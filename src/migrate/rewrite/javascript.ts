@@ -1,0 +1,611 @@
+/**
+ * The JavaScript / TypeScript rewriter: each planned site (a span inside a string literal that held a
+ * migrated value) becomes a run-time reference, in one of two styles:
+ *
+ * - helper (aws backend, where `await` is allowed: an async function body, or the top level of an ES
+ *   module that Node runs as ESM): `await getSecret('prod/app/db', 'password')` from a generated
+ *   `secret-sweep-secrets.{mjs,cjs,ts}` next to the file (a cached `@aws-sdk/client-secrets-manager`
+ *   client, JSON decoding, errors in plain words);
+ * - environment (the dotenv backend, and every synchronous context: a plain function, a class field, a
+ *   parameter default, the top level of a CommonJS module): `process.env.PROD_APP_DB__PASSWORD`, which
+ *   `secret-sweep run -- node app.js` fills from `.env`'s `sm://` references (the result's `envRefs`).
+ *
+ * Parser: the TypeScript compiler API (`ts.createSourceFile`), loaded on first use with a plain
+ * require. Why: it parses JS, JSX, TS and TSX with exact UTF-16 node positions, tells string, template
+ * and type positions apart, and is the same compiler that checks the result; it is already the project's
+ * compiler, so no second parser is added (`@babel/parser` + `recast` would be two more packages). It must
+ * be a run-time dependency for `migrate --apply` (it is loaded only there).
+ *
+ * Conservative: a literal is replaced only where it is a plain value (initializer, argument, property
+ * value, array element, return value, operand, JSX attribute). Left for a human, with a reason and a
+ * suggested edit: a literal in a type, an import path, an object key, an enum member, a `const`
+ * assertion, a tagged template, JSX text, a value crossing an escape sequence or an interpolation.
+ * A string holding the secret among other text (a connection string, `Bearer …`) becomes a template
+ * literal with the secret, and any context fields of the same secret in it, interpolated; a password in
+ * a URL goes through `encodeURIComponent` (the secret stores the decoded value).
+ * Quotes: the reference's string arguments use the literal's own quote character; the helper import
+ * uses the file's import quotes and semicolon habit. Nothing applies -> no edits.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type * as TS from 'typescript';
+import { GENERATED_MARKER } from './fixer.js';
+import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
+import {
+  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, smUri, URI_RULE,
+  envVarFor, type Located, type SiteRewriteResult,
+} from './sites.js';
+
+const requireCjs = createRequire(import.meta.url);
+let tsLib: typeof TS | undefined;
+/** The TypeScript compiler, loaded on first use (about 150 ms). */
+export function typescript(): typeof TS {
+  tsLib ??= requireCjs('typescript') as typeof TS;
+  return tsLib;
+}
+
+export const HELPER_BASENAME = 'secret-sweep-secrets';
+const HELPER_FN = 'getSecret';
+const HELPER_ALIAS = 'sweepGetSecret';
+
+export type ModuleSyntax = 'esm' | 'cjs';
+export type HelperKind = 'mjs' | 'cjs' | 'ts';
+
+export interface JavaScriptRewriterOptions {
+  /** The `type` field of the package.json nearest to `file` ('module' | 'commonjs'), when known. */
+  packageType?: (file: string) => string | undefined;
+  /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
+  style?: 'auto' | 'env';
+}
+
+export interface JsRewriteResult extends SiteRewriteResult {
+  /** The helper module the edits import (aws backend), relative to the repository root. */
+  helper?: { path: string; kind: HelperKind };
+}
+
+const isTsFile = (f: string) => /\.(c|m)?tsx?$/i.test(f);
+
+function scriptKind(file: string): TS.ScriptKind {
+  const ts = typescript();
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.tsx') return ts.ScriptKind.TSX;
+  if (ext === '.jsx') return ts.ScriptKind.JSX;
+  if (ext === '.ts' || ext === '.mts' || ext === '.cts') return ts.ScriptKind.TS;
+  return ts.ScriptKind.JS;
+}
+
+export function parseJs(file: string, text: string): TS.SourceFile {
+  const ts = typescript();
+  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
+}
+
+/** Syntax errors of a parse (the parser's own diagnostics; no type checking). */
+export function syntaxErrors(sf: TS.SourceFile): string[] {
+  const ts = typescript();
+  const diags = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
+  return diags.map((d) => {
+    const { line } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
+    return `line ${line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
+  });
+}
+
+interface ModuleInfo {
+  syntax: ModuleSyntax;
+  /** Node runs the file as an ES module, so top-level await works. */
+  topLevelAwait: boolean;
+  helper: HelperKind;
+}
+
+function hasEsmSyntax(sf: TS.SourceFile): boolean {
+  const ts = typescript();
+  return sf.statements.some((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s)
+    || (ts.canHaveModifiers(s) && (ts.getModifiers(s) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)));
+}
+
+function hasRequire(text: string): boolean {
+  return /\brequire\s*\(|\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(text);
+}
+
+export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgType: string | undefined): ModuleInfo {
+  const ext = path.extname(file).toLowerCase();
+  const ts = isTsFile(file);
+  const esmSyntax = hasEsmSyntax(sf);
+  if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: true, helper: ts ? 'ts' : 'mjs' };
+  if (ext === '.cjs' || ext === '.cts') return { syntax: esmSyntax && ts ? 'esm' : 'cjs', topLevelAwait: false, helper: ts ? 'ts' : 'cjs' };
+  const syntax: ModuleSyntax = esmSyntax ? 'esm' : hasRequire(text) ? 'cjs' : pkgType === 'module' || ts ? 'esm' : 'cjs';
+  // JSX/TSX is compiled by a bundler: never assume top-level await there.
+  const topLevelAwait = pkgType === 'module' && syntax === 'esm' && (ext === '.js' || ext === '.ts');
+  return { syntax, topLevelAwait, helper: ts ? 'ts' : syntax === 'esm' ? 'mjs' : 'cjs' };
+}
+
+export function helperFileName(kind: HelperKind): string {
+  return `${HELPER_BASENAME}.${kind}`;
+}
+
+/** The import specifier for the helper: TypeScript imports `.ts` files by their `.js` name. */
+function helperSpecifier(kind: HelperKind): string {
+  return `./${HELPER_BASENAME}.${kind === 'ts' ? 'js' : kind}`;
+}
+
+type AwaitContext = 'async' | 'top' | 'sync';
+
+function awaitContext(node: TS.Node): AwaitContext {
+  const ts = typescript();
+  let child: TS.Node = node;
+  for (let n: TS.Node | undefined = node.parent; n; child = n, n = n.parent) {
+    if (ts.isFunctionLike(n)) {
+      const isAsync = ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.AsyncKeyword);
+      const body = (n as { body?: TS.Node }).body;
+      return isAsync && body !== undefined && child === body ? 'async' : 'sync';
+    }
+    if (ts.isClassStaticBlockDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isDecorator(n)) return 'sync';
+    if (ts.isSourceFile(n)) return 'top';
+  }
+  return 'sync';
+}
+
+/** Why a literal cannot become an expression here, or undefined when it can. */
+function blockedContext(lit: TS.Node): string | undefined {
+  const ts = typescript();
+  const p = lit.parent;
+  if (!p) return 'no context';
+  if (ts.isLiteralTypeNode(p) || ts.isTypeNode(p)) return 'the literal is a type';
+  if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isExternalModuleReference(p) || ts.isImportTypeNode(p)) return 'the literal is a module path';
+  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isMethodDeclaration(p) || ts.isPropertySignature(p) || ts.isEnumMember(p)) && p.name === lit) return 'the secret is an object key';
+  if (ts.isEnumMember(p)) return 'an enum member must be a constant';
+  if (ts.isExpressionStatement(p)) return 'a string on its own (a directive or a stray literal) holds the secret; delete it and rotate the secret';
+  if ((ts.isAsExpression(p) || ts.isTypeAssertionExpression(p)) && ts.isTypeReferenceNode(p.type) && p.type.typeName.getText() === 'const') return 'a `const` assertion needs a literal';
+  if (ts.isTaggedTemplateExpression(p)) return 'a tagged template sees the raw text';
+  if (ts.isCallExpression(p) && ts.isIdentifier(p.expression) && p.expression.text === 'require') return 'the literal is a module path';
+  for (let n: TS.Node | undefined = p; n; n = n.parent) {
+    if (ts.isTypeNode(n) && !ts.isExpressionWithTypeArguments(n)) return 'the literal is a type';
+    if (ts.canHaveModifiers(n) && (ts.getModifiers(n) ?? []).some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return 'an ambient declaration (declare) cannot run code';
+  }
+  return undefined;
+}
+
+/** Parents where an expression needs no parentheses. */
+function needsParens(lit: TS.Node): boolean {
+  const ts = typescript();
+  const p = lit.parent;
+  if (!p) return true;
+  if (ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isParameter(p)
+    || ts.isArrayLiteralExpression(p) || ts.isReturnStatement(p) || ts.isParenthesizedExpression(p) || ts.isTemplateSpan(p)
+    || ts.isJsxExpression(p) || ts.isBindingElement(p) || ts.isExportAssignment(p) || ts.isSpreadElement(p)) return false;
+  if ((ts.isCallExpression(p) || ts.isNewExpression(p)) && p.expression !== lit) return false;
+  if (ts.isBinaryExpression(p) && p.right === lit && (p.operatorToken.kind === ts.SyntaxKind.EqualsToken || p.operatorToken.kind === ts.SyntaxKind.CommaToken)) return false;
+  if (ts.isConditionalExpression(p) && p.condition !== lit) return false;
+  return true;
+}
+
+/** Octal escapes are syntax errors in a template literal. */
+const OCTAL_ESCAPE = /(?<!\\)(?:\\\\)*\\(?:[1-9]|0[0-9])/;
+
+export class JavaScriptRewriter implements Rewriter {
+  readonly id = 'javascript';
+
+  constructor(private readonly opts: JavaScriptRewriterOptions = {}) {}
+
+  appliesTo(file: string): boolean {
+    return /\.(c|m)?(j|t)sx?$/i.test(file) && !/\.d\.(c|m)?ts$/i.test(file);
+  }
+
+  rewrite(input: RewriteInput): JsRewriteResult {
+    const out: JsRewriteResult = emptyResult();
+    if (input.sites.length === 0) return out;
+    const { file, text } = input;
+    const ts = typescript();
+    const sf = parseJs(file, text);
+    const tsFile = isTsFile(file);
+    const q0 = fileQuote(sf);
+    const suggest = (site: RewriteSite) =>
+      input.backend === 'dotenv'
+        ? `use process.env.${envVarFor(site.ref)} here`
+        : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or process.env.${envVarFor(site.ref)} filled by \`secret-sweep run\` (.env: ${envVarFor(site.ref)}=${smUri(site.ref)})`;
+    const manual = (site: RewriteSite, reason: string) => {
+      out.unhandled.push({ ...site, reason, suggestion: suggest(site) });
+    };
+    if (syntaxErrors(sf).length) {
+      for (const s of input.sites) if (s.kind === 'secret') manual(s, 'the file does not parse');
+      return noteUnhandled(out);
+    }
+    const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file));
+    const helperName = helperBindingName(sf);
+    let usesHelper = false;
+    let syncFallback = 0;
+
+    // 1. Each site -> the string or template literal around it.
+    const located = locateSites(text, input.sites, out);
+    const groups = new Map<TS.Node, Located[]>();
+    for (const loc of located) {
+      const lit = literalAt(sf, loc.start, loc.end);
+      if (!lit) {
+        if (loc.site.kind === 'secret') manual(loc.site, inComment(sf, text, loc.start) ? 'the value is in a comment (delete it and rotate the secret)' : 'the value is not inside a string literal');
+        continue;
+      }
+      const g = groups.get(lit) ?? [];
+      g.push(loc);
+      groups.set(lit, g);
+    }
+
+    // 2. Each literal that holds a secret -> one or more edits.
+    for (const [lit, items] of groups) {
+      const secrets = items.filter((x) => x.site.kind === 'secret');
+      if (secrets.length === 0) continue; // context values alone stay literal
+      const fail = (reason: string) => {
+        for (const x of secrets) manual(x.site, reason);
+      };
+      const owner = ts.isTemplateExpression(lit.parent) ? lit.parent : lit; // a head/middle/tail belongs to its template
+      const blocked = blockedContext(owner);
+      if (blocked) {
+        fail(blocked);
+        continue;
+      }
+      if (items.some((x) => !PLAIN_NAME.test(x.site.ref.secretName) || !PLAIN_KEY.test(x.site.ref.jsonKey ?? ''))) {
+        fail('the secret name or key has characters that need escaping');
+        continue;
+      }
+      const keys = secrets.map((x) => `${x.site.ref.secretName}\u0000${x.site.ref.jsonKey}`);
+      if (new Set(keys).size !== keys.length) {
+        fail('the secret appears more than once in one string');
+        continue;
+      }
+      if (items.some((x, i) => i > 0 && x.start < items[i - 1]!.end)) {
+        fail('overlapping sites');
+        continue;
+      }
+      const ctx = input.backend === 'dotenv' || this.opts.style === 'env' ? 'sync' : awaitContext(owner);
+      const useHelper = input.backend !== 'dotenv' && this.opts.style !== 'env' && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
+      const q = lit.getText(sf)[0] === '"' ? '"' : lit.getText(sf)[0] === "'" ? "'" : q0;
+      const refExpr = (site: RewriteSite): string => {
+        if (useHelper) {
+          const call = `await ${helperName}(${q}${site.ref.secretName}${q}${site.ref.jsonKey ? `, ${q}${site.ref.jsonKey}${q}` : ''})`;
+          return site.ref.jsonKey ? call : `String(${call})`;
+        }
+        const v = input.backend === 'dotenv' ? envVarFor(site.ref) : addEnvRef(out, site.ref);
+        return `process.env.${v}${tsFile ? '!' : ''}`;
+      };
+      const inUrl = (x: Located) => x.site.kind === 'secret' && x.site.rule !== undefined && URI_RULE.test(x.site.rule);
+      const isJsxAttr = ts.isJsxAttribute(lit.parent);
+      const raw = (s: number, e: number) => text.slice(s, e);
+      if (items.some((x) => raw(x.start, x.end).includes('\\'))) {
+        fail('the value contains escape sequences, so the stored text differs from what the program used');
+        continue;
+      }
+
+      if (ts.isStringLiteral(lit) || ts.isNoSubstitutionTemplateLiteral(lit)) {
+        const contentStart = lit.getStart(sf) + 1;
+        const contentEnd = lit.end - 1;
+        if (items.some((x) => x.start < contentStart || x.end > contentEnd)) {
+          fail('the value runs past the string literal');
+          continue;
+        }
+        const whole = items.length === 1 && items[0]!.start === contentStart && items[0]!.end === contentEnd;
+        if (whole) {
+          const expr = refExpr(items[0]!.site);
+          const wrapped = isJsxAttr ? `{${expr}}` : useHelper && needsParens(lit) ? `(${expr})` : expr;
+          out.edits.push({ start: lit.getStart(sf), end: lit.end, replacement: wrapped });
+        } else if (ts.isNoSubstitutionTemplateLiteral(lit)) {
+          for (const x of items) out.edits.push({ start: x.start, end: x.end, replacement: `\${${wrapUri(refExpr(x.site), inUrl(x))}}` });
+        } else {
+          if (isJsxAttr) {
+            fail('a JSX attribute string holds the secret among other text; write {`…${…}…`} by hand');
+            continue;
+          }
+          if (OCTAL_ESCAPE.test(raw(contentStart, contentEnd))) {
+            fail('the string has octal escapes, which a template literal cannot hold');
+            continue;
+          }
+          const tpl = (s: string) => s.replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+          let body = '';
+          let pos = contentStart;
+          for (const x of items) {
+            body += tpl(raw(pos, x.start)) + `\${${wrapUri(refExpr(x.site), inUrl(x))}}`;
+            pos = x.end;
+          }
+          body += tpl(raw(pos, contentEnd));
+          out.edits.push({ start: lit.getStart(sf), end: lit.end, replacement: '`' + body + '`' });
+        }
+      } else {
+        // A head/middle/tail of a template with substitutions: each site becomes one more substitution.
+        const partStart = lit.getStart(sf) + 1;
+        const partEnd = lit.end - (ts.isTemplateTail(lit) ? 1 : 2);
+        if (items.some((x) => x.start < partStart || x.end > partEnd)) {
+          fail('the value runs across a template substitution');
+          continue;
+        }
+        for (const x of items) out.edits.push({ start: x.start, end: x.end, replacement: `\${${wrapUri(refExpr(x.site), inUrl(x))}}` });
+      }
+      if (useHelper) usesHelper = true;
+      else if (input.backend !== 'dotenv' && this.opts.style !== 'env') syncFallback += secrets.length;
+    }
+
+    if (usesHelper) {
+      out.helper = { path: posixJoin(path.posix.dirname(file.split(path.sep).join('/')), helperFileName(mod.helper)), kind: mod.helper };
+      const imp = importEdit(sf, text, mod, helperName);
+      if (imp) {
+        out.edits.push(imp.edit);
+        out.notes.push(`${file}: added \`${imp.line}\``);
+      }
+    }
+    if (syncFallback) {
+      out.notes.push(`${file}: ${syncFallback} value(s) sit where \`await\` is not allowed (a synchronous function, a class field, or the top level of a CommonJS module), so they read process.env; start it with \`secret-sweep run -- <command>\` (.env gets the sm:// references)`);
+    } else if (input.backend === 'dotenv' && out.edits.length) {
+      out.notes.push(`${file}: reads process.env; load .env when it runs (\`node --env-file=.env\`, or \`secret-sweep run -- <command>\`)`);
+    }
+    noteUnhandled(out);
+    return guardParses(text, input.sites, out, (after) => {
+      const errs = syntaxErrors(parseJs(file, after));
+      return errs.length ? errs[0] : undefined;
+    }) as JsRewriteResult;
+  }
+
+  /** The helper module a rewritten file needs (one per folder and kind); identical content every run. */
+  helperFiles(results: ReadonlyArray<Pick<JsRewriteResult, 'helper'>>): Array<{ path: string; content: string }> {
+    const seen = new Map<string, HelperKind>();
+    for (const r of results) if (r.helper) seen.set(r.helper.path, r.helper.kind);
+    return [...seen].sort(([a], [b]) => a.localeCompare(b)).map(([p, kind]) => ({ path: p, content: jsHelperSource(kind) }));
+  }
+}
+
+function posixJoin(dir: string, name: string): string {
+  return dir === '.' || dir === '' ? name : `${dir}/${name}`;
+}
+
+function wrapUri(expr: string, uri: boolean): string {
+  return uri ? `encodeURIComponent(${expr})` : expr;
+}
+
+/** The innermost string/template literal that contains [start, end), or undefined. */
+function literalAt(sf: TS.SourceFile, start: number, end: number): TS.Node | undefined {
+  const ts = typescript();
+  let found: TS.Node | undefined;
+  const visit = (n: TS.Node): void => {
+    if (n.getStart(sf) > start || n.end < end) return;
+    if (ts.isStringLiteral(n) || ts.isNoSubstitutionTemplateLiteral(n) || ts.isTemplateHead(n) || ts.isTemplateMiddle(n) || ts.isTemplateTail(n)) {
+      found = n;
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(sf, visit);
+  return found;
+}
+
+function inComment(sf: TS.SourceFile, text: string, pos: number): boolean {
+  const ts = typescript();
+  let hit = false;
+  const scan = (ranges: TS.CommentRange[] | undefined) => {
+    for (const r of ranges ?? []) if (r.pos <= pos && pos < r.end) hit = true;
+  };
+  const visit = (n: TS.Node): void => {
+    if (hit || n.pos > pos || n.end < pos) return;
+    scan(ts.getLeadingCommentRanges(text, n.pos));
+    scan(ts.getTrailingCommentRanges(text, n.end));
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  scan(ts.getLeadingCommentRanges(text, sf.endOfFileToken.pos));
+  return hit;
+}
+
+/** The quote character the file's module specifiers (else its first string) use. */
+function fileQuote(sf: TS.SourceFile): string {
+  const ts = typescript();
+  for (const s of sf.statements) {
+    if (ts.isImportDeclaration(s)) return s.moduleSpecifier.getText(sf)[0] === '"' ? '"' : "'";
+  }
+  let q: string | undefined;
+  const visit = (n: TS.Node): void => {
+    if (q) return;
+    if (ts.isStringLiteral(n)) {
+      q = n.getText(sf)[0] === '"' ? '"' : "'";
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return q ?? "'";
+}
+
+/** `getSecret`, or `sweepGetSecret` when the file already binds `getSecret` to something of its own. */
+function helperBindingName(sf: TS.SourceFile): string {
+  const ts = typescript();
+  if (!sf.text.includes(HELPER_FN)) return HELPER_FN;
+  let clash = false;
+  const visit = (n: TS.Node): void => {
+    if (clash) return;
+    if (ts.isIdentifier(n) && n.text === HELPER_FN && !fromOurHelper(n)) clash = true;
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return clash ? HELPER_ALIAS : HELPER_FN;
+}
+
+function fromOurHelper(id: TS.Node): boolean {
+  const ts = typescript();
+  for (let n: TS.Node | undefined = id; n; n = n.parent) {
+    if (ts.isImportDeclaration(n)) return ts.isStringLiteral(n.moduleSpecifier) && n.moduleSpecifier.text.includes(HELPER_BASENAME);
+    if (ts.isVariableStatement(n)) return n.getText().includes(HELPER_BASENAME);
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && n.expression.text === HELPER_FN) return true; // a call of ours
+  }
+  return false;
+}
+
+function alreadyImported(sf: TS.SourceFile): boolean {
+  const ts = typescript();
+  return sf.statements.some((s) => (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.includes(HELPER_BASENAME))
+    || (ts.isVariableStatement(s) && /require\s*\(\s*['"][^'"]*secret-sweep-secrets/.test(s.getText(sf))));
+}
+
+function isRequireStatement(s: TS.Statement, sf: TS.SourceFile): boolean {
+  const ts = typescript();
+  return ts.isVariableStatement(s) && s.declarationList.declarations.every((d) => d.initializer !== undefined && /^require\s*\(/.test(d.initializer.getText(sf)));
+}
+
+/** The import (or require) of the helper, after the file's own imports; undefined when it is there. */
+function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, helperName: string): { edit: TextEdit; line: string } | undefined {
+  const ts = typescript();
+  if (alreadyImported(sf)) return undefined;
+  const imports = sf.statements.filter((s) => (mod.syntax === 'esm' ? ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) : isRequireStatement(s, sf)));
+  const q = fileQuote(sf);
+  const ref = imports[0] ?? sf.statements[0];
+  const semi = ref ? /;\s*$/.test(ref.getText(sf)) : true;
+  const spec = `${q}${helperSpecifier(mod.helper)}${q}`;
+  const binding = helperName === HELPER_FN ? HELPER_FN : `${HELPER_FN} as ${HELPER_ALIAS}`;
+  const line = mod.syntax === 'esm'
+    ? `import { ${binding} } from ${spec}${semi ? ';' : ''}`
+    : `const { ${helperName === HELPER_FN ? HELPER_FN : `${HELPER_FN}: ${HELPER_ALIAS}`} } = require(${spec})${semi ? ';' : ''}`;
+  const last = imports[imports.length - 1];
+  if (last) return { edit: { start: last.end, end: last.end, replacement: `\n${line}` }, line };
+  // No imports: before the first statement that is not a directive ('use strict'), after its comments.
+  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+  if (!first) return { edit: { start: text.length, end: text.length, replacement: `${text.endsWith('\n') || text === '' ? '' : '\n'}${line}\n` }, line };
+  return { edit: { start: first.getStart(sf), end: first.getStart(sf), replacement: `${line}\n\n` }, line };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The generated helper modules
+
+const HELPER_DOC = (file: string) => `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
+//
+// Reads secrets from AWS Secrets Manager at run time, once per secret per process:
+//   const password = await getSecret('prod/app/db', 'password'); // one key of a JSON secret
+//   const all = await getSecret('prod/app/db');                  // the whole JSON object (or text)
+// Region and endpoint come from the environment (AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
+// credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
+`;
+
+const HINTS = `{
+  ResourceNotFoundException: 'no such secret (check the name and the region)',
+  AccessDeniedException: 'access denied (the IAM policy needs secretsmanager:GetSecretValue on it)',
+  DecryptionFailure: 'KMS could not decrypt it (the key policy must allow kms:Decrypt)',
+  InvalidRequestException: 'Secrets Manager refused the request (is the secret scheduled for deletion?)',
+  InvalidParameterException: 'Secrets Manager rejected a parameter',
+  InternalServiceError: 'Secrets Manager failed; try again',
+}`;
+
+export function jsHelperSource(kind: HelperKind): string {
+  const file = helperFileName(kind);
+  if (kind === 'ts') {
+    return `${HELPER_DOC(file)}import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+export type SecretValue = Record<string, unknown> | string;
+
+export class SecretError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SecretError';
+  }
+}
+
+const HINTS: Record<string, string> = ${HINTS};
+
+let client: SecretsManagerClient | undefined;
+const cache = new Map<string, Promise<SecretValue>>();
+
+function smClient(): SecretsManagerClient {
+  if (!client) {
+    const region = process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'];
+    const endpoint = process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] || process.env['AWS_ENDPOINT_URL'];
+    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  }
+  return client;
+}
+
+async function load(name: string): Promise<SecretValue> {
+  let text: string;
+  try {
+    const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
+    text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
+  } catch (e) {
+    const err = e as { name?: string; message?: string };
+    throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || String(e)}\`, { cause: e });
+  }
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
+export function getSecret(name: string): Promise<SecretValue>;
+export function getSecret(name: string, key: string): Promise<string>;
+export async function getSecret(name: string, key?: string): Promise<SecretValue> {
+  let p = cache.get(name);
+  if (!p) {
+    p = load(name);
+    cache.set(name, p);
+    p.catch(() => cache.delete(name));
+  }
+  const value = await p;
+  if (key === undefined) return value;
+  if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
+  const v = value[key];
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+`;
+  }
+  const esm = kind === 'mjs';
+  const imp = esm
+    ? `import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`
+    : `'use strict';\nconst { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');`;
+  const exp = esm ? 'export ' : '';
+  return `${HELPER_DOC(file)}${imp}
+
+${exp}class SecretError extends Error {
+  constructor(message, options) {
+    super(message, options);
+    this.name = 'SecretError';
+  }
+}
+
+const HINTS = ${HINTS};
+
+let client;
+const cache = new Map();
+
+function smClient() {
+  if (!client) {
+    const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+    const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER || process.env.AWS_ENDPOINT_URL;
+    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  }
+  return client;
+}
+
+async function load(name) {
+  let text;
+  try {
+    const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
+    text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
+  } catch (e) {
+    throw new SecretError(\`cannot read secret \${name}: \${(e && HINTS[e.name]) || (e && e.message) || String(e)}\`, { cause: e });
+  }
+  try {
+    const v = JSON.parse(text);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
+/** getSecret(name) -> the JSON object (or text); getSecret(name, key) -> that key's value as a string. */
+${exp}async function getSecret(name, key) {
+  let p = cache.get(name);
+  if (!p) {
+    p = load(name);
+    cache.set(name, p);
+    p.catch(() => cache.delete(name));
+  }
+  const value = await p;
+  if (key === undefined) return value;
+  if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
+  const v = value[key];
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+${esm ? '' : '\nmodule.exports = { getSecret, SecretError };\n'}`;
+}

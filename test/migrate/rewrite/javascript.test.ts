@@ -1,0 +1,143 @@
+/**
+ * The JS/TS rewriter: fixture pairs (test/fixtures/rewrite/js-* and ts-*), every output parsed by the
+ * TypeScript compiler, the TypeScript project type-checked with `tsc --noEmit -p`, and the Node service
+ * run end to end against the local Secrets Manager server, printing what the original printed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JavaScriptRewriter, jsHelperSource, parseJs, syntaxErrors, type JsRewriteResult } from '../../../src/migrate/rewrite/javascript.js';
+import { AwsVault } from '../../../src/migrate/vault/aws.js';
+import { startSmServer, type SmServer } from '../../support/sm-server.js';
+import { casesWith, loadCase, runCase } from './fixture-pairs.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const make = (c: { spec: { packageType?: string } }) => new JavaScriptRewriter({ packageType: () => c.spec.packageType });
+const run = (name: string) => runCase<JsRewriteResult>(name, make);
+
+const tmp: string[] = [];
+function project(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sweep-js-'));
+  tmp.push(dir);
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  for (const [f, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    writeFileSync(path.join(dir, f), content);
+  }
+  return dir;
+}
+afterAll(() => {
+  for (const d of tmp) rmSync(d, { recursive: true, force: true });
+});
+
+describe('fixture pairs', () => {
+  for (const name of [...casesWith('js-'), ...casesWith('ts-')]) {
+    it(name, () => {
+      const { c, result, output, expected } = run(name);
+      expect(output).toBe(expected);
+      expect(syntaxErrors(parseJs(c.spec.file, output))).toEqual([]);
+      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
+      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
+        expect(result.edits).toEqual([]);
+        expect(output).toBe(c.input); // byte for byte
+      } else {
+        expect(output).not.toBe(c.input);
+        for (const s of c.spec.sites) if ((s.kind ?? 'secret') === 'secret') expect(output).not.toContain(s.match);
+      }
+    });
+  }
+
+  it('keeps CRLF line ends (the inserted import too)', () => {
+    const { output } = run('js-crlf');
+    expect(output.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+
+  it('is idempotent: the rewritten file with no sites left is untouched', () => {
+    const { output, c } = run('js-esm-service');
+    const again = make(c).rewrite({ file: c.spec.file, text: output, sites: [], backend: 'aws' });
+    expect(again.edits).toEqual([]);
+  });
+
+  it('reports sync-context values as environment references for `secret-sweep run`', () => {
+    const { result } = run('js-esm-service');
+    expect(result.envRefs).toEqual([{ variable: 'PROD_SHOP_API__TOKEN', ref: { secretName: 'prod/shop/api', jsonKey: 'token' } }]);
+    expect(result.helper).toEqual({ path: 'service/secret-sweep-secrets.mjs', kind: 'mjs' });
+  });
+
+  it('every generated helper parses', () => {
+    for (const [kind, f] of [['mjs', 'a.mjs'], ['cjs', 'a.cjs'], ['ts', 'a.ts']] as const) {
+      expect(syntaxErrors(parseJs(f, jsHelperSource(kind)))).toEqual([]);
+    }
+  });
+});
+
+describe('type-checks where the project has a tsconfig', () => {
+  it('tsc --noEmit -p passes on the rewritten TypeScript project', () => {
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'fixture', type: 'module', private: true }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'], noUnusedLocals: true },
+        include: ['src/**/*.ts'],
+      }),
+      'src/db.ts': run('ts-project').output,
+      'src/config.ts': run('js-dotenv').output,
+      'src/secret-sweep-secrets.ts': jsHelperSource('ts'),
+    });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', dir], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('the Node service end to end against the local Secrets Manager', () => {
+  let srv: SmServer;
+  beforeAll(async () => {
+    srv = await startSmServer();
+    const vault = new AwsVault({ endpoint: srv.endpoint, region: 'us-east-1', env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+    process.env.AWS_ACCESS_KEY_ID ??= 'test';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+    // The values the fixtures held, read from their case.json (no credential-like literal in this file).
+    const values = new Map<string, Record<string, string>>();
+    for (const name of ['js-esm-service', 'js-cjs-script']) {
+      for (const site of loadCase(name).spec.sites) {
+        values.set(site.secretName, { ...values.get(site.secretName), [site.jsonKey]: site.match });
+      }
+    }
+    for (const [name, v] of values) await vault.create({ name, value: JSON.stringify(v) });
+    vault.close();
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  it('prints the same values as the original', () => {
+    const { c, output, result } = run('js-esm-service');
+    const rw = make(c);
+    const helpers = rw.helperFiles([result]);
+    const before = project({ [c.spec.file]: c.input });
+    const after = project({ [c.spec.file]: output, ...Object.fromEntries(helpers.map((h) => [h.path, h.content])) });
+    const env = {
+      PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: srv.endpoint,
+      // what `secret-sweep run` puts in the environment for the one value in a synchronous function
+      PROD_SHOP_API__TOKEN: c.spec.sites.find((s) => s.secretName === 'prod/shop/api')!.match,
+    };
+    const original = execFileSync(process.execPath, [path.join(before, c.spec.file)], { encoding: 'utf8', env });
+    const migrated = execFileSync(process.execPath, [path.join(after, c.spec.file)], { encoding: 'utf8', env });
+    expect(original).toContain(c.spec.sites[0]!.match);
+    expect(migrated).toBe(original);
+    expect(srv.calls.count('GetSecretValue')).toBe(2); // one per secret: the client caches
+  });
+
+  it('the CommonJS helper reads a key', () => {
+    const dir = project({ 'secret-sweep-secrets.cjs': jsHelperSource('cjs') });
+    const out = execFileSync(process.execPath, ['-e', "require('./secret-sweep-secrets.cjs').getSecret('prod/shop/pg', 'password').then((v) => process.stdout.write(v))"], {
+      cwd: dir, encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: srv.endpoint },
+    });
+    expect(out).toBe(loadCase('js-cjs-script').spec.sites.find((s) => s.secretName === 'prod/shop/pg' && s.jsonKey === 'password')!.match);
+  });
+});
