@@ -38,13 +38,17 @@ scan_cmd() {
 
 # best-of-RUNS wall seconds and the peak RSS (KB) of that run; exit codes 0 and 1 both count as success
 measure() {
-  local best="" rss=""
+  local best="" rss="" tf
+  tf=$(mktemp)
   for _ in $(seq "$RUNS"); do
-    local line
-    line=$( { /usr/bin/time -f '%e %M' bash -c "$1" >/dev/null 2>/dev/null || [ $? -eq 1 ]; } 2>&1 | tail -1)
-    local t=${line% *} m=${line#* }
-    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
+    /usr/bin/time -f '%e %M' -o "$tf" bash -c "$1" >/dev/null 2>"$tf.err" || [ $? -eq 1 ] || { echo "failed: $1: $(head -c 300 "$tf.err")" >&2; exit 2; }
+    local line t m
+    line=$(tail -1 "$tf")
+    t=${line% *}
+    m=${line#* }
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN{exit !(a < b)}'; then best=$t; rss=$m; fi
   done
+  rm -f "$tf" "$tf.err"
   echo "$best $rss"
 }
 
@@ -59,7 +63,7 @@ for n in $SIZES; do
   read -r t2 _ < <(measure "git -C $repo log -p --all > /dev/null")
   cmd=$(scan_cmd "$repo")
   read -r t3 r3 < <(measure "$cmd")
-  printf '%-8s %-9s %-10s %-22s %-22s %-30s %s\n' "$n" "$mb" "$pack" "$t1" "$t2" "$t3 ($((r3 / 1024)))" "$(awk "BEGIN{printf \"%.2f\", $t3/$t1}")"
+  printf '%-8s %-9s %-10s %-22s %-22s %-30s %s\n' "$n" "$mb" "$pack" "$t1" "$t2" "$t3 ($((r3 / 1024)))" "$(awk -v a="$t3" -v b="$t1" 'BEGIN{printf "%.2f", a/b}')"
 done
 echo "(3) ran: $(scan_cmd '<repo>')"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -33,7 +33,7 @@ median_ms() {
   for _ in $(seq "$RUNS"); do
     local s e
     s=$(date +%s%N)
-    bash -c "$1" >/dev/null 2>&1 || true
+    bash -c "$1" >/dev/null 2>/tmp/staged-bench.err || [ $? -eq 1 ] || { echo "failed: $1: $(head -c 300 /tmp/staged-bench.err)" >&2; exit 2; }
     e=$(date +%s%N)
     xs+=($(( (e - s) / 1000000 )))
   done

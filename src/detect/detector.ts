@@ -24,7 +24,7 @@ import { assignmentKey } from './assignment-key.js';
 
 export interface DetectorOptions {
   /** Extra allowlist from the user's config, applied to every rule. */
-  allowlist?: { regexes?: string[]; stopwords?: string[] };
+  allowlist?: { regexes?: string[]; stopwords?: string[]; /** Regexes on the file path (gitleaks `allowlist.paths`). */ paths?: string[] };
   /** Fingerprint salt (config `fingerprint_salt`). */
   salt?: string;
   /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
@@ -89,6 +89,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const salt = options.salt ?? DEFAULT_SALT;
   const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(r));
   const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
+  const globalPaths = (options.allowlist?.paths ?? []).map((r) => new RE2(r));
   const drop = options.onDrop ?? (() => {});
 
   // Keyword id -> rule indexes; rules without keywords always run.
@@ -120,6 +121,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
 
   function detect(fragment: Fragment): Finding[] {
     const path = fragment.provenance.path;
+    if (globalPaths.length && globalPaths.some((re) => re.test(path))) return [];
     const hot: number[] = [];
     const found = detectText(fragment.text, path, hot);
     // Secrets inside encoded text (base64, URL-encoding, JSON escapes), reported at the encoded span.

@@ -1,6 +1,5 @@
-/** Git scan modes (--staged, --history, --range, --ci): dispatch to the git sources. */
+/** Git scan modes (--staged, --history, --range, --ci): dispatch to the git sources, loaded lazily. */
 import type { DetectorOptions } from '../detect/detector.js';
-import { SweepError } from '../errors.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { ScanResult } from './run-scan.js';
 
@@ -15,8 +14,37 @@ export interface GitScanRequest {
   maxFileSize: number;
   excludePaths: string[];
   baseline?: Set<string>;
+  /** Commits whose findings are accepted (gitleaks `allowlist.commits`), lower-case SHAs. */
+  allowCommits?: string[];
+  /** Show a progress bar (TTY and not CI). */
+  progress?: boolean;
+  /** Environment to read CI variables from (tests pass their own). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
-  throw new SweepError(`--${req.mode} is not available in this build yet`);
+  let request = req;
+  let ciNote: string | undefined;
+  if (req.mode === 'ci' && req.range === undefined) {
+    const { ciRange, readCiEvent } = await import('./ci-range.js');
+    const env = req.env ?? process.env;
+    const ci = ciRange(env, { event: readCiEvent(env) });
+    ciNote = `--ci: ${ci.reason}`;
+    if (ci.revs && ci.revs.length === 0) {
+      const now = new Date().toISOString();
+      return { findings: [], stats: { files: 0, bytes: 0, skipped: [], notes: [ciNote] }, startedAt: now, finishedAt: now };
+    }
+    request = { ...req, range: ci.range, revs: ci.revs };
+  }
+  const { runGitModes } = await import('./git-scan.js');
+  const result = await runGitModes(request);
+  if (ciNote) result.stats.notes.unshift(ciNote);
+  const allow = new Set((req.allowCommits ?? []).map((c) => c.toLowerCase()));
+  if (allow.size) {
+    result.findings = result.findings.filter((f) => {
+      if (f.commit && [...allow].some((c) => f.commit!.toLowerCase().startsWith(c))) return false;
+      return true;
+    });
+  }
+  return result;
 }

@@ -206,7 +206,8 @@ describe('pre-commit framework', () => {
     expect(ours.repo).toBe('local');
     expect(ours.hooks[0]).toMatchObject({ id: 'secret-sweep', language: 'system', entry: 'sh', pass_filenames: false });
     expect(String((ours.hooks[0]!.args as string[])[1])).toContain('scan --staged');
-    expect(hook(repo, 'install', '--pre-commit').stdout).toMatch(/already installed/);
+    const again = hook(repo, 'install', '--pre-commit');
+    expect(again.stdout, again.stderr).toMatch(/already installed/);
     expect(hook(repo, 'uninstall').code).toBe(0);
     expect(readFileSync(file, 'utf8')).toBe(userConfig);
   });

@@ -59,7 +59,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
   const detector = {
-    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords },
+    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
     salt: config.fingerprintSalt,
     onDrop: args.debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
   };
@@ -77,6 +77,8 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       maxFileSize,
       excludePaths: config.allowlist.paths,
       baseline,
+      allowCommits: config.allowlist.commits,
+      progress: Boolean(process.stderr.isTTY) && !process.env.CI,
     });
   } else {
     if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline });

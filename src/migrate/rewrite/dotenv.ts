@@ -2,8 +2,8 @@
  * The .env rewriter: a value that held a migrated secret becomes a reference that
  * `secret-sweep run -- COMMAND` resolves from Secrets Manager into the command's environment:
  *
- *   DB_PASSWORD=<value>                 ->  DB_PASSWORD=sm://prod/etl/db#password
- *   export API_TOKEN="<value>"          ->  export API_TOKEN="sm://prod/api/token#token"
+ *   PGPASS=<value>                      ->  PGPASS=sm://prod/etl/db#password
+ *   export STRIPE="<value>"             ->  export STRIPE="sm://prod/api/stripe#api_key"
  *   DATABASE_URL=postgres://etl:<value>@db:5432/app
  *                                       ->  DATABASE_URL=postgres://etl:${sm://prod/etl/db#password}@db:5432/app
  *

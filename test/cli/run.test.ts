@@ -1,0 +1,167 @@
+/**
+ * `secret-sweep run -- COMMAND`: references resolved into the child's environment from the local
+ * Secrets Manager server, exit codes and signals passed through, one-line errors with exit 2.
+ * Runs the built CLI (bin/secret-sweep.js) asynchronously: the server answers from this process.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AwsVault } from '../../src/migrate/vault/aws.js';
+import { startSmServer, type SmServer } from '../support/sm-server.js';
+import { BIN } from '../support/cli.js';
+import { executeRun } from '../../src/cli/commands/run.js';
+import { SweepError } from '../../src/errors.js';
+import { ALNUM, randomString } from '../support/fake-secrets.js';
+
+const pw = 'pw-' + randomString(ALNUM, 16, 21);
+const token = 'tok-' + randomString(ALNUM, 20, 22);
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+let srv: SmServer;
+let dir: string;
+let baseEnv: Record<string, string>;
+
+function cli(args: string[], opts: { env?: Record<string, string>; onStdout?: (s: string, kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...baseEnv, ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(stdout, (sig) => child.kill(sig));
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  srv = await startSmServer();
+  dir = mkdtempSync(join(tmpdir(), 'sweep-run-'));
+  const vault = new AwsVault({ endpoint: srv.endpoint, region: srv.region, maxAttempts: 1, env: { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+  process.env.AWS_ACCESS_KEY_ID ??= 'test';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+  try {
+    await vault.create({ name: 'prod/etl/db', value: JSON.stringify({ username: 'etl', password: pw, port: 5432 }) });
+    await vault.create({ name: 'prod/etl/token', value: token });
+  } finally {
+    vault.close();
+  }
+  baseEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: dir,
+    AWS_REGION: srv.region,
+    AWS_ENDPOINT_URL: srv.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_MAX_ATTEMPTS: '1',
+    AWS_CONFIG_FILE: join(dir, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    NO_COLOR: '1',
+  };
+});
+afterAll(async () => {
+  await srv?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** `sm://NAME#KEY`, built so that this file holds no `PASSWORD=value`-looking line (the project scans itself). */
+const ref = (name: string, key?: string) => ['sm:', '', name].join('/') + (key ? '#' + key : '');
+
+const PRINT_ENV = 'const e=process.env;console.log(JSON.stringify({pw:e.DB_PASSWORD,port:e.DB_PORT,url:e.DATABASE_URL,tok:e.API_TOKEN,plain:e.PLAIN,over:e.OVERRIDE}))';
+
+describe('secret-sweep run', () => {
+  it('resolves references from .env and the environment into the child, each secret once', async () => {
+    writeFileSync(join(dir, '.env'), [
+      '# references written by secret-sweep migrate',
+      `DB_PASSWORD=${ref('prod/etl/db', 'password')}`,
+      `export DB_PORT="${ref('prod/etl/db', 'port')}"`,
+      `DATABASE_URL='postgresql://etl:\${${ref('prod/etl/db', 'password')}}@db.internal:5432/warehouse'`,
+      'PLAIN=not-a-reference',
+      'OVERRIDE=from-file',
+      '',
+    ].join('\n'));
+    const calls = srv.calls.count('GetSecretValue');
+    const r = await cli(['run', '--', 'node', '-e', PRINT_ENV], { env: { API_TOKEN: ref('prod/etl/token'), OVERRIDE: 'from-env' } });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      pw, port: '5432', url: `postgresql://etl:${pw}@db.internal:5432/warehouse`, tok: token, plain: 'not-a-reference', over: 'from-env',
+    });
+    expect(srv.calls.count('GetSecretValue') - calls).toBe(2);
+  });
+
+  it('--env-file, --endpoint-url and --region', async () => {
+    writeFileSync(join(dir, 'other.env'), `DB_PASSWORD=${ref('prod/etl/db', 'password')}\n`);
+    const r = await cli(['run', '--env-file', 'other.env', '--endpoint-url', srv.endpoint, '--region', srv.region, '--', 'node', '-e', PRINT_ENV],
+      { env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).pw).toBe(pw);
+  });
+
+  it('passes the exit code through', async () => {
+    const r = await cli(['run', '--env-file', '/dev/null', '--', 'node', '-e', 'process.exit(7)']);
+    expect(r.code).toBe(7);
+  });
+
+  it('passes everything after -- untouched', async () => {
+    const r = await cli(['run', '--env-file', '/dev/null', '--', 'node', '-e', 'console.log(JSON.stringify(process.argv.slice(1)))', '--', '-', '--help', 'a b']);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(['-', '--help', 'a b']);
+  });
+
+  it('forwards SIGTERM to the child', async () => {
+    const script = "process.on('SIGTERM',()=>{console.log('child got SIGTERM');process.exit(3)});console.log('ready');setInterval(()=>{},1000)";
+    let sent = false;
+    const r = await cli(['run', '--env-file', '/dev/null', '--', 'node', '-e', script], {
+      onStdout: (out, kill) => {
+        if (!sent && out.includes('ready')) {
+          sent = true;
+          kill('SIGTERM');
+        }
+      },
+    });
+    expect(r.stdout).toContain('child got SIGTERM');
+    expect(r.code).toBe(3);
+  });
+
+  it('exits 128 + N when the child dies by a signal', async () => {
+    const r = await cli(['run', '--env-file', '/dev/null', '--', 'node', '-e', "process.kill(process.pid,'SIGKILL')"]);
+    expect(r.code).toBe(137);
+  });
+
+  it('a missing secret or key: exit 2, one line naming the variable and the secret, the command not run', async () => {
+    writeFileSync(join(dir, 'bad.env'), `DB_PASSWORD=${ref('prod/etl/db', 'password')}\nGONE=${ref('prod/etl/gone', 'password')}\n`);
+    const r = await cli(['run', '--env-file', 'bad.env', '--', 'node', '-e', 'console.log("ran")']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/GONE: secret prod\/etl\/gone not found/);
+    expect(r.stderr).not.toContain(pw);
+
+    writeFileSync(join(dir, 'bad.env'), 'X=sm://prod/etl/db#nokey\n');
+    const k = await cli(['run', '--env-file', 'bad.env', '--', 'node', '-e', 'console.log("ran")']);
+    expect(k.code).toBe(2);
+    expect(k.stderr).toMatch(/^secret-sweep: X: secret prod\/etl\/db has no key "nokey"\n$/);
+  });
+
+  it('usage errors: no command, a missing env file, a command that does not exist', async () => {
+    expect((await cli(['run'])).code).toBe(2);
+    // In-process: Node 20 itself reads `--env-file` anywhere in its argv (a Node bug fixed in later
+    // releases), so through bin/ a missing file is reported by node (exit 9) before our code runs.
+    const e = await executeRun({ 'env-file': join(dir, 'nope.env'), '--': ['node', '-e', '1'] }).catch((x: SweepError) => x);
+    expect(e).toBeInstanceOf(SweepError);
+    expect((e as SweepError).oneLine()).toBe(`${join(dir, 'nope.env')}: cannot read the env file (ENOENT)`);
+    const c = await cli(['run', '--env-file', '/dev/null', '--', 'secret-sweep-no-such-command']);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/command not found/);
+  });
+});

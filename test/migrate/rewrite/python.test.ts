@@ -1,0 +1,70 @@
+/**
+ * The Python rewriter: fixture pairs (input / expected) per call-site kind, untouched files stay
+ * byte-identical, and every rewritten file parses with Python's own `ast`.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { applyEdits } from '../../../src/migrate/rewrite/fixer.js';
+import { createPythonRewriter, PYTHON_HELPER, type PythonRewriter } from '../../../src/migrate/rewrite/python.js';
+import { expectedOrUpdate, hasPython, loadCases, pythonParseErrors } from './rewrite-cases.js';
+
+let py: PythonRewriter;
+beforeAll(async () => {
+  py = await createPythonRewriter();
+});
+
+const cases = loadCases('py-');
+const outputs: Record<string, string> = {};
+
+describe('python rewriter fixture pairs', () => {
+  it('has cases', () => expect(cases.length).toBeGreaterThan(10));
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(py.appliesTo(c.file, c.input)).toBe(true);
+      const res = py.rewrite({ file: c.file, text: c.input, sites: c.sites, backend: c.backend });
+      const out = applyEdits(c.input, res.edits, c.file);
+      outputs[c.name] = out;
+      const expected = expectedOrUpdate(c, out);
+      expect(expected, `${c.name}: no expected file (run with UPDATE_FIXTURES=1 and review)`).toBeDefined();
+      expect(out).toBe(expected);
+      expect(res.unhandled.length).toBe(c.unhandled);
+      for (const u of res.unhandled) expect(u.reason).toBeTruthy();
+      if (res.edits.length === 0) expect(out).toBe(c.input);
+      // No secret-looking fixture value survives a rewrite that handled everything.
+      if (c.unhandled === 0) for (const s of c.sites) if (s.kind === 'secret') expect(out).not.toContain(siteText(c.input, s));
+    });
+  }
+  it.skipIf(!hasPython)('every output and the helper module parse with /usr/bin/python3', () => {
+    expect(Object.keys(outputs).length).toBe(cases.length);
+    expect(pythonParseErrors({ ...outputs, helper: PYTHON_HELPER })).toEqual({});
+  });
+});
+
+function siteText(text: string, s: { line: number; column: number; endColumn: number }): string {
+  const line = text.split('\n')[s.line - 1]!;
+  return line.slice(s.column - 1, s.endColumn);
+}
+
+describe('python rewriter details', () => {
+  it('no sites: no edits', () => {
+    const text = 'X = "a"\n';
+    expect(py.rewrite({ file: 'a.py', text, sites: [], backend: 'aws' })).toMatchObject({ edits: [], unhandled: [] });
+  });
+  it('applies to .py files and python scripts without an extension', () => {
+    expect(py.appliesTo('a/b.py', '')).toBe(true);
+    expect(py.appliesTo('bin/etl', '#!/usr/bin/env python3\nprint(1)\n')).toBe(true);
+    expect(py.appliesTo('bin/run', '#!/bin/sh\n')).toBe(false);
+    expect(py.appliesTo('a.ipynb', '{}')).toBe(false);
+  });
+  it('a file that does not parse is left alone', () => {
+    const text = 'def (:\nPW = "fake-pw-0001"\n';
+    const res = py.rewrite({ file: 'a.py', text, backend: 'aws', sites: [{ file: 'a.py', line: 2, column: 7, endLine: 2, endColumn: 18, fingerprint: 'f', kind: 'secret', ref: { secretName: 'a/b', jsonKey: 'password' } }] });
+    expect(res.edits).toEqual([]);
+    expect(res.unhandled[0]!.reason).toMatch(/parse/);
+  });
+  it('helper files go next to scripts, or next to the top-level package', () => {
+    const pkg = new Set(['src/app', 'src/app/db']);
+    const files = py.helperFiles(['etl/load.py', 'etl/sub/x.py', 'src/app/db/conn.py', 'top.py', 'nb/a.ipynb'], (d) => pkg.has(d));
+    expect(files.map((f) => f.path)).toEqual(['secret_sweep_secrets.py', 'etl/secret_sweep_secrets.py', 'etl/sub/secret_sweep_secrets.py', 'nb/secret_sweep_secrets.py', 'src/secret_sweep_secrets.py']);
+    expect(files[1]!.content).toBe(PYTHON_HELPER);
+  });
+});
