@@ -10,6 +10,7 @@ import { rulesCommand } from './commands/rules.js';
 import { hookCommand } from './commands/hook.js';
 import { migrateCommand } from './commands/migrate.js';
 import { runCommand } from './commands/run.js';
+import { verifyRefsCommand } from './commands/verify-refs.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(hookCommand(setCode))
       .command(migrateCommand(setCode))
       .command(runCommand(setCode))
+      .command(verifyRefsCommand(setCode))
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
       .recommendCommands()
       .strict()

@@ -29,7 +29,11 @@ const IMAGE_B64 = /^(iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|Qk0)/;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|\.terraform\.lock\.hcl|packages\.lock\.json|flake\.lock|uv\.lock|bun\.lockb?)$/;
 const BUNDLE = /\.(min\.js|min\.css|map|svg|snap)$|(^|\/)(dist|vendor)\/.*\.js$/;
 
+/** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
+const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
+
 export function placeholderReason(secret: string): string | undefined {
+  if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
   if (TEMPLATE.test(secret)) return 'template variable';

@@ -8,7 +8,7 @@
  *   KEY=prefix${sm://NAME#JSONKEY}suffix
  *                                a template: each ${sm://...} is replaced, the rest kept
  *                                (e.g. DATABASE_URL=postgresql://etl:${sm://prod/etl/db#password}@db:5432/app)
- * NAME uses Secrets Manager's name characters (letters, digits, /_+=.@-); JSONKEY letters, digits, _.+-
+ * NAME uses Secrets Manager's name characters (letters, digits, /_+=.@-); JSONKEY letters, digits, _.@+-
  * The `sm:` scheme is case-sensitive. A `$` that should stay literal before `{sm://` can't be written;
  * no real value needs that.
  *
@@ -17,7 +17,7 @@
 import { SweepError } from '../errors.js';
 
 export const SM_NAME = '[A-Za-z0-9/_+=.@-]{1,512}';
-export const SM_KEY = '[A-Za-z0-9_.+-]{1,256}';
+export const SM_KEY = '[A-Za-z0-9_.@+-]{1,256}';
 const WHOLE_RE = new RegExp(`^sm://(${SM_NAME})(?:#(${SM_KEY}))?$`);
 const TEMPLATE_RE = new RegExp(`\\$\\{sm://(${SM_NAME})(?:#(${SM_KEY}))?\\}`, 'g');
 

@@ -16,9 +16,7 @@
 import path from 'node:path';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { isValidRefPart, parseEnvText, smReference } from '../run-env.js';
-import { lineStarts, siteOffsets, type UnhandledSite } from './python.js';
-
-const URI_RULE = /uri|url|jdbc|dsn/i;
+import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
 
 export class DotenvRewriter implements Rewriter {
   readonly id = 'dotenv';

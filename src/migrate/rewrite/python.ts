@@ -34,9 +34,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Node as TsNode, Parser as TsParser, Tree } from 'web-tree-sitter';
-import { envVarPrefix } from '../vault/dotenv.js';
-import { detectEol, GENERATED_MARKER, type Eol } from './fixer.js';
+import { applyEdits, detectEol, GENERATED_MARKER, type Eol } from './fixer.js';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
+import { envVarFor, lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -72,8 +72,8 @@ export const HELPER_FILE = `${HELPER_MODULE}.py`;
 const HELPER_FN = 'get_secret';
 const HELPER_ALIAS = 'sweep_get_secret';
 
-/** A site the rewriter left alone, with why and what a human could do. */
-export type UnhandledSite = RewriteSite & { reason: string; suggestion?: string };
+export type { UnhandledSite };
+export { lineStarts, siteOffsets };
 
 export interface PythonRewriteOptions {
   backend: RewriteInput['backend'];
@@ -90,26 +90,6 @@ export interface PythonRewriteResult extends RewriteResult {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Positions
-
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-/** [start, end) UTF-16 offsets of a site (1-based, endColumn inclusive), or undefined when out of range. */
-export function siteOffsets(starts: number[], textLength: number, s: Pick<RewriteSite, 'line' | 'column' | 'endLine' | 'endColumn'>): [number, number] | undefined {
-  const a = starts[s.line - 1];
-  const b = starts[s.endLine - 1];
-  if (a === undefined || b === undefined) return undefined;
-  const start = a + s.column - 1;
-  const end = b + s.endColumn;
-  if (start < 0 || end > textLength || end <= start) return undefined;
-  return [start, end];
-}
-
-// ---------------------------------------------------------------------------------------------------
 // References
 
 const QUOTE_FREE = /^[^'"\\\r\n{}]*$/;
@@ -119,8 +99,7 @@ export function referenceExpr(site: RewriteSite, backend: string, q: string, hel
   const { secretName, jsonKey } = site.ref;
   if (!QUOTE_FREE.test(secretName) || !QUOTE_FREE.test(jsonKey ?? '')) return undefined;
   if (backend === 'dotenv') {
-    const v = jsonKey ? `${envVarPrefix(secretName)}__${envVarPrefix(jsonKey)}` : envVarPrefix(secretName);
-    return `os.environ[${q}${v}${q}]`;
+    return `os.environ[${q}${envVarFor(site.ref)}${q}]`;
   }
   const call = `${helperName}(${q}${secretName}${q})`;
   return jsonKey ? `${call}[${q}${jsonKey}${q}]` : call;
@@ -164,8 +143,6 @@ interface Located {
   start: number;
   end: number;
 }
-
-const URI_RULE = /uri|url|jdbc|dsn/i;
 
 export function rewritePythonSource(text: string, sites: readonly RewriteSite[], opts: PythonRewriteOptions): PythonRewriteResult {
   const out: PythonRewriteResult = { edits: [], notes: [], unhandled: [], uses: { helper: false, os: false } };
@@ -337,6 +314,19 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
     }
   } finally {
     tree.delete();
+  }
+  // Safety net: the result must parse; if it does not, nothing is changed and every secret is manual.
+  if (out.edits.length) {
+    const after = parsePython(applyEdits(text, out.edits));
+    const broken = after.rootNode.hasError;
+    after.delete();
+    if (broken) {
+      const done = new Set(out.unhandled.map((u) => `${u.line}:${u.column}`));
+      for (const s of sites) {
+        if (s.kind === 'secret' && !done.has(`${s.line}:${s.column}`)) out.unhandled.push({ ...s, reason: 'the rewritten file would not parse; left unchanged' });
+      }
+      return { edits: [], notes: [], unhandled: out.unhandled, uses: { helper: false, os: false } };
+    }
   }
   return out;
 }

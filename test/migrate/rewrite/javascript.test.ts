@@ -4,7 +4,8 @@
  * run end to end against the local Secrets Manager server, printing what the original printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,11 @@ import { JavaScriptRewriter, jsHelperSource, parseJs, syntaxErrors, type JsRewri
 import { AwsVault } from '../../../src/migrate/vault/aws.js';
 import { startSmServer, type SmServer } from '../../support/sm-server.js';
 import { casesWith, loadCase, runCase } from './fixture-pairs.js';
+
+// Never a sync child while the in-process server must answer it: that would deadlock.
+const execFileAsync = promisify(execFile);
+const node = async (args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }) =>
+  (await execFileAsync(process.execPath, args, { ...opts, encoding: 'utf8', timeout: 20_000 })).stdout;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const make = (c: { spec: { packageType?: string } }) => new JavaScriptRewriter({ packageType: () => c.spec.packageType });
@@ -113,7 +119,7 @@ describe('the Node service end to end against the local Secrets Manager', () => 
     await srv?.stop();
   });
 
-  it('prints the same values as the original', () => {
+  it('prints the same values as the original', async () => {
     const { c, output, result } = run('js-esm-service');
     const rw = make(c);
     const helpers = rw.helperFiles([result]);
@@ -125,17 +131,17 @@ describe('the Node service end to end against the local Secrets Manager', () => 
       // what `secret-sweep run` puts in the environment for the one value in a synchronous function
       PROD_SHOP_API__TOKEN: c.spec.sites.find((s) => s.secretName === 'prod/shop/api')!.match,
     };
-    const original = execFileSync(process.execPath, [path.join(before, c.spec.file)], { encoding: 'utf8', env });
-    const migrated = execFileSync(process.execPath, [path.join(after, c.spec.file)], { encoding: 'utf8', env });
+    const original = await node([path.join(before, c.spec.file)], { env });
+    const migrated = await node([path.join(after, c.spec.file)], { env });
     expect(original).toContain(c.spec.sites[0]!.match);
     expect(migrated).toBe(original);
     expect(srv.calls.count('GetSecretValue')).toBe(2); // one per secret: the client caches
   });
 
-  it('the CommonJS helper reads a key', () => {
+  it('the CommonJS helper reads a key', async () => {
     const dir = project({ 'secret-sweep-secrets.cjs': jsHelperSource('cjs') });
-    const out = execFileSync(process.execPath, ['-e', "require('./secret-sweep-secrets.cjs').getSecret('prod/shop/pg', 'password').then((v) => process.stdout.write(v))"], {
-      cwd: dir, encoding: 'utf8',
+    const out = await node(['-e', "require('./secret-sweep-secrets.cjs').getSecret('prod/shop/pg', 'password').then((v) => process.stdout.write(v))"], {
+      cwd: dir,
       env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: srv.endpoint },
     });
     expect(out).toBe(loadCase('js-cjs-script').spec.sites.find((s) => s.secretName === 'prod/shop/pg' && s.jsonKey === 'password')!.match);

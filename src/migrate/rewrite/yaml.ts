@@ -1,0 +1,345 @@
+/**
+ * The YAML rewriter (and, through json.ts, JSON config): range edits on each scalar's own source text,
+ * so comments, key order, indentation, quoting and line ends stay as the author wrote them.
+ *
+ * Parser: the `yaml` package's Document API (`parseAllDocuments`), which gives every scalar its exact
+ * source range and style (plain, single/double quoted, block). The whole file is re-parsed after the
+ * edits; if it would not parse, nothing is changed.
+ *
+ * What each kind of file gets:
+ * - docker-compose: `${PROD_APP_DB__PASSWORD}` (Compose interpolates it from the environment of the
+ *   `docker compose` command: start it with `secret-sweep run -- docker compose up`, which resolves the
+ *   `.env` `sm://` references named in the result's `envRefs`).
+ * - GitHub Actions workflows: the official `aws-actions/aws-secretsmanager-get-secrets@v2` step, added
+ *   right after the job's `aws-actions/configure-aws-credentials` step, and `${{ env.ALIAS_KEY }}` where
+ *   the value was. Why not a `${{ secrets.X }}` context: that moves the value into GitHub's store, a
+ *   second copy that rotation in Secrets Manager never updates. A job without AWS credentials (no
+ *   configure-aws-credentials step), or a value in a workflow- or job-level `env:` (evaluated before any
+ *   step runs), is left for a human with the snippet to add: we do not invent an IAM role.
+ * - CloudFormation (YAML and JSON): `{{resolve:secretsmanager:NAME:SecretString:KEY}}` inside a
+ *   resource's `Properties`; elsewhere (Parameters defaults, Outputs, Mappings) dynamic references are
+ *   not resolved, so those are left for a human.
+ * - Kubernetes `Secret` manifests: never rewritten; the note carries an External Secrets Operator
+ *   `ExternalSecret` to replace the manifest with.
+ * - Anything else: `${PROD_APP_DB__PASSWORD}` with a note that the program reading the file must expand
+ *   environment variables (many config loaders do; check yours).
+ */
+import type { Document, Node as YNode, ParsedNode, Scalar } from 'yaml';
+import { yamlLib } from '../../lazy.js';
+import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
+import {
+  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
+} from './sites.js';
+import { envVarPrefix } from '../vault/dotenv.js';
+
+export type ConfigKind = 'compose' | 'github-actions' | 'cloudformation' | 'kubernetes-secret' | 'generic';
+
+export const GET_SECRETS_ACTION = 'aws-actions/aws-secretsmanager-get-secrets@v2';
+const CONFIGURE_ACTION = /^aws-actions\/configure-aws-credentials@/;
+
+export function isWorkflowPath(file: string): boolean {
+  return /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(file);
+}
+export function isComposePath(file: string): boolean {
+  return /(^|\/)(docker-)?compose[^/]*\.ya?ml$/i.test(file);
+}
+
+/** `resolve:` dynamic reference for CloudFormation. */
+export function cfnResolve(secretName: string, jsonKey: string | undefined): string {
+  return `{{resolve:secretsmanager:${secretName}:SecretString${jsonKey ? `:${jsonKey}` : ''}}}`;
+}
+
+/** The env variable aws-secretsmanager-get-secrets sets for a key with `parse-json-secrets: true`. */
+export function actionsAlias(secretName: string): string {
+  return envVarPrefix(secretName);
+}
+export function actionsVariable(secretName: string, jsonKey: string | undefined): string {
+  return jsonKey ? `${actionsAlias(secretName)}_${envVarPrefix(jsonKey)}` : actionsAlias(secretName);
+}
+
+export function externalSecretSnippet(name: string, refs: Array<{ secretName: string; jsonKey: string }>): string {
+  const data = refs.map((r) => `    - secretKey: ${r.jsonKey}\n      remoteRef:\n        key: ${r.secretName}\n        property: ${r.jsonKey}`).join('\n');
+  return `apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata:
+  name: ${name}
+spec:
+  refreshInterval: 1h
+  secretStoreRef:
+    kind: ClusterSecretStore
+    name: aws-secrets-manager
+  target:
+    name: ${name}
+  data:
+${data}`;
+}
+
+interface Hit {
+  doc: Document.Parsed;
+  scalar: Scalar;
+  /** Keys (and seq indexes) from the document root to the scalar. */
+  path: Array<string | number>;
+  /** The scalar is a mapping key, not a value. */
+  isKey: boolean;
+  /** Ancestor nodes, root first (maps and seqs). */
+  ancestors: YNode[];
+}
+
+function findScalar(docs: Document.Parsed[], start: number, end: number): Hit | undefined {
+  const Y = yamlLib();
+  for (const doc of docs) {
+    if (!doc.range || start < doc.range[0] || end > doc.range[2]) continue;
+    let hit: Hit | undefined;
+    Y.visit(doc, {
+      Scalar(key, node, path) {
+        const r = node.range;
+        if (!r || start < r[0] || end > r[1]) return undefined;
+        const keys: Array<string | number> = [];
+        const ancestors: YNode[] = [];
+        for (let i = 0; i < path.length; i++) {
+          const p = path[i];
+          if (Y.isPair(p)) {
+            const k = p.key;
+            keys.push(Y.isScalar(k) ? String(k.value) : '?');
+          } else if (Y.isSeq(p)) {
+            const next = path[i + 1] ?? node;
+            keys.push(p.items.indexOf(next as never));
+            ancestors.push(p);
+          } else if (Y.isMap(p)) {
+            ancestors.push(p);
+          }
+        }
+        hit = { doc, scalar: node, path: keys, isKey: key === 'key', ancestors };
+        return Y.visit.BREAK;
+      },
+    });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function detectKind(file: string, doc: Document.Parsed | undefined, json: boolean): ConfigKind {
+  const Y = yamlLib();
+  const root = doc?.contents;
+  const get = (k: string) => (Y.isMap(root) ? root.get(k, true) : undefined);
+  if (Y.isMap(root)) {
+    if (get('AWSTemplateFormatVersion') !== undefined) return 'cloudformation';
+    const res = get('Resources');
+    if (Y.isMap(res) && res.items.some((p) => Y.isMap(p.value) && /^(AWS|Custom)::/.test(String((p.value.get('Type') as unknown) ?? '')))) return 'cloudformation';
+  }
+  if (json) return 'generic';
+  if (isWorkflowPath(file)) return 'github-actions';
+  if (isComposePath(file)) return 'compose';
+  if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
+    const services = get('services');
+    if (Y.isMap(services) && services.items.some((p) => Y.isMap(p.value) && (p.value.has('image') || p.value.has('build')))) return 'compose';
+  }
+  return 'generic';
+}
+
+const isK8sSecret = (doc: Document.Parsed) => {
+  const Y = yamlLib();
+  const root = doc.contents;
+  return Y.isMap(root) && (root.get('kind') as unknown) === 'Secret' && typeof (root.get('apiVersion') as unknown) === 'string';
+};
+
+/** PLAIN scalars that would change meaning (or stop parsing) with this text must be quoted. */
+function plainNeedsQuotes(s: string): boolean {
+  return /^[{[\]}*&!|>'"%@`,?#-]/.test(s) || /: |\s#|:$/.test(s) || /^\s|\s$/.test(s);
+}
+
+export interface StructuredOptions {
+  json: boolean;
+}
+
+/** The shared engine of the YAML and JSON rewriters. */
+export function rewriteStructured(input: RewriteInput, opts: StructuredOptions): SiteRewriteResult {
+  const out = emptyResult();
+  if (input.sites.length === 0) return out;
+  const Y = yamlLib();
+  const { text, file } = input;
+  const docs = Y.parseAllDocuments(text) as Document.Parsed[] | { errors: unknown[] };
+  const manual = (site: RewriteSite, reason: string, suggestion?: string) => {
+    out.unhandled.push({ ...site, reason, ...(suggestion ? { suggestion } : {}) });
+  };
+  if (!Array.isArray(docs) || docs.some((d) => d.errors.length) || (opts.json && !parsesAsJson(text))) {
+    for (const s of input.sites) if (s.kind === 'secret') manual(s, `the file does not parse as ${opts.json ? 'JSON' : 'YAML'}`);
+    return noteUnhandled(out);
+  }
+  const kind = detectKind(file, docs[0], opts.json);
+  const located = locateSites(text, input.sites, out);
+
+  // Group by scalar.
+  const groups = new Map<Scalar, { hit: Hit; items: Located[] }>();
+  for (const loc of located) {
+    const hit = findScalar(docs, loc.start, loc.end);
+    if (!hit) {
+      if (loc.site.kind === 'secret') manual(loc.site, 'the value is not a YAML/JSON string (a comment or a key?)', 'delete it and rotate the secret');
+      continue;
+    }
+    const g = groups.get(hit.scalar) ?? { hit, items: [] };
+    g.items.push(loc);
+    groups.set(hit.scalar, g);
+  }
+
+  // GitHub Actions: the get-secrets step to add per job (after its configure-aws-credentials step).
+  const jobSteps = new Map<string, { insertAt: number; indent: string; secrets: Set<string> }>();
+  let composeUsed = false;
+  let genericUsed = false;
+  let cfnUsed = false;
+
+  for (const { hit, items } of groups.values()) {
+    const secrets = items.filter((x) => x.site.kind === 'secret');
+    if (secrets.length === 0) continue;
+    const fail = (reason: string, suggestion?: string) => {
+      for (const x of secrets) manual(x.site, reason, suggestion);
+    };
+    if (hit.isKey) {
+      fail('the secret is a mapping key');
+      continue;
+    }
+    if (items.some((x) => !PLAIN_NAME.test(x.site.ref.secretName) || !PLAIN_KEY.test(x.site.ref.jsonKey ?? ''))) {
+      fail('the secret name or key has characters that need escaping');
+      continue;
+    }
+    if (isK8sSecret(hit.doc)) {
+      const root = hit.doc.contents as unknown as { getIn(p: string[]): unknown };
+      const name = String(root.getIn(['metadata', 'name']) ?? 'app-secrets');
+      const refs = secrets.map((x) => x.site.ref);
+      fail('a Kubernetes Secret manifest is not rewritten: replace it with an External Secrets Operator ExternalSecret that reads the secret from AWS Secrets Manager',
+        `ExternalSecret:\n${externalSecretSnippet(name, refs)}`);
+      continue;
+    }
+    const scalar = hit.scalar;
+    const [s0, s1] = scalar.range!;
+    const src = text.slice(s0, s1);
+    const type = scalar.type ?? 'PLAIN';
+    // Each site must sit in plain text of the scalar's source: no escape or quote doubling inside it.
+    if (items.some((x) => /\\|''/.test(text.slice(x.start, x.end)) || (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && (x.start <= s0 || x.end >= s1))) {
+      fail('the value contains escape sequences or quotes in the file');
+      continue;
+    }
+
+    let replacementFor: (site: RewriteSite) => string | undefined;
+    let why: string | undefined;
+    const path = hit.path;
+    if (kind === 'cloudformation') {
+      const inProps = path[0] === 'Resources' && path[2] === 'Properties';
+      if (!inProps) why = 'CloudFormation resolves dynamic references only in resource properties';
+      replacementFor = (site) => cfnResolve(site.ref.secretName, site.ref.jsonKey);
+    } else if (kind === 'github-actions') {
+      const job = path[0] === 'jobs' ? String(path[1]) : undefined;
+      const stepIdx = path[2] === 'steps' && typeof path[3] === 'number' ? path[3] : undefined;
+      const jobs = (hit.doc.contents as unknown as { get(k: string, keep: true): unknown }).get('jobs', true);
+      const jobNode = job !== undefined && Y.isMap(jobs) ? jobs.get(job, true) : undefined;
+      const steps = Y.isMap(jobNode) ? jobNode.get('steps', true) : undefined;
+      const configureIdx = Y.isSeq(steps)
+        ? steps.items.findIndex((st) => Y.isMap(st) && CONFIGURE_ACTION.test(String(st.get('uses') ?? '')))
+        : -1;
+      const aliasLines = secrets.map((x) => `${actionsAlias(x.site.ref.secretName)},${x.site.ref.secretName}`);
+      const snippet = `add after an aws-actions/configure-aws-credentials step (role via OIDC, permissions: id-token: write):\n- uses: ${GET_SECRETS_ACTION}\n  with:\n    secret-ids: |\n      ${aliasLines.join('\n      ')}\n    parse-json-secrets: true\nand use ${secrets.map((x) => `\${{ env.${actionsVariable(x.site.ref.secretName, x.site.ref.jsonKey)} }}`).join(', ')} in the steps after it`;
+      if (job === undefined || stepIdx === undefined) {
+        fail('a workflow- or job-level value is evaluated before any step can fetch the secret', snippet);
+        continue;
+      }
+      if (configureIdx < 0 || configureIdx >= stepIdx) {
+        fail('the job has no AWS credentials (an aws-actions/configure-aws-credentials step) before this step', snippet);
+        continue;
+      }
+      const configure = (steps as unknown as { items: ParsedNode[] }).items[configureIdx]!;
+      const placed = stepInsertion(text, configure);
+      if (!placed) {
+        fail('unusual layout of the steps list', snippet);
+        continue;
+      }
+      const entry = jobSteps.get(job) ?? { ...placed, secrets: new Set<string>() };
+      for (const x of items) entry.secrets.add(x.site.ref.secretName);
+      jobSteps.set(job, entry);
+      replacementFor = (site) => `\${{ env.${actionsVariable(site.ref.secretName, site.ref.jsonKey)} }}`;
+    } else {
+      replacementFor = (site) => `\${${addEnvRef(out, site.ref)}}`;
+    }
+    if (why) {
+      fail(why, `use ${cfnResolve(secrets[0]!.site.ref.secretName, secrets[0]!.site.ref.jsonKey)} where the template can resolve it (e.g. a resource property), or a NoEcho parameter`);
+      continue;
+    }
+    // The scalar's new source: each site replaced, the rest as written.
+    let body = '';
+    let pos = s0;
+    for (const x of items) {
+      body += text.slice(pos, x.start) + replacementFor(x.site);
+      pos = x.end;
+    }
+    body += text.slice(pos, s1);
+    if (type === 'PLAIN' && plainNeedsQuotes(body)) {
+      if (body.includes('\n')) {
+        fail('a multi-line plain scalar would need quoting');
+        continue;
+      }
+      body = `'${body.replace(/'/g, "''")}'`;
+    }
+    out.edits.push({ start: s0, end: s1, replacement: body });
+    if (kind === 'compose') composeUsed = true;
+    else if (kind === 'cloudformation') cfnUsed = true;
+    else if (kind === 'generic') genericUsed = true;
+  }
+
+  for (const [job, step] of jobSteps) {
+    const ids = [...step.secrets].sort().map((n) => `${actionsAlias(n)},${n}`);
+    const i = step.indent;
+    const block = `${i}- name: Read secrets from AWS Secrets Manager (added by secret-sweep)\n${i}  uses: ${GET_SECRETS_ACTION}\n${i}  with:\n${i}    secret-ids: |\n${ids.map((l) => `${i}      ${l}\n`).join('')}${i}    parse-json-secrets: true\n`;
+    out.edits.push(insertion(text, step.insertAt, block));
+    out.notes.push(`${file}: job ${job}: added an ${GET_SECRETS_ACTION} step after configure-aws-credentials; its role needs secretsmanager:GetSecretValue on ${[...step.secrets].join(', ')}`);
+  }
+  if (composeUsed) out.notes.push(`${file}: values are now \${VAR} references: start it with \`secret-sweep run -- docker compose up\` (.env gets the sm:// references)`);
+  if (genericUsed) out.notes.push(`${file}: values are now \${VAR} references: the program reading this file must expand environment variables (check that it does), and run under \`secret-sweep run -- <command>\``);
+  if (cfnUsed) out.notes.push(`${file}: CloudFormation resolves {{resolve:secretsmanager:...}} at deploy time; the deploying role needs secretsmanager:GetSecretValue`);
+  noteUnhandled(out);
+  return guardParses(text, input.sites, out, (after) => {
+    if (opts.json) return parsesAsJson(after) ? undefined : 'invalid JSON';
+    const again = Y.parseAllDocuments(after);
+    if (!Array.isArray(again)) return 'invalid YAML';
+    const err = again.flatMap((d) => d.errors)[0];
+    return err ? err.message : undefined;
+  });
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text.replace(/^\uFEFF/, ''));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where to add a step after `step` (a map in a block sequence) and with which `- ` indentation. */
+function stepInsertion(text: string, step: ParsedNode): { insertAt: number; indent: string } | undefined {
+  const r = step.range;
+  if (!r) return undefined;
+  const lineStart = text.lastIndexOf('\n', r[0] - 1) + 1;
+  const prefix = text.slice(lineStart, r[0]);
+  const m = /^([ ]*)-[ ]+$/.exec(prefix);
+  if (!m) return undefined;
+  let end = r[1];
+  while (end > r[0] && /\s/.test(text[end - 1]!)) end--;
+  const nl = text.indexOf('\n', end);
+  return { insertAt: nl < 0 ? text.length : nl + 1, indent: m[1]! };
+}
+
+function insertion(text: string, at: number, block: string): TextEdit {
+  if (at === text.length && !text.endsWith('\n')) return { start: at, end: at, replacement: '\n' + block };
+  return { start: at, end: at, replacement: block };
+}
+
+export class YamlRewriter implements Rewriter {
+  readonly id = 'yaml';
+
+  appliesTo(file: string): boolean {
+    return /\.ya?ml$/i.test(file);
+  }
+
+  rewrite(input: RewriteInput): SiteRewriteResult {
+    return rewriteStructured(input, { json: false });
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The YAML rewriter: fixture pairs (test/fixtures/rewrite/yaml-*), every output parsed by `yaml`,
+ * untouched files byte for byte, CRLF kept, Kubernetes Secrets and credential-less workflows left manual.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { YamlRewriter, GET_SECRETS_ACTION } from '../../../src/migrate/rewrite/yaml.js';
+import type { SiteRewriteResult } from '../../../src/migrate/rewrite/sites.js';
+import { casesWith, runCase } from './fixture-pairs.js';
+
+const run = (name: string) => runCase<SiteRewriteResult>(name, () => new YamlRewriter());
+
+describe('fixture pairs', () => {
+  for (const name of casesWith('yaml-')) {
+    it(name, () => {
+      const { c, result, output, expected } = run(name);
+      expect(output).toBe(expected);
+      for (const d of parseAllDocuments(output) as ReturnType<typeof parseAllDocuments> & unknown[]) expect(d.errors).toEqual([]);
+      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
+      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
+        expect(result.edits).toEqual([]);
+        expect(output).toBe(c.input);
+      }
+      const handled = c.spec.sites.filter((s) => !result.unhandled.some((u) => u.fingerprint === `fp-${s.match}-${s.nth ?? 0}`));
+      for (const s of handled) expect(output).not.toContain(s.match);
+    });
+  }
+
+  it('compose: ${VAR} references that `secret-sweep run` fills, comments kept', () => {
+    const { result, output } = run('yaml-compose');
+    expect(output).toContain('POSTGRES_PASSWORD: "${PROD_ORDERS_DB__PASSWORD}"   # keep in sync with the app');
+    expect(result.envRefs).toEqual([{ variable: 'PROD_ORDERS_DB__PASSWORD', ref: { secretName: 'prod/orders/db', jsonKey: 'password' } }]);
+    expect(result.notes.join('\n')).toContain('secret-sweep run -- docker compose up');
+  });
+
+  it('GitHub Actions: one get-secrets step after configure-aws-credentials, env context references', () => {
+    const { output } = run('yaml-gha');
+    expect(output.split(GET_SECRETS_ACTION).length).toBe(2);
+    const doc = parseAllDocuments(output)[0] as unknown as { toJS(): { jobs: { report: { steps: Array<Record<string, unknown>> } } } };
+    const steps = doc.toJS().jobs.report.steps;
+    expect(steps[2]!.uses).toBe(GET_SECRETS_ACTION);
+    expect(steps[3]!.env).toEqual({ SLACK_TOKEN: '${{ env.PROD_REPORT_SLACK_TOKEN }}', API_KEY: '${{ env.PROD_REPORT_API_API_KEY }}' });
+  });
+
+  it('Kubernetes Secret: manual, with an ExternalSecret to use instead', () => {
+    const { result } = run('yaml-k8s-secret');
+    expect(result.unhandled[0]!.suggestion).toContain('kind: ExternalSecret');
+    expect(result.unhandled[0]!.suggestion).toContain('key: prod/app/db');
+  });
+
+  it('CloudFormation: a plain scalar starting with {{ gets quoted; a parameter default stays manual', () => {
+    const { result, output } = run('yaml-cfn');
+    expect(output).toContain("MasterUserPassword: '{{resolve:secretsmanager:prod/orders/rds:SecretString:password}}' # TODO rotate");
+    expect(result.unhandled[0]!.reason).toMatch(/resource properties/);
+  });
+
+  it('keeps CRLF', () => {
+    const { output } = run('yaml-crlf');
+    expect(output.replace(/\r\n/g, '')).not.toContain('\n');
+  });
+});
