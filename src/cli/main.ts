@@ -2,18 +2,34 @@
  * The command line: yargs commands, flags in, exit code out. The only layer that decides exit codes;
  * nothing below it prints errors or exits.
  */
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type CommandModule } from 'yargs';
 import { isSweepError } from '../errors.js';
-import { scanCommand } from './commands/scan.js';
-import { baselineCommand } from './commands/baseline.js';
-import { rulesCommand } from './commands/rules.js';
-import { hookCommand } from './commands/hook.js';
-import { migrateCommand } from './commands/migrate.js';
-import { runCommand } from './commands/run.js';
-import { verifyRefsCommand } from './commands/verify-refs.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
+
+type CommandFactory = (setCode: (c: number) => void) => CommandModule<object, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * Every command, loaded on demand: a pre-commit `scan --staged` must not pay for parsing the migrate,
+ * hook or rewriter code. To add a command, add a line here (its module exports the factory).
+ */
+const COMMANDS: Record<string, () => Promise<CommandFactory>> = {
+  scan: async () => (await import('./commands/scan.js')).scanCommand,
+  baseline: async () => (await import('./commands/baseline.js')).baselineCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
+  hook: async () => (await import('./commands/hook.js')).hookCommand,
+  migrate: async () => (await import('./commands/migrate.js')).migrateCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  'verify-refs': async () => (await import('./commands/verify-refs.js')).verifyRefsCommand,
+};
+
+/** The commands to register: just the one being run, or all of them for help and typo suggestions. */
+async function commandsFor(argv: string[]): Promise<CommandFactory[]> {
+  const first = argv.find((a) => !a.startsWith('-'));
+  const names = first !== undefined && first in COMMANDS && !argv.includes('--help') && !argv.includes('-h') ? [first] : Object.keys(COMMANDS);
+  return Promise.all(names.map((n) => COMMANDS[n]!()));
+}
 
 /** Run the CLI with these arguments; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -27,17 +43,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     // yargs swallows a bare "-"; keep it as the stdin path.
     const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
-    const cli: Argv = yargs(args)
+    let cli: Argv = yargs(args)
       .scriptName('secret-sweep')
       .usage('$0 <command> [options]\n\nFind credentials in code and git history; move them into AWS Secrets Manager.')
-      .option('debug', { type: 'boolean', describe: 'Print stack traces and dropped-candidate reasons', global: true })
-      .command(scanCommand(setCode))
-      .command(baselineCommand(setCode))
-      .command(rulesCommand(setCode))
-      .command(hookCommand(setCode))
-      .command(migrateCommand(setCode))
-      .command(runCommand(setCode))
-      .command(verifyRefsCommand(setCode))
+      .option('debug', { type: 'boolean', describe: 'Print stack traces and dropped-candidate reasons', global: true });
+    for (const factory of await commandsFor(argv)) cli = cli.command(factory(setCode));
+    cli = cli
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
       .recommendCommands()
       .strict()
