@@ -6,7 +6,8 @@
  * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted.
  */
 import { execFile } from 'node:child_process';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { makeIgnore } from '../lazy.js';
 import { walkFolder } from './walk.js';
@@ -27,6 +28,8 @@ export interface WorkingTreeOptions {
 
 /** Files a git work tree would consider: tracked + untracked-not-ignored; undefined when not in git. */
 async function gitListFiles(root: string): Promise<string[] | undefined> {
+  // No .git in this folder or above: not a work tree, and spawning git to learn that costs more than the scan.
+  if (!insideGitWorkTree(root)) return undefined;
   try {
     const { stdout } = await run('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
       cwd: root,
@@ -38,6 +41,14 @@ async function gitListFiles(root: string): Promise<string[] | undefined> {
     return [...out];
   } catch {
     return undefined;
+  }
+}
+
+function insideGitWorkTree(root: string): boolean {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return true;
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
   }
 }
 
