@@ -27,7 +27,7 @@ export const LOCK_FILE = 'lock';
 
 export const STEPS = [
   'run-start', 'preflight-done', 'secret-begin', 'secret-written', 'secret-verified', 'secret-rotated',
-  'report-written', 'run-done', 'run-failed',
+  'file-generated', 'file-rewritten', 'report-written', 'run-done', 'run-failed',
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -43,6 +43,9 @@ export interface JournalRecord {
   /** run-start: how many secrets, which run it resumes; run-failed: the one-line error. */
   detail?: string;
   resumes?: string;
+  /** file-generated / file-rewritten: the repository-relative path (a path, never content). */
+  file?: string;
+  rewriter?: string;
   pid?: number;
 }
 
@@ -151,6 +154,10 @@ export interface PriorState {
   interrupted?: { run: string; lastStep: Step; at: string };
   /** name -> token of a write an unfinished run began. */
   begun: Map<string, string>;
+  /** Files an unfinished run rewrote or generated (they are its changes, not the user's). */
+  touched: string[];
+  /** Secrets an unfinished run wrote and read back (name -> where it is), for the resumed run's report. */
+  verified: Map<string, { action: string; arn: string; versionId: string }>;
   finishedRuns: number;
 }
 
@@ -158,18 +165,35 @@ export function priorState(records: JournalRecord[]): PriorState {
   const runs = new Map<string, JournalRecord[]>();
   for (const r of records) runs.set(r.run, [...(runs.get(r.run) ?? []), r]);
   const begun = new Map<string, string>();
+  const touched = new Set<string>();
+  const verified: PriorState['verified'] = new Map();
   let interrupted: PriorState['interrupted'];
   let finishedRuns = 0;
+  // A run that a later run resumed and finished is done too.
+  const finished = new Set<string>();
+  for (const [run, recs] of runs) if (recs.some((r) => r.step === 'run-done')) finished.add(run);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [run, recs] of runs) {
+      if (!finished.has(run)) continue;
+      for (const r of recs) if (r.resumes && !finished.has(r.resumes)) grew = Boolean(finished.add(r.resumes));
+    }
+  }
   for (const [run, recs] of runs) {
     const last = recs[recs.length - 1]!;
     if (recs.some((r) => r.step === 'run-done')) {
       finishedRuns++;
       continue;
     }
+    if (finished.has(run)) continue;
     for (const r of recs) if (r.step === 'secret-begin' && r.name && r.token) begun.set(r.name, r.token);
+    for (const r of recs) if ((r.step === 'file-rewritten' || r.step === 'file-generated') && r.file) touched.add(r.file);
+    for (const r of recs) {
+      if (r.step === 'secret-verified' && r.name) verified.set(r.name, { action: r.action ?? 'reuse', arn: r.arn ?? '', versionId: r.versionId ?? '' });
+    }
     if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
   }
-  return { interrupted, begun, finishedRuns };
+  return { interrupted, begun, touched: [...touched], verified, finishedRuns };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -91,7 +91,13 @@ export function findReferences(file: string, text: string, tfLabels?: ReadonlyMa
     refs.push({ file, line: lineAt(text, offset), secretName, ...(jsonKey ? { jsonKey } : {}), kind });
   if (text.slice(0, 400).split('\n', 5).some((l) => l.includes(GENERATED_MARKER))) return refs;
 
-  if (/\.(py|pyw|ipynb)$/i.test(file)) for (const m of text.matchAll(PY_CALL)) add(m.index, 'python', m[2]!, m[4]);
+  if (/\.(py|pyw)$/i.test(file)) for (const m of text.matchAll(PY_CALL)) add(m.index, 'python', m[2]!, m[4]);
+  if (/\.ipynb$/i.test(file)) {
+    // Notebook cells are JSON strings: quotes arrive escaped. Unescaping keeps every line break, so the
+    // line numbers computed on the unescaped text are the file's own.
+    const cells = text.replace(/\\"/g, '"');
+    for (const m of cells.matchAll(PY_CALL)) refs.push({ file, line: lineAt(cells, m.index), secretName: m[2]!, ...(m[4] ? { jsonKey: m[4] } : {}), kind: 'python' });
+  }
   if (/\.(c|m)?(j|t)sx?$/i.test(file)) for (const m of text.matchAll(JS_CALL)) add(m.index, 'javascript', m[2]!, m[4]);
   if (/\.(ya?ml|json|template)$/i.test(file)) {
     for (const m of text.matchAll(CFN)) {
@@ -168,6 +174,7 @@ export function collectReferences(root: string): { refs: SecretRef[]; unreadable
   for (const f of files.sort()) {
     const rel = f.split(path.sep).join('/');
     if (PROSE.test(rel) || /(^|\/)node_modules\//.test(rel)) continue;
+    if (rel === 'secret-sweep-migration.json') continue; // migrate's own report: it quotes references, it does not use them
     if (!/\.(py|pyw|ipynb|c?m?[jt]sx?|ya?ml|json|template|tf|sh|bash|zsh|ksh)$/i.test(rel) && !isEnvFile(rel) && !/(^|\/)[^./]+$/.test(rel)) continue;
     try {
       const st = statSync(path.join(root, f));

@@ -16,6 +16,7 @@ import { SweepError } from '../errors.js';
 import { writePrivateFile } from '../cli/output.js';
 import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocation } from './plan.js';
 import type { SecretOutcome } from './apply.js';
+import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -87,6 +88,13 @@ export interface ReportInput {
   runId: string;
   /** Where the filter-repo replacements go (default: os.tmpdir(); refused inside the repository). */
   replacementsPath?: string;
+  /** What the code rewriters did (file edits, generated files, places left for a human). */
+  rewrites?: RewriteRunResult;
+  /**
+   * Secrets an interrupted run stored whose values are no longer in the code (that run rewrote it):
+   * listed so the resumed run's report is complete.
+   */
+  earlier?: Array<{ name: string; action: string; arn: string; versionId: string }>;
 }
 
 export interface ReportFiles {
@@ -116,6 +124,11 @@ interface JsonReport {
     context: Array<{ key: string; from: string }>;
   }>;
   skipped: Plan['skipped'];
+  codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
+  generated: string[];
+  /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
+  manual: Array<ManualSite & { where: string }>;
+  notes: string[];
   warnings: string[];
 }
 
@@ -152,8 +165,21 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           from: f.source.kind === 'literal' ? 'derived (engine / default port)' : formatLocation({ ...f.source, historyOnly: Boolean(f.source.commit) }),
         })),
       };
-    }),
+    }).concat((input.earlier ?? []).filter((e) => !input.plan.secrets.some((s) => s.name === e.name)).map((e) => ({
+      name: e.name,
+      arn: e.arn,
+      versionId: e.versionId,
+      action: `${e.action === 'reuse' ? 'reused' : e.action === 'create' ? 'created' : e.action === 'update' ? 'updated' : e.action} by an interrupted run, whose rewrites already removed its values from the code`,
+      resumed: true,
+      keys: [],
+      values: [],
+      context: [],
+    }))),
     skipped: input.plan.skipped,
+    codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
+    generated: input.rewrites?.generated ?? [],
+    manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
+    notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
   };
 }
@@ -184,6 +210,22 @@ export function renderMarkdown(r: JsonReport): string {
   if (r.skipped.length) {
     L.push('## Not migrated', '');
     for (const k of r.skipped) L.push(`- ${formatLocation(k.location)} (${k.location.rule ?? 'unknown rule'}): ${k.reason} — **rotate** it anyway`);
+    L.push('');
+  }
+  L.push('## Code changes', '');
+  if (r.codeEdits.length === 0) L.push('No file was rewritten.');
+  for (const e of r.codeEdits) L.push(`- ${e.summary}`);
+  if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
+  if (r.codeEdits.length || r.generated.length) {
+    L.push('', 'Code that now reads `process.env` / `${VAR}` gets its values from `.env` references (`VAR=sm://NAME#KEY`): start it with `secret-sweep run -- COMMAND`. Check with `secret-sweep verify-refs`.');
+  }
+  for (const n of r.notes) L.push(`- note: ${n}`);
+  L.push('');
+  if (r.manual.length) {
+    L.push('## Manual: left for you', '', 'These places still hold a migrated value; no rewriter could change them safely.', '');
+    for (const m of r.manual) {
+      L.push(`- ${m.where} → \`${m.secretName}\` key \`${m.jsonKey}\`: ${m.reason}${m.suggestion ? `. Suggested edit: ${m.suggestion}` : ''}`);
+    }
     L.push('');
   }
   if (r.warnings.length) {

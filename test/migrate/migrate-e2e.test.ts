@@ -215,7 +215,9 @@ describe('migrate: dry run and apply', () => {
     srv?.calls.reset();
     const again = await cli([...base(fx), '--apply', '--yes'], fx.dir);
     expect(again.code, again.stderr).toBe(0);
-    expect(again.stderr).toMatch(/0 created, 0 updated, 3 already there/);
+    // The code no longer holds the values (the rewriters ran), so there is nothing left to migrate.
+    expect(again.stderr).toMatch(/nothing to migrate/);
+    expect(readFileSync(join(fx.dir, '.env'), 'utf8')).toMatch(new RegExp(`^DB_PASSWORD=sm://prod/${fx.app}/db#password$`, 'm'));
     if (srv) {
       expect(srv.calls.writeCalls()).toBe(0);
       for (const name of Object.keys(fx.expected)) expect(versions(name)).toBe(1);
@@ -233,15 +235,19 @@ describe('migrate: dry run and apply', () => {
     expect(JSON.parse(text).secrets).toHaveLength(3);
     expect(statSync(planFile).mode & 0o777).toBe(0o600);
 
-    const b = await cli(['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'], fx.dir);
-    expect(b.code, b.stderr).toBe(0);
-    for (const [name, value] of Object.entries(fx.expected)) expect(await current(name)).toEqual(value);
-
-    writeFileSync(join(fx.dir, '.env'), readFileSync(join(fx.dir, '.env'), 'utf8').replace(fx.values[0]!, randomString(ALNUM, 18, 99) + '3'));
+    const original = readFileSync(join(fx.dir, '.env'), 'utf8');
+    writeFileSync(join(fx.dir, '.env'), original.replace(fx.values[0]!, randomString(ALNUM, 18, 99) + '3'));
     git(fx.dir, 'commit', '-qam', 'new password');
     const c = await cli(['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'], fx.dir);
     expect(c.code).toBe(2);
     expect(lastLine(c.stderr)).toMatch(/^secret-sweep: \.env:4: changed since the plan was made/);
+    if (srv) expect(srv.state.has(`prod/${fx.app}/db`)).toBe(false);
+
+    writeFileSync(join(fx.dir, '.env'), original);
+    git(fx.dir, 'commit', '-qam', 'old password back');
+    const b = await cli(['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'], fx.dir);
+    expect(b.code, b.stderr).toBe(0);
+    for (const [name, value] of Object.entries(fx.expected)) expect(await current(name)).toEqual(value);
   });
 });
 
@@ -352,7 +358,7 @@ local('migrate: vault errors are one line, exit 2, journal intact, and a re-run 
 });
 
 const ROTATION = ['--rotation-lambda', 'arn:aws:lambda:us-east-1:123456789012:function:rotate-db', '--rotation-days', '30'];
-const STEPS = ['run-start', 'preflight-done', 'secret-begin', 'secret-written', 'secret-written@2', 'secret-verified', 'secret-rotated', 'report-written', 'run-done'];
+const STEPS = ['run-start', 'preflight-done', 'secret-begin', 'secret-written', 'secret-written@2', 'secret-verified', 'secret-rotated', 'file-generated', 'file-rewritten', 'file-rewritten@2', 'report-written', 'run-done'];
 
 local.concurrent('migrate: kill -9 at each journal step, then resume', () => {
   for (const step of STEPS) {
@@ -377,6 +383,11 @@ local.concurrent('migrate: kill -9 at each journal step, then resume', () => {
       }
       expectNoValues(readFileSync(join(fx.dir, '.secret-sweep', 'journal.jsonl'), 'utf8'), fx);
       expect(existsSync(join(fx.dir, '.secret-sweep', 'lock'))).toBe(false);
+      // The code is rewritten exactly once: no value left, each reference in place, the helper there.
+      const load = readFileSync(join(fx.dir, 'etl', 'load.py'), 'utf8');
+      expectNoValues(load + readFileSync(join(fx.dir, '.env'), 'utf8'), fx);
+      expect(load.match(/^from secret_sweep_secrets import get_secret$/gm)?.length).toBe(1);
+      expect(existsSync(join(fx.dir, 'etl', 'secret_sweep_secrets.py'))).toBe(true);
       // And once more: a finished migration changes nothing.
       const third = await cli([...base(fx), '--apply', '--yes', ...ROTATION], fx.dir);
       expect(third.code, third.stderr).toBe(0);

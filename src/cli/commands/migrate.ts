@@ -4,7 +4,8 @@
  */
 import type { CommandModule } from 'yargs';
 import { randomBytes } from 'node:crypto';
-import { relative, resolve, isAbsolute } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { SweepError } from '../../errors.js';
 import type { Finding } from '../../findings/finding.js';
@@ -12,8 +13,9 @@ import { readFileFragment } from '../../sources/read-file.js';
 import { buildPlan, formatLocation, valueKey, type Plan, type PlanValues } from '../../migrate/plan.js';
 import { loadPlan, savePlan } from '../../migrate/plan-file.js';
 import { applyPlan, checkCleanTree, resolveActions, DEFAULT_CONCURRENCY, type Problem, type Resolution } from '../../migrate/apply.js';
-import { Journal, Lock, priorState, tokenKey } from '../../migrate/journal.js';
+import { Journal, Lock, priorState, STATE_DIR, tokenKey } from '../../migrate/journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from '../../migrate/report.js';
+import type { RewriteRunResult } from '../../migrate/rewrite/run-rewriters.js';
 import { isVaultError, type Tags, type Vault } from '../../migrate/vault/vault.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, resolveRoot } from '../common.js';
 import { executeScan } from './scan.js';
@@ -105,7 +107,7 @@ function readTexts(root: string, findings: Finding[]): Map<string, string> {
 }
 
 /** The plan table: secret name, JSON keys, where found (redacted), action. */
-export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?: string }): string {
+export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?: string; rewrites?: RewriteRunResult }): string {
   const rows: string[][] = [];
   for (const s of plan.secrets) {
     const keys = s.fields.map((f) => (f.secret ? `${f.key}*` : f.key)).join(', ');
@@ -132,7 +134,14 @@ export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?:
     + ' list prices, check your region.',
   );
   if (opts.backend === 'dotenv') out.push('(dotenv backend: no AWS cost; values go to a git-ignored .env)');
-  out.push(plan.edits.length ? `Code edits: ${plan.edits.length}` : 'Code edits: none yet (rewriters come with the next release); the report will list every location to change.');
+  out.push(`Code edits: ${plan.edits.length} file(s)${plan.edits.length ? ':' : ''}`);
+  for (const e of plan.edits) out.push(`  ${e.summary}`);
+  const rw = opts.rewrites;
+  if (rw?.generated.length) out.push(`Generated: ${rw.generated.join(', ')}`);
+  if (rw?.manual.length) {
+    out.push(`Left for you (manual): ${rw.manual.length} place(s):`);
+    for (const m of rw.manual) out.push(`  ${m.file}:${m.line}: ${m.secretName}#${m.jsonKey}: ${m.reason}`);
+  }
   if (plan.skipped.length) {
     out.push(`Not migrated: ${plan.skipped.length} value(s):`);
     for (const k of plan.skipped) out.push(`  ${formatLocation(k.location)}: ${k.reason}`);
@@ -241,11 +250,20 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
     if (args['plan-out']) savePlan(args['plan-out'], plan);
+    if (args.apply) finishInterrupted(root, plan, args, err);
     return 0;
   }
 
+  const { runRewriters } = await import('../../migrate/rewrite/run-rewriters.js');
+  const rewriteOpts = { root, plan, backend: args.backend, region: args.region ?? process.env.AWS_REGION };
   const vault = await makeVault(args, root);
   try {
+    let preview: RewriteRunResult | undefined;
+    if (!args.apply || args['plan-out']) {
+      // The code edits this plan makes, computed in memory (nothing written).
+      preview = await runRewriters({ ...rewriteOpts, write: false });
+      plan.edits = preview.edits;
+    }
     if (!args.apply) {
       // Dry run: read-only checks against the vault (Describe/Get), nothing written anywhere.
       let vaultNote: string | undefined;
@@ -259,7 +277,7 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
         vaultNote = `could not check the vault, so every action says create: ${e.oneLine()}`;
       }
       process.stdout.write(`Plan for app ${plan.app}, env ${plan.env}: ${plan.secrets.length} secret(s), backend ${args.backend}\n\n`);
-      process.stdout.write(renderPlanTable(plan, { backend: args.backend, vaultNote }));
+      process.stdout.write(renderPlanTable(plan, { backend: args.backend, vaultNote, rewrites: preview }));
       if (args['plan-out']) {
         savePlan(args['plan-out'], plan);
         err(`secret-sweep: plan saved to ${args['plan-out']} (no secret values)`);
@@ -289,6 +307,8 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
         if (!rel.startsWith('..') && !isAbsolute(rel)) ours.push(rel.split('\\').join('/'));
       }
       if (args.backend === 'dotenv') ours.push('.env', '.env.example', '.gitignore');
+      // Files an interrupted run already rewrote are its changes: the resumed run finishes them.
+      ours.push(...priorState(Journal.read(root)).touched);
       await checkCleanTree(root, ours);
     }
     const lock = Lock.acquire(root);
@@ -304,15 +324,25 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
         concurrency,
         log: (l) => err(`secret-sweep: ${l}`),
       });
-      // TODO(rewriters, next issue): every secret is written and read back here; run the rewriters for
-      // plan.edits now, journaling each file edit, before the report.
+      // Every secret is written and read back: now the code. Each file write is journaled; a killed run
+      // resumes with the files whose values are still there (the rewritten ones have none left).
+      const j = journal;
+      const rewrites = await runRewriters({
+        ...rewriteOpts, write: true,
+        onGenerated: (file) => j.append({ step: 'file-generated', file }),
+        onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
+      });
+      plan.edits = rewrites.edits;
       const files = writeReports({
-        root, plan, values, outcomes, backend: args.backend, region: args.region ?? process.env.AWS_REGION, runId: journal.run,
+        root, plan, values, outcomes, backend: args.backend, region: args.region ?? process.env.AWS_REGION, runId: journal.run, rewrites,
+        earlier: [...prior.verified].map(([name, v]) => ({ name, ...v })),
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
       const n = (a: string) => outcomes.filter((o) => o.action === a).length;
       err(`secret-sweep: ${n('created')} created, ${n('updated')} updated, ${n('reused')} already there; report: ${relative(process.cwd(), files.markdown) || files.markdown}`);
+      err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
+        + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
       err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
       return 0;
     } finally {
@@ -321,6 +351,38 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
     }
   } finally {
     (vault as { close?: () => void }).close?.();
+  }
+}
+
+/**
+ * `migrate --apply` found nothing left to migrate. When an earlier run was killed after its last
+ * secret (its rewrites are what removed the values), close it in the journal so it is not resumed again.
+ */
+function finishInterrupted(root: string, plan: Plan, args: MigrateArgs, err: (s: string) => void): void {
+  if (!existsSync(join(root, STATE_DIR))) return;
+  // The lock also refuses a run in progress, and clears one left by a killed run.
+  const lock = Lock.acquire(root);
+  const prior = priorState(Journal.read(root));
+  if (!prior.interrupted) {
+    lock.release();
+    return;
+  }
+  const journal = Journal.open(root);
+  try {
+    err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep}): its secrets are stored and its code already rewritten`);
+    journal.append({ step: 'run-start', pid: process.pid, detail: '0 secret(s)', resumes: prior.interrupted.run });
+    if (prior.interrupted.lastStep !== 'report-written') {
+      // Killed after its last rewrite, before its report: write the report from what the journal knows.
+      writeReports({
+        root, plan, values: new Map(), outcomes: [], backend: args.backend, region: args.region ?? process.env.AWS_REGION,
+        runId: journal.run, earlier: [...prior.verified].map(([name, v]) => ({ name, ...v })),
+      });
+      journal.append({ step: 'report-written' });
+    }
+    journal.append({ step: 'run-done', detail: 'nothing left to migrate' });
+  } finally {
+    journal.close();
+    lock.release();
   }
 }
 

@@ -1,0 +1,395 @@
+/**
+ * End to end (issue 7): a generated legacy repository (Python ETL scripts with psycopg2-style connect,
+ * boto3 and requests, a notebook, a Node service, .env, docker-compose, CloudFormation, Terraform, a
+ * shell script) is migrated with the built CLI against the local Secrets Manager server. Afterwards:
+ * no value is left in the work tree, every rewritten file parses, the Python scripts and the Node
+ * service print exactly what they printed before, a second `migrate --apply` changes nothing, and
+ * `verify-refs` passes, then fails once a secret is deleted.
+ *
+ * The scripts are runnable without the real services: they print a short hash of each credential they
+ * would use instead of connecting. Python runs with Debian's /usr/bin/python3 (boto3 from
+ * python3-boto3); the parts that need it are skipped, with the reason, where it cannot import boto3.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { BIN } from '../support/cli.js';
+import { startSmServer, type SmServer } from '../support/sm-server.js';
+import { ALNUM, awsKeyId, awsSecretKey, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
+import { defaultReplacementsPath } from '../../src/migrate/report.js';
+import { parseJs, syntaxErrors } from '../../src/migrate/rewrite/javascript.js';
+
+const PYTHON = '/usr/bin/python3';
+const probe = spawnSync(PYTHON, ['-c', 'import boto3, requests'], { encoding: 'utf8' });
+const havePython = probe.status === 0;
+if (!havePython) {
+  console.warn(`legacy-repo-e2e: running the Python scripts is skipped: ${PYTHON} cannot import boto3 and requests (install Debian's python3-boto3 and python3-requests)`);
+}
+
+// Obviously fake AWS credentials for the CLI and the scripts' own SDK calls.
+const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test-not-a-key', AWS_SECRET_ACCESS_KEY: 'test-not-a-secret', AWS_REGION: 'us-east-1' };
+const APP = 'etl';
+const ENV_NAME = 'prod';
+
+// Every value is made at run time (the project scans itself).
+const V = {
+  dbPassword: randomString(ALNUM, 20, 71) + '7q',
+  keyId: awsKeyId(72),
+  secretKey: awsSecretKey(73),
+  apiToken: githubToken(74),
+  stripe: stripeKey(75),
+  notebookToken: githubToken(76),
+  npm: npmToken(77),
+  envPassword: randomString(ALNUM, 20, 78) + '4k',
+  composePassword: randomString(ALNUM, 20, 79) + '2m',
+  cfnPassword: randomString(ALNUM, 20, 80) + '9x',
+  tfPassword: randomString(ALNUM, 20, 81) + '5w',
+  shPassword: randomString(ALNUM, 20, 82) + '3r',
+};
+const VALUES = Object.values(V);
+
+const FP_PY = `def fp(value):
+    """A short hash of a credential: what the script would use, without printing it."""
+    return hashlib.sha256(str(value).encode()).hexdigest()[:12]
+`;
+
+/** path -> content of the legacy repository. */
+function legacyFiles(): Record<string, string> {
+  return {
+    '.gitignore': '__pycache__/\n',
+    'etl/load_orders.py': `"""Load last night's orders into the warehouse (legacy)."""
+import hashlib
+
+
+class psycopg2:  # a stand-in with psycopg2's connect() signature: no database needed
+    @staticmethod
+    def connect(**kwargs):
+        return kwargs
+
+
+${FP_PY}
+
+def main():
+    conn = psycopg2.connect(host="db.internal.example", port=5432, user="etl", password="${V.dbPassword}", dbname="warehouse")
+    print("db", conn["host"], conn["port"], conn["user"], conn["dbname"], fp(conn["password"]))
+
+
+if __name__ == "__main__":
+    main()
+`,
+    'etl/sync_s3.py': `"""Copy exports to S3 (legacy)."""
+import hashlib
+
+import boto3
+
+${FP_PY}
+
+def main():
+    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="${V.keyId}", aws_secret_access_key="${V.secretKey}")
+    creds = s3._request_signer._credentials
+    print("s3", fp(creds.access_key), fp(creds.secret_key))
+
+
+if __name__ == "__main__":
+    main()
+`,
+    'etl/report_api.py': `"""Post the daily report (legacy)."""
+import hashlib
+
+import requests
+
+${FP_PY}
+
+def main():
+    req = requests.Request("POST", "https://api.example.invalid/reports", headers={"Authorization": "Bearer ${V.apiToken}"}).prepare()
+    print("api", req.method, req.url, fp(req.headers["Authorization"]))
+
+
+if __name__ == "__main__":
+    main()
+`,
+    'etl/billing.py': `"""Monthly billing export (legacy)."""
+import hashlib
+
+STRIPE_API_KEY = "${V.stripe}"
+
+${FP_PY}
+
+if __name__ == "__main__":
+    print("billing", fp(STRIPE_API_KEY))
+`,
+    'notebooks/explore.ipynb': JSON.stringify({
+      cells: [
+        { cell_type: 'markdown', metadata: {}, source: ['# Explore the orders'] },
+        {
+          cell_type: 'code', execution_count: null, metadata: {}, outputs: [],
+          source: ['import json\n', '\n', `GITHUB_TOKEN = "${V.notebookToken}"\n`, 'print(len(GITHUB_TOKEN))'],
+        },
+      ],
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }, null, 1) + '\n',
+    'service/package.json': JSON.stringify({ name: 'orders-service', private: true, type: 'module' }, null, 2) + '\n',
+    'service/server.mjs': `import { createHash } from 'node:crypto';
+
+const fp = (v) => createHash('sha256').update(String(v)).digest('hex').slice(0, 12);
+
+function loadConfig() {
+  return {
+    port: 8080,
+    npmToken: '${V.npm}',
+  };
+}
+
+const config = loadConfig();
+console.log('service', config.port, fp(config.npmToken));
+`,
+    '.env': `# local settings\nAPP_ENV=production\nWAREHOUSE_PASSWORD=${V.envPassword}\n`,
+    'docker-compose.yml': `services:
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_USER: etl
+      POSTGRES_PASSWORD: ${V.composePassword}
+`,
+    'infra/stack.yaml': `AWSTemplateFormatVersion: "2010-09-09"
+Description: Orders database
+Resources:
+  OrdersDb:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: postgres
+      MasterUsername: etladmin
+      MasterUserPassword: ${V.cfnPassword}
+`,
+    'infra/main.tf': `resource "aws_db_instance" "reports" {
+  engine   = "postgres"
+  username = "reports"
+  password = "${V.tfPassword}"
+}
+`,
+    'scripts/backup.sh': `#!/bin/sh
+set -eu
+export PGPASSWORD="${V.shPassword}"
+echo "backing up"
+`,
+  };
+}
+
+let srv: SmServer;
+let sm: SecretsManagerClient;
+let dir: string;
+const cleanup: string[] = [];
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Async child process (the server lives in this process: spawnSync would deadlock it). */
+function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, {
+      cwd,
+      env: { ...process.env, ...AWS_ENV, NO_COLOR: '1', CI: 'true', NODE_NO_WARNINGS: '1', SECRET_SWEEP_TEST_CRASH_AT: '', PYTHONDONTWRITEBYTECODE: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b) => (stdout += b));
+    p.stderr.on('data', (b) => (stderr += b));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+const cli = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [BIN, ...args], dir, env);
+
+const git = (...args: string[]) =>
+  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' }).toString();
+
+/** Every file of the work tree (not .git), relative, sorted. */
+function tree(root: string, sub = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(root, sub), { withFileTypes: true })) {
+    const rel = sub ? `${sub}/${e.name}` : e.name;
+    if (rel === '.git') continue;
+    if (e.isDirectory()) out.push(...tree(root, rel));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+const snapshot = () => new Map(tree(dir).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+
+const PY_SCRIPTS = ['etl/load_orders.py', 'etl/sync_s3.py', 'etl/report_api.py', 'etl/billing.py'];
+const before = new Map<string, string>();
+let migrate: Run;
+let dryRun: Run;
+let dryRunWrites = -1;
+let dryRunTree = '?';
+
+beforeAll(async () => {
+  if (!existsSync(join(BIN, '..', '..', 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
+  srv = await startSmServer();
+  sm = new SecretsManagerClient({ endpoint: srv.endpoint, region: AWS_ENV.AWS_REGION, credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY } });
+  dir = mkdtempSync(join(tmpdir(), 'ss-legacy-'));
+  cleanup.push(dir, defaultReplacementsPath(dir));
+  for (const [f, content] of Object.entries(legacyFiles())) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), content);
+  }
+  chmodSync(join(dir, 'scripts/backup.sh'), 0o755);
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'legacy');
+
+  // What the originals print.
+  const outputs = await Promise.all([
+    ...(havePython ? PY_SCRIPTS.map((f) => run(PYTHON, [f], dir)) : []),
+    run(process.execPath, ['service/server.mjs'], dir),
+  ]);
+  const names = [...(havePython ? PY_SCRIPTS : []), 'service/server.mjs'];
+  outputs.forEach((o, i) => {
+    if (o.code !== 0) throw new Error(`${names[i]} (original) failed: ${o.stderr}`);
+    before.set(names[i]!, o.stdout);
+  });
+
+  dryRun = await cli(['migrate', '.', '--app', APP, '--env', ENV_NAME, '--endpoint-url', srv.endpoint]);
+  dryRunWrites = srv.calls.writeCalls();
+  dryRunTree = git('status', '--porcelain', '--ignored');
+  migrate = await cli(['migrate', '.', '--app', APP, '--env', ENV_NAME, '--endpoint-url', srv.endpoint, '--apply', '--yes']);
+}, 60_000);
+
+afterAll(async () => {
+  sm?.destroy();
+  await srv?.stop();
+  for (const p of cleanup) rmSync(p, { recursive: true, force: true });
+});
+
+/** Work-tree files other than secret-sweep's state and the git-ignored .env. */
+const inScope = (f: string) => !f.startsWith('.secret-sweep/') && f !== '.env';
+
+describe('a legacy repository, migrated with --apply', () => {
+  it('the dry run lists the code edits it would make and writes nothing', () => {
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toMatch(/^Code edits: 11 file\(s\):$/m);
+    expect(dryRun.stdout).toMatch(/^  etl\/sync_s3\.py \(python\): 2 references: prod\/etl\/aws#aws_access_key_id, prod\/etl\/aws#aws_secret_access_key$/m);
+    expect(dryRun.stdout).toMatch(/^Generated: .*etl\/secret_sweep_secrets\.py/m);
+    for (const v of VALUES) expect(dryRun.stdout + dryRun.stderr).not.toContain(v);
+    expect(dryRunWrites).toBe(0);
+    expect(dryRunTree).toBe('');
+  });
+
+  it('migrates and rewrites every file kind', () => {
+    expect(migrate.code, migrate.stderr).toBe(0);
+    for (const v of VALUES) expect(migrate.stdout + migrate.stderr).not.toContain(v);
+    const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8'));
+    const rewritten = report.codeEdits.map((e: { file: string }) => e.file).sort();
+    expect(rewritten).toEqual([
+      '.env', 'docker-compose.yml', 'etl/billing.py', 'etl/load_orders.py', 'etl/report_api.py', 'etl/sync_s3.py',
+      'infra/main.tf', 'infra/stack.yaml', 'notebooks/explore.ipynb', 'scripts/backup.sh', 'service/server.mjs',
+    ]);
+    expect(report.manual).toEqual([]);
+    expect(report.generated).toEqual(expect.arrayContaining(['etl/secret_sweep_secrets.py', 'notebooks/secret_sweep_secrets.py', '.env']));
+    const md = readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8');
+    expect(md).toContain('## Code changes');
+    for (const v of VALUES) expect(md).not.toContain(v);
+    const journal = readFileSync(join(dir, '.secret-sweep', 'journal.jsonl'), 'utf8');
+    expect(journal.match(/"step":"file-rewritten"/g)?.length).toBe(rewritten.length);
+    for (const v of VALUES) expect(journal).not.toContain(v);
+  });
+
+  it('leaves no value in the work tree: the scanner finds nothing, and neither does a plain search', async () => {
+    const scan = await cli(['scan', '.', '--format', 'json']);
+    expect(scan.code, scan.stdout + scan.stderr).toBe(0);
+    for (const f of tree(dir).filter(inScope)) {
+      const text = readFileSync(join(dir, f), 'utf8');
+      for (const v of VALUES) expect(text.includes(v), `${f} still holds a value`).toBe(false);
+    }
+    // .env holds references only.
+    const env = readFileSync(join(dir, '.env'), 'utf8');
+    for (const v of VALUES) expect(env).not.toContain(v);
+    expect(env).toContain(`WAREHOUSE_PASSWORD=sm://${ENV_NAME}/${APP}/`);
+    expect(env).toMatch(/^APP_ENV=production$/m);
+  });
+
+  it('every rewritten file parses', () => {
+    for (const f of [...PY_SCRIPTS, 'etl/secret_sweep_secrets.py']) {
+      const r = spawnSync(PYTHON, ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', join(dir, f)], { encoding: 'utf8' });
+      expect(r.status, `${f}: ${r.stderr}`).toBe(0);
+    }
+    const nb = JSON.parse(readFileSync(join(dir, 'notebooks/explore.ipynb'), 'utf8'));
+    expect(nb.nbformat).toBe(4);
+    const code = nb.cells.find((c: { cell_type: string }) => c.cell_type === 'code');
+    expect(Array.isArray(code.source)).toBe(true);
+    const cellSrc = (code.source as string[]).join('');
+    expect(cellSrc).toContain('get_secret(');
+    const r = spawnSync(PYTHON, ['-c', 'import ast,sys; ast.parse(sys.stdin.read())'], { input: cellSrc, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const sf = parseJs('service/server.mjs', readFileSync(join(dir, 'service/server.mjs'), 'utf8'));
+    expect(syntaxErrors(sf)).toEqual([]);
+    for (const f of ['docker-compose.yml', 'infra/stack.yaml']) expect(() => parseYaml(readFileSync(join(dir, f), 'utf8'))).not.toThrow();
+    const stack = readFileSync(join(dir, 'infra/stack.yaml'), 'utf8');
+    expect(stack).toMatch(/\{\{resolve:secretsmanager:prod\/etl\/[^:]+:SecretString:[^}]+\}\}/);
+    const tf = readFileSync(join(dir, 'infra/main.tf'), 'utf8');
+    expect(tf).toMatch(/password = jsondecode\(data\.aws_secretsmanager_secret_version\.[a-z_]+\.secret_string\)\["password"\]/);
+    expect(tf).toMatch(/data "aws_secretsmanager_secret_version" "[a-z_]+" \{\n  secret_id = "prod\/etl\/[a-z-]+"\n\}/);
+    const sh = spawnSync('sh', ['-n', join(dir, 'scripts/backup.sh')], { encoding: 'utf8' });
+    expect(sh.status, sh.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'scripts/backup.sh'), 'utf8')).toContain('aws secretsmanager get-secret-value --secret-id');
+    expect(statSync(join(dir, 'scripts/backup.sh')).mode & 0o777).toBe(0o755);
+  });
+
+  it.skipIf(!havePython)('the rewritten Python scripts print exactly what the originals printed', async () => {
+    const env = { AWS_ENDPOINT_URL: srv.endpoint };
+    const outs = await Promise.all(PY_SCRIPTS.map((f) => run(PYTHON, [f], dir, env)));
+    outs.forEach((o, i) => {
+      const f = PY_SCRIPTS[i]!;
+      expect(o.code, `${f}: ${o.stderr}`).toBe(0);
+      expect(o.stdout, f).toBe(before.get(f));
+      expect(readFileSync(join(dir, f), 'utf8')).toContain('from secret_sweep_secrets import get_secret');
+    });
+  });
+
+  it('the Node service prints the same under `secret-sweep run`', async () => {
+    const text = readFileSync(join(dir, 'service/server.mjs'), 'utf8');
+    expect(text).toMatch(/process\.env\.[A-Z_]+/);
+    const o = await cli(['run', '--endpoint-url', srv.endpoint, '--', process.execPath, 'service/server.mjs']);
+    expect(o.code, o.stderr).toBe(0);
+    expect(o.stdout).toBe(before.get('service/server.mjs'));
+  });
+
+  it('verify-refs passes', async () => {
+    const v = await cli(['verify-refs', '.', '--endpoint-url', srv.endpoint]);
+    expect(v.code, v.stdout + v.stderr).toBe(0);
+    expect(v.stdout).toMatch(/ ok$/m);
+    expect(v.stdout).not.toMatch(/missing/);
+  });
+
+  it('a second migrate --apply changes nothing: no file, no write call', async () => {
+    const snap = snapshot();
+    srv.calls.reset();
+    const again = await cli(['migrate', '.', '--app', APP, '--env', ENV_NAME, '--endpoint-url', srv.endpoint, '--apply', '--yes']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing to migrate/);
+    expect(srv.calls.writeCalls()).toBe(0);
+    expect(snapshot()).toEqual(snap);
+  });
+
+  it('verify-refs fails once a referenced secret is deleted', async () => {
+    const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8'));
+    const victim = report.secrets.map((s: { name: string }) => s.name).find((n: string) => n.includes('stripe')) ?? report.secrets[0].name;
+    await sm.send(new DeleteSecretCommand({ SecretId: victim, ForceDeleteWithoutRecovery: true }));
+    const v = await cli(['verify-refs', '.', '--endpoint-url', srv.endpoint]);
+    expect(v.code, v.stdout + v.stderr).toBe(1);
+    expect(v.stdout).toContain(`${victim}`);
+    expect(v.stdout).toMatch(/missing secret/);
+  });
+});
+
