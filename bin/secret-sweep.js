@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Thin launcher: all logic lives in dist/; this file only hands over argv and sets the exit code.
 // The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback.
+
+// `secret-sweep scan . | head`: the reader went away; stop quietly instead of printing a stack trace.
+process.stdout.on('error', (e) => {
+  if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 let mod;
 try {
   mod = await import('../dist/bundle/cli.js');

@@ -15,6 +15,8 @@ export interface DecodedCandidate {
 
 const MAX_CANDIDATES = 500;
 const MAX_DECODED = 64 * 1024;
+/** Longest JSON string literal decoded for escapes. */
+const MAX_JSON_STRING = 4000;
 
 /** Decoded bytes as text, if they look like text (printable, no NULs); otherwise undefined. */
 function printable(buf: Buffer): string | undefined {
@@ -142,16 +144,30 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     push({ start, end, text: decoded, encoding: 'url' });
   }
   // JSON-escaped strings: from each escape, widen to the enclosing quotes on the same line.
+  // Linear in the text: the last quote and line break before each escape are tracked as the search moves
+  // forward (lastIndexOf from every escape was quadratic on a long line of escapes), the closing quote is
+  // looked for at most MAX_JSON_STRING characters on, and a failed string is not searched again.
   let last = -1;
   for (const needle of ['\\/', '\\u00']) {
+    let seen = 0;
+    let failedTo = -1;
+    let open = -1;
+    let lineStart = -1;
     for (let p = text.indexOf(needle); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf(needle, p + 2)) {
-      if (p <= last) continue;
-      const open = text.lastIndexOf('"', p);
-      const lineStart = text.lastIndexOf('\n', p);
+      if (p <= last || p <= failedTo) continue;
+      for (; seen < p; seen++) {
+        const c = text.charCodeAt(seen);
+        if (c === 34) open = seen;
+        else if (c === 10) lineStart = seen;
+      }
       if (open === -1 || open < lineStart) continue;
       let close = p + needle.length;
-      while (close < text.length && text[close] !== '"' && text[close] !== '\n') close += text[close] === '\\' ? 2 : 1;
-      if (text[close] !== '"' || close - open > 4000) continue;
+      const limit = Math.min(text.length, open + MAX_JSON_STRING + 1);
+      while (close < limit && text[close] !== '"' && text[close] !== '\n') close += text[close] === '\\' ? 2 : 1;
+      if (text[close] !== '"' || close - open > MAX_JSON_STRING) {
+        failedTo = close;
+        continue;
+      }
       last = close;
       let decoded: string;
       try {

@@ -81,6 +81,31 @@ function compileRule(spec: RuleSpec): CompiledRule {
   };
 }
 
+/**
+ * Lines longer than this (minified files, hostile input) are cut to LONG_LINE characters either side of
+ * the secret for the per-candidate line checks (hard negatives, inline markers, assignment key, the line
+ * attached to the finding). Without the cut, every candidate on a multi-megabyte line re-scanned the whole
+ * line: quadratic time, and the whole line copied per finding to and from worker threads.
+ * A cut line is still longer than 1000 characters, so the "minified line" judgement is unchanged.
+ */
+const LONG_LINE = 4096;
+
+/** The line a span starts on, cut around the span when very long, and the offset where that text starts. */
+function lineAround(text: string, lines: LineIndex, lineNo: number, start: number, end: number): [string, number] {
+  const ls = lines.startOf(lineNo);
+  const le = lines.endOf(lineNo);
+  if (le - ls <= 2 * LONG_LINE) return [lines.lineText(lineNo), ls];
+  const from = Math.max(ls, start - LONG_LINE);
+  return [text.slice(from, Math.min(le, Math.max(start, end) + LONG_LINE)), from];
+}
+
+/** The line before (for "allow next line" comment markers), only its head when very long. */
+function previousLine(text: string, lines: LineIndex, lineNo: number): string | undefined {
+  if (lineNo <= 1) return undefined;
+  const ls = lines.startOf(lineNo - 1);
+  return text.slice(ls, Math.min(lines.endOf(lineNo - 1), ls + 2 * LONG_LINE));
+}
+
 /** Lines of context either side of a keyword hit that a single-line rule's regex sees. */
 const WINDOW_LINES = 1;
 
@@ -154,8 +179,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       end: c.end,
       decodedFrom: c.encoding,
     };
-    const lineText = lines.lineText(line);
-    if (inlineAllowed(lineText, line > 1 ? lines.lineText(line - 1) : undefined)) {
+    const [lineText] = lineAround(text, lines, line, c.start, c.end);
+    if (inlineAllowed(lineText, previousLine(text, lines, line))) {
       drop(inner.rule, 'inline allow marker');
       return undefined;
     }
@@ -219,8 +244,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       verified = true;
     }
     const lineNo = lines.lineOf(start);
-    const lineText = lines.lineText(lineNo);
-    const context = () => text.slice(lines.startOf(Math.max(1, lineNo - 6)), lines.endOf(Math.min(lines.count, lineNo + 6)));
+    const [lineText, lineBase] = lineAround(text, lines, lineNo, start, end);
+    const context = () => text.slice(Math.max(lines.startOf(Math.max(1, lineNo - 6)), start - LONG_LINE), Math.min(lines.endOf(Math.min(lines.count, lineNo + 6)), end + LONG_LINE));
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
@@ -230,7 +255,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const lower = secret.toLowerCase();
     if (globalStopwords.some((w) => lower.includes(w))) { drop(spec.id, 'config stopword'); return undefined; }
     if (globalRegexes.some((re) => re.test(secret))) { drop(spec.id, 'config allowlist regex'); return undefined; }
-    if (inlineAllowed(lineText, lineNo > 1 ? lines.lineText(lineNo - 1) : undefined)) { drop(spec.id, 'inline allow marker'); return undefined; }
+    if (inlineAllowed(lineText, previousLine(text, lines, lineNo))) { drop(spec.id, 'inline allow marker'); return undefined; }
     const endLine = lines.lineOf(Math.max(start, end - 1));
     const f: Finding = {
       rule: spec.id,
@@ -248,7 +273,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       tags: spec.tags,
       severity: spec.severity ?? 'high',
     };
-    const key = assignmentKey(lineText, start - lines.startOf(lineNo));
+    const key = assignmentKey(lineText, start - lineBase);
     if (key) f.key = key;
     if (verified) f.verifiedChecksum = true;
     (f as Finding & { priority?: number }).priority = spec.priority ?? 50;
