@@ -9,8 +9,10 @@ import type { Finding } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
 import type { ReportContext } from '../report/reporter.js';
 import { version } from './version.js';
+import { DEFAULT_MAX_BLOB_SIZE } from '../sources/git/blob.js';
 
-export const DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024;
+/** --max-file-size default: the one the sources use when given none. */
+export const DEFAULT_MAX_FILE_SIZE = DEFAULT_MAX_BLOB_SIZE;
 
 export function resolveRoot(path: string): string {
   const root = resolve(path);

@@ -6,7 +6,7 @@
 import type { Finding } from '../findings/finding.js';
 import { attachSecret, lineTextOf, secretOf } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
-import { decodeText } from '../sources/git/blob.js';
+import { bytesToText } from '../sources/decode-text.js';
 
 export interface BlobJob {
   sha: string;
@@ -33,7 +33,7 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
 
 /** Detect in one blob; undefined when nothing was found (the common case: nothing to send back). */
 export function detectBlob(detector: Detector, job: BlobJob): BlobFindings | undefined {
-  const text = decodeText(job.data);
+  const text = bytesToText(job.data);
   const findings = detector.detect({ text, provenance: { kind: 'git-blob', path: job.path, blob: job.sha } });
   if (findings.length === 0) return undefined;
   return {

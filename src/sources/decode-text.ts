@@ -1,25 +1,55 @@
 /**
- * Bytes -> text for scanning: UTF-8 (invalid sequences become U+FFFD, so the rest of the file is still
- * scanned), UTF-16 with a BOM, and binary detection by NUL bytes in the first 8 KB.
+ * Bytes -> text for scanning, for every source (files, stdin, git blobs): binary detection as git does it
+ * (a NUL in the first 8000 bytes; UTF-16 with a BOM is text), Git LFS pointers, and decoding: UTF-8
+ * (invalid sequences become U+FFFD, so the rest of the file is still scanned) or UTF-16 with a BOM.
  */
-export type Decoded = { text: string; encoding: 'utf8' | 'utf16le' | 'utf16be' } | { binary: true };
+import { isAscii } from 'node:buffer';
+import type { Skipped } from './source.js';
 
 const SNIFF = 8000;
+const LFS_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/');
 
-export function decodeText(buf: Buffer): Decoded {
-  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf16le' };
-  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
-    const body = buf.subarray(2, 2 + ((buf.length - 2) & ~1));
-    const swapped = Buffer.from(body).swap16();
-    return { text: swapped.toString('utf16le'), encoding: 'utf16be' };
-  }
-  const head = buf.subarray(0, SNIFF);
-  if (head.includes(0)) return { binary: true };
-  const start = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
-  return { text: buf.toString('utf8', start), encoding: 'utf8' };
+function utf16Bom(b: Uint8Array): 'le' | 'be' | undefined {
+  if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'le';
+  if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'be';
+  return undefined;
 }
 
-/** A Git LFS pointer file: the content lives elsewhere, nothing to scan here. */
-export function isLfsPointer(text: string): boolean {
-  return text.length < 1024 && text.startsWith('version https://git-lfs.github.com/spec/');
+/** A Git LFS pointer file: small, and starts with the LFS spec line. The content lives elsewhere. */
+export function isLfsPointer(b: Uint8Array): boolean {
+  if (b.length > 1024 || b.length < LFS_PREFIX.length) return false;
+  return Buffer.from(b.buffer, b.byteOffset, LFS_PREFIX.length).equals(LFS_PREFIX);
+}
+
+/** Binary as git decides it: a NUL byte in the first 8000 bytes (UTF-16 with a BOM is text). */
+export function isBinary(b: Uint8Array): boolean {
+  if (utf16Bom(b)) return false;
+  const n = Math.min(b.length, SNIFF);
+  return Buffer.from(b.buffer, b.byteOffset, n).indexOf(0) >= 0;
+}
+
+/** Why content like this is not scanned, or undefined to scan it. */
+export function skipReason(b: Uint8Array): Skipped['reason'] | undefined {
+  if (isLfsPointer(b)) return 'lfs-pointer';
+  if (isBinary(b)) return 'binary';
+  return undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+const utf16le = new TextDecoder('utf-16le', { ignoreBOM: false });
+const utf16be = new TextDecoder('utf-16be', { ignoreBOM: false });
+
+/** Decode text bytes: UTF-16 when they start with a BOM, else UTF-8 (a UTF-8 BOM is dropped). */
+export function bytesToText(b: Uint8Array): string {
+  const bom = utf16Bom(b);
+  if (bom === 'le') return utf16le.decode(b);
+  if (bom === 'be') return utf16be.decode(b);
+  // Most source is pure ASCII: a one-byte string is several times faster to make than a UTF-8 decode.
+  if (isAscii(b)) return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  return utf8.decode(b);
+}
+
+/** Text to scan, or binary (not scanned). */
+export function decodeText(b: Uint8Array): { text: string } | { binary: true } {
+  return isBinary(b) ? { binary: true } : { text: bytesToText(b) };
 }

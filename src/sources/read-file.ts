@@ -6,7 +6,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment, Skipped } from './source.js';
-import { decodeText, isLfsPointer } from './decode-text.js';
+import { bytesToText, skipReason } from './decode-text.js';
 
 export type ReadOutcome = { fragment: Fragment; bytes: number } | { skipped: Skipped } | { gone: true };
 
@@ -31,8 +31,7 @@ export function readFileFragment(root: string, rel: string, maxFileSize: number)
   } catch (e) {
     return { skipped: { path: rel, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'read error' } };
   }
-  const dec = decodeText(buf);
-  if ('binary' in dec) return { skipped: { path: rel, reason: 'binary' } };
-  if (isLfsPointer(dec.text)) return { skipped: { path: rel, reason: 'lfs-pointer' } };
-  return { fragment: { text: dec.text, provenance: { kind: 'file', path: rel } }, bytes: buf.length };
+  const skip = skipReason(buf);
+  if (skip) return { skipped: { path: rel, reason: skip } };
+  return { fragment: { text: bytesToText(buf), provenance: { kind: 'file', path: rel } }, bytes: buf.length };
 }

@@ -5,17 +5,14 @@
  * Outside git (or with --no-gitignore): a directory walk (walk.ts) applying nested .gitignore files.
  * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { makeIgnore } from '../lazy.js';
+import { pathExcluder } from './path-filter.js';
+import { runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
 import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { readFileFragment } from './read-file.js';
-
-const run = promisify(execFile);
 
 export interface WorkingTreeOptions {
   root: string;
@@ -31,16 +28,14 @@ async function gitListFiles(root: string): Promise<string[] | undefined> {
   // No .git in this folder or above: not a work tree, and spawning git to learn that costs more than the scan.
   if (!insideGitWorkTree(root)) return undefined;
   try {
-    const { stdout } = await run('git', ['-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-      cwd: root,
-      maxBuffer: 1 << 30,
-      encoding: 'buffer',
-    });
+    // -z: names verbatim (spaces, newlines, non-UTF-8 bytes), whatever core.quotePath says.
+    const r = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+    if (r.code !== 0) return undefined;
     const out = new Set<string>();
-    for (const p of (stdout as Buffer).toString('utf8').split('\0')) if (p) out.add(p);
+    for (const p of r.stdout.toString('utf8').split('\0')) if (p) out.add(p);
     return [...out];
   } catch {
-    return undefined;
+    return undefined; // no git on PATH: walk the folder instead
   }
 }
 
@@ -71,10 +66,8 @@ export class WorkingTreeSource implements Source {
       for (const u of walked.unreadable) this.st.skipped.push({ path: relative(root, u.path) || '.', reason: 'unreadable', detail: u.code });
     }
     files = files.filter((f) => !f.split('/').includes('.git'));
-    if (this.opts.excludePaths.length) {
-      const ig = makeIgnore().add(this.opts.excludePaths);
-      files = files.filter((f) => !ig.ignores(f));
-    }
+    const excluded = pathExcluder(this.opts.excludePaths);
+    if (excluded) files = files.filter((f) => !excluded(f));
     return files.sort();
   }
 

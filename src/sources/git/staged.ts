@@ -10,7 +10,9 @@ import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
-import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK, decodeText, pathExcluder, skipReason } from './blob.js';
+import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from './blob.js';
+import { pathExcluder } from '../path-filter.js';
+import { bytesToText, skipReason } from '../decode-text.js';
 import { readBlobs } from './blobs.js';
 import { openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit } from './run.js';
@@ -209,7 +211,7 @@ class StagedSource implements Source {
       }
       st.files++;
       st.bytes += o.size;
-      const fragment: Fragment = { text: decodeText(o.data), provenance: { kind: 'staged', path: e.path, blob: e.blob } };
+      const fragment: Fragment = { text: bytesToText(o.data), provenance: { kind: 'staged', path: e.path, blob: e.blob } };
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
       if (!this.opts.allLines) fragment.onlyLines = this.diff.lines.get(e.path);
       yield fragment;
