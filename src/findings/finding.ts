@@ -84,3 +84,18 @@ export function cloneFinding(f: Finding, patch: Partial<Finding> = {}): Finding 
   attachSecret(c, secretOf(f), lineTextOf(f));
   return c;
 }
+
+/**
+ * A finding as plain data for crossing a thread boundary: the hidden secret and line text do not survive
+ * structured cloning, so they travel as explicit fields and are re-attached by `fromPortable`.
+ */
+export type PortableFinding = Finding & { secret: string; lineText?: string };
+
+export function toPortable(f: Finding): PortableFinding {
+  return { ...f, secret: secretOf(f), lineText: lineTextOf(f) };
+}
+
+export function fromPortable(p: PortableFinding): Finding {
+  const { secret, lineText, ...rest } = p;
+  return attachSecret(rest as Finding, secret, lineText);
+}

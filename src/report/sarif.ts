@@ -11,7 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../findings/finding.js';
-import type { Reporter, ReportContext } from './reporter.js';
+import type { Reporter } from './reporter.js';
 import { encodingName, placeCount, provenanceRecord, shownSecret } from './jsonl.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';

@@ -4,13 +4,13 @@
  * Findings cross the thread boundary with their secret as an explicit field (the hidden property does not
  * survive structured cloning) and get it re-attached here.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { DetectorOptions } from '../detect/detector.js';
-import { attachSecret, type Finding, type Provenance } from '../findings/finding.js';
+import { fromPortable, type Finding, type PortableFinding, type Provenance } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Skipped } from '../sources/source.js';
+import { compiledWorkerUrl } from './worker-url.js';
 
 export type DetectJob =
   | { kind: 'files'; root: string; paths: string[]; maxFileSize: number }
@@ -22,9 +22,6 @@ export interface DetectJobResult {
   bytes: number;
   skipped: Skipped[];
 }
-
-/** What a worker sends back for one finding. */
-export type WireFinding = Finding & { secret: string; lineText?: string };
 
 export interface PoolOptions {
   rules: RuleSpec[];
@@ -49,20 +46,27 @@ export class DetectPool {
   private nextId = 1;
   private failed?: Error;
 
+  /** Undefined when there is no compiled worker module (callers then scan in-process). */
+  static workerUrl(): URL | undefined {
+    return compiledWorkerUrl('detect-worker.js', import.meta.url);
+  }
+
   constructor(opts: PoolOptions) {
     const size = opts.size ?? defaultPoolSize();
+    const url = DetectPool.workerUrl();
+    if (!url) throw new Error('the detection worker is not built (npm run build)');
     for (let i = 0; i < size; i++) {
-      const w = new Worker(workerUrl(), {
+      const w = new Worker(url, {
         workerData: { rules: opts.rules, detector: { allowlist: opts.detector.allowlist, salt: opts.detector.salt } },
       });
       this.inFlight.set(w, 0);
-      w.on('message', (msg: { id: number; error?: string } & Omit<DetectJobResult, 'findings'> & { findings: WireFinding[] }) => {
+      w.on('message', (msg: { id: number; error?: string } & Omit<DetectJobResult, 'findings'> & { findings: PortableFinding[] }) => {
         this.inFlight.set(w, this.inFlight.get(w)! - 1);
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
         if (p) {
           if (msg.error) p.reject(new Error(msg.error));
-          else p.resolve({ ...msg, findings: msg.findings.map(revive) });
+          else p.resolve({ ...msg, findings: msg.findings.map(fromPortable) });
         }
         this.pump();
       });
@@ -112,16 +116,4 @@ export class DetectPool {
     this.closing = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** The compiled worker next to this module; when running from TypeScript sources (tests), the one in dist/. */
-function workerUrl(): URL {
-  const here = new URL('./detect-worker.js', import.meta.url);
-  if (existsSync(here)) return here;
-  return new URL('../../dist/scan/detect-worker.js', import.meta.url);
-}
-
-function revive(w: WireFinding): Finding {
-  const { secret, lineText, ...rest } = w;
-  return attachSecret(rest as Finding, secret, lineText);
 }

@@ -1,20 +1,16 @@
 /** Worker thread body for DetectPool: compile the rules once, then read/detect jobs as they come. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../detect/detector.js';
-import { lineTextOf, secretOf, type Finding } from '../findings/finding.js';
+import { toPortable, type PortableFinding } from '../findings/finding.js';
 import { readFileFragment } from '../sources/read-file.js';
 import type { Fragment, Skipped } from '../sources/source.js';
-import type { DetectJob, WireFinding } from './detect-pool.js';
+import type { DetectJob } from './detect-pool.js';
 
 const detector = createDetector(workerData.rules, workerData.detector);
 
-function wire(f: Finding): WireFinding {
-  return { ...f, secret: secretOf(f), lineText: lineTextOf(f) };
-}
-
 parentPort!.on('message', ({ id, job }: { id: number; job: DetectJob }) => {
   try {
-    const findings: WireFinding[] = [];
+    const findings: PortableFinding[] = [];
     const skipped: Skipped[] = [];
     let files = 0;
     let bytes = 0;
@@ -25,14 +21,14 @@ parentPort!.on('message', ({ id, job }: { id: number; job: DetectJob }) => {
         if (!('fragment' in r)) continue;
         files++;
         bytes += r.bytes;
-        for (const f of detector.detect(r.fragment)) findings.push(wire(f));
+        for (const f of detector.detect(r.fragment)) findings.push(toPortable(f));
       }
     } else {
       for (const fr of job.fragments) {
         const fragment: Fragment = { text: fr.text, provenance: fr.provenance, onlyLines: fr.onlyLines ? new Set(fr.onlyLines) : undefined };
         files++;
         bytes += fr.text.length;
-        for (const f of detector.detect(fragment)) findings.push(wire(f));
+        for (const f of detector.detect(fragment)) findings.push(toPortable(f));
       }
     }
     parentPort!.postMessage({ id, findings, files, bytes, skipped });

@@ -3,8 +3,7 @@
  * Findings cross the thread boundary as plain data: the hidden plaintext secret and line text are
  * sent explicitly beside them and re-attached with `attachSecret` on the other side.
  */
-import type { Finding } from '../findings/finding.js';
-import { attachSecret, lineTextOf, secretOf } from '../findings/finding.js';
+import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
 import { bytesToText } from '../sources/decode-text.js';
 
@@ -17,9 +16,7 @@ export interface BlobJob {
 
 export interface BlobFindings {
   sha: string;
-  findings: Finding[];
-  secrets: string[];
-  lines: (string | undefined)[];
+  findings: PortableFinding[];
 }
 
 /** Detector options that can be cloned into a worker (no callbacks). */
@@ -36,15 +33,10 @@ export function detectBlob(detector: Detector, job: BlobJob): BlobFindings | und
   const text = bytesToText(job.data);
   const findings = detector.detect({ text, provenance: { kind: 'git-blob', path: job.path, blob: job.sha } });
   if (findings.length === 0) return undefined;
-  return {
-    sha: job.sha,
-    findings: findings.map((f) => ({ ...f })),
-    secrets: findings.map((f) => secretOf(f)),
-    lines: findings.map((f) => lineTextOf(f)),
-  };
+  return { sha: job.sha, findings: findings.map(toPortable) };
 }
 
 /** Re-attach the hidden secrets after a findings batch crossed a thread boundary. */
 export function reviveFindings(r: BlobFindings): Finding[] {
-  return r.findings.map((f, i) => attachSecret(f, r.secrets[i]!, r.lines[i]));
+  return r.findings.map(fromPortable);
 }

@@ -11,9 +11,7 @@
  *   blob containing it; `provenances` lists every (commit, path), oldest first; `count` their number;
  *   `presentAtHead` whether any blob containing it is in HEAD's tree.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { createDetector, type Detector, type DetectorOptions } from '../detect/detector.js';
 import type { Finding, Provenance } from '../findings/finding.js';
@@ -24,6 +22,7 @@ import { emptyStats } from '../sources/source.js';
 import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
 import { pathExcluder } from '../sources/path-filter.js';
 import { skipReason } from '../sources/decode-text.js';
+import { compiledWorkerUrl } from './worker-url.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEntries } from '../sources/git/history.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
@@ -200,22 +199,6 @@ class DetectPool {
   }
 }
 
-/**
- * The compiled worker next to this module (dist/scan or dist/bundle); when running from the TypeScript
- * sources (tests), the one in dist/scan; undefined when there is none (detection then runs inline).
- */
-function historyWorkerUrl(): URL | undefined {
-  for (const rel of ['./history-worker.js', '../../dist/scan/history-worker.js']) {
-    try {
-      const u = new URL(rel, import.meta.url);
-      if (existsSync(fileURLToPath(u))) return u;
-    } catch {
-      // not a file: URL
-    }
-  }
-  return undefined;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // The scan
 
@@ -241,7 +224,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
   const wantWorkers = opts.detectorOptions?.onDrop ? 0 : (opts.workers ?? availableParallelism());
   const excluded = pathExcluder(opts.excludePaths);
-  const pool = new DetectPool(opts.specs, opts.detectorOptions, Math.max(0, wantWorkers), historyWorkerUrl());
+  const pool = new DetectPool(opts.specs, opts.detectorOptions, Math.max(0, wantWorkers), compiledWorkerUrl('history-worker.js', import.meta.url));
 
   const showProgress = opts.progress ?? progressWanted();
   let totalCommits: number | undefined;

@@ -47,7 +47,7 @@ export async function scanWorkingTree(
 ): Promise<ScanResult> {
   const files = await source.listFiles();
   const jobs = opts.jobs ?? defaultPoolSize();
-  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop) {
+  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop || !DetectPool.workerUrl()) {
     return scanSource({ name: source.name, stats: () => source.stats(), fragments: () => fragmentsOf(source, files) }, opts);
   }
   const startedAt = new Date().toISOString();

@@ -212,7 +212,6 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     }
     const scalar = hit.scalar;
     const [s0, s1] = scalar.range!;
-    const src = text.slice(s0, s1);
     const type = scalar.type ?? 'PLAIN';
     // Each site must sit in plain text of the scalar's source: no escape or quote doubling inside it.
     if (items.some((x) => /\\|''/.test(text.slice(x.start, x.end)) || (type === 'QUOTE_DOUBLE' || type === 'QUOTE_SINGLE') && (x.start <= s0 || x.end >= s1))) {
