@@ -14,7 +14,8 @@ import { writeEdits, writeNewFile } from '../../../src/migrate/rewrite/fixer.js'
 import { createPythonRewriter } from '../../../src/migrate/rewrite/python.js';
 import { startSmServer, type SmServer } from '../../support/sm-server.js';
 import { ALNUM, randomString } from '../../support/fake-secrets.js';
-import { PYTHON, sitesFor, type SiteSpec } from './rewrite-cases.js';
+import { PYTHON } from './rewrite-cases.js';
+import { sitesFor, type CaseSite } from './fixture-pairs.js';
 
 const boto3 = spawnSync(PYTHON, ['-c', 'import boto3'], { encoding: 'utf8' });
 const haveBoto3 = boto3.status === 0;
@@ -53,7 +54,7 @@ if __name__ == "__main__":
     main()
 `;
 
-const SITES: SiteSpec[] = [
+const SITES: CaseSite[] = [
   { match: pw, nth: 0, secretName: 'prod/etl/db', jsonKey: 'password' },
   { match: token, nth: 0, secretName: 'prod/etl/api', jsonKey: 'token' },
   { match: pw, nth: 1, secretName: 'prod/etl/db', jsonKey: 'password', rule: 'postgres-uri-password' },
@@ -120,7 +121,7 @@ describe.skipIf(!haveBoto3)('rewritten Python runs against Secrets Manager', () 
     expect(before.status).toBe(0);
 
     const py = await createPythonRewriter();
-    const res = py.rewrite({ file, text: SCRIPT, sites: sitesFor(file, SCRIPT, SITES), backend: 'aws' });
+    const res = py.rewrite({ file, text: SCRIPT, sites: sitesFor(SCRIPT, file, SITES), backend: 'aws' });
     expect(res.unhandled).toEqual([]);
     expect((await writeEdits(dir, file, res.edits, { expectedText: SCRIPT })).changed).toBe(true);
     for (const h of py.helperFiles([file])) {

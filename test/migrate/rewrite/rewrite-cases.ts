@@ -1,26 +1,12 @@
 /**
- * Fixture pairs for the rewriters: test/fixtures/rewrite/<case>/ holds `input.<ext>`, `expected.<ext>`
- * and `case.json` (the file's repository path, the backend, the sites as text matches, and how many
- * sites the rewriter must leave for a human). UPDATE_FIXTURES=1 writes `expected.<ext>` from the
- * current output (review the diff!).
+ * The Python/notebook/.env rewriter tests' view of the fixture pairs (loaded by fixture-pairs.ts): the
+ * expected text or UPDATE_FIXTURES=1, how many sites must be left for a human, and Python parse checks.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import type { RewriteSite } from '../../../src/migrate/rewrite/rewriter.js';
-
-export const FIXTURES = fileURLToPath(new URL('../../fixtures/rewrite/', import.meta.url));
-
-export interface SiteSpec {
-  match: string;
-  nth?: number;
-  secretName: string;
-  jsonKey: string;
-  kind?: 'secret' | 'context';
-  rule?: string;
-  assignedTo?: string;
-}
+import { casesWith, loadCase } from './fixture-pairs.js';
 
 export interface FixtureCase {
   name: string;
@@ -35,55 +21,22 @@ export interface FixtureCase {
   unhandled: number;
 }
 
-/** Sites from text matches: the nth (0-based) occurrence of `match` in `text`. */
-export function sitesFor(file: string, text: string, specs: SiteSpec[]): RewriteSite[] {
-  return specs.map((s, i) => {
-    let at = -1;
-    for (let n = 0; n <= (s.nth ?? 0); n++) {
-      at = text.indexOf(s.match, at + 1);
-      if (at < 0) throw new Error(`${file}: occurrence ${s.nth ?? 0} of ${JSON.stringify(s.match)} not found`);
-    }
-    const pos = (o: number) => {
-      const before = text.slice(0, o);
-      const line = before.split('\n').length;
-      return { line, column: o - (before.lastIndexOf('\n') + 1) + 1 };
-    };
-    const a = pos(at);
-    const b = pos(at + s.match.length - 1);
+export function loadCases(prefix: string): FixtureCase[] {
+  return casesWith(prefix).map((name) => {
+    const c = loadCase(name);
     return {
-      file,
-      line: a.line,
-      column: a.column,
-      endLine: b.line,
-      endColumn: b.column,
-      fingerprint: `fp-${i}`,
-      kind: s.kind ?? 'secret',
-      ...(s.rule ? { rule: s.rule } : {}),
-      ...(s.assignedTo ? { assignedTo: s.assignedTo } : {}),
-      ref: { secretName: s.secretName, jsonKey: s.jsonKey },
+      name,
+      dir: c.dir,
+      ext: extname(c.inputPath).slice(1),
+      file: c.spec.file,
+      backend: c.spec.backend as string,
+      input: c.input,
+      expected: existsSync(c.expectedPath) ? readFileSync(c.expectedPath, 'utf8') : undefined,
+      expectedPath: c.expectedPath,
+      sites: c.sites,
+      unhandled: (c.spec.unhandled as number | undefined) ?? 0,
     };
   });
-}
-
-export function loadCases(prefix: string): FixtureCase[] {
-  return readdirSync(FIXTURES)
-    .filter((d) => d.startsWith(prefix) && existsSync(join(FIXTURES, d, 'case.json')))
-    .sort()
-    .map((name) => {
-      const dir = join(FIXTURES, name);
-      const inputName = readdirSync(dir).find((f) => f.startsWith('input.'))!;
-      const ext = inputName.slice('input.'.length);
-      const c = JSON.parse(readFileSync(join(dir, 'case.json'), 'utf8')) as { file: string; backend: string; sites: SiteSpec[]; unhandled?: number };
-      const input = readFileSync(join(dir, inputName), 'utf8');
-      const expectedPath = join(dir, `expected.${ext}`);
-      return {
-        name, dir, ext, file: c.file, backend: c.backend, input,
-        expected: existsSync(expectedPath) ? readFileSync(expectedPath, 'utf8') : undefined,
-        expectedPath,
-        sites: sitesFor(c.file, input, c.sites),
-        unhandled: c.unhandled ?? 0,
-      };
-    });
 }
 
 /** Compare with the expected file, or write it when UPDATE_FIXTURES=1. */
