@@ -106,6 +106,11 @@ function previousLine(text: string, lines: LineIndex, lineNo: number): string | 
   return text.slice(ls, Math.min(lines.endOf(lineNo - 1), ls + 2 * LONG_LINE));
 }
 
+function lazyLines(text: string): () => LineIndex {
+  let index: LineIndex | undefined;
+  return () => (index ??= new LineIndex(text));
+}
+
 /** Lines of context either side of a keyword hit that a single-line rule's regex sees. */
 const WINDOW_LINES = 1;
 
@@ -147,15 +152,16 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   function detect(fragment: Fragment): Finding[] {
     const path = fragment.provenance.path;
     if (globalPaths.length && globalPaths.some((re) => re.test(path))) return [];
+    // One line index per fragment, built only if some keyword occurs; shared by every step below.
+    const lines = lazyLines(fragment.text);
     const hot: number[] = [];
-    const found = detectText(fragment.text, path, hot);
+    const found = detectText(fragment.text, path, lines, hot);
     // Secrets inside encoded text (base64, URL-encoding, JSON escapes), reported at the encoded span.
-    const decoded = decodeCandidates(fragment.text, hot.length ? new LineIndex(fragment.text).windows(hot, 0) : []);
+    const decoded = decodeCandidates(fragment.text, hot.length ? lines().windows(hot, 0) : []);
     if (decoded.length) {
-      const lines = new LineIndex(fragment.text);
       for (const c of decoded) {
-        for (const inner of detectText(c.text, path)) {
-          const moved = relocate(inner, c, lines, fragment.text);
+        for (const inner of detectText(c.text, path, lazyLines(c.text))) {
+          const moved = relocate(inner, c, lines(), fragment.text);
           if (moved) found.push(moved);
         }
       }
@@ -188,7 +194,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   /** Findings in one text; `hot`, when given, collects the end offset of every keyword hit. */
-  function detectText(text: string, path: string, hot?: number[]): Finding[] {
+  function detectText(text: string, path: string, linesOf: () => LineIndex, hot?: number[]): Finding[] {
     // Which rules have keyword hits, and where.
     const hits = new Map<number, number[]>();
     const scanned = matcher.scanStates(text);
@@ -206,7 +212,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     for (const ri of alwaysRun) hits.set(ri, []);
     if (hits.size === 0) return [];
 
-    const lines = new LineIndex(text);
+    const lines = linesOf();
     const found: Finding[] = [];
     for (const [ri, positions] of hits) {
       const r = rules[ri]!;
