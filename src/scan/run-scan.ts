@@ -26,15 +26,20 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
 
+/** The post-processing chain every folder scan ends with: drop baselined findings, sort. */
+function finish(findings: Finding[], stats: SourceStats, startedAt: string, baseline?: Set<string>): ScanResult {
+  const kept = baseline ? filterBaseline(findings, baseline) : findings;
+  return { findings: sortFindings(kept), stats, startedAt, finishedAt: new Date().toISOString() };
+}
+
 export async function scanSource(source: Source, opts: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const detector = createDetector(opts.rules, opts.detector);
-  let findings: Finding[] = [];
+  const findings: Finding[] = [];
   for await (const fragment of source.fragments()) {
     for (const f of detector.detect(fragment)) findings.push(f);
   }
-  if (opts.baseline) findings = filterBaseline(findings, opts.baseline);
-  return { findings: sortFindings(findings), stats: source.stats(), startedAt, finishedAt: new Date().toISOString() };
+  return finish(findings, source.stats(), startedAt, opts.baseline);
 }
 
 /**
@@ -53,7 +58,7 @@ export async function scanWorkingTree(
   const startedAt = new Date().toISOString();
   const pool = new DetectPool({ rules: opts.rules, detector: opts.detector ?? {}, size: jobs });
   const stats = source.stats();
-  let findings: Finding[] = [];
+  const findings: Finding[] = [];
   try {
     const batches: Promise<void>[] = [];
     for (let i = 0; i < files.length; i += BATCH) {
@@ -71,8 +76,7 @@ export async function scanWorkingTree(
     await pool.close();
   }
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  if (opts.baseline) findings = filterBaseline(findings, opts.baseline);
-  return { findings: sortFindings(findings), stats, startedAt, finishedAt: new Date().toISOString() };
+  return finish(findings, stats, startedAt, opts.baseline);
 }
 
 const PARALLEL_MIN_FILES = 400;
