@@ -1,26 +1,27 @@
 #!/usr/bin/env node
 // Deterministic history generator for bench/history.sh, written through `git fast-import`.
 //
-//   node bench/gen-history-repo.mjs DIR COMMITS [FILES] [AVG_FILE_KB]
+//   node bench/gen-history-repo.mjs DIR COMMITS [FILES] [AVG_FILE_KB] [EDITS_PER_COMMIT]
 //
 // Builds a repository that looks like a real project's history: FILES source-like files created by the
-// root commit, then COMMITS-1 commits that each edit a few files (change, insert and delete a few lines),
-// sometimes add a file, with a side branch merged every 250 commits and a tag every 500. Every version of
-// every file is a distinct blob, so the unique blob content is about COMMITS x 4 x AVG_FILE_KB.
+// root commit, then COMMITS-1 commits that each edit a few files (EDITS_PER_COMMIT random picks, default 4:
+// change, insert and delete a few lines), sometimes add a file, with a side branch merged every 250 commits
+// and a tag every 500. Every version of every file is a distinct blob, so the unique blob content is about
+// COMMITS x EDITS_PER_COMMIT x AVG_FILE_KB. bench/git-100k.sh uses EDITS_PER_COMMIT=1 for small commits.
 // Every 400th commit adds a fake credential (assembled here at run time) that a later commit removes.
 // Same arguments, same repository (commit ids included).
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 
-const [dir, commitsArg, filesArg = '1500', kbArg = '16'] = process.argv.slice(2);
+const [dir, commitsArg, filesArg = '1500', kbArg = '16', editsArg = '4'] = process.argv.slice(2);
 if (!dir || !commitsArg) {
-  console.error('usage: gen-history-repo.mjs DIR COMMITS [FILES] [AVG_FILE_KB]');
+  console.error('usage: gen-history-repo.mjs DIR COMMITS [FILES] [AVG_FILE_KB] [EDITS_PER_COMMIT]');
   process.exit(2);
 }
 const COMMITS = Number(commitsArg);
 const FILES = Number(filesArg);
 const AVG_LINES = Math.round((Number(kbArg) * 1024) / 48);
-const EDITS_PER_COMMIT = 4;
+const EDITS_PER_COMMIT = Number(editsArg);
 
 // xorshift32: deterministic and fast.
 let seed = 0x9e3779b9;
@@ -152,7 +153,8 @@ for (let c = 0; c < COMMITS; c++) {
       touched.add(f);
     }
     for (const s of secrets.filter((x) => x.removeAt === c)) {
-      const i = s.f.lines.findIndex((l) => l.includes('bench secret'));
+      // `edit` can leave holes in small files (they join as empty lines): skip them here.
+      const i = s.f.lines.findIndex((l) => l?.includes('bench secret'));
       if (i >= 0) s.f.lines.splice(i, 1);
       touched.add(s.f);
     }

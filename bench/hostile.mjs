@@ -7,6 +7,7 @@
  *   node bench/hostile.mjs                 # every case at full size (100 MB single line, ...)
  *   SCALE=0.1 node bench/hostile.mjs       # a tenth of the sizes
  *   node bench/hostile.mjs single-line     # only the cases whose name contains this
+ *   node bench/hostile.mjs 1gb-file        # the 1 GB file (secrets at known lines, --max-file-size 2gb)
  *
  * Needs `npm run build` first. Writes under $TMPDIR and removes what it wrote.
  */
@@ -62,6 +63,47 @@ function writeRepeated(file, bytes, chunk) {
   closeSync(fd);
 }
 
+/**
+ * A ~`bytes` file of ordinary source lines with secrets at known places (the first line, 40% in, 70% in,
+ * the very last line without a newline), streamed in 1 MB writes. Returns the findings the scan must report
+ * in it, as "rule:line" strings.
+ */
+function writeBigWithSecrets(file, bytes) {
+  const filler = [];
+  for (let i = 0; i < 64; i++) filler.push(`    value_${i} = compute(${i}, "${rand(ALNUM, 8 + (i % 23), 7000 + i)}")  # refresh the cache ${i % 7 ? '' : 'token '}later\n`);
+  const places = [
+    [0, (n) => `GITHUB_TOKEN = "${githubToken(n)}"\n`, 'github-pat-classic'],
+    [Math.floor(bytes * 0.4), (n) => `aws_access_key_id = "${awsKeyId(n)}"\n`, 'aws-access-key-id'],
+    [Math.floor(bytes * 0.7), (n) => `token = "${githubToken(n)}"\n`, 'github-pat-classic'],
+    [bytes, (n) => `AWS_KEY = "${awsKeyId(n)}"`, 'aws-access-key-id'],
+  ];
+  const expected = [];
+  const fd = openSync(file, 'w');
+  let written = 0;
+  let line = 1;
+  let buf = '';
+  let next = 0;
+  const put = (s) => {
+    buf += s;
+    if (buf.length >= MB) { writeSync(fd, buf); written += buf.length; buf = ''; }
+  };
+  for (let i = 0; next < places.length; i++) {
+    if (written + buf.length >= places[next][0] || (next === places.length - 1 && written + buf.length + 200 >= bytes)) {
+      const [, make, rule] = places[next];
+      put(make(5000 + next));
+      expected.push(`${rule}:${line}`);
+      line++;
+      next++;
+      continue;
+    }
+    put(filler[i % 64]);
+    line++;
+  }
+  if (buf) writeSync(fd, buf);
+  closeSync(fd);
+  return expected.sort();
+}
+
 const size = (mb) => Math.max(1, Math.round(mb * SCALE * MB));
 const CASES = [
   ['single-line 100 MB', (d) => writeRepeated(join(d, 'one.txt'), size(100), (i) => 'key=' + rand(ALNUM, 1 + (i % 13), i) + ' password token AKIA ghp_ ')],
@@ -78,6 +120,8 @@ const CASES = [
     writeFileSync(join(d, 'blob.txt'), `password = "${text.toString('base64').slice(0, size(20))}"\n`);
   }],
   ['nested JSON 1M levels', (d) => writeFileSync(join(d, 'deep.json'), '{"a":'.repeat(Math.round(1e6 * SCALE)) + '1' + '}'.repeat(Math.round(1e6 * SCALE)))],
+  // A file of 1 GB can only be scanned if it is read in windows (a JS string holds at most ~512 M characters).
+  ['1gb-file with secrets at known lines', (d) => ({ big: writeBigWithSecrets(join(d, 'big.py'), size(1024)) }), ['--max-file-size', '2gb']],
   ['10,000 files of 10 kB (worker threads)', (d) => {
     for (let i = 0; i < Math.round(10_000 * SCALE); i++) {
       const sub = join(d, `d${i % 100}`);
@@ -98,17 +142,17 @@ function folderBytes(dir) {
 }
 
 console.log(`hostile-input bench: node ${process.version}, SCALE=${SCALE}, ${TIME ? 'peak RSS via /usr/bin/time' : 'no /usr/bin/time: RSS not measured'}`);
-console.log(['case', 'MB', 'seconds', 's/MB', 'peak RSS MB', 'exit', 'normal findings'].join('\t'));
+console.log(['case', 'MB', 'seconds', 's/MB', 'peak RSS MB', 'exit', 'normal findings', 'other findings'].join('\t'));
 try {
-  for (const [name, make] of CASES) {
+  for (const [name, make, args] of CASES) {
     if (ONLY && !name.includes(ONLY)) continue;
     const dir = join(work, name.replace(/[^a-z0-9]+/gi, '-'));
     mkdirSync(dir);
     writeFileSync(join(dir, 'normal.py'), NORMAL);
-    make(dir);
+    const expect = make(dir);
     const bytes = folderBytes(dir);
     const out = join(work, 'report.json');
-    const cli = [BIN, 'scan', dir, '--format', 'json', '--output', out, '--max-file-size', '1gb'];
+    const cli = [BIN, 'scan', dir, '--format', 'json', '--output', out, ...(args ?? ['--max-file-size', '1gb'])];
     const t0 = process.hrtime.bigint();
     const r = TIME
       ? spawnSync(TIME, ['-f', '%M', process.execPath, ...cli], { encoding: 'utf8', timeout: 30 * 60_000 })
@@ -116,14 +160,23 @@ try {
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const rssKb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
     let normal = 'no report';
+    let other = '';
     if (existsSync(out) && statSync(out).size > 0) {
       const rep = JSON.parse(readFileSync(out, 'utf8'));
       const got = rep.findings.filter((f) => f.file === 'normal.py').map((f) => `${f.rule}:${f.line}`).sort().join(' ');
       normal = got === 'aws-access-key-id:5 github-pat-classic:3' ? 'ok' : `WRONG (${got})`;
+      const rest = rep.findings.filter((f) => f.file !== 'normal.py');
+      other = `${rest.length}`;
+      // Cases that place secrets at known lines check every one of them.
+      for (const [file, want] of Object.entries(expect ?? {})) {
+        const have = rest.filter((f) => f.file === `${file}.py`).map((f) => `${f.rule}:${f.line}`).sort().join(' ');
+        other += have === want.join(' ') ? ` (${file}: all ${want.length} at the right lines)` : ` (${file}: WRONG, want ${want.join(' ')}, got ${have})`;
+      }
+      if (rep.stats?.notes?.length) other += ` notes: ${rep.stats.notes.length}`;
       rmSync(out);
     }
     const mb = bytes / MB;
-    console.log([name, mb.toFixed(1), seconds.toFixed(2), (seconds / Math.max(mb, 0.001)).toFixed(3), (rssKb / 1024).toFixed(0), r.status ?? r.signal ?? r.error?.code, normal].join('\t'));
+    console.log([name, mb.toFixed(1), seconds.toFixed(2), (seconds / Math.max(mb, 0.001)).toFixed(3), (rssKb / 1024).toFixed(0), r.status ?? r.signal ?? r.error?.code, normal, other].join('\t'));
     const errLines = (r.stderr ?? '').split('\n').filter((l) => l && !/^\d+$/.test(l) && !/^Command exited with non-zero status/.test(l));
     if (errLines.length) console.log(`  stderr: ${errLines.slice(0, 3).join(' | ')}`);
     rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
  */
 import yargs, { type Argv, type CommandModule } from 'yargs';
 import { isSweepError } from '../errors.js';
+import { quoteUserText } from '../findings/redact.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
@@ -91,7 +92,9 @@ export const STDIN_TOKEN = '\u0000stdin';
 
 export function reportError(e: unknown, debug: boolean): number {
   if (e instanceof UsageError) {
-    process.stderr.write(`secret-sweep: ${e.message.split('\n')[0]} (see --help)\n`);
+    // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
+    const line = e.message.split('\n')[0]!.replace(/^(Unknown arguments?: )(.*)$/, (_, head: string, list: string) => head + list.split(', ').map(quoteUserText).join(', '));
+    process.stderr.write(`secret-sweep: ${line} (see --help)\n`);
   } else if (isSweepError(e)) {
     process.stderr.write(`secret-sweep: ${e.oneLine()}\n`);
     if (debug && e.stack) process.stderr.write(e.stack + '\n');

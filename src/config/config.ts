@@ -10,6 +10,7 @@ import { SweepError } from '../errors.js';
 import { lineOf, parseYaml, rulesFromSeq } from '../rules/load.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { compileRe2 } from '../rules/validate.js';
+import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
 import { GITLEAKS_CONFIG_NAMES, isGitleaksConfig, parseGitleaksConfig } from './gitleaks.js';
 
 export interface SweepConfig {
@@ -31,6 +32,8 @@ export interface SweepConfig {
     commits?: string[];
   };
   maxFileSize?: number;
+  /** `max_findings_per_file` (0 = no limit). */
+  maxFindingsPerFile?: number;
   fingerprintSalt?: string;
   /** Non-fatal problems found while reading the config (the CLI prints them on stderr). */
   warnings?: string[];
@@ -42,7 +45,7 @@ export function defaultConfig(): SweepConfig {
   return { useDefaultRules: true, disable: [], rules: [], allowlist: { paths: [], regexes: [], stopwords: [] } };
 }
 
-const TOP_KEYS = new Set(['use_default_rules', 'disable', 'rules', 'allowlist', 'max_file_size', 'fingerprint_salt']);
+const TOP_KEYS = new Set(['use_default_rules', 'disable', 'rules', 'allowlist', 'max_file_size', 'max_findings_per_file', 'fingerprint_salt']);
 const ALLOW_KEYS = new Set(['paths', 'regexes', 'stopwords']);
 
 function shown(file: string): string {
@@ -84,11 +87,11 @@ export function parseConfig(text: string, file: string): SweepConfig {
         for (const p of valueNode.items) {
           const k = String((p.key as Node)?.toJSON?.() ?? p.key);
           const kat = `${shown(file)}:${lineOf(p.key as Node, lc)}`;
-          if (!ALLOW_KEYS.has(k)) throw new SweepError(`unknown key \`allowlist.${k}\` (expected paths, regexes, stopwords)`, kat);
+          if (!ALLOW_KEYS.has(k)) throw new SweepError(`unknown key \`allowlist.${quoteUserText(k)}\` (expected paths, regexes, stopwords)`, kat);
           const list = strList((p.value as Node | null)?.toJSON?.(), `allowlist.${k}`);
           if (k === 'regexes')
             for (const r of list) {
-              try { compileRe2(r, ''); } catch (e) { throw new SweepError(`invalid regex in allowlist.regexes: ${(e as Error).message}`, kat); }
+              try { compileRe2(r, ''); } catch (e) { throw new SweepError(`invalid regex in allowlist.regexes: ${regexErrorMessage(e)}`, kat); }
             }
           cfg.allowlist[k as 'paths' | 'regexes' | 'stopwords'] = list;
         }
@@ -98,12 +101,16 @@ export function parseConfig(text: string, file: string): SweepConfig {
         if (typeof value !== 'number' || value <= 0) throw new SweepError('`max_file_size` must be a positive number of bytes', at);
         cfg.maxFileSize = value;
         break;
+      case 'max_findings_per_file':
+        if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw new SweepError('`max_findings_per_file` must be a whole number >= 0 (0: no limit)', at);
+        cfg.maxFindingsPerFile = value;
+        break;
       case 'fingerprint_salt':
         if (typeof value !== 'string' || !value) throw new SweepError('`fingerprint_salt` must be a non-empty string', at);
         cfg.fingerprintSalt = value;
         break;
       default:
-        throw new SweepError(`unknown key \`${key}\` (expected one of: ${[...TOP_KEYS].join(', ')})`, at);
+        throw new SweepError(`unknown key \`${quoteUserText(key)}\` (expected one of: ${[...TOP_KEYS].join(', ')})`, at);
     }
   }
   return cfg;

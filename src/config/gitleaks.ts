@@ -15,6 +15,7 @@ import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleSpec } from '../rules/rule.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { compileRe2, validateRule } from '../rules/validate.js';
+import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
 // Type-only: config.ts imports this file, so no runtime import back (no module cycle).
 import type { SweepConfig } from './config.js';
 
@@ -137,7 +138,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     try {
       compileRe2(r, '');
     } catch (e) {
-      fail(line, `invalid regex in \`${what}\`: ${(e as Error).message} (RE2 syntax: no lookaround or backreferences)`);
+      fail(line, `invalid regex in \`${what}\`: ${regexErrorMessage(e)} (RE2 syntax: no lookaround or backreferences)`);
     }
   };
 
@@ -150,7 +151,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     allowlist: { paths: [], regexes: [], stopwords: [], pathRegexes: [], commits: [] },
   };
 
-  for (const key of Object.keys(doc)) if (!TOP_KEYS.has(key)) warn(keyLine(key) ?? headerLine(key), `unsupported gitleaks key \`${key}\` (ignored)`);
+  for (const key of Object.keys(doc)) if (!TOP_KEYS.has(key)) warn(keyLine(key) ?? headerLine(key), `unsupported gitleaks key \`${quoteUserText(key)}\` (ignored)`);
   if (doc.minVersion !== undefined) warn(keyLine('minVersion'), 'unsupported gitleaks key `minVersion` (ignored)');
 
   // [extend]
@@ -161,7 +162,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     if (!isTable(doc.extend)) fail(line, '`extend` must be a table');
     const ext = doc.extend as Toml;
     for (const k of Object.keys(ext)) {
-      if (!EXTEND_KEYS.has(k)) warn(keyLine(k, line) ?? line, `unsupported gitleaks key \`extend.${k}\` (ignored)`);
+      if (!EXTEND_KEYS.has(k)) warn(keyLine(k, line) ?? line, `unsupported gitleaks key \`extend.${quoteUserText(k)}\` (ignored)`);
       else if (k === 'path' || k === 'url') warn(keyLine(k, line) ?? line, `\`extend.${k}\` (extending another config file) is not supported yet: only \`useDefault\` (the built-in rules) is`);
     }
     if (ext.useDefault !== undefined) {
@@ -192,7 +193,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
       warn(line, `rule id \`${id}\` renamed \`${fixed}\` (ids are lower-case letters, digits, \`-\`, \`_\`, \`.\`)`);
       id = fixed;
     }
-    for (const k of Object.keys(rule)) if (!RULE_KEYS.has(k)) warn(line, `rule \`${id}\`: unsupported gitleaks key \`${k}\` (ignored)`);
+    for (const k of Object.keys(rule)) if (!RULE_KEYS.has(k)) warn(line, `rule \`${id}\`: unsupported gitleaks key \`${quoteUserText(k)}\` (ignored)`);
     if (rule.regex === undefined) {
       if (rule.path !== undefined) warn(line, `rule \`${id}\`: path-only rules (a \`path\` and no \`regex\`: report the file itself) are not supported yet; rule skipped`);
       else fail(line, `rule \`${id}\` has neither \`regex\` nor \`path\``);
@@ -239,7 +240,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     }
     const out: RuleAllowlist[] = [];
     for (const a of lists) {
-      for (const k of Object.keys(a)) if (!ALLOW_KEYS.has(k) || k === 'targetRules') warn(line, `rule \`${id}\`: unsupported allowlist key \`${k}\` (ignored)`);
+      for (const k of Object.keys(a)) if (!ALLOW_KEYS.has(k) || k === 'targetRules') warn(line, `rule \`${id}\`: unsupported allowlist key \`${quoteUserText(k)}\` (ignored)`);
       conditionWarning(a, `rule \`${id}\` allowlist`, line);
       const commits = strList(a.commits, `rules.${id}.allowlists.commits`, line);
       if (commits.length) warn(line, `rule \`${id}\`: allowlist \`commits\` is not supported on a rule (only in the global allowlist); ignored`);
@@ -286,7 +287,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     }
   }
   for (const { a, line } of globals) {
-    for (const k of Object.keys(a)) if (!ALLOW_KEYS.has(k)) warn(line, `unsupported global allowlist key \`${k}\` (ignored)`);
+    for (const k of Object.keys(a)) if (!ALLOW_KEYS.has(k)) warn(line, `unsupported global allowlist key \`${quoteUserText(k)}\` (ignored)`);
     if (a.targetRules !== undefined) {
       const targets = strList(a.targetRules, 'allowlists.targetRules', line);
       // Scoped to some rules: attach it to those of this file's rules; built-ins cannot take it.
@@ -325,7 +326,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
         const ours = GITLEAKS_ID_MAP[id]!.filter((x) => builtin.has(x));
         config.disable.push(...ours);
         if (ours.length) warn(disabledLine, `disabledRules: gitleaks rule \`${id}\` disabled as ${ours.map((x) => `\`${x}\``).join(', ')}`);
-      } else warn(disabledLine, `disabledRules: no rule \`${id}\` (ignored)`);
+      } else warn(disabledLine, `disabledRules: no rule \`${quoteUserText(id)}\` (ignored)`);
     }
     config.disable = [...new Set(config.disable)];
   }

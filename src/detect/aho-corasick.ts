@@ -67,16 +67,18 @@ export class KeywordMatcher {
   }
 
   /**
-   * Every hit as pairs (state, endIndexExclusive) in a reused buffer; returns the number of ints used.
-   * Map a state to its keywords with `outputs[state]`.
+   * Every hit in text[from, to) as pairs (state, endIndexExclusive) in a reused buffer, with the number of
+   * ints used and the automaton state at `to`. Map a state to its keywords with `outputs[state]`.
+   * A long text is scanned in blocks, each starting from the state the previous one ended in: the hit
+   * buffer then holds at most one block's hits however many the text has.
    */
-  scanStates(text: string): { hits: Int32Array; length: number } {
+  scanStates(text: string, from = 0, to = text.length, state = 0): { hits: Int32Array; length: number; state: number } {
     const next = this.next;
     const accepting = this.accepting;
     let hits = this.hits;
     let h = 0;
-    let s = 0;
-    for (let i = 0, n = text.length; i < n; i++) {
+    let s = state;
+    for (let i = from, n = to; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c > 127) {
         s = 0;
@@ -93,7 +95,7 @@ export class KeywordMatcher {
         hits[h++] = i + 1;
       }
     }
-    return { hits, length: h };
+    return { hits, length: h, state: s };
   }
 
   /** Calls onHit(keywordId, endIndexExclusive) for every occurrence (convenience for tests and tools). */

@@ -13,12 +13,12 @@ import { decodeCandidates, type DecodedCandidate } from './decode.js';
 import { fingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
-import type { Fragment } from '../sources/source.js';
+import type { Fragment, FragmentWindow } from '../sources/source.js';
 import { KeywordMatcher } from './aho-corasick.js';
 import { shannonEntropy } from './entropy.js';
 import { hardNegativeReason, inlineAllowed } from './hard-negatives.js';
 import { VALIDATORS } from './validators.js';
-import { LineIndex } from './line-index.js';
+import { LineIndex, WindowBuilder } from './line-index.js';
 import { dedupeSpans } from './dedupe.js';
 import { assignmentKey } from './assignment-key.js';
 
@@ -50,6 +50,19 @@ interface CompiledRule {
 
 export interface Detector {
   detect(fragment: Fragment): Finding[];
+  /**
+   * `detect`, for callers that keep only the first `limit` findings of an input (findings-cap.ts): each
+   * rule stops after `limit` findings in the fragment (in its window's own part), so a text holding a
+   * million credential-shaped strings costs `limit` findings per rule, not a million. `complete` is false
+   * when some rule stopped: there may be more findings than returned.
+   */
+  detectUpTo(fragment: Fragment, limit: number): { findings: Finding[]; complete: boolean };
+  /**
+   * False when raw text bytes at this path cannot yield a finding: no rule keyword occurs in them and no
+   * keyword-less rule applies to the path. Lets byte sources skip decoding most blobs. UTF-8 or any
+   * ASCII-compatible encoding; callers pass UTF-16 content to `detect` directly.
+   */
+  mayMatch(bytes: Uint8Array, path: string): boolean;
   readonly rules: RuleSpec[];
 }
 
@@ -114,6 +127,44 @@ function lazyLines(text: string): () => LineIndex {
 /** Lines of context either side of a keyword hit that a single-line rule's regex sees. */
 const WINDOW_LINES = 1;
 
+/**
+ * `detectUpTo`'s limit: findings per rule, counting only those the fragment reports (secret starting in
+ * [from, to) of the text, on one of `only` lines when given); `hit` once a rule stopped.
+ */
+interface Budget {
+  perRule: number;
+  from: number;
+  to: number;
+  only?: Set<number>;
+  lineShift: number;
+  hit: boolean;
+}
+
+const counts = (b: Budget, f: Finding): boolean => f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift));
+
+/** Characters per keyword-scan block (the hit buffer holds at most one block's hits). */
+const KEYWORD_BLOCK = 1 << 16;
+
+/**
+ * Findings of one window of a larger input (`Fragment.window`): only those whose secret starts in the
+ * window's own part are kept (the others belong to a neighbour that sees them with full context), moved
+ * to offsets, lines and columns of the whole input.
+ */
+function placeInWhole(findings: Finding[], w: FragmentWindow): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.start < w.from || f.start >= w.to) continue;
+    if (f.line === 1) f.column += w.column - 1;
+    if (f.endLine === 1) f.endColumn += w.column - 1;
+    f.line += w.line - 1;
+    f.endLine += w.line - 1;
+    f.start += w.offset;
+    f.end += w.offset;
+    out.push(f);
+  }
+  return out;
+}
+
 export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
   const rules = specs.map(compileRule);
   const salt = options.salt ?? DEFAULT_SALT;
@@ -137,6 +188,20 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const matcher = new KeywordMatcher(keywords);
   // Accepting automaton state -> the rules any of its keywords belong to (deduplicated).
   const stateRules = matcher.outputs.map((kwIds) => [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]);
+  // The same keywords as one RE2 alternation, run over raw bytes: RE2's DFA rejects a keyword-free blob
+  // several times faster than decoding it and walking the automaton in JS. Case folding in RE2 is Unicode
+  // (it also matches e.g. the Kelvin sign for "k"), a superset of the automaton's ASCII folding: safe.
+  let anyKeyword: RE2 | undefined;
+  const keywordlessEverywhere = alwaysRun.some((ri) => !rules[ri]!.spec.path);
+
+  function mayMatch(bytes: Uint8Array, path: string): boolean {
+    if (globalPaths.length && globalPaths.some((re) => re.test(path))) return false;
+    if (keywordlessEverywhere || alwaysRun.some((ri) => rules[ri]!.path!.test(path))) return true;
+    if (keywords.length === 0) return false;
+    anyKeyword ??= new RE2(`(?i)(?:${keywords.map(escapeRegex).join('|')})`);
+    const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return anyKeyword.test(buf);
+  }
 
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
     for (const a of r.allow) {
@@ -150,14 +215,25 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   function detect(fragment: Fragment): Finding[] {
+    return detectUpTo(fragment, Infinity).findings;
+  }
+
+  function detectUpTo(fragment: Fragment, limit: number): { findings: Finding[]; complete: boolean } {
+    const w = fragment.window;
+    const budget: Budget = { perRule: limit, from: w?.from ?? 0, to: w?.to ?? Infinity, only: fragment.onlyLines, lineShift: w ? w.line - 1 : 0, hit: false };
+    const findings = detectAll(fragment, budget);
+    return { findings, complete: !budget.hit };
+  }
+
+  function detectAll(fragment: Fragment, budget: Budget): Finding[] {
     const path = fragment.provenance.path;
     if (globalPaths.length && globalPaths.some((re) => re.test(path))) return [];
     // One line index per fragment, built only if some keyword occurs; shared by every step below.
     const lines = lazyLines(fragment.text);
-    const hot: number[] = [];
-    const found = detectText(fragment.text, path, lines, hot);
+    const hot = new WindowBuilder(lines, 0);
+    const found = detectText(fragment.text, path, lines, hot, budget);
     // Secrets inside encoded text (base64, URL-encoding, JSON escapes), reported at the encoded span.
-    const decoded = decodeCandidates(fragment.text, hot.length ? lines().windows(hot, 0) : []);
+    const decoded = decodeCandidates(fragment.text, hot.windows());
     if (decoded.length) {
       for (const c of decoded) {
         for (const inner of detectText(c.text, path, lazyLines(c.text))) {
@@ -166,9 +242,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         }
       }
     }
-    const only = fragment.onlyLines;
-    const kept = only ? found.filter((f) => only.has(f.line)) : found;
-    return dedupeSpans(kept);
+    const { only, lineShift } = budget;
+    const kept = only ? found.filter((f) => only.has(f.line + lineShift)) : found;
+    return fragment.window ? placeInWhole(dedupeSpans(kept), fragment.window) : dedupeSpans(kept);
   }
 
   /** A finding from decoded text, moved to the encoded span it came from. */
@@ -193,23 +269,27 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     return attachSecret(f, secretOf(inner), lineText.length > 0 ? lineText : text.slice(c.start, c.end));
   }
 
-  /** Findings in one text; `hot`, when given, collects the end offset of every keyword hit. */
-  function detectText(text: string, path: string, linesOf: () => LineIndex, hot?: number[]): Finding[] {
-    // Which rules have keyword hits, and where.
-    const hits = new Map<number, number[]>();
-    const scanned = matcher.scanStates(text);
-    const raw = scanned.hits;
-    for (let k = 0; k < scanned.length; k += 2) {
-      const end = raw[k + 1]!;
-      if (hot && hot[hot.length - 1] !== end) hot.push(end);
-      for (const ri of stateRules[raw[k]!]!) {
-        const l = hits.get(ri);
-        if (l) {
-          if (l[l.length - 1] !== end) l.push(end);
-        } else hits.set(ri, [end]);
+  /** Findings in one text; `hot`, when given, collects the line of every keyword hit. */
+  function detectText(text: string, path: string, linesOf: () => LineIndex, hot?: WindowBuilder, budget?: Budget): Finding[] {
+    // Which rules have keyword hits, and the lines around them (null: the whole text). The windows are
+    // merged as the hits arrive and the scan runs in blocks, so memory follows the number of hit lines,
+    // not the number of hits (a 100 MB line holding millions of keywords kept every offset, several times).
+    const hits = new Map<number, WindowBuilder | null>();
+    for (let from = 0, state = 0; from < text.length; from += KEYWORD_BLOCK) {
+      const scanned = matcher.scanStates(text, from, Math.min(text.length, from + KEYWORD_BLOCK), state);
+      state = scanned.state;
+      const raw = scanned.hits;
+      for (let k = 0; k < scanned.length; k += 2) {
+        const end = raw[k + 1]!;
+        hot?.add(end);
+        for (const ri of stateRules[raw[k]!]!) {
+          let w = hits.get(ri);
+          if (w === undefined) hits.set(ri, (w = rules[ri]!.spec.multiline ? null : new WindowBuilder(linesOf, WINDOW_LINES)));
+          w?.add(end);
+        }
       }
     }
-    for (const ri of alwaysRun) hits.set(ri, []);
+    for (const ri of alwaysRun) if (!rules[ri]!.path || rules[ri]!.path!.test(path)) hits.set(ri, null);
     if (hits.size === 0) return [];
 
     const lines = linesOf();
@@ -217,15 +297,21 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     for (const [ri, positions] of hits) {
       const r = rules[ri]!;
       if (r.path && !r.path.test(path)) continue;
-      const windows = r.spec.multiline || positions.length === 0 ? [[0, text.length] as const] : lines.windows(positions, WINDOW_LINES);
-      for (const [ws, we] of windows) {
+      const windows = positions === null ? [[0, text.length] as const] : positions.windows();
+      let counted = 0;
+      scan: for (const [ws, we] of windows) {
         const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
         r.re.lastIndex = 0;
         let m: RegExpExecArray | null;
         while ((m = r.re.exec(slice)) !== null) {
           if (m[0].length === 0) { r.re.lastIndex++; continue; }
           const f = candidate(r, m, ws, text, lines, path);
-          if (f) found.push(f);
+          if (!f) continue;
+          found.push(f);
+          if (budget && counts(budget, f) && ++counted >= budget.perRule) {
+            budget.hit = true;
+            break scan;
+          }
         }
       }
     }
@@ -286,5 +372,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     return attachSecret(f, secret, lineText);
   }
 
-  return { detect, rules: specs };
+  return { detect, detectUpTo, mayMatch, rules: specs };
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
 }

@@ -19,3 +19,28 @@ export function scrub(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+/** Plain identifiers: `max_file_size`, `allowlist.paths`, `DB_HOST`, `secretGroup` (short words, few digits). */
+const PLAIN_IDENTIFIER = /^(?:[a-z]{1,16}[0-9]{0,2}(?:[_.-][a-z]{1,16}[0-9]{0,2})*|[A-Z]{1,16}[0-9]{0,2}(?:[_.-][A-Z]{1,16}[0-9]{0,2})*|[a-z]{1,16}(?:[A-Z][a-z]{1,16}[0-9]{0,2})+)$/;
+/** Other user text up to this long is quoted as written (a regex fragment such as `\q` or `(?<=`): no more than a redacted value shows. */
+const QUOTE_MAX = REDACTION_PREFIX_MAX;
+
+/**
+ * User-written text quoted in an error or a warning (an unknown key, the part of a regex RE2 rejects).
+ * A plain identifier or a short fragment is shown as written, so a typo is easy to spot; anything else is
+ * redacted like a secret, because the faulty line may hold a pasted credential.
+ */
+export function quoteUserText(text: string): string {
+  if (text.length <= QUOTE_MAX || (text.length <= 64 && PLAIN_IDENTIFIER.test(text))) return text;
+  return redact(text);
+}
+
+/**
+ * An RE2 compile error (`missing ): <pattern>`, `invalid escape sequence: \q`) with the quoted part of
+ * the pattern passed through quoteUserText: a pattern may be a credential someone allowlists.
+ */
+export function regexErrorMessage(e: unknown): string {
+  const msg = String((e as Error)?.message ?? e).split('\n')[0]!;
+  const i = msg.indexOf(': ');
+  return i < 0 ? msg : `${msg.slice(0, i)}: ${quoteUserText(msg.slice(i + 2))}`;
+}

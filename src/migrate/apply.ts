@@ -17,7 +17,7 @@ import { createHmac } from 'node:crypto';
 import { SweepError } from '../errors.js';
 import { runGit } from '../sources/git/run.js';
 import { isVaultError, type SecretDescription, type Tags, type Vault } from './vault/vault.js';
-import { formatLocation, locationsOf, secretString, type Plan, type PlannedSecret, type PlanValues } from './plan.js';
+import { formatLocation, locationsOf, renderName, secretString, valueKey, type FieldValue, type Plan, type PlannedField, type PlannedSecret, type PlanValues } from './plan.js';
 import type { Journal, PriorState } from './journal.js';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -55,6 +55,114 @@ export interface SecretOutcome {
 export function requestToken(key: Buffer, name: string, value: string): string {
   const h = createHmac('sha256', key).update(name).update('\0').update(value).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** A per-repository digest of one value (journaled so a resumed run knows where a value went). */
+export function valueDigest(key: Buffer, value: string): string {
+  return createHmac('sha256', key).update('value\0').update(value).digest('hex').slice(0, 32);
+}
+
+/** JSON key -> digest of its value, for each field of a planned secret. */
+export function fieldDigests(secret: PlannedSecret, values: PlanValues, key: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of secret.fields) {
+    const v = values.get(valueKey(secret.name, f.key));
+    if (v) out[f.key] = valueDigest(key, v.value);
+  }
+  return out;
+}
+
+/**
+ * A resumed run gives each value the secret name and JSON key the interrupted run stored it under.
+ * Names and keys come from the plan as a whole (the first location names a secret and its keys; a name
+ * taken twice gets the file as suffix: `postgres`, `postgres-load-orders`), so once an interrupted run
+ * has rewritten some files, the values left in the others can come out under other names or keys (the
+ * second postgres becomes `postgres`, which already holds the first; a copy of the Stripe key becomes
+ * `stripe#secret` where `stripe#api_key` holds it): the re-run would refuse, store a value twice, or
+ * rewrite code to another reference than the rest of the code uses.
+ *
+ * A planned secret whose secret values an unfinished run stored and read back, all in one secret N,
+ * becomes N with N's keys; its plain settings keep N's key where N holds the same value and are dropped
+ * otherwise (N's content was decided by that run). Planned secrets going to the same N are merged.
+ * Nothing changes for a name another planned secret keeps, or keys that would clash. Renames `plan`
+ * and `values` in place; returns the names that changed.
+ */
+export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorState, key: Buffer): Array<{ from: string; to: string }> {
+  if (!prior.stored.size) return [];
+  const keyIn = (stored: Record<string, string>, digest: string, preferred: string): string | undefined =>
+    stored[preferred] === digest ? preferred : Object.keys(stored).find((k) => stored[k] === digest);
+  const digestOf = (s: PlannedSecret, f: PlannedField) => {
+    const v = values.get(valueKey(s.name, f.key));
+    return v ? valueDigest(key, v.value) : undefined;
+  };
+
+  // Where each planned secret's values went: one stored secret holding every secret value of it.
+  const moves = new Map<PlannedSecret, { to: string; fields: Array<{ f: PlannedField; key: string }> }>();
+  for (const s of plan.secrets) {
+    const secretFields = s.fields.filter((f) => f.secret);
+    if (!secretFields.length) continue;
+    const digests = new Map(s.fields.map((f) => [f, digestOf(s, f)]));
+    const to = [...prior.stored].find(([, stored]) =>
+      secretFields.every((f) => digests.get(f) !== undefined && keyIn(stored, digests.get(f)!, f.key) !== undefined))?.[0];
+    if (!to) continue;
+    const stored = prior.stored.get(to)!;
+    const fields: Array<{ f: PlannedField; key: string }> = [];
+    for (const f of s.fields) {
+      const k = digests.get(f) === undefined ? undefined : keyIn(stored, digests.get(f)!, f.key);
+      if (k !== undefined) fields.push({ f, key: k });
+    }
+    if (to === s.name && fields.length === s.fields.length && fields.every((x) => x.key === x.f.key)) continue;
+    moves.set(s, { to, fields });
+  }
+  if (!moves.size) return [];
+
+  // One secret per name: merge the planned secrets going to one name; leave a name another planned
+  // secret keeps alone.
+  const byName = new Map<string, PlannedSecret[]>();
+  for (const [s, m] of moves) byName.set(m.to, [...(byName.get(m.to) ?? []), s]);
+  const [pre, post] = renderName(plan.nameTemplate, plan.env, plan.app, '\u0000').split('\u0000') as [string, string];
+  const out: Array<{ from: string; to: string }> = [];
+  const replaced = new Set<PlannedSecret>();
+  const added: PlannedSecret[] = [];
+  const newValues: Array<[string, FieldValue]> = [];
+  const taken = new Set(byName.keys());
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const to of taken) {
+      if (plan.secrets.some((s) => s.name === to && !taken.has(moves.get(s)?.to ?? ''))) changed = taken.delete(to);
+    }
+  }
+  for (const [to, group] of byName) {
+    if (!taken.has(to)) continue;
+    // Two fields going to one key hold one value (the key was found by its digest): one field, every location.
+    const merged = new Map<string, PlannedField>();
+    for (const s of group) {
+      for (const { f, key: k } of moves.get(s)!.fields) {
+        const have = merged.get(k);
+        if (!have) merged.set(k, { ...f, key: k, locations: [...f.locations] });
+        else if (f.secret && !have.secret) merged.set(k, { ...f, key: k, locations: [...f.locations, ...have.locations] });
+        else have.locations.push(...f.locations);
+      }
+    }
+    const first = group[0]!;
+    const fields = [...merged.values()];
+    for (const f of fields) {
+      const src = group.find((s) => moves.get(s)!.fields.some((x) => x.key === f.key))!;
+      const orig = moves.get(src)!.fields.find((x) => x.key === f.key)!.f;
+      newValues.push([valueKey(to, f.key), values.get(valueKey(src.name, orig.key))!]);
+    }
+    const resource = to.startsWith(pre) && to.endsWith(post) ? to.slice(pre.length, to.length - post.length) : first.resource;
+    added.push({ ...first, name: to, resource, fields });
+    for (const s of group) {
+      replaced.add(s);
+      out.push({ from: s.name, to });
+    }
+  }
+  // Values move after every lookup (a swap of two names must not overwrite one with the other).
+  for (const s of replaced) for (const f of s.fields) values.delete(valueKey(s.name, f.key));
+  for (const [k, v] of newValues) values.set(k, v);
+  plan.secrets = [...plan.secrets.filter((s) => !replaced.has(s)), ...added].sort((a, b) => a.name.localeCompare(b.name));
+  return out;
 }
 
 /** Same content: equal text, or equal JSON objects (key order and number-vs-string ignored). */
@@ -289,7 +397,7 @@ async function applyOne(r: Resolution, opts: ApplyOptions, log: (l: string) => v
       name, action: r.resumed ? 'created' : 'reused', arn: d.arn ?? '', versionId: d.versionId ?? '',
       ...(r.resumed ? { resumed: true } : {}), note: r.note,
     };
-    journal.append({ step: 'secret-verified', name, action: 'reuse', arn: outcome.arn, versionId: outcome.versionId });
+    journal.append({ step: 'secret-verified', name, action: 'reuse', arn: outcome.arn, versionId: outcome.versionId, fields: fieldDigests(r.secret, opts.values, opts.tokenKey) });
   } else {
     journal.append({ step: 'secret-begin', name, action: r.action, token: r.token });
     let written: { arn: string; versionId: string };
@@ -323,7 +431,7 @@ async function applyOne(r: Resolution, opts: ApplyOptions, log: (l: string) => v
     }
     outcome = { name, action, arn: written.arn || back.arn, versionId: written.versionId || back.versionId, note: r.note };
     if (r.resumed) outcome.resumed = true;
-    journal.append({ step: 'secret-verified', name, action: r.action, arn: outcome.arn, versionId: outcome.versionId });
+    journal.append({ step: 'secret-verified', name, action: r.action, arn: outcome.arn, versionId: outcome.versionId, fields: fieldDigests(r.secret, opts.values, opts.tokenKey) });
   }
   if (opts.rotation) {
     const rot = r.description?.rotation;

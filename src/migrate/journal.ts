@@ -3,14 +3,16 @@
  * `.gitignore` containing `*`).
  *
  * - `journal.jsonl` (mode 0600): one JSON record per step, fsync'd before the step is acted on. It holds
- *   names, actions, version ids, ARNs and request tokens (HMACs), never a secret value.
+ *   names, actions, version ids, ARNs, request tokens and per-key value digests (HMACs with the
+ *   token key), never a secret value.
  * - `lock`: the pid and host of the running migrate; a second run is refused while that process lives,
  *   and a lock left by a killed run is detected as stale and taken over.
  * - `token-key`: a random key (mode 0600) for the ClientRequestTokens, so a token (which becomes the
  *   version id AWS shows to anyone allowed to DescribeSecret) cannot be used to guess a weak value.
  *
  * Test-only crash point: with `SECRET_SWEEP_TEST_CRASH_AT=<step>` (or `<step>@<n>` for the n-th such
- * record) the process kills itself with SIGKILL right after that record is on disk.
+ * record) the process kills itself with SIGKILL right after that record is on disk (or at the n-th
+ * `temp-written`: see testCrashPoint).
  */
 import {
   closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync,
@@ -27,7 +29,7 @@ export const LOCK_FILE = 'lock';
 
 export const STEPS = [
   'run-start', 'preflight-done', 'secret-begin', 'secret-written', 'secret-verified', 'secret-rotated',
-  'file-generated', 'file-rewritten', 'report-written', 'run-done', 'run-failed',
+  'file-begin', 'file-generated', 'file-rewritten', 'report-written', 'run-done', 'run-failed',
 ] as const;
 export type Step = (typeof STEPS)[number];
 
@@ -43,10 +45,12 @@ export interface JournalRecord {
   /** run-start: how many secrets, which run it resumes; run-failed: the one-line error. */
   detail?: string;
   resumes?: string;
-  /** file-generated / file-rewritten: the repository-relative path (a path, never content). */
+  /** file-begin / file-generated / file-rewritten: the repository-relative path (a path, never content). */
   file?: string;
   rewriter?: string;
   pid?: number;
+  /** secret-verified: JSON key -> keyed digest of its value (an HMAC like the tokens, never the value). */
+  fields?: Record<string, string>;
 }
 
 /** Create `.secret-sweep/` (0700) with a `.gitignore` of `*`. */
@@ -86,6 +90,20 @@ function crashPoint(): { step: string; nth: number } | undefined {
   if (!v) return undefined;
   const [step, n] = v.split('@');
   return { step: step!, nth: n ? Math.max(1, Number(n) || 1) : 1 };
+}
+
+const pointsSeen = new Map<string, number>();
+/**
+ * Test-only, like the journal's crash point, for moments that are not journal records: `temp-written`
+ * (an atomic write's temp file is complete, not yet renamed over the file) and `temp-renamed` (renamed,
+ * not yet journaled).
+ */
+export function testCrashPoint(point: string): void {
+  const c = crashPoint();
+  if (!c || c.step !== point) return;
+  const n = (pointsSeen.get(point) ?? 0) + 1;
+  pointsSeen.set(point, n);
+  if (n === c.nth) process.kill(process.pid, 'SIGKILL');
 }
 
 export class Journal {
@@ -154,7 +172,12 @@ export interface PriorState {
   interrupted?: { run: string; lastStep: Step; at: string };
   /** name -> token of a write an unfinished run began. */
   begun: Map<string, string>;
-  /** Files an unfinished run rewrote or generated (they are its changes, not the user's). */
+  /**
+   * name -> { JSON key -> digest of its value } of the secrets unfinished runs stored and read back, so a
+   * resumed run can give a value the name and key its code references already use (see adoptPriorNames).
+   */
+  stored: Map<string, Record<string, string>>;
+  /** Files an unfinished run began to write, rewrote or generated (they are its changes, not the user's). */
   touched: string[];
   /** Secrets an unfinished run wrote and read back (name -> where it is), for the resumed run's report. */
   verified: Map<string, { action: string; arn: string; versionId: string }>;
@@ -165,6 +188,7 @@ export function priorState(records: JournalRecord[]): PriorState {
   const runs = new Map<string, JournalRecord[]>();
   for (const r of records) runs.set(r.run, [...(runs.get(r.run) ?? []), r]);
   const begun = new Map<string, string>();
+  const stored: PriorState['stored'] = new Map();
   const touched = new Set<string>();
   const verified: PriorState['verified'] = new Map();
   let interrupted: PriorState['interrupted'];
@@ -187,13 +211,14 @@ export function priorState(records: JournalRecord[]): PriorState {
     }
     if (finished.has(run)) continue;
     for (const r of recs) if (r.step === 'secret-begin' && r.name && r.token) begun.set(r.name, r.token);
-    for (const r of recs) if ((r.step === 'file-rewritten' || r.step === 'file-generated') && r.file) touched.add(r.file);
+    for (const r of recs) if ((r.step === 'file-begin' || r.step === 'file-rewritten' || r.step === 'file-generated') && r.file) touched.add(r.file);
     for (const r of recs) {
       if (r.step === 'secret-verified' && r.name) verified.set(r.name, { action: r.action ?? 'reuse', arn: r.arn ?? '', versionId: r.versionId ?? '' });
+      if (r.step === 'secret-verified' && r.name && r.fields && typeof r.fields === 'object') stored.set(r.name, r.fields);
     }
     if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
   }
-  return { interrupted, begun, touched: [...touched], verified, finishedRuns };
+  return { interrupted, begun, stored, touched: [...touched], verified, finishedRuns };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { SweepError } from '../errors.js';
 import { secretOf, type Finding } from '../findings/finding.js';
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
-import { redact } from '../findings/redact.js';
+import { quoteUserText, redact } from '../findings/redact.js';
 import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { readFileFragment } from '../sources/read-file.js';
@@ -137,7 +137,7 @@ export function parsePlan(text: string, file: string, root: string): Plan {
     return bad(file, 'not valid JSON');
   }
   if (!isObj(j) || j.format !== PLAN_FORMAT) return bad(file, `missing "format": "${PLAN_FORMAT}"`);
-  if (j.version !== 1) return bad(file, `unsupported version ${String(j.version)} (this secret-sweep reads version 1)`);
+  if (j.version !== 1) return bad(file, `unsupported version ${quoteUserText(String(j.version))} (this secret-sweep reads version 1)`);
   if (typeof j.app !== 'string' || typeof j.env !== 'string' || typeof j.nameTemplate !== 'string') return bad(file, 'app, env and nameTemplate are required');
   validatePart('plan app', j.app);
   validatePart('plan env', j.env);

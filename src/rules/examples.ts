@@ -4,7 +4,7 @@
  */
 import { createDetector } from '../detect/detector.js';
 import { secretOf } from '../findings/finding.js';
-import { redact } from '../findings/redact.js';
+import { redact, scrub } from '../findings/redact.js';
 import type { RuleSpec } from './rule.js';
 
 export interface ExampleFailure {
@@ -42,7 +42,7 @@ export function checkRuleExamples(spec: RuleSpec): ExampleFailure[] {
   spec.negative_examples.forEach((ex, i) => {
     const found = run(ex.text, ex.path);
     if (found.length > 0)
-      failures.push({ rule: spec.id, origin: spec.origin, kind: 'false-positive', index: i + 1, message: `negative example #${i + 1} ("${ex.reason}") is matched: ${preview(ex.text).slice(0, 20)}…` });
+      failures.push({ rule: spec.id, origin: spec.origin, kind: 'false-positive', index: i + 1, message: `negative example #${i + 1} ("${ex.reason}") is matched: ${preview(scrub(ex.text, found.map(secretOf))).slice(0, 20)}…` });
   });
   return failures;
 }

@@ -11,6 +11,7 @@ import { SweepError } from '../errors.js';
 import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
 import { checkRuleExamples } from './examples.js';
+import { quoteUserText } from '../findings/redact.js';
 
 /** The folder of built-in rules: <package>/rules, next to dist/. */
 export function builtinRulesDir(): string {
@@ -28,6 +29,18 @@ export function lineOf(node: Node | null | undefined, lc: LineCounter): number {
   return lc.linePos(off).line;
 }
 
+/**
+ * The first line of a YAML parser error. Some messages quote the source (`Invalid escape sequence \uXXXX`,
+ * `Could not resolve tag: !...`, `Unresolved plain scalar "..."`): each word of the message that comes
+ * from the text goes through quoteUserText, since the faulty line may hold a credential.
+ */
+function yamlMessage(message: string, text: string): string {
+  return message.split('\n')[0]!.replace(/\S+/g, (w) => {
+    const core = w.replace(/^["'`(]+|["'`),.:;]+$/g, '');
+    return core.length > 4 && text.includes(core) ? w.replace(core, quoteUserText(core)) : w;
+  });
+}
+
 /** Parse YAML text into a document; a syntax error becomes a one-line SweepError at file:line. */
 export function parseYaml(text: string, file: string): { doc: Document.Parsed; lc: LineCounter } {
   const { LineCounter, parseDocument } = yamlLib();
@@ -36,7 +49,7 @@ export function parseYaml(text: string, file: string): { doc: Document.Parsed; l
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line ?? lc.linePos(e.pos[0]).line;
-    throw new SweepError(`invalid YAML: ${e.message.split('\n')[0]}`, `${displayPath(file)}:${line}`);
+    throw new SweepError(`invalid YAML: ${yamlMessage(e.message, text)}`, `${displayPath(file)}:${line}`);
   }
   return { doc, lc };
 }
@@ -78,7 +91,7 @@ export function loadRulesFile(file: string): RuleSpec[] {
   if (!yamlLib().isMap(root)) throw new SweepError('a rules file must be a mapping with a `rules:` list', `${displayPath(file)}:1`);
   for (const pair of root.items) {
     const k = String((pair.key as Node)?.toJSON?.() ?? pair.key);
-    if (k !== 'rules') throw new SweepError(`unknown key \`${k}\` (expected only \`rules\`)`, `${displayPath(file)}:${lineOf(pair.key as Node, lc)}`);
+    if (k !== 'rules') throw new SweepError(`unknown key \`${quoteUserText(k)}\` (expected only \`rules\`)`, `${displayPath(file)}:${lineOf(pair.key as Node, lc)}`);
   }
   return rulesFromSeq(root.get('rules', true) as Node, lc, file);
 }
@@ -161,7 +174,7 @@ export function loadRuleSpecs(config?: {
   const disabled = new Set(config?.disable ?? []);
   const known = new Set([...base, ...(config?.rules ?? [])].map((r) => r.id));
   for (const id of disabled)
-    if (!known.has(id)) throw new SweepError(`\`disable\` names an unknown rule \`${id}\``, config?.file ? displayPath(config.file) : undefined);
+    if (!known.has(id)) throw new SweepError(`\`disable\` names an unknown rule \`${quoteUserText(id)}\``, config?.file ? displayPath(config.file) : undefined);
   const extra = config?.rules ?? [];
   for (const r of extra) {
     const failures = checkRuleExamples(r);

@@ -6,6 +6,7 @@ import RE2 from 're2';
 import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleExample, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
+import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
 
 const RULE_KEYS = new Set([
   'id', 'description', 'regex', 'secret_group', 'keywords', 'entropy', 'path', 'validator', 'allowlist',
@@ -60,7 +61,7 @@ function checkRegex(src: unknown, loc: RuleLocation, id: string, key: string, wh
   try {
     compileRe2(src, 'g');
   } catch (e) {
-    fail(loc, id, key, `invalid regex in \`${what}\`: ${(e as Error).message} (RE2 syntax: no lookaround or backreferences)`);
+    fail(loc, id, key, `invalid regex in \`${what}\`: ${regexErrorMessage(e)} (RE2 syntax: no lookaround or backreferences)`);
   }
   return src;
 }
@@ -74,7 +75,7 @@ function examples(v: unknown, loc: RuleLocation, id: string, key: string, negati
       return { text: e };
     }
     if (typeof e !== 'object' || e === null) fail(loc, id, key, `example #${i + 1} must be a string or a mapping`);
-    for (const k of Object.keys(e)) if (!EXAMPLE_KEYS.has(k)) fail(loc, id, key, `example #${i + 1}: unknown key \`${k}\``);
+    for (const k of Object.keys(e)) if (!EXAMPLE_KEYS.has(k)) fail(loc, id, key, `example #${i + 1}: unknown key \`${quoteUserText(k)}\``);
     const ex = e as Record<string, unknown>;
     if (typeof ex.text !== 'string' || ex.text === '') fail(loc, id, key, `example #${i + 1} needs a non-empty \`text\``);
     if (negative && (typeof ex.reason !== 'string' || ex.reason.trim() === '')) fail(loc, id, key, `negative example #${i + 1} needs a \`reason\``);
@@ -89,7 +90,7 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
   const list = Array.isArray(v) ? v : [v];
   return list.map((a, i) => {
     if (typeof a !== 'object' || a === null || Array.isArray(a)) fail(loc, id, 'allowlist', `allowlist #${i + 1} must be a mapping`);
-    for (const k of Object.keys(a)) if (!ALLOWLIST_KEYS.has(k)) fail(loc, id, 'allowlist', `allowlist #${i + 1}: unknown key \`${k}\``);
+    for (const k of Object.keys(a)) if (!ALLOWLIST_KEYS.has(k)) fail(loc, id, 'allowlist', `allowlist #${i + 1}: unknown key \`${quoteUserText(k)}\``);
     const al = a as Record<string, unknown>;
     const target = al.target ?? 'secret';
     if (target !== 'secret' && target !== 'line' && target !== 'match' && target !== 'context')
@@ -106,7 +107,7 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
 /** Validate the shape of a raw rule object. Examples are run separately (see examples.ts). */
 export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): RuleSpec {
   const id = typeof raw.id === 'string' ? raw.id : undefined;
-  for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) fail(loc, id, k, `unknown key \`${k}\``);
+  for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) fail(loc, id, k, `unknown key \`${quoteUserText(k)}\``);
   if (!id || !/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail(loc, id, 'id', '`id` is required: lower-case letters, digits, `-`, `_`, `.`');
   if (typeof raw.description !== 'string' || !raw.description.trim()) fail(loc, id, 'description', '`description` is required');
   const regex = checkRegex(raw.regex, loc, id, 'regex');

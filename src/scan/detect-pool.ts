@@ -13,7 +13,7 @@ import type { Skipped } from '../sources/source.js';
 import { compiledWorkerUrl } from './worker-url.js';
 
 export type DetectJob =
-  | { kind: 'files'; root: string; paths: string[]; maxFileSize: number }
+  | { kind: 'files'; root: string; paths: string[]; maxFileSize: number; maxFindingsPerFile?: number }
   | { kind: 'fragments'; fragments: Array<{ text: string; provenance: Provenance; onlyLines?: number[] }> };
 
 export interface DetectJobResult {
@@ -21,6 +21,8 @@ export interface DetectJobResult {
   files: number;
   bytes: number;
   skipped: Skipped[];
+  /** Files with more findings than `maxFindingsPerFile` (only the first ones returned). */
+  capped?: string[];
 }
 
 export interface PoolOptions {

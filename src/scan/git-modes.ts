@@ -12,6 +12,8 @@ export interface GitScanRequest {
   rules: RuleSpec[];
   detector: DetectorOptions;
   maxFileSize: number;
+  /** --staged: findings kept per file (run-scan.ts); history modes do not cap. */
+  maxFindingsPerFile?: number;
   excludePaths: string[];
   baseline?: Set<string>;
   /** Commits whose findings are accepted (gitleaks `allowlist.commits`), lower-case SHAs. */

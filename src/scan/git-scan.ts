@@ -16,7 +16,7 @@ export async function runGitModes(req: GitScanRequest & { progress?: boolean; wo
   if (req.mode === 'staged') {
     const [{ stagedSource }, { scanSource }] = await Promise.all([import('../sources/git/staged.js'), import('./run-scan.js')]);
     const source = await stagedSource(req.root, { allLines: req.allLines, maxFileSize: req.maxFileSize, excludePaths: req.excludePaths });
-    return scanSource(source, { rules: req.rules, detector: req.detector, baseline: req.baseline });
+    return scanSource(source, { rules: req.rules, detector: req.detector, baseline: req.baseline, maxFindingsPerFile: req.maxFindingsPerFile });
   }
   const startedAt = new Date().toISOString();
   const [{ scanHistory }, { filterBaseline }] = await Promise.all([import('./history-scan.js'), import('../findings/baseline.js')]);

@@ -5,7 +5,7 @@
  */
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
-import { bytesToText } from '../sources/decode-text.js';
+import { bytesToText, isUtf16 } from '../sources/decode-text.js';
 
 export interface BlobJob {
   sha: string;
@@ -30,6 +30,8 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
 
 /** Detect in one blob; undefined when nothing was found (the common case: nothing to send back). */
 export function detectBlob(detector: Detector, job: BlobJob): BlobFindings | undefined {
+  // Most blobs hold no keyword at all: reject them on their bytes, before decoding.
+  if (!isUtf16(job.data) && !detector.mayMatch(job.data, job.path)) return undefined;
   const text = bytesToText(job.data);
   const findings = detector.detect({ text, provenance: { kind: 'git-blob', path: job.path, blob: job.sha } });
   if (findings.length === 0) return undefined;

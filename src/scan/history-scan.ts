@@ -270,7 +270,11 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
         if (o.skip === 'too-large') {
           hs.skippedTooLarge++;
           stats.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
-        } else hs.missing++;
+        } else {
+          hs.missing++;
+          const what = o.skip === 'corrupt' ? 'corrupt' : o.skip === 'missing' ? 'missing or corrupt' : 'not a blob';
+          stats.skipped.push({ path, reason: 'unreadable', detail: `blob ${o.req.sha}: ${what} in the object database` });
+        }
         continue;
       }
       const why = skipReason(o.data);
@@ -291,7 +295,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
     bar?.stop();
   }
   hs.submodules = submodules.size;
-  if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing from the object database (not scanned)`);
+  if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing or corrupt in the object database (not scanned; \`git fsck\` says more)`);
   if (hs.commits === 0 && opts.range) stats.notes.push(`range ${opts.range} contains no commits`);
   stats.files = hs.blobsScanned;
   stats.bytes = hs.bytesScanned;

@@ -6,8 +6,9 @@ import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import { filterBaseline } from '../findings/baseline.js';
 import type { RuleSpec } from '../rules/rule.js';
-import type { Source, SourceStats } from '../sources/source.js';
+import type { Fragment, Source, SourceStats } from '../sources/source.js';
 import { DetectPool, defaultPoolSize } from './detect-pool.js';
+import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE, FindingsCap } from './findings-cap.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -20,26 +21,42 @@ export interface ScanOptions {
   rules: RuleSpec[];
   detector?: DetectorOptions;
   baseline?: Set<string>;
+  /** Findings kept per file (findings-cap.ts); 0 for no limit, DEFAULT_MAX_FINDINGS_PER_FILE when unset. */
+  maxFindingsPerFile?: number;
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
 
-/** The post-processing chain every folder scan ends with: drop baselined findings, sort. */
-function finish(findings: Finding[], stats: SourceStats, startedAt: string, baseline?: Set<string>): ScanResult {
-  const kept = baseline ? filterBaseline(findings, baseline) : findings;
+/**
+ * The post-processing chain every folder scan ends with: name the files whose findings were capped,
+ * drop baselined findings, sort.
+ */
+function finish(findings: Finding[], stats: SourceStats, startedAt: string, opts: ScanOptions, capped: string[]): ScanResult {
+  if (capped.length) {
+    capped.sort();
+    stats.findingsCapped = capped;
+    for (const path of capped) stats.notes.push(capNote(path, findingsLimit(opts)));
+  }
+  const kept = opts.baseline ? filterBaseline(findings, opts.baseline) : findings;
   return { findings: sortFindings(kept), stats, startedAt, finishedAt: new Date().toISOString() };
 }
 
+const findingsLimit = (opts: ScanOptions): number => opts.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
+
 export async function scanSource(source: Source, opts: ScanOptions): Promise<ScanResult> {
+  return scanFragments(() => source.fragments(), () => source.stats(), opts);
+}
+
+/** In-process detection of a stream of fragments; `fragments` may consult the cap to stop reading a file early. */
+async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Fragment>, stats: () => SourceStats, opts: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const detector = createDetector(opts.rules, opts.detector);
   const findings: Finding[] = [];
-  for await (const fragment of source.fragments()) {
-    for (const f of detector.detect(fragment)) findings.push(f);
-  }
-  return finish(findings, source.stats(), startedAt, opts.baseline);
+  const cap = new FindingsCap(findingsLimit(opts));
+  for await (const fragment of fragments(cap)) cap.detect(detector, fragment, findings);
+  return finish(findings, stats(), startedAt, opts, cap.capped);
 }
 
 /**
@@ -53,20 +70,23 @@ export async function scanWorkingTree(
   const files = await source.listFiles();
   const jobs = opts.jobs ?? defaultPoolSize();
   if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop || !DetectPool.workerUrl()) {
-    return scanSource({ name: source.name, stats: () => source.stats(), fragments: () => fragmentsOf(source, files) }, opts);
+    return scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), opts);
   }
   const startedAt = new Date().toISOString();
   const pool = new DetectPool({ rules: opts.rules, detector: opts.detector ?? {}, size: jobs });
   const stats = source.stats();
   const findings: Finding[] = [];
+  const capped: string[] = [];
   try {
     const batches: Promise<void>[] = [];
     for (let i = 0; i < files.length; i += BATCH) {
+      const job = { kind: 'files', root: opts.root, paths: files.slice(i, i + BATCH), maxFileSize: opts.maxFileSize, maxFindingsPerFile: findingsLimit(opts) } as const;
       batches.push(
-        pool.run({ kind: 'files', root: opts.root, paths: files.slice(i, i + BATCH), maxFileSize: opts.maxFileSize }).then((r) => {
+        pool.run(job).then((r) => {
           stats.files += r.files;
           stats.bytes += r.bytes;
           stats.skipped.push(...r.skipped);
+          if (r.capped) capped.push(...r.capped);
           for (const f of r.findings) findings.push(f);
         }),
       );
@@ -76,15 +96,17 @@ export async function scanWorkingTree(
     await pool.close();
   }
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return finish(findings, stats, startedAt, opts.baseline);
+  return finish(findings, stats, startedAt, opts, capped);
 }
 
 const PARALLEL_MIN_FILES = 400;
 const BATCH = 64;
 
-async function* fragmentsOf(source: import('../sources/working-tree.js').WorkingTreeSource, files: string[]) {
+async function* fragmentsOf(source: import('../sources/working-tree.js').WorkingTreeSource, files: string[], cap: FindingsCap) {
   for (const rel of files) {
-    const f = source.read(rel);
-    if (f) yield f;
+    for (const fragment of source.read(rel)) {
+      yield fragment;
+      if (cap.full(rel)) break; // past the findings limit: the rest of a large file is not read
+    }
   }
 }

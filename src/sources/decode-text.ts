@@ -15,6 +15,11 @@ function utf16Bom(b: Uint8Array): 'le' | 'be' | undefined {
   return undefined;
 }
 
+/** UTF-16 with a BOM: the only text we decode whose ASCII characters are not single ASCII bytes. */
+export function isUtf16(b: Uint8Array): boolean {
+  return utf16Bom(b) !== undefined;
+}
+
 /** A Git LFS pointer file: small, and starts with the LFS spec line. The content lives elsewhere. */
 export function isLfsPointer(b: Uint8Array): boolean {
   if (b.length > 1024 || b.length < LFS_PREFIX.length) return false;
@@ -52,4 +57,47 @@ export function bytesToText(b: Uint8Array): string {
 /** Text to scan, or binary (not scanned). */
 export function decodeText(b: Uint8Array): { text: string } | { binary: true } {
   return isBinary(b) ? { binary: true } : { text: bytesToText(b) };
+}
+
+/**
+ * The same decoding for text that arrives in chunks (a large file read piece by piece): the encoding is
+ * decided on the first chunk (as `bytesToText` decides it on the whole), a UTF-8 sequence cut by a chunk
+ * edge is carried to the next chunk, ASCII chunks take the one-byte fast path, and a UTF-8 BOM is dropped
+ * only at the very start.
+ */
+export class ChunkDecoder {
+  private readonly utf16?: InstanceType<typeof TextDecoder>;
+  private first = true;
+  private carry: Buffer | undefined;
+
+  constructor(firstChunk: Uint8Array) {
+    const bom = utf16Bom(firstChunk);
+    if (bom) this.utf16 = new TextDecoder(bom === 'le' ? 'utf-16le' : 'utf-16be', { ignoreBOM: false });
+  }
+
+  /** Text of this chunk (`last`: no more chunks follow). The chunk's bytes may be reused afterwards. */
+  decode(chunk: Uint8Array, last: boolean): string {
+    if (this.utf16) return this.utf16.decode(chunk, { stream: !last });
+    let b = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.carry) b = Buffer.concat([this.carry, b]);
+    const cut = last ? b.length : completeUtf8(b);
+    this.carry = cut < b.length ? Buffer.from(b.subarray(cut)) : undefined;
+    const whole = b.subarray(0, cut);
+    if (whole.length === 0) return '';
+    const text = isAscii(whole) ? whole.toString('latin1') : (this.first ? utf8 : utf8KeepBom).decode(whole);
+    this.first = false;
+    return text;
+  }
+}
+
+const utf8KeepBom = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** Length of the prefix of b that ends on a UTF-8 character boundary (an incomplete sequence at the end is left out). */
+function completeUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = n - 1;
+  while (i >= 0 && i > n - 4 && (b[i]! & 0xc0) === 0x80) i--;
+  if (i < 0 || b[i]! < 0xc0) return n;
+  const need = b[i]! >= 0xf0 ? 4 : b[i]! >= 0xe0 ? 3 : 2;
+  return i + need > n ? i : n;
 }

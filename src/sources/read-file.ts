@@ -2,16 +2,18 @@
  * Reading one working-tree file for scanning: lstat first (no symlinks, no special files, size cap),
  * then the bytes, then decoding. Synchronous on purpose: it runs in worker threads, and per-file async
  * round trips through the libuv pool cost more than the read itself for small source files.
+ * Files over WINDOWED_ABOVE bytes are not read whole: `readFileForScan` gives their text in windows.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment, Skipped } from './source.js';
-import { bytesToText, skipReason } from './decode-text.js';
+import { bytesToText, ChunkDecoder, skipReason } from './decode-text.js';
+import { DEFAULT_WINDOW_SIZES, textWindows, WINDOWED_ABOVE, type WindowSizes } from './windows.js';
 
 export type ReadOutcome = { fragment: Fragment; bytes: number } | { skipped: Skipped } | { gone: true };
 
-export function readFileFragment(root: string, rel: string, maxFileSize: number): ReadOutcome {
-  const abs = join(root, rel);
+/** The checks before reading: a regular file within the size cap, or why not. */
+function statForRead(abs: string, rel: string, maxFileSize: number): { info: Stats } | { skipped: Skipped } | { gone: true } {
   let info;
   try {
     info = lstatSync(abs);
@@ -25,13 +27,123 @@ export function readFileFragment(root: string, rel: string, maxFileSize: number)
   if (info.isDirectory()) return { skipped: { path: rel, reason: 'submodule' } };
   if (!info.isFile()) return { skipped: { path: rel, reason: 'special-file' } };
   if (info.size > maxFileSize) return { skipped: { path: rel, reason: 'too-large', detail: `${info.size} bytes` } };
+  return { info };
+}
+
+const unreadable = (rel: string, e: unknown): { skipped: Skipped } => ({
+  skipped: { path: rel, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'read error' },
+});
+
+/** The whole file as one fragment (migrate reads files this way; scans use `readFileForScan`). */
+export function readFileFragment(root: string, rel: string, maxFileSize: number): ReadOutcome {
+  const abs = join(root, rel);
+  const st = statForRead(abs, rel, maxFileSize);
+  return 'info' in st ? readWhole(abs, rel) : st;
+}
+
+function readWhole(abs: string, rel: string): ReadOutcome {
   let buf: Buffer;
   try {
     buf = readFileSync(abs);
   } catch (e) {
-    return { skipped: { path: rel, reason: 'unreadable', detail: (e as NodeJS.ErrnoException).code ?? 'read error' } };
+    return unreadable(rel, e);
   }
   const skip = skipReason(buf);
   if (skip) return { skipped: { path: rel, reason: skip } };
   return { fragment: { text: bytesToText(buf), provenance: { kind: 'file', path: rel } }, bytes: buf.length };
+}
+
+export type ScanReadOutcome = { fragments: Iterable<Fragment>; bytes: number } | { skipped: Skipped } | { gone: true };
+
+export interface ScanReadOptions {
+  /** Called when a file read in windows fails part-way (the windows before were scanned). */
+  onReadError?: (s: Skipped) => void;
+  /** Files larger than this (bytes) are read in windows; WINDOWED_ABOVE unless given (tests). */
+  windowedAbove?: number;
+  sizes?: WindowSizes;
+}
+
+/** Read size for windowed files. */
+const CHUNK = 1 << 20;
+
+/**
+ * A file to scan, as fragments: one for a small file, windows (sources/windows.ts) for a large one, read
+ * lazily so at most about one window is in memory. Binary and LFS detection look at the first chunk, as
+ * they look at the start of a whole file.
+ */
+export function readFileForScan(root: string, rel: string, maxFileSize: number, opts: ScanReadOptions = {}): ScanReadOutcome {
+  const abs = join(root, rel);
+  const st = statForRead(abs, rel, maxFileSize);
+  if (!('info' in st)) return st;
+  const size = st.info.size;
+  if (size <= (opts.windowedAbove ?? WINDOWED_ABOVE)) {
+    const r = readWhole(abs, rel);
+    return 'fragment' in r ? { fragments: [r.fragment], bytes: r.bytes } : r;
+  }
+  let fd: number;
+  const first = Buffer.allocUnsafe(Math.min(CHUNK, size));
+  let got: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch (e) {
+    return unreadable(rel, e);
+  }
+  try {
+    got = readFully(fd, first, 0);
+  } catch (e) {
+    closeSync(fd);
+    return unreadable(rel, e);
+  }
+  const skip = skipReason(first.subarray(0, got));
+  if (skip) {
+    closeSync(fd);
+    return { skipped: { path: rel, reason: skip } };
+  }
+  return { fragments: windowedFragments(fd, rel, size, first.subarray(0, got), opts), bytes: size };
+}
+
+/** Read until `buf` is full or the file ends; the number of bytes read. */
+function readFully(fd: number, buf: Buffer, position: number): number {
+  let n = 0;
+  while (n < buf.length) {
+    const r = readSync(fd, buf, n, buf.length - n, position + n);
+    if (r === 0) break;
+    n += r;
+  }
+  return n;
+}
+
+function* windowedFragments(fd: number, rel: string, size: number, first: Buffer, opts: ScanReadOptions): Generator<Fragment> {
+  const decoder = new ChunkDecoder(first);
+  const chunk = Buffer.allocUnsafe(CHUNK);
+  // Read no more than the size seen at lstat: a file that keeps growing (a live log) still ends.
+  let pos = first.length;
+  let done = first.length >= size || first.length === 0;
+  let pending: string | undefined = decoder.decode(first, done);
+  const next = (): string | undefined => {
+    if (pending !== undefined) {
+      const p = pending;
+      pending = undefined;
+      return p;
+    }
+    if (done) return undefined;
+    let n: number;
+    try {
+      n = readFully(fd, chunk.length > size - pos ? chunk.subarray(0, size - pos) : chunk, pos);
+    } catch (e) {
+      opts.onReadError?.({ path: rel, reason: 'unreadable', detail: `${(e as NodeJS.ErrnoException).code ?? 'read error'} after ${pos} bytes` });
+      done = true;
+      return decoder.decode(new Uint8Array(0), true) || undefined;
+    }
+    pos += n;
+    done = n === 0 || pos >= size;
+    return decoder.decode(chunk.subarray(0, n), done);
+  };
+  try {
+    for (const w of textWindows(next, opts.sizes ?? DEFAULT_WINDOW_SIZES)) {
+      yield { text: w.text, provenance: { kind: 'file', path: rel }, window: { offset: w.offset, line: w.line, column: w.column, from: w.from, to: w.to } };
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

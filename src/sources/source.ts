@@ -12,6 +12,24 @@ export interface Fragment {
    * (e.g. the lines a staged change adds). Undefined means every line.
    */
   onlyLines?: Set<number>;
+  /** Set when `text` is one window of an input too large to scan whole (sources/windows.ts). */
+  window?: FragmentWindow;
+}
+
+/**
+ * Where a window's text sits in the whole input, and the part of it the window reports. Findings are
+ * reported at offsets, lines and columns of the whole input; one whose secret starts outside [from, to)
+ * is left to the neighbouring window, which sees it with its full context (so none is reported twice).
+ */
+export interface FragmentWindow {
+  /** Offset of text[0] in the whole input (UTF-16 code units). */
+  offset: number;
+  /** 1-based line and column of text[0] in the whole input. */
+  line: number;
+  column: number;
+  /** The window's own part of `text`: [from, to). */
+  from: number;
+  to: number;
 }
 
 /** Something skipped, with the reason; counted in the summary and reported as warnings. */
@@ -27,6 +45,8 @@ export interface SourceStats {
   skipped: Skipped[];
   /** Free-form notes shown to the user (e.g. "shallow clone: history is incomplete"). */
   notes: string[];
+  /** Files with more findings than --max-findings-per-file (only the first ones reported; also in `notes`). */
+  findingsCapped?: string[];
 }
 
 /**

@@ -3,7 +3,8 @@
  * In a git work tree: tracked files always, untracked ones unless .gitignore matches them
  * (`git ls-files --cached --others --exclude-standard`, which knows nested and global ignores).
  * Outside git (or with --no-gitignore): a directory walk (walk.ts) applying nested .gitignore files.
- * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted.
+ * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted; large files
+ * come as windows (read-file.ts, windows.ts), so no file is ever held whole.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
 import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
-import { readFileFragment } from './read-file.js';
+import { readFileForScan } from './read-file.js';
 
 export interface WorkingTreeOptions {
   root: string;
@@ -71,20 +72,17 @@ export class WorkingTreeSource implements Source {
     return files.sort();
   }
 
-  /** Read one listed file, counting what is skipped. */
-  read(rel: string): Fragment | undefined {
-    const r = readFileFragment(this.opts.root, rel, this.opts.maxFileSize);
+  /** Read one listed file, counting what is skipped: one fragment, or a large file's windows, read lazily. */
+  read(rel: string): Iterable<Fragment> {
+    const r = readFileForScan(this.opts.root, rel, this.opts.maxFileSize, { onReadError: (s) => this.st.skipped.push(s) });
     if ('skipped' in r) this.st.skipped.push(r.skipped);
-    if (!('fragment' in r)) return undefined;
+    if (!('fragments' in r)) return [];
     this.st.files++;
     this.st.bytes += r.bytes;
-    return r.fragment;
+    return r.fragments;
   }
 
   async *fragments(): AsyncIterable<Fragment> {
-    for (const rel of await this.listFiles()) {
-      const f = this.read(rel);
-      if (f) yield f;
-    }
+    for (const rel of await this.listFiles()) yield* this.read(rel);
   }
 }

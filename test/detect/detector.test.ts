@@ -141,3 +141,34 @@ describe('regex safety (RE2: linear time)', () => {
     expect(performance.now() - t).toBeLessThan(5000);
   });
 });
+
+describe('detector.mayMatch (byte prefilter for git blobs)', () => {
+  const pgpass = rule({ id: 'pgpass', regex: '(?m)^[^:\\n]+:[0-9*]+:[^:\\n]+:[^:\\n]+:([^\\n]{6,})$', keywords: [], path: '(?:^|/)\\.pgpass$' });
+  const det = createDetector([awsRule, ghRule, generic, pgpass]);
+  const bytes = (s: string) => Buffer.from(s, 'utf8');
+
+  it('rejects bytes with no keyword, and agrees with detect() on every text it rejects', () => {
+    const plain = 'def add(a, b):\n    return a + b\n';
+    expect(det.mayMatch(bytes(plain), 'app/math.py')).toBe(false);
+    expect(det.detect({ text: plain, provenance: { kind: 'file', path: 'app/math.py' } })).toEqual([]);
+  });
+
+  it('accepts a keyword in any ASCII case, also inside non-ASCII text and in a Uint8Array view', () => {
+    const key = awsKeyId(7);
+    expect(det.mayMatch(bytes(`x = "${key}"`), 'a.py')).toBe(true);
+    expect(det.mayMatch(bytes('Ünïcode PassWord: ü'), 'a.py')).toBe(true);
+    const buf = bytes(`____TOKEN____`);
+    expect(det.mayMatch(new Uint8Array(buf.buffer, buf.byteOffset + 4, 5), 'a.py')).toBe(true);
+    expect(det.mayMatch(new Uint8Array(buf.buffer, buf.byteOffset, 4), 'a.py')).toBe(false);
+  });
+
+  it('accepts any content at a path where a keyword-less rule applies', () => {
+    expect(det.mayMatch(bytes('db:5432:app:etl:hunter2hunter2\n'), 'home/.pgpass')).toBe(true);
+    expect(det.mayMatch(bytes('db:5432:app:etl:hunter2hunter2\n'), 'home/notes.txt')).toBe(false);
+  });
+
+  it('treats a keyword-less rule without a path as matching everything', () => {
+    const anywhere = rule({ id: 'any', regex: 'zz([0-9]{8})zz', keywords: [] });
+    expect(createDetector([awsRule, anywhere]).mayMatch(bytes('nothing here'), 'a.txt')).toBe(true);
+  });
+});

@@ -13,14 +13,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BIN } from '../support/cli.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
-import { ALNUM, awsKeyId, awsSecretKey, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
+import { LEGACY_PY_SCRIPTS, legacyFiles, legacyValues, writeRepoFiles } from '../support/legacy-repo.js';
 import { defaultReplacementsPath } from '../../src/migrate/report.js';
 import { parseJs, syntaxErrors } from '../../src/migrate/rewrite/javascript.js';
 
@@ -37,150 +37,8 @@ const APP = 'etl';
 const ENV_NAME = 'prod';
 
 // Every value is made at run time (the project scans itself).
-const V = {
-  dbPassword: randomString(ALNUM, 20, 71) + '7q',
-  keyId: awsKeyId(72),
-  secretKey: awsSecretKey(73),
-  apiToken: githubToken(74),
-  stripe: stripeKey(75),
-  notebookToken: githubToken(76),
-  npm: npmToken(77),
-  envPassword: randomString(ALNUM, 20, 78) + '4k',
-  composePassword: randomString(ALNUM, 20, 79) + '2m',
-  cfnPassword: randomString(ALNUM, 20, 80) + '9x',
-  tfPassword: randomString(ALNUM, 20, 81) + '5w',
-  shPassword: randomString(ALNUM, 20, 82) + '3r',
-};
+const V = legacyValues(71);
 const VALUES = Object.values(V);
-
-const FP_PY = `def fp(value):
-    """A short hash of a credential: what the script would use, without printing it."""
-    return hashlib.sha256(str(value).encode()).hexdigest()[:12]
-`;
-
-/** path -> content of the legacy repository. */
-function legacyFiles(): Record<string, string> {
-  return {
-    '.gitignore': '__pycache__/\n',
-    'etl/load_orders.py': `"""Load last night's orders into the warehouse (legacy)."""
-import hashlib
-
-
-class psycopg2:  # a stand-in with psycopg2's connect() signature: no database needed
-    @staticmethod
-    def connect(**kwargs):
-        return kwargs
-
-
-${FP_PY}
-
-def main():
-    conn = psycopg2.connect(host="db.internal.example", port=5432, user="etl", password="${V.dbPassword}", dbname="warehouse")
-    print("db", conn["host"], conn["port"], conn["user"], conn["dbname"], fp(conn["password"]))
-
-
-if __name__ == "__main__":
-    main()
-`,
-    'etl/sync_s3.py': `"""Copy exports to S3 (legacy)."""
-import hashlib
-
-import boto3
-
-${FP_PY}
-
-def main():
-    s3 = boto3.client("s3", region_name="us-east-1", aws_access_key_id="${V.keyId}", aws_secret_access_key="${V.secretKey}")
-    creds = s3._request_signer._credentials
-    print("s3", fp(creds.access_key), fp(creds.secret_key))
-
-
-if __name__ == "__main__":
-    main()
-`,
-    'etl/report_api.py': `"""Post the daily report (legacy)."""
-import hashlib
-
-import requests
-
-${FP_PY}
-
-def main():
-    req = requests.Request("POST", "https://api.example.invalid/reports", headers={"Authorization": "Bearer ${V.apiToken}"}).prepare()
-    print("api", req.method, req.url, fp(req.headers["Authorization"]))
-
-
-if __name__ == "__main__":
-    main()
-`,
-    'etl/billing.py': `"""Monthly billing export (legacy)."""
-import hashlib
-
-STRIPE_API_KEY = "${V.stripe}"
-
-${FP_PY}
-
-if __name__ == "__main__":
-    print("billing", fp(STRIPE_API_KEY))
-`,
-    'notebooks/explore.ipynb': JSON.stringify({
-      cells: [
-        { cell_type: 'markdown', metadata: {}, source: ['# Explore the orders'] },
-        {
-          cell_type: 'code', execution_count: null, metadata: {}, outputs: [],
-          source: ['import json\n', '\n', `GITHUB_TOKEN = "${V.notebookToken}"\n`, 'print(len(GITHUB_TOKEN))'],
-        },
-      ],
-      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } },
-      nbformat: 4,
-      nbformat_minor: 5,
-    }, null, 1) + '\n',
-    'service/package.json': JSON.stringify({ name: 'orders-service', private: true, type: 'module' }, null, 2) + '\n',
-    'service/server.mjs': `import { createHash } from 'node:crypto';
-
-const fp = (v) => createHash('sha256').update(String(v)).digest('hex').slice(0, 12);
-
-function loadConfig() {
-  return {
-    port: 8080,
-    npmToken: '${V.npm}',
-  };
-}
-
-const config = loadConfig();
-console.log('service', config.port, fp(config.npmToken));
-`,
-    '.env': `# local settings\nAPP_ENV=production\nWAREHOUSE_PASSWORD=${V.envPassword}\n`,
-    'docker-compose.yml': `services:
-  db:
-    image: postgres:16
-    environment:
-      POSTGRES_USER: etl
-      POSTGRES_PASSWORD: ${V.composePassword}
-`,
-    'infra/stack.yaml': `AWSTemplateFormatVersion: "2010-09-09"
-Description: Orders database
-Resources:
-  OrdersDb:
-    Type: AWS::RDS::DBInstance
-    Properties:
-      Engine: postgres
-      MasterUsername: etladmin
-      MasterUserPassword: ${V.cfnPassword}
-`,
-    'infra/main.tf': `resource "aws_db_instance" "reports" {
-  engine   = "postgres"
-  username = "reports"
-  password = "${V.tfPassword}"
-}
-`,
-    'scripts/backup.sh': `#!/bin/sh
-set -eu
-export PGPASSWORD="${V.shPassword}"
-echo "backing up"
-`,
-  };
-}
 
 let srv: SmServer;
 let sm: SecretsManagerClient;
@@ -227,7 +85,7 @@ function tree(root: string, sub = ''): string[] {
 }
 const snapshot = () => new Map(tree(dir).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
 
-const PY_SCRIPTS = ['etl/load_orders.py', 'etl/sync_s3.py', 'etl/report_api.py', 'etl/billing.py'];
+const PY_SCRIPTS = LEGACY_PY_SCRIPTS;
 const before = new Map<string, string>();
 let migrate: Run;
 let dryRun: Run;
@@ -240,11 +98,7 @@ beforeAll(async () => {
   sm = new SecretsManagerClient({ endpoint: srv.endpoint, region: AWS_ENV.AWS_REGION, credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY } });
   dir = mkdtempSync(join(tmpdir(), 'ss-legacy-'));
   cleanup.push(dir, defaultReplacementsPath(dir));
-  for (const [f, content] of Object.entries(legacyFiles())) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), content);
-  }
-  chmodSync(join(dir, 'scripts/backup.sh'), 0o755);
+  writeRepoFiles(dir, legacyFiles(V));
   git('init', '-q');
   git('add', '-A');
   git('commit', '-qm', 'legacy');

@@ -12,7 +12,7 @@ import type { Finding } from '../../findings/finding.js';
 import { readFileFragment } from '../../sources/read-file.js';
 import { buildPlan, formatLocation, valueKey, type Plan, type PlanValues } from '../../migrate/plan.js';
 import { loadPlan, savePlan } from '../../migrate/plan-file.js';
-import { applyPlan, checkCleanTree, resolveActions, DEFAULT_CONCURRENCY, type Problem, type Resolution } from '../../migrate/apply.js';
+import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, DEFAULT_CONCURRENCY, type Problem, type Resolution } from '../../migrate/apply.js';
 import { Journal, Lock, priorState, STATE_DIR, tokenKey } from '../../migrate/journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from '../../migrate/report.js';
 import type { RewriteRunResult } from '../../migrate/rewrite/run-rewriters.js';
@@ -227,6 +227,7 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
   const concurrency = Math.max(1, Math.min(64, Math.floor(args.concurrency ?? DEFAULT_CONCURRENCY)));
   const userTags = parseTags(args.tag);
   const { config, rules } = configAndRules(root, args.config);
+  if (args.apply) await removeTempsOfKilledRuns(root, err);
 
   let plan: Plan;
   let values: PlanValues;
@@ -245,6 +246,14 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
       findings, files: readTexts(root, findings), app: args.app, env: args.env,
       nameTemplate: args['name-template'], salt: config.fingerprintSalt,
     }));
+  }
+
+  // After an unfinished run: the names and keys it stored its values under (dry run and apply alike).
+  const earlier = priorState(Journal.read(root));
+  if (earlier.stored.size) {
+    for (const r of adoptPriorNames(plan, values, earlier, tokenKey(root))) {
+      err(`secret-sweep: ${r.to}: an unfinished run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);
+    }
   }
 
   if (plan.secrets.length === 0) {
@@ -330,6 +339,7 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
       const rewrites = await runRewriters({
         ...rewriteOpts, write: true,
         onGenerated: (file) => j.append({ step: 'file-generated', file }),
+        onBeforeWrite: (file) => j.append({ step: 'file-begin', file }),
         onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
       });
       plan.edits = rewrites.edits;
@@ -352,6 +362,19 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
   } finally {
     (vault as { close?: () => void }).close?.();
   }
+}
+
+/**
+ * Before an apply reads the work tree: a run killed in the middle of a write leaves its temp file next to
+ * the file (an untracked file that would fail the clean-tree check; for `.env`, one holding values).
+ * Remove those of the files unfinished runs began to write, and of the files every run writes.
+ */
+async function removeTempsOfKilledRuns(root: string, err: (s: string) => void): Promise<void> {
+  if (!existsSync(join(root, STATE_DIR))) return;
+  const { removeStaleTemps } = await import('../../migrate/rewrite/fixer.js');
+  const files = new Set([...priorState(Journal.read(root)).touched, '.env', '.env.example', '.gitignore', REPORT_MD, REPORT_JSON]);
+  const removed = await removeStaleTemps(root, files);
+  if (removed.length) err(`secret-sweep: removed ${removed.length} temp file(s) a killed run left: ${removed.join(', ')}`);
 }
 
 /**

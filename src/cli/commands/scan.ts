@@ -3,12 +3,14 @@ import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
 import { readBaseline } from '../../findings/baseline.js';
 import { getReporter, FORMATS } from '../../report/index.js';
+import { visible } from '../../report/text.js';
 import { scanSource, scanWorkingTree, type ScanResult } from '../../scan/run-scan.js';
 import { StdinSource } from '../../sources/stdin.js';
 import { WorkingTreeSource } from '../../sources/working-tree.js';
 import { writePrivateFile } from '../output.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
 import { runGitScan } from '../../scan/git-modes.js';
+import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
 export interface ScanArgs {
   path: string;
@@ -23,6 +25,7 @@ export interface ScanArgs {
   config?: string;
   baseline?: string;
   'max-file-size'?: string | number;
+  'max-findings-per-file'?: number;
   'show-secrets'?: boolean;
   color?: boolean;
   gitignore?: boolean;
@@ -43,7 +46,8 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
     .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
-    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works)` })
+    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
+    .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
     .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for detection (default: CPU count; 1 = in-process)' })
@@ -57,6 +61,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   const root = stdin ? process.cwd() : resolveRoot(args.path);
   const { config, rules } = configAndRules(root, args.config);
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
   const detector = {
     allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
@@ -75,21 +80,38 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       rules,
       detector,
       maxFileSize,
+      maxFindingsPerFile,
       excludePaths: config.allowlist.paths,
       baseline,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
     });
   } else {
-    if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline });
+    if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
     else {
       const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
-      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, jobs: args.jobs });
+      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
-  for (const s of result.stats.skipped)
-    if (s.reason === 'unreadable') process.stderr.write(`secret-sweep: warning: ${s.path}: skipped, cannot read (${s.detail ?? 'error'})\n`);
+  warnUnreadable(result.stats.skipped);
+  for (const path of result.stats.findingsCapped ?? [])
+    process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
   return { ...result, rules, root };
+}
+
+/** One warning line per unreadable file or blob, the first WARN_LIMIT of them (a damaged repository can have thousands). */
+const WARN_LIMIT = 20;
+function warnUnreadable(skipped: ScanResult['stats']['skipped']): void {
+  const unreadable = skipped.filter((s) => s.reason === 'unreadable');
+  for (const s of unreadable.slice(0, WARN_LIMIT))
+    process.stderr.write(`secret-sweep: warning: ${visible(s.path)}: skipped, cannot read (${s.detail ?? 'error'})\n`);
+  if (unreadable.length > WARN_LIMIT) process.stderr.write(`secret-sweep: warning: ${unreadable.length - WARN_LIMIT} more unreadable files or blobs skipped (listed in the json report)\n`);
+}
+
+function findingsLimit(v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new SweepError(`--max-findings-per-file: not a whole number >= 0: ${v}`);
+  return v;
 }
 
 export function scanCommand(setCode: (c: number) => void): CommandModule<object, ScanArgs> {

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { TextEdit } from './rewriter.js';
+import { testCrashPoint } from '../journal.js';
 
 export type Eol = '\n' | '\r\n';
 
@@ -107,9 +108,61 @@ export async function checkedPath(root: string, file: string, opts: { mustExist:
   return real;
 }
 
+/**
+ * The temp file an atomic write of `real` goes through: hidden, in the same folder, named after the file
+ * and the writing process, so a run killed mid-write leaves something removeStaleTemps can recognise.
+ */
+export function tempPathFor(real: string): string {
+  return path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+function processGone(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Remove the temp files that writes of `files` (repository-relative) left when their process was killed
+ * (tempPathFor's names, and `.NAME.PID.tmp` of the report writer), never one whose process still runs.
+ * A kill -9 between creating a temp file and renaming it over the file leaves it behind: an untracked
+ * file that would block the re-run's clean-tree check (and, for `.env`, hold values). Returns the
+ * removed paths, relative to `root`.
+ */
+export async function removeStaleTemps(root: string, files: Iterable<string>): Promise<string[]> {
+  const byDir = new Map<string, Set<string>>();
+  for (const f of files) {
+    const dir = path.posix.dirname(f.split(path.sep).join('/'));
+    byDir.set(dir, (byDir.get(dir) ?? new Set()).add(path.posix.basename(f)));
+  }
+  const removed: string[] = [];
+  for (const [dir, names] of byDir) {
+    let entries: string[];
+    try {
+      entries = await fs.readdir(path.join(root, dir));
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const m = /^\.(.+)\.(?:secret-sweep-(\d+)-[0-9a-f]+|(\d+))\.tmp$/.exec(e);
+      if (!m || !names.has(m[1]!) || !processGone(Number(m[2] ?? m[3]))) continue;
+      const rel = dir === '.' ? e : `${dir}/${e}`;
+      const st = await fs.lstat(path.join(root, rel)).catch(() => undefined);
+      if (!st?.isFile()) continue;
+      await fs.rm(path.join(root, rel), { force: true });
+      removed.push(rel);
+    }
+  }
+  return removed.sort();
+}
+
 /** Write `content` to `real` atomically: temp file in the same folder, fsync, rename; mode kept. */
 async function atomicWrite(real: string, content: string, mode: number): Promise<void> {
-  const tmp = path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(real);
   const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode & 0o7777);
   try {
     await fh.writeFile(content, 'utf8');
@@ -121,12 +174,14 @@ async function atomicWrite(real: string, content: string, mode: number): Promise
     throw e;
   }
   await fh.close();
+  testCrashPoint('temp-written');
   try {
     await fs.rename(tmp, real);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  testCrashPoint('temp-renamed');
   // Make the rename itself durable where the platform allows it.
   const dir = await fs.open(path.dirname(real), 'r').catch(() => undefined);
   if (dir) {

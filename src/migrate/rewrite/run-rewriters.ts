@@ -43,6 +43,8 @@ export interface RewriteRunOptions {
   onFileWritten?: (file: string, rewriter: string, sites: number) => void;
   /** Called right after a generated file (helper, `.env`, `.gitignore`) is written. */
   onGenerated?: (file: string) => void;
+  /** Called right before any file is written (the journal's `file-begin`: a kill -9 may stop the write). */
+  onBeforeWrite?: (file: string) => void;
 }
 
 export interface RewriteRunResult {
@@ -210,13 +212,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     ];
     for (const h of helpers) {
       if (opts.write) {
+        opts.onBeforeWrite?.(h.path);
         const r = await writeNewFile(root, h.path, h.content);
         if (r.changed) opts.onGenerated?.(h.path);
       }
       out.generated.push(h.path);
     }
     if (out.envRefs.length) {
-      const env = await addEnvReferences(root, out.envRefs, { write: opts.write });
+      const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
       envText = env.text;
       for (const n of env.notes) out.notes.push(n);
       for (const f of env.written) opts.onGenerated?.(f);
@@ -227,6 +230,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     for (const p of pending) {
       // References appended to .env above sit after every edit of .env itself.
       const expected = p.file === '.env' && envText !== undefined ? envText : p.text;
+      opts.onBeforeWrite?.(p.file);
       await writeEdits(root, p.file, p.edits, { expectedText: expected });
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
     }
@@ -244,7 +248,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 export async function addEnvReferences(
   root: string,
   refs: readonly EnvReference[],
-  opts: { write: boolean },
+  opts: { write: boolean; before?: (file: string) => void },
 ): Promise<{ written: string[]; notes: string[]; changed: boolean; text?: string }> {
   const written: string[] = [];
   const notes: string[] = [];
@@ -269,20 +273,26 @@ export async function addEnvReferences(
       notes.push(`.env already sets ${r.variable}; it was left as it is (the rewritten code expects ${want})`);
     }
   }
-  if (add.length === 0) return { written, notes, changed: false, text };
+  if (add.length === 0) {
+    // Every reference is there already, e.g. a run killed between writing .env and ignoring it: the
+    // ignore line is still due.
+    if (opts.write && text !== undefined && await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
+    return { written, notes, changed: false, text };
+  }
   const eol = detectEol(text ?? '');
   const base = text ?? '';
   const next = base + (base === '' || base.endsWith('\n') ? '' : eol) + add.join(eol) + eol;
   notes.push(`.env: added ${add.length} reference(s) for \`secret-sweep run\`: ${add.map((l) => l.split('=')[0]).join(', ')}`);
   if (!opts.write) return { written, notes, changed: true, text: next };
+  opts.before?.('.env');
   await writeFileAtomic(real, next, mode);
   written.push('.env');
-  if (await ensureEnvIgnored(root)) written.push('.gitignore');
+  if (await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
   return { written, notes, changed: true, text: next };
 }
 
 /** True when `.gitignore` was extended. A tracked `.env` (holding only references now) is left tracked. */
-async function ensureEnvIgnored(root: string): Promise<boolean> {
+async function ensureEnvIgnored(root: string, before?: (file: string) => void): Promise<boolean> {
   const git = (args: string[]) => {
     try {
       execFileSync('git', args, { cwd: root, stdio: 'ignore' });
@@ -304,6 +314,7 @@ async function ensureEnvIgnored(root: string): Promise<boolean> {
     /* new */
   }
   const eol = detectEol(text);
+  before?.('.gitignore');
   await writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, mode);
   return true;
 }

@@ -10,7 +10,7 @@
  * Lines that secret-sweep did not write are kept as they are. No versions, tags or rotation: a value
  * is replaced in place, and its version id is a hash of the content.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -27,6 +27,8 @@ import {
   type VaultStats,
   type WriteResult,
 } from './vault.js';
+import { tempPathFor } from '../rewrite/fixer.js';
+import { testCrashPoint } from '../journal.js';
 
 export interface DotenvVaultOptions {
   /** The repository root. */
@@ -159,7 +161,7 @@ const versionOf = (value: string) => createHash('sha256').update(value).digest('
 
 /** Write via a temporary file in the same directory and rename, so readers never see half a file. */
 export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const tmp = tempPathFor(file);
   const handle = await fs.open(tmp, 'wx', mode);
   try {
     await handle.writeFile(content, 'utf8');
@@ -168,12 +170,14 @@ export async function writeFileAtomic(file: string, content: string, mode: numbe
   } finally {
     await handle.close();
   }
+  testCrashPoint('temp-written');
   try {
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  testCrashPoint('temp-renamed');
 }
 
 async function readText(file: string): Promise<string | undefined> {

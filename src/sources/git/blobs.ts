@@ -7,7 +7,7 @@
  * while fewer than `maxInFlightChecks` size look-ups are pending, so git gets its requests in large
  * writes and both cat-file processes stay busy; the consumer takes outcomes in request order.
  */
-import { CatFile, type ObjectResult } from './cat-file.js';
+import { CatFile, CatFileExited, type ObjectResult } from './cat-file.js';
 import type { RepoInfo } from './repo.js';
 
 export interface BlobRequest<M> {
@@ -17,7 +17,10 @@ export interface BlobRequest<M> {
 
 export type BlobOutcome<M> =
   | { req: BlobRequest<M>; size: number; data: Buffer; skip?: undefined }
-  | { req: BlobRequest<M>; size: number; skip: 'too-large' | 'missing' | 'not-a-blob'; data?: undefined };
+  | { req: BlobRequest<M>; size: number; skip: 'too-large' | 'missing' | 'not-a-blob' | 'corrupt'; data?: undefined };
+
+/** cat-file processes started again after one died on a corrupt object, before giving up. */
+const MAX_RESTARTS = 64;
 
 export interface ReadBlobsOptions {
   maxSize: number;
@@ -79,11 +82,12 @@ export async function* readBlobs<M>(
     notifyProducer();
   };
 
+  let restarts = 0;
   const startFetch = (s: Slot<M>) => {
     budget += s.size;
     s.fetched = true;
-    batch ??= new CatFile(repo.root, 'batch');
-    batch.request(s.req.sha).then((r: ObjectResult) => {
+    const proc = (batch ??= new CatFile(repo.root, 'batch', sizesFirst ? Infinity : opts.maxSize));
+    proc.request(s.req.sha).then((r: ObjectResult) => {
       if (r.missing) s.outcome = { req: s.req, size: s.size, skip: 'missing' };
       else if (r.type !== 'blob') s.outcome = { req: s.req, size: r.size, skip: 'not-a-blob' };
       else if (r.tooLarge || !r.data) s.outcome = { req: s.req, size: r.size, skip: 'too-large' };
@@ -93,7 +97,25 @@ export async function* readBlobs<M>(
         notifyProducer();
       }
       notifyConsumer();
-    }, fail);
+    }, (e: unknown) => onFetchError(proc, s, e));
+  };
+  // git cat-file dies on a corrupt object (e.g. a damaged pack). Its requests fail in order: the first is
+  // the object it died on (reported as corrupt), the rest go to a new process. Bounded restarts.
+  const onFetchError = (proc: CatFile, s: Slot<M>, e: unknown) => {
+    if (!(e instanceof CatFileExited) || stopped || failure) return fail(e);
+    if (batch !== proc) {
+      budget -= s.size;
+      startFetch(s);
+      return;
+    }
+    if (++restarts > MAX_RESTARTS) return fail(e);
+    batch = undefined;
+    s.outcome = { req: s.req, size: s.size, skip: 'corrupt' };
+    if (!sizesFirst) {
+      checking--;
+      notifyProducer();
+    }
+    notifyConsumer();
   };
   const pumpBudget = () => {
     while (waitingBudget.length > 0 && (budget === 0 || budget + waitingBudget[0]!.size <= maxBytes)) startFetch(waitingBudget.shift()!);

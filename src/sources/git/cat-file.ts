@@ -26,6 +26,9 @@ interface Pending {
 
 const NL = 0x0a;
 
+/** git cat-file ended with requests unanswered; it dies on a corrupt object, the first of them. */
+export class CatFileExited extends SweepError {}
+
 export class CatFile {
   private readonly proc: ChildProcessWithoutNullStreams;
   private readonly queue: Pending[] = [];
@@ -58,7 +61,15 @@ export class CatFile {
     });
     this.proc.on('error', (e) => this.fail(new SweepError(`cannot run git cat-file: ${e.message}`)));
     this.proc.on('close', (code) => {
-      if (this.pending() > 0) this.fail(new SweepError(`git cat-file exited (${code}): ${firstGitLine(this.stderr) || 'unexpected end of output'}`));
+      // A request whose body was being read when git died is out of the queue: fail it first (it is the
+      // object git died on), else its promise never settles.
+      const cut = this.body?.p;
+      this.body = undefined;
+      if (cut || this.pending() > 0) {
+        const e = new CatFileExited(`${cwd}: git cat-file exited (${code}): ${firstGitLine(this.stderr) || 'unexpected end of output'}`);
+        cut?.reject(e);
+        this.fail(e);
+      }
     });
   }
 

@@ -124,7 +124,7 @@ export async function* logEntries(repo: RepoInfo, revArgs: string[], opts: LogOp
     if (!finished && proc.exitCode === null) proc.kill();
   }
   const code = await exited;
-  if (code !== 0) throw new SweepError(`git log failed: ${firstGitLine(stderr) || `exit code ${code}`}`);
+  if (code !== 0) throw new SweepError(`${repo.input}: git log failed: ${firstGitLine(stderr) || `exit code ${code}`}`);
 }
 
 /**

@@ -14,7 +14,7 @@ import { firstGitLine, runGit } from './run.js';
 export interface RepoInfo {
   /** The path the user gave (for messages). */
   input: string;
-  /** Work-tree top level; for a bare repository, the git directory. Paths in findings are relative to it. */
+  /** Work-tree top level; for a bare repository, or PATH inside a git directory, the git directory. Git runs here. */
   root: string;
   /** Absolute git directory. */
   gitDir: string;
@@ -55,8 +55,10 @@ export async function openRepo(path: string): Promise<RepoInfo> {
   if (bare) root = gitDir;
   else if (inWorkTree) root = resolve(abs, cdup);
   else {
-    // Inside the .git directory of a non-bare repository: its work tree is the parent.
-    root = resolve(gitDir, '..');
+    // Inside a git directory of a non-bare repository. Git runs from the git directory itself: it finds
+    // that repository there. Its parent is not always the work tree: a linked worktree's git directory is
+    // .git/worktrees/NAME and a submodule's is .git/modules/NAME, whose parents belong to the superproject.
+    root = gitDir;
   }
   return { input: path, root, gitDir, bare, shallow };
 }
@@ -114,13 +116,18 @@ async function simple(repo: RepoInfo): Promise<SimpleGitLike> {
 
 /** Resolve one revision to a commit sha, or throw `unknown revision: REV` (exit 2). */
 export async function resolveCommit(repo: RepoInfo, rev: string): Promise<string> {
-  if (rev.length === 0 || rev.startsWith('-') || /[\0\n]/.test(rev)) throw new SweepError(`unknown revision: ${JSON.stringify(rev)}`);
+  if (rev.startsWith('-'))
+    // Never an option to git. A branch really named like this is reachable by its full name.
+    throw new SweepError(`unknown revision: ${JSON.stringify(rev)} (a name starting with "-" is not read as a revision; write refs/heads/${rev} or refs/tags/${rev})`);
+  if (rev.length === 0 || /[\0\n]/.test(rev)) throw new SweepError(`unknown revision: ${JSON.stringify(rev)}`);
   const g = await simple(repo);
   try {
     const out = (await g.revparse(['-q', '--verify', '--end-of-options', `${rev}^{commit}`])).trim();
     if (/^[0-9a-f]{40,64}$/.test(out)) return out;
-  } catch {
-    // fall through
+  } catch (e) {
+    // -q: an unknown name fails silently; anything git says is about the repository (a corrupt object).
+    const said = /^(fatal|error):/m.test(String((e as Error)?.message)) ? firstGitLine(String((e as Error).message)) : '';
+    if (said) throw new SweepError(`${repo.input}: cannot resolve ${rev}: ${said}`);
   }
   throw new SweepError(`unknown revision: ${rev}`);
 }

@@ -56,10 +56,29 @@ export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullSt
   return p;
 }
 
-/** The first meaningful line of git's stderr, without the "fatal: " / "error: " prefix. */
+/**
+ * The line of git's stderr that says what went wrong, without the "fatal: " / "error: " prefix: the
+ * `fatal:` line (what git stopped on, e.g. "bad object refs/heads/main"), followed by the first `error:`
+ * line in brackets when that one gives the cause ("packfile ... does not match index"); else the first
+ * `error:` line; else the first line. Warnings (an ambiguous refname) are never the answer when there is
+ * an error. At most 300 characters: a corrupt repository can make git print thousands of lines.
+ */
 export function firstGitLine(stderr: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
-  return line.replace(/^(fatal|error|warning):\s*/, '');
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const strip = (l: string) => l.replace(/^(fatal|error|warning):\s*/, '');
+  const fatal = [...lines].reverse().find((l) => l.startsWith('fatal:'));
+  const error = lines.find((l) => l.startsWith('error:'));
+  let line: string;
+  if (fatal === undefined) line = strip(error ?? lines[0] ?? '');
+  else {
+    line = strip(fatal);
+    const cause = error === undefined ? '' : strip(error);
+    // "loose object X (stored in Y) is corrupt" says it all; "bad object refs/heads/x" does not.
+    if (cause && cause !== line && !/\bcorrupt\b/.test(line)) line += ` (${cause})`;
+    // A ref to an object that is not there, and no other clue: say what that usually means.
+    else if (!cause && /^bad object /.test(line)) line += ' (not in the object database: a deleted pack or an incomplete copy? `git fsck` says more)';
+  }
+  return line.length > 300 ? line.slice(0, 299) + '…' : line;
 }
 
 export function gitSpawnError(e: NodeJS.ErrnoException): SweepError {

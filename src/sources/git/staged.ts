@@ -201,7 +201,8 @@ class StagedSource implements Source {
       const e = o.req.meta;
       if (o.skip) {
         const reason: Skipped['reason'] = o.skip === 'too-large' ? 'too-large' : 'unreadable';
-        st.skipped.push({ path: e.path, reason, detail: o.skip === 'too-large' ? `${o.size} bytes` : o.skip });
+        const what = o.skip === 'too-large' ? `${o.size} bytes` : o.skip === 'not-a-blob' ? 'not a blob' : `blob ${e.blob}: ${o.skip === 'corrupt' ? 'corrupt' : 'missing or corrupt'} in the object database`;
+        st.skipped.push({ path: e.path, reason, detail: what });
         continue;
       }
       const why = skipReason(o.data);
