@@ -7,11 +7,13 @@
  *
  * Size and seed: SWEEP_FAULT_RUNS (default 10; `npm run test:stress` and bench/migrate-faults.mjs run
  * 200) and SWEEP_SEED (default: random, printed in the test name). One run of a loop again:
- * SWEEP_SEED=<seed> SWEEP_FAULT_ONLY=<index>. SWEEP_FAULT_SUMMARY=<file> writes the figures as JSON (the sweep's to <file>.sweep);
- * SWEEP_FAULT_SWEEP=1 adds the crash sweep: every journal record of every layout's clean run as a kill
- * point, without faults (a few minutes; `test:stress` runs it). SWEEP_KEEP_FAILED=1 keeps the repositories of failed runs; SWEEP_FAULT_LAYOUTS=shared,full limits the
- * layouts; SWEEP_FAULT_PARALLEL (default 2) runs at once; SWEEP_FAULT_VERBOSE=1 prints a line per run.
- * Needs `npm run build` first.
+ * SWEEP_SEED=<seed> SWEEP_FAULT_ONLY=<index>.
+ * SWEEP_FAULT_SWEEP=1 adds the crash sweep: every crash point of every layout's clean run, without faults
+ * (about 300 runs, ten minutes; `test:stress` runs it).
+ * Others: SWEEP_FAULT_PARALLEL (default 3: most of a run is the SDK backing off), SWEEP_FAULT_LAYOUTS
+ * (e.g. shared,full), SWEEP_KEEP_FAILED=1 (keep the repositories of failed runs), SWEEP_FAULT_VERBOSE=1
+ * (a line per run), SWEEP_FAULT_SUMMARY=<file> (the figures as JSON; the sweep's in <file>.sweep),
+ * SWEEP_FAULT_BIN (the CLI to run; default bin/secret-sweep.js). Needs `npm run build` first.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +24,7 @@ import { crashSweep, describeRun, describeSummary, faultLoop } from '../support/
 const SEED = Number(process.env.SWEEP_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const RUNS = Number(process.env.SWEEP_FAULT_RUNS ?? 10);
 const ONLY = process.env.SWEEP_FAULT_ONLY !== undefined && process.env.SWEEP_FAULT_ONLY !== '' ? Number(process.env.SWEEP_FAULT_ONLY) : undefined;
-const PARALLEL = Number(process.env.SWEEP_FAULT_PARALLEL ?? 2);
+const PARALLEL = Number(process.env.SWEEP_FAULT_PARALLEL ?? 3);
 const VERBOSE = Boolean(process.env.SWEEP_FAULT_VERBOSE);
 const SWEEP = Boolean(process.env.SWEEP_FAULT_SWEEP);
 
