@@ -21,7 +21,7 @@
  * repository; else a quarter of SWEEP_REDACTION_SECRETS, which `test:stress` raises; up to 250 per
  * repository) and SWEEP_SEED (default random, in the test name).
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -32,7 +32,7 @@ import { createDetector } from '../../src/detect/detector.js';
 import { secretOf } from '../../src/findings/finding.js';
 import { rotateHint } from '../../src/migrate/report.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
-import { BIN } from '../support/cli.js';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { grams, leaksIn, type Leak, type Secret } from '../support/leak-check.js';
 import { generate, templatesOf, type Template } from '../support/secret-gen.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
@@ -45,7 +45,7 @@ const SECRETS_PER_REPO = Math.min(PER_REPO, Math.ceil(TOTAL / REPOS));
 /** The dotenv backend leg: one smaller repository. */
 const DOTENV_SECRETS = Math.min(PER_REPO, Math.max(40, Math.ceil(TOTAL / 5)));
 
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test-not-a-key', AWS_SECRET_ACCESS_KEY: 'test-not-a-secret', AWS_REGION: 'us-east-1' };
+const AWS_ENV = TEST_AWS_ENV;
 
 const work = mkdtempSync(join(tmpdir(), 'sweep-redaction-migrate-'));
 let srv: SmServer;
@@ -175,24 +175,9 @@ interface Run {
   stderr: string;
 }
 
-function cli(label: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, ...AWS_ENV, NO_COLOR: '1', FORCE_COLOR: '', CI: 'true', NODE_NO_WARNINGS: '1', SECRET_SWEEP_TEST_CRASH_AT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 120_000);
-    p.on('error', reject);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ label, code, stdout, stderr });
-    });
-  });
+async function cli(label: string, args: string[], cwd: string, env: Record<string, string>): Promise<Run> {
+  const r = await runCliAsync(args, { cwd, env: { ...AWS_ENV, FORCE_COLOR: '', ...env }, killAfterMs: 120_000 });
+  return { label, ...r };
 }
 
 const mode = (p: string) => statSync(p).mode & 0o777;

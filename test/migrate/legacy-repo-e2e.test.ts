@@ -11,14 +11,15 @@
  * python3-boto3); the parts that need it are skipped, with the reason, where it cannot import boto3.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DeleteSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { BIN } from '../support/cli.js';
+import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { workTreeFiles } from '../support/tree.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
 import { LEGACY_PY_SCRIPTS, legacyFiles, legacyValues, writeRepoFiles } from '../support/legacy-repo.js';
 import { defaultReplacementsPath } from '../../src/migrate/report.js';
@@ -32,7 +33,7 @@ if (!havePython) {
 }
 
 // Obviously fake AWS credentials for the CLI and the scripts' own SDK calls.
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test-not-a-key', AWS_SECRET_ACCESS_KEY: 'test-not-a-secret', AWS_REGION: 'us-east-1' };
+const AWS_ENV = TEST_AWS_ENV;
 const APP = 'etl';
 const ENV_NAME = 'prod';
 
@@ -51,39 +52,14 @@ interface Run {
   stderr: string;
 }
 
-/** Async child process (the server lives in this process: spawnSync would deadlock it). */
-function run(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, {
-      cwd,
-      env: { ...process.env, ...AWS_ENV, NO_COLOR: '1', CI: 'true', NODE_NO_WARNINGS: '1', SECRET_SWEEP_TEST_CRASH_AT: '', PYTHONDONTWRITEBYTECODE: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> =>
+  runAsync(cmd, args, { cwd, env: { ...AWS_ENV, PYTHONDONTWRITEBYTECODE: '1', ...env } });
 const cli = (args: string[], env: Record<string, string> = {}) => run(process.execPath, [BIN, ...args], dir, env);
 
 const git = (...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' }).toString();
 
-/** Every file of the work tree (not .git), relative, sorted. */
-function tree(root: string, sub = ''): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(join(root, sub), { withFileTypes: true })) {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    if (rel === '.git') continue;
-    if (e.isDirectory()) out.push(...tree(root, rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
-const snapshot = () => new Map(tree(dir).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
+const snapshot = () => new Map(workTreeFiles(dir).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]));
 
 const PY_SCRIPTS = LEGACY_PY_SCRIPTS;
 const before = new Map<string, string>();
@@ -162,7 +138,7 @@ describe('a legacy repository, migrated with --apply', () => {
   it('leaves no value in the work tree: the scanner finds nothing, and neither does a plain search', async () => {
     const scan = await cli(['scan', '.', '--format', 'json']);
     expect(scan.code, scan.stdout + scan.stderr).toBe(0);
-    for (const f of tree(dir).filter(inScope)) {
+    for (const f of workTreeFiles(dir).filter(inScope)) {
       const text = readFileSync(join(dir, f), 'utf8');
       for (const v of VALUES) expect(text.includes(v), `${f} still holds a value`).toBe(false);
     }

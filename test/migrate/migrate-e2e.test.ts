@@ -12,7 +12,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { BIN } from '../support/cli.js';
+import { BIN, runCliAsync } from '../support/cli.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 import { defaultReplacementsPath } from '../../src/migrate/report.js';
@@ -51,21 +51,8 @@ interface Run {
   stderr: string;
 }
 
-/** Async (the server lives in this process, so spawnSync would deadlock it). */
 function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, ...AWS_ENV, NO_COLOR: '1', CI: 'true', NODE_NO_WARNINGS: '1', SECRET_SWEEP_TEST_CRASH_AT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('error', reject);
-    p.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return runCliAsync(args, { cwd, env: { ...AWS_ENV, ...env } });
 }
 
 const git = (dir: string, ...args: string[]) =>

@@ -35,13 +35,14 @@
  * Reproducing: the seed fixes the layout, the flags, the fault plan and the kill points. What a timer kill
  * interrupts, and which of several concurrent calls meets a probabilistic fault, still depend on timing.
  */
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from './cli.js';
+import { BIN, runAsync, TEST_AWS_ENV } from './cli.js';
+import { workTreeFiles } from './tree.js';
 import { rng } from './fake-secrets.js';
 import { legacyFiles, legacyValues, writeRepoFiles, type LegacyValues } from './legacy-repo.js';
 import { startSmServer, type FaultKind, type Operation, type SmServer } from './sm-server.js';
@@ -55,7 +56,7 @@ export type KillKind = (typeof KILL_KINDS)[number];
 
 /** The CLI: SWEEP_FAULT_BIN (a snapshot, so a rebuild during a long loop cannot change it), else the build. */
 const CLI = process.env.SWEEP_FAULT_BIN || BIN;
-const AWS_ENV = { AWS_ACCESS_KEY_ID: 'test-not-a-key', AWS_SECRET_ACCESS_KEY: 'test-not-a-secret', AWS_REGION: 'us-east-1' };
+const AWS_ENV = TEST_AWS_ENV;
 const APP = 'etl';
 const STATE_DIR = '.secret-sweep';
 const REPORTS = ['secret-sweep-migration.md', 'secret-sweep-migration.json'];
@@ -144,18 +145,6 @@ function removeRepo(dir: string): void {
   rmSync(defaultReplacementsPath(dir), { force: true });
 }
 
-/** Every file of the work tree except .git, relative, sorted (symlinks listed, not followed). */
-function tree(root: string, sub = ''): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(join(root, sub), { withFileTypes: true })) {
-    const rel = sub ? `${sub}/${e.name}` : e.name;
-    if (rel === '.git') continue;
-    if (e.isDirectory()) out.push(...tree(root, rel));
-    else out.push(rel);
-  }
-  return out.sort();
-}
-
 interface FileState {
   bytes: Buffer;
   mode: number;
@@ -163,7 +152,7 @@ interface FileState {
 
 function readTree(root: string): Map<string, FileState> {
   const m = new Map<string, FileState>();
-  for (const f of tree(root)) {
+  for (const f of workTreeFiles(root)) {
     if (f.startsWith(`${STATE_DIR}/`)) continue;
     m.set(f, { bytes: readFileSync(join(root, f)), mode: lstatSync(join(root, f)).mode & 0o777 });
   }
@@ -181,25 +170,7 @@ interface Attempt {
 }
 
 function runCli(cwd: string, args: string[], env: Record<string, string>, timerKillMs?: number): Promise<Attempt> {
-  const t0 = Date.now();
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], {
-      cwd,
-      env: { ...process.env, ...AWS_ENV, NO_COLOR: '1', CI: 'true', NODE_NO_WARNINGS: '1', SECRET_SWEEP_TEST_CRASH_AT: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timer: NodeJS.Timeout | undefined;
-    if (timerKillMs !== undefined) timer = setTimeout(() => p.kill('SIGKILL'), timerKillMs);
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('error', reject);
-    p.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 });
-    });
-  });
+  return runAsync(process.execPath, [CLI, ...args], { cwd, env: { ...AWS_ENV, ...env }, killAfterMs: timerKillMs });
 }
 
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';
