@@ -2,9 +2,10 @@
  * The command line: yargs commands, flags in, exit code out. The only layer that decides exit codes;
  * nothing below it prints errors or exits.
  */
-import yargs, { type Argv, type CommandModule } from 'yargs';
+import type { Argv, CommandModule } from 'yargs';
 import { isSweepError } from '../errors.js';
 import { quoteUserText } from '../findings/redact.js';
+import { hookScanArgs } from './hook-argv.js';
 import { version } from './version.js';
 
 export type CommandResult = number;
@@ -42,6 +43,15 @@ export async function main(argv: string[]): Promise<number> {
     code = c;
   };
   try {
+    // The pre-commit hook's fixed command lines skip loading yargs (see hook-argv.ts).
+    const hookArgs = hookScanArgs(argv);
+    if (hookArgs) {
+      (await import('../sources/git/staged.js')).startStagedEarly(hookArgs.path, { allLines: hookArgs['all-lines'] });
+      const scan = (await COMMANDS.scan!())(setCode);
+      await scan.handler(hookArgs as never);
+      return code;
+    }
+    const { default: yargs } = await import('yargs');
     // yargs swallows a bare "-"; keep it as the stdin path.
     const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
     let cli: Argv = yargs(args)

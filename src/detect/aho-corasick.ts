@@ -14,7 +14,13 @@ export class KeywordMatcher {
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
-    const trie: Map<number, number>[] = [new Map()];
+    // The trie is built straight into the transition table (0 = no child: the root is nobody's child),
+    // with each state's own characters listed: typed arrays, no per-state Map. This runs at every start-up
+    // of a pre-commit hook, mostly before the JIT has warmed up.
+    let total = 1;
+    for (const kw of keywords) total += kw.length;
+    const table = new Int32Array(total * 128);
+    const kids: number[][] = [[]];
     const outs: number[][] = [[]];
     keywords.forEach((kw, id) => {
       let s = 0;
@@ -22,42 +28,47 @@ export class KeywordMatcher {
         let c = kw.charCodeAt(i);
         if (c >= 128) throw new Error(`keyword must be ASCII: ${kw}`);
         if (c >= 65 && c <= 90) c |= 32;
-        let t = trie[s]!.get(c);
-        if (t === undefined) {
-          t = trie.length;
-          trie.push(new Map());
+        let t = table[s * 128 + c]!;
+        if (t === 0) {
+          t = outs.length;
+          table[s * 128 + c] = t;
+          kids[s]!.push(c);
+          kids.push([]);
           outs.push([]);
-          trie[s]!.set(c, t);
         }
         s = t;
       }
       outs[s]!.push(id);
     });
-    const n = trie.length;
-    const next = new Int32Array(n * 128);
+    const n = outs.length;
+    const next = table.subarray(0, n * 128);
     const fail = new Int32Array(n);
-    // BFS: fill the full transition table so matching never follows failure links.
-    const queue: number[] = [];
-    for (let c = 0; c < 128; c++) {
-      const t = trie[0]!.get(c);
-      if (t !== undefined) {
-        next[c] = t;
-        queue.push(t);
-      }
-    }
+    // BFS: fill the full transition table so matching never follows failure links. The root's row is
+    // complete already (a missing child is 0, the root).
+    // Upper-case letters take the lower-case transition: set beside each child (rows copied from a
+    // failure state bring that state's folded entries along).
+    const isLower = (c: number) => c >= 97 && c <= 122;
+    for (const c of kids[0]!) if (isLower(c)) next[c - 32] = next[c]!;
+    const queue: number[] = kids[0]!.map((c) => next[c]!);
+    const own: number[] = [];
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
       const f = fail[s]!;
       if (outs[f]!.length) outs[s] = outs[s]!.concat(outs[f]!);
-      // Start from the failure state's row, then override with this state's own children.
+      const cs = kids[s]!;
+      own.length = 0;
+      for (const c of cs) own.push(next[s * 128 + c]!);
+      // Start from the failure state's row (complete: it is shallower), then put back this state's children.
       next.copyWithin(s * 128, f * 128, f * 128 + 128);
-      for (const [c, t] of trie[s]!) {
+      for (let k = 0; k < cs.length; k++) {
+        const c = cs[k]!;
+        const t = own[k]!;
         fail[t] = next[f * 128 + c]!;
         next[s * 128 + c] = t;
+        if (isLower(c)) next[s * 128 + c - 32] = t;
         queue.push(t);
       }
     }
-    for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) next[s * 128 + c] = next[s * 128 + (c | 32)]!;
     this.next = next;
     this.outputs = outs;
     this.accepting = new Uint8Array(n);

@@ -52,10 +52,20 @@ export async function scanSource(source: Source, opts: ScanOptions): Promise<Sca
 /** In-process detection of a stream of fragments; `fragments` may consult the cap to stop reading a file early. */
 async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Fragment>, stats: () => SourceStats, opts: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
-  const detector = createDetector(opts.rules, opts.detector);
   const findings: Finding[] = [];
   const cap = new FindingsCap(findingsLimit(opts));
-  for await (const fragment of fragments(cap)) cap.detect(detector, fragment, findings);
+  // Ask for the first fragment before compiling the rules: the source's I/O (git, disk) runs meanwhile.
+  const it = fragments(cap)[Symbol.asyncIterator]();
+  const first = it.next();
+  first.catch(() => {}); // awaited below; this only keeps a failure during the compile from going unhandled
+  let done = false;
+  try {
+    const detector = createDetector(opts.rules, opts.detector);
+    for (let r = await first; !r.done; r = await it.next()) cap.detect(detector, r.value, findings);
+    done = true;
+  } finally {
+    if (!done) await it.return?.(undefined);
+  }
   return finish(findings, stats(), startedAt, opts, cap.capped);
 }
 

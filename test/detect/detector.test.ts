@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
 import { secretOf } from '../../src/findings/finding.js';
@@ -128,6 +129,28 @@ describe('keyword matcher', () => {
     expect(hits).toEqual([
       ['she', 4], ['he', 4], ['hers', 6], ['akia', 12], ['he', 17],
     ]);
+  });
+});
+
+describe('KeywordMatcher against a naive search', () => {
+  it('finds every case-insensitive occurrence of every keyword (random keywords and texts)', () => {
+    // A small alphabet, so keywords share prefixes and suffixes and failure links get exercised.
+    const ch = fc.constantFrom('a', 'b', 'A', 'B', '_', '1', 'é', '\n');
+    const kw = fc.string({ unit: fc.constantFrom('a', 'b', 'B', '_', '1'), minLength: 1, maxLength: 5 });
+    fc.assert(
+      fc.property(fc.uniqueArray(kw, { minLength: 1, maxLength: 12, selector: (k) => k.toLowerCase() }), fc.string({ unit: ch, maxLength: 80 }), (keywords, text) => {
+        const m = new KeywordMatcher(keywords);
+        const got: string[] = [];
+        m.scan(text, (id, end) => got.push(`${id}@${end}`));
+        const want: string[] = [];
+        const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+        keywords.forEach((k, id) => {
+          for (let i = lower.indexOf(k.toLowerCase()); i >= 0; i = lower.indexOf(k.toLowerCase(), i + 1)) want.push(`${id}@${i + k.length}`);
+        });
+        expect(got.sort()).toEqual(want.sort());
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -30,6 +30,9 @@ export interface HeadInfo {
   detached: boolean;
 }
 
+/** The one git call of discovery (exported so the pre-commit hook can start it early). */
+export const DISCOVERY_ARGS = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-cdup'];
+
 /** Find and validate the repository containing `path`. Throws a one-line SweepError (exit 2). */
 export async function openRepo(path: string): Promise<RepoInfo> {
   const abs = resolve(path);
@@ -40,7 +43,7 @@ export async function openRepo(path: string): Promise<RepoInfo> {
     throw new SweepError(`${path}: no such file or directory`);
   }
   if (!isDir) throw new SweepError(`${path} is not a directory (git modes take a repository path)`);
-  const r = await runGit(abs, ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-cdup']);
+  const r = await runGit(abs, DISCOVERY_ARGS);
   if (r.code !== 0) {
     if (/not a git repository/i.test(r.stderr)) throw new SweepError(`${path} is not a git repository`);
     throw new SweepError(`${path}: ${firstGitLine(r.stderr) || 'git rev-parse failed'}`);

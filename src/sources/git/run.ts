@@ -27,8 +27,34 @@ export interface GitOutput {
   stderr: string;
 }
 
+/** Commands started before anyone asked for them (see startGitEarly), by cwd and arguments. */
+const early = new Map<string, Promise<GitOutput>>();
+const earlyKey = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join('\0')}`;
+
+/**
+ * Start a read-only git command now; the next runGit with the same cwd and arguments takes its result
+ * instead of spawning. The pre-commit hook uses this to run git while the scanner's modules load.
+ */
+export function startGitEarly(cwd: string, args: string[]): void {
+  const p = spawnAndCollect(cwd, args);
+  p.catch(() => {}); // reported to whoever takes it; nobody may
+  early.set(earlyKey(cwd, args), p);
+}
+
 /** Run git to completion in `cwd` and collect its output. Never rejects on a non-zero exit. */
 export function runGit(cwd: string, args: string[], input?: string | Buffer): Promise<GitOutput> {
+  if (input === undefined && early.size > 0) {
+    const key = earlyKey(cwd, args);
+    const started = early.get(key);
+    if (started) {
+      early.delete(key);
+      return started;
+    }
+  }
+  return spawnAndCollect(cwd, args, input);
+}
+
+function spawnAndCollect(cwd: string, args: string[], input?: string | Buffer): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
     const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

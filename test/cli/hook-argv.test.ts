@@ -1,0 +1,83 @@
+/**
+ * The hook's fast path (src/cli/hook-argv.ts) must hand the scan command exactly what yargs would, and
+ * must give every other command line back to yargs.
+ */
+import yargs from 'yargs';
+import { describe, expect, it } from 'vitest';
+import { hookScanArgs } from '../../src/cli/hook-argv.js';
+import { scanCommand, type ScanArgs } from '../../src/cli/commands/scan.js';
+
+/** The arguments yargs passes to the scan handler for this argv (kebab-case keys of ScanArgs only). */
+async function viaYargs(argv: string[]): Promise<Partial<ScanArgs> | undefined> {
+  let got: Record<string, unknown> | undefined;
+  const cmd = scanCommand(() => {});
+  await yargs(argv)
+    .option('debug', { type: 'boolean', global: true })
+    .command({ ...cmd, handler: (a: Record<string, unknown>) => void (got = a) } as never)
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new Error(msg);
+    })
+    .parseAsync();
+  if (!got) return undefined;
+  const keys: Array<keyof ScanArgs> = ['path', 'staged', 'history', 'range', 'ci', 'branch', 'all-lines', 'format', 'output', 'config', 'baseline', 'max-file-size', 'max-findings-per-file', 'show-secrets', 'color', 'gitignore', 'debug', 'jobs'];
+  return Object.fromEntries(keys.filter((k) => got![k] !== undefined).map((k) => [k, got![k]])) as Partial<ScanArgs>;
+}
+
+describe('hook command lines without yargs', () => {
+  const hookShapes = [
+    ['scan', '--staged'],
+    ['scan', '--staged', '--baseline', '.secret-sweep-baseline.json'],
+    ['scan', '--staged', 'sub dir'],
+    ['scan', 'repo', '--staged'],
+    ['scan', '--staged', '--all-lines', '--no-color', '--debug'],
+    ['scan', '--staged', '--config', 'conf/sweep.yaml', '--baseline', 'b.json', '.'],
+    ['scan', '--debug', '--staged', 'x'],
+    ['scan', '--staged', '.'],
+    ['scan', '--staged', '--baseline', '.b.json', '../repo'],
+  ];
+  for (const argv of hookShapes) {
+    it(`${argv.join(' ')}: the same arguments as yargs builds`, async () => {
+      const fast = hookScanArgs(argv);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(await viaYargs(argv));
+    });
+  }
+
+  const others = [
+    ['scan', '.'], // not staged
+    ['scan', '--history'],
+    ['scan', '--staged', '--history'], // yargs' handler reports the conflict
+    ['scan', '--staged', '--help'],
+    ['scan', '--staged', '-h'],
+    ['scan', '--staged', '--version'],
+    ['scan', '--staged', '--baseline=b.json'],
+    ['scan', '--staged', '--baseline'],
+    ['scan', '--staged', '--baseline', '--all-lines'],
+    ['scan', '--staged', '--staged'],
+    ['scan', '--staged', 'a', 'b'],
+    ['scan', '--staged', '-'],
+    ['scan', '--staged', '42'],
+    ['scan', '--staged', '--baseline', '0x1f'],
+    ['scan', '--staged', ' '],
+    ['scan', '--staged', '--format', 'json'],
+    ['scan', '--staged', '--no-staged'],
+    ['scan', '--staged', '--unknown-flag'],
+    ['baseline', '--staged'],
+    ['--staged', 'scan'],
+    [],
+  ];
+  for (const argv of others) {
+    it(`${argv.join(' ') || '(nothing)'}: left to yargs`, () => {
+      expect(hookScanArgs(argv)).toBeUndefined();
+    });
+  }
+
+  it('the hooks this project installs use a recognised shape', async () => {
+    // .husky/pre-commit and the pre-commit framework entry run `scan --staged [--baseline FILE]`.
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync('.husky/pre-commit', 'utf8')).toMatch(/__ss_run scan --staged \$\{__ss_bl:\+--baseline "\$__ss_bl"\}/);
+    expect(readFileSync('.pre-commit-hooks.yaml', 'utf8')).toMatch(/entry: secret-sweep scan --staged\n/);
+  });
+});
