@@ -5,7 +5,9 @@
  */
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
-import { bytesToText, isUtf16 } from '../sources/decode-text.js';
+import type { Skipped } from '../sources/source.js';
+import type { BlobOutcome } from '../sources/git/blobs.js';
+import { bytesToText, isUtf16, skipReason } from '../sources/decode-text.js';
 
 export interface BlobJob {
   sha: string;
@@ -36,6 +38,59 @@ export function detectBlob(detector: Detector, job: BlobJob): BlobFindings | und
   const findings = detector.detect({ text, provenance: { kind: 'git-blob', path: job.path, blob: job.sha } });
   if (findings.length === 0) return undefined;
   return { sha: job.sha, findings: findings.map(toPortable) };
+}
+
+/** What happened to the blobs read so far: plain data, summed across worker threads. */
+export interface BlobTally {
+  scanned: number;
+  bytes: number;
+  binary: number;
+  lfs: number;
+  tooLarge: number;
+  missing: number;
+  skipped: Skipped[];
+  results: BlobFindings[];
+}
+
+export function emptyTally(): BlobTally {
+  return { scanned: 0, bytes: 0, binary: 0, lfs: 0, tooLarge: 0, missing: 0, skipped: [], results: [] };
+}
+
+export function addTally(into: BlobTally, t: BlobTally): void {
+  into.scanned += t.scanned;
+  into.bytes += t.bytes;
+  into.binary += t.binary;
+  into.lfs += t.lfs;
+  into.tooLarge += t.tooLarge;
+  into.missing += t.missing;
+  for (const s of t.skipped) into.skipped.push(s);
+  for (const r of t.results) into.results.push(r);
+}
+
+/** Count one blob read from git (skipped: why; otherwise scanned, with any findings). */
+export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: BlobTally): void {
+  if (o.skip) {
+    if (o.skip === 'too-large') {
+      t.tooLarge++;
+      t.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
+    } else {
+      t.missing++;
+      const what = o.skip === 'corrupt' ? 'corrupt' : o.skip === 'missing' ? 'missing or corrupt' : 'not a blob';
+      t.skipped.push({ path, reason: 'unreadable', detail: `blob ${o.req.sha}: ${what} in the object database` });
+    }
+    return;
+  }
+  const why = skipReason(o.data);
+  if (why) {
+    if (why === 'binary') t.binary++;
+    else t.lfs++;
+    t.skipped.push({ path, reason: why, detail: `blob ${o.req.sha.slice(0, 12)}` });
+    return;
+  }
+  t.scanned++;
+  t.bytes += o.size;
+  const r = detectBlob(detector, { sha: o.req.sha, path, data: o.data });
+  if (r) t.results.push(r);
 }
 
 /** Re-attach the hidden secrets after a findings batch crossed a thread boundary. */

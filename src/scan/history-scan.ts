@@ -13,7 +13,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createDetector, type Detector, type DetectorOptions } from '../detect/detector.js';
+import { createDetector, type DetectorOptions } from '../detect/detector.js';
+import { SweepError } from '../errors.js';
 import type { Finding, Provenance } from '../findings/finding.js';
 import { cloneFinding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -21,13 +22,13 @@ import type { SourceStats } from '../sources/source.js';
 import { emptyStats } from '../sources/source.js';
 import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
 import { pathExcluder } from '../sources/path-filter.js';
-import { skipReason } from '../sources/decode-text.js';
 import { compiledWorkerUrl } from './worker-url.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
-import { countCommits, logEntries } from '../sources/git/history.js';
+import { countCommits, logEventBatches, parseLog } from '../sources/git/history.js';
+import { LogCopy } from './log-copy.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
-import { detectBlob, portableOptions, reviveFindings, type BlobFindings, type BlobJob } from './history-detect.js';
+import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings, type BlobTally } from './history-detect.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
 import type { WorkerInit, WorkerRequest, WorkerResponse } from './history-worker.js';
 
@@ -42,8 +43,12 @@ export interface HistoryScanOptions {
   detectorOptions?: DetectorOptions;
   /** Blobs larger than this are skipped and counted (default 10 MiB). */
   maxFileSize?: number;
-  /** Worker threads (default os.availableParallelism()); 0 = detect on the main thread. */
+  /** Worker threads (default os.availableParallelism()); 0 = read and detect on the main thread. */
   workers?: number;
+  /** Histories with up to this many distinct blobs are read on the main thread (default 1000). */
+  inlineBlobs?: number;
+  /** Size cap of the on-disk copy of the log kept for provenance (see LogCopy; tests set it low). */
+  logCopyMaxBytes?: number;
   /** Progress bar on stderr (default: stderr is a TTY and CI is unset). */
   progress?: boolean;
   /** Config `allowlist.paths`: gitignore-style patterns; entries at these paths are ignored. */
@@ -76,115 +81,111 @@ export interface HistoryScanResult {
   history: HistoryStats;
 }
 
-/** Below this many bytes of content, detection stays on the main thread (no worker start-up cost). */
-const INLINE_BYTES = 4 * 1024 * 1024;
-const BATCH_BYTES = 1024 * 1024;
-const BATCH_JOBS = 256;
-const POOL_BYTES = 64 * 1024 * 1024;
+/** Up to this many distinct blobs, reading and detection stay on the main thread (no worker start-up). */
+const INLINE_BLOBS = 1000;
+/** Blobs per message to a worker, and batches a worker may have outstanding. */
+const BATCH_BLOBS = 256;
+const BATCH_DEPTH = 4;
 
 function newHistoryStats(): HistoryStats {
   return { commits: 0, entries: 0, blobs: 0, blobsScanned: 0, bytesScanned: 0, skippedBinary: 0, skippedTooLarge: 0, skippedLfs: 0, skippedSymlink: 0, missing: 0, submodules: 0, workers: 0 };
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Detection pool
+// Reader pool: workers that read blobs from git themselves and detect in them
 
 interface PoolWorker {
   w: Worker;
-  bytes: number;
+  /** Batches sent and not yet answered. */
+  batches: number;
+  /** Blobs waiting to be sent to this worker. */
+  batch: Array<[string, string]>;
+  ended: boolean;
 }
 
-class DetectPool {
+class BlobReaderPool {
   private workers: PoolWorker[] = [];
-  private inline?: Detector;
-  private submitted = 0;
-  private inFlight = 0;
   private nextId = 1;
-  private readonly waiting = new Map<number, { pw: PoolWorker; bytes: number }>();
-  private batch: BlobJob[] = [];
-  private batchBytes = 0;
+  private readonly waiting = new Map<number, PoolWorker>();
   private failure?: Error;
   private wake?: () => void;
-  readonly results: BlobFindings[] = [];
 
   constructor(
-    private readonly specs: RuleSpec[],
-    private readonly options: DetectorOptions | undefined,
-    private readonly maxWorkers: number,
-    private readonly workerUrl: URL | undefined,
-  ) {}
-
-  get workerCount(): number {
-    return this.workers.length;
-  }
-
-  async submit(job: BlobJob): Promise<void> {
-    if (this.failure) throw this.failure;
-    const size = job.data.byteLength;
-    this.submitted += size;
-    if (this.maxWorkers === 0 || !this.workerUrl || (this.workers.length === 0 && this.submitted <= INLINE_BYTES)) {
-      this.inline ??= createDetector(this.specs, this.options);
-      const r = detectBlob(this.inline, job);
-      if (r) this.results.push(r);
-      return;
-    }
-    if (this.workers.length === 0) this.start();
-    this.batch.push(job);
-    this.batchBytes += size;
-    if (this.batchBytes >= BATCH_BYTES || this.batch.length >= BATCH_JOBS) this.flush();
-    while (this.inFlight > POOL_BYTES && !this.failure) await new Promise<void>((r) => (this.wake = r));
-    if (this.failure) throw this.failure;
-  }
-
-  async drain(): Promise<void> {
-    this.flush();
-    while (this.waiting.size > 0 && !this.failure) await new Promise<void>((r) => (this.wake = r));
-    if (this.failure) throw this.failure;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((p) => p.w.terminate()));
-    this.workers = [];
-  }
-
-  private start(): void {
-    const url = this.workerUrl!;
-    const init: WorkerInit = { specs: this.specs, detectorOptions: portableOptions(this.options) };
-    for (let i = 0; i < this.maxWorkers; i++) {
+    init: WorkerInit,
+    size: number,
+    url: URL,
+    /** Called with each batch's tally as it comes back. */
+    private readonly onTally: (t: BlobTally) => void,
+  ) {
+    for (let i = 0; i < size; i++) {
       const w = new Worker(url, { workerData: init });
-      const pw: PoolWorker = { w, bytes: 0 };
-      w.on('message', (m: WorkerResponse) => this.onResponse(m));
+      const pw: PoolWorker = { w, batches: 0, batch: [], ended: false };
+      w.on('message', (m: WorkerResponse) => this.onResponse(pw, m));
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => {
-        if (code !== 0 && this.waiting.size > 0) this.fail(new Error(`detection worker exited with code ${code}`));
+        if (!pw.ended) this.fail(new Error(`history worker exited with code ${code}`));
       });
       this.workers.push(pw);
     }
   }
 
-  private flush(): void {
-    if (this.batch.length === 0) return;
-    let pw = this.workers[0]!;
-    for (const c of this.workers) if (c.bytes < pw.bytes) pw = c;
-    const id = this.nextId++;
-    const msg: WorkerRequest = { id, jobs: this.batch };
-    const transfer = this.batch.map((j) => j.data.buffer as ArrayBuffer);
-    pw.bytes += this.batchBytes;
-    this.inFlight += this.batchBytes;
-    this.waiting.set(id, { pw, bytes: this.batchBytes });
-    pw.w.postMessage(msg, transfer);
-    this.batch = [];
-    this.batchBytes = 0;
+  get size(): number {
+    return this.workers.length;
   }
 
-  private onResponse(m: WorkerResponse): void {
-    const w = this.waiting.get(m.id);
-    if (!w) return;
-    this.waiting.delete(m.id);
-    w.pw.bytes -= w.bytes;
-    this.inFlight -= w.bytes;
-    for (const r of m.results) this.results.push(r);
+  /**
+   * Queue a blob. All blobs of one path go to the same worker: git packs a file's versions as deltas of
+   * each other, and one cat-file process then keeps the shared bases in its cache (spread over two, each
+   * process inflated the same bases again: twice git's CPU).
+   */
+  async add(sha: string, path: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    const pw = this.workers[pathHash(path) % this.workers.length]!;
+    pw.batch.push([sha, path]);
+    if (pw.batch.length < BATCH_BLOBS) return;
+    while (!this.failure && pw.batches >= BATCH_DEPTH) await this.sleep();
+    if (this.failure) throw this.failure;
+    this.flush(pw);
+  }
+
+  async finish(): Promise<void> {
+    for (const pw of this.workers) this.flush(pw);
+    while (!this.failure && this.waiting.size > 0) await this.sleep();
+    if (this.failure) throw this.failure;
+    for (const pw of this.workers) pw.w.postMessage({ end: true } satisfies WorkerRequest);
+    while (!this.failure && this.workers.some((pw) => !pw.ended)) await this.sleep();
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    for (const pw of this.workers) pw.ended = true;
+    await Promise.all(this.workers.map((pw) => pw.w.terminate()));
+    this.workers = [];
+  }
+
+  private flush(pw: PoolWorker): void {
+    if (pw.batch.length === 0) return;
+    const id = this.nextId++;
+    pw.batches++;
+    this.waiting.set(id, pw);
+    pw.w.postMessage({ id, blobs: pw.batch } satisfies WorkerRequest);
+    pw.batch = [];
+  }
+
+  private onResponse(pw: PoolWorker, m: WorkerResponse): void {
+    if ('error' in m) return this.fail(new SweepError(`reading blobs: ${m.error}`));
+    if ('ended' in m) {
+      pw.ended = true;
+      return this.notify();
+    }
+    if (!this.waiting.delete(m.id)) return;
+    pw.batches--;
+    this.onTally(m.tally);
     this.notify();
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise<void>((r) => (this.wake = r));
   }
 
   private fail(e: Error): void {
@@ -222,104 +223,135 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
 
   const maxSize = opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
-  const wantWorkers = opts.detectorOptions?.onDrop ? 0 : (opts.workers ?? availableParallelism());
+  const wantWorkers = opts.detectorOptions?.onDrop ? 0 : Math.max(0, opts.workers ?? availableParallelism());
+  const workerUrl = wantWorkers > 0 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;
+  const inlineBlobs = opts.inlineBlobs ?? INLINE_BLOBS;
   const excluded = pathExcluder(opts.excludePaths);
-  const pool = new DetectPool(opts.specs, opts.detectorOptions, Math.max(0, wantWorkers), compiledWorkerUrl('history-worker.js', import.meta.url));
+  const tally = emptyTally();
 
   const showProgress = opts.progress ?? progressWanted();
   let totalCommits: number | undefined;
   let bar: ProgressBar | undefined;
   if (showProgress) {
     void countCommits(repo, sel.args).then((n) => (totalCommits = n));
-    bar = new ProgressBar(() => ({ commits: hs.commits, totalCommits, blobs: hs.blobsScanned, bytes: hs.bytesScanned })).start();
+    bar = new ProgressBar(() => ({ commits: hs.commits, totalCommits, blobs: tally.scanned, bytes: tally.bytes })).start();
   }
 
+  const logCopy = new LogCopy(opts.logCopyMaxBytes);
   const seen = new Set<string>();
   const submodules = new Set<string>();
+  /** Distinct blobs to read, in log order. */
   async function* candidates(): AsyncGenerator<BlobRequest<string>> {
-    for await (const ev of logEntries(repo, sel.args)) {
-      if (ev.commit) {
-        hs.commits++;
-        continue;
-      }
-      const e = ev.entry!;
-      if (excluded?.(e.path)) continue;
-      hs.entries++;
-      if (e.mode === MODE_GITLINK) {
-        if (!submodules.has(e.path)) {
-          submodules.add(e.path);
-          stats.notes.push(`submodule ${e.path} not scanned`);
+    for await (const events of logEventBatches(repo, sel.args, { dateOrder: true, tee: logCopy.write })) {
+      const fresh: BlobRequest<string>[] = [];
+      for (const ev of events) {
+        if (ev.commit) {
+          hs.commits++;
+          continue;
         }
-        continue;
+        const e = ev.entry!;
+        if (excluded?.(e.path)) continue;
+        hs.entries++;
+        if (e.mode === MODE_GITLINK) {
+          if (!submodules.has(e.path)) {
+            submodules.add(e.path);
+            stats.notes.push(`submodule ${e.path} not scanned`);
+          }
+          continue;
+        }
+        if (seen.has(e.blob)) continue;
+        seen.add(e.blob);
+        hs.blobs++;
+        if (e.mode === MODE_SYMLINK) {
+          hs.skippedSymlink++;
+          continue;
+        }
+        fresh.push({ sha: e.blob, meta: e.path });
       }
-      if (seen.has(e.blob)) continue;
-      seen.add(e.blob);
-      hs.blobs++;
-      if (e.mode === MODE_SYMLINK) {
-        hs.skippedSymlink++;
-        continue;
-      }
-      yield { sha: e.blob, meta: e.path };
+      yield* fresh;
     }
   }
 
+  let pool: BlobReaderPool | undefined;
   try {
-    for await (const o of readBlobs(repo, candidates(), { maxSize })) {
-      const path = o.req.meta;
-      if (o.skip) {
-        if (o.skip === 'too-large') {
-          hs.skippedTooLarge++;
-          stats.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
-        } else {
-          hs.missing++;
-          const what = o.skip === 'corrupt' ? 'corrupt' : o.skip === 'missing' ? 'missing or corrupt' : 'not a blob';
-          stats.skipped.push({ path, reason: 'unreadable', detail: `blob ${o.req.sha}: ${what} in the object database` });
-        }
-        continue;
+    // The first blobs are held back: a small history is read and scanned right here; past INLINE_BLOBS
+    // the workers start and take them all.
+    const it = candidates();
+    const head: BlobRequest<string>[] = [];
+    let more = true;
+    while (head.length < inlineBlobs || !workerUrl) {
+      const r = await it.next();
+      if (r.done) {
+        more = false;
+        break;
       }
-      const why = skipReason(o.data);
-      if (why) {
-        if (why === 'binary') hs.skippedBinary++;
-        else hs.skippedLfs++;
-        stats.skipped.push({ path, reason: why, detail: `blob ${o.req.sha.slice(0, 12)}` });
-        continue;
-      }
-      hs.blobsScanned++;
-      hs.bytesScanned += o.size;
-      await pool.submit({ sha: o.req.sha, path, data: o.data });
+      head.push(r.value);
+      if (!workerUrl && head.length >= inlineBlobs) break;
     }
-    await pool.drain();
+    if (!more || !workerUrl) {
+      // Inline: this thread reads and detects (all of it, when no worker can run).
+      const detector = createDetector(opts.specs, opts.detectorOptions);
+      const rest = more ? it : undefined;
+      async function* all(): AsyncGenerator<BlobRequest<string>> {
+        yield* head;
+        if (rest) yield* rest;
+      }
+      for await (const o of readBlobs(repo, all(), { maxSize })) tallyBlob(detector, o, o.req.meta, tally);
+    } else {
+      const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize };
+      pool = new BlobReaderPool(init, wantWorkers, workerUrl, (t) => addTally(tally, t));
+      hs.workers = pool.size;
+      for (const r of head) await pool.add(r.sha, r.meta);
+      for await (const r of it) await pool.add(r.sha, r.meta);
+      await pool.finish();
+    }
+  } catch (e) {
+    logCopy.remove();
+    throw e;
   } finally {
-    hs.workers = pool.workerCount;
-    await pool.close();
+    await pool?.close();
     bar?.stop();
   }
+  hs.blobsScanned = tally.scanned;
+  hs.bytesScanned = tally.bytes;
+  hs.skippedBinary = tally.binary;
+  hs.skippedLfs = tally.lfs;
+  hs.skippedTooLarge = tally.tooLarge;
+  hs.missing = tally.missing;
+  for (const sk of tally.skipped) stats.skipped.push(sk);
   hs.submodules = submodules.size;
   if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing or corrupt in the object database (not scanned; \`git fsck\` says more)`);
   if (hs.commits === 0 && opts.range) stats.notes.push(`range ${opts.range} contains no commits`);
   stats.files = hs.blobsScanned;
   stats.bytes = hs.bytesScanned;
 
-  const findings = pool.results.length > 0 ? await attribute(repo, sel.args, pool.results, excluded) : [];
-  return { repo, findings, stats, history: hs };
+  try {
+    const findings = tally.results.length > 0 ? await attribute(repo, sel.args, tally.results, excluded, logCopy.read()) : [];
+    return { repo, findings, stats, history: hs };
+  } finally {
+    logCopy.remove();
+  }
 }
 
 /** Pass 2 and merge: provenance, introducing commit, presentAtHead, one finding per secret. */
-async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[], excluded?: (path: string) => boolean): Promise<Finding[]> {
+async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined): Promise<Finding[]> {
   const wanted = new Map<string, ProvRec[]>();
   for (const r of results) wanted.set(r.sha, []);
   let order = 0;
-  for await (const ev of logEntries(repo, revArgs, { dateOrder: true })) {
-    if (ev.commit) {
-      order++;
-      continue;
+  // The first pass's output, saved (the same command, --date-order); git log again if it was not kept.
+  for await (const events of savedLog ? parseLog(savedLog) : logEventBatches(repo, revArgs, { dateOrder: true })) {
+    for (const ev of events) {
+      if (ev.commit) {
+        order++;
+        continue;
+      }
+      const e = ev.entry!;
+      const list = wanted.get(e.blob);
+      if (!list || excluded?.(e.path)) continue;
+      const c = e.commit;
+      if (list.some((p) => p.commit === c.sha && p.path === e.path)) continue;
+      list.push({ kind: 'git-blob', path: e.path, commit: c.sha, author: c.author, email: c.email, date: c.date, blob: e.blob, order });
     }
-    const e = ev.entry!;
-    const list = wanted.get(e.blob);
-    if (!list || excluded?.(e.path)) continue;
-    const c = e.commit;
-    if (list.some((p) => p.commit === c.sha && p.path === e.path)) continue;
-    list.push({ kind: 'git-blob', path: e.path, commit: c.sha, author: c.author, email: c.email, date: c.date, blob: e.blob, order });
   }
   const headBlobs = await headBlobSet(repo);
 
@@ -344,7 +376,7 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
       if (!g) {
         g = { rep: f, introOrder, intro, provs: new Map(), atHead: false };
         groups.set(key, g);
-      } else if (introOrder > g.introOrder) {
+      } else if (introOrder > g.introOrder || (introOrder === g.introOrder && before(f, g.rep))) {
         g.rep = f;
         g.introOrder = introOrder;
         g.intro = intro;
@@ -371,6 +403,18 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
   }
   out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   return out;
+}
+
+/** FNV-1a of a path: which worker reads its blobs. */
+function pathHash(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Tie-break between blobs of the same commit (results arrive from workers in any order): path, then offset. */
+function before(a: Finding, b: Finding): boolean {
+  return a.file < b.file || (a.file === b.file && a.start < b.start);
 }
 
 /** Blob shas in HEAD's tree (empty when HEAD is unborn). */

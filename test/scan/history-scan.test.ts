@@ -233,20 +233,27 @@ describe('scan --history', () => {
 
   it('worker threads give the same answer as the main thread', async () => {
     const r = makeRepo();
-    // Over the inline threshold (4 MiB), so the pool starts workers when compiled workers exist.
+    // inlineBlobs 0: the workers read and scan every blob (a real history starts them past 1000 blobs).
     const filler = ('const x = compute(1, 2, 3); // filler line of ordinary code\n').repeat(2500);
     for (let c = 0; c < 6; c++) {
       const files: Record<string, string> = {};
       for (let i = 0; i < 10; i++) files[`f${i}.js`] = `// v${c} f${i}\n` + filler + (i === c ? keyLine(30 + c) : '') + (i === 9 ? keyLine(40) : '');
+      if (c === 2) files['logo.bin'] = 'PNG\u0000\u0001\u0002'.repeat(100);
       commit(r, files, `c${c}`);
     }
     const inline = await scan(r, { workers: 0 });
-    const pooled = await scan(r, { workers: 2 });
+    const pooled = await scan(r, { workers: 2, inlineBlobs: 0 });
     const view = (fs: typeof inline.findings) => fs.map((f) => [f.file, f.line, f.commit, f.count, f.presentAtHead, secretOf(f)]);
     expect(inline.history.workers).toBe(0);
     expect(view(pooled.findings)).toEqual(view(inline.findings));
     expect(inline.findings).toHaveLength(7);
     expect(pooled.history.blobsScanned).toBe(inline.history.blobsScanned);
+    expect(pooled.history.bytesScanned).toBe(inline.history.bytesScanned);
+    expect(pooled.history.skippedBinary).toBe(1);
+    expect(pooled.stats.skipped).toEqual(inline.stats.skipped);
+    // Without the saved copy of the log (over its size cap), provenance comes from a second git log: the same.
+    const rerun = await scan(r, { workers: 2, inlineBlobs: 0, logCopyMaxBytes: 10 });
+    expect(view(rerun.findings)).toEqual(view(inline.findings));
     if (existsSync(new URL('../../dist/scan/history-worker.js', import.meta.url))) expect(pooled.history.workers).toBe(2);
     else console.warn('compiled history worker not found (run npm run build): pool ran inline');
   });

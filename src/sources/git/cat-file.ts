@@ -34,7 +34,12 @@ export class CatFile {
   private readonly queue: Pending[] = [];
   private head = 0;
   private header: Buffer[] = [];
-  private body?: { info: ObjectInfo; data?: Buffer; filled: number; p: Pending };
+  /**
+   * The body being read: `keep` false for an object over discardAbove (read past); `data` is allocated
+   * only when the body spans chunks. Results are views of git's output chunks or own buffers: either
+   * way the caller may keep them.
+   */
+  private body?: { info: ObjectInfo; keep: boolean; data?: Buffer; filled: number; p: Pending };
   /** 1 while the LF after a body is still to come. */
   private trailer = 0;
   private failed?: Error;
@@ -156,6 +161,18 @@ export class CatFile {
       }
       if (this.body) {
         const b = this.body;
+        if (b.filled === 0 && b.keep && !b.data) {
+          if (chunk.length - pos >= b.info.size) {
+            // The whole body is in this chunk (most blobs): a view of it, no copy, no allocation.
+            const data = chunk.subarray(pos, pos + b.info.size);
+            pos += b.info.size;
+            this.body = undefined;
+            this.trailer = 1;
+            b.p.resolve({ ...b.info, data });
+            continue;
+          }
+          b.data = Buffer.allocUnsafe(b.info.size);
+        }
         const n = Math.min(b.info.size - b.filled, chunk.length - pos);
         if (b.data) chunk.copy(b.data, b.filled, pos, pos + n);
         b.filled += n;
@@ -163,7 +180,7 @@ export class CatFile {
         if (b.filled === b.info.size) {
           this.body = undefined;
           this.trailer = 1;
-          b.p.resolve(b.data ? { ...b.info, data: b.data } : { ...b.info, tooLarge: true });
+          b.p.resolve(b.keep ? { ...b.info, data: b.data! } : { ...b.info, tooLarge: true });
         }
         continue;
       }
@@ -201,8 +218,7 @@ export class CatFile {
       p.resolve({ ...info, data: Buffer.alloc(0) });
       return;
     }
-    // Own (not pooled) memory, so the buffer's ArrayBuffer can be transferred to a worker.
-    const data = info.size > this.discardAbove ? undefined : Buffer.allocUnsafeSlow(info.size);
-    this.body = { info, data, filled: 0, p };
+    // The body is allocated when it turns out not to fit in the current chunk (see parse).
+    this.body = { info, keep: info.size <= this.discardAbove, filled: 0, p };
   }
 }

@@ -10,7 +10,7 @@
  * - `--root`: a root commit lists everything it adds.
  */
 import { SweepError } from '../../errors.js';
-import { firstGitLine, nulTokens, runGit, spawnGit } from './run.js';
+import { firstGitLine, nulTokenBatches, runGit, spawnGit } from './run.js';
 import type { RepoInfo } from './repo.js';
 
 export interface CommitInfo {
@@ -42,6 +42,8 @@ const ZERO = /^0+$/;
 export interface LogOptions {
   /** Parents strictly after children (oldest commit last): needed to tell which commit is the oldest. */
   dateOrder?: boolean;
+  /** Sees every chunk of git's output as read (to keep a copy for a second reading, see history-scan). */
+  tee?: (chunk: Buffer) => void;
 }
 
 /** The `git log` arguments shared by enumeration and provenance passes. */
@@ -72,6 +74,11 @@ export function logArgs(revArgs: string[], opts: LogOptions = {}): string[] {
  * Deleted paths are not reported. Throws a SweepError when git fails.
  */
 export async function* logEntries(repo: RepoInfo, revArgs: string[], opts: LogOptions = {}): AsyncGenerator<LogEvent> {
+  for await (const batch of logEventBatches(repo, revArgs, opts)) yield* batch;
+}
+
+/** logEntries, one array of events per chunk of git's output: a history has millions of entries. */
+export async function* logEventBatches(repo: RepoInfo, revArgs: string[], opts: LogOptions = {}): AsyncGenerator<LogEvent[]> {
   const proc = spawnGit(repo.root, logArgs(revArgs, opts));
   let stderr = '';
   proc.stderr.on('data', (b: Buffer) => {
@@ -84,47 +91,76 @@ export async function* logEntries(repo: RepoInfo, revArgs: string[], opts: LogOp
   proc.stdin.end();
   let finished = false;
   try {
-    let commit: CommitInfo | undefined;
-    let header: string[] | undefined;
-    let pendingEntry: { mode: string; blob: string } | undefined;
-    for await (const tok of nulTokens(proc.stdout)) {
-      if (header) {
-        header.push(tok.toString('utf8'));
-        if (header.length === HEADER_FIELDS) {
-          commit = { sha: header[0]!, author: header[1]!, email: header[2]!, date: header[3]! };
-          header = undefined;
-          yield { commit };
-        }
-        continue;
-      }
-      if (pendingEntry) {
-        const path = tok.toString('utf8');
-        const e = pendingEntry;
-        pendingEntry = undefined;
-        if (commit && !ZERO.test(e.blob)) yield { entry: { commit, path, mode: e.mode, blob: e.blob } };
-        continue;
-      }
-      // Between items git may emit newlines; skip them.
-      let start = 0;
-      while (start < tok.length && tok[start] === 0x0a) start++;
-      if (start === tok.length) continue;
-      const first = tok[start];
-      if (first === 0x01) {
-        header = [tok.toString('utf8', start + 1)];
-        continue;
-      }
-      if (first === 0x3a /* ':' */) {
-        pendingEntry = parseRaw(tok.toString('latin1', start));
-        continue;
-      }
-      throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);
-    }
+    const tee = opts.tee;
+    const out: AsyncIterable<Buffer> = tee
+      ? (async function* () {
+          for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+            tee(chunk);
+            yield chunk;
+          }
+        })()
+      : proc.stdout;
+    yield* parseLog(out);
     finished = true;
   } finally {
     if (!finished && proc.exitCode === null) proc.kill();
   }
   const code = await exited;
   if (code !== 0) throw new SweepError(`${repo.input}: git log failed: ${firstGitLine(stderr) || `exit code ${code}`}`);
+}
+
+/** Events of `git log` output in logArgs' format (from git, or from a saved copy), one array per chunk. */
+export async function* parseLog(out: AsyncIterable<Buffer>): AsyncGenerator<LogEvent[]> {
+  const parser = new LogParser();
+  for await (const tokens of nulTokenBatches(out)) {
+    const events: LogEvent[] = [];
+    for (const tok of tokens) {
+      const ev = parser.push(tok);
+      if (ev) events.push(ev);
+    }
+    if (events.length) yield events;
+  }
+}
+
+/** `git log --raw -z` tokens in, events out. */
+class LogParser {
+  private commit?: CommitInfo;
+  private header?: string[];
+  private pendingEntry?: { mode: string; blob: string };
+
+  push(tok: Buffer): LogEvent | undefined {
+    if (this.header) {
+      this.header.push(tok.toString('utf8'));
+      if (this.header.length === HEADER_FIELDS) {
+        const h = this.header;
+        this.commit = { sha: h[0]!, author: h[1]!, email: h[2]!, date: h[3]! };
+        this.header = undefined;
+        return { commit: this.commit };
+      }
+      return undefined;
+    }
+    if (this.pendingEntry) {
+      const path = tok.toString('utf8');
+      const e = this.pendingEntry;
+      this.pendingEntry = undefined;
+      if (this.commit && !ZERO.test(e.blob)) return { entry: { commit: this.commit, path, mode: e.mode, blob: e.blob } };
+      return undefined;
+    }
+    // Between items git may emit newlines; skip them.
+    let start = 0;
+    while (start < tok.length && tok[start] === 0x0a) start++;
+    if (start === tok.length) return undefined;
+    const first = tok[start];
+    if (first === 0x01) {
+      this.header = [tok.toString('utf8', start + 1)];
+      return undefined;
+    }
+    if (first === 0x3a /* ':' */) {
+      this.pendingEntry = parseRaw(tok.toString('latin1', start));
+      return undefined;
+    }
+    throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);
+  }
 }
 
 /**

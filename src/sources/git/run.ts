@@ -114,18 +114,24 @@ export function gitSpawnError(e: NodeJS.ErrnoException): SweepError {
 
 /** Iterate NUL-terminated tokens of a byte stream (the `-z` output of git), across chunk borders. */
 export async function* nulTokens(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const batch of nulTokenBatches(stream)) yield* batch;
+}
+
+/** The NUL-terminated tokens of a stream, one array per chunk read (no promise per token). */
+export async function* nulTokenBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
   let rest: Buffer | undefined;
   for await (const chunk of stream) {
-    let buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const buf = rest ? Buffer.concat([rest, chunk]) : chunk;
+    const batch: Buffer[] = [];
     let pos = 0;
     for (;;) {
       const nul = buf.indexOf(0, pos);
       if (nul < 0) break;
-      yield buf.subarray(pos, nul);
+      batch.push(buf.subarray(pos, nul));
       pos = nul + 1;
     }
     rest = pos < buf.length ? Buffer.from(buf.subarray(pos)) : undefined;
-    buf = Buffer.alloc(0);
+    if (batch.length) yield batch;
   }
-  if (rest && rest.length) yield rest;
+  if (rest && rest.length) yield [rest];
 }
