@@ -20,6 +20,8 @@ export interface GitScanRequest {
   allowCommits?: string[];
   /** Show a progress bar (TTY and not CI). */
   progress?: boolean;
+  /** History modes: worker threads (--jobs; default CPU count, 0 or 1 = read and detect on the main thread). */
+  workers?: number;
   /** Environment to read CI variables from (tests pass their own). */
   env?: Record<string, string | undefined>;
 }

@@ -12,7 +12,7 @@ export interface GitScanResult extends ScanResult {
   history?: HistoryStats;
 }
 
-export async function runGitModes(req: GitScanRequest & { progress?: boolean; workers?: number }): Promise<GitScanResult> {
+export async function runGitModes(req: GitScanRequest): Promise<GitScanResult> {
   if (req.mode === 'staged') {
     const [{ stagedSource }, { scanSource }] = await Promise.all([import('../sources/git/staged.js'), import('./run-scan.js')]);
     const source = await stagedSource(req.root, { allLines: req.allLines, maxFileSize: req.maxFileSize, excludePaths: req.excludePaths });

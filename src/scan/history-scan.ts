@@ -12,7 +12,6 @@
  *   `presentAtHead` whether any blob containing it is in HEAD's tree.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import { SweepError } from '../errors.js';
 import type { Finding, Provenance } from '../findings/finding.js';
@@ -30,7 +29,8 @@ import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote
 import { runGit } from '../sources/git/run.js';
 import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings, type BlobTally } from './history-detect.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
-import type { WorkerInit, WorkerRequest, WorkerResponse } from './history-worker.js';
+import type { WorkerInit } from './history-worker.js';
+import { ReaderPool } from './reader-pool.js';
 
 export interface HistoryScanOptions {
   /** Repository path (any directory inside it). */
@@ -43,7 +43,7 @@ export interface HistoryScanOptions {
   detectorOptions?: DetectorOptions;
   /** Blobs larger than this are skipped and counted (default 10 MiB). */
   maxFileSize?: number;
-  /** Worker threads (default os.availableParallelism()); 0 = read and detect on the main thread. */
+  /** Threads that read and detect, the main thread included (default os.availableParallelism()); 0 or 1 = the main thread alone. */
   workers?: number;
   /** Histories with up to this many distinct blobs are read on the main thread (default 1000). */
   inlineBlobs?: number;
@@ -83,121 +83,9 @@ export interface HistoryScanResult {
 
 /** Up to this many distinct blobs, reading and detection stay on the main thread (no worker start-up). */
 const INLINE_BLOBS = 1000;
-/** Blobs per message to a worker, and batches a worker may have outstanding. */
-const BATCH_BLOBS = 256;
-const BATCH_DEPTH = 4;
 
 function newHistoryStats(): HistoryStats {
   return { commits: 0, entries: 0, blobs: 0, blobsScanned: 0, bytesScanned: 0, skippedBinary: 0, skippedTooLarge: 0, skippedLfs: 0, skippedSymlink: 0, missing: 0, submodules: 0, workers: 0 };
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Reader pool: workers that read blobs from git themselves and detect in them
-
-interface PoolWorker {
-  w: Worker;
-  /** Batches sent and not yet answered. */
-  batches: number;
-  /** Blobs waiting to be sent to this worker. */
-  batch: Array<[string, string]>;
-  ended: boolean;
-}
-
-class BlobReaderPool {
-  private workers: PoolWorker[] = [];
-  private nextId = 1;
-  private readonly waiting = new Map<number, PoolWorker>();
-  private failure?: Error;
-  private wake?: () => void;
-
-  constructor(
-    init: WorkerInit,
-    size: number,
-    url: URL,
-    /** Called with each batch's tally as it comes back. */
-    private readonly onTally: (t: BlobTally) => void,
-  ) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(url, { workerData: init });
-      const pw: PoolWorker = { w, batches: 0, batch: [], ended: false };
-      w.on('message', (m: WorkerResponse) => this.onResponse(pw, m));
-      w.on('error', (e) => this.fail(e));
-      w.on('exit', (code) => {
-        if (!pw.ended) this.fail(new Error(`history worker exited with code ${code}`));
-      });
-      this.workers.push(pw);
-    }
-  }
-
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /**
-   * Queue a blob. All blobs of one path go to the same worker: git packs a file's versions as deltas of
-   * each other, and one cat-file process then keeps the shared bases in its cache (spread over two, each
-   * process inflated the same bases again: twice git's CPU).
-   */
-  async add(sha: string, path: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    const pw = this.workers[pathHash(path) % this.workers.length]!;
-    pw.batch.push([sha, path]);
-    if (pw.batch.length < BATCH_BLOBS) return;
-    while (!this.failure && pw.batches >= BATCH_DEPTH) await this.sleep();
-    if (this.failure) throw this.failure;
-    this.flush(pw);
-  }
-
-  async finish(): Promise<void> {
-    for (const pw of this.workers) this.flush(pw);
-    while (!this.failure && this.waiting.size > 0) await this.sleep();
-    if (this.failure) throw this.failure;
-    for (const pw of this.workers) pw.w.postMessage({ end: true } satisfies WorkerRequest);
-    while (!this.failure && this.workers.some((pw) => !pw.ended)) await this.sleep();
-    if (this.failure) throw this.failure;
-  }
-
-  async close(): Promise<void> {
-    for (const pw of this.workers) pw.ended = true;
-    await Promise.all(this.workers.map((pw) => pw.w.terminate()));
-    this.workers = [];
-  }
-
-  private flush(pw: PoolWorker): void {
-    if (pw.batch.length === 0) return;
-    const id = this.nextId++;
-    pw.batches++;
-    this.waiting.set(id, pw);
-    pw.w.postMessage({ id, blobs: pw.batch } satisfies WorkerRequest);
-    pw.batch = [];
-  }
-
-  private onResponse(pw: PoolWorker, m: WorkerResponse): void {
-    if ('error' in m) return this.fail(new SweepError(`reading blobs: ${m.error}`));
-    if ('ended' in m) {
-      pw.ended = true;
-      return this.notify();
-    }
-    if (!this.waiting.delete(m.id)) return;
-    pw.batches--;
-    this.onTally(m.tally);
-    this.notify();
-  }
-
-  private sleep(): Promise<void> {
-    return new Promise<void>((r) => (this.wake = r));
-  }
-
-  private fail(e: Error): void {
-    this.failure ??= e;
-    this.notify();
-  }
-
-  private notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    w?.();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -219,15 +107,30 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
     stats.notes.push('empty repository: no commits, nothing to scan');
     return { repo, findings: [], stats, history: hs };
   }
-  const sel = opts.range ? await resolveRange(repo, opts.range) : await resolveRevs(repo, opts.revs);
-
   const maxSize = opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
   const wantWorkers = opts.detectorOptions?.onDrop ? 0 : Math.max(0, opts.workers ?? availableParallelism());
-  const workerUrl = wantWorkers > 0 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;
+  const workerUrl = wantWorkers > 1 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;
   const inlineBlobs = opts.inlineBlobs ?? INLINE_BLOBS;
-  const excluded = pathExcluder(opts.excludePaths);
   const tally = emptyTally();
+  // The main thread reads too: `wantWorkers` reading threads are it and wantWorkers - 1 workers.
+  const startPool = () => {
+    const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize };
+    return new ReaderPool(init, wantWorkers - 1, workerUrl, (t) => addTally(tally, t));
+  };
+  // A whole history of a repository with many objects: start the workers now, so that their start-up
+  // (module loading, rule compiling: ~150 ms) overlaps rev parsing and the log's first output.
+  let pool: ReaderPool | undefined;
+  if (workerUrl && !opts.range && (opts.revs ?? []).length === 0 && (await objectCount(repo)) > inlineBlobs) pool = startPool();
+  let sel: Awaited<ReturnType<typeof resolveRevs>>;
+  try {
+    sel = opts.range ? await resolveRange(repo, opts.range) : await resolveRevs(repo, opts.revs);
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
+
+  const excluded = pathExcluder(opts.excludePaths);
 
   const showProgress = opts.progress ?? progressWanted();
   let totalCommits: number | undefined;
@@ -272,14 +175,13 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
     }
   }
 
-  let pool: BlobReaderPool | undefined;
   try {
     // The first blobs are held back: a small history is read and scanned right here; past INLINE_BLOBS
     // the workers start and take them all.
     const it = candidates();
     const head: BlobRequest<string>[] = [];
     let more = true;
-    while (head.length < inlineBlobs || !workerUrl) {
+    while (!pool && (head.length < inlineBlobs || !workerUrl)) {
       const r = await it.next();
       if (r.done) {
         more = false;
@@ -288,7 +190,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
       head.push(r.value);
       if (!workerUrl && head.length >= inlineBlobs) break;
     }
-    if (!more || !workerUrl) {
+    if (!pool && (!more || !workerUrl)) {
       // Inline: this thread reads and detects (all of it, when no worker can run).
       const detector = createDetector(opts.specs, opts.detectorOptions);
       const rest = more ? it : undefined;
@@ -298,9 +200,8 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
       }
       for await (const o of readBlobs(repo, all(), { maxSize })) tallyBlob(detector, o, o.req.meta, tally);
     } else {
-      const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize };
-      pool = new BlobReaderPool(init, wantWorkers, workerUrl, (t) => addTally(tally, t));
-      hs.workers = pool.size;
+      pool ??= startPool();
+      hs.workers = pool.workers;
       for (const r of head) await pool.add(r.sha, r.meta);
       for await (const r of it) await pool.add(r.sha, r.meta);
       await pool.finish();
@@ -335,11 +236,13 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
 
 /** Pass 2 and merge: provenance, introducing commit, presentAtHead, one finding per secret. */
 async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined): Promise<Finding[]> {
+  const headBlobsP = headBlobSet(repo);
+  headBlobsP.catch(() => {});
   const wanted = new Map<string, ProvRec[]>();
   for (const r of results) wanted.set(r.sha, []);
   let order = 0;
   // The first pass's output, saved (the same command, --date-order); git log again if it was not kept.
-  for await (const events of savedLog ? parseLog(savedLog) : logEventBatches(repo, revArgs, { dateOrder: true })) {
+  for await (const events of savedLog ? parseLog(savedLog, new Set(wanted.keys())) : logEventBatches(repo, revArgs, { dateOrder: true })) {
     for (const ev of events) {
       if (ev.commit) {
         order++;
@@ -353,7 +256,7 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
       list.push({ kind: 'git-blob', path: e.path, commit: c.sha, author: c.author, email: c.email, date: c.date, blob: e.blob, order });
     }
   }
-  const headBlobs = await headBlobSet(repo);
+  const headBlobs = await headBlobsP;
 
   interface Group {
     rep: Finding;
@@ -405,11 +308,13 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
   return out;
 }
 
-/** FNV-1a of a path: which worker reads its blobs. */
-function pathHash(path: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/** Objects in the repository (packed and loose): an upper bound on the blobs a history scan reads. */
+async function objectCount(repo: RepoInfo): Promise<number> {
+  const r = await runGit(repo.root, ['count-objects', '-v']);
+  if (r.code !== 0) return 0;
+  let n = 0;
+  for (const m of r.stdout.toString('utf8').matchAll(/^(?:count|in-pack): (\d+)$/gm)) n += Number(m[1]);
+  return n;
 }
 
 /** Tie-break between blobs of the same commit (results arrive from workers in any order): path, then offset. */

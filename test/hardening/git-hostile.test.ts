@@ -15,6 +15,9 @@
  *
  * bench/git-100k.sh runs the 100,000-commit history (time and peak RSS).
  */
+import { scanHistory } from '../../src/scan/history-scan.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { secretOf } from '../../src/findings/finding.js';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readdirSync, rmSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -165,7 +168,7 @@ describe('corrupt and missing objects', () => {
     expect(secrets(plain)).toEqual([fakeKey(101), fakeKey(102), fakeKey(103), fakeKey(104)].sort());
   });
 
-  it('damaged objects inside a pack (git cat-file dies on each): a warning naming each, the rest of history scanned', () => {
+  it('damaged objects inside a pack (git cat-file dies on each): a warning naming each, the rest of history scanned', async () => {
     const r = makeRepo();
     const files: Record<string, string> = { 'a.env': keyLine(111) };
     for (let i = 0; i < 20; i++) files[`data/n${i}.txt`] = noise(`pack-${i}`, 8000);
@@ -187,6 +190,16 @@ describe('corrupt and missing objects', () => {
     const ci = sweep([r, '--ci'], { name: 'two damaged packed blobs, --ci (generic: whole history of HEAD)' });
     expect(secrets(ci)).toEqual(secrets(h));
     expect(warnings(ci)).toHaveLength(2);
+
+    // The same through the reader pool (a worker thread and the main thread, each with its own cat-file,
+    // both restarting past the objects git dies on); a real history uses it past 1000 blobs.
+    const pooled = await scanHistory({ path: r, specs: loadBuiltinRules(), progress: false, workers: 2, inlineBlobs: 0 });
+    expect(pooled.findings.map((f) => secretOf(f)).sort()).toEqual([fakeKey(111), fakeKey(113)].sort());
+    expect(pooled.stats.skipped.filter((k) => k.reason === 'unreadable').map((k) => `${k.path}: ${k.detail}`).sort()).toEqual([
+      `data/hit.txt: blob ${victim}: corrupt in the object database`,
+      `data/n7.txt: blob ${victim2}: corrupt in the object database`,
+    ]);
+    expect(pooled.history.blobsScanned).toBe(22);
   });
 
   it('--staged with a damaged packed blob: warning and the other staged files, no hang (git cat-file died mid-object)', () => {

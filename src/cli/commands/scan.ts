@@ -85,6 +85,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       baseline,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
+      workers: args.jobs,
     });
   } else {
     if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });

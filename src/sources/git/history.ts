@@ -109,9 +109,12 @@ export async function* logEventBatches(repo: RepoInfo, revArgs: string[], opts: 
   if (code !== 0) throw new SweepError(`${repo.input}: git log failed: ${firstGitLine(stderr) || `exit code ${code}`}`);
 }
 
-/** Events of `git log` output in logArgs' format (from git, or from a saved copy), one array per chunk. */
-export async function* parseLog(out: AsyncIterable<Buffer>): AsyncGenerator<LogEvent[]> {
-  const parser = new LogParser();
+/**
+ * Events of `git log` output in logArgs' format (from git, or from a saved copy), one array per chunk.
+ * With `onlyBlobs`, entries of other blobs are dropped before their path is decoded.
+ */
+export async function* parseLog(out: AsyncIterable<Buffer>, onlyBlobs?: ReadonlySet<string>): AsyncGenerator<LogEvent[]> {
+  const parser = new LogParser(onlyBlobs);
   for await (const tokens of nulTokenBatches(out)) {
     const events: LogEvent[] = [];
     for (const tok of tokens) {
@@ -127,6 +130,10 @@ class LogParser {
   private commit?: CommitInfo;
   private header?: string[];
   private pendingEntry?: { mode: string; blob: string };
+  /** The next token is the path of an entry that is not wanted. */
+  private skipPath = false;
+
+  constructor(private readonly onlyBlobs?: ReadonlySet<string>) {}
 
   push(tok: Buffer): LogEvent | undefined {
     if (this.header) {
@@ -137,6 +144,10 @@ class LogParser {
         this.header = undefined;
         return { commit: this.commit };
       }
+      return undefined;
+    }
+    if (this.skipPath) {
+      this.skipPath = false;
       return undefined;
     }
     if (this.pendingEntry) {
@@ -156,7 +167,9 @@ class LogParser {
       return undefined;
     }
     if (first === 0x3a /* ':' */) {
-      this.pendingEntry = parseRaw(tok.toString('latin1', start));
+      const e = parseRaw(tok.toString('latin1', start));
+      if (this.onlyBlobs && !this.onlyBlobs.has(e.blob)) this.skipPath = true;
+      else this.pendingEntry = e;
       return undefined;
     }
     throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);

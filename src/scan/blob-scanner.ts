@@ -1,0 +1,85 @@
+/**
+ * Reads batches of blobs through one `git cat-file --batch` and detects in them, answering each batch
+ * with a tally. One runs in each history worker thread, and one on the main thread beside them (the main
+ * thread only walks the log otherwise: on a 2-core machine it is the second reader).
+ */
+import type { Detector } from '../detect/detector.js';
+import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
+import type { RepoInfo } from '../sources/git/repo.js';
+import { emptyTally, tallyBlob, type BlobTally } from './history-detect.js';
+
+export interface BlobBatch {
+  id: number;
+  /** Blob sha and the path it was first seen at. */
+  blobs: Array<[sha: string, path: string]>;
+}
+
+interface Tagged {
+  batch: number;
+  /** The batch's last blob: its tally is complete after this one. */
+  last: boolean;
+  path: string;
+}
+
+export class BlobScanner {
+  // Requests in arrival order, one stream for readBlobs: the cat-file process stays busy across batches.
+  private readonly queue: Array<BlobRequest<Tagged> | null> = [];
+  private wake?: () => void;
+  /** Settles when every batch is answered after end(); rejects when reading fails. */
+  readonly done: Promise<void>;
+
+  constructor(
+    detector: Detector,
+    repo: RepoInfo,
+    maxSize: number,
+    private readonly onTally: (batchId: number, tally: BlobTally) => void,
+  ) {
+    this.done = (async () => {
+      let tally = emptyTally();
+      for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst: false, maxInFlightChecks: 512 })) {
+        const meta = o.req.meta;
+        tallyBlob(detector, o, meta.path, tally);
+        if (meta.last) {
+          onTally(meta.batch, tally);
+          tally = emptyTally();
+        }
+      }
+    })();
+  }
+
+  push(b: BlobBatch): void {
+    if (b.blobs.length === 0) return this.onTally(b.id, emptyTally());
+    b.blobs.forEach(([sha, path], i) => this.queue.push({ sha, meta: { batch: b.id, last: i === b.blobs.length - 1, path } }));
+    this.notify();
+  }
+
+  /** No more batches: close git once the queued ones are answered. */
+  end(): void {
+    this.queue.push(null);
+    this.notify();
+  }
+
+  private notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private async *requests(): AsyncGenerator<BlobRequest<Tagged>> {
+    let i = 0;
+    for (;;) {
+      if (i < this.queue.length) {
+        const r = this.queue[i++];
+        if (r === null) return;
+        yield r!;
+        // Drop what was handed over now and then (the queue is a stream, not a list to keep).
+        if (i > 4096) {
+          this.queue.splice(0, i);
+          i = 0;
+        }
+        continue;
+      }
+      await new Promise<void>((res) => (this.wake = res));
+    }
+  }
+}
