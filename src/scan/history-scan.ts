@@ -1,19 +1,21 @@
 /**
- * `scan --history [REV...]` and `scan --range A..B`: every distinct blob once, detection on worker
- * threads, one finding per distinct secret with its provenance.
+ * `scan --history [REV...]` and `scan --range A..B`: every distinct blob once, one finding per distinct
+ * secret with its provenance.
  *
- * Pass 1 (streaming): `git log --raw` lists the blobs each commit added or modified; each blob sha not
- *   seen before goes through cat-file (sizes, then content, bounded in flight) to a pool of workers.
- *   Only the set of seen blob shas grows with history; content and provenance are not held.
- * Pass 2 (only when something was found): `git log --raw` again, keeping the (commit, path) entries of
- *   the blobs that had findings; `git ls-tree -r HEAD` gives the blobs present at HEAD.
+ * Pass 1 (streaming): one `git log --raw --date-order` lists the blobs each commit added or modified; each
+ *   blob sha not seen before goes to a reader: the main thread and N-1 worker threads, each reading
+ *   through its own `git cat-file` and detecting (reader-pool.ts). Small histories stay on the main
+ *   thread. Only the set of seen blob shas grows with history; content and provenance are not held: the
+ *   log's output is copied to a private temporary file instead (log-copy.ts).
+ * Pass 2 (only when something was found): the saved log is read again, keeping the (commit, path)
+ *   entries of the blobs that had findings (git log runs again only if the copy was too large);
+ *   `git ls-tree -r HEAD` gives the blobs present at HEAD.
  * Merge: one finding per (rule, fingerprint): the introducing commit is the oldest commit that added a
  *   blob containing it; `provenances` lists every (commit, path), oldest first; `count` their number;
  *   `presentAtHead` whether any blob containing it is in HEAD's tree.
  */
 import { availableParallelism } from 'node:os';
 import { createDetector, type DetectorOptions } from '../detect/detector.js';
-import { SweepError } from '../errors.js';
 import type { Finding, Provenance } from '../findings/finding.js';
 import { cloneFinding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -27,7 +29,7 @@ import { countCommits, logEventBatches, parseLog } from '../sources/git/history.
 import { LogCopy } from './log-copy.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
-import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings, type BlobTally } from './history-detect.js';
+import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings } from './history-detect.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
 import type { WorkerInit } from './history-worker.js';
 import { ReaderPool } from './reader-pool.js';
