@@ -32,13 +32,15 @@ export class BlobScanner {
     detector: Detector,
     repo: RepoInfo,
     maxSize: number,
+    /** Findings kept per blob (0: no limit). */
+    limit: number,
     private readonly onTally: (batchId: number, tally: BlobTally) => void,
   ) {
     this.done = (async () => {
       let tally = emptyTally();
       for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst: false, maxInFlightChecks: 512 })) {
         const meta = o.req.meta;
-        tallyBlob(detector, o, meta.path, tally);
+        tallyBlob(detector, o, meta.path, tally, limit);
         if (meta.last) {
           onTally(meta.batch, tally);
           tally = emptyTally();

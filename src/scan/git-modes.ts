@@ -12,7 +12,7 @@ export interface GitScanRequest {
   rules: RuleSpec[];
   detector: DetectorOptions;
   maxFileSize: number;
-  /** --staged: findings kept per file (run-scan.ts); history modes do not cap. */
+  /** Findings kept per file (--staged, run-scan.ts) or per blob (history modes); 0 = no limit. */
   maxFindingsPerFile?: number;
   excludePaths: string[];
   baseline?: Set<string>;

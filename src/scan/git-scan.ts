@@ -32,6 +32,7 @@ export async function runGitModes(req: GitScanRequest): Promise<GitScanResult> {
     excludePaths: req.excludePaths,
     progress: req.progress,
     workers: req.workers,
+    maxFindingsPerBlob: req.maxFindingsPerFile,
   });
   const findings = req.baseline ? filterBaseline(r.findings, req.baseline) : r.findings;
   return { findings, stats: r.stats, history: r.history, startedAt, finishedAt: new Date().toISOString() };

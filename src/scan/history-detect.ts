@@ -30,14 +30,25 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
   return rest;
 }
 
-/** Detect in one blob; undefined when nothing was found (the common case: nothing to send back). */
-export function detectBlob(detector: Detector, job: BlobJob): BlobFindings | undefined {
+/**
+ * Detect in one blob; undefined when nothing was found (the common case: nothing to send back). With a
+ * `limit` (findings per blob, see findings-cap.ts), the first `limit` are kept and `capped` says there
+ * were more.
+ */
+export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFindings & { capped?: boolean }) | undefined {
   // Most blobs hold no keyword at all: reject them on their bytes, before decoding.
   if (!isUtf16(job.data) && !detector.mayMatch(job.data, job.path)) return undefined;
-  const text = bytesToText(job.data);
-  const findings = detector.detect({ text, provenance: { kind: 'git-blob', path: job.path, blob: job.sha } });
+  const fragment = { text: bytesToText(job.data), provenance: { kind: 'git-blob' as const, path: job.path, blob: job.sha } };
+  let findings: Finding[];
+  let capped = false;
+  if (limit > 0) {
+    // One more than the limit, so that a blob with more findings is known to have them.
+    const r = detector.detectUpTo(fragment, limit + 1);
+    capped = !r.complete || r.findings.length > limit;
+    findings = r.findings.slice(0, limit);
+  } else findings = detector.detect(fragment);
   if (findings.length === 0) return undefined;
-  return { sha: job.sha, findings: findings.map(toPortable) };
+  return { sha: job.sha, findings: findings.map(toPortable), ...(capped ? { capped } : {}) };
 }
 
 /** What happened to the blobs read so far: plain data, summed across worker threads. */
@@ -50,10 +61,12 @@ export interface BlobTally {
   missing: number;
   skipped: Skipped[];
   results: BlobFindings[];
+  /** Blobs with more findings than the limit (`path (blob sha)`). */
+  capped: string[];
 }
 
 export function emptyTally(): BlobTally {
-  return { scanned: 0, bytes: 0, binary: 0, lfs: 0, tooLarge: 0, missing: 0, skipped: [], results: [] };
+  return { scanned: 0, bytes: 0, binary: 0, lfs: 0, tooLarge: 0, missing: 0, skipped: [], results: [], capped: [] };
 }
 
 export function addTally(into: BlobTally, t: BlobTally): void {
@@ -65,10 +78,11 @@ export function addTally(into: BlobTally, t: BlobTally): void {
   into.missing += t.missing;
   for (const s of t.skipped) into.skipped.push(s);
   for (const r of t.results) into.results.push(r);
+  for (const c of t.capped) into.capped.push(c);
 }
 
 /** Count one blob read from git (skipped: why; otherwise scanned, with any findings). */
-export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: BlobTally): void {
+export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: BlobTally, limit = 0): void {
   if (o.skip) {
     if (o.skip === 'too-large') {
       t.tooLarge++;
@@ -89,8 +103,10 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
   }
   t.scanned++;
   t.bytes += o.size;
-  const r = detectBlob(detector, { sha: o.req.sha, path, data: o.data });
-  if (r) t.results.push(r);
+  const r = detectBlob(detector, { sha: o.req.sha, path, data: o.data }, limit);
+  if (!r) return;
+  if (r.capped) t.capped.push(`${path} (blob ${o.req.sha.slice(0, 12)})`);
+  t.results.push({ sha: r.sha, findings: r.findings });
 }
 
 /** Re-attach the hidden secrets after a findings batch crossed a thread boundary. */

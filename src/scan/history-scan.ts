@@ -27,6 +27,7 @@ import { compiledWorkerUrl } from './worker-url.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEventBatches, parseLog } from '../sources/git/history.js';
 import { LogCopy } from './log-copy.js';
+import { capNote } from './findings-cap.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
 import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings } from './history-detect.js';
@@ -49,6 +50,8 @@ export interface HistoryScanOptions {
   workers?: number;
   /** Histories with up to this many distinct blobs are read on the main thread (default 1000). */
   inlineBlobs?: number;
+  /** Findings kept per blob, the rest noted (`--max-findings-per-file`; default 0: no limit). */
+  maxFindingsPerBlob?: number;
   /** Size cap of the on-disk copy of the log kept for provenance (see LogCopy; tests set it low). */
   logCopyMaxBytes?: number;
   /** Progress bar on stderr (default: stderr is a TTY and CI is unset). */
@@ -114,10 +117,11 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   const wantWorkers = opts.detectorOptions?.onDrop ? 0 : Math.max(0, opts.workers ?? availableParallelism());
   const workerUrl = wantWorkers > 1 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;
   const inlineBlobs = opts.inlineBlobs ?? INLINE_BLOBS;
+  const limit = opts.maxFindingsPerBlob ?? 0;
   const tally = emptyTally();
   // The main thread reads too: `wantWorkers` reading threads are it and wantWorkers - 1 workers.
   const startPool = () => {
-    const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize };
+    const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize, maxFindingsPerBlob: limit };
     return new ReaderPool(init, wantWorkers - 1, workerUrl, (t) => addTally(tally, t));
   };
   // A whole history of a repository with many objects: start the workers now, so that their start-up
@@ -200,7 +204,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
         yield* head;
         if (rest) yield* rest;
       }
-      for await (const o of readBlobs(repo, all(), { maxSize })) tallyBlob(detector, o, o.req.meta, tally);
+      for await (const o of readBlobs(repo, all(), { maxSize })) tallyBlob(detector, o, o.req.meta, tally, limit);
     } else {
       pool ??= startPool();
       hs.workers = pool.workers;
@@ -222,6 +226,10 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   hs.skippedTooLarge = tally.tooLarge;
   hs.missing = tally.missing;
   for (const sk of tally.skipped) stats.skipped.push(sk);
+  if (tally.capped.length) {
+    stats.findingsCapped = tally.capped;
+    for (const c of tally.capped) stats.notes.push(capNote(c, limit));
+  }
   hs.submodules = submodules.size;
   if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing or corrupt in the object database (not scanned; \`git fsck\` says more)`);
   if (hs.commits === 0 && opts.range) stats.notes.push(`range ${opts.range} contains no commits`);

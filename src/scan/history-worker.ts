@@ -15,6 +15,8 @@ export interface WorkerInit {
   detectorOptions: PortableDetectorOptions;
   repo: RepoInfo;
   maxSize: number;
+  /** Findings kept per blob (0: no limit). */
+  maxFindingsPerBlob: number;
 }
 
 export type WorkerRequest = BlobBatch | { end: true };
@@ -23,7 +25,7 @@ export type WorkerResponse = { id: number; tally: BlobTally } | { error: string 
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const scanner = new BlobScanner(createDetector(init.specs, init.detectorOptions), init.repo, init.maxSize, (id, tally) =>
+const scanner = new BlobScanner(createDetector(init.specs, init.detectorOptions), init.repo, init.maxSize, init.maxFindingsPerBlob, (id, tally) =>
   port.postMessage({ id, tally } satisfies WorkerResponse),
 );
 port.on('message', (msg: WorkerRequest) => ('end' in msg ? scanner.end() : scanner.push(msg)));

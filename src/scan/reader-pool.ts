@@ -39,7 +39,7 @@ class MainThreadLane extends Lane {
   constructor(init: WorkerInit, on: Events) {
     super();
     const detector = createDetector(init.specs, init.detectorOptions);
-    this.scanner = new BlobScanner(detector, init.repo, init.maxSize, (id, t) => on.tally(this, id, t));
+    this.scanner = new BlobScanner(detector, init.repo, init.maxSize, init.maxFindingsPerBlob, (id, t) => on.tally(this, id, t));
     this.scanner.done.then(
       () => on.ended(this),
       (e: unknown) => on.error(e instanceof Error ? e : new Error(String(e))),

@@ -366,6 +366,32 @@ describe('findings per file are capped', () => {
     expect(r.stderr).not.toContain('more than');
   });
 
+  it('--history: per blob, with a warning naming path and blob', () => {
+    const dir = join(work, 'cap-history');
+    mkdirSync(dir);
+    const git = (...a: string[]) => spawnSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...a], { encoding: 'utf8' });
+    git('init', '-q');
+    writeFileSync(join(dir, 'dump.txt'), keys(1500));
+    writeFileSync(join(dir, 'few.txt'), keys(3));
+    git('add', '.');
+    git('commit', '-q', '-m', 'keys');
+    const blob = git('rev-parse', 'HEAD:dump.txt').stdout.trim();
+    // History reports one finding per distinct secret: generated keys that repeat count once.
+    const all = runScan(dir, ['--history', '--max-findings-per-file', '0']);
+    const allLines = all.report.findings.map((f) => f.line).sort((a, b) => a - b);
+    expect(allLines.length).toBeGreaterThan(1400);
+    expect(all.stderr).not.toContain('more than');
+    const r = runScan(dir, ['--history']);
+    const lines = r.report.findings.map((f) => f.line).sort((a, b) => a - b);
+    // The first 1000 findings of the blob by position (then merged): nothing from its later lines.
+    expect(lines.length).toBeGreaterThan(980);
+    expect(lines.length).toBeLessThanOrEqual(1000);
+    expect(Math.max(...lines)).toBeLessThanOrEqual(1010); // a few lines hold no finding
+    expect(allLines.filter((l) => l > 1000).length).toBeGreaterThan(400);
+    expect(r.stderr).toContain(`warning: more than 1000 findings in dump.txt (blob ${blob.slice(0, 12)}); only the first 1000 reported`);
+    expect(r.report.stats.notes.filter((n) => n.includes('dump.txt'))).toHaveLength(1);
+  });
+
   it('the same through worker threads (400+ files)', () => {
     const dir = join(work, 'cap-workers');
     mkdirSync(dir);
