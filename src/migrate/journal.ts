@@ -16,7 +16,7 @@
  */
 import {
   closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync,
-  writeSync, chmodSync,
+  writeSync, chmodSync, linkSync, rmSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -245,6 +245,38 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Create `path` with `text` in one step, or fail with EEXIST: the text goes to a private temporary file
+ * first, which is then hard-linked into place (link never replaces). A run killed at any point leaves no
+ * empty lock behind (with open + write it did, and the next run had to wait to judge it stale). Where
+ * the file system has no hard links, exclusive create and write.
+ */
+function createComplete(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  const fd = openSync(tmp, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    const fd2 = openSync(path, 'wx', 0o600);
+    try {
+      writeSync(fd2, text);
+      fsyncSync(fd2);
+    } finally {
+      closeSync(fd2);
+    }
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
 export class Lock {
   private released = false;
   private readonly onExit = () => this.release();
@@ -258,11 +290,7 @@ export class Lock {
     const path = join(ensureStateDir(root), LOCK_FILE);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        const fd = openSync(path, 'wx', 0o600);
-        const info: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString() };
-        writeSync(fd, JSON.stringify(info) + '\n');
-        fsyncSync(fd);
-        closeSync(fd);
+        createComplete(path, JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() } satisfies LockInfo) + '\n');
         return new Lock(path);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') {
