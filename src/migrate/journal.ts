@@ -253,27 +253,26 @@ function alive(pid: number): boolean {
  */
 function createComplete(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  createExclusive(tmp, text);
   try {
     linkSync(tmp, path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
-    const fd2 = openSync(path, 'wx', 0o600);
-    try {
-      writeSync(fd2, text);
-      fsyncSync(fd2);
-    } finally {
-      closeSync(fd2);
-    }
+    createExclusive(path, text);
   } finally {
     rmSync(tmp, { force: true });
+  }
+}
+
+/** Create `path` (EEXIST if it exists), write `text`, flush it to disk. */
+function createExclusive(path: string, text: string): void {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
