@@ -5,9 +5,10 @@
  */
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
-import type { Skipped } from '../sources/source.js';
 import type { BlobOutcome } from '../sources/git/blobs.js';
 import { bytesToText, isUtf16, skipReason } from '../sources/decode-text.js';
+import type { Fragment, Skipped } from '../sources/source.js';
+import { bytesWindows, WINDOWED_ABOVE } from '../sources/windows.js';
 
 export interface BlobJob {
   sha: string;
@@ -38,15 +39,30 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
 export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFindings & { capped?: boolean }) | undefined {
   // Most blobs hold no keyword at all: reject them on their bytes, before decoding.
   if (!isUtf16(job.data) && !detector.mayMatch(job.data, job.path)) return undefined;
-  const fragment = { text: bytesToText(job.data), provenance: { kind: 'git-blob' as const, path: job.path, blob: job.sha } };
-  let findings: Finding[];
+  const provenance = { kind: 'git-blob' as const, path: job.path, blob: job.sha };
+  // A large blob (--max-file-size raised) is detected window by window, as large files are.
+  const fragments: Iterable<Fragment> =
+    job.data.length <= WINDOWED_ABOVE
+      ? [{ text: bytesToText(job.data), provenance }]
+      : (function* () {
+          for (const w of bytesWindows(job.data)) yield { text: w.text, provenance, window: { offset: w.offset, line: w.line, column: w.column, from: w.from, to: w.to } };
+        })();
+  const findings: Finding[] = [];
   let capped = false;
-  if (limit > 0) {
-    // One more than the limit, so that a blob with more findings is known to have them.
-    const r = detector.detectUpTo(fragment, limit + 1);
-    capped = !r.complete || r.findings.length > limit;
-    findings = r.findings.slice(0, limit);
-  } else findings = detector.detect(fragment);
+  for (const fragment of fragments) {
+    if (limit <= 0) {
+      for (const f of detector.detect(fragment)) findings.push(f);
+      continue;
+    }
+    // One more than there is room for, so that a blob with more findings is known to have them.
+    const room = limit - findings.length;
+    const r = detector.detectUpTo(fragment, room + 1);
+    for (let i = 0; i < r.findings.length && i < room; i++) findings.push(r.findings[i]!);
+    if (!r.complete || r.findings.length > room) {
+      capped = true;
+      break;
+    }
+  }
   if (findings.length === 0) return undefined;
   return { sha: job.sha, findings: findings.map(toPortable), ...(capped ? { capped } : {}) };
 }

@@ -23,6 +23,7 @@
  * a secret on its line (LONG_LINE in detect/detector.ts) and 6 lines around it. 64 K covers all of that
  * several times over, for about 2% more text scanned with 8 M windows (two edges of 64 K + 16 K).
  */
+import { ChunkDecoder } from './decode-text.js';
 import type { FragmentWindow } from './source.js';
 
 export interface WindowSizes {
@@ -118,4 +119,22 @@ function countBreaks(s: string, upto: number): { breaks: number; lineStart: numb
     }
   }
   return { breaks, lineStart };
+}
+
+/**
+ * The windows of text held as bytes (a git blob read whole): decoded a megabyte at a time, so besides the
+ * bytes only about one window of text is in memory.
+ */
+export function* bytesWindows(data: Uint8Array, sizes: WindowSizes = DEFAULT_WINDOW_SIZES): Generator<TextWindow> {
+  const PIECE = 1 << 20;
+  const decoder = new ChunkDecoder(data.subarray(0, PIECE));
+  let pos = 0;
+  const next = (): string | undefined => {
+    if (pos >= data.length) return undefined;
+    const end = Math.min(pos + PIECE, data.length);
+    const text = decoder.decode(data.subarray(pos, end), end === data.length);
+    pos = end;
+    return text;
+  };
+  yield* textWindows(next, sizes);
 }

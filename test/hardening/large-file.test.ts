@@ -305,6 +305,15 @@ describe('the CLI on large files', () => {
       expect(rb.rssMb).toBeLessThan(400);
       expect(rb.rssMb - rs.rssMb).toBeLessThan(150);
     }
+    // The same file committed: --history detects a large blob window by window too, same findings.
+    const git = (...a: string[]) => expect(spawnSync('git', ['-C', small.dir, '-c', 'user.name=t', '-c', 'user.email=t@example.invalid', ...a], { encoding: 'utf8' }).status).toBe(0);
+    git('init', '-q');
+    git('add', 'big.py');
+    git('commit', '-q', '-m', 'big');
+    const rh = runScan(small.dir, ['--history', '--max-file-size', '100mb']);
+    expect(rh.code).toBe(1);
+    expect(rh.report.findings.map((f) => `${f.rule}:${f.line}`).sort()).toEqual(small.want);
+    if (rh.rssMb !== undefined) console.log(`peak RSS: 16 MB blob, --history: ${rh.rssMb.toFixed(0)} MB`);
     // The default size cap still skips it, with the reason.
     const skipped = runScan(big.dir, []);
     expect(skipped.report.findings.filter((f) => f.file === 'big.py')).toEqual([]);
