@@ -7,7 +7,6 @@ import type { Finding } from '../findings/finding.js';
 import { filterBaseline } from '../findings/baseline.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Fragment, Source, SourceStats } from '../sources/source.js';
-import { DetectPool, defaultPoolSize } from './detect-pool.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE, FindingsCap } from './findings-cap.js';
 
 export interface ScanResult {
@@ -78,6 +77,7 @@ export async function scanWorkingTree(
   opts: ScanOptions & { jobs?: number; root: string; maxFileSize: number },
 ): Promise<ScanResult> {
   const files = await source.listFiles();
+  const { DetectPool, defaultPoolSize } = await import('./detect-pool.js');
   const jobs = opts.jobs ?? defaultPoolSize();
   if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop || !DetectPool.workerUrl()) {
     return scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), opts);

@@ -1,20 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SweepError } from '../../src/errors.js';
 import { redact } from '../../src/findings/redact.js';
-import { FORMATS, getReporter } from '../../src/report/index.js';
+import { FORMATS, loadReporter, type Reporter } from '../../src/report/index.js';
 import { ALL_SECRETS, LINE_MARKER, makeCtx, sampleFindings } from './helpers.js';
 
-describe('getReporter', () => {
-  it('knows exactly the formats of the CLI contract', () => {
+describe('loadReporter', () => {
+  it('knows exactly the formats of the CLI contract', async () => {
     expect([...FORMATS]).toEqual(['text', 'json', 'jsonl', 'sarif', 'junit', 'gitlab']);
-    for (const f of FORMATS) expect(typeof getReporter(f)).toBe('function');
+    for (const f of FORMATS) expect(typeof (await loadReporter(f))).toBe('function');
   });
 
-  it('throws a SweepError naming the valid formats for an unknown one', () => {
+  it('throws a SweepError naming the valid formats for an unknown one', async () => {
     for (const bad of ['xml', 'JSON', '', 'constructor', '__proto__', 'toString']) {
       let err: unknown;
       try {
-        getReporter(bad);
+        await loadReporter(bad);
       } catch (e) {
         err = e;
       }
@@ -27,7 +27,10 @@ describe('getReporter', () => {
 });
 
 describe.each(FORMATS)('%s reporter redaction', (format) => {
-  const reporter = getReporter(format);
+  let reporter: Reporter;
+  beforeAll(async () => {
+    reporter = await loadReporter(format);
+  });
 
   it('never prints a plaintext secret or the hidden line text by default', () => {
     const findings = sampleFindings();

@@ -2,11 +2,9 @@
 import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
 import { readBaseline } from '../../findings/baseline.js';
-import { getReporter, FORMATS } from '../../report/index.js';
+import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
-import { scanSource, scanWorkingTree, type ScanResult } from '../../scan/run-scan.js';
-import { StdinSource } from '../../sources/stdin.js';
-import { WorkingTreeSource } from '../../sources/working-tree.js';
+import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
 import { runGitScan } from '../../scan/git-modes.js';
@@ -88,8 +86,13 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       workers: args.jobs,
     });
   } else {
-    if (stdin) result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
-    else {
+    // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
+    const { scanSource, scanWorkingTree } = await import('../../scan/run-scan.js');
+    if (stdin) {
+      const { StdinSource } = await import('../../sources/stdin.js');
+      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
+    } else {
+      const { WorkingTreeSource } = await import('../../sources/working-tree.js');
       const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
@@ -127,7 +130,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
       const res = await executeScan(args);
-      const reporter = getReporter(args.format);
+      const reporter = await loadReporter(args.format);
       const ctx = reportContext({
         root: res.root,
         rules: res.rules,
