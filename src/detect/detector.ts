@@ -6,7 +6,7 @@
  * entropy, checksum validator, the rule's allowlists, the global hard-negative filters, inline
  * `secret-sweep:allow` markers, and finally one finding per span (the most specific rule wins).
  */
-import RE2 from 're2';
+import { RE2 } from './re2.js';
 import type { Finding } from '../findings/finding.js';
 import { attachSecret, secretOf } from '../findings/finding.js';
 import { decodeCandidates, type DecodedCandidate } from './decode.js';

@@ -2,7 +2,7 @@
  * Schema validation for one rule: every key known, every regex compiles under RE2, the secret group
  * exists. Errors are one line naming file:line and the rule id.
  */
-import RE2 from 're2';
+import { RE2 } from '../detect/re2.js';
 import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleExample, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
