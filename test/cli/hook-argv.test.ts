@@ -3,9 +3,11 @@
  * must give every other command line back to yargs.
  */
 import yargs from 'yargs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hookScanArgs } from '../../src/cli/hook-argv.js';
 import { scanCommand, type ScanArgs } from '../../src/cli/commands/scan.js';
+import { runCli } from '../support/cli.js';
+import { cleanup, commit, keyLine, makeRepo, stage } from '../sources/git/helpers.js';
 
 /** The arguments yargs passes to the scan handler for this argv (kebab-case keys of ScanArgs only). */
 async function viaYargs(argv: string[]): Promise<Partial<ScanArgs> | undefined> {
@@ -79,5 +81,26 @@ describe('hook command lines without yargs', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync('.husky/pre-commit', 'utf8')).toMatch(/__ss_run scan --staged \$\{__ss_bl:\+--baseline "\$__ss_bl"\}/);
     expect(readFileSync('.pre-commit-hooks.yaml', 'utf8')).toMatch(/entry: secret-sweep scan --staged\n/);
+  });
+});
+
+describe('the hook path through the built CLI (git started before the scanner loads)', () => {
+  afterAll(cleanup);
+  it('from the top, from a subdirectory (the early git processes are then not the ones used) and with --all-lines: the same findings, and the process ends', () => {
+    const r = makeRepo();
+    commit(r, { 'sub/old.py': keyLine(71), 'README.md': 'hi\n' });
+    stage(r, { 'sub/new.py': keyLine(72), 'top.env': keyLine(73) });
+    // Text output (the hook's own format: `--format` would take the yargs path): `path:line:column  rule`.
+    const rows = (args: string[], cwd: string) => {
+      const out = runCli(['scan', '--staged', ...args], { cwd });
+      expect(out.code, out.stderr).toBe(1);
+      return out.stdout.split('\n').flatMap((l) => /^(\S+):(\d+):\d+\s/.exec(l)?.slice(1, 3).join(':') ?? []).sort();
+    };
+    const want = ['sub/new.py:1', 'top.env:1'];
+    expect(rows([], r)).toEqual(want);
+    expect(rows(['sub'], r)).toEqual(want);
+    expect(rows([r], `${r}/sub`)).toEqual(want);
+    expect(rows(['.'], `${r}/sub`)).toEqual(want);
+    expect(rows(['--all-lines'], r)).toEqual(['sub/new.py:1', 'top.env:1']);
   });
 });

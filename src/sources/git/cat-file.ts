@@ -26,6 +26,9 @@ interface Pending {
 
 const NL = 0x0a;
 
+/** The arguments of a content reader (exported so that the pre-commit path can start one early). */
+export const CAT_FILE_BATCH = ['cat-file', '--batch'];
+
 /** git cat-file ended with requests unanswered; it dies on a corrupt object, the first of them. */
 export class CatFileExited extends SweepError {}
 
@@ -59,7 +62,7 @@ export class CatFile {
     /** In batch mode, objects larger than this are skipped over without being buffered. */
     private readonly discardAbove = Infinity,
   ) {
-    this.proc = spawnGit(cwd, ['cat-file', mode === 'batch' ? '--batch' : '--batch-check']);
+    this.proc = spawnGit(cwd, mode === 'batch' ? CAT_FILE_BATCH : ['cat-file', '--batch-check']);
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (b: Buffer) => {
       if (this.stderr.length < 4096) this.stderr += b.toString('utf8');

@@ -75,8 +75,48 @@ export async function gitOrThrow(cwd: string, args: string[], what: string, inpu
   return r.stdout;
 }
 
+/** Streaming processes started before anyone asked for them (see spawnGitEarly), by cwd and arguments. */
+const earlyProcs = new Map<string, ChildProcessWithoutNullStreams>();
+
+/**
+ * Start a streaming git process that waits on its stdin (`cat-file --batch`) now; the next spawnGit with
+ * the same cwd and arguments takes it. Until then it does not keep Node running: unclaimed, it sees its
+ * stdin close when this process exits, and ends.
+ */
+export function spawnGitEarly(cwd: string, args: string[]): void {
+  const key = earlyKey(cwd, args);
+  if (earlyProcs.has(key)) return;
+  const p = spawnProc(cwd, args);
+  p.on('error', () => earlyProcs.delete(key)); // no git: the real spawn reports it
+  holdsNode(p, false);
+  earlyProcs.set(key, p);
+}
+
+/** Whether a child process (and its pipes, sockets at run time) keeps Node's event loop alive. */
+function holdsNode(p: ChildProcessWithoutNullStreams, on: boolean): void {
+  for (const h of [p, p.stdin, p.stdout, p.stderr] as unknown as Array<{ ref?(): void; unref?(): void }>) {
+    if (on) h.ref?.();
+    else h.unref?.();
+  }
+}
+
 /** Spawn a long-running git process (streaming output). */
 export function spawnGit(cwd: string, args: string[]): ChildProcessWithoutNullStreams {
+  if (earlyProcs.size > 0) {
+    const key = earlyKey(cwd, args);
+    const p = earlyProcs.get(key);
+    if (p) {
+      earlyProcs.delete(key);
+      if (p.exitCode === null && p.signalCode === null) {
+        holdsNode(p, true);
+        return p;
+      }
+    }
+  }
+  return spawnProc(cwd, args);
+}
+
+function spawnProc(cwd: string, args: string[]): ChildProcessWithoutNullStreams {
   const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
   p.stdin.on('error', () => {});
   return p;

@@ -15,7 +15,8 @@ import { pathExcluder } from '../path-filter.js';
 import { bytesToText, skipReason } from '../decode-text.js';
 import { readBlobs } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
-import { firstGitLine, runGit, startGitEarly } from './run.js';
+import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
+import { CAT_FILE_BATCH } from './cat-file.js';
 
 export interface StagedOptions {
   /** Report the whole staged files, not only the lines the commit adds or changes. */
@@ -228,6 +229,8 @@ export function startStagedEarly(path: string, opts: StagedOptions = {}): void {
   const abs = resolve(path);
   startGitEarly(abs, DISCOVERY_ARGS);
   startGitEarly(abs, diffArgs(!opts.allLines));
+  // The content reader too (taken when `path` is the top of the work tree, as in a hook).
+  spawnGitEarly(abs, CAT_FILE_BATCH);
 }
 
 /**
