@@ -44,3 +44,15 @@ export function regexErrorMessage(e: unknown): string {
   const i = msg.indexOf(': ');
   return i < 0 ? msg : `${msg.slice(0, i)}: ${quoteUserText(msg.slice(i + 2))}`;
 }
+
+/**
+ * The first line of a YAML parser error. Some messages quote the source (`Invalid escape sequence \uXXXX`,
+ * `Could not resolve tag: !...`, `Unresolved plain scalar "..."`): each word of the message that comes
+ * from the text goes through quoteUserText, since the faulty line may hold a credential.
+ */
+export function yamlMessage(message: string, text: string): string {
+  return message.split('\n')[0]!.replace(/\S+/g, (w) => {
+    const core = w.replace(/^["'`(]+|["'`),.:;]+$/g, '');
+    return core.length > 4 && text.includes(core) ? w.replace(core, quoteUserText(core)) : w;
+  });
+}

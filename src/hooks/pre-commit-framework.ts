@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Document, isMap, isSeq, parseDocument, type Node } from 'yaml';
+import { yamlMessage } from '../findings/redact.js';
 import { SweepError } from '../errors.js';
 import { beginLine, END, findBlock, hookSnippet, isDir, removeBlock, type HookInstaller, type InstallOptions, type RepoContext } from './installer.js';
 
@@ -47,7 +48,8 @@ function configPath(repo: RepoContext): string {
 function parse(file: string, text: string) {
   const doc = parseDocument(text, { keepSourceTokens: false });
   const err = doc.errors[0];
-  if (err) throw new SweepError(`not valid YAML: ${err.message.split('\n')[0]}`, `${CONFIG_FILE}:${err.linePos?.[0].line ?? 1}`);
+  // The parser may quote the faulty line, which may hold a credential: quoted through yamlMessage.
+  if (err) throw new SweepError(`not valid YAML: ${yamlMessage(err.message, text)}`, `${CONFIG_FILE}:${err.linePos?.[0].line ?? 1}`);
   return doc;
 }
 

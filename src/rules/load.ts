@@ -11,7 +11,7 @@ import { SweepError } from '../errors.js';
 import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
 import { checkRuleExamples } from './examples.js';
-import { quoteUserText } from '../findings/redact.js';
+import { quoteUserText, yamlMessage } from '../findings/redact.js';
 
 /** The folder of built-in rules: <package>/rules, next to dist/. */
 export function builtinRulesDir(): string {
@@ -29,17 +29,6 @@ export function lineOf(node: Node | null | undefined, lc: LineCounter): number {
   return lc.linePos(off).line;
 }
 
-/**
- * The first line of a YAML parser error. Some messages quote the source (`Invalid escape sequence \uXXXX`,
- * `Could not resolve tag: !...`, `Unresolved plain scalar "..."`): each word of the message that comes
- * from the text goes through quoteUserText, since the faulty line may hold a credential.
- */
-function yamlMessage(message: string, text: string): string {
-  return message.split('\n')[0]!.replace(/\S+/g, (w) => {
-    const core = w.replace(/^["'`(]+|["'`),.:;]+$/g, '');
-    return core.length > 4 && text.includes(core) ? w.replace(core, quoteUserText(core)) : w;
-  });
-}
 
 /** Parse YAML text into a document; a syntax error becomes a one-line SweepError at file:line. */
 export function parseYaml(text: string, file: string): { doc: Document.Parsed; lc: LineCounter } {
