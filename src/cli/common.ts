@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { SweepError } from '../errors.js';
 import { loadConfig, type SweepConfig } from '../config/config.js';
-import { loadRuleSpecs } from '../rules/load.js';
+import { loadBuiltinRules, loadRuleSpecs } from '../rules/load.js';
+import { createDetector } from '../detect/detector.js';
+import { secretOf } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
@@ -20,10 +22,22 @@ export function resolveRoot(path: string): string {
   try {
     st = statSync(root);
   } catch {
-    throw new SweepError('no such file or folder', path);
+    throw new SweepError('no such file or folder', withoutSecrets(path));
   }
-  if (!st.isDirectory()) throw new SweepError('not a folder (scan a folder, or use `-` for standard input)', path);
+  if (!st.isDirectory()) throw new SweepError('not a folder (scan a folder, or use `-` for standard input)', withoutSecrets(path));
   return root;
+}
+
+/**
+ * A command-line argument fit for an error message: what the built-in rules detect in it is redacted (a
+ * token pasted where a path was expected is still a token). Only on error paths: it compiles the rules.
+ */
+export function withoutSecrets(text: string): string {
+  let out = text;
+  for (const f of createDetector(loadBuiltinRules()).detect({ text, provenance: { kind: 'file', path: '(argument)' } })) {
+    out = out.split(secretOf(f)).join(f.redacted);
+  }
+  return out;
 }
 
 export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {

@@ -149,6 +149,13 @@ describe('scan (end to end, built binary)', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('/nonexistent/folder');
+    // A credential pasted where the path goes is not repeated in the error (here and in git modes).
+    for (const mode of [[], ['--staged'], ['--history']]) {
+      const pasted = runCli(['scan', secrets.key, ...mode]);
+      expect(pasted.code).toBe(2);
+      expect(pasted.stderr).toMatch(/no such file or folder/);
+      expect(pasted.stderr).not.toContain(secrets.key.slice(0, 8));
+    }
 
     const usage = runCli(['scan', repo, '--no-such-flag']);
     expect(usage.code).toBe(2);
