@@ -25,6 +25,7 @@ export class BlobScanner {
   // Requests in arrival order, one stream for readBlobs: the cat-file process stays busy across batches.
   private readonly queue: Array<BlobRequest<Tagged> | null> = [];
   private wake?: () => void;
+  private aborted = false;
   /** Settles when every batch is answered after end(); rejects when reading fails. */
   readonly done: Promise<void>;
 
@@ -61,6 +62,12 @@ export class BlobScanner {
     this.notify();
   }
 
+  /** Stop: drop the batches not yet handed to git, close it once those in flight are answered. */
+  abort(): void {
+    this.aborted = true;
+    this.notify();
+  }
+
   private notify(): void {
     const w = this.wake;
     this.wake = undefined;
@@ -70,6 +77,7 @@ export class BlobScanner {
   private async *requests(): AsyncGenerator<BlobRequest<Tagged>> {
     let i = 0;
     for (;;) {
+      if (this.aborted) return;
       if (i < this.queue.length) {
         const r = this.queue[i++];
         if (r === null) return;

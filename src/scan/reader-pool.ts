@@ -55,7 +55,7 @@ class MainThreadLane extends Lane {
   }
 
   async close(): Promise<void> {
-    this.scanner.end();
+    this.scanner.abort();
     await this.scanner.done.catch(() => {});
   }
 }

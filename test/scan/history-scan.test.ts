@@ -259,3 +259,31 @@ describe('scan --history', () => {
     else console.warn('compiled history worker not found (run npm run build): pool ran inline');
   });
 });
+
+describe('BlobScanner (one reading lane)', () => {
+  it('answers each batch with its tally in order; abort drops what git was not asked for yet and ends', async () => {
+    const { BlobScanner } = await import('../../src/scan/blob-scanner.js');
+    const { createDetector } = await import('../../src/detect/detector.js');
+    const { openRepo } = await import('../../src/sources/git/repo.js');
+    const r = makeRepo();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i++) files[`f${i}.txt`] = `file ${i}\n` + (i === 7 ? keyLine(77) : '');
+    commit(r, files);
+    const blobs = Object.keys(files).map((p) => [git(r, 'rev-parse', `HEAD:${p}`), p] as [string, string]);
+    const repo = await openRepo(r);
+    const detector = createDetector(specs);
+    const answers: Array<[number, number, number]> = [];
+    const s = new BlobScanner(detector, repo, 1 << 20, 0, (id, t) => answers.push([id, t.scanned, t.results.length]));
+    s.push({ id: 1, blobs: blobs.slice(0, 10) });
+    s.push({ id: 2, blobs: blobs.slice(10, 40) });
+    s.push({ id: 3, blobs: [] });
+    s.end();
+    await s.done;
+    expect(answers).toEqual([[3, 0, 0], [1, 10, 1], [2, 30, 0]]);
+
+    const a = new BlobScanner(detector, repo, 1 << 20, 0, () => {});
+    for (let k = 0; k < 50; k++) a.push({ id: k, blobs });
+    a.abort();
+    await a.done; // ends without reading the 2,000 queued requests
+  });
+});
