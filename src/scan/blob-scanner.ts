@@ -36,10 +36,16 @@ export class BlobScanner {
     /** Findings kept per blob (0: no limit). */
     limit: number,
     private readonly onTally: (batchId: number, tally: BlobTally) => void,
+    /**
+     * Ask sizes first (readBlobs): an oversized blob is skipped unread instead of inflated by git and read
+     * past. Measured 0.25 s slower on a 313 MB history when every lane does it, so only a lone reader does.
+     */
+    sizesFirst = false,
   ) {
     this.done = (async () => {
       let tally = emptyTally();
-      for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst: false, maxInFlightChecks: 512 })) {
+      // Sizes first (a batch-check beside the reader): an oversized blob is skipped unread, not inflated by git.
+      for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst, maxInFlightChecks: sizesFirst ? undefined : 512 })) {
         const meta = o.req.meta;
         tallyBlob(detector, o, meta.path, tally, limit);
         if (meta.last) {

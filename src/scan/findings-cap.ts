@@ -11,7 +11,7 @@
  */
 import type { Detector } from '../detect/detector.js';
 import { attachSecret, lineTextOf, secretOf, type Finding } from '../findings/finding.js';
-import type { Fragment } from '../sources/source.js';
+import type { Fragment, SourceStats } from '../sources/source.js';
 
 /** Default for --max-findings-per-file (config `max_findings_per_file`); 0 means no limit. */
 export const DEFAULT_MAX_FINDINGS_PER_FILE = 1000;
@@ -52,6 +52,14 @@ export class FindingsCap {
   get capped(): string[] {
     return this.over;
   }
+}
+
+/** Name the capped files (or blobs) in the stats and their notes, in a stable order. */
+export function noteCapped(stats: SourceStats, capped: string[], limit: number): void {
+  if (capped.length === 0) return;
+  capped.sort();
+  stats.findingsCapped = capped;
+  for (const path of capped) stats.notes.push(capNote(path, limit));
 }
 
 export function capNote(path: string, limit: number): string {

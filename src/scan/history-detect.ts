@@ -5,10 +5,11 @@
  */
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
-import type { BlobOutcome } from '../sources/git/blobs.js';
+import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { bytesToText, isUtf16, skipReason } from '../sources/decode-text.js';
 import type { Fragment, Skipped } from '../sources/source.js';
-import { bytesWindows, WINDOWED_ABOVE } from '../sources/windows.js';
+import { bytesWindows, windowFragment, WINDOWED_ABOVE } from '../sources/windows.js';
+import { FindingsCap } from './findings-cap.js';
 
 export interface BlobJob {
   sha: string;
@@ -45,24 +46,15 @@ export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFi
     job.data.length <= WINDOWED_ABOVE
       ? [{ text: bytesToText(job.data), provenance }]
       : (function* () {
-          for (const w of bytesWindows(job.data)) yield { text: w.text, provenance, window: { offset: w.offset, line: w.line, column: w.column, from: w.from, to: w.to } };
+          for (const w of bytesWindows(job.data)) yield windowFragment(w, provenance);
         })();
   const findings: Finding[] = [];
-  let capped = false;
+  const cap = new FindingsCap(limit);
   for (const fragment of fragments) {
-    if (limit <= 0) {
-      for (const f of detector.detect(fragment)) findings.push(f);
-      continue;
-    }
-    // One more than there is room for, so that a blob with more findings is known to have them.
-    const room = limit - findings.length;
-    const r = detector.detectUpTo(fragment, room + 1);
-    for (let i = 0; i < r.findings.length && i < room; i++) findings.push(r.findings[i]!);
-    if (!r.complete || r.findings.length > room) {
-      capped = true;
-      break;
-    }
+    cap.detect(detector, fragment, findings);
+    if (cap.full(job.path)) break;
   }
+  const capped = cap.capped.length > 0;
   if (findings.length === 0) return undefined;
   return { sha: job.sha, findings: findings.map(toPortable), ...(capped ? { capped } : {}) };
 }
@@ -105,8 +97,7 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
       t.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
     } else {
       t.missing++;
-      const what = o.skip === 'corrupt' ? 'corrupt' : o.skip === 'missing' ? 'missing or corrupt' : 'not a blob';
-      t.skipped.push({ path, reason: 'unreadable', detail: `blob ${o.req.sha}: ${what} in the object database` });
+      t.skipped.push({ path, reason: 'unreadable', detail: unreadableDetail(o.req.sha, o.skip) });
     }
     return;
   }

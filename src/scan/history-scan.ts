@@ -15,7 +15,7 @@
  *   `presentAtHead` whether any blob containing it is in HEAD's tree.
  */
 import { availableParallelism } from 'node:os';
-import { createDetector, type DetectorOptions } from '../detect/detector.js';
+import type { DetectorOptions } from '../detect/detector.js';
 import type { Finding, Provenance } from '../findings/finding.js';
 import { cloneFinding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -24,13 +24,13 @@ import { emptyStats } from '../sources/source.js';
 import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
 import { pathExcluder } from '../sources/path-filter.js';
 import { compiledWorkerUrl } from './worker-url.js';
-import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
+import type { BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEventBatches, parseLog } from '../sources/git/history.js';
 import { LogCopy } from './log-copy.js';
-import { capNote } from './findings-cap.js';
+import { noteCapped } from './findings-cap.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
-import { addTally, emptyTally, portableOptions, reviveFindings, tallyBlob, type BlobFindings } from './history-detect.js';
+import { addTally, emptyTally, portableOptions, reviveFindings, type BlobFindings } from './history-detect.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
 import type { WorkerInit } from './history-worker.js';
 import { ReaderPool } from './reader-pool.js';
@@ -120,14 +120,14 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   const limit = opts.maxFindingsPerBlob ?? 0;
   const tally = emptyTally();
   // The main thread reads too: `wantWorkers` reading threads are it and wantWorkers - 1 workers.
-  const startPool = () => {
+  const startPool = (workers: number) => {
     const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize, maxFindingsPerBlob: limit };
-    return new ReaderPool(init, wantWorkers - 1, workerUrl, (t) => addTally(tally, t));
+    return new ReaderPool(init, workers, workerUrl, opts.detectorOptions ?? {}, (t) => addTally(tally, t));
   };
   // A whole history of a repository with many objects: start the workers now, so that their start-up
   // (module loading, rule compiling: ~150 ms) overlaps rev parsing and the log's first output.
   let pool: ReaderPool | undefined;
-  if (workerUrl && !opts.range && (opts.revs ?? []).length === 0 && (await objectCount(repo)) > inlineBlobs) pool = startPool();
+  if (workerUrl && !opts.range && (opts.revs ?? []).length === 0 && (await objectCount(repo)) > inlineBlobs) pool = startPool(wantWorkers - 1);
   let sel: Awaited<ReturnType<typeof resolveRevs>>;
   try {
     sel = opts.range ? await resolveRange(repo, opts.range) : await resolveRevs(repo, opts.revs);
@@ -182,36 +182,26 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   }
 
   try {
-    // The first blobs are held back: a small history is read and scanned right here; past INLINE_BLOBS
-    // the workers start and take them all.
+    // The first blobs are held back: a small history is read and scanned on this thread alone; past
+    // INLINE_BLOBS the workers start too.
     const it = candidates();
     const head: BlobRequest<string>[] = [];
-    let more = true;
-    while (!pool && (head.length < inlineBlobs || !workerUrl)) {
-      const r = await it.next();
-      if (r.done) {
-        more = false;
-        break;
+    if (!pool) {
+      let more = true;
+      while (head.length < inlineBlobs) {
+        const r = await it.next();
+        if (r.done) {
+          more = false;
+          break;
+        }
+        head.push(r.value);
       }
-      head.push(r.value);
-      if (!workerUrl && head.length >= inlineBlobs) break;
+      pool = startPool(more && workerUrl ? wantWorkers - 1 : 0);
     }
-    if (!pool && (!more || !workerUrl)) {
-      // Inline: this thread reads and detects (all of it, when no worker can run).
-      const detector = createDetector(opts.specs, opts.detectorOptions);
-      const rest = more ? it : undefined;
-      async function* all(): AsyncGenerator<BlobRequest<string>> {
-        yield* head;
-        if (rest) yield* rest;
-      }
-      for await (const o of readBlobs(repo, all(), { maxSize })) tallyBlob(detector, o, o.req.meta, tally, limit);
-    } else {
-      pool ??= startPool();
-      hs.workers = pool.workers;
-      for (const r of head) await pool.add(r.sha, r.meta);
-      for await (const r of it) await pool.add(r.sha, r.meta);
-      await pool.finish();
-    }
+    hs.workers = pool.workers;
+    for (const r of head) await pool.add(r.sha, r.meta);
+    for await (const r of it) await pool.add(r.sha, r.meta);
+    await pool.finish();
   } catch (e) {
     logCopy.remove();
     throw e;
@@ -226,10 +216,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   hs.skippedTooLarge = tally.tooLarge;
   hs.missing = tally.missing;
   for (const sk of tally.skipped) stats.skipped.push(sk);
-  if (tally.capped.length) {
-    stats.findingsCapped = tally.capped;
-    for (const c of tally.capped) stats.notes.push(capNote(c, limit));
-  }
+  noteCapped(stats, tally.capped, limit);
   hs.submodules = submodules.size;
   if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing or corrupt in the object database (not scanned; \`git fsck\` says more)`);
   if (hs.commits === 0 && opts.range) stats.notes.push(`range ${opts.range} contains no commits`);

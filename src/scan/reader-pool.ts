@@ -6,7 +6,7 @@
  * CPU in git).
  */
 import { Worker } from 'node:worker_threads';
-import { createDetector } from '../detect/detector.js';
+import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import { SweepError } from '../errors.js';
 import { BlobScanner, type BlobBatch } from './blob-scanner.js';
 import type { BlobTally } from './history-detect.js';
@@ -36,10 +36,10 @@ abstract class Lane {
 class MainThreadLane extends Lane {
   private readonly scanner: BlobScanner;
 
-  constructor(init: WorkerInit, on: Events) {
+  constructor(init: WorkerInit, options: DetectorOptions, alone: boolean, on: Events) {
     super();
-    const detector = createDetector(init.specs, init.detectorOptions);
-    this.scanner = new BlobScanner(detector, init.repo, init.maxSize, init.maxFindingsPerBlob, (id, t) => on.tally(this, id, t));
+    const detector = createDetector(init.specs, options);
+    this.scanner = new BlobScanner(detector, init.repo, init.maxSize, init.maxFindingsPerBlob, (id, t) => on.tally(this, id, t), alone);
     this.scanner.done.then(
       () => on.ended(this),
       (e: unknown) => on.error(e instanceof Error ? e : new Error(String(e))),
@@ -100,9 +100,11 @@ export class ReaderPool {
 
   /**
    * @param workers worker threads besides the main thread's lane (0: the main thread reads alone)
+   * @param mainOptions the main lane's detector options: those of `init` plus what cannot cross into a
+   *   worker (--debug's onDrop callback)
    * @param onTally each batch's tally, as it comes back
    */
-  constructor(init: WorkerInit, workers: number, url: URL | undefined, onTally: (t: BlobTally) => void) {
+  constructor(init: WorkerInit, workers: number, url: URL | undefined, mainOptions: DetectorOptions, onTally: (t: BlobTally) => void) {
     const on: Events = {
       tally: (lane, id, t) => {
         if (!this.waiting.delete(id)) return;
@@ -120,7 +122,7 @@ export class ReaderPool {
       },
     };
     for (let i = 0; i < workers && url; i++) this.lanes.push(new WorkerLane(init, url, on));
-    this.lanes.push(new MainThreadLane(init, on));
+    this.lanes.push(new MainThreadLane(init, mainOptions, this.lanes.length === 0, on));
   }
 
   /** Worker threads in use. */

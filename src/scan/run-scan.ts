@@ -7,7 +7,7 @@ import type { Finding } from '../findings/finding.js';
 import { filterBaseline } from '../findings/baseline.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Fragment, Source, SourceStats } from '../sources/source.js';
-import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE, FindingsCap } from './findings-cap.js';
+import { DEFAULT_MAX_FINDINGS_PER_FILE, FindingsCap, noteCapped } from './findings-cap.js';
 
 export interface ScanResult {
   findings: Finding[];
@@ -33,11 +33,7 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * drop baselined findings, sort.
  */
 function finish(findings: Finding[], stats: SourceStats, startedAt: string, opts: ScanOptions, capped: string[]): ScanResult {
-  if (capped.length) {
-    capped.sort();
-    stats.findingsCapped = capped;
-    for (const path of capped) stats.notes.push(capNote(path, findingsLimit(opts)));
-  }
+  noteCapped(stats, capped, findingsLimit(opts));
   const kept = opts.baseline ? filterBaseline(findings, opts.baseline) : findings;
   return { findings: sortFindings(kept), stats, startedAt, finishedAt: new Date().toISOString() };
 }

@@ -8,7 +8,7 @@ import { closeSync, lstatSync, openSync, readFileSync, readSync, type Stats } fr
 import { join } from 'node:path';
 import type { Fragment, Skipped } from './source.js';
 import { bytesToText, ChunkDecoder, skipReason } from './decode-text.js';
-import { DEFAULT_WINDOW_SIZES, textWindows, WINDOWED_ABOVE, type WindowSizes } from './windows.js';
+import { DEFAULT_WINDOW_SIZES, textWindows, windowFragment, WINDOWED_ABOVE, type WindowSizes } from './windows.js';
 
 export type ReadOutcome = { fragment: Fragment; bytes: number } | { skipped: Skipped } | { gone: true };
 
@@ -141,7 +141,7 @@ function* windowedFragments(fd: number, rel: string, size: number, first: Buffer
   };
   try {
     for (const w of textWindows(next, opts.sizes ?? DEFAULT_WINDOW_SIZES)) {
-      yield { text: w.text, provenance: { kind: 'file', path: rel }, window: { offset: w.offset, line: w.line, column: w.column, from: w.from, to: w.to } };
+      yield windowFragment(w, { kind: 'file', path: rel });
     }
   } finally {
     closeSync(fd);

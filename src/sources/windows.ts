@@ -24,7 +24,8 @@
  * several times over, for about 2% more text scanned with 8 M windows (two edges of 64 K + 16 K).
  */
 import { ChunkDecoder } from './decode-text.js';
-import type { FragmentWindow } from './source.js';
+import type { Provenance } from '../findings/finding.js';
+import type { Fragment, FragmentWindow } from './source.js';
 
 export interface WindowSizes {
   /** Characters in a window's own part. */
@@ -119,6 +120,11 @@ function countBreaks(s: string, upto: number): { breaks: number; lineStart: numb
     }
   }
   return { breaks, lineStart };
+}
+
+/** A window as a fragment for the detector. */
+export function windowFragment(w: TextWindow, provenance: Provenance): Fragment {
+  return { text: w.text, provenance, window: { offset: w.offset, line: w.line, column: w.column, from: w.from, to: w.to } };
 }
 
 /**

@@ -19,6 +19,11 @@ export type BlobOutcome<M> =
   | { req: BlobRequest<M>; size: number; data: Buffer; skip?: undefined }
   | { req: BlobRequest<M>; size: number; skip: 'too-large' | 'missing' | 'not-a-blob' | 'corrupt'; data?: undefined };
 
+/** What an unreadable object's skip says in warnings and reports. */
+export function unreadableDetail(sha: string, skip: 'missing' | 'corrupt' | 'not-a-blob'): string {
+  return `blob ${sha}: ${skip === 'corrupt' ? 'corrupt' : skip === 'missing' ? 'missing or corrupt' : 'not a blob'} in the object database`;
+}
+
 /** cat-file processes started again after one died on a corrupt object, before giving up. */
 const MAX_RESTARTS = 64;
 

@@ -70,14 +70,10 @@ export function logArgs(revArgs: string[], opts: LogOptions = {}): string[] {
 }
 
 /**
- * Stream commits and their added/modified entries for `revArgs` (e.g. ['--all'], or ['^A', 'B']).
+ * Stream commits and their added/modified entries for `revArgs` (e.g. ['--all'], or ['^A', 'B']), one
+ * array of events per chunk of git's output (a history has millions of entries: no promise per entry).
  * Deleted paths are not reported. Throws a SweepError when git fails.
  */
-export async function* logEntries(repo: RepoInfo, revArgs: string[], opts: LogOptions = {}): AsyncGenerator<LogEvent> {
-  for await (const batch of logEventBatches(repo, revArgs, opts)) yield* batch;
-}
-
-/** logEntries, one array of events per chunk of git's output: a history has millions of entries. */
 export async function* logEventBatches(repo: RepoInfo, revArgs: string[], opts: LogOptions = {}): AsyncGenerator<LogEvent[]> {
   const proc = spawnGit(repo.root, logArgs(revArgs, opts));
   let stderr = '';

@@ -152,12 +152,7 @@ export function gitSpawnError(e: NodeJS.ErrnoException): SweepError {
   return new SweepError(`cannot run git: ${e.message}`);
 }
 
-/** Iterate NUL-terminated tokens of a byte stream (the `-z` output of git), across chunk borders. */
-export async function* nulTokens(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  for await (const batch of nulTokenBatches(stream)) yield* batch;
-}
-
-/** The NUL-terminated tokens of a stream, one array per chunk read (no promise per token). */
+/** The NUL-terminated tokens of a byte stream (git's `-z` output), across chunk borders, one array per chunk read. */
 export async function* nulTokenBatches(stream: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
   let rest: Buffer | undefined;
   for await (const chunk of stream) {

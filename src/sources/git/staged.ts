@@ -13,7 +13,7 @@ import { emptyStats } from '../source.js';
 import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { bytesToText, skipReason } from '../decode-text.js';
-import { readBlobs } from './blobs.js';
+import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
 import { CAT_FILE_BATCH } from './cat-file.js';
@@ -202,7 +202,7 @@ class StagedSource implements Source {
       const e = o.req.meta;
       if (o.skip) {
         const reason: Skipped['reason'] = o.skip === 'too-large' ? 'too-large' : 'unreadable';
-        const what = o.skip === 'too-large' ? `${o.size} bytes` : o.skip === 'not-a-blob' ? 'not a blob' : `blob ${e.blob}: ${o.skip === 'corrupt' ? 'corrupt' : 'missing or corrupt'} in the object database`;
+        const what = o.skip === 'too-large' ? `${o.size} bytes` : o.skip === 'not-a-blob' ? 'not a blob' : unreadableDetail(e.blob, o.skip);
         st.skipped.push({ path: e.path, reason, detail: what });
         continue;
       }
@@ -222,8 +222,8 @@ class StagedSource implements Source {
 }
 
 /**
- * Start the two git commands stagedSource will run for `path`, so that they run while the rest of the
- * scanner loads (a pre-commit hook's latency); stagedSource takes their results.
+ * Start the git processes stagedSource will use for `path` (discovery, the staged diff, the content
+ * reader), so that they run while the rest of the scanner loads (a pre-commit hook's latency).
  */
 export function startStagedEarly(path: string, opts: StagedOptions = {}): void {
   const abs = resolve(path);
