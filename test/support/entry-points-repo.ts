@@ -31,6 +31,9 @@ export interface EntryValues {
   ansiblePassword: string;
   shPassword: string;
   deployKey: string;
+  testToken: string;
+  gcpKey: string;
+  jsLazyToken: string;
 }
 
 /** Punctuation real Django keys and generated passwords hold (issue 13, defect 4). */
@@ -55,8 +58,27 @@ export function entryValues(base = 301): EntryValues {
     helmPassword: randomString(ALNUM, 20, base + 10) + '6h',
     ansiblePassword: randomString(ALNUM, 20, base + 11) + '8a',
     shPassword: randomString(ALNUM, 20, base + 12) + '3r',
-    deployKey: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    deployKey: pkcs8(),
+    testToken: githubToken(base + 13),
+    gcpKey: pkcs8(),
+    jsLazyToken: githubToken(base + 14),
   };
+}
+
+const pkcs8 = () => generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** A GCP service-account key file as the console downloads it. */
+export function gcpServiceAccount(V: EntryValues): string {
+  return JSON.stringify({
+    type: 'service_account',
+    project_id: 'orders-prod',
+    private_key_id: randomString('0123456789abcdef', 40, 999),
+    private_key: V.gcpKey,
+    client_email: 'etl-loader@orders-prod.iam.gserviceaccount.com',
+    client_id: '104729300000000000001',
+    auth_uri: 'https://accounts.google.com/o/oauth2/auth',
+    token_uri: 'https://oauth2.googleapis.com/token',
+  }, null, 2) + '\n';
 }
 
 const FP_PY = `def fp(value):
@@ -216,6 +238,39 @@ export PGPASSWORD='${V.shPassword}'
 printf 'backup %s\\n' "$(printf %s "$PGPASSWORD" | sha256sum | cut -c1-12)"
 `,
     'keys/deploy.pem': V.deployKey,
+    // pytest from the repository root (a root conftest.py puts the root on sys.path).
+    'conftest.py': '',
+    'tests/test_db.py': `import hashlib
+
+from etl.db_settings import DB_PASSWORD
+
+API_TOKEN = "${V.testToken}"
+
+
+def test_settings():
+    print("pytest", hashlib.sha256(DB_PASSWORD.encode()).hexdigest()[:12], hashlib.sha256(API_TOKEN.encode()).hexdigest()[:12])
+`,
+    'keys/gcp-sa.json': gcpServiceAccount(V),
+    'scripts/gcs_upload.py': `"""Upload exports with the service-account key file, read by path (legacy)."""
+import hashlib
+import json
+import os
+
+KEY_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "keys", "gcp-sa.json")
+
+if __name__ == "__main__":
+    with open(KEY_FILE, encoding="utf-8") as f:
+        info = json.load(f)
+    print("gcp", info["client_email"], hashlib.sha256(info["private_key"].encode()).hexdigest()[:12])
+`,
+    // process.env.X ?? "literal": the literal is a fallback only.
+    'worker/lazy.js': `const { createHash } = require('node:crypto');
+
+${FP_JS}
+
+const token = process.env.SYNC_TOKEN ?? '${V.jsLazyToken}';
+console.log('js-lazy', fp(token));
+`,
     'scripts/sign.py': `"""Sign the release with the deploy key, read by path (legacy)."""
 import hashlib
 from pathlib import Path
@@ -234,7 +289,7 @@ export const ENTRY_EXECUTABLES = ['scripts/backup.sh'];
 
 const READERS = fileURLToPath(new URL('./readers/', import.meta.url));
 
-/** How one program is started: `argv[0]` is 'python', 'node', 'sh' or 'tsc+node' (compile, then run). */
+/** How one program is started: `argv[0]` is 'python', 'pytest', 'node', 'sh' or 'tsc+node' (compile, then run). */
 export interface EntryProgram {
   name: string;
   /** The start command as a user types it (for the table). */
@@ -279,6 +334,9 @@ export function entryPrograms(): EntryProgram[] {
     { name: 'Helm values', start: 'helm install (reader)', cwd: '.', argv: ['node', READERS + 'helm.mjs', 'charts/orders', 'postgresql.auth.password'], files: ['charts/orders/values.yaml'], value: 'helmPassword' },
     { name: 'Ansible group_vars', start: 'ansible-playbook (reader)', cwd: '.', argv: ['node', READERS + 'ansible.mjs', 'ansible/group_vars/all.yml', 'db_password'], files: ['ansible/group_vars/all.yml'], value: 'ansiblePassword' },
     { name: 'shell PGPASSWORD', start: 'sh scripts/backup.sh', cwd: '.', argv: ['sh', 'scripts/backup.sh'], files: ['scripts/backup.sh'], value: 'shPassword' },
+    { name: 'pytest from the root', start: 'pytest -q -s tests/', cwd: '.', argv: ['pytest', '-q', '-s', '-p', 'no:cacheprovider', 'tests/'], files: ['tests/test_db.py', 'etl/db_settings.py'], value: 'testToken' },
+    { name: 'JS ?? set, offline', start: '(worker/) SYNC_TOKEN=… node lazy.js', cwd: 'worker', argv: ['node', 'lazy.js'], env: { SYNC_TOKEN: 'token-from-the-environment', AWS_ENDPOINT_URL: DEAD_ENDPOINT }, files: ['worker/lazy.js'], value: 'jsLazyToken' },
+    { name: 'GCP key file by path', start: 'python3 scripts/gcs_upload.py', cwd: '.', argv: ['python', 'scripts/gcs_upload.py'], files: ['keys/gcp-sa.json'], value: 'gcpKey' },
     { name: 'key file by path', start: 'python3 scripts/sign.py', cwd: '.', argv: ['python', 'scripts/sign.py'], files: ['keys/deploy.pem'], value: 'deployKey' },
   ];
 }
