@@ -14,6 +14,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { ALNUM, githubToken, npmToken, randomString, stripeKey } from './fake-secrets.js';
 
+import { legacyFiles, legacyValues } from './legacy-repo.js';
+
 export { writeRepoFiles } from './legacy-repo.js';
 
 export interface EntryValues {
@@ -43,8 +45,10 @@ export function entryValues(base = 301): EntryValues {
   // Every punctuation mark at least once, spread through random text.
   let django = 'django-insecure-';
   for (let i = 0; i < PUNCT.length; i++) django += randomString(ALNUM, 3, base + 100 + i) + PUNCT[i];
+  // A 22-character password from seed base+i.
+  const pw = (i: number, tail: string) => randomString(ALNUM, 20, base + i) + tail;
   return {
-    dbPassword: randomString(ALNUM, 20, base) + '7q',
+    dbPassword: pw(0, '7q'),
     // A URI password that needs percent-encoding: the program reads it unquoted (with the '@').
     dsnPassword: randomString(ALNUM, 10, base + 1) + '%40' + randomString(ALNUM, 10, base + 2),
     djangoKey: django,
@@ -53,11 +57,11 @@ export function entryValues(base = 301): EntryValues {
     esmKey: stripeKey(base + 5),
     cjsToken: githubToken(base + 6),
     tsToken: npmToken(base + 7),
-    envPassword: randomString(ALNUM, 20, base + 8) + '4k',
-    composePassword: randomString(ALNUM, 20, base + 9) + '2m',
-    helmPassword: randomString(ALNUM, 20, base + 10) + '6h',
-    ansiblePassword: randomString(ALNUM, 20, base + 11) + '8a',
-    shPassword: randomString(ALNUM, 20, base + 12) + '3r',
+    envPassword: pw(8, '4k'),
+    composePassword: pw(9, '2m'),
+    helmPassword: pw(10, '6h'),
+    ansiblePassword: pw(11, '8a'),
+    shPassword: pw(12, '3r'),
     deployKey: pkcs8(),
     testToken: githubToken(base + 13),
     gcpKey: pkcs8(),
@@ -91,6 +95,8 @@ const pkg = (name: string, extra: Record<string, unknown> = {}) => JSON.stringif
 
 /** path -> content. `.env` is committed, as in many legacy repositories. */
 export function entryFiles(V: EntryValues): Record<string, string> {
+  // .env and docker-compose.yml as in the legacy repository, with this repository's values.
+  const legacy = legacyFiles({ ...legacyValues(), envPassword: V.envPassword, composePassword: V.composePassword });
   return {
     '.gitignore': '__pycache__/\nnode_modules/\napi/dist/\n',
     // 1. A package run with `python -m etl.db_settings` from the repository root.
@@ -200,7 +206,7 @@ const NPM_TOKEN: string = '${V.tsToken}';
 console.log('ts', NPM_TOKEN.length, fp(NPM_TOKEN));
 `,
     // .env + python-dotenv.
-    '.env': `# local settings\nAPP_ENV=production\nWAREHOUSE_PASSWORD=${V.envPassword}\n`,
+    '.env': legacy['.env']!,
     'scripts/load_env.py': `"""Read settings from .env (legacy)."""
 import hashlib
 import os
@@ -213,13 +219,7 @@ if __name__ == "__main__":
     load_dotenv()
     print("dotenv", os.environ.get("APP_ENV"), fp(os.environ["WAREHOUSE_PASSWORD"]))
 `,
-    'docker-compose.yml': `services:
-  db:
-    image: postgres:16
-    environment:
-      POSTGRES_USER: etl
-      POSTGRES_PASSWORD: ${V.composePassword}
-`,
+    'docker-compose.yml': legacy['docker-compose.yml']!,
     'charts/orders/Chart.yaml': 'apiVersion: v2\nname: orders\nversion: 0.1.0\n',
     'charts/orders/values.yaml': `replicaCount: 2
 postgresql:
