@@ -99,8 +99,10 @@ const redact = (s: string) => VALUES.reduce((t, v) => t.split(v).join('<value>')
 /** The line that names the error (Node ends with its version line, Python with the exception). */
 const lastLine = (s: string) => {
   const lines = s.trim().split('\n').filter((l) => l.trim() && !/^Node\.js v\d/.test(l));
-  const named = [...lines].reverse().find((l) => /Error\b|ERR_[A-Z_]+|error:/.test(l));
-  return redact((named ?? lines.pop() ?? '').trim());
+  const named = [...lines].reverse().find((l) => /Error\b|error:/.test(l) && !/^\s*at /.test(l));
+  const line = (named ?? lines.pop() ?? '').trim();
+  // Paths inside the temporary repositories, relative.
+  return redact([clone, orig].reduce((t, d) => (d ? t.split(d + '/').join('') : t), line));
 };
 
 const hashTree = (root: string) =>
