@@ -303,6 +303,8 @@ export interface EntryProgram {
   files: string[];
   /** The value it uses, to check it left the tree. */
   value: keyof EntryValues;
+  /** Commands it needs on PATH where it is deployed (the migrated shell script calls the aws CLI and jq). */
+  needs?: string[];
 }
 
 /** A Secrets Manager endpoint nothing listens on: a lazy program must not need it. */
@@ -333,8 +335,8 @@ export function entryPrograms(): EntryProgram[] {
     { name: 'docker-compose', start: 'docker compose up (reader)', cwd: '.', argv: ['node', READERS + 'compose.mjs', 'docker-compose.yml', 'db', 'POSTGRES_PASSWORD'], files: ['docker-compose.yml'], value: 'composePassword' },
     { name: 'Helm values', start: 'helm install (reader)', cwd: '.', argv: ['node', READERS + 'helm.mjs', 'charts/orders', 'postgresql.auth.password'], files: ['charts/orders/values.yaml'], value: 'helmPassword' },
     { name: 'Ansible group_vars', start: 'ansible-playbook (reader)', cwd: '.', argv: ['node', READERS + 'ansible.mjs', 'ansible/group_vars/all.yml', 'db_password'], files: ['ansible/group_vars/all.yml'], value: 'ansiblePassword' },
-    { name: 'shell PGPASSWORD', start: 'sh scripts/backup.sh', cwd: '.', argv: ['sh', 'scripts/backup.sh'], files: ['scripts/backup.sh'], value: 'shPassword' },
-    { name: 'pytest from the root', start: 'pytest -q -s tests/', cwd: '.', argv: ['pytest', '-q', '-s', '-p', 'no:cacheprovider', 'tests/'], files: ['tests/test_db.py', 'etl/db_settings.py'], value: 'testToken' },
+    { name: 'shell PGPASSWORD', start: 'sh scripts/backup.sh', cwd: '.', argv: ['sh', 'scripts/backup.sh'], files: ['scripts/backup.sh'], value: 'shPassword', needs: ['aws', 'jq'] },
+    { name: 'pytest from the root', start: 'pytest -q -s tests/', cwd: '.', argv: ['pytest', '-q', '-s', '-p', 'no:cacheprovider', 'tests/'], files: ['tests/test_db.py', 'etl/db_settings.py'], value: 'testToken', needs: ['/usr/bin/pytest'] },
     { name: 'JS ?? set, offline', start: '(worker/) SYNC_TOKEN=… node lazy.js', cwd: 'worker', argv: ['node', 'lazy.js'], env: { SYNC_TOKEN: 'token-from-the-environment', AWS_ENDPOINT_URL: DEAD_ENDPOINT }, files: ['worker/lazy.js'], value: 'jsLazyToken' },
     { name: 'GCP key file by path', start: 'python3 scripts/gcs_upload.py', cwd: '.', argv: ['python', 'scripts/gcs_upload.py'], files: ['keys/gcp-sa.json'], value: 'gcpKey' },
     { name: 'key file by path', start: 'python3 scripts/sign.py', cwd: '.', argv: ['python', 'scripts/sign.py'], files: ['keys/deploy.pem'], value: 'deployKey' },
