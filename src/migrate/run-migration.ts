@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { SweepError } from '../errors.js';
-import { buildPlan, type Plan, type PlanValues } from './plan.js';
+import { buildPlan, type Action, type Plan, type PlanValues } from './plan.js';
+import { withActions, withEdits } from './plan/derive.js';
 import { loadPlan, savePlan } from './plan-file.js';
 import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Problem, type Resolution } from './apply.js';
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
@@ -34,19 +35,17 @@ async function makeVault(req: MigrateRequest): Promise<Vault & { close?: () => v
   return new AwsVault({ region: req.region, profile: req.profile, endpoint: req.endpointUrl });
 }
 
-function setActions(plan: Plan, resolutions: Resolution[], problems: Problem[]): void {
-  const byName = new Map(resolutions.map((r) => [r.secret.name, r]));
-  const bad = new Map(problems.map((p) => [p.name, p.message]));
-  for (const s of plan.secrets) {
-    const r = byName.get(s.name);
-    if (bad.has(s.name)) {
-      s.action = /scheduled for deletion/.test(bad.get(s.name)!) ? 'skip' : 'update';
-      s.note = /scheduled for deletion/.test(bad.get(s.name)!) ? 'scheduled for deletion: restore it first' : 'different value: needs --update-existing';
-    } else if (r) {
-      s.action = r.action;
-      s.note = r.note;
-    }
+/** The action the vault check decided for each secret (a problem: what the apply would stop on). */
+function vaultActions(resolutions: Resolution[], problems: Problem[]): Map<string, { action: Action; note?: string }> {
+  const out = new Map<string, { action: Action; note?: string }>();
+  for (const r of resolutions) out.set(r.secret.name, { action: r.action, note: r.note });
+  for (const p of problems) {
+    const deleted = /scheduled for deletion/.test(p.message);
+    out.set(p.name, deleted
+      ? { action: 'skip', note: 'scheduled for deletion: restore it first' }
+      : { action: 'update', note: 'different value: needs --update-existing' });
   }
+  return out;
 }
 
 const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
@@ -70,14 +69,16 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     const findings = await findingsOf(session);
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
-      nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt,
+      nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
     }));
   }
 
   // After an unfinished run: the names and keys it stored its values under (dry run and apply alike).
   const earlier = session.journal.prior;
   if (earlier.stored.size) {
-    for (const r of adoptPriorNames(plan, values, earlier, tokenKey(root))) {
+    const adopted = adoptPriorNames(plan, values, earlier, tokenKey(root));
+    ({ plan, values } = adopted);
+    for (const r of adopted.renamed) {
       err(`secret-sweep: ${r.to}: an unfinished run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);
     }
   }
@@ -97,7 +98,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     if (!request.apply || request.planOut) {
       // The code edits this plan makes, computed in memory (nothing written).
       preview = await runRewriters({ ...rewriteOpts, write: false });
-      plan.edits = preview.edits;
+      plan = withEdits(plan, preview.edits);
     }
     if (!request.apply) {
       // Dry run: read-only checks against the vault (Describe/Get), nothing written anywhere.
@@ -106,7 +107,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         const { resolutions, problems } = await resolveActions(plan, values, vault, {
           updateExisting: request.updateExisting, concurrency: request.concurrency, tokenKey: randomBytes(32),
         });
-        setActions(plan, resolutions, problems);
+        plan = withActions(plan, vaultActions(resolutions, problems));
       } catch (e) {
         if (!isVaultError(e)) throw e;
         vaultNote = `could not check the vault, so every action says create: ${e.oneLine()}`;
@@ -169,10 +170,9 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         onBeforeWrite: (file) => j.append({ step: 'file-begin', file }),
         onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
       });
-      plan.edits = rewrites.edits;
       const files = writeReports({
-        root, plan, values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
-        earlier: earlierOf(prior),
+        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
+        earlier: earlierOf(prior), rules: session.rules,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
@@ -226,7 +226,7 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
       // Killed after its last rewrite, before its report: write the report from what the journal knows.
       writeReports({
         root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
-        runId: journal.run, earlier: earlierOf(prior),
+        runId: journal.run, earlier: earlierOf(prior), rules: session.rules,
       });
       journal.append({ step: 'report-written' });
     }
