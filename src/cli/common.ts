@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { SweepError } from '../errors.js';
 import { loadConfig, type SweepConfig } from '../config/config.js';
 import { loadBuiltinRules, loadRuleSpecs } from '../rules/load.js';
-import { createDetector } from '../detect/detector.js';
+import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import { secretOf } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Finding } from '../findings/finding.js';
@@ -44,6 +44,15 @@ export function configAndRules(root: string, configPath?: string): { config: Swe
   const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
   for (const w of config.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
   return { config, rules: loadRuleSpecs(config) };
+}
+
+/** What the detector takes from the config (allowlists, salt); with --debug, why each candidate was dropped. */
+export function detectorOptions(config: SweepConfig, debug?: boolean): DetectorOptions {
+  return {
+    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
+    salt: config.fingerprintSalt,
+    onDrop: debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
+  };
 }
 
 export function reportContext(opts: {

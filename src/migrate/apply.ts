@@ -84,11 +84,12 @@ export function fieldDigests(secret: PlannedSecret, values: PlanValues, key: Buf
  * A planned secret whose secret values an unfinished run stored and read back, all in one secret N,
  * becomes N with N's keys; its plain settings keep N's key where N holds the same value and are dropped
  * otherwise (N's content was decided by that run). Planned secrets going to the same N are merged.
- * Nothing changes for a name another planned secret keeps, or keys that would clash. Renames `plan`
- * and `values` in place; returns the names that changed.
+ * Nothing changes for a name another planned secret keeps, or keys that would clash. Returns a new plan
+ * and values (the ones given are left as they are) and the names that changed.
  */
-export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorState, key: Buffer): Array<{ from: string; to: string }> {
-  if (!prior.stored.size) return [];
+export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorState, key: Buffer): { plan: Plan; values: PlanValues; renamed: Array<{ from: string; to: string }> } {
+  const unchanged = { plan, values, renamed: [] };
+  if (!prior.stored.size) return unchanged;
   const keyIn = (stored: Record<string, string>, digest: string, preferred: string): string | undefined =>
     stored[preferred] === digest ? preferred : Object.keys(stored).find((k) => stored[k] === digest);
   const digestOf = (s: PlannedSecret, f: PlannedField) => {
@@ -114,7 +115,7 @@ export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorStat
     if (to === s.name && fields.length === s.fields.length && fields.every((x) => x.key === x.f.key)) continue;
     moves.set(s, { to, fields });
   }
-  if (!moves.size) return [];
+  if (!moves.size) return unchanged;
 
   // One secret per name: merge the planned secrets going to one name; leave a name another planned
   // secret keeps alone.
@@ -159,10 +160,11 @@ export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorStat
     }
   }
   // Values move after every lookup (a swap of two names must not overwrite one with the other).
-  for (const s of replaced) for (const f of s.fields) values.delete(valueKey(s.name, f.key));
-  for (const [k, v] of newValues) values.set(k, v);
-  plan.secrets = [...plan.secrets.filter((s) => !replaced.has(s)), ...added].sort((a, b) => a.name.localeCompare(b.name));
-  return out;
+  const moved: PlanValues = new Map(values);
+  for (const s of replaced) for (const f of s.fields) moved.delete(valueKey(s.name, f.key));
+  for (const [k, v] of newValues) moved.set(k, v);
+  const secrets = [...plan.secrets.filter((s) => !replaced.has(s)), ...added].sort((a, b) => a.name.localeCompare(b.name));
+  return { plan: { ...plan, secrets }, values: moved, renamed: out };
 }
 
 /** Same content: equal text, or equal JSON objects (key order and number-vs-string ignored). */

@@ -167,6 +167,32 @@ export class Journal {
   }
 }
 
+/** The journal's state as read once, with a stamp that tells whether another run has written it since. */
+export interface JournalSnapshot {
+  prior: PriorState;
+  stamp: string;
+}
+
+function journalStamp(root: string): string {
+  try {
+    const st = statSync(join(root, STATE_DIR, JOURNAL_FILE), { bigint: true });
+    return `${st.size}:${st.mtimeNs}`;
+  } catch {
+    return 'none';
+  }
+}
+
+/** Read and parse the journal. */
+export function readJournal(root: string): JournalSnapshot {
+  const stamp = journalStamp(root);
+  return { prior: priorState(Journal.read(root)), stamp };
+}
+
+/** `snap` when the journal is as it was then; read again only when another run wrote to it since. */
+export function journalSince(root: string, snap: JournalSnapshot): JournalSnapshot {
+  return journalStamp(root) === snap.stamp ? snap : readJournal(root);
+}
+
 /** What earlier runs left: the last run that did not finish, and the tokens it began writing with. */
 export interface PriorState {
   interrupted?: { run: string; lastStep: Step; at: string };

@@ -16,35 +16,27 @@ import { SweepError } from '../errors.js';
 import { writePrivateFile } from '../cli/output.js';
 import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocation } from './plan.js';
 import type { SecretOutcome } from './apply.js';
+import { migrationFacts } from './plan/rule-facts.js';
+import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
 
-const HINTS: Array<[RegExp, string]> = [
-  [/^aws-/, 'AWS IAM: create a new access key (`aws iam create-access-key`), move every consumer to it, then deactivate and delete the old one (`aws iam update-access-key --status Inactive`, `aws iam delete-access-key`); check CloudTrail for use of the old key'],
-  [/^github-/, 'GitHub: revoke the token (Settings > Developer settings > tokens, or the GitHub App / OAuth app settings) and issue a new one; check the audit log for its use'],
-  [/^gitlab-/, 'GitLab: revoke the token (User/Group/Project settings > Access tokens, or the runner / deploy token page) and create a new one'],
-  [/^stripe-/, 'Stripe: roll the key in the Dashboard (Developers > API keys > Roll key; webhook secrets: roll the endpoint secret) and review recent API requests'],
-  [/^slack-/, 'Slack: revoke or regenerate the token in the app settings (api.slack.com/apps > OAuth & Permissions); for webhooks, delete the webhook and create a new one'],
-  [/^(postgres|mysql|mongodb|redis|amqp|mssql|jdbc)-|^(pgpass|snowflake)-password$/, 'database: set a new password for this user (e.g. `ALTER ROLE ... PASSWORD`, `ALTER USER ... IDENTIFIED BY`), store it with `aws secretsmanager put-secret-value`, or attach a rotation Lambda (--rotation-lambda)'],
-  [/^(openai|anthropic|groq|huggingface|replicate)-/, 'AI provider: delete the key in the provider console and create a new one; check usage for unexpected spend'],
-  [/^google-|^gcp-/, 'Google Cloud: delete the API key / service-account key in the console (IAM > Service accounts > Keys) and create a new one'],
-  [/^azure-/, 'Azure: regenerate the storage account key or client secret in the portal and update consumers'],
-  [/^(npm|pypi|rubygems|dockerhub|docker)-/, 'package registry: revoke the token on the registry website and publish with a new, narrowly scoped one'],
-  [/^twilio-/, 'Twilio: rotate the auth token / API key in the Twilio console'],
-  [/^private-key/, 'private key: generate a new key pair, install the new public key where the old one was trusted, and remove the old one'],
-  [/^(sendgrid|mailgun)-/, 'email provider: delete the API key in the provider console and create a new one'],
-  [/^(datadog|newrelic|sentry|grafana)-/, 'observability: revoke the key in the provider settings and create a new one'],
-];
 const GENERIC_HINT = 'issue a new credential at the provider, store it with `aws secretsmanager put-secret-value --secret-id <name>`, then revoke the old one';
 
-/** A rotation hint for a rule id (and the JSON key, for generic password assignments). */
-export function rotateHint(rule: string | undefined, key?: string): string {
-  const r = rule ?? '';
-  for (const [re, hint] of HINTS) if (re.test(r)) return hint;
-  if (r === 'generic-password-assignment' && key && /pass|pwd/.test(key)) return HINTS[5]![1];
-  return GENERIC_HINT;
+let builtinFacts: ((rule: string) => RuleMigration | undefined) | undefined;
+
+/**
+ * A rotation hint for a rule id: the rule's `migrate.rotation` (rules/*.yaml; one with `key_regex` only for
+ * the JSON keys it matches), else a generic one. `facts`: the rules in use (default: the built-in rules).
+ */
+export function rotateHint(rule: string | undefined, key?: string, facts?: (rule: string) => RuleMigration | undefined): string {
+  const lookup = facts ?? (builtinFacts ??= migrationFacts());
+  const r = rule === undefined ? undefined : lookup(rule)?.rotation;
+  if (!r) return GENERIC_HINT;
+  if (r.key_regex !== undefined && !(key !== undefined && new RegExp(r.key_regex).test(key))) return GENERIC_HINT;
+  return r.hint;
 }
 
 export function defaultReplacementsPath(root: string): string {
@@ -90,6 +82,8 @@ export interface ReportInput {
   replacementsPath?: string;
   /** What the code rewriters did (file edits, generated files, places left for a human). */
   rewrites?: RewriteRunResult;
+  /** The rules in use, for their rotation hints (default: the built-in rules). */
+  rules?: readonly RuleSpec[];
   /**
    * Secrets an interrupted run stored whose values are no longer in the code (that run rewrote it):
    * listed so the resumed run's report is complete.
@@ -134,6 +128,7 @@ interface JsonReport {
 
 export function buildJsonReport(input: ReportInput, replacements: string): JsonReport {
   const byName = new Map(input.outcomes.map((o) => [o.name, o]));
+  const facts = input.rules ? migrationFacts(input.rules) : undefined;
   return {
     tool: 'secret-sweep',
     run: input.runId,
@@ -158,7 +153,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           rule: f.rule,
           fingerprint: f.fingerprint,
           locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
-          rotate: rotateHint(f.rule, f.key),
+          rotate: rotateHint(f.rule, f.key, facts),
         })),
         context: s.fields.filter((f) => !f.secret).map((f) => ({
           key: f.key,

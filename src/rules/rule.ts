@@ -31,6 +31,25 @@ export type ValidatorName =
   | 'luhn'
   | string;
 
+/** What `migrate` needs to know about a rule's values (the optional `migrate:` block of a rule). */
+export interface RuleMigration {
+  /** JSON key of a value found without an assignment name (default `token`). */
+  field?: string;
+  /**
+   * How values group into one secret: `database-uri` (a connection URI: engine, host, port, username,
+   * password, dbname), `uri` (a URL with credentials), `aws-keypair` (an access key id with its secret key).
+   */
+  grouping?: 'database-uri' | 'uri' | 'aws-keypair';
+  /** With `grouping: aws-keypair`: which half of the pair the rule finds. */
+  keypair?: 'id' | 'secret';
+  /** Resource (the `{resource}` of the secret name) when nothing better is known; `{file}`: the file's name. Default: the rule id's first part. */
+  resource?: string;
+  /** The value is a whole file (a key file, a service-account JSON, a credentials file): what kind. */
+  whole_file?: 'private-key' | 'service-account-json' | 'netrc' | 'pypirc' | 'npmrc' | 'docker-config' | 'pip-index';
+  /** How to rotate it: a hint for the report, and where (a URL). `key_regex`: only for JSON keys that match. */
+  rotation?: { hint: string; url?: string; key_regex?: string };
+}
+
 export interface RuleSpec {
   id: string;
   description: string;
@@ -57,6 +76,8 @@ export interface RuleSpec {
   priority?: number;
   examples: RuleExample[];
   negative_examples: RuleExample[];
+  /** Facts for `migrate` (optional). */
+  migrate?: RuleMigration;
   /** Where it was defined, for error messages: "rules/aws.yaml:12". */
   origin: string;
 }

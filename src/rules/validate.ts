@@ -4,15 +4,19 @@
  */
 import { RE2 } from '../detect/re2.js';
 import { SweepError } from '../errors.js';
-import type { RuleAllowlist, RuleExample, RuleSpec } from './rule.js';
+import type { RuleAllowlist, RuleExample, RuleMigration, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
 import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
 
 const RULE_KEYS = new Set([
   'id', 'description', 'regex', 'secret_group', 'keywords', 'entropy', 'path', 'validator', 'allowlist',
   'tags', 'references', 'severity', 'multiline', 'skip_global_allowlist', 'priority', 'examples',
-  'negative_examples',
+  'negative_examples', 'migrate',
 ]);
+const MIGRATE_KEYS = new Set(['field', 'grouping', 'keypair', 'resource', 'whole_file', 'rotation']);
+const ROTATION_KEYS = new Set(['hint', 'url', 'key_regex']);
+const GROUPINGS = ['database-uri', 'uri', 'aws-keypair'];
+const WHOLE_FILE_KINDS = ['private-key', 'service-account-json', 'netrc', 'pypirc', 'npmrc', 'docker-config', 'pip-index'];
 const ALLOWLIST_KEYS = new Set(['regexes', 'target', 'stopwords', 'paths', 'description']);
 const EXAMPLE_KEYS = new Set(['text', 'secret', 'reason', 'path']);
 
@@ -104,6 +108,54 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
   });
 }
 
+/** The optional `migrate:` block: every key known, every value of the right kind. */
+function migration(v: unknown, loc: RuleLocation, id: string): RuleMigration | undefined {
+  if (v === undefined || v === null) return undefined;
+  const bad = (msg: string): never => fail(loc, id, 'migrate', `\`migrate\`: ${msg}`);
+  if (typeof v !== 'object' || Array.isArray(v)) bad('must be a mapping');
+  const m = v as Record<string, unknown>;
+  for (const k of Object.keys(m)) if (!MIGRATE_KEYS.has(k)) bad(`unknown key \`${quoteUserText(k)}\` (known: ${[...MIGRATE_KEYS].join(', ')})`);
+  const out: RuleMigration = {};
+  if (m.field !== undefined) {
+    if (typeof m.field !== 'string' || !/^[a-z][a-z0-9_]*$/.test(m.field)) bad('`field` must be a JSON key: lower-case letters, digits and _');
+    out.field = m.field as string;
+  }
+  if (m.grouping !== undefined) {
+    if (typeof m.grouping !== 'string' || !GROUPINGS.includes(m.grouping)) bad(`\`grouping\` must be one of ${GROUPINGS.join(', ')}`);
+    out.grouping = m.grouping as RuleMigration['grouping'];
+  }
+  if (m.keypair !== undefined) {
+    if (m.keypair !== 'id' && m.keypair !== 'secret') bad('`keypair` must be id or secret');
+    out.keypair = m.keypair as RuleMigration['keypair'];
+  }
+  if ((out.grouping === 'aws-keypair') !== (out.keypair !== undefined)) bad('`grouping: aws-keypair` and `keypair` (id or secret) go together');
+  if (m.resource !== undefined) {
+    if (typeof m.resource !== 'string' || !(m.resource === '{file}' || /^[a-z0-9][a-z0-9.-]*$/.test(m.resource))) bad('`resource` must be a slug (lower-case letters, digits, - and .) or {file}');
+    out.resource = m.resource as string;
+  }
+  if (m.whole_file !== undefined) {
+    if (typeof m.whole_file !== 'string' || !WHOLE_FILE_KINDS.includes(m.whole_file)) bad(`\`whole_file\` must be one of ${WHOLE_FILE_KINDS.join(', ')}`);
+    out.whole_file = m.whole_file as RuleMigration['whole_file'];
+  }
+  if (m.rotation !== undefined) {
+    const r = m.rotation as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) bad('`rotation` must be a mapping with `hint` (and `url`)');
+    for (const k of Object.keys(r)) if (!ROTATION_KEYS.has(k)) bad(`rotation: unknown key \`${quoteUserText(k)}\` (known: ${[...ROTATION_KEYS].join(', ')})`);
+    if (typeof r.hint !== 'string' || !r.hint.trim()) bad('`rotation.hint` must be a non-empty string');
+    if (r.url !== undefined && (typeof r.url !== 'string' || !/^https:\/\/\S+$/.test(r.url))) bad('`rotation.url` must be an https:// URL');
+    if (r.key_regex !== undefined) {
+      if (typeof r.key_regex !== 'string') bad('`rotation.key_regex` must be a regex string');
+      try {
+        new RegExp(r.key_regex as string);
+      } catch {
+        bad('`rotation.key_regex` is not a valid regex');
+      }
+    }
+    out.rotation = { hint: r.hint as string, ...(r.url !== undefined ? { url: r.url as string } : {}), ...(r.key_regex !== undefined ? { key_regex: r.key_regex as string } : {}) };
+  }
+  return out;
+}
+
 /** Validate the shape of a raw rule object. Examples are run separately (see examples.ts). */
 export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): RuleSpec {
   const id = typeof raw.id === 'string' ? raw.id : undefined;
@@ -143,6 +195,7 @@ export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): R
   for (const b of ['multiline', 'skip_global_allowlist'] as const)
     if (raw[b] !== undefined && typeof raw[b] !== 'boolean') fail(loc, id, b, `\`${b}\` must be true or false`);
   if (raw.priority !== undefined && (typeof raw.priority !== 'number' || !Number.isFinite(raw.priority))) fail(loc, id, 'priority', '`priority` must be a number');
+  const migrate = migration(raw.migrate, loc, id);
   const spec: RuleSpec = {
     id,
     description: raw.description as string,
@@ -163,5 +216,6 @@ export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): R
     negative_examples: examples(raw.negative_examples, loc, id, 'negative_examples', true),
     origin: `${loc.file}:${loc.line}`,
   };
+  if (migrate) spec.migrate = migrate;
   return spec;
 }

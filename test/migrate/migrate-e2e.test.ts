@@ -261,6 +261,35 @@ describe('migrate --include-history', () => {
     expectNoValues(readFileSync(join(fx.dir, 'secret-sweep-migration.md'), 'utf8'), fx);
     expect(readFileSync(join(fx.dir, 'secret-sweep-migration.md'), 'utf8')).toMatch(/old_sync\.py:1 @[0-9a-f]{10} \(history only\) — cannot be rewritten/);
   });
+  it('history goes through the same config as the working tree: gitleaks path and commit allowlists apply, config warnings print once', async () => {
+    const fx = fixture();
+    const inAllowedCommit = githubToken(6000 + seq);
+    const inAllowedPath = githubToken(7000 + seq);
+    const kept = githubToken(8000 + seq);
+    writeFileSync(join(fx.dir, 'old_a.py'), `GITHUB_TOKEN = "${inAllowedCommit}"\n`);
+    git(fx.dir, 'add', '-A');
+    git(fx.dir, 'commit', '-qm', 'allowed commit');
+    const allowed = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fx.dir, encoding: 'utf8' }).trim();
+    mkdirSync(join(fx.dir, 'vendored'));
+    writeFileSync(join(fx.dir, 'vendored', 'old_b.py'), `GITHUB_TOKEN = "${inAllowedPath}"\n`);
+    writeFileSync(join(fx.dir, 'old_c.py'), `GITHUB_TOKEN = "${kept}"\n`);
+    git(fx.dir, 'add', '-A');
+    git(fx.dir, 'commit', '-qm', 'more scripts');
+    git(fx.dir, 'rm', '-rq', 'old_a.py', 'old_c.py', 'vendored');
+    // An unsupported key gives the config one warning: printed once, however often the run needs the config.
+    writeFileSync(join(fx.dir, '.gitleaks.toml'), [
+      'minVersion = "v8.0.0"', '[extend]', 'useDefault = true',
+      '[allowlist]', `commits = ["${allowed}"]`, "paths = ['''(^|/)vendored/''']", '',
+    ].join('\n'));
+    git(fx.dir, 'add', '-A');
+    git(fx.dir, 'commit', '-qm', 'remove scripts, add config');
+    const dry = await cli([...base(fx), '--include-history'], fx.dir);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/old_c\.py:1 @[0-9a-f]{10} \(history only\)/);
+    expect(dry.stdout).not.toContain('old_a.py');
+    expect(dry.stdout).not.toContain('vendored/');
+    expect(dry.stderr.match(/minVersion/g) ?? []).toHaveLength(1);
+  });
 });
 
 describe('migrate: existing secrets', () => {

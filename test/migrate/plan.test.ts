@@ -9,6 +9,7 @@ import { loadRuleSpecs } from '../../src/rules/load.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { buildPlan, secretString, splitKey, validateTemplate, type Plan, type PlanValues } from '../../src/migrate/plan.js';
+import { adoptPriorNames, valueDigest } from '../../src/migrate/apply.js';
 import { ALNUM, awsKeyId, awsSecretKey, password, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const rules = loadRuleSpecs(loadConfig(tmpdir()));
@@ -164,5 +165,39 @@ describe('no plaintext in the plan object', () => {
     });
     const text = JSON.stringify(plan);
     for (const v of vals) expect(text).not.toContain(v);
+  });
+});
+
+describe('the rules say how their values group (rules/*.yaml `migrate:`)', () => {
+  it('a rule the plan knows nothing about by its id groups as its migrate: block says', () => {
+    const p = pw(81);
+    const text = `BROKER=postgresql://etl_rw:${p}@pg.acme.io:6432/orders\n`;
+    // The same finding, as a team's own rule (an id the built-in rules do not have) would report it.
+    const findings = detect({ 'app/.env': text });
+    expect(findings.map((f) => f.rule)).toEqual(['postgres-uri-password']);
+    for (const f of findings) f.rule = 'team-broker-dsn';
+    const files = new Map([['app/.env', text]]);
+    const bare = buildPlan({ findings, files, app: 'etl', env: 'prod', rules: [] });
+    expect(bare.plan.secrets.map((s) => s.kind)).toEqual(['single']);
+    const team = [{ ...rules[0]!, id: 'team-broker-dsn', migrate: { grouping: 'database-uri' as const, field: 'password' } }];
+    const { plan, values } = buildPlan({ findings, files, app: 'etl', env: 'prod', rules: team });
+    expect(plan.secrets[0]!.kind).toBe('database');
+    expect(json(plan, values, plan.secrets[0]!.name)).toEqual({ engine: 'postgres', host: 'pg.acme.io', port: 6432, username: 'etl_rw', password: p, dbname: 'orders' });
+  });
+});
+
+describe('a built plan is not changed afterwards', () => {
+  it('adopting the names an unfinished run stored under gives a new plan and values; the built ones stay as they were', () => {
+    const s = stripeKey(91);
+    const { plan, values } = planFor({ 'billing.py': `STRIPE_KEY = "${s}"\n` });
+    const before = structuredClone({ plan, values });
+    const key = Buffer.alloc(32, 7);
+    const stored = new Map([['prod/etl/payments', { api_key: valueDigest(key, s) }]]);
+    const prior = { begun: new Map(), stored, touched: [], verified: new Map(), finishedRuns: 0 };
+    const adopted = adoptPriorNames(plan, values, prior, key);
+    expect(adopted.renamed).toEqual([{ from: 'prod/etl/stripe', to: 'prod/etl/payments' }]);
+    expect(adopted.plan.secrets.map((x) => x.name)).toEqual(['prod/etl/payments']);
+    expect(JSON.parse(secretString(adopted.plan.secrets[0]!, adopted.values))).toEqual({ api_key: s });
+    expect({ plan, values }).toEqual(before);
   });
 });

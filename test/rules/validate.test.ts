@@ -79,6 +79,46 @@ describe('rule file validation', () => {
   });
 });
 
+describe('rule `migrate:` block', () => {
+  const withMigrate = (block: string) => rulesFile(ok.replace('    references:', `${block}\n    references:`));
+
+  it('is optional, and read when given', () => {
+    expect(loadRulesFile(rulesFile(ok))[0]!.migrate).toBeUndefined();
+    const f = withMigrate([
+      '    migrate:', '      field: password', '      grouping: database-uri', "      resource: '{file}'",
+      '      rotation:', '        hint: set a new password', '        url: https://example.test/rotate',
+    ].join('\n'));
+    expect(loadRulesFile(f)[0]!.migrate).toEqual({
+      field: 'password', grouping: 'database-uri', resource: '{file}', rotation: { hint: 'set a new password', url: 'https://example.test/rotate' },
+    });
+  });
+
+  it.each([
+    ['an unknown key', '    migrate:\n      grouping: uri\n      feild: password', /`migrate`: unknown key `feild`/],
+    ['an unknown grouping', '    migrate:\n      grouping: by-magic', /`grouping` must be one of database-uri, uri, aws-keypair/],
+    ['a field that is no JSON key', '    migrate:\n      field: Pass Word', /`field` must be a JSON key/],
+    ['an aws-keypair without its half', '    migrate:\n      grouping: aws-keypair', /`grouping: aws-keypair` and `keypair`/],
+    ['a rotation without a hint', '    migrate:\n      rotation:\n        url: https://example.test', /`rotation.hint` must be a non-empty string/],
+    ['a whole_file kind nobody knows', '    migrate:\n      whole_file: zip', /`whole_file` must be one of/],
+    ['not a mapping', '    migrate: [field]', /`migrate`: must be a mapping/],
+  ])('rejects %s with file:line of the block', (_what, block, message) => {
+    const e = errorOf(() => loadRulesFile(withMigrate(block)));
+    expect(e).toBeInstanceOf(SweepError);
+    expect(e.message).toMatch(/^rule `demo`: /);
+    expect(e.message).toMatch(message);
+    expect(e.where).toMatch(/r\.yaml:6$/);
+  });
+
+  it('every built-in rule\'s block is valid, and the rules the plan groups say how', () => {
+    const rules = new Map(loadRuleSpecs().map((r) => [r.id, r.migrate]));
+    expect(rules.get('postgres-uri-password')?.grouping).toBe('database-uri');
+    expect(rules.get('url-credentials')?.grouping).toBe('uri');
+    expect(rules.get('aws-access-key-id')).toMatchObject({ grouping: 'aws-keypair', keypair: 'id' });
+    expect(rules.get('aws-secret-access-key')).toMatchObject({ grouping: 'aws-keypair', keypair: 'secret' });
+    expect(rules.get('github-pat-classic')?.rotation?.hint).toMatch(/^GitHub: revoke the token/);
+  });
+});
+
 describe('config validation', () => {
   it('rejects unknown keys with file:line', () => {
     const e = errorOf(() => parseConfig('allowlist:\n  paths: [a/]\nallowlsit: {}\n', '/tmp/.secret-sweep.yaml'));

@@ -6,7 +6,10 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import type { SweepConfig } from '../../config/config.js';
+import type { DetectorOptions } from '../../detect/detector.js';
+import type { RuleSpec } from '../../rules/rule.js';
 import { runGitScan } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -52,20 +55,25 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
+export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: RuleSpec[]; root: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const root = stdin ? process.cwd() : resolveRoot(args.path);
   const { config, rules } = configAndRules(root, args.config);
+  return scanLoaded(args, { root, config, rules, detector: detectorOptions(config, args.debug) });
+}
+
+/** The scan `args` ask for, with the config, rules and detector options already loaded (migrate loads them once). */
+export async function scanLoaded(
+  args: ScanArgs,
+  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions },
+): Promise<ScanResult & { rules: RuleSpec[]; root: string }> {
+  const { root, config, rules, detector } = loaded;
+  const stdin = args.path === '-' || args.path === '\u0000stdin';
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
-  const detector = {
-    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
-    salt: config.fingerprintSalt,
-    onDrop: args.debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
-  };
   let result: ScanResult;
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');

@@ -1,0 +1,44 @@
+/**
+ * Grouping: an AWS access key id and the secret access key next to it (same block, or the only pair in the
+ * file) become one secret {aws_access_key_id, aws_secret_access_key}. For rules whose `migrate:` says
+ * `grouping: aws-keypair`; their `keypair` (id or secret) says which half they are.
+ */
+import type { Cand, GroupingContext, Occ } from './occurrences.js';
+import { splitKey } from './keys.js';
+import { linesOf } from './values.js';
+
+export function awsKeypairGroups(ctx: GroupingContext): Cand[] {
+  const { occs, used, sameFile, textOf, secretField, resourceFrom } = ctx;
+  const part = (rule: string) => {
+    const m = ctx.migration(rule);
+    return m?.grouping === 'aws-keypair' ? m.keypair : undefined;
+  };
+  const out: Cand[] = [];
+  for (const o of occs) {
+    if (used.has(o) || part(o.f.rule) !== 'id') continue;
+    const file = sameFile(o).filter((x) => !used.has(x));
+    const ids = file.filter((x) => part(x.f.rule) === 'id');
+    const keys = file.filter((x) => part(x.f.rule) === 'secret');
+    const text = textOf(o);
+    const lines = text !== undefined ? linesOf(text) : undefined;
+    const sameBlock = (a: number, b: number) => {
+      if (!lines) return Math.abs(a - b) <= 3;
+      for (let i = Math.min(a, b); i < Math.max(a, b); i++) if ((lines[i - 1] ?? '').trim() === '') return false;
+      return true;
+    };
+    let best: Occ | undefined;
+    for (const k of keys) {
+      const near = sameBlock(o.loc.line, k.loc.line) || (ids.length === 1 && keys.length === 1);
+      if (near && (!best || Math.abs(k.loc.line - o.loc.line) < Math.abs(best.loc.line - o.loc.line))) best = k;
+    }
+    const fields = [secretField('aws_access_key_id', o)];
+    if (best) fields.push(secretField('aws_secret_access_key', best));
+    const keyName = best?.loc.key ?? o.loc.key;
+    let parts = keyName ? splitKey(keyName).prefix : [];
+    if (!parts.includes('aws')) parts = [...parts, 'aws'];
+    used.add(o);
+    if (best) used.add(best);
+    out.push({ kind: 'aws-keypair', resource: resourceFrom(parts) || 'aws', fields, first: o.loc });
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * The plan's working material: one occurrence per place a value was found (findings, plus the other places
+ * history saw the same blob), the candidate groups the grouping strategies make of them, and what those
+ * strategies share (the text around an occurrence, the occurrences of one file, field makers).
+ */
+import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../../findings/fingerprint.js';
+import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
+import type { RuleMigration } from '../../rules/rule.js';
+import { slug } from './naming.js';
+import { isUriGrouping } from './rule-facts.js';
+import { linesOf } from './values.js';
+import { MAX_SECRET_BYTES, type FieldType, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
+
+export interface Occ {
+  f: Finding;
+  raw: string;
+  value: string;
+  loc: ValueLocation;
+  decode?: 'uri';
+}
+
+export interface CandField {
+  key: string;
+  secret: boolean;
+  type: FieldType;
+  value: string;
+  /** Secret fields: every occurrence of this value seen so far; the first is the source. */
+  occs: Occ[];
+  /** Context fields: where the value is (or a literal). */
+  source?: ValueSource;
+  contextLoc?: ValueLocation;
+}
+
+/** A candidate secret: one grouping strategy's proposal, before values get one home each and names. */
+export interface Cand {
+  kind: GroupKind;
+  resource: string;
+  fields: CandField[];
+  first: ValueLocation;
+}
+
+export function locCmp(a: ValueLocation, b: ValueLocation): number {
+  return Number(a.historyOnly) - Number(b.historyOnly)
+    || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)
+    || (a.commit ?? '').localeCompare(b.commit ?? '')
+    || a.line - b.line || a.column - b.column;
+}
+
+/** Occurrences, sorted by location, and the values that cannot be migrated. */
+export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined): { occs: Occ[]; skipped: SkippedValue[] } {
+  const skipped: SkippedValue[] = [];
+  const occs: Occ[] = [];
+  for (const f of findings) {
+    let raw: string;
+    try {
+      raw = secretOf(f);
+    } catch {
+      continue;
+    }
+    const historyOnly = f.presentAtHead === false;
+    const loc: ValueLocation = {
+      file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
+      rule: f.rule, fingerprint: f.fingerprint, historyOnly,
+    };
+    if (historyOnly && f.commit) loc.commit = f.commit;
+    if (f.key) loc.key = f.key;
+    if (f.file === '-' || f.file === '') {
+      skipped.push({ location: loc, reason: 'read from standard input: nothing to migrate from' });
+      continue;
+    }
+    let value = raw;
+    let decode: 'uri' | undefined;
+    if (isUriGrouping(migration(f.rule)) && /%[0-9A-Fa-f]{2}/.test(raw)) {
+      try {
+        value = decodeURIComponent(raw);
+        decode = 'uri';
+      } catch {
+        /* not valid percent-encoding: keep as found */
+      }
+    }
+    if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
+      skipped.push({ location: loc, reason: 'larger than the 64 KiB Secrets Manager allows' });
+      continue;
+    }
+    occs.push({ f, raw, value, loc, decode });
+    // Other places history saw the same blob content: locations without a position of their own.
+    for (const p of f.provenances ?? []) {
+      if (p.path === f.file && (p.commit === f.commit || !historyOnly)) continue;
+      if (!p.commit) continue;
+      occs.push({
+        f, raw, value, decode,
+        loc: { ...loc, file: p.path, commit: p.commit, historyOnly: true },
+      });
+    }
+  }
+  occs.sort((a, b) => locCmp(a.loc, b.loc));
+  return { occs, skipped };
+}
+
+/** What every grouping strategy reads, and the occurrences already taken by a group. */
+export interface GroupingContext {
+  occs: readonly Occ[];
+  /** Occurrences a group has taken (each strategy takes what is left by the ones before it). */
+  used: Set<Occ>;
+  /** The rule's migration facts (rules/*.yaml `migrate:`). */
+  migration: (rule: string) => RuleMigration | undefined;
+  textOf: (o: Occ) => string | undefined;
+  lineOf: (o: Occ) => string | undefined;
+  /** Occurrences in the same file (or the same blob of one commit). */
+  sameFile: (o: Occ) => Occ[];
+  /** A resource slug from key parts, without a leading or trailing environment name. */
+  resourceFrom: (parts: string[]) => string;
+  digest: (value: string) => string;
+  secretField: (key: string, o: Occ) => CandField;
+  contextField: (key: string, o: Occ, line: number, s: number, e: number, value: string) => CandField;
+  literalField: (key: string, value: string, type?: FieldType) => CandField;
+}
+
+export function groupingContext(input: PlanInput, occs: readonly Occ[], migration: (rule: string) => RuleMigration | undefined): GroupingContext {
+  const salt = input.salt ?? DEFAULT_SALT;
+  const digest = (v: string) => hmacFingerprint('context', v, salt);
+  const textOf = (o: Occ): string | undefined => (o.loc.historyOnly ? undefined : input.files.get(o.loc.file));
+  const lineOf = (o: Occ): string | undefined => {
+    const t = textOf(o);
+    if (t !== undefined) return linesOf(t)[o.loc.line - 1];
+    const lt = lineTextOf(o.f);
+    return lt !== undefined && o.loc.line === o.f.line && o.loc.file === o.f.file ? lt : undefined;
+  };
+  const byFile = new Map<string, Occ[]>();
+  for (const o of occs) {
+    const k = `${o.loc.commit ?? ''}\u0000${o.loc.file}`;
+    byFile.set(k, [...(byFile.get(k) ?? []), o]);
+  }
+  const envLower = input.env.toLowerCase();
+  return {
+    occs, used: new Set(), migration, textOf, lineOf, digest,
+    sameFile: (o) => byFile.get(`${o.loc.commit ?? ''}\u0000${o.loc.file}`) ?? [],
+    resourceFrom: (parts) => {
+      let p = parts.map((x) => x.toLowerCase());
+      if (p.length > 1 && p[0] === envLower) p = p.slice(1);
+      else if (p.length > 1 && p[p.length - 1] === envLower) p = p.slice(0, -1);
+      return slug(p.join('-'));
+    },
+    secretField: (key, o) => ({ key, secret: true, type: 'string', value: o.value, occs: [o] }),
+    contextField: (key, o, line, s, e, value) => {
+      const type: FieldType = key === 'port' && /^\d{1,5}$/.test(value) ? 'number' : 'string';
+      const span: Span = { file: o.loc.file, line, column: s + 1, endLine: line, endColumn: e };
+      if (o.loc.commit) span.commit = o.loc.commit;
+      const d = digest(value);
+      return {
+        key, secret: false, type, value, occs: [],
+        source: { kind: 'span', ...span },
+        contextLoc: { ...span, fingerprint: d, historyOnly: o.loc.historyOnly },
+      };
+    },
+    literalField: (key, value, type = 'string') => ({ key, secret: false, type, value, occs: [], source: { kind: 'literal', value } }),
+  };
+}

@@ -1,0 +1,238 @@
+/**
+ * One `migrate` run from a request: plan (or load a saved plan), dry run or apply with a journal, resume,
+ * report. The command line (src/cli/commands/migrate.ts) turns flags into the request and returns the
+ * exit code this gives back.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { SweepError } from '../errors.js';
+import { buildPlan, type Action, type Plan, type PlanValues } from './plan.js';
+import { withActions, withEdits } from './plan/derive.js';
+import { loadPlan, savePlan } from './plan-file.js';
+import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Problem, type Resolution } from './apply.js';
+import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
+import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
+import { renderPlanTable } from './plan-table.js';
+import type { RewriteRunResult } from './rewrite/run-rewriters.js';
+import { isVaultError, type Vault } from './vault/vault.js';
+import { findingsOf, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
+
+/** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
+export interface MigrateIO {
+  out: (s: string) => void;
+  err: (line: string) => void;
+  /** Ask on the terminal; undefined when there is none to ask on. */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+async function makeVault(req: MigrateRequest): Promise<Vault & { close?: () => void }> {
+  if (req.backend === 'dotenv') {
+    const { DotenvVault } = await import('./vault/dotenv.js');
+    return new DotenvVault({ root: req.root });
+  }
+  const { AwsVault } = await import('./vault/aws.js');
+  return new AwsVault({ region: req.region, profile: req.profile, endpoint: req.endpointUrl });
+}
+
+/** The action the vault check decided for each secret (a problem: what the apply would stop on). */
+function vaultActions(resolutions: Resolution[], problems: Problem[]): Map<string, { action: Action; note?: string }> {
+  const out = new Map<string, { action: Action; note?: string }>();
+  for (const r of resolutions) out.set(r.secret.name, { action: r.action, note: r.note });
+  for (const p of problems) {
+    const deleted = /scheduled for deletion/.test(p.message);
+    out.set(p.name, deleted
+      ? { action: 'skip', note: 'scheduled for deletion: restore it first' }
+      : { action: 'update', note: 'different value: needs --update-existing' });
+  }
+  return out;
+}
+
+const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
+
+export async function runMigration(request: MigrateRequest, io: MigrateIO): Promise<number> {
+  const { root } = request;
+  const err = io.err;
+  const session = openSession(request);
+  const region = request.region ?? process.env.AWS_REGION;
+  if (request.apply) await removeTempsOfKilledRuns(root, session.journal.prior, err);
+
+  let plan: Plan;
+  let values: PlanValues;
+  if (request.planIn) {
+    ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector }));
+    for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
+      if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
+    }
+  } else {
+    if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
+    const findings = await findingsOf(session);
+    ({ plan, values } = buildPlan({
+      findings, files: textsOf(root, findings), app: request.app, env: request.env,
+      nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
+    }));
+  }
+
+  // After an unfinished run: the names and keys it stored its values under (dry run and apply alike).
+  const earlier = session.journal.prior;
+  if (earlier.stored.size) {
+    const adopted = adoptPriorNames(plan, values, earlier, tokenKey(root));
+    ({ plan, values } = adopted);
+    for (const r of adopted.renamed) {
+      err(`secret-sweep: ${r.to}: an unfinished run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);
+    }
+  }
+
+  if (plan.secrets.length === 0) {
+    err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
+    if (request.planOut) savePlan(request.planOut, plan);
+    if (request.apply) finishInterrupted(session, plan, err);
+    return 0;
+  }
+
+  const { runRewriters } = await import('./rewrite/run-rewriters.js');
+  const rewriteOpts = { root, plan, backend: request.backend, region };
+  const vault = await makeVault(request);
+  try {
+    let preview: RewriteRunResult | undefined;
+    if (!request.apply || request.planOut) {
+      // The code edits this plan makes, computed in memory (nothing written).
+      preview = await runRewriters({ ...rewriteOpts, write: false });
+      plan = withEdits(plan, preview.edits);
+    }
+    if (!request.apply) {
+      // Dry run: read-only checks against the vault (Describe/Get), nothing written anywhere.
+      let vaultNote: string | undefined;
+      try {
+        const { resolutions, problems } = await resolveActions(plan, values, vault, {
+          updateExisting: request.updateExisting, concurrency: request.concurrency, tokenKey: randomBytes(32),
+        });
+        plan = withActions(plan, vaultActions(resolutions, problems));
+      } catch (e) {
+        if (!isVaultError(e)) throw e;
+        vaultNote = `could not check the vault, so every action says create: ${e.oneLine()}`;
+      }
+      io.out(`Plan for app ${plan.app}, env ${plan.env}: ${plan.secrets.length} secret(s), backend ${request.backend}\n\n`);
+      io.out(renderPlanTable(plan, { backend: request.backend, vaultNote, rewrites: preview }));
+      if (request.planOut) {
+        savePlan(request.planOut, plan);
+        err(`secret-sweep: plan saved to ${request.planOut} (no secret values)`);
+      }
+      err('secret-sweep: dry run, nothing was written. Apply with --apply.');
+      return 0;
+    }
+
+    if (request.planOut) savePlan(request.planOut, plan);
+    if (!request.yes) {
+      if (!io.confirm) {
+        throw new SweepError('--apply without --yes needs a terminal to confirm: add --yes (nothing was written)');
+      }
+      const ok = await io.confirm(`Store ${plan.secrets.length} secret(s) for ${plan.env}/${plan.app} in ${request.backend}? [y/N] `);
+      if (!ok) {
+        err('secret-sweep: nothing was written.');
+        return 0;
+      }
+    }
+
+    // Preconditions before any write.
+    if (!request.allowDirty) {
+      const ours = [REPORT_MD, REPORT_JSON];
+      for (const p of [request.planIn, request.planOut]) {
+        if (!p) continue;
+        const rel = relative(root, resolve(p));
+        if (!rel.startsWith('..') && !isAbsolute(rel)) ours.push(rel.split('\\').join('/'));
+      }
+      if (request.backend === 'dotenv') ours.push('.env', '.env.example', '.gitignore');
+      // Files an interrupted run already rewrote are its changes: the resumed run finishes them.
+      ours.push(...session.journal.prior.touched);
+      await checkCleanTree(root, ours);
+    }
+    const lock = Lock.acquire(root);
+    let journal: Journal | undefined;
+    try {
+      // Under the lock: the journal as read at the start, unless a run that held the lock wrote to it since.
+      const prior = journalSince(root, session.journal).prior;
+      journal = Journal.open(root);
+      if (prior.interrupted) err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep})`);
+      const { outcomes } = await applyPlan({
+        plan, values, vault, journal, tokenKey: tokenKey(root), prior,
+        updateExisting: request.updateExisting, kmsKeyId: request.kmsKeyId, tags: request.tags,
+        rotation: request.rotation,
+        concurrency: request.concurrency,
+        log: (l) => err(`secret-sweep: ${l}`),
+      });
+      // Every secret is written and read back: now the code. Each file write is journaled; a killed run
+      // resumes with the files whose values are still there (the rewritten ones have none left).
+      const j = journal;
+      const rewrites = await runRewriters({
+        ...rewriteOpts, write: true,
+        onGenerated: (file) => j.append({ step: 'file-generated', file }),
+        onBeforeWrite: (file) => j.append({ step: 'file-begin', file }),
+        onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
+      });
+      const files = writeReports({
+        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
+        earlier: earlierOf(prior), rules: session.rules,
+      });
+      journal.append({ step: 'report-written' });
+      journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
+      const n = (a: string) => outcomes.filter((o) => o.action === a).length;
+      err(`secret-sweep: ${n('created')} created, ${n('updated')} updated, ${n('reused')} already there; report: ${relative(process.cwd(), files.markdown) || files.markdown}`);
+      err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
+        + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
+      err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
+      return 0;
+    } finally {
+      journal?.close();
+      lock.release();
+    }
+  } finally {
+    vault.close?.();
+  }
+}
+
+/**
+ * Before an apply reads the work tree: a run killed in the middle of a write leaves its temp file next to
+ * the file (an untracked file that would fail the clean-tree check; for `.env`, one holding values).
+ * Remove those of the files unfinished runs began to write, and of the files every run writes.
+ */
+async function removeTempsOfKilledRuns(root: string, prior: PriorState, err: (s: string) => void): Promise<void> {
+  if (!existsSync(join(root, STATE_DIR))) return;
+  const { removeStaleTemps } = await import('./rewrite/fixer.js');
+  const files = new Set([...prior.touched, '.env', '.env.example', '.gitignore', REPORT_MD, REPORT_JSON]);
+  const removed = await removeStaleTemps(root, files);
+  if (removed.length) err(`secret-sweep: removed ${removed.length} temp file(s) a killed run left: ${removed.join(', ')}`);
+}
+
+/**
+ * `migrate --apply` found nothing left to migrate. When an earlier run was killed after its last
+ * secret (its rewrites are what removed the values), close it in the journal so it is not resumed again.
+ */
+function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string) => void): void {
+  const { root, request } = session;
+  if (!existsSync(join(root, STATE_DIR))) return;
+  // The lock also refuses a run in progress, and clears one left by a killed run.
+  const lock = Lock.acquire(root);
+  const prior = journalSince(root, session.journal).prior;
+  if (!prior.interrupted) {
+    lock.release();
+    return;
+  }
+  const journal = Journal.open(root);
+  try {
+    err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep}): its secrets are stored and its code already rewritten`);
+    journal.append({ step: 'run-start', pid: process.pid, detail: '0 secret(s)', resumes: prior.interrupted.run });
+    if (prior.interrupted.lastStep !== 'report-written') {
+      // Killed after its last rewrite, before its report: write the report from what the journal knows.
+      writeReports({
+        root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
+        runId: journal.run, earlier: earlierOf(prior), rules: session.rules,
+      });
+      journal.append({ step: 'report-written' });
+    }
+    journal.append({ step: 'run-done', detail: 'nothing left to migrate' });
+  } finally {
+    journal.close();
+    lock.release();
+  }
+}

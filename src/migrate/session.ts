@@ -1,0 +1,93 @@
+/**
+ * A migrate session: what one `migrate` run reads before it plans, each read once. The config (its
+ * warnings printed once), the rules, the detector options (allowlists and salt), the findings of the
+ * working tree and, with --include-history, of history (through the same allowlists, gitleaks path and
+ * commit allowlists included), and the journal of earlier runs.
+ */
+import type { SweepConfig } from '../config/config.js';
+import type { DetectorOptions } from '../detect/detector.js';
+import type { Finding } from '../findings/finding.js';
+import type { RuleSpec } from '../rules/rule.js';
+import { readFileFragment } from '../sources/read-file.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions } from '../cli/common.js';
+import { scanLoaded } from '../cli/commands/scan.js';
+import { readJournal, type JournalSnapshot } from './journal.js';
+import type { Tags } from './vault/vault.js';
+
+/** What the command line asks of a migrate run (flags already checked). */
+export interface MigrateRequest {
+  root: string;
+  app?: string;
+  env?: string;
+  nameTemplate?: string;
+  backend: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  kmsKeyId?: string;
+  tags: Tags;
+  /** Save the plan here (--plan-out). */
+  planOut?: string;
+  /** Apply exactly this saved plan (--plan). */
+  planIn?: string;
+  apply: boolean;
+  yes: boolean;
+  allowDirty: boolean;
+  includeHistory: boolean;
+  updateExisting: boolean;
+  rotation?: { lambdaArn: string; days: number };
+  concurrency: number;
+  /** --config. */
+  configPath?: string;
+  debug: boolean;
+}
+
+export interface MigrateSession {
+  readonly request: MigrateRequest;
+  readonly root: string;
+  readonly config: SweepConfig;
+  readonly rules: RuleSpec[];
+  readonly detector: DetectorOptions;
+  /** The journal as the run found it (see journalSince for the re-check under the lock). */
+  readonly journal: JournalSnapshot;
+}
+
+export function openSession(request: MigrateRequest): MigrateSession {
+  const { config, rules } = configAndRules(request.root, request.configPath);
+  return { request, root: request.root, config, rules, detector: detectorOptions(config, request.debug), journal: readJournal(request.root) };
+}
+
+/** Working-tree findings, plus history-only ones with --include-history. */
+export async function findingsOf(session: MigrateSession): Promise<Finding[]> {
+  const { root, config, rules, detector, request } = session;
+  const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules, detector });
+  const findings = res.findings;
+  if (request.includeHistory) {
+    const { runGitScan } = await import('../scan/git-modes.js');
+    const hist = await runGitScan({
+      root, mode: 'history', allLines: false, rules, detector, progress: false,
+      maxFileSize: config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
+    });
+    // Values still in the working tree keep their working-tree location (and gain their history places);
+    // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
+    const atHead = new Map(findings.map((f) => [f.fingerprint, f]));
+    for (const h of hist.findings) {
+      const head = atHead.get(h.fingerprint);
+      if (head) {
+        if (h.provenances?.length) head.provenances = h.provenances;
+      } else if (h.presentAtHead === false) findings.push(h);
+    }
+  }
+  return findings;
+}
+
+/** The text of each working-tree file with a finding, for the plan's context (block keys, URIs). */
+export function textsOf(root: string, findings: Finding[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const f of findings) {
+    if (f.presentAtHead === false || files.has(f.file) || f.file === '-') continue;
+    const r = readFileFragment(root, f.file, DEFAULT_MAX_FILE_SIZE * 4);
+    if ('fragment' in r) files.set(f.file, r.fragment.text);
+  }
+  return files;
+}
