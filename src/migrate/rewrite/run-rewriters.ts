@@ -16,7 +16,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
 import { parseEnvText, smReference } from '../run-env.js';
-import { writeFileAtomic } from '../vault/dotenv.js';
+import { writeFileAtomic } from '../../fs/write-file.js';
+import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
 import type { PlannedEdit, RewriteResult, Rewriter, RewriteSite } from './rewriter.js';
 import type { EnvReference } from './sites.js';
@@ -285,7 +286,7 @@ export async function addEnvReferences(
   notes.push(`.env: added ${add.length} reference(s) for \`secret-sweep run\`: ${add.map((l) => l.split('=')[0]).join(', ')}`);
   if (!opts.write) return { written, notes, changed: true, text: next };
   opts.before?.('.env');
-  await writeFileAtomic(real, next, mode);
+  writeFileAtomic(real, next, { mode, onStep: testCrashPoint });
   written.push('.env');
   if (await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
   return { written, notes, changed: true, text: next };
@@ -315,6 +316,6 @@ async function ensureEnvIgnored(root: string, before?: (file: string) => void): 
   }
   const eol = detectEol(text);
   before?.('.gitignore');
-  await writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, mode);
+  writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, { mode, onStep: testCrashPoint });
   return true;
 }

@@ -27,7 +27,7 @@ import {
   type VaultStats,
   type WriteResult,
 } from './vault.js';
-import { tempPathFor } from '../rewrite/fixer.js';
+import { writeFileAtomic as writeAtomic } from '../../fs/write-file.js';
 import { testCrashPoint } from '../journal.js';
 
 export interface DotenvVaultOptions {
@@ -159,25 +159,9 @@ function blockValue(b: Block): string {
 
 const versionOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
-/** Write via a temporary file in the same directory and rename, so readers never see half a file. */
-export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
-  const tmp = tempPathFor(file);
-  const handle = await fs.open(tmp, 'wx', mode);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.chmod(mode); // the umask may have narrowed it; make it exact
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  testCrashPoint('temp-written');
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  testCrashPoint('temp-renamed');
+/** Atomic (src/fs/write-file.ts), with the journal's crash points for the kill -9 tests. */
+function writeFileAtomic(file: string, content: string, mode: number): void {
+  writeAtomic(file, content, { mode, onStep: testCrashPoint });
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -291,7 +275,7 @@ export class DotenvVault implements Vault {
 
     env.setBlock(name, renderBlock(name, vars, true));
     const envText = env.toString();
-    if (envText !== env.original) await writeFileAtomic(this.envPath, envText, 0o600);
+    if (envText !== env.original) writeFileAtomic(this.envPath, envText, 0o600);
 
     const example = Lines.parse(await readText(this.examplePath));
     example.setBlock(name, renderBlock(name, vars, false));
@@ -304,7 +288,7 @@ export class DotenvVault implements Vault {
     const text = lines.toString();
     if (text === lines.original) return;
     const mode = await fs.stat(file).then((s) => s.mode & 0o777, () => 0o644);
-    await writeFileAtomic(file, text, mode);
+    writeFileAtomic(file, text, mode);
   }
 
   /** Make sure git ignores the .env file (adds a line to .gitignore when nothing covers it). */
