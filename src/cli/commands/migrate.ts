@@ -17,6 +17,7 @@ import { Journal, Lock, priorState, STATE_DIR, tokenKey } from '../../migrate/jo
 import { REPORT_JSON, REPORT_MD, writeReports } from '../../migrate/report.js';
 import type { RewriteRunResult } from '../../migrate/rewrite/run-rewriters.js';
 import { isVaultError, type Tags, type Vault } from '../../migrate/vault/vault.js';
+import { backendFor } from '../../migrate/backend/backends.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, resolveRoot } from '../common.js';
 import { executeScan } from './scan.js';
 
@@ -63,12 +64,7 @@ function parseTags(list: string[] | undefined): Tags {
 }
 
 async function makeVault(args: MigrateArgs, root: string): Promise<Vault & { close?: () => void }> {
-  if (args.backend === 'dotenv') {
-    const { DotenvVault } = await import('../../migrate/vault/dotenv.js');
-    return new DotenvVault({ root });
-  }
-  const { AwsVault } = await import('../../migrate/vault/aws.js');
-  return new AwsVault({ region: args.region, profile: args.profile, endpoint: args['endpoint-url'] });
+  return backendFor(args.backend).openVault({ root, region: args.region, profile: args.profile, endpoint: args['endpoint-url'] });
 }
 
 /** Working-tree findings, plus history-only ones with --include-history. */
@@ -133,7 +129,8 @@ export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?:
     + ` (${created} new), plus $${PRICE_PER_10K_CALLS.toFixed(2)} per 10,000 API calls (this migration: about ${calls} calls, $${((calls / 10000) * PRICE_PER_10K_CALLS).toFixed(4)});`
     + ' list prices, check your region.',
   );
-  if (opts.backend === 'dotenv') out.push('(dotenv backend: no AWS cost; values go to a git-ignored .env)');
+  const note = backendFor(opts.backend).planNote;
+  if (note) out.push(`(${note})`);
   out.push(`Code edits: ${plan.edits.length} file(s)${plan.edits.length ? ':' : ''}`);
   for (const e of plan.edits) out.push(`  ${e.summary}`);
   const rw = opts.rewrites;

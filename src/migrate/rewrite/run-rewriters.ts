@@ -6,9 +6,9 @@
  *   history-only. A file no rewriter understands keeps all its secret sites as "manual".
  * - Rewriters run one file at a time in path order; Terraform files see their siblings' current text
  *   (so a data source added to one file is reused by the next).
- * - Then the generated helpers (aws backend: Python `secret_sweep_secrets.py`, JS
- *   `secret-sweep-secrets.*`) and, for the aws backend, the `.env` references (`VAR=sm://NAME#KEY`) that
- *   `secret-sweep run` resolves for the code that now reads `process.env.VAR` / `${VAR}`.
+ * - Then what the backend's capabilities call for: its generated helpers (Python `secret_sweep_secrets.py`,
+ *   JS `secret-sweep-secrets.*`) and the `.env` references (`VAR=sm://NAME#KEY`) that `secret-sweep run`
+ *   resolves for the code that now reads `process.env.VAR` / `${VAR}`.
  * - Nothing here sees a secret value; summaries name variables, secrets and keys only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
 import { parseEnvText, smReference } from '../run-env.js';
+import { backendFor } from '../backend/backends.js';
 import { writeFileAtomic } from '../../fs/write-file.js';
 import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
@@ -127,7 +128,8 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
  * checked to still hold the text the edits were computed from); without it, nothing is written.
  */
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
-  const { root, plan, backend } = opts;
+  const { root, plan } = opts;
+  const backend = backendFor(opts.backend);
   const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [] };
   const byFile = sitesFromPlan(plan);
   if (byFile.size === 0) return out;
@@ -188,7 +190,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       continue;
     }
-    const res = rw.rewrite({ file, text, sites, backend, region: opts.region }) as AnyResult;
+    const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
     for (const u of res.unhandled) out.manual.push(manualOf(u, 'the rewriter could not change it safely'));
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
@@ -206,10 +208,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   let envText: string | undefined;
-  if (backend !== 'dotenv') {
+  if (backend.capabilities.helpers) {
     const helpers = [
-      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py'))),
-      ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>),
+      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py')), backend),
+      ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend),
     ];
     for (const h of helpers) {
       if (opts.write) {
@@ -219,13 +221,13 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       out.generated.push(h.path);
     }
-    if (out.envRefs.length) {
-      const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
-      envText = env.text;
-      for (const n of env.notes) out.notes.push(n);
-      for (const f of env.written) opts.onGenerated?.(f);
-      if (env.changed && !out.generated.includes('.env')) out.generated.push('.env');
-    }
+  }
+  if (backend.capabilities.runReferences && out.envRefs.length) {
+    const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
+    envText = env.text;
+    for (const n of env.notes) out.notes.push(n);
+    for (const f of env.written) opts.onGenerated?.(f);
+    if (env.changed && !out.generated.includes('.env')) out.generated.push('.env');
   }
   if (opts.write) {
     for (const p of pending) {

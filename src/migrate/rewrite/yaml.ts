@@ -30,7 +30,7 @@ import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.j
 import {
   addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
-import { envVarPrefix } from '../vault/dotenv.js';
+import { envVarPrefix } from '../backend/env-names.js';
 
 export type ConfigKind = 'compose' | 'github-actions' | 'cloudformation' | 'kubernetes-secret' | 'generic';
 

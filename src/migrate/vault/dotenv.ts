@@ -28,6 +28,7 @@ import {
   type WriteResult,
 } from './vault.js';
 import { writeFileAtomic as writeAtomic } from '../../fs/write-file.js';
+import { envVarPrefix } from '../backend/env-names.js';
 import { testCrashPoint } from '../journal.js';
 
 export interface DotenvVaultOptions {
@@ -41,11 +42,7 @@ const MARKER = '# secret-sweep: ';
 const NAME_RE = /^[A-Za-z0-9/_+=.@-]{1,512}$/; // the same names Secrets Manager accepts
 const MAX_VALUE_BYTES = 65536;
 
-/** `prod/etl-db` -> `PROD_ETL_DB`: the variable prefix for a secret name (or a key). */
-export function envVarPrefix(name: string): string {
-  const v = name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return /^[0-9]/.test(v) || v === '' ? `_${v}` : v;
-}
+export { envVarPrefix };
 
 export interface EnvVar {
   /** The JSON key, or undefined when the secret is a plain string. */
