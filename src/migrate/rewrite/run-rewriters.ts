@@ -1,6 +1,6 @@
 /**
- * Orchestration of the code rewriters for `migrate`: plan -> sites per file -> the first rewriter that
- * applies -> edits, written through the central fixer (or only computed, for a dry run).
+ * Orchestration of the code rewriters for `migrate`: plan -> sites per file -> the first rewriter of the
+ * registry (registry.ts) that applies -> edits, written through the central fixer (or only computed, for a dry run).
  *
  * - Sites come from the plan: every location of every field (secret and context) that is not
  *   history-only. A file no rewriter understands keeps all its secret sites as "manual".
@@ -20,7 +20,10 @@ import { backendFor } from '../backend/backends.js';
 import { writeFileAtomic } from '../../fs/write-file.js';
 import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
-import type { PlannedEdit, RewriteResult, Rewriter, RewriteSite } from './rewriter.js';
+import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
+import { createRewriters, rewriterFor } from './registry.js';
+import type { PythonRewriter } from './python.js';
+import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
@@ -134,15 +137,6 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const byFile = sitesFromPlan(plan);
   if (byFile.size === 0) return out;
 
-  const { createNotebookRewriter } = await import('./notebook.js');
-  const { createPythonRewriter } = await import('./python.js');
-  const { DotenvRewriter } = await import('./dotenv.js');
-  const { JavaScriptRewriter } = await import('./javascript.js');
-  const { YamlRewriter } = await import('./yaml.js');
-  const { JsonRewriter } = await import('./json.js');
-  const { TerraformRewriter } = await import('./terraform.js');
-  const { ShellRewriter } = await import('./shell.js');
-
   // Current text of each file as this run sees it (after its own in-memory edits).
   const texts = new Map<string, string>();
   const read = (file: string): string | undefined => {
@@ -166,13 +160,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
-  const notebook = await createNotebookRewriter();
-  const python = await createPythonRewriter();
-  const javascript = new JavaScriptRewriter({ packageType: packageTypeFinder(root) });
-  const rewriters: Rewriter[] = [
-    notebook, python, new DotenvRewriter(), javascript, new YamlRewriter(), new JsonRewriter(),
-    new TerraformRewriter({ siblings }), new ShellRewriter(),
-  ];
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), siblings });
+  // The two whose generated helper modules are written below.
+  const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
+  const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
@@ -183,7 +174,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file could not be read'));
       continue;
     }
-    const rw = rewriters.find((r) => r.appliesTo(file, text));
+    const rw = rewriterFor(rewriters, file, text);
     if (!rw) {
       for (const s of sites) {
         if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
