@@ -110,41 +110,19 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: W
   const mode = (opts.private ? 0o600 : opts.mode ?? (existing ? existing.mode : 0o644)) & 0o7777;
 
   if (opts.exclusive) {
-    let fd: number;
     try {
-      fd = openSync(target, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode);
+      createWith(target, bytes, mode);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' || (e as NodeJS.ErrnoException).code === 'ELOOP') {
-        throw new SweepError('refusing to replace an existing file (it must be created new)', file);
-      }
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST' || code === 'ELOOP') throw new SweepError('refusing to replace an existing file (it must be created new)', file);
       throw e;
     }
-    try {
-      writeAll(fd, bytes);
-      fchmodSync(fd, mode); // the umask may have narrowed it
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(target, { force: true });
-      throw e;
-    }
-    closeSync(fd);
     syncDir(path.dirname(target));
     return target;
   }
 
   const tmp = tempPathFor(target);
-  const fd = openSync(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode);
-  try {
-    writeAll(fd, bytes);
-    fchmodSync(fd, mode); // the umask may have narrowed it
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
+  createWith(tmp, bytes, mode);
   try {
     opts.onStep?.('temp-written');
     renameSync(tmp, target);
@@ -155,6 +133,21 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, opts: W
   opts.onStep?.('temp-renamed');
   syncDir(path.dirname(target));
   return target;
+}
+
+/** Create `file` (never an existing one, never through a link) holding `bytes` with exactly `mode`, synced; removed again on error. */
+function createWith(file: string, bytes: Uint8Array, mode: number): void {
+  const fd = openSync(file, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL | fsc.O_NOFOLLOW, mode);
+  try {
+    writeAll(fd, bytes);
+    fchmodSync(fd, mode); // the umask may have narrowed it
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(file, { force: true });
+    throw e;
+  }
+  closeSync(fd);
 }
 
 function lstatOrUndefined(p: string): Stats | undefined {
