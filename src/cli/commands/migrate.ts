@@ -312,7 +312,7 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
         const rel = relative(root, resolve(p));
         if (!rel.startsWith('..') && !isAbsolute(rel)) ours.push(rel.split('\\').join('/'));
       }
-      if (args.backend === 'dotenv') ours.push('.env', '.env.example', '.gitignore');
+      ours.push(...backendFor(args.backend).repoFiles);
       // Files an interrupted run already rewrote are its changes: the resumed run finishes them.
       ours.push(...priorState(Journal.read(root)).touched);
       await checkCleanTree(root, ours);

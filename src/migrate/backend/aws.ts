@@ -9,6 +9,7 @@ import { envReferences } from './env-references.js';
 export const awsBackend: Backend = {
   id: 'aws',
   capabilities: { helpers: true, runReferences: true },
+  repoFiles: [],
   reference: envReferences,
   helperSource(language: HelperLanguage, file: string): string {
     return language === 'python' ? pythonHelper(file) : jsHelper(language, file);

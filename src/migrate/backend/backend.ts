@@ -59,6 +59,8 @@ export interface Backend {
   /** One line for the plan table ("dotenv backend: no AWS cost; ..."), when the backend needs one. */
   readonly planNote?: string;
   readonly capabilities: BackendCapabilities;
+  /** Files in the repository the vault itself writes (a resumed run may find them changed). */
+  readonly repoFiles: readonly string[];
   readonly reference: ReferenceSyntax;
   /** The source of the helper module for `language` (`file` is its file name, for its header), or undefined. */
   helperSource(language: HelperLanguage, file: string): string | undefined;

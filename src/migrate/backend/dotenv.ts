@@ -10,6 +10,7 @@ export const dotenvBackend: Backend = {
   id: 'dotenv',
   planNote: 'dotenv backend: no AWS cost; values go to a git-ignored .env',
   capabilities: { helpers: false, runReferences: false },
+  repoFiles: ['.env', '.env.example', '.gitignore'],
   reference: envReferences,
   helperSource: () => undefined,
   async openVault(opts) {
