@@ -2,12 +2,13 @@
  * Every rewriter of the registry against every fixture pair under test/fixtures/rewrite/: a folder's name
  * starts with its rewriter's fixture prefix (`py-`, `yaml-`, ...), the rewriter is made through the
  * registry as a migrate run makes it, and its output must equal `expected.*` (the input when there is
- * none) with exactly the declared number of sites left for a human. A registered rewriter without a case,
+ * none; `UPDATE_FIXTURES=1` writes it) with exactly the declared number of sites left for a human, and
+ * every secret it took gone from the file. A registered rewriter without a case,
  * or a folder no rewriter claims, fails.
  * The per-rewriter tests add what only their language can check (parsing with Python, tsc, terraform fmt).
  */
 import { describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRewriters, REWRITERS, rewriterFor } from '../../../src/migrate/rewrite/registry.js';
 import { applyEdits } from '../../../src/migrate/rewrite/fixer.js';
@@ -48,9 +49,16 @@ describe('the rewriter registry and its fixture cases', () => {
       expect(rw?.id).toBe(entry.id);
       const result = rw!.rewrite({ file: c.spec.file, text: c.input, sites: c.sites, backend: c.spec.backend ?? 'aws' });
       const output = applyEdits(c.input, result.edits, c.spec.file);
+      if (process.env.UPDATE_FIXTURES === '1' && output !== c.input) writeFileSync(c.expectedPath, output); // review the diff
       const expected = existsSync(c.expectedPath) ? readFileSync(c.expectedPath, 'utf8') : c.input;
       expect(output).toBe(expected);
-      expect(result.unhandled.length).toBe((c.spec.expectUnhandled ?? c.spec.unhandled ?? 0) as number);
+      const unhandled = (c.spec.expectUnhandled ?? c.spec.unhandled ?? 0) as number;
+      expect(result.unhandled.length).toBe(unhandled);
+      const secrets = c.spec.sites.filter((s) => (s.kind ?? 'secret') === 'secret');
+      if (unhandled === secrets.length) expect(result.edits).toEqual([]);
+      // Every secret the rewriter took is gone from the file.
+      const left = new Set(result.unhandled.map((u) => u.fingerprint));
+      for (const s of secrets) if (!left.has(`fp-${s.match}-${s.nth ?? 0}`)) expect(output).not.toContain(s.match);
     });
   }
 });
