@@ -97,7 +97,8 @@ function processGone(pid: number): boolean {
 
 /**
  * Remove the temp files that writes of `files` (repository-relative) left when their process was killed
- * (tempPathFor's names, and `.NAME.PID.tmp` of the report writer), never one whose process still runs.
+ * (tempPathFor's names, and `.NAME.PID.tmp` of the report writer before src/fs/write-file.ts), never one
+ * whose process still runs.
  * A kill -9 between creating a temp file and renaming it over the file leaves it behind: an untracked
  * file that would block the re-run's clean-tree check (and, for `.env`, hold values). Returns the
  * removed paths, relative to `root`.
