@@ -1,7 +1,7 @@
 /** Writing reports and other files the user asked for: atomically, mode 0600 (they describe secrets). */
-import { chmodSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { SweepError } from '../errors.js';
+import { writeFileAtomic } from '../fs/write-file.js';
 
 export function writePrivateFile(file: string, content: string): void {
   if (file === '-' ) {
@@ -12,13 +12,10 @@ export function writePrivateFile(file: string, content: string): void {
     writeFileSync(file, content);
     return;
   }
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, content, { mode: 0o600 });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, file);
+    writeFileAtomic(file, content, { private: true });
   } catch (e) {
-    try { unlinkSync(tmp); } catch { /* nothing to clean */ }
+    if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write output: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file);
   }
 }

@@ -1,4 +1,5 @@
 /** The dry-run plan table: secret name, JSON keys, action, where found (redacted), cost, code edits. */
+import { backendFor } from './backend/backends.js';
 import { formatLocation, type Plan } from './plan.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 
@@ -32,7 +33,8 @@ export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?:
     + ` (${created} new), plus $${PRICE_PER_10K_CALLS.toFixed(2)} per 10,000 API calls (this migration: about ${calls} calls, $${((calls / 10000) * PRICE_PER_10K_CALLS).toFixed(4)});`
     + ' list prices, check your region.',
   );
-  if (opts.backend === 'dotenv') out.push('(dotenv backend: no AWS cost; values go to a git-ignored .env)');
+  const note = backendFor(opts.backend).planNote;
+  if (note) out.push(`(${note})`);
   out.push(`Code edits: ${plan.edits.length} file(s)${plan.edits.length ? ':' : ''}`);
   for (const e of plan.edits) out.push(`  ${e.summary}`);
   const rw = opts.rewrites;

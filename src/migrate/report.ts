@@ -9,11 +9,11 @@
  *   the repository, for users who also scrub history. It is the one file that holds plaintext; the
  *   report says so and where it is.
  */
-import { chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { SweepError } from '../errors.js';
 import { writePrivateFile } from '../cli/output.js';
+import { writeFileAtomic } from '../fs/write-file.js';
 import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocation } from './plan.js';
 import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
@@ -246,9 +246,9 @@ export function writeReports(input: ReportInput): ReportFiles {
   }
   const lines = replacementLines(input.values, input.plan);
   try {
-    writeFileSync(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { mode: 0o600 });
-    chmodSync(replacements, 0o600);
+    writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true });
   } catch (e) {
+    if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);
   }
   const report = buildJsonReport(input, replacements);

@@ -3,6 +3,7 @@
  * report. The command line (src/cli/commands/migrate.ts) turns flags into the request and returns the
  * exit code this gives back.
  */
+import { backendFor } from './backend/backends.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -27,12 +28,7 @@ export interface MigrateIO {
 }
 
 async function makeVault(req: MigrateRequest): Promise<Vault & { close?: () => void }> {
-  if (req.backend === 'dotenv') {
-    const { DotenvVault } = await import('./vault/dotenv.js');
-    return new DotenvVault({ root: req.root });
-  }
-  const { AwsVault } = await import('./vault/aws.js');
-  return new AwsVault({ region: req.region, profile: req.profile, endpoint: req.endpointUrl });
+  return backendFor(req.backend).openVault({ root: req.root, region: req.region, profile: req.profile, endpoint: req.endpointUrl });
 }
 
 /** The action the vault check decided for each secret (a problem: what the apply would stop on). */
@@ -142,7 +138,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         const rel = relative(root, resolve(p));
         if (!rel.startsWith('..') && !isAbsolute(rel)) ours.push(rel.split('\\').join('/'));
       }
-      if (request.backend === 'dotenv') ours.push('.env', '.env.example', '.gitignore');
+      ours.push(...backendFor(request.backend).repoFiles);
       // Files an interrupted run already rewrote are its changes: the resumed run finishes them.
       ours.push(...session.journal.prior.touched);
       await checkCleanTree(root, ours);

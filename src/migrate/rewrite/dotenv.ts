@@ -16,6 +16,7 @@
 import path from 'node:path';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { isValidRefPart, parseEnvText, smReference } from '../run-env.js';
+import { backendFor } from '../backend/backends.js';
 import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
 
 export class DotenvRewriter implements Rewriter {
@@ -36,7 +37,7 @@ export class DotenvRewriter implements Rewriter {
       out.notes.push(`${s.file}:${s.line}:${s.column}: left for you: ${reason}${suggestion ? `; ${suggestion}` : ''}`);
     };
     const suggestion = (s: RewriteSite) => `set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start the program with \`secret-sweep run -- ...\``;
-    if (input.backend === 'dotenv') {
+    if (!backendFor(input.backend).capabilities.runReferences) {
       for (const s of input.sites) manual(s, 'with the dotenv backend the values live in the git-ignored .env; point this variable at it by hand', undefined);
       return out;
     }

@@ -6,17 +6,18 @@
  *   offset are kept in the order given), applies them bottom-up, and writes inserted line breaks in the
  *   file's own style (a CRLF file gets CRLF).
  * - `writeEdits` (I/O): refuses symlinks and anything outside the repository root (realpath check),
- *   leaves the file alone when nothing changes, and replaces it atomically: a temp file in the same
- *   folder, fsync, rename, with the original mode kept.
+ *   leaves the file alone when nothing changes, and replaces it atomically with the original mode kept
+ *   (src/fs/write-file.ts).
  * - `writeNewFile`: the same care for generated files (helper modules), never overwriting a file that
  *   secret-sweep did not generate.
  */
-import { promises as fs, constants as fsc } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { TextEdit } from './rewriter.js';
 import { testCrashPoint } from '../journal.js';
+import { checkedPathSync, tempPathFor, writeFileAtomic } from '../../fs/write-file.js';
+import { GENERATED_MARKER } from '../backend/backend.js';
 
 export type Eol = '\n' | '\r\n';
 
@@ -77,44 +78,12 @@ export function applyEdits(text: string, edits: readonly TextEdit[], file = '<te
   return out;
 }
 
-/**
- * The real path of `file` (relative to `root` or absolute), checked to be a regular file inside the
- * real root and not a symlink itself. Throws a SweepError naming the file otherwise.
- */
+/** The real path of `file`, checked (see checkedPathSync in src/fs/write-file.ts). */
 export async function checkedPath(root: string, file: string, opts: { mustExist: boolean }): Promise<string> {
-  const realRoot = await fs.realpath(root);
-  const abs = path.resolve(root, file);
-  const rel = path.relative(path.resolve(root), abs);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) {
-    throw new SweepError('refusing to write outside the repository', file);
-  }
-  let st;
-  try {
-    st = await fs.lstat(abs);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || opts.mustExist) throw new SweepError('cannot read the file to rewrite', file);
-  }
-  if (st?.isSymbolicLink()) throw new SweepError('refusing to write through a symlink', file);
-  if (st && !st.isFile()) throw new SweepError('not a regular file', file);
-  // The folder may be (or pass through) a symlink that leads out of the repository.
-  const realDir = await fs.realpath(path.dirname(abs)).catch(() => {
-    throw new SweepError('its folder does not exist', file);
-  });
-  const real = path.join(realDir, path.basename(abs));
-  const realRel = path.relative(realRoot, real);
-  if (realRel === '' || realRel.startsWith('..') || path.isAbsolute(realRel)) {
-    throw new SweepError('refusing to write outside the repository (the path resolves elsewhere)', file);
-  }
-  return real;
+  return checkedPathSync(root, file, opts);
 }
 
-/**
- * The temp file an atomic write of `real` goes through: hidden, in the same folder, named after the file
- * and the writing process, so a run killed mid-write leaves something removeStaleTemps can recognise.
- */
-export function tempPathFor(real: string): string {
-  return path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-}
+export { tempPathFor };
 
 function processGone(pid: number): boolean {
   if (pid === process.pid) return false;
@@ -128,7 +97,8 @@ function processGone(pid: number): boolean {
 
 /**
  * Remove the temp files that writes of `files` (repository-relative) left when their process was killed
- * (tempPathFor's names, and `.NAME.PID.tmp` of the report writer), never one whose process still runs.
+ * (tempPathFor's names, and `.NAME.PID.tmp` of the report writer before src/fs/write-file.ts), never one
+ * whose process still runs.
  * A kill -9 between creating a temp file and renaming it over the file leaves it behind: an untracked
  * file that would block the re-run's clean-tree check (and, for `.env`, hold values). Returns the
  * removed paths, relative to `root`.
@@ -160,34 +130,9 @@ export async function removeStaleTemps(root: string, files: Iterable<string>): P
   return removed.sort();
 }
 
-/** Write `content` to `real` atomically: temp file in the same folder, fsync, rename; mode kept. */
+/** Replace `real` (already checked) atomically with its mode kept, the journal's crash points in between. */
 async function atomicWrite(real: string, content: string, mode: number): Promise<void> {
-  const tmp = tempPathFor(real);
-  const fh = await fs.open(tmp, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL, mode & 0o7777);
-  try {
-    await fh.writeFile(content, 'utf8');
-    await fh.chmod(mode & 0o7777); // the umask may have narrowed it
-    await fh.sync();
-  } catch (e) {
-    await fh.close().catch(() => {});
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  testCrashPoint('temp-written');
-  try {
-    await fs.rename(tmp, real);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  testCrashPoint('temp-renamed');
-  // Make the rename itself durable where the platform allows it.
-  const dir = await fs.open(path.dirname(real), 'r').catch(() => undefined);
-  if (dir) {
-    await dir.sync().catch(() => {});
-    await dir.close();
-  }
+  writeFileAtomic(real, content, { mode, onStep: testCrashPoint });
 }
 
 export interface WriteEditsResult {
@@ -217,8 +162,7 @@ export async function writeEdits(
   return { changed: true };
 }
 
-/** First line of every file secret-sweep generates, so it knows which files it may replace. */
-export const GENERATED_MARKER = 'generated by secret-sweep';
+export { GENERATED_MARKER };
 
 /**
  * Create (or refresh) a generated file such as a helper module. An existing file is replaced only if it

@@ -29,11 +29,13 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TS from 'typescript';
-import { GENERATED_MARKER } from './fixer.js';
+import { awsBackend } from '../backend/aws.js';
+import type { Backend } from '../backend/backend.js';
+import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import {
-  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, smUri, URI_RULE,
-  envVarFor, type Located, type SiteRewriteResult,
+  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, URI_RULE,
+  type Located, type SiteRewriteResult,
 } from './sites.js';
 
 const requireCjs = createRequire(import.meta.url);
@@ -198,10 +200,12 @@ export class JavaScriptRewriter implements Rewriter {
     const sf = parseJs(file, text);
     const tsFile = isTsFile(file);
     const q0 = fileQuote(sf);
+    const backend = backendFor(input.backend);
+    const envVar = (site: RewriteSite) => backend.reference.envVariable(site.ref);
     const suggest = (site: RewriteSite) =>
-      input.backend === 'dotenv'
-        ? `use process.env.${envVarFor(site.ref)} here`
-        : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or process.env.${envVarFor(site.ref)} filled by \`secret-sweep run\` (.env: ${envVarFor(site.ref)}=${smUri(site.ref)})`;
+      !backend.capabilities.helpers
+        ? `use process.env.${envVar(site)} here`
+        : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or process.env.${envVar(site)} filled by \`secret-sweep run\` (.env: ${envVar(site)}=${backend.reference.runReference(site.ref)})`;
     const manual = (site: RewriteSite, reason: string) => {
       out.unhandled.push({ ...site, reason, suggestion: suggest(site) });
     };
@@ -254,15 +258,16 @@ export class JavaScriptRewriter implements Rewriter {
         fail('overlapping sites');
         continue;
       }
-      const ctx = input.backend === 'dotenv' || this.opts.style === 'env' ? 'sync' : awaitContext(owner);
-      const useHelper = input.backend !== 'dotenv' && this.opts.style !== 'env' && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
+      const helpers = backend.capabilities.helpers && this.opts.style !== 'env';
+      const ctx = helpers ? awaitContext(owner) : 'sync';
+      const useHelper = helpers && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
       const q = lit.getText(sf)[0] === '"' ? '"' : lit.getText(sf)[0] === "'" ? "'" : q0;
       const refExpr = (site: RewriteSite): string => {
         if (useHelper) {
           const call = `await ${helperName}(${q}${site.ref.secretName}${q}${site.ref.jsonKey ? `, ${q}${site.ref.jsonKey}${q}` : ''})`;
           return site.ref.jsonKey ? call : `String(${call})`;
         }
-        const v = input.backend === 'dotenv' ? envVarFor(site.ref) : addEnvRef(out, site.ref);
+        const v = backend.capabilities.runReferences ? addEnvRef(out, site.ref) : envVar(site);
         return `process.env.${v}${tsFile ? '!' : ''}`;
       };
       const inUrl = (x: Located) => x.site.kind === 'secret' && x.site.rule !== undefined && URI_RULE.test(x.site.rule);
@@ -317,7 +322,7 @@ export class JavaScriptRewriter implements Rewriter {
         for (const x of items) out.edits.push({ start: x.start, end: x.end, replacement: `\${${wrapUri(refExpr(x.site), inUrl(x))}}` });
       }
       if (useHelper) usesHelper = true;
-      else if (input.backend !== 'dotenv' && this.opts.style !== 'env') syncFallback += secrets.length;
+      else if (helpers) syncFallback += secrets.length;
     }
 
     if (usesHelper) {
@@ -330,7 +335,7 @@ export class JavaScriptRewriter implements Rewriter {
     }
     if (syncFallback) {
       out.notes.push(`${file}: ${syncFallback} value(s) sit where \`await\` is not allowed (a synchronous function, a class field, or the top level of a CommonJS module), so they read process.env; start it with \`secret-sweep run -- <command>\` (.env gets the sm:// references)`);
-    } else if (input.backend === 'dotenv' && out.edits.length) {
+    } else if (!backend.capabilities.helpers && out.edits.length) {
       out.notes.push(`${file}: reads process.env; load .env when it runs (\`node --env-file=.env\`, or \`secret-sweep run -- <command>\`)`);
     }
     noteUnhandled(out);
@@ -341,10 +346,13 @@ export class JavaScriptRewriter implements Rewriter {
   }
 
   /** The helper module a rewritten file needs (one per folder and kind); identical content every run. */
-  helperFiles(results: ReadonlyArray<Pick<JsRewriteResult, 'helper'>>): Array<{ path: string; content: string }> {
+  helperFiles(results: ReadonlyArray<Pick<JsRewriteResult, 'helper'>>, backend: Backend = awsBackend): Array<{ path: string; content: string }> {
     const seen = new Map<string, HelperKind>();
     for (const r of results) if (r.helper) seen.set(r.helper.path, r.helper.kind);
-    return [...seen].sort(([a], [b]) => a.localeCompare(b)).map(([p, kind]) => ({ path: p, content: jsHelperSource(kind) }));
+    return [...seen].sort(([a], [b]) => a.localeCompare(b)).flatMap(([p, kind]) => {
+      const content = backend.helperSource(kind, helperFileName(kind));
+      return content === undefined ? [] : [{ path: p, content }];
+    });
   }
 }
 
@@ -464,148 +472,7 @@ function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, helperName
   return { edit: { start: first.getStart(sf), end: first.getStart(sf), replacement: `${line}\n\n` }, line };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// The generated helper modules
-
-const HELPER_DOC = (file: string) => `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
-//
-// Reads secrets from AWS Secrets Manager at run time, once per secret per process:
-//   const password = await getSecret('prod/app/db', 'password'); // one key of a JSON secret
-//   const all = await getSecret('prod/app/db');                  // the whole JSON object (or text)
-// Region and endpoint come from the environment (AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
-// credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
-`;
-
-const HINTS = `{
-  ResourceNotFoundException: 'no such secret (check the name and the region)',
-  AccessDeniedException: 'access denied (the IAM policy needs secretsmanager:GetSecretValue on it)',
-  DecryptionFailure: 'KMS could not decrypt it (the key policy must allow kms:Decrypt)',
-  InvalidRequestException: 'Secrets Manager refused the request (is the secret scheduled for deletion?)',
-  InvalidParameterException: 'Secrets Manager rejected a parameter',
-  InternalServiceError: 'Secrets Manager failed; try again',
-}`;
-
+/** The helper module the AWS backend generates for `kind` (kept here for the tests that run it). */
 export function jsHelperSource(kind: HelperKind): string {
-  const file = helperFileName(kind);
-  if (kind === 'ts') {
-    return `${HELPER_DOC(file)}import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-
-export type SecretValue = Record<string, unknown> | string;
-
-export class SecretError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'SecretError';
-  }
-}
-
-const HINTS: Record<string, string> = ${HINTS};
-
-let client: SecretsManagerClient | undefined;
-const cache = new Map<string, Promise<SecretValue>>();
-
-function smClient(): SecretsManagerClient {
-  if (!client) {
-    const region = process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'];
-    const endpoint = process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] || process.env['AWS_ENDPOINT_URL'];
-    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
-  }
-  return client;
-}
-
-async function load(name: string): Promise<SecretValue> {
-  let text: string;
-  try {
-    const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
-    text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
-  } catch (e) {
-    const err = e as { name?: string; message?: string };
-    throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || String(e)}\`, { cause: e });
-  }
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
-  } catch {
-    // not JSON: the text itself
-  }
-  return text;
-}
-
-export function getSecret(name: string): Promise<SecretValue>;
-export function getSecret(name: string, key: string): Promise<string>;
-export async function getSecret(name: string, key?: string): Promise<SecretValue> {
-  let p = cache.get(name);
-  if (!p) {
-    p = load(name);
-    cache.set(name, p);
-    p.catch(() => cache.delete(name));
-  }
-  const value = await p;
-  if (key === undefined) return value;
-  if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
-  const v = value[key];
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-`;
-  }
-  const esm = kind === 'mjs';
-  const imp = esm
-    ? `import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`
-    : `'use strict';\nconst { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');`;
-  const exp = esm ? 'export ' : '';
-  return `${HELPER_DOC(file)}${imp}
-
-${exp}class SecretError extends Error {
-  constructor(message, options) {
-    super(message, options);
-    this.name = 'SecretError';
-  }
-}
-
-const HINTS = ${HINTS};
-
-let client;
-const cache = new Map();
-
-function smClient() {
-  if (!client) {
-    const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-    const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER || process.env.AWS_ENDPOINT_URL;
-    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
-  }
-  return client;
-}
-
-async function load(name) {
-  let text;
-  try {
-    const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
-    text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
-  } catch (e) {
-    throw new SecretError(\`cannot read secret \${name}: \${(e && HINTS[e.name]) || (e && e.message) || String(e)}\`, { cause: e });
-  }
-  try {
-    const v = JSON.parse(text);
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v;
-  } catch {
-    // not JSON: the text itself
-  }
-  return text;
-}
-
-/** getSecret(name) -> the JSON object (or text); getSecret(name, key) -> that key's value as a string. */
-${exp}async function getSecret(name, key) {
-  let p = cache.get(name);
-  if (!p) {
-    p = load(name);
-    cache.set(name, p);
-    p.catch(() => cache.delete(name));
-  }
-  const value = await p;
-  if (key === undefined) return value;
-  if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
-  const v = value[key];
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-${esm ? '' : '\nmodule.exports = { getSecret, SecretError };\n'}`;
+  return awsBackend.helperSource(kind, helperFileName(kind))!;
 }

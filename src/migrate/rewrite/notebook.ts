@@ -16,6 +16,8 @@
  */
 import type { RewriteInput, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { detectEol } from './fixer.js';
+import type { Backend } from '../backend/backend.js';
+import { backendFor } from '../backend/backends.js';
 import {
   helperNameFor,
   importEditFor,
@@ -186,8 +188,8 @@ export class NotebookRewriter implements Rewriter {
   }
 
   /** The helper modules, placed as for Python files (a notebook's folder is the kernel's working directory). */
-  helperFiles(rewrittenFiles: readonly string[], isPackageDir?: (dir: string) => boolean): HelperFile[] {
-    return this.python.helperFiles(rewrittenFiles, isPackageDir);
+  helperFiles(rewrittenFiles: readonly string[], isPackageDir?: (dir: string) => boolean, backend?: Backend): HelperFile[] {
+    return this.python.helperFiles(rewrittenFiles, isPackageDir, backend);
   }
 
   rewrite(input: RewriteInput): PythonRewriteResult {
@@ -282,7 +284,7 @@ export class NotebookRewriter implements Rewriter {
     }
 
     // Rewrite the cells; the import goes once into the first code cell.
-    const helperName = input.backend === 'dotenv' ? 'get_secret' : helperNameFor(sources.map((s) => s.text));
+    const helperName = backendFor(input.backend).capabilities.helpers ? helperNameFor(sources.map((s) => s.text)) : 'get_secret';
     const newText = new Map<CellSource, string>();
     const uses = { helper: false, os: false };
     for (const [cs, list] of perCell) {

@@ -34,9 +34,12 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Node as TsNode, Parser as TsParser, Tree } from 'web-tree-sitter';
-import { applyEdits, detectEol, GENERATED_MARKER, type Eol } from './fixer.js';
+import { applyEdits, detectEol, type Eol } from './fixer.js';
+import { awsBackend } from '../backend/aws.js';
+import type { Backend } from '../backend/backend.js';
+import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
-import { envVarFor, lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
+import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -98,8 +101,9 @@ const QUOTE_FREE = /^[^'"\\\r\n{}]*$/;
 export function referenceExpr(site: RewriteSite, backend: string, q: string, helperName = HELPER_FN): string | undefined {
   const { secretName, jsonKey } = site.ref;
   if (!QUOTE_FREE.test(secretName) || !QUOTE_FREE.test(jsonKey ?? '')) return undefined;
-  if (backend === 'dotenv') {
-    return `os.environ[${q}${envVarFor(site.ref)}${q}]`;
+  const b = backendFor(backend);
+  if (!b.capabilities.helpers) {
+    return `os.environ[${q}${b.reference.envVariable(site.ref)}${q}]`;
   }
   const call = `${helperName}(${q}${secretName}${q})`;
   return jsonKey ? `${call}[${q}${jsonKey}${q}]` : call;
@@ -157,7 +161,7 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
     const helperName = opts.helperName ?? HELPER_FN;
     const suggest = (site: RewriteSite) => {
       const ref = referenceExpr(site, opts.backend, '"', helperName) ?? `the secret ${site.ref.secretName} key ${site.ref.jsonKey}`;
-      return opts.backend === 'dotenv'
+      return !backendFor(opts.backend).capabilities.helpers
         ? `use ${ref} here (import os)`
         : `use ${ref} here (from ${HELPER_MODULE} import ${HELPER_FN})`;
     };
@@ -301,8 +305,8 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
         const newPrefix = isF ? prefix : prefix.replace(/[uU]/, '') + 'f';
         out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: newPrefix + quote + body + text.slice(close.startIndex, close.endIndex) });
       }
-      if (opts.backend === 'dotenv') out.uses.os = true;
-      else out.uses.helper = true;
+      if (backendFor(opts.backend).capabilities.helpers) out.uses.helper = true;
+      else out.uses.os = true;
     }
 
     if (out.edits.length && opts.addImport !== false) {
@@ -406,7 +410,7 @@ export class PythonRewriter implements Rewriter {
 
   rewrite(input: RewriteInput): PythonRewriteResult {
     if (input.sites.length === 0) return { edits: [], notes: [], unhandled: [], uses: { helper: false, os: false } };
-    const helperName = input.backend === 'dotenv' ? HELPER_FN : helperNameFor([input.text]);
+    const helperName = backendFor(input.backend).capabilities.helpers ? helperNameFor([input.text]) : HELPER_FN;
     const res = rewritePythonSource(input.text, input.sites, { backend: input.backend, helperName });
     for (const u of res.unhandled) res.notes.push(`${u.file}:${u.line}:${u.column}: left for you: ${u.reason}${u.suggestion ? `; ${u.suggestion}` : ''}`);
     return res;
@@ -419,14 +423,16 @@ export class PythonRewriter implements Rewriter {
    * inside a package (its folder has `__init__.py`, as `isPackageDir` tells), it goes next to the
    * top-level package, the folder that is on `sys.path`.
    */
-  helperFiles(rewrittenFiles: readonly string[], isPackageDir: (dir: string) => boolean = () => false): HelperFile[] {
+  helperFiles(rewrittenFiles: readonly string[], isPackageDir: (dir: string) => boolean = () => false, backend: Backend = awsBackend): HelperFile[] {
+    const content = backend.helperSource('python', HELPER_FILE);
+    if (content === undefined) return [];
     const dirs = new Set<string>();
     for (const f of rewrittenFiles) {
       let dir = path.posix.dirname(f.split(path.sep).join('/'));
       while (dir !== '.' && dir !== '/' && isPackageDir(dir)) dir = path.posix.dirname(dir);
       dirs.add(dir);
     }
-    return [...dirs].sort().map((d) => ({ path: d === '.' ? HELPER_FILE : `${d}/${HELPER_FILE}`, content: PYTHON_HELPER }));
+    return [...dirs].sort().map((d) => ({ path: d === '.' ? HELPER_FILE : `${d}/${HELPER_FILE}`, content }));
   }
 }
 
@@ -436,102 +442,5 @@ export async function createPythonRewriter(): Promise<PythonRewriter> {
   return new PythonRewriter();
 }
 
-/** The generated helper module (aws backend). Python 3.8+, boto3. */
-export const PYTHON_HELPER = `# ${HELPER_FILE}: ${GENERATED_MARKER}. Safe to edit;
-# secret-sweep replaces it only while this line is here.
-"""Read secrets from AWS Secrets Manager for code migrated by secret-sweep.
-
-    from ${HELPER_MODULE} import get_secret
-    password = get_secret("prod/etl/db")["password"]
-
-get_secret(name) returns the secret's JSON object as a dict (or its text when it is not a JSON object,
-bytes for a binary secret). Each secret is fetched once per process. The region comes from AWS_REGION
-or AWS_DEFAULT_REGION, the endpoint from SECRET_SWEEP_ENDPOINT_URL or AWS_ENDPOINT_URL when set (for
-LocalStack and the like), credentials from boto3's usual chain. Errors name the secret, never a value.
-"""
-import json
-import os
-import threading
-from functools import lru_cache
-
-__all__ = ["get_secret", "SecretError"]
-
-
-class SecretError(RuntimeError):
-    """A secret could not be read. \`code\` is Secrets Manager's error code."""
-
-    def __init__(self, name, code, message):
-        super().__init__("secret %r: %s (%s)" % (name, message, code))
-        self.secret_name = name
-        self.code = code
-
-
-_MESSAGES = {
-    "DecryptionFailure": "Secrets Manager can't decrypt the secret with its KMS key; check that the key "
-    "exists, is enabled, and its policy allows you kms:Decrypt",
-    "InternalServiceError": "Secrets Manager failed on its side; try again later",
-    "InvalidParameter": "Secrets Manager rejected a parameter; check the secret name",
-    "InvalidRequest": "the secret can't be read in its current state (is it scheduled for deletion? "
-    "restore it with: aws secretsmanager restore-secret --secret-id NAME)",
-    "ResourceNotFound": "no such secret in this account and region (check AWS_REGION and the name)",
-    "AccessDenied": "access denied: your IAM policy must allow secretsmanager:GetSecretValue on it",
-}
-
-_lock = threading.Lock()
-
-
-@lru_cache(maxsize=None)
-def _client():
-    import boto3  # here, so that importing this module never needs boto3
-
-    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    endpoint = os.environ.get("SECRET_SWEEP_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
-    kwargs = {}
-    if region:
-        kwargs["region_name"] = region
-    if endpoint:
-        kwargs["endpoint_url"] = endpoint
-    return boto3.session.Session().client("secretsmanager", **kwargs)
-
-
-def _short(code):
-    # Older SDKs and documents say "DecryptionFailureException", "InternalServiceErrorException".
-    for suffix in ("Exception", "Error"):
-        if code.endswith(suffix) and code[: -len(suffix)] in _MESSAGES:
-            return code[: -len(suffix)]
-    return code
-
-
-@lru_cache(maxsize=None)
-def _fetch(name):
-    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
-
-    try:
-        with _lock:
-            client = _client()
-        response = client.get_secret_value(SecretId=name)
-    except ClientError as e:
-        code = str(e.response.get("Error", {}).get("Code", "Unknown"))
-        message = _MESSAGES.get(_short(code), "Secrets Manager refused the request")
-        raise SecretError(name, code, message) from None
-    except NoRegionError:
-        raise SecretError(name, "NoRegion", "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION") from None
-    except NoCredentialsError:
-        raise SecretError(name, "NoCredentials", "no AWS credentials found (set AWS_PROFILE or run aws configure)") from None
-    except BotoCoreError as e:
-        raise SecretError(name, type(e).__name__, "could not reach Secrets Manager") from None
-    if "SecretString" in response:
-        text = response["SecretString"]
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text
-        return value if isinstance(value, dict) else text
-    return response["SecretBinary"]
-
-
-def get_secret(name):
-    """The secret \`name\`: a dict for a JSON key/value secret, else its text (or bytes)."""
-    value = _fetch(name)
-    return dict(value) if isinstance(value, dict) else value
-`;
+/** The helper module the AWS backend generates (kept here for the tests that run it). */
+export const PYTHON_HELPER = awsBackend.helperSource('python', HELPER_FILE)!;

@@ -1,14 +1,14 @@
 /**
- * Orchestration of the code rewriters for `migrate`: plan -> sites per file -> the first rewriter that
- * applies -> edits, written through the central fixer (or only computed, for a dry run).
+ * Orchestration of the code rewriters for `migrate`: plan -> sites per file -> the first rewriter of the
+ * registry (registry.ts) that applies -> edits, written through the central fixer (or only computed, for a dry run).
  *
  * - Sites come from the plan: every location of every field (secret and context) that is not
  *   history-only. A file no rewriter understands keeps all its secret sites as "manual".
  * - Rewriters run one file at a time in path order; Terraform files see their siblings' current text
  *   (so a data source added to one file is reused by the next).
- * - Then the generated helpers (aws backend: Python `secret_sweep_secrets.py`, JS
- *   `secret-sweep-secrets.*`) and, for the aws backend, the `.env` references (`VAR=sm://NAME#KEY`) that
- *   `secret-sweep run` resolves for the code that now reads `process.env.VAR` / `${VAR}`.
+ * - Then what the backend's capabilities call for: its generated helpers (Python `secret_sweep_secrets.py`,
+ *   JS `secret-sweep-secrets.*`) and the `.env` references (`VAR=sm://NAME#KEY`) that `secret-sweep run`
+ *   resolves for the code that now reads `process.env.VAR` / `${VAR}`.
  * - Nothing here sees a secret value; summaries name variables, secrets and keys only.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,9 +16,14 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
 import { parseEnvText, smReference } from '../run-env.js';
-import { writeFileAtomic } from '../vault/dotenv.js';
+import { backendFor } from '../backend/backends.js';
+import { writeFileAtomic } from '../../fs/write-file.js';
+import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
-import type { PlannedEdit, RewriteResult, Rewriter, RewriteSite } from './rewriter.js';
+import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
+import { createRewriters, rewriterFor } from './registry.js';
+import type { PythonRewriter } from './python.js';
+import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
@@ -126,19 +131,11 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
  * checked to still hold the text the edits were computed from); without it, nothing is written.
  */
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
-  const { root, plan, backend } = opts;
+  const { root, plan } = opts;
+  const backend = backendFor(opts.backend);
   const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [] };
   const byFile = sitesFromPlan(plan);
   if (byFile.size === 0) return out;
-
-  const { createNotebookRewriter } = await import('./notebook.js');
-  const { createPythonRewriter } = await import('./python.js');
-  const { DotenvRewriter } = await import('./dotenv.js');
-  const { JavaScriptRewriter } = await import('./javascript.js');
-  const { YamlRewriter } = await import('./yaml.js');
-  const { JsonRewriter } = await import('./json.js');
-  const { TerraformRewriter } = await import('./terraform.js');
-  const { ShellRewriter } = await import('./shell.js');
 
   // Current text of each file as this run sees it (after its own in-memory edits).
   const texts = new Map<string, string>();
@@ -163,13 +160,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
-  const notebook = await createNotebookRewriter();
-  const python = await createPythonRewriter();
-  const javascript = new JavaScriptRewriter({ packageType: packageTypeFinder(root) });
-  const rewriters: Rewriter[] = [
-    notebook, python, new DotenvRewriter(), javascript, new YamlRewriter(), new JsonRewriter(),
-    new TerraformRewriter({ siblings }), new ShellRewriter(),
-  ];
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), siblings });
+  // The two whose generated helper modules are written below.
+  const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
+  const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
@@ -180,14 +174,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file could not be read'));
       continue;
     }
-    const rw = rewriters.find((r) => r.appliesTo(file, text));
+    const rw = rewriterFor(rewriters, file, text);
     if (!rw) {
       for (const s of sites) {
         if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
-    const res = rw.rewrite({ file, text, sites, backend, region: opts.region }) as AnyResult;
+    const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
     for (const u of res.unhandled) out.manual.push(manualOf(u, 'the rewriter could not change it safely'));
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
@@ -205,10 +199,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   let envText: string | undefined;
-  if (backend !== 'dotenv') {
+  if (backend.capabilities.helpers) {
     const helpers = [
-      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py'))),
-      ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>),
+      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py')), backend),
+      ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend),
     ];
     for (const h of helpers) {
       if (opts.write) {
@@ -218,13 +212,13 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       out.generated.push(h.path);
     }
-    if (out.envRefs.length) {
-      const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
-      envText = env.text;
-      for (const n of env.notes) out.notes.push(n);
-      for (const f of env.written) opts.onGenerated?.(f);
-      if (env.changed && !out.generated.includes('.env')) out.generated.push('.env');
-    }
+  }
+  if (backend.capabilities.runReferences && out.envRefs.length) {
+    const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
+    envText = env.text;
+    for (const n of env.notes) out.notes.push(n);
+    for (const f of env.written) opts.onGenerated?.(f);
+    if (env.changed && !out.generated.includes('.env')) out.generated.push('.env');
   }
   if (opts.write) {
     for (const p of pending) {
@@ -285,7 +279,7 @@ export async function addEnvReferences(
   notes.push(`.env: added ${add.length} reference(s) for \`secret-sweep run\`: ${add.map((l) => l.split('=')[0]).join(', ')}`);
   if (!opts.write) return { written, notes, changed: true, text: next };
   opts.before?.('.env');
-  await writeFileAtomic(real, next, mode);
+  writeFileAtomic(real, next, { mode, onStep: testCrashPoint });
   written.push('.env');
   if (await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
   return { written, notes, changed: true, text: next };
@@ -315,6 +309,6 @@ async function ensureEnvIgnored(root: string, before?: (file: string) => void): 
   }
   const eol = detectEol(text);
   before?.('.gitignore');
-  await writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, mode);
+  writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, { mode, onStep: testCrashPoint });
   return true;
 }

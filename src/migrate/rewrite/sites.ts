@@ -2,7 +2,7 @@
  * Small pieces the config/IaC/JS/shell rewriters share: site spans -> offsets, the environment variable
  * a reference becomes, the shape of an unhandled site, and a guard that re-parses a rewritten file.
  */
-import { envVarPrefix } from '../vault/dotenv.js';
+import { envVarName } from '../backend/env-names.js';
 import { applyEdits } from './fixer.js';
 import type { RewriteResult, RewriteSite, SecretReference, TextEdit } from './rewriter.js';
 
@@ -60,12 +60,7 @@ export function lineOf(starts: readonly number[], offset: number): number {
  * the same names the dotenv backend writes and the Python rewriter reads.
  */
 export function envVarFor(ref: SecretReference): string {
-  return ref.jsonKey ? `${envVarPrefix(ref.secretName)}__${envVarPrefix(ref.jsonKey)}` : envVarPrefix(ref.secretName);
-}
-
-/** The `.env` line `secret-sweep run` resolves: `NAME=sm://secret#key`. */
-export function smUri(ref: SecretReference): string {
-  return `sm://${ref.secretName}${ref.jsonKey ? `#${ref.jsonKey}` : ''}`;
+  return envVarName(ref.secretName, ref.jsonKey);
 }
 
 export function addEnvRef(out: SiteRewriteResult, ref: SecretReference): string {

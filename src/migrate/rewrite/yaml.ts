@@ -30,9 +30,11 @@ import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.j
 import {
   addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
-import { envVarPrefix } from '../vault/dotenv.js';
+import { envVarPrefix } from '../backend/env-names.js';
+import { referenceFormFor, STRUCTURED_KINDS, type StructuredKindId } from './file-kinds.js';
 
-export type ConfigKind = 'compose' | 'github-actions' | 'cloudformation' | 'kubernetes-secret' | 'generic';
+/** The kinds of YAML/JSON file told apart (their readers: file-kinds.ts). */
+export type ConfigKind = StructuredKindId;
 
 export const GET_SECRETS_ACTION = 'aws-actions/aws-secretsmanager-get-secrets@v2';
 const CONFIGURE_ACTION = /^aws-actions\/configure-aws-credentials@/;
@@ -219,6 +221,12 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
       continue;
     }
 
+    // What this kind of file's reader understands decides what goes in (file-kinds.ts).
+    const fileKind = STRUCTURED_KINDS[kind];
+    if (referenceFormFor(fileKind) === undefined) {
+      fail(`${fileKind.reader.name} reads this file and resolves no secret reference in it`);
+      continue;
+    }
     let replacementFor: (site: RewriteSite) => string | undefined;
     let why: string | undefined;
     const path = hit.path;

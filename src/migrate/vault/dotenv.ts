@@ -27,7 +27,8 @@ import {
   type VaultStats,
   type WriteResult,
 } from './vault.js';
-import { tempPathFor } from '../rewrite/fixer.js';
+import { writeFileAtomic as writeAtomic } from '../../fs/write-file.js';
+import { envVarPrefix } from '../backend/env-names.js';
 import { testCrashPoint } from '../journal.js';
 
 export interface DotenvVaultOptions {
@@ -41,11 +42,7 @@ const MARKER = '# secret-sweep: ';
 const NAME_RE = /^[A-Za-z0-9/_+=.@-]{1,512}$/; // the same names Secrets Manager accepts
 const MAX_VALUE_BYTES = 65536;
 
-/** `prod/etl-db` -> `PROD_ETL_DB`: the variable prefix for a secret name (or a key). */
-export function envVarPrefix(name: string): string {
-  const v = name.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return /^[0-9]/.test(v) || v === '' ? `_${v}` : v;
-}
+export { envVarPrefix };
 
 export interface EnvVar {
   /** The JSON key, or undefined when the secret is a plain string. */
@@ -159,25 +156,9 @@ function blockValue(b: Block): string {
 
 const versionOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
-/** Write via a temporary file in the same directory and rename, so readers never see half a file. */
-export async function writeFileAtomic(file: string, content: string, mode: number): Promise<void> {
-  const tmp = tempPathFor(file);
-  const handle = await fs.open(tmp, 'wx', mode);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.chmod(mode); // the umask may have narrowed it; make it exact
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  testCrashPoint('temp-written');
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  testCrashPoint('temp-renamed');
+/** Atomic (src/fs/write-file.ts), with the journal's crash points for the kill -9 tests. */
+function writeFileAtomic(file: string, content: string, mode: number): void {
+  writeAtomic(file, content, { mode, onStep: testCrashPoint });
 }
 
 async function readText(file: string): Promise<string | undefined> {
@@ -291,7 +272,7 @@ export class DotenvVault implements Vault {
 
     env.setBlock(name, renderBlock(name, vars, true));
     const envText = env.toString();
-    if (envText !== env.original) await writeFileAtomic(this.envPath, envText, 0o600);
+    if (envText !== env.original) writeFileAtomic(this.envPath, envText, 0o600);
 
     const example = Lines.parse(await readText(this.examplePath));
     example.setBlock(name, renderBlock(name, vars, false));
@@ -304,7 +285,7 @@ export class DotenvVault implements Vault {
     const text = lines.toString();
     if (text === lines.original) return;
     const mode = await fs.stat(file).then((s) => s.mode & 0o777, () => 0o644);
-    await writeFileAtomic(file, text, mode);
+    writeFileAtomic(file, text, mode);
   }
 
   /** Make sure git ignores the .env file (adds a line to .gitignore when nothing covers it). */

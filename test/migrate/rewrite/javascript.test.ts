@@ -42,17 +42,9 @@ afterAll(() => {
 describe('fixture pairs', () => {
   for (const name of [...casesWith('js-'), ...casesWith('ts-')]) {
     it(name, () => {
-      const { c, result, output, expected } = run(name);
-      expect(output).toBe(expected);
+      // Output, sites left and secrets removed: all-fixtures.test.ts. Here: it still parses.
+      const { c, output } = run(name);
       expect(syntaxErrors(parseJs(c.spec.file, output))).toEqual([]);
-      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
-      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
-        expect(result.edits).toEqual([]);
-        expect(output).toBe(c.input); // byte for byte
-      } else {
-        expect(output).not.toBe(c.input);
-        for (const s of c.spec.sites) if ((s.kind ?? 'secret') === 'secret') expect(output).not.toContain(s.match);
-      }
     });
   }
 

@@ -9,12 +9,9 @@ const run = (name: string) => runCase<SiteRewriteResult>(name, () => new JsonRew
 describe('fixture pairs', () => {
   for (const name of casesWith('json-')) {
     it(name, () => {
-      const { c, result, output, expected } = run(name);
-      expect(output).toBe(expected);
+      // Output, sites left and secrets removed: all-fixtures.test.ts. Here: it is still JSON.
+      const { output } = run(name);
       expect(() => JSON.parse(output)).not.toThrow();
-      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
-      if (c.spec.sites.length === 0) expect(output).toBe(c.input);
-      for (const s of c.spec.sites) expect(output).not.toContain(s.match);
     });
   }
 

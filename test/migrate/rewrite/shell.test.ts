@@ -23,18 +23,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('fixture pairs', () => {
   for (const name of casesWith('sh-')) {
     it(name, () => {
-      const { c, result, output, expected } = run(name);
-      expect(output).toBe(expected);
+      // Output, sites left and secrets removed: all-fixtures.test.ts. Here: bash still parses it.
+      const { output } = run(name);
       const f = path.join(tmp, `${name}.sh`);
       writeFileSync(f, output);
       expect(spawnSync('bash', ['-n', f], { encoding: 'utf8' }).stderr).toBe('');
-      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
-      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
-        expect(result.edits).toEqual([]);
-        expect(output).toBe(c.input);
-      } else {
-        for (const s of c.spec.sites) expect(output).not.toContain(s.match);
-      }
     });
   }
 

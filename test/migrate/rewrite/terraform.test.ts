@@ -14,20 +14,13 @@ const run = (name: string, rw = new TerraformRewriter()) => runCase<SiteRewriteR
 describe('fixture pairs', () => {
   for (const name of casesWith('tf-')) {
     it(name, () => {
-      const { c, result, output, expected } = run(name);
-      expect(output).toBe(expected);
+      // Output, sites left and secrets removed: all-fixtures.test.ts. Here: it is still HCL.
+      const { c, output } = run(name);
       expect(scanHcl(output).error).toBeUndefined();
       if (HAS_TERRAFORM && c.spec.file.endsWith('.tf')) {
         const r = spawnSync('terraform', ['fmt', '-no-color', '-'], { input: output, encoding: 'utf8' });
         expect(r.stderr).not.toMatch(/Error/);
         expect(r.status).toBe(0);
-      }
-      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
-      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
-        expect(result.edits).toEqual([]);
-        expect(output).toBe(c.input);
-      } else {
-        for (const s of c.spec.sites) expect(output).not.toContain(s.match);
       }
     });
   }

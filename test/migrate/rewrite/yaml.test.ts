@@ -13,16 +13,9 @@ const run = (name: string) => runCase<SiteRewriteResult>(name, () => new YamlRew
 describe('fixture pairs', () => {
   for (const name of casesWith('yaml-')) {
     it(name, () => {
-      const { c, result, output, expected } = run(name);
-      expect(output).toBe(expected);
+      // Output, sites left and secrets removed: all-fixtures.test.ts. Here: it is still YAML.
+      const { output } = run(name);
       for (const d of parseAllDocuments(output) as ReturnType<typeof parseAllDocuments> & unknown[]) expect(d.errors).toEqual([]);
-      expect(result.unhandled.length).toBe(c.spec.expectUnhandled ?? 0);
-      if (c.spec.sites.length === 0 || c.spec.expectUnhandled === c.spec.sites.length) {
-        expect(result.edits).toEqual([]);
-        expect(output).toBe(c.input);
-      }
-      const handled = c.spec.sites.filter((s) => !result.unhandled.some((u) => u.fingerprint === `fp-${s.match}-${s.nth ?? 0}`));
-      for (const s of handled) expect(output).not.toContain(s.match);
     });
   }
 

@@ -1,0 +1,210 @@
+/**
+ * AWS Secrets Manager: secrets are JSON objects in Secrets Manager; code fetches them through a generated
+ * helper module (Python boto3, JS @aws-sdk/client-secrets-manager) or reads environment variables that
+ * `secret-sweep run` fills from `.env`'s `sm://` references.
+ */
+import { GENERATED_MARKER, type Backend, type HelperLanguage } from './backend.js';
+import { envReferences } from './env-references.js';
+
+export const awsBackend: Backend = {
+  id: 'aws',
+  capabilities: { helpers: true, runReferences: true },
+  repoFiles: [],
+  reference: envReferences,
+  helperSource(language: HelperLanguage, file: string): string {
+    return language === 'python' ? pythonHelper(file) : jsHelper(language, file);
+  },
+  async openVault(opts) {
+    const { AwsVault } = await import('../vault/aws.js');
+    return new AwsVault({ region: opts.region, profile: opts.profile, endpoint: opts.endpoint });
+  },
+};
+
+/** The Python helper module (`file` is `secret_sweep_secrets.py`). Python 3.8+, boto3. */
+function pythonHelper(file: string): string {
+  return `# ${file}: ${GENERATED_MARKER}. Safe to edit;
+# secret-sweep replaces it only while this line is here.
+"""Read secrets from AWS Secrets Manager for code migrated by secret-sweep.
+
+    from ${file.replace(/\.py$/, '')} import get_secret
+    password = get_secret("prod/etl/db")["password"]
+
+get_secret(name) returns the secret's JSON object as a dict (or its text when it is not a JSON object,
+bytes for a binary secret). Each secret is fetched once per process. The region comes from AWS_REGION
+or AWS_DEFAULT_REGION, the endpoint from SECRET_SWEEP_ENDPOINT_URL or AWS_ENDPOINT_URL when set (for
+LocalStack and the like), credentials from boto3's usual chain. Errors name the secret, never a value.
+"""
+import json
+import os
+import threading
+from functools import lru_cache
+
+__all__ = ["get_secret", "SecretError"]
+
+
+class SecretError(RuntimeError):
+    """A secret could not be read. \`code\` is Secrets Manager's error code."""
+
+    def __init__(self, name, code, message):
+        super().__init__("secret %r: %s (%s)" % (name, message, code))
+        self.secret_name = name
+        self.code = code
+
+
+_MESSAGES = {
+    "DecryptionFailure": "Secrets Manager can't decrypt the secret with its KMS key; check that the key "
+    "exists, is enabled, and its policy allows you kms:Decrypt",
+    "InternalServiceError": "Secrets Manager failed on its side; try again later",
+    "InvalidParameter": "Secrets Manager rejected a parameter; check the secret name",
+    "InvalidRequest": "the secret can't be read in its current state (is it scheduled for deletion? "
+    "restore it with: aws secretsmanager restore-secret --secret-id NAME)",
+    "ResourceNotFound": "no such secret in this account and region (check AWS_REGION and the name)",
+    "AccessDenied": "access denied: your IAM policy must allow secretsmanager:GetSecretValue on it",
+}
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=None)
+def _client():
+    import boto3  # here, so that importing this module never needs boto3
+
+    region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+    endpoint = os.environ.get("SECRET_SWEEP_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    kwargs = {}
+    if region:
+        kwargs["region_name"] = region
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    return boto3.session.Session().client("secretsmanager", **kwargs)
+
+
+def _short(code):
+    # Older SDKs and documents say "DecryptionFailureException", "InternalServiceErrorException".
+    for suffix in ("Exception", "Error"):
+        if code.endswith(suffix) and code[: -len(suffix)] in _MESSAGES:
+            return code[: -len(suffix)]
+    return code
+
+
+@lru_cache(maxsize=None)
+def _fetch(name):
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    try:
+        with _lock:
+            client = _client()
+        response = client.get_secret_value(SecretId=name)
+    except ClientError as e:
+        code = str(e.response.get("Error", {}).get("Code", "Unknown"))
+        message = _MESSAGES.get(_short(code), "Secrets Manager refused the request")
+        raise SecretError(name, code, message) from None
+    except NoRegionError:
+        raise SecretError(name, "NoRegion", "no AWS region: set AWS_REGION or AWS_DEFAULT_REGION") from None
+    except NoCredentialsError:
+        raise SecretError(name, "NoCredentials", "no AWS credentials found (set AWS_PROFILE or run aws configure)") from None
+    except BotoCoreError as e:
+        raise SecretError(name, type(e).__name__, "could not reach Secrets Manager") from None
+    if "SecretString" in response:
+        text = response["SecretString"]
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        return value if isinstance(value, dict) else text
+    return response["SecretBinary"]
+
+
+def get_secret(name):
+    """The secret \`name\`: a dict for a JSON key/value secret, else its text (or bytes)."""
+    value = _fetch(name)
+    return dict(value) if isinstance(value, dict) else value
+`;
+}
+
+/**
+ * The JS helper module, one source for its three flavours: TypeScript, and the same code without types
+ * as an ES module (`.mjs`) or CommonJS (`.cjs`). `t(...)` is text only the TypeScript flavour has.
+ */
+function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string {
+  const ts = kind === 'ts';
+  const t = (typed: string, plain = '') => (ts ? typed : plain);
+  const exp = kind === 'cjs' ? '' : 'export ';
+  const imp = kind === 'cjs'
+    ? `'use strict';\nconst { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');`
+    : `import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
+  return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
+//
+// Reads secrets from AWS Secrets Manager at run time, once per secret per process:
+//   const password = await getSecret('prod/app/db', 'password'); // one key of a JSON secret
+//   const all = await getSecret('prod/app/db');                  // the whole JSON object (or text)
+// Region and endpoint come from the environment (AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
+// credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
+${imp}
+${t(`
+export type SecretValue = Record<string, unknown> | string;
+`)}
+${exp}class SecretError extends Error {
+  constructor(message${t(': string')}, options${t('?: { cause?: unknown }')}) {
+    super(message, options);
+    this.name = 'SecretError';
+  }
+}
+
+const HINTS${t(': Record<string, string>')} = {
+  ResourceNotFoundException: 'no such secret (check the name and the region)',
+  AccessDeniedException: 'access denied (the IAM policy needs secretsmanager:GetSecretValue on it)',
+  DecryptionFailure: 'KMS could not decrypt it (the key policy must allow kms:Decrypt)',
+  InvalidRequestException: 'Secrets Manager refused the request (is the secret scheduled for deletion?)',
+  InvalidParameterException: 'Secrets Manager rejected a parameter',
+  InternalServiceError: 'Secrets Manager failed; try again',
+};
+
+let client${t(': SecretsManagerClient | undefined')};
+const cache = new Map${t('<string, Promise<SecretValue>>')}();
+
+function smClient()${t(': SecretsManagerClient')} {
+  if (!client) {
+    const region = process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'];
+    const endpoint = process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] || process.env['AWS_ENDPOINT_URL'];
+    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  }
+  return client;
+}
+
+async function load(name${t(': string')})${t(': Promise<SecretValue>')} {
+  let text${t(': string')};
+  try {
+    const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
+    text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
+  } catch (e) {
+    const err = ${t('(e ?? {}) as { name?: string; message?: string }', 'e ?? {}')};
+    throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || String(e)}\`, { cause: e });
+  }
+  try {
+    const v${t(': unknown')} = JSON.parse(text);
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v${t(' as Record<string, unknown>')};
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
+/** getSecret(name) -> the JSON object (or text); getSecret(name, key) -> that key's value as a string. */
+${t(`export function getSecret(name: string): Promise<SecretValue>;
+export function getSecret(name: string, key: string): Promise<string>;
+`)}${exp}async function getSecret(name${t(': string')}, key${t('?: string')})${t(': Promise<SecretValue>')} {
+  let p = cache.get(name);
+  if (!p) {
+    p = load(name);
+    cache.set(name, p);
+    p.catch(() => cache.delete(name));
+  }
+  const value = await p;
+  if (key === undefined) return value;
+  if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
+  const v = value[key];
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+${kind === 'cjs' ? '\nmodule.exports = { getSecret, SecretError };\n' : ''}`;
+}
