@@ -40,8 +40,14 @@ export function withoutSecrets(text: string): string {
   return out;
 }
 
-export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {
-  const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
+/** The config of a scan at `root` (`--config FILE` if given), as a tree scan reads it: from the files on disk. */
+export function loadRootConfig(root: string, configPath?: string): SweepConfig {
+  return loadConfig(root, configPath ? resolve(configPath) : undefined);
+}
+
+/** Config and rules; `loaded` is a config already read elsewhere (a gate reads it from the base of the range). */
+export function configAndRules(root: string, configPath?: string, loaded?: SweepConfig): { config: SweepConfig; rules: RuleSpec[] } {
+  const config = loaded ?? loadRootConfig(root, configPath);
   for (const w of config.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
   return { config, rules: loadRuleSpecs(config) };
 }
@@ -54,8 +60,10 @@ export function reportContext(opts: {
   color: boolean;
   startedAt: string;
   finishedAt: string;
+  suppressed?: Finding[];
 }): ReportContext {
   return {
+    suppressed: opts.suppressed ?? [],
     version: version(),
     root: opts.root,
     showSecrets: opts.showSecrets,

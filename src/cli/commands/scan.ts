@@ -6,8 +6,10 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
-import { runGitScan } from '../../scan/git-modes.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
+import type { SweepConfig } from '../../config/config.js';
+import type { Finding } from '../../findings/finding.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
 export interface ScanArgs {
@@ -29,6 +31,7 @@ export interface ScanArgs {
   gitignore?: boolean;
   debug?: boolean;
   jobs?: number;
+  'trust-head-config'?: boolean;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -44,6 +47,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
     .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
+    .option('trust-head-config', { type: 'boolean', describe: 'With --range/--ci: read the config from the checked-out tree, not from the base of the range (the change can then configure its own scan)' })
     .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
@@ -52,18 +56,21 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
+export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppressed: Finding[]; rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const root = stdin ? process.cwd() : resolveRoot(args.path);
-  const { config, rules } = configAndRules(root, args.config);
+  const gate = await gateSetup(args, root, stdin);
+  const { config, rules } = configAndRules(root, args.config, gate.config);
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
   const detector = {
     allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
     salt: config.fingerprintSalt,
+    // Suppressions are listed in every report, apart from the findings (see the partition below).
+    inlineAllow: config.inlineAllow === false ? ('off' as const) : ('report' as const),
     onDrop: args.debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
   };
   let result: ScanResult;
@@ -84,6 +91,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       workers: args.jobs,
+      ci: gate.ci,
     });
   } else {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
@@ -97,10 +105,44 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
+  // Changes to the files the gate trusts come first: they can explain why something else was not found.
+  const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
+  result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
+  if (suppressed.length) result.stats.notes.push(`${suppressed.length} finding${suppressed.length === 1 ? '' : 's'} suppressed by inline allow markers (listed in the report; config \`inline_allow: false\` turns markers off)`);
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
-  return { ...result, rules, root };
+  return { ...result, suppressed, rules, root };
+}
+
+interface GateSetup {
+  /** The config a gate reads from the base of its range; undefined: read it as a tree scan does. */
+  config?: SweepConfig;
+  /** Findings for changes to the files the gate trusts (gate-config.ts). */
+  findings: Finding[];
+  /** --ci: what to scan, worked out before the config (the range's base decides which config). */
+  ci?: CiTarget;
+}
+
+/**
+ * `--range` and `--ci`: the change under review cannot configure its own scan, so the config comes from the
+ * base of the range and changes to it in the range are findings (gate-config.ts), unless --trust-head-config.
+ */
+async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<GateSetup> {
+  const trustHead = args['trust-head-config'] === true;
+  if (trustHead && args.range === undefined && !args.ci) throw new SweepError('--trust-head-config applies only to --range and --ci');
+  if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
+  const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
+  const range = args.range ?? ci?.range;
+  if (range === undefined) {
+    // Whole histories (no base commit in the CI environment): there is no older config to trust.
+    if (ci?.revs?.length) process.stderr.write('secret-sweep: warning: --ci without a base commit: the config is read from the checked-out tree\n');
+    return { findings: [], ci };
+  }
+  const { gateConfig } = await import('../../scan/gate-config.js');
+  const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+  for (const w of g.warnings) process.stderr.write(`secret-sweep: warning: ${visible(w)}\n`);
+  return { config: g.config, findings: g.findings, ci };
 }
 
 /** One warning line per unreadable file or blob, the first WARN_LIMIT of them (a damaged repository can have thousands). */
@@ -139,6 +181,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         color: args.format === 'text' && wantColor(args.color, Boolean(args.output)),
         startedAt: res.startedAt,
         finishedAt: res.finishedAt,
+        suppressed: res.suppressed,
       });
       const out = reporter(res.findings, ctx);
       if (args.output) writePrivateFile(args.output, out);
