@@ -218,6 +218,14 @@ describe('inline allow markers added by the change', () => {
     expect(text.stdout).not.toContain(TOKEN);
   });
 
+  it('a marked copy of a secret does not hide an unmarked copy of it elsewhere in the range', () => {
+    const { dir } = repoWith({}, MARKED, { 'lib.py': `token = "${TOKEN}"\n` });
+    const r = scanJson(dir, ['--range', 'main..pr']);
+    expect(r.code).toBe(1);
+    expect(r.findings.map((f) => f.file)).toContain('lib.py');
+    expect(r.suppressed.map((f) => f.file)).toContain('app.py');
+  });
+
   it('the base config turns them off (inline_allow: false): the marked secret is a finding', () => {
     const { dir } = repoWith({ '.secret-sweep.yaml': 'inline_allow: false\n' }, MARKED);
     const r = scanJson(dir, ['--range', 'main..pr']);
