@@ -68,6 +68,32 @@ describe('action.yml', () => {
     expect(md.includes(token) || r.stdout.includes(token)).toBe(false);
   });
 
+  it('suppressed entries are listed and annotated as warnings, not counted as findings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-action-'));
+    const token = githubToken(602);
+    writeFileSync(join(dir, 'deploy.sh'), `export GH_TOKEN="${token}"  # gitleaks:allow\n`);
+    const jsonl = join(dir, 'out.jsonl');
+    const scan = runCli(['scan', dir, '--format', 'jsonl', '-o', jsonl]);
+    expect(scan.code, scan.stderr).toBe(0);
+    // The Scan step's count.
+    const count = spawnSync('sh', ['-c', `grep -cv '"suppressed":true' "$1" || true`, 'sh', jsonl], { encoding: 'utf8' });
+    expect(count.stdout.trim()).toBe('0');
+    expect(step('Scan').run).toContain(`grep -cv '"suppressed":true'`);
+    const summary = join(dir, 'summary.md');
+    const r = spawnSync(process.execPath, ['-e', step('Job summary and annotations').env!.SS_SUMMARY_JS!], {
+      encoding: 'utf8',
+      env: { ...process.env, SS_JSONL: jsonl, SS_EXIT: '0', SS_PATH: '.', GITHUB_STEP_SUMMARY: summary },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toContain('No credentials found');
+    expect(md).toMatch(/\*\*\d+ suppressed by inline allow markers\*\*/);
+    expect(md).toContain('gitleaks:allow');
+    expect(r.stdout).toMatch(/^::warning file=deploy\.sh,line=1,col=\d+,title=secret-sweep [\w-]+ \(suppressed\)::suppressed by inline allow marker/m);
+    expect(r.stdout).not.toMatch(/^::error/m);
+    expect(md.includes(token) || r.stdout.includes(token)).toBe(false);
+  });
+
   it('the summary says clean when nothing was found', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ss-action-'));
     const summary = join(dir, 'summary.md');
