@@ -101,13 +101,13 @@ export async function configAtBase(repo: RepoInfo, root: string, base: string): 
  */
 export function trustedFiles(repo: RepoInfo, root: string, explicit: { config?: string; baseline?: string }): TrustedFile[] {
   const out: TrustedFile[] = [];
-  const add = (abs: string, kind: TrustedFile['kind'], isExplicit: boolean) => {
-    const path = inRepo(repo, abs);
+  const add = (path: string | undefined, kind: TrustedFile['kind'], isExplicit: boolean) => {
     if (path !== undefined && !out.some((f) => f.path === path)) out.push({ path, kind, explicit: isExplicit });
   };
-  if (explicit.config) add(resolve(explicit.config), 'config', true);
-  else for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) add(join(root, name), 'config', false);
-  if (explicit.baseline) add(resolve(explicit.baseline), 'baseline', true);
+  if (explicit.config) add(inRepo(repo, resolve(explicit.config)), 'config', true);
+  // The names the base's config is read from (configAtBase): at the top of the tree in a bare repository.
+  else for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) add(inRepo(repo, join(root, name)) ?? name, 'config', false);
+  if (explicit.baseline) add(inRepo(repo, resolve(explicit.baseline)), 'baseline', true);
   return out;
 }
 
