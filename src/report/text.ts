@@ -109,7 +109,7 @@ const SUPPRESSED_SHOWN = 20;
 function suppressedLines(ctx: ReportContext): string[] {
   const list = ctx.suppressed ?? [];
   if (list.length === 0) return [];
-  const out = [`${paint(ctx, 'yellow', `${plural(list.length, 'finding')} suppressed`)} by inline allow markers (not counted as findings):`];
+  const out = [`${paint(ctx, 'yellow', `${plural(list.length, 'finding')} suppressed`)} by inline allow markers (not counted; config \`inline_allow: false\` turns markers off):`];
   for (const f of list.slice(0, SUPPRESSED_SHOWN)) {
     const commit = f.commit !== undefined ? ` (commit ${visible(f.commit.slice(0, 12))})` : '';
     out.push(`  ${visible(f.file)}:${f.line}:${f.column}  ${visible(f.rule)}  ${visible(f.suppressed ?? '')}${commit}`);

@@ -105,10 +105,10 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppre
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
-  // Changes to the files the gate trusts come first: they can explain why something else was not found.
+  // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
+  // are findings, listed first (they can be why something else was not found).
   const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
   result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
-  if (suppressed.length) result.stats.notes.push(`${suppressed.length} finding${suppressed.length === 1 ? '' : 's'} suppressed by inline allow markers (listed in the report; config \`inline_allow: false\` turns markers off)`);
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
@@ -135,8 +135,9 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   const range = args.range ?? ci?.range;
   if (range === undefined) {
-    // Whole histories (no base commit in the CI environment): there is no older config to trust.
-    if (ci?.revs?.length) process.stderr.write('secret-sweep: warning: --ci without a base commit: the config is read from the checked-out tree\n');
+    // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
+    // --ci note that every report carries.
+    if (ci?.revs?.length) ci.note += '; no base commit, so the config is read from the checked-out tree';
     return { findings: [], ci };
   }
   const { gateConfig } = await import('../../scan/gate-config.js');
