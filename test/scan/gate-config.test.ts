@@ -170,6 +170,13 @@ describe('--range: baselines and explicit files', () => {
     expect(runCli(['scan', dir, '--trust-head-config'], { cwd: dir }).code).toBe(2);
   });
 
+  it('a base config that does not load is a one-line error naming BASE:path:line, exit 2', () => {
+    const { dir, base } = repoWith({ '.secret-sweep.yaml': 'use_default_rules: true\nmax_file_size: -3\n' }, LEAK);
+    const r = runCli(['scan', dir, '--range', 'main..pr'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`secret-sweep: ${base.slice(0, 12)}:.secret-sweep.yaml:2: \`max_file_size\` must be a positive number of bytes`]);
+  });
+
   it('a config change shows in every report format', () => {
     const { dir } = repoWith({}, { '.secret-sweep.yaml': 'use_default_rules: false\n' });
     for (const format of ['text', 'jsonl', 'sarif', 'junit', 'gitlab']) {
