@@ -40,17 +40,24 @@ export function withoutSecrets(text: string): string {
   return out;
 }
 
-export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {
-  const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
+/** The config of a scan at `root` (`--config FILE` if given), as a tree scan reads it: from the files on disk. */
+export function loadRootConfig(root: string, configPath?: string): SweepConfig {
+  return loadConfig(root, configPath ? resolve(configPath) : undefined);
+}
+
+/** Config and rules; `loaded` is a config already read elsewhere (a gate reads it from the base of the range). */
+export function configAndRules(root: string, configPath?: string, loaded?: SweepConfig): { config: SweepConfig; rules: RuleSpec[] } {
+  const config = loaded ?? loadRootConfig(root, configPath);
   for (const w of config.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
   return { config, rules: loadRuleSpecs(config) };
 }
 
 /** What the detector takes from the config (allowlists, salt); with --debug, why each candidate was dropped. */
-export function detectorOptions(config: SweepConfig, debug?: boolean): DetectorOptions {
+export function detectorOptions(config: SweepConfig, debug?: boolean, inlineAllow?: DetectorOptions['inlineAllow']): DetectorOptions {
   return {
     allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
     salt: config.fingerprintSalt,
+    ...(inlineAllow ? { inlineAllow } : {}),
     onDrop: debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
   };
 }
@@ -63,8 +70,10 @@ export function reportContext(opts: {
   color: boolean;
   startedAt: string;
   finishedAt: string;
+  suppressed?: Finding[];
 }): ReportContext {
   return {
+    suppressed: opts.suppressed ?? [],
     version: version(),
     root: opts.root,
     showSecrets: opts.showSecrets,

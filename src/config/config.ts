@@ -35,6 +35,12 @@ export interface SweepConfig {
   /** `max_findings_per_file` (0 = no limit). */
   maxFindingsPerFile?: number;
   fingerprintSalt?: string;
+  /**
+   * `inline_allow`: honour inline allow markers (`secret-sweep:allow`, `gitleaks:allow`, `pragma: allowlist
+   * secret`); default true. False reports the findings they mark like any other (a CI gate reading its
+   * config from the base of the range cannot be talked out of a finding by a comment the change adds).
+   */
+  inlineAllow?: boolean;
   /** Non-fatal problems found while reading the config (the CLI prints them on stderr). */
   warnings?: string[];
 }
@@ -45,7 +51,7 @@ export function defaultConfig(): SweepConfig {
   return { useDefaultRules: true, disable: [], rules: [], allowlist: { paths: [], regexes: [], stopwords: [] } };
 }
 
-const TOP_KEYS = new Set(['use_default_rules', 'disable', 'rules', 'allowlist', 'max_file_size', 'max_findings_per_file', 'fingerprint_salt']);
+const TOP_KEYS = new Set(['use_default_rules', 'disable', 'rules', 'allowlist', 'max_file_size', 'max_findings_per_file', 'fingerprint_salt', 'inline_allow']);
 const ALLOW_KEYS = new Set(['paths', 'regexes', 'stopwords']);
 
 function shown(file: string): string {
@@ -109,6 +115,10 @@ export function parseConfig(text: string, file: string): SweepConfig {
         if (typeof value !== 'string' || !value) throw new SweepError('`fingerprint_salt` must be a non-empty string', at);
         cfg.fingerprintSalt = value;
         break;
+      case 'inline_allow':
+        if (typeof value !== 'boolean') throw new SweepError('`inline_allow` must be true or false', at);
+        cfg.inlineAllow = value;
+        break;
       default:
         throw new SweepError(`unknown key \`${quoteUserText(key)}\` (expected one of: ${[...TOP_KEYS].join(', ')})`, at);
     }
@@ -129,6 +139,11 @@ export function loadConfig(root: string, explicit?: string): SweepConfig {
   } catch (e) {
     throw new SweepError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, shown(file));
   }
+  return configFromText(text, file);
+}
+
+/** A config file's text, read as gitleaks TOML (`*.toml`) or as our YAML; `file` names it in messages. */
+export function configFromText(text: string, file: string): SweepConfig {
   if (isGitleaksConfig(file)) {
     const { config, warnings } = parseGitleaksConfig(text, file);
     return { ...config, warnings };

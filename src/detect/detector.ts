@@ -16,7 +16,7 @@ import type { RuleSpec } from '../rules/rule.js';
 import type { Fragment, FragmentWindow } from '../sources/source.js';
 import { KeywordMatcher } from './aho-corasick.js';
 import { shannonEntropy } from './entropy.js';
-import { hardNegativeReason, inlineAllowed } from './hard-negatives.js';
+import { hardNegativeReason, inlineAllowMarker } from './hard-negatives.js';
 import { VALIDATORS } from './validators.js';
 import { LineIndex, WindowBuilder } from './line-index.js';
 import { dedupeSpans } from './dedupe.js';
@@ -27,6 +27,12 @@ export interface DetectorOptions {
   allowlist?: { regexes?: string[]; stopwords?: string[]; /** Regexes on the file path (gitleaks `allowlist.paths`). */ paths?: string[] };
   /** Fingerprint salt (config `fingerprint_salt`). */
   salt?: string;
+  /**
+   * Inline allow markers (`secret-sweep:allow`, ...): 'honour' drops what they mark (the default),
+   * 'report' keeps it as a finding with `suppressed` set (the scan lists suppressions apart from findings),
+   * 'off' ignores the markers (config `inline_allow: false`).
+   */
+  inlineAllow?: 'honour' | 'report' | 'off';
   /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
   onDrop?: (ruleId: string, reason: string) => void;
 }
@@ -172,6 +178,16 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   const globalPaths = (options.allowlist?.paths ?? []).map((r) => new RE2(r));
   const drop = options.onDrop ?? (() => {});
+  const inlineMode = options.inlineAllow ?? 'honour';
+  /** The suppression an inline marker puts on a candidate ('' when none applies), or undefined to drop it. */
+  function inlineSuppression(ruleId: string, line: string, previous: () => string | undefined): string | undefined {
+    if (inlineMode === 'off') return '';
+    const marker = inlineAllowMarker(line, previous());
+    if (marker === undefined) return '';
+    if (inlineMode === 'report') return `inline allow marker "${marker}"`;
+    drop(ruleId, 'inline allow marker');
+    return undefined;
+  }
 
   // Keyword id -> rule indexes; rules without keywords always run.
   const kwIndex = new Map<string, number[]>();
@@ -276,10 +292,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       decodedFrom: c.encoding,
     };
     const [lineText] = lineAround(text, lines, line, c.start, c.end);
-    if (inlineAllowed(lineText, previousLine(text, lines, line))) {
-      drop(inner.rule, 'inline allow marker');
-      return undefined;
-    }
+    const suppressed = inlineSuppression(inner.rule, lineText, () => previousLine(text, lines, line));
+    if (suppressed === undefined) return undefined;
+    if (suppressed) f.suppressed = suppressed;
     return attachSecret(f, secretOf(inner), lineText.length > 0 ? lineText : text.slice(c.start, c.end));
   }
 
@@ -361,7 +376,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const lower = secret.toLowerCase();
     if (globalStopwords.some((w) => lower.includes(w))) { drop(spec.id, 'config stopword'); return undefined; }
     if (globalRegexes.some((re) => re.test(secret))) { drop(spec.id, 'config allowlist regex'); return undefined; }
-    if (inlineAllowed(lineText, previousLine(text, lines, lineNo))) { drop(spec.id, 'inline allow marker'); return undefined; }
+    const suppressed = inlineSuppression(spec.id, lineText, () => previousLine(text, lines, lineNo));
+    if (suppressed === undefined) return undefined;
     const endLine = lines.lineOf(Math.max(start, end - 1));
     const f: Finding = {
       rule: spec.id,
@@ -382,6 +398,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const key = assignmentKey(lineText, start - lineBase);
     if (key) f.key = key;
     if (verified) f.verifiedChecksum = true;
+    if (suppressed) f.suppressed = suppressed;
     (f as Finding & { priority?: number }).priority = spec.priority ?? 50;
     return attachSecret(f, secret, lineText);
   }

@@ -80,8 +80,14 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
 const INLINE_ALLOW = /secret-sweep:allow|gitleaks:allow|pragma:\s*allowlist\s+secret/i;
 const INLINE_ALLOW_NEXT = /secret-sweep:allow-next-line|pragma:\s*allowlist\s+nextline\s+secret|secret-sweep:allow|gitleaks:allow/i;
 
-export function inlineAllowed(line: string, previousLine: string | undefined): boolean {
-  if (INLINE_ALLOW.test(line)) return true;
+/** The inline allow marker that covers this line (on it, or on a comment line just before it), as written. */
+export function inlineAllowMarker(line: string, previousLine: string | undefined): string | undefined {
+  const own = INLINE_ALLOW.exec(line);
+  if (own) return normalMarker(own[0]);
   // The line before counts only when it is a comment by itself (not a second secret with its own marker).
-  return previousLine !== undefined && INLINE_ALLOW_NEXT.test(previousLine) && /^\s*(#|\/\/|--|;|\/\*|\*|<!--|%|rem\b)/i.test(previousLine);
+  if (previousLine === undefined || !/^\s*(#|\/\/|--|;|\/\*|\*|<!--|%|rem\b)/i.test(previousLine)) return undefined;
+  const next = INLINE_ALLOW_NEXT.exec(previousLine);
+  return next ? normalMarker(next[0]) : undefined;
 }
+
+const normalMarker = (m: string): string => m.toLowerCase().replace(/\s+/g, ' ');

@@ -43,6 +43,11 @@ export interface Finding {
   key?: string;
   /** Set when a checksum validator confirmed the token's structure. */
   verifiedChecksum?: boolean;
+  /**
+   * Set when an inline allow marker covers the finding and the scan lists suppressions (detector option
+   * `inlineAllow: 'report'`): why it is not a finding, e.g. `inline allow marker "gitleaks:allow"`.
+   */
+  suppressed?: string;
   /** Set when the secret was found inside decoded text (base64, URL-encoding, ...). */
   decodedFrom?: string;
   // Git provenance (filled by git sources).

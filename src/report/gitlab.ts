@@ -82,6 +82,8 @@ export const gitlabReporter: Reporter = (findings, ctx) => {
   const tool = { id: 'secret-sweep', name: 'secret-sweep', url: INFORMATION_URI, version: ctx.version || '0.0.0', vendor: { name: 'secret-sweep' } };
   const messages: Array<{ level: 'info' | 'warn'; value: string }> = [];
   for (const [reason, n] of skippedByReason(ctx.stats)) messages.push({ level: 'info', value: `skipped ${n} file(s): ${reason}` });
+  for (const f of ctx.suppressed ?? [])
+    messages.push({ level: 'info', value: `suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line} ${f.rule}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''}` });
   for (const note of ctx.stats.notes) if (note) messages.push({ level: 'warn', value: note });
 
   const scan: Record<string, unknown> = {

@@ -1,16 +1,20 @@
 /**
- * json: one document, `{ version, findings, stats }`. `findings` holds the same records as the jsonl
- * format, so a script can switch between the two without renaming keys.
+ * json: one document, `{ version, findings, suppressed, stats }`. `findings` holds the same records as the
+ * jsonl format, so a script can switch between the two without renaming keys; `suppressed` (present when there
+ * are any) the findings an inline allow marker suppressed, each with `suppressed: true` and the reason.
  */
 import type { Reporter } from './reporter.js';
-import { findingRecord, skippedByReason } from './jsonl.js';
+import { findingRecord, skippedByReason, suppressedRecord } from './jsonl.js';
 
 export const jsonReporter: Reporter = (findings, ctx) => {
   const doc = {
     version: ctx.version,
     findings: findings.map((f) => findingRecord(f, ctx)),
+    // Only when there are any: documents of scans without suppressions keep their three keys.
+    ...(ctx.suppressed?.length ? { suppressed: ctx.suppressed.map((f) => suppressedRecord(f, ctx)) } : {}),
     stats: {
       findings: findings.length,
+      suppressed: ctx.suppressed?.length ?? 0,
       files: ctx.stats.files,
       bytes: ctx.stats.bytes,
       skipped: ctx.stats.skipped.map((s) => (s.detail === undefined ? { path: s.path, reason: s.reason } : { path: s.path, reason: s.reason, detail: s.detail })),

@@ -64,6 +64,9 @@ export interface FindingRecord {
   presentAtHead?: boolean;
   count?: number;
   provenances?: Provenance[];
+  /** Only on suppressed entries: true, and why (e.g. `inline allow marker "gitleaks:allow"`). */
+  suppressed?: true;
+  suppression?: string;
 }
 
 /**
@@ -99,6 +102,11 @@ export function findingRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'
   return r;
 }
 
+/** A suppressed finding's record: the finding's keys plus `suppressed: true` and the reason. */
+export function suppressedRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>): FindingRecord {
+  return { ...findingRecord(f, ctx), suppressed: true, suppression: f.suppressed ?? 'suppressed' };
+}
+
 /** Skipped files counted by reason, in a stable (alphabetical) order. */
 export function skippedByReason(stats: SourceStats): Array<[reason: string, count: number]> {
   const counts = new Map<string, number>();
@@ -106,6 +114,7 @@ export function skippedByReason(stats: SourceStats): Array<[reason: string, coun
   return [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0]));
 }
 
-/** One finding per line; no findings gives an empty string (an empty file). */
+/** One finding per line, then one line per suppressed finding (`"suppressed": true`); nothing gives an empty string. */
 export const jsonlReporter: Reporter = (findings, ctx) =>
-  findings.map((f) => JSON.stringify(findingRecord(f, ctx)) + '\n').join('');
+  findings.map((f) => JSON.stringify(findingRecord(f, ctx)) + '\n').join('') +
+  (ctx.suppressed ?? []).map((f) => JSON.stringify(suppressedRecord(f, ctx)) + '\n').join('');

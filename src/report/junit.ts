@@ -113,6 +113,7 @@ export const junitReporter: Reporter = (findings, ctx) => {
   const sysout: string[] = [];
   for (const [reason, n] of skippedByReason(ctx.stats)) sysout.push(`skipped ${n} file(s): ${reason}`);
   for (const s of ctx.stats.skipped) sysout.push(`skipped (${s.reason}): ${s.path}`);
+  for (const f of ctx.suppressed ?? []) sysout.push(`suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line}:${f.column} ${f.rule}${f.commit ? ` commit ${f.commit}` : ''}`);
   for (const note of ctx.stats.notes) sysout.push(`note: ${note}`);
   if (sysout.length > 0) out.push(`    <system-out>${xmlEscape(sysout.join('\n'))}</system-out>`);
   out.push('  </testsuite>');

@@ -14,6 +14,11 @@ export interface ReportContext {
   stats: SourceStats;
   /** Rule metadata by id (description, tags, references) for SARIF rules / GitLab identifiers. */
   rules: Map<string, { id: string; description: string; tags: string[]; references: string[]; severity: string }>;
+  /**
+   * Findings an inline allow marker suppressed (`Finding.suppressed` set): not findings, but every report
+   * lists them so a marker added by a change is seen in review.
+   */
+  suppressed?: Finding[];
   /** Scan start and end (ISO strings), for reports that carry times. */
   startedAt: string;
   finishedAt: string;

@@ -8,6 +8,7 @@
  * - `partialFingerprints["secretSweep/v1"]` is the finding's fingerprint, so viewers keep tracking an alert
  *   when the line moves.
  * - Skipped files and notes become tool execution notifications of the one invocation.
+ * - Findings an inline allow marker suppressed are results too, with `suppressions: [{ kind: "inSource" }]`.
  */
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../findings/finding.js';
@@ -101,7 +102,7 @@ export const sarifReporter: Reporter = (findings, ctx) => {
   // Rules: everything that ran, then anything a finding names that the context did not describe.
   const metas: RuleMeta[] = [...ctx.rules.values()];
   const known = new Set(metas.map((m) => m.id));
-  for (const f of findings) {
+  for (const f of [...findings, ...(ctx.suppressed ?? [])]) {
     if (!known.has(f.rule)) {
       known.add(f.rule);
       metas.push({ id: f.rule, description: f.description, tags: f.tags, references: [], severity: f.severity });
@@ -109,7 +110,7 @@ export const sarifReporter: Reporter = (findings, ctx) => {
   }
   const ruleIndex = new Map(metas.map((m, i) => [m.id, i]));
 
-  const results = findings.map((f) => ({
+  const result = (f: Finding) => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex.get(f.rule)!,
     level: levelOf[f.severity] ?? 'warning',
@@ -130,7 +131,12 @@ export const sarifReporter: Reporter = (findings, ctx) => {
     ],
     partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
     properties: resultProperties(f),
-  }));
+  });
+  // Suppressed by an inline marker: still a result, with an in-source suppression (viewers show it as such).
+  const results = [
+    ...findings.map(result),
+    ...(ctx.suppressed ?? []).map((f) => ({ ...result(f), suppressions: [{ kind: 'inSource', justification: f.suppressed ?? 'inline allow marker' }] })),
+  ];
 
   const notifications = [
     ...ctx.stats.skipped.map((s) => ({

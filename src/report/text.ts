@@ -97,7 +97,24 @@ function summary(findings: Finding[], ctx: ReportContext): string[] {
     const detail = skipped.map(([reason, n]) => `${n} ${reason}`).join(', ');
     out.push(`skipped ${plural(ctx.stats.skipped.length, 'file')} (${detail})`);
   }
+  out.push(...suppressedLines(ctx));
   for (const note of ctx.stats.notes) out.push(`${paint(ctx, 'yellow', 'note:')} ${visible(note)}`);
+  return out;
+}
+
+/** Suppressed entries shown one per line, at most this many (all of them are in json, jsonl and sarif). */
+const SUPPRESSED_SHOWN = 20;
+
+/** The count of findings inline markers suppressed, and where they are: a marker a change adds is seen in review. */
+function suppressedLines(ctx: ReportContext): string[] {
+  const list = ctx.suppressed ?? [];
+  if (list.length === 0) return [];
+  const out = [`${paint(ctx, 'yellow', `${plural(list.length, 'finding')} suppressed`)} by inline allow markers (not counted; config \`inline_allow: false\` turns markers off):`];
+  for (const f of list.slice(0, SUPPRESSED_SHOWN)) {
+    const commit = f.commit !== undefined ? ` (commit ${visible(f.commit.slice(0, 12))})` : '';
+    out.push(`  ${visible(f.file)}:${f.line}:${f.column}  ${visible(f.rule)}  ${visible(f.suppressed ?? '')}${commit}`);
+  }
+  if (list.length > SUPPRESSED_SHOWN) out.push(`  and ${list.length - SUPPRESSED_SHOWN} more (listed in --format json, jsonl, sarif)`);
   return out;
 }
 

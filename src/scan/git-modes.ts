@@ -24,16 +24,30 @@ export interface GitScanRequest {
   workers?: number;
   /** Environment to read CI variables from (tests pass their own). */
   env?: Record<string, string | undefined>;
+  /** --ci: the range already worked out (`ciTarget`); worked out here when absent. */
+  ci?: CiTarget;
+}
+
+/** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */
+export interface CiTarget {
+  range?: string;
+  revs?: string[];
+  note: string;
+}
+
+/** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
+export async function ciTarget(env: Record<string, string | undefined>): Promise<CiTarget> {
+  const { ciRange, readCiEvent } = await import('./ci-range.js');
+  const ci = ciRange(env, { event: readCiEvent(env) });
+  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}` };
 }
 
 export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
   let request = req;
   let ciNote: string | undefined;
   if (req.mode === 'ci' && req.range === undefined) {
-    const { ciRange, readCiEvent } = await import('./ci-range.js');
-    const env = req.env ?? process.env;
-    const ci = ciRange(env, { event: readCiEvent(env) });
-    ciNote = `--ci: ${ci.reason}`;
+    const ci = req.ci ?? (await ciTarget(req.env ?? process.env));
+    ciNote = ci.note;
     if (ci.revs && ci.revs.length === 0) {
       const now = new Date().toISOString();
       return { findings: [], stats: { files: 0, bytes: 0, skipped: [], notes: [ciNote] }, startedAt: now, finishedAt: now };
@@ -43,7 +57,8 @@ export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(request);
   if (ciNote) result.stats.notes.unshift(ciNote);
-  const allow = new Set((req.allowCommits ?? []).map((c) => c.toLowerCase()));
+  // Commit prefixes; an empty one would match every commit, so it matches none.
+  const allow = new Set((req.allowCommits ?? []).map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));
   if (allow.size) {
     result.findings = result.findings.filter((f) => {
       if (f.commit && [...allow].some((c) => f.commit!.toLowerCase().startsWith(c))) return false;

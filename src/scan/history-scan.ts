@@ -271,7 +271,8 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
     const atHead = headBlobs.has(r.sha);
     const found = reviveFindings(r).sort((a, b) => a.start - b.start);
     for (const f of found) {
-      const key = `${f.rule}\0${f.fingerprint}`;
+      // A suppressed sighting (inline marker) never stands for, or hides, an unmarked one of the same secret.
+      const key = `${f.rule}\0${f.fingerprint}${f.suppressed ? '\0suppressed' : ''}`;
       let g = groups.get(key);
       if (!g) {
         g = { rep: f, introOrder, intro, provs: new Map(), atHead: false };

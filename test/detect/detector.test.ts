@@ -87,6 +87,19 @@ describe('detector', () => {
     expect(detect(`# secret-sweep:allow\npassword = "${pw}"`)).toEqual([]);
   });
 
+  it("inlineAllow 'report' keeps marked findings with the marker as the reason; 'off' ignores markers", () => {
+    const pw = password(6);
+    const inline = (text: string, mode: 'report' | 'off') => createDetector([awsRule, ghRule, generic], { inlineAllow: mode }).detect({ text, provenance: { kind: 'file', path: 'app/config.py' } });
+    const marked = inline(`password = "${pw}"  # Pragma:  AllowList Secret`, 'report');
+    expect(marked).toHaveLength(1);
+    expect(marked[0]!.suppressed).toBe('inline allow marker "pragma: allowlist secret"');
+    expect(inline(`# secret-sweep:allow-next-line\npassword = "${pw}"`, 'report')[0]!.suppressed).toBe('inline allow marker "secret-sweep:allow-next-line"');
+    expect(inline(`password = "${pw}"`, 'report')[0]!.suppressed).toBeUndefined();
+    const off = inline(`password = "${pw}"  # gitleaks:allow`, 'off');
+    expect(off).toHaveLength(1);
+    expect(off[0]!.suppressed).toBeUndefined();
+  });
+
   it('one finding per span: the specific rule wins over the generic one', () => {
     const key = awsKeyId(7);
     const found = detect(`secret_token = "${key}"`);

@@ -27,6 +27,22 @@ const action = parse(readFileSync(fileURLToPath(new URL('../../action.yml', impo
 const steps = action.runs.steps;
 const step = (name: string) => steps.find((s) => s.name === name)!;
 
+/** Scan a folder holding `deploy.sh` to jsonl (expecting exit `code`), then run the summary step's script on it. */
+function summaryOfScan(deploySh: string, code: number, ssPath: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'ss-action-'));
+  writeFileSync(join(dir, 'deploy.sh'), deploySh);
+  const jsonl = join(dir, 'out.jsonl');
+  const scan = runCli(['scan', dir, '--format', 'jsonl', '-o', jsonl]);
+  expect(scan.code, scan.stderr).toBe(code);
+  const summary = join(dir, 'summary.md');
+  const r = spawnSync(process.execPath, ['-e', step('Job summary and annotations').env!.SS_SUMMARY_JS!], {
+    encoding: 'utf8',
+    env: { ...process.env, SS_JSONL: jsonl, SS_EXIT: String(code), SS_PATH: ssPath, GITHUB_STEP_SUMMARY: summary },
+  });
+  expect(r.status, r.stderr).toBe(0);
+  return { r, md: readFileSync(summary, 'utf8'), jsonl };
+}
+
 describe('action.yml', () => {
   it('is a composite action: node, install from the action path, scan --ci, summary, SARIF upload on request, fail on exit 1', () => {
     expect(action.runs.using).toBe('composite');
@@ -47,24 +63,28 @@ describe('action.yml', () => {
   });
 
   it('the summary script writes a Markdown table and annotations, redacted', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ss-action-'));
     const token = githubToken(601);
-    writeFileSync(join(dir, 'deploy.sh'), `export GH_TOKEN="${token}"\n`);
-    const jsonl = join(dir, 'out.jsonl');
-    const scan = runCli(['scan', dir, '--format', 'jsonl', '-o', jsonl]);
-    expect(scan.code, scan.stderr).toBe(1);
-    const summary = join(dir, 'summary.md');
-    const r = spawnSync(process.execPath, ['-e', step('Job summary and annotations').env!.SS_SUMMARY_JS!], {
-      encoding: 'utf8',
-      env: { ...process.env, SS_JSONL: jsonl, SS_EXIT: '1', SS_PATH: 'svc', GITHUB_STEP_SUMMARY: summary },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const md = readFileSync(summary, 'utf8');
+    const { r, md } = summaryOfScan(`export GH_TOKEN="${token}"\n`, 1, 'svc');
     expect(md).toContain('## secret-sweep');
     expect(md).toContain('**1 finding(s)**');
     expect(md).toMatch(/\| Rule \| File \| Line \| Commit \| Match \(redacted\) \|/);
     expect(md).toContain('<code>deploy.sh</code>');
     expect(r.stdout).toMatch(/^::error file=svc\/deploy\.sh,line=1,col=\d+,title=secret-sweep [\w-]+::/m);
+    expect(md.includes(token) || r.stdout.includes(token)).toBe(false);
+  });
+
+  it('suppressed entries are listed and annotated as warnings, not counted as findings', () => {
+    const token = githubToken(602);
+    const { r, md, jsonl } = summaryOfScan(`export GH_TOKEN="${token}"  # gitleaks:allow\n`, 0, '.');
+    // The Scan step's count.
+    const count = spawnSync('sh', ['-c', `grep -cv '"suppressed":true' "$1" || true`, 'sh', jsonl], { encoding: 'utf8' });
+    expect(count.stdout.trim()).toBe('0');
+    expect(step('Scan').run).toContain(`grep -cv '"suppressed":true'`);
+    expect(md).toContain('No credentials found');
+    expect(md).toMatch(/\*\*\d+ suppressed by inline allow markers\*\*/);
+    expect(md).toContain('gitleaks:allow');
+    expect(r.stdout).toMatch(/^::warning file=deploy\.sh,line=1,col=\d+,title=secret-sweep [\w-]+ \(suppressed\)::suppressed by inline allow marker/m);
+    expect(r.stdout).not.toMatch(/^::error/m);
     expect(md.includes(token) || r.stdout.includes(token)).toBe(false);
   });
 

@@ -33,6 +33,14 @@ describe('gitlab reporter', () => {
     expectValid(JSON.parse(gitlabReporter([], makeCtx({ stats: { files: 0, bytes: 0, skipped: [], notes: [] } }))));
   });
 
+  it('names findings an inline marker suppressed in scan.messages (not as vulnerabilities), schema-valid', () => {
+    const [a, b] = sampleFindings();
+    const doc = JSON.parse(gitlabReporter([a!], makeCtx({ suppressed: [{ ...b!, suppressed: 'inline allow marker "gitleaks:allow"' }] })));
+    expectValid(doc);
+    expect(doc.vulnerabilities).toHaveLength(1);
+    expect(doc.scan.messages).toContainEqual({ level: 'info', value: expect.stringMatching(new RegExp(`^suppressed \\(inline allow marker "gitleaks:allow"\\): ${b!.file}:${b!.line} ${b!.rule}`)) });
+  });
+
   it('the validator does reject a broken report', () => {
     const doc = JSON.parse(gitlabReporter(sampleFindings(), makeCtx()));
     delete doc.vulnerabilities[0].location.commit;

@@ -41,6 +41,17 @@ describe('sarif reporter', () => {
     expectValid(JSON.parse(sarifReporter(sampleFindings(), makeCtx({ startedAt: '', finishedAt: 'not a date' }))));
   });
 
+  it('lists findings an inline marker suppressed as results with an inSource suppression, schema-valid', () => {
+    const [a, b] = sampleFindings();
+    const doc = JSON.parse(sarifReporter([a!], makeCtx({ suppressed: [{ ...b!, suppressed: 'inline allow marker "gitleaks:allow"' }] })));
+    expectValid(doc);
+    const results = doc.runs[0].results;
+    expect(results).toHaveLength(2);
+    expect(results[0].suppressions).toBeUndefined();
+    expect(results[1].suppressions).toEqual([{ kind: 'inSource', justification: 'inline allow marker "gitleaks:allow"' }]);
+    expect(results[1].partialFingerprints[FINGERPRINT_KEY]).toBe(b!.fingerprint);
+  });
+
   it('the validator does reject a broken log', () => {
     const doc = JSON.parse(sarifReporter(sampleFindings(), makeCtx()));
     doc.runs[0].results[0].level = 'fatal';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSize, textReporter, visible } from '../../src/report/text.js';
-import { makeCtx, sampleFindings } from './helpers.js';
+import { ALL_SECRETS, makeCtx, sampleFindings } from './helpers.js';
 
 const ESC = '\u001b';
 
@@ -33,6 +33,19 @@ describe('text reporter', () => {
     expect(tail[1]).toBe('skipped 3 files (2 binary, 1 too-large)');
     expect(tail[2]).toBe('note: shallow clone: history is incomplete');
     expect(out.endsWith('\n')).toBe(true);
+  });
+
+  it('lists findings inline markers suppressed after the counts, at most 20 lines, redacted', () => {
+    const [, a] = sampleFindings();
+    const many = Array.from({ length: 23 }, (_, i) => ({ ...a!, line: i + 1, suppressed: 'inline allow marker "secret-sweep:allow"' }));
+    const out = textReporter([], makeCtx({ stats: { files: 1, bytes: 10, skipped: [], notes: [] }, suppressed: many }));
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toBe('no leaks found (1 file scanned, 10 B)');
+    expect(lines[1]).toMatch(/^23 findings suppressed by inline allow markers \(not counted; config `inline_allow: false` turns markers off\):$/);
+    expect(lines[2]).toBe(`  ${a!.file}:1:${a!.column}  ${a!.rule}  inline allow marker "secret-sweep:allow" (commit ${a!.commit!.slice(0, 12)})`);
+    expect(lines).toHaveLength(2 + 20 + 1);
+    expect(lines[22]).toBe('  and 3 more (listed in --format json, jsonl, sarif)');
+    for (const s of ALL_SECRETS) expect(out).not.toContain(s);
   });
 
   it('says "no leaks found" with the scanned counts when nothing was found', () => {

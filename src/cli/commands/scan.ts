@@ -6,11 +6,12 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
 import type { SweepConfig } from '../../config/config.js';
 import type { DetectorOptions } from '../../detect/detector.js';
+import type { Finding } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
-import { runGitScan } from '../../scan/git-modes.js';
+import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
 export interface ScanArgs {
@@ -32,6 +33,7 @@ export interface ScanArgs {
   gitignore?: boolean;
   debug?: boolean;
   jobs?: number;
+  'trust-head-config'?: boolean;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -47,6 +49,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
     .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
+    .option('trust-head-config', { type: 'boolean', describe: 'With --range/--ci: read the config from the checked-out tree, not from the base of the range (the change can then configure its own scan)' })
     .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
@@ -55,21 +58,25 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: RuleSpec[]; root: string }> {
+export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const root = stdin ? process.cwd() : resolveRoot(args.path);
-  const { config, rules } = configAndRules(root, args.config);
-  return scanLoaded(args, { root, config, rules, detector: detectorOptions(config, args.debug) });
+  const gate = await gateSetup(args, root, stdin);
+  const { config, rules } = configAndRules(root, args.config, gate.config);
+  // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
+  const detector = detectorOptions(config, args.debug, config.inlineAllow === false ? 'off' : 'report');
+  return scanLoaded(args, { root, config, rules, detector, gate });
 }
 
 /** The scan `args` ask for, with the config, rules and detector options already loaded (migrate loads them once). */
 export async function scanLoaded(
   args: ScanArgs,
-  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions },
-): Promise<ScanResult & { rules: RuleSpec[]; root: string }> {
+  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup },
+): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
   const { root, config, rules, detector } = loaded;
+  const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
@@ -92,6 +99,7 @@ export async function scanLoaded(
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       workers: args.jobs,
+      ci: gate.ci,
     });
   } else {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
@@ -105,10 +113,45 @@ export async function scanLoaded(
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
+  // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
+  // are findings, listed first (they can be why something else was not found).
+  const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
+  result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
-  return { ...result, rules, root };
+  return { ...result, suppressed, rules, root };
+}
+
+interface GateSetup {
+  /** The config a gate reads from the base of its range; undefined: read it as a tree scan does. */
+  config?: SweepConfig;
+  /** Findings for changes to the files the gate trusts (gate-config.ts). */
+  findings: Finding[];
+  /** --ci: what to scan, worked out before the config (the range's base decides which config). */
+  ci?: CiTarget;
+}
+
+/**
+ * `--range` and `--ci`: the change under review cannot configure its own scan, so the config comes from the
+ * base of the range and changes to it in the range are findings (gate-config.ts), unless --trust-head-config.
+ */
+async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<GateSetup> {
+  const trustHead = args['trust-head-config'] === true;
+  if (trustHead && args.range === undefined && !args.ci) throw new SweepError('--trust-head-config applies only to --range and --ci');
+  if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
+  const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
+  const range = args.range ?? ci?.range;
+  if (range === undefined) {
+    // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
+    // --ci note that every report carries.
+    if (ci?.revs?.length) ci.note += '; no base commit, so the config is read from the checked-out tree';
+    return { findings: [], ci };
+  }
+  const { gateConfig } = await import('../../scan/gate-config.js');
+  const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+  for (const w of g.warnings) process.stderr.write(`secret-sweep: warning: ${visible(w)}\n`);
+  return { config: g.config, findings: g.findings, ci };
 }
 
 /** One warning line per unreadable file or blob, the first WARN_LIMIT of them (a damaged repository can have thousands). */
@@ -147,6 +190,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         color: args.format === 'text' && wantColor(args.color, Boolean(args.output)),
         startedAt: res.startedAt,
         finishedAt: res.finishedAt,
+        suppressed: res.suppressed,
       });
       const out = reporter(res.findings, ctx);
       if (args.output) writePrivateFile(args.output, out);

@@ -1,0 +1,209 @@
+/**
+ * The configuration a gate trusts (`scan --range A..B`, `scan --ci`): the change under review must not be
+ * able to switch off its own scan. So the scan config (`.secret-sweep.yaml`, else `.gitleaks.toml`) is read
+ * from the BASE of the range (`git cat-file blob BASE:path`), not from the checked-out head; a base without
+ * one gives the defaults, never the head's. Any commit in the range that changes a file the scan trusts
+ * (those config files, an explicit `--config` or `--baseline` file inside the repository) becomes a
+ * finding of rule `scan-config-changed`, so the gate fails and every report shows it.
+ *
+ * `--trust-head-config` (the operator's explicit choice) restores reading the head's config; changes are
+ * then warned about on stderr instead of reported.
+ */
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { SweepError } from '../errors.js';
+import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '../config/config.js';
+import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
+import { attachSecret, type Finding } from '../findings/finding.js';
+import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
+import { firstGitLine, runGit } from '../sources/git/run.js';
+
+export const CONFIG_CHANGED_RULE = 'scan-config-changed';
+
+/** A file the gate's result depends on, as a path from the top of the repository. */
+export interface TrustedFile {
+  path: string;
+  kind: 'config' | 'baseline';
+  /** Named on the command line (--config, --baseline): used as it is now, not as the base has it. */
+  explicit: boolean;
+}
+
+/** The base commit of a range: its left side (`A..B`), or the merge base (`A...B`); empty means HEAD, as in git. */
+export async function rangeBase(repo: RepoInfo, range: string): Promise<string> {
+  const sym = range.indexOf('...');
+  if (sym >= 0) {
+    const a = await resolveCommit(repo, range.slice(0, sym) || 'HEAD');
+    const b = await resolveCommit(repo, range.slice(sym + 3) || 'HEAD');
+    const r = await runGit(repo.root, ['merge-base', a, b]);
+    const out = r.stdout.toString('utf8').trim();
+    if (r.code !== 0 || !/^[0-9a-f]{40,64}$/.test(out)) throw new SweepError(`--range ${range}: no merge base${r.stderr ? `: ${firstGitLine(r.stderr)}` : ''}`);
+    return out;
+  }
+  const dbl = range.indexOf('..');
+  if (dbl < 0) throw new SweepError(`--range expects A..B, got ${JSON.stringify(range)}`);
+  return resolveCommit(repo, range.slice(0, dbl) || 'HEAD');
+}
+
+/** `abs` as a '/'-separated path from the top of the repository, or undefined when it lies outside it. */
+function inRepo(repo: RepoInfo, abs: string): string | undefined {
+  if (repo.bare) return undefined;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const top = real(repo.root);
+  // The file may not exist (a config named by the base only): resolve its folder.
+  let full: string;
+  try {
+    full = realpathSync(abs);
+  } catch {
+    full = join(real(resolve(abs, '..')), abs.split(/[\\/]/).pop() ?? '');
+  }
+  const rel = relative(top, full);
+  if (!rel || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+/** The blob at `commit:path`, undefined when there is no such file; anything else git says is exit 2. */
+async function fileAt(repo: RepoInfo, commit: string, path: string): Promise<Buffer | undefined> {
+  const ls = await runGit(repo.root, ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', path]);
+  if (ls.code !== 0) throw new SweepError(`cannot read ${path} at ${commit.slice(0, 12)}: ${firstGitLine(ls.stderr) || 'git ls-tree failed'}`);
+  const entry = ls.stdout.toString('utf8').split('\0').find((e) => e.endsWith(`\t${path}`));
+  if (!entry) return undefined;
+  const [mode, type, sha] = entry.slice(0, entry.indexOf('\t')).split(' ');
+  if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
+    throw new SweepError(`${path} at ${commit.slice(0, 12)} is not a regular file (mode ${mode}): the gate does not follow it`);
+  const blob = await runGit(repo.root, ['cat-file', 'blob', sha!]);
+  if (blob.code !== 0) throw new SweepError(`cannot read ${path} at ${commit.slice(0, 12)}: ${firstGitLine(blob.stderr) || 'git cat-file failed'}`);
+  return blob.stdout;
+}
+
+/**
+ * The config as the base commit has it: the first of `.secret-sweep.yaml`, `.secret-sweep.yml`,
+ * `.gitleaks.toml` found at the scanned root's place in the base's tree, else the defaults.
+ */
+export async function configAtBase(repo: RepoInfo, root: string, base: string): Promise<SweepConfig> {
+  for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) {
+    const path = inRepo(repo, join(root, name)) ?? name;
+    const data = await fileAt(repo, base, path);
+    if (data !== undefined) return configFromText(data.toString('utf8'), `${base.slice(0, 12)}:${path}`);
+  }
+  return defaultConfig();
+}
+
+/**
+ * The files a gate at `root` depends on: the config names at the root (or the --config file instead), and
+ * the --baseline file, those inside the repository.
+ */
+export function trustedFiles(repo: RepoInfo, root: string, explicit: { config?: string; baseline?: string }): TrustedFile[] {
+  const out: TrustedFile[] = [];
+  const add = (path: string | undefined, kind: TrustedFile['kind'], isExplicit: boolean) => {
+    if (path !== undefined && !out.some((f) => f.path === path)) out.push({ path, kind, explicit: isExplicit });
+  };
+  if (explicit.config) add(inRepo(repo, resolve(explicit.config)), 'config', true);
+  // The names the base's config is read from (configAtBase): at the top of the tree in a bare repository.
+  else for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) add(inRepo(repo, join(root, name)) ?? name, 'config', false);
+  if (explicit.baseline) add(inRepo(repo, resolve(explicit.baseline)), 'baseline', true);
+  return out;
+}
+
+export interface TrustedFileChange {
+  file: TrustedFile;
+  /** Commits of the range that change it, newest first. */
+  commits: Array<{ sha: string; author: string; email: string; date: string }>;
+}
+
+/** Which trusted files the commits of `range` change (added, edited or deleted). */
+export async function changesInRange(repo: RepoInfo, range: string, files: TrustedFile[]): Promise<TrustedFileChange[]> {
+  if (files.length === 0) return [];
+  const sel = await resolveRange(repo, range);
+  const out: TrustedFileChange[] = [];
+  for (const file of files) {
+    // --full-history: a change reverted later, or made on a side branch that a merge drops, still counts.
+    const r = await runGit(repo.root, ['--literal-pathspecs', 'log', '--full-history', '-z', '--format=%H%x1f%an%x1f%ae%x1f%aI', ...sel.args, '--', file.path]);
+    if (r.code !== 0) throw new SweepError(`cannot list the changes to ${file.path} in ${range}: ${firstGitLine(r.stderr) || 'git log failed'}`);
+    const commits = r.stdout
+      .toString('utf8')
+      .split('\0')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l) => {
+        const [sha, author, email, date] = l.split('\x1f');
+        return { sha: sha!, author: author ?? '', email: email ?? '', date: date ?? '' };
+      });
+    if (commits.length) out.push({ file, commits });
+  }
+  return out;
+}
+
+/** A change to a trusted file as a finding: the gate fails, and every report format shows it. */
+export function configChangeFinding(c: TrustedFileChange, base: string): Finding {
+  const newest = c.commits[0]!;
+  const what = c.file.kind === 'baseline' ? 'baseline (accepted findings)' : 'scan config';
+  const used = c.file.explicit ? 'named on the command line: the scan used it as it is now' : `the scan used the version at the base ${base.slice(0, 12)}`;
+  const shown = `${c.file.path} changed`;
+  const f: Finding = {
+    rule: CONFIG_CHANGED_RULE,
+    description: `${what} changed in this range (${used}); review the change: it can switch off or narrow the scan`,
+    file: c.file.path,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    start: 0,
+    end: 0,
+    redacted: shown,
+    fingerprint: createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest.sha}`).digest('hex').slice(0, 32),
+    entropy: 0,
+    tags: ['scan-config'],
+    severity: 'high',
+    commit: newest.sha,
+    author: newest.author,
+    email: newest.email,
+    date: newest.date,
+    count: c.commits.length,
+    provenances: c.commits.map((x) => ({ kind: 'git-blob' as const, path: c.file.path, commit: x.sha, author: x.author, email: x.email, date: x.date })),
+  };
+  // No secret here: what --show-secrets prints is the same text.
+  return attachSecret(f, shown);
+}
+
+export interface GateConfig {
+  /** The config to scan with (the base's, or the head's with --trust-head-config, or an explicit --config). */
+  config: SweepConfig;
+  /** Findings for changes to trusted files in the range (empty with --trust-head-config). */
+  findings: Finding[];
+  /** Lines for stderr (what was trusted, and changes seen with --trust-head-config). */
+  warnings: string[];
+}
+
+/**
+ * The config of a range scan and the findings for changes to trusted files. `headConfig` loads the config
+ * the way a tree scan does (used for an explicit --config, or with --trust-head-config).
+ */
+export async function gateConfig(opts: {
+  root: string;
+  range: string;
+  explicitConfig?: string;
+  explicitBaseline?: string;
+  trustHead: boolean;
+  headConfig: () => SweepConfig;
+}): Promise<GateConfig> {
+  const repo = await openRepo(opts.root);
+  const base = await rangeBase(repo, opts.range);
+  const files = trustedFiles(repo, opts.root, { config: opts.explicitConfig, baseline: opts.explicitBaseline });
+  const changes = await changesInRange(repo, opts.range, files);
+  const warnings: string[] = [];
+  if (opts.trustHead) {
+    warnings.push('--trust-head-config: the scan config is read from the checked-out tree, which the change under review can edit');
+    for (const c of changes) warnings.push(`${c.file.path} is changed in this range (${c.commits.length} commit${c.commits.length === 1 ? '' : 's'}, newest ${c.commits[0]!.sha.slice(0, 12)}) and trusted as it is (--trust-head-config)`);
+    return { config: opts.headConfig(), findings: [], warnings };
+  }
+  const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, base);
+  const findings = changes.map((c) => configChangeFinding(c, base));
+  return { config, findings, warnings };
+}
