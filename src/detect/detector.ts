@@ -29,6 +29,12 @@ export interface DetectorOptions {
   salt?: string;
   /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
   onDrop?: (ruleId: string, reason: string) => void;
+  /**
+   * Fingerprints accepted by a baseline (--baseline). Their findings are dropped here, after the
+   * most-specific-rule choice, and do not count against `detectUpTo`'s limit: a file holding a thousand
+   * accepted findings still has its new one found (the findings cap counts only what is reported).
+   */
+  accepted?: ReadonlySet<string>;
 }
 
 interface CompiledAllowlist {
@@ -140,7 +146,8 @@ interface Budget {
   hit: boolean;
 }
 
-const counts = (b: Budget, f: Finding): boolean => f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift));
+const counts = (b: Budget, f: Finding, accepted: ReadonlySet<string> | undefined): boolean =>
+  f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift)) && !accepted?.has(f.fingerprint);
 
 /** Characters per keyword-scan block (the hit buffer holds at most one block's hits). */
 const KEYWORD_BLOCK = 1 << 16;
@@ -172,6 +179,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   const globalPaths = (options.allowlist?.paths ?? []).map((r) => new RE2(r));
   const drop = options.onDrop ?? (() => {});
+  const accepted = options.accepted?.size ? options.accepted : undefined;
 
   // Keyword id -> rule indexes; rules without keywords always run.
   const kwIndex = new Map<string, number[]>();
@@ -258,7 +266,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     }
     const { only, lineShift } = budget;
     const kept = only ? found.filter((f) => only.has(f.line + lineShift)) : found;
-    return fragment.window ? placeInWhole(dedupeSpans(kept), fragment.window) : dedupeSpans(kept);
+    // The baseline after the choice between overlapping rules (an accepted specific finding must not let
+    // a generic one on the same span through as new), before the caller's findings cap.
+    const chosen = accepted ? dedupeSpans(kept).filter((f) => !accepted.has(f.fingerprint)) : dedupeSpans(kept);
+    return fragment.window ? placeInWhole(chosen, fragment.window) : chosen;
   }
 
   /** A finding from decoded text, moved to the encoded span it came from. */
@@ -322,7 +333,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
           const f = candidate(r, m, ws, text, lines, path);
           if (!f) continue;
           found.push(f);
-          if (budget && counts(budget, f) && ++counted >= budget.perRule) {
+          if (budget && counts(budget, f, accepted) && ++counted >= budget.perRule) {
             budget.hit = true;
             break scan;
           }

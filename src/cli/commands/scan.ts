@@ -64,6 +64,8 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   const detector = {
     allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
     salt: config.fingerprintSalt,
+    // The baseline is applied during detection, before the per-file findings cap (findings-cap.ts).
+    accepted: baseline,
     onDrop: args.debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
   };
   let result: ScanResult;
