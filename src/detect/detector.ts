@@ -9,7 +9,7 @@
 import { RE2 } from './re2.js';
 import type { Finding } from '../findings/finding.js';
 import { attachSecret, secretOf } from '../findings/finding.js';
-import { decodeCandidates, type DecodedCandidate } from './decode.js';
+import { decodeCandidates, mayHoldEncoded, type DecodedCandidate } from './decode.js';
 import { fingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -222,7 +222,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     if (v !== 'keywords') return v === 'scan';
     anyKeyword ??= new RE2(`(?i)(?:${keywords.map(escapeRegex).join('|')})`);
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return anyKeyword.test(buf);
+    // Encoded text (JSON escapes, %-encoding, base64 in known places) is decoded and scanned whatever
+    // keywords the raw bytes hold: the tree scan does so, and every mode must find the same.
+    return anyKeyword.test(buf) || mayHoldEncoded(buf);
   }
 
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
