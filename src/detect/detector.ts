@@ -368,7 +368,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, path, generic: r.generic });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();
