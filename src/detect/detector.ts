@@ -72,6 +72,11 @@ export interface Detector {
   readonly rules: RuleSpec[];
 }
 
+/** A context-only rule (a key name and a shape, no token format): the stricter hard negatives apply. */
+export function isGenericRule(spec: Pick<RuleSpec, 'priority' | 'tags'>): boolean {
+  return (spec.priority ?? 50) >= 90 || spec.tags.includes('generic');
+}
+
 function compileRule(spec: RuleSpec): CompiledRule {
   let re: RE2 | undefined;
   let path: RE2 | null | undefined;
@@ -95,7 +100,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
       }));
       return allow;
     },
-    generic: (spec.priority ?? 50) >= 90 || spec.tags.includes('generic'),
+    generic: isGenericRule(spec),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
 }

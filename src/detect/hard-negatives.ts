@@ -29,6 +29,19 @@ const IMAGE_B64 = /^(iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|Qk0)/;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|\.terraform\.lock\.hcl|packages\.lock\.json|flake\.lock|uv\.lock|bun\.lockb?)$/;
 const BUNDLE = /\.(min\.js|min\.css|map|svg|snap)$|(^|\/)(dist|vendor)\/.*\.js$/;
 
+/** Lines longer than this are minified or generated: generic rules report nothing on them. */
+export const GENERIC_MAX_LINE = 1000;
+
+/**
+ * Where generic (context-only) rules are switched off, for `rules explain` and the README: the same
+ * checks as in `hardNegativeReason` below. Vendor rules (a token format, a checksum) still run there.
+ */
+export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: string }> = [
+  { where: 'lock files: package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock, Pipfile.lock, Cargo.lock, go.sum, composer.lock, Gemfile.lock, .terraform.lock.hcl, packages.lock.json, flake.lock, uv.lock, bun.lock(b)', why: 'lock file' },
+  { where: 'bundles and generated files: *.min.js, *.min.css, *.map, *.svg, *.snap, dist/**/*.js, vendor/**/*.js', why: 'minified or generated file' },
+  { where: `lines longer than ${GENERIC_MAX_LINE} characters`, why: 'minified line' },
+];
+
 /** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
 const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
 
@@ -94,7 +107,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (TRIVIAL_VALUES.has(c.secret.toLowerCase())) return 'trivial value';
   if (LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (BUNDLE.test(c.path)) return 'minified or generated file';
-  if (c.line.length > 1000) return 'minified line';
+  if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (UUID.test(c.secret)) return 'UUID';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';
