@@ -3,7 +3,9 @@
  * (--staged, --range, --history, --ci) exit 2 unless --allow-skips. Large text is scanned in windows in
  * gate modes, not skipped for its size. Binary files stay an ordinary skip.
  */
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -52,6 +54,21 @@ describe('incomplete runs', () => {
     const doc = JSON.parse(res.stdout);
     expect(doc.incomplete).toBe(false);
     expect(doc.findings.map((f: { file: string; line: number }) => `${f.file}:${f.line}`)).toEqual(['big.log:1800001']);
+  });
+
+  it('tree mode: a folder whose path is over PATH_MAX is a warning naming it and an incomplete report', () => {
+    // Made one level at a time in a child process (no single call takes the whole path); removed by rm -rf.
+    const d = mkdtempSync(join(tmpdir(), 'ss-pathmax-'));
+    try {
+      const make = "const fs = require('fs'); for (let i = 0; i < 22; i++) { fs.mkdirSync(process.env.SEG); process.chdir(process.env.SEG); } fs.writeFileSync('deep.txt', process.env.BODY);";
+      execFileSync(process.execPath, ['-e', make], { cwd: d, env: { ...process.env, SEG: 'd'.repeat(200), BODY: keyLine(5) } });
+      const res = runCli(['scan', d, '--format', 'json']);
+      expect(res.code).toBe(0);
+      expect(res.stderr).toMatch(/warning: d{200}\/.*: not scanned, cannot be read \(ENAMETOOLONG\)/);
+      expect(JSON.parse(res.stdout).incomplete).toBe(true);
+    } finally {
+      execFileSync('rm', ['-rf', d]);
+    }
   });
 
   it('tree mode: a file over the size cap is a warning naming it and an incomplete report, exit unchanged', () => {
