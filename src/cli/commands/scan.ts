@@ -125,7 +125,7 @@ function warnUnread(stats: ScanResult['stats']): void {
 export function scanExitCode(args: ScanArgs, res: ScanResult): number {
   const unread = unreadSkips(res.stats).length;
   if (unread > 0 && isGateMode(args) && !args['allow-skips']) {
-    process.stderr.write(`secret-sweep: error: ${incompleteText(unread)}; a gate does not pass an incomplete scan (--allow-skips accepts it)\n`);
+    process.stderr.write(`secret-sweep: ${incompleteText(unread)}; a gate does not pass an incomplete scan (--allow-skips accepts it)\n`);
     return 2;
   }
   return res.findings.length > 0 ? 1 : 0;
