@@ -16,6 +16,13 @@ import { DEFAULT_MAX_BLOB_SIZE } from '../sources/git/blob.js';
 /** --max-file-size default: the one the sources use when given none. */
 export const DEFAULT_MAX_FILE_SIZE = DEFAULT_MAX_BLOB_SIZE;
 
+/**
+ * --max-file-size default in gate modes (--staged, --range, --ci, --history): large text is scanned in
+ * windows there, not skipped; only past this (blobs are read whole from git) is a file not scanned, and
+ * that makes the run incomplete (exit 2 unless --allow-skips).
+ */
+export const GATE_MAX_FILE_SIZE = 1 << 30;
+
 export function resolveRoot(path: string): string {
   const root = resolve(path);
   let st;
@@ -32,9 +39,12 @@ export function resolveRoot(path: string): string {
  * A command-line argument fit for an error message: what the built-in rules detect in it is redacted (a
  * token pasted where a path was expected is still a token). Only on error paths: it compiles the rules.
  */
+let builtinDetector: ReturnType<typeof createDetector> | undefined;
 export function withoutSecrets(text: string): string {
   let out = text;
-  for (const f of createDetector(loadBuiltinRules()).detect({ text, provenance: { kind: 'file', path: '(argument)' } })) {
+  // Compiled once: a damaged repository can have thousands of unreadable paths to name.
+  builtinDetector ??= createDetector(loadBuiltinRules());
+  for (const f of builtinDetector.detect({ text, provenance: { kind: 'file', path: '(argument)' } })) {
     out = out.split(secretOf(f)).join(f.redacted);
   }
   return out;

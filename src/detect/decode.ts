@@ -4,6 +4,7 @@
  * strings. Each candidate keeps the span of the encoded text, so a secret found inside is reported where
  * the encoded text is.
  */
+import { RE2 } from './re2.js';
 export interface DecodedCandidate {
   /** Span of the encoded text in the original. */
   start: number;
@@ -11,6 +12,20 @@ export interface DecodedCandidate {
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
   encoding: 'base64' | 'url' | 'json-escape';
+}
+
+/**
+ * What makes `decodeCandidates` look at a text without a keyword hit: a Kubernetes Secret, HTTP Basic auth,
+ * a Docker `auth` entry, a %XX escape, a JSON `\/` or `\u00XX` escape. Raw bytes without any of these
+ * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
+ * that history modes find the encoded secrets the tree scan finds.
+ */
+const DECODE_TRIGGER = /Secret|asic |"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00/;
+let decodeTrigger: RE2 | undefined;
+
+export function mayHoldEncoded(bytes: Buffer): boolean {
+  decodeTrigger ??= new RE2(DECODE_TRIGGER);
+  return decodeTrigger.test(bytes);
 }
 
 const MAX_CANDIDATES = 500;

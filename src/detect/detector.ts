@@ -9,7 +9,7 @@
 import { RE2 } from './re2.js';
 import type { Finding } from '../findings/finding.js';
 import { attachSecret, secretOf } from '../findings/finding.js';
-import { decodeCandidates, type DecodedCandidate } from './decode.js';
+import { decodeCandidates, mayHoldEncoded, type DecodedCandidate } from './decode.js';
 import { fingerprint, DEFAULT_SALT } from '../findings/fingerprint.js';
 import { redact } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -35,6 +35,12 @@ export interface DetectorOptions {
   inlineAllow?: 'honour' | 'report' | 'off';
   /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
   onDrop?: (ruleId: string, reason: string) => void;
+  /**
+   * Fingerprints accepted by a baseline (--baseline). Their findings are dropped here, after the
+   * most-specific-rule choice, and do not count against `detectUpTo`'s limit: a file holding a thousand
+   * accepted findings still has its new one found (the findings cap counts only what is reported).
+   */
+  accepted?: ReadonlySet<string>;
 }
 
 interface CompiledAllowlist {
@@ -72,6 +78,11 @@ export interface Detector {
   readonly rules: RuleSpec[];
 }
 
+/** A context-only rule (a key name and a shape, no token format): the stricter hard negatives apply. */
+export function isGenericRule(spec: Pick<RuleSpec, 'priority' | 'tags'>): boolean {
+  return (spec.priority ?? 50) >= 90 || spec.tags.includes('generic');
+}
+
 function compileRule(spec: RuleSpec): CompiledRule {
   let re: RE2 | undefined;
   let path: RE2 | null | undefined;
@@ -95,7 +106,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
       }));
       return allow;
     },
-    generic: (spec.priority ?? 50) >= 90 || spec.tags.includes('generic'),
+    generic: isGenericRule(spec),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
 }
@@ -146,7 +157,8 @@ interface Budget {
   hit: boolean;
 }
 
-const counts = (b: Budget, f: Finding): boolean => f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift));
+const counts = (b: Budget, f: Finding, accepted: ReadonlySet<string> | undefined): boolean =>
+  f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift)) && !accepted?.has(f.fingerprint);
 
 /** Characters per keyword-scan block (the hit buffer holds at most one block's hits). */
 const KEYWORD_BLOCK = 1 << 16;
@@ -188,6 +200,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     drop(ruleId, 'inline allow marker');
     return undefined;
   }
+  const accepted = options.accepted?.size ? options.accepted : undefined;
 
   // Keyword id -> rule indexes; rules without keywords always run.
   const kwIndex = new Map<string, number[]>();
@@ -230,7 +243,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     if (v !== 'keywords') return v === 'scan';
     anyKeyword ??= new RE2(`(?i)(?:${keywords.map(escapeRegex).join('|')})`);
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return anyKeyword.test(buf);
+    // Encoded text (JSON escapes, %-encoding, base64 in known places) is decoded and scanned whatever
+    // keywords the raw bytes hold: the tree scan does so, and every mode must find the same.
+    return anyKeyword.test(buf) || mayHoldEncoded(buf);
   }
 
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
@@ -274,7 +289,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     }
     const { only, lineShift } = budget;
     const kept = only ? found.filter((f) => only.has(f.line + lineShift)) : found;
-    return fragment.window ? placeInWhole(dedupeSpans(kept), fragment.window) : dedupeSpans(kept);
+    // The baseline after the choice between overlapping rules (an accepted specific finding must not let
+    // a generic one on the same span through as new), before the caller's findings cap.
+    const chosen = accepted ? dedupeSpans(kept).filter((f) => !accepted.has(f.fingerprint)) : dedupeSpans(kept);
+    return fragment.window ? placeInWhole(chosen, fragment.window) : chosen;
   }
 
   /** A finding from decoded text, moved to the encoded span it came from. */
@@ -337,7 +355,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
           const f = candidate(r, m, ws, text, lines, path);
           if (!f) continue;
           found.push(f);
-          if (budget && counts(budget, f) && ++counted >= budget.perRule) {
+          if (budget && counts(budget, f, accepted) && ++counted >= budget.perRule) {
             budget.hit = true;
             break scan;
           }
@@ -370,7 +388,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, path, generic: r.generic });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

@@ -29,6 +29,19 @@ const IMAGE_B64 = /^(iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|Qk0)/;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|\.terraform\.lock\.hcl|packages\.lock\.json|flake\.lock|uv\.lock|bun\.lockb?)$/;
 const BUNDLE = /\.(min\.js|min\.css|map|svg|snap)$|(^|\/)(dist|vendor)\/.*\.js$/;
 
+/** Lines longer than this are minified or generated: generic rules report nothing on them. */
+export const GENERIC_MAX_LINE = 1000;
+
+/**
+ * Where generic (context-only) rules are switched off, for `rules explain` and the README: the same
+ * checks as in `hardNegativeReason` below. Vendor rules (a token format, a checksum) still run there.
+ */
+export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: string }> = [
+  { where: 'lock files: package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock, Pipfile.lock, Cargo.lock, go.sum, composer.lock, Gemfile.lock, .terraform.lock.hcl, packages.lock.json, flake.lock, uv.lock, bun.lock(b)', why: 'lock file' },
+  { where: 'bundles and generated files: *.min.js, *.min.css, *.map, *.svg, *.snap, dist/**/*.js, vendor/**/*.js', why: 'minified or generated file' },
+  { where: `lines longer than ${GENERIC_MAX_LINE} characters`, why: 'minified line' },
+];
+
 /** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
 const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
 
@@ -49,25 +62,52 @@ export interface HardNegativeContext {
   secret: string;
   /** The whole line the secret starts on. */
   line: string;
+  /** Offset of the secret in `line` (its first occurrence when not given). */
+  at?: number;
   path: string;
   /** Generic (context-only) rules get the stricter checks. */
   generic: boolean;
+}
+
+/**
+ * Where an encrypted value starts on a line: SOPS `ENC[...]`, jasypt `ENC(...)`, Ansible Vault (the
+ * `!vault` tag or the `$ANSIBLE_VAULT` header), HashiCorp Vault transit `vault:v1:`, AWS KMS ciphertext
+ * blobs, an ASCII-armoured PGP message. The ciphertext is the run of characters from the marker up to the
+ * next blank or quote (armour and SOPS values hold neither; a `!vault` tag's value is the token after it).
+ */
+const ENCRYPTED_MARKER = /ENC\[(?:AES256_GCM|PKCS7)|ENC\(|\$ANSIBLE_VAULT|!vault\b[ \t]*["']?|(?<![\w+/])vault:v\d+:|(?<![\w+/])AQI[BCD]AH|-*BEGIN PGP MESSAGE-*/g;
+/** `integrity: <value>`, `"integrity": "<value>"`, `integrity="<value>"`: the value starts at the match's end. */
+const INTEGRITY_KEY = /\bintegrity\b["']?\s*[:=]\s*["']?/gi;
+
+/** True when [at, at + length) lies inside the value that starts at one of `marker`'s matches (up to a blank or quote). */
+function insideValueAfter(marker: RegExp, line: string, at: number, length: number, fromMatchStart: boolean): boolean {
+  marker.lastIndex = 0;
+  for (let m = marker.exec(line); m !== null; m = marker.exec(line)) {
+    const begin = fromMatchStart ? m.index : m.index + m[0].length;
+    let end = m.index + m[0].length;
+    while (end < line.length && !/[\s"'`]/.test(line[end]!)) end++;
+    if (at >= begin && at + length <= end) return true;
+    if (m[0].length === 0) marker.lastIndex++;
+  }
+  return false;
 }
 
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret);
   if (p) return p;
-  if (ENCRYPTED.test(c.line)) return 'encrypted value on the line';
-  if (c.path.endsWith('.terraform.lock.hcl')) return 'terraform lock file';
-  if (SRI.test(c.secret) || /\bintegrity\b\s*[:=]/i.test(c.line)) return 'integrity hash';
+  // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a
+  // comment) does not hide a key beside it.
+  const at = c.at ?? c.line.indexOf(c.secret);
+  if (at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
+  if (SRI.test(c.secret) || (at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
   if (!c.generic) return undefined;
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
   if (TRIVIAL_VALUES.has(c.secret.toLowerCase())) return 'trivial value';
-  if (LOCKFILE.test(c.path)) return 'lock file';
+  if (LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (BUNDLE.test(c.path)) return 'minified or generated file';
-  if (c.line.length > 1000) return 'minified line';
+  if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (UUID.test(c.secret)) return 'UUID';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';

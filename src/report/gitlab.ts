@@ -13,6 +13,7 @@
  *   medium -> Medium; low -> Low.
  * - Times are UTC `yyyy-mm-ddThh:mm:ss` (the schema's pattern has no fraction and no zone).
  */
+import { incompleteText, unreadSkips, unreadText } from './incomplete.js';
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
@@ -81,6 +82,10 @@ function vulnerability(f: Finding, ctx: ReportContext): Record<string, unknown> 
 export const gitlabReporter: Reporter = (findings, ctx) => {
   const tool = { id: 'secret-sweep', name: 'secret-sweep', url: INFORMATION_URI, version: ctx.version || '0.0.0', vendor: { name: 'secret-sweep' } };
   const messages: Array<{ level: 'info' | 'warn'; value: string }> = [];
+  // Content that could not be read: the scan is reported as failed ("status": "failure"), each file named.
+  const unread = unreadSkips(ctx.stats);
+  if (unread.length > 0) messages.push({ level: 'warn', value: incompleteText(unread.length) });
+  for (const s of unread) messages.push({ level: 'warn', value: unreadText(s) });
   for (const [reason, n] of skippedByReason(ctx.stats)) messages.push({ level: 'info', value: `skipped ${n} file(s): ${reason}` });
   for (const f of ctx.suppressed ?? [])
     messages.push({ level: 'info', value: `suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line} ${f.rule}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''}` });
@@ -92,7 +97,7 @@ export const gitlabReporter: Reporter = (findings, ctx) => {
     type: 'secret_detection',
     start_time: gitlabTime(ctx.startedAt),
     end_time: gitlabTime(ctx.finishedAt),
-    status: 'success',
+    status: unread.length > 0 ? 'failure' : 'success',
   };
   if (messages.length > 0) scan['messages'] = messages;
 

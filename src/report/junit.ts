@@ -10,6 +10,7 @@
  * Everything is XML-escaped, characters XML 1.0 cannot carry are replaced by U+FFFD, and the secret is the
  * redacted value unless --show-secrets.
  */
+import { unreadSkips, unreadText } from './incomplete.js';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
 import { placeCount, shownSecret, skippedByReason } from './jsonl.js';
@@ -91,16 +92,25 @@ export const junitReporter: Reporter = (findings, ctx) => {
     cases.push(`${head}>\n${failures.join('\n')}\n    </testcase>`);
   }
   if (cases.length === 0) cases.push(`    <testcase${attrs({ name: 'scan', classname: 'secret-sweep', time: '0' })}/>`);
+  // Each file or blob that could not be read is an error: the run is incomplete.
+  const unread = unreadSkips(ctx.stats);
+  for (const s of unread) {
+    cases.push(
+      `    <testcase${attrs({ name: `read ${s.path}`, classname: 'secret-sweep.incomplete', time: '0' })}>\n` +
+        `      <error${attrs({ message: unreadText(s), type: s.reason })}/>\n    </testcase>`,
+    );
+  }
 
-  const tests = Math.max(byRule.size, 1);
+  const tests = Math.max(byRule.size, 1) + unread.length;
+  const errors = unread.length;
   const failures = findings.length;
   const time = seconds(ctx);
   const timestamp = Number.isNaN(Date.parse(ctx.startedAt)) ? undefined : new Date(Date.parse(ctx.startedAt)).toISOString().slice(0, 19);
 
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites${attrs({ name: 'secret-sweep', tests, failures, errors: 0, time })}>`);
+  out.push(`<testsuites${attrs({ name: 'secret-sweep', tests, failures, errors, time })}>`);
   out.push(
-    `  <testsuite${attrs({ name: 'secret-sweep', tests, failures, errors: 0, skipped: 0, time, ...(timestamp ? { timestamp } : {}) })}>`,
+    `  <testsuite${attrs({ name: 'secret-sweep', tests, failures, errors, skipped: 0, time, ...(timestamp ? { timestamp } : {}) })}>`,
   );
   out.push(
     `    <properties>\n` +

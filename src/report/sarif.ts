@@ -10,6 +10,7 @@
  * - Skipped files and notes become tool execution notifications of the one invocation.
  * - Findings an inline allow marker suppressed are results too, with `suppressions: [{ kind: "inSource" }]`.
  */
+import { incompleteText, unreadSkips } from './incomplete.js';
 import { pathToFileURL } from 'node:url';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter } from './reporter.js';
@@ -138,16 +139,19 @@ export const sarifReporter: Reporter = (findings, ctx) => {
     ...(ctx.suppressed ?? []).map((f) => ({ ...result(f), suppressions: [{ kind: 'inSource', justification: f.suppressed ?? 'inline allow marker' }] })),
   ];
 
+  const unread = new Set(unreadSkips(ctx.stats));
   const notifications = [
     ...ctx.stats.skipped.map((s) => ({
-      level: 'note',
+      // Content that could not be read is an error: the run did not look at everything.
+      level: unread.has(s) ? 'error' : 'note',
       message: { text: `skipped (${s.reason}${s.detail ? `: ${s.detail}` : ''}): ${s.path}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: pathToUriReference(s.path), uriBaseId: SRCROOT } } }],
     })),
     ...ctx.stats.notes.map((n) => ({ level: 'warning', message: { text: n } })),
   ];
 
-  const invocation: Record<string, unknown> = { executionSuccessful: true };
+  const invocation: Record<string, unknown> = { executionSuccessful: unread.size === 0 };
+  if (unread.size > 0) notifications.unshift({ level: 'error', message: { text: incompleteText(unread.size) } } as (typeof notifications)[number]);
   const start = isoOrUndefined(ctx.startedAt);
   const end = isoOrUndefined(ctx.finishedAt);
   if (start) invocation['startTimeUtc'] = start;

@@ -13,6 +13,7 @@
  * content or the repository (paths, author names, --show-secrets values) has its control characters made
  * visible, so a crafted file name cannot move the cursor or recolour the terminal.
  */
+import { incompleteText, unreadSkips } from './incomplete.js';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
 import { placeCount, shownSecret, skippedByReason } from './jsonl.js';
@@ -99,6 +100,8 @@ function summary(findings: Finding[], ctx: ReportContext): string[] {
   }
   out.push(...suppressedLines(ctx));
   for (const note of ctx.stats.notes) out.push(`${paint(ctx, 'yellow', 'note:')} ${visible(note)}`);
+  const unread = unreadSkips(ctx.stats).length;
+  if (unread > 0) out.push(`${paint(ctx, ['red', 'bold'], incompleteText(unread))} (named in the warnings on stderr)`);
   return out;
 }
 

@@ -59,7 +59,7 @@ export class DetectPool {
     if (!url) throw new Error('the detection worker is not built (npm run build)');
     for (let i = 0; i < size; i++) {
       const w = new Worker(url, {
-        workerData: { rules: opts.rules, detector: { allowlist: opts.detector.allowlist, salt: opts.detector.salt } },
+        workerData: { rules: opts.rules, detector: { allowlist: opts.detector.allowlist, salt: opts.detector.salt, accepted: opts.detector.accepted } },
       });
       this.inFlight.set(w, 0);
       w.on('message', (msg: { id: number; error?: string } & Omit<DetectJobResult, 'findings'> & { findings: PortableFinding[] }) => {

@@ -6,9 +6,9 @@
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import type { Detector, DetectorOptions } from '../detect/detector.js';
 import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
-import { bytesToText, isUtf16, skipReason } from '../sources/decode-text.js';
-import type { Fragment, Skipped } from '../sources/source.js';
-import { bytesWindows, windowFragment, WINDOWED_ABOVE } from '../sources/windows.js';
+import { isUtf16, skipReason } from '../sources/decode-text.js';
+import type { Skipped } from '../sources/source.js';
+import { bytesFragments } from '../sources/windows.js';
 import { FindingsCap } from './findings-cap.js';
 
 export interface BlobJob {
@@ -41,13 +41,8 @@ export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFi
   // Most blobs hold no keyword at all: reject them on their bytes, before decoding.
   if (!isUtf16(job.data) && !detector.mayMatch(job.data, job.path)) return undefined;
   const provenance = { kind: 'git-blob' as const, path: job.path, blob: job.sha };
-  // A large blob (--max-file-size raised) is detected window by window, as large files are.
-  const fragments: Iterable<Fragment> =
-    job.data.length <= WINDOWED_ABOVE
-      ? [{ text: bytesToText(job.data), provenance }]
-      : (function* () {
-          for (const w of bytesWindows(job.data)) yield windowFragment(w, provenance);
-        })();
+  // A large blob is detected window by window, as large files are.
+  const fragments = bytesFragments(job.data, provenance);
   const findings: Finding[] = [];
   const cap = new FindingsCap(limit);
   for (const fragment of fragments) {

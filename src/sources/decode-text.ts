@@ -20,10 +20,19 @@ export function isUtf16(b: Uint8Array): boolean {
   return utf16Bom(b) !== undefined;
 }
 
-/** A Git LFS pointer file: small, and starts with the LFS spec line. The content lives elsewhere. */
+/**
+ * A Git LFS pointer (docs/spec.md of git-lfs): `version https://git-lfs.github.com/spec/v1`, then optional
+ * `ext-<digit>-<name> sha256:<64 hex>` extension lines, `oid sha256:<64 hex>` and `size <n>`, each ending
+ * in LF, and nothing else. Only such a file is skipped (its content lives in LFS storage): a file that
+ * merely starts with the version line, or carries any other line, is scanned.
+ */
+const LFS_POINTER = /^version https:\/\/git-lfs\.github\.com\/spec\/v1\n(?:ext-[0-9]-[a-z0-9.-]+ sha256:[0-9a-f]{64}\n)*oid sha256:[0-9a-f]{64}\nsize (?:0|[1-9][0-9]{0,19})\n$/;
+
 export function isLfsPointer(b: Uint8Array): boolean {
   if (b.length > 1024 || b.length < LFS_PREFIX.length) return false;
-  return Buffer.from(b.buffer, b.byteOffset, LFS_PREFIX.length).equals(LFS_PREFIX);
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  if (!buf.subarray(0, LFS_PREFIX.length).equals(LFS_PREFIX)) return false;
+  return LFS_POINTER.test(buf.toString('latin1'));
 }
 
 /** Binary as git decides it: a NUL byte in the first 8000 bytes (UTF-16 with a BOM is text). */

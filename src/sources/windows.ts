@@ -23,7 +23,7 @@
  * a secret on its line (LONG_LINE in detect/detector.ts) and 6 lines around it. 64 K covers all of that
  * several times over, for about 2% more text scanned with 8 M windows (two edges of 64 K + 16 K).
  */
-import { ChunkDecoder } from './decode-text.js';
+import { bytesToText, ChunkDecoder } from './decode-text.js';
 import type { Provenance } from '../findings/finding.js';
 import type { Fragment, FragmentWindow } from './source.js';
 
@@ -143,4 +143,12 @@ export function* bytesWindows(data: Uint8Array, sizes: WindowSizes = DEFAULT_WIN
     return text;
   };
   yield* textWindows(next, sizes);
+}
+
+/** Text held as bytes (a git blob) as fragments: whole up to WINDOWED_ABOVE bytes, in windows above. */
+export function bytesFragments(data: Uint8Array, provenance: Provenance): Iterable<Fragment> {
+  if (data.length <= WINDOWED_ABOVE) return [{ text: bytesToText(data), provenance }];
+  return (function* () {
+    for (const w of bytesWindows(data)) yield windowFragment(w, provenance);
+  })();
 }

@@ -241,7 +241,7 @@ describe('hostile input: the file system', () => {
     expectNormalFindings(r);
     expect(r.report.findings.filter((f) => f.file !== 'normal.py')).toEqual([]);
     expect(r.report.stats.skippedByReason.unreadable).toBe(2);
-    expect(r.stderr).toMatch(/warning: denied\.txt: skipped, cannot read \(EACCES\)/);
-    expect(r.stderr).toMatch(/warning: locked: skipped, cannot read \(EACCES\)/);
+    expect(r.stderr).toMatch(/warning: denied\.txt: not scanned, cannot be read \(EACCES\)/);
+    expect(r.stderr).toMatch(/warning: locked: not scanned, cannot be read \(EACCES\)/);
   });
 });

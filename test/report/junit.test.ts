@@ -19,8 +19,9 @@ describe('junit reporter', () => {
     expect(xml.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n')).toBe(true);
     const suite = suiteOf(xml);
     expect(suite.attrs['name']).toBe('secret-sweep');
-    expect(suite.attrs).toMatchObject({ tests: '4', failures: '3', errors: '0', time: '2.500', timestamp: '2024-06-01T12:00:00' });
-    expect(cases(suite).map((c) => c.attrs['name'])).toEqual(['example-service-token', 'generic-api-key', 'unused-rule', 'rule-not-in-context']);
+    // The sample stats hold a too-large file: one error testcase for it.
+    expect(suite.attrs).toMatchObject({ tests: '5', failures: '3', errors: '1', time: '2.500', timestamp: '2024-06-01T12:00:00' });
+    expect(cases(suite).map((c) => c.attrs['name'])).toEqual(['example-service-token', 'generic-api-key', 'unused-rule', 'rule-not-in-context', 'read data/huge.csv']);
   });
 
   it('has a <failure> per finding, and passing testcases for rules that found nothing', () => {

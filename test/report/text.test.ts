@@ -28,10 +28,11 @@ describe('text reporter', () => {
 
   it('ends with a summary: findings, files, scanned counts, skipped by reason, notes', () => {
     const out = textReporter(sampleFindings(), makeCtx());
-    const tail = out.trimEnd().split('\n').slice(-3);
+    const tail = out.trimEnd().split('\n').slice(-4);
     expect(tail[0]).toBe('3 findings in 3 files; 10 files scanned, 1.5 MB');
     expect(tail[1]).toBe('skipped 3 files (2 binary, 1 too-large)');
     expect(tail[2]).toBe('note: shallow clone: history is incomplete');
+    expect(tail[3]).toBe('incomplete scan: 1 file or blob could not be read and was not scanned (named in the warnings on stderr)');
     expect(out.endsWith('\n')).toBe(true);
   });
 

@@ -4,11 +4,26 @@ import { SweepError } from '../../errors.js';
 import { checkRuleExamples } from '../../rules/examples.js';
 import { loadRulesFile, loadRuleSpecs } from '../../rules/load.js';
 import { loadConfig } from '../../config/config.js';
+import { isGenericRule } from '../../detect/detector.js';
+import { GENERIC_PLACE_EXCLUSIONS } from '../../detect/hard-negatives.js';
+import type { RuleSpec } from '../../rules/rule.js';
 
 interface RulesArgs {
   action: string;
   target?: string;
   config?: string;
+}
+
+/** Every place this rule does not report in: its own path scope and allowlists, the config's, the generic ones. */
+function placeExclusions(r: RuleSpec, allow: { paths: string[]; pathRegexes?: string[] }): string[] {
+  const out: string[] = [];
+  if (r.path) out.push(`only paths matching ${r.path}`);
+  for (const a of r.allowlist ?? []) for (const p of a.paths ?? []) out.push(`rule allowlist: paths matching ${p}`);
+  for (const p of allow.paths) out.push(`config allowlist.paths: ${p}`);
+  for (const p of allow.pathRegexes ?? []) out.push(`config allowlist path regex: ${p}`);
+  if (isGenericRule(r)) for (const e of GENERIC_PLACE_EXCLUSIONS) out.push(`generic rule, not in ${e.where}`);
+  else out.push('a vendor rule: runs in lock files, bundles (*.min.js, dist/**/*.js, *.snap) and on long lines too');
+  return ['  not reported in:', ...out.map((l) => `    ${l}`)];
 }
 
 export function rulesCommand(setCode: (c: number) => void): CommandModule<object, RulesArgs> {
@@ -24,7 +39,9 @@ export function rulesCommand(setCode: (c: number) => void): CommandModule<object
         .example('$0 rules test my-rules.yaml', 'validate a rules file and run its examples')
         .example('$0 rules explain aws-access-key-id', 'show a rule in full') as never,
     handler: (args) => {
-      const rules = () => loadRuleSpecs(loadConfig(process.cwd(), args.config));
+      let cfg: ReturnType<typeof loadConfig> | undefined;
+      const config = () => (cfg ??= loadConfig(process.cwd(), args.config));
+      const rules = () => loadRuleSpecs(config());
       if (args.action === 'list') {
         const out = rules().map((r) => `${r.id}\t${r.severity ?? 'high'}\t${r.tags.join(',')}\t${r.description}`);
         process.stdout.write(out.join('\n') + '\n');
@@ -61,6 +78,7 @@ export function rulesCommand(setCode: (c: number) => void): CommandModule<object
           ...r.references.map((u) => `  reference:  ${u}`),
           `  examples:   ${r.examples.length} positive, ${r.negative_examples.length} negative`,
           ...r.negative_examples.map((e) => `    not a finding: ${e.reason}`),
+          ...placeExclusions(r, config().allowlist),
         ];
         process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
         setCode(0);

@@ -6,11 +6,12 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor, withoutSecrets } from '../common.js';
 import type { SweepConfig } from '../../config/config.js';
 import type { DetectorOptions } from '../../detect/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
+import { incompleteText, unreadSkips, unreadText } from '../../report/incomplete.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -31,6 +32,7 @@ export interface ScanArgs {
   'show-secrets'?: boolean;
   color?: boolean;
   gitignore?: boolean;
+  'allow-skips'?: boolean;
   debug?: boolean;
   jobs?: number;
   'trust-head-config'?: boolean;
@@ -50,7 +52,8 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
     .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
     .option('trust-head-config', { type: 'boolean', describe: 'With --range/--ci: read the config from the checked-out tree, not from the base of the range (the change can then configure its own scan)' })
-    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
+    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes, 1 GiB in git modes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
+    .option('allow-skips', { type: 'boolean', describe: 'Git modes: exit 0/1 even when some file or blob could not be read (too large, unreadable, missing); by default that is exit 2' })
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
@@ -75,12 +78,14 @@ export async function scanLoaded(
   args: ScanArgs,
   loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup },
 ): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
-  const { root, config, rules, detector } = loaded;
+  const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
-  const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? (isGateMode(args) ? GATE_MAX_FILE_SIZE : DEFAULT_MAX_FILE_SIZE);
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
+  // The baseline is applied during detection, before the per-file findings cap (findings-cap.ts).
+  const detector: DetectorOptions = baseline ? { ...loaded.detector, accepted: baseline } : loaded.detector;
   let result: ScanResult;
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');
@@ -117,7 +122,7 @@ export async function scanLoaded(
   // are findings, listed first (they can be why something else was not found).
   const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
   result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
-  warnUnreadable(result.stats.skipped);
+  warnUnread(result.stats);
   for (const path of result.stats.findingsCapped ?? [])
     process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
   return { ...result, suppressed, rules, root };
@@ -154,13 +159,27 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   return { config: g.config, findings: g.findings, ci };
 }
 
-/** One warning line per unreadable file or blob, the first WARN_LIMIT of them (a damaged repository can have thousands). */
-const WARN_LIMIT = 20;
-function warnUnreadable(skipped: ScanResult['stats']['skipped']): void {
-  const unreadable = skipped.filter((s) => s.reason === 'unreadable');
-  for (const s of unreadable.slice(0, WARN_LIMIT))
-    process.stderr.write(`secret-sweep: warning: ${visible(s.path)}: skipped, cannot read (${s.detail ?? 'error'})\n`);
-  if (unreadable.length > WARN_LIMIT) process.stderr.write(`secret-sweep: warning: ${unreadable.length - WARN_LIMIT} more unreadable files or blobs skipped (listed in the json report)\n`);
+/** Gate modes: a run that could not read everything fails (exit 2) unless --allow-skips. */
+export function isGateMode(args: Pick<ScanArgs, 'staged' | 'history' | 'range' | 'ci'>): boolean {
+  return Boolean(args.staged || args.history || args.range !== undefined || args.ci);
+}
+
+/** One warning line per file or blob that could not be read (too large, unreadable, missing), named. */
+function warnUnread(stats: ScanResult['stats']): void {
+  for (const s of unreadSkips(stats)) process.stderr.write(`secret-sweep: warning: ${visible(unreadText(s, withoutSecrets(s.path)))}\n`);
+}
+
+/**
+ * The exit code a finished scan earns: 2 when a gate mode could not read everything (unless
+ * --allow-skips), else 1 for findings, 0 for none. The report is written before this is decided.
+ */
+export function scanExitCode(args: ScanArgs, res: ScanResult): number {
+  const unread = unreadSkips(res.stats).length;
+  if (unread > 0 && isGateMode(args) && !args['allow-skips']) {
+    process.stderr.write(`secret-sweep: ${incompleteText(unread)}; a gate does not pass an incomplete scan (--allow-skips accepts it)\n`);
+    return 2;
+  }
+  return res.findings.length > 0 ? 1 : 0;
 }
 
 function findingsLimit(v: number | undefined): number | undefined {
@@ -195,7 +214,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const out = reporter(res.findings, ctx);
       if (args.output) writePrivateFile(args.output, out);
       else process.stdout.write(out.endsWith('\n') || out === '' ? out : out + '\n');
-      setCode(res.findings.length > 0 ? 1 : 0);
+      setCode(scanExitCode(args, res));
     },
   };
 }

@@ -12,7 +12,8 @@ import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
 import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
-import { bytesToText, skipReason } from '../decode-text.js';
+import { skipReason } from '../decode-text.js';
+import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
@@ -213,10 +214,13 @@ class StagedSource implements Source {
       }
       st.files++;
       st.bytes += o.size;
-      const fragment: Fragment = { text: bytesToText(o.data), provenance: { kind: 'staged', path: e.path, blob: e.blob } };
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
-      if (!this.opts.allLines) fragment.onlyLines = this.diff.lines.get(e.path);
-      yield fragment;
+      const onlyLines = this.opts.allLines ? undefined : this.diff.lines.get(e.path);
+      // A large blob in windows (a gate scans large text rather than skipping it).
+      for (const fragment of bytesFragments(o.data, { kind: 'staged', path: e.path, blob: e.blob })) {
+        if (onlyLines) fragment.onlyLines = onlyLines;
+        yield fragment;
+      }
     }
   }
 }

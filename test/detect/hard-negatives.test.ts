@@ -1,0 +1,36 @@
+/**
+ * Hard negatives judge the matched value, not the line: a suppression word elsewhere on the line does not
+ * hide a key beside it, while a value that IS an integrity hash or lies INSIDE a ciphertext is still dropped.
+ */
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../src/detect/detector.js';
+import { hardNegativeReason } from '../../src/detect/hard-negatives.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { fakeKey } from '../sources/git/helpers.js';
+
+const detector = createDetector(loadBuiltinRules());
+const rulesOn = (text: string, path = 'config.py') => detector.detect({ text, provenance: { kind: 'file', path } }).map((f) => f.rule);
+
+describe('hard negatives are about the value', () => {
+  const key = fakeKey(61);
+  for (const word of ['integrity: x', 'integrity=sha512-abc', '!vault', 'ENC[AES256_GCM,data:abc]', '$ANSIBLE_VAULT;1.1;AES256', '-----BEGIN PGP MESSAGE-----', 'vault:v1:abc', 'ENC(xyz)']) {
+    it(`a key beside "${word}" is found (marker after it and before it)`, () => {
+      expect(rulesOn(`aws_access_key_id = "${key}"  # ${word}\n`)).toContain('aws-access-key-id');
+      expect(rulesOn(`# ${word}\naws_access_key_id = "${key}"\n`)).toContain('aws-access-key-id');
+      expect(rulesOn(`${word} aws_access_key_id = "${key}"\n`)).toContain('aws-access-key-id');
+    });
+  }
+
+  it('a value that is the integrity hash, or inside the ciphertext, is still dropped', () => {
+    const b64 = Buffer.from(key + key).toString('base64');
+    const line = (s: string) => ({ line: s, secret: key, at: s.indexOf(key), path: 'x', generic: false });
+    expect(hardNegativeReason(line(`"integrity": "${key}",`))).toBe('integrity hash');
+    expect(hardNegativeReason(line(`integrity="${key}"`))).toBe('integrity hash');
+    expect(hardNegativeReason(line(`password: ENC[AES256_GCM,data:${key},iv:x,tag:y,type:str]`))).toBe('inside an encrypted value');
+    expect(hardNegativeReason(line(`value: !vault "${key}"`))).toBe('inside an encrypted value');
+    expect(hardNegativeReason(line(`{"msg": "-----BEGIN PGP MESSAGE-----\\n\\n${key}\\n-----END PGP MESSAGE-----"}`))).toBe('inside an encrypted value');
+    expect(hardNegativeReason(line(`token: vault:v1:${key}`))).toBe('inside an encrypted value');
+    expect(hardNegativeReason(line(`k = "${key}"  # integrity: ${b64}`))).toBeUndefined();
+    expect(hardNegativeReason(line(`k = "${key}"  # ENC[AES256_GCM,data:${b64}]`))).toBeUndefined();
+  });
+});
