@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync();
     return code;
   } catch (e) {
-    return reportError(e, debug);
+    return await reportError(e, debug);
   }
 }
 
@@ -100,19 +100,35 @@ function skipHelpCache(cli: Argv): void {
 
 export const STDIN_TOKEN = '\u0000stdin';
 
-export function reportError(e: unknown, debug: boolean): number {
+/**
+ * The one place errors are printed. Every line goes through withoutSecrets: messages quote what the user
+ * typed (a revision, a path, a rule id, a command) and what was read (a file name), any of which may be a
+ * pasted credential.
+ */
+export async function reportError(e: unknown, debug: boolean): Promise<number> {
+  const { withoutSecrets } = await import('../findings/detected-text.js');
+  const print = (line: string) => process.stderr.write(`secret-sweep: ${safeLine(line, withoutSecrets)}\n`);
   if (e instanceof UsageError) {
     // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
     const line = e.message.split('\n')[0]!.replace(/^(Unknown arguments?: )(.*)$/, (_, head: string, list: string) => head + list.split(', ').map(quoteUserText).join(', '));
-    process.stderr.write(`secret-sweep: ${line} (see --help)\n`);
+    print(`${line} (see --help)`);
   } else if (isSweepError(e)) {
-    process.stderr.write(`secret-sweep: ${e.oneLine()}\n`);
-    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    print(e.oneLine());
+    if (debug && e.stack) process.stderr.write(withoutSecrets(e.stack) + '\n');
     return e.exitCode;
   } else {
     const err = e as Error;
-    process.stderr.write(`secret-sweep: internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && err?.stack) process.stderr.write(err.stack + '\n');
+    print(`internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && err?.stack) process.stderr.write(withoutSecrets(err.stack) + '\n');
   }
   return 2;
+}
+
+/** A message line with detected secrets redacted; if redaction itself fails, the line is not printed as is. */
+function safeLine(line: string, withoutSecrets: (s: string) => string): string {
+  try {
+    return withoutSecrets(line);
+  } catch {
+    return line.replace(/\S{17,}/g, (w) => quoteUserText(w));
+  }
 }

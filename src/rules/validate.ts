@@ -45,10 +45,15 @@ export function compileRe2(source: string, flags: string): RE2 {
   return new RE2(source, flags);
 }
 
+const ID_FORMAT = /^[a-z0-9][a-z0-9._-]*$/;
+
 function fail(loc: RuleLocation, id: string | undefined, key: string | undefined, msg: string): never {
   const line = (key && loc.keyLines?.get(key)) || loc.line;
-  throw new SweepError(id ? `rule \`${id}\`: ${msg}` : msg, `${loc.file}:${line}`);
+  throw new SweepError(id ? `rule \`${shownId(id)}\`: ${msg}` : msg, `${loc.file}:${line}`);
 }
+
+/** A valid id is shown as written; anything else in the id field may be a pasted credential. */
+const shownId = (id: string): string => (ID_FORMAT.test(id) && id.length <= 64 ? id : quoteUserText(id));
 
 function stringList(v: unknown, loc: RuleLocation, id: string, key: string): string[] {
   if (v === undefined || v === null) return [];
@@ -108,7 +113,7 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
 export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): RuleSpec {
   const id = typeof raw.id === 'string' ? raw.id : undefined;
   for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) fail(loc, id, k, `unknown key \`${quoteUserText(k)}\``);
-  if (!id || !/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail(loc, id, 'id', '`id` is required: lower-case letters, digits, `-`, `_`, `.`');
+  if (!id || !ID_FORMAT.test(id)) fail(loc, id, 'id', '`id` is required: lower-case letters, digits, `-`, `_`, `.`');
   if (typeof raw.description !== 'string' || !raw.description.trim()) fail(loc, id, 'description', '`description` is required');
   const regex = checkRegex(raw.regex, loc, id, 'regex');
   const groups = captureGroups(regex);

@@ -2,6 +2,7 @@
  * `secret-sweep migrate [PATH]`: plan (dry run by default), save / load plans, apply with a journal,
  * resume, report. Flags in, exit code out; the work is in src/migrate/.
  */
+import { withoutSecrets } from '../../findings/detected-text.js';
 import type { CommandModule } from 'yargs';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -215,7 +216,7 @@ export function migrateCommand(setCode: (c: number) => void): CommandModule<obje
 
 export async function runMigrate(args: MigrateArgs): Promise<number> {
   const root = resolveRoot(args.path);
-  const err = (s: string) => process.stderr.write(s + '\n');
+  const err = (s: string) => process.stderr.write(withoutSecrets(s) + '\n');
   if (Boolean(args['rotation-lambda']) !== (args['rotation-days'] !== undefined)) {
     throw new SweepError('--rotation-lambda and --rotation-days go together');
   }

@@ -1,12 +1,15 @@
 /** `secret-sweep scan [PATH]`: find credentials, report them, exit 1 when there are any. */
 import type { CommandModule } from 'yargs';
+import { RE2 } from '../../detect/re2.js';
 import { SweepError } from '../../errors.js';
-import { readBaseline } from '../../findings/baseline.js';
+import { filterBaseline, readBaseline } from '../../findings/baseline.js';
+import { pathFindings, redactNamesIn } from '../../findings/detected-text.js';
+import { sortFindings } from '../../scan/run-scan.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor, warn } from '../common.js';
 import { runGitScan } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -97,10 +100,24 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
+  result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist.pathRegexes ?? []);
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
-    process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
+    warn(visible(capNote(path, maxFindingsPerFile)));
   return { ...result, rules, root };
+}
+
+/**
+ * Tokens in paths (any path read, or one a finding or a skip names) become findings of their own, and
+ * every path and git identity in the result is redacted where the built-in rules detect a secret in it.
+ */
+function withPathFindings(result: ScanResult, salt: string | undefined, baseline: Set<string> | undefined, allowedPaths: string[]): ScanResult {
+  const allowed = allowedPaths.map((r) => new RE2(r));
+  const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.provenances ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
+  let inPaths = pathFindings(paths.filter((p) => !allowed.some((re) => re.test(p))), salt);
+  if (baseline) inPaths = filterBaseline(inPaths, baseline);
+  redactNamesIn(result.findings, result.stats);
+  return { ...result, findings: inPaths.length ? sortFindings([...result.findings, ...inPaths]) : result.findings };
 }
 
 /** One warning line per unreadable file or blob, the first WARN_LIMIT of them (a damaged repository can have thousands). */
@@ -108,8 +125,8 @@ const WARN_LIMIT = 20;
 function warnUnreadable(skipped: ScanResult['stats']['skipped']): void {
   const unreadable = skipped.filter((s) => s.reason === 'unreadable');
   for (const s of unreadable.slice(0, WARN_LIMIT))
-    process.stderr.write(`secret-sweep: warning: ${visible(s.path)}: skipped, cannot read (${s.detail ?? 'error'})\n`);
-  if (unreadable.length > WARN_LIMIT) process.stderr.write(`secret-sweep: warning: ${unreadable.length - WARN_LIMIT} more unreadable files or blobs skipped (listed in the json report)\n`);
+    warn(`${visible(s.path)}: skipped, cannot read (${s.detail ?? 'error'})`);
+  if (unreadable.length > WARN_LIMIT) warn(`${unreadable.length - WARN_LIMIT} more unreadable files or blobs skipped (listed in the json report)`);
 }
 
 function findingsLimit(v: number | undefined): number | undefined {
