@@ -34,6 +34,11 @@ export function warn(message: string): void {
   process.stderr.write(`secret-sweep: warning: ${withoutSecrets(message)}\n`);
 }
 
+/** One line of information on stderr (not a problem), redacted like a warning. */
+export function notice(message: string): void {
+  process.stderr.write(`secret-sweep: ${withoutSecrets(message)}\n`);
+}
+
 export function configAndRules(root: string, configPath?: string): { config: SweepConfig; rules: RuleSpec[] } {
   const config = loadConfig(root, configPath ? resolve(configPath) : undefined);
   for (const w of config.warnings ?? []) warn(w);

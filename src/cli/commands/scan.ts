@@ -9,7 +9,8 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor, warn } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor, warn, notice } from '../common.js';
+import { environmentRepository } from '../../sources/git/repo.js';
 import { runGitScan } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -60,6 +61,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const root = stdin ? process.cwd() : resolveRoot(args.path);
+  if (!stdin) sayWhichRepository(root, Boolean(args.staged || args.history || args.range !== undefined || args.ci));
   const { config, rules } = configAndRules(root, args.config);
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
@@ -96,7 +98,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths, onWarning: warn });
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
@@ -105,6 +107,18 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   for (const path of result.stats.findingsCapped ?? [])
     warn(visible(capNote(path, maxFindingsPerFile)));
   return { ...result, rules, root };
+}
+
+/**
+ * GIT_DIR / GIT_WORK_TREE that move the scan to another repository are named on stderr; when they name
+ * none, git modes stop (exit 2) and a folder scan warns and walks the folder.
+ */
+function sayWhichRepository(root: string, gitMode: boolean): void {
+  const env = environmentRepository(root);
+  if (!env) return;
+  if (env.failed && gitMode) throw new SweepError(env.message);
+  if (env.failed) warn(env.message);
+  else notice(env.message);
 }
 
 /**
