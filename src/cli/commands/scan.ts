@@ -1,5 +1,7 @@
 /** `secret-sweep scan [PATH]`: find credentials, report them, exit 1 when there are any. */
+import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
+import { quoteUserText } from '../../findings/redact.js';
 import { RE2 } from '../../detect/re2.js';
 import { SweepError } from '../../errors.js';
 import { filterBaseline, readBaseline } from '../../findings/baseline.js';
@@ -32,7 +34,7 @@ export interface ScanArgs {
   color?: boolean;
   gitignore?: boolean;
   debug?: boolean;
-  jobs?: number;
+  jobs?: string | number;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -52,7 +54,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for detection (default: CPU count; 1 = in-process)' })
+    .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
@@ -64,6 +66,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
   if (!stdin) sayWhichRepository(root, Boolean(args.staged || args.history || args.range !== undefined || args.ci));
   const { config, rules } = configAndRules(root, args.config);
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const jobs = jobsOption(args.jobs);
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
   const detector = {
@@ -88,7 +91,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       baseline,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
-      workers: args.jobs,
+      workers: jobs,
     });
   } else {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
@@ -99,7 +102,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
       const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths, onWarning: warn });
-      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
+      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
   result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist.pathRegexes ?? []);
@@ -141,6 +144,21 @@ function warnUnreadable(skipped: ScanResult['stats']['skipped']): void {
   for (const s of unreadable.slice(0, WARN_LIMIT))
     warn(`${visible(s.path)}: skipped, cannot read (${s.detail ?? 'error'})`);
   if (unreadable.length > WARN_LIMIT) warn(`${unreadable.length - WARN_LIMIT} more unreadable files or blobs skipped (listed in the json report)`);
+}
+
+/** More threads than this many per CPU only cost memory (each holds the compiled rules): -j 10000 took 12.5 GB. */
+const MAX_JOBS_PER_CPU = 4;
+
+/** --jobs: a whole number >= 1, capped at MAX_JOBS_PER_CPU × the CPU count with a note. */
+function jobsOption(v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const text = String(v).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new SweepError(`--jobs: not a whole number >= 1: ${quoteUserText(text)}`);
+  const max = MAX_JOBS_PER_CPU * availableParallelism();
+  const n = Number(text);
+  if (n <= max) return n;
+  notice(`--jobs ${n} capped at ${max} (${MAX_JOBS_PER_CPU} per CPU)`);
+  return max;
 }
 
 function findingsLimit(v: number | undefined): number | undefined {
