@@ -3,6 +3,7 @@
  * exists. Errors are one line naming file:line and the rule id.
  */
 import { RE2 } from '../detect/re2.js';
+import { checkRegexSize } from './regex-size.js';
 import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleExample, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
@@ -42,6 +43,7 @@ export function captureGroups(re: string): { count: number; names: Map<string, n
 
 /** Compile under RE2 or throw a readable message. */
 export function compileRe2(source: string, flags: string): RE2 {
+  checkRegexSize(source); // RE2 would compile it, but every byte scanned would pay for its size
   return new RE2(source, flags);
 }
 
@@ -63,6 +65,11 @@ function stringList(v: unknown, loc: RuleLocation, id: string, key: string): str
 
 function checkRegex(src: unknown, loc: RuleLocation, id: string, key: string, what = key): string {
   if (typeof src !== 'string' || src.trim() === '') fail(loc, id, key, `\`${what}\` must be a non-empty regex string`);
+  try {
+    checkRegexSize(src);
+  } catch (e) {
+    fail(loc, id, key, `\`${what}\` is ${(e as Error).message}`);
+  }
   try {
     compileRe2(src, 'g');
   } catch (e) {
