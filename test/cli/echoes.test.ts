@@ -112,6 +112,15 @@ describe('a token in a file name or a git identity', () => {
     }
   }
 
+  it('a path the config allowlists is not reported', () => {
+    const cfg = join(work, 'allow-conf.yaml');
+    writeFileSync(cfg, 'allowlist:\n  paths: ["conf/"]\n');
+    for (const flags of [[], ['--history']]) {
+      const r = runCli(['scan', '.', '--format', 'json', '--config', cfg, ...flags], { cwd: dir });
+      expect(JSON.parse(r.stdout).findings.filter((f: { decodedFrom?: string }) => f.decodedFrom === 'path')).toEqual([]);
+    }
+  });
+
   it('staged: the path is a finding', () => {
     const s = tokenOf(78);
     writeFileSync(join(dir, `${s.secret}.txt`), 'clean\n');

@@ -13,6 +13,7 @@ import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, parseSize, reportContext, resolveRoot, wantColor, warn, notice } from '../common.js';
 import { environmentRepository } from '../../sources/git/repo.js';
+import { pathExcluder } from '../../sources/path-filter.js';
 import { runGitScan } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -105,7 +106,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
-  result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist.pathRegexes ?? []);
+  result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist);
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     warn(visible(capNote(path, maxFindingsPerFile)));
@@ -128,10 +129,12 @@ function sayWhichRepository(root: string, gitMode: boolean): void {
  * Tokens in paths (any path read, or one a finding or a skip names) become findings of their own, and
  * every path and git identity in the result is redacted where the built-in rules detect a secret in it.
  */
-function withPathFindings(result: ScanResult, salt: string | undefined, baseline: Set<string> | undefined, allowedPaths: string[]): ScanResult {
-  const allowed = allowedPaths.map((r) => new RE2(r));
+function withPathFindings(result: ScanResult, salt: string | undefined, baseline: Set<string> | undefined, allow: { paths: string[]; pathRegexes?: string[] }): ScanResult {
+  const regexes = (allow.pathRegexes ?? []).map((r) => new RE2(r));
+  const excluded = pathExcluder(allow.paths);
+  const allowed = (p: string) => regexes.some((re) => re.test(p)) || (excluded?.(p) ?? false);
   const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.provenances ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
-  let inPaths = pathFindings(paths.filter((p) => !allowed.some((re) => re.test(p))), salt);
+  let inPaths = pathFindings(paths.filter((p) => !allowed(p)), salt);
   if (baseline) inPaths = filterBaseline(inPaths, baseline);
   redactNamesIn(result.findings, result.stats);
   return { ...result, findings: inPaths.length ? sortFindings([...result.findings, ...inPaths]) : result.findings };
