@@ -28,7 +28,6 @@ export function resolveRoot(path: string): string {
   return root;
 }
 
-
 /** One warning line on stderr, with anything the built-in rules detect in it redacted. */
 export function warn(message: string): void {
   process.stderr.write(`secret-sweep: warning: ${withoutSecrets(message)}\n`);

@@ -106,29 +106,41 @@ export const STDIN_TOKEN = '\u0000stdin';
  * pasted credential.
  */
 export async function reportError(e: unknown, debug: boolean): Promise<number> {
-  const { withoutSecrets } = await import('../findings/detected-text.js');
-  const print = (line: string) => process.stderr.write(`secret-sweep: ${safeLine(line, withoutSecrets)}\n`);
+  const redact = await redactor();
+  const print = (line: string) => process.stderr.write(`secret-sweep: ${redact(line)}\n`);
   if (e instanceof UsageError) {
     // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
     const line = e.message.split('\n')[0]!.replace(/^(Unknown arguments?: )(.*)$/, (_, head: string, list: string) => head + list.split(', ').map(quoteUserText).join(', '));
     print(`${line} (see --help)`);
   } else if (isSweepError(e)) {
     print(e.oneLine());
-    if (debug && e.stack) process.stderr.write(withoutSecrets(e.stack) + '\n');
+    if (debug && e.stack) process.stderr.write(redact(e.stack) + '\n');
     return e.exitCode;
   } else {
     const err = e as Error;
     print(`internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}`);
-    if (debug && err?.stack) process.stderr.write(withoutSecrets(err.stack) + '\n');
+    if (debug && err?.stack) process.stderr.write(redact(err.stack) + '\n');
   }
   return 2;
 }
 
-/** A message line with detected secrets redacted; if redaction itself fails, the line is not printed as is. */
-function safeLine(line: string, withoutSecrets: (s: string) => string): string {
+/**
+ * withoutSecrets (the built-in rules' detections redacted). Should loading or running the rules fail (the
+ * error being reported may be that very failure), long words are redacted instead: the line is never
+ * printed as is.
+ */
+async function redactor(): Promise<(text: string) => string> {
+  const fallback = (text: string) => text.replace(/[^\s/:`'"]{17,}/g, (w) => quoteUserText(w));
   try {
-    return withoutSecrets(line);
+    const { withoutSecrets } = await import('../findings/detected-text.js');
+    return (text) => {
+      try {
+        return withoutSecrets(text);
+      } catch {
+        return fallback(text);
+      }
+    };
   } catch {
-    return line.replace(/\S{17,}/g, (w) => quoteUserText(w));
+    return fallback;
   }
 }
