@@ -74,7 +74,7 @@ async function makeVault(args: MigrateArgs, root: string): Promise<Vault & { clo
 
 /** Working-tree findings, plus history-only ones with --include-history. */
 async function findingsFor(args: MigrateArgs, root: string): Promise<Finding[]> {
-  const res = await executeScan({ path: root, format: 'json', config: args.config, gitignore: true, debug: args.debug });
+  const res = await executeScan({ path: root, format: 'json', config: args.config, gitignore: true, debug: args.debug }, { forReport: false });
   const findings = res.findings;
   if (args['include-history']) {
     const { config, rules } = configAndRules(root, args.config);

@@ -59,7 +59,11 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
+/**
+ * `forReport` (default true): the result goes into a report, so tokens in paths become findings and paths
+ * and identities are redacted. migrate passes false: it edits the files its findings name.
+ */
+export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { rules: import('../../rules/rule.js').RuleSpec[]; root: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -106,7 +110,7 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { rules:
       result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
-  result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist);
+  if (forReport) result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist);
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     warn(visible(capNote(path, maxFindingsPerFile)));
