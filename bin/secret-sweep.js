@@ -3,9 +3,12 @@
 // The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback.
 
 // `secret-sweep scan . | head`: the reader went away; stop quietly instead of printing a stack trace.
+// Any other write error (`>/dev/full`, a closed descriptor): the report was not delivered, so one line
+// and exit 2, never a clean exit.
 process.stdout.on('error', (e) => {
   if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  process.stderr.write(`secret-sweep: cannot write to standard output: ${e?.code ?? String(e?.message ?? e).split('\n')[0]}\n`);
+  process.exit(2);
 });
 let mod;
 try {

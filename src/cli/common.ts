@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import { SweepError } from '../errors.js';
 import { loadConfig, type SweepConfig } from '../config/config.js';
-import { loadBuiltinRules, loadRuleSpecs } from '../rules/load.js';
-import { createDetector, type DetectorOptions } from '../detect/detector.js';
-import { secretOf } from '../findings/finding.js';
+import { loadRuleSpecs } from '../rules/load.js';
+import type { DetectorOptions } from '../detect/detector.js';
+import { withoutSecrets } from '../findings/detected-text.js';
+import { quoteUserText } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
@@ -29,25 +30,22 @@ export function resolveRoot(path: string): string {
   try {
     st = statSync(root);
   } catch {
-    throw new SweepError('no such file or folder', withoutSecrets(path));
+    throw new SweepError('no such file or folder', path);
   }
-  if (!st.isDirectory()) throw new SweepError('not a folder (scan a folder, or use `-` for standard input)', withoutSecrets(path));
+  if (!st.isDirectory()) throw new SweepError('not a folder (scan a folder, or use `-` for standard input)', path);
   return root;
 }
 
-/**
- * A command-line argument fit for an error message: what the built-in rules detect in it is redacted (a
- * token pasted where a path was expected is still a token). Only on error paths: it compiles the rules.
- */
-let builtinDetector: ReturnType<typeof createDetector> | undefined;
-export function withoutSecrets(text: string): string {
-  let out = text;
-  // Compiled once: a damaged repository can have thousands of unreadable paths to name.
-  builtinDetector ??= createDetector(loadBuiltinRules());
-  for (const f of builtinDetector.detect({ text, provenance: { kind: 'file', path: '(argument)' } })) {
-    out = out.split(secretOf(f)).join(f.redacted);
-  }
-  return out;
+export { withoutSecrets };
+
+/** One warning line on stderr, with anything the built-in rules detect in it redacted. */
+export function warn(message: string): void {
+  process.stderr.write(`secret-sweep: warning: ${withoutSecrets(message)}\n`);
+}
+
+/** One line of information on stderr (not a problem), redacted like a warning. */
+export function notice(message: string): void {
+  process.stderr.write(`secret-sweep: ${withoutSecrets(message)}\n`);
 }
 
 /** The config of a scan at `root` (`--config FILE` if given), as a tree scan reads it: from the files on disk. */
@@ -58,7 +56,7 @@ export function loadRootConfig(root: string, configPath?: string): SweepConfig {
 /** Config and rules; `loaded` is a config already read elsewhere (a gate reads it from the base of the range). */
 export function configAndRules(root: string, configPath?: string, loaded?: SweepConfig): { config: SweepConfig; rules: RuleSpec[] } {
   const config = loaded ?? loadRootConfig(root, configPath);
-  for (const w of config.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
+  for (const w of config.warnings ?? []) warn(w);
   return { config, rules: loadRuleSpecs(config) };
 }
 
@@ -107,7 +105,7 @@ export function parseSize(v: unknown): number | undefined {
   if (v === undefined) return undefined;
   const s = String(v).trim().toLowerCase();
   const m = /^(\d+(?:\.\d+)?)\s*(b|k|kb|m|mb|g|gb)?$/.exec(s);
-  if (!m) throw new SweepError(`--max-file-size: not a size: ${s} (e.g. 10485760, 10mb)`);
+  if (!m) throw new SweepError(`--max-file-size: not a size: ${quoteUserText(String(v).trim())} (e.g. 10485760, 10mb)`);
   const mult = { b: 1, k: 1024, kb: 1024, m: 1 << 20, mb: 1 << 20, g: 1 << 30, gb: 1 << 30 }[m[2] ?? 'b']!;
   return Math.floor(Number(m[1]) * mult);
 }

@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync();
     return code;
   } catch (e) {
-    return reportError(e, debug);
+    return await reportError(e, debug);
   }
 }
 
@@ -100,19 +100,47 @@ function skipHelpCache(cli: Argv): void {
 
 export const STDIN_TOKEN = '\u0000stdin';
 
-export function reportError(e: unknown, debug: boolean): number {
+/**
+ * The one place errors are printed. Every line goes through withoutSecrets: messages quote what the user
+ * typed (a revision, a path, a rule id, a command) and what was read (a file name), any of which may be a
+ * pasted credential.
+ */
+export async function reportError(e: unknown, debug: boolean): Promise<number> {
+  const redact = await redactor();
+  const print = (line: string) => process.stderr.write(`secret-sweep: ${redact(line)}\n`);
   if (e instanceof UsageError) {
     // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
     const line = e.message.split('\n')[0]!.replace(/^(Unknown arguments?: )(.*)$/, (_, head: string, list: string) => head + list.split(', ').map(quoteUserText).join(', '));
-    process.stderr.write(`secret-sweep: ${line} (see --help)\n`);
+    print(`${line} (see --help)`);
   } else if (isSweepError(e)) {
-    process.stderr.write(`secret-sweep: ${e.oneLine()}\n`);
-    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    print(e.oneLine());
+    if (debug && e.stack) process.stderr.write(redact(e.stack) + '\n');
     return e.exitCode;
   } else {
     const err = e as Error;
-    process.stderr.write(`secret-sweep: internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}\n`);
-    if (debug && err?.stack) process.stderr.write(err.stack + '\n');
+    print(`internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && err?.stack) process.stderr.write(redact(err.stack) + '\n');
   }
   return 2;
+}
+
+/**
+ * withoutSecrets (the built-in rules' detections redacted). Should loading or running the rules fail (the
+ * error being reported may be that very failure), long words are redacted instead: the line is never
+ * printed as is.
+ */
+async function redactor(): Promise<(text: string) => string> {
+  const fallback = (text: string) => text.replace(/[^\s/:`'"]{17,}/g, (w) => quoteUserText(w));
+  try {
+    const { withoutSecrets } = await import('../findings/detected-text.js');
+    return (text) => {
+      try {
+        return withoutSecrets(text);
+      } catch {
+        return fallback(text);
+      }
+    };
+  } catch {
+    return fallback;
+  }
 }

@@ -3,6 +3,7 @@
  * Found at the scanned root, or given with --config. A gitleaks `.gitleaks.toml` is read by gitleaks.ts.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { decodeUtf8Strict } from './utf8.js';
 import { join, relative } from 'node:path';
 import type { Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
@@ -133,13 +134,13 @@ export function parseConfig(text: string, file: string): SweepConfig {
 export function loadConfig(root: string, explicit?: string): SweepConfig {
   const file = explicit ?? [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES].map((n) => join(root, n)).find((p) => existsSync(p));
   if (!file) return defaultConfig();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new SweepError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, shown(file));
   }
-  return configFromText(text, file);
+  return configFromText(decodeUtf8Strict(bytes, shown(file)), file);
 }
 
 /** A config file's text, read as gitleaks TOML (`*.toml`) or as our YAML; `file` names it in messages. */

@@ -3,6 +3,7 @@
  * Pure parsing/validation lives in validate.ts; this file does the file I/O.
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { decodeUtf8Strict } from '../config/utf8.js';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LineCounter, Document, Node } from 'yaml';
@@ -69,12 +70,13 @@ export function rulesFromSeq(seq: Node | null | undefined, lc: LineCounter, file
 
 /** Load one rules file (a mapping with `rules:`). */
 export function loadRulesFile(file: string): RuleSpec[] {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (e) {
     throw new SweepError(`cannot read rules file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, displayPath(file));
   }
+  const text = decodeUtf8Strict(bytes, displayPath(file));
   const { doc, lc } = parseYaml(text, file);
   const root = doc.contents;
   if (!yamlLib().isMap(root)) throw new SweepError('a rules file must be a mapping with a `rules:` list', `${displayPath(file)}:1`);

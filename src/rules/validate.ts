@@ -3,6 +3,7 @@
  * exists. Errors are one line naming file:line and the rule id.
  */
 import { RE2 } from '../detect/re2.js';
+import { checkRegexSize } from './regex-size.js';
 import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleExample, RuleMigration, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
@@ -46,13 +47,19 @@ export function captureGroups(re: string): { count: number; names: Map<string, n
 
 /** Compile under RE2 or throw a readable message. */
 export function compileRe2(source: string, flags: string): RE2 {
+  checkRegexSize(source); // RE2 would compile it, but every byte scanned would pay for its size
   return new RE2(source, flags);
 }
 
+const ID_FORMAT = /^[a-z0-9][a-z0-9._-]*$/;
+
 function fail(loc: RuleLocation, id: string | undefined, key: string | undefined, msg: string): never {
   const line = (key && loc.keyLines?.get(key)) || loc.line;
-  throw new SweepError(id ? `rule \`${id}\`: ${msg}` : msg, `${loc.file}:${line}`);
+  throw new SweepError(id ? `rule \`${shownId(id)}\`: ${msg}` : msg, `${loc.file}:${line}`);
 }
+
+/** A valid id is shown as written; anything else in the id field may be a pasted credential. */
+const shownId = (id: string): string => (ID_FORMAT.test(id) && id.length <= 64 ? id : quoteUserText(id));
 
 function stringList(v: unknown, loc: RuleLocation, id: string, key: string): string[] {
   if (v === undefined || v === null) return [];
@@ -62,6 +69,11 @@ function stringList(v: unknown, loc: RuleLocation, id: string, key: string): str
 
 function checkRegex(src: unknown, loc: RuleLocation, id: string, key: string, what = key): string {
   if (typeof src !== 'string' || src.trim() === '') fail(loc, id, key, `\`${what}\` must be a non-empty regex string`);
+  try {
+    checkRegexSize(src);
+  } catch (e) {
+    fail(loc, id, key, `\`${what}\` is ${(e as Error).message}`);
+  }
   try {
     compileRe2(src, 'g');
   } catch (e) {
@@ -160,7 +172,7 @@ function migration(v: unknown, loc: RuleLocation, id: string): RuleMigration | u
 export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): RuleSpec {
   const id = typeof raw.id === 'string' ? raw.id : undefined;
   for (const k of Object.keys(raw)) if (!RULE_KEYS.has(k)) fail(loc, id, k, `unknown key \`${quoteUserText(k)}\``);
-  if (!id || !/^[a-z0-9][a-z0-9._-]*$/.test(id)) fail(loc, id, 'id', '`id` is required: lower-case letters, digits, `-`, `_`, `.`');
+  if (!id || !ID_FORMAT.test(id)) fail(loc, id, 'id', '`id` is required: lower-case letters, digits, `-`, `_`, `.`');
   if (typeof raw.description !== 'string' || !raw.description.trim()) fail(loc, id, 'description', '`description` is required');
   const regex = checkRegex(raw.regex, loc, id, 'regex');
   const groups = captureGroups(regex);

@@ -15,6 +15,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SweepError } from '../errors.js';
 import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '../config/config.js';
 import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
+import { decodeUtf8Strict } from '../config/utf8.js';
 import { attachSecret, type Finding } from '../findings/finding.js';
 import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
@@ -90,7 +91,10 @@ export async function configAtBase(repo: RepoInfo, root: string, base: string): 
   for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) {
     const path = inRepo(repo, join(root, name)) ?? name;
     const data = await fileAt(repo, base, path);
-    if (data !== undefined) return configFromText(data.toString('utf8'), `${base.slice(0, 12)}:${path}`);
+    if (data !== undefined) {
+      const where = `${base.slice(0, 12)}:${path}`;
+      return configFromText(decodeUtf8Strict(data, where), where);
+    }
   }
   return defaultConfig();
 }

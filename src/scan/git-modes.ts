@@ -56,6 +56,10 @@ export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(request);
+  if (req.mode !== 'staged') {
+    const { touchedPaths } = await import('../sources/git/range-paths.js');
+    result.paths = await touchedPaths(req.root, request.range !== undefined ? [request.range] : request.revs);
+  }
   if (ciNote) result.stats.notes.unshift(ciNote);
   // Commit prefixes; an empty one would match every commit, so it matches none.
   const allow = new Set((req.allowCommits ?? []).map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));

@@ -14,6 +14,8 @@ export interface ScanResult {
   stats: SourceStats;
   startedAt: string;
   finishedAt: string;
+  /** Every path read, when the source lists them (a token in a path is a finding too: detected-text.ts). */
+  paths?: string[];
 }
 
 export interface ScanOptions {
@@ -32,10 +34,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
  * The post-processing chain every folder scan ends with: name the files whose findings were capped,
  * drop baselined findings, sort.
  */
-function finish(findings: Finding[], stats: SourceStats, startedAt: string, opts: ScanOptions, capped: string[]): ScanResult {
+function finish(findings: Finding[], stats: SourceStats, startedAt: string, opts: ScanOptions, capped: string[], paths: string[]): ScanResult {
   noteCapped(stats, capped, findingsLimit(opts));
   const kept = opts.baseline ? filterBaseline(findings, opts.baseline) : findings;
-  return { findings: sortFindings(kept), stats, startedAt, finishedAt: new Date().toISOString() };
+  return { findings: sortFindings(kept), stats, startedAt, finishedAt: new Date().toISOString(), paths };
 }
 
 const findingsLimit = (opts: ScanOptions): number => opts.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
@@ -48,6 +50,7 @@ export async function scanSource(source: Source, opts: ScanOptions): Promise<Sca
 async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Fragment>, stats: () => SourceStats, opts: ScanOptions): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const findings: Finding[] = [];
+  const paths = new Set<string>();
   const cap = new FindingsCap(findingsLimit(opts));
   // Ask for the first fragment before compiling the rules: the source's I/O (git, disk) runs meanwhile.
   const it = fragments(cap)[Symbol.asyncIterator]();
@@ -56,12 +59,15 @@ async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Frag
   let done = false;
   try {
     const detector = createDetector(opts.rules, opts.detector);
-    for (let r = await first; !r.done; r = await it.next()) cap.detect(detector, r.value, findings);
+    for (let r = await first; !r.done; r = await it.next()) {
+      if (r.value.provenance.kind !== 'stdin') paths.add(r.value.provenance.path);
+      cap.detect(detector, r.value, findings);
+    }
     done = true;
   } finally {
     if (!done) await it.return?.(undefined);
   }
-  return finish(findings, stats(), startedAt, opts, cap.capped);
+  return finish(findings, stats(), startedAt, opts, cap.capped, [...paths]);
 }
 
 /**
@@ -76,7 +82,7 @@ export async function scanWorkingTree(
   const { DetectPool, defaultPoolSize } = await import('./detect-pool.js');
   const jobs = opts.jobs ?? defaultPoolSize();
   if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || opts.detector?.onDrop || !DetectPool.workerUrl()) {
-    return scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), opts);
+    return { ...(await scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), opts)), paths: files };
   }
   const startedAt = new Date().toISOString();
   const pool = new DetectPool({ rules: opts.rules, detector: opts.detector ?? {}, size: jobs });
@@ -102,7 +108,7 @@ export async function scanWorkingTree(
     await pool.close();
   }
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return finish(findings, stats, startedAt, opts, capped);
+  return finish(findings, stats, startedAt, opts, capped, files);
 }
 
 const PARALLEL_MIN_FILES = 400;

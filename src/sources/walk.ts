@@ -17,25 +17,39 @@ export interface WalkResult {
 
 export function walkFolder(root: string, gitignore: boolean): WalkResult {
   const unreadable: WalkResult['unreadable'] = [];
-  const ignoreByDir = new Map<string, Ignore | null>();
-  const rulesFor = (dir: string): Ignore | null => {
-    let ig = ignoreByDir.get(dir);
-    if (ig === undefined) {
-      const f = join(root, dir, '.gitignore');
-      ig = existsSync(f) ? makeIgnore().add(safeRead(f)) : null;
-      ignoreByDir.set(dir, ig);
+  // Per directory, the .gitignore files that apply inside it (its own and its ancestors'), outermost first,
+  // each with the directory it sits in. Built from the parent's list once per directory, so a path is
+  // tested against the few .gitignore files above it: no per-level re-splitting of the path (2,000 nested
+  // folders took 23 s, cubic in the depth).
+  const rulesIn = new Map<string, ReadonlyArray<readonly [string, Ignore]>>();
+  const rulesFor = (dir: string): ReadonlyArray<readonly [string, Ignore]> => {
+    const known = rulesIn.get(dir);
+    if (known) return known;
+    // Walk up to the nearest directory already known (the walk goes top-down: usually the parent).
+    const chain: string[] = [];
+    let d = dir;
+    while (!rulesIn.has(d)) {
+      chain.push(d);
+      if (d === '') break;
+      const slash = d.lastIndexOf('/');
+      d = slash < 0 ? '' : d.slice(0, slash);
     }
-    return ig;
+    let list = rulesIn.get(d) ?? [];
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const c = chain[i]!;
+      const f = join(root, c, '.gitignore');
+      if (existsSync(f)) list = [...list, [c, makeIgnore().add(safeRead(f))] as const];
+      rulesIn.set(c, list);
+    }
+    return list;
   };
   /** git semantics, approximately: the deepest .gitignore that has an opinion wins. */
   const ignored = (rel: string, isDir: boolean): boolean => {
     if (!gitignore) return false;
-    const parts = rel.split('/');
+    const slash = rel.lastIndexOf('/');
     let verdict = false;
-    for (let i = 0; i < parts.length; i++) {
-      const ig = rulesFor(parts.slice(0, i).join('/'));
-      if (!ig) continue;
-      const sub = parts.slice(i).join('/') + (isDir ? '/' : '');
+    for (const [base, ig] of rulesFor(slash < 0 ? '' : rel.slice(0, slash))) {
+      const sub = (base === '' ? rel : rel.slice(base.length + 1)) + (isDir ? '/' : '');
       const t = ig.test(sub);
       if (t.ignored) verdict = true;
       else if (t.unignored) verdict = false;

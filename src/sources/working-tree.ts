@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathExcluder } from './path-filter.js';
-import { runGit } from './git/run.js';
+import { firstGitLine, runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
 import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
@@ -22,16 +22,24 @@ export interface WorkingTreeOptions {
   maxFileSize: number;
   /** gitignore-style patterns of paths never scanned (config allowlist.paths). */
   excludePaths: string[];
+  /** Told when the scan differs from what was asked (git refused the repository). */
+  onWarning?: (message: string) => void;
 }
 
 /** Files a git work tree would consider: tracked + untracked-not-ignored; undefined when not in git. */
-async function gitListFiles(root: string): Promise<string[] | undefined> {
+async function gitListFiles(root: string, warn: (message: string) => void): Promise<string[] | undefined> {
   // No .git in this folder or above: not a work tree, and spawning git to learn that costs more than the scan.
   if (!insideGitWorkTree(root)) return undefined;
   try {
     // -z: names verbatim (spaces, newlines, non-UTF-8 bytes), whatever core.quotePath says.
     const r = await runGit(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-    if (r.code !== 0) return undefined;
+    if (r.code !== 0) {
+      // Inside a work tree git should answer; when it refuses (a repository owned by another user, see
+      // git's safe.directory; a damaged index), the folder walk is a different scan: say so.
+      const reason = firstGitLine(r.stderr) || `git exited with code ${r.code}`;
+      warn(`${root}: git refuses this repository (${reason}${/dubious ownership/i.test(reason) ? '; it belongs to another user, see git\'s safe.directory' : ''}): scanned as a plain folder instead`);
+      return undefined;
+    }
     const out = new Set<string>();
     for (const p of r.stdout.toString('utf8').split('\0')) if (p) out.add(p);
     return [...out];
@@ -60,7 +68,7 @@ export class WorkingTreeSource implements Source {
 
   async listFiles(): Promise<string[]> {
     const { root, gitignore } = this.opts;
-    let files = gitignore ? await gitListFiles(root) : undefined;
+    let files = gitignore ? await gitListFiles(root, this.opts.onWarning ?? (() => {})) : undefined;
     if (!files) {
       const walked = walkFolder(root, gitignore);
       files = walked.files;

@@ -1,4 +1,5 @@
 /** `secret-sweep baseline [PATH] [--output FILE]`: accept everything found now. */
+import { withoutSecrets } from '../../findings/detected-text.js';
 import type { CommandModule } from 'yargs';
 import { formatBaseline } from '../../findings/baseline.js';
 import { writePrivateFile } from '../output.js';
@@ -16,7 +17,7 @@ export function baselineCommand(setCode: (c: number) => void): CommandModule<obj
     handler: async (args) => {
       const res = await executeScan({ ...args, baseline: undefined });
       writePrivateFile(args.output ?? '.secret-sweep-baseline', formatBaseline(res.findings));
-      process.stderr.write(`secret-sweep: baseline of ${res.findings.length} finding(s) written to ${args.output}\n`);
+      process.stderr.write(`secret-sweep: baseline of ${res.findings.length} finding(s) written to ${withoutSecrets(String(args.output))}\n`);
       setCode(0);
     },
   };

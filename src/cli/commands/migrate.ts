@@ -5,6 +5,7 @@
  */
 import type { CommandModule } from 'yargs';
 import { createInterface } from 'node:readline/promises';
+import { withoutSecrets } from '../../findings/detected-text.js';
 import { SweepError } from '../../errors.js';
 import { DEFAULT_CONCURRENCY } from '../../migrate/apply.js';
 import { runMigration } from '../../migrate/run-migration.js';
@@ -126,7 +127,7 @@ export async function runMigrate(args: MigrateArgs): Promise<number> {
   const terminal = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   return runMigration(request, {
     out: (s) => process.stdout.write(s),
-    err: (line) => process.stderr.write(line + '\n'),
+    err: (line) => process.stderr.write(withoutSecrets(line) + '\n'),
     confirm: terminal ? confirm : undefined,
   });
 }

@@ -1,17 +1,24 @@
 /** `secret-sweep scan [PATH]`: find credentials, report them, exit 1 when there are any. */
+import { availableParallelism } from 'node:os';
 import type { CommandModule } from 'yargs';
+import { quoteUserText } from '../../findings/redact.js';
+import { RE2 } from '../../detect/re2.js';
 import { SweepError } from '../../errors.js';
-import { readBaseline } from '../../findings/baseline.js';
+import { filterBaseline, readBaseline } from '../../findings/baseline.js';
+import { pathFindings, redactNamesIn } from '../../findings/detected-text.js';
+import { sortFindings } from '../../scan/run-scan.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor, withoutSecrets } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, notice, parseSize, reportContext, resolveRoot, wantColor, warn } from '../common.js';
 import type { SweepConfig } from '../../config/config.js';
 import type { DetectorOptions } from '../../detect/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
 import { incompleteText, unreadSkips, unreadText } from '../../report/incomplete.js';
+import { environmentRepository } from '../../sources/git/repo.js';
+import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
 
@@ -34,7 +41,7 @@ export interface ScanArgs {
   gitignore?: boolean;
   'allow-skips'?: boolean;
   debug?: boolean;
-  jobs?: number;
+  jobs?: string | number;
   'trust-head-config'?: boolean;
 }
 
@@ -57,31 +64,37 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
-    .option('jobs', { alias: 'j', type: 'number', describe: 'Worker threads for detection (default: CPU count; 1 = in-process)' })
+    .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
+/**
+ * `forReport` (default true): the result goes into a report, so tokens in paths become findings and paths
+ * and identities are redacted. migrate passes false (through scanLoaded): it edits the files its findings name.
+ */
+export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const root = stdin ? process.cwd() : resolveRoot(args.path);
+  if (!stdin) sayWhichRepository(root, isGateMode(args));
   const gate = await gateSetup(args, root, stdin);
   const { config, rules } = configAndRules(root, args.config, gate.config);
   // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
   const detector = detectorOptions(config, args.debug, config.inlineAllow === false ? 'off' : 'report');
-  return scanLoaded(args, { root, config, rules, detector, gate });
+  return scanLoaded(args, { root, config, rules, detector, gate, forReport });
 }
 
 /** The scan `args` ask for, with the config, rules and detector options already loaded (migrate loads them once). */
 export async function scanLoaded(
   args: ScanArgs,
-  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup },
+  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup; forReport?: boolean },
 ): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
   const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? (isGateMode(args) ? GATE_MAX_FILE_SIZE : DEFAULT_MAX_FILE_SIZE);
+  const jobs = jobsOption(args.jobs);
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
   const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
   // The baseline is applied during detection, before the per-file findings cap (findings-cap.ts).
@@ -103,7 +116,7 @@ export async function scanLoaded(
       baseline,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
-      workers: args.jobs,
+      workers: jobs,
       ci: gate.ci,
     });
   } else {
@@ -114,17 +127,17 @@ export async function scanLoaded(
       result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
-      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths, onWarning: warn });
+      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
   // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
   // are findings, listed first (they can be why something else was not found).
   const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
   result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
+  if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist);
   warnUnread(result.stats);
-  for (const path of result.stats.findingsCapped ?? [])
-    process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
+  for (const path of result.stats.findingsCapped ?? []) warn(visible(capNote(path, maxFindingsPerFile)));
   return { ...result, suppressed, rules, root };
 }
 
@@ -155,7 +168,7 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   }
   const { gateConfig } = await import('../../scan/gate-config.js');
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
-  for (const w of g.warnings) process.stderr.write(`secret-sweep: warning: ${visible(w)}\n`);
+  for (const w of g.warnings) warn(visible(w));
   return { config: g.config, findings: g.findings, ci };
 }
 
@@ -166,7 +179,7 @@ export function isGateMode(args: Pick<ScanArgs, 'staged' | 'history' | 'range' |
 
 /** One warning line per file or blob that could not be read (too large, unreadable, missing), named. */
 function warnUnread(stats: ScanResult['stats']): void {
-  for (const s of unreadSkips(stats)) process.stderr.write(`secret-sweep: warning: ${visible(unreadText(s, withoutSecrets(s.path)))}\n`);
+  for (const s of unreadSkips(stats)) warn(visible(unreadText(s, s.path)));
 }
 
 /**
@@ -180,6 +193,48 @@ export function scanExitCode(args: ScanArgs, res: ScanResult): number {
     return 2;
   }
   return res.findings.length > 0 ? 1 : 0;
+}
+
+/**
+ * GIT_DIR / GIT_WORK_TREE that move the scan to another repository are named on stderr; when they name
+ * none, git modes stop (exit 2) and a folder scan warns and walks the folder.
+ */
+function sayWhichRepository(root: string, gitMode: boolean): void {
+  const env = environmentRepository(root);
+  if (!env) return;
+  if (env.failed && gitMode) throw new SweepError(env.message);
+  if (env.failed) warn(env.message);
+  else notice(env.message);
+}
+
+/**
+ * Tokens in paths (any path read, or one a finding or a skip names) become findings of their own, and
+ * every path and git identity in the result is redacted where the built-in rules detect a secret in it.
+ */
+function withPathFindings(result: ScanResult, salt: string | undefined, baseline: Set<string> | undefined, allow: { paths: string[]; pathRegexes?: string[] }): ScanResult {
+  const regexes = (allow.pathRegexes ?? []).map((r) => new RE2(r));
+  const excluded = pathExcluder(allow.paths);
+  const allowed = (p: string) => regexes.some((re) => re.test(p)) || (excluded?.(p) ?? false);
+  const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.provenances ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
+  let inPaths = pathFindings(paths.filter((p) => !allowed(p)), salt);
+  if (baseline) inPaths = filterBaseline(inPaths, baseline);
+  redactNamesIn(result.findings, result.stats);
+  return { ...result, findings: inPaths.length ? sortFindings([...result.findings, ...inPaths]) : result.findings };
+}
+
+/** More threads than this many per CPU only cost memory (each holds the compiled rules): -j 10000 took 12.5 GB. */
+const MAX_JOBS_PER_CPU = 4;
+
+/** --jobs: a whole number >= 1, capped at MAX_JOBS_PER_CPU × the CPU count with a note. */
+function jobsOption(v: string | number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const text = String(v).trim();
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new SweepError(`--jobs: not a whole number >= 1: ${quoteUserText(text)}`);
+  const max = MAX_JOBS_PER_CPU * availableParallelism();
+  const n = Number(text);
+  if (n <= max) return n;
+  notice(`--jobs ${n} capped at ${max} (${MAX_JOBS_PER_CPU} per CPU)`);
+  return max;
 }
 
 function findingsLimit(v: number | undefined): number | undefined {

@@ -5,6 +5,7 @@
  * anything is missing, 2 when something could not be checked. The AWS SDK is loaded only here, in the
  * handler, so other commands start fast.
  */
+import { withoutSecrets } from '../../findings/detected-text.js';
 import type { CommandModule } from 'yargs';
 import { resolveRoot } from '../common.js';
 import { collectReferences, exitCodeFor, formatChecked, verifyReferences } from '../../migrate/references.js';
@@ -31,7 +32,7 @@ export function verifyRefsCommand(setCode: (c: number) => void): CommandModule<o
     handler: async (args) => {
       const root = resolveRoot(args.path ?? '.');
       const { refs, unreadable } = collectReferences(root);
-      for (const u of unreadable) process.stderr.write(`secret-sweep: ${u}: could not be read\n`);
+      for (const u of unreadable) process.stderr.write(`secret-sweep: ${withoutSecrets(u)}: could not be read\n`);
       if (refs.length === 0) {
         process.stderr.write('secret-sweep: no Secrets Manager references found\n');
         setCode(0);

@@ -6,6 +6,7 @@
  * (a pre-commit hook), where importing simple-git alone costs ~70 ms of a 250 ms budget. Rev parsing
  * for history and ranges goes through simple-git, loaded lazily.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
@@ -46,7 +47,8 @@ export async function openRepo(path: string): Promise<RepoInfo> {
   const r = await runGit(abs, DISCOVERY_ARGS);
   if (r.code !== 0) {
     if (/not a git repository/i.test(r.stderr)) throw new SweepError(`${path} is not a git repository`);
-    throw new SweepError(`${path}: ${firstGitLine(r.stderr) || 'git rev-parse failed'}`);
+    const reason = firstGitLine(r.stderr) || 'git rev-parse failed';
+    throw new SweepError(`${path}: ${reason}${/dubious ownership/i.test(reason) ? ' (it belongs to another user; see git\'s safe.directory)' : ''}`);
   }
   const lines = r.stdout.toString('utf8').split('\n');
   const gitDir = lines[0]!;
@@ -174,4 +176,42 @@ export async function resolveRange(repo: RepoInfo, range: string): Promise<RevSe
   if (!range.includes('..')) throw new SweepError(`--range expects A..B, got ${JSON.stringify(range)}`);
   const sel = await resolveRevs(repo, [range]);
   return { args: sel.args, label: range };
+}
+
+/** Variables that make git use another repository or work tree than the one PATH is in. */
+const REDIRECTING_VARS = ['GIT_DIR', 'GIT_WORK_TREE'] as const;
+
+export interface EnvironmentRepository {
+  /** One line for stderr: which repository is scanned and why. */
+  message: string;
+  /** The environment names no usable repository: git modes stop (exit 2). */
+  failed: boolean;
+}
+
+/**
+ * When GIT_DIR or GIT_WORK_TREE is set and makes git use another repository (or work tree) than the one
+ * `path` is in, say so: a variable left over in a shell or a CI job must not silently move a scan
+ * elsewhere. Undefined when none is set, or when they name the repository git finds from `path` anyway
+ * (git sets GIT_DIR for hooks in a linked worktree).
+ */
+export function environmentRepository(path: string): EnvironmentRepository | undefined {
+  const set = REDIRECTING_VARS.filter((v) => process.env[v]);
+  if (set.length === 0) return undefined;
+  const why = set.map((v) => `${v}=${process.env[v]}`).join(' ');
+  const withEnv = whereGitLooks(path, process.env);
+  const plain = { ...process.env };
+  for (const v of REDIRECTING_VARS) delete plain[v];
+  const without = whereGitLooks(path, plain);
+  if (!withEnv.gitDir) return { message: `${why} in the environment: ${withEnv.error || 'not a git repository'}`, failed: true };
+  if (withEnv.gitDir === without.gitDir && withEnv.top === without.top) return undefined;
+  const where = (g: { gitDir?: string; top?: string }) => `${g.gitDir}${g.top ? ` with work tree ${g.top}` : ''}`;
+  const instead = without.gitDir ? `without them: ${where(without)}` : `${path} alone is not in a repository`;
+  return { message: `scanning the repository at ${where(withEnv)}, from ${why} in the environment (${instead})`, failed: false };
+}
+
+function whereGitLooks(path: string, env: NodeJS.ProcessEnv): { gitDir?: string; top?: string; error?: string } {
+  // rev-parse prints as it goes: the git directory even when --show-toplevel then fails (a bare repository).
+  const r = spawnSync('git', ['rev-parse', '--absolute-git-dir', '--show-toplevel'], { cwd: resolve(path), env: { ...env, LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' }, encoding: 'utf8' });
+  const [gitDir, top] = (r.stdout ?? '').split('\n');
+  return { gitDir: gitDir || undefined, top: top || undefined, error: firstGitLine(r.stderr ?? '') };
 }
