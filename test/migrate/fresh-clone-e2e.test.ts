@@ -52,7 +52,6 @@ const KNOWN_BROKEN: Record<string, number> = {
   'Ansible group_vars': 3, // ${VAR} written into group_vars, which Ansible takes literally
   'key file by path': 4, // manual (11), and the stored PEM lost its trailing newline
   'GCP key file by path': 4, // manual (11), and the private key is stored JSON-escaped
-  [SECOND_RUN]: 7, // exit 2: "prod/etl/postgres already exists in the vault with a different value"
 };
 
 const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));

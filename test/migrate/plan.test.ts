@@ -193,8 +193,7 @@ describe('a built plan is not changed afterwards', () => {
     const before = structuredClone({ plan, values });
     const key = Buffer.alloc(32, 7);
     const stored = new Map([['prod/etl/payments', { api_key: valueDigest(key, s) }]]);
-    const prior = { begun: new Map(), stored, touched: [], verified: new Map(), finishedRuns: 0 };
-    const adopted = adoptPriorNames(plan, values, prior, key);
+    const adopted = adoptPriorNames(plan, values, stored, key);
     expect(adopted.renamed).toEqual([{ from: 'prod/etl/stripe', to: 'prod/etl/payments' }]);
     expect(adopted.plan.secrets.map((x) => x.name)).toEqual(['prod/etl/payments']);
     expect(JSON.parse(secretString(adopted.plan.secrets[0]!, adopted.values))).toEqual({ api_key: s });
