@@ -8,7 +8,7 @@ import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
-import { linesOf } from './values.js';
+import { lineStarts, linesOf } from './values.js';
 import { literalAt, syntaxOf } from './literals.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
@@ -47,6 +47,13 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
     return { span, raw: r, value: v, ...(decode ? { decode } : {}) };
   };
   const syntax = syntaxOf(f.file);
+  if (text !== undefined && !syntax && f.line === 1 && f.column === 1 && text !== raw && text.trimEnd() === raw && text.length - raw.length <= 2) {
+    // A file that is the secret (a PEM key file): its reader gets the whole file, final newline included.
+    const starts = lineStarts(text);
+    const last = text.length - 1;
+    const endLine = starts.filter((x) => x <= last).length;
+    return { span: { line: 1, column: 1, endLine, endColumn: last - starts[endLine - 1]! + 1 }, raw: text, value: text };
+  }
   const line = text === undefined || f.endLine !== f.line ? undefined : linesOf(text)[f.line - 1];
   if (!syntax || line === undefined) return percent(raw, raw);
   const s0 = f.column - 1;
