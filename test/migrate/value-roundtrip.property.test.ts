@@ -207,7 +207,8 @@ describe.skipIf(!havePython)('migrate stores exactly the value the program read,
         const before = await readAll(root, files, env, false);
         for (const c of cases) expect(before[c.file], `${c.id}: the original program's value`).toBe(c.value);
 
-        const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'vals', '--env', 'prod', '--apply', '--yes', '--concurrency', '16'], { cwd: root, env });
+        // One app per repository: they share the vault.
+        const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', `vals${dirs.length}`, '--env', 'prod', '--apply', '--yes', '--concurrency', '16'], { cwd: root, env });
         expect(m.code, m.stderr.split('\n').slice(-3).join('\n')).toBe(0);
         const report = JSON.parse(readFileSync(join(root, 'secret-sweep-migration.json'), 'utf8')) as {
           secrets: Array<{ name: string; values: Array<{ key: string; locations: Array<{ file: string }> }> }>;
