@@ -73,7 +73,8 @@ export function fieldDigests(secret: PlannedSecret, values: PlanValues, key: Buf
 }
 
 /**
- * A resumed run gives each value the secret name and JSON key the interrupted run stored it under.
+ * A later run (resumed or not) gives each value the secret name and JSON key an earlier run stored it
+ * under (`known`: the journal's verified secrets, see PriorState.known).
  * Names and keys come from the plan as a whole (the first location names a secret and its keys; a name
  * taken twice gets the file as suffix: `postgres`, `postgres-load-orders`), so once an interrupted run
  * has rewritten some files, the values left in the others can come out under other names or keys (the
@@ -87,8 +88,11 @@ export function fieldDigests(secret: PlannedSecret, values: PlanValues, key: Buf
  * Nothing changes for a name another planned secret keeps, or keys that would clash. Returns a new plan
  * and values (the ones given are left as they are) and the names that changed.
  */
-export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorState, key: Buffer): { plan: Plan; values: PlanValues; renamed: Array<{ from: string; to: string }> } {
+export function adoptPriorNames(plan: Plan, values: PlanValues, known: ReadonlyMap<string, Record<string, string>>, key: Buffer): { plan: Plan; values: PlanValues; renamed: Array<{ from: string; to: string }> } {
   const unchanged = { plan, values, renamed: [] };
+  // Only names this run could give (same template, env and app): another env's secret is not ours to reuse.
+  const [pre, post] = renderName(plan.nameTemplate, plan.env, plan.app, '\u0000').split('\u0000') as [string, string];
+  const prior = { stored: new Map([...known].filter(([n]) => n.length > pre.length + post.length && n.startsWith(pre) && n.endsWith(post))) };
   if (!prior.stored.size) return unchanged;
   const keyIn = (stored: Record<string, string>, digest: string, preferred: string): string | undefined =>
     stored[preferred] === digest ? preferred : Object.keys(stored).find((k) => stored[k] === digest);
@@ -121,7 +125,6 @@ export function adoptPriorNames(plan: Plan, values: PlanValues, prior: PriorStat
   // secret keeps alone.
   const byName = new Map<string, PlannedSecret[]>();
   for (const [s, m] of moves) byName.set(m.to, [...(byName.get(m.to) ?? []), s]);
-  const [pre, post] = renderName(plan.nameTemplate, plan.env, plan.app, '\u0000').split('\u0000') as [string, string];
   const out: Array<{ from: string; to: string }> = [];
   const replaced = new Set<PlannedSecret>();
   const added: PlannedSecret[] = [];
@@ -224,7 +227,10 @@ function commonPrefix(names: string[]): string {
 }
 
 export interface ResolveOptions {
-  updateExisting?: boolean;
+  /** The secrets (by name) the user confirmed, one by one, may get a new version holding our value. */
+  updateExisting?: readonly string[];
+  /** Where the code reads a secret (`file:line`), for the message that asks to confirm an overwrite. */
+  readersOf?: (name: string) => string[];
   concurrency?: number;
   tokenKey: Buffer;
   prior?: PriorState;
@@ -275,10 +281,15 @@ export async function resolveActions(plan: Plan, values: PlanValues, vault: Vaul
       // Migrated by us earlier and rotated since: the new value is the point, not a conflict.
       return { secret, action: 'reuse', value: existing, token, description: d, note: 'rotated since it was migrated' };
     }
-    if (!opts.updateExisting) {
+    if (!opts.updateExisting?.includes(secret.name)) {
+      // Never overwrite on a general yes: name the secret, both values' fingerprints, what reads it today.
+      const readers = opts.readersOf?.(secret.name) ?? [];
+      const fp = (v: string) => valueDigest(opts.tokenKey, v).slice(0, 12);
       problems.push({
         name: secret.name,
-        message: `${secret.name} already exists in the vault with a different value: pass --update-existing to store ours as its new version (the current one stays as AWSPREVIOUS), or pick other names with --name-template`,
+        message: `${secret.name} already exists in the vault with a different value (stored ${fp(existing)}, ours ${fp(ours)}; `
+          + `read by ${readers.length ? readers.slice(0, 5).join(', ') + (readers.length > 5 ? ` and ${readers.length - 5} more` : '') : 'no code in this repository'}): `
+          + `to replace it, pass --update-existing ${secret.name} (the current value stays as AWSPREVIOUS), or pick other names with --name-template`,
       });
       return { secret, action: 'update', value: ours, token, description: d };
     }
@@ -344,7 +355,9 @@ export interface ApplyOptions {
   journal: Journal;
   tokenKey: Buffer;
   prior?: PriorState;
-  updateExisting?: boolean;
+  /** See ResolveOptions. */
+  updateExisting?: readonly string[];
+  readersOf?: (name: string) => string[];
   kmsKeyId?: string;
   tags?: Tags;
   rotation?: { lambdaArn: string; days: number };
@@ -370,7 +383,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<ApplyResult> {
   });
   try {
     const { resolutions, problems } = await resolveActions(plan, values, vault, {
-      updateExisting: opts.updateExisting, concurrency: opts.concurrency, tokenKey: opts.tokenKey, prior: opts.prior,
+      updateExisting: opts.updateExisting, readersOf: opts.readersOf, concurrency: opts.concurrency, tokenKey: opts.tokenKey, prior: opts.prior,
     });
     if (problems.length) throw new SweepError(problemLine(problems));
     journal.append({ step: 'preflight-done', detail: summarize(resolutions) });

@@ -203,6 +203,11 @@ export interface PriorState {
    * resumed run can give a value the name and key its code references already use (see adoptPriorNames).
    */
   stored: Map<string, Record<string, string>>;
+  /**
+   * The same for every run, finished or not (the latest record of each name): a later run gives a value
+   * the name it already has, whatever else was found this time (names never follow detection order).
+   */
+  known: Map<string, Record<string, string>>;
   /** Files an unfinished run began to write, rewrote or generated (they are its changes, not the user's). */
   touched: string[];
   /** Secrets an unfinished run wrote and read back (name -> where it is), for the resumed run's report. */
@@ -215,6 +220,8 @@ export function priorState(records: JournalRecord[]): PriorState {
   for (const r of records) runs.set(r.run, [...(runs.get(r.run) ?? []), r]);
   const begun = new Map<string, string>();
   const stored: PriorState['stored'] = new Map();
+  const known: PriorState['known'] = new Map();
+  for (const r of records) if (r.step === 'secret-verified' && r.name && r.fields && typeof r.fields === 'object') known.set(r.name, r.fields);
   const touched = new Set<string>();
   const verified: PriorState['verified'] = new Map();
   let interrupted: PriorState['interrupted'];
@@ -244,7 +251,7 @@ export function priorState(records: JournalRecord[]): PriorState {
     }
     if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
   }
-  return { interrupted, begun, stored, touched: [...touched], verified, finishedRuns };
+  return { interrupted, begun, stored, known, touched: [...touched], verified, finishedRuns };
 }
 
 // ---------------------------------------------------------------------------------------------------

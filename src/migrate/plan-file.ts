@@ -19,6 +19,8 @@ import type { RuleSpec } from '../rules/rule.js';
 import { readFileFragment } from '../sources/read-file.js';
 import { decodeText } from '../sources/decode-text.js';
 import { runGit } from '../sources/git/run.js';
+import { valueAt } from './plan/occurrences.js';
+import { migrationFacts } from './plan/rule-facts.js';
 import { writePrivateFile } from '../cli/output.js';
 import {
   MAX_SECRET_BYTES,
@@ -28,6 +30,7 @@ import {
   validateTemplate,
   valueKey,
   type Plan,
+  type ValueDecode,
   type PlannedField,
   type PlannedSecret,
   type PlanValues,
@@ -170,8 +173,8 @@ export function parsePlan(text: string, file: string, root: string): Plan {
       } else if (isObj(src) && src.kind === 'span') {
         const span = checkSpan(src, file, fat);
         checkInsideRepo(root, span.file, file);
-        if (src.decode !== undefined && src.decode !== 'uri') return bad(file, `${fat}: unknown decode`);
-        source = { kind: 'span', ...span, ...(src.decode ? { decode: 'uri' as const } : {}) };
+        if (src.decode !== undefined && !['uri', 'literal', 'literal+uri'].includes(src.decode as string)) return bad(file, `${fat}: unknown decode`);
+        source = { kind: 'span', ...span, ...(src.decode ? { decode: src.decode as ValueDecode } : {}) };
       } else return bad(file, `${fat}: source must be a span or a literal`);
       const locations: ValueLocation[] = (Array.isArray(f.locations) ? f.locations : []).map((l: unknown) => {
         const span = checkSpan(l, file, fat);
@@ -255,12 +258,20 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
   const changed = (s: Span, why: string): never => {
     throw new SweepError(`changed since the plan was made (${why}); make a new plan with --plan-out`, `${where(s)}:${s.line}`);
   };
-  const secretAt = async (s: Span, fp: string): Promise<string> => {
-    if ((await textOf(s)) === undefined) changed(s, s.commit ? 'the commit or file is not in this repository' : 'missing or unreadable');
-    const f = (await findingsOf(s)).find((x) => x.line === s.line && x.column === s.column && x.endLine === s.endLine && x.endColumn === s.endColumn && x.fingerprint === fp);
+  const migration = migrationFacts(opts.rules);
+  /** The value the program reads at a span, read as the plan was built (see plan/occurrences.ts valueAt). */
+  const readAt = async (s: Span, fp: string): Promise<{ raw: string; value: string }> => {
+    const text = await textOf(s);
+    if (text === undefined) changed(s, s.commit ? 'the commit or file is not in this repository' : 'missing or unreadable');
+    // The finding is the span, or (a literal read whole) lies inside it.
+    const inside = (x: Finding) => x.line === s.line && x.endLine === s.endLine && x.column >= s.column && x.endColumn <= s.endColumn;
+    const f = (await findingsOf(s)).find((x) => inside(x) && x.fingerprint === fp);
     if (!f) return changed(s, 'the value the plan recorded is no longer there');
-    return secretOf(f);
+    const at = valueAt(f, secretOf(f), s.commit ? undefined : text, migration(f.rule));
+    if ('skip' in at || at.span.column !== s.column || at.span.endColumn !== s.endColumn) return changed(s, 'the value around it is no longer the one the plan recorded');
+    return { raw: at.raw, value: at.value };
   };
+  const secretAt = async (s: Span, fp: string): Promise<string> => (await readAt(s, fp)).raw;
 
   const values: PlanValues = new Map();
   for (const s of plan.secrets) {
@@ -270,16 +281,9 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
       let raw: string[] = [];
       if (f.source.kind === 'literal') value = f.source.value;
       else if (f.secret) {
-        const r = await secretAt(f.source, f.fingerprint);
-        value = r;
-        raw = [r];
-        if (f.source.decode === 'uri') {
-          try {
-            value = decodeURIComponent(r);
-          } catch {
-            /* as found */
-          }
-        }
+        const r = await readAt(f.source, f.fingerprint);
+        value = r.value;
+        raw = [r.raw];
         // Every other place the plan will refer to must still hold the same value.
         for (const l of f.locations) {
           if (l.historyOnly || (l.file === f.source.file && l.line === f.source.line && l.column === f.source.column)) continue;

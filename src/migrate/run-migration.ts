@@ -14,6 +14,7 @@ import { loadPlan, savePlan } from './plan-file.js';
 import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Problem, type Resolution } from './apply.js';
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
+import { collectReferences, type SecretRef } from './references.js';
 import { renderPlanTable } from './plan-table.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { isVaultError, type Vault } from './vault/vault.js';
@@ -39,9 +40,18 @@ function vaultActions(resolutions: Resolution[], problems: Problem[]): Map<strin
     const deleted = /scheduled for deletion/.test(p.message);
     out.set(p.name, deleted
       ? { action: 'skip', note: 'scheduled for deletion: restore it first' }
-      : { action: 'update', note: 'different value: needs --update-existing' });
+      : { action: 'update', note: `different value: needs --update-existing ${p.name}` });
   }
   return out;
+}
+
+/** `file:line` of each reference to a secret in the repository (read once, when first asked). */
+function readersIn(root: string): (name: string) => string[] {
+  let refs: SecretRef[] | undefined;
+  return (name) => {
+    refs ??= collectReferences(root).refs;
+    return refs.filter((r) => r.secretName === name).map((r) => `${r.file}:${r.line}`);
+  };
 }
 
 const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
@@ -69,13 +79,14 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     }));
   }
 
-  // After an unfinished run: the names and keys it stored its values under (dry run and apply alike).
+  // After earlier runs (finished or not): the names and keys they stored these values under (dry run and
+  // apply alike), so a name never moves to another value because other values were migrated since.
   const earlier = session.journal.prior;
-  if (earlier.stored.size) {
-    const adopted = adoptPriorNames(plan, values, earlier, tokenKey(root));
+  if (earlier.known.size) {
+    const adopted = adoptPriorNames(plan, values, earlier.known, tokenKey(root));
     ({ plan, values } = adopted);
     for (const r of adopted.renamed) {
-      err(`secret-sweep: ${r.to}: an unfinished run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);
+      err(`secret-sweep: ${r.to}: an earlier run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);
     }
   }
 
@@ -101,7 +112,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       let vaultNote: string | undefined;
       try {
         const { resolutions, problems } = await resolveActions(plan, values, vault, {
-          updateExisting: request.updateExisting, concurrency: request.concurrency, tokenKey: randomBytes(32),
+          updateExisting: request.updateExisting, readersOf: readersIn(root), concurrency: request.concurrency, tokenKey: randomBytes(32),
         });
         plan = withActions(plan, vaultActions(resolutions, problems));
       } catch (e) {
@@ -152,7 +163,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       if (prior.interrupted) err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep})`);
       const { outcomes } = await applyPlan({
         plan, values, vault, journal, tokenKey: tokenKey(root), prior,
-        updateExisting: request.updateExisting, kmsKeyId: request.kmsKeyId, tags: request.tags,
+        updateExisting: request.updateExisting, readersOf: readersIn(root), kmsKeyId: request.kmsKeyId, tags: request.tags,
         rotation: request.rotation,
         concurrency: request.concurrency,
         log: (l) => err(`secret-sweep: ${l}`),
@@ -160,12 +171,20 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       // Every secret is written and read back: now the code. Each file write is journaled; a killed run
       // resumes with the files whose values are still there (the rewritten ones have none left).
       const j = journal;
+      let filesWritten = 0;
       const rewrites = await runRewriters({
         ...rewriteOpts, write: true,
-        onGenerated: (file) => j.append({ step: 'file-generated', file }),
+        onGenerated: (file) => (filesWritten++, j.append({ step: 'file-generated', file })),
         onBeforeWrite: (file) => j.append({ step: 'file-begin', file }),
-        onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
+        onFileWritten: (file, rewriter) => (filesWritten++, j.append({ step: 'file-rewritten', file, rewriter })),
       });
+      if (filesWritten === 0 && !prior.interrupted && outcomes.every((o) => o.action === 'reused' && !o.resumed && !o.rotated)) {
+        // A re-run that found every value already stored under its name and no code to change: it writes
+        // nothing, not even a new report (the earlier run's report still describes the repository).
+        journal.append({ step: 'run-done', detail: `nothing changed: ${outcomes.length} secret(s) already stored` });
+        err(`secret-sweep: nothing changed: ${outcomes.length} secret(s) already stored under their names, no file to rewrite${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) still left for you (see the report)` : ''}`);
+        return 0;
+      }
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
         earlier: earlierOf(prior), rules: session.rules,

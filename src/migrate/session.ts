@@ -34,7 +34,8 @@ export interface MigrateRequest {
   yes: boolean;
   allowDirty: boolean;
   includeHistory: boolean;
-  updateExisting: boolean;
+  /** --update-existing NAME, once per secret the user confirms may be overwritten. */
+  updateExisting: string[];
   rotation?: { lambdaArn: string; days: number };
   concurrency: number;
   /** --config. */

@@ -300,12 +300,21 @@ describe('migrate: existing secrets', () => {
     srv?.calls.reset();
     const a = await cli([...base(fx), '--apply', '--yes'], fx.dir);
     expect(a.code).toBe(2);
-    expect(lastLine(a.stderr)).toMatch(new RegExp(`${name} already exists in the vault with a different value: pass --update-existing`));
+    // The secret, both values' fingerprints, the code that reads it, and the per-secret flag to confirm.
+    expect(lastLine(a.stderr)).toMatch(new RegExp(`${name} already exists in the vault with a different value \\(stored [0-9a-f]{12}, ours [0-9a-f]{12}; read by .*\\): to replace it, pass --update-existing ${name} `));
     expectNoValues(a.stderr, fx);
     if (srv) expect(srv.calls.writeCalls()).toBe(0);
     expect(readFileSync(join(fx.dir, '.secret-sweep', 'journal.jsonl'), 'utf8')).toMatch(/"step":"run-failed"/);
 
-    const b = await cli([...base(fx), '--apply', '--yes', '--update-existing'], fx.dir);
+    // A bare --update-existing, or another secret's name, confirms nothing.
+    const bare = await cli([...base(fx), '--apply', '--yes', '--update-existing'], fx.dir);
+    expect(bare.code).toBe(2);
+    expect(lastLine(bare.stderr)).toContain('--update-existing needs the NAME');
+    const other = await cli([...base(fx), '--apply', '--yes', '--update-existing', `prod/${fx.app}/other`], fx.dir);
+    expect(other.code).toBe(2);
+    if (srv) expect(srv.calls.writeCalls()).toBe(0);
+
+    const b = await cli([...base(fx), '--apply', '--yes', '--update-existing', name], fx.dir);
     expect(b.code, b.stderr).toBe(0);
     expect(await current(name)).toEqual({ ...fx.expected[name], note: 'kept' });
     if (srv) {

@@ -193,11 +193,48 @@ describe('a built plan is not changed afterwards', () => {
     const before = structuredClone({ plan, values });
     const key = Buffer.alloc(32, 7);
     const stored = new Map([['prod/etl/payments', { api_key: valueDigest(key, s) }]]);
-    const prior = { begun: new Map(), stored, touched: [], verified: new Map(), finishedRuns: 0 };
-    const adopted = adoptPriorNames(plan, values, prior, key);
+    const adopted = adoptPriorNames(plan, values, stored, key);
     expect(adopted.renamed).toEqual([{ from: 'prod/etl/stripe', to: 'prod/etl/payments' }]);
     expect(adopted.plan.secrets.map((x) => x.name)).toEqual(['prod/etl/payments']);
     expect(JSON.parse(secretString(adopted.plan.secrets[0]!, adopted.values))).toEqual({ api_key: s });
     expect({ plan, values }).toEqual(before);
+  });
+});
+
+describe('the value stored is the value the program reads (issue 13, defect 4)', () => {
+  const head = () => randomString(ALNUM, 10, 4242);
+  it('a generic rule that stops at & or # inside a literal stores the whole literal, decoded', () => {
+    const v = `django-insecure-${head()}^%@!$#&*(-_=+)x`;
+    const { plan, values } = planFor({ 'mysite/settings.py': `SECRET_KEY = '${v}'\nAPI_TOKEN = "${head()}\\t#&x"\n` });
+    const stored = plan.secrets.flatMap((s) => s.fields.filter((f) => f.secret).map((f) => values.get(`${s.name}\u0000${f.key}`)!.value));
+    expect(stored).toContain(v);
+    expect(stored).toContain(`${head()}\t#&x`);
+    const src = plan.secrets.flatMap((s) => s.fields).find((f) => f.secret && values.get(`${plan.secrets.find((s) => s.fields.includes(f))!.name}\u0000${f.key}`)!.value === v)!.source;
+    // The span the rewriter replaces is the literal's whole content.
+    expect(src).toMatchObject({ kind: 'span', line: 1, column: 15, endColumn: 14 + v.length });
+  });
+
+  it('escapes are decoded per syntax: JSON, YAML double quotes, python-dotenv double quotes', () => {
+    const h = head();
+    const { plan, values } = planFor({
+      'conf/app.json': `{"password": "${h}\\u00e9\\\\&x"}\n`,
+      'conf/app.yaml': `password: "${h}\\x41#&\\"y"\n`,
+      '.env': `DB_PASSWORD="${h}\\\\#\\"z"\n`,
+    });
+    const stored = new Set(plan.secrets.flatMap((s) => s.fields.filter((f) => f.secret).map((f) => values.get(`${s.name}\u0000${f.key}`)!.value)));
+    expect(stored).toEqual(new Set([`${h}é\\&x`, `${h}A#&"y`, `${h}\\#"z`]));
+  });
+
+  it('an interpolation inside the value is never stored in part: it is left for a human', () => {
+    const { plan } = planFor({ 'backup.sh': 'export PGPASSWORD="' + head() + '#$SUFFIX"\n' });
+    expect(plan.secrets).toEqual([]);
+    expect(plan.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/shell expansion .* by hand/)]);
+  });
+
+  it('a URI password is stored percent-decoded once, not also as part of a decoded view', () => {
+    const p = `${head()}%40${head()}`;
+    const { plan, values } = planFor({ 'etl/dsn.py': `DATABASE_URL = "postgresql://etl:${p}@db.internal.example:5432/warehouse"\n` });
+    expect(plan.secrets.map((s) => s.kind)).toEqual(['database']);
+    expect(json(plan, values, plan.secrets[0]!.name).password).toBe(decodeURIComponent(p));
   });
 });

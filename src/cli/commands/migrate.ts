@@ -30,7 +30,7 @@ export interface MigrateArgs {
   yes?: boolean;
   'allow-dirty'?: boolean;
   'include-history'?: boolean;
-  'update-existing'?: boolean;
+  'update-existing'?: string[];
   'rotation-lambda'?: string;
   'rotation-days'?: number;
   concurrency?: number;
@@ -84,7 +84,7 @@ export function migrateCommand(setCode: (c: number) => void): CommandModule<obje
         .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
         .option('allow-dirty', { type: 'boolean', describe: 'Apply even with uncommitted changes' })
         .option('include-history', { type: 'boolean', describe: 'Also migrate values found only in git history' })
-        .option('update-existing', { type: 'boolean', describe: 'Store a new version when a secret exists with another value' })
+        .option('update-existing', { type: 'string', array: true, describe: 'Store a new version of secret NAME although it holds another value (repeat per secret)' })
         .option('rotation-lambda', { type: 'string', describe: 'Rotation Lambda ARN (with --rotation-days)' })
         .option('rotation-days', { type: 'number', describe: 'Rotate every N days (with --rotation-lambda)' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Vault calls in flight at once' })
@@ -110,12 +110,17 @@ export function requestFromArgs(args: MigrateArgs): MigrateRequest {
   if (args.backend === 'dotenv' && (args['rotation-lambda'] || args['kms-key-id'])) {
     throw new SweepError('--rotation-lambda and --kms-key-id need --backend aws');
   }
+  const update = args['update-existing'] ?? [];
+  // A bare flag (yargs gives []) must not read as "overwrite whatever differs".
+  if ((args['update-existing'] && update.length === 0) || update.some((n) => typeof n !== 'string' || !n.trim())) {
+    throw new SweepError('--update-existing needs the NAME of the secret to overwrite, once per secret (the dry run lists them)');
+  }
   return {
     root, app: args.app, env: args.env, nameTemplate: args['name-template'], backend: args.backend,
     region: args.region, profile: args.profile, endpointUrl: args['endpoint-url'], kmsKeyId: args['kms-key-id'],
     tags: parseTags(args.tag), planOut: args['plan-out'], planIn: args.plan,
     apply: args.apply === true, yes: args.yes === true, allowDirty: args['allow-dirty'] === true,
-    includeHistory: args['include-history'] === true, updateExisting: args['update-existing'] === true,
+    includeHistory: args['include-history'] === true, updateExisting: update.map(String),
     rotation: args['rotation-lambda'] ? { lambdaArn: args['rotation-lambda'], days: days! } : undefined,
     concurrency: Math.max(1, Math.min(64, Math.floor(args.concurrency ?? DEFAULT_CONCURRENCY))),
     configPath: args.config, debug: args.debug === true,

@@ -8,15 +8,71 @@ import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
-import { linesOf } from './values.js';
-import { MAX_SECRET_BYTES, type FieldType, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
+import { lineStarts, linesOf } from './values.js';
+import { literalAt, syntaxOf } from './literals.js';
+import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
   f: Finding;
   raw: string;
   value: string;
   loc: ValueLocation;
-  decode?: 'uri';
+  decode?: ValueDecode;
+}
+
+/**
+ * What the program reads at a finding: the span to refer to (the finding's, or the whole literal or value
+ * around it for a rule that matches assigned values, which may stop inside one), its text and the value
+ * decoded as the file's reader decodes it (string escapes, quotes, percent-encoding of a URI password).
+ * `skip` when that value cannot be known exactly from the text (an interpolation inside it).
+ */
+export type ValueAt =
+  | { span: Pick<Span, 'line' | 'column' | 'endLine' | 'endColumn'>; raw: string; value: string; decode?: ValueDecode }
+  | { skip: string };
+
+/** Rules that match the value of an assignment (the whole value is the secret, wherever the regex stopped). */
+const WHOLE_VALUE_RULE = /^generic-/;
+
+export function valueAt(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined): ValueAt {
+  const uri = isUriGrouping(migration);
+  const span = { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
+  const percent = (r: string, v: string, decode?: ValueDecode): ValueAt => {
+    if (uri && /%[0-9A-Fa-f]{2}/.test(v)) {
+      try {
+        return { span, raw: r, value: decodeURIComponent(v), decode: decode ? 'literal+uri' : 'uri' };
+      } catch {
+        /* not valid percent-encoding: keep as found */
+      }
+    }
+    return { span, raw: r, value: v, ...(decode ? { decode } : {}) };
+  };
+  const syntax = syntaxOf(f.file);
+  if (text !== undefined && !syntax && f.line === 1 && f.column === 1 && text !== raw && text.trimEnd() === raw && text.length - raw.length <= 2) {
+    // A file that is the secret (a PEM key file): its reader gets the whole file, final newline included.
+    const starts = lineStarts(text);
+    const last = text.length - 1;
+    const endLine = starts.filter((x) => x <= last).length;
+    return { span: { line: 1, column: 1, endLine, endColumn: last - starts[endLine - 1]! + 1 }, raw: text, value: text };
+  }
+  const line = text === undefined || f.endLine !== f.line ? undefined : linesOf(text)[f.line - 1];
+  if (!syntax || line === undefined) return percent(raw, raw);
+  const s0 = f.column - 1;
+  const s1 = f.endColumn;
+  if (line.slice(s0, s1) !== raw) return percent(raw, raw);
+  const lit = literalAt(line, s0, s1, syntax);
+  if (!lit) return percent(raw, raw);
+  const whole = (lit.start === s0 && lit.end === s1) || (WHOLE_VALUE_RULE.test(f.rule) && f.key !== undefined && !uri);
+  if (whole) {
+    if (!lit.exact) return { skip: `${lit.why ?? 'the value is built at run time'}: the stored value would differ from what the program reads; move it to the vault by hand` };
+    span.column = lit.start + 1;
+    span.endColumn = lit.end;
+    const r = line.slice(lit.start, lit.end);
+    return percent(r, lit.value, r === lit.value ? undefined : 'literal');
+  }
+  // A part of a literal (a token inside "Bearer …", a password inside a URI): that part, decoded alone.
+  const part = literalAt(line.slice(0, lit.start) + line.slice(s0, s1) + line.slice(lit.end), lit.start, lit.start + (s1 - s0), syntax);
+  if (!part || !part.exact) return { skip: `${part?.why ?? 'the value sits across an escape or an interpolation'}: the stored value would differ from what the program reads; move it to the vault by hand` };
+  return percent(raw, part.value, raw === part.value ? undefined : 'literal');
 }
 
 export interface CandField {
@@ -47,7 +103,7 @@ export function locCmp(a: ValueLocation, b: ValueLocation): number {
 }
 
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
-export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined): { occs: Occ[]; skipped: SkippedValue[] } {
+export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
   const occs: Occ[] = [];
   for (const f of findings) {
@@ -68,16 +124,23 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       skipped.push({ location: loc, reason: 'read from standard input: nothing to migrate from' });
       continue;
     }
-    let value = raw;
-    let decode: 'uri' | undefined;
-    if (isUriGrouping(migration(f.rule)) && /%[0-9A-Fa-f]{2}/.test(raw)) {
-      try {
-        value = decodeURIComponent(raw);
-        decode = 'uri';
-      } catch {
-        /* not valid percent-encoding: keep as found */
-      }
+    if (f.decodedFrom) {
+      // Found in a decoded view of the text (the program reads the encoded form): the same value found
+      // as written is the one to migrate; alone, it is left to a human.
+      const direct = findings.some((g) => g !== f && !g.decodedFrom && g.file === f.file && g.commit === f.commit && g.line <= f.endLine && f.line <= g.endLine
+        && (g.line !== f.line || (g.column <= f.endColumn && f.column <= g.endColumn)));
+      if (!direct) skipped.push({ location: loc, reason: `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
+      continue;
     }
+    const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule));
+    if ('skip' in at) {
+      skipped.push({ location: loc, reason: at.skip });
+      continue;
+    }
+    Object.assign(loc, at.span);
+    raw = at.raw;
+    const value = at.value;
+    const decode = at.decode;
     if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
       skipped.push({ location: loc, reason: 'larger than the 64 KiB Secrets Manager allows' });
       continue;

@@ -32,8 +32,14 @@ export interface ValueLocation extends Span {
 }
 
 /** Where apply gets a field's value: re-read from a span (checked against the fingerprint) or a constant. */
+/**
+ * How the value is read from a span's text: 'literal' decodes the string literal (or unquoted value)
+ * the span is, as the file's reader does (plan/literals.ts); 'uri' percent-decodes; 'literal+uri' both.
+ */
+export type ValueDecode = 'uri' | 'literal' | 'literal+uri';
+
 export type ValueSource =
-  | ({ kind: 'span'; decode?: 'uri' } & Span)
+  | ({ kind: 'span'; decode?: ValueDecode } & Span)
   | { kind: 'literal'; value: string };
 
 export interface PlannedField {

@@ -24,8 +24,8 @@
  *   the clearest safe form: the string reads (and prints) as before, with one lookup in it. Context
  *   values grouped into the secret (user, host, port, database) are never replaced: they are not
  *   secrets, and the JSON secret carries them for rotation and for other consumers.
- * Not rewritten: bytes literals, strings with escape sequences inside the secret (the stored value is
- *   the source text), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
+ * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
+ *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
  *
  * The import (`from secret_sweep_secrets import get_secret`, or `import os`) is added once, after the
@@ -247,7 +247,9 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
           bad = 'the value runs across an f-string interpolation';
           break;
         }
-        if (!isRaw && c.children.some((e) => e && (e.type === 'escape_sequence' || e.type === 'escape_interpolation') && e.startIndex < x.end && x.start < e.endIndex)) {
+        // A site that is the literal's whole content is replaced whole: the vault holds the decoded value.
+        const wholeContent = x.start === open.endIndex && x.end === close.startIndex && str.parent?.type !== 'concatenated_string';
+        if (!isRaw && !wholeContent && c.children.some((e) => e && (e.type === 'escape_sequence' || e.type === 'escape_interpolation') && e.startIndex < x.end && x.start < e.endIndex)) {
           bad = 'the value contains escape sequences, so the stored text differs from what the program used';
           break;
         }
