@@ -5,10 +5,11 @@
  *   version id, every location its values came from (history-only ones included: they cannot be
  *   rewritten), and a **rotate** line for every value, with a provider-specific hint by rule id. A value
  *   that was ever committed is burned, migrated or not.
- * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), written mode 0600 OUTSIDE
- *   the repository, for users who also scrub history. It is the one file that holds plaintext; the
- *   report says so and where it is.
+ * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), created mode 0600 in a
+ *   fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub history.
+ *   It is the one file that holds plaintext; the report says so and where it is.
  */
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { SweepError } from '../errors.js';
@@ -39,9 +40,21 @@ export function rotateHint(rule: string | undefined, key?: string, facts?: (rule
   return r.hint;
 }
 
-export function defaultReplacementsPath(root: string): string {
+/** The start of the name of the private folder each run's replacements file is created in (see newReplacementsPath). */
+export function replacementsDirPrefix(root: string): string {
   const repo = basename(resolve(root)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'repo';
-  return join(tmpdir(), `secret-sweep-${repo}-replacements.txt`);
+  return join(tmpdir(), `secret-sweep-${repo}-`);
+}
+
+/**
+ * A new path for the replacements file: in a fresh folder only this user can enter (mkdtemp: a random
+ * name, mode 0700), so another local user cannot pre-create the file or a link there, and two
+ * repositories with the same folder name never share one.
+ */
+export function newReplacementsPath(root: string): string {
+  const dir = mkdtempSync(replacementsDirPrefix(root));
+  chmodSync(dir, 0o700);
+  return join(dir, 'replacements.txt');
 }
 
 function escapeRegex(s: string): string {
@@ -239,14 +252,15 @@ export function renderMarkdown(r: JsonReport): string {
 /** Write the three files. Refuses a replacements path inside the repository. */
 export function writeReports(input: ReportInput): ReportFiles {
   const root = resolve(input.root);
-  const replacements = resolve(input.replacementsPath ?? defaultReplacementsPath(root));
+  const replacements = resolve(input.replacementsPath ?? newReplacementsPath(root));
   const rel = relative(root, replacements);
   if (!rel.startsWith('..') && !isAbsolute(rel)) {
     throw new SweepError('the replacements file holds plaintext values and must not be written inside the repository', replacements);
   }
   const lines = replacementLines(input.values, input.plan);
   try {
-    writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true });
+    // Created new, never through a link, 0600: it holds every value in plaintext.
+    writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true, exclusive: true });
   } catch (e) {
     if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);
