@@ -17,7 +17,8 @@ import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { renderPlanTable } from './plan-table.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { isVaultError, type Vault } from './vault/vault.js';
-import { findingsOf, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
+import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
+import type { Finding } from '../findings/finding.js';
 
 /** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
 export interface MigrateIO {
@@ -44,6 +45,14 @@ function vaultActions(resolutions: Resolution[], problems: Problem[]): Map<strin
   return out;
 }
 
+/** What the dry run and an empty plan say about committed values the plan does not store. */
+function historyOnlyNote(notStored: readonly Finding[]): string | undefined {
+  const n = notStored.filter((f) => f.presentAtHead === false).length;
+  if (!n) return undefined;
+  return `${n} value(s) found only in git history are not stored (--include-history stores them); `
+    + 'the report lists each with a rotate line and the replacements file scrubs them from history';
+}
+
 const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
 
 export async function runMigration(request: MigrateRequest, io: MigrateIO): Promise<number> {
@@ -55,19 +64,26 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   let plan: Plan;
   let values: PlanValues;
+  // Values the plan does not store that were committed all the same (history-only without
+  // --include-history; too large): reported to rotate, and written to the replacements file to scrub.
+  let notStored: Finding[];
   if (request.planIn) {
     ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector }));
     for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
       if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
     }
+    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => f.presentAtHead === false));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
-    const findings = await findingsOf(session);
+    const { findings, historyOnly } = await findingsOf(session);
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
     }));
+    const skipped = new Set(plan.skipped.map((k) => k.location.fingerprint));
+    notStored = [...historyOnly, ...findings.filter((f) => skipped.has(f.fingerprint))];
   }
+  const historyNote = historyOnlyNote(notStored);
 
   // After an unfinished run: the names and keys it stored its values under (dry run and apply alike).
   const earlier = session.journal.prior;
@@ -81,6 +97,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
+    if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);
     return 0;
@@ -110,6 +127,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       }
       io.out(`Plan for app ${plan.app}, env ${plan.env}: ${plan.secrets.length} secret(s), backend ${request.backend}\n\n`);
       io.out(renderPlanTable(plan, { backend: request.backend, vaultNote, rewrites: preview }));
+      if (historyNote) io.out(`\n${historyNote}\n`);
       if (request.planOut) {
         savePlan(request.planOut, plan);
         err(`secret-sweep: plan saved to ${request.planOut} (no secret values)`);
@@ -168,7 +186,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       });
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
-        earlier: earlierOf(prior), rules: session.rules,
+        earlier: earlierOf(prior), rules: session.rules, notStored,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
