@@ -16,6 +16,7 @@ import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } fro
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { renderPlanTable } from './plan-table.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
+import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
 import type { Finding } from '../findings/finding.js';
@@ -103,16 +104,14 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     return 0;
   }
 
-  const { runRewriters } = await import('./rewrite/run-rewriters.js');
+  const { runRewriters, checkWrites } = await import('./rewrite/run-rewriters.js');
   const rewriteOpts = { root, plan, backend: request.backend, region };
   const vault = await makeVault(request);
   try {
-    let preview: RewriteRunResult | undefined;
-    if (!request.apply || request.planOut) {
-      // The code edits this plan makes, computed in memory (nothing written).
-      preview = await runRewriters({ ...rewriteOpts, write: false });
-      plan = withEdits(plan, preview.edits);
-    }
+    // The code edits this plan makes, computed in memory (nothing written): shown by a dry run, and
+    // checked by an apply before its first vault write.
+    const preview: RewriteRunResult = await runRewriters({ ...rewriteOpts, write: false });
+    if (!request.apply || request.planOut) plan = withEdits(plan, preview.edits);
     if (!request.apply) {
       // Dry run: read-only checks against the vault (Describe/Get), nothing written anywhere.
       let vaultNote: string | undefined;
@@ -166,6 +165,11 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     try {
       // Under the lock: the journal as read at the start, unless a run that held the lock wrote to it since.
       const prior = journalSince(root, session.journal).prior;
+      // Every check a file write could fail (links, paths, encodings, parses, writability), before the
+      // first vault write; then the files that will hold values are ignored (and untracked).
+      const backend = backendFor(request.backend);
+      checkWrites(root, preview, backend.valueFiles ?? []);
+      const valueFileNotes = protectValueFiles(root, backend.valueFiles ?? []);
       journal = Journal.open(root);
       if (prior.interrupted) err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep})`);
       const { outcomes } = await applyPlan({
@@ -185,13 +189,15 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         onFileWritten: (file, rewriter) => j.append({ step: 'file-rewritten', file, rewriter }),
       });
       const files = writeReports({
-        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
+        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
+        rewrites: { ...rewrites, notes: [...valueFileNotes, ...rewrites.notes] },
         earlier: earlierOf(prior), rules: session.rules, notStored,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
       const n = (a: string) => outcomes.filter((o) => o.action === a).length;
       err(`secret-sweep: ${n('created')} created, ${n('updated')} updated, ${n('reused')} already there; report: ${relative(process.cwd(), files.markdown) || files.markdown}`);
+      for (const n of valueFileNotes) err(`secret-sweep: ${n}`);
       err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
         + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
       err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
