@@ -9,7 +9,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { checkedPathSync, writeFileAtomic } from '../fs/write-file.js';
 import { testCrashPoint } from './journal.js';
 
-function git(root: string, args: string[]): boolean {
+/** True when the git command exits 0. */
+export function gitSays(root: string, args: string[]): boolean {
   try {
     execFileSync('git', args, { cwd: root, stdio: 'ignore' });
     return true;
@@ -18,26 +19,32 @@ function git(root: string, args: string[]): boolean {
   }
 }
 
+/** Add `pattern` as a line of the repository's `.gitignore` (created when missing), in its line-ending style. */
+export function appendIgnoreLine(root: string, pattern: string, before?: (file: string) => void): void {
+  const gi = checkedPathSync(root, '.gitignore', { mustExist: false });
+  let text = '';
+  let mode = 0o644;
+  try {
+    text = readFileSync(gi, 'utf8');
+    mode = statSync(gi).mode & 0o7777;
+  } catch {
+    /* a new .gitignore */
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  before?.('.gitignore');
+  writeFileAtomic(gi, `${text}${text === '' || text.endsWith('\n') ? '' : eol}${pattern}${eol}`, { mode, onStep: testCrashPoint });
+}
+
 export function protectValueFiles(root: string, files: readonly string[]): string[] {
   const notes: string[] = [];
-  if (!files.length || !git(root, ['rev-parse', '--is-inside-work-tree'])) return notes;
+  if (!files.length || !gitSays(root, ['rev-parse', '--is-inside-work-tree'])) return notes;
   for (const file of files) {
     checkedPathSync(root, file, { mustExist: false });
-    if (!git(root, ['check-ignore', '-q', '--no-index', '--', file])) {
-      const gi = checkedPathSync(root, '.gitignore', { mustExist: false });
-      let text = '';
-      let mode = 0o644;
-      try {
-        text = readFileSync(gi, 'utf8');
-        mode = statSync(gi).mode & 0o7777;
-      } catch {
-        /* a new .gitignore */
-      }
-      const eol = text.includes('\r\n') ? '\r\n' : '\n';
-      writeFileAtomic(gi, `${text}${text === '' || text.endsWith('\n') ? '' : eol}/${file}${eol}`, { mode, onStep: testCrashPoint });
+    if (!gitSays(root, ['check-ignore', '-q', '--no-index', '--', file])) {
+      appendIgnoreLine(root, `/${file}`);
       notes.push(`${file} holds the values: added to .gitignore`);
     }
-    if (git(root, ['ls-files', '--error-unmatch', '--', file])) {
+    if (gitSays(root, ['ls-files', '--error-unmatch', '--', file])) {
       execFileSync('git', ['rm', '--cached', '-q', '--', file], { cwd: root, stdio: 'ignore' });
       notes.push(`${file} was tracked by git and holds the values: removed from the index (\`git rm --cached ${file}\`; the file stays on disk, ignored). Commit that removal; its earlier contents stay in history until you scrub it`);
     }

@@ -1,6 +1,6 @@
 /**
  * Checks before the first write (issue 13, defect 8), with the built CLI against the local Secrets Manager:
- * - a symlinked helper path or `.env` is refused before any secret is created;
+ * - a symlinked helper path or `.env` is refused before any secret is created (not after ten);
  * - a file that is not UTF-8 (latin-1 "José") is left for a human, byte for byte;
  * - `.gitignore` is extended before `.env` is written (the journal's order of writes);
  * - with `--backend dotenv`, a tracked `.env` is ignored and removed from the index, and the report says so.
@@ -71,13 +71,15 @@ describe('migrate --apply checks every file before the first vault write', () =>
     expect(readFileSync(join(r.dir, 'etl/other.py'), 'utf8')).toBe('# not generated\n');
   });
 
-  it('with --backend dotenv, a symlinked .env is refused before any value is written', async () => {
-    const r = repo({ ...tenSecrets(), 'shared/env.txt': 'A=1\n' }, { '.env': 'shared/env.txt' });
-    const res = await apply(r, '--backend', 'dotenv');
+  it('a symlinked .env (where the references of rewritten JS go) is refused before any secret is created', async () => {
+    const files = tenSecrets();
+    files['web/index.js'] = `const token = "${githubToken(520)}";\nconsole.log(token.length);\n`;
+    const r = repo({ ...files, 'shared/env.txt': 'A=1\n' }, { '.env': 'shared/env.txt' });
+    const res = await apply(r);
     expect(res.code, res.stderr).toBe(2);
     expect(res.stderr).toMatch(/\.env.*symlink|symlink.*\.env/);
+    expect(storedFor(r.app)).toEqual([]);
     expect(readFileSync(join(r.dir, 'shared/env.txt'), 'utf8')).toBe('A=1\n');
-    expect(existsSync(join(r.dir, '.env.example'))).toBe(false);
     expect(git(r.dir, 'status', '--porcelain')).toBe('');
   });
 

@@ -12,13 +12,13 @@
  * - Nothing here sees a secret value; summaries name variables, secrets and keys only.
  */
 import { accessSync, constants as fsc, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
 import { parseEnvText, smReference } from '../run-env.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
+import { appendIgnoreLine, gitSays } from '../value-files.js';
 import { GENERATED_MARKER } from '../backend/backend.js';
 import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
@@ -334,28 +334,9 @@ export async function addEnvReferences(
 
 /** True when `.gitignore` was extended. A tracked `.env` (holding only references now) is left tracked. */
 async function ensureEnvIgnored(root: string, before?: (file: string) => void): Promise<boolean> {
-  const git = (args: string[]) => {
-    try {
-      execFileSync('git', args, { cwd: root, stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  };
   if (!existsSync(path.join(root, '.git'))) return false;
-  if (git(['check-ignore', '-q', '--', '.env'])) return false;
-  if (git(['ls-files', '--error-unmatch', '--', '.env'])) return false;
-  const gi = await checkedPath(root, '.gitignore', { mustExist: false });
-  let text = '';
-  let mode = 0o644;
-  try {
-    text = readFileSync(gi, 'utf8');
-    mode = statSync(gi).mode & 0o7777;
-  } catch {
-    /* new */
-  }
-  const eol = detectEol(text);
-  before?.('.gitignore');
-  writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, { mode, onStep: testCrashPoint });
+  if (gitSays(root, ['check-ignore', '-q', '--', '.env'])) return false;
+  if (gitSays(root, ['ls-files', '--error-unmatch', '--', '.env'])) return false;
+  appendIgnoreLine(root, '.env', before);
   return true;
 }
