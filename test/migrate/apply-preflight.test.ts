@@ -5,39 +5,18 @@
  * - `.gitignore` is extended before `.env` is written (the journal's order of writes);
  * - with `--backend dotenv`, a tracked `.env` is ignored and removed from the index, and the report says so.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { BIN, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { startSmServer, type SmServer } from '../support/sm-server.js';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
-import { removeReplacementDirs } from '../support/replacements.js';
 
-let srv: SmServer;
-const cleanup: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(BIN, '..', '..', 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
-  srv = await startSmServer();
-});
-
-afterAll(async () => {
-  await srv?.stop();
-  for (const p of cleanup) {
-    removeReplacementDirs(p);
-    rmSync(p, { recursive: true, force: true });
-  }
-});
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' }).toString();
+const bed = migrateTestBed();
 
 let seq = 0;
 function repo(files: Record<string, string | Buffer>, links: Record<string, string> = {}): { dir: string; app: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-preflight-'));
-  cleanup.push(dir);
+  const dir = bed.tempDir('ss-preflight-');
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     writeFileSync(join(dir, f), text);
@@ -50,9 +29,9 @@ function repo(files: Record<string, string | Buffer>, links: Record<string, stri
 }
 
 const apply = (r: { dir: string; app: string }, ...extra: string[]) =>
-  runCliAsync(['migrate', '.', '--app', r.app, '--env', 'prod', '--endpoint-url', srv.endpoint, '--apply', '--yes', ...extra], { cwd: r.dir, env: TEST_AWS_ENV });
+  runCliAsync(['migrate', '.', '--app', r.app, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes', ...extra], { cwd: r.dir, env: TEST_AWS_ENV });
 
-const storedFor = (app: string) => [...srv.state.keys()].filter((n) => n.startsWith(`prod/${app}/`));
+const storedFor = (app: string) => [...bed.server().state.keys()].filter((n) => n.startsWith(`prod/${app}/`));
 
 /** Ten Python files, each with its own token: ten secrets a late refusal would already have created. */
 function tenSecrets(): Record<string, string> {

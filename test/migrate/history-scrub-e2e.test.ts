@@ -7,37 +7,19 @@
  * the replacements file. After the scrub step the report prints, run on a fresh clone, `scan --history`
  * finds nothing and no value (nor any line of a PEM body) is left in any commit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { BIN, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { startSmServer, type SmServer } from '../support/sm-server.js';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
-import { removeReplacementDirs } from '../support/replacements.js';
 
 const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status === 0;
 
-let srv: SmServer;
-const cleanup: string[] = [];
-
-beforeAll(async () => {
-  if (!existsSync(join(BIN, '..', '..', 'dist', 'cli', 'main.js'))) throw new Error('run `npm run build` first');
-  srv = await startSmServer();
-});
-
-afterAll(async () => {
-  await srv?.stop();
-  for (const p of cleanup) {
-    removeReplacementDirs(p);
-    rmSync(p, { recursive: true, force: true });
-  }
-});
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' }).toString();
+const bed = migrateTestBed();
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [f, text] of Object.entries(files)) {
@@ -65,8 +47,7 @@ async function scanHistory(dir: string): Promise<{ code: number | null; findings
 
 describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
   it('every history-only value is reported and scrubbed: scan --history of the result finds none', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ss-scrub-'));
-    cleanup.push(dir);
+    const dir = bed.tempDir('ss-scrub-');
     git(dir, 'init', '-q');
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const ec = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -103,10 +84,10 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
 
     // 3. A default migrate: stores the HEAD values only, reports and lists everything.
     const app = 'scrub';
-    const r = await runCliAsync(['migrate', '.', '--app', app, '--env', 'prod', '--endpoint-url', srv.endpoint, '--apply', '--yes'], { cwd: dir, env: TEST_AWS_ENV });
+    const r = await runCliAsync(['migrate', '.', '--app', app, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: TEST_AWS_ENV });
     expect(r.code, r.stderr).toBe(0);
-    expect([...srv.state.keys()].every((n) => n.startsWith(`prod/${app}/`))).toBe(true);
-    const stored = JSON.stringify([...srv.state.values()].map((s) => [...s.versions.values()].map((v) => v.string)));
+    expect([...bed.server().state.keys()].every((n) => n.startsWith(`prod/${app}/`))).toBe(true);
+    const stored = JSON.stringify([...bed.server().state.values()].map((s) => [...s.versions.values()].map((v) => v.string)));
     expect(stored).toContain(head.envPw);
     for (const v of Object.values(old)) expect(stored).not.toContain(v);
 
@@ -128,9 +109,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
 
     // 4. Commit the migration; the scrub step the report prints, on a fresh clone.
     commit(dir, 'secrets to Secrets Manager');
-    const clone = mkdtempSync(join(tmpdir(), 'ss-scrub-clone-'));
-    cleanup.push(clone);
-    rmSync(clone, { recursive: true });
+    const clone = join(bed.tempDir('ss-scrub-clone-'), 'clone');
     git(tmpdir(), 'clone', '-q', '--no-local', dir, clone);
     execFileSync('git', ['filter-repo', '--replace-text', report.replacementsFile], { cwd: clone, stdio: 'pipe' });
 
