@@ -8,6 +8,8 @@ const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
   'yourtoken', 'yourpassword', 'yoursecret', 'dummy', 'redacted', 'replace_me', 'replaceme', 'insert_', 'insert-',
   'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'foobar',
+  // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
+  '***removed***',
 ];
 
 /** Whole values that are never real secrets (compared lower-case) when a generic rule found them. */

@@ -5,10 +5,11 @@
  *   version id, every location its values came from (history-only ones included: they cannot be
  *   rewritten), and a **rotate** line for every value, with a provider-specific hint by rule id. A value
  *   that was ever committed is burned, migrated or not.
- * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), written mode 0600 OUTSIDE
- *   the repository, for users who also scrub history. It is the one file that holds plaintext; the
- *   report says so and where it is.
+ * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), created mode 0600 in a
+ *   fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub history.
+ *   It is the one file that holds plaintext; the report says so and where it is.
  */
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve, isAbsolute } from 'node:path';
 import { SweepError } from '../errors.js';
@@ -18,6 +19,7 @@ import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocatio
 import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
+import { secretOf, type Finding } from '../findings/finding.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
@@ -39,35 +41,74 @@ export function rotateHint(rule: string | undefined, key?: string, facts?: (rule
   return r.hint;
 }
 
-export function defaultReplacementsPath(root: string): string {
+/** The start of the name of the private folder each run's replacements file is created in (see newReplacementsPath). */
+export function replacementsDirPrefix(root: string): string {
   const repo = basename(resolve(root)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'repo';
-  return join(tmpdir(), `secret-sweep-${repo}-replacements.txt`);
+  return join(tmpdir(), `secret-sweep-${repo}-`);
+}
+
+/**
+ * A new path for the replacements file: in a fresh folder only this user can enter (mkdtemp: a random
+ * name, mode 0700), so another local user cannot pre-create the file or a link there, and two
+ * repositories with the same folder name never share one.
+ */
+export function newReplacementsPath(root: string): string {
+  const dir = mkdtempSync(replacementsDirPrefix(root));
+  chmodSync(dir, 0o700);
+  return join(dir, 'replacements.txt');
 }
 
 function escapeRegex(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|=<>-]/g, (c) => `\\${c}`);
 }
 
-/** `git filter-repo --replace-text` lines for every raw value (multi-line values: one line each). */
-export function replacementLines(values: PlanValues, plan: Plan): string[] {
+/**
+ * `git filter-repo --replace-text` lines for every raw value of the plan's secrets and for each value the
+ * plan does not store (`notStored`: history-only, too large). The file is line-based, so a multi-line value
+ * (a PEM key) gives one line per line of it: the key's body lines are replaced, its BEGIN/END lines stay.
+ */
+export function replacementLines(values: PlanValues, plan: Plan, notStored: readonly Finding[] = []): string[] {
   const out = new Set<string>();
   const add = (v: string) => {
     if (v.length < 4) return;
     out.add(v.includes('==>') ? `regex:${escapeRegex(v)}==>***REMOVED***` : `literal:${v}==>***REMOVED***`);
+  };
+  const addRaw = (raw: string) => {
+    if (/[\r\n]/.test(raw)) {
+      for (const line of raw.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) add(line.trim());
+    } else add(raw);
   };
   for (const s of plan.secrets) {
     for (const f of s.fields) {
       if (!f.secret) continue;
       const v = values.get(valueKey(s.name, f.key));
       if (!v) continue;
-      for (const raw of new Set([...v.raw, v.value])) {
-        if (/[\r\n]/.test(raw)) {
-          for (const line of raw.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) add(line.trim());
-        } else add(raw);
-      }
+      for (const raw of new Set([...v.raw, v.value])) addRaw(raw);
+    }
+  }
+  for (const f of notStored) {
+    try {
+      addRaw(secretOf(f));
+    } catch {
+      // a finding without its value (never from a scan): nothing to scrub by
     }
   }
   return [...out].sort();
+}
+
+/** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
+function notStoredLocations(f: Finding): Array<{ file: string; line: number; commit?: string; where: string }> {
+  if (f.presentAtHead !== false) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
+  const provs = f.provenances?.length ? f.provenances : [{ path: f.file, commit: f.commit }];
+  const seen = new Set<string>();
+  const out: Array<{ file: string; line: number; commit?: string; where: string }> = [];
+  for (const p of provs) {
+    const k = `${p.path}\0${p.commit ?? ''}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ file: p.path, line: f.line, ...(p.commit ? { commit: p.commit } : {}), where: formatLocation({ file: p.path, line: f.line, commit: p.commit, historyOnly: true }) });
+  }
+  return out;
 }
 
 export interface ReportInput {
@@ -84,6 +125,8 @@ export interface ReportInput {
   rewrites?: RewriteRunResult;
   /** The rules in use, for their rotation hints (default: the built-in rules). */
   rules?: readonly RuleSpec[];
+  /** Committed values the plan does not store (history-only without --include-history, too large): rotate and scrub. */
+  notStored?: readonly Finding[];
   /**
    * Secrets an interrupted run stored whose values are no longer in the code (that run rewrote it):
    * listed so the resumed run's report is complete.
@@ -118,6 +161,8 @@ interface JsonReport {
     context: Array<{ key: string; from: string }>;
   }>;
   skipped: Plan['skipped'];
+  /** Values found only in git history that were not stored: rotate each, and scrub history. */
+  historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string }>;
   codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
   generated: string[];
   /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
@@ -137,7 +182,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     app: input.plan.app,
     env: input.plan.env,
     replacementsFile: replacements,
-    replacementsNote: 'holds the migrated values in PLAINTEXT (for git filter-repo --replace-text); delete it when done',
+    replacementsNote: 'holds the migrated values and every other committed value in PLAINTEXT (for git filter-repo --replace-text); delete it when done',
     secrets: input.plan.secrets.map((s) => {
       const o = byName.get(s.name);
       return {
@@ -171,6 +216,14 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       context: [],
     }))),
     skipped: input.plan.skipped,
+    historyOnly: (input.notStored ?? []).filter((f) => f.presentAtHead === false).map((f) => ({
+      rule: f.rule,
+      fingerprint: f.fingerprint,
+      redacted: f.redacted,
+      ...(f.key ? { key: f.key } : {}),
+      locations: notStoredLocations(f),
+      rotate: rotateHint(f.rule, f.key, facts),
+    })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
@@ -207,6 +260,17 @@ export function renderMarkdown(r: JsonReport): string {
     for (const k of r.skipped) L.push(`- ${formatLocation(k.location)} (${k.location.rule ?? 'unknown rule'}): ${k.reason} — **rotate** it anyway`);
     L.push('');
   }
+  if (r.historyOnly.length) {
+    L.push('## Only in git history (not stored)', '');
+    L.push(`${r.historyOnly.length} value(s) are no longer in the code but are in the repository's history, so anyone with a clone has them.`
+      + ' They were not stored (`--include-history` stores them); rotate each one, and scrub history (below).', '');
+    for (const h of r.historyOnly) {
+      L.push(`- \`${h.redacted}\` (${h.rule}${h.key ? `, \`${cell(h.key)}\`` : ''}), fingerprint \`${h.fingerprint}\`, found at:`);
+      for (const l of h.locations) L.push(`  - ${l.where}`);
+      L.push(`  - **rotate**: ${h.rotate}`);
+    }
+    L.push('');
+  }
   L.push('## Code changes', '');
   if (r.codeEdits.length === 0) L.push('No file was rewritten.');
   for (const e of r.codeEdits) L.push(`- ${e.summary}`);
@@ -230,23 +294,27 @@ export function renderMarkdown(r: JsonReport): string {
   }
   L.push('## Scrubbing history (optional)', '');
   L.push(`\`${r.replacementsFile}\` is a \`git filter-repo --replace-text\` file. **It holds every migrated value in plaintext**`
-    + ' (mode 0600, outside the repository). Use it, then delete it:', '');
-  L.push('```sh', `git filter-repo --replace-text '${r.replacementsFile}'`, `shred -u '${r.replacementsFile}'   # or rm`, '```', '');
-  L.push('Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone. Rotation is still required.', '');
+    + ', and every other value ever committed (history-only ones included), in a folder only you can read, outside the repository.'
+    + ' Commit the migration first; then, in a fresh clone (or add `--force` in this one), scrub, check, and delete the file:', '');
+  L.push('```sh', `git filter-repo --replace-text '${r.replacementsFile}'`, 'secret-sweep scan --history .   # expect no findings',
+    `shred -u '${r.replacementsFile}'   # or rm`, '```', '');
+  L.push('Each value becomes `***REMOVED***` in every commit (a PEM key keeps its BEGIN/END lines, its body is replaced).'
+    + ' Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone, and have them clone again. Rotation is still required.', '');
   return L.join('\n');
 }
 
 /** Write the three files. Refuses a replacements path inside the repository. */
 export function writeReports(input: ReportInput): ReportFiles {
   const root = resolve(input.root);
-  const replacements = resolve(input.replacementsPath ?? defaultReplacementsPath(root));
+  const replacements = resolve(input.replacementsPath ?? newReplacementsPath(root));
   const rel = relative(root, replacements);
   if (!rel.startsWith('..') && !isAbsolute(rel)) {
     throw new SweepError('the replacements file holds plaintext values and must not be written inside the repository', replacements);
   }
-  const lines = replacementLines(input.values, input.plan);
+  const lines = replacementLines(input.values, input.plan, input.notStored);
   try {
-    writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true });
+    // Created new, never through a link, 0600: it holds every value in plaintext.
+    writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true, exclusive: true });
   } catch (e) {
     if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);

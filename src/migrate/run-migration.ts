@@ -17,8 +17,10 @@ import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
 import { renderPlanTable } from './plan-table.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
+import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
-import { findingsOf, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
+import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
+import type { Finding } from '../findings/finding.js';
 
 /** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
 export interface MigrateIO {
@@ -54,6 +56,14 @@ function readersIn(root: string): (name: string) => string[] {
   };
 }
 
+/** What the dry run and an empty plan say about committed values the plan does not store. */
+function historyOnlyNote(notStored: readonly Finding[]): string | undefined {
+  const n = notStored.filter((f) => f.presentAtHead === false).length;
+  if (!n) return undefined;
+  return `${n} value(s) found only in git history are not stored (--include-history stores them); `
+    + 'the report lists each with a rotate line and the replacements file scrubs them from history';
+}
+
 const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
 
 export async function runMigration(request: MigrateRequest, io: MigrateIO): Promise<number> {
@@ -65,19 +75,26 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   let plan: Plan;
   let values: PlanValues;
+  // Values the plan does not store that were committed all the same (history-only without
+  // --include-history; too large): reported to rotate, and written to the replacements file to scrub.
+  let notStored: Finding[];
   if (request.planIn) {
     ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector }));
     for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
       if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
     }
+    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => f.presentAtHead === false));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
-    const findings = await findingsOf(session);
+    const { findings, historyOnly } = await findingsOf(session);
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
     }));
+    const skipped = new Set(plan.skipped.map((k) => k.location.fingerprint));
+    notStored = [...historyOnly, ...findings.filter((f) => skipped.has(f.fingerprint))];
   }
+  const historyNote = historyOnlyNote(notStored);
 
   // After earlier runs (finished or not): the names and keys they stored these values under (dry run and
   // apply alike), so a name never moves to another value because other values were migrated since.
@@ -92,21 +109,20 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
+    if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);
     return 0;
   }
 
-  const { runRewriters } = await import('./rewrite/run-rewriters.js');
+  const { runRewriters, checkWrites } = await import('./rewrite/run-rewriters.js');
   const rewriteOpts = { root, plan, backend: request.backend, region };
   const vault = await makeVault(request);
   try {
-    let preview: RewriteRunResult | undefined;
-    if (!request.apply || request.planOut) {
-      // The code edits this plan makes, computed in memory (nothing written).
-      preview = await runRewriters({ ...rewriteOpts, write: false });
-      plan = withEdits(plan, preview.edits);
-    }
+    // The code edits this plan makes, computed in memory (nothing written): shown by a dry run, and
+    // checked by an apply before its first vault write.
+    const preview: RewriteRunResult = await runRewriters({ ...rewriteOpts, write: false });
+    if (!request.apply || request.planOut) plan = withEdits(plan, preview.edits);
     if (!request.apply) {
       // Dry run: read-only checks against the vault (Describe/Get), nothing written anywhere.
       let vaultNote: string | undefined;
@@ -121,6 +137,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       }
       io.out(`Plan for app ${plan.app}, env ${plan.env}: ${plan.secrets.length} secret(s), backend ${request.backend}\n\n`);
       io.out(renderPlanTable(plan, { backend: request.backend, vaultNote, rewrites: preview }));
+      if (historyNote) io.out(`\n${historyNote}\n`);
       if (request.planOut) {
         savePlan(request.planOut, plan);
         err(`secret-sweep: plan saved to ${request.planOut} (no secret values)`);
@@ -159,6 +176,11 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     try {
       // Under the lock: the journal as read at the start, unless a run that held the lock wrote to it since.
       const prior = journalSince(root, session.journal).prior;
+      // Every check a file write could fail (links, paths, encodings, parses, writability), before the
+      // first vault write; then the files that will hold values are ignored (and untracked).
+      const backend = backendFor(request.backend);
+      checkWrites(root, preview, backend.valueFiles ?? []);
+      const valueFileNotes = protectValueFiles(root, backend.valueFiles ?? []);
       journal = Journal.open(root);
       if (prior.interrupted) err(`secret-sweep: resuming after an interrupted run (${prior.interrupted.run}, stopped after ${prior.interrupted.lastStep})`);
       const { outcomes } = await applyPlan({
@@ -186,13 +208,15 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         return 0;
       }
       const files = writeReports({
-        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run, rewrites,
-        earlier: earlierOf(prior), rules: session.rules,
+        root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
+        rewrites: { ...rewrites, notes: [...valueFileNotes, ...rewrites.notes] },
+        earlier: earlierOf(prior), rules: session.rules, notStored,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
       const n = (a: string) => outcomes.filter((o) => o.action === a).length;
       err(`secret-sweep: ${n('created')} created, ${n('updated')} updated, ${n('reused')} already there; report: ${relative(process.cwd(), files.markdown) || files.markdown}`);
+      for (const n of valueFileNotes) err(`secret-sweep: ${n}`);
       err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
         + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
       err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);

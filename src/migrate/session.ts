@@ -8,7 +8,9 @@ import type { SweepConfig } from '../config/config.js';
 import type { DetectorOptions } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
+import { execFileSync } from 'node:child_process';
 import { readFileFragment } from '../sources/read-file.js';
+import type { Plan } from './plan/types.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions } from '../cli/common.js';
 import { scanLoaded } from '../cli/commands/scan.js';
 import { readJournal, type JournalSnapshot } from './journal.js';
@@ -58,28 +60,62 @@ export function openSession(request: MigrateRequest): MigrateSession {
   return { request, root: request.root, config, rules, detector: detectorOptions(config, request.debug), journal: readJournal(request.root) };
 }
 
-/** Working-tree findings, plus history-only ones with --include-history. */
-export async function findingsOf(session: MigrateSession): Promise<Finding[]> {
+/**
+ * The findings of the whole history (allowlists applied), or undefined when `root` is not a git work tree
+ * with a commit. Every migrate run reads history: a value that was ever committed is burned, stored or
+ * not, and goes into the report (rotate) and the filter-repo replacements file (scrub).
+ */
+export async function historyFindingsOf(session: MigrateSession): Promise<Finding[] | undefined> {
+  const { root, config, rules, detector } = session;
+  if (!hasCommits(root)) return undefined;
+  const { runGitScan } = await import('../scan/git-modes.js');
+  const hist = await runGitScan({
+    root, mode: 'history', allLines: false, rules, detector, progress: false,
+    maxFileSize: config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
+  });
+  return hist.findings;
+}
+
+function hasCommits(root: string): boolean {
+  try {
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    execFileSync('git', ['rev-parse', '--verify', '-q', 'HEAD'], { cwd: root, stdio: 'ignore' });
+    return Boolean(top);
+  } catch {
+    return false;
+  }
+}
+
+export interface SessionFindings {
+  /** What the plan is built from: the working tree, plus history-only values with --include-history. */
+  findings: Finding[];
+  /** History-only values the plan does not store (without --include-history): reported and scrubbed only. */
+  historyOnly: Finding[];
+}
+
+/** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
+export async function findingsOf(session: MigrateSession): Promise<SessionFindings> {
   const { root, config, rules, detector, request } = session;
   const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules, detector });
   const findings = res.findings;
-  if (request.includeHistory) {
-    const { runGitScan } = await import('../scan/git-modes.js');
-    const hist = await runGitScan({
-      root, mode: 'history', allLines: false, rules, detector, progress: false,
-      maxFileSize: config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
-    });
-    // Values still in the working tree keep their working-tree location (and gain their history places);
-    // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
-    const atHead = new Map(findings.map((f) => [f.fingerprint, f]));
-    for (const h of hist.findings) {
-      const head = atHead.get(h.fingerprint);
-      if (head) {
-        if (h.provenances?.length) head.provenances = h.provenances;
-      } else if (h.presentAtHead === false) findings.push(h);
-    }
+  const historyOnly: Finding[] = [];
+  const hist = await historyFindingsOf(session);
+  // Values still in the working tree keep their working-tree location (and gain their history places);
+  // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
+  const atHead = new Map(findings.map((f) => [f.fingerprint, f]));
+  for (const h of hist ?? []) {
+    const head = atHead.get(h.fingerprint);
+    if (head) {
+      if (request.includeHistory && h.provenances?.length) head.provenances = h.provenances;
+    } else if (h.presentAtHead === false) (request.includeHistory ? findings : historyOnly).push(h);
   }
-  return findings;
+  return { findings, historyOnly };
+}
+
+/** The history-only findings whose values a plan does not store (a saved plan, or one made without history). */
+export function notStoredIn(plan: Plan, historyOnly: readonly Finding[]): Finding[] {
+  const stored = new Set(plan.secrets.flatMap((s) => s.fields.flatMap((f) => (f.secret ? [f.fingerprint, ...f.locations.map((l) => l.fingerprint)] : []))));
+  return historyOnly.filter((f) => !stored.has(f.fingerprint));
 }
 
 /** The text of each working-tree file with a finding, for the plan's context (block keys, URIs). */

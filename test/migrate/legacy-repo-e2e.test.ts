@@ -22,7 +22,7 @@ import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { workTreeFiles } from '../support/tree.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
 import { LEGACY_PY_SCRIPTS, legacyFiles, legacyValues, writeRepoFiles } from '../support/legacy-repo.js';
-import { defaultReplacementsPath } from '../../src/migrate/report.js';
+import { removeReplacementDirs } from '../support/replacements.js';
 import { parseJs, syntaxErrors } from '../../src/migrate/rewrite/javascript.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -73,7 +73,7 @@ beforeAll(async () => {
   srv = await startSmServer();
   sm = new SecretsManagerClient({ endpoint: srv.endpoint, region: AWS_ENV.AWS_REGION, credentials: { accessKeyId: AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: AWS_ENV.AWS_SECRET_ACCESS_KEY } });
   dir = mkdtempSync(join(tmpdir(), 'ss-legacy-'));
-  cleanup.push(dir, defaultReplacementsPath(dir));
+  cleanup.push(dir);
   writeRepoFiles(dir, legacyFiles(V));
   git('init', '-q');
   git('add', '-A');
@@ -99,7 +99,10 @@ beforeAll(async () => {
 afterAll(async () => {
   sm?.destroy();
   await srv?.stop();
-  for (const p of cleanup) rmSync(p, { recursive: true, force: true });
+  for (const p of cleanup) {
+    removeReplacementDirs(p);
+    rmSync(p, { recursive: true, force: true });
+  }
 });
 
 /** Work-tree files other than secret-sweep's state and the git-ignored .env. */

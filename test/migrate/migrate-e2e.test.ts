@@ -15,7 +15,7 @@ import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, Secret
 import { BIN, runCliAsync } from '../support/cli.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
-import { defaultReplacementsPath } from '../../src/migrate/report.js';
+import { removeReplacementDirs } from '../support/replacements.js';
 
 const EXTERNAL = process.env.SECRET_SWEEP_TEST_SM_ENDPOINT;
 const local = describe.skipIf(Boolean(EXTERNAL));
@@ -41,7 +41,10 @@ beforeAll(async () => {
 afterAll(async () => {
   sm?.destroy();
   await srv?.stop();
-  for (const p of cleanup) rmSync(p, { recursive: true, force: true });
+  for (const p of cleanup) {
+    removeReplacementDirs(p);
+    rmSync(p, { recursive: true, force: true });
+  }
 });
 
 interface Run {
@@ -71,7 +74,7 @@ let seq = 0;
 function fixture(): Fixture {
   const n = ++seq;
   const dir = mkdtempSync(join(tmpdir(), 'ss-migrate-'));
-  cleanup.push(dir, defaultReplacementsPath(dir));
+  cleanup.push(dir);
   const app = `e2e${randomBytes(3).toString('hex')}`;
   const pw = randomString(ALNUM, 16, 1000 + n * 7919) + '7q';
   const id = awsKeyId(2000 + n);
@@ -184,9 +187,10 @@ describe('migrate: dry run and apply', () => {
     expect(mdText).toMatch(/Stripe: roll the key/);
     expect(mdText).toMatch(/PLAINTEXT|plaintext/);
     // filter-repo file: outside the repository, 0600, every value.
-    const repl = defaultReplacementsPath(fx.dir);
+    const repl: string = report.replacementsFile;
     expect(r.stderr).toContain(repl);
     expect(statSync(repl).mode & 0o777).toBe(0o600);
+    expect(statSync(join(repl, '..')).mode & 0o777).toBe(0o700);
     const replText = readFileSync(repl, 'utf8');
     for (const v of fx.values) expect(replText).toContain(`literal:${v}==>***REMOVED***`);
     // Journal: 0600, fsync'd records, no values; the state folder ignores itself; lock released.

@@ -46,7 +46,7 @@ import { workTreeFiles } from './tree.js';
 import { rng } from './fake-secrets.js';
 import { legacyFiles, legacyValues, writeRepoFiles, type LegacyValues } from './legacy-repo.js';
 import { startSmServer, type FaultKind, type Operation, type SmServer } from './sm-server.js';
-import { defaultReplacementsPath } from '../../src/migrate/report.js';
+import { removeReplacementDirs } from './replacements.js';
 
 /** The faults the loop injects: the server's own kinds, and `lost` (done, but the answer never arrives). */
 export const LOOP_FAULTS = ['throttle', 'internal', 'drop', 'delay', 'expiredToken', 'lost'] as const;
@@ -142,7 +142,7 @@ function makeRepo(files: Record<string, string>): string {
 
 function removeRepo(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(defaultReplacementsPath(dir), { force: true });
+  removeReplacementDirs(dir);
 }
 
 interface FileState {

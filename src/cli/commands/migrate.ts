@@ -83,7 +83,7 @@ export function migrateCommand(setCode: (c: number) => void): CommandModule<obje
         .option('apply', { type: 'boolean', describe: 'Write to the vault (default: dry run)' })
         .option('yes', { alias: 'y', type: 'boolean', describe: 'Do not ask for confirmation' })
         .option('allow-dirty', { type: 'boolean', describe: 'Apply even with uncommitted changes' })
-        .option('include-history', { type: 'boolean', describe: 'Also migrate values found only in git history' })
+        .option('include-history', { type: 'boolean', describe: 'Also store values found only in git history (they are always reported, to rotate, and in the replacements file, to scrub)' })
         .option('update-existing', { type: 'string', array: true, describe: 'Store a new version of secret NAME although it holds another value (repeat per secret)' })
         .option('rotation-lambda', { type: 'string', describe: 'Rotation Lambda ARN (with --rotation-days)' })
         .option('rotation-days', { type: 'number', describe: 'Rotate every N days (with --rotation-lambda)' })

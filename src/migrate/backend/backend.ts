@@ -61,6 +61,11 @@ export interface Backend {
   readonly capabilities: BackendCapabilities;
   /** Files in the repository the vault itself writes (a resumed run may find them changed). */
   readonly repoFiles: readonly string[];
+  /**
+   * Those of repoFiles that hold values: before the first write each is made git-ignored and, when
+   * tracked, removed from the index (`git rm --cached`), so no value in it is ever committed.
+   */
+  readonly valueFiles?: readonly string[];
   readonly reference: ReferenceSyntax;
   /** The source of the helper module for `language` (`file` is its file name, for its header), or undefined. */
   helperSource(language: HelperLanguage, file: string): string | undefined;

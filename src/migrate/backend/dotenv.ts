@@ -11,6 +11,7 @@ export const dotenvBackend: Backend = {
   planNote: 'dotenv backend: no AWS cost; values go to a git-ignored .env',
   capabilities: { helpers: false, runReferences: false },
   repoFiles: ['.env', '.env.example', '.gitignore'],
+  valueFiles: ['.env'],
   reference: envReferences,
   helperSource: () => undefined,
   async openVault(opts) {

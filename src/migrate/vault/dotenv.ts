@@ -270,6 +270,8 @@ export class DotenvVault implements Vault {
         { action, secretName: name });
     }
 
+    // Ignored before the values are written: a run killed in between never leaves them un-ignored.
+    await this.ensureIgnored();
     env.setBlock(name, renderBlock(name, vars, true));
     const envText = env.toString();
     if (envText !== env.original) writeFileAtomic(this.envPath, envText, 0o600);
@@ -277,7 +279,6 @@ export class DotenvVault implements Vault {
     const example = Lines.parse(await readText(this.examplePath));
     example.setBlock(name, renderBlock(name, vars, false));
     await this.writeIfChanged(this.examplePath, example);
-    await this.ensureIgnored();
     return { arn: this.ref(name), versionId: versionOf(value) };
   }
 

@@ -1,0 +1,107 @@
+/**
+ * Checks before the first write (issue 13, defect 8), with the built CLI against the local Secrets Manager:
+ * - a symlinked helper path or `.env` is refused before any secret is created (not after ten);
+ * - a file that is not UTF-8 (latin-1 "José") is left for a human, byte for byte;
+ * - `.gitignore` is extended before `.env` is written (the journal's order of writes);
+ * - with `--backend dotenv`, a tracked `.env` is ignored and removed from the index, and the report says so.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { git, migrateTestBed } from '../support/migrate-bed.js';
+import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
+
+const bed = migrateTestBed();
+
+let seq = 0;
+function repo(files: Record<string, string | Buffer>, links: Record<string, string> = {}): { dir: string; app: string } {
+  const dir = bed.tempDir('ss-preflight-');
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  for (const [f, target] of Object.entries(links)) symlinkSync(target, join(dir, f));
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+  return { dir, app: `pf${++seq}${randomString('abcdefghij', 4, seq * 31)}` };
+}
+
+const apply = (r: { dir: string; app: string }, ...extra: string[]) =>
+  runCliAsync(['migrate', '.', '--app', r.app, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes', ...extra], { cwd: r.dir, env: TEST_AWS_ENV });
+
+const storedFor = (app: string) => [...bed.server().state.keys()].filter((n) => n.startsWith(`prod/${app}/`));
+
+/** Ten Python files, each with its own token: ten secrets a late refusal would already have created. */
+function tenSecrets(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 10; i++) files[`etl/job${i}.py`] = `TOKEN_${i} = "${githubToken(500 + i)}"\n`;
+  return files;
+}
+
+describe('migrate --apply checks every file before the first vault write', () => {
+  it('a symlinked helper path is refused, naming it, with no secret created', async () => {
+    const r = repo({ ...tenSecrets(), 'etl/other.py': '# not generated\n' }, { 'etl/secret_sweep_secrets.py': 'other.py' });
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toMatch(/secret_sweep_secrets\.py.*symlink|symlink.*secret_sweep_secrets\.py/);
+    expect(storedFor(r.app)).toEqual([]);
+    expect(readFileSync(join(r.dir, 'etl/other.py'), 'utf8')).toBe('# not generated\n');
+  });
+
+  it('a symlinked .env (where the references of rewritten JS go) is refused before any secret is created', async () => {
+    const files = tenSecrets();
+    files['web/index.js'] = `const token = "${githubToken(520)}";\nconsole.log(token.length);\n`;
+    const r = repo({ ...files, 'shared/env.txt': 'A=1\n' }, { '.env': 'shared/env.txt' });
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).toMatch(/\.env.*symlink|symlink.*\.env/);
+    expect(storedFor(r.app)).toEqual([]);
+    expect(readFileSync(join(r.dir, 'shared/env.txt'), 'utf8')).toBe('A=1\n');
+    expect(git(r.dir, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a latin-1 file is left for a human: every byte stays, the report lists it as manual', async () => {
+    const pw = randomString(ALNUM, 18, 77) + 'r7';
+    const latin1 = Buffer.concat([Buffer.from('# Autor: Jos'), Buffer.from([0xe9]), Buffer.from(`\nDB_PASSWORD = "${pw}"\nNAME = "Jos`), Buffer.from([0xe9]), Buffer.from('"\n')]);
+    const stripe = stripeKey(78);
+    const r = repo({ 'etl/legacy.py': latin1, 'etl/app.py': `STRIPE_KEY = "${stripe}"\n` });
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    expect(readFileSync(join(r.dir, 'etl/legacy.py')).equals(latin1)).toBe(true);
+    expect(readFileSync(join(r.dir, 'etl/app.py'), 'utf8')).not.toContain(stripe);
+    const report = JSON.parse(readFileSync(join(r.dir, 'secret-sweep-migration.json'), 'utf8')) as { manual: Array<{ file: string; reason: string }> };
+    expect(report.manual).toEqual([expect.objectContaining({ file: 'etl/legacy.py', reason: expect.stringMatching(/not UTF-8/) })]);
+  });
+
+  it('.gitignore covers .env before .env is written (the journal records the writes in order)', async () => {
+    const token = githubToken(90);
+    const r = repo({ 'web/index.js': `const token = "${token}";\nconsole.log(token.length);\n` });
+    const res = await apply(r);
+    expect(res.code, res.stderr).toBe(0);
+    const steps = readFileSync(join(r.dir, '.secret-sweep', 'journal.jsonl'), 'utf8').trim().split('\n')
+      .map((l) => JSON.parse(l) as { step: string; file?: string })
+      .filter((e) => e.step === 'file-begin' && (e.file === '.env' || e.file === '.gitignore'))
+      .map((e) => e.file);
+    // This layout writes .env references (the JS rewrite reads process.env); if it ever stops, the order check is moot.
+    expect(steps).toContain('.env');
+    expect(steps.indexOf('.gitignore')).toBeGreaterThanOrEqual(0);
+    expect(steps.indexOf('.gitignore')).toBeLessThan(steps.indexOf('.env'));
+  });
+
+  it('with --backend dotenv, a tracked .env is ignored first and untracked, and the report says so', async () => {
+    const pw = randomString(ALNUM, 18, 91) + 'k2';
+    const r = repo({ '.env': `DB_USER=etl\nDB_PASSWORD=${pw}\n`, 'app.py': 'import os\nprint(os.environ.get("DB_USER"))\n' });
+    const res = await apply(r, '--backend', 'dotenv');
+    expect(res.code, res.stderr).toBe(0);
+    expect(git(r.dir, 'ls-files', '--', '.env')).toBe('');
+    expect(() => git(r.dir, 'check-ignore', '-q', '--', '.env')).not.toThrow();
+    // The staged change removes .env from the index; a `git commit -a` now cannot commit the values.
+    expect(git(r.dir, 'status', '--porcelain', '--', '.env')).toMatch(/^D  \.env$/m);
+    expect(readFileSync(join(r.dir, '.env'), 'utf8')).toContain(pw); // still on disk: it is the vault now
+    const md = readFileSync(join(r.dir, 'secret-sweep-migration.md'), 'utf8');
+    expect(md).toMatch(/\.env was tracked by git.*git rm --cached \.env/);
+    expect(res.stderr).toMatch(/\.env was tracked by git/);
+  });
+});
