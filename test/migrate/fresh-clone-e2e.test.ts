@@ -44,7 +44,6 @@ const SECOND_RUN = 'second migrate --apply';
 /** What fails today: program (or SECOND_RUN) → defect number in issue 13. */
 const KNOWN_BROKEN: Record<string, number> = {
   'Django settings import': 4, // SECRET_KEY cut at '#': the rest stays in the code in an f-string
-  'environ.get set, offline': 5, // calls Secrets Manager although REPORT_TOKEN is set
   'Node ESM': 2, // imports @aws-sdk/client-secrets-manager without declaring it: ERR_MODULE_NOT_FOUND
   'Node CJS': 2, // process.env reference filled only from the root .env: undefined from its own folder, silently
   TypeScript: 2, // the same, and it crashes on undefined

@@ -24,6 +24,9 @@
  *   the clearest safe form: the string reads (and prints) as before, with one lookup in it. Context
  *   values grouped into the secret (user, host, port, database) are never replaced: they are not
  *   secrets, and the JSON secret carries them for rotation and for other consumers.
+ * - the default of an environment lookup, `os.environ.get("X", "…")` / `os.getenv("X", "…")`: the
+ *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]`, so the secret is
+ *   fetched only where the original used the literal (X unset), never when X is set.
  * Not rewritten: bytes literals, strings with escape sequences inside the secret (the stored value is
  *   the source text), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
@@ -280,7 +283,9 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
           fail('the secret name or key has characters that need escaping');
           continue;
         }
-        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
+        const lazy = envDefault(str);
+        if (lazy) out.edits.push({ start: lazy.call.startIndex, end: lazy.call.endIndex, replacement: lazy.rewrite(ref) });
+        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
       } else {
         // An f-string: the other quote character inside the braces (Python < 3.12 needs that).
         const iq = q === '"' ? "'" : '"';
@@ -333,6 +338,39 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
     }
   }
   return out;
+}
+
+/** Parents where a conditional expression needs no parentheses. */
+const BARE_CONDITIONAL_PARENTS = new Set(['assignment', 'keyword_argument', 'return_statement', 'argument_list', 'parenthesized_expression', 'expression_statement']);
+
+/**
+ * The literal is the default of an environment lookup, `os.environ.get("X", "lit")` or
+ * `os.getenv("X", "lit")` (also `environ.get`, a bare `getenv`): the original read the literal only
+ * when X is unset, so the rewrite fetches the secret only then (an eager default would call Secrets
+ * Manager even when X is set, and fail offline). Same semantics, an empty X included.
+ */
+function envDefault(str: TsNode): { call: TsNode; rewrite: (ref: string) => string } | undefined {
+  const args = str.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || call?.type !== 'call') return undefined;
+  const named = args.namedChildren.filter((c): c is TsNode => c !== null);
+  if (named.length !== 2 || named[1]!.startIndex !== str.startIndex) return undefined;
+  const key = named[0]!;
+  // The key is evaluated twice: only a plain literal or a name.
+  if (key.type !== 'identifier' && !(key.type === 'string' && !/^[A-Za-z]*[fF]/.test(key.text))) return undefined;
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const k = key.text;
+  const wrap = (e: string) => (BARE_CONDITIONAL_PARENTS.has(call.parent?.type ?? '') ? e : `(${e})`);
+  if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get') {
+    const mapping = fn.childForFieldName('object');
+    if (!mapping || !/^(?:[A-Za-z_][A-Za-z0-9_]*\.)*environ$/.test(mapping.text)) return undefined;
+    return { call, rewrite: (ref) => wrap(`${mapping.text}[${k}] if ${k} in ${mapping.text} else ${ref}`) };
+  }
+  const isGetenv = (fn.type === 'identifier' && fn.text === 'getenv')
+    || (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'getenv' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(fn.childForFieldName('object')?.text ?? ''));
+  if (!isGetenv) return undefined;
+  return { call, rewrite: (ref) => wrap(`${fn.text}(${k}) if ${fn.text}(${k}) is not None else ${ref}`) };
 }
 
 /** The import lines the edits need, as one insertion edit (undefined when already imported). */
