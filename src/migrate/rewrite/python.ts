@@ -31,7 +31,8 @@
  *   the source text), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
  *
- * The import (`from secret_sweep_secrets import get_secret`, or `import os`) is added once, after the
+ * The import (`from .secret_sweep_secrets import get_secret`, falling back to the absolute form; see
+ * `HelperImportForm`), or `import os`, is added once, after the
  * module docstring, `from __future__` imports and the leading imports, unless already there.
  */
 import { createRequire } from 'node:module';
@@ -121,7 +122,7 @@ export function helperNameFor(texts: readonly string[]): string {
       for (const id of tree.rootNode.descendantsOfType('identifier')) {
         if (id?.text !== HELPER_FN) continue;
         const imp = ancestor(id, (n) => n.type === 'import_from_statement');
-        if (imp && imp.childForFieldName('module_name')?.text === HELPER_MODULE) continue;
+        if (imp && isHelperImport(imp)) continue;
         return HELPER_ALIAS;
       }
     } finally {
@@ -373,30 +374,66 @@ function envDefault(str: TsNode): { call: TsNode; rewrite: (ref: string) => stri
   return { call, rewrite: (ref) => wrap(`${fn.text}(${k}) if ${fn.text}(${k}) is not None else ${ref}`) };
 }
 
+/** `from secret_sweep_secrets import …` or `from .secret_sweep_secrets import …`. */
+function isHelperImport(n: TsNode): boolean {
+  if (n.type !== 'import_from_statement') return false;
+  const m = n.childForFieldName('module_name')?.text;
+  return m === HELPER_MODULE || m === `.${HELPER_MODULE}`;
+}
+
+/**
+ * How the helper is imported. 'package-aware' (modules): the helper sits beside the module, and the
+ * import tries the package-relative form first, then the absolute one, so it resolves however the
+ * module is started: `python -m pkg.sub.mod`, an import as `mysite.settings` (Django), pytest from the
+ * root (package-relative), or `python path/mod.py` and a top-level import (the module's folder is on
+ * sys.path, absolute). 'plain' (notebook cells): the kernel's working folder, the notebook's, is on
+ * sys.path and cells have no package.
+ */
+export type HelperImportForm = 'package-aware' | 'plain';
+
 /** The import lines the edits need, as one insertion edit (undefined when already imported). */
-export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
   const tree = parsePython(text);
   try {
-    return importEdit(text, tree.rootNode, uses, helperName, firstUse);
+    return importEdit(text, tree.rootNode, uses, helperName, firstUse, form);
   } finally {
     tree.delete();
   }
 }
 
-function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
   const wanted: string[] = [];
+  /** What the report says was added, one line each. */
+  const said: string[] = [];
+  const eol: Eol = detectEol(text);
   const tops = root.namedChildren.filter((c): c is TsNode => c !== null);
   const before = (n: TsNode) => n.endIndex <= firstUse;
   if (uses.os) {
     const has = tops.some((c) => before(c) && c.type === 'import_statement'
       && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'os'));
-    if (!has) wanted.push('import os');
+    if (!has) {
+      wanted.push('import os');
+      said.push('import os');
+    }
   }
   if (uses.helper) {
-    const has = tops.some((c) => before(c) && c.type === 'import_from_statement'
-      && c.childForFieldName('module_name')?.text === HELPER_MODULE
-      && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName)));
-    if (!has) wanted.push(`from ${HELPER_MODULE} import ${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`);
+    const binds = (c: TsNode) => isHelperImport(c)
+      && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName));
+    const has = tops.some((c) => before(c) && (binds(c) || (c.type === 'try_statement' && c.descendantsOfType('import_from_statement').some((n) => n !== null && binds(n)))));
+    const names = `${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`;
+    if (!has && form === 'plain') {
+      wanted.push(`from ${HELPER_MODULE} import ${names}`);
+      said.push(wanted[wanted.length - 1]!);
+    } else if (!has) {
+      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}`);
+      const indent = /^\t/m.test(text) && !/^ +\S/m.test(text) ? '\t' : '    ';
+      wanted.push([
+        'try:',
+        `${indent}from .${HELPER_MODULE} import ${names}`,
+        'except ImportError:  # not imported as part of a package (a script, a top-level module)',
+        `${indent}from ${HELPER_MODULE} import ${names}`,
+      ].join(eol));
+    }
   }
   if (wanted.length === 0) return undefined;
 
@@ -417,12 +454,11 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
     if (t === 'import_statement' || t === 'import_from_statement' || t === 'future_import_statement') anchor = tops[i];
     else if (t !== 'comment') break;
   }
-  const eol: Eol = detectEol(text);
   const lines = wanted.join(eol);
-  if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: wanted.join('; ') };
+  if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: said.join('; ') };
   const nl = text.indexOf('\n', anchor.endIndex);
-  if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: wanted.join('; ') };
-  return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: wanted.join('; ') };
+  if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: said.join('; ') };
+  return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: said.join('; ') };
 }
 
 function onlyCommentsBefore(text: string, n: TsNode): boolean {
@@ -456,20 +492,16 @@ export class PythonRewriter implements Rewriter {
 
   /**
    * The helper modules the rewritten files import (aws backend only): one `secret_sweep_secrets.py`
-   * where each file's imports resolve from. A script's own folder is on `sys.path` when it runs (and a
-   * notebook's folder is the kernel's working directory), so the helper goes next to it; for a module
-   * inside a package (its folder has `__init__.py`, as `isPackageDir` tells), it goes next to the
-   * top-level package, the folder that is on `sys.path`.
+   * beside each rewritten file, where its package-aware import finds it both ways (package-relative
+   * when it is imported as part of a package, a regular or a namespace one; absolute when it runs as a
+   * script or a top-level module, its folder then being on sys.path; a notebook kernel starts in the
+   * notebook's folder).
    */
-  helperFiles(rewrittenFiles: readonly string[], isPackageDir: (dir: string) => boolean = () => false, backend: Backend = awsBackend): HelperFile[] {
+  helperFiles(rewrittenFiles: readonly string[], backend: Backend = awsBackend): HelperFile[] {
     const content = backend.helperSource('python', HELPER_FILE);
     if (content === undefined) return [];
     const dirs = new Set<string>();
-    for (const f of rewrittenFiles) {
-      let dir = path.posix.dirname(f.split(path.sep).join('/'));
-      while (dir !== '.' && dir !== '/' && isPackageDir(dir)) dir = path.posix.dirname(dir);
-      dirs.add(dir);
-    }
+    for (const f of rewrittenFiles) dirs.add(path.posix.dirname(f.split(path.sep).join('/')));
     return [...dirs].sort().map((d) => ({ path: d === '.' ? HELPER_FILE : `${d}/${HELPER_FILE}`, content }));
   }
 }

@@ -201,7 +201,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let envText: string | undefined;
   if (backend.capabilities.helpers) {
     const helpers = [
-      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py')), backend),
+      ...python.helperFiles(pyHelperFiles, backend),
       ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend),
     ];
     for (const h of helpers) {
