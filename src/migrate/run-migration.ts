@@ -15,6 +15,7 @@ import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Proble
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { renderPlanTable } from './plan-table.js';
+import { REFS_FILE } from './run-env.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { findingsOf, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
@@ -195,7 +196,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 async function removeTempsOfKilledRuns(root: string, prior: PriorState, err: (s: string) => void): Promise<void> {
   if (!existsSync(join(root, STATE_DIR))) return;
   const { removeStaleTemps } = await import('./rewrite/fixer.js');
-  const files = new Set([...prior.touched, '.env', '.env.example', '.gitignore', REPORT_MD, REPORT_JSON]);
+  const files = new Set([...prior.touched, '.env', '.env.example', '.gitignore', REFS_FILE, REPORT_MD, REPORT_JSON]);
   const removed = await removeStaleTemps(root, files);
   if (removed.length) err(`secret-sweep: removed ${removed.length} temp file(s) a killed run left: ${removed.join(', ')}`);
 }
