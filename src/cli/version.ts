@@ -13,3 +13,13 @@ export function version(): string {
   }
   return cached;
 }
+
+/** The version range this package declares for `dependency` (what a generated helper needs), or undefined. */
+export function dependencyRange(dependency: string): string | undefined {
+  try {
+    const pj = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
+    return pj.dependencies?.[dependency];
+  } catch {
+    return undefined;
+  }
+}

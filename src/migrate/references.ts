@@ -3,21 +3,23 @@
  *
  * What counts as a reference (what the rewriters write, and what people write by hand):
  * - Python helper calls `get_secret("NAME")["KEY"]` (either quote; `sweep_get_secret` too);
- * - JS/TS helper calls `getSecret('NAME', 'KEY')` / `getSecret('NAME')` (`sweepGetSecret` too);
+ * - JS/TS helper calls `getSecret('NAME', 'KEY')` / `getSecret('NAME')` (`sweepGetSecret`, `getSecretSync` too);
  * - CloudFormation dynamic references `{{resolve:secretsmanager:NAME:SecretString:KEY}}` (names or ARNs);
  * - Terraform `data "aws_secretsmanager_secret_version" "L" { secret_id = "NAME" }` and each
  *   `jsondecode(data.aws_secretsmanager_secret_version.L.secret_string)["KEY"]` in the same module;
- * - `.env` values `sm://NAME#KEY` (what `secret-sweep run` resolves);
+ * - `sm://NAME#KEY` values (what `secret-sweep run` resolves) in the committed `secret-sweep.refs` and in
+ *   `.env` files, the root's `.env` included even when git ignores it;
  * - shell `--secret-id NAME` (with the jq key that follows on the line);
  * - GitHub Actions `aws-actions/aws-secretsmanager-get-secrets` `secret-ids` entries (`ALIAS,NAME`).
  * Files secret-sweep generated (the helpers, whose comments show examples) and prose (Markdown, text)
  * are not read. Finding is pure text work (`findReferences`); checking goes through the Vault interface.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { walkFolder } from '../sources/walk.js';
 import { yamlLib } from '../lazy.js';
 import { GENERATED_MARKER } from './rewrite/fixer.js';
+import { REFS_FILE } from './run-env.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 
 export type RefKind = 'python' | 'javascript' | 'cloudformation' | 'terraform' | 'dotenv' | 'shell' | 'github-actions';
@@ -42,7 +44,7 @@ export interface CheckedRef extends SecretRef {
 const NAME = '[A-Za-z0-9/_+=.@:-]{1,2048}';
 const KEY = '[^"\'\\]\\s]{1,256}';
 const PY_CALL = new RegExp(`\\b(?:sweep_)?get_secret\\(\\s*(["'])(${NAME})\\1\\s*\\)(?:\\s*\\[\\s*(["'])(${KEY})\\3\\s*\\])?`, 'g');
-const JS_CALL = new RegExp(`\\b(?:getSecret|sweepGetSecret)\\(\\s*(["'\`])(${NAME})\\1(?:\\s*,\\s*(["'\`])(${KEY})\\3)?\\s*\\)`, 'g');
+const JS_CALL = new RegExp(`\\b(?:getSecret|sweepGetSecret|getSecretSync)\\(\\s*(["'\`])(${NAME})\\1(?:\\s*,\\s*(["'\`])(${KEY})\\3)?\\s*\\)`, 'g');
 const CFN = /\{\{resolve:secretsmanager:([^}\s]+)\}\}/g;
 const TF_DATA = /data\s+"aws_secretsmanager_secret_version"\s+"([A-Za-z0-9_-]+)"\s*\{([^}]*)\}/g;
 const TF_USE = /data\.aws_secretsmanager_secret_version\.([A-Za-z0-9_-]+)\.secret_string\s*\)?\s*(?:\[\s*"([^"]+)"\s*\])?/g;
@@ -78,7 +80,7 @@ export function parseResolve(body: string): { secretName: string; jsonKey?: stri
 
 const isShellFile = (file: string, text: string) =>
   /\.(sh|bash|zsh|ksh)$/i.test(file) || /(^|\/)(Makefile|Dockerfile|Justfile)$/.test(file) || (!/\.[A-Za-z0-9]+$/.test(path.posix.basename(file)) && /^#!.*\b(ba|z|k|da)?sh\b/.test(text.slice(0, 100)));
-const isEnvFile = (file: string) => /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file);
+const isEnvFile = (file: string) => /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file) || file === REFS_FILE;
 const isYaml = (file: string) => /\.ya?ml$/i.test(file);
 
 /**
@@ -170,6 +172,8 @@ function actionsRefs(file: string, text: string): SecretRef[] {
 /** Walk the repository (git-ignored files skipped) and collect every reference. */
 export function collectReferences(root: string): { refs: SecretRef[]; unreadable: string[] } {
   const { files, unreadable } = walkFolder(root, true);
+  // The root's .env holds references too, git-ignored or not.
+  if (!files.includes('.env') && existsSync(path.join(root, '.env'))) files.push('.env');
   const texts = new Map<string, string>();
   for (const f of files.sort()) {
     const rel = f.split(path.sep).join('/');

@@ -21,6 +21,7 @@ import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import { secretOf, type Finding } from '../findings/finding.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
+import { REFS_FILE } from './run-env.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -165,6 +166,14 @@ interface JsonReport {
   historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string }>;
   codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
   generated: string[];
+  /**
+   * Start commands that change: each file that now reads `${VAR}` / `sm://` references, whose program
+   * must start under `secret-sweep run -- COMMAND` (which reads the committed secret-sweep.refs).
+   * Code that calls the generated helpers starts as before.
+   */
+  startCommands: Array<{ file: string; start: string; why: string }>;
+  /** package.json files that now declare the helper's SDK: run `npm install` there. */
+  dependencies: Array<{ file: string; package: string; range: string }>;
   /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
   manual: Array<ManualSite & { where: string }>;
   notes: string[];
@@ -226,6 +235,12 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
+    startCommands: (input.rewrites?.runFiles ?? []).map((file) => ({
+      file,
+      start: 'secret-sweep run -- COMMAND',
+      why: /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file) ? 'its values are sm:// references now' : `reads \${VAR} references, listed in ${REFS_FILE}`,
+    })),
+    dependencies: input.rewrites?.dependencies ?? [],
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
     notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
@@ -275,9 +290,17 @@ export function renderMarkdown(r: JsonReport): string {
   if (r.codeEdits.length === 0) L.push('No file was rewritten.');
   for (const e of r.codeEdits) L.push(`- ${e.summary}`);
   if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
-  if (r.codeEdits.length || r.generated.length) {
-    L.push('', 'Code that now reads `process.env` / `${VAR}` gets its values from `.env` references (`VAR=sm://NAME#KEY`): start it with `secret-sweep run -- COMMAND`. Check with `secret-sweep verify-refs`.');
+  if (r.startCommands.length) {
+    L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one with \`secret-sweep run -- COMMAND\` (from any folder of the repository). Code that calls the generated helpers starts as before.`, '');
+    for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
+  } else if (r.codeEdits.length) {
+    L.push('', 'No start command changes: the rewritten code fetches its secrets itself.');
   }
+  if (r.dependencies.length) {
+    L.push('', '### Dependencies added', '');
+    for (const d of r.dependencies) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+  }
+  if (r.codeEdits.length || r.generated.length) L.push('', 'Check every reference with `secret-sweep verify-refs`.');
   for (const n of r.notes) L.push(`- note: ${n}`);
   L.push('');
   if (r.manual.length) {

@@ -16,6 +16,17 @@
  */
 import { SweepError } from '../errors.js';
 
+/**
+ * The committed file of references at the repository root: `VAR=sm://NAME#KEY` lines (names and keys,
+ * never values) for the files migrate rewrote to read `${VAR}`. `secret-sweep run` reads it from the
+ * root whatever folder it starts in; `verify-refs` checks it.
+ */
+export const REFS_FILE = 'secret-sweep.refs';
+export const REFS_HEADER = [
+  '# Secrets Manager references for `secret-sweep run -- COMMAND` (written by secret-sweep migrate).',
+  '# Names and keys only, never values: commit this file. Check it with `secret-sweep verify-refs`.',
+];
+
 export const SM_NAME = '[A-Za-z0-9/_+=.@-]{1,512}';
 export const SM_KEY = '[A-Za-z0-9_.@+-]{1,256}';
 const WHOLE_RE = new RegExp(`^sm://(${SM_NAME})(?:#(${SM_KEY}))?$`);

@@ -16,6 +16,7 @@ import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } fro
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
 import { renderPlanTable } from './plan-table.js';
+import { REFS_FILE } from './run-env.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
@@ -238,7 +239,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 async function removeTempsOfKilledRuns(root: string, prior: PriorState, err: (s: string) => void): Promise<void> {
   if (!existsSync(join(root, STATE_DIR))) return;
   const { removeStaleTemps } = await import('./rewrite/fixer.js');
-  const files = new Set([...prior.touched, '.env', '.env.example', '.gitignore', REPORT_MD, REPORT_JSON]);
+  const files = new Set([...prior.touched, '.env', '.env.example', '.gitignore', REFS_FILE, REPORT_MD, REPORT_JSON]);
   const removed = await removeStaleTemps(root, files);
   if (removed.length) err(`secret-sweep: removed ${removed.length} temp file(s) a killed run left: ${removed.join(', ')}`);
 }

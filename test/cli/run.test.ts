@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsVault } from '../../src/migrate/vault/aws.js';
@@ -24,9 +24,9 @@ let srv: SmServer;
 let dir: string;
 let baseEnv: Record<string, string>;
 
-function cli(args: string[], opts: { env?: Record<string, string>; onStdout?: (s: string, kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
+function cli(args: string[], opts: { env?: Record<string, string>; cwd?: string; onStdout?: (s: string, kill: (sig: NodeJS.Signals) => void) => void } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...baseEnv, ...opts.env } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? dir, env: { ...baseEnv, ...opts.env } });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
@@ -97,6 +97,21 @@ describe('secret-sweep run', () => {
       pw, port: '5432', url: `postgresql://etl:${pw}@db.internal:5432/warehouse`, tok: token, plain: 'not-a-reference', over: 'from-env',
     });
     expect(srv.calls.count('GetSecretValue') - calls).toBe(2);
+  });
+
+  it('started in a package folder, reads the committed secret-sweep.refs and the .env of the repository root', async () => {
+    const repo = join(dir, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'worker', 'src'), { recursive: true });
+    writeFileSync(join(repo, 'secret-sweep.refs'), `# names and keys only\nDB_PASSWORD=${ref('prod/etl/db', 'password')}\nPLAIN=from-refs\n`);
+    writeFileSync(join(repo, '.env'), `API_TOKEN=${ref('prod/etl/token')}\nPLAIN=from-root-env\n`);
+    writeFileSync(join(repo, 'worker', '.env'), 'OVERRIDE=from-package-env\n');
+    const r = await cli(['run', '--', 'node', '-e', PRINT_ENV], { cwd: join(repo, 'worker') });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ pw, tok: token, plain: 'from-root-env', over: 'from-package-env' });
+    // Deeper still, and the process environment wins over every file.
+    const deeper = await cli(['run', '--', 'node', '-e', PRINT_ENV], { cwd: join(repo, 'worker', 'src'), env: { DB_PASSWORD: 'from-env' } });
+    expect(JSON.parse(deeper.stdout)).toMatchObject({ pw: 'from-env', tok: token, plain: 'from-root-env' });
   });
 
   it('--env-file, --endpoint-url and --region', async () => {

@@ -28,6 +28,10 @@ const FILES: Record<string, string> = {
   '.env': ['LOG_LEVEL=info', ['PROD_ETL_API__TOKEN', 'sm://prod/etl/api#token'].join('='), ''].join('\n'),
   'bin/run.sh': '#!/bin/sh\nT="$(aws secretsmanager get-secret-value --secret-id prod/etl/api --query SecretString --output text | jq -ner \'input | .["token"]\')"\n',
   '.github/workflows/ci.yml': 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: aws-actions/aws-secretsmanager-get-secrets@v2\n        with:\n          secret-ids: |\n            PROD_ETL_SLACK,prod/etl/slack\n',
+  // The committed references `secret-sweep run` reads from the root; .env stays git-ignored and is checked too.
+  'secret-sweep.refs': ['# references', ['PROD_ETL_DB__USERNAME', 'sm://prod/etl/db#username'].join('='), ''].join('\n'),
+  '.gitignore': '.env\n',
+  'worker/job.js': "const { getSecretSync } = require('./secret-sweep-secrets.cjs');\nconst pw = getSecretSync('prod/etl/db', 'password');\n",
   'README.md': 'Call get_secret("prod/not/checked") in prose: not a reference.\n',
 };
 
@@ -49,6 +53,8 @@ describe('finding references', () => {
       'cloudformation infra/stack.yaml:5 prod/etl/db#password',
       'terraform infra/tf/secrets.tf:1 prod/etl/db#',
       'dotenv .env:2 prod/etl/api#token',
+      'dotenv secret-sweep.refs:2 prod/etl/db#username',
+      'javascript worker/job.js:2 prod/etl/db#password',
       'shell bin/run.sh:2 prod/etl/api#token',
       'github-actions .github/workflows/ci.yml:9 prod/etl/slack#',
     ]));
@@ -100,6 +106,10 @@ describe('verify-refs against the local Secrets Manager', () => {
     const r = await verify();
     expect(r.stderr).toContain('all resolve');
     expect(r.stdout).toContain('infra/tf/main.tf:2 prod/etl/db#username ok');
+    // The committed refs file, the git-ignored root .env, a synchronous helper call.
+    expect(r.stdout).toContain('secret-sweep.refs:2 prod/etl/db#username ok');
+    expect(r.stdout).toContain('.env:2 prod/etl/api#token ok');
+    expect(r.stdout).toContain('worker/job.js:2 prod/etl/db#password ok');
     expect(r.stdout.trim().split('\n').every((l) => / ok$/.test(l))).toBe(true);
     expect(r.code).toBe(0);
   });

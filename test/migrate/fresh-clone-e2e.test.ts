@@ -20,7 +20,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,10 +43,6 @@ const SECOND_RUN = 'second migrate --apply';
 
 /** What fails today: program (or SECOND_RUN) → defect number in issue 13. */
 const KNOWN_BROKEN: Record<string, number> = {
-  'environ.get set, offline': 5, // calls Secrets Manager although REPORT_TOKEN is set
-  'Node ESM': 2, // imports @aws-sdk/client-secrets-manager without declaring it: ERR_MODULE_NOT_FOUND
-  'Node CJS': 2, // process.env reference filled only from the root .env: undefined from its own folder, silently
-  TypeScript: 2, // the same, and it crashes on undefined
   'Helm values': 3, // ${VAR} written into values.yaml, which Helm takes literally
   'Ansible group_vars': 3, // ${VAR} written into group_vars, which Ansible takes literally
 };
@@ -107,7 +103,7 @@ const lastLine = (s: string) => {
 };
 
 const hashTree = (root: string) =>
-  new Map(workTreeFiles(root).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
+  new Map(workTreeFiles(root).filter((f) => !f.startsWith('.secret-sweep/') && !/(^|\/)node_modules\//.test(f)).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
 
 /** `npm ci`: each package gets exactly the dependencies its package.json declares. */
 function installNodeDeps(root: string): void {
@@ -121,14 +117,15 @@ function installNodeDeps(root: string): void {
   }
 }
 
-/** `tsc`: api/src/*.ts → api/dist/*.js (CommonJS). */
+/** `tsc`: every api/src/*.ts → api/dist/*.js (CommonJS); returns the one to run. */
 function compileTs(root: string, src: string): string {
-  const out = join('dist', src.replace(/^src\//, '').replace(/\.ts$/, '.js'));
-  const text = readFileSync(join(root, 'api', src), 'utf8');
-  const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } });
   mkdirSync(join(root, 'api', 'dist'), { recursive: true });
-  writeFileSync(join(root, 'api', out), js.outputText);
-  return out;
+  for (const f of readdirSync(join(root, 'api', 'src')).filter((n) => n.endsWith('.ts'))) {
+    const text = readFileSync(join(root, 'api', 'src', f), 'utf8');
+    const js = ts.transpileModule(text, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } });
+    writeFileSync(join(root, 'api', 'dist', f.replace(/\.ts$/, '.js')), js.outputText);
+  }
+  return join('dist', src.replace(/^src\//, '').replace(/\.ts$/, '.js'));
 }
 
 function command(root: string, p: EntryProgram): [string, string[]] {
@@ -204,7 +201,8 @@ function storedDiff(p: EntryProgram): string {
 /** 'yes' (whole value), 'part' (its last 12 characters, or a PEM body line) or 'no', in any file of the clone. */
 const valueLeftIn = (root: string, p: EntryProgram): string => {
   const v = V[p.value as keyof EntryValues];
-  const texts = workTreeFiles(root).filter((f) => !f.startsWith('.git/')).map((f) => readFileSync(join(root, f), 'utf8'));
+  // node_modules: the installed dependencies (links into this project's), not the repository.
+  const texts = workTreeFiles(root).filter((f) => !f.startsWith('.git/') && !/(^|\/)node_modules\//.test(f)).map((f) => readFileSync(join(root, f), 'utf8'));
   if (texts.some((t) => t.includes(v))) return 'yes';
   const part = v.includes('\n') ? v.split('\n')[1]! : v.slice(-12);
   return texts.some((t) => t.includes(part)) ? 'part' : 'no';

@@ -415,7 +415,7 @@ local.concurrent('migrate: kill -9 at each journal step, then resume', () => {
       // The code is rewritten exactly once: no value left, each reference in place, the helper there.
       const load = readFileSync(join(fx.dir, 'etl', 'load.py'), 'utf8');
       expectNoValues(load + readFileSync(join(fx.dir, '.env'), 'utf8'), fx);
-      expect(load.match(/^from secret_sweep_secrets import get_secret$/gm)?.length).toBe(1);
+      expect(load.match(/^ {4}from \.secret_sweep_secrets import get_secret$/gm)?.length).toBe(1);
       expect(existsSync(join(fx.dir, 'etl', 'secret_sweep_secrets.py'))).toBe(true);
       // And once more: a finished migration changes nothing.
       const third = await cli([...base(fx), '--apply', '--yes', ...ROTATION], fx.dir);

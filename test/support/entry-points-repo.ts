@@ -36,6 +36,8 @@ export interface EntryValues {
   testToken: string;
   gcpKey: string;
   jsLazyToken: string;
+  nsPassword: string;
+  shopKey: string;
 }
 
 /** Punctuation real Django keys and generated passwords hold (issue 13, defect 4). */
@@ -66,6 +68,8 @@ export function entryValues(base = 301): EntryValues {
     testToken: githubToken(base + 13),
     gcpKey: pkcs8(),
     jsLazyToken: githubToken(base + 14),
+    nsPassword: pw(15, '5n'),
+    shopKey: pw(16, '9s'),
   };
 }
 
@@ -123,6 +127,37 @@ def main():
 
 if __name__ == "__main__":
     main()
+`,
+    // 1b. A module of a namespace sub-package (etl/warehouse/ has no __init__.py): `python -m etl.warehouse.load`.
+    'etl/warehouse/load.py': `"""Load the warehouse (legacy)."""
+import hashlib
+
+${FP_PY}
+
+WAREHOUSE_PASSWORD = "${V.nsPassword}"
+
+if __name__ == "__main__":
+    print("warehouse", fp(WAREHOUSE_PASSWORD))
+`,
+    // 2b. A Django project whose outer folder is a package too (shop/__init__.py): manage.py imports
+    // shop.settings with shop/ on sys.path, so shop/shop/ is the package and the repository root is not on sys.path.
+    'shop/__init__.py': '',
+    'shop/manage.py': `"""Django-style entry point."""
+import hashlib
+import importlib
+import os
+
+${FP_PY}
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+    settings = importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
+    print("shop", settings.DEBUG, fp(settings.SECRET_KEY))
+`,
+    'shop/shop/__init__.py': '',
+    'shop/shop/settings.py': `"""Settings for shop (legacy)."""
+DEBUG = False
+SECRET_KEY = "${V.shopKey}"
 `,
     // A plain script with a DSN whose password is percent-encoded.
     'etl/dsn.py': `"""Nightly vacuum (legacy)."""
@@ -323,6 +358,8 @@ for cell in nb["cells"]:
 export function entryPrograms(): EntryProgram[] {
   return [
     { name: 'python -m package', start: 'python3 -m etl.db_settings', cwd: '.', argv: ['python', '-m', 'etl.db_settings'], files: ['etl/db_settings.py'], value: 'dbPassword' },
+    { name: 'python -m namespace sub-package', start: 'python3 -m etl.warehouse.load', cwd: '.', argv: ['python', '-m', 'etl.warehouse.load'], files: ['etl/warehouse/load.py'], value: 'nsPassword' },
+    { name: 'Django, outer folder a package', start: '(shop/) python3 manage.py', cwd: 'shop', argv: ['python', 'manage.py'], files: ['shop/shop/settings.py'], value: 'shopKey' },
     { name: 'DSN with %40', start: 'python3 etl/dsn.py', cwd: '.', argv: ['python', 'etl/dsn.py'], files: ['etl/dsn.py'], value: 'dsnPassword' },
     { name: 'Django settings import', start: '(mysite/) python3 manage.py', cwd: 'mysite', argv: ['python', 'manage.py'], files: ['mysite/mysite/settings.py'], value: 'djangoKey' },
     { name: 'notebook kernel', start: '(notebooks/) kernel runs explore.ipynb', cwd: 'notebooks', argv: ['python', '-c', KERNEL_PY, 'explore.ipynb'], files: ['notebooks/explore.ipynb'], value: 'notebookToken' },

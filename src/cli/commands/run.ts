@@ -1,8 +1,10 @@
 /**
  * `secret-sweep run [--env-file FILE] [--region R] [--endpoint-url URL] -- COMMAND [ARGS...]`
  *
- * Reads the env file (default `.env` when there is one) under the process environment (which wins, as
- * with dotenv), resolves every `sm://NAME#KEY` reference (syntax: src/migrate/run-env.ts) from Secrets
+ * Reads, lowest precedence first: the committed `secret-sweep.refs` of the repository (found from the
+ * current folder upwards, so a program started in a package folder gets the root's references), the
+ * root's `.env`, and the env file (default `.env` in the current folder when there is one), all under
+ * the process environment (which wins, as with dotenv); resolves every `sm://NAME#KEY` reference (syntax: src/migrate/run-env.ts) from Secrets
  * Manager, each secret fetched once, then runs COMMAND with that environment and inherited stdio.
  * The exit code is the child's; SIGINT / SIGTERM / SIGHUP are forwarded, and a child killed by a signal
  * gives 128 + its number. A reference that cannot be resolved: one line naming the variable and the
@@ -10,11 +12,11 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { constants as osc } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
-import { parseEnvText, resolveEnv } from '../../migrate/run-env.js';
+import { parseEnvText, REFS_FILE, resolveEnv } from '../../migrate/run-env.js';
 
 export interface RunArgs {
   'env-file'?: string;
@@ -35,7 +37,7 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       y
         .parserConfiguration({ 'populate--': true })
         .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (after --)' })
-        .option('env-file', { type: 'string', describe: 'Read variables from this file (default: .env when present)' })
+        .option('env-file', { type: 'string', describe: `Read variables from this file (default: .env when present; the repository's ${REFS_FILE} and root .env are read first)` })
         .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION / AWS_DEFAULT_REGION)' })
         .option('endpoint-url', { type: 'string', describe: 'Secrets Manager endpoint (LocalStack, a test server)' })
         .example('$0 run -- python etl.py', 'Run etl.py with the .env references resolved')
@@ -56,19 +58,27 @@ export async function executeRun(args: RunArgs): Promise<number> {
   const cmd = childCommand(args);
   if (cmd.length === 0) throw new SweepError('say which command to run, after --: secret-sweep run -- COMMAND [ARGS...]');
 
-  // The env file, under the process environment.
+  // The root's references, the root's .env, the env file: each over the one before, all under the process environment.
   const fileVars: Record<string, string> = {};
   const envFile = args['env-file'];
-  const path = resolve(envFile ?? '.env');
-  let text: string | undefined;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    if (envFile !== undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new SweepError(`cannot read the env file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, envFile ?? '.env');
+  const cwd = process.cwd();
+  const root = repositoryRoot(cwd);
+  const layers: Array<{ file: string; required: boolean }> = [];
+  if (root) layers.push({ file: join(root, REFS_FILE), required: false });
+  if (root && root !== cwd && envFile === undefined) layers.push({ file: join(root, '.env'), required: false });
+  layers.push({ file: resolve(envFile ?? '.env'), required: envFile !== undefined });
+  for (const layer of layers) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(layer.file, 'utf8');
+    } catch (e) {
+      if (layer.required || (e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        const shown = layer.required ? envFile! : relative(cwd, layer.file) || layer.file;
+        throw new SweepError(`cannot read the env file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, shown);
+      }
     }
+    if (text !== undefined) for (const l of parseEnvText(text)) fileVars[l.key] = l.value;
   }
-  if (text !== undefined) for (const l of parseEnvText(text)) fileVars[l.key] = l.value;
   const merged: Record<string, string | undefined> = { ...fileVars, ...process.env };
 
   let vault: { get(name: string): Promise<{ value: string }>; close(): void } | undefined;
@@ -81,6 +91,14 @@ export async function executeRun(args: RunArgs): Promise<number> {
   }).finally(() => vault?.close());
 
   return spawnChild(cmd[0]!, cmd.slice(1), env);
+}
+
+/** The repository root: the nearest folder upwards holding `secret-sweep.refs` or `.git`, or undefined. */
+function repositoryRoot(start: string): string | undefined {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, REFS_FILE)) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 function spawnChild(file: string, argv: string[], env: Record<string, string>): Promise<number> {

@@ -130,9 +130,14 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
   const ts = kind === 'ts';
   const t = (typed: string, plain = '') => (ts ? typed : plain);
   const exp = kind === 'cjs' ? '' : 'export ';
+  // CommonJS loads the SDK on first use, so a program that needs no secret (its variable is set) runs without it.
   const imp = kind === 'cjs'
-    ? `'use strict';\nconst { GetSecretValueCommand, SecretsManagerClient } = require('@aws-sdk/client-secrets-manager');`
-    : `import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
+    ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
+    : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';${kind === 'mjs' ? `\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';` : ''}`;
+  const sdk = (names: string) => (kind === 'cjs' ? `\n    const { ${names} } = require('@aws-sdk/client-secrets-manager');` : '');
+  // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript compiled to ES
+  // modules has no __dirname: the working folder then).
+  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'dirname(fileURLToPath(import.meta.url))' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
   return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
 //
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:
@@ -140,6 +145,8 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
 //   const all = await getSecret('prod/app/db');                  // the whole JSON object (or text)
 // Region and endpoint come from the environment (AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
 // credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
+// Where \`await\` is not allowed (CommonJS top level, a synchronous function), getSecretSync(name, key)
+// fetches the same way in a short child process (one per secret per process).
 ${imp}
 ${t(`
 export type SecretValue = Record<string, unknown> | string;
@@ -160,11 +167,12 @@ const HINTS${t(': Record<string, string>')} = {
   InternalServiceError: 'Secrets Manager failed; try again',
 };
 
-let client${t(': SecretsManagerClient | undefined')};
+let client${t(': InstanceType<typeof SecretsManagerClient> | undefined')};
 const cache = new Map${t('<string, Promise<SecretValue>>')}();
+const syncCache = new Map${t('<string, SecretValue>')}();
 
-function smClient()${t(': SecretsManagerClient')} {
-  if (!client) {
+function smClient()${t(': InstanceType<typeof SecretsManagerClient>')} {
+  if (!client) {${sdk('SecretsManagerClient')}
     const region = process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'];
     const endpoint = process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] || process.env['AWS_ENDPOINT_URL'];
     client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
@@ -174,13 +182,17 @@ function smClient()${t(': SecretsManagerClient')} {
 
 async function load(name${t(': string')})${t(': Promise<SecretValue>')} {
   let text${t(': string')};
-  try {
+  try {${sdk('GetSecretValueCommand')}
     const out = await smClient().send(new GetSecretValueCommand({ SecretId: name }));
     text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
   } catch (e) {
     const err = ${t('(e ?? {}) as { name?: string; message?: string }', 'e ?? {}')};
     throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || String(e)}\`, { cause: e });
   }
+  return decode(text);
+}
+
+function decode(text${t(': string')})${t(': SecretValue')} {
   try {
     const v${t(': unknown')} = JSON.parse(text);
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) return v${t(' as Record<string, unknown>')};
@@ -194,17 +206,59 @@ async function load(name${t(': string')})${t(': Promise<SecretValue>')} {
 ${t(`export function getSecret(name: string): Promise<SecretValue>;
 export function getSecret(name: string, key: string): Promise<string>;
 `)}${exp}async function getSecret(name${t(': string')}, key${t('?: string')})${t(': Promise<SecretValue>')} {
+  const known = syncCache.get(name);
+  if (known !== undefined) return pick(name, known, key);
   let p = cache.get(name);
   if (!p) {
     p = load(name);
     cache.set(name, p);
-    p.catch(() => cache.delete(name));
+    // Once here, getSecretSync reuses it (one fetch per secret per process, whichever asks first).
+    p.then((v) => syncCache.set(name, v), () => cache.delete(name));
   }
-  const value = await p;
+  return pick(name, await p, key);
+}
+
+function pick(name${t(': string')}, value${t(': SecretValue')}, key${t('?: string')})${t(': SecretValue')} {
   if (key === undefined) return value;
   if (typeof value === 'string' || !(key in value)) throw new SecretError(\`secret \${name} has no key \${key}\`);
   const v = value[key];
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
-${kind === 'cjs' ? '\nmodule.exports = { getSecret, SecretError };\n' : ''}`;
+
+// The child process: fetch one secret with the SDK resolved from \`dir\`, print { text } or { error }.
+const FETCH_CHILD = \`
+const [dir, name] = process.argv.slice(1);
+(async () => {
+  const sdk = require('node:module').createRequire(dir + '/')('@aws-sdk/client-secrets-manager');
+  const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER || process.env.AWS_ENDPOINT_URL;
+  const c = new sdk.SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  const out = await c.send(new sdk.GetSecretValueCommand({ SecretId: name }));
+  const text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
+  process.stdout.write(JSON.stringify({ text }));
+})().catch((e) => process.stdout.write(JSON.stringify({ error: { name: e && e.name, message: String((e && e.message) || e).split('\\\\n')[0] } })));
+\`;
+
+/** getSecret for code that cannot await: the same lookup, synchronously (a child process per secret). */
+${t(`export function getSecretSync(name: string): SecretValue;
+export function getSecretSync(name: string, key: string): string;
+`)}${exp}function getSecretSync(name${t(': string')}, key${t('?: string')})${t(': SecretValue')} {
+  let value = syncCache.get(name);
+  if (value === undefined) {
+    let reply${t(': { text?: string; error?: { name?: string; message?: string } }')};
+    try {
+      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+    } catch (e) {
+      throw new SecretError(\`cannot read secret \${name}: the fetch process failed (\${${t('(e as Error)', 'e')}.message.split('\\n')[0]})\`, { cause: e });
+    }
+    if (reply.error || reply.text === undefined) {
+      const err = reply.error ?? {};
+      throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || 'no value'}\`);
+    }
+    value = decode(reply.text);
+    syncCache.set(name, value);
+  }
+  return pick(name, value, key);
+}
+${kind === 'cjs' ? '\nmodule.exports = { getSecret, getSecretSync, SecretError };\n' : ''}`;
 }

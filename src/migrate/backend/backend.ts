@@ -32,8 +32,9 @@ export interface BackendCapabilities {
    */
   helpers: boolean;
   /**
-   * Code and config that read the environment get `VAR=sm://NAME#KEY` lines in `.env`, resolved by
-   * `secret-sweep run` at start (and `.env` files themselves are rewritten to such references).
+   * Config that reads the environment (`${VAR}`) gets `VAR=sm://NAME#KEY` lines in the committed
+   * `secret-sweep.refs`, resolved by `secret-sweep run` at start (and `.env` files themselves are
+   * rewritten to such references).
    * false: the backend puts the values themselves where the environment is read from.
    */
   runReferences: boolean;

@@ -6,9 +6,14 @@
  *   module that Node runs as ESM): `await getSecret('prod/app/db', 'password')` from a generated
  *   `secret-sweep-secrets.{mjs,cjs,ts}` next to the file (a cached `@aws-sdk/client-secrets-manager`
  *   client, JSON decoding, errors in plain words);
- * - environment (the dotenv backend, and every synchronous context: a plain function, a class field, a
- *   parameter default, the top level of a CommonJS module): `process.env.PROD_APP_DB__PASSWORD`, which
- *   `secret-sweep run -- node app.js` fills from `.env`'s `sm://` references (the result's `envRefs`).
+ * - synchronous helper (aws backend, every context where `await` is not allowed: a plain function, a
+ *   class field, a parameter default, the top level of a CommonJS module or of TypeScript compiled to
+ *   it): `getSecretSync('prod/app/db', 'password')` from the same helper, which fetches in a short child
+ *   process; the file keeps running as it is started today (no wrapper, nothing outside the repository);
+ * - environment (the dotenv backend): `process.env.PROD_APP_DB__PASSWORD`, filled from the git-ignored
+ *   `.env` the dotenv vault writes.
+ * Either way `process.env.X ?? "literal"` / `|| "literal"` stays lazy: the reference replaces the
+ * literal, so it is evaluated only where the original used the literal.
  *
  * Parser: the TypeScript compiler API (`ts.createSourceFile`), loaded on first use with a plain
  * require. Why: it parses JS, JSX, TS and TSX with exact UTF-16 node positions, tells string, template
@@ -49,6 +54,7 @@ export function typescript(): typeof TS {
 export const HELPER_BASENAME = 'secret-sweep-secrets';
 const HELPER_FN = 'getSecret';
 const HELPER_ALIAS = 'sweepGetSecret';
+const HELPER_SYNC_FN = 'getSecretSync';
 
 export type ModuleSyntax = 'esm' | 'cjs';
 export type HelperKind = 'mjs' | 'cjs' | 'ts';
@@ -205,7 +211,7 @@ export class JavaScriptRewriter implements Rewriter {
     const suggest = (site: RewriteSite) =>
       !backend.capabilities.helpers
         ? `use process.env.${envVar(site)} here`
-        : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or process.env.${envVar(site)} filled by \`secret-sweep run\` (.env: ${envVar(site)}=${backend.reference.runReference(site.ref)})`;
+        : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or \`${HELPER_SYNC_FN}(…)\` with the same arguments elsewhere`;
     const manual = (site: RewriteSite, reason: string) => {
       out.unhandled.push({ ...site, reason, suggestion: suggest(site) });
     };
@@ -216,6 +222,7 @@ export class JavaScriptRewriter implements Rewriter {
     const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file));
     const helperName = helperBindingName(sf);
     let usesHelper = false;
+    let usesSync = false;
     let syncFallback = 0;
 
     // 1. Each site -> the string or template literal around it.
@@ -263,8 +270,14 @@ export class JavaScriptRewriter implements Rewriter {
       const useHelper = helpers && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
       const q = lit.getText(sf)[0] === '"' ? '"' : lit.getText(sf)[0] === "'" ? "'" : q0;
       const refExpr = (site: RewriteSite): string => {
+        const args = `${q}${site.ref.secretName}${q}${site.ref.jsonKey ? `, ${q}${site.ref.jsonKey}${q}` : ''}`;
         if (useHelper) {
-          const call = `await ${helperName}(${q}${site.ref.secretName}${q}${site.ref.jsonKey ? `, ${q}${site.ref.jsonKey}${q}` : ''})`;
+          const call = `await ${helperName}(${args})`;
+          return site.ref.jsonKey ? call : `String(${call})`;
+        }
+        if (helpers) {
+          // No await here: the helper's synchronous fetch, so the file runs as it is started today.
+          const call = `${HELPER_SYNC_FN}(${args})`;
           return site.ref.jsonKey ? call : `String(${call})`;
         }
         const v = backend.capabilities.runReferences ? addEnvRef(out, site.ref) : envVar(site);
@@ -322,19 +335,22 @@ export class JavaScriptRewriter implements Rewriter {
         for (const x of items) out.edits.push({ start: x.start, end: x.end, replacement: `\${${wrapUri(refExpr(x.site), inUrl(x))}}` });
       }
       if (useHelper) usesHelper = true;
-      else if (helpers) syncFallback += secrets.length;
+      else if (helpers) {
+        usesSync = true;
+        syncFallback += secrets.length;
+      }
     }
 
-    if (usesHelper) {
+    if (usesHelper || usesSync) {
       out.helper = { path: posixJoin(path.posix.dirname(file.split(path.sep).join('/')), helperFileName(mod.helper)), kind: mod.helper };
-      const imp = importEdit(sf, text, mod, helperName);
+      const imp = importEdit(sf, text, mod, [...(usesHelper ? [helperName] : []), ...(usesSync ? [HELPER_SYNC_FN] : [])]);
       if (imp) {
         out.edits.push(imp.edit);
         out.notes.push(`${file}: added \`${imp.line}\``);
       }
     }
     if (syncFallback) {
-      out.notes.push(`${file}: ${syncFallback} value(s) sit where \`await\` is not allowed (a synchronous function, a class field, or the top level of a CommonJS module), so they read process.env; start it with \`secret-sweep run -- <command>\` (.env gets the sm:// references)`);
+      out.notes.push(`${file}: ${syncFallback} value(s) sit where \`await\` is not allowed (a synchronous function, a class field, or the top level of a CommonJS module), so they use ${HELPER_SYNC_FN}(), which fetches in a short child process`);
     } else if (!backend.capabilities.helpers && out.edits.length) {
       out.notes.push(`${file}: reads process.env; load .env when it runs (\`node --env-file=.env\`, or \`secret-sweep run -- <command>\`)`);
     }
@@ -440,10 +456,11 @@ function fromOurHelper(id: TS.Node): boolean {
   return false;
 }
 
-function alreadyImported(sf: TS.SourceFile): boolean {
+/** The text of the file's imports (or requires) of the helper. */
+function helperImports(sf: TS.SourceFile): string {
   const ts = typescript();
-  return sf.statements.some((s) => (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.includes(HELPER_BASENAME))
-    || (ts.isVariableStatement(s) && /require\s*\(\s*['"][^'"]*secret-sweep-secrets/.test(s.getText(sf))));
+  return sf.statements.filter((s) => (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.includes(HELPER_BASENAME))
+    || (ts.isVariableStatement(s) && /require\s*\(\s*['"][^'"]*secret-sweep-secrets/.test(s.getText(sf)))).map((s) => s.getText(sf)).join('\n');
 }
 
 function isRequireStatement(s: TS.Statement, sf: TS.SourceFile): boolean {
@@ -451,19 +468,24 @@ function isRequireStatement(s: TS.Statement, sf: TS.SourceFile): boolean {
   return ts.isVariableStatement(s) && s.declarationList.declarations.every((d) => d.initializer !== undefined && /^require\s*\(/.test(d.initializer.getText(sf)));
 }
 
-/** The import (or require) of the helper, after the file's own imports; undefined when it is there. */
-function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, helperName: string): { edit: TextEdit; line: string } | undefined {
+/**
+ * The import (or require) of the helper's `names` (local names: `getSecret`, its alias `sweepGetSecret`,
+ * `getSecretSync`) the file does not import yet, after the file's own imports; undefined when all are there.
+ */
+function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: readonly string[]): { edit: TextEdit; line: string } | undefined {
   const ts = typescript();
-  if (alreadyImported(sf)) return undefined;
+  const have = helperImports(sf);
+  const missing = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(have));
+  if (missing.length === 0) return undefined;
   const imports = sf.statements.filter((s) => (mod.syntax === 'esm' ? ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) : isRequireStatement(s, sf)));
   const q = fileQuote(sf);
   const ref = imports[0] ?? sf.statements[0];
   const semi = ref ? /;\s*$/.test(ref.getText(sf)) : true;
   const spec = `${q}${helperSpecifier(mod.helper)}${q}`;
-  const binding = helperName === HELPER_FN ? HELPER_FN : `${HELPER_FN} as ${HELPER_ALIAS}`;
+  const bindings = missing.map((n) => (n === HELPER_ALIAS ? (mod.syntax === 'esm' ? `${HELPER_FN} as ${HELPER_ALIAS}` : `${HELPER_FN}: ${HELPER_ALIAS}`) : n)).join(', ');
   const line = mod.syntax === 'esm'
-    ? `import { ${binding} } from ${spec}${semi ? ';' : ''}`
-    : `const { ${helperName === HELPER_FN ? HELPER_FN : `${HELPER_FN}: ${HELPER_ALIAS}`} } = require(${spec})${semi ? ';' : ''}`;
+    ? `import { ${bindings} } from ${spec}${semi ? ';' : ''}`
+    : `const { ${bindings} } = require(${spec})${semi ? ';' : ''}`;
   const last = imports[imports.length - 1];
   if (last) return { edit: { start: last.end, end: last.end, replacement: `\n${line}` }, line };
   // No imports: before the first statement that is not a directive ('use strict'), after its comments.

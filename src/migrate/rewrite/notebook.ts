@@ -188,8 +188,8 @@ export class NotebookRewriter implements Rewriter {
   }
 
   /** The helper modules, placed as for Python files (a notebook's folder is the kernel's working directory). */
-  helperFiles(rewrittenFiles: readonly string[], isPackageDir?: (dir: string) => boolean, backend?: Backend): HelperFile[] {
-    return this.python.helperFiles(rewrittenFiles, isPackageDir, backend);
+  helperFiles(rewrittenFiles: readonly string[], backend?: Backend): HelperFile[] {
+    return this.python.helperFiles(rewrittenFiles, backend);
   }
 
   rewrite(input: RewriteInput): PythonRewriteResult {
@@ -303,7 +303,7 @@ export class NotebookRewriter implements Rewriter {
       const first = sources[0]!;
       const text = newText.get(first) ?? first.text;
       const firstUse = newText.has(first) ? firstDiff(first.text, text) : text.length;
-      const imp = importEditFor(text, uses, helperName, firstUse);
+      const imp = importEditFor(text, uses, helperName, firstUse, 'plain');
       if (imp) {
         newText.set(first, applyLocal(text, [imp.edit]));
         out.notes.push(`added \`${imp.line}\` to the first code cell`);

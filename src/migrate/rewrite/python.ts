@@ -24,11 +24,15 @@
  *   the clearest safe form: the string reads (and prints) as before, with one lookup in it. Context
  *   values grouped into the secret (user, host, port, database) are never replaced: they are not
  *   secrets, and the JSON secret carries them for rotation and for other consumers.
+ * - the default of an environment lookup, `os.environ.get("X", "…")` / `os.getenv("X", "…")`: the
+ *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]`, so the secret is
+ *   fetched only where the original used the literal (X unset), never when X is set.
  * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
  *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
  *
- * The import (`from secret_sweep_secrets import get_secret`, or `import os`) is added once, after the
+ * The import (`from .secret_sweep_secrets import get_secret`, falling back to the absolute form; see
+ * `HelperImportForm`), or `import os`, is added once, after the
  * module docstring, `from __future__` imports and the leading imports, unless already there.
  */
 import { createRequire } from 'node:module';
@@ -118,7 +122,7 @@ export function helperNameFor(texts: readonly string[]): string {
       for (const id of tree.rootNode.descendantsOfType('identifier')) {
         if (id?.text !== HELPER_FN) continue;
         const imp = ancestor(id, (n) => n.type === 'import_from_statement');
-        if (imp && imp.childForFieldName('module_name')?.text === HELPER_MODULE) continue;
+        if (imp && isHelperImport(imp)) continue;
         return HELPER_ALIAS;
       }
     } finally {
@@ -282,7 +286,9 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
           fail('the secret name or key has characters that need escaping');
           continue;
         }
-        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
+        const lazy = envDefault(str);
+        if (lazy) out.edits.push({ start: lazy.call.startIndex, end: lazy.call.endIndex, replacement: lazy.rewrite(ref) });
+        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
       } else {
         // An f-string: the other quote character inside the braces (Python < 3.12 needs that).
         const iq = q === '"' ? "'" : '"';
@@ -337,30 +343,99 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
   return out;
 }
 
+/** Parents where a conditional expression needs no parentheses. */
+const BARE_CONDITIONAL_PARENTS = new Set(['assignment', 'keyword_argument', 'return_statement', 'argument_list', 'parenthesized_expression', 'expression_statement']);
+
+/**
+ * The literal is the default of an environment lookup, `os.environ.get("X", "lit")` or
+ * `os.getenv("X", "lit")` (also `environ.get`, a bare `getenv`): the original read the literal only
+ * when X is unset, so the rewrite fetches the secret only then (an eager default would call Secrets
+ * Manager even when X is set, and fail offline). Same semantics, an empty X included.
+ */
+function envDefault(str: TsNode): { call: TsNode; rewrite: (ref: string) => string } | undefined {
+  const args = str.parent;
+  const call = args?.parent;
+  if (args?.type !== 'argument_list' || call?.type !== 'call') return undefined;
+  const named = args.namedChildren.filter((c): c is TsNode => c !== null);
+  if (named.length !== 2 || named[1]!.startIndex !== str.startIndex) return undefined;
+  const key = named[0]!;
+  // The key is evaluated twice: only a plain literal or a name.
+  if (key.type !== 'identifier' && !(key.type === 'string' && !/^[A-Za-z]*[fF]/.test(key.text))) return undefined;
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  const k = key.text;
+  const wrap = (e: string) => (BARE_CONDITIONAL_PARENTS.has(call.parent?.type ?? '') ? e : `(${e})`);
+  if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get') {
+    const mapping = fn.childForFieldName('object');
+    if (!mapping || !/^(?:[A-Za-z_][A-Za-z0-9_]*\.)*environ$/.test(mapping.text)) return undefined;
+    return { call, rewrite: (ref) => wrap(`${mapping.text}[${k}] if ${k} in ${mapping.text} else ${ref}`) };
+  }
+  const isGetenv = (fn.type === 'identifier' && fn.text === 'getenv')
+    || (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'getenv' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(fn.childForFieldName('object')?.text ?? ''));
+  if (!isGetenv) return undefined;
+  return { call, rewrite: (ref) => wrap(`${fn.text}(${k}) if ${fn.text}(${k}) is not None else ${ref}`) };
+}
+
+/** `from secret_sweep_secrets import …` or `from .secret_sweep_secrets import …`. */
+function isHelperImport(n: TsNode): boolean {
+  if (n.type !== 'import_from_statement') return false;
+  const m = n.childForFieldName('module_name')?.text;
+  return m === HELPER_MODULE || m === `.${HELPER_MODULE}`;
+}
+
+/**
+ * How the helper is imported. 'package-aware' (modules): the helper sits beside the module, and the
+ * import tries the package-relative form first, then the absolute one, so it resolves however the
+ * module is started: `python -m pkg.sub.mod`, an import as `mysite.settings` (Django), pytest from the
+ * root (package-relative), or `python path/mod.py` and a top-level import (the module's folder is on
+ * sys.path, absolute). 'plain' (notebook cells): the kernel's working folder, the notebook's, is on
+ * sys.path and cells have no package.
+ */
+export type HelperImportForm = 'package-aware' | 'plain';
+
 /** The import lines the edits need, as one insertion edit (undefined when already imported). */
-export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
   const tree = parsePython(text);
   try {
-    return importEdit(text, tree.rootNode, uses, helperName, firstUse);
+    return importEdit(text, tree.rootNode, uses, helperName, firstUse, form);
   } finally {
     tree.delete();
   }
 }
 
-function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number): { edit: TextEdit; line: string } | undefined {
+function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
   const wanted: string[] = [];
+  /** What the report says was added, one line each. */
+  const said: string[] = [];
+  const eol: Eol = detectEol(text);
   const tops = root.namedChildren.filter((c): c is TsNode => c !== null);
   const before = (n: TsNode) => n.endIndex <= firstUse;
   if (uses.os) {
     const has = tops.some((c) => before(c) && c.type === 'import_statement'
       && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'os'));
-    if (!has) wanted.push('import os');
+    if (!has) {
+      wanted.push('import os');
+      said.push('import os');
+    }
   }
   if (uses.helper) {
-    const has = tops.some((c) => before(c) && c.type === 'import_from_statement'
-      && c.childForFieldName('module_name')?.text === HELPER_MODULE
-      && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName)));
-    if (!has) wanted.push(`from ${HELPER_MODULE} import ${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`);
+    const binds = (c: TsNode) => isHelperImport(c)
+      && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName));
+    const has = tops.some((c) => before(c) && (binds(c) || (c.type === 'try_statement' && c.descendantsOfType('import_from_statement').some((n) => n !== null && binds(n)))));
+    const names = `${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`;
+    if (!has && form === 'plain') {
+      wanted.push(`from ${HELPER_MODULE} import ${names}`);
+      said.push(wanted[wanted.length - 1]!);
+    } else if (!has) {
+      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}`);
+      const indent = /^\t/m.test(text) && !/^ +\S/m.test(text) ? '\t' : '    ';
+      wanted.push([
+        'try:',
+        `${indent}from .${HELPER_MODULE} import ${names}`,
+        'except ImportError:  # not imported as part of a package (a script, a top-level module)',
+        `${indent}from ${HELPER_MODULE} import ${names}`,
+      ].join(eol));
+    }
   }
   if (wanted.length === 0) return undefined;
 
@@ -381,12 +456,11 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
     if (t === 'import_statement' || t === 'import_from_statement' || t === 'future_import_statement') anchor = tops[i];
     else if (t !== 'comment') break;
   }
-  const eol: Eol = detectEol(text);
   const lines = wanted.join(eol);
-  if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: wanted.join('; ') };
+  if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: said.join('; ') };
   const nl = text.indexOf('\n', anchor.endIndex);
-  if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: wanted.join('; ') };
-  return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: wanted.join('; ') };
+  if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: said.join('; ') };
+  return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: said.join('; ') };
 }
 
 function onlyCommentsBefore(text: string, n: TsNode): boolean {
@@ -420,20 +494,16 @@ export class PythonRewriter implements Rewriter {
 
   /**
    * The helper modules the rewritten files import (aws backend only): one `secret_sweep_secrets.py`
-   * where each file's imports resolve from. A script's own folder is on `sys.path` when it runs (and a
-   * notebook's folder is the kernel's working directory), so the helper goes next to it; for a module
-   * inside a package (its folder has `__init__.py`, as `isPackageDir` tells), it goes next to the
-   * top-level package, the folder that is on `sys.path`.
+   * beside each rewritten file, where its package-aware import finds it both ways (package-relative
+   * when it is imported as part of a package, a regular or a namespace one; absolute when it runs as a
+   * script or a top-level module, its folder then being on sys.path; a notebook kernel starts in the
+   * notebook's folder).
    */
-  helperFiles(rewrittenFiles: readonly string[], isPackageDir: (dir: string) => boolean = () => false, backend: Backend = awsBackend): HelperFile[] {
+  helperFiles(rewrittenFiles: readonly string[], backend: Backend = awsBackend): HelperFile[] {
     const content = backend.helperSource('python', HELPER_FILE);
     if (content === undefined) return [];
     const dirs = new Set<string>();
-    for (const f of rewrittenFiles) {
-      let dir = path.posix.dirname(f.split(path.sep).join('/'));
-      while (dir !== '.' && dir !== '/' && isPackageDir(dir)) dir = path.posix.dirname(dir);
-      dirs.add(dir);
-    }
+    for (const f of rewrittenFiles) dirs.add(path.posix.dirname(f.split(path.sep).join('/')));
     return [...dirs].sort().map((d) => ({ path: d === '.' ? HELPER_FILE : `${d}/${HELPER_FILE}`, content }));
   }
 }

@@ -7,14 +7,17 @@
  * - Rewriters run one file at a time in path order; Terraform files see their siblings' current text
  *   (so a data source added to one file is reused by the next).
  * - Then what the backend's capabilities call for: its generated helpers (Python `secret_sweep_secrets.py`,
- *   JS `secret-sweep-secrets.*`) and the `.env` references (`VAR=sm://NAME#KEY`) that `secret-sweep run`
- *   resolves for the code that now reads `process.env.VAR` / `${VAR}`.
+ *   JS `secret-sweep-secrets.*`, whose SDK goes into the nearest package.json's dependencies) and the
+ *   references (`VAR=sm://NAME#KEY`) that `secret-sweep run` resolves for the files that now read `${VAR}`,
+ *   in the committed `secret-sweep.refs` at the root (names and keys only: it travels with the code).
  * - Nothing here sees a secret value; summaries name variables, secrets and keys only.
  */
 import { accessSync, constants as fsc, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
-import { parseEnvText, smReference } from '../run-env.js';
+import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
+import { dependencyRange } from '../../cli/version.js';
+import { nearestPackageDir, SDK_PACKAGE, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
@@ -59,9 +62,13 @@ export interface RewriteRunResult {
   edits: PlannedEdit[];
   manual: ManualSite[];
   notes: string[];
-  /** Generated or extended files: helpers, `.env`, `.gitignore`. */
+  /** Generated or extended files: helpers, `secret-sweep.refs`, package.json files. */
   generated: string[];
   envRefs: EnvReference[];
+  /** Files that now read `${VAR}` / `VAR=sm://…` references: their program starts under `secret-sweep run`. */
+  runFiles: string[];
+  /** package.json files that now declare the helper's SDK (`npm install` there). */
+  dependencies: Array<{ file: string; package: string; range: string }>;
 }
 
 /** The text of UTF-8 bytes (a BOM kept as U+FEFF), or undefined when they are not valid UTF-8. */
@@ -171,7 +178,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [] };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [] };
   const byFile = sitesFromPlan(plan);
   if (byFile.size === 0) return out;
 
@@ -237,6 +244,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     pending.push({ file, rewriter: rw.id, text, edits: res.edits, sites: sites.length });
     out.edits.push({ file, rewriter: rw.id, summary: summaryOf(file, rw.id, sites, res.unhandled), sites });
     for (const e of res.envRefs ?? []) if (!out.envRefs.some((x) => x.variable === e.variable)) out.envRefs.push(e);
+    if (backend.capabilities.runReferences && ((res.envRefs ?? []).length || /sm:\/\//.test(after))) out.runFiles.push(file);
     if (res.uses?.helper) pyHelperFiles.push(file);
     if (res.helper) jsResults.push(res);
   }
@@ -244,12 +252,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // What the rewritten code needs goes to disk first (helpers, .env references): a run killed halfway
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
-  let envText: string | undefined;
   if (backend.capabilities.helpers) {
-    const helpers = [
-      ...python.helperFiles(pyHelperFiles, (dir) => existsSync(path.join(root, dir, '__init__.py')), backend),
-      ...javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend),
-    ];
+    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend);
+    const helpers = [...python.helperFiles(pyHelperFiles, backend), ...jsHelpers];
     for (const h of helpers) {
       if (opts.write) {
         opts.onBeforeWrite?.(h.path);
@@ -258,43 +263,71 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       out.generated.push(h.path);
     }
+    await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
-    const env = await addEnvReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
-    envText = env.text;
-    for (const n of env.notes) out.notes.push(n);
-    for (const f of env.written) opts.onGenerated?.(f);
-    if (env.changed && !out.generated.includes('.env')) out.generated.push('.env');
+    const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
+    for (const n of refs.notes) out.notes.push(n);
+    for (const f of refs.written) opts.onGenerated?.(f);
+    if (refs.changed && !out.generated.includes(REFS_FILE)) out.generated.push(REFS_FILE);
   }
   if (opts.write) {
     for (const p of pending) {
-      // References appended to .env above sit after every edit of .env itself.
-      const expected = p.file === '.env' && envText !== undefined ? envText : p.text;
       opts.onBeforeWrite?.(p.file);
-      await writeEdits(root, p.file, p.edits, { expectedText: expected });
+      await writeEdits(root, p.file, p.edits, { expectedText: p.text });
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
     }
   }
   return out;
 }
 
+/** Add the helper's SDK to the nearest package.json of each JS helper (keeping the file's formatting). */
+async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): Promise<void> {
+  const range = dependencyRange(SDK_PACKAGE) ?? '^3';
+  const dirs = new Set<string>();
+  for (const h of helperPaths) {
+    const d = nearestPackageDir(h, (rel) => existsSync(path.join(root, rel)));
+    if (d === undefined) out.notes.push(`${h}: no package.json above it: install ${SDK_PACKAGE} where it runs`);
+    else dirs.add(d);
+  }
+  for (const d of [...dirs].sort()) {
+    const rel = d === '.' ? 'package.json' : `${d}/package.json`;
+    const real = await checkedPath(root, rel, { mustExist: true });
+    const text = readFileSync(real, 'utf8');
+    const next = withDependency(text, SDK_PACKAGE, range);
+    if (next === undefined) {
+      out.notes.push(`${rel}: not a JSON object with a dependencies object: add "${SDK_PACKAGE}": "${range}" to its dependencies by hand`);
+      continue;
+    }
+    if (next === text) continue;
+    out.dependencies.push({ file: rel, package: SDK_PACKAGE, range });
+    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it): run \`npm install\` there`);
+    out.generated.push(rel);
+    if (opts.write) {
+      opts.onBeforeWrite?.(rel);
+      writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+      opts.onGenerated?.(rel);
+    }
+  }
+}
+
 /**
- * Add `VAR=sm://NAME#KEY` lines to the repository's `.env` for variables it does not set yet (the
- * format `secret-sweep run` reads, see run-env.ts), keeping every existing line and the file's line
- * ending; a new `.env` is mode 0600. Makes sure git ignores `.env` (adds it to `.gitignore` when
- * `git check-ignore` says it is not ignored and it is not tracked). A variable the file already sets to
- * something else is left alone and noted.
+ * Add `VAR=sm://NAME#KEY` lines to the committed `secret-sweep.refs` at the root for variables it does
+ * not set yet (the format `secret-sweep run` reads, see run-env.ts), keeping every existing line and the
+ * file's line ending. It holds names and keys, never values, so it is committed and travels with the
+ * code (a git-ignored `.env` would not). A variable the file already sets to something else is left
+ * alone and noted.
  */
-export async function addEnvReferences(
+export async function addRunReferences(
   root: string,
   refs: readonly EnvReference[],
   opts: { write: boolean; before?: (file: string) => void },
 ): Promise<{ written: string[]; notes: string[]; changed: boolean; text?: string }> {
   const written: string[] = [];
   const notes: string[] = [];
-  const real = await checkedPath(root, '.env', { mustExist: false });
+  const real = await checkedPath(root, REFS_FILE, { mustExist: false });
   let text: string | undefined;
-  let mode = 0o600;
+  let mode = 0o644;
   try {
     text = readFileSync(real, 'utf8');
     mode = statSync(real).mode & 0o7777;
@@ -310,33 +343,17 @@ export async function addEnvReferences(
       add.push(`${r.variable}=${want}`);
       existing.set(r.variable, want);
     } else if (have !== want) {
-      notes.push(`.env already sets ${r.variable}; it was left as it is (the rewritten code expects ${want})`);
+      notes.push(`${REFS_FILE} already sets ${r.variable}; it was left as it is (the rewritten code expects ${want})`);
     }
   }
-  if (add.length === 0) {
-    // Every reference is there already, e.g. a run killed between writing .env and ignoring it: the
-    // ignore line is still due.
-    if (opts.write && text !== undefined && await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
-    return { written, notes, changed: false, text };
-  }
+  if (add.length === 0) return { written, notes, changed: false, text };
   const eol = detectEol(text ?? '');
-  const base = text ?? '';
-  const next = base + (base === '' || base.endsWith('\n') ? '' : eol) + add.join(eol) + eol;
-  notes.push(`.env: added ${add.length} reference(s) for \`secret-sweep run\`: ${add.map((l) => l.split('=')[0]).join(', ')}`);
+  const base = text ?? REFS_HEADER.join(eol) + eol;
+  const next = base + (base.endsWith('\n') ? '' : eol) + add.join(eol) + eol;
+  notes.push(`${REFS_FILE}: added ${add.length} reference(s) for \`secret-sweep run\`: ${add.map((l) => l.split('=')[0]).join(', ')} (commit it: names and keys only)`);
   if (!opts.write) return { written, notes, changed: true, text: next };
-  // Ignored first: a run killed between the two writes never leaves a .env git would pick up.
-  if (await ensureEnvIgnored(root, opts.before)) written.push('.gitignore');
-  opts.before?.('.env');
+  opts.before?.(REFS_FILE);
   writeFileAtomic(real, next, { mode, onStep: testCrashPoint });
-  written.push('.env');
+  written.push(REFS_FILE);
   return { written, notes, changed: true, text: next };
-}
-
-/** True when `.gitignore` was extended. A tracked `.env` (holding only references now) is left tracked. */
-async function ensureEnvIgnored(root: string, before?: (file: string) => void): Promise<boolean> {
-  if (!existsSync(path.join(root, '.git'))) return false;
-  if (gitSays(root, ['check-ignore', '-q', '--', '.env'])) return false;
-  if (gitSays(root, ['ls-files', '--error-unmatch', '--', '.env'])) return false;
-  appendIgnoreLine(root, '.env', before);
-  return true;
 }

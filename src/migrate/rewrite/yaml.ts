@@ -9,7 +9,7 @@
  * What each kind of file gets:
  * - docker-compose: `${PROD_APP_DB__PASSWORD}` (Compose interpolates it from the environment of the
  *   `docker compose` command: start it with `secret-sweep run -- docker compose up`, which resolves the
- *   `.env` `sm://` references named in the result's `envRefs`).
+ *   `sm://` references named in the result's `envRefs`, which migrate writes to the committed `secret-sweep.refs`).
  * - GitHub Actions workflows: the official `aws-actions/aws-secretsmanager-get-secrets@v2` step, added
  *   right after the job's `aws-actions/configure-aws-credentials` step, and `${{ env.ALIAS_KEY }}` where
  *   the value was. Why not a `${{ secrets.X }}` context: that moves the value into GitHub's store, a

@@ -59,9 +59,9 @@ describe('fixture pairs', () => {
     expect(again.edits).toEqual([]);
   });
 
-  it('reports sync-context values as environment references for `secret-sweep run`', () => {
+  it('sync-context values call getSecretSync from the same helper: no environment reference, no wrapper', () => {
     const { result } = run('js-esm-service');
-    expect(result.envRefs).toEqual([{ variable: 'PROD_SHOP_API__TOKEN', ref: { secretName: 'prod/shop/api', jsonKey: 'token' } }]);
+    expect(result.envRefs).toEqual([]);
     expect(result.helper).toEqual({ path: 'service/secret-sweep-secrets.mjs', kind: 'mjs' });
   });
 
@@ -99,7 +99,7 @@ describe('the Node service end to end against the local Secrets Manager', () => 
     process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
     // The values the fixtures held, read from their case.json (no credential-like literal in this file).
     const values = new Map<string, Record<string, string>>();
-    for (const name of ['js-esm-service', 'js-cjs-script']) {
+    for (const name of ['js-esm-service', 'js-cjs-script', 'js-cjs-lazy']) {
       for (const site of loadCase(name).spec.sites) {
         values.set(site.secretName, { ...values.get(site.secretName), [site.jsonKey]: site.match });
       }
@@ -120,14 +120,28 @@ describe('the Node service end to end against the local Secrets Manager', () => 
     const env = {
       PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1',
       AWS_ENDPOINT_URL: srv.endpoint,
-      // what `secret-sweep run` puts in the environment for the one value in a synchronous function
-      PROD_SHOP_API__TOKEN: c.spec.sites.find((s) => s.secretName === 'prod/shop/api')!.match,
     };
     const original = await node([path.join(before, c.spec.file)], { env });
     const migrated = await node([path.join(after, c.spec.file)], { env });
     expect(original).toContain(c.spec.sites[0]!.match);
     expect(migrated).toBe(original);
-    expect(srv.calls.count('GetSecretValue')).toBe(2); // one per secret: the client caches
+    expect(srv.calls.count('GetSecretValue')).toBe(2); // one per secret: the client caches, the sync call reuses it
+  });
+
+  it('a CommonJS module runs without a wrapper: its synchronous values are fetched lazily, in a child process', async () => {
+    const { c, output, result } = run('js-cjs-lazy');
+    const rw = make(c);
+    const after = project({ [c.spec.file]: output, ...Object.fromEntries(rw.helperFiles([result]).map((h) => [h.path, h.content])) });
+    const env = { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: srv.endpoint, AWS_MAX_ATTEMPTS: '1' };
+    const print = `const m = require(${JSON.stringify(path.join(after, c.spec.file))}); console.log(m.token + ' ' + m.hook)`;
+    const [token, hook] = c.spec.sites.map((s) => s.match);
+    expect((await node(['-e', print], { env })).trim()).toBe(`${token} ${hook}`);
+    // Both variables set, Secrets Manager unreachable: nothing is fetched, as before the migration.
+    const dead = { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+    expect((await node(['-e', print], { env: { ...dead, SYNC_TOKEN: 'a', HOOK_URL: 'b' } })).trim()).toBe('a b');
+    // Unset and unreachable: a clear error naming the secret, never undefined.
+    const failed = await node(['-e', print], { env: { ...dead, SYNC_TOKEN: 'a' } }).then(() => 'ran', (e: Error) => e.message);
+    expect(failed).toMatch(/cannot read secret prod\/etl\/hook/);
   });
 
   it('the CommonJS helper reads a key', async () => {

@@ -61,10 +61,22 @@ describe('python rewriter details', () => {
     expect(res.edits).toEqual([]);
     expect(res.unhandled[0]!.reason).toMatch(/parse/);
   });
-  it('helper files go next to scripts, or next to the top-level package', () => {
-    const pkg = new Set(['src/app', 'src/app/db']);
-    const files = py.helperFiles(['etl/load.py', 'etl/sub/x.py', 'src/app/db/conn.py', 'top.py', 'nb/a.ipynb'], (d) => pkg.has(d));
-    expect(files.map((f) => f.path)).toEqual(['secret_sweep_secrets.py', 'etl/secret_sweep_secrets.py', 'etl/sub/secret_sweep_secrets.py', 'nb/secret_sweep_secrets.py', 'src/secret_sweep_secrets.py']);
+  it('a second secret in a file that already has the package-aware import adds no second import', () => {
+    const site = (text: string, match: string) => {
+      const line = text.split('\n').findIndex((l) => l.includes(match));
+      const col = text.split('\n')[line]!.indexOf(match) + 1;
+      return { file: 'pkg/mod.py', line: line + 1, column: col, endLine: line + 1, endColumn: col + match.length - 1, fingerprint: 'f', kind: 'secret' as const, ref: { secretName: 'prod/a', jsonKey: 'k' } };
+    };
+    const first = 'import os\n\nA = "fake-pw-0001"\nB = "fake-pw-0002"\n';
+    const once = applyEdits(first, py.rewrite({ file: 'pkg/mod.py', text: first, backend: 'aws', sites: [site(first, 'fake-pw-0001')] }).edits);
+    expect(once.match(/import get_secret$/gm)).toHaveLength(2);
+    const twice = applyEdits(once, py.rewrite({ file: 'pkg/mod.py', text: once, backend: 'aws', sites: [site(once, 'fake-pw-0002')] }).edits);
+    expect(twice.match(/import get_secret$/gm)).toHaveLength(2);
+    expect(twice).not.toContain('fake-pw-0002');
+  });
+  it('a helper file goes beside each rewritten module (its package-aware import finds it there)', () => {
+    const files = py.helperFiles(['etl/load.py', 'etl/sub/x.py', 'src/app/db/conn.py', 'top.py', 'nb/a.ipynb', 'etl/other.py']);
+    expect(files.map((f) => f.path)).toEqual(['secret_sweep_secrets.py', 'etl/secret_sweep_secrets.py', 'etl/sub/secret_sweep_secrets.py', 'nb/secret_sweep_secrets.py', 'src/app/db/secret_sweep_secrets.py']);
     expect(files[1]!.content).toBe(PYTHON_HELPER);
   });
 });

@@ -1,0 +1,58 @@
+/**
+ * A generated JS/TS helper imports `@aws-sdk/client-secrets-manager`: the package that holds the
+ * rewritten file must declare it, or a fresh `npm ci` leaves it out (ERR_MODULE_NOT_FOUND). This adds
+ * it to the nearest package.json's `dependencies`, as a text insertion that keeps the file's
+ * formatting (indentation, line endings, key order), with the version range secret-sweep itself uses.
+ */
+import path from 'node:path';
+import { typescript } from './javascript.js';
+import { detectEol } from './fixer.js';
+
+export const SDK_PACKAGE = '@aws-sdk/client-secrets-manager';
+const DEP_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'];
+
+/** The folder (relative to the root, '.' for the root) of the package.json nearest to `file`, or undefined. */
+export function nearestPackageDir(file: string, exists: (rel: string) => boolean): string | undefined {
+  let dir = path.posix.dirname(file.split(path.sep).join('/'));
+  for (;;) {
+    if (exists(dir === '.' ? 'package.json' : `${dir}/package.json`)) return dir;
+    if (dir === '.' || dir === '/' || dir === '') return undefined;
+    dir = path.posix.dirname(dir);
+  }
+}
+
+/**
+ * package.json text with `name: range` added to `dependencies`; the same text when any dependency field
+ * already names it; undefined when the file is not a JSON object (then a human adds it).
+ */
+export function withDependency(text: string, name: string, range: string): string | undefined {
+  const ts = typescript();
+  const sf = ts.parseJsonText('package.json', text);
+  const top = sf.statements[0]?.expression;
+  if (!top || !ts.isObjectLiteralExpression(top) || (sf as unknown as { parseDiagnostics: unknown[] }).parseDiagnostics.length) return undefined;
+  const prop = (obj: import('typescript').ObjectLiteralExpression, key: string) =>
+    obj.properties.find((p) => ts.isPropertyAssignment(p) && ts.isStringLiteral(p.name) && p.name.text === key) as import('typescript').PropertyAssignment | undefined;
+  for (const field of DEP_FIELDS) {
+    const f = prop(top, field);
+    if (f && ts.isObjectLiteralExpression(f.initializer) && prop(f.initializer, name)) return text;
+  }
+  const eol = detectEol(text);
+  const indentOf = (pos: number) => /^[ \t]*/.exec(text.slice(text.lastIndexOf('\n', pos - 1) + 1))![0];
+  const firstKey = top.properties[0];
+  const unit = firstKey ? indentOf(firstKey.getStart(sf)) || '  ' : '  ';
+  const entry = `${JSON.stringify(name)}: ${JSON.stringify(range)}`;
+  const insert = (at: number, s: string) => text.slice(0, at) + s + text.slice(at);
+  const deps = prop(top, 'dependencies');
+  if (deps && ts.isObjectLiteralExpression(deps.initializer)) {
+    const obj = deps.initializer;
+    const last = obj.properties[obj.properties.length - 1];
+    if (last) return insert(last.end, `,${eol}${indentOf(last.getStart(sf))}${entry}`);
+    const outer = indentOf(deps.getStart(sf));
+    return text.slice(0, obj.getStart(sf)) + `{${eol}${outer}${unit}${entry}${eol}${outer}}` + text.slice(obj.end);
+  }
+  if (deps) return undefined; // "dependencies" that is not an object: a human decides
+  const last = top.properties[top.properties.length - 1];
+  const block = `${JSON.stringify('dependencies')}: {${eol}${unit}${unit}${entry}${eol}${unit}}`;
+  if (last) return insert(last.end, `,${eol}${unit}${block}`);
+  return text.slice(0, top.getStart(sf)) + `{${eol}${unit}${block}${eol}}` + text.slice(top.end);
+}
