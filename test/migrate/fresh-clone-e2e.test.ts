@@ -48,8 +48,6 @@ const KNOWN_BROKEN: Record<string, number> = {
   'Node ESM': 2, // imports @aws-sdk/client-secrets-manager without declaring it: ERR_MODULE_NOT_FOUND
   'Node CJS': 2, // process.env reference filled only from the root .env: undefined from its own folder, silently
   TypeScript: 2, // the same, and it crashes on undefined
-  'Helm values': 3, // ${VAR} written into values.yaml, which Helm takes literally
-  'Ansible group_vars': 3, // ${VAR} written into group_vars, which Ansible takes literally
   'key file by path': 4, // manual (11), and the stored PEM lost its trailing newline
   'GCP key file by path': 4, // manual (11), and the private key is stored JSON-escaped
   [SECOND_RUN]: 7, // exit 2: "prod/etl/postgres already exists in the vault with a different value"

@@ -55,12 +55,15 @@ export const REWRITERS: readonly RewriterEntry[] = [
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],
-    kinds: [STRUCTURED_KINDS.compose, STRUCTURED_KINDS['github-actions'], STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['kubernetes-secret'], STRUCTURED_KINDS.generic],
+    kinds: [
+      STRUCTURED_KINDS.compose, STRUCTURED_KINDS['github-actions'], STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['kubernetes-secret'],
+      STRUCTURED_KINDS.ansible, STRUCTURED_KINDS['helm-values'], STRUCTURED_KINDS['gh-hosts'], STRUCTURED_KINDS.generic,
+    ],
     create: async () => new (await import('./yaml.js')).YamlRewriter(),
   },
   {
     id: 'json', fixturePrefixes: ['json-'],
-    kinds: [STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS.generic],
+    kinds: [STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['docker-config'], STRUCTURED_KINDS['dotnet-appsettings'], STRUCTURED_KINDS.generic],
     create: async () => new (await import('./json.js')).JsonRewriter(),
   },
   {
