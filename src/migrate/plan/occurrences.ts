@@ -9,6 +9,7 @@ import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
 import { linesOf } from './values.js';
+import { notASecretReason } from './not-secrets.js';
 import { MAX_SECRET_BYTES, type FieldType, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -77,6 +78,11 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       } catch {
         /* not valid percent-encoding: keep as found */
       }
+    }
+    const notSecret = notASecretReason({ file: f.file, value, key: f.key });
+    if (notSecret) {
+      skipped.push({ location: loc, reason: notSecret });
+      continue;
     }
     if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
       skipped.push({ location: loc, reason: 'larger than the 64 KiB Secrets Manager allows' });
