@@ -122,6 +122,8 @@ interface JsonReport {
   generated: string[];
   /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
   manual: Array<ManualSite & { where: string }>;
+  /** Programs whose start command changes: a file stored whole is written by `secret-sweep run --file`. */
+  startCommands: Array<{ file: string; secretName: string; command: string }>;
   notes: string[];
   warnings: string[];
 }
@@ -174,6 +176,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
+    startCommands: (input.rewrites?.wholeFiles ?? []).map((w) => ({ file: w.file, secretName: w.secretName, command: w.command })),
     notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
   };
@@ -216,6 +219,11 @@ export function renderMarkdown(r: JsonReport): string {
   }
   for (const n of r.notes) L.push(`- note: ${n}`);
   L.push('');
+  if (r.startCommands.length) {
+    L.push('## Start commands that change', '', 'These files are stored whole, untracked and git-ignored (your local copy stays). Whatever reads one starts like this (from the repository root); `secret-sweep run --file` writes the file (0600) before the command and removes it after:', '');
+    for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.command}\``);
+    L.push('');
+  }
   if (r.manual.length) {
     L.push('## Manual: left for you', '', 'These places still hold a migrated value; no rewriter could change them safely.', '');
     for (const m of r.manual) {

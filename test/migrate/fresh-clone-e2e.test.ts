@@ -22,7 +22,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
@@ -48,8 +48,6 @@ const KNOWN_BROKEN: Record<string, number> = {
   'Node ESM': 2, // imports @aws-sdk/client-secrets-manager without declaring it: ERR_MODULE_NOT_FOUND
   'Node CJS': 2, // process.env reference filled only from the root .env: undefined from its own folder, silently
   TypeScript: 2, // the same, and it crashes on undefined
-  'key file by path': 4, // manual (11), and the stored PEM lost its trailing newline
-  'GCP key file by path': 4, // manual (11), and the private key is stored JSON-escaped
   [SECOND_RUN]: 7, // exit 2: "prod/etl/postgres already exists in the vault with a different value"
 };
 
@@ -144,11 +142,12 @@ function command(root: string, p: EntryProgram): [string, string[]] {
   throw new Error(`unknown tool ${tool}`);
 }
 
-function runProgram(root: string, p: EntryProgram, wrapped: boolean): Promise<Outcome> {
+/** `wrapped`: false, or the `secret-sweep run` options before `--` (`--file PATH=sm://…` from the report, made relative to the program's folder). */
+function runProgram(root: string, p: EntryProgram, wrapped: false | string[]): Promise<Outcome> {
   const [cmd, args] = command(root, p);
   // AWS_DEFAULT_REGION: the aws CLI v1 reads only that one.
   const env = { ...TEST_AWS_ENV, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION, AWS_ENDPOINT_URL: srv.endpoint, PYTHONDONTWRITEBYTECODE: '1', ...p.env };
-  const full = wrapped ? ([process.execPath, [BIN, 'run', '--', cmd, ...args]] as const) : ([cmd, args] as const);
+  const full = wrapped ? ([process.execPath, [BIN, 'run', ...wrapped, '--', cmd, ...args]] as const) : ([cmd, args] as const);
   return runAsync(full[0], [...full[1]], { cwd: join(root, p.cwd), env });
 }
 
@@ -157,10 +156,18 @@ function runProgram(root: string, p: EntryProgram, wrapped: boolean): Promise<Ou
  * report has one; otherwise its one sentence "start it with `secret-sweep run -- COMMAND`", which
  * applies to code that now reads `process.env` / `${VAR}` / `sm://` references.
  */
-function startChanges(report: { startCommands?: Array<{ file?: string; files?: string[] }> }, md: string, p: EntryProgram): boolean {
-  if (Array.isArray(report.startCommands)) return report.startCommands.some((s) => p.files.some((f) => s.file === f || s.files?.includes(f)));
+function startChanges(report: { startCommands?: Array<{ file?: string; files?: string[]; command?: string }> }, md: string, p: EntryProgram): false | string[] {
+  if (Array.isArray(report.startCommands)) {
+    const hits = report.startCommands.filter((s) => p.files.some((f) => s.file === f || s.files?.includes(f)));
+    if (hits.length) {
+      // `--file PATH=sm://…` options of the reported command (PATH relative to the repository root).
+      const opts = hits.flatMap((s) => [...(s.command ?? '').matchAll(/--file (\S+)=(sm:\/\/\S+)/g)]
+        .flatMap((m) => ['--file', `${relative(p.cwd, m[1]!) || m[1]}=${m[2]}`]));
+      return opts;
+    }
+  }
   if (!md.includes('secret-sweep run -- COMMAND')) return false;
-  return p.files.some((f) => existsSync(join(clone, f)) && /process\.env|\$\{[A-Za-z_]|sm:\/\//.test(readFileSync(join(clone, f), 'utf8')));
+  return p.files.some((f) => existsSync(join(clone, f)) && /process\.env|\$\{[A-Za-z_]|sm:\/\//.test(readFileSync(join(clone, f), 'utf8'))) ? [] : false;
 }
 
 /** What the original program read: the DSN's password is read percent-decoded (the raw form is accepted too). */
@@ -262,7 +269,7 @@ beforeAll(async () => {
       sameOutput ? '' : o.code === 0 ? `exit 0, output differs: ${redact(ownOutput(o.stdout).split('\n')[0]!)}` : lastLine(o.stderr) || `exit ${o.code}`,
       diff,
     ].filter(Boolean).join('; ');
-    rows.push({ program: p.name, start: wrapped ? `secret-sweep run -- ${p.start}` : p.start, pass: sameOutput && !diff, sameOutput, valueLeft: valueLeftIn(clone, p), storedDiff: diff, error });
+    rows.push({ program: p.name, start: wrapped ? `secret-sweep run ${wrapped.map((a) => a.replace(/=sm:\/\/.*/, '=sm://…')).join(' ')}${wrapped.length ? ' ' : ''}-- ${p.start}` : p.start, pass: sameOutput && !diff, sameOutput, valueLeft: valueLeftIn(clone, p), storedDiff: diff, error });
   }
   const secondOk = second.code === 0 && second.writes === 0 && second.changed.length === 0;
   rows.push({
