@@ -88,6 +88,9 @@ const before = new Map<string, Outcome>();
 /** Removed after the run: the two repositories and the plaintext replacement file(s) migrate writes. */
 const cleanup: string[] = [];
 const rows: Row[] = [];
+let share = { removed: 0, total: 0, left: [] as string[] };
+/** Values still in a file of the clone today, each manual with its edit in the report (Helm: by design; the others: defect 4). */
+const KNOWN_LEFT = ['dsnPassword', 'djangoKey', 'helmPassword'];
 
 const gitIn = (cwd: string, ...args: string[]) =>
   execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd, stdio: 'pipe' }).toString();
@@ -211,7 +214,7 @@ function storedDiff(p: EntryProgram): string {
 }
 
 /** 'yes' (whole value), 'part' (its last 12 characters, or a PEM body line) or 'no', in any file of the clone. */
-const valueLeftIn = (root: string, p: EntryProgram): string => {
+const valueLeftIn = (root: string, p: Pick<EntryProgram, 'value'>): string => {
   const v = V[p.value as keyof EntryValues];
   const texts = workTreeFiles(root).filter((f) => !f.startsWith('.git/')).map((f) => readFileSync(join(root, f), 'utf8'));
   if (texts.some((t) => t.includes(v))) return 'yes';
@@ -287,7 +290,12 @@ beforeAll(async () => {
     '|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.program} | \`${r.start}\` | ${r.sameOutput ? 'yes' : 'no'} | ${r.storedDiff ? 'no' : 'yes'} | ${r.valueLeft} | ${r.error.replace(/\|/g, '\\|')} |`),
   ].join('\n');
+  // Issue 13, defect 11: the share of HEAD secret values that left the tree automatically (whole or in part left counts as not).
+  const keys = Object.keys(V) as Array<keyof EntryValues>;
+  const left = keys.filter((k) => valueLeftIn(clone, { value: k }) !== 'no');
+  share = { removed: keys.length - left.length, total: keys.length, left: left.map(String) };
   console.log(`\nfresh clone after migrate (${rows.filter((r) => r.pass).length}/${rows.length} pass):\n${table}\n`);
+  console.log(`HEAD secret values removed from the tree automatically: ${share.removed}/${share.total} (${Math.round((100 * share.removed) / share.total)}%); still in a file: ${share.left.join(', ') || 'none'}\n`);
   if (process.env.FRESH_CLONE_TABLE) writeFileSync(process.env.FRESH_CLONE_TABLE, table + '\n');
 }, 240_000);
 
@@ -314,6 +322,10 @@ describe.skipIf(!havePython)('a migrated, committed and freshly cloned repositor
     // A program left out here (its tool missing) is neither fixed nor broken.
     const fixed = Object.keys(KNOWN_BROKEN).filter((k) => rows.some((r) => r.program === k) && !(k in failing));
     expect({ unexpected: Object.fromEntries(unexpected.map((k) => [k, failing[k]])), fixed }).toEqual({ unexpected: {}, fixed: [] });
+  });
+
+  it('every HEAD value leaves the tree but the known manual ones (whole files included)', () => {
+    expect(share.left.sort()).toEqual(KNOWN_LEFT.filter((k) => k in V).sort());
   });
 
   it.skipIf(SECOND_RUN in KNOWN_BROKEN)('a second migrate --apply after committing exits 0 and writes nothing', () => {

@@ -71,7 +71,7 @@ export function wholeFileGroups(ctx: GroupingContext): Cand[] {
       source: { kind: 'span', ...span },
       contextLoc: { ...span, fingerprint: digest(text), historyOnly: false },
     });
-    out.push({ kind: 'whole-file', resource: slug(o.loc.file.replace(/^.*\//, '').replace(/^\./, '')), fields, first: o.loc });
+    out.push({ kind: 'whole-file', resource: slug(path.posix.basename(o.loc.file).replace(/^\./, '').replace(/\./g, '-')), fields, first: o.loc });
   }
   return out;
 }
