@@ -35,6 +35,22 @@ export function wholeFilesOf(plan: Plan): WholeFile[] {
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
+/** Add one line to the root `.gitignore` (atomically, keeping its mode and line ending; made if missing). */
+export function appendGitignoreLine(root: string, line: string, before?: (f: string) => void): void {
+  const gi = checkedPathSync(root, '.gitignore', { mustExist: false });
+  let text = '';
+  let mode = 0o644;
+  try {
+    text = readFileSync(gi, 'utf8');
+    mode = statSync(gi).mode & 0o7777;
+  } catch {
+    /* new */
+  }
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  before?.('.gitignore');
+  writeFileAtomic(gi, `${text}${text === '' || text.endsWith('\n') ? '' : eol}${line}${eol}`, { mode, onStep: testCrashPoint });
+}
+
 const git = (root: string, args: string[]): boolean => {
   try {
     execFileSync('git', args, { cwd: root, stdio: 'ignore' });
@@ -51,18 +67,7 @@ const git = (root: string, args: string[]): boolean => {
 export function untrackAndIgnore(root: string, file: string, before?: (f: string) => void): { ignored: boolean; untracked: boolean } {
   let ignored = false;
   if (!git(root, ['check-ignore', '-q', '--no-index', '--', file])) {
-    const gi = checkedPathSync(root, '.gitignore', { mustExist: false });
-    let text = '';
-    let mode = 0o644;
-    try {
-      text = readFileSync(gi, 'utf8');
-      mode = statSync(gi).mode & 0o7777;
-    } catch {
-      /* new */
-    }
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    before?.('.gitignore');
-    writeFileAtomic(gi, `${text}${text === '' || text.endsWith('\n') ? '' : eol}/${file.replace(/([*?[\\!#])/g, '\\$1')}${eol}`, { mode, onStep: testCrashPoint });
+    appendGitignoreLine(root, `/${file.replace(/([*?[\\!#])/g, '\\$1')}`, before);
     ignored = true;
   }
   let untracked = false;

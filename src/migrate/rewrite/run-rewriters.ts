@@ -25,7 +25,7 @@ import { createRewriters, rewriterFor } from './registry.js';
 import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
-import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
+import { appendGitignoreLine, untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -316,17 +316,6 @@ async function ensureEnvIgnored(root: string, before?: (file: string) => void): 
   if (!existsSync(path.join(root, '.git'))) return false;
   if (git(['check-ignore', '-q', '--', '.env'])) return false;
   if (git(['ls-files', '--error-unmatch', '--', '.env'])) return false;
-  const gi = await checkedPath(root, '.gitignore', { mustExist: false });
-  let text = '';
-  let mode = 0o644;
-  try {
-    text = readFileSync(gi, 'utf8');
-    mode = statSync(gi).mode & 0o7777;
-  } catch {
-    /* new */
-  }
-  const eol = detectEol(text);
-  before?.('.gitignore');
-  writeFileAtomic(gi, text + (text === '' || text.endsWith('\n') ? '' : eol) + '.env' + eol, { mode, onStep: testCrashPoint });
+  appendGitignoreLine(root, '.env', before);
   return true;
 }
