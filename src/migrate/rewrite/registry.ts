@@ -72,6 +72,14 @@ export const REWRITERS: readonly RewriterEntry[] = [
     create: async (ctx) => new (await import('./terraform.js')).TerraformRewriter({ siblings: ctx.siblings }),
   },
   {
+    id: 'requirements', fixturePrefixes: ['req-'],
+    kinds: [{
+      id: 'requirements', files: ['requirements*.txt', '*requirements*.txt|.in', 'constraints*.txt'],
+      reader: { name: 'pip (expands ${VAR} from its environment)', referenceForms: ['env-expansion'] }, writes: 'env-expansion',
+    }],
+    create: async () => new (await import('./requirements.js')).RequirementsRewriter(),
+  },
+  {
     id: 'shell', fixturePrefixes: ['sh-'],
     kinds: [{
       id: 'shell', files: ['*.sh', '*.bash', '*.zsh', '*.ksh', 'no extension with a sh shebang'],
