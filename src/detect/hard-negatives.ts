@@ -25,7 +25,7 @@ const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.g
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX_DIGEST = /^(?:[a-f0-9]{32}|[a-f0-9]{40}|[a-f0-9]{56}|[a-f0-9]{64}|[a-f0-9]{96}|[a-f0-9]{128})$/i;
-const DIGEST_CONTEXT = /(?<![a-z])(sha(1|224|256|384|512)?|md5|hash|digest|checksum|integrity|etag|commit|revision|rev|sum|fingerprint|h1)(?![a-z])/i;
+const DIGEST_CONTEXT = /(?<![a-z])(sha(1|224|256|384|512)?|md5|hash|hashed|digest|checksum|integrity|etag|commit|revision|rev|sum|fingerprint|h1)(?![a-z])/i;
 const SRI = /^(sha(256|384|512)-|h1:)[A-Za-z0-9+/=]+$/;
 const IMAGE_B64 = /^(iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|Qk0)/;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|\.terraform\.lock\.hcl|packages\.lock\.json|flake\.lock|uv\.lock|bun\.lockb?)$/;
@@ -57,6 +57,8 @@ export function placeholderReason(secret: string): string | undefined {
   const distinct = new Set(secret).size;
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
   if (/0123456789|123456789|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16) return 'sequential characters';
+  // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
+  if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   return undefined;
 }
 
@@ -111,6 +113,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (UUID.test(c.secret)) return 'UUID';
+  // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).
+  if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';
   if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';

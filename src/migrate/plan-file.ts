@@ -153,7 +153,7 @@ export function parsePlan(text: string, file: string, root: string): Plan {
     validateSecretName(s.name);
     if (names.has(s.name)) return bad(file, `${at}: ${s.name} appears twice`);
     names.add(s.name);
-    const kinds = ['database', 'url', 'aws-keypair', 'config-block', 'single'];
+    const kinds = ['database', 'url', 'aws-keypair', 'config-block', 'single', 'whole-file'];
     if (!kinds.includes(String(s.kind))) return bad(file, `${at}: unknown kind`);
     const keys = new Set<string>();
     const fields: PlannedField[] = s.fields.map((f: unknown, k: number): PlannedField => {

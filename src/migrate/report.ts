@@ -169,9 +169,10 @@ interface JsonReport {
   /**
    * Start commands that change: each file that now reads `${VAR}` / `sm://` references, whose program
    * must start under `secret-sweep run -- COMMAND` (which reads the committed secret-sweep.refs).
-   * Code that calls the generated helpers starts as before.
+   * Code that calls the generated helpers starts as before. A file stored whole (`secretName` set) is
+   * written by `secret-sweep run --file PATH=sm://NAME#file` for the command's lifetime.
    */
-  startCommands: Array<{ file: string; start: string; why: string }>;
+  startCommands: Array<{ file: string; start: string; why: string; secretName?: string }>;
   /** package.json files that now declare the helper's SDK: run `npm install` there. */
   dependencies: Array<{ file: string; package: string; range: string }>;
   /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
@@ -235,11 +236,17 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
-    startCommands: (input.rewrites?.runFiles ?? []).map((file) => ({
-      file,
-      start: 'secret-sweep run -- COMMAND',
-      why: /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file) ? 'its values are sm:// references now' : `reads \${VAR} references, listed in ${REFS_FILE}`,
-    })),
+    startCommands: [
+      ...(input.rewrites?.runFiles ?? []).map((file) => ({
+        file,
+        start: 'secret-sweep run -- COMMAND',
+        why: /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file) ? 'its values are sm:// references now' : `reads \${VAR} references, listed in ${REFS_FILE}`,
+      })),
+      ...(input.rewrites?.wholeFiles ?? []).map((w) => ({
+        file: w.file, secretName: w.secretName, start: w.command,
+        why: 'stored whole, untracked and git-ignored: `secret-sweep run --file` writes it (0600) for the command\'s lifetime',
+      })),
+    ],
     dependencies: input.rewrites?.dependencies ?? [],
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
     notes: input.rewrites?.notes ?? [],
@@ -292,6 +299,7 @@ export function renderMarkdown(r: JsonReport): string {
   if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
   if (r.startCommands.length) {
     L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one with \`secret-sweep run -- COMMAND\` (from any folder of the repository). Code that calls the generated helpers starts as before.`, '');
+    L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
     for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
   } else if (r.codeEdits.length) {
     L.push('', 'No start command changes: the rewritten code fetches its secrets itself.');

@@ -92,7 +92,8 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
     }));
-    const skipped = new Set(plan.skipped.map((k) => k.location.fingerprint));
+    // Skipped credentials are still burned (rotate, scrub); what is not a credential at all is neither.
+    const skipped = new Set(plan.skipped.filter((k) => !k.notSecret).map((k) => k.location.fingerprint));
     notStored = [...historyOnly, ...findings.filter((f) => skipped.has(f.fingerprint))];
   }
   const historyNote = historyOnlyNote(notStored);

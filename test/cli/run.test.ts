@@ -5,7 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsVault } from '../../src/migrate/vault/aws.js';
@@ -16,6 +17,8 @@ import { SweepError } from '../../src/errors.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
 
 const pw = 'pw-' + randomString(ALNUM, 16, 21);
+/** A whole key file as stored by migrate: PEM lines and the trailing newline, byte for byte. */
+const pemFile = ['-----BEGIN', 'PRIVATE KEY-----'].join(' ') + '\n' + randomString(ALNUM, 64, 23) + '\n' + randomString(ALNUM, 20, 24) + '==\n' + ['-----END', 'PRIVATE KEY-----'].join(' ') + '\n';
 const token = 'tok-' + randomString(ALNUM, 20, 22);
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
@@ -52,6 +55,7 @@ beforeAll(async () => {
   try {
     await vault.create({ name: 'prod/etl/db', value: JSON.stringify({ username: 'etl', password: pw, port: 5432 }) });
     await vault.create({ name: 'prod/etl/token', value: token });
+    await vault.create({ name: 'prod/etl/deploy-key', value: JSON.stringify({ file: pemFile }) });
   } finally {
     vault.close();
   }
@@ -77,6 +81,47 @@ afterAll(async () => {
 const ref = (name: string, key?: string) => ['sm:', '', name].join('/') + (key ? '#' + key : '');
 
 const PRINT_ENV = 'const e=process.env;console.log(JSON.stringify({pw:e.DB_PASSWORD,port:e.DB_PORT,url:e.DATABASE_URL,tok:e.API_TOKEN,plain:e.PLAIN,over:e.OVERRIDE}))';
+
+/** A child that prints the sha256 and mode of a file, or "missing". */
+const STAT_FILE = "const fs=require('fs'),c=require('crypto');const p=process.argv[1];try{const b=fs.readFileSync(p);console.log(c.createHash('sha256').update(b).digest('hex'),(fs.statSync(p).mode&0o777).toString(8))}catch{console.log('missing')}";
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// Issue 13, defect 11: whole-file secrets for the command's lifetime.
+describe('secret-sweep run --file', () => {
+  it('writes the file byte for byte with mode 0600 (folders made as needed) before the command, and removes it after', async () => {
+    const r = await cli(['run', '--env-file', '/dev/null', '--file', `keys/new/deploy.pem=${ref('prod/etl/deploy-key', 'file')}`, '--', 'node', '-e', STAT_FILE, 'keys/new/deploy.pem']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(`${sha(pemFile)} 600`);
+    expect(existsSync(join(dir, 'keys'))).toBe(false);
+  });
+
+  it('keeps a local copy with the same bytes; refuses one with other bytes, before the command starts', async () => {
+    mkdirSync(join(dir, 'local'), { recursive: true });
+    writeFileSync(join(dir, 'local', 'deploy.pem'), pemFile);
+    const same = await cli(['run', '--env-file', '/dev/null', '--file', `local/deploy.pem=${ref('prod/etl/deploy-key', 'file')}`, '--', 'node', '-e', STAT_FILE, 'local/deploy.pem']);
+    expect(same.code).toBe(0);
+    expect(readFileSync(join(dir, 'local', 'deploy.pem'), 'utf8')).toBe(pemFile);
+    writeFileSync(join(dir, 'local', 'other.pem'), 'mine\n');
+    const other = await cli(['run', '--env-file', '/dev/null', '--file', `local/other.pem=${ref('prod/etl/deploy-key', 'file')}`, '--', 'node', '-e', 'console.log("ran")']);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toBe('');
+    expect(other.stderr).toMatch(/^secret-sweep: .*local\/other\.pem.*refusing to overwrite/);
+    expect(readFileSync(join(dir, 'local', 'other.pem'), 'utf8')).toBe('mine\n');
+    expect(other.stderr).not.toContain(pemFile.split('\n')[1]!);
+  });
+
+  it('a missing secret or key: exit 2 naming it, no file written, the command not started', async () => {
+    const r = await cli(['run', '--env-file', '/dev/null', '--file', `k.pem=${ref('prod/etl/deploy-key', 'nope')}`, '--', 'node', '-e', 'console.log("ran")']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('has no key "nope"');
+    expect(existsSync(join(dir, 'k.pem'))).toBe(false);
+    const bad = await cli(['run', '--env-file', '/dev/null', '--file', 'k.pem', '--', 'node', '-e', 'console.log("ran")']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--file wants PATH=sm://NAME');
+  });
+});
 
 describe('secret-sweep run', () => {
   it('resolves references from .env and the environment into the child, each secret once', async () => {

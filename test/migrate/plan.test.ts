@@ -69,6 +69,21 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
   });
 
+  // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
+  it('an AWS key pair in a Terraform provider block or a .tfvars becomes one secret', () => {
+    const [id1, key1, id2, key2] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24)];
+    const { plan, values } = planFor({
+      'infra/main.tf': `provider "aws" {\n  region     = "us-east-1"\n  access_key = "${id1}"\n  secret_key = "${key1}"\n}\n`,
+      'infra/prod.tfvars': `aws_access_key = "${id2}"\naws_secret_key = "${key2}"\n`,
+    });
+    expect(plan.secrets).toHaveLength(2);
+    const pairs = plan.secrets.map((s) => JSON.parse(secretString(s, values)));
+    expect(pairs).toEqual(expect.arrayContaining([
+      { aws_access_key_id: id1, aws_secret_access_key: key1 },
+      { aws_access_key_id: id2, aws_secret_access_key: key2 },
+    ]));
+  });
+
   it('a YAML mapping and a connect(...) call are grouped by their parent key / call', () => {
     const a = pw(4);
     const b = pw(5);

@@ -1,5 +1,5 @@
 /**
- * `secret-sweep run [--env-file FILE] [--region R] [--endpoint-url URL] -- COMMAND [ARGS...]`
+ * `secret-sweep run [--env-file FILE] [--file PATH=sm://NAME[#KEY]]... [--region R] [--endpoint-url URL] -- COMMAND [ARGS...]`
  *
  * Reads, lowest precedence first: the committed `secret-sweep.refs` of the repository (found from the
  * current folder upwards, so a program started in a package folder gets the root's references), the
@@ -8,7 +8,8 @@
  * Manager, each secret fetched once, then runs COMMAND with that environment and inherited stdio.
  * The exit code is the child's; SIGINT / SIGTERM / SIGHUP are forwarded, and a child killed by a signal
  * gives 128 + its number. A reference that cannot be resolved: one line naming the variable and the
- * secret, exit 2, and the command is not started.
+ * secret, exit 2, and the command is not started. `--file` writes whole-file secrets (mode 0600) before
+ * the command starts and removes them after it ends (src/migrate/run-files.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
 import { spawn } from 'node:child_process';
@@ -16,10 +17,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
-import { parseEnvText, REFS_FILE, resolveEnv } from '../../migrate/run-env.js';
+import { parseEnvText, REFS_FILE, resolveEnv, smReference } from '../../migrate/run-env.js';
+import { materializeFiles, parseFileMapping, removeFiles } from '../../migrate/run-files.js';
 
 export interface RunArgs {
   'env-file'?: string;
+  file?: string[];
   region?: string;
   'endpoint-url'?: string;
   command?: string[];
@@ -38,10 +41,12 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
         .parserConfiguration({ 'populate--': true })
         .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (after --)' })
         .option('env-file', { type: 'string', describe: `Read variables from this file (default: .env when present; the repository's ${REFS_FILE} and root .env are read first)` })
+        .option('file', { type: 'string', array: true, describe: 'Write a whole-file secret to PATH (mode 0600) for the command\'s lifetime: PATH=sm://NAME[#KEY]' })
         .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION / AWS_DEFAULT_REGION)' })
         .option('endpoint-url', { type: 'string', describe: 'Secrets Manager endpoint (LocalStack, a test server)' })
         .example('$0 run -- python etl.py', 'Run etl.py with the .env references resolved')
-        .example('$0 run --env-file deploy/prod.env -- node server.js', 'Use another env file') as unknown as Argv<RunArgs>,
+        .example('$0 run --env-file deploy/prod.env -- node server.js', 'Use another env file')
+        .example('$0 run --file keys/deploy.pem=sm://prod/etl/deploy-pem#file -- python3 sign.py', 'Write a key file for the command, remove it after') as unknown as Argv<RunArgs>,
     handler: async (args) => {
       setCode(await executeRun(args));
     },
@@ -80,6 +85,12 @@ export async function executeRun(args: RunArgs): Promise<number> {
     if (text !== undefined) for (const l of parseEnvText(text)) fileVars[l.key] = l.value;
   }
   const merged: Record<string, string | undefined> = { ...fileVars, ...process.env };
+  const files = (args.file ?? []).map((f) => parseFileMapping(String(f)));
+  // The files' references resolve with the environment's (each secret fetched once), under names no
+  // variable can have; they are taken out again before the child gets its environment.
+  const fileVar = (i: number) => `--file ${files[i]!.path}`;
+  if (new Set(files.map((f) => f.path)).size < files.length) throw new SweepError('the same --file PATH is given twice');
+  files.forEach((f, i) => (merged[fileVar(i)] = smReference(f.ref.secretName, f.ref.jsonKey)));
 
   let vault: { get(name: string): Promise<{ value: string }>; close(): void } | undefined;
   const env = await resolveEnv(merged, async (name) => {
@@ -90,7 +101,14 @@ export async function executeRun(args: RunArgs): Promise<number> {
     return (await vault.get(name)).value;
   }).finally(() => vault?.close());
 
-  return spawnChild(cmd[0]!, cmd.slice(1), env);
+  const contents = files.map((_, i) => env[fileVar(i)]!);
+  for (let i = 0; i < files.length; i++) delete env[fileVar(i)];
+  const written = materializeFiles(process.cwd(), files, contents);
+  try {
+    return await spawnChild(cmd[0]!, cmd.slice(1), env);
+  } finally {
+    removeFiles(written);
+  }
 }
 
 /** The repository root: the nearest folder upwards holding `secret-sweep.refs` or `.git`, or undefined. */

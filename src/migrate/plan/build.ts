@@ -2,7 +2,7 @@
  * buildPlan: findings (and the text of the files they are in) -> the secrets to store. Pure: no file, git,
  * network or clock access; the caller passes the file texts and the rules in.
  *
- * Occurrences are grouped by each strategy in turn (connection URIs, AWS key pairs, config blocks, single
+ * Occurrences are grouped by each strategy in turn (whole credential files, connection URIs, AWS key pairs, config blocks, single
  * values), each taking what the ones before it left; then each value gets one home (richer groups first),
  * then names. The plan returned is final: later steps (earlier runs' names, vault actions, code edits)
  * make new plans from it (see derive.ts).
@@ -15,6 +15,7 @@ import { uriGroups } from './group-uri.js';
 import { awsKeypairGroups } from './group-aws-keypair.js';
 import { configBlockGroups } from './group-config-block.js';
 import { singleGroups } from './group-single.js';
+import { wholeFileGroups } from './group-whole-file.js';
 import { migrationFacts } from './rule-facts.js';
 import {
   MAX_SECRET_BYTES, valueKey,
@@ -22,9 +23,9 @@ import {
 } from './types.js';
 
 /** The grouping strategies, in the order they take occurrences. */
-const STRATEGIES = [uriGroups, awsKeypairGroups, configBlockGroups, singleGroups];
+const STRATEGIES = [wholeFileGroups, uriGroups, awsKeypairGroups, configBlockGroups, singleGroups];
 
-const KIND_RANK: Record<GroupKind, number> = { database: 0, 'aws-keypair': 1, url: 2, 'config-block': 3, single: 4 };
+const KIND_RANK: Record<GroupKind, number> = { 'whole-file': -1, database: 0, 'aws-keypair': 1, url: 2, 'config-block': 3, single: 4 };
 
 function spanOf(loc: ValueLocation): Span {
   const s: Span = { file: loc.file, line: loc.line, column: loc.column, endLine: loc.endLine, endColumn: loc.endColumn };

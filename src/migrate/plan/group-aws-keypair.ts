@@ -7,18 +7,24 @@ import type { Cand, GroupingContext, Occ } from './occurrences.js';
 import { splitKey } from './keys.js';
 import { linesOf } from './values.js';
 
+const AWS_SECRET_KEY_NAME = /(?:^|[_.-])secret(?:[_-]access)?[_-]key$/i;
+const AWS_SECRET_KEY_SHAPE = /^[A-Za-z0-9/+]{40}$/;
+
 export function awsKeypairGroups(ctx: GroupingContext): Cand[] {
   const { occs, used, sameFile, textOf, secretField, resourceFrom } = ctx;
-  const part = (rule: string) => {
-    const m = ctx.migration(rule);
-    return m?.grouping === 'aws-keypair' ? m.keypair : undefined;
+  const part = (o: Occ) => {
+    const m = ctx.migration(o.f.rule);
+    if (m?.grouping === 'aws-keypair') return m.keypair;
+    // A generic rule's `secret_key = "<40 characters>"` (Terraform's provider "aws", a .tfvars): the
+    // secret half when an access key id is next to it, so the pair stays one secret.
+    return o.loc.key !== undefined && AWS_SECRET_KEY_NAME.test(o.loc.key) && AWS_SECRET_KEY_SHAPE.test(o.value) ? 'secret' : undefined;
   };
   const out: Cand[] = [];
   for (const o of occs) {
-    if (used.has(o) || part(o.f.rule) !== 'id') continue;
+    if (used.has(o) || part(o) !== 'id') continue;
     const file = sameFile(o).filter((x) => !used.has(x));
-    const ids = file.filter((x) => part(x.f.rule) === 'id');
-    const keys = file.filter((x) => part(x.f.rule) === 'secret');
+    const ids = file.filter((x) => part(x) === 'id');
+    const keys = file.filter((x) => part(x) === 'secret');
     const text = textOf(o);
     const lines = text !== undefined ? linesOf(text) : undefined;
     const sameBlock = (a: number, b: number) => {

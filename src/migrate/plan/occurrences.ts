@@ -10,6 +10,7 @@ import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf } from './values.js';
 import { literalAt, syntaxOf } from './literals.js';
+import { notASecretReason } from './not-secrets.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -141,6 +142,11 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     raw = at.raw;
     const value = at.value;
     const decode = at.decode;
+    const notSecret = notASecretReason({ file: f.file, value, key: f.key });
+    if (notSecret) {
+      skipped.push({ location: loc, reason: notSecret, notSecret: true });
+      continue;
+    }
     if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
       skipped.push({ location: loc, reason: 'larger than the 64 KiB Secrets Manager allows' });
       continue;

@@ -7,7 +7,7 @@ import type { RuleSpec } from '../../rules/rule.js';
 export const MAX_SECRET_BYTES = 65536;
 
 export type Action = 'create' | 'reuse' | 'update' | 'skip';
-export type GroupKind = 'database' | 'url' | 'aws-keypair' | 'config-block' | 'single';
+export type GroupKind = 'database' | 'url' | 'aws-keypair' | 'config-block' | 'single' | 'whole-file';
 export type FieldType = 'string' | 'number';
 
 /** A span in a file (1-based lines/columns, endColumn inclusive); `commit` set for a history-only blob. */
@@ -70,6 +70,8 @@ export interface PlannedSecret {
 export interface SkippedValue {
   location: ValueLocation;
   reason: string;
+  /** Not a credential at all (a digest, a public token, a placeholder): not to rotate, not to scrub. */
+  notSecret?: true;
 }
 
 export interface Plan {

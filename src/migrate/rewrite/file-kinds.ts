@@ -5,8 +5,9 @@
  * environment, CloudFormation resolves `{{resolve:secretsmanager:…}}` in resource properties, a Helm
  * chart or a generic config loader may take `${VAR}` literally. Each file kind declares its reader and
  * the form its rewriter writes; `referenceFormFor` is the one place that decides, per file kind, what
- * goes into the file. Today it keeps the historical behaviour (the declared `writes`, also for readers
- * that are unknown); refusing a form the reader does not list is a change to that function alone.
+ * goes into the file: only a form the reader resolves, never one it would take literally. A kind whose
+ * reader resolves no reference (Helm values, a Kubernetes Secret, gh's hosts.yml) or whose reader is
+ * unknown (generic config) is manual: the value stays and the report carries the exact edit to make.
  */
 
 /** The ways a rewritten file can refer to a stored secret. */
@@ -26,7 +27,9 @@ export type ReferenceForm =
   /** Terraform `data "aws_secretsmanager_secret_version"` and `jsondecode(...)`. */
   | 'terraform-data-source'
   /** Shell `$(aws secretsmanager get-secret-value ... | jq ...)`. */
-  | 'shell-command-substitution';
+  | 'shell-command-substitution'
+  /** Ansible/Jinja `{{ lookup('amazon.aws.aws_secret', NAME) }}` (the amazon.aws collection). */
+  | 'ansible-lookup';
 
 export interface FileReader {
   /** The program that reads the file when it is deployed or run ('docker compose', 'unknown'). */
@@ -65,9 +68,34 @@ export const STRUCTURED_KINDS = {
     id: 'kubernetes-secret', files: ['YAML with kind: Secret and apiVersion'],
     reader: { name: 'the Kubernetes API (kubectl apply)', referenceForms: [] },
   },
+  // Ansible templates every variable with Jinja: `{{ lookup('amazon.aws.aws_secret', ...) }}` is
+  // resolved on the controller (aws_secret is the collection's name before 6.0 and an alias since).
+  ansible: {
+    id: 'ansible', files: ['group_vars/**', 'host_vars/**', 'roles/*/vars|defaults/*.yml', 'playbooks (a list of plays with hosts:)'],
+    reader: { name: 'Ansible (Jinja templating, amazon.aws collection)', referenceForms: ['ansible-lookup'] }, writes: 'ansible-lookup',
+  },
+  // Helm renders values.yaml into manifests as text: `${VAR}` would be deployed literally.
+  'helm-values': {
+    id: 'helm-values', files: ['values*.yaml of a Helm chart'],
+    reader: { name: 'Helm (values.yaml is taken literally)', referenceForms: [] },
+  },
+  'docker-config': {
+    id: 'docker-config', files: ['.docker/config.json'],
+    reader: { name: 'the Docker CLI (reads auths literally; credential helpers instead)', referenceForms: [] },
+  },
+  'gh-hosts': {
+    id: 'gh-hosts', files: ['gh/hosts.yml'],
+    reader: { name: 'the GitHub CLI (reads oauth_token literally; GH_TOKEN from the environment instead)', referenceForms: [] },
+  },
+  // .NET configuration reads `Section__Key` environment variables over appsettings.json, but never
+  // expands `${VAR}` inside a value.
+  'dotnet-appsettings': {
+    id: 'dotnet-appsettings', files: ['appsettings.json', 'appsettings.*.json'],
+    reader: { name: '.NET configuration (environment variables Section__Key override the file)', referenceForms: [] },
+  },
   generic: {
     id: 'generic', files: ['any other *.yml, *.yaml, *.json'],
-    reader: UNKNOWN, writes: 'env-expansion',
+    reader: UNKNOWN,
   },
 } as const satisfies Record<string, FileKind>;
 
@@ -75,8 +103,9 @@ export type StructuredKindId = keyof typeof STRUCTURED_KINDS;
 
 /**
  * The decision point: the reference form to write into a file of `kind`, or undefined for "leave it
- * to a human". Today: the form the rewriter has always written for that kind.
+ * to a human" (the value stays; the report says what to change). A form is written only when the
+ * file's reader resolves it: an unknown reader resolves nothing.
  */
 export function referenceFormFor(kind: FileKind): ReferenceForm | undefined {
-  return kind.writes;
+  return kind.writes !== undefined && kind.reader.referenceForms.includes(kind.writes) ? kind.writes : undefined;
 }

@@ -55,18 +55,29 @@ export const REWRITERS: readonly RewriterEntry[] = [
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],
-    kinds: [STRUCTURED_KINDS.compose, STRUCTURED_KINDS['github-actions'], STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['kubernetes-secret'], STRUCTURED_KINDS.generic],
+    kinds: [
+      STRUCTURED_KINDS.compose, STRUCTURED_KINDS['github-actions'], STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['kubernetes-secret'],
+      STRUCTURED_KINDS.ansible, STRUCTURED_KINDS['helm-values'], STRUCTURED_KINDS['gh-hosts'], STRUCTURED_KINDS.generic,
+    ],
     create: async () => new (await import('./yaml.js')).YamlRewriter(),
   },
   {
     id: 'json', fixturePrefixes: ['json-'],
-    kinds: [STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS.generic],
+    kinds: [STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['docker-config'], STRUCTURED_KINDS['dotnet-appsettings'], STRUCTURED_KINDS.generic],
     create: async () => new (await import('./json.js')).JsonRewriter(),
   },
   {
     id: 'terraform', fixturePrefixes: ['tf-'],
     kinds: [{ id: 'terraform', files: ['*.tf', '*.tfvars'], reader: { name: 'terraform', referenceForms: ['terraform-data-source'] }, writes: 'terraform-data-source' }],
     create: async (ctx) => new (await import('./terraform.js')).TerraformRewriter({ siblings: ctx.siblings }),
+  },
+  {
+    id: 'requirements', fixturePrefixes: ['req-'],
+    kinds: [{
+      id: 'requirements', files: ['requirements*.txt', '*requirements*.txt|.in', 'constraints*.txt'],
+      reader: { name: 'pip (expands ${VAR} from its environment)', referenceForms: ['env-expansion'] }, writes: 'env-expansion',
+    }],
+    create: async () => new (await import('./requirements.js')).RequirementsRewriter(),
   },
   {
     id: 'shell', fixturePrefixes: ['sh-'],

@@ -30,6 +30,7 @@ import { createRewriters, rewriterFor } from './registry.js';
 import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
+import { appendGitignoreLine, untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -69,6 +70,8 @@ export interface RewriteRunResult {
   runFiles: string[];
   /** package.json files that now declare the helper's SDK (`npm install` there). */
   dependencies: Array<{ file: string; package: string; range: string }>;
+  /** Files stored whole: untracked and ignored (with `write`), started under `secret-sweep run --file`. */
+  wholeFiles: WholeFile[];
 }
 
 /** The text of UTF-8 bytes (a BOM kept as U+FEFF), or undefined when they are not valid UTF-8. */
@@ -178,9 +181,11 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [] };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
-  if (byFile.size === 0) return out;
+  // A file stored whole is not edited: it leaves git (after the code edits below).
+  for (const w of out.wholeFiles) byFile.delete(w.file);
+  if (byFile.size === 0) return finishWholeFiles(opts, out);
 
   // Current text of each file as this run sees it (after its own in-memory edits). Only UTF-8 files are
   // edited: their text turns back into the same bytes. Another encoding (latin-1 "José") would not, so such a
@@ -276,6 +281,19 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       opts.onBeforeWrite?.(p.file);
       await writeEdits(root, p.file, p.edits, { expectedText: p.text });
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
+    }
+  }
+  return finishWholeFiles(opts, out);
+}
+
+function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): RewriteRunResult {
+  for (const w of out.wholeFiles) {
+    out.notes.push(`${w.file}: stored whole in ${w.secretName} (key ${w.jsonKey}); untracked and git-ignored (your local copy stays): start what reads it with \`${w.command}\``);
+    if (!opts.write) continue;
+    const r = untrackAndIgnore(opts.root, w.file, opts.onBeforeWrite);
+    if (r.ignored) {
+      opts.onGenerated?.('.gitignore');
+      if (!out.generated.includes('.gitignore')) out.generated.push('.gitignore');
     }
   }
   return out;

@@ -14,6 +14,8 @@
  * literal sits in). Anything it does not understand makes the file manual, never a guess.
  *
  * Left for a human: `.tfvars` files and `variable` defaults (neither may reference a data source),
+ * `provider` blocks (a provider is configured before data sources are read; for `aws`, a cycle: the
+ * suggested edit is a profile, the environment or assume_role),
  * the `terraform` block (backend settings are read before anything is evaluated), values across an
  * escape or an interpolation. The secret's value then lives in Terraform state, as any data source does.
  */
@@ -195,6 +197,21 @@ export function dataReference(ref: { secretName: string; jsonKey?: string }): st
   return ref.jsonKey ? `jsondecode(${sv})["${ref.jsonKey}"]` : sv;
 }
 
+/** The edit for credentials in a `provider` block: the provider's own ways of finding them. */
+export function providerEdit(provider: string, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>): string {
+  const runRefs = refs.map((r) => `${/access_key_id|key_id/.test(r.jsonKey) ? 'AWS_ACCESS_KEY_ID' : /secret/.test(r.jsonKey) && provider === 'aws' ? 'AWS_SECRET_ACCESS_KEY' : '<PROVIDER_ENV_VAR>'}=sm://${r.secretName}#${r.jsonKey}`);
+  if (provider === 'aws') {
+    // A key pair is one secret (plan/group-aws-keypair.ts): name both variables from it.
+    const pair = refs.find((r) => /^aws_(access_key_id|secret_access_key)$/.test(r.jsonKey));
+    if (pair) runRefs.splice(0, runRefs.length, `AWS_ACCESS_KEY_ID=sm://${pair.secretName}#aws_access_key_id`, `AWS_SECRET_ACCESS_KEY=sm://${pair.secretName}#aws_secret_access_key`);
+    return 'remove access_key and secret_key from provider "aws" and let it find credentials the standard way: '
+      + 'a profile (`profile = "NAME"`, keys in ~/.aws/credentials or AWS SSO), '
+      + `the environment (\`secret-sweep run -- terraform plan\` with ${runRefs.join(' and ')}), `
+      + 'or a role (`assume_role { role_arn = "arn:aws:iam::ACCOUNT_ID:role/terraform" }`)';
+  }
+  return `remove the credential from provider "${provider}" and pass it through the environment variable the provider reads (see its documentation), under \`secret-sweep run -- terraform plan\` with ${runRefs.join(' and ')}`;
+}
+
 const declares = (text: string, label: string) => new RegExp(`data\\s+"${DATA_TYPE}"\\s+"${label}"`).test(text);
 
 function indentUnit(text: string): string {
@@ -258,6 +275,14 @@ export class TerraformRewriter implements Rewriter {
       const kind = str.block[0];
       if (kind === 'variable') {
         fail('a variable default cannot reference a data source', `remove the default (mark the variable sensitive) and use ${dataReference(secrets[0]!.site.ref)} where var.${str.block[1] ?? '<name>'} is used, or pass it from the caller`);
+        continue;
+      }
+      if (kind === 'provider') {
+        const provider = str.block[1] ?? '';
+        fail(provider === 'aws'
+          ? 'the aws provider would need its own data source to read its credentials (a cycle)'
+          : 'a provider is configured before Terraform reads data sources: its credentials cannot come from one',
+        providerEdit(provider, secrets.map((x) => x.site.ref)));
         continue;
       }
       if (kind === 'terraform') {

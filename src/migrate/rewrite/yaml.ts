@@ -19,10 +19,14 @@
  * - CloudFormation (YAML and JSON): `{{resolve:secretsmanager:NAME:SecretString:KEY}}` inside a
  *   resource's `Properties`; elsewhere (Parameters defaults, Outputs, Mappings) dynamic references are
  *   not resolved, so those are left for a human.
- * - Kubernetes `Secret` manifests: never rewritten; the note carries an External Secrets Operator
- *   `ExternalSecret` to replace the manifest with.
- * - Anything else: `${PROD_APP_DB__PASSWORD}` with a note that the program reading the file must expand
- *   environment variables (many config loaders do; check yours).
+ * - Ansible variables (group_vars, host_vars, role vars/defaults, playbooks):
+ *   `{{ (lookup('amazon.aws.aws_secret', 'NAME') | from_json)['key'] }}`, which Ansible's Jinja resolves.
+ * - Kubernetes `Secret` manifests and Helm values: never rewritten (Helm renders values literally); the
+ *   note carries an `existingSecret` edit and an External Secrets Operator `ExternalSecret`.
+ * - `.docker/config.json`, gh's `hosts.yml`, .NET `appsettings*.json`: manual, with the edit their reader
+ *   supports (a credential helper, GH_TOKEN, a `Section__Key` environment variable).
+ * - Anything else: the reader is unknown, so nothing is written (a `${VAR}` would be read literally by
+ *   most loaders); the report suggests the edit.
  */
 import type { Document, Node as YNode, ParsedNode, Scalar } from 'yaml';
 import { yamlLib } from '../../lazy.js';
@@ -30,7 +34,7 @@ import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.j
 import {
   addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
-import { envVarPrefix } from '../backend/env-names.js';
+import { envVarName, envVarPrefix } from '../backend/env-names.js';
 import { referenceFormFor, STRUCTURED_KINDS, type StructuredKindId } from './file-kinds.js';
 
 /** The kinds of YAML/JSON file told apart (their readers: file-kinds.ts). */
@@ -59,8 +63,14 @@ export function actionsVariable(secretName: string, jsonKey: string | undefined)
   return jsonKey ? `${actionsAlias(secretName)}_${envVarPrefix(jsonKey)}` : actionsAlias(secretName);
 }
 
-export function externalSecretSnippet(name: string, refs: Array<{ secretName: string; jsonKey: string }>): string {
-  const data = refs.map((r) => `    - secretKey: ${r.jsonKey}\n      remoteRef:\n        key: ${r.secretName}\n        property: ${r.jsonKey}`).join('\n');
+/** Ansible's reference to a key of a JSON secret (or to the whole secret string). */
+export function ansibleLookup(secretName: string, jsonKey: string | undefined): string {
+  const lookup = `lookup('amazon.aws.aws_secret', '${secretName}')`;
+  return jsonKey ? `{{ (${lookup} | from_json)['${jsonKey}'] }}` : `{{ ${lookup} }}`;
+}
+
+export function externalSecretSnippet(name: string, refs: Array<{ secretName: string; jsonKey: string; secretKey?: string }>): string {
+  const data = refs.map((r) => `    - secretKey: ${r.secretKey ?? r.jsonKey}\n      remoteRef:\n        key: ${r.secretName}\n        property: ${r.jsonKey}`).join('\n');
   return `apiVersion: external-secrets.io/v1beta1
 kind: ExternalSecret
 metadata:
@@ -129,14 +139,82 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
     const res = get('Resources');
     if (Y.isMap(res) && res.items.some((p) => Y.isMap(p.value) && /^(AWS|Custom)::/.test(String((p.value.get('Type') as unknown) ?? '')))) return 'cloudformation';
   }
-  if (json) return 'generic';
+  if (json) {
+    if (/(^|\/)\.?docker\/config\.json$/i.test(file)) return 'docker-config';
+    if (/(^|\/)appsettings(\.[^/]+)?\.json$/i.test(file)) return 'dotnet-appsettings';
+    return 'generic';
+  }
   if (isWorkflowPath(file)) return 'github-actions';
   if (isComposePath(file)) return 'compose';
+  if (isAnsiblePath(file) || isPlaybook(root)) return 'ansible';
+  if (/(^|\/)gh\/hosts\.ya?ml$/i.test(file)) return 'gh-hosts';
+  if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
     if (Y.isMap(services) && services.items.some((p) => Y.isMap(p.value) && (p.value.has('image') || p.value.has('build')))) return 'compose';
   }
   return 'generic';
+}
+
+export function isAnsiblePath(file: string): boolean {
+  return /(^|\/)(group_vars|host_vars)\//.test(file) || /(^|\/)roles\/[^/]+\/(vars|defaults)\/[^/]+\.ya?ml$/.test(file);
+}
+
+/** A playbook: a list of plays, each a map with `hosts:` and tasks or roles. */
+function isPlaybook(root: unknown): boolean {
+  const Y = yamlLib();
+  return Y.isSeq(root) && root.items.length > 0 && root.items.every((p) => Y.isMap(p) && p.has('hosts') && (p.has('tasks') || p.has('roles') || p.has('vars')));
+}
+
+/** A DNS-label name for a Kubernetes object made from a secret name. */
+const k8sName = (secretName: string) => secretName.split('/').pop()!.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'app-secrets';
+
+/**
+ * The edit a human makes in a file whose reader resolves no reference we can write (or is unknown).
+ * `path` is the value's key path in the document; `refs` the secrets that held its values.
+ */
+function manualEdit(kind: ConfigKind, file: string, path: ReadonlyArray<string | number>, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>): { reason: string; suggestion: string } {
+  const r = refs[0]!;
+  const key = path.length ? String(path[path.length - 1]) : 'value';
+  const parent = path.slice(0, -1).join('.');
+  const envVar = envVarName(r.secretName, r.jsonKey);
+  switch (kind) {
+    case 'helm-values': {
+      const name = k8sName(r.secretName);
+      return {
+        reason: 'Helm renders values.yaml literally: a reference written here would be deployed as text',
+        suggestion: `in ${file}, replace \`${key}: …\`${parent ? ` under ${parent}` : ''} with \`existingSecret: ${name}\` (the chart must support it: Bitnami charts read \`auth.existingSecret\`; check the key your chart reads), and create that Kubernetes Secret from AWS Secrets Manager with the External Secrets Operator:
+${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
+      };
+    }
+    case 'docker-config':
+      return {
+        reason: 'the Docker CLI reads auths.*.auth literally',
+        suggestion: `remove the \`auths\` entry and log in with a credential helper (\`credsStore\` / \`credHelpers\`, e.g. docker-credential-ecr-login for ECR), or keep the file out of git and write it when the command starts: \`secret-sweep run --file ${file}=sm://${r.secretName}#${r.jsonKey} -- COMMAND\``,
+      };
+    case 'gh-hosts':
+      return {
+        reason: 'the GitHub CLI reads oauth_token literally',
+        suggestion: `remove \`oauth_token\` from ${file} and give gh the token in the environment, which it reads first: \`GH_TOKEN=sm://${r.secretName}#${r.jsonKey}\` for \`secret-sweep run -- gh …\``,
+      };
+    case 'dotnet-appsettings': {
+      const section = path.map(String).join('__');
+      return {
+        reason: '.NET configuration does not expand references inside appsettings values',
+        suggestion: `set the value to "" in ${file} and provide the environment variable \`${section}\` (the .NET environment provider overrides the file): \`${section}=sm://${r.secretName}#${r.jsonKey}\` for \`secret-sweep run -- dotnet …\``,
+      };
+    }
+    default:
+      return {
+        reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',
+        suggestion: `if that program expands environment variables, replace the value with \`\${${envVar}}\` and start it with \`secret-sweep run -- COMMAND\` (\`${envVar}=sm://${r.secretName}#${r.jsonKey}\`); otherwise have it read ${r.secretName} (key ${r.jsonKey}) from AWS Secrets Manager`,
+      };
+  }
+}
+
+/** A scalar's new source text, quoted so that YAML still reads it as one string. */
+function quotePlain(body: string): string {
+  return body.includes("'") && !/["\\]/.test(body) ? `"${body}"` : `'${body.replace(/'/g, "''")}'`;
 }
 
 const isK8sSecret = (doc: Document.Parsed) => {
@@ -187,7 +265,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   // GitHub Actions: the get-secrets step to add per job (after its configure-aws-credentials step).
   const jobSteps = new Map<string, { insertAt: number; indent: string; secrets: Set<string> }>();
   let composeUsed = false;
-  let genericUsed = false;
+  let ansibleUsed = false;
   let cfnUsed = false;
 
   for (const { hit, items } of groups.values()) {
@@ -224,7 +302,8 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     // What this kind of file's reader understands decides what goes in (file-kinds.ts).
     const fileKind = STRUCTURED_KINDS[kind];
     if (referenceFormFor(fileKind) === undefined) {
-      fail(`${fileKind.reader.name} reads this file and resolves no secret reference in it`);
+      const m = manualEdit(kind, file, hit.path, secrets.map((x) => x.site.ref));
+      fail(m.reason, m.suggestion);
       continue;
     }
     let replacementFor: (site: RewriteSite) => string | undefined;
@@ -263,6 +342,8 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
       for (const x of items) entry.secrets.add(x.site.ref.secretName);
       jobSteps.set(job, entry);
       replacementFor = (site) => `\${{ env.${actionsVariable(site.ref.secretName, site.ref.jsonKey)} }}`;
+    } else if (kind === 'ansible') {
+      replacementFor = (site) => ansibleLookup(site.ref.secretName, site.ref.jsonKey);
     } else {
       replacementFor = (site) => `\${${addEnvRef(out, site.ref)}}`;
     }
@@ -274,21 +355,26 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     let body = '';
     let pos = s0;
     for (const x of items) {
-      body += text.slice(pos, x.start) + replacementFor(x.site);
+      const ref = replacementFor(x.site) ?? '';
+      body += text.slice(pos, x.start) + (type === 'QUOTE_SINGLE' ? ref.replace(/'/g, "''") : ref);
       pos = x.end;
     }
     body += text.slice(pos, s1);
+    // 'a ''lookup''' reads right but is hard to read: double quotes when nothing in it needs escaping.
+    if (type === 'QUOTE_SINGLE' && body.includes("''") && !/["\\]/.test(body) && !text.slice(s0 + 1, s1 - 1).includes("''")) {
+      body = `"${body.slice(1, -1).replace(/''/g, "'")}"`;
+    }
     if (type === 'PLAIN' && plainNeedsQuotes(body)) {
       if (body.includes('\n')) {
         fail('a multi-line plain scalar would need quoting');
         continue;
       }
-      body = `'${body.replace(/'/g, "''")}'`;
+      body = quotePlain(body);
     }
     out.edits.push({ start: s0, end: s1, replacement: body });
     if (kind === 'compose') composeUsed = true;
     else if (kind === 'cloudformation') cfnUsed = true;
-    else if (kind === 'generic') genericUsed = true;
+    else if (kind === 'ansible') ansibleUsed = true;
   }
 
   for (const [job, step] of jobSteps) {
@@ -299,7 +385,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     out.notes.push(`${file}: job ${job}: added an ${GET_SECRETS_ACTION} step after configure-aws-credentials; its role needs secretsmanager:GetSecretValue on ${[...step.secrets].join(', ')}`);
   }
   if (composeUsed) out.notes.push(`${file}: values are now \${VAR} references: start it with \`secret-sweep run -- docker compose up\` (.env gets the sm:// references)`);
-  if (genericUsed) out.notes.push(`${file}: values are now \${VAR} references: the program reading this file must expand environment variables (check that it does), and run under \`secret-sweep run -- <command>\``);
+  if (ansibleUsed) out.notes.push(`${file}: values are now amazon.aws.aws_secret lookups: the Ansible controller needs the amazon.aws collection (\`ansible-galaxy collection install amazon.aws\`), boto3, and secretsmanager:GetSecretValue`);
   if (cfnUsed) out.notes.push(`${file}: CloudFormation resolves {{resolve:secretsmanager:...}} at deploy time; the deploying role needs secretsmanager:GetSecretValue`);
   noteUnhandled(out);
   return guardParses(text, input.sites, out, (after) => {

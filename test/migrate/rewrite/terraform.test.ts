@@ -32,6 +32,22 @@ describe('fixture pairs', () => {
     expect(output).toContain('${urlencode(jsondecode(data.aws_secretsmanager_secret_version.prod_orders_db.secret_string)["password"])}');
   });
 
+  // Issue 13, defect 10: a provider's credentials never become a data source (for aws, of itself).
+  it('provider blocks are manual with the profile / environment / assume_role edit; resources are still rewritten', () => {
+    const { result, output } = run('tf-provider');
+    expect(output).toContain('access_key = "fake-tf-key-id-0130"');
+    expect(output).not.toMatch(/access_key\s*=\s*jsondecode|secret_key\s*=\s*jsondecode|token\s*=\s*jsondecode/);
+    expect(output).toContain('password = jsondecode(data.aws_secretsmanager_secret_version.prod_etl_orders.secret_string)["password"]');
+    expect(output).not.toContain('"prod_etl_aws"');
+    const aws = result.unhandled.filter((u) => u.ref.secretName === 'prod/etl/aws');
+    expect(aws).toHaveLength(2);
+    expect(aws[0]!.reason).toContain('a cycle');
+    expect(aws[0]!.suggestion).toContain('`profile = "NAME"`');
+    expect(aws[0]!.suggestion).toContain('AWS_ACCESS_KEY_ID=sm://prod/etl/aws#aws_access_key_id and AWS_SECRET_ACCESS_KEY=sm://prod/etl/aws#aws_secret_access_key');
+    expect(aws[0]!.suggestion).toContain('assume_role');
+    expect(result.unhandled.find((u) => u.ref.secretName === 'prod/etl/github')!.suggestion).toContain('provider "github"');
+  });
+
   it('reuses a data source a sibling file of the module declares', () => {
     const sibling = 'data "aws_secretsmanager_secret_version" "prod_db" {\n  secret_id = "prod/db"\n}\n';
     const { output } = run('tf-crlf', new TerraformRewriter({ siblings: () => [sibling] }));

@@ -35,6 +35,35 @@ describe('fixture pairs', () => {
     expect(steps[3]!.env).toEqual({ SLACK_TOKEN: '${{ env.PROD_REPORT_SLACK_TOKEN }}', API_KEY: '${{ env.PROD_REPORT_API_API_KEY }}' });
   });
 
+  // Issue 13, defect 3: never a reference form the file's reader takes literally.
+  it('Ansible group_vars and playbooks: amazon.aws.aws_secret lookups Jinja resolves, never ${VAR}', () => {
+    const vars = parseAllDocuments(run('yaml-ansible-group-vars').output)[0]!.toJS() as Record<string, string>;
+    expect(vars.db_password).toBe("{{ (lookup('amazon.aws.aws_secret', 'prod/etl/db') | from_json)['password'] }}");
+    expect(vars.api_token).toBe("{{ (lookup('amazon.aws.aws_secret', 'prod/etl/api') | from_json)['token'] }}");
+    const play = run('yaml-ansible-playbook');
+    expect(play.output).toContain("postgresql://admin:{{ (lookup('amazon.aws.aws_secret', 'prod/etl/admin') | from_json)['password'] }}@db.internal/orders");
+    expect(play.output).not.toContain('${');
+    expect(play.result.envRefs).toEqual([]);
+  });
+
+  it('Helm values: manual, the value left, with the existingSecret edit and an ExternalSecret', () => {
+    const { result, output, c } = run('yaml-helm-values');
+    expect(output).toBe(c.input);
+    const u = result.unhandled[0]!;
+    expect(u.reason).toContain('Helm renders values.yaml literally');
+    expect(u.suggestion).toContain('replace `password: …` under postgresql.auth with `existingSecret: postgresql`');
+    expect(u.suggestion).toContain('kind: ExternalSecret');
+    expect(u.suggestion).toContain('    - secretKey: password\n      remoteRef:\n        key: prod/orders/postgresql\n        property: password');
+  });
+
+  it('gh hosts.yml and a config file whose reader is unknown: manual, with the edit to make', () => {
+    expect(run('yaml-gh-hosts').result.unhandled[0]!.suggestion).toContain('GH_TOKEN=sm://prod/etl/github#token');
+    const generic = run('yaml-generic');
+    expect(generic.output).toBe(generic.c.input);
+    expect(generic.result.unhandled[0]!.reason).toContain('the program that loads this file is unknown');
+    expect(generic.result.unhandled[0]!.suggestion).toContain('replace the value with `${PROD_APP_DATABASE__PASSWORD}` and start it with `secret-sweep run -- COMMAND`');
+  });
+
   it('Kubernetes Secret: manual, with an ExternalSecret to use instead', () => {
     const { result } = run('yaml-k8s-secret');
     expect(result.unhandled[0]!.suggestion).toContain('kind: ExternalSecret');
