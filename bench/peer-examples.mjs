@@ -12,7 +12,7 @@
 // Nosey Parker: `examples` / `negative_examples` of every rule in its rules YAML.
 // A positive file counts as found when the scan reports anything in it; a negative file with any finding is
 // a false positive. Precision = found positives / (found positives + negatives with a finding).
-// Secrets never reach the output: only rule ids and counts are printed.
+// Secrets never reach the output: only rule ids, counts and (with --misses --keep) the temp file paths.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -206,6 +206,7 @@ for (const peer of ['gitleaks', 'noseyparker']) {
   console.log(`  negatives reported (peer rule→our rule): ${fpRules.join(' ') || 'none'}`);
   if (flags.has('--misses')) {
     for (const e of pos.filter((x) => !hits.has(x.file))) console.log(`  miss ${e.rule} ${join(dir, e.file)}`);
+    for (const e of fps) console.log(`  false-positive ${e.rule}→${[...hits.get(e.file)].join('+')} ${join(dir, e.file)}`);
   }
 }
 if (flags.has('--keep')) console.log(`files kept at ${dir}`);
