@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Recall and precision of the built CLI on two peers' public rule examples, file by file.
 //
-// Usage: node bench/peer-examples.mjs <gitleaks-checkout> <noseyparker-checkout> [--misses] [--keep]
+// Usage: node bench/peer-examples.mjs <gitleaks-checkout> <noseyparker-checkout> [--misses] [--keep] [--bin <cli.js>]
 //   A checkout is a folder holding the peer's tree (e.g. `git archive HEAD | tar -x -C /tmp/gitleaks`).
 //   Build first (npm run build). Nothing of the peers is stored in this repository: the examples are read
 //   from the checkouts at run time, each written to its own file in a temp folder, and scanned once.
@@ -21,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
 const args = process.argv.slice(2);
+const binAt = args.indexOf('--bin');
+const binArg = binAt >= 0 ? args.splice(binAt, 2)[1] : undefined;
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const [gitleaksDir, noseyDir] = args.filter((a) => !a.startsWith('--'));
 if (!gitleaksDir || !noseyDir) {
@@ -28,7 +30,7 @@ if (!gitleaksDir || !noseyDir) {
   process.exit(2);
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'bin', 'secret-sweep.js');
+const bin = binArg ?? join(root, 'bin', 'secret-sweep.js');
 
 // ---- gitleaks: Go source → examples ------------------------------------------------------------------
 
@@ -166,7 +168,9 @@ function noseyExamples(dir) {
 
 // ---- scan and score ----------------------------------------------------------------------------------
 
-const examples = [...gitleaksExamples(gitleaksDir), ...noseyExamples(noseyDir)];
+const all = [...gitleaksExamples(gitleaksDir), ...noseyExamples(noseyDir)];
+const positiveTexts = new Set(all.filter((e) => e.kind === 'positive').map((e) => `${e.peer}\0${e.text.trim()}`));
+const examples = all.filter((e) => e.kind === 'positive' || !positiveTexts.has(`${e.peer}\0${e.text.trim()}`));
 // Neutral folder and file names: no "test"/"example" path segment that a path allowlist could drop.
 const dir = mkdtempSync(join(tmpdir(), 'peer-scan-'));
 examples.forEach((e, i) => {
