@@ -10,9 +10,13 @@ total_mb=0
 all=0
 for dir in node_modules /usr/lib/python3.11; do
   [ -d "$dir" ] || continue
-  mb=$(du -sm --apparent-size "$dir" | cut -f1)
+  mb=$(du -smL --apparent-size "$dir" | cut -f1)  # -L: node_modules is a symlink in worktrees
+  out=$(node bin/secret-sweep.js scan "$dir" --no-gitignore --format jsonl 2>/tmp/secret-sweep-fp-bench.err)
+  rc=$?
+  # 0 clean, 1 findings; anything else is a failed scan, which must not read as "no false positives".
+  if [ "$rc" -gt 1 ]; then echo "scan of $dir failed (exit $rc): $(head -1 /tmp/secret-sweep-fp-bench.err)" >&2; exit 2; fi
   # Lines with "suppressed":true are listed suppressions (inline allow markers), not findings.
-  out=$(node bin/secret-sweep.js scan "$dir" --no-gitignore --format jsonl 2>/dev/null | grep -v '"suppressed":true')
+  out=$(printf '%s\n' "$out" | grep -v '"suppressed":true')
   n=$(printf '%s' "$out" | grep -c '^{' || true)
   echo "== $dir: $mb MB, $n finding(s)"
   printf '%s\n' "$out" | grep '^{' | node -e '

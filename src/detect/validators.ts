@@ -74,6 +74,12 @@ function basicAuth(secret: string): boolean {
   return i > 0 && i < dec.length - 1 && /^[\x20-\x7e]+$/.test(dec);
 }
 
+/** A JWT stored base64-encoded once more (Kubernetes Secret data, env files): decodes to a valid JWT. */
+function base64Jwt(secret: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) return false;
+  return jwt(Buffer.from(secret, 'base64').toString('utf8').trim());
+}
+
 export const VALIDATORS: Record<string, (secret: string) => boolean> = {
   'github-crc32': (s) => crc32Base62Token(s, /^gh[pousr]_/),
   'npm-crc32': (s) => crc32Base62Token(s, /^npm_/),
@@ -81,6 +87,7 @@ export const VALIDATORS: Record<string, (secret: string) => boolean> = {
   luhn,
   'pypi-macaroon': pypiMacaroon,
   'basic-auth': basicAuth,
+  'base64-jwt': base64Jwt,
 };
 
 export const KNOWN_VALIDATORS = new Set(Object.keys(VALIDATORS));
