@@ -4,10 +4,7 @@
  * program that reads it starts under `secret-sweep run --file PATH=sm://NAME#file -- COMMAND`, which
  * writes it (0600) for the command's lifetime.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { checkedPathSync, writeFileAtomic } from '../fs/write-file.js';
-import { testCrashPoint } from './journal.js';
+import { appendIgnoreLine, gitSays } from './value-files.js';
 import type { Plan } from './plan/types.js';
 import { WHOLE_FILE_KEY } from './plan/group-whole-file.js';
 import { smReference } from './run-env.js';
@@ -35,45 +32,20 @@ export function wholeFilesOf(plan: Plan): WholeFile[] {
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
 }
 
-/** Add one line to the root `.gitignore` (atomically, keeping its mode and line ending; made if missing). */
-export function appendGitignoreLine(root: string, line: string, before?: (f: string) => void): void {
-  const gi = checkedPathSync(root, '.gitignore', { mustExist: false });
-  let text = '';
-  let mode = 0o644;
-  try {
-    text = readFileSync(gi, 'utf8');
-    mode = statSync(gi).mode & 0o7777;
-  } catch {
-    /* new */
-  }
-  const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  before?.('.gitignore');
-  writeFileAtomic(gi, `${text}${text === '' || text.endsWith('\n') ? '' : eol}${line}${eol}`, { mode, onStep: testCrashPoint });
-}
-
-const git = (root: string, args: string[]): boolean => {
-  try {
-    execFileSync('git', args, { cwd: root, stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /**
  * Ignore `file` (a `/file` line in the root `.gitignore` unless git ignores it already), then untrack it
  * if it is tracked. Idempotent (a resumed or second run does nothing). Returns what changed.
  */
 export function untrackAndIgnore(root: string, file: string, before?: (f: string) => void): { ignored: boolean; untracked: boolean } {
   let ignored = false;
-  if (!git(root, ['check-ignore', '-q', '--no-index', '--', file])) {
-    appendGitignoreLine(root, `/${file.replace(/([*?[\\!#])/g, '\\$1')}`, before);
+  if (!gitSays(root, ['check-ignore', '-q', '--no-index', '--', file])) {
+    appendIgnoreLine(root, `/${file.replace(/([*?[\\!#])/g, '\\$1')}`, before);
     ignored = true;
   }
   let untracked = false;
-  if (git(root, ['ls-files', '--error-unmatch', '--', file])) {
+  if (gitSays(root, ['ls-files', '--error-unmatch', '--', file])) {
     before?.(file);
-    untracked = git(root, ['rm', '--cached', '-q', '--', file]);
+    untracked = gitSays(root, ['rm', '--cached', '-q', '--', file]);
   }
   return { ignored, untracked };
 }

@@ -30,7 +30,7 @@ import { createRewriters, rewriterFor } from './registry.js';
 import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
-import { appendGitignoreLine, untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
+import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
