@@ -1,7 +1,10 @@
 /** `secret-sweep scan [PATH]`: find credentials, report them, exit 1 when there are any. */
 import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
-import { readBaseline } from '../../findings/baseline.js';
+import { inBaseline, readAnyBaseline } from '../../findings/baseline.js';
+import { isDetectSecretsHashLine } from '../../findings/detect-secrets-baseline.js';
+import { cloneFinding } from '../../findings/finding.js';
+import { gitleaksIgnoreEntry, loadGitleaksIgnore, GITLEAKSIGNORE } from '../../config/gitleaks-ignore.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
@@ -58,7 +61,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
-export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
+export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -74,13 +77,15 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppre
 export async function scanLoaded(
   args: ScanArgs,
   loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup },
-): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
+): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
   const { root, config, rules, detector } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
-  const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
+  // Applied below, after the scan, so the summary can say how many findings it accepted.
+  const accepted = args.baseline ? readAnyBaseline(args.baseline) : undefined;
+  const gitleaksIgnore = stdin ? undefined : gitleaksIgnoreFor(args, root);
   let result: ScanResult;
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');
@@ -95,7 +100,6 @@ export async function scanLoaded(
       maxFileSize,
       maxFindingsPerFile,
       excludePaths: config.allowlist.paths,
-      baseline,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       workers: args.jobs,
@@ -106,21 +110,45 @@ export async function scanLoaded(
     const { scanSource, scanWorkingTree } = await import('../../scan/run-scan.js');
     if (stdin) {
       const { StdinSource } = await import('../../sources/stdin.js');
-      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
+      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
       const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
-      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
+      result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
   // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
   // are findings, listed first (they can be why something else was not found).
-  const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
-  result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
+  // A detect-secrets baseline's own `"hashed_secret"` values are hashes, not credentials.
+  let found = result.findings.filter((f) => !isDetectSecretsHashLine(f));
+  const before = found.length;
+  if (accepted) found = found.filter((f) => f.suppressed !== undefined || !inBaseline(accepted, f));
+  const baselineSuppressed = before - found.length;
+  if (gitleaksIgnore)
+    found = found.map((f) => {
+      const entry = f.suppressed === undefined ? gitleaksIgnoreEntry(gitleaksIgnore, f) : undefined;
+      return entry ? cloneFinding(f, { suppressed: `listed in ${entry.at}` }) : f;
+    });
+  const suppressed = found.filter((f) => f.suppressed !== undefined);
+  result.findings = [...gate.findings, ...found.filter((f) => f.suppressed === undefined)];
   warnUnreadable(result.stats.skipped);
   for (const path of result.stats.findingsCapped ?? [])
     process.stderr.write(`secret-sweep: warning: ${visible(capNote(path, maxFindingsPerFile))}\n`);
-  return { ...result, suppressed, rules, root };
+  return { ...result, suppressed, rules, root, baselineSuppressed };
+}
+
+/**
+ * gitleaks' `.gitleaksignore` at the root. Not in --range/--ci (unless --trust-head-config): there it would
+ * be the change under review deciding what its own scan reports; said on stderr so it is not a silent skip.
+ */
+function gitleaksIgnoreFor(args: ScanArgs, root: string) {
+  const gate = (args.range !== undefined || args.ci) && args['trust-head-config'] !== true;
+  const ignore = loadGitleaksIgnore(root);
+  if (ignore && gate) {
+    process.stderr.write(`secret-sweep: warning: ${GITLEAKSIGNORE} not read in --range/--ci (the change under review could edit it): use --baseline from the base branch, or --trust-head-config\n`);
+    return undefined;
+  }
+  return ignore;
 }
 
 interface GateSetup {
