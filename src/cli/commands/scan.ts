@@ -9,7 +9,9 @@ import { loadReporter, FORMATS } from '../../report/index.js';
 import { visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor, withoutSecrets } from '../common.js';
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { SweepConfig } from '../../config/config.js';
 import type { DetectorOptions } from '../../detect/detector.js';
 import type { Finding } from '../../findings/finding.js';
@@ -19,6 +21,10 @@ import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.
 
 export interface ScanArgs {
   path: string;
+  /** Every PATH given (`scan a.ini b/ c.py`); undefined or one folder: `path` is the root. */
+  paths?: string[];
+  /** --exclude GLOB (repeatable): gitignore-style, relative to the root, like config allowlist.paths. */
+  exclude?: string[];
   staged?: boolean;
   history?: boolean;
   range?: string;
@@ -41,7 +47,8 @@ export interface ScanArgs {
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
   return y
-    .positional('path', { type: 'string', default: '.', describe: 'Folder to scan, or - for standard input' })
+    .positional('path', { type: 'string', default: '.', describe: 'Folders and files to scan (default .), or - for standard input' })
+    .option('exclude', { type: 'string', array: true, describe: 'Skip paths matching this gitignore-style glob, relative to the root (repeatable)' })
     .option('staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' })
     .option('all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' })
     .option('history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' })
@@ -65,7 +72,8 @@ export async function executeScan(args: ScanArgs): Promise<ScanResult & { suppre
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
-  const root = stdin ? process.cwd() : resolveRoot(args.path);
+  const targets = fileTargets(args);
+  const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
   const gate = await gateSetup(args, root, stdin);
   const { config, rules } = configAndRules(root, args.config, gate.config);
   // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
@@ -86,6 +94,7 @@ export async function scanLoaded(
   // Applied below, after the scan, so the summary can say how many findings it accepted.
   const accepted = args.baseline ? readAnyBaseline(args.baseline) : undefined;
   const gitleaksIgnore = stdin ? undefined : gitleaksIgnoreFor(args, root);
+  const excludePaths = [...config.allowlist.paths, ...(args.exclude ?? [])];
   let result: ScanResult;
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');
@@ -99,7 +108,7 @@ export async function scanLoaded(
       detector,
       maxFileSize,
       maxFindingsPerFile,
-      excludePaths: config.allowlist.paths,
+      excludePaths,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       workers: args.jobs,
@@ -113,7 +122,7 @@ export async function scanLoaded(
       result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths });
       result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs: args.jobs });
     }
   }
@@ -149,6 +158,36 @@ function gitleaksIgnoreFor(args: ScanArgs, root: string) {
     return undefined;
   }
   return ignore;
+}
+
+/**
+ * `scan a.ini b/ c.py` (lint-staged, editors, pre-commit's pass_filenames): the root is the current folder
+ * (its config applies; findings are named relative to it), or the folder holding every PATH when some lie
+ * outside it. Undefined for the usual single folder, which is the root itself.
+ */
+export function fileTargets(args: ScanArgs): { root: string; paths: string[] } | undefined {
+  const list = args.paths ?? [args.path];
+  if (list.some((p) => p === '-' || p === '\u0000stdin')) {
+    if (list.length > 1) throw new SweepError('- (standard input) cannot be combined with other paths');
+    return undefined;
+  }
+  const resolved = list.map((p) => {
+    try {
+      return { abs: resolve(p), dir: statSync(resolve(p)).isDirectory() };
+    } catch {
+      throw new SweepError('no such file or folder', withoutSecrets(p));
+    }
+  });
+  if (resolved.length === 1 && resolved[0]!.dir) return undefined;
+  if (args.staged || args.history || args.range !== undefined || args.ci)
+    throw new SweepError('file arguments apply to a working-tree scan; --staged, --history, --range and --ci take one repository folder');
+  const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+  let root = process.cwd();
+  if (!resolved.every((r) => inside(root, r.abs))) {
+    root = resolved[0]!.dir ? resolved[0]!.abs : dirname(resolved[0]!.abs);
+    while (!resolved.every((r) => inside(root, r.abs))) root = dirname(root);
+  }
+  return { root, paths: resolved.map((r) => relative(root, r.abs).split(sep).join('/') || '.') };
 }
 
 interface GateSetup {
@@ -199,13 +238,19 @@ function findingsLimit(v: number | undefined): number | undefined {
 
 export function scanCommand(setCode: (c: number) => void): CommandModule<object, ScanArgs> {
   return {
-    command: 'scan [path]',
+    command: 'scan [path..]',
     describe: 'Scan a folder, stdin, the staged changes or git history for credentials',
     builder: (y) =>
       scanOptions(y)
+        // `scan [path..]`: yargs gives a list; `path` stays the first (what single-folder code and the hook fast path use).
+        .middleware((a) => {
+          const paths = ([] as unknown[]).concat(a.path ?? '.').map(String);
+          Object.assign(a, { path: paths[0] ?? '.', paths });
+        })
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
+        .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
       const res = await executeScan(args);
