@@ -133,6 +133,9 @@ export async function scanLoaded(
   const before = found.length;
   if (accepted) found = found.filter((f) => f.suppressed !== undefined || !inBaseline(accepted, f));
   const baselineSuppressed = before - found.length;
+  // Said in every report's notes: the count, and that a baseline matches the secret wherever it appears.
+  if (baselineSuppressed > 0)
+    result.stats.notes.push(`${baselineSuppressed} finding${baselineSuppressed === 1 ? '' : 's'} accepted by the baseline ${args.baseline} (not listed; matched by secret, so also where an accepted secret was copied)`);
   if (gitleaksIgnore)
     found = found.map((f) => {
       const entry = f.suppressed === undefined ? gitleaksIgnoreEntry(gitleaksIgnore, f) : undefined;
