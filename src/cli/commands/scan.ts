@@ -6,7 +6,7 @@ import { isDetectSecretsHashLine } from '../../findings/detect-secrets-baseline.
 import { cloneFinding } from '../../findings/finding.js';
 import { gitleaksIgnoreEntry, loadGitleaksIgnore, GITLEAKSIGNORE } from '../../config/gitleaks-ignore.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
-import { visible } from '../../report/text.js';
+import { formatSize, visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
 import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, loadRootConfig, parseSize, reportContext, resolveRoot, wantColor, withoutSecrets } from '../common.js';
@@ -163,6 +163,19 @@ function gitleaksIgnoreFor(args: ScanArgs, root: string) {
   return ignore;
 }
 
+/** The summary and notes for stderr (no finding details: those are in the report), one line each. */
+export function stderrSummary(res: { findings: Finding[]; suppressed: Finding[]; stats: ScanResult['stats'] }, output?: string): string {
+  const n = res.findings.length;
+  const files = new Set(res.findings.map((f) => f.file)).size;
+  const scanned = `${res.stats.files} file${res.stats.files === 1 ? '' : 's'} scanned, ${formatSize(res.stats.bytes)}`;
+  const head = n === 0 ? `no leaks found (${scanned})` : `${n} finding${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ${scanned}`;
+  const lines = [`${head}${output ? `; report written to ${visible(output)}` : ''}`];
+  if (res.stats.skipped.length) lines.push(`skipped ${res.stats.skipped.length} file${res.stats.skipped.length === 1 ? '' : 's'} (listed in the report)`);
+  if (res.suppressed.length) lines.push(`${res.suppressed.length} suppressed (listed in the report)`);
+  for (const note of res.stats.notes) lines.push(`note: ${visible(note)}`);
+  return lines.map((l) => `secret-sweep: ${l}\n`).join('');
+}
+
 /**
  * `scan a.ini b/ c.py` (lint-staged, editors, pre-commit's pass_filenames): the root is the current folder
  * (its config applies; findings are named relative to it), or the folder holding every PATH when some lie
@@ -271,6 +284,8 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const out = reporter(res.findings, ctx);
       if (args.output) writePrivateFile(args.output, out);
       else process.stdout.write(out.endsWith('\n') || out === '' ? out : out + '\n');
+      // A report in a file (every format): the CI log still gets the count, the --ci range and the notes.
+      if (args.output) process.stderr.write(stderrSummary(res, args.output));
       setCode(res.findings.length > 0 ? 1 : 0);
     },
   };
