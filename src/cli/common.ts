@@ -93,9 +93,10 @@ export function reportContext(opts: {
   };
 }
 
-/** Colour only for a terminal, and never when NO_COLOR is set or --no-color given. */
+/** --color forces colour; otherwise only for a terminal, never when NO_COLOR is set or --no-color given. */
 export function wantColor(flag: boolean | undefined, toFile: boolean): boolean {
   if (flag === false || toFile) return false;
+  if (flag === true) return true; // asked for: coloured even through a pipe (less -R, CI logs)
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
   return Boolean(process.stdout.isTTY);

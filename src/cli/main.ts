@@ -51,9 +51,11 @@ export async function main(argv: string[]): Promise<number> {
       await scan.handler(hookArgs as never);
       return code;
     }
+    const unknown = unknownCommand(argv);
+    if (unknown) throw unknown;
     const { default: yargs } = await import('yargs');
     // yargs swallows a bare "-"; keep it as the stdin path.
-    const args = argv.map((a) => (a === '-' ? STDIN_TOKEN : a));
+    const args = runSeparated(argv).map((a) => (a === '-' ? STDIN_TOKEN : a));
     let cli: Argv = yargs(args)
       .scriptName('secret-sweep')
       .usage('$0 <command> [options]\n\nFind credentials in code and git history; move them into AWS Secrets Manager.')
@@ -61,7 +63,6 @@ export async function main(argv: string[]): Promise<number> {
     for (const factory of await commandsFor(argv)) cli = cli.command(factory(setCode));
     cli = cli
       .demandCommand(1, 'Say which command to run, e.g. `secret-sweep scan .`')
-      .recommendCommands()
       .strict()
       .version(version())
       .help()
@@ -101,6 +102,68 @@ function skipHelpCache(cli: Argv): void {
 export const STDIN_TOKEN = '\u0000stdin';
 
 /**
+ * yargs' usage message as one line that keeps the detail: "Invalid values:" is followed by lines naming the
+ * option, what was given and the choices. What was typed is quoted through quoteUserText (a mistyped flag
+ * may be followed by a credential).
+ */
+export function usageLine(message: string): string {
+  const [head = '', ...rest] = message.split('\n');
+  if (/^Invalid values:/.test(head)) {
+    const parts = rest
+      .map((l) => /Argument: ([^,]+), Given: (.*), Choices: (.*)$/.exec(l.trim()))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map(([, name, given, choices]) => {
+        const shownGiven = given!.replace(/^"(.*)"$/, '$1');
+        const flag = name!.length > 1 && !POSITIONALS.has(name!) ? `--${name}` : name!;
+        return `${flag}: ${JSON.stringify(quoteUserText(shownGiven))} is not one of ${choices!.replace(/"/g, '')}`;
+      });
+    if (parts.length) return parts.join('; ');
+  }
+  return head.replace(/^(Unknown arguments?: )(.*)$/, (_, h: string, list: string) => h + list.split(', ').map(quoteUserText).join(', '));
+}
+
+/** `run`'s options that take a value (the word after them is not the command). */
+const RUN_VALUE_OPTIONS = new Set(['--env-file', '--region', '--endpoint-url', '--file', '--profile']);
+
+/**
+ * `run node -e CODE` without `--`: the command starts at the first word after `run` that is not one of
+ * run's own options, and everything from there is the command's (`-e` is node's, not ours).
+ */
+export function runSeparated(argv: string[]): string[] {
+  const at = argv.findIndex((a) => !a.startsWith('-'));
+  if (at < 0 || argv[at] !== 'run' || argv.includes('--')) return argv;
+  for (let i = at + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (RUN_VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith('-')) return [...argv.slice(0, i), '--', ...argv.slice(i)];
+  }
+  return argv;
+}
+
+/** Positional names that appear in yargs' "Invalid values" messages (not flags). */
+const POSITIONALS = new Set(['action', 'target', 'path', 'command']);
+
+/** The first non-option word, when it is not a command: an error listing the commands (a near miss is suggested). */
+function unknownCommand(argv: string[]): UsageError | undefined {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first === undefined || first in COMMANDS) return undefined;
+  const near = Object.keys(COMMANDS).filter((c) => c.startsWith(first) || editDistance(c, first) <= 1);
+  const hint = near.length === 1 ? ` Did you mean ${near[0]}?` : '';
+  return new UsageError(`unknown command ${JSON.stringify(quoteUserText(first))}; the commands are ${Object.keys(COMMANDS).join(', ')}.${hint}`);
+}
+
+/** Edit distance with adjacent transpositions ("sacn" is one edit from "scan"). */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  return d[a.length]![b.length]!;
+}
+
+/**
  * The one place errors are printed. Every line goes through withoutSecrets: messages quote what the user
  * typed (a revision, a path, a rule id, a command) and what was read (a file name), any of which may be a
  * pasted credential.
@@ -110,7 +173,7 @@ export async function reportError(e: unknown, debug: boolean): Promise<number> {
   const print = (line: string) => process.stderr.write(`secret-sweep: ${redact(line)}\n`);
   if (e instanceof UsageError) {
     // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
-    const line = e.message.split('\n')[0]!.replace(/^(Unknown arguments?: )(.*)$/, (_, head: string, list: string) => head + list.split(', ').map(quoteUserText).join(', '));
+    const line = usageLine(e.message);
     print(`${line} (see --help)`);
   } else if (isSweepError(e)) {
     print(e.oneLine());

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { decodeUtf8Strict } from './utf8.js';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Node } from 'yaml';
 import { yamlLib } from '../lazy.js';
 import { SweepError } from '../errors.js';
@@ -129,18 +129,37 @@ export function parseConfig(text: string, file: string): SweepConfig {
 
 /**
  * The config for a scan: --config FILE if given (must exist; `*.toml` is read as a gitleaks config), else
- * the root's .secret-sweep.yaml, else the root's .gitleaks.toml, else defaults.
+ * the root's .secret-sweep.yaml, else $GITLEAKS_CONFIG (a gitleaks TOML file, as gitleaks reads it), else the
+ * root's .gitleaks.toml, else defaults. A file found and not read is named in a warning.
  */
-export function loadConfig(root: string, explicit?: string): SweepConfig {
-  const file = explicit ?? [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES].map((n) => join(root, n)).find((p) => existsSync(p));
+export function loadConfig(root: string, explicit?: string, env: NodeJS.ProcessEnv = process.env): SweepConfig {
+  const ours = CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
+  const gitleaks = GITLEAKS_CONFIG_NAMES.map((n) => join(root, n)).find((p) => existsSync(p));
+  // gitleaks reads $GITLEAKS_CONFIG before the root's .gitleaks.toml; our own config file comes first.
+  const fromEnv = env.GITLEAKS_CONFIG ? resolve(env.GITLEAKS_CONFIG) : undefined;
+  const file = explicit ?? ours ?? fromEnv ?? gitleaks;
   if (!file) return defaultConfig();
+  const ignored = explicit ? [] : [fromEnv && file !== fromEnv ? `GITLEAKS_CONFIG (${shown(fromEnv)})` : undefined, gitleaks && file !== gitleaks ? shown(gitleaks) : undefined].filter((x): x is string => x !== undefined);
+  const cfg = readConfigFile(file, fromEnv === file && !explicit ? 'GITLEAKS_CONFIG' : undefined);
+  // A team moving from gitleaks may keep both files: say which one is not read, never skip it silently.
+  if (ignored.length) cfg.warnings = [...(cfg.warnings ?? []), `${ignored.join(' and ')} not read: ${shown(file)} is the config (merge what you need into it, or pass --config)`];
+  return cfg;
+}
+
+function readConfigFile(file: string, via?: string): SweepConfig {
+  if (via && !existsSync(file)) throw new SweepError(`${via} names a file that does not exist`, shown(file));
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (e) {
     throw new SweepError(`cannot read config file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, shown(file));
   }
-  return configFromText(decodeUtf8Strict(bytes, shown(file)), file);
+  const text = decodeUtf8Strict(bytes, shown(file));
+  if (via) {
+    const { config, warnings } = parseGitleaksConfig(text, file);
+    return { ...config, warnings };
+  }
+  return configFromText(text, file);
 }
 
 /** A config file's text, read as gitleaks TOML (`*.toml`) or as our YAML; `file` names it in messages. */

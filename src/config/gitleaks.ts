@@ -61,7 +61,7 @@ const ALLOW_KEYS = new Set(['description', 'condition', 'commits', 'paths', 'reg
  * A few gitleaks default-rule ids and the built-in rules covering the same tokens, so that
  * `[extend] disabledRules = ["generic-api-key"]` keeps meaning what the team meant.
  */
-const GITLEAKS_ID_MAP: Record<string, string[]> = {
+export const GITLEAKS_ID_MAP: Record<string, string[]> = {
   'generic-api-key': ['generic-password-assignment'],
   'aws-access-token': ['aws-access-key-id'],
   'github-pat': ['github-pat-classic'],

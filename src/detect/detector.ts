@@ -291,7 +291,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const kept = only ? found.filter((f) => only.has(f.line + lineShift)) : found;
     // The baseline after the choice between overlapping rules (an accepted specific finding must not let
     // a generic one on the same span through as new), before the caller's findings cap.
-    const chosen = accepted ? dedupeSpans(kept).filter((f) => !accepted.has(f.fingerprint)) : dedupeSpans(kept);
+    // Accepted ones are marked, not dropped: they do not count against the findings cap, and the scan
+    // removes them at the end and says how many there were.
+    const chosen = dedupeSpans(kept);
+    if (accepted) for (const f of chosen) if (accepted.has(f.fingerprint)) f.baselined = true;
     return fragment.window ? placeInWhole(chosen, fragment.window) : chosen;
   }
 

@@ -122,9 +122,9 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   return undefined;
 }
 
-/** Inline allow markers users already write: ours, gitleaks', detect-secrets'. */
-const INLINE_ALLOW = /secret-sweep:allow|gitleaks:allow|pragma:\s*allowlist\s+secret/i;
-const INLINE_ALLOW_NEXT = /secret-sweep:allow-next-line|pragma:\s*allowlist\s+nextline\s+secret|secret-sweep:allow|gitleaks:allow/i;
+/** Inline allow markers users already write: ours, gitleaks', detect-secrets', trufflehog's, secretlint's. */
+const INLINE_ALLOW = /secret-sweep:allow|gitleaks:allow|pragma:\s*allowlist\s+secret|trufflehog:ignore|secretlint-disable-line/i;
+const INLINE_ALLOW_NEXT = /secret-sweep:allow-next-line|pragma:\s*allowlist\s+nextline\s+secret|secretlint-disable-next-line|secret-sweep:allow|gitleaks:allow/i;
 
 /** The inline allow marker that covers this line (on it, or on a comment line just before it), as written. */
 export function inlineAllowMarker(line: string, previousLine: string | undefined): string | undefined {

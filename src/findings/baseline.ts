@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SweepError } from '../errors.js';
+import { inDetectSecretsBaseline, isDetectSecretsBaseline, parseDetectSecretsBaseline } from './detect-secrets-baseline.js';
 import type { Finding } from './finding.js';
 
 const HEADER = '# secret-sweep baseline v1: one "<fingerprint> <rule>" per line; fingerprints are salted hashes, no secret text.';
@@ -26,13 +27,27 @@ export function parseBaseline(text: string, file: string): Set<string> {
 }
 
 export function readBaseline(file: string): Set<string> {
-  let text: string;
+  return parseBaseline(readText(file), file);
+}
+
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (e) {
     throw new SweepError(`cannot read baseline: ${(e as NodeJS.ErrnoException).code ?? String(e)}`, file);
   }
-  return parseBaseline(text, file);
+}
+
+/** A --baseline file: ours (fingerprints) or a detect-secrets `.secrets.baseline` (SHA-1 of each secret). */
+export type AnyBaseline = { kind: 'fingerprints'; fingerprints: Set<string> } | { kind: 'detect-secrets'; sha1: Set<string> };
+
+export function readAnyBaseline(file: string): AnyBaseline {
+  const text = readText(file);
+  return isDetectSecretsBaseline(text) ? { kind: 'detect-secrets', sha1: parseDetectSecretsBaseline(text, file) } : { kind: 'fingerprints', fingerprints: parseBaseline(text, file) };
+}
+
+export function inBaseline(b: AnyBaseline, f: Finding): boolean {
+  return b.kind === 'fingerprints' ? b.fingerprints.has(f.fingerprint) : inDetectSecretsBaseline(b.sha1, f);
 }
 
 export function filterBaseline(findings: Finding[], accepted: Set<string>): Finding[] {

@@ -48,6 +48,8 @@ export interface Finding {
    * `inlineAllow: 'report'`): why it is not a finding, e.g. `inline allow marker "gitleaks:allow"`.
    */
   suppressed?: string;
+  /** Set when the detector's baseline (`accepted`) holds the fingerprint: not reported, not counted by caps. */
+  baselined?: true;
   /** Set when the secret was found inside decoded text (base64, URL-encoding, ...). */
   decodedFrom?: string;
   // Git provenance (filled by git sources).

@@ -90,7 +90,7 @@ export function hookSnippet(command?: string): string {
         'elif [ -x ./node_modules/.bin/secret-sweep ]; then __ss_bin=./node_modules/.bin/secret-sweep',
         'elif command -v secret-sweep >/dev/null 2>&1; then __ss_bin=secret-sweep',
         'else',
-        '  echo "secret-sweep: not found (npm i -D secret-sweep, or npm i -g secret-sweep; or set SECRET_SWEEP_BIN): commit not checked." >&2',
+        '  echo "secret-sweep: not found (install it from the secret-sweep repository, not the npm registry: see its docs/ci-and-hooks.md; or set SECRET_SWEEP_BIN): commit not checked." >&2',
         '  echo "  To commit without the check (not recommended): git commit --no-verify" >&2',
         '  exit 2',
         'fi',

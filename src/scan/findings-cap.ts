@@ -36,7 +36,9 @@ export class FindingsCap {
     const room = this.limit - had;
     // One more than there is room for, so that a file with more findings than the limit is known to have.
     const r = detector.detectUpTo(fragment, room + 1);
-    const findings = r.findings;
+    // Baselined findings ride along (the scan drops and counts them) without using the room.
+    const findings = r.findings.filter((f) => !f.baselined);
+    for (const f of r.findings) if (f.baselined) into.push(detach(f));
     for (let i = 0; i < findings.length && i < room; i++) into.push(detach(findings[i]!));
     const total = had + (r.complete ? findings.length : Math.max(findings.length, room + 1));
     if (total > this.limit) this.over.push(path);

@@ -6,7 +6,7 @@
  * Symlinks are not followed; binary, oversized and unreadable files are skipped and counted; large files
  * come as windows (read-file.ts, windows.ts), so no file is ever held whole.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathExcluder } from './path-filter.js';
 import { firstGitLine, runGit } from './git/run.js';
@@ -20,10 +20,15 @@ export interface WorkingTreeOptions {
   /** Honour .gitignore for untracked files (default true). */
   gitignore: boolean;
   maxFileSize: number;
-  /** gitignore-style patterns of paths never scanned (config allowlist.paths). */
+  /** gitignore-style patterns of paths never scanned (config allowlist.paths, --exclude). */
   excludePaths: string[];
   /** Told when the scan differs from what was asked (git refused the repository). */
   onWarning?: (message: string) => void;
+  /**
+   * Scan only these, relative to root ('/'-separated): a folder as the working tree lists it, a file as it
+   * is, even when .gitignore matches it (it was named). Command-line file lists (lint-staged, editors).
+   */
+  targets?: string[];
 }
 
 /** Files a git work tree would consider: tracked + untracked-not-ignored; undefined when not in git. */
@@ -67,17 +72,32 @@ export class WorkingTreeSource implements Source {
   }
 
   async listFiles(): Promise<string[]> {
-    const { root, gitignore } = this.opts;
-    let files = gitignore ? await gitListFiles(root, this.opts.onWarning ?? (() => {})) : undefined;
-    if (!files) {
-      const walked = walkFolder(root, gitignore);
-      files = walked.files;
-      for (const u of walked.unreadable) this.st.skipped.push({ path: relative(root, u.path) || '.', reason: 'unreadable', detail: u.code });
-    }
+    const { root, targets } = this.opts;
+    let files: string[];
+    if (targets) {
+      const all = new Set<string>();
+      for (const t of targets) {
+        if (!statSync(join(root, t)).isDirectory()) all.add(t);
+        else for (const f of await this.listFolder(join(root, t))) all.add(t === '' || t === '.' ? f : `${t.replace(/\/+$/, '')}/${f}`);
+      }
+      files = [...all];
+    } else files = await this.listFolder(root);
     files = files.filter((f) => !f.split('/').includes('.git'));
     const excluded = pathExcluder(this.opts.excludePaths);
     if (excluded) files = files.filter((f) => !excluded(f));
     return files.sort();
+  }
+
+  /** Files under `folder`, relative to it: git's list in a work tree, else a walk. */
+  private async listFolder(folder: string): Promise<string[]> {
+    const { root, gitignore } = this.opts;
+    let files = gitignore ? await gitListFiles(folder, this.opts.onWarning ?? (() => {})) : undefined;
+    if (!files) {
+      const walked = walkFolder(folder, gitignore);
+      files = walked.files;
+      for (const u of walked.unreadable) this.st.skipped.push({ path: relative(root, u.path) || '.', reason: 'unreadable', detail: u.code });
+    }
+    return files;
   }
 
   /** Read one listed file, counting what is skipped: one fragment, or a large file's windows, read lazily. */

@@ -11,7 +11,7 @@ export function baselineCommand(setCode: (c: number) => void): CommandModule<obj
     describe: 'Write the fingerprints of every current finding; `scan --baseline FILE` then reports only new ones',
     builder: (y) =>
       scanOptions(y)
-        .option('output', { alias: 'o', type: 'string', default: '.secret-sweep-baseline', describe: 'Baseline file to write' })
+        .option('output', { type: 'string', default: '.secret-sweep-baseline', describe: 'Baseline file to write' }) // -o: scanOptions' alias
         .example('$0 baseline . -o .secret-sweep-baseline', 'accept the current findings')
         .example('$0 scan . --baseline .secret-sweep-baseline', 'report only new findings') as never,
     handler: async (args) => {

@@ -4,14 +4,19 @@ import type { CommandModule } from 'yargs';
 import { quoteUserText } from '../../findings/redact.js';
 import { RE2 } from '../../detect/re2.js';
 import { SweepError } from '../../errors.js';
-import { filterBaseline, readBaseline } from '../../findings/baseline.js';
+import { filterBaseline, inBaseline, readAnyBaseline } from '../../findings/baseline.js';
+import { isDetectSecretsHashLine } from '../../findings/detect-secrets-baseline.js';
+import { cloneFinding } from '../../findings/finding.js';
+import { gitleaksIgnoreEntry, loadGitleaksIgnore, GITLEAKSIGNORE } from '../../config/gitleaks-ignore.js';
 import { pathFindings, redactNamesIn } from '../../findings/detected-text.js';
 import { sortFindings } from '../../scan/run-scan.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
-import { visible } from '../../report/text.js';
+import { formatSize, visible } from '../../report/text.js';
 import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, notice, parseSize, reportContext, resolveRoot, wantColor, warn } from '../common.js';
+import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, notice, parseSize, reportContext, resolveRoot, wantColor, warn, withoutSecrets } from '../common.js';
+import { statSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
 import type { SweepConfig } from '../../config/config.js';
 import type { DetectorOptions } from '../../detect/detector.js';
 import type { Finding } from '../../findings/finding.js';
@@ -24,6 +29,10 @@ import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.
 
 export interface ScanArgs {
   path: string;
+  /** Every PATH given (`scan a.ini b/ c.py`); undefined or one folder: `path` is the root. */
+  paths?: string[];
+  /** --exclude GLOB (repeatable): gitignore-style, relative to the root, like config allowlist.paths. */
+  exclude?: string[];
   staged?: boolean;
   history?: boolean;
   range?: string;
@@ -47,7 +56,8 @@ export interface ScanArgs {
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
   return y
-    .positional('path', { type: 'string', default: '.', describe: 'Folder to scan, or - for standard input' })
+    .positional('path', { type: 'string', default: '.', describe: 'Folders and files to scan (default .), or - for standard input' })
+    .option('exclude', { type: 'string', array: true, describe: 'Skip paths matching this gitignore-style glob, relative to the root (repeatable)' })
     .option('staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' })
     .option('all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' })
     .option('history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' })
@@ -72,11 +82,12 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
  * `forReport` (default true): the result goes into a report, so tokens in paths become findings and paths
  * and identities are redacted. migrate passes false (through scanLoaded): it edits the files its findings name.
  */
-export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
+export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   const stdin = args.path === '-' || args.path === '\u0000stdin';
-  const root = stdin ? process.cwd() : resolveRoot(args.path);
+  const targets = fileTargets(args);
+  const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
   if (!stdin) sayWhichRepository(root, isGateMode(args));
   const gate = await gateSetup(args, root, stdin);
   const { config, rules } = configAndRules(root, args.config, gate.config);
@@ -89,16 +100,19 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
 export async function scanLoaded(
   args: ScanArgs,
   loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup; forReport?: boolean },
-): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string }> {
+): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
   const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? (isGateMode(args) ? GATE_MAX_FILE_SIZE : DEFAULT_MAX_FILE_SIZE);
   const jobs = jobsOption(args.jobs);
   const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
-  const baseline = args.baseline ? readBaseline(args.baseline) : undefined;
-  // The baseline is applied during detection, before the per-file findings cap (findings-cap.ts).
-  const detector: DetectorOptions = baseline ? { ...loaded.detector, accepted: baseline } : loaded.detector;
+  // Fingerprints are applied in the detector (marked, so the findings cap counts only new ones); a
+  // detect-secrets baseline (SHA-1 of secrets) after the scan. Both are counted for the summary.
+  const accepted = args.baseline ? readAnyBaseline(args.baseline) : undefined;
+  const detector: DetectorOptions = accepted?.kind === 'fingerprints' ? { ...loaded.detector, accepted: accepted.fingerprints } : loaded.detector;
+  const gitleaksIgnore = stdin ? undefined : gitleaksIgnoreFor(args, root);
+  const excludePaths = [...config.allowlist.paths, ...(args.exclude ?? [])];
   let result: ScanResult;
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');
@@ -112,8 +126,7 @@ export async function scanLoaded(
       detector,
       maxFileSize,
       maxFindingsPerFile,
-      excludePaths: config.allowlist.paths,
-      baseline,
+      excludePaths,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       workers: jobs,
@@ -124,21 +137,92 @@ export async function scanLoaded(
     const { scanSource, scanWorkingTree } = await import('../../scan/run-scan.js');
     if (stdin) {
       const { StdinSource } = await import('../../sources/stdin.js');
-      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, baseline, maxFindingsPerFile });
+      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths: config.allowlist.paths, onWarning: warn });
-      result = await scanWorkingTree(source, { rules, detector, baseline, root, maxFileSize, maxFindingsPerFile, jobs });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn });
+      result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
   // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
   // are findings, listed first (they can be why something else was not found).
-  const suppressed = result.findings.filter((f) => f.suppressed !== undefined);
-  result.findings = [...gate.findings, ...result.findings.filter((f) => f.suppressed === undefined)];
-  if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, baseline, config.allowlist);
+  // A detect-secrets baseline's own `"hashed_secret"` values are hashes, not credentials.
+  let found = result.findings.filter((f) => !isDetectSecretsHashLine(f));
+  const before = found.length;
+  found = found.filter((f) => !f.baselined);
+  if (accepted) found = found.filter((f) => f.suppressed !== undefined || !inBaseline(accepted, f));
+  const baselineSuppressed = before - found.length;
+  // Said in every report's notes: the count, and that a baseline matches the secret wherever it appears.
+  if (baselineSuppressed > 0)
+    result.stats.notes.push(`${baselineSuppressed} finding${baselineSuppressed === 1 ? '' : 's'} accepted by the baseline ${args.baseline} (not listed; matched by secret, so also where an accepted secret was copied)`);
+  if (gitleaksIgnore)
+    found = found.map((f) => {
+      const entry = f.suppressed === undefined ? gitleaksIgnoreEntry(gitleaksIgnore, f) : undefined;
+      return entry ? cloneFinding(f, { suppressed: `listed in ${entry.at}` }) : f;
+    });
+  const suppressed = found.filter((f) => f.suppressed !== undefined);
+  result.findings = [...gate.findings, ...found.filter((f) => f.suppressed === undefined)];
+  if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, accepted?.kind === 'fingerprints' ? accepted.fingerprints : undefined, config.allowlist);
   warnUnread(result.stats);
   for (const path of result.stats.findingsCapped ?? []) warn(visible(capNote(path, maxFindingsPerFile)));
-  return { ...result, suppressed, rules, root };
+  return { ...result, suppressed, rules, root, baselineSuppressed };
+}
+
+/**
+ * gitleaks' `.gitleaksignore` at the root. Not in --range/--ci (unless --trust-head-config): there it would
+ * be the change under review deciding what its own scan reports; said on stderr so it is not a silent skip.
+ */
+function gitleaksIgnoreFor(args: ScanArgs, root: string) {
+  const gate = (args.range !== undefined || args.ci) && args['trust-head-config'] !== true;
+  const ignore = loadGitleaksIgnore(root);
+  if (ignore && gate) {
+    warn(`${GITLEAKSIGNORE} not read in --range/--ci (the change under review could edit it): use --baseline from the base branch, or --trust-head-config`);
+    return undefined;
+  }
+  return ignore;
+}
+
+/** The summary and notes for stderr (no finding details: those are in the report), one line each. */
+export function stderrSummary(res: { findings: Finding[]; suppressed: Finding[]; stats: ScanResult['stats'] }, output?: string): string {
+  const n = res.findings.length;
+  const files = new Set(res.findings.map((f) => f.file)).size;
+  const scanned = `${res.stats.files} file${res.stats.files === 1 ? '' : 's'} scanned, ${formatSize(res.stats.bytes)}`;
+  const head = n === 0 ? `no leaks found (${scanned})` : `${n} finding${n === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}; ${scanned}`;
+  const lines = [`${head}${output ? `; report written to ${visible(output)}` : ''}`];
+  if (res.stats.skipped.length) lines.push(`skipped ${res.stats.skipped.length} file${res.stats.skipped.length === 1 ? '' : 's'} (listed in the report)`);
+  if (res.suppressed.length) lines.push(`${res.suppressed.length} suppressed (listed in the report)`);
+  for (const note of res.stats.notes) lines.push(`note: ${visible(note)}`);
+  return lines.map((l) => `secret-sweep: ${l}\n`).join('');
+}
+
+/**
+ * `scan a.ini b/ c.py` (lint-staged, editors, pre-commit's pass_filenames): the root is the current folder
+ * (its config applies; findings are named relative to it), or the folder holding every PATH when some lie
+ * outside it. Undefined for the usual single folder, which is the root itself.
+ */
+export function fileTargets(args: ScanArgs): { root: string; paths: string[] } | undefined {
+  const list = args.paths ?? [args.path];
+  if (list.some((p) => p === '-' || p === '\u0000stdin')) {
+    if (list.length > 1) throw new SweepError('- (standard input) cannot be combined with other paths');
+    return undefined;
+  }
+  const resolved = list.map((p) => {
+    try {
+      return { abs: resolve(p), dir: statSync(resolve(p)).isDirectory() };
+    } catch {
+      throw new SweepError('no such file or folder', withoutSecrets(p));
+    }
+  });
+  if (resolved.length === 1 && resolved[0]!.dir) return undefined;
+  if (args.staged || args.history || args.range !== undefined || args.ci)
+    throw new SweepError('file arguments apply to a working-tree scan; --staged, --history, --range and --ci take one repository folder');
+  const inside = (root: string, p: string) => p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+  let root = process.cwd();
+  if (!resolved.every((r) => inside(root, r.abs))) {
+    root = resolved[0]!.dir ? resolved[0]!.abs : dirname(resolved[0]!.abs);
+    while (!resolved.every((r) => inside(root, r.abs))) root = dirname(root);
+  }
+  return { root, paths: resolved.map((r) => relative(root, r.abs).split(sep).join('/') || '.') };
 }
 
 interface GateSetup {
@@ -245,13 +329,19 @@ function findingsLimit(v: number | undefined): number | undefined {
 
 export function scanCommand(setCode: (c: number) => void): CommandModule<object, ScanArgs> {
   return {
-    command: 'scan [path]',
+    command: 'scan [path..]',
     describe: 'Scan a folder, stdin, the staged changes or git history for credentials',
     builder: (y) =>
       scanOptions(y)
+        // `scan [path..]`: yargs gives a list; `path` stays the first (what single-folder code and the hook fast path use).
+        .middleware((a) => {
+          const paths = ([] as unknown[]).concat(a.path ?? '.').map(String);
+          Object.assign(a, { path: paths[0] ?? '.', paths });
+        })
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
+        .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
       const res = await executeScan(args);
@@ -269,6 +359,8 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       const out = reporter(res.findings, ctx);
       if (args.output) writePrivateFile(args.output, out);
       else process.stdout.write(out.endsWith('\n') || out === '' ? out : out + '\n');
+      // A report in a file (every format): the CI log still gets the count, the --ci range and the notes.
+      if (args.output) process.stderr.write(stderrSummary(res, args.output));
       setCode(scanExitCode(args, res));
     },
   };
