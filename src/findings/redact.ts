@@ -20,8 +20,12 @@ export function scrub(text: string, secrets: Iterable<string>): string {
   return out;
 }
 
-/** Plain identifiers: `max_file_size`, `allowlist.paths`, `DB_HOST`, `secretGroup` (short words, few digits). */
-const PLAIN_IDENTIFIER = /^(?:[a-z]{1,16}[0-9]{0,2}(?:[_.-][a-z]{1,16}[0-9]{0,2})*|[A-Z]{1,16}[0-9]{0,2}(?:[_.-][A-Z]{1,16}[0-9]{0,2})*|[a-z]{1,16}(?:[A-Z][a-z]{1,16}[0-9]{0,2})+)$/;
+/**
+ * Plain identifiers: `max_file_size`, `allowlist.paths`, `DB_HOST`, `secretGroup`, `crypt-sha512-password-hash`
+ * (short words; digits only after a short word, `v2`, `sha512`, `base64`: a longer word with digits,
+ * `bluemoon42`, is the shape of a password).
+ */
+const PLAIN_IDENTIFIER = /^(?:(?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3})(?:[_.-](?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3}))*|(?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3})(?:[_.-](?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3}))*|[a-z]{1,16}(?:[A-Z](?:[a-z]{1,16}|[a-z]{1,5}[0-9]{1,3}))+)$/;
 /** Other user text up to this long is quoted as written (a regex fragment such as `\q` or `(?<=`): no more than a redacted value shows. */
 const QUOTE_MAX = REDACTION_PREFIX_MAX;
 

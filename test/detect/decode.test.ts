@@ -43,10 +43,18 @@ describe('decoding', () => {
 
   it('finds credentials in an HTTP Basic auth header', () => {
     const pw = password(204);
-    const text = `curl -H "Authorization: Basic ${b64('etl-user:' + pw)}" https://api.internal/\n`;
+    const enc = b64('etl-user:' + pw);
+    const text = `curl -H "Authorization: Basic ${enc}" https://api.internal/\n`;
+    // The specific rule (rules/http-auth.yaml) reports the literal base64 value, and wins the span over
+    // the password the decoder reaches: one finding per span.
     const f = scan(text, 'scripts/fetch.sh');
-    expect(f.length).toBeGreaterThan(0);
-    expect(f.map((x) => secretOf(x))).toContain(pw);
+    expect(f.map((x) => [x.rule, secretOf(x)])).toEqual([['http-basic-auth-header', enc]]);
+    // Without that rule, the decoder still finds the password inside, reported at the encoded span.
+    const decodeOnly = createDetector(loadBuiltinRules().filter((r) => r.id !== 'http-basic-auth-header'));
+    const d = decodeOnly.detect({ text, provenance: { kind: 'file', path: 'scripts/fetch.sh' } });
+    const inner = d.find((x) => secretOf(x) === pw);
+    expect(inner?.decodedFrom).toBe('base64');
+    expect(inner?.column).toBe(text.indexOf(enc) + 1);
   });
 
   it('finds secrets in URL-encoded and JSON-escaped text', () => {

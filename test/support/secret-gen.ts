@@ -10,7 +10,7 @@
  *   (base58 has no 0/I/O/l, base32 no 0/1/8/9, hex only a-f). A checksummed format (GitHub and npm
  *   tokens: CRC32 of the random part in base62) gets its checksum recomputed.
  * - Construction (formats a character-wise mutation cannot keep valid, see src/detect/validators.ts):
- *   JWTs (base64url JSON header with `alg`, JSON payload, random signature), PyPI macaroons (binary
+ *   JWTs (base64url JSON header with `alg`, JSON payload, random signature; also base64-encoded), PyPI macaroons (binary
  *   macaroon v2 naming pypi.org, base64url) and base64 `user:password` values (basic-auth validator:
  *   Elasticsearch API keys, Docker `auths`).
  *
@@ -31,7 +31,7 @@ const ALNUM = UPPER + LOWER + DIGIT;
 const HEX_LOWER = '0123456789abcdef';
 const HEX_UPPER = '0123456789ABCDEF';
 
-export type Construct = 'jwt' | 'pypi-macaroon' | 'basic-auth';
+export type Construct = 'jwt' | 'base64-jwt' | 'pypi-macaroon' | 'basic-auth';
 
 export interface Template {
   rule: RuleSpec;
@@ -56,7 +56,7 @@ export interface Generated {
 // ---------------------------------------------------------------------------------------------------------
 // Templates
 
-const CONSTRUCTED: Record<string, Construct> = { jwt: 'jwt', 'pypi-macaroon': 'pypi-macaroon', 'basic-auth': 'basic-auth' };
+const CONSTRUCTED: Record<string, Construct> = { jwt: 'jwt', 'base64-jwt': 'base64-jwt', 'pypi-macaroon': 'pypi-macaroon', 'basic-auth': 'basic-auth' };
 
 /** Does `rule` (as given, validator included or not) find exactly `secret` in `text`? */
 function finds(det: Detector, text: string, path: string, secret: string): boolean {
@@ -233,6 +233,13 @@ function jwt(r: Bytes): { secret: string; mask: boolean[] } {
   return { secret, mask };
 }
 
+/** A JWT stored base64-encoded (Kubernetes Secret data, .env files): base64 of the JWT's ASCII text. */
+function base64Jwt(r: Bytes): { secret: string; mask: boolean[] } {
+  const j = jwt(r);
+  const secret = Buffer.from(j.secret).toString('base64');
+  return { secret, mask: base64Mask(j.mask, secret.length).map((m, i) => m && secret[i] !== '=') };
+}
+
 /** Macaroon v2 (binary): version 2, location `pypi.org`, identifier, one caveat, 32-byte signature. */
 function pypiMacaroon(r: Bytes): { secret: string; mask: boolean[] } {
   const parts: Array<[Buffer, boolean]> = [];
@@ -272,6 +279,6 @@ function basicAuth(rule: RuleSpec, r: Bytes): { secret: string; mask: boolean[] 
 /** A new secret in the template's format, from random bytes (deterministic in them). */
 export function generate(t: Template, bytes: Uint8Array): Generated {
   const r = new Bytes(bytes);
-  const g = t.construct === 'jwt' ? jwt(r) : t.construct === 'pypi-macaroon' ? pypiMacaroon(r) : t.construct === 'basic-auth' ? basicAuth(t.rule, r) : mutate(t, r);
+  const g = t.construct === 'jwt' ? jwt(r) : t.construct === 'base64-jwt' ? base64Jwt(r) : t.construct === 'pypi-macaroon' ? pypiMacaroon(r) : t.construct === 'basic-auth' ? basicAuth(t.rule, r) : mutate(t, r);
   return { ...g, text: t.text.split(t.secret).join(g.secret) };
 }
