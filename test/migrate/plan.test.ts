@@ -229,6 +229,15 @@ describe('the value stored is the value the program reads (issue 13, defect 4)',
     expect(src).toMatchObject({ kind: 'span', line: 1, column: 15, endColumn: 14 + v.length });
   });
 
+  it('a specific rule assigned to a key (PGPASSWORD) that stops at a backtick or ; inside the literal stores the whole literal', () => {
+    const v = `${head()}\`}H/é;S/~)m\`/Z9`;
+    const { plan, values } = planFor({ 'sh/backup.sh': `export PGPASSWORD='${v}'\n` });
+    expect(plan.secrets.flatMap((s) => s.fields.map((f) => f.rule))).toEqual(['database-client-password-env']);
+    const s = plan.secrets[0]!;
+    expect(values.get(`${s.name}\u0000${s.fields[0]!.key}`)!.value).toBe(v);
+    expect(s.fields[0]!.source).toMatchObject({ kind: 'span', line: 1, column: 20, endColumn: 19 + v.length });
+  });
+
   it('escapes are decoded per syntax: JSON, YAML double quotes, python-dotenv double quotes', () => {
     const h = head();
     const { plan, values } = planFor({

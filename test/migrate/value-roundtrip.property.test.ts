@@ -11,7 +11,7 @@
  * that is the defect). One repository per fast-check run, one file per case, migrated once against the
  * local Secrets Manager server. The original program's value is read with the real runtime
  * (/usr/bin/python3, python-dotenv, node, the `yaml` package, sh), the rewritten one the same way
- * (references resolved from the vault).
+ * (references resolved from the vault; the Node package's declared dependencies installed, as `npm ci` would).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import YAML from 'yaml';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
+import { installDeclaredDeps } from '../support/npm-ci.js';
 
 const PYTHON = '/usr/bin/python3';
 const havePython = spawnSync(PYTHON, ['-c', 'import boto3, dotenv'], { encoding: 'utf8' }).status === 0;
@@ -235,6 +236,8 @@ describe.skipIf(!havePython)('migrate stores exactly the value the program read,
         }
         ran += cases.length;
 
+        // Deployed: `npm ci` installs what js/package.json now declares (the helper's SDK).
+        installDeclaredDeps(join(root, 'js'));
         // The rewritten programs read the same values back (helpers and references resolved from the vault).
         const after = await readAll(root, files.filter((f) => storedAt.has(f)), env, true);
         for (const c of cases) {

@@ -62,7 +62,10 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   if (line.slice(s0, s1) !== raw) return percent(raw, raw);
   const lit = literalAt(line, s0, s1, syntax);
   if (!lit) return percent(raw, raw);
-  const whole = (lit.start === s0 && lit.end === s1) || (WHOLE_VALUE_RULE.test(f.rule) && f.key !== undefined && !uri);
+  // A finding assigned to a key (`PGPASSWORD='…'`) that starts where the assigned value starts is that value,
+  // wherever its rule's regex stopped (at a backtick, `;`, `&`): the program reads the whole of it.
+  const assigned = f.key !== undefined && !uri && (WHOLE_VALUE_RULE.test(f.rule) || lit.start === s0);
+  const whole = (lit.start === s0 && lit.end === s1) || assigned;
   if (whole) {
     if (!lit.exact) return { skip: `${lit.why ?? 'the value is built at run time'}: the stored value would differ from what the program reads; move it to the vault by hand` };
     span.column = lit.start + 1;
