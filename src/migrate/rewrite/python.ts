@@ -29,7 +29,8 @@
  *   fetched only where the original used the literal (X unset), never when X is set.
  * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
  *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
- *   a match pattern, a comment, the same secret twice in one string, percent-encoded URL passwords.
+ *   a match pattern, a comment, the same secret twice in one string, a percent-encoded URL password in a
+ *   notebook cell (in a module it is stored decoded and interpolated as `urllib.parse.quote(ref, safe="")`).
  *
  * The import (`from .secret_sweep_secrets import get_secret`, falling back to the absolute form; see
  * `HelperImportForm`), or `import os`, is added once, after the
@@ -93,7 +94,7 @@ export interface PythonRewriteOptions {
 export interface PythonRewriteResult extends RewriteResult {
   unhandled: UnhandledSite[];
   /** What the edits use: the helper (aws) or `os` (dotenv). */
-  uses: { helper: boolean; os: boolean };
+  uses: { helper: boolean; os: boolean; urlQuote?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -150,6 +151,8 @@ interface Located {
   site: RewriteSite;
   start: number;
   end: number;
+  /** A percent-encoded URL password: the vault holds it decoded, the code quotes it back. */
+  quoted?: boolean;
 }
 
 export function rewritePythonSource(text: string, sites: readonly RewriteSite[], opts: PythonRewriteOptions): PythonRewriteResult {
@@ -258,8 +261,13 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
           break;
         }
         if (x.site.rule && URI_RULE.test(x.site.rule) && /%[0-9A-Fa-f]{2}/.test(text.slice(x.start, x.end))) {
-          bad = 'a percent-encoded value in a URL: interpolate urllib.parse.quote(<reference>, safe="") by hand';
-          break;
+          // The plan stores the password percent-decoded (what the driver reads); the URL gets it quoted
+          // back. A notebook cell adds no imports of its own, and a whole literal is not a URL: by hand.
+          if (opts.addImport === false || wholeContent) {
+            bad = 'a percent-encoded value in a URL: interpolate urllib.parse.quote(<reference>, safe="") by hand';
+            break;
+          }
+          x.quoted = true;
         }
       }
       if (bad) {
@@ -302,7 +310,8 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
             ok = false;
             break;
           }
-          body += lit(text.slice(pos, x.start)) + `{${ref}}`;
+          body += lit(text.slice(pos, x.start)) + (x.quoted ? `{urllib.parse.quote(${ref}, safe=${iq}${iq})}` : `{${ref}}`);
+          if (x.quoted) out.uses.urlQuote = true;
           pos = x.end;
         }
         if (!ok) {
@@ -416,6 +425,14 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
     if (!has) {
       wanted.push('import os');
       said.push('import os');
+    }
+  }
+  if (uses.urlQuote) {
+    const has = tops.some((c) => before(c) && c.type === 'import_statement'
+      && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'urllib.parse'));
+    if (!has) {
+      wanted.push('import urllib.parse');
+      said.push('import urllib.parse');
     }
   }
   if (uses.helper) {
