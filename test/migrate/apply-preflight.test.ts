@@ -95,6 +95,25 @@ describe('migrate --apply checks every file before the first vault write', () =>
     expect(held).toBeGreaterThan(0); // some stop had the value in .env, or the check above is moot
   });
 
+  // A place left for a human keeps its value, so a re-run finds it again; with its file changes not yet
+  // committed, that re-run changes no file, so the dirty tree is no reason to refuse it (the fault loop found it).
+  it('a re-run of a finished, uncommitted migration with a manual place left changes nothing and exits 0', async () => {
+    const pw = randomString(ALNUM, 18, 93) + 'z4';
+    const r = repo({
+      'etl/job.py': `TOKEN = "${githubToken(530)}"\n`,
+      'config/settings.yaml': `warehouse:\n  host: db.internal.example\n  user: etl\n  password: ${pw}\n`,
+    });
+    const first = await apply(r);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readFileSync(join(r.dir, 'config/settings.yaml'), 'utf8')).toContain(pw); // left for a human
+    expect(git(r.dir, 'status', '--porcelain')).not.toBe('');
+    const before = git(r.dir, 'status', '--porcelain');
+    const again = await apply(r);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/nothing changed/);
+    expect(git(r.dir, 'status', '--porcelain')).toBe(before);
+  });
+
   it('with --backend dotenv, a tracked .env is ignored first and untracked, and the report says so', async () => {
     const pw = randomString(ALNUM, 18, 91) + 'k2';
     const r = repo({ '.env': `DB_USER=etl\nDB_PASSWORD=${pw}\n`, 'app.py': 'import os\nprint(os.environ.get("DB_USER"))\n' });
