@@ -263,12 +263,14 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
   const readAt = async (s: Span, fp: string): Promise<{ raw: string; value: string }> => {
     const text = await textOf(s);
     if (text === undefined) changed(s, s.commit ? 'the commit or file is not in this repository' : 'missing or unreadable');
-    // The finding is the span, or (a literal read whole) lies inside it.
-    const inside = (x: Finding) => x.line === s.line && x.endLine === s.endLine && x.column >= s.column && x.endColumn <= s.endColumn;
+    // The finding is the span, or lies inside it: a literal read whole, or a file that is the secret (whose
+    // span runs to the file's end, past the finding's last line when blank lines follow it).
+    const inside = (x: Finding) => (x.line > s.line || (x.line === s.line && x.column >= s.column))
+      && (x.endLine < s.endLine || (x.endLine === s.endLine && x.endColumn <= s.endColumn));
     const f = (await findingsOf(s)).find((x) => inside(x) && x.fingerprint === fp);
     if (!f) return changed(s, 'the value the plan recorded is no longer there');
     const at = valueAt(f, secretOf(f), s.commit ? undefined : text, migration(f.rule));
-    if ('skip' in at || at.span.column !== s.column || at.span.endColumn !== s.endColumn) return changed(s, 'the value around it is no longer the one the plan recorded');
+    if ('skip' in at || at.span.line !== s.line || at.span.column !== s.column || at.span.endLine !== s.endLine || at.span.endColumn !== s.endColumn) return changed(s, 'the value around it is no longer the one the plan recorded');
     return { raw: at.raw, value: at.value };
   };
   const secretAt = async (s: Span, fp: string): Promise<string> => (await readAt(s, fp)).raw;

@@ -160,8 +160,11 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       }
     }
 
-    // Preconditions before any write.
-    if (!request.allowDirty) {
+    // Preconditions before any write. The clean tree is what lets `git diff`/`git checkout` show and undo this
+    // run's file changes apart from the user's: a run that changes no file (a re-run of a finished migration
+    // whose only places left are manual ones) needs none.
+    const changesFiles = preview.edits.length > 0 || preview.generated.length > 0 || preview.wholeFiles.length > 0;
+    if (!request.allowDirty && changesFiles) {
       const ours = [REPORT_MD, REPORT_JSON];
       for (const p of [request.planIn, request.planOut]) {
         if (!p) continue;

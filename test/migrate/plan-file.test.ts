@@ -1,6 +1,7 @@
 /** Plan files: no values inside, values re-read and checked on load, locations confined to the repository. */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
@@ -45,6 +46,24 @@ describe('plan files', () => {
       const orig = built.plan.secrets.find((x) => x.name === s.name)!;
       expect(secretString(s, loaded.values)).toBe(secretString(orig, built.values));
     }
+  });
+
+  // The redaction property test found it: a key file ending in a blank line is read whole (its span runs one
+  // line past the key's END line), and loading the plan must still find the key inside that span.
+  it('a key file that ends with a blank line loads back whole', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'ss-planfile-'));
+    const out = mkdtempSync(join(tmpdir(), 'ss-planout-'));
+    dirs.push(root, out);
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'sec1', format: 'pem' }).toString() + '\n';
+    mkdirSync(join(root, 'tls'));
+    writeFileSync(join(root, 'tls/ec.key'), key);
+    const findings = createDetector(rules).detect({ text: key, provenance: { kind: 'file', path: 'tls/ec.key' } });
+    const built = buildPlan({ findings, files: new Map([['tls/ec.key', key]]), app: 'etl', env: 'dev' });
+    expect(built.plan.secrets).toHaveLength(1);
+    const planFile = join(out, 'plan.json');
+    savePlan(planFile, built.plan);
+    const loaded = await loadPlan(planFile, { root, rules });
+    expect(secretString(loaded.plan.secrets[0]!, loaded.values)).toBe(secretString(built.plan.secrets[0]!, built.values));
   });
 
   it('a changed file is an error naming it', async () => {
