@@ -6,7 +6,7 @@
  */
 import { createDetector, type Detector } from '../detect/detector.js';
 import { loadBuiltinRules } from '../rules/load.js';
-import { attachSecret, secretOf, type Finding } from './finding.js';
+import { attachSecret, FILE_START, secretOf, type Finding } from './finding.js';
 import { fingerprint } from './fingerprint.js';
 import type { SourceStats } from '../sources/source.js';
 
@@ -61,12 +61,7 @@ export function pathFindings(paths: Iterable<string>, salt?: string): Finding[] 
         rule: f.rule,
         description: `${f.description} (in the file's path)`,
         file: withoutSecrets(path),
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        start: 0,
-        end: 0,
+        ...FILE_START,
         redacted: f.redacted,
         fingerprint: fingerprint(f.rule, secret, salt),
         entropy: f.entropy,

@@ -66,6 +66,9 @@ export interface Finding {
 const SECRET = Symbol.for('secret-sweep.secret');
 const LINE = Symbol.for('secret-sweep.lineText');
 
+/** Where a finding about a file as a whole sits (a token in its path, a change to a config file): its start. */
+export const FILE_START = { line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0 } as const;
+
 /** Attach the plaintext secret (and the line it sits on) without making them enumerable. */
 export function attachSecret<T extends object>(f: T, secret: string, lineText?: string): T {
   Object.defineProperty(f, SECRET, { value: secret, enumerable: false, writable: false, configurable: true });

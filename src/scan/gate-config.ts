@@ -16,7 +16,7 @@ import { SweepError } from '../errors.js';
 import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '../config/config.js';
 import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
 import { decodeUtf8Strict } from '../config/utf8.js';
-import { attachSecret, type Finding } from '../findings/finding.js';
+import { attachSecret, FILE_START, type Finding } from '../findings/finding.js';
 import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
 
@@ -154,12 +154,7 @@ export function configChangeFinding(c: TrustedFileChange, base: string): Finding
     rule: CONFIG_CHANGED_RULE,
     description: `${what} changed in this range (${used}); review the change: it can switch off or narrow the scan`,
     file: c.file.path,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 1,
-    start: 0,
-    end: 0,
+    ...FILE_START,
     redacted: shown,
     fingerprint: createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest.sha}`).digest('hex').slice(0, 32),
     entropy: 0,
