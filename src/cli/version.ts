@@ -17,8 +17,8 @@ export function version(): string {
 /** The version range this package declares for `dependency` (what a generated helper needs), or undefined. */
 export function dependencyRange(dependency: string): string | undefined {
   try {
-    const pj = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies?: Record<string, string> };
-    return pj.dependencies?.[dependency];
+    const pj = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<'dependencies' | 'optionalDependencies', Record<string, string> | undefined>;
+    return pj.dependencies?.[dependency] ?? pj.optionalDependencies?.[dependency];
   } catch {
     return undefined;
   }

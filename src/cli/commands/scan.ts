@@ -48,6 +48,7 @@ export interface ScanArgs {
   'show-secrets'?: boolean;
   color?: boolean;
   gitignore?: boolean;
+  'include-vendored'?: boolean;
   'allow-skips'?: boolean;
   debug?: boolean;
   jobs?: string | number;
@@ -75,7 +76,8 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
     .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
-    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
+    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' })
+    .option('include-vendored', { type: 'boolean', describe: 'Outside git (or with --no-gitignore): also scan installed third-party code (node_modules, .venv, venv, vendor/ of Go and Composer), skipped by default' });
 }
 
 /**
@@ -140,7 +142,7 @@ export async function scanLoaded(
       result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn, includeVendored: args['include-vendored'] === true });
       result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
