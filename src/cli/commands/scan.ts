@@ -53,6 +53,8 @@ export interface ScanArgs {
   debug?: boolean;
   jobs?: string | number;
   'trust-head-config'?: boolean;
+  /** --ci: fetch the commits a shallow clone lacks (default true; --no-fetch). */
+  fetch?: boolean;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -65,6 +67,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' })
     .option('range', { type: 'string', describe: 'Scan what the commits A..B introduced' })
     .option('ci', { type: 'boolean', describe: 'Work out the range from the CI environment' })
+    .option('fetch', { type: 'boolean', describe: 'With --ci in a shallow clone: fetch the commits the range needs from the remote (default; --no-fetch fails instead, naming what to set)' })
     .option('format', { type: 'string', default: 'text', choices: [...FORMATS], describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
@@ -245,6 +248,12 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (trustHead && args.range === undefined && !args.ci) throw new SweepError('--trust-head-config applies only to --range and --ci');
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
+  if (ci) {
+    // A shallow clone (GitHub's default checkout) lacks the base: fetch it, or stop saying what to set.
+    const { completeCiHistory } = await import('../../scan/ci-history.js');
+    const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
+    if (fetched) ci.note += `; ${fetched}`;
+  }
   const range = args.range ?? ci?.range;
   if (range === undefined) {
     // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
