@@ -68,11 +68,11 @@ describe('the installed package', () => {
   it('scans without the optional packages; what needs one names it and exits 2', () => {
     for (const p of ['typescript', 'web-tree-sitter', '@aws-sdk/client-secrets-manager', 'pg']) expect(existsSync(join(project, 'node_modules', p)), p).toBe(false);
     expect(cli(['rules', 'explain', 'github-pat-classic']).stdout).toMatch(/examples: +in rules\/\S+\.yaml of the repository \(not in the installed package/);
-    writeFileSync(join(project, 'refs.env'), 'DB_PASSWORD=sm://app/dev/db\n');
+    writeFileSync(join(project, 'refs.env'), 'APP_SETTING=sm://app/dev/setting\n');
     const run = cli(['run', '--env-file', 'refs.env', '--region', 'us-east-1', '--', process.execPath, '-e', '0']);
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toEqual([
-      expect.stringMatching(/^secret-sweep: DB_PASSWORD: the AWS Secrets Manager backend .* needs the optional package @aws-sdk\/client-secrets-manager, which is not installed .*npm i "@aws-sdk\/client-secrets-manager@\^3/),
+      expect.stringMatching(/^secret-sweep: APP_SETTING: the AWS Secrets Manager backend .* needs the optional package @aws-sdk\/client-secrets-manager, which is not installed .*npm i "@aws-sdk\/client-secrets-manager@\^3/),
     ]);
   });
 });
