@@ -2,7 +2,7 @@
  * Loading rule files: YAML in, validated RuleSpec[] out, with file:line errors.
  * Pure parsing/validation lives in validate.ts; this file does the file I/O.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { decodeUtf8Strict } from '../config/utf8.js';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -160,12 +160,19 @@ function builtJson(key: string, rules: RuleSpec[]): string {
   return JSON.stringify({ key, rules }, null, 1).replace(/"(?:[^"\\]|\\.)*"/g, (token) => escaped(JSON.parse(token) as string)) + '\n';
 }
 
+/** Written whole or not at all: scans running side by side in a checkout may rewrite it at once. */
+function writeBuilt(file: string, key: string, rules: RuleSpec[]): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, builtJson(key, rules));
+  renameSync(tmp, file);
+}
+
 /** Parse rules/*.yaml and write the built file (the build step, scripts/build-rules.mjs; a stale file at run time). */
 export function writeBuiltRules(dir = builtinRulesDir(), file = builtRulesFile()): RuleSpec[] {
   const key = rulesDirKey(dir);
   if (key === undefined) throw new SweepError('rules folder not found', dir);
   const rules = withoutExamples(loadRulesDir(dir));
-  writeFileSync(file, builtJson(key, rules));
+  writeBuilt(file, key, rules);
   return rules;
 }
 
@@ -191,7 +198,7 @@ export function loadBuiltinRules(): RuleSpec[] {
   }
   builtinCache = withoutExamples(loadRulesDir(dir));
   try {
-    writeFileSync(file, builtJson(key, builtinCache));
+    writeBuilt(file, key!, builtinCache);
   } catch {
     /* read-only install: parse each time */
   }
