@@ -11,7 +11,7 @@ import type { RuleSpec } from '../rules/rule.js';
 import type { Finding } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
 import type { ReportContext } from '../report/reporter.js';
-import { version } from './version.js';
+import { projectUrl, version } from './version.js';
 import { DEFAULT_MAX_BLOB_SIZE } from '../sources/git/blob.js';
 
 /** --max-file-size default: the one the sources use when given none. */
@@ -83,6 +83,7 @@ export function reportContext(opts: {
   return {
     suppressed: opts.suppressed ?? [],
     version: version(),
+    informationUri: projectUrl(),
     root: opts.root,
     showSecrets: opts.showSecrets,
     color: opts.color,

@@ -7,6 +7,7 @@ import { isSweepError } from '../errors.js';
 import { quoteUserText } from '../findings/redact.js';
 import { hookScanArgs } from './hook-argv.js';
 import { version } from './version.js';
+import { missingOptionalPackage } from '../lazy.js';
 
 export type CommandResult = number;
 
@@ -179,6 +180,10 @@ export async function reportError(e: unknown, debug: boolean): Promise<number> {
     print(e.oneLine());
     if (debug && e.stack) process.stderr.write(redact(e.stack) + '\n');
     return e.exitCode;
+  } else if (missingOptionalPackage(e)) {
+    // `npm i --omit=optional`: scanning works; what needs a left-out package says which and how to get it.
+    print(missingOptionalPackage(e)!);
+    if (debug && (e as Error)?.stack) process.stderr.write(redact((e as Error).stack!) + '\n');
   } else {
     const err = e as Error;
     print(`internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}`);

@@ -80,7 +80,7 @@ function vulnerability(f: Finding, ctx: ReportContext): Record<string, unknown> 
 }
 
 export const gitlabReporter: Reporter = (findings, ctx) => {
-  const tool = { id: 'secret-sweep', name: 'secret-sweep', url: INFORMATION_URI, version: ctx.version || '0.0.0', vendor: { name: 'secret-sweep' } };
+  const tool = { id: 'secret-sweep', name: 'secret-sweep', url: ctx.informationUri ?? INFORMATION_URI, version: ctx.version || '0.0.0', vendor: { name: 'secret-sweep' } };
   const messages: Array<{ level: 'info' | 'warn'; value: string }> = [];
   // Content that could not be read: the scan is reported as failed ("status": "failure"), each file named.
   const unread = unreadSkips(ctx.stats);

@@ -5,6 +5,8 @@ import type { SourceStats } from '../sources/source.js';
 export interface ReportContext {
   /** Tool version, for SARIF/GitLab "tool" blocks. */
   version: string;
+  /** The project's page (package.json `homepage`, else `repository`), for SARIF/GitLab "tool" blocks; unset: the npm page. */
+  informationUri?: string;
   /** Absolute path of the scanned root (reporters print paths relative to it: finding.file already is). */
   root: string;
   /** Plaintext only when the user passed --show-secrets. */

@@ -167,7 +167,7 @@ export const sarifReporter: Reporter = (findings, ctx) => {
           driver: {
             name: 'secret-sweep',
             version: ctx.version,
-            informationUri: INFORMATION_URI,
+            informationUri: ctx.informationUri ?? INFORMATION_URI,
             rules: metas.map(sarifRule),
           },
         },

@@ -2,7 +2,7 @@
  * Loading rule files: YAML in, validated RuleSpec[] out, with file:line errors.
  * Pure parsing/validation lives in validate.ts; this file does the file I/O.
  */
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { decodeUtf8Strict } from '../config/utf8.js';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,39 +115,100 @@ export function checkUniqueIds(rules: RuleSpec[]): RuleSpec[] {
 
 let builtinCache: RuleSpec[] | undefined;
 
+/** dist/builtin-rules.json: the built-in rules, validated, as `npm run build` writes and the package ships them. */
+export function builtRulesFile(): string {
+  return fileURLToPath(new URL('../builtin-rules.json', import.meta.url));
+}
+
 /**
- * The built-in rules, parsed once per process. Parsing and validating ~30 YAML files costs more than the
- * rest of a pre-commit scan, so the validated result is cached as JSON next to dist/, keyed by the rule
- * files' names, sizes and modification times (an edited rule file invalidates it).
+ * The rule files' names, sizes and modification times: the built file is current when its key matches.
+ * Undefined when there is no rules folder (an installed package ships only the built file).
+ */
+function rulesDirKey(dir: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'));
+  } catch {
+    return undefined;
+  }
+  return names
+    .sort()
+    .map((n) => {
+      const st = statSync(join(dir, n));
+      return `${n}:${st.size}:${st.mtimeMs}`;
+    })
+    .join('|');
+}
+
+/**
+ * Rule examples are fake credentials in real formats (checksum-valid tokens, well-formed keys): shipped,
+ * they would make every scanner (this one, GitHub push protection) flag the installed package. The built
+ * file leaves them out; `rules test`, `rules explain` in a checkout and the test suite read rules/*.yaml.
+ */
+function withoutExamples(rules: RuleSpec[]): RuleSpec[] {
+  return rules.map((r) => ({ ...r, examples: [], negative_examples: [] }));
+}
+
+/**
+ * The built file as text no scanner reads a credential in: inside every JSON string, everything but
+ * letters and digits is a \uXXXX escape (JSON.parse reads the same rules). A rule's regex, description
+ * and keywords are not secrets, but as plain text a regex's `token=` or a description's quoted password
+ * are what generic rules (ours, and other scanners') report.
+ */
+function builtJson(key: string, rules: RuleSpec[]): string {
+  const escaped = (s: string) => '"' + s.split('').map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('') + '"';
+  return JSON.stringify({ key, rules }, null, 1).replace(/"(?:[^"\\]|\\.)*"/g, (token) => escaped(JSON.parse(token) as string)) + '\n';
+}
+
+/** Written whole or not at all: scans running side by side in a checkout may rewrite it at once. */
+function writeBuilt(file: string, key: string, rules: RuleSpec[]): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, builtJson(key, rules));
+  renameSync(tmp, file);
+}
+
+/** Parse rules/*.yaml and write the built file (the build step, scripts/build-rules.mjs; a stale file at run time). */
+export function writeBuiltRules(dir = builtinRulesDir(), file = builtRulesFile()): RuleSpec[] {
+  const key = rulesDirKey(dir);
+  if (key === undefined) throw new SweepError('rules folder not found', dir);
+  const rules = withoutExamples(loadRulesDir(dir));
+  writeBuilt(file, key, rules);
+  return rules;
+}
+
+/**
+ * The built-in rules, parsed once per process. Parsing and validating the YAML files costs more than the
+ * rest of a pre-commit scan, so the built dist/builtin-rules.json is read instead while it matches the
+ * rule files (an edited rule file is parsed again and the file rewritten); an installed package has only
+ * that file.
  */
 export function loadBuiltinRules(): RuleSpec[] {
   if (builtinCache) return builtinCache;
   const dir = builtinRulesDir();
-  // Only the built dist/ keeps a cache; running from TypeScript sources (tests) always parses.
-  const cacheFile = import.meta.url.endsWith('.ts') ? undefined : fileURLToPath(new URL('../builtin-rules.cache.json', import.meta.url));
-  if (!cacheFile) return (builtinCache = loadRulesDir(dir));
-  let key = '';
+  // Running from TypeScript sources (tests) always parses.
+  if (import.meta.url.endsWith('.ts')) return (builtinCache = loadRulesDir(dir));
+  const file = builtRulesFile();
+  const key = rulesDirKey(dir);
   try {
-    key = readdirSync(dir)
-      .filter((n) => n.endsWith('.yaml') || n.endsWith('.yml'))
-      .sort()
-      .map((n) => {
-        const st = statSync(join(dir, n));
-        return `${n}:${st.size}:${st.mtimeMs}`;
-      })
-      .join('|');
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: string; rules: RuleSpec[] };
-    if (cached.key === key) return (builtinCache = cached.rules);
-  } catch {
-    /* no cache yet, or unreadable: parse the YAML */
+    const built = JSON.parse(readFileSync(file, 'utf8')) as { key: string; rules: RuleSpec[] };
+    if (key === undefined || built.key === key) return (builtinCache = built.rules);
+  } catch (e) {
+    // No rules folder to parse instead: the package is damaged.
+    if (key === undefined) throw new SweepError(`the built-in rules are missing or damaged (${(e as NodeJS.ErrnoException).code ?? 'not JSON'}): reinstall secret-sweep`, file);
   }
-  builtinCache = loadRulesDir(dir);
+  builtinCache = withoutExamples(loadRulesDir(dir));
   try {
-    writeFileSync(cacheFile, JSON.stringify({ key, rules: builtinCache }));
+    writeBuilt(file, key!, builtinCache);
   } catch {
     /* read-only install: parse each time */
   }
   return builtinCache;
+}
+
+/** A built-in rule with its examples, from rules/*.yaml; undefined when the folder is not there (an installed package). */
+export function builtinRuleWithExamples(id: string): RuleSpec | undefined {
+  if (rulesDirKey(builtinRulesDir()) === undefined) return undefined;
+  return loadRulesDir(builtinRulesDir()).find((r) => r.id === id);
 }
 
 /**

@@ -33,13 +33,14 @@ export interface CiTarget {
   range?: string;
   revs?: string[];
   note: string;
+  platform?: 'github' | 'gitlab' | 'generic';
 }
 
 /** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
 export async function ciTarget(env: Record<string, string | undefined>): Promise<CiTarget> {
   const { ciRange, readCiEvent } = await import('./ci-range.js');
   const ci = ciRange(env, { event: readCiEvent(env) });
-  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}` };
+  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform };
 }
 
 export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {

@@ -11,12 +11,21 @@ import { makeIgnore, fsWalk } from '../lazy.js';
 
 export interface WalkResult {
   files: string[];
+  /** Folders `skipDir` pruned, relative to the root. */
+  prunedDirs: string[];
   /** Directories that could not be read (permission denied, vanished). */
   unreadable: Array<{ path: string; code: string }>;
 }
 
-export function walkFolder(root: string, gitignore: boolean): WalkResult {
+/** `skipDir(rel, abs)`: a folder never entered (vendored code, see vendored.ts); listed in `prunedDirs`. */
+export function walkFolder(root: string, gitignore: boolean, skipDir?: (rel: string, abs: string) => boolean): WalkResult {
   const unreadable: WalkResult['unreadable'] = [];
+  const prunedDirs: string[] = [];
+  const pruned = (rel: string): boolean => {
+    if (!skipDir?.(rel, join(root, rel))) return false;
+    prunedDirs.push(rel);
+    return true;
+  };
   // Per directory, the .gitignore files that apply inside it (its own and its ancestors'), outermost first,
   // each with the directory it sits in. Built from the parent's list once per directory, so a path is
   // tested against the few .gitignore files above it: no per-level re-splitting of the path (2,000 nested
@@ -59,14 +68,14 @@ export function walkFolder(root: string, gitignore: boolean): WalkResult {
   const entries = fsWalk().walkSync(root, {
     basePath: '',
     followSymbolicLinks: false,
-    deepFilter: (e) => e.name !== '.git' && !ignored(e.path, true),
+    deepFilter: (e) => e.name !== '.git' && !ignored(e.path, true) && !pruned(e.path),
     entryFilter: (e) => !e.dirent.isDirectory() && e.name !== '.git' && !ignored(e.path, false),
     errorFilter: (err) => {
       unreadable.push({ path: (err as NodeJS.ErrnoException).path ?? '?', code: (err as NodeJS.ErrnoException).code ?? 'error' });
       return true;
     },
   });
-  return { files: entries.map((e) => e.path), unreadable };
+  return { files: entries.map((e) => e.path), unreadable, prunedDirs: prunedDirs.sort() };
 }
 
 function safeRead(f: string): string {

@@ -11,6 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathExcluder } from './path-filter.js';
 import { firstGitLine, runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
+import { isVendoredDir, vendoredNote } from './vendored.js';
 import type { Fragment, Source, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { readFileForScan } from './read-file.js';
@@ -29,6 +30,8 @@ export interface WorkingTreeOptions {
    * is, even when .gitignore matches it (it was named). Command-line file lists (lint-staged, editors).
    */
   targets?: string[];
+  /** Walk into installed third-party code too (node_modules, virtualenvs: vendored.ts); default false. */
+  includeVendored?: boolean;
 }
 
 /** Files a git work tree would consider: tracked + untracked-not-ignored; undefined when not in git. */
@@ -64,6 +67,7 @@ function insideGitWorkTree(root: string): boolean {
 export class WorkingTreeSource implements Source {
   readonly name = 'working tree';
   private readonly st: SourceStats = emptyStats();
+  private readonly vendoredDirs: string[] = [];
 
   constructor(private readonly opts: WorkingTreeOptions) {}
 
@@ -83,6 +87,8 @@ export class WorkingTreeSource implements Source {
       files = [...all];
     } else files = await this.listFolder(root);
     files = files.filter((f) => !f.split('/').includes('.git'));
+    const note = vendoredNote(this.vendoredDirs);
+    if (note) this.st.notes.push(note);
     const excluded = pathExcluder(this.opts.excludePaths);
     if (excluded) files = files.filter((f) => !excluded(f));
     return files.sort();
@@ -93,8 +99,10 @@ export class WorkingTreeSource implements Source {
     const { root, gitignore } = this.opts;
     let files = gitignore ? await gitListFiles(folder, this.opts.onWarning ?? (() => {})) : undefined;
     if (!files) {
-      const walked = walkFolder(folder, gitignore);
+      const walked = walkFolder(folder, gitignore, this.opts.includeVendored ? undefined : isVendoredDir);
       files = walked.files;
+      const prefix = relative(root, folder).split('\\').join('/');
+      for (const d of walked.prunedDirs) this.vendoredDirs.push(prefix ? `${prefix}/${d}` : d);
       for (const u of walked.unreadable) this.st.skipped.push({ path: relative(root, u.path) || '.', reason: 'unreadable', detail: u.code });
     }
     return files;

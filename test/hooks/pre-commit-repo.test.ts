@@ -3,17 +3,16 @@
 // clone: the tarball name is read from `npm pack`'s stdout), then `git commit`: a leak is blocked, a clean
 // change goes through. Slow (a full `npm install` of the project from the npm cache/registry, ~1-3 min).
 //
-// Network: only the npm registry (npm's cache first). re2's install script would fetch its prebuilt addon
-// from GitHub or compile it for minutes: it is served from this checkout's node_modules through re2's own
-// mirror variables. Node is not downloaded: pre-commit uses the system node when `node` and `npm` are on PATH.
+// Network: only the npm registry (npm's cache first); re2's addon from this checkout (npm-install.ts).
+// Node is not downloaded: pre-commit uses the system node when `node` and `npm` are on PATH.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
+import { re2Mirror } from '../support/npm-install.js';
 import { commit, git, headSubject, hookEnv, makeRepo, sh } from './helpers.js';
 
 const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,21 +39,12 @@ function snapshotProject(): { dir: string; rev: string } {
   return { dir, rev: git(dir, 'rev-parse', 'HEAD') };
 }
 
-/** re2's prebuilt addon, from this checkout, where re2's installer looks when RE2_DOWNLOAD_MIRROR is a folder. */
-function re2Mirror(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-pc-re2-'));
-  temps.push(dir);
-  const addon = readFileSync(join(PROJECT, 'node_modules/re2/build/Release/re2.node'));
-  writeFileSync(join(dir, `${process.platform}-${process.arch}-${process.versions.modules}.gz`), gzipSync(addon));
-  return { RE2_DOWNLOAD_MIRROR: dir, RE2_DOWNLOAD_SKIP_PATH: '1', RE2_DOWNLOAD_SKIP_VER: '1' };
-}
-
 describe('pre-commit framework, repo: install', () => {
   it.skipIf(!hasPreCommit)('installs from a repo: URL and blocks a leaking commit', () => {
     const { dir: project, rev } = snapshotProject();
     const home = mkdtempSync(join(tmpdir(), 'ss-pc-home-'));
     temps.push(home);
-    const env = { PRE_COMMIT_HOME: home, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', ...re2Mirror() };
+    const env = { PRE_COMMIT_HOME: home, npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', ...re2Mirror(temps) };
 
     const repo = makeRepo('ss-pc-user-');
     temps.push(repo);

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs';
 import { SweepError } from '../../errors.js';
 import { checkRuleExamples } from '../../rules/examples.js';
-import { loadRulesFile, loadRuleSpecs } from '../../rules/load.js';
+import { builtinRuleWithExamples, loadRulesFile, loadRuleSpecs } from '../../rules/load.js';
 import { loadConfig } from '../../config/config.js';
 import { isGenericRule } from '../../detect/detector.js';
 import { GENERIC_PLACE_EXCLUSIONS } from '../../detect/hard-negatives.js';
@@ -24,6 +24,14 @@ function placeExclusions(r: RuleSpec, allow: { paths: string[]; pathRegexes?: st
   if (isGenericRule(r)) for (const e of GENERIC_PLACE_EXCLUSIONS) out.push(`generic rule, not in ${e.where}`);
   else out.push('a vendor rule: runs in lock files, bundles (*.min.js, dist/**/*.js, *.snap) and on long lines too');
   return ['  not reported in:', ...out.map((l) => `    ${l}`)];
+}
+
+/** The examples' count and the negatives' reasons; built-in examples are in rules/*.yaml, not in the package. */
+function exampleLines(rule: RuleSpec): string[] {
+  let r: RuleSpec | undefined = rule;
+  if (r.examples.length + r.negative_examples.length === 0 && /^rules\//.test(r.origin)) r = builtinRuleWithExamples(r.id);
+  if (!r) return [`  examples:   in ${rule.origin.replace(/:\d+$/, '')} of the repository (not in the installed package: they look like live credentials)`];
+  return [`  examples:   ${r.examples.length} positive, ${r.negative_examples.length} negative`, ...r.negative_examples.map((e) => `    not a finding: ${e.reason}`)];
 }
 
 export function rulesCommand(setCode: (c: number) => void): CommandModule<object, RulesArgs> {
@@ -76,8 +84,7 @@ export function rulesCommand(setCode: (c: number) => void): CommandModule<object
           r.path ? `  path:       ${r.path}` : '',
           `  tags:       ${r.tags.join(', ')}`,
           ...r.references.map((u) => `  reference:  ${u}`),
-          `  examples:   ${r.examples.length} positive, ${r.negative_examples.length} negative`,
-          ...r.negative_examples.map((e) => `    not a finding: ${e.reason}`),
+          ...exampleLines(r),
           ...placeExclusions(r, config().allowlist),
         ];
         process.stdout.write(lines.filter(Boolean).join('\n') + '\n');

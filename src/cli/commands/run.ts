@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { constants as osc } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { optionalMissing } from '../../lazy.js';
 import { SweepError } from '../../errors.js';
 import { parseEnvText, REFS_FILE, resolveEnv, smReference } from '../../migrate/run-env.js';
 import { materializeFiles, parseFileMapping, removeFiles } from '../../migrate/run-files.js';
@@ -95,7 +96,8 @@ export async function executeRun(args: RunArgs): Promise<number> {
   let vault: { get(name: string): Promise<{ value: string }>; close(): void } | undefined;
   const env = await resolveEnv(merged, async (name) => {
     if (!vault) {
-      const { AwsVault } = await import('../../migrate/vault/aws.js');
+      // A missing SDK (npm --omit=optional) is said as such, not as an unreadable secret.
+      const { AwsVault } = await import('../../migrate/vault/aws.js').catch(optionalMissing);
       vault ??= new AwsVault({ region: args.region, endpoint: args['endpoint-url'] });
     }
     return (await vault.get(name)).value;

@@ -48,10 +48,13 @@ export interface ScanArgs {
   'show-secrets'?: boolean;
   color?: boolean;
   gitignore?: boolean;
+  'include-vendored'?: boolean;
   'allow-skips'?: boolean;
   debug?: boolean;
   jobs?: string | number;
   'trust-head-config'?: boolean;
+  /** --ci: fetch the commits a shallow clone lacks (default true; --no-fetch). */
+  fetch?: boolean;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -64,6 +67,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' })
     .option('range', { type: 'string', describe: 'Scan what the commits A..B introduced' })
     .option('ci', { type: 'boolean', describe: 'Work out the range from the CI environment' })
+    .option('fetch', { type: 'boolean', describe: 'With --ci in a shallow clone: fetch the commits the range needs from the remote (default; --no-fetch fails instead, naming what to set)' })
     .option('format', { type: 'string', default: 'text', choices: [...FORMATS], describe: 'Report format' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
@@ -75,7 +79,8 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
     .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
-    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
+    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' })
+    .option('include-vendored', { type: 'boolean', describe: 'Outside git (or with --no-gitignore): also scan installed third-party code (node_modules, .venv, venv, vendor/ of Go and Composer), skipped by default' });
 }
 
 /**
@@ -140,7 +145,7 @@ export async function scanLoaded(
       result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
     } else {
       const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn });
+      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn, includeVendored: args['include-vendored'] === true });
       result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs });
     }
   }
@@ -243,6 +248,12 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (trustHead && args.range === undefined && !args.ci) throw new SweepError('--trust-head-config applies only to --range and --ci');
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
+  if (ci) {
+    // A shallow clone (GitHub's default checkout) lacks the base: fetch it, or stop saying what to set.
+    const { completeCiHistory } = await import('../../scan/ci-history.js');
+    const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
+    if (fetched) ci.note += `; ${fetched}`;
+  }
   const range = args.range ?? ci?.range;
   if (range === undefined) {
     // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
