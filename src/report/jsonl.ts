@@ -64,6 +64,11 @@ export interface FindingRecord {
   presentAtHead?: boolean;
   count?: number;
   provenances?: Provenance[];
+  /** With --verify: what the issuer said (live, invalid, unknown), which verifier asked, who the credential is, why. */
+  verification?: 'live' | 'invalid' | 'unknown';
+  verifier?: string;
+  identity?: Record<string, string>;
+  verificationReason?: string;
   /** Only on suppressed entries: true, and why (e.g. `inline allow marker "gitleaks:allow"`). */
   suppressed?: true;
   suppression?: string;
@@ -99,12 +104,36 @@ export function findingRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'
   if (f.presentAtHead !== undefined) r.presentAtHead = f.presentAtHead;
   if (f.count !== undefined || f.provenances !== undefined) r.count = placeCount(f);
   if (f.provenances !== undefined) r.provenances = f.provenances.map(provenanceRecord);
+  const v = f.verification;
+  if (v !== undefined) {
+    r.verification = v.status;
+    if (v.verifier !== undefined) r.verifier = v.verifier;
+    if (v.identity !== undefined) r.identity = { ...v.identity };
+    if (v.reason !== undefined) r.verificationReason = v.reason;
+  }
   return r;
 }
 
 /** A suppressed finding's record: the finding's keys plus `suppressed: true` and the reason. */
 export function suppressedRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>): FindingRecord {
   return { ...findingRecord(f, ctx), suppressed: true, suppression: f.suppressed ?? 'suppressed' };
+}
+
+/** "live (github: login=octocat, scopes=repo)": a finding's verification on one line, for text-like formats. */
+export function verificationLine(f: Finding): string | undefined {
+  const v = f.verification;
+  if (v === undefined) return undefined;
+  const who = Object.entries(v.identity ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
+  const detail = [v.verifier !== undefined && who ? `${v.verifier}: ${who}` : v.verifier, v.reason].filter(Boolean).join('; ');
+  return detail ? `${v.status} (${detail})` : v.status;
+}
+
+/** Findings counted by verification status, when any was verified. */
+export function verificationTotals(findings: Finding[]): { live: number; invalid: number; unknown: number } | undefined {
+  if (!findings.some((f) => f.verification)) return undefined;
+  const n = { live: 0, invalid: 0, unknown: 0 };
+  for (const f of findings) if (f.verification) n[f.verification.status]++;
+  return n;
 }
 
 /** Skipped files counted by reason, in a stable (alphabetical) order. */

@@ -52,6 +52,10 @@ export interface ScanArgs {
   debug?: boolean;
   jobs?: string | number;
   'trust-head-config'?: boolean;
+  verify?: boolean;
+  'only-verified'?: boolean;
+  'verify-timeout'?: number;
+  'verify-jobs'?: number;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -75,6 +79,10 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
     .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
+    .option('verify', { type: 'boolean', describe: 'Ask each credential\'s own issuer whether it works (sends each secret to its issuer only; not with --staged)' })
+    .option('only-verified', { type: 'boolean', describe: 'Report only credentials verified live (implies --verify)' })
+    .option('verify-timeout', { type: 'number', describe: 'With --verify: milliseconds per call before the finding is unknown (default 5000)' })
+    .option('verify-jobs', { type: 'number', describe: 'With --verify: calls in flight at once (default 8; at most 4 per host)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
@@ -85,6 +93,9 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
 export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
+  if (args.staged && (args.verify || args['only-verified']))
+    throw new SweepError('--verify is not available with --staged: a commit hook does not send secrets over the network (run `secret-sweep scan --verify` on the tree)');
+  verifyLimits(args);
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const targets = fileTargets(args);
   const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
@@ -321,6 +332,18 @@ function jobsOption(v: string | number | undefined): number | undefined {
   return max;
 }
 
+/** --verify-timeout / --verify-jobs: whole numbers >= 1. */
+function verifyLimits(args: ScanArgs): { timeoutMs?: number; concurrency?: number } {
+  const out: { timeoutMs?: number; concurrency?: number } = {};
+  for (const [flag, key] of [['verify-timeout', 'timeoutMs'], ['verify-jobs', 'concurrency']] as const) {
+    const v = args[flag];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) throw new SweepError(`--${flag}: not a whole number >= 1: ${quoteUserText(String(v))}`);
+    out[key] = v;
+  }
+  return out;
+}
+
 function findingsLimit(v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isInteger(v) || v < 0) throw new SweepError(`--max-findings-per-file: not a whole number >= 0: ${v}`);
@@ -345,6 +368,11 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
       const res = await executeScan(args);
+      if (args.verify || args['only-verified']) {
+        const { verifyScanResult } = await import('../../verify/scan-step.js');
+        const source = args.path === '-' || args.path === '\u0000stdin' ? 'stdin' : isGateMode(args) ? 'git' : 'tree';
+        await verifyScanResult(res, res.rules, { root: res.root, source, onlyVerified: args['only-verified'] === true, limits: verifyLimits(args) });
+      }
       const reporter = await loadReporter(args.format);
       const ctx = reportContext({
         root: res.root,
