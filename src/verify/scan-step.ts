@@ -11,9 +11,7 @@ import type { Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { bytesToText } from '../sources/decode-text.js';
 import type { SourceStats } from '../sources/source.js';
-import { endpoint, endpointVariable } from './http.js';
-import { VERIFIERS } from './registry.js';
-import { SweepError } from '../errors.js';
+import { checkRedirects } from './redirects.js';
 import { verificationCounts, verifyFindings, type VerifyLimits } from './scheduler.js';
 
 /** Larger texts are not read again (the detector's hidden value still serves the secret). */
@@ -24,6 +22,8 @@ export interface VerifyStepOptions {
   /** Where the findings came from: files under root, commits of the repository at root, or stdin. */
   source: 'tree' | 'git' | 'stdin';
   onlyVerified: boolean;
+  /** The config's fingerprint salt (the text read again must match each finding's fingerprint). */
+  salt?: string;
   limits?: Partial<VerifyLimits>;
   signal?: AbortSignal;
 }
@@ -33,7 +33,7 @@ export async function verifyScanResult(res: { findings: Finding[]; stats: Source
   const byRule = new Map(rules.filter((r) => r.verify).map((r) => [r.id, r.verify!]));
   const textOf = opts.source === 'tree' ? treeText(opts.root) : opts.source === 'git' ? gitText(opts.root) : async () => undefined;
   const t0 = Date.now();
-  const verified = await verifyFindings(res.findings, { verifierOf: (id) => byRule.get(id), textOf, limits: opts.limits, signal: opts.signal });
+  const verified = await verifyFindings(res.findings, { verifierOf: (id) => byRule.get(id), textOf, limits: opts.limits, signal: opts.signal, salt: opts.salt });
   const n = verificationCounts(verified);
   const asked = verified.filter((f) => f.verification?.verifier).length;
   res.stats.notes.push(`verification: ${n.live} live, ${n.invalid} invalid, ${n.unknown} unknown (${verified.length - asked} without a verifier; ${asked} checked with their issuers in ${Date.now() - t0} ms)`);
@@ -63,12 +63,3 @@ function gitText(root: string): (f: Finding) => Promise<string | undefined> {
   };
 }
 
-/** Every endpoint redirect set in the environment is checked before any call (a bad one is exit 2). */
-export function checkRedirects(env: NodeJS.ProcessEnv): void {
-  const known = new Set(Object.keys(VERIFIERS).map(endpointVariable));
-  for (const name of Object.keys(env)) {
-    if (!name.startsWith('SECRET_SWEEP_VERIFY_ENDPOINT_') || !env[name]) continue;
-    if (!known.has(name)) throw new SweepError(`${name}: no verifier by that name (known: ${[...known].join(', ')})`);
-    endpoint(name.slice('SECRET_SWEEP_VERIFY_ENDPOINT_'.length).toLowerCase(), 'https://unused', env);
-  }
-}

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { cloneFinding, secretOf, type Finding } from '../findings/finding.js';
-import { redact, scrub } from '../findings/redact.js';
+import { fingerprint } from '../findings/fingerprint.js';
+import { scrub } from '../findings/redact.js';
 import { Pacer, Semaphore } from './limits.js';
 import { loadVerifier } from './registry.js';
 import type { CompanionSpec, VerificationResult, Verifier, VerifyInput } from './verifier.js';
@@ -33,6 +34,8 @@ export interface VerifyRunOptions {
   limits?: Partial<VerifyLimits>;
   /** Aborts every call (Ctrl-C). */
   signal?: AbortSignal;
+  /** The run's fingerprint salt (config `fingerprint_salt`): text read again must give the finding's fingerprint. */
+  salt?: string;
   /** Tests inject verifiers; the default loads them from the registry. */
   load?: (id: string) => Promise<Verifier>;
 }
@@ -74,7 +77,7 @@ export async function verifyFindings(findings: Finding[], opts: VerifyRunOptions
     }
     const text = lastText && sameText(lastText.f, f) ? lastText.text : await opts.textOf(f).catch(() => undefined);
     lastText = { f, text };
-    const secret = secretAt(f, text);
+    const secret = secretAt(f, text, opts.salt);
     if (secret === undefined) {
       prepared.push({ status: 'unknown', verifier: id, reason: 'secret could not be read again' });
       continue;
@@ -126,7 +129,17 @@ export async function verifyFindings(findings: Finding[], opts: VerifyRunOptions
       return clean({ ...r, verifier: p.verifier.id }, secrets);
     }),
   );
-  return findings.map((f, i) => cloneFinding(f, { verification: results[i]! }));
+  return findings.map((f, i) => withVerification(f, results[i]!));
+}
+
+/** A copy with `verification` set, keeping the hidden secret when the finding has one. */
+function withVerification(f: Finding, verification: Verification): Finding {
+  try {
+    secretOf(f);
+  } catch {
+    return { ...f, verification };
+  }
+  return cloneFinding(f, { verification });
 }
 
 /** Findings of the same text: one read serves both (findings come sorted by file). */
@@ -135,13 +148,14 @@ function sameText(a: Finding, b: Finding): boolean {
 }
 
 /**
- * The raw secret: the scanned text at the finding's offsets when it redacts to what the finding shows
- * (the offsets are those of the whole input); else the value the detector attached, when there is one.
+ * The raw secret: the scanned text at the finding's offsets (those of the whole input) when it gives the
+ * finding's fingerprint, so a file edited since the scan is never sent; else the value the detector
+ * attached, when there is one.
  */
-export function secretAt(f: Finding, text: string | undefined): string | undefined {
+export function secretAt(f: Finding, text: string | undefined, salt?: string): string | undefined {
   if (text !== undefined && f.end > f.start && f.end <= text.length) {
     const s = text.slice(f.start, f.end);
-    if (redact(s) === f.redacted) return s;
+    if (fingerprint(f.rule, s, salt) === f.fingerprint) return s;
   }
   try {
     return secretOf(f);

@@ -26,6 +26,7 @@ import { environmentRepository } from '../../sources/git/repo.js';
 import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
+import { checkRedirects } from '../../verify/redirects.js';
 
 export interface ScanArgs {
   path: string;
@@ -90,12 +91,13 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
  * `forReport` (default true): the result goes into a report, so tokens in paths become findings and paths
  * and identities are redacted. migrate passes false (through scanLoaded): it edits the files its findings name.
  */
-export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
+export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
   if (args.staged && (args.verify || args['only-verified']))
     throw new SweepError('--verify is not available with --staged: a commit hook does not send secrets over the network (run `secret-sweep scan --verify` on the tree)');
   verifyLimits(args);
+  if (args.verify || args['only-verified']) checkRedirects(process.env);
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const targets = fileTargets(args);
   const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
@@ -111,7 +113,7 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
 export async function scanLoaded(
   args: ScanArgs,
   loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup; forReport?: boolean },
-): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
+): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
   const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -176,7 +178,7 @@ export async function scanLoaded(
   if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, accepted?.kind === 'fingerprints' ? accepted.fingerprints : undefined, config.allowlist);
   warnUnread(result.stats);
   for (const path of result.stats.findingsCapped ?? []) warn(visible(capNote(path, maxFindingsPerFile)));
-  return { ...result, suppressed, rules, root, baselineSuppressed };
+  return { ...result, suppressed, rules, root, baselineSuppressed, salt: config.fingerprintSalt };
 }
 
 /**
@@ -371,7 +373,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
       if (args.verify || args['only-verified']) {
         const { verifyScanResult } = await import('../../verify/scan-step.js');
         const source = args.path === '-' || args.path === '\u0000stdin' ? 'stdin' : isGateMode(args) ? 'git' : 'tree';
-        await verifyScanResult(res, res.rules, { root: res.root, source, onlyVerified: args['only-verified'] === true, limits: verifyLimits(args) });
+        await verifyScanResult(res, res.rules, { root: res.root, source, onlyVerified: args['only-verified'] === true, limits: verifyLimits(args), salt: res.salt });
       }
       const reporter = await loadReporter(args.format);
       const ctx = reportContext({
