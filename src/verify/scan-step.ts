@@ -43,7 +43,7 @@ export async function verifyScanResult(res: { findings: Finding[]; stats: Source
 }
 
 /** A file of the tree, read as the scan decoded it. */
-function treeText(root: string): (f: Finding) => Promise<string | undefined> {
+export function treeText(root: string): (f: Finding) => Promise<string | undefined> {
   return async (f) => {
     if (f.file === '-' || isAbsolute(f.file) || f.file.split('/').includes('..')) return undefined;
     const path = join(root, f.file);
