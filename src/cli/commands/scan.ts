@@ -57,6 +57,7 @@ export interface ScanArgs {
   'only-verified'?: boolean;
   'verify-timeout'?: number;
   'verify-jobs'?: number;
+  'verify-rate'?: number;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -84,6 +85,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('only-verified', { type: 'boolean', describe: 'Report only credentials verified live (implies --verify)' })
     .option('verify-timeout', { type: 'number', describe: 'With --verify: milliseconds per call before the finding is unknown (default 5000)' })
     .option('verify-jobs', { type: 'number', describe: 'With --verify: calls in flight at once (default 8; at most 4 per host)' })
+    .option('verify-rate', { type: 'number', describe: 'With --verify: calls started per second to one issuer host (default 10)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' });
 }
 
@@ -334,10 +336,10 @@ function jobsOption(v: string | number | undefined): number | undefined {
   return max;
 }
 
-/** --verify-timeout / --verify-jobs: whole numbers >= 1. */
-function verifyLimits(args: ScanArgs): { timeoutMs?: number; concurrency?: number } {
-  const out: { timeoutMs?: number; concurrency?: number } = {};
-  for (const [flag, key] of [['verify-timeout', 'timeoutMs'], ['verify-jobs', 'concurrency']] as const) {
+/** --verify-timeout / --verify-jobs / --verify-rate: whole numbers >= 1. */
+function verifyLimits(args: ScanArgs): { timeoutMs?: number; concurrency?: number; perHostPerSecond?: number } {
+  const out: { timeoutMs?: number; concurrency?: number; perHostPerSecond?: number } = {};
+  for (const [flag, key] of [['verify-timeout', 'timeoutMs'], ['verify-jobs', 'concurrency'], ['verify-rate', 'perHostPerSecond']] as const) {
     const v = args[flag];
     if (v === undefined) continue;
     if (!Number.isInteger(v) || v < 1) throw new SweepError(`--${flag}: not a whole number >= 1: ${quoteUserText(String(v))}`);
