@@ -5,7 +5,7 @@
  * scanned text at the finding's offsets, kept in memory only for the call, and never appear in a reason.
  */
 import { createHash } from 'node:crypto';
-import { cloneFinding, secretOf, type Finding } from '../findings/finding.js';
+import { cloneFinding, lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import { scrub } from '../findings/redact.js';
 import { Pacer, Semaphore } from './limits.js';
@@ -83,8 +83,9 @@ export async function verifyFindings(findings: Finding[], opts: VerifyRunOptions
       continue;
     }
     const companions: Record<string, string> = {};
+    const near = nearText(f, text);
     const missing = (verifier.companions ?? []).find((c) => {
-      const v = text === undefined ? undefined : companionNear(c, text, f);
+      const v = near === undefined ? undefined : companionNear(c, near.text, near.at);
       if (v !== undefined) companions[c.name] = v;
       return v === undefined && c.required !== false;
     });
@@ -140,6 +141,18 @@ function withVerification(f: Finding, verification: Verification): Finding {
     return { ...f, verification };
   }
   return cloneFinding(f, { verification });
+}
+
+/**
+ * Where to look for companions: the finding's text, or when it cannot be read again (stdin), the line the
+ * detector kept, with the secret's offsets moved onto it.
+ */
+function nearText(f: Finding, text: string | undefined): { text: string; at: { start: number; end: number } } | undefined {
+  if (text !== undefined) return { text, at: f };
+  const line = lineTextOf(f);
+  if (line === undefined || f.endLine !== f.line) return undefined;
+  const start = f.column - 1;
+  return { text: line, at: { start, end: start + (f.end - f.start) } };
 }
 
 /** Findings of the same text: one read serves both (findings come sorted by file). */

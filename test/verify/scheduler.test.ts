@@ -150,6 +150,17 @@ describe('verify scheduler', () => {
     expect(out[0]!.verification).toEqual({ status: 'unknown', verifier: 'fake', reason: 'no accountId near the secret' });
   });
 
+  it('without the text (stdin), companions are looked for on the line the detector kept', async () => {
+    const companions = [{ name: 'accountId', pattern: /\b(AC[0-9a-f]{8})\b/ }];
+    const { v, calls } = recorder({ companions });
+    const s = secrets(1, 80)[0]!;
+    const line = `client = Client("ACcccccccc", "${s}")`;
+    const f = attachSecret(finding(s, '-', 500, 'fake-token', false), s, line);
+    f.column = line.indexOf(s) + 1;
+    await run([f], v);
+    expect(calls[0]!.input).toMatchObject({ secret: s, companions: { accountId: 'ACcccccccc' } });
+  });
+
   it('companionNear looks only `within` characters away and never at the secret itself', () => {
     const text = 'AC11111111' + ' '.repeat(50) + 'AC22222222';
     expect(companionNear({ name: 'x', pattern: /AC\d{8}/, within: 10 }, text, { start: 60, end: 70 })).toBeUndefined();
