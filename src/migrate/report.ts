@@ -20,6 +20,7 @@ import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import { secretOf, type Finding } from '../findings/finding.js';
+import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 
@@ -262,12 +263,6 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
   }, input.verification !== undefined);
-}
-
-/** "live (github: login=octocat)": one value's verification, for the report. */
-function verificationText(v: NonNullable<Finding['verification']>): string {
-  const who = Object.entries(v.identity ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
-  return v.status + (who ? ` (${v.verifier}: ${who})` : v.reason ? ` (${v.reason})` : '');
 }
 
 /** --verify: secrets holding a live value first, and the list of live values to rotate first. */

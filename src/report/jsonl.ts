@@ -7,6 +7,7 @@
  */
 import { secretOf, type Finding, type Provenance } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
+import { verificationCounts } from '../verify/counts.js';
 import type { Reporter, ReportContext } from './reporter.js';
 
 /** The value a report may show for a finding: redacted, unless the user passed --show-secrets. */
@@ -119,21 +120,20 @@ export function suppressedRecord(f: Finding, ctx: Pick<ReportContext, 'showSecre
   return { ...findingRecord(f, ctx), suppressed: true, suppression: f.suppressed ?? 'suppressed' };
 }
 
-/** "live (github: login=octocat, scopes=repo)": a finding's verification on one line, for text-like formats. */
-export function verificationLine(f: Finding): string | undefined {
-  const v = f.verification;
-  if (v === undefined) return undefined;
+/** "live (github: login=octocat, scopes=repo)": a verification on one line, for text-like formats and the migrate report. */
+export function verificationText(v: NonNullable<Finding['verification']>): string {
   const who = Object.entries(v.identity ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
   const detail = [v.verifier !== undefined && who ? `${v.verifier}: ${who}` : v.verifier, v.reason].filter(Boolean).join('; ');
   return detail ? `${v.status} (${detail})` : v.status;
 }
 
+export function verificationLine(f: Finding): string | undefined {
+  return f.verification === undefined ? undefined : verificationText(f.verification);
+}
+
 /** Findings counted by verification status, when any was verified. */
-export function verificationTotals(findings: Finding[]): { live: number; invalid: number; unknown: number } | undefined {
-  if (!findings.some((f) => f.verification)) return undefined;
-  const n = { live: 0, invalid: 0, unknown: 0 };
-  for (const f of findings) if (f.verification) n[f.verification.status]++;
-  return n;
+export function verificationTotals(findings: Finding[]): ReturnType<typeof verificationCounts> | undefined {
+  return findings.some((f) => f.verification) ? verificationCounts(findings) : undefined;
 }
 
 /** Skipped files counted by reason, in a stable (alphabetical) order. */

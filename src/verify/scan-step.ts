@@ -12,7 +12,8 @@ import type { RuleSpec } from '../rules/rule.js';
 import { bytesToText } from '../sources/decode-text.js';
 import type { SourceStats } from '../sources/source.js';
 import { checkRedirects } from './redirects.js';
-import { verificationCounts, verifyFindings, type VerifyLimits } from './scheduler.js';
+import { verificationCounts } from './counts.js';
+import { verifyFindings, type VerifyLimits } from './scheduler.js';
 
 /** Larger texts are not read again (the detector's hidden value still serves the secret). */
 const MAX_TEXT = 64 << 20;

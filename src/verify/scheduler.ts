@@ -243,10 +243,3 @@ function clean(v: Verification, secrets: string[]): Verification {
   if (v.reason) out.reason = tidy(v.reason);
   return out;
 }
-
-/** "2 live, 1 invalid, 3 unknown" for the summary. */
-export function verificationCounts(findings: Finding[]): { live: number; invalid: number; unknown: number } {
-  const n = { live: 0, invalid: 0, unknown: 0 };
-  for (const f of findings) if (f.verification) n[f.verification.status]++;
-  return n;
-}

@@ -29,7 +29,7 @@ describe('migrate report with --verify', () => {
     const r = buildJsonReport({ root: '/x', plan, values: new Map(), outcomes: [], backend: 'aws', runId: 'r', verification }, '/tmp/r.txt');
     expect(r.secrets.map((s) => s.name)).toEqual(['prod/app/c', 'prod/app/a', 'prod/app/b']);
     expect(r.rotateFirst).toEqual([{ fingerprint: 'fc', rule: 'github-pat-classic', where: 'c.env:1', verification: 'live (github: login=octo-fake)' }]);
-    expect(r.secrets[1]!.values[0]!.verification).toBe('invalid (HTTP 401 (bad credentials))');
+    expect(r.secrets[1]!.values[0]!.verification).toBe('invalid (github; HTTP 401 (bad credentials))');
     const md = renderMarkdown(r);
     expect(md.indexOf('## Rotate first: verified live')).toBeLessThan(md.indexOf('| secret | keys'));
     expect(md).toContain('- c.env:1 (github-pat-classic): live (github: login=octo-fake)');
