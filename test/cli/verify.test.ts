@@ -3,7 +3,7 @@
  * credentials, each verifier redirected by its test variable to a fake issuer on 127.0.0.1.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,6 +147,26 @@ describe('scan --verify', () => {
     expect(r.code).toBe(1);
     const [line] = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     expect(line).toMatchObject({ rule: 'github-pat-classic', presentAtHead: false, verification: 'live', identity: { login: 'octo-fake' } });
+  });
+
+  it('migrate --verify: the report lists the live value first, in a "rotate first" section', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-verify-mig-'));
+    const git = (...a: string[]) => execFileSync('git', ['-C', dir, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a]);
+    git('init', '-q');
+    writeFileSync(join(dir, 'app.py'), `import os\nOLD_TOKEN = "${dead.gh}"\nGITHUB_TOKEN = "${live.gh}"\n`);
+    git('add', '-A');
+    git('commit', '-qm', 'init');
+    const r = await runAsync(process.execPath, [BIN, 'migrate', dir, '--app', 'api', '--env', 'prod', '--backend', 'dotenv', '--verify', '--apply', '--yes'], { cwd: dir, env, killAfterMs: 60_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--verify: 1 of 2 committed value(s) verified live by their issuer; the report lists them first');
+    const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8'));
+    expect(report.rotateFirst).toEqual([expect.objectContaining({ where: 'app.py:3', rule: 'github-pat-classic', verification: 'live (github: login=octo-fake, id=583231, type=User, scopes=repo, read:org)' })]);
+    expect(report.secrets[0].values[0].verification).toMatch(/^live/);
+    expect(report.secrets[1].values[0].verification).toMatch(/^invalid/);
+    const md = readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8');
+    expect(md.indexOf('## Rotate first: verified live')).toBeGreaterThan(0);
+    expect(md.indexOf('## Rotate first: verified live')).toBeLessThan(md.indexOf('| secret | keys'));
+    noPlaintext(r.stdout + r.stderr + md);
   });
 
   it('a rule naming an unknown verifier is a config error with file:line', async () => {
