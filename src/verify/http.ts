@@ -2,8 +2,6 @@
  * What the HTTP verifiers share: the endpoint (fixed, redirectable only for tests), one GET/POST with the
  * run's timeout and no redirects followed, and the mapping of HTTP answers every issuer shares.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { SweepError } from '../errors.js';
 import type { VerificationResult, VerifyContext } from './verifier.js';
 
@@ -53,9 +51,10 @@ const MAX_BODY = 1 << 20;
  * One request with the run's timeout; redirects are not followed (a secret goes to one host only); TLS
  * certificates are checked as Node checks them; no keep-alive (the process ends as soon as the scan does).
  */
-export function request(url: string, init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
+export async function request(url: string, init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
   const u = new URL(url);
-  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+  // Loaded here: scan.ts checks the redirects through this module, and a commit hook should not load TLS.
+  const send = u.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]);
   const body = init.body === undefined ? undefined : Buffer.from(init.body);
   return new Promise((resolve, reject) => {
@@ -63,6 +62,8 @@ export function request(url: string, init: { method?: 'GET' | 'POST'; headers: R
       method: init.method ?? 'GET',
       headers: { 'user-agent': 'secret-sweep-verify', ...(body ? { 'content-length': String(body.length) } : {}), ...init.headers },
       agent: false,
+      // Certificates are checked even when NODE_TLS_REJECT_UNAUTHORIZED=0 is set for something else.
+      rejectUnauthorized: true,
       signal,
     }, (res) => {
       const chunks: Buffer[] = [];
