@@ -293,9 +293,10 @@ async function verifiedForReport(session: MigrateSession, notStored: readonly Fi
   checkRedirects(process.env);
   const { findings } = await findingsOf(session);
   const byRule = new Map(session.rules.filter((r) => r.verify).map((r) => [r.id, r.verify!]));
-  const { treeText } = await import('../verify/scan-step.js');
+  const { gitText, treeText } = await import('../verify/scan-step.js');
+  const [tree, git] = [treeText(session.root), gitText(session.root)];
   const seen = new Set<string>();
   const unique = [...findings, ...notStored].filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint));
-  const verified = await verifyFindings(unique, { verifierOf: (id) => byRule.get(id), textOf: treeText(session.root), salt: session.config.fingerprintSalt });
+  const verified = await verifyFindings(unique, { verifierOf: (id) => byRule.get(id), textOf: (f) => (f.presentAtHead === false ? git(f) : tree(f)), salt: session.config.fingerprintSalt });
   return new Map(verified.map((f) => [f.fingerprint, f.verification!]));
 }

@@ -28,8 +28,9 @@ const INFORMATION_URI = 'https://www.npmjs.com/package/secret-sweep';
 type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
 
 function severityOf(f: Finding): Severity {
+  // --verify: a live credential is Critical whatever its rule; one its issuer refused is not.
   if (f.verification?.status === 'live') return 'Critical';
-  if (f.severity === 'high') return f.verifiedChecksum ? 'Critical' : 'High';
+  if (f.severity === 'high') return f.verifiedChecksum && f.verification?.status !== 'invalid' ? 'Critical' : 'High';
   return f.severity === 'medium' ? 'Medium' : 'Low';
 }
 

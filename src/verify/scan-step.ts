@@ -37,7 +37,7 @@ export async function verifyScanResult(res: { findings: Finding[]; stats: Source
   const verified = await verifyFindings(res.findings, { verifierOf: (id) => byRule.get(id), textOf, limits: opts.limits, signal: opts.signal, salt: opts.salt });
   const n = verificationCounts(verified);
   const asked = verified.filter((f) => f.verification?.verifier).length;
-  res.stats.notes.push(`verification: ${n.live} live, ${n.invalid} invalid, ${n.unknown} unknown (${verified.length - asked} without a verifier; ${asked} checked with their issuers in ${Date.now() - t0} ms)`);
+  res.stats.notes.push(`verification: ${n.live} live, ${n.invalid} invalid, ${n.unknown} unknown (${verified.length - asked} without a verifier; ${Date.now() - t0} ms)`);
   res.findings = opts.onlyVerified ? verified.filter((f) => f.verification?.status === 'live') : verified;
   const hidden = verified.length - res.findings.length;
   if (hidden > 0) res.stats.notes.push(`--only-verified: ${hidden} finding${hidden === 1 ? '' : 's'} not verified live not listed`);
@@ -55,7 +55,7 @@ export function treeText(root: string): (f: Finding) => Promise<string | undefin
 }
 
 /** The blob a git-mode finding came from (its commit and path). */
-function gitText(root: string): (f: Finding) => Promise<string | undefined> {
+export function gitText(root: string): (f: Finding) => Promise<string | undefined> {
   const run = promisify(execFile);
   return async (f) => {
     if (!f.commit || !/^[0-9a-f]{7,64}$/.test(f.commit)) return undefined;

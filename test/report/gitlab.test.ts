@@ -108,5 +108,8 @@ describe('gitlab reporter with --verify', () => {
     expect(v0.severity).toBe('Critical');
     expect(v1.details.verification.value).toBe('unknown (stripe; connection refused)');
     expect(v1.severity).not.toBe('Critical');
+    const checksummed = sampleFindings().find((f) => f.verifiedChecksum && f.severity === 'high')!;
+    const refused = JSON.parse(gitlabReporter([{ ...checksummed, verification: { status: 'invalid', verifier: 'github' } }], makeCtx())).vulnerabilities[0];
+    expect(refused.severity).toBe('High');
   });
 });

@@ -368,6 +368,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
+        .example('$0 scan . --only-verified', 'ask each credential\'s issuer; report only live ones (docs/verify.md)')
         .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
