@@ -50,6 +50,14 @@ export interface Finding {
   suppressed?: string;
   /** Set when the detector's baseline (`accepted`) holds the fingerprint: not reported, not counted by caps. */
   baselined?: true;
+  /** Set by `scan --verify`: what the credential's issuer said (src/verify). */
+  verification?: {
+    status: 'live' | 'invalid' | 'unknown';
+    /** The verifier that asked (absent: no verifier for this rule). */
+    verifier?: string;
+    identity?: Record<string, string>;
+    reason?: string;
+  };
   /** Set when the secret was found inside decoded text (base64, URL-encoding, ...). */
   decodedFrom?: string;
   // Git provenance (filled by git sources).

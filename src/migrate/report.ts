@@ -20,6 +20,7 @@ import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import { secretOf, type Finding } from '../findings/finding.js';
+import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 
@@ -133,6 +134,8 @@ export interface ReportInput {
    * listed so the resumed run's report is complete.
    */
   earlier?: Array<{ name: string; action: string; arn: string; versionId: string }>;
+  /** migrate --verify: what each value's issuer said, by fingerprint; live ones are listed first. */
+  verification?: ReadonlyMap<string, NonNullable<Finding['verification']>>;
 }
 
 export interface ReportFiles {
@@ -158,12 +161,14 @@ interface JsonReport {
     resumed?: boolean;
     rotated?: boolean;
     keys: string[];
-    values: Array<{ key: string; rule?: string; fingerprint: string; locations: Array<ValueLocation & { where: string }>; rotate: string }>;
+    values: Array<{ key: string; rule?: string; fingerprint: string; locations: Array<ValueLocation & { where: string }>; rotate: string; verification?: string }>;
     context: Array<{ key: string; from: string }>;
   }>;
   skipped: Plan['skipped'];
   /** Values found only in git history that were not stored: rotate each, and scrub history. */
-  historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string }>;
+  historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string; verification?: string }>;
+  /** With --verify: every value its issuer says works (rotate these first), where it was found. */
+  rotateFirst?: Array<{ fingerprint: string; rule?: string; where: string; verification: string }>;
   codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
   generated: string[];
   /**
@@ -184,7 +189,11 @@ interface JsonReport {
 export function buildJsonReport(input: ReportInput, replacements: string): JsonReport {
   const byName = new Map(input.outcomes.map((o) => [o.name, o]));
   const facts = input.rules ? migrationFacts(input.rules) : undefined;
-  return {
+  const verified = (fp: string) => {
+    const v = input.verification?.get(fp);
+    return v ? { verification: verificationText(v) } : {};
+  };
+  return withLiveFirst({
     tool: 'secret-sweep',
     run: input.runId,
     backend: input.backend,
@@ -209,6 +218,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           fingerprint: f.fingerprint,
           locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
           rotate: rotateHint(f.rule, f.key, facts),
+          ...verified(f.fingerprint),
         })),
         context: s.fields.filter((f) => !f.secret).map((f) => ({
           key: f.key,
@@ -233,6 +243,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       ...(f.key ? { key: f.key } : {}),
       locations: notStoredLocations(f),
       rotate: rotateHint(f.rule, f.key, facts),
+      ...verified(f.fingerprint),
     })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
@@ -251,7 +262,20 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
     notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
-  };
+  }, input.verification !== undefined);
+}
+
+/** --verify: secrets holding a live value first, and the list of live values to rotate first. */
+function withLiveFirst(r: JsonReport, verifying: boolean): JsonReport {
+  if (!verifying) return r;
+  const live = (v: { verification?: string }) => v.verification?.startsWith('live') === true;
+  r.secrets = [...r.secrets].sort((a, b) => Number(b.values.some(live)) - Number(a.values.some(live)));
+  r.historyOnly = [...r.historyOnly].sort((a, b) => Number(live(b)) - Number(live(a)));
+  r.rotateFirst = [
+    ...r.secrets.flatMap((s) => s.values.filter(live).map((v) => ({ fingerprint: v.fingerprint, rule: v.rule, where: v.locations[0]?.where ?? s.name, verification: v.verification! }))),
+    ...r.historyOnly.filter(live).map((h) => ({ fingerprint: h.fingerprint, rule: h.rule, where: h.locations[0]?.where ?? '', verification: h.verification! })),
+  ];
+  return r;
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -261,6 +285,12 @@ export function renderMarkdown(r: JsonReport): string {
   L.push('# secret-sweep migration report', '');
   L.push(`Run \`${r.run}\`, backend \`${r.backend}\`${r.region ? ` (${r.region})` : ''}, app \`${r.app}\`, env \`${r.env}\`.`, '');
   L.push('Every value below was committed to this repository. **Migrating it does not make it safe: rotate each one.**', '');
+  if (r.rotateFirst) {
+    L.push('## Rotate first: verified live', '');
+    if (r.rotateFirst.length === 0) L.push('No value was verified live by its issuer (`--verify`); rotate them all the same.');
+    for (const v of r.rotateFirst) L.push(`- ${v.where} (${v.rule ?? 'rule unknown'}): ${v.verification}`);
+    L.push('');
+  }
   L.push('| secret | keys | action | version | ARN |', '|---|---|---|---|---|');
   for (const s of r.secrets) {
     L.push(`| \`${cell(s.name)}\` | ${cell(s.keys.join(', '))} | ${s.action}${s.resumed ? ' (resumed)' : ''}${s.rotated ? ', rotation on' : ''} | \`${s.versionId}\` | \`${cell(s.arn)}\` |`);
@@ -272,7 +302,7 @@ export function renderMarkdown(r: JsonReport): string {
     for (const v of s.values) {
       L.push(`- \`${v.key}\` (${v.rule ?? 'rule unknown'}), found at:`);
       for (const l of v.locations) L.push(`  - ${l.where}${l.historyOnly ? ' — cannot be rewritten; scrub history or accept it is public' : ''}`);
-      L.push(`  - **rotate**: ${v.rotate}`);
+      L.push(`  - **rotate**: ${v.rotate}${v.verification ? ` — verification: ${v.verification}` : ''}`);
     }
     for (const c of s.context) L.push(`- \`${c.key}\` (not secret) from ${c.from}`);
     L.push('');
@@ -289,7 +319,7 @@ export function renderMarkdown(r: JsonReport): string {
     for (const h of r.historyOnly) {
       L.push(`- \`${h.redacted}\` (${h.rule}${h.key ? `, \`${cell(h.key)}\`` : ''}), fingerprint \`${h.fingerprint}\`, found at:`);
       for (const l of h.locations) L.push(`  - ${l.where}`);
-      L.push(`  - **rotate**: ${h.rotate}`);
+      L.push(`  - **rotate**: ${h.rotate}${h.verification ? ` — verification: ${h.verification}` : ''}`);
     }
     L.push('');
   }

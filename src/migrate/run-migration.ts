@@ -97,6 +97,11 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     notStored = [...historyOnly, ...findings.filter((f) => skipped.has(f.fingerprint))];
   }
   const historyNote = historyOnlyNote(notStored);
+  const verification = request.verify ? await verifiedForReport(session, notStored) : undefined;
+  if (verification) {
+    const live = [...verification.values()].filter((v) => v.status === 'live').length;
+    err(`secret-sweep: --verify: ${live} of ${verification.size} committed value(s) verified live by their issuer; the report lists them first`);
+  }
 
   // After earlier runs (finished or not): the names and keys they stored these values under (dry run and
   // apply alike), so a name never moves to another value because other values were migrated since.
@@ -215,7 +220,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
         rewrites: { ...rewrites, notes: [...valueFileNotes, ...rewrites.notes] },
-        earlier: earlierOf(prior), rules: session.rules, notStored,
+        earlier: earlierOf(prior), rules: session.rules, notStored, verification,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
@@ -279,4 +284,19 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
     journal.close();
     lock.release();
   }
+}
+
+/** --verify: what each committed value's issuer says, by fingerprint (the same step as scan --verify). */
+async function verifiedForReport(session: MigrateSession, notStored: readonly Finding[]): Promise<Map<string, NonNullable<Finding['verification']>>> {
+  const { checkRedirects } = await import('../verify/redirects.js');
+  const { verifyFindings } = await import('../verify/scheduler.js');
+  checkRedirects(process.env);
+  const { findings } = await findingsOf(session);
+  const byRule = new Map(session.rules.filter((r) => r.verify).map((r) => [r.id, r.verify!]));
+  const { gitText, treeText } = await import('../verify/scan-step.js');
+  const [tree, git] = [treeText(session.root), gitText(session.root)];
+  const seen = new Set<string>();
+  const unique = [...findings, ...notStored].filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint));
+  const verified = await verifyFindings(unique, { verifierOf: (id) => byRule.get(id), textOf: (f) => (f.presentAtHead === false ? git(f) : tree(f)), salt: session.config.fingerprintSalt });
+  return new Map(verified.map((f) => [f.fingerprint, f.verification!]));
 }

@@ -43,6 +43,8 @@ export interface MigrateRequest {
   /** --config. */
   configPath?: string;
   debug: boolean;
+  /** --verify: the report's rotate list puts credentials their issuer says work first (src/verify). */
+  verify?: boolean;
 }
 
 export interface MigrateSession {

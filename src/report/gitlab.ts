@@ -17,7 +17,7 @@ import { incompleteText, unreadSkips, unreadText } from './incomplete.js';
 import { createHash } from 'node:crypto';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
-import { placeCount, shownSecret, skippedByReason } from './jsonl.js';
+import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
 export const GITLAB_SCHEMA_VERSION = '15.2.1';
 export const GITLAB_SCHEMA_URI = `https://gitlab.com/gitlab-org/security-products/security-report-schemas/-/raw/v${GITLAB_SCHEMA_VERSION}/dist/secret-detection-report-format.json`;
@@ -28,7 +28,9 @@ const INFORMATION_URI = 'https://www.npmjs.com/package/secret-sweep';
 type Severity = 'Critical' | 'High' | 'Medium' | 'Low';
 
 function severityOf(f: Finding): Severity {
-  if (f.severity === 'high') return f.verifiedChecksum ? 'Critical' : 'High';
+  // --verify: a live credential is Critical whatever its rule; one its issuer refused is not.
+  if (f.verification?.status === 'live') return 'Critical';
+  if (f.severity === 'high') return f.verifiedChecksum && f.verification?.status !== 'invalid' ? 'Critical' : 'High';
   return f.severity === 'medium' ? 'Medium' : 'Low';
 }
 
@@ -58,6 +60,8 @@ function vulnerability(f: Finding, ctx: ReportContext): Record<string, unknown> 
   };
   if (f.presentAtHead !== undefined) details['present_at_head'] = { name: 'Present at HEAD', type: 'value', value: f.presentAtHead };
   if (f.count !== undefined || f.provenances !== undefined) details['count'] = { name: 'Places seen', type: 'value', value: placeCount(f) };
+  const verification = verificationLine(f);
+  if (verification !== undefined) details['verification'] = { name: 'Verification', type: 'value', value: verification };
 
   const where = f.commit !== undefined ? `${f.file}:${f.line} (commit ${f.commit.slice(0, 12)})` : `${f.file}:${f.line}`;
   return {

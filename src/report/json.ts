@@ -5,7 +5,7 @@
  */
 import type { Reporter } from './reporter.js';
 import type { Skipped } from '../sources/source.js';
-import { findingRecord, skippedByReason, suppressedRecord } from './jsonl.js';
+import { findingRecord, skippedByReason, suppressedRecord, verificationTotals } from './jsonl.js';
 import { unreadSkips } from './incomplete.js';
 
 const skipRecord = (s: Skipped) => (s.detail === undefined ? { path: s.path, reason: s.reason } : { path: s.path, reason: s.reason, detail: s.detail });
@@ -28,6 +28,7 @@ export const jsonReporter: Reporter = (findings, ctx) => {
       skipped: ctx.stats.skipped.map(skipRecord),
       skippedByReason: Object.fromEntries(skippedByReason(ctx.stats)),
       notes: [...ctx.stats.notes],
+      ...(verificationTotals(findings) ? { verification: verificationTotals(findings) } : {}),
       startedAt: ctx.startedAt,
       finishedAt: ctx.finishedAt,
     },

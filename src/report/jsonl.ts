@@ -7,6 +7,7 @@
  */
 import { secretOf, type Finding, type Provenance } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
+import { verificationCounts } from '../verify/counts.js';
 import type { Reporter, ReportContext } from './reporter.js';
 
 /** The value a report may show for a finding: redacted, unless the user passed --show-secrets. */
@@ -64,6 +65,11 @@ export interface FindingRecord {
   presentAtHead?: boolean;
   count?: number;
   provenances?: Provenance[];
+  /** With --verify: what the issuer said (live, invalid, unknown), which verifier asked, who the credential is, why. */
+  verification?: 'live' | 'invalid' | 'unknown';
+  verifier?: string;
+  identity?: Record<string, string>;
+  verificationReason?: string;
   /** Only on suppressed entries: true, and why (e.g. `inline allow marker "gitleaks:allow"`). */
   suppressed?: true;
   suppression?: string;
@@ -99,12 +105,35 @@ export function findingRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'
   if (f.presentAtHead !== undefined) r.presentAtHead = f.presentAtHead;
   if (f.count !== undefined || f.provenances !== undefined) r.count = placeCount(f);
   if (f.provenances !== undefined) r.provenances = f.provenances.map(provenanceRecord);
+  const v = f.verification;
+  if (v !== undefined) {
+    r.verification = v.status;
+    if (v.verifier !== undefined) r.verifier = v.verifier;
+    if (v.identity !== undefined) r.identity = { ...v.identity };
+    if (v.reason !== undefined) r.verificationReason = v.reason;
+  }
   return r;
 }
 
 /** A suppressed finding's record: the finding's keys plus `suppressed: true` and the reason. */
 export function suppressedRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>): FindingRecord {
   return { ...findingRecord(f, ctx), suppressed: true, suppression: f.suppressed ?? 'suppressed' };
+}
+
+/** "live (github: login=octocat, scopes=repo)": a verification on one line, for text-like formats and the migrate report. */
+export function verificationText(v: NonNullable<Finding['verification']>): string {
+  const who = Object.entries(v.identity ?? {}).map(([k, x]) => `${k}=${x}`).join(', ');
+  const detail = [v.verifier !== undefined && who ? `${v.verifier}: ${who}` : v.verifier, v.reason].filter(Boolean).join('; ');
+  return detail ? `${v.status} (${detail})` : v.status;
+}
+
+export function verificationLine(f: Finding): string | undefined {
+  return f.verification === undefined ? undefined : verificationText(f.verification);
+}
+
+/** Findings counted by verification status, when any was verified. */
+export function verificationTotals(findings: Finding[]): ReturnType<typeof verificationCounts> | undefined {
+  return findings.some((f) => f.verification) ? verificationCounts(findings) : undefined;
 }
 
 /** Skipped files counted by reason, in a stable (alphabetical) order. */

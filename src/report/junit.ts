@@ -13,7 +13,7 @@
 import { unreadSkips, unreadText } from './incomplete.js';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
-import { placeCount, shownSecret, skippedByReason } from './jsonl.js';
+import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
 /** Escape text for XML 1.0 content and attribute values (double-quoted), dropping forbidden characters. */
 export function xmlEscape(s: string): string {
@@ -59,6 +59,8 @@ function failureBody(f: Finding, ctx: ReportContext): string {
   if (f.author !== undefined) lines.push(`author: ${f.author}`);
   if (f.date !== undefined) lines.push(`date: ${f.date}`);
   if (f.presentAtHead !== undefined) lines.push(`present at HEAD: ${f.presentAtHead ? 'yes' : 'no'}`);
+  const verification = verificationLine(f);
+  if (verification !== undefined) lines.push(`verification: ${verification}`);
   const others = placeCount(f) - 1;
   if (others > 0) lines.push(`also in ${others} other place${others === 1 ? '' : 's'}`);
   return lines.join('\n');
@@ -85,7 +87,7 @@ export const junitReporter: Reporter = (findings, ctx) => {
     }
     const failures = fs.map(
       (f) =>
-        `      <failure${attrs({ message: `${f.file}:${f.line}:${f.column} ${f.description}: ${shownSecret(f, ctx)}`, type: f.rule })}>` +
+        `      <failure${attrs({ message: `${f.file}:${f.line}:${f.column} ${f.description}: ${shownSecret(f, ctx)}${f.verification ? ` (${f.verification.status})` : ''}`, type: f.rule })}>` +
         xmlEscape(failureBody(f, ctx)) +
         '</failure>',
     );

@@ -96,6 +96,13 @@ function resultProperties(f: Finding): Record<string, unknown> {
   if (f.presentAtHead !== undefined) p['presentAtHead'] = f.presentAtHead;
   if (f.count !== undefined || f.provenances !== undefined) p['count'] = placeCount(f);
   if (f.provenances !== undefined) p['provenances'] = f.provenances.map(provenanceRecord);
+  const v = f.verification;
+  if (v !== undefined) {
+    p['verification'] = v.status;
+    if (v.verifier !== undefined) p['verifier'] = v.verifier;
+    if (v.identity !== undefined) p['identity'] = { ...v.identity };
+    if (v.reason !== undefined) p['verificationReason'] = v.reason;
+  }
   return p;
 }
 
@@ -116,7 +123,7 @@ export const sarifReporter: Reporter = (findings, ctx) => {
     ruleIndex: ruleIndex.get(f.rule)!,
     level: levelOf[f.severity] ?? 'warning',
     kind: 'fail',
-    message: { text: `${f.description}: ${shownSecret(f, ctx)}` },
+    message: { text: `${f.description}: ${shownSecret(f, ctx)}${f.verification ? ` (verification: ${f.verification.status})` : ''}` },
     locations: [
       {
         physicalLocation: {

@@ -16,7 +16,7 @@
 import { incompleteText, unreadSkips } from './incomplete.js';
 import type { Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
-import { placeCount, shownSecret, skippedByReason } from './jsonl.js';
+import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
 const SGR = {
   reset: '\u001b[0m',
@@ -78,6 +78,11 @@ function findingBlock(f: Finding, ctx: ReportContext): string {
   } else {
     if (f.author !== undefined) lines.push(`  author:       ${visible(f.author)}`);
     if (f.date !== undefined) lines.push(`  date:         ${visible(f.date)}`);
+  }
+  const verification = verificationLine(f);
+  if (verification !== undefined) {
+    const style: Style = f.verification!.status === 'live' ? 'red' : f.verification!.status === 'invalid' ? 'green' : 'dim';
+    lines.push(`  verification: ${paint(ctx, style, visible(verification))}`);
   }
   const others = placeCount(f) - 1;
   if (others > 0) lines.push(`  also in ${plural(others, 'other place')}`);

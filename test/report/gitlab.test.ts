@@ -95,3 +95,21 @@ describe('gitlab reporter', () => {
     expect(v.raw_source_code_extract).toBe(SECRET_A);
   });
 });
+
+describe('gitlab reporter with --verify', () => {
+  it('a verification detail on each verified finding; a live one is Critical; schema-valid', () => {
+    const [a, b] = sampleFindings();
+    const live = { ...a!, verification: { status: 'live' as const, verifier: 'stripe', identity: { account: 'acct_1Fake' } } };
+    const unknown = { ...b!, verification: { status: 'unknown' as const, verifier: 'stripe', reason: 'connection refused' } };
+    const doc = JSON.parse(gitlabReporter([live, unknown], makeCtx()));
+    expectValid(doc);
+    const [v0, v1] = doc.vulnerabilities;
+    expect(v0.details.verification).toEqual({ name: 'Verification', type: 'value', value: 'live (stripe: account=acct_1Fake)' });
+    expect(v0.severity).toBe('Critical');
+    expect(v1.details.verification.value).toBe('unknown (stripe; connection refused)');
+    expect(v1.severity).not.toBe('Critical');
+    const checksummed = sampleFindings().find((f) => f.verifiedChecksum && f.severity === 'high')!;
+    const refused = JSON.parse(gitlabReporter([{ ...checksummed, verification: { status: 'invalid', verifier: 'github' } }], makeCtx())).vulnerabilities[0];
+    expect(refused.severity).toBe('High');
+  });
+});

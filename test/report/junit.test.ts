@@ -87,3 +87,12 @@ describe('junit reporter', () => {
     expect(() => parseXml('<a/><b/>')).toThrow();
   });
 });
+
+describe('junit reporter with --verify', () => {
+  it('the failure message ends with the status and its body has the verification line', () => {
+    const [a] = sampleFindings();
+    const out = junitReporter([{ ...a!, verification: { status: 'invalid', verifier: 'github', reason: 'HTTP 401 (bad credentials)' } }], makeCtx());
+    expect(out).toMatch(/<failure message="[^"]*\(invalid\)"/);
+    expect(out).toContain('verification: invalid (github; HTTP 401 (bad credentials))');
+  });
+});

@@ -117,3 +117,17 @@ describe('sarif reporter', () => {
     expect(pathToUriReference('ünï.txt')).toBe('%C3%BCn%C3%AF.txt');
   });
 });
+
+describe('sarif reporter with --verify', () => {
+  it('carries verification, verifier, identity and reason as result properties, schema-valid', () => {
+    const [a, b] = sampleFindings();
+    const live = { ...a!, verification: { status: 'live' as const, verifier: 'github', identity: { login: 'octo-fake', scopes: 'repo' } } };
+    const dead = { ...b!, verification: { status: 'invalid' as const, verifier: 'github', reason: 'HTTP 401 (bad credentials)' } };
+    const doc = JSON.parse(sarifReporter([live, dead], makeCtx()));
+    expectValid(doc);
+    const [r0, r1] = doc.runs[0].results;
+    expect(r0.properties).toMatchObject({ verification: 'live', verifier: 'github', identity: { login: 'octo-fake', scopes: 'repo' } });
+    expect(r0.message.text).toMatch(/\(verification: live\)$/);
+    expect(r1.properties).toMatchObject({ verification: 'invalid', verificationReason: 'HTTP 401 (bad credentials)' });
+  });
+});

@@ -83,3 +83,16 @@ describe('text reporter', () => {
     expect(formatSize(1_500_000)).toBe('1.5 MB');
   });
 });
+
+describe('text reporter with --verify', () => {
+  it('a verification line per verified finding, identity from the issuer with control characters made visible', () => {
+    const [a, b] = sampleFindings();
+    const out = textReporter([
+      { ...a!, verification: { status: 'live', verifier: 'slack', identity: { team: 'Fake\u001b[2JTeam', user: 'bot' } } },
+      { ...b!, verification: { status: 'unknown', reason: 'no verifier for this rule' } },
+    ], makeCtx({ color: false }));
+    expect(out).toContain('  verification: live (slack: team=Fake\\x1b[2JTeam, user=bot)\n');
+    expect(out).toContain('  verification: unknown (no verifier for this rule)\n');
+    expect(out).not.toContain('\u001b');
+  });
+});

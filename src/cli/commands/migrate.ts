@@ -36,6 +36,7 @@ export interface MigrateArgs {
   concurrency?: number;
   config?: string;
   debug?: boolean;
+  verify?: boolean;
 }
 
 function parseTags(list: string[] | undefined): Tags {
@@ -89,6 +90,7 @@ export function migrateCommand(setCode: (c: number) => void): CommandModule<obje
         .option('rotation-days', { type: 'number', describe: 'Rotate every N days (with --rotation-lambda)' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Vault calls in flight at once' })
         .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
+        .option('verify', { type: 'boolean', describe: 'Ask each credential\'s issuer whether it works; the report lists live ones first (as scan --verify)' })
         .conflicts('plan', 'plan-out')
         .example('$0 migrate . --app etl --env prod', 'dry run: show the plan and its cost')
         .example('$0 migrate . --app etl --env prod --plan-out plan.json', 'save the plan for review')
@@ -123,7 +125,7 @@ export function requestFromArgs(args: MigrateArgs): MigrateRequest {
     includeHistory: args['include-history'] === true, updateExisting: update.map(String),
     rotation: args['rotation-lambda'] ? { lambdaArn: args['rotation-lambda'], days: days! } : undefined,
     concurrency: Math.max(1, Math.min(64, Math.floor(args.concurrency ?? DEFAULT_CONCURRENCY))),
-    configPath: args.config, debug: args.debug === true,
+    configPath: args.config, debug: args.debug === true, verify: args.verify === true,
   };
 }
 

@@ -26,6 +26,7 @@ import { environmentRepository } from '../../sources/git/repo.js';
 import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
+import { checkRedirects } from '../../verify/redirects.js';
 
 export interface ScanArgs {
   path: string;
@@ -55,6 +56,11 @@ export interface ScanArgs {
   'trust-head-config'?: boolean;
   /** --ci: fetch the commits a shallow clone lacks (default true; --no-fetch). */
   fetch?: boolean;
+  verify?: boolean;
+  'only-verified'?: boolean;
+  'verify-timeout'?: number;
+  'verify-jobs'?: number;
+  'verify-rate'?: number;
 }
 
 export function scanOptions<T>(y: import('yargs').Argv<T>) {
@@ -79,6 +85,11 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
     .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
     .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
+    .option('verify', { type: 'boolean', describe: 'Ask each credential\'s own issuer whether it works (sends each secret to its issuer only; not with --staged)' })
+    .option('only-verified', { type: 'boolean', describe: 'Report only credentials verified live (implies --verify)' })
+    .option('verify-timeout', { type: 'number', describe: 'With --verify: milliseconds per call before the finding is unknown (default 5000)' })
+    .option('verify-jobs', { type: 'number', describe: 'With --verify: calls in flight at once (default 8; at most 4 per host)' })
+    .option('verify-rate', { type: 'number', describe: 'With --verify: calls started per second to one issuer host (default 10)' })
     .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' })
     .option('include-vendored', { type: 'boolean', describe: 'Outside git (or with --no-gitignore): also scan installed third-party code (node_modules, .venv, venv, vendor/ of Go and Composer), skipped by default' });
 }
@@ -87,9 +98,13 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
  * `forReport` (default true): the result goes into a report, so tokens in paths become findings and paths
  * and identities are redacted. migrate passes false (through scanLoaded): it edits the files its findings name.
  */
-export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
+export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
   const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
   if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
+  if (args.staged && (args.verify || args['only-verified']))
+    throw new SweepError('--verify is not available with --staged: a commit hook does not send secrets over the network (run `secret-sweep scan --verify` on the tree)');
+  verifyLimits(args);
+  if (args.verify || args['only-verified']) checkRedirects(process.env);
   const stdin = args.path === '-' || args.path === '\u0000stdin';
   const targets = fileTargets(args);
   const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
@@ -105,7 +120,7 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
 export async function scanLoaded(
   args: ScanArgs,
   loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup; forReport?: boolean },
-): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number }> {
+): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
   const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -170,7 +185,7 @@ export async function scanLoaded(
   if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, accepted?.kind === 'fingerprints' ? accepted.fingerprints : undefined, config.allowlist);
   warnUnread(result.stats);
   for (const path of result.stats.findingsCapped ?? []) warn(visible(capNote(path, maxFindingsPerFile)));
-  return { ...result, suppressed, rules, root, baselineSuppressed };
+  return { ...result, suppressed, rules, root, baselineSuppressed, salt: config.fingerprintSalt };
 }
 
 /**
@@ -332,6 +347,18 @@ function jobsOption(v: string | number | undefined): number | undefined {
   return max;
 }
 
+/** --verify-timeout / --verify-jobs / --verify-rate: whole numbers >= 1. */
+function verifyLimits(args: ScanArgs): { timeoutMs?: number; concurrency?: number; perHostPerSecond?: number } {
+  const out: { timeoutMs?: number; concurrency?: number; perHostPerSecond?: number } = {};
+  for (const [flag, key] of [['verify-timeout', 'timeoutMs'], ['verify-jobs', 'concurrency'], ['verify-rate', 'perHostPerSecond']] as const) {
+    const v = args[flag];
+    if (v === undefined) continue;
+    if (!Number.isInteger(v) || v < 1) throw new SweepError(`--${flag}: not a whole number >= 1: ${quoteUserText(String(v))}`);
+    out[key] = v;
+  }
+  return out;
+}
+
 function findingsLimit(v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isInteger(v) || v < 0) throw new SweepError(`--max-findings-per-file: not a whole number >= 0: ${v}`);
@@ -352,10 +379,16 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
+        .example('$0 scan . --only-verified', 'ask each credential\'s issuer; report only live ones (docs/verify.md)')
         .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
         .example('cat file | $0 scan -', 'scan standard input') as never,
     handler: async (args) => {
       const res = await executeScan(args);
+      if (args.verify || args['only-verified']) {
+        const { verifyScanResult } = await import('../../verify/scan-step.js');
+        const source = args.path === '-' || args.path === '\u0000stdin' ? 'stdin' : isGateMode(args) ? 'git' : 'tree';
+        await verifyScanResult(res, res.rules, { root: res.root, source, onlyVerified: args['only-verified'] === true, limits: verifyLimits(args), salt: res.salt });
+      }
       const reporter = await loadReporter(args.format);
       const ctx = reportContext({
         root: res.root,
