@@ -200,8 +200,9 @@ async function readAll(root: string, files: string[], env: Record<string, string
   const wrap = (cmd: string, args: string[]): [string, string[]] => (wrapped ? [process.execPath, [BIN, 'run', '--', cmd, ...args]] : [cmd, args]);
   const run = async (cmd: string, args: string[]) => {
     const [c, a] = wrap(cmd, args);
-    const r = await runAsync(c, a, { cwd: root, env, killAfterMs: 120_000 });
-    if (r.code !== 0) throw new Error(`${cmd} failed: ${(r.stderr || '').split('\n').filter(Boolean).slice(-3).join(' | ')}`);
+    // Generous: each CommonJS module's getSecretSync starts a process, slow on a loaded 2-core machine.
+    const r = await runAsync(c, a, { cwd: root, env, killAfterMs: 400_000 });
+    if (r.code !== 0) throw new Error(`${cmd} failed (${r.signal ? `killed by ${r.signal} after ${Math.round(r.ms / 1000)} s` : `exit ${r.code}`}): ${(r.stderr || '').split('\n').filter(Boolean).slice(-3).join(' | ')}`);
     return JSON.parse(r.stdout) as Record<string, unknown>;
   };
   const out: Record<string, unknown> = {};
@@ -287,5 +288,5 @@ describe.skipIf(!havePython)('migrate stores exactly the value the program read,
       }),
       { numRuns: RUNS, seed: Number(process.env.VALUE_PROPERTY_SEED ?? 1313), endOnFailure: true },
     );
-  }, 600_000);
+  }, 1_500_000);
 });
