@@ -8,7 +8,7 @@ import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
-import { lineStarts, linesOf } from './values.js';
+import { lineStarts, linesOf, spanOffsets } from './values.js';
 import { literalAt, syntaxOf, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
@@ -89,12 +89,9 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
  */
 function multiLineValueAt(f: Finding, raw: string, text: string, syntax: Syntax): ValueAt | undefined {
   const starts = lineStarts(text);
-  const a = starts[f.line - 1];
-  const b = starts[f.endLine - 1];
-  if (a === undefined || b === undefined) return undefined;
-  const s0 = a + f.column - 1;
-  const s1 = b + f.endColumn;
-  if (text.slice(s0, s1) !== raw) return undefined;
+  const o = spanOffsets(text, f, starts);
+  if (!o || text.slice(o[0], o[1]) !== raw) return undefined;
+  const [s0, s1] = o;
   const lit = enclosingLiteral(f.file, text, s0, s1, syntax);
   if (!lit) return undefined;
   const bare = (x: string) => x.replace(/\s+/g, '');
