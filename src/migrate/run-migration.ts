@@ -17,6 +17,7 @@ import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
 import { renderPlanTable } from './plan-table.js';
 import { REFS_FILE } from './run-env.js';
+import { recordedNames, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
@@ -105,9 +106,24 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   // After earlier runs (finished or not): the names and keys they stored these values under (dry run and
   // apply alike), so a name never moves to another value because other values were migrated since.
+  // From a fresh clone there is no journal: the names the committed report and references give, with
+  // what the vault holds under them, say the same (the journal wins where both know a name).
   const earlier = session.journal.prior;
-  if (earlier.known.size) {
-    const adopted = adoptPriorNames(plan, values, earlier.known, tokenKey(root));
+  const recorded = plan.secrets.length ? recordedNames(root, plan).filter((n) => !earlier.known.has(n)) : [];
+  let known = earlier.known;
+  if (recorded.length) {
+    const vault = await makeVault(request);
+    try {
+      const unread: string[] = [];
+      const stored = await storedDigests(vault, recorded, tokenKey(root), (_name, why) => unread.push(why));
+      if (unread.length) err(`secret-sweep: could not read ${unread.length} secret(s) the committed report or code names, to keep their names: ${unread[0]}`);
+      known = new Map([...stored, ...earlier.known]);
+    } finally {
+      vault.close?.();
+    }
+  }
+  if (known.size) {
+    const adopted = adoptPriorNames(plan, values, known, tokenKey(root));
     ({ plan, values } = adopted);
     for (const r of adopted.renamed) {
       err(`secret-sweep: ${r.to}: an earlier run stored ${r.from === r.to ? 'these values under other keys' : `the values this run alone would call ${r.from}`} there; the code keeps referring to it`);

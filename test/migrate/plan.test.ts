@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
+import { generateKeyPairSync } from 'node:crypto';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadRuleSpecs } from '../../src/rules/load.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -261,4 +262,29 @@ describe('the value stored is the value the program reads (issue 13, defect 4)',
     expect(plan.secrets.map((s) => s.kind)).toEqual(['database']);
     expect(json(plan, values, plan.secrets[0]!.name).password).toBe(decodeURIComponent(p));
   });
+});
+
+describe('literals over several lines (a PEM key)', () => {
+  const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const stored = (files: Record<string, string>) => {
+    const { plan, values } = planFor(files);
+    const s = plan.secrets.find((x) => x.fields.some((f) => f.secret && f.locations.some((l) => l.file in files)));
+    expect(s, `planned: ${plan.secrets.map((x) => x.name).join(', ')}; skipped: ${plan.skipped.map((k) => k.reason).join('; ')}`).toBeDefined();
+    const f = s!.fields.find((x) => x.secret)!;
+    return { value: values.get(`${s!.name}\u0000${f.key}`)?.value ?? JSON.parse(secretString(s!, values))[f.key], loc: f.locations[0]! };
+  };
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['Python triple-quoted, final newline inside', { 'sign.py': `KEY = """${pem}"""\n` }, pem],
+    ['Python triple-quoted, CRLF file, leading newline', { 'sign.py': `KEY = '''\r\n${pem.replace(/\n/g, '\r\n')}'''\r\n` }, '\n' + pem],
+    ['JS template literal', { 'sign.js': `const key = \`${pem}\`;\nmodule.exports = key;\n` }, pem],
+    ['.env double-quoted over lines', { '.env': `SIGNING_KEY="${pem}"\n` }, pem],
+    ['YAML block scalar, strip chomping', { 'vars.yml': `signing_key: |-\n${pem.replace(/^(?=.)/gm, '  ')}other: 1\n` }, pem.replace(/\n$/, '')],
+  ];
+  for (const [name, files, want] of cases) {
+    it(`${name}: stored as the program reads it, the whole literal referred to`, () => {
+      const { value, loc } = stored(files);
+      expect(value === want, `stored ${value.length} characters, the program reads ${want.length}`).toBe(true);
+      expect(loc.endLine).toBeGreaterThan(loc.line);
+    });
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * A small AWS Secrets Manager for tests: the AWS JSON 1.1 wire protocol on 127.0.0.1, the operations
  * secret-sweep uses, AWS's error names and version-stage rules, and switches to inject faults.
- * Signatures are not checked, but an Authorization header must be present (as AWS requires).
+ * Signatures are not checked, but an Authorization header must be present (as AWS requires); its credential
+ * scope picks the region whose secrets a request sees.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -116,7 +117,10 @@ export interface SmServer {
   endpoint: string;
   port: number;
   region: string;
+  /** The secrets of `region`. */
   state: Map<string, Secret>;
+  /** Every region's secrets (requests signed for another region go there). */
+  regions: Map<string, Map<string, Secret>>;
   faults: Faults;
   calls: Calls;
   stop(): Promise<void>;
@@ -125,13 +129,18 @@ export interface SmServer {
 export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServer> {
   const region = opts.region ?? 'us-east-1';
   const account = opts.accountId ?? '123456789012';
-  const state = new Map<string, Secret>();
+  // Secrets live in a region, as in AWS, moto and LocalStack: a request signed for another region (the
+  // credential scope of its Authorization header) sees that region's secrets, not these.
+  const home = new Map<string, Secret>();
+  const regions = new Map<string, Map<string, Secret>>([[region, home]]);
+  let state = home;
+  let requestRegion = region;
   const faults = new Faults();
   const calls = new Calls();
   const sockets = new Set<Socket>();
 
   const arnFor = (name: string) =>
-    `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${randomBytes(6).toString('base64url').slice(0, 6)}`;
+    `arn:aws:secretsmanager:${requestRegion}:${account}:secret:${name}-${randomBytes(6).toString('base64url').slice(0, 6)}`;
 
   const find = (id: unknown): Secret | undefined => {
     if (typeof id !== 'string' || id === '') throw new AwsError('InvalidParameterException', 'SecretId is required.');
@@ -434,6 +443,9 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     if (fault?.kind === 'delay') await new Promise((r) => setTimeout(r, fault.ms));
     else if (fault) return sendError(res, FAULTS[fault.kind](op));
 
+    requestRegion = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/secretsmanager\//.exec(String(req.headers.authorization))?.[1] ?? region;
+    if (!regions.has(requestRegion)) regions.set(requestRegion, new Map());
+    state = regions.get(requestRegion)!;
     let body: Record<string, unknown>;
     try {
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
@@ -465,7 +477,8 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     endpoint: `http://127.0.0.1:${port}`,
     port,
     region,
-    state,
+    state: home,
+    regions,
     faults,
     calls,
     stop: () => new Promise<void>((resolve) => {

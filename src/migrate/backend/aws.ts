@@ -31,8 +31,8 @@ function pythonHelper(file: string): string {
 
 get_secret(name) returns the secret's JSON object as a dict (or its text when it is not a JSON object,
 bytes for a binary secret). Each secret is fetched once per process. The region comes from AWS_REGION
-or AWS_DEFAULT_REGION, the endpoint from SECRET_SWEEP_ENDPOINT_URL or AWS_ENDPOINT_URL when set (for
-LocalStack and the like), credentials from boto3's usual chain. Errors name the secret, never a value.
+or AWS_DEFAULT_REGION, the endpoint from AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL when set
+(for LocalStack, moto and the like), credentials from boto3's usual chain. Errors name the secret, never a value.
 """
 import json
 import os
@@ -70,7 +70,8 @@ def _client():
     import boto3  # here, so that importing this module never needs boto3
 
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    endpoint = os.environ.get("SECRET_SWEEP_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    # Passed explicitly: boto3 before 1.28 (Debian 12 has 1.26) reads neither variable itself.
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_SECRETS_MANAGER") or os.environ.get("AWS_ENDPOINT_URL")
     kwargs = {}
     if region:
         kwargs["region_name"] = region
@@ -143,7 +144,7 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:
 //   const password = await getSecret('prod/app/db', 'password'); // one key of a JSON secret
 //   const all = await getSecret('prod/app/db');                  // the whole JSON object (or text)
-// Region and endpoint come from the environment (AWS_REGION / AWS_DEFAULT_REGION, AWS_ENDPOINT_URL);
+// Region from AWS_REGION or AWS_DEFAULT_REGION, endpoint from AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL;
 // credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
 // Where \`await\` is not allowed (CommonJS top level, a synchronous function), getSecretSync(name, key)
 // fetches the same way in a short child process (one per secret per process).

@@ -8,8 +8,9 @@ import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
-import { lineStarts, linesOf } from './values.js';
-import { literalAt, syntaxOf } from './literals.js';
+import { lineStarts, linesOf, spanOffsets } from './values.js';
+import { literalAt, syntaxOf, type Syntax } from './literals.js';
+import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
@@ -55,6 +56,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
     const endLine = starts.filter((x) => x <= last).length;
     return { span: { line: 1, column: 1, endLine, endColumn: last - starts[endLine - 1]! + 1 }, raw: text, value: text };
   }
+  if (text !== undefined && syntax && f.endLine !== f.line) return multiLineValueAt(f, raw, text, syntax) ?? percent(raw, raw);
   const line = text === undefined || f.endLine !== f.line ? undefined : linesOf(text)[f.line - 1];
   if (!syntax || line === undefined) return percent(raw, raw);
   const s0 = f.column - 1;
@@ -77,6 +79,32 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   const part = literalAt(line.slice(0, lit.start) + line.slice(s0, s1) + line.slice(lit.end), lit.start, lit.start + (s1 - s0), syntax);
   if (!part || !part.exact) return { skip: `${part?.why ?? 'the value sits across an escape or an interpolation'}: the stored value would differ from what the program reads; move it to the vault by hand` };
   return percent(raw, part.value, raw === part.value ? undefined : 'literal');
+}
+
+/**
+ * A finding over several lines (a PEM key) that is the whole content of a literal spanning lines (a
+ * triple-quoted string, a template, a block scalar, a quoted .env value): the literal, decoded. The
+ * content may add only white space around the finding (the key's surrounding line breaks), which the
+ * program reads too. Undefined when the finding is not such a literal's whole content.
+ */
+function multiLineValueAt(f: Finding, raw: string, text: string, syntax: Syntax): ValueAt | undefined {
+  const starts = lineStarts(text);
+  const o = spanOffsets(text, f, starts);
+  if (!o || text.slice(o[0], o[1]) !== raw) return undefined;
+  const [s0, s1] = o;
+  const lit = enclosingLiteral(f.file, text, s0, s1, syntax);
+  if (!lit) return undefined;
+  const bare = (x: string) => x.replace(/\s+/g, '');
+  if (bare(lit.value) !== bare(raw) && bare(text.slice(lit.start, lit.end)) !== bare(raw)) return undefined;
+  if (!lit.exact) return { skip: `${lit.why ?? 'the value is built at run time'}: the stored value would differ from what the program reads; move it to the vault by hand` };
+  const at = (o: number) => {
+    const line = starts.filter((x) => x <= o).length;
+    return { line, column: o - starts[line - 1]! + 1 };
+  };
+  const from = at(lit.start);
+  const to = at(lit.end - 1);
+  const r = text.slice(lit.start, lit.end);
+  return { span: { line: from.line, column: from.column, endLine: to.line, endColumn: to.column }, raw: r, value: lit.value, ...(r === lit.value ? {} : { decode: 'literal' as const }) };
 }
 
 export interface CandField {

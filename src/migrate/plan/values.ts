@@ -53,16 +53,21 @@ export function linesOf(text: string): string[] {
   return text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
 }
 
-/** The text of a span (1-based lines/columns, endColumn inclusive). */
-export function spanText(text: string, span: Span): string | undefined {
-  const starts = lineStarts(text);
+/** The offsets [start, end) of a span (1-based lines/columns, endColumn inclusive) in `text`. */
+export function spanOffsets(text: string, span: Pick<Span, 'line' | 'column' | 'endLine' | 'endColumn'>, starts = lineStarts(text)): [number, number] | undefined {
   const a = starts[span.line - 1];
   const b = starts[span.endLine - 1];
   if (a === undefined || b === undefined) return undefined;
   const s = a + span.column - 1;
   const e = b + span.endColumn;
   if (s < 0 || e > text.length || e < s) return undefined;
-  return text.slice(s, e);
+  return [s, e];
+}
+
+/** The text of a span (1-based lines/columns, endColumn inclusive). */
+export function spanText(text: string, span: Span): string | undefined {
+  const o = spanOffsets(text, span);
+  return o && text.slice(o[0], o[1]);
 }
 
 export interface UriParts {

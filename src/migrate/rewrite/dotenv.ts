@@ -62,8 +62,11 @@ export class DotenvRewriter implements Rewriter {
       items.splice(0, items.length, ...secrets.sort((a, b) => a.start - b.start));
       const raw = input.text.slice(e.valueStart, e.valueEnd);
       let bad: string | undefined;
-      if (e.quote === '"' && raw.includes('\\')) bad = 'the quoted value has escapes, so the stored text differs from what programs read';
-      else if (raw.includes('\n')) bad = 'a value over several lines';
+      // The whole value goes to the vault as python-dotenv decodes it (plan/literals.ts) and is replaced as a
+      // whole; a part of one with escapes would not match what is stored.
+      const whole = items.length === 1 && items[0]!.start === e.valueStart && items[0]!.end === e.valueEnd;
+      if (e.quote === '"' && raw.includes('\\') && !whole) bad = 'the quoted value has escapes, so the stored text differs from what programs read';
+      else if (raw.includes('\n') && !whole) bad = 'a value over several lines';
       for (let i = 0; i < items.length && !bad; i++) {
         const x = items[i]!;
         if (i > 0 && x.start < items[i - 1]!.end) bad = 'overlapping sites';

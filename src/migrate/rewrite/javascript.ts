@@ -286,7 +286,11 @@ export class JavaScriptRewriter implements Rewriter {
       const inUrl = (x: Located) => x.site.kind === 'secret' && x.site.rule !== undefined && URI_RULE.test(x.site.rule);
       const isJsxAttr = ts.isJsxAttribute(lit.parent);
       const raw = (s: number, e: number) => text.slice(s, e);
-      if (items.some((x) => raw(x.start, x.end).includes('\\'))) {
+      // A whole literal was stored decoded (src/migrate/plan/literals.ts) and goes as a whole; a part of one
+      // with an escape inside would be written back into the code escaped or not, never both.
+      const wholeLiteral = (ts.isStringLiteral(lit) || ts.isNoSubstitutionTemplateLiteral(lit)) && items.length === 1
+        && items[0]!.start === lit.getStart(sf) + 1 && items[0]!.end === lit.end - 1;
+      if (!wholeLiteral && items.some((x) => raw(x.start, x.end).includes('\\'))) {
         fail('the value contains escape sequences, so the stored text differs from what the program used');
         continue;
       }

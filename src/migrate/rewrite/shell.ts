@@ -18,8 +18,16 @@
 import type { RewriteInput, Rewriter, RewriteSite } from './rewriter.js';
 import { emptyResult, guardParses, lineStarts, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, URI_RULE, type SiteRewriteResult } from './sites.js';
 
+/**
+ * Region and endpoint as the AWS SDKs read them (AWS_REGION before AWS_DEFAULT_REGION; the service's
+ * endpoint variable before AWS_ENDPOINT_URL): AWS CLI v1 reads neither AWS_REGION nor, before 1.29,
+ * the endpoint variables, so they are passed explicitly when set (the last --endpoint-url wins).
+ */
+const AWS_SETTINGS = '${AWS_REGION:+--region "$AWS_REGION"} ${AWS_ENDPOINT_URL:+--endpoint-url "$AWS_ENDPOINT_URL"} '
+  + '${AWS_ENDPOINT_URL_SECRETS_MANAGER:+--endpoint-url "$AWS_ENDPOINT_URL_SECRETS_MANAGER"}';
+
 export function fetchCommand(ref: { secretName: string; jsonKey?: string }, uri = false): string {
-  const base = `aws secretsmanager get-secret-value --secret-id ${ref.secretName} --query SecretString --output text`;
+  const base = `aws secretsmanager get-secret-value --secret-id ${ref.secretName} --query SecretString --output text ${AWS_SETTINGS}`;
   if (!ref.jsonKey) return base;
   return `${base} | jq -ner 'input | .["${ref.jsonKey}"]${uri ? ' | @uri' : ''}'`;
 }
@@ -213,7 +221,7 @@ export class ShellRewriter implements Rewriter {
       }
       used = true;
     }
-    if (used) out.notes.push(`${input.file}: reads the values with the AWS CLI and jq at run time (both must be installed; region and endpoint from AWS_REGION / AWS_ENDPOINT_URL)`);
+    if (used) out.notes.push(`${input.file}: reads the values with the AWS CLI and jq at run time (both must be installed; region from AWS_REGION or AWS_DEFAULT_REGION, endpoint from AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL)`);
     noteUnhandled(out);
     return guardParses(text, input.sites, out, (after) => scanShell(after).error);
   }

@@ -351,6 +351,20 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
       fail(why, `use ${cfnResolve(secrets[0]!.site.ref.secretName, secrets[0]!.site.ref.jsonKey)} where the template can resolve it (e.g. a resource property), or a NoEcho parameter`);
       continue;
     }
+    if (type === 'BLOCK_LITERAL' || type === 'BLOCK_FOLDED') {
+      // A block scalar (a PEM key under `key: |`) was stored whole, decoded as YAML reads it
+      // (plan/multiline.ts): it becomes one double-quoted scalar; its trailing line breaks stay.
+      const x = items[0]!;
+      const ref = items.length === 1 && x.start === s0 && /^[\r\n]*$/.test(text.slice(x.end, s1)) ? replacementFor(x.site) : undefined;
+      if (ref === undefined) {
+        fail('a part of a block scalar: replace the whole block by hand');
+        continue;
+      }
+      out.edits.push({ start: s0, end: x.end, replacement: JSON.stringify(ref) });
+      if (kind === 'compose') composeUsed = true;
+      else if (kind === 'ansible') ansibleUsed = true;
+      continue;
+    }
     // The scalar's new source: each site replaced, the rest as written.
     let body = '';
     let pos = s0;
