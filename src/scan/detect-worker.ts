@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../detect/detector.js';
 import { toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
 import { readFileForScan } from '../sources/read-file.js';
-import { FindingsCap } from './findings-cap.js';
+import { FindingsCap } from '../engine/findings-cap.js';
 import type { Fragment, Skipped } from '../sources/source.js';
 import type { DetectJob } from './detect-pool.js';
 

@@ -3,7 +3,7 @@
  * `--history [REV...]`, `--range A..B`. Modules load lazily, so a pre-commit `--staged` never loads
  * the history machinery (worker pool, simple-git).
  */
-import type { ScanResult } from './run-scan.js';
+import type { ScanResult, Scanner } from '../engine/scanner.js';
 import type { GitScanRequest } from './git-modes.js';
 import type { HistoryStats } from './history-scan.js';
 
@@ -12,28 +12,28 @@ export interface GitScanResult extends ScanResult {
   history?: HistoryStats;
 }
 
-export async function runGitModes(req: GitScanRequest): Promise<GitScanResult> {
+export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promise<GitScanResult> {
+  const { maxFileSize, maxFindingsPerFile, jobs } = scanner.limits;
   if (req.mode === 'staged') {
-    const [{ stagedSource }, { scanSource }] = await Promise.all([import('../sources/git/staged.js'), import('./run-scan.js')]);
-    const source = await stagedSource(req.root, { allLines: req.allLines, maxFileSize: req.maxFileSize, excludePaths: req.excludePaths });
-    return scanSource(source, { rules: req.rules, detector: req.detector, baseline: req.baseline, maxFindingsPerFile: req.maxFindingsPerFile });
+    const [{ stagedSource }, { runSource }] = await Promise.all([import('../sources/git/staged.js'), import('../engine/run-source.js')]);
+    const source = await stagedSource(req.root, { allLines: req.allLines, maxFileSize, excludePaths: req.excludePaths });
+    return runSource(source, scanner);
   }
   const startedAt = new Date().toISOString();
-  const [{ scanHistory }, { filterBaseline }] = await Promise.all([import('./history-scan.js'), import('../findings/baseline.js')]);
+  const { scanHistory } = await import('./history-scan.js');
   // --ci arrives here with the range (or revs) already worked out by ci-range.ts.
   const isRange = req.mode === 'range' || (req.mode === 'ci' && req.range !== undefined);
   const r = await scanHistory({
     path: req.root,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
-    specs: req.rules,
-    detectorOptions: req.detector,
-    maxFileSize: req.maxFileSize,
+    specs: scanner.rules,
+    detectorOptions: scanner.detector,
+    maxFileSize,
     excludePaths: req.excludePaths,
     progress: req.progress,
-    workers: req.workers,
-    maxFindingsPerBlob: req.maxFindingsPerFile,
+    workers: jobs,
+    maxFindingsPerBlob: maxFindingsPerFile,
   });
-  const findings = req.baseline ? filterBaseline(r.findings, req.baseline) : r.findings;
-  return { findings, stats: r.stats, history: r.history, startedAt, finishedAt: new Date().toISOString() };
+  return { findings: r.findings, stats: r.stats, history: r.history, startedAt, finishedAt: new Date().toISOString() };
 }

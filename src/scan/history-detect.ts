@@ -9,7 +9,7 @@ import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
 import type { Skipped } from '../sources/source.js';
 import { bytesFragments } from '../sources/windows.js';
-import { FindingsCap } from './findings-cap.js';
+import { FindingsCap } from '../engine/findings-cap.js';
 
 export interface BlobJob {
   sha: string;

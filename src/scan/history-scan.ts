@@ -21,13 +21,13 @@ import { cloneFinding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { SourceStats } from '../sources/source.js';
 import { emptyStats } from '../sources/source.js';
-import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
+import { MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
 import { pathExcluder } from '../sources/path-filter.js';
 import { compiledWorkerUrl } from './worker-url.js';
 import type { BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEventBatches, parseLog } from '../sources/git/history.js';
 import { LogCopy } from './log-copy.js';
-import { noteCapped } from './findings-cap.js';
+import { noteCapped } from '../engine/findings-cap.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
 import { addTally, emptyTally, portableOptions, reviveFindings, type BlobFindings } from './history-detect.js';
@@ -44,8 +44,8 @@ export interface HistoryScanOptions {
   range?: string;
   specs: RuleSpec[];
   detectorOptions?: DetectorOptions;
-  /** Blobs larger than this are skipped and counted (default 10 MiB). */
-  maxFileSize?: number;
+  /** Blobs larger than this are skipped and counted (the scanner's limit, engine/scanner.ts). */
+  maxFileSize: number;
   /** Threads that read and detect, the main thread included (default os.availableParallelism()); 0 or 1 = the main thread alone. */
   workers?: number;
   /** Histories with up to this many distinct blobs are read on the main thread (default 1000). */
@@ -112,7 +112,7 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
     stats.notes.push('empty repository: no commits, nothing to scan');
     return { repo, findings: [], stats, history: hs };
   }
-  const maxSize = opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+  const maxSize = opts.maxFileSize;
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
   const wantWorkers = opts.detectorOptions?.onDrop ? 0 : Math.max(0, opts.workers ?? availableParallelism());
   const workerUrl = wantWorkers > 1 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;

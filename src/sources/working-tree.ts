@@ -67,6 +67,11 @@ export class WorkingTreeSource implements Source {
 
   constructor(private readonly opts: WorkingTreeOptions) {}
 
+  /** The folder the listed paths are relative to (workers read them from there). */
+  get root(): string {
+    return this.opts.root;
+  }
+
   stats(): SourceStats {
     return this.st;
   }

@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(cleanup);
 
 function scan(path: string, o: Partial<HistoryScanOptions> = {}) {
-  return scanHistory({ path, specs, progress: false, workers: 0, ...o });
+  return scanHistory({ path, specs, progress: false, maxFileSize: 10 << 20, workers: 0, ...o });
 }
 
 describe('scan --history', () => {
