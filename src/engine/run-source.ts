@@ -7,8 +7,9 @@ import { createDetector } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import type { Fragment, Source, SourceStats } from '../sources/source.js';
 import { WorkingTreeSource } from '../sources/working-tree.js';
+import { reviveFindings } from './detect-blob.js';
 import { FindingsCap, noteCapped } from './findings-cap.js';
-import type { ScanResult, Scanner } from './scanner.js';
+import { portableOptions, type ScanResult, type Scanner } from './scanner.js';
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
@@ -55,27 +56,26 @@ async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Frag
  */
 async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Promise<ScanResult> {
   const files = await source.listFiles();
-  const { DetectPool } = await import('../scan/detect-pool.js');
+  const { ScanPool } = await import('./pool.js');
   const { jobs, maxFileSize, maxFindingsPerFile } = scanner.limits;
-  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || scanner.detector.onDrop || !DetectPool.workerUrl()) {
+  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || scanner.detector.onDrop || !ScanPool.workerUrl()) {
     return { ...(await scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), scanner)), paths: files };
   }
   const startedAt = new Date().toISOString();
-  const pool = new DetectPool({ rules: scanner.rules, detector: scanner.detector, size: jobs });
+  const pool = new ScanPool({ rules: scanner.rules, detector: portableOptions(scanner.detector), root: source.root, maxFileSize, maxFindingsPerFile }, jobs);
   const stats = source.stats();
   const findings: Finding[] = [];
   const capped: string[] = [];
   try {
     const batches: Promise<void>[] = [];
     for (let i = 0; i < files.length; i += BATCH) {
-      const job = { kind: 'files', root: source.root, paths: files.slice(i, i + BATCH), maxFileSize, maxFindingsPerFile } as const;
       batches.push(
-        pool.run(job).then((r) => {
-          stats.files += r.files;
-          stats.bytes += r.bytes;
-          stats.skipped.push(...r.skipped);
-          if (r.capped) capped.push(...r.capped);
-          for (const f of r.findings) findings.push(f);
+        pool.run({ kind: 'files', paths: files.slice(i, i + BATCH) }).then((t) => {
+          stats.files += t.scanned;
+          stats.bytes += t.bytes;
+          stats.skipped.push(...t.skipped);
+          capped.push(...t.capped);
+          for (const r of t.results) findings.push(...reviveFindings(r));
         }),
       );
     }

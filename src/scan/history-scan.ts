@@ -4,8 +4,8 @@
  *
  * Pass 1 (streaming): one `git log --raw --date-order` lists the blobs each commit added or modified; each
  *   blob sha not seen before goes to a reader: the main thread and N-1 worker threads, each reading
- *   through its own `git cat-file` and detecting (reader-pool.ts). Small histories stay on the main
- *   thread. Only the set of seen blob shas grows with history; content and provenance are not held: the
+ *   through its own `git cat-file` and detecting (the lanes of the engine's pool, engine/pool.ts).
+ *   Small histories stay on the main thread. Only the set of seen blob shas grows with history; content and provenance are not held: the
  *   log's output is copied to a private temporary file instead (log-copy.ts).
  * Pass 2 (only when something was found): the saved log is read again, keeping the (commit, path)
  *   entries of the blobs that had findings (git log runs again only if the copy was too large);
@@ -23,17 +23,16 @@ import type { SourceStats } from '../sources/source.js';
 import { emptyStats } from '../sources/source.js';
 import { MODE_GITLINK, MODE_SYMLINK } from '../sources/git/blob.js';
 import { pathExcluder } from '../sources/path-filter.js';
-import { compiledWorkerUrl } from './worker-url.js';
 import type { BlobRequest } from '../sources/git/blobs.js';
 import { countCommits, logEventBatches, parseLog } from '../sources/git/history.js';
 import { LogCopy } from './log-copy.js';
 import { noteCapped } from '../engine/findings-cap.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from '../sources/git/repo.js';
 import { runGit } from '../sources/git/run.js';
-import { addTally, emptyTally, portableOptions, reviveFindings, type BlobFindings } from './history-detect.js';
+import { addTally, emptyTally, reviveFindings, type Tally, type UnitFindings } from '../engine/detect-blob.js';
+import { ScanPool } from '../engine/pool.js';
+import { portableOptions } from '../engine/scanner.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
-import type { WorkerInit } from './history-worker.js';
-import { ReaderPool } from './reader-pool.js';
 
 export interface HistoryScanOptions {
   /** Repository path (any directory inside it). */
@@ -115,18 +114,18 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   const maxSize = opts.maxFileSize;
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.
   const wantWorkers = opts.detectorOptions?.onDrop ? 0 : Math.max(0, opts.workers ?? availableParallelism());
-  const workerUrl = wantWorkers > 1 ? compiledWorkerUrl('history-worker.js', import.meta.url) : undefined;
+  const workerUrl = wantWorkers > 1 ? ScanPool.workerUrl() : undefined;
   const inlineBlobs = opts.inlineBlobs ?? INLINE_BLOBS;
   const limit = opts.maxFindingsPerBlob ?? 0;
   const tally = emptyTally();
   // The main thread reads too: `wantWorkers` reading threads are it and wantWorkers - 1 workers.
   const startPool = (workers: number) => {
-    const init: WorkerInit = { specs: opts.specs, detectorOptions: portableOptions(opts.detectorOptions), repo, maxSize, maxFindingsPerBlob: limit };
-    return new ReaderPool(init, workers, workerUrl, opts.detectorOptions ?? {}, (t) => addTally(tally, t));
+    const init = { rules: opts.specs, detector: portableOptions(opts.detectorOptions), repo, maxFileSize: maxSize, maxFindingsPerFile: limit };
+    return new BlobFeed(new ScanPool(init, workers, opts.detectorOptions ?? {}), (t) => addTally(tally, t));
   };
   // A whole history of a repository with many objects: start the workers now, so that their start-up
   // (module loading, rule compiling: ~150 ms) overlaps rev parsing and the log's first output.
-  let pool: ReaderPool | undefined;
+  let pool: BlobFeed | undefined;
   if (workerUrl && !opts.range && (opts.revs ?? []).length === 0 && (await objectCount(repo)) > inlineBlobs) pool = startPool(wantWorkers - 1);
   let sel: Awaited<ReturnType<typeof resolveRevs>>;
   try {
@@ -211,11 +210,13 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   }
   hs.blobsScanned = tally.scanned;
   hs.bytesScanned = tally.bytes;
-  hs.skippedBinary = tally.binary;
-  hs.skippedLfs = tally.lfs;
-  hs.skippedTooLarge = tally.tooLarge;
-  hs.missing = tally.missing;
-  for (const sk of tally.skipped) stats.skipped.push(sk);
+  for (const sk of tally.skipped) {
+    if (sk.reason === 'binary') hs.skippedBinary++;
+    else if (sk.reason === 'lfs-pointer') hs.skippedLfs++;
+    else if (sk.reason === 'too-large') hs.skippedTooLarge++;
+    else if (sk.reason === 'unreadable') hs.missing++;
+    stats.skipped.push(sk);
+  }
   noteCapped(stats, tally.capped, limit);
   hs.submodules = submodules.size;
   if (hs.missing > 0) stats.notes.push(`${hs.missing} blob${hs.missing === 1 ? '' : 's'} missing or corrupt in the object database (not scanned; \`git fsck\` says more)`);
@@ -232,11 +233,11 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
 }
 
 /** Pass 2 and merge: provenance, introducing commit, presentAtHead, one finding per secret. */
-async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFindings[], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined): Promise<Finding[]> {
+async function attribute(repo: RepoInfo, revArgs: string[], results: UnitFindings[], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined): Promise<Finding[]> {
   const headBlobsP = headBlobSet(repo);
   headBlobsP.catch(() => {});
   const wanted = new Map<string, ProvRec[]>();
-  for (const r of results) wanted.set(r.sha, []);
+  for (const r of results) wanted.set(r.unit, []);
   let order = 0;
   // The first pass's output, saved (the same command, --date-order); git log again if it was not kept.
   for await (const events of savedLog ? parseLog(savedLog, new Set(wanted.keys())) : logEventBatches(repo, revArgs, { dateOrder: true })) {
@@ -264,11 +265,11 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
   }
   const groups = new Map<string, Group>();
   for (const r of results) {
-    const provs = wanted.get(r.sha) ?? [];
+    const provs = wanted.get(r.unit) ?? [];
     let intro: ProvRec | undefined;
     for (const p of provs) if (!intro || p.order > intro.order) intro = p;
     const introOrder = intro?.order ?? -1;
-    const atHead = headBlobs.has(r.sha);
+    const atHead = headBlobs.has(r.unit);
     const found = reviveFindings(r).sort((a, b) => a.start - b.start);
     for (const f of found) {
       // A suppressed sighting (inline marker) never stands for, or hides, an unmarked one of the same secret.
@@ -304,6 +305,69 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: BlobFinding
   }
   out.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
   return out;
+}
+
+/** Blobs per job, and jobs a lane may have outstanding. */
+const BATCH_BLOBS = 256;
+const BATCH_DEPTH = 4;
+
+/**
+ * Feeds blob ids to the pool's lanes in batches, routed by path: all versions of a file go to the same
+ * git process, which then keeps the delta bases they share in its cache (spread over two processes, each
+ * inflated the same bases: twice the CPU in git).
+ */
+class BlobFeed {
+  private readonly pending: Array<Array<[string, string]>>;
+  private readonly jobs: Promise<void>[] = [];
+
+  constructor(
+    private readonly pool: ScanPool,
+    private readonly onTally: (t: Tally) => void,
+  ) {
+    this.pending = Array.from({ length: pool.size }, () => []);
+  }
+
+  get workers(): number {
+    return this.pool.workers;
+  }
+
+  /** Queue a blob; waits while its lane has BATCH_DEPTH jobs outstanding. */
+  async add(sha: string, path: string): Promise<void> {
+    if (this.pool.error) throw this.pool.error;
+    const lane = pathHash(path) % this.pending.length;
+    const list = this.pending[lane]!;
+    list.push([sha, path]);
+    if (list.length < BATCH_BLOBS) return;
+    await this.pool.below(lane, BATCH_DEPTH);
+    this.flush(lane);
+  }
+
+  /** Send what is left, wait for every answer, let the lanes close their git processes. */
+  async finish(): Promise<void> {
+    for (let i = 0; i < this.pending.length; i++) this.flush(i);
+    await Promise.all(this.jobs);
+    await this.pool.end();
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private flush(lane: number): void {
+    const blobs = this.pending[lane]!;
+    if (blobs.length === 0) return;
+    this.pending[lane] = [];
+    const job = this.pool.run({ kind: 'blobs', blobs }, lane).then(this.onTally);
+    job.catch(() => {}); // awaited in finish(); a failure also stops add() through the pool
+    this.jobs.push(job);
+  }
+}
+
+/** FNV-1a of a path: which lane reads its blobs. */
+function pathHash(path: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
 
 /** Objects in the repository (packed and loose): an upper bound on the blobs a history scan reads. */

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { WorkingTreeSource } from '../../src/sources/working-tree.js';
 import { createScanner } from '../../src/engine/scanner.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
-import { secretOf } from '../../src/findings/finding.js';
+import { secretOf, type Finding } from '../../src/findings/finding.js';
 import { githubToken } from '../support/fake-secrets.js';
 
 const rules = loadBuiltinRules();
@@ -67,5 +67,16 @@ describe('working tree source: awkward files', () => {
     expect(two.findings.map(secretOf)).toEqual(one.findings.map(secretOf));
     expect(two.findings).toHaveLength(9);
     expect(two.stats.files).toBe(450);
+  });
+
+  it('worker threads get the same detector options as the main thread (inline markers reported, not dropped)', async () => {
+    const dir = tmp();
+    for (let i = 0; i < 450; i++) writeFileSync(join(dir, `f${i}.py`), i % 90 === 0 ? `TOKEN = "${githubToken(900 + i)}"  # secret-sweep:allow\n` : `x = ${i}\n`);
+    const view = (fs: Finding[]) => fs.map((f) => [f.file, f.line, f.suppressed]);
+    const one = await createScanner({ rules, inlineAllow: 'report', jobs: 1 }).scan(source(dir, false));
+    const two = await createScanner({ rules, inlineAllow: 'report', jobs: 2 }).scan(source(dir, false));
+    expect(one.findings).toHaveLength(5);
+    expect(one.findings.every((f) => f.suppressed !== undefined)).toBe(true);
+    expect(view(two.findings)).toEqual(view(one.findings));
   });
 });
