@@ -1,11 +1,12 @@
 /**
  * Running one source through the engine: fragments in hand are detected here; a working tree's files are
- * read and detected by worker threads in batches when the tree is large enough to pay for them. Then the
+ * read and detected by worker threads in batches when the tree is large enough to pay for them; a
+ * history's blobs go to run-blobs.ts. Then the
  * post-processing every scan shares (name the capped files, sort); the baseline step is the scanner's.
  */
 import { createDetector } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
-import type { Fragment, Source, SourceStats } from '../sources/source.js';
+import { isBlobSource, type Fragment, type Source, type SourceStats } from '../sources/source.js';
 import { WorkingTreeSource } from '../sources/working-tree.js';
 import { reviveFindings } from './detect-blob.js';
 import { FindingsCap, noteCapped } from './findings-cap.js';
@@ -22,6 +23,7 @@ function finish(findings: Finding[], stats: SourceStats, startedAt: string, scan
 }
 
 export async function runSource(source: Source, scanner: Scanner): Promise<ScanResult> {
+  if (isBlobSource(source)) return (await import('./run-blobs.js')).runBlobs(source, scanner);
   if (source instanceof WorkingTreeSource) return scanWorkingTree(source, scanner);
   return scanFragments(() => source.fragments(), () => source.stats(), scanner);
 }

@@ -5,7 +5,7 @@
  */
 import type { ScanResult, Scanner } from '../engine/scanner.js';
 import type { GitScanRequest } from './git-modes.js';
-import type { HistoryStats } from './history-scan.js';
+import type { HistoryStats } from '../sources/git/history-source.js';
 
 export interface GitScanResult extends ScanResult {
   /** History modes only: commits, blobs, skips, workers. */
@@ -13,27 +13,20 @@ export interface GitScanResult extends ScanResult {
 }
 
 export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promise<GitScanResult> {
-  const { maxFileSize, maxFindingsPerFile, jobs } = scanner.limits;
+  const { runSource } = await import('../engine/run-source.js');
   if (req.mode === 'staged') {
-    const [{ stagedSource }, { runSource }] = await Promise.all([import('../sources/git/staged.js'), import('../engine/run-source.js')]);
-    const source = await stagedSource(req.root, { allLines: req.allLines, maxFileSize, excludePaths: req.excludePaths });
-    return runSource(source, scanner);
+    const { stagedSource } = await import('../sources/git/staged.js');
+    return runSource(await stagedSource(req.root, { allLines: req.allLines, maxFileSize: scanner.limits.maxFileSize, excludePaths: req.excludePaths }), scanner);
   }
-  const startedAt = new Date().toISOString();
-  const { scanHistory } = await import('./history-scan.js');
+  const { HistorySource } = await import('../sources/git/history-source.js');
   // --ci arrives here with the range (or revs) already worked out by ci-range.ts.
   const isRange = req.mode === 'range' || (req.mode === 'ci' && req.range !== undefined);
-  const r = await scanHistory({
+  const source = new HistorySource({
     path: req.root,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
-    specs: scanner.rules,
-    detectorOptions: scanner.detector,
-    maxFileSize,
     excludePaths: req.excludePaths,
     progress: req.progress,
-    workers: jobs,
-    maxFindingsPerBlob: maxFindingsPerFile,
   });
-  return { findings: r.findings, stats: r.stats, history: r.history, startedAt, finishedAt: new Date().toISOString() };
+  return { ...(await runSource(source, scanner)), history: source.history };
 }

@@ -11,7 +11,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { pathExcluder } from './path-filter.js';
 import { firstGitLine, runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
-import type { Fragment, Source, SourceStats } from './source.js';
+import type { Fragment, TextSource, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { readFileForScan } from './read-file.js';
 
@@ -61,7 +61,7 @@ function insideGitWorkTree(root: string): boolean {
   }
 }
 
-export class WorkingTreeSource implements Source {
+export class WorkingTreeSource implements TextSource {
   readonly name = 'working tree';
   private readonly st: SourceStats = emptyStats();
 

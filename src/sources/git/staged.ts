@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
-import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
+import type { Fragment, Skipped, TextSource, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
 import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
@@ -164,7 +164,7 @@ export function unquoteC(q: string): string {
   return out;
 }
 
-class StagedSource implements Source {
+class StagedSource implements TextSource {
   readonly name = 'staged';
   private readonly st: SourceStats = emptyStats();
 
@@ -241,7 +241,7 @@ export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}
  * The staged changes of the repository at `path` as a Source. Validates first: not a repository,
  * a bare repository (no index) → SweepError (exit 2).
  */
-export async function stagedSource(path: string, opts: StagedOptions): Promise<Source & { repo: RepoInfo }> {
+export async function stagedSource(path: string, opts: StagedOptions): Promise<TextSource & { repo: RepoInfo }> {
   // Discovery and the diff run side by side (latency: this is a pre-commit hook); discovery's error wins.
   const [repoR, diffR] = await Promise.allSettled([openRepo(path), runGit(resolve(path), diffArgs(!opts.allLines))]);
   if (repoR.status === 'rejected') throw repoR.reason;
