@@ -14,7 +14,7 @@ RUNS=${RUNS:-3}
 OUT=bench/out
 mkdir -p "$OUT"
 
-if [ ! -f dist/scan/history-scan.js ]; then npm run build >/dev/null; fi
+if [ ! -f dist/engine/worker.js ]; then npm run build >/dev/null; fi
 
 build_repo() {
   local n=$1 repo=$OUT/history-$1

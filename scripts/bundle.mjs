@@ -7,7 +7,7 @@ import { rmSync } from 'node:fs';
 rmSync('dist/bundle', { recursive: true, force: true });
 
 await build({
-  entryPoints: { cli: 'dist/cli/main.js', 'detect-worker': 'dist/scan/detect-worker.js', 'history-worker': 'dist/scan/history-worker.js' },
+  entryPoints: { cli: 'dist/cli/main.js', worker: 'dist/engine/worker.js' },
   outdir: 'dist/bundle',
   bundle: true,
   platform: 'node',

@@ -4,7 +4,6 @@ import { statSync } from 'node:fs';
 import { SweepError } from '../errors.js';
 import { loadConfig, type SweepConfig } from '../config/config.js';
 import { loadRuleSpecs } from '../rules/load.js';
-import type { DetectorOptions } from '../detect/detector.js';
 import { withoutSecrets } from '../findings/detected-text.js';
 import { quoteUserText } from '../findings/redact.js';
 import type { RuleSpec } from '../rules/rule.js';
@@ -12,17 +11,6 @@ import type { Finding } from '../findings/finding.js';
 import type { SourceStats } from '../sources/source.js';
 import type { ReportContext } from '../report/reporter.js';
 import { projectUrl, version } from './version.js';
-import { DEFAULT_MAX_BLOB_SIZE } from '../sources/git/blob.js';
-
-/** --max-file-size default: the one the sources use when given none. */
-export const DEFAULT_MAX_FILE_SIZE = DEFAULT_MAX_BLOB_SIZE;
-
-/**
- * --max-file-size default in gate modes (--staged, --range, --ci, --history): large text is scanned in
- * windows there, not skipped; only past this (blobs are read whole from git) is a file not scanned, and
- * that makes the run incomplete (exit 2 unless --allow-skips).
- */
-export const GATE_MAX_FILE_SIZE = 1 << 30;
 
 export function resolveRoot(path: string): string {
   const root = resolve(path);
@@ -58,16 +46,6 @@ export function configAndRules(root: string, configPath?: string, loaded?: Sweep
   const config = loaded ?? loadRootConfig(root, configPath);
   for (const w of config.warnings ?? []) warn(w);
   return { config, rules: loadRuleSpecs(config) };
-}
-
-/** What the detector takes from the config (allowlists, salt); with --debug, why each candidate was dropped. */
-export function detectorOptions(config: SweepConfig, debug?: boolean, inlineAllow?: DetectorOptions['inlineAllow']): DetectorOptions {
-  return {
-    allowlist: { regexes: config.allowlist.regexes, stopwords: config.allowlist.stopwords, paths: config.allowlist.pathRegexes },
-    salt: config.fingerprintSalt,
-    ...(inlineAllow ? { inlineAllow } : {}),
-    onDrop: debug ? (id: string, why: string) => process.stderr.write(`debug: ${id}: candidate dropped: ${why}\n`) : undefined,
-  };
 }
 
 export function reportContext(opts: {

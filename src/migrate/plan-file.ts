@@ -8,6 +8,7 @@
  * guess. Locations must stay inside the repository: a plan naming `../x`, an absolute path or a
  * symlink that leads out of the repository is refused.
  */
+import { DEFAULT_MAX_FILE_SIZE } from '../engine/scanner.js';
 import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, resolve, sep } from 'node:path';
 import { SweepError } from '../errors.js';
@@ -225,7 +226,7 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
   const salt = opts.detector?.salt ?? DEFAULT_SALT;
   const detector = createDetector(opts.rules, opts.detector);
   const readBlob = opts.readBlob ?? ((c: string, p: string) => gitBlob(opts.root, c, p));
-  const maxFileSize = opts.maxFileSize ?? 10 << 20;
+  const maxFileSize = opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
 
   // Each file (or blob) read and scanned once.
   const texts = new Map<string, Promise<string | undefined>>();

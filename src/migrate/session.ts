@@ -11,7 +11,8 @@ import type { RuleSpec } from '../rules/rule.js';
 import { execFileSync } from 'node:child_process';
 import { readFileFragment } from '../sources/read-file.js';
 import type { Plan } from './plan/types.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions } from '../cli/common.js';
+import { configAndRules } from '../cli/common.js';
+import { createScanner, DEFAULT_MAX_FILE_SIZE, detectorOptions } from '../engine/scanner.js';
 import { scanLoaded } from '../cli/commands/scan.js';
 import { readJournal, type JournalSnapshot } from './journal.js';
 import type { Tags } from './vault/vault.js';
@@ -59,7 +60,7 @@ export interface MigrateSession {
 
 export function openSession(request: MigrateRequest): MigrateSession {
   const { config, rules } = configAndRules(request.root, request.configPath);
-  return { request, root: request.root, config, rules, detector: detectorOptions(config, request.debug), journal: readJournal(request.root) };
+  return { request, root: request.root, config, rules, detector: detectorOptions(config, { debug: request.debug }), journal: readJournal(request.root) };
 }
 
 /**
@@ -68,12 +69,13 @@ export function openSession(request: MigrateRequest): MigrateSession {
  * not, and goes into the report (rotate) and the filter-repo replacements file (scrub).
  */
 export async function historyFindingsOf(session: MigrateSession): Promise<Finding[] | undefined> {
-  const { root, config, rules, detector } = session;
+  const { root, config, rules, request } = session;
   if (!hasCommits(root)) return undefined;
   const { runGitScan } = await import('../scan/git-modes.js');
-  const hist = await runGitScan({
-    root, mode: 'history', allLines: false, rules, detector, progress: false,
-    maxFileSize: config.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
+  // Not a gate (a blob too large is skipped as in a tree scan), and every finding of a blob: each is a value to rotate.
+  const scanner = createScanner({ rules, config, debug: request.debug, maxFindingsPerFile: 0 });
+  const hist = await runGitScan(scanner, {
+    root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
   });
   return hist.findings;
 }
@@ -97,8 +99,8 @@ export interface SessionFindings {
 
 /** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
 export async function findingsOf(session: MigrateSession): Promise<SessionFindings> {
-  const { root, config, rules, detector, request } = session;
-  const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules, detector });
+  const { root, config, rules, request } = session;
+  const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules });
   const findings = res.findings;
   const historyOnly: Finding[] = [];
   const hist = await historyFindingsOf(session);

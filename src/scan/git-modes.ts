@@ -1,7 +1,5 @@
 /** Git scan modes (--staged, --history, --range, --ci): dispatch to the git sources, loaded lazily. */
-import type { DetectorOptions } from '../detect/detector.js';
-import type { RuleSpec } from '../rules/rule.js';
-import type { ScanResult } from './run-scan.js';
+import type { ScanResult, Scanner } from '../engine/scanner.js';
 
 export interface GitScanRequest {
   root: string;
@@ -9,19 +7,11 @@ export interface GitScanRequest {
   range?: string;
   revs?: string[];
   allLines: boolean;
-  rules: RuleSpec[];
-  detector: DetectorOptions;
-  maxFileSize: number;
-  /** Findings kept per file (--staged, run-scan.ts) or per blob (history modes); 0 = no limit. */
-  maxFindingsPerFile?: number;
   excludePaths: string[];
-  baseline?: Set<string>;
   /** Commits whose findings are accepted (gitleaks `allowlist.commits`), lower-case SHAs. */
   allowCommits?: string[];
   /** Show a progress bar (TTY and not CI). */
   progress?: boolean;
-  /** History modes: worker threads (--jobs; default CPU count, 0 or 1 = read and detect on the main thread). */
-  workers?: number;
   /** Environment to read CI variables from (tests pass their own). */
   env?: Record<string, string | undefined>;
   /** --ci: the range already worked out (`ciTarget`); worked out here when absent. */
@@ -43,7 +33,8 @@ export async function ciTarget(env: Record<string, string | undefined>): Promise
   return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform };
 }
 
-export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
+/** A git mode through the scanner (its rules, detector options, limits); the baseline is left to the caller. */
+export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise<ScanResult> {
   let request = req;
   let ciNote: string | undefined;
   if (req.mode === 'ci' && req.range === undefined) {
@@ -56,7 +47,7 @@ export async function runGitScan(req: GitScanRequest): Promise<ScanResult> {
     request = { ...req, range: ci.range, revs: ci.revs };
   }
   const { runGitModes } = await import('./git-scan.js');
-  const result = await runGitModes(request);
+  const result = await runGitModes(scanner, request);
   if (req.mode !== 'staged') {
     const { touchedPaths } = await import('../sources/git/range-paths.js');
     result.paths = await touchedPaths(req.root, request.range !== undefined ? [request.range] : request.revs);

@@ -1,4 +1,5 @@
-import type { Provenance } from '../findings/finding.js';
+import type { Finding, Provenance } from '../findings/finding.js';
+import type { RepoInfo } from './git/repo.js';
 
 /**
  * A piece of text to scan. Sources yield fragments; the detector never knows where they came from.
@@ -50,13 +51,57 @@ export interface SourceStats {
 }
 
 /**
- * One interface for every input: working tree, stdin, git index, git history.
- * `fragments()` streams; a source must not hold all content in memory.
+ * One interface for every input: working tree, file arguments, stdin, git index, git history.
+ * A source of text yields fragments (`fragments()` streams; a source must not hold all content in
+ * memory); a source of blobs (git history) yields blob ids that the engine's lanes read themselves.
  */
-export interface Source {
+export type Source = TextSource | BlobSource;
+
+export interface TextSource {
   readonly name: string;
   fragments(): AsyncIterable<Fragment>;
   stats(): SourceStats;
+}
+
+/** A blob the engine's lanes read from the repository themselves (its bytes never cross a thread). */
+export interface BlobUnit {
+  sha: string;
+  /** The path it was first seen at (path-scoped rules and allowlists see it). */
+  path: string;
+}
+
+/** What the engine read of a blob source's blobs: counts, skips (with reasons), findings per blob sha. */
+export interface SourceTally {
+  scanned: number;
+  bytes: number;
+  skipped: Skipped[];
+  capped: string[];
+  results: Array<{ unit: string; findings: Finding[] }>;
+}
+
+/**
+ * Git history: blobs to read (each distinct blob once), then, from what they held, findings with their
+ * provenance (one blob may sit in many commits: where a finding came from is kept apart from the text).
+ */
+export interface BlobSource {
+  readonly name: string;
+  readonly repo: RepoInfo;
+  /** False when there is nothing to read (said in the stats' notes). */
+  open(): Promise<boolean>;
+  /** Likely more than `n` blobs (the engine then starts its workers before the first blob). */
+  larger(n: number): Promise<boolean>;
+  /** Ready to list blobs; `tally` is the engine's running count (for progress). */
+  start(tally: Readonly<Pick<SourceTally, 'scanned' | 'bytes'>>): Promise<void>;
+  /** Worker threads reading besides the main thread. */
+  readers(workers: number): void;
+  blobs(): AsyncIterable<BlobUnit>;
+  stop(failed: boolean): void;
+  finish(tally: SourceTally, capNotes: (stats: SourceStats) => void): Promise<Finding[]>;
+  stats(): SourceStats;
+}
+
+export function isBlobSource(s: Source): s is BlobSource {
+  return 'blobs' in s;
 }
 
 export function emptyStats(): SourceStats {

@@ -1,9 +1,9 @@
 /** Standard input as one fragment (`scan -`), shown as file "-". */
-import type { Fragment, Source, SourceStats } from './source.js';
+import type { Fragment, TextSource, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { decodeText } from './decode-text.js';
 
-export class StdinSource implements Source {
+export class StdinSource implements TextSource {
   readonly name = 'stdin';
   private readonly st: SourceStats = emptyStats();
 

@@ -12,7 +12,7 @@ import { pathExcluder } from './path-filter.js';
 import { firstGitLine, runGit } from './git/run.js';
 import { walkFolder } from './walk.js';
 import { isVendoredDir, vendoredNote } from './vendored.js';
-import type { Fragment, Source, SourceStats } from './source.js';
+import type { Fragment, TextSource, SourceStats } from './source.js';
 import { emptyStats } from './source.js';
 import { readFileForScan } from './read-file.js';
 
@@ -64,12 +64,17 @@ function insideGitWorkTree(root: string): boolean {
   }
 }
 
-export class WorkingTreeSource implements Source {
+export class WorkingTreeSource implements TextSource {
   readonly name = 'working tree';
   private readonly st: SourceStats = emptyStats();
   private readonly vendoredDirs: string[] = [];
 
   constructor(private readonly opts: WorkingTreeOptions) {}
+
+  /** The folder the listed paths are relative to (workers read them from there). */
+  get root(): string {
+    return this.opts.root;
+  }
 
   stats(): SourceStats {
     return this.st;

@@ -197,7 +197,7 @@ describe('corrupt and missing objects', () => {
 
     // The same through the reader pool (a worker thread and the main thread, each with its own cat-file,
     // both restarting past the objects git dies on); a real history uses it past 1000 blobs.
-    const pooled = await scanHistory({ path: r, specs: loadBuiltinRules(), progress: false, workers: 2, inlineBlobs: 0 });
+    const pooled = await scanHistory({ path: r, specs: loadBuiltinRules(), progress: false, maxFileSize: 10 << 20, workers: 2, inlineBlobs: 0 });
     expect(pooled.findings.map((f) => secretOf(f)).sort()).toEqual([fakeKey(111), fakeKey(113)].sort());
     expect(pooled.stats.skipped.filter((k) => k.reason === 'unreadable').map((k) => `${k.path}: ${k.detail}`).sort()).toEqual([
       `data/hit.txt: blob ${victim}: corrupt in the object database`,

@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(cleanup);
 
 function scan(path: string, o: Partial<HistoryScanOptions> = {}) {
-  return scanHistory({ path, specs, progress: false, workers: 0, ...o });
+  return scanHistory({ path, specs, progress: false, maxFileSize: 10 << 20, workers: 0, ...o });
 }
 
 describe('scan --history', () => {
@@ -255,14 +255,14 @@ describe('scan --history', () => {
     const rerun = await scan(r, { workers: 2, inlineBlobs: 0, logCopyMaxBytes: 10 });
     expect(rerun.history.workers).toBe(1);
     expect(view(rerun.findings)).toEqual(view(inline.findings));
-    if (existsSync(new URL('../../dist/scan/history-worker.js', import.meta.url))) expect(pooled.history.workers).toBe(2); // and the main thread
+    if (existsSync(new URL('../../dist/engine/worker.js', import.meta.url))) expect(pooled.history.workers).toBe(2); // and the main thread
     else console.warn('compiled history worker not found (run npm run build): pool ran inline');
   });
 });
 
 describe('BlobScanner (one reading lane)', () => {
   it('answers each batch with its tally in order; abort drops what git was not asked for yet and ends', async () => {
-    const { BlobScanner } = await import('../../src/scan/blob-scanner.js');
+    const { BlobScanner } = await import('../../src/engine/blob-scanner.js');
     const { createDetector } = await import('../../src/detect/detector.js');
     const { openRepo } = await import('../../src/sources/git/repo.js');
     const r = makeRepo();

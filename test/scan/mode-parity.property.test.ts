@@ -10,7 +10,7 @@ import { loadBuiltinRules } from '../../src/rules/load.js';
 import type { RuleSpec } from '../../src/rules/rule.js';
 import type { Finding } from '../../src/findings/finding.js';
 import { scanHistory } from '../../src/scan/history-scan.js';
-import { scanWorkingTree } from '../../src/scan/run-scan.js';
+import { createScanner } from '../../src/engine/scanner.js';
 import { WorkingTreeSource } from '../../src/sources/working-tree.js';
 import { githubToken, stripeKey } from '../support/fake-secrets.js';
 import { cleanup, commit, fakeKey, makeRepo } from '../sources/git/helpers.js';
@@ -48,14 +48,9 @@ describe('mode parity', () => {
         const r = makeRepo();
         const base = commit(r, { 'README.md': 'demo\n' });
         commit(r, content);
-        const tree = await scanWorkingTree(new WorkingTreeSource({ root: r, gitignore: true, maxFileSize: 1 << 20, excludePaths: [] }), {
-          rules,
-          root: r,
-          maxFileSize: 1 << 20,
-          jobs: 1,
-        });
-        const range = await scanHistory({ path: r, range: `${base}..HEAD`, specs: rules, progress: false, workers: 0 });
-        const history = await scanHistory({ path: r, specs: rules, progress: false, workers: 0 });
+        const tree = await createScanner({ rules, maxFileSize: 1 << 20, jobs: 1 }).scan(new WorkingTreeSource({ root: r, gitignore: true, maxFileSize: 1 << 20, excludePaths: [] }));
+        const range = await scanHistory({ path: r, range: `${base}..HEAD`, specs: rules, progress: false, maxFileSize: 10 << 20, workers: 0 });
+        const history = await scanHistory({ path: r, specs: rules, progress: false, maxFileSize: 10 << 20, workers: 0 });
         expect(ids(range.findings)).toEqual(ids(tree.findings));
         expect(ids(history.findings)).toEqual(ids(tree.findings));
       }),
@@ -67,7 +62,7 @@ describe('mode parity', () => {
     const r = makeRepo();
     const base = commit(r, { 'README.md': 'demo\n' });
     commit(r, { 'a.json': `{"value": "${jsonEscape(fakeKey(3))}"}\n`, 'b.txt': `t=${percent(fakeKey(4))}\n` });
-    const range = await scanHistory({ path: r, range: `${base}..HEAD`, specs: rules, progress: false, workers: 0 });
+    const range = await scanHistory({ path: r, range: `${base}..HEAD`, specs: rules, progress: false, maxFileSize: 10 << 20, workers: 0 });
     expect(range.findings.map((f) => f.file).sort()).toEqual(['a.json', 'b.txt']);
   });
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkingTreeSource } from '../../src/sources/working-tree.js';
-import { scanSource, scanWorkingTree } from '../../src/scan/run-scan.js';
+import { createScanner } from '../../src/engine/scanner.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
-import { secretOf } from '../../src/findings/finding.js';
+import { secretOf, type Finding } from '../../src/findings/finding.js';
 import { githubToken } from '../support/fake-secrets.js';
 
 const rules = loadBuiltinRules();
@@ -21,7 +21,7 @@ describe('working tree source: awkward files', () => {
     writeFileSync(join(dir, 'broken.txt'), Buffer.concat([Buffer.from('x = 1\n'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`\nGH=${t2}\n`)]));
     writeFileSync(join(dir, 'crlf.txt'), `a\r\nb\r\nGH=${t3}\r\n`);
     writeFileSync(join(dir, 'cr.txt'), `a\rb\rGH=${t4}\r`);
-    const res = await scanSource(source(dir), { rules });
+    const res = await createScanner({ rules }).scan(source(dir));
     const byFile = Object.fromEntries(res.findings.map((f) => [f.file, f]));
     expect(secretOf(byFile['utf16.txt']!)).toBe(t1);
     expect(byFile['utf16.txt']!.line).toBe(2);
@@ -42,7 +42,7 @@ describe('working tree source: awkward files', () => {
     writeFileSync(join(dir, 'sub dir', 'odd\nname.env'), `TOKEN=${tok}\n`);
     writeFileSync(join(dir, 'nul.dat'), Buffer.from(`\0\0GH=${githubToken(306)}`));
     const src = source(dir, false);
-    const res = await scanSource(src, { rules });
+    const res = await createScanner({ rules }).scan(src);
     expect(res.findings.map((f) => f.file)).toEqual(['sub dir/odd\nname.env']);
     const reasons = res.stats.skipped.map((s) => s.reason).sort();
     expect(reasons).toEqual(expect.arrayContaining(['binary', 'symlink']));
@@ -53,7 +53,7 @@ describe('working tree source: awkward files', () => {
     execFileSync('git', ['init', '-q'], { cwd: dir });
     writeFileSync(join(dir, '.git', 'leak'), `GH=${githubToken(307)}\n`);
     for (const gi of [true, false]) {
-      const res = await scanSource(source(dir, gi), { rules });
+      const res = await createScanner({ rules }).scan(source(dir, gi));
       expect(res.findings).toEqual([]);
     }
   });
@@ -61,12 +61,22 @@ describe('working tree source: awkward files', () => {
   it('parallel and in-process scans give the same findings', async () => {
     const dir = tmp();
     for (let i = 0; i < 450; i++) writeFileSync(join(dir, `f${i}.py`), i % 50 === 0 ? `TOKEN = "${githubToken(400 + i)}"\n` : `x = ${i}\n`);
-    const opts = { rules, root: dir, maxFileSize: 1 << 20 };
-    const one = await scanWorkingTree(source(dir, false), { ...opts, jobs: 1 });
-    const two = await scanWorkingTree(source(dir, false), { ...opts, jobs: 2 });
+    const one = await createScanner({ rules, maxFileSize: 1 << 20, jobs: 1 }).scan(source(dir, false));
+    const two = await createScanner({ rules, maxFileSize: 1 << 20, jobs: 2 }).scan(source(dir, false));
     expect(two.findings.map((f) => [f.file, f.line, f.fingerprint])).toEqual(one.findings.map((f) => [f.file, f.line, f.fingerprint]));
     expect(two.findings.map(secretOf)).toEqual(one.findings.map(secretOf));
     expect(two.findings).toHaveLength(9);
     expect(two.stats.files).toBe(450);
+  });
+
+  it('worker threads get the same detector options as the main thread (inline markers reported, not dropped)', async () => {
+    const dir = tmp();
+    for (let i = 0; i < 450; i++) writeFileSync(join(dir, `f${i}.py`), i % 90 === 0 ? `TOKEN = "${githubToken(900 + i)}"  # secret-sweep:allow\n` : `x = ${i}\n`);
+    const view = (fs: Finding[]) => fs.map((f) => [f.file, f.line, f.suppressed]);
+    const one = await createScanner({ rules, inlineAllow: 'report', jobs: 1 }).scan(source(dir, false));
+    const two = await createScanner({ rules, inlineAllow: 'report', jobs: 2 }).scan(source(dir, false));
+    expect(one.findings).toHaveLength(5);
+    expect(one.findings.every((f) => f.suppressed !== undefined)).toBe(true);
+    expect(view(two.findings)).toEqual(view(one.findings));
   });
 });

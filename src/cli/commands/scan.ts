@@ -4,17 +4,16 @@ import type { CommandModule } from 'yargs';
 import { quoteUserText } from '../../findings/redact.js';
 import { RE2 } from '../../detect/re2.js';
 import { SweepError } from '../../errors.js';
-import { filterBaseline, inBaseline, readAnyBaseline } from '../../findings/baseline.js';
-import { isDetectSecretsHashLine } from '../../findings/detect-secrets-baseline.js';
+import { readAnyBaseline } from '../../findings/baseline.js';
 import { cloneFinding } from '../../findings/finding.js';
 import { gitleaksIgnoreEntry, loadGitleaksIgnore, GITLEAKSIGNORE } from '../../config/gitleaks-ignore.js';
 import { pathFindings, redactNamesIn } from '../../findings/detected-text.js';
-import { sortFindings } from '../../scan/run-scan.js';
+import { sortFindings } from '../../engine/run-source.js';
+import { createScanner, DEFAULT_MAX_FILE_SIZE, type ScanResult, type Scanner } from '../../engine/scanner.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
 import { formatSize, visible } from '../../report/text.js';
-import type { ScanResult } from '../../scan/run-scan.js';
 import { writePrivateFile } from '../output.js';
-import { configAndRules, DEFAULT_MAX_FILE_SIZE, detectorOptions, GATE_MAX_FILE_SIZE, loadRootConfig, notice, parseSize, reportContext, resolveRoot, wantColor, warn, withoutSecrets } from '../common.js';
+import { configAndRules, loadRootConfig, notice, parseSize, reportContext, resolveRoot, wantColor, warn, withoutSecrets } from '../common.js';
 import { statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { SweepConfig } from '../../config/config.js';
@@ -25,7 +24,7 @@ import { incompleteText, unreadSkips, unreadText } from '../../report/incomplete
 import { environmentRepository } from '../../sources/git/repo.js';
 import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
-import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../scan/findings-cap.js';
+import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../engine/findings-cap.js';
 import { checkRedirects } from '../../verify/redirects.js';
 
 export interface ScanArgs {
@@ -112,69 +111,62 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
   const gate = await gateSetup(args, root, stdin);
   const { config, rules } = configAndRules(root, args.config, gate.config);
   // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
-  const detector = detectorOptions(config, args.debug, config.inlineAllow === false ? 'off' : 'report');
-  return scanLoaded(args, { root, config, rules, detector, gate, forReport });
+  return scanLoaded(args, { root, config, rules, inlineAllow: config.inlineAllow === false ? 'off' : 'report', gate, forReport });
 }
 
-/** The scan `args` ask for, with the config, rules and detector options already loaded (migrate loads them once). */
+/** The scan `args` ask for, with the config and rules already loaded (migrate loads them once). */
 export async function scanLoaded(
   args: ScanArgs,
-  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; detector: DetectorOptions; gate?: GateSetup; forReport?: boolean },
+  loaded: { root: string; config: SweepConfig; rules: RuleSpec[]; inlineAllow?: DetectorOptions['inlineAllow']; gate?: GateSetup; forReport?: boolean },
 ): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
   const { root, config, rules } = loaded;
   const gate = loaded.gate ?? { findings: [] };
   const stdin = args.path === '-' || args.path === '\u0000stdin';
-  const maxFileSize = parseSize(args['max-file-size']) ?? config.maxFileSize ?? (isGateMode(args) ? GATE_MAX_FILE_SIZE : DEFAULT_MAX_FILE_SIZE);
-  const jobs = jobsOption(args.jobs);
-  const maxFindingsPerFile = findingsLimit(args['max-findings-per-file']) ?? config.maxFindingsPerFile ?? DEFAULT_MAX_FINDINGS_PER_FILE;
-  // Fingerprints are applied in the detector (marked, so the findings cap counts only new ones); a
-  // detect-secrets baseline (SHA-1 of secrets) after the scan. Both are counted for the summary.
-  const accepted = args.baseline ? readAnyBaseline(args.baseline) : undefined;
-  const detector: DetectorOptions = accepted?.kind === 'fingerprints' ? { ...loaded.detector, accepted: accepted.fingerprints } : loaded.detector;
+  const scanner = createScanner({
+    rules,
+    config,
+    gate: isGateMode(args),
+    inlineAllow: loaded.inlineAllow,
+    debug: args.debug,
+    baseline: args.baseline ? readAnyBaseline(args.baseline) : undefined,
+    maxFileSize: parseSize(args['max-file-size']),
+    maxFindingsPerFile: findingsLimit(args['max-findings-per-file']),
+    jobs: jobsOption(args.jobs),
+  });
+  const { maxFileSize, maxFindingsPerFile } = scanner.limits;
   const gitleaksIgnore = stdin ? undefined : gitleaksIgnoreFor(args, root);
   const excludePaths = [...config.allowlist.paths, ...(args.exclude ?? [])];
-  let result: ScanResult;
+  let scanned: ScanResult & { baselineSuppressed: number };
   if (args.staged || args.history || args.range !== undefined || args.ci) {
     if (stdin) throw new SweepError('git modes need a repository path, not -');
-    result = await runGitScan({
+    const raw = await runGitScan(scanner, {
       root,
       mode: args.staged ? 'staged' : args.history ? 'history' : args.range !== undefined ? 'range' : 'ci',
       range: args.range,
       revs: args.branch,
       allLines: args['all-lines'] ?? false,
-      rules,
-      detector,
-      maxFileSize,
-      maxFindingsPerFile,
       excludePaths,
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
-      workers: jobs,
       ci: gate.ci,
     });
-  } else {
+    scanned = scanner.applyBaseline(raw);
+  } else if (stdin) {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
-    const { scanSource, scanWorkingTree } = await import('../../scan/run-scan.js');
-    if (stdin) {
-      const { StdinSource } = await import('../../sources/stdin.js');
-      result = await scanSource(new StdinSource(process.stdin, maxFileSize), { rules, detector, maxFindingsPerFile });
-    } else {
-      const { WorkingTreeSource } = await import('../../sources/working-tree.js');
-      const source = new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn, includeVendored: args['include-vendored'] === true });
-      result = await scanWorkingTree(source, { rules, detector, root, maxFileSize, maxFindingsPerFile, jobs });
-    }
+    const { StdinSource } = await import('../../sources/stdin.js');
+    scanned = await scanner.scan(new StdinSource(process.stdin, maxFileSize));
+  } else {
+    const { WorkingTreeSource } = await import('../../sources/working-tree.js');
+    scanned = await scanner.scan(new WorkingTreeSource({ root, gitignore: args.gitignore !== false, maxFileSize, excludePaths, targets: fileTargets(args)?.paths, onWarning: warn, includeVendored: args['include-vendored'] === true }));
   }
-  // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
-  // are findings, listed first (they can be why something else was not found).
-  // A detect-secrets baseline's own `"hashed_secret"` values are hashes, not credentials.
-  let found = result.findings.filter((f) => !isDetectSecretsHashLine(f));
-  const before = found.length;
-  found = found.filter((f) => !f.baselined);
-  if (accepted) found = found.filter((f) => f.suppressed !== undefined || !inBaseline(accepted, f));
-  const baselineSuppressed = before - found.length;
+  const { baselineSuppressed, ...scanResult } = scanned;
+  let result: ScanResult = scanResult;
   // Said in every report's notes: the count, and that a baseline matches the secret wherever it appears.
   if (baselineSuppressed > 0)
     result.stats.notes.push(`${baselineSuppressed} finding${baselineSuppressed === 1 ? '' : 's'} accepted by the baseline ${args.baseline} (not listed; matched by secret, so also where an accepted secret was copied)`);
+  // What inline markers suppressed is reported apart (ctx.suppressed); changes to the files the gate trusts
+  // are findings, listed first (they can be why something else was not found).
+  let found = result.findings;
   if (gitleaksIgnore)
     found = found.map((f) => {
       const entry = f.suppressed === undefined ? gitleaksIgnoreEntry(gitleaksIgnore, f) : undefined;
@@ -182,7 +174,7 @@ export async function scanLoaded(
     });
   const suppressed = found.filter((f) => f.suppressed !== undefined);
   result.findings = [...gate.findings, ...found.filter((f) => f.suppressed === undefined)];
-  if (loaded.forReport) result = withPathFindings(result, config.fingerprintSalt, accepted?.kind === 'fingerprints' ? accepted.fingerprints : undefined, config.allowlist);
+  if (loaded.forReport) result = withPathFindings(result, scanner, config.allowlist);
   warnUnread(result.stats);
   for (const path of result.stats.findingsCapped ?? []) warn(visible(capNote(path, maxFindingsPerFile)));
   return { ...result, suppressed, rules, root, baselineSuppressed, salt: config.fingerprintSalt };
@@ -321,13 +313,12 @@ function sayWhichRepository(root: string, gitMode: boolean): void {
  * Tokens in paths (any path read, or one a finding or a skip names) become findings of their own, and
  * every path and git identity in the result is redacted where the built-in rules detect a secret in it.
  */
-function withPathFindings(result: ScanResult, salt: string | undefined, baseline: Set<string> | undefined, allow: { paths: string[]; pathRegexes?: string[] }): ScanResult {
+function withPathFindings(result: ScanResult, scanner: Scanner, allow: { paths: string[]; pathRegexes?: string[] }): ScanResult {
   const regexes = (allow.pathRegexes ?? []).map((r) => new RE2(r));
   const excluded = pathExcluder(allow.paths);
   const allowed = (p: string) => regexes.some((re) => re.test(p)) || (excluded?.(p) ?? false);
   const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.provenances ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
-  let inPaths = pathFindings(paths.filter((p) => !allowed(p)), salt);
-  if (baseline) inPaths = filterBaseline(inPaths, baseline);
+  const inPaths = scanner.dropBaselined(pathFindings(paths.filter((p) => !allowed(p)), scanner.detector.salt));
   redactNamesIn(result.findings, result.stats);
   return { ...result, findings: inPaths.length ? sortFindings([...result.findings, ...inPaths]) : result.findings };
 }

@@ -8,9 +8,9 @@
  */
 import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
-import type { Fragment, Skipped, Source, SourceStats } from '../source.js';
+import type { Fragment, Skipped, TextSource, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
-import { DEFAULT_MAX_BLOB_SIZE, MODE_GITLINK, MODE_SYMLINK } from './blob.js';
+import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
 import { bytesFragments } from '../windows.js';
@@ -22,8 +22,8 @@ import { CAT_FILE_BATCH } from './cat-file.js';
 export interface StagedOptions {
   /** Report the whole staged files, not only the lines the commit adds or changes. */
   allLines?: boolean;
-  /** Larger blobs are skipped (counted as too-large). */
-  maxFileSize?: number;
+  /** Larger blobs are skipped (counted as too-large); the scanner's limit (engine/scanner.ts). */
+  maxFileSize: number;
   /** Config `allowlist.paths`: gitignore-style patterns of paths not to scan. */
   excludePaths?: string[];
 }
@@ -164,7 +164,7 @@ export function unquoteC(q: string): string {
   return out;
 }
 
-class StagedSource implements Source {
+class StagedSource implements TextSource {
   readonly name = 'staged';
   private readonly st: SourceStats = emptyStats();
 
@@ -197,7 +197,7 @@ class StagedSource implements Source {
       }
       todo.push({ sha: e.blob, meta: e });
     }
-    const maxSize = this.opts.maxFileSize ?? DEFAULT_MAX_BLOB_SIZE;
+    const maxSize = this.opts.maxFileSize;
     // A handful of blobs: one cat-file process, no size look-up first.
     for await (const o of readBlobs(this.repo, todo, { maxSize, sizesFirst: false, maxInFlightChecks: 16 })) {
       const e = o.req.meta;
@@ -229,7 +229,7 @@ class StagedSource implements Source {
  * Start the git processes stagedSource will use for `path` (discovery, the staged diff, the content
  * reader), so that they run while the rest of the scanner loads (a pre-commit hook's latency).
  */
-export function startStagedEarly(path: string, opts: StagedOptions = {}): void {
+export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}): void {
   const abs = resolve(path);
   startGitEarly(abs, DISCOVERY_ARGS);
   startGitEarly(abs, diffArgs(!opts.allLines));
@@ -241,7 +241,7 @@ export function startStagedEarly(path: string, opts: StagedOptions = {}): void {
  * The staged changes of the repository at `path` as a Source. Validates first: not a repository,
  * a bare repository (no index) → SweepError (exit 2).
  */
-export async function stagedSource(path: string, opts: StagedOptions = {}): Promise<Source & { repo: RepoInfo }> {
+export async function stagedSource(path: string, opts: StagedOptions): Promise<TextSource & { repo: RepoInfo }> {
   // Discovery and the diff run side by side (latency: this is a pre-commit hook); discovery's error wins.
   const [repoR, diffR] = await Promise.allSettled([openRepo(path), runGit(resolve(path), diffArgs(!opts.allLines))]);
   if (repoR.status === 'rejected') throw repoR.reason;

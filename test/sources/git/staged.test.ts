@@ -14,8 +14,8 @@ beforeAll(() => {
 });
 afterAll(cleanup);
 
-async function scanStaged(repo: string, opts: StagedOptions = {}) {
-  const src = await stagedSource(repo, opts);
+async function scanStaged(repo: string, opts: Partial<StagedOptions> = {}) {
+  const src = await stagedSource(repo, { maxFileSize: 10 << 20, ...opts });
   const fragments: Fragment[] = [];
   const findings: Finding[] = [];
   for await (const f of src.fragments()) {
@@ -125,11 +125,11 @@ describe('scan --staged', () => {
 
   it('errors: not a repository, bare repository (exit 2, one line)', async () => {
     const d = tempDir();
-    const e1 = await stagedSource(d).catch((e) => e);
+    const e1 = await stagedSource(d, { maxFileSize: 10 << 20 }).catch((e) => e);
     expect(e1).toBeInstanceOf(SweepError);
     expect(e1.message).toBe(`${d} is not a git repository`);
     const bare = makeRepo({ bare: true });
-    const e2 = await stagedSource(bare).catch((e) => e);
+    const e2 = await stagedSource(bare, { maxFileSize: 10 << 20 }).catch((e) => e);
     expect(e2).toBeInstanceOf(SweepError);
     expect(e2.message).toMatch(/bare repository/);
     expect(e2.exitCode).toBe(2);

@@ -1,12 +1,11 @@
 /**
  * Reads batches of blobs through one `git cat-file --batch` and detects in them, answering each batch
- * with a tally. One runs in each history worker thread, and one on the main thread beside them (the main
- * thread only walks the log otherwise: on a 2-core machine it is the second reader).
+ * with a tally: the 'blobs' jobs of a pool lane (lane.ts).
  */
 import type { Detector } from '../detect/detector.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import type { RepoInfo } from '../sources/git/repo.js';
-import { emptyTally, tallyBlob, type BlobTally } from './history-detect.js';
+import { emptyTally, tallyBlob, type Tally } from './detect-blob.js';
 
 export interface BlobBatch {
   id: number;
@@ -35,7 +34,7 @@ export class BlobScanner {
     maxSize: number,
     /** Findings kept per blob (0: no limit). */
     limit: number,
-    private readonly onTally: (batchId: number, tally: BlobTally) => void,
+    private readonly onTally: (batchId: number, tally: Tally) => void,
     /**
      * Ask sizes first (readBlobs): an oversized blob is skipped unread instead of inflated by git and read
      * past. Measured 0.25 s slower on a 313 MB history when every lane does it, so only a lone reader does.

@@ -1,15 +1,15 @@
 /**
- * Detection on one blob, shared by the worker threads and the main thread (small scans run inline).
+ * Detection on one blob, and the tally every pool job answers with (files and blobs alike).
  * Findings cross the thread boundary as plain data: the hidden plaintext secret and line text are
  * sent explicitly beside them and re-attached with `attachSecret` on the other side.
  */
 import { fromPortable, toPortable, type Finding, type PortableFinding } from '../findings/finding.js';
-import type { Detector, DetectorOptions } from '../detect/detector.js';
+import type { Detector } from '../detect/detector.js';
 import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
 import type { Skipped } from '../sources/source.js';
 import { bytesFragments } from '../sources/windows.js';
-import { FindingsCap } from './findings-cap.js';
+import { FindingsCap } from '../engine/findings-cap.js';
 
 export interface BlobJob {
   sha: string;
@@ -18,18 +18,10 @@ export interface BlobJob {
   data: Uint8Array;
 }
 
-export interface BlobFindings {
-  sha: string;
+/** The findings of one unit read by a lane: a blob (`unit` is its sha) or a file (its path). */
+export interface UnitFindings {
+  unit: string;
   findings: PortableFinding[];
-}
-
-/** Detector options that can be cloned into a worker (no callbacks). */
-export type PortableDetectorOptions = Omit<DetectorOptions, 'onDrop'>;
-
-export function portableOptions(o: DetectorOptions | undefined): PortableDetectorOptions {
-  if (!o) return {};
-  const { onDrop: _drop, ...rest } = o;
-  return rest;
 }
 
 /**
@@ -37,7 +29,7 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
  * `limit` (findings per blob, see findings-cap.ts), the first `limit` are kept and `capped` says there
  * were more.
  */
-export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFindings & { capped?: boolean }) | undefined {
+export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (UnitFindings & { capped?: boolean }) | undefined {
   // Most blobs hold no keyword at all: reject them on their bytes, before decoding.
   if (!isUtf16(job.data) && !detector.mayMatch(job.data, job.path)) return undefined;
   const provenance = { kind: 'git-blob' as const, path: job.path, blob: job.sha };
@@ -51,55 +43,46 @@ export function detectBlob(detector: Detector, job: BlobJob, limit = 0): (BlobFi
   }
   const capped = cap.capped.length > 0;
   if (findings.length === 0) return undefined;
-  return { sha: job.sha, findings: findings.map(toPortable), ...(capped ? { capped } : {}) };
+  return { unit: job.sha, findings: findings.map(toPortable), ...(capped ? { capped } : {}) };
 }
 
-/** What happened to the blobs read so far: plain data, summed across worker threads. */
-export interface BlobTally {
+/**
+ * What happened to the units (files, blobs) a job read: plain data, summed across lanes. Every unit not
+ * scanned is in `skipped` with its reason (too-large, unreadable, binary, lfs-pointer, ...).
+ */
+export interface Tally {
   scanned: number;
   bytes: number;
-  binary: number;
-  lfs: number;
-  tooLarge: number;
-  missing: number;
   skipped: Skipped[];
-  results: BlobFindings[];
-  /** Blobs with more findings than the limit (`path (blob sha)`). */
+  results: UnitFindings[];
+  /** Units with more findings than the limit (a file's path; `path (blob sha)` for a blob). */
   capped: string[];
 }
 
-export function emptyTally(): BlobTally {
-  return { scanned: 0, bytes: 0, binary: 0, lfs: 0, tooLarge: 0, missing: 0, skipped: [], results: [], capped: [] };
+export function emptyTally(): Tally {
+  return { scanned: 0, bytes: 0, skipped: [], results: [], capped: [] };
 }
 
-export function addTally(into: BlobTally, t: BlobTally): void {
+export function addTally(into: Tally, t: Tally): void {
   into.scanned += t.scanned;
   into.bytes += t.bytes;
-  into.binary += t.binary;
-  into.lfs += t.lfs;
-  into.tooLarge += t.tooLarge;
-  into.missing += t.missing;
   for (const s of t.skipped) into.skipped.push(s);
   for (const r of t.results) into.results.push(r);
   for (const c of t.capped) into.capped.push(c);
 }
 
 /** Count one blob read from git (skipped: why; otherwise scanned, with any findings). */
-export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: BlobTally, limit = 0): void {
+export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: Tally, limit = 0): void {
   if (o.skip) {
     if (o.skip === 'too-large') {
-      t.tooLarge++;
       t.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
     } else {
-      t.missing++;
       t.skipped.push({ path, reason: 'unreadable', detail: unreadableDetail(o.req.sha, o.skip) });
     }
     return;
   }
   const why = skipReason(o.data);
   if (why) {
-    if (why === 'binary') t.binary++;
-    else t.lfs++;
     t.skipped.push({ path, reason: why, detail: `blob ${o.req.sha.slice(0, 12)}` });
     return;
   }
@@ -108,10 +91,10 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
   const r = detectBlob(detector, { sha: o.req.sha, path, data: o.data }, limit);
   if (!r) return;
   if (r.capped) t.capped.push(`${path} (blob ${o.req.sha.slice(0, 12)})`);
-  t.results.push({ sha: r.sha, findings: r.findings });
+  t.results.push({ unit: r.unit, findings: r.findings });
 }
 
 /** Re-attach the hidden secrets after a findings batch crossed a thread boundary. */
-export function reviveFindings(r: BlobFindings): Finding[] {
+export function reviveFindings(r: UnitFindings): Finding[] {
   return r.findings.map(fromPortable);
 }
