@@ -2,7 +2,8 @@
 /**
  * The detector alone over every blob of a repository's history, in one thread (no git in the timing):
  * what detector changes are measured with, and a fast identity check (issue 15).
- *   node bench/detector-blobs.mjs REPO [--runs N] [--jsonl OUT] [--dist DIR]
+ *   node bench/detector-blobs.mjs REPO [--head] [--runs N] [--jsonl OUT] [--dist DIR]
+ * --head: only the blobs of HEAD's tree (the working tree's content) instead of every blob of history.
  * Blobs are read once into memory with `git cat-file`, each at the path it was first seen at (rev-list
  * --objects), then run through detectBlob (the history scan's per-blob step: byte prefilter, windows,
  * detection) N times; prints the best CPU time and MB/s. --jsonl writes the sorted findings.
@@ -24,11 +25,15 @@ const { detectBlob } = await import(join(dist, 'scan/history-detect.js'));
 const { skipReason } = await import(join(dist, 'sources/decode-text.js'));
 
 const paths = new Map();
-for (const line of execFileSync('git', ['-C', repo, 'rev-list', '--all', '--objects'], { maxBuffer: 1 << 30, encoding: 'utf8' }).split('\n')) {
-  const sp = line.indexOf(' ');
-  if (sp > 0 && !paths.has(line.slice(0, sp))) paths.set(line.slice(0, sp), line.slice(sp + 1));
+const head = args.includes('--head');
+const listing = head ? ['ls-tree', '-r', 'HEAD'] : ['rev-list', '--all', '--objects'];
+for (const line of execFileSync('git', ['-C', repo, ...listing], { maxBuffer: 1 << 30, encoding: 'utf8' }).split('\n')) {
+  const m = head ? /^\d+ blob ([0-9a-f]+)\t(.*)$/.exec(line) : /^([0-9a-f]+) (.*)$/.exec(line);
+  if (m && !paths.has(m[1])) paths.set(m[1], m[2]);
 }
-const all = execFileSync('git', ['-C', repo, 'cat-file', '--batch-all-objects', '--batch'], { maxBuffer: 2 ** 31 });
+const all = head
+  ? execFileSync('git', ['-C', repo, 'cat-file', '--batch'], { input: [...paths.keys()].join('\n') + '\n', maxBuffer: 2 ** 31 })
+  : execFileSync('git', ['-C', repo, 'cat-file', '--batch-all-objects', '--batch'], { maxBuffer: 2 ** 31 });
 const blobs = [];
 let bytes = 0;
 for (let p = 0; p < all.length; ) {
