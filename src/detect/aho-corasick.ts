@@ -2,11 +2,12 @@
  * Case-insensitive (ASCII) Aho–Corasick over a JS string: one pass finds every keyword of every rule.
  * Keywords are ASCII literals; any non-ASCII character resets the automaton to the root.
  * The goto function is a dense table (states × 128) with upper-case letters folded in, so the hot loop
- * is one table load per character; states that end a keyword are flagged in a byte array.
+ * is one table load per character; a transition into a state that ends a keyword is stored complemented
+ * (negative), so the same load says whether there is a hit.
  */
 export class KeywordMatcher {
+  /** Transitions; ~state when `state` ends a keyword. */
   private readonly next: Int32Array;
-  private readonly accepting: Uint8Array;
   /** For each accepting state, the keyword ids that end there (including via failure links). */
   readonly outputs: number[][];
   readonly keywords: string[];
@@ -69,12 +70,9 @@ export class KeywordMatcher {
         queue.push(t);
       }
     }
+    for (let k = 0; k < next.length; k++) if (outs[next[k]!]!.length) next[k] = ~next[k]!;
     this.next = next;
     this.outputs = outs;
-    this.accepting = new Uint8Array(n);
-    outs.forEach((o, i) => {
-      if (o.length) this.accepting[i] = 1;
-    });
   }
 
   /**
@@ -85,7 +83,6 @@ export class KeywordMatcher {
    */
   scanStates(text: string, from = 0, to = text.length, state = 0): { hits: Int32Array; length: number; state: number } {
     const next = this.next;
-    const accepting = this.accepting;
     let hits = this.hits;
     let h = 0;
     let s = state;
@@ -96,7 +93,8 @@ export class KeywordMatcher {
         continue;
       }
       s = next[(s << 7) | c]!;
-      if (accepting[s] === 1) {
+      if (s < 0) {
+        s = ~s;
         if (h + 2 > hits.length) {
           const bigger = new Int32Array(hits.length * 2);
           bigger.set(hits);

@@ -36,9 +36,10 @@ const MAX_JSON_STRING = 4000;
 /** Decoded bytes as text, if they look like text (printable, no NULs); otherwise undefined. */
 function printable(buf: Buffer): string | undefined {
   if (buf.length === 0 || buf.length > MAX_DECODED) return undefined;
-  let bad = 0;
-  for (const b of buf) if (b === 0 || (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) bad++;
-  if (bad > 0) return undefined;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i]!;
+    if (b === 0 || (b < 0x20 && b !== 9 && b !== 10 && b !== 13) || b === 0x7f) return undefined;
+  }
   const s = buf.toString('utf8');
   return s.includes('\ufffd') ? undefined : s;
 }

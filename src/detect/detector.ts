@@ -21,6 +21,7 @@ import { VALIDATORS } from './validators.js';
 import { LineIndex, WindowBuilder } from './line-index.js';
 import { dedupeSpans } from './dedupe.js';
 import { assignmentKey } from './assignment-key.js';
+import { literalsTest, requiredLiterals } from './required-literals.js';
 
 export interface DetectorOptions {
   /** Extra allowlist from the user's config, applied to every rule. */
@@ -56,6 +57,8 @@ interface CompiledRule {
   readonly re: RE2;
   readonly path?: RE2;
   readonly allow: CompiledAllowlist[];
+  /** False for a text that cannot hold a match (it lacks literals every match has); undefined: no test. */
+  readonly holdsLiterals: ((text: string) => boolean) | undefined;
   generic: boolean;
   validator?: (s: string) => boolean;
 }
@@ -87,6 +90,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
   let re: RE2 | undefined;
   let path: RE2 | null | undefined;
   let allow: CompiledAllowlist[] | undefined;
+  let literals: ((text: string) => boolean) | null | undefined;
   return {
     spec,
     get re() {
@@ -105,6 +109,13 @@ function compileRule(spec: RuleSpec): CompiledRule {
         paths: (a.paths ?? []).map((r) => new RE2(r)),
       }));
       return allow;
+    },
+    get holdsLiterals() {
+      if (literals === undefined) {
+        const req = requiredLiterals(spec.regex);
+        literals = req ? literalsTest(req) : null;
+      }
+      return literals ?? undefined;
     },
     generic: isGenericRule(spec),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
@@ -349,8 +360,11 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       if (r.path && !r.path.test(path)) continue;
       const windows = positions === null ? [[0, text.length] as const] : positions.windows();
       let counted = 0;
+      const holdsLiterals = r.holdsLiterals;
       scan: for (const [ws, we] of windows) {
         const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
+        // Most windows opened by a common keyword lack the rule's stronger literals: no regex run there.
+        if (holdsLiterals && !holdsLiterals(slice)) continue;
         r.re.lastIndex = 0;
         let m: RegExpExecArray | null;
         while ((m = r.re.exec(slice)) !== null) {

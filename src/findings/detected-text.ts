@@ -5,6 +5,7 @@
  * Compiles the built-in rules on first use, so only error paths and report output call it.
  */
 import { createDetector, type Detector } from '../detect/detector.js';
+import { KeywordMatcher } from '../detect/aho-corasick.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { attachSecret, FILE_START, secretOf, type Finding } from './finding.js';
 import { fingerprint } from './fingerprint.js';
@@ -14,10 +15,25 @@ const memo = new Map<string, Finding[]>();
 /** Detectors of the built-in rules whose keywords occur, by rule ids: most paths and names hold none, and compiling all rules costs ~60 ms. */
 const detectors = new Map<string, Detector>();
 
+/** All built-in keywords in one automaton, and the rules of each: every scanned path is asked. */
+let keywordRules: { matcher: KeywordMatcher; rulesOf: number[][] } | undefined;
+
 function detectorFor(text: string): Detector | undefined {
-  const lower = text.toLowerCase();
-  const specs = loadBuiltinRules().filter((r) => r.keywords.some((k) => lower.includes(k.toLowerCase())));
-  if (specs.length === 0) return undefined;
+  const all = loadBuiltinRules();
+  if (!keywordRules) {
+    const ids = new Map<string, number[]>();
+    all.forEach((r, i) => {
+      for (const k of r.keywords) ids.set(k, [...(ids.get(k) ?? []), i]);
+    });
+    keywordRules = { matcher: new KeywordMatcher([...ids.keys()]), rulesOf: [...ids.values()] };
+  }
+  const { matcher, rulesOf } = keywordRules;
+  const hit = new Set<number>();
+  matcher.scan(text, (id) => {
+    for (const i of rulesOf[id]!) hit.add(i);
+  });
+  if (hit.size === 0) return undefined;
+  const specs = all.filter((_, i) => hit.has(i));
   const key = specs.map((r) => r.id).join(' ');
   let d = detectors.get(key);
   if (d === undefined) {
