@@ -30,9 +30,28 @@ export interface VerifyContext {
   signal: AbortSignal;
 }
 
+/**
+ * A value a verifier needs besides the secret, found near the finding (see registry.ts): the AWS access key
+ * id next to a secret key, the Twilio account SID next to an auth token. The scheduler searches the text the
+ * finding came from (the same file, blob or stdin) and passes the match closest to the secret as
+ * `VerifyInput.companions[name]`.
+ */
+export interface CompanionSpec {
+  /** Key in `VerifyInput.companions`. */
+  name: string;
+  /** Searched in the finding's text (give it the `g` flag or not: the scheduler makes its own copy). Group `value`, else group 1, else the whole match is the value. */
+  pattern: RegExp;
+  /** Only look this many characters either side of the secret (default 2000: the same block of config). */
+  within?: number;
+  /** Without it the verifier is not called and the finding is `unknown` ("no <name> near the secret"). Default true. */
+  required?: boolean;
+}
+
 export interface Verifier {
   /** Stable id, e.g. "github", "postgres". */
   id: string;
+  /** Values found near the secret that the verifier needs (optional). */
+  companions?: CompanionSpec[];
   /** The host(s) the secret would be sent to, for the per-host limit and the report. Never a repo's config. */
   hosts(input: VerifyInput): string[];
   verify(input: VerifyInput, ctx: VerifyContext): Promise<VerificationResult>;

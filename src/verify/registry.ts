@@ -1,0 +1,50 @@
+/**
+ * The verifiers by id: what a rule's `verify: <id>` names (checked when the rules load). One module per
+ * issuer under verifiers/, each exporting `verifier`; loaded only when `scan --verify` needs it.
+ *
+ * Adding a verifier: write verifiers/<id>.ts exporting `verifier: Verifier` (verifier.ts), add one line
+ * below, add `verify: <id>` to the rules whose findings it can check, and a row to docs/verify.md.
+ *
+ * The endpoint a verifier calls is fixed in its file. Tests redirect it only through the environment
+ * variable SECRET_SWEEP_VERIFY_ENDPOINT_<ID> (upper case, `-` as `_`), which must name a loopback address
+ * (http.ts `endpoint`); never through a repository's config.
+ *
+ * Companions (values a verifier needs besides the secret): a verifier lists them in `companions`
+ * (CompanionSpec: a name and a pattern). Before calling it, the scheduler searches the text the finding
+ * came from (the same file, git blob or stdin) within `within` characters (default 2000) either side of
+ * the secret, and passes the match closest to the secret as `input.companions[name]` (group `value`, else
+ * group 1, else the whole match). A required companion that is not found makes the finding `unknown`
+ * without any call. Example (AWS, in verifiers/aws.ts):
+ *
+ *   companions: [{ name: 'accessKeyId', pattern: /\b((?:AKIA|ASIA)[A-Z2-7]{16})\b/ }]
+ *
+ * The cache key includes the companions, so one secret key next to two key ids is checked twice.
+ */
+import type { Verifier } from './verifier.js';
+
+export const VERIFIERS: Record<string, () => Promise<Verifier>> = {
+  // (wip/verify's github, gitlab, slack, stripe, openai, anthropic, sendgrid lines merge in here.)
+  aws: async () => (await import('./verifiers/aws.js')).verifier,
+  'azure-storage': async () => (await import('./verifiers/azure-storage.js')).verifier,
+  datadog: async () => (await import('./verifiers/datadog.js')).verifier,
+  discord: async () => (await import('./verifiers/discord.js')).verifier,
+  google: async () => (await import('./verifiers/google.js')).verifier,
+  huggingface: async () => (await import('./verifiers/huggingface.js')).verifier,
+  mongodb: async () => (await import('./verifiers/mongodb.js')).verifier,
+  mysql: async () => (await import('./verifiers/mysql.js')).verifier,
+  npm: async () => (await import('./verifiers/npm.js')).verifier,
+  postgres: async () => (await import('./verifiers/postgres.js')).verifier,
+  redis: async () => (await import('./verifiers/redis.js')).verifier,
+  telegram: async () => (await import('./verifiers/telegram.js')).verifier,
+  twilio: async () => (await import('./verifiers/twilio.js')).verifier,
+};
+
+export function isVerifierId(id: string): boolean {
+  return Object.hasOwn(VERIFIERS, id);
+}
+
+export async function loadVerifier(id: string): Promise<Verifier> {
+  const load = VERIFIERS[id];
+  if (!load) throw new Error(`no verifier "${id}"`);
+  return load();
+}

@@ -1,0 +1,88 @@
+/**
+ * MongoDB URIs (mongodb://, mongodb+srv://): authenticate to the URI's first host with the `mongodb` driver
+ * (an optional dependency, loaded only when needed) over a direct connection, so no other replica-set
+ * member is contacted; no command beyond the handshake and authentication; close. SRV URIs are resolved by
+ * the driver, which only accepts hosts under the URI's own domain. Error 18 (AuthenticationFailed) is dead.
+ */
+import type { MongoClientOptions } from 'mongodb';
+import type { VerificationResult, Verifier } from '../verifier.js';
+import { connectFailure, parseDbUri } from '../db-uri.js';
+
+const parse = (secret: string) => parseDbUri(secret, ['mongodb', 'mongodb+srv'], 27017);
+const MECHANISMS = new Set(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'PLAIN']);
+
+type MongoModule = typeof import('mongodb');
+
+async function loadMongo(): Promise<MongoModule | undefined> {
+  try {
+    return await import('mongodb');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The driver error's code, looking through the wrappers (server selection errors carry the cause). */
+function mongoCode(err: unknown): number | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown; reason?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'number') return e.code;
+    const reason = e.reason as { error?: unknown; servers?: Map<string, { error?: unknown }> } | undefined;
+    const fromServers = reason?.servers ? [...reason.servers.values()].find((s) => s.error)?.error : undefined;
+    e = (e.cause ?? reason?.error ?? fromServers) as typeof e;
+  }
+  return undefined;
+}
+
+export function mongoError(err: unknown, timeoutMs: number): VerificationResult {
+  const code = mongoCode(err);
+  if (code === 18) return { status: 'invalid', reason: 'authentication failed (18)' };
+  if (typeof code === 'number') return { status: 'unknown', reason: `server error ${code}` };
+  const name = (err as { name?: string })?.name ?? '';
+  if (name === 'MongoServerSelectionError') return { status: 'unknown', reason: `no server answered within ${timeoutMs} ms` };
+  return connectFailure(err, timeoutMs);
+}
+
+export const verifier: Verifier = {
+  id: 'mongodb',
+  hosts(input) {
+    const t = parse(input.secret);
+    return t ? [t.host] : [];
+  },
+  async verify(input, ctx) {
+    const t = parse(input.secret);
+    if (!t) return { status: 'unknown', reason: 'not a MongoDB URI with a host' };
+    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
+    const driver = await loadMongo();
+    if (!driver) return { status: 'unknown', reason: 'driver not installed (npm package mongodb)' };
+    const srv = input.secret.trim().toLowerCase().startsWith('mongodb+srv:');
+    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+    const uri = srv ? `mongodb+srv://${host}/` : `mongodb://${host}:${t.port}/`;
+    const mechanism = t.params.get('authmechanism');
+    const options: MongoClientOptions = {
+      auth: { username: t.user, password: t.password },
+      authSource: t.params.get('authsource') || t.database || 'admin',
+      serverSelectionTimeoutMS: ctx.timeoutMs,
+      connectTimeoutMS: ctx.timeoutMs,
+      socketTimeoutMS: ctx.timeoutMs,
+      maxPoolSize: 1,
+      appName: 'secret-sweep-verify',
+      tls: srv ? t.tls !== 'disable' : t.tls === 'require' || t.tls === 'verify',
+      tlsAllowInvalidCertificates: t.tls !== 'verify' && !srv,
+      ...(srv ? {} : { directConnection: true }),
+      ...(mechanism && MECHANISMS.has(mechanism) ? { authMechanism: mechanism as MongoClientOptions['authMechanism'] } : {}),
+    };
+    const client = new driver.MongoClient(uri, options);
+    const abort = () => { void client.close().catch(() => {}); };
+    ctx.signal.addEventListener('abort', abort, { once: true });
+    try {
+      await client.connect();
+      const identity: Record<string, string> = { user: t.user, host: t.host, auth_database: String(options.authSource) };
+      return { status: 'live', identity };
+    } catch (err) {
+      if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
+      return mongoError(err, ctx.timeoutMs);
+    } finally {
+      ctx.signal.removeEventListener('abort', abort);
+      await client.close().catch(() => {});
+    }
+  },
+};

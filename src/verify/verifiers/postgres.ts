@@ -1,0 +1,90 @@
+/**
+ * PostgreSQL URIs (postgres://, postgresql://): connect to the URI's host and authenticate with the `pg`
+ * driver (an optional dependency, loaded only when needed), run no query, close. TLS as the URI asks
+ * (sslmode); unsaid, TLS is tried first and plain TCP only when the server has no TLS (libpq's "prefer").
+ * SQLSTATE 28P01 (password authentication failed) is dead; 3D000 (no such database) comes after a
+ * successful authentication, so the password is live.
+ */
+import type { ClientConfig } from 'pg';
+import type { VerificationResult, Verifier, VerifyContext } from '../verifier.js';
+import { connectFailure, parseDbUri, type DbTarget } from '../db-uri.js';
+
+const parse = (secret: string) => parseDbUri(secret, ['postgres', 'postgresql'], 5432);
+
+type PgModule = typeof import('pg');
+
+async function loadPg(): Promise<PgModule | undefined> {
+  try {
+    const mod = (await import('pg')) as PgModule & { default?: PgModule };
+    return mod.default ?? mod;
+  } catch {
+    return undefined;
+  }
+}
+
+function sslOptions(t: DbTarget): Array<ClientConfig['ssl']> {
+  switch (t.tls) {
+    case 'disable': return [false];
+    case 'require': return [{ rejectUnauthorized: false }];
+    case 'verify': return [{ rejectUnauthorized: true, servername: t.host }];
+    default: return [{ rejectUnauthorized: false }, false];
+  }
+}
+
+async function attempt(pg: PgModule, t: DbTarget, ssl: ClientConfig['ssl'], ctx: VerifyContext): Promise<VerificationResult & { noTls?: boolean }> {
+  const database = t.database || t.user;
+  const client = new pg.Client({
+    host: t.host, port: t.port, user: t.user, password: t.password, database, ssl,
+    connectionTimeoutMillis: ctx.timeoutMs, application_name: 'secret-sweep-verify',
+  });
+  let version: string | undefined;
+  // The server announces its version during the handshake: free, no query needed.
+  (client as unknown as { connection: NodeJS.EventEmitter }).connection.on('parameterStatus', (m: { parameterName: string; parameterValue: string }) => {
+    if (m.parameterName === 'server_version') version = m.parameterValue;
+  });
+  client.on('error', () => {});
+  const abort = () => { void client.end().catch(() => {}); };
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    await client.connect();
+    const identity: Record<string, string> = { user: t.user, database, host: t.host };
+    if (version) identity.server_version = version;
+    return { status: 'live', identity };
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
+    if (e.code === '28P01') return { status: 'invalid', reason: 'password authentication failed' };
+    if (e.code === '3D000') return { status: 'live', identity: { user: t.user, host: t.host }, reason: 'authenticated; the database does not exist' };
+    if (e.code === '28000') return { status: 'unknown', reason: 'rejected before authentication (pg_hba.conf)' };
+    if (/does not support SSL/i.test(e.message ?? '')) return { status: 'unknown', reason: 'server has no TLS', noTls: true };
+    if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { status: 'unknown', reason: `server error ${e.code}` };
+    return connectFailure(err, ctx.timeoutMs);
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+    await client.end().catch(() => {});
+  }
+}
+
+export const verifier: Verifier = {
+  id: 'postgres',
+  hosts(input) {
+    const t = parse(input.secret);
+    return t ? [t.host] : [];
+  },
+  async verify(input, ctx) {
+    const t = parse(input.secret);
+    if (!t) return { status: 'unknown', reason: 'not a PostgreSQL URI with a host' };
+    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
+    const pg = await loadPg();
+    if (!pg) return { status: 'unknown', reason: 'driver not installed (npm package pg)' };
+    const options = sslOptions(t);
+    let result: VerificationResult & { noTls?: boolean } = { status: 'unknown' };
+    for (const ssl of options) {
+      result = await attempt(pg, t, ssl, ctx);
+      // Only "this server has no TLS" moves on to plain TCP; no password was sent on the TLS attempt.
+      if (!result.noTls) break;
+    }
+    const { noTls: _, ...out } = result;
+    return out;
+  },
+};
