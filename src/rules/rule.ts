@@ -76,6 +76,8 @@ export interface RuleSpec {
   priority?: number;
   examples: RuleExample[];
   negative_examples: RuleExample[];
+  /** Id of the verifier that can ask the issuer whether a finding works (`scan --verify`; src/verify/registry.ts). */
+  verify?: string;
   /** Facts for `migrate` (optional). */
   migrate?: RuleMigration;
   /** Where it was defined, for error messages: "rules/aws.yaml:12". */

@@ -8,11 +8,12 @@ import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleExample, RuleMigration, RuleSpec } from './rule.js';
 import { KNOWN_VALIDATORS } from '../detect/validators.js';
 import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
+import { isVerifierId, VERIFIERS } from '../verify/registry.js';
 
 const RULE_KEYS = new Set([
   'id', 'description', 'regex', 'secret_group', 'keywords', 'entropy', 'path', 'validator', 'allowlist',
   'tags', 'references', 'severity', 'multiline', 'skip_global_allowlist', 'priority', 'examples',
-  'negative_examples', 'migrate',
+  'negative_examples', 'migrate', 'verify',
 ]);
 const MIGRATE_KEYS = new Set(['field', 'grouping', 'keypair', 'resource', 'whole_file', 'rotation']);
 const ROTATION_KEYS = new Set(['hint', 'url', 'key_regex']);
@@ -208,6 +209,8 @@ export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): R
     if (raw[b] !== undefined && typeof raw[b] !== 'boolean') fail(loc, id, b, `\`${b}\` must be true or false`);
   if (raw.priority !== undefined && (typeof raw.priority !== 'number' || !Number.isFinite(raw.priority))) fail(loc, id, 'priority', '`priority` must be a number');
   const migrate = migration(raw.migrate, loc, id);
+  if (raw.verify !== undefined && (typeof raw.verify !== 'string' || !isVerifierId(raw.verify)))
+    fail(loc, id, 'verify', `unknown verifier \`${quoteUserText(String(raw.verify))}\` (known: ${Object.keys(VERIFIERS).join(', ')})`);
   const spec: RuleSpec = {
     id,
     description: raw.description as string,
@@ -229,5 +232,6 @@ export function validateRule(raw: Record<string, unknown>, loc: RuleLocation): R
     origin: `${loc.file}:${loc.line}`,
   };
   if (migrate) spec.migrate = migrate;
+  if (raw.verify !== undefined) spec.verify = raw.verify as string;
   return spec;
 }
