@@ -67,6 +67,13 @@ describe.skipIf(!available)('postgres verifier against a real server', () => {
     expect(r.identity?.server_version).toMatch(/^\d+/);
   });
 
+  it('the password alone with the URI around it as companions (as the rule reports it) is live', async () => {
+    const u = new URL(url);
+    const [before, after] = url.split(':' + u.password + '@');
+    const r = await postgres.verify({ secret: u.password, rule: 'postgres-uri-password', companions: { uriPrefix: before + ':', uriSuffix: '@' + after } }, ctx());
+    expect(r.status).toBe('live');
+  });
+
   it('a wrong password is invalid', async () => {
     const r = await postgres.verify({ secret: variant((u) => { u.password = 'not-' + u.password; }), rule: 'postgres-uri' }, ctx());
     expect(r).toMatchObject({ status: 'invalid', reason: 'password authentication failed' });

@@ -25,7 +25,7 @@ export function storageAccount(input: VerifyInput): StorageAccount | undefined {
   }
   const account = fields.get('accountname') ?? input.companions?.accountName;
   const key = fields.get('accountkey') ?? input.secret.trim();
-  const suffix = fields.get('endpointsuffix') ?? 'core.windows.net';
+  const suffix = fields.get('endpointsuffix') ?? input.companions?.endpointSuffix ?? 'core.windows.net';
   if (!account || !ACCOUNT.test(account) || !KEY.test(key) || !SUFFIXES.has(suffix)) return undefined;
   return { account, key, suffix };
 }
@@ -46,6 +46,12 @@ export const verifier: Verifier = {
   companions: [{
     name: 'accountName',
     pattern: /(?<=AccountName=)[a-z0-9]{3,24}\b|(?<![a-z0-9.-])[a-z0-9]{3,24}(?=\.(?:blob|queue|file|table|dfs)\.core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net))/,
+    required: false,
+  }, {
+    // The cloud of a connection string (it follows the key, so it is not part of the secret).
+    name: 'endpointSuffix',
+    pattern: /(?<=EndpointSuffix=)core\.(?:windows\.net|chinacloudapi\.cn|usgovcloudapi\.net)\b/,
+    within: 300,
     required: false,
   }],
   hosts(input) {

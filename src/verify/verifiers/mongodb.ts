@@ -5,10 +5,10 @@
  * the driver, which only accepts hosts under the URI's own domain. Error 18 (AuthenticationFailed) is dead.
  */
 import type { MongoClientOptions } from 'mongodb';
-import type { VerificationResult, Verifier } from '../verifier.js';
-import { connectFailure, parseDbUri } from '../db-uri.js';
+import type { VerificationResult, Verifier, VerifyInput } from '../verifier.js';
+import { connectFailure, parseDbUri, uriCompanions } from '../db-uri.js';
 
-const parse = (secret: string) => parseDbUri(secret, ['mongodb', 'mongodb+srv'], 27017);
+const parse = (input: VerifyInput) => parseDbUri(input, ['mongodb', 'mongodb+srv'], 27017);
 const MECHANISMS = new Set(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'PLAIN']);
 
 type MongoModule = typeof import('mongodb');
@@ -43,17 +43,18 @@ export function mongoError(err: unknown, timeoutMs: number): VerificationResult 
 
 export const verifier: Verifier = {
   id: 'mongodb',
+  companions: uriCompanions('mongodb(?:\\+srv)?'),
   hosts(input) {
-    const t = parse(input.secret);
+    const t = parse(input);
     return t ? [t.host] : [];
   },
   async verify(input, ctx) {
-    const t = parse(input.secret);
+    const t = parse(input);
     if (!t) return { status: 'unknown', reason: 'not a MongoDB URI with a host' };
     if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
     const driver = await loadMongo();
     if (!driver) return { status: 'unknown', reason: 'driver not installed (npm package mongodb)' };
-    const srv = input.secret.trim().toLowerCase().startsWith('mongodb+srv:');
+    const srv = t.scheme === 'mongodb+srv';
     const host = t.host.includes(':') ? `[${t.host}]` : t.host;
     const uri = srv ? `mongodb+srv://${host}/` : `mongodb://${host}:${t.port}/`;
     const mechanism = t.params.get('authmechanism');

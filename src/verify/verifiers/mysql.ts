@@ -6,10 +6,10 @@
  * successful authentication, so the password is live; 1130 (host not allowed) is decided before it.
  */
 import type { ConnectionOptions } from 'mysql2';
-import type { VerificationResult, Verifier, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, type DbTarget } from '../db-uri.js';
+import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
+import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
 
-const parse = (secret: string) => parseDbUri(secret, ['mysql', 'mariadb'], 3306);
+const parse = (input: VerifyInput) => parseDbUri(input, ['mysql', 'mariadb'], 3306);
 
 type MysqlPromise = typeof import('mysql2/promise');
 
@@ -66,12 +66,13 @@ async function attempt(mysql: MysqlPromise, t: DbTarget, ssl: ConnectionOptions[
 
 export const verifier: Verifier = {
   id: 'mysql',
+  companions: uriCompanions('mysql|mariadb'),
   hosts(input) {
-    const t = parse(input.secret);
+    const t = parse(input);
     return t ? [t.host] : [];
   },
   async verify(input, ctx) {
-    const t = parse(input.secret);
+    const t = parse(input);
     if (!t) return { status: 'unknown', reason: 'not a MySQL URI with a host' };
     if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
     const driver = await loadMysql();

@@ -6,10 +6,10 @@
  * successful authentication, so the password is live.
  */
 import type { ClientConfig } from 'pg';
-import type { VerificationResult, Verifier, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, type DbTarget } from '../db-uri.js';
+import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
+import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
 
-const parse = (secret: string) => parseDbUri(secret, ['postgres', 'postgresql'], 5432);
+const parse = (input: VerifyInput) => parseDbUri(input, ['postgres', 'postgresql', 'postgis', 'pgsql'], 5432);
 
 type PgModule = typeof import('pg');
 
@@ -67,12 +67,13 @@ async function attempt(pg: PgModule, t: DbTarget, ssl: ClientConfig['ssl'], ctx:
 
 export const verifier: Verifier = {
   id: 'postgres',
+  companions: uriCompanions('postgres(?:ql)?|postgis|pgsql'),
   hosts(input) {
-    const t = parse(input.secret);
+    const t = parse(input);
     return t ? [t.host] : [];
   },
   async verify(input, ctx) {
-    const t = parse(input.secret);
+    const t = parse(input);
     if (!t) return { status: 'unknown', reason: 'not a PostgreSQL URI with a host' };
     if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
     const pg = await loadPg();

@@ -6,10 +6,10 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { VerificationResult, Verifier, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, type DbTarget } from '../db-uri.js';
+import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
+import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
 
-const parse = (secret: string) => parseDbUri(secret, ['redis', 'rediss'], 6379);
+const parse = (input: VerifyInput) => parseDbUri(input, ['redis', 'rediss'], 6379);
 
 /** A RESP array of bulk strings. */
 export function respCommand(args: string[]): Buffer {
@@ -62,15 +62,16 @@ function auth(t: DbTarget, useTls: boolean, ctx: VerifyContext): Promise<Verific
 
 export const verifier: Verifier = {
   id: 'redis',
+  companions: uriCompanions('rediss?'),
   hosts(input) {
-    const t = parse(input.secret);
+    const t = parse(input);
     return t ? [t.host] : [];
   },
   async verify(input, ctx) {
-    const t = parse(input.secret);
+    const t = parse(input);
     if (!t) return { status: 'unknown', reason: 'not a Redis URI with a host' };
     if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
-    const useTls = input.secret.trim().toLowerCase().startsWith('rediss:') || t.tls === 'require' || t.tls === 'verify';
+    const useTls = t.scheme === 'rediss' || t.tls === 'require' || t.tls === 'verify';
     const r = await auth(t, useTls, ctx);
     if (r.status !== 'live') return r;
     const identity: Record<string, string> = { host: t.host, user: t.user || 'default' };
