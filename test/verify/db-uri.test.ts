@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { password } from '../support/fake-secrets.js';
 import { parseDbUri, uriCompanions } from '../../src/verify/db-uri.js';
 
 const SCHEMES: Record<string, [string, string[], number]> = {
@@ -41,9 +42,12 @@ describe('database URI from the password and its companions', () => {
   });
 
   it('a password without both companions gives no URI (nothing is guessed)', () => {
-    expect(parseDbUri({ secret: 'Zq9vLm2pX8', rule: 'r', companions: { uriPrefix: 'postgres://app:' } }, ['postgres'], 5432)).toBeUndefined();
-    expect(parseDbUri({ secret: 'Zq9vLm2pX8', rule: 'r', companions: { uriPrefix: 'postgres://app:', uriSuffix: '@db.example/x' } }, ['postgres'], 5432)).toMatchObject({ user: 'app', password: 'Zq9vLm2pX8', host: 'db.example', database: 'x' });
-    expect(parseDbUri({ secret: 'postgres://app:other@db.example/x', rule: 'r' }, ['postgres'], 5432)?.password).toBe('other');
+    const pw = password(91);
+    const other = password(92);
+    expect(parseDbUri({ secret: pw, rule: 'r', companions: { uriPrefix: 'postgres://app:' } }, ['postgres'], 5432)).toBeUndefined();
+    expect(parseDbUri({ secret: pw, rule: 'r', companions: { uriPrefix: 'postgres://app:', uriSuffix: '@db.example/x' } }, ['postgres'], 5432)).toMatchObject({ user: 'app', password: pw, host: 'db.example', database: 'x' });
+    const whole = ['postgres://app', encodeURIComponent(other)].join(':') + '@db.example/x';
+    expect(parseDbUri({ secret: whole, rule: 'r' }, ['postgres'], 5432)?.password).toBe(other);
   });
 
   it('only the first host of a host list; driver suffixes; TLS wishes', () => {
