@@ -5,10 +5,9 @@
  * the driver, which only accepts hosts under the URI's own domain. Error 18 (AuthenticationFailed) is dead.
  */
 import type { MongoClientOptions } from 'mongodb';
-import type { VerificationResult, Verifier, VerifyInput } from '../verifier.js';
-import { connectFailure, parseDbUri, uriCompanions } from '../db-uri.js';
-
-const parse = (input: VerifyInput) => parseDbUri(input, ['mongodb', 'mongodb+srv'], 27017);
+import type { VerificationResult, VerifyContext } from '../verifier.js';
+import { connectFailure, type DbTarget } from '../db-uri.js';
+import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
 const MECHANISMS = new Set(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'PLAIN']);
 
 type MongoModule = typeof import('mongodb');
@@ -41,49 +40,47 @@ export function mongoError(err: unknown, timeoutMs: number): VerificationResult 
   return connectFailure(err, timeoutMs);
 }
 
-export const verifier: Verifier = {
+async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<Attempt> {
+  const driver = await loadMongo();
+  if (!driver) return { status: 'unknown', reason: 'driver not installed (npm package mongodb)' };
+  const srv = t.scheme === 'mongodb+srv';
+  const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+  const uri = srv ? `mongodb+srv://${host}/` : `mongodb://${host}:${t.port}/`;
+  const mechanism = t.params.get('authmechanism');
+  const options: MongoClientOptions = {
+    auth: { username: t.user, password: t.password },
+    authSource: t.params.get('authsource') || t.database || 'admin',
+    serverSelectionTimeoutMS: ctx.timeoutMs,
+    connectTimeoutMS: ctx.timeoutMs,
+    socketTimeoutMS: ctx.timeoutMs,
+    maxPoolSize: 1,
+    appName: 'secret-sweep-verify',
+    tls: mode !== 'plain',
+    ...(srv ? {} : { directConnection: true }),
+    ...(mechanism && MECHANISMS.has(mechanism) ? { authMechanism: mechanism as MongoClientOptions['authMechanism'] } : {}),
+  };
+  const client = new driver.MongoClient(uri, options);
+  const abort = () => { void client.close().catch(() => {}); };
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    await client.connect();
+    return { status: 'live', identity: { user: t.user, host: t.host, auth_database: String(options.authSource) } };
+  } catch (err) {
+    if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
+    return mongoError(err, ctx.timeoutMs);
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+    await client.close().catch(() => {});
+  }
+}
+
+export const verifier = databaseVerifier({
   id: 'mongodb',
-  companions: uriCompanions('mongodb(?:\\+srv)?'),
-  hosts(input) {
-    const t = parse(input);
-    return t ? [t.host] : [];
-  },
-  async verify(input, ctx) {
-    const t = parse(input);
-    if (!t) return { status: 'unknown', reason: 'not a MongoDB URI with a host' };
-    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
-    const driver = await loadMongo();
-    if (!driver) return { status: 'unknown', reason: 'driver not installed (npm package mongodb)' };
-    const srv = t.scheme === 'mongodb+srv';
-    const host = t.host.includes(':') ? `[${t.host}]` : t.host;
-    const uri = srv ? `mongodb+srv://${host}/` : `mongodb://${host}:${t.port}/`;
-    const mechanism = t.params.get('authmechanism');
-    const options: MongoClientOptions = {
-      auth: { username: t.user, password: t.password },
-      authSource: t.params.get('authsource') || t.database || 'admin',
-      serverSelectionTimeoutMS: ctx.timeoutMs,
-      connectTimeoutMS: ctx.timeoutMs,
-      socketTimeoutMS: ctx.timeoutMs,
-      maxPoolSize: 1,
-      appName: 'secret-sweep-verify',
-      tls: srv ? t.tls !== 'disable' : t.tls === 'require' || t.tls === 'verify',
-      tlsAllowInvalidCertificates: t.tls !== 'verify' && !srv,
-      ...(srv ? {} : { directConnection: true }),
-      ...(mechanism && MECHANISMS.has(mechanism) ? { authMechanism: mechanism as MongoClientOptions['authMechanism'] } : {}),
-    };
-    const client = new driver.MongoClient(uri, options);
-    const abort = () => { void client.close().catch(() => {}); };
-    ctx.signal.addEventListener('abort', abort, { once: true });
-    try {
-      await client.connect();
-      const identity: Record<string, string> = { user: t.user, host: t.host, auth_database: String(options.authSource) };
-      return { status: 'live', identity };
-    } catch (err) {
-      if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
-      return mongoError(err, ctx.timeoutMs);
-    } finally {
-      ctx.signal.removeEventListener('abort', abort);
-      await client.close().catch(() => {});
-    }
-  },
-};
+  name: 'MongoDB',
+  schemes: ['mongodb', 'mongodb+srv'],
+  defaultPort: 27017,
+  schemePattern: 'mongodb(?:\\+srv)?',
+  // As the MongoDB drivers do: TLS (certificate checked) for +srv and tls=true, plain otherwise.
+  modes: (t) => ((t.scheme === 'mongodb+srv' && t.tls !== 'disable') || t.tls === 'require' || t.tls === 'verify' ? ['verify'] : ['plain']),
+  attempt,
+});

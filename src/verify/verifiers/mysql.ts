@@ -6,10 +6,9 @@
  * successful authentication, so the password is live; 1130 (host not allowed) is decided before it.
  */
 import type { ConnectionOptions } from 'mysql2';
-import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
-
-const parse = (input: VerifyInput) => parseDbUri(input, ['mysql', 'mariadb'], 3306);
+import type { VerifyContext } from '../verifier.js';
+import { connectFailure, type DbTarget } from '../db-uri.js';
+import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
 
 type MysqlPromise = typeof import('mysql2/promise');
 
@@ -23,7 +22,7 @@ async function loadMysql(): Promise<MysqlPromise | undefined> {
 }
 
 /** What a mysql2 connect error says about the password. */
-export function mysqlError(err: unknown, t: DbTarget, timeoutMs: number): VerificationResult & { noTls?: boolean } {
+export function mysqlError(err: unknown, t: DbTarget, timeoutMs: number): Attempt {
   const e = err as { errno?: number; code?: string };
   switch (e.errno) {
     case 1045: return { status: 'invalid', reason: 'access denied (1045)' };
@@ -35,16 +34,16 @@ export function mysqlError(err: unknown, t: DbTarget, timeoutMs: number): Verifi
   return connectFailure(err, timeoutMs);
 }
 
-function sslOptions(t: DbTarget): Array<ConnectionOptions['ssl']> {
-  switch (t.tls) {
-    case 'disable': return [undefined];
-    case 'require': return [{ rejectUnauthorized: false }];
-    case 'verify': return [{ rejectUnauthorized: true }];
-    default: return [{ rejectUnauthorized: false }, undefined];
-  }
-}
+const SSL: Record<TlsMode, ConnectionOptions['ssl']> = {
+  verify: { rejectUnauthorized: true },
+  unverified: { rejectUnauthorized: false },
+  plain: undefined,
+};
 
-async function attempt(mysql: MysqlPromise, t: DbTarget, ssl: ConnectionOptions['ssl'], ctx: VerifyContext): Promise<VerificationResult & { noTls?: boolean }> {
+async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<Attempt> {
+  const mysql = await loadMysql();
+  if (!mysql) return { status: 'unknown', reason: 'driver not installed (npm package mysql2)' };
+  const ssl = SSL[mode];
   let conn: Awaited<ReturnType<MysqlPromise['createConnection']>> | undefined;
   try {
     conn = await mysql.createConnection({
@@ -64,25 +63,11 @@ async function attempt(mysql: MysqlPromise, t: DbTarget, ssl: ConnectionOptions[
   }
 }
 
-export const verifier: Verifier = {
+export const verifier = databaseVerifier({
   id: 'mysql',
-  companions: uriCompanions('mysql|mariadb'),
-  hosts(input) {
-    const t = parse(input);
-    return t ? [t.host] : [];
-  },
-  async verify(input, ctx) {
-    const t = parse(input);
-    if (!t) return { status: 'unknown', reason: 'not a MySQL URI with a host' };
-    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
-    const driver = await loadMysql();
-    if (!driver) return { status: 'unknown', reason: 'driver not installed (npm package mysql2)' };
-    let result: VerificationResult & { noTls?: boolean } = { status: 'unknown' };
-    for (const ssl of sslOptions(t)) {
-      result = await attempt(driver, t, ssl, ctx);
-      if (!result.noTls) break;
-    }
-    const { noTls: _, ...out } = result;
-    return out;
-  },
-};
+  name: 'MySQL',
+  schemes: ['mysql', 'mariadb'],
+  defaultPort: 3306,
+  schemePattern: 'mysql|mariadb',
+  attempt,
+});

@@ -6,10 +6,9 @@
  * successful authentication, so the password is live.
  */
 import type { ClientConfig } from 'pg';
-import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
-
-const parse = (input: VerifyInput) => parseDbUri(input, ['postgres', 'postgresql', 'postgis', 'pgsql'], 5432);
+import type { VerifyContext } from '../verifier.js';
+import { connectFailure, type DbTarget } from '../db-uri.js';
+import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
 
 type PgModule = typeof import('pg');
 
@@ -22,16 +21,16 @@ async function loadPg(): Promise<PgModule | undefined> {
   }
 }
 
-function sslOptions(t: DbTarget): Array<ClientConfig['ssl']> {
-  switch (t.tls) {
-    case 'disable': return [false];
-    case 'require': return [{ rejectUnauthorized: false }];
-    case 'verify': return [{ rejectUnauthorized: true, servername: t.host }];
-    default: return [{ rejectUnauthorized: false }, false];
-  }
-}
+const SSL: Record<TlsMode, (t: DbTarget) => ClientConfig['ssl']> = {
+  verify: (t) => ({ rejectUnauthorized: true, servername: t.host }),
+  unverified: () => ({ rejectUnauthorized: false }),
+  plain: () => false,
+};
 
-async function attempt(pg: PgModule, t: DbTarget, ssl: ClientConfig['ssl'], ctx: VerifyContext): Promise<VerificationResult & { noTls?: boolean }> {
+async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<Attempt> {
+  const pg = await loadPg();
+  if (!pg) return { status: 'unknown', reason: 'driver not installed (npm package pg)' };
+  const ssl = SSL[mode](t);
   const database = t.database || t.user;
   const client = new pg.Client({
     host: t.host, port: t.port, user: t.user, password: t.password, database, ssl,
@@ -65,27 +64,11 @@ async function attempt(pg: PgModule, t: DbTarget, ssl: ClientConfig['ssl'], ctx:
   }
 }
 
-export const verifier: Verifier = {
+export const verifier = databaseVerifier({
   id: 'postgres',
-  companions: uriCompanions('postgres(?:ql)?|postgis|pgsql'),
-  hosts(input) {
-    const t = parse(input);
-    return t ? [t.host] : [];
-  },
-  async verify(input, ctx) {
-    const t = parse(input);
-    if (!t) return { status: 'unknown', reason: 'not a PostgreSQL URI with a host' };
-    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
-    const pg = await loadPg();
-    if (!pg) return { status: 'unknown', reason: 'driver not installed (npm package pg)' };
-    const options = sslOptions(t);
-    let result: VerificationResult & { noTls?: boolean } = { status: 'unknown' };
-    for (const ssl of options) {
-      result = await attempt(pg, t, ssl, ctx);
-      // Only "this server has no TLS" moves on to plain TCP; no password was sent on the TLS attempt.
-      if (!result.noTls) break;
-    }
-    const { noTls: _, ...out } = result;
-    return out;
-  },
-};
+  name: 'PostgreSQL',
+  schemes: ['postgres', 'postgresql', 'postgis', 'pgsql'],
+  defaultPort: 5432,
+  schemePattern: 'postgres(?:ql)?|postgis|pgsql',
+  attempt,
+});

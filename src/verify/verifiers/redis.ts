@@ -6,10 +6,9 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import type { VerificationResult, Verifier, VerifyInput, VerifyContext } from '../verifier.js';
-import { connectFailure, parseDbUri, uriCompanions, type DbTarget } from '../db-uri.js';
-
-const parse = (input: VerifyInput) => parseDbUri(input, ['redis', 'rediss'], 6379);
+import type { VerificationResult, VerifyContext } from '../verifier.js';
+import { connectFailure, type DbTarget } from '../db-uri.js';
+import { databaseVerifier, type TlsMode } from '../database.js';
 
 /** A RESP array of bulk strings. */
 export function respCommand(args: string[]): Buffer {
@@ -26,11 +25,12 @@ export function authReply(line: string): VerificationResult {
   return { status: 'unknown', reason: `unexpected reply ${line.slice(0, 40).replace(/[^\x20-\x7e]/g, '?')}` };
 }
 
-function auth(t: DbTarget, useTls: boolean, ctx: VerifyContext): Promise<VerificationResult> {
+function auth(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<VerificationResult> {
+  const useTls = mode !== 'plain';
   return new Promise((resolve) => {
     const opts = { host: t.host, port: t.port };
     const socket = useTls
-      ? tls.connect({ ...opts, servername: net.isIP(t.host) ? undefined : t.host, rejectUnauthorized: t.tls === 'verify' })
+      ? tls.connect({ ...opts, servername: net.isIP(t.host) ? undefined : t.host, rejectUnauthorized: mode === 'verify' })
       : net.connect(opts);
     let buf = '';
     let settled = false;
@@ -60,22 +60,19 @@ function auth(t: DbTarget, useTls: boolean, ctx: VerifyContext): Promise<Verific
   });
 }
 
-export const verifier: Verifier = {
+export const verifier = databaseVerifier({
   id: 'redis',
-  companions: uriCompanions('rediss?'),
-  hosts(input) {
-    const t = parse(input);
-    return t ? [t.host] : [];
-  },
-  async verify(input, ctx) {
-    const t = parse(input);
-    if (!t) return { status: 'unknown', reason: 'not a Redis URI with a host' };
-    if (!t.password) return { status: 'unknown', reason: 'no password in the URI' };
-    const useTls = t.scheme === 'rediss' || t.tls === 'require' || t.tls === 'verify';
-    const r = await auth(t, useTls, ctx);
+  name: 'Redis',
+  schemes: ['redis', 'rediss'],
+  defaultPort: 6379,
+  schemePattern: 'rediss?',
+  // rediss:// is TLS with the certificate checked, as Redis clients do; redis:// is plain.
+  modes: (t) => (t.scheme === 'rediss' || t.tls === 'require' || t.tls === 'verify' ? ['verify'] : ['plain']),
+  async attempt(t, mode, ctx) {
+    const r = await auth(t, mode, ctx);
     if (r.status !== 'live') return r;
     const identity: Record<string, string> = { host: t.host, user: t.user || 'default' };
     if (/^\d+$/.test(t.database)) identity.database = t.database;
     return { status: 'live', identity };
   },
-};
+});
