@@ -62,3 +62,31 @@ export function databaseVerifier(spec: DatabaseSpec): Verifier {
     },
   };
 }
+
+/** An optional driver (an optional dependency, loaded on first use), or undefined when it is not installed. */
+export async function loadDriver<T>(load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    const mod = (await load()) as T & { default?: T };
+    return mod.default ?? mod;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One connection attempt: `connect` decides the result, `fail` maps what it threw; `close` runs on abort
+ * and afterwards whatever happened, so no socket outlives the call.
+ */
+export async function connectOnce(ctx: VerifyContext, close: () => unknown, connect: () => Promise<Attempt>, fail: (err: unknown) => Attempt): Promise<Attempt> {
+  const closeQuietly = async () => { try { await close(); } catch { /* already closed */ } };
+  const abort = () => { void closeQuietly(); };
+  ctx.signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await connect();
+  } catch (err) {
+    return ctx.signal.aborted ? { status: 'unknown', reason: 'aborted' } : fail(err);
+  } finally {
+    ctx.signal.removeEventListener('abort', abort);
+    await closeQuietly();
+  }
+}

@@ -7,18 +7,12 @@
 import type { MongoClientOptions } from 'mongodb';
 import type { VerificationResult, VerifyContext } from '../verifier.js';
 import { connectFailure, type DbTarget } from '../db-uri.js';
-import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
+import { connectOnce, databaseVerifier, loadDriver, type Attempt, type TlsMode } from '../database.js';
 const MECHANISMS = new Set(['SCRAM-SHA-1', 'SCRAM-SHA-256', 'PLAIN']);
 
 type MongoModule = typeof import('mongodb');
 
-async function loadMongo(): Promise<MongoModule | undefined> {
-  try {
-    return await import('mongodb');
-  } catch {
-    return undefined;
-  }
-}
+const loadMongo = () => loadDriver<MongoModule>(() => import('mongodb'));
 
 /** The driver error's code, looking through the wrappers (server selection errors carry the cause). */
 function mongoCode(err: unknown): number | undefined {
@@ -60,18 +54,10 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
     ...(mechanism && MECHANISMS.has(mechanism) ? { authMechanism: mechanism as MongoClientOptions['authMechanism'] } : {}),
   };
   const client = new driver.MongoClient(uri, options);
-  const abort = () => { void client.close().catch(() => {}); };
-  ctx.signal.addEventListener('abort', abort, { once: true });
-  try {
+  return connectOnce(ctx, () => client.close(), async () => {
     await client.connect();
     return { status: 'live', identity: { user: t.user, host: t.host, auth_database: String(options.authSource) } };
-  } catch (err) {
-    if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
-    return mongoError(err, ctx.timeoutMs);
-  } finally {
-    ctx.signal.removeEventListener('abort', abort);
-    await client.close().catch(() => {});
-  }
+  }, (err) => mongoError(err, ctx.timeoutMs));
 }
 
 export const verifier = databaseVerifier({

@@ -8,18 +8,11 @@
 import type { ConnectionOptions } from 'mysql2';
 import type { VerifyContext } from '../verifier.js';
 import { connectFailure, type DbTarget } from '../db-uri.js';
-import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
+import { connectOnce, databaseVerifier, loadDriver, type Attempt, type TlsMode } from '../database.js';
 
 type MysqlPromise = typeof import('mysql2/promise');
 
-async function loadMysql(): Promise<MysqlPromise | undefined> {
-  try {
-    const mod = (await import('mysql2/promise')) as MysqlPromise & { default?: MysqlPromise };
-    return mod.default ?? mod;
-  } catch {
-    return undefined;
-  }
-}
+const loadMysql = () => loadDriver<MysqlPromise>(() => import('mysql2/promise'));
 
 /** What a mysql2 connect error says about the password. */
 export function mysqlError(err: unknown, t: DbTarget, timeoutMs: number): Attempt {
@@ -45,7 +38,7 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
   if (!mysql) return { status: 'unknown', reason: 'driver not installed (npm package mysql2)' };
   const ssl = SSL[mode];
   let conn: Awaited<ReturnType<MysqlPromise['createConnection']>> | undefined;
-  try {
+  return connectOnce(ctx, () => conn?.destroy(), async () => {
     conn = await mysql.createConnection({
       host: t.host, port: t.port, user: t.user, password: t.password, database: t.database || undefined,
       ssl, connectTimeout: ctx.timeoutMs,
@@ -55,12 +48,7 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
     if (t.database) identity.database = t.database;
     if (handshake?.serverVersion) identity.server_version = handshake.serverVersion;
     return { status: 'live', identity };
-  } catch (err) {
-    if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
-    return mysqlError(err, t, ctx.timeoutMs);
-  } finally {
-    if (conn) conn.destroy();
-  }
+  }, (err) => mysqlError(err, t, ctx.timeoutMs));
 }
 
 export const verifier = databaseVerifier({

@@ -8,18 +8,11 @@
 import type { ClientConfig } from 'pg';
 import type { VerifyContext } from '../verifier.js';
 import { connectFailure, type DbTarget } from '../db-uri.js';
-import { databaseVerifier, type Attempt, type TlsMode } from '../database.js';
+import { connectOnce, databaseVerifier, loadDriver, type Attempt, type TlsMode } from '../database.js';
 
 type PgModule = typeof import('pg');
 
-async function loadPg(): Promise<PgModule | undefined> {
-  try {
-    const mod = (await import('pg')) as PgModule & { default?: PgModule };
-    return mod.default ?? mod;
-  } catch {
-    return undefined;
-  }
-}
+const loadPg = () => loadDriver<PgModule>(() => import('pg'));
 
 const SSL: Record<TlsMode, (t: DbTarget) => ClientConfig['ssl']> = {
   verify: (t) => ({ rejectUnauthorized: true, servername: t.host }),
@@ -42,26 +35,20 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
     if (m.parameterName === 'server_version') version = m.parameterValue;
   });
   client.on('error', () => {});
-  const abort = () => { void client.end().catch(() => {}); };
-  ctx.signal.addEventListener('abort', abort, { once: true });
-  try {
+  return connectOnce(ctx, () => client.end(), async () => {
     await client.connect();
     const identity: Record<string, string> = { user: t.user, database, host: t.host };
     if (version) identity.server_version = version;
     return { status: 'live', identity };
-  } catch (err) {
+  }, (err) => {
     const e = err as { code?: string; message?: string };
-    if (ctx.signal.aborted) return { status: 'unknown', reason: 'aborted' };
     if (e.code === '28P01') return { status: 'invalid', reason: 'password authentication failed' };
     if (e.code === '3D000') return { status: 'live', identity: { user: t.user, host: t.host }, reason: 'authenticated; the database does not exist' };
     if (e.code === '28000') return { status: 'unknown', reason: 'rejected before authentication (pg_hba.conf)' };
     if (/does not support SSL/i.test(e.message ?? '')) return { status: 'unknown', reason: 'server has no TLS', noTls: true };
     if (e.code && /^[0-9A-Z]{5}$/.test(e.code)) return { status: 'unknown', reason: `server error ${e.code}` };
     return connectFailure(err, ctx.timeoutMs);
-  } finally {
-    ctx.signal.removeEventListener('abort', abort);
-    await client.end().catch(() => {});
-  }
+  });
 }
 
 export const verifier = databaseVerifier({
