@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { password } from '../support/fake-secrets.js';
 import { parseDbUri, uriCompanions } from '../../src/verify/db-uri.js';
+import { databaseVerifier, loadDriver } from '../../src/verify/database.js';
 
 const SCHEMES: Record<string, [string, string[], number]> = {
   'postgres-uri-password': ['postgres(?:ql)?|postgis|pgsql', ['postgres', 'postgresql', 'postgis', 'pgsql'], 5432],
@@ -56,5 +57,20 @@ describe('database URI from the password and its companions', () => {
     expect(parseDbUri('postgresql+psycopg2://u:p@db/x?sslmode=verify-full', ['postgresql'], 5432)).toMatchObject({ scheme: 'postgresql', tls: 'verify' });
     expect(parseDbUri('rediss://:p@cache:6380/1', ['redis', 'rediss'], 6379)).toMatchObject({ scheme: 'rediss', port: 6380, database: '1' });
     expect(parseDbUri('mysql://u:p@db/x', ['postgres'], 5432)).toBeUndefined();
+  });
+
+  it('a driver that is not installed makes the result unknown, saying so, without connecting', async () => {
+    const missing = 'secret-sweep-no-such-' + 'driver';
+    expect(await loadDriver(() => import(missing))).toBeUndefined();
+    const v = databaseVerifier({
+      id: 'x', name: 'X', schemes: ['postgres'], defaultPort: 5432, schemePattern: 'postgres',
+      async attempt() {
+        const driver = await loadDriver(() => import(missing));
+        return driver ? { status: 'live' } : { status: 'unknown', reason: 'driver not installed (npm package x)' };
+      },
+    });
+    const uri = ['postgres://u', password(93)].join(':') + '@127.0.0.1:1/x';
+    expect(await v.verify({ secret: uri, rule: 'r' }, { timeoutMs: 100, signal: new AbortController().signal }))
+      .toEqual({ status: 'unknown', reason: 'driver not installed (npm package x)' });
   });
 });
