@@ -2,6 +2,8 @@
  * What the HTTP verifiers share: the endpoint (fixed, redirectable only for tests), one GET/POST with the
  * run's timeout and no redirects followed, and the mapping of HTTP answers every issuer shares.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { SweepError } from '../errors.js';
 import type { VerificationResult, VerifyContext } from './verifier.js';
 
@@ -39,31 +41,54 @@ export function hostOf(url: string): string {
 
 export interface HttpAnswer {
   status: number;
-  headers: Headers;
+  headers: { get(name: string): string | null };
   /** Parsed JSON body, or undefined when the body is not JSON. */
   json: unknown;
   /** The body as text (AWS STS answers in XML). */
   text: string;
 }
 
-/** One request with the run's timeout; redirects are not followed (a secret goes to one host only). */
-export async function request(url: string, init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
+/** Answers larger than this are cut (an identity is a few hundred bytes). */
+const MAX_BODY = 1 << 20;
+
+/**
+ * One request with the run's timeout; redirects are not followed (a secret goes to one host only); TLS
+ * certificates are checked as Node checks them; no keep-alive (the process ends as soon as the scan does).
+ */
+export function request(url: string, init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
+  const u = new URL(url);
+  const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
   const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]);
-  const res = await fetch(url, {
-    method: init.method ?? 'GET',
-    headers: { 'user-agent': 'secret-sweep-verify', ...init.headers },
-    body: init.body,
-    redirect: 'manual',
-    signal,
+  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  return new Promise((resolve, reject) => {
+    const req = send(u, {
+      method: init.method ?? 'GET',
+      headers: { 'user-agent': 'secret-sweep-verify', ...(body ? { 'content-length': String(body.length) } : {}), ...init.headers },
+      agent: false,
+      signal,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < MAX_BODY) chunks.push(c);
+        size += c.length;
+      });
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8');
+        let json: unknown;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          json = undefined;
+        }
+        const h = res.headers;
+        resolve({ status: res.statusCode ?? 0, headers: { get: (n) => { const v = h[n.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; } }, json, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
   });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, json, text };
 }
 
 /**
