@@ -14,7 +14,8 @@ await build({
   format: 'esm',
   target: 'node20',
   splitting: true,
-  external: ['re2', '@aws-sdk/*', '@smithy/*'],
+  // The database drivers are optional dependencies, loaded by the verifiers only when present.
+  external: ['re2', '@aws-sdk/*', '@smithy/*', 'pg', 'mysql2', 'mongodb'],
   banner: { js: "import { createRequire as __ssCreateRequire } from 'node:module'; const require = __ssCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -42,6 +42,8 @@ export interface HttpAnswer {
   headers: { get(name: string): string | null };
   /** Parsed JSON body, or undefined when the body is not JSON. */
   json: unknown;
+  /** The body as text (AWS STS answers in XML). */
+  text: string;
 }
 
 /** Answers larger than this are cut (an identity is a few hundred bytes). */
@@ -82,7 +84,7 @@ export async function request(url: string, init: { method?: 'GET' | 'POST'; head
           json = undefined;
         }
         const h = res.headers;
-        resolve({ status: res.statusCode ?? 0, headers: { get: (n) => { const v = h[n.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; } }, json });
+        resolve({ status: res.statusCode ?? 0, headers: { get: (n) => { const v = h[n.toLowerCase()]; return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v; } }, json, text });
       });
     });
     req.on('error', reject);

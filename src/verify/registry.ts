@@ -24,14 +24,25 @@ import type { Verifier } from './verifier.js';
 
 export const VERIFIERS: Record<string, () => Promise<Verifier>> = {
   anthropic: async () => (await import('./verifiers/anthropic.js')).verifier,
+  aws: async () => (await import('./verifiers/aws.js')).verifier,
+  'azure-storage': async () => (await import('./verifiers/azure-storage.js')).verifier,
+  datadog: async () => (await import('./verifiers/datadog.js')).verifier,
+  discord: async () => (await import('./verifiers/discord.js')).verifier,
   github: async () => (await import('./verifiers/github.js')).verifier,
   gitlab: async () => (await import('./verifiers/gitlab.js')).verifier,
+  google: async () => (await import('./verifiers/google.js')).verifier,
+  huggingface: async () => (await import('./verifiers/huggingface.js')).verifier,
+  mongodb: async () => (await import('./verifiers/mongodb.js')).verifier,
+  mysql: async () => (await import('./verifiers/mysql.js')).verifier,
+  npm: async () => (await import('./verifiers/npm.js')).verifier,
   openai: async () => (await import('./verifiers/openai.js')).verifier,
+  postgres: async () => (await import('./verifiers/postgres.js')).verifier,
+  redis: async () => (await import('./verifiers/redis.js')).verifier,
   sendgrid: async () => (await import('./verifiers/sendgrid.js')).verifier,
   slack: async () => (await import('./verifiers/slack.js')).verifier,
   stripe: async () => (await import('./verifiers/stripe.js')).verifier,
-  // wip/verify-db: postgres, mysql, mongodb, redis, aws, twilio, huggingface, datadog, npm, google,
-  // azure-storage, telegram, discord (one line each, as above).
+  telegram: async () => (await import('./verifiers/telegram.js')).verifier,
+  twilio: async () => (await import('./verifiers/twilio.js')).verifier,
 };
 
 export function isVerifierId(id: string): boolean {
