@@ -24,9 +24,11 @@ export class LogCopy {
   constructor(private readonly maxBytes = DEFAULT_MAX_BYTES) {
     // Paths, names and e-mail addresses of the history: a private directory (0700), a 0600 file.
     removeStaleCopies();
+    // Handlers first: a signal that lands between creating the folder and installing them would kill
+    // the process by default and leave the folder behind (seen under load).
+    watchSignals();
     this.dir = mkdtempSync(join(tmpdir(), `${PREFIX}${process.pid}-`));
     live.add(this.dir);
-    watchSignals();
     this.file = join(this.dir, 'log');
     this.fd = openSync(this.file, 'wx', 0o600);
   }
