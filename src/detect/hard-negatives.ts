@@ -47,7 +47,11 @@ export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: strin
 /** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
 const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
 
-export function placeholderReason(secret: string): string | undefined {
+/**
+ * `vendorRule`: the value was found by a vendor rule (its own format or the vendor's name next to it), not
+ * by a generic one.
+ */
+export function placeholderReason(secret: string, vendorRule = false): string | undefined {
   if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
@@ -56,7 +60,9 @@ export function placeholderReason(secret: string): string | undefined {
   if (ENCRYPTED.test(secret)) return 'encrypted value';
   const distinct = new Set(secret).size;
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
-  if (/0123456789|123456789|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16) return 'sequential characters';
+  // A UUID has at most 17 distinct characters, and one a vendor rule found sits next to the vendor's name
+  // (a bare UUID has nothing else to match on): `SNYK_TOKEN = "12345678-ABCD-…"` is reported.
+  if (/0123456789|123456789|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   return undefined;
@@ -98,7 +104,7 @@ function insideValueAfter(marker: RegExp, line: string, at: number, length: numb
 
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
-  const p = placeholderReason(c.secret);
+  const p = placeholderReason(c.secret, !c.generic);
   if (p) return p;
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a
   // comment) does not hide a key beside it.

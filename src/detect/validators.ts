@@ -66,12 +66,18 @@ function pypiMacaroon(secret: string): boolean {
   return raw.length > 32 && raw.includes(Buffer.from('pypi.org'));
 }
 
-/** Basic auth value: base64 of `user:password` with a non-empty password. */
+/**
+ * Basic auth value: base64 of `user:password` with a non-empty password. A printable user name, and at
+ * most one stray byte in the password: a value mistyped by one character still carries the credential,
+ * while random base64 decodes to mostly unprintable bytes.
+ */
 function basicAuth(secret: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) return false;
-  const dec = Buffer.from(secret, 'base64').toString('utf8');
+  const dec = Buffer.from(secret, 'base64').toString('latin1');
   const i = dec.indexOf(':');
-  return i > 0 && i < dec.length - 1 && /^[\x20-\x7e]+$/.test(dec);
+  if (i <= 0 || i >= dec.length - 1 || !/^[\x20-\x7e]+$/.test(dec.slice(0, i))) return false;
+  const stray = dec.slice(i + 1).replace(/[\x20-\x7e]/g, '').length;
+  return stray === 0 || (stray === 1 && dec.length - i - 1 >= 12);
 }
 
 /** A JWT stored base64-encoded once more (Kubernetes Secret data, env files): decodes to a valid JWT. */

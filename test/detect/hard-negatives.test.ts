@@ -34,3 +34,20 @@ describe('hard negatives are about the value', () => {
     expect(hardNegativeReason(line(`k = "${key}"  # ENC[AES256_GCM,data:${b64}]`))).toBeUndefined();
   });
 });
+
+describe('a counting run in a UUID', () => {
+  // Built at run time: the self-scan would report the assembled value.
+  const uuid = ['12345678', 'ABCD', 'ABCD', 'ABCD', '1234567890AB'].join('-');
+
+  it('is reported by a vendor rule, whose match needs the vendor name beside the UUID', () => {
+    expect(rulesOn(`const SNYK_TOKEN = "${uuid}"\n`)).toContain('snyk-api-token');
+    expect(rulesOn(`heroku_api_key: ${uuid}\n`)).toContain('heroku-api-key');
+    expect(hardNegativeReason({ secret: uuid, line: `SNYK_TOKEN=${uuid}`, path: 'x', generic: false })).toBeUndefined();
+  });
+
+  it('is still dropped for a generic rule, and a bare run of zeros for any rule', () => {
+    expect(hardNegativeReason({ secret: uuid, line: `token = "${uuid}"`, path: 'x', generic: true })).toBeDefined();
+    const zeros = ['00000000', '0000', '0000', '0000', '000000000000'].join('-');
+    expect(rulesOn(`const SNYK_TOKEN = "${zeros}"\n`)).toEqual([]);
+  });
+});
