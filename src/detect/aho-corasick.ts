@@ -59,9 +59,27 @@ export class KeywordMatcher {
   }
 }
 
-interface Automaton {
+/** A built automaton: what rules/built-automaton.ts writes at build time and reads back. */
+export interface Automaton {
   next: Int32Array;
   outputs: number[][];
+}
+
+/**
+ * An automaton built ahead of time (by `npm run build`, for the built-in rules) for one keyword list, read
+ * only if exactly that list is asked for: the table depends on nothing else. `load` returns undefined when
+ * it cannot deliver (missing or damaged file); the automaton is then built here as usual.
+ */
+let prebuilt: { keywords: readonly string[]; load: () => Automaton | undefined } | undefined;
+
+export function offerPrebuiltAutomaton(keywords: readonly string[], load: () => Automaton | undefined): void {
+  prebuilt = { keywords, load };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -71,18 +89,19 @@ interface Automaton {
  */
 const built = new Map<string, Automaton>();
 
-function automatonFor(keywords: string[]): Automaton {
+function automatonFor(keywords: readonly string[]): Automaton {
   const key = keywords.join('\u0000');
   let a = built.get(key);
   if (a === undefined) {
     // A few lists at most (detected-text.ts builds small ones for the rules a name's keywords select).
     if (built.size >= 8) built.delete(built.keys().next().value!);
-    built.set(key, (a = buildAutomaton(keywords)));
+    if (prebuilt && sameList(prebuilt.keywords, keywords)) a = prebuilt.load();
+    built.set(key, (a ??= buildAutomaton(keywords)));
   }
   return a;
 }
 
-function buildAutomaton(keywords: string[]): Automaton {
+export function buildAutomaton(keywords: readonly string[]): Automaton {
   // The trie is built straight into the transition table (0 = no child: the root is nobody's child),
   // with each state's own characters listed: typed arrays, no per-state Map. This runs at every start-up
   // of a pre-commit hook, mostly before the JIT has warmed up.
