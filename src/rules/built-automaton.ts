@@ -18,7 +18,12 @@ import type { RuleSpec } from './rule.js';
 import { scannerSafeJson } from './safe-json.js';
 
 interface AutomatonHead {
-  keywords: string[];
+  /**
+   * The keywords joined by NUL: one string, as the escaping leaves it, reads as no credential; a list
+   * (`"requirepass","masterauth"`) reads to a generic rule as a value after a key. A keyword holding NUL
+   * would split differently: then the list does not match, and the automaton is built.
+   */
+  keywords: string;
   states: number;
   endianness: string;
   outputs: number[][];
@@ -33,7 +38,7 @@ export function builtAutomatonFiles(dir = fileURLToPath(new URL('..', import.met
 export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAutomatonFiles()): void {
   const keywords = [...keywordIndex(rules).keys()];
   const { next, outputs } = buildAutomaton(keywords);
-  const head: AutomatonHead = { keywords, states: next.length / 128, endianness: endianness(), outputs };
+  const head: AutomatonHead = { keywords: keywords.join('\u0000'), states: next.length / 128, endianness: endianness(), outputs };
   const write = (file: string, data: string | Buffer) => {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
@@ -54,8 +59,8 @@ export function offerBuiltAutomaton(files = builtAutomatonFiles()): void {
   } catch {
     return;
   }
-  if (!Array.isArray(head?.keywords) || !Array.isArray(head.outputs) || head.outputs.length !== head.states || head.endianness !== endianness()) return;
-  offerPrebuiltAutomaton(head.keywords, () => readTable(files.table, head));
+  if (typeof head?.keywords !== 'string' || !Array.isArray(head.outputs) || head.outputs.length !== head.states || head.endianness !== endianness()) return;
+  offerPrebuiltAutomaton(head.keywords.split('\u0000'), () => readTable(files.table, head));
 }
 
 function readTable(file: string, head: AutomatonHead): Automaton | undefined {

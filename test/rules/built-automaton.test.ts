@@ -1,11 +1,12 @@
 // The keyword automaton built ahead (npm run build) is used only for the very keyword list it was built
 // from; stale, missing or damaged files fall back to building it, with the same hits.
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywordMatcher } from '../../src/detect/aho-corasick.js';
-import { keywordIndex } from '../../src/detect/detector.js';
+import { createDetector, keywordIndex } from '../../src/detect/detector.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
 import { builtAutomatonFiles, offerBuiltAutomaton, writeBuiltAutomaton } from '../../src/rules/built-automaton.js';
 import type { RuleSpec } from '../../src/rules/rule.js';
 
@@ -65,5 +66,17 @@ describe('the built keyword automaton', () => {
       offerBuiltAutomaton(files);
       expect(hits(new KeywordMatcher(keywords), `${tag}secret`), damage).toEqual([`${tag}secret@${tag.length + 6}`]);
     }
+  });
+});
+
+describe('the built head file', () => {
+  it('reads as no credential to the built-in rules (the package ships it; a keyword list read as key and value)', () => {
+    const rules = loadBuiltinRules();
+    const dir = mkdtempSync(join(tmpdir(), 'ss-automaton-'));
+    temps.push(dir);
+    const files = builtAutomatonFiles(dir);
+    writeBuiltAutomaton(rules, files);
+    const text = readFileSync(files.head, 'utf8');
+    expect(createDetector(rules).detect({ text, provenance: { kind: 'file', path: 'node_modules/secret-sweep/dist/builtin-automaton.json' } }).map((f) => f.rule)).toEqual([]);
   });
 });
