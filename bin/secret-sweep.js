@@ -10,11 +10,18 @@ process.stdout.on('error', (e) => {
   process.stderr.write(`secret-sweep: cannot write to standard output: ${e?.code ?? String(e?.message ?? e).split('\n')[0]}\n`);
   process.exit(2);
 });
-let mod;
-try {
-  mod = await import('../dist/bundle/cli.js');
-} catch (e) {
-  if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
-  mod = await import('../dist/cli/main.js');
+async function load(bundled, unbundled) {
+  try {
+    return await import(`../dist/bundle/${bundled}`);
+  } catch (e) {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    return import(`../dist/cli/${unbundled}`);
+  }
 }
-process.exitCode = await mod.main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// A pre-commit hook's `scan --staged` loads the one-file hook entry; it answers undefined to any command
+// line it does not take, which then goes to the full CLI.
+let code;
+if (argv[0] === 'scan' && argv.includes('--staged')) code = await (await load('hook.js', 'hook-main.js')).hookMain(argv);
+code ??= await (await load('cli.js', 'main.js')).main(argv);
+process.exitCode = code;

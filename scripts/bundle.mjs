@@ -3,19 +3,62 @@
 // external: the SDK is only loaded by commands that talk to AWS.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 
 rmSync('dist/bundle', { recursive: true, force: true });
 
-await build({
-  entryPoints: { cli: 'dist/cli/main.js', worker: 'dist/engine/worker.js' },
-  outdir: 'dist/bundle',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  banner: { js: "import { createRequire as __ssCreateRequire } from 'node:module'; const require = __ssCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: { cli: 'dist/cli/main.js', worker: 'dist/engine/worker.js' },
+  outdir: 'dist/bundle',
   splitting: true,
   // The database drivers are optional dependencies, loaded by the verifiers only when present.
   external: ['re2', '@aws-sdk/*', '@smithy/*', 'pg', 'mysql2', 'mongodb'],
-  banner: { js: "import { createRequire as __ssCreateRequire } from 'node:module'; const require = __ssCreateRequire(import.meta.url);" },
-  logLevel: 'warning',
+});
+
+// The pre-commit hook's entry (src/cli/hook-main.ts), alone and whole in dist/bundle/hook.js: a hook run
+// loads one module instead of the forty-odd chunks above. Nothing is shared with those chunks (a class
+// loaded twice would fail `instanceof`): its dynamic imports are inlined, and packages (yargs, simple-git)
+// are loaded from node_modules if ever asked for. Except what the hook's command lines (`scan --staged`
+// with at most --all-lines, --baseline, --config, --debug, --no-color: hook-argv.ts) cannot reach: other
+// scan modes, report formats and --verify, whose verifiers would load node:tls at start-up. Those
+// become a module that throws: reached after all, the scan stops with exit 2, it never passes.
+const NOT_ON_THE_HOOK_PATH = [
+  /^verify\//,
+  /^report\/(json|jsonl|sarif|junit|gitlab)\.js$/,
+  /^scan\/(ci-history|ci-range|gate-config)\.js$/,
+  /^sources\/(stdin|git\/history-source|git\/range-paths)\.js$/,
+  /^engine\/(pool|run-blobs)\.js$/,
+];
+const hookOnly = {
+  name: 'hook-only',
+  setup(b) {
+    b.onResolve({ filter: /^\./ }, (a) => {
+      if (a.kind !== 'dynamic-import') return undefined;
+      const rel = relative(resolve('dist'), resolve(a.resolveDir, a.path)).split('\\').join('/');
+      if (!NOT_ON_THE_HOOK_PATH.some((re) => re.test(rel))) return undefined;
+      return { path: rel, namespace: 'not-on-the-hook-path' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'not-on-the-hook-path' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in the pre-commit entry (dist/bundle/hook.js); run the full CLI, dist/bundle/cli.js`)});`,
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: { hook: 'dist/cli/hook-main.js' },
+  outdir: 'dist/bundle',
+  splitting: false,
+  packages: 'external',
+  plugins: [hookOnly],
 });

@@ -3,11 +3,12 @@
  * nothing below it prints errors or exits.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { isSweepError } from '../errors.js';
 import { quoteUserText } from '../findings/redact.js';
-import { hookScanArgs } from './hook-argv.js';
+import { hookMain } from './hook-main.js';
+import { reportError, UsageError } from './report-error.js';
 import { version } from './version.js';
-import { missingOptionalPackage } from '../lazy.js';
+
+export { reportError, usageLine } from './report-error.js';
 
 export type CommandResult = number;
 
@@ -43,15 +44,10 @@ export async function main(argv: string[]): Promise<number> {
   const setCode = (c: number) => {
     code = c;
   };
+  // The pre-commit hook's fixed command lines skip loading yargs (see hook-argv.ts).
+  const hooked = await hookMain(argv);
+  if (hooked !== undefined) return hooked;
   try {
-    // The pre-commit hook's fixed command lines skip loading yargs (see hook-argv.ts).
-    const hookArgs = hookScanArgs(argv);
-    if (hookArgs) {
-      (await import('../sources/git/staged.js')).startStagedEarly(hookArgs.path, { allLines: hookArgs['all-lines'] });
-      const scan = (await COMMANDS.scan!())(setCode);
-      await scan.handler(hookArgs as never);
-      return code;
-    }
     const unknown = unknownCommand(argv);
     if (unknown) throw unknown;
     const { default: yargs } = await import('yargs');
@@ -83,7 +79,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-class UsageError extends Error {}
 
 /**
  * yargs renders the whole help text after every command just in case it is needed later (~30 ms, a
@@ -102,26 +97,6 @@ function skipHelpCache(cli: Argv): void {
 
 export const STDIN_TOKEN = '\u0000stdin';
 
-/**
- * yargs' usage message as one line that keeps the detail: "Invalid values:" is followed by lines naming the
- * option, what was given and the choices. What was typed is quoted through quoteUserText (a mistyped flag
- * may be followed by a credential).
- */
-export function usageLine(message: string): string {
-  const [head = '', ...rest] = message.split('\n');
-  if (/^Invalid values:/.test(head)) {
-    const parts = rest
-      .map((l) => /Argument: ([^,]+), Given: (.*), Choices: (.*)$/.exec(l.trim()))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map(([, name, given, choices]) => {
-        const shownGiven = given!.replace(/^"(.*)"$/, '$1');
-        const flag = name!.length > 1 && !POSITIONALS.has(name!) ? `--${name}` : name!;
-        return `${flag}: ${JSON.stringify(quoteUserText(shownGiven))} is not one of ${choices!.replace(/"/g, '')}`;
-      });
-    if (parts.length) return parts.join('; ');
-  }
-  return head.replace(/^(Unknown arguments?: )(.*)$/, (_, h: string, list: string) => h + list.split(', ').map(quoteUserText).join(', '));
-}
 
 /** `run`'s options that take a value (the word after them is not the command). */
 const RUN_VALUE_OPTIONS = new Set(['--env-file', '--region', '--endpoint-url', '--file', '--profile']);
@@ -141,8 +116,6 @@ export function runSeparated(argv: string[]): string[] {
   return argv;
 }
 
-/** Positional names that appear in yargs' "Invalid values" messages (not flags). */
-const POSITIONALS = new Set(['action', 'target', 'path', 'command']);
 
 /** The first non-option word, when it is not a command: an error listing the commands (a near miss is suggested). */
 function unknownCommand(argv: string[]): UsageError | undefined {
@@ -164,51 +137,4 @@ function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
-/**
- * The one place errors are printed. Every line goes through withoutSecrets: messages quote what the user
- * typed (a revision, a path, a rule id, a command) and what was read (a file name), any of which may be a
- * pasted credential.
- */
-export async function reportError(e: unknown, debug: boolean): Promise<number> {
-  const redact = await redactor();
-  const print = (line: string) => process.stderr.write(`secret-sweep: ${redact(line)}\n`);
-  if (e instanceof UsageError) {
-    // yargs quotes what was typed (`Unknown argument: X`): a mistyped flag may be followed by a credential.
-    const line = usageLine(e.message);
-    print(`${line} (see --help)`);
-  } else if (isSweepError(e)) {
-    print(e.oneLine());
-    if (debug && e.stack) process.stderr.write(redact(e.stack) + '\n');
-    return e.exitCode;
-  } else if (missingOptionalPackage(e)) {
-    // `npm i --omit=optional`: scanning works; what needs a left-out package says which and how to get it.
-    print(missingOptionalPackage(e)!);
-    if (debug && (e as Error)?.stack) process.stderr.write(redact((e as Error).stack!) + '\n');
-  } else {
-    const err = e as Error;
-    print(`internal error: ${String(err?.message ?? err).split('\n')[0]}${debug ? '' : ' (run with --debug for details)'}`);
-    if (debug && err?.stack) process.stderr.write(redact(err.stack) + '\n');
-  }
-  return 2;
-}
 
-/**
- * withoutSecrets (the built-in rules' detections redacted). Should loading or running the rules fail (the
- * error being reported may be that very failure), long words are redacted instead: the line is never
- * printed as is.
- */
-async function redactor(): Promise<(text: string) => string> {
-  const fallback = (text: string) => text.replace(/[^\s/:`'"]{17,}/g, (w) => quoteUserText(w));
-  try {
-    const { withoutSecrets } = await import('../findings/detected-text.js');
-    return (text) => {
-      try {
-        return withoutSecrets(text);
-      } catch {
-        return fallback(text);
-      }
-    };
-  } catch {
-    return fallback;
-  }
-}

@@ -15,64 +15,9 @@ export class KeywordMatcher {
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
-    // The trie is built straight into the transition table (0 = no child: the root is nobody's child),
-    // with each state's own characters listed: typed arrays, no per-state Map. This runs at every start-up
-    // of a pre-commit hook, mostly before the JIT has warmed up.
-    let total = 1;
-    for (const kw of keywords) total += kw.length;
-    const table = new Int32Array(total * 128);
-    const kids: number[][] = [[]];
-    const outs: number[][] = [[]];
-    keywords.forEach((kw, id) => {
-      let s = 0;
-      for (let i = 0; i < kw.length; i++) {
-        let c = kw.charCodeAt(i);
-        if (c >= 128) throw new Error(`keyword must be ASCII: ${kw}`);
-        if (c >= 65 && c <= 90) c |= 32;
-        let t = table[s * 128 + c]!;
-        if (t === 0) {
-          t = outs.length;
-          table[s * 128 + c] = t;
-          kids[s]!.push(c);
-          kids.push([]);
-          outs.push([]);
-        }
-        s = t;
-      }
-      outs[s]!.push(id);
-    });
-    const n = outs.length;
-    const next = table.subarray(0, n * 128);
-    const fail = new Int32Array(n);
-    // BFS: fill the full transition table so matching never follows failure links. The root's row is
-    // complete already (a missing child is 0, the root).
-    // Upper-case letters take the lower-case transition: set beside each child (rows copied from a
-    // failure state bring that state's folded entries along).
-    const isLower = (c: number) => c >= 97 && c <= 122;
-    for (const c of kids[0]!) if (isLower(c)) next[c - 32] = next[c]!;
-    const queue: number[] = kids[0]!.map((c) => next[c]!);
-    const own: number[] = [];
-    for (let qi = 0; qi < queue.length; qi++) {
-      const s = queue[qi]!;
-      const f = fail[s]!;
-      if (outs[f]!.length) outs[s] = outs[s]!.concat(outs[f]!);
-      const cs = kids[s]!;
-      own.length = 0;
-      for (const c of cs) own.push(next[s * 128 + c]!);
-      // Start from the failure state's row (complete: it is shallower), then put back this state's children.
-      next.copyWithin(s * 128, f * 128, f * 128 + 128);
-      for (let k = 0; k < cs.length; k++) {
-        const c = cs[k]!;
-        const t = own[k]!;
-        fail[t] = next[f * 128 + c]!;
-        next[s * 128 + c] = t;
-        if (isLower(c)) next[s * 128 + c - 32] = t;
-        queue.push(t);
-      }
-    }
-    for (let k = 0; k < next.length; k++) if (outs[next[k]!]!.length) next[k] = ~next[k]!;
+    const { next, outputs } = automatonFor(keywords);
     this.next = next;
-    this.outputs = outs;
+    this.outputs = outputs;
   }
 
   /**
@@ -112,4 +57,120 @@ export class KeywordMatcher {
     const { hits, length } = this.scanStates(text);
     for (let k = 0; k < length; k += 2) for (const id of this.outputs[hits[k]!]!) onHit(id, hits[k + 1]!);
   }
+}
+
+/** A built automaton: what rules/built-automaton.ts writes at build time and reads back. */
+export interface Automaton {
+  next: Int32Array;
+  outputs: number[][];
+}
+
+/**
+ * An automaton built ahead of time (by `npm run build`, for the built-in rules) for one keyword list, read
+ * only if exactly that list is asked for: the table depends on nothing else. `load` returns undefined when
+ * it cannot deliver (missing or damaged file); the automaton is then built here as usual.
+ */
+let prebuilt: { keywords: readonly string[]; load: () => Automaton | undefined } | undefined;
+
+export function offerPrebuiltAutomaton(keywords: readonly string[], load: () => Automaton | undefined): void {
+  prebuilt = { keywords, load };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Automata built in this process, by keyword list: a scan's detector and the redaction of paths and
+ * messages (findings/detected-text.ts) use the built-in rules' keywords, and a pre-commit hook should not
+ * build the same table twice. Shared read-only; each matcher keeps its own hit buffer.
+ */
+const built = new Map<string, Automaton>();
+
+function automatonFor(keywords: readonly string[]): Automaton {
+  const key = keywords.join('\u0000');
+  let a = built.get(key);
+  if (a === undefined) {
+    // A few lists at most (detected-text.ts builds small ones for the rules a name's keywords select).
+    if (built.size >= 8) built.delete(built.keys().next().value!);
+    if (prebuilt && sameList(prebuilt.keywords, keywords)) a = prebuilt.load();
+    built.set(key, (a ??= buildAutomaton(keywords)));
+  }
+  return a;
+}
+
+export function buildAutomaton(keywords: readonly string[]): Automaton {
+  // The trie is built straight into the transition table (0 = no child: the root is nobody's child),
+  // with each state's own characters listed: typed arrays, no per-state Map. This runs at every start-up
+  // of a pre-commit hook, mostly before the JIT has warmed up.
+  let total = 1;
+  for (const kw of keywords) total += kw.length;
+  const table = new Int32Array(total * 128);
+  const kids: number[][] = [[]];
+  const outs: number[][] = [[]];
+  keywords.forEach((kw, id) => {
+    let s = 0;
+    for (let i = 0; i < kw.length; i++) {
+      let c = kw.charCodeAt(i);
+      if (c >= 128) throw new Error(`keyword must be ASCII: ${kw}`);
+      if (c >= 65 && c <= 90) c |= 32;
+      let t = table[s * 128 + c]!;
+      if (t === 0) {
+        t = outs.length;
+        table[s * 128 + c] = t;
+        kids[s]!.push(c);
+        kids.push([]);
+        outs.push([]);
+      }
+      s = t;
+    }
+    outs[s]!.push(id);
+  });
+  const n = outs.length;
+  const next = table.subarray(0, n * 128);
+  const fail = new Int32Array(n);
+  // Whether a state ends a keyword, its own or one of its failure chain's: known for a state when its
+  // failure link is set, so transitions are stored complemented as they are written (no pass over the
+  // whole table afterwards: that loop, ~600k entries in the interpreter, was most of a cold start).
+  const accepts = new Uint8Array(n);
+  const arrow = (t: number) => (accepts[t] ? ~t : t);
+  const isLower = (c: number) => c >= 97 && c <= 122;
+  // The root's row is complete already (a missing child is 0, the root; the root accepts nothing).
+  // Upper-case letters take the lower-case transition: set beside each child (rows copied from a
+  // failure state bring that state's folded entries along).
+  const queue: number[] = [];
+  for (const c of kids[0]!) {
+    const t = next[c]!;
+    accepts[t] = outs[t]!.length ? 1 : 0;
+    next[c] = arrow(t);
+    if (isLower(c)) next[c - 32] = arrow(t);
+    queue.push(t);
+  }
+  // BFS: fill the full transition table so matching never follows failure links.
+  const own: number[] = [];
+  for (let qi = 0; qi < queue.length; qi++) {
+    const s = queue[qi]!;
+    const f = fail[s]!;
+    if (outs[f]!.length) outs[s] = outs[s]!.concat(outs[f]!);
+    const cs = kids[s]!;
+    own.length = 0;
+    for (const c of cs) own.push(next[s * 128 + c]!);
+    // Start from the failure state's row (complete and already complemented: it is shallower), then
+    // put back this state's children.
+    next.copyWithin(s * 128, f * 128, f * 128 + 128);
+    for (let k = 0; k < cs.length; k++) {
+      const c = cs[k]!;
+      const t = own[k]!;
+      const viaFail = next[f * 128 + c]!;
+      const ft = viaFail < 0 ? ~viaFail : viaFail;
+      fail[t] = ft;
+      accepts[t] = outs[t]!.length || accepts[ft] ? 1 : 0;
+      next[s * 128 + c] = arrow(t);
+      if (isLower(c)) next[s * 128 + c - 32] = arrow(t);
+      queue.push(t);
+    }
+  }
+  return { next, outputs: outs };
 }

@@ -194,6 +194,23 @@ function placeInWhole(findings: Finding[], w: FragmentWindow): Finding[] {
   return out;
 }
 
+/**
+ * Each keyword and the indexes of the rules that list it, keywords in first-seen order: the order is the
+ * keyword automaton's, so the automaton built ahead for the built-in rules (rules/built-automaton.ts)
+ * is found for them.
+ */
+export function keywordIndex(specs: readonly Pick<RuleSpec, 'keywords'>[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  specs.forEach((spec, i) => {
+    for (const k of spec.keywords) {
+      const l = index.get(k) ?? [];
+      if (!l.includes(i)) l.push(i);
+      index.set(k, l);
+    }
+  });
+  return index;
+}
+
 export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
   const rules = specs.map(compileRule);
   const salt = options.salt ?? DEFAULT_SALT;
@@ -214,15 +231,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const accepted = options.accepted?.size ? options.accepted : undefined;
 
   // Keyword id -> rule indexes; rules without keywords always run.
-  const kwIndex = new Map<string, number[]>();
+  const kwIndex = keywordIndex(specs);
   const alwaysRun: number[] = [];
   rules.forEach((r, i) => {
     if (r.spec.keywords.length === 0) alwaysRun.push(i);
-    for (const k of r.spec.keywords) {
-      const l = kwIndex.get(k) ?? [];
-      if (!l.includes(i)) l.push(i);
-      kwIndex.set(k, l);
-    }
   });
   const keywords = [...kwIndex.keys()];
   const matcher = new KeywordMatcher(keywords);

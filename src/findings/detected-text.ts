@@ -4,7 +4,7 @@
  * a revision or a rule id was expected is still a token, and so is one in a file name or a git identity.
  * Compiles the built-in rules on first use, so only error paths and report output call it.
  */
-import { createDetector, type Detector } from '../detect/detector.js';
+import { createDetector, keywordIndex, type Detector } from '../detect/detector.js';
 import { KeywordMatcher } from '../detect/aho-corasick.js';
 import { loadBuiltinRules } from '../rules/load.js';
 import { attachSecret, FILE_START, secretOf, type Finding } from './finding.js';
@@ -21,10 +21,7 @@ let keywordRules: { matcher: KeywordMatcher; rulesOf: number[][] } | undefined;
 function detectorFor(text: string): Detector | undefined {
   const all = loadBuiltinRules();
   if (!keywordRules) {
-    const ids = new Map<string, number[]>();
-    all.forEach((r, i) => {
-      for (const k of r.keywords) ids.set(k, [...(ids.get(k) ?? []), i]);
-    });
+    const ids = keywordIndex(all);
     keywordRules = { matcher: new KeywordMatcher([...ids.keys()]), rulesOf: [...ids.values()] };
   }
   const { matcher, rulesOf } = keywordRules;

@@ -12,6 +12,8 @@ import { SweepError } from '../errors.js';
 import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
 import { checkRuleExamples } from './examples.js';
+import { offerBuiltAutomaton } from './built-automaton.js';
+import { scannerSafeJson } from './safe-json.js';
 import { quoteUserText, yamlMessage } from '../findings/redact.js';
 
 /** The folder of built-in rules: <package>/rules, next to dist/. */
@@ -149,15 +151,9 @@ function withoutExamples(rules: RuleSpec[]): RuleSpec[] {
   return rules.map((r) => ({ ...r, examples: [], negative_examples: [] }));
 }
 
-/**
- * The built file as text no scanner reads a credential in: inside every JSON string, everything but
- * letters and digits is a \uXXXX escape (JSON.parse reads the same rules). A rule's regex, description
- * and keywords are not secrets, but as plain text a regex's `token=` or a description's quoted password
- * are what generic rules (ours, and other scanners') report.
- */
+/** The built file as text no scanner reads a credential in (safe-json.ts). */
 function builtJson(key: string, rules: RuleSpec[]): string {
-  const escaped = (s: string) => '"' + s.split('').map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('') + '"';
-  return JSON.stringify({ key, rules }, null, 1).replace(/"(?:[^"\\]|\\.)*"/g, (token) => escaped(JSON.parse(token) as string)) + '\n';
+  return scannerSafeJson({ key, rules }, 1);
 }
 
 /** Written whole or not at all: scans running side by side in a checkout may rewrite it at once. */
@@ -189,6 +185,8 @@ export function loadBuiltinRules(): RuleSpec[] {
   if (import.meta.url.endsWith('.ts')) return (builtinCache = loadRulesDir(dir));
   const file = builtRulesFile();
   const key = rulesDirKey(dir);
+  // The keyword automaton built with the rules, used only if the keywords are still the same.
+  offerBuiltAutomaton();
   try {
     const built = JSON.parse(readFileSync(file, 'utf8')) as { key: string; rules: RuleSpec[] };
     if (key === undefined || built.key === key) return (builtinCache = built.rules);

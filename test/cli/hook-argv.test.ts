@@ -3,6 +3,10 @@
  * must give every other command line back to yargs.
  */
 import yargs from 'yargs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hookScanArgs } from '../../src/cli/hook-argv.js';
 import { scanCommand, type ScanArgs } from '../../src/cli/commands/scan.js';
@@ -102,5 +106,43 @@ describe('the hook path through the built CLI (git started before the scanner lo
     expect(rows([r], `${r}/sub`)).toEqual(want);
     expect(rows(['.'], `${r}/sub`)).toEqual(want);
     expect(rows(['--all-lines'], r)).toEqual(['sub/new.py:1', 'top.env:1']);
+  });
+});
+
+describe('the one-file hook entry (dist/bundle/hook.js, which bin/secret-sweep.js loads for `scan --staged`)', () => {
+  afterAll(cleanup);
+  const hookJs = join(process.cwd(), 'dist/bundle/hook.js');
+  const cliJs = join(process.cwd(), 'dist/bundle/cli.js');
+
+  it('is one module: it imports no other file of the package, and loads neither node:tls nor worker threads', () => {
+    const text = readFileSync(hookJs, 'utf8');
+    expect(text.match(/(?:from|import\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(hookJs).href)}); console.log(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const loaded = JSON.parse(r.stdout) as string[];
+    expect(loaded.filter((m) => /^NativeModule (tls|worker_threads)$/.test(m))).toEqual([]);
+  });
+
+  it('answers hook command lines as the full CLI does (findings, clean, not a repository) and declines others', () => {
+    const r = makeRepo();
+    commit(r, { 'README.md': 'hi\n' });
+    const viaFullCli = (args: string[], cwd: string) => {
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(cliJs).href)}); process.exitCode = await m.main(${JSON.stringify(args)});`], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', CI: 'true' } });
+      return { code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr };
+    };
+    const same = (args: string[], cwd: string, code: number) => {
+      const viaHook = runCli(args, { cwd });
+      expect(viaHook.code, viaHook.stderr).toBe(code);
+      expect(viaHook).toEqual(viaFullCli(args, cwd));
+    };
+    same(['scan', '--staged'], r, 0);
+    stage(r, { 'new.py': keyLine(74) });
+    same(['scan', '--staged', '--no-color'], r, 1);
+    same(['scan', '--staged', '--all-lines', '.'], r, 1);
+    same(['scan', '--staged', join(r, 'no-such-dir')], r, 2);
+    // Not a hook shape: the hook entry says so, and bin hands the command line to the full CLI.
+    const declined = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(hookJs).href)}); console.log(String(await m.hookMain(['scan', '--staged', '--format', 'json'])))`], { cwd: r, encoding: 'utf8' });
+    expect(declined.stdout.trim()).toBe('undefined');
+    expect(runCli(['scan', '--staged', '--format', 'json'], { cwd: r }).code).toBe(1);
   });
 });

@@ -145,6 +145,20 @@ describe('keyword matcher', () => {
   });
 });
 
+describe('KeywordMatcher automaton reuse', () => {
+  it('builds one automaton per keyword list in a process; matchers sharing it keep their own hits', () => {
+    const a = new KeywordMatcher(['token', 'secret', 'pass']);
+    const b = new KeywordMatcher(['token', 'secret', 'pass']);
+    // The scan's detector and the redaction of names both build the built-in keywords' matcher.
+    expect(b.outputs).toBe(a.outputs);
+    expect(new KeywordMatcher(['token', 'pass', 'secret']).outputs).not.toBe(a.outputs);
+    const first = a.scanStates('a token here');
+    const hitsA = Array.from(first.hits.subarray(0, first.length));
+    b.scanStates('secret pass secret pass secret');
+    expect(Array.from(a.scanStates('a token here').hits.subarray(0, first.length))).toEqual(hitsA);
+  });
+});
+
 describe('KeywordMatcher against a naive search', () => {
   it('finds every case-insensitive occurrence of every keyword (random keywords and texts)', () => {
     // A small alphabet, so keywords share prefixes and suffixes and failure links get exercised.

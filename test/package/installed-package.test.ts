@@ -38,6 +38,10 @@ describe('the installed package', () => {
   it('ships the built rules, not rules/*.yaml with their examples', () => {
     const files = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
     expect(files).toContain('package/dist/builtin-rules.json');
+    // The keyword automaton built with them, and the pre-commit hook's one-file entry.
+    expect(files).toContain('package/dist/builtin-automaton.json');
+    expect(files).toContain('package/dist/builtin-automaton.bin');
+    expect(files).toContain('package/dist/bundle/hook.js');
     expect(files.filter((f) => f.startsWith('package/rules/'))).toEqual([]);
     expect(files.filter((f) => f.includes('cache'))).toEqual([]);
   });

@@ -56,15 +56,19 @@ export function runGit(cwd: string, args: string[], input?: string | Buffer): Pr
 
 function spawnAndCollect(cwd: string, args: string[], input?: string | Buffer): Promise<GitOutput> {
   return new Promise((resolve, reject) => {
-    const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    // No input: stdin is /dev/null rather than a pipe closed at once (one pipe and stream fewer per call;
+    // the pre-commit hook makes two such calls before anything else can run).
+    const p = spawn('git', [...GIT_CONFIG_ARGS, ...args], { cwd, env: gitEnv(), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
+    p.stdout!.on('data', (b: Buffer) => out.push(b));
+    p.stderr!.on('data', (b: Buffer) => err.push(b));
     p.on('error', (e) => reject(gitSpawnError(e)));
     p.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-    p.stdin.on('error', () => {});
-    p.stdin.end(input ?? '');
+    if (p.stdin) {
+      p.stdin.on('error', () => {});
+      p.stdin.end(input);
+    }
   });
 }
 

@@ -1,0 +1,77 @@
+/**
+ * dist/builtin-automaton.json + .bin: the keyword automaton of the built-in rules, built by `npm run build`
+ * (scripts/build-rules.mjs) so that a run does not build it at start-up (~4,600 states × 128 transitions,
+ * a tenth of a pre-commit hook's time). The JSON holds the keyword list it was built from, the state
+ * count, the byte order and each state's keyword ids; the .bin the transition table.
+ *
+ * It is used only for exactly the keyword list it was built from (aho-corasick.ts compares): the table
+ * depends on nothing else, so a stale file (rules edited in a checkout, a config that disables or adds
+ * rules) is simply not used, and a missing or damaged one means building the automaton as before.
+ */
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { endianness } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildAutomaton, offerPrebuiltAutomaton, type Automaton } from '../detect/aho-corasick.js';
+import { keywordIndex } from '../detect/detector.js';
+import type { RuleSpec } from './rule.js';
+import { scannerSafeJson } from './safe-json.js';
+
+interface AutomatonHead {
+  /**
+   * The keywords joined by NUL: one string, as the escaping leaves it, reads as no credential; a list
+   * (`"requirepass","masterauth"`) reads to a generic rule as a value after a key. A keyword holding NUL
+   * would split differently: then the list does not match, and the automaton is built.
+   */
+  keywords: string;
+  states: number;
+  endianness: string;
+  outputs: number[][];
+}
+
+/** The two files, next to dist/builtin-rules.json. */
+export function builtAutomatonFiles(dir = fileURLToPath(new URL('..', import.meta.url))): { head: string; table: string } {
+  return { head: join(dir, 'builtin-automaton.json'), table: join(dir, 'builtin-automaton.bin') };
+}
+
+/** Build the automaton of these rules' keywords and write both files (each whole or not at all). */
+export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAutomatonFiles()): void {
+  const keywords = [...keywordIndex(rules).keys()];
+  const { next, outputs } = buildAutomaton(keywords);
+  const head: AutomatonHead = { keywords: keywords.join('\u0000'), states: next.length / 128, endianness: endianness(), outputs };
+  const write = (file: string, data: string | Buffer) => {
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  };
+  write(files.table, Buffer.from(next.buffer, next.byteOffset, next.byteLength));
+  write(files.head, scannerSafeJson(head));
+}
+
+/**
+ * Offer the built automaton to the keyword matcher (aho-corasick.ts): the keyword list is read now, the
+ * table only when a matcher asks for that very list. No files, a damaged head: nothing is offered.
+ */
+export function offerBuiltAutomaton(files = builtAutomatonFiles()): void {
+  let head: AutomatonHead;
+  try {
+    head = JSON.parse(readFileSync(files.head, 'utf8')) as AutomatonHead;
+  } catch {
+    return;
+  }
+  if (typeof head?.keywords !== 'string' || !Array.isArray(head.outputs) || head.outputs.length !== head.states || head.endianness !== endianness()) return;
+  offerPrebuiltAutomaton(head.keywords.split('\u0000'), () => readTable(files.table, head));
+}
+
+function readTable(file: string, head: AutomatonHead): Automaton | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.byteLength !== head.states * 128 * 4) return undefined;
+  // Int32Array needs a 4-byte-aligned offset: a file this large has a buffer of its own (offset 0).
+  const next = bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, head.states * 128) : new Int32Array(new Uint8Array(bytes).buffer);
+  return { next, outputs: head.outputs };
+}

@@ -1,0 +1,82 @@
+// The keyword automaton built ahead (npm run build) is used only for the very keyword list it was built
+// from; stale, missing or damaged files fall back to building it, with the same hits.
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { KeywordMatcher } from '../../src/detect/aho-corasick.js';
+import { createDetector, keywordIndex } from '../../src/detect/detector.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { builtAutomatonFiles, offerBuiltAutomaton, writeBuiltAutomaton } from '../../src/rules/built-automaton.js';
+import type { RuleSpec } from '../../src/rules/rule.js';
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+// Each case its own keywords: a process keeps the automata it has built (aho-corasick.ts).
+let n = 0;
+function rulesAndFiles() {
+  const tag = `k${++n}x`;
+  const rules = [{ keywords: [`${tag}token`, `${tag}pass`] }, { keywords: [`${tag}pass`, `${tag}secret`] }] as RuleSpec[];
+  const dir = mkdtempSync(join(tmpdir(), 'ss-automaton-'));
+  temps.push(dir);
+  return { tag, rules, keywords: [...keywordIndex(rules).keys()], files: builtAutomatonFiles(dir) };
+}
+
+function hits(m: KeywordMatcher, text: string): string[] {
+  const out: string[] = [];
+  m.scan(text, (id, end) => out.push(`${m.keywords[id]}@${end}`));
+  return out;
+}
+
+describe('the built keyword automaton', () => {
+  it('is read for the keyword list it was built from (a zeroed table finds nothing: the file was used)', () => {
+    const { tag, rules, keywords, files } = rulesAndFiles();
+    writeBuiltAutomaton(rules, files);
+    offerBuiltAutomaton(files);
+    const text = `x ${tag}TOKEN y ${tag}secret`;
+    // The file as built: the same hits as a fresh build.
+    expect(hits(new KeywordMatcher(keywords), text)).toEqual([`${tag}token@${2 + tag.length + 5}`, `${tag}secret@${text.length}`]);
+
+    const other = rulesAndFiles();
+    writeBuiltAutomaton(other.rules, other.files);
+    writeFileSync(other.files.table, Buffer.alloc(statSync(other.files.table).size)); // same size, no transitions
+    offerBuiltAutomaton(other.files);
+    const table = new KeywordMatcher(other.keywords);
+    expect(hits(table, `${other.tag}token`)).toEqual([]);
+  });
+
+  it('is not used for another keyword list (rules edited, a config that disables or adds rules)', () => {
+    const { tag, rules, keywords, files } = rulesAndFiles();
+    writeBuiltAutomaton(rules, files);
+    writeFileSync(files.table, Buffer.alloc(statSync(files.table).size)); // would find nothing
+    offerBuiltAutomaton(files);
+    const fewer = keywords.slice(0, 2);
+    expect(hits(new KeywordMatcher(fewer), `${tag}pass ${tag}token`)).toEqual([`${tag}pass@${tag.length + 4}`, `${tag}token@${2 * tag.length + 10}`]);
+  });
+
+  it('missing, truncated or with a damaged head: built as before', () => {
+    for (const damage of ['no table', 'truncated', 'bad head', 'no head'] as const) {
+      const { tag, rules, keywords, files } = rulesAndFiles();
+      writeBuiltAutomaton(rules, files);
+      if (damage === 'no table') rmSync(files.table);
+      if (damage === 'truncated') truncateSync(files.table, 128 * 4);
+      if (damage === 'bad head') writeFileSync(files.head, '{"keywords": [');
+      if (damage === 'no head') rmSync(files.head);
+      offerBuiltAutomaton(files);
+      expect(hits(new KeywordMatcher(keywords), `${tag}secret`), damage).toEqual([`${tag}secret@${tag.length + 6}`]);
+    }
+  });
+});
+
+describe('the built head file', () => {
+  it('reads as no credential to the built-in rules (the package ships it; a keyword list read as key and value)', () => {
+    const rules = loadBuiltinRules();
+    const dir = mkdtempSync(join(tmpdir(), 'ss-automaton-'));
+    temps.push(dir);
+    const files = builtAutomatonFiles(dir);
+    writeBuiltAutomaton(rules, files);
+    const text = readFileSync(files.head, 'utf8');
+    expect(createDetector(rules).detect({ text, provenance: { kind: 'file', path: 'node_modules/secret-sweep/dist/builtin-automaton.json' } }).map((f) => f.rule)).toEqual([]);
+  });
+});
