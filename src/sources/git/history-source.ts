@@ -21,10 +21,10 @@ import { emptyStats } from '../source.js';
 import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { countCommits, logEventBatches, parseLog } from './history.js';
-import { LogCopy } from '../../scan/log-copy.js';
+import { LogCopy } from './log-copy.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from './repo.js';
 import { runGit } from './run.js';
-import { ProgressBar, progressWanted } from '../../scan/history-progress.js';
+import { ProgressBar, progressWanted } from './history-progress.js';
 
 export interface HistoryOptions {
   /** Repository path (any directory inside it). */
