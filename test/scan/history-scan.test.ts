@@ -179,6 +179,18 @@ describe('scan --history', () => {
     expect(res.stats.files).toBe(1);
   });
 
+  it('skipped blobs are listed sorted by path, then blob, whatever order they were read in', async () => {
+    const r = makeRepo();
+    // Committed a, b, c: the log (newest first) reads them c, b, a.
+    for (const name of ['a', 'b', 'c']) commit(r, { [`${name}.dat`]: Buffer.from([0, 1, 2, name.charCodeAt(0)]) }, name);
+    commit(r, { 'a.dat': Buffer.from([0, 9, 9]) }, 'a again');
+    const res = await scan(r, { workers: 0 });
+    const paths = res.stats.skipped.map((s) => s.path);
+    expect(paths).toEqual(['a.dat', 'a.dat', 'b.dat', 'c.dat']);
+    const details = res.stats.skipped.slice(0, 2).map((s) => s.detail!);
+    expect(details).toEqual([...details].sort());
+  });
+
   it('file names with spaces, newlines and non-UTF-8 bytes', async () => {
     const r = makeRepo();
     commit(r, { 'with space.txt': keyLine(15), 'new\nline.txt': keyLine(16) });

@@ -171,6 +171,8 @@ export class HistorySource implements BlobSource {
     const { history: hs, st: stats } = this;
     hs.blobsScanned = tally.scanned;
     hs.bytesScanned = tally.bytes;
+    // Lanes answer in any order: the list is sorted (path, then blob), so a report is the same run to run.
+    tally.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.detail ?? '') < (b.detail ?? '') ? -1 : (a.detail ?? '') > (b.detail ?? '') ? 1 : 0));
     for (const sk of tally.skipped) {
       if (sk.reason === 'binary') hs.skippedBinary++;
       else if (sk.reason === 'lfs-pointer') hs.skippedLfs++;
