@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SweepError } from '../errors.js';
-import type { Finding } from '../findings/finding.js';
+import { commitOf, type Finding } from '../findings/finding.js';
 import { quoteUserText } from '../findings/redact.js';
 import { GITLEAKS_ID_MAP } from './gitleaks.js';
 
@@ -59,6 +59,6 @@ export function loadGitleaksIgnore(root: string): GitleaksIgnore | undefined {
 /** The entry that ignores this finding, if any. A commit-less entry matches in every mode; one with a commit only that commit. */
 export function gitleaksIgnoreEntry(ignore: GitleaksIgnore, f: Finding): IgnoreEntry | undefined {
   return ignore.entries.find(
-    (e) => e.line === f.line && e.file === f.file && e.rules.has(f.rule) && (e.commit === undefined || (f.commit !== undefined && f.commit.toLowerCase().startsWith(e.commit))),
+    (e) => e.line === f.line && e.file === f.file && e.rules.has(f.rule) && (e.commit === undefined || (commitOf(f)?.toLowerCase().startsWith(e.commit) ?? false)),
   );
 }

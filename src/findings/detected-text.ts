@@ -96,9 +96,7 @@ export function pathFindings(paths: Iterable<string>, salt?: string): Finding[] 
 export function redactNamesIn(findings: Finding[], stats: SourceStats): void {
   for (const f of findings) {
     f.file = withoutSecrets(f.file);
-    if (f.author !== undefined) f.author = withoutSecrets(f.author);
-    if (f.email !== undefined) f.email = withoutSecrets(f.email);
-    for (const p of f.provenances ?? []) {
+    for (const p of f.seen ? [...(f.seen.at ? [f.seen.at] : []), ...f.seen.places] : []) {
       p.path = withoutSecrets(p.path);
       if (p.author !== undefined) p.author = withoutSecrets(p.author);
       if (p.email !== undefined) p.email = withoutSecrets(p.email);

@@ -6,7 +6,7 @@
  * user passed --show-secrets, and then call `secretOf(finding)` explicitly.
  */
 
-/** Where a fragment of text came from. Git sources fill the commit fields. */
+/** Where a fragment of text, or a finding, came from: the one shape of provenance. Git sources fill the commit fields. */
 export interface Provenance {
   kind: 'file' | 'stdin' | 'git-blob' | 'staged';
   /** Path relative to the scanned root, '/'-separated. */
@@ -60,15 +60,31 @@ export interface Finding {
   };
   /** Set when the secret was found inside decoded text (base64, URL-encoding, ...). */
   decodedFrom?: string;
-  // Git provenance (filled by git sources).
-  commit?: string;
-  author?: string;
-  email?: string;
-  date?: string;
+  /** Where the secret was seen, when the source knows more than the file (git history, range, gate): see Sightings. */
+  seen?: Sightings;
+}
+
+/**
+ * Where a finding from git was seen, kept apart from what was detected: every place has the one
+ * Provenance shape. The finding's `file`, `line` and `column` are those of the blob at `at`.
+ */
+export interface Sightings {
+  /** The place the finding is reported at: in history, the oldest commit that added it. */
+  at?: Provenance;
+  /** Every (commit, path) that held the secret (history: oldest first); the count of places seen is its length. */
+  places: Provenance[];
+  /** Whether HEAD's tree still holds it (history scans). */
   presentAtHead?: boolean;
-  /** Every place (commit, path) where the same secret appeared; count = provenances.length. */
-  provenances?: Provenance[];
-  count?: number;
+}
+
+/** The commit a finding is reported at (history, range, gate findings), if any. */
+export function commitOf(f: Finding): string | undefined {
+  return f.seen?.at?.commit;
+}
+
+/** Found in git history but no longer in HEAD's tree. */
+export function historyOnly(f: Finding): boolean {
+  return f.seen?.presentAtHead === false;
 }
 
 const SECRET = Symbol.for('secret-sweep.secret');

@@ -22,7 +22,7 @@ import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
-import type { Finding } from '../findings/finding.js';
+import { historyOnly, type Finding } from '../findings/finding.js';
 
 /** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
 export interface MigrateIO {
@@ -60,7 +60,7 @@ function readersIn(root: string): (name: string) => string[] {
 
 /** What the dry run and an empty plan say about committed values the plan does not store. */
 function historyOnlyNote(notStored: readonly Finding[]): string | undefined {
-  const n = notStored.filter((f) => f.presentAtHead === false).length;
+  const n = notStored.filter((f) => historyOnly(f)).length;
   if (!n) return undefined;
   return `${n} value(s) found only in git history are not stored (--include-history stores them); `
     + 'the report lists each with a rotate line and the replacements file scrubs them from history';
@@ -85,7 +85,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
       if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
     }
-    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => f.presentAtHead === false));
+    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
     const { findings, historyOnly } = await findingsOf(session);
@@ -313,6 +313,6 @@ async function verifiedForReport(session: MigrateSession, notStored: readonly Fi
   const [tree, git] = [treeText(session.root), gitText(session.root)];
   const seen = new Set<string>();
   const unique = [...findings, ...notStored].filter((f) => !seen.has(f.fingerprint) && seen.add(f.fingerprint));
-  const verified = await verifyFindings(unique, { verifierOf: (id) => byRule.get(id), textOf: (f) => (f.presentAtHead === false ? git(f) : tree(f)), salt: session.config.fingerprintSalt });
+  const verified = await verifyFindings(unique, { verifierOf: (id) => byRule.get(id), textOf: (f) => (historyOnly(f) ? git(f) : tree(f)), salt: session.config.fingerprintSalt });
   return new Map(verified.map((f) => [f.fingerprint, f.verification!]));
 }

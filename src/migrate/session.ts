@@ -6,7 +6,7 @@
  */
 import type { SweepConfig } from '../config/config.js';
 import type { DetectorOptions } from '../detect/detector.js';
-import type { Finding } from '../findings/finding.js';
+import { historyOnly as onlyInHistory, type Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { execFileSync } from 'node:child_process';
 import { readFileFragment } from '../sources/read-file.js';
@@ -110,8 +110,8 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   for (const h of hist ?? []) {
     const head = atHead.get(h.fingerprint);
     if (head) {
-      if (request.includeHistory && h.provenances?.length) head.provenances = h.provenances;
-    } else if (h.presentAtHead === false) (request.includeHistory ? findings : historyOnly).push(h);
+      if (request.includeHistory && h.seen?.places.length) head.seen = { places: h.seen.places };
+    } else if (onlyInHistory(h)) (request.includeHistory ? findings : historyOnly).push(h);
   }
   return { findings, historyOnly };
 }
@@ -126,7 +126,7 @@ export function notStoredIn(plan: Plan, historyOnly: readonly Finding[]): Findin
 export function textsOf(root: string, findings: Finding[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const f of findings) {
-    if (f.presentAtHead === false || files.has(f.file) || f.file === '-') continue;
+    if (onlyInHistory(f) || files.has(f.file) || f.file === '-') continue;
     const r = readFileFragment(root, f.file, DEFAULT_MAX_FILE_SIZE * 4);
     if ('fragment' in r) files.set(f.file, r.fragment.text);
   }

@@ -15,7 +15,7 @@
  */
 import { incompleteText, unreadSkips, unreadText } from './incomplete.js';
 import { createHash } from 'node:crypto';
-import type { Finding } from '../findings/finding.js';
+import { commitOf, type Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
 import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
@@ -36,7 +36,7 @@ function severityOf(f: Finding): Severity {
 
 /** A stable UUID-shaped id (not a random UUID: the same finding keeps its id across pipelines). */
 function vulnerabilityId(f: Finding): string {
-  const h = createHash('sha256').update([f.fingerprint, f.file, f.line, f.column, f.commit ?? ''].join('\u0000')).digest('hex');
+  const h = createHash('sha256').update([f.fingerprint, f.file, f.line, f.column, commitOf(f) ?? ''].join('\u0000')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -50,25 +50,27 @@ function truncate(s: string, max: number): string {
 }
 
 function vulnerability(f: Finding, ctx: ReportContext): Record<string, unknown> {
-  const commit: Record<string, string> = { sha: f.commit ?? NO_COMMIT };
-  if (f.author !== undefined) commit['author'] = f.author;
-  if (f.date !== undefined) commit['date'] = f.date;
+  const at = f.seen?.at;
+  const presentAtHead = f.seen?.presentAtHead;
+  const commit: Record<string, string> = { sha: at?.commit ?? NO_COMMIT };
+  if (at?.author !== undefined) commit['author'] = at.author;
+  if (at?.date !== undefined) commit['date'] = at.date;
 
   const details: Record<string, { name: string; type: 'value'; value: string | number | boolean }> = {
     fingerprint: { name: 'Fingerprint', type: 'value', value: f.fingerprint },
     column: { name: 'Column', type: 'value', value: f.column },
   };
-  if (f.presentAtHead !== undefined) details['present_at_head'] = { name: 'Present at HEAD', type: 'value', value: f.presentAtHead };
-  if (f.count !== undefined || f.provenances !== undefined) details['count'] = { name: 'Places seen', type: 'value', value: placeCount(f) };
+  if (presentAtHead !== undefined) details['present_at_head'] = { name: 'Present at HEAD', type: 'value', value: presentAtHead };
+  if (f.seen !== undefined) details['count'] = { name: 'Places seen', type: 'value', value: placeCount(f) };
   const verification = verificationLine(f);
   if (verification !== undefined) details['verification'] = { name: 'Verification', type: 'value', value: verification };
 
-  const where = f.commit !== undefined ? `${f.file}:${f.line} (commit ${f.commit.slice(0, 12)})` : `${f.file}:${f.line}`;
+  const where = at?.commit !== undefined ? `${f.file}:${f.line} (commit ${at.commit.slice(0, 12)})` : `${f.file}:${f.line}`;
   return {
     id: vulnerabilityId(f),
     category: 'secret_detection',
     name: truncate(f.description || f.rule, 255),
-    description: `${f.description} found in ${where}.${f.presentAtHead === false ? ' It is no longer at HEAD but remains in the history.' : ''}`,
+    description: `${f.description} found in ${where}.${presentAtHead === false ? ' It is no longer at HEAD but remains in the history.' : ''}`,
     severity: severityOf(f),
     solution: 'Revoke or rotate the credential, remove it from the code (and from the git history if it was pushed), and load it from a secret store instead.',
     raw_source_code_extract: shownSecret(f, ctx),
@@ -92,7 +94,7 @@ export const gitlabReporter: Reporter = (findings, ctx) => {
   for (const s of unread) messages.push({ level: 'warn', value: unreadText(s) });
   for (const [reason, n] of skippedByReason(ctx.stats)) messages.push({ level: 'info', value: `skipped ${n} file(s): ${reason}` });
   for (const f of ctx.suppressed ?? [])
-    messages.push({ level: 'info', value: `suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line} ${f.rule}${f.commit ? ` (commit ${f.commit.slice(0, 12)})` : ''}` });
+    messages.push({ level: 'info', value: `suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line} ${f.rule}${commitOf(f) ? ` (commit ${commitOf(f)!.slice(0, 12)})` : ''}` });
   for (const note of ctx.stats.notes) if (note) messages.push({ level: 'warn', value: note });
 
   const scan: Record<string, unknown> = {

@@ -17,7 +17,7 @@ export function shownSecret(f: Finding, ctx: Pick<ReportContext, 'showSecrets'>)
 
 /** How many places the secret was seen (1 when the source does not track provenances). */
 export function placeCount(f: Finding): number {
-  return f.count ?? f.provenances?.length ?? 1;
+  return f.seen?.places.length ?? 1;
 }
 
 /**
@@ -98,13 +98,17 @@ export function findingRecord(f: Finding, ctx: Pick<ReportContext, 'showSecrets'
   if (f.verifiedChecksum !== undefined) r.verifiedChecksum = f.verifiedChecksum;
   const enc = encodingName(f);
   if (enc !== undefined) r.decodedFrom = enc;
-  if (f.commit !== undefined) r.commit = f.commit;
-  if (f.author !== undefined) r.author = f.author;
-  if (f.email !== undefined) r.email = f.email;
-  if (f.date !== undefined) r.date = f.date;
-  if (f.presentAtHead !== undefined) r.presentAtHead = f.presentAtHead;
-  if (f.count !== undefined || f.provenances !== undefined) r.count = placeCount(f);
-  if (f.provenances !== undefined) r.provenances = f.provenances.map(provenanceRecord);
+  const seen = f.seen;
+  if (seen !== undefined) {
+    const at = seen.at;
+    if (at?.commit !== undefined) r.commit = at.commit;
+    if (at?.author !== undefined) r.author = at.author;
+    if (at?.email !== undefined) r.email = at.email;
+    if (at?.date !== undefined) r.date = at.date;
+    if (seen.presentAtHead !== undefined) r.presentAtHead = seen.presentAtHead;
+    r.count = placeCount(f);
+    r.provenances = seen.places.map(provenanceRecord);
+  }
   const v = f.verification;
   if (v !== undefined) {
     r.verification = v.status;

@@ -11,7 +11,7 @@
  * redacted value unless --show-secrets.
  */
 import { unreadSkips, unreadText } from './incomplete.js';
-import type { Finding } from '../findings/finding.js';
+import { commitOf, type Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
 import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
@@ -55,10 +55,12 @@ function failureBody(f: Finding, ctx: ReportContext): string {
     `fingerprint: ${f.fingerprint}`,
     `severity: ${f.severity}`,
   ];
-  if (f.commit !== undefined) lines.push(`commit: ${f.commit}`);
-  if (f.author !== undefined) lines.push(`author: ${f.author}`);
-  if (f.date !== undefined) lines.push(`date: ${f.date}`);
-  if (f.presentAtHead !== undefined) lines.push(`present at HEAD: ${f.presentAtHead ? 'yes' : 'no'}`);
+  const at = f.seen?.at;
+  const presentAtHead = f.seen?.presentAtHead;
+  if (at?.commit !== undefined) lines.push(`commit: ${at.commit}`);
+  if (at?.author !== undefined) lines.push(`author: ${at.author}`);
+  if (at?.date !== undefined) lines.push(`date: ${at.date}`);
+  if (presentAtHead !== undefined) lines.push(`present at HEAD: ${presentAtHead ? 'yes' : 'no'}`);
   const verification = verificationLine(f);
   if (verification !== undefined) lines.push(`verification: ${verification}`);
   const others = placeCount(f) - 1;
@@ -125,7 +127,7 @@ export const junitReporter: Reporter = (findings, ctx) => {
   const sysout: string[] = [];
   for (const [reason, n] of skippedByReason(ctx.stats)) sysout.push(`skipped ${n} file(s): ${reason}`);
   for (const s of ctx.stats.skipped) sysout.push(`skipped (${s.reason}): ${s.path}`);
-  for (const f of ctx.suppressed ?? []) sysout.push(`suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line}:${f.column} ${f.rule}${f.commit ? ` commit ${f.commit}` : ''}`);
+  for (const f of ctx.suppressed ?? []) sysout.push(`suppressed (${f.suppressed ?? 'inline allow marker'}): ${f.file}:${f.line}:${f.column} ${f.rule}${commitOf(f) ? ` commit ${commitOf(f)}` : ''}`);
   for (const note of ctx.stats.notes) sysout.push(`note: ${note}`);
   if (sysout.length > 0) out.push(`    <system-out>${xmlEscape(sysout.join('\n'))}</system-out>`);
   out.push('  </testsuite>');

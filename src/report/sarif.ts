@@ -89,13 +89,17 @@ function resultProperties(f: Finding): Record<string, unknown> {
   if (f.verifiedChecksum !== undefined) p['verifiedChecksum'] = f.verifiedChecksum;
   const enc = encodingName(f);
   if (enc !== undefined) p['decodedFrom'] = enc;
-  if (f.commit !== undefined) p['commit'] = f.commit;
-  if (f.author !== undefined) p['author'] = f.author;
-  if (f.email !== undefined) p['email'] = f.email;
-  if (f.date !== undefined) p['date'] = f.date;
-  if (f.presentAtHead !== undefined) p['presentAtHead'] = f.presentAtHead;
-  if (f.count !== undefined || f.provenances !== undefined) p['count'] = placeCount(f);
-  if (f.provenances !== undefined) p['provenances'] = f.provenances.map(provenanceRecord);
+  const seen = f.seen;
+  if (seen !== undefined) {
+    const at = seen.at;
+    if (at?.commit !== undefined) p['commit'] = at.commit;
+    if (at?.author !== undefined) p['author'] = at.author;
+    if (at?.email !== undefined) p['email'] = at.email;
+    if (at?.date !== undefined) p['date'] = at.date;
+    if (seen.presentAtHead !== undefined) p['presentAtHead'] = seen.presentAtHead;
+    p['count'] = placeCount(f);
+    p['provenances'] = seen.places.map(provenanceRecord);
+  }
   const v = f.verification;
   if (v !== undefined) {
     p['verification'] = v.status;

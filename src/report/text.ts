@@ -14,7 +14,7 @@
  * visible, so a crafted file name cannot move the cursor or recolour the terminal.
  */
 import { incompleteText, unreadSkips } from './incomplete.js';
-import type { Finding } from '../findings/finding.js';
+import { commitOf, type Finding } from '../findings/finding.js';
 import type { Reporter, ReportContext } from './reporter.js';
 import { placeCount, shownSecret, skippedByReason, verificationLine } from './jsonl.js';
 
@@ -67,17 +67,18 @@ function findingBlock(f: Finding, ctx: ReportContext): string {
   lines.push(`${paint(ctx, 'bold', where)}  ${paint(ctx, [severityStyle[f.severity], 'bold'], visible(f.rule))}  ${visible(f.description)}`);
   lines.push(`  match:        ${paint(ctx, severityStyle[f.severity], visible(shownSecret(f, ctx)))}`);
   lines.push(`  fingerprint:  ${paint(ctx, 'dim', f.fingerprint)}`);
-  if (f.commit !== undefined) {
-    const who = [f.author !== undefined ? visible(f.author) : undefined, f.date !== undefined ? visible(f.date) : undefined]
+  const at = f.seen?.at;
+  if (at?.commit !== undefined) {
+    const who = [at.author !== undefined ? visible(at.author) : undefined, at.date !== undefined ? visible(at.date) : undefined]
       .filter((x): x is string => x !== undefined)
       .join(', ');
-    let line = `  commit:       ${visible(f.commit.slice(0, 12))}${who ? ` (${who})` : ''}`;
-    if (f.presentAtHead === false) line += ', ' + paint(ctx, 'yellow', 'no longer at HEAD (still in history)');
-    else if (f.presentAtHead === true) line += ', still at HEAD';
+    let line = `  commit:       ${visible(at.commit.slice(0, 12))}${who ? ` (${who})` : ''}`;
+    if (f.seen?.presentAtHead === false) line += ', ' + paint(ctx, 'yellow', 'no longer at HEAD (still in history)');
+    else if (f.seen?.presentAtHead === true) line += ', still at HEAD';
     lines.push(line);
   } else {
-    if (f.author !== undefined) lines.push(`  author:       ${visible(f.author)}`);
-    if (f.date !== undefined) lines.push(`  date:         ${visible(f.date)}`);
+    if (at?.author !== undefined) lines.push(`  author:       ${visible(at.author)}`);
+    if (at?.date !== undefined) lines.push(`  date:         ${visible(at.date)}`);
   }
   const verification = verificationLine(f);
   if (verification !== undefined) {
@@ -119,7 +120,8 @@ function suppressedLines(ctx: ReportContext): string[] {
   if (list.length === 0) return [];
   const out = [`${paint(ctx, 'yellow', `${plural(list.length, 'finding')} suppressed`)} by inline allow markers (not counted; config \`inline_allow: false\` turns markers off):`];
   for (const f of list.slice(0, SUPPRESSED_SHOWN)) {
-    const commit = f.commit !== undefined ? ` (commit ${visible(f.commit.slice(0, 12))})` : '';
+    const c = commitOf(f);
+    const commit = c !== undefined ? ` (commit ${visible(c.slice(0, 12))})` : '';
     out.push(`  ${visible(f.file)}:${f.line}:${f.column}  ${visible(f.rule)}  ${visible(f.suppressed ?? '')}${commit}`);
   }
   if (list.length > SUPPRESSED_SHOWN) out.push(`  and ${list.length - SUPPRESSED_SHOWN} more (listed in --format json, jsonl, sarif)`);

@@ -160,12 +160,10 @@ export function configChangeFinding(c: TrustedFileChange, base: string): Finding
     entropy: 0,
     tags: ['scan-config'],
     severity: 'high',
-    commit: newest.sha,
-    author: newest.author,
-    email: newest.email,
-    date: newest.date,
-    count: c.commits.length,
-    provenances: c.commits.map((x) => ({ kind: 'git-blob' as const, path: c.file.path, commit: x.sha, author: x.author, email: x.email, date: x.date })),
+    seen: {
+      at: { kind: 'git-blob', path: c.file.path, commit: newest.sha, author: newest.author, email: newest.email, date: newest.date },
+      places: c.commits.map((x) => ({ kind: 'git-blob' as const, path: c.file.path, commit: x.sha, author: x.author, email: x.email, date: x.date })),
+    },
   };
   // No secret here: what --show-secrets prints is the same text.
   return attachSecret(f, shown);

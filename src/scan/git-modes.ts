@@ -1,5 +1,6 @@
 /** Git scan modes (--staged, --history, --range, --ci): dispatch to the git sources, loaded lazily. */
 import type { ScanResult, Scanner } from '../engine/scanner.js';
+import { commitOf } from '../findings/finding.js';
 
 export interface GitScanRequest {
   root: string;
@@ -57,7 +58,8 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
   const allow = new Set((req.allowCommits ?? []).map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));
   if (allow.size) {
     result.findings = result.findings.filter((f) => {
-      if (f.commit && [...allow].some((c) => f.commit!.toLowerCase().startsWith(c))) return false;
+      const commit = commitOf(f);
+      if (commit && [...allow].some((c) => commit.toLowerCase().startsWith(c))) return false;
       return true;
     });
   }

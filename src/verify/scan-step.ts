@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Finding } from '../findings/finding.js';
+import { commitOf, type Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { bytesToText } from '../sources/decode-text.js';
 import type { SourceStats } from '../sources/source.js';
@@ -58,8 +58,9 @@ export function treeText(root: string): (f: Finding) => Promise<string | undefin
 export function gitText(root: string): (f: Finding) => Promise<string | undefined> {
   const run = promisify(execFile);
   return async (f) => {
-    if (!f.commit || !/^[0-9a-f]{7,64}$/.test(f.commit)) return undefined;
-    const { stdout } = await run('git', ['-C', root, 'cat-file', 'blob', `${f.commit}:${f.file}`], { encoding: 'buffer', maxBuffer: MAX_TEXT });
+    const commit = commitOf(f);
+    if (!commit || !/^[0-9a-f]{7,64}$/.test(commit)) return undefined;
+    const { stdout } = await run('git', ['-C', root, 'cat-file', 'blob', `${commit}:${f.file}`], { encoding: 'buffer', maxBuffer: MAX_TEXT });
     return bytesToText(stdout);
   };
 }

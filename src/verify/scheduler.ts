@@ -5,7 +5,7 @@
  * scanned text at the finding's offsets, kept in memory only for the call, and never appear in a reason.
  */
 import { createHash } from 'node:crypto';
-import { cloneFinding, lineTextOf, secretOf, type Finding } from '../findings/finding.js';
+import { cloneFinding, commitOf, lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import { fingerprint } from '../findings/fingerprint.js';
 import { scrub } from '../findings/redact.js';
 import { Pacer, Semaphore } from './limits.js';
@@ -157,7 +157,7 @@ function nearText(f: Finding, text: string | undefined): { text: string; at: { s
 
 /** Findings of the same text: one read serves both (findings come sorted by file). */
 function sameText(a: Finding, b: Finding): boolean {
-  return a.file === b.file && a.commit === b.commit;
+  return a.file === b.file && commitOf(a) === commitOf(b);
 }
 
 /**

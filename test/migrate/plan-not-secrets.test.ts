@@ -18,7 +18,7 @@ function finding(file: string, text: string, value: string, key: string): Findin
   const f: Finding = {
     rule: 'team-any-assignment', description: 'any value', file, line, column, endLine: line, endColumn: column + value.length - 1,
     start, end: start + value.length, redacted: value.slice(0, 4) + '…', fingerprint: createHash('md5').update(file + value).digest('hex'),
-    entropy: 4, tags: [], severity: 'medium', key, presentAtHead: true,
+    entropy: 4, tags: [], severity: 'medium', key, seen: { places: [], presentAtHead: true },
   };
   return attachSecret(f, value, text.split('\n')[line - 1]);
 }

@@ -70,17 +70,15 @@ export function sampleFindings(): Finding[] {
       endColumn: 5 + SECRET_B.length - 1,
       severity: 'medium',
       fingerprint: 'fp0002bbbb',
-      commit: COMMIT,
-      author: 'Ada <Lovelace> & "Co" \'Ltd\'',
-      email: 'ada@example.invalid',
-      date: '2024-05-01T10:00:00Z',
-      presentAtHead: false,
-      count: 3,
-      provenances: [
-        { kind: 'git-blob', path: 'deploy/old.env', commit: COMMIT, author: 'Ada', date: '2024-05-01T10:00:00Z', blob: 'b'.repeat(40) },
-        { kind: 'git-blob', path: 'deploy/copy.env', commit: 'c'.repeat(40) },
-        { kind: 'git-blob', path: 'deploy/third.env', commit: 'd'.repeat(40) },
-      ],
+      seen: {
+        at: { kind: 'git-blob', path: 'deploy/old.env', commit: COMMIT, author: 'Ada <Lovelace> & "Co" \'Ltd\'', email: 'ada@example.invalid', date: '2024-05-01T10:00:00Z' },
+        presentAtHead: false,
+        places: [
+          { kind: 'git-blob', path: 'deploy/old.env', commit: COMMIT, author: 'Ada', date: '2024-05-01T10:00:00Z', blob: 'b'.repeat(40) },
+          { kind: 'git-blob', path: 'deploy/copy.env', commit: 'c'.repeat(40) },
+          { kind: 'git-blob', path: 'deploy/third.env', commit: 'd'.repeat(40) },
+        ],
+      },
     }),
     makeFinding(SECRET_C, {
       rule: 'rule-not-in-context',

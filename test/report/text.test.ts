@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatSize, textReporter, visible } from '../../src/report/text.js';
+import { commitOf } from '../../src/findings/finding.js';
 import { ALL_SECRETS, makeCtx, sampleFindings } from './helpers.js';
 
 const ESC = '\u001b';
@@ -43,7 +44,7 @@ describe('text reporter', () => {
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe('no leaks found (1 file scanned, 10 B)');
     expect(lines[1]).toMatch(/^23 findings suppressed by inline allow markers \(not counted; config `inline_allow: false` turns markers off\):$/);
-    expect(lines[2]).toBe(`  ${a!.file}:1:${a!.column}  ${a!.rule}  inline allow marker "secret-sweep:allow" (commit ${a!.commit!.slice(0, 12)})`);
+    expect(lines[2]).toBe(`  ${a!.file}:1:${a!.column}  ${a!.rule}  inline allow marker "secret-sweep:allow" (commit ${commitOf(a!)!.slice(0, 12)})`);
     expect(lines).toHaveLength(2 + 20 + 1);
     expect(lines[22]).toBe('  and 3 more (listed in --format json, jsonl, sarif)');
     for (const s of ALL_SECRETS) expect(out).not.toContain(s);

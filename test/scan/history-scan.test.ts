@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretOf } from '../../src/findings/finding.js';
+import { commitOf, secretOf } from '../../src/findings/finding.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import type { RuleSpec } from '../../src/rules/rule.js';
 import { scanHistory, type HistoryScanOptions } from '../../src/scan/history-scan.js';
@@ -32,15 +32,15 @@ describe('scan --history', () => {
     const f = res.findings[0]!;
     expect(f.rule).toBe('aws-access-key-id');
     expect(secretOf(f)).toBe(fakeKey(1));
-    expect(f.commit).toBe(c2);
+    expect(commitOf(f)).toBe(c2);
     expect(f.file).toBe('config.py');
     expect(f.line).toBe(2);
-    expect(f.author).toBe('Test Author');
-    expect(f.email).toBe('author@example.test');
-    expect(f.presentAtHead).toBe(false);
+    expect(f.seen?.at?.author).toBe('Test Author');
+    expect(f.seen?.at?.email).toBe('author@example.test');
+    expect(f.seen?.presentAtHead).toBe(false);
     // Two blobs held it (c2 and c3 versions): two provenances, oldest first.
-    expect(f.count).toBe(2);
-    expect(f.provenances!.map((p) => p.commit)).toEqual([c2, git(r, 'rev-parse', 'HEAD~2')]);
+    expect(f.seen?.places.length).toBe(2);
+    expect(f.seen!.places.map((p) => p.commit)).toEqual([c2, git(r, 'rev-parse', 'HEAD~2')]);
     expect(res.history.commits).toBe(5);
     expect(JSON.stringify(f)).not.toContain(fakeKey(1));
   });
@@ -55,10 +55,10 @@ describe('scan --history', () => {
     expect(res.history.entries).toBe(3);
     expect(res.findings).toHaveLength(1);
     const f = res.findings[0]!;
-    expect(f.count).toBe(3);
-    expect(f.provenances!.map((p) => p.path).sort()).toEqual(['a.env', 'b.env', 'dir/c.env']);
-    expect(f.provenances!.every((p) => p.commit === c1)).toBe(true);
-    expect(f.presentAtHead).toBe(true);
+    expect(f.seen?.places.length).toBe(3);
+    expect(f.seen!.places.map((p) => p.path).sort()).toEqual(['a.env', 'b.env', 'dir/c.env']);
+    expect(f.seen!.places.every((p) => p.commit === c1)).toBe(true);
+    expect(f.seen?.presentAtHead).toBe(true);
   });
 
   it('one secret in different files (different blobs) is still one finding', async () => {
@@ -69,7 +69,7 @@ describe('scan --history', () => {
     expect(res.history.blobsScanned).toBe(2);
     expect(res.findings).toHaveLength(1);
     expect(res.findings[0]!.file).toBe('a.py');
-    expect(res.findings[0]!.count).toBe(2);
+    expect(res.findings[0]!.seen?.places.length).toBe(2);
   });
 
   it('--range reports only what the commits in the range introduced', async () => {
@@ -79,7 +79,7 @@ describe('scan --history', () => {
     const c3 = commit(r, { 'new.txt': 'n\n' + keyLine(5) }, 'c3');
     const res = await scan(r, { range: `${c1}..${c3}` });
     expect(res.findings.map((f) => secretOf(f))).toEqual([fakeKey(5)]);
-    expect(res.findings[0]!.commit).toBe(c3);
+    expect(commitOf(res.findings[0]!)).toBe(c3);
     expect(res.history.commits).toBe(2);
     const all = await scan(r);
     expect(all.findings).toHaveLength(2);
@@ -147,8 +147,8 @@ describe('scan --history', () => {
     const res = await scan(bare);
     expect(res.repo.bare).toBe(true);
     expect(res.findings).toHaveLength(1);
-    expect(res.findings[0]!.commit).toBe(c1);
-    expect(res.findings[0]!.presentAtHead).toBe(true);
+    expect(commitOf(res.findings[0]!)).toBe(c1);
+    expect(res.findings[0]!.seen?.presentAtHead).toBe(true);
   });
 
   it('submodules are noted, not descended into', async () => {
@@ -179,6 +179,18 @@ describe('scan --history', () => {
     expect(res.stats.files).toBe(1);
   });
 
+  it('skipped blobs are listed sorted by path, then blob, whatever order they were read in', async () => {
+    const r = makeRepo();
+    // Committed a, b, c: the log (newest first) reads them c, b, a.
+    for (const name of ['a', 'b', 'c']) commit(r, { [`${name}.dat`]: Buffer.from([0, 1, 2, name.charCodeAt(0)]) }, name);
+    commit(r, { 'a.dat': Buffer.from([0, 9, 9]) }, 'a again');
+    const res = await scan(r, { workers: 0 });
+    const paths = res.stats.skipped.map((s) => s.path);
+    expect(paths).toEqual(['a.dat', 'a.dat', 'b.dat', 'c.dat']);
+    const details = res.stats.skipped.slice(0, 2).map((s) => s.detail!);
+    expect(details).toEqual([...details].sort());
+  });
+
   it('file names with spaces, newlines and non-UTF-8 bytes', async () => {
     const r = makeRepo();
     commit(r, { 'with space.txt': keyLine(15), 'new\nline.txt': keyLine(16) });
@@ -202,7 +214,7 @@ describe('scan --history', () => {
     git(r, 'checkout', '-q', '--detach', c1);
     const res = await scan(r);
     expect(res.findings).toHaveLength(1);
-    expect(res.findings[0]!.presentAtHead).toBe(true);
+    expect(res.findings[0]!.seen?.presentAtHead).toBe(true);
   });
 
   it('a secret introduced by a merge commit itself is found and attributed to the merge', async () => {
@@ -219,7 +231,7 @@ describe('scan --history', () => {
     expect(git(r, 'rev-list', '--parents', '-n1', 'HEAD').split(' ')).toHaveLength(3);
     const res = await scan(r);
     expect(res.findings).toHaveLength(1);
-    expect(res.findings[0]!.commit).toBe(merge);
+    expect(commitOf(res.findings[0]!)).toBe(merge);
     // Content merged in from the side branch is attributed to the side branch, not the merge.
     expect(res.history.entries).toBe(4);
   });
@@ -228,7 +240,7 @@ describe('scan --history', () => {
     const r = makeRepo();
     commit(r, { 'fixtures/a.txt': keyLine(20), 'src/b.txt': keyLine(20), 'src/c.txt': keyLine(21) });
     const res = await scan(r, { excludePaths: ['fixtures/'] });
-    expect(res.findings.map((f) => `${f.file}:${f.count}`)).toEqual(['src/b.txt:1', 'src/c.txt:1']);
+    expect(res.findings.map((f) => `${f.file}:${f.seen?.places.length}`)).toEqual(['src/b.txt:1', 'src/c.txt:1']);
   });
 
   it('worker threads give the same answer as the main thread', async () => {
@@ -243,7 +255,7 @@ describe('scan --history', () => {
     }
     const inline = await scan(r, { workers: 0 });
     const pooled = await scan(r, { workers: 3, inlineBlobs: 0 });
-    const view = (fs: typeof inline.findings) => fs.map((f) => [f.file, f.line, f.commit, f.count, f.presentAtHead, secretOf(f)]);
+    const view = (fs: typeof inline.findings) => fs.map((f) => [f.file, f.line, commitOf(f), f.seen?.places.length, f.seen?.presentAtHead, secretOf(f)]);
     expect(inline.history.workers).toBe(0);
     expect(view(pooled.findings)).toEqual(view(inline.findings));
     expect(inline.findings).toHaveLength(7);

@@ -317,7 +317,7 @@ function withPathFindings(result: ScanResult, scanner: Scanner, allow: { paths: 
   const regexes = (allow.pathRegexes ?? []).map((r) => new RE2(r));
   const excluded = pathExcluder(allow.paths);
   const allowed = (p: string) => regexes.some((re) => re.test(p)) || (excluded?.(p) ?? false);
-  const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.provenances ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
+  const paths = [...(result.paths ?? []), ...result.findings.flatMap((f) => [f.file, ...(f.seen?.places ?? []).map((p) => p.path)]), ...result.stats.skipped.map((s) => s.path)];
   const inPaths = scanner.dropBaselined(pathFindings(paths.filter((p) => !allowed(p)), scanner.detector.salt));
   redactNamesIn(result.findings, result.stats);
   return { ...result, findings: inPaths.length ? sortFindings([...result.findings, ...inPaths]) : result.findings };

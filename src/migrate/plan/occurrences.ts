@@ -4,7 +4,7 @@
  * strategies share (the text around an occurrence, the occurrences of one file, field makers).
  */
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../../findings/fingerprint.js';
-import { lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
+import { commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
@@ -145,12 +145,13 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     } catch {
       continue;
     }
-    const historyOnly = f.presentAtHead === false;
+    const historyOnly = onlyInHistory(f);
+    const commit = commitOf(f);
     const loc: ValueLocation = {
       file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
       rule: f.rule, fingerprint: f.fingerprint, historyOnly,
     };
-    if (historyOnly && f.commit) loc.commit = f.commit;
+    if (historyOnly && commit) loc.commit = commit;
     if (f.key) loc.key = f.key;
     if (f.file === '-' || f.file === '') {
       skipped.push({ location: loc, reason: 'read from standard input: nothing to migrate from' });
@@ -159,7 +160,7 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     if (f.decodedFrom) {
       // Found in a decoded view of the text (the program reads the encoded form): the same value found
       // as written is the one to migrate; alone, it is left to a human.
-      const direct = findings.some((g) => g !== f && !g.decodedFrom && g.file === f.file && g.commit === f.commit && g.line <= f.endLine && f.line <= g.endLine
+      const direct = findings.some((g) => g !== f && !g.decodedFrom && g.file === f.file && commitOf(g) === commit && g.line <= f.endLine && f.line <= g.endLine
         && (g.line !== f.line || (g.column <= f.endColumn && f.column <= g.endColumn)));
       if (!direct) skipped.push({ location: loc, reason: `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
       continue;
@@ -184,8 +185,8 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     }
     occs.push({ f, raw, value, loc, decode });
     // Other places history saw the same blob content: locations without a position of their own.
-    for (const p of f.provenances ?? []) {
-      if (p.path === f.file && (p.commit === f.commit || !historyOnly)) continue;
+    for (const p of f.seen?.places ?? []) {
+      if (p.path === f.file && (p.commit === commit || !historyOnly)) continue;
       if (!p.commit) continue;
       occs.push({
         f, raw, value, decode,

@@ -10,21 +10,21 @@
  * Pass 2 (only when something was found): the saved log is read again, keeping the (commit, path)
  *   entries of the blobs that had findings (git log runs again only if the copy was too large);
  *   `git ls-tree -r HEAD` gives the blobs present at HEAD.
- * Merge: one finding per (rule, fingerprint): the introducing commit is the oldest commit that added a
- *   blob containing it; `provenances` lists every (commit, path), oldest first; `count` their number;
- *   `presentAtHead` whether any blob containing it is in HEAD's tree.
+ * Merge: one finding per (rule, fingerprint), where it was seen kept apart (`seen`, findings/finding.ts):
+ *   `at` the introducing commit, the oldest that added a blob containing it; `places` every (commit,
+ *   path), oldest first; `presentAtHead` whether any blob containing it is in HEAD's tree.
  */
-import type { Finding, Provenance } from '../../findings/finding.js';
+import type { Finding, Provenance, Sightings } from '../../findings/finding.js';
 import { cloneFinding } from '../../findings/finding.js';
 import type { BlobSource, BlobUnit, SourceStats, SourceTally } from '../source.js';
 import { emptyStats } from '../source.js';
 import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { countCommits, logEventBatches, parseLog } from './history.js';
-import { LogCopy } from '../../scan/log-copy.js';
+import { LogCopy } from './log-copy.js';
 import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from './repo.js';
 import { runGit } from './run.js';
-import { ProgressBar, progressWanted } from '../../scan/history-progress.js';
+import { ProgressBar, progressWanted } from './history-progress.js';
 
 export interface HistoryOptions {
   /** Repository path (any directory inside it). */
@@ -171,6 +171,8 @@ export class HistorySource implements BlobSource {
     const { history: hs, st: stats } = this;
     hs.blobsScanned = tally.scanned;
     hs.bytesScanned = tally.bytes;
+    // Lanes answer in any order: the list is sorted (path, then blob), so a report is the same run to run.
+    tally.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.detail ?? '') < (b.detail ?? '') ? -1 : (a.detail ?? '') > (b.detail ?? '') ? 1 : 0));
     for (const sk of tally.skipped) {
       if (sk.reason === 'binary') hs.skippedBinary++;
       else if (sk.reason === 'lfs-pointer') hs.skippedLfs++;
@@ -252,13 +254,12 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: SourceTally
     const provenances: Provenance[] = [...g.provs.values()]
       .sort((a, b) => b.order - a.order || a.path.localeCompare(b.path))
       .map(({ order: _o, ...p }) => p);
-    const patch: Partial<Finding> = { provenances, count: provenances.length, presentAtHead: g.atHead };
+    const seen: Sightings = { places: provenances, presentAtHead: g.atHead };
+    const patch: Partial<Finding> = { seen };
     if (g.intro) {
-      patch.file = g.intro.path;
-      patch.commit = g.intro.commit;
-      patch.author = g.intro.author;
-      patch.email = g.intro.email;
-      patch.date = g.intro.date;
+      const { order: _o, ...at } = g.intro;
+      seen.at = at;
+      patch.file = at.path;
     }
     out.push(cloneFinding(g.rep, patch));
   }

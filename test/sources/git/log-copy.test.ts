@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LogCopy } from '../../src/scan/log-copy.js';
+import { LogCopy } from '../../../src/sources/git/log-copy.js';
 
 async function readAll(it: AsyncIterable<Buffer> | undefined): Promise<string | undefined> {
   if (!it) return undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ProgressBar, progressWanted } from '../../src/scan/history-progress.js';
+import { ProgressBar, progressWanted } from '../../../src/sources/git/history-progress.js';
 
 afterEach(() => vi.unstubAllEnvs());
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, runCli } from '../support/cli.js';
+import { BIN, runCli } from '../../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'sweep-log-cleanup-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
