@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { Fragment, Skipped, TextSource, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
-import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
+import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
 import { binaryText } from '../binary-text.js';
@@ -192,10 +192,7 @@ class StagedSource implements TextSource {
         st.notes.push(`submodule ${e.path} not scanned`);
         continue;
       }
-      if (e.mode === MODE_SYMLINK) {
-        st.skipped.push({ path: e.path, reason: 'symlink' });
-        continue;
-      }
+      // A symlink's blob (its target) is scanned as text: a token written there is committed too.
       todo.push({ sha: e.blob, meta: e });
     }
     const maxSize = this.opts.maxFileSize;
