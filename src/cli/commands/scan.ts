@@ -260,6 +260,9 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     const { completeCiHistory } = await import('../../scan/ci-history.js');
     const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
     if (fetched) ci.note += `; ${fetched}`;
+    // A request's base on one of its own commits (or at its head) would leave commits unscanned.
+    const { checkCiBase } = await import('../../scan/ci-base-check.js');
+    await checkCiBase(root, ci, args.fetch !== false);
   }
   const range = args.range ?? ci?.range;
   if (range === undefined) {
