@@ -248,7 +248,12 @@ describe('inline allow markers added by the change', () => {
     const r = scanJson(dir, ['--staged']);
     expect(r.code).toBe(0);
     expect(r.suppressed).toContainEqual(expect.objectContaining({ file: 'app.py', suppressed: true }));
+    // --staged reads the config HEAD has (an untracked or staged one is the change configuring its own scan).
+    git(dir, 'reset', '-q');
     write(dir, { '.secret-sweep.yaml': 'inline_allow: false\n' });
+    git(dir, 'add', '.secret-sweep.yaml');
+    git(dir, 'commit', '-q', '--no-verify', '-m', 'config');
+    git(dir, 'add', 'app.py');
     const off = scanJson(dir, ['--staged']);
     expect(off.code).toBe(1);
     expect(off.findings.filter((f) => f.file === 'app.py').length).toBeGreaterThan(0);
