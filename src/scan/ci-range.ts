@@ -18,6 +18,8 @@ export interface CiRange {
   platform: 'github' | 'gitlab' | 'generic';
   /** A pull/merge request: its target branch, when named (ci-base-check.ts checks the base against it). */
   request?: { target?: string };
+  /** The repository's default branch, when the platform names it: whole-history scans take their config from it. */
+  defaultBranch?: string;
 }
 
 export interface CiRangeOptions {
@@ -56,8 +58,14 @@ function get(obj: unknown, ...path: string[]): unknown {
 }
 
 export function ciRange(env: Record<string, string | undefined>, opts: CiRangeOptions = {}): CiRange {
-  if (env.GITHUB_ACTIONS === 'true') return github(env, opts);
-  if (env.GITLAB_CI === 'true') return gitlab(env, opts);
+  if (env.GITHUB_ACTIONS === 'true') {
+    const defaultBranch = branch(str(get(opts.event, 'repository', 'default_branch')));
+    return { ...github(env, opts), ...(defaultBranch ? { defaultBranch } : {}) };
+  }
+  if (env.GITLAB_CI === 'true') {
+    const defaultBranch = branch(env.CI_DEFAULT_BRANCH);
+    return { ...gitlab(env, opts), ...(defaultBranch ? { defaultBranch } : {}) };
+  }
   const head = opts.head ?? 'HEAD';
   return {
     revs: [head],

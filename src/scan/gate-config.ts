@@ -195,10 +195,12 @@ async function stagedTrustedChanges(repo: RepoInfo, files: TrustedFile[]): Promi
  * defaults on an unborn branch), not the work tree's, and a staged change to it is a finding. An untracked
  * or unstaged config never counts. --trust-head-config reads the work tree's config instead, as before.
  */
-export async function stagedGateConfig(opts: { root: string; explicitConfig?: string; explicitBaseline?: string; trustHead: boolean; headConfig: () => SweepConfig }): Promise<GateConfig> {
+export async function stagedGateConfig(opts: { root: string; explicitConfig?: string; trustHead: boolean; headConfig: () => SweepConfig }): Promise<GateConfig> {
   const repo = await openRepo(opts.root);
   if (repo.bare) return { config: opts.headConfig(), findings: [], warnings: [] };
-  const files = trustedFiles(repo, opts.root, { config: opts.explicitConfig, baseline: opts.explicitBaseline });
+  // A --baseline the hook names is used as it is, and staging it is how a developer accepts a finding
+  // (`baseline --staged`): not a finding here; the range gate in CI reports the baseline change.
+  const files = trustedFiles(repo, opts.root, { config: opts.explicitConfig });
   const changes = await stagedTrustedChanges(repo, files);
   if (opts.trustHead) {
     const warnings = ['--trust-head-config: the scan config is read from the work tree, which the staged change can edit'];
@@ -244,4 +246,32 @@ export async function gateConfig(opts: {
   const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, base);
   const findings = changes.map((c) => configChangeFinding(c, base));
   return { config, findings, warnings };
+}
+
+/**
+ * `--ci` with no base commit (a new branch, a tag, a scheduled run): the whole history of the head is
+ * scanned, and the checked-out config is the change's own. The config comes from the default branch
+ * instead (`origin/<default>`, fetched when allowed and missing; `origin/HEAD` when the platform names
+ * none), and changes to it between there and the head are findings. Without one: the built-in defaults.
+ */
+export async function wholeHistoryConfig(opts: {
+  root: string;
+  head: string;
+  defaultBranch?: string;
+  fetch: boolean;
+  explicitConfig?: string;
+  explicitBaseline?: string;
+  headConfig: () => SweepConfig;
+}): Promise<GateConfig & { note: string }> {
+  const repo = await openRepo(opts.root);
+  const ref = opts.defaultBranch ? `refs/remotes/origin/${opts.defaultBranch}` : 'refs/remotes/origin/HEAD';
+  const has = async () => (await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`])).code === 0;
+  if (!(await has()) && opts.fetch && opts.defaultBranch)
+    await runGit(repo.root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${opts.defaultBranch}:${ref}`]);
+  if (await has()) {
+    const g = await gateConfig({ root: opts.root, range: `${ref}..${opts.head}`, explicitConfig: opts.explicitConfig, explicitBaseline: opts.explicitBaseline, trustHead: false, headConfig: opts.headConfig });
+    return { ...g, note: `no base commit: the config is read from the default branch ${ref.replace('refs/remotes/', '')}` };
+  }
+  const config = opts.explicitConfig ? opts.headConfig() : defaultConfig();
+  return { config, findings: [], warnings: [], note: 'no base commit and no default branch in the clone: the built-in defaults apply (not the checked-out config, which the change can edit)' };
 }

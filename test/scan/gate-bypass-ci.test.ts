@@ -77,3 +77,34 @@ describe('--ci: a request base inside the change is refused', () => {
     expect(r.code, r.stderr).toBe(1);
   });
 });
+
+describe('--ci with no base commit (a new branch): the checked-out config is the change\'s own', () => {
+  const ZERO = '0'.repeat(40);
+  /** A branch pushed for the first time, bringing a config that allowlists everything and a leak. */
+  function newBranch() {
+    const { dir } = repoWith({ '.secret-sweep.yaml': 'allowlist:\n  paths: [fixtures/]\n' }, { '.secret-sweep.yaml': 'allowlist:\n  paths: ["**"]\n', 'app.py': `token = "${TOKEN}"\n` });
+    return { dir, head: git(dir, 'rev-parse', 'HEAD') };
+  }
+  const push = (head: string) => githubEnv('push', { before: ZERO, after: head, repository: { default_branch: 'main' } }, head);
+  const gitlabPush = (head: string) => ({ GITHUB_ACTIONS: '', GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'push', CI_COMMIT_BEFORE_SHA: ZERO, CI_COMMIT_SHA: head, CI_DEFAULT_BRANCH: 'main' });
+
+  it('GitHub push creating a branch, default branch in the clone: its config applies, the change to it is a finding', () => {
+    const { dir, head } = newBranch();
+    git(dir, 'update-ref', 'refs/remotes/origin/main', 'main');
+    for (const env of [push(head), gitlabPush(head)]) {
+      const r = gateScan(dir, ['--ci', '--no-fetch'], env);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.findings).toContainEqual(expect.objectContaining({ file: 'app.py' }));
+      expect(r.findings).toContainEqual(expect.objectContaining({ rule: 'scan-config-changed', file: '.secret-sweep.yaml' }));
+    }
+  });
+
+  it('no default branch in the clone: the built-in defaults apply, not the checkout\'s config', () => {
+    const { dir, head } = newBranch();
+    for (const env of [push(head), gitlabPush(head)]) {
+      const r = gateScan(dir, ['--ci', '--no-fetch'], env);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.findings).toContainEqual(expect.objectContaining({ file: 'app.py' }));
+    }
+  });
+});

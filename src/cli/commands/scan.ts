@@ -256,7 +256,7 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (args.staged && !stdin) {
     // The staged changes cannot configure their own scan either: HEAD's config, staged changes to it are findings.
     const { stagedGateConfig } = await import('../../scan/gate-config.js');
-    const g = await stagedGateConfig({ root, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+    const g = await stagedGateConfig({ root, explicitConfig: args.config, trustHead, headConfig: () => loadRootConfig(root, args.config) });
     for (const w of g.warnings) warn(visible(w));
     return { config: g.config, findings: g.findings };
   }
@@ -273,10 +273,17 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   }
   const range = args.range ?? ci?.range;
   if (range === undefined) {
-    // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
-    // --ci note that every report carries.
-    if (ci?.revs?.length) ci.note += '; no base commit, so the config is read from the checked-out tree';
-    return { findings: [], ci };
+    if (!ci?.revs?.length) return { findings: [], ci };
+    // Whole histories (no base commit in the CI environment): the checked-out config is the change's own, so
+    // it comes from the default branch, else the defaults (gate-config.ts). Said in the --ci note.
+    if (trustHead) {
+      ci.note += '; no base commit, and --trust-head-config: the config is read from the checked-out tree';
+      return { findings: [], ci };
+    }
+    const { wholeHistoryConfig } = await import('../../scan/gate-config.js');
+    const g = await wholeHistoryConfig({ root, head: ci.revs[0]!, defaultBranch: ci.defaultBranch, fetch: args.fetch !== false, explicitConfig: args.config, explicitBaseline: args.baseline, headConfig: () => loadRootConfig(root, args.config) });
+    ci.note += `; ${g.note}`;
+    return { config: g.config, findings: g.findings, ci };
   }
   const { gateConfig } = await import('../../scan/gate-config.js');
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
