@@ -30,12 +30,12 @@ await build({
 // loaded twice would fail `instanceof`): its dynamic imports are inlined, and packages (yargs, simple-git)
 // are loaded from node_modules if ever asked for. Except what the hook's command lines (`scan --staged`
 // with at most --all-lines, --baseline, --config, --debug, --no-color: hook-argv.ts) cannot reach: other
-// scan modes, report formats and --verify, whose verifiers would load node:tls at start-up. Those
+// scan modes (not gate-config.ts: --staged reads HEAD's config through it), report formats and --verify, whose verifiers would load node:tls at start-up. Those
 // become a module that throws: reached after all, the scan stops with exit 2, it never passes.
 const NOT_ON_THE_HOOK_PATH = [
   /^verify\//,
   /^report\/(json|jsonl|sarif|junit|gitlab)\.js$/,
-  /^scan\/(ci-history|ci-range|gate-config)\.js$/,
+  /^scan\/(ci-history|ci-range)\.js$/,
   /^sources\/(stdin|git\/history-source|git\/range-paths)\.js$/,
   /^engine\/(pool|run-blobs)\.js$/,
 ];

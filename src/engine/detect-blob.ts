@@ -7,6 +7,7 @@ import { fromPortable, toPortable, type Finding, type PortableFinding } from '..
 import type { Detector } from '../detect/detector.js';
 import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
+import { binaryText } from '../sources/binary-text.js';
 import type { Skipped } from '../sources/source.js';
 import { bytesFragments } from '../sources/windows.js';
 import { FindingsCap } from '../engine/findings-cap.js';
@@ -82,13 +83,22 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
     return;
   }
   const why = skipReason(o.data);
-  if (why) {
+  let data = o.data;
+  // Blobs are read by the git modes, which are gates: binary content is read for what it hides, not skipped.
+  if (why === 'binary') {
+    const bin = binaryText(o.data);
+    if ('unscanned' in bin) {
+      t.skipped.push({ path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: `blob ${o.req.sha.slice(0, 12)}: ${bin.unscanned}` });
+      return;
+    }
+    data = Buffer.from(bin.text, 'utf8');
+  } else if (why) {
     t.skipped.push({ path, reason: why, detail: `blob ${o.req.sha.slice(0, 12)}` });
     return;
   }
   t.scanned++;
   t.bytes += o.size;
-  const r = detectBlob(detector, { sha: o.req.sha, path, data: o.data }, limit);
+  const r = detectBlob(detector, { sha: o.req.sha, path, data }, limit);
   if (!r) return;
   if (r.capped) t.capped.push(`${path} (blob ${o.req.sha.slice(0, 12)})`);
   t.results.push({ unit: r.unit, findings: r.findings });

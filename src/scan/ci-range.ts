@@ -16,6 +16,10 @@ export interface CiRange {
   /** One line for the log: the platform, the event, and why this range. */
   reason: string;
   platform: 'github' | 'gitlab' | 'generic';
+  /** A pull/merge request: its target branch, when named (ci-base-check.ts checks the base against it). */
+  request?: { target?: string };
+  /** The repository's default branch, when the platform names it: whole-history scans take their config from it. */
+  defaultBranch?: string;
 }
 
 export interface CiRangeOptions {
@@ -42,6 +46,8 @@ function branch(v: string | undefined): string | undefined {
   return v && !v.startsWith('-') && !v.includes('..') && /^[\w./-]+$/.test(v) ? v : undefined;
 }
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 function get(obj: unknown, ...path: string[]): unknown {
   let cur = obj;
   for (const k of path) {
@@ -52,8 +58,14 @@ function get(obj: unknown, ...path: string[]): unknown {
 }
 
 export function ciRange(env: Record<string, string | undefined>, opts: CiRangeOptions = {}): CiRange {
-  if (env.GITHUB_ACTIONS === 'true') return github(env, opts);
-  if (env.GITLAB_CI === 'true') return gitlab(env, opts);
+  if (env.GITHUB_ACTIONS === 'true') {
+    const defaultBranch = branch(str(get(opts.event, 'repository', 'default_branch')));
+    return { ...github(env, opts), ...(defaultBranch ? { defaultBranch } : {}) };
+  }
+  if (env.GITLAB_CI === 'true') {
+    const defaultBranch = branch(env.CI_DEFAULT_BRANCH);
+    return { ...gitlab(env, opts), ...(defaultBranch ? { defaultBranch } : {}) };
+  }
   const head = opts.head ?? 'HEAD';
   return {
     revs: [head],
@@ -83,9 +95,10 @@ function github(env: Record<string, string | undefined>, opts: CiRangeOptions): 
   if (event === 'pull_request' || event === 'pull_request_target') {
     const base = sha(get(ev, 'pull_request', 'base', 'sha'));
     const prHead = sha(get(ev, 'pull_request', 'head', 'sha')) ?? head;
-    if (base) return { range: `${base}..${prHead}`, platform: p, reason: `GitHub ${event}: the pull request's commits ${base.slice(0, 12)}..${prHead.slice(0, 12)}` };
-    const ref = branch(env.GITHUB_BASE_REF);
-    if (ref) return { range: `origin/${ref}..${prHead}`, platform: p, reason: `GitHub ${event}: the commits not on origin/${ref} (no base SHA in the event payload)` };
+    const ref = branch(env.GITHUB_BASE_REF) ?? branch(str(get(ev, 'pull_request', 'base', 'ref')));
+    const request = { target: ref };
+    if (base) return { range: `${base}..${prHead}`, platform: p, request, reason: `GitHub ${event}: the pull request's commits ${base.slice(0, 12)}..${prHead.slice(0, 12)}` };
+    if (ref) return { range: `origin/${ref}..${prHead}`, platform: p, request, reason: `GitHub ${event}: the commits not on origin/${ref} (no base SHA in the event payload)` };
     return whole(p, prHead, `GitHub ${event} without a base (no event payload, no GITHUB_BASE_REF)`);
   }
   if (event === 'merge_group') {
@@ -103,9 +116,10 @@ function gitlab(env: Record<string, string | undefined>, opts: CiRangeOptions): 
   if (env.CI_MERGE_REQUEST_IID || env.CI_PIPELINE_SOURCE === 'merge_request_event') {
     const base = sha(env.CI_MERGE_REQUEST_DIFF_BASE_SHA);
     const iid = env.CI_MERGE_REQUEST_IID ? ` !${env.CI_MERGE_REQUEST_IID}` : '';
-    if (base) return { range: `${base}..${head}`, platform: p, reason: `GitLab merge request${iid}: ${base.slice(0, 12)}..${head.slice(0, 12)}` };
     const target = branch(env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME);
-    if (target) return { range: `origin/${target}..${head}`, platform: p, reason: `GitLab merge request${iid}: the commits not on origin/${target} (no CI_MERGE_REQUEST_DIFF_BASE_SHA)` };
+    const request = { target };
+    if (base) return { range: `${base}..${head}`, platform: p, request, reason: `GitLab merge request${iid}: ${base.slice(0, 12)}..${head.slice(0, 12)}` };
+    if (target) return { range: `origin/${target}..${head}`, platform: p, request, reason: `GitLab merge request${iid}: the commits not on origin/${target} (no CI_MERGE_REQUEST_DIFF_BASE_SHA)` };
     return whole(p, head, `GitLab merge request${iid} without a base`);
   }
   const before = env.CI_COMMIT_BEFORE_SHA;

@@ -17,7 +17,7 @@ import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '.
 import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
 import { decodeUtf8Strict } from '../config/utf8.js';
 import { attachSecret, FILE_START, type Finding } from '../findings/finding.js';
-import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
+import { headInfo, openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
 
 export const CONFIG_CHANGED_RULE = 'scan-config-changed';
@@ -46,8 +46,13 @@ export async function rangeBase(repo: RepoInfo, range: string): Promise<string> 
   return resolveCommit(repo, range.slice(0, dbl) || 'HEAD');
 }
 
-/** `abs` as a '/'-separated path from the top of the repository, or undefined when it lies outside it. */
-function inRepo(repo: RepoInfo, abs: string): string | undefined {
+/**
+ * `abs` as a '/'-separated path from the top of the repository, or undefined when it lies outside it.
+ * `followLast`: resolve a symlink in the last component (a file the operator named). The config names are
+ * looked up as names: a symlink the checked-out tree holds at `.secret-sweep.yaml` must not send the lookup
+ * to another file of the base (the change would pick its own config), so their folder alone is resolved.
+ */
+function inRepo(repo: RepoInfo, abs: string, followLast = true): string | undefined {
   if (repo.bare) return undefined;
   const real = (p: string) => {
     try {
@@ -60,6 +65,7 @@ function inRepo(repo: RepoInfo, abs: string): string | undefined {
   // The file may not exist (a config named by the base only): resolve its folder.
   let full: string;
   try {
+    if (!followLast) throw new Error('look the name up as it is');
     full = realpathSync(abs);
   } catch {
     full = join(real(resolve(abs, '..')), abs.split(/[\\/]/).pop() ?? '');
@@ -89,7 +95,7 @@ async function fileAt(repo: RepoInfo, commit: string, path: string): Promise<Buf
  */
 export async function configAtBase(repo: RepoInfo, root: string, base: string): Promise<SweepConfig> {
   for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) {
-    const path = inRepo(repo, join(root, name)) ?? name;
+    const path = inRepo(repo, join(root, name), false) ?? name;
     const data = await fileAt(repo, base, path);
     if (data !== undefined) {
       const where = `${base.slice(0, 12)}:${path}`;
@@ -108,10 +114,12 @@ export function trustedFiles(repo: RepoInfo, root: string, explicit: { config?: 
   const add = (path: string | undefined, kind: TrustedFile['kind'], isExplicit: boolean) => {
     if (path !== undefined && !out.some((f) => f.path === path)) out.push({ path, kind, explicit: isExplicit });
   };
-  if (explicit.config) add(inRepo(repo, resolve(explicit.config)), 'config', true);
+  // An explicit file is read through any symlink: both the link and its target are trusted, so that a change
+  // that turns the named file into a link (or edits what it points at) is seen.
+  if (explicit.config) for (const follow of [false, true]) add(inRepo(repo, resolve(explicit.config), follow), 'config', true);
   // The names the base's config is read from (configAtBase): at the top of the tree in a bare repository.
-  else for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) add(inRepo(repo, join(root, name)) ?? name, 'config', false);
-  if (explicit.baseline) add(inRepo(repo, resolve(explicit.baseline)), 'baseline', true);
+  else for (const name of [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES]) add(inRepo(repo, join(root, name), false) ?? name, 'config', false);
+  if (explicit.baseline) for (const follow of [false, true]) add(inRepo(repo, resolve(explicit.baseline), follow), 'baseline', true);
   return out;
 }
 
@@ -144,29 +152,70 @@ export async function changesInRange(repo: RepoInfo, range: string, files: Trust
   return out;
 }
 
-/** A change to a trusted file as a finding: the gate fails, and every report format shows it. */
-export function configChangeFinding(c: TrustedFileChange, base: string): Finding {
-  const newest = c.commits[0]!;
+/**
+ * A change to a trusted file as a finding: the gate fails, and every report format shows it. `base`: the
+ * commit whose version the scan used (a range's base, or HEAD for --staged; undefined: none, the defaults).
+ * A staged change (--staged) has no commits yet.
+ */
+export function configChangeFinding(c: TrustedFileChange, base: string | undefined, where: 'range' | 'index' = 'range'): Finding {
+  const newest = c.commits[0];
   const what = c.file.kind === 'baseline' ? 'baseline (accepted findings)' : 'scan config';
-  const used = c.file.explicit ? 'named on the command line: the scan used it as it is now' : `the scan used the version at the base ${base.slice(0, 12)}`;
+  const at = where === 'index' ? 'HEAD' : 'the base';
+  const used = c.file.explicit ? 'named on the command line: the scan used it as it is now' : base ? `the scan used the version at ${at} ${base.slice(0, 12)}` : `${at} has none: the scan used the defaults`;
   const shown = `${c.file.path} changed`;
   const f: Finding = {
     rule: CONFIG_CHANGED_RULE,
-    description: `${what} changed in this range (${used}); review the change: it can switch off or narrow the scan`,
+    description: `${what} changed ${where === 'index' ? 'in the staged changes' : 'in this range'} (${used}); review the change: it can switch off or narrow the scan`,
     file: c.file.path,
     ...FILE_START,
     redacted: shown,
-    fingerprint: createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest.sha}`).digest('hex').slice(0, 32),
+    fingerprint: createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest?.sha ?? 'index'}`).digest('hex').slice(0, 32),
     entropy: 0,
     tags: ['scan-config'],
     severity: 'high',
-    seen: {
-      at: { kind: 'git-blob', path: c.file.path, commit: newest.sha, author: newest.author, email: newest.email, date: newest.date },
-      places: c.commits.map((x) => ({ kind: 'git-blob' as const, path: c.file.path, commit: x.sha, author: x.author, email: x.email, date: x.date })),
-    },
+    // A staged config change has no commit yet: no sightings.
+    ...(newest
+      ? {
+          seen: {
+            at: { kind: 'git-blob' as const, path: c.file.path, commit: newest.sha, author: newest.author, email: newest.email, date: newest.date },
+            places: c.commits.map((x) => ({ kind: 'git-blob' as const, path: c.file.path, commit: x.sha, author: x.author, email: x.email, date: x.date })),
+          },
+        }
+      : {}),
   };
   // No secret here: what --show-secrets prints is the same text.
   return attachSecret(f, shown);
+}
+
+/** Which trusted files the index changes against HEAD (added, edited, deleted; a staged rename both ways). */
+async function stagedTrustedChanges(repo: RepoInfo, files: TrustedFile[]): Promise<TrustedFileChange[]> {
+  if (files.length === 0) return [];
+  const r = await runGit(repo.root, ['--literal-pathspecs', 'diff', '--cached', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--', ...files.map((f) => f.path)]);
+  if (r.code !== 0) throw new SweepError(`cannot list the staged changes to the scan config: ${firstGitLine(r.stderr) || 'git diff failed'}`);
+  const changed = new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
+  return files.filter((f) => changed.has(f.path)).map((file) => ({ file, commits: [] }));
+}
+
+/**
+ * `--staged` as a gate: the staged changes are the change under review, so the config is HEAD's (the
+ * defaults on an unborn branch), not the work tree's, and a staged change to it is a finding. An untracked
+ * or unstaged config never counts. --trust-head-config reads the work tree's config instead, as before.
+ */
+export async function stagedGateConfig(opts: { root: string; explicitConfig?: string; trustHead: boolean; headConfig: () => SweepConfig }): Promise<GateConfig> {
+  const repo = await openRepo(opts.root);
+  if (repo.bare) return { config: opts.headConfig(), findings: [], warnings: [] };
+  // A --baseline the hook names is used as it is, and staging it is how a developer accepts a finding
+  // (`baseline --staged`): not a finding here; the range gate in CI reports the baseline change.
+  const files = trustedFiles(repo, opts.root, { config: opts.explicitConfig });
+  const changes = await stagedTrustedChanges(repo, files);
+  if (opts.trustHead) {
+    const warnings = ['--trust-head-config: the scan config is read from the work tree, which the staged change can edit'];
+    for (const c of changes) warnings.push(`${c.file.path} is changed in the staged changes and trusted as it is (--trust-head-config)`);
+    return { config: opts.headConfig(), findings: [], warnings };
+  }
+  const head = (await headInfo(repo)).commit;
+  const config = opts.explicitConfig ? opts.headConfig() : head ? await configAtBase(repo, opts.root, head) : defaultConfig();
+  return { config, findings: changes.map((c) => configChangeFinding(c, head, 'index')), warnings: [] };
 }
 
 export interface GateConfig {
@@ -203,4 +252,32 @@ export async function gateConfig(opts: {
   const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, base);
   const findings = changes.map((c) => configChangeFinding(c, base));
   return { config, findings, warnings };
+}
+
+/**
+ * `--ci` with no base commit (a new branch, a tag, a scheduled run): the whole history of the head is
+ * scanned, and the checked-out config is the change's own. The config comes from the default branch
+ * instead (`origin/<default>`, fetched when allowed and missing; `origin/HEAD` when the platform names
+ * none), and changes to it between there and the head are findings. Without one: the built-in defaults.
+ */
+export async function wholeHistoryConfig(opts: {
+  root: string;
+  head: string;
+  defaultBranch?: string;
+  fetch: boolean;
+  explicitConfig?: string;
+  explicitBaseline?: string;
+  headConfig: () => SweepConfig;
+}): Promise<GateConfig & { note: string }> {
+  const repo = await openRepo(opts.root);
+  const ref = opts.defaultBranch ? `refs/remotes/origin/${opts.defaultBranch}` : 'refs/remotes/origin/HEAD';
+  const has = async () => (await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`])).code === 0;
+  if (!(await has()) && opts.fetch && opts.defaultBranch)
+    await runGit(repo.root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${opts.defaultBranch}:${ref}`]);
+  if (await has()) {
+    const g = await gateConfig({ root: opts.root, range: `${ref}..${opts.head}`, explicitConfig: opts.explicitConfig, explicitBaseline: opts.explicitBaseline, trustHead: false, headConfig: opts.headConfig });
+    return { ...g, note: `no base commit: the config is read from the default branch ${ref.replace('refs/remotes/', '')}` };
+  }
+  const config = opts.explicitConfig ? opts.headConfig() : defaultConfig();
+  return { config, findings: [], warnings: [], note: 'no base commit and no default branch in the clone: the built-in defaults apply (not the checked-out config, which the change can edit)' };
 }

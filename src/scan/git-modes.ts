@@ -25,13 +25,17 @@ export interface CiTarget {
   revs?: string[];
   note: string;
   platform?: 'github' | 'gitlab' | 'generic';
+  /** A pull/merge request, with its target branch when named. */
+  request?: { target?: string };
+  /** The repository's default branch, when the platform names it. */
+  defaultBranch?: string;
 }
 
 /** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
 export async function ciTarget(env: Record<string, string | undefined>): Promise<CiTarget> {
   const { ciRange, readCiEvent } = await import('./ci-range.js');
   const ci = ciRange(env, { event: readCiEvent(env) });
-  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform };
+  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform, request: ci.request, defaultBranch: ci.defaultBranch };
 }
 
 /** A git mode through the scanner (its rules, detector options, limits); the baseline is left to the caller. */

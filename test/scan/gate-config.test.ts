@@ -1,48 +1,13 @@
 // The gate cannot be configured by the change it gates: `scan --range base..pr` and `scan --ci` read the
 // config from the base of the range, report changes to it as findings, and list inline-marker suppressions.
 // Real temp repositories, the built CLI.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { githubToken } from '../support/fake-secrets.js';
-
-const GIT_ENV = { GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_DATE: '2024-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-01-01T00:00:00Z' };
-
-function git(cwd: string, ...args: string[]): string {
-  const r = spawnSync('git', args, { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
-  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-}
-
-function commitAll(dir: string, files: Record<string, string>, msg: string): string {
-  write(dir, files);
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-q', '--no-verify', '-m', msg);
-  return git(dir, 'rev-parse', 'HEAD');
-}
-
-/** A repository whose `main` holds `base`, and a branch `pr` (checked out) that commits each of `prCommits` in turn. */
-function repoWith(base: Record<string, string>, ...prCommits: Array<Record<string, string>>): { dir: string; base: string; head: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ss-gate-'));
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'config', 'user.name', 'Gate Test');
-  git(dir, 'config', 'user.email', 'gate-test@example.invalid');
-  const baseSha = commitAll(dir, { 'README.md': '# demo\n', ...base }, 'base');
-  git(dir, 'checkout', '-q', '-b', 'pr');
-  let head = baseSha;
-  prCommits.forEach((files, i) => (head = commitAll(dir, files, `pr ${i + 1}`)));
-  return { dir, base: baseSha, head };
-}
+import { commitAll, git, repoWith, write } from '../support/gate-repo.js';
 
 const TOKEN = githubToken(4242);
 const LEAK = { 'app.py': `token = "${TOKEN}"\n` };
@@ -248,7 +213,12 @@ describe('inline allow markers added by the change', () => {
     const r = scanJson(dir, ['--staged']);
     expect(r.code).toBe(0);
     expect(r.suppressed).toContainEqual(expect.objectContaining({ file: 'app.py', suppressed: true }));
+    // --staged reads the config HEAD has (an untracked or staged one is the change configuring its own scan).
+    git(dir, 'reset', '-q');
     write(dir, { '.secret-sweep.yaml': 'inline_allow: false\n' });
+    git(dir, 'add', '.secret-sweep.yaml');
+    git(dir, 'commit', '-q', '--no-verify', '-m', 'config');
+    git(dir, 'add', 'app.py');
     const off = scanJson(dir, ['--staged']);
     expect(off.code).toBe(1);
     expect(off.findings.filter((f) => f.file === 'app.py').length).toBeGreaterThan(0);

@@ -77,7 +77,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
     .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
     .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
-    .option('trust-head-config', { type: 'boolean', describe: 'With --range/--ci: read the config from the checked-out tree, not from the base of the range (the change can then configure its own scan)' })
+    .option('trust-head-config', { type: 'boolean', describe: 'With --staged/--range/--ci: read the config (and .gitleaksignore) from the work tree, not from HEAD or the base of the range (the change can then configure its own scan)' })
     .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes, 1 GiB in git modes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
     .option('allow-skips', { type: 'boolean', describe: 'Git modes: exit 0/1 even when some file or blob could not be read (too large, unreadable, missing); by default that is exit 2' })
     .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
@@ -181,14 +181,14 @@ export async function scanLoaded(
 }
 
 /**
- * gitleaks' `.gitleaksignore` at the root. Not in --range/--ci (unless --trust-head-config): there it would
+ * gitleaks' `.gitleaksignore` at the root. Not in --staged/--range/--ci (unless --trust-head-config): there it would
  * be the change under review deciding what its own scan reports; said on stderr so it is not a silent skip.
  */
 function gitleaksIgnoreFor(args: ScanArgs, root: string) {
-  const gate = (args.range !== undefined || args.ci) && args['trust-head-config'] !== true;
+  const gate = (args.range !== undefined || args.ci || args.staged) && args['trust-head-config'] !== true;
   const ignore = loadGitleaksIgnore(root);
   if (ignore && gate) {
-    warn(`${GITLEAKSIGNORE} not read in --range/--ci (the change under review could edit it): use --baseline from the base branch, or --trust-head-config`);
+    warn(`${GITLEAKSIGNORE} not read in --staged/--range/--ci (the change under review could edit it): use --baseline from the base branch, or --trust-head-config`);
     return undefined;
   }
   return ignore;
@@ -252,7 +252,14 @@ interface GateSetup {
  */
 async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<GateSetup> {
   const trustHead = args['trust-head-config'] === true;
-  if (trustHead && args.range === undefined && !args.ci) throw new SweepError('--trust-head-config applies only to --range and --ci');
+  if (trustHead && args.range === undefined && !args.ci && !args.staged) throw new SweepError('--trust-head-config applies only to --staged, --range and --ci');
+  if (args.staged && !stdin) {
+    // The staged changes cannot configure their own scan either: HEAD's config, staged changes to it are findings.
+    const { stagedGateConfig } = await import('../../scan/gate-config.js');
+    const g = await stagedGateConfig({ root, explicitConfig: args.config, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+    for (const w of g.warnings) warn(visible(w));
+    return { config: g.config, findings: g.findings };
+  }
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   if (ci) {
@@ -260,13 +267,23 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     const { completeCiHistory } = await import('../../scan/ci-history.js');
     const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
     if (fetched) ci.note += `; ${fetched}`;
+    // A request's base on one of its own commits (or at its head) would leave commits unscanned.
+    const { checkCiBase } = await import('../../scan/ci-base-check.js');
+    await checkCiBase(root, ci, args.fetch !== false);
   }
   const range = args.range ?? ci?.range;
   if (range === undefined) {
-    // Whole histories (no base commit in the CI environment): there is no older config to trust. Said in the
-    // --ci note that every report carries.
-    if (ci?.revs?.length) ci.note += '; no base commit, so the config is read from the checked-out tree';
-    return { findings: [], ci };
+    if (!ci?.revs?.length) return { findings: [], ci };
+    // Whole histories (no base commit in the CI environment): the checked-out config is the change's own, so
+    // it comes from the default branch, else the defaults (gate-config.ts). Said in the --ci note.
+    if (trustHead) {
+      ci.note += '; no base commit, and --trust-head-config: the config is read from the checked-out tree';
+      return { findings: [], ci };
+    }
+    const { wholeHistoryConfig } = await import('../../scan/gate-config.js');
+    const g = await wholeHistoryConfig({ root, head: ci.revs[0]!, defaultBranch: ci.defaultBranch, fetch: args.fetch !== false, explicitConfig: args.config, explicitBaseline: args.baseline, headConfig: () => loadRootConfig(root, args.config) });
+    ci.note += `; ${g.note}`;
+    return { config: g.config, findings: g.findings, ci };
   }
   const { gateConfig } = await import('../../scan/gate-config.js');
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });

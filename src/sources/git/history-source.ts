@@ -18,7 +18,7 @@ import type { Finding, Provenance, Sightings } from '../../findings/finding.js';
 import { cloneFinding } from '../../findings/finding.js';
 import type { BlobSource, BlobUnit, SourceStats, SourceTally } from '../source.js';
 import { emptyStats } from '../source.js';
-import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
+import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { countCommits, logEventBatches, parseLog } from './history.js';
 import { LogCopy } from './log-copy.js';
@@ -149,10 +149,7 @@ export class HistorySource implements BlobSource {
         if (seen.has(e.blob)) continue;
         seen.add(e.blob);
         hs.blobs++;
-        if (e.mode === MODE_SYMLINK) {
-          hs.skippedSymlink++;
-          continue;
-        }
+        // A symlink's blob is its target, text like any other: a token written there is published too.
         fresh.push({ sha: e.blob, path: e.path });
       }
       hs.submodules = submodules.size;

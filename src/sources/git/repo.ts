@@ -3,8 +3,8 @@
  * parsing for `--history REV...` and `--range A..B`.
  *
  * Discovery is one `git rev-parse` call through child_process: it sits on the `--staged` hot path
- * (a pre-commit hook), where importing simple-git alone costs ~70 ms of a 250 ms budget. Rev parsing
- * for history and ranges goes through simple-git, loaded lazily.
+ * (a pre-commit hook). Rev parsing goes through the same runGit, with its environment (no replace refs,
+ * no grafts: run.ts), so a revision resolves to the commit the scan then walks.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -104,20 +104,7 @@ export function shallowNote(repo: RepoInfo): string | undefined {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Rev parsing (simple-git)
-
-type SimpleGitLike = { revparse(args: string[]): Promise<string> };
-const gits = new Map<string, SimpleGitLike>();
-
-async function simple(repo: RepoInfo): Promise<SimpleGitLike> {
-  let g = gits.get(repo.root);
-  if (!g) {
-    const { simpleGit } = await import('simple-git');
-    g = simpleGit({ baseDir: repo.root, binary: 'git', maxConcurrentProcesses: 4 }) as unknown as SimpleGitLike;
-    gits.set(repo.root, g);
-  }
-  return g;
-}
+// Rev parsing
 
 /** Resolve one revision to a commit sha, or throw `unknown revision: REV` (exit 2). */
 export async function resolveCommit(repo: RepoInfo, rev: string): Promise<string> {
@@ -125,15 +112,12 @@ export async function resolveCommit(repo: RepoInfo, rev: string): Promise<string
     // Never an option to git. A branch really named like this is reachable by its full name.
     throw new SweepError(`unknown revision: ${JSON.stringify(rev)} (a name starting with "-" is not read as a revision; write refs/heads/${rev} or refs/tags/${rev})`);
   if (rev.length === 0 || /[\0\n]/.test(rev)) throw new SweepError(`unknown revision: ${JSON.stringify(rev)}`);
-  const g = await simple(repo);
-  try {
-    const out = (await g.revparse(['-q', '--verify', '--end-of-options', `${rev}^{commit}`])).trim();
-    if (/^[0-9a-f]{40,64}$/.test(out)) return out;
-  } catch (e) {
-    // -q: an unknown name fails silently; anything git says is about the repository (a corrupt object).
-    const said = /^(fatal|error):/m.test(String((e as Error)?.message)) ? firstGitLine(String((e as Error).message)) : '';
-    if (said) throw new SweepError(`${repo.input}: cannot resolve ${rev}: ${said}`);
-  }
+  const r = await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`]);
+  const out = r.stdout.toString('utf8').trim();
+  if (r.code === 0 && /^[0-9a-f]{40,64}$/.test(out)) return out;
+  // -q: an unknown name fails silently; anything git says is about the repository (a corrupt object).
+  const said = /^(fatal|error):/m.test(r.stderr) ? firstGitLine(r.stderr) : '';
+  if (said) throw new SweepError(`${repo.input}: cannot resolve ${rev}: ${said}`);
   throw new SweepError(`unknown revision: ${rev}`);
 }
 

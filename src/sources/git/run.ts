@@ -7,15 +7,25 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SweepError } from '../../errors.js';
 
-/** Config forced on every git call so that parsed output does not depend on the user's settings. */
-export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=true', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
+/**
+ * Config forced on every git call so that parsed output does not depend on the user's settings, and so that
+ * no program named in the repository's config runs: no fsmonitor hook (a `git diff --cached` may refresh
+ * the index), no external diff or textconv (the commands that could run one pass --no-ext-diff --no-textconv).
+ */
+export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=true', '-c', 'log.showSignature=false', '-c', 'color.ui=false', '-c', 'core.fsmonitor=false', '-c', 'diff.external='];
 
+/**
+ * The objects a gate scans are the ones in the object database: `refs/replace/*` (git replace) and a grafts
+ * file would let a repository show a clean commit in place of the one that leaks, so both are off.
+ */
 export function gitEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     GIT_TERMINAL_PROMPT: '0',
     GIT_OPTIONAL_LOCKS: '0',
     GIT_PAGER: 'cat',
+    GIT_NO_REPLACE_OBJECTS: '1',
+    GIT_GRAFT_FILE: process.platform === 'win32' ? 'NUL' : '/dev/null',
     LC_ALL: 'C',
     LANGUAGE: 'C',
   };

@@ -10,9 +10,10 @@ import { resolve } from 'node:path';
 import { SweepError } from '../../errors.js';
 import type { Fragment, Skipped, TextSource, SourceStats } from '../source.js';
 import { emptyStats } from '../source.js';
-import { MODE_GITLINK, MODE_SYMLINK } from './blob.js';
+import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
+import { binaryText } from '../binary-text.js';
 import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
@@ -191,10 +192,7 @@ class StagedSource implements TextSource {
         st.notes.push(`submodule ${e.path} not scanned`);
         continue;
       }
-      if (e.mode === MODE_SYMLINK) {
-        st.skipped.push({ path: e.path, reason: 'symlink' });
-        continue;
-      }
+      // A symlink's blob (its target) is scanned as text: a token written there is committed too.
       todo.push({ sha: e.blob, meta: e });
     }
     const maxSize = this.opts.maxFileSize;
@@ -208,16 +206,25 @@ class StagedSource implements TextSource {
         continue;
       }
       const why = skipReason(o.data);
-      if (why) {
+      let data = o.data;
+      // A gate reads binary content for what it hides (binary-text.ts): a NUL byte must not wave a secret through.
+      if (why === 'binary') {
+        const bin = binaryText(o.data);
+        if ('unscanned' in bin) {
+          st.skipped.push({ path: e.path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: bin.unscanned });
+          continue;
+        }
+        data = Buffer.from(bin.text, 'utf8');
+      } else if (why) {
         st.skipped.push({ path: e.path, reason: why });
         continue;
       }
       st.files++;
       st.bytes += o.size;
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
-      const onlyLines = this.opts.allLines ? undefined : this.diff.lines.get(e.path);
+      const onlyLines = this.opts.allLines || why === 'binary' ? undefined : this.diff.lines.get(e.path);
       // A large blob in windows (a gate scans large text rather than skipping it).
-      for (const fragment of bytesFragments(o.data, { kind: 'staged', path: e.path, blob: e.blob })) {
+      for (const fragment of bytesFragments(data, { kind: 'staged', path: e.path, blob: e.blob })) {
         if (onlyLines) fragment.onlyLines = onlyLines;
         yield fragment;
       }

@@ -1,0 +1,154 @@
+/**
+ * What a gate reads in a blob git calls binary (a NUL byte in its first 8000 bytes). A tree scan skips
+ * such files; a gate cannot: a NUL byte up front, UTF-16 without a BOM or a gzip/zip wrapper would
+ * otherwise carry any secret past it. So, for the git modes:
+ * - gzip and zip (stored or deflated entries) are opened and their content read the same way, nested up
+ *   to MAX_DEPTH, decompressing at most MAX_EXPANDED bytes in all;
+ * - any other binary gives its strings: runs of printable ASCII, and of UTF-16 LE and BE ASCII, of at
+ *   least MIN_RUN characters, one per line (what `strings` and `strings -el/-eb` print);
+ * - what cannot be opened (other compressed formats, encrypted or damaged archives, zip bombs) is
+ *   `unscanned`, which a gate counts as unread (exit 2).
+ * Pure: bytes in, text or a reason out.
+ */
+import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { bytesToText, isBinary } from './decode-text.js';
+
+export const MIN_RUN = 8;
+export const MAX_DEPTH = 4;
+export const MAX_EXPANDED = 256 << 20;
+
+export type BinaryText = { text: string } | { unscanned: string; tooLarge?: boolean };
+
+/** Compressed formats node cannot open: named, so the report says what was not read. */
+const OPAQUE: Array<[string, number[]]> = [
+  ['xz', [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]],
+  ['bzip2', [0x42, 0x5a, 0x68]],
+  ['7z', [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]],
+  ['zstd', [0x28, 0xb5, 0x2f, 0xfd]],
+  ['rar', [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
+  ['lz4', [0x04, 0x22, 0x4d, 0x18]],
+];
+
+const startsWith = (b: Uint8Array, sig: number[]) => b.length >= sig.length && sig.every((x, i) => b[i] === x);
+const isGzip = (b: Uint8Array) => startsWith(b, [0x1f, 0x8b, 0x08]);
+const isZip = (b: Uint8Array) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) || startsWith(b, [0x50, 0x4b, 0x05, 0x06]);
+
+class Unscanned extends Error {
+  constructor(
+    message: string,
+    readonly tooLarge = false,
+  ) {
+    super(message);
+  }
+}
+
+/** The text a gate scans in binary content (`data` is binary per isBinary), or why it cannot. */
+export function binaryText(data: Uint8Array): BinaryText {
+  const budget = { left: MAX_EXPANDED };
+  try {
+    return { text: contentText(data, 0, budget) };
+  } catch (e) {
+    if (e instanceof Unscanned) return { unscanned: e.message, ...(e.tooLarge ? { tooLarge: true } : {}) };
+    throw e;
+  }
+}
+
+function contentText(b: Uint8Array, depth: number, budget: { left: number }): string {
+  if (isGzip(b) || isZip(b)) {
+    if (depth >= MAX_DEPTH) throw new Unscanned(`archives nested deeper than ${MAX_DEPTH}`);
+    return isGzip(b) ? contentText(gunzip(b, budget), depth + 1, budget) : zipText(b, depth + 1, budget);
+  }
+  const opaque = OPAQUE.find(([, sig]) => startsWith(b, sig));
+  if (opaque) throw new Unscanned(`${opaque[0]}-compressed data (not opened)`);
+  return isBinary(b) ? strings(b) : bytesToText(b);
+}
+
+function take(budget: { left: number }, n: number): void {
+  budget.left -= n;
+  if (budget.left < 0) throw new Unscanned(`decompresses to more than ${MAX_EXPANDED} bytes`, true);
+}
+
+function gunzip(b: Uint8Array, budget: { left: number }): Buffer {
+  try {
+    const out = gunzipSync(b, { maxOutputLength: Math.max(1, budget.left) + 1 });
+    take(budget, out.length);
+    return out;
+  } catch (e) {
+    if (e instanceof Unscanned) throw e;
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Unscanned(`decompresses to more than ${MAX_EXPANDED} bytes`, true);
+    throw new Unscanned('gzip data that does not decompress');
+  }
+}
+
+/** Every file entry of a zip archive, each introduced by a `name:` line. */
+function zipText(b: Uint8Array, depth: number, budget: { left: number }): string {
+  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  // The end-of-central-directory record: in the last 64 KiB + 22 bytes (its comment is at most 64 KiB).
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) throw new Unscanned('zip archive without its central directory (damaged or cut)');
+  const count = buf.readUInt16LE(eocd + 10);
+  let at = buf.readUInt32LE(eocd + 16);
+  if (count === 0xffff || at === 0xffffffff) throw new Unscanned('zip64 archive (not opened)');
+  const parts: string[] = [];
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw new Unscanned('zip archive with a damaged central directory');
+    const flags = buf.readUInt16LE(at + 8);
+    const method = buf.readUInt16LE(at + 10);
+    const compressed = buf.readUInt32LE(at + 20);
+    const size = buf.readUInt32LE(at + 24);
+    const nameLen = buf.readUInt16LE(at + 28);
+    const next = at + 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
+    at = next;
+    if (name.endsWith('/') && size === 0) continue;
+    if (flags & 1) throw new Unscanned(`zip entry ${JSON.stringify(name)} is encrypted`);
+    if (local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) throw new Unscanned('zip archive with a damaged entry');
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const raw = buf.subarray(start, start + compressed);
+    if (raw.length !== compressed) throw new Unscanned(`zip entry ${JSON.stringify(name)} is cut`);
+    let data: Buffer;
+    if (method === 0) data = raw;
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(budget.left, size)) + 1 });
+      } catch {
+        throw new Unscanned(size > budget.left ? `decompresses to more than ${MAX_EXPANDED} bytes` : `zip entry ${JSON.stringify(name)} does not decompress`, size > budget.left);
+      }
+    } else throw new Unscanned(`zip entry ${JSON.stringify(name)} uses compression method ${method} (not opened)`);
+    take(budget, data.length);
+    parts.push(`${name}:\n${contentText(data, depth, budget)}`);
+  }
+  return parts.join('\n');
+}
+
+const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x09;
+
+/** Printable runs of at least MIN_RUN characters: ASCII, then UTF-16 LE, then UTF-16 BE (both alignments); one per line. */
+export function strings(b: Uint8Array): string {
+  const out: string[] = [];
+  // `char`: where the character byte sits in a unit of `step` bytes; in a 2-byte unit the other byte is 0.
+  const scan = (step: 1 | 2, from: number, char: 0 | 1) => {
+    let s = '';
+    const flush = () => {
+      if (s.length >= MIN_RUN) out.push(s);
+      s = '';
+    };
+    for (let i = from; i + step <= b.length; i += step) {
+      const c = b[i + char]!;
+      if (printable(c) && (step === 1 || b[i + 1 - char] === 0)) s += String.fromCharCode(c);
+      else flush();
+    }
+    flush();
+  };
+  scan(1, 0, 0);
+  for (const from of [0, 1]) scan(2, from, 0);
+  for (const from of [0, 1]) scan(2, from, 1);
+  return out.join('\n');
+}
