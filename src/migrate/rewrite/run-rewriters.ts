@@ -27,6 +27,7 @@ import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
+import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
@@ -219,7 +220,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), siblings });
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), siblings });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
