@@ -242,6 +242,13 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       continue;
     }
+    // The JS helper needs its SDK declared in a package.json above the file, or a fresh clone cannot install it.
+    if (rw.id === 'javascript' && backend.capabilities.helpers && nearestPackageDir(file, (rel) => existsSync(path.join(root, rel))) === undefined) {
+      for (const s of sites) {
+        if (s.kind === 'secret') out.manual.push(manualOf(s, `no package.json above it to declare ${SDK_PACKAGE}, which the rewritten code would need: add one (or move the value to the vault by hand)`));
+      }
+      continue;
+    }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
     for (const u of res.unhandled) out.manual.push(manualOf(u, 'the rewriter could not change it safely'));
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
