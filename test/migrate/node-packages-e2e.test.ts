@@ -14,7 +14,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
@@ -37,6 +37,7 @@ const V = {
   tsCjsToken: githubToken(819),
   npmrcToken: npmToken(820),
   propsPassword: password(821),
+  seedToken: githubToken(822),
 };
 
 const pkg = (o: Record<string, unknown>) => JSON.stringify({ version: '1.0.0', private: true, ...o }, null, 2) + '\n';
@@ -51,6 +52,8 @@ function repoFiles(): Record<string, string> {
     'packages/api/package.json': pkg({ name: '@acme/api', main: 'src/index.js', scripts: { start: 'node src/index.js' }, dependencies: { '@acme/shared': '1.0.0' } }),
     'packages/api/src/db.js': `'use strict';\nconst password = '${V.dbPassword}';\nmodule.exports = { password, url: 'postgres://app@db:5432/app' };\n`,
     'packages/api/src/index.js': `${HASH_CJS}const db = require('./db');\nconst { token } = require('@acme/shared/config');\nconst knex = require('../knexfile');\nconsole.log('api', h(db.password), h(token), h(knex.production.connection.password));\n`,
+    // An executable script (mode 0755, shebang, no final newline): started as ./bin/seed.js.
+    'packages/api/bin/seed.js': `#!/usr/bin/env node\n${HASH_CJS}const SEED_TOKEN = '${V.seedToken}';\nconsole.log('seed', h(SEED_TOKEN));`,
     'packages/api/knexfile.js': `module.exports = {\n  production: {\n    client: 'pg',\n    connection: { host: 'db', user: 'app', password: '${V.knexPassword}' },\n  },\n};\n`,
     // CommonJS library with an exports map, reached by its package name.
     'packages/shared/package.json': pkg({ name: '@acme/shared', exports: { '.': './lib/index.js', './config': './lib/config.js' } }),
@@ -83,6 +86,7 @@ function writeFiles(root: string, files: Record<string, string>): void {
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, f)), { recursive: true });
     writeFileSync(join(root, f), text);
+    if (f.includes('/bin/')) chmodSync(join(root, f), 0o755);
   }
 }
 
@@ -106,6 +110,7 @@ interface Program { name: string; cwd: string; cmd: string[] }
 const PROGRAMS: Program[] = [
   { name: 'api from the root', cwd: '.', cmd: ['node', 'packages/api/src/index.js'] },
   { name: 'api by npm start', cwd: 'packages/api', cmd: ['npm', 'start', '--silent'] },
+  { name: 'executable seed script', cwd: 'packages/api', cmd: ['./bin/seed.js'] },
   { name: 'web (ESM) from the root', cwd: '.', cmd: ['node', 'packages/web/src/main.js'] },
   { name: 'web (ESM) by npm start', cwd: 'packages/web', cmd: ['npm', 'start', '--silent'] },
   { name: 'ts-es: tsc then node', cwd: 'packages/ts-es', cmd: ['tsc', 'dist/main.js'] },
@@ -115,6 +120,7 @@ const PROGRAMS: Program[] = [
 let orig: string;
 let clone: string;
 let migrate: { code: number | null; stdout: string; stderr: string };
+let second: { code: number | null; stderr: string; writes: number; status: string };
 const before = new Map<string, string>();
 const after = new Map<string, { code: number | null; stdout: string; stderr: string }>();
 
@@ -147,6 +153,10 @@ beforeAll(async () => {
     { cwd: orig, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
   git(orig, 'add', '-A');
   git(orig, 'commit', '-qm', 'migrate', '--allow-empty');
+  bed.server().calls.reset();
+  const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'],
+    { cwd: orig, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
+  second = { code: again.code, stderr: again.stderr, writes: bed.server().calls.writeCalls(), status: git(orig, 'status', '--porcelain') };
   execFileSync('git', ['clone', '-q', orig, clone], { stdio: 'pipe' });
   npmCiWorkspaces(clone);
   for (const p of PROGRAMS) after.set(p.name, await runProgram(clone, p));
@@ -164,6 +174,20 @@ describe('Node packages, migrated and run from a fresh clone', () => {
     const redacted = Object.values(V).reduce((t, v) => t.split(v).join('<value>'), r.stderr);
     expect({ code: r.code, stdout: r.stdout, stderr: r.code === 0 ? '' : redacted.split('\n').slice(-12).join('\n') })
       .toEqual({ code: 0, stdout: before.get(name), stderr: '' });
+  });
+
+  it('a second migrate --apply is a no-op: no write call, no file changed', () => {
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.writes).toBe(0);
+    expect(second.status.split('\n').filter((l) => l && !/secret-sweep-migration\.(md|json)$/.test(l))).toEqual([]);
+  });
+
+  it('the executable keeps its mode, its shebang first and no final newline', () => {
+    const text = readFileSync(join(clone, 'packages/api/bin/seed.js'), 'utf8');
+    expect(statSync(join(orig, 'packages/api/bin/seed.js')).mode & 0o777).toBe(0o755);
+    expect(text).not.toContain(V.seedToken);
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(text.endsWith('\n')).toBe(false);
   });
 
   it('code that can run a fetch is rewritten: no value is left in it', () => {
