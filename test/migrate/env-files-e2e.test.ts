@@ -63,4 +63,29 @@ describe('env files other than the root .env', () => {
       expect({ code: r.code, stdout: r.stdout, file: p.file }).toEqual({ code: 0, stdout: before[i]!.stdout, file: p.file });
     }
   }, 180_000);
+
+  it('an env file that docker compose hands to a container (env_file:) stays as it is and is listed as manual', async () => {
+    const dir = bed.tempDir('ss-envfile-compose-');
+    const appEnv = `GITHUB_TOKEN=${githubToken(7803)}\nLOG=info\n`;
+    const workerEnv = `STRIPE_KEY=${stripeKey(7804)}\n`;
+    const files: Record<string, string> = {
+      'deploy/app.env': appEnv,
+      'deploy/compose.yaml': 'services:\n  app:\n    image: app\n    env_file: app.env\n  worker:\n    image: worker\n    env_file:\n      - path: ../worker/.env.worker\n        required: true\n',
+      'worker/.env.worker': workerEnv,
+    };
+    for (const [f, t] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, f)), { recursive: true });
+      writeFileSync(join(dir, f), t);
+    }
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'legacy');
+    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod', '--apply', '--yes'],
+      { cwd: dir, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
+    expect(m.code, m.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'deploy/app.env'), 'utf8')).toBe(appEnv);
+    expect(readFileSync(join(dir, 'worker/.env.worker'), 'utf8')).toBe(workerEnv);
+    const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { manual: Array<{ file: string; reason: string }> };
+    for (const f of ['deploy/app.env', 'worker/.env.worker']) expect(report.manual.find((x) => x.file === f)?.reason, f).toMatch(/env_file/);
+  }, 120_000);
 });
