@@ -102,6 +102,22 @@ export const LAYOUTS: Layout[] = [
       'config/settings.yaml': `warehouse:\n  host: db.internal.example\n  user: etl\n  password: ${V.composePassword}\n`,
     }),
   },
+  {
+    // A workspaces monorepo: two package.json files gain the SDK, three helper flavours (cjs, mjs, ts),
+    // a CRLF file with a BOM, a shell script; no Python.
+    id: 'node', files: ['.gitignore', 'scripts/backup.sh'], valueBase: 1001,
+    extra: (V) => ({
+      'package.json': '{\r\n    "name": "mono",\r\n    "private": true,\r\n    "workspaces": ["packages/*"]\r\n}\r\n',
+      'packages/api/package.json': JSON.stringify({ name: '@acme/api', private: true, dependencies: { pg: '^8' } }, null, 2) + '\n',
+      'packages/api/src/db.js': `\ufeff'use strict';\r\nconst password = '${V.dbPassword}';\r\nmodule.exports = { password };\r\n`,
+      'packages/api/knexfile.js': `module.exports = {\n  client: 'pg',\n  connection: { host: 'db', user: 'app', password: '${V.tfPassword}' },\n};`,
+      'packages/web/package.json': JSON.stringify({ name: '@acme/web', private: true, type: 'module', exports: { '.': './src/config.js' } }, null, 2) + '\n',
+      'packages/web/src/config.js': `export const stripeKey = '${V.stripe}';\nexport const npmToken = "${V.npm}";\n`,
+      'packages/web/src/settings.json': `{ "github_token": "${V.apiToken}" }\n`,
+      'packages/ts/tsconfig.json': '{ "compilerOptions": { "module": "commonjs", "target": "es2019", "strict": true } }\n',
+      'packages/ts/src/keys.ts': `export const awsKeyId: string = '${V.keyId}';\nexport const awsSecret: string = '${V.secretKey}';\n`,
+    }),
+  },
 ];
 
 function layoutFiles(layout: Layout): { files: Record<string, string>; values: string[] } {

@@ -154,8 +154,10 @@ export type SecretValue = Record<string, unknown> | string;
 `)}
 ${exp}class SecretError extends Error {
   constructor(message${t(': string')}, options${t('?: { cause?: unknown }')}) {
-    super(message, options);
+    // Not super(message, options): TypeScript's lib before es2022 declares Error(message) only.
+    super(message);
     this.name = 'SecretError';
+    if (options) Object.defineProperty(this, 'cause', { value: options.cause, writable: true, configurable: true });
   }
 }
 

@@ -12,6 +12,7 @@ import { lineStarts, linesOf, spanOffsets } from './values.js';
 import { literalAt, syntaxOf, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
+import { isComposePath } from '../rewrite/yaml.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -36,6 +37,27 @@ export type ValueAt =
 const WHOLE_VALUE_RULE = /^generic-/;
 
 export function valueAt(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined): ValueAt {
+  const at = valueInSyntax(f, raw, text, migration);
+  return 'skip' in at || !isComposePath(f.file) ? at : composeInterpolated(at);
+}
+
+/**
+ * Docker Compose interpolates every value of a compose file: `$$` is one `$`, `$VAR` / `${VAR}` come from
+ * its environment. The container gets the interpolated text, so that is what is stored; a value with an
+ * interpolation is not known from the text alone.
+ */
+function composeInterpolated(at: Exclude<ValueAt, { skip: string }>): ValueAt {
+  if (!at.value.includes('$')) return at;
+  if (/\$[{A-Za-z_]/.test(at.value.replace(/\$\$/g, ''))) {
+    return { skip: 'Docker Compose interpolates $VAR / ${VAR} in this value at run time: the stored value would differ from what the container reads; move it to the vault by hand' };
+  }
+  const value = at.value.replace(/\$\$/g, '$');
+  if (value === at.value) return at;
+  const decode: ValueDecode = at.decode === 'uri' || at.decode === 'literal+uri' ? 'literal+uri' : 'literal';
+  return { ...at, value, decode };
+}
+
+function valueInSyntax(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined): ValueAt {
   const uri = isUriGrouping(migration);
   const span = { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
   const percent = (r: string, v: string, decode?: ValueDecode): ValueAt => {

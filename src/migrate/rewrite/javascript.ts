@@ -62,6 +62,8 @@ export type HelperKind = 'mjs' | 'cjs' | 'ts';
 export interface JavaScriptRewriterOptions {
   /** The `type` field of the package.json nearest to `file` ('module' | 'commonjs'), when known. */
   packageType?: (file: string) => string | undefined;
+  /** For a TypeScript file: whether the tsconfig.json that compiles it allows a top-level await (undefined: no tsconfig). */
+  tsTopLevelAwait?: (file: string) => boolean | undefined;
   /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
   style?: 'auto' | 'env';
 }
@@ -114,15 +116,18 @@ function hasRequire(text: string): boolean {
   return /\brequire\s*\(|\bmodule\.exports\b|\bexports\.[A-Za-z_$]/.test(text);
 }
 
-export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgType: string | undefined): ModuleInfo {
+/** `tsTla`: for a TypeScript file, whether its tsconfig lets tsc compile a top-level await (undefined: no tsconfig). */
+export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgType: string | undefined, tsTla?: boolean): ModuleInfo {
   const ext = path.extname(file).toLowerCase();
   const ts = isTsFile(file);
   const esmSyntax = hasEsmSyntax(sf);
-  if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: true, helper: ts ? 'ts' : 'mjs' };
+  // tsc refuses a top-level await unless module is es2022+/nodenext and target es2017+ (TS1378).
+  const tscAllows = !ts || tsTla !== false;
+  if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: tscAllows, helper: ts ? 'ts' : 'mjs' };
   if (ext === '.cjs' || ext === '.cts') return { syntax: esmSyntax && ts ? 'esm' : 'cjs', topLevelAwait: false, helper: ts ? 'ts' : 'cjs' };
   const syntax: ModuleSyntax = esmSyntax ? 'esm' : hasRequire(text) ? 'cjs' : pkgType === 'module' || ts ? 'esm' : 'cjs';
   // JSX/TSX is compiled by a bundler: never assume top-level await there.
-  const topLevelAwait = pkgType === 'module' && syntax === 'esm' && (ext === '.js' || ext === '.ts');
+  const topLevelAwait = pkgType === 'module' && syntax === 'esm' && (ext === '.js' || ext === '.ts') && tscAllows;
   return { syntax, topLevelAwait, helper: ts ? 'ts' : syntax === 'esm' ? 'mjs' : 'cjs' };
 }
 
@@ -219,7 +224,7 @@ export class JavaScriptRewriter implements Rewriter {
       for (const s of input.sites) if (s.kind === 'secret') manual(s, 'the file does not parse');
       return noteUnhandled(out);
     }
-    const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file));
+    const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file), tsFile ? this.opts.tsTopLevelAwait?.(file) : undefined);
     const helperName = helperBindingName(sf);
     let usesHelper = false;
     let usesSync = false;

@@ -12,6 +12,8 @@ import { STRUCTURED_KINDS, type FileKind } from './file-kinds.js';
 export interface RewriterContext {
   /** The `type` of the package.json nearest to a file ('module', 'commonjs'), when there is one. */
   packageType?: (file: string) => string | undefined;
+  /** For a TypeScript file: whether the tsconfig.json that compiles it allows a top-level await (undefined: none). */
+  tsTopLevelAwait?: (file: string) => boolean | undefined;
   /** The current text of the other `.tf` files of a file's module. */
   siblings?: (file: string) => string[];
 }
@@ -51,7 +53,7 @@ export const REWRITERS: readonly RewriterEntry[] = [
   {
     id: 'javascript', fixturePrefixes: ['js-', 'ts-'],
     kinds: [{ id: 'javascript', files: ['*.js', '*.jsx', '*.mjs', '*.cjs', '*.ts', '*.tsx', '*.mts', '*.cts (not *.d.ts)'], reader: node, writes: 'helper-call' }],
-    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType }),
+    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait }),
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],

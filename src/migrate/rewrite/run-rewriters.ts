@@ -27,6 +27,9 @@ import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
+import { tsTopLevelAwaitFinder } from './tsconfig.js';
+import { composeEnvFiles, isComposePath } from './yaml.js';
+import { walkFolder } from '../../sources/walk.js';
 import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
@@ -219,7 +222,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), siblings });
+  let composeEnv: Set<string> | undefined;
+  const composeEnvFilesOf = (): Set<string> => (composeEnv ??= envFilesOfComposeFiles(root));
+
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), siblings });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
@@ -238,6 +244,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
+      }
+      continue;
+    }
+    // The JS helper needs its SDK declared in a package.json above the file, or a fresh clone cannot install it.
+    if (rw.id === 'javascript' && backend.capabilities.helpers && nearestPackageDir(file, (rel) => existsSync(path.join(root, rel))) === undefined) {
+      for (const s of sites) {
+        if (s.kind === 'secret') out.manual.push(manualOf(s, `no package.json above it to declare ${SDK_PACKAGE}, which the rewritten code would need: add one (or move the value to the vault by hand)`));
+      }
+      continue;
+    }
+    if (rw.id === 'dotenv' && backend.capabilities.runReferences && composeEnvFilesOf().has(file)) {
+      for (const s of sites) {
+        if (s.kind !== 'secret') continue;
+        out.manual.push(manualOf({
+          ...s, reason: 'docker compose hands this file to a container (env_file:) as written: a sm:// reference would reach the container literally',
+          suggestion: 'move the variable to the service\'s `environment:` as `VAR: ${VAR}` and start compose with `secret-sweep run -- docker compose up`',
+        }, ''));
       }
       continue;
     }
@@ -286,6 +309,27 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
   }
   return finishWholeFiles(opts, out);
+}
+
+/** Every env file a compose file of the repository hands to its containers (`env_file:`), from the root. */
+function envFilesOfComposeFiles(root: string): Set<string> {
+  const out = new Set<string>();
+  const { files } = walkFolder(root, true, (rel) => /(^|\/)(node_modules|\.git)$/.test(rel));
+  for (const f of files) {
+    const rel = f.split(path.sep).join('/');
+    if (!isComposePath(rel)) continue;
+    const text = read(root, rel);
+    if (text !== undefined) for (const e of composeEnvFiles(rel, text)) out.add(e);
+  }
+  return out;
+}
+
+function read(root: string, rel: string): string | undefined {
+  try {
+    return readFileSync(path.join(root, rel), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): RewriteRunResult {

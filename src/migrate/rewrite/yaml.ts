@@ -29,6 +29,7 @@
  *   most loaders); the report suggests the edit.
  */
 import type { Document, Node as YNode, ParsedNode, Scalar } from 'yaml';
+import { posix as posixPath } from 'node:path';
 import { yamlLib } from '../../lazy.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import {
@@ -48,6 +49,32 @@ export function isWorkflowPath(file: string): boolean {
 }
 export function isComposePath(file: string): boolean {
   return /(^|\/)(docker-)?compose[^/]*\.ya?ml$/i.test(file);
+}
+
+/**
+ * The env files a compose file hands to its containers (`env_file:` as a string, a list of strings or of
+ * `{ path }`), relative to the repository root (`file` is the compose file's path from there). Compose
+ * passes their values to the container as written: a `sm://` reference in one would reach it literally.
+ */
+export function composeEnvFiles(file: string, text: string): string[] {
+  let doc: unknown;
+  try {
+    doc = yamlLib().parse(text);
+  } catch {
+    return [];
+  }
+  const services = (doc as { services?: unknown } | null)?.services;
+  if (!services || typeof services !== 'object') return [];
+  const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '.';
+  const out = new Set<string>();
+  for (const svc of Object.values(services as Record<string, unknown>)) {
+    const ef = (svc as { env_file?: unknown } | null)?.env_file;
+    for (const e of Array.isArray(ef) ? ef : [ef]) {
+      const p = typeof e === 'string' ? e : typeof (e as { path?: unknown } | null)?.path === 'string' ? (e as { path: string }).path : undefined;
+      if (p !== undefined) out.add(posixPath.normalize(posixPath.join(dir, p)));
+    }
+  }
+  return [...out];
 }
 
 /** `resolve:` dynamic reference for CloudFormation. */
