@@ -14,6 +14,7 @@
  * migrated value are cleared (`"outputs": []`, `"execution_count": null`) and listed in the notes; a
  * value in a markdown cell, in metadata or elsewhere is left for a human.
  */
+import path from 'node:path';
 import type { RewriteInput, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { detectEol } from './fixer.js';
 import type { Backend } from '../backend/backend.js';
@@ -303,7 +304,7 @@ export class NotebookRewriter implements Rewriter {
       const first = sources[0]!;
       const text = newText.get(first) ?? first.text;
       const firstUse = newText.has(first) ? firstDiff(first.text, text) : text.length;
-      const imp = importEditFor(text, uses, helperName, firstUse, 'plain');
+      const imp = importEditFor(text, uses, helperName, firstUse, 'plain', path.posix.dirname(input.file.split(path.sep).join('/')));
       if (imp) {
         newText.set(first, applyLocal(text, [imp.edit]));
         out.notes.push(`added \`${imp.line}\` to the first code cell`);
