@@ -248,11 +248,18 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
     startCommands: [
-      ...(input.rewrites?.runFiles ?? []).map((file) => ({
-        file,
-        start: 'secret-sweep run -- COMMAND',
-        why: /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file) ? 'its values are sm:// references now' : `reads \${VAR} references, listed in ${REFS_FILE}`,
-      })),
+      ...(input.rewrites?.runFiles ?? []).map((file) => {
+        const envStyle = /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file);
+        // `run` reads the root's .env and the working folder's; any other env file is named.
+        const named = envStyle && file !== '.env';
+        return {
+          file,
+          start: named ? `secret-sweep run --env-file ${file} -- COMMAND` : 'secret-sweep run -- COMMAND',
+          why: !envStyle ? `reads \${VAR} references, listed in ${REFS_FILE}`
+            : named ? `its values are sm:// references now (from the repository root; --env-file is relative to the working folder${file.endsWith('/.env') ? `, and in ${file.slice(0, -5)}/ \`secret-sweep run -- COMMAND\` reads it` : ''})`
+            : 'its values are sm:// references now',
+        };
+      }),
       ...(input.rewrites?.wholeFiles ?? []).map((w) => ({
         file: w.file, secretName: w.secretName, start: w.command,
         why: 'stored whole, untracked and git-ignored: `secret-sweep run --file` writes it (0600) for the command\'s lifetime',
@@ -328,7 +335,7 @@ export function renderMarkdown(r: JsonReport): string {
   for (const e of r.codeEdits) L.push(`- ${e.summary}`);
   if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
   if (r.startCommands.length) {
-    L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one with \`secret-sweep run -- COMMAND\` (from any folder of the repository). Code that calls the generated helpers starts as before.`, '');
+    L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one as shown (\`secret-sweep run -- COMMAND\` reads the committed references and the root's \`.env\` from any folder of the repository; another env file is named with \`--env-file\`). Code that calls the generated helpers starts as before.`, '');
     L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
     for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
   } else if (r.codeEdits.length) {

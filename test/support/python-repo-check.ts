@@ -6,7 +6,7 @@
  * `secret-sweep run` where the program says so. Debian's /usr/bin/python3 runs the programs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { BIN, runAsync, runCliAsync, type AsyncRunResult } from './cli.js';
 import { git } from './migrate-bed.js';
@@ -20,8 +20,11 @@ export interface PyProgram {
   /** Folder to start in, repository-relative ('.' by default). */
   cwd?: string;
   env?: Record<string, string>;
-  /** Started as `secret-sweep run -- python3 …` after the migration (the report says its start command changes). */
-  underRun?: boolean;
+  /**
+   * After the migration, started as the report's start command for this file says
+   * (`secret-sweep run [--env-file F] -- python3 …`); the file must be listed there.
+   */
+  startFor?: string;
 }
 
 /** Python source of `h(x)`: a short hash of a value, what the programs print instead of the value. */
@@ -52,10 +55,21 @@ export function deployEnv(aws: Record<string, string>): Record<string, string> {
   return { ...aws, AWS_DEFAULT_REGION: aws.AWS_REGION ?? '', PYTHONDONTWRITEBYTECODE: '1' };
 }
 
-function runProgram(root: string, p: PyProgram, aws: Record<string, string>, wrapped: boolean): Promise<AsyncRunResult> {
+/** `runArgs`: the `secret-sweep run` options before `--`, or undefined to start the program as before. */
+function runProgram(root: string, p: PyProgram, aws: Record<string, string>, runArgs?: string[]): Promise<AsyncRunResult> {
   const env = { ...deployEnv(aws), ...p.env };
   const cwd = join(root, p.cwd ?? '.');
-  return wrapped ? runAsync(process.execPath, [BIN, 'run', '--', PYTHON, ...p.args], { cwd, env }) : runAsync(PYTHON, p.args, { cwd, env });
+  return runArgs ? runAsync(process.execPath, [BIN, 'run', ...runArgs, '--', PYTHON, ...p.args], { cwd, env }) : runAsync(PYTHON, p.args, { cwd, env });
+}
+
+/** The `secret-sweep run` options the report's start command for `file` gives (`secret-sweep run OPTS -- COMMAND`). */
+export function runArgsFromReport(dir: string, file: string): string[] {
+  const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { startCommands?: Array<{ file: string; start: string }> };
+  const c = (report.startCommands ?? []).find((x) => x.file === file);
+  if (!c) throw new Error(`the report gives no start command for ${file}`);
+  const m = /^secret-sweep run (.*?)-- COMMAND$/.exec(c.start);
+  if (!m) throw new Error(`unexpected start command for ${file}: ${c.start}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
 }
 
 /**
@@ -75,7 +89,7 @@ export async function migrateAndRun(opts: {
   git(dir, 'init', '-q');
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'legacy');
-  const before = await Promise.all(opts.programs.map((p) => runProgram(dir, p, opts.aws, false)));
+  const before = await Promise.all(opts.programs.map((p) => runProgram(dir, p, opts.aws)));
   const migrate = await runCliAsync(['migrate', '.', '--app', opts.app, '--env', 'prod', '--apply', '--yes', ...(opts.migrateArgs ?? [])], { cwd: dir, env: opts.aws });
   git(dir, 'add', '-A');
   git(dir, 'commit', '-qm', 'migrate');
@@ -83,7 +97,7 @@ export async function migrateAndRun(opts: {
   execFileSync('git', ['clone', '-q', dir, clone], { stdio: 'pipe' });
   const outcomes: ProgramOutcome[] = [];
   for (const [i, p] of opts.programs.entries()) {
-    outcomes.push({ name: p.name, before: before[i]!, after: await runProgram(clone, p, opts.aws, p.underRun === true) });
+    outcomes.push({ name: p.name, before: before[i]!, after: await runProgram(clone, p, opts.aws, p.startFor ? runArgsFromReport(dir, p.startFor) : undefined) });
   }
   return { dir, clone, migrate, outcomes };
 }

@@ -31,6 +31,8 @@ import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
+import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
+import { pythonSourcesOf } from './python-sources.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -163,6 +165,14 @@ function packageTypeFinder(root: string): (file: string) => string | undefined {
   return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
 }
 
+/** Why a .env value read literally by Python code stays, and what to change first. */
+function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
+  return {
+    reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
+    suggestion: `make ${r.file} read the variable from the environment (\`load_dotenv()\` without override, then \`os.environ\`), then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
+  };
+}
+
 function manualOf(u: RewriteSite & { reason?: string; suggestion?: string }, fallback: string): ManualSite {
   return {
     file: u.file, line: u.line, column: u.column, secretName: u.ref.secretName, jsonKey: u.ref.jsonKey,
@@ -224,6 +234,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
+  let envReads: Map<string, LiteralEnvRead> | undefined;
+  const envReadsOf = () => (envReads ??= literalEnvReads(
+    [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv'), pythonSourcesOf(root)));
+
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
   const pending: Array<{ file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number }> = [];
@@ -235,6 +249,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const rw = rewriterFor(rewriters, file, text);
+    // A .env file that Python code reads itself would hand it the sm:// reference as the value.
+    const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
+    if (literalRead) {
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));
+      continue;
+    }
     if (!rw) {
       for (const s of sites) {
         if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
