@@ -361,6 +361,12 @@ export function renderMarkdown(r: JsonReport): string {
     L.push('');
   }
   L.push('## Scrubbing history (optional)', '');
+  const leftAtHead = new Set(r.manual.map((m) => m.file));
+  if (leftAtHead.size) {
+    // The scrub rewrites the last commit too: a value still in a file would become the marker there.
+    L.push(`**Do the manual edits first.** ${r.manual.length} value(s) are still in ${leftAtHead.size} file(s) of the current code (see "Manual: left for you"):`
+      + ' the scrub replaces them there too, and whatever reads those files would then read `***REMOVED***`.', '');
+  }
   L.push(`\`${r.replacementsFile}\` is a \`git filter-repo --replace-text\` file. **It holds every migrated value in plaintext**`
     + ', and every other value ever committed (history-only ones included), in a folder only you can read, outside the repository.'
     + ' Commit the migration first; then, in a fresh clone (or add `--force` in this one), scrub, check, and delete the file:', '');
