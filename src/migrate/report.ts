@@ -343,7 +343,10 @@ export function renderMarkdown(r: JsonReport): string {
   }
   if (r.dependencies.length) {
     L.push('', '### Dependencies added', '');
-    for (const d of r.dependencies) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+    for (const d of r.dependencies) {
+      if (d.file.endsWith('package.json')) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+      else L.push(`- \`${d.file}\`: \`${d.package}\` — install the project's dependencies again where it runs (\`pip install ${d.file.endsWith('requirements.txt') ? `-r ${d.file}` : '.'}\`)`);
+    }
   }
   if (r.codeEdits.length || r.generated.length) L.push('', 'Check every reference with `secret-sweep verify-refs`.');
   for (const n of r.notes) L.push(`- note: ${n}`);

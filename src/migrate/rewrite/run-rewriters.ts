@@ -33,6 +33,7 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
+import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPyprojectDependency, withRequirement } from './python-deps.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -291,6 +292,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       out.generated.push(h.path);
     }
     await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
+    declarePythonSdk(root, python.helperFiles(pyHelperFiles, backend).map((h) => h.path), opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
     const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
@@ -347,6 +349,38 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       opts.onBeforeWrite?.(rel);
       writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
       opts.onGenerated?.(rel);
+    }
+  }
+}
+
+/** Add boto3 to the requirements.txt / pyproject.toml nearest each Python helper (python-deps.ts). */
+function declarePythonSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
+  const dirs = new Set<string>();
+  for (const h of helperPaths) {
+    const d = nearestPythonProjectDir(h, (rel) => existsSync(path.join(root, rel)));
+    if (d === undefined) out.notes.push(`${h}: no requirements.txt or pyproject.toml above it: install ${PY_SDK} where it runs (the helper needs it)`);
+    else dirs.add(d);
+  }
+  for (const d of [...dirs].sort()) {
+    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter((rel) => existsSync(path.join(root, rel)));
+    if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
+    for (const rel of found) {
+      const real = checkedPathSync(root, rel, { mustExist: true });
+      const text = readFileSync(real, 'utf8');
+      const next = rel.endsWith('requirements.txt') ? withRequirement(text) : withPyprojectDependency(text);
+      if (next === undefined) {
+        out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
+        continue;
+      }
+      if (next === text) continue;
+      out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
+      out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
+      out.generated.push(rel);
+      if (opts.write) {
+        opts.onBeforeWrite?.(rel);
+        writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+        opts.onGenerated?.(rel);
+      }
     }
   }
 }
