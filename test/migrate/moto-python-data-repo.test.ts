@@ -24,8 +24,7 @@ import { runCliAsync } from '../support/cli.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, password, randomString, stripeKey } from '../support/fake-secrets.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { emulatorAvailable, emulatorMissing, startEmulator, type Emulator } from '../support/moto.js';
-import { HASH_PY, PYTHON, runArgsFromReport, writeFiles, deployEnv } from '../support/python-repo-check.js';
-import { runAsync, BIN } from '../support/cli.js';
+import { HASH_PY, PYTHON, runArgsFromReport, runProgram, writeFiles, type PyProgram } from '../support/python-repo-check.js';
 import { workTreeFiles } from '../support/tree.js';
 
 const havePython = spawnSync(PYTHON, ['-c', 'import boto3, dotenv, yaml'], { stdio: 'ignore' }).status === 0;
@@ -188,16 +187,7 @@ DATABASES = {
 `,
 };
 
-interface Program {
-  name: string;
-  args: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  /** The file whose start command the report gives (`secret-sweep run …`). */
-  startFor?: string;
-}
-
-const PROGRAMS: Program[] = [
+const PROGRAMS: PyProgram[] = [
   { name: 'python -m etl.jobs.load (src layout)', args: ['-m', 'etl.jobs.load'], env: { PYTHONPATH: 'src' } },
   { name: 'configparser / yaml / json / tomllib readers', args: ['scripts/read_configs.py'] },
   { name: '.env with python-dotenv', args: ['scripts/with_dotenv.py'], startFor: '.env' },
@@ -210,11 +200,7 @@ const PROGRAMS: Program[] = [
 let emu: Emulator | undefined;
 let sm: SecretsManagerClient;
 
-const run = (root: string, p: Program, runArgs?: string[]) => {
-  const env = { ...deployEnv({ ...AWS, AWS_ENDPOINT_URL: emu!.endpoint }), ...p.env };
-  const cwd = join(root, p.cwd ?? '.');
-  return runArgs ? runAsync(process.execPath, [BIN, 'run', ...runArgs, '--', PYTHON, ...p.args], { cwd, env }) : runAsync(PYTHON, p.args, { cwd, env });
-};
+const run = (root: string, p: PyProgram, runArgs?: string[]) => runProgram(root, p, { ...AWS, AWS_ENDPOINT_URL: emu!.endpoint }, runArgs);
 const migrate = (dir: string, ...extra: string[]) =>
   runCliAsync(['migrate', '.', '--app', APP, '--env', 'prod', ...extra], { cwd: dir, env: { ...AWS, AWS_ENDPOINT_URL: emu!.endpoint } });
 // `.secret-sweep/` is migrate's own git-ignored state (journal, lock).

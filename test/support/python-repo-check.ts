@@ -56,7 +56,7 @@ export function deployEnv(aws: Record<string, string>): Record<string, string> {
 }
 
 /** `runArgs`: the `secret-sweep run` options before `--`, or undefined to start the program as before. */
-function runProgram(root: string, p: PyProgram, aws: Record<string, string>, runArgs?: string[]): Promise<AsyncRunResult> {
+export function runProgram(root: string, p: PyProgram, aws: Record<string, string>, runArgs?: string[]): Promise<AsyncRunResult> {
   const env = { ...deployEnv(aws), ...p.env };
   const cwd = join(root, p.cwd ?? '.');
   return runArgs ? runAsync(process.execPath, [BIN, 'run', ...runArgs, '--', PYTHON, ...p.args], { cwd, env }) : runAsync(PYTHON, p.args, { cwd, env });
