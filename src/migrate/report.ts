@@ -19,7 +19,7 @@ import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocatio
 import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
-import { commitOf, historyOnly, secretOf, type Finding } from '../findings/finding.js';
+import { secretOf, type Finding } from '../findings/finding.js';
 import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
@@ -100,8 +100,8 @@ export function replacementLines(values: PlanValues, plan: Plan, notStored: read
 
 /** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
 function notStoredLocations(f: Finding): Array<{ file: string; line: number; commit?: string; where: string }> {
-  if (!historyOnly(f)) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
-  const provs = f.seen?.places.length ? f.seen.places : [{ path: f.file, commit: commitOf(f) }];
+  if (f.presentAtHead !== false) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
+  const provs = f.provenances?.length ? f.provenances : [{ path: f.file, commit: f.commit }];
   const seen = new Set<string>();
   const out: Array<{ file: string; line: number; commit?: string; where: string }> = [];
   for (const p of provs) {
@@ -236,7 +236,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       context: [],
     }))),
     skipped: input.plan.skipped,
-    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f)).map((f) => ({
+    historyOnly: (input.notStored ?? []).filter((f) => f.presentAtHead === false).map((f) => ({
       rule: f.rule,
       fingerprint: f.fingerprint,
       redacted: f.redacted,
@@ -249,12 +249,15 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     generated: input.rewrites?.generated ?? [],
     startCommands: [
       ...(input.rewrites?.runFiles ?? []).map((file) => {
-        const envFile = /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file);
-        // `run` reads by itself only the root's .env and the starting folder's: any other env file is named.
+        const envStyle = /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file);
+        // `run` reads the root's .env and the working folder's; any other env file is named.
+        const named = envStyle && file !== '.env';
         return {
           file,
-          start: envFile && file !== '.env' ? `secret-sweep run --env-file ${file} -- COMMAND` : 'secret-sweep run -- COMMAND',
-          why: envFile ? 'its values are sm:// references now' : `reads \${VAR} references, listed in ${REFS_FILE}`,
+          start: named ? `secret-sweep run --env-file ${file} -- COMMAND` : 'secret-sweep run -- COMMAND',
+          why: !envStyle ? `reads \${VAR} references, listed in ${REFS_FILE}`
+            : named ? `its values are sm:// references now (from the repository root; --env-file is relative to the working folder${file.endsWith('/.env') ? `, and in ${file.slice(0, -5)}/ \`secret-sweep run -- COMMAND\` reads it` : ''})`
+            : 'its values are sm:// references now',
         };
       }),
       ...(input.rewrites?.wholeFiles ?? []).map((w) => ({
@@ -332,7 +335,7 @@ export function renderMarkdown(r: JsonReport): string {
   for (const e of r.codeEdits) L.push(`- ${e.summary}`);
   if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
   if (r.startCommands.length) {
-    L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one with the command given (from the repository root; a path after \`--env-file\` is from there). Code that calls the generated helpers starts as before.`, '');
+    L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one as shown (\`secret-sweep run -- COMMAND\` reads the committed references and the root's \`.env\` from any folder of the repository; another env file is named with \`--env-file\`). Code that calls the generated helpers starts as before.`, '');
     L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
     for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
   } else if (r.codeEdits.length) {
@@ -340,7 +343,10 @@ export function renderMarkdown(r: JsonReport): string {
   }
   if (r.dependencies.length) {
     L.push('', '### Dependencies added', '');
-    for (const d of r.dependencies) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+    for (const d of r.dependencies) {
+      if (d.file.endsWith('package.json')) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+      else L.push(`- \`${d.file}\`: \`${d.package}\` — install the project's dependencies again where it runs (\`pip install ${d.file.endsWith('requirements.txt') ? `-r ${d.file}` : '.'}\`)`);
+    }
   }
   if (r.codeEdits.length || r.generated.length) L.push('', 'Check every reference with `secret-sweep verify-refs`.');
   for (const n of r.notes) L.push(`- note: ${n}`);
@@ -358,6 +364,12 @@ export function renderMarkdown(r: JsonReport): string {
     L.push('');
   }
   L.push('## Scrubbing history (optional)', '');
+  const leftAtHead = new Set(r.manual.map((m) => m.file));
+  if (leftAtHead.size) {
+    // The scrub rewrites the last commit too: a value still in a file would become the marker there.
+    L.push(`**Do the manual edits first.** ${r.manual.length} value(s) are still in ${leftAtHead.size} file(s) of the current code (see "Manual: left for you"):`
+      + ' the scrub replaces them there too, and whatever reads those files would then read `***REMOVED***`.', '');
+  }
   L.push(`\`${r.replacementsFile}\` is a \`git filter-repo --replace-text\` file. **It holds every migrated value in plaintext**`
     + ', and every other value ever committed (history-only ones included), in a folder only you can read, outside the repository.'
     + ' Commit the migration first; then, in a fresh clone (or add `--force` in this one), scrub, check, and delete the file:', '');

@@ -14,6 +14,7 @@
  * migrated value are cleared (`"outputs": []`, `"execution_count": null`) and listed in the notes; a
  * value in a markdown cell, in metadata or elsewhere is left for a human.
  */
+import path from 'node:path';
 import type { RewriteInput, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { detectEol } from './fixer.js';
 import type { Backend } from '../backend/backend.js';
@@ -265,6 +266,12 @@ export class NotebookRewriter implements Rewriter {
         }
         base += p.value.length;
       }
+      const magic = cs.parts.find((p) => off[0] >= p.start + 1 && off[0] < p.end - 1 && /^\s*[%!]/.test(p.value));
+      if (magic) {
+        // `%env X=…`, `!cmd …`: IPython, not Python; the helper call has to be written in Python.
+        if (site.kind === 'secret') manual(site, 'an IPython magic or shell line (%env, !cmd) holds the value', `replace the line with Python, e.g. os.environ["NAME"] = get_secret("${site.ref.secretName}")["${site.ref.jsonKey}"]`);
+        continue;
+      }
       if (!mapped) {
         if (site.kind === 'secret') manual(site, 'the value has JSON escapes or spans lines of the cell', 'edit the cell by hand');
         continue;
@@ -284,11 +291,12 @@ export class NotebookRewriter implements Rewriter {
     }
 
     // Rewrite the cells; the import goes once into the first code cell.
-    const helperName = backendFor(input.backend).capabilities.helpers ? helperNameFor(sources.map((s) => s.text)) : 'get_secret';
+    const helperName = backendFor(input.backend).capabilities.helpers ? helperNameFor(sources.map((s) => maskMagics(s.text))) : 'get_secret';
     const newText = new Map<CellSource, string>();
     const uses = { helper: false, os: false };
     for (const [cs, list] of perCell) {
-      const res = rewritePythonSource(cs.text, list.map((x) => x.inCell), { backend: input.backend, addImport: false, helperName });
+      // IPython lines (`%matplotlib inline`, `!pip install …`) parse as comments of the same length.
+      const res = rewritePythonSource(maskMagics(cs.text), list.map((x) => x.inCell), { backend: input.backend, addImport: false, helperName });
       for (const u of res.unhandled) {
         const orig = list.find((x) => x.inCell === stripExtra(u, list))?.orig ?? u;
         out.unhandled.push({ ...orig, reason: `${u.reason} (cell ${cs.cell + 1})`, ...(u.suggestion ? { suggestion: u.suggestion } : {}) });
@@ -303,7 +311,7 @@ export class NotebookRewriter implements Rewriter {
       const first = sources[0]!;
       const text = newText.get(first) ?? first.text;
       const firstUse = newText.has(first) ? firstDiff(first.text, text) : text.length;
-      const imp = importEditFor(text, uses, helperName, firstUse, 'plain');
+      const imp = importEditFor(maskMagics(text), uses, helperName, firstUse, 'plain', path.posix.dirname(input.file.split(path.sep).join('/')));
       if (imp) {
         newText.set(first, applyLocal(text, [imp.edit]));
         out.notes.push(`added \`${imp.line}\` to the first code cell`);
@@ -410,4 +418,14 @@ function sourceEdit(text: string, cs: CellSource, newSource: string): TextEdit |
 export async function createNotebookRewriter(): Promise<NotebookRewriter> {
   await loadPythonParser();
   return new NotebookRewriter();
+}
+
+/**
+ * The cell's text with each IPython line magic and shell escape (`%matplotlib inline`, `!pip install x`)
+ * turned into a comment of the same length, so the rest parses as Python and offsets stay valid. A cell
+ * magic (`%%bash`, `%%sql`) makes the whole cell another language: left as it is (it does not parse).
+ */
+export function maskMagics(text: string): string {
+  if (/^\s*%%/.test(text)) return text;
+  return text.replace(/^([ \t]*)[%!]/gm, '$1#');
 }

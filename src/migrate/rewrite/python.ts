@@ -394,25 +394,30 @@ function isHelperImport(n: TsNode): boolean {
 
 /**
  * How the helper is imported. 'package-aware' (modules): the helper sits beside the module, and the
- * import tries the package-relative form first, then the absolute one, so it resolves however the
- * module is started: `python -m pkg.sub.mod`, an import as `mysite.settings` (Django), pytest from the
- * root (package-relative), or `python path/mod.py` and a top-level import (the module's folder is on
- * sys.path, absolute). 'plain' (notebook cells): the kernel's working folder, the notebook's, is on
- * sys.path and cells have no package.
+ * import tries the package-relative form first, then the absolute one, then the file beside `__file__`,
+ * so it resolves however the module is started: `python -m pkg.sub.mod`, an import as `mysite.settings`
+ * (Django), pytest from the root (package-relative), `python path/mod.py` and a top-level import (the
+ * module's folder is on sys.path: absolute), or a file run by path from elsewhere, whose folder is on no
+ * path (Flask's `config.from_pyfile`, `runpy.run_path`, `importlib.util.spec_from_file_location`).
+ * 'plain' (notebook cells): cells have no package and no `__file__`; the kernel usually starts in the
+ * notebook's folder (absolute import), and where it does not (papermill, a script that runs the cells
+ * from the repository root) the helper is looked for in the notebook's folder, repository-relative,
+ * under the working folder and each folder above it.
  */
 export type HelperImportForm = 'package-aware' | 'plain';
 
 /** The import lines the edits need, as one insertion edit (undefined when already imported). */
-export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
+export function importEditFor(text: string, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware', folder = '.'): { edit: TextEdit; line: string } | undefined {
   const tree = parsePython(text);
   try {
-    return importEdit(text, tree.rootNode, uses, helperName, firstUse, form);
+    return importEdit(text, tree.rootNode, uses, helperName, firstUse, form, folder);
   } finally {
     tree.delete();
   }
 }
 
-function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware'): { edit: TextEdit; line: string } | undefined {
+/** `folder`: the file's folder, repository-relative and `/`-separated (where its helper is), for the 'plain' form's search. */
+function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'], helperName: string, firstUse: number, form: HelperImportForm = 'package-aware', folder = '.'): { edit: TextEdit; line: string } | undefined {
   const wanted: string[] = [];
   /** What the report says was added, one line each. */
   const said: string[] = [];
@@ -440,17 +445,34 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
       && c.childrenForFieldName('name').some((n) => (helperName === HELPER_FN ? n?.text === HELPER_FN : n?.type === 'aliased_import' && n.childForFieldName('alias')?.text === helperName));
     const has = tops.some((c) => before(c) && (binds(c) || (c.type === 'try_statement' && c.descendantsOfType('import_from_statement').some((n) => n !== null && binds(n)))));
     const names = `${HELPER_FN}${helperName === HELPER_FN ? '' : ` as ${helperName}`}`;
+    const indent = /^\t/m.test(text) && !/^ +\S/m.test(text) ? '\t' : '    ';
+    // The fallback binds the helper by loading its file; private names, so no user name is shadowed.
+    const byPath = (pathExpr: string) => `${helperName} = _sweep_runpy.run_path(${pathExpr})["${HELPER_FN}"]`;
     if (!has && form === 'plain') {
-      wanted.push(`from ${HELPER_MODULE} import ${names}`);
-      said.push(wanted[wanted.length - 1]!);
+      said.push(`from ${HELPER_MODULE} import ${names}\` (else the helper in ${folder}/ found from the working folder up\``);
+      const parts = [...(folder === '.' ? [] : folder.split('/')), HELPER_FILE].map((p) => JSON.stringify(p)).join(', ');
+      const at = (dir: string) => `_sweep_os.path.join(${dir}, ${parts})`;
+      wanted.push([
+        'try:',
+        `${indent}from ${HELPER_MODULE} import ${names}`,
+        "except ImportError:  # the kernel started outside the notebook's folder: find that folder from here up",
+        `${indent}import os as _sweep_os, runpy as _sweep_runpy`,
+        `${indent}_sweep_dir = _sweep_os.getcwd()`,
+        `${indent}while not _sweep_os.path.isfile(${at('_sweep_dir')}) and _sweep_os.path.dirname(_sweep_dir) != _sweep_dir:`,
+        `${indent}${indent}_sweep_dir = _sweep_os.path.dirname(_sweep_dir)`,
+        `${indent}${byPath(at('_sweep_dir'))}`,
+      ].join(eol));
     } else if (!has) {
-      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}`);
-      const indent = /^\t/m.test(text) && !/^ +\S/m.test(text) ? '\t' : '    ';
+      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}\`, else the file beside \`__file__`);
       wanted.push([
         'try:',
         `${indent}from .${HELPER_MODULE} import ${names}`,
         'except ImportError:  # not imported as part of a package (a script, a top-level module)',
-        `${indent}from ${HELPER_MODULE} import ${names}`,
+        `${indent}try:`,
+        `${indent}${indent}from ${HELPER_MODULE} import ${names}`,
+        `${indent}except ImportError:  # run by path from elsewhere (Flask's from_pyfile, runpy): the helper beside this file`,
+        `${indent}${indent}import os as _sweep_os, runpy as _sweep_runpy`,
+        `${indent}${indent}${byPath(`_sweep_os.path.join(_sweep_os.path.dirname(_sweep_os.path.abspath(__file__)), "${HELPER_FILE}")`)}`,
       ].join(eol));
     }
   }

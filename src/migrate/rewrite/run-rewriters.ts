@@ -34,6 +34,9 @@ import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
+import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
+import { pythonSourcesOf } from './python-sources.js';
+import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPyprojectDependency, withRequirement } from './python-deps.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -166,6 +169,14 @@ function packageTypeFinder(root: string): (file: string) => string | undefined {
   return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
 }
 
+/** Why a .env value read literally by Python code stays, and what to change first. */
+function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
+  return {
+    reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
+    suggestion: `make ${r.file} read the variable from the environment (\`load_dotenv()\` without override, then \`os.environ\`), then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
+  };
+}
+
 function manualOf(u: RewriteSite & { reason?: string; suggestion?: string }, fallback: string): ManualSite {
   return {
     file: u.file, line: u.line, column: u.column, secretName: u.ref.secretName, jsonKey: u.ref.jsonKey,
@@ -230,6 +241,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
+  let envReads: Map<string, LiteralEnvRead> | undefined;
+  const envReadsOf = () => (envReads ??= literalEnvReads(
+    [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv'), pythonSourcesOf(root)));
+
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
   const pending: Array<{ file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number }> = [];
@@ -241,6 +256,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const rw = rewriterFor(rewriters, file, text);
+    // A .env file that Python code reads itself would hand it the sm:// reference as the value.
+    const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
+    if (literalRead) {
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));
+      continue;
+    }
     if (!rw) {
       for (const s of sites) {
         if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
@@ -294,6 +315,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       out.generated.push(h.path);
     }
     await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
+    declarePythonSdk(root, python.helperFiles(pyHelperFiles, backend).map((h) => h.path), opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
     const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
@@ -371,6 +393,38 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       opts.onBeforeWrite?.(rel);
       writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
       opts.onGenerated?.(rel);
+    }
+  }
+}
+
+/** Add boto3 to the requirements.txt / pyproject.toml nearest each Python helper (python-deps.ts). */
+function declarePythonSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
+  const dirs = new Set<string>();
+  for (const h of helperPaths) {
+    const d = nearestPythonProjectDir(h, (rel) => existsSync(path.join(root, rel)));
+    if (d === undefined) out.notes.push(`${h}: no requirements.txt or pyproject.toml above it: install ${PY_SDK} where it runs (the helper needs it)`);
+    else dirs.add(d);
+  }
+  for (const d of [...dirs].sort()) {
+    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter((rel) => existsSync(path.join(root, rel)));
+    if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
+    for (const rel of found) {
+      const real = checkedPathSync(root, rel, { mustExist: true });
+      const text = readFileSync(real, 'utf8');
+      const next = rel.endsWith('requirements.txt') ? withRequirement(text) : withPyprojectDependency(text);
+      if (next === undefined) {
+        out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
+        continue;
+      }
+      if (next === text) continue;
+      out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
+      out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
+      out.generated.push(rel);
+      if (opts.write) {
+        opts.onBeforeWrite?.(rel);
+        writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+        opts.onGenerated?.(rel);
+      }
     }
   }
 }

@@ -1,0 +1,141 @@
+/**
+ * Python code that reads a `.env`-style file itself, so that an `sm://` reference written into that file
+ * would reach the program as its value even under `secret-sweep run` (which sets the variable in the
+ * environment, not in the file):
+ * - `dotenv_values(…)` returns the file's values, never the environment's;
+ * - `load_dotenv(…, override=True)` overwrites the variable `secret-sweep run` set with the file's text;
+ * - `open(…)`, `Path(…)`, `io.open`, `codecs.open`: the file parsed by hand.
+ * `load_dotenv(…)` without override keeps a variable already set, so it reads the resolved value: fine.
+ *
+ * Which file a call reads: a string literal in the call (or in an `os.path.join` inside it) that ends
+ * with the file's name; a call without a path (`dotenv_values()`, `find_dotenv()`) reads the `.env` found
+ * from the calling file's folder upwards. A literal that names the file outside any known call (`ENV_FILE
+ * = ".env"`) counts as read literally when the same source calls one of the literal readers: cautious,
+ * because a wrong "fine" breaks the program, while a wrong "literal" only leaves the value for a human.
+ */
+import path from 'node:path';
+import type { Node as TsNode } from 'web-tree-sitter';
+import { parsePython } from './python.js';
+
+export interface PythonSource {
+  /** Repository-relative, `/`-separated. */
+  file: string;
+  text: string;
+}
+
+export interface LiteralEnvRead {
+  /** The Python file (or notebook) and 1-based line of the read. */
+  file: string;
+  line: number;
+  /** How it reads: `dotenv_values()`, `load_dotenv(override=True)`, `open()`. */
+  how: string;
+}
+
+const OPENERS = new Set(['open', 'Path', 'PurePath', 'PosixPath']);
+
+function callName(call: TsNode): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+function overrides(call: TsNode): boolean {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument'
+    && ['override', 'overwrite'].includes(a.childForFieldName('name')?.text ?? '') && a.childForFieldName('value')?.text !== 'False');
+}
+
+/** How `call` reads a file literally, or undefined (not a reader, or `load_dotenv` that keeps the environment). */
+function literalHow(call: TsNode): string | undefined {
+  const name = callName(call);
+  if (name === 'dotenv_values') return 'dotenv_values()';
+  if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
+  if (name && OPENERS.has(name)) return `${name}()`;
+  return undefined;
+}
+
+const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || (n !== undefined && OPENERS.has(n));
+
+/** The text of a plain string literal (no interpolation), else undefined. */
+function literalText(s: TsNode): string | undefined {
+  if (s.children.some((c) => c?.type === 'interpolation')) return undefined;
+  return s.children.filter((c): c is TsNode => c?.type === 'string_content').map((c) => c.text).join('');
+}
+
+/**
+ * For each of `envFiles` that some source reads literally, the first such read. `sources` are the
+ * repository's Python files and notebooks' code (a notebook's text is its code cells joined).
+ */
+export function literalEnvReads(envFiles: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
+  const out = new Map<string, LiteralEnvRead>();
+  if (envFiles.length === 0) return out;
+  const names = (lit: string, f: string) => {
+    const norm = lit.replace(/\\/g, '/');
+    return norm === path.posix.basename(f) || norm.endsWith('/' + path.posix.basename(f));
+  };
+  for (const src of sources) {
+    if (!/dotenv|\.env|open\(|Path\(/.test(src.text)) continue;
+    const tree = parsePython(src.text);
+    try {
+      const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
+      const literalCalls = calls.filter((c) => literalHow(c) !== undefined);
+      const dotenvCalls = literalCalls.filter((c) => !OPENERS.has(callName(c) ?? ''));
+      const record = (f: string, at: TsNode, how: string) => {
+        if (!out.has(f)) out.set(f, { file: src.file, line: at.startPosition.row + 1, how });
+      };
+      // Literals that name a file.
+      for (const s of tree.rootNode.descendantsOfType('string')) {
+        if (!s) continue;
+        const lit = literalText(s);
+        if (!lit) continue;
+        for (const f of envFiles) {
+          if (out.has(f) || !names(lit, f)) continue;
+          let reader: TsNode | undefined;
+          for (let p = s.parent; p; p = p.parent) {
+            if (p.type === 'call' && isReaderName(callName(p))) {
+              reader = p;
+              break;
+            }
+          }
+          if (reader) {
+            const how = literalHow(reader);
+            if (how) record(f, reader, how);
+          } else if (literalCalls.length) {
+            record(f, literalCalls[0]!, literalHow(literalCalls[0]!)!);
+          }
+        }
+      }
+      // Calls without a path read the `.env` found from this file's folder upwards.
+      const dir = path.posix.dirname(src.file);
+      for (const c of dotenvCalls) {
+        const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a && a.type !== 'keyword_argument' && a.type !== 'comment');
+        const pathKw = (c.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' && ['dotenv_path', 'path', 'env_file'].includes(a.childForFieldName('name')?.text ?? ''));
+        const found = args.length === 0 ? !pathKw : args[0]!.type === 'call' && callName(args[0]!) === 'find_dotenv';
+        if (!found) continue;
+        for (const f of envFiles) {
+          const fdir = path.posix.dirname(f);
+          if (path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'))) record(f, c, literalHow(c)!);
+        }
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  return out;
+}
+
+/** A notebook's code cells as one Python text (cells joined by newlines), or undefined when it is not a notebook. */
+export function notebookCode(text: string): string | undefined {
+  try {
+    const nb = JSON.parse(text) as { cells?: Array<{ cell_type?: string; source?: string | string[] }> };
+    if (!Array.isArray(nb.cells)) return undefined;
+    return nb.cells.filter((c) => c.cell_type === 'code')
+      .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source ?? ''))
+      // IPython magics and shell escapes are not Python.
+      .map((t) => t.split('\n').map((l) => (/^\s*[%!]/.test(l) ? '' : l)).join('\n'))
+      .join('\n');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * `.env` files that Python code reads itself: `dotenv_values()` returns the file's text, never the
+ * environment; `load_dotenv(override=True)` overwrites what `secret-sweep run` set; a file parsed by hand
+ * with `open()`. An `sm://` reference written there would reach the program as its value even under
+ * `secret-sweep run`, so migrate leaves those values (manual, naming the reader) and the programs keep
+ * working. A `.env` loaded with plain `load_dotenv()` (the environment wins) is still rewritten.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { password } from '../support/fake-secrets.js';
+import { migrateTestBed } from '../support/migrate-bed.js';
+import { TEST_AWS_ENV } from '../support/cli.js';
+import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
+
+const bed = migrateTestBed();
+const haveDeps = spawnSync(PYTHON, ['-c', 'import boto3, dotenv'], { encoding: 'utf8' }).status === 0;
+if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot import boto3 and dotenv (apt-get install -y python3-boto3 python3-dotenv)`);
+
+const pw = (seed: number) => password(seed) + 'Dv';
+
+const FILES: Record<string, string> = {
+  '.env.override': `DB_PASSWORD=${pw(921)}\n`,
+  'app/override.py': `${HASH_PY}import os\nfrom dotenv import load_dotenv\nload_dotenv(".env.override", override=True)\nprint("override", h(os.environ["DB_PASSWORD"]))\n`,
+  'config/.env.values': `WAREHOUSE_PASSWORD=${pw(922)}\n`,
+  'app/values.py': `${HASH_PY}from dotenv import dotenv_values\ncfg = dotenv_values("config/.env.values")\nprint("values", h(cfg["WAREHOUSE_PASSWORD"]))\n`,
+  'deploy/service.env': `API_USER=svc\nAPI_PASSWORD=${pw(923)}\n`,
+  'app/by_hand.py': `${HASH_PY}ENV_FILE = "deploy/service.env"
+vals = {}
+for line in open(ENV_FILE):
+    line = line.strip()
+    if line and not line.startswith("#"):
+        k, v = line.split("=", 1)
+        vals[k] = v
+print("by hand", h(vals["API_PASSWORD"]))
+`,
+  // No path: the .env found from the notebook's folder upwards (here the root's).
+  '.env': `REPORT_PASSWORD=${pw(924)}\n`,
+  'notebooks/report.ipynb': JSON.stringify({
+    cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['from dotenv import dotenv_values\n', 'cfg = dotenv_values()\n'] }],
+    metadata: {}, nbformat: 4, nbformat_minor: 5,
+  }, null, 1) + '\n',
+  'app/report.py': `${HASH_PY}from dotenv import dotenv_values, find_dotenv\nprint("report", h(dotenv_values(find_dotenv(usecwd=True))["REPORT_PASSWORD"]))\n`,
+  // The environment wins over the file: rewritten, resolved by `secret-sweep run`.
+  'svc/.env': `SVC_PASSWORD=${pw(925)}\n`,
+  'svc/main.py': `${HASH_PY}import os\nfrom dotenv import load_dotenv\nload_dotenv(os.path.join(os.path.dirname(__file__), ".env"))\nprint("svc", h(os.environ["SVC_PASSWORD"]))\n`,
+};
+
+const PROGRAMS: PyProgram[] = [
+  { name: 'load_dotenv(override=True)', args: ['app/override.py'] },
+  { name: 'dotenv_values(path)', args: ['app/values.py'] },
+  { name: 'parsed by hand', args: ['app/by_hand.py'] },
+  { name: 'dotenv_values(find_dotenv())', args: ['app/report.py'] },
+  { name: 'load_dotenv(path), started as the report says', args: ['svc/main.py'], startFor: 'svc/.env' },
+];
+
+describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
+  it('are left with their values (manual, naming the reader); every program prints what it printed before', async () => {
+    const aws = { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint };
+    const r = await migrateAndRun({ tempDir: bed.tempDir, files: FILES, programs: PROGRAMS, aws, app: 'dash' });
+    expect(r.migrate.code, r.migrate.stderr).toBe(0);
+    for (const o of r.outcomes) {
+      expect(o.before.code, `${o.name} (before): ${o.before.stderr}`).toBe(0);
+      expect({ name: o.name, code: o.after.code, stdout: o.after.stdout, err: o.after.stderr.trim().split('\n').pop() })
+        .toEqual({ name: o.name, code: 0, stdout: o.before.stdout, err: o.before.stderr.trim().split('\n').pop() });
+    }
+    const report = readFileSync(join(r.dir, 'secret-sweep-migration.md'), 'utf8');
+    const manual = report.slice(report.indexOf('## Manual'));
+    expect(manual).toMatch(/\.env\.override:1:\d+ .*app\/override\.py:5 reads this file itself with load_dotenv\(override=True\)/);
+    expect(manual).toMatch(/config\/\.env\.values:1:\d+ .*app\/values\.py:4 reads this file itself with dotenv_values\(\)/);
+    expect(manual).toMatch(/deploy\/service\.env:2:\d+ .*app\/by_hand\.py:\d+ reads this file itself with open\(\)/);
+    expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
+    // The file whose reader keeps the environment moved; the others kept their values.
+    expect(readFileSync(join(r.clone, 'svc/.env'), 'utf8')).toMatch(/^SVC_PASSWORD=sm:\/\//);
+    expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
+  }, 120_000);
+});
