@@ -19,7 +19,7 @@ import { formatLocation, valueKey, type Plan, type PlanValues, type ValueLocatio
 import type { SecretOutcome } from './apply.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
-import { secretOf, type Finding } from '../findings/finding.js';
+import { commitOf, historyOnly, secretOf, type Finding } from '../findings/finding.js';
 import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
@@ -100,8 +100,8 @@ export function replacementLines(values: PlanValues, plan: Plan, notStored: read
 
 /** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
 function notStoredLocations(f: Finding): Array<{ file: string; line: number; commit?: string; where: string }> {
-  if (f.presentAtHead !== false) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
-  const provs = f.provenances?.length ? f.provenances : [{ path: f.file, commit: f.commit }];
+  if (!historyOnly(f)) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
+  const provs = f.seen?.places.length ? f.seen.places : [{ path: f.file, commit: commitOf(f) }];
   const seen = new Set<string>();
   const out: Array<{ file: string; line: number; commit?: string; where: string }> = [];
   for (const p of provs) {
@@ -236,7 +236,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       context: [],
     }))),
     skipped: input.plan.skipped,
-    historyOnly: (input.notStored ?? []).filter((f) => f.presentAtHead === false).map((f) => ({
+    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f)).map((f) => ({
       rule: f.rule,
       fingerprint: f.fingerprint,
       redacted: f.redacted,
