@@ -8,7 +8,8 @@ import { createDetector } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import { isBlobSource, type Fragment, type Source, type SourceStats } from '../sources/source.js';
 import { WorkingTreeSource } from '../sources/working-tree.js';
-import { reviveFindings } from './detect-blob.js';
+import { reviveFindings, type Tally } from './detect-blob.js';
+import { scanFiles } from './lane.js';
 import { FindingsCap, noteCapped } from './findings-cap.js';
 import { portableOptions, type ScanResult, type Scanner } from './scanner.js';
 
@@ -28,7 +29,7 @@ export async function runSource(source: Source, scanner: Scanner): Promise<ScanR
   return scanFragments(() => source.fragments(), () => source.stats(), scanner);
 }
 
-/** In-process detection of a stream of fragments; `fragments` may consult the cap to stop reading a file early. */
+/** In-process detection of a stream of fragments. */
 async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Fragment>, stats: () => SourceStats, scanner: Scanner): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const findings: Finding[] = [];
@@ -53,37 +54,36 @@ async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Frag
 }
 
 /**
- * The working tree, in parallel: the file list is cut into batches that worker threads read and scan.
- * Small trees stay in-process (starting workers costs more than it saves).
+ * The working tree: the file list is cut into batches that worker threads read and scan. Small trees
+ * stay on the main thread (starting workers costs more than it saves), as does --debug (its callback
+ * cannot cross into a worker).
  */
 async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Promise<ScanResult> {
   const files = await source.listFiles();
   const { ScanPool } = await import('./pool.js');
   const { jobs, maxFileSize, maxFindingsPerFile } = scanner.limits;
-  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || scanner.detector.onDrop || !ScanPool.workerUrl()) {
-    return { ...(await scanFragments((cap) => fragmentsOf(source, files, cap), () => source.stats(), scanner)), paths: files };
-  }
   const startedAt = new Date().toISOString();
-  const pool = new ScanPool({ rules: scanner.rules, detector: portableOptions(scanner.detector), root: source.root, maxFileSize, maxFindingsPerFile }, jobs);
   const stats = source.stats();
   const findings: Finding[] = [];
   const capped: string[] = [];
-  try {
-    const batches: Promise<void>[] = [];
-    for (let i = 0; i < files.length; i += BATCH) {
-      batches.push(
-        pool.run({ kind: 'files', paths: files.slice(i, i + BATCH) }).then((t) => {
-          stats.files += t.scanned;
-          stats.bytes += t.bytes;
-          stats.skipped.push(...t.skipped);
-          capped.push(...t.capped);
-          for (const r of t.results) findings.push(...reviveFindings(r));
-        }),
-      );
+  const add = (t: Tally): void => {
+    stats.files += t.scanned;
+    stats.bytes += t.bytes;
+    stats.skipped.push(...t.skipped);
+    capped.push(...t.capped);
+    for (const r of t.results) findings.push(...reviveFindings(r));
+  };
+  if (jobs <= 1 || files.length < PARALLEL_MIN_FILES || scanner.detector.onDrop || !ScanPool.workerUrl()) {
+    add(scanFiles(createDetector(scanner.rules, scanner.detector), source.root, files, maxFileSize, maxFindingsPerFile));
+  } else {
+    const pool = new ScanPool({ rules: scanner.rules, detector: portableOptions(scanner.detector), root: source.root, maxFileSize, maxFindingsPerFile }, jobs);
+    try {
+      const batches: Promise<void>[] = [];
+      for (let i = 0; i < files.length; i += BATCH) batches.push(pool.run({ kind: 'files', paths: files.slice(i, i + BATCH) }).then(add));
+      await Promise.all(batches);
+    } finally {
+      await pool.close();
     }
-    await Promise.all(batches);
-  } finally {
-    await pool.close();
   }
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return finish(findings, stats, startedAt, scanner, capped, files);
@@ -91,12 +91,3 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
 
 const PARALLEL_MIN_FILES = 400;
 const BATCH = 64;
-
-async function* fragmentsOf(source: WorkingTreeSource, files: string[], cap: FindingsCap) {
-  for (const rel of files) {
-    for (const fragment of source.read(rel)) {
-      yield fragment;
-      if (cap.full(rel)) break; // past the findings limit: the rest of a large file is not read
-    }
-  }
-}
