@@ -7,7 +7,7 @@
 import { closeSync, lstatSync, openSync, readFileSync, readSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import type { Fragment, Skipped } from './source.js';
-import { bytesToText, ChunkDecoder, isUtf16, skipReason } from './decode-text.js';
+import { bytesToText, ChunkDecoder, skipReason } from './decode-text.js';
 import { DEFAULT_WINDOW_SIZES, textWindows, windowFragment, WINDOWED_ABOVE, type WindowSizes } from './windows.js';
 
 export type ReadOutcome = { fragment: Fragment; bytes: number } | { skipped: Skipped } | { gone: true };
@@ -38,13 +38,10 @@ const unreadable = (rel: string, e: unknown): { skipped: Skipped } => ({
 export function readFileFragment(root: string, rel: string, maxFileSize: number): ReadOutcome {
   const abs = join(root, rel);
   const st = statForRead(abs, rel, maxFileSize);
-  if (!('info' in st)) return st;
-  const r = readBytes(abs, rel);
-  return 'buf' in r ? { fragment: textFragment(r.buf, rel), bytes: r.buf.length } : r;
+  return 'info' in st ? readWhole(abs, rel) : st;
 }
 
-/** A whole file's bytes, unless unreadable, binary or an LFS pointer. */
-function readBytes(abs: string, rel: string): { buf: Buffer } | { skipped: Skipped } {
+function readWhole(abs: string, rel: string): ReadOutcome {
   let buf: Buffer;
   try {
     buf = readFileSync(abs);
@@ -52,10 +49,9 @@ function readBytes(abs: string, rel: string): { buf: Buffer } | { skipped: Skipp
     return unreadable(rel, e);
   }
   const skip = skipReason(buf);
-  return skip ? { skipped: { path: rel, reason: skip } } : { buf };
+  if (skip) return { skipped: { path: rel, reason: skip } };
+  return { fragment: { text: bytesToText(buf), provenance: { kind: 'file', path: rel } }, bytes: buf.length };
 }
-
-const textFragment = (buf: Buffer, rel: string): Fragment => ({ text: bytesToText(buf), provenance: { kind: 'file', path: rel } });
 
 export type ScanReadOutcome = { fragments: Iterable<Fragment>; bytes: number } | { skipped: Skipped } | { gone: true };
 
@@ -65,11 +61,6 @@ export interface ScanReadOptions {
   /** Files larger than this (bytes) are read in windows; WINDOWED_ABOVE unless given (tests). */
   windowedAbove?: number;
   sizes?: WindowSizes;
-  /**
-   * A byte prefilter (Detector.mayMatch): a file read whole whose bytes it rejects is counted as scanned
-   * and yields no fragment, so it is never decoded (most files of a tree hold no rule keyword).
-   */
-  mayMatch?: (bytes: Uint8Array, path: string) => boolean;
 }
 
 /** Read size for windowed files. */
@@ -86,11 +77,8 @@ export function readFileForScan(root: string, rel: string, maxFileSize: number, 
   if (!('info' in st)) return st;
   const size = st.info.size;
   if (size <= (opts.windowedAbove ?? WINDOWED_ABOVE)) {
-    const r = readBytes(abs, rel);
-    if (!('buf' in r)) return r;
-    // UTF-16 text's ASCII characters are not ASCII bytes: only its decoded text can be judged.
-    if (opts.mayMatch && !isUtf16(r.buf) && !opts.mayMatch(r.buf, rel)) return { fragments: [], bytes: r.buf.length };
-    return { fragments: [textFragment(r.buf, rel)], bytes: r.buf.length };
+    const r = readWhole(abs, rel);
+    return 'fragment' in r ? { fragments: [r.fragment], bytes: r.bytes } : r;
   }
   let fd: number;
   const first = Buffer.allocUnsafe(Math.min(CHUNK, size));
