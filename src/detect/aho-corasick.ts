@@ -19,7 +19,6 @@ export class KeywordMatcher {
   readonly outputs: number[][];
   readonly keywords: string[];
   private hits = new Int32Array(1024);
-  private hits2 = new Int32Array(1024);
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
@@ -108,56 +107,7 @@ export class KeywordMatcher {
     let hits = this.hits;
     let h = 0;
     let s = state;
-    let i = from;
-    // Two halves walked side by side: each step's table load depends on the one before, so one walk waits
-    // on memory most of the time, and two independent walks overlap their waits. The second half starts
-    // after a line break, where the automaton is at its root whatever came before (no keyword holds one):
-    // the same hits as one walk. Its hits go to a second buffer, appended after the first half's.
-    const mid = to - from >= SPLIT_ABOVE && classOf[10] === 0 ? text.indexOf('\n', from + ((to - from) >> 1)) + 1 : 0;
-    if (mid > from && mid < to) {
-      let hits2 = this.hits2;
-      let h2 = 0;
-      let t = 0;
-      for (let j = mid, n = Math.min(mid - from, to - mid); n > 0; n--, i++, j++) {
-        const c = text.charCodeAt(i);
-        const d = text.charCodeAt(j);
-        s = c > 127 ? 0 : next[(s << shift) | classOf[c]!]!;
-        t = d > 127 ? 0 : next[(t << shift) | classOf[d]!]!;
-        if ((s | t) < 0) {
-          if (s < 0) {
-            s = ~s;
-            if (h + 2 > hits.length) hits = this.hits = grow(hits, h + 2);
-            hits[h++] = s;
-            hits[h++] = i + 1;
-          }
-          if (t < 0) {
-            t = ~t;
-            if (h2 + 2 > hits2.length) hits2 = this.hits2 = grow(hits2, h2 + 2);
-            hits2[h2++] = t;
-            hits2[h2++] = j + 1;
-          }
-        }
-      }
-      // The rest of the longer half, one walk at a time.
-      for (; i < mid; i++) {
-        const c = text.charCodeAt(i);
-        s = c > 127 ? 0 : next[(s << shift) | classOf[c]!]!;
-        if (s < 0) {
-          s = ~s;
-          if (h + 2 > hits.length) hits = this.hits = grow(hits, h + 2);
-          hits[h++] = s;
-          hits[h++] = i + 1;
-        }
-      }
-      i = mid + (mid - from > to - mid ? to - mid : mid - from);
-      if (h2) {
-        if (h + h2 > hits.length) hits = this.hits = grow(hits, h + h2);
-        hits.set(hits2.subarray(0, h2), h);
-        h += h2;
-      }
-      s = t;
-    }
-    for (; i < to; i++) {
+    for (let i = from, n = to; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c > 127) {
         s = 0;
@@ -166,7 +116,11 @@ export class KeywordMatcher {
       s = next[(s << shift) | classOf[c]!]!;
       if (s < 0) {
         s = ~s;
-        if (h + 2 > hits.length) hits = this.hits = grow(hits, h + 2);
+        if (h + 2 > hits.length) {
+          const bigger = new Int32Array(hits.length * 2);
+          bigger.set(hits);
+          hits = this.hits = bigger;
+        }
         hits[h++] = s;
         hits[h++] = i + 1;
       }
@@ -179,15 +133,4 @@ export class KeywordMatcher {
     const { hits, length } = this.scanStates(text);
     for (let k = 0; k < length; k += 2) for (const id of this.outputs[hits[k]!]!) onHit(id, hits[k + 1]!);
   }
-}
-
-/** Below this many characters one walk is as fast as two. */
-const SPLIT_ABOVE = 256;
-
-function grow(a: Int32Array<ArrayBuffer>, atLeast: number): Int32Array<ArrayBuffer> {
-  let n = a.length * 2;
-  while (n < atLeast) n *= 2;
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
