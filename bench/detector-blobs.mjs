@@ -21,7 +21,7 @@ const runs = Number(flag('--runs') ?? 3);
 const dist = resolve(flag('--dist') ?? join(dirname(fileURLToPath(import.meta.url)), '../dist'));
 const { loadBuiltinRules } = await import(join(dist, 'rules/load.js'));
 const { createDetector } = await import(join(dist, 'detect/detector.js'));
-const { detectBlob } = await import(join(dist, 'scan/history-detect.js'));
+const { detectBlob } = await import(join(dist, 'engine/detect-blob.js'));
 const { skipReason } = await import(join(dist, 'sources/decode-text.js'));
 
 const paths = new Map();

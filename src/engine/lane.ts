@@ -10,6 +10,7 @@ import type { Detector } from '../detect/detector.js';
 import { toPortable, type Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { RepoInfo } from '../sources/git/repo.js';
+import type { Skipped } from '../sources/source.js';
 import { readFileForScan } from '../sources/read-file.js';
 import { BlobScanner } from './blob-scanner.js';
 import { emptyTally, type Tally } from './detect-blob.js';
@@ -89,26 +90,36 @@ export class LaneCore {
     return (this.blobs = scanner);
   }
 
-  /** Read and detect working-tree files; a large file comes as windows, read and scanned one at a time. */
   private files(paths: string[]): Tally {
-    const t = emptyTally();
-    const root = this.init.root!;
-    const cap = new FindingsCap(this.init.maxFindingsPerFile);
-    const kept: Finding[] = [];
-    for (const rel of paths) {
-      const r = readFileForScan(root, rel, this.init.maxFileSize, { onReadError: (s) => t.skipped.push(s) });
-      if ('skipped' in r) t.skipped.push(r.skipped);
-      if (!('fragments' in r)) continue;
-      t.scanned++;
-      t.bytes += r.bytes;
-      for (const fragment of r.fragments) {
-        cap.detect(this.detector, fragment, kept);
-        if (cap.full(rel)) break; // the rest of the file would add nothing: stop reading it
-      }
-      if (kept.length) t.results.push({ unit: rel, findings: kept.map(toPortable) });
-      kept.length = 0;
-    }
-    for (const c of cap.capped) t.capped.push(c);
-    return t;
+    return scanFiles(this.detector, this.init.root!, paths, this.init.maxFileSize, this.init.maxFindingsPerFile);
   }
+}
+
+/**
+ * Read and detect working-tree files (a lane's 'files' job, or a small tree on the main thread); a large
+ * file comes as windows, read and scanned one at a time.
+ * No byte prefilter (Detector.mayMatch) here: measured cold, as every tree scan's threads are, building
+ * RE2's DFA for the keyword alternation costs more than decoding and walking the files it rejects (most
+ * bytes of a source tree hold a keyword somewhere).
+ */
+export function scanFiles(detector: Detector, root: string, paths: string[], maxFileSize: number, maxFindingsPerFile: number): Tally {
+  const t = emptyTally();
+  const cap = new FindingsCap(maxFindingsPerFile);
+  const kept: Finding[] = [];
+  const opts = { onReadError: (s: Skipped) => t.skipped.push(s) };
+  for (const rel of paths) {
+    const r = readFileForScan(root, rel, maxFileSize, opts);
+    if ('skipped' in r) t.skipped.push(r.skipped);
+    if (!('fragments' in r)) continue;
+    t.scanned++;
+    t.bytes += r.bytes;
+    for (const fragment of r.fragments) {
+      cap.detect(detector, fragment, kept);
+      if (cap.full(rel)) break; // the rest of the file would add nothing: stop reading it
+    }
+    if (kept.length) t.results.push({ unit: rel, findings: kept.map(toPortable) });
+    kept.length = 0;
+  }
+  for (const c of cap.capped) t.capped.push(c);
+  return t;
 }

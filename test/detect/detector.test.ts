@@ -179,6 +179,25 @@ describe('KeywordMatcher against a naive search', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('the same with more states than a 16-bit table holds (32-bit table)', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) % n;
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789_-.';
+    const keywords = [...new Set(Array.from({ length: 3000 }, () => Array.from({ length: 12 }, () => alphabet[rand(alphabet.length)]).join('')))];
+    let text = '';
+    for (let i = 0; i < 400; i++) text += `${keywords[rand(keywords.length)]!.toUpperCase().slice(rand(4))} é${alphabet[rand(alphabet.length)]}`;
+    const m = new KeywordMatcher(keywords);
+    const got: string[] = [];
+    m.scan(text, (id, end) => got.push(`${id}@${end}`));
+    const lower = text.toLowerCase();
+    const want: string[] = [];
+    keywords.forEach((k, id) => {
+      for (let i = lower.indexOf(k); i >= 0; i = lower.indexOf(k, i + 1)) want.push(`${id}@${i + k.length}`);
+    });
+    expect(want.length).toBeGreaterThan(200);
+    expect(got.sort()).toEqual(want.sort());
+  });
 });
 
 describe('regex safety (RE2: linear time)', () => {

@@ -67,6 +67,10 @@ describe('working tree source: awkward files', () => {
     expect(two.findings.map(secretOf)).toEqual(one.findings.map(secretOf));
     expect(two.findings).toHaveLength(9);
     expect(two.stats.files).toBe(450);
+    // The main thread and two workers share the batches.
+    const three = await createScanner({ rules, maxFileSize: 1 << 20, jobs: 3 }).scan(source(dir, false));
+    expect(three.findings.map((f) => [f.file, f.line, f.fingerprint])).toEqual(one.findings.map((f) => [f.file, f.line, f.fingerprint]));
+    expect(three.stats.files).toBe(450);
   });
 
   it('worker threads get the same detector options as the main thread (inline markers reported, not dropped)', async () => {
