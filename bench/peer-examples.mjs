@@ -181,6 +181,7 @@ const ADJUDICATED = [
   { peer: 'gitleaks', rule: 'mailchimp-api-key', sha: '94d36be7b191bd7c', why: "the peer's comment: 'False Negative'" },
   { peer: 'noseyparker', rule: 'np.aws.2', sha: 'fe92548249ae5d0b', why: "42 hex characters after 'SECRET_ACCESS_KEY=', which the peer's np.generic.1 reports" },
   { peer: 'noseyparker', rule: 'np.aws.2', sha: 'c10699d9d3047690', why: "the peer's comment: 'FIXME: modify the pattern to detect cases like the following'" },
+  { peer: 'noseyparker', rule: 'np.generic.5', sha: 'f7e564671c8e4351', why: "the password of seven of the peer's positives (super$ecret); only the quotes differ (single, where its regex reads double)" },
   { peer: 'noseyparker', rule: 'np.gitalk.1', sha: '3412099fb80d383c', why: "a 40-hex clientSecret (double quotes where the rule expects single), which the peer's np.generic.1 reports" },
   { peer: 'noseyparker', rule: 'np.auth0.1', sha: '658ff94144e38baf', why: "the peer's comment: a real credential its regex does not match (domain after the secret)" },
   { peer: 'noseyparker', rule: 'np.generic.1', sha: '*', why: "the peer's comment: 'FIXME: extend this rule so these examples get matched'" },
