@@ -6,10 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { git, migrateTestBed } from '../support/migrate-bed.js';
+import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { githubToken, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
@@ -33,13 +33,7 @@ describe('env files other than the root .env', () => {
       '.env.production': `NODE_ENV=production\nSTRIPE_KEY=${stripeKey(7801)}\n`,
       'packages/api/.env': `GITHUB_TOKEN=${githubToken(7802)}\n`,
     };
-    for (const [f, t] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, f)), { recursive: true });
-      writeFileSync(join(dir, f), t);
-    }
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'legacy');
+    commitNewRepo(dir, files);
     const env = { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint };
     const programs = [
       { file: '.env.production', cwd: '.', args: ['load.cjs', '.env.production', 'STRIPE_KEY'] },
@@ -73,13 +67,7 @@ describe('env files other than the root .env', () => {
       'deploy/compose.yaml': 'services:\n  app:\n    image: app\n    env_file: app.env\n  worker:\n    image: worker\n    env_file:\n      - path: ../worker/.env.worker\n        required: true\n',
       'worker/.env.worker': workerEnv,
     };
-    for (const [f, t] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, f)), { recursive: true });
-      writeFileSync(join(dir, f), t);
-    }
-    git(dir, 'init', '-q');
-    git(dir, 'add', '-A');
-    git(dir, 'commit', '-qm', 'legacy');
+    commitNewRepo(dir, files);
     const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod', '--apply', '--yes'],
       { cwd: dir, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
     expect(m.code, m.stderr).toBe(0);

@@ -5,10 +5,8 @@
  * unless it was stored and read back. The same command, run again without the fault, finishes.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { git, migrateTestBed } from '../support/migrate-bed.js';
+import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { githubToken, password, stripeKey } from '../support/fake-secrets.js';
 import type { FaultKind, Operation } from '../support/sm-server.js';
 
@@ -25,13 +23,7 @@ function repo(): { dir: string; values: string[] } {
     'src/gh.js': `exports.token = "${values[1]}";\n`,
     'src/pay.mjs': `export const stripe = '${values[2]}';\n`,
   };
-  for (const [f, t] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), t);
-  }
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'legacy');
+  commitNewRepo(dir, files);
   return { dir, values };
 }
 

@@ -9,6 +9,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { endpointVariable } from '../../src/verify/http.js';
 
 export type IssuerId = 'github' | 'gitlab' | 'slack' | 'stripe' | 'openai' | 'anthropic' | 'sendgrid';
 export const ISSUERS: IssuerId[] = ['github', 'gitlab', 'slack', 'stripe', 'openai', 'anthropic', 'sendgrid'];
@@ -154,4 +156,25 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise((r) => s.close(r));
   return port;
+}
+
+/**
+ * For the file that calls it: one fake per verifier id, started before its tests with the verifier's
+ * endpoint variable pointing at it, closed (and the environment restored) after them.
+ */
+export function serveFakes<F extends { url: string; close(): Promise<void> }>(ids: readonly string[], start: (id: string) => Promise<F>): Map<string, F> {
+  const fakes = new Map<string, F>();
+  const saved = { ...process.env };
+  beforeAll(async () => {
+    for (const id of ids) {
+      const f = await start(id);
+      fakes.set(id, f);
+      process.env[endpointVariable(id)] = f.url;
+    }
+  });
+  afterAll(async () => {
+    process.env = saved;
+    for (const f of fakes.values()) await f.close();
+  });
+  return fakes;
 }

@@ -11,11 +11,20 @@ import { join } from 'node:path';
 import { BIN } from './cli.js';
 import { startSmServer, type SmServer } from './sm-server.js';
 import { removeReplacementDirs } from './replacements.js';
+import { writeFiles } from './tree.js';
 
 export const git = (dir: string, ...args: string[]): string =>
   execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', '-c', 'commit.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe' }).toString();
 
 /** Registers the file's beforeAll/afterAll; `server()` is the running local Secrets Manager. */
+/** A new repository in `dir` holding `files`, committed once. */
+export function commitNewRepo(dir: string, files: Record<string, string>): void {
+  writeFiles(dir, files);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+}
+
 export function migrateTestBed(): { server: () => SmServer; tempDir: (prefix: string) => string } {
   let srv: SmServer | undefined;
   const cleanup: string[] = [];

@@ -6,10 +6,11 @@
  * `secret-sweep run` where the program says so. Debian's /usr/bin/python3 runs the programs.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, runAsync, runCliAsync, type AsyncRunResult } from './cli.js';
 import { git } from './migrate-bed.js';
+import { writeFiles } from './tree.js';
 
 export const PYTHON = '/usr/bin/python3';
 
@@ -30,12 +31,7 @@ export interface PyProgram {
 /** Python source of `h(x)`: a short hash of a value, what the programs print instead of the value. */
 export const HASH_PY = 'import hashlib\ndef h(x): return hashlib.sha256(str(x).encode()).hexdigest()[:16]\n';
 
-export function writeFiles(dir: string, files: Record<string, string>): void {
-  for (const [f, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
-}
+export { writeFiles };
 
 export interface ProgramOutcome {
   name: string;

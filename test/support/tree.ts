@@ -1,5 +1,13 @@
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** Write each `path: text` under `dir`, making folders as needed. */
+export function writeFiles(dir: string, files: Record<string, string>): void {
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+}
 
 /** Every file of a work tree except .git, relative, sorted (symlinks listed, not followed). */
 export function workTreeFiles(root: string, sub = ''): string[] {

@@ -9,7 +9,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { serveFakes } from '../support/fake-issuers.js';
 import { ALNUM, awsKeyId, awsSecretKey, randomString } from '../support/fake-secrets.js';
 import { endpointVariable } from '../../src/verify/http.js';
 import { loadVerifier } from '../../src/verify/registry.js';
@@ -181,19 +182,7 @@ const CASES: Record<string, { input(seed: number): VerifyInput; credential(input
 };
 const IDS = Object.keys(CASES);
 
-const fakes = new Map<string, Fake>();
-const saved = { ...process.env };
-beforeAll(async () => {
-  for (const id of IDS) {
-    const f = await startFake(ISSUERS[id]!);
-    fakes.set(id, f);
-    process.env[endpointVariable(id)] = f.url;
-  }
-});
-afterAll(async () => {
-  process.env = saved;
-  for (const f of fakes.values()) await f.close();
-});
+const fakes = serveFakes(IDS, (id) => startFake(ISSUERS[id]!));
 
 const ctx = () => ({ timeoutMs: 3000, signal: new AbortController().signal });
 async function verify(id: string, input: VerifyInput): Promise<VerificationResult> {

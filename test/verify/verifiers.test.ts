@@ -3,8 +3,8 @@
  * has the documented shape, a working token is live with the identity the issuer returned, a refused one
  * invalid, a rate limit or a closed port unknown (never invalid).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closedPort, ISSUERS, startFakeIssuer, type FakeIssuer, type IssuerId } from '../support/fake-issuers.js';
+import { describe, expect, it } from 'vitest';
+import { closedPort, ISSUERS, serveFakes, startFakeIssuer, type IssuerId } from '../support/fake-issuers.js';
 import { randomString, ALNUM } from '../support/fake-secrets.js';
 import { endpointVariable } from '../../src/verify/http.js';
 import { loadVerifier } from '../../src/verify/registry.js';
@@ -20,19 +20,7 @@ const IDENTITY: Record<IssuerId, Record<string, string> | undefined> = {
   sendgrid: { scopes: 'mail.send,alerts.read' },
 };
 
-const fakes = new Map<IssuerId, FakeIssuer>();
-const saved = { ...process.env };
-beforeAll(async () => {
-  for (const id of ISSUERS) {
-    const f = await startFakeIssuer(id);
-    fakes.set(id, f);
-    process.env[endpointVariable(id)] = f.url;
-  }
-});
-afterAll(async () => {
-  process.env = saved;
-  for (const f of fakes.values()) await f.close();
-});
+const fakes = serveFakes(ISSUERS, (id) => startFakeIssuer(id as IssuerId));
 
 const ctx = () => ({ timeoutMs: 3000, signal: new AbortController().signal });
 const token = (seed: number) => 'tok' + randomString(ALNUM, 32, seed);
