@@ -86,7 +86,8 @@ function assignment(kind: Kind, name: string, secret: string): string | undefine
 const FILES: Record<Exclude<Kind, 'example'>, { file: (n: number) => string; head: string[] }> = {
   python: { file: (n) => `etl/settings_${n % 4}.py`, head: ['import os', '', 'DEBUG = False'] },
   javascript: { file: (n) => `web/config_${n % 3}.js`, head: ['"use strict";', 'const port = 8080;'] },
-  yaml: { file: (n) => `deploy/values_${n % 3}.yaml`, head: ['replicas: 2', 'image: acme/etl:1.4'] },
+  // Ansible variables: a YAML reader that resolves the lookup migrate writes (Helm values stay manual by design).
+  yaml: { file: (n) => `deploy/group_vars/web_${n % 3}.yml`, head: ['replicas: 2', 'image: acme/etl:1.4'] },
   env: { file: () => '.env', head: ['NODE_ENV=production', 'PORT=8080'] },
 };
 const EXAMPLE_EXTS = ['py', 'js', 'ts', 'yaml', 'sh', 'txt', 'go'];
@@ -159,6 +160,8 @@ function buildRepo(root: string, items: Item[], byRule: Template[][], count: num
     mkdirSync(dirname(join(root, file)), { recursive: true });
     writeFileSync(join(root, file), lines.join('\n') + '\n');
   }
+  // A Node project: JavaScript with no package.json above it is left manual (the SDK could not be declared).
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'legacy-app', version: '1.0.0', private: true }, null, 2) + '\n');
   git(root, 'init', '-q');
   git(root, 'add', '-A');
   git(root, 'commit', '-qm', 'legacy');
