@@ -1,0 +1,190 @@
+/**
+ * `migrate --apply` declares @aws-sdk/client-secrets-manager for the generated JS helper, and keeps the
+ * lock that pins each package in step with it, so the project's locked install (`npm ci`) still accepts
+ * it from a fresh clone:
+ *
+ * - a package-lock.json (a workspace root's, or a package's own) is updated by npm (`--package-lock-only`,
+ *   in a scratch copy: needs the npm registry; these cases skip, saying so, when it is unreachable);
+ * - a yarn.lock is left alone, with a manual step naming the command;
+ * - with the registry unreachable, the lock stays byte for byte and the report has the manual step;
+ * - a dry run changes nothing and says what the apply will do; a second apply writes nothing.
+ *
+ * Locks are made by `npm install --package-lock-only` of package.json files without registry
+ * dependencies (workspaces only), which needs no network. What is asserted of the result: `npm ci
+ * --dry-run` in a fresh clone (it refuses a lock out of sync with package.json, offline), and the lock's
+ * entries for the package and the SDK.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
+import { githubToken, stripeKey } from '../support/fake-secrets.js';
+import { NPM_QUIET } from '../support/npm-install.js';
+
+const bed = migrateTestBed();
+const SDK = '@aws-sdk/client-secrets-manager';
+const OFFLINE = { npm_config_registry: 'http://127.0.0.1:9/', npm_config_fetch_retries: '0' };
+const pkg = (o: Record<string, unknown>) => JSON.stringify({ version: '1.0.0', private: true, ...o }, null, 2) + '\n';
+
+function npm(cwd: string, args: string[], env: Record<string, string> = {}): { code: number | null; out: string } {
+  const r = spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, ...NPM_QUIET, ...env }, timeout: 180_000 });
+  return { code: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** A repository holding `files`, with `npm install --package-lock-only` run (no network: no registry dependency) in each of `lockDirs`. */
+function repoWithLocks(prefix: string, files: Record<string, string>, lockDirs: string[]): string {
+  const dir = bed.tempDir(prefix);
+  commitNewRepo(dir, files);
+  for (const d of lockDirs) {
+    const r = npm(join(dir, d), ['install', '--package-lock-only', '--ignore-scripts'], OFFLINE);
+    if (r.code !== 0) throw new Error(`npm install --package-lock-only in ${d}: ${r.out}`);
+  }
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'locks');
+  return dir;
+}
+
+const migrate = (dir: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  runCliAsync(['migrate', '.', '--app', dir.includes('offline') ? 'svc' : 'shop', '--env', 'prod', '--endpoint-url', bed.server().endpoint, ...extra], { cwd: dir, env: { ...TEST_AWS_ENV, ...env } });
+
+interface Lock { lockfileVersion: number; packages: Record<string, { version?: string; integrity?: string; resolved?: string; dependencies?: Record<string, string> }> }
+const readLock = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Lock;
+const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, string>>;
+interface Report { lockfiles: Array<{ file: string; tool: string; status: string; command: string; cwd: string; why: string }>; dependencies: Array<{ file: string }> }
+
+let online = false;
+beforeAll(() => {
+  const r = npm(process.cwd(), ['view', SDK, 'version']);
+  online = r.code === 0;
+  if (!online) console.warn(`lockfiles-node-e2e: the npm registry is unreachable (npm view ${SDK}): the cases that update a package-lock.json are skipped`);
+}, 120_000);
+
+describe('package-lock.json of workspaces and of a package, yarn.lock', () => {
+  let dir: string;
+  let clone: string;
+  let first: Awaited<ReturnType<typeof migrate>>;
+  let second: { code: number | null; stderr: string; writes: number; status: string };
+  let yarnBefore: string;
+  const ready = (ctx: { skip: () => void }) => {
+    if (!online) {
+      console.warn('skipped: the npm registry is unreachable');
+      ctx.skip();
+    }
+  };
+
+  beforeAll(async () => {
+    if (!online) return;
+    dir = repoWithLocks('ss-lock-npm-', {
+      '.gitignore': 'node_modules/\n',
+      'package.json': pkg({ name: 'mono', workspaces: ['packages/*'] }),
+      'packages/api/package.json': pkg({ name: '@acme/api', main: 'src/db.js', dependencies: { '@acme/shared': '1.0.0' } }),
+      'packages/api/src/db.js': `'use strict';\nconst token = '${githubToken(4101)}';\nmodule.exports = { token };\n`,
+      'packages/shared/package.json': pkg({ name: '@acme/shared' }),
+      'packages/shared/index.js': 'module.exports = {};\n',
+      // Its own package and lock, not a workspace of the root.
+      'tools/report/package.json': pkg({ name: 'report', type: 'module' }),
+      'tools/report/index.js': `export const key = '${stripeKey(4102)}';\n`,
+      // A yarn project: its lock is not edited.
+      'legacy/package.json': pkg({ name: 'legacy' }),
+      'legacy/yarn.lock': '# THIS IS AN AUTOGENERATED FILE. DO NOT EDIT THIS FILE DIRECTLY.\n# yarn lockfile v1\n\n\n',
+      'legacy/index.js': `exports.token = '${githubToken(4103)}';\n`,
+    }, ['.', 'tools/report']);
+    yarnBefore = readFileSync(join(dir, 'legacy/yarn.lock'), 'utf8');
+    first = await migrate(dir, ['--apply', '--yes']);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'migrate');
+    bed.server().calls.reset();
+    const again = await migrate(dir, ['--apply', '--yes']);
+    second = { code: again.code, stderr: again.stderr, writes: bed.server().calls.writeCalls(), status: git(dir, 'status', '--porcelain') };
+    clone = bed.tempDir('ss-lock-npm-clone-');
+    execFileSync('git', ['clone', '-q', dir, clone], { stdio: 'pipe' });
+  }, 600_000);
+
+  it('migrate --apply succeeds and declares the SDK in each package', (ctx) => {
+    ready(ctx);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readJson(join(clone, 'packages/api/package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    expect(readJson(join(clone, 'tools/report/package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    expect(readJson(join(clone, 'package.json')).dependencies).toBeUndefined();
+  });
+
+  it('each package-lock.json pins the SDK at the declared range, with a version and its integrity', (ctx) => {
+    ready(ctx);
+    for (const [lockDir, entry] of [['.', 'packages/api'], ['tools/report', '']] as const) {
+      const lock = readLock(join(clone, lockDir, 'package-lock.json'));
+      const spec = readJson(join(clone, lockDir, entry, 'package.json')).dependencies![SDK];
+      expect(lock.packages[entry]!.dependencies![SDK], lockDir).toBe(spec);
+      const installed = lock.packages[`node_modules/${SDK}`];
+      expect(installed?.version, lockDir).toMatch(/^3\.\d+\.\d+$/);
+      expect(installed?.integrity, lockDir).toMatch(/^sha512-/);
+      expect(lock.lockfileVersion).toBe(3);
+    }
+    // The workspace link is still there.
+    expect(readLock(join(clone, 'package-lock.json')).packages['node_modules/@acme/api']).toMatchObject({ resolved: 'packages/api', link: true });
+  });
+
+  it('npm ci accepts each lock in a fresh clone (--dry-run, offline)', (ctx) => {
+    ready(ctx);
+    for (const d of ['.', 'tools/report']) {
+      const r = npm(join(clone, d), ['ci', '--dry-run', '--ignore-scripts'], OFFLINE);
+      expect(r.code, `${d}: ${r.out}`).toBe(0);
+    }
+  });
+
+  it('yarn.lock is left as it was, with a manual step naming the command', (ctx) => {
+    ready(ctx);
+    expect(readFileSync(join(clone, 'legacy/yarn.lock'), 'utf8')).toBe(yarnBefore);
+    const report = readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report;
+    expect(report.lockfiles.map((l) => [l.file, l.tool, l.status, l.cwd]).sort()).toEqual([
+      ['legacy/yarn.lock', 'yarn', 'manual', 'legacy'],
+      ['package-lock.json', 'npm', 'updated', '.'],
+      ['tools/report/package-lock.json', 'npm', 'updated', 'tools/report'],
+    ]);
+    expect(report.lockfiles.find((l) => l.tool === 'yarn')!.command).toBe('yarn install');
+    const md = readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8');
+    expect(md).toMatch(/## Manual: left for you[\s\S]*### Lock files[\s\S]*`legacy\/yarn\.lock`: `yarn install` in `legacy`/);
+  });
+
+  it('the lock writes are journaled like any other file', (ctx) => {
+    ready(ctx);
+    const journal = readFileSync(join(dir, '.secret-sweep/journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { step: string; file?: string });
+    for (const f of ['package-lock.json', 'tools/report/package-lock.json']) {
+      expect(journal.filter((r) => r.file === f).map((r) => r.step), f).toEqual(['file-begin', 'file-generated']);
+    }
+  });
+
+  it('a second migrate --apply writes nothing', (ctx) => {
+    ready(ctx);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.writes).toBe(0);
+    expect(second.status).toBe('');
+  });
+});
+
+describe('without the npm registry', () => {
+  it('the dry run says the apply will update the lock and changes nothing; the apply leaves the lock byte for byte and reports the command', async () => {
+    const dir = repoWithLocks('ss-lock-offline-', {
+      'package.json': pkg({ name: 'svc', type: 'module' }),
+      'index.js': `export const key = '${stripeKey(4111)}';\n`,
+    }, ['.']);
+    const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
+    const dry = await migrate(dir, [], OFFLINE);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`package-lock.json: will be updated for ${SDK} with \`npm install --package-lock-only --ignore-scripts --no-audit --no-fund\` at the repository root`);
+    expect(git(dir, 'status', '--porcelain')).toBe('');
+
+    const r = await migrate(dir, ['--apply', '--yes'], OFFLINE);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore);
+    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    const report = readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report;
+    expect(report.lockfiles).toEqual([expect.objectContaining({
+      file: 'package-lock.json', tool: 'npm', status: 'manual', cwd: '.', command: 'npm install --package-lock-only --ignore-scripts --no-audit --no-fund',
+    })]);
+    expect(report.lockfiles[0]!.why).toMatch(/npm could not update it here \(.*ECONNREFUSED/);
+    expect(r.stderr).toMatch(/left for you: package-lock\.json: run `npm install --package-lock-only/);
+    expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toMatch(/### Lock files[\s\S]*`package-lock\.json`: `npm install --package-lock-only --ignore-scripts --no-audit --no-fund` in `\.`/);
+  }, 300_000);
+});
