@@ -16,7 +16,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
@@ -186,5 +186,38 @@ describe('without the npm registry', () => {
     expect(report.lockfiles[0]!.why).toMatch(/npm could not update it here \(.*ECONNREFUSED/);
     expect(r.stderr).toMatch(/left for you: package-lock\.json: run `npm install --package-lock-only/);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toMatch(/### Lock files[\s\S]*`package-lock\.json`: `npm install --package-lock-only --ignore-scripts --no-audit --no-fund` in `\.`/);
+  }, 300_000);
+});
+
+describe('a run killed around the lock update resumes', () => {
+  // The journal's order: the helper, package.json, the lock (each file-begin then file-generated), then the code.
+  it.each([['after package.json is written', 'file-generated@2'], ['as the lock write begins', 'file-begin@3'], ['with the new lock in its temp file', 'temp-written@3']])('%s: the resumed run updates the lock and finishes', async (_what, at) => {
+    if (!online) {
+      console.warn('skipped: the npm registry is unreachable');
+      return;
+    }
+    const dir = repoWithLocks('ss-lock-resume-', {
+      'package.json': pkg({ name: 'svc' }),
+      'index.js': `exports.token = '${githubToken(4120 + at.length)}';\n`,
+    }, ['.']);
+    const run = (env: Record<string, string>) => runCliAsync(['migrate', '.', '--app', `resume${at.length}${at[5]}`, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'],
+      { cwd: dir, env: { ...TEST_AWS_ENV, ...env } });
+    const killed = await run({ SECRET_SWEEP_TEST_CRASH_AT: at });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    // Killed between the package.json write and the lock's rename, before any code edit.
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toContain('exports.token = \'');
+    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    expect(readLock(join(dir, 'package-lock.json')).packages[''].dependencies).toBeUndefined();
+    expect(readdirSync(dir).some((f) => f.startsWith('.package-lock.json.secret-sweep-'))).toBe(at.startsWith('temp-written'));
+    const resumed = await run({});
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('resuming after an interrupted run');
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toContain('getSecret');
+    const lock = readLock(join(dir, 'package-lock.json'));
+    expect(lock.packages['']!.dependencies![SDK]).toBe(readJson(join(dir, 'package.json')).dependencies![SDK]);
+    expect(lock.packages[`node_modules/${SDK}`]?.integrity).toMatch(/^sha512-/);
+    const ci = npm(dir, ['ci', '--dry-run', '--ignore-scripts'], OFFLINE);
+    expect(ci.code, ci.out).toBe(0);
+    expect(git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter((l) => l && !/secret-sweep-migration\.|secret-sweep-secrets\.|package(-lock)?\.json|index\.js/.test(l))).toEqual([]);
   }, 300_000);
 });
