@@ -22,6 +22,7 @@ import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { githubToken, stripeKey } from '../support/fake-secrets.js';
 import { NPM_QUIET } from '../support/npm-install.js';
+import { lockPins, nodeLocksFor } from '../../src/migrate/lockfiles/node-locks.js';
 
 const bed = migrateTestBed();
 const SDK = '@aws-sdk/client-secrets-manager';
@@ -187,6 +188,66 @@ describe('without the npm registry', () => {
     expect(r.stderr).toMatch(/left for you: package-lock\.json: run `npm install --package-lock-only/);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toMatch(/### Lock files[\s\S]*`package-lock\.json`: `npm install --package-lock-only --ignore-scripts --no-audit --no-fund` in `\.`/);
   }, 300_000);
+});
+
+describe('a package that declares and locks the SDK already', () => {
+  it('keeps package.json and package-lock.json byte for byte and reports no lock step (no npm, no registry)', async () => {
+    const dir = bed.tempDir('ss-lock-has-');
+    const files = {
+      'package.json': pkg({ name: 'has', dependencies: { [SDK]: '^3.500.0' } }),
+      // As npm writes it (the integrity is never checked here: nothing is installed).
+      'package-lock.json': JSON.stringify({
+        name: 'has', version: '1.0.0', lockfileVersion: 3, requires: true,
+        packages: { '': { name: 'has', version: '1.0.0', dependencies: { [SDK]: '^3.500.0' } }, [`node_modules/${SDK}`]: { version: '3.500.0', integrity: 'sha512-AAAA', license: 'Apache-2.0' } },
+      }, null, 2) + '\n',
+      'index.js': `exports.token = '${githubToken(4130)}';\n`,
+    };
+    commitNewRepo(dir, files);
+    const r = await runCliAsync(['migrate', '.', '--app', 'has', '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: { ...TEST_AWS_ENV, ...OFFLINE } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'index.js'), 'utf8')).toContain('getSecret');
+    expect(readFileSync(join(dir, 'package.json'), 'utf8')).toBe(files['package.json']);
+    expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(files['package-lock.json']);
+    expect((readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report).lockfiles).toEqual([]);
+  }, 120_000);
+});
+
+describe('which lock pins a package, and whether it pins the SDK', () => {
+  const spec = '^3.1164.0';
+  const v3 = (pkgs: Record<string, unknown>) => JSON.stringify({ lockfileVersion: 3, packages: pkgs });
+  it('npm: the package\'s entry at the declared range and an installed version', () => {
+    const installed = { [`node_modules/${SDK}`]: { version: '3.1178.0' } };
+    expect(lockPins('npm', v3({ '': { dependencies: { [SDK]: spec } }, ...installed }), '', SDK, spec)).toBe(true);
+    expect(lockPins('npm', v3({ '': { dependencies: { [SDK]: '^3.1.0' } }, ...installed }), '', SDK, spec)).toBe(false);
+    expect(lockPins('npm', v3({ '': { dependencies: { [SDK]: spec } } }), '', SDK, spec)).toBe(false);
+    expect(lockPins('npm', v3({ '': {}, 'packages/api': { dependencies: { [SDK]: spec } }, ...installed }), 'packages/api', SDK, spec)).toBe(true);
+    expect(lockPins('npm', v3({ '': {}, 'packages/api': { dependencies: { [SDK]: spec } }, [`packages/api/node_modules/${SDK}`]: { version: '3.1.0' } }), 'packages/api', SDK, spec)).toBe(true);
+    expect(lockPins('npm', JSON.stringify({ lockfileVersion: 1, dependencies: { [SDK]: { version: '3.1178.0' } } }), '', SDK, spec)).toBe(true);
+    expect(lockPins('npm', '{"lockfileVersion": 3, ', '', SDK, spec)).toBeUndefined();
+  });
+  it('yarn v1 and Berry keys, a pnpm importer specifier', () => {
+    expect(lockPins('yarn', `"${SDK}@${spec}":\n  version "3.1178.0"\n`, '', SDK, spec)).toBe(true);
+    expect(lockPins('yarn', `"${SDK}@npm:${spec}":\n  version: 3.1178.0\n`, '', SDK, spec)).toBe(true);
+    expect(lockPins('yarn', `"${SDK}@^3.1.0":\n  version "3.1.0"\n`, '', SDK, spec)).toBe(false);
+    expect(lockPins('pnpm', `importers:\n  .:\n    dependencies:\n      '${SDK}':\n        specifier: ${spec}\n        version: 3.1178.0\n`, '', SDK, spec)).toBe(true);
+    expect(lockPins('pnpm', 'lockfileVersion: \'9.0\'\nimporters:\n  .: {}\n', '', SDK, spec)).toBe(false);
+  });
+  it('a workspace is pinned by its root\'s lock; a nested package without a lock of its own by none', () => {
+    const files: Record<string, string> = {
+      'package.json': '{"workspaces":["packages/*"]}',
+      'package-lock.json': v3({ '': {}, 'packages/api': {} }),
+      'packages/api/package.json': '{}',
+      'tools/x/package.json': '{}',
+      'yarnrepo/package.json': '{"workspaces":["a"]}',
+      'yarnrepo/yarn.lock': '',
+      'yarnrepo/a/package.json': '{}',
+    };
+    const exists = (f: string) => f in files;
+    const read = (f: string) => files[f];
+    expect(nodeLocksFor('packages/api', exists, read)).toEqual([{ file: 'package-lock.json', dir: '.', kind: 'npm' }]);
+    expect(nodeLocksFor('tools/x', exists, read)).toEqual([]);
+    expect(nodeLocksFor('yarnrepo/a', exists, read)).toEqual([{ file: 'yarnrepo/yarn.lock', dir: 'yarnrepo', kind: 'yarn' }]);
+  });
 });
 
 describe('a run killed around the lock update resumes', () => {
