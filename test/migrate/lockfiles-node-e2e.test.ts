@@ -196,7 +196,7 @@ describe('without the npm registry', () => {
     expect(report.lockfiles).toEqual([expect.objectContaining({
       file: 'package-lock.json', tool: 'npm', status: 'manual', cwd: '.', command: 'npm install --package-lock-only --ignore-scripts --no-audit --no-fund',
     })]);
-    expect(report.lockfiles[0]!.why).toMatch(/npm could not update it here \(.*ECONNREFUSED/);
+    expect(report.lockfiles[0]!.why).toMatch(/could not be updated here \(npm failed: .*ECONNREFUSED/);
     expect(r.stderr).toMatch(/left for you: package-lock\.json: run `npm install --package-lock-only/);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toMatch(/### Lock files[\s\S]*`package-lock\.json`: `npm install --package-lock-only --ignore-scripts --no-audit --no-fund` in `\.`/);
   }, 300_000);
@@ -243,6 +243,8 @@ describe('which lock pins a package, and whether it pins the SDK', () => {
     expect(lockPins('yarn', `"${SDK}@^3.1.0":\n  version "3.1.0"\n`, '', SDK, spec)).toBe(false);
     expect(lockPins('pnpm', `importers:\n  .:\n    dependencies:\n      '${SDK}':\n        specifier: ${spec}\n        version: 3.1178.0\n`, '', SDK, spec)).toBe(true);
     expect(lockPins('pnpm', 'lockfileVersion: \'9.0\'\nimporters:\n  .: {}\n', '', SDK, spec)).toBe(false);
+    const ws = `importers:\n\n  .: {}\n\n  packages/api:\n    dependencies:\n      '${SDK}':\n        specifier: ${spec}\n        version: 3.1178.0\n\npackages:\n`;
+    expect([lockPins('pnpm', ws, '', SDK, spec), lockPins('pnpm', ws, 'packages/api', SDK, spec), lockPins('pnpm', ws, 'packages/web', SDK, spec)]).toEqual([false, true, false]);
   });
   it('a workspace is pinned by its root\'s lock; a nested package without a lock of its own by none', () => {
     const files: Record<string, string> = {

@@ -20,11 +20,11 @@ export interface NodeLock {
 const NPM_LOCKS = ['npm-shrinkwrap.json', 'package-lock.json'];
 const OTHER_LOCKS: Array<[string, NodeLockKind]> = [['yarn.lock', 'yarn'], ['pnpm-lock.yaml', 'pnpm'], ['bun.lock', 'bun'], ['bun.lockb', 'bun']];
 
-export const NPM_LOCK_COMMAND = 'npm install --package-lock-only --ignore-scripts --no-audit --no-fund';
-const COMMANDS: Record<NodeLockKind, string> = {
-  npm: NPM_LOCK_COMMAND,
+/** The command that brings each kind of lock in step with its package.json files, run in the lock's folder. */
+export const LOCK_COMMANDS: Record<NodeLockKind, string> = {
+  npm: 'npm install --package-lock-only --ignore-scripts --no-audit --no-fund',
   yarn: 'yarn install',
-  pnpm: 'pnpm install --lockfile-only',
+  pnpm: 'pnpm install --lockfile-only --ignore-scripts',
   bun: 'bun install',
 };
 const FROZEN: Record<NodeLockKind, string> = {
@@ -115,21 +115,27 @@ export function lockPins(kind: NodeLockKind, text: string, rel: string, name: st
     return installed.some((k) => typeof packages[k]?.version === 'string');
   }
   if (kind === 'yarn') return new RegExp(`(^|[\\s",])"?${escape(name)}@(npm:)?${escape(spec)}[",:]`, 'm').test(text);
-  if (kind === 'pnpm') return new RegExp(`['"]?${escape(name)}['"]?:\\s*\\r?\\n\\s*specifier:\\s*['"]?${escape(spec)}['"]?\\s*$`, 'm').test(text);
+  if (kind === 'pnpm') {
+    // The importer's block: `  <rel or .>:` up to the next line indented two spaces or less.
+    const start = new RegExp(`^  ['"]?${escape(rel || '.')}['"]?:`, 'm').exec(text);
+    if (!start) return false;
+    const rest = text.slice(start.index + start[0].length);
+    const block = rest.slice(0, rest.search(/\n(?! {3}|\s*\n)|$/));
+    return new RegExp(`['"]?${escape(name)}['"]?:\\s*\\r?\\n\\s*specifier:\\s*['"]?${escape(spec)}['"]?\\s*$`, 'm').test(block);
+  }
   return text.includes(`"${name}": "${spec}"`) || (text.includes(name) && !text.startsWith('{'));
 }
 
 /**
- * The step for one lock that does not pin the SDK yet: npm's is updated by migrate (`will-update`
- * here; the apply turns it into `updated` or `manual`), the others are left for a human.
+ * The step for one lock that does not pin the SDK yet. `runner`: why secret-sweep cannot run the
+ * lock's tool here (not installed, a yarn or bun lock), or undefined when it can: then the step is
+ * `will-update` (the apply turns it into `updated` or `manual`); otherwise it is left for a human.
  */
-export function nodeLockStep(lock: NodeLock, manifest: string, name: string, pinned: boolean | undefined): LockStep | undefined {
+export function nodeLockStep(lock: NodeLock, manifest: string, name: string, pinned: boolean | undefined, cannotRun: string | undefined): LockStep | undefined {
   if (pinned) return undefined;
-  const base = { file: lock.file, manifest, package: name, tool: lock.kind, cwd: lock.dir, command: COMMANDS[lock.kind] };
+  const base = { file: lock.file, manifest, package: name, tool: lock.kind, cwd: lock.dir, command: LOCK_COMMANDS[lock.kind] };
   if (pinned === undefined) return { ...base, status: 'manual', why: `${lock.file} is not valid JSON: npm cannot update it either; fix or regenerate it` };
-  if (lock.kind === 'npm') return { ...base, status: 'will-update', why: `${manifest} now declares ${name}; ${FROZEN.npm} refuses a lock out of sync with it` };
-  return {
-    ...base, status: 'manual',
-    why: `${manifest} now declares ${name} but ${lock.file} does not list it, so ${FROZEN[lock.kind]} fails until you do; secret-sweep does not edit ${lock.kind} lock files itself`,
-  };
+  const stale = `${manifest} now declares ${name} but ${lock.file} does not pin it, so ${FROZEN[lock.kind]} fails until it does`;
+  if (cannotRun === undefined) return { ...base, status: 'will-update', why: stale };
+  return { ...base, status: 'manual', why: `${stale}; ${cannotRun}` };
 }

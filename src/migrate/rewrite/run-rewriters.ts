@@ -39,7 +39,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
-import { npmLockUpdate } from '../lockfiles/npm-lock-update.js';
+import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
 import { hashedRequirementsStep, pinsHashes, pythonLockSteps } from '../lockfiles/python-locks.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
@@ -421,16 +421,18 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     const text = read(root, lock.file) ?? '';
     const pins = pkgs.map((p) => lockPins(lock.kind, text, relToLock(lock, p.dir), SDK_PACKAGE, p.spec));
     const pinned = pins.every((v) => v === true) ? true : pins.includes(undefined) ? undefined : false;
-    const step = nodeLockStep(lock, pkgs.map((p) => p.manifest).join(', '), SDK_PACKAGE, pinned);
+    const cannotRun = !UPDATABLE.has(lock.kind) ? `secret-sweep does not run ${lock.kind} itself (it edits no ${lock.kind} lock)`
+      : !onPath(lock.kind) ? `${lock.kind} is not installed where secret-sweep ran` : undefined;
+    const step = nodeLockStep(lock, pkgs.map((p) => p.manifest).join(', '), SDK_PACKAGE, pinned, cannotRun);
     if (!step) continue;
     if (step.status !== 'will-update' || !opts.write) {
       out.lockfiles.push(step);
       if (step.status === 'will-update') out.generated.push(lock.file);
       continue;
     }
-    const r = await npmLockUpdate(root, lock, pkgs.map((p) => p.dir), SDK_PACKAGE, pkgs.map((p) => p.spec));
+    const r = await lockUpdate(root, lock, pkgs.map((p) => p.dir), SDK_PACKAGE, pkgs.map((p) => p.spec));
     if (!r.ok) {
-      out.lockfiles.push({ ...step, status: 'manual', why: `npm could not update it here (${r.reason}), so ${lock.file} is unchanged and \`npm ci\` refuses the project until you run this where the registry is reachable` });
+      out.lockfiles.push({ ...step, status: 'manual', why: `${step.why}; it could not be updated here (${r.reason}), so it is unchanged: run this where the registry is reachable` });
       continue;
     }
     const real = checkedPathSync(root, lock.file, { mustExist: true });
