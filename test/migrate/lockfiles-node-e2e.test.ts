@@ -16,13 +16,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { githubToken, stripeKey } from '../support/fake-secrets.js';
 import { NPM_QUIET } from '../support/npm-install.js';
 import { lockPins, nodeLocksFor } from '../../src/migrate/lockfiles/node-locks.js';
+import { onPath } from '../../src/migrate/lockfiles/lock-update.js';
 
 const bed = migrateTestBed();
 const SDK = '@aws-sdk/client-secrets-manager';
@@ -295,4 +296,71 @@ describe('a run killed around the lock update resumes', () => {
     expect(ci.code, ci.out).toBe(0);
     expect(git(dir, 'status', '--porcelain', '--untracked-files=all').split('\n').filter((l) => l && !/secret-sweep-migration\.|secret-sweep-secrets\.|package(-lock)?\.json|index\.js/.test(l))).toEqual([]);
   }, 300_000);
+});
+
+describe('pnpm-lock.yaml of a pnpm workspace', () => {
+  // pnpm is not a dependency of this project: a `pnpm` on PATH that runs pnpm 9 through npx (npm registry).
+  let shimDir: string;
+  let usable = false;
+  const pnpmEnv = () => ({ PATH: `${shimDir}:${process.env.PATH ?? ''}` });
+  const pnpm = (cwd: string, args: string[]) => {
+    const r = spawnSync('pnpm', args, { cwd, encoding: 'utf8', env: { ...process.env, ...NPM_QUIET, ...pnpmEnv() }, timeout: 240_000 });
+    return { code: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  const files = {
+    'package.json': pkg({ name: 'mono' }),
+    'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n",
+    'packages/api/package.json': pkg({ name: '@acme/api' }),
+    'packages/api/src/db.js': `exports.token = '${githubToken(4140)}';\n`,
+    'packages/web/package.json': pkg({ name: '@acme/web' }),
+  };
+
+  beforeAll(() => {
+    shimDir = bed.tempDir('ss-pnpm-shim-');
+    writeFileSync(join(shimDir, 'pnpm'), '#!/bin/sh\nexec npx -y pnpm@9 "$@"\n', { mode: 0o755 });
+    if (!online) return;
+    const v = pnpm(shimDir, ['--version']);
+    usable = v.code === 0;
+    if (!usable) console.warn(`lockfiles-node-e2e: pnpm 9 could not be fetched through npx: the pnpm case is skipped (${v.out.split('\n')[0]})`);
+  }, 300_000);
+
+  it('is updated with pnpm install --lockfile-only, in its format, and pnpm install --frozen-lockfile accepts it', async (ctx) => {
+    if (!usable) {
+      console.warn('skipped: no pnpm');
+      ctx.skip();
+    }
+    const dir = bed.tempDir('ss-lock-pnpm-');
+    commitNewRepo(dir, files);
+    const made = pnpm(dir, ['install', '--lockfile-only']);
+    expect(made.code, made.out).toBe(0);
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'lock');
+    const r = await runCliAsync(['migrate', '.', '--app', 'pnpmws', '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: { ...TEST_AWS_ENV, ...pnpmEnv() } });
+    expect(r.code, r.stderr).toBe(0);
+    const lock = readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
+    const spec = readJson(join(dir, 'packages/api/package.json')).dependencies![SDK]!;
+    expect(lock).toMatch(/^lockfileVersion: '9\.0'/);
+    expect([lockPins('pnpm', lock, 'packages/api', SDK, spec), lockPins('pnpm', lock, '', SDK, spec)]).toEqual([true, false]);
+    expect(lock).toMatch(new RegExp(`'${SDK}@3\\.\\d+\\.\\d+':\\n    resolution: \\{integrity: sha512-`));
+    const report = readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report;
+    expect(report.lockfiles.map((l) => [l.file, l.tool, l.status, l.cwd])).toEqual([['pnpm-lock.yaml', 'pnpm', 'updated', '.']]);
+    const frozen = pnpm(dir, ['install', '--frozen-lockfile', '--lockfile-only']);
+    expect(frozen.code, frozen.out).toBe(0);
+  }, 600_000);
+
+  it('without pnpm installed, is left as it was with a manual step', async (ctx) => {
+    if (onPath('pnpm')) {
+      console.warn('skipped: pnpm is installed here');
+      ctx.skip();
+    }
+    const dir = bed.tempDir('ss-lock-nopnpm-');
+    const lock = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n  excludeLinksFromLockfile: false\n\nimporters:\n\n  .: {}\n\n  packages/api: {}\n\n  packages/web: {}\n";
+    commitNewRepo(dir, { ...files, 'pnpm-lock.yaml': lock });
+    const r = await runCliAsync(['migrate', '.', '--app', 'nopnpm', '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: TEST_AWS_ENV });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8')).toBe(lock);
+    const report = readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report;
+    expect(report.lockfiles).toEqual([expect.objectContaining({ file: 'pnpm-lock.yaml', tool: 'pnpm', status: 'manual', cwd: '.', command: 'pnpm install --lockfile-only --ignore-scripts' })]);
+    expect(report.lockfiles[0]!.why).toMatch(/pnpm install --frozen-lockfile.*fails until it does; pnpm is not installed where secret-sweep ran/);
+  }, 120_000);
 });
