@@ -376,10 +376,11 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
 
 /**
  * Add the helper's SDK to the nearest package.json of each JS helper (keeping the file's formatting),
- * then bring each lock that pins those packages up to date (lockfiles/): a package-lock.json is
- * rewritten by npm in a scratch copy and written here atomically, after the package.json files and
- * before any code edit, so a killed run resumes with the code still to rewrite and finds the lock stale;
- * yarn / pnpm / bun locks, and an npm lock npm could not update, become manual steps.
+ * then bring each lock that pins those packages up to date (lockfiles/): a package-lock.json (and a
+ * pnpm-lock.yaml where pnpm is installed) is rewritten by its tool in a scratch copy and written here
+ * atomically, after the package.json files and before any code edit, so a killed run resumes with the
+ * code still to rewrite and finds the lock stale; yarn and bun locks, and a lock its tool could not
+ * update, become manual steps. Nothing runs in a dry run.
  */
 async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): Promise<void> {
   const range = dependencyRange(SDK_PACKAGE) ?? '^3';
@@ -432,7 +433,7 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     }
     const r = await lockUpdate(root, lock, pkgs.map((p) => p.dir), SDK_PACKAGE, pkgs.map((p) => p.spec));
     if (!r.ok) {
-      out.lockfiles.push({ ...step, status: 'manual', why: `${step.why}; it could not be updated here (${r.reason}), so it is unchanged: run this where the registry is reachable` });
+      out.lockfiles.push({ ...step, status: 'manual', why: `${step.why}; it could not be updated here (${r.reason}), so it is unchanged: run the command where the registry is reachable` });
       continue;
     }
     const real = checkedPathSync(root, lock.file, { mustExist: true });
