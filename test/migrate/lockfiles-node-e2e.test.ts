@@ -16,7 +16,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
@@ -184,8 +184,12 @@ describe('without the npm registry', () => {
       'index.js': `export const key = '${stripeKey(4111)}';\n`,
     }, ['.']);
     const lockBefore = readFileSync(join(dir, 'package-lock.json'), 'utf8');
-    const dry = await migrate(dir, [], OFFLINE);
+    // The dry run runs no npm: an `npm` first on PATH that leaves a mark if it is started.
+    const shims = bed.tempDir('ss-npm-mark-');
+    writeFileSync(join(shims, 'npm'), `#!/bin/sh\ntouch '${join(shims, 'npm-was-run')}'\nexit 1\n`, { mode: 0o755 });
+    const dry = await migrate(dir, [], { ...OFFLINE, PATH: `${shims}:${process.env.PATH ?? ''}` });
     expect(dry.code, dry.stderr).toBe(0);
+    expect(existsSync(join(shims, 'npm-was-run'))).toBe(false);
     expect(dry.stdout).toContain(`package-lock.json: will be updated for ${SDK} with \`npm install --package-lock-only --ignore-scripts --no-audit --no-fund\` at the repository root`);
     expect(git(dir, 'status', '--porcelain')).toBe('');
 
