@@ -2,6 +2,7 @@
 import { backendFor } from './backend/backends.js';
 import { formatLocation, type Plan } from './plan.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
+import { lockStepLine } from './lockfiles/lock-step.js';
 
 const PRICE_PER_SECRET = 0.4;
 const PRICE_PER_10K_CALLS = 0.05;
@@ -39,6 +40,10 @@ export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?:
   for (const e of plan.edits) out.push(`  ${e.summary}`);
   const rw = opts.rewrites;
   if (rw?.generated.length) out.push(`Generated: ${rw.generated.join(', ')}`);
+  if (rw?.lockfiles.length) {
+    out.push(`Lock files: ${rw.lockfiles.length}:`);
+    for (const l of rw.lockfiles) out.push(`  ${l.status === 'manual' ? 'manual: ' : ''}${lockStepLine(l)}`);
+  }
   if (rw?.manual.length) {
     out.push(`Left for you (manual): ${rw.manual.length} place(s):`);
     for (const m of rw.manual) out.push(`  ${m.file}:${m.line}: ${m.secretName}#${m.jsonKey}: ${m.reason}`);

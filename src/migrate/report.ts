@@ -23,6 +23,7 @@ import { commitOf, historyOnly, secretOf, type Finding } from '../findings/findi
 import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
+import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -178,8 +179,13 @@ interface JsonReport {
    * written by `secret-sweep run --file PATH=sm://NAME#file` for the command's lifetime.
    */
   startCommands: Array<{ file: string; start: string; why: string; secretName?: string }>;
-  /** package.json files that now declare the helper's SDK: run `npm install` there. */
+  /** Manifests (package.json, requirements.txt, pyproject.toml, Pipfile) that now declare the helper's SDK. */
   dependencies: Array<{ file: string; package: string; range: string }>;
+  /**
+   * Lock files that did not pin that SDK: `updated` by this run (package-lock.json), or `manual`: until
+   * `command` runs in `cwd`, the project's locked install (`npm ci`, `poetry install`, ...) fails or leaves it out.
+   */
+  lockfiles: LockStep[];
   /** Places no rewriter could change safely: where, which secret and key, why, and a suggested edit. */
   manual: Array<ManualSite & { where: string }>;
   notes: string[];
@@ -266,6 +272,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       })),
     ],
     dependencies: input.rewrites?.dependencies ?? [],
+    lockfiles: input.rewrites?.lockfiles ?? [],
     manual: (input.rewrites?.manual ?? []).map((m) => ({ ...m, where: `${m.file}:${m.line}:${m.column}` })),
     notes: input.rewrites?.notes ?? [],
     warnings: input.plan.warnings,
@@ -344,18 +351,30 @@ export function renderMarkdown(r: JsonReport): string {
   if (r.dependencies.length) {
     L.push('', '### Dependencies added', '');
     for (const d of r.dependencies) {
-      if (d.file.endsWith('package.json')) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — run \`npm install\` there`);
+      if (d.file.endsWith('package.json')) L.push(`- \`${d.file}\`: \`${d.package}\` \`${d.range}\` — install the project's dependencies again where it runs`);
       else L.push(`- \`${d.file}\`: \`${d.package}\` — install the project's dependencies again where it runs (\`pip install ${d.file.endsWith('requirements.txt') ? `-r ${d.file}` : '.'}\`)`);
     }
+  }
+  const updatedLocks = r.lockfiles.filter((l) => l.status === 'updated');
+  if (updatedLocks.length) {
+    L.push('', '### Lock files updated', '');
+    for (const l of updatedLocks) L.push(`- ${lockStepLine(l)}`);
   }
   if (r.codeEdits.length || r.generated.length) L.push('', 'Check every reference with `secret-sweep verify-refs`.');
   for (const n of r.notes) L.push(`- note: ${n}`);
   L.push('');
+  const manualLocks = r.lockfiles.filter((l) => l.status !== 'updated');
+  if (r.manual.length || manualLocks.length) L.push('## Manual: left for you', '');
   if (r.manual.length) {
-    L.push('## Manual: left for you', '', 'These places still hold a migrated value; no rewriter could change them safely.', '');
+    L.push('These places still hold a migrated value; no rewriter could change them safely.', '');
     for (const m of r.manual) {
       L.push(`- ${m.where} → \`${m.secretName}\` key \`${m.jsonKey}\`: ${m.reason}${m.suggestion ? `. Suggested edit: ${m.suggestion}` : ''}`);
     }
+    L.push('');
+  }
+  if (manualLocks.length) {
+    L.push('### Lock files', '', 'The rewritten code needs a package these lock files do not pin yet: until you run the command (in the folder shown) and commit the result, the project\'s locked install fails or leaves the package out.', '');
+    for (const l of manualLocks) L.push(`- \`${l.file}\`: \`${l.command}\` in \`${l.cwd}\` — ${l.why}`);
     L.push('');
   }
   if (r.warnings.length) {

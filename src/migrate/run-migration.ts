@@ -16,6 +16,7 @@ import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } fro
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
 import { renderPlanTable } from './plan-table.js';
+import { lockStepLine } from './lockfiles/lock-step.js';
 import { REFS_FILE } from './run-env.js';
 import { recordedNames, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
@@ -245,6 +246,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       for (const n of valueFileNotes) err(`secret-sweep: ${n}`);
       err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
         + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
+      for (const l of rewrites.lockfiles) err(`secret-sweep: ${l.status === 'manual' ? 'left for you: ' : ''}${lockStepLine(l)}`);
       err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
       return 0;
     } finally {

@@ -3,7 +3,8 @@
  * rewritten file must declare it, or a fresh deployment (`pip install -r requirements.txt`,
  * `pip install .`) leaves it out and the first secret fails with ModuleNotFoundError. This adds `boto3`
  * to the nearest `requirements.txt` and to the nearest `pyproject.toml`'s PEP 621 `[project]
- * dependencies` or `[tool.poetry.dependencies]`, as text insertions that keep the rest of the file.
+ * dependencies` or `[tool.poetry.dependencies]` and to a Pipfile's `[packages]`, as text insertions that
+ * keep the rest of the file (a hash-pinned requirements.txt is left alone: see lockfiles/python-locks.ts).
  * A project declared only in setup.py / setup.cfg, or a pyproject whose list cannot be edited safely,
  * gets a note instead.
  */
@@ -13,7 +14,7 @@ import { detectEol } from './fixer.js';
 export const PY_SDK = 'boto3';
 
 /** Python dependency files this module edits, by name. */
-export const PY_DEP_FILES = ['requirements.txt', 'pyproject.toml'] as const;
+export const PY_DEP_FILES = ['requirements.txt', 'pyproject.toml', 'Pipfile'] as const;
 
 /** The folder nearest to `file` (itself or above, '.' the root) holding one of PY_DEP_FILES, or setup.py / setup.cfg. */
 export function nearestPythonProjectDir(file: string, exists: (rel: string) => boolean): string | undefined {
@@ -74,16 +75,29 @@ export function withPyprojectDependency(text: string, pkg = PY_SDK): string | un
       return text.slice(0, open) + lines.join('\n') + text.slice(close);
     }
   }
-  const poetry = tables.findIndex((t) => t.name === 'tool.poetry.dependencies');
-  if (poetry >= 0) {
-    const b = body(poetry);
-    const seg = text.slice(b.start, b.end);
-    if (new RegExp(`^[ \\t]*${pkg}[ \\t]*=`, 'mi').test(seg)) return text;
-    // After the table's last non-blank line.
-    const trimmedEnd = b.start + seg.replace(/\s*$/, '').length;
-    return text.slice(0, trimmedEnd) + `${eol}${pkg} = "*"` + text.slice(trimmedEnd);
-  }
-  return undefined;
+  return withTableEntry(text, 'tool.poetry.dependencies', pkg);
+}
+
+/** Pipfile text with `boto3 = "*"` in `[packages]` (the table added when there is none); the same text when it is there. */
+export function withPipfilePackage(text: string, pkg = PY_SDK): string {
+  const next = withTableEntry(text, 'packages', pkg);
+  if (next !== undefined) return next;
+  const eol = detectEol(text);
+  return text + (text === '' || text.endsWith('\n') ? '' : eol) + `${eol}[packages]${eol}${pkg} = "*"${eol}`;
+}
+
+/** `pkg = "*"` after the last non-blank line of TOML table `table`; the same text when it sets pkg; undefined without the table. */
+function withTableEntry(text: string, table: string, pkg: string): string | undefined {
+  const eol = detectEol(text);
+  const tables = [...text.matchAll(/^[ \t]*\[([^\]\n]+)\][ \t]*(?:#.*)?$/gm)];
+  const i = tables.findIndex((t) => t[1]!.trim() === table);
+  if (i < 0) return undefined;
+  const start = tables[i]!.index! + tables[i]![0].length;
+  const end = i + 1 < tables.length ? tables[i + 1]!.index! : text.length;
+  const seg = text.slice(start, end);
+  if (new RegExp(`^[ \\t]*["']?${pkg}["']?[ \\t]*=`, 'mi').test(seg)) return text;
+  const trimmedEnd = start + seg.replace(/\s*$/, '').length;
+  return text.slice(0, trimmedEnd) + `${eol}${pkg} = "*"` + text.slice(trimmedEnd);
 }
 
 /** The index of the `]` closing the array opened just before `from`, skipping strings and comments; -1 if none. */

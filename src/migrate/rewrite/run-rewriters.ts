@@ -36,7 +36,11 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
-import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
+import type { LockStep } from '../lockfiles/lock-step.js';
+import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
+import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
+import { hashedRequirementsStep, pinsHashes, pythonLockSteps } from '../lockfiles/python-locks.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -74,8 +78,10 @@ export interface RewriteRunResult {
   envRefs: EnvReference[];
   /** Files that now read `${VAR}` / `VAR=sm://…` references: their program starts under `secret-sweep run`. */
   runFiles: string[];
-  /** package.json files that now declare the helper's SDK (`npm install` there). */
+  /** Manifests that now declare the helper's SDK (package.json, requirements.txt, pyproject.toml, Pipfile). */
   dependencies: Array<{ file: string; package: string; range: string }>;
+  /** Lock files that did not pin that SDK: updated (npm), to be updated by the apply (dry run), or manual. */
+  lockfiles: LockStep[];
   /** Files stored whole: untracked and ignored (with `write`), started under `secret-sweep run --file`. */
   wholeFiles: WholeFile[];
 }
@@ -97,7 +103,8 @@ export function utf8Text(bytes: Uint8Array): string | undefined {
  * SweepError naming the file.
  */
 export function checkWrites(root: string, result: RewriteRunResult, extra: readonly string[] = []): void {
-  const files = [...new Set([...result.edits.map((e) => e.file), ...result.generated, ...extra,
+  const locks = result.lockfiles.filter((l) => l.status === 'will-update').map((l) => l.file);
+  const files = [...new Set([...result.edits.map((e) => e.file), ...result.generated, ...extra, ...locks,
     ...(result.generated.includes('.env') ? ['.gitignore'] : [])])].sort();
   for (const file of files) {
     const real = checkedPathSync(root, file, { mustExist: false });
@@ -108,7 +115,7 @@ export function checkWrites(root: string, result: RewriteRunResult, extra: reado
       throw new SweepError(exists ? 'the file is not writable' : 'its folder is not writable', file);
     }
     // Files this run extends rather than generates (.env, .gitignore, a package.json gaining the SDK) are the user's.
-    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file)];
+    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks];
     if (exists && result.generated.includes(file) && !extended.includes(file)) {
       const head = readFileSync(real, 'utf8').split('\n', 5);
       if (!head.some((l) => l.includes(GENERATED_MARKER))) {
@@ -197,7 +204,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
@@ -367,15 +374,25 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
   return out;
 }
 
-/** Add the helper's SDK to the nearest package.json of each JS helper (keeping the file's formatting). */
+/**
+ * Add the helper's SDK to the nearest package.json of each JS helper (keeping the file's formatting),
+ * then bring each lock that pins those packages up to date (lockfiles/): a package-lock.json (and a
+ * pnpm-lock.yaml where pnpm is installed) is rewritten by its tool in a scratch copy and written here
+ * atomically, after the package.json files and before any code edit, so a killed run resumes with the
+ * code still to rewrite and finds the lock stale; yarn and bun locks, and a lock its tool could not
+ * update, become manual steps. Nothing runs in a dry run.
+ */
 async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): Promise<void> {
   const range = dependencyRange(SDK_PACKAGE) ?? '^3';
+  const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
   for (const h of helperPaths) {
-    const d = nearestPackageDir(h, (rel) => existsSync(path.join(root, rel)));
+    const d = nearestPackageDir(h, exists);
     if (d === undefined) out.notes.push(`${h}: no package.json above it: install ${SDK_PACKAGE} where it runs`);
     else dirs.add(d);
   }
+  // The packages each lock must pin the SDK for, with the range their package.json declares after this run.
+  const byLock = new Map<string, { lock: NodeLock; pkgs: Array<{ dir: string; manifest: string; spec: string }> }>();
   for (const d of [...dirs].sort()) {
     const rel = d === '.' ? 'package.json' : `${d}/package.json`;
     const real = await checkedPath(root, rel, { mustExist: true });
@@ -385,9 +402,15 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       out.notes.push(`${rel}: not a JSON object with a dependencies object: add "${SDK_PACKAGE}": "${range}" to its dependencies by hand`);
       continue;
     }
+    const spec = declaredSpec(next, SDK_PACKAGE) ?? range;
+    for (const lock of nodeLocksFor(d, exists, (f) => read(root, f))) {
+      const entry = byLock.get(lock.file) ?? { lock, pkgs: [] };
+      entry.pkgs.push({ dir: d, manifest: rel, spec });
+      byLock.set(lock.file, entry);
+    }
     if (next === text) continue;
     out.dependencies.push({ file: rel, package: SDK_PACKAGE, range });
-    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it): run \`npm install\` there`);
+    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)`);
     out.generated.push(rel);
     if (opts.write) {
       opts.onBeforeWrite?.(rel);
@@ -395,36 +418,79 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       opts.onGenerated?.(rel);
     }
   }
+  for (const { lock, pkgs } of byLock.values()) {
+    const text = read(root, lock.file) ?? '';
+    const pins = pkgs.map((p) => lockPins(lock.kind, text, relToLock(lock, p.dir), SDK_PACKAGE, p.spec));
+    const pinned = pins.every((v) => v === true) ? true : pins.includes(undefined) ? undefined : false;
+    const cannotRun = !UPDATABLE.has(lock.kind) ? `secret-sweep does not run ${lock.kind} itself (it edits no ${lock.kind} lock)`
+      : !onPath(lock.kind) ? `${lock.kind} is not installed where secret-sweep ran` : undefined;
+    const step = nodeLockStep(lock, pkgs.map((p) => p.manifest).join(', '), SDK_PACKAGE, pinned, cannotRun);
+    if (!step) continue;
+    if (step.status !== 'will-update' || !opts.write) {
+      out.lockfiles.push(step);
+      if (step.status === 'will-update') out.generated.push(lock.file);
+      continue;
+    }
+    const r = await lockUpdate(root, lock, pkgs.map((p) => p.dir), SDK_PACKAGE, pkgs.map((p) => p.spec));
+    if (!r.ok) {
+      out.lockfiles.push({ ...step, status: 'manual', why: `${step.why}; it could not be updated here (${r.reason}), so it is unchanged: run the command where the registry is reachable` });
+      continue;
+    }
+    const real = checkedPathSync(root, lock.file, { mustExist: true });
+    opts.onBeforeWrite?.(lock.file);
+    writeFileAtomic(real, r.text, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+    opts.onGenerated?.(lock.file);
+    out.generated.push(lock.file);
+    out.lockfiles.push({ ...step, status: 'updated', why: r.summary });
+  }
 }
 
-/** Add boto3 to the requirements.txt / pyproject.toml nearest each Python helper (python-deps.ts). */
+/**
+ * Add boto3 to the requirements.txt / pyproject.toml / Pipfile nearest each Python helper
+ * (python-deps.ts); a hash-pinned requirements.txt and the lock files beside a manifest get manual
+ * steps instead (lockfiles/python-locks.ts).
+ */
 function declarePythonSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
+  const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
   for (const h of helperPaths) {
-    const d = nearestPythonProjectDir(h, (rel) => existsSync(path.join(root, rel)));
-    if (d === undefined) out.notes.push(`${h}: no requirements.txt or pyproject.toml above it: install ${PY_SDK} where it runs (the helper needs it)`);
+    const d = nearestPythonProjectDir(h, exists);
+    if (d === undefined) out.notes.push(`${h}: no requirements.txt, pyproject.toml or Pipfile above it: install ${PY_SDK} where it runs (the helper needs it)`);
     else dirs.add(d);
   }
+  const write = (rel: string, real: string, next: string) => {
+    out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
+    out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
+    out.generated.push(rel);
+    if (!opts.write) return;
+    opts.onBeforeWrite?.(rel);
+    writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+    opts.onGenerated?.(rel);
+  };
   for (const d of [...dirs].sort()) {
-    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter((rel) => existsSync(path.join(root, rel)));
+    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
     if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
-    for (const rel of found) {
-      const real = checkedPathSync(root, rel, { mustExist: true });
-      const text = readFileSync(real, 'utf8');
-      const next = rel.endsWith('requirements.txt') ? withRequirement(text) : withPyprojectDependency(text);
+    for (let rel of found) {
+      let real = checkedPathSync(root, rel, { mustExist: true });
+      let text = readFileSync(real, 'utf8');
+      if (rel.endsWith('requirements.txt') && pinsHashes(text)) {
+        if (withRequirement(text) === text) continue;
+        // pip refuses a whole hash-pinned file over one unhashed line: declare it in the pip-tools source, if any, and say how to pin it.
+        const source = d === '.' ? 'requirements.in' : `${d}/requirements.in`;
+        out.lockfiles.push(hashedRequirementsStep(rel, PY_SDK, exists(source)));
+        if (!exists(source)) continue;
+        rel = source;
+        real = checkedPathSync(root, rel, { mustExist: true });
+        text = readFileSync(real, 'utf8');
+      }
+      const next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
+        : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
       }
-      if (next === text) continue;
-      out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
-      out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
-      out.generated.push(rel);
-      if (opts.write) {
-        opts.onBeforeWrite?.(rel);
-        writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
-        opts.onGenerated?.(rel);
-      }
+      if (next !== text) write(rel, real, next);
+      out.lockfiles.push(...pythonLockSteps(rel, next !== text, PY_SDK, exists, (f) => read(root, f)));
     }
   }
 }
