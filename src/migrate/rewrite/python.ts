@@ -25,8 +25,9 @@
  *   values grouped into the secret (user, host, port, database) are never replaced: they are not
  *   secrets, and the JSON secret carries them for rotation and for other consumers.
  * - the default of an environment lookup, `os.environ.get("X", "…")` / `os.getenv("X", "…")`: the
- *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]`, so the secret is
- *   fetched only where the original used the literal (X unset), never when X is set.
+ *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]` (or the f-string
+ *   above, for a URL default), so the secret is fetched only where the original used the literal (X
+ *   unset), never when X is set.
  * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
  *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, a percent-encoded URL password in a
@@ -320,7 +321,11 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
         }
         body += lit(text.slice(pos, contentEnd));
         const newPrefix = isF ? prefix : prefix.replace(/[uU]/, '') + 'f';
-        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: newPrefix + quote + body + text.slice(close.startIndex, close.endIndex) });
+        const fstring = newPrefix + quote + body + text.slice(close.startIndex, close.endIndex);
+        // A URL default of an environment lookup is fetched only when the variable is unset, as a whole one is.
+        const lazy = outer === str ? envDefault(str) : undefined;
+        if (lazy) out.edits.push({ start: lazy.call.startIndex, end: lazy.call.endIndex, replacement: lazy.rewrite(fstring) });
+        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: fstring });
       }
       if (backendFor(opts.backend).capabilities.helpers) out.uses.helper = true;
       else out.uses.os = true;

@@ -21,6 +21,9 @@
  *   not resolved, so those are left for a human.
  * - Ansible variables (group_vars, host_vars, role vars/defaults, playbooks):
  *   `{{ (lookup('amazon.aws.aws_secret', 'NAME') | from_json)['key'] }}`, which Ansible's Jinja resolves.
+ * - dbt's profiles.yml: `{{ env_var('DBT_ENV_SECRET_PROD_APP_DB__PASSWORD') }}` (dbt renders it from its
+ *   environment; the prefix keeps it out of dbt's logs): start dbt with `secret-sweep run -- dbt run`,
+ *   which resolves the `sm://` references in `secret-sweep.refs`, like Compose.
  * - Kubernetes `Secret` manifests and Helm values: never rewritten (Helm renders values literally); the
  *   note carries an `existingSecret` edit and an External Secrets Operator `ExternalSecret`.
  * - `.docker/config.json`, gh's `hosts.yml`, .NET `appsettings*.json`: manual, with the edit their reader
@@ -33,7 +36,7 @@ import { posix as posixPath } from 'node:path';
 import { yamlLib } from '../../lazy.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import {
-  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
+  addEnvRef, emptyResult, envVarFor, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
 import { envVarName, envVarPrefix } from '../backend/env-names.js';
 import { referenceFormFor, STRUCTURED_KINDS, type StructuredKindId } from './file-kinds.js';
@@ -175,6 +178,7 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (isComposePath(file)) return 'compose';
   if (isAnsiblePath(file) || isPlaybook(root)) return 'ansible';
   if (/(^|\/)gh\/hosts\.ya?ml$/i.test(file)) return 'gh-hosts';
+  if (isDbtProfiles(file, root)) return 'dbt-profiles';
   if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
@@ -182,6 +186,22 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   }
   return 'generic';
 }
+
+/** dbt's profiles.yml: `PROFILE: { target?, outputs: { TARGET: { type, ... } } }` (plus an optional `config:`). */
+function isDbtProfiles(file: string, root: unknown): boolean {
+  const Y = yamlLib();
+  if (!/(^|\/)profiles\.ya?ml$/i.test(file) || !Y.isMap(root)) return false;
+  return root.items.some((p) => {
+    const outputs = Y.isMap(p.value) ? p.value.get('outputs', true) : undefined;
+    return Y.isMap(outputs) && outputs.items.some((t) => Y.isMap(t.value) && t.value.has('type'));
+  });
+}
+
+/** dbt's reference: the variable carries DBT_ENV_SECRET_ so that dbt keeps it out of its logs. */
+export function dbtEnvVar(variable: string): string {
+  return `{{ env_var('${variable}') }}`;
+}
+export const DBT_SECRET_PREFIX = 'DBT_ENV_SECRET_';
 
 export function isAnsiblePath(file: string): boolean {
   return /(^|\/)(group_vars|host_vars)\//.test(file) || /(^|\/)roles\/[^/]+\/(vars|defaults)\/[^/]+\.ya?ml$/.test(file);
@@ -294,6 +314,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   let composeUsed = false;
   let ansibleUsed = false;
   let cfnUsed = false;
+  let dbtUsed = false;
 
   for (const { hit, items } of groups.values()) {
     const secrets = items.filter((x) => x.site.kind === 'secret');
@@ -371,6 +392,8 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
       replacementFor = (site) => `\${{ env.${actionsVariable(site.ref.secretName, site.ref.jsonKey)} }}`;
     } else if (kind === 'ansible') {
       replacementFor = (site) => ansibleLookup(site.ref.secretName, site.ref.jsonKey);
+    } else if (kind === 'dbt-profiles') {
+      replacementFor = (site) => dbtEnvVar(addEnvRef(out, site.ref, DBT_SECRET_PREFIX + envVarFor(site.ref)));
     } else {
       replacementFor = (site) => `\${${addEnvRef(out, site.ref)}}`;
     }
@@ -416,6 +439,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     if (kind === 'compose') composeUsed = true;
     else if (kind === 'cloudformation') cfnUsed = true;
     else if (kind === 'ansible') ansibleUsed = true;
+    else if (kind === 'dbt-profiles') dbtUsed = true;
   }
 
   for (const [job, step] of jobSteps) {
@@ -427,6 +451,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   }
   if (composeUsed) out.notes.push(`${file}: values are now \${VAR} references: start it with \`secret-sweep run -- docker compose up\` (.env gets the sm:// references)`);
   if (ansibleUsed) out.notes.push(`${file}: values are now amazon.aws.aws_secret lookups: the Ansible controller needs the amazon.aws collection (\`ansible-galaxy collection install amazon.aws\`), boto3, and secretsmanager:GetSecretValue`);
+  if (dbtUsed) out.notes.push(`${file}: values are now {{ env_var('${DBT_SECRET_PREFIX}…') }}: start dbt with \`secret-sweep run -- dbt …\` (secret-sweep.refs names the sm:// references)`);
   if (cfnUsed) out.notes.push(`${file}: CloudFormation resolves {{resolve:secretsmanager:...}} at deploy time; the deploying role needs secretsmanager:GetSecretValue`);
   noteUnhandled(out);
   return guardParses(text, input.sites, out, (after) => {
