@@ -20,4 +20,10 @@ describe('assignmentKey', () => {
     expect(keyOf('def fetch(token: str = "VALUE"):')).toBe('token');
     expect(keyOf("const apiKey: string = 'VALUE';")).toBe('apiKey');
   });
+
+  it('a string subscript assigned to: the subscript', () => {
+    expect(keyOf('os.environ["SLACK_BOT_TOKEN"] = "VALUE"')).toBe('SLACK_BOT_TOKEN');
+    expect(keyOf("app.config['SECRET_KEY'] = 'VALUE'")).toBe('SECRET_KEY');
+    expect(keyOf('settings[ "db.password" ] = "VALUE"')).toBe('password');
+  });
 });

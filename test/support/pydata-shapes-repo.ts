@@ -44,6 +44,7 @@ export const V = {
   vendorB: 'sk_' + 'live_' + randomString(ALNUM, 24, 1226),
   testTok: githubToken(1227),
   cronPgPw: randomString(LOWER_DIGITS, 20, 1228) + 'Pq',
+  setdefaultGh: githubToken(1229),
 };
 
 /** A module that defines `h(x)`, the short hash every program and stub prints instead of a value. */
@@ -185,7 +186,10 @@ def create_app(config_name=None):
     app.config.from_object(config_name or os.environ.get("APP_SETTINGS", "app.config.ProdConfig"))
     return app
 `,
-  'app/config.py': `class Config:
+  'app/config.py': `import os
+
+
+class Config:
     SECRET_KEY = "${V.flaskKey}"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
@@ -195,7 +199,7 @@ class DevConfig(Config):
 
 
 class ProdConfig(Config):
-    SQLALCHEMY_DATABASE_URI = "postgresql://analytics:${V.flaskDb}@analytics-db.prod.internal:5432/analytics"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or "postgresql://analytics:${V.flaskDb}@analytics-db.prod.internal:5432/analytics"
 `,
   'app/settings.py': `import os
 from dataclasses import dataclass, field
@@ -343,6 +347,7 @@ import requests
 from requests.auth import HTTPBasicAuth
 
 os.environ.setdefault("DATADOG_API_KEY", "${V.datadog}")
+os.environ.setdefault("GITHUB_TOKEN", "${V.setdefaultGh}")
 MONGO_URI = os.getenv("MONGO_URI", "mongodb://admin:${V.getenvMongoPw}@mongo.internal:27017/admin")
 
 
@@ -358,7 +363,7 @@ if __name__ == "__main__":
     import hashlib
     fetch_orders()
     fetch_invoices()
-    print("env", hashlib.sha256(os.environ["DATADOG_API_KEY"].encode()).hexdigest()[:16], hashlib.sha256(MONGO_URI.encode()).hexdigest()[:16])
+    print("env", *(hashlib.sha256(v.encode()).hexdigest()[:16] for v in (os.environ["DATADOG_API_KEY"], os.environ["GITHUB_TOKEN"], MONGO_URI)))
 `,
   'integrations/mailer.py': `import smtplib
 from email.message import EmailMessage

@@ -82,6 +82,11 @@ export const STRUCTURED_KINDS = {
     id: 'dbt-profiles', files: ['profiles.yml with PROFILE.outputs.TARGET maps'],
     reader: { name: 'dbt (Jinja env_var)', referenceForms: ['dbt-env-var'] }, writes: 'dbt-env-var',
   },
+  // The Astro CLI copies airflow_settings.yaml into Airflow's metadata database verbatim.
+  'airflow-settings': {
+    id: 'airflow-settings', files: ['airflow_settings.yaml (Astro CLI: airflow.connections, variables, pools)'],
+    reader: { name: 'the Astro CLI (astro dev start / object import; no expansion)', referenceForms: [] },
+  },
   // Helm renders values.yaml into manifests as text: `${VAR}` would be deployed literally.
   'helm-values': {
     id: 'helm-values', files: ['values*.yaml of a Helm chart'],

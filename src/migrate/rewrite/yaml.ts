@@ -24,6 +24,8 @@
  * - dbt's profiles.yml: `{{ env_var('DBT_ENV_SECRET_PROD_APP_DB__PASSWORD') }}` (dbt renders it from its
  *   environment; the prefix keeps it out of dbt's logs): start dbt with `secret-sweep run -- dbt run`,
  *   which resolves the `sm://` references in `secret-sweep.refs`, like Compose.
+ * - Astro's airflow_settings.yaml: manual (loaded into Airflow as written); the edit is Airflow's Secrets
+ *   Manager secrets backend.
  * - Kubernetes `Secret` manifests and Helm values: never rewritten (Helm renders values literally); the
  *   note carries an `existingSecret` edit and an External Secrets Operator `ExternalSecret`.
  * - `.docker/config.json`, gh's `hosts.yml`, .NET `appsettings*.json`: manual, with the edit their reader
@@ -179,6 +181,7 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (isAnsiblePath(file) || isPlaybook(root)) return 'ansible';
   if (/(^|\/)gh\/hosts\.ya?ml$/i.test(file)) return 'gh-hosts';
   if (isDbtProfiles(file, root)) return 'dbt-profiles';
+  if (/(^|\/)airflow_settings\.ya?ml$/i.test(file) && Y.isMap(root) && Y.isMap(get('airflow'))) return 'airflow-settings';
   if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
@@ -220,7 +223,7 @@ const k8sName = (secretName: string) => secretName.split('/').pop()!.toLowerCase
  * The edit a human makes in a file whose reader resolves no reference we can write (or is unknown).
  * `path` is the value's key path in the document; `refs` the secrets that held its values.
  */
-function manualEdit(kind: ConfigKind, file: string, path: ReadonlyArray<string | number>, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>): { reason: string; suggestion: string } {
+function manualEdit(kind: ConfigKind, file: string, path: ReadonlyArray<string | number>, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>, doc?: Document.Parsed): { reason: string; suggestion: string } {
   const r = refs[0]!;
   const key = path.length ? String(path[path.length - 1]) : 'value';
   const parent = path.slice(0, -1).join('.');
@@ -249,6 +252,14 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
       return {
         reason: '.NET configuration does not expand references inside appsettings values',
         suggestion: `set the value to "" in ${file} and provide the environment variable \`${section}\` (the .NET environment provider overrides the file): \`${section}=sm://${r.secretName}#${r.jsonKey}\` for \`secret-sweep run -- dotnet …\``,
+      };
+    }
+    case 'airflow-settings': {
+      const connId = path[1] === 'connections' && typeof path[2] === 'number' ? String((doc?.getIn(['airflow', 'connections', path[2], 'conn_id']) as unknown) ?? '') : '';
+      const what = connId ? `connection \`${connId}\`` : 'this entry';
+      return {
+        reason: 'the Astro CLI loads airflow_settings.yaml into Airflow as written: a reference here would become the password',
+        suggestion: `remove ${what} (or its \`${key}\`) from ${file} and let Airflow read it from AWS Secrets Manager: set \`AIRFLOW__SECRETS__BACKEND=airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend\` (apache-airflow-providers-amazon) with \`AIRFLOW__SECRETS__BACKEND_KWARGS={"connections_prefix": "airflow/connections"}\`, and store the connection${connId ? ` as airflow/connections/${connId}` : ''} (a JSON secret: conn_type, host, login, password, port, schema; ${r.secretName} holds the ${r.jsonKey} and the values found next to it)`,
       };
     }
     default:
@@ -350,7 +361,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     // What this kind of file's reader understands decides what goes in (file-kinds.ts).
     const fileKind = STRUCTURED_KINDS[kind];
     if (referenceFormFor(fileKind) === undefined) {
-      const m = manualEdit(kind, file, hit.path, secrets.map((x) => x.site.ref));
+      const m = manualEdit(kind, file, hit.path, secrets.map((x) => x.site.ref), hit.doc);
       fail(m.reason, m.suggestion);
       continue;
     }

@@ -79,6 +79,18 @@ describe('fixture pairs', () => {
     expect(other.unhandled[0]!.reason).toContain('the program that loads this file is unknown');
   });
 
+  it("Astro's airflow_settings.yaml: manual, with Airflow's Secrets Manager backend for the connection", () => {
+    const pw = 'fake-' + 'airflow-0134';
+    const text = `airflow:\n  connections:\n    - conn_id: warehouse\n      conn_type: postgres\n      conn_password: ${pw}\n`;
+    const res = new YamlRewriter().rewrite({ file: 'airflow_settings.yaml', text, backend: 'aws',
+      sites: [{ file: 'airflow_settings.yaml', fingerprint: 'f', kind: 'secret', line: 5, column: 22, endLine: 5, endColumn: 21 + pw.length, ref: { secretName: 'prod/x/conn', jsonKey: 'password' } }] });
+    expect(res.edits).toEqual([]);
+    expect(res.unhandled[0]!.reason).toContain('the Astro CLI loads airflow_settings.yaml into Airflow as written');
+    expect(res.unhandled[0]!.suggestion).toContain('remove connection `warehouse`');
+    expect(res.unhandled[0]!.suggestion).toContain('AIRFLOW__SECRETS__BACKEND=airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend');
+    expect(res.unhandled[0]!.suggestion).toContain('as airflow/connections/warehouse');
+  });
+
   it('Kubernetes Secret: manual, with an ExternalSecret to use instead', () => {
     const { result } = run('yaml-k8s-secret');
     expect(result.unhandled[0]!.suggestion).toContain('kind: ExternalSecret');
