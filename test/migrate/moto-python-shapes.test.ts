@@ -17,19 +17,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListSecretsCommand, DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { BIN, runAsync, runCliAsync, type AsyncRunResult } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { emulatorAvailable, emulatorMissing, startEmulator, type Emulator } from '../support/moto.js';
+import { hashTree, hasFilterRepo, REPORT_FILES, storedSecrets, valuesLeftAfterScrub } from '../support/moto-checks.js';
 import { FILES, STUBS, V } from '../support/pydata-shapes-repo.js';
 import { deployEnv, PYTHON, runArgsFromReport } from '../support/python-repo-check.js';
 import { workTreeFiles, writeFiles } from '../support/tree.js';
 
 const havePython = spawnSync(PYTHON, ['-c', 'import boto3, yaml, requests, pytest'], { stdio: 'ignore' }).status === 0;
-const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status === 0;
 const why = !emulatorAvailable ? emulatorMissing
   : !havePython ? `${PYTHON} cannot import boto3, yaml, requests and pytest (apt-get install -y python3-boto3 python3-yaml python3-requests python3-pytest)` : '';
 if (process.env.CI === 'true' && why && emulatorAvailable) {
@@ -97,21 +96,8 @@ const shown = (r: AsyncRunResult) => ({ code: r.code, stdout: r.stdout.replace(/
 
 const migrate = (dir: string, ...extra: string[]) =>
   runCliAsync(['migrate', '.', '--app', APP, '--env', 'prod', ...extra], { cwd: dir, env: { ...AWS, AWS_ENDPOINT_URL: emu!.endpoint } });
-const hashTree = (root: string) => new Map(workTreeFiles(root).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
 
-async function stored(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  let token: string | undefined;
-  do {
-    const page = await sm.send(new ListSecretsCommand({ NextToken: token, Filters: [{ Key: 'name', Values: [`prod/${APP}/`] }] }));
-    for (const s of page.SecretList ?? []) {
-      const d = await sm.send(new DescribeSecretCommand({ SecretId: s.Name! }));
-      out.set(s.Name!, Object.keys(d.VersionIdsToStages ?? {}).length);
-    }
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
+const stored = () => storedSecrets(sm, `prod/${APP}/`);
 
 interface Report {
   secrets: Array<{ name: string; values: Array<{ key?: string; locations: Array<{ where: string }>; rotate: string }> }>;
@@ -150,6 +136,9 @@ describe.skipIf(Boolean(why))('a legacy Python data repository of many shapes, m
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as Report;
     expect(report.secrets.map((s) => s.name).sort()).toEqual([...versions.keys()].sort());
 
+    // Names say what the secret is: the dbt profile (not its target `prod`), the SFTP host (not "db"),
+    // the DATABASES entries grouped with their settings.
+    for (const r of ['analytics', 'sftp', 'databases', 'warehouse']) expect([...versions.keys()]).toContain(`prod/${APP}/${r}`);
     const secretOf = (file: string) => report.secrets.filter((s) => s.values.some((v) => v.locations.some((l) => l.where.startsWith(`${file}:`)))).map((s) => s.name);
     // One value in two files: one secret, both places listed (and both rewritten, below).
     const redis = report.secrets.filter((s) => s.values.some((v) => v.locations.some((l) => l.where.startsWith('celeryconfig.py:2'))));
@@ -194,20 +183,14 @@ describe.skipIf(Boolean(why))('a legacy Python data repository of many shapes, m
     expect(check.status, check.stderr).toBe(0);
 
     // A second run from a fresh clone writes nothing and changes no file.
-    const tree1 = hashTree(clone);
+    const tree1 = hashTree(clone, REPORT_FILES);
     const again = await migrate(clone, '--apply', '--yes');
     expect(again.code, again.stderr).toBe(0);
     expect(await stored()).toEqual(versions);
-    const tree2 = hashTree(clone);
-    for (const f of ['secret-sweep-migration.md', 'secret-sweep-migration.json']) { tree1.delete(f); tree2.delete(f); }
-    expect(tree2).toEqual(tree1);
+    expect(hashTree(clone, REPORT_FILES)).toEqual(tree1);
 
     if (hasFilterRepo) {
-      const scrub = bed.tempDir('ss-shapes-scrub-');
-      execFileSync('git', ['clone', '-q', '--no-local', dir, join(scrub, 'c')], { stdio: 'pipe' });
-      execFileSync('git', ['filter-repo', '--replace-text', report.replacementsFile], { cwd: join(scrub, 'c'), stdio: 'pipe' });
-      const blobs = execFileSync('sh', ['-c', 'git rev-list --objects --all | cut -d" " -f1 | git cat-file --batch'], { cwd: join(scrub, 'c'), maxBuffer: 256 << 20 }).toString('latin1');
-      expect(FOUND.filter((v) => blobs.includes(v))).toEqual([]);
+      expect(valuesLeftAfterScrub(dir, bed.tempDir('ss-shapes-scrub-'), report.replacementsFile, FOUND)).toEqual([]);
     } else {
       console.warn('moto-python-shapes: history scrub not checked: git filter-repo is missing (apt-get install -y git-filter-repo)');
     }

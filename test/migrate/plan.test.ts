@@ -116,6 +116,16 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/analytics')).toMatchObject({ type: 'snowflake', username: 'DBT', password: a });
   });
 
+  it("a Python dict's entries are grouped like a YAML block (Django DATABASES)", () => {
+    const a = pw(9);
+    const b = pw(10);
+    const { plan, values } = planFor({
+      'mysite/settings.py': `DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'shop',\n        'USER': 'shop',\n        'PASSWORD': '${a}',\n        'HOST': 'db.internal',\n        'PORT': '5432',\n    },\n    "warehouse": {\n        "USER": "etl",\n        "PASSWORD": "${b}",\n        "HOST": "wh.internal",\n    },\n}\n`,
+    });
+    expect(json(plan, values, 'prod/etl/databases')).toEqual({ engine: 'django.db.backends.postgresql', dbname: 'shop', username: 'shop', password: a, host: 'db.internal', port: 5432 });
+    expect(json(plan, values, 'prod/etl/warehouse')).toEqual({ username: 'etl', password: b, host: 'wh.internal' });
+  });
+
   it('a lone value is named from its variable', () => {
     const s = stripeKey(21);
     const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });

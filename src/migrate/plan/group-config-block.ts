@@ -70,7 +70,7 @@ function blockGroup(ctx: GroupingContext, o: Occ, lines: string[], own: Assignme
         break;
       }
       if (ind < own.indent) {
-        const y = /^\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*:\s*(?:#.*)?$/.exec(t);
+        const y = BLOCK_HEADER.exec(t);
         if (y) header = y[1];
         break;
       }
@@ -94,6 +94,12 @@ function blockGroup(ctx: GroupingContext, o: Occ, lines: string[], own: Assignme
   return fromMembers(ctx, o, members, resourceParts);
 }
 
+/**
+ * A line that opens a block: `database:` (YAML), `"default": {` (a dict entry), `DATABASES = {`,
+ * `warehouse=dict(`.
+ */
+const BLOCK_HEADER = /^\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::|(?=\s*=\s*(?:\{|dict\()))\s*(?:=\s*)?(?:\{|dict\()?\s*(?:#.*)?$/;
+
 /** Keys that say which environment or slot a block is, not what it is (dbt's `outputs: prod:`). */
 const GENERIC_HEADERS = /^(prod|production|staging|stage|dev|development|test|testing|qa|uat|local|default|live|outputs|targets|config|settings|credentials)$/i;
 
@@ -112,7 +118,7 @@ function namingHeader(lines: string[], first: number, header: string): string {
       const u = lines[i - 1] ?? '';
       if (u.trim() === '' || /^\s*#/.test(u)) continue;
       if (u.length - u.trimStart().length < ind) {
-        found = /^\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*:\s*(?:#.*)?$/.exec(u)?.[1];
+        found = BLOCK_HEADER.exec(u)?.[1];
         at = i;
         break;
       }
