@@ -1,13 +1,20 @@
 /**
  * The name a secret is assigned to, read from the text before it on its line:
- * `DB_PASSWORD = "…"`, `"api_key": "…"`, `password: …`, `export TOKEN=…`, `connect(password="…")`.
+ * `DB_PASSWORD = "…"`, `"api_key": "…"`, `password: …`, `export TOKEN=…`, `connect(password="…")`,
+ * `api_token: str = "…"`, `app.config["SECRET_KEY"] = "…"`.
  * Migrate uses it to name the secret and the JSON key.
  */
 const KEY_BEFORE = /([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::=|=>|==|[:=])\s*(?:f|r|b|u)?["'`]?\s*$/;
+/** An annotated assignment or parameter, `api_token: str = "…"` (Python, TypeScript): the name, not the type. */
+const ANNOTATED_BEFORE = /(?:^|[\s(,])([A-Za-z_][A-Za-z0-9_]*)\s*:\s*[A-Za-z_][A-Za-z0-9_.]*(?:\[[A-Za-z0-9_.,\[\] |]*\])?(?:\s*\|\s*[A-Za-z_][A-Za-z0-9_.]*)*\s*=\s*(?:f|r|b|u)?["'`]?\s*$/;
+
+/** A string subscript assigned to, `os.environ["SLACK_TOKEN"] = "…"`, `app.config['SECRET_KEY'] = "…"`. */
+const SUBSCRIPT_BEFORE = /\[\s*["']([A-Za-z_][A-Za-z0-9_.-]*)["']\s*\]\s*=\s*(?:f|r|b|u)?["'`]?\s*$/;
 
 export function assignmentKey(line: string, column0: number): string | undefined {
   const before = line.slice(0, column0);
-  const m = KEY_BEFORE.exec(before.slice(-200));
+  const tail = before.slice(-200);
+  const m = ANNOTATED_BEFORE.exec(tail) ?? SUBSCRIPT_BEFORE.exec(tail) ?? KEY_BEFORE.exec(tail);
   if (!m) return undefined;
   const key = m[1]!.split('.').pop()!;
   return key.length > 0 && key.length <= 100 ? key : undefined;

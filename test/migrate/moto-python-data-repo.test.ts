@@ -19,19 +19,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DescribeSecretCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runCliAsync } from '../support/cli.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, password, randomString, stripeKey } from '../support/fake-secrets.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { emulatorAvailable, emulatorMissing, startEmulator, type Emulator } from '../support/moto.js';
+import { expectRerunAndScrub, hashTree, storedSecrets } from '../support/moto-checks.js';
 import { HASH_PY, PYTHON, runArgsFromReport, runProgram, writeFiles, type PyProgram } from '../support/python-repo-check.js';
 import { workTreeFiles } from '../support/tree.js';
 
 const havePython = spawnSync(PYTHON, ['-c', 'import boto3, dotenv, yaml'], { stdio: 'ignore' }).status === 0;
-const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status === 0;
 const why = !emulatorAvailable ? emulatorMissing : !havePython ? `${PYTHON} cannot import boto3, dotenv and yaml (apt-get install -y python3-boto3 python3-dotenv python3-yaml)` : '';
 if (process.env.CI === 'true' && why && emulatorAvailable) {
   it('AWS emulator and Python for the migrate end-to-end test', () => {
@@ -206,23 +205,8 @@ let sm: SecretsManagerClient;
 const run = (root: string, p: PyProgram, runArgs?: string[]) => runProgram(root, p, { ...AWS, AWS_ENDPOINT_URL: emu!.endpoint }, runArgs);
 const migrate = (dir: string, ...extra: string[]) =>
   runCliAsync(['migrate', '.', '--app', APP, '--env', 'prod', ...extra], { cwd: dir, env: { ...AWS, AWS_ENDPOINT_URL: emu!.endpoint } });
-// `.secret-sweep/` is migrate's own git-ignored state (journal, lock).
-const hashTree = (root: string) => new Map(workTreeFiles(root).filter((f) => !f.startsWith('.secret-sweep/')).map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
 
-/** Our secrets in the emulator, each with its number of versions. */
-async function stored(): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  let token: string | undefined;
-  do {
-    const page = await sm.send(new ListSecretsCommand({ NextToken: token, Filters: [{ Key: 'name', Values: [`prod/${APP}/`] }] }));
-    for (const s of page.SecretList ?? []) {
-      const d = await sm.send(new DescribeSecretCommand({ SecretId: s.Name! }));
-      out.set(s.Name!, Object.keys(d.VersionIdsToStages ?? {}).length);
-    }
-    token = page.NextToken;
-  } while (token);
-  return out;
-}
+const stored = () => storedSecrets(sm, `prod/${APP}/`);
 
 describe.skipIf(Boolean(why))('a legacy Python data-team repository, migrated against moto', () => {
   beforeAll(async () => {
@@ -294,24 +278,11 @@ describe.skipIf(Boolean(why))('a legacy Python data-team repository, migrated ag
     const tracked = workTreeFiles(clone).map((f) => readFileSync(join(clone, f), 'utf8')).join('\n');
     expect(VALUES.filter((v) => tracked.includes(v)).sort()).toEqual([V.iniPw, V.yamlPw, V.jsonTok, V.tomlPw].sort());
 
-    // A second run from a fresh clone: no write to the vault, no file changed.
-    const tree1 = hashTree(clone);
-    const again = await migrate(clone, '--apply', '--yes');
-    expect(again.code, again.stderr).toBe(0);
-    expect(await stored()).toEqual(versions);
-    const tree2 = hashTree(clone);
-    for (const f of ['secret-sweep-migration.md', 'secret-sweep-migration.json']) { tree1.delete(f); tree2.delete(f); }
-    expect(tree2).toEqual(tree1);
-
-    // The scrub step the report prints, on a fresh clone: no value in any blob of any ref.
-    if (hasFilterRepo) {
-      const scrub = bed.tempDir('ss-moto-scrub-');
-      execFileSync('git', ['clone', '-q', '--no-local', dir, join(scrub, 'c')], { stdio: 'pipe' });
-      execFileSync('git', ['filter-repo', '--replace-text', report.replacementsFile], { cwd: join(scrub, 'c'), stdio: 'pipe' });
-      const blobs = execFileSync('sh', ['-c', 'git rev-list --objects --all | cut -d" " -f1 | git cat-file --batch'], { cwd: join(scrub, 'c'), maxBuffer: 256 << 20 }).toString('latin1');
-      expect(VALUES.filter((v) => blobs.includes(v))).toEqual([]);
-    } else {
-      console.warn('moto-python-data-repo: history scrub not checked: git filter-repo is missing (apt-get install -y git-filter-repo)');
-    }
+    // A second run from a fresh clone writes nothing and changes no file; the report's scrub step, on a
+    // fresh clone, leaves no value in any blob of any ref.
+    await expectRerunAndScrub({
+      clone, repo: dir, migrateAgain: () => migrate(clone, '--apply', '--yes'), stored, versions,
+      replacementsFile: report.replacementsFile, values: VALUES, scratch: () => bed.tempDir('ss-moto-scrub-'), label: 'moto-python-data-repo',
+    });
   }, 300_000);
 });

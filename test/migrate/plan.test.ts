@@ -96,6 +96,36 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/postgres')).toEqual({ engine: 'postgres', host: 'db.acme.io', username: 'etl', password: b, dbname: 'wh' });
   });
 
+  it('a connect(...) call of no known driver is named after its host, not "db"', () => {
+    const a = pw(6);
+    const b = pw(7);
+    const { plan, values } = planFor({
+      'sftp_pull.py': `client.connect("sftp.vendor.example.com", port=22, username="acme", password="${a}")\n`,
+      'ldap.py': `conn = Connection(server="ldap.corp.example.com", user="svc", password="${b}")\n`,
+    });
+    expect(json(plan, values, 'prod/etl/sftp')).toEqual({ port: 22, username: 'acme', password: a });
+    expect(json(plan, values, 'prod/etl/ldap')).toEqual({ host: 'ldap.corp.example.com', username: 'svc', password: b });
+  });
+
+  it('a block under an environment key is named after the key above it (dbt: profile, not target)', () => {
+    const a = pw(8);
+    const { plan, values } = planFor({
+      'profiles.yml': `analytics:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n      user: DBT\n      password: "${a}"\n      role: TRANSFORMER\n`,
+    });
+    expect(plan.secrets.map((x) => x.name)).toEqual(['prod/etl/analytics']);
+    expect(json(plan, values, 'prod/etl/analytics')).toMatchObject({ type: 'snowflake', username: 'DBT', password: a });
+  });
+
+  it("a Python dict's entries are grouped like a YAML block (Django DATABASES)", () => {
+    const a = pw(9);
+    const b = pw(10);
+    const { plan, values } = planFor({
+      'mysite/settings.py': `DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.postgresql',\n        'NAME': 'shop',\n        'USER': 'shop',\n        'PASSWORD': '${a}',\n        'HOST': 'db.internal',\n        'PORT': '5432',\n    },\n    "warehouse": {\n        "USER": "etl",\n        "PASSWORD": "${b}",\n        "HOST": "wh.internal",\n    },\n}\n`,
+    });
+    expect(json(plan, values, 'prod/etl/databases')).toEqual({ engine: 'django.db.backends.postgresql', dbname: 'shop', username: 'shop', password: a, host: 'db.internal', port: 5432 });
+    expect(json(plan, values, 'prod/etl/warehouse')).toEqual({ username: 'etl', password: b, host: 'wh.internal' });
+  });
+
   it('a lone value is named from its variable', () => {
     const s = stripeKey(21);
     const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });

@@ -70,13 +70,14 @@ function blockGroup(ctx: GroupingContext, o: Occ, lines: string[], own: Assignme
         break;
       }
       if (ind < own.indent) {
-        const y = /^\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*:\s*(?:#.*)?$/.exec(t);
+        const y = BLOCK_HEADER.exec(t);
         if (y) header = y[1];
         break;
       }
       if (ind === own.indent) a = i;
     }
     if (!header) return undefined;
+    header = namingHeader(lines, a, header);
     let b = ln;
     for (let i = ln + 1; i <= lines.length; i++) {
       const t = lines[i - 1] ?? '';
@@ -91,6 +92,41 @@ function blockGroup(ctx: GroupingContext, o: Occ, lines: string[], own: Assignme
     resourceParts = [header.split('.').pop()!];
   }
   return fromMembers(ctx, o, members, resourceParts);
+}
+
+/**
+ * A line that opens a block: `database:` (YAML), `"default": {` (a dict entry), `DATABASES = {`,
+ * `warehouse=dict(`.
+ */
+const BLOCK_HEADER = /^\s*-?\s*["']?([A-Za-z_][A-Za-z0-9_.-]*)["']?\s*(?::|(?=\s*=\s*(?:\{|dict\()))\s*(?:=\s*)?(?:\{|dict\()?\s*(?:#.*)?$/;
+
+/** Keys that say which environment or slot a block is, not what it is (dbt's `outputs: prod:`). */
+const GENERIC_HEADERS = /^(prod|production|staging|stage|dev|development|test|testing|qa|uat|local|default|live|outputs|targets|config|settings|credentials)$/i;
+
+/**
+ * The header to name a block after: `header` (at the line above `first`), or, while it is generic, the
+ * next one up (`analytics: outputs: prod: password:` -> analytics), so the name does not repeat the env.
+ */
+function namingHeader(lines: string[], first: number, header: string): string {
+  let name = header;
+  let at = first - 1;
+  for (let hops = 0; hops < 3 && GENERIC_HEADERS.test(name); hops++) {
+    const t = lines[at - 1] ?? '';
+    const ind = t.length - t.trimStart().length;
+    let found: string | undefined;
+    for (let i = at - 1; i >= 1; i--) {
+      const u = lines[i - 1] ?? '';
+      if (u.trim() === '' || /^\s*#/.test(u)) continue;
+      if (u.length - u.trimStart().length < ind) {
+        found = BLOCK_HEADER.exec(u)?.[1];
+        at = i;
+        break;
+      }
+    }
+    if (!found) break;
+    name = found;
+  }
+  return GENERIC_HEADERS.test(name) ? header : name;
 }
 
 function callGroup(ctx: GroupingContext, o: Occ, line: string): Cand | undefined {
@@ -110,9 +146,20 @@ function callGroup(ctx: GroupingContext, o: Occ, line: string): Cand | undefined
   const call = /([A-Za-z_][A-Za-z0-9_.]*)\s*\([^()]*$/.exec(line.slice(0, firstKw));
   const callee = call?.[1] ?? '';
   const engine = CALL_ENGINES.find(([re]) => re.test(callee) || re.test(line))?.[1];
-  const cand = fromMembers(ctx, o, members, [engine ?? 'db'], engine);
+  const cand = fromMembers(ctx, o, members, [engine ?? hostLabel(members, line.slice(call ? call.index : 0)) ?? 'db'], engine);
   if (cand) cand.kind = 'config-block';
   return cand;
+}
+
+/**
+ * A call of no known driver (`ssh.connect("sftp.vendor.com", username=…, password=…)`) is named after
+ * the host it connects to, the first label of `host=` or of a leading hostname argument: "sftp", not "db".
+ */
+function hostLabel(members: Array<{ a: Assignment }>, call: string): string | undefined {
+  const host = members.find((m) => /^(host|hostname|server)$/i.test(m.a.key))?.a.value
+    ?? /^[A-Za-z_][A-Za-z0-9_.]*\s*\(\s*(["'])([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)\1/.exec(call)?.[2];
+  const label = host?.split('.')[0]?.toLowerCase();
+  return label && /^[a-z][a-z0-9-]*$/.test(label) && !/^(localhost|db|www)$/.test(label) ? label : undefined;
 }
 
 function fromMembers(ctx: GroupingContext, o: Occ, members: Array<{ line: number; a: Assignment }>, resourceParts: string[], engine?: string): Cand | undefined {

@@ -29,7 +29,9 @@ export type ReferenceForm =
   /** Shell `$(aws secretsmanager get-secret-value ... | jq ...)`. */
   | 'shell-command-substitution'
   /** Ansible/Jinja `{{ lookup('amazon.aws.aws_secret', NAME) }}` (the amazon.aws collection). */
-  | 'ansible-lookup';
+  | 'ansible-lookup'
+  /** dbt's `{{ env_var('X') }}`, rendered from the environment `secret-sweep run` fills. */
+  | 'dbt-env-var';
 
 export interface FileReader {
   /** The program that reads the file when it is deployed or run ('docker compose', 'unknown'). */
@@ -73,6 +75,17 @@ export const STRUCTURED_KINDS = {
   ansible: {
     id: 'ansible', files: ['group_vars/**', 'host_vars/**', 'roles/*/vars|defaults/*.yml', 'playbooks (a list of plays with hosts:)'],
     reader: { name: 'Ansible (Jinja templating, amazon.aws collection)', referenceForms: ['ansible-lookup'] }, writes: 'ansible-lookup',
+  },
+  // dbt renders profiles.yml with Jinja: `{{ env_var('X') }}` reads its environment, and a variable
+  // named DBT_ENV_SECRET_* is scrubbed from dbt's logs and usable only in profiles (dbt docs, env_var).
+  'dbt-profiles': {
+    id: 'dbt-profiles', files: ['profiles.yml with PROFILE.outputs.TARGET maps'],
+    reader: { name: 'dbt (Jinja env_var)', referenceForms: ['dbt-env-var'] }, writes: 'dbt-env-var',
+  },
+  // The Astro CLI copies airflow_settings.yaml into Airflow's metadata database verbatim.
+  'airflow-settings': {
+    id: 'airflow-settings', files: ['airflow_settings.yaml (Astro CLI: airflow.connections, variables, pools)'],
+    reader: { name: 'the Astro CLI (astro dev start / object import; no expansion)', referenceForms: [] },
   },
   // Helm renders values.yaml into manifests as text: `${VAR}` would be deployed literally.
   'helm-values': {

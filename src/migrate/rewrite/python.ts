@@ -25,8 +25,9 @@
  *   values grouped into the secret (user, host, port, database) are never replaced: they are not
  *   secrets, and the JSON secret carries them for rotation and for other consumers.
  * - the default of an environment lookup, `os.environ.get("X", "…")` / `os.getenv("X", "…")`: the
- *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]`, so the secret is
- *   fetched only where the original used the literal (X unset), never when X is set.
+ *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]` (or the f-string
+ *   above, for a URL default), so the secret is fetched only where the original used the literal (X
+ *   unset), never when X is set.
  * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
  *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, a percent-encoded URL password in a
@@ -145,6 +146,9 @@ function ancestor(n: TsNode, pred: (n: TsNode) => boolean): TsNode | undefined {
 const VALUE_PARENTS = new Set([
   'assignment', 'keyword_argument', 'argument_list', 'pair', 'tuple', 'list', 'set', 'expression_list',
   'parenthesized_expression', 'default_parameter', 'typed_default_parameter', 'return_statement',
+  // `os.environ.get("URL") or "…"`, `"…" if prod else "dev"`: a call binds tighter than both, and
+  // `or`/`if` evaluate it only where the literal was used.
+  'boolean_operator', 'conditional_expression',
 ]);
 
 interface Located {
@@ -320,7 +324,11 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
         }
         body += lit(text.slice(pos, contentEnd));
         const newPrefix = isF ? prefix : prefix.replace(/[uU]/, '') + 'f';
-        out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: newPrefix + quote + body + text.slice(close.startIndex, close.endIndex) });
+        const fstring = newPrefix + quote + body + text.slice(close.startIndex, close.endIndex);
+        // A URL default of an environment lookup is fetched only when the variable is unset, as a whole one is.
+        const lazy = outer === str ? envDefault(str) : undefined;
+        if (lazy) out.edits.push({ start: lazy.call.startIndex, end: lazy.call.endIndex, replacement: lazy.rewrite(fstring) });
+        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: fstring });
       }
       if (backendFor(opts.backend).capabilities.helpers) out.uses.helper = true;
       else out.uses.os = true;
@@ -356,8 +364,9 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
 const BARE_CONDITIONAL_PARENTS = new Set(['assignment', 'keyword_argument', 'return_statement', 'argument_list', 'parenthesized_expression', 'expression_statement']);
 
 /**
- * The literal is the default of an environment lookup, `os.environ.get("X", "lit")` or
- * `os.getenv("X", "lit")` (also `environ.get`, a bare `getenv`): the original read the literal only
+ * The literal is the default of an environment lookup, `os.environ.get("X", "lit")`,
+ * `os.environ.setdefault("X", "lit")` or `os.getenv("X", "lit")` (also `environ.get`, a bare `getenv`):
+ * the original read the literal only
  * when X is unset, so the rewrite fetches the secret only then (an eager default would call Secrets
  * Manager even when X is set, and fail offline). Same semantics, an empty X included.
  */
@@ -374,10 +383,20 @@ function envDefault(str: TsNode): { call: TsNode; rewrite: (ref: string) => stri
   if (!fn) return undefined;
   const k = key.text;
   const wrap = (e: string) => (BARE_CONDITIONAL_PARENTS.has(call.parent?.type ?? '') ? e : `(${e})`);
-  if (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'get') {
+  const method = fn.type === 'attribute' ? fn.childForFieldName('attribute')?.text : undefined;
+  if (method === 'get' || method === 'setdefault') {
     const mapping = fn.childForFieldName('object');
     if (!mapping || !/^(?:[A-Za-z_][A-Za-z0-9_]*\.)*environ$/.test(mapping.text)) return undefined;
-    return { call, rewrite: (ref) => wrap(`${mapping.text}[${k}] if ${k} in ${mapping.text} else ${ref}`) };
+    const m = mapping.text;
+    if (method === 'get') return { call, rewrite: (ref) => wrap(`${m}[${k}] if ${k} in ${m} else ${ref}`) };
+    // A statement of its own on its line (the usual `os.environ.setdefault(...)`) reads best as an `if`.
+    const stmt = call.parent;
+    const src = stmt?.tree.rootNode.text ?? '';
+    const before = stmt ? src.slice(src.lastIndexOf('\n', stmt.startIndex - 1) + 1, stmt.startIndex) : '';
+    if (stmt?.type === 'expression_statement' && stmt.namedChildCount === 1 && /^[ \t]*$/.test(before)) {
+      return { call, rewrite: (ref) => `if ${k} not in ${m}: ${m}[${k}] = ${ref}` };
+    }
+    return { call, rewrite: (ref) => wrap(`${m}[${k}] if ${k} in ${m} else ${m}.setdefault(${k}, ${ref})`) };
   }
   const isGetenv = (fn.type === 'identifier' && fn.text === 'getenv')
     || (fn.type === 'attribute' && fn.childForFieldName('attribute')?.text === 'getenv' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(fn.childForFieldName('object')?.text ?? ''));

@@ -36,6 +36,7 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
+import { iniManual, isIniPath } from './ini.js';
 import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
@@ -271,7 +272,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     if (!rw) {
       for (const s of sites) {
-        if (s.kind === 'secret') out.manual.push(manualOf(s, 'no rewriter for this kind of file'));
+        if (s.kind !== 'secret') continue;
+        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '') : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }

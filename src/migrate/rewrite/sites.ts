@@ -63,8 +63,7 @@ export function envVarFor(ref: SecretReference): string {
   return envVarName(ref.secretName, ref.jsonKey);
 }
 
-export function addEnvRef(out: SiteRewriteResult, ref: SecretReference): string {
-  const variable = envVarFor(ref);
+export function addEnvRef(out: SiteRewriteResult, ref: SecretReference, variable = envVarFor(ref)): string {
   if (!out.envRefs.some((e) => e.variable === variable)) out.envRefs.push({ variable, ref: { secretName: ref.secretName, jsonKey: ref.jsonKey } });
   return variable;
 }

@@ -21,6 +21,11 @@
  *   not resolved, so those are left for a human.
  * - Ansible variables (group_vars, host_vars, role vars/defaults, playbooks):
  *   `{{ (lookup('amazon.aws.aws_secret', 'NAME') | from_json)['key'] }}`, which Ansible's Jinja resolves.
+ * - dbt's profiles.yml: `{{ env_var('DBT_ENV_SECRET_PROD_APP_DB__PASSWORD') }}` (dbt renders it from its
+ *   environment; the prefix keeps it out of dbt's logs): start dbt with `secret-sweep run -- dbt run`,
+ *   which resolves the `sm://` references in `secret-sweep.refs`, like Compose.
+ * - Astro's airflow_settings.yaml: manual (loaded into Airflow as written); the edit is Airflow's Secrets
+ *   Manager secrets backend.
  * - Kubernetes `Secret` manifests and Helm values: never rewritten (Helm renders values literally); the
  *   note carries an `existingSecret` edit and an External Secrets Operator `ExternalSecret`.
  * - `.docker/config.json`, gh's `hosts.yml`, .NET `appsettings*.json`: manual, with the edit their reader
@@ -33,7 +38,7 @@ import { posix as posixPath } from 'node:path';
 import { yamlLib } from '../../lazy.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import {
-  addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
+  addEnvRef, emptyResult, envVarFor, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
 import { envVarName, envVarPrefix } from '../backend/env-names.js';
 import { referenceFormFor, STRUCTURED_KINDS, type StructuredKindId } from './file-kinds.js';
@@ -175,6 +180,8 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (isComposePath(file)) return 'compose';
   if (isAnsiblePath(file) || isPlaybook(root)) return 'ansible';
   if (/(^|\/)gh\/hosts\.ya?ml$/i.test(file)) return 'gh-hosts';
+  if (isDbtProfiles(file, root)) return 'dbt-profiles';
+  if (/(^|\/)airflow_settings\.ya?ml$/i.test(file) && Y.isMap(root) && Y.isMap(get('airflow'))) return 'airflow-settings';
   if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
@@ -182,6 +189,22 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   }
   return 'generic';
 }
+
+/** dbt's profiles.yml: `PROFILE: { target?, outputs: { TARGET: { type, ... } } }` (plus an optional `config:`). */
+function isDbtProfiles(file: string, root: unknown): boolean {
+  const Y = yamlLib();
+  if (!/(^|\/)profiles\.ya?ml$/i.test(file) || !Y.isMap(root)) return false;
+  return root.items.some((p) => {
+    const outputs = Y.isMap(p.value) ? p.value.get('outputs', true) : undefined;
+    return Y.isMap(outputs) && outputs.items.some((t) => Y.isMap(t.value) && t.value.has('type'));
+  });
+}
+
+/** dbt's reference: the variable carries DBT_ENV_SECRET_ so that dbt keeps it out of its logs. */
+export function dbtEnvVar(variable: string): string {
+  return `{{ env_var('${variable}') }}`;
+}
+export const DBT_SECRET_PREFIX = 'DBT_ENV_SECRET_';
 
 export function isAnsiblePath(file: string): boolean {
   return /(^|\/)(group_vars|host_vars)\//.test(file) || /(^|\/)roles\/[^/]+\/(vars|defaults)\/[^/]+\.ya?ml$/.test(file);
@@ -200,7 +223,7 @@ const k8sName = (secretName: string) => secretName.split('/').pop()!.toLowerCase
  * The edit a human makes in a file whose reader resolves no reference we can write (or is unknown).
  * `path` is the value's key path in the document; `refs` the secrets that held its values.
  */
-function manualEdit(kind: ConfigKind, file: string, path: ReadonlyArray<string | number>, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>): { reason: string; suggestion: string } {
+function manualEdit(kind: ConfigKind, file: string, path: ReadonlyArray<string | number>, refs: ReadonlyArray<{ secretName: string; jsonKey: string }>, doc?: Document.Parsed): { reason: string; suggestion: string } {
   const r = refs[0]!;
   const key = path.length ? String(path[path.length - 1]) : 'value';
   const parent = path.slice(0, -1).join('.');
@@ -229,6 +252,14 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
       return {
         reason: '.NET configuration does not expand references inside appsettings values',
         suggestion: `set the value to "" in ${file} and provide the environment variable \`${section}\` (the .NET environment provider overrides the file): \`${section}=sm://${r.secretName}#${r.jsonKey}\` for \`secret-sweep run -- dotnet …\``,
+      };
+    }
+    case 'airflow-settings': {
+      const connId = path[1] === 'connections' && typeof path[2] === 'number' ? String((doc?.getIn(['airflow', 'connections', path[2], 'conn_id']) as unknown) ?? '') : '';
+      const what = connId ? `connection \`${connId}\`` : 'this entry';
+      return {
+        reason: 'the Astro CLI loads airflow_settings.yaml into Airflow as written: a reference here would become the password',
+        suggestion: `remove ${what} (or its \`${key}\`) from ${file} and let Airflow read it from AWS Secrets Manager: set \`AIRFLOW__SECRETS__BACKEND=airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend\` (apache-airflow-providers-amazon) with \`AIRFLOW__SECRETS__BACKEND_KWARGS={"connections_prefix": "airflow/connections"}\`, and store the connection${connId ? ` as airflow/connections/${connId}` : ''} (a JSON secret: conn_type, host, login, password, port, schema; ${r.secretName} holds the ${r.jsonKey} and the values found next to it)`,
       };
     }
     default:
@@ -294,6 +325,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   let composeUsed = false;
   let ansibleUsed = false;
   let cfnUsed = false;
+  let dbtUsed = false;
 
   for (const { hit, items } of groups.values()) {
     const secrets = items.filter((x) => x.site.kind === 'secret');
@@ -329,7 +361,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     // What this kind of file's reader understands decides what goes in (file-kinds.ts).
     const fileKind = STRUCTURED_KINDS[kind];
     if (referenceFormFor(fileKind) === undefined) {
-      const m = manualEdit(kind, file, hit.path, secrets.map((x) => x.site.ref));
+      const m = manualEdit(kind, file, hit.path, secrets.map((x) => x.site.ref), hit.doc);
       fail(m.reason, m.suggestion);
       continue;
     }
@@ -371,6 +403,8 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
       replacementFor = (site) => `\${{ env.${actionsVariable(site.ref.secretName, site.ref.jsonKey)} }}`;
     } else if (kind === 'ansible') {
       replacementFor = (site) => ansibleLookup(site.ref.secretName, site.ref.jsonKey);
+    } else if (kind === 'dbt-profiles') {
+      replacementFor = (site) => dbtEnvVar(addEnvRef(out, site.ref, DBT_SECRET_PREFIX + envVarFor(site.ref)));
     } else {
       replacementFor = (site) => `\${${addEnvRef(out, site.ref)}}`;
     }
@@ -416,6 +450,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     if (kind === 'compose') composeUsed = true;
     else if (kind === 'cloudformation') cfnUsed = true;
     else if (kind === 'ansible') ansibleUsed = true;
+    else if (kind === 'dbt-profiles') dbtUsed = true;
   }
 
   for (const [job, step] of jobSteps) {
@@ -427,6 +462,7 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   }
   if (composeUsed) out.notes.push(`${file}: values are now \${VAR} references: start it with \`secret-sweep run -- docker compose up\` (.env gets the sm:// references)`);
   if (ansibleUsed) out.notes.push(`${file}: values are now amazon.aws.aws_secret lookups: the Ansible controller needs the amazon.aws collection (\`ansible-galaxy collection install amazon.aws\`), boto3, and secretsmanager:GetSecretValue`);
+  if (dbtUsed) out.notes.push(`${file}: values are now {{ env_var('${DBT_SECRET_PREFIX}…') }}: start dbt with \`secret-sweep run -- dbt …\` (secret-sweep.refs names the sm:// references)`);
   if (cfnUsed) out.notes.push(`${file}: CloudFormation resolves {{resolve:secretsmanager:...}} at deploy time; the deploying role needs secretsmanager:GetSecretValue`);
   noteUnhandled(out);
   return guardParses(text, input.sites, out, (after) => {

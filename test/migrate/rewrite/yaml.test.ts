@@ -64,6 +64,33 @@ describe('fixture pairs', () => {
     expect(generic.result.unhandled[0]!.suggestion).toContain('replace the value with `${PROD_APP_DATABASE__PASSWORD}` and start it with `secret-sweep run -- COMMAND`');
   });
 
+  it('dbt profiles.yml: env_var() of a DBT_ENV_SECRET_ variable that `secret-sweep run` fills', () => {
+    const { result, output } = run('yaml-dbt-profiles');
+    expect(result.unhandled).toEqual([]);
+    expect(output).toContain(`password: "{{ env_var('DBT_ENV_SECRET_PROD_ANALYTICS_SNOWFLAKE__PASSWORD') }}"`);
+    expect(result.envRefs).toEqual([
+      { variable: 'DBT_ENV_SECRET_PROD_ANALYTICS_SNOWFLAKE__PASSWORD', ref: { secretName: 'prod/analytics/snowflake', jsonKey: 'password' } },
+      { variable: 'DBT_ENV_SECRET_PROD_ANALYTICS_POSTGRES__PASSWORD', ref: { secretName: 'prod/analytics/postgres', jsonKey: 'password' } },
+    ]);
+    expect(result.notes.join('\n')).toContain('secret-sweep run -- dbt');
+    // Any other profiles.yml (not dbt's shape) keeps the unknown reader.
+    const other = new YamlRewriter().rewrite({ file: 'profiles.yml', text: 'default:\n  password: ' + 'fake-other-0133\n', backend: 'aws',
+      sites: [{ file: 'profiles.yml', fingerprint: 'f', kind: 'secret', line: 2, column: 13, endLine: 2, endColumn: 27, rule: 'generic-password', ref: { secretName: 'prod/x/y', jsonKey: 'password' } }] });
+    expect(other.unhandled[0]!.reason).toContain('the program that loads this file is unknown');
+  });
+
+  it("Astro's airflow_settings.yaml: manual, with Airflow's Secrets Manager backend for the connection", () => {
+    const pw = 'fake-' + 'airflow-0134';
+    const text = `airflow:\n  connections:\n    - conn_id: warehouse\n      conn_type: postgres\n      conn_password: ${pw}\n`;
+    const res = new YamlRewriter().rewrite({ file: 'airflow_settings.yaml', text, backend: 'aws',
+      sites: [{ file: 'airflow_settings.yaml', fingerprint: 'f', kind: 'secret', line: 5, column: 22, endLine: 5, endColumn: 21 + pw.length, ref: { secretName: 'prod/x/conn', jsonKey: 'password' } }] });
+    expect(res.edits).toEqual([]);
+    expect(res.unhandled[0]!.reason).toContain('the Astro CLI loads airflow_settings.yaml into Airflow as written');
+    expect(res.unhandled[0]!.suggestion).toContain('remove connection `warehouse`');
+    expect(res.unhandled[0]!.suggestion).toContain('AIRFLOW__SECRETS__BACKEND=airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend');
+    expect(res.unhandled[0]!.suggestion).toContain('as airflow/connections/warehouse');
+  });
+
   it('Kubernetes Secret: manual, with an ExternalSecret to use instead', () => {
     const { result } = run('yaml-k8s-secret');
     expect(result.unhandled[0]!.suggestion).toContain('kind: ExternalSecret');

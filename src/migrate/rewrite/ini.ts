@@ -1,0 +1,40 @@
+/**
+ * INI files (`config.ini`, `setup.cfg`) are never rewritten: configparser, the usual reader, takes every
+ * value literally (its `%(x)s` interpolation reads other options, never the environment), so a reference
+ * written there would be read as the password. The value stays; the report gives the edit to make in the
+ * code that reads the file, with the section and option as written.
+ */
+import { envVarName } from '../backend/env-names.js';
+import { smReference } from '../run-env.js';
+import type { RewriteSite } from './rewriter.js';
+
+export function isIniPath(file: string): boolean {
+  return /\.(ini|cfg)$/i.test(file);
+}
+
+/** The `[section]` and option that hold line `line` (1-based) of an INI text, when it reads as one. */
+export function iniOptionAt(text: string, line: number): { section: string; option: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  const m = /^\s*([^=:\s[;#][^=:]*?)\s*[=:]/.exec(lines[line - 1] ?? '');
+  if (!m) return undefined;
+  for (let i = line - 2; i >= 0; i--) {
+    const h = /^\s*\[([^\]]+)\]/.exec(lines[i]!);
+    if (h) return { section: h[1]!, option: m[1]! };
+  }
+  return undefined;
+}
+
+export function iniManual(file: string, text: string, site: RewriteSite, helpers: boolean): { reason: string; suggestion: string } {
+  const { secretName, jsonKey } = site.ref;
+  const at = iniOptionAt(text, site.line);
+  const target = at ? `cfg[${JSON.stringify(at.section)}][${JSON.stringify(at.option)}]` : 'the option';
+  const where = at ? `\`${at.option}\` from [${at.section}] in ${file}` : `the value from ${file}`;
+  const variable = envVarName(secretName, jsonKey);
+  const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
+  return {
+    reason: 'configparser reads INI values literally: a reference written here would be read as the value',
+    suggestion: helpers
+      ? `remove ${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
+      : `remove ${where} and ${viaEnv}`,
+  };
+}

@@ -1,0 +1,29 @@
+/** The name a value is assigned to: annotated assignments name the variable, not its type. */
+import { describe, expect, it } from 'vitest';
+import { assignmentKey } from '../../src/detect/assignment-key.js';
+
+const keyOf = (line: string) => assignmentKey(line, line.indexOf('VALUE'));
+
+describe('assignmentKey', () => {
+  it('plain assignments, keys, keyword arguments', () => {
+    expect(keyOf('DB_PASSWORD = "VALUE"')).toBe('DB_PASSWORD');
+    expect(keyOf('  "api_key": "VALUE",')).toBe('api_key');
+    expect(keyOf('password: VALUE')).toBe('password');
+    expect(keyOf('conn = connect(password="VALUE")')).toBe('password');
+    expect(keyOf('export TOKEN=VALUE')).toBe('TOKEN');
+  });
+
+  it('annotated assignments and parameters (dataclass, BaseSettings, TypeScript): the name', () => {
+    expect(keyOf('    api_token: str = "VALUE"')).toBe('api_token');
+    expect(keyOf('    mongo_password: Optional[str] = "VALUE"')).toBe('mongo_password');
+    expect(keyOf('    secret: SecretStr | None = "VALUE"')).toBe('secret');
+    expect(keyOf('def fetch(token: str = "VALUE"):')).toBe('token');
+    expect(keyOf("const apiKey: string = 'VALUE';")).toBe('apiKey');
+  });
+
+  it('a string subscript assigned to: the subscript', () => {
+    expect(keyOf('os.environ["SLACK_BOT_TOKEN"] = "VALUE"')).toBe('SLACK_BOT_TOKEN');
+    expect(keyOf("app.config['SECRET_KEY'] = 'VALUE'")).toBe('SECRET_KEY');
+    expect(keyOf('settings[ "db.password" ] = "VALUE"')).toBe('password');
+  });
+});
