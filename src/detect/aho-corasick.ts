@@ -136,6 +136,27 @@ export class KeywordMatcher {
     return { hits, length: h, state: t };
   }
 
+  /**
+   * Whether any keyword occurs in raw bytes of UTF-8 (or any ASCII-compatible) text: the same verdict as
+   * a scan of the decoded text has hits, since ASCII bytes decode to themselves and every byte of a
+   * non-ASCII character (or of an invalid sequence) is >= 0x80, which resets the walk as the non-ASCII
+   * character does. Stops at the first hit.
+   */
+  anyIn(bytes: Uint8Array): boolean {
+    const next = this.next;
+    let s = 0;
+    for (let i = 0, n = bytes.length; i < n; i++) {
+      const c = bytes[i]!;
+      if (c > 127) {
+        s = 0;
+        continue;
+      }
+      s = next[(s << 7) | c]!;
+      if (s < 0) return true;
+    }
+    return false;
+  }
+
   /** Calls onHit(keywordId, endIndexExclusive) for every occurrence (convenience for tests and tools). */
   scan(text: string, onHit: (id: number, end: number) => void): void {
     const { hits, length } = this.scanStates(text);

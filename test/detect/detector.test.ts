@@ -242,6 +242,24 @@ describe('KeywordMatcher: the narrowed table and the two-walk scan against the r
   });
 });
 
+describe('KeywordMatcher.anyIn (the byte prefilter)', () => {
+  it('says a keyword occurs in the UTF-8 bytes exactly when the scan of the decoded text has a hit', () => {
+    const ch = fc.constantFrom('a', 'b', 'A', 'B', '_', '1', 'é', '\n', '\u212a', '\u{1F600}', 'k', '\ufffd');
+    const kw = fc.string({ unit: fc.constantFrom('a', 'b', 'B', '_', '1', 'k'), minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.uniqueArray(kw, { minLength: 1, maxLength: 6, selector: (k) => k.toLowerCase() }), fc.string({ unit: ch, maxLength: 40 }), fc.boolean(), (keywords, text, cut) => {
+        const m = new KeywordMatcher(keywords);
+        // Invalid UTF-8 too: a character cut in half decodes to U+FFFD.
+        const bytes = cut ? Buffer.from(text).subarray(1) : Buffer.from(text);
+        let hits = 0;
+        m.scan(bytes.toString('utf8'), () => hits++);
+        expect(m.anyIn(bytes)).toBe(hits > 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('regex safety (RE2: linear time)', () => {
   it('a pathological pattern on 1 MB of near-matches finishes quickly', () => {
     const evil = rule({ id: 'evil', regex: '(a+)+b', keywords: ['aaa'], skip_global_allowlist: true });
