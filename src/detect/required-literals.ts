@@ -300,6 +300,9 @@ export function requiredLiterals(regex: string): RequiredLiterals | undefined {
   return sets.length ? { sets, caseless: p.caseless } : undefined;
 }
 
+/** Non-ASCII characters whose Unicode simple case folding is an ASCII letter (s, k). */
+const FOLDS_TO_ASCII = /[\u017f\u212a]/;
+
 const escapeJs = (s: string) => s.replace(/[\\^$.|?*+()[\]{}/]/g, '\\$&');
 
 /**
@@ -308,9 +311,17 @@ const escapeJs = (s: string) => s.replace(/[\\^$.|?*+()[\]{}/]/g, '\\$&');
  * does (the Kelvin sign matches "k").
  */
 export function literalsTest(r: RequiredLiterals): (text: string) => boolean {
-  const tests = r.sets.map((set) =>
-    !r.caseless && set.length === 1 ? ((s: string) => (t: string) => t.includes(s))(set[0]!) : ((re: RegExp) => (t: string) => re.test(t))(new RegExp(set.map(escapeJs).join('|'), r.caseless ? 'iu' : 'u')),
-  );
+  const tests = r.sets.map((set) => {
+    if (!r.caseless && set.length === 1) return ((s: string) => (t: string) => t.includes(s))(set[0]!);
+    const source = set.map(escapeJs).join('|');
+    if (!r.caseless) return ((re: RegExp) => (t: string) => re.test(t))(new RegExp(source, 'u'));
+    // 'i' without 'u' folds ASCII letters only and runs about twice as fast; for ASCII literals it differs
+    // from Unicode folding only on the two non-ASCII letters that fold to ASCII ones (U+017F long s,
+    // U+212A Kelvin sign), so 'iu' decides only where 'i' fails and one of them is present.
+    const ascii = new RegExp(source, 'i');
+    const unicode = new RegExp(source, 'iu');
+    return (t: string) => ascii.test(t) || (FOLDS_TO_ASCII.test(t) && unicode.test(t));
+  });
   return (t) => {
     for (const test of tests) if (!test(t)) return false;
     return true;

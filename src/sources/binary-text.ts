@@ -134,21 +134,33 @@ const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x09;
 export function strings(b: Uint8Array): string {
   const out: string[] = [];
   // `char`: where the character byte sits in a unit of `step` bytes; in a 2-byte unit the other byte is 0.
+  // A run is kept as its bounds and made into a string only when long enough: building every run a
+  // character at a time cost more than the detection of the text it yields.
   const scan = (step: 1 | 2, from: number, char: 0 | 1) => {
-    let s = '';
-    const flush = () => {
-      if (s.length >= MIN_RUN) out.push(s);
-      s = '';
+    let start = -1;
+    const flush = (end: number) => {
+      if (start >= 0 && (end - start) / step >= MIN_RUN) out.push(runText(b, start, end, step, char));
+      start = -1;
     };
-    for (let i = from; i + step <= b.length; i += step) {
+    let i = from;
+    for (; i + step <= b.length; i += step) {
       const c = b[i + char]!;
-      if (printable(c) && (step === 1 || b[i + 1 - char] === 0)) s += String.fromCharCode(c);
-      else flush();
+      if (printable(c) && (step === 1 || b[i + 1 - char] === 0)) {
+        if (start < 0) start = i;
+      } else flush(i);
     }
-    flush();
+    flush(i);
   };
   scan(1, 0, 0);
   for (const from of [0, 1]) scan(2, from, 0);
   for (const from of [0, 1]) scan(2, from, 1);
   return out.join('\n');
+}
+
+/** The characters of units [start, end) of a run (all printable ASCII). */
+function runText(b: Uint8Array, start: number, end: number, step: 1 | 2, char: 0 | 1): string {
+  if (step === 1) return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
+  let s = '';
+  for (let i = start; i < end; i += 2) s += String.fromCharCode(b[i + char]!);
+  return s;
 }

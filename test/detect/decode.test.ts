@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeCandidates } from '../../src/detect/decode.js';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { secretOf } from '../../src/findings/finding.js';
@@ -71,5 +73,27 @@ describe('decoding', () => {
     const tok = githubToken(206);
     expect(scan(`token_b64: "${b64(tok)}"\n`).length).toBe(1);
     expect(scan(`token_b64: "${b64(tok)}" # secret-sweep:allow\n`)).toEqual([]);
+  });
+});
+
+describe('Basic auth candidates', () => {
+  it('are where a global search of the Basic pattern finds them (random texts)', () => {
+    const user = Buffer.from('user:pass').toString('base64');
+    const piece = fc.constantFrom('Basic', 'Basic ', ' ', '\n', '\t', user, `${user}=`, 'QmFzaWM=', 'xBasic ', '=', 'a', '"', 'Basic\n  ', 'BasicBasic ');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        const want: number[] = [];
+        // Only texts that hold "asic " are searched (a cheap gate before the regex).
+        if (text.includes('asic ')) for (const m of text.matchAll(/\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g)) {
+          const decoded = Buffer.from(m[1]!, 'base64').toString('latin1');
+          if (m[1]!.replace(/=+$/, '').length % 4 === 1) continue;
+          if (decoded.indexOf(':') >= 1 && !/[^\x20-\x7e]/.test(decoded)) want.push(m.index! + m[0].length - m[1]!.length);
+        }
+        const got = decodeCandidates(text, []).filter((c) => c.text.endsWith('@basic-auth.invalid/')).map((c) => c.start);
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

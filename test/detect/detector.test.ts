@@ -200,6 +200,66 @@ describe('KeywordMatcher against a naive search', () => {
   });
 });
 
+describe('KeywordMatcher: the narrowed table and the two-walk scan against the reference loop', () => {
+  const hitsOf = (m: KeywordMatcher, text: string, block: number) => {
+    const out: number[] = [];
+    let state = 0;
+    for (let from = 0; from < text.length; from += block) {
+      const r = m.scanStates(text, from, Math.min(text.length, from + block), state);
+      state = r.state;
+      out.push(...r.hits.subarray(0, r.length), -1, state);
+    }
+    return out;
+  };
+  it('same hits, in the same order, and the same state at every block end (long random texts)', () => {
+    const ch = fc.constantFrom('a', 'b', 'A', 'B', '_', '1', 'é', '\n', '\u212a', 'k');
+    const kw = fc.string({ unit: fc.constantFrom('a', 'b', 'B', '_', '1', 'k'), minLength: 1, maxLength: 9 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(kw, { minLength: 1, maxLength: 12, selector: (k) => k.toLowerCase() }),
+        fc.string({ unit: ch, minLength: 4096, maxLength: 12000 }),
+        fc.constantFrom(4096, 5000, 1 << 16),
+        (keywords, text, block) => {
+          const wide = new KeywordMatcher(keywords).narrow(false);
+          const narrow = new KeywordMatcher(keywords).narrow(true);
+          expect(hitsOf(narrow, text, block)).toEqual(hitsOf(wide, text, block));
+        },
+      ),
+      // No shrinking: a failing case is a long text, and shrinking those takes minutes.
+      { numRuns: 200, endOnFailure: true },
+    );
+  });
+  it('the built-in keywords on a long text with a keyword across the middle', () => {
+    const keywords = ['password', 'begin rsa private key', 'token', 'key'];
+    const half = 'x'.repeat(5000);
+    const text = `${half.slice(0, 4990)}PASSWORD = 1 begin RSA private key${half} token`;
+    const wide = new KeywordMatcher(keywords).narrow(false);
+    const narrow = new KeywordMatcher(keywords).narrow(true);
+    for (const block of [4096, 4100, 1 << 16]) expect(hitsOf(narrow, text, block)).toEqual(hitsOf(wide, text, block));
+    const got: string[] = [];
+    narrow.scan(text, (id, end) => got.push(`${keywords[id]}@${end}`));
+    expect(got).toEqual(['password@4998', 'begin rsa private key@5024', 'key@5024', 'token@10030']);
+  });
+});
+
+describe('KeywordMatcher.anyIn (the byte prefilter)', () => {
+  it('says a keyword occurs in the UTF-8 bytes exactly when the scan of the decoded text has a hit', () => {
+    const ch = fc.constantFrom('a', 'b', 'A', 'B', '_', '1', 'é', '\n', '\u212a', '\u{1F600}', 'k', '\ufffd');
+    const kw = fc.string({ unit: fc.constantFrom('a', 'b', 'B', '_', '1', 'k'), minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(fc.uniqueArray(kw, { minLength: 1, maxLength: 6, selector: (k) => k.toLowerCase() }), fc.string({ unit: ch, maxLength: 40 }), fc.boolean(), (keywords, text, cut) => {
+        const m = new KeywordMatcher(keywords);
+        // Invalid UTF-8 too: a character cut in half decodes to U+FFFD.
+        const bytes = cut ? Buffer.from(text).subarray(1) : Buffer.from(text);
+        let hits = 0;
+        m.scan(bytes.toString('utf8'), () => hits++);
+        expect(m.anyIn(bytes)).toBe(hits > 0);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('regex safety (RE2: linear time)', () => {
   it('a pathological pattern on 1 MB of near-matches finishes quickly', () => {
     const evil = rule({ id: 'evil', regex: '(a+)+b', keywords: ['aaa'], skip_global_allowlist: true });

@@ -31,6 +31,11 @@ describe('requiredLiterals', () => {
     expect(t('\u212Aey=abc')).toBe(true); // Kelvin sign: RE2 (?i) matches it for "k"
     expect(new RE2('(?i)key=[a-z]+').test('\u212Aey=abc')).toBe(true);
     expect(t('ke y=abc')).toBe(false);
+    const s = literalsTest(requiredLiterals('(?i)(?:secret|pass)=[a-z]+')!);
+    expect(s('\u017Fecret=abc')).toBe(true); // long s: Unicode folding makes it "s"
+    expect(new RE2('(?i)(?:secret|pass)=[a-z]+').test('pa\u017F\u017F=abc')).toBe(true);
+    expect(s('pa\u017F\u017F=abc')).toBe(true);
+    expect(s('pa\u017F=abc')).toBe(false);
   });
 
   it('never rejects a text that a built-in rule matches (every example and negative example)', () => {
