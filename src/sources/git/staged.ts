@@ -244,12 +244,18 @@ export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}
   spawnGitEarly(abs, CAT_FILE_BATCH);
 }
 
+/** The repository (discovered once, HEAD included) and its staged diff: what the gate and the source both read. */
+export interface StagedIndex {
+  repo: RepoInfo;
+  diff: StagedDiff;
+}
+
 /**
- * The staged changes of the repository at `path` as a Source. Validates first: not a repository,
- * a bare repository (no index) → SweepError (exit 2).
+ * Discover the repository at `path` and read its staged diff, side by side (latency: this is a pre-commit
+ * hook); discovery's error wins. Not a repository, a bare repository (no index), an unreadable index →
+ * SweepError (exit 2).
  */
-export async function stagedSource(path: string, opts: StagedOptions): Promise<TextSource & { repo: RepoInfo }> {
-  // Discovery and the diff run side by side (latency: this is a pre-commit hook); discovery's error wins.
+export async function readStaged(path: string, opts: { allLines?: boolean }): Promise<StagedIndex> {
   const [repoR, diffR] = await Promise.allSettled([openRepo(path), runGit(resolve(path), diffArgs(!opts.allLines))]);
   if (repoR.status === 'rejected') throw repoR.reason;
   const repo = repoR.value;
@@ -257,5 +263,14 @@ export async function stagedSource(path: string, opts: StagedOptions): Promise<T
   if (diffR.status === 'rejected') throw diffR.reason;
   const r = diffR.value;
   if (r.code !== 0) throw new SweepError(`${path}: cannot read the index: ${firstGitLine(r.stderr) || `git diff exited with ${r.code}`}`);
-  return new StagedSource(repo, parseStagedDiff(r.stdout), opts);
+  return { repo, diff: parseStagedDiff(r.stdout) };
+}
+
+/**
+ * The staged changes of the repository at `path` as a Source (`index`: read already by the gate, else
+ * read here). Validates first: not a repository, a bare repository (no index) → SweepError (exit 2).
+ */
+export async function stagedSource(path: string, opts: StagedOptions, index?: StagedIndex): Promise<TextSource & { repo: RepoInfo }> {
+  const { repo, diff } = index ?? (await readStaged(path, opts));
+  return new StagedSource(repo, diff, opts);
 }
