@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hookScanArgs } from '../../src/cli/hook-argv.js';
+import { hookScanArgs, quickScanArgs } from '../../src/cli/hook-argv.js';
 import { scanCommand, type ScanArgs } from '../../src/cli/commands/scan.js';
 import { runCli } from '../support/cli.js';
 import { cleanup, commit, keyLine, makeRepo, stage } from '../sources/git/helpers.js';
@@ -85,6 +85,50 @@ describe('hook command lines without yargs', () => {
     const { readFileSync } = await import('node:fs');
     expect(readFileSync('.husky/pre-commit', 'utf8')).toMatch(/__ss_run scan --staged \$\{__ss_bl:\+--baseline "\$__ss_bl"\}/);
     expect(readFileSync('.pre-commit-hooks.yaml', 'utf8')).toMatch(/entry: secret-sweep scan --staged\n/);
+  });
+});
+
+describe('common `scan PATH` lines without yargs (the full CLI\'s fast path)', () => {
+  const quickShapes = [
+    ['scan'],
+    ['scan', '.'],
+    ['scan', '.', '--format', 'jsonl', '--output', '/dev/null'],
+    ['scan', 'src', '--format', 'sarif', '-o', 'out.sarif'],
+    ['scan', '--format', 'json', 'some dir', '--no-color'],
+    ['scan', '--no-gitignore', '.', '--config', 'c.yaml', '--baseline', 'b.json', '--debug'],
+    ['scan', '--staged', '--format', 'json'],
+    ['scan', '--staged', '--all-lines', '-o', 'r.txt', 'repo'],
+  ];
+  for (const argv of quickShapes) {
+    it(`${argv.join(' ')}: the same arguments as yargs builds`, async () => {
+      const fast = quickScanArgs(argv);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(await viaYargs(argv));
+    });
+  }
+  const others = [
+    ['scan', '.', '--format', 'xml'], // yargs' choices message
+    ['scan', '.', '--format'],
+    ['scan', '.', '--format=json'],
+    ['scan', '.', '-o', 'a', '--output', 'b'],
+    ['scan', 'a', 'b'],
+    ['scan', '-'],
+    ['scan', '.', '--history'],
+    ['scan', '.', '--verify'],
+    ['scan', '.', '--exclude', '*.min.js'],
+    ['scan', '.', '-j', '2'],
+    ['scan', '.', '--help'],
+    ['scan', '.', '--no-gitignore', '--no-gitignore'],
+    ['rules', 'list'],
+  ];
+  for (const argv of others) {
+    it(`${argv.join(' ')}: left to yargs`, () => {
+      expect(quickScanArgs(argv)).toBeUndefined();
+    });
+  }
+  it('the hook entry still takes only hook shapes (its bundle has text output only)', () => {
+    expect(hookScanArgs(['scan', '.', '--format', 'jsonl'])).toBeUndefined();
+    expect(hookScanArgs(['scan', '--staged', '-o', 'r.txt'])).toBeUndefined();
   });
 });
 
