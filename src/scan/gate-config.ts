@@ -81,7 +81,7 @@ function inRepo(repo: RepoInfo, abs: string, followLast = true): string | undefi
  * the names (each git call costs a pre-commit hook ~15 ms); anything else git says is exit 2.
  */
 async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Promise<{ path: string; data: Buffer } | undefined> {
-  const ls = await runGit(repo.root, ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', ...paths]);
+  const ls = await runGit(repo.root, lsTreeArgs(commit, paths));
   if (ls.code !== 0) throw new SweepError(`cannot read ${paths.join(', ')} at ${commit.slice(0, 12)}: ${firstGitLine(ls.stderr) || 'git ls-tree failed'}`);
   const entries = ls.stdout.toString('utf8').split('\0');
   for (const path of paths) {
@@ -97,12 +97,20 @@ async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Pro
   return undefined;
 }
 
+/** The look-up of `paths` in `commit`'s tree (exported: a pre-commit hook starts it early, staged.ts). */
+export function lsTreeArgs(commit: string, paths: string[]): string[] {
+  return ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', ...paths];
+}
+
+/** The names the config is read from, first found wins (at the top of the tree: as they are). */
+export const CONFIG_FILE_NAMES = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES];
+
 /**
  * The config as the base commit has it: the first of `.secret-sweep.yaml`, `.secret-sweep.yml`,
  * `.gitleaks.toml` found at the scanned root's place in the base's tree, else the defaults.
  */
 export async function configAtBase(repo: RepoInfo, root: string, base: string): Promise<SweepConfig> {
-  const paths = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES].map((name) => inRepo(repo, join(root, name), false) ?? name);
+  const paths = CONFIG_FILE_NAMES.map((name) => inRepo(repo, join(root, name), false) ?? name);
   const found = await firstFileAt(repo, base, [...new Set(paths)]);
   if (!found) return defaultConfig();
   const where = `${base.slice(0, 12)}:${found.path}`;
