@@ -190,3 +190,34 @@ describe('the one-file hook entry (dist/bundle/hook.js, which bin/secret-sweep.j
     expect(runCli(['scan', '--staged', '--format', 'json'], { cwd: r }).code).toBe(1);
   });
 });
+
+describe('the one-file scan entry (dist/bundle/scan.js, which bin/secret-sweep.js loads for other `scan` lines)', () => {
+  afterAll(cleanup);
+  const scanJs = join(process.cwd(), 'dist/bundle/scan.js');
+  const cliJs = join(process.cwd(), 'dist/bundle/cli.js');
+
+  it('is one module, answers common scan lines as the full CLI does, and declines others', () => {
+    const text = readFileSync(scanJs, 'utf8');
+    expect(text.match(/(?:from|import\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
+    const r = makeRepo();
+    commit(r, { 'README.md': 'hi\n', 'app/settings.py': keyLine(75) });
+    const plainEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    delete plainEnv.NO_COLOR;
+    delete plainEnv.FORCE_COLOR;
+    const via = (entry: string, fn: string, args: string[]) => {
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); const c = await m.${fn}(${JSON.stringify(args)}); console.log('exit', String(c));`], { cwd: r, encoding: 'utf8', env: plainEnv });
+      return { stdout: p.stdout, stderr: p.stderr };
+    };
+    for (const args of [['scan', '.', '--format', 'jsonl'], ['scan', '--format', 'sarif'], ['scan', 'app', '--no-color']]) {
+      const viaScan = via(scanJs, 'scanMain', args);
+      const viaFull = via(cliJs, 'main', args);
+      expect(viaScan.stdout).toMatch(/exit 1\n$/);
+      // Same report and summary (SARIF's and JSON's start and end times aside).
+      const stable = (s: string) => s.replace(/"(startTimeUtc|endTimeUtc|startedAt|finishedAt)":\s*"[^"]*"/g, '');
+      expect(stable(viaScan.stdout)).toBe(stable(viaFull.stdout));
+      expect(viaScan.stderr).toBe(viaFull.stderr);
+    }
+    expect(via(scanJs, 'scanMain', ['scan', '.', '--history']).stdout.trim()).toBe('exit undefined');
+    expect(runCli(['scan', '.', '--format', 'jsonl'], { cwd: r }).code).toBe(1);
+  });
+});
