@@ -55,15 +55,6 @@ const only = (entry, unreachable) => ({
     }));
   },
 });
-await build({
-  ...common,
-  entryPoints: { hook: 'dist/cli/hook-main.js' },
-  outdir: 'dist/bundle',
-  splitting: false,
-  packages: 'external',
-  plugins: [only('the pre-commit entry (dist/bundle/hook.js)', NOT_ON_THE_HOOK_PATH)],
-});
-
 // The common `scan` lines' entry (src/cli/scan-main.ts: a folder scan with --format, -o …), alone and
 // whole in dist/bundle/scan.js, like the hook's: one module to load instead of the chunks above. What its
 // command lines (hook-argv.ts quickScanArgs) cannot reach is left out as for the hook: --verify, --ci,
@@ -74,11 +65,9 @@ const NOT_ON_THE_SCAN_PATH = [
   /^sources\/(stdin|git\/history-source|git\/range-paths)\.js$/,
   /^engine\/run-blobs\.js$/,
 ];
-await build({
-  ...common,
-  entryPoints: { scan: 'dist/cli/scan-main.js' },
-  outdir: 'dist/bundle',
-  splitting: false,
-  packages: 'external',
-  plugins: [only('the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH)],
-});
+// Each alone and whole: splitting off, packages loaded from node_modules, the unreachable stubbed out.
+for (const [name, entry, what, unreachable] of [
+  ['hook', 'dist/cli/hook-main.js', 'the pre-commit entry (dist/bundle/hook.js)', NOT_ON_THE_HOOK_PATH],
+  ['scan', 'dist/cli/scan-main.js', 'the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH],
+])
+  await build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });
