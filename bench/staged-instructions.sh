@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `scan --staged` start-up cost in instructions (valgrind callgrind, all threads of the node process; git
-# subprocesses not counted), beside `node -e 0`. Instruction counts hardly depend on machine load, unlike
+# subprocesses counted apart: their cost is mostly process start-up, which instructions do not show, so
+# their number is printed too), beside `node -e 0`. Instruction counts hardly depend on machine load, unlike
 # wall time on a shared machine: the figure to compare before and after a start-up change (issue 15's
 # goal is stated in wall time: bench/engine-goals.mjs --only staged, bench/staged.sh).
 #   bench/staged-instructions.sh [REPO]   (default: bench/staged.sh's 10,000-file repository, 3 files staged)
@@ -24,3 +25,9 @@ count() {
 base=$(count node -e 0)
 scan=$(count node "$CLI" scan --staged .)
 awk -v b="$base" -v s="$scan" 'BEGIN { printf "node -e 0: %.0fM instructions   scan --staged: %.0fM   ratio %.2fx\n", b / 1e6, s / 1e6, s / b }'
+# The git processes a run starts (each log file but the first is one child process; valgrind's own
+# messages go to the log files, not to the pipes node reads).
+logs=$(mktemp -d)
+(cd "$REPO" && valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null --log-file="$logs/vg.%p" node "$CLI" scan --staged . >/dev/null 2>&1) || true
+cat "$logs"/vg.* | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | awk -v node="$scan" '{ s += $1; n++ } END { printf "child processes (git): %d   their instructions: %.0fM\n", n - 1, (s - node) / 1e6 }'
+rm -rf "$logs"

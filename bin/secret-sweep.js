@@ -23,5 +23,7 @@ const argv = process.argv.slice(2);
 // line it does not take, which then goes to the full CLI.
 let code;
 if (argv[0] === 'scan' && argv.includes('--staged')) code = await (await load('hook.js', 'hook-main.js')).hookMain(argv);
+// Common `scan` lines (a folder with --format, -o …) load the one-file scan entry, likewise.
+else if (argv[0] === 'scan') code = await (await load('scan.js', 'scan-main.js')).scanMain(argv);
 code ??= await (await load('cli.js', 'main.js')).main(argv);
 process.exitCode = code;

@@ -39,26 +39,35 @@ const NOT_ON_THE_HOOK_PATH = [
   /^sources\/(stdin|git\/history-source|git\/range-paths)\.js$/,
   /^engine\/(pool|run-blobs)\.js$/,
 ];
-const hookOnly = {
-  name: 'hook-only',
+/** Dynamic imports of modules matching `unreachable` become a module that throws, naming `entry`. */
+const only = (entry, unreachable) => ({
+  name: 'only',
   setup(b) {
     b.onResolve({ filter: /^\./ }, (a) => {
       if (a.kind !== 'dynamic-import') return undefined;
       const rel = relative(resolve('dist'), resolve(a.resolveDir, a.path)).split('\\').join('/');
-      if (!NOT_ON_THE_HOOK_PATH.some((re) => re.test(rel))) return undefined;
-      return { path: rel, namespace: 'not-on-the-hook-path' };
+      if (!unreachable.some((re) => re.test(rel))) return undefined;
+      return { path: rel, namespace: 'not-on-this-path' };
     });
-    b.onLoad({ filter: /.*/, namespace: 'not-on-the-hook-path' }, (a) => ({
-      contents: `throw new Error(${JSON.stringify(`${a.path} is not in the pre-commit entry (dist/bundle/hook.js); run the full CLI, dist/bundle/cli.js`)});`,
+    b.onLoad({ filter: /.*/, namespace: 'not-on-this-path' }, (a) => ({
+      contents: `throw new Error(${JSON.stringify(`${a.path} is not in ${entry}; run the full CLI, dist/bundle/cli.js`)});`,
       loader: 'js',
     }));
   },
-};
-await build({
-  ...common,
-  entryPoints: { hook: 'dist/cli/hook-main.js' },
-  outdir: 'dist/bundle',
-  splitting: false,
-  packages: 'external',
-  plugins: [hookOnly],
 });
+// The common `scan` lines' entry (src/cli/scan-main.ts: a folder scan with --format, -o …), alone and
+// whole in dist/bundle/scan.js, like the hook's: one module to load instead of the chunks above. What its
+// command lines (hook-argv.ts quickScanArgs) cannot reach is left out as for the hook: --verify, --ci,
+// --range, --history and standard input; report formats and the worker pool are in.
+const NOT_ON_THE_SCAN_PATH = [
+  /^verify\//,
+  /^scan\/(ci-history|ci-range|ci-base-check)\.js$/,
+  /^sources\/(stdin|git\/history-source|git\/range-paths)\.js$/,
+  /^engine\/run-blobs\.js$/,
+];
+// Each alone and whole: splitting off, packages loaded from node_modules, the unreachable stubbed out.
+for (const [name, entry, what, unreachable] of [
+  ['hook', 'dist/cli/hook-main.js', 'the pre-commit entry (dist/bundle/hook.js)', NOT_ON_THE_HOOK_PATH],
+  ['scan', 'dist/cli/scan-main.js', 'the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH],
+])
+  await build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });

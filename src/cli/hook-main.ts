@@ -6,16 +6,20 @@
  * here and go to the full CLI (main.ts), which calls this first too.
  */
 import { hookScanArgs } from './hook-argv.js';
+import type { ScanArgs } from './commands/scan.js';
 import { reportError } from './report-error.js';
 
-/** The exit code of a hook-shaped `scan --staged`, or undefined when `argv` is not one (main.ts parses it). */
-export async function hookMain(argv: string[]): Promise<number | undefined> {
-  const args = hookScanArgs(argv);
+/**
+ * The exit code of a hook-shaped `scan --staged`, or undefined when `argv` is not one (main.ts parses it).
+ * `recognise`: which command lines to take (main.ts passes the wider `scan PATH` shapes, quickScanArgs).
+ */
+export async function hookMain(argv: string[], recognise: (argv: readonly string[]) => ScanArgs | undefined = hookScanArgs): Promise<number | undefined> {
+  const args = recognise(argv);
   if (!args) return undefined;
   let code = 0;
   try {
     // git starts (discovery, the staged diff, the blob reader) while the scan command loads.
-    (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'] });
+    if (args.staged) (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'], config: args.config });
     const scan = (await import('./commands/scan.js')).scanCommand((c) => {
       code = c;
     });

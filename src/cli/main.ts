@@ -5,6 +5,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { quoteUserText } from '../findings/redact.js';
 import { hookMain } from './hook-main.js';
+import { quickScanArgs } from './hook-argv.js';
 import { reportError, UsageError } from './report-error.js';
 import { version } from './version.js';
 
@@ -44,8 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   const setCode = (c: number) => {
     code = c;
   };
-  // The pre-commit hook's fixed command lines skip loading yargs (see hook-argv.ts).
-  const hooked = await hookMain(argv);
+  // The pre-commit hook's fixed command lines, and common `scan PATH` lines, skip loading yargs (hook-argv.ts).
+  const hooked = await hookMain(argv, quickScanArgs);
   if (hooked !== undefined) return hooked;
   try {
     const unknown = unknownCommand(argv);

@@ -171,6 +171,13 @@ interface Budget {
 const counts = (b: Budget, f: Finding, accepted: ReadonlySet<string> | undefined): boolean =>
   f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift)) && !accepted?.has(f.fingerprint);
 
+/** Whether any line of text[ws, we) is one of `budget.only` (numbered in the whole input). */
+function holdsOnly(budget: Budget, lines: LineIndex, ws: number, we: number): boolean {
+  const last = lines.lineOf(Math.max(ws, we - 1));
+  for (let l = lines.lineOf(ws); l <= last; l++) if (budget.only!.has(l + budget.lineShift)) return true;
+  return false;
+}
+
 /** Characters per keyword-scan block (the hit buffer holds at most one block's hits). */
 const KEYWORD_BLOCK = 1 << 16;
 
@@ -239,7 +246,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   const keywords = [...kwIndex.keys()];
   const matcher = new KeywordMatcher(keywords);
   // Accepting automaton state -> the rules any of its keywords belong to (deduplicated).
-  const stateRules = matcher.outputs.map((kwIds) => [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]);
+  // Most of the ~4,600 states accept no keyword: one shared empty list for them (a Set each cost start-up time).
+  const none: number[] = [];
+  const stateRules = matcher.outputs.map((kwIds) => (kwIds.length === 0 ? none : kwIds.length === 1 ? kwIndex.get(keywords[kwIds[0]!]!)! : [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]));
   const keywordlessEverywhere = alwaysRun.some((ri) => !rules[ri]!.spec.path);
 
   // What a path alone decides, cached: a history scan meets the same paths in blob after blob, and
@@ -303,6 +312,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const decoded = decodeCandidates(fragment.text, hot.windows());
     if (decoded.length) {
       for (const c of decoded) {
+        // Reported at the line the encoded span starts on: not one of `only` (--staged), nothing to keep.
+        if (budget.only && !budget.only.has(lines().lineOf(c.start) + budget.lineShift)) continue;
         for (const inner of detectText(c.text, path, lazyLines(c.text))) {
           const moved = relocate(inner, c, lines(), fragment.text);
           if (moved) found.push(moved);
@@ -373,6 +384,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       let counted = 0;
       const holdsLiterals = r.holdsLiterals;
       scan: for (const [ws, we] of windows) {
+        // A finding's line is within its window: a window without one of `only` (--staged's added lines)
+        // has nothing to report, and its rule's regex need not even be compiled.
+        if (budget?.only && positions !== null && !holdsOnly(budget, lines, ws, we)) continue;
         const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
         // Most windows opened by a common keyword lack the rule's stronger literals: no regex run there.
         if (holdsLiterals && !holdsLiterals(slice)) continue;

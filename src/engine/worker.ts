@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../detect/detector.js';
 import { LaneCore, type LaneInit, type LaneRequest, type LaneResponse } from './lane.js';
+import { offerBuiltAutomaton } from '../rules/built-automaton.js';
 
 /** Reading blobs failed in the worker: the scan cannot complete. */
 export interface WorkerFailure {
@@ -9,6 +10,10 @@ export interface WorkerFailure {
 }
 
 const init = workerData as LaneInit;
+// The keyword automaton built with the built-in rules (the main thread reads it with the rules; a worker
+// never loads them, and building it again cost each worker a fifth of its start-up). Used only when the
+// keywords are the same (a config may add or disable rules).
+offerBuiltAutomaton();
 const port = parentPort!;
 const lane = new LaneCore(
   init,

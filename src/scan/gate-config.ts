@@ -17,7 +17,8 @@ import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '.
 import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
 import { decodeUtf8Strict } from '../config/utf8.js';
 import { attachSecret, FILE_START, type Finding } from '../findings/finding.js';
-import { headInfo, openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
+import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
+import type { StagedDiff, StagedIndex } from '../sources/git/staged.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
 
 export const CONFIG_CHANGED_RULE = 'scan-config-changed';
@@ -80,7 +81,7 @@ function inRepo(repo: RepoInfo, abs: string, followLast = true): string | undefi
  * the names (each git call costs a pre-commit hook ~15 ms); anything else git says is exit 2.
  */
 async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Promise<{ path: string; data: Buffer } | undefined> {
-  const ls = await runGit(repo.root, ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', ...paths]);
+  const ls = await runGit(repo.root, lsTreeArgs(commit, paths));
   if (ls.code !== 0) throw new SweepError(`cannot read ${paths.join(', ')} at ${commit.slice(0, 12)}: ${firstGitLine(ls.stderr) || 'git ls-tree failed'}`);
   const entries = ls.stdout.toString('utf8').split('\0');
   for (const path of paths) {
@@ -96,12 +97,20 @@ async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Pro
   return undefined;
 }
 
+/** The look-up of `paths` in `commit`'s tree (exported: a pre-commit hook starts it early, staged.ts). */
+export function lsTreeArgs(commit: string, paths: string[]): string[] {
+  return ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', ...paths];
+}
+
+/** The names the config is read from, first found wins (at the top of the tree: as they are). */
+export const CONFIG_FILE_NAMES = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES];
+
 /**
  * The config as the base commit has it: the first of `.secret-sweep.yaml`, `.secret-sweep.yml`,
  * `.gitleaks.toml` found at the scanned root's place in the base's tree, else the defaults.
  */
 export async function configAtBase(repo: RepoInfo, root: string, base: string): Promise<SweepConfig> {
-  const paths = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES].map((name) => inRepo(repo, join(root, name), false) ?? name);
+  const paths = CONFIG_FILE_NAMES.map((name) => inRepo(repo, join(root, name), false) ?? name);
   const found = await firstFileAt(repo, base, [...new Set(paths)]);
   if (!found) return defaultConfig();
   const where = `${base.slice(0, 12)}:${found.path}`;
@@ -190,34 +199,41 @@ export function configChangeFinding(c: TrustedFileChange, base: string | undefin
   return attachSecret(f, shown);
 }
 
-/** Which trusted files the index changes against HEAD (added, edited, deleted; a staged rename both ways). */
-async function stagedTrustedChanges(repo: RepoInfo, files: TrustedFile[]): Promise<TrustedFileChange[]> {
-  if (files.length === 0) return [];
-  const r = await runGit(repo.root, ['--literal-pathspecs', 'diff', '--cached', '--name-only', '-z', '--no-renames', '--no-ext-diff', '--no-textconv', '--', ...files.map((f) => f.path)]);
-  if (r.code !== 0) throw new SweepError(`cannot list the staged changes to the scan config: ${firstGitLine(r.stderr) || 'git diff failed'}`);
-  const changed = new Set(r.stdout.toString('utf8').split('\0').filter(Boolean));
-  return files.filter((f) => changed.has(f.path)).map((file) => ({ file, commits: [] }));
+/**
+ * Every path the staged changes touch, a rename on both sides (what `git diff --cached --name-only
+ * --no-renames` lists): the gate's question whether the index changes a file it trusts.
+ */
+function stagedPaths(diff: StagedDiff): Set<string> {
+  const out = new Set<string>();
+  for (const e of diff.entries) {
+    out.add(e.path);
+    // A rename removes its old path; a copy (not detected with -M alone) would leave it unchanged.
+    if (e.oldPath !== undefined && e.status[0] === 'R') out.add(e.oldPath);
+  }
+  return out;
 }
 
 /**
  * `--staged` as a gate: the staged changes are the change under review, so the config is HEAD's (the
  * defaults on an unborn branch), not the work tree's, and a staged change to it is a finding. An untracked
  * or unstaged config never counts. --trust-head-config reads the work tree's config instead, as before.
+ * `staged`: the repository (HEAD's commit found by its discovery) and the staged diff, read once for the
+ * gate and the scan (each git call costs a pre-commit hook a process start).
  */
-export async function stagedGateConfig(opts: { root: string; explicitConfig?: string; trustHead: boolean; headConfig: () => SweepConfig }): Promise<GateConfig> {
-  const repo = await openRepo(opts.root);
-  if (repo.bare) return { config: opts.headConfig(), findings: [], warnings: [] };
+export async function stagedGateConfig(opts: { root: string; explicitConfig?: string; trustHead: boolean; headConfig: () => SweepConfig; staged: StagedIndex }): Promise<GateConfig> {
+  const { repo, diff } = opts.staged;
   // A --baseline the hook names is used as it is, and staging it is how a developer accepts a finding
   // (`baseline --staged`): not a finding here; the range gate in CI reports the baseline change.
   const files = trustedFiles(repo, opts.root, { config: opts.explicitConfig });
-  // Two git calls at once: a pre-commit hook waits for each one's start-up.
-  const [changes, headCommit] = await Promise.all([stagedTrustedChanges(repo, files), opts.trustHead ? undefined : headInfo(repo).then((h) => h.commit)]);
+  // Added, edited, deleted, a rename both ways: every path the staged diff lists.
+  const touched = stagedPaths(diff);
+  const changes: TrustedFileChange[] = files.filter((f) => touched.has(f.path)).map((file) => ({ file, commits: [] }));
   if (opts.trustHead) {
     const warnings = ['--trust-head-config: the scan config is read from the work tree, which the staged change can edit'];
     for (const c of changes) warnings.push(`${c.file.path} is changed in the staged changes and trusted as it is (--trust-head-config)`);
     return { config: opts.headConfig(), findings: [], warnings };
   }
-  const head = headCommit;
+  const head = repo.head;
   const config = opts.explicitConfig ? opts.headConfig() : head ? await configAtBase(repo, opts.root, head) : defaultConfig();
   return { config, findings: changes.map((c) => configChangeFinding(c, head, 'index')), warnings: [] };
 }

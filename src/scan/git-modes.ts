@@ -1,6 +1,7 @@
 /** Git scan modes (--staged, --history, --range, --ci): dispatch to the git sources, loaded lazily. */
 import type { ScanResult, Scanner } from '../engine/scanner.js';
 import { commitOf } from '../findings/finding.js';
+import type { StagedIndex } from '../sources/git/staged.js';
 
 export interface GitScanRequest {
   root: string;
@@ -17,6 +18,8 @@ export interface GitScanRequest {
   env?: Record<string, string | undefined>;
   /** --ci: the range already worked out (`ciTarget`); worked out here when absent. */
   ci?: CiTarget;
+  /** --staged: the repository and staged diff already read (by the gate); read here when absent. */
+  staged?: StagedIndex;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */

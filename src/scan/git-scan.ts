@@ -16,7 +16,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
   const { runSource } = await import('../engine/run-source.js');
   if (req.mode === 'staged') {
     const { stagedSource } = await import('../sources/git/staged.js');
-    return runSource(await stagedSource(req.root, { allLines: req.allLines, maxFileSize: scanner.limits.maxFileSize, excludePaths: req.excludePaths }), scanner);
+    return runSource(await stagedSource(req.root, { allLines: req.allLines, maxFileSize: scanner.limits.maxFileSize, excludePaths: req.excludePaths }, req.staged), scanner);
   }
   const { HistorySource } = await import('../sources/git/history-source.js');
   // --ci arrives here with the range (or revs) already worked out by ci-range.ts.

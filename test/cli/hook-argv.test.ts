@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hookScanArgs } from '../../src/cli/hook-argv.js';
+import { hookScanArgs, quickScanArgs } from '../../src/cli/hook-argv.js';
 import { scanCommand, type ScanArgs } from '../../src/cli/commands/scan.js';
 import { runCli } from '../support/cli.js';
 import { cleanup, commit, keyLine, makeRepo, stage } from '../sources/git/helpers.js';
@@ -88,6 +88,50 @@ describe('hook command lines without yargs', () => {
   });
 });
 
+describe('common `scan PATH` lines without yargs (the full CLI\'s fast path)', () => {
+  const quickShapes = [
+    ['scan'],
+    ['scan', '.'],
+    ['scan', '.', '--format', 'jsonl', '--output', '/dev/null'],
+    ['scan', 'src', '--format', 'sarif', '-o', 'out.sarif'],
+    ['scan', '--format', 'json', 'some dir', '--no-color'],
+    ['scan', '--no-gitignore', '.', '--config', 'c.yaml', '--baseline', 'b.json', '--debug'],
+    ['scan', '--staged', '--format', 'json'],
+    ['scan', '--staged', '--all-lines', '-o', 'r.txt', 'repo'],
+  ];
+  for (const argv of quickShapes) {
+    it(`${argv.join(' ')}: the same arguments as yargs builds`, async () => {
+      const fast = quickScanArgs(argv);
+      expect(fast).toBeDefined();
+      expect(fast).toEqual(await viaYargs(argv));
+    });
+  }
+  const others = [
+    ['scan', '.', '--format', 'xml'], // yargs' choices message
+    ['scan', '.', '--format'],
+    ['scan', '.', '--format=json'],
+    ['scan', '.', '-o', 'a', '--output', 'b'],
+    ['scan', 'a', 'b'],
+    ['scan', '-'],
+    ['scan', '.', '--history'],
+    ['scan', '.', '--verify'],
+    ['scan', '.', '--exclude', '*.min.js'],
+    ['scan', '.', '-j', '2'],
+    ['scan', '.', '--help'],
+    ['scan', '.', '--no-gitignore', '--no-gitignore'],
+    ['rules', 'list'],
+  ];
+  for (const argv of others) {
+    it(`${argv.join(' ')}: left to yargs`, () => {
+      expect(quickScanArgs(argv)).toBeUndefined();
+    });
+  }
+  it('the hook entry still takes only hook shapes (its bundle has text output only)', () => {
+    expect(hookScanArgs(['scan', '.', '--format', 'jsonl'])).toBeUndefined();
+    expect(hookScanArgs(['scan', '--staged', '-o', 'r.txt'])).toBeUndefined();
+  });
+});
+
 describe('the hook path through the built CLI (git started before the scanner loads)', () => {
   afterAll(cleanup);
   it('from the top, from a subdirectory (the early git processes are then not the ones used) and with --all-lines: the same findings, and the process ends', () => {
@@ -144,5 +188,36 @@ describe('the one-file hook entry (dist/bundle/hook.js, which bin/secret-sweep.j
     const declined = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(hookJs).href)}); console.log(String(await m.hookMain(['scan', '--staged', '--format', 'json'])))`], { cwd: r, encoding: 'utf8' });
     expect(declined.stdout.trim()).toBe('undefined');
     expect(runCli(['scan', '--staged', '--format', 'json'], { cwd: r }).code).toBe(1);
+  });
+});
+
+describe('the one-file scan entry (dist/bundle/scan.js, which bin/secret-sweep.js loads for other `scan` lines)', () => {
+  afterAll(cleanup);
+  const scanJs = join(process.cwd(), 'dist/bundle/scan.js');
+  const cliJs = join(process.cwd(), 'dist/bundle/cli.js');
+
+  it('is one module, answers common scan lines as the full CLI does, and declines others', () => {
+    const text = readFileSync(scanJs, 'utf8');
+    expect(text.match(/(?:from|import\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
+    const r = makeRepo();
+    commit(r, { 'README.md': 'hi\n', 'app/settings.py': keyLine(75) });
+    const plainEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };
+    delete plainEnv.NO_COLOR;
+    delete plainEnv.FORCE_COLOR;
+    const via = (entry: string, fn: string, args: string[]) => {
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); const c = await m.${fn}(${JSON.stringify(args)}); console.log('exit', String(c));`], { cwd: r, encoding: 'utf8', env: plainEnv });
+      return { stdout: p.stdout, stderr: p.stderr };
+    };
+    for (const args of [['scan', '.', '--format', 'jsonl'], ['scan', '--format', 'sarif'], ['scan', 'app', '--no-color']]) {
+      const viaScan = via(scanJs, 'scanMain', args);
+      const viaFull = via(cliJs, 'main', args);
+      expect(viaScan.stdout).toMatch(/exit 1\n$/);
+      // Same report and summary (SARIF's and JSON's start and end times aside).
+      const stable = (s: string) => s.replace(/"(startTimeUtc|endTimeUtc|startedAt|finishedAt)":\s*"[^"]*"/g, '');
+      expect(stable(viaScan.stdout)).toBe(stable(viaFull.stdout));
+      expect(viaScan.stderr).toBe(viaFull.stderr);
+    }
+    expect(via(scanJs, 'scanMain', ['scan', '.', '--history']).stdout.trim()).toBe('exit undefined');
+    expect(runCli(['scan', '.', '--format', 'jsonl'], { cwd: r }).code).toBe(1);
   });
 });

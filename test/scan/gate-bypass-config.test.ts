@@ -37,6 +37,16 @@ describe('--staged: the change does not configure its own scan', () => {
     expect(r.findings).toContainEqual(expect.objectContaining({ rule: 'scan-config-changed', file: '.secret-sweep.yaml' }));
   });
 
+  it('a staged rename of the committed config (moved out of the way) is a finding too', () => {
+    const { dir } = repoWith({ '.secret-sweep.yaml': 'allowlist:\n  paths: [fixtures/]\n' });
+    write(dir, LEAK);
+    git(dir, 'add', '-A');
+    git(dir, 'mv', '.secret-sweep.yaml', 'old-config.yaml');
+    const r = gateScan(dir, ['--staged']);
+    leakFound(r);
+    expect(r.findings).toContainEqual(expect.objectContaining({ rule: 'scan-config-changed', file: '.secret-sweep.yaml' }));
+  });
+
   it('a staged edit that widens the committed config: HEAD\'s version applies', () => {
     const r = staged({ '.secret-sweep.yaml': ALLOW_ALL }, {}, { '.secret-sweep.yaml': 'allowlist:\n  paths: [fixtures/]\n' });
     leakFound(r);

@@ -22,6 +22,7 @@ import type { Finding } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
 import { incompleteText, unreadSkips, unreadText } from '../../report/incomplete.js';
 import { environmentRepository } from '../../sources/git/repo.js';
+import type { StagedIndex } from '../../sources/git/staged.js';
 import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
 import { capNote, DEFAULT_MAX_FINDINGS_PER_FILE } from '../../engine/findings-cap.js';
@@ -149,6 +150,7 @@ export async function scanLoaded(
       allowCommits: config.allowlist.commits,
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       ci: gate.ci,
+      staged: gate.staged,
     });
     scanned = scanner.applyBaseline(raw);
   } else if (stdin) {
@@ -244,6 +246,8 @@ interface GateSetup {
   findings: Finding[];
   /** --ci: what to scan, worked out before the config (the range's base decides which config). */
   ci?: CiTarget;
+  /** --staged: the repository and staged diff the gate read, scanned as they are (not read again). */
+  staged?: StagedIndex;
 }
 
 /**
@@ -255,10 +259,12 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (trustHead && args.range === undefined && !args.ci && !args.staged) throw new SweepError('--trust-head-config applies only to --staged, --range and --ci');
   if (args.staged && !stdin) {
     // The staged changes cannot configure their own scan either: HEAD's config, staged changes to it are findings.
-    const { stagedGateConfig } = await import('../../scan/gate-config.js');
-    const g = await stagedGateConfig({ root, explicitConfig: args.config, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+    // The repository and the staged diff are read once, here, for the gate and then the scan.
+    const [{ stagedGateConfig }, { readStaged }] = await Promise.all([import('../../scan/gate-config.js'), import('../../sources/git/staged.js')]);
+    const staged = await readStaged(root, { allLines: args['all-lines'] });
+    const g = await stagedGateConfig({ root, explicitConfig: args.config, trustHead, headConfig: () => loadRootConfig(root, args.config), staged });
     for (const w of g.warnings) warn(visible(w));
-    return { config: g.config, findings: g.findings };
+    return { config: g.config, findings: g.findings, staged };
   }
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;

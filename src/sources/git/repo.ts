@@ -21,6 +21,8 @@ export interface RepoInfo {
   gitDir: string;
   bare: boolean;
   shallow: boolean;
+  /** HEAD's commit at discovery; undefined when HEAD is unborn (no commit on the current branch yet). */
+  head?: string;
 }
 
 export interface HeadInfo {
@@ -31,8 +33,12 @@ export interface HeadInfo {
   detached: boolean;
 }
 
-/** The one git call of discovery (exported so the pre-commit hook can start it early). */
-export const DISCOVERY_ARGS = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-cdup'];
+/**
+ * The one git call of discovery (exported so the pre-commit hook can start it early), HEAD's commit
+ * included: `--staged` reads HEAD's config, and a separate call would cost a hook another git start.
+ * rev-parse prints as it goes; with an unborn HEAD the last line is missing and it exits 1 (-q: silently).
+ */
+export const DISCOVERY_ARGS = ['rev-parse', '--absolute-git-dir', '--is-bare-repository', '--is-shallow-repository', '--is-inside-work-tree', '--show-cdup', '-q', '--verify', 'HEAD^{commit}'];
 
 /** Find and validate the repository containing `path`. Throws a one-line SweepError (exit 2). */
 export async function openRepo(path: string): Promise<RepoInfo> {
@@ -45,17 +51,22 @@ export async function openRepo(path: string): Promise<RepoInfo> {
   }
   if (!isDir) throw new SweepError(`${path} is not a directory (git modes take a repository path)`);
   const r = await runGit(abs, DISCOVERY_ARGS);
-  if (r.code !== 0) {
+  const lines = r.stdout.toString('utf8').split('\n');
+  // Exit 1 with the four answers printed: only HEAD did not resolve (unborn). Anything else is an error.
+  const unbornHead = r.code === 1 && r.stderr.trim() === '' && lines.length >= 4 && (lines[1] === 'true' || lines[1] === 'false');
+  if (r.code !== 0 && !unbornHead) {
     if (/not a git repository/i.test(r.stderr)) throw new SweepError(`${path} is not a git repository`);
     const reason = firstGitLine(r.stderr) || 'git rev-parse failed';
     throw new SweepError(`${path}: ${reason}${/dubious ownership/i.test(reason) ? ' (it belongs to another user; see git\'s safe.directory)' : ''}`);
   }
-  const lines = r.stdout.toString('utf8').split('\n');
   const gitDir = lines[0]!;
   const bare = lines[1] === 'true';
   const shallow = lines[2] === 'true';
   const inWorkTree = lines[3] === 'true';
-  const cdup = lines[4] ?? '';
+  // --show-cdup prints a line (empty at the top) only inside a work tree; HEAD's commit comes after it.
+  const cdup = inWorkTree ? (lines[4] ?? '') : '';
+  const headLine = lines[inWorkTree ? 5 : 4] ?? '';
+  const head = !unbornHead && /^[0-9a-f]{40,64}$/.test(headLine) ? headLine : undefined;
   let root: string;
   if (bare) root = gitDir;
   else if (inWorkTree) root = resolve(abs, cdup);
@@ -65,7 +76,7 @@ export async function openRepo(path: string): Promise<RepoInfo> {
     // .git/worktrees/NAME and a submodule's is .git/modules/NAME, whose parents belong to the superproject.
     root = gitDir;
   }
-  return { input: path, root, gitDir, bare, shallow };
+  return { input: path, root, gitDir, bare, shallow, head };
 }
 
 /** HEAD's commit and branch (detached HEAD is fine; an unborn HEAD has no commit). */

@@ -45,10 +45,11 @@ const earlyKey = (cwd: string, args: readonly string[]) => `${cwd}\0${args.join(
  * Start a read-only git command now; the next runGit with the same cwd and arguments takes its result
  * instead of spawning. The pre-commit hook uses this to run git while the scanner's modules load.
  */
-export function startGitEarly(cwd: string, args: string[]): void {
+export function startGitEarly(cwd: string, args: string[]): Promise<GitOutput> {
   const p = spawnAndCollect(cwd, args);
   p.catch(() => {}); // reported to whoever takes it; nobody may
   early.set(earlyKey(cwd, args), p);
+  return p;
 }
 
 /** Run git to completion in `cwd` and collect its output. Never rejects on a non-zero exit. */

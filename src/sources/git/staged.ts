@@ -19,6 +19,7 @@ import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
 import { CAT_FILE_BATCH } from './cat-file.js';
+import { CONFIG_FILE_NAMES, lsTreeArgs } from '../../scan/gate-config.js';
 
 export interface StagedOptions {
   /** Report the whole staged files, not only the lines the commit adds or changes. */
@@ -236,20 +237,36 @@ class StagedSource implements TextSource {
  * Start the git processes stagedSource will use for `path` (discovery, the staged diff, the content
  * reader), so that they run while the rest of the scanner loads (a pre-commit hook's latency).
  */
-export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}): void {
+export function startStagedEarly(path: string, opts: { allLines?: boolean; config?: string } = {}): void {
   const abs = resolve(path);
-  startGitEarly(abs, DISCOVERY_ARGS);
+  const discovery = startGitEarly(abs, DISCOVERY_ARGS);
+  // Then HEAD's config look-up (gate-config.ts reads the config HEAD has), when `path` is the top of a
+  // work tree with a HEAD commit (as in a hook) and no --config names the file instead.
+  if (!opts.config)
+    discovery.then(
+      (r) => {
+        const lines = r.stdout.toString('utf8').split('\n');
+        if (r.code === 0 && lines[3] === 'true' && lines[4] === '' && /^[0-9a-f]{40,64}$/.test(lines[5] ?? '')) startGitEarly(abs, lsTreeArgs(lines[5]!, CONFIG_FILE_NAMES));
+      },
+      () => {},
+    );
   startGitEarly(abs, diffArgs(!opts.allLines));
   // The content reader too (taken when `path` is the top of the work tree, as in a hook).
   spawnGitEarly(abs, CAT_FILE_BATCH);
 }
 
+/** The repository (discovered once, HEAD included) and its staged diff: what the gate and the source both read. */
+export interface StagedIndex {
+  repo: RepoInfo;
+  diff: StagedDiff;
+}
+
 /**
- * The staged changes of the repository at `path` as a Source. Validates first: not a repository,
- * a bare repository (no index) → SweepError (exit 2).
+ * Discover the repository at `path` and read its staged diff, side by side (latency: this is a pre-commit
+ * hook); discovery's error wins. Not a repository, a bare repository (no index), an unreadable index →
+ * SweepError (exit 2).
  */
-export async function stagedSource(path: string, opts: StagedOptions): Promise<TextSource & { repo: RepoInfo }> {
-  // Discovery and the diff run side by side (latency: this is a pre-commit hook); discovery's error wins.
+export async function readStaged(path: string, opts: { allLines?: boolean }): Promise<StagedIndex> {
   const [repoR, diffR] = await Promise.allSettled([openRepo(path), runGit(resolve(path), diffArgs(!opts.allLines))]);
   if (repoR.status === 'rejected') throw repoR.reason;
   const repo = repoR.value;
@@ -257,5 +274,14 @@ export async function stagedSource(path: string, opts: StagedOptions): Promise<T
   if (diffR.status === 'rejected') throw diffR.reason;
   const r = diffR.value;
   if (r.code !== 0) throw new SweepError(`${path}: cannot read the index: ${firstGitLine(r.stderr) || `git diff exited with ${r.code}`}`);
-  return new StagedSource(repo, parseStagedDiff(r.stdout), opts);
+  return { repo, diff: parseStagedDiff(r.stdout) };
+}
+
+/**
+ * The staged changes of the repository at `path` as a Source (`index`: read already by the gate, else
+ * read here). Validates first: not a repository, a bare repository (no index) → SweepError (exit 2).
+ */
+export async function stagedSource(path: string, opts: StagedOptions, index?: StagedIndex): Promise<TextSource & { repo: RepoInfo }> {
+  const { repo, diff } = index ?? (await readStaged(path, opts));
+  return new StagedSource(repo, diff, opts);
 }
