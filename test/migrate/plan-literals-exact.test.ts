@@ -38,7 +38,7 @@ describe('literal values as their reader reads them', () => {
     expect(decodeDotenv('ab\\\\cd', '"').exact).toBe(false); // python-dotenv: ab\cd; Node: ab\\cd
     expect(decodeDotenv('ab\\"cd', '"').exact).toBe(false); // Node's value ends at the first quote
     expect(decodeDotenv("ab\\'cd", "'").exact).toBe(false);
-    expect(decodeDotenv('ab#cd', '').exact).toBe(false); // Node: a comment
+    expect(decodeDotenv('`abcd`', '').exact).toBe(false); // Node: quoted
     expect(decodeDotenv('ab${X}cd', "'").exact).toBe(false); // python-dotenv expands it even in single quotes
     expect(decodeDotenv('ab\\cd#', "'")).toEqual({ value: 'ab\\cd#', exact: true });
   });

@@ -209,14 +209,15 @@ export function decodeJs(body: string, quote: string): Decoded {
  * A .env value as python-dotenv reads it (single quotes keep all but `\'` and `\\`; double quotes decode
  * `\\ \' \" \a \b \f \n \r \t \v`; `${NAME}` expands in every form), exact only where Node's readers
  * (`node --env-file`, the dotenv package: no escape but `\n` in double quotes, a value ends at its first
- * quote, `#` starts a comment anywhere in an unquoted value) read the same: which one a program uses
- * is not known from the file.
+ * quote, backquotes quote) read the same escapes: which one a program uses is not known from the file.
  */
 export function decodeDotenv(body: string, quote: string): Decoded {
   if (/\$\{[^}:]*(?::-[^}]*)?\}/.test(body)) return { value: body, exact: false, why: 'a ${VAR} expansion builds the value at run time (python-dotenv expands it, even in single quotes)' };
-  const readersDiffer = { value: body, exact: false, why: 'python-dotenv and Node\'s .env readers read this value differently (escapes, or `#`)' };
+  const readersDiffer = { value: body, exact: false, why: 'python-dotenv and Node\'s .env readers read this value differently (its escapes or quotes)' };
   if (quote === "'") return /\\[\\']/.test(body) ? readersDiffer : { value: body, exact: true };
-  if (quote === '') return /#|^`/.test(body) ? readersDiffer : { value: body, exact: true };
+  // Unquoted `a#b`: Node's readers cut at the `#`; python-dotenv, Docker Compose and `secret-sweep run`
+  // keep it, and a program whose password lost its tail would not have worked: python-dotenv's reading.
+  if (quote === '') return /^`/.test(body) ? readersDiffer : { value: body, exact: true };
   const value = body.replace(/\\[\\'"abfnrtv]/g, (m) => PY_SIMPLE[m[1]!]!);
   return value === body.replace(/\\n/g, '\n') ? { value, exact: true } : readersDiffer;
 }
