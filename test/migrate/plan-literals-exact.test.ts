@@ -5,6 +5,24 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDotenv, decodePython, literalAt } from '../../src/migrate/plan/literals.js';
 import { enclosingLiteral } from '../../src/migrate/plan/multiline.js';
+import { tmpdir } from 'node:os';
+import { generateKeyPairSync } from 'node:crypto';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadRuleSpecs } from '../../src/rules/load.js';
+import { loadConfig } from '../../src/config/config.js';
+import { buildPlan } from '../../src/migrate/plan.js';
+import { ALNUM, randomString } from '../support/fake-secrets.js';
+
+const detector = createDetector(loadRuleSpecs(loadConfig(tmpdir())));
+/** The plan's stored values and skip reasons for `files`. */
+function planOf(files: Record<string, string>): { stored: string[]; skipped: string[] } {
+  const findings = Object.entries(files).flatMap(([path, text]) => detector.detect({ text, provenance: { kind: 'file', path } }));
+  const { plan, values } = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'etl', env: 'prod' });
+  return {
+    stored: plan.secrets.flatMap((x) => x.fields.filter((f) => f.secret).map((f) => values.get(`${x.name}\u0000${f.key}`)!.value)),
+    skipped: plan.skipped.map((x) => x.reason),
+  };
+}
 
 const at = (line: string, part: string, syntax: Parameters<typeof literalAt>[3]) => {
   const s = line.indexOf(part);
@@ -49,5 +67,15 @@ describe('literal values as their reader reads them', () => {
     expect(enclosingLiteral('x.sh', text, s, text.indexOf('line2') + 5, 'shell')).toMatchObject({ value: 'line1\nline2\n', exact: true });
     const dq = '#!/bin/sh\nKEY="a\\$b\nline2\n"\n';
     expect(enclosingLiteral('x.sh', dq, dq.indexOf('a\\$'), dq.indexOf('line2') + 5, 'shell')).toMatchObject({ value: 'a$b\nline2\n', exact: true });
+  });
+
+  it('a notebook: a match that ran into the JSON \\n ending a source line stops before it; JSON-escaped values are skipped', () => {
+    const pw = randomString(ALNUM, 20, 77) + 'Mg';
+    const nb = (line: string) => JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [line, 'print(1)\n'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
+    expect(planOf({ 'a.ipynb': nb(`%env DB_PASSWORD=${pw}\n`) }).stored).toEqual([pw]);
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const escaped = planOf({ 'b.ipynb': nb(`KEY = "${pem.replace(/\n/g, '\\n')}"\n`) });
+    expect(escaped.stored).toEqual([]);
+    expect(escaped.skipped.join('\n')).toMatch(/notebook cell has escapes/);
   });
 });
