@@ -44,7 +44,7 @@ describe('literal values as their reader reads them', () => {
   });
 
   it('String.raw`…` keeps its backslashes; a rule that matched the tag means the template; other tags are not exact', () => {
-    const line = 'const password = String.raw`ab\\ncd`;';
+    const line = 'const x = String.raw`ab\\ncd`;';
     expect(at(line, 'ab\\ncd', 'javascript')).toMatchObject({ value: 'ab\\ncd', exact: true });
     expect(at(line, 'String.raw', 'javascript')).toMatchObject({ value: 'ab\\ncd', exact: true, start: line.indexOf('`') + 1 });
     expect(at('const password = sql`abcd`;', 'abcd', 'javascript')?.exact).toBe(false);

@@ -274,7 +274,7 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
   const done = (l: Lit, d: Decoded): LiteralValue => ({ start: l.start, end: l.end, value: d.value, exact: d.exact, quoted: true, ...(d.why ? { why: d.why } : {}) });
   if (syntax === 'python' || syntax === 'javascript') {
     const lits = lineLiterals(line, syntax);
-    // A rule that matched a template's tag (`password = String.raw`) means the template after it.
+    // A rule that matched the tag of a template (String.raw`…` assigned to a password key) means the template after it.
     const l = pick(lits) ?? lits.find((x) => x.tag !== undefined && x.tagStart! <= s && e <= x.open);
     if (!l) return undefined;
     const body = line.slice(l.start, l.end);
