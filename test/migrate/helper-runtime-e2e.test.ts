@@ -1,19 +1,19 @@
 /**
  * The run-time environment of migrated code: a Python and a CommonJS program, migrated against the
  * local Secrets Manager and run from a fresh clone with only PATH and AWS variables, must
- * - reach the endpoint an emulator gives in AWS_ENDPOINT_URL, and prefer AWS_ENDPOINT_URL_SECRETS_MANAGER
- *   (as boto3 >= 1.28 and SDK v3 do: the helper must not override it);
- * - take the region from AWS_REGION or AWS_DEFAULT_REGION, and without either (and no AWS config file)
- *   fail with an error that names the fix, and no value;
+ * - reach the emulator's endpoint (the precedence of the endpoint and region variables for every reader
+ *   is test/migrate/reader-env.test.ts);
+ * - without AWS_REGION or AWS_DEFAULT_REGION (and no AWS config file) fail with an error that names the
+ *   fix, and no value;
  * - fetch each secret once per process (the programs read it three times);
  * - and the generated Python parses under Python 3.8's grammar (`ast.parse(feature_version=(3, 8))`).
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, TEST_AWS_ENV } from '../support/cli.js';
+import { BIN, runWithEnvOnly, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
 
@@ -24,24 +24,8 @@ const bed = migrateTestBed();
 const ALNUM = 'abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const sha = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');
 
-interface Exec {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** A child with exactly `env`: nothing inherited. */
-function exec(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<Exec> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+type Exec = Awaited<ReturnType<typeof runWithEnvOnly>>;
+const exec = runWithEnvOnly;
 
 describe.skipIf(!havePython)('the helpers of migrated code at run time', () => {
   it('endpoint and region variables, one fetch per secret per process, Python 3.8 grammar', async () => {
@@ -72,11 +56,9 @@ describe.skipIf(!havePython)('the helpers of migrated code at run time', () => {
       { id: 'python', run: (env: Record<string, string>) => exec(PYTHON, ['py/app.py'], clone, { ...env, PYTHONDONTWRITEBYTECODE: '1' }), value },
       { id: 'node', run: (env: Record<string, string>) => exec(process.execPath, ['js/app.js'], clone, env), value: value.replace('é', 'ü') },
     ];
-    const dead = 'http://127.0.0.1:9';
+    // Endpoint and region precedence for each reader: test/migrate/reader-env.test.ts.
     const settings: Array<{ id: string; env: Record<string, string>; ok: boolean }> = [
-      { id: 'AWS_ENDPOINT_URL + AWS_REGION', env: { AWS_ENDPOINT_URL: srv.endpoint, AWS_REGION: TEST_AWS_ENV.AWS_REGION }, ok: true },
-      { id: 'AWS_ENDPOINT_URL_SECRETS_MANAGER over AWS_ENDPOINT_URL', env: { AWS_ENDPOINT_URL: dead, AWS_ENDPOINT_URL_SECRETS_MANAGER: srv.endpoint, AWS_REGION: TEST_AWS_ENV.AWS_REGION }, ok: true },
-      { id: 'AWS_DEFAULT_REGION only', env: { AWS_ENDPOINT_URL: srv.endpoint, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION }, ok: true },
+      { id: 'AWS_ENDPOINT_URL_SECRETS_MANAGER + AWS_REGION', env: { AWS_ENDPOINT_URL_SECRETS_MANAGER: srv.endpoint, AWS_REGION: TEST_AWS_ENV.AWS_REGION }, ok: true },
       { id: 'no region', env: { AWS_ENDPOINT_URL: srv.endpoint }, ok: false },
     ];
     const wrong: string[] = [];
