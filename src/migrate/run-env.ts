@@ -72,10 +72,12 @@ export interface EnvLine {
 }
 
 const ASSIGN_RE = /^([ \t]*)(export[ \t]+)?([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*=[ \t]*/;
+const DQ_ESCAPES: Record<string, string> = { '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
 
 /**
- * Read a .env file the way python-dotenv, docker compose and dotenv (npm) agree on: `KEY=value`,
- * optional `export `, `#` comments, single quotes literal, double quotes with \n \r \t \" \\ escapes
+ * Read a .env file as python-dotenv does (where readers disagree, the plan stores python-dotenv's reading
+ * and leaves values that Node's readers read otherwise): `KEY=value`, optional `export `, `#` comments,
+ * single quotes literal but for \' and \\, double quotes with \\ \' \" \a \b \f \n \r \t \v escapes
  * (and spanning lines), unquoted values trimmed and cut at ` #`.
  */
 export function parseEnvText(text: string): EnvLine[] {
@@ -102,11 +104,16 @@ export function parseEnvText(text: string): EnvLine[] {
             closed = true;
             break;
           }
-          if (q === '"' && c === '\\' && j + 1 < text.length) {
+          if (c === '\\' && j + 1 < text.length) {
+            // python-dotenv's escapes (the plan stores its reading): in single quotes only \' and \\;
+            // an unknown one keeps its backslash.
             const e = text[j + 1]!;
-            value += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === '"' || e === '\\' ? e : '\\' + e;
-            j++;
-            continue;
+            const known = q === '"' ? DQ_ESCAPES[e] : e === "'" || e === '\\' ? e : undefined;
+            if (known !== undefined || q === '"') {
+              value += known ?? c + e;
+              j++;
+              continue;
+            }
           }
           value += c;
         }

@@ -269,15 +269,18 @@ describe('the value stored is the value the program reads (issue 13, defect 4)',
     expect(s.fields[0]!.source).toMatchObject({ kind: 'span', line: 1, column: 20, endColumn: 19 + v.length });
   });
 
-  it('escapes are decoded per syntax: JSON, YAML double quotes, python-dotenv double quotes', () => {
+  it('escapes are decoded per syntax: JSON, YAML double quotes, .env double quotes (\\n, which all .env readers decode)', () => {
     const h = head();
     const { plan, values } = planFor({
       'conf/app.json': `{"password": "${h}\\u00e9\\\\&x"}\n`,
       'conf/app.yaml': `password: "${h}\\x41#&\\"y"\n`,
-      '.env': `DB_PASSWORD="${h}\\\\#\\"z"\n`,
+      '.env': `DB_PASSWORD="${h}\\n#z"\n`,
+      // python-dotenv reads \\ and \" as \ and ", Node's readers keep the backslash or stop at the quote.
+      'svc/.env': `DB_PASSWORD="${h}\\\\#\\"z"\n`,
     });
     const stored = new Set(plan.secrets.flatMap((s) => s.fields.filter((f) => f.secret).map((f) => values.get(`${s.name}\u0000${f.key}`)!.value)));
-    expect(stored).toEqual(new Set([`${h}é\\&x`, `${h}A#&"y`, `${h}\\#"z`]));
+    expect(stored).toEqual(new Set([`${h}é\\&x`, `${h}A#&"y`, `${h}\n#z`]));
+    expect(plan.skipped.find((x) => x.location.file === 'svc/.env')?.reason).toMatch(/python-dotenv and Node/);
   });
 
   it('an interpolation inside the value is never stored in part: it is left for a human', () => {

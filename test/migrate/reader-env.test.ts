@@ -8,14 +8,14 @@
  * The local server keeps secrets per region as AWS does; the other region holds a decoy with another value.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretsManagerClient, CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { awsBackend } from '../../src/migrate/backend/aws.js';
 import { fetchCommand } from '../../src/migrate/rewrite/shell.js';
-import { BIN } from '../support/cli.js';
+import { BIN, runWithEnvOnly } from '../support/cli.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
 import { startSmServer, type SmServer } from '../support/sm-server.js';
 
@@ -48,16 +48,8 @@ const SETTINGS: Array<{ name: string; env: () => Record<string, string> }> = [
 ];
 
 /** Run with exactly `env` (plus PATH and a private HOME): nothing from the test's own environment. */
-function run(cmd: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { cwd: dir, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, PYTHONDONTWRITEBYTECODE: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (b) => (stdout += b));
-    p.stderr.on('data', (b) => (stderr += b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(cmd: string, args: string[], env: Record<string, string>): ReturnType<typeof runWithEnvOnly> {
+  return runWithEnvOnly(cmd, args, dir, { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, PYTHONDONTWRITEBYTECODE: '1', ...env });
 }
 
 beforeAll(async () => {

@@ -273,7 +273,10 @@ describe.skipIf(!havePython)('migrate stores exactly the value the program read,
           if (manual.has(c.file)) tally.manual++;
           else tally.readBack++;
           count(c.form.id, manual.has(c.file) ? 'manual' : 'readBack');
-          if (REWRITTEN.has(c.form.id)) expect(manual.has(c.file), `${c.id}: left manual (${report.manual.find((x) => x.file === c.file)?.reason})`).toBe(false);
+          // A double-quoted .env value with escapes other than \n reads differently in python-dotenv and in
+          // Node's readers: manual (test/migrate/exact-values-e2e.test.ts).
+          const readersDiffer = c.form.id === 'env-double' && /["\\]/.test(c.value);
+          if (REWRITTEN.has(c.form.id) && !readersDiffer) expect(manual.has(c.file), `${c.id}: left manual (${report.manual.find((x) => x.file === c.file)?.reason})`).toBe(false);
         }
         ran += cases.length;
 

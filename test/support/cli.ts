@@ -63,3 +63,16 @@ export function runAsync(cmd: string, args: string[], opts: { cwd: string; env?:
 export function runCliAsync(args: string[], opts: { cwd: string; env?: Record<string, string>; killAfterMs?: number }): Promise<AsyncRunResult> {
   return runAsync(process.execPath, [BIN, ...args], opts);
 }
+
+/** A child with exactly `env` (nothing inherited from the test's environment): what a deployed program gets. */
+export function runWithEnvOnly(cmd: string, args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b) => (stdout += b));
+    p.stderr.on('data', (b) => (stderr += b));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -170,6 +170,13 @@ const HINTS${t(': Record<string, string>')} = {
   InternalServiceError: 'Secrets Manager failed; try again',
 };
 
+// The SDK says only "Region is missing" when neither variable nor a profile gives one.
+function hint(err${t(': { name?: string; message?: string }')})${t(': string | undefined')} {
+  if (err.name && HINTS[err.name]) return HINTS[err.name];
+  if (/region is missing/i.test(err.message ?? '')) return 'no AWS region: set AWS_REGION or AWS_DEFAULT_REGION';
+  return err.message;
+}
+
 let client${t(': InstanceType<typeof SecretsManagerClient> | undefined')};
 const cache = new Map${t('<string, Promise<SecretValue>>')}();
 const syncCache = new Map${t('<string, SecretValue>')}();
@@ -190,7 +197,7 @@ async function load(name${t(': string')})${t(': Promise<SecretValue>')} {
     text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
   } catch (e) {
     const err = ${t('(e ?? {}) as { name?: string; message?: string }', 'e ?? {}')};
-    throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || String(e)}\`, { cause: e });
+    throw new SecretError(\`cannot read secret \${name}: \${hint(err) || String(e)}\`, { cause: e });
   }
   return decode(text);
 }
@@ -256,7 +263,7 @@ export function getSecretSync(name: string, key: string): string;
     }
     if (reply.error || reply.text === undefined) {
       const err = reply.error ?? {};
-      throw new SecretError(\`cannot read secret \${name}: \${(err.name && HINTS[err.name]) || err.message || 'no value'}\`);
+      throw new SecretError(\`cannot read secret \${name}: \${hint(err) || 'no value'}\`);
     }
     value = decode(reply.text);
     syncCache.set(name, value);

@@ -42,6 +42,9 @@ interface Lit {
   close: number;
   prefix: string;
   quote: string;
+  /** A JS template's tag (`String.raw`) and where the tag starts. */
+  tag?: string;
+  tagStart?: number;
 }
 
 /** String literals on one line (Python or JS), skipping comments. Unclosed ones are left out. */
@@ -85,7 +88,8 @@ function lineLiterals(line: string, syntax: 'python' | 'javascript'): Lit[] {
       }
       void raw;
       if (closed < 0) break;
-      out.push({ open, start, end: closed, close: closed + quote.length, prefix, quote });
+      const tag = q === '`' ? /([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*$/.exec(line.slice(0, open)) : null;
+      out.push({ open, start, end: closed, close: closed + quote.length, prefix, quote, ...(tag ? { tag: tag[1]!.replace(/\s+/g, ''), tagStart: tag.index } : {}) });
       i = closed + quote.length;
       continue;
     }
@@ -151,7 +155,18 @@ export function decodePython(body: string, prefix: string): Decoded {
       out += c;
     }
   }
-  return { value: out, exact: true };
+  return /b/i.test(prefix) ? bytesAsText(out) : { value: out, exact: true };
+}
+
+/**
+ * A bytes literal's value as the text it encodes: each character of `latin1` is one byte, and the bytes
+ * must be UTF-8 (what the rewritten code's `.encode()` gives back); anything else is not text.
+ */
+function bytesAsText(latin1: string): Decoded {
+  if (/[^\x00-\xff]/.test(latin1)) return { value: latin1, exact: false, why: 'a bytes literal with non-ASCII characters' };
+  const text = Buffer.from(latin1, 'latin1').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('latin1') !== latin1) return { value: latin1, exact: false, why: 'a bytes literal that is not UTF-8 text' };
+  return { value: text, exact: true };
 }
 
 const JS_SIMPLE: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v' };
@@ -190,13 +205,21 @@ export function decodeJs(body: string, quote: string): Decoded {
   return { value: out, exact: true };
 }
 
-/** python-dotenv: single quotes keep all but `\'` and `\\`; double quotes decode `\\ \' \" \a \b \f \n \r \t \v`. */
+/**
+ * A .env value as python-dotenv reads it (single quotes keep all but `\'` and `\\`; double quotes decode
+ * `\\ \' \" \a \b \f \n \r \t \v`; `${NAME}` expands in every form), exact only where Node's readers
+ * (`node --env-file`, the dotenv package: no escape but `\n` in double quotes, a value ends at its first
+ * quote, backquotes quote) read the same escapes: which one a program uses is not known from the file.
+ */
 export function decodeDotenv(body: string, quote: string): Decoded {
-  if (quote === "'") return { value: body.replace(/\\[\\']/g, (m) => m[1]!), exact: true };
-  // python-dotenv expands ${NAME} and ${NAME:-default} outside single quotes.
-  if (/\$\{[^}:]*(?::-[^}]*)?\}/.test(body)) return { value: body, exact: false, why: 'a ${VAR} expansion builds the value at run time' };
-  if (quote === '') return { value: body, exact: true };
-  return { value: body.replace(/\\[\\'"abfnrtv]/g, (m) => PY_SIMPLE[m[1]!]!), exact: true };
+  if (/\$\{[^}:]*(?::-[^}]*)?\}/.test(body)) return { value: body, exact: false, why: 'a ${VAR} expansion builds the value at run time (python-dotenv expands it, even in single quotes)' };
+  const readersDiffer = { value: body, exact: false, why: 'python-dotenv and Node\'s .env readers read this value differently (its escapes or quotes)' };
+  if (quote === "'") return /\\[\\']/.test(body) ? readersDiffer : { value: body, exact: true };
+  // Unquoted `a#b`: Node's readers cut at the `#`; python-dotenv, Docker Compose and `secret-sweep run`
+  // keep it, and a program whose password lost its tail would not have worked: python-dotenv's reading.
+  if (quote === '') return /^`/.test(body) ? readersDiffer : { value: body, exact: true };
+  const value = body.replace(/\\[\\'"abfnrtv]/g, (m) => PY_SIMPLE[m[1]!]!);
+  return value === body.replace(/\\n/g, '\n') ? { value, exact: true } : readersDiffer;
 }
 
 /** POSIX shell: single quotes verbatim; double quotes: `\` escapes only `$ \` " \\` and newline; `$` expands. */
@@ -250,9 +273,24 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
   const pick = (lits: Lit[]) => lits.find((l) => l.start <= s && e <= l.end);
   const done = (l: Lit, d: Decoded): LiteralValue => ({ start: l.start, end: l.end, value: d.value, exact: d.exact, quoted: true, ...(d.why ? { why: d.why } : {}) });
   if (syntax === 'python' || syntax === 'javascript') {
-    const l = pick(lineLiterals(line, syntax));
+    const lits = lineLiterals(line, syntax);
+    // A rule that matched the tag of a template (String.raw`…` assigned to a password key) means the template after it.
+    const l = pick(lits) ?? lits.find((x) => x.tag !== undefined && x.tagStart! <= s && e <= x.open);
     if (!l) return undefined;
     const body = line.slice(l.start, l.end);
+    if (syntax === 'javascript' && l.tag !== undefined) {
+      // String.raw`…` reads its text as written; another tag's function makes the value.
+      if (l.tag !== 'String.raw' || body.includes('${')) return done(l, { value: body, exact: false, why: `a tagged template (${l.tag}\`…\`) builds the value at run time` });
+      return done(l, { value: body, exact: true });
+    }
+    if (syntax === 'python') {
+      // "a" "b" (or "a" \ at the end of the line): Python joins adjacent literals, the program reads both.
+      const i = lits.indexOf(l);
+      const near = (a: number, b: number) => /^\s*$/.test(line.slice(a, b));
+      if ((i > 0 && near(lits[i - 1]!.close, l.open)) || (i + 1 < lits.length && near(l.close, lits[i + 1]!.open)) || /^\s*\\\s*$/.test(line.slice(l.close))) {
+        return done(l, { value: body, exact: false, why: 'adjacent string literals are joined into one value' });
+      }
+    }
     return done(l, syntax === 'python' ? decodePython(body, l.prefix) : decodeJs(body, l.quote));
   }
   if (syntax === 'json') {

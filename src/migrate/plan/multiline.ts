@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
-import { decodeDotenv, decodePython, type Syntax } from './literals.js';
+import { decodeDotenv, decodePython, decodeShell, type Syntax } from './literals.js';
 
 export interface SpanLiteral {
   /** The literal's content in the file (UTF-16 offsets, end exclusive): what a rewriter replaces. */
@@ -30,7 +30,8 @@ let yamlLib: typeof import('yaml') | undefined;
 export function enclosingLiteral(file: string, text: string, s: number, e: number, syntax: Syntax): SpanLiteral | undefined {
   if (syntax === 'python') return pythonLiteral(text, s, e);
   if (syntax === 'javascript') return jsLiteral(file, text, s, e);
-  if (syntax === 'dotenv') return dotenvValue(text, s, e);
+  if (syntax === 'dotenv') return dotenvValue(text, s, e, ASSIGNED_QUOTE, decodeDotenv);
+  if (syntax === 'shell') return dotenvValue(text, s, e, SHELL_ASSIGNED_QUOTE, decodeShell);
   if (syntax === 'yaml') return yamlBlock(text, s, e);
   return undefined;
 }
@@ -118,18 +119,25 @@ function jsLiteral(file: string, text: string, s: number, e: number): SpanLitera
   return { start, end, value: ts.isNoSubstitutionTemplateLiteral(lit) ? lf(lit.text) : lit.text, exact: true };
 }
 
-/** python-dotenv: a quoted value over several lines (KEY="…" or KEY='…'). */
-function dotenvValue(text: string, s: number, e: number): SpanLiteral | undefined {
-  const re = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=[ \t]*(["'])/gm;
+const ASSIGNED_QUOTE = /^[ \t]*(?:export[ \t]+)?[A-Za-z_][A-Za-z0-9_.-]*[ \t]*=[ \t]*(["'])/gm;
+const SHELL_ASSIGNED_QUOTE = /^[ \t]*(?:(?:export|readonly|local|declare(?:[ \t]+-[A-Za-z]+)*)[ \t]+)?[A-Za-z_][A-Za-z0-9_]*=(["'])/gm;
+
+/**
+ * python-dotenv (KEY="…" or KEY='…') or a shell assignment (VAR='…', export VAR="…"): a quoted value over
+ * several lines (a shell single quote has no escapes).
+ */
+function dotenvValue(text: string, s: number, e: number, re: RegExp, decode: (body: string, quote: string) => { value: string; exact: boolean; why?: string }): SpanLiteral | undefined {
+  const escapes = (q: string) => re !== SHELL_ASSIGNED_QUOTE || q === '"';
   for (const m of text.matchAll(re)) {
     const q = m[1]!;
     const start = m.index + m[0].length;
     if (start > s) return undefined;
     let j = start;
-    for (; j < text.length && text[j] !== q; j++) if (text[j] === '\\') j++;
+    for (; j < text.length && text[j] !== q; j++) if (text[j] === '\\' && escapes(q)) j++;
     if (j >= text.length) return undefined;
     if (start <= s && e <= j) {
-      const d = decodeDotenv(lf(text.slice(start, j)), q);
+      // The shell reads a CR before a line break as part of the value.
+      const d = decode(re === SHELL_ASSIGNED_QUOTE ? text.slice(start, j) : lf(text.slice(start, j)), q);
       return { start, end: j, value: d.value, exact: d.exact, ...(d.why ? { why: d.why } : {}) };
     }
   }

@@ -71,6 +71,15 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
     return { span, raw: r, value: v, ...(decode ? { decode } : {}) };
   };
   const syntax = syntaxOf(f.file);
+  if (/\.ipynb$/i.test(f.file)) {
+    // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
+    // before it; any other backslash in the span is an escape (JSON's, Python's or both).
+    if (f.endLine === f.line && /^[^\\]*\\n$/.test(raw)) {
+      raw = raw.slice(0, -2);
+      span.endColumn -= 2;
+    }
+    if (raw.includes('\\')) return { skip: 'the value in the notebook cell has escapes or spans lines: the stored value would differ from what the cell reads; move it to the vault by hand' };
+  }
   if (text !== undefined && !syntax && f.line === 1 && f.column === 1 && text !== raw && text.trimEnd() === raw && text.length - raw.length <= 2) {
     // A file that is the secret (a PEM key file): its reader gets the whole file, final newline included.
     const starts = lineStarts(text);

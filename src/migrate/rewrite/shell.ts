@@ -200,6 +200,11 @@ export class ShellRewriter implements Rewriter {
         fail('the value runs across quotes, escapes or expansions');
         continue;
       }
+      if (secrets.some((x) => /\n$/.test(text.slice(x.start, x.end)))) {
+        // "$(…)" drops every final line break: the script would read a different value.
+        fail('the value ends with a line break, which a command substitution drops');
+        continue;
+      }
       const only = word.segments.length === 1 && items.length === 1 && word.segments[0]![0] === items[0]!.start && word.segments[0]![1] === items[0]!.end;
       if (only) {
         out.edits.push({ start: word.start, end: word.end, replacement: `"$(${fetchCommand(items[0]!.site.ref)})"` });

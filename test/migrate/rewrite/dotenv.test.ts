@@ -51,6 +51,11 @@ describe('.env parsing', () => {
     expect(got).toEqual({ A: '1', B: 'x y', C: 'lit $HOME #x', D: 'plain value', E: 'l1\nl2', F: 'multi\nline', G: 'a#b' });
     expect(parseEnvText(text).find((l) => l.key === 'G')!.line).toBe(9);
   });
+  it('reads quoted escapes as python-dotenv does (what `run` hands a program that loads the same file)', () => {
+    const text = "S='a\\\\b\\'c'\nT=\"a\\'b\\vc\\qd\\\"e\"\nU=next\n";
+    const got = Object.fromEntries(parseEnvText(text).map((l) => [l.key, l.value]));
+    expect(got).toEqual({ S: "a\\b'c", T: "a'b\vc\\qd\"e", U: 'next' });
+  });
 });
 
 describe('resolveEnv', () => {

@@ -1,0 +1,81 @@
+/**
+ * What migrate stores is what the program reads, or nothing (src/migrate/plan/literals.ts, multiline.ts):
+ * the cases test/migrate/exact-values-e2e.test.ts found stored wrong, pinned one by one.
+ */
+import { describe, expect, it } from 'vitest';
+import { decodeDotenv, decodePython, literalAt } from '../../src/migrate/plan/literals.js';
+import { enclosingLiteral } from '../../src/migrate/plan/multiline.js';
+import { tmpdir } from 'node:os';
+import { generateKeyPairSync } from 'node:crypto';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadRuleSpecs } from '../../src/rules/load.js';
+import { loadConfig } from '../../src/config/config.js';
+import { buildPlan } from '../../src/migrate/plan.js';
+import { ALNUM, randomString } from '../support/fake-secrets.js';
+
+const detector = createDetector(loadRuleSpecs(loadConfig(tmpdir())));
+/** The plan's stored values and skip reasons for `files`. */
+function planOf(files: Record<string, string>): { stored: string[]; skipped: string[] } {
+  const findings = Object.entries(files).flatMap(([path, text]) => detector.detect({ text, provenance: { kind: 'file', path } }));
+  const { plan, values } = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'etl', env: 'prod' });
+  return {
+    stored: plan.secrets.flatMap((x) => x.fields.filter((f) => f.secret).map((f) => values.get(`${x.name}\u0000${f.key}`)!.value)),
+    skipped: plan.skipped.map((x) => x.reason),
+  };
+}
+
+const at = (line: string, part: string, syntax: Parameters<typeof literalAt>[3]) => {
+  const s = line.indexOf(part);
+  return literalAt(line, s, s + part.length, syntax);
+};
+
+describe('literal values as their reader reads them', () => {
+  it('a Python bytes literal is the UTF-8 text of its bytes (\\xc3\\xa9 is é), or not exact', () => {
+    expect(decodePython('ab\\xc3\\xa9cd', 'b')).toEqual({ value: 'ab\u00e9cd', exact: true });
+    expect(decodePython('ab\\xffcd', 'b').exact).toBe(false);
+    expect(decodePython('ab\\xc3\\xa9cd', '')).toEqual({ value: 'ab\u00c3\u00a9cd', exact: true });
+  });
+
+  it('adjacent Python literals are joined by Python: a part of them is not the value', () => {
+    expect(at('PASSWORD = "abcdef" "ghij"', 'abcdef', 'python')?.exact).toBe(false);
+    expect(at('PASSWORD = "abcdef" "ghij"', 'ghij', 'python')?.exact).toBe(false);
+    expect(at('PASSWORD = "abcdef" \\', 'abcdef', 'python')?.exact).toBe(false);
+    expect(at('connect(user="app", password="abcdef")', 'abcdef', 'python')).toMatchObject({ value: 'abcdef', exact: true });
+  });
+
+  it('String.raw`…` keeps its backslashes; a rule that matched the tag means the template; other tags are not exact', () => {
+    const line = 'const x = String.raw`ab\\ncd`;';
+    expect(at(line, 'ab\\ncd', 'javascript')).toMatchObject({ value: 'ab\\ncd', exact: true });
+    expect(at(line, 'String.raw', 'javascript')).toMatchObject({ value: 'ab\\ncd', exact: true, start: line.indexOf('`') + 1 });
+    expect(at('const password = sql`abcd`;', 'abcd', 'javascript')?.exact).toBe(false);
+    expect(at('const password = `ab\\ncd`;', 'ab\\ncd', 'javascript')).toMatchObject({ value: 'ab\ncd', exact: true });
+  });
+
+  it('.env: exact only where python-dotenv and Node read the same', () => {
+    expect(decodeDotenv('ab\\ncd', '"')).toEqual({ value: 'ab\ncd', exact: true });
+    expect(decodeDotenv('ab\\\\cd', '"').exact).toBe(false); // python-dotenv: ab\cd; Node: ab\\cd
+    expect(decodeDotenv('ab\\"cd', '"').exact).toBe(false); // Node's value ends at the first quote
+    expect(decodeDotenv("ab\\'cd", "'").exact).toBe(false);
+    expect(decodeDotenv('`abcd`', '').exact).toBe(false); // Node: quoted
+    expect(decodeDotenv('ab${X}cd', "'").exact).toBe(false); // python-dotenv expands it even in single quotes
+    expect(decodeDotenv('ab\\cd#', "'")).toEqual({ value: 'ab\\cd#', exact: true });
+  });
+
+  it('a shell value over several lines is read whole, final line break included', () => {
+    const text = "#!/bin/sh\nexport KEY='line1\nline2\n'\necho done\n";
+    const s = text.indexOf('line1');
+    expect(enclosingLiteral('x.sh', text, s, text.indexOf('line2') + 5, 'shell')).toMatchObject({ value: 'line1\nline2\n', exact: true });
+    const dq = '#!/bin/sh\nKEY="a\\$b\nline2\n"\n';
+    expect(enclosingLiteral('x.sh', dq, dq.indexOf('a\\$'), dq.indexOf('line2') + 5, 'shell')).toMatchObject({ value: 'a$b\nline2\n', exact: true });
+  });
+
+  it('a notebook: a match that ran into the JSON \\n ending a source line stops before it; JSON-escaped values are skipped', () => {
+    const pw = randomString(ALNUM, 20, 77) + 'Mg';
+    const nb = (line: string) => JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [line, 'print(1)\n'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
+    expect(planOf({ 'a.ipynb': nb(`%env DB_PASSWORD=${pw}\n`) }).stored).toEqual([pw]);
+    const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const escaped = planOf({ 'b.ipynb': nb(`KEY = "${pem.replace(/\n/g, '\\n')}"\n`) });
+    expect(escaped.stored).toEqual([]);
+    expect(escaped.skipped.join('\n')).toMatch(/notebook cell has escapes/);
+  });
+});
