@@ -151,6 +151,11 @@ for (const peer of peers) {
     const sPrec = (n) => (sFound + n ? sFound / (sFound + n) : 1);
     console.log(`  secrets only (without ${pos.length - secretPos.length} positives of identifier rules, NOT_SECRETS): recall ${((sFound / secretPos.length) * 100).toFixed(1)}% (${sFound}/${secretPos.length})  precision ${(sPrec(fps.length) * 100).toFixed(1)}% adjudicated, ${(sPrec(rawFps.length) * 100).toFixed(1)}% raw`);
   }
+  const real = pos.filter((e) => !e.synthetic && !notSecret(e));
+  if (real.length < pos.filter((e) => !notSecret(e)).length) {
+    const n = pos.filter((e) => e.synthetic && !notSecret(e)).length;
+    console.log(`  secrets in real-file forms only (without ${n} synthetic positives: a plaintext value inside Jenkins' ciphertext braces): recall ${((real.filter((e) => hits.has(e.file)).length / real.length) * 100).toFixed(1)}% (${real.filter((e) => hits.has(e.file)).length}/${real.length})`);
+  }
   const ctxNeg = allNeg.filter((e) => e.contextOnly);
   if (ctxNeg.length) {
     const shapeFps = fps.filter((e) => !e.contextOnly).length;
