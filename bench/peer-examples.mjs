@@ -1,173 +1,50 @@
 #!/usr/bin/env node
-// Recall and precision of the built CLI on two peers' public rule examples, file by file.
+// Recall and precision of the built CLI on peers' public rule examples, file by file.
 //
-// Usage: node bench/peer-examples.mjs <gitleaks-checkout> <noseyparker-checkout> [--misses] [--keep] [--bin <cli.js>]
-//   A checkout is a folder holding the peer's tree (e.g. `git archive HEAD | tar -x -C /tmp/gitleaks`).
-//   Build first (npm run build). Nothing of the peers is stored in this repository: the examples are read
-//   from the checkouts at run time, each written to its own file in a temp folder, and scanned once.
-//
-// gitleaks: in cmd/generate/config/rules/*.go, every plain string literal in a `tps`/`fps` list is one
-// example (true / false positive); `utils.GenerateSampleSecrets(id, "secret")` stands for one sample,
-// `{id}Token = "{secret}"`; literals built at run time (fmt.Sprintf, concatenation) are left out.
-// Nosey Parker: `examples` / `negative_examples` of every rule in its rules YAML.
+// Usage: node bench/peer-examples.mjs [<gitleaks> <noseyparker>] [--gitleaks DIR] [--noseyparker DIR]
+//          [--kingfisher DIR] [--trufflehog DIR] [--misses] [--keep] [--bin <cli.js>]
+//   A DIR is a folder holding the peer's tree (e.g. `git archive HEAD | tar -x -C /tmp/gitleaks`) or its git
+//   directory (a bare mirror, e.g. /work/.mirror/mongodb+kingfisher/repo, read at HEAD). Build first
+//   (npm run build). Nothing of the peers is stored in this repository: the examples are read from the
+//   peers at run time (bench/lib/peers.mjs says how, peer by peer), each written to its own file in a temp
+//   folder, and scanned once.
+// gitleaks and Nosey Parker are the peers the rules were tuned on; Kingfisher and trufflehog are held out
+// (scored, not tuned on: their misses say which formats are missing, never what to write).
 // A positive file counts as found when the scan reports anything in it; a negative file with any finding is
 // a false positive. Precision = found positives / (found positives + negatives with a finding); printed raw
 // and adjudicated (without the few negatives the peer itself calls credentials: ADJUDICATED below); recall
-// also over the secret positives only (without those of the peer's identifier rules: NOT_SECRETS below).
-// Secrets never reach the output: only rule ids, counts and (with --misses --keep) the temp file paths.
+// also over the secret positives only (without those of the peer's identifier rules: NOT_SECRETS below and
+// Kingfisher's hidden rules). trufflehog's negatives are also scored without those that hold a value its
+// own positives want reported (negative only for their context: see bench/lib/peers.mjs).
+// Secrets never reach the output: only rule ids, counts and (with --misses) the temp file paths.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
+import { peerTree } from './lib/peer-tree.mjs';
+import { gitleaksExamples, kingfisherExamples, noseyExamples, trufflehogExamples } from './lib/peers.mjs';
 
+const PEERS = { gitleaks: [gitleaksExamples, 'gl'], noseyparker: [noseyExamples, 'np'], kingfisher: [kingfisherExamples, 'kf'], trufflehog: [trufflehogExamples, 'th'] };
 const args = process.argv.slice(2);
-const binAt = args.indexOf('--bin');
-const binArg = binAt >= 0 ? args.splice(binAt, 2)[1] : undefined;
+const option = (name) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args.splice(at, 2)[1] : undefined;
+};
+const binArg = option('--bin');
+const dirs = Object.fromEntries(Object.keys(PEERS).map((p) => [p, option(`--${p}`)]));
 const flags = new Set(args.filter((a) => a.startsWith('--')));
-const [gitleaksDir, noseyDir] = args.filter((a) => !a.startsWith('--'));
-if (!gitleaksDir || !noseyDir) {
-  console.error('usage: node bench/peer-examples.mjs <gitleaks-checkout> <noseyparker-checkout> [--misses] [--keep]');
+const positional = args.filter((a) => !a.startsWith('--'));
+dirs.gitleaks ??= positional[0];
+dirs.noseyparker ??= positional[1];
+const peers = Object.keys(PEERS).filter((p) => dirs[p]);
+if (!peers.length) {
+  console.error('usage: node bench/peer-examples.mjs [<gitleaks> <noseyparker>] [--kingfisher DIR] [--trufflehog DIR] [--misses] [--keep]');
   process.exit(2);
 }
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = binArg ?? join(root, 'bin', 'secret-sweep.js');
-
-// ---- gitleaks: Go source → examples ------------------------------------------------------------------
-
-/** Decodes one Go string literal (interpreted "..." or raw `...`). */
-function goString(lit) {
-  if (lit.startsWith('`')) return lit.slice(1, -1).replace(/\r/g, '');
-  const body = lit.slice(1, -1);
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_, e) => {
-    const simple = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '\\': '\\', a: '\x07', b: '\b', f: '\f', v: '\v' };
-    if (e in simple) return simple[e];
-    if (/^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]{3}$/.test(e)) return String.fromCharCode(parseInt(e, 8));
-    return e;
-  });
-}
-
-/** Reads a Go expression starting at `i`, up to the end of the statement; returns its end index. */
-function statementEnd(src, i) {
-  let depth = 0;
-  for (; i < src.length; i++) {
-    const c = src[i];
-    if (c === '"' || c === '`' || c === "'") i = literalEnd(src, i) - 1;
-    else if (c === '/' && src[i + 1] === '/') i = src.indexOf('\n', i) - 1;
-    else if (c === '/' && src[i + 1] === '*') i = src.indexOf('*/', i) + 1;
-    else if ('([{'.includes(c)) depth++;
-    else if (')]}'.includes(c)) depth--;
-    else if (c === '\n' && depth === 0) return i;
-    if (depth < 0) return i;
-  }
-  return i;
-}
-
-function literalEnd(src, i) {
-  const q = src[i];
-  for (let j = i + 1; j < src.length; j++) {
-    if (q !== '`' && src[j] === '\\') j++;
-    else if (src[j] === q) return j + 1;
-  }
-  return src.length;
-}
-
-/** Splits the elements of the outermost brackets of `expr` at depth 1 (comments dropped). */
-function topLevelElements(expr) {
-  const out = [];
-  let depth = 0;
-  let cur = '';
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === '"' || c === '`' || c === "'") {
-      const e = literalEnd(expr, i);
-      if (depth >= 1) cur += expr.slice(i, e);
-      i = e - 1;
-    } else if (c === '/' && expr[i + 1] === '/') {
-      const nl = expr.indexOf('\n', i);
-      i = (nl < 0 ? expr.length : nl) - 1;
-    } else if ('([{'.includes(c)) {
-      if (depth >= 1) cur += c;
-      depth++;
-    } else if (')]}'.includes(c)) {
-      depth--;
-      if (depth >= 1) cur += c;
-      else if (depth === 0) {
-        out.push(cur.trim());
-        cur = '';
-      }
-    } else if (c === ',' && depth === 1) {
-      out.push(cur.trim());
-      cur = '';
-    } else if (depth >= 1) cur += c;
-  }
-  return out.filter(Boolean);
-}
-
-const LITERAL = /^("(?:[^"\\\n]|\\.)*"|`[^`]*`)$/;
-const SAMPLE = /^utils\.GenerateSampleSecrets?\(\s*("(?:[^"\\]|\\.)*")\s*,\s*("(?:[^"\\]|\\.)*"|`[^`]*`)\s*\)(?:\.\.\.)?$/;
-
-function gitleaksExamples(dir) {
-  const rulesDir = join(dir, 'cmd', 'generate', 'config', 'rules');
-  if (!existsSync(rulesDir)) throw new Error(`${rulesDir}: not a gitleaks checkout`);
-  const out = [];
-  for (const name of readdirSync(rulesDir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go')).sort()) {
-    const src = readFileSync(join(rulesDir, name), 'utf8');
-    const marker = /^\s*(tps|fps)\s*(?::=|=)\s*/gm;
-    let m;
-    while ((m = marker.exec(src))) {
-      const kind = m[1] === 'tps' ? 'positive' : 'negative';
-      const start = m.index + m[0].length;
-      const end = statementEnd(src, start);
-      const expr = src.slice(start, end + 1);
-      const before = src.slice(0, m.index);
-      const ids = [...before.matchAll(/RuleID:\s*"([^"]+)"/g)];
-      const rule = ids.length ? ids[ids.length - 1][1] : basename(name, '.go');
-      // `[]string{...}` and `append(tps, ...)` list elements; anything else (a call) is one element.
-      const listed = /^(\[\]string\s*\{|append\s*\()/.test(expr.trim());
-      const elements = listed ? topLevelElements(expr) : [expr.replace(/\/\/.*$/gm, '').trim()];
-      for (const el of elements) {
-        if (LITERAL.test(el)) out.push({ peer: 'gitleaks', rule, kind, text: goString(el) });
-        else {
-          const s = el.match(SAMPLE);
-          if (s) out.push({ peer: 'gitleaks', rule, kind, text: `${goString(s[1])}Token = "${goString(s[2])}"` });
-        }
-      }
-      marker.lastIndex = end;
-    }
-  }
-  return out;
-}
-
-// ---- Nosey Parker: YAML → examples -------------------------------------------------------------------
-
-function yamlFiles(dir) {
-  const out = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p));
-    else if (/\.ya?ml$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
-function noseyExamples(dir) {
-  const rulesDir = [join(dir, 'crates', 'noseyparker', 'data', 'default', 'builtin', 'rules'), join(dir, 'crates', 'noseyparker', 'data', 'default', 'rules')].find(existsSync);
-  if (!rulesDir) throw new Error(`${dir}: not a Nosey Parker checkout`);
-  const out = [];
-  for (const file of yamlFiles(rulesDir).sort()) {
-    for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
-      for (const r of doc.toJS()?.rules ?? []) {
-        for (const t of r.examples ?? []) out.push({ peer: 'noseyparker', rule: r.id, kind: 'positive', text: String(t) });
-        for (const t of r.negative_examples ?? []) out.push({ peer: 'noseyparker', rule: r.id, kind: 'negative', text: String(t) });
-      }
-    }
-  }
-  return out;
-}
 
 // ---- adjudicated negatives ---------------------------------------------------------------------------
 // Negative examples that the peer itself says are credentials: a "negative" of one peer rule that the
@@ -213,7 +90,7 @@ const NOT_SECRETS = [
   { peer: 'noseyparker', rule: 'np.shopify.1', why: 'a myshopify.com domain is a shop address' },
   { peer: 'noseyparker', rule: 'np.reactapp.1', why: 'a user name alone grants nothing (the peer categorizes it identifier; REACT_APP_ passwords count)' },
 ];
-const notSecret = (e) => e.kind === 'positive' && NOT_SECRETS.some((n) => n.peer === e.peer && n.rule === e.rule);
+const notSecret = (e) => e.kind === 'positive' && (e.identifier || NOT_SECRETS.some((n) => n.peer === e.peer && n.rule === e.rule));
 
 const textSha = (text) => createHash('sha256').update(text.trim()).digest('hex').slice(0, 16);
 function adjudication(e) {
@@ -223,13 +100,19 @@ function adjudication(e) {
 
 // ---- scan and score ----------------------------------------------------------------------------------
 
-const all = [...gitleaksExamples(gitleaksDir), ...noseyExamples(noseyDir)];
+const all = [];
+for (const p of peers) {
+  const tree = peerTree(dirs[p]);
+  const found = PEERS[p][0](tree);
+  if (found.skipped) console.log(`${p}: ${found.skipped} test-table element(s) left out (input or want not evaluable)`);
+  all.push(...found);
+}
 const positiveTexts = new Set(all.filter((e) => e.kind === 'positive').map((e) => `${e.peer}\0${e.text.trim()}`));
 const examples = all.filter((e) => e.kind === 'positive' || !positiveTexts.has(`${e.peer}\0${e.text.trim()}`));
 // Neutral folder and file names: no "test"/"example" path segment that a path allowlist could drop.
 const dir = mkdtempSync(join(tmpdir(), 'peer-scan-'));
 examples.forEach((e, i) => {
-  e.file = join(e.peer === 'gitleaks' ? 'gl' : 'np', `f${String(i).padStart(5, '0')}.txt`);
+  e.file = join(PEERS[e.peer][1], `f${String(i).padStart(5, '0')}.txt`);
   mkdirSync(join(dir, dirname(e.file)), { recursive: true });
   writeFileSync(join(dir, e.file), e.text.endsWith('\n') ? e.text : e.text + '\n', { mode: 0o600 });
 });
@@ -242,13 +125,13 @@ const hits = new Map(); // file (relative) → our rule ids
 for (const line of run.stdout.split('\n')) {
   if (!line.startsWith('{')) continue;
   const r = JSON.parse(line);
-  const rel = r.file.startsWith(dir) ? r.file.slice(dir.length + 1) : r.file.replace(/^.*?\/(gl|np)\//, '$1/');
+  const rel = r.file.startsWith(dir) ? r.file.slice(dir.length + 1) : r.file.replace(/^.*?\/(gl|np|kf|th)\//, '$1/');
   if (!hits.has(rel)) hits.set(rel, new Set());
   hits.get(rel).add(r.rule);
 }
 
 let exit = 0;
-for (const peer of ['gitleaks', 'noseyparker']) {
+for (const peer of peers) {
   const mine = examples.filter((e) => e.peer === peer);
   const pos = mine.filter((e) => e.kind === 'positive');
   const allNeg = mine.filter((e) => e.kind === 'negative');
@@ -268,6 +151,19 @@ for (const peer of ['gitleaks', 'noseyparker']) {
     const sPrec = (n) => (sFound + n ? sFound / (sFound + n) : 1);
     console.log(`  secrets only (without ${pos.length - secretPos.length} positives of identifier rules, NOT_SECRETS): recall ${((sFound / secretPos.length) * 100).toFixed(1)}% (${sFound}/${secretPos.length})  precision ${(sPrec(fps.length) * 100).toFixed(1)}% adjudicated, ${(sPrec(rawFps.length) * 100).toFixed(1)}% raw`);
   }
+  const real = pos.filter((e) => !e.synthetic && !notSecret(e));
+  if (real.length < pos.filter((e) => !notSecret(e)).length) {
+    const n = pos.filter((e) => e.synthetic && !notSecret(e)).length;
+    console.log(`  secrets in real-file forms only (without ${n} synthetic positives: a plaintext value inside Jenkins' ciphertext braces): recall ${((real.filter((e) => hits.has(e.file)).length / real.length) * 100).toFixed(1)}% (${real.filter((e) => hits.has(e.file)).length}/${real.length})`);
+  }
+  const ctxNeg = allNeg.filter((e) => e.contextOnly);
+  if (ctxNeg.length) {
+    const shapeFps = fps.filter((e) => !e.contextOnly).length;
+    console.log(`  shape negatives only (without ${ctxNeg.length} negatives holding a value the peer's own positives want reported, ${ctxNeg.filter((e) => hits.has(e.file)).length} of them with a finding): precision ${(prec(shapeFps) * 100).toFixed(1)}% (${shapeFps})`);
+  }
+  const posRules = new Set(pos.map((e) => e.rule));
+  const hitRules = new Set(found.map((e) => e.rule));
+  console.log(`  peer rules with at least one positive found: ${hitRules.size}/${posRules.size}`);
   console.log(`  rules with a missed example (${missedRules.length}): ${missedRules.join(' ')}`);
   const fpRules = [...new Set(fps.map((e) => `${e.rule}→${[...hits.get(e.file)].join('+')}`))].sort();
   console.log(`  negatives reported (peer rule→our rule): ${fpRules.join(' ') || 'none'}`);
