@@ -11,7 +11,7 @@ export interface DecodedCandidate {
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'url' | 'json-escape';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape';
 }
 
 /**
@@ -28,8 +28,17 @@ export function mayHoldEncoded(bytes: Buffer): boolean {
   return decodeTrigger.test(bytes);
 }
 
-const MAX_CANDIDATES = 500;
-const MAX_DECODED = 64 * 1024;
+/**
+ * No cap on the number of candidates: a fixed count let a file put N decoys first and the real secret
+ * after them. The work stays linear without one: candidates do not overlap (each search moves on past
+ * the span it took), and decoded text is shorter than its encoded span.
+ */
+const MAX_DECODED = 8 << 20;
+/** Encoded inside encoded (base64 of base64, a percent-encoded base64 value): levels decoded, as gitleaks' default. */
+const MAX_DEPTH = 3;
+/** Shortest base64 / hex run decoded (an AWS key id is 28 base64 or 40 hex characters). */
+const MIN_BASE64 = 24;
+const MIN_HEX = 32;
 /** Longest JSON string literal decoded for escapes. */
 const MAX_JSON_STRING = 4000;
 
@@ -86,22 +95,52 @@ function base64Runs(text: string, from: number, to: number, min: number, visit: 
     let end = i;
     while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
     if (kinds === 7 && end - start >= min && !visit(start, end)) return;
-    i = end + 1;
+    i = end;
   }
 }
 
+const HEX_CHAR = new Uint8Array(128);
+for (const c of '0123456789abcdefABCDEF') HEX_CHAR[c.charCodeAt(0)] = 1;
+
+/** Runs of at least `min` hex digits, of even length, in [from, to), in one pass. */
+function hexRuns(text: string, from: number, to: number, min: number, visit: (start: number, end: number) => void): void {
+  const n = to;
+  let i = from;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c >= 128 || HEX_CHAR[c] !== 1) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && text.charCodeAt(i) < 128 && HEX_CHAR[text.charCodeAt(i)] === 1) i++;
+    if (i - start >= min && (i - start) % 2 === 0) visit(start, i);
+    i++;
+  }
+}
+
+function unhex(s: string): string | undefined {
+  return printable(Buffer.from(s, 'hex'));
+}
+
 /**
- * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 search
- * only looks there, since a stray base64 string with no credential word near it is rarely a secret and
- * searching every identifier-like run in large files would halve throughput.
+ * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 and hex
+ * searches only look there, since a stray encoded string with no credential word near it is rarely a
+ * secret and searching every identifier-like run in large files would halve throughput (docs/gate.md
+ * says what that leaves). `bare`: search the whole text, delimiters or not (decoded text, which is short).
+ * What is decoded is decoded again, up to MAX_DEPTH levels; a secret found at any level is reported at
+ * the outermost encoded span.
  */
-export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonly [number, number]> = [[0, text.length]]): DecodedCandidate[] {
+export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonly [number, number]> = [[0, text.length]], bare = false, depth = 1): DecodedCandidate[] {
   const out: DecodedCandidate[] = [];
   const seen = new Set<number>();
   const push = (c: DecodedCandidate) => {
-    if (out.length >= MAX_CANDIDATES || seen.has(c.start)) return;
+    if (seen.has(c.start)) return;
     seen.add(c.start);
     out.push(c);
+    if (depth >= MAX_DEPTH || c.encoding === 'json-escape') return;
+    // Encoded inside encoded: decoded texts are short, so every run in them is looked at.
+    for (const inner of decodeCandidates(c.text, [[0, c.text.length]], true, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
   };
 
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
@@ -134,16 +173,19 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
       push({ start, end: start + m[1]!.length, text: `password = "${decoded.slice(i + 1)}"`, encoding: 'base64' });
     }
   }
-  for (const [ws, we] of hotWindows) {
-    if (out.length >= MAX_CANDIDATES) break;
-    base64Runs(text, ws, we, 24, (start, end) => {
-    if (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end])) return true;
-    const decoded = b64(text.slice(start, end));
-    if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding: 'base64' });
-    return out.length < MAX_CANDIDATES;
+  for (const [ws, we] of bare ? [[0, text.length] as const] : hotWindows) {
+    base64Runs(text, ws, we, MIN_BASE64, (start, end) => {
+      if (!bare && (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end]))) return true;
+      const decoded = b64(text.slice(start, end));
+      if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding: 'base64' });
+      return true;
+    });
+    hexRuns(text, ws, we, MIN_HEX, (start, end) => {
+      const decoded = unhex(text.slice(start, end));
+      if (decoded !== undefined) push({ start, end, text: decoded, encoding: 'hex' });
     });
   }
-  for (let p = text.indexOf('%'); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf('%', p + 1)) {
+  for (let p = text.indexOf('%'); p !== -1; p = text.indexOf('%', p + 1)) {
     if (!/^%[0-9A-Fa-f]{2}$/.test(text.slice(p, p + 3))) continue;
     let start = p;
     while (start > 0 && URL_CHAR.test(text[start - 1]!)) start--;
@@ -169,7 +211,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     let failedTo = -1;
     let open = -1;
     let lineStart = -1;
-    for (let p = text.indexOf(needle); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf(needle, p + 2)) {
+    for (let p = text.indexOf(needle); p !== -1; p = text.indexOf(needle, p + 2)) {
       if (p <= last || p <= failedTo) continue;
       for (; seen < p; seen++) {
         const c = text.charCodeAt(seen);

@@ -323,6 +323,13 @@ export function scanExitCode(args: ScanArgs, res: ScanResult): number {
     process.stderr.write(`secret-sweep: ${incompleteText(unread)}; a gate does not pass an incomplete scan (--allow-skips accepts it)\n`);
     return 2;
   }
+  // A capped file was not read to its end. With findings the gate fails anyway; without any (what the cap
+  // kept were all suppressed: a thousand marked decoys before the real secret), it did not read everything.
+  const capped = res.stats.findingsCapped?.length ?? 0;
+  if (capped > 0 && res.findings.length === 0 && isGateMode(args) && !args['allow-skips']) {
+    process.stderr.write(`secret-sweep: ${capped} file${capped === 1 ? '' : 's'} reached the findings cap with only suppressed findings kept, so the rest ${capped === 1 ? 'was' : 'were'} not read; a gate does not pass an incomplete scan (raise --max-findings-per-file, 0 for no limit; --allow-skips accepts it)\n`);
+    return 2;
+  }
   return res.findings.length > 0 ? 1 : 0;
 }
 
