@@ -33,7 +33,7 @@ export function mayHoldEncoded(bytes: Buffer): boolean {
  * after them. The work stays linear without one: candidates do not overlap (each search moves on past
  * the span it took), and decoded text is shorter than its encoded span.
  */
-const MAX_DECODED = 8 << 20;
+const MAX_DECODED = 64 * 1024;
 /** Encoded inside encoded (base64 of base64, a percent-encoded base64 value): levels decoded, as gitleaks' default. */
 const MAX_DEPTH = 3;
 /** Shortest base64 / hex run decoded (an AWS key id is 28 base64 or 40 hex characters). */
@@ -71,14 +71,17 @@ const DELIM_BEFORE = new Set(['"', "'", '=', ':', ' ', '\t', '\n', '>', '(', ','
 const DELIM_AFTER = new Set(['"', "'", ' ', '\t', '\n', '\r', ',', ';', '<', ')', undefined]);
 const URL_CHAR = /[A-Za-z0-9._~+\-:@/%=&?]/;
 
+const HEX_RUN = /^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/;
+
 /**
- * Runs of base64 characters of at least `min` length that mix upper case, lower case and digits (what
- * encoded data looks like, unlike identifiers), found in one pass without regex backtracking.
+ * Runs of base64 characters (with up to two `=` of padding) in [from, to), in one pass without regex
+ * backtracking: as 'base64' when at least `MIN_BASE64` long and mixing upper case, lower case and digits
+ * (what encoded data looks like, unlike identifiers); as 'hex' when at least `MIN_HEX` hex digits of one
+ * case (hex is a subset of the base64 alphabet: one pass finds both).
  */
-function base64Runs(text: string, from: number, to: number, min: number, visit: (start: number, end: number) => boolean): void {
-  const n = to;
+function encodedRuns(text: string, from: number, to: number, visit: (start: number, end: number, encoding: 'base64' | 'hex') => void): void {
   let i = from;
-  while (i < n) {
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (c >= 128 || B64_CHAR[c] !== 1) {
       i++;
@@ -86,36 +89,20 @@ function base64Runs(text: string, from: number, to: number, min: number, visit: 
     }
     const start = i;
     let kinds = 0;
-    while (i < n) {
+    while (i < to) {
       const d = text.charCodeAt(i);
       if (d >= 128 || B64_CHAR[d] !== 1) break;
       kinds |= d >= 48 && d <= 57 ? 1 : d >= 97 && d <= 122 ? 2 : d >= 65 && d <= 90 ? 4 : 0;
       i++;
     }
-    let end = i;
-    while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
-    if (kinds === 7 && end - start >= min && !visit(start, end)) return;
-    i = end;
-  }
-}
-
-const HEX_CHAR = new Uint8Array(128);
-for (const c of '0123456789abcdefABCDEF') HEX_CHAR[c.charCodeAt(0)] = 1;
-
-/** Runs of at least `min` hex digits, of even length, in [from, to), in one pass. */
-function hexRuns(text: string, from: number, to: number, min: number, visit: (start: number, end: number) => void): void {
-  const n = to;
-  let i = from;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c >= 128 || HEX_CHAR[c] !== 1) {
-      i++;
+    if (i - start >= MIN_HEX && HEX_RUN.test(text.slice(start, i))) {
+      visit(start, i, 'hex');
       continue;
     }
-    const start = i;
-    while (i < n && text.charCodeAt(i) < 128 && HEX_CHAR[text.charCodeAt(i)] === 1) i++;
-    if (i - start >= min && (i - start) % 2 === 0) visit(start, i);
-    i++;
+    let end = i;
+    while (end < to && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    if (kinds === 7 && end - start >= MIN_BASE64) visit(start, end, 'base64');
+    i = end;
   }
 }
 
@@ -174,15 +161,10 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     }
   }
   for (const [ws, we] of bare ? [[0, text.length] as const] : hotWindows) {
-    base64Runs(text, ws, we, MIN_BASE64, (start, end) => {
-      if (!bare && (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end]))) return true;
-      const decoded = b64(text.slice(start, end));
-      if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding: 'base64' });
-      return true;
-    });
-    hexRuns(text, ws, we, MIN_HEX, (start, end) => {
-      const decoded = unhex(text.slice(start, end));
-      if (decoded !== undefined) push({ start, end, text: decoded, encoding: 'hex' });
+    encodedRuns(text, ws, we, (start, end, encoding) => {
+      if (!bare && (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end]))) return;
+      const decoded = encoding === 'hex' ? unhex(text.slice(start, end)) : b64(text.slice(start, end));
+      if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding });
     });
   }
   for (let p = text.indexOf('%'); p !== -1; p = text.indexOf('%', p + 1)) {
