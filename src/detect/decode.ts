@@ -11,7 +11,7 @@ export interface DecodedCandidate {
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'url' | 'json-escape';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape';
 }
 
 /**
@@ -28,8 +28,17 @@ export function mayHoldEncoded(bytes: Buffer): boolean {
   return decodeTrigger.test(bytes);
 }
 
-const MAX_CANDIDATES = 500;
+/**
+ * No cap on the number of candidates: a fixed count let a file put N decoys first and the real secret
+ * after them. The work stays linear without one: candidates do not overlap (each search moves on past
+ * the span it took), and decoded text is shorter than its encoded span.
+ */
 const MAX_DECODED = 64 * 1024;
+/** Encoded inside encoded (base64 of base64, a percent-encoded base64 value): levels decoded, as gitleaks' default. */
+const MAX_DEPTH = 3;
+/** Shortest base64 / hex run decoded (an AWS key id is 28 base64 or 40 hex characters). */
+const MIN_BASE64 = 24;
+const MIN_HEX = 32;
 /** Longest JSON string literal decoded for escapes. */
 const MAX_JSON_STRING = 4000;
 
@@ -62,14 +71,17 @@ const DELIM_BEFORE = new Set(['"', "'", '=', ':', ' ', '\t', '\n', '>', '(', ','
 const DELIM_AFTER = new Set(['"', "'", ' ', '\t', '\n', '\r', ',', ';', '<', ')', undefined]);
 const URL_CHAR = /[A-Za-z0-9._~+\-:@/%=&?]/;
 
+const HEX_RUN = /^(?:[0-9a-f]{2})+$|^(?:[0-9A-F]{2})+$/;
+
 /**
- * Runs of base64 characters of at least `min` length that mix upper case, lower case and digits (what
- * encoded data looks like, unlike identifiers), found in one pass without regex backtracking.
+ * Runs of base64 characters (with up to two `=` of padding) in [from, to), in one pass without regex
+ * backtracking: as 'base64' when at least `MIN_BASE64` long and mixing upper case, lower case and digits
+ * (what encoded data looks like, unlike identifiers); as 'hex' when at least `MIN_HEX` hex digits of one
+ * case (hex is a subset of the base64 alphabet: one pass finds both).
  */
-function base64Runs(text: string, from: number, to: number, min: number, visit: (start: number, end: number) => boolean): void {
-  const n = to;
+function encodedRuns(text: string, from: number, to: number, visit: (start: number, end: number, encoding: 'base64' | 'hex') => void): void {
   let i = from;
-  while (i < n) {
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (c >= 128 || B64_CHAR[c] !== 1) {
       i++;
@@ -77,31 +89,45 @@ function base64Runs(text: string, from: number, to: number, min: number, visit: 
     }
     const start = i;
     let kinds = 0;
-    while (i < n) {
+    while (i < to) {
       const d = text.charCodeAt(i);
       if (d >= 128 || B64_CHAR[d] !== 1) break;
       kinds |= d >= 48 && d <= 57 ? 1 : d >= 97 && d <= 122 ? 2 : d >= 65 && d <= 90 ? 4 : 0;
       i++;
     }
+    if (i - start >= MIN_HEX && HEX_RUN.test(text.slice(start, i))) {
+      visit(start, i, 'hex');
+      continue;
+    }
     let end = i;
-    while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
-    if (kinds === 7 && end - start >= min && !visit(start, end)) return;
-    i = end + 1;
+    while (end < to && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    if (kinds === 7 && end - start >= MIN_BASE64) visit(start, end, 'base64');
+    i = end;
   }
 }
 
+function unhex(s: string): string | undefined {
+  return printable(Buffer.from(s, 'hex'));
+}
+
 /**
- * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 search
- * only looks there, since a stray base64 string with no credential word near it is rarely a secret and
- * searching every identifier-like run in large files would halve throughput.
+ * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 and hex
+ * searches only look there, since a stray encoded string with no credential word near it is rarely a
+ * secret and searching every identifier-like run in large files would halve throughput (docs/gate.md
+ * says what that leaves). `bare`: search the whole text, delimiters or not (decoded text, which is short).
+ * What is decoded is decoded again, up to MAX_DEPTH levels; a secret found at any level is reported at
+ * the outermost encoded span.
  */
-export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonly [number, number]> = [[0, text.length]]): DecodedCandidate[] {
+export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonly [number, number]> = [[0, text.length]], bare = false, depth = 1): DecodedCandidate[] {
   const out: DecodedCandidate[] = [];
   const seen = new Set<number>();
   const push = (c: DecodedCandidate) => {
-    if (out.length >= MAX_CANDIDATES || seen.has(c.start)) return;
+    if (seen.has(c.start)) return;
     seen.add(c.start);
     out.push(c);
+    if (depth >= MAX_DEPTH || c.encoding === 'json-escape') return;
+    // Encoded inside encoded: decoded texts are short, so every run in them is looked at.
+    for (const inner of decodeCandidates(c.text, [[0, c.text.length]], true, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
   };
 
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
@@ -141,16 +167,14 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
       push({ start, end: start + m[1]!.length, text: `password = "${decoded.slice(i + 1)}"`, encoding: 'base64' });
     }
   }
-  for (const [ws, we] of hotWindows) {
-    if (out.length >= MAX_CANDIDATES) break;
-    base64Runs(text, ws, we, 24, (start, end) => {
-    if (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end])) return true;
-    const decoded = b64(text.slice(start, end));
-    if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding: 'base64' });
-    return out.length < MAX_CANDIDATES;
+  for (const [ws, we] of bare ? [[0, text.length] as const] : hotWindows) {
+    encodedRuns(text, ws, we, (start, end, encoding) => {
+      if (!bare && (!DELIM_BEFORE.has(text[start - 1] ?? ' ') || !DELIM_AFTER.has(text[end]))) return;
+      const decoded = encoding === 'hex' ? unhex(text.slice(start, end)) : b64(text.slice(start, end));
+      if (decoded !== undefined && decoded.length >= 12) push({ start, end, text: decoded, encoding });
     });
   }
-  for (let p = text.indexOf('%'); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf('%', p + 1)) {
+  for (let p = text.indexOf('%'); p !== -1; p = text.indexOf('%', p + 1)) {
     if (!/^%[0-9A-Fa-f]{2}$/.test(text.slice(p, p + 3))) continue;
     let start = p;
     while (start > 0 && URL_CHAR.test(text[start - 1]!)) start--;
@@ -176,7 +200,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     let failedTo = -1;
     let open = -1;
     let lineStart = -1;
-    for (let p = text.indexOf(needle); p !== -1 && out.length < MAX_CANDIDATES; p = text.indexOf(needle, p + 2)) {
+    for (let p = text.indexOf(needle); p !== -1; p = text.indexOf(needle, p + 2)) {
       if (p <= last || p <= failedTo) continue;
       for (; seen < p; seen++) {
         const c = text.charCodeAt(seen);

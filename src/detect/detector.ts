@@ -34,6 +34,8 @@ export interface DetectorOptions {
    * 'off' ignores the markers (config `inline_allow: false`).
    */
   inlineAllow?: 'honour' | 'report' | 'off';
+  /** Generic rules skip lock files and bundles by their path (default true); gate modes pass false (hard-negatives.ts). */
+  pathExclusions?: boolean;
   /** Called with the reason whenever a candidate is dropped (rule tests, --debug). */
   onDrop?: (ruleId: string, reason: string) => void;
   /**
@@ -430,7 +432,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, byPath: options.pathExclusions });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

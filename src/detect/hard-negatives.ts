@@ -77,6 +77,11 @@ export interface HardNegativeContext {
   path: string;
   /** Generic (context-only) rules get the stricter checks. */
   generic: boolean;
+  /**
+   * Lock files and bundles are judged by their path (default). False in gate modes: there the path is the
+   * change's to choose (`db.min.js`, `settings.snap`), so only what the content shows (a minified line) counts.
+   */
+  byPath?: boolean;
 }
 
 /**
@@ -115,8 +120,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (!c.generic) return undefined;
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
   if (TRIVIAL_VALUES.has(c.secret.toLowerCase())) return 'trivial value';
-  if (LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
-  if (BUNDLE.test(c.path)) return 'minified or generated file';
+  if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
+  if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (UUID.test(c.secret)) return 'UUID';
   // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).

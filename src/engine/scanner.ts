@@ -114,6 +114,8 @@ export function createScanner(cfg: ScannerConfig): Scanner {
   // detect-secrets baseline (SHA-1 of secrets) after the scan. Both are counted for the summary.
   const accepted = cfg.baseline?.kind === 'fingerprints' ? cfg.baseline.fingerprints : undefined;
   const detector = detectorOptions(config, { debug: cfg.debug, inlineAllow: cfg.inlineAllow, accepted });
+  // A gate does not let a file's name (`x.min.js`, `yarn.lock`) switch generic rules off: the change picks it.
+  if (cfg.gate) detector.pathExclusions = false;
   const baseline = cfg.baseline;
 
   function applyBaseline<R extends ScanResult>(result: R): R & { baselineSuppressed: number } {

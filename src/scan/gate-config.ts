@@ -245,6 +245,8 @@ export interface GateConfig {
   findings: Finding[];
   /** Lines for stderr (what was trusted, and changes seen with --trust-head-config). */
   warnings: string[];
+  /** The commit the gate trusts (a range's base; undefined: none): inline allow markers it already held count (change-markers.ts). */
+  base?: string;
 }
 
 /**
@@ -267,11 +269,11 @@ export async function gateConfig(opts: {
   if (opts.trustHead) {
     warnings.push('--trust-head-config: the scan config is read from the checked-out tree, which the change under review can edit');
     for (const c of changes) warnings.push(`${c.file.path} is changed in this range (${c.commits.length} commit${c.commits.length === 1 ? '' : 's'}, newest ${c.commits[0]!.sha.slice(0, 12)}) and trusted as it is (--trust-head-config)`);
-    return { config: opts.headConfig(), findings: [], warnings };
+    return { config: opts.headConfig(), findings: [], warnings, base };
   }
   const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, base);
   const findings = changes.map((c) => configChangeFinding(c, base));
-  return { config, findings, warnings };
+  return { config, findings, warnings, base };
 }
 
 /**

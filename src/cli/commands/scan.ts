@@ -152,6 +152,13 @@ export async function scanLoaded(
       ci: gate.ci,
       staged: gate.staged,
     });
+    if (gate.markers && config.inlineAllow === undefined) {
+      // Markers the change added are its own ignores: reported, unless the base already held them.
+      const { distrustChangeMarkers } = await import('../../scan/change-markers.js');
+      const d = await distrustChangeMarkers({ root, base: gate.markers.base, findings: raw.findings, rules, detector: scanner.detector });
+      raw.findings = d.findings;
+      if (d.count > 0) raw.stats.notes.push(`${d.count} finding${d.count === 1 ? '' : 's'} under an inline allow marker that the base ${gate.markers.base ? gate.markers.base.slice(0, 12) : '(none)'} did not have: reported (markers added by the change are not trusted; config \`inline_allow: true\` in the base trusts them)`);
+    }
     scanned = scanner.applyBaseline(raw);
   } else if (stdin) {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
@@ -248,6 +255,11 @@ interface GateSetup {
   ci?: CiTarget;
   /** --staged: the repository and staged diff the gate read, scanned as they are (not read again). */
   staged?: StagedIndex;
+  /**
+   * `--range`/`--ci`: inline allow markers are trusted only where this commit already held them (undefined
+   * base: nowhere), unless the config says `inline_allow: true` (change-markers.ts). Absent: markers as before.
+   */
+  markers?: { base: string | undefined };
 }
 
 /**
@@ -284,17 +296,17 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     // it comes from the default branch, else the defaults (gate-config.ts). Said in the --ci note.
     if (trustHead) {
       ci.note += '; no base commit, and --trust-head-config: the config is read from the checked-out tree';
-      return { findings: [], ci };
+      return { findings: [], ci, markers: { base: undefined } };
     }
     const { wholeHistoryConfig } = await import('../../scan/gate-config.js');
     const g = await wholeHistoryConfig({ root, head: ci.revs[0]!, defaultBranch: ci.defaultBranch, fetch: args.fetch !== false, explicitConfig: args.config, explicitBaseline: args.baseline, headConfig: () => loadRootConfig(root, args.config) });
     ci.note += `; ${g.note}`;
-    return { config: g.config, findings: g.findings, ci };
+    return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
   }
   const { gateConfig } = await import('../../scan/gate-config.js');
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
   for (const w of g.warnings) warn(visible(w));
-  return { config: g.config, findings: g.findings, ci };
+  return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
 }
 
 /** Gate modes: a run that could not read everything fails (exit 2) unless --allow-skips. */
@@ -315,6 +327,13 @@ export function scanExitCode(args: ScanArgs, res: ScanResult): number {
   const unread = unreadSkips(res.stats).length;
   if (unread > 0 && isGateMode(args) && !args['allow-skips']) {
     process.stderr.write(`secret-sweep: ${incompleteText(unread)}; a gate does not pass an incomplete scan (--allow-skips accepts it)\n`);
+    return 2;
+  }
+  // A capped file was not read to its end. With findings the gate fails anyway; without any (what the cap
+  // kept were all suppressed: a thousand marked decoys before the real secret), it did not read everything.
+  const capped = res.stats.findingsCapped?.length ?? 0;
+  if (capped > 0 && res.findings.length === 0 && isGateMode(args) && !args['allow-skips']) {
+    process.stderr.write(`secret-sweep: ${capped} file${capped === 1 ? '' : 's'} reached the findings cap with only suppressed findings kept, so the rest ${capped === 1 ? 'was' : 'were'} not read; a gate does not pass an incomplete scan (raise --max-findings-per-file, 0 for no limit; --allow-skips accepts it)\n`);
     return 2;
   }
   return res.findings.length > 0 ? 1 : 0;
