@@ -129,6 +129,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';
   if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
+  // A sigil before PascalCase words is a tokenizer/state name (`lastToken = "?InterpolationInJSX"`), never a password.
+  if (/^[?#@$:.%!]+(?:[A-Z][a-z]+)+[A-Z]*$/.test(c.secret)) return 'identifier';
   if (/^(https?|file):\/\/[^:@]*$/.test(c.secret) || /^\.{0,2}\/[\w./-]*$/.test(c.secret)) return 'path or URL';
   return undefined;
 }

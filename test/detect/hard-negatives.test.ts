@@ -35,6 +35,17 @@ describe('hard negatives are about the value', () => {
   });
 });
 
+describe('generic values that are names', () => {
+  it('a sigil before PascalCase words is a state name (vendored tokenizers), a password with a sigil is not', () => {
+    const g = (secret: string) => hardNegativeReason({ line: `lastSignificantToken = "${secret}";`, secret, path: 'src/lexer.js', generic: true });
+    expect(g('?InterpolationInJSX')).toBe('identifier');
+    expect(g('?NonExpressionParenKeyword')).toBe('identifier');
+    expect(g('#Summer' + '2024!x')).toBeUndefined();
+    expect(g('?Wq' + '7rT2mZ')).toBeUndefined();
+    expect(rulesOn('nextLastSignificantToken = "?NoLineTerminatorHere";\n', 'src/lexer.js')).toEqual([]);
+  });
+});
+
 describe('a counting run in a UUID', () => {
   // Built at run time: the self-scan would report the assembled value.
   const uuid = ['12345678', 'ABCD', 'ABCD', 'ABCD', '1234567890AB'].join('-');
