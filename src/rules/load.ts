@@ -13,7 +13,7 @@ import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
 import { checkRuleExamples } from './examples.js';
 import { offerBuiltAutomaton } from './built-automaton.js';
-import { scannerSafeJson } from './safe-json.js';
+import { fromRotated, rotatedSafeJson } from './safe-json.js';
 import { quoteUserText, yamlMessage } from '../findings/redact.js';
 
 /** The folder of built-in rules: <package>/rules, next to dist/. */
@@ -153,7 +153,7 @@ function withoutExamples(rules: RuleSpec[]): RuleSpec[] {
 
 /** The built file as text no scanner reads a credential in (safe-json.ts). */
 function builtJson(key: string, rules: RuleSpec[]): string {
-  return scannerSafeJson({ key, rules }, 1);
+  return rotatedSafeJson({ key, rules }, 1);
 }
 
 /** Written whole or not at all: scans running side by side in a checkout may rewrite it at once. */
@@ -188,7 +188,7 @@ export function loadBuiltinRules(): RuleSpec[] {
   // The keyword automaton built with the rules, used only if the keywords are still the same.
   offerBuiltAutomaton();
   try {
-    const built = JSON.parse(readFileSync(file, 'utf8')) as { key: string; rules: RuleSpec[] };
+    const built = fromRotated(readFileSync(file)) as { key: string; rules: RuleSpec[] };
     if (key === undefined || built.key === key) return (builtinCache = built.rules);
   } catch (e) {
     // No rules folder to parse instead: the package is damaged.

@@ -9,3 +9,26 @@ export function scannerSafeJson(value: unknown, indent?: number): string {
   const escaped = (s: string) => '"' + s.split('').map((c) => (/[A-Za-z0-9]/.test(c) ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)).join('') + '"';
   return JSON.stringify(value, null, indent).replace(/"(?:[^"\\]|\\.)*"/g, (token) => escaped(JSON.parse(token) as string)) + '\n';
 }
+
+/**
+ * scannerSafeJson with every letter rotated by 13 (its own inverse): a decoder that reverses `\\uXXXX`
+ * escapes (ours does, so a JSON-escaped secret is found) would otherwise read the rules' descriptions and
+ * regexes back as plain text. Read with `fromRotated`.
+ */
+export function rotatedSafeJson(value: unknown, indent?: number): string {
+  return rot13(scannerSafeJson(value, indent));
+}
+
+/** The value of a file written by rotatedSafeJson. */
+export function fromRotated(bytes: Buffer): unknown {
+  return JSON.parse(rot13(bytes.toString('latin1')));
+}
+
+function rot13(text: string): string {
+  const b = Buffer.from(text, 'latin1');
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i]! | 32;
+    if (c >= 97 && c <= 122) b[i] = b[i]! + (c <= 109 ? 13 : -13);
+  }
+  return b.toString('latin1');
+}
