@@ -16,19 +16,19 @@ export function scannerSafeJson(value: unknown, indent?: number): string {
  * regexes back as plain text. Read with `fromRotated`.
  */
 export function rotatedSafeJson(value: unknown, indent?: number): string {
-  return rot13(scannerSafeJson(value, indent));
+  return rotate13(Buffer.from(scannerSafeJson(value, indent), 'latin1')).toString('latin1');
 }
 
-/** The value of a file written by rotatedSafeJson. */
+/** The value of a file written by rotatedSafeJson (the bytes are rotated back in place: read on every start). */
 export function fromRotated(bytes: Buffer): unknown {
-  return JSON.parse(rot13(bytes.toString('latin1')));
+  return JSON.parse(rotate13(bytes).toString('latin1'));
 }
 
-function rot13(text: string): string {
-  const b = Buffer.from(text, 'latin1');
+/** Rotates the ASCII letters of `b` by 13, in place; returns `b`. */
+function rotate13(b: Buffer): Buffer {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]! | 32;
     if (c >= 97 && c <= 122) b[i] = b[i]! + (c <= 109 ? 13 : -13);
   }
-  return b.toString('latin1');
+  return b;
 }
