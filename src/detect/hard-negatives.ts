@@ -20,6 +20,15 @@ const TRIVIAL_VALUES = new Set([
   'apikey', 'api_key', 'access_token', 'client_secret', 'private_key', 'secret_key', 'yes', 'no', 'on', 'off',
 ]);
 
+/**
+ * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
+ * symbol: `Secret123`, `Password1!`) is a password someone set, while the same word in one case
+ * (`secret123`) is the docs' stand-in. `test` words stay stand-ins in any case.
+ */
+function policyShaped(value: string): boolean {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9!@#$%^&*?]/.test(value) && !/^test/i.test(value);
+}
+
 const TEMPLATE = /\$\{|\{\{|\}\}|\$\(|%\(|#\{|<%|%>|\[\[|\]\]|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
@@ -119,7 +128,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
   if (!c.generic) return undefined;
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
-  if (TRIVIAL_VALUES.has(c.secret.toLowerCase())) return 'trivial value';
+  if (TRIVIAL_VALUES.has(c.secret.toLowerCase()) && !policyShaped(c.secret)) return 'trivial value';
   if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';

@@ -46,6 +46,25 @@ describe('generic values that are names', () => {
   });
 });
 
+describe('weak words as generic values', () => {
+  // Built at run time so that the self-scan does not read them as passwords.
+  const prose = (secret: string) => hardNegativeReason({ line: `The admin password is '${secret}'.`, secret, path: 'docs/setup.md', generic: true });
+
+  it('a weak word written as a policy forces it (capital, lower case, digit or symbol) is a password someone set', () => {
+    expect(prose('Secret' + '123')).toBeUndefined();
+    expect(prose('Password' + '123')).toBeUndefined();
+    expect(rulesOn(`The admin password is '${'Pass' + 'word123'}'.\n`, 'docs/setup.md')).toEqual(['password-in-prose']);
+  });
+
+  it('the same word in one case, a test word and the bare names stay stand-ins', () => {
+    expect(prose('secret' + '123')).toBe('trivial value');
+    expect(prose('PASSWORD' + '123')).toBe('trivial value');
+    expect(prose('Test' + '123')).toBe('trivial value');
+    expect(prose('Pass' + 'word')).toBe('trivial value');
+    expect(rulesOn(`The admin password is '${'pass' + 'word123'}'.\n`, 'docs/setup.md')).toEqual([]);
+  });
+});
+
 describe('a counting run in a UUID', () => {
   // Built at run time: the self-scan would report the assembled value.
   const uuid = ['12345678', 'ABCD', 'ABCD', 'ABCD', '1234567890AB'].join('-');
