@@ -1,0 +1,209 @@
+/**
+ * Value and line shapes of real code that context-only rules mistake for secrets: config keys, header
+ * names, types, code references, constants, validation rules, stand-in words, pagination cursors, escaped
+ * bytes. Found by scanning public repositories in many languages (Java, Kotlin, Go, PHP, Python, YAML).
+ * Each shape is narrow: a generated key or a typed password does not take it (see
+ * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
+ * Pure: one line in, a short reason out (or undefined).
+ */
+export interface ValueOnLine {
+  secret: string;
+  /** The whole line the secret starts on. */
+  line: string;
+  /** Offset of the secret in `line`. */
+  at: number;
+  /** Found by a generic (context-only) rule. */
+  generic: boolean;
+}
+
+/** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
+const CREDENTIAL_WORDS = [
+  'password', 'passwords', 'passwd', 'pass', 'pwd', 'word', 'secret', 'secrets', 'token', 'tokens', 'key', 'keys',
+  'apikey', 'api', 'auth', 'credential', 'credentials', 'cred', 'creds', 'passphrase', 'pin',
+];
+/** Qualifiers seen around those words in test and docs stand-ins (`somepassword`, `tokenvalue`, `customPass`). */
+const QUALIFIER_WORDS = [
+  'some', 'my', 'your', 'our', 'the', 'a', 'test', 'testing', 'tester', 'dummy', 'fake', 'sample', 'demo', 'custom',
+  'other', 'another', 'new', 'old', 'valid', 'invalid', 'wrong', 'bad', 'good', 'correct', 'incorrect', 'default',
+  'super', 'top', 'very', 'value', 'admin', 'root', 'user', 'username', 'login', 'client', 'server', 'app', 'access',
+  'refresh', 'session', 'bearer', 'private', 'public', 'id', 'identity', 'master', 'shared', 'strong', 'weak',
+  'plain', 'text', 'string', 'random', 'foo', 'bar', 'baz', 'qux', 'hello', 'world', 'abc', 'xyz', 'mock', 'stub',
+];
+const VOCABULARY = new Set([...CREDENTIAL_WORDS, ...QUALIFIER_WORDS]);
+const CREDENTIAL = new Set(CREDENTIAL_WORDS);
+
+/** True when `s` (lower-case letters) splits into vocabulary words, at least one of them a credential word. */
+function splitsIntoWords(s: string, needCredential: boolean): boolean {
+  // reach[i]: 0 unreachable, 1 reachable without a credential word, 2 reachable with one.
+  const reach = new Uint8Array(s.length + 1);
+  reach[0] = 1;
+  for (let i = 0; i < s.length; i++) {
+    if (!reach[i]) continue;
+    for (let j = i + 1; j <= Math.min(s.length, i + 12); j++) {
+      const w = s.slice(i, j);
+      if (VOCABULARY.has(w)) reach[j] = Math.max(reach[j]!, CREDENTIAL.has(w) ? 2 : reach[i]!);
+    }
+  }
+  return needCredential ? reach[s.length] === 2 : reach[s.length]! > 0;
+}
+
+/** `passw0rd`, `s3cr3t`, `p@ss`: digits and signs standing for letters, between letters only. */
+const deLeet = (s: string): string => s.replace(/(?<=[a-z])[0@$31](?=[a-z])/gi, (c) => ({ '0': 'o', '@': 'a', $: 's', '3': 'e', '1': 'i' })[c]!);
+
+/**
+ * A test or docs stand-in made of credential words: `somepassword`, `tokenvalue`, `SG.SECRET-API-KEY`,
+ * `passw0rd`, `password-1`, `1:test-refresh-token`, `direct-password`, `customUser:customPass`. Digits are
+ * at most three (or an ascending run such as 1234): `Welcome1!`, `Forge123` and typed passwords with no
+ * credential word are still reported. One other word of letters is allowed beside the credential words
+ * (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words joined by signs.
+ */
+export function isStandInPassword(value: string): boolean {
+  let v = value;
+  try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
+  if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
+  const normal = deLeet(v);
+  const digits = normal.replace(/\D/g, '');
+  if (digits.length > 3 && !'1234567890'.includes(digits)) return false;
+  const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  if (words.length === 0 || /[^A-Za-z0-9 ._:%!#*+@$-]/.test(normal)) return false;
+  // `hunter2`: the meme stand-in for "a password", written in tests (hunter2, hunter42).
+  if (words.length === 1 && words[0] === 'hunter' && /^hunter\d{1,2}$/i.test(normal)) return true;
+  let other = 0;
+  let credential = false;
+  for (const w of words) {
+    if (splitsIntoWords(w, true)) credential = true;
+    else if (!splitsIntoWords(w, false)) other++;
+  }
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(normal)));
+}
+
+/** A config key, i18n key, Java package or Maven coordinate: `fad.auth.token`, `com.google.x.NEW_TOKEN`. */
+const WORDY_SEGMENT = /^(?:%s|\*|[a-z]+(?:[A-Z][a-z]+|[A-Z]{2,}(?![a-z]))*|[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/;
+const CONFIG_WORDS = /^(?:com|org|net|io|dev|app|androidx?|java|javax|kotlin|google|apple|microsoft|amazon|aws|management|endpoints?|config|settings|default|debug|name|enabled|header|spring|security|auth|token|secret|passwords?|passwd|key|access|api|credentials?|%s|\*)$/i;
+function isDottedKey(v: string): boolean {
+  const segments = v.split(/[.#:]/);
+  if (segments.length < 3 || v.length > 100) return false;
+  const parts = segments.flatMap((s) => s.split(/[_-]/));
+  if (!parts.every((p) => WORDY_SEGMENT.test(p))) return false;
+  // Three lower-case words joined by dots may be a passphrase: a code or config word must be among them.
+  return parts.some((p) => CONFIG_WORDS.test(p) || /[a-z][A-Z]/.test(p)) && /^[a-z]/.test(segments[0]!);
+}
+
+/** An HTTP header name: `X-Oss-Security-Token`, `Goog-Api-Key`, `Access-Control-Allow-Credentials`. */
+function isHeaderName(v: string): boolean {
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{1,4})(?:-(?:[A-Z][a-z]+|[A-Z]{2,4}))+$/.test(v)) return false;
+  const parts = v.split('-');
+  return (parts.length >= 3 || parts[0] === 'X') && parts.some((p) => /^(?:Auth|Authorization|Token|Key|Secret|Credentials?|Password|Signature|Session|Api|Security)$/i.test(p));
+}
+
+/** A class or type name: `UsernamePasswordCredential`, `DataConnectAuth.GetAuthTokenResult?` (Kotlin nullable). */
+const CREDENTIAL_HUMP = /(?:Password|Passwd|Token|Secret|Key|Credentials?|Auth|Login)(?:[A-Z][a-z]+)*\??$/;
+function isTypeName(v: string, quoted: boolean, before: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*\??$/.test(v)) return false;
+  const humps = v.replace(/\?$/, '').split('.').pop()!.match(/[A-Z][a-z0-9]*/g) ?? [];
+  // Unquoted, it is code: a nullable type annotation (`x: LoginCredential?,`, whole words) or an alias
+  // (`type Fts5Token = TFts5Token`). `PASSWORD=Summer2024?` in a .env file is neither.
+  if (!quoted && v.endsWith('?')) return /\w\s*:\s*$/.test(before) && /^(?:[A-Z][a-z]{2,}|\.)+\?$/.test(v) && humps.length >= 2;
+  if (!quoted) return humps.length >= 2 && CREDENTIAL_HUMP.test(v);
+  // Quoted, only whole words in PascalCase with a credential word (a class name logged or registered).
+  return /^(?:[A-Z][a-z]{2,})+$/.test(v) && humps.length >= 2 && CREDENTIAL_HUMP.test(v);
+}
+
+/**
+ * Code, not a literal: a Go pointer dereference or a negation (`*cred.AccessKeySecret`, `!auth.useApiKey`),
+ * a PHP class constant (`HashCaster::class`), a PHP namespace (`Illuminate\Auth\Middleware\X`), a
+ * subscripted property path (`request.headers["X-API-KEY"]`).
+ */
+function isCodeReference(v: string, quoted: boolean): boolean {
+  if (!quoted && /^[*!&]+[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(v) && /\.|[a-z][A-Z]/.test(v)) return true;
+  if (/^[A-Z]\w*::class\b/.test(v)) return true;
+  if (/^\\?[A-Z]\w*(?:\\[A-Z]\w*){2,}/.test(v)) return true;
+  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
+}
+
+/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN. */
+function isConstant(v: string, quoted: boolean): boolean {
+  // A hex literal that fits a machine word is a number in code; longer ones (a 64-hex-digit key) stay.
+  if (!quoted && /^-?0x[0-9a-f]{1,16}$/i.test(v)) return true;
+  if (/^[0-2](?:\.\d{1,9}){3,}$/.test(v)) return true;
+  return /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:()+,=@;$!*'%/-]+$/i.test(v);
+}
+
+/** Identifiers the built-in check does not cover: with digits (`s3_disable_auth`), ending a sentence (`AWS_SESSION_TOKEN.`), a label (`Credential=`). */
+function isIdentifier(v: string, quoted: boolean): boolean {
+  if (/^[a-z]+\d{0,2}(?:_[a-z]+\d{0,2})+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return true;
+  if (!quoted && /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[.,:;]$/.test(v)) return true;
+  return /^[A-Z]?[a-z]+[=:]$/.test(v);
+}
+
+/** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
+const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|email|unique|exists|same|different|size|between|filled|present|prohibited|password|bail|alpha_num|alpha_dash|regex|not_regex|in|not_in|array)';
+const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}(?::[^|\\s]*)?(?:\\|${LARAVEL_RULE}(?::[^|\\s]*)?)*$`, 'i');
+const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_]/.test(v) || /^(?:confirmed|required|nullable|sometimes)$/i.test(v));
+
+/** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
+const isOptionName = (v: string): boolean => /^--[a-z][a-z0-9]*(?:-[a-z0-9]+)*=?$/.test(v) || /^-[a-z][a-z-]*=$/.test(v);
+
+/** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
+const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
+
+/** An alphabet walk with digits between (`AbC123dEf456GhI789`): a hand-made placeholder, not a generated key. */
+const isAlphabetWalk = (v: string): boolean => /abcdefghi|defghijkl|ghijklmno|jklmnopqr|mnopqrstu|pqrstuvwx/.test(v.replace(/[^A-Za-z]/g, '').toLowerCase());
+
+/** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
+function isEncodedPlaceholder(v: string): boolean {
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
+  const text = Buffer.from(v, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(text)) return false;
+  if (/example|dummy|placeholder|changeme|sample|fake/i.test(text) || isStandInPassword(text)) return true;
+  // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
+  return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
+}
+
+/** The text before the value names an opaque pagination cursor, not a credential: `pageToken=`, `"nextPageToken": "`, `Page Token:`. */
+const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\s*[:=]\s*\\?["']?$/i;
+
+/** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
+const ESCAPED_BYTES = /\\x[0-9a-fA-F]{2}[A-Za-z_]\w*:$/;
+
+/** A value inside the base64 payload of a data: URI (an image in an SVG or HTML page) is bytes, not a token. */
+function insideDataUri(line: string, at: number, length: number): boolean {
+  const head = line.slice(0, at);
+  const marker = head.lastIndexOf(';base64,');
+  if (marker < 0 || !/data:[a-z]+\/[a-z0-9.+-]+$/i.test(head.slice(Math.max(0, marker - 80), marker))) return false;
+  return /^[A-Za-z0-9+/=]*$/.test(line.slice(marker + 8, at + length));
+}
+
+/** Credentials in a URL whose host is reserved for examples (RFC 2606, RFC 6761): example.com/.net/.org, .example, .test, .invalid. */
+function exampleHostCredentials(line: string, at: number, length: number): boolean {
+  const host = /^@([A-Za-z0-9.-]+)/.exec(line.slice(at + length))?.[1]?.replace(/\.$/, '').toLowerCase();
+  return host !== undefined && /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/.test(host);
+}
+
+/** Why this value on this line is not a secret, or undefined. */
+export function nonSecretValueReason(c: ValueOnLine): string | undefined {
+  const { secret: v, line, at } = c;
+  // Any rule: a token inside an embedded image, credentials for a host that cannot exist, a stand-in word.
+  if (at >= 0 && insideDataUri(line, at, v.length)) return 'inside a data URI';
+  if (at >= 0 && exampleHostCredentials(line, at, v.length)) return 'credentials for an example host';
+  if (isStandInPassword(v)) return 'stand-in made of credential words';
+  if (!c.generic) return undefined;
+  const before = at >= 0 ? line.slice(0, at) : '';
+  const quoted = /["'`]$/.test(before);
+  if (isDottedKey(v)) return 'config key or package name';
+  if (isHeaderName(v)) return 'HTTP header name';
+  if (isTypeName(v, quoted, before)) return 'type or class name';
+  if (isCodeReference(v, quoted)) return 'code reference';
+  if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
+  if (isIdentifier(v, quoted)) return 'identifier';
+  if (isValidationRule(v)) return 'validation rule';
+  if (isOptionName(v)) return 'command-line option name';
+  if (RFC_EXAMPLES.has(v)) return 'RFC example value';
+  if (isAlphabetWalk(v)) return 'alphabet walk placeholder';
+  if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
+  if (PAGINATION_KEY.test(before)) return 'pagination cursor';
+  if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
+  // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.
+  if (/[A-Za-z]\\[A-Z]\w*:$/.test(before)) return 'class name, not a key';
+  return undefined;
+}
