@@ -55,7 +55,8 @@ const deLeet = (s: string): string => s.replace(/(?<=[a-z])[0@$31](?=[a-z])/gi, 
  * `passw0rd`, `password-1`, `1:test-refresh-token`, `direct-password`, `customUser:customPass`. Digits are
  * at most three (or an ascending run such as 1234): `Welcome1!`, `Forge123` and typed passwords with no
  * credential word are still reported. One other word of letters is allowed beside the credential words
- * (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words joined by signs.
+ * (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words joined by signs,
+ * with no digit.
  */
 export function isStandInPassword(value: string): boolean {
   let v = value;
@@ -65,16 +66,52 @@ export function isStandInPassword(value: string): boolean {
   const digits = normal.replace(/\D/g, '');
   if (digits.length > 3 && !'1234567890'.includes(digits)) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
-  if (words.length === 0 || /[^A-Za-z0-9 ._:%!#*+@$-]/.test(normal)) return false;
+  if (words.length === 0 || /[^A-Za-z0-9 ._:%!#*+@$/-]/.test(normal)) return false;
   // `hunter2`: the meme stand-in for "a password", written in tests (hunter2, hunter42).
   if (words.length === 1 && words[0] === 'hunter' && /^hunter\d{1,2}$/i.test(normal)) return true;
+  // foo, bar, baz alone (`bar%25bar`): the names of nothing.
+  if (words.every((w) => /^(?:foo|bar|baz|qux|quux)+$/.test(w))) return true;
   let other = 0;
   let credential = false;
   for (const w of words) {
     if (splitsIntoWords(w, true)) credential = true;
     else if (!splitsIntoWords(w, false)) other++;
   }
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(normal)));
+  // The other word only without digits or signs for letters: `R3dis-Auth-5`, `s1gn-Key-Pass` are typed passwords.
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v) && normal === v));
+}
+
+/** `asdfqwer1234asdf`, `qwerty123`: runs of four or more neighbouring keys, typed as a stand-in. */
+const KEY_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+function isKeyboardWalk(value: string): boolean {
+  const v = value.toLowerCase();
+  if (v.length < 8 || v.length > 40) return false;
+  // ok[i]: v.slice(0, i) is made of runs; each run is a slice of one row, 4+ long (3 for a digit tail).
+  const ok = new Uint8Array(v.length + 1);
+  ok[0] = 1;
+  for (let i = 0; i < v.length; i++) {
+    if (!ok[i]) continue;
+    for (const row of KEY_ROWS) {
+      let j = i;
+      let k = row.indexOf(v[i]!);
+      while (k >= 0 && j < v.length && row[k] === v[j]) { j++; k++; if (j - i >= 4 || (j === v.length && j - i >= 3)) ok[j] = 1; }
+    }
+  }
+  return ok[v.length] === 1;
+}
+
+/** Percent-encoded test vectors of URL parsers: decoded, no letter or digit at all (`%60%7B%7D`, an emoji) or a control byte. */
+function isEncodedTestVector(value: string): boolean {
+  if (!/%[0-9A-F]{2}/i.test(value)) return false;
+  let v: string;
+  try { v = decodeURIComponent(value); } catch { return false; }
+  return !/[A-Za-z0-9]/.test(v) || /[\x00-\x1f\x7f]/.test(v);
+}
+
+/** A PEM private key whose body is too short to hold any key (`\nSOMETHING\n`): a fixture's stand-in. */
+function isHollowPrivateKey(value: string): boolean {
+  const m = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(.*?)-----END/s.exec(value);
+  return m !== null && m[1]!.replace(/\\[nr]|\s/g, '').length < 64;
 }
 
 /** A config key, i18n key, Java package or Maven coordinate: `fad.auth.token`, `com.google.x.NEW_TOKEN`. */
@@ -115,7 +152,8 @@ function isTypeName(v: string, quoted: boolean, before: string): boolean {
  * subscripted property path (`request.headers["X-API-KEY"]`).
  */
 function isCodeReference(v: string, quoted: boolean): boolean {
-  if (!quoted && /^[*!&]+[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(v) && /\.|[a-z][A-Z]/.test(v)) return true;
+  // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
+  if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
   if (/^\\?[A-Z]\w*(?:\\[A-Z]\w*){2,}/.test(v)) return true;
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
@@ -131,18 +169,21 @@ function isConstant(v: string, quoted: boolean): boolean {
 
 /** Identifiers the built-in check does not cover: with digits (`s3_disable_auth`), ending a sentence (`AWS_SESSION_TOKEN.`), a label (`Credential=`). */
 function isIdentifier(v: string, quoted: boolean): boolean {
-  if (/^[a-z]+\d{0,2}(?:_[a-z]+\d{0,2})+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return true;
+  // Digits only in the first word (`s3_…`): `xq7_lm2_vr9` is a generated value.
+  if (/^[a-z]+\d{0,2}(?:_[a-z]{2,})+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return true;
   if (!quoted && /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[.,:;]$/.test(v)) return true;
   return /^[A-Z]?[a-z]+[=:]$/.test(v);
 }
 
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
-const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|email|unique|exists|same|different|size|between|filled|present|prohibited|password|bail|alpha_num|alpha_dash|regex|not_regex|in|not_in|array)';
-const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}(?::[^|\\s]*)?(?:\\|${LARAVEL_RULE}(?::[^|\\s]*)?)*$`, 'i');
+const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|same|different|size|between|filled|present|prohibited|password|bail)';
+/** A rule's parameters are field names, guards or numbers (`current_password:api`, `min:8`), never random text. */
+const LARAVEL_PARAMS = '(?::(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+)(?:,(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+))*)?';
+const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}${LARAVEL_PARAMS}(?:\\|${LARAVEL_RULE}${LARAVEL_PARAMS})*$`, 'i');
 const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_]/.test(v) || /^(?:confirmed|required|nullable|sometimes)$/i.test(v));
 
 /** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
-const isOptionName = (v: string): boolean => /^--[a-z][a-z0-9]*(?:-[a-z0-9]+)*=?$/.test(v) || /^-[a-z][a-z-]*=$/.test(v);
+const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
 const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
@@ -166,17 +207,29 @@ const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\
 /** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
 const ESCAPED_BYTES = /\\x[0-9a-fA-F]{2}[A-Za-z_]\w*:$/;
 
-/** A value inside the base64 payload of a data: URI (an image in an SVG or HTML page) is bytes, not a token. */
-function insideDataUri(line: string, at: number, length: number): boolean {
+/**
+ * A value inside the base64 payload of a data: URI (an image in an SVG or HTML page), or inside a base64 run
+ * far longer than any token (a cut long line may start past the `data:` marker): bytes, not a token.
+ */
+function insideBase64Blob(line: string, at: number, length: number): boolean {
   const head = line.slice(0, at);
   const marker = head.lastIndexOf(';base64,');
-  if (marker < 0 || !/data:[a-z]+\/[a-z0-9.+-]+$/i.test(head.slice(Math.max(0, marker - 80), marker))) return false;
-  return /^[A-Za-z0-9+/=]*$/.test(line.slice(marker + 8, at + length));
+  if (marker >= 0 && /data:[a-z]+\/[a-z0-9.+-]+$/i.test(head.slice(Math.max(0, marker - 80), marker)) && /^[A-Za-z0-9+/=]*$/.test(line.slice(marker + 8, at + length))) return true;
+  const before = /[A-Za-z0-9+/]*$/.exec(head)![0];
+  const after = /^[A-Za-z0-9+/]*/.exec(line.slice(at + length))![0];
+  return before.length >= BLOB_RUN && after.length >= BLOB_RUN && /[+/]/.test(before + after);
 }
+/** Base64 characters on each side of a value that make it part of a blob (tokens are at most a few hundred long). */
+const BLOB_RUN = 512;
 
-/** Credentials in a URL whose host is reserved for examples (RFC 2606, RFC 6761): example.com/.net/.org, .example, .test, .invalid. */
-function exampleHostCredentials(line: string, at: number, length: number): boolean {
-  const host = /^@([A-Za-z0-9.-]+)/.exec(line.slice(at + length))?.[1]?.replace(/\.$/, '').toLowerCase();
+/**
+ * Credentials in a URL whose host is reserved for examples (RFC 2606, RFC 6761): example.com/.net/.org,
+ * .example, .test, .invalid. Only a typed-looking password (`password123`, `a%20secret`): one of mixed
+ * case with digits (`vB5nK8mQ1wZ3`) may be a real one whose host alone was changed for the docs.
+ */
+function exampleHostCredentials(secret: string, line: string, at: number): boolean {
+  if (/[A-Z]/.test(secret) && /[a-z]/.test(secret) && /\d/.test(secret.replace(/%[0-9A-F]{2}/gi, ''))) return false;
+  const host = /^@([A-Za-z0-9.-]+)/.exec(line.slice(at + secret.length))?.[1]?.replace(/\.$/, '').toLowerCase();
   return host !== undefined && /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/.test(host);
 }
 
@@ -184,9 +237,12 @@ function exampleHostCredentials(line: string, at: number, length: number): boole
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
   // Any rule: a token inside an embedded image, credentials for a host that cannot exist, a stand-in word.
-  if (at >= 0 && insideDataUri(line, at, v.length)) return 'inside a data URI';
-  if (at >= 0 && exampleHostCredentials(line, at, v.length)) return 'credentials for an example host';
+  if (at >= 0 && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
+  if (at >= 0 && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
   if (isStandInPassword(v)) return 'stand-in made of credential words';
+  if (isKeyboardWalk(v)) return 'keyboard walk';
+  if (isEncodedTestVector(v)) return 'percent-encoded test vector';
+  if (isHollowPrivateKey(v)) return 'private key without a body';
   if (!c.generic) return undefined;
   const before = at >= 0 ? line.slice(0, at) : '';
   const quoted = /["'`]$/.test(before);
