@@ -47,28 +47,23 @@ function splitsIntoWords(s: string, needCredential: boolean): boolean {
   return needCredential ? reach[s.length] === 2 : reach[s.length]! > 0;
 }
 
-/** `passw0rd`, `s3cr3t`, `p@ss`: digits and signs standing for letters, between letters only. */
-const deLeet = (s: string): string => s.replace(/(?<=[a-z])[0@$31](?=[a-z])/gi, (c) => ({ '0': 'o', '@': 'a', $: 's', '3': 'e', '1': 'i' })[c]!);
-
 /**
  * A test or docs stand-in made of credential words: `somepassword`, `tokenvalue`, `SG.SECRET-API-KEY`,
- * `passw0rd`, `password-1`, `1:test-refresh-token`, `direct-password`, `customUser:customPass`. Digits are
- * at most three (or an ascending run such as 1234): `Welcome1!`, `Forge123` and typed passwords with no
- * credential word are still reported. One other word of letters is allowed beside the credential words
- * (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words joined by signs,
- * with no digit.
+ * `password-1`, `1:test-refresh-token`, `direct-password`. Digits only as a word of their own, at most
+ * three: weak passwords that people type (`Secret123`, `Pass123!@#`, `super$ecret`, `Welcome1!`) are still
+ * reported, and so is anything with no credential word. One other word of letters is allowed beside the
+ * credential words (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words
+ * joined by signs, with no digit. `gluedDigits` (a decoded Basic auth pair, `user:password123`) also
+ * takes digits glued to the last word.
  */
-export function isStandInPassword(value: string): boolean {
+export function isStandInPassword(value: string, gluedDigits = false): boolean {
   let v = value;
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
-  const normal = deLeet(v);
-  const digits = normal.replace(/\D/g, '');
-  if (digits.length > 3 && !'1234567890'.includes(digits)) return false;
+  const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
+  if (/[^A-Za-z0-9 ._:/-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
-  if (words.length === 0 || /[^A-Za-z0-9 ._:%!#*+@$/-]/.test(normal)) return false;
-  // `hunter2`: the meme stand-in for "a password", written in tests (hunter2, hunter42).
-  if (words.length === 1 && words[0] === 'hunter' && /^hunter\d{1,2}$/i.test(normal)) return true;
+  if (words.length === 0) return false;
   // foo, bar, baz alone (`bar%25bar`): the names of nothing.
   if (words.every((w) => /^(?:foo|bar|baz|qux|quux)+$/.test(w))) return true;
   let other = 0;
@@ -77,15 +72,16 @@ export function isStandInPassword(value: string): boolean {
     if (splitsIntoWords(w, true)) credential = true;
     else if (!splitsIntoWords(w, false)) other++;
   }
-  // The other word only without digits or signs for letters: `R3dis-Auth-5`, `s1gn-Key-Pass` are typed passwords.
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v) && normal === v));
+  // The other word only without digits: `Redis-Auth-5` is a typed password.
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v)));
 }
 
 /** `asdfqwer1234asdf`, `qwerty123`: runs of four or more neighbouring keys, typed as a stand-in. */
 const KEY_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 function isKeyboardWalk(value: string): boolean {
   const v = value.toLowerCase();
-  if (v.length < 8 || v.length > 40) return false;
+  // Short: a long generated-looking walk (`zxcvbnm…1234567890`, 36 characters) is a docs example of a key format.
+  if (v.length < 8 || v.length > 20) return false;
   // ok[i]: v.slice(0, i) is made of runs; each run is a slice of one row, 4+ long (3 for a digit tail).
   const ok = new Uint8Array(v.length + 1);
   ok[0] = 1;
@@ -167,12 +163,12 @@ function isConstant(v: string, quoted: boolean): boolean {
   return /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:()+,=@;$!*'%/-]+$/i.test(v);
 }
 
-/** Identifiers the built-in check does not cover: with digits (`s3_disable_auth`), ending a sentence (`AWS_SESSION_TOKEN.`), a label (`Credential=`). */
+/** Identifiers the built-in check does not cover: with digits (`s3_disable_auth`), ending a sentence (`AWS_SESSION_TOKEN.`), a parameter label (`Credential=`). */
 function isIdentifier(v: string, quoted: boolean): boolean {
-  // Digits only in the first word (`s3_…`): `xq7_lm2_vr9` is a generated value.
-  if (/^[a-z]+\d{0,2}(?:_[a-z]{2,})+$/.test(v) || /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/.test(v)) return true;
-  if (!quoted && /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[.,:;]$/.test(v)) return true;
-  return /^[A-Z]?[a-z]+[=:]$/.test(v);
+  // Digits only in a short first word (`s3_…`), three words or more: `xq7_lm2_vr9`, `abcdefg1_hijklmn` are generated.
+  if (/^[a-z]{1,3}\d{1,2}(?:_[a-z]{2,}){2,}$/.test(v) || /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v)) return true;
+  if (!quoted && /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+[.,:;]$/.test(v)) return true;
+  return /^[A-Z][a-z]+=$/.test(v);
 }
 
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
@@ -188,15 +184,13 @@ const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) 
 /** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
 const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
 
-/** An alphabet walk with digits between (`AbC123dEf456GhI789`): a hand-made placeholder, not a generated key. */
-const isAlphabetWalk = (v: string): boolean => /abcdefghi|defghijkl|ghijklmno|jklmnopqr|mnopqrstu|pqrstuvwx/.test(v.replace(/[^A-Za-z]/g, '').toLowerCase());
-
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
   if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
   const text = Buffer.from(v, 'base64').toString('latin1');
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
-  if (/example|dummy|placeholder|changeme|sample|fake/i.test(text) || isStandInPassword(text)) return true;
+  // Words joined by - or _ (`example-app-secret`), not a sentence that mentions an example.
+  if (/^[a-z]+(?:[-_][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
   return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
 }
@@ -236,14 +230,14 @@ function exampleHostCredentials(secret: string, line: string, at: number): boole
 /** Why this value on this line is not a secret, or undefined. */
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
-  // Any rule: a token inside an embedded image, credentials for a host that cannot exist, a stand-in word.
+  // Any rule: a token inside base64 data, credentials for a host that cannot exist, test vectors and walks.
   if (at >= 0 && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
   if (at >= 0 && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
-  if (isStandInPassword(v)) return 'stand-in made of credential words';
-  if (isKeyboardWalk(v)) return 'keyboard walk';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
   if (isHollowPrivateKey(v)) return 'private key without a body';
+  if (isKeyboardWalk(v)) return 'keyboard walk';
   if (!c.generic) return undefined;
+  if (isStandInPassword(v)) return 'stand-in made of credential words';
   const before = at >= 0 ? line.slice(0, at) : '';
   const quoted = /["'`]$/.test(before);
   if (isDottedKey(v)) return 'config key or package name';
@@ -255,7 +249,6 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
   if (RFC_EXAMPLES.has(v)) return 'RFC example value';
-  if (isAlphabetWalk(v)) return 'alphabet walk placeholder';
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';

@@ -78,7 +78,7 @@ function basicAuth(secret: string): boolean {
   const dec = Buffer.from(secret, 'base64').toString('latin1');
   const i = dec.indexOf(':');
   if (i <= 0 || i >= dec.length - 1 || !/^[\x20-\x7e]+$/.test(dec.slice(0, i))) return false;
-  if (isStandInPassword(dec.slice(i + 1))) return false; // `username:password`, `testuser:testpass123`
+  if (isStandInPassword(dec.slice(i + 1), true)) return false; // `username:password`, `testuser:testpass123`
   const stray = dec.slice(i + 1).replace(/[\x20-\x7e]/g, '').length;
   return stray === 0 || (stray === 1 && dec.length - i - 1 >= 12);
 }
