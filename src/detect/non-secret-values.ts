@@ -135,7 +135,7 @@ function isTypeName(v: string, quoted: boolean, before: string): boolean {
   if (!/^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*\??$/.test(v)) return false;
   const humps = v.replace(/\?$/, '').split('.').pop()!.match(/[A-Z][a-z0-9]*/g) ?? [];
   // Unquoted, it is code: a nullable type annotation (`x: LoginCredential?,`, whole words) or an alias
-  // (`type Fts5Token = TFts5Token`). `PASSWORD=Summer2024?` in a .env file is neither.
+  // (`type Fts5Token = TFts5Token`). A .env value ending in a question mark is neither.
   if (!quoted && v.endsWith('?')) return /\w\s*:\s*$/.test(before) && /^(?:[A-Z][a-z]{2,}|\.)+\?$/.test(v) && humps.length >= 2;
   if (!quoted) return humps.length >= 2 && CREDENTIAL_HUMP.test(v);
   // Quoted, only whole words in PascalCase with a credential word (a class name logged or registered).
@@ -151,7 +151,7 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
   if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
-  if (/^\\?[A-Z]\w*(?:\\[A-Z]\w*){2,}/.test(v)) return true;
+  if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
 }
 
@@ -195,7 +195,7 @@ function isEncodedPlaceholder(v: string): boolean {
   return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
 }
 
-/** The text before the value names an opaque pagination cursor, not a credential: `pageToken=`, `"nextPageToken": "`, `Page Token:`. */
+/** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
 const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\s*[:=]\s*\\?["']?$/i;
 
 /** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
@@ -253,6 +253,6 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.
-  if (/[A-Za-z]\\[A-Z]\w*:$/.test(before)) return 'class name, not a key';
+  if (/[A-Za-z]\\{1,2}[A-Z]\w*:$/.test(before)) return 'class name, not a key';
   return undefined;
 }
