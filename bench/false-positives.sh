@@ -21,7 +21,7 @@ checkout() { # name git_dir
   rev=$(git --git-dir="$2" rev-parse --short=12 HEAD 2>/dev/null) || { echo "not a git directory: $2" >&2; return 2; }
   tree=/tmp/secret-sweep-fp-$1-$rev
   if [ ! -f "$tree/.complete" ]; then
-    rm -rf "$tree" && mkdir -p "$tree" && git --git-dir="$2" archive HEAD | tar -x -C "$tree" || { echo "cannot check out $2" >&2; return 2; }
+    rm -rf "$tree" && mkdir -p "$tree" && git --git-dir="$2" archive HEAD | tar -x -C "$tree" || { echo "cannot check out $2 (a mirror missing its large blobs cannot be archived: pass a clone folder instead)" >&2; return 2; }
     touch "$tree/.complete"
   fi
   echo "$tree"
