@@ -3,6 +3,7 @@
  * look-ups, documented example keys, digests, UUIDs, integrity hashes, images, encrypted values.
  * Each returns a short reason (for --debug / rule tests) or undefined when the value may be a secret.
  */
+import { nonSecretValueReason } from './non-secret-values.js';
 
 const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
@@ -126,6 +127,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic }); // narrow shapes of real code
+  if (shape) return shape;
   if (!c.generic) return undefined;
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
   if (TRIVIAL_VALUES.has(c.secret.toLowerCase()) && !policyShaped(c.secret)) return 'trivial value';

@@ -3,6 +3,7 @@
  * rule needs no entropy guess and lookalikes (typos, placeholders) are dropped.
  */
 import { crc32 } from 'node:zlib';
+import { isStandInPassword } from './non-secret-values.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -69,13 +70,15 @@ function pypiMacaroon(secret: string): boolean {
 /**
  * Basic auth value: base64 of `user:password` with a non-empty password. A printable user name, and at
  * most one stray byte in the password: a value mistyped by one character still carries the credential,
- * while random base64 decodes to mostly unprintable bytes.
+ * while random base64 decodes to mostly unprintable bytes. A stand-in password made of credential words is
+ * not one.
  */
 function basicAuth(secret: string): boolean {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(secret)) return false;
   const dec = Buffer.from(secret, 'base64').toString('latin1');
   const i = dec.indexOf(':');
   if (i <= 0 || i >= dec.length - 1 || !/^[\x20-\x7e]+$/.test(dec.slice(0, i))) return false;
+  if (isStandInPassword(dec.slice(i + 1), true)) return false; // `username:password`, `testuser:testpass123`
   const stray = dec.slice(i + 1).replace(/[\x20-\x7e]/g, '').length;
   return stray === 0 || (stray === 1 && dec.length - i - 1 >= 12);
 }

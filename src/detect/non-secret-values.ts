@@ -1,0 +1,258 @@
+/**
+ * Value and line shapes of real code that context-only rules mistake for secrets: config keys, header
+ * names, types, code references, constants, validation rules, stand-in words, pagination cursors, escaped
+ * bytes. Found by scanning public repositories in many languages (Java, Kotlin, Go, PHP, Python, YAML).
+ * Each shape is narrow: a generated key or a typed password does not take it (see
+ * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
+ * Pure: one line in, a short reason out (or undefined).
+ */
+export interface ValueOnLine {
+  secret: string;
+  /** The whole line the secret starts on. */
+  line: string;
+  /** Offset of the secret in `line`. */
+  at: number;
+  /** Found by a generic (context-only) rule. */
+  generic: boolean;
+}
+
+/** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
+const CREDENTIAL_WORDS = [
+  'password', 'passwords', 'passwd', 'pass', 'pwd', 'word', 'secret', 'secrets', 'token', 'tokens', 'key', 'keys',
+  'apikey', 'api', 'auth', 'credential', 'credentials', 'cred', 'creds', 'passphrase', 'pin',
+];
+/** Qualifiers seen around those words in test and docs stand-ins (`somepassword`, `tokenvalue`, `customPass`). */
+const QUALIFIER_WORDS = [
+  'some', 'my', 'your', 'our', 'the', 'a', 'test', 'testing', 'tester', 'dummy', 'fake', 'sample', 'demo', 'custom',
+  'other', 'another', 'new', 'old', 'valid', 'invalid', 'wrong', 'bad', 'good', 'correct', 'incorrect', 'default',
+  'super', 'top', 'very', 'value', 'admin', 'root', 'user', 'username', 'login', 'client', 'server', 'app', 'access',
+  'refresh', 'session', 'bearer', 'private', 'public', 'id', 'identity', 'master', 'shared', 'strong', 'weak',
+  'plain', 'text', 'string', 'random', 'foo', 'bar', 'baz', 'qux', 'hello', 'world', 'abc', 'xyz', 'mock', 'stub',
+];
+const VOCABULARY = new Set([...CREDENTIAL_WORDS, ...QUALIFIER_WORDS]);
+const CREDENTIAL = new Set(CREDENTIAL_WORDS);
+
+/** True when `s` (lower-case letters) splits into vocabulary words, at least one of them a credential word. */
+function splitsIntoWords(s: string, needCredential: boolean): boolean {
+  // reach[i]: 0 unreachable, 1 reachable without a credential word, 2 reachable with one.
+  const reach = new Uint8Array(s.length + 1);
+  reach[0] = 1;
+  for (let i = 0; i < s.length; i++) {
+    if (!reach[i]) continue;
+    for (let j = i + 1; j <= Math.min(s.length, i + 12); j++) {
+      const w = s.slice(i, j);
+      if (VOCABULARY.has(w)) reach[j] = Math.max(reach[j]!, CREDENTIAL.has(w) ? 2 : reach[i]!);
+    }
+  }
+  return needCredential ? reach[s.length] === 2 : reach[s.length]! > 0;
+}
+
+/**
+ * A test or docs stand-in made of credential words: `somepassword`, `tokenvalue`, `SG.SECRET-API-KEY`,
+ * `password-1`, `1:test-refresh-token`, `direct-password`. Digits only as a word of their own, at most
+ * three: weak passwords that people type (`Secret123`, `Pass123!@#`, `super$ecret`, `Welcome1!`) are still
+ * reported, and so is anything with no credential word. One other word of letters is allowed beside the
+ * credential words (a vendor prefix `SG.`, a qualifier `direct-`), only when the value is several words
+ * joined by signs, with no digit. `gluedDigits` (a decoded Basic auth pair, `user:password123`) also
+ * takes digits glued to the last word.
+ */
+export function isStandInPassword(value: string, gluedDigits = false): boolean {
+  let v = value;
+  try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
+  if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
+  const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
+  if (/[^A-Za-z0-9 ._:/-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
+  const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  if (words.length === 0) return false;
+  // foo, bar, baz alone (`bar%25bar`): the names of nothing.
+  if (words.every((w) => /^(?:foo|bar|baz|qux|quux)+$/.test(w))) return true;
+  let other = 0;
+  let credential = false;
+  for (const w of words) {
+    if (splitsIntoWords(w, true)) credential = true;
+    else if (!splitsIntoWords(w, false)) other++;
+  }
+  // The other word only without digits: `Redis-Auth-5` is a typed password.
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v)));
+}
+
+/** `asdfqwer1234asdf`, `qwerty123`: runs of four or more neighbouring keys, typed as a stand-in. */
+const KEY_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+function isKeyboardWalk(value: string): boolean {
+  const v = value.toLowerCase();
+  // Short: a long generated-looking walk (`zxcvbnm…1234567890`, 36 characters) is a docs example of a key format.
+  if (v.length < 8 || v.length > 20) return false;
+  // ok[i]: v.slice(0, i) is made of runs; each run is a slice of one row, 4+ long (3 for a digit tail).
+  const ok = new Uint8Array(v.length + 1);
+  ok[0] = 1;
+  for (let i = 0; i < v.length; i++) {
+    if (!ok[i]) continue;
+    for (const row of KEY_ROWS) {
+      let j = i;
+      let k = row.indexOf(v[i]!);
+      while (k >= 0 && j < v.length && row[k] === v[j]) { j++; k++; if (j - i >= 4 || (j === v.length && j - i >= 3)) ok[j] = 1; }
+    }
+  }
+  return ok[v.length] === 1;
+}
+
+/** Percent-encoded test vectors of URL parsers: decoded, no letter or digit at all (`%60%7B%7D`, an emoji) or a control byte. */
+function isEncodedTestVector(value: string): boolean {
+  if (!/%[0-9A-F]{2}/i.test(value)) return false;
+  let v: string;
+  try { v = decodeURIComponent(value); } catch { return false; }
+  return !/[A-Za-z0-9]/.test(v) || /[\x00-\x1f\x7f]/.test(v);
+}
+
+/** A PEM private key whose body is too short to hold any key (`\nSOMETHING\n`): a fixture's stand-in. */
+function isHollowPrivateKey(value: string): boolean {
+  const m = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(.*?)-----END/s.exec(value);
+  return m !== null && m[1]!.replace(/\\[nr]|\s/g, '').length < 64;
+}
+
+/** A config key, i18n key, Java package or Maven coordinate: `fad.auth.token`, `com.google.x.NEW_TOKEN`. */
+const WORDY_SEGMENT = /^(?:%s|\*|[a-z]+(?:[A-Z][a-z]+|[A-Z]{2,}(?![a-z]))*|[A-Z][a-z]+(?:[A-Z][a-z]+)*|[A-Z]+)$/;
+const CONFIG_WORDS = /^(?:com|org|net|io|dev|app|androidx?|java|javax|kotlin|google|apple|microsoft|amazon|aws|management|endpoints?|config|settings|default|debug|name|enabled|header|spring|security|auth|token|secret|passwords?|passwd|key|access|api|credentials?|%s|\*)$/i;
+function isDottedKey(v: string): boolean {
+  const segments = v.split(/[.#:]/);
+  if (segments.length < 3 || v.length > 100) return false;
+  const parts = segments.flatMap((s) => s.split(/[_-]/));
+  if (!parts.every((p) => WORDY_SEGMENT.test(p))) return false;
+  // Three lower-case words joined by dots may be a passphrase: a code or config word must be among them.
+  return parts.some((p) => CONFIG_WORDS.test(p) || /[a-z][A-Z]/.test(p)) && /^[a-z]/.test(segments[0]!);
+}
+
+/** An HTTP header name: `X-Oss-Security-Token`, `Goog-Api-Key`, `Access-Control-Allow-Credentials`. */
+function isHeaderName(v: string): boolean {
+  if (!/^(?:[A-Z][a-z]+|[A-Z]{1,4})(?:-(?:[A-Z][a-z]+|[A-Z]{2,4}))+$/.test(v)) return false;
+  const parts = v.split('-');
+  return (parts.length >= 3 || parts[0] === 'X') && parts.some((p) => /^(?:Auth|Authorization|Token|Key|Secret|Credentials?|Password|Signature|Session|Api|Security)$/i.test(p));
+}
+
+/** A class or type name: `UsernamePasswordCredential`, `DataConnectAuth.GetAuthTokenResult?` (Kotlin nullable). */
+const CREDENTIAL_HUMP = /(?:Password|Passwd|Token|Secret|Key|Credentials?|Auth|Login)(?:[A-Z][a-z]+)*\??$/;
+function isTypeName(v: string, quoted: boolean, before: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)*\??$/.test(v)) return false;
+  const humps = v.replace(/\?$/, '').split('.').pop()!.match(/[A-Z][a-z0-9]*/g) ?? [];
+  // Unquoted, it is code: a nullable type annotation (`x: LoginCredential?,`, whole words) or an alias
+  // (`type Fts5Token = TFts5Token`). A .env value ending in a question mark is neither.
+  if (!quoted && v.endsWith('?')) return /\w\s*:\s*$/.test(before) && /^(?:[A-Z][a-z]{2,}|\.)+\?$/.test(v) && humps.length >= 2;
+  if (!quoted) return humps.length >= 2 && CREDENTIAL_HUMP.test(v);
+  // Quoted, only whole words in PascalCase with a credential word (a class name logged or registered).
+  return /^(?:[A-Z][a-z]{2,})+$/.test(v) && humps.length >= 2 && CREDENTIAL_HUMP.test(v);
+}
+
+/**
+ * Code, not a literal: a Go pointer dereference or a negation (`*cred.AccessKeySecret`, `!auth.useApiKey`),
+ * a PHP class constant (`HashCaster::class`), a PHP namespace (`Illuminate\Auth\Middleware\X`), a
+ * subscripted property path (`request.headers["X-API-KEY"]`).
+ */
+function isCodeReference(v: string, quoted: boolean): boolean {
+  // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
+  if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
+  if (/^[A-Z]\w*::class\b/.test(v)) return true;
+  if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
+  return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
+}
+
+/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN. */
+function isConstant(v: string, quoted: boolean): boolean {
+  // A hex literal that fits a machine word is a number in code; longer ones (a 64-hex-digit key) stay.
+  if (!quoted && /^-?0x[0-9a-f]{1,16}$/i.test(v)) return true;
+  if (/^[0-2](?:\.\d{1,9}){3,}$/.test(v)) return true;
+  return /^urn:[a-z0-9][a-z0-9-]{0,31}:[\w.:()+,=@;$!*'%/-]+$/i.test(v);
+}
+
+/** Identifiers the built-in check does not cover: with digits (`s3_disable_auth`), ending a sentence (`AWS_SESSION_TOKEN.`), a parameter label (`Credential=`). */
+function isIdentifier(v: string, quoted: boolean): boolean {
+  // Digits only in a short first word (`s3_…`), three words or more: `xq7_lm2_vr9`, `abcdefg1_hijklmn` are generated.
+  if (/^[a-z]{1,3}\d{1,2}(?:_[a-z]{2,}){2,}$/.test(v) || /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v)) return true;
+  if (!quoted && /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+[.,:;]$/.test(v)) return true;
+  return /^[A-Z][a-z]+=$/.test(v);
+}
+
+/** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
+const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|same|different|size|between|filled|present|prohibited|password|bail)';
+/** A rule's parameters are field names, guards or numbers (`current_password:api`, `min:8`), never random text. */
+const LARAVEL_PARAMS = '(?::(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+)(?:,(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+))*)?';
+const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}${LARAVEL_PARAMS}(?:\\|${LARAVEL_RULE}${LARAVEL_PARAMS})*$`, 'i');
+const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_]/.test(v) || /^(?:confirmed|required|nullable|sometimes)$/i.test(v));
+
+/** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
+const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
+
+/** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
+const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
+
+/** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
+function isEncodedPlaceholder(v: string): boolean {
+  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
+  const text = Buffer.from(v, 'base64').toString('latin1');
+  if (!/^[\x20-\x7e]+$/.test(text)) return false;
+  // Words joined by - or _ (`example-app-secret`), not a sentence that mentions an example.
+  if (/^[a-z]+(?:[-_][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
+  // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
+  return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
+}
+
+/** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
+const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\s*[:=]\s*\\?["']?$/i;
+
+/** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
+const ESCAPED_BYTES = /\\x[0-9a-fA-F]{2}[A-Za-z_]\w*:$/;
+
+/**
+ * A value inside the base64 payload of a data: URI (an image in an SVG or HTML page), or inside a base64 run
+ * far longer than any token (a cut long line may start past the `data:` marker): bytes, not a token.
+ */
+function insideBase64Blob(line: string, at: number, length: number): boolean {
+  const head = line.slice(0, at);
+  const marker = head.lastIndexOf(';base64,');
+  if (marker >= 0 && /data:[a-z]+\/[a-z0-9.+-]+$/i.test(head.slice(Math.max(0, marker - 80), marker)) && /^[A-Za-z0-9+/=]*$/.test(line.slice(marker + 8, at + length))) return true;
+  const before = /[A-Za-z0-9+/]*$/.exec(head)![0];
+  const after = /^[A-Za-z0-9+/]*/.exec(line.slice(at + length))![0];
+  return before.length >= BLOB_RUN && after.length >= BLOB_RUN && /[+/]/.test(before + after);
+}
+/** Base64 characters on each side of a value that make it part of a blob (tokens are at most a few hundred long). */
+const BLOB_RUN = 512;
+
+/**
+ * Credentials in a URL whose host is reserved for examples (RFC 2606, RFC 6761): example.com/.net/.org,
+ * .example, .test, .invalid. Only a typed-looking password (`password123`, `a%20secret`): one of mixed
+ * case with digits (`vB5nK8mQ1wZ3`) may be a real one whose host alone was changed for the docs.
+ */
+function exampleHostCredentials(secret: string, line: string, at: number): boolean {
+  if (/[A-Z]/.test(secret) && /[a-z]/.test(secret) && /\d/.test(secret.replace(/%[0-9A-F]{2}/gi, ''))) return false;
+  const host = /^@([A-Za-z0-9.-]+)/.exec(line.slice(at + secret.length))?.[1]?.replace(/\.$/, '').toLowerCase();
+  return host !== undefined && /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/.test(host);
+}
+
+/** Why this value on this line is not a secret, or undefined. */
+export function nonSecretValueReason(c: ValueOnLine): string | undefined {
+  const { secret: v, line, at } = c;
+  // Any rule: a token inside base64 data, credentials for a host that cannot exist, test vectors and walks.
+  if (at >= 0 && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
+  if (at >= 0 && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
+  if (isEncodedTestVector(v)) return 'percent-encoded test vector';
+  if (isHollowPrivateKey(v)) return 'private key without a body';
+  if (isKeyboardWalk(v)) return 'keyboard walk';
+  if (!c.generic) return undefined;
+  if (isStandInPassword(v)) return 'stand-in made of credential words';
+  const before = at >= 0 ? line.slice(0, at) : '';
+  const quoted = /["'`]$/.test(before);
+  if (isDottedKey(v)) return 'config key or package name';
+  if (isHeaderName(v)) return 'HTTP header name';
+  if (isTypeName(v, quoted, before)) return 'type or class name';
+  if (isCodeReference(v, quoted)) return 'code reference';
+  if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
+  if (isIdentifier(v, quoted)) return 'identifier';
+  if (isValidationRule(v)) return 'validation rule';
+  if (isOptionName(v)) return 'command-line option name';
+  if (RFC_EXAMPLES.has(v)) return 'RFC example value';
+  if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
+  if (PAGINATION_KEY.test(before)) return 'pagination cursor';
+  if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
+  // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.
+  if (/[A-Za-z]\\{1,2}[A-Z]\w*:$/.test(before)) return 'class name, not a key';
+  return undefined;
+}

@@ -1,0 +1,225 @@
+/**
+ * Shapes of real code that context-only rules took for secrets (public repositories in Java, Kotlin, Go,
+ * PHP, Python, YAML), each rewritten here in our own words, next to real-looking secrets of a similar
+ * shape that must still be reported. Both sides run through the real detector with the built-in rules.
+ * Every secret-like value is built at run time (the project scans itself).
+ */
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../src/detect/detector.js';
+import { nonSecretValueReason } from '../../src/detect/non-secret-values.js';
+import { loadBuiltinRules } from '../../src/rules/load.js';
+import { ALNUM, B64, HEX, randomString } from '../support/fake-secrets.js';
+
+const detector = createDetector(loadBuiltinRules());
+const findings = (text: string, path: string) => detector.detect({ text: text + '\n', provenance: { kind: 'file', path } });
+// Small seeds start the generator weakly: spread them.
+const rnd = (n: number, seed: number, alphabet = ALNUM) => randomString(alphabet, n, seed * 2654435761 + 97);
+/** Mixed case and digits for sure (a seed could draw letters only). */
+const mixed = (n: number, seed: number) => 'Q' + rnd(n - 3, seed) + 'k7';
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+/** Split so that this file's own scan does not read the weak passwords below as findings. */
+const PW = 'pass' + 'word';
+
+interface Shape {
+  shape: string;
+  /** Lines of real code (our words) that hold no secret: nothing reported. [line, path] */
+  negatives: Array<[string, string]>;
+  /** Real-looking secrets of a similar shape: reported. [line, path] */
+  positives: Array<[string, string]>;
+}
+
+const SHAPES: Shape[] = [
+  {
+    shape: 'config keys, i18n keys, package names, Maven coordinates',
+    negatives: [
+      ["const BAD_TOKEN = 'reset.passwords.token';", 'src/Broker.php'],
+      ['static final String SESSION_TOKEN_KEY = "app.session.auth.token";', 'src/Keys.java'],
+      ['static final String ACTION_TOKEN = "org.acme.push.NEW_TOKEN";', 'src/Push.java'],
+      ['String accessKey = "metrics.endpoint.%s.access".formatted(id);', 'src/Resolver.java'],
+      ['X_SHADOWPASSWD = "shadow.passwd" // pwd.h', 'lib/pwd_linux.go'],
+      ['SchemeHTTPKey = "wire.api#httpApiKeyAuth"', 'auth/scheme.go'],
+      ['"androidx.credentials:credentials",', 'build/Deps.kt'],
+    ],
+    positives: [
+      [`${PW} = "correct.horse.battery"`, 'app/settings.py'],
+      [`AUTH_TOKEN = "${rnd(8, 1)}.${rnd(10, 2)}.${rnd(9, 3)}"`, 'app/settings.py'],
+    ],
+  },
+  {
+    shape: 'HTTP header names',
+    negatives: [
+      ['private static final String HEADER_AUTH_TOKEN = "Acme-Installations-Auth";', 'src/Rpc.java'],
+      ['HeaderSecurityToken = "X-Acme-Security-Token"', 'oss/const.go'],
+      ['CORS_ALLOW_CREDENTIALS = "Access-Control-Allow-Credentials"', 'http/constants.go'],
+    ],
+    positives: [[`API_SECRET = "X-${rnd(6, 4)}-${rnd(6, 5)}-${rnd(6, 6)}"`, 'app/settings.py']],
+  },
+  {
+    shape: 'type annotations and class names',
+    negatives: [
+      ['    authToken: ClientAuth.GetTokenResult?,', 'core/Metadata.kt'],
+      ['    loginCredential: LoginCredential?,', 'gradle/Api.kt'],
+      ['type VecToken = TVec3Token', 'lib/sqlite.go'],
+      ['const credKind = "ClientPasswordCredential"', 'azidentity/cred.go'],
+    ],
+    positives: [
+      [`DB_${PW.toUpperCase()}=Summer2024?`, '.env'],
+      [`password = "${mixed(14, 7)}"`, 'app/settings.py'],
+    ],
+  },
+  {
+    shape: 'pointer dereferences, negations, PHP class constants and namespaces, subscripts',
+    negatives: [
+      ['        SecretKey: *resp.Credentials.SecretKey,', 'providers/sts.go'],
+      ['        BearerToken: *flagBearerToken,', 'cmd/main.go'],
+      ['    conn.usePassword = !conn.usePassword', 'swift/auth.go'],
+      ["    'legacy_password' => LegacyCaster::class.':sha1',", 'tests/CastTest.php'],
+      ["$this->assertSame('Acme\\Http\\Middleware\\ConfirmPassword:route.name', $sig);", 'tests/MiddlewareTest.php'],
+      ['in: `{job="x"} | json api_key="request.headers[\\"X-KEY\\"]"`,', 'logql/parser_test.go'],
+    ],
+    positives: [[`DB_PASS=*${mixed(10, 8)}`, '.env']],
+  },
+  {
+    shape: 'hex constants, OIDs, URNs',
+    negatives: [
+      ['\tSIOCGPASSTOKEN                 = -0x3f8796aa', 'unix/zerrors_solaris.go'],
+      ['const szOID_challengePassword = "1.2.840.113549.1.9.7"', 'lib/oids.go'],
+      ['grantTypeAPIKey = "urn:acme:params:oauth:grant-type:apikey"', 'core/iam.go'],
+    ],
+    positives: [
+      [`PRIVATE_KEY=0x${rnd(64, 9, HEX)}`, '.env'],
+      [`secret_key = "2.${rnd(12, 10)}"`, 'app/settings.py'],
+    ],
+  },
+  {
+    shape: 'identifiers ending a sentence, with digits, or a label',
+    negatives: [
+      ['// * Session Token:      ACME_SESSION_TOKEN.', 'credentials/env.go'],
+      ['s3ExpressAuthKey = "s3_disable_express_session_auth"', 'config/shared.go'],
+      ['const credential = "Credential="', 'signer/v4.go'],
+    ],
+    positives: [[`secret = "${rnd(3, 11).toLowerCase()}7_${rnd(3, 12).toLowerCase()}2_${rnd(3, 13).toLowerCase()}9"`, 'app/settings.py']],
+  },
+  {
+    shape: 'Laravel validation rules and command-line option names',
+    negatives: [
+      ["return ['password' => 'required|confirmed'];", 'tests/FormRequestTest.php'],
+      ["$v = new Validator($t, ['password' => 'x'], ['password' => 'current_password:admin']);", 'tests/ValidatorTest.php'],
+      ["], ['items.*.password' => 'confirmed']);", 'tests/ValidatorTest.php'],
+      ["'password' => '--password='.$config['password'],", 'src/DbCommand.php'],
+    ],
+    positives: [
+      [`'password' => 'min:${mixed(10, 14)}',`, 'config/db.php'],
+      [`password = "--${mixed(11, 15)}"`, 'app/settings.py'],
+    ],
+  },
+  {
+    shape: 'stand-ins made of credential words, keyboard walks (weak passwords people type are still reported)',
+    negatives: [
+      ['"identitytoken": "tokenvalue"', 'docker/auth.json'],
+      ["- 'LDAP_ADMIN_PASSWORD=anotherpassword'", 'compose.yaml'],
+      ['loadContext("mail.sendgrid.api-key:SG.SECRET-API-KEY");', 'src/MailTests.java'],
+      ["'password' => 'direct-password',", 'tests/ConnTest.php'],
+      ['public static final String REFRESH = "1:test-refresh-token";', 'src/Constants.java'],
+      ['password="adminsecret"', 'kafka/jaas.conf'],
+      ["'password' => 'qwerasdf1234zxcv',", 'tests/UrlParserTest.php'],
+      ['auth = DigestAuth(username="Mufasa", password="CircleOfLife")', 'tests/test_auth.py'],
+      ['secret_access_key: s3_secret_access_key', 'docs/s3.yaml'],
+    ],
+    positives: [
+      ['PGPASSWORD="Welcome1!"', 'deploy.sh'],
+      [`test${PW} = "${PW}1",`, 'gradle/OptionsTest.kt'],
+      [`vm_${PW} = "Pass123!@#"`, 'app/settings.py'],
+      [`${PW} = "super$ecret"`, 'app/settings.py'],
+      ['redis-cli -a ' + 'R3dis-Auth-5 ping', 'ops/health.sh'],
+      [`'${PW}' => 'Forge123',`, 'config/db.php'],
+      [`password = "token-${mixed(12, 16)}"`, 'app/settings.py'],
+      [`'password' => 'qwer${mixed(10, 17)}',`, 'config/db.php'],
+    ],
+  },
+  {
+    shape: 'base64 of placeholders',
+    negatives: [
+      [`ClientSecret: "${b64('example-app-secret')}",`, 'gateway/build_test.go'],
+      [`const val FALLBACK_TOKEN = "${b64('{"error":"UNKNOWN_ERROR"}')}"`, 'core/Globals.kt'],
+    ],
+    positives: [
+      [`ClientSecret: "${Buffer.from(rnd(24, 18)).toString('base64')}",`, 'gateway/build.go'],
+      [`const val API_TOKEN = "${mixed(30, 19)}"`, 'core/Globals.kt'],
+    ],
+  },
+  {
+    shape: 'pagination cursors and escaped bytes of generated descriptors',
+    negatives: [
+      [`Url:https://storage.acme.dev/v0/b/x/o?prefix=dir%2F&pageToken=${b64('dir/data17.dat' + rnd(6, 20))}`, 'res/network.txt'],
+      [`Page Token:${b64('smallDir/data26.dat')}`, 'res/task.txt'],
+      [`  "nextPageToken": "${b64('dir/data' + rnd(20, 21))}",`, 'res/list.json'],
+      ['\t"\\x06secret\\x18\\x03 \\x01(\\v2\\x14.google.protobuf.AnyR\\x06secret:9\\x9a\\x1e4\\n" +', 'admin/v3/dump.pb.go'],
+    ],
+    positives: [
+      [`Url:https://api.acme.dev/v1/items?access_token=${mixed(32, 22)}`, 'res/network.txt'],
+      [`\tapiSecret := "${mixed(24, 23)}" // \\x01\\x02\\x03`, 'cmd/main.go'],
+    ],
+  },
+  {
+    shape: 'URL credentials on reserved example hosts, Basic auth of a stand-in pair, percent-encoded test vectors',
+    negatives: [
+      ['url = "https://user:password123@example.org/"', 'tests/test_auth.py'],
+      ['"https://someone%40mail.com:a%20secret@www.example.com",', 'tests/test_url.py'],
+      ['.parse("r2dbc:postgresql://user-1:password-1@db.example.com:5432/app");', 'src/R2dbcTests.java'],
+      ['withPropertyValues("spring.data.redis.url:redis://:pass:word@example:33")', 'src/RedisTests.java'],
+      [`    "authorization": "Basic ${b64('username:password')}",`, 'tests/test_headers.py'],
+      ['    "password": "%60%7B%7D",', 'tests/whatwg.json'],
+    ],
+    positives: [
+      [`git clone https://deploy:${mixed(14, 24)}@git.example.com/team/app.git`, 'README.md'],
+      [`ARTIFACTS=https://ci:${mixed(12, 25)}@nexus.acme.io/repo`, '.env'],
+      [`curl -H "Authorization: Basic ${b64('deploy:' + mixed(12, 26))}" https://ci.acme.io`, 'ci.sh'],
+      [`DATABASE_URL=mysql://app:${mixed(12, 27)}%21@db.acme.io/app`, '.env'],
+    ],
+  },
+  {
+    shape: 'tokens inside base64 data, private keys without a body',
+    negatives: [
+      [`<svg><image href="data:image/png;base64,${rnd(700, 28, B64)}+EAA${rnd(110, 29)}/${rnd(5000, 30, B64)}"/></svg>`, 'docs/diagram.svg'],
+      [`${rnd(900, 31, B64)}/EAA${rnd(110, 32)}+${rnd(900, 33, B64)}`, 'docs/blob.txt'],
+      ['  "private_key": "-----BEGIN PRIVATE KEY-----\\nSOMETHING\\n-----END PRIVATE KEY-----\\n",', 'bucket/client_test.go'],
+    ],
+    positives: [
+      [`FACEBOOK_PAGE_TOKEN=EAA${mixed(120, 34)}`, '.env'],
+      [`  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC${rnd(32, 35, B64)}\\n${rnd(64, 36, B64)}\\n${rnd(64, 37, B64)}\\n-----END PRIVATE KEY-----\\n",`, 'keys/sa.json'],
+    ],
+  },
+];
+
+describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
+  for (const s of SHAPES) {
+    describe(s.shape, () => {
+      for (const [line, path] of s.negatives) {
+        it(`not reported: ${line.slice(0, 90)}`, () => {
+          expect(findings(line, path).map((f) => `${f.rule} ${f.redacted}`)).toEqual([]);
+        });
+      }
+      for (const [line, path] of s.positives) {
+        it(`reported: ${path} (${line.length} chars)`, () => {
+          expect(findings(line, path).length).toBeGreaterThan(0);
+        });
+      }
+    });
+  }
+});
+
+describe('nonSecretValueReason', () => {
+  const on = (secret: string, line: string, generic = true) => nonSecretValueReason({ secret, line, at: line.indexOf(secret), generic });
+  it('judges vendor rules only on base64 data, example hosts, test vectors, walks and hollow keys', () => {
+    expect(on('org.acme.NEW_TOKEN', 'k = "org.acme.NEW_TOKEN"', false)).toBeUndefined();
+    expect(on('org.acme.NEW_TOKEN', 'k = "org.acme.NEW_TOKEN"', true)).toBe('config key or package name');
+    const uri = 'amqp://root:' + 'anotherpassword@otherhost';
+    expect(on('anotherpassword', uri, false)).toBeUndefined();
+    expect(on('anotherpassword', 'password = "anotherpassword"', true)).toBe('stand-in made of credential words');
+  });
+  it('keeps a mixed-case password with digits on an example host (only the host may have been changed)', () => {
+    const pw = mixed(12, 40);
+    expect(on(pw, `https://deploy:${pw}@ci.example.com/`, false)).toBeUndefined();
+  });
+});
