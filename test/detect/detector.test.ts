@@ -242,6 +242,33 @@ describe('KeywordMatcher: the narrowed table and the two-walk scan against the r
   });
 });
 
+describe('KeywordMatcher: the four-walk scan', () => {
+  it('finds keywords across every quarter boundary as the reference loop does', () => {
+    const keywords = ['password', 'begin rsa private key', 'token', 'key', 'ey'];
+    const kw = ['PASSWORD', 'begin RSA private key', 'token', 'KEY'];
+    for (const len of [8192, 9001, 20000, 65536]) {
+      const chars = Array.from({ length: len }, (_, i) => (i % 97 === 0 ? '\n' : 'x'));
+      // A keyword ending just before, at and just after each quarter boundary, and one across it.
+      const q = len >> 2;
+      let k = 0;
+      for (const b of [q, 2 * q, 3 * q]) {
+        for (const at of [b - 30, b - 5, b - 1, b, b + 1, b + 40]) {
+          const w = kw[k++ % kw.length]!;
+          for (let i = 0; i < w.length && at - w.length + i >= 0; i++) chars[at - w.length + i] = w[i]!;
+        }
+      }
+      const text = chars.join('');
+      const wide = new KeywordMatcher(keywords).narrow(false);
+      const narrow = new KeywordMatcher(keywords).narrow(true);
+      const all = (m: KeywordMatcher) => {
+        const r = m.scanStates(text);
+        return [...r.hits.subarray(0, r.length), -1, r.state];
+      };
+      expect(all(narrow)).toEqual(all(wide));
+    }
+  });
+});
+
 describe('KeywordMatcher.anyIn (the byte prefilter)', () => {
   it('says a keyword occurs in the UTF-8 bytes exactly when the scan of the decoded text has a hit', () => {
     const ch = fc.constantFrom('a', 'b', 'A', 'B', '_', '1', 'é', '\n', '\u212a', '\u{1F600}', 'k', '\ufffd');
