@@ -200,7 +200,7 @@ describe('KeywordMatcher against a naive search', () => {
   });
 });
 
-describe('KeywordMatcher: the narrowed table and the two-walk scan against the reference loop', () => {
+describe('KeywordMatcher: the narrowed table and the four-walk scan against the reference loop', () => {
   const hitsOf = (m: KeywordMatcher, text: string, block: number) => {
     const out: number[] = [];
     let state = 0;
