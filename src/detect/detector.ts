@@ -18,7 +18,7 @@ import { KeywordMatcher } from './aho-corasick.js';
 import { shannonEntropy } from './entropy.js';
 import { hardNegativeReason, inlineAllowMarker } from './hard-negatives.js';
 import { VALIDATORS } from './validators.js';
-import { LineIndex, WindowBuilder } from './line-index.js';
+import { LineBounds, LineIndex, WindowBuilder } from './line-index.js';
 import { dedupeSpans } from './dedupe.js';
 import { assignmentKey } from './assignment-key.js';
 import { literalsTest, requiredLiterals } from './required-literals.js';
@@ -59,6 +59,8 @@ interface CompiledRule {
   readonly re: RE2;
   readonly path?: RE2;
   readonly allow: CompiledAllowlist[];
+  /** Whether the rule applies to a file at this path (true without a `path`). */
+  appliesTo(path: string): boolean;
   /** False for a text that cannot hold a match (it lacks literals every match has); undefined: no test. */
   readonly holdsLiterals: ((text: string) => boolean) | undefined;
   generic: boolean;
@@ -93,7 +95,12 @@ function compileRule(spec: RuleSpec): CompiledRule {
   let path: RE2 | null | undefined;
   let allow: CompiledAllowlist[] | undefined;
   let literals: ((text: string) => boolean) | null | undefined;
-  return {
+  // The path test: literals every matching path holds first (most paths lack them; an RE2 call per file
+  // and rule cost more), and the last answer kept (a fragment's decoded texts ask again for its path).
+  let pathLiterals: ((path: string) => boolean) | null | undefined;
+  let lastPath: string | undefined;
+  let lastApplies = false;
+  const compiled: CompiledRule = {
     spec,
     get re() {
       re ??= new RE2(spec.regex, 'gmd');
@@ -119,9 +126,21 @@ function compileRule(spec: RuleSpec): CompiledRule {
       }
       return literals ?? undefined;
     },
+    appliesTo(p: string): boolean {
+      if (!spec.path) return true;
+      if (p === lastPath) return lastApplies;
+      if (pathLiterals === undefined) {
+        const req = requiredLiterals(spec.path);
+        pathLiterals = req ? literalsTest(req) : null;
+      }
+      lastApplies = (pathLiterals === null || pathLiterals(p)) && compiled.path!.test(p);
+      lastPath = p;
+      return lastApplies;
+    },
     generic: isGenericRule(spec),
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
+  return compiled;
 }
 
 /**
@@ -152,6 +171,12 @@ function previousLine(text: string, lines: LineIndex, lineNo: number): string | 
 function lazyLines(text: string): () => LineIndex {
   let index: LineIndex | undefined;
   return () => (index ??= new LineIndex(text));
+}
+
+/** Line bounds around keyword hits, from the index when there is one (see LineBounds). */
+function lazyBounds(text: string, lines: () => LineIndex): () => LineBounds {
+  let bounds: LineBounds | undefined;
+  return () => (bounds ??= new LineBounds(text, lines));
 }
 
 /** Lines of context either side of a keyword hit that a single-line rule's regex sees. */
@@ -306,17 +331,20 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   function detectAll(fragment: Fragment, budget: Budget): Finding[] {
     const path = fragment.provenance.path;
     if (globalPaths.length && globalPaths.some((re) => re.test(path))) return [];
-    // One line index per fragment, built only if some keyword occurs; shared by every step below.
+    // One line index per fragment, built only if a candidate needs line numbers; shared by every step
+    // below. Windows around keyword hits are found without it (LineBounds).
     const lines = lazyLines(fragment.text);
-    const hot = new WindowBuilder(lines, 0);
-    const found = detectText(fragment.text, path, lines, hot, budget);
+    const bounds = lazyBounds(fragment.text, lines);
+    const hot = new WindowBuilder(bounds, 0);
+    const found = detectText(fragment.text, path, lines, bounds, hot, budget);
     // Secrets inside encoded text (base64, URL-encoding, JSON escapes), reported at the encoded span.
     const decoded = decodeCandidates(fragment.text, hot.windows());
     if (decoded.length) {
       for (const c of decoded) {
         // Reported at the line the encoded span starts on: not one of `only` (--staged), nothing to keep.
         if (budget.only && !budget.only.has(lines().lineOf(c.start) + budget.lineShift)) continue;
-        for (const inner of detectText(c.text, path, lazyLines(c.text))) {
+        const innerLines = lazyLines(c.text);
+        for (const inner of detectText(c.text, path, innerLines, lazyBounds(c.text, innerLines))) {
           const moved = relocate(inner, c, lines(), fragment.text);
           if (moved) found.push(moved);
         }
@@ -355,7 +383,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   /** Findings in one text; `hot`, when given, collects the line of every keyword hit. */
-  function detectText(text: string, path: string, linesOf: () => LineIndex, hot?: WindowBuilder, budget?: Budget): Finding[] {
+  function detectText(text: string, path: string, linesOf: () => LineIndex, boundsOf: () => LineBounds, hot?: WindowBuilder, budget?: Budget): Finding[] {
     // Which rules have keyword hits, and the lines around them (null: the whole text). The windows are
     // merged as the hits arrive and the scan runs in blocks, so memory follows the number of hit lines,
     // not the number of hits (a 100 MB line holding millions of keywords kept every offset, several times).
@@ -369,26 +397,25 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         hot?.add(end);
         for (const ri of stateRules[raw[k]!]!) {
           let w = hits.get(ri);
-          if (w === undefined) hits.set(ri, (w = rules[ri]!.spec.multiline ? null : new WindowBuilder(linesOf, WINDOW_LINES)));
+          if (w === undefined) hits.set(ri, (w = rules[ri]!.spec.multiline ? null : new WindowBuilder(boundsOf, WINDOW_LINES)));
           w?.add(end);
         }
       }
     }
-    for (const ri of alwaysRun) if (!rules[ri]!.path || rules[ri]!.path!.test(path)) hits.set(ri, null);
+    for (const ri of alwaysRun) if (rules[ri]!.appliesTo(path)) hits.set(ri, null);
     if (hits.size === 0) return [];
 
-    const lines = linesOf();
     const found: Finding[] = [];
     for (const [ri, positions] of hits) {
       const r = rules[ri]!;
-      if (r.path && !r.path.test(path)) continue;
+      if (!r.appliesTo(path)) continue;
       const windows = positions === null ? [[0, text.length] as const] : positions.windows();
       let counted = 0;
       const holdsLiterals = r.holdsLiterals;
       scan: for (const [ws, we] of windows) {
         // A finding's line is within its window: a window without one of `only` (--staged's added lines)
         // has nothing to report, and its rule's regex need not even be compiled.
-        if (budget?.only && positions !== null && !holdsOnly(budget, lines, ws, we)) continue;
+        if (budget?.only && positions !== null && !holdsOnly(budget, linesOf(), ws, we)) continue;
         const slice = ws === 0 && we === text.length ? text : text.slice(ws, we);
         // Most windows opened by a common keyword lack the rule's stronger literals: no regex run there.
         if (holdsLiterals && !holdsLiterals(slice)) continue;
@@ -396,7 +423,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         let m: RegExpExecArray | null;
         while ((m = r.re.exec(slice)) !== null) {
           if (m[0].length === 0) { r.re.lastIndex++; continue; }
-          const f = candidate(r, m, ws, text, lines, path);
+          const f = candidate(r, m, ws, text, linesOf, path);
           if (!f) continue;
           found.push(f);
           if (budget && counts(budget, f, accepted) && ++counted >= budget.perRule) {
@@ -409,7 +436,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     return found;
   }
 
-  function candidate(r: CompiledRule, m: RegExpExecArray, base: number, text: string, lines: LineIndex, path: string): Finding | undefined {
+  function candidate(r: CompiledRule, m: RegExpExecArray, base: number, text: string, linesOf: () => LineIndex, path: string): Finding | undefined {
     const spec = r.spec;
     const g = spec.secret_group ?? 0;
     const idx = (m as unknown as { indices: (Array<[number, number] | undefined> & { groups?: Record<string, [number, number] | undefined> }) }).indices;
@@ -426,6 +453,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       if (!r.validator(secret)) { drop(spec.id, 'validator failed'); return undefined; }
       verified = true;
     }
+    const lines = linesOf();
     const lineNo = lines.lineOf(start);
     const [lineText, lineBase] = lineAround(text, lines, lineNo, start, end);
     const context = () => text.slice(Math.max(lines.startOf(Math.max(1, lineNo - 6)), start - LONG_LINE), Math.min(lines.endOf(Math.min(lines.count, lineNo + 6)), end + LONG_LINE));

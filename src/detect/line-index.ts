@@ -65,9 +65,88 @@ export class LineIndex {
    * Positions arrive in ascending order (the keyword scan is left to right).
    */
   windows(positions: number[], context: number): Array<readonly [number, number]> {
-    const b = new WindowBuilder(() => this, context);
+    const locator = new IndexedLocator(this);
+    const b = new WindowBuilder(() => locator, context);
     for (const p of positions) b.add(p);
     return b.windows();
+  }
+}
+
+/**
+ * What a WindowBuilder asks about lines: the bounds of the line holding an offset, and its neighbours'.
+ * `LineIndex` answers from its table; `LineBounds` answers an LF-only text by searching around the offset,
+ * so a text whose keyword hits never become a candidate is not indexed at all.
+ */
+export interface LineLocator {
+  /**
+   * For the line holding offset `q`: [start of line - context, start of line, start of the next line
+   * (Infinity for the last line), end of line + context's next start (at most the length)], as
+   * `LineIndex` numbers lines (context 0 or 1).
+   */
+  around(q: number, context: number): readonly [number, number, number, number];
+}
+
+/** A `LineLocator` over a `LineIndex` (any line breaks). */
+class IndexedLocator implements LineLocator {
+  private readonly out: [number, number, number, number] = [0, 0, 0, 0];
+  constructor(private readonly lines: LineIndex) {}
+  around(q: number, context: number): readonly [number, number, number, number] {
+    const lines = this.lines;
+    const line = lines.lineOf(q);
+    const o = this.out;
+    o[0] = lines.startOf(Math.max(1, line - context));
+    o[1] = lines.startOf(line);
+    o[2] = lines.nextStart(line);
+    o[3] = Math.min(lines.nextStart(Math.min(lines.count, line + context)), lines.length);
+    return o;
+  }
+}
+
+/**
+ * Line bounds of an LF-only text found by searching for "\n" around each offset: the same answers as a
+ * `LineIndex` of the text, without indexing it (most texts with a keyword hit have no candidate, and only
+ * a candidate needs line numbers). A text holding "\r" (CRLF, lone CR) takes the index instead.
+ * Each line is searched a bounded number of times as offsets ascend, so a long line is not rescanned per hit.
+ */
+export class LineBounds implements LineLocator {
+  private readonly out: [number, number, number, number] = [0, 0, 0, 0];
+  private indexed: IndexedLocator | undefined;
+  /** The last line asked about: [start, next start) and its answers by context (0, 1). */
+  private from = 0;
+  private to = -1;
+  private prev = 0;
+  private after = 0;
+
+  constructor(private readonly text: string, private readonly index: () => LineIndex) {
+    if (text.indexOf('\r') !== -1) this.indexed = new IndexedLocator(index());
+  }
+
+  around(q: number, context: number): readonly [number, number, number, number] {
+    if (this.indexed) return this.indexed.around(q, context);
+    const text = this.text;
+    if (!(q >= this.from && q < this.to)) {
+      // Start of q's line: after the last "\n" before q (a "\n" at q ends q's own line).
+      const from = q === 0 ? 0 : text.lastIndexOf('\n', q - 1) + 1;
+      const nl = text.indexOf('\n', q);
+      this.from = from;
+      this.to = nl === -1 ? Infinity : nl + 1;
+      // The line before starts after the "\n" before the one that ends it (none: the first line).
+      this.prev = from < 2 ? 0 : text.lastIndexOf('\n', from - 2) + 1;
+      // The line after ends at its own "\n" (then the next line starts after it) or at the end of the text.
+      const nl2 = nl === -1 ? -1 : text.indexOf('\n', nl + 1);
+      this.after = nl2 === -1 ? text.length : Math.min(nl2 + 1, text.length);
+    }
+    const o = this.out;
+    o[1] = this.from;
+    o[2] = this.to;
+    if (context === 0) {
+      o[0] = this.from;
+      o[3] = Math.min(this.to, text.length);
+    } else {
+      o[0] = this.prev;
+      o[3] = this.after;
+    }
+    return o;
   }
 }
 
@@ -75,7 +154,7 @@ export class LineIndex {
  * The windows of `LineIndex.windows`, built one position at a time (ascending): only the merged windows
  * are kept, and a position on the same line as the one before costs one comparison. A text with millions
  * of keyword hits (a 100 MB line of them) then holds a handful of windows instead of every hit offset.
- * The line index is asked for only when the first position arrives.
+ * The line locator is asked for only when the first position arrives.
  */
 export class WindowBuilder {
   /** Merged windows, flat: start0, end0, start1, end1, ... */
@@ -84,7 +163,8 @@ export class WindowBuilder {
   private lineFrom = 0;
   private lineTo = -1;
 
-  constructor(private readonly linesOf: () => LineIndex, private readonly context: number) {}
+  /** `context`: lines either side, 0 or 1. */
+  constructor(private readonly linesOf: () => LineLocator, private readonly context: number) {}
 
   get empty(): boolean {
     return this.spans.length === 0;
@@ -94,12 +174,11 @@ export class WindowBuilder {
   add(position: number): void {
     const q = Math.max(0, position - 1);
     if (q >= this.lineFrom && q < this.lineTo) return;
-    const lines = this.linesOf();
-    const line = lines.lineOf(q);
-    this.lineFrom = lines.startOf(line);
-    this.lineTo = lines.nextStart(line);
-    const ws = lines.startOf(Math.max(1, line - this.context));
-    const we = Math.min(lines.nextStart(Math.min(lines.count, line + this.context)), lines.length);
+    const b = this.linesOf().around(q, this.context);
+    const ws = b[0];
+    const we = b[3];
+    this.lineFrom = b[1];
+    this.lineTo = b[2];
     const n = this.spans.length;
     if (n > 0 && ws <= this.spans[n - 1]!) this.spans[n - 1] = Math.max(this.spans[n - 1]!, we);
     else this.spans.push(ws, we);

@@ -61,8 +61,11 @@ async function scanFragments(fragments: (cap: FindingsCap) => AsyncIterable<Frag
  * on the main thread alone, as does --debug (its callback cannot cross into a worker).
  */
 async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Promise<ScanResult> {
+  // The pool's module loads while git lists the files.
+  const poolModule = import('./pool.js');
+  poolModule.catch(() => {}); // awaited just below; a failed listing must not leave it unhandled
   const files = await source.listFiles();
-  const { ScanPool } = await import('./pool.js');
+  const { ScanPool } = await poolModule;
   const { jobs, maxFileSize, maxFindingsPerFile } = scanner.limits;
   const startedAt = new Date().toISOString();
   const stats = source.stats();
@@ -80,7 +83,14 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
   try {
     const detector = createDetector(scanner.rules, scanner.detector);
     let next = 0;
-    const take = (): string[] | undefined => (next < files.length ? files.slice(next, (next += BATCH)) : undefined);
+    const lanes = workers + 1;
+    // Batches shrink toward the end (a share of what is left, at most BATCH files): the lanes then finish
+    // together instead of one waiting for the other's last full batch.
+    const take = (): string[] | undefined => {
+      if (next >= files.length) return undefined;
+      const n = Math.max(MIN_BATCH, Math.min(BATCH, Math.ceil((files.length - next) / (4 * lanes))));
+      return files.slice(next, (next += n));
+    };
     // Each worker holds at most two batches (one running, one waiting), refilled as answers come in.
     let sent = 0;
     const pending = new Set<Promise<void>>();
@@ -114,3 +124,4 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
 
 const PARALLEL_MIN_FILES = 400;
 const BATCH = 64;
+const MIN_BATCH = 8;

@@ -200,7 +200,7 @@ describe('KeywordMatcher against a naive search', () => {
   });
 });
 
-describe('KeywordMatcher: the narrowed table and the two-walk scan against the reference loop', () => {
+describe('KeywordMatcher: the narrowed table and the four-walk scan against the reference loop', () => {
   const hitsOf = (m: KeywordMatcher, text: string, block: number) => {
     const out: number[] = [];
     let state = 0;
@@ -239,6 +239,33 @@ describe('KeywordMatcher: the narrowed table and the two-walk scan against the r
     const got: string[] = [];
     narrow.scan(text, (id, end) => got.push(`${keywords[id]}@${end}`));
     expect(got).toEqual(['password@4998', 'begin rsa private key@5024', 'key@5024', 'token@10030']);
+  });
+});
+
+describe('KeywordMatcher: the four-walk scan', () => {
+  it('finds keywords across every quarter boundary as the reference loop does', () => {
+    const keywords = ['password', 'begin rsa private key', 'token', 'key', 'ey'];
+    const kw = ['PASSWORD', 'begin RSA private key', 'token', 'KEY'];
+    for (const len of [8192, 9001, 20000, 65536]) {
+      const chars = Array.from({ length: len }, (_, i) => (i % 97 === 0 ? '\n' : 'x'));
+      // A keyword ending just before, at and just after each quarter boundary, and one across it.
+      const q = len >> 2;
+      let k = 0;
+      for (const b of [q, 2 * q, 3 * q]) {
+        for (const at of [b - 30, b - 5, b - 1, b, b + 1, b + 40]) {
+          const w = kw[k++ % kw.length]!;
+          for (let i = 0; i < w.length && at - w.length + i >= 0; i++) chars[at - w.length + i] = w[i]!;
+        }
+      }
+      const text = chars.join('');
+      const wide = new KeywordMatcher(keywords).narrow(false);
+      const narrow = new KeywordMatcher(keywords).narrow(true);
+      const all = (m: KeywordMatcher) => {
+        const r = m.scanStates(text);
+        return [...r.hits.subarray(0, r.length), -1, r.state];
+      };
+      expect(all(narrow)).toEqual(all(wide));
+    }
   });
 });
 
