@@ -10,6 +10,8 @@ const SNIFF = 8000;
 const LFS_PREFIX = Buffer.from('version https://git-lfs.github.com/spec/');
 
 function utf16Bom(b: Uint8Array): 'le' | 'be' | undefined {
+  // FF FE 00 00 is UTF-32 LE's BOM: binary (NULs), whose strings a gate reads (binary-text.ts), not UTF-16.
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xfe && b[2] === 0 && b[3] === 0) return undefined;
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'le';
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'be';
   return undefined;

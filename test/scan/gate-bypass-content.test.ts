@@ -47,6 +47,8 @@ const CASES: Array<[string, string, Buffer]> = [
   ['a NUL byte before the secret', 'app.py', Buffer.concat([Buffer.from('x\0y\n'), Buffer.from(LINE)])],
   ['UTF-16 LE without a BOM', 'app.py', Buffer.from(LINE, 'utf16le')],
   ['UTF-16 BE without a BOM', 'app.py', utf16be(LINE)],
+  ['UTF-32 LE with its BOM (FF FE 00 00: not UTF-16)', 'app.py', Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), Buffer.from([...LINE].flatMap((c) => [c.charCodeAt(0), 0, 0, 0]))])],
+  ['UTF-32 BE without a BOM', 'app.py', Buffer.from([...LINE].flatMap((c) => [0, 0, 0, c.charCodeAt(0)]))],
   ['gzip', 'app.py.gz', gzipSync(LINE)],
   ['gzip inside gzip', 'app.py.gz.gz', gzipSync(gzipSync(LINE))],
   ['zip (deflated)', 'bundle.zip', zipOf('inner.py', LINE)],
