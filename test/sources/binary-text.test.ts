@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MIN_RUN, strings } from '../../src/sources/binary-text.js';
+import { bytesToText, ChunkDecoder } from '../../src/sources/decode-text.js';
 
 /** `strings` as first written: a character at a time. */
 function reference(b: Uint8Array): string {
@@ -83,5 +84,28 @@ describe('strings of binary content', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('a UTF-16 BOM in front of bytes that are not UTF-16', () => {
+  const line = 'token = "abcdefgh12345678"';
+  it('no NUL byte after the BOM: decoded as UTF-8, lines where they are', () => {
+    for (const bom of [[0xff, 0xfe], [0xfe, 0xff]]) expect(bytesToText(Buffer.concat([Buffer.from(bom), Buffer.from(`\n${line}\n`)])).split('\n')[1]).toBe(line);
+  });
+
+  it('UTF-16 text with ASCII bytes in it: the UTF-16 text, then the ASCII runs; real UTF-16 text gains nothing', () => {
+    const real = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`a = 1\n${line}\n`, 'utf16le')]);
+    expect(bytesToText(real)).toBe(`a = 1\n${line}\n`);
+    const mixed = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a = 1\n', 'utf16le'), Buffer.from(`\n${line}\n`)]);
+    expect(bytesToText(mixed).split('\n')).toContain(line);
+  });
+
+  it('in chunks, a run cut by a chunk edge is read whole', () => {
+    const data = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x = 1\n', 'utf16le'), Buffer.from(`\n${line}\n`)]);
+    for (let cut = 3; cut < data.length; cut++) {
+      const d = new ChunkDecoder(data.subarray(0, cut));
+      const text = d.decode(data.subarray(0, cut), false) + d.decode(data.subarray(cut), true);
+      expect(text.split('\n'), `cut at ${cut}`).toContain(line);
+    }
   });
 });
