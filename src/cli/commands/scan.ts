@@ -285,6 +285,16 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     if (gap && (!gap.cutOff || !args['allow-skips'])) throw new SweepError(gap.cutOff ? `${gap.message}; --allow-skips scans what is there` : gap.message);
     if (gap) warn(visible(gap.message));
   }
+  if (!stdin && args.history && !args.branch?.length) {
+    // Every ref: one that names a tree or blob holds content no commit walk reaches.
+    const { nonCommitRefs } = await import('../../scan/history-refs.js');
+    const refs = await nonCommitRefs(root);
+    if (refs.length) {
+      const line = `--history: ${refs.length === 1 ? 'a ref names' : `${refs.length} refs name`} a tree or blob, not a commit, and their content is not walked: ${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', …' : ''}`;
+      if (!args['allow-skips']) throw new SweepError(`${line}; --allow-skips scans the rest`);
+      warn(visible(line));
+    }
+  }
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   if (ci) {
