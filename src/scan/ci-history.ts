@@ -40,7 +40,7 @@ async function shallowBoundary(root: string): Promise<Set<string>> {
 /** Why `A..B` (or the whole history of `revs`) cannot be scanned as it is; undefined when it can. */
 async function missing(root: string, what: { a: string; b: string } | { revs: string[] }): Promise<string | undefined> {
   if ('revs' in what) {
-    for (const r of what.revs) if (!(await has(root, r))) return `${short(r)} is not in this clone`;
+    for (const r of what.revs) if (!(await has(root, r))) return (await notACommit(root, r)) ?? `${short(r)} is not in this clone`;
     return (await isShallow(root)) ? `the history of ${what.revs.map(short).join(', ')} is cut off (shallow clone)` : undefined;
   }
   if (!(await has(root, what.a))) return `the range's base ${short(what.a)} is not in this clone`;
@@ -51,6 +51,12 @@ async function missing(root: string, what: { a: string; b: string } | { revs: st
   if (!list.ok) return `git rev-list ${short(what.a)}..${short(what.b)} failed: ${list.err}`;
   if (list.out.split('\n').some((c) => cut.has(c))) return `the history between ${short(what.a)} and ${short(what.b)} is cut off (shallow clone)`;
   return undefined;
+}
+
+/** `REV is a blob/tree, not a commit` when the clone has it as such (a pushed tag of a blob): no fetch helps. */
+async function notACommit(root: string, rev: string): Promise<string | undefined> {
+  const t = await git(root, ['cat-file', '-t', '--end-of-options', rev]);
+  return t.ok && t.out !== 'commit' && t.out !== 'tag' ? `${short(rev)} is a ${t.out}, not a commit` : undefined;
 }
 
 /** What to fetch for a revision: a SHA as it is; `origin/NAME` (a base branch) as that branch. */
@@ -88,6 +94,7 @@ export async function completeCiHistory(root: string, target: { range?: string; 
   else return undefined;
   let why = await missing(root, what);
   if (!why) return undefined;
+  if (why.endsWith('not a commit')) throw new SweepError(`--ci: ${why}: there is no history to scan (a pushed tag of a blob or tree?)`);
   if (!opts.fetch) throw advice(why, 'fetching is off (--no-fetch)', opts.platform);
   const remote = await pickRemote(root);
   if (!remote) throw advice(why, 'there is no remote to fetch it from', opts.platform);

@@ -3,7 +3,7 @@
 // the commit walk never read it (exit 0). Now the run stops (exit 2) naming the refs; --allow-skips goes on.
 import { describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
-import { gateScan, git, repoWith } from '../support/gate-repo.js';
+import { gateScan, git, githubEnv, repoWith } from '../support/gate-repo.js';
 import { spawnSync } from 'node:child_process';
 
 const TOKEN = githubToken(7701);
@@ -40,5 +40,16 @@ describe('--history with a ref to a blob or a tree', () => {
     const r = gateScan(dir, ['--history']);
     expect(r.code, r.stderr).toBe(1);
     expect(r.findings).toContainEqual(expect.objectContaining({ file: 'app.py' }));
+  });
+});
+
+describe('--ci on the push of a tag of a blob', () => {
+  it('exit 2, one line saying the pushed object is a blob (no fetch advice)', () => {
+    const { dir } = repoWith({});
+    const blob = hashObject(dir, `token = "${TOKEN}"\n`);
+    git(dir, 'tag', 'creds', blob);
+    const r = gateScan(dir, ['--ci'], githubEnv('push', { ref: 'refs/tags/creds', before: '0'.repeat(40), after: blob }, blob));
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([`secret-sweep: --ci: ${blob.slice(0, 12)} is a blob, not a commit: there is no history to scan (a pushed tag of a blob or tree?)`]);
   });
 });
