@@ -5,6 +5,8 @@
  * fetch what the range needs from the remote: both ends by SHA, deeper until no commit of the range sits
  * on the shallow boundary, at last the whole history. With --no-fetch, or when the remote will not give
  * it, stop (exit 2) saying what to set: a gate never passes on whatever part of a range happened to be there.
+ * `--range` and `--history` (the operator's own revisions) do not fetch: in a shallow clone whose history
+ * the scan needs they stop the same way (`checkShallowGate`), unless --allow-skips.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -38,17 +40,23 @@ async function shallowBoundary(root: string): Promise<Set<string>> {
 /** Why `A..B` (or the whole history of `revs`) cannot be scanned as it is; undefined when it can. */
 async function missing(root: string, what: { a: string; b: string } | { revs: string[] }): Promise<string | undefined> {
   if ('revs' in what) {
-    for (const r of what.revs) if (!(await has(root, r))) return `${short(r)} is not in this clone`;
+    for (const r of what.revs) if (!(await has(root, r))) return (await notACommit(root, r)) ?? `${short(r)} is not in this clone`;
     return (await isShallow(root)) ? `the history of ${what.revs.map(short).join(', ')} is cut off (shallow clone)` : undefined;
   }
   if (!(await has(root, what.a))) return `the range's base ${short(what.a)} is not in this clone`;
   if (!(await has(root, what.b))) return `the range's head ${short(what.b)} is not in this clone`;
   const cut = await shallowBoundary(root);
   if (cut.size === 0) return undefined;
-  const list = await git(root, ['rev-list', `${what.a}..${what.b}`]);
+  const list = await git(root, ['rev-list', '--end-of-options', `${what.a}..${what.b}`]);
   if (!list.ok) return `git rev-list ${short(what.a)}..${short(what.b)} failed: ${list.err}`;
   if (list.out.split('\n').some((c) => cut.has(c))) return `the history between ${short(what.a)} and ${short(what.b)} is cut off (shallow clone)`;
   return undefined;
+}
+
+/** `REV is a blob/tree, not a commit` when the clone has it as such (a pushed tag of a blob): no fetch helps. */
+async function notACommit(root: string, rev: string): Promise<string | undefined> {
+  const t = await git(root, ['cat-file', '-t', '--end-of-options', rev]);
+  return t.ok && t.out !== 'commit' && t.out !== 'tag' ? `${short(rev)} is a ${t.out}, not a commit` : undefined;
 }
 
 /** What to fetch for a revision: a SHA as it is; `origin/NAME` (a base branch) as that branch. */
@@ -86,6 +94,7 @@ export async function completeCiHistory(root: string, target: { range?: string; 
   else return undefined;
   let why = await missing(root, what);
   if (!why) return undefined;
+  if (why.endsWith('not a commit')) throw new SweepError(`--ci: ${why}: there is no history to scan (a pushed tag of a blob or tree?)`);
   if (!opts.fetch) throw advice(why, 'fetching is off (--no-fetch)', opts.platform);
   const remote = await pickRemote(root);
   if (!remote) throw advice(why, 'there is no remote to fetch it from', opts.platform);
@@ -103,4 +112,25 @@ export async function completeCiHistory(root: string, target: { range?: string; 
     if (!why) return `fetched what the range needs from ${remote} (git fetch ${step || remote}${step ? '' : ' by SHA'}): the clone did not have it`;
   }
   throw advice(why!, failed ? `fetching it from ${remote} failed (${failed})` : `the remote ${remote} does not have it either`, opts.platform);
+}
+
+const FETCH_HINT = 'fetch the history first (`git fetch --unshallow`; actions/checkout `fetch-depth: 0`; GitLab `GIT_DEPTH: 0`)';
+
+/**
+ * `--range A..B` and `--history` in a shallow clone: undefined when the scan can read what it needs, else
+ * the one line saying what is missing and how to fetch it; `cutOff`: the scan could still read what is
+ * there (a missing end of the range cannot be scanned at all). Only `git rev-parse` runs in a full clone.
+ */
+export async function shallowGateGap(root: string, what: { range: string } | { history: true }): Promise<{ message: string; cutOff: boolean } | undefined> {
+  if (!(await isShallow(root))) return undefined;
+  if ('history' in what) {
+    const cut = [...(await shallowBoundary(root))];
+    const before = cut.length === 0 ? 'its depth' : `${short(cut[0]!)}${cut.length > 1 ? ` (and ${cut.length - 1} more)` : ''}`;
+    return { message: `--history: this is a shallow clone, the history before ${before} is not in it: ${FETCH_HINT}`, cutOff: true };
+  }
+  const sym = what.range.indexOf('...');
+  const at = sym >= 0 ? sym : what.range.indexOf('..');
+  if (at < 0) return undefined; // not a range: resolveRange says so
+  const why = await missing(root, { a: what.range.slice(0, at) || 'HEAD', b: what.range.slice(at + (sym >= 0 ? 3 : 2)) || 'HEAD' });
+  return why ? { message: `--range: ${why}: ${FETCH_HINT}`, cutOff: why.endsWith('(shallow clone)') } : undefined;
 }

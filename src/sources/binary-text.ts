@@ -4,8 +4,8 @@
  * otherwise carry any secret past it. So, for the git modes:
  * - gzip and zip (stored or deflated entries) are opened and their content read the same way, nested up
  *   to MAX_DEPTH, decompressing at most MAX_EXPANDED bytes in all;
- * - any other binary gives its strings: runs of printable ASCII, and of UTF-16 LE and BE ASCII, of at
- *   least MIN_RUN characters, one per line (what `strings` and `strings -el/-eb` print);
+ * - any other binary gives its strings: runs of printable ASCII, and of UTF-16 and UTF-32 (LE and BE)
+ *   ASCII, of at least MIN_RUN characters, one per line (what `strings` and `strings -el/-eb/-eL/-eB` print);
  * - what cannot be opened (other compressed formats, encrypted or damaged archives, zip bombs) is
  *   `unscanned`, which a gate counts as unread (exit 2).
  * Pure: bytes in, text or a reason out.
@@ -130,7 +130,7 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
 
 const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x09;
 
-/** Printable runs of at least MIN_RUN characters: ASCII, then UTF-16 LE, then UTF-16 BE (both alignments); one per line. */
+/** Printable runs of at least MIN_RUN characters: ASCII, then UTF-16 LE and BE, then UTF-32 (every alignment); one per line. */
 export function strings(b: Uint8Array): string {
   const out: string[] = [];
   // `char`: where the character byte sits in a unit of `step` bytes; in a 2-byte unit the other byte is 0.
@@ -154,13 +154,38 @@ export function strings(b: Uint8Array): string {
   scan(1, 0, 0);
   for (const from of [0, 1]) scan(2, from, 0);
   for (const from of [0, 1]) scan(2, from, 1);
+  // A UTF-32 run has three zero bytes between its characters: without any, skip the four passes.
+  if (Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(ZERO3) >= 0) for (const from of [0, 1, 2, 3]) utf32Runs(b, from, out);
   return out.join('\n');
 }
 
+const ZERO3 = Buffer.alloc(3);
+
+/**
+ * UTF-32 runs at byte offset `from` (mod 4): printable bytes 4 apart with three zero bytes after them (LE)
+ * or before them (BE), so one pass reads both orders (Python's `encoding='utf-32'` writes such files; the
+ * UTF-16 scan sees a NUL pair between characters and no run).
+ */
+function utf32Runs(b: Uint8Array, from: number, out: string[]): void {
+  const zero3 = (at: number) => at >= 0 && at + 3 <= b.length && b[at] === 0 && b[at + 1] === 0 && b[at + 2] === 0;
+  let start = -1;
+  const flush = (end: number) => {
+    if (start >= 0 && (end - start) / 4 >= MIN_RUN) out.push(runText(b, start, end, 4, 0));
+    start = -1;
+  };
+  let i = from;
+  for (; i < b.length; i += 4) {
+    if (printable(b[i]!) && (zero3(i + 1) || zero3(i - 3))) {
+      if (start < 0) start = i;
+    } else flush(i);
+  }
+  flush(i);
+}
+
 /** The characters of units [start, end) of a run (all printable ASCII). */
-function runText(b: Uint8Array, start: number, end: number, step: 1 | 2, char: 0 | 1): string {
+function runText(b: Uint8Array, start: number, end: number, step: 1 | 2 | 4, char: 0 | 1): string {
   if (step === 1) return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
   let s = '';
-  for (let i = start; i < end; i += 2) s += String.fromCharCode(b[i + char]!);
+  for (let i = start; i < end; i += step) s += String.fromCharCode(b[i + char]!);
   return s;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MIN_RUN, strings } from '../../src/sources/binary-text.js';
+import { bytesToText, ChunkDecoder } from '../../src/sources/decode-text.js';
 
 /** `strings` as first written: a character at a time. */
 function reference(b: Uint8Array): string {
@@ -22,6 +23,19 @@ function reference(b: Uint8Array): string {
   scan(1, 0, 0);
   for (const from of [0, 1] as const) scan(2, from, 0);
   for (const from of [0, 1] as const) scan(2, from, 1);
+  // UTF-32: a printable byte with three zero bytes after it (LE) or before it (BE), every 4 bytes.
+  const zero3 = (at: number) => at >= 0 && at + 3 <= b.length && b[at] === 0 && b[at + 1] === 0 && b[at + 2] === 0;
+  for (let from = 0; from < 4; from++) {
+    let s = '';
+    for (let i = from; i < b.length; i += 4) {
+      if (printable(b[i]!) && (zero3(i + 1) || zero3(i - 3))) s += String.fromCharCode(b[i]!);
+      else {
+        if (s.length >= MIN_RUN) out.push(s);
+        s = '';
+      }
+    }
+    if (s.length >= MIN_RUN) out.push(s);
+  }
   return out.join('\n');
 }
 
@@ -45,5 +59,53 @@ describe('strings of binary content', () => {
     const text = strings(whole.subarray(1));
     expect(text.split('\n').filter((l) => l === word)).toHaveLength(3);
     expect(text).toBe(reference(whole.subarray(1)));
+  });
+
+  it('reads UTF-32 LE and BE text (with or without a BOM, at any offset): the UTF-16 scan sees none of it', () => {
+    const word = 'token=abcdefgh';
+    const le = Buffer.from([...word].flatMap((c) => [c.charCodeAt(0), 0, 0, 0]));
+    const be = Buffer.from([...word].flatMap((c) => [0, 0, 0, c.charCodeAt(0)]));
+    for (const data of [Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), le]), Buffer.concat([Buffer.from([0, 0, 0xfe, 0xff]), be]), Buffer.concat([Buffer.from([9, 9, 1]), le, Buffer.from([5]), be])]) {
+      const text = strings(data);
+      expect(text.split('\n')).toContain(word);
+      expect(text).toBe(reference(data));
+    }
+  });
+
+  it('a run of UTF-32 characters with random bytes around it: the reference agrees (property)', () => {
+    const byte = fc.oneof(fc.constantFrom(0, 0, 0, 0x7f, 0xff), fc.integer({ min: 0x20, max: 0x7e }));
+    const u32 = fc.array(fc.integer({ min: 0x20, max: 0x7e }), { minLength: 6, maxLength: 20 }).chain((cs) =>
+      fc.boolean().map((le) => cs.flatMap((c) => (le ? [c, 0, 0, 0] : [0, 0, 0, c]))),
+    );
+    fc.assert(
+      fc.property(fc.array(byte, { maxLength: 40 }), u32, fc.array(byte, { maxLength: 40 }), (a, mid, z) => {
+        const b = Uint8Array.from([...a, ...mid, ...z]);
+        expect(strings(b)).toBe(reference(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('a UTF-16 BOM in front of bytes that are not UTF-16', () => {
+  const line = ['token', '=', '"abcdefgh' + '12345678"'].join(' '); // built: the project scans itself
+  it('no NUL byte after the BOM: decoded as UTF-8, lines where they are', () => {
+    for (const bom of [[0xff, 0xfe], [0xfe, 0xff]]) expect(bytesToText(Buffer.concat([Buffer.from(bom), Buffer.from(`\n${line}\n`)])).split('\n')[1]).toBe(line);
+  });
+
+  it('UTF-16 text with ASCII bytes in it: the UTF-16 text, then the ASCII runs; real UTF-16 text gains nothing', () => {
+    const real = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`a = 1\n${line}\n`, 'utf16le')]);
+    expect(bytesToText(real)).toBe(`a = 1\n${line}\n`);
+    const mixed = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a = 1\n', 'utf16le'), Buffer.from(`\n${line}\n`)]);
+    expect(bytesToText(mixed).split('\n')).toContain(line);
+  });
+
+  it('in chunks, a run cut by a chunk edge is read whole', () => {
+    const data = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('x = 1\n', 'utf16le'), Buffer.from(`\n${line}\n`)]);
+    for (let cut = 3; cut < data.length; cut++) {
+      const d = new ChunkDecoder(data.subarray(0, cut));
+      const text = d.decode(data.subarray(0, cut), false) + d.decode(data.subarray(cut), true);
+      expect(text.split('\n'), `cut at ${cut}`).toContain(line);
+    }
   });
 });

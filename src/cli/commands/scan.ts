@@ -278,6 +278,23 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     for (const w of g.warnings) warn(visible(w));
     return { config: g.config, findings: g.findings, staged };
   }
+  if (!stdin && (args.history || args.range !== undefined)) {
+    // A shallow clone lacks part of what these scan: stop, naming what to fetch, or (--allow-skips) say so.
+    const { shallowGateGap } = await import('../../scan/ci-history.js');
+    const gap = await shallowGateGap(root, args.range !== undefined ? { range: args.range } : { history: true });
+    if (gap && (!gap.cutOff || !args['allow-skips'])) throw new SweepError(gap.cutOff ? `${gap.message}; --allow-skips scans what is there` : gap.message);
+    if (gap) warn(visible(gap.message));
+  }
+  if (!stdin && args.history && !args.branch?.length) {
+    // Every ref: one that names a tree or blob holds content no commit walk reaches.
+    const { nonCommitRefs } = await import('../../scan/history-refs.js');
+    const refs = await nonCommitRefs(root);
+    if (refs.length) {
+      const line = `--history: ${refs.length === 1 ? 'a ref names' : `${refs.length} refs name`} a tree or blob, not a commit, and their content is not walked: ${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', …' : ''}`;
+      if (!args['allow-skips']) throw new SweepError(`${line}; --allow-skips scans the rest`);
+      warn(visible(line));
+    }
+  }
   if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   if (ci) {
