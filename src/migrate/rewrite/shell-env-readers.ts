@@ -1,0 +1,93 @@
+/**
+ * Shell scripts and Makefiles that read a `.env`-style file themselves, so that an `sm://` reference
+ * written into it would reach the program as its value even under `secret-sweep run`:
+ * - `. ./.env`, `source .env` (often inside `set -a`) assign the file's text over the variable that
+ *   `secret-sweep run` put in the environment;
+ * - `export $(cat .env | xargs)`, `while read … < .env`, `docker run --env-file .env`: the text, literally;
+ * - make's `include .env` (`-include`, `sinclude`): a makefile variable beats the environment one, and
+ *   `export` hands it to every recipe.
+ * Any line of such a file that names the env file (by its base name, as a path word) counts as a read:
+ * cautious, like the Python analysis (python-env-readers.ts), because a wrong "fine" breaks the program
+ * while a wrong "literal" only leaves the value for a human.
+ */
+import { execFileSync } from 'node:child_process';
+import { openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
+
+const MAX_BYTES = 1 << 20;
+const SHELL_EXT = /\.(sh|bash|zsh|ksh|mk)$/i;
+const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$/;
+const SHELL_SHEBANG = /^#!\s*\S*\/(?:env\s+)?(?:ba|z|k|da)?sh\b/;
+
+/** Whether a repository file is a shell script or a makefile (by name, or an extensionless file's shebang). */
+function isShellOrMake(root: string, file: string): boolean {
+  const base = path.posix.basename(file);
+  if (SHELL_EXT.test(base) || MAKEFILE.test(base) || base === '.envrc') return true;
+  if (base.includes('.')) return false;
+  try {
+    const fd = openSync(path.join(root, file), 'r');
+    try {
+      const head = Buffer.alloc(64);
+      const n = readSync(fd, head, 0, 64, 0);
+      return SHELL_SHEBANG.test(head.subarray(0, n).toString('latin1'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** The repository's shell scripts and makefiles, tracked and untracked (not ignored), as git lists them. */
+export function shellSourcesOf(root: string): PythonSource[] {
+  let listed: string;
+  try {
+    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  } catch {
+    return [];
+  }
+  const out: PythonSource[] = [];
+  for (const file of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
+    if (!isShellOrMake(root, file)) continue;
+    const full = path.join(root, file);
+    try {
+      if (!statSync(full).isFile() || statSync(full).size > MAX_BYTES) continue;
+      out.push({ file, text: readFileSync(full, 'utf8') });
+    } catch {
+      /* gone or unreadable: nothing to learn from it */
+    }
+  }
+  return out;
+}
+
+/** How a line reads the file, for the report. */
+function howOf(line: string, isMake: boolean): string {
+  const t = line.trim();
+  if (isMake && /^-?s?include\s/.test(t)) return 'make `include`';
+  if (/^(?:\.|source)\s/.test(t) || /(?:^|[;&|({]\s*)(?:\.|source)\s/.test(t)) return '`.`/`source`';
+  return `\`${t.length > 60 ? t.slice(0, 57) + '...' : t}\``;
+}
+
+/** For each of `envFiles` that some shell script or makefile reads, the first such read. */
+export function shellEnvReads(envFiles: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
+  const out = new Map<string, LiteralEnvRead>();
+  for (const f of envFiles) {
+    const base = path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // The base name as a path word: after a start, space, quote, `/`, `=` or `}`; before an end, space, quote or `;`.
+    const named = new RegExp(`(?:^|[\\s"'/=}(])${base}(?=$|[\\s"';)|&])`);
+    for (const src of sources) {
+      if (out.has(f)) break;
+      const isMake = MAKEFILE.test(path.posix.basename(src.file)) || /\.mk$/i.test(src.file);
+      const lines = src.text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = lines[i]!;
+        if (/^\s*#/.test(line) || !named.test(line)) continue;
+        out.set(f, { file: src.file, line: i + 1, how: howOf(line, isMake) });
+        break;
+      }
+    }
+  }
+  return out;
+}
