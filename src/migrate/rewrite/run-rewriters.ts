@@ -38,6 +38,7 @@ import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.j
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
+import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
 import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
@@ -184,7 +185,9 @@ function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; 
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
   const fix = python
     ? 'read the variable from the environment (`load_dotenv()` without override, then `os.environ`)'
-    : 'take the variable from the environment instead of reading the file (drop the `source`/`include` of it, or keep only non-secret lines there)';
+    : /\.(c|m)?(j|t)sx?$/i.test(r.file)
+      ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
+      : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
   return {
     reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
     suggestion: `make ${r.file} ${fix}, then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
@@ -263,6 +266,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const envFiles = [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv');
     envReads = literalEnvReads(envFiles, pythonSourcesOf(root));
     for (const [f, r] of shellEnvReads(envFiles.filter((f) => !envReads!.has(f)), shellSourcesOf(root))) envReads.set(f, r);
+    for (const [f, r] of jsEnvReads(envFiles.filter((f) => !envReads!.has(f)), jsSourcesOf(root))) envReads.set(f, r);
     return envReads;
   };
 
@@ -277,7 +281,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const rw = rewriterFor(rewriters, file, text);
-    // A .env file that Python code, a shell script or a makefile reads itself would hand it the sm:// reference as the value.
+    // A .env file that code, a shell script, a makefile or a Dockerfile reads itself would hand it the sm:// reference as the value.
     const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
     if (literalRead) {
       for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));

@@ -1,14 +1,17 @@
 /**
- * Shell scripts and Makefiles that read a `.env`-style file themselves, so that an `sm://` reference
- * written into it would reach the program as its value even under `secret-sweep run`:
- * - `. ./.env`, `source .env` (often inside `set -a`) assign the file's text over the variable that
- *   `secret-sweep run` put in the environment;
- * - `export $(cat .env | xargs)`, `while read … < .env`, `docker run --env-file .env`: the text, literally;
+ * Commands that read a `.env`-style file themselves, so that an `sm://` reference written into it would
+ * reach the program as its value even under `secret-sweep run`:
+ * - shell: `. ./.env`, `source .env` (often inside `set -a`) assign the file's text over the variable that
+ *   `secret-sweep run` put in the environment; `export $(cat .env | xargs)`, `while read … < .env`,
+ *   `docker run --env-file .env`: the text, literally;
  * - make's `include .env` (`-include`, `sinclude`): a makefile variable beats the environment one, and
- *   `export` hands it to every recipe.
- * Any line of such a file that names the env file (by its base name, as a path word) counts as a read:
- * cautious, like the Python analysis (python-env-readers.ts), because a wrong "fine" breaks the program
- * while a wrong "literal" only leaves the value for a human.
+ *   `export` hands it to every recipe;
+ * - a Dockerfile's `COPY .env …`: the image holds the file, and no `secret-sweep run` runs inside it;
+ * - package.json scripts: `env-cmd -f .env node app.js` (env-cmd overrides the environment by default).
+ * Any line of such a file that names the env file (by its base name, as a path word) counts as a read,
+ * except Node's own `node --env-file=.env` (the environment wins over the file): cautious, like the
+ * Python analysis (python-env-readers.ts), because a wrong "fine" breaks the program while a wrong
+ * "literal" only leaves the value for a human.
  */
 import { execFileSync } from 'node:child_process';
 import { openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
@@ -18,12 +21,13 @@ import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
 const MAX_BYTES = 1 << 20;
 const SHELL_EXT = /\.(sh|bash|zsh|ksh|mk)$/i;
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$/;
+const DOCKERFILE = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
 const SHELL_SHEBANG = /^#!\s*\S*\/(?:env\s+)?(?:ba|z|k|da)?sh\b/;
 
-/** Whether a repository file is a shell script or a makefile (by name, or an extensionless file's shebang). */
-function isShellOrMake(root: string, file: string): boolean {
+/** Whether a repository file holds commands: a shell script (by name, or an extensionless file's shebang), a makefile, a Dockerfile, a package.json (its scripts). */
+function holdsCommands(root: string, file: string): boolean {
   const base = path.posix.basename(file);
-  if (SHELL_EXT.test(base) || MAKEFILE.test(base) || base === '.envrc') return true;
+  if (SHELL_EXT.test(base) || MAKEFILE.test(base) || DOCKERFILE.test(base) || base === '.envrc' || base === 'package.json') return true;
   if (base.includes('.')) return false;
   try {
     const fd = openSync(path.join(root, file), 'r');
@@ -39,7 +43,7 @@ function isShellOrMake(root: string, file: string): boolean {
   }
 }
 
-/** The repository's shell scripts and makefiles, tracked and untracked (not ignored), as git lists them. */
+/** The repository's files that hold commands (above), tracked and untracked (not ignored), as git lists them. */
 export function shellSourcesOf(root: string): PythonSource[] {
   let listed: string;
   try {
@@ -50,7 +54,7 @@ export function shellSourcesOf(root: string): PythonSource[] {
   }
   const out: PythonSource[] = [];
   for (const file of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
-    if (!isShellOrMake(root, file)) continue;
+    if (/(^|\/)node_modules\//.test(file) || !holdsCommands(root, file)) continue;
     const full = path.join(root, file);
     try {
       if (!statSync(full).isFile() || statSync(full).size > MAX_BYTES) continue;
@@ -70,20 +74,44 @@ function howOf(line: string, isMake: boolean): string {
   return `\`${t.length > 60 ? t.slice(0, 57) + '...' : t}\``;
 }
 
-/** For each of `envFiles` that some shell script or makefile reads, the first such read. */
+/**
+ * Whether `line` of `src` names the env file `f` as a path: a word ending in its base name whose folder
+ * part, after a `$(…)/`, `${…}/` or `$VAR/` (a folder computed at run time), is relative to the
+ * source's folder or (`upwards`) one above it (the working folder a script runs in is not known:
+ * cautious). An absolute path counts by its base name.
+ */
+export function namesEnvFile(line: string, f: string, src: string, upwards = true): boolean {
+  const base = path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // A path word: after a start, space, quote, `=` or `(`; before an end, space, quote, `;`, `)`, `|` or `&`.
+  const word = new RegExp(`(?:^|[\\s"'\`=(])([^\\s"'\`=;|&<>]*?)${base}(?=$|[\\s"'\`;)|&])`, 'g');
+  for (const m of line.matchAll(word)) {
+    let folder = m[1]!;
+    if (folder !== '' && !folder.endsWith('/')) continue;
+    // A folder computed at run time (`$(dirname "$0")/`, `${ROOT}/`, `$DIR/`): what follows it is relative.
+    folder = folder.replace(/^.*(?:[)}]|\$[A-Za-z_][A-Za-z0-9_]*)\/?/, '');
+    if (folder.startsWith('/')) return true;
+    for (let dir = path.posix.dirname(src); ; dir = path.posix.dirname(dir)) {
+      if (path.posix.normalize(path.posix.join(dir, folder, path.posix.basename(f))) === f) return true;
+      if (!upwards || dir === '.' || dir === '/' || dir === '') break;
+    }
+  }
+  return false;
+}
+
+/** For each of `envFiles` that some shell script, makefile, Dockerfile or package.json script reads, the first such read. */
 export function shellEnvReads(envFiles: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
   const out = new Map<string, LiteralEnvRead>();
   for (const f of envFiles) {
-    const base = path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // The base name as a path word: after a start, space, quote, `/`, `=` or `}`; before an end, space, quote or `;`.
-    const named = new RegExp(`(?:^|[\\s"'/=}(])${base}(?=$|[\\s"';)|&])`);
     for (const src of sources) {
       if (out.has(f)) break;
       const isMake = MAKEFILE.test(path.posix.basename(src.file)) || /\.mk$/i.test(src.file);
       const lines = src.text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
-        if (/^\s*#/.test(line) || !named.test(line)) continue;
+        // Node's own loader keeps a variable the environment already has.
+        const read = /\bnode\b/.test(line) ? line.replace(/--env-file(?:-if-exists)?(?:=|\s+)\S+/g, '') : line;
+        // npm runs a package's scripts in its own folder.
+        if (/^\s*#/.test(line) || !namesEnvFile(read, f, src.file, path.posix.basename(src.file) !== 'package.json')) continue;
         out.set(f, { file: src.file, line: i + 1, how: howOf(line, isMake) });
         break;
       }

@@ -1,0 +1,67 @@
+/**
+ * JavaScript/TypeScript code that reads a `.env`-style file itself, so that an `sm://` reference written
+ * into it would reach the program as its value even under `secret-sweep run`:
+ * - `dotenv.config({ override: true })` overwrites the variable `secret-sweep run` set (without a path it
+ *   reads the `.env` of the working folder: counted for every `.env` in the file's folder or above);
+ * - `dotenv.parse(fs.readFileSync('.env'))`, `readFile`, `createReadStream`: the file parsed by hand.
+ * `dotenv.config()` without override, `node --env-file` and `process.loadEnvFile()` keep a variable already
+ * set: fine. Line-based and cautious, like python-env-readers.ts: a wrong "fine" breaks the program, a
+ * wrong "literal" only leaves the value for a human.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
+import { namesEnvFile } from './shell-env-readers.js';
+
+const MAX_BYTES = 1 << 20;
+const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
+const OVERRIDE = /\boverride\s*:\s*true\b/;
+const READS_TEXT = /\b(readFileSync|readFile|createReadStream|parse)\s*\(|\boverride\s*:\s*true\b/;
+
+/** The repository's JS/TS files outside node_modules, tracked and untracked (not ignored), as git lists them. */
+export function jsSourcesOf(root: string): PythonSource[] {
+  let listed: string;
+  try {
+    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
+  } catch {
+    return [];
+  }
+  const out: PythonSource[] = [];
+  for (const file of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
+    if (!JS_FILE.test(file) || /\.d\.(c|m)?ts$/i.test(file) || /(^|\/)node_modules\//.test(file)) continue;
+    try {
+      const full = path.join(root, file);
+      if (!statSync(full).isFile() || statSync(full).size > MAX_BYTES) continue;
+      const text = readFileSync(full, 'utf8');
+      if (/dotenv|\.env\b/.test(text)) out.push({ file, text });
+    } catch {
+      /* gone or unreadable: nothing to learn from it */
+    }
+  }
+  return out;
+}
+
+/** For each of `envFiles` that some JS/TS source reads literally, the first such read. */
+export function jsEnvReads(envFiles: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
+  const out = new Map<string, LiteralEnvRead>();
+  for (const src of sources) {
+    const lines = src.text.split('\n');
+    const overrideAt = /\bdotenv\b/.test(src.text) ? lines.findIndex((l) => OVERRIDE.test(l)) : -1;
+    const dir = path.posix.dirname(src.file);
+    for (const f of envFiles) {
+      if (out.has(f)) continue;
+      const at = lines.findIndex((l) => READS_TEXT.test(l) && !/^\s*(\/\/|\*)/.test(l) && namesEnvFile(l, f, src.file));
+      if (at >= 0) {
+        out.set(f, { file: src.file, line: at + 1, how: `\`${lines[at]!.trim().slice(0, 60)}\`` });
+        continue;
+      }
+      const fdir = path.posix.dirname(f);
+      if (overrideAt >= 0 && path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'))) {
+        out.set(f, { file: src.file, line: overrideAt + 1, how: 'dotenv with `override: true`' });
+      }
+    }
+  }
+  return out;
+}
