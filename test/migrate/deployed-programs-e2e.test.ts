@@ -9,13 +9,13 @@
  *
  * Python is Debian's /usr/bin/python3 with python3-boto3 (the test is skipped, with the reason, where it
  * cannot import boto3); the sourced-shell program needs the aws CLI and jq, the Makefile one make, the
- * require(esm) one Node 20.19+ (each left out, with a warning, where missing); the scrub needs
- * git-filter-repo.
+ * pip-installed one python3-pip and python3-setuptools, the require(esm) one Node 20.19+ (each left out,
+ * with a warning, where missing); the scrub needs git-filter-repo.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV, type AsyncRunResult } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
@@ -30,6 +30,7 @@ if (!havePython) console.warn(`deployed-programs-e2e: skipped: ${skipReason}`);
 const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status === 0;
 if (!hasFilterRepo) console.warn('deployed-programs-e2e: the history scrub is skipped: git filter-repo not found (apt-get install -y git-filter-repo)');
 const onPath = (cmd: string) => spawnSync('sh', ['-c', 'command -v "$1"', 'sh', cmd], { encoding: 'utf8' }).status === 0;
+const havePip = spawnSync(PYTHON, ['-c', 'import setuptools, pip'], { encoding: 'utf8' }).status === 0;
 
 const V = deployedValues(71);
 const VALUES = Object.entries(V) as Array<[keyof DeployedValues, string]>;
@@ -42,11 +43,21 @@ let programs: DeployedProgram[] = [];
 const before = new Map<string, string>();
 const awsEnv = () => ({ ...TEST_AWS_ENV, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION, AWS_ENDPOINT_URL: bed.server().endpoint });
 
+/** `pip install --target` of `dir` (copied first: setuptools builds in the source folder), outside the repository; the target. */
+function pipInstall(root: string, dir: string): string {
+  const src = bed.tempDir('ss-deployed-pip-src-');
+  cpSync(join(root, dir), src, { recursive: true });
+  const target = bed.tempDir('ss-deployed-pip-');
+  execFileSync(PYTHON, ['-m', 'pip', 'install', '-q', '--no-deps', '--no-build-isolation', '--no-index', '--target', target, src], { stdio: 'pipe' });
+  return target;
+}
+
 function run(root: string, p: DeployedProgram): Promise<AsyncRunResult> {
   const sub = (s: string) => s.split('ROOT').join(root);
   const [tool, ...rest] = p.argv.map(sub);
   const cmd = tool === 'python' ? PYTHON : tool === 'node' ? process.execPath : tool!;
-  const env = { ...awsEnv(), PYTHONDONTWRITEBYTECODE: '1', ...Object.fromEntries(Object.entries(p.env ?? {}).map(([k, x]) => [k, sub(x)])) };
+  const installed = p.install ? { PYTHONPATH: pipInstall(root, p.install.pip) } : {};
+  const env = { ...awsEnv(), PYTHONDONTWRITEBYTECODE: '1', ...installed, ...Object.fromEntries(Object.entries(p.env ?? {}).map(([k, x]) => [k, sub(x)])) };
   return runAsync(cmd, rest, { cwd: p.cwd === '/' ? '/' : join(root, p.cwd), env });
 }
 
@@ -67,7 +78,7 @@ describe.skipIf(!havePython)('legacy programs, migrated, run from a fresh clone'
     orig = bed.tempDir('ss-deployed-');
     commitNewRepo(orig, deployedFiles(V));
     for (const p of deployedPrograms()) {
-      const missing = (p.needs ?? []).filter((c) => !onPath(c));
+      const missing = [...(p.needs ?? []).filter((c) => !onPath(c)), ...(p.install && !havePip ? ['pip and setuptools for /usr/bin/python3 (python3-pip, python3-setuptools)'] : [])];
       if (missing.length) {
         console.warn(`deployed-programs-e2e: "${p.name}" is left out: ${missing.join(', ')} not found`);
         continue;

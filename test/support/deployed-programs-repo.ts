@@ -9,7 +9,8 @@
  * - Node: an ES config module imported from `/`; a CommonJS program that require()s an ES config module
  *   (Node 20.19+); an ES module with its own `getSecret`, a static class field and a default parameter;
  * - shell: `export PGPASSWORD=…` in a file another script sources; a `.env` that a deploy script sources
- *   (`set -a; . ./.env`) and an env file a Makefile includes — both read the file's text themselves.
+ *   (`set -a; . ./.env`) and an env file a Makefile includes — both read the file's text themselves;
+ * - a single-module tool (setuptools `py-modules`) installed with pip and imported from `/`.
  * Each program prints a SHA-256 of the values it read, so its output must not change with the migration.
  * The values are built at run time (fake-secrets.ts): no literal credential lives in this repository.
  */
@@ -34,6 +35,7 @@ export interface DeployedValues {
   dotenvPassword: string;
   dotenvToken: string;
   makePassword: string;
+  toolToken: string;
 }
 
 const slackBot = (seed: number) => 'xo' + 'xb-' + randomString('0123456789', 12, seed) + '-' + randomString('0123456789', 12, seed + 1) + '-' + randomString(ALNUM, 24, seed + 2);
@@ -59,6 +61,7 @@ export function deployedValues(seed: number): DeployedValues {
     dotenvPassword: randomString(ALNUM, 20, s(23)),
     dotenvToken: githubToken(s(24)),
     makePassword: randomString(ALNUM, 20, s(25)),
+    toolToken: githubToken(s(26)),
   };
 }
 
@@ -95,6 +98,9 @@ export function deployedFiles(v: DeployedValues): Record<string, string> {
     // 8. A sourced shell file.
     'ops/env.sh': `# sourced by backup.sh\nexport PGHOST=db.internal\nexport PGUSER=backup\nexport PGPASSWORD='${v.pgpassword}'\n`,
     'ops/backup.sh': '#!/bin/sh\nset -e\n. "$(dirname "$0")/env.sh"\nprintf \'%s\' "$PGPASSWORD" | sha256sum | cut -d\' \' -f1\n',
+    // 10. A single-module tool installed with pip (setuptools `py-modules`), run from `/`.
+    'tools/pyproject.toml': '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "report"\nversion = "1.0.0"\ndependencies = []\n\n[project.scripts]\nreport = "report:main"\n\n[tool.setuptools]\npy-modules = ["report"]\n',
+    'tools/report.py': `import hashlib\n\nGITHUB_TOKEN = "${v.toolToken}"\n\n\ndef main():\n    print(hashlib.sha256(GITHUB_TOKEN.encode()).hexdigest())\n`,
     // 9. A .env a deploy script sources; an env file a Makefile includes.
     '.env': `DB_PASSWORD=${v.dotenvPassword}\nGITHUB_TOKEN=${v.dotenvToken}\n`,
     'scripts/deploy.sh': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\nset -a\n. ./.env\nset +a\nprintf \'%s\' "$DB_PASSWORD$GITHUB_TOKEN" | sha256sum | cut -d\' \' -f1\n',
@@ -111,6 +117,8 @@ export interface DeployedProgram {
   cwd: string;
   /** Extra environment (`ROOT` replaced as in argv). */
   env?: Record<string, string>;
+  /** `pip`: the folder is installed first (`pip install --target`, from a copy), and that target is on PYTHONPATH. */
+  install?: { pip: string };
   /** Commands that must be on PATH (else the program is left out, with a warning). */
   needs?: string[];
   /** The values it reads (each must be stored, or listed as manual). */
@@ -128,6 +136,7 @@ export function deployedPrograms(): DeployedProgram[] {
     { name: 'ESM: own getSecret, static field, default parameter', argv: ['node', 'server.js'], cwd: 'web', values: ['staticToken', 'paramToken', 'ownHelperKey'] },
     { name: 'sourced env.sh with PGPASSWORD', argv: ['sh', 'ROOT/ops/backup.sh'], cwd: '/', needs: ['aws', 'jq'], values: ['pgpassword'] },
     { name: '.env sourced by a deploy script', argv: ['sh', 'ROOT/scripts/deploy.sh'], cwd: '/', values: ['dotenvPassword', 'dotenvToken'] },
+    { name: 'single-module tool installed with pip, from /', argv: ['python', '-c', 'import report; report.main()'], cwd: '/', install: { pip: 'tools' }, values: ['toolToken'] },
     { name: 'env file a Makefile includes', argv: ['make', '-s', 'show'], cwd: 'build', needs: ['make'], values: ['makePassword'] },
   ];
 }

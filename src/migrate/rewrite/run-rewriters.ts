@@ -40,7 +40,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
-import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -489,6 +489,11 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
   for (const d of [...dirs].sort()) {
     const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
     if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
+    const setupPy = d === '.' ? 'setup.py' : `${d}/setup.py`;
+    const helperAt = helperPaths.find((h) => path.posix.dirname(h) === d);
+    if (helperAt && exists(setupPy) && /\bpy_modules\s*=/.test(read(root, setupPy) ?? '')) {
+      out.notes.push(`${setupPy}: add "${path.posix.basename(helperAt, '.py')}" to py_modules by hand, or an installed copy cannot import the helper`);
+    }
     for (let rel of found) {
       let real = checkedPathSync(root, rel, { mustExist: true });
       let text = readFileSync(real, 'utf8');
@@ -502,8 +507,11 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         real = checkedPathSync(root, rel, { mustExist: true });
         text = readFileSync(real, 'utf8');
       }
-      const next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
+      let next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
+      // A single-module project (`py-modules`) installs only the modules listed: list the helper beside them too.
+      const helperHere = helperPaths.find((h) => path.posix.dirname(h) === d);
+      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) next = withPyModule(next, path.posix.basename(helperHere, '.py')) ?? next;
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
