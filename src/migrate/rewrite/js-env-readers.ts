@@ -8,39 +8,18 @@
  * set: fine. Line-based and cautious, like python-env-readers.ts: a wrong "fine" breaks the program, a
  * wrong "literal" only leaves the value for a human.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
 import { namesEnvFile } from './shell-env-readers.js';
+import { repoTexts } from './repo-texts.js';
 
-const MAX_BYTES = 1 << 20;
 const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
 const OVERRIDE = /\boverride\s*:\s*true\b/;
 const READS_TEXT = /\b(readFileSync|readFile|createReadStream|parse)\s*\(|\boverride\s*:\s*true\b/;
 
-/** The repository's JS/TS files outside node_modules, tracked and untracked (not ignored), as git lists them. */
+/** The repository's JS/TS files (not declarations) that mention dotenv or an env file. */
 export function jsSourcesOf(root: string): PythonSource[] {
-  let listed: string;
-  try {
-    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  } catch {
-    return [];
-  }
-  const out: PythonSource[] = [];
-  for (const file of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
-    if (!JS_FILE.test(file) || /\.d\.(c|m)?ts$/i.test(file) || /(^|\/)node_modules\//.test(file)) continue;
-    try {
-      const full = path.join(root, file);
-      if (!statSync(full).isFile() || statSync(full).size > MAX_BYTES) continue;
-      const text = readFileSync(full, 'utf8');
-      if (/dotenv|\.env\b/.test(text)) out.push({ file, text });
-    } catch {
-      /* gone or unreadable: nothing to learn from it */
-    }
-  }
-  return out;
+  return repoTexts(root, (file) => JS_FILE.test(file) && !/\.d\.(c|m)?ts$/i.test(file), (text) => /dotenv|\.env\b/.test(text));
 }
 
 /** For each of `envFiles` that some JS/TS source reads literally, the first such read. */

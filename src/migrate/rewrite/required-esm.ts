@@ -5,10 +5,10 @@
  * helper instead. Relative specifiers only (`./config.mjs`, `../lib/config`): a package's own files are
  * what migrate edits.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { typescript } from './javascript.js';
+import { repoTexts } from './repo-texts.js';
 
 const MAX_BYTES = 1 << 20;
 const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
@@ -32,18 +32,11 @@ function resolve(root: string, from: string, spec: string): string | undefined {
 
 /**
  * `file` (repository-relative, `/`-separated) → the file whose `require()` reaches it, for every file
- * required directly or imported (statically) by a required file. Computed once, from the tracked and
- * untracked (not ignored) JS/TS files git lists.
+ * required directly or imported (statically) by a required file. Computed once, from the repository's
+ * JS/TS files (repo-texts.ts).
  */
 export function requiredModulesOf(root: string): Map<string, string> {
   const out = new Map<string, string>();
-  let listed: string;
-  try {
-    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  } catch {
-    return out;
-  }
   const textOf = (rel: string): string | undefined => {
     try {
       const full = path.join(root, rel);
@@ -53,9 +46,7 @@ export function requiredModulesOf(root: string): Map<string, string> {
     }
   };
   const queue: string[] = [];
-  for (const file of listed.split('\0').filter((f) => JS_FILE.test(f) && !/(^|\/)node_modules\//.test(f))) {
-    const text = textOf(file);
-    if (!text || !text.includes('require')) continue;
+  for (const { file, text } of repoTexts(root, (f) => JS_FILE.test(f), (t) => t.includes('require'))) {
     for (const m of text.matchAll(REQUIRE)) {
       const target = resolve(root, file, m[2]!);
       if (target && !out.has(target)) {

@@ -13,12 +13,11 @@
  * Python analysis (python-env-readers.ts), because a wrong "fine" breaks the program while a wrong
  * "literal" only leaves the value for a human.
  */
-import { execFileSync } from 'node:child_process';
-import { openSync, readSync, closeSync, readFileSync, statSync } from 'node:fs';
+import { openSync, readSync, closeSync } from 'node:fs';
 import path from 'node:path';
 import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
+import { repoTexts } from './repo-texts.js';
 
-const MAX_BYTES = 1 << 20;
 const SHELL_EXT = /\.(sh|bash|zsh|ksh|mk)$/i;
 const MAKEFILE = /^(GNUmakefile|makefile|Makefile)$/;
 const DOCKERFILE = /^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|Containerfile)$/i;
@@ -43,27 +42,9 @@ function holdsCommands(root: string, file: string): boolean {
   }
 }
 
-/** The repository's files that hold commands (above), tracked and untracked (not ignored), as git lists them. */
+/** The repository's files that hold commands (above). */
 export function shellSourcesOf(root: string): PythonSource[] {
-  let listed: string;
-  try {
-    listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
-      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 });
-  } catch {
-    return [];
-  }
-  const out: PythonSource[] = [];
-  for (const file of [...new Set(listed.split('\0').filter(Boolean))].sort()) {
-    if (/(^|\/)node_modules\//.test(file) || !holdsCommands(root, file)) continue;
-    const full = path.join(root, file);
-    try {
-      if (!statSync(full).isFile() || statSync(full).size > MAX_BYTES) continue;
-      out.push({ file, text: readFileSync(full, 'utf8') });
-    } catch {
-      /* gone or unreadable: nothing to learn from it */
-    }
-  }
-  return out;
+  return repoTexts(root, (file) => holdsCommands(root, file));
 }
 
 /** How a line reads the file, for the report. */
