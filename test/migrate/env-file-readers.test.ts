@@ -61,9 +61,11 @@ describe('which command line names an env file', () => {
 describe('migrate leaves a .env that its reader reads literally', () => {
   it('each such .env is manual with its reader named and left byte for byte; a node --env-file one is rewritten', async () => {
     const dir = bed.tempDir('ss-env-readers-');
+    const deployToken = githubToken(7407);
     const files: Record<string, string> = {
       '.env': `DB_PASSWORD=${pw(7401)}\n`,
-      'scripts/deploy.sh': '#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\nset -a\n. ./.env\nset +a\n./bin/deploy\n',
+      // The reading line holds a value too: the report names the reader, never quotes its line.
+      'scripts/deploy.sh': `#!/bin/sh\nset -e\ncd "$(dirname "$0")/.."\nset -a\nexport $(grep -v '^#' .env | xargs); curl -fsS -H "Authorization: Bearer ${deployToken}" https://deploy.example.invalid\nset +a\n`,
       'build/release.env': `RELEASE_TOKEN=${githubToken(7402)}\n`,
       'build/Makefile': 'include release.env\nexport\n\nrelease:\n\t./publish.sh\n',
       'svc/.env': `STRIPE_KEY=${stripeKey(7403)}\n`,
@@ -81,14 +83,18 @@ describe('migrate leaves a .env that its reader reads literally', () => {
       'node/app.js': 'console.log(process.env.NODE_PASSWORD.length);\n',
     };
     commitNewRepo(dir, files);
+    const dry = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod'], { cwd: dir, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/scripts\/deploy\.sh:5 reads this file itself/);
+    expect(dry.stdout + dry.stderr).not.toContain(deployToken);
     const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod', '--apply', '--yes'],
       { cwd: dir, env: { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint } });
     expect(m.code, m.stderr).toBe(0);
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { manual: Array<{ file: string; reason: string }> };
     const readers: Record<string, RegExp> = {
-      '.env': /^scripts\/deploy\.sh:5 reads this file itself with `\.`\/`source`/,
+      '.env': /^scripts\/deploy\.sh:5 reads this file itself with a command that names it/,
       'build/release.env': /^build\/Makefile:1 reads this file itself with make `include`/,
-      'svc/.env': /^svc\/Dockerfile:3 reads this file itself with `COPY \.env/,
+      'svc/.env': /^svc\/Dockerfile:3 reads this file itself with a Dockerfile `COPY`/,
       'api/.env': /^api\/index\.js:1 reads this file itself with dotenv with `override: true`/,
       'web/.env': /^web\/package\.json:5 reads this file itself/,
     };
@@ -96,6 +102,7 @@ describe('migrate leaves a .env that its reader reads literally', () => {
       expect(report.manual.find((x) => x.file === f)?.reason, f).toMatch(re);
       expect(readFileSync(join(dir, f), 'utf8'), f).toBe(files[f]);
     }
+    expect(JSON.stringify(report.manual)).not.toContain(deployToken);
     expect(report.manual.some((x) => x.file === 'node/.env')).toBe(false);
     expect(readFileSync(join(dir, 'node/.env'), 'utf8')).toMatch(/^NODE_PASSWORD=sm:\/\/prod\/ops\/[^#\s]+#\S+\n$/);
   }, 180_000);

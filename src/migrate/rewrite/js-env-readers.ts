@@ -33,7 +33,8 @@ export function jsEnvReads(envFiles: readonly string[], sources: readonly Python
       if (out.has(f)) continue;
       const at = lines.findIndex((l) => READS_TEXT.test(l) && !/^\s*(\/\/|\*)/.test(l) && namesEnvFile(l, f, src.file));
       if (at >= 0) {
-        out.set(f, { file: src.file, line: at + 1, how: `\`${lines[at]!.trim().slice(0, 60)}\`` });
+        // The line is not quoted: it may hold a value.
+        out.set(f, { file: src.file, line: at + 1, how: 'code that parses it (readFileSync/parse)' });
         continue;
       }
       const fdir = path.posix.dirname(f);

@@ -47,12 +47,15 @@ export function shellSourcesOf(root: string): PythonSource[] {
   return repoTexts(root, (file) => holdsCommands(root, file));
 }
 
-/** How a line reads the file, for the report. */
-function howOf(line: string, isMake: boolean): string {
+/** How a line reads the file, for the report: named by its command, never quoted (the line may hold a value). */
+function howOf(line: string, src: string): string {
   const t = line.trim();
-  if (isMake && /^-?s?include\s/.test(t)) return 'make `include`';
+  const base = path.posix.basename(src);
+  if ((MAKEFILE.test(base) || /\.mk$/i.test(base)) && /^-?s?include\s/.test(t)) return 'make `include`';
+  if (DOCKERFILE.test(base)) return `a Dockerfile \`${/^[A-Za-z]+/.exec(t)?.[0]?.toUpperCase() ?? 'instruction'}\``;
+  if (base === 'package.json') return 'a package.json script';
   if (/^(?:\.|source)\s/.test(t) || /(?:^|[;&|({]\s*)(?:\.|source)\s/.test(t)) return '`.`/`source`';
-  return `\`${t.length > 60 ? t.slice(0, 57) + '...' : t}\``;
+  return 'a command that names it';
 }
 
 /**
@@ -85,7 +88,6 @@ export function shellEnvReads(envFiles: readonly string[], sources: readonly Pyt
   for (const f of envFiles) {
     for (const src of sources) {
       if (out.has(f)) break;
-      const isMake = MAKEFILE.test(path.posix.basename(src.file)) || /\.mk$/i.test(src.file);
       const lines = src.text.split('\n');
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
@@ -93,7 +95,7 @@ export function shellEnvReads(envFiles: readonly string[], sources: readonly Pyt
         const read = /\bnode\b/.test(line) ? line.replace(/--env-file(?:-if-exists)?(?:=|\s+)\S+/g, '') : line;
         // npm runs a package's scripts in its own folder.
         if (/^\s*#/.test(line) || !namesEnvFile(read, f, src.file, path.posix.basename(src.file) !== 'package.json')) continue;
-        out.set(f, { file: src.file, line: i + 1, how: howOf(line, isMake) });
+        out.set(f, { file: src.file, line: i + 1, how: howOf(line, src.file) });
         break;
       }
     }
