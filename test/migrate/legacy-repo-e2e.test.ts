@@ -189,7 +189,7 @@ describe('a legacy repository, migrated with --apply', () => {
       const f = PY_SCRIPTS[i]!;
       expect(o.code, `${f}: ${o.stderr}`).toBe(0);
       expect(o.stdout, f).toBe(before.get(f));
-      expect(readFileSync(join(dir, f), 'utf8')).toMatch(/^try:\n {4}from \.secret_sweep_secrets import get_secret\nexcept ImportError:.*\n {4}try:\n {8}from secret_sweep_secrets import get_secret\n {4}except ImportError:.*\n(?: {8}.*\n){2}/m);
+      expect(readFileSync(join(dir, f), 'utf8')).toMatch(/^try:\n {4}from \.secret_sweep_secrets import get_secret\nexcept \(ImportError, KeyError\):.*\n {4}try:\n {8}from secret_sweep_secrets import get_secret\n {4}except ImportError:.*\n(?: {8}.*\n){2}/m);
     });
   });
 

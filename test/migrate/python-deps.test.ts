@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withPyprojectDependency, withRequirement } from '../../src/migrate/rewrite/python-deps.js';
+import { withPyModule, withPyprojectDependency, withRequirement } from '../../src/migrate/rewrite/python-deps.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -21,6 +21,19 @@ describe('boto3 in requirements.txt', () => {
     for (const has of ['boto3==1.26.0\n', 'Boto3>=1.20 ; python_version > "3.8"\n', 'boto3[crt]\n']) expect(withRequirement(has)).toBe(has);
     // Another package whose name starts the same is not boto3.
     expect(withRequirement('boto3-stubs\n')).toBe('boto3-stubs\nboto3\n');
+  });
+});
+
+describe('the helper in setuptools py-modules', () => {
+  it('is added to a one-line or multi-line list once; no list, no edit', () => {
+    const one = '[project]\nname = "r"\n\n[tool.setuptools]\npy-modules = ["report"]\n';
+    const added = withPyModule(one, 'secret_sweep_secrets');
+    expect(added).toBe('[project]\nname = "r"\n\n[tool.setuptools]\npy-modules = ["report", "secret_sweep_secrets"]\n');
+    expect(withPyModule(added!, 'secret_sweep_secrets')).toBe(added);
+    const multi = '[tool.setuptools]\npy-modules = [\n  "report",\n  "util"  # shared\n]\n';
+    expect(withPyModule(multi, 'secret_sweep_secrets')).toBe('[tool.setuptools]\npy-modules = [\n  "report",\n  "util",  # shared\n  "secret_sweep_secrets",\n]\n');
+    expect(withPyModule('[tool.setuptools]\npackages = ["svc"]\n', 'secret_sweep_secrets')).toBeUndefined();
+    expect(withPyModule('[project]\nname = "r"\n', 'secret_sweep_secrets')).toBeUndefined();
   });
 });
 

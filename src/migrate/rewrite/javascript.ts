@@ -64,6 +64,8 @@ export interface JavaScriptRewriterOptions {
   packageType?: (file: string) => string | undefined;
   /** For a TypeScript file: whether the tsconfig.json that compiles it allows a top-level await (undefined: no tsconfig). */
   tsTopLevelAwait?: (file: string) => boolean | undefined;
+  /** The file whose `require()` loads `file` (an ES module then cannot have a top-level await), or undefined. */
+  requiredBy?: (file: string) => string | undefined;
   /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
   style?: 'auto' | 'env';
 }
@@ -225,6 +227,12 @@ export class JavaScriptRewriter implements Rewriter {
       return noteUnhandled(out);
     }
     const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file), tsFile ? this.opts.tsTopLevelAwait?.(file) : undefined);
+    // require() of an ES module graph with a top-level await throws ERR_REQUIRE_ASYNC_MODULE.
+    const requiredBy = mod.topLevelAwait ? this.opts.requiredBy?.(file) : undefined;
+    if (requiredBy) {
+      mod.topLevelAwait = false;
+      out.notes.push(`${file}: ${requiredBy} loads it with require(), which refuses a top-level await: its values use ${HELPER_SYNC_FN}()`);
+    }
     const helperName = helperBindingName(sf);
     let usesHelper = false;
     let usesSync = false;

@@ -42,40 +42,54 @@ export function withRequirement(text: string, pkg = PY_SDK): string {
  * neither (or a list this cannot edit safely): then a human adds it.
  */
 export function withPyprojectDependency(text: string, pkg = PY_SDK): string | undefined {
+  const next = withArrayItem(text, 'project', 'dependencies', pkg);
+  return next ?? withTableEntry(text, 'tool.poetry.dependencies', pkg);
+}
+
+/**
+ * pyproject.toml text with `module` in setuptools' `[tool.setuptools] py-modules = [...]`, when that
+ * list exists (else undefined: packages found by setuptools take every module in their folders). A
+ * single-module project installs only the modules listed there, so the helper beside it must be too.
+ */
+export function withPyModule(text: string, module: string): string | undefined {
+  return withArrayItem(text, 'tool.setuptools', 'py-modules', module);
+}
+
+/**
+ * `item` appended to the TOML array `key = [...]` of table `table` (one line, or one item a line); the same
+ * text when it is there; undefined without that array or when it cannot be edited safely.
+ */
+function withArrayItem(text: string, table: string, key: string, item: string): string | undefined {
   const eol = detectEol(text);
   const tables = [...text.matchAll(/^[ \t]*\[([^\]\n]+)\][ \t]*(?:#.*)?$/gm)].map((m) => ({ name: m[1]!.trim(), start: m.index!, bodyStart: m.index! + m[0].length }));
-  const body = (i: number) => ({ start: tables[i]!.bodyStart, end: i + 1 < tables.length ? tables[i + 1]!.start : text.length });
-  const project = tables.findIndex((t) => t.name === 'project');
-  if (project >= 0) {
-    const b = body(project);
-    const seg = text.slice(b.start, b.end);
-    const m = /^([ \t]*)dependencies[ \t]*=[ \t]*\[/m.exec(seg);
-    if (m) {
-      const open = b.start + m.index + m[0].length;
-      const close = closingBracket(text, open);
-      if (close < 0) return undefined;
-      const items = text.slice(open, close);
-      if (new RegExp(`["']${pkg}(?![A-Za-z0-9_.-])`, 'i').test(items)) return text;
-      const entry = JSON.stringify(pkg);
-      if (!items.includes('\n')) {
-        const trimmed = items.trim();
-        const sep = trimmed === '' ? '' : trimmed.endsWith(',') ? ' ' : ', ';
-        return text.slice(0, open) + items.replace(/\s*$/, '') + sep + entry + text.slice(close);
-      }
-      // One item a line: a new line after the last item, with its indentation (a comma added after it if it had none).
-      const lines = items.split('\n');
-      let last = lines.length - 1;
-      while (last >= 0 && /^\s*(#.*)?\r?$/.test(lines[last]!)) last--;
-      if (last < 0) return text.slice(0, open) + `${eol}    ${entry},` + items + text.slice(close);
-      const cr = lines[last]!.endsWith('\r') ? '\r' : '';
-      const [, code, comment = ''] = /^(.*?)(\s+#.*)?$/.exec(lines[last]!.slice(0, lines[last]!.length - cr.length))!;
-      if (!/["',]\s*$/.test(code!)) return undefined;
-      const indent = /^[ \t]*/.exec(code!)![0];
-      lines[last] = `${code!.trimEnd().endsWith(',') ? code : code!.trimEnd() + ','}${comment}${cr}\n${indent}${entry},${cr}`;
-      return text.slice(0, open) + lines.join('\n') + text.slice(close);
-    }
+  const i = tables.findIndex((t) => t.name === table);
+  if (i < 0) return undefined;
+  const b = { start: tables[i]!.bodyStart, end: i + 1 < tables.length ? tables[i + 1]!.start : text.length };
+  const seg = text.slice(b.start, b.end);
+  const m = new RegExp(`^([ \\t]*)${key.replace(/-/g, '\\-')}[ \\t]*=[ \\t]*\\[`, 'm').exec(seg);
+  if (!m) return undefined;
+  const open = b.start + m.index + m[0].length;
+  const close = closingBracket(text, open);
+  if (close < 0) return undefined;
+  const items = text.slice(open, close);
+  if (new RegExp(`["']${item}(?![A-Za-z0-9_.-])`, 'i').test(items)) return text;
+  const entry = JSON.stringify(item);
+  if (!items.includes('\n')) {
+    const trimmed = items.trim();
+    const sep = trimmed === '' ? '' : trimmed.endsWith(',') ? ' ' : ', ';
+    return text.slice(0, open) + items.replace(/\s*$/, '') + sep + entry + text.slice(close);
   }
-  return withTableEntry(text, 'tool.poetry.dependencies', pkg);
+  // One item a line: a new line after the last item, with its indentation (a comma added after it if it had none).
+  const lines = items.split('\n');
+  let last = lines.length - 1;
+  while (last >= 0 && /^\s*(#.*)?\r?$/.test(lines[last]!)) last--;
+  if (last < 0) return text.slice(0, open) + `${eol}    ${entry},` + items + text.slice(close);
+  const cr = lines[last]!.endsWith('\r') ? '\r' : '';
+  const [, code, comment = ''] = /^(.*?)(\s+#.*)?$/.exec(lines[last]!.slice(0, lines[last]!.length - cr.length))!;
+  if (!/["',]\s*$/.test(code!)) return undefined;
+  const indent = /^[ \t]*/.exec(code!)![0];
+  lines[last] = `${code!.trimEnd().endsWith(',') ? code : code!.trimEnd() + ','}${comment}${cr}\n${indent}${entry},${cr}`;
+  return text.slice(0, open) + lines.join('\n') + text.slice(close);
 }
 
 /** Pipfile text with `boto3 = "*"` in `[packages]` (the table added when there is none); the same text when it is there. */

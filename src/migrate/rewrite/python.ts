@@ -486,7 +486,8 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
       wanted.push([
         'try:',
         `${indent}from .${HELPER_MODULE} import ${names}`,
-        'except ImportError:  # not imported as part of a package (a script, a top-level module)',
+        // KeyError: code exec()'d into a bare dict (`exec(open("settings.py").read(), cfg)`) has no __name__.
+        'except (ImportError, KeyError):  # not imported as part of a package (a script, a top-level module, exec())',
         `${indent}try:`,
         `${indent}${indent}from ${HELPER_MODULE} import ${names}`,
         `${indent}except ImportError:  # run by path from elsewhere (Flask's from_pyfile, runpy): the helper beside this file`,

@@ -14,6 +14,8 @@ export interface RewriterContext {
   packageType?: (file: string) => string | undefined;
   /** For a TypeScript file: whether the tsconfig.json that compiles it allows a top-level await (undefined: none). */
   tsTopLevelAwait?: (file: string) => boolean | undefined;
+  /** The file whose `require()` loads a JS/TS file (directly or through its imports), when one does. */
+  requiredBy?: (file: string) => string | undefined;
   /** The current text of the other `.tf` files of a file's module. */
   siblings?: (file: string) => string[];
 }
@@ -53,7 +55,7 @@ export const REWRITERS: readonly RewriterEntry[] = [
   {
     id: 'javascript', fixturePrefixes: ['js-', 'ts-'],
     kinds: [{ id: 'javascript', files: ['*.js', '*.jsx', '*.mjs', '*.cjs', '*.ts', '*.tsx', '*.mts', '*.cts (not *.d.ts)'], reader: node, writes: 'helper-call' }],
-    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait }),
+    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait, requiredBy: ctx.requiredBy }),
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],

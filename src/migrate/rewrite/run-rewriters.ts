@@ -28,6 +28,7 @@ import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
+import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
 import type { PythonRewriter } from './python.js';
@@ -36,8 +37,10 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
+import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
+import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
-import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -179,9 +182,15 @@ function packageTypeFinder(root: string): (file: string) => string | undefined {
 
 /** Why a .env value read literally by Python code stays, and what to change first. */
 function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
+  const python = /\.(py|pyw|ipynb)$/i.test(r.file);
+  const fix = python
+    ? 'read the variable from the environment (`load_dotenv()` without override, then `os.environ`)'
+    : /\.(c|m)?(j|t)sx?$/i.test(r.file)
+      ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
+      : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
   return {
     reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
-    suggestion: `make ${r.file} read the variable from the environment (\`load_dotenv()\` without override, then \`os.environ\`), then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
+    suggestion: `make ${r.file} ${fix}, then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
   };
 }
 
@@ -244,14 +253,22 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let composeEnv: Set<string> | undefined;
   const composeEnvFilesOf = (): Set<string> => (composeEnv ??= envFilesOfComposeFiles(root));
 
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), siblings });
+  let required: Map<string, string> | undefined;
+  const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
   let envReads: Map<string, LiteralEnvRead> | undefined;
-  const envReadsOf = () => (envReads ??= literalEnvReads(
-    [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv'), pythonSourcesOf(root)));
+  const envReadsOf = () => {
+    if (envReads) return envReads;
+    const envFiles = [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv');
+    envReads = literalEnvReads(envFiles, pythonSourcesOf(root));
+    for (const [f, r] of shellEnvReads(envFiles.filter((f) => !envReads!.has(f)), shellSourcesOf(root))) envReads.set(f, r);
+    for (const [f, r] of jsEnvReads(envFiles.filter((f) => !envReads!.has(f)), jsSourcesOf(root))) envReads.set(f, r);
+    return envReads;
+  };
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
@@ -264,7 +281,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const rw = rewriterFor(rewriters, file, text);
-    // A .env file that Python code reads itself would hand it the sm:// reference as the value.
+    // A .env file that code, a shell script, a makefile or a Dockerfile reads itself would hand it the sm:// reference as the value.
     const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
     if (literalRead) {
       for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));
@@ -472,6 +489,11 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
   for (const d of [...dirs].sort()) {
     const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
     if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
+    const setupPy = d === '.' ? 'setup.py' : `${d}/setup.py`;
+    const helperAt = helperPaths.find((h) => path.posix.dirname(h) === d);
+    if (helperAt && exists(setupPy) && /\bpy_modules\s*=/.test(read(root, setupPy) ?? '')) {
+      out.notes.push(`${setupPy}: add "${path.posix.basename(helperAt, '.py')}" to py_modules by hand, or an installed copy cannot import the helper`);
+    }
     for (let rel of found) {
       let real = checkedPathSync(root, rel, { mustExist: true });
       let text = readFileSync(real, 'utf8');
@@ -485,8 +507,11 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         real = checkedPathSync(root, rel, { mustExist: true });
         text = readFileSync(real, 'utf8');
       }
-      const next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
+      let next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
+      // A single-module project (`py-modules`) installs only the modules listed: list the helper beside them too.
+      const helperHere = helperPaths.find((h) => path.posix.dirname(h) === d);
+      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) next = withPyModule(next, path.posix.basename(helperHere, '.py')) ?? next;
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
