@@ -20,7 +20,7 @@ export interface DecodedCandidate {
  * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
  * that history modes find the encoded secrets the tree scan finds.
  */
-const DECODE_TRIGGER = /Secret|asic |"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00/;
+const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00/;
 let decodeTrigger: RE2 | undefined;
 
 export function mayHoldEncoded(bytes: Buffer): boolean {
@@ -146,7 +146,8 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
   }
   // "Basic" first: its B is rarer than the a of "asic " (V8 finds a pattern's first character first).
   const basic = text.indexOf('Basic');
-  if (basic !== -1 && text.includes('asic ')) {
+  // Any blank after "Basic" (the pattern's \s+): a header folded onto the next line is still one value.
+  if (basic !== -1 && /asic\s/.test(text)) {
     // Every match starts at a "Basic": the regex is tried only there (sticky), which finds the matches a
     // global search finds, in order; V8 ran the global one at a few hundred MB/s on texts that mention
     // "Basic " anywhere.
@@ -200,14 +201,21 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
   // Linear in the text: the last quote and line break before each escape are tracked as the search moves
   // forward (lastIndexOf from every escape was quadratic on a long line of escapes), the closing quote is
   // looked for at most MAX_JSON_STRING characters on, and a failed string is not searched again.
-  let last = -1;
+  // Strings the `\\/` pass decoded, so that the `\\u00` pass does not decode them again; only those
+  // strings are skipped (not everything before the last one: that hid every earlier `\\u00` string).
+  const decodedStrings: Array<readonly [number, number]> = [];
   for (const needle of ['\\/', '\\u00']) {
+    const earlier = decodedStrings.slice();
+    let next = 0;
+    let last = -1;
     let seen = 0;
     let failedTo = -1;
     let open = -1;
     let lineStart = -1;
     for (let p = text.indexOf(needle); p !== -1; p = text.indexOf(needle, p + 2)) {
       if (p <= last || p <= failedTo) continue;
+      while (next < earlier.length && earlier[next]![1] < p) next++;
+      if (next < earlier.length && earlier[next]![0] < p) continue;
       for (; seen < p; seen++) {
         const c = text.charCodeAt(seen);
         if (c === 34) open = seen;
@@ -222,6 +230,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
         continue;
       }
       last = close;
+      decodedStrings.push([open, close]);
       let decoded: string;
       try {
         decoded = JSON.parse(text.slice(open, close + 1)) as string;

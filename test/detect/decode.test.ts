@@ -67,6 +67,23 @@ describe('decoding', () => {
     expect(scan(esc, 'b.json').map((x) => secretOf(x))).toContain(tok);
   });
 
+  it('a \\/ string later in the file does not hide earlier \\u00 strings', () => {
+    const tok = githubToken(207);
+    // Every character \u00XX-escaped: the token is readable only once decoded.
+    const escaped = [...`x-access-token:${tok}`].map((c) => '\\u00' + c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+    const text = `{"auth": "${escaped}",\n "home": "https:\\/\\/example.org\\/docs"}\n`;
+    expect(scan(text, 'c.json').map((x) => secretOf(x))).toContain(tok);
+  });
+
+  it('finds a Basic header folded onto the next line, with no other "Basic " in the file', () => {
+    const pw = password(208);
+    const enc = b64('etl-user:' + pw);
+    const text = `headers:\n  Authorization: Basic\n    ${enc}\n`;
+    const found = scan(text, 'deploy/client.yaml');
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.some((x) => secretOf(x) === enc || secretOf(x) === pw)).toBe(true);
+  });
+
   it('ignores base64 that decodes to binary, and inline allow markers still apply', () => {
     const bin = Buffer.from([0, 1, 2, 3, 250, 251, 252, 253, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]).toString('base64');
     expect(scan(`token_b64: "${bin}Ab1"\n`)).toEqual([]);
@@ -84,8 +101,8 @@ describe('Basic auth candidates', () => {
       fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
         const text = pieces.join('');
         const want: number[] = [];
-        // Only texts that hold "asic " are searched (a cheap gate before the regex).
-        if (text.includes('asic ')) for (const m of text.matchAll(/\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g)) {
+        // Every match of the pattern (its \\s+ takes a line break too: a folded header is one value).
+        for (const m of text.matchAll(/\bBasic\s+([A-Za-z0-9+/]{8,}={0,2})(?![A-Za-z0-9+/=])/g)) {
           const decoded = Buffer.from(m[1]!, 'base64').toString('latin1');
           if (m[1]!.replace(/=+$/, '').length % 4 === 1) continue;
           if (decoded.indexOf(':') >= 1 && !/[^\x20-\x7e]/.test(decoded)) want.push(m.index! + m[0].length - m[1]!.length);
