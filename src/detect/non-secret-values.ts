@@ -236,6 +236,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
   if (isHollowPrivateKey(v)) return 'private key without a body';
   if (isKeyboardWalk(v)) return 'keyboard walk';
+  // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
+  if (RFC_EXAMPLES.has(v)) return 'RFC example value';
   if (!c.generic) return undefined;
   if (isStandInPassword(v)) return 'stand-in made of credential words';
   const before = at >= 0 ? line.slice(0, at) : '';
@@ -248,7 +250,6 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
-  if (RFC_EXAMPLES.has(v)) return 'RFC example value';
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';

@@ -4,18 +4,31 @@
  * ref. Such content is not walked, so the gate says so (exit 2, naming the ref) instead of passing.
  */
 import { SweepError } from '../errors.js';
+import { openRepo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
 
 /** The refs whose object (peeled through tag objects) is not a commit, each as `ref (type)`. */
-export async function nonCommitRefs(root: string): Promise<string[]> {
-  const r = await runGit(root, ['for-each-ref', '--format=%(objecttype) %(*objecttype) %(refname)']);
-  if (r.code !== 0) throw new SweepError(`git for-each-ref failed: ${firstGitLine(r.stderr)}`);
-  const out: string[] = [];
+export async function nonCommitRefs(path: string): Promise<string[]> {
+  // Discovery first: its one-line errors (not a repository, another user's repository) are the ones to show.
+  const { root } = await openRepo(path);
+  // Only the refs' own names and ids here (no object is read): a ref to a missing or corrupt object is
+  // left to the commit walk, whose error names the ref and what is wrong with it.
+  const r = await runGit(root, ['for-each-ref', '--format=%(objectname) %(refname)']);
+  if (r.code !== 0) throw new SweepError(`${path}: git for-each-ref failed: ${firstGitLine(r.stderr)}`);
+  const refs: Array<{ id: string; name: string }> = [];
   for (const line of r.stdout.toString('utf8').split('\n')) {
-    const m = /^(\w+) (\w*) (.+)$/.exec(line);
-    if (!m) continue;
-    const type = m[1] === 'tag' ? m[2] : m[1];
-    if (type === 'tree' || type === 'blob') out.push(`${m[3]} (${type})`);
+    const m = /^([0-9a-f]{40,64}) (.+)$/.exec(line);
+    if (m) refs.push({ id: m[1]!, name: m[2]! });
   }
+  if (refs.length === 0) return [];
+  // Each object peeled through any tag objects (`id^{}`); a missing one answers "missing" (see above).
+  const types = await runGit(root, ['cat-file', '--batch-check=%(objecttype)'], refs.map((x) => `${x.id}^{}\n`).join(''));
+  if (types.code !== 0) throw new SweepError(`${path}: git cat-file failed: ${firstGitLine(types.stderr)}`);
+  const answers = types.stdout.toString('utf8').split('\n');
+  const out: string[] = [];
+  refs.forEach((ref, i) => {
+    const type = answers[i]?.trim();
+    if (type === 'tree' || type === 'blob') out.push(`${ref.name} (${type})`);
+  });
   return out;
 }
