@@ -37,7 +37,8 @@ beforeAll(() => {
 describe('the installed package', () => {
   it('ships the built rules, not rules/*.yaml with their examples', () => {
     const files = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
-    expect(files).toContain('package/dist/builtin-rules.json');
+    expect(files).toContain('package/dist/builtin-rules.bin');
+    expect(files).toContain('package/dist/builtin-scan-rules.bin');
     // The keyword automaton built with them, and the pre-commit hook's one-file entry.
     expect(files).toContain('package/dist/builtin-automaton.json');
     expect(files).toContain('package/dist/builtin-automaton.bin');
