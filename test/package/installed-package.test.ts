@@ -42,7 +42,8 @@ describe('the installed package', () => {
     // The keyword automaton built with them, and the pre-commit hook's one-file entry.
     expect(files).toContain('package/dist/builtin-automaton.json');
     expect(files).toContain('package/dist/builtin-automaton.bin');
-    expect(files).toContain('package/dist/bundle/hook.js');
+    expect(files).toContain('package/dist/bundle/hook.cjs');
+    expect(files).toContain('package/bin/code-cache.js');
     expect(files).toContain('package/dist/bundle/scan.js');
     expect(files.filter((f) => f.startsWith('package/rules/'))).toEqual([]);
     expect(files.filter((f) => f.includes('cache'))).toEqual([]);
