@@ -19,7 +19,7 @@ export async function hookMain(argv: string[], recognise: (argv: readonly string
   let code = 0;
   try {
     // git starts (discovery, the staged diff, the blob reader) while the scan command loads.
-    if (args.staged) (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'], config: args.config });
+    if (args.staged) (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'] });
     const scan = (await import('./commands/scan.js')).scanCommand((c) => {
       code = c;
     });
