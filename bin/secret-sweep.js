@@ -3,7 +3,7 @@
 // Thin launcher: all logic lives in dist/; this file only hands over argv and sets the exit code.
 // The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback. CommonJS (bin/package.json):
 // a pre-commit hook's `scan --staged` then runs without Node's ES module loader, its one-file entry
-// (dist/bundle/hook.cjs) compiled from V8's code cache (code-cache.js).
+// (dist/bundle/hook.cjs) compiled from V8's code cache (precompiled.js).
 
 // `secret-sweep scan . | head`: the reader went away; stop quietly instead of printing a stack trace.
 // Any other write error (`>/dev/full`, a closed descriptor): the report was not delivered, so one line
@@ -24,7 +24,7 @@ async function load(bundled, unbundled) {
 /** The hook entry: the bundle through the code cache, else the unbundled module (with nothing to save). */
 async function loadHook() {
   try {
-    const hook = require('./code-cache.js').requireWithCodeCache(require('node:path').join(__dirname, '../dist/bundle/hook.cjs'));
+    const hook = require('./precompiled.js').requireWithCodeCache(require('node:path').join(__dirname, '../dist/bundle/hook.cjs'));
     return { hookMain: hook.exports.hookMain, saveCache: hook.saveCache };
   } catch (e) {
     if (e?.code !== 'ENOENT') throw e;

@@ -70,7 +70,7 @@ const NOT_ON_THE_SCAN_PATH = [
 // Each alone and whole: splitting off, packages loaded from node_modules, the unreachable stubbed out.
 const whole = (what, unreachable) => ({ ...common, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });
 await build({ ...whole('the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH), entryPoints: { scan: 'dist/cli/scan-main.js' } });
-// The hook's entry is CommonJS, so that bin/secret-sweep.js loads it through V8's code cache (bin/code-cache.js:
+// The hook's entry is CommonJS, so that bin/secret-sweep.js loads it through V8's code cache (bin/precompiled.js:
 // compiling it was a fifth of a hook run) and without Node's ES module loader. In strict mode, as the ES
 // modules it is made of; import.meta.url is the bundle's own URL, as in the ES bundles.
 await build({
@@ -86,5 +86,5 @@ await build({
 // vm.Script runs the bundle with no loader for dynamic import(): the build fails if one is left in it.
 const hookFile = 'dist/bundle/hook.cjs';
 const hookText = readFileSync(hookFile, 'utf8');
-if (/\bimport\(/.test(hookText)) throw new Error(`${hookFile} holds a dynamic import(), which bin/code-cache.js cannot load`);
+if (/\bimport\(/.test(hookText)) throw new Error(`${hookFile} holds a dynamic import(), which bin/precompiled.js cannot load`);
 writeFileSync(hookFile, `// bundle ${createHash('sha256').update(hookText).digest('hex')}\n${hookText}`);

@@ -1,7 +1,7 @@
 /**
  * The pre-commit hook's way in: `scan --staged` in the fixed shapes hook-argv.ts recognises, without yargs.
  * `npm run build` also bundles this file alone into dist/bundle/hook.cjs, which bin/secret-sweep.js loads
- * for `scan --staged` (through V8's code cache, bin/code-cache.js): one module to load instead of the
+ * for `scan --staged` (through V8's code cache, bin/precompiled.js): one module to load instead of the
  * forty-odd chunks the full CLI's bundle splits the same code into (module loading was an eighth of a hook run). Other command lines get undefined
  * here and go to the full CLI (main.ts), which calls this first too.
  */

@@ -1,5 +1,5 @@
 /**
- * `scan --staged` loads its one-file entry (dist/bundle/hook.cjs) through V8's code cache (bin/code-cache.js).
+ * `scan --staged` loads its one-file entry (dist/bundle/hook.cjs) through V8's code cache (bin/precompiled.js).
  * The cache is only a shortcut: a run with it reports exactly what a run without it does, and a damaged
  * cache, or one made for another bundle, is not used (V8 checks only the text's length: a damaged cache
  * crashed the process or ran wrong code) but replaced. Each case runs a private copy of the CLI, so that

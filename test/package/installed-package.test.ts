@@ -43,7 +43,7 @@ describe('the installed package', () => {
     expect(files).toContain('package/dist/builtin-automaton.json');
     expect(files).toContain('package/dist/builtin-automaton.bin');
     expect(files).toContain('package/dist/bundle/hook.cjs');
-    expect(files).toContain('package/bin/code-cache.js');
+    expect(files).toContain('package/bin/precompiled.js');
     expect(files).toContain('package/dist/bundle/scan.js');
     expect(files.filter((f) => f.startsWith('package/rules/'))).toEqual([]);
     expect(files.filter((f) => f.includes('cache'))).toEqual([]);
