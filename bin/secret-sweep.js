@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+'use strict';
 // Thin launcher: all logic lives in dist/; this file only hands over argv and sets the exit code.
-// The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback.
+// The bundled CLI (dist/bundle) starts fastest; dist/cli is the unbundled fallback. CommonJS (bin/package.json):
+// a pre-commit hook's `scan --staged` then runs without Node's ES module loader, its one-file entry
+// (dist/bundle/hook.cjs) compiled from V8's code cache (precompiled.js).
 
 // `secret-sweep scan . | head`: the reader went away; stop quietly instead of printing a stack trace.
 // Any other write error (`>/dev/full`, a closed descriptor): the report was not delivered, so one line
@@ -18,12 +21,30 @@ async function load(bundled, unbundled) {
     return import(`../dist/cli/${unbundled}`);
   }
 }
-const argv = process.argv.slice(2);
-// A pre-commit hook's `scan --staged` loads the one-file hook entry; it answers undefined to any command
-// line it does not take, which then goes to the full CLI.
-let code;
-if (argv[0] === 'scan' && argv.includes('--staged')) code = await (await load('hook.js', 'hook-main.js')).hookMain(argv);
-// Common `scan` lines (a folder with --format, -o …) load the one-file scan entry, likewise.
-else if (argv[0] === 'scan') code = await (await load('scan.js', 'scan-main.js')).scanMain(argv);
-code ??= await (await load('cli.js', 'main.js')).main(argv);
-process.exitCode = code;
+/** The hook entry: the bundle through the code cache, else the unbundled module (with nothing to save). */
+async function loadHook() {
+  try {
+    const hook = require('./precompiled.js').requireWithCodeCache(require('node:path').join(__dirname, '../dist/bundle/hook.cjs'));
+    return { hookMain: hook.exports.hookMain, saveCache: hook.saveCache };
+  } catch (e) {
+    if (e?.code !== 'ENOENT') throw e;
+    return { hookMain: (await import('../dist/cli/hook-main.js')).hookMain, saveCache() {} };
+  }
+}
+async function run(argv) {
+  // A pre-commit hook's `scan --staged` loads the one-file hook entry; it answers undefined to any command
+  // line it does not take, which then goes to the full CLI.
+  let code;
+  if (argv[0] === 'scan' && argv.includes('--staged')) {
+    const hook = await loadHook();
+    code = await hook.hookMain(argv);
+    // A cache made after a whole scan holds the functions a scan compiles (not those of an early error).
+    if (code === 0 || code === 1) hook.saveCache();
+  }
+  // Common `scan` lines (a folder with --format, -o …) load the one-file scan entry, likewise.
+  else if (argv[0] === 'scan') code = await (await load('scan.js', 'scan-main.js')).scanMain(argv);
+  code ??= await (await load('cli.js', 'main.js')).main(argv);
+  process.exitCode = code;
+}
+// A rejection here is a bug: Node prints it and exits 1, as for an uncaught error.
+run(process.argv.slice(2));

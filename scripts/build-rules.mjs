@@ -1,12 +1,14 @@
-// The build's last step: dist/builtin-rules.json, the built-in rules from rules/*.yaml, validated, without
-// their examples (fake credentials in real formats that every scanner would flag in the installed package),
+// The build's last step: dist/builtin-rules.bin and dist/builtin-scan-rules.bin (the fields a scan reads),
+// the built-in rules from rules/*.yaml, validated, without their examples (fake credentials in real formats
+// that every scanner would flag in the installed package), in a form no scanner reads (rules/safe-json.ts),
 // and dist/builtin-automaton.json + .bin, their keyword automaton (rules/built-automaton.ts).
 // The package ships these files, not rules/. A rule file that does not validate fails the build.
 import { rmSync } from 'node:fs';
 import { writeBuiltRules } from '../dist/rules/load.js';
 import { writeBuiltAutomaton } from '../dist/rules/built-automaton.js';
 
-rmSync(new URL('../dist/builtin-rules.cache.json', import.meta.url), { force: true }); // the name before
+// The names before (a checkout's dist/ keeps them otherwise).
+for (const old of ['builtin-rules.cache.json', 'builtin-rules.json']) rmSync(new URL(`../dist/${old}`, import.meta.url), { force: true });
 try {
   writeBuiltAutomaton(writeBuiltRules());
 } catch (e) {

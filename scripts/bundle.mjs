@@ -2,7 +2,8 @@
 // modules (a pre-commit hook must answer in well under a second). Native addons and the AWS SDK stay
 // external: the SDK is only loaded by commands that talk to AWS.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 
 rmSync('dist/bundle', { recursive: true, force: true });
@@ -25,13 +26,14 @@ await build({
   external: ['re2', '@aws-sdk/*', '@smithy/*', 'pg', 'mysql2', 'mongodb'],
 });
 
-// The pre-commit hook's entry (src/cli/hook-main.ts), alone and whole in dist/bundle/hook.js: a hook run
+// The pre-commit hook's entry (src/cli/hook-main.ts), alone and whole in dist/bundle/hook.cjs: a hook run
 // loads one module instead of the forty-odd chunks above. Nothing is shared with those chunks (a class
 // loaded twice would fail `instanceof`): its dynamic imports are inlined, and packages (yargs, simple-git)
 // are loaded from node_modules if ever asked for. Except what the hook's command lines (`scan --staged`
 // with at most --all-lines, --baseline, --config, --debug, --no-color: hook-argv.ts) cannot reach: other
-// scan modes (not gate-config.ts: --staged reads HEAD's config through it), report formats and --verify, whose verifiers would load node:tls at start-up. Those
-// become a module that throws: reached after all, the scan stops with exit 2, it never passes.
+// scan modes (not gate-config.ts: --staged reads HEAD's config through it), report formats and --verify,
+// whose verifiers would load node:tls at start-up. Those become a module that throws: reached after all,
+// the scan stops with exit 2, it never passes.
 const NOT_ON_THE_HOOK_PATH = [
   /^verify\//,
   /^report\/(json|jsonl|sarif|junit|gitlab)\.js$/,
@@ -66,8 +68,23 @@ const NOT_ON_THE_SCAN_PATH = [
   /^engine\/run-blobs\.js$/,
 ];
 // Each alone and whole: splitting off, packages loaded from node_modules, the unreachable stubbed out.
-for (const [name, entry, what, unreachable] of [
-  ['hook', 'dist/cli/hook-main.js', 'the pre-commit entry (dist/bundle/hook.js)', NOT_ON_THE_HOOK_PATH],
-  ['scan', 'dist/cli/scan-main.js', 'the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH],
-])
-  await build({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });
+const whole = (what, unreachable) => ({ ...common, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });
+await build({ ...whole('the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH), entryPoints: { scan: 'dist/cli/scan-main.js' } });
+// The hook's entry is CommonJS, so that bin/secret-sweep.js loads it through V8's code cache (bin/precompiled.js:
+// compiling it was a fifth of a hook run) and without Node's ES module loader. In strict mode, as the ES
+// modules it is made of; import.meta.url is the bundle's own URL, as in the ES bundles.
+await build({
+  ...whole('the pre-commit entry (dist/bundle/hook.cjs)', NOT_ON_THE_HOOK_PATH),
+  entryPoints: { hook: 'dist/cli/hook-main.js' },
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  define: { 'import.meta.url': '__ssImportMetaUrl' },
+  banner: { js: "'use strict'; const __ssImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+// A code cache is V8's compiled form of one exact text, but V8 checks only the text's length: the first line
+// names the content (its SHA-256), and a cache is used only for the bundle whose name it was made for.
+// vm.Script runs the bundle with no loader for dynamic import(): the build fails if one is left in it.
+const hookFile = 'dist/bundle/hook.cjs';
+const hookText = readFileSync(hookFile, 'utf8');
+if (/\bimport\(/.test(hookText)) throw new Error(`${hookFile} holds a dynamic import(), which bin/precompiled.js cannot load`);
+writeFileSync(hookFile, `// bundle ${createHash('sha256').update(hookText).digest('hex')}\n${hookText}`);

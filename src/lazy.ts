@@ -20,6 +20,12 @@ function load<T>(name: string): T {
 }
 
 export const yamlLib = () => load<typeof import('yaml')>('yaml');
+/**
+ * Node's crypto and zlib: a pre-commit scan that finds nothing needs neither (fingerprints, checksum
+ * validators, compressed content), and loading crypto alone cost it more than parsing the built-in rules.
+ */
+export const nodeCrypto = () => load<typeof import('node:crypto')>('node:crypto');
+export const nodeZlib = () => load<typeof import('node:zlib')>('node:zlib');
 export const fsWalk = () => load<typeof import('@nodelib/fs.walk')>('@nodelib/fs.walk');
 type IgnoreFactory = () => import('ignore').Ignore;
 /** `ignore()` factory, whichever way the package exports it. */

@@ -41,11 +41,14 @@ export function loadRootConfig(root: string, configPath?: string): SweepConfig {
   return loadConfig(root, configPath ? resolve(configPath) : undefined);
 }
 
-/** Config and rules; `loaded` is a config already read elsewhere (a gate reads it from the base of the range). */
-export function configAndRules(root: string, configPath?: string, loaded?: SweepConfig): { config: SweepConfig; rules: RuleSpec[] } {
+/**
+ * Config and rules; `loaded` is a config already read elsewhere (a gate reads it from the base of the range).
+ * `forScan`: the built-in rules without their `migrate` facts (load.ts), which a scan does not read.
+ */
+export function configAndRules(root: string, configPath?: string, loaded?: SweepConfig, { forScan = false }: { forScan?: boolean } = {}): { config: SweepConfig; rules: RuleSpec[] } {
   const config = loaded ?? loadRootConfig(root, configPath);
   for (const w of config.warnings ?? []) warn(w);
-  return { config, rules: loadRuleSpecs(config) };
+  return { config, rules: loadRuleSpecs(config, { forScan }) };
 }
 
 export function reportContext(opts: {

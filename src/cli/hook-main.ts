@@ -1,8 +1,8 @@
 /**
  * The pre-commit hook's way in: `scan --staged` in the fixed shapes hook-argv.ts recognises, without yargs.
- * `npm run build` also bundles this file alone into dist/bundle/hook.js, which bin/secret-sweep.js loads
- * for `scan --staged`: one module to load instead of the forty-odd chunks the full CLI's bundle splits
- * the same code into (module loading was an eighth of a hook run). Other command lines get undefined
+ * `npm run build` also bundles this file alone into dist/bundle/hook.cjs, which bin/secret-sweep.js loads
+ * for `scan --staged` (through V8's code cache, bin/precompiled.js): one module to load instead of the
+ * forty-odd chunks the full CLI's bundle splits the same code into (module loading was an eighth of a hook run). Other command lines get undefined
  * here and go to the full CLI (main.ts), which calls this first too.
  */
 import { hookScanArgs } from './hook-argv.js';
@@ -19,7 +19,7 @@ export async function hookMain(argv: string[], recognise: (argv: readonly string
   let code = 0;
   try {
     // git starts (discovery, the staged diff, the blob reader) while the scan command loads.
-    if (args.staged) (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'], config: args.config });
+    if (args.staged) (await import('../sources/git/staged.js')).startStagedEarly(args.path, { allLines: args['all-lines'] });
     const scan = (await import('./commands/scan.js')).scanCommand((c) => {
       code = c;
     });

@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { basename, relative } from 'node:path';
 import { SweepError } from '../errors.js';
 import type { RuleAllowlist, RuleSpec } from '../rules/rule.js';
-import { loadBuiltinRules } from '../rules/load.js';
+import { loadBuiltinScanRules } from '../rules/load.js';
 import { compileRe2, validateRule } from '../rules/validate.js';
 import { quoteUserText, regexErrorMessage } from '../findings/redact.js';
 // Type-only: config.ts imports this file, so no runtime import back (no module cycle).
@@ -337,6 +337,6 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
 let builtinIdCache: string[] | undefined;
 /** Built-in rule ids, loaded only when a config disables rules by id (the loader caches the rules). */
 function builtinIds(): string[] {
-  builtinIdCache ??= loadBuiltinRules().map((r) => r.id);
+  builtinIdCache ??= loadBuiltinScanRules().map((r) => r.id);
   return builtinIdCache;
 }

@@ -2,7 +2,7 @@
  * Checksum and structure validators: a token whose format carries a checksum is confirmed by it, so the
  * rule needs no entropy guess and lookalikes (typos, placeholders) are dropped.
  */
-import { crc32 } from 'node:zlib';
+import { nodeZlib } from '../lazy.js';
 import { isStandInPassword } from './non-secret-values.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -25,7 +25,7 @@ function crc32Base62Token(secret: string, prefixes: RegExp): boolean {
   if (!m) return false;
   const body = secret.slice(m[0].length);
   if (!/^[A-Za-z0-9]{36}$/.test(body)) return false;
-  return base62(crc32(body.slice(0, 30)), 6) === body.slice(30);
+  return base62(nodeZlib().crc32(body.slice(0, 30)), 6) === body.slice(30);
 }
 
 function b64urlDecode(s: string): string | undefined {

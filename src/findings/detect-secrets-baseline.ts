@@ -4,7 +4,7 @@
  * accepted. The hashes themselves are not secrets: findings on a baseline's `"hashed_secret": "<sha1>"`
  * lines are never reported.
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy.js';
 import { SweepError } from '../errors.js';
 import { quoteUserText } from './redact.js';
 import { lineTextOf, secretOf, type Finding } from './finding.js';
@@ -38,7 +38,7 @@ export function parseDetectSecretsBaseline(text: string, file: string): Set<stri
 }
 
 export function sha1Hex(s: string): string {
-  return createHash('sha1').update(s, 'utf8').digest('hex');
+  return nodeCrypto().createHash('sha1').update(s, 'utf8').digest('hex');
 }
 
 /** The finding's secret is one a detect-secrets baseline accepted. */

@@ -6,7 +6,7 @@
  */
 import { createDetector, keywordIndex, type Detector } from '../detect/detector.js';
 import { KeywordMatcher } from '../detect/aho-corasick.js';
-import { loadBuiltinRules } from '../rules/load.js';
+import { loadBuiltinScanRules } from '../rules/load.js';
 import { attachSecret, FILE_START, secretOf, type Finding } from './finding.js';
 import { fingerprint } from './fingerprint.js';
 import type { SourceStats } from '../sources/source.js';
@@ -19,7 +19,7 @@ const detectors = new Map<string, Detector>();
 let keywordRules: { matcher: KeywordMatcher; rulesOf: number[][] } | undefined;
 
 function detectorFor(text: string): Detector | undefined {
-  const all = loadBuiltinRules();
+  const all = loadBuiltinScanRules();
   if (!keywordRules) {
     const ids = keywordIndex(all);
     keywordRules = { matcher: new KeywordMatcher([...ids.keys()]), rulesOf: [...ids.values()] };

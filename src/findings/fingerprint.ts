@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../lazy.js';
 
 /**
  * Fingerprint of a finding: HMAC-SHA256 keyed with a salt, over the rule id and the secret value.
@@ -8,5 +8,5 @@ import { createHmac } from 'node:crypto';
 export const DEFAULT_SALT = 'secret-sweep/fingerprint/v1';
 
 export function fingerprint(ruleId: string, secret: string, salt = DEFAULT_SALT): string {
-  return createHmac('sha256', salt).update(ruleId).update('\0').update(secret).digest('hex').slice(0, 32);
+  return nodeCrypto().createHmac('sha256', salt).update(ruleId).update('\0').update(secret).digest('hex').slice(0, 32);
 }

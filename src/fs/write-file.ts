@@ -18,7 +18,7 @@ import {
   closeSync, constants as fsc, fchmodSync, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, writeSync,
   type Stats,
 } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { nodeCrypto } from '../lazy.js';
 import path from 'node:path';
 import { SweepError } from '../errors.js';
 
@@ -40,7 +40,7 @@ export interface WriteFileOptions {
  * and the writing process.
  */
 export function tempPathFor(real: string): string {
-  return path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  return path.join(path.dirname(real), `.${path.basename(real)}.secret-sweep-${process.pid}-${nodeCrypto().randomBytes(6).toString('hex')}.tmp`);
 }
 
 function isOutside(rel: string): boolean {

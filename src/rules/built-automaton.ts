@@ -29,7 +29,7 @@ interface AutomatonHead {
   outputs: number[][];
 }
 
-/** The two files, next to dist/builtin-rules.json. */
+/** The two files, next to the built rules (dist/builtin-rules.bin). */
 export function builtAutomatonFiles(dir = fileURLToPath(new URL('..', import.meta.url))): { head: string; table: string } {
   return { head: join(dir, 'builtin-automaton.json'), table: join(dir, 'builtin-automaton.bin') };
 }

@@ -13,7 +13,7 @@ import type { RuleSpec } from './rule.js';
 import { validateRule } from './validate.js';
 import { checkRuleExamples } from './examples.js';
 import { offerBuiltAutomaton } from './built-automaton.js';
-import { fromRotated, rotatedSafeJson } from './safe-json.js';
+import { fromMasked, maskedJson } from './safe-json.js';
 import { quoteUserText, yamlMessage } from '../findings/redact.js';
 
 /** The folder of built-in rules: <package>/rules, next to dist/. */
@@ -115,11 +115,14 @@ export function checkUniqueIds(rules: RuleSpec[]): RuleSpec[] {
   return rules;
 }
 
-let builtinCache: RuleSpec[] | undefined;
-
-/** dist/builtin-rules.json: the built-in rules, validated, as `npm run build` writes and the package ships them. */
-export function builtRulesFile(): string {
-  return fileURLToPath(new URL('../builtin-rules.json', import.meta.url));
+/**
+ * The built files `npm run build` writes from rules/*.yaml and the package ships (dist/, in the masked JSON
+ * of safe-json.ts): `full`, every rule field but the examples, for `rules` and `migrate`; `scan`, only the
+ * fields a scan and its report read (no `migrate` facts), which is what a pre-commit hook parses on every
+ * start (a third less to parse than the full file).
+ */
+export function builtRulesFiles(dir = fileURLToPath(new URL('..', import.meta.url))): { full: string; scan: string } {
+  return { full: join(dir, 'builtin-rules.bin'), scan: join(dir, 'builtin-scan-rules.bin') };
 }
 
 /**
@@ -151,56 +154,82 @@ function withoutExamples(rules: RuleSpec[]): RuleSpec[] {
   return rules.map((r) => ({ ...r, examples: [], negative_examples: [] }));
 }
 
-/** The built file as text no scanner reads a credential in (safe-json.ts). */
-function builtJson(key: string, rules: RuleSpec[]): string {
-  return rotatedSafeJson({ key, rules }, 1);
+/** What a scan reads of a rule: all but the `migrate` facts (examples are already out). */
+function scanFields(rules: RuleSpec[]): RuleSpec[] {
+  return rules.map(({ migrate: _migrate, ...r }) => r);
 }
+
+type Built = 'full' | 'scan';
+const builtCache: Partial<Record<Built, RuleSpec[]>> = {};
 
 /** Written whole or not at all: scans running side by side in a checkout may rewrite it at once. */
 function writeBuilt(file: string, key: string, rules: RuleSpec[]): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, builtJson(key, rules));
+  writeFileSync(tmp, maskedJson({ key, rules }));
   renameSync(tmp, file);
 }
 
-/** Parse rules/*.yaml and write the built file (the build step, scripts/build-rules.mjs; a stale file at run time). */
-export function writeBuiltRules(dir = builtinRulesDir(), file = builtRulesFile()): RuleSpec[] {
+/** Both built files of these rules (examples already out). */
+function writeBoth(files: { full: string; scan: string }, key: string, rules: RuleSpec[]): void {
+  writeBuilt(files.full, key, rules);
+  writeBuilt(files.scan, key, scanFields(rules));
+}
+
+/** Parse rules/*.yaml and write the built files (the build step, scripts/build-rules.mjs; stale files at run time). */
+export function writeBuiltRules(dir = builtinRulesDir(), files = builtRulesFiles()): RuleSpec[] {
   const key = rulesDirKey(dir);
   if (key === undefined) throw new SweepError('rules folder not found', dir);
   const rules = withoutExamples(loadRulesDir(dir));
-  writeBuilt(file, key, rules);
+  writeBoth(files, key, rules);
   return rules;
 }
 
 /**
- * The built-in rules, parsed once per process. Parsing and validating the YAML files costs more than the
- * rest of a pre-commit scan, so the built dist/builtin-rules.json is read instead while it matches the
- * rule files (an edited rule file is parsed again and the file rewritten); an installed package has only
- * that file.
+ * The built-in rules (`which` built file), parsed once per process. Parsing and validating the YAML files
+ * costs more than the rest of a pre-commit scan, so the built file is read instead while it matches the
+ * rule files (an edited rule file is parsed again and both files rewritten); an installed package has only
+ * the built files.
  */
-export function loadBuiltinRules(): RuleSpec[] {
-  if (builtinCache) return builtinCache;
+function loadBuilt(which: Built): RuleSpec[] {
+  const cached = builtCache[which];
+  if (cached) return cached;
   const dir = builtinRulesDir();
   // Running from TypeScript sources (tests) always parses.
-  if (import.meta.url.endsWith('.ts')) return (builtinCache = loadRulesDir(dir));
-  const file = builtRulesFile();
+  if (import.meta.url.endsWith('.ts')) {
+    const rules = loadRulesDir(dir);
+    return (builtCache[which] = which === 'scan' ? scanFields(rules) : rules);
+  }
+  const files = builtRulesFiles();
+  const file = files[which];
   const key = rulesDirKey(dir);
   // The keyword automaton built with the rules, used only if the keywords are still the same.
   offerBuiltAutomaton();
   try {
-    const built = fromRotated(readFileSync(file)) as { key: string; rules: RuleSpec[] };
-    if (key === undefined || built.key === key) return (builtinCache = built.rules);
+    const built = fromMasked(readFileSync(file)) as { key: string; rules: RuleSpec[] };
+    if (key === undefined || built.key === key) return (builtCache[which] = built.rules);
   } catch (e) {
     // No rules folder to parse instead: the package is damaged.
     if (key === undefined) throw new SweepError(`the built-in rules are missing or damaged (${(e as NodeJS.ErrnoException).code ?? 'not JSON'}): reinstall secret-sweep`, file);
   }
-  builtinCache = withoutExamples(loadRulesDir(dir));
+  const rules = withoutExamples(loadRulesDir(dir));
+  builtCache.full = rules;
+  builtCache.scan = scanFields(rules);
   try {
-    writeBuilt(file, key!, builtinCache);
+    writeBoth(files, key!, rules);
   } catch {
     /* read-only install: parse each time */
   }
-  return builtinCache;
+  return builtCache[which]!;
+}
+
+/** The built-in rules with every field (but the examples): for `rules`, `migrate` and the test suite. */
+export function loadBuiltinRules(): RuleSpec[] {
+  return loadBuilt('full');
+}
+
+/** The built-in rules with what a scan reads (no `migrate` facts): the scan path, and redaction of messages. */
+export function loadBuiltinScanRules(): RuleSpec[] {
+  return loadBuilt('scan');
 }
 
 /** A built-in rule with its examples, from rules/*.yaml; undefined when the folder is not there (an installed package). */
@@ -210,17 +239,20 @@ export function builtinRuleWithExamples(id: string): RuleSpec | undefined {
 }
 
 /**
- * The rules a scan uses: built-ins (unless the config turns them off) minus disabled ids, plus the
- * config's own rules. User rules have their examples run here (built-in ones are checked by the test
+ * The rules in use: built-ins (unless the config turns them off; `forScan`: without their `migrate` facts)
+ * minus disabled ids, plus the config's own rules. User rules have their examples run here (built-in ones are checked by the test
  * suite, so start-up does not pay for it).
  */
-export function loadRuleSpecs(config?: {
-  useDefaultRules: boolean;
-  disable: string[];
-  rules: RuleSpec[];
-  file?: string;
-}): RuleSpec[] {
-  const base = config?.useDefaultRules === false ? [] : loadBuiltinRules();
+export function loadRuleSpecs(
+  config?: {
+    useDefaultRules: boolean;
+    disable: string[];
+    rules: RuleSpec[];
+    file?: string;
+  },
+  { forScan = false }: { forScan?: boolean } = {},
+): RuleSpec[] {
+  const base = config?.useDefaultRules === false ? [] : forScan ? loadBuiltinScanRules() : loadBuiltinRules();
   const disabled = new Set(config?.disable ?? []);
   const known = new Set([...base, ...(config?.rules ?? [])].map((r) => r.id));
   for (const id of disabled)

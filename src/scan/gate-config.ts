@@ -9,10 +9,10 @@
  * `--trust-head-config` (the operator's explicit choice) restores reading the head's config; changes are
  * then warned about on stderr instead of reported.
  */
-import { createHash } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { SweepError } from '../errors.js';
+import { nodeCrypto } from '../lazy.js';
 import { CONFIG_NAMES, configFromText, defaultConfig, type SweepConfig } from '../config/config.js';
 import { GITLEAKS_CONFIG_NAMES } from '../config/gitleaks.js';
 import { decodeUtf8Strict } from '../config/utf8.js';
@@ -20,6 +20,8 @@ import { attachSecret, FILE_START, type Finding } from '../findings/finding.js';
 import { openRepo, resolveCommit, resolveRange, type RepoInfo } from '../sources/git/repo.js';
 import type { StagedDiff, StagedIndex } from '../sources/git/staged.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
+import { CatFile, CatFileExited } from '../sources/git/cat-file.js';
+import { treeEntries } from '../sources/git/tree.js';
 
 export const CONFIG_CHANGED_RULE = 'scan-config-changed';
 
@@ -76,11 +78,20 @@ function inRepo(repo: RepoInfo, abs: string, followLast = true): string | undefi
   return rel.split(sep).join('/');
 }
 
+/** Only a regular file is read as the gate's config: a symlink would let the change point it elsewhere. */
+function checkRegular(path: string, commit: string, mode: string, type = 'blob'): void {
+  if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
+    throw new SweepError(`${path} at ${commit.slice(0, 12)} is not a regular file (mode ${mode}): the gate does not follow it`);
+}
+
 /**
- * The first of `paths` that `commit` holds, with its blob; undefined when it holds none. One ls-tree for all
- * the names (each git call costs a pre-commit hook ~15 ms); anything else git says is exit 2.
+ * The first of `paths` that `commit` holds, with its blob; undefined when it holds none. Anything git cannot
+ * read is exit 2. Each git process costs a pre-commit hook ~15 ms: names at the top of the tree (a hook at
+ * the top of its work tree) are read through `cat-file --batch`, the process that reads the staged blobs
+ * next (started early, staged.ts); deeper paths through one ls-tree for all the names.
  */
 async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Promise<{ path: string; data: Buffer } | undefined> {
+  if (!paths.some((p) => p.includes('/'))) return firstTopFileAt(repo, commit, paths);
   const ls = await runGit(repo.root, lsTreeArgs(commit, paths));
   if (ls.code !== 0) throw new SweepError(`cannot read ${paths.join(', ')} at ${commit.slice(0, 12)}: ${firstGitLine(ls.stderr) || 'git ls-tree failed'}`);
   const entries = ls.stdout.toString('utf8').split('\0');
@@ -88,8 +99,7 @@ async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Pro
     const entry = entries.find((e) => e.endsWith(`\t${path}`) && e.slice(e.indexOf('\t') + 1) === path);
     if (!entry) continue;
     const [mode, type, sha] = entry.slice(0, entry.indexOf('\t')).split(' ');
-    if (type !== 'blob' || (mode !== '100644' && mode !== '100755'))
-      throw new SweepError(`${path} at ${commit.slice(0, 12)} is not a regular file (mode ${mode}): the gate does not follow it`);
+    checkRegular(path, commit, mode!, type);
     const blob = await runGit(repo.root, ['cat-file', 'blob', sha!]);
     if (blob.code !== 0) throw new SweepError(`cannot read ${path} at ${commit.slice(0, 12)}: ${firstGitLine(blob.stderr) || 'git cat-file failed'}`);
     return { path, data: blob.stdout };
@@ -97,13 +107,37 @@ async function firstFileAt(repo: RepoInfo, commit: string, paths: string[]): Pro
   return undefined;
 }
 
-/** The look-up of `paths` in `commit`'s tree (exported: a pre-commit hook starts it early, staged.ts). */
-export function lsTreeArgs(commit: string, paths: string[]): string[] {
+/** `names` (no folder) in `commit`'s root tree, read through `cat-file --batch`, which goes back idle for the next reader. */
+async function firstTopFileAt(repo: RepoInfo, commit: string, names: string[]): Promise<{ path: string; data: Buffer } | undefined> {
+  const reader = new CatFile(repo.root, 'batch');
+  const cannot = (why: string) => new SweepError(`cannot read ${names.join(', ')} at ${commit.slice(0, 12)}: ${why}`);
+  try {
+    const tree = await reader.request(`${commit}^{tree}`);
+    if (tree.missing || tree.type !== 'tree' || !tree.data) throw cannot('its tree is not in the object database');
+    const entries = treeEntries(tree.data, commit.length / 2);
+    for (const name of names) {
+      const entry = entries.get(name);
+      if (!entry) continue;
+      checkRegular(name, commit, entry.mode);
+      const blob = await reader.request(entry.sha);
+      if (blob.missing || blob.type !== 'blob' || !blob.data) throw cannot(`blob ${entry.sha} of ${name} is not in the object database`);
+      return { path: name, data: blob.data };
+    }
+    return undefined;
+  } catch (e) {
+    throw e instanceof CatFileExited ? cannot(e.message) : e;
+  } finally {
+    await reader.release();
+  }
+}
+
+/** The look-up of `paths` in `commit`'s tree through ls-tree. */
+function lsTreeArgs(commit: string, paths: string[]): string[] {
   return ['--literal-pathspecs', 'ls-tree', '-z', '--full-tree', commit, '--', ...paths];
 }
 
 /** The names the config is read from, first found wins (at the top of the tree: as they are). */
-export const CONFIG_FILE_NAMES = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES];
+const CONFIG_FILE_NAMES = [...CONFIG_NAMES, ...GITLEAKS_CONFIG_NAMES];
 
 /**
  * The config as the base commit has it: the first of `.secret-sweep.yaml`, `.secret-sweep.yml`,
@@ -181,7 +215,7 @@ export function configChangeFinding(c: TrustedFileChange, base: string | undefin
     file: c.file.path,
     ...FILE_START,
     redacted: shown,
-    fingerprint: createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest?.sha ?? 'index'}`).digest('hex').slice(0, 32),
+    fingerprint: nodeCrypto().createHash('sha256').update(`${CONFIG_CHANGED_RULE}\0${c.file.path}\0${newest?.sha ?? 'index'}`).digest('hex').slice(0, 32),
     entropy: 0,
     tags: ['scan-config'],
     severity: 'high',

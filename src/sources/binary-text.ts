@@ -10,7 +10,7 @@
  *   `unscanned`, which a gate counts as unread (exit 2).
  * Pure: bytes in, text or a reason out.
  */
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { nodeZlib } from '../lazy.js';
 import { bytesToText, isBinary } from './decode-text.js';
 
 export const MIN_RUN = 8;
@@ -70,7 +70,7 @@ function take(budget: { left: number }, n: number): void {
 
 function gunzip(b: Uint8Array, budget: { left: number }): Buffer {
   try {
-    const out = gunzipSync(b, { maxOutputLength: Math.max(1, budget.left) + 1 });
+    const out = nodeZlib().gunzipSync(b, { maxOutputLength: Math.max(1, budget.left) + 1 });
     take(budget, out.length);
     return out;
   } catch (e) {
@@ -117,7 +117,7 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     if (method === 0) data = raw;
     else if (method === 8) {
       try {
-        data = inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(budget.left, size)) + 1 });
+        data = nodeZlib().inflateRawSync(raw, { maxOutputLength: Math.max(1, Math.min(budget.left, size)) + 1 });
       } catch {
         throw new Unscanned(size > budget.left ? `decompresses to more than ${MAX_EXPANDED} bytes` : `zip entry ${JSON.stringify(name)} does not decompress`, size > budget.left);
       }

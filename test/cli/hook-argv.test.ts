@@ -153,15 +153,15 @@ describe('the hook path through the built CLI (git started before the scanner lo
   });
 });
 
-describe('the one-file hook entry (dist/bundle/hook.js, which bin/secret-sweep.js loads for `scan --staged`)', () => {
+describe('the one-file hook entry (dist/bundle/hook.cjs, which bin/secret-sweep.js loads for `scan --staged`)', () => {
   afterAll(cleanup);
-  const hookJs = join(process.cwd(), 'dist/bundle/hook.js');
+  const hookCjs = join(process.cwd(), 'dist/bundle/hook.cjs');
   const cliJs = join(process.cwd(), 'dist/bundle/cli.js');
 
-  it('is one module: it imports no other file of the package, and loads neither node:tls nor worker threads', () => {
-    const text = readFileSync(hookJs, 'utf8');
-    expect(text.match(/(?:from|import\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(hookJs).href)}); console.log(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
+  it('is one module: it requires no other file of the package, and loads neither node:tls nor worker threads', () => {
+    const text = readFileSync(hookCjs, 'utf8');
+    expect(text.match(/(?:from|import\(|require\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(hookCjs)}); console.log(JSON.stringify(process.moduleLoadList))`], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const loaded = JSON.parse(r.stdout) as string[];
     expect(loaded.filter((m) => /^NativeModule (tls|worker_threads)$/.test(m))).toEqual([]);
@@ -185,7 +185,7 @@ describe('the one-file hook entry (dist/bundle/hook.js, which bin/secret-sweep.j
     same(['scan', '--staged', '--all-lines', '.'], r, 1);
     same(['scan', '--staged', join(r, 'no-such-dir')], r, 2);
     // Not a hook shape: the hook entry says so, and bin hands the command line to the full CLI.
-    const declined = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(hookJs).href)}); console.log(String(await m.hookMain(['scan', '--staged', '--format', 'json'])))`], { cwd: r, encoding: 'utf8' });
+    const declined = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(hookCjs)}).hookMain(['scan', '--staged', '--format', 'json']).then((c) => console.log(String(c)))`], { cwd: r, encoding: 'utf8' });
     expect(declined.stdout.trim()).toBe('undefined');
     expect(runCli(['scan', '--staged', '--format', 'json'], { cwd: r }).code).toBe(1);
   });

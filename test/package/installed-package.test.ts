@@ -37,11 +37,13 @@ beforeAll(() => {
 describe('the installed package', () => {
   it('ships the built rules, not rules/*.yaml with their examples', () => {
     const files = spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n');
-    expect(files).toContain('package/dist/builtin-rules.json');
+    expect(files).toContain('package/dist/builtin-rules.bin');
+    expect(files).toContain('package/dist/builtin-scan-rules.bin');
     // The keyword automaton built with them, and the pre-commit hook's one-file entry.
     expect(files).toContain('package/dist/builtin-automaton.json');
     expect(files).toContain('package/dist/builtin-automaton.bin');
-    expect(files).toContain('package/dist/bundle/hook.js');
+    expect(files).toContain('package/dist/bundle/hook.cjs');
+    expect(files).toContain('package/bin/precompiled.js');
     expect(files).toContain('package/dist/bundle/scan.js');
     expect(files.filter((f) => f.startsWith('package/rules/'))).toEqual([]);
     expect(files.filter((f) => f.includes('cache'))).toEqual([]);

@@ -110,7 +110,7 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
   const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
   if (!stdin) sayWhichRepository(root, isGateMode(args));
   const gate = await gateSetup(args, root, stdin);
-  const { config, rules } = configAndRules(root, args.config, gate.config);
+  const { config, rules } = configAndRules(root, args.config, gate.config, { forScan: true });
   // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
   return scanLoaded(args, { root, config, rules, inlineAllow: config.inlineAllow === false ? 'off' : 'report', gate, forReport });
 }

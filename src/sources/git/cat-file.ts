@@ -7,7 +7,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { SweepError } from '../../errors.js';
-import { firstGitLine, spawnGit } from './run.js';
+import { firstGitLine, lendGit, spawnGit } from './run.js';
 
 export interface ObjectInfo {
   sha: string;
@@ -51,34 +51,45 @@ export class CatFile {
   /** Request lines not yet written: one write per batch of requests, not one syscall per object. */
   private out: string[] = [];
   private flushScheduled = false;
+  /** Set by release(): called once the output is read to its end (every request answered, the last LF read). */
+  private onIdle?: () => void;
+  private readonly listeners: { data: (b: Buffer) => void; err: (b: Buffer) => void; error: (e: Error) => void; close: (code: number | null) => void };
+  private readonly args: string[];
 
   /**
    * @param cwd repository root
    * @param mode 'batch' returns content, 'check' only type and size
    */
   constructor(
-    cwd: string,
+    private readonly cwd: string,
     readonly mode: 'batch' | 'check',
     /** In batch mode, objects larger than this are skipped over without being buffered. */
     private readonly discardAbove = Infinity,
   ) {
-    this.proc = spawnGit(cwd, mode === 'batch' ? CAT_FILE_BATCH : ['cat-file', '--batch-check']);
-    this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.proc.stderr.on('data', (b: Buffer) => {
-      if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
-    });
-    this.proc.on('error', (e) => this.fail(new SweepError(`cannot run git cat-file: ${e.message}`)));
-    this.proc.on('close', (code) => {
-      // A request whose body was being read when git died is out of the queue: fail it first (it is the
-      // object git died on), else its promise never settles.
-      const cut = this.body?.p;
-      this.body = undefined;
-      if (cut || this.pending() > 0) {
-        const e = new CatFileExited(`${cwd}: git cat-file exited (${code}): ${firstGitLine(this.stderr) || 'unexpected end of output'}`);
-        cut?.reject(e);
-        this.fail(e);
-      }
-    });
+    this.args = mode === 'batch' ? CAT_FILE_BATCH : ['cat-file', '--batch-check'];
+    this.proc = spawnGit(cwd, this.args);
+    this.listeners = {
+      data: (chunk: Buffer) => this.onData(chunk),
+      err: (b: Buffer) => {
+        if (this.stderr.length < 4096) this.stderr += b.toString('utf8');
+      },
+      error: (e: Error) => this.fail(new SweepError(`cannot run git cat-file: ${e.message}`)),
+      close: (code: number | null) => {
+        // A request whose body was being read when git died is out of the queue: fail it first (it is the
+        // object git died on), else its promise never settles.
+        const cut = this.body?.p;
+        this.body = undefined;
+        if (cut || this.pending() > 0 || this.onIdle) {
+          const e = new CatFileExited(`${cwd}: git cat-file exited (${code}): ${firstGitLine(this.stderr) || 'unexpected end of output'}`);
+          cut?.reject(e);
+          this.fail(e);
+        }
+      },
+    };
+    this.proc.stdout.on('data', this.listeners.data);
+    this.proc.stderr.on('data', this.listeners.err);
+    this.proc.on('error', this.listeners.error);
+    this.proc.on('close', this.listeners.close);
   }
 
   /** Number of requests not answered yet. */
@@ -120,6 +131,24 @@ export class CatFile {
     });
   }
 
+  /**
+   * Stop using the process without ending it: once every request is answered, it goes back to run.ts
+   * (lendGit) for the next CatFile of this repository and mode (the pre-commit path reads HEAD's config,
+   * then the staged blobs, through one process). A process that failed, or still had requests, is killed.
+   */
+  async release(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.flush();
+    if (!this.failed && (this.pending() > 0 || this.body || this.trailer || this.header.length)) await new Promise<void>((r) => (this.onIdle = r));
+    if (this.failed || this.pending() > 0 || this.proc.exitCode !== null || this.proc.signalCode !== null) return this.kill();
+    this.proc.stdout.off('data', this.listeners.data);
+    this.proc.stderr.off('data', this.listeners.err);
+    this.proc.off('error', this.listeners.error);
+    this.proc.off('close', this.listeners.close);
+    lendGit(this.cwd, this.args, this.proc);
+  }
+
   /** Kill the process (on error paths). */
   kill(): void {
     this.closed = true;
@@ -132,6 +161,7 @@ export class CatFile {
     while (this.head < this.queue.length) this.queue[this.head++]!.reject(e);
     this.queue.length = 0;
     this.head = 0;
+    this.onIdle?.();
   }
 
   private next(): Pending {
@@ -151,6 +181,7 @@ export class CatFile {
       this.fail(e as Error);
       this.kill();
     }
+    if (this.onIdle && (this.failed || (this.pending() === 0 && !this.body && !this.trailer && this.header.length === 0))) this.onIdle();
   }
 
   private parse(chunk: Buffer): void {

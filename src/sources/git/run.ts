@@ -107,6 +107,19 @@ export function spawnGitEarly(cwd: string, args: string[]): void {
   earlyProcs.set(key, p);
 }
 
+/**
+ * Give an idle streaming process back (spawnGit took it, or spawned it with these `args`): the next spawnGit
+ * with the same cwd and arguments takes it, as one started early. The pre-commit path reads HEAD's config
+ * and then the staged blobs through one `cat-file --batch` (cat-file.ts, CatFile.release).
+ */
+export function lendGit(cwd: string, args: string[], p: ChildProcessWithoutNullStreams): void {
+  const key = earlyKey(cwd, args);
+  const other = earlyProcs.get(key);
+  if (other && other !== p) other.kill();
+  holdsNode(p, false);
+  earlyProcs.set(key, p);
+}
+
 /** Whether a child process (and its pipes, sockets at run time) keeps Node's event loop alive. */
 function holdsNode(p: ChildProcessWithoutNullStreams, on: boolean): void {
   for (const h of [p, p.stdin, p.stdout, p.stderr] as unknown as Array<{ ref?(): void; unref?(): void }>) {

@@ -19,7 +19,6 @@ import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
 import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
 import { CAT_FILE_BATCH } from './cat-file.js';
-import { CONFIG_FILE_NAMES, lsTreeArgs } from '../../scan/gate-config.js';
 
 export interface StagedOptions {
   /** Report the whole staged files, not only the lines the commit adds or changes. */
@@ -234,24 +233,15 @@ class StagedSource implements TextSource {
 }
 
 /**
- * Start the git processes stagedSource will use for `path` (discovery, the staged diff, the content
- * reader), so that they run while the rest of the scanner loads (a pre-commit hook's latency).
+ * Start the git processes a `--staged` scan of `path` uses (discovery, the staged diff, the content reader),
+ * so that they run while the rest of the scanner loads (a pre-commit hook's latency). The content reader,
+ * taken when `path` is the top of the work tree (as in a hook), reads HEAD's config (gate-config.ts) and then
+ * the staged blobs: three git processes in all.
  */
-export function startStagedEarly(path: string, opts: { allLines?: boolean; config?: string } = {}): void {
+export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}): void {
   const abs = resolve(path);
-  const discovery = startGitEarly(abs, DISCOVERY_ARGS);
-  // Then HEAD's config look-up (gate-config.ts reads the config HEAD has), when `path` is the top of a
-  // work tree with a HEAD commit (as in a hook) and no --config names the file instead.
-  if (!opts.config)
-    discovery.then(
-      (r) => {
-        const lines = r.stdout.toString('utf8').split('\n');
-        if (r.code === 0 && lines[3] === 'true' && lines[4] === '' && /^[0-9a-f]{40,64}$/.test(lines[5] ?? '')) startGitEarly(abs, lsTreeArgs(lines[5]!, CONFIG_FILE_NAMES));
-      },
-      () => {},
-    );
+  startGitEarly(abs, DISCOVERY_ARGS);
   startGitEarly(abs, diffArgs(!opts.allLines));
-  // The content reader too (taken when `path` is the top of the work tree, as in a hook).
   spawnGitEarly(abs, CAT_FILE_BATCH);
 }
 
