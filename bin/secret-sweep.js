@@ -46,5 +46,9 @@ async function run(argv) {
   code ??= await (await load('cli.js', 'main.js')).main(argv);
   process.exitCode = code;
 }
-// A rejection here is a bug: Node prints it and exits 1, as for an uncaught error.
-run(process.argv.slice(2));
+// A rejection here is a bug. Exit 2 (a runtime error), never Node's default 1, which means "leaks found".
+run(process.argv.slice(2)).catch((e) => {
+  const debug = process.argv.includes('--debug');
+  process.stderr.write(`secret-sweep: internal error: ${debug ? (e?.stack ?? String(e)) : String(e?.message ?? e).split('\n')[0]}\n`);
+  process.exitCode = 2;
+});
