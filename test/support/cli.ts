@@ -17,6 +17,8 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', CI: 'true', ...opts.env },
     timeout: 60_000,
+    // SARIF lists every rule that ran (900+, over 1 MB): spawnSync's default 1 MB buffer would kill the child.
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
