@@ -205,7 +205,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
   // strings are skipped (not everything before the last one: that hid every earlier `\\u00` string).
   const decodedStrings: Array<readonly [number, number]> = [];
   for (const needle of ['\\/', '\\u00']) {
-    const earlier = decodedStrings.slice();
+    const earlier = decodedStrings.length; // the strings of the passes before this one
     let next = 0;
     let last = -1;
     let seen = 0;
@@ -214,8 +214,8 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     let lineStart = -1;
     for (let p = text.indexOf(needle); p !== -1; p = text.indexOf(needle, p + 2)) {
       if (p <= last || p <= failedTo) continue;
-      while (next < earlier.length && earlier[next]![1] < p) next++;
-      if (next < earlier.length && earlier[next]![0] < p) continue;
+      while (next < earlier && decodedStrings[next]![1] < p) next++;
+      if (next < earlier && decodedStrings[next]![0] < p) continue;
       for (; seen < p; seen++) {
         const c = text.charCodeAt(seen);
         if (c === 34) open = seen;
