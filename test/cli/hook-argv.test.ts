@@ -205,7 +205,7 @@ describe('the one-file scan entry (dist/bundle/scan.js, which bin/secret-sweep.j
     delete plainEnv.NO_COLOR;
     delete plainEnv.FORCE_COLOR;
     const via = (entry: string, fn: string, args: string[]) => {
-      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); const c = await m.${fn}(${JSON.stringify(args)}); console.log('exit', String(c));`], { cwd: r, encoding: 'utf8', env: plainEnv });
+      const p = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(entry).href)}); const c = await m.${fn}(${JSON.stringify(args)}); console.log('exit', String(c));`], { cwd: r, encoding: 'utf8', env: plainEnv, maxBuffer: 256 * 1024 * 1024 });
       return { stdout: p.stdout, stderr: p.stderr };
     };
     for (const args of [['scan', '.', '--format', 'jsonl'], ['scan', '--format', 'sarif'], ['scan', 'app', '--no-color']]) {
