@@ -334,10 +334,7 @@ export async function wholeHistoryConfig(opts: {
 }): Promise<GateConfig & { note: string }> {
   const repo = await openRepo(opts.root);
   const ref = opts.defaultBranch ? `refs/remotes/origin/${opts.defaultBranch}` : 'refs/remotes/origin/HEAD';
-  const has = async () => (await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`])).code === 0;
-  if (!(await has()) && opts.fetch && opts.defaultBranch)
-    await runGit(repo.root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${opts.defaultBranch}:${ref}`]);
-  if (await has()) {
+  if (await originTip(repo.root, opts.defaultBranch, opts.fetch)) {
     const g = await gateConfig({ root: opts.root, range: `${ref}..${opts.head}`, explicitConfig: opts.explicitConfig, explicitBaseline: opts.explicitBaseline, trustHead: false, headConfig: opts.headConfig });
     return { ...g, note: `no base commit: the config is read from the default branch ${ref.replace('refs/remotes/', '')}` };
   }
@@ -358,16 +355,20 @@ export async function ciConfigRef(root: string, ci: { range?: string; request?: 
   if (ci.request) branch = ci.request.target;
   else if (ci.push && ci.defaultBranch && ci.push.branch !== ci.defaultBranch) branch = ci.defaultBranch;
   if (!branch) return undefined;
-  const ref = `refs/remotes/origin/${branch}`;
+  const sha = await originTip(root, branch, fetch);
+  return sha ? { sha, name: `origin/${branch}` } : undefined;
+}
+
+/** The commit of `origin/<branch>` (`origin/HEAD` when no branch is named), fetched once when missing and `fetch`. */
+async function originTip(root: string, branch: string | undefined, fetch: boolean): Promise<string | undefined> {
+  const ref = branch ? `refs/remotes/origin/${branch}` : 'refs/remotes/origin/HEAD';
   const tip = async () => {
     const r = await runGit(root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
     const out = r.stdout.toString('utf8').trim();
     return r.code === 0 && /^[0-9a-f]{40,64}$/.test(out) ? out : undefined;
   };
-  let sha = await tip();
-  if (!sha && fetch) {
-    await runGit(root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${branch}:${ref}`]);
-    sha = await tip();
-  }
-  return sha ? { sha, name: `origin/${branch}` } : undefined;
+  const sha = await tip();
+  if (sha || !fetch || !branch) return sha;
+  await runGit(root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${branch}:${ref}`]);
+  return tip();
 }

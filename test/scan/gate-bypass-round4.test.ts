@@ -18,7 +18,7 @@ import { GIT_ENV, commitAll, gateScan, git, githubEnv, repoWith, write } from '.
 const TOKEN = githubToken(7401);
 const OTHER = githubToken(7402);
 
-describe('--staged reports what the commit adds, however its lines end', () => {
+describe('--staged reports what the commit adds, however its lines end', { timeout: 120_000 }, () => {
   it('a token on a line ended by a lone CR (one line to git, the third to the detector)', () => {
     const { dir } = repoWith({});
     write(dir, { 'settings.cfg': `a = 1\rb = 2\rtoken = "${TOKEN}"\n` });
@@ -86,7 +86,7 @@ function commitWithPrefix(dir: string, prefix: string): string {
   }
 }
 
-describe('allowlist.commits in a range gate', () => {
+describe('allowlist.commits in a range gate', { timeout: 120_000 }, () => {
   const toml = (commit: string) => `[extend]\nuseDefault = true\n[allowlist]\ncommits = ["${commit}"]\n`;
 
   it('a short entry is a prefix the change can make its own commit start with: not honoured, said in a note', () => {
@@ -116,7 +116,7 @@ describe('allowlist.commits in a range gate', () => {
   });
 });
 
-describe('--ci reads the config of the target or default branch, not of a base the change picks', () => {
+describe('--ci reads the config of the target or default branch, not of a base the change picks', { timeout: 120_000 }, () => {
   const LAX = 'allowlist:\n  paths:\n    - legacy/\n';
   const STRICT = 'allowlist:\n  paths:\n    - docs/\n';
 
