@@ -196,7 +196,16 @@ interface Budget {
 }
 
 const counts = (b: Budget, f: Finding, accepted: ReadonlySet<string> | undefined): boolean =>
-  f.start >= b.from && f.start < b.to && (!b.only || b.only.has(f.line + b.lineShift)) && !accepted?.has(f.fingerprint);
+  f.start >= b.from && f.start < b.to && (!b.only || onOnly(b.only, f, b.lineShift)) && !accepted?.has(f.fingerprint);
+
+/**
+ * Whether any line of a finding is one of `only` (--staged's added lines): a multi-line secret (a PEM key
+ * whose body the commit fills in under an unchanged BEGIN line) is new when any of its lines is.
+ */
+function onOnly(only: Set<number>, f: Finding, shift: number): boolean {
+  for (let l = f.line; l <= f.endLine; l++) if (only.has(l + shift)) return true;
+  return false;
+}
 
 /** Whether any line of text[ws, we) is one of `budget.only` (numbered in the whole input). */
 function holdsOnly(budget: Budget, lines: LineIndex, ws: number, we: number): boolean {
@@ -351,7 +360,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       }
     }
     const { only, lineShift } = budget;
-    const kept = only ? found.filter((f) => only.has(f.line + lineShift)) : found;
+    const kept = only ? found.filter((f) => onOnly(only, f, lineShift)) : found;
     // The baseline after the choice between overlapping rules (an accepted specific finding must not let
     // a generic one on the same span through as new), before the caller's findings cap.
     // Accepted ones are marked, not dropped: they do not count against the findings cap, and the scan

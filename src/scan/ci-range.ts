@@ -18,6 +18,8 @@ export interface CiRange {
   platform: 'github' | 'gitlab' | 'generic';
   /** A pull/merge request: its target branch, when named (ci-base-check.ts checks the base against it). */
   request?: { target?: string };
+  /** A push: the pushed branch (undefined for a tag). The config of a push elsewhere than the default branch comes from the default branch. */
+  push?: { branch?: string };
   /** The repository's default branch, when the platform names it: whole-history scans take their config from it. */
   defaultBranch?: string;
 }
@@ -90,7 +92,9 @@ function github(env: Record<string, string | undefined>, opts: CiRangeOptions): 
     if (isZero(before)) return whole(p, after, 'GitHub push that creates the branch (before is all zeros)');
     const b = sha(before);
     if (!b) return whole(p, after, `GitHub push without a usable "before" in the event payload${ev === undefined ? ' (GITHUB_EVENT_PATH unreadable)' : ''}`);
-    return { range: `${b}..${after}`, platform: p, reason: `GitHub push: the pushed commits ${b.slice(0, 12)}..${after.slice(0, 12)}` };
+    const ref = str(get(ev, 'ref'));
+    const push = { branch: ref?.startsWith('refs/heads/') ? branch(ref.slice('refs/heads/'.length)) : undefined };
+    return { range: `${b}..${after}`, platform: p, push, reason: `GitHub push: the pushed commits ${b.slice(0, 12)}..${after.slice(0, 12)}` };
   }
   if (event === 'pull_request' || event === 'pull_request_target') {
     const base = sha(get(ev, 'pull_request', 'base', 'sha'));
@@ -128,7 +132,7 @@ function gitlab(env: Record<string, string | undefined>, opts: CiRangeOptions): 
     return whole(p, head, `GitLab ${what} (CI_COMMIT_BEFORE_SHA is all zeros)`);
   }
   const b = sha(before);
-  if (b) return { range: `${b}..${head}`, platform: p, reason: `GitLab push: the pushed commits ${b.slice(0, 12)}..${head.slice(0, 12)}` };
+  if (b) return { range: `${b}..${head}`, platform: p, push: { branch: env.CI_COMMIT_TAG ? undefined : branch(env.CI_COMMIT_BRANCH) }, reason: `GitLab push: the pushed commits ${b.slice(0, 12)}..${head.slice(0, 12)}` };
   return whole(p, head, 'GitLab pipeline without CI_COMMIT_BEFORE_SHA');
 }
 

@@ -294,6 +294,13 @@ export async function gateConfig(opts: {
   explicitBaseline?: string;
   trustHead: boolean;
   headConfig: () => SweepConfig;
+  /**
+   * Where the config is read instead of the range's base (`--ci`: the tip of the request's target branch,
+   * or of the default branch for a push elsewhere; see ciConfigRef). The base is what the platform names,
+   * and the change can choose it: a merge request's diff base is the merge base, an old commit of the
+   * target whose config may have been laxer; a push's base is the branch's own previous push.
+   */
+  configAt?: string;
 }): Promise<GateConfig> {
   const repo = await openRepo(opts.root);
   const base = await rangeBase(repo, opts.range);
@@ -305,7 +312,7 @@ export async function gateConfig(opts: {
     for (const c of changes) warnings.push(`${c.file.path} is changed in this range (${c.commits.length} commit${c.commits.length === 1 ? '' : 's'}, newest ${c.commits[0]!.sha.slice(0, 12)}) and trusted as it is (--trust-head-config)`);
     return { config: opts.headConfig(), findings: [], warnings, base };
   }
-  const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, base);
+  const config = opts.explicitConfig ? opts.headConfig() : await configAtBase(repo, opts.root, opts.configAt ?? base);
   const findings = changes.map((c) => configChangeFinding(c, base));
   return { config, findings, warnings, base };
 }
@@ -327,13 +334,41 @@ export async function wholeHistoryConfig(opts: {
 }): Promise<GateConfig & { note: string }> {
   const repo = await openRepo(opts.root);
   const ref = opts.defaultBranch ? `refs/remotes/origin/${opts.defaultBranch}` : 'refs/remotes/origin/HEAD';
-  const has = async () => (await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`])).code === 0;
-  if (!(await has()) && opts.fetch && opts.defaultBranch)
-    await runGit(repo.root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${opts.defaultBranch}:${ref}`]);
-  if (await has()) {
+  if (await originTip(repo.root, opts.defaultBranch, opts.fetch)) {
     const g = await gateConfig({ root: opts.root, range: `${ref}..${opts.head}`, explicitConfig: opts.explicitConfig, explicitBaseline: opts.explicitBaseline, trustHead: false, headConfig: opts.headConfig });
     return { ...g, note: `no base commit: the config is read from the default branch ${ref.replace('refs/remotes/', '')}` };
   }
   const config = opts.explicitConfig ? opts.headConfig() : defaultConfig();
   return { config, findings: [], warnings: [], note: 'no base commit and no default branch in the clone: the built-in defaults apply (not the checked-out config, which the change can edit)' };
+}
+
+/**
+ * `--ci` on a range: the commit whose config the gate trusts, when it should not be the range's base.
+ * A pull/merge request: the tip of its target branch (`origin/<target>`). A push to a branch other than the
+ * default one: the tip of the default branch (the pushed branch's previous tip, the base, is whatever was
+ * pushed there before, config edits included). Fetched when missing and allowed. Undefined (the base's
+ * config, as before) for a push to the default branch, or when the branch is not in the clone.
+ */
+export async function ciConfigRef(root: string, ci: { range?: string; request?: { target?: string }; push?: { branch?: string }; defaultBranch?: string }, fetch: boolean): Promise<{ sha: string; name: string } | undefined> {
+  if (ci.range === undefined) return undefined;
+  let branch: string | undefined;
+  if (ci.request) branch = ci.request.target;
+  else if (ci.push && ci.defaultBranch && ci.push.branch !== ci.defaultBranch) branch = ci.defaultBranch;
+  if (!branch) return undefined;
+  const sha = await originTip(root, branch, fetch);
+  return sha ? { sha, name: `origin/${branch}` } : undefined;
+}
+
+/** The commit of `origin/<branch>` (`origin/HEAD` when no branch is named), fetched once when missing and `fetch`. */
+async function originTip(root: string, branch: string | undefined, fetch: boolean): Promise<string | undefined> {
+  const ref = branch ? `refs/remotes/origin/${branch}` : 'refs/remotes/origin/HEAD';
+  const tip = async () => {
+    const r = await runGit(root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
+    const out = r.stdout.toString('utf8').trim();
+    return r.code === 0 && /^[0-9a-f]{40,64}$/.test(out) ? out : undefined;
+  };
+  const sha = await tip();
+  if (sha || !fetch || !branch) return sha;
+  await runGit(root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${branch}:${ref}`]);
+  return tip();
 }

@@ -30,6 +30,8 @@ export interface CiTarget {
   platform?: 'github' | 'gitlab' | 'generic';
   /** A pull/merge request, with its target branch when named. */
   request?: { target?: string };
+  /** A push, with the pushed branch when it is one (not a tag). */
+  push?: { branch?: string };
   /** The repository's default branch, when the platform names it. */
   defaultBranch?: string;
 }
@@ -38,7 +40,7 @@ export interface CiTarget {
 export async function ciTarget(env: Record<string, string | undefined>): Promise<CiTarget> {
   const { ciRange, readCiEvent } = await import('./ci-range.js');
   const ci = ciRange(env, { event: readCiEvent(env) });
-  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform, request: ci.request, defaultBranch: ci.defaultBranch };
+  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform, request: ci.request, push: ci.push, defaultBranch: ci.defaultBranch };
 }
 
 /** A git mode through the scanner (its rules, detector options, limits); the baseline is left to the caller. */
@@ -61,14 +63,27 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
     result.paths = await touchedPaths(req.root, request.range !== undefined ? [request.range] : request.revs);
   }
   if (ciNote) result.stats.notes.unshift(ciNote);
-  // Commit prefixes; an empty one would match every commit, so it matches none.
-  const allow = new Set((req.allowCommits ?? []).map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));
-  if (allow.size) {
+  const allow = allowedCommits(req.allowCommits ?? [], req.mode === 'range' || req.mode === 'ci');
+  if (allow.ignored.length) result.stats.notes.push(`allowlist.commits: ${allow.ignored.length} entr${allow.ignored.length === 1 ? 'y is' : 'ies are'} not a full commit id and ${allow.ignored.length === 1 ? 'is' : 'are'} not honoured by a range gate (a commit whose id starts with a short prefix can be made to order): ${allow.ignored.slice(0, 3).join(', ')}`);
+  if (allow.match.length) {
     result.findings = result.findings.filter((f) => {
-      const commit = commitOf(f);
-      if (commit && [...allow].some((c) => commit.toLowerCase().startsWith(c))) return false;
-      return true;
+      const commit = commitOf(f)?.toLowerCase();
+      return !(commit && allow.match.some((c) => (allow.exact ? commit === c : commit.startsWith(c))));
     });
   }
   return result;
+}
+
+const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/**
+ * The `allowlist.commits` entries that count. A history audit matches prefixes (an empty one would match
+ * every commit, so it matches none). A range gate scans commits the change wrote, and a commit id with a
+ * chosen 7- or 12-digit prefix takes minutes to make (vary the message until the hash fits): there only a
+ * full id counts, matched exactly, as gitleaks does; shorter entries are listed in `ignored`.
+ */
+export function allowedCommits(entries: readonly string[], gate: boolean): { match: string[]; ignored: string[]; exact: boolean } {
+  const all = entries.map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0);
+  if (!gate) return { match: [...new Set(all)], ignored: [], exact: false };
+  return { match: [...new Set(all.filter((c) => FULL_SHA.test(c)))], ignored: all.filter((c) => !FULL_SHA.test(c)), exact: true };
 }

@@ -73,7 +73,7 @@ describe('scan --ci in a shallow clone', () => {
     expect(r.code, r.stderr).toBe(1);
     expect(files(readFileSync(out, 'utf8'))).toEqual(['new.py']); // old.py is before the range: not reported
     expect(r.stderr).toMatch(/note: --ci: GitHub push: the pushed commits \S+; fetched what the range needs from origin \(git fetch --deepen=1000\)/);
-  });
+  }, 180_000); // 70 commits and a clone: 60 s was reached on a loaded 2-core machine
 
   it('--no-fetch: exit 2, saying what is missing and to set fetch-depth: 0', () => {
     const { src, base } = upstream(3);

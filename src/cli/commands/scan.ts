@@ -320,8 +320,11 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     ci.note += `; ${g.note}`;
     return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
   }
-  const { gateConfig } = await import('../../scan/gate-config.js');
-  const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config) });
+  const { gateConfig, ciConfigRef } = await import('../../scan/gate-config.js');
+  // --ci: the config of the target (or default) branch's tip, not of a base the change could pick.
+  const at = ci && !trustHead && !args.config ? await ciConfigRef(root, ci, args.fetch !== false) : undefined;
+  if (at && ci) ci.note += `; the config is read from ${at.name} (${at.sha.slice(0, 12)})`;
+  const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config), configAt: at?.sha });
   for (const w of g.warnings) warn(visible(w));
   return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
 }

@@ -183,11 +183,13 @@ class StagedSource implements TextSource {
     const st = this.st;
     const todo: { sha: string; meta: StagedEntry }[] = [];
     const excluded = pathExcluder(this.opts.excludePaths);
+    /** Renamed out of a path the config does not scan: its content was never read, so all of it is new here. */
+    const fromUnscanned = (e: StagedEntry) => e.oldPath !== undefined && excluded?.(e.oldPath) === true;
     for (const e of this.diff.entries) {
       if (excluded?.(e.path)) continue;
       if (e.status === 'D' || e.status === 'U') continue;
-      if (e.status === 'R100') continue; // renamed without change: not re-reported
-      if (e.blob === e.oldBlob) continue; // mode change only: no new content
+      if (e.status === 'R100' && !fromUnscanned(e)) continue; // renamed without change: not re-reported
+      if (e.blob === e.oldBlob && !fromUnscanned(e)) continue; // mode change only: no new content
       if (e.mode === MODE_GITLINK) {
         st.notes.push(`submodule ${e.path} not scanned`);
         continue;
@@ -222,7 +224,8 @@ class StagedSource implements TextSource {
       st.files++;
       st.bytes += o.size;
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
-      const onlyLines = this.opts.allLines || why === 'binary' ? undefined : this.diff.lines.get(e.path);
+      const gitLines = this.opts.allLines || why === 'binary' || fromUnscanned(e) ? undefined : this.diff.lines.get(e.path);
+      const onlyLines = gitLines && detectorLines(data, gitLines);
       // A large blob in windows (a gate scans large text rather than skipping it).
       for (const fragment of bytesFragments(data, { kind: 'staged', path: e.path, blob: e.blob })) {
         if (onlyLines) fragment.onlyLines = onlyLines;
@@ -230,6 +233,31 @@ class StagedSource implements TextSource {
       }
     }
   }
+}
+
+/**
+ * git's added-line numbers (lines end at LF) as the detector numbers lines (a lone CR ends a line too,
+ * detect/line-index.ts). Without this, a file whose lines end in CR alone is one line to git and many to
+ * the detector: a token on its third CR-line was "line 3", not an added line, and was dropped.
+ */
+export function detectorLines(data: Uint8Array, gitLines: Set<number>): Set<number> {
+  let cr = data.indexOf(0x0d);
+  while (cr !== -1 && data[cr + 1] === 0x0a) cr = data.indexOf(0x0d, cr + 1);
+  if (cr === -1) return gitLines; // no lone CR: the numbers agree
+  const out = new Set<number>();
+  let g = 1;
+  let d = 1;
+  if (gitLines.has(1)) out.add(1);
+  for (let i = 0; i < data.length; i++) {
+    const c = data[i];
+    if (c === 0x0a) {
+      g++;
+      d++;
+    } else if (c === 0x0d && data[i + 1] !== 0x0a) d++;
+    else continue;
+    if (gitLines.has(g)) out.add(d);
+  }
+  return out;
 }
 
 /**
