@@ -11,7 +11,7 @@
  *     "method": "GET",                                       GET (default) or HEAD: never anything that writes
  *     "url": "https://api.digitalocean.com/v2/account",      https, fixed: no placeholder, no user info
  *     "headers": { "Authorization": "Bearer {secret}" },     `{secret}` is replaced by the credential
- *     "basic": { "user": "{secret}", "password": "" },       HTTP basic auth
+ *     "basic": ["{secret}", ""],                            HTTP basic auth: [user, password]
  *     "query": { "api_key": "{secret}" },                    added to the URL's query
  *     "secret_format": "^dop_v1_[0-9a-f]{64}$",              a value not matching it is not sent (unknown)
  *     "answers": [                                           first match wins; none: 429/5xx/other unknown
@@ -126,10 +126,10 @@ function parseOne(id: string, raw: unknown, fail: (field: string, msg: string) =
   for (const [k] of headers) if (RESERVED_HEADERS.has(k.toLowerCase())) fail(`headers.${k}`, 'is set by the request itself');
   let basic: HttpVerifierSpec['basic'];
   if (r.basic !== undefined) {
-    if (!isObject(r.basic) || Object.keys(r.basic).some((k) => k !== 'user' && k !== 'password')) fail('basic', 'must be { "user": ..., "password": ... }');
-    const b = r.basic as Raw;
-    basic = { user: template('basic.user', b.user ?? ''), password: template('basic.password', b.password ?? '') };
-    if (basic.user.includes(':')) fail('basic.user', 'must not contain a colon');
+    if (!Array.isArray(r.basic) || r.basic.length !== 2) fail('basic', 'must be [user, password]');
+    const [user, password] = r.basic as unknown[];
+    basic = { user: template('basic[0]', user), password: template('basic[1]', password) };
+    if (basic.user.includes(':')) fail('basic[0]', 'the user must not contain a colon');
     if (headers.some(([k]) => k.toLowerCase() === 'authorization')) fail('basic', 'and an Authorization header exclude each other');
   }
   const query = pairs('query', r.query, /^[A-Za-z0-9_.\-[\]]+$/);

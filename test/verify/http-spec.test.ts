@@ -55,8 +55,9 @@ describe('http-verifiers.json loader: faults are one line naming verifier and fi
     ['another placeholder', { ...good, headers: { Authorization: 'Bearer {token}' } }, /acme\.headers\.Authorization: the only placeholder is \{secret\}/],
     ['a reserved header', { ...good, headers: { Authorization: 'Bearer {secret}', Host: 'evil.example' } }, /acme\.headers\.Host: is set by the request itself/],
     ['a line break in a header', { ...good, headers: { Authorization: 'Bearer {secret}\r\nX: y' } }, /must not contain line breaks/],
-    ['basic and Authorization', { ...good, basic: { user: '{secret}' } }, /acme\.basic: and an Authorization header exclude each other/],
-    ['basic with another field', { ...good, headers: undefined, basic: { user: '{secret}', realm: 'x' } }, /acme\.basic: must be/],
+    ['basic and Authorization', { ...good, basic: ['{secret}', ''] }, /acme\.basic: and an Authorization header exclude each other/],
+    ['basic not a pair', { ...good, headers: undefined, basic: { user: '{secret}' } }, /acme\.basic: must be \[user, password\]/],
+    ['a colon in the basic user', { ...good, headers: undefined, basic: ['a:{secret}', ''] }, /acme\.basic\[0\]: the user must not contain a colon/],
     ['no answers', { ...good, answers: [] }, /acme\.answers: must be a non-empty list/],
     ['no live answer', { ...good, answers: [{ status: 401, result: 'invalid' }] }, /acme\.answers: must say which answer is live/],
     ['a 5xx answer', { ...good, answers: [...good.answers, { status: 503, result: 'invalid' }] }, /rate limits \(429\) and issuer errors \(5xx\) are always unknown/],
@@ -128,14 +129,15 @@ describe('a verifier built from an entry', () => {
 
   it('HEAD, with the secret in the query beside the fixed parameters; identity from a header and a constant', async () => {
     answer = { status: 200, body: '' };
-    const r = await run('acme-head', { ...good, method: 'HEAD', url: 'https://api.example.com/v2/ping?fixed=1', headers: undefined, query: { api_key: '{secret}' }, identity: { team: 'header:X-Team', plan: 'const:free' } }, 'k+y/&=1');
-    expect(seen.at(-1)).toMatchObject({ method: 'HEAD', path: '/v2/ping?fixed=1&api_key=k%2By%2F%26%3D1' });
+    const secret = 'k+y/&=' + '1';
+    const r = await run('acme-head', { ...good, method: 'HEAD', url: 'https://api.example.com/v2/ping?fixed=1', headers: undefined, query: { api_key: '{secret}' }, identity: { team: 'header:X-Team', plan: 'const:free' } }, secret);
+    expect(seen.at(-1)).toMatchObject({ method: 'HEAD', path: `/v2/ping?fixed=1&api_key=${encodeURIComponent(secret)}` });
     expect(r).toEqual({ status: 'live', identity: { team: 'team-fake', plan: 'free' } });
   });
 
   it('basic auth user:password as the entry says', async () => {
     answer = { status: 200, body: '{"user":{"name":"n"}}' };
-    const r = await run('acme-basic', { ...good, headers: undefined, basic: { user: '{secret}' }, identity: { name: 'json:user.name' } }, 'sekrit');
+    const r = await run('acme-basic', { ...good, headers: undefined, basic: ['{secret}', ''], identity: { name: 'json:user.name' } }, 'sekrit');
     expect(seen.at(-1)!.headers.authorization).toBe('Basic ' + Buffer.from('sekrit:').toString('base64'));
     expect(r).toEqual({ status: 'live', identity: { name: 'n' } });
   });
