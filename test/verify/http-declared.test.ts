@@ -157,6 +157,67 @@ const CASES: Record<string, Case> = {
     live: json({ object: 'user', id: '16d84278', name: 'pied piper', type: 'bot', bot: { owner: { type: 'workspace' } } }), identity: { bot: 'pied piper', id: '16d84278', owner: 'workspace' },
     dead: refused(401, { object: 'error', status: 401, code: 'unauthorized' }),
   },
+  asana: {
+    call: 'GET /api/1.0/users/me', credential: bearer,
+    live: json({ data: { gid: '12345', name: 'Greg Sanchez', email: 'gsanchez@example.com', resource_type: 'user' } }), identity: { gid: '12345', name: 'Greg Sanchez', email: 'gsanchez@example.com' },
+    dead: refused(401, { errors: [{ message: 'Not Authorized' }] }),
+  },
+  airtable: {
+    call: 'GET /v0/meta/whoami', credential: bearer,
+    live: json({ id: 'usrABC123def456', email: 'fake@example.com', scopes: ['data.records:read', 'schema.bases:read'] }), identity: { id: 'usrABC123def456', email: 'fake@example.com', scopes: 'data.records:read,schema.bases:read' },
+    dead: refused(401, { error: { type: 'AUTHENTICATION_REQUIRED' } }),
+  },
+  figma: {
+    call: 'GET /v1/me', credential: header('x-figma-token'),
+    live: json({ id: '1234', handle: 'figma-fake', email: 'fake@example.com' }), identity: { id: '1234', handle: 'figma-fake', email: 'fake@example.com' },
+    dead: refused(403, { status: 403, err: 'Invalid token' }), deadIs: 'unknown',
+  },
+  typeform: {
+    call: 'GET /me', credential: bearer,
+    live: json({ alias: 'tf-fake', email: 'fake@example.com', language: 'en' }), identity: { alias: 'tf-fake', email: 'fake@example.com' },
+    dead: refused(401, { code: 'AUTHENTICATION_FAILED' }),
+  },
+  pulumi: {
+    call: 'GET /api/user', credential: scheme('token'), required: { accept: /^application\/vnd\.pulumi\+8$/ },
+    live: json({ githubLogin: 'pulumi-fake', name: 'Pulumi Fake' }), identity: { login: 'pulumi-fake', name: 'Pulumi Fake' },
+    dead: refused(401, { code: 401, message: 'Unauthorized: No credentials provided or are invalid.' }), deadIs: 'unknown',
+  },
+  'terraform-cloud': {
+    call: 'GET /api/v2/account/details', credential: bearer,
+    live: json({ data: { id: 'user-12345abcd', type: 'users', attributes: { username: 'admin-user', email: 'fake@example.com' } } }), identity: { id: 'user-12345abcd', username: 'admin-user', email: 'fake@example.com' },
+    dead: refused(401, { errors: [{ status: '401', title: 'unauthorized' }] }), deadIs: 'unknown',
+  },
+  doppler: {
+    call: 'GET /v3/me', credential: bearer, secret: (s) => 'dp.' + 'pt.' + randomString(ALNUM, 43, s),
+    live: json({ slug: 'abc', name: 'laptop', type: 'personal', workplace: { slug: 'w', name: 'Fake Workplace' } }), identity: { type: 'personal', name: 'laptop', workplace: 'Fake Workplace' },
+    dead: refused(401, { messages: ['Invalid Auth token'], success: false }),
+  },
+  replicate: {
+    call: 'GET /v1/account', credential: bearer, secret: (s) => 'r8' + '_' + randomString(ALNUM, 37, s),
+    live: json({ type: 'user', username: 'replicate-fake', name: 'Fake' }), identity: { type: 'user', username: 'replicate-fake' },
+    dead: refused(401, { title: 'Unauthenticated', status: 401 }),
+  },
+  elevenlabs: {
+    call: 'GET /v1/user', credential: header('xi-api-key'),
+    live: json({ subscription: { tier: 'creator', character_count: 17 }, is_new_user: false }), identity: { tier: 'creator' },
+    dead: refused(401, { detail: { status: 'invalid_api_key' } }),
+  },
+  openrouter: {
+    call: 'GET /api/v1/key', credential: bearer,
+    live: json({ data: { label: 'sk-or-v1-au7...890', is_free_tier: false, usage: 25.5 } }), identity: { label: 'sk-or-v1-au7...890', free_tier: 'false' },
+    dead: refused(401, { error: { code: 401, message: 'No auth credentials found' } }),
+  },
+  postman: {
+    call: 'GET /me', credential: header('x-api-key'),
+    live: json({ user: { id: 12345678, username: 'postman-fake', email: 'fake@example.com' } }), identity: { id: '12345678', username: 'postman-fake', email: 'fake@example.com' },
+    dead: refused(401, { error: { name: 'AuthenticationError' } }),
+  },
+  twitch: {
+    call: 'GET /oauth2/validate', credential: scheme('OAuth'), secret: token(30, 'abcdefghijklmnopqrstuvwxyz0123456789'),
+    live: json({ client_id: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz', login: 'twitchdev', scopes: ['channel:read:subscriptions'], user_id: '141981764', expires_in: 5520838 }),
+    identity: { client_id: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz', login: 'twitchdev', scopes: 'channel:read:subscriptions', user_id: '141981764' },
+    dead: refused(401, { status: 401, message: 'invalid access token' }), deadIs: 'unknown',
+  },
 };
 
 type Mode = 'live' | 'dead' | 'ratelimited' | 'broken';
