@@ -25,6 +25,8 @@ interface Answer { status: number; headers?: Record<string, string>; body?: unkn
 interface Case {
   call: string;
   credential: (r: Req) => string | undefined;
+  /** The query parameter the credential goes in, if it goes in the query (left out of the path compared with `call`). */
+  inQuery?: string;
   /** Other headers the documentation requires. */
   required?: Record<string, RegExp>;
   /** A credential in the issuer's format (default: 40 letters and digits). */
@@ -218,6 +220,48 @@ const CASES: Record<string, Case> = {
     identity: { client_id: 'wbmytr93xzw8zbg0p1izqyzzc5mbiz', login: 'twitchdev', scopes: 'channel:read:subscriptions', user_id: '141981764' },
     dead: refused(401, { status: 401, message: 'invalid access token' }), deadIs: 'unknown',
   },
+  'discord-bot': {
+    call: 'GET /api/v10/users/@me', credential: scheme('Bot'),
+    secret: (s) => 'M' + randomString(ALNUM, 25, s) + '.' + randomString(ALNUM, 6, s + 1) + '.' + randomString(ALNUM, 38, s + 2),
+    live: json({ id: '80351110224678912', username: 'fake-bot', bot: true }), identity: { bot: 'fake-bot', id: '80351110224678912' },
+    dead: refused(401, { message: '401: Unauthorized', code: 0 }),
+  },
+  line: {
+    call: 'GET /v2/bot/info', credential: bearer, secret: token(172, ALNUM + '+/'),
+    live: json({ userId: 'Ub9952f8', basicId: '@216ru', displayName: 'Fake Bot', chatMode: 'chat', markAsReadMode: 'manual' }), identity: { bot: 'Fake Bot', basic_id: '@216ru', user_id: 'Ub9952f8' },
+    dead: refused(401, { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' }),
+  },
+  intercom: {
+    call: 'GET /me', credential: bearer, secret: (s) => 'dG9rO' + randomString(ALNUM, 55, s) + '=',
+    live: json({ type: 'admin', id: '1295', name: 'Joe Example', email: 'jdoe@example.com', app: { name: 'Fake Workspace', id_code: 'abc123' } }), identity: { admin: 'Joe Example', email: 'jdoe@example.com', workspace: 'Fake Workspace' },
+    dead: refused(401, { type: 'error.list', errors: [{ code: 'unauthorized' }] }), deadIs: 'unknown',
+  },
+  calendly: {
+    call: 'GET /users/me', credential: bearer, secret: (s) => 'eyJ' + randomString(ALNUM, 20, s) + '.eyJ' + randomString(ALNUM, 40, s + 1) + '.' + randomString(ALNUM, 43, s + 2),
+    live: json({ resource: { name: 'John Doe', email: 'fake@example.com', uri: 'https://api.calendly.com/users/AAAA' } }), identity: { name: 'John Doe', email: 'fake@example.com' },
+    dead: refused(401, { title: 'Unauthenticated', message: 'The access token is invalid' }),
+  },
+  pagerduty: {
+    call: 'GET /users/me', credential: (r) => /^Token token=(\S+)$/.exec(auth(r))?.[1], required: { accept: /^application\/vnd\.pagerduty\+json;version=2$/ },
+    secret: (s) => 'u+' + randomString(ALNUM, 18, s),
+    live: json({ user: { id: 'PXPGF42', name: 'Earline Greenholt', email: 'fake@example.com', role: 'admin' } }), identity: { name: 'Earline Greenholt', email: 'fake@example.com', role: 'admin' },
+    dead: refused(401, { error: { message: 'Authentication failed', code: 2006 } }),
+  },
+  groq: {
+    call: 'GET /openai/v1/models', credential: bearer, secret: (s) => 'gsk' + '_' + randomString(ALNUM, 52, s),
+    live: json({ object: 'list', data: [] }), identity: undefined,
+    dead: refused(401, { error: { message: 'Invalid API Key', code: 'invalid_api_key' } }),
+  },
+  mistral: {
+    call: 'GET /v1/models', credential: bearer, secret: token(32),
+    live: json({ object: 'list', data: [] }), identity: undefined,
+    dead: refused(401, { message: 'Unauthorized' }),
+  },
+  mapbox: {
+    call: 'GET /tokens/v2', credential: () => undefined, inQuery: 'access_token', secret: (s) => 'sk.eyJ' + randomString(ALNUM, 60, s) + '.' + randomString(ALNUM, 22, s + 1),
+    live: json({ code: 'TokenValid', token: { usage: 'sk', user: 'mapbox-fake', authorization: 'cijucimbe000brbkt48d0dhcx' } }), identity: { user: 'mapbox-fake', usage: 'sk' },
+    dead: refused(401, { code: 'TokenInvalid' }),
+  },
 };
 
 type Mode = 'live' | 'dead' | 'ratelimited' | 'broken';
@@ -232,10 +276,13 @@ async function startFake(c: Case): Promise<Fake> {
     req.on('end', () => {
       const r: Req = { method: req.method ?? '', path: req.url ?? '', headers: req.headers };
       fake.requests.push(r);
-      const credential = c.credential(r);
+      const credential = c.inQuery ? new URL(r.path, 'http://fake').searchParams.get(c.inQuery) ?? undefined : c.credential(r);
+      const u = new URL(r.path, 'http://fake');
+      if (c.inQuery) u.searchParams.delete(c.inQuery);
       const wrong = [
         r.method !== method && `method ${r.method}`,
-        r.path !== documented && `path ${r.path.replace(/=[^&]{20,}/g, '=…')}`,
+        u.pathname + u.search !== documented && `path ${u.pathname + u.search}`,
+        c.inQuery && r.headers.authorization !== undefined && 'an Authorization header besides the query credential',
         !credential && 'no credential where the issuer documents it',
         ...Object.entries(c.required ?? {}).map(([h, re]) => !re.test(String(r.headers[h] ?? '')) && `header ${h}`),
       ].filter((x): x is string => typeof x === 'string');
