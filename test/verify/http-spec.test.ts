@@ -93,6 +93,12 @@ describe('the shipped file and the registry', () => {
     expect(DECLARED_IDS.filter((id) => Object.hasOwn(CODED, id))).toEqual([]);
   });
 
+  it('every declared verifier has a row in docs/verify.md\'s declared table', () => {
+    const doc = readFileSync(new URL('../../docs/verify.md', import.meta.url), 'utf8');
+    const table = doc.slice(doc.indexOf('### Declared HTTP verifiers'), doc.indexOf('### Coded verifiers'));
+    expect(DECLARED_IDS.filter((id) => !table.includes(`\n| \`${id}\` |`))).toEqual([]);
+  });
+
   it('every declared verifier is named by a rule (`verify:` in rules/*.yaml)', () => {
     const dir = new URL('../../rules/', import.meta.url);
     const used = new Set<string>();
