@@ -262,6 +262,26 @@ const CASES: Record<string, Case> = {
     live: json({ code: 'TokenValid', token: { usage: 'sk', user: 'mapbox-fake', authorization: 'cijucimbe000brbkt48d0dhcx' } }), identity: { user: 'mapbox-fake', usage: 'sk' },
     dead: refused(401, { code: 'TokenInvalid' }),
   },
+  vercel: {
+    call: 'GET /v2/user', credential: bearer, secret: token(24),
+    live: json({ user: { id: 'AEIIDYVk59zbFF2Sxfyxxmua', email: 'fake@example.com', username: 'vercel-fake' } }), identity: { id: 'AEIIDYVk59zbFF2Sxfyxxmua', email: 'fake@example.com', username: 'vercel-fake' },
+    dead: refused(403, { error: { code: 'forbidden', message: 'Not authorized', invalidToken: true } }),
+  },
+  fastly: {
+    call: 'GET /current_user', credential: header('fastly-key'), secret: token(32),
+    live: json({ id: 'x4xCwxxJxGCx123Rx5xTx', login: 'fake@example.com', name: 'Fastly Fake', customer_id: 'x9KzsrACXZv8tPwlEDsKb6' }), identity: { login: 'fake@example.com', name: 'Fastly Fake', customer_id: 'x9KzsrACXZv8tPwlEDsKb6' },
+    dead: refused(401, { msg: 'Provided credentials are missing or invalid' }),
+  },
+  apify: {
+    call: 'GET /v2/users/me', credential: bearer, secret: token(36),
+    live: json({ data: { id: 'YiKoxjkaS9gjGTqhF', username: 'apify-fake', email: 'fake@example.com', plan: { id: 'FREE' } } }), identity: { username: 'apify-fake', email: 'fake@example.com', plan: 'FREE' },
+    dead: refused(401, { error: { type: 'token-not-valid', message: 'Authentication token is not valid.' } }),
+  },
+  bitly: {
+    call: 'GET /v4/user', credential: bearer, secret: token(40),
+    live: json({ login: 'bitly-fake', name: 'Bitly Fake', is_active: true }), identity: { login: 'bitly-fake', name: 'Bitly Fake' },
+    dead: refused(403, { message: 'FORBIDDEN', resource: 'user', description: 'You are currently forbidden to access this resource.' }),
+  },
 };
 
 type Mode = 'live' | 'dead' | 'ratelimited' | 'broken';
