@@ -1,5 +1,5 @@
 /**
- * The declared HTTP verifiers (../http-verifiers.json, checked by ../http-spec.ts when this module loads):
+ * The declared HTTP verifiers (../http-verifiers.json, checked by ../http-spec.ts when the first one loads):
  * one GET or HEAD to the issuer's fixed documented URL with the secret where the entry says, its answer
  * mapped by the entry's list, anything unlisted (429, 5xx, other statuses) `unknown`.
  */
