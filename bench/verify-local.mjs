@@ -39,7 +39,7 @@ if (!pgUrl) {
   if (r.status === 0) pgUrl = r.stdout.trim(); else console.error('no PostgreSQL: postgres row skipped');
 }
 
-const load = async (id) => (await import(`../dist/verify/verifiers/${id}.js`)).verifier;
+const { loadVerifier: load } = await import('../dist/verify/registry.js');
 const cases = [
   ['npm', { secret: 'npm_' + rnd(36), rule: 'npm-access-token' }],
   ['aws (SigV4 + XML)', { secret: rnd(40), rule: 'aws-secret-access-key', companions: { accessKeyId: 'AKIA' + 'BENCHBENCHBENCH2' } }, 'aws'],

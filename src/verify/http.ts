@@ -53,7 +53,7 @@ const MAX_BODY = 1 << 20;
  * One request with the run's timeout; redirects are not followed (a secret goes to one host only); TLS
  * certificates are checked as Node checks them; no keep-alive (the process ends as soon as the scan does).
  */
-export async function request(url: string, init: { method?: 'GET' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
+export async function request(url: string, init: { method?: 'GET' | 'HEAD' | 'POST'; headers: Record<string, string>; body?: string }, ctx: VerifyContext): Promise<HttpAnswer> {
   const u = new URL(url);
   // Loaded here: scan.ts checks the redirects through this module, and a commit hook should not load TLS.
   const send = u.protocol === 'https:' ? (await import('node:https')).request : (await import('node:http')).request;
