@@ -28,6 +28,7 @@ import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
+import { browserCodeFinder } from './browser-code.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
@@ -255,7 +256,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   let required: Map<string, string> | undefined;
   const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings });
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings, browserCode: browserCodeFinder(root) });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
