@@ -6,6 +6,10 @@
  * listed as manual with the reason; nothing there becomes an AWS call or an `sm://` text, and no SDK
  * dependency is added to the front-end package. The server code beside it (a plain Node service, a
  * Next.js API route, a server-only `.env.local` variable) is migrated and prints what it printed before.
+ *
+ * Config files read by other tools (compose, a Kubernetes Secret, Helm values, a workflow, Terraform
+ * tfvars, Spring Boot's application.properties/yml): nothing is left that the reader takes literally
+ * (an `sm://` text, a `${X}` nobody expands); what stays is listed with the tool's own edit to make.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
@@ -130,5 +134,75 @@ describe('front-end code beside server code, migrated and run from a fresh clone
     expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
     expect(git(clone, 'status', '--porcelain', '--', 'web', 'site', 'api').split('\n').filter((l) => l && !/node_modules\/$/.test(l))).toEqual([]);
     expect(existsSync(join(clone, 'web', 'secret-sweep-secrets.mjs'))).toBe(false);
+  }, 600_000);
+});
+
+const C = {
+  composePassword: password(9501),
+  composeKey: stripeKey(9502),
+  envFilePassword: password(9503),
+  k8sKey: stripeKey(9504),
+  helmPassword: password(9505),
+  workflowKey: stripeKey(9506),
+  tfPassword: password(9507),
+  springPropsPassword: password(9508),
+  springYamlPassword: password(9509),
+};
+const CVALUES = Object.entries(C);
+const credact = (s: string) => CVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+
+const CONFIG_FILES: Record<string, string> = {
+  'docker-compose.yml': `services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${C.composePassword}\n    env_file: ./db.env\n  api:\n    image: node:20\n    environment:\n      - STRIPE_KEY=${C.composeKey}\n`,
+  'db.env': `PGADMIN_PASSWORD=${C.envFilePassword}\n`,
+  'k8s/secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: pay\ntype: Opaque\nstringData:\n  stripe: ${C.k8sKey}\n`,
+  'chart/values.yaml': `db:\n  password: ${C.helmPassword}\n`,
+  '.github/workflows/deploy.yml': `on: push\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n    env:\n      STRIPE_KEY: ${C.workflowKey}\n    steps:\n      - run: echo deploying\n`,
+  'infra/main.tf': 'variable "db_password" {\n  type = string\n}\n',
+  'infra/prod.tfvars': `db_password = "${C.tfPassword}"\n`,
+  'svc/src/main/resources/application.properties': `spring.datasource.url=jdbc:postgresql://db:5432/app\nspring.datasource.password=${C.springPropsPassword}\n`,
+  'svc/src/main/resources/application.yml': `spring:\n  datasource:\n    password: ${C.springYamlPassword}\n`,
+};
+
+/** Files that must stay byte for byte, each with the reason its value stays. */
+const LITERAL_READERS: Array<[file: string, reason: RegExp, suggestion: RegExp]> = [
+  ['db.env', /docker compose hands this file to a container \(env_file:\)/, /environment:/],
+  ['k8s/secret.yaml', /Kubernetes Secret manifest/, /ExternalSecret/],
+  ['chart/values.yaml', /Helm renders values\.yaml literally/, /existingSecret/],
+  ['.github/workflows/deploy.yml', /workflow- or job-level value/, /aws-secretsmanager-get-secrets/],
+  ['infra/prod.tfvars', /\.tfvars file cannot read a data source/, /aws_secretsmanager_secret_version/],
+  ['svc/src/main/resources/application.properties', /Spring Boot reads this file from the built jar/, /`spring\.datasource\.password` in svc\/src\/main\/resources\/application\.properties to `\$\{[A-Z0-9_]+\}`.*secret-sweep run -- java -jar.*spring\.config\.import=aws-secretsmanager:/],
+  ['svc/src/main/resources/application.yml', /Spring Boot reads this file from the built jar/, /`spring\.datasource\.password` in svc\/src\/main\/resources\/application\.yml to `\$\{[A-Z0-9_]+\}`.*spring\.config\.import=aws-secretsmanager:/],
+];
+
+describe('config files read by other tools: what migrate writes is what the tool reads, the rest is a precise manual step', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round4-config-');
+    commitNewRepo(repo, CONFIG_FILES);
+  }, 120_000);
+
+  it('--apply: compose gets ${VAR} that `secret-sweep run` fills with the exact value; the literal readers stay byte for byte, each with its edit', async () => {
+    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
+    expect(m.code, credact(m.stderr)).toBe(0);
+    const report = JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8')) as Report;
+    for (const [file, reason, suggestion] of LITERAL_READERS) {
+      expect(readFileSync(join(repo, file), 'utf8'), `${file} unchanged`).toBe(CONFIG_FILES[file]);
+      const u = report.manual.find((x) => x.file === file);
+      expect(u?.reason, file).toMatch(reason);
+      expect(u?.suggestion, file).toMatch(suggestion);
+    }
+    // Compose interpolates ${VAR} from its environment: under `secret-sweep run` each is the value it replaced.
+    const compose = readFileSync(join(repo, 'docker-compose.yml'), 'utf8');
+    const vars = [...compose.matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((x) => x[1]!);
+    expect(vars.length).toBe(2);
+    const print = `process.stdout.write(JSON.stringify([${vars.map((v) => `process.env.${v}`).join(', ')}].map((s) => require('node:crypto').createHash('sha256').update(s).digest('hex'))))`;
+    const r = await runAsync(process.execPath, [BIN, 'run', '--', process.execPath, '-e', print], { cwd: repo, env: awsEnv() });
+    expect(r.code, credact(r.stderr)).toBe(0);
+    const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+    expect(JSON.parse(r.stdout)).toEqual([sha256(C.composePassword), sha256(C.composeKey)]);
+    // Nothing else got a reference its reader would take literally.
+    for (const f of Object.keys(CONFIG_FILES).filter((f) => f !== 'docker-compose.yml')) {
+      expect(readFileSync(join(repo, f), 'utf8'), f).not.toMatch(/sm:\/\/|\$\{[A-Z0-9_]+\}/);
+    }
   }, 600_000);
 });

@@ -63,7 +63,7 @@ export const REWRITERS: readonly RewriterEntry[] = [
     id: 'yaml', fixturePrefixes: ['yaml-'],
     kinds: [
       STRUCTURED_KINDS.compose, STRUCTURED_KINDS['github-actions'], STRUCTURED_KINDS.cloudformation, STRUCTURED_KINDS['kubernetes-secret'],
-      STRUCTURED_KINDS.ansible, STRUCTURED_KINDS['helm-values'], STRUCTURED_KINDS['gh-hosts'], STRUCTURED_KINDS.generic,
+      STRUCTURED_KINDS.ansible, STRUCTURED_KINDS['helm-values'], STRUCTURED_KINDS['gh-hosts'], STRUCTURED_KINDS.spring, STRUCTURED_KINDS.generic,
     ],
     create: async () => new (await import('./yaml.js')).YamlRewriter(),
   },

@@ -29,6 +29,7 @@ import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
+import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
@@ -291,7 +292,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '') : manualOf(s, 'no rewriter for this kind of file'));
+        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
+          : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
+            : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
