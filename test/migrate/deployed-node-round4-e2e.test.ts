@@ -10,12 +10,18 @@
  * Config files read by other tools (compose, a Kubernetes Secret, Helm values, a workflow, Terraform
  * tfvars, Spring Boot's application.properties/yml): nothing is left that the reader takes literally
  * (an `sm://` text, a `${X}` nobody expands); what stays is listed with the tool's own edit to make.
+ *
+ * A strict TypeScript package (module nodenext, verbatimModuleSyntax, exactOptionalPropertyTypes, ...):
+ * the rewritten sources pass `tsc --noEmit` with the package's own tsconfig, build, and run from dist/;
+ * a copy of a migrated value where no rule fires (`private pw = "…"`) is listed as manual (the history
+ * scrub would otherwise turn it into ***REMOVED*** silently).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
@@ -204,5 +210,64 @@ describe('config files read by other tools: what migrate writes is what the tool
     for (const f of Object.keys(CONFIG_FILES).filter((f) => f !== 'docker-compose.yml')) {
       expect(readFileSync(join(repo, f), 'utf8'), f).not.toMatch(/sm:\/\/|\$\{[A-Z0-9_]+\}/);
     }
+  }, 600_000);
+});
+
+const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
+const T = { dbPassword: password(9601), token: githubToken(9602) };
+const TS_FILES: Record<string, string> = {
+  '.gitignore': 'node_modules/\ndist/\n',
+  'svc/package.json': pkg({ name: 'svc', type: 'module', scripts: { build: 'tsc', start: 'node dist/index.js' }, devDependencies: { typescript: '^5.0.0', '@types/node': '^20.0.0' } }),
+  'svc/tsconfig.json': JSON.stringify({ compilerOptions: {
+    target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, outDir: 'dist', rootDir: 'src', noUnusedLocals: true, noUnusedParameters: true,
+    noImplicitReturns: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, isolatedModules: true, skipLibCheck: true, types: ['node'],
+  }, include: ['src'] }, null, 2) + '\n',
+  'svc/src/config.ts': `export const config = { dbPassword: "${T.dbPassword}", githubToken: "${T.token}" };\n`,
+  'svc/src/pool.ts': `export class Pool {\n  private pw = "${T.dbPassword}";\n  secret(): string {\n    return this.pw;\n  }\n}\n`,
+  'svc/src/index.ts': `import { createHash } from "node:crypto";\nimport { config } from "./config.js";\nconst h = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 12);\nconsole.log(h(config.dbPassword), h(config.githubToken));\n`,
+};
+
+/** `npm ci` of the package, offline: its declared dependencies and devDependencies linked from this project's node_modules. */
+function installAll(dir: string): void {
+  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  for (const dep of Object.keys({ ...pj.dependencies, ...pj.devDependencies })) {
+    const target = join(dir, 'node_modules', dep);
+    mkdirSync(dirname(target), { recursive: true });
+    if (existsSync(join(NODE_MODULES, dep)) && !existsSync(target)) symlinkSync(join(NODE_MODULES, dep), target);
+  }
+}
+
+describe('strict TypeScript (nodenext): type-checked, built and run from a fresh clone; a copy no rule reported is listed', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round4-ts-');
+    commitNewRepo(repo, TS_FILES);
+  }, 120_000);
+
+  it('tsc --noEmit and the build pass with the package\'s own tsconfig; dist/ prints the same; pool.ts is manual', async () => {
+    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'svc', '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
+    expect(m.code, m.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8')) as Report;
+    expect(readFileSync(join(repo, 'svc/src/config.ts'), 'utf8')).not.toContain(T.dbPassword);
+    const left = report.manual.filter((x) => x.file === 'svc/src/pool.ts');
+    expect(left.map((x) => x.line)).toEqual([2]);
+    expect(left[0]!.reason).toMatch(/still holds the value stored in \S+ \(key password\), at a place no rule reported.*\*\*\*REMOVED\*\*\*/);
+    expect(left[0]!.suggestion).toMatch(/sm:\/\/\S+#password/);
+
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'migrate');
+    const clone = bed.tempDir('ss-round4-ts-clone-');
+    execFileSync('git', ['clone', '-q', '--no-local', repo, clone], { stdio: 'pipe' });
+    const svc = join(clone, 'svc');
+    installAll(svc);
+    const tsc = join(svc, 'node_modules', 'typescript', 'bin', 'tsc');
+    const check = await runAsync(process.execPath, [tsc, '-p', '.', '--noEmit'], { cwd: svc });
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    const build = await runAsync(process.execPath, [tsc, '-p', '.'], { cwd: svc });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    expect(existsSync(join(svc, 'dist', 'secret-sweep-secrets.js'))).toBe(true);
+    const run = await runAsync(process.execPath, ['dist/index.js'], { cwd: svc, env: awsEnv() });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe(`${sha(T.dbPassword)} ${sha(T.token)}`);
   }, 600_000);
 });
