@@ -81,6 +81,13 @@ let orig: string;
 const awsEnv = () => ({ ...TEST_AWS_ENV, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION, AWS_ENDPOINT_URL: bed.server().endpoint });
 const migrateArgs = ['migrate', '.', '--app', 'shop', '--env', 'prod'];
 
+/** `migrate --apply` of `repo` as `app` (stderr shown through `hide`); its JSON report. */
+async function migrateApply(repo: string, app: string, hide: (s: string) => string): Promise<Report> {
+  const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', app, '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
+  expect(m.code, hide(m.stderr)).toBe(0);
+  return JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8')) as Report;
+}
+
 describe('front-end code beside server code, migrated and run from a fresh clone', () => {
   beforeAll(() => {
     orig = bed.tempDir('ss-round4-front-');
@@ -99,9 +106,7 @@ describe('front-end code beside server code, migrated and run from a fresh clone
   }, 300_000);
 
   it('--apply leaves the browser files byte for byte, migrates the server code, and a fresh clone runs it; a second run changes nothing', async () => {
-    const m = await runAsync(process.execPath, [BIN, ...migrateArgs, '--apply', '--yes'], { cwd: orig, env: awsEnv() });
-    expect(m.code, redact(m.stderr)).toBe(0);
-    const report = JSON.parse(readFileSync(join(orig, 'secret-sweep-migration.json'), 'utf8')) as Report;
+    const report = await migrateApply(orig, 'shop', redact);
     for (const [file, line, reason] of BROWSER) {
       const u = report.manual.find((x) => x.file === file && x.line === line);
       expect(u?.reason, `${file}:${line}`).toMatch(reason);
@@ -188,9 +193,7 @@ describe('config files read by other tools: what migrate writes is what the tool
   }, 120_000);
 
   it('--apply: compose gets ${VAR} that `secret-sweep run` fills with the exact value; the literal readers stay byte for byte, each with its edit', async () => {
-    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'ops', '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
-    expect(m.code, credact(m.stderr)).toBe(0);
-    const report = JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8')) as Report;
+    const report = await migrateApply(repo, 'ops', credact);
     for (const [file, reason, suggestion] of LITERAL_READERS) {
       expect(readFileSync(join(repo, file), 'utf8'), `${file} unchanged`).toBe(CONFIG_FILES[file]);
       const u = report.manual.find((x) => x.file === file);
@@ -245,9 +248,7 @@ describe('strict TypeScript (nodenext): type-checked, built and run from a fresh
   }, 120_000);
 
   it('tsc --noEmit and the build pass with the package\'s own tsconfig; dist/ prints the same; pool.ts is manual', async () => {
-    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'svc', '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
-    expect(m.code, m.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8')) as Report;
+    const report = await migrateApply(repo, 'svc', (x) => x);
     expect(readFileSync(join(repo, 'svc/src/config.ts'), 'utf8')).not.toContain(T.dbPassword);
     const left = report.manual.filter((x) => x.file === 'svc/src/pool.ts');
     expect(left.map((x) => x.line)).toEqual([2]);
