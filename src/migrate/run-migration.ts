@@ -140,7 +140,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   }
 
   const { runRewriters, checkWrites } = await import('./rewrite/run-rewriters.js');
-  const rewriteOpts = { root, plan, backend: request.backend, region };
+  const rewriteOpts = { root, plan, backend: request.backend, region, values };
   const vault = await makeVault(request);
   try {
     // The code edits this plan makes, computed in memory (nothing written): shown by a dry run, and

@@ -9,7 +9,8 @@
  *
  * (The syntax is documented in src/migrate/run-env.ts.) Only the value's characters change: comments,
  * quotes, `export `, spacing and line endings stay. Context values (host, user, ...) stay literal, as in
- * the Python rewriter. Left for a human: a value with
+ * the Python rewriter. Left for a human: a variable a front-end bundler inlines into browser code
+ * (`VITE_*`, `NEXT_PUBLIC_*`, ...: browser-code.ts), a value with
  * escapes in double quotes, percent-encoded URL passwords, sites outside a value, and the dotenv backend
  * (there the values live in the git-ignored .env itself).
  */
@@ -17,6 +18,7 @@ import path from 'node:path';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { isValidRefPart, parseEnvText, smReference } from '../run-env.js';
 import { backendFor } from '../backend/backends.js';
+import { BROWSER_SUGGESTION, publicEnvReason } from './browser-code.js';
 import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
 
 export class DotenvRewriter implements Rewriter {
@@ -59,6 +61,12 @@ export class DotenvRewriter implements Rewriter {
       const e = entries[idx]!;
       const secrets = items.filter((x) => x.site.kind === 'secret');
       if (secrets.length === 0) continue;
+      // A bundler inlines it into browser code: an sm:// reference would be inlined as text.
+      const inBrowser = publicEnvReason(e.key);
+      if (inBrowser) {
+        for (const x of secrets) manual(x.site, inBrowser, BROWSER_SUGGESTION);
+        continue;
+      }
       items.splice(0, items.length, ...secrets.sort((a, b) => a.start - b.start));
       const raw = input.text.slice(e.valueStart, e.valueEnd);
       let bad: string | undefined;

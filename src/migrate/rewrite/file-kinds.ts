@@ -87,6 +87,12 @@ export const STRUCTURED_KINDS = {
     id: 'airflow-settings', files: ['airflow_settings.yaml (Astro CLI: airflow.connections, variables, pools)'],
     reader: { name: 'the Astro CLI (astro dev start / object import; no expansion)', referenceForms: [] },
   },
+  // Spring Boot resolves `${VAR}` from the environment, but only when the built jar is started under
+  // `secret-sweep run`: a change to how it starts, left to a human (spring.ts gives both edits).
+  spring: {
+    id: 'spring', files: ['src/main/resources/application*.yml|yaml', 'src/main/resources/bootstrap*.yml|yaml'],
+    reader: { name: 'Spring Boot (from the jar; ${VAR} placeholders from the environment)', referenceForms: [] },
+  },
   // Helm renders values.yaml into manifests as text: `${VAR}` would be deployed literally.
   'helm-values': {
     id: 'helm-values', files: ['values*.yaml of a Helm chart'],

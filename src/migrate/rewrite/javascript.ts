@@ -38,6 +38,7 @@ import { awsBackend } from '../backend/aws.js';
 import type { Backend } from '../backend/backend.js';
 import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
+import { BROWSER_SUGGESTION } from './browser-code.js';
 import {
   addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, URI_RULE,
   type Located, type SiteRewriteResult,
@@ -68,6 +69,8 @@ export interface JavaScriptRewriterOptions {
   requiredBy?: (file: string) => string | undefined;
   /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
   style?: 'auto' | 'env';
+  /** Why `file` (its text) runs in a web browser (browser-code.ts), or undefined: its values stay manual. */
+  browserCode?: (file: string, text: string) => string | undefined;
 }
 
 export interface JsRewriteResult extends SiteRewriteResult {
@@ -219,9 +222,15 @@ export class JavaScriptRewriter implements Rewriter {
       !backend.capabilities.helpers
         ? `use process.env.${envVar(site)} here`
         : `use \`await ${HELPER_FN}(${q0}${site.ref.secretName}${q0}, ${q0}${site.ref.jsonKey}${q0})\` (from ./${HELPER_BASENAME}) in an async context, or \`${HELPER_SYNC_FN}(…)\` with the same arguments elsewhere`;
-    const manual = (site: RewriteSite, reason: string) => {
-      out.unhandled.push({ ...site, reason, suggestion: suggest(site) });
+    const manual = (site: RewriteSite, reason: string, suggestion = suggest(site)) => {
+      out.unhandled.push({ ...site, reason, suggestion });
     };
+    // A browser cannot fetch from Secrets Manager: no AWS call, no process.env, in code bundled for one.
+    const browser = this.opts.browserCode?.(file, text);
+    if (browser) {
+      for (const s of input.sites) if (s.kind === 'secret') manual(s, browser, BROWSER_SUGGESTION);
+      return noteUnhandled(out);
+    }
     if (syntaxErrors(sf).length) {
       for (const s of input.sites) if (s.kind === 'secret') manual(s, 'the file does not parse');
       return noteUnhandled(out);

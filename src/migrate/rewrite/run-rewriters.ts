@@ -15,6 +15,8 @@
 import { accessSync, constants as fsc, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Plan } from '../plan.js';
+import type { PlanValues } from '../plan/types.js';
+import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
 import { dependencyRange } from '../../cli/version.js';
 import { nearestPackageDir, SDK_PACKAGE, withDependency } from './package-deps.js';
@@ -28,6 +30,9 @@ import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
+import { browserCodeFinder } from './browser-code.js';
+import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
+import { leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
@@ -64,6 +69,8 @@ export interface RewriteRunOptions {
   region?: string;
   /** false: compute everything in memory, touch nothing (dry run). */
   write: boolean;
+  /** The plan's values: each place still holding one that no rule reported becomes manual (leftover-values.ts). */
+  values?: PlanValues;
   /** Called right after a file's edits are on disk (the journal's `file-rewritten`). */
   onFileWritten?: (file: string, rewriter: string, sites: number) => void;
   /** Called right after a generated file (helper, `.env`, `.gitignore`) is written. */
@@ -255,7 +262,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   let required: Map<string, string> | undefined;
   const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings });
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings, browserCode: browserCodeFinder(root) });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
@@ -290,7 +297,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '') : manualOf(s, 'no rewriter for this kind of file'));
+        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
+          : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
+            : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
@@ -356,7 +365,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
     }
   }
+  if (opts.values?.size) manualLeftovers(root, plan, opts.values, texts, out);
   return finishWholeFiles(opts, out);
+}
+
+/** The places still holding a migrated value that no rule reported, in the texts this run leaves: manual. */
+function manualLeftovers(root: string, plan: Plan, values: PlanValues, edited: ReadonlyMap<string, string>, out: RewriteRunResult): void {
+  const whole = new Set(out.wholeFiles.map((w) => w.file));
+  const texts = new Map<string, string>(repoTexts(root, (f) => !whole.has(f) && !f.startsWith('.secret-sweep/')).map((x): [string, string] => [x.file, edited.get(x.file) ?? x.text]));
+  const known = new Set(out.manual.map((m) => `${m.file}:${m.line}`));
+  for (const s of plan.secrets) for (const f of s.fields) for (const l of f.locations) if (!l.historyOnly && !l.commit && !edited.has(l.file)) known.add(`${l.file}:${l.line}`);
+  for (const x of leftoverValues(texts, plan, values, known)) {
+    out.manual.push({
+      ...x,
+      reason: `it still holds the value stored in ${x.secretName} (key ${x.jsonKey}), at a place no rule reported, so nothing rewrote it; the history scrub (\`git filter-repo --replace-text\`) would replace it here too, and the program would read ***REMOVED***`,
+      suggestion: `refer to ${smReference(x.secretName, x.jsonKey)} here as the rewritten places do, then check with \`secret-sweep scan\``,
+    });
+  }
 }
 
 /** Every env file a compose file of the repository hands to its containers (`env_file:`), from the root. */

@@ -41,6 +41,7 @@ import {
   addEnvRef, emptyResult, envVarFor, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, type Located, type SiteRewriteResult,
 } from './sites.js';
 import { envVarName, envVarPrefix } from '../backend/env-names.js';
+import { isSpringConfigPath, springManual } from './spring.js';
 import { referenceFormFor, STRUCTURED_KINDS, type StructuredKindId } from './file-kinds.js';
 
 /** The kinds of YAML/JSON file told apart (their readers: file-kinds.ts). */
@@ -183,6 +184,7 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (isDbtProfiles(file, root)) return 'dbt-profiles';
   if (/(^|\/)airflow_settings\.ya?ml$/i.test(file) && Y.isMap(root) && Y.isMap(get('airflow'))) return 'airflow-settings';
   if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
+  if (isSpringConfigPath(file)) return 'spring';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
     if (Y.isMap(services) && services.items.some((p) => Y.isMap(p.value) && (p.value.has('image') || p.value.has('build')))) return 'compose';
@@ -262,6 +264,8 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
         suggestion: `remove ${what} (or its \`${key}\`) from ${file} and let Airflow read it from AWS Secrets Manager: set \`AIRFLOW__SECRETS__BACKEND=airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend\` (apache-airflow-providers-amazon) with \`AIRFLOW__SECRETS__BACKEND_KWARGS={"connections_prefix": "airflow/connections"}\`, and store the connection${connId ? ` as airflow/connections/${connId}` : ''} (a JSON secret: conn_type, host, login, password, port, schema; ${r.secretName} holds the ${r.jsonKey} and the values found next to it)`,
       };
     }
+    case 'spring':
+      return springManual(file, r, path.map(String).join('.'));
     default:
       return {
         reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',
