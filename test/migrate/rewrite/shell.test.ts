@@ -38,7 +38,7 @@ describe('fixture pairs', () => {
 });
 
 describe.skipIf(!has('aws') || !has('jq'))('end to end with the AWS CLI and jq', () => {
-  it('prints what the original printed', async () => {
+  it('prints what the original printed', { timeout: 300_000 }, async () => {
     const { c, output } = run('sh-script');
     process.env.AWS_ACCESS_KEY_ID ??= 'test';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
@@ -55,7 +55,7 @@ describe.skipIf(!has('aws') || !has('jq'))('end to end with the AWS CLI and jq',
         PATH: process.env.PATH ?? '', HOME: tmp, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test',
         AWS_DEFAULT_REGION: 'us-east-1', AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL: srv.endpoint,
       };
-      const sh = async (f: string) => (await promisify(execFile)('bash', [path.join(tmp, f)], { env, encoding: 'utf8', timeout: 30_000 })).stdout;
+      const sh = async (f: string) => (await promisify(execFile)('bash', [path.join(tmp, f)], { env, encoding: 'utf8', timeout: 120_000 })).stdout;
       const original = await sh('before.sh');
       expect(original).toContain(c.spec.sites[0]!.match);
       expect(await sh('after.sh')).toBe(original);
