@@ -10,7 +10,7 @@
  * literal reader; a second migrate from the clone changes nothing; every rewritten .py compiles.
  *
  * Needs Debian's /usr/bin/python3 with python3-boto3 (else skipped); python3-yaml, python3-dotenv,
- * python3-pip + python3-setuptools, python3-nbclient + python3-ipykernel (the notebook runs through
+ * python3-pip + python3-setuptools, python3-hatchling, python3-nbclient + python3-ipykernel (the notebook runs through
  * nbclient when present, else its cells are exec()'d in order) and python3-django (else the settings
  * module is imported by name, as Django does) — a program whose module is missing is left out, with a warning.
  */
@@ -77,6 +77,7 @@ const PROGRAMS: Program[] = [
   { name: 'src layout (package-dir), pip-installed, console script from /', needs: 'setuptools, pip', start: (r) => installed(r, 'srcapp', 'acme') },
   { name: 'setup.py py_modules, pip-installed, console script from /', needs: 'setuptools, pip', start: (r) => installed(r, 'legacytool', 'legacytool') },
   { name: 'setup.cfg py_modules, pip-installed, console script from /', needs: 'setuptools, pip', start: (r) => installed(r, 'cfgtool', 'cfgtool') },
+  { name: 'hatchling single module, pip-installed, console script from /', needs: 'setuptools, pip, hatchling', start: (r) => installed(r, 'hatchtool', 'hatchtool') },
   { name: 'Django settings via DJANGO_SETTINGS_MODULE, by path from /', start: (r) => ({ cmd: PYTHON, args: [join(r, 'djsite/show.py')], cwd: '/' }) },
   { name: 'importlib.import_module("core.payments") from its folder', start: (r) => ({ cmd: PYTHON, args: ['load.py', 'core.payments'], cwd: join(r, 'plugins') }) },
   { name: 'configparser INI (raw `%`, `%(x)s` interpolation)', start: (r) => ({ cmd: PYTHON, args: [join(r, 'inicfg/read.py')], cwd: '/' }) },

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { moduleRootOf, setupFileEdits, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
+import { moduleRootOf, setupFileEdits, withHatchModule, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -73,6 +73,23 @@ describe('setup.py / setup.cfg lists (py_modules, install_requires)', () => {
     expect(setupFileEdits('tool', [`tool/src/pkg/${H}.py`], (f) => files[f], false).edits).toEqual([]);
     // py_modules from a variable: a note.
     expect(setupFileEdits('.', [`${H}.py`], () => 'M = ["t"]\nsetup(py_modules=M)\n', false).notes).toEqual([`setup.py: add "${H}" to py_modules by hand, or an installed copy cannot import the helper`]);
+  });
+});
+
+describe('a hatchling single-module project', () => {
+  const H = 'secret_sweep_secrets';
+  const pp = (name: string, extra = '') => `[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "${name}"\nversion = "1"\n${extra}`;
+  it('writes out hatchling\'s own selection (<name>.py) with the helper in it, once', () => {
+    const has = (...files: string[]) => (f: string) => files.includes(f);
+    const added = withHatchModule(pp('My-Tool'), H, has('My_Tool.py'))!;
+    expect(added).toBe(`${pp('My-Tool')}\n[tool.hatch.build.targets.wheel]\nonly-include = ["My_Tool.py", "${H}.py"]\n`);
+    expect(withHatchModule(added, H, has('My_Tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('my.tool'), H, has('my_tool.py'))).toContain('only-include = ["my_tool.py", ');
+    // A package of that name (the helper inside it is packed), settings of its own, another backend: nothing.
+    expect(withHatchModule(pp('tool'), H, has('tool.py', 'tool/__init__.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool', '\n[tool.hatch.build.targets.wheel]\npackages = ["x"]\n'), H, has('tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool').replace('hatchling.build', 'setuptools.build_meta'), H, has('tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool'), H, has('other.py'))).toBeUndefined();
   });
 });
 

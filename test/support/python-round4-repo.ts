@@ -1,7 +1,7 @@
 /**
  * Python legacy programs for the fourth red-team round of `migrate` (deployed-python-round4-e2e):
  * shapes the earlier fixtures do not start the way they are deployed — a src-layout package and a
- * setup.py/setup.cfg single-module tool installed with pip and run by its console script from `/`; a Django settings
+ * setup.py/setup.cfg/hatchling single-module tool installed with pip and run by its console script from `/`; a Django settings
  * module; configparser/YAML/JSON/TOML files read by code that never expands `${VAR}`; multiprocessing
  * with `spawn` and threads fetching at once; a Lambda-style handler imported (also from a zip) by a
  * runner elsewhere; DSNs built with f-strings, `%` and `quote_plus` of a password with `@:/%#'"`; a
@@ -15,6 +15,7 @@ export interface Round4Values {
   srcToken: string;
   setupPyToken: string;
   setupCfgToken: string;
+  hatchToken: string;
   djangoKey: string;
   djangoDbPassword: string;
   importlibToken: string;
@@ -42,6 +43,7 @@ export function round4Values(seed: number): Round4Values {
     srcToken: githubToken(s(1)),
     setupPyToken: githubToken(s(2)),
     setupCfgToken: githubToken(s(3)),
+    hatchToken: githubToken(s(4)),
     djangoKey: 'django-' + 'insecure-' + randomString(ALNUM + '!@#%^&*(-_=+)', 50, s(5)),
     djangoDbPassword: pw(6),
     importlibToken: stripeKey(s(7)),
@@ -87,6 +89,9 @@ export function round4Files(v: Round4Values): Record<string, string> {
     'cfgtool/setup.py': 'from setuptools import setup\n\nsetup()\n',
     'cfgtool/setup.cfg': '[metadata]\nname = cfgtool\nversion = 1.0.0\n\n[options]\npy_modules = cfgtool\n\n[options.entry_points]\nconsole_scripts =\n    cfgtool = cfgtool:main\n',
     'cfgtool/cfgtool.py': `${H}\nTOKEN = "${v.setupCfgToken}"\n\n\ndef main():\n    print(h(TOKEN))\n`,
+    // 1d. hatchling, one module named as the project (hatchling then packs only that file).
+    'hatchtool/pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "hatchtool"\nversion = "1.0.0"\ndependencies = []\n\n[project.scripts]\nhatchtool = "hatchtool:main"\n',
+    'hatchtool/hatchtool.py': `${H}\nTOKEN = "${v.hatchToken}"\n\n\ndef main():\n    print(h(TOKEN))\n`,
     // 2. Django-style settings module, found through DJANGO_SETTINGS_MODULE; importlib.import_module.
     'djsite/mysite/__init__.py': '',
     'djsite/mysite/settings.py': `SECRET_KEY = ${dq(v.djangoKey)}\nDEBUG = False\nINSTALLED_APPS = []\nDATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.postgresql",\n        "NAME": "shop",\n        "USER": "shop",\n        "PASSWORD": "${v.djangoDbPassword}",\n        "HOST": "db.internal",\n    }\n}\n`,

@@ -249,3 +249,23 @@ export function setupFileEdits(dir: string, helperPaths: readonly string[], read
   }
   return { edits, notes, sdkDeclared };
 }
+
+/**
+ * pyproject.toml text for a hatchling project whose wheel is one module: with no `[tool.hatch.build…]`
+ * settings, hatchling packs only `<name>.py` when that file is all there is of the project (no package
+ * of that name), so an installed copy could not import the helper beside it. The same selection is
+ * written out with the helper in it (`only-include`). Undefined for any other project (hatchling with
+ * settings of its own: a human edits them).
+ */
+export function withHatchModule(text: string, module: string, existsInProject: (rel: string) => boolean): string | undefined {
+  if (!/^\s*build-backend\s*=\s*["']hatchling\.build["']/m.test(text) || /^\s*\[tool\.hatch\.build\b/m.test(text)) return undefined;
+  const project = /^\s*\[project\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(text)?.[1] ?? '';
+  const raw = /^\s*name\s*=\s*["']([^"']+)["']/m.exec(project)?.[1];
+  if (!raw) return undefined;
+  // hatchling's normalize_file_name_component, of the name as written, then of its normalized form.
+  const names = [raw, raw.toLowerCase().replace(/[-_.]+/g, '-')].map((n) => n.replace(/[^\w.]+/g, '_'));
+  const name = names.find((n) => !existsInProject(`${n}/__init__.py`) && !existsInProject(`src/${n}/__init__.py`) && existsInProject(`${n}.py`));
+  if (!name || name === module) return undefined;
+  const eol = detectEol(text);
+  return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.hatch.build.targets.wheel]${eol}only-include = ["${name}.py", "${module}.py"]${eol}`;
+}

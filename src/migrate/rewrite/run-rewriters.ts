@@ -40,7 +40,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
-import { moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -515,7 +515,10 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
       // A single-module project (`py-modules`) installs only the modules listed: list the helper beside them too.
       const helperHere = helperPaths.find((h) => path.posix.dirname(h) === path.posix.join(d, moduleRootOf(text)));
-      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) next = withPyModule(next, path.posix.basename(helperHere, '.py')) ?? next;
+      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) {
+        const module = path.posix.basename(helperHere, '.py');
+        next = withPyModule(next, module) ?? withHatchModule(next, module, (f) => exists(d === '.' ? f : `${d}/${f}`)) ?? next;
+      }
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
