@@ -90,6 +90,7 @@ const PROGRAMS: Program[] = [
   { name: 'DSNs: f-string, %, .format of quote_plus(password with @:/%#\'")', start: (r) => ({ cmd: PYTHON, args: [join(r, 'dsn/db.py')], cwd: '/' }) },
   { name: 'notebook executed top to bottom', start: (r) => ({ cmd: PYTHON, args: ['-c', NB_RUNNER, join(r, 'nb/analysis.ipynb')], cwd: haveNbclient ? '/' : r }) },
   { name: 'one value: the module', start: (r) => ({ cmd: PYTHON, args: [join(r, 'shared/app.py')], cwd: '/' }) },
+  { name: 'one value: the module, python -I (its folder not on sys.path)', start: (r) => ({ cmd: PYTHON, args: ['-I', join(r, 'shared/app.py')], cwd: '/' }) },
   { name: 'one value: the notebook', start: (r) => ({ cmd: PYTHON, args: ['-c', NB_RUNNER, join(r, 'shared/explore.ipynb')], cwd: haveNbclient ? '/' : r }) },
   // `secret-sweep run` as the report says, from the repository's root (its --env-file is repository-relative).
   { name: 'one value: the .env (load_dotenv)', needs: 'dotenv', start: (r) => ({ cmd: PYTHON, args: [join(r, 'shared/env_app.py')], cwd: r, viaRun: 'shared/.env' }) },

@@ -71,6 +71,10 @@ describe('setup.py / setup.cfg lists (py_modules, install_requires)', () => {
     expect(r.sdkDeclared).toBe(true);
     // A helper elsewhere (in a package: setuptools installs the whole package) is not listed.
     expect(setupFileEdits('tool', [`tool/src/pkg/${H}.py`], (f) => files[f], false).edits).toEqual([]);
+    // A rewritten script that setup.py / setup.cfg installs into bin/: a note (its helper is not installed).
+    const scripts = setupFileEdits('t', [`t/bin/${H}.py`], (f) => ({ 't/setup.py': 'setup(name="t", scripts=["bin/t-run"])\n', 't/setup.cfg': '[options]\nscripts =\n    bin/t-run\n' })[f], false);
+    expect(scripts.notes).toEqual(['t/setup.py', 't/setup.cfg'].map((f) => `${f}: installs a script of bin/ (scripts=): an installed copy runs in bin/ and cannot import t/bin/${H}.py; install the helper as a module (py_modules) or run the script from the repository`));
+    expect(setupFileEdits('t', [`t/tools/${H}.py`], () => 'setup(scripts=["bin/t-run"])\n', false).notes).toEqual([]);
     // py_modules from a variable: a note.
     expect(setupFileEdits('.', [`${H}.py`], () => 'M = ["t"]\nsetup(py_modules=M)\n', false).notes).toEqual([`setup.py: add "${H}" to py_modules by hand, or an installed copy cannot import the helper`]);
   });

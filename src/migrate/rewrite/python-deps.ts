@@ -235,6 +235,14 @@ export function setupFileEdits(dir: string, helperPaths: readonly string[], read
         added.push(module);
       }
     }
+    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it.
+    const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1] : /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1];
+    for (const h of helperPaths) {
+      const folder = path.posix.relative(dir, path.posix.dirname(h));
+      if (scripts && folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts)) {
+        notes.push(`${rel}: installs a script of ${folder}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
+      }
+    }
     if (requireSdk) {
       const edited = name === 'setup.py' ? withSetupPyListItem(next, 'install_requires', PY_SDK) : withSetupCfgListItem(next, 'options', 'install_requires', PY_SDK, ';');
       if (edited !== undefined) {
