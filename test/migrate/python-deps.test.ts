@@ -1,13 +1,14 @@
 /**
  * The generated Python helper needs boto3: migrate declares it in the project's requirements.txt and
  * pyproject.toml (PEP 621 or Poetry), keeping the rest of each file, so a fresh deployment that installs
- * the declared dependencies has it; a project declared only in setup.py gets a note. A second run adds
- * nothing.
+ * the declared dependencies has it; a project declared only in setup.py / setup.cfg gets it in a literal
+ * `install_requires` list (else a note), and a single-module one lists the helper in `py_modules` too (an
+ * installed copy must import it). A second run adds nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { withPyModule, withPyprojectDependency, withRequirement } from '../../src/migrate/rewrite/python-deps.js';
+import { moduleRootOf, setupFileEdits, withHatchModule, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -34,6 +35,65 @@ describe('the helper in setuptools py-modules', () => {
     expect(withPyModule(multi, 'secret_sweep_secrets')).toBe('[tool.setuptools]\npy-modules = [\n  "report",\n  "util",  # shared\n  "secret_sweep_secrets",\n]\n');
     expect(withPyModule('[tool.setuptools]\npackages = ["svc"]\n', 'secret_sweep_secrets')).toBeUndefined();
     expect(withPyModule('[project]\nname = "r"\n', 'secret_sweep_secrets')).toBeUndefined();
+  });
+});
+
+describe('setup.py / setup.cfg lists (py_modules, install_requires)', () => {
+  const H = 'secret_sweep_secrets';
+  it('setup.py: a literal list or tuple gets the item once; a variable or a second keyword is left to a human', () => {
+    const one = 'from setuptools import setup\n\nsetup(name="t", py_modules=["tool"], install_requires=("requests",))\n';
+    const added = withSetupPyListItem(one, 'py_modules', H)!;
+    expect(added).toBe(`from setuptools import setup\n\nsetup(name="t", py_modules=["tool", "${H}"], install_requires=("requests",))\n`);
+    expect(withSetupPyListItem(added, 'py_modules', H)).toBe(added);
+    expect(withSetupPyListItem(added, 'install_requires', 'boto3')).toContain('install_requires=("requests", "boto3")');
+    const multi = 'setup(\n    py_modules=[\n        "tool",  # the CLI\n    ],\n)\n';
+    expect(withSetupPyListItem(multi, 'py_modules', H)).toBe(`setup(\n    py_modules=[\n        "tool",  # the CLI\n        "${H}",\n    ],\n)\n`);
+    expect(withSetupPyListItem('MODS = ["a"]\nsetup(py_modules=MODS)\n', 'py_modules', H)).toBeUndefined();
+    expect(withSetupPyListItem('setup(packages=["a"])\n', 'py_modules', H)).toBeUndefined();
+  });
+  it('setup.cfg: a comma or semicolon line, or one item a line, in [options]', () => {
+    const cfg = '[metadata]\nname = t\n\n[options]\npy_modules = tool\ninstall_requires =\n    requests\n\n[options.entry_points]\nconsole_scripts =\n    t = tool:main\n';
+    const mods = withSetupCfgListItem(cfg, 'options', 'py_modules', H, ',')!;
+    expect(mods).toBe(cfg.replace('py_modules = tool', `py_modules = tool, ${H}`));
+    expect(withSetupCfgListItem(mods, 'options', 'py_modules', H, ',')).toBe(mods);
+    expect(withSetupCfgListItem(cfg, 'options', 'install_requires', 'boto3', ';')).toBe(cfg.replace('    requests\n', '    requests\n    boto3\n'));
+    expect(withSetupCfgListItem('[options]\r\ninstall_requires = requests; click\r\n', 'options', 'install_requires', 'boto3', ';')).toBe('[options]\r\ninstall_requires = requests; click; boto3\r\n');
+    expect(withSetupCfgListItem('[metadata]\npy_modules = x\n', 'options', 'py_modules', H, ',')).toBeUndefined();
+  });
+  it('the helper joins py_modules where it sits at the module root (src layout too); boto3 only when no other file declares it', () => {
+    expect(moduleRootOf('setup(package_dir={"": "src"}, py_modules=["t"])')).toBe('src');
+    expect(moduleRootOf('[options]\npackage_dir =\n    =lib\n')).toBe('lib');
+    expect(moduleRootOf('[tool.setuptools]\npackage-dir = {"" = "src"}\n')).toBe('src');
+    expect(moduleRootOf('setup(py_modules=["t"])')).toBe('.');
+    const files: Record<string, string> = { 'tool/setup.py': 'setup(package_dir={"": "src"}, py_modules=["t"], install_requires=[])\n' };
+    const r = setupFileEdits('tool', [`tool/src/${H}.py`], (f) => files[f], true);
+    expect(r.edits).toEqual([{ file: 'tool/setup.py', text: `setup(package_dir={"": "src"}, py_modules=["t", "${H}"], install_requires=["boto3"])\n`, added: [H, 'boto3'] }]);
+    expect(r.sdkDeclared).toBe(true);
+    // A helper elsewhere (in a package: setuptools installs the whole package) is not listed.
+    expect(setupFileEdits('tool', [`tool/src/pkg/${H}.py`], (f) => files[f], false).edits).toEqual([]);
+    // A rewritten script that setup.py / setup.cfg installs into bin/: a note (its helper is not installed).
+    const scripts = setupFileEdits('t', [`t/bin/${H}.py`], (f) => ({ 't/setup.py': 'setup(name="t", scripts=["bin/t-run"])\n', 't/setup.cfg': '[options]\nscripts =\n    bin/t-run\n' })[f], false);
+    expect(scripts.notes).toEqual(['t/setup.py', 't/setup.cfg'].map((f) => `${f}: installs a script of bin/ (scripts=): an installed copy runs in bin/ and cannot import t/bin/${H}.py; install the helper as a module (py_modules) or run the script from the repository`));
+    expect(setupFileEdits('t', [`t/tools/${H}.py`], () => 'setup(scripts=["bin/t-run"])\n', false).notes).toEqual([]);
+    // py_modules from a variable: a note.
+    expect(setupFileEdits('.', [`${H}.py`], () => 'M = ["t"]\nsetup(py_modules=M)\n', false).notes).toEqual([`setup.py: add "${H}" to py_modules by hand, or an installed copy cannot import the helper`]);
+  });
+});
+
+describe('a hatchling single-module project', () => {
+  const H = 'secret_sweep_secrets';
+  const pp = (name: string, extra = '') => `[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "${name}"\nversion = "1"\n${extra}`;
+  it('writes out hatchling\'s own selection (<name>.py) with the helper in it, once', () => {
+    const has = (...files: string[]) => (f: string) => files.includes(f);
+    const added = withHatchModule(pp('My-Tool'), H, has('My_Tool.py'))!;
+    expect(added).toBe(`${pp('My-Tool')}\n[tool.hatch.build.targets.wheel]\nonly-include = ["My_Tool.py", "${H}.py"]\n`);
+    expect(withHatchModule(added, H, has('My_Tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('my.tool'), H, has('my_tool.py'))).toContain('only-include = ["my_tool.py", ');
+    // A package of that name (the helper inside it is packed), settings of its own, another backend: nothing.
+    expect(withHatchModule(pp('tool'), H, has('tool.py', 'tool/__init__.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool', '\n[tool.hatch.build.targets.wheel]\npackages = ["x"]\n'), H, has('tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool').replace('hatchling.build', 'setuptools.build_meta'), H, has('tool.py'))).toBeUndefined();
+    expect(withHatchModule(pp('tool'), H, has('other.py'))).toBeUndefined();
   });
 });
 
@@ -66,9 +126,12 @@ describe('migrate declares boto3 for the generated helper', () => {
       'requirements.txt': 'requests==2.31.0\npsycopg2-binary\n',
       'pyproject.toml': '[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n]\n',
       'etl/job.py': `DB_PASSWORD = "${password(971)}x9"\nprint(len(DB_PASSWORD))\n`,
-      // Its own project, declared only in setup.py: a note.
+      // Its own project, declared only in setup.py: boto3 in its install_requires.
       'tools/legacy/setup.py': 'from setuptools import setup\nsetup(name="legacy", install_requires=["requests"])\n',
       'tools/legacy/sync.py': `API_PASSWORD = "${password(972)}y8"\n`,
+      // Declared in setup.py without a list to edit: a note.
+      'tools/bare/setup.py': 'from setuptools import setup\nsetup(name="bare")\n',
+      'tools/bare/sync.py': `API_PASSWORD = "${password(973)}y7"\n`,
     });
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
@@ -79,8 +142,10 @@ describe('migrate declares boto3 for the generated helper', () => {
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe('requests==2.31.0\npsycopg2-binary\nboto3\n');
     expect(readFileSync(join(dir, 'pyproject.toml'), 'utf8')).toBe('[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n    "boto3",\n]\n');
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { dependencies: Array<{ file: string; package: string }>; notes: string[] };
-    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3']);
-    expect(report.notes.some((n) => /^tools\/legacy: the project is declared in setup\.py.*install_requires/.test(n))).toBe(true);
+    expect(readFileSync(join(dir, 'tools/legacy/setup.py'), 'utf8')).toBe('from setuptools import setup\nsetup(name="legacy", install_requires=["requests", "boto3"])\n');
+    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3']);
+    expect(report.notes.some((n) => /^tools\/bare: the project is declared in setup\.py.*install_requires/.test(n))).toBe(true);
+    expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');
 
     git(dir, 'add', '-A');

@@ -60,7 +60,6 @@ export function withPyModule(text: string, module: string): string | undefined {
  * text when it is there; undefined without that array or when it cannot be edited safely.
  */
 function withArrayItem(text: string, table: string, key: string, item: string): string | undefined {
-  const eol = detectEol(text);
   const tables = [...text.matchAll(/^[ \t]*\[([^\]\n]+)\][ \t]*(?:#.*)?$/gm)].map((m) => ({ name: m[1]!.trim(), start: m.index!, bodyStart: m.index! + m[0].length }));
   const i = tables.findIndex((t) => t.name === table);
   if (i < 0) return undefined;
@@ -68,8 +67,17 @@ function withArrayItem(text: string, table: string, key: string, item: string): 
   const seg = text.slice(b.start, b.end);
   const m = new RegExp(`^([ \\t]*)${key.replace(/-/g, '\\-')}[ \\t]*=[ \\t]*\\[`, 'm').exec(seg);
   if (!m) return undefined;
-  const open = b.start + m.index + m[0].length;
-  const close = closingBracket(text, open);
+  return withListItem(text, b.start + m.index + m[0].length, ']', item);
+}
+
+/**
+ * `item` appended to the list whose opening bracket ends just before `open` (TOML or Python: strings
+ * and `#` comments skipped), one line or one item a line; the same text when it is there; undefined
+ * when the list cannot be edited safely.
+ */
+function withListItem(text: string, open: number, closer: ']' | ')', item: string): string | undefined {
+  const eol = detectEol(text);
+  const close = closingBracket(text, open, closer);
   if (close < 0) return undefined;
   const items = text.slice(open, close);
   if (new RegExp(`["']${item}(?![A-Za-z0-9_.-])`, 'i').test(items)) return text;
@@ -90,6 +98,64 @@ function withArrayItem(text: string, table: string, key: string, item: string): 
   const indent = /^[ \t]*/.exec(code!)![0];
   lines[last] = `${code!.trimEnd().endsWith(',') ? code : code!.trimEnd() + ','}${comment}${cr}\n${indent}${entry},${cr}`;
   return text.slice(0, open) + lines.join('\n') + text.slice(close);
+}
+
+/**
+ * setup.py text with `item` added to the literal list or tuple of `setup(key=[...])` (py_modules,
+ * install_requires); the same text when it is listed; undefined when the keyword is not written once
+ * as a literal list (a variable, a comprehension): then a human edits it.
+ */
+export function withSetupPyListItem(text: string, key: string, item: string): string | undefined {
+  const found = [...text.matchAll(new RegExp(`\\b${key}\\s*=\\s*([[(])`, 'g'))];
+  if (found.length !== 1) return undefined;
+  const m = found[0]!;
+  return withListItem(text, m.index! + m[0].length, m[1] === '(' ? ')' : ']', item);
+}
+
+/**
+ * setup.cfg text with `item` added to option `key` of `[section]` (`[options] py_modules`, a comma
+ * list, or `install_requires`, a `;` list; either may be one item a line); the same text when it is
+ * listed; undefined without that option.
+ */
+export function withSetupCfgListItem(text: string, section: string, key: string, item: string, sep: ',' | ';'): string | undefined {
+  const lines = text.split('\n');
+  let inSection = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/\r$/, '');
+    const header = /^\s*\[([^\]]+)\]/.exec(line);
+    if (header) {
+      inSection = header[1]!.trim() === section;
+      continue;
+    }
+    const opt = inSection ? new RegExp(`^(${key})\\s*[=:]\\s*(.*)$`).exec(line) : null;
+    if (!opt) continue;
+    let last = i;
+    while (last + 1 < lines.length && /^[ \t]+\S/.test(lines[last + 1]!) && !/^\s*[#;]/.test(lines[last + 1]!)) last++;
+    const values = [opt[2]!, ...lines.slice(i + 1, last + 1)].join('\n').split(/[\n,;]/).map((x) => x.trim());
+    if (values.some((x) => new RegExp(`^${item}(?![A-Za-z0-9_.-])`, 'i').test(x))) return text;
+    const cr = lines[i]!.endsWith('\r') ? '\r' : '';
+    if (last > i) {
+      const indent = /^[ \t]*/.exec(lines[last]!)![0];
+      lines.splice(last + 1, 0, `${indent}${item}${cr}`);
+    } else if (opt[2]!.trim() === '') {
+      lines.splice(i + 1, 0, `    ${item}${cr}`);
+    } else {
+      lines[i] = `${line.trimEnd()}${sep} ${item}${cr}`;
+    }
+    return lines.join('\n');
+  }
+  return undefined;
+}
+
+/**
+ * The folder, relative to the project's, that holds its top-level modules: `src` for setuptools'
+ * `package-dir = {"" = "src"}` (pyproject), `package_dir={"": "src"}` (setup.py) or `package_dir = =src`
+ * (setup.cfg); '.' otherwise.
+ */
+export function moduleRootOf(text: string): string {
+  const m = /package[-_]dir\s*[=:]\s*(?:\{\s*(["'])\1\s*[:=]\s*["']([^"']+)["']|\r?\n?\s*=\s*(\S+))/.exec(text);
+  const dir = (m?.[2] ?? m?.[3] ?? '.').replace(/^\.\//, '').replace(/\/+$/, '');
+  return dir === '' ? '.' : dir;
 }
 
 /** Pipfile text with `boto3 = "*"` in `[packages]` (the table added when there is none); the same text when it is there. */
@@ -114,8 +180,9 @@ function withTableEntry(text: string, table: string, pkg: string): string | unde
   return text.slice(0, trimmedEnd) + `${eol}${pkg} = "*"` + text.slice(trimmedEnd);
 }
 
-/** The index of the `]` closing the array opened just before `from`, skipping strings and comments; -1 if none. */
-function closingBracket(text: string, from: number): number {
+/** The index of the `closer` closing the list opened just before `from`, skipping strings and comments; -1 if none. */
+function closingBracket(text: string, from: number, closer: ']' | ')' = ']'): number {
+  const opener = closer === ']' ? '[' : '(';
   let depth = 1;
   for (let i = from; i < text.length; i++) {
     const c = text[i]!;
@@ -127,8 +194,86 @@ function closingBracket(text: string, from: number): number {
       const nl = text.indexOf('\n', i);
       if (nl < 0) return -1;
       i = nl;
-    } else if (c === '[') depth++;
-    else if (c === ']' && --depth === 0) return i;
+    } else if (c === opener) depth++;
+    else if (c === closer && --depth === 0) return i;
   }
   return -1;
+}
+
+/** A setup.py / setup.cfg edited to install the helper module and to require boto3. */
+export interface SetupFileEdit {
+  file: string;
+  text: string;
+  /** What was added: the helper module's name, `boto3`. */
+  added: string[];
+}
+
+/**
+ * Edits to the setup.py / setup.cfg of project folder `dir` ('.' the root): the helper module joins a
+ * `py_modules` list (setuptools installs only the modules listed there, so an installed copy of a
+ * single-module tool could not import a helper left out), and, when `requireSdk` (no requirements.txt,
+ * pyproject.toml or Pipfile declares it), boto3 joins `install_requires`. What cannot be edited is a note.
+ */
+export function setupFileEdits(dir: string, helperPaths: readonly string[], read: (rel: string) => string | undefined, requireSdk: boolean): { edits: SetupFileEdit[]; notes: string[]; sdkDeclared: boolean } {
+  const edits: SetupFileEdit[] = [];
+  const notes: string[] = [];
+  let sdkDeclared = false;
+  for (const name of ['setup.py', 'setup.cfg'] as const) {
+    const rel = dir === '.' ? name : `${dir}/${name}`;
+    const text = read(rel);
+    if (text === undefined) continue;
+    let next: string | undefined = text;
+    const added: string[] = [];
+    const helper = helperPaths.find((h) => path.posix.dirname(h) === path.posix.join(dir, moduleRootOf(text)));
+    const listsModules = name === 'setup.py' ? /\bpy_modules\s*=/.test(text) : /^py_modules\s*[=:]/m.test(text);
+    if (helper && listsModules) {
+      const module = path.posix.basename(helper, '.py');
+      const edited = name === 'setup.py' ? withSetupPyListItem(next, 'py_modules', module) : withSetupCfgListItem(next, 'options', 'py_modules', module, ',');
+      if (edited === undefined) notes.push(`${rel}: add "${module}" to py_modules by hand, or an installed copy cannot import the helper`);
+      else if (edited !== next) {
+        next = edited;
+        added.push(module);
+      }
+    }
+    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it.
+    const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1] : /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1];
+    for (const h of helperPaths) {
+      const folder = path.posix.relative(dir, path.posix.dirname(h));
+      if (scripts && folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts)) {
+        notes.push(`${rel}: installs a script of ${folder}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
+      }
+    }
+    if (requireSdk) {
+      const edited = name === 'setup.py' ? withSetupPyListItem(next, 'install_requires', PY_SDK) : withSetupCfgListItem(next, 'options', 'install_requires', PY_SDK, ';');
+      if (edited !== undefined) {
+        sdkDeclared = true;
+        if (edited !== next) {
+          next = edited;
+          added.push(PY_SDK);
+        }
+      }
+    }
+    if (added.length) edits.push({ file: rel, text: next, added });
+  }
+  return { edits, notes, sdkDeclared };
+}
+
+/**
+ * pyproject.toml text for a hatchling project whose wheel is one module: with no `[tool.hatch.build…]`
+ * settings, hatchling packs only `<name>.py` when that file is all there is of the project (no package
+ * of that name), so an installed copy could not import the helper beside it. The same selection is
+ * written out with the helper in it (`only-include`). Undefined for any other project (hatchling with
+ * settings of its own: a human edits them).
+ */
+export function withHatchModule(text: string, module: string, existsInProject: (rel: string) => boolean): string | undefined {
+  if (!/^\s*build-backend\s*=\s*["']hatchling\.build["']/m.test(text) || /^\s*\[tool\.hatch\.build\b/m.test(text)) return undefined;
+  const project = /^\s*\[project\]\s*$([\s\S]*?)(?=^\s*\[|(?![\s\S]))/m.exec(text)?.[1] ?? '';
+  const raw = /^\s*name\s*=\s*["']([^"']+)["']/m.exec(project)?.[1];
+  if (!raw) return undefined;
+  // hatchling's normalize_file_name_component, of the name as written, then of its normalized form.
+  const names = [raw, raw.toLowerCase().replace(/[-_.]+/g, '-')].map((n) => n.replace(/[^\w.]+/g, '_'));
+  const name = names.find((n) => !existsInProject(`${n}/__init__.py`) && !existsInProject(`src/${n}/__init__.py`) && existsInProject(`${n}.py`));
+  if (!name || name === module) return undefined;
+  const eol = detectEol(text);
+  return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.hatch.build.targets.wheel]${eol}only-include = ["${name}.py", "${module}.py"]${eol}`;
 }

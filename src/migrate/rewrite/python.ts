@@ -90,6 +90,8 @@ export interface PythonRewriteOptions {
   addImport?: boolean;
   /** The name to call the helper by (see `helperNameFor`). */
   helperName?: string;
+  /** The file's folder, repository-relative and `/`-separated: where the import's last fallback looks for the helper. */
+  folder?: string;
 }
 
 export interface PythonRewriteResult extends RewriteResult {
@@ -335,7 +337,7 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
     }
 
     if (out.edits.length && opts.addImport !== false) {
-      const imp = importEdit(text, root, out.uses, helperName, Math.min(...out.edits.map((e) => e.start)));
+      const imp = importEdit(text, root, out.uses, helperName, Math.min(...out.edits.map((e) => e.start)), 'package-aware', opts.folder);
       if (imp) {
         out.edits.push(imp.edit);
         out.notes.push(`added \`${imp.line}\``);
@@ -467,10 +469,10 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
     const indent = /^\t/m.test(text) && !/^ +\S/m.test(text) ? '\t' : '    ';
     // The fallback binds the helper by loading its file; private names, so no user name is shadowed.
     const byPath = (pathExpr: string) => `${helperName} = _sweep_runpy.run_path(${pathExpr})["${HELPER_FN}"]`;
+    const parts = [...(folder === '.' ? [] : folder.split('/')), HELPER_FILE].map((p) => JSON.stringify(p)).join(', ');
+    const at = (dir: string) => `_sweep_os.path.join(${dir}, ${parts})`;
     if (!has && form === 'plain') {
       said.push(`from ${HELPER_MODULE} import ${names}\` (else the helper in ${folder}/ found from the working folder up\``);
-      const parts = [...(folder === '.' ? [] : folder.split('/')), HELPER_FILE].map((p) => JSON.stringify(p)).join(', ');
-      const at = (dir: string) => `_sweep_os.path.join(${dir}, ${parts})`;
       wanted.push([
         'try:',
         `${indent}from ${HELPER_MODULE} import ${names}`,
@@ -482,7 +484,7 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
         `${indent}${byPath(at('_sweep_dir'))}`,
       ].join(eol));
     } else if (!has) {
-      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}\`, else the file beside \`__file__`);
+      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}\`, else the file \`${folder === '.' ? '' : `${folder}/`}${HELPER_FILE} found from this file's folder, its callers' or the working folder`);
       wanted.push([
         'try:',
         `${indent}from .${HELPER_MODULE} import ${names}`,
@@ -490,9 +492,18 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
         'except (ImportError, KeyError):  # not imported as part of a package (a script, a top-level module, exec())',
         `${indent}try:`,
         `${indent}${indent}from ${HELPER_MODULE} import ${names}`,
-        `${indent}except ImportError:  # run by path from elsewhere (Flask's from_pyfile, runpy): the helper beside this file`,
-        `${indent}${indent}import os as _sweep_os, runpy as _sweep_runpy`,
-        `${indent}${indent}${byPath(`_sweep_os.path.join(_sweep_os.path.dirname(_sweep_os.path.abspath(__file__)), "${HELPER_FILE}")`)}`,
+        `${indent}except ImportError:  # run by path from elsewhere (Flask's from_pyfile, runpy, exec()): find the helper's file`,
+        `${indent}${indent}import os as _sweep_os, runpy as _sweep_runpy, sys as _sweep_sys`,
+        `${indent}${indent}_sweep_f, _sweep_dirs = _sweep_sys._getframe(), []`,
+        `${indent}${indent}while _sweep_f:  # this file's folder, then its callers' (exec()'d source has no __file__)`,
+        `${indent}${indent}${indent}_sweep_dirs.append(_sweep_os.path.dirname(_sweep_os.path.abspath(_sweep_f.f_code.co_filename)))`,
+        `${indent}${indent}${indent}_sweep_f = _sweep_f.f_back`,
+        `${indent}${indent}_sweep_at = [_sweep_os.path.join(_sweep_dirs[0], "${HELPER_FILE}")]  # beside this file, else ${folder}/ above one of them or the working folder`,
+        `${indent}${indent}for _sweep_dir in _sweep_dirs + [_sweep_os.getcwd()]:`,
+        `${indent}${indent}${indent}while _sweep_dir != _sweep_os.path.dirname(_sweep_dir):`,
+        `${indent}${indent}${indent}${indent}_sweep_at.append(${at('_sweep_dir')})`,
+        `${indent}${indent}${indent}${indent}_sweep_dir = _sweep_os.path.dirname(_sweep_dir)`,
+        `${indent}${indent}${byPath(`next((p for p in _sweep_at if _sweep_os.path.isfile(p)), _sweep_at[0])`)}`,
       ].join(eol));
     }
   }
@@ -546,7 +557,8 @@ export class PythonRewriter implements Rewriter {
   rewrite(input: RewriteInput): PythonRewriteResult {
     if (input.sites.length === 0) return { edits: [], notes: [], unhandled: [], uses: { helper: false, os: false } };
     const helperName = backendFor(input.backend).capabilities.helpers ? helperNameFor([input.text]) : HELPER_FN;
-    const res = rewritePythonSource(input.text, input.sites, { backend: input.backend, helperName });
+    const folder = path.posix.dirname(input.file.split(path.sep).join('/'));
+    const res = rewritePythonSource(input.text, input.sites, { backend: input.backend, helperName, folder });
     for (const u of res.unhandled) res.notes.push(`${u.file}:${u.line}:${u.column}: left for you: ${u.reason}${u.suggestion ? `; ${u.suggestion}` : ''}`);
     return res;
   }

@@ -45,7 +45,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
-import { nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -125,8 +125,9 @@ export function checkWrites(root: string, result: RewriteRunResult, extra: reado
     } catch {
       throw new SweepError(exists ? 'the file is not writable' : 'its folder is not writable', file);
     }
-    // Files this run extends rather than generates (.env, .gitignore, a package.json gaining the SDK) are the user's.
-    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks];
+    // Files this run extends rather than generates (.env, .gitignore, a package.json gaining the SDK, a
+    // setup.py / setup.cfg whose py_modules gains the helper) are the user's.
+    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks, ...result.generated.filter((f) => /(^|\/)setup\.(py|cfg)$/.test(f))];
     if (exists && result.generated.includes(file) && !extended.includes(file)) {
       const head = readFileSync(real, 'utf8').split('\n', 5);
       if (!head.some((l) => l.includes(GENERATED_MARKER))) {
@@ -502,9 +503,14 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     if (d === undefined) out.notes.push(`${h}: no requirements.txt, pyproject.toml or Pipfile above it: install ${PY_SDK} where it runs (the helper needs it)`);
     else dirs.add(d);
   }
-  const write = (rel: string, real: string, next: string) => {
-    out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
-    out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
+  /** `added`: boto3 and/or the helper's module name (a setup.py / setup.cfg `py_modules`). */
+  const write = (rel: string, real: string, next: string, added: readonly string[] = [PY_SDK]) => {
+    const modules = added.filter((a) => a !== PY_SDK);
+    if (added.includes(PY_SDK)) {
+      out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
+      out.notes.push(`${rel}: added ${PY_SDK} (the generated helper needs it): install the project's dependencies again where it runs`);
+    }
+    if (modules.length) out.notes.push(`${rel}: added ${modules.join(', ')} to py_modules (an installed copy imports the helper from there)`);
     out.generated.push(rel);
     if (!opts.write) return;
     opts.onBeforeWrite?.(rel);
@@ -513,12 +519,10 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
   };
   for (const d of [...dirs].sort()) {
     const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
-    if (found.length === 0) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
-    const setupPy = d === '.' ? 'setup.py' : `${d}/setup.py`;
-    const helperAt = helperPaths.find((h) => path.posix.dirname(h) === d);
-    if (helperAt && exists(setupPy) && /\bpy_modules\s*=/.test(read(root, setupPy) ?? '')) {
-      out.notes.push(`${setupPy}: add "${path.posix.basename(helperAt, '.py')}" to py_modules by hand, or an installed copy cannot import the helper`);
-    }
+    const setup = setupFileEdits(d, helperPaths, (f) => (exists(f) ? read(root, f) : undefined), found.length === 0);
+    out.notes.push(...setup.notes);
+    for (const e of setup.edits) write(e.file, checkedPathSync(root, e.file, { mustExist: true }), e.text, e.added);
+    if (found.length === 0 && !setup.sdkDeclared) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
     for (let rel of found) {
       let real = checkedPathSync(root, rel, { mustExist: true });
       let text = readFileSync(real, 'utf8');
@@ -535,8 +539,11 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
       let next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
       // A single-module project (`py-modules`) installs only the modules listed: list the helper beside them too.
-      const helperHere = helperPaths.find((h) => path.posix.dirname(h) === d);
-      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) next = withPyModule(next, path.posix.basename(helperHere, '.py')) ?? next;
+      const helperHere = helperPaths.find((h) => path.posix.dirname(h) === path.posix.join(d, moduleRootOf(text)));
+      if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) {
+        const module = path.posix.basename(helperHere, '.py');
+        next = withPyModule(next, module) ?? withHatchModule(next, module, (f) => exists(d === '.' ? f : `${d}/${f}`)) ?? next;
+      }
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
