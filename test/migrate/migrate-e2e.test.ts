@@ -391,7 +391,7 @@ const STEPS = ['run-start', 'preflight-done', 'secret-begin', 'secret-written', 
 
 local.concurrent('migrate: kill -9 at each journal step, then resume', () => {
   for (const step of STEPS) {
-    it(`killed after ${step}: the re-run finishes with one version per secret and a complete report`, async () => {
+    it(`killed after ${step}: the re-run finishes with one version per secret and a complete report`, { timeout: 180_000 }, async () => {
       const fx = fixture();
       const killed = await cli([...base(fx), '--apply', '--yes', ...ROTATION], fx.dir, { SECRET_SWEEP_TEST_CRASH_AT: step });
       expect(killed.signal, killed.stderr).toBe('SIGKILL');
