@@ -17,11 +17,38 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * yargs' help layout (cliui, wrap-ansi) measures text with string-width, whose modules build an
+ * Intl.Segmenter and Unicode-property regexes (`\p{RGI_Emoji}`) when they load: ~280M instructions
+ * (callgrind), half a `node -e 0`, paid by every command line that goes through yargs although only
+ * --help and errors ever measure text. Each such top-level constant whose only use is `.segment(` or
+ * `.test(` becomes an object that builds it on first use. A file that does not look so is left as it is.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (a) => {
+      let text = readFileSync(a.path, 'utf8');
+      const make = /^const (\w+) = (new Intl\.Segmenter\(\)|\/.*\/[a-z]*);$/gm;
+      for (const [line, name, expr] of [...text.matchAll(make)]) {
+        const method = expr.startsWith('new') ? 'segment' : 'test';
+        // Uses in code, not in comment lines (`// … no segmenter, regex …`).
+        const code = text.split(line).join('').replace(/^\s*(\/\/|\/?\*).*$/gm, '');
+        const uses = code.match(new RegExp(`\\b${name}\\b(\\.\\w+\\()?`, 'g')) ?? [];
+        if (uses.length === 0 || uses.some((u) => u !== `${name}.${method}(`)) continue;
+        text = text.replace(line, `let ${name}$;\nconst ${name} = { ${method}: (s) => (${name}$ ??= ${expr}).${method}(s) };`);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+
 await build({
   ...common,
   entryPoints: { cli: 'dist/cli/main.js', worker: 'dist/engine/worker.js' },
   outdir: 'dist/bundle',
   splitting: true,
+  plugins: [lazyStringWidth],
   // The database drivers are optional dependencies, loaded by the verifiers only when present.
   external: ['re2', '@aws-sdk/*', '@smithy/*', 'pg', 'mysql2', 'mongodb'],
 });
