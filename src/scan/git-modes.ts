@@ -56,10 +56,8 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(scanner, request);
-  if (req.mode !== 'staged') {
-    const { touchedPaths } = await import('../sources/git/range-paths.js');
-    result.paths = await touchedPaths(req.root, request.range !== undefined ? [request.range] : request.revs);
-  }
+  // `result.paths`: every path the scanned commits touch (a token in a file name is published with the
+  // commit even when the file's content is clean), listed by the history source while it read the log.
   if (ciNote) result.stats.notes.unshift(ciNote);
   // Commit prefixes; an empty one would match every commit, so it matches none.
   const allow = new Set((req.allowCommits ?? []).map((c) => c.trim().toLowerCase()).filter((c) => c.length > 0));
