@@ -44,7 +44,8 @@ export class BlobScanner {
     this.done = (async () => {
       let tally = emptyTally();
       // Sizes first (a batch-check beside the reader): an oversized blob is skipped unread, not inflated by git.
-      for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst, maxInFlightChecks: sizesFirst ? undefined : 512 })) {
+      // reuseBodies: tallyBlob is done with a blob's bytes when it returns (it keeps text, never the bytes).
+      for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst, maxInFlightChecks: sizesFirst ? undefined : 512, reuseBodies: true })) {
         const meta = o.req.meta;
         tallyBlob(detector, o, meta.path, tally, limit);
         if (meta.last) {

@@ -15,7 +15,7 @@ export const INLINE_BLOBS = 1000;
 
 export async function runBlobs(source: BlobSource, scanner: Scanner, inlineBlobs = INLINE_BLOBS): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
-  const done = (findings: ScanResult['findings']): ScanResult => ({ findings, stats: source.stats(), startedAt, finishedAt: new Date().toISOString() });
+  const done = (findings: ScanResult['findings']): ScanResult => ({ findings, stats: source.stats(), startedAt, finishedAt: new Date().toISOString(), paths: source.touchedPaths() });
   if (!(await source.open())) return done([]);
   const { jobs, maxFileSize, maxFindingsPerFile } = scanner.limits;
   // onDrop (--debug) is a callback: it cannot cross into workers, so debug scans stay on this thread.

@@ -58,10 +58,8 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(scanner, request);
-  if (req.mode !== 'staged') {
-    const { touchedPaths } = await import('../sources/git/range-paths.js');
-    result.paths = await touchedPaths(req.root, request.range !== undefined ? [request.range] : request.revs);
-  }
+  // `result.paths`: every path the scanned commits touch (a token in a file name is published with the
+  // commit even when the file's content is clean), listed by the history source while it read the log.
   if (ciNote) result.stats.notes.unshift(ciNote);
   const allow = allowedCommits(req.allowCommits ?? [], req.mode === 'range' || req.mode === 'ci');
   if (allow.ignored.length) result.stats.notes.push(`allowlist.commits: ${allow.ignored.length} entr${allow.ignored.length === 1 ? 'y is' : 'ies are'} not a full commit id and ${allow.ignored.length === 1 ? 'is' : 'are'} not honoured by a range gate (a commit whose id starts with a short prefix can be made to order): ${allow.ignored.slice(0, 3).join(', ')}`);

@@ -29,6 +29,8 @@ export interface HistoryScanResult {
   findings: Finding[];
   stats: SourceStats;
   history: HistoryStats;
+  /** Every path the scanned commits touch (`git log --name-only`'s list). */
+  paths: string[];
 }
 
 export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScanResult> {
@@ -36,5 +38,5 @@ export async function scanHistory(opts: HistoryScanOptions): Promise<HistoryScan
   const scanner = createScanner({ rules: specs, maxFileSize, maxFindingsPerFile: maxFindingsPerBlob ?? 0, jobs: workers === undefined ? undefined : Math.max(1, workers) });
   const source = new HistorySource(history);
   const r = await runBlobs(source, scanner, inlineBlobs);
-  return { repo: source.repo, findings: r.findings, stats: r.stats, history: source.history };
+  return { repo: source.repo, findings: r.findings, stats: r.stats, history: source.history, paths: r.paths ?? [] };
 }

@@ -98,6 +98,8 @@ export interface BlobSource {
   stop(failed: boolean): void;
   finish(tally: SourceTally, capNotes: (stats: SourceStats) => void): Promise<Finding[]>;
   stats(): SourceStats;
+  /** Every path the source's commits touch (for findings about a path itself), listed while reading blobs(). */
+  touchedPaths(): string[];
 }
 
 export function isBlobSource(s: Source): s is BlobSource {

@@ -207,6 +207,7 @@ describe('scan --history', () => {
     const res = await scan(r);
     const files = res.findings.map((f) => f.file).sort();
     expect(files).toEqual(['caf\uFFFD.txt', 'new\nline.txt', 'with space.txt']);
+    expect([...res.paths].sort()).toEqual(files);
   });
 
   it('detached HEAD: history and presentAtHead use the detached commit', async () => {
@@ -236,6 +237,40 @@ describe('scan --history', () => {
     expect(commitOf(res.findings[0]!)).toBe(merge);
     // Content merged in from the side branch is attributed to the side branch, not the merge.
     expect(res.history.entries).toBe(4);
+  });
+
+  it('lists the touched paths as `git log --name-only` does: deletions, renames, odd bytes; no merge-only paths', async () => {
+    const r = makeRepo();
+    const c1 = commit(r, { 'a.txt': 'a\n', 'gone/old.txt': 'o\n', 'dir/keep.txt': 'k\n' }, 'c1');
+    git(r, 'checkout', '-q', '-b', 'side');
+    commit(r, { 's.txt': 's\n', 'a.txt': 'side\n' }, 'side');
+    git(r, 'checkout', '-q', 'main');
+    commit(r, { 'gone/old.txt': null, 'a.txt': 'main\n' }, 'delete');
+    git(r, 'mv', 'dir/keep.txt', 'dir/moved.txt');
+    commit(r, { 'caf\u00e9 \n.txt': 'x\n' }, 'rename and an odd name');
+    // A conflicted merge, resolved, with a file only the merge adds ("evil merge"): name-only shows no merge.
+    try {
+      git(r, 'merge', '-q', 'side');
+    } catch {
+      /* the conflict on a.txt */
+    }
+    commit(r, { 'a.txt': 'resolved\n', 'only-merge.txt': 'm\n' }, 'merge');
+    const third = commit(r, { 'later.txt': 'l\n', 'a.txt': null }, 'later');
+    const nameOnly = (revs: string[]) =>
+      new Set(
+        execFileSync('git', ['log', '--format=', '--name-only', '-z', '--no-renames', ...revs, '--'], { cwd: r })
+          .toString('utf8')
+          .split('\0')
+          .map((p) => p.replace(/^\n+/, ''))
+          .filter(Boolean),
+      );
+    const all = await scan(r);
+    expect(new Set(all.paths)).toEqual(nameOnly(['--all']));
+    expect(all.paths).toHaveLength(new Set(all.paths).size);
+    expect(all.paths).toEqual(expect.arrayContaining(['gone/old.txt', 'dir/keep.txt', 'dir/moved.txt', 'later.txt', 'caf\u00e9 \n.txt']));
+    expect(all.paths).not.toContain('only-merge.txt');
+    const range = await scan(r, { range: `${c1}..${third}` });
+    expect(new Set(range.paths)).toEqual(nameOnly([`${c1}..${third}`]));
   });
 
   it('config allowlist paths exclude entries (no scan, no provenance)', async () => {

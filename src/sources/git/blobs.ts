@@ -8,6 +8,7 @@
  * writes and both cat-file processes stay busy; the consumer takes outcomes in request order.
  */
 import { CatFile, CatFileExited, type ObjectResult } from './cat-file.js';
+import { BodyRing } from './body-ring.js';
 import type { RepoInfo } from './repo.js';
 
 export interface BlobRequest<M> {
@@ -38,7 +39,15 @@ export interface ReadBlobsOptions {
    * content is requested at once and oversized blobs are read past, not kept.
    */
   sizesFirst?: boolean;
+  /**
+   * An outcome's `data` is valid only until the next outcome is asked for: the memory of bodies that span
+   * pipe reads is then reused (body-ring.ts). For consumers that are done with a blob when they ask for the next.
+   */
+  reuseBodies?: boolean;
 }
+
+/** The reused memory of a reader with `reuseBodies`: bodies up to a quarter of it (1 MiB) go there. */
+const RING_BYTES = 4 * 1024 * 1024;
 
 interface Slot<M> {
   req: BlobRequest<M>;
@@ -59,7 +68,9 @@ export async function* readBlobs<M>(
   const maxChecks = opts.maxInFlightChecks ?? 2048;
   const sizesFirst = opts.sizesFirst ?? true;
   const check = sizesFirst ? new CatFile(repo.root, 'check') : undefined;
-  let batch: CatFile | undefined = sizesFirst ? undefined : new CatFile(repo.root, 'batch', opts.maxSize);
+  const ring = opts.reuseBodies ? new BodyRing(RING_BYTES) : undefined;
+  const takeBody = ring ? (n: number) => ring.take(n) : undefined;
+  let batch: CatFile | undefined = sizesFirst ? undefined : new CatFile(repo.root, 'batch', opts.maxSize, takeBody);
 
   let slots: Slot<M>[] = [];
   let head = 0;
@@ -91,7 +102,7 @@ export async function* readBlobs<M>(
   const startFetch = (s: Slot<M>) => {
     budget += s.size;
     s.fetched = true;
-    const proc = (batch ??= new CatFile(repo.root, 'batch', sizesFirst ? Infinity : opts.maxSize));
+    const proc = (batch ??= new CatFile(repo.root, 'batch', sizesFirst ? Infinity : opts.maxSize, takeBody));
     proc.request(s.req.sha).then((r: ObjectResult) => {
       if (r.missing) s.outcome = { req: s.req, size: s.size, skip: 'missing' };
       else if (r.type !== 'blob') s.outcome = { req: s.req, size: r.size, skip: 'not-a-blob' };
@@ -178,6 +189,7 @@ export async function* readBlobs<M>(
         }
         notifyProducer();
         yield s.outcome;
+        if (ring && s.outcome.data) ring.give(s.outcome.data);
         if (s.fetched) {
           budget -= s.size;
           // Refill in bulk (below half the budget), so requests reach git in large writes.

@@ -65,6 +65,8 @@ export class CatFile {
     readonly mode: 'batch' | 'check',
     /** In batch mode, objects larger than this are skipped over without being buffered. */
     private readonly discardAbove = Infinity,
+    /** Memory for a body that spans pipe reads (default: a buffer of its own; see body-ring.ts). */
+    private readonly takeBody: (n: number) => Buffer = (n) => Buffer.allocUnsafe(n),
   ) {
     this.args = mode === 'batch' ? CAT_FILE_BATCH : ['cat-file', '--batch-check'];
     this.proc = spawnGit(cwd, this.args);
@@ -205,7 +207,7 @@ export class CatFile {
             b.p.resolve({ ...b.info, data });
             continue;
           }
-          b.data = Buffer.allocUnsafe(b.info.size);
+          b.data = this.takeBody(b.info.size);
         }
         const n = Math.min(b.info.size - b.filled, chunk.length - pos);
         if (b.data) chunk.copy(b.data, b.filled, pos, pos + n);

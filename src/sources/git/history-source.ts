@@ -78,6 +78,7 @@ export class HistorySource implements BlobSource {
   private readonly excluded: ((path: string) => boolean) | undefined;
   private readonly logCopy: LogCopy;
   private bar?: ProgressBar;
+  private readonly touched = new Set<string>();
 
   constructor(private readonly opts: HistoryOptions) {
     this.excluded = pathExcluder(opts.excludePaths);
@@ -129,7 +130,7 @@ export class HistorySource implements BlobSource {
     const hs = this.history;
     const seen = new Set<string>();
     const submodules = new Set<string>();
-    for await (const events of logEventBatches(this.repo, this.revArgs, { dateOrder: true, tee: this.logCopy.write })) {
+    for await (const events of logEventBatches(this.repo, this.revArgs, { dateOrder: true, tee: this.logCopy.write, touched: this.touched })) {
       const fresh: BlobUnit[] = [];
       for (const ev of events) {
         if (ev.commit) {
@@ -155,6 +156,11 @@ export class HistorySource implements BlobSource {
       hs.submodules = submodules.size;
       yield* fresh;
     }
+  }
+
+  /** Every path the selected commits touch, as `git log --name-only` lists them (collected by blobs()). */
+  touchedPaths(): string[] {
+    return [...this.touched];
   }
 
   /** Reading stopped (done or failed): the progress bar goes. */

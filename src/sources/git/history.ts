@@ -44,6 +44,11 @@ export interface LogOptions {
   dateOrder?: boolean;
   /** Sees every chunk of git's output as read (to keep a copy for a second reading, see history-scan). */
   tee?: (chunk: Buffer) => void;
+  /**
+   * Collects every path a non-merge commit adds, modifies or deletes: the list `git log --name-only` gives
+   * (which shows no merges), read from this pass instead of a second walk of the history.
+   */
+  touched?: Set<string>;
 }
 
 /** The `git log` arguments shared by enumeration and provenance passes. */
@@ -96,7 +101,7 @@ export async function* logEventBatches(repo: RepoInfo, revArgs: string[], opts: 
           }
         })()
       : proc.stdout;
-    yield* parseLog(out);
+    yield* parseLog(out, undefined, opts.touched);
     finished = true;
   } finally {
     if (!finished && proc.exitCode === null) proc.kill();
@@ -107,10 +112,10 @@ export async function* logEventBatches(repo: RepoInfo, revArgs: string[], opts: 
 
 /**
  * Events of `git log` output in logArgs' format (from git, or from a saved copy), one array per chunk.
- * With `onlyBlobs`, entries of other blobs are dropped before their path is decoded.
+ * With `onlyBlobs`, entries of other blobs are dropped before their path is decoded. `touched`: see LogOptions.
  */
-export async function* parseLog(out: AsyncIterable<Buffer>, onlyBlobs?: ReadonlySet<string>): AsyncGenerator<LogEvent[]> {
-  const parser = new LogParser(onlyBlobs);
+export async function* parseLog(out: AsyncIterable<Buffer>, onlyBlobs?: ReadonlySet<string>, touched?: Set<string>): AsyncGenerator<LogEvent[]> {
+  const parser = new LogParser(onlyBlobs, touched);
   for await (const tokens of nulTokenBatches(out)) {
     const events: LogEvent[] = [];
     for (const tok of tokens) {
@@ -125,11 +130,14 @@ export async function* parseLog(out: AsyncIterable<Buffer>, onlyBlobs?: Readonly
 class LogParser {
   private commit?: CommitInfo;
   private header?: string[];
-  private pendingEntry?: { mode: string; blob: string };
+  private pendingEntry?: { mode: string; blob: string; merge: boolean };
   /** The next token is the path of an entry that is not wanted. */
   private skipPath = false;
 
-  constructor(private readonly onlyBlobs?: ReadonlySet<string>) {}
+  constructor(
+    private readonly onlyBlobs?: ReadonlySet<string>,
+    private readonly touched?: Set<string>,
+  ) {}
 
   push(tok: Buffer): LogEvent | undefined {
     if (this.header) {
@@ -150,6 +158,7 @@ class LogParser {
       const path = tok.toString('utf8');
       const e = this.pendingEntry;
       this.pendingEntry = undefined;
+      if (this.touched && !e.merge) this.touched.add(path);
       if (this.commit && !ZERO.test(e.blob)) return { entry: { commit: this.commit, path, mode: e.mode, blob: e.blob } };
       return undefined;
     }
@@ -164,8 +173,10 @@ class LogParser {
     }
     if (first === 0x3a /* ':' */) {
       const e = parseRaw(tok.toString('latin1', start));
+      // `::` and more: a merge's combined entry (one colon per parent).
+      const merge = tok[start + 1] === 0x3a;
       if (this.onlyBlobs && !this.onlyBlobs.has(e.blob)) this.skipPath = true;
-      else this.pendingEntry = e;
+      else this.pendingEntry = { ...e, merge };
       return undefined;
     }
     throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);
