@@ -65,6 +65,8 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
+  // `yourWeak(!)Password`, `yourApiKey`: what to write there, in camelCase.
+  if (/^your[A-Z]/.test(secret)) return 'placeholder (your…)';
   if (TEMPLATE.test(secret)) return 'template variable';
   if (ENV_LOOKUP.test(secret)) return 'environment look-up';
   if (ENCRYPTED.test(secret)) return 'encrypted value';
@@ -72,7 +74,7 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
   // A UUID has at most 17 distinct characters, and one a vendor rule found sits next to the vendor's name
   // (a bare UUID has nothing else to match on): `SNYK_TOKEN = "12345678-ABCD-…"` is reported.
-  if (/0123456789|123456789|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
+  if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   return undefined;
