@@ -30,7 +30,12 @@ function policyShaped(value: string): boolean {
   return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9!@#$%^&*?]/.test(value) && !/^test/i.test(value);
 }
 
-const TEMPLATE = /\$\{|\{\{|\}\}|\$\(|%\(|#\{|<%|%>|\[\[|\]\]|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
+/**
+ * Template syntax: a marker with its closing pair (`${DB_PASS}`, `{{ .Values.x }}`, `<%= ENV["X"] %>`), or a
+ * value that starts or ends with one (cut by the rule's character class). A lone `{{` or `%>` inside a
+ * random value (a WordPress salt, a generated password) is not a template.
+ */
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -77,16 +77,17 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
 }
 
 /**
- * Lower-case words with a credential word inside, as docs and tests name a value (`securesqlpassword`,
- * `toomanysecrets`, `workhorse-sentinel-password`, `_the_password_of_the_bind_user`, `token_1234`): no
- * capital, no sign but word separators, digits only as a last word of their own (`password1`, typed,
- * stays). A password someone set has a capital, a sign or digits inside (`Tq8#vLz2`), and words without
- * a credential word (`correct-horse`) are not judged here.
+ * Lower-case words joined by signs with a credential word inside, as docs and tests name a value
+ * (`workhorse-sentinel-password`, `_the_password_of_the_bind_user`, `sentinel-pass-goes-here`,
+ * `token_1234`): no capital, no sign but the joins, digits only as a last word of their own (`password1`,
+ * typed, stays). A password someone set has a capital, a sign or digits inside (`Tq8#vLz2`); words without
+ * a credential word (`correct-horse`) and glued ones (`thisismypassword`) are not judged here.
  */
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
-  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:[-_]\d{1,6})?$/.exec(value);
-  return m !== null && m[1]!.length >= 4 && CREDENTIAL_INSIDE.test(m[1]!);
+  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6})?$/.exec(value);
+  // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed.
+  return m !== null && (/[-_ .]/.test(m[1]!) || m[2] !== undefined) && m[1]!.length >= 4 && CREDENTIAL_INSIDE.test(m[1]!);
 }
 
 /**
@@ -100,8 +101,8 @@ function isUiText(v: string): boolean {
   return /^[A-Z][a-z]{2,}(?:-[A-Za-z][a-z]{2,})+$/.test(v);
 }
 
-/** A Rails route target, `controller#action` (`get "reset-password" => "passwords#edit"`). */
-const isRouteTarget = (v: string): boolean => /^[a-z]+(?:[_/][a-z]+)*#[a-z]+(?:_[a-z]+)*[!?]?$/.test(v);
+/** A Rails route target, `controller#action` after `=>` or `to:` (`get "reset-password" => "passwords#edit"`). */
+const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["']$/.test(before) && /^[a-z]+(?:[_/][a-z]+)*#[a-z]+(?:_[a-z]+)*[!?]?$/.test(v);
 
 /**
  * The password is the user name written on the same line (`user=osm password=osm`, `CREATE USER app
@@ -301,7 +302,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
-  if (isRouteTarget(v)) return 'route target (controller#action)';
+  if (isRouteTarget(v, before)) return 'route target (controller#action)';
   if (isDottedKey(v)) return 'config key or package name';
   if (isHeaderName(v)) return 'HTTP header name';
   if (isTypeName(v, quoted, before)) return 'type or class name';

@@ -193,9 +193,9 @@ const SHAPES: Shape[] = [
   {
     shape: 'lower-case words with a credential word inside (docs and test stand-ins), Ruby instance variables',
     negatives: [
-      [`chef_attrs['db_${PW}'] = "securesql${PW}"`, 'doc/settings/database.md'],
+      [`chef_attrs['db_${PW}'] = "secure-sql-${PW}"`, 'doc/settings/database.md'],
       [`#     ${PW}: '_the_${PW}_of_the_bind_user'`, 'files/app.rb.template'],
-      ["  master_password: 'toomanysecrets'", 'spec/recipes/rails_spec.rb'],
+      ["  master_password: 'too_many_secrets'", 'spec/recipes/rails_spec.rb'],
       ["  gitaly: { address: 'tcp://localhost:8123', token: 'token_1234' }", 'spec/recipes/gitaly_spec.rb'],
       ["req['PRIVATE-TOKEN'] = @access_token", 'lib/build/trigger.rb'],
       [`    ${PW}: c2VjdXJlLXBhc3N3b3Jk  # base64 of a stand-in`, 'docs/ratelimit.md'],
@@ -217,6 +217,7 @@ const SHAPES: Shape[] = [
       [`get "forgot-${PW}" => "${PW}s#new"`, 'config/routes.rb'],
     ],
     positives: [
+      [`  secret: "staging#${rnd(8, 63, 'abcdefghijklmnopqrstuvwxyz')}"`, 'config/jwt.yml'],
       [`  ${PW}: 'Wq4${mixed(10, 54)}:'`, 'config/app.yml'],
       [`  client_secret: Kl${mixed(16, 55)}-hem`, 'config/app.yml'],
       [`  ${PW}: Pässw${mixed(10, 56)}`, 'config/app.yml'],
