@@ -150,7 +150,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
   // A sigil before PascalCase words is a tokenizer/state name (`lastToken = "?InterpolationInJSX"`), never a password.
   if (/^[?#@$:.%!]+(?:[A-Z][a-z]+)+[A-Z]*$/.test(c.secret)) return 'identifier';
-  if (/^(https?|file):\/\/[^:@]*$/.test(c.secret) || /^\.{0,2}\/[\w./-]*$/.test(c.secret)) return 'path or URL';
+  // A path's segments are words; one of 12+ characters mixing cases and digits is a key starting with `/`.
+  if (/^(https?|file):\/\/[^:@]*$/.test(c.secret) || (/^\.{0,2}\/[\w./-]*$/.test(c.secret) && !c.secret.split('/').some((s) => s.length >= 12 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s)))) return 'path or URL';
   return undefined;
 }
 
