@@ -197,7 +197,7 @@ const SHAPES: Shape[] = [
       [`#     ${PW}: '_the_${PW}_of_the_bind_user'`, 'files/app.rb.template'],
       ["  master_password: 'too_many_secrets'", 'spec/recipes/rails_spec.rb'],
       ["  gitaly: { address: 'tcp://localhost:8123', token: 'token_1234' }", 'spec/recipes/gitaly_spec.rb'],
-      ["req['PRIVATE-TOKEN'] = @access_token", 'lib/build/trigger.rb'],
+      [`req['PRIVATE-TOKEN'] = ${'@'}access_token`, 'lib/build/trigger.rb'],
       [`    ${PW}: c2VjdXJlLXBhc3N3b3Jk  # base64 of a stand-in`, 'docs/ratelimit.md'],
     ],
     positives: [
