@@ -11,7 +11,7 @@ export interface DecodedCandidate {
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'hex' | 'url' | 'json-escape';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'csv';
 }
 
 /**
@@ -113,6 +113,97 @@ function unhex(s: string): string | undefined {
   return printable(Buffer.from(s, 'hex'));
 }
 
+/** A CSV header cell that names a credential column (`password`, `Secret access key`, `api_token`). */
+const CREDENTIAL_COLUMN = /pass(?:word|wd)?\b|passw|pwd|secret|token|api[ _.-]?key|apikey|access[ _.-]?key|private[ _.-]?key|credential|auth[ _.-]?key/i;
+const CSV_NAME = /^[A-Za-z][A-Za-z0-9 _.()/-]{0,60}$/;
+/** Data rows of one CSV text looked at (a dump of a million rows is data, not config). */
+const MAX_CSV_ROWS = 10_000;
+
+/** Cells of one CSV line: [start, end) of each value (quotes stripped; `""` inside quotes kept as is). */
+function csvCells(text: string, from: number, to: number, sep: string): Array<[number, number]> {
+  const cells: Array<[number, number]> = [];
+  let i = from;
+  for (;;) {
+    if (text[i] === '"') {
+      let j = i + 1;
+      while (j < to && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
+      cells.push([i + 1, Math.min(j, to)]);
+      i = text.indexOf(sep, j);
+    } else {
+      const j = text.indexOf(sep, i);
+      cells.push([i, j === -1 || j > to ? to : j]);
+      i = j;
+    }
+    if (i === -1 || i >= to) return cells;
+    i++;
+  }
+}
+
+/**
+ * A CSV (or TSV) whose header row names a credential column (an AWS console `credentials.csv`, an export of
+ * API keys): each cell of that column is rescanned as `column_name = "cell"`, so the rules that know the
+ * column's name judge it; a cell alone has no name next to it.
+ */
+function csvCandidates(text: string, push: (c: DecodedCandidate) => void): void {
+  const headerEnd = text.indexOf('\n');
+  if (headerEnd <= 0) return;
+  const header = text.slice(0, headerEnd).replace(/\r$/, '');
+  const sep = header.includes('\t') ? '\t' : header.includes(',') ? ',' : '';
+  if (!sep) return;
+  const names = header.split(sep).map((h) => h.trim().replace(/^"(.*)"$/, '$1'));
+  if (names.length < 2 || !names.every((n) => n === '' || CSV_NAME.test(n))) return;
+  const columns = names.flatMap((n, i) => (CREDENTIAL_COLUMN.test(n) ? [i] : []));
+  if (columns.length === 0) return;
+  const keys = names.map((n) => n.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, ''));
+  let rows = 0;
+  for (let ls = headerEnd + 1; ls < text.length && rows < MAX_CSV_ROWS; rows++) {
+    let le = text.indexOf('\n', ls);
+    if (le === -1) le = text.length;
+    const end = text[le - 1] === '\r' ? le - 1 : le;
+    const cells = csvCells(text, ls, end, sep);
+    for (const c of columns) {
+      const cell = cells[c];
+      if (cell && cell[1] > cell[0]) push({ start: cell[0], end: cell[1], text: `${keys[c]} = "${text.slice(cell[0], cell[1])}"`, encoding: 'csv' });
+    }
+    ls = le + 1;
+  }
+}
+
+/**
+ * JSON strings holding escaped quotes (`"os.environ[\\"API_TOKEN\\"] = \\"…\\"\\n"`: a notebook cell, JSON
+ * inside JSON) on the lines in `windows`: each string literal, read from the line's first quote on, is
+ * decoded when it holds a `\\"`, so the code inside reads as code.
+ */
+function escapedQuoteStrings(text: string, windows: ReadonlyArray<readonly [number, number]>, push: (c: DecodedCandidate) => void): void {
+  // The next `\\"` at or after the line being looked at: found once per line that holds one (windows and
+  // lines come in order), so the work stays linear in the text.
+  let esc = text.indexOf('\\"');
+  for (const [ws, we] of windows) {
+    for (let ls = ws; ls < we && esc !== -1; ) {
+      if (esc < ls) esc = text.indexOf('\\"', ls);
+      if (esc === -1 || esc >= we) break;
+      ls = Math.max(ls, text.lastIndexOf('\n', esc) + 1);
+      let le = text.indexOf('\n', esc);
+      if (le === -1 || le > we) le = we;
+      for (let open = text.indexOf('"', ls); open !== -1 && open < le; ) {
+        let close = open + 1;
+        let escapedQuote = false;
+        while (close < le && text[close] !== '"') {
+          if (text[close] === '\\') { if (text[close + 1] === '"') escapedQuote = true; close += 2; } else close++;
+        }
+        if (close >= le || close - open > MAX_JSON_STRING) break;
+        if (escapedQuote) {
+          try {
+            push({ start: open + 1, end: close, text: JSON.parse(text.slice(open, close + 1)) as string, encoding: 'json-escape' });
+          } catch { /* not a JSON string */ }
+        }
+        open = text.indexOf('"', close + 1);
+      }
+      ls = le + 1;
+    }
+  }
+}
+
 /**
  * `hotWindows`: [start, end) ranges (lines where some rule's keyword occurs); the generic base64 and hex
  * searches only look there, since a stray encoded string with no credential word near it is rarely a
@@ -133,6 +224,10 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     for (const inner of decodeCandidates(c.text, [[0, c.text.length]], true, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
   };
 
+  if (!bare) {
+    csvCandidates(text, push);
+    escapedQuoteStrings(text, hotWindows, push);
+  }
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
     for (const m of text.matchAll(DATA_ENTRY)) {
       const value = m[3]!;

@@ -30,7 +30,12 @@ function policyShaped(value: string): boolean {
   return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9!@#$%^&*?]/.test(value) && !/^test/i.test(value);
 }
 
-const TEMPLATE = /\$\{|\{\{|\}\}|\$\(|%\(|#\{|<%|%>|\[\[|\]\]|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
+/**
+ * Template syntax: a marker with its closing pair (`${DB_PASS}`, `{{ .Values.x }}`, `<%= ENV["X"] %>`), or a
+ * value that starts or ends with one (cut by the rule's character class). A lone `{{` or `%>` inside a
+ * random value (a WordPress salt, a generated password) is not a template.
+ */
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -65,6 +70,8 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
+  // `yourWeak(!)Password`, `yourApiKey`: what to write there, in camelCase.
+  if (/^your[A-Z]/.test(secret)) return 'placeholder (your…)';
   if (TEMPLATE.test(secret)) return 'template variable';
   if (ENV_LOOKUP.test(secret)) return 'environment look-up';
   if (ENCRYPTED.test(secret)) return 'encrypted value';
@@ -72,7 +79,7 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
   // A UUID has at most 17 distinct characters, and one a vendor rule found sits next to the vendor's name
   // (a bare UUID has nothing else to match on): `SNYK_TOKEN = "12345678-ABCD-…"` is reported.
-  if (/0123456789|123456789|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
+  if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   return undefined;
@@ -143,7 +150,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
   // A sigil before PascalCase words is a tokenizer/state name (`lastToken = "?InterpolationInJSX"`), never a password.
   if (/^[?#@$:.%!]+(?:[A-Z][a-z]+)+[A-Z]*$/.test(c.secret)) return 'identifier';
-  if (/^(https?|file):\/\/[^:@]*$/.test(c.secret) || /^\.{0,2}\/[\w./-]*$/.test(c.secret)) return 'path or URL';
+  // A path's segments are words; one of 12+ characters mixing cases and digits is a key starting with `/`.
+  if (/^(https?|file):\/\/[^:@]*$/.test(c.secret) || (/^\.{0,2}\/[\w./-]*$/.test(c.secret) && !c.secret.split('/').some((s) => s.length >= 12 && /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s)))) return 'path or URL';
   return undefined;
 }
 

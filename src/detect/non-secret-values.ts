@@ -76,10 +76,62 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v)));
 }
 
+/**
+ * Lower-case words joined by signs with a credential word inside, as docs and tests name a value
+ * (`workhorse-sentinel-password`, `_the_password_of_the_bind_user`, `sentinel-pass-goes-here`,
+ * `token_1234`): no capital, no sign but the joins, digits only as a last word of their own (`password1`,
+ * typed, stays). A password someone set has a capital, a sign or digits inside (`Tq8#vLz2`); words without
+ * a credential word (`correct-horse`) and glued ones (`thisismypassword`) are not judged here.
+ */
+const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
+export function isWordyStandIn(value: string): boolean {
+  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6})?$/.exec(value);
+  // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed.
+  return m !== null && (/[-_ .]/.test(m[1]!) || m[2] !== undefined) && m[1]!.length >= 4 && CREDENTIAL_INSIDE.test(m[1]!);
+}
+
+/**
+ * Text of a user interface rather than a value: a translation (letters of another script, no digit), a
+ * label ending in a colon (`Wachtwoord:`), a capitalised phrase of hyphenated words (`Klient-hemmelighed`),
+ * as Rails and other i18n files hold under `password:` / `client_secret:` keys.
+ */
+function isUiText(v: string): boolean {
+  if (/[^\x00-\x7f]/.test(v) && !/\d/.test(v) && /^[\p{L}\p{M}\p{Pd}\p{Po}\p{Zs}\u200c\u200d/:()]+$/u.test(v)) return true;
+  if (/^[A-Z][a-z]+(?:[- ][A-Za-z][a-z]+)*:$/.test(v)) return true;
+  return /^[A-Z][a-z]{2,}(?:-[A-Za-z][a-z]{2,})+$/.test(v);
+}
+
+/** A Rails route target, `controller#action` after `=>` or `to:` (`get "reset-password" => "passwords#edit"`). */
+const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["']$/.test(before) && /^[a-z]+(?:[_/][a-z]+)*#[a-z]+(?:_[a-z]+)*[!?]?$/.test(v);
+
+/**
+ * The password is the user name written on the same line (`user=osm password=osm`, `CREATE USER app
+ * PASSWORD 'app'`, `postgres://postgres:postgres@`): a development default, not a secret anyone chose.
+ */
+function sameAsUser(v: string, line: string, at: number): boolean {
+  if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
+  const e = v.replace(/[.-]/g, '\\$&');
+  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
+}
+
+/**
+ * Public material, not a secret: a certificate or public key, in base64 (a Kubernetes `tls.crt`, kubeconfig
+ * `client-certificate-data`) or under a key that names one (`ca.crt: …`, `tls.ca: …`). A value that
+ * decodes to a private key is never public, whatever its key says.
+ */
+const PUBLIC_KEY_NAME = /(?:^|[\s"'{,])(?:[\w-]*\.(?:crt|cer|pub)|tls\.ca|ca|ca[._-]?(?:crt|cert|bundle)|client-certificate(?:-data)?|certificate-authority(?:-data)?)["']?\s*[:=]\s*["']?$/i;
+function isPublicMaterial(v: string, before: string): boolean {
+  if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v)) return false;
+  const text = Buffer.from(v, 'base64').toString('latin1');
+  if (/PRIVATE KEY/.test(text)) return false;
+  return /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)-----/.test(text) || /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+) AAAA/.test(text) || PUBLIC_KEY_NAME.test(before);
+}
+
 /** `asdfqwer1234asdf`, `qwerty123`: runs of four or more neighbouring keys, typed as a stand-in. */
 const KEY_ROWS = ['1234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
 function isKeyboardWalk(value: string): boolean {
-  const v = value.toLowerCase();
+  // A sign or two typed after the walk (`asdf1234@`) to pass a password policy.
+  const v = value.toLowerCase().replace(/[!@#$%^&*.?]{1,2}$/, '');
   // Short: a long generated-looking walk (`zxcvbnm…1234567890`, 36 characters) is a docs example of a key format.
   if (v.length < 8 || v.length > 20) return false;
   // ok[i]: v.slice(0, i) is made of runs; each run is a slice of one row, 4+ long (3 for a digit tail).
@@ -184,11 +236,16 @@ const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) 
 /** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
 const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
 
+/** Words that are a stand-in on their own when base64-encoded (`cGFzc3dvcmQ=`). */
+const TRIVIAL_WORDS = new Set(['password', 'passwd', 'secret', 'token', 'admin', 'root', 'test', 'changeme', 'username', 'user']);
+
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
-  if (!/^[A-Za-z0-9+/]{16,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
+  if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
   const text = Buffer.from(v, 'base64').toString('latin1');
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
+  // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
+  if (/^[a-z]+$/i.test(text) ? TRIVIAL_WORDS.has(text.toLowerCase()) : isWordyStandIn(text) || isStandInPassword(text)) return true;
   // Words joined by - or _ (`example-app-secret`), not a sentence that mentions an example.
   if (/^[a-z]+(?:[-_][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
@@ -238,10 +295,14 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
   if (RFC_EXAMPLES.has(v)) return 'RFC example value';
-  if (!c.generic) return undefined;
-  if (isStandInPassword(v)) return 'stand-in made of credential words';
   const before = at >= 0 ? line.slice(0, at) : '';
+  if (isPublicMaterial(v, before)) return 'certificate or public key';
+  if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
+  if (!c.generic) return undefined;
+  if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
   const quoted = /["'`]$/.test(before);
+  if (isUiText(v)) return 'interface text or translation';
+  if (isRouteTarget(v, before)) return 'route target (controller#action)';
   if (isDottedKey(v)) return 'config key or package name';
   if (isHeaderName(v)) return 'HTTP header name';
   if (isTypeName(v, quoted, before)) return 'type or class name';

@@ -79,3 +79,19 @@ describe('a counting run in a UUID', () => {
     expect(rulesOn(`const SNYK_TOKEN = "${zeros}"\n`)).toEqual([]);
   });
 });
+
+describe('template syntax is a marker with its pair, not a lone sign pair inside a random value', () => {
+  const salt = (inner: string) => 'Xr7&kP2' + inner + 'vQ9!mL4|zT8^wN3(' + 'bH6~cJ1+dF5]gS0';
+  for (const inner of ['{{', '#{vWG|G}', '%>', '<%', '}}', '#{CAcL=f+Y!~E}']) {
+    it(`a WordPress salt holding "${inner}" is reported`, () => {
+      const text = `define( 'AUTH_KEY',         '${salt(inner)}' );\n`;
+      expect(rulesOn(text, 'wordpress/wp-config.php')).toContain('wordpress-config-secret');
+      expect(hardNegativeReason({ secret: salt(inner), line: text, path: 'wp-config.php', generic: false })).toBeUndefined();
+    });
+  }
+  for (const value of ['${DB_PASSWORD}', 'pre-{{ .Values.db.password }}', '#{ENV[\'DB_PASSWORD\']}', '<%= ENV["DB_PASSWORD"] %>', '$(DB_PASSWORD)', '%(db_password)s', '{{ .Values.token']) {
+    it(`"${value}" is a template`, () => {
+      expect(hardNegativeReason({ secret: value, line: `password: "${value}"`, path: 'x.yaml', generic: true })).toBe('template variable');
+    });
+  }
+});

@@ -190,6 +190,53 @@ const SHAPES: Shape[] = [
       [`  "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC${rnd(32, 35, B64)}\\n${rnd(64, 36, B64)}\\n${rnd(64, 37, B64)}\\n-----END PRIVATE KEY-----\\n",`, 'keys/sa.json'],
     ],
   },
+  {
+    shape: 'lower-case words with a credential word inside (docs and test stand-ins), Ruby instance variables',
+    negatives: [
+      [`chef_attrs['db_${PW}'] = "secure-sql-${PW}"`, 'doc/settings/database.md'],
+      [`#     ${PW}: '_the_${PW}_of_the_bind_user'`, 'files/app.rb.template'],
+      ["  master_password: 'too_many_secrets'", 'spec/recipes/rails_spec.rb'],
+      ["  gitaly: { address: 'tcp://localhost:8123', token: 'token_1234' }", 'spec/recipes/gitaly_spec.rb'],
+      [`req['PRIVATE-TOKEN'] = ${'@'}access_token`, 'lib/build/trigger.rb'],
+      [`    ${PW}: c2VjdXJlLXBhc3N3b3Jk  # base64 of a stand-in`, 'docs/ratelimit.md'],
+    ],
+    positives: [
+      [`chef_attrs['db_${PW}'] = "${mixed(16, 50)}"`, 'config/settings.rb'],
+      [`  master_password: 'Kq7vmZ${rnd(10, 51)}'`, 'config/secrets.yml'],
+      [`req['PRIVATE-TOKEN'] = '${mixed(20, 52)}'`, 'lib/build/trigger.rb'],
+      [`    ${PW}: ${b64('Wq4#nP8' + mixed(10, 53))}`, 'deploy/secret.yaml'],
+    ],
+  },
+  {
+    shape: 'interface text and translations under credential keys, Rails route targets',
+    negatives: [
+      [`  ${PW}: 'Wachtwoord:'`, 'config/locales/nl.yml'],
+      ['  client_secret: Klient-hemmelighed', 'config/locales/da.yml'],
+      ['  user_token: Användarnyckel', 'config/locales/sv.yml'],
+      ['  unknown_token: 確認碼已經過期或不存在。', 'config/locales/zh-TW.yml'],
+      [`get "forgot-${PW}" => "${PW}s#new"`, 'config/routes.rb'],
+    ],
+    positives: [
+      [`  secret: "staging#${rnd(8, 63, 'abcdefghijklmnopqrstuvwxyz')}"`, 'config/jwt.yml'],
+      [`  ${PW}: 'Wq4${mixed(10, 54)}:'`, 'config/app.yml'],
+      [`  client_secret: Kl${mixed(16, 55)}-hem`, 'config/app.yml'],
+      [`  ${PW}: Pässw${mixed(10, 56)}`, 'config/app.yml'],
+    ],
+  },
+  {
+    shape: 'a password that is the user name on the same line; placeholders in camelCase; certificates',
+    negatives: [
+      ['osmosis --wd host=db database=maps user=mapper password=mapper', '.github/workflows/docker.yml'],
+      ["CREATE USER mapper SUPERUSER PASSWORD 'mapper';", 'docker/postgres-init.sh'],
+      [`"Default": "Host=localhost;Database=Shop;Username=postgres;${PW}=yourWeak(!)${PW[0]!.toUpperCase() + PW.slice(1)}"`, 'src/appsettings.Development.json'],
+      [`kind: Secret\ndata:\n  tls.crt: ${b64('-----BEGIN CERTIFICATE-----\n' + rnd(64, 57, B64) + '\n-----END CERTIFICATE-----\n')}\n  ca.crt: ${b64('TESTROOTCA' + rnd(4, 58))}`, 'fixtures/secret.yml'],
+    ],
+    positives: [
+      [`osmosis --wd host=db database=maps user=mapper password=${mixed(14, 59)}`, 'scripts/import.sh'],
+      [`CREATE USER mapper SUPERUSER PASSWORD '${mixed(14, 60)}';`, 'db/init.sql'],
+      [`kind: Secret\ndata:\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC' + rnd(64, 61, B64) + '\n' + rnd(64, 62, B64) + '\n-----END PRIVATE KEY-----\n')}`, 'k8s/tls.yml'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
