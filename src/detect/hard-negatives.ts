@@ -124,6 +124,26 @@ function insideValueAfter(marker: RegExp, line: string, at: number, length: numb
   return false;
 }
 
+/** Source files where an unquoted value after `=`/`:` is an expression, never a literal (unlike .env, INI, YAML, shell). */
+const CODE_FILE = /\.(?:go|java|kt|kts|scala|groovy|cs|fs|swift|rs|c|cc|cpp|cxx|h|hh|hpp|m|mm|ts|tsx|mts|cts|js|jsx|mjs|cjs|py|pyi|rb|php|dart|lua|ex|exs|erl|clj|jl|zig|nim|vala|d)$/i;
+
+/**
+ * In code, a credential field set from a variable (loki's ring code sets a token field from a variable
+ * spelled ringInstanceByToken) reads the variable: a bare name after the operator is not written out. Not
+ * in a comment or a string, where the same text is a value someone typed. Judged by path, so off in gate modes.
+ */
+function isVariableInCode(c: HardNegativeContext, at: number): boolean {
+  if (!CODE_FILE.test(c.path) || at < 0) return false;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(c.secret)) return false;
+  const after = c.line.slice(at + c.secret.length);
+  if (/^[A-Za-z0-9_]/.test(after)) return false; // the match stopped inside a longer token
+  const before = c.line.slice(0, at);
+  if (!/(?:[^=!<>]=|:=|=>|[^:]:|\(|,)[ \t]*$/.test(before)) return false;
+  if (/(?:^|[\s;{(])(?:#|\/\/|\/\*|--)|^\s*\*/.test(before)) return false; // a comment
+  for (const q of ['"', "'", '`']) if ((before.split(q).length - 1) % 2 === 1) return false; // inside a string
+  return true;
+}
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret, !c.generic);
@@ -142,6 +162,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
+  if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
   if (UUID.test(c.secret)) return 'UUID';
   // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).
   if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';
