@@ -299,5 +299,5 @@ describe('redaction property (built CLI, every output path)', () => {
     // Every rule: each folder takes one variant of every rule before a second of any.
     expect(uncovered, 'rules without a generated, detected variant').toEqual([]);
   // Generous: ~60 CLI runs; CI runs two test files at once on 2 cores (a hang is caught by the 60 s per-run kill).
-  }, 480_000);
+  }, 900_000);
 });
