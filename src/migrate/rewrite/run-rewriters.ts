@@ -32,7 +32,7 @@ import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
 import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
-import { leftoverValues } from './leftover-values.js';
+import { leftoverFieldKey, leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
@@ -374,7 +374,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 function manualLeftovers(root: string, plan: Plan, values: PlanValues, edited: ReadonlyMap<string, string>, out: RewriteRunResult): void {
   const whole = new Set(out.wholeFiles.map((w) => w.file));
   const texts = new Map<string, string>(repoTexts(root, (f) => !whole.has(f) && !f.startsWith('.secret-sweep/')).map((x): [string, string] => [x.file, edited.get(x.file) ?? x.text]));
-  const known = new Set(out.manual.map((m) => `${m.file}:${m.line}`));
+  // A place already manual, and the same secret field elsewhere in a file already manual for it (a notebook's
+  // manual place is numbered by cell, its leftover by the file's JSON line: one place, said once).
+  const known = new Set(out.manual.flatMap((m) => [`${m.file}:${m.line}`, leftoverFieldKey(m.file, m.secretName, m.jsonKey)]));
   for (const s of plan.secrets) for (const f of s.fields) for (const l of f.locations) if (!l.historyOnly && !l.commit && !edited.has(l.file)) known.add(`${l.file}:${l.line}`);
   for (const x of leftoverValues(texts, plan, values, known)) {
     out.manual.push({
