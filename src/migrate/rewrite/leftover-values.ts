@@ -20,15 +20,10 @@ export interface LeftoverValue {
   jsonKey: string;
 }
 
-/** In `known`: every place of this secret field in this file is accounted for (the file is manual for it already). */
-export function leftoverFieldKey(file: string, secretName: string, jsonKey: string): string {
-  return `${file}\u0000${secretName}\u0000${jsonKey}`;
-}
-
 /**
  * Pure: the places in `texts` (file -> text after this run's edits) holding a raw form of a migrated
  * secret value, except the places in `known` (`file:line`: already manual, or the value's own file kept
- * on purpose; or leftoverFieldKey: the whole file, for that field). At most one per file, line and secret field.
+ * on purpose). At most one per file, line and secret field.
  */
 export function leftoverValues(texts: ReadonlyMap<string, string>, plan: Plan, values: PlanValues, known: ReadonlySet<string>): LeftoverValue[] {
   const needles: Array<{ raw: string; secretName: string; jsonKey: string }> = [];
@@ -51,7 +46,7 @@ export function leftoverValues(texts: ReadonlyMap<string, string>, plan: Plan, v
         starts ??= lineStarts(text);
         const line = lineOf(starts, at);
         const id = `${file}:${line}`;
-        if (known.has(id) || known.has(leftoverFieldKey(file, n.secretName, n.jsonKey)) || seen.has(`${id}\u0000${n.secretName}\u0000${n.jsonKey}`)) continue;
+        if (known.has(id) || seen.has(`${id}\u0000${n.secretName}\u0000${n.jsonKey}`)) continue;
         seen.add(`${id}\u0000${n.secretName}\u0000${n.jsonKey}`);
         out.push({ file, line, column: at - starts[line - 1]! + 1, secretName: n.secretName, jsonKey: n.jsonKey });
       }

@@ -32,7 +32,7 @@ import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
 import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
-import { leftoverFieldKey, leftoverValues } from './leftover-values.js';
+import { leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
@@ -366,17 +366,33 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
     }
   }
-  if (opts.values?.size) manualLeftovers(root, plan, opts.values, texts, out);
+  if (opts.values?.size) manualLeftovers(root, plan, opts.values, texts, new Map(pending.map((p) => [p.file, p.text])), out);
   return finishWholeFiles(opts, out);
 }
 
-/** The places still holding a migrated value that no rule reported, in the texts this run leaves: manual. */
-function manualLeftovers(root: string, plan: Plan, values: PlanValues, edited: ReadonlyMap<string, string>, out: RewriteRunResult): void {
+/**
+ * The places still holding a migrated value that no rule reported, in the texts this run leaves: manual.
+ * `originals` holds the text before this run's edits of each edited file.
+ */
+function manualLeftovers(root: string, plan: Plan, values: PlanValues, edited: ReadonlyMap<string, string>, originals: ReadonlyMap<string, string>, out: RewriteRunResult): void {
   const whole = new Set(out.wholeFiles.map((w) => w.file));
   const texts = new Map<string, string>(repoTexts(root, (f) => !whole.has(f) && !f.startsWith('.secret-sweep/')).map((x): [string, string] => [x.file, edited.get(x.file) ?? x.text]));
-  // A place already manual, and the same secret field elsewhere in a file already manual for it (a notebook's
-  // manual place is numbered by cell, its leftover by the file's JSON line: one place, said once).
-  const known = new Set(out.manual.flatMap((m) => [`${m.file}:${m.line}`, leftoverFieldKey(m.file, m.secretName, m.jsonKey)]));
+  // A place already manual. Its line number is the original text's; in a file this run edited, lines before
+  // it may have moved (a notebook's helper import), so it is found again by its line's text, which the edits
+  // left as it was.
+  const known = new Set<string>();
+  for (const m of out.manual) {
+    const before = originals.get(m.file);
+    const after = edited.get(m.file);
+    if (before === undefined || after === undefined) {
+      known.add(`${m.file}:${m.line}`);
+      continue;
+    }
+    const text = before.split(/\r?\n/)[m.line - 1];
+    after.split(/\r?\n/).forEach((l, i) => {
+      if (l === text) known.add(`${m.file}:${i + 1}`);
+    });
+  }
   for (const s of plan.secrets) for (const f of s.fields) for (const l of f.locations) if (!l.historyOnly && !l.commit && !edited.has(l.file)) known.add(`${l.file}:${l.line}`);
   for (const x of leftoverValues(texts, plan, values, known)) {
     out.manual.push({
