@@ -130,3 +130,20 @@ describe('archives that do not start the blob are opened', { timeout: 120_000 },
     expect(range.code, range.stderr).toBe(0);
   });
 });
+
+describe('a blob is read again at a path where a rule allowlist does not apply', { timeout: 120_000 }, () => {
+  // A history scan reads each distinct blob once; it was read at the first path the log shows, and a
+  // rule's allowlist by path there (generic rules skip `*.d.ts`) hid it at every other path.
+  it('the same bytes at `a.d.ts` and at `settings.cfg`, in one commit or in two', () => {
+    const text = `DB_PASSWORD = "Zq8#vLp2!rT9wXk4"\n`;
+    const one = gated({ 'a.d.ts': text, 'settings.cfg': text });
+    expect(one.range.code, one.range.stderr).toBe(1);
+    expect(one.range.findings).toContainEqual(expect.objectContaining({ rule: 'generic-password-assignment', file: 'settings.cfg' }));
+    const { dir } = repoWith({}, { 'settings.cfg': text }, { 'a.d.ts': text });
+    const two = gateScan(dir, ['--range', 'main..pr']);
+    expect(two.code, two.stderr).toBe(1);
+    expect(two.findings).toContainEqual(expect.objectContaining({ rule: 'generic-password-assignment', file: 'settings.cfg' }));
+    // at the allowlisted path alone it stays allowlisted
+    expect(gated({ 'types.d.ts': text }).range.code).toBe(0);
+  });
+});
