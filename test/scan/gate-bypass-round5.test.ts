@@ -147,3 +147,14 @@ describe('a blob is read again at a path where a rule allowlist does not apply',
     expect(gated({ 'types.d.ts': text }).range.code).toBe(0);
   });
 });
+
+describe("the clone's git config does not change what a gate parses", { timeout: 120_000 }, () => {
+  it('i18n.logOutputEncoding=UTF-16 (NULs in the author fields of git log -z): the leak is found, not a parse error', () => {
+    const { dir, range } = gated({ 'app.env': LINE });
+    expect(range.code).toBe(1);
+    git(dir, 'config', 'i18n.logOutputEncoding', 'UTF-16');
+    const again = gateScan(dir, ['--range', 'main..pr']);
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.findings).toContainEqual(expect.objectContaining({ file: 'app.env' }));
+  });
+});
