@@ -135,7 +135,8 @@ describe('a blob is read again at a path where a rule allowlist does not apply',
   // A history scan reads each distinct blob once; it was read at the first path the log shows, and a
   // rule's allowlist by path there (generic rules skip `*.d.ts`) hid it at every other path.
   it('the same bytes at `a.d.ts` and at `settings.cfg`, in one commit or in two', () => {
-    const text = `DB_PASSWORD = "Zq8#vLp2!rT9wXk4"\n`;
+    const password = ['Zq8#vLp2', '!rT9wXk4'].join('');
+    const text = `DB_PASSWORD = "${password}"\n`;
     const one = gated({ 'a.d.ts': text, 'settings.cfg': text });
     expect(one.range.code, one.range.stderr).toBe(1);
     expect(one.range.findings).toContainEqual(expect.objectContaining({ rule: 'generic-password-assignment', file: 'settings.cfg' }));
