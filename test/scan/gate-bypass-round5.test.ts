@@ -65,6 +65,16 @@ const gated = (files: Record<string, string | Buffer>, base: Record<string, stri
   return { dir, range: gateScan(dir, ['--range', 'main..pr']) };
 };
 
+/** The token in `file` (alone in the change) is found by `--range`, and by `--staged` with the commit undone. */
+function foundInRangeAndStaged(file: string, data: Buffer): void {
+  const { dir, range } = gated({ [file]: data });
+  expect(range.code, range.stderr).toBe(1);
+  expect(range.findings).toContainEqual(expect.objectContaining({ rule: 'github-pat-classic', file }));
+  git(dir, 'reset', '-q', '--soft', 'HEAD~1');
+  const staged = gateScan(dir, ['--staged']);
+  expect(staged.code, staged.stderr).toBe(1);
+}
+
 describe('allowlisted paths are matched with their case, as git paths are', { timeout: 120_000 }, () => {
   it('`/rules/` and `test/fixtures/` in the base config do not cover RULES/ or Test/Fixtures/', () => {
     const base = { '.secret-sweep.yaml': 'allowlist:\n  paths:\n    - /rules/\n    - test/fixtures/\n', 'rules/example.env': LINE };
@@ -86,13 +96,7 @@ describe('allowlisted paths are matched with their case, as git paths are', { ti
 
 describe('content with no NUL up front is still read for what it hides', { timeout: 180_000 }, () => {
   it('UTF-16 text after 8000 bytes of ASCII', () => {
-    const data = Buffer.concat([Buffer.from('x = 1\n'.repeat(1400)), Buffer.from(LINE, 'utf16le')]);
-    const { dir, range } = gated({ 'notes.txt': data });
-    expect(range.code, range.stderr).toBe(1);
-    expect(range.findings).toContainEqual(expect.objectContaining({ rule: 'github-pat-classic', file: 'notes.txt' }));
-    git(dir, 'reset', '-q', '--soft', 'HEAD~1');
-    const staged = gateScan(dir, ['--staged']);
-    expect(staged.code, staged.stderr).toBe(1);
+    foundInRangeAndStaged('notes.txt', Buffer.concat([Buffer.from('x = 1\n'.repeat(1400)), Buffer.from(LINE, 'utf16le')]));
   });
 
   it('a gzip stream whose first 8000 bytes hold no NUL', () => {
@@ -104,21 +108,11 @@ describe('content with no NUL up front is still read for what it hides', { timeo
 
 describe('archives that do not start the blob are opened', { timeout: 120_000 }, () => {
   it('a gzip payload appended to a shell script (self-extracting)', () => {
-    const data = Buffer.concat([Buffer.from('#!/bin/sh\ntail -c +64 "$0" | gunzip | sh\nexit 0\n'), gzipSync(LINE)]);
-    const { dir, range } = gated({ 'install.sh': data });
-    expect(range.code, range.stderr).toBe(1);
-    expect(range.findings).toContainEqual(expect.objectContaining({ rule: 'github-pat-classic', file: 'install.sh' }));
-    git(dir, 'reset', '-q', '--soft', 'HEAD~1');
-    expect(gateScan(dir, ['--staged']).code).toBe(1);
+    foundInRangeAndStaged('install.sh', Buffer.concat([Buffer.from('#!/bin/sh\ntail -c +64 "$0" | gunzip | sh\nexit 0\n'), gzipSync(LINE)]));
   });
 
   it('a deflated zip behind a prefix (a Python zipapp with its #! line)', () => {
-    const data = Buffer.concat([Buffer.from('#!/usr/bin/env python3\n'), deflatedZip('__main__.py', LINE)]);
-    const { dir, range } = gated({ 'tool.pyz': data });
-    expect(range.code, range.stderr).toBe(1);
-    expect(range.findings).toContainEqual(expect.objectContaining({ rule: 'github-pat-classic', file: 'tool.pyz' }));
-    git(dir, 'reset', '-q', '--soft', 'HEAD~1');
-    expect(gateScan(dir, ['--staged']).code).toBe(1);
+    foundInRangeAndStaged('tool.pyz', Buffer.concat([Buffer.from('#!/usr/bin/env python3\n'), deflatedZip('__main__.py', LINE)]));
   });
 
   it('bytes that merely look like a gzip or zip signature are not a refusal', () => {
