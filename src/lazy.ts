@@ -27,11 +27,11 @@ export const yamlLib = () => load<typeof import('yaml')>('yaml');
 export const nodeCrypto = () => load<typeof import('node:crypto')>('node:crypto');
 export const nodeZlib = () => load<typeof import('node:zlib')>('node:zlib');
 export const fsWalk = () => load<typeof import('@nodelib/fs.walk')>('@nodelib/fs.walk');
-type IgnoreFactory = () => import('ignore').Ignore;
+type IgnoreFactory = (options?: import('ignore').Options) => import('ignore').Ignore;
 /** `ignore()` factory, whichever way the package exports it. */
-export const makeIgnore = (): import('ignore').Ignore => {
+export const makeIgnore = (options?: import('ignore').Options): import('ignore').Ignore => {
   const m = load<IgnoreFactory & { default?: IgnoreFactory }>('ignore');
-  return (m.default ?? m)();
+  return (m.default ?? m)(options);
 };
 
 /**

@@ -144,6 +144,11 @@ function isVariableInCode(c: HardNegativeContext, at: number): boolean {
   return true;
 }
 
+/** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none. */
+export function pathExclusionClass(path: string): string {
+  return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : CODE_FILE.test(path) ? 'code' : '';
+}
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret, !c.generic);

@@ -7,7 +7,7 @@ import { fromPortable, toPortable, type Finding, type PortableFinding } from '..
 import type { Detector } from '../detect/detector.js';
 import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
-import { binaryText } from '../sources/binary-text.js';
+import { binaryText, hidesBinary } from '../sources/binary-text.js';
 import type { Skipped } from '../sources/source.js';
 import { bytesFragments } from '../sources/windows.js';
 import { FindingsCap } from '../engine/findings-cap.js';
@@ -85,7 +85,7 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
   const why = skipReason(o.data);
   let data = o.data;
   // Blobs are read by the git modes, which are gates: binary content is read for what it hides, not skipped.
-  if (why === 'binary') {
+  if (why === 'binary' || (why === undefined && hidesBinary(o.data))) {
     const bin = binaryText(o.data);
     if ('unscanned' in bin) {
       t.skipped.push({ path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: `blob ${o.req.sha.slice(0, 12)}: ${bin.unscanned}` });

@@ -11,7 +11,7 @@ import { createDetector, type Detector, type DetectorOptions } from '../detect/d
 import { attachSecret, lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { detectBlob } from '../engine/detect-blob.js';
-import { binaryText } from '../sources/binary-text.js';
+import { binaryText, hidesBinary } from '../sources/binary-text.js';
 import { skipReason } from '../sources/decode-text.js';
 import { openRepo, type RepoInfo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
@@ -40,7 +40,7 @@ async function markedAt(repo: RepoInfo, detector: Detector, sha: string, path: s
   if (r.code !== 0) throw new SweepError(`cannot read ${path} at the base (blob ${sha.slice(0, 12)}): ${firstGitLine(r.stderr) || 'git cat-file failed'}`);
   let data: Buffer = r.stdout;
   const why = skipReason(data);
-  if (why === 'binary') {
+  if (why === 'binary' || (why === undefined && hidesBinary(data))) {
     const bin = binaryText(data);
     if ('unscanned' in bin) return new Set();
     data = Buffer.from(bin.text, 'utf8');

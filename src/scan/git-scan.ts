@@ -19,6 +19,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     return runSource(await stagedSource(req.root, { allLines: req.allLines, maxFileSize: scanner.limits.maxFileSize, excludePaths: req.excludePaths }, req.staged), scanner);
   }
   const { HistorySource } = await import('../sources/git/history-source.js');
+  const { pathClassifier } = await import('../detect/path-class.js');
   // --ci arrives here with the range (or revs) already worked out by ci-range.ts.
   const isRange = req.mode === 'range' || (req.mode === 'ci' && req.range !== undefined);
   const source = new HistorySource({
@@ -27,6 +28,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     range: isRange ? req.range : undefined,
     excludePaths: req.excludePaths,
     progress: req.progress,
+    pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),
   });
   return { ...(await runSource(source, scanner)), history: source.history };
 }

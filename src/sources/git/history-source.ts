@@ -39,6 +39,8 @@ export interface HistoryOptions {
   progress?: boolean;
   /** Config `allowlist.paths`: gitignore-style patterns; entries at these paths are ignored. */
   excludePaths?: string[];
+  /** What a path changes in detection (detect/path-class.ts): a blob is read once per class of path. */
+  pathClass?: (path: string) => string;
 }
 
 export interface HistoryStats {
@@ -147,9 +149,12 @@ export class HistorySource implements BlobSource {
           }
           continue;
         }
-        if (seen.has(e.blob)) continue;
-        seen.add(e.blob);
-        hs.blobs++;
+        // Once per blob, and again at a path that changes what detection finds (a rule's path allowlist).
+        const cls = this.opts.pathClass?.(e.path);
+        const key = cls ? `${e.blob}\0${cls}` : e.blob;
+        if (seen.has(key)) continue;
+        if (!seen.has(e.blob)) hs.blobs++;
+        seen.add(key);
         // A symlink's blob is its target, text like any other: a token written there is published too.
         fresh.push({ sha: e.blob, path: e.path });
       }
@@ -189,7 +194,7 @@ export class HistorySource implements BlobSource {
     stats.files = hs.blobsScanned;
     stats.bytes = hs.bytesScanned;
     try {
-      return tally.results.length > 0 ? await attribute(this.repo, this.revArgs, tally.results, this.excluded, this.logCopy.read()) : [];
+      return tally.results.length > 0 ? await attribute(this.repo, this.revArgs, tally.results, this.excluded, this.logCopy.read(), this.opts.pathClass) : [];
     } finally {
       this.logCopy.remove();
     }
@@ -197,7 +202,7 @@ export class HistorySource implements BlobSource {
 }
 
 /** Pass 2 and merge: provenance, introducing commit, presentAtHead, one finding per secret. */
-async function attribute(repo: RepoInfo, revArgs: string[], results: SourceTally['results'], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined): Promise<Finding[]> {
+async function attribute(repo: RepoInfo, revArgs: string[], results: SourceTally['results'], excluded: ((path: string) => boolean) | undefined, savedLog: AsyncIterable<Buffer> | undefined, pathClass?: (path: string) => string): Promise<Finding[]> {
   const headBlobsP = headBlobSet(repo);
   headBlobsP.catch(() => {});
   const wanted = new Map<string, ProvRec[]>();
@@ -229,7 +234,12 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: SourceTally
   }
   const groups = new Map<string, Group>();
   for (const r of results) {
-    const provs = wanted.get(r.unit) ?? [];
+    // A blob read at paths of several classes (path-class.ts): its findings belong to the paths of the
+    // class it was read at (a key is not "introduced" at the x.d.ts path whose rule allowlist drops it).
+    const all = wanted.get(r.unit) ?? [];
+    const readAt = r.findings[0]?.file;
+    const same = pathClass && readAt !== undefined ? all.filter((p) => pathClass(p.path) === pathClass(readAt)) : all;
+    const provs = same.length > 0 ? same : all;
     let intro: ProvRec | undefined;
     for (const p of provs) if (!intro || p.order > intro.order) intro = p;
     const introOrder = intro?.order ?? -1;

@@ -11,8 +11,9 @@ import { SweepError } from '../../errors.js';
  * Config forced on every git call so that parsed output does not depend on the user's settings, and so that
  * no program named in the repository's config runs: no fsmonitor hook (a `git diff --cached` may refresh
  * the index), no external diff or textconv (the commands that could run one pass --no-ext-diff --no-textconv).
+ * Log output in UTF-8: `i18n.logOutputEncoding=UTF-16` put NULs into the author fields of `git log -z`.
  */
-export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=true', '-c', 'log.showSignature=false', '-c', 'color.ui=false', '-c', 'core.fsmonitor=false', '-c', 'diff.external='];
+export const GIT_CONFIG_ARGS = ['-c', 'core.quotePath=true', '-c', 'log.showSignature=false', '-c', 'color.ui=false', '-c', 'core.fsmonitor=false', '-c', 'diff.external=', '-c', 'i18n.logOutputEncoding=UTF-8'];
 
 /**
  * The objects a gate scans are the ones in the object database: `refs/replace/*` (git replace) and a grafts

@@ -13,7 +13,7 @@ import { emptyStats } from '../source.js';
 import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
-import { binaryText } from '../binary-text.js';
+import { binaryText, hidesBinary } from '../binary-text.js';
 import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
@@ -210,7 +210,8 @@ class StagedSource implements TextSource {
       const why = skipReason(o.data);
       let data = o.data;
       // A gate reads binary content for what it hides (binary-text.ts): a NUL byte must not wave a secret through.
-      if (why === 'binary') {
+      const binary = why === 'binary' || (why === undefined && hidesBinary(o.data));
+      if (binary) {
         const bin = binaryText(o.data);
         if ('unscanned' in bin) {
           st.skipped.push({ path: e.path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: bin.unscanned });
@@ -224,7 +225,7 @@ class StagedSource implements TextSource {
       st.files++;
       st.bytes += o.size;
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
-      const gitLines = this.opts.allLines || why === 'binary' || fromUnscanned(e) ? undefined : this.diff.lines.get(e.path);
+      const gitLines = this.opts.allLines || binary || fromUnscanned(e) ? undefined : this.diff.lines.get(e.path);
       const onlyLines = gitLines && detectorLines(data, gitLines);
       // A large blob in windows (a gate scans large text rather than skipping it).
       for (const fragment of bytesFragments(data, { kind: 'staged', path: e.path, blob: e.blob })) {
