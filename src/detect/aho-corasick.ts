@@ -30,7 +30,7 @@ export class KeywordMatcher {
     this.keywords = keywords;
     this.automaton = automatonFor(keywords);
     this.outputs = this.automaton.outputs;
-    this.walk = this.automaton.sparse && (this.automaton.walk ??= sparseWalk(this.automaton.sparse, keywords, this.automaton.outputs));
+    this.walk = this.automaton.sparse && (this.automaton.walk ??= sparseWalk(this.automaton.sparse));
   }
 
   /** Transitions; ~state when `state` ends a keyword. Read (or built) on first use when the automaton came sparse. */

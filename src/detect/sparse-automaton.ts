@@ -16,24 +16,16 @@ export interface SparseAutomaton {
   to: Int32Array;
   /** Failure link of each state (the root's is the root). */
   fail: Int32Array;
+  /** Keyword ids ending at state s (its failure chain's included): outIds[outFirst[s] .. outFirst[s + 1] - 1]. */
+  outFirst: Int32Array;
+  outIds: Int32Array;
 }
 
-/**
- * A sparse automaton made ready to walk: the dense table (states × 128, transitions into accepting states
- * complemented, as aho-corasick.ts builds it) filled one row at a time, when the walk first enters that
- * state. The table is allocated zeroed and never touched elsewhere, so only the rows walked cost memory
- * (a pre-commit hook's few files enter ~650 of ~8,700 states), and each character costs one table load
- * as in the dense walk.
- */
+/** A sparse automaton made ready to walk: the root's full row (most characters are read at the root), which states accept. */
 export interface SparseWalk {
   sparse: SparseAutomaton;
-  rows: Int32Array;
-  /** 1 for each state whose row is filled. */
-  ready: Uint8Array;
-  /** Keyword ids of each state: a state with any accepts. */
-  outputs: readonly (readonly number[])[];
-  /** Failure links followed at most from a state: the longest keyword's length (a damaged file cannot loop). */
-  maxChain: number;
+  root: Int32Array;
+  accepts: Uint8Array;
 }
 
 /**
@@ -41,7 +33,7 @@ export interface SparseWalk {
  * transition into an accepting state stored complemented). A trie edge is found by walking each keyword
  * through the table; a failure link is the parent's failure state's transition on the edge's character.
  */
-export function sparseFromDense(keywords: readonly string[], next: Int32Array): SparseAutomaton {
+export function sparseFromDense(keywords: readonly string[], next: Int32Array, outputs: readonly (readonly number[])[]): SparseAutomaton {
   const states = next.length >> 7;
   const parent = new Int32Array(states).fill(-1);
   const charOf = new Uint8Array(states);
@@ -83,80 +75,61 @@ export function sparseFromDense(keywords: readonly string[], next: Int32Array): 
     const f = next[(fail[parent[t]!]! << 7) | charOf[t]!]!;
     fail[t] = f < 0 ? ~f : f;
   }
-  return { states, first, chars, to, fail };
+  const outFirst = new Int32Array(states + 1);
+  for (let s = 0; s < states; s++) outFirst[s + 1] = outFirst[s]! + outputs[s]!.length;
+  const outIds = new Int32Array(outFirst[states]!);
+  for (let s = 0; s < states; s++) outIds.set(outputs[s]!, outFirst[s]!);
+  return { states, first, chars, to, fail, outFirst, outIds };
 }
 
-/**
- * The keyword ids of the states that end a keyword, flat: state, count, ids, state, count, ids, ... (the
- * built head file's form: most states end none).
- */
-export function flatOutputs(outputs: readonly (readonly number[])[]): number[] {
-  const flat: number[] = [];
-  outputs.forEach((ids, s) => {
-    if (ids.length > 0) flat.push(s, ids.length, ...ids);
-  });
-  return flat;
-}
-
-/** The keyword ids of each of `states` states from flatOutputs' form (one shared empty list for the others); undefined when it is not well formed. */
-export function outputsFromFlat(flat: readonly number[], states: number, keywords: number): number[][] | undefined {
+/** The keyword ids of each state, as the dense automaton lists them (one shared empty list for most states). */
+export function sparseOutputs(sp: SparseAutomaton): number[][] {
   const none: number[] = [];
-  const out = new Array<number[]>(states).fill(none);
-  for (let i = 0; i < flat.length; ) {
-    const s = flat[i]!;
-    const n = flat[i + 1]!;
-    if (!(Number.isInteger(s) && s > 0 && s < states && out[s] === none && Number.isInteger(n) && n > 0 && i + 2 + n <= flat.length)) return undefined;
-    const ids = flat.slice(i + 2, i + 2 + n);
-    for (const id of ids) if (!(Number.isInteger(id) && id >= 0 && id < keywords)) return undefined;
-    out[s] = ids;
-    i += 2 + n;
+  const out = new Array<number[]>(sp.states);
+  for (let s = 0; s < sp.states; s++) {
+    const a = sp.outFirst[s]!;
+    const b = sp.outFirst[s + 1]!;
+    out[s] = a === b ? none : Array.from(sp.outIds.subarray(a, b));
   }
   return out;
 }
 
-export function sparseWalk(sparse: SparseAutomaton, keywords: readonly string[], outputs: readonly (readonly number[])[]): SparseWalk {
-  let maxChain = 0;
-  for (const k of keywords) maxChain = Math.max(maxChain, k.length);
-  return { sparse, rows: new Int32Array(sparse.states * 128), ready: new Uint8Array(sparse.states), outputs, maxChain };
+export function sparseWalk(sparse: SparseAutomaton): SparseWalk {
+  const root = new Int32Array(128);
+  for (let e = sparse.first[0]!; e < sparse.first[1]!; e++) {
+    const c = sparse.chars[e]!;
+    root[c] = sparse.to[e]!;
+    if (c >= 97 && c <= 122) root[c - 32] = sparse.to[e]!;
+  }
+  const accepts = new Uint8Array(sparse.states);
+  for (let s = 0; s < sparse.states; s++) accepts[s] = sparse.outFirst[s + 1]! > sparse.outFirst[s]! ? 1 : 0;
+  return { sparse, root, accepts };
 }
 
-/**
- * Fill state `s`'s row: its failure state's row (filled first, recursively: the failure state is shallower),
- * then its own edges, upper-case letters beside lower-case ones. The root's row is its edges alone.
- */
-function fillRow(w: SparseWalk, s: number, depth = 0): void {
-  const { rows, ready, outputs } = w;
+/** The state after reading character `c` (ASCII) in state `s`. */
+function step(w: SparseWalk, s: number, c: number): number {
+  if (c >= 65 && c <= 90) c |= 32;
   const { first, chars, to, fail } = w.sparse;
-  if (s !== 0) {
-    const f = depth < w.maxChain ? fail[s]! : 0;
-    if (ready[f] === 0) fillRow(w, f, depth + 1);
-    rows.copyWithin(s << 7, f << 7, (f << 7) + 128);
+  while (s !== 0) {
+    for (let e = first[s]!, end = first[s + 1]!; e < end; e++) if (chars[e] === c) return to[e]!;
+    s = fail[s]!;
   }
-  for (let e = first[s]!, end = first[s + 1]!; e < end; e++) {
-    const c = chars[e]!;
-    const t = to[e]!;
-    const v = outputs[t]!.length > 0 ? ~t : t;
-    rows[(s << 7) | c] = v;
-    if (c >= 97 && c <= 122) rows[(s << 7) | (c - 32)] = v;
-  }
-  ready[s] = 1;
+  return w.root[c]!;
 }
 
 /** As KeywordMatcher.scanStates (the same pairs and end state); `hits` is grown (and returned) when too small. */
-export function scanSparse(w: SparseWalk, text: string, from: number, end: number, state: number, hits: Int32Array): { hits: Int32Array; length: number; state: number } {
-  const { rows, ready } = w;
+export function scanSparse(w: SparseWalk, text: string, from: number, to: number, state: number, hits: Int32Array): { hits: Int32Array; length: number; state: number } {
+  const accepts = w.accepts;
   let h = 0;
   let s = state;
-  for (let i = from; i < end; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c > 127) {
       s = 0;
       continue;
     }
-    if (ready[s] === 0) fillRow(w, s);
-    s = rows[(s << 7) | c]!;
-    if (s < 0) {
-      s = ~s;
+    s = step(w, s, c);
+    if (accepts[s] === 1) {
       if (h + 2 > hits.length) {
         const bigger = new Int32Array(hits.length * 2);
         bigger.set(hits);
@@ -171,7 +144,6 @@ export function scanSparse(w: SparseWalk, text: string, from: number, end: numbe
 
 /** As KeywordMatcher.anyIn: whether any keyword occurs in these bytes. */
 export function anyInSparse(w: SparseWalk, bytes: Uint8Array): boolean {
-  const { rows, ready } = w;
   let s = 0;
   for (let i = 0, n = bytes.length; i < n; i++) {
     const c = bytes[i]!;
@@ -179,9 +151,8 @@ export function anyInSparse(w: SparseWalk, bytes: Uint8Array): boolean {
       s = 0;
       continue;
     }
-    if (ready[s] === 0) fillRow(w, s);
-    s = rows[(s << 7) | c]!;
-    if (s < 0) return true;
+    s = step(w, s, c);
+    if (w.accepts[s] === 1) return true;
   }
   return false;
 }

@@ -15,7 +15,7 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAutomaton, offerPrebuiltAutomaton } from '../detect/aho-corasick.js';
-import { flatOutputs, outputsFromFlat, sparseFromDense, type SparseAutomaton } from '../detect/sparse-automaton.js';
+import { sparseFromDense, sparseOutputs, type SparseAutomaton } from '../detect/sparse-automaton.js';
 import { keywordIndex } from '../detect/detector.js';
 import type { RuleSpec } from './rule.js';
 import { scannerSafeJson } from './safe-json.js';
@@ -28,11 +28,10 @@ interface AutomatonHead {
    */
   keywords: string;
   states: number;
-  /** Trie edges (states - 1): the sparse file's size. */
+  /** Trie edges (states - 1) and keyword ids over all states: the sizes of the sparse file's parts. */
   edges: number;
+  ids: number;
   endianness: string;
-  /** The keyword ids of the states that end a keyword (sparse-automaton.ts flatOutputs). */
-  outputs: number[];
 }
 
 /** The two files, next to the built rules (dist/builtin-rules.bin). */
@@ -44,8 +43,8 @@ export function builtAutomatonFiles(dir = fileURLToPath(new URL('..', import.met
 export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAutomatonFiles()): void {
   const keywords = [...keywordIndex(rules).keys()];
   const { next, outputs } = buildAutomaton(keywords);
-  const sp = sparseFromDense(keywords, next);
-  const head: AutomatonHead = { keywords: keywords.join('\u0000'), states: sp.states, edges: sp.to.length, endianness: endianness(), outputs: flatOutputs(outputs) };
+  const sp = sparseFromDense(keywords, next, outputs);
+  const head: AutomatonHead = { keywords: keywords.join('\u0000'), states: sp.states, edges: sp.to.length, ids: sp.outIds.length, endianness: endianness() };
   const write = (file: string, data: string | Buffer) => {
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
@@ -58,7 +57,7 @@ export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAut
 
 /** The sparse file's parts, in order (the Int32 ones first: each starts 4-byte aligned). */
 function sparseParts(sp: SparseAutomaton): (Int32Array | Uint8Array)[] {
-  return [sp.first, sp.to, sp.fail, sp.chars];
+  return [sp.first, sp.to, sp.fail, sp.outFirst, sp.outIds, sp.chars];
 }
 
 /**
@@ -73,54 +72,38 @@ export function offerBuiltAutomaton(files = builtAutomatonFiles()): void {
   } catch {
     return;
   }
-  if (typeof head?.keywords !== 'string' || head.endianness !== endianness() || !Number.isSafeInteger(head.states) || head.states < 1 || head.edges !== head.states - 1 || !Array.isArray(head.outputs)) return;
-  const keywords = head.keywords.split('\u0000');
-  offerPrebuiltAutomaton(keywords, () => {
+  if (typeof head?.keywords !== 'string' || head.endianness !== endianness() || ![head.states, head.edges, head.ids].every((n) => Number.isSafeInteger(n) && n >= 0) || head.edges !== head.states - 1) return;
+  offerPrebuiltAutomaton(head.keywords.split('\u0000'), () => {
     const sparse = readSparse(files.sparse, head);
-    const outputs = sparse && outputsFromFlat(head.outputs, head.states, keywords.length);
-    return outputs && { outputs, sparse, loadNext: () => readTable(files.table, head) };
+    return sparse && { outputs: sparseOutputs(sparse), sparse, loadNext: () => readTable(files.table, head) };
   });
 }
 
-/**
- * The sparse form, its sizes and the range of every value checked (a damaged file must not send a walk
- * out of the arrays); undefined when it is not whole. The checks run in native code (max of a typed array
- * read as unsigned, so a negative value is out of range too): a loop over ~35,000 values in the
- * interpreter cost more than the rest of reading the automaton.
- */
+/** The sparse form, its sizes and every state and keyword id in range checked; undefined when it is not whole. */
 function readSparse(file: string, head: AutomatonHead): SparseAutomaton | undefined {
-  const { states, edges } = head;
+  const { states, edges, ids } = head;
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const ints = 4 * (states + 1 + edges + states);
+  const ints = 4 * (states + 1 + edges + states + states + 1 + ids);
   if (bytes.byteLength !== ints + edges) return undefined;
   // A fresh copy: 4-byte aligned whatever offset the read buffer had.
   const all = new Uint8Array(bytes);
   let at = 0;
-  const int32 = (n: number, max: number) => {
+  const int32 = (n: number) => {
     const a = new Int32Array(all.buffer, at, n);
-    if (n > 0 && maxOf(new Uint32Array(all.buffer, at, n)) > max) throw new RangeError('out of range');
     at += 4 * n;
     return a;
   };
-  try {
-    const sp: SparseAutomaton = { states, first: int32(states + 1, edges), to: int32(edges, states - 1), fail: int32(states, states - 1), chars: new Uint8Array(all.buffer, ints, edges) };
-    if (sp.first[states] !== edges || (edges > 0 && maxOf(sp.chars) > 127)) return undefined;
-    return sp;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The largest value of a typed array, in native code (Math.max over chunks that fit in a call's arguments). */
-function maxOf(a: Uint32Array | Uint8Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i += 16384) max = Math.max(max, Math.max.apply(null, a.subarray(i, i + 16384) as unknown as number[]));
-  return max;
+  const sp: SparseAutomaton = { states, first: int32(states + 1), to: int32(edges), fail: int32(states), outFirst: int32(states + 1), outIds: int32(ids), chars: new Uint8Array(all.buffer, ints, edges) };
+  const inRange = (a: Int32Array, max: number) => a.every((v) => v >= 0 && v <= max);
+  const ascending = (a: Int32Array) => a.every((v, i) => i === 0 || v >= a[i - 1]!);
+  if (sp.first[0] !== 0 || sp.first[states] !== edges || !ascending(sp.first) || sp.outFirst[0] !== 0 || sp.outFirst[states] !== ids || !ascending(sp.outFirst)) return undefined;
+  if (!inRange(sp.to, states - 1) || !inRange(sp.fail, states - 1) || !inRange(sp.outIds, head.keywords.split('\u0000').length - 1) || !sp.chars.every((c) => c < 128)) return undefined;
+  return sp;
 }
 
 function readTable(file: string, head: AutomatonHead): Int32Array | undefined {

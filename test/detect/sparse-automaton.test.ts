@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildAutomaton } from '../../src/detect/aho-corasick.js';
-import { anyInSparse, flatOutputs, outputsFromFlat, scanSparse, sparseFromDense, sparseWalk } from '../../src/detect/sparse-automaton.js';
+import { anyInSparse, scanSparse, sparseFromDense, sparseOutputs, sparseWalk } from '../../src/detect/sparse-automaton.js';
 import { keywordIndex } from '../../src/detect/detector.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 
@@ -37,9 +37,9 @@ function denseAny(next: Int32Array, bytes: Uint8Array): boolean {
 
 function compare(keywords: string[], texts: string[]): number {
   const { next, outputs } = buildAutomaton(keywords);
-  const sparse = sparseFromDense(keywords, next);
-  expect(outputsFromFlat(flatOutputs(outputs), sparse.states, keywords.length)).toEqual(outputs);
-  const walk = sparseWalk(sparse, keywords, outputs);
+  const sparse = sparseFromDense(keywords, next, outputs);
+  expect(sparseOutputs(sparse)).toEqual(outputs);
+  const walk = sparseWalk(sparse);
   let found = 0;
   let state = 0;
   for (const text of texts) {
