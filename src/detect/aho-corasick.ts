@@ -5,14 +5,9 @@
  * is one table load per character; a transition into a state that ends a keyword is stored complemented
  * (negative), so the same load says whether there is a hit.
  */
-import { anyInSparse, scanSparse, sparseWalk, type SparseAutomaton, type SparseWalk } from './sparse-automaton.js';
-
 export class KeywordMatcher {
-  private readonly automaton: Automaton;
-  /** The sparse form, walked while the dense table is not read (a prebuilt automaton, small scans). */
-  private readonly walk: SparseWalk | undefined;
-  /** Characters walked over the sparse form: past SPARSE_UPTO the dense table is read. */
-  private sparseChars = 0;
+  /** Transitions; ~state when `state` ends a keyword. */
+  private readonly next: Int32Array;
   /** For each accepting state, the keyword ids that end there (including via failure links). */
   readonly outputs: number[][];
   readonly keywords: string[];
@@ -28,21 +23,9 @@ export class KeywordMatcher {
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
-    this.automaton = automatonFor(keywords);
-    this.outputs = this.automaton.outputs;
-    this.walk = this.automaton.sparse && (this.automaton.walk ??= sparseWalk(this.automaton.sparse));
-  }
-
-  /** Transitions; ~state when `state` ends a keyword. Read (or built) on first use when the automaton came sparse. */
-  private get next(): Int32Array {
-    const a = this.automaton;
-    return (a.next ??= a.loadNext?.() ?? buildAutomaton(this.keywords).next);
-  }
-
-  /** Whether `chars` more characters are walked over the sparse form (the dense table not read yet). */
-  private sparseFor(chars: number): SparseWalk | undefined {
-    if (this.walk === undefined || this.automaton.next !== undefined) return undefined;
-    return (this.sparseChars += chars) <= SPARSE_UPTO ? this.walk : undefined;
+    const { next, outputs } = automatonFor(keywords);
+    this.next = next;
+    this.outputs = outputs;
   }
 
   /**
@@ -52,12 +35,6 @@ export class KeywordMatcher {
    * buffer then holds at most one block's hits however many the text has.
    */
   scanStates(text: string, from = 0, to = text.length, state = 0): { hits: Int32Array; length: number; state: number } {
-    const walk = this.sparseFor(to - from);
-    if (walk !== undefined) {
-      const r = scanSparse(walk, text, from, to, state, this.hits);
-      this.hits = r.hits;
-      return r;
-    }
     if (this.narrowed === undefined && (this.wide += to - from) > NARROW_AFTER) this.narrowed = narrowedFor(this.next, this.keywords);
     const n = this.narrowed;
     if (n === undefined) return this.scanWide(text, from, to, state);
@@ -203,8 +180,6 @@ export class KeywordMatcher {
    * character does. Stops at the first hit.
    */
   anyIn(bytes: Uint8Array): boolean {
-    const walk = this.sparseFor(bytes.length);
-    if (walk !== undefined) return anyInSparse(walk, bytes);
     const next = this.next;
     let s = 0;
     for (let i = 0, n = bytes.length; i < n; i++) {
@@ -244,11 +219,6 @@ function grown(a: Int32Array): Int32Array {
  * a tree scan soon does, and its first megabyte no longer runs through a third loop that the JIT warms up).
  */
 const NARROW_AFTER = 1 << 18;
-/**
- * Characters a matcher walks over a prebuilt automaton's sparse form before it reads the dense table: a
- * pre-commit hook's few files never read it (4.4 MB for the built-in keywords); a tree scan soon does.
- */
-const SPARSE_UPTO = 1 << 20;
 /** Texts (blocks) at least this long are walked as four quarters. */
 const FOUR_STREAMS_FROM = 4096;
 
@@ -301,14 +271,8 @@ function narrowedFor(next: Int32Array, keywords: readonly string[]): Narrowed {
 
 /** A built automaton: what rules/built-automaton.ts writes at build time and reads back. */
 export interface Automaton {
-  /** The dense table; a prebuilt automaton's is read by `loadNext` when a matcher first needs it. */
-  next?: Int32Array;
+  next: Int32Array;
   outputs: number[][];
-  /** A prebuilt automaton's compact form (sparse-automaton.ts), walked instead of the dense table on small scans. */
-  sparse?: SparseAutomaton;
-  walk?: SparseWalk;
-  /** Reads the prebuilt dense table; undefined when it cannot (missing, damaged): it is then built from the keywords. */
-  loadNext?: () => Int32Array | undefined;
 }
 
 /**
@@ -347,7 +311,7 @@ function automatonFor(keywords: readonly string[]): Automaton {
   return a;
 }
 
-export function buildAutomaton(keywords: readonly string[]): Automaton & { next: Int32Array } {
+export function buildAutomaton(keywords: readonly string[]): Automaton {
   // The trie is built straight into the transition table (0 = no child: the root is nobody's child),
   // with each state's own characters listed: typed arrays, no per-state Map. This runs at every start-up
   // of a pre-commit hook, mostly before the JIT has warmed up.
