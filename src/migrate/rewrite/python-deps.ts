@@ -235,12 +235,12 @@ export function setupFileEdits(dir: string, helperPaths: readonly string[], read
         added.push(module);
       }
     }
-    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it.
-    const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1] : /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1];
+    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it; it
+    // imports the helper from site-packages once that is installed as a module (installedScriptHelperDirs).
+    const helperInstalled = helper !== undefined && listsModules && !notes.some((n) => n.startsWith(`${rel}: add "`));
     for (const h of helperPaths) {
-      const folder = path.posix.relative(dir, path.posix.dirname(h));
-      if (scripts && folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts)) {
-        notes.push(`${rel}: installs a script of ${folder}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
+      if (!helperInstalled && installsScriptOf(name, text, path.posix.relative(dir, path.posix.dirname(h)))) {
+        notes.push(`${rel}: installs a script of ${path.posix.relative(dir, path.posix.dirname(h))}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
       }
     }
     if (requireSdk) {
@@ -276,4 +276,65 @@ export function withHatchModule(text: string, module: string, existsInProject: (
   if (!name || name === module) return undefined;
   const eol = detectEol(text);
   return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.hatch.build.targets.wheel]${eol}only-include = ["${name}.py", "${module}.py"]${eol}`;
+}
+
+/** Top-level module names setuptools' flat-layout discovery leaves out (setuptools.discovery.FlatLayoutModuleFinder). */
+const FLAT_EXCLUDED_MODULES = /^(?:setup|conftest|tests?|examples?|build|toxfile|noxfile|pavement|dodo|tasks|fabfile|[Ss][Cc]onstruct|conanfile|manage|benchmarks?|exercises?|htmlcov|[._].*)$/;
+/** Top-level folders its flat-layout package discovery leaves out (FlatLayoutPackageFinder); any other folder is a package to it. */
+const FLAT_EXCLUDED_DIRS = /^(?:ci|bin|docs?|documentation|manpages|news|changelog|tests?|unit_tests?|examples?|scripts|tools|utils?|python|build|dist|venv|env|requirements|tasks|fabfile|site_scons|benchmarks?|exercises?|[._].*)$/;
+const PY_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * pyproject.toml text for a setuptools project that lists no modules or packages and is one module in a
+ * flat layout: setuptools' auto-discovery installs that module, but refuses to build once the helper sits
+ * beside it ("Multiple top-level modules discovered in a flat-layout"). The same selection is written out
+ * with the helper in it (`[tool.setuptools] py-modules`). Undefined for any other project.
+ * `entries`: the project folder's files and folders (names), the helper's file included.
+ */
+export function withFlatLayoutModules(text: string, module: string, entries: { files: readonly string[]; dirs: readonly string[] }): string | undefined {
+  if (!/^\s*build-backend\s*=\s*["']setuptools\.build_meta["']/m.test(text) || !/^\s*\[project\]\s*$/m.test(text)) return undefined;
+  // Anything that configures discovery (or a setup.py / setup.cfg that may): a human edits it.
+  if (/^\s*\[tool\.setuptools\.packages\b/m.test(text) || /^\s*(?:packages|py-modules|package-dir)\s*=/m.test(text)) return undefined;
+  if (entries.files.some((f) => f === 'setup.py' || f === 'setup.cfg') || entries.dirs.includes('src')) return undefined;
+  // A folder discovery would take as a package comes first: then the root's modules were never installed.
+  if (entries.dirs.some((d) => PY_IDENT.test(d) && !FLAT_EXCLUDED_DIRS.test(d))) return undefined;
+  const modules = entries.files.filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3))
+    .filter((m) => PY_IDENT.test(m) && !FLAT_EXCLUDED_MODULES.test(m) && m !== module);
+  if (modules.length !== 1) return undefined;
+  const eol = detectEol(text);
+  const line = `py-modules = ${JSON.stringify([modules[0]!, module]).replace(/","/g, '", "')}`;
+  const table = /^[ \t]*\[tool\.setuptools\][ \t]*(?:#.*)?\r?$/m.exec(text);
+  if (table) {
+    const at = text.indexOf('\n', table.index) + 1 || text.length;
+    return text.slice(0, at) + (at === text.length && !text.endsWith('\n') ? eol : '') + line + eol + text.slice(at);
+  }
+  return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.setuptools]${eol}${line}${eol}`;
+}
+
+/**
+ * Folders ('.' the root) where the helper must also be, so that an installed copy of a script finds it:
+ * a setup.py / setup.cfg that installs a script of a helper's folder (`scripts=`: setuptools copies it
+ * into bin/, away from that helper) and lists `py_modules` gets the helper at its module root too, where
+ * setupFileEdits adds it to py_modules and the script then imports it from site-packages.
+ */
+export function installedScriptHelperDirs(helperPaths: readonly string[], projectDirOf: (helper: string) => string | undefined, read: (rel: string) => string | undefined): string[] {
+  const out = new Set<string>();
+  for (const h of helperPaths) {
+    const dir = projectDirOf(h);
+    if (dir === undefined) continue;
+    for (const name of ['setup.py', 'setup.cfg'] as const) {
+      const text = read(dir === '.' ? name : `${dir}/${name}`);
+      if (text === undefined || !installsScriptOf(name, text, path.posix.relative(dir, path.posix.dirname(h)))) continue;
+      const listsModules = name === 'setup.py' ? /\bpy_modules\s*=/.test(text) : /^py_modules\s*[=:]/m.test(text);
+      if (listsModules) out.add(path.posix.join(dir, moduleRootOf(text)));
+    }
+  }
+  for (const h of helperPaths) out.delete(path.posix.dirname(h));
+  return [...out].sort();
+}
+
+/** Whether setup.py / setup.cfg text installs a script (`scripts=`) of `folder` (project-relative). */
+function installsScriptOf(name: 'setup.py' | 'setup.cfg', text: string, folder: string): boolean {
+  const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1] : /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1];
+  return !!scripts && !!folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts);
 }
