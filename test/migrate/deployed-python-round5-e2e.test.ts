@@ -44,21 +44,25 @@ interface Program {
   /** Python modules it needs (left out, with a warning, when missing). */
   needs?: string;
   /** How it is started from checkout `root` (may build or install from it first). */
-  start: (root: string) => Started;
+  start: (root: string) => Started | Promise<Started>;
   /** The part of its output compared (default: all of it). */
   keep?: (stdout: string) => string;
 }
 
-/** `pip install --target` of `dir` (copied first: setuptools builds in the source folder); the target. */
-function pipInstall(root: string, dir: string): string {
+/**
+ * `pip install --target` of `dir` (copied first: setuptools builds in the source folder), offline, as a
+ * deployment without build isolation does; the target. Throws with pip's errors when it fails.
+ */
+async function pipInstall(root: string, dir: string): Promise<string> {
   const src = bed.tempDir('ss-r5-pip-src-');
   cpSync(join(root, dir), src, { recursive: true });
   const target = bed.tempDir('ss-r5-pip-');
-  execFileSync(PYTHON, ['-m', 'pip', 'install', '-q', '--no-deps', '--no-build-isolation', '--no-index', '--target', target, src], { stdio: 'pipe', cwd: '/' });
+  const r = await runAsync(PYTHON, ['-m', 'pip', 'install', '-q', '--no-deps', '--no-build-isolation', '--no-index', '--target', target, src], { cwd: '/' });
+  if (r.code !== 0) throw new Error(`pip install ${dir} failed: ${r.stderr.split('\n').filter((l) => /error/i.test(l)).slice(0, 2).join(' | ')}`);
   return target;
 }
-const installed = (root: string, dir: string, script: string): Started => {
-  const target = pipInstall(root, dir);
+const installed = async (root: string, dir: string, script: string): Promise<Started> => {
+  const target = await pipInstall(root, dir);
   return { cmd: join(target, 'bin', script), args: [], cwd: '/', env: { PYTHONPATH: target } };
 };
 const py = (args: string[], cwd = '/', env?: Record<string, string>): Started => ({ cmd: PYTHON, args, cwd, ...(env ? { env } : {}) });
@@ -67,7 +71,7 @@ const PROGRAMS: Program[] = [
   { name: 'setup.py scripts=[bin/…], pip-installed, run from target/bin', needs: 'setuptools, pip', start: (r) => installed(r, 'scripttool', 'nightly-report') },
   { name: 'flat layout found by auto-discovery, [project.scripts], pip-installed', needs: 'setuptools, pip', start: (r) => installed(r, 'flatcli', 'flatcli') },
   { name: 'poetry-core package, pip-installed, its script', needs: 'pip, poetry.core', start: (r) => installed(r, 'poetapp', 'poetapp') },
-  { name: 'setuptools packages.find, pip-installed, python -m from /', needs: 'setuptools, pip', start: (r) => { const t = pipInstall(r, 'findpkg'); return py(['-m', 'svcfind'], '/', { PYTHONPATH: t }); } },
+  { name: 'setuptools packages.find, pip-installed, python -m from /', needs: 'setuptools, pip', start: async (r) => py(['-m', 'svcfind'], '/', { PYTHONPATH: await pipInstall(r, 'findpkg') }) },
   { name: 'namespace package, python -m ns.sub.mod, relative imports', start: (r) => py(['-m', 'acme_ns.billing.run'], join(r, 'nsroot')) },
   { name: 'package __main__.py, python -m tool', start: (r) => py(['-m', 'tool'], join(r, 'mainpkg')) },
   { name: 'package __main__.py, python mainpkg/tool (a folder)', start: (r) => py([join(r, 'mainpkg/tool')]) },
@@ -88,13 +92,26 @@ const PROGRAMS: Program[] = [
 ];
 
 /** `reportDir`: after the migration, a program with `viaRun` starts as the report there says. */
-function run(root: string, p: Program, reportDir?: string): Promise<AsyncRunResult> {
-  const s = p.start(root);
+async function run(root: string, p: Program, reportDir?: string): Promise<AsyncRunResult> {
+  const s = await p.start(root);
   const env = { ...awsEnv(), ...s.env };
   const viaRunArgs = reportDir && s.viaRun ? runArgsFromReport(reportDir, s.viaRun) : undefined;
   return viaRunArgs
     ? runAsync(process.execPath, [BIN, 'run', ...viaRunArgs, '--', s.cmd, ...s.args], { cwd: s.cwd, env })
     : runAsync(s.cmd, s.args, { cwd: s.cwd, env });
+}
+/** `f` of each item, at most four running at once (the programs mostly wait on Python's start-up). */
+async function fourAtATime<T, R>(items: readonly T[], f: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all([0, 1, 2, 3].map(worker));
+  return out;
 }
 const output = (p: Program, r: AsyncRunResult) => (p.keep ?? ((o: string) => o))(r.stdout).trim();
 
@@ -114,15 +131,15 @@ describe.skipIf(!havePython)('Python legacy programs (round 5), migrated, run fr
     orig = bed.tempDir('ss-r5-');
     commitNewRepo(orig, round5Files(V) as Record<string, string>);
     for (const p of PROGRAMS) {
-      if (p.needs && !canImport(p.needs)) {
-        console.warn(`deployed-python-round5-e2e: "${p.name}" is left out: ${PYTHON} cannot import ${p.needs}`);
-        continue;
-      }
-      const r = await run(orig, p);
+      if (p.needs && !canImport(p.needs)) console.warn(`deployed-python-round5-e2e: "${p.name}" is left out: ${PYTHON} cannot import ${p.needs}`);
+      else programs.push(p);
+    }
+    const results = await fourAtATime(programs, (p) => run(orig, p));
+    for (const [i, p] of programs.entries()) {
+      const r = results[i]!;
       expect(r.code, `${p.name} (before): ${redact(r.stderr + r.stdout)}`).toBe(0);
       expect(output(p, r), p.name).toMatch(/^(HASH )?[0-9a-f]{64}$/);
       before.set(p.name, output(p, r));
-      programs.push(p);
     }
   }, 300_000);
 
@@ -136,22 +153,17 @@ describe.skipIf(!havePython)('Python legacy programs (round 5), migrated, run fr
     clone = bed.tempDir('ss-r5-clone-');
     execFileSync('git', ['clone', '-q', '--no-local', orig, clone], { stdio: 'pipe' });
 
-    const failures: string[] = [];
-    for (const p of programs) {
+    const failures = (await fourAtATime(programs, async (p) => {
       let r: AsyncRunResult;
       try {
         r = await run(clone, p, orig);
       } catch (e) {
-        // Building or installing it failed.
-        failures.push(`${p.name}: ${redact(String((e as Error).message)).split(clone).join('').split('\n').filter((l) => /error/i.test(l)).slice(0, 2).join(' | ')}`);
-        continue;
+        return `${p.name}: ${redact((e as Error).message)}`; // building or installing it failed
       }
-      if (r.code !== 0 || output(p, r) !== before.get(p.name)) {
-        const lines = r.stderr.trim().split('\n').filter((l) => l.trim());
-        const last = lines.slice(-2).join(' | ');
-        failures.push(`${p.name}: exit ${r.code}, ${output(p, r) === before.get(p.name) ? 'same' : 'different'} output; ${redact(last).split(clone).join('')}`);
-      }
-    }
+      if (r.code === 0 && output(p, r) === before.get(p.name)) return undefined;
+      const last = r.stderr.trim().split('\n').filter((l) => l.trim()).slice(-2).join(' | ');
+      return `${p.name}: exit ${r.code}, ${output(p, r) === before.get(p.name) ? 'same' : 'different'} output; ${redact(last).split(clone).join('')}`;
+    })).filter((x) => x !== undefined);
     expect(failures).toEqual([]);
 
     // A value still in the tree is in a file the report lists as manual.
