@@ -1,7 +1,7 @@
 /**
  * Python legacy programs for the fifth red-team round of `migrate` (deployed-python-round5-e2e): shapes
  * rounds 1–4 do not start the way they are deployed —
- * - installed programs: a setup.py `scripts=[...]` script (runs from bin/, away from the repository),
+ * - installed programs: a setup.py `scripts=[...]` / pyproject `script-files` script (runs from bin/, away from the repository),
  *   a setuptools flat-layout pyproject found by auto-discovery with `[project.scripts]`, a poetry-core
  *   package, a setuptools `packages.find` package run with `python -m` from site-packages;
  * - imports: a namespace package (no __init__.py) run with `python -m ns.sub.mod` and relative imports,
@@ -20,7 +20,7 @@
 import { ALNUM, githubToken, randomString, stripeKey } from './fake-secrets.js';
 
 const KEYS = [
-  'scriptToken', 'flatToken', 'poetryToken', 'findToken', 'nsToken', 'mainToken', 'mainPkgToken', 'cronToken',
+  'scriptToken', 'scriptFilesToken', 'pkgScriptToken', 'flatToken', 'poetryToken', 'findToken', 'nsToken', 'mainToken', 'mainPkgToken', 'cronToken',
   'dagPassword', 'dagToken', 'flaskPyfileKey', 'flaskObjectKey', 'runpathToken', 'conftestToken', 'dotenvPassword',
   'environToken', 'saPassword', 'saDsnPassword', 'pgPassword', 'defaultArgToken', 'classAttrToken', 'dictPassword',
   'tripleToken', 'rawPassword', 'unicodePassword', 'fstringToken', 'tabToken', 'crlfToken', 'latin1Token',
@@ -51,6 +51,14 @@ export function round5Files(v: Round5Values): Record<string, string | Buffer> {
     'scripttool/setup.py': 'from setuptools import setup\n\nsetup(\n    name="scripttool",\n    version="1.0.0",\n    py_modules=["reportlib"],\n    scripts=["bin/nightly-report"],\n)\n',
     'scripttool/reportlib.py': `${H}`,
     'scripttool/bin/nightly-report': `#!/usr/bin/env python3\nfrom reportlib import h\n\nTOKEN = "${v.scriptToken}"\nprint(h(TOKEN))\n`,
+    // 1b. The same with packages= only (no py_modules).
+    'pkgscripts/setup.py': 'from setuptools import setup\n\nsetup(\n    name="pkgscripts",\n    version="1.0.0",\n    packages=["pkgscripts_lib"],\n    scripts=["bin/pkg-report"],\n)\n',
+    'pkgscripts/pkgscripts_lib/__init__.py': `${H}`,
+    'pkgscripts/bin/pkg-report': `#!/usr/bin/env python3\nfrom pkgscripts_lib import h\n\nTOKEN = "${v.pkgScriptToken}"\nprint(h(TOKEN))\n`,
+    // 1c. The same from pyproject.toml: [tool.setuptools] script-files.
+    'pyscripts/pyproject.toml': '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "pyscripts"\nversion = "1.0.0"\ndependencies = []\n\n[tool.setuptools]\npy-modules = ["pslib"]\nscript-files = ["bin/ps-run"]\n',
+    'pyscripts/pslib.py': `${H}`,
+    'pyscripts/bin/ps-run': `#!/usr/bin/env python3\nfrom pslib import h\n\nTOKEN = "${v.scriptFilesToken}"\nprint(h(TOKEN))\n`,
     // 2. setuptools flat layout, found by auto-discovery (one module), [project.scripts].
     'flatcli/pyproject.toml': '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "flatcli"\nversion = "1.0.0"\ndependencies = []\n\n[project.scripts]\nflatcli = "flatcli:main"\n',
     'flatcli/flatcli.py': `${H}\nTOKEN = "${v.flatToken}"\n\n\ndef main():\n    print(h(TOKEN))\n`,
