@@ -17,13 +17,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV, type AsyncRunResult } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { runArgsFromReport } from '../support/python-repo-check.js';
 import { workTreeFiles } from '../support/tree.js';
+import { expectCompiles, expectSecondMigrateIdle } from '../support/deployed-python-check.js';
 import { round5Files, round5Values, type Round5Values } from '../support/python-round5-repo.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -145,10 +145,6 @@ async function fourAtATime<T, R>(items: readonly T[], f: (x: T) => Promise<R>): 
 }
 const output = (p: Program, r: AsyncRunResult) => (p.keep ?? ((o: string) => o))(r.stdout).trim();
 
-const hashTree = (root: string) => new Map(workTreeFiles(root)
-  .filter((f) => !f.startsWith('.secret-sweep/'))
-  .map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
-
 interface Report { manual: Array<{ file: string; line: number; reason: string }> }
 
 describe.skipIf(!havePython)('Python legacy programs (round 5), migrated, run from a fresh clone as deployed', () => {
@@ -218,18 +214,10 @@ describe.skipIf(!havePython)('Python legacy programs (round 5), migrated, run fr
     // Every rewritten Python file compiles.
     const pys = workTreeFiles(clone).filter((f) => /\.py$/.test(f) || /^(scripttool|pkgscripts|pyscripts)\/bin\//.test(f));
     const pyc = bed.tempDir('ss-r5-pyc-');
-    const compiled = spawnSync(PYTHON, ['-c', 'import os, py_compile, sys\nfor i, f in enumerate(sys.argv[2:]): py_compile.compile(f, cfile=os.path.join(sys.argv[1], "%d.pyc" % i), doraise=True)', pyc, ...pys.map((f) => join(clone, f))], { encoding: 'utf8' });
-    expect(compiled.status, compiled.stderr).toBe(0);
+    expectCompiles(PYTHON, clone, pys, pyc);
 
     // Second run, from the clone: nothing written, nothing stored again.
-    const tree = hashTree(clone);
-    const writes = bed.server().calls.writeCalls();
-    const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'], { cwd: clone, env: awsEnv() });
-    expect(again.code, redact(again.stderr)).toBe(0);
-    expect(hashTree(clone)).toEqual(tree);
-    expect(bed.server().calls.writeCalls()).toBe(writes);
-    expect(git(clone, 'status', '--porcelain')).toBe('');
-    expect(existsSync(join(clone, 'secret-sweep-migration.json'))).toBe(true);
+    await expectSecondMigrateIdle(clone, awsEnv(), bed.server(), redact);
   }, 900_000);
 });
 

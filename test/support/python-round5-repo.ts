@@ -41,8 +41,6 @@ export function round5Values(seed: number): Round5Values {
 }
 
 const H = 'import hashlib\n\n\ndef h(*xs):\n    return hashlib.sha256("|".join(map(str, xs)).encode()).hexdigest()\n';
-/** A Python string literal of `s` in double quotes (escapes `\` and `"`). */
-const dq = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** Text files, and the latin-1 one as bytes. */
 export function round5Files(v: Round5Values): Record<string, string | Buffer> {
