@@ -16,13 +16,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV, type AsyncRunResult } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { runArgsFromReport } from '../support/python-repo-check.js';
 import { workTreeFiles } from '../support/tree.js';
+import { expectCompiles, expectSecondMigrateIdle } from '../support/deployed-python-check.js';
 import { round4Files, round4Values, type Round4Values } from '../support/python-round4-repo.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -112,10 +112,6 @@ function run(root: string, p: Program, reportDir?: string): Promise<AsyncRunResu
     : runAsync(s.cmd, s.args, { cwd: s.cwd, env });
 }
 
-const hashTree = (root: string) => new Map(workTreeFiles(root)
-  .filter((f) => !f.startsWith('.secret-sweep/'))
-  .map((f) => [f, createHash('sha256').update(readFileSync(join(root, f))).digest('hex')]));
-
 interface Report { manual: Array<{ file: string; line: number; reason: string }> }
 
 describe.skipIf(!havePython)('Python legacy programs (round 4), migrated, run from a fresh clone as deployed', () => {
@@ -174,21 +170,13 @@ describe.skipIf(!havePython)('Python legacy programs (round 4), migrated, run fr
     // Every rewritten Python file compiles.
     const py = workTreeFiles(clone).filter((f) => /\.py$/.test(f));
     const pyc = bed.tempDir('ss-r4-pyc-');
-    const compiled = spawnSync(PYTHON, ['-c', 'import os, py_compile, sys\nfor i, f in enumerate(sys.argv[2:]): py_compile.compile(f, cfile=os.path.join(sys.argv[1], "%d.pyc" % i), doraise=True)', pyc, ...py.map((f) => join(clone, f))], { encoding: 'utf8' });
-    expect(compiled.status, compiled.stderr).toBe(0);
+    expectCompiles(PYTHON, clone, py, pyc);
     // One value in a module, a notebook and a .env: one secret.
     const stored = [...bed.server().state.values()].filter((s) => [...s.versions.values()].some((x) => x.string?.includes(V.sharedToken)));
     expect(stored.length).toBe(1);
     for (const f of ['shared/app.py', 'shared/explore.ipynb', 'shared/.env']) expect(readFileSync(join(clone, f), 'utf8'), f).not.toContain(V.sharedToken);
 
     // Second run, from the clone: nothing written, nothing stored again.
-    const tree = hashTree(clone);
-    const writes = bed.server().calls.writeCalls();
-    const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'], { cwd: clone, env: awsEnv() });
-    expect(again.code, redact(again.stderr)).toBe(0);
-    expect(hashTree(clone)).toEqual(tree);
-    expect(bed.server().calls.writeCalls()).toBe(writes);
-    expect(git(clone, 'status', '--porcelain')).toBe('');
-    expect(existsSync(join(clone, 'secret-sweep-migration.json'))).toBe(true);
+    await expectSecondMigrateIdle(clone, awsEnv(), bed.server(), redact);
   }, 900_000);
 });

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { moduleRootOf, setupFileEdits, withHatchModule, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
+import { installedScriptHelperDirs, moduleRootOf, setupFileEdits, withFlatLayoutModules, withHatchModule, withSetupPyKeyword, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -77,6 +77,61 @@ describe('setup.py / setup.cfg lists (py_modules, install_requires)', () => {
     expect(setupFileEdits('t', [`t/tools/${H}.py`], () => 'setup(scripts=["bin/t-run"])\n', false).notes).toEqual([]);
     // py_modules from a variable: a note.
     expect(setupFileEdits('.', [`${H}.py`], () => 'M = ["t"]\nsetup(py_modules=M)\n', false).notes).toEqual([`setup.py: add "${H}" to py_modules by hand, or an installed copy cannot import the helper`]);
+  });
+});
+
+describe('a setuptools flat layout found by auto-discovery', () => {
+  const H = 'secret_sweep_secrets';
+  const pp = (extra = '') => `[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[project]\nname = "tool"\nversion = "1"\n${extra}`;
+  const at = (files: string[], dirs: string[] = []) => ({ files: ['pyproject.toml', 'README.md', `${H}.py`, ...files], dirs: ['.git', ...dirs] });
+  it('lists the one module discovery found and the helper in py-modules (two modules make it refuse to build), once', () => {
+    const added = withFlatLayoutModules(pp(), H, at(['tool.py'], ['tests', 'docs']))!;
+    expect(added).toBe(`${pp()}\n[tool.setuptools]\npy-modules = ["tool", "${H}"]\n`);
+    expect(withPyModule(added, H)).toBe(added);
+    expect(withFlatLayoutModules(added, H, at(['tool.py']))).toBeUndefined();
+    // An existing [tool.setuptools] table without a module list gets the line; CRLF kept.
+    expect(withFlatLayoutModules(pp('\n[tool.setuptools]\nzip-safe = false\n').replace(/\n/g, '\r\n'), H, at(['tool.py', 'conftest.py', 'manage.py', '_private.py'])))
+      .toBe(pp(`\n[tool.setuptools]\npy-modules = ["tool", "${H}"]\nzip-safe = false\n`).replace(/\n/g, '\r\n'));
+  });
+  it('leaves every other project alone: a package folder, two modules, src/, setup.py, a listing of its own, another backend', () => {
+    expect(withFlatLayoutModules(pp(), H, at(['tool.py'], ['tool']))).toBeUndefined();
+    expect(withFlatLayoutModules(pp(), H, at(['tool.py', 'other.py']))).toBeUndefined();
+    expect(withFlatLayoutModules(pp(), H, at(['tool.py'], ['src']))).toBeUndefined();
+    expect(withFlatLayoutModules(pp(), H, at(['tool.py', 'setup.py']))).toBeUndefined();
+    expect(withFlatLayoutModules(pp('\n[tool.setuptools.packages.find]\ninclude = ["x*"]\n'), H, at(['tool.py']))).toBeUndefined();
+    expect(withFlatLayoutModules(pp().replace('setuptools.build_meta', 'hatchling.build'), H, at(['tool.py']))).toBeUndefined();
+  });
+});
+
+describe('a setup.py scripts= / pyproject script-files script of a rewritten folder', () => {
+  const H = 'secret_sweep_secrets';
+  it('gets the helper at the module root too, where it joins py_modules (no note); without py_modules, a note', () => {
+    const files: Record<string, string> = { 't/setup.py': 'setup(name="t", py_modules=["lib"], scripts=["bin/t-run"])\n' };
+    const read = (f: string) => files[f];
+    expect(installedScriptHelperDirs([`t/bin/${H}.py`], () => 't', read)).toEqual(['t']);
+    expect(installedScriptHelperDirs([`t/bin/${H}.py`, `t/${H}.py`], () => 't', read)).toEqual([]);
+    expect(installedScriptHelperDirs([`t/tools/${H}.py`], () => 't', read)).toEqual([]);
+    expect(installedScriptHelperDirs([`t/bin/${H}.py`], () => 't', () => 'setup(name="t", scripts=["bin/t-run"])\n')).toEqual([]);
+    const pp = '[project]\nname = "t"\n\n[tool.setuptools]\npy-modules = ["lib"]\nscript-files = ["bin/t-run"]\n';
+    expect(installedScriptHelperDirs([`t/bin/${H}.py`], () => 't', (f) => (f === 't/pyproject.toml' ? pp : undefined))).toEqual(['t']);
+    expect(withPyModule(pp, H)).toContain(`py-modules = ["lib", "${H}"]`);
+    const r = setupFileEdits('t', [`t/bin/${H}.py`, `t/${H}.py`], read, false);
+    expect(r.notes).toEqual([]);
+    expect(r.edits).toEqual([{ file: 't/setup.py', text: `setup(name="t", py_modules=["lib", "${H}"], scripts=["bin/t-run"])\n`, added: [H] }]);
+    // packages= only: py_modules is added to setup() (a second run finds it there).
+    const pkgs = 'from setuptools import setup\n\nsetup(\n    name="t",\n    packages=["tlib"],\n    scripts=["bin/t-run"],\n)\n';
+    expect(installedScriptHelperDirs([`t/bin/${H}.py`], () => 't', () => pkgs)).toEqual(['t']);
+    const p = setupFileEdits('t', [`t/bin/${H}.py`, `t/${H}.py`], () => pkgs, false);
+    expect(p.notes).toEqual([]);
+    expect(p.edits).toEqual([{ file: 't/setup.py', text: pkgs.replace('setup(\n', `setup(\n    py_modules=["${H}"],\n`), added: [H] }]);
+    expect(setupFileEdits('t', [`t/bin/${H}.py`, `t/${H}.py`], () => p.edits[0]!.text, false).edits).toEqual([]);
+    // Without scripts of a helper's folder, or discovered by setuptools (no packages=): nothing.
+    expect(setupFileEdits('t', [`t/${H}.py`], () => 'setup(packages=["tlib"])\n', false).edits).toEqual([]);
+    expect(setupFileEdits('t', [`t/bin/${H}.py`, `t/${H}.py`], () => 'setup(name="t", scripts=["bin/t-run"])\n', false).edits).toEqual([]);
+    expect(withSetupPyKeyword('setup(name="t")', 'py_modules', H)).toBe(`setup(py_modules=["${H}"], name="t")`);
+    expect(withSetupPyKeyword('setup()', 'py_modules', H)).toBe(`setup(py_modules=["${H}"])`);
+    expect(withSetupPyKeyword('setup(\r\n\tname="t",\r\n)', 'py_modules', H)).toBe(`setup(\r\n\tpy_modules=["${H}"],\r\n\tname="t",\r\n)`);
+    expect(withSetupPyKeyword('setuptools.setup(a=1)\nsetup(b=2)\n', 'py_modules', H)).toBeUndefined();
   });
 });
 

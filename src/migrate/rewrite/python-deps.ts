@@ -113,6 +113,20 @@ export function withSetupPyListItem(text: string, key: string, item: string): st
 }
 
 /**
+ * setup.py text with `key=["item"]` as the first keyword of its one `setup(...)` call (on a line of its
+ * own, indented as the next one, when the call spans lines); undefined unless there is exactly one call.
+ */
+export function withSetupPyKeyword(text: string, key: string, item: string): string | undefined {
+  const found = [...text.matchAll(/(?<![\w.])(?<!def\s+)(?:setuptools\.)?setup\s*\(/g)];
+  if (found.length !== 1) return undefined;
+  const at = found[0]!.index! + found[0]![0].length;
+  const kw = `${key}=[${JSON.stringify(item)}]`;
+  const rest = /^[ \t]*(\r?\n)([ \t]*)/.exec(text.slice(at));
+  if (rest) return text.slice(0, at) + `${rest[1]}${rest[2] || '    '}${kw},` + text.slice(at);
+  return text.slice(0, at) + (/^\s*\)/.test(text.slice(at)) ? kw : `${kw}, `) + text.slice(at);
+}
+
+/**
  * setup.cfg text with `item` added to option `key` of `[section]` (`[options] py_modules`, a comma
  * list, or `install_requires`, a `;` list; either may be one item a line); the same text when it is
  * listed; undefined without that option.
@@ -226,7 +240,18 @@ export function setupFileEdits(dir: string, helperPaths: readonly string[], read
     const added: string[] = [];
     const helper = helperPaths.find((h) => path.posix.dirname(h) === path.posix.join(dir, moduleRootOf(text)));
     const listsModules = name === 'setup.py' ? /\bpy_modules\s*=/.test(text) : /^py_modules\s*[=:]/m.test(text);
-    if (helper && listsModules) {
+    const installsScript = helperPaths.some((h) => installsScriptOf(name, text, path.posix.relative(dir, path.posix.dirname(h))));
+    // A setup.py that lists only packages and installs a script: the helper is installed as a module of its own.
+    const addsModules = helper !== undefined && !listsModules && installsScript && name === 'setup.py' && /\bpackages\s*=/.test(text);
+    if (helper && addsModules) {
+      const module = path.posix.basename(helper, '.py');
+      const edited = withSetupPyKeyword(next, 'py_modules', module);
+      if (edited === undefined) notes.push(`${rel}: add py_modules=["${module}"] to setup() by hand, or an installed copy of its scripts cannot import the helper`);
+      else {
+        next = edited;
+        added.push(module);
+      }
+    } else if (helper && listsModules) {
       const module = path.posix.basename(helper, '.py');
       const edited = name === 'setup.py' ? withSetupPyListItem(next, 'py_modules', module) : withSetupCfgListItem(next, 'options', 'py_modules', module, ',');
       if (edited === undefined) notes.push(`${rel}: add "${module}" to py_modules by hand, or an installed copy cannot import the helper`);
@@ -235,12 +260,12 @@ export function setupFileEdits(dir: string, helperPaths: readonly string[], read
         added.push(module);
       }
     }
-    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it.
-    const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1] : /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1];
+    // A script setuptools copies into bin/ (`scripts=`) runs there, away from the helper beside it; it
+    // imports the helper from site-packages once that is installed as a module (installedScriptHelperDirs).
+    const helperInstalled = helper !== undefined && (listsModules || addsModules) && !notes.some((n) => n.startsWith(`${rel}: add `));
     for (const h of helperPaths) {
-      const folder = path.posix.relative(dir, path.posix.dirname(h));
-      if (scripts && folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts)) {
-        notes.push(`${rel}: installs a script of ${folder}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
+      if (!helperInstalled && installsScriptOf(name, text, path.posix.relative(dir, path.posix.dirname(h)))) {
+        notes.push(`${rel}: installs a script of ${path.posix.relative(dir, path.posix.dirname(h))}/ (scripts=): an installed copy runs in bin/ and cannot import ${h}; install the helper as a module (py_modules) or run the script from the repository`);
       }
     }
     if (requireSdk) {
@@ -276,4 +301,68 @@ export function withHatchModule(text: string, module: string, existsInProject: (
   if (!name || name === module) return undefined;
   const eol = detectEol(text);
   return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.hatch.build.targets.wheel]${eol}only-include = ["${name}.py", "${module}.py"]${eol}`;
+}
+
+/** Top-level module names setuptools' flat-layout discovery leaves out (setuptools.discovery.FlatLayoutModuleFinder). */
+const FLAT_EXCLUDED_MODULES = /^(?:setup|conftest|tests?|examples?|build|toxfile|noxfile|pavement|dodo|tasks|fabfile|[Ss][Cc]onstruct|conanfile|manage|benchmarks?|exercises?|htmlcov|[._].*)$/;
+/** Top-level folders its flat-layout package discovery leaves out (FlatLayoutPackageFinder); any other folder is a package to it. */
+const FLAT_EXCLUDED_DIRS = /^(?:ci|bin|docs?|documentation|manpages|news|changelog|tests?|unit_tests?|examples?|scripts|tools|utils?|python|build|dist|venv|env|requirements|tasks|fabfile|site_scons|benchmarks?|exercises?|[._].*)$/;
+const PY_IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * pyproject.toml text for a setuptools project that lists no modules or packages and is one module in a
+ * flat layout: setuptools' auto-discovery installs that module, but refuses to build once the helper sits
+ * beside it ("Multiple top-level modules discovered in a flat-layout"). The same selection is written out
+ * with the helper in it (`[tool.setuptools] py-modules`). Undefined for any other project.
+ * `entries`: the project folder's files and folders (names), the helper's file included.
+ */
+export function withFlatLayoutModules(text: string, module: string, entries: { files: readonly string[]; dirs: readonly string[] }): string | undefined {
+  if (!/^\s*build-backend\s*=\s*["']setuptools\.build_meta["']/m.test(text) || !/^\s*\[project\]\s*$/m.test(text)) return undefined;
+  // Anything that configures discovery (or a setup.py / setup.cfg that may): a human edits it.
+  if (/^\s*\[tool\.setuptools\.packages\b/m.test(text) || /^\s*(?:packages|py-modules|package-dir)\s*=/m.test(text)) return undefined;
+  if (entries.files.some((f) => f === 'setup.py' || f === 'setup.cfg') || entries.dirs.includes('src')) return undefined;
+  // A folder discovery would take as a package comes first: then the root's modules were never installed.
+  if (entries.dirs.some((d) => PY_IDENT.test(d) && !FLAT_EXCLUDED_DIRS.test(d))) return undefined;
+  const modules = entries.files.filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3))
+    .filter((m) => PY_IDENT.test(m) && !FLAT_EXCLUDED_MODULES.test(m) && m !== module);
+  if (modules.length !== 1) return undefined;
+  const eol = detectEol(text);
+  const line = `py-modules = ${JSON.stringify([modules[0]!, module]).replace(/","/g, '", "')}`;
+  const table = /^[ \t]*\[tool\.setuptools\][ \t]*(?:#.*)?\r?$/m.exec(text);
+  if (table) {
+    const at = text.indexOf('\n', table.index) + 1 || text.length;
+    return text.slice(0, at) + (at === text.length && !text.endsWith('\n') ? eol : '') + line + eol + text.slice(at);
+  }
+  return text + (text.endsWith('\n') ? '' : eol) + `${eol}[tool.setuptools]${eol}${line}${eol}`;
+}
+
+/**
+ * Folders ('.' the root) where the helper must also be, so that an installed copy of a script finds it:
+ * a setup.py / setup.cfg / pyproject.toml that installs a script of a helper's folder (`scripts=`,
+ * `script-files`: setuptools copies it into bin/, away from that helper) and lists `py_modules` (a
+ * setup.py: or `packages`) gets the helper at its module root too, where setupFileEdits (withPyModule for
+ * pyproject.toml) lists it and the script then imports it from site-packages.
+ */
+export function installedScriptHelperDirs(helperPaths: readonly string[], projectDirOf: (helper: string) => string | undefined, read: (rel: string) => string | undefined): string[] {
+  const out = new Set<string>();
+  for (const h of helperPaths) {
+    const dir = projectDirOf(h);
+    if (dir === undefined) continue;
+    for (const name of ['setup.py', 'setup.cfg', 'pyproject.toml'] as const) {
+      const text = read(dir === '.' ? name : `${dir}/${name}`);
+      if (text === undefined || !installsScriptOf(name, text, path.posix.relative(dir, path.posix.dirname(h)))) continue;
+      const listsModules = name === 'setup.py' ? /\b(?:py_modules|packages)\s*=/.test(text) : name === 'setup.cfg' ? /^py_modules\s*[=:]/m.test(text) : /^\s*py-modules\s*=/m.test(text);
+      if (listsModules) out.add(path.posix.join(dir, moduleRootOf(text)));
+    }
+  }
+  for (const h of helperPaths) out.delete(path.posix.dirname(h));
+  return [...out].sort();
+}
+
+/** Whether setup.py / setup.cfg / pyproject.toml text installs a script (`scripts=`, `script-files`) of `folder` (project-relative). */
+function installsScriptOf(name: 'setup.py' | 'setup.cfg' | 'pyproject.toml', text: string, folder: string): boolean {
+  const scripts = name === 'setup.py' ? /\bscripts\s*=\s*[[(]([^\])]*)/.exec(text)?.[1]
+    : name === 'setup.cfg' ? /^scripts\s*[=:]((?:.*\r?\n?)(?:[ \t]+\S.*\r?\n?)*)/m.exec(text)?.[1]
+      : /^\s*script-files\s*=\s*\[([^\]]*)/m.exec(text)?.[1];
+  return !!scripts && !!folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts);
 }

@@ -24,7 +24,7 @@ import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
 import { appendIgnoreLine, gitSays } from '../value-files.js';
-import { GENERATED_MARKER } from '../backend/backend.js';
+import { GENERATED_MARKER, type Backend } from '../backend/backend.js';
 import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
 import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
@@ -45,7 +45,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
-import { moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -341,7 +341,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // values left in the files not yet rewritten, and rewrites only those.
   if (backend.capabilities.helpers) {
     const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend);
-    const helpers = [...python.helperFiles(pyHelperFiles, backend), ...jsHelpers];
+    const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
+    const helpers = [...pyHelpers, ...jsHelpers];
     for (const h of helpers) {
       if (opts.write) {
         opts.onBeforeWrite?.(h.path);
@@ -351,7 +352,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       out.generated.push(h.path);
     }
     await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
-    declarePythonSdk(root, python.helperFiles(pyHelperFiles, backend).map((h) => h.path), opts, out);
+    declarePythonSdk(root, pyHelpers.map((h) => h.path), opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
     const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
@@ -509,6 +510,17 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
 }
 
 /**
+ * The Python helpers: one beside each rewritten file, and one more at the module root of a setup.py /
+ * setup.cfg project that installs a script of a helper's folder (installedScriptHelperDirs).
+ */
+function pythonHelperFiles(root: string, python: Pick<PythonRewriter, 'helperFiles'>, files: readonly string[], backend: Backend): Array<{ path: string; content: string }> {
+  const beside = python.helperFiles(files, backend);
+  const exists = (rel: string) => existsSync(path.join(root, rel));
+  const more = installedScriptHelperDirs(beside.map((h) => h.path), (h) => nearestPythonProjectDir(h, exists), (f) => (exists(f) ? read(root, f) : undefined));
+  return more.length ? python.helperFiles([...files, ...more.map((d) => path.posix.join(d, 'x.py'))], backend) : beside;
+}
+
+/**
  * Add boto3 to the requirements.txt / pyproject.toml / Pipfile nearest each Python helper
  * (python-deps.ts); a hash-pinned requirements.txt and the lock files beside a manifest get manual
  * steps instead (lockfiles/python-locks.ts).
@@ -560,7 +572,9 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
       const helperHere = helperPaths.find((h) => path.posix.dirname(h) === path.posix.join(d, moduleRootOf(text)));
       if (next !== undefined && helperHere && rel.endsWith('pyproject.toml')) {
         const module = path.posix.basename(helperHere, '.py');
-        next = withPyModule(next, module) ?? withHatchModule(next, module, (f) => exists(d === '.' ? f : `${d}/${f}`)) ?? next;
+        const inProject = (f: string) => (d === '.' ? f : `${d}/${f}`);
+        next = withPyModule(next, module) ?? withHatchModule(next, module, (f) => exists(inProject(f)))
+          ?? withFlatLayoutModules(next, module, projectEntries(path.join(root, d))) ?? next;
       }
       if (next === undefined) {
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
@@ -570,6 +584,12 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
       out.lockfiles.push(...pythonLockSteps(rel, next !== text, PY_SDK, exists, (f) => read(root, f)));
     }
   }
+}
+
+/** The names of a folder's files and folders (symbolic links left out). */
+function projectEntries(dir: string): { files: string[]; dirs: string[] } {
+  const entries = readdirSync(dir, { withFileTypes: true });
+  return { files: entries.filter((e) => e.isFile()).map((e) => e.name), dirs: entries.filter((e) => e.isDirectory()).map((e) => e.name) };
 }
 
 /**
