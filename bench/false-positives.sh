@@ -8,7 +8,9 @@
 # under /tmp, never into this repository) or a plain folder. Unlike the three above, these hold a few
 # real test secrets (fixture private keys, bcrypt hashes, public demo keys): judge each finding; the
 # rules summary per corpus shows where findings come from.
-# Usage: bench/false-positives.sh [SYMPY_GIT_DIR] [--corpus NAME=DIR]...
+# --only-corpora skips the three secret-free corpora (a per-repository run). Ends with a table: corpus, MB,
+# findings, findings per 50 MB.
+# Usage: bench/false-positives.sh [--only-corpora] [SYMPY_GIT_DIR] [--corpus NAME=DIR]...
 #   e.g. bench/false-positives.sh /work/.mirror/sympy+sympy/repo \
 #          --corpus loki=/work/.mirror/grafana+loki/repo --corpus laravel=/work/.mirror/laravel+framework/repo
 set -uo pipefail
@@ -28,24 +30,28 @@ checkout() { # name git_dir
 }
 
 dirs=(node_modules /usr/lib/python3.11)
+names=(node_modules python3.11-stdlib)
 while [ $# -gt 0 ]; do
   case "$1" in
+    --only-corpora) dirs=(); names=(); shift ;;
     --corpus)
       spec=${2:-}; name=${spec%%=*}; src=${spec#*=}
       if [ -z "$spec" ] || [ "$name" = "$spec" ] || ! [[ "$name" =~ ^[A-Za-z0-9._+-]+$ ]]; then echo "--corpus wants NAME=DIR (got '$spec')" >&2; exit 2; fi
       if git --git-dir="$src" rev-parse -q HEAD >/dev/null 2>&1; then tree=$(checkout "$name" "$src") || exit 2
       elif [ -d "$src" ]; then tree=$src
       else echo "no such corpus folder or git directory: $src" >&2; exit 2; fi
-      dirs+=("$tree"); shift 2 ;;
+      dirs+=("$tree"); names+=("$name"); shift 2 ;;
     *)
       tree=$(checkout sympy "$1") || exit 2
-      dirs+=("$tree"); shift ;;
+      dirs+=("$tree"); names+=(sympy); shift ;;
   esac
 done
 
 total_mb=0
 all=0
-for dir in "${dirs[@]}"; do
+table=()
+for i in "${!dirs[@]}"; do
+  dir=${dirs[$i]}
   [ -d "$dir" ] || continue
   mb=$(du -smL --apparent-size --exclude=.git "$dir" | cut -f1)  # -L: node_modules is a symlink in worktrees
   out=$(node bin/secret-sweep.js scan "$dir" --no-gitignore --format jsonl 2>/tmp/secret-sweep-fp-bench.err)
@@ -64,5 +70,9 @@ for dir in "${dirs[@]}"; do
     for (const r of rows) console.log(`  ${r.rule}  ${r.file}:${r.line}  ${r.match}`);'
   total_mb=$((total_mb + mb))
   all=$((all + n))
+  table+=("$(printf '%-28s %7s %9s %9s' "${names[$i]}" "$mb" "$n" "$(node -e "console.log(($n * 50 / Math.max($mb, 1)).toFixed(1))")")")
 done
+printf '\n%-28s %7s %9s %9s\n' corpus MB findings per50MB
+printf '%s\n' "${table[@]}"
+[ "$total_mb" -gt 0 ] || exit 0
 node -e "console.log('total: ' + $all + ' finding(s) in ' + $total_mb + ' MB = ' + ($all * 50 / $total_mb).toFixed(2) + ' per 50 MB')"

@@ -11,31 +11,18 @@ const PLACEHOLDER_WORDS = [
   'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'foobar',
   // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
   '***removed***',
+  // The typesetters' filler text, and the word itself split in two.
+  'loremipsum', 'lorem_ipsum', 'lorem-ipsum', 'lorem ipsum', 'place_holder', 'place-holder',
 ];
-
-/** Whole values that are never real secrets (compared lower-case) when a generic rule found them. */
-const TRIVIAL_VALUES = new Set([
-  'password', 'passwd', 'secret', 'token', 'test', 'testing', 'admin', 'root', 'pass', 'none', 'null', 'nil',
-  'true', 'false', 'undefined', 'default', 'string', 'required', 'optional', 'hidden', 'empty', 'mypassword',
-  'password123', 'secret123', 'test123', 'qwerty', 'letmein', 'welcome', 'guest', 'user', 'username', 'value',
-  'apikey', 'api_key', 'access_token', 'client_secret', 'private_key', 'secret_key', 'yes', 'no', 'on', 'off',
-]);
-
-/**
- * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
- * symbol: `Secret123`, `Password1!`) is a password someone set, while the same word in one case
- * (`secret123`) is the docs' stand-in. `test` words stay stand-ins in any case.
- */
-function policyShaped(value: string): boolean {
-  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9!@#$%^&*?]/.test(value) && !/^test/i.test(value);
-}
 
 /**
  * Template syntax: a marker with its closing pair (`${DB_PASS}`, `{{ .Values.x }}`, `<%= ENV["X"] %>`), or a
  * value that starts or ends with one (cut by the rule's character class). A lone `{{` or `%>` inside a
- * random value (a WordPress salt, a generated password) is not a template.
+ * random value (a WordPress salt, a generated password) is not a template. Also a name after `@` that a
+ * tool substitutes (`@VMWARE_PASSWORD` in a config template), a jsonnet / JSONPath reference
+ * (`$._config.s3_secret`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^<[^>]*>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -149,6 +136,19 @@ export function pathExclusionClass(path: string): string {
   return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : CODE_FILE.test(path) ? 'code' : '';
 }
 
+/** Placeholder words of five letters or more, to be found again in a value written in leetspeak. */
+const LONG_PLACEHOLDER_WORDS = PLACEHOLDER_WORDS.filter((w) => /^[a-z_-]{5,}$/.test(w));
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
+/**
+ * A placeholder written in leetspeak (`Y0uR_Pass_H3r3`, `ch4ng3m3`): the value still says what to put there.
+ * Generic rules only, and long words only: short ones (`todo`) turn up in random tokens once decoded.
+ */
+function leetPlaceholder(secret: string): boolean {
+  if (!/[013457@$]/.test(secret)) return false;
+  const plain = secret.toLowerCase().replace(/[013457@$]/g, (ch) => LEET[ch]!);
+  return LONG_PLACEHOLDER_WORDS.some((w) => plain.includes(w));
+}
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret, !c.generic);
@@ -162,8 +162,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
+  if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
-  if (TRIVIAL_VALUES.has(c.secret.toLowerCase()) && !policyShaped(c.secret)) return 'trivial value';
   if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';

@@ -31,6 +31,34 @@ const QUALIFIER_WORDS = [
 ];
 const VOCABULARY = new Set([...CREDENTIAL_WORDS, ...QUALIFIER_WORDS]);
 const CREDENTIAL = new Set(CREDENTIAL_WORDS);
+/** Literals of code and config that stand for no value at all (`none`, `true`, `required`, `off`). */
+const CODE_LITERALS = new Set([
+  'none', 'null', 'nil', 'true', 'false', 'undefined', 'string', 'required', 'optional', 'hidden', 'empty', 'yes', 'no', 'on', 'off',
+]);
+/** The first entries of every weak-password list, typed as stand-ins. */
+const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123']);
+
+/**
+ * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
+ * symbol: `Secret123`, `Password1!`) is a password someone set, while the same word in one case
+ * (`secret123`) is the docs' stand-in. `test` words stay stand-ins in any case.
+ */
+function policyShaped(value: string): boolean {
+  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /[0-9!@#$%^&*?]/.test(value) && !/^test/i.test(value);
+}
+
+/**
+ * A whole value that is never a real secret under a credential name: a literal of code (`null`, `false`),
+ * one word of the stand-in vocabulary above (`admin`, `test`, `value`), credential words alone
+ * (`api_key`, `mypassword`: isStandInPassword), or a first entry of a weak-password list (`password123`).
+ * A word written as a policy forces it (`Secret123`) is a password someone set.
+ */
+export function isTrivialValue(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (CODE_LITERALS.has(lower)) return true;
+  if (policyShaped(value)) return false;
+  return WEAK_PASSWORDS.has(lower) || VOCABULARY.has(lower) || isStandInPassword(value);
+}
 
 /** True when `s` (lower-case letters) splits into vocabulary words, at least one of them a credential word. */
 function splitsIntoWords(s: string, needCredential: boolean): boolean {
@@ -57,7 +85,8 @@ function splitsIntoWords(s: string, needCredential: boolean): boolean {
  * takes digits glued to the last word.
  */
 export function isStandInPassword(value: string, gluedDigits = false): boolean {
-  let v = value;
+  // A trailing escaped newline is how a test types the value at a prompt (`'secretpassword\\n'`).
+  let v = value.replace(/(?:\\[rn])+$/, '');
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
@@ -85,9 +114,14 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
  */
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
-  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6})?$/.exec(value);
-  // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed.
-  return m !== null && (/[-_ .]/.test(m[1]!) || m[2] !== undefined) && m[1]!.length >= 4 && CREDENTIAL_INSIDE.test(m[1]!);
+  // All in capitals is the same words shouted (`NOT-CI-JOB-TOKEN`); mixed case is judged elsewhere.
+  const bare = value.replace(/(?:\\[rn])+$/, '');
+  const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
+  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(v);
+  if (m === null || m[1]!.length < 4 || !CREDENTIAL_INSIDE.test(m[1]!)) return false;
+  // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed,
+  // and so may one word with digits glued to it (`password1`); several joined words take them (`secret_data1`).
+  return m[3] !== undefined ? /[-_ .]/.test(m[1]!) : /[-_ .]/.test(m[1]!) || m[2] !== undefined;
 }
 
 /**
@@ -234,10 +268,7 @@ const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_
 const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
-const RFC_EXAMPLES = new Set(['CircleOfLife', 'Mufasa']);
-
-/** Words that are a stand-in on their own when base64-encoded (`cGFzc3dvcmQ=`). */
-const TRIVIAL_WORDS = new Set(['password', 'passwd', 'secret', 'token', 'admin', 'root', 'test', 'changeme', 'username', 'user']);
+const RFC_EXAMPLES = new Set(['CircleOfLife', 'Circle Of Life', 'Circle of Life', 'Mufasa']);
 
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
@@ -245,9 +276,9 @@ function isEncodedPlaceholder(v: string): boolean {
   const text = Buffer.from(v, 'base64').toString('latin1');
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
-  if (/^[a-z]+$/i.test(text) ? TRIVIAL_WORDS.has(text.toLowerCase()) : isWordyStandIn(text) || isStandInPassword(text)) return true;
-  // Words joined by - or _ (`example-app-secret`), not a sentence that mentions an example.
-  if (/^[a-z]+(?:[-_][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
+  if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
+  // Words joined by - _ or : (`example-app-secret`, `example:example` in a Basic header), not a sentence that mentions an example.
+  if (/^[a-z]+(?:[-_:][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
   return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
 }
@@ -284,6 +315,23 @@ function exampleHostCredentials(secret: string, line: string, at: number): boole
   return host !== undefined && /(?:^|\.)(?:example\.(?:com|net|org)|example|test|invalid)$/.test(host);
 }
 
+/**
+ * `abc123` typed into a short value (`abc123def456`, `abc123hash`): the first letters and digits, never drawn.
+ * (The digit row and the alphabet in order are how peers' examples spell a key format: not judged here.)
+ */
+const isTypedRun = (v: string): boolean => /abc123/i.test(v) && new Set(v).size < 16;
+
+/**
+ * A value that says what it is rather than being it: a credential word between counting digits
+ * (`token123456`, `123s3cr3t456`), or a hash algorithm's name before words where the hash should be
+ * (`md5backuppassword`, `md5deadbeef`: a PostgreSQL md5 hash is `md5` and 32 hex digits). Glued words alone
+ * (`thisismypassword`) may be typed, and are reported.
+ */
+function isSelfNamingValue(v: string): boolean {
+  if (/^(?:\d+[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d*|\d*[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d{3,})$/.test(v)) return true;
+  return /^(?:md5|sha1|sha256)+[a-z]{4,40}$/.test(v) && !/^md5[0-9a-f]{32}$/.test(v);
+}
+
 /** Why this value on this line is not a secret, or undefined. */
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
@@ -298,8 +346,17 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const before = at >= 0 ? line.slice(0, at) : '';
   if (isPublicMaterial(v, before)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
-  if (!c.generic) return undefined;
+  // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
+  if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
+  // The password of a URL (`redis://:fakepass@`, `amqp://root:password@`) is a password by its place, whatever
+  // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it.
+  const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
+  if (!c.generic && !inUrl) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
+  if (isTrivialValue(v)) return 'trivial value';
+  if (isTypedRun(v)) return 'typed run (abc123)';
+  if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
+  if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
   if (isRouteTarget(v, before)) return 'route target (controller#action)';
@@ -311,7 +368,6 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
-  if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
 import { hardNegativeReason } from '../../src/detect/hard-negatives.js';
+import { isTrivialValue } from '../../src/detect/non-secret-values.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { fakeKey } from '../sources/git/helpers.js';
 
@@ -60,6 +61,22 @@ describe('weak words as generic values', () => {
     // Dropped as a trivial value, or earlier as a stand-in made of credential words (non-secret-values.ts).
     for (const v of ['secret' + '123', 'PASSWORD' + '123', 'Test' + '123', 'Pass' + 'word']) expect(prose(v)).toMatch(/^(trivial value|stand-in made of credential words)$/);
     expect(rulesOn(`The admin password is '${'pass' + 'word123'}'.\n`, 'docs/setup.md')).toEqual([]);
+  });
+});
+
+describe('trivial values: one vocabulary with the stand-in words (non-secret-values.ts)', () => {
+  it('every value of the former list of trivial values is still dropped for a generic rule', () => {
+    const former = ['pass' + 'word', 'passwd', 'secret', 'token', 'test', 'testing', 'admin', 'root', 'pass', 'none', 'null', 'nil',
+      'true', 'false', 'undefined', 'default', 'string', 'required', 'optional', 'hidden', 'empty', 'my' + 'password',
+      'pass' + 'word123', 'secret123', 'test123', 'qwerty', 'letmein', 'welcome', 'guest', 'user', 'username', 'value',
+      'apikey', 'api_key', 'access_token', 'client_secret', 'private_key', 'secret_key', 'yes', 'no', 'on', 'off'];
+    for (const v of former) expect(hardNegativeReason({ line: `x = "${v}"`, secret: v, path: 'app/x.py', generic: true }), v).toBeDefined();
+    for (const v of former) expect(isTrivialValue(v), v).toBe(true);
+  });
+  it('a word written as a policy forces it is not trivial, and vendor rules are not judged by it', () => {
+    expect(isTrivialValue('Secret' + '123')).toBe(false);
+    expect(isTrivialValue('Welcome' + '1!')).toBe(false);
+    expect(hardNegativeReason({ line: 'x = "welcome"', secret: 'welcome', path: 'app/x.py', generic: false })).toBeUndefined();
   });
 });
 

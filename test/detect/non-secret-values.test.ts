@@ -237,6 +237,52 @@ const SHAPES: Shape[] = [
       [`kind: Secret\ndata:\n  tls.key: ${b64('-----BEGIN PRIVATE KEY-----\nMIIEvAIBADANBgkqhkiG9w0BAQEFAASC' + rnd(64, 61, B64) + '\n' + rnd(64, 62, B64) + '\n-----END PRIVATE KEY-----\n')}`, 'k8s/tls.yml'],
     ],
   },
+  {
+    shape: 'URL passwords made of credential words, whatever URI rule finds them (tests of connection settings)',
+    negatives: [
+      [`redis_url: "redis://:fake${'pass'}@fake.redis.shared.com:8888/2",`, 'spec/recipes/rails_spec.rb'],
+      [`"rediss://:workhorse-sentinel-${PW}@10.0.0.1:26379",`, 'spec/libraries/workhorse_spec.rb'],
+      [`content = 'Sentinel = ["redis://:some%20${'pass'}@127.0.0.1:26379"]'`, 'spec/recipes/workhorse_spec.rb'],
+      [`quarkus.mongodb.connection-string: mongodb://DB_USER:DB_${PW.toUpperCase()}@mongodb:27017`, 'charts/nessie/README.md'],
+      [`url = "amqp://root:${PW}@otherhost"`, 'src/test/RabbitTests.java'],
+    ],
+    positives: [
+      [`redis_url: "redis://:${mixed(16, 60)}@cache.internal:6379/2",`, 'config/resque.yml'],
+      [`url = "amqp://root:${mixed(14, 61)}@mq.internal"`, 'src/main/Rabbit.java'],
+    ],
+  },
+  {
+    shape: 'base64 of a stand-in in a Kubernetes Secret or a Basic header (a random token decodes to bytes, not words)',
+    negatives: [
+      [`apiVersion: v1\nkind: Secret\nmetadata:\n  name: plugin\ndata:\n  key: ${b64('this_is_the_' + 'secret')}`, 'fixtures/read_secret.yml'],
+      [`apiVersion: v1\nkind: Secret\nmetadata:\n  name: plugin\ndata:\n  key1: ${b64('admin_' + PW)}`, 'fixtures/read_array.yml'],
+      [`    Authorization: Basic ${b64('example:example')} # client id and secret`, 'docs/middlewares/introspection.md'],
+    ],
+    positives: [
+      [`apiVersion: v1\nkind: Secret\nmetadata:\n  name: plugin\ndata:\n  key: ${b64(mixed(18, 62))}`, 'k8s/secret.yml'],
+      [`    Authorization: Basic ${b64('svc-sync:' + mixed(16, 63))}`, 'docs/api.md'],
+    ],
+  },
+  {
+    shape: 'names a tool substitutes, jsonnet references, printf formats, leetspeak placeholders, filler text, md5 stand-ins',
+    negatives: [
+      ['vcenter_password: @VMWARE_PASSWORD', 'test/config/cloud-config-vcenter.ini.template'],
+      ['    secret_access_key: $._config.s3_secret_access_key,', 'production/ksonnet/config.libsonnet'],
+      ["    self._omit_token = '__omit_place_holder__%s' % sha1(os.urandom(64)).hexdigest()", 'lib/vars/manager.py'],
+      [`gitlab_rails['smtp_${PW}'] = "Y0uR_Pass_H3r3"`, 'doc/settings/smtp.md'],
+      ['    "access_token": "loremipsumdolorsitametenim",', 'tests/backends/test_phab.py'],
+      ["    database_restore_password: 'md5restorepassword',", 'spec/templates/pg_hba_spec.rb'],
+      ["    token: '123s3cr3t456',", 'spec/recipes/forti_spec.rb'],
+      ["    'auth_key': 'abc123def456',", 'tests/test_views.py'],
+      [`      "CI_JOB_TOKEN=${['NOT', 'CI', 'JOB', 'TOKEN'].join('-')}\\n"`, 'spec/lib/build/image_spec.rb'],
+    ],
+    positives: [
+      [`vcenter_password: @${mixed(14, 64)}`, 'test/config/cloud-config.ini'],
+      [`gitlab_rails['smtp_${PW}'] = "${mixed(14, 65)}"`, 'config/gitlab.rb'],
+      [`    database_restore_password: 'md5${rnd(32, 66, HEX)}',`, 'config/pg.rb'],
+      [`    token: '${mixed(16, 67)}',`, 'config/gitaly.rb'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
@@ -258,12 +304,16 @@ describe('non-secret values of real code are not reported; secrets of a similar 
 
 describe('nonSecretValueReason', () => {
   const on = (secret: string, line: string, generic = true) => nonSecretValueReason({ secret, line, at: line.indexOf(secret), generic });
-  it('judges vendor rules only on base64 data, example hosts, test vectors, walks and hollow keys', () => {
+  it('judges vendor rules only on base64 data, example hosts, test vectors, walks, hollow keys and URL passwords', () => {
     expect(on('org.acme.NEW_TOKEN', 'k = "org.acme.NEW_TOKEN"', false)).toBeUndefined();
     expect(on('org.acme.NEW_TOKEN', 'k = "org.acme.NEW_TOKEN"', true)).toBe('config key or package name');
-    const uri = 'amqp://root:' + 'anotherpassword@otherhost';
-    expect(on('anotherpassword', uri, false)).toBeUndefined();
+    expect(on('anotherpassword', 'password = "anotherpassword"', false)).toBeUndefined();
     expect(on('anotherpassword', 'password = "anotherpassword"', true)).toBe('stand-in made of credential words');
+    // A URL's password is a password by its place, whatever rule (each database has its own URI rule) found it.
+    const uri = 'amqp://root:' + 'anotherpassword@otherhost';
+    expect(on('anotherpassword', uri, false)).toBe('stand-in made of credential words');
+    const typed = mixed(12, 41);
+    expect(on(typed, `amqp://root:${typed}@otherhost`, false)).toBeUndefined();
   });
   it('keeps a mixed-case password with digits on an example host (only the host may have been changed)', () => {
     const pw = mixed(12, 40);
