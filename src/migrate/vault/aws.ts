@@ -238,6 +238,7 @@ export class AwsVault implements Vault {
         exists: true,
         arn: d.ARN,
         versionId: current?.[0],
+        versionIds: Object.keys(d.VersionIdsToStages ?? {}),
         deletedDate: d.DeletedDate,
         tags: fromTagList(d.Tags) ?? {},
         kmsKeyId: d.KmsKeyId,

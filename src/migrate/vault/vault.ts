@@ -14,6 +14,8 @@ export interface SecretDescription {
   arn?: string;
   /** The version that carries AWSCURRENT, if the secret has a value. */
   versionId?: string;
+  /** Every version id the secret keeps (current, previous and unlabelled), where the backend knows them. */
+  versionIds?: string[];
   /** Set when the secret is scheduled for deletion. */
   deletedDate?: Date;
   tags?: Tags;
