@@ -256,10 +256,11 @@ export async function resolveActions(plan: Plan, values: PlanValues, vault: Vaul
   const problems: Problem[] = [];
   let listed: Set<string> | undefined;
   if (plan.secrets.length > LIST_PREFLIGHT_ABOVE) {
-    // One ListSecrets page per 100 names instead of a DescribeSecret each; names not listed are absent
-    // (or scheduled for deletion, which ListSecrets hides: CreateSecret then refuses without writing).
+    // One ListSecrets page per 100 names instead of a DescribeSecret each; names not listed are absent.
+    // Those scheduled for deletion are listed too (ListSecrets hides them by default): found at
+    // CreateSecret they would stop the run after other secrets were written.
     const prefix = commonPrefix(plan.secrets.map((s) => s.name));
-    listed = new Set((await vault.list(prefix || undefined)).map((s) => s.name));
+    listed = new Set((await vault.list(prefix || undefined, { includeDeleted: true })).map((s) => s.name));
   }
   const resolutions = await pool(plan.secrets, opts.concurrency ?? DEFAULT_CONCURRENCY, async (secret): Promise<Resolution> => {
     const ours = secretString(secret, values);

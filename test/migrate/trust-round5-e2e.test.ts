@@ -7,11 +7,16 @@
  *   whose ClientRequestToken and value match a version it keeps (here AWSPREVIOUS) and leaves AWSCURRENT
  *   where it is: the migrator must end with AWSCURRENT holding the code's value, not report "updated"
  *   while the code goes on reading the other value.
+ * - More than 100 secrets (the preflight lists names instead of describing each): one of them scheduled
+ *   for deletion stops the run before the first write, as it does for a few secrets; ListSecrets hides
+ *   such secrets unless asked, so it was found at CreateSecret after others were written.
+ * - Errors AWS gives about the secret's KMS key (AccessDeniedException "Access to KMS is not allowed",
+ *   KMSInvalidStateException) are one line naming the secret and the KMS key, not "check the IAM policy".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, DeleteSecretCommand, GetSecretValueCommand, ListSecretsCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { password } from '../support/fake-secrets.js';
+import { githubToken, password } from '../support/fake-secrets.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { emulatorAvailable, startEmulator, type Emulator } from '../support/moto.js';
 
@@ -72,5 +77,62 @@ describe.each(targets)('migrate against the %s', (_label, endpoint) => {
     expect(two.code, two.stderr).toBe(0);
     expect((await read()).password).toBe(value);
     sm.destroy();
+  }, 120_000);
+});
+
+describe.each(targets)('the preflight of a large migration against the %s', (_label, endpoint) => {
+  it('a secret scheduled for deletion among more than 100 stops the run before any write', async () => {
+    const dir = bed.tempDir('ss-t5-many-');
+    const app = appName();
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 105; i++) files[`jobs/job${String(i).padStart(3, '0')}.py`] = `TOKEN = "${githubToken(5200 + i)}"\n`;
+    commitNewRepo(dir, files);
+    const sm = client(endpoint());
+    const doomed = `prod/${app}/github`;
+    await sm.send(new CreateSecretCommand({ Name: doomed, SecretString: '{"token":"old"}' }));
+    await sm.send(new DeleteSecretCommand({ SecretId: doomed, RecoveryWindowInDays: 7 }));
+
+    const res = await runCliAsync(['migrate', '.', '--app', app, '--env', 'prod', '--endpoint-url', endpoint(), '--apply', '--yes'],
+      { cwd: dir, env: TEST_AWS_ENV });
+    expect(res.code, res.stderr).toBe(2);
+    const last = res.stderr.trim().split('\n').pop()!;
+    expect(last).toContain(`${doomed} is scheduled for deletion`);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    const listed = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: [`prod/${app}/`] }], MaxResults: 100 }));
+    expect(listed.SecretList!.map((s) => s.Name)).toEqual([]);
+    sm.destroy();
+  }, 300_000);
+});
+
+describe('KMS errors, one line naming the secret and the key', () => {
+  const run = async (fault: 'kmsAccessDenied' | 'kmsInvalidState') => {
+    const dir = bed.tempDir('ss-t5-kms-');
+    const app = appName();
+    const value = password(5300);
+    commitNewRepo(dir, { 'app.py': `DB_PASSWORD = "${value}"\n` });
+    bed.server().faults.failNext(20, fault, { op: 'CreateSecret' });
+    const key = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const res = await runCliAsync(['migrate', '.', '--app', app, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes', '--kms-key-id', key],
+      { cwd: dir, env: TEST_AWS_ENV });
+    bed.server().faults.clear();
+    expect(res.code, res.stderr).toBe(2);
+    expect(res.stderr).not.toContain(value);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    const last = res.stderr.trim().split('\n').pop()!;
+    expect(last).toContain(`prod/${app}/db`);
+    expect(last).toContain(key);
+    return last;
+  };
+
+  it('AccessDeniedException "Access to KMS is not allowed" is about the key, not the secretsmanager policy', async () => {
+    const last = await run('kmsAccessDenied');
+    expect(last).toMatch(/access denied to the KMS key/);
+    expect(last).toContain('kms:GenerateDataKey');
+    expect(last).not.toContain('secretsmanager:CreateSecret');
+  }, 120_000);
+
+  it('KMSInvalidStateException says the key is disabled or pending deletion', async () => {
+    const last = await run('kmsInvalidState');
+    expect(last).toMatch(/KMS key .* cannot be used \(KMSInvalidStateException\): it is disabled, pending deletion/);
   }, 120_000);
 });

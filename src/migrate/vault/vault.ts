@@ -95,8 +95,11 @@ export interface Vault {
   get(name: string, opts?: GetOptions): Promise<SecretValue>;
   tag(name: string, tags: Tags): Promise<void>;
   rotate(name: string, input: RotateInput): Promise<void>;
-  /** Secrets whose name starts with `prefix` (all when omitted); not those scheduled for deletion. */
-  list(prefix?: string): Promise<ListedSecret[]>;
+  /**
+   * Secrets whose name starts with `prefix` (all when omitted); those scheduled for deletion only with
+   * `includeDeleted` (then with `deletedDate`).
+   */
+  list(prefix?: string, opts?: { includeDeleted?: boolean }): Promise<ListedSecret[]>;
   stats(): VaultStats;
 }
 
