@@ -57,6 +57,18 @@ export function requestToken(key: Buffer, name: string, value: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
+/**
+ * The token of a new version of an existing secret: name, value and the version that is current now.
+ * A token is the version's id, and AWS ignores a PutSecretValue whose token and value match a version the
+ * secret already keeps (AWSPREVIOUS or unlabelled) without moving AWSCURRENT to it: a value stored once,
+ * changed in the vault, then put back would be "written" and read back by version id while the code goes
+ * on reading the other value. A resumed run sees the same current version (nothing landed) or our value
+ * current (reuse), so the token stays stable for a retry.
+ */
+export function updateToken(key: Buffer, name: string, value: string, currentVersionId: string | undefined): string {
+  return requestToken(key, name, `${value}\0current\0${currentVersionId ?? ''}`);
+}
+
 /** A per-repository digest of one value (journaled so a resumed run knows where a value went). */
 export function valueDigest(key: Buffer, value: string): string {
   return createHmac('sha256', key).update('value\0').update(value).digest('hex').slice(0, 32);
@@ -244,10 +256,11 @@ export async function resolveActions(plan: Plan, values: PlanValues, vault: Vaul
   const problems: Problem[] = [];
   let listed: Set<string> | undefined;
   if (plan.secrets.length > LIST_PREFLIGHT_ABOVE) {
-    // One ListSecrets page per 100 names instead of a DescribeSecret each; names not listed are absent
-    // (or scheduled for deletion, which ListSecrets hides: CreateSecret then refuses without writing).
+    // One ListSecrets page per 100 names instead of a DescribeSecret each; names not listed are absent.
+    // Those scheduled for deletion are listed too (ListSecrets hides them by default): found at
+    // CreateSecret they would stop the run after other secrets were written.
     const prefix = commonPrefix(plan.secrets.map((s) => s.name));
-    listed = new Set((await vault.list(prefix || undefined)).map((s) => s.name));
+    listed = new Set((await vault.list(prefix || undefined, { includeDeleted: true })).map((s) => s.name));
   }
   const resolutions = await pool(plan.secrets, opts.concurrency ?? DEFAULT_CONCURRENCY, async (secret): Promise<Resolution> => {
     const ours = secretString(secret, values);
@@ -271,7 +284,7 @@ export async function resolveActions(plan: Plan, values: PlanValues, vault: Vaul
     }
     if (existing === undefined) {
       // The secret exists but has no current value: storing ours loses nothing.
-      const t = requestToken(opts.tokenKey, secret.name, ours);
+      const t = updateToken(opts.tokenKey, secret.name, ours, d.versionId);
       return { secret, action: 'update', value: ours, token: t, description: d, note: 'exists without a value' };
     }
     if (holdsOurs(existing, ours)) {
@@ -294,7 +307,7 @@ export async function resolveActions(plan: Plan, values: PlanValues, vault: Vaul
       return { secret, action: 'update', value: ours, token, description: d };
     }
     const value = merged(existing, ours);
-    return { secret, action: 'update', value, token: requestToken(opts.tokenKey, secret.name, value), description: d, note: 'different value: new version' };
+    return { secret, action: 'update', value, token: updateToken(opts.tokenKey, secret.name, value, d.versionId), description: d, note: 'different value: new version' };
   });
   problems.sort((a, b) => a.name.localeCompare(b.name));
   return { resolutions, problems };
@@ -443,6 +456,10 @@ async function applyOne(r: Resolution, opts: ApplyOptions, log: (l: string) => v
     const back = await vault.get(name, written.versionId ? { versionId: written.versionId } : {});
     if (back.value !== r.value && !holdsOurs(back.value, r.value)) {
       throw new SweepError(`read-back of ${name} (version ${written.versionId}) does not match what was written: nothing in the code was changed; check the vault and run again`);
+    }
+    // The code will read AWSCURRENT: a version that holds our value but is not current is not migrated.
+    if (!back.versionStages.includes('AWSCURRENT')) {
+      throw new SweepError(`${name}: the version written (${written.versionId}) is not AWSCURRENT (${back.versionStages.length ? `it is ${back.versionStages.join(', ')}` : 'it has no stage'}), so code reading the secret would get another value: nothing in the code was changed; check the secret's versions and run again`);
     }
     outcome = { name, action, arn: written.arn || back.arn, versionId: written.versionId || back.versionId, note: r.note };
     if (r.resumed) outcome.resumed = true;

@@ -136,6 +136,17 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);
+    if (request.apply && notStored.length && !existsSync(join(root, REPORT_JSON))) {
+      // Values only in history (removed from the code, still in every clone): nothing to store, but they
+      // must be rotated and scrubbed, which the report and the replacements file are for. An earlier run's
+      // report is kept: it records the names its secrets went to.
+      const files = writeReports({
+        root, plan, values: new Map(), outcomes: [], backend: request.backend, region,
+        runId: `history-${Date.now()}`, earlier: [], rules: session.rules, notStored, verification,
+      });
+      err(`secret-sweep: report: ${relative(process.cwd(), files.markdown) || files.markdown}`);
+      err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
+    }
     return 0;
   }
 

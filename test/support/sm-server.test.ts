@@ -210,6 +210,53 @@ describe('operations through the real SDK', () => {
   });
 });
 
+describe('fidelity to AWS (and moto, LocalStack) where the migrator depends on it', () => {
+  it('names the error in the x-amzn-ErrorType header too, and namespaces throttling on the wire as AWS does', async () => {
+    const headers = { 'content-type': 'application/x-amz-json-1.1', authorization: ['AWS4-HMAC-SHA256 Credential', ['t', '20260101', 'us-east-1', 'secretsmanager', 'aws4_request'].join('/')].join('='), 'x-amz-target': 'secretsmanager.DescribeSecret' };
+    const missing = await fetch(srv.endpoint, { method: 'POST', headers, body: '{"SecretId":"nope"}' });
+    expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    srv.faults.failNext(1, 'throttle');
+    const throttled = await fetch(srv.endpoint, { method: 'POST', headers, body: '{"SecretId":"nope"}' });
+    expect(throttled.status).toBe(400);
+    expect(throttled.headers.get('x-amzn-errortype')).toBe('ThrottlingException');
+    expect(((await throttled.json()) as { __type: string }).__type).toBe('com.amazon.coral.availability#ThrottlingException');
+    srv.faults.failNext(1, 'throttle');
+    expect((await rejection(sm.send(new ListSecretsCommand({})))).name).toBe('ThrottlingException');
+  });
+
+  it('answers the KMS errors Secrets Manager passes on', async () => {
+    srv.faults.failNext(1, 'kmsAccessDenied');
+    const denied = await rejection(sm.send(new CreateSecretCommand({ Name: 'k', SecretString: 'v' })));
+    expect([denied.name, denied.message]).toEqual(['AccessDeniedException', 'Access to KMS is not allowed']);
+    srv.faults.failNext(1, 'kmsInvalidState');
+    expect((await rejection(sm.send(new GetSecretValueCommand({ SecretId: 'k' })))).name).toBe('KMSInvalidStateException');
+  });
+
+  it('finds a secret by name, full ARN and partial ARN (the ARN without its 6-character suffix)', async () => {
+    const made = await sm.send(new CreateSecretCommand({ Name: 'dev/app/db', SecretString: 'v' }));
+    expect(made.ARN).toMatch(/:secret:dev\/app\/db-[A-Za-z0-9_-]{6}$/);
+    for (const id of ['dev/app/db', made.ARN!, made.ARN!.slice(0, -7)]) {
+      expect((await sm.send(new GetSecretValueCommand({ SecretId: id }))).Name).toBe('dev/app/db');
+    }
+  });
+
+  it('a token reused for another value names the token, as moto and LocalStack do', async () => {
+    const args = { Name: 'dev/app/api', SecretString: '{"k":"1"}', ClientRequestToken: token('t') };
+    await sm.send(new CreateSecretCommand(args));
+    const clash = await rejection(sm.send(new PutSecretValueCommand({ SecretId: args.Name, SecretString: '{}', ClientRequestToken: args.ClientRequestToken })));
+    expect(clash.message).toMatch(/ClientRequestToken .* already in use for a version of secret arn:/);
+  });
+
+  it('a put with the token and value of a version kept as AWSPREVIOUS is ignored: AWSCURRENT stays', async () => {
+    const name = 'dev/app/back';
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: 'A', ClientRequestToken: token('a') }));
+    await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'B', ClientRequestToken: token('b') }));
+    const again = await sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: 'A', ClientRequestToken: token('a') }));
+    expect(again.VersionStages).toEqual(['AWSPREVIOUS']);
+    expect((await sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString).toBe('B');
+  });
+});
+
 describe('faults and call counts', () => {
   it('maps each injected fault to the exception class the SDK exposes', async () => {
     const cases = [

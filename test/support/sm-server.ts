@@ -18,7 +18,10 @@ const WRITES: Operation[] = [
 ];
 
 export type FaultKind =
-  | 'throttle' | 'internal' | 'drop' | 'delay' | 'accessDenied' | 'kmsDecrypt' | 'kmsEncrypt' | 'limit' | 'expiredToken';
+  | 'throttle' | 'internal' | 'drop' | 'delay' | 'accessDenied' | 'kmsDecrypt' | 'kmsEncrypt' | 'limit' | 'expiredToken'
+  // What Secrets Manager answers when the caller may not use the secret's KMS key, or the key is disabled
+  // or pending deletion.
+  | 'kmsAccessDenied' | 'kmsInvalidState';
 
 export interface Version {
   id: string;
@@ -104,7 +107,8 @@ export class Faults {
 }
 
 class AwsError extends Error {
-  constructor(readonly type: string, message: string, readonly status = 400) {
+  /** `wireType`: the `__type` as AWS spells it on the wire, when it carries a namespace. */
+  constructor(readonly type: string, message: string, readonly status = 400, readonly wireType = type) {
     super(message);
   }
 }
@@ -145,7 +149,8 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
   const find = (id: unknown): Secret | undefined => {
     if (typeof id !== 'string' || id === '') throw new AwsError('InvalidParameterException', 'SecretId is required.');
     if (state.has(id)) return state.get(id);
-    for (const s of state.values()) if (s.arn === id) return s;
+    // A full ARN, or a partial one (the ARN without the 6-character suffix AWS adds to the name).
+    for (const s of state.values()) if (s.arn === id || s.arn.slice(0, -7) === id) return s;
     return undefined;
   };
   const mustFind = (id: unknown): Secret => {
@@ -243,8 +248,7 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
         const v = existing.versions.get(b.ClientRequestToken);
         if (v && hasValue) {
           if (!sameValue(v, b)) {
-            throw new AwsError('ResourceExistsException',
-              `You can't modify an existing version, you can only create a new version.`);
+            throw new AwsError('ResourceExistsException', `You can't use ClientRequestToken ${b.ClientRequestToken} because that value is already in use for a version of secret ${existing.arn}.`);
           }
           return { ARN: existing.arn, Name: name, VersionId: v.id };
         }
@@ -273,7 +277,8 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
       const existing = s.versions.get(token);
       if (existing) {
         if (!sameValue(existing, b)) {
-          throw new AwsError('ResourceExistsException', `You can't modify an existing version, you can only create a new version.`);
+          throw new AwsError('ResourceExistsException',
+            `You can't use ClientRequestToken ${token} because that value is already in use for a version of secret ${s.arn}.`);
         }
         return { ARN: s.arn, Name: s.name, VersionId: existing.id, VersionStages: [...existing.stages] };
       }
@@ -401,7 +406,8 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
   };
 
   const FAULTS: Record<Exclude<FaultKind, 'drop' | 'delay'>, (op: string) => AwsError> = {
-    throttle: () => new AwsError('ThrottlingException', 'Rate exceeded'),
+    // AWS's throttling comes from its front end, namespaced on the wire (the SDK strips the namespace).
+    throttle: () => new AwsError('ThrottlingException', 'Rate exceeded', 400, 'com.amazon.coral.availability#ThrottlingException'),
     internal: () => new AwsError('InternalServiceError', 'An error occurred on the server side.', 500),
     accessDenied: (op) => new AwsError('AccessDeniedException',
       `User: arn:aws:iam::${account}:user/test is not authorized to perform: secretsmanager:${op} because no identity-based policy allows the secretsmanager:${op} action`),
@@ -409,18 +415,24 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     kmsEncrypt: () => new AwsError('EncryptionFailure', `Secrets Manager can't encrypt the protected secret text using the provided KMS key.`),
     limit: () => new AwsError('LimitExceededException', 'You have exceeded the maximum number of secrets in this account.'),
     expiredToken: () => new AwsError('ExpiredTokenException', 'The security token included in the request is expired'),
+    kmsAccessDenied: () => new AwsError('AccessDeniedException', 'Access to KMS is not allowed'),
+    kmsInvalidState: () => new AwsError('KMSInvalidStateException',
+      `arn:aws:kms:${requestRegion}:${account}:key/1234abcd-12ab-34cd-56ef-1234567890ab is pending deletion.`),
   };
 
-  function send(res: ServerResponse, status: number, body: unknown): void {
+  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
     res.writeHead(status, {
       'content-type': 'application/x-amz-json-1.1',
       'content-length': Buffer.byteLength(text),
       'x-amzn-requestid': randomUUID(),
+      ...headers,
     });
     res.end(text);
   }
-  const sendError = (res: ServerResponse, e: AwsError) => send(res, e.status, { __type: e.type, message: e.message });
+  // AWS names the error twice: the x-amzn-ErrorType header (which the SDK reads first) and `__type`.
+  const sendError = (res: ServerResponse, e: AwsError) =>
+    send(res, e.status, { __type: e.wireType, message: e.message }, { 'x-amzn-errortype': e.type });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];

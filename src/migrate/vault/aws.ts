@@ -65,6 +65,10 @@ const CREDENTIAL_NAMES = new Set([
   'InvalidSignatureException', 'IncompleteSignatureException', 'MissingAuthenticationTokenException',
   'SignatureDoesNotMatch', 'CredentialsProviderError', 'TokenProviderError',
 ]);
+/** KMS answers that the key cannot be used now (Secrets Manager passes them on). */
+const KMS_STATE_NAMES = new Set([
+  'KMSInvalidStateException', 'KMSDisabledException', 'KMSNotFoundException', 'KMSInvalidKeyUsageException', 'DisabledException',
+]);
 const NETWORK_CODES = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
 ]);
@@ -104,7 +108,8 @@ export function toVaultError(e: unknown, ctx: CallContext): VaultError {
       : `secret ${name} not found (${action})`);
   }
   if (e instanceof ResourceExistsException) {
-    return make('Exists', /existing version/.test(serverMsg)
+    // AWS: "You can't modify an existing version"; moto and LocalStack: "You can't use ClientRequestToken ...".
+    return make('Exists', /existing version|ClientRequestToken/.test(serverMsg)
       ? `${action} on ${name}: this ClientRequestToken already names a version with a different value; a new value needs a new token`
       : `a secret named ${name} already exists (${action})`);
   }
@@ -122,6 +127,16 @@ export function toVaultError(e: unknown, ctx: CallContext): VaultError {
   if (e instanceof EncryptionFailure) {
     return make('Kms', `KMS could not encrypt ${name} (EncryptionFailure): check that the KMS key`
       + `${ctx.kmsKeyId ? ` ${ctx.kmsKeyId}` : ''} exists, is enabled, and its key policy allows kms:GenerateDataKey`);
+  }
+  if (KMS_STATE_NAMES.has(errName)) {
+    return make('Kms', `the KMS key${ctx.kmsKeyId ? ` ${ctx.kmsKeyId}` : ''} of ${name} cannot be used (${errName}): it is disabled, `
+      + `pending deletion or missing; enable it (or cancel its deletion) or pass another --kms-key-id (${action})`);
+  }
+  if ((errName === 'AccessDeniedException' || errName === 'AccessDenied') && /\bKMS\b/i.test(serverMsg)) {
+    // Secrets Manager's own answer when the caller may not use the secret's KMS key: not an IAM problem
+    // with secretsmanager:*, so saying so would send the user to the wrong policy.
+    return make('Kms', `access denied to the KMS key${ctx.kmsKeyId ? ` ${ctx.kmsKeyId}` : ''} of ${name} during ${action}: `
+      + `the key policy or IAM must allow you kms:GenerateDataKey and kms:Decrypt on it`);
   }
   if (errName === 'AccessDeniedException' || errName === 'AccessDenied') {
     return make('AccessDenied', `access denied: secretsmanager:${action} on ${name} — check the IAM policy`);
@@ -238,6 +253,7 @@ export class AwsVault implements Vault {
         exists: true,
         arn: d.ARN,
         versionId: current?.[0],
+        versionIds: Object.keys(d.VersionIdsToStages ?? {}),
         deletedDate: d.DeletedDate,
         tags: fromTagList(d.Tags) ?? {},
         kmsKeyId: d.KmsKeyId,
@@ -308,7 +324,7 @@ export class AwsVault implements Vault {
       })));
   }
 
-  async list(prefix?: string): Promise<ListedSecret[]> {
+  async list(prefix?: string, opts: { includeDeleted?: boolean } = {}): Promise<ListedSecret[]> {
     const found: ListedSecret[] = [];
     let next: string | undefined;
     do {
@@ -317,6 +333,7 @@ export class AwsVault implements Vault {
           MaxResults: this.pageSize,
           NextToken: next,
           Filters: prefix ? [{ Key: 'name', Values: [prefix] }] : undefined,
+          IncludePlannedDeletion: opts.includeDeleted || undefined,
         })));
       for (const s of out.SecretList ?? []) {
         if (!s.Name || (prefix && !s.Name.startsWith(prefix))) continue;

@@ -14,6 +14,8 @@ export interface SecretDescription {
   arn?: string;
   /** The version that carries AWSCURRENT, if the secret has a value. */
   versionId?: string;
+  /** Every version id the secret keeps (current, previous and unlabelled), where the backend knows them. */
+  versionIds?: string[];
   /** Set when the secret is scheduled for deletion. */
   deletedDate?: Date;
   tags?: Tags;
@@ -93,8 +95,11 @@ export interface Vault {
   get(name: string, opts?: GetOptions): Promise<SecretValue>;
   tag(name: string, tags: Tags): Promise<void>;
   rotate(name: string, input: RotateInput): Promise<void>;
-  /** Secrets whose name starts with `prefix` (all when omitted); not those scheduled for deletion. */
-  list(prefix?: string): Promise<ListedSecret[]>;
+  /**
+   * Secrets whose name starts with `prefix` (all when omitted); those scheduled for deletion only with
+   * `includeDeleted` (then with `deletedDate`).
+   */
+  list(prefix?: string, opts?: { includeDeleted?: boolean }): Promise<ListedSecret[]>;
   stats(): VaultStats;
 }
 
