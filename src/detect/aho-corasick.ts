@@ -35,11 +35,37 @@ export class KeywordMatcher {
    * buffer then holds at most one block's hits however many the text has.
    */
   scanStates(text: string, from = 0, to = text.length, state = 0): { hits: Int32Array; length: number; state: number } {
-    if (this.narrowed === undefined && (this.wide += to - from) > NARROW_AFTER) this.narrowed = narrowedFor(this.next, this.keywords);
+    if (this.narrowed === undefined && (this.wide += to - from) > NARROW_AFTER) this.narrowed = this.warmedUp(narrowedFor(this.next, this.keywords));
     const n = this.narrowed;
     if (n === undefined) return this.scanWide(text, from, to, state);
     if (to - from < FOUR_STREAMS_FROM || n.warmUp * 16 > to - from) return this.scanNarrow(n, text, from, to, state);
     return this.scanFourStreams(n, text, from, to, state);
+  }
+
+  /**
+   * Run the narrowed loops on short texts with hits everywhere (each quarter, the warm-up reads, the
+   * tail, the merge) before they meet real text. V8 optimizes a loop while it first runs: on a long
+   * first text without hits in some quarter, the code after the loop and the hit branches had no type
+   * feedback yet, and the optimized code bailed out there on every later call (600 deoptimizations in a
+   * 2,000-file tree scan, each call then finishing in the interpreter). Once per process (the feedback
+   * belongs to the method, shared by every matcher); a couple of milliseconds, interpreted.
+   */
+  private warmedUp(n: Narrowed): Narrowed {
+    if (warmed || this.keywords.length === 0) return n;
+    warmed = true;
+    const kw = this.keywords.reduce((a, b) => (b.length > a.length ? b : a));
+    const unit = `${kw} ${kw.toUpperCase()}\u00e9 `;
+    // Short (each quarter longer than a warm-up read by a few keywords, one more character for the tail)
+    // and several times: a long loop would be compiled on the stack (OSR) before the code after it ran
+    // once, which is the very bail-out this avoids.
+    const body = unit.repeat(4 * (Math.ceil(n.warmUp / unit.length) + 3));
+    // Ending in a keyword whose last character is in the up-to-three-character tail of the last quarter.
+    const text = body + ' '.repeat((7 - ((body.length + kw.length) % 4)) % 4) + kw;
+    for (let i = 0; i < 8; i++) {
+      this.scanFourStreams(n, text, 0, text.length, 0);
+      this.scanNarrow(n, text, 0, text.length, 0);
+    }
+    return n;
   }
 
   /** The reference loop: one load of the 128-wide table per character. */
@@ -102,15 +128,15 @@ export class KeywordMatcher {
     let s3 = 0;
     for (let j = b1 - warmUp; j < b1; j++) {
       s1 = table[(s1 << shift) | classOf[text.charCodeAt(j)]!]!;
-      if (s1 < 0) s1 = ~s1;
+      s1 ^= s1 >> 31; // ~s1 when negative (a hit), without a branch that may never have run
     }
     for (let j = b2 - warmUp; j < b2; j++) {
       s2 = table[(s2 << shift) | classOf[text.charCodeAt(j)]!]!;
-      if (s2 < 0) s2 = ~s2;
+      s2 ^= s2 >> 31; // ~s2 when negative (a hit), without a branch that may never have run
     }
     for (let j = b3 - warmUp; j < b3; j++) {
       s3 = table[(s3 << shift) | classOf[text.charCodeAt(j)]!]!;
-      if (s3 < 0) s3 = ~s3;
+      s3 ^= s3 >> 31; // ~s3 when negative (a hit), without a branch that may never have run
     }
     let h0 = this.hits;
     let h1 = this.hits2;
@@ -207,6 +233,9 @@ export class KeywordMatcher {
     return this;
   }
 }
+
+/** Whether the narrowed loops have been warmed up in this thread (`warmedUp`). */
+let warmed = false;
 
 function grown(a: Int32Array): Int32Array {
   const bigger = new Int32Array(a.length * 2);

@@ -80,7 +80,7 @@ export class LineIndex {
 export interface LineLocator {
   /**
    * For the line holding offset `q`: [start of line - context, start of line, start of the next line
-   * (Infinity for the last line), end of line + context's next start (at most the length)], as
+   * (the length + 1 for the last line), end of line + context's next start (at most the length)], as
    * `LineIndex` numbers lines (context 0 or 1).
    */
   around(q: number, context: number): readonly [number, number, number, number];
@@ -96,8 +96,11 @@ class IndexedLocator implements LineLocator {
     const o = this.out;
     o[0] = lines.startOf(Math.max(1, line - context));
     o[1] = lines.startOf(line);
-    o[2] = lines.nextStart(line);
-    o[3] = Math.min(lines.nextStart(Math.min(lines.count, line + context)), lines.length);
+    // Small integers only in these answers (not Infinity): one double made every window offset a
+    // double, and the detector's optimized code bailed out on it and was compiled again.
+    o[2] = line < lines.count ? lines.startOf(line + 1) : lines.length + 1;
+    const last = Math.min(lines.count, line + context);
+    o[3] = last < lines.count ? lines.startOf(last + 1) : lines.length;
     return o;
   }
 }
@@ -111,7 +114,7 @@ class IndexedLocator implements LineLocator {
 export class LineBounds implements LineLocator {
   private readonly out: [number, number, number, number] = [0, 0, 0, 0];
   private indexed: IndexedLocator | undefined;
-  /** The last line asked about: [start, next start) and its answers by context (0, 1). */
+  /** The last line asked about: [start, next start (the length + 1 past the last line)) and its answers by context (0, 1). */
   private from = 0;
   private to = -1;
   private prev = 0;
@@ -129,7 +132,7 @@ export class LineBounds implements LineLocator {
       const from = q === 0 ? 0 : text.lastIndexOf('\n', q - 1) + 1;
       const nl = text.indexOf('\n', q);
       this.from = from;
-      this.to = nl === -1 ? Infinity : nl + 1;
+      this.to = nl === -1 ? text.length + 1 : nl + 1;
       // The line before starts after the "\n" before the one that ends it (none: the first line).
       this.prev = from < 2 ? 0 : text.lastIndexOf('\n', from - 2) + 1;
       // The line after ends at its own "\n" (then the next line starts after it) or at the end of the text.
@@ -141,7 +144,7 @@ export class LineBounds implements LineLocator {
     o[2] = this.to;
     if (context === 0) {
       o[0] = this.from;
-      o[3] = Math.min(this.to, text.length);
+      o[3] = this.to > text.length ? text.length : this.to;
     } else {
       o[0] = this.prev;
       o[3] = this.after;

@@ -279,8 +279,29 @@ export interface RequiredLiterals {
   caseless: boolean;
 }
 
+/**
+ * Answers worked out ahead (rules/built-literals.ts, at build time, for the built-in rules' regexes): the
+ * parse below runs cold in every process and thread, a fifth of a tree scan's start. Keyed by the regex
+ * itself, so an answer is used only for the very regex it was worked out from; loaded on first use.
+ */
+let prebuilt: { load: () => ReadonlyMap<string, RequiredLiterals | null> | undefined; map?: ReadonlyMap<string, RequiredLiterals | null> } | undefined;
+
+export function offerPrebuiltLiterals(load: () => ReadonlyMap<string, RequiredLiterals | null> | undefined): void {
+  prebuilt = { load };
+}
+
 /** What every match of `regex` (RE2 syntax) contains, or undefined when nothing useful is known. */
 export function requiredLiterals(regex: string): RequiredLiterals | undefined {
+  if (prebuilt) {
+    prebuilt.map ??= prebuilt.load() ?? new Map();
+    const known = prebuilt.map.get(regex);
+    if (known !== undefined) return known ?? undefined;
+  }
+  return parseRequiredLiterals(regex);
+}
+
+/** `requiredLiterals` worked out from the regex (what the build stores ahead). */
+export function parseRequiredLiterals(regex: string): RequiredLiterals | undefined {
   const p = new Parser(regex);
   let info: Info;
   try {

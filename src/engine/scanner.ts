@@ -10,6 +10,7 @@ import type { DetectorOptions } from '../detect/detector.js';
 import { inBaseline, type AnyBaseline } from '../findings/baseline.js';
 import { isDetectSecretsHashLine } from '../findings/detect-secrets-baseline.js';
 import type { Finding } from '../findings/finding.js';
+import { offerBuiltLiterals } from '../rules/built-literals.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { Source, SourceStats } from '../sources/source.js';
 import { DEFAULT_MAX_FINDINGS_PER_FILE } from './findings-cap.js';
@@ -104,6 +105,8 @@ export function portableOptions(o: DetectorOptions | undefined): PortableDetecto
 }
 
 export function createScanner(cfg: ScannerConfig): Scanner {
+  // The built-in rules' literals worked out at build time (read only when a rule first needs them).
+  offerBuiltLiterals();
   const config = cfg.config ?? defaultConfig();
   const limits: ScanLimits = {
     maxFileSize: cfg.maxFileSize ?? config.maxFileSize ?? (cfg.gate ? GATE_MAX_FILE_SIZE : DEFAULT_MAX_FILE_SIZE),

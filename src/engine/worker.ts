@@ -3,6 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../detect/detector.js';
 import { LaneCore, type LaneInit, type LaneRequest, type LaneResponse } from './lane.js';
 import { offerBuiltAutomaton } from '../rules/built-automaton.js';
+import { offerBuiltLiterals } from '../rules/built-literals.js';
 
 /** Reading blobs failed in the worker: the scan cannot complete. */
 export interface WorkerFailure {
@@ -14,6 +15,7 @@ const init = workerData as LaneInit;
 // never loads them, and building it again cost each worker a fifth of its start-up). Used only when the
 // keywords are the same (a config may add or disable rules).
 offerBuiltAutomaton();
+offerBuiltLiterals();
 const port = parentPort!;
 const lane = new LaneCore(
   init,
