@@ -241,7 +241,7 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     const out: RuleAllowlist[] = [];
     for (const a of lists) {
       for (const k of Object.keys(a)) if (!ALLOW_KEYS.has(k) || k === 'targetRules') warn(line, `rule \`${id}\`: unsupported allowlist key \`${quoteUserText(k)}\` (ignored)`);
-      conditionWarning(a, `rule \`${id}\` allowlist`, line);
+      const and = ruleCondition(a, `rule \`${id}\` allowlist`, line);
       const commits = strList(a.commits, `rules.${id}.allowlists.commits`, line);
       if (commits.length) warn(line, `rule \`${id}\`: allowlist \`commits\` is not supported on a rule (only in the global allowlist); ignored`);
       const regexes = strList(a.regexes, `rules.${id}.allowlists.regexes`, line);
@@ -250,8 +250,9 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
       paths.forEach((r) => checkRe(r, `rules.${id}.allowlists.paths`, line));
       const stopwords = strList(a.stopwords, `rules.${id}.allowlists.stopwords`, line).map((s) => s.toLowerCase());
       const target = regexTarget(a.regexTarget, `rule \`${id}\` allowlist`, line);
-      // One gitleaks allowlist with paths AND regexes is one of ours with both (any criterion drops: OR).
-      if (regexes.length || paths.length || stopwords.length) out.push({ regexes, paths, stopwords, target });
+      // One gitleaks allowlist is one of ours with the same criteria and the same condition.
+      const given = [regexes, paths, stopwords].filter((l) => l.length > 0).length;
+      if (given > 0) out.push({ regexes, paths, stopwords, target, ...(and && given > 1 ? { condition: 'and' as const } : {}) });
     }
     return out;
   }
@@ -260,6 +261,14 @@ export function parseGitleaksConfig(text: string, file: string): { config: Impor
     if (v === undefined) return 'secret';
     if (v === 'secret' || v === 'match' || v === 'line') return v;
     return fail(line, `${what}: \`regexTarget\` must be "secret", "match" or "line"`);
+  }
+
+  /** A rule allowlist's `condition`: true for "AND" (every criterion must hold), as gitleaks does. */
+  function ruleCondition(a: Toml, what: string, line: number | undefined): boolean {
+    if (a.condition === undefined) return false;
+    const c = String(a.condition).toUpperCase();
+    if (c !== 'OR' && c !== 'AND') fail(line, `${what}: \`condition\` must be "OR" or "AND"`);
+    return c === 'AND';
   }
 
   function conditionWarning(a: Toml, what: string, line: number | undefined): void {

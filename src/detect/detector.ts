@@ -51,6 +51,8 @@ interface CompiledAllowlist {
   target: 'secret' | 'line' | 'match' | 'context';
   stopwords: string[];
   paths: RE2[];
+  /** `condition: and`: every criterion given must hold (default: any one). */
+  and: boolean;
 }
 
 interface CompiledRule {
@@ -116,6 +118,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
         target: a.target ?? 'secret',
         stopwords: a.stopwords ?? [],
         paths: (a.paths ?? []).map((r) => new RE2(r)),
+        and: a.condition === 'and',
       }));
       return allow;
     },
@@ -317,6 +320,10 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
 
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
     for (const a of r.allow) {
+      if (a.and) {
+        if (allowedByAll(a, secret, match, line, path, context)) return 'rule allowlist: all of path, regex, stopword';
+        continue;
+      }
       if (a.paths.some((p) => p.test(path))) return 'rule allowlist: path';
       const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
       if (a.regexes.some((re) => re.test(target))) return 'rule allowlist: regex';
@@ -324,6 +331,20 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       if (a.stopwords.some((w) => lower.includes(w))) return 'rule allowlist: stopword';
     }
     return undefined;
+  }
+
+  /** `condition: and`: every criterion the entry gives must hold. */
+  function allowedByAll(a: CompiledAllowlist, secret: string, match: string, line: string, path: string, context: () => string): boolean {
+    if (a.paths.length > 0 && !a.paths.some((p) => p.test(path))) return false;
+    if (a.regexes.length > 0) {
+      const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
+      if (!a.regexes.some((re) => re.test(target))) return false;
+    }
+    if (a.stopwords.length > 0) {
+      const lower = secret.toLowerCase();
+      if (!a.stopwords.some((w) => lower.includes(w))) return false;
+    }
+    return true;
   }
 
   function detect(fragment: Fragment): Finding[] {

@@ -20,6 +20,11 @@ export interface RuleAllowlist {
   stopwords?: string[];
   /** Regexes on the file path. */
   paths?: string[];
+  /**
+   * `or` (default): any one criterion drops the finding. `and`: every criterion given must hold, e.g. a path
+   * AND a line shape, so that naming a file does not on its own silence a rule (gitleaks `condition = "AND"`).
+   */
+  condition?: 'or' | 'and';
 }
 
 export type ValidatorName =

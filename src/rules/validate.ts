@@ -19,7 +19,7 @@ const MIGRATE_KEYS = new Set(['field', 'grouping', 'keypair', 'resource', 'whole
 const ROTATION_KEYS = new Set(['hint', 'url', 'key_regex']);
 const GROUPINGS = ['database-uri', 'uri', 'aws-keypair'];
 const WHOLE_FILE_KINDS = ['private-key', 'service-account-json', 'netrc', 'pypirc', 'npmrc', 'docker-config', 'pip-index'];
-const ALLOWLIST_KEYS = new Set(['regexes', 'target', 'stopwords', 'paths', 'description']);
+const ALLOWLIST_KEYS = new Set(['regexes', 'target', 'stopwords', 'paths', 'condition', 'description']);
 const EXAMPLE_KEYS = new Set(['text', 'secret', 'reason', 'path']);
 
 export interface RuleLocation {
@@ -117,7 +117,11 @@ function allowlists(v: unknown, loc: RuleLocation, id: string): RuleAllowlist[] 
     const paths = stringList(al.paths, loc, id, 'allowlist');
     paths.forEach((r) => checkRegex(r, loc, id, 'allowlist', 'allowlist.paths'));
     const stopwords = stringList(al.stopwords, loc, id, 'allowlist').map((s) => s.toLowerCase());
-    return { regexes, paths, stopwords, target: target as RuleAllowlist['target'] };
+    const condition = al.condition ?? 'or';
+    if (condition !== 'or' && condition !== 'and') fail(loc, id, 'allowlist', `allowlist #${i + 1}: \`condition\` must be or or and`);
+    if (condition === 'and' && [regexes, paths, stopwords].filter((l) => l.length > 0).length < 2)
+      fail(loc, id, 'allowlist', `allowlist #${i + 1}: \`condition: and\` needs two of regexes, paths and stopwords`);
+    return { regexes, paths, stopwords, target: target as RuleAllowlist['target'], ...(condition === 'and' ? { condition } : {}) };
   });
 }
 

@@ -101,7 +101,7 @@ describe('parseGitleaksConfig', () => {
     expect(w2.some((w) => w.includes('`validate`'))).toBe(true);
     expect(w2.some((w) => w.includes('`required`'))).toBe(true);
     expect(w2.some((w) => w.includes('`reporting`') && w.startsWith(`${FILE}:`))).toBe(true);
-    expect(w2.some((w) => w.includes('condition = "AND"'))).toBe(true);
+    expect(w2.some((w) => w.includes('condition = "AND"'))).toBe(false); // a rule allowlist's AND is applied
   });
 
   it('without [extend] useDefault = true the built-in rules are off (gitleaks semantics)', () => {
@@ -159,6 +159,19 @@ describe('imported rules through the detector', () => {
     expect(scan(`token = "nwt_sandbox${randomString(LOWER_DIGITS, 25, 13)}"\n`)).toEqual([]);
     expect(scan(`token = "${token}"\n`, 'docs/setup.md')).toEqual([]);
     expect(scan('dsn = "nwdb://etl:local-devpass1@localhost/ledger"\n')).toEqual([]);
+  });
+
+  it('a rule allowlist with condition = "AND" drops a finding only where every criterion holds', () => {
+    const toml = `[[rules]]\nid = "x-token"\nregex = '''x_[a-z0-9]{20}'''\n[[rules.allowlists]]\ncondition = "AND"\npaths = ['''(^|/)fixtures/''']\nregexes = ['''^x_test''']\n`;
+    const { config: c, warnings: w } = parseGitleaksConfig(toml, FILE);
+    expect(w).toEqual([]);
+    const d = createDetector(loadRuleSpecs(c), { allowlist: c.allowlist });
+    const found = (text: string, path: string) => d.detect({ text, provenance: { kind: 'file', path } }).length;
+    const testTok = 'x_test' + randomString(LOWER_DIGITS, 16, 14);
+    const liveTok = 'x_' + randomString(LOWER_DIGITS, 20, 15);
+    expect(found(`t = "${testTok}"\n`, 'fixtures/a.txt')).toBe(0); // both hold
+    expect(found(`t = "${liveTok}"\n`, 'fixtures/a.txt')).toBe(1); // the path alone does not drop it
+    expect(found(`t = "${testTok}"\n`, 'src/a.txt')).toBe(1); // the regex alone does not drop it
   });
 
   it('global regexes and stopwords apply; built-in rules are kept (useDefault) minus disabled ones', () => {

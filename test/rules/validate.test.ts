@@ -52,6 +52,8 @@ describe('rule file validation', () => {
     ['negative without reason', ok.replace('        reason: too short\n', ''), /needs a `reason`/, 8],
     ['bad YAML', 'rules:\n  - id: [unclosed\n', /invalid YAML/, 0],
     ['unknown validator', ok.replace('    keywords:', '    validator: nope\n    keywords:'), /unknown validator/, 5],
+    ['allowlist condition unknown', ok.replace('    keywords:', "    allowlist:\n      - condition: xor\n        paths: ['a']\n    keywords:"), /`condition` must be or or and/, 5],
+    ['allowlist condition and with one criterion', ok.replace('    keywords:', "    allowlist:\n      - condition: and\n        paths: ['a']\n    keywords:"), /needs two of/, 5],
   ];
   for (const [name, body, msg, line] of cases) {
     it(`rejects: ${name}, naming file and line`, () => {
