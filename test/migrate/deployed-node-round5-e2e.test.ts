@@ -145,3 +145,117 @@ describe('packages a bundler builds: the rewritten code bundles (ESM -> CommonJS
     await expectIdempotent(clone, 'bundled', bredact);
   }, 600_000);
 });
+
+// ---------------------------------------------------------------------------------------------------
+
+const N = {
+  envFileKey: stripeKey(9801),
+  lambdaPassword: password(9802),
+  pm2Token: githubToken(9803),
+  // `$`, a backtick and non-ASCII letters: the stored value is what the program used.
+  poolPassword: 'Zq$9`kRw\u00e9\u20acLm3Xv8Tp4',
+  pgPassword: 'Hk7Qm2Vx9Lp4Rt6Wn',
+  mongoPassword: 'Jd8Kq3Zm6Xr2Tw9Vp',
+  bearer: githubToken(9804),
+  fieldPassword: password(9805),
+  defaultToken: githubToken(9806),
+  fallbackKey: stripeKey(9807),
+  sharedToken: githubToken(9808),
+};
+const NVALUES = Object.entries(N);
+const nredact = (s: string) => NVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+const H = "const h = (s) => require('node:crypto').createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
+
+const RUNTIME: Record<string, string> = {
+  '.gitignore': 'node_modules/\n',
+  // Node 20.6+ reads the file itself: it never expands anything, and never overrides the environment.
+  'envfile/package.json': pkg({ name: 'envfile', scripts: { start: 'node --env-file=.env app.js' } }),
+  // Node reads 'a\\b' with both backslashes and cuts v1#beta at the # (python-dotenv does neither).
+  'envfile/.env': `STRIPE_KEY=${N.envFileKey}\nLOG_LEVEL=info\nGREETING='a\\\\b'\nTAG=v1#beta\n`,
+  'envfile/app.js': `${H}console.log(h(process.env.STRIPE_KEY), process.env.LOG_LEVEL, process.env.GREETING, process.env.TAG);\n`,
+  // A Lambda handler: CommonJS, invoked by a runtime started in another folder.
+  'lambda/package.json': pkg({ name: 'fn', main: 'index.js' }),
+  'lambda/index.js': `const { createHash } = require('node:crypto');\nconst DB_PASSWORD = '${N.lambdaPassword}';\nexports.handler = async (event) => ({ statusCode: 200, body: createHash('sha256').update(DB_PASSWORD + event.x).digest('hex').slice(0, 12) });\n`,
+  // pm2 evaluates the ecosystem file in its own process and hands env to the app.
+  'pm2/package.json': pkg({ name: 'pm2app', scripts: { start: 'pm2 start ecosystem.config.js' } }),
+  'pm2/ecosystem.config.js': `module.exports = {\n  apps: [{\n    name: 'api',\n    script: './server.js',\n    env: {\n      NODE_ENV: 'production',\n      GITHUB_TOKEN: '${N.pm2Token}',\n    },\n  }],\n};\n`,
+  'pm2/server.js': `${H}console.log(h(process.env.GITHUB_TOKEN));\n`,
+  // Database clients and the places a literal can sit in an ES module.
+  'db/package.json': pkg({ name: 'db', type: 'module', dependencies: { pg: '^8.0.0' } }),
+  'db/clients.js': [
+    "import pg from 'pg';",
+    `export const pool = new pg.Pool({ host: 'db', user: 'app', password: "${N.poolPassword}" });`,
+    `export const url = 'postgres://app:${N.pgPassword}@db.internal:5432/app';`,
+    `export const mongo = 'mongodb+srv://svc:${N.mongoPassword}@cluster0.example.net/app';`,
+    `export const auth = \`Bearer ${N.bearer}\`;`,
+    'export class Repo {',
+    `  password = '${N.fieldPassword}';`,
+    `  constructor(token = '${N.defaultToken}') {`,
+    '    this.token = token;',
+    '  }',
+    '}',
+    `export const stripe = process.env.STRIPE_KEY ?? '${N.fallbackKey}';`,
+    '',
+  ].join('\n'),
+  'db/main.js': "import { createHash } from 'node:crypto';\nimport { pool, url, mongo, auth, Repo, stripe } from './clients.js';\nconst h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\nconst r = new Repo();\nconsole.log([pool.options.password, url, mongo, auth, r.password, r.token, stripe].map(h).join(' '));\nawait pool.end();\n",
+  // A CommonJS module that an ES module entry imports and a CommonJS test runner requires.
+  'shared/package.json': pkg({ name: 'shared', scripts: { test: 'node test/creds.test.cjs', start: 'node main.mjs' } }),
+  'shared/lib/creds.js': `exports.token = '${N.sharedToken}';\n`,
+  'shared/main.mjs': "import { createHash } from 'node:crypto';\nimport creds from './lib/creds.js';\nconsole.log(createHash('sha256').update(creds.token).digest('hex').slice(0, 12));\n",
+  'shared/test/creds.test.cjs': `const assert = require('node:assert');\nconst { token } = require('../lib/creds.js');\nassert.strictEqual(require('node:crypto').createHash('sha256').update(token).digest('hex').slice(0, 12), '${sha(N.sharedToken)}');\nconsole.log('ok');\n`,
+};
+
+describe('Node runtime shapes: each program, installed from a fresh clone, prints what the legacy one printed', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round5-runtime-');
+    commitNewRepo(repo, RUNTIME);
+  }, 120_000);
+
+  it('--env-file under `secret-sweep run`, a Lambda handler from another folder, pm2 env, DB clients, a CommonJS module shared by ESM and a test runner', async () => {
+    const legacy = await runAsync(process.execPath, ['--env-file=.env', 'app.js'], { cwd: join(repo, 'envfile'), env: { PATH: process.env.PATH ?? '' } });
+    expect(legacy.code, legacy.stderr).toBe(0);
+    const { clone, report } = await migrateAndClone(repo, 'rt', nredact);
+    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`)).toEqual([]);
+    const env = awsEnv();
+    const node = async (cwd: string, args: string[], extra: Record<string, string> = {}) => {
+      const r = await runAsync(process.execPath, args, { cwd, env: { ...env, ...extra } });
+      expect(r.code, `${cwd} ${args.join(' ')}: ${nredact(r.stderr)}`).toBe(0);
+      return r.stdout.trim();
+    };
+
+    // `node --env-file=.env` started by `secret-sweep run`: the resolved value is in the environment, which
+    // Node keeps; the file's other variables are still Node's own reading of them.
+    expect(readFileSync(join(clone, 'envfile/.env'), 'utf8')).toMatch(/^STRIPE_KEY=sm:\/\/\S+$/m);
+    expect(legacy.stdout.trim().split(' ')[0]).toBe(sha(N.envFileKey));
+    const envfile = await runAsync(process.execPath, [BIN, 'run', '--', process.execPath, '--env-file=.env', 'app.js'], { cwd: join(clone, 'envfile'), env });
+    expect(envfile.code, nredact(envfile.stderr)).toBe(0);
+    expect(envfile.stdout.trim()).toBe(legacy.stdout.trim());
+
+    // The Lambda runtime requires the handler by its absolute path from its own folder.
+    installAll(join(clone, 'lambda'));
+    const invoke = `require(${JSON.stringify(join(clone, 'lambda', 'index.js'))}).handler({ x: '1' }).then((r) => console.log(r.body))`;
+    expect(await node(bed.tempDir('ss-round5-lambda-cwd-'), ['-e', invoke])).toBe(sha(N.lambdaPassword + '1'));
+
+    // pm2 loads the ecosystem file in its own process and starts the app with its env block.
+    installAll(join(clone, 'pm2'));
+    const pm2 = "const app = require('./ecosystem.config.js').apps[0]; const r = require('node:child_process').spawnSync(process.execPath, [app.script], { env: { ...process.env, ...app.env }, encoding: 'utf8' }); process.stdout.write(r.stdout);";
+    expect(await node(join(clone, 'pm2'), ['-e', pm2])).toBe(sha(N.pm2Token));
+
+    installAll(join(clone, 'db'));
+    const all = [N.poolPassword, `postgres://app:${N.pgPassword}@db.internal:5432/app`, `mongodb+srv://svc:${N.mongoPassword}@cluster0.example.net/app`, `Bearer ${N.bearer}`, N.fieldPassword, N.defaultToken, N.fallbackKey];
+    const dbOut = await node(join(clone, 'db'), ['main.js'], { STRIPE_KEY: '' });
+    expect(dbOut.split(' ').slice(0, 6)).toEqual(all.slice(0, 6).map(sha));
+    // `??` keeps an empty variable (it is not nullish): the literal's replacement runs only when it is unset.
+    expect(dbOut.split(' ')[6]).toBe(sha(''));
+    const unset = await runAsync(process.execPath, ['main.js'], { cwd: join(clone, 'db'), env });
+    expect(unset.stdout.trim().split(' ')[6], nredact(unset.stderr)).toBe(sha(N.fallbackKey));
+
+    installAll(join(clone, 'shared'));
+    expect(await node(join(clone, 'shared'), ['main.mjs'])).toBe(sha(N.sharedToken));
+    expect(await node(join(clone, 'shared'), ['test/creds.test.cjs'])).toBe('ok');
+
+    expectNoValueLeft(clone, NVALUES);
+    await expectIdempotent(clone, 'rt', nredact);
+  }, 600_000);
+});
