@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { workTreeFiles } from '../support/tree.js';
-import { githubToken, password, stripeKey } from '../support/fake-secrets.js';
+import { githubToken, npmToken, password, stripeKey } from '../support/fake-secrets.js';
 
 const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 const ESBUILD = join(NODE_MODULES, 'esbuild', 'bin', 'esbuild');
@@ -257,5 +257,51 @@ describe('Node runtime shapes: each program, installed from a fresh clone, print
 
     expectNoValueLeft(clone, NVALUES);
     await expectIdempotent(clone, 'rt', nredact);
+  }, 600_000);
+});
+
+// ---------------------------------------------------------------------------------------------------
+
+const T = { npmToken: npmToken(9901), slsKey: stripeKey(9902), stepToken: npmToken(9903), nextKey: stripeKey(9904) };
+const TVALUES = Object.entries(T);
+const tredact = (s: string) => TVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+
+const TOOL_FILES: Record<string, string> = {
+  '.npmrc': `//registry.npmjs.org/:_authToken=${T.npmToken}\n`,
+  'serverless.yml': `service: fn\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  environment:\n    STRIPE_KEY: ${T.slsKey}\nfunctions:\n  main:\n    handler: index.handler\n`,
+  '.github/workflows/publish.yml': `on: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm publish\n        env:\n          NODE_AUTH_TOKEN: ${T.stepToken}\n`,
+  // Next.js loads .env.production for `next build` / `next start` and keeps what the environment has.
+  'site/package.json': pkg({ name: 'site', scripts: { build: 'next build', start: 'next start' }, dependencies: { next: '14.2.0', react: '^18.2.0', 'react-dom': '^18.2.0' } }),
+  'site/.env.production': `STRIPE_SECRET_KEY=${T.nextKey}\n`,
+};
+
+const TOOL_MANUAL: Array<[file: string, reason: RegExp, suggestion: RegExp]> = [
+  ['.npmrc', /npm reads \.npmrc values literally.*sent to the registry as the token/, /replace the value with `\$\{[A-Z0-9_]+\}` and run npm under `secret-sweep run -- npm …`/],
+  ['serverless.yml', /the Serverless Framework deploys environment: values into the Lambda function's configuration/, /have the handler read \S+ \(key \S+\) itself: `await getSecret\(/],
+  ['.github/workflows/publish.yml', /AWS credentials/, /aws-secretsmanager-get-secrets|configure-aws-credentials/],
+];
+
+describe('config files read by other tools: npm, the Serverless Framework, a workflow step, Next.js', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round5-tools-');
+    commitNewRepo(repo, TOOL_FILES);
+  }, 120_000);
+
+  it('what the tool reads literally stays byte for byte with its own edit; .env.production is a reference that `secret-sweep run` fills', async () => {
+    const { clone, report } = await migrateAndClone(repo, 'tools', tredact);
+    for (const [file, reason, suggestion] of TOOL_MANUAL) {
+      expect(readFileSync(join(clone, file), 'utf8'), `${file} unchanged`).toBe(TOOL_FILES[file]);
+      const u = report.manual.find((x) => x.file === file) as { reason: string; suggestion?: string } | undefined;
+      expect(u?.reason, file).toMatch(reason);
+      expect(u?.suggestion, file).toMatch(suggestion);
+    }
+    expect(readFileSync(join(clone, 'site/.env.production'), 'utf8')).toMatch(/^STRIPE_SECRET_KEY=sm:\/\/\S+$/m);
+    const print = "process.stdout.write(require('node:crypto').createHash('sha256').update(process.env.STRIPE_SECRET_KEY).digest('hex').slice(0, 12))";
+    const r = await runAsync(process.execPath, [BIN, 'run', '--env-file', '.env.production', '--', process.execPath, '-e', print], { cwd: join(clone, 'site'), env: awsEnv() });
+    expect(r.code, tredact(r.stderr)).toBe(0);
+    expect(r.stdout).toBe(sha(T.nextKey));
+    expectNoValueLeft(clone, TVALUES, (f) => TOOL_MANUAL.some(([m]) => m === f));
+    await expectIdempotent(clone, 'tools', tredact);
   }, 600_000);
 });

@@ -18,6 +18,7 @@ import type { Plan } from '../plan.js';
 import type { PlanValues } from '../plan/types.js';
 import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
+import { envVarName } from '../backend/env-names.js';
 import { dependencyRange } from '../../cli/version.js';
 import { nearestPackageDir, SDK_PACKAGE, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
@@ -189,6 +190,15 @@ function packageTypeFinder(root: string): (file: string) => string | undefined {
   return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
 }
 
+/** npm reads .npmrc literally but for `${VAR}`, which it takes from its environment (an unset one is an error). */
+function npmrcManual(s: RewriteSite): { reason: string; suggestion: string } {
+  const v = envVarName(s.ref.secretName, s.ref.jsonKey);
+  return {
+    reason: 'npm reads .npmrc values literally (only ${VAR} is taken from its environment): a sm:// reference here would be sent to the registry as the token',
+    suggestion: `replace the value with \`\${${v}}\` and run npm under \`secret-sweep run -- npm …\` with \`${v}=${smReference(s.ref.secretName, s.ref.jsonKey)}\` in secret-sweep.refs (in CI, set ${v} from the secret instead); npm stops with "Failed to replace env in config" where it is unset`,
+  };
+}
+
 /** Why a .env value read literally by Python code stays, and what to change first. */
 function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
@@ -301,7 +311,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         if (s.kind !== 'secret') continue;
         out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
-            : manualOf(s, 'no rewriter for this kind of file'));
+            : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
+              : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
