@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { workTreeFiles } from '../support/tree.js';
-import { githubToken, npmToken, password, stripeKey } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, npmToken, password, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 const ESBUILD = join(NODE_MODULES, 'esbuild', 'bin', 'esbuild');
@@ -153,9 +153,9 @@ const N = {
   lambdaPassword: password(9802),
   pm2Token: githubToken(9803),
   // `$`, a backtick and non-ASCII letters: the stored value is what the program used.
-  poolPassword: 'Zq$9`kRw\u00e9\u20acLm3Xv8Tp4',
-  pgPassword: 'Hk7Qm2Vx9Lp4Rt6Wn',
-  mongoPassword: 'Jd8Kq3Zm6Xr2Tw9Vp',
+  poolPassword: 'Zq$9' + '`kRw\u00e9\u20ac' + randomString(ALNUM, 10, 9811),
+  pgPassword: randomString(ALNUM, 17, 9812),
+  mongoPassword: randomString(ALNUM, 17, 9813),
   bearer: githubToken(9804),
   fieldPassword: password(9805),
   defaultToken: githubToken(9806),
