@@ -19,11 +19,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
+import { installDeclaredDeps } from '../support/npm-ci.js';
 import { workTreeFiles } from '../support/tree.js';
 import { ALNUM, githubToken, npmToken, password, randomString, stripeKey } from '../support/fake-secrets.js';
 
@@ -35,15 +36,8 @@ const pkg = (o: Record<string, unknown>) => JSON.stringify({ version: '1.0.0', p
 const bed = migrateTestBed();
 const awsEnv = () => ({ ...TEST_AWS_ENV, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION, AWS_ENDPOINT_URL: bed.server().endpoint });
 
-/** `npm ci` of a package, offline: its declared dependencies and devDependencies linked from this project's node_modules. */
-function installAll(dir: string): void {
-  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  for (const dep of Object.keys({ ...pj.dependencies, ...pj.devDependencies })) {
-    const target = join(dir, 'node_modules', dep);
-    mkdirSync(dirname(target), { recursive: true });
-    if (existsSync(join(NODE_MODULES, dep)) && !existsSync(target)) symlinkSync(join(NODE_MODULES, dep), target);
-  }
-}
+/** `npm ci` of a package, offline, devDependencies included (the build runs esbuild). */
+const installAll = (dir: string) => installDeclaredDeps(dir, true);
 
 /** Migrate `repo` with --apply; commit; clone it fresh. Returns the clone and the migration report. */
 async function migrateAndClone(repo: string, app: string, hide: (s: string) => string): Promise<{ clone: string; report: { manual: Array<{ file: string; line: number; reason: string }>; notes?: string[] } }> {

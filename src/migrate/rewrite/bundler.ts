@@ -5,8 +5,9 @@
  * and rollup only with options. So a value in a bundled package's top level uses the synchronous
  * helper, which every output format runs.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { packageJsonFinder } from './package-deps.js';
 
 const BUNDLERS = ['esbuild', 'webpack', 'rollup', 'tsup', '@vercel/ncc', 'parcel'] as const;
 const CONFIG_FILE = /^(webpack|rollup|tsup|esbuild)\.config\.(c|m)?(j|t)s$/;
@@ -31,25 +32,10 @@ export function packageBundler(pj: Record<string, unknown>, dirFiles: readonly s
 
 /** For a file (relative to `root`), why the nearest package.json's build bundles it, or undefined. */
 export function bundlerFinder(root: string): (file: string) => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  const find = (dir: string): string | undefined => {
-    if (cache.has(dir)) return cache.get(dir);
-    let why: string | undefined;
-    const pj = path.join(root, dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        const json = JSON.parse(readFileSync(pj, 'utf8')) as Record<string, unknown>;
-        const files = CONFIG_FILES.filter((f) => existsSync(path.join(root, dir, f)));
-        const b = packageBundler(json, files);
-        if (b) why = `${path.posix.join(dir, 'package.json')} bundles it with ${b}`;
-      } catch {
-        why = undefined;
-      }
-    } else if (dir !== '.' && dir !== '') why = find(path.posix.dirname(dir));
-    cache.set(dir, why);
-    return why;
-  };
-  return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
+  return packageJsonFinder(root, (json, dir) => {
+    const b = json && packageBundler(json, CONFIG_FILES.filter((f) => existsSync(path.join(root, dir, f))));
+    return b ? `${path.posix.join(dir, 'package.json')} bundles it with ${b}` : undefined;
+  });
 }
 
 const CONFIG_FILES = ['webpack', 'rollup', 'tsup', 'esbuild'].flatMap((b) =>

@@ -20,7 +20,7 @@ import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
 import { envVarName } from '../backend/env-names.js';
 import { dependencyRange } from '../../cli/version.js';
-import { nearestPackageDir, SDK_PACKAGE, withDependency } from './package-deps.js';
+import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
@@ -171,23 +171,7 @@ type AnyResult = RewriteResult & {
 
 /** The `type` of the package.json nearest to `file` (inside the root), when there is one. */
 function packageTypeFinder(root: string): (file: string) => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  const find = (dir: string): string | undefined => {
-    if (cache.has(dir)) return cache.get(dir);
-    let t: string | undefined;
-    const pj = path.join(root, dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        const v = (JSON.parse(readFileSync(pj, 'utf8')) as { type?: unknown }).type;
-        t = typeof v === 'string' ? v : 'commonjs';
-      } catch {
-        t = undefined;
-      }
-    } else if (dir !== '.' && dir !== '') t = find(path.posix.dirname(dir));
-    cache.set(dir, t);
-    return t;
-  };
-  return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
+  return packageJsonFinder(root, (json) => (json ? (typeof json.type === 'string' ? json.type : 'commonjs') : undefined));
 }
 
 /** npm reads .npmrc literally but for `${VAR}`, which it takes from its environment (an unset one is an error). */
