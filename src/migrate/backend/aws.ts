@@ -138,13 +138,13 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
   const imp = kind === 'cjs'
     ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
     : kind === 'mjs'
-      ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has __filename and an empty import.meta.\nconst requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);`
+      ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
       : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
   const sdk = (names: string) => (kind === 'ts' ? '' : `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager');`);
   // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript compiled to ES
   // modules has no __dirname: the working folder then). A bundler that turns the ES module into
   // CommonJS empties import.meta but gives __dirname (the bundle's folder).
-  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? "typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url))" : "typeof __dirname === 'string' ? __dirname : process.cwd()";
+  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
   return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
 //
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:
