@@ -4,7 +4,7 @@
  * Runs the built CLI (bin/secret-sweep.js) asynchronously: the server answers from this process.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +77,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** `node ARGS` in `cwd` with only PATH: its stdout. */
+const spawnSyncNode = (args: string[], cwd: string) => spawnSync(process.execPath, args, { cwd, env: { PATH: baseEnv.PATH! }, encoding: 'utf8' }).stdout;
+
 /** `sm://NAME#KEY`, built so that this file holds no `PASSWORD=value`-looking line (the project scans itself). */
 const ref = (name: string, key?: string) => ['sm:', '', name].join('/') + (key ? '#' + key : '');
 
@@ -139,8 +142,10 @@ describe('secret-sweep run', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
-      pw, port: '5432', url: `postgresql://etl:${pw}@db.internal:5432/warehouse`, tok: token, plain: 'not-a-reference', over: 'from-env',
+      pw, port: '5432', url: `postgresql://etl:${pw}@db.internal:5432/warehouse`, tok: token, over: 'from-env',
     });
+    // A plain variable is its program's own reader's to load (see the test below).
+    expect(JSON.parse(r.stdout)).not.toHaveProperty('plain');
     expect(srv.calls.count('GetSecretValue') - calls).toBe(2);
   });
 
@@ -153,10 +158,30 @@ describe('secret-sweep run', () => {
     writeFileSync(join(repo, 'worker', '.env'), 'OVERRIDE=from-package-env\n');
     const r = await cli(['run', '--', 'node', '-e', PRINT_ENV], { cwd: join(repo, 'worker') });
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual({ pw, tok: token, plain: 'from-root-env', over: 'from-package-env' });
+    expect(JSON.parse(r.stdout)).toEqual({ pw, tok: token });
     // Deeper still, and the process environment wins over every file.
     const deeper = await cli(['run', '--', 'node', '-e', PRINT_ENV], { cwd: join(repo, 'worker', 'src'), env: { DB_PASSWORD: 'from-env' } });
-    expect(JSON.parse(deeper.stdout)).toMatchObject({ pw: 'from-env', tok: token, plain: 'from-root-env' });
+    expect(JSON.parse(deeper.stdout)).toEqual({ pw: 'from-env', tok: token });
+  });
+
+  it("leaves a file's plain variables to the program's own reader: `node --env-file` reads them as without run; the dotenv backend's variables are put in", async () => {
+    const sub = join(dir, 'plain');
+    mkdirSync(sub, { recursive: true });
+    // Node reads 'a\\b' with both backslashes and cuts v1#beta at the #; python-dotenv (run's reading) does neither.
+    writeFileSync(join(sub, '.env'), [
+      `DB_PASSWORD=${ref('prod/etl/db', 'password')}`,
+      "GREETING='a\\\\b'",
+      'TAG=v1#beta',
+      '# secret-sweep: prod/etl/cache keys=password',
+      'PROD_ETL_CACHE__PASSWORD=from-dotenv-backend',
+      '',
+    ].join('\n'));
+    const print = 'console.log(JSON.stringify([process.env.DB_PASSWORD, process.env.GREETING, process.env.TAG, process.env.PROD_ETL_CACHE__PASSWORD]))';
+    const direct = spawnSyncNode(['--env-file=.env', '-e', print], sub);
+    const viaRun = await cli(['run', '--', process.execPath, '--env-file=.env', '-e', print], { cwd: sub });
+    expect(viaRun.stderr).toBe('');
+    const [, greeting, tag] = JSON.parse(direct) as string[];
+    expect(JSON.parse(viaRun.stdout)).toEqual([pw, greeting, tag, 'from-dotenv-backend']);
   });
 
   it('--env-file, --endpoint-url and --region', async () => {

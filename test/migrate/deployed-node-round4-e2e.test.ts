@@ -19,9 +19,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
@@ -216,7 +215,6 @@ describe('config files read by other tools: what migrate writes is what the tool
   }, 600_000);
 });
 
-const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 const T = { dbPassword: password(9601), token: githubToken(9602) };
 const TS_FILES: Record<string, string> = {
   '.gitignore': 'node_modules/\ndist/\n',
@@ -230,15 +228,8 @@ const TS_FILES: Record<string, string> = {
   'svc/src/index.ts': `import { createHash } from "node:crypto";\nimport { config } from "./config.js";\nconst h = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 12);\nconsole.log(h(config.dbPassword), h(config.githubToken));\n`,
 };
 
-/** `npm ci` of the package, offline: its declared dependencies and devDependencies linked from this project's node_modules. */
-function installAll(dir: string): void {
-  const pj = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
-  for (const dep of Object.keys({ ...pj.dependencies, ...pj.devDependencies })) {
-    const target = join(dir, 'node_modules', dep);
-    mkdirSync(dirname(target), { recursive: true });
-    if (existsSync(join(NODE_MODULES, dep)) && !existsSync(target)) symlinkSync(join(NODE_MODULES, dep), target);
-  }
-}
+/** `npm ci` of the package, offline, devDependencies included (the build runs tsc). */
+const installAll = (dir: string) => installDeclaredDeps(dir, true);
 
 describe('strict TypeScript (nodenext): type-checked, built and run from a fresh clone; a copy no rule reported is listed', () => {
   let repo: string;

@@ -6,6 +6,12 @@
  * root's `.env`, and the env file (default `.env` in the current folder when there is one), all under
  * the process environment (which wins, as with dotenv); resolves every `sm://NAME#KEY` reference (syntax: src/migrate/run-env.ts) from Secrets
  * Manager, each secret fetched once, then runs COMMAND with that environment and inherited stdio.
+ * From the files, only variables holding a reference go into the environment, and those the dotenv
+ * backend wrote (its `# secret-sweep:` blocks, which nothing else loads): a file's other variables are
+ * its program's own reader's to load. That reader (dotenv, python-dotenv, `node --env-file`, compose,
+ * Next.js) never overrides the environment, so a value put there as run reads it would replace the
+ * program's own reading of it where the two parse differently (`'a\\b'`, `v1#beta`, `${X}` expansion),
+ * and a root `.env`'s settings would reach every program of the repository.
  * The exit code is the child's; SIGINT / SIGTERM / SIGHUP are forwarded, and a child killed by a signal
  * gives 128 + its number. A reference that cannot be resolved: one line naming the variable and the
  * secret, exit 2, and the command is not started. `--file` writes whole-file secrets (mode 0600) before
@@ -18,7 +24,8 @@ import { constants as osc } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { optionalMissing } from '../../lazy.js';
 import { SweepError } from '../../errors.js';
-import { parseEnvText, REFS_FILE, resolveEnv, smReference } from '../../migrate/run-env.js';
+import { parseEnvText, referencesIn, REFS_FILE, resolveEnv, smReference } from '../../migrate/run-env.js';
+import { vaultVariableNames } from '../../migrate/vault/dotenv.js';
 import { materializeFiles, parseFileMapping, removeFiles } from '../../migrate/run-files.js';
 
 export interface RunArgs {
@@ -41,7 +48,7 @@ export function runCommand(setCode: (c: number) => void): CommandModule<object, 
       y
         .parserConfiguration({ 'populate--': true })
         .positional('command', { type: 'string', array: true, describe: 'The command and its arguments (after --)' })
-        .option('env-file', { type: 'string', describe: `Read variables from this file (default: .env when present; the repository's ${REFS_FILE} and root .env are read first)` })
+        .option('env-file', { type: 'string', describe: `Read references from this file (default: .env when present; the repository's ${REFS_FILE} and root .env are read first)` })
         .option('file', { type: 'string', array: true, describe: 'Write a whole-file secret to PATH (mode 0600) for the command\'s lifetime: PATH=sm://NAME[#KEY]' })
         .option('region', { type: 'string', describe: 'AWS region (default: AWS_REGION / AWS_DEFAULT_REGION)' })
         .option('endpoint-url', { type: 'string', describe: 'Secrets Manager endpoint (LocalStack, a test server)' })
@@ -83,7 +90,9 @@ export async function executeRun(args: RunArgs): Promise<number> {
         throw new SweepError(`cannot read the env file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, shown);
       }
     }
-    if (text !== undefined) for (const l of parseEnvText(text)) fileVars[l.key] = l.value;
+    if (text === undefined) continue;
+    const written = vaultVariableNames(text);
+    for (const l of parseEnvText(text)) if (referencesIn(l.value).length || written.has(l.key)) fileVars[l.key] = l.value;
   }
   const merged: Record<string, string | undefined> = { ...fileVars, ...process.env };
   const files = (args.file ?? []).map((f) => parseFileMapping(String(f)));

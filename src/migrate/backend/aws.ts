@@ -132,13 +132,19 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
   const t = (typed: string, plain = '') => (ts ? typed : plain);
   const exp = kind === 'cjs' ? '' : 'export ';
   // CommonJS loads the SDK on first use, so a program that needs no secret (its variable is set) runs without it.
+  // The ES module flavour too, through createRequire: a bundler leaves such a call alone, so the SDK's
+  // CommonJS code stays out of an ES module bundle (where its require('node:https') throws "Dynamic
+  // require ... is not supported") and Node finds it at run time in node_modules or on NODE_PATH.
   const imp = kind === 'cjs'
     ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
-    : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';${kind === 'mjs' ? `\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';` : ''}`;
-  const sdk = (names: string) => (kind === 'cjs' ? `\n    const { ${names} } = require('@aws-sdk/client-secrets-manager');` : '');
+    : kind === 'mjs'
+      ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
+      : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
+  const sdk = (names: string) => (kind === 'ts' ? '' : `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager');`);
   // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript compiled to ES
-  // modules has no __dirname: the working folder then).
-  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'dirname(fileURLToPath(import.meta.url))' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
+  // modules has no __dirname: the working folder then). A bundler that turns the ES module into
+  // CommonJS empties import.meta but gives __dirname (the bundle's folder).
+  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
   return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
 //
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:
@@ -239,7 +245,10 @@ function pick(name${t(': string')}, value${t(': SecretValue')}, key${t('?: strin
 const FETCH_CHILD = \`
 const [dir, name] = process.argv.slice(1);
 (async () => {
-  const sdk = require('node:module').createRequire(dir + '/')('@aws-sdk/client-secrets-manager');
+  const id = '@aws-sdk/client-secrets-manager';
+  // From the module's folder, else the working folder and NODE_PATH (a bundle deployed without node_modules, as on Lambda).
+  let sdk;
+  try { sdk = require('node:module').createRequire(dir + '/')(id); } catch { sdk = require(id); }
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER || process.env.AWS_ENDPOINT_URL;
   const c = new sdk.SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });

@@ -112,6 +112,12 @@ export const STRUCTURED_KINDS = {
     id: 'dotnet-appsettings', files: ['appsettings.json', 'appsettings.*.json'],
     reader: { name: '.NET configuration (environment variables Section__Key override the file)', referenceForms: [] },
   },
+  // The Serverless Framework deploys `environment:` into the Lambda function's configuration as text;
+  // `${env:X}` is resolved at deploy time, so the value would sit in that configuration again.
+  serverless: {
+    id: 'serverless', files: ['serverless.yml|yaml with provider.name aws'],
+    reader: { name: 'the Serverless Framework (environment: goes into the Lambda configuration)', referenceForms: [] },
+  },
   generic: {
     id: 'generic', files: ['any other *.yml, *.yaml, *.json'],
     reader: UNKNOWN,

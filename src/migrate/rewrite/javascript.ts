@@ -67,6 +67,8 @@ export interface JavaScriptRewriterOptions {
   tsTopLevelAwait?: (file: string) => boolean | undefined;
   /** The file whose `require()` loads `file` (an ES module then cannot have a top-level await), or undefined. */
   requiredBy?: (file: string) => string | undefined;
+  /** Why a bundler builds `file` (bundler.ts): its output may be CommonJS, so no top-level await. */
+  bundledBy?: (file: string) => string | undefined;
   /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
   style?: 'auto' | 'env';
   /** Why `file` (its text) runs in a web browser (browser-code.ts), or undefined: its values stay manual. */
@@ -241,6 +243,11 @@ export class JavaScriptRewriter implements Rewriter {
     if (requiredBy) {
       mod.topLevelAwait = false;
       out.notes.push(`${file}: ${requiredBy} loads it with require(), which refuses a top-level await: its values use ${HELPER_SYNC_FN}()`);
+    }
+    const bundledBy = mod.topLevelAwait ? this.opts.bundledBy?.(file) : undefined;
+    if (bundledBy) {
+      mod.topLevelAwait = false;
+      out.notes.push(`${file}: ${bundledBy}, whose CommonJS output refuses a top-level await: its values use ${HELPER_SYNC_FN}()`);
     }
     const helperName = helperBindingName(sf);
     let usesHelper = false;

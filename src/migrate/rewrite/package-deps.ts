@@ -4,6 +4,7 @@
  * it to the nearest package.json's `dependencies`, as a text insertion that keeps the file's
  * formatting (indentation, line endings, key order), with the version range secret-sweep itself uses.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { typescript } from './javascript.js';
 import { detectEol } from './fixer.js';
@@ -19,6 +20,29 @@ export function nearestPackageDir(file: string, exists: (rel: string) => boolean
     if (dir === '.' || dir === '/' || dir === '') return undefined;
     dir = path.posix.dirname(dir);
   }
+}
+
+/**
+ * For each file (relative to `root`), `derive` of its nearest package.json (parsed; undefined when it is
+ * not a JSON object) and that package's folder; undefined when no package.json holds the file. Cached per package.
+ */
+export function packageJsonFinder<T>(root: string, derive: (json: Record<string, unknown> | undefined, dir: string) => T): (file: string) => T | undefined {
+  const cache = new Map<string, T>();
+  return (file) => {
+    const dir = nearestPackageDir(file, (rel) => existsSync(path.join(root, rel)));
+    if (dir === undefined) return undefined;
+    if (!cache.has(dir)) {
+      let json: Record<string, unknown> | undefined;
+      try {
+        const v: unknown = JSON.parse(readFileSync(path.join(root, dir, 'package.json'), 'utf8'));
+        json = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+      } catch {
+        json = undefined;
+      }
+      cache.set(dir, derive(json, dir));
+    }
+    return cache.get(dir);
+  };
 }
 
 /**

@@ -16,6 +16,8 @@ export interface RewriterContext {
   tsTopLevelAwait?: (file: string) => boolean | undefined;
   /** The file whose `require()` loads a JS/TS file (directly or through its imports), when one does. */
   requiredBy?: (file: string) => string | undefined;
+  /** Why a bundler builds a JS/TS file (bundler.ts), when one does. */
+  bundledBy?: (file: string) => string | undefined;
   /** Why a JS/TS file runs in a web browser (browser-code.ts), or undefined. */
   browserCode?: (file: string, text: string) => string | undefined;
   /** The current text of the other `.tf` files of a file's module. */
@@ -57,7 +59,7 @@ export const REWRITERS: readonly RewriterEntry[] = [
   {
     id: 'javascript', fixturePrefixes: ['js-', 'ts-'],
     kinds: [{ id: 'javascript', files: ['*.js', '*.jsx', '*.mjs', '*.cjs', '*.ts', '*.tsx', '*.mts', '*.cts (not *.d.ts)'], reader: node, writes: 'helper-call' }],
-    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait, requiredBy: ctx.requiredBy, browserCode: ctx.browserCode }),
+    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait, requiredBy: ctx.requiredBy, bundledBy: ctx.bundledBy, browserCode: ctx.browserCode }),
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],

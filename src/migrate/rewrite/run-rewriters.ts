@@ -18,8 +18,9 @@ import type { Plan } from '../plan.js';
 import type { PlanValues } from '../plan/types.js';
 import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
+import { envVarName } from '../backend/env-names.js';
 import { dependencyRange } from '../../cli/version.js';
-import { nearestPackageDir, SDK_PACKAGE, withDependency } from './package-deps.js';
+import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
@@ -31,6 +32,7 @@ import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
+import { bundlerFinder } from './bundler.js';
 import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
 import { leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
@@ -169,23 +171,16 @@ type AnyResult = RewriteResult & {
 
 /** The `type` of the package.json nearest to `file` (inside the root), when there is one. */
 function packageTypeFinder(root: string): (file: string) => string | undefined {
-  const cache = new Map<string, string | undefined>();
-  const find = (dir: string): string | undefined => {
-    if (cache.has(dir)) return cache.get(dir);
-    let t: string | undefined;
-    const pj = path.join(root, dir, 'package.json');
-    if (existsSync(pj)) {
-      try {
-        const v = (JSON.parse(readFileSync(pj, 'utf8')) as { type?: unknown }).type;
-        t = typeof v === 'string' ? v : 'commonjs';
-      } catch {
-        t = undefined;
-      }
-    } else if (dir !== '.' && dir !== '') t = find(path.posix.dirname(dir));
-    cache.set(dir, t);
-    return t;
+  return packageJsonFinder(root, (json) => (json ? (typeof json.type === 'string' ? json.type : 'commonjs') : undefined));
+}
+
+/** npm reads .npmrc literally but for `${VAR}`, which it takes from its environment (an unset one is an error). */
+function npmrcManual(s: RewriteSite): { reason: string; suggestion: string } {
+  const v = envVarName(s.ref.secretName, s.ref.jsonKey);
+  return {
+    reason: 'npm reads .npmrc values literally (only ${VAR} is taken from its environment): a sm:// reference here would be sent to the registry as the token',
+    suggestion: `replace the value with \`\${${v}}\` and run npm under \`secret-sweep run -- npm …\` with \`${v}=${smReference(s.ref.secretName, s.ref.jsonKey)}\` in secret-sweep.refs (in CI, set ${v} from the secret instead); npm stops with "Failed to replace env in config" where it is unset`,
   };
-  return (file) => find(path.posix.dirname(file.split(path.sep).join('/')));
 }
 
 /** Why a .env value read literally by Python code stays, and what to change first. */
@@ -263,7 +258,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   let required: Map<string, string> | undefined;
   const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, siblings, browserCode: browserCodeFinder(root) });
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, bundledBy: bundlerFinder(root), siblings, browserCode: browserCodeFinder(root) });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
@@ -300,7 +295,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         if (s.kind !== 'secret') continue;
         out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
-            : manualOf(s, 'no rewriter for this kind of file'));
+            : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
+              : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }

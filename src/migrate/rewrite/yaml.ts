@@ -184,6 +184,7 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (isDbtProfiles(file, root)) return 'dbt-profiles';
   if (/(^|\/)airflow_settings\.ya?ml$/i.test(file) && Y.isMap(root) && Y.isMap(get('airflow'))) return 'airflow-settings';
   if (/(^|\/)values[^/]*\.ya?ml$/i.test(file)) return 'helm-values';
+  if (/(^|\/)serverless\.ya?ml$/i.test(file) && Y.isMap(root) && Y.isMap(get('provider'))) return 'serverless';
   if (isSpringConfigPath(file)) return 'spring';
   if (Y.isMap(root) && Y.isMap(get('services')) && (get('version') !== undefined || Y.isMap(get('services')))) {
     const services = get('services');
@@ -243,6 +244,11 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
       return {
         reason: 'the Docker CLI reads auths.*.auth literally',
         suggestion: `remove the \`auths\` entry and log in with a credential helper (\`credsStore\` / \`credHelpers\`, e.g. docker-credential-ecr-login for ECR), or keep the file out of git and write it when the command starts: \`secret-sweep run --file ${file}=sm://${r.secretName}#${r.jsonKey} -- COMMAND\``,
+      };
+    case 'serverless':
+      return {
+        reason: 'the Serverless Framework deploys environment: values into the Lambda function\'s configuration as written: a reference here would become the variable\'s value',
+        suggestion: `remove \`${key}\`${parent ? ` from ${parent}` : ''} in ${file} and have the handler read ${r.secretName} (key ${r.jsonKey}) itself: \`await getSecret('${r.secretName}', '${r.jsonKey}')\` from the generated secret-sweep-secrets helper (the function's role needs secretsmanager:GetSecretValue on it); \`\${env:${envVar}}\` with \`secret-sweep run -- serverless deploy\` would put the value back into the function's configuration`,
       };
     case 'gh-hosts':
       return {

@@ -137,6 +137,11 @@ function parseBlocks(lines: string[]): Block[] {
   return blocks;
 }
 
+/** The variables of a `.env` text that this backend wrote (its `# secret-sweep:` blocks). */
+export function vaultVariableNames(text: string): Set<string> {
+  return new Set(parseBlocks(text.split(/\r?\n/)).flatMap((b) => [...b.vars.keys()]));
+}
+
 function renderBlock(name: string, vars: EnvVar[], withValues: boolean): string[] {
   const plain = vars.length === 1 && vars[0].key === undefined;
   const keys = plain ? '' : ` keys=${vars.map((v) => encodeURIComponent(v.key ?? '') + (v.json ? ':json' : '')).join(',')}`;
