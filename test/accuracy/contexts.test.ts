@@ -195,6 +195,11 @@ function structured(): Case[] {
   const npm = npmToken(Math.floor(rand() * 1e9));
   const pypi = pypiToken();
   const npmPriv = s(ALNUM, 40);
+  // ';' inside an INI value, '#' inside a URL password, '\:' '\=' escapes in a .properties value
+  const semiPw = s(ALNUM, 7) + ';' + s(ALNUM, 9);
+  const hashPw = s(ALNUM, 6) + '#' + s(ALNUM, 8);
+  const escapedPw = s(ALNUM, 4) + '\\:' + s(ALNUM, 3) + '\\=' + s(ALNUM, 9);
+  const blockKey = s(URLSAFE, 40);
   return [
     // AWS key pairs
     { name: 'aws credentials file', path: '.aws/credentials', text: `[default]\naws_access_key_id = ${awsId}\naws_secret_access_key = ${awsSecret}\nregion = eu-west-1\n`, expect: aws },
@@ -251,6 +256,11 @@ function structured(): Case[] {
     { name: 'jdbc properties', path: 'src/main/resources/application.properties', text: `spring.datasource.url=jdbc:postgresql://db:5432/app\nspring.datasource.username=app\nspring.datasource.password=${pw}\n`, expect: [[pw]] },
     { name: 'web.config connectionStrings', path: 'Web.config', text: `<connectionStrings>\n  <add name="Default" connectionString="Server=sql01.acme.local;Database=Orders;User Id=orders;Password=${pw};" providerName="System.Data.SqlClient" />\n</connectionStrings>\n`, expect: [[pw]] },
     { name: 'appsettings connection string', path: 'appsettings.json', text: `{\n  "ConnectionStrings": {\n    "Default": "Host=db;Database=shop;Username=shop;Password=${pw}"\n  }\n}\n`, expect: [[pw]] },
+    { name: 'js password const in a DSN template', path: 'src/db.ts', text: `const pw = '${pw}';\nexport const url = \`postgres://app:\${pw}@db.acme.internal/app\`;\n`, expect: [[pw]] },
+    { name: 'ini password with ;', path: 'config/app.ini', text: `[db]\nhost = db.acme.internal\npassword = ${semiPw}\n`, expect: [[semiPw]] },
+    { name: 'yaml block scalars', path: 'config/app.yaml', text: `db:\n  password: |\n    ${pw}\n  secret_key: >-\n    ${blockKey}\n`, expect: [[pw], [blockKey]] },
+    { name: 'mongodb uri with #', path: '.env', text: `MONGO_URL=mongodb+srv://app:${hashPw}@cluster0.ab1cd.mongodb.net/db\n`, expect: [[hashPw]] },
+    { name: 'properties escaped', path: 'src/main/resources/application.properties', text: `spring.datasource.password=${escapedPw}\n`, expect: [[escapedPw, escapedPw.replace(/\\(.)/g, '$1')]] },
     { name: 'django DATABASES', path: 'mysite/settings.py', text: `DATABASES = {\n    "default": {\n        "ENGINE": "django.db.backends.postgresql",\n        "USER": "app",\n        "PASSWORD": "${pw}",\n    }\n}\n`, expect: [[pw]] },
     { name: 'rails database.yml', path: 'config/database.yml', text: `production:\n  adapter: postgresql\n  username: app\n  password: ${pw}\n`, expect: [[pw]] },
     { name: 'sql create user', path: 'db/init.sql', text: `CREATE USER reporting WITH PASSWORD '${pw}';\n`, expect: [[pw]] },
