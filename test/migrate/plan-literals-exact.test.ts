@@ -30,6 +30,16 @@ const at = (line: string, part: string, syntax: Parameters<typeof literalAt>[3])
 };
 
 describe('literal values as their reader reads them', () => {
+  it('a Java .properties value is what Properties.load reads: \\: \\= \\uXXXX decoded, # kept, a continuation not exact', () => {
+    const pw = 'Kx7' + '\\:8\\=' + 'qPzR4vWm2Ln';
+    expect(at(`spring.datasource.password=${pw}`, pw, 'properties')).toMatchObject({ value: 'Kx7:8=qPzR4vWm2Ln', exact: true });
+    const uPw = 'Ab' + '\\u00e9' + '#cd9Xq';
+    expect(at(`db.password : ${uPw}`, 'Ab', 'properties')).toMatchObject({ value: 'Ab\u00e9#cd9Xq', exact: true });
+    expect(at(`db.password=Zr8Kq2Lm7Vx4 \\`, 'Zr8Kq2Lm7Vx4', 'properties')?.exact).toBe(false);
+    const stored = planOf({ 'src/main/resources/application.properties': `spring.datasource.password=${pw}\n` }).stored;
+    expect(stored).toEqual(['Kx7:8=qPzR4vWm2Ln']);
+  });
+
   it('a Python bytes literal is the UTF-8 text of its bytes (\\xc3\\xa9 is é), or not exact', () => {
     expect(decodePython('ab\\xc3\\xa9cd', 'b')).toEqual({ value: 'ab\u00e9cd', exact: true });
     expect(decodePython('ab\\xffcd', 'b').exact).toBe(false);

@@ -130,7 +130,9 @@ describe('a blob is read again at a path where a rule allowlist does not apply',
   // rule's allowlist by path there (generic rules skip `*.d.ts`) hid it at every other path.
   it('the same bytes at `a.d.ts` and at `settings.cfg`, in one commit or in two', () => {
     const password = ['Zq8#vLp2', '!rT9wXk4'].join('');
-    const text = `DB_PASSWORD = "${password}"\n`;
+    // A comment line: in a .d.ts file that is a doc example the generic rules allow (a code line there is
+    // reported since their allowlist needs both the path and the comment), elsewhere a commented-out password.
+    const text = `// DB_PASSWORD = "${password}"\n`;
     const one = gated({ 'a.d.ts': text, 'settings.cfg': text });
     expect(one.range.code, one.range.stderr).toBe(1);
     expect(one.range.findings).toContainEqual(expect.objectContaining({ rule: 'generic-password-assignment', file: 'settings.cfg' }));
@@ -140,6 +142,8 @@ describe('a blob is read again at a path where a rule allowlist does not apply',
     expect(two.findings).toContainEqual(expect.objectContaining({ rule: 'generic-password-assignment', file: 'settings.cfg' }));
     // at the allowlisted path alone it stays allowlisted
     expect(gated({ 'types.d.ts': text }).range.code).toBe(0);
+    // a declaration's code line at that path is reported
+    expect(gated({ 'types.d.ts': `export declare const DB_PASSWORD = "${password}";\n` }).range.code).toBe(1);
   });
 });
 

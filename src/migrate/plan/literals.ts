@@ -8,7 +8,7 @@
  * Why: a finding's span is what a rule matched, which can stop inside the value (a generic rule stops at
  * `&` or `#`) and is the source text, escapes and all; the vault must get exactly what the program read.
  */
-export type Syntax = 'python' | 'javascript' | 'json' | 'yaml' | 'dotenv' | 'shell';
+export type Syntax = 'python' | 'javascript' | 'json' | 'yaml' | 'dotenv' | 'shell' | 'properties';
 
 export function syntaxOf(file: string): Syntax | undefined {
   const base = file.split('/').pop() ?? file;
@@ -18,6 +18,7 @@ export function syntaxOf(file: string): Syntax | undefined {
   if (/\.ya?ml$/i.test(base)) return 'yaml';
   if (/^\.env(?:\..+)?$|\.env$/i.test(base)) return 'dotenv';
   if (/\.(?:sh|bash|zsh)$/i.test(base)) return 'shell';
+  if (/\.properties$/i.test(base)) return 'properties';
   return undefined;
 }
 
@@ -302,6 +303,7 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
       return undefined;
     }
   }
+  if (syntax === 'properties') return propertiesValueAt(line, s, e);
   // key: value / KEY=value / export KEY=value: the value after the separator.
   const m = syntax === 'yaml'
     ? /^(\s*(?:-\s+)?(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:[ \t]+)/.exec(line)
@@ -346,4 +348,43 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
   if (syntax === 'yaml' && /^[|>&*!%@`{[]/.test(body)) return undefined;
   if (syntax === 'dotenv') return { start: v0, end, quoted: false, ...decodeDotenv(body, '') };
   return { start: v0, end, value: body, exact: true, quoted: false };
+}
+
+/**
+ * A Java .properties value as `Properties.load` reads it: the key ends at its first unescaped `=`, `:` or
+ * blank; the value runs to the end of the line (a `#` there is text); `\t \n \r \f \uXXXX` decode and a
+ * backslash before any other character drops (`\:` is `:`). A line ending in a lone backslash goes on to
+ * the next one, which is not read here.
+ */
+function propertiesValueAt(line: string, s: number, e: number): LiteralValue | undefined {
+  if (/^\s*[#!]/.test(line)) return undefined;
+  const m = /^[ \t\f]*(?:\\.|[^\s=:\\])+[ \t\f]*[=:]?[ \t\f]*/.exec(line);
+  if (!m || s < m[0].length) return undefined;
+  const v0 = m[0].length;
+  let end = line.length;
+  if (line.endsWith('\r')) end--;
+  if (e > end) return undefined;
+  const body = line.slice(v0, end);
+  const trailing = /\\+$/.exec(body)?.[0].length ?? 0;
+  if (trailing % 2 === 1) return { start: v0, end, value: body, exact: false, why: 'the value goes on to the next line (a trailing backslash)', quoted: false };
+  const map: Record<string, string> = { t: '\t', n: '\n', r: '\r', f: '\f' };
+  let out = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = body[i + 1]!;
+    if (n === 'u') {
+      const h = body.slice(i + 2, i + 6);
+      if (!/^[0-9a-fA-F]{4}$/.test(h)) return { start: v0, end, value: body, exact: false, why: 'an invalid \\u escape (Properties.load refuses the file)', quoted: false };
+      out += String.fromCharCode(parseInt(h, 16));
+      i += 5;
+    } else {
+      out += map[n] ?? n;
+      i++;
+    }
+  }
+  return { start: v0, end, value: out, exact: true, quoted: false };
 }
