@@ -28,11 +28,12 @@ count() {
 base=$(count node -e 0)
 scan=$(count node "$CLI" scan --staged .)
 awk -v b="$base" -v s="$scan" 'BEGIN { printf "node -e 0: %.0fM instructions   scan --staged: %.0fM   ratio %.2fx\n", b / 1e6, s / 1e6, s / b }'
-# The git processes a run starts (each log file but the first is one child process; valgrind's own
+# The processes a run starts: one `sh -c` (run.ts startGitsEarly) that becomes cat-file, its two background
+# subshells and the git each runs (each log file but the first is one child process; valgrind's own
 # messages go to the log files, not to the pipes node reads).
 logs=$(mktemp -d)
 (cd "$REPO" && valgrind --tool=callgrind --trace-children=yes --callgrind-out-file=/dev/null --log-file="$logs/vg.%p" node "$CLI" scan --staged . >/dev/null 2>&1) || true
-cat "$logs"/vg.* | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | awk -v node="$scan" '{ s += $1; n++ } END { printf "child processes (git): %d   their instructions: %.0fM\n", n - 1, (s - node) / 1e6 }'
+cat "$logs"/vg.* | sed -n 's/.*Collected : \([0-9]*\).*/\1/p' | awk -v node="$scan" '{ s += $1; n++ } END { printf "child processes (sh, git): %d   their instructions: %.0fM\n", n - 1, (s - node) / 1e6 }'
 rm -rf "$logs"
 # Page faults (minor, the scan's git children included; least of 5 runs each): on a virtual machine each
 # first touch of a page costs microseconds that no instruction count shows (a fresh 4.4 MB buffer filled:

@@ -61,6 +61,7 @@ export function reportContext(opts: {
   finishedAt: string;
   suppressed?: Finding[];
 }): ReportContext {
+  let rules: ReportContext['rules'] | undefined;
   return {
     suppressed: opts.suppressed ?? [],
     version: version(),
@@ -69,7 +70,10 @@ export function reportContext(opts: {
     showSecrets: opts.showSecrets,
     color: opts.color,
     stats: opts.stats,
-    rules: new Map(opts.rules.map((r) => [r.id, { id: r.id, description: r.description, tags: r.tags, references: r.references, severity: r.severity ?? 'high' }])),
+    // Built when a report lists the rules (SARIF, JUnit), not for every run: over a thousand entries.
+    get rules() {
+      return (rules ??= new Map(opts.rules.map((r) => [r.id, { id: r.id, description: r.description, tags: r.tags, references: r.references, severity: r.severity ?? 'high' }])));
+    },
     startedAt: opts.startedAt,
     finishedAt: opts.finishedAt,
   };

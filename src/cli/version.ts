@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-let cached: string | undefined;
+let cached: { pj: Record<string, unknown> | undefined } | undefined;
 
+/** package.json next to dist/, read once per process (a scan's report asks for it more than once). */
 function packageJson(): Record<string, unknown> | undefined {
+  if (cached) return cached.pj;
   try {
-    return JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+    cached = { pj: JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as Record<string, unknown> };
   } catch {
-    return undefined;
+    cached = { pj: undefined };
   }
+  return cached.pj;
 }
 
 /**
@@ -30,8 +33,8 @@ export function projectUrl(pj: Record<string, unknown> | undefined = packageJson
 
 /** The package version, read from package.json next to dist/. */
 export function version(): string {
-  cached ??= typeof packageJson()?.version === 'string' ? (packageJson()!.version as string) : '0.0.0';
-  return cached;
+  const v = packageJson()?.version;
+  return typeof v === 'string' ? v : '0.0.0';
 }
 
 /** The version range this package declares for `dependency` (what a generated helper needs), or undefined. */

@@ -67,6 +67,29 @@ describe('scan --staged in a hook', () => {
     expect(calls(log).sort()).toEqual(['cat-file', 'diff', 'rev-parse']);
   });
 
+  // The three start from one `sh -c` (run.ts startGitsEarly): without sh, separate spawns, same result;
+  // without git, the same one-line error as from a spawn.
+  it('no sh on PATH: the same findings; no git on PATH: exit 2, "git is not installed"', () => {
+    const r = makeRepo();
+    commit(r, { 'README.md': 'hi\n' });
+    stage(r, { 'app.py': keyLine(35), 'lib/b.py': keyLine(36) });
+    const withSh = staged(r, process.env.PATH!);
+    expect(withSh.code, withSh.stderr).toBe(1);
+    const gitOnly = mkdtempSync(join(tmpdir(), 'ss-git-only-'));
+    const shOnly = mkdtempSync(join(tmpdir(), 'ss-sh-only-'));
+    temps.push(gitOnly, shOnly);
+    const which = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).stdout.trim();
+    symlinkSync(which('git'), join(gitOnly, 'git'));
+    symlinkSync(which('sh'), join(shOnly, 'sh'));
+    const noSh = staged(r, gitOnly);
+    expect(noSh.code, noSh.stderr).toBe(1);
+    expect(noSh.stdout).toBe(withSh.stdout);
+    expect(noSh.stdout).toMatch(/lib\/b\.py/);
+    const noGit = staged(r, shOnly);
+    expect(noGit.code).toBe(2);
+    expect(noGit.stderr.trim()).toBe('secret-sweep: git is not installed or not on PATH');
+  });
+
   it('a config at HEAD that is a symlink is refused (exit 2, one line), as in a range gate', () => {
     const r = makeRepo();
     write(r, { 'cfg/allow.yaml': 'allowlist:\n  paths:\n    - "**"\n' });

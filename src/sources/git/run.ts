@@ -53,6 +53,62 @@ export function startGitEarly(cwd: string, args: string[]): Promise<GitOutput> {
   return p;
 }
 
+/**
+ * Start read-only commands (as startGitEarly) and one streaming command (as spawnGitEarly) from ONE process:
+ * `sh` runs the read-only ones in the background, each with its output, errors and exit status on pipes of
+ * their own, and then becomes the streaming one (exec). Forking the Node process is what a spawn costs (its
+ * page tables: ~25 ms each under load, Node blocked meanwhile); sh forks cheaply. Where there is no sh
+ * (Windows) or it cannot start, separate spawns. Results are as from separate spawns: a command that sh
+ * could not run (status 126/127, e.g. no git) or that reported no status is run again by spawn, whose
+ * error or exit then stands.
+ */
+export function startGitsEarly(cwd: string, collected: string[][], streaming: string[]): void {
+  if (process.platform === 'win32' || earlyProcs.has(earlyKey(cwd, streaming))) {
+    for (const args of collected) startGitEarly(cwd, args);
+    spawnGitEarly(cwd, streaming);
+    return;
+  }
+  const git = (args: string[]) => ['git', ...GIT_CONFIG_ARGS, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const statusFd = 3 + 2 * collected.length;
+  const fds = Array.from({ length: statusFd - 2 }, (_, i) => 3 + i);
+  const jobs = collected.map((args, i) => {
+    const others = fds.filter((fd) => fd !== 3 + 2 * i && fd !== 4 + 2 * i && fd !== statusFd);
+    return `{ ${git(args)}; echo "${i} $?" >&${statusFd}; } </dev/null >&${3 + 2 * i} 2>&${4 + 2 * i} ${others.map((fd) => `${fd}>&-`).join(' ')} &`;
+  });
+  const script = `${jobs.join('\n')}\nexec ${fds.map((fd) => `${fd}>&-`).join(' ')}\nexec ${git(streaming)}\n`;
+  const p = spawn('sh', ['-c', script], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe', ...fds.map(() => 'pipe' as const)] }) as ChildProcessWithoutNullStreams;
+  p.stdin.on('error', () => {});
+  const read = (fd: number) =>
+    new Promise<Buffer>((done) => {
+      const stream = p.stdio[fd] as NodeJS.ReadableStream | null;
+      const parts: Buffer[] = [];
+      if (!stream) return done(Buffer.alloc(0));
+      stream.on('data', (b: Buffer) => parts.push(b));
+      stream.on('error', () => {});
+      stream.on('close', () => done(Buffer.concat(parts)));
+    });
+  const spawned = new Promise<boolean>((done) => {
+    p.on('spawn', () => done(true));
+    p.on('error', () => done(false));
+  });
+  const statuses = read(statusFd).then((b) => new Map(b.toString('latin1').split('\n').filter(Boolean).map((l) => l.split(' ').map(Number) as [number, number])));
+  collected.forEach((args, i) => {
+    const result = (async (): Promise<GitOutput> => {
+      if (!(await spawned)) return spawnAndCollect(cwd, args);
+      const [stdout, stderr, status] = await Promise.all([read(3 + 2 * i), read(4 + 2 * i), statuses]);
+      const code = status.get(i);
+      if (code === undefined || code === 126 || code === 127) return spawnAndCollect(cwd, args);
+      return { code, stdout, stderr: stderr.toString('utf8') };
+    })();
+    result.catch(() => {});
+    early.set(earlyKey(cwd, args), result);
+  });
+  const key = earlyKey(cwd, streaming);
+  p.on('error', () => earlyProcs.delete(key)); // no sh: spawnGit spawns git itself
+  holdsNode(p, false);
+  earlyProcs.set(key, p);
+}
+
 /** Run git to completion in `cwd` and collect its output. Never rejects on a non-zero exit. */
 export function runGit(cwd: string, args: string[], input?: string | Buffer): Promise<GitOutput> {
   if (input === undefined && early.size > 0) {

@@ -17,7 +17,7 @@ import { binaryText, hidesBinary } from '../binary-text.js';
 import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
 import { DISCOVERY_ARGS, openRepo, type RepoInfo } from './repo.js';
-import { firstGitLine, runGit, spawnGitEarly, startGitEarly } from './run.js';
+import { firstGitLine, runGit, startGitsEarly } from './run.js';
 import { CAT_FILE_BATCH } from './cat-file.js';
 
 export interface StagedOptions {
@@ -269,9 +269,7 @@ export function detectorLines(data: Uint8Array, gitLines: Set<number>): Set<numb
  */
 export function startStagedEarly(path: string, opts: { allLines?: boolean } = {}): void {
   const abs = resolve(path);
-  startGitEarly(abs, DISCOVERY_ARGS);
-  startGitEarly(abs, diffArgs(!opts.allLines));
-  spawnGitEarly(abs, CAT_FILE_BATCH);
+  startGitsEarly(abs, [DISCOVERY_ARGS, diffArgs(!opts.allLines)], CAT_FILE_BATCH);
 }
 
 /** The repository (discovered once, HEAD included) and its staged diff: what the gate and the source both read. */
