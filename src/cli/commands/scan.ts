@@ -286,6 +286,12 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (!stdin && (args.history || args.range !== undefined)) {
     const { shallowGateGap } = await import('../../scan/ci-history.js');
     repo = await openRepo(root);
+    if (args.history && !args.branch?.length) {
+      // The whole history's `git log` starts now: its walk overlaps the checks below and the loading of
+      // config and rules. Unclaimed (a check fails), it ends with this process (run.ts, spawnGitEarly).
+      const [{ spawnGitEarly }, { logArgs, HISTORY_LOG }] = await Promise.all([import('../../sources/git/run.js'), import('../../sources/git/history.js')]);
+      spawnGitEarly(repo.root, logArgs(['--all'], HISTORY_LOG));
+    }
     // A shallow clone lacks part of what these scan: stop, naming what to fetch, or (--allow-skips) say so.
     const gap = await shallowGateGap(repo.root, args.range !== undefined ? { range: args.range } : { history: true }, repo.shallow);
     if (gap && (!gap.cutOff || !args['allow-skips'])) throw new SweepError(gap.cutOff ? `${gap.message}; --allow-skips scans what is there` : gap.message);
