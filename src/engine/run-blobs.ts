@@ -95,12 +95,24 @@ class BlobFeed {
   /** Queue a blob; waits while its lane has BATCH_DEPTH jobs outstanding. */
   async add(sha: string, path: string): Promise<void> {
     if (this.pool.error) throw this.pool.error;
-    const lane = pathHash(path) % this.pending.length;
+    const lane = this.laneOf(path);
     const list = this.pending[lane]!;
     list.push([sha, path]);
     if (list.length < BATCH_BLOBS) return;
     await this.pool.below(lane, BATCH_DEPTH);
     this.flush(lane);
+  }
+
+  /**
+   * The lane of a path. The main thread (the last lane) also reads and parses the log and feeds every lane:
+   * it takes two shares of 3 * workers + 2, each worker three (an even split left workers idle, waiting on
+   * it; one of three left it idle, waiting on them: requests' history, 2 cores).
+   */
+  private laneOf(path: string): number {
+    const workers = this.pending.length - 1;
+    if (workers === 0) return 0;
+    const share = pathHash(path) % (3 * workers + 2);
+    return share >= 3 * workers ? workers : share % workers;
   }
 
   /** Send what is left, wait for every answer, let the lanes close their git processes. */

@@ -121,8 +121,9 @@ const FETCH_HINT = 'fetch the history first (`git fetch --unshallow`; actions/ch
  * the one line saying what is missing and how to fetch it; `cutOff`: the scan could still read what is
  * there (a missing end of the range cannot be scanned at all). Only `git rev-parse` runs in a full clone.
  */
-export async function shallowGateGap(root: string, what: { range: string } | { history: true }): Promise<{ message: string; cutOff: boolean } | undefined> {
-  if (!(await isShallow(root))) return undefined;
+export async function shallowGateGap(root: string, what: { range: string } | { history: true }, shallow?: boolean): Promise<{ message: string; cutOff: boolean } | undefined> {
+  // `shallow`: known from the repository's discovery (repo.ts), no git call.
+  if (!(shallow ?? (await isShallow(root)))) return undefined;
   if ('history' in what) {
     const cut = [...(await shallowBoundary(root))];
     const before = cut.length === 0 ? 'its depth' : `${short(cut[0]!)}${cut.length > 1 ? ` (and ${cut.length - 1} more)` : ''}`;

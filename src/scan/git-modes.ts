@@ -2,6 +2,7 @@
 import type { ScanResult, Scanner } from '../engine/scanner.js';
 import { commitOf } from '../findings/finding.js';
 import type { StagedIndex } from '../sources/git/staged.js';
+import type { RepoInfo } from '../sources/git/repo.js';
 
 export interface GitScanRequest {
   root: string;
@@ -20,6 +21,8 @@ export interface GitScanRequest {
   ci?: CiTarget;
   /** --staged: the repository and staged diff already read (by the gate); read here when absent. */
   staged?: StagedIndex;
+  /** --history, --range: the repository already opened (by the gate); opened here when absent. */
+  repo?: RepoInfo;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */

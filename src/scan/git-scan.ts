@@ -24,6 +24,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
   const isRange = req.mode === 'range' || (req.mode === 'ci' && req.range !== undefined);
   const source = new HistorySource({
     path: req.root,
+    repo: req.repo,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
     excludePaths: req.excludePaths,

@@ -4,13 +4,13 @@
  * ref. Such content is not walked, so the gate says so (exit 2, naming the ref) instead of passing.
  */
 import { SweepError } from '../errors.js';
-import { openRepo } from '../sources/git/repo.js';
+import { openRepo, type RepoInfo } from '../sources/git/repo.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
 
-/** The refs whose object (peeled through tag objects) is not a commit, each as `ref (type)`. */
-export async function nonCommitRefs(path: string): Promise<string[]> {
+/** The refs whose object (peeled through tag objects) is not a commit, each as `ref (type)`; `repo`: already opened. */
+export async function nonCommitRefs(path: string, repo?: RepoInfo): Promise<string[]> {
   // Discovery first: its one-line errors (not a repository, another user's repository) are the ones to show.
-  const { root } = await openRepo(path);
+  const { root } = repo ?? (await openRepo(path));
   // Only the refs' own names and ids here (no object is read): a ref to a missing or corrupt object is
   // left to the commit walk, whose error names the ref and what is wrong with it.
   const r = await runGit(root, ['for-each-ref', '--format=%(objectname) %(refname)']);

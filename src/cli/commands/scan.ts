@@ -21,7 +21,7 @@ import type { DetectorOptions } from '../../detect/detector.js';
 import type { Finding } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
 import { incompleteText, unreadSkips, unreadText } from '../../report/incomplete.js';
-import { environmentRepository } from '../../sources/git/repo.js';
+import { environmentRepository, openRepo, type RepoInfo } from '../../sources/git/repo.js';
 import type { StagedIndex } from '../../sources/git/staged.js';
 import { pathExcluder } from '../../sources/path-filter.js';
 import { ciTarget, runGitScan, type CiTarget } from '../../scan/git-modes.js';
@@ -151,6 +151,7 @@ export async function scanLoaded(
       progress: Boolean(process.stderr.isTTY) && !process.env.CI,
       ci: gate.ci,
       staged: gate.staged,
+      repo: gate.repo,
     });
     if (gate.markers && config.inlineAllow === undefined) {
       // Markers the change added are its own ignores: reported, unless the base already held them.
@@ -260,6 +261,8 @@ interface GateSetup {
    * base: nowhere), unless the config says `inline_allow: true` (change-markers.ts). Absent: markers as before.
    */
   markers?: { base: string | undefined };
+  /** --history, --range: the repository, opened once by the gate and scanned as it is. */
+  repo?: RepoInfo;
 }
 
 /**
@@ -278,24 +281,33 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     for (const w of g.warnings) warn(visible(w));
     return { config: g.config, findings: g.findings, staged };
   }
+  // --history and --range open the repository once, here; the history source takes it (`repo`).
+  let repo: RepoInfo | undefined;
   if (!stdin && (args.history || args.range !== undefined)) {
-    // A shallow clone lacks part of what these scan: stop, naming what to fetch, or (--allow-skips) say so.
     const { shallowGateGap } = await import('../../scan/ci-history.js');
-    const gap = await shallowGateGap(root, args.range !== undefined ? { range: args.range } : { history: true });
+    repo = await openRepo(root);
+    if (args.history && !args.branch?.length) {
+      // The whole history's `git log` starts now: its walk overlaps the checks below and the loading of
+      // config and rules. Unclaimed (a check fails), it ends with this process (run.ts, spawnGitEarly).
+      const [{ spawnGitEarly }, { logArgs, HISTORY_LOG }] = await Promise.all([import('../../sources/git/run.js'), import('../../sources/git/history.js')]);
+      spawnGitEarly(repo.root, logArgs(['--all'], HISTORY_LOG));
+    }
+    // A shallow clone lacks part of what these scan: stop, naming what to fetch, or (--allow-skips) say so.
+    const gap = await shallowGateGap(repo.root, args.range !== undefined ? { range: args.range } : { history: true }, repo.shallow);
     if (gap && (!gap.cutOff || !args['allow-skips'])) throw new SweepError(gap.cutOff ? `${gap.message}; --allow-skips scans what is there` : gap.message);
     if (gap) warn(visible(gap.message));
   }
   if (!stdin && args.history && !args.branch?.length) {
     // Every ref: one that names a tree or blob holds content no commit walk reaches.
     const { nonCommitRefs } = await import('../../scan/history-refs.js');
-    const refs = await nonCommitRefs(root);
+    const refs = await nonCommitRefs(root, repo);
     if (refs.length) {
       const line = `--history: ${refs.length === 1 ? 'a ref names' : `${refs.length} refs name`} a tree or blob, not a commit, and their content is not walked: ${refs.slice(0, 3).join(', ')}${refs.length > 3 ? ', …' : ''}`;
       if (!args['allow-skips']) throw new SweepError(`${line}; --allow-skips scans the rest`);
       warn(visible(line));
     }
   }
-  if (stdin || (args.range === undefined && !args.ci)) return { findings: [] };
+  if (stdin || (args.range === undefined && !args.ci)) return { findings: [], repo };
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   if (ci) {
     // A shallow clone (GitHub's default checkout) lacks the base: fetch it, or stop saying what to set.
@@ -326,7 +338,7 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   if (at && ci) ci.note += `; the config is read from ${at.name} (${at.sha.slice(0, 12)})`;
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config), configAt: at?.sha });
   for (const w of g.warnings) warn(visible(w));
-  return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
+  return { config: g.config, findings: g.findings, ci, markers: { base: g.base }, repo };
 }
 
 /** Gate modes: a run that could not read everything fails (exit 2) unless --allow-skips. */

@@ -20,15 +20,17 @@ import type { BlobSource, BlobUnit, SourceStats, SourceTally } from '../source.j
 import { emptyStats } from '../source.js';
 import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
-import { countCommits, logEventBatches, parseLog } from './history.js';
+import { countCommits, HISTORY_LOG, logEventBatches, parseLog } from './history.js';
 import { LogCopy } from './log-copy.js';
-import { headInfo, isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from './repo.js';
+import { isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from './repo.js';
 import { runGit } from './run.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
 
 export interface HistoryOptions {
   /** Repository path (any directory inside it). */
   path: string;
+  /** The repository at `path`, already opened (the CLI's gate opens it); opened here when absent. */
+  repo?: RepoInfo;
   /** `--history` revisions (names, `^X`, `A..B`); none = all refs and HEAD. Ignored when `range` is set. */
   revs?: string[];
   /** `--range A..B`: only what the commits in the range introduced. */
@@ -81,6 +83,8 @@ export class HistorySource implements BlobSource {
   private readonly logCopy: LogCopy;
   private bar?: ProgressBar;
   private readonly touched = new Set<string>();
+  /** Objects in the repository (whole histories only), counted from open(). */
+  private objects?: Promise<number>;
 
   constructor(private readonly opts: HistoryOptions) {
     this.excluded = pathExcluder(opts.excludePaths);
@@ -97,19 +101,24 @@ export class HistorySource implements BlobSource {
 
   /** Open the repository; false when there is nothing to scan (an empty repository, said in a note). */
   async open(): Promise<boolean> {
-    const repo = (this.repoInfo = await openRepo(this.opts.path));
+    const repo = (this.repoInfo = this.opts.repo ?? (await openRepo(this.opts.path)));
     const shallow = shallowNote(repo);
     if (shallow) this.st.notes.push(shallow);
-    if (!this.opts.range && (this.opts.revs ?? []).length === 0 && (await isEmptyRepo(repo))) {
-      this.st.notes.push('empty repository: no commits, nothing to scan');
-      return false;
+    if (!this.opts.range && (this.opts.revs ?? []).length === 0) {
+      // Counted while the emptiness check runs (it costs a git call only when HEAD is unborn); larger() waits.
+      this.objects = objectCount(repo);
+      this.objects.catch(() => {}); // larger() reports it; nobody asks when the repository is empty
+      if (await isEmptyRepo(repo)) {
+        this.st.notes.push('empty repository: no commits, nothing to scan');
+        return false;
+      }
     }
     return true;
   }
 
   /** A whole history of a repository with more than `n` objects (an upper bound on its blobs). */
   async larger(n: number): Promise<boolean> {
-    return !this.opts.range && (this.opts.revs ?? []).length === 0 && (await objectCount(this.repo)) > n;
+    return this.objects !== undefined && (await this.objects) > n;
   }
 
   /** Resolve the revisions; show progress (commits from the log, blobs and bytes from `tally`). */
@@ -132,7 +141,7 @@ export class HistorySource implements BlobSource {
     const hs = this.history;
     const seen = new Set<string>();
     const submodules = new Set<string>();
-    for await (const events of logEventBatches(this.repo, this.revArgs, { dateOrder: true, tee: this.logCopy.write, touched: this.touched })) {
+    for await (const events of logEventBatches(this.repo, this.revArgs, { ...HISTORY_LOG, tee: this.logCopy.write, touched: this.touched })) {
       const fresh: BlobUnit[] = [];
       for (const ev of events) {
         if (ev.commit) {
@@ -209,7 +218,7 @@ async function attribute(repo: RepoInfo, revArgs: string[], results: SourceTally
   for (const r of results) wanted.set(r.unit, []);
   let order = 0;
   // The first pass's output, saved (the same command, --date-order); git log again if it was not kept.
-  for await (const events of savedLog ? parseLog(savedLog, new Set(wanted.keys())) : logEventBatches(repo, revArgs, { dateOrder: true })) {
+  for await (const events of savedLog ? parseLog(savedLog, new Set(wanted.keys())) : logEventBatches(repo, revArgs, HISTORY_LOG)) {
     for (const ev of events) {
       if (ev.commit) {
         order++;
@@ -296,10 +305,10 @@ function before(a: Finding, b: Finding): boolean {
 
 /** Blob shas in HEAD's tree (empty when HEAD is unborn). */
 export async function headBlobSet(repo: RepoInfo): Promise<Set<string>> {
-  const head = await headInfo(repo);
   const set = new Set<string>();
-  if (!head.commit) return set;
-  const r = await runGit(repo.root, ['ls-tree', '-r', '-z', '--full-tree', head.commit]);
+  // HEAD as discovered when the scan opened the repository: the commit its log walk started from.
+  if (!repo.head) return set;
+  const r = await runGit(repo.root, ['ls-tree', '-r', '-z', '--full-tree', repo.head]);
   if (r.code !== 0) return set;
   const out = r.stdout;
   let pos = 0;

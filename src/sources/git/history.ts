@@ -51,6 +51,9 @@ export interface LogOptions {
   touched?: Set<string>;
 }
 
+/** The options of the history source's log (pass 1, and pass 2 when the copy was not kept). */
+export const HISTORY_LOG: LogOptions = { dateOrder: true };
+
 /** The `git log` arguments shared by enumeration and provenance passes. */
 export function logArgs(revArgs: string[], opts: LogOptions = {}): string[] {
   return [

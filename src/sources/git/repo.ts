@@ -92,6 +92,7 @@ export async function headInfo(repo: RepoInfo): Promise<HeadInfo> {
 
 /** True when no ref and no HEAD points at a commit: there is no history to scan. */
 export async function isEmptyRepo(repo: RepoInfo): Promise<boolean> {
+  if (repo.head) return false; // HEAD's commit, resolved at discovery: no git call
   const refs = await runGit(repo.root, ['for-each-ref', '--count=1', '--format=%(objectname)']);
   if (refs.code === 0 && refs.stdout.toString('utf8').trim().length > 0) return false;
   const head = await runGit(repo.root, ['rev-parse', '-q', '--verify', 'HEAD^{commit}']);
