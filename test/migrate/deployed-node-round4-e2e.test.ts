@@ -13,7 +13,7 @@
  *
  * A strict TypeScript package (module nodenext, verbatimModuleSyntax, exactOptionalPropertyTypes, ...):
  * the rewritten sources pass `tsc --noEmit` with the package's own tsconfig, build, and run from dist/;
- * a copy of a migrated value where no rule fires (`private pw = "…"`) is listed as manual (the history
+ * a copy of a migrated value where no rule fires (`private v = "…"`) is listed as manual (the history
  * scrub would otherwise turn it into ***REMOVED*** silently).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -224,7 +224,8 @@ const TS_FILES: Record<string, string> = {
     noImplicitReturns: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, verbatimModuleSyntax: true, isolatedModules: true, skipLibCheck: true, types: ['node'],
   }, include: ['src'] }, null, 2) + '\n',
   'svc/src/config.ts': `export const config = { dbPassword: "${T.dbPassword}", githubToken: "${T.token}" };\n`,
-  'svc/src/pool.ts': `export class Pool {\n  private pw = "${T.dbPassword}";\n  secret(): string {\n    return this.pw;\n  }\n}\n`,
+  // A field name no rule reads as a credential (`pw` is one since session 10): the copy is found only as a leftover.
+  'svc/src/pool.ts': `export class Pool {\n  private v = "${T.dbPassword}";\n  secret(): string {\n    return this.v;\n  }\n}\n`,
   'svc/src/index.ts': `import { createHash } from "node:crypto";\nimport { config } from "./config.js";\nconst h = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 12);\nconsole.log(h(config.dbPassword), h(config.githubToken));\n`,
 };
 
