@@ -46,8 +46,12 @@ export interface DbTarget {
 export function parseDbUri(input: VerifyInput | string, schemes: string[], defaultPort: number): DbTarget | undefined {
   const raw = typeof input === 'string' ? input.trim() : uriOf(input);
   if (!raw) return undefined;
+  // A password written with a bare `#` or `?` (drivers split user info at its last `@`): encoded, so the URL
+  // parser does not take the rest for a fragment or a query.
+  const ui = /^([a-z][a-z0-9+.-]*:\/\/)([^@\s/]*:[^@\s/]*)@/i.exec(raw);
+  const userinfoSafe = ui ? ui[1]! + ui[2]!.replace(/[#?]/g, encodeURIComponent) + raw.slice(ui[1]!.length + ui[2]!.length) : raw;
   // A host list (mongodb://a:1,b:2/db): only the first host is contacted.
-  const uri = raw.replace(/^([^:/?#]+:\/\/[^@/?#]*@)([^/?#,]+)(?:,[^/?#]*)?/, '$1$2');
+  const uri = userinfoSafe.replace(/^([^:/?#]+:\/\/[^@/?#]*@)([^/?#,]+)(?:,[^/?#]*)?/, '$1$2');
   let url: URL;
   try { url = new URL(uri); } catch { return undefined; }
   const full = url.protocol.replace(/:$/, '').toLowerCase();
