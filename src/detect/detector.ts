@@ -7,6 +7,7 @@
  * `secret-sweep:allow` markers, and finally one finding per span (the most specific rule wins).
  */
 import { RE2 } from './re2.js';
+import { crlfAwareEnds } from './line-end.js';
 import type { Finding } from '../findings/finding.js';
 import { attachSecret, secretOf } from '../findings/finding.js';
 import { decodeCandidates, mayHoldEncoded, type DecodedCandidate } from './decode.js';
@@ -105,7 +106,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
   const compiled: CompiledRule = {
     spec,
     get re() {
-      re ??= new RE2(spec.regex, 'gmd');
+      re ??= new RE2(crlfAwareEnds(spec.regex), 'gmd');
       return re;
     },
     get path() {
@@ -114,7 +115,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
     },
     get allow() {
       allow ??= (spec.allowlist ?? []).map((a) => ({
-        regexes: (a.regexes ?? []).map((r) => new RE2(r)),
+        regexes: (a.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r))),
         target: a.target ?? 'secret',
         stopwords: a.stopwords ?? [],
         paths: (a.paths ?? []).map((r) => new RE2(r)),
@@ -260,7 +261,7 @@ export function keywordIndex(specs: readonly Pick<RuleSpec, 'keywords'>[]): Map<
 export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
   const rules = specs.map(compileRule);
   const salt = options.salt ?? DEFAULT_SALT;
-  const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(r));
+  const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r)));
   const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());
   const globalPaths = (options.allowlist?.paths ?? []).map((r) => new RE2(r));
   const drop = options.onDrop ?? (() => {});
