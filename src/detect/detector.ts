@@ -258,6 +258,19 @@ export function keywordIndex(specs: readonly Pick<RuleSpec, 'keywords'>[]): Map<
   return index;
 }
 
+/** Whether one of the entry's regexes matches its target: the secret (default), its line, the whole match or the context. */
+function regexAllows(a: CompiledAllowlist, secret: string, match: string, line: string, context: () => string): boolean {
+  if (a.regexes.length === 0) return false;
+  const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
+  return a.regexes.some((re) => re.test(target));
+}
+
+function holdsStopword(a: CompiledAllowlist, secret: string): boolean {
+  if (a.stopwords.length === 0) return false;
+  const lower = secret.toLowerCase();
+  return a.stopwords.some((w) => lower.includes(w));
+}
+
 export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
   const rules = specs.map(compileRule);
   const salt = options.salt ?? DEFAULT_SALT;
@@ -322,30 +335,20 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   function allowedByRule(r: CompiledRule, secret: string, match: string, line: string, path: string, context: () => string): string | undefined {
     for (const a of r.allow) {
       if (a.and) {
-        if (allowedByAll(a, secret, match, line, path, context)) return 'rule allowlist: all of path, regex, stopword';
+        // `condition: and`: every criterion the entry gives must hold.
+        if (
+          (a.paths.length === 0 || a.paths.some((p) => p.test(path))) &&
+          (a.regexes.length === 0 || regexAllows(a, secret, match, line, context)) &&
+          (a.stopwords.length === 0 || holdsStopword(a, secret))
+        )
+          return 'rule allowlist: all of path, regex, stopword';
         continue;
       }
       if (a.paths.some((p) => p.test(path))) return 'rule allowlist: path';
-      const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
-      if (a.regexes.some((re) => re.test(target))) return 'rule allowlist: regex';
-      const lower = secret.toLowerCase();
-      if (a.stopwords.some((w) => lower.includes(w))) return 'rule allowlist: stopword';
+      if (regexAllows(a, secret, match, line, context)) return 'rule allowlist: regex';
+      if (holdsStopword(a, secret)) return 'rule allowlist: stopword';
     }
     return undefined;
-  }
-
-  /** `condition: and`: every criterion the entry gives must hold. */
-  function allowedByAll(a: CompiledAllowlist, secret: string, match: string, line: string, path: string, context: () => string): boolean {
-    if (a.paths.length > 0 && !a.paths.some((p) => p.test(path))) return false;
-    if (a.regexes.length > 0) {
-      const target = a.target === 'line' ? line : a.target === 'match' ? match : a.target === 'context' ? context() : secret;
-      if (!a.regexes.some((re) => re.test(target))) return false;
-    }
-    if (a.stopwords.length > 0) {
-      const lower = secret.toLowerCase();
-      if (!a.stopwords.some((w) => lower.includes(w))) return false;
-    }
-    return true;
   }
 
   function detect(fragment: Fragment): Finding[] {
