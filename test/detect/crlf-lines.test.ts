@@ -31,7 +31,7 @@ describe('CRLF files', () => {
       });
     }
     expect(wrong).toEqual([]);
-  });
+  }, 300_000);
 
   it('a bare $ ends at \\r\\n too; escaped and class dollars are left alone', () => {
     expect(crlfAwareEnds('a$')).toBe('a(?:\\r?$)');

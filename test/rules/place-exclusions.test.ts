@@ -41,5 +41,5 @@ describe('place-based exclusions', () => {
     const vendor = runCli(['rules', 'explain', 'aws-access-key-id']);
     expect(vendor.stdout).toContain('not reported in:');
     expect(vendor.stdout).toContain('a vendor rule: runs in lock files');
-  });
+  }, 300_000);
 });
