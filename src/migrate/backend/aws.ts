@@ -139,12 +139,13 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
     ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
     : kind === 'mjs'
       ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
-      : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
-  const sdk = (names: string) => (kind === 'ts' ? '' : `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager');`);
-  // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript compiled to ES
-  // modules has no __dirname: the working folder then). A bundler that turns the ES module into
+      // TypeScript the same way, but tsc refuses import.meta unless it emits ES modules (TS1343).
+      : `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname, isAbsolute, join } from 'node:path';\nimport type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';\n\n// The path the SDK is resolved from: this file's where CommonJS defines __filename (tsc to CommonJS, ts-node,\n// a CommonJS bundle; \`node -e\` defines it as [eval]), else the main script's (tsc to ES modules, tsx, an ES\n// module bundle), as tsc allows import.meta only when it emits ES modules.\nconst mainScript = process.argv[1];\nconst hereFile: string = typeof __filename === 'string' && isAbsolute(__filename) ? __filename\n  : mainScript && isAbsolute(mainScript) ? mainScript : join(process.cwd(), 'index.js');\nconst requireHere = createRequire(hereFile);`;
+  const sdk = (names: string) => `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager')${t(" as typeof import('@aws-sdk/client-secrets-manager')")};`;
+  // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript: that of the path
+  // its createRequire uses). A bundler that turns the ES module into
   // CommonJS empties import.meta but gives __dirname (the bundle's folder).
-  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
+  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : 'dirname(hereFile)';
   return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
 //
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:
