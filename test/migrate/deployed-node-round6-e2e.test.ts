@@ -12,8 +12,12 @@
  *
  * Deployment layouts: a Lambda handler zipped from its own folder (the helper must be inside it; the
  * SDK comes from the runtime's NODE_PATH), a Dockerfile that copies only src/ into /app, a pnpm
- * workspace whose app imports the config package through a node_modules link, a knexfile; a shell
- * script without an extension (`#!/bin/bash`) exporting PGPASSWORD, and a Makefile's `PASSWORD ?= …`.
+ * workspace whose app imports the config package through a node_modules link, a knexfile, a shell
+ * script without an extension (`#!/bin/bash`) exporting PGPASSWORD. What stays has its reason: a
+ * makefile variable (make takes it literally), `config/default.json` read as plain JSON.
+ *
+ * Strict TypeScript value shapes built by tsc: `as const`, `satisfies`, a static field, a `??` fallback
+ * (a string enum member stays: it must be a constant).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -43,7 +47,6 @@ function commitRepo(dir: string, files: Record<string, string>, executable: stri
 // ---------------------------------------------------------------------------------------------------
 
 const S = { esmBundleKey: stripeKey(10601), nestPassword: pw(10602), nestKey: stripeKey(10603), typeormPassword: pw(10604) };
-const sredact = redactor(S);
 const STRICT = { strict: true, noEmit: true, skipLibCheck: true, types: ['node'], noUncheckedIndexedAccess: true, exactOptionalPropertyTypes: true };
 
 const TS_FILES: Record<string, string> = {
@@ -82,6 +85,35 @@ const TS_FILES: Record<string, string> = {
   'nest/src/main.ts': "import { createHash } from 'crypto';\nimport { ConfigService } from './config/config.service';\nimport { dataSourceOptions } from './data-source';\n\nconst h = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);\nconst config = new ConfigService();\nconsole.log([config.get('database').password, config.get('stripeKey'), dataSourceOptions.password].map(h).join(' '));\n",
 };
 
+const X = { constPassword: pw(10621), enumKey: stripeKey(10622), satisfiesToken: githubToken(10623), staticToken: githubToken(10624), fallbackPassword: pw(10625) };
+
+const sredact = redactor({ ...S, ...X });
+
+/** Strict TypeScript value shapes, built by tsc to ES modules and run from dist/. */
+const TSX_FILES: Record<string, string> = {
+  'svc/package.json': pkg({ name: 'svc', type: 'module', scripts: { build: 'tsc -p tsconfig.json', start: 'node dist/main.js' }, devDependencies: { typescript: '^5.0.0', '@types/node': '^20.0.0' } }),
+  'svc/tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2022', module: 'nodenext', strict: true, skipLibCheck: true, types: ['node'], outDir: 'dist', rootDir: 'src', noUncheckedIndexedAccess: true }, include: ['src'] }, null, 2) + '\n',
+  'svc/src/settings.ts': [
+    'export const settings = {',
+    `  db: { host: 'db.internal', password: "${X.constPassword}" },`,
+    '} as const;',
+    '',
+    'export enum Keys {',
+    `  Stripe = "${X.enumKey}",`,
+    '}',
+    '',
+    `export const apiToken = "${X.satisfiesToken}" satisfies string;`,
+    '',
+    'export class Client {',
+    `  static readonly token: string = "${X.staticToken}";`,
+    '}',
+    '',
+    `export const dbPassword: string = process.env["DB_PASSWORD"] ?? "${X.fallbackPassword}";`,
+    '',
+  ].join('\n'),
+  'svc/src/main.ts': "import { createHash } from 'node:crypto';\nimport { settings, Keys, apiToken, Client, dbPassword } from './settings.js';\nconst h = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);\nconsole.log([settings.db.password, Keys.Stripe, apiToken, Client.token, dbPassword].map(h).join(' '));\n",
+};
+
 /** `ts-node --transpile-only`: each .ts file compiled alone to CommonJS as Node requires it. */
 const TS_NODE_REGISTER = `const ts = require(${JSON.stringify(join(NODE_MODULES, 'typescript'))});
 const fs = require('node:fs');
@@ -91,16 +123,17 @@ require.extensions['.ts'] = (m, filename) => {
 };
 `;
 
-describe('TypeScript run as deployed: bundled to an ES module, and started by ts-node without a build', () => {
+describe('TypeScript run as deployed: bundled to an ES module, started by ts-node without a build, built by tsc', () => {
   let repo: string;
   beforeAll(() => {
     repo = bed.tempDir('ss-round6-ts-');
-    commitRepo(repo, TS_FILES);
+    commitRepo(repo, { ...TS_FILES, ...TSX_FILES });
   }, 120_000);
 
   it('each package passes tsc --noEmit, builds or starts from a fresh clone and prints what it printed; a second run writes nothing', async () => {
     const { clone, report } = await migrateAndClone(repo, 'tsapps', sredact);
-    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`)).toEqual([]);
+    // A string enum's member must be a constant: it stays, with the reason.
+    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`)).toEqual(['svc/src/settings.ts:6: an enum member must be a constant']);
     const env = awsEnv();
     for (const dir of ['esmbundle', 'nest']) {
       installDeclaredDeps(join(clone, dir), true);
@@ -128,7 +161,24 @@ describe('TypeScript run as deployed: bundled to an ES module, and started by ts
     const empty = await start({ DB_PASSWORD: '' });
     expect(empty.stdout.trim().split(' ')[0], sredact(empty.stderr)).toBe(sha(S.nestPassword));
 
-    expectNoValueLeft(clone, S);
+    const settings = readFileSync(join(clone, 'svc/src/settings.ts'), 'utf8');
+    expect(settings.split('\n').includes(TSX_FILES['svc/src/settings.ts']!.split('\n')[5]!), 'the enum member stays as it was').toBe(true);
+    expect(settings).toMatch(/^export const apiToken = \(await getSecret\(.*\)\) satisfies string;$/m);
+    installDeclaredDeps(join(clone, 'svc'), true);
+    const tsc = await runAsync(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: join(clone, 'svc') });
+    expect(tsc.code, sredact(tsc.stdout)).toBe(0);
+    const svc = await runAsync(process.execPath, ['dist/main.js'], { cwd: join(clone, 'svc'), env });
+    expect(svc.code, sredact(svc.stderr)).toBe(0);
+    const expected = [X.constPassword, X.enumKey, X.satisfiesToken, X.staticToken, X.fallbackPassword].map(sha).join(' ');
+    expect(svc.stdout.trim()).toBe(expected);
+    // Imported by a runner whose main script is elsewhere (a test runner, Lambda's runtime; here `node -e`):
+    // the helper, an ES module without import.meta, still resolves the SDK from its own folder.
+    const imported = await runAsync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(join(clone, 'svc/dist/main.js'))});`], { cwd: bed.tempDir('ss-round6-runner-'), env });
+    expect(imported.code, sredact(imported.stderr)).toBe(0);
+    expect(imported.stdout.trim()).toBe(expected);
+
+    const { enumKey: _manual, ...migrated } = X;
+    expectNoValueLeft(clone, { ...S, ...migrated });
     await expectIdempotent(clone, 'tsapps', sredact);
   }, 300_000);
 });
