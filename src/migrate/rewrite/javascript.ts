@@ -542,7 +542,8 @@ function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: rea
   if (missing.length === 0) return undefined;
   const imports = sf.statements.filter((s) => (mod.syntax === 'esm' ? ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) : isRequireStatement(s, sf)));
   const q = fileQuote(sf);
-  const ref = imports[0] ?? sf.statements[0];
+  // The file's semicolon style, from a statement that takes one (an interface or a class never does).
+  const ref = imports[0] ?? sf.statements.find((s) => ts.isVariableStatement(s) || ts.isExpressionStatement(s) || ts.isExportAssignment(s) || ts.isTypeAliasDeclaration(s));
   const semi = ref ? /;\s*$/.test(ref.getText(sf)) : true;
   const spec = `${q}${mod.helperSpecifier}${q}`;
   const bindings = missing.map((n) => (n === HELPER_ALIAS ? (mod.syntax === 'esm' ? `${HELPER_FN} as ${HELPER_ALIAS}` : `${HELPER_FN}: ${HELPER_ALIAS}`) : n)).join(', ');
