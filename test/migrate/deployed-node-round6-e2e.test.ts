@@ -180,7 +180,7 @@ describe('TypeScript run as deployed: bundled to an ES module, started by ts-nod
     const { enumKey: _manual, ...migrated } = X;
     expectNoValueLeft(clone, { ...S, ...migrated });
     await expectIdempotent(clone, 'tsapps', sredact);
-  }, 300_000);
+  }, 600_000);
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -288,7 +288,7 @@ describe('deployment layouts: a Lambda folder zipped alone, a Docker image of sr
 
     expectNoValueLeft(clone, D, (f) => DEPLOY_MANUAL.some(([m]) => m === f));
     await expectIdempotent(clone, 'deploy', dredact);
-  }, 300_000);
+  }, 600_000);
 });
 
 // rules/generic.yaml's assignment operators lack make's `?=` (and `+=`): `PASSWORD ?= …` is not found at all.
