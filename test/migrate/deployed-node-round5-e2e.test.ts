@@ -17,63 +17,24 @@
  * CommonJS module that an ES module entry imports and a CommonJS test runner requires.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { copyFileSync, readFileSync, realpathSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BIN, runAsync, TEST_AWS_ENV } from '../support/cli.js';
-import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
+import { BIN, runAsync } from '../support/cli.js';
+import { commitNewRepo, migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
-import { workTreeFiles } from '../support/tree.js';
+import { deployedNodeHarness, ESBUILD, NODE_MODULES, pkg, redactor, sha } from '../support/deployed-node.js';
 import { ALNUM, githubToken, npmToken, password, randomString, stripeKey } from '../support/fake-secrets.js';
 
-const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
-const ESBUILD = join(NODE_MODULES, 'esbuild', 'bin', 'esbuild');
-const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 12);
-const pkg = (o: Record<string, unknown>) => JSON.stringify({ version: '1.0.0', private: true, ...o }, null, 2) + '\n';
-
 const bed = migrateTestBed();
-const awsEnv = () => ({ ...TEST_AWS_ENV, AWS_DEFAULT_REGION: TEST_AWS_ENV.AWS_REGION, AWS_ENDPOINT_URL: bed.server().endpoint });
+const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deployedNodeHarness(bed, 'round5');
 
 /** `npm ci` of a package, offline, devDependencies included (the build runs esbuild). */
 const installAll = (dir: string) => installDeclaredDeps(dir, true);
 
-/** Migrate `repo` with --apply; commit; clone it fresh. Returns the clone and the migration report. */
-async function migrateAndClone(repo: string, app: string, hide: (s: string) => string): Promise<{ clone: string; report: { manual: Array<{ file: string; line: number; reason: string }>; notes?: string[] } }> {
-  const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', app, '--env', 'prod', '--apply', '--yes'], { cwd: repo, env: awsEnv() });
-  expect(m.code, hide(m.stderr)).toBe(0);
-  const report = JSON.parse(readFileSync(join(repo, 'secret-sweep-migration.json'), 'utf8'));
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-qm', 'migrate secrets to Secrets Manager');
-  const clone = bed.tempDir(`ss-round5-${app}-clone-`);
-  execFileSync('git', ['clone', '-q', '--no-local', repo, clone], { stdio: 'pipe' });
-  return { clone, report };
-}
-
-/** A second migrate of the clone writes nothing to Secrets Manager nor to the tree. */
-async function expectIdempotent(clone: string, app: string, hide: (s: string) => string): Promise<void> {
-  const head = git(clone, 'rev-parse', 'HEAD');
-  const writes = bed.server().calls.writeCalls();
-  const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', app, '--env', 'prod', '--apply', '--yes'], { cwd: clone, env: awsEnv() });
-  expect(again.code, hide(again.stderr)).toBe(0);
-  expect(bed.server().calls.writeCalls()).toBe(writes);
-  expect(git(clone, 'rev-parse', 'HEAD')).toBe(head);
-  expect(git(clone, 'status', '--porcelain').split('\n').filter((l) => l && !/node_modules\/$|dist\/$/.test(l))).toEqual([]);
-}
-
-function expectNoValueLeft(dir: string, values: Array<[string, string]>, except: (file: string) => boolean = () => false): void {
-  for (const f of workTreeFiles(dir).filter((f) => !/(^|\/)(node_modules|dist|\.git)\//.test(f) && !except(f))) {
-    const text = readFileSync(join(dir, f), 'utf8');
-    for (const [k, v] of values) expect(text.includes(v), `${f} holds ${k}`).toBe(false);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 const B = { esmKey: stripeKey(9701), esmToken: githubToken(9702), cjsPassword: password(9703), tsKey: stripeKey(9704), esmOutToken: githubToken(9705) };
-const BVALUES = Object.entries(B);
-const bredact = (s: string) => BVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+const bredact = redactor(B);
 const PRINT_TWO = "import { createHash } from 'node:crypto';\nimport { stripeKey, token } from './config.js';\nconst h = (s) => createHash('sha256').update(s).digest('hex').slice(0, 12);\nconsole.log(h(stripeKey), h(token()));\n";
 
 const BUNDLED: Record<string, string> = {
@@ -135,7 +96,7 @@ describe('packages a bundler builds: the rewritten code bundles (ESM -> CommonJS
     const alone = await runAsync(process.execPath, [join(away, 'app.cjs')], { cwd: bed.tempDir('ss-round5-cwd-'), env: { ...awsEnv(), NODE_PATH: NODE_MODULES } });
     expect(alone.code, bredact(alone.stderr)).toBe(0);
     expect(alone.stdout.trim()).toBe(`${sha(B.esmKey)} ${sha(B.esmToken)}`);
-    expectNoValueLeft(clone, BVALUES);
+    expectNoValueLeft(clone, B);
     await expectIdempotent(clone, 'bundled', bredact);
   }, 600_000);
 });
@@ -156,8 +117,7 @@ const N = {
   fallbackKey: stripeKey(9807),
   sharedToken: githubToken(9808),
 };
-const NVALUES = Object.entries(N);
-const nredact = (s: string) => NVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+const nredact = redactor(N);
 const H = "const h = (s) => require('node:crypto').createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
 
 const RUNTIME: Record<string, string> = {
@@ -249,7 +209,7 @@ describe('Node runtime shapes: each program, installed from a fresh clone, print
     expect(await node(join(clone, 'shared'), ['main.mjs'])).toBe(sha(N.sharedToken));
     expect(await node(join(clone, 'shared'), ['test/creds.test.cjs'])).toBe('ok');
 
-    expectNoValueLeft(clone, NVALUES);
+    expectNoValueLeft(clone, N);
     await expectIdempotent(clone, 'rt', nredact);
   }, 600_000);
 });
@@ -257,8 +217,7 @@ describe('Node runtime shapes: each program, installed from a fresh clone, print
 // ---------------------------------------------------------------------------------------------------
 
 const T = { npmToken: npmToken(9901), slsKey: stripeKey(9902), stepToken: npmToken(9903), nextKey: stripeKey(9904) };
-const TVALUES = Object.entries(T);
-const tredact = (s: string) => TVALUES.reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+const tredact = redactor(T);
 
 const TOOL_FILES: Record<string, string> = {
   '.npmrc': `//registry.npmjs.org/:_authToken=${T.npmToken}\n`,
@@ -295,7 +254,7 @@ describe('config files read by other tools: npm, the Serverless Framework, a wor
     const r = await runAsync(process.execPath, [BIN, 'run', '--env-file', '.env.production', '--', process.execPath, '-e', print], { cwd: join(clone, 'site'), env: awsEnv() });
     expect(r.code, tredact(r.stderr)).toBe(0);
     expect(r.stdout).toBe(sha(T.nextKey));
-    expectNoValueLeft(clone, TVALUES, (f) => TOOL_MANUAL.some(([m]) => m === f));
+    expectNoValueLeft(clone, T, (f) => TOOL_MANUAL.some(([m]) => m === f));
     await expectIdempotent(clone, 'tools', tredact);
   }, 600_000);
 });

@@ -124,6 +124,32 @@ def get_secret(name):
 }
 
 /**
+ * The TypeScript helper's imports and the path it resolves the SDK from: tsc allows import.meta only when
+ * it emits ES modules (TS1343), and the helper must compile whatever the package's tsconfig says.
+ */
+const TS_PREAMBLE = `import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+
+// This file's path, which the SDK is resolved from: __filename under CommonJS (tsc to CommonJS, ts-node, a
+// CommonJS bundle; \`node -e\` defines it as [eval]), else this function's own stack frame (tsc to ES modules,
+// tsx, an ES module bundle: tsc allows import.meta only when it emits ES modules), else the main script.
+function modulePath(): string {
+  if (typeof __filename === 'string' && isAbsolute(__filename)) return __filename;
+  const frame = /\\((.+?):\\d+:\\d+\\)$|at (.+?):\\d+:\\d+$/.exec((new Error().stack ?? '').split('\\n')[1]?.trim() ?? '');
+  const at = frame?.[1] ?? frame?.[2];
+  if (at?.startsWith('file://')) return fileURLToPath(at);
+  if (at && isAbsolute(at)) return at;
+  const main = process.argv[1];
+  return main && isAbsolute(main) ? main : join(process.cwd(), 'index.js');
+}
+
+const hereFile = modulePath();
+const requireHere = createRequire(hereFile);`;
+
+/**
  * The JS helper module, one source for its three flavours: TypeScript, and the same code without types
  * as an ES module (`.mjs`) or CommonJS (`.cjs`). `t(...)` is text only the TypeScript flavour has.
  */
@@ -139,12 +165,13 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
     ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
     : kind === 'mjs'
       ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
-      : `import { execFileSync } from 'node:child_process';\nimport { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';`;
-  const sdk = (names: string) => (kind === 'ts' ? '' : `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager');`);
-  // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript compiled to ES
-  // modules has no __dirname: the working folder then). A bundler that turns the ES module into
+      // TypeScript the same way, but tsc refuses import.meta unless it emits ES modules (TS1343).
+      : TS_PREAMBLE;
+  const sdk = (names: string) => `\n    const { ${names} } = ${kind === 'cjs' ? 'require' : 'requireHere'}('@aws-sdk/client-secrets-manager')${t(" as typeof import('@aws-sdk/client-secrets-manager')")};`;
+  // Where the synchronous fetch resolves the SDK from: this file's folder (TypeScript: that of the path
+  // its createRequire uses). A bundler that turns the ES module into
   // CommonJS empties import.meta but gives __dirname (the bundle's folder).
-  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : "typeof __dirname === 'string' ? __dirname : process.cwd()";
+  const here = kind === 'cjs' ? '__dirname' : kind === 'mjs' ? 'import.meta.url ? dirname(fileURLToPath(import.meta.url)) : __dirname' : 'dirname(hereFile)';
   return `// ${file}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.
 //
 // Reads secrets from AWS Secrets Manager at run time, once per secret per process:

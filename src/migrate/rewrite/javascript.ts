@@ -111,6 +111,8 @@ interface ModuleInfo {
   /** Node runs the file as an ES module, so top-level await works. */
   topLevelAwait: boolean;
   helper: HelperKind;
+  /** How the file names the helper in its import: `./secret-sweep-secrets.js`, or without extension in TypeScript. */
+  helperSpecifier: string;
 }
 
 function hasEsmSyntax(sf: TS.SourceFile): boolean {
@@ -130,21 +132,49 @@ export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgTyp
   const esmSyntax = hasEsmSyntax(sf);
   // tsc refuses a top-level await unless module is es2022+/nodenext and target es2017+ (TS1378).
   const tscAllows = !ts || tsTla !== false;
-  if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: tscAllows, helper: ts ? 'ts' : 'mjs' };
-  if (ext === '.cjs' || ext === '.cts') return { syntax: esmSyntax && ts ? 'esm' : 'cjs', topLevelAwait: false, helper: ts ? 'ts' : 'cjs' };
+  const spec = (helper: HelperKind) => ({ helper, helperSpecifier: helperSpecifier(helper, helper === 'ts' ? tsImportExtension(sf, ext === '.mts' || (pkgType === 'module' && ext !== '.cts')) : '') });
+  if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: tscAllows, ...spec(ts ? 'ts' : 'mjs') };
+  if (ext === '.cjs' || ext === '.cts') return { syntax: esmSyntax && ts ? 'esm' : 'cjs', topLevelAwait: false, ...spec(ts ? 'ts' : 'cjs') };
   const syntax: ModuleSyntax = esmSyntax ? 'esm' : hasRequire(text) ? 'cjs' : pkgType === 'module' || ts ? 'esm' : 'cjs';
   // JSX/TSX is compiled by a bundler: never assume top-level await there.
   const topLevelAwait = pkgType === 'module' && syntax === 'esm' && (ext === '.js' || ext === '.ts') && tscAllows;
-  return { syntax, topLevelAwait, helper: ts ? 'ts' : syntax === 'esm' ? 'mjs' : 'cjs' };
+  return { syntax, topLevelAwait, ...spec(ts ? 'ts' : syntax === 'esm' ? 'mjs' : 'cjs') };
+}
+
+/**
+ * The extension a TypeScript file gives the helper's import: the one its own relative imports use
+ * (`./db.js`, `./db.ts` with allowImportingTsExtensions, or none), else `.js` where Node runs it as an
+ * ES module (tsc's nodenext requires it there) and none elsewhere. Not always `.js`: under ts-node
+ * (CommonJS), Jest with ts-jest, and other loaders that compile file by file, `./x.js` does not find
+ * `x.ts`; tsc, tsx and the bundlers accept both.
+ */
+function tsImportExtension(sf: TS.SourceFile, esm: boolean): '.js' | '.ts' | '' {
+  const ts = typescript();
+  const specs: string[] = [];
+  const visit = (n: TS.Node): void => {
+    if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && n.moduleSpecifier && ts.isStringLiteral(n.moduleSpecifier)) specs.push(n.moduleSpecifier.text);
+    else if (ts.isExternalModuleReference(n) && ts.isStringLiteral(n.expression)) specs.push(n.expression.text);
+    else if (ts.isCallExpression(n) && n.arguments.length === 1 && ts.isStringLiteral(n.arguments[0]!)
+      && (n.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(n.expression) && n.expression.text === 'require'))) specs.push(n.arguments[0].text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  // Not a data or asset file (`./data.json`); `./config.service` is a module named without its extension.
+  const own = specs.find((s) => /^\.{1,2}\//.test(s) && !s.includes(HELPER_BASENAME) && !/\.(json|node|wasm|css|scss|sass|less|svg|png|jpe?g|gif|webp|html|txt|md|ya?ml)$/i.test(s));
+  if (own !== undefined) {
+    const m = /\.(c|m)?(j|t)sx?$/.exec(own);
+    return !m ? '' : m[0] === '.ts' ? '.ts' : '.js';
+  }
+  return esm ? '.js' : '';
 }
 
 export function helperFileName(kind: HelperKind): string {
   return `${HELPER_BASENAME}.${kind}`;
 }
 
-/** The import specifier for the helper: TypeScript imports `.ts` files by their `.js` name. */
-function helperSpecifier(kind: HelperKind): string {
-  return `./${HELPER_BASENAME}.${kind === 'ts' ? 'js' : kind}`;
+/** The import specifier for the helper; `tsExtension`: how a TypeScript file names the `.ts` helper (tsImportExtension). */
+function helperSpecifier(kind: HelperKind, tsExtension: string): string {
+  return `./${HELPER_BASENAME}${kind === 'ts' ? tsExtension : `.${kind}`}`;
 }
 
 type AwaitContext = 'async' | 'top' | 'sync';
@@ -512,9 +542,10 @@ function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: rea
   if (missing.length === 0) return undefined;
   const imports = sf.statements.filter((s) => (mod.syntax === 'esm' ? ts.isImportDeclaration(s) || ts.isImportEqualsDeclaration(s) : isRequireStatement(s, sf)));
   const q = fileQuote(sf);
-  const ref = imports[0] ?? sf.statements[0];
+  // The file's semicolon style, from a statement that takes one (an interface or a class never does).
+  const ref = imports[0] ?? sf.statements.find((s) => ts.isVariableStatement(s) || ts.isExpressionStatement(s) || ts.isExportAssignment(s) || ts.isTypeAliasDeclaration(s));
   const semi = ref ? /;\s*$/.test(ref.getText(sf)) : true;
-  const spec = `${q}${helperSpecifier(mod.helper)}${q}`;
+  const spec = `${q}${mod.helperSpecifier}${q}`;
   const bindings = missing.map((n) => (n === HELPER_ALIAS ? (mod.syntax === 'esm' ? `${HELPER_FN} as ${HELPER_ALIAS}` : `${HELPER_FN}: ${HELPER_ALIAS}`) : n)).join(', ');
   const line = mod.syntax === 'esm'
     ? `import { ${bindings} } from ${spec}${semi ? ';' : ''}`

@@ -183,6 +183,19 @@ function npmrcManual(s: RewriteSite): { reason: string; suggestion: string } {
   };
 }
 
+/**
+ * make takes a makefile variable's value literally, and a `$(shell aws …)` fetch would hide a failure
+ * (make ignores its exit status: the recipe would run with an empty password). An environment variable
+ * is a make variable too, unless the makefile assigns it with `=` or `:=` (`?=` keeps it).
+ */
+function makefileManual(s: RewriteSite): { reason: string; suggestion: string } {
+  const v = s.assignedTo && /^[A-Za-z_][A-Za-z0-9_]*$/.test(s.assignedTo) ? s.assignedTo : envVarName(s.ref.secretName, s.ref.jsonKey);
+  return {
+    reason: 'make takes a makefile variable literally: a sm:// reference here would be the value, and a $(shell aws …) fetch would run the recipe with an empty value when it fails (make ignores its status)',
+    suggestion: `delete the assignment (or leave \`${v} ?=\` with no value): make reads ${v} from its environment; run make under \`secret-sweep run -- make …\` with \`${v}=${smReference(s.ref.secretName, s.ref.jsonKey)}\` in secret-sweep.refs (in CI, set ${v} from the secret)`,
+  };
+}
+
 /** Why a .env value read literally by Python code stays, and what to change first. */
 function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
@@ -296,7 +309,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
-              : manualOf(s, 'no rewriter for this kind of file'));
+              : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
+                : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
