@@ -67,6 +67,8 @@ interface CompiledRule {
   /** False for a text that cannot hold a match (it lacks literals every match has); undefined: no test. */
   readonly holdsLiterals: ((text: string) => boolean) | undefined;
   generic: boolean;
+  /** The rule finds a URL's password (its `migrate.grouping` says so): example hosts judge its values. */
+  urlRule: boolean;
   validator?: (s: string) => boolean;
 }
 
@@ -142,6 +144,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
       return lastApplies;
     },
     generic: isGenericRule(spec),
+    urlRule: spec.migrate?.grouping === 'uri' || spec.migrate?.grouping === 'database-uri',
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
   return compiled;
@@ -491,7 +494,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, byPath: options.pathExclusions });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, urlRule: r.urlRule, byPath: options.pathExclusions });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

@@ -4,8 +4,12 @@
 // - `--ci` on a merge request whose base sits inside the change, in a clone without `origin/<target>`
 //   (GitLab fetches only the pipeline's ref): the base check found no target and trusted the range, and
 //   the config lookup fetched the target only afterwards.
+// - a vendor token (an AWS key id) under a key named like a certificate (`ca.crt:`, `tls.ca:`), or followed by
+//   `@example.com` / `@x.test`: filters meant for values with nothing but their place to go on (a
+//   base64 value under `ca.crt`, a typed password in a URL to a host that cannot exist) dropped it in
+//   every mode.
 import { describe, expect, it } from 'vitest';
-import { githubToken } from '../support/fake-secrets.js';
+import { awsKeyId, githubToken } from '../support/fake-secrets.js';
 import { commitAll, gateScan, git, repoWith } from '../support/gate-repo.js';
 
 const TOKEN = githubToken(7601);
@@ -66,5 +70,16 @@ describe('--ci: a merge request base inside the change, origin/<target> not in t
     const r = gateScan(dir, ['--ci'], env);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/base [0-9a-f]{12} is not on origin\/main: 1 commit of the change/);
+  });
+});
+
+describe('a vendor token keeps its format whatever key or host is written around it', { timeout: 120_000 }, () => {
+  it('`ca.crt: AKIA…`, `tls.ca: "AKIA…"`, `AKIA…@example.com`, `https://u:AKIA…@s3.test/`: each found by --range', () => {
+    const ids = [1, 2, 3, 4].map((i) => awsKeyId(7610 + i));
+    const text = `ca.crt: ${ids[0]}\ntls.ca: "${ids[1]}"\ncontact = ${ids[2]}@example.com\nurl = "https://u:${ids[3]}@s3.test/"\n`;
+    const { dir } = repoWith({}, { 'deploy.yaml': text });
+    const r = gateScan(dir, ['--range', 'main..pr']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.findings.filter((f) => f.rule === 'aws-access-key-id').map((f) => f.line).sort()).toEqual([1, 2, 3, 4]);
   });
 });
