@@ -90,6 +90,14 @@ export interface Detector {
   readonly rules: RuleSpec[];
 }
 
+/** The secret starts with one of its rule's keywords (`AKIA…` for `akia`): a token that says what it is (hard-negatives.ts). */
+function selfNamed(keywords: readonly string[], secret: string): boolean {
+  if (keywords.length === 0) return false;
+  const lower = secret.slice(0, 32).toLowerCase();
+  // Three letters (`aws`) start a random base64 ciphertext one time in 30,000; four, or a separator, do not.
+  return keywords.some((k) => (k.length >= 4 || (k.length === 3 && /[^a-z0-9]/.test(k))) && lower.startsWith(k));
+}
+
 /** A context-only rule (a key name and a shape, no token format): the stricter hard negatives apply. */
 export function isGenericRule(spec: Pick<RuleSpec, 'priority' | 'tags'>): boolean {
   return (spec.priority ?? 50) >= 90 || spec.tags.includes('generic');
@@ -494,7 +502,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, urlRule: r.urlRule, byPath: options.pathExclusions });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, urlRule: r.urlRule, selfNamed: !r.generic && selfNamed(spec.keywords, secret), byPath: options.pathExclusions });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

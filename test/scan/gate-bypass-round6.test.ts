@@ -7,7 +7,8 @@
 // - a vendor token (an AWS key id) under a key named like a certificate (`ca.crt:`, `tls.ca:`), or followed by
 //   `@example.com` / `@x.test`: filters meant for values with nothing but their place to go on (a
 //   base64 value under `ca.crt`, a typed password in a URL to a host that cannot exist) dropped it in
-//   every mode.
+//   every mode. So did a marker of an encrypted value or a digest written before it (`ENC[AES256_GCM,data:AKIA…]`,
+//   `vault:v1:AKIA…`, `integrity: AKIA…`): the token is there in plain text.
 import { describe, expect, it } from 'vitest';
 import { awsKeyId, githubToken } from '../support/fake-secrets.js';
 import { commitAll, gateScan, git, repoWith } from '../support/gate-repo.js';
@@ -74,12 +75,20 @@ describe('--ci: a merge request base inside the change, origin/<target> not in t
 });
 
 describe('a vendor token keeps its format whatever key or host is written around it', { timeout: 120_000 }, () => {
-  it('`ca.crt: AKIA…`, `tls.ca: "AKIA…"`, `AKIA…@example.com`, `https://u:AKIA…@s3.test/`: each found by --range', () => {
-    const ids = [1, 2, 3, 4].map((i) => awsKeyId(7610 + i));
-    const text = `ca.crt: ${ids[0]}\ntls.ca: "${ids[1]}"\ncontact = ${ids[2]}@example.com\nurl = "https://u:${ids[3]}@s3.test/"\n`;
-    const { dir } = repoWith({}, { 'deploy.yaml': text });
+  it('`ca.crt: AKIA…`, `AKIA…@example.com`, `ENC[AES256_GCM,data:AKIA…]`, `vault:v1:AKIA…`, `integrity: AKIA…`: each found by --range', () => {
+    const ids = [1, 2, 3, 4, 5, 6, 7].map((i) => awsKeyId(7610 + i));
+    const lines = [
+      `ca.crt: ${ids[0]}`,
+      `tls.ca: "${ids[1]}"`,
+      `contact = ${ids[2]}@example.com`,
+      `url = "https://u:${ids[3]}@s3.test/"`,
+      `deploy: ENC[AES256_GCM,data:${ids[4]},iv:x,type:str]`,
+      `token: vault:v1:${ids[5]}`,
+      `integrity: ${ids[6]}`,
+    ];
+    const { dir } = repoWith({}, { 'deploy.yaml': lines.join('\n') + '\n' });
     const r = gateScan(dir, ['--range', 'main..pr']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.findings.filter((f) => f.rule === 'aws-access-key-id').map((f) => f.line).sort()).toEqual([1, 2, 3, 4]);
+    expect(r.findings.filter((f) => f.rule === 'aws-access-key-id').map((f) => f.line).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 });
