@@ -168,7 +168,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (!c.selfNamed && at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (!c.selfNamed && at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule }); // narrow shapes of real code
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';

@@ -20,6 +20,8 @@ export interface ValueOnLine {
    * works at its vendor whatever host follows it.
    */
   urlRule?: boolean;
+  /** A vendor token that starts with its rule's keyword (hard-negatives.ts, `HardNegativeContext.selfNamed`). */
+  selfNamed?: boolean;
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -345,7 +347,9 @@ function isSelfNamingValue(v: string): boolean {
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
   // Any rule: a token inside base64 data, credentials for a host that cannot exist, test vectors and walks.
-  if (at >= 0 && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
+  // Not a token that names itself (`AKIA` and 16 more): that shape does not turn up in random base64, and
+  // 1 KB of base64 around it is padding anyone can write (gate round 6).
+  if (at >= 0 && !c.selfNamed && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
   // Only a URL's password: `AKIA…@example.com` is an AWS key, whatever the host after it (gate round 6).
   if (at >= 0 && (c.generic || c.urlRule) && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';

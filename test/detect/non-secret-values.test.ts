@@ -321,6 +321,10 @@ describe('nonSecretValueReason', () => {
     expect(on(id, `ca.crt: ${id}`, true)).toBe('certificate or public key');
     expect(on(id, `contact = ${id}@example.com`, false)).toBeUndefined();
     expect(on(id, `url = "https://u:${id}@s3.test/"`, false)).toBeUndefined();
+    const pad = 'A'.repeat(600);
+    const blob = `${pad}/${id}/${pad}`;
+    expect(nonSecretValueReason({ secret: id, line: blob, at: 601, generic: false })).toBe('inside base64 data');
+    expect(nonSecretValueReason({ secret: id, line: blob, at: 601, generic: false, selfNamed: true })).toBeUndefined();
     // A URL rule's value (a database URI's password) is still judged by the host it is for.
     const line = `DB=postgres://app:HUNTER2X@db.example.com/app`;
     expect(nonSecretValueReason({ secret: 'HUNTER2X', line, at: line.indexOf('HUNTER2X'), generic: false, urlRule: true })).toBe('credentials for an example host');

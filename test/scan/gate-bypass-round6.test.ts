@@ -8,7 +8,8 @@
 //   `@example.com` / `@x.test`: filters meant for values with nothing but their place to go on (a
 //   base64 value under `ca.crt`, a typed password in a URL to a host that cannot exist) dropped it in
 //   every mode. So did a marker of an encrypted value or a digest written before it (`ENC[AES256_GCM,data:AKIA…]`,
-//   `vault:v1:AKIA…`, `integrity: AKIA…`): the token is there in plain text.
+//   `vault:v1:AKIA…`, `integrity: AKIA…`), and 512 base64 characters either side (`AAAA…/AKIA…/AAAA…`,
+//   "inside base64 data"): the token is there in plain text.
 import { describe, expect, it } from 'vitest';
 import { awsKeyId, githubToken } from '../support/fake-secrets.js';
 import { commitAll, gateScan, git, repoWith } from '../support/gate-repo.js';
@@ -75,8 +76,8 @@ describe('--ci: a merge request base inside the change, origin/<target> not in t
 });
 
 describe('a vendor token keeps its format whatever key or host is written around it', { timeout: 120_000 }, () => {
-  it('`ca.crt: AKIA…`, `AKIA…@example.com`, `ENC[AES256_GCM,data:AKIA…]`, `vault:v1:AKIA…`, `integrity: AKIA…`: each found by --range', () => {
-    const ids = [1, 2, 3, 4, 5, 6, 7].map((i) => awsKeyId(7610 + i));
+  it('`ca.crt: AKIA…`, `AKIA…@example.com`, `ENC[AES256_GCM,data:AKIA…]`, `vault:v1:AKIA…`, `integrity: AKIA…`, AKIA… in 1 KB of base64: each found by --range', () => {
+    const ids = [1, 2, 3, 4, 5, 6, 7, 8].map((i) => awsKeyId(7610 + i));
     const lines = [
       `ca.crt: ${ids[0]}`,
       `tls.ca: "${ids[1]}"`,
@@ -85,10 +86,11 @@ describe('a vendor token keeps its format whatever key or host is written around
       `deploy: ENC[AES256_GCM,data:${ids[4]},iv:x,type:str]`,
       `token: vault:v1:${ids[5]}`,
       `integrity: ${ids[6]}`,
+      `blob = "${'A'.repeat(600)}/${ids[7]}/${'A'.repeat(600)}"`,
     ];
     const { dir } = repoWith({}, { 'deploy.yaml': lines.join('\n') + '\n' });
     const r = gateScan(dir, ['--range', 'main..pr']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.findings.filter((f) => f.rule === 'aws-access-key-id').map((f) => f.line).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(r.findings.filter((f) => f.rule === 'aws-access-key-id').map((f) => f.line).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });
