@@ -67,6 +67,8 @@ interface CompiledRule {
   /** False for a text that cannot hold a match (it lacks literals every match has); undefined: no test. */
   readonly holdsLiterals: ((text: string) => boolean) | undefined;
   generic: boolean;
+  /** The rule finds a URL's password (its `migrate.grouping` says so): example hosts judge its values. */
+  urlRule: boolean;
   validator?: (s: string) => boolean;
 }
 
@@ -86,6 +88,14 @@ export interface Detector {
    */
   mayMatch(bytes: Uint8Array, path: string): boolean;
   readonly rules: RuleSpec[];
+}
+
+/** The secret starts with one of its rule's keywords (`AKIA…` for `akia`): a token that says what it is (hard-negatives.ts). */
+function selfNamed(keywords: readonly string[], secret: string): boolean {
+  if (keywords.length === 0) return false;
+  const lower = secret.slice(0, 32).toLowerCase();
+  // Three letters (`aws`) start a random base64 ciphertext one time in 30,000; four, or a separator, do not.
+  return keywords.some((k) => (k.length >= 4 || (k.length === 3 && /[^a-z0-9]/.test(k))) && lower.startsWith(k));
 }
 
 /** A context-only rule (a key name and a shape, no token format): the stricter hard negatives apply. */
@@ -142,6 +152,7 @@ function compileRule(spec: RuleSpec): CompiledRule {
       return lastApplies;
     },
     generic: isGenericRule(spec),
+    urlRule: spec.migrate?.grouping === 'uri' || spec.migrate?.grouping === 'database-uri',
     validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
   };
   return compiled;
@@ -494,7 +505,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, byPath: options.pathExclusions });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, urlRule: r.urlRule, selfNamed: !r.generic && selfNamed(spec.keywords, secret), byPath: options.pathExclusions });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

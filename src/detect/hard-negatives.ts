@@ -81,6 +81,15 @@ export interface HardNegativeContext {
   path: string;
   /** Generic (context-only) rules get the stricter checks. */
   generic: boolean;
+  /** The rule's value is a URL's password (non-secret-values.ts, `ValueOnLine.urlRule`). */
+  urlRule?: boolean;
+  /**
+   * A vendor token that names itself: it starts with one of its rule's keywords (`AKIA…`, `sk_live_…`,
+   * `xoxb-…`). No marker written before it on the line (`ENC[AES256_GCM,data:`, `vault:v1:`, `integrity:`)
+   * makes it ciphertext or a digest: the token is there in plain text (gate round 6). A rule that finds a
+   * value by the key beside it (`aws_secret_access_key: ENC[…]`) still sees ciphertext as such.
+   */
+  selfNamed?: boolean;
   /**
    * Lock files and bundles are judged by their path (default). False in gate modes: there the path is the
    * change's to choose (`db.min.js`, `settings.snap`), so only what the content shows (a minified line) counts.
@@ -156,10 +165,10 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a
   // comment) does not hide a key beside it.
   const at = c.at ?? c.line.indexOf(c.secret);
-  if (at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
-  if (SRI.test(c.secret) || (at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
+  if (!c.selfNamed && at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
+  if (SRI.test(c.secret) || (!c.selfNamed && at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic }); // narrow shapes of real code
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';

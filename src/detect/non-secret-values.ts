@@ -14,6 +14,14 @@ export interface ValueOnLine {
   at: number;
   /** Found by a generic (context-only) rule. */
   generic: boolean;
+  /**
+   * Found by a rule whose value is the password of a URL (a database URI, `url-credentials`): the host
+   * written in it says where it works. A vendor token's rule (`AKIA…`, `ghp_…`) is not one: the token
+   * works at its vendor whatever host follows it.
+   */
+  urlRule?: boolean;
+  /** A vendor token that starts with its rule's keyword (hard-negatives.ts, `HardNegativeContext.selfNamed`). */
+  selfNamed?: boolean;
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -154,11 +162,14 @@ function sameAsUser(v: string, line: string, at: number): boolean {
  * decodes to a private key is never public, whatever its key says.
  */
 const PUBLIC_KEY_NAME = /(?:^|[\s"'{,])(?:[\w-]*\.(?:crt|cer|pub)|tls\.ca|ca|ca[._-]?(?:crt|cert|bundle)|client-certificate(?:-data)?|certificate-authority(?:-data)?)["']?\s*[:=]\s*["']?$/i;
-function isPublicMaterial(v: string, before: string): boolean {
+function isPublicMaterial(v: string, before: string, generic: boolean): boolean {
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v)) return false;
   const text = Buffer.from(v, 'base64').toString('latin1');
   if (/PRIVATE KEY/.test(text)) return false;
-  return /^-----BEGIN (?:CERTIFICATE|PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)-----/.test(text) || /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+) AAAA/.test(text) || PUBLIC_KEY_NAME.test(before);
+  if (/^-----BEGIN (?:CERTIFICATE|PUBLIC KEY|X509 CRL|TRUSTED CERTIFICATE)-----/.test(text) || /^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+) AAAA/.test(text)) return true;
+  // The key's name alone judges only a value that has nothing but its place to go on: a vendor token
+  // (`ca.crt: AKIA…`) keeps its own format whatever the key it is written under says (gate round 6).
+  return generic && PUBLIC_KEY_NAME.test(before);
 }
 
 /** `asdfqwer1234asdf`, `qwerty123`: runs of four or more neighbouring keys, typed as a stand-in. */
@@ -336,15 +347,18 @@ function isSelfNamingValue(v: string): boolean {
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
   // Any rule: a token inside base64 data, credentials for a host that cannot exist, test vectors and walks.
-  if (at >= 0 && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
-  if (at >= 0 && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
+  // Not a token that names itself (`AKIA` and 16 more): that shape does not turn up in random base64, and
+  // 1 KB of base64 around it is padding anyone can write (gate round 6).
+  if (at >= 0 && !c.selfNamed && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
+  // Only a URL's password: `AKIA…@example.com` is an AWS key, whatever the host after it (gate round 6).
+  if (at >= 0 && (c.generic || c.urlRule) && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
   if (isHollowPrivateKey(v)) return 'private key without a body';
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
   if (RFC_EXAMPLES.has(v)) return 'RFC example value';
   const before = at >= 0 ? line.slice(0, at) : '';
-  if (isPublicMaterial(v, before)) return 'certificate or public key';
+  if (isPublicMaterial(v, before, c.generic)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';

@@ -154,9 +154,12 @@ function withoutExamples(rules: RuleSpec[]): RuleSpec[] {
   return rules.map((r) => ({ ...r, examples: [], negative_examples: [] }));
 }
 
-/** What a scan reads of a rule: all but the `migrate` facts (examples are already out). */
+/**
+ * What a scan reads of a rule: all but the `migrate` facts (examples are already out), save `grouping`,
+ * which says a rule's value is a URL's password (the detector judges example hosts by it).
+ */
 function scanFields(rules: RuleSpec[]): RuleSpec[] {
-  return rules.map(({ migrate: _migrate, ...r }) => r);
+  return rules.map(({ migrate, ...r }) => (migrate?.grouping === 'uri' || migrate?.grouping === 'database-uri' ? { ...r, migrate: { grouping: migrate.grouping } } : r));
 }
 
 type Built = 'full' | 'scan';

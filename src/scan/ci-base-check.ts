@@ -2,8 +2,9 @@
  * `scan --ci` on a pull or merge request: the base the platform names must not sit inside the change.
  * A base at the head itself (an empty range), or on one of the change's own commits, would leave the
  * commits before it unscanned while the run passes. When the target branch is in the clone
- * (`origin/<target>`), every commit of the head that the target lacks must be in the range; when it is not,
- * an empty range is refused, since nothing shows that the head adds nothing. Exit 2 with one line.
+ * (`origin/<target>`, fetched when missing unless --no-fetch), every commit of the head that the target
+ * lacks must be in the range; when it is not, an empty range is refused, since nothing shows that the head
+ * adds nothing. Exit 2 with one line.
  */
 import { SweepError } from '../errors.js';
 import { firstGitLine, runGit } from '../sources/git/run.js';
@@ -44,14 +45,22 @@ export async function checkCiBase(root: string, ci: CiBaseTarget, fetch: boolean
     const mb = await out(root, ['merge-base', '--end-of-options', base, head]);
     return mb.ok ? count(root, ['--end-of-options', mb.text, `^${target}`]) : 0; // unrelated: the range holds all of the head
   };
+  const fetchTarget = () => runGit(root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${name}:${target}`]);
+  // Not in the clone (GitLab fetches only the pipeline's ref): fetch it once, as the config lookup does
+  // right after this check, so that a base inside the change is caught there too.
+  let fetched = false;
+  if (fetch && target !== undefined && !(await hasTarget())) {
+    await fetchTarget();
+    fetched = true;
+  }
   if (!(await hasTarget())) {
     if ((await count(root, ['--end-of-options', `^${base}`, head])) === 0)
       throw new SweepError(`--ci: the request's range ${short(base)}..${short(head)} holds no commits, and origin/${name ?? '<target>'} is not in the clone to show that the head adds nothing: refusing to pass it unscanned (fetch the target branch, or pass --range BASE..HEAD)`);
     return;
   }
   let n = await left();
-  if (n > 0 && fetch) {
-    await runGit(root, ['fetch', '--quiet', '--no-tags', '--no-recurse-submodules', '--end-of-options', 'origin', `+refs/heads/${name}:${target}`]);
+  if (n > 0 && fetch && !fetched) {
+    await fetchTarget();
     n = await left();
   }
   if (n > 0)

@@ -34,6 +34,15 @@ describe('hard negatives are about the value', () => {
     expect(hardNegativeReason(line(`k = "${key}"  # integrity: ${b64}`))).toBeUndefined();
     expect(hardNegativeReason(line(`k = "${key}"  # ENC[AES256_GCM,data:${b64}]`))).toBeUndefined();
   });
+
+  it('a token that names itself (AKIA…) is no ciphertext or digest for the marker before it; a value found by its key is (gate round 6)', () => {
+    for (const v of [`ENC[AES256_GCM,data:${key},iv:x,type:str]`, `ENC(${key})`, `vault:v1:${key}`, `!vault ${key}`, `AQICAH/${key}`, `"-----BEGIN PGP MESSAGE-----${key}"`])
+      expect(rulesOn(`deploy: ${v}\n`), v).toContain('aws-access-key-id');
+    expect(rulesOn(`integrity: ${key}\n`)).toContain('aws-access-key-id');
+    // SOPS's ciphertext of an AWS secret key is 40 base64 characters under the key's own name: still ciphertext.
+    const cipher = 'AFz1ST5fFRr2cNYW' + 'VtaV2AcFYwXAEi2CyXC4K4/g';
+    expect(rulesOn(`aws_secret_access_key: ENC[AES256_GCM,data:${cipher},iv:x,type:str]\n`, 'secrets.enc.yaml')).toEqual([]);
+  });
 });
 
 describe('generic values that are names', () => {

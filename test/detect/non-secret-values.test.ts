@@ -315,6 +315,21 @@ describe('nonSecretValueReason', () => {
     const typed = mixed(12, 41);
     expect(on(typed, `amqp://root:${typed}@otherhost`, false)).toBeUndefined();
   });
+  it('judges a vendor token neither by a certificate key name nor by an example host after it (gate round 6)', () => {
+    const id = 'AK' + 'IA' + 'Q7ZP3MWX2JRT5KLB';
+    expect(on(id, `ca.crt: ${id}`, false)).toBeUndefined();
+    expect(on(id, `ca.crt: ${id}`, true)).toBe('certificate or public key');
+    expect(on(id, `contact = ${id}@example.com`, false)).toBeUndefined();
+    expect(on(id, `url = "https://u:${id}@s3.test/"`, false)).toBeUndefined();
+    const pad = 'A'.repeat(600);
+    const blob = `${pad}/${id}/${pad}`;
+    expect(nonSecretValueReason({ secret: id, line: blob, at: 601, generic: false })).toBe('inside base64 data');
+    expect(nonSecretValueReason({ secret: id, line: blob, at: 601, generic: false, selfNamed: true })).toBeUndefined();
+    // A URL rule's value (a database URI's password) is still judged by the host it is for.
+    const pw = 'HUNTER' + '2X';
+    const line = 'DB=postgres://app:' + pw + '@db.example.com/app';
+    expect(nonSecretValueReason({ secret: pw, line, at: line.indexOf(pw), generic: false, urlRule: true })).toBe('credentials for an example host');
+  });
   it('keeps a mixed-case password with digits on an example host (only the host may have been changed)', () => {
     const pw = mixed(12, 40);
     expect(on(pw, `https://deploy:${pw}@ci.example.com/`, false)).toBeUndefined();

@@ -126,11 +126,51 @@ export async function resolveCommit(repo: RepoInfo, rev: string): Promise<string
   if (rev.length === 0 || /[\0\n]/.test(rev)) throw new SweepError(`unknown revision: ${JSON.stringify(rev)}`);
   const r = await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${rev}^{commit}`]);
   const out = r.stdout.toString('utf8').trim();
-  if (r.code === 0 && /^[0-9a-f]{40,64}$/.test(out)) return out;
+  if (r.code === 0 && /^[0-9a-f]{40,64}$/.test(out)) {
+    if (!/^[0-9a-f]{40,64}$/.test(rev)) await refuseAmbiguousName(repo, rev);
+    return out;
+  }
   // -q: an unknown name fails silently; anything git says is about the repository (a corrupt object).
   const said = /^(fatal|error):/m.test(r.stderr) ? firstGitLine(r.stderr) : '';
   if (said) throw new SweepError(`${repo.input}: cannot resolve ${rev}: ${said}`);
   throw new SweepError(`unknown revision: ${rev}`);
+}
+
+/** Names git looks a refname up as, after `$GIT_DIR/<name>`, in its order (git-rev-parse(1), SPECIFYING REVISIONS). */
+const DWIM_REFS = (n: string) => [`refs/${n}`, `refs/tags/${n}`, `refs/heads/${n}`, `refs/remotes/${n}`, `refs/remotes/${n}/HEAD`];
+
+/** Names already checked by refuseAmbiguousName, per repository (a gate resolves each end of its range twice). */
+const unambiguous = new Set<string>();
+
+/**
+ * A name that several refs answer to resolves to the first in git's order, and a tag comes before a branch
+ * or a remote-tracking branch: whoever may push a tag named `main` or `origin/main` at the head would turn
+ * `--range origin/main..HEAD` into an empty range that passes. So when git says a name is ambiguous and the
+ * refs it could mean name different commits (or it could also be an abbreviated commit id), stop, naming
+ * them. Pseudo-refs (`HEAD`, `FETCH_HEAD`, ...) are files in the git directory, which git reads first and
+ * a push cannot write: they stand.
+ */
+async function refuseAmbiguousName(repo: RepoInfo, rev: string): Promise<void> {
+  const key = `${repo.gitDir}\0${rev}`;
+  if (unambiguous.has(key)) return;
+  const r = await runGit(repo.root, ['-c', 'core.warnAmbiguousRefs=true', 'rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`]);
+  for (const m of r.stderr.matchAll(/refname '(.+?)' is ambiguous/g)) {
+    const name = m[1]!;
+    if (/^[A-Z_]*HEAD$/.test(name)) continue;
+    const commitOf = async (ref: string) => {
+      const c = await runGit(repo.root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);
+      return c.code === 0 ? c.stdout.toString('utf8').trim() : 'not a commit';
+    };
+    const picked = await commitOf(name);
+    const refs = await Promise.all(DWIM_REFS(name).map(async (ref) => ({ ref, exists: (await runGit(repo.root, ['show-ref', '--verify', '-q', ref])).code === 0 })));
+    const found = await Promise.all(refs.filter((x) => x.exists).map(async ({ ref }) => ({ ref, commit: await commitOf(ref) })));
+    const hexLike = /^[0-9a-f]{4,39}$/i.test(name);
+    if (!hexLike && found.every((f) => f.commit === picked)) continue;
+    const list = found.map((f) => `${f.ref} (${f.commit.slice(0, 12)})`);
+    if (hexLike) list.push('an abbreviated commit id');
+    throw new SweepError(`${rev}: the name ${JSON.stringify(name)} is ambiguous: ${list.join(', ')}; git takes the first, and a pushed tag can pick it: write the full ref name or a commit id`);
+  }
+  unambiguous.add(key);
 }
 
 export interface RevSelection {
