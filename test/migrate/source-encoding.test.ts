@@ -1,10 +1,12 @@
 /**
  * Python sources that declare latin-1 (src/migrate/rewrite/source-encoding.ts) and the escapes a config
- * file's reader undoes (src/migrate/plan/config-file-escapes.ts): pure functions.
+ * file's reader undoes (src/migrate/plan/config-file-escapes.ts), the syntax of a script with no extension
+ * (src/migrate/plan/literals.ts): pure functions.
  */
 import { describe, expect, it } from 'vitest';
 import { codingOf, latin1Bytes, latin1PythonText } from '../../src/migrate/rewrite/source-encoding.js';
 import { configparserInterpolated, pgpassUnescaped } from '../../src/migrate/plan/config-file-escapes.js';
+import { syntaxOfSource } from '../../src/migrate/plan/literals.js';
 
 const latin = (s: string) => Buffer.from(s, 'latin1');
 
@@ -44,5 +46,15 @@ describe('config file escapes', () => {
   });
   it('.pgpass: \\: is : and \\\\ is \\', () => {
     expect(pgpassUnescaped(at('ab\\:c\\\\d'))).toMatchObject({ value: 'ab:c\\d', decode: 'literal' });
+  });
+});
+
+describe('scripts with no extension', () => {
+  it('hold Python literals when their #! line runs Python', () => {
+    expect(syntaxOfSource('etl/bin/etl', '#!/usr/bin/env python3\nX = "a\\\\b"\n')).toBe('python');
+    expect(syntaxOfSource('ops/sync', '#!/usr/bin/python3.11 -u\n')).toBe('python');
+    expect(syntaxOfSource('ops/sync', '#!/bin/sh\n')).toBeUndefined();
+    expect(syntaxOfSource('notes.txt', '#!/usr/bin/env python3\n')).toBeUndefined();
+    expect(syntaxOfSource('app.py', undefined)).toBe('python');
   });
 });

@@ -21,7 +21,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from './fake-secrets.js';
 
 const KEYS = [
-  'shebangToken', 'binToken', 'latinToken', 'latinPassword', 'iniPassword', 'netrcPassword', 'pgpassPassword',
+  'shebangToken', 'shebangPassword', 'binToken', 'latinToken', 'latinPassword', 'iniPassword', 'netrcPassword', 'pgpassPassword',
   'logPassword', 'baseKey', 'baseDbPassword', 'setdefaultToken', 'prodBrokerPassword', 'prodStripeKey', 'saPassword',
   'awsKeyId', 'awsSecret', 'requestsPassword', 'celeryPassword', 'sshKey', 'notebookToken', 'copyToken',
 ] as const;
@@ -39,6 +39,8 @@ export function round6Values(seed: number): Round6Values {
   v.pgpassPassword = randomString(ALNUM, 10, s(42)) + ':' + randomString(ALNUM, 10, s(43));
   // URL-special characters, percent-encoded in the URL.
   v.saPassword = randomString(ALNUM, 10, s(44)) + '@/#?' + randomString(ALNUM, 10, s(45));
+  // Escapes in a script with no .py: the program reads `\` and `"`.
+  v.shebangPassword = randomString(ALNUM, 12, s(50)) + '\\"' + randomString(ALNUM, 10, s(51));
   // Not ASCII: the latin-1 file holds it as latin-1 bytes.
   v.latinPassword = randomString(ALNUM, 10, s(46)) + 'äöü' + randomString(ALNUM, 10, s(47));
   v.awsKeyId = awsKeyId(s(48));
@@ -49,6 +51,8 @@ export function round6Values(seed: number): Round6Values {
 
 const H = 'import hashlib\n\n\ndef h(*xs):\n    return hashlib.sha256("|".join(map(str, xs)).encode()).hexdigest()\n';
 const HERE = 'HERE = os.path.dirname(os.path.abspath(__file__))\n';
+/** A Python string literal of `s` in double quotes (escapes `\` and `"`). */
+const dq = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 /** `%XX` of every byte but letters and digits (a URL's user info). */
 const pct = (s: string) => [...Buffer.from(s, 'utf8')].map((b) => (/[A-Za-z0-9]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : '%' + b.toString(16).toUpperCase().padStart(2, '0'))).join('');
 const nb = (cells: Array<{ source: string; outputs?: unknown[] }>) => JSON.stringify({
@@ -64,7 +68,7 @@ export function round6Files(v: Round6Values): Record<string, string | Buffer> {
   const latin = (text: string) => Buffer.from(text, 'latin1');
   return {
     // 1. Scripts with no .py, run directly; one imports a module of its folder's parent package.
-    'etl/bin/etl': `#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n"""Nightly ETL entry point."""\nimport os\nimport sys\n\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))\nfrom etllib.hashing import h\n\nGITHUB_TOKEN = "${v.shebangToken}"\n\nif __name__ == "__main__":\n    print(h(GITHUB_TOKEN))\n`,
+    'etl/bin/etl': `#!/usr/bin/env python3\n# -*- coding: utf-8 -*-\n"""Nightly ETL entry point."""\nimport os\nimport sys\n\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))\nfrom etllib.hashing import h\n\nGITHUB_TOKEN = "${v.shebangToken}"\nDB_PASSWORD = ${dq(v.shebangPassword)}\n\nif __name__ == "__main__":\n    print(h(GITHUB_TOKEN, DB_PASSWORD))\n`,
     'etl/etllib/__init__.py': '',
     'etl/etllib/hashing.py': H,
     'ops/sync-warehouse': `#!/usr/bin/python3\n${H}\nSTRIPE_KEY = "${v.binToken}"\nprint(h(STRIPE_KEY))\n`,

@@ -9,7 +9,7 @@ import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf, spanOffsets } from './values.js';
-import { literalAt, syntaxOf, type Syntax } from './literals.js';
+import { literalAt, syntaxOfSource, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
@@ -77,7 +77,7 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
   };
   // The scanner reads bytes that are not UTF-8 (a latin-1 file's `ü`) as U+FFFD: not what the program reads.
   if (raw.includes('\uFFFD')) return { skip: 'the value holds bytes that are not UTF-8 (the file is in another encoding, such as latin-1): the stored value would differ from what the program reads; move it to the vault by hand' };
-  const syntax = syntaxOf(f.file);
+  const syntax = syntaxOfSource(f.file, text);
   if (/\.ipynb$/i.test(f.file)) {
     // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
     // before it; any other backslash in the span is an escape (JSON's, Python's or both).
