@@ -16,14 +16,14 @@
  * python3-pytest, python3-dotenv, python3-django-environ, python3-sqlalchemy, python3-psycopg2.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, runAsync } from '../support/cli.js';
-import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
+import { runAsync } from '../support/cli.js';
+import { commitNewRepo, migrateTestBed } from '../support/migrate-bed.js';
 import { workTreeFiles } from '../support/tree.js';
 import {
-  expectCompiles, expectSecondMigrateIdle, fourAtATime, outputsBefore, programsThatChanged, programsWithModules, py,
+  expectCompiles, expectSecondMigrateIdle, migrateCommitClone, fourAtATime, outputsBefore, programsThatChanged, programsWithModules, py,
   PYTHON, pythonAwsEnv, redactor, type Program, type Started,
 } from '../support/deployed-python-check.js';
 import { round5Files, round5Values, type Round5Values } from '../support/python-round5-repo.js';
@@ -120,14 +120,8 @@ describe.skipIf(!havePython)('Python legacy programs (round 5), migrated, run fr
   }, 300_000);
 
   it('--apply: each program prints the same from a fresh clone; values left in the tree are listed as manual; a second run changes nothing', async () => {
-    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'], { cwd: orig, env: awsEnv() });
-    expect(m.code, redact(m.stderr)).toBe(0);
-    for (const [k, v] of VALUES) expect(m.stdout + m.stderr, `value ${k} printed`).not.toContain(v);
-    const report = JSON.parse(readFileSync(join(orig, 'secret-sweep-migration.json'), 'utf8')) as Report;
-    git(orig, 'add', '-A');
-    git(orig, 'commit', '-qm', 'migrate secrets to Secrets Manager');
     clone = bed.tempDir('ss-r5-clone-');
-    execFileSync('git', ['clone', '-q', '--no-local', orig, clone], { stdio: 'pipe' });
+    const report = await migrateCommitClone(orig, clone, awsEnv(), V, redact) as Report;
 
     const failures = await programsThatChanged(clone, programs, before, awsEnv(), orig, redact);
     expect(failures).toEqual([]);

@@ -15,15 +15,14 @@
  * python3-paramiko, python3-nbconvert (jupyter-nbconvert) + python3-ipykernel.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { BIN, runAsync } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
 import { workTreeFiles } from '../support/tree.js';
 import {
-  expectCompiles, expectSecondMigrateIdle, outputsBefore, programsThatChanged, programsWithModules, py,
+  expectCompiles, expectSecondMigrateIdle, migrateCommitClone, outputsBefore, programsThatChanged, programsWithModules, py,
   PYTHON, pythonAwsEnv, redactor, type Program,
 } from '../support/deployed-python-check.js';
 import { ROUND6_EXECUTABLES, round6Files, round6Values, type Round6Values } from '../support/python-round6-repo.js';
@@ -126,14 +125,8 @@ describe.skipIf(!havePython)('Python legacy programs (round 6), migrated, run fr
   }, 300_000);
 
   it('--apply: each program prints the same from a fresh clone; stored values are the values read; a second run changes nothing', async () => {
-    const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'], { cwd: orig, env: awsEnv() });
-    expect(m.code, redact(m.stderr)).toBe(0);
-    for (const [k, v] of VALUES) expect(m.stdout + m.stderr, `value ${k} printed`).not.toContain(v);
-    const report = JSON.parse(readFileSync(join(orig, 'secret-sweep-migration.json'), 'utf8')) as Report;
-    git(orig, 'add', '-A');
-    git(orig, 'commit', '-qm', 'migrate secrets to Secrets Manager');
     clone = bed.tempDir('ss-r6-clone-');
-    execFileSync('git', ['clone', '-q', '--no-local', orig, clone], { stdio: 'pipe' });
+    const report = await migrateCommitClone(orig, clone, awsEnv(), V, redact) as Report;
 
     const failures = await programsThatChanged(clone, programs, before, awsEnv(), orig, redact);
     expect(failures).toEqual([]);

@@ -3,7 +3,7 @@
  * described, started (four at once) and compared before and after the migration; every Python file of a
  * checkout compiles; a second `migrate --apply` from the fresh clone writes nothing.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,4 +134,19 @@ export async function outputsBefore(root: string, programs: readonly Program[], 
     before.set(p.name, programOutput(p, r));
   }
   return before;
+}
+
+/**
+ * `migrate --apply` in `orig` (exit 0, no value printed), the result committed, then cloned fresh into
+ * `clone` (nothing untracked travels): the migration report's JSON.
+ */
+export async function migrateCommitClone(orig: string, clone: string, env: Record<string, string>, values: Record<string, string>, redact: (s: string) => string): Promise<unknown> {
+  const m = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'shop', '--env', 'prod', '--apply', '--yes'], { cwd: orig, env });
+  expect(m.code, redact(m.stderr)).toBe(0);
+  for (const [k, v] of Object.entries(values)) expect(m.stdout + m.stderr, `value ${k} printed`).not.toContain(v);
+  const report = JSON.parse(readFileSync(join(orig, 'secret-sweep-migration.json'), 'utf8')) as unknown;
+  git(orig, 'add', '-A');
+  git(orig, 'commit', '-qm', 'migrate secrets to Secrets Manager');
+  execFileSync('git', ['clone', '-q', '--no-local', orig, clone], { stdio: 'pipe' });
+  return report;
 }
