@@ -8,6 +8,8 @@
  * Why: a finding's span is what a rule matched, which can stop inside the value (a generic rule stops at
  * `&` or `#`) and is the source text, escapes and all; the vault must get exactly what the program read.
  */
+import path from 'node:path';
+
 export type Syntax = 'python' | 'javascript' | 'json' | 'yaml' | 'dotenv' | 'shell' | 'properties';
 
 export function syntaxOf(file: string): Syntax | undefined {
@@ -20,6 +22,16 @@ export function syntaxOf(file: string): Syntax | undefined {
   if (/\.(?:sh|bash|zsh)$/i.test(base)) return 'shell';
   if (/\.properties$/i.test(base)) return 'properties';
   return undefined;
+}
+
+/**
+ * The syntax of a file, by its name or else by its `#!` line: a script with no extension run by Python
+ * (`bin/etl` with `#!/usr/bin/env python3`) holds Python literals, as the Python rewriter sees it.
+ */
+export function syntaxOfSource(file: string, text: string | undefined): Syntax | undefined {
+  const byName = syntaxOf(file);
+  if (byName || text === undefined || path.posix.extname(file)) return byName;
+  return /^#!.*\bpython[0-9.]*\b/.test(text.slice(0, 200)) ? 'python' : undefined;
 }
 
 export interface LiteralValue {

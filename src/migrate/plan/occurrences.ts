@@ -9,10 +9,12 @@ import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf, spanOffsets } from './values.js';
-import { literalAt, syntaxOf, type Syntax } from './literals.js';
+import { literalAt, syntaxOfSource, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
+import { isIniPath } from '../rewrite/ini.js';
+import { configparserInterpolated, isPgpassPath, pgpassUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -38,7 +40,10 @@ const WHOLE_VALUE_RULE = /^generic-/;
 
 export function valueAt(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined): ValueAt {
   const at = valueInSyntax(f, raw, text, migration);
-  return 'skip' in at || !isComposePath(f.file) ? at : composeInterpolated(at);
+  if ('skip' in at) return at;
+  if (isComposePath(f.file)) return composeInterpolated(at);
+  if (isIniPath(f.file)) return configparserInterpolated(at);
+  return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 
 /**
@@ -70,7 +75,9 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
     }
     return { span, raw: r, value: v, ...(decode ? { decode } : {}) };
   };
-  const syntax = syntaxOf(f.file);
+  // The scanner reads bytes that are not UTF-8 (a latin-1 file's `ü`) as U+FFFD: not what the program reads.
+  if (raw.includes('\uFFFD')) return { skip: 'the value holds bytes that are not UTF-8 (the file is in another encoding, such as latin-1): the stored value would differ from what the program reads; move it to the vault by hand' };
+  const syntax = syntaxOfSource(f.file, text);
   if (/\.ipynb$/i.test(f.file)) {
     // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
     // before it; any other backslash in the span is an escape (JSON's, Python's or both).

@@ -18,6 +18,7 @@ import type { TextEdit } from './rewriter.js';
 import { testCrashPoint } from '../journal.js';
 import { checkedPathSync, tempPathFor, writeFileAtomic } from '../../fs/write-file.js';
 import { GENERATED_MARKER } from '../backend/backend.js';
+import { latin1Bytes } from './source-encoding.js';
 
 export type Eol = '\n' | '\r\n';
 
@@ -131,7 +132,7 @@ export async function removeStaleTemps(root: string, files: Iterable<string>): P
 }
 
 /** Replace `real` (already checked) atomically with its mode kept, the journal's crash points in between. */
-async function atomicWrite(real: string, content: string, mode: number): Promise<void> {
+async function atomicWrite(real: string, content: string | Uint8Array, mode: number): Promise<void> {
   writeFileAtomic(real, content, { mode, onStep: testCrashPoint });
 }
 
@@ -147,18 +148,20 @@ export async function writeEdits(
   root: string,
   file: string,
   edits: readonly TextEdit[],
-  opts: { expectedText?: string } = {},
+  opts: { expectedText?: string; encoding?: 'latin1' } = {},
 ): Promise<WriteEditsResult> {
   if (edits.length === 0) return { changed: false };
   const real = await checkedPath(root, file, { mustExist: true });
-  const before = await fs.readFile(real, 'utf8');
+  const before = await fs.readFile(real, opts.encoding ?? 'utf8');
   if (opts.expectedText !== undefined && before !== opts.expectedText) {
     throw new SweepError('the file changed since the edits were planned; run the migration again', file);
   }
   const after = applyEdits(before, edits, file);
   if (after === before) return { changed: false };
+  const bytes = opts.encoding === 'latin1' ? latin1Bytes(after) : after;
+  if (bytes === undefined) throw new SweepError('the edited text has characters its latin-1 encoding cannot hold', file);
   const st = await fs.stat(real);
-  await atomicWrite(real, after, st.mode);
+  await atomicWrite(real, bytes, st.mode);
   return { changed: true };
 }
 

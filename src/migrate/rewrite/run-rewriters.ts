@@ -52,6 +52,8 @@ import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
 import { hashedRequirementsStep, pinsHashes, pythonLockSteps } from '../lockfiles/python-locks.js';
+import { latin1Bytes, latin1PythonText } from './source-encoding.js';
+import { isPgpassPath } from '../plan/config-file-escapes.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -98,6 +100,8 @@ export interface RewriteRunResult {
   /** Files stored whole: untracked and ignored (with `write`), started under `secret-sweep run --file`. */
   wholeFiles: WholeFile[];
 }
+
+const NOT_UTF8 = 'the file is not UTF-8 text, nor a Python source that declares latin-1 (a PEP 263 coding line): secret-sweep edits only those (it keeps every other byte as it is)';
 
 /** The text of UTF-8 bytes (a BOM kept as U+FEFF), or undefined when they are not valid UTF-8. */
 export function utf8Text(bytes: Uint8Array): string | undefined {
@@ -196,6 +200,14 @@ function makefileManual(s: RewriteSite): { reason: string; suggestion: string } 
   };
 }
 
+/** libpq reads a password file literally; PGPASSWORD from the environment is its other source. */
+function pgpassManual(s: RewriteSite): { reason: string; suggestion: string } {
+  return {
+    reason: 'libpq reads a password file (.pgpass) literally: a reference written here would be sent to the server as the password',
+    suggestion: `remove the line and start the program with \`secret-sweep run -- COMMAND\` and \`PGPASSWORD=${smReference(s.ref.secretName, s.ref.jsonKey)}\` in secret-sweep.refs (libpq takes PGPASSWORD from its environment)`,
+  };
+}
+
 /** Why a .env value read literally by Python code stays, and what to change first. */
 function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
@@ -241,6 +253,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // file is left for a human, byte for byte.
   const texts = new Map<string, string>();
   const notUtf8 = new Set<string>();
+  // Python sources that declare latin-1 (source-encoding.ts): edited as latin-1 text, written back in latin-1.
+  const latin1 = new Set<string>();
   const read = (file: string): string | undefined => {
     if (texts.has(file)) return texts.get(file);
     let bytes: Buffer;
@@ -249,8 +263,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     } catch {
       return undefined;
     }
-    const text = utf8Text(bytes);
+    const utf8 = utf8Text(bytes);
+    const text = utf8 ?? latin1PythonText(bytes);
     if (text === undefined) notUtf8.add(file);
+    else if (utf8 === undefined) latin1.add(file);
     return text;
   };
   const siblings = (file: string): string[] => {
@@ -288,15 +304,19 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
-  const pending: Array<{ file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number }> = [];
+  const pending: Array<{ file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number; encoding?: 'latin1' }> = [];
   for (const [file, sites] of byFile) {
     const text = read(file);
     if (text === undefined) {
-      const why = notUtf8.has(file) ? 'the file is not UTF-8 text: secret-sweep edits only UTF-8 files (it keeps every other byte as it is)' : 'the file could not be read';
+      const why = notUtf8.has(file) ? NOT_UTF8 : 'the file could not be read';
       for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, why));
       continue;
     }
     const rw = rewriterFor(rewriters, file, text);
+    if (latin1.has(file) && rw?.id !== 'python') {
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, NOT_UTF8));
+      continue;
+    }
     // A .env file that code, a shell script, a makefile or a Dockerfile reads itself would hand it the sm:// reference as the value.
     const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
     if (literalRead) {
@@ -310,7 +330,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
-                : manualOf(s, 'no rewriter for this kind of file'));
+                : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
+                  : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
@@ -337,8 +358,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (res.edits.length === 0) continue;
     const after = applyEdits(text, res.edits, file);
     if (after === text) continue;
+    if (latin1.has(file) && latin1Bytes(after) === undefined) {
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file is latin-1 (its coding line) and the rewritten text would not be: edit it by hand'));
+      continue;
+    }
     texts.set(file, after);
-    pending.push({ file, rewriter: rw.id, text, edits: res.edits, sites: sites.length });
+    pending.push({ file, rewriter: rw.id, text, edits: res.edits, sites: sites.length, ...(latin1.has(file) ? { encoding: 'latin1' as const } : {}) });
     out.edits.push({ file, rewriter: rw.id, summary: summaryOf(file, rw.id, sites, res.unhandled), sites });
     for (const e of res.envRefs ?? []) if (!out.envRefs.some((x) => x.variable === e.variable)) out.envRefs.push(e);
     if (backend.capabilities.runReferences && ((res.envRefs ?? []).length || /sm:\/\//.test(after))) out.runFiles.push(file);
@@ -373,7 +398,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   if (opts.write) {
     for (const p of pending) {
       opts.onBeforeWrite?.(p.file);
-      await writeEdits(root, p.file, p.edits, { expectedText: p.text });
+      await writeEdits(root, p.file, p.edits, { expectedText: p.text, ...(p.encoding ? { encoding: p.encoding } : {}) });
       opts.onFileWritten?.(p.file, p.rewriter, p.sites);
     }
   }
