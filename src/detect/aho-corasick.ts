@@ -285,7 +285,7 @@ export interface Narrowed {
 
 /** The character classes of a keyword list (all but the table of `Narrowed`): cheap, a pass over the keywords. */
 export function narrowClasses(keywords: readonly string[]): Omit<Narrowed, 'table'> & { rep: number[] } {
-  const classOf = new Uint8Array(65536);
+  const seen = new Uint8Array(128);
   const rep = [0];
   let longest = 1;
   for (const kw of keywords) {
@@ -293,15 +293,28 @@ export function narrowClasses(keywords: readonly string[]): Omit<Narrowed, 'tabl
     for (let i = 0; i < kw.length; i++) {
       let c = kw.charCodeAt(i);
       if (c >= 65 && c <= 90) c |= 32;
-      if (classOf[c] !== 0) continue;
-      classOf[c] = rep.length;
-      if (c >= 97 && c <= 122) classOf[c - 32] = rep.length;
+      if (seen[c] !== 0) continue;
+      seen[c] = 1;
       rep.push(c);
     }
   }
+  return { ...classesOf(rep, longest - 1), rep };
+}
+
+/**
+ * The classes from their representatives (`rep[k]`: the lower-case character of class k; rep[0] unused)
+ * and the warm-up length: what a built automaton's head stores, so a start-up does not walk the keywords.
+ */
+export function classesOf(rep: readonly number[], warmUp: number): Omit<Narrowed, 'table'> {
+  const classOf = new Uint8Array(65536);
+  for (let k = 1; k < rep.length; k++) {
+    const c = rep[k]!;
+    classOf[c] = k;
+    if (c >= 97 && c <= 122) classOf[c - 32] = k;
+  }
   let shift = 0;
   while (1 << shift < rep.length) shift++;
-  return { classOf, shift, warmUp: longest - 1, rep };
+  return { classOf, shift, warmUp };
 }
 
 /** The narrowed automaton of a wide table (~0.5M entries copied: built ahead for the built-in rules). */

@@ -14,7 +14,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAutomaton, narrowClasses, narrowedFor, offerPrebuiltAutomaton, type Automaton, type Narrowed } from '../detect/aho-corasick.js';
+import { buildAutomaton, classesOf, narrowClasses, narrowedFor, offerPrebuiltAutomaton, type Automaton, type Narrowed } from '../detect/aho-corasick.js';
 import { keywordIndex } from '../detect/detector.js';
 import type { RuleSpec } from './rule.js';
 import { scannerSafeJson } from './safe-json.js';
@@ -29,6 +29,8 @@ interface AutomatonHead {
   states: number;
   endianness: string;
   outputs: number[][];
+  /** The narrowed table's classes: each class's character (aho-corasick.ts `classesOf`) and the warm-up length. */
+  classes?: { rep: number[]; warmUp: number };
 }
 
 /** The three files, next to the built rules (dist/builtin-rules.bin). */
@@ -47,6 +49,8 @@ export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAut
     renameSync(tmp, file);
   };
   const { table } = narrowedFor(next, keywords);
+  const { rep, warmUp } = narrowClasses(keywords);
+  head.classes = { rep, warmUp };
   write(files.table, Buffer.from(next.buffer, next.byteOffset, next.byteLength));
   write(files.narrowed, Buffer.from(table.buffer, table.byteOffset, table.byteLength));
   write(files.head, scannerSafeJson(head));
@@ -73,7 +77,10 @@ export function offerBuiltAutomaton(files = builtAutomatonFiles()): void {
  * one is for tests and a missing narrowed file). Undefined when neither is whole.
  */
 function readAutomaton(files: { table: string; narrowed: string }, head: AutomatonHead, keywords: readonly string[]): Automaton | undefined {
-  const classes = narrowClasses(keywords);
+  // The classes from the head (a loop over ~60 characters, not over every keyword's), else worked out.
+  const c = head.classes;
+  const valid = c !== undefined && Array.isArray(c.rep) && c.rep.length > 1 && c.rep.length <= 256 && c.rep.every((x, i) => (i === 0 ? x === 0 : Number.isInteger(x) && x > 0 && x < 128)) && Number.isInteger(c.warmUp);
+  const classes = valid ? classesOf(c.rep, c.warmUp) : narrowClasses(keywords);
   const table = readInts(files.narrowed, head.states << classes.shift);
   if (!table) {
     const next = readInts(files.table, head.states * 128);

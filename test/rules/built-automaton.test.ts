@@ -63,6 +63,16 @@ describe('the built keyword automaton', () => {
     truncateSync(other.files.narrowed, 64);
     offerBuiltAutomaton(other.files);
     expect(hits(new KeywordMatcher(other.keywords), `x ${other.tag}token`)).toEqual([`${other.tag}token@${2 + other.tag.length + 5}`]);
+
+    // The head's character classes damaged: worked out from the keywords again, same hits.
+    const third = rulesAndFiles();
+    writeBuiltAutomaton(third.rules, third.files);
+    const head = JSON.parse(readFileSync(third.files.head, 'utf8'));
+    expect(head.classes.rep[0]).toBe(0);
+    head.classes.rep = [0, 300];
+    writeFileSync(third.files.head, JSON.stringify(head));
+    offerBuiltAutomaton(third.files);
+    expect(hits(new KeywordMatcher(third.keywords), `x ${third.tag}Secret`)).toEqual([`${third.tag}secret@${2 + third.tag.length + 6}`]);
   });
 
   it('is not used for another keyword list (rules edited, a config that disables or adds rules)', () => {
