@@ -19,6 +19,7 @@
  * --dump DIR: also writes each scan's findings as sorted JSONL to DIR/<goal>.jsonl (one run, outside the
  * timing), for the before/after identity check: `diff before/x.jsonl after/x.jsonl`. Extra trees to
  * dump (no timing): --dump-tree NAME=PATH (repeatable), e.g. the generated corpus and test/fixtures.
+ * --runs 0: no timing, only the dumps (bench/identical-findings.sh compares two CLIs so).
  * --cli PATH: the secret-sweep entry to measure (default: bin/secret-sweep.js of this checkout).
  */
 import { spawnSync } from 'node:child_process';
@@ -87,6 +88,7 @@ function timed(cmd, cwd) {
 
 /** Paired alternating runs: best wall of each side (and the RSS/CPU of that run). */
 function paired(name, ours, yard, runs, cwd, goal) {
+  if (runs === 0) return undefined; // --runs 0: dumps only (bench/identical-findings.sh)
   const best = { ours: undefined, yard: undefined };
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? ['ours', 'yard'] : ['yard', 'ours'];
@@ -180,4 +182,5 @@ for (const t of opt.dumpTrees) {
   dump(t.name, '--no-gitignore .', copy);
 }
 
+results.splice(0, results.length, ...results.filter(Boolean));
 if (results.length) console.log(`goals met: ${results.filter((r) => r.ok).length}/${results.length}`);

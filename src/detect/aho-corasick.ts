@@ -6,8 +6,8 @@
  * (negative), so the same load says whether there is a hit.
  */
 export class KeywordMatcher {
-  /** Transitions; ~state when `state` ends a keyword. */
-  private readonly next: Int32Array;
+  /** The automaton: the 128-wide transitions (~state when `state` ends a keyword), read only when used. */
+  private readonly automaton: Automaton;
   /** For each accepting state, the keyword ids that end there (including via failure links). */
   readonly outputs: number[][];
   readonly keywords: string[];
@@ -18,14 +18,17 @@ export class KeywordMatcher {
   private hits4: Int32Array = new Int32Array(1024);
   /** The table over character classes (see `Narrowed`), made when the first long text is scanned. */
   private narrowed: Narrowed | undefined;
-  /** Characters scanned by the full-width loop so far: past NARROW_AFTER the narrowed table pays. */
+  /** Characters scanned before the loops were warmed up: past NARROW_AFTER the four walks pay. */
   private wide = 0;
+  /** Whether the narrowed loops were warmed up (`warmedUp`) for this matcher: the four walks are used then. */
+  private warm = false;
 
   constructor(keywords: string[]) {
     this.keywords = keywords;
-    const { next, outputs } = automatonFor(keywords);
-    this.next = next;
-    this.outputs = outputs;
+    this.automaton = automatonFor(keywords);
+    this.outputs = this.automaton.outputs;
+    // A narrowed table built ahead (the built-in rules') is used from the first character: no wide table read.
+    this.narrowed = this.automaton.narrowed;
   }
 
   /**
@@ -35,10 +38,13 @@ export class KeywordMatcher {
    * buffer then holds at most one block's hits however many the text has.
    */
   scanStates(text: string, from = 0, to = text.length, state = 0): { hits: Int32Array; length: number; state: number } {
-    if (this.narrowed === undefined && (this.wide += to - from) > NARROW_AFTER) this.narrowed = this.warmedUp(narrowedFor(this.next, this.keywords));
+    if (!this.warm && (this.wide += to - from) > NARROW_AFTER) {
+      this.narrowed = this.warmedUp(this.narrowed ?? narrowedOf(this.automaton, this.keywords));
+      this.warm = true;
+    }
     const n = this.narrowed;
     if (n === undefined) return this.scanWide(text, from, to, state);
-    if (to - from < FOUR_STREAMS_FROM || n.warmUp * 16 > to - from) return this.scanNarrow(n, text, from, to, state);
+    if (!this.warm || to - from < FOUR_STREAMS_FROM || n.warmUp * 16 > to - from) return this.scanNarrow(n, text, from, to, state);
     return this.scanFourStreams(n, text, from, to, state);
   }
 
@@ -70,7 +76,7 @@ export class KeywordMatcher {
 
   /** The reference loop: one load of the 128-wide table per character. */
   private scanWide(text: string, from: number, to: number, state: number): { hits: Int32Array; length: number; state: number } {
-    const next = this.next;
+    const next = this.automaton.next;
     let hits = this.hits;
     let h = 0;
     let s = state;
@@ -206,7 +212,18 @@ export class KeywordMatcher {
    * character does. Stops at the first hit.
    */
   anyIn(bytes: Uint8Array): boolean {
-    const next = this.next;
+    const n = this.narrowed;
+    if (n !== undefined) {
+      // Bytes >= 0x80 are class 0, which leads back to the root as the wide walk's reset does.
+      const { table, classOf, shift } = n;
+      let s = 0;
+      for (let i = 0, len = bytes.length; i < len; i++) {
+        s = table[(s << shift) | classOf[bytes[i]!]!]!;
+        if (s < 0) return true;
+      }
+      return false;
+    }
+    const next = this.automaton.next;
     let s = 0;
     for (let i = 0, n = bytes.length; i < n; i++) {
       const c = bytes[i]!;
@@ -228,8 +245,8 @@ export class KeywordMatcher {
 
   /** Test hook: use the narrowed table (and four walks on long texts) from the first character on, or never. */
   narrow(on: boolean): this {
-    this.narrowed = on ? narrowedFor(this.next, this.keywords) : undefined;
-    this.wide = on ? 0 : -Infinity;
+    this.narrowed = on ? narrowedFor(this.automaton.next, this.keywords) : undefined;
+    this.warm = true;
     return this;
   }
 }
@@ -257,7 +274,7 @@ const FOUR_STREAMS_FROM = 4096;
  * state. The built-in keywords use ~56 characters, so a state's row is 64 entries instead of 128: a
  * quarter of the table's cache lines, and a class lookup that replaces the non-ASCII test.
  */
-interface Narrowed {
+export interface Narrowed {
   table: Int32Array;
   /** Class of each UTF-16 code unit (64 KB: indexed by any charCodeAt without a range test). */
   classOf: Uint8Array;
@@ -266,12 +283,9 @@ interface Narrowed {
   warmUp: number;
 }
 
-const narrowedCache = new WeakMap<Int32Array, Narrowed>();
-
-function narrowedFor(next: Int32Array, keywords: readonly string[]): Narrowed {
-  let n = narrowedCache.get(next);
-  if (n) return n;
-  const classOf = new Uint8Array(65536);
+/** The character classes of a keyword list (all but the table of `Narrowed`): cheap, a pass over the keywords. */
+export function narrowClasses(keywords: readonly string[]): Omit<Narrowed, 'table'> & { rep: number[] } {
+  const seen = new Uint8Array(128);
   const rep = [0];
   let longest = 1;
   for (const kw of keywords) {
@@ -279,29 +293,54 @@ function narrowedFor(next: Int32Array, keywords: readonly string[]): Narrowed {
     for (let i = 0; i < kw.length; i++) {
       let c = kw.charCodeAt(i);
       if (c >= 65 && c <= 90) c |= 32;
-      if (classOf[c] !== 0) continue;
-      classOf[c] = rep.length;
-      if (c >= 97 && c <= 122) classOf[c - 32] = rep.length;
+      if (seen[c] !== 0) continue;
+      seen[c] = 1;
       rep.push(c);
     }
   }
+  return { ...classesOf(rep, longest - 1), rep };
+}
+
+/**
+ * The classes from their representatives (`rep[k]`: the lower-case character of class k; rep[0] unused)
+ * and the warm-up length: what a built automaton's head stores, so a start-up does not walk the keywords.
+ */
+export function classesOf(rep: readonly number[], warmUp: number): Omit<Narrowed, 'table'> {
+  const classOf = new Uint8Array(65536);
+  for (let k = 1; k < rep.length; k++) {
+    const c = rep[k]!;
+    classOf[c] = k;
+    if (c >= 97 && c <= 122) classOf[c - 32] = k;
+  }
   let shift = 0;
   while (1 << shift < rep.length) shift++;
+  return { classOf, shift, warmUp };
+}
+
+/** The narrowed automaton of a wide table (~0.5M entries copied: built ahead for the built-in rules). */
+export function narrowedFor(next: Int32Array, keywords: readonly string[]): Narrowed {
+  const { classOf, shift, warmUp, rep } = narrowClasses(keywords);
   const states = next.length >> 7;
   const table = new Int32Array(states << shift);
   for (let s = 0; s < states; s++) {
     // Class 0 stays 0: no keyword holds its characters, so every state goes back to the root on them.
     for (let k = 1; k < rep.length; k++) table[(s << shift) | k] = next[(s << 7) | rep[k]!]!;
   }
-  n = { table, classOf, shift, warmUp: longest - 1 };
-  narrowedCache.set(next, n);
-  return n;
+  return { table, classOf, shift, warmUp };
+}
+
+/** The automaton's narrowed form, made once per automaton (matchers of one keyword list share it). */
+function narrowedOf(a: Automaton, keywords: readonly string[]): Narrowed {
+  return (a.narrowed ??= narrowedFor(a.next, keywords));
 }
 
 /** A built automaton: what rules/built-automaton.ts writes at build time and reads back. */
 export interface Automaton {
-  next: Int32Array;
+  /** The 128-wide table (a built one may read it from its file only when asked: a getter). */
+  readonly next: Int32Array;
   outputs: number[][];
+  /** The table over character classes, when made (or built ahead). */
+  narrowed?: Narrowed;
 }
 
 /**

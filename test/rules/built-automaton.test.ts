@@ -40,10 +40,39 @@ describe('the built keyword automaton', () => {
 
     const other = rulesAndFiles();
     writeBuiltAutomaton(other.rules, other.files);
-    writeFileSync(other.files.table, Buffer.alloc(statSync(other.files.table).size)); // same size, no transitions
+    writeFileSync(other.files.narrowed, Buffer.alloc(statSync(other.files.narrowed).size)); // same size, no transitions
     offerBuiltAutomaton(other.files);
     const table = new KeywordMatcher(other.keywords);
     expect(hits(table, `${other.tag}token`)).toEqual([]);
+    expect(table.anyIn(Buffer.from(`${other.tag}token`))).toBe(false);
+  });
+
+  it('a scan walks the narrowed table without reading the wide one; a damaged narrowed table: the wide one, same hits', () => {
+    const { tag, rules, keywords, files } = rulesAndFiles();
+    writeBuiltAutomaton(rules, files);
+    rmSync(files.table); // never read by a scan while the narrowed table is whole
+    offerBuiltAutomaton(files);
+    const text = `a ${tag}Pass b ${tag}secret`.repeat(3000); // past the first stretch: the four walks too
+    const expected = hits(new KeywordMatcher(keywords.map((k) => k)).narrow(true), text);
+    const m = new KeywordMatcher(keywords);
+    expect(hits(m, text)).toEqual(expected);
+    expect(m.anyIn(Buffer.from(`\u00e9${tag}PASS`))).toBe(true);
+
+    const other = rulesAndFiles();
+    writeBuiltAutomaton(other.rules, other.files);
+    truncateSync(other.files.narrowed, 64);
+    offerBuiltAutomaton(other.files);
+    expect(hits(new KeywordMatcher(other.keywords), `x ${other.tag}token`)).toEqual([`${other.tag}token@${2 + other.tag.length + 5}`]);
+
+    // The head's character classes damaged: worked out from the keywords again, same hits.
+    const third = rulesAndFiles();
+    writeBuiltAutomaton(third.rules, third.files);
+    const head = JSON.parse(readFileSync(third.files.head, 'utf8'));
+    expect(head.classes.rep[0]).toBe(0);
+    head.classes.rep = [0, 300];
+    writeFileSync(third.files.head, JSON.stringify(head));
+    offerBuiltAutomaton(third.files);
+    expect(hits(new KeywordMatcher(third.keywords), `x ${third.tag}Secret`)).toEqual([`${third.tag}secret@${2 + third.tag.length + 6}`]);
   });
 
   it('is not used for another keyword list (rules edited, a config that disables or adds rules)', () => {
