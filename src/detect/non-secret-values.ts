@@ -152,6 +152,9 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
+  // The user name must be the value, written before it: most lines never hold the value twice, and the
+  // regex below is built per call.
+  if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
   const e = v.replace(/[.-]/g, '\\$&');
   return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
