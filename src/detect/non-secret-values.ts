@@ -267,8 +267,36 @@ const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_
 /** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
 const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
-/** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
-const RFC_EXAMPLES = new Set(['CircleOfLife', 'Circle Of Life', 'Circle of Life', 'Mufasa']);
+/**
+ * Example values printed in RFCs and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
+ * `Mufasa` / `CircleOfLife`; OAuth 1.0 (RFC 5849) and 2.0 (RFC 6749, 6750) client credentials, codes and
+ * tokens, and the Basic header of RFC 6749's client `s6BhdRkqt3` (any rule: decoded, it is a user:password pair).
+ */
+const RFC_EXAMPLES = new Set([
+  'CircleOfLife', 'Circle Of Life', 'Circle of Life', 'Mufasa',
+  '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', 's6BhdRkqt3', 'gX1fBat3bV', '7Fjfp0ZBr1KtDRbnfVdmIw',
+  'mF_9.B5f-4.1JqM', 'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+  'ad180jjd733klru7', 'h480djs93hd8', 'kd94hf93k423kf44', 'hh5s93j4hdidpola', 'hdk48Djdsa', 'pfkkdhi9sl3r4s00', 'dh893hdasih9', 'nnch734d00sl2jdk',
+]);
+
+/**
+ * Keys printed in vendors' own documentation, copied verbatim into READMEs, tutorials and tests: public
+ * by publication, valid for nobody. Exact values only (a key of the same shape is reported).
+ */
+const DOCUMENTED_EXAMPLES = new Set([
+  // Stripe's API reference and quick starts (test mode, Stripe's own demo account).
+  'sk_test_' + '4eC39HqLyjWDarjtT1zdp7dc', 'sk_test_' + 'BQokikJOvBiI2HlWgH4olfQ2',
+  // Slack's OAuth v2 docs: the bot token of the sample oauth.v2.access response.
+  'xoxb-' + '17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // GitHub's announcement of its token formats (the checksum does not hold).
+  'ghp_' + '16C7e42F292c6912E7710c838347Ae178B4a',
+  // Twitter's "Creating a signature" (OAuth 1.0a) guide: consumer key and secret, token and token secret.
+  'xvz1evFS4wEEPTGEFPHBog', 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+  '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+]);
+/** jwt.io's sample claims, `{"sub":"1234567890","name":"John Doe","iat":1516239022}`: the tutorial token, whatever key signed it. */
+const JWT_IO_SAMPLE_CLAIMS = '.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.';
+const isDocumentedExample = (v: string): boolean => DOCUMENTED_EXAMPLES.has(v) || (v.startsWith('eyJ') && v.includes(JWT_IO_SAMPLE_CLAIMS));
 
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
@@ -343,6 +371,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
   if (RFC_EXAMPLES.has(v)) return 'RFC example value';
+  if (isDocumentedExample(v)) return "example key from the vendor's documentation";
   const before = at >= 0 ? line.slice(0, at) : '';
   if (isPublicMaterial(v, before)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
