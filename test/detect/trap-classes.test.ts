@@ -61,7 +61,7 @@ const CLASSES: TrapClass[] = [
     trap: "example keys from vendors' documentation",
     negatives: [
       ['aws_access_key_id = ' + 'AKIA' + 'IOSFODNN7EXAMPLE', 'docs/aws.md'],
-      ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY' + 'EXAMPLEKEY', 'docs/aws.md'],
+      ['aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'docs/aws.md'],
       // Stripe's API reference and quick starts.
       ['stripe.api_key = "sk_test_' + '4eC39HqLyjWDarjtT1zdp7dc"', 'README.md'],
       ['STRIPE_SECRET_KEY=sk_test_' + 'BQokikJOvBiI2HlWgH4olfQ2', 'docs/payments.md'],
