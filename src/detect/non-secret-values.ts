@@ -36,7 +36,7 @@ const CODE_LITERALS = new Set([
   'none', 'null', 'nil', 'true', 'false', 'undefined', 'string', 'required', 'optional', 'hidden', 'empty', 'yes', 'no', 'on', 'off',
 ]);
 /** The first entries of every weak-password list, typed as stand-ins. */
-const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123']);
+const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123', 'hunter2', 'hunter42']);
 
 /**
  * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
@@ -301,7 +301,8 @@ const isDocumentedExample = (v: string): boolean => DOCUMENTED_EXAMPLES.has(v) |
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
-  const text = Buffer.from(v, 'base64').toString('latin1');
+  // `echo postgres | base64` (a chart README's `cG9zdGdyZXMK`) encodes the newline too.
+  const text = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
   if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
@@ -309,6 +310,16 @@ function isEncodedPlaceholder(v: string): boolean {
   if (/^[a-z]+(?:[-_:][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
   return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
+}
+
+/**
+ * Base64 of a word its own key names (a chart README's `postgresql-password: cG9zdGdyZXMK`, `echo postgres
+ * | base64`): the service's default password, encoded; written plain it is too weak for any generic rule.
+ */
+function isEncodedKeyWord(v: string, before: string): boolean {
+  if (!/^[A-Za-z0-9+/]{4,24}={0,2}$/.test(v)) return false;
+  const word = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
+  return /^[a-z]{3,12}$/.test(word) && before.toLowerCase().slice(-60).includes(word);
 }
 
 /** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
@@ -360,6 +371,20 @@ function isSelfNamingValue(v: string): boolean {
   return /^(?:md5|sha1|sha256)+[a-z]{4,40}$/.test(v) && !/^md5[0-9a-f]{32}$/.test(v);
 }
 
+/**
+ * Stand-in words with a counter, in one case: vocabulary words glued with a credential word among them and
+ * 1-4 digits (`testpass123`, `secrettoken123`, `mypassword1`), a test word and digits (`test1234`,
+ * `demo42`), or camelCase from a qualifier to a credential word (`newRootPassword123`, `myApiToken`), as
+ * docs and tests name a value. One credential word and one digit (`password1`) is a typed password and
+ * stays reported, as does any capitalised or signed form (`Password123!`).
+ */
+function isCountedStandIn(v: string): boolean {
+  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}$/.test(v)) return true;
+  const glued = /^([a-z]{6,40})(\d{1,4})$/.exec(v);
+  if (glued && !CREDENTIAL.has(glued[1]!) && splitsIntoWords(glued[1]!, true)) return true;
+  return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
+}
+
 /** Why this value on this line is not a secret, or undefined. */
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
@@ -377,6 +402,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
+  if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
   // The password of a URL (`redis://:fakepass@`, `amqp://root:password@`) is a password by its place, whatever
   // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it.
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
@@ -385,6 +411,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
+  if (isCountedStandIn(v)) return 'stand-in words with a counter';
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';

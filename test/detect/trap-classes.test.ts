@@ -132,6 +132,32 @@ const CLASSES: TrapClass[] = [
     // A weak password typed the way a policy forces it is one someone set: reported, in tests too.
     positives: [[`    ${PW} = "Tr0ub4dor&3x"`, 'tests/test_login.py']],
   },
+  {
+    trap: 'stand-ins seen in real repositories (charts, Ansible, GitLab, Laravel, redash)',
+    negatives: [
+      // `echo postgres | base64` under the service's own password key.
+      [`  postgresql-${PW}: "${Buffer.from('postgres\n').toString('base64')}"`, 'bitnami/airflow/README.md'],
+      [`  root${PW[0]!.toUpperCase()}${PW.slice(1)}: "newRoot${PW[0]!.toUpperCase()}${PW.slice(1)}123"`, 'bitnami/mysql/README.md'],
+      [`  ${PW}: "P@ssw0rd"      # Replace with an actual ${PW}`, 'docs/setup/kubernetes.md'],
+      [`        b_${PW} = b'hunter42'`, 'test/units/test_vault.py'],
+      [`        data={"${PW}": "test1234"},`, 'tests/handlers/test_authentication.py'],
+      ["      'token' => 'secrettoken123',", 'spec/praefect_spec.rb'],
+      ['# In:  /foo?private_token=unfiltered&authenticity_token=unfiltered&rss_token=unfiltered&...', 'templates/nginx.conf.erb'],
+      ['## - secret: custom' + '-CA', 'bitnami/moodle/values.yaml'],
+      ['LDAP_DISPLAY_NAME_KEY = os.environ.get("REDASH_LDAP_DISPLAY_NAME_KEY", "displayName")', 'redash/settings/__init__.py'],
+      ['THROTTLE_PASS_RESET_PATTERN = os.environ.get("REDASH_THROTTLE_PASS_RESET_PATTERN", "10/hour")', 'redash/settings/__init__.py'],
+    ],
+    positives: [
+      [`  postgresql-${PW}: "${Buffer.from(mixed(14, 30) + '\n').toString('base64')}"`, 'deploy/secret.yaml'],
+      [`  root${PW[0]!.toUpperCase()}${PW.slice(1)}: "Harbor#Prod2019!"`, 'deploy/values.yaml'],
+      [`  ${PW}: "${mixed(14, 31)}"      # rotated by ops`, 'deploy/values.yaml'],
+      // One credential word and one digit is a password people type.
+      [`        data={"${PW}": "${PW}1"},`, 'app/client.py'],
+      [`      'token' => '${rnd(20, 32, 'abcdefghijklmnopqrstuvwxyz0123456789')}1',`, 'config/app.rb'],
+      [`curl "https://git.acme.io/api/v4/projects?private_token=${mixed(20, 33)}&per_page=100"`, 'scripts/sync.sh'],
+      [`SECRET_KEY = os.environ.get("APP_SECRET_KEY", "${mixed(14, 34)}")`, 'app/settings.py'],
+    ],
+  },
 ];
 
 describe('false-positive traps, class by class', () => {
