@@ -8,7 +8,7 @@ import { nonSecretValueReason } from './non-secret-values.js';
 const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
   'yourtoken', 'yourpassword', 'yoursecret', 'dummy', 'redacted', 'replace_me', 'replaceme', 'insert_', 'insert-',
-  'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'foobar',
+  'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'not a real', 'foobar',
   // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
   '***removed***',
   // The typesetters' filler text, and the word itself split in two.
@@ -81,6 +81,8 @@ export interface HardNegativeContext {
   path: string;
   /** Generic (context-only) rules get the stricter checks. */
   generic: boolean;
+  /** The rule's value is a password by its place (tagged `password`): stand-in passwords are judged as for generic rules. */
+  password?: boolean;
   /**
    * Lock files and bundles are judged by their path (default). False in gate modes: there the path is the
    * change's to choose (`db.min.js`, `settings.snap`), so only what the content shows (a minified line) counts.
@@ -162,7 +164,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic }); // narrow shapes of real code
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, password: c.password }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';

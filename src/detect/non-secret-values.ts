@@ -14,6 +14,8 @@ export interface ValueOnLine {
   at: number;
   /** Found by a generic (context-only) rule. */
   generic: boolean;
+  /** Found by a rule whose value is a password by its place (tagged `password`: netrc, DSN, Basic auth). */
+  password?: boolean;
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -115,7 +117,9 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
   // All in capitals is the same words shouted (`NOT-CI-JOB-TOKEN`); mixed case is judged elsewhere.
-  const bare = value.replace(/(?:\\[rn])+$/, '');
+  let bare = value.replace(/(?:\\[rn])+$/, '');
+  // In a URL, spaces are written %20 (`redis://:some%20workhorse%20pass@`).
+  if (/%20/.test(bare)) try { bare = decodeURIComponent(bare); } catch { /* not percent-encoded */ }
   const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
   const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(v);
   if (m === null || m[1]!.length < 4 || !CREDENTIAL_INSIDE.test(m[1]!)) return false;
@@ -404,9 +408,10 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
   // The password of a URL (`redis://:fakepass@`, `amqp://root:password@`) is a password by its place, whatever
-  // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it.
+  // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it,
+  // as to any rule whose value is a password by its place (netrc, a libpq DSN, Basic auth in code).
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
-  if (!c.generic && !inUrl) return undefined;
+  if (!c.generic && !inUrl && !c.password) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';
