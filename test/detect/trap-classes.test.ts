@@ -73,6 +73,9 @@ const CLASSES: TrapClass[] = [
       ['consumer_secret = "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw"', 'tests/test_oauth1.py'],
       ['oauth_token = "370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"', 'tests/test_oauth1.py'],
       ['oauth_token_secret = "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE"', 'tests/test_oauth1.py'],
+      // Traefik's basic-auth docs (htpasswd lines of test:test and test2:test2), copied into compose files.
+      ['      - "traefik.http.middlewares.auth.basicauth.users=test:$$apr1$$' + 'H6uskkkW$$IgXLP6ewTrSuBkTrqE8wj/,test2:$$apr1$$' + 'd9hr9HBB$$4HxwgUir3HP4EsggP/QNo0"', 'docker-compose.yml'],
+      ['    users = ["test:$apr1$' + 'H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/", "test2:$apr1$' + 'd9hr9HBB$4HxwgUir3HP4EsggP/QNo0"]', 'traefik.toml'],
       // RFC 6749's client credentials in a Basic header (decoded, a user:password pair).
       ['Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'docs/oauth.md'],
       // jwt.io's sample token, and the same claims signed with another key in a tutorial.
@@ -83,6 +86,7 @@ const CLASSES: TrapClass[] = [
       [`STRIPE_SECRET_KEY=sk_test_${rnd(24, 5)}`, 'config/.env'],
       [`  "access_token": "xoxb-${rnd(11, 6, '0123456789')}-${rnd(11, 7, '0123456789')}-${rnd(24, 8)}",`, 'tests/fixtures/oauth.json'],
       [`oauth_token_secret = "${mixed(41, 9)}"`, 'app/twitter.py'],
+      [`    users = ["admin:$apr1$${rnd(8, 39)}$${rnd(22, 40)}"]`, 'traefik.toml'],
       ['Authorization: Bearer ' + jwt({ sub: rnd(10, 10, '0123456789'), name: 'Build Bot', iat: 1700000000 }, 11), 'deploy/smoke.sh'],
     ],
   },
