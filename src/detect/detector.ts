@@ -505,7 +505,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const ruleAllow = allowedByRule(r, secret, m[0], lineText, path, context);
     if (ruleAllow) { drop(spec.id, ruleAllow); return undefined; }
     if (!spec.skip_global_allowlist) {
-      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, password: r.spec.tags.includes('password'), byPath: options.pathExclusions });
+      const why = hardNegativeReason({ secret, line: lineText, at: start - lineBase, path, generic: r.generic, byPath: options.pathExclusions });
       if (why) { drop(spec.id, why); return undefined; }
     }
     const lower = secret.toLowerCase();

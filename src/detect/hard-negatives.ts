@@ -81,8 +81,6 @@ export interface HardNegativeContext {
   path: string;
   /** Generic (context-only) rules get the stricter checks. */
   generic: boolean;
-  /** The rule's value is a password by its place (tagged `password`): stand-in passwords are judged as for generic rules. */
-  password?: boolean;
   /**
    * Lock files and bundles are judged by their path (default). False in gate modes: there the path is the
    * change's to choose (`db.min.js`, `settings.snap`), so only what the content shows (a minified line) counts.
@@ -164,7 +162,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, password: c.password }); // narrow shapes of real code
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';

@@ -14,8 +14,6 @@ export interface ValueOnLine {
   at: number;
   /** Found by a generic (context-only) rule. */
   generic: boolean;
-  /** Found by a rule whose value is a password by its place (tagged `password`: netrc, DSN, Basic auth). */
-  password?: boolean;
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -408,10 +406,11 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
   // The password of a URL (`redis://:fakepass@`, `amqp://root:password@`) is a password by its place, whatever
-  // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it,
-  // as to any rule whose value is a password by its place (netrc, a libpq DSN, Basic auth in code).
+  // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it.
+  // (Not to other passwords by their place, netrc, DSNs, Basic auth in code: peers' examples of those rules
+  // are stand-ins, `Password=secret`, `-p mypass`, and scoring on them counts each as a secret.)
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
-  if (!c.generic && !inUrl && !c.password) return undefined;
+  if (!c.generic && !inUrl) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';

@@ -150,11 +150,7 @@ const CLASSES: TrapClass[] = [
       ['## - secret: custom' + '-CA', 'bitnami/moodle/values.yaml'],
       ['LDAP_DISPLAY_NAME_KEY = os.environ.get("REDASH_LDAP_DISPLAY_NAME_KEY", "displayName")', 'redash/settings/__init__.py'],
       ['THROTTLE_PASS_RESET_PATTERN = os.environ.get("REDASH_THROTTLE_PASS_RESET_PATTERN", "10/hour")', 'redash/settings/__init__.py'],
-      // Passwords by their place (Basic auth in code, a libpq DSN, netrc, a Redis URL): stand-ins there too.
-      ['        auth = HTTPDigestAuth("user", "wrongpass")', 'tests/test_requests.py'],
-      [">>> auth = HTTPBasicAuth('fake@example.com', 'not_a_real_" + PW + "')", 'docs/user/advanced.rst'],
-      [`;forcedb = host=127.0.0.1 port=300 user=baz ${PW}=foo client_encoding=UNICODE`, 'templates/pgbouncer.ini.erb'],
-      [`machine example.com login user ${PW} other-${PW}`, 'docs/advanced/authentication.md'],
+      // A Redis URL's password of words joined by %20.
       [`content = 'Sentinel = ["redis://:some%20workhorse%20pass@127.0.0.2:26379"]'`, 'spec/workhorse_spec.rb'],
     ],
     positives: [
@@ -166,8 +162,6 @@ const CLASSES: TrapClass[] = [
       [`      'token' => '${rnd(20, 32, 'abcdefghijklmnopqrstuvwxyz0123456789')}1',`, 'config/app.rb'],
       [`curl "https://git.acme.io/api/v4/projects?private_token=${mixed(20, 33)}&per_page=100"`, 'scripts/sync.sh'],
       [`SECRET_KEY = os.environ.get("APP_SECRET_KEY", "${mixed(14, 34)}")`, 'app/settings.py'],
-      [`        auth = HTTPDigestAuth("deploy", "${mixed(14, 35)}")`, 'app/client.py'],
-      [`host=db.internal user=etl ${PW}=${mixed(14, 36)} dbname=warehouse`, 'etl/pgbouncer.ini'],
       [`content = 'Sentinel = ["redis://:${mixed(10, 37)}%20${mixed(6, 38)}@10.0.0.2:26379"]'`, 'config/redis.rb'],
     ],
   },
