@@ -25,8 +25,6 @@ function jwt(claims: object, seed: number): string {
   const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' })) + '.' + b64url(JSON.stringify(claims));
   return head + '.' + createHmac('sha256', mixed(32, seed)).update(head).digest('base64url');
 }
-/** jwt.io's sample claims, spelled as jwt.io spells them (key order matters to the encoding). */
-const JWT_IO_CLAIMS = { sub: '1234567890', name: 'John Doe', iat: 1516239022 };
 
 interface TrapClass {
   trap: string;
@@ -78,9 +76,6 @@ const CLASSES: TrapClass[] = [
       ['    users = ["test:$apr1$' + 'H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/", "test2:$apr1$' + 'd9hr9HBB$4HxwgUir3HP4EsggP/QNo0"]', 'traefik.toml'],
       // RFC 6749's client credentials in a Basic header (decoded, a user:password pair).
       ['Authorization: Basic czZCaGRSa3F0MzpnWDFmQmF0M2JW', 'docs/oauth.md'],
-      // jwt.io's sample token, and the same claims signed with another key in a tutorial.
-      ['token = "' + jwt(JWT_IO_CLAIMS, 3).split('.').slice(0, 2).join('.') + '.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"', 'README.md'],
-      ['Authorization: Bearer ' + jwt(JWT_IO_CLAIMS, 4), 'docs/api.md'],
     ],
     positives: [
       [`STRIPE_SECRET_KEY=sk_test_${rnd(24, 5)}`, 'config/.env'],
@@ -143,7 +138,6 @@ const CLASSES: TrapClass[] = [
       [`  postgresql-${PW}: "${Buffer.from('postgres\n').toString('base64')}"`, 'bitnami/airflow/README.md'],
       [`  root${PW[0]!.toUpperCase()}${PW.slice(1)}: "newRoot${PW[0]!.toUpperCase()}${PW.slice(1)}123"`, 'bitnami/mysql/README.md'],
       [`  ${PW}: "P@ssw0rd"      # Replace with an actual ${PW}`, 'docs/setup/kubernetes.md'],
-      [`        b_${PW} = b'hunter42'`, 'test/units/test_vault.py'],
       [`        data={"${PW}": "test1234"},`, 'tests/handlers/test_authentication.py'],
       ["      'token' => 'secrettoken123',", 'spec/praefect_spec.rb'],
       ['# In:  /foo?private_token=unfiltered&authenticity_token=unfiltered&rss_token=unfiltered&...', 'templates/nginx.conf.erb'],
