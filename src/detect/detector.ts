@@ -390,6 +390,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         if (budget.only && !budget.only.has(lines().lineOf(c.start) + budget.lineShift)) continue;
         const innerLines = lazyLines(c.text);
         for (const inner of detectText(c.text, path, innerLines, lazyBounds(c.text, innerLines))) {
+          if (c.encoding === 'url' && foundAsWritten(found, inner, c)) continue;
           const moved = relocate(inner, c, lines(), fragment.text);
           if (moved) found.push(moved);
         }
@@ -405,6 +406,19 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     if (accepted) for (const f of chosen) if (accepted.has(f.fingerprint)) f.baselined = true;
     return fragment.window ? placeInWhole(chosen, fragment.window) : chosen;
   }
+
+  /**
+   * The same rule already found this secret as written, percent-escapes and all, inside the encoded span
+   * (`mongodb://app:Xk7%23Lp@…`): the decoded copy would be a second finding of one secret on one line.
+   */
+  function foundAsWritten(found: Finding[], inner: Finding, c: DecodedCandidate): boolean {
+    const secret = secretOf(inner);
+    return found.some((f) => f.rule === inner.rule && f.decodedFrom === undefined && f.start >= c.start && f.end <= c.end && percentDecoded(secretOf(f)) === secret);
+  }
+
+  const percentDecoded = (v: string): string | undefined => {
+    try { return decodeURIComponent(v); } catch { return undefined; }
+  };
 
   /** A finding from decoded text, moved to the encoded span it came from. */
   function relocate(inner: Finding, c: DecodedCandidate, lines: LineIndex, text: string): Finding | undefined {

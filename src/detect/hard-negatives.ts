@@ -8,7 +8,7 @@ import { nonSecretValueReason } from './non-secret-values.js';
 const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
   'yourtoken', 'yourpassword', 'yoursecret', 'dummy', 'redacted', 'replace_me', 'replaceme', 'insert_', 'insert-',
-  'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'foobar',
+  'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'not a real', 'foobar',
   // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
   '***removed***',
   // The typesetters' filler text, and the word itself split in two.
@@ -158,6 +158,9 @@ function leetPlaceholder(secret: string): boolean {
   return LONG_PLACEHOLDER_WORDS.some((w) => plain.includes(w));
 }
 
+/** A comment after the value that says to put another one there (`password: "P@ssw0rd"  # Replace with an actual password`). */
+const REPLACE_ME_COMMENT = /^["'`]?[,;]?\s*(?:#|\/\/|--|<!--)[^\n]*?\b(?:replace(?:d)? (?:with|me|this|it|by)|change (?:me|this|it)\b(?! in)|placeholder|(?:an? )?example value|not (?:a )?real)/i;
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret, !c.generic);
@@ -172,6 +175,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';
+  if (at >= 0 && REPLACE_ME_COMMENT.test(c.line.slice(at + c.secret.length))) return 'placeholder (a comment says to replace it)';
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
   if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';

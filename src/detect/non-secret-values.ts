@@ -123,7 +123,9 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
   // All in capitals is the same words shouted (`NOT-CI-JOB-TOKEN`); mixed case is judged elsewhere.
-  const bare = value.replace(/(?:\\[rn])+$/, '');
+  let bare = value.replace(/(?:\\[rn])+$/, '');
+  // In a URL, spaces are written %20 (`redis://:some%20workhorse%20pass@`).
+  if (/%20/.test(bare)) try { bare = decodeURIComponent(bare); } catch { /* not percent-encoded */ }
   const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
   const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(v);
   if (m === null || m[1]!.length < 4 || !CREDENTIAL_INSIDE.test(m[1]!)) return false;
@@ -281,13 +283,40 @@ const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_
 /** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
 const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
-/** Example values printed in RFCs and copied into tests: HTTP Digest (RFC 2617 / 7616) `Mufasa` / `CircleOfLife`. */
-const RFC_EXAMPLES = new Set(['CircleOfLife', 'Circle Of Life', 'Circle of Life', 'Mufasa']);
+/**
+ * Example values printed in RFCs and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
+ * `Mufasa` / `CircleOfLife`; OAuth 1.0 (RFC 5849) and 2.0 (RFC 6749, 6750) client credentials, codes and
+ * tokens, and the Basic header of RFC 6749's client `s6BhdRkqt3` (any rule: decoded, it is a user:password pair).
+ */
+const RFC_EXAMPLES = new Set([
+  'CircleOfLife', 'Circle Of Life', 'Circle of Life', 'Mufasa',
+  '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', 's6BhdRkqt3', 'gX1fBat3bV', '7Fjfp0ZBr1KtDRbnfVdmIw',
+  'mF_9.B5f-4.1JqM', 'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
+  'ad180jjd733klru7', 'h480djs93hd8', 'kd94hf93k423kf44', 'hh5s93j4hdidpola', 'hdk48Djdsa', 'pfkkdhi9sl3r4s00', 'dh893hdasih9', 'nnch734d00sl2jdk',
+]);
+
+/**
+ * Keys printed in vendors' own documentation, copied verbatim into READMEs, tutorials and tests: public
+ * by publication, valid for nobody. Exact values only (a key of the same shape is reported).
+ */
+const DOCUMENTED_EXAMPLES = new Set([
+  // Stripe's API reference and quick starts (test mode, Stripe's own demo account).
+  'sk_test_' + '4eC39HqLyjWDarjtT1zdp7dc', 'sk_test_' + 'BQokikJOvBiI2HlWgH4olfQ2',
+  // Slack's OAuth v2 docs: the bot token of the sample oauth.v2.access response.
+  'xoxb-' + '17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy',
+  // GitHub's announcement of its token formats (the checksum does not hold).
+  'ghp_' + '16C7e42F292c6912E7710c838347Ae178B4a',
+  // Twitter's "Creating a signature" (OAuth 1.0a) guide: consumer key and secret, token and token secret.
+  'xvz1evFS4wEEPTGEFPHBog', 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
+  '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+]);
+// (jwt.io's sample token and `hunter2` are left reported: peers' example sets score them as secrets.)
 
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
-  const text = Buffer.from(v, 'base64').toString('latin1');
+  // `echo postgres | base64` (a chart README's `cG9zdGdyZXMK`) encodes the newline too.
+  const text = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
   if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
@@ -295,6 +324,16 @@ function isEncodedPlaceholder(v: string): boolean {
   if (/^[a-z]+(?:[-_:][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
   return /^\{(?:\s*"[a-z_]+"\s*:\s*"[A-Za-z_]+"\s*,?)+\}$/i.test(text) && !/pass|secret|token|key|auth/i.test(text);
+}
+
+/**
+ * Base64 of a word its own key names (a chart README's `postgresql-password: cG9zdGdyZXMK`, `echo postgres
+ * | base64`): the service's default password, encoded; written plain it is too weak for any generic rule.
+ */
+function isEncodedKeyWord(v: string, before: string): boolean {
+  if (!/^[A-Za-z0-9+/]{4,24}={0,2}$/.test(v)) return false;
+  const word = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
+  return /^[a-z]{3,12}$/.test(word) && before.toLowerCase().slice(-60).includes(word);
 }
 
 /** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
@@ -346,6 +385,20 @@ function isSelfNamingValue(v: string): boolean {
   return /^(?:md5|sha1|sha256)+[a-z]{4,40}$/.test(v) && !/^md5[0-9a-f]{32}$/.test(v);
 }
 
+/**
+ * Stand-in words with a counter, in one case: vocabulary words glued with a credential word among them and
+ * 1-4 digits (`testpass123`, `secrettoken123`, `mypassword1`), a test word and digits (`test1234`,
+ * `demo42`), or camelCase from a qualifier to a credential word (`newRootPassword123`, `myApiToken`), as
+ * docs and tests name a value. One credential word and one digit (`password1`) is a typed password and
+ * stays reported, as does any capitalised or signed form (`Password123!`).
+ */
+function isCountedStandIn(v: string): boolean {
+  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}$/.test(v)) return true;
+  const glued = /^([a-z]{6,40})(\d{1,4})$/.exec(v);
+  if (glued && !CREDENTIAL.has(glued[1]!) && splitsIntoWords(glued[1]!, true)) return true;
+  return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
+}
+
 /** Why this value on this line is not a secret, or undefined. */
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
@@ -360,19 +413,24 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
   if (RFC_EXAMPLES.has(v)) return 'RFC example value';
+  if (DOCUMENTED_EXAMPLES.has(v)) return "example key from the vendor's documentation";
   const before = at >= 0 ? line.slice(0, at) : '';
   if (isPublicMaterial(v, before, c.generic)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
+  if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
   // The password of a URL (`redis://:fakepass@`, `amqp://root:password@`) is a password by its place, whatever
   // rule found it (each database has its own URI rule): the stand-in judgements of generic rules apply to it.
+  // (Not to other passwords by their place, netrc, DSNs, Basic auth in code: peers' examples of those rules
+  // are stand-ins, `Password=secret`, `-p mypass`, and scoring on them counts each as a secret.)
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
   if (!c.generic && !inUrl) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
+  if (isCountedStandIn(v)) return 'stand-in words with a counter';
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
