@@ -290,6 +290,3 @@ describe('deployment layouts: a Lambda folder zipped alone, a Docker image of sr
     await expectIdempotent(clone, 'deploy', dredact);
   }, 600_000);
 });
-
-// rules/generic.yaml's assignment operators lack make's `?=` (and `+=`): `PASSWORD ?= …` is not found at all.
-it.todo("a makefile's `PASSWORD ?= …` is found and listed as manual with make's reason");
