@@ -26,6 +26,15 @@ export function scrub(text: string, secrets: Iterable<string>): string {
  * `bluemoon42`, is the shape of a password).
  */
 const PLAIN_IDENTIFIER = /^(?:(?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3})(?:[_.-](?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3}))*|(?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3})(?:[_.-](?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3}))*|[a-z]{1,16}(?:[A-Z](?:[a-z]{1,16}|[a-z]{1,5}[0-9]{1,3}))+)$/;
+/**
+ * Three or more upper-case groups of at most three characters each (`RZD-VQ4-ABC-DE1`): the shape of a
+ * grouped key (Cashboard's), not of a setting name, which has a word in it (`DB_HOST`, `MAX_FILE_SIZE`).
+ */
+function upperCaseGroups(text: string): boolean {
+  if (!/^[A-Z0-9_.-]+$/.test(text)) return false;
+  const groups = text.split(/[_.-]/);
+  return groups.length >= 3 && !groups.some((g) => /[A-Z]{4,}/.test(g));
+}
 /** Other user text up to this long is quoted as written (a regex fragment such as `\q` or `(?<=`): no more than a redacted value shows. */
 const QUOTE_MAX = REDACTION_PREFIX_MAX;
 
@@ -35,7 +44,7 @@ const QUOTE_MAX = REDACTION_PREFIX_MAX;
  * redacted like a secret, because the faulty line may hold a pasted credential.
  */
 export function quoteUserText(text: string): string {
-  if (text.length <= QUOTE_MAX || (text.length <= 64 && PLAIN_IDENTIFIER.test(text))) return text;
+  if (text.length <= QUOTE_MAX || (text.length <= 64 && PLAIN_IDENTIFIER.test(text) && !upperCaseGroups(text))) return text;
   return redact(text);
 }
 

@@ -196,6 +196,10 @@ describe('redaction property: error messages and warnings', () => {
     for (const k of ['allowlsit', 'rulez', 'keywordz', 'use_default_rule', 'maxFileSize', 'secretGroup', 'DB_HOST', 'allowlist.pathz', 'v2'])
       expect(quoteUserText(k)).toBe(k);
     for (const r of rules) expect(quoteUserText(r.id), r.id).toBe(r.id);
+    // A grouped upper-case key (Cashboard's shape) is not a setting name, though it reads like one (seed 194033767).
+    const grouped = ['RZD', 'VQ4', 'ABC', 'DE1'].join('-');
+    expect(quoteUserText(grouped)).not.toContain('VQ4');
+    expect(quoteUserText('MAX_FILE_SIZE')).toBe('MAX_FILE_SIZE');
     const msg = (m: string) => regexErrorMessage(new Error(m));
     expect(msg('invalid escape sequence: \\q')).toBe('invalid escape sequence: \\q');
     expect(msg('invalid perl operator: (?<=')).toBe('invalid perl operator: (?<=');
