@@ -44,7 +44,18 @@ print("by hand", h(vals["API_PASSWORD"]))
   'app/report.py': `${HASH_PY}from dotenv import dotenv_values, find_dotenv\nprint("report", h(dotenv_values(find_dotenv(usecwd=True))["REPORT_PASSWORD"]))\n`,
   // The environment wins over the file: rewritten, resolved by `secret-sweep run`.
   'svc/.env': `SVC_PASSWORD=${pw(925)}\n`,
-  'svc/main.py': `${HASH_PY}import os\nfrom dotenv import load_dotenv\nload_dotenv(os.path.join(os.path.dirname(__file__), ".env"))\nprint("svc", h(os.environ["SVC_PASSWORD"]))\n`,
+  'svc/main.py': `${HASH_PY}import os\nfrom dotenv import load_dotenv\nload_dotenv(os.path.join(os.path.dirname(__file__), ".env"))\nprint("svc", h(os.environ["SVC_PASSWORD"]))\n`,  // Loaded inside a function, on the line of an `if`: the migrated code resolves the references after the load itself.
+  'jobs/.env': `NIGHTLY_PASSWORD=${pw(926)}\n`,
+  'jobs/nightly.py': `${HASH_PY}import os
+from dotenv import load_dotenv
+
+def main():
+    if os.path.exists(ENV): load_dotenv(ENV)
+    print("nightly", h(os.environ["NIGHTLY_PASSWORD"]))
+
+ENV = os.path.join(os.path.dirname(__file__), ".env")
+main()
+`,
 };
 
 const PROGRAMS: PyProgram[] = [
@@ -53,6 +64,8 @@ const PROGRAMS: PyProgram[] = [
   { name: 'parsed by hand', args: ['app/by_hand.py'] },
   { name: 'dotenv_values(find_dotenv())', args: ['app/report.py'] },
   { name: 'load_dotenv(path), started as the report says', args: ['svc/main.py'], startFor: 'svc/.env' },
+  { name: 'load_dotenv(path), started plainly', args: ['svc/main.py'] },
+  { name: 'load_dotenv(path) in a function, started plainly', args: ['jobs/nightly.py'] },
 ];
 
 describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
@@ -74,5 +87,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     // The file whose reader keeps the environment moved; the others kept their values.
     expect(readFileSync(join(r.clone, 'svc/.env'), 'utf8')).toMatch(/^SVC_PASSWORD=sm:\/\//);
     expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
+    expect(readFileSync(join(r.clone, 'jobs/nightly.py'), 'utf8')).toContain('if os.path.exists(ENV): load_dotenv(ENV); get_secret.resolve_environ()\n');
+    expect(readFileSync(join(r.clone, 'svc/main.py'), 'utf8')).toMatch(/\nload_dotenv\(.*\)\nget_secret\.resolve_environ\(\)\n/);
   }, 120_000);
 });

@@ -36,10 +36,11 @@ or AWS_DEFAULT_REGION, the endpoint from AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS
 """
 import json
 import os
+import re
 import threading
 from functools import lru_cache
 
-__all__ = ["get_secret", "SecretError"]
+__all__ = ["get_secret", "resolve_environ", "SecretError"]
 
 
 class SecretError(RuntimeError):
@@ -89,7 +90,7 @@ def _short(code):
 
 
 @lru_cache(maxsize=None)
-def _fetch(name):
+def _raw(name):
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
 
     try:
@@ -106,20 +107,60 @@ def _fetch(name):
         raise SecretError(name, "NoCredentials", "no AWS credentials found (set AWS_PROFILE or run aws configure)") from None
     except BotoCoreError as e:
         raise SecretError(name, type(e).__name__, "could not reach Secrets Manager") from None
-    if "SecretString" in response:
-        text = response["SecretString"]
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return text
-        return value if isinstance(value, dict) else text
-    return response["SecretBinary"]
+    return response["SecretString"] if "SecretString" in response else response["SecretBinary"]
+
+
+@lru_cache(maxsize=None)
+def _fetch(name):
+    text = _raw(name)
+    if isinstance(text, bytes):
+        return text
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return text
+    return value if isinstance(value, dict) else text
 
 
 def get_secret(name):
     """The secret \`name\`: a dict for a JSON key/value secret, else its text (or bytes)."""
     value = _fetch(name)
     return dict(value) if isinstance(value, dict) else value
+
+
+_WHOLE_REF = re.compile(r"sm://([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?")
+_TEMPLATE_REF = re.compile(r"\\$\\{sm://([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?\\}")
+
+
+def _ref_value(variable, name, key):
+    if key is None:
+        text = _raw(name)
+        return text.decode("utf-8") if isinstance(text, bytes) else text
+    value = _fetch(name)
+    if not isinstance(value, dict):
+        raise SecretError(name, "NotJsonObject", "%s: the secret is not a JSON object, so it has no key %r" % (variable, key))
+    if key not in value:
+        raise SecretError(name, "NoSuchKey", "%s: the secret has no key %r" % (variable, key))
+    v = value[key]
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+def resolve_environ(environ=None):
+    """Replace each sm://NAME#KEY reference in os.environ (or the mapping given) by the secret's value, as
+    \`secret-sweep run\` does: for code that loads a migrated .env file itself (load_dotenv)."""
+    env = os.environ if environ is None else environ
+    for variable, text in list(env.items()):
+        if not isinstance(text, str) or "sm://" not in text:
+            continue
+        whole = _WHOLE_REF.fullmatch(text)
+        if whole:
+            env[variable] = _ref_value(variable, whole.group(1), whole.group(2))
+        else:
+            env[variable] = _TEMPLATE_REF.sub(lambda m: _ref_value(variable, m.group(1), m.group(2)), text)
+    return env
+
+
+get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.resolve_environ()
 `;
 }
 

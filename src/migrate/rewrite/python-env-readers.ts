@@ -33,14 +33,14 @@ export interface LiteralEnvRead {
 
 const OPENERS = new Set(['open', 'Path', 'PurePath', 'PosixPath']);
 
-function callName(call: TsNode): string | undefined {
+export function callName(call: TsNode): string | undefined {
   const fn = call.childForFieldName('function');
   if (fn?.type === 'identifier') return fn.text;
   if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
   return undefined;
 }
 
-function overrides(call: TsNode): boolean {
+export function overrides(call: TsNode): boolean {
   const args = call.childForFieldName('arguments');
   return (args?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument'
     && ['override', 'overwrite'].includes(a.childForFieldName('name')?.text ?? '') && a.childForFieldName('value')?.text !== 'False');

@@ -44,6 +44,7 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
+import { dotenvResolveEdits } from './python-dotenv-resolve.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
@@ -304,7 +305,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
-  const pending: Array<{ file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number; encoding?: 'latin1' }> = [];
+  const pending: Pending[] = [];
   for (const [file, sites] of byFile) {
     const text = read(file);
     if (text === undefined) {
@@ -371,6 +372,15 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (res.helper) jsResults.push(res);
   }
 
+  // Python code that loads a .env this run turned into references resolves them itself after the load.
+  if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
+    for (const r of dotenvLoaders(root, texts, pending, read)) {
+      out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: get_secret.resolve_environ())`);
+      if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
+    }
+  }
+
   // What the rewritten code needs goes to disk first (helpers, .env references): a run killed halfway
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
@@ -404,6 +414,37 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   }
   if (opts.values?.size) manualLeftovers(root, plan, opts.values, texts, new Map(pending.map((p) => [p.file, p.text])), out);
   return finishWholeFiles(opts, out);
+}
+
+type Pending = { file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number; encoding?: 'latin1' };
+
+/**
+ * The `.py` files that load a `.env` with `load_dotenv` / `read_env`, each given the edits that resolve its
+ * references after the load (python-dotenv-resolve.ts). A file this run already edits gets one whole-text
+ * edit from its original text, so it is still written once, checked against what it held.
+ */
+function dotenvLoaders(root: string, texts: Map<string, string>, pending: Pending[], read: (f: string) => string | undefined): Array<{ file: string; lines: number[] }> {
+  const out: Array<{ file: string; lines: number[] }> = [];
+  for (const src of pythonSourcesOf(root)) {
+    if (!/\.py$/.test(src.file) || !/load_dotenv|read_env/.test(src.text)) continue;
+    const current = read(src.file);
+    if (current === undefined) continue;
+    const p = pending.find((x) => x.file === src.file);
+    // Not edited otherwise: only a UTF-8 file (its text as git's reader decoded it), written back as it was read.
+    if (!p && src.text !== current) continue;
+    const res = dotenvResolveEdits(src.file, current);
+    if (!res) continue;
+    const after = applyEdits(current, res.edits, src.file);
+    if (p) {
+      if (p.encoding === 'latin1' && latin1Bytes(after) === undefined) continue;
+      p.edits = [{ start: 0, end: p.text.length, replacement: after }];
+    } else {
+      pending.push({ file: src.file, rewriter: 'python', text: current, edits: res.edits, sites: 0 });
+    }
+    texts.set(src.file, after);
+    out.push({ file: src.file, lines: res.lines });
+  }
+  return out;
 }
 
 /**
