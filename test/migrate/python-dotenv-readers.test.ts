@@ -1,9 +1,9 @@
 /**
- * `.env` files that Python code reads itself: `dotenv_values()` returns the file's text, never the
- * environment; `load_dotenv(override=True)` overwrites what `secret-sweep run` set; a file parsed by hand
- * with `open()`. An `sm://` reference written there would reach the program as its value even under
- * `secret-sweep run`, so migrate leaves those values (manual, naming the reader) and the programs keep
- * working. A `.env` loaded with plain `load_dotenv()` (the environment wins) is still rewritten.
+ * `.env` files that Python code reads itself. In a `.py` file the migrated code resolves the references it
+ * reads: `dotenv_values(…)` is wrapped in `get_secret.resolve_environ(…)`, and `load_dotenv(…)` (with or
+ * without override) is followed by `get_secret.resolve_environ()`, so those files move and the programs run
+ * plainly. A file parsed by hand with `open()` and a `.env` that a notebook reads with `dotenv_values()`
+ * keep their values (manual, naming the reader), and the programs keep working.
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { password } from '../support/fake-secrets.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
-import { TEST_AWS_ENV } from '../support/cli.js';
+import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
 
 const bed = migrateTestBed();
@@ -69,7 +69,7 @@ const PROGRAMS: PyProgram[] = [
 ];
 
 describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
-  it('are left with their values (manual, naming the reader); every program prints what it printed before', async () => {
+  it('move when the migrated .py code resolves what it reads, else stay (manual, naming the reader); every program prints what it printed before', async () => {
     const aws = { ...TEST_AWS_ENV, AWS_ENDPOINT_URL: bed.server().endpoint };
     const r = await migrateAndRun({ tempDir: bed.tempDir, files: FILES, programs: PROGRAMS, aws, app: 'dash' });
     expect(r.migrate.code, r.migrate.stderr).toBe(0);
@@ -80,12 +80,18 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     }
     const report = readFileSync(join(r.dir, 'secret-sweep-migration.md'), 'utf8');
     const manual = report.slice(report.indexOf('## Manual'));
-    expect(manual).toMatch(/\.env\.override:1:\d+ .*app\/override\.py:5 reads this file itself with load_dotenv\(override=True\)/);
-    expect(manual).toMatch(/config\/\.env\.values:1:\d+ .*app\/values\.py:4 reads this file itself with dotenv_values\(\)/);
+    expect(manual).not.toMatch(/\.env\.override:|config\/\.env\.values:/);
     expect(manual).toMatch(/deploy\/service\.env:2:\d+ .*app\/by_hand\.py:\d+ reads this file itself with open\(\)/);
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
-    // The file whose reader keeps the environment moved; the others kept their values.
-    expect(readFileSync(join(r.clone, 'svc/.env'), 'utf8')).toMatch(/^SVC_PASSWORD=sm:\/\//);
+    // The files read by .py code moved; those read by hand or by a notebook kept their values.
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z_]+=sm:\/\//);
+    expect(readFileSync(join(r.clone, '.env'), 'utf8')).toBe(FILES['.env']);
+    expect(readFileSync(join(r.clone, 'app/values.py'), 'utf8')).toContain('cfg = get_secret.resolve_environ(dotenv_values("config/.env.values"))\n');
+    // A second run finds every read resolved already: it writes nothing.
+    const again = await runCliAsync(['migrate', '.', '--app', 'dash', '--env', 'prod', '--apply', '--yes'], { cwd: r.dir, env: aws });
+    expect(again.code, again.stderr).toBe(0);
+    expect(spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: r.dir, encoding: 'utf8' }).stdout).toBe('');
+    expect(readFileSync(join(r.clone, 'app/override.py'), 'utf8')).toContain('load_dotenv(".env.override", override=True)\nget_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
     expect(readFileSync(join(r.clone, 'jobs/nightly.py'), 'utf8')).toContain('if os.path.exists(ENV): load_dotenv(ENV); get_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'svc/main.py'), 'utf8')).toMatch(/\nload_dotenv\(.*\)\nget_secret\.resolve_environ\(\)\n/);

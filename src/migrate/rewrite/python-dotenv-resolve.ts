@@ -6,21 +6,47 @@
  *
  *   load_dotenv()                 ->  load_dotenv()
  *                                     get_secret.resolve_environ()
+ *   cfg = dotenv_values(".env")   ->  cfg = get_secret.resolve_environ(dotenv_values(".env"))
  *
  * Under `secret-sweep run` the variables already hold the values (the load keeps what is set), so the
- * call finds no reference and changes nothing. `load_dotenv(…, override=True)` and `dotenv_values(…)` stay
- * with python-env-readers.ts (the file's text wins there). A call already followed by the resolution is
- * left alone, so a second run writes nothing.
+ * call finds no reference and changes nothing; after `load_dotenv(…, override=True)` (the file's text wins)
+ * it resolves what the load wrote. python-env-readers.ts counts these reads as resolved in `.py` files (a
+ * notebook's are not edited: still literal). A read already resolved is left alone, so a second run writes
+ * nothing.
  */
 import path from 'node:path';
 import type { Node as TsNode } from 'web-tree-sitter';
 import { detectEol } from './fixer.js';
 import type { TextEdit } from './rewriter.js';
 import { helperNameFor, importEditFor, parsePython } from './python.js';
-import { callName, overrides } from './python-env-readers.js';
 
 export const RESOLVE_METHOD = 'resolve_environ';
 const LOADERS = new Set(['load_dotenv', 'read_env']);
+
+export function callName(call: TsNode): string | undefined {
+  const fn = call.childForFieldName('function');
+  if (fn?.type === 'identifier') return fn.text;
+  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
+  return undefined;
+}
+
+export function overrides(call: TsNode): boolean {
+  const args = call.childForFieldName('arguments');
+  return (args?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument'
+    && ['override', 'overwrite'].includes(a.childForFieldName('name')?.text ?? '') && a.childForFieldName('value')?.text !== 'False');
+}
+
+/**
+ * Whether the rewrite below resolves what `call` reads: `dotenv_values(…)` is wrapped wherever it is; a
+ * `load_dotenv(…)` / `read_env(…)` (override or not) is followed by the resolution when it is a statement.
+ */
+export function resolvesAfterRewrite(call: TsNode): boolean {
+  const name = callName(call);
+  if (name === 'dotenv_values') return true;
+  if (!LOADERS.has(name ?? '')) return false;
+  const stmt = statementOf(call);
+  return stmt !== undefined && stmt.type !== 'return_statement';
+}
 
 /** The simple statement holding `n` (an expression statement, an assignment's statement, a return). */
 function statementOf(n: TsNode): TsNode | undefined {
@@ -42,35 +68,46 @@ export interface DotenvResolveEdits {
  * helper's import when the file lacks it; undefined when there is nothing to do.
  */
 export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdits | undefined {
-  if (!/load_dotenv|read_env/.test(text)) return undefined;
+  if (!/load_dotenv|read_env|dotenv_values/.test(text)) return undefined;
   const helperName = helperNameFor([text]);
   const eol = detectEol(text);
   const tree = parsePython(text);
+  // Insertions at one offset apply in this order (the fixer keeps it): import, then a resolution line, then a wrap.
   const edits: TextEdit[] = [];
+  const wraps: TextEdit[] = [];
   const lines: number[] = [];
   let firstUse = -1;
   try {
-    const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null && LOADERS.has(callName(c) ?? '') && !overrides(c));
-    const seen = new Set<number>();
+    const resolve = `${helperName}.${RESOLVE_METHOD}`;
+    const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
+    // dotenv_values(…) -> get_secret.resolve_environ(dotenv_values(…)): the mapping it returns, resolved.
     for (const call of calls) {
+      if (callName(call) !== 'dotenv_values') continue;
+      const outer = call.parent?.type === 'argument_list' ? call.parent.parent : null;
+      if (outer?.type === 'call' && outer.childForFieldName('function')?.text.replace(/\s+/g, '') === resolve) continue;
+      wraps.push({ start: call.startIndex, end: call.startIndex, replacement: `${resolve}(` }, { start: call.endIndex, end: call.endIndex, replacement: ')' });
+      lines.push(call.startPosition.row + 1);
+      if (firstUse < 0 || call.startIndex < firstUse) firstUse = call.startIndex;
+    }
+    const seen = new Set<number>();
+    for (const call of calls.filter((c) => LOADERS.has(callName(c) ?? ''))) {
       const stmt = statementOf(call);
       // A load inside a larger expression or a compound header (`if load_dotenv():`) has no statement to follow.
       if (!stmt || seen.has(stmt.startIndex) || stmt.type === 'return_statement') continue;
       seen.add(stmt.startIndex);
-      const resolve = `${helperName}.${RESOLVE_METHOD}()`;
       const rest = text.slice(stmt.endIndex, text.indexOf('\n', stmt.endIndex) < 0 ? text.length : text.indexOf('\n', stmt.endIndex));
       const next = stmt.nextNamedSibling;
-      if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === resolve) continue;
+      if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === `${resolve}()`) continue;
       const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
       const lead = text.slice(lineStart, stmt.startIndex);
       if (/^[ \t]*$/.test(lead) && /^[ \t]*(#.*)?\r?$/.test(rest)) {
         // On a line of its own: the resolution goes on the next line, at the same indentation.
         const nl = text.indexOf('\n', stmt.endIndex);
         const at = nl < 0 ? text.length : nl + 1;
-        edits.push({ start: at, end: at, replacement: `${nl < 0 ? eol : ''}${lead}${resolve}${eol}` });
+        edits.push({ start: at, end: at, replacement: `${nl < 0 ? eol : ''}${lead}${resolve}()${eol}` });
       } else {
         // `if x: load_dotenv()` or `load_dotenv(); main()`: right after the call's statement, on its line.
-        edits.push({ start: stmt.endIndex, end: stmt.endIndex, replacement: `; ${resolve}` });
+        edits.push({ start: stmt.endIndex, end: stmt.endIndex, replacement: `; ${resolve}()` });
       }
       lines.push(stmt.startPosition.row + 1);
       if (firstUse < 0 || stmt.startIndex < firstUse) firstUse = stmt.startIndex;
@@ -78,13 +115,14 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
   } finally {
     tree.delete();
   }
+  edits.push(...wraps);
   if (edits.length === 0) return undefined;
   const folder = path.posix.dirname(file);
   const imp = importEditFor(text, { helper: true, os: false }, helperName, firstUse, 'package-aware', folder);
   if (imp) {
     // `from dotenv import load_dotenv; load_dotenv()` on the import's own line: the import would come after the use.
     if (edits.some((e) => e.start < imp.edit.start)) return undefined;
-    edits.push(imp.edit);
+    edits.unshift(imp.edit);
   }
-  return { edits: edits.sort((a, b) => a.start - b.start), lines };
+  return { edits, lines: [...new Set(lines)].sort((a, b) => a - b) };
 }

@@ -16,6 +16,7 @@
 import path from 'node:path';
 import type { Node as TsNode } from 'web-tree-sitter';
 import { parsePython } from './python.js';
+import { callName, overrides, resolvesAfterRewrite } from './python-dotenv-resolve.js';
 
 export interface PythonSource {
   /** Repository-relative, `/`-separated. */
@@ -33,21 +34,12 @@ export interface LiteralEnvRead {
 
 const OPENERS = new Set(['open', 'Path', 'PurePath', 'PosixPath']);
 
-export function callName(call: TsNode): string | undefined {
-  const fn = call.childForFieldName('function');
-  if (fn?.type === 'identifier') return fn.text;
-  if (fn?.type === 'attribute') return fn.childForFieldName('attribute')?.text;
-  return undefined;
-}
-
-export function overrides(call: TsNode): boolean {
-  const args = call.childForFieldName('arguments');
-  return (args?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument'
-    && ['override', 'overwrite'].includes(a.childForFieldName('name')?.text ?? '') && a.childForFieldName('value')?.text !== 'False');
-}
-
-/** How `call` reads a file literally, or undefined (not a reader, or `load_dotenv` that keeps the environment). */
-function literalHow(call: TsNode): string | undefined {
+/**
+ * How `call` reads a file literally, or undefined (not a reader, `load_dotenv` that keeps the environment, or
+ * a dotenv read that the migrated code resolves itself: `selfResolving`, python-dotenv-resolve.ts).
+ */
+function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined {
+  if (selfResolving && resolvesAfterRewrite(call)) return undefined;
   const name = callName(call);
   if (name === 'dotenv_values') return 'dotenv_values()';
   if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
@@ -79,6 +71,9 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
     const tree = parsePython(src.text);
     try {
       const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
+      // A UTF-8 .py file gets the resolution after its dotenv reads (python-dotenv-resolve.ts); a notebook does not.
+      const selfResolving = src.file.endsWith('.py') && !src.text.includes('\uFFFD');
+      const literalHow = (c: TsNode) => literalHowOf(c, selfResolving);
       const literalCalls = calls.filter((c) => literalHow(c) !== undefined);
       const dotenvCalls = literalCalls.filter((c) => !OPENERS.has(callName(c) ?? ''));
       const record = (f: string, at: TsNode, how: string) => {

@@ -426,7 +426,7 @@ type Pending = { file: string; rewriter: string; text: string; edits: RewriteRes
 function dotenvLoaders(root: string, texts: Map<string, string>, pending: Pending[], read: (f: string) => string | undefined): Array<{ file: string; lines: number[] }> {
   const out: Array<{ file: string; lines: number[] }> = [];
   for (const src of pythonSourcesOf(root)) {
-    if (!/\.py$/.test(src.file) || !/load_dotenv|read_env/.test(src.text)) continue;
+    if (!/\.py$/.test(src.file) || !/load_dotenv|read_env|dotenv_values/.test(src.text)) continue;
     const current = read(src.file);
     if (current === undefined) continue;
     const p = pending.find((x) => x.file === src.file);
