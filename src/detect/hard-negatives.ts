@@ -161,6 +161,9 @@ function leetPlaceholder(secret: string): boolean {
 /** A comment after the value that says to put another one there (`password: "P@ssw0rd"  # Replace with an actual password`). */
 const REPLACE_ME_COMMENT = /^["'`]?[,;]?\s*(?:#|\/\/|--|<!--)[^\n]*?\b(?:replace(?:d)? (?:with|me|this|it|by)|change (?:me|this|it)\b(?! in)|placeholder|(?:an? )?example value|not (?:a )?real)/i;
 
+/** A host name (`4f2a9c.invoiceocean.com`): where a service lives, not a credential. */
+const HOST_NAME = /^(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|dev|app|co|cloud)$/;
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   const p = placeholderReason(c.secret, !c.generic);
@@ -182,6 +185,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
   if (UUID.test(c.secret)) return 'UUID';
+  if (HOST_NAME.test(c.secret)) return 'host name';
   // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).
   if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';

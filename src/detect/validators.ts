@@ -89,6 +89,48 @@ function base64Jwt(secret: string): boolean {
   return jwt(Buffer.from(secret, 'base64').toString('utf8').trim());
 }
 
+/**
+ * Bech32 (BIP 173), the encoding of age identities (AGE-SECRET-KEY-1...): the checksum is the last six
+ * characters, computed over the human-readable part (before the last '1', case-folded) and the data.
+ */
+const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
+
+function bech32Polymod(values: number[]): number {
+  const gen = [0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3];
+  let chk = 1;
+  for (const v of values) {
+    const top = chk >>> 25;
+    chk = ((chk & 0x1ffffff) << 5) ^ v;
+    for (let i = 0; i < 5; i++) if ((top >>> i) & 1) chk ^= gen[i]!;
+  }
+  return chk;
+}
+
+function bech32Values(hrp: string, data: string): number[] | undefined {
+  const d = [...data].map((c) => BECH32.indexOf(c));
+  if (d.some((v) => v < 0)) return undefined;
+  const codes = [...hrp].map((c) => c.charCodeAt(0));
+  return [...codes.map((c) => c >> 5), 0, ...codes.map((c) => c & 31), ...d];
+}
+
+/** The six checksum characters for `hrp` and the data characters before them (lower case). */
+export function bech32Checksum(hrp: string, data: string): string {
+  const values = bech32Values(hrp.toLowerCase(), data.toLowerCase());
+  if (!values) return '';
+  const mod = bech32Polymod([...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  let out = '';
+  for (let i = 0; i < 6; i++) out += BECH32[(mod >>> (5 * (5 - i))) & 31];
+  return out;
+}
+
+function bech32(secret: string): boolean {
+  const s = secret.toLowerCase();
+  const sep = s.lastIndexOf('1');
+  if (sep < 1 || s.length - sep - 1 < 6) return false;
+  const values = bech32Values(s.slice(0, sep), s.slice(sep + 1));
+  return values !== undefined && bech32Polymod(values) === 1;
+}
+
 export const VALIDATORS: Record<string, (secret: string) => boolean> = {
   'github-crc32': (s) => crc32Base62Token(s, /^gh[pousr]_/),
   'npm-crc32': (s) => crc32Base62Token(s, /^npm_/),
@@ -97,6 +139,7 @@ export const VALIDATORS: Record<string, (secret: string) => boolean> = {
   'pypi-macaroon': pypiMacaroon,
   'basic-auth': basicAuth,
   'base64-jwt': base64Jwt,
+  bech32,
 };
 
 export const KNOWN_VALIDATORS = new Set(Object.keys(VALIDATORS));

@@ -31,6 +31,7 @@ export type ValidatorName =
   | 'github-crc32'
   | 'npm-crc32'
   | 'pypi-macaroon'
+  | 'bech32'
   | 'jwt'
   | 'base64-private-key'
   | 'luhn'

@@ -54,6 +54,14 @@ describe('generic values that are names', () => {
     expect(g('?Wq' + '7rT2mZ')).toBeUndefined();
     expect(rulesOn('nextLastSignificantToken = "?NoLineTerminatorHere";\n', 'src/lexer.js')).toEqual([]);
   });
+
+  it('a host name is where a service lives (trufflehog invoiceocean negative), a dotted password is not', () => {
+    const g = (secret: string) => hardNegativeReason({ line: `invoiceocean secret = '${secret}'`, secret, path: 'conf.txt', generic: true });
+    expect(g('4f2a9c.' + 'invoiceocean.com')).toBe('host name');
+    expect(g('billing-01.acme.' + 'io')).toBe('host name');
+    expect(g('Qm4.x' + 'T9v.Lr2#Kp')).toBeUndefined();
+    expect(rulesOn("api_secret = '4f2a9c." + "invoiceocean.net'\n", 'conf.txt')).toEqual([]);
+  });
 });
 
 describe('weak words as generic values', () => {

@@ -20,7 +20,7 @@
  */
 import { crc32 } from 'node:zlib';
 import { createDetector, type Detector } from '../../src/detect/detector.js';
-import { base62 } from '../../src/detect/validators.js';
+import { base62, bech32Checksum } from '../../src/detect/validators.js';
 import { secretOf } from '../../src/findings/finding.js';
 import type { RuleSpec } from '../../src/rules/rule.js';
 
@@ -188,10 +188,18 @@ function base64Mask(byteMask: boolean[], encodedLength: number): boolean[] {
   return mask;
 }
 
-/** GitHub (ghp_ ...) and npm (npm_) tokens: 30 random base62 characters, then base62(CRC32) in 6. */
+/**
+ * GitHub (ghp_ ...) and npm (npm_) tokens: 30 random base62 characters, then base62(CRC32) in 6. Bech32
+ * (age identities): the last six characters are the checksum of the part before the last '1' and the data.
+ */
 function fixChecksum(rule: RuleSpec, s: string): string {
   const m = /^(gh[pousr]_|npm_)([A-Za-z0-9]{30})[A-Za-z0-9]{6}$/.exec(s);
   if ((rule.validator === 'github-crc32' || rule.validator === 'npm-crc32') && m) return m[1]! + m[2]! + base62(crc32(m[2]!), 6);
+  const sep = s.lastIndexOf('1');
+  if (rule.validator === 'bech32' && sep > 0 && s.length - sep > 7) {
+    const sum = bech32Checksum(s.slice(0, sep), s.slice(sep + 1, -6));
+    return s.slice(0, -6) + (s === s.toUpperCase() ? sum.toUpperCase() : sum);
+  }
   return s;
 }
 
