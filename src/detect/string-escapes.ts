@@ -2,7 +2,7 @@
  * Escapes a program undoes when it reads its own string literals, which the JSON pass (`\u00XX` inside
  * double quotes) does not cover: `\xHH`, `\x{H…}` (Perl), `\uHHHH` (Java's `\uuuuHHHH` too), `\u{H…}`
  * (JS, Rust, PHP; Ruby's `\u{67 68}`), `\UHHHHHHHH`, octal `\NNN` (three digits), Python's `\N{name}` for
- * letters, digits and token punctuation, HTML references (`&#103;`, `&#x67;`, `&lowbar;`), single quotes as
+ * letters, digits and token punctuation, HTML references (`&#103;`, `&#x67;`, `&lowbar;`; a numeric one without its `;`, as browsers read it), single quotes as
  * well as double, and a line continuation inside a
  * value (`"ghp_abc\<newline>def"`: shell and C drop the backslash and the line break, a YAML double-quoted
  * scalar also the next line's indent). One escaped character (`\x67hp_…`) is enough to hide a token from
@@ -20,7 +20,7 @@ export interface EscapedRun {
 /** Characters a credential is made of (vendor tokens, base64, URLs): a run of them is one value. */
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~:@%]/;
 /** One escape, anchored (sticky) where a backslash or `&` starts. */
-const ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|x\{0*([0-9A-Fa-f]{1,6})\}|u\{([0-9A-Fa-f \t]{1,64})\}|u+([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{3})|N\{([A-Za-z -]{3,40})\}|\r?\n[ \t]*)|&(?:#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}))|(lowbar|period|colon|plus|equals|sol|commat|percnt));/y;
+const ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|x\{0*([0-9A-Fa-f]{1,6})\}|u\{([0-9A-Fa-f \t]{1,64})\}|u+([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{3})|N\{([A-Za-z -]{3,40})\}|\r?\n[ \t]*)|&(?:#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}));?|(lowbar|period|colon|plus|equals|sol|commat|percnt);)/y;
 /** A run that decodes shorter than this holds no token worth a second look. */
 const MIN_DECODED = 16;
 /** Longest run looked at: linear without a bound (runs do not overlap), but a run is copied to be scanned again. */

@@ -86,16 +86,21 @@ describe('a token behind string escapes or a declared UTF-7 encoding', { timeout
     'list.rb': (t) => `image = "\\u{67 68 70}${t.slice(3)}"\n`,
     'Uni.java': (t) => `String image = "\\uuuu0067${t.slice(1)}";\n`,
     'named.py': (t) => `image = "${t.slice(0, 3)}\\N{low line}${t.slice(4)}"\n`,
-    'page.html': (t) => `<meta name="image" content="&#103;&#x68;p&lowbar;${t.slice(4)}">\n`,
+    'page.html': (t) => `<meta name="image" content="&#103&#x68;p&lowbar;${t.slice(4)}">\n`,
     'seven.py': (t) => `# -*- coding: utf-7 -*-\nimage = "+${Buffer.from(t, 'utf16le').swap16().toString('base64').replace(/=+$/, '')}-"\n`,
   };
   const files: Record<string, string> = Object.fromEntries(Object.entries(enc).map(([name, f], i) => [name, f(githubToken(7710 + i))]));
+  // The base holds the first line of the continuation; the change adds only the second (--staged reads
+  // added lines: a decoded span counts on any of its lines).
+  const half = githubToken(7730);
+  const baseFiles = { 'cont.sh': `IMAGE="${half.slice(0, 20)}\\\nlatest"\n` };
+  files['cont.sh'] = `IMAGE="${half.slice(0, 20)}\\\n${half.slice(20)}"\n`;
   // Not tokens: a continued shell command, escapes in short strings, a Windows path.
   files['Dockerfile'] = 'RUN apt-get install -y \\\n  curl \\\n  git\nRUN printf "\\x41\\x42\\101" > C:\\x64\\tools\n';
   const leaking = Object.keys(files).filter((f) => f !== 'Dockerfile').sort();
 
   it('each is found by --staged and --range, and nothing else is', () => {
-    const { dir } = repoWith({});
+    const { dir } = repoWith(baseFiles);
     write(dir, files);
     git(dir, 'add', '-A');
     const staged = gateScan(dir, ['--staged']);
