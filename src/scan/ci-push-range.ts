@@ -4,9 +4,9 @@
  * ci.variable=…`), so `before` = the head gave an empty range and `before` = the leaking commit, with a clean
  * commit on top, a range that leaves the leak out; both passed. And a genuine force-push back to an older
  * commit is an empty range too. So:
- * - a push to a branch other than the default one scans the head's commits that the default branch lacks
- *   (`origin/<default>..head`, fetched when missing), whatever `before` says: what its merge request scans.
- *   The default branch is gated by its own pushes.
+ * - a push whose head is not on the default branch scans the head's commits that the default branch lacks
+ *   (`origin/<default>..head`, fetched when missing), whatever `before` (or the branch name) says: what
+ *   its merge request scans. The default branch is gated by its own pushes.
  * - a push whose range holds no commits (the default branch, a tag, no default branch to compare against)
  *   scans the whole history of the head, as a push that creates the branch does.
  * Only the range changes here; completeCiHistory then fetches what it needs in a shallow clone.
@@ -31,17 +31,24 @@ function ends(range: string): { a: string; b: string } {
 }
 
 /**
- * A push to another branch than the default one: `origin/<default>..head` in place of `before..head`,
- * when the default branch is in the clone (fetched once when missing and `fetch`). Changes `ci` in place;
- * returns whether it did.
+ * A push whose head is not on the default branch (a feature branch, a tag of a feature commit, or a push
+ * that only claims to be to the default branch: GitLab's CI_COMMIT_BRANCH is a variable too):
+ * `origin/<default>..head` in place of `before..head`, when the default branch is in the clone (fetched
+ * once when missing and `fetch`). Changes `ci` in place; returns whether it did.
  */
 export async function branchPushRange(root: string, ci: CiPushTarget, fetch: boolean): Promise<boolean> {
-  if (!ci.push?.branch || !ci.defaultBranch || ci.push.branch === ci.defaultBranch || ci.range === undefined) return false;
+  if (!ci.push || !ci.defaultBranch || ci.range === undefined) return false;
   const tip = await originTip(root, ci.defaultBranch, fetch);
   if (!tip) return false;
   const { b } = ends(ci.range);
+  // On the default branch (an ancestor of its tip): its own pushes gate it; before..after stays.
+  const on = await runGit(root, ['merge-base', '--is-ancestor', '--end-of-options', b, tip]);
+  if (on.code === 0) return false;
+  // 1: not an ancestor; anything else (the head not in a shallow clone yet): widen all the same, the
+  // completion that follows fetches what the new range needs or refuses.
   ci.range = `${tip}..${b}`;
-  ci.note += `; a push to ${ci.push.branch}, not the default branch: scanning every commit of ${short(b)} not on origin/${ci.defaultBranch} (${short(tip)}), not only the pushed ones ("before" is not evidence of what was gated)`;
+  const what = ci.push.branch ? `a push to ${ci.push.branch}` : 'a push';
+  ci.note += `; ${what} whose head is not on the default branch: scanning every commit of ${short(b)} not on origin/${ci.defaultBranch} (${short(tip)}), not only the pushed ones ("before" is not evidence of what was gated)`;
   return true;
 }
 

@@ -29,13 +29,14 @@ const gitlabPush = (before: string, head: string, more: Record<string, string>) 
 });
 
 describe('--ci on a push: a "before" set by hand leaves nothing out', { timeout: 120_000 }, () => {
-  it('feature branch, CI_COMMIT_BEFORE_SHA = the head or = the leaking commit: the branch\'s commits not on main are scanned', () => {
+  it('feature branch, CI_COMMIT_BEFORE_SHA = the head or = the leaking commit (CI_COMMIT_BRANCH = main too): the commits not on main are scanned', () => {
     const { dir } = repoWith({}, { 'app.env': LINE });
     const leak = git(dir, 'rev-parse', 'HEAD');
     const head = commitAll(dir, { 'app.env': CLEAN }, 'clean on top');
     git(dir, 'update-ref', 'refs/remotes/origin/main', 'main');
-    for (const before of [head, leak]) {
-      const r = gateScan(dir, ['--ci', '--no-fetch'], gitlabPush(before, head, { CI_COMMIT_BRANCH: 'pr' }));
+    // The third also names the default branch as the pushed one (CI_COMMIT_BRANCH is a variable too).
+    for (const [before, branch] of [[head, 'pr'], [leak, 'pr'], [leak, 'main']] as const) {
+      const r = gateScan(dir, ['--ci', '--no-fetch'], gitlabPush(before, head, { CI_COMMIT_BRANCH: branch }));
       expect(r.code, r.stderr).toBe(1);
       expect(r.findings).toContainEqual(expect.objectContaining({ file: 'app.env', commit: leak }));
     }
