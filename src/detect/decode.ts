@@ -24,7 +24,7 @@ export interface DecodedCandidate {
  * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
  * that history modes find the encoded secrets the tree scan finds.
  */
-const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\\r?\n[ \t]*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7/;
+const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7/;
 let decodeTrigger: RE2 | undefined;
 
 export function mayHoldEncoded(bytes: Buffer): boolean {

@@ -5,7 +5,8 @@
  * letters, digits and token punctuation, HTML references (`&#103;`, `&#x67;`, `&lowbar;`; a numeric one without its `;`, as browsers read it), single quotes as
  * well as double, and a line continuation inside a
  * value (`"ghp_abc\<newline>def"`: shell and C drop the backslash and the line break, a YAML double-quoted
- * scalar also the next line's indent). One escaped character (`\x67hp_…`) is enough to hide a token from
+ * scalar also the next line's indent, a TOML `"""` string all blanks and blank lines up to the next
+ * character). One escaped character (`\x67hp_…`) is enough to hide a token from
  * rules that read the text as written (round 7, docs/gate.md).
  *
  * Only runs of token characters that hold an escape are decoded, and a continuation only when token
@@ -20,7 +21,7 @@ export interface EscapedRun {
 /** Characters a credential is made of (vendor tokens, base64, URLs): a run of them is one value. */
 const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~:@%]/;
 /** One escape, anchored (sticky) where a backslash or `&` starts. */
-const ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|x\{0*([0-9A-Fa-f]{1,6})\}|u\{([0-9A-Fa-f \t]{1,64})\}|u+([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{3})|N\{([A-Za-z -]{3,40})\}|\r?\n[ \t]*)|&(?:#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}));?|(lowbar|period|colon|plus|equals|sol|commat|percnt);)/y;
+const ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|x\{0*([0-9A-Fa-f]{1,6})\}|u\{([0-9A-Fa-f \t]{1,64})\}|u+([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{3})|N\{([A-Za-z -]{3,40})\}|[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*)|&(?:#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}));?|(lowbar|period|colon|plus|equals|sol|commat|percnt);)/y;
 /** A run that decodes shorter than this holds no token worth a second look. */
 const MIN_DECODED = 16;
 /** Longest run looked at: linear without a bound (runs do not overlap), but a run is copied to be scanned again. */

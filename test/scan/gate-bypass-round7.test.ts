@@ -80,6 +80,7 @@ describe('a token behind string escapes or a declared UTF-7 encoding', { timeout
   const enc: Record<string, (t: string) => string> = {
     'deploy.sh': (t) => `IMAGE="${t.slice(0, 20)}\\\n${t.slice(20)}"\n`,
     'c.yaml': (t) => `image: "${t.slice(0, 20)}\\\n  ${t.slice(20)}"\n`,
+    'c.toml': (t) => `image = """${t.slice(0, 20)}\\  \n\n    ${t.slice(20)}"""\n`,
     'one.py': (t) => `image = "\\x67${t.slice(1)}"\n`,
     'sq.py': (t) => `image = '${[...t].map((c) => `\\u${hex(c, 4)}`).join('')}'\n`,
     'oct.c': (t) => `const char *image = "${[...t].map((c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`).join('')}";\n`,
