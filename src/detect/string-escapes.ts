@@ -24,8 +24,14 @@ const TOKEN_CHAR = /[A-Za-z0-9_\-+/=.~:@%]/;
 const ESCAPE = /\\(?:x([0-9A-Fa-f]{2})|x\{0*([0-9A-Fa-f]{1,6})\}|u\{([0-9A-Fa-f \t]{1,64})\}|u+([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|([0-7]{3})|N\{([A-Za-z -]{3,40})\}|[ \t]*\r?\n(?:[ \t]*\r?\n)*[ \t]*)|&(?:#(?:[xX]0*([0-9A-Fa-f]{1,6})|0*([0-9]{1,7}));?|(lowbar|period|colon|plus|equals|sol|commat|percnt);)/y;
 /** A run that decodes shorter than this holds no token worth a second look. */
 const MIN_DECODED = 16;
-/** Longest run looked at: linear without a bound (runs do not overlap), but a run is copied to be scanned again. */
+/** Longest run looked at after its first escape: linear without a bound (runs do not overlap), but a run is copied to be scanned again. */
 const MAX_RUN = 1 << 20;
+/**
+ * How far back from its first escape a run starts, at most: bounded apart from MAX_RUN, so that a megabyte
+ * of token characters before `.\x67hp_…` cannot use up the run before the escape (round 7). A token is
+ * far shorter, so its start is always within reach.
+ */
+const MAX_BACK = 4096;
 
 /** HTML5 named references for the punctuation tokens are made of (letters and digits have none). */
 const NAMED: Record<string, string> = { lowbar: '_', period: '.', colon: ':', plus: '+', equals: '=', sol: '/', commat: '@', percnt: '%' };
@@ -78,11 +84,11 @@ export function escapedRuns(text: string, push: (r: EscapedRun) => void): void {
       continue;
     }
     let start = p;
-    while (start > 0 && p - start < MAX_RUN && TOKEN_CHAR.test(text[start - 1]!)) start--;
+    while (start > 0 && p - start < MAX_BACK && TOKEN_CHAR.test(text[start - 1]!)) start--;
     let out = text.slice(start, p);
     let end = p;
     let escapes = 0;
-    while (end < text.length && end - start < MAX_RUN) {
+    while (end < text.length && end - p < MAX_RUN) {
       const c = text[end]!;
       if (c === '\\' || c === '&') {
         const e = escapeAt(text, end);

@@ -123,6 +123,8 @@ describe('a token behind string escapes or a declared UTF-7 encoding', { timeout
     };
     const tok = githubToken(7702);
     expect(runs(`x = "\\x67${tok.slice(1)}"`)).toEqual([tok]);
+    // A megabyte of token characters in front does not use up the run before its escape.
+    expect(runs(`x = "${'A'.repeat(1_100_000)}.\\x67${tok.slice(1)}"`).some((r) => r.endsWith(`.${tok}`))).toBe(true);
     expect(runs(`a = '\\0'; b = "\\n\\t"; apt-get install \\\n  curl; path = C:\\x64\\bin`)).toEqual([]);
     expect(decodeUtf7('a +AGcAaABw- b +- c')).toBe('a ghp b + c');
   });
