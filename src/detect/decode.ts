@@ -5,22 +5,26 @@
  * the encoded text is.
  */
 import { RE2 } from './re2.js';
+import { escapedRuns } from './string-escapes.js';
+import { utf7Lines } from './utf7.js';
 export interface DecodedCandidate {
   /** Span of the encoded text in the original. */
   start: number;
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'csv';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv';
 }
 
 /**
  * What makes `decodeCandidates` look at a text without a keyword hit: a Kubernetes Secret, HTTP Basic auth,
- * a Docker `auth` entry, a %XX escape, a JSON `\/` or `\u00XX` escape. Raw bytes without any of these
+ * a Docker `auth` entry, a %XX escape, a JSON `\/` or `\u00XX` escape, a string escape or continuation
+ * that string-escapes.ts decodes, a UTF-7
+ * declaration (utf7.ts). Raw bytes without any of these
  * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
  * that history modes find the encoded secrets the tree scan finds.
  */
-const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00/;
+const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7/;
 let decodeTrigger: RE2 | undefined;
 
 export function mayHoldEncoded(bytes: Buffer): boolean {
@@ -219,7 +223,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     if (seen.has(c.start)) return;
     seen.add(c.start);
     out.push(c);
-    if (depth >= MAX_DEPTH || c.encoding === 'json-escape') return;
+    if (depth >= MAX_DEPTH || c.encoding === 'json-escape' || c.encoding === 'escape' || c.encoding === 'utf-7') return;
     // Encoded inside encoded: decoded texts are short, so every run in them is looked at.
     for (const inner of decodeCandidates(c.text, [[0, c.text.length]], true, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
   };
@@ -227,6 +231,10 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
   if (!bare) {
     csvCandidates(text, push);
     escapedQuoteStrings(text, hotWindows, push);
+    // `\x67hp_…`, `'\u0067…'`, `&#103;…`, `"ghp_abc\<newline>def"`: what the program reads is the token.
+    escapedRuns(text, (r) => push({ ...r, encoding: 'escape' }));
+    // A file that declares UTF-7 (a Python coding cookie): its `+…-` sequences are what the program reads.
+    utf7Lines(text, (l) => push({ ...l, encoding: 'utf-7' }));
   }
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
     for (const m of text.matchAll(DATA_ENTRY)) {

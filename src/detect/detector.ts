@@ -386,8 +386,9 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const decoded = decodeCandidates(fragment.text, hot.windows());
     if (decoded.length) {
       for (const c of decoded) {
-        // Reported at the line the encoded span starts on: not one of `only` (--staged), nothing to keep.
-        if (budget.only && !budget.only.has(lines().lineOf(c.start) + budget.lineShift)) continue;
+        // Reported over the lines of the encoded span: none of them one of `only` (--staged), nothing to keep.
+        // Any line counts (a continuation `"ghp_…\` newline `…"` whose second line alone is added).
+        if (budget.only && !holdsOnly(budget, lines(), c.start, c.end)) continue;
         const innerLines = lazyLines(c.text);
         for (const inner of detectText(c.text, path, innerLines, lazyBounds(c.text, innerLines))) {
           if (c.encoding === 'url' && foundAsWritten(found, inner, c)) continue;

@@ -360,7 +360,7 @@ export async function ciConfigRef(root: string, ci: { range?: string; request?: 
 }
 
 /** The commit of `origin/<branch>` (`origin/HEAD` when no branch is named), fetched once when missing and `fetch`. */
-async function originTip(root: string, branch: string | undefined, fetch: boolean): Promise<string | undefined> {
+export async function originTip(root: string, branch: string | undefined, fetch: boolean): Promise<string | undefined> {
   const ref = branch ? `refs/remotes/origin/${branch}` : 'refs/remotes/origin/HEAD';
   const tip = async () => {
     const r = await runGit(root, ['rev-parse', '-q', '--verify', '--end-of-options', `${ref}^{commit}`]);

@@ -311,9 +311,16 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
   const ci = args.ci && args.range === undefined ? await ciTarget(process.env) : undefined;
   if (ci) {
     // A shallow clone (GitHub's default checkout) lacks the base: fetch it, or stop saying what to set.
-    const { completeCiHistory } = await import('../../scan/ci-history.js');
-    const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
-    if (fetched) ci.note += `; ${fetched}`;
+    const [{ completeCiHistory }, { branchPushRange, emptyPushRange }] = await Promise.all([import('../../scan/ci-history.js'), import('../../scan/ci-push-range.js')]);
+    const complete = async () => {
+      const fetched = await completeCiHistory(root, ci, { fetch: args.fetch !== false, platform: ci.platform ?? 'generic' });
+      if (fetched) ci.note += `; ${fetched}`;
+    };
+    // A push's "before" can be set by hand (GitLab pipeline variables): a push to a feature branch scans all
+    // of its commits not on the default branch, and a push range with no commits the whole history.
+    const branchWide = await branchPushRange(root, ci, args.fetch !== false);
+    await complete();
+    if (!branchWide && (await emptyPushRange(root, ci))) await complete();
     // A request's base on one of its own commits (or at its head) would leave commits unscanned.
     const { checkCiBase } = await import('../../scan/ci-base-check.js');
     await checkCiBase(root, ci, args.fetch !== false);
