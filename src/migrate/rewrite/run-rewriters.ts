@@ -47,6 +47,7 @@ import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
+import { isTomlPath, tomlManual } from './toml.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
@@ -101,7 +102,7 @@ export interface RewriteRunResult {
   wholeFiles: WholeFile[];
 }
 
-const NOT_UTF8 = 'the file is not UTF-8 text, nor a Python source that declares latin-1 (a PEP 263 coding line): secret-sweep edits only those (it keeps every other byte as it is)';
+const NOT_UTF8 = 'the file is not UTF-8 text, nor a Python source that declares latin-1 or cp1252 (a PEP 263 coding line): secret-sweep edits only those (it keeps every other byte as it is)';
 
 /** The text of UTF-8 bytes (a BOM kept as U+FEFF), or undefined when they are not valid UTF-8. */
 export function utf8Text(bytes: Uint8Array): string | undefined {
@@ -253,7 +254,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // file is left for a human, byte for byte.
   const texts = new Map<string, string>();
   const notUtf8 = new Set<string>();
-  // Python sources that declare latin-1 (source-encoding.ts): edited as latin-1 text, written back in latin-1.
+  // Python sources that declare latin-1 or cp1252 (source-encoding.ts): edited as latin-1 text, written back in latin-1 (byte for byte).
   const latin1 = new Set<string>();
   const read = (file: string): string | undefined => {
     if (texts.has(file)) return texts.get(file);
@@ -331,7 +332,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
-                  : manualOf(s, 'no rewriter for this kind of file'));
+                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers) }, '')
+                    : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
@@ -359,7 +361,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const after = applyEdits(text, res.edits, file);
     if (after === text) continue;
     if (latin1.has(file) && latin1Bytes(after) === undefined) {
-      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file is latin-1 (its coding line) and the rewritten text would not be: edit it by hand'));
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file is latin-1 or cp1252 (its coding line) and the rewritten text would not be: edit it by hand'));
       continue;
     }
     texts.set(file, after);
