@@ -50,6 +50,8 @@ const PROGRAMS: Program[] = [
   { name: 'SQLAlchemy make_url of a URL literal', needs: 'sqlalchemy', start: (r) => py([join(r, 'sa/read_url.py')]) },
   { name: '.env read by dotenv_values()', needs: 'dotenv', start: (r) => py([join(r, 'dotenvapp/app.py')]) },
   { name: 'settings.toml read by tomllib', start: (r) => py([join(r, 'tomlapp/app.py')]) },
+  { name: 'os.environ[X] = literal, Bearer header, a token in a comment, a value shared with YAML', start: (r) => py([join(r, 'misc/job.py')]) },
+  { name: '.env read by load_dotenv(override=True)', needs: 'dotenv', start: (r) => py([join(r, 'overapp/app.py')]) },
 ];
 
 interface Report {
@@ -64,11 +66,14 @@ const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
 
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
 const EXPECTED_LEFT = [
+  'commentToken in misc/job.py (manual)',
   'dotenvPassword in dotenvapp/.env (manual)',
   'iniPassword in conf/interp.ini (manual)',
   'logPassword in logcfg/logging.ini (manual)',
   'noInterpPassword in conf/nointerp.ini (manual)',
+  'overrideDotenvPassword in overapp/.env (manual)',
   'rawPassword in conf/raw.ini (manual)',
+  'sharedToken in misc/shared.yml (manual)',
   'tomlToken in tomlapp/settings.toml (manual)',
   'yamlBlockA in yamlcfg/tokens.yml (manual)',
   'yamlBlockB in yamlcfg/tokens.yml (manual)',
@@ -137,7 +142,9 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     expect.soft(manualOf('logcfg/logging.ini')[0]?.reason).toMatch(/fileConfig evaluates `args` of \[handler_mail\] as Python/);
     expect.soft(manualOf('conf/interp.ini')[0]?.suggestion).toContain('.replace("%", "%%")');
     for (const f of ['conf/raw.ini', 'conf/nointerp.ini']) expect.soft(manualOf(f)[0]?.suggestion, f).not.toContain('.replace(');
-    expect.soft(manualOf('dotenvapp/.env')[0]?.reason).toMatch(/dotenv_values\(\)/);
+    expect.soft(manualOf('dotenvapp/.env')[0]?.reason).toMatch(/^dotenvapp\/app\.py:\d+ reads this file itself with dotenv_values\(\)/);
+    expect.soft(manualOf('overapp/.env')[0]?.reason).toMatch(/^overapp\/app\.py:\d+ reads this file itself with load_dotenv\(override=True\)/);
+    expect.soft(manualOf('misc/job.py')[0]?.reason).toMatch(/in a comment/);
     expect.soft(manualOf('tomlapp/settings.toml')[0]?.reason).toMatch(/tomllib/);
     expect.soft(manualOf('tomlapp/settings.toml')[0]?.suggestion).toContain('data["github"]["token"] = get_secret(');
     expect.soft(manualOf('yamlcfg/tokens.yml')).toHaveLength(9);

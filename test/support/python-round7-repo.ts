@@ -20,7 +20,8 @@ const KEYS = [
   'logPassword', 'iniPassword', 'rawPassword', 'noInterpPassword', 'environPassword', 'keywordPassword', 'orPassword',
   'defaultArgPassword', 'setdefaultToken', 'yamlTokenA', 'yamlTokenB', 'yamlTokenC', 'yamlListA', 'yamlListB', 'yamlBlockA', 'yamlBlockB', 'yamlFlowA', 'yamlFlowB',
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
-  'urlPassword', 'dotenvPassword', 'tomlToken',
+  'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
+  'overrideDotenvPassword',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -76,6 +77,12 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     'sa/read_url.py': `${H}\nfrom sqlalchemy.engine import make_url\n\nWAREHOUSE_URL = "postgresql+psycopg2://etl:${v.urlPassword}@wh.internal:5432/warehouse"\nurl = make_url(WAREHOUSE_URL)\nprint(h(url.password, url.host, url.database))\n`,
     'dotenvapp/.env': `WAREHOUSE_USER=etl\nWAREHOUSE_PASSWORD=${v.dotenvPassword}\n`,
     'dotenvapp/app.py': `${H}\nimport os\n\nfrom dotenv import dotenv_values\n\n${HERE}config = dotenv_values(os.path.join(HERE, ".env"))\nprint(h(config["WAREHOUSE_USER"], config["WAREHOUSE_PASSWORD"]))\n`,
+    // 7. More: a variable set in os.environ, a Bearer header built from a literal, a token kept in a comment, one
+    // value in a script and in YAML, a .env loaded with load_dotenv(override=True).
+    'misc/job.py': `${H}\nimport os\n\nos.environ["WAREHOUSE_PASSWORD"] = "${v.environSetPassword}"\nHEADERS = {"Authorization": "Bearer ${v.bearerToken}", "Accept": "application/json"}\n# old token, revoked? ${v.commentToken}\nSHARED = "${v.sharedToken}"\nprint(h(os.environ["WAREHOUSE_PASSWORD"], HEADERS["Authorization"], SHARED))\n`,
+    'misc/shared.yml': `mirror:\n  token: ${v.sharedToken}\n`,
+    'overapp/.env': `LOADER_PASSWORD=${v.overrideDotenvPassword}\n`,
+    'overapp/app.py': `${H}\nimport os\n\nfrom dotenv import load_dotenv\n\n${HERE}load_dotenv(os.path.join(HERE, ".env"), override=True)\nprint(h(os.environ["LOADER_PASSWORD"]))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };
