@@ -62,6 +62,7 @@ interface Report {
 /** How a value is written in its file, where the file's reader unescapes it. */
 const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
   iniPassword: (v) => v.replace(/%/g, '%%'),
+  logPassword: (v) => v.replace(/%/g, '%%'),
 };
 
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
@@ -69,7 +70,7 @@ const EXPECTED_LEFT = [
   'commentToken in misc/job.py (manual)',
   'dotenvPassword in dotenvapp/.env (manual)',
   'iniPassword in conf/interp.ini (manual)',
-  'logPassword in logcfg/logging.ini (manual)',
+  'logPassword in logcfg/logging.conf (manual)',
   'noInterpPassword in conf/nointerp.ini (manual)',
   'overrideDotenvPassword in overapp/.env (manual)',
   'rawPassword in conf/raw.ini (manual)',
@@ -87,7 +88,6 @@ const EXPECTED_LEFT = [
 ];
 
 interface Edit { variable: string; reference: string }
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const edit = (root: string, file: string, f: (text: string) => string) => writeFileSync(join(root, file), f(readFileSync(join(root, file), 'utf8')));
 
 /** configparser: the option's line removed, the suggested assignment (environment variant) after `cfg.read(...)`. */
@@ -107,10 +107,10 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
   { file: 'conf/raw.ini', program: 'conf/read_raw.py', apply: configparserEdit('conf/raw.ini', 'conf/read_raw.py') },
   { file: 'conf/nointerp.ini', program: 'conf/read_nointerp.py', apply: configparserEdit('conf/nointerp.ini', 'conf/read_nointerp.py') },
   {
-    file: 'logcfg/logging.ini', program: 'logcfg/setup_logging.py', apply: (root, suggestion, v) => {
+    file: 'logcfg/logging.conf', program: 'logcfg/setup_logging.py', apply: (root, suggestion, v) => {
       const m = /with `(os\.environ\["([A-Z0-9_]+)"\])`.* `\2=(sm:\/\/\S+) secret-sweep run -- COMMAND`/.exec(suggestion);
       if (!m) return undefined;
-      edit(root, 'logcfg/logging.ini', (t) => t.replace(new RegExp(`'${esc(v.logPassword)}'`), m[1]!));
+      edit(root, 'logcfg/logging.conf', (t) => t.replace(`'${v.logPassword.replace(/%/g, '%%')}'`, m[1]!));
       return { variable: m[2]!, reference: m[3]! };
     },
   },
@@ -139,7 +139,7 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
 
     expect.soft(valuesLeft(clone, V, report, (k, v, text) => text.includes(AS_WRITTEN[k]?.(v) ?? v))).toEqual(EXPECTED_LEFT);
     const manualOf = (f: string) => report.manual.filter((x) => x.file === f);
-    expect.soft(manualOf('logcfg/logging.ini')[0]?.reason).toMatch(/fileConfig evaluates `args` of \[handler_mail\] as Python/);
+    expect.soft(manualOf('logcfg/logging.conf')[0]?.reason).toMatch(/fileConfig evaluates `args` of \[handler_mail\] as Python/);
     expect.soft(manualOf('conf/interp.ini')[0]?.suggestion).toContain('.replace("%", "%%")');
     for (const f of ['conf/raw.ini', 'conf/nointerp.ini']) expect.soft(manualOf(f)[0]?.suggestion, f).not.toContain('.replace(');
     expect.soft(manualOf('dotenvapp/.env')[0]?.reason).toMatch(/^dotenvapp\/app\.py:\d+ reads this file itself with dotenv_values\(\)/);

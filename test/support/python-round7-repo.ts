@@ -1,7 +1,8 @@
 /**
  * Python legacy programs for the seventh red-team round of `migrate` (deployed-python-round7-e2e): a data
  * team's shapes rounds 1–6 miss or get wrong —
- * - `logging.config.fileConfig` with an SMTPHandler whose `args=(…)` ends in a credentials tuple;
+ * - `logging.config.fileConfig` of a `logging.conf` whose SMTPHandler `args=(…)` ends in a credentials tuple
+ *   (a `%` in the password, written `%%`);
  * - configparser files read three ways: `ConfigParser()` (`%%` in the file), `RawConfigParser()` and
  *   `ConfigParser(interpolation=None)` (a bare `%` in the file, read as written);
  * - environment fallbacks written other ways: `from os import environ, getenv`, `default=` by keyword,
@@ -36,6 +37,8 @@ export function round7Values(seed: number): Round7Values {
   v.iniPassword = randomString(ALNUM, 10, s(40)) + '%' + randomString(ALNUM, 10, s(41));
   v.rawPassword = randomString(ALNUM, 10, s(42)) + '%' + randomString(ALNUM, 10, s(43));
   v.noInterpPassword = randomString(ALNUM, 10, s(44)) + '%' + randomString(ALNUM, 10, s(45));
+  // fileConfig reads its file with ConfigParser: `%%` there.
+  v.logPassword = randomString(ALNUM, 10, s(46)) + '%' + randomString(ALNUM, 10, s(47));
   v.awsKeyId = awsKeyId(s(48));
   v.awsSecret = awsSecretKey(s(49));
   return v;
@@ -50,8 +53,8 @@ const ini = (name: string, reader: string, value: string) =>
 export function round7Files(v: Round7Values): Record<string, string | Buffer> {
   return {
     // 1. fileConfig: the SMTP credentials are the last element of the handler's args tuple.
-    'logcfg/logging.ini': `[loggers]\nkeys=root\n\n[handlers]\nkeys=mail\n\n[formatters]\nkeys=plain\n\n[logger_root]\nlevel=ERROR\nhandlers=mail\n\n[handler_mail]\nclass=handlers.SMTPHandler\nlevel=ERROR\nformatter=plain\nargs=('smtp.internal', 'etl@example.invalid', ['ops@example.invalid'], 'ETL failed', ('etl', '${v.logPassword}'))\n\n[formatter_plain]\nformat=%(asctime)s %(message)s\n`,
-    'logcfg/setup_logging.py': `${H}\nimport logging\nimport logging.config\nimport os\n\n${HERE}logging.config.fileConfig(os.path.join(HERE, "logging.ini"))\nmail = logging.getLogger().handlers[0]\nprint(h(mail.username, mail.password))\n`,
+    'logcfg/logging.conf': `[loggers]\nkeys=root\n\n[handlers]\nkeys=mail\n\n[formatters]\nkeys=plain\n\n[logger_root]\nlevel=ERROR\nhandlers=mail\n\n[handler_mail]\nclass=handlers.SMTPHandler\nlevel=ERROR\nformatter=plain\nargs=('smtp.internal', 'etl@example.invalid', ['ops@example.invalid'], 'ETL failed', ('etl', '${v.logPassword.replace(/%/g, '%%')}'))\n\n[formatter_plain]\nformat=%(asctime)s %(message)s\n`,
+    'logcfg/setup_logging.py': `${H}\nimport logging\nimport logging.config\nimport os\n\n${HERE}logging.config.fileConfig(os.path.join(HERE, "logging.conf"))\nmail = logging.getLogger().handlers[0]\nprint(h(mail.username, mail.password))\n`,
     // 2. configparser: interpolating (%% in the file), raw, interpolation=None (a bare % in the file).
     'conf/interp.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.iniPassword.replace(/%/g, '%%')}\n`,
     'conf/read_interp.py': ini('interp.ini', 'configparser.ConfigParser()', v.iniPassword),

@@ -14,6 +14,7 @@ import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
+import { isLoggingConfigText } from '../rewrite/logging-config.js';
 import { configparserInterpolated, isPgpassPath, pgpassUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
@@ -42,7 +43,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   const at = valueInSyntax(f, raw, text, migration);
   if ('skip' in at) return at;
   if (isComposePath(f.file)) return composeInterpolated(at);
-  if (isIniPath(f.file)) return configparserInterpolated(at);
+  if (isIniPath(f.file) || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 

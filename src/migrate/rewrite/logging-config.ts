@@ -10,6 +10,14 @@ import { smReference } from '../run-env.js';
 import type { RewriteSite } from './rewriter.js';
 import { lineStarts, siteOffsets } from './sites.js';
 
+/**
+ * Whether a text is a fileConfig file, whatever its name (`logging.conf` as often as `logging.ini`): the
+ * `[handlers]` section that lists the handlers and a `[handler_NAME]` section. Read by configparser.
+ */
+export function isLoggingConfigText(text: string): boolean {
+  return /^\[handlers\][ \t]*\r?$/m.test(text) && /^\[handler_[^\]\n]+\][ \t]*\r?$/m.test(text);
+}
+
 /** Whether `section`/`option` is a handler's constructor arguments in a fileConfig file. */
 export function isLoggingHandlerArgs(at: { section: string; option: string } | undefined): boolean {
   return at !== undefined && /^handler_/.test(at.section) && /^(args|kwargs)$/.test(at.option.trim());

@@ -48,6 +48,7 @@ import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
+import { isLoggingConfigText } from './logging-config.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
@@ -327,7 +328,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
+        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
