@@ -24,7 +24,7 @@ import {
   expectCompiles, expectSecondMigrateIdle, fourAtATime, migrateCommitClone, storedValues, valuesLeft, outputsBefore, programsThatChanged, programsWithModules, py,
   PYTHON, pythonAwsEnv, redactor, type Program,
 } from '../support/deployed-python-check.js';
-import { round7Files, round7Values, type Round7Values } from '../support/python-round7-repo.js';
+import { logArg, round7Files, round7Values, type Round7Values } from '../support/python-round7-repo.js';
 
 const havePython = spawnSync(PYTHON, ['-c', 'import boto3'], { cwd: '/' }).status === 0;
 if (!havePython) console.warn(`deployed-python-round7-e2e: skipped: ${PYTHON} cannot import boto3 (apt-get install -y python3-boto3)`);
@@ -62,7 +62,7 @@ interface Report {
 /** How a value is written in its file, where the file's reader unescapes it. */
 const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
   iniPassword: (v) => v.replace(/%/g, '%%'),
-  logPassword: (v) => v.replace(/%/g, '%%'),
+  logPassword: logArg,
 };
 
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
@@ -110,7 +110,7 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
     file: 'logcfg/logging.conf', program: 'logcfg/setup_logging.py', apply: (root, suggestion, v) => {
       const m = /with `(os\.environ\["([A-Z0-9_]+)"\])`.* `\2=(sm:\/\/\S+) secret-sweep run -- COMMAND`/.exec(suggestion);
       if (!m) return undefined;
-      edit(root, 'logcfg/logging.conf', (t) => t.replace(`'${v.logPassword.replace(/%/g, '%%')}'`, m[1]!));
+      edit(root, 'logcfg/logging.conf', (t) => t.replace(`'${logArg(v.logPassword)}'`, m[1]!));
       return { variable: m[2]!, reference: m[3]! };
     },
   },

@@ -2,7 +2,7 @@
  * Python legacy programs for the seventh red-team round of `migrate` (deployed-python-round7-e2e): a data
  * team's shapes rounds 1–6 miss or get wrong —
  * - `logging.config.fileConfig` of a `logging.conf` whose SMTPHandler `args=(…)` ends in a credentials tuple
- *   (a `%` in the password, written `%%`);
+ *   (a `%` and a `\\` in the password, written `%%` and `\\\\`);
  * - configparser files read three ways: `ConfigParser()` (`%%` in the file), `RawConfigParser()` and
  *   `ConfigParser(interpolation=None)` (a bare `%` in the file, read as written);
  * - environment fallbacks written other ways: `from os import environ, getenv`, `default=` by keyword,
@@ -38,7 +38,7 @@ export function round7Values(seed: number): Round7Values {
   v.rawPassword = randomString(ALNUM, 10, s(42)) + '%' + randomString(ALNUM, 10, s(43));
   v.noInterpPassword = randomString(ALNUM, 10, s(44)) + '%' + randomString(ALNUM, 10, s(45));
   // fileConfig reads its file with ConfigParser: `%%` there.
-  v.logPassword = randomString(ALNUM, 10, s(46)) + '%' + randomString(ALNUM, 10, s(47));
+  v.logPassword = randomString(ALNUM, 8, s(46)) + '%' + randomString(ALNUM, 8, s(47)) + '\\' + randomString(ALNUM, 4, s(39));
   v.awsKeyId = awsKeyId(s(48));
   v.awsSecret = awsSecretKey(s(49));
   return v;
@@ -49,11 +49,14 @@ const HERE = 'HERE = os.path.dirname(os.path.abspath(__file__))\n';
 const ini = (name: string, reader: string, value: string) =>
   `${H}\nimport configparser\nimport os\n\n${HERE}cfg = ${reader}\ncfg.read(os.path.join(HERE, "${name}"))\nprint(h(cfg["warehouse"]["password"]))\n`;
 
+/** A value as a fileConfig file holds it in a handler's args: a Python literal (`\\`), read through configparser (`%%`). */
+export const logArg = (s: string) => s.replace(/\\/g, '\\\\').replace(/%/g, '%%');
+
 /** Text files, and the cp1252 one as bytes. */
 export function round7Files(v: Round7Values): Record<string, string | Buffer> {
   return {
     // 1. fileConfig: the SMTP credentials are the last element of the handler's args tuple.
-    'logcfg/logging.conf': `[loggers]\nkeys=root\n\n[handlers]\nkeys=mail\n\n[formatters]\nkeys=plain\n\n[logger_root]\nlevel=ERROR\nhandlers=mail\n\n[handler_mail]\nclass=handlers.SMTPHandler\nlevel=ERROR\nformatter=plain\nargs=('smtp.internal', 'etl@example.invalid', ['ops@example.invalid'], 'ETL failed', ('etl', '${v.logPassword.replace(/%/g, '%%')}'))\n\n[formatter_plain]\nformat=%(asctime)s %(message)s\n`,
+    'logcfg/logging.conf': `[loggers]\nkeys=root\n\n[handlers]\nkeys=mail\n\n[formatters]\nkeys=plain\n\n[logger_root]\nlevel=ERROR\nhandlers=mail\n\n[handler_mail]\nclass=handlers.SMTPHandler\nlevel=ERROR\nformatter=plain\nargs=('smtp.internal', 'etl@example.invalid', ['ops@example.invalid'], 'ETL failed', ('etl', '${logArg(v.logPassword)}'))\n\n[formatter_plain]\nformat=%(asctime)s %(message)s\n`,
     'logcfg/setup_logging.py': `${H}\nimport logging\nimport logging.config\nimport os\n\n${HERE}logging.config.fileConfig(os.path.join(HERE, "logging.conf"))\nmail = logging.getLogger().handlers[0]\nprint(h(mail.username, mail.password))\n`,
     // 2. configparser: interpolating (%% in the file), raw, interpolation=None (a bare % in the file).
     'conf/interp.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.iniPassword.replace(/%/g, '%%')}\n`,
