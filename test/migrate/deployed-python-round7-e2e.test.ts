@@ -51,6 +51,7 @@ const PROGRAMS: Program[] = [
   { name: '.env read by dotenv_values()', needs: 'dotenv', start: (r) => py([join(r, 'dotenvapp/app.py')]) },
   { name: 'settings.toml read by tomllib', start: (r) => py([join(r, 'tomlapp/app.py')]) },
   { name: 'os.environ[X] = literal, Bearer header, a token in a comment, a value shared with YAML', start: (r) => py([join(r, 'misc/job.py')]) },
+  { name: 'values inside an f-string, %-formatting, str.format()', start: (r) => py([join(r, 'strfmt/urls.py')]) },
   { name: '.env read by load_dotenv(override=True)', needs: 'dotenv', start: (r) => py([join(r, 'overapp/app.py')]) },
 ];
 

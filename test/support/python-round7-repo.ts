@@ -22,7 +22,7 @@ const KEYS = [
   'defaultArgPassword', 'setdefaultToken', 'yamlTokenA', 'yamlTokenB', 'yamlTokenC', 'yamlListA', 'yamlListB', 'yamlBlockA', 'yamlBlockB', 'yamlFlowA', 'yamlFlowB',
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
-  'overrideDotenvPassword',
+  'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -89,6 +89,8 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     'misc/shared.yml': `mirror:\n  token: ${v.sharedToken}\n`,
     'overapp/.env': `LOADER_PASSWORD=${v.overrideDotenvPassword}\n`,
     'overapp/app.py': `${H}\nimport os\n\nfrom dotenv import load_dotenv\n\n${HERE}load_dotenv(os.path.join(HERE, ".env"), override=True)\nprint(h(os.environ["LOADER_PASSWORD"]))\n`,
+    // 8. A value inside a string that is formatted: an f-string, %-formatting, str.format().
+    'strfmt/urls.py': `${H}\nORG = "acme"\nUSER = "etl"\nDB = "warehouse"\nCLONE_URL = f"https://{ORG}:${v.fstringToken}@github.com/{ORG}/etl.git"\nMIRROR_URL = f'https://{ORG}:${v.fstringDqToken}@github.com/{ORG}/{"mirror"}.git'\nPG_URL = "postgresql://%s:${v.percentPassword}@db.internal/%s" % (USER, DB)\nMY_URL = "mysql://{}:${v.formatPassword}@db.internal/{}".format(USER, DB)\nprint(h(CLONE_URL, MIRROR_URL, PG_URL, MY_URL))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };
