@@ -5,7 +5,8 @@
  * fileConfig SMTP credentials tuple, configparser files read with and without interpolation (`%%`, a bare
  * `%`), environment fallbacks spelled other ways, YAML with several tokens and a list of them, a cp1252
  * source, an Airflow-style Connection, a boto3 client in a default argument, class and dataclass
- * attributes, a package run with `python -m`, a SQLAlchemy URL, `dotenv_values()`, tomllib.
+ * attributes, a package run with `python -m`, a SQLAlchemy URL, `dotenv_values()`, tomllib, values inside
+ * f-strings and %- / str.format()-ed literals, a token in a comment, notebook magics (`%env`, `!git clone`).
  * Each must print what it printed before; each value is stored as the program reads it; a value still in
  * the tree is in a file the report lists as manual, with why; every rewritten Python file compiles; a
  * second migrate from the clone changes nothing.
@@ -72,10 +73,12 @@ const EXPECTED_LEFT = [
   'dotenvPassword in dotenvapp/.env (manual)',
   'iniPassword in conf/interp.ini (manual)',
   'logPassword in logcfg/logging.conf (manual)',
+  'magicEnvToken in notebooks/magics.ipynb (manual)',
   'noInterpPassword in conf/nointerp.ini (manual)',
   'overrideDotenvPassword in overapp/.env (manual)',
   'rawPassword in conf/raw.ini (manual)',
   'sharedToken in misc/shared.yml (manual)',
+  'shellCloneToken in notebooks/magics.ipynb (manual)',
   'tomlToken in tomlapp/settings.toml (manual)',
   'yamlBlockA in yamlcfg/tokens.yml (manual)',
   'yamlBlockB in yamlcfg/tokens.yml (manual)',
@@ -146,6 +149,7 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     expect.soft(manualOf('dotenvapp/.env')[0]?.reason).toMatch(/^dotenvapp\/app\.py:\d+ reads this file itself with dotenv_values\(\)/);
     expect.soft(manualOf('overapp/.env')[0]?.reason).toMatch(/^overapp\/app\.py:\d+ reads this file itself with load_dotenv\(override=True\)/);
     expect.soft(manualOf('misc/job.py')[0]?.reason).toMatch(/in a comment/);
+    expect.soft(manualOf('notebooks/magics.ipynb').map((x) => x.reason)).toEqual([expect.stringMatching(/IPython magic or shell line/), expect.stringMatching(/IPython magic or shell line/)]);
     expect.soft(manualOf('tomlapp/settings.toml')[0]?.reason).toMatch(/tomllib/);
     expect.soft(manualOf('tomlapp/settings.toml')[0]?.suggestion).toContain('data["github"]["token"] = get_secret(');
     expect.soft(manualOf('yamlcfg/tokens.yml')).toHaveLength(9);

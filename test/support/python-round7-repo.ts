@@ -12,7 +12,9 @@
  * - literals where data code keeps them: an Airflow-style `Connection(password=…)`, a `boto3.client(…)`
  *   built in a default argument, a class attribute, a dataclass default, a package module run with
  *   `python -m`, a SQLAlchemy URL, a `.env` read by `dotenv_values()` (never put in os.environ), a
- *   `settings.toml` read by `tomllib`.
+ *   `settings.toml` read by `tomllib`;
+ * - more: `os.environ[X] = "…"`, a Bearer header, a token in a comment, one value in a script and in YAML,
+ *   `load_dotenv(override=True)`, values inside f-strings and %- / str.format()-ed URLs, notebook magics.
  * Each program prints a SHA-256 of the values it used. The values are built at run time.
  */
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from './fake-secrets.js';
@@ -23,6 +25,7 @@ const KEYS = [
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
+  'magicEnvToken', 'shellCloneToken',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -91,6 +94,13 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     'overapp/app.py': `${H}\nimport os\n\nfrom dotenv import load_dotenv\n\n${HERE}load_dotenv(os.path.join(HERE, ".env"), override=True)\nprint(h(os.environ["LOADER_PASSWORD"]))\n`,
     // 8. A value inside a string that is formatted: an f-string, %-formatting, str.format().
     'strfmt/urls.py': `${H}\nORG = "acme"\nUSER = "etl"\nDB = "warehouse"\nCLONE_URL = f"https://{ORG}:${v.fstringToken}@github.com/{ORG}/etl.git"\nMIRROR_URL = f'https://{ORG}:${v.fstringDqToken}@github.com/{ORG}/{"mirror"}.git'\nPG_URL = "postgresql://%s:${v.percentPassword}@db.internal/%s" % (USER, DB)\nMY_URL = "mysql://{}:${v.formatPassword}@db.internal/{}".format(USER, DB)\nprint(h(CLONE_URL, MIRROR_URL, PG_URL, MY_URL))\n`,
+    // 9. A notebook's IPython magics: `%env` and a `!git clone` with a token in the URL (not Python).
+    'notebooks/magics.ipynb': JSON.stringify({
+      cells: [
+        { cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [`%env GITHUB_TOKEN=${v.magicEnvToken}\n`, `!git clone https://x-access-token:${v.shellCloneToken}@github.com/acme/etl.git /tmp/etl\n`, 'import os\n', 'print(len(os.environ["GITHUB_TOKEN"]))\n'] },
+      ],
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 5,
+    }, null, 1) + '\n',
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };
