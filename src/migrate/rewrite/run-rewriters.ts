@@ -48,6 +48,7 @@ import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
+import { configFileReads, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
@@ -284,6 +285,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
+  // YAML / TOML files a Python program of the repository opens itself (config-file-readers.ts).
+  let configReads: Map<string, LiteralEnvRead> | undefined;
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f)), pythonSourcesOf(root)));
+
   let composeEnv: Set<string> | undefined;
   const composeEnvFilesOf = (): Set<string> => (composeEnv ??= envFilesOfComposeFiles(root));
 
@@ -333,7 +338,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
-                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers) }, '')
+                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
                     : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
@@ -356,7 +361,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
-    for (const u of res.unhandled) out.manual.push(manualOf(u, 'the rewriter could not change it safely'));
+    for (const u of res.unhandled) {
+      const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
+      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader) } : u, 'the rewriter could not change it safely'));
+    }
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
     const after = applyEdits(text, res.edits, file);

@@ -8,12 +8,14 @@ import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
 import type { RewriteSite } from './rewriter.js';
 import { iniOptionAt } from './ini.js';
+import { knownReaderReason } from './config-file-readers.js';
+import type { LiteralEnvRead } from './python-env-readers.js';
 
 export function isTomlPath(file: string): boolean {
   return /\.toml$/i.test(file);
 }
 
-export function tomlManual(file: string, text: string, site: RewriteSite, helpers: boolean): { reason: string; suggestion: string } {
+export function tomlManual(file: string, text: string, site: RewriteSite, helpers: boolean, reader?: LiteralEnvRead): { reason: string; suggestion: string } {
   const { secretName, jsonKey } = site.ref;
   // `[table]` and `key = "…"` read as INI's section and option; a dotted table is one subscript per part.
   const at = iniOptionAt(text, site.line);
@@ -23,7 +25,7 @@ export function tomlManual(file: string, text: string, site: RewriteSite, helper
   const variable = envVarName(secretName, jsonKey);
   const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
   return {
-    reason: 'TOML readers (tomllib, toml) take values literally: a reference written here would be read as the value',
+    reason: reader ? knownReaderReason(reader) : 'TOML readers (tomllib, toml) take values literally: a reference written here would be read as the value',
     suggestion: helpers
       ? `remove ${where} and set it where the program loads the file (\`data = tomllib.load(f)\`): \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
       : `remove ${where} and ${viaEnv}`,
