@@ -40,6 +40,7 @@ const awsEnv = () => pythonAwsEnv(bed.server().endpoint);
 const PROGRAMS: Program[] = [
   { name: 'fileConfig SMTPHandler args=(…, (user, password))', start: (r) => py([join(r, 'logcfg/setup_logging.py')]) },
   { name: 'ConfigParser(), %% in the file', start: (r) => py([join(r, 'conf/read_interp.py')]) },
+  { name: 'ConfigParser(), no % in the value', start: (r) => py([join(r, 'conf/read_plain.py')]) },
   { name: 'RawConfigParser(), a bare % in the file', start: (r) => py([join(r, 'conf/read_raw.py')]) },
   { name: 'ConfigParser(interpolation=None), a bare % in the file', start: (r) => py([join(r, 'conf/read_nointerp.py')]) },
   { name: 'environ.get / default= / getenv() or / default argument / setdefault', start: (r) => py([join(r, 'envfb/show.py')]) },
@@ -76,6 +77,7 @@ const EXPECTED_LEFT = [
   'magicEnvToken in notebooks/magics.ipynb (manual)',
   'noInterpPassword in conf/nointerp.ini (manual)',
   'overrideDotenvPassword in overapp/.env (manual)',
+  'plainIniPassword in conf/plain.ini (manual)',
   'rawPassword in conf/raw.ini (manual)',
   'sharedToken in misc/shared.yml (manual)',
   'shellCloneToken in notebooks/magics.ipynb (manual)',
@@ -108,6 +110,7 @@ function configparserEdit(ini: string, program: string) {
 /** The edits the report suggests for files the programs read, and the program that reads each. */
 const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, suggestion: string, v: Round7Values) => Edit | undefined }> = [
   { file: 'conf/interp.ini', program: 'conf/read_interp.py', apply: configparserEdit('conf/interp.ini', 'conf/read_interp.py') },
+  { file: 'conf/plain.ini', program: 'conf/read_plain.py', apply: configparserEdit('conf/plain.ini', 'conf/read_plain.py') },
   { file: 'conf/raw.ini', program: 'conf/read_raw.py', apply: configparserEdit('conf/raw.ini', 'conf/read_raw.py') },
   { file: 'conf/nointerp.ini', program: 'conf/read_nointerp.py', apply: configparserEdit('conf/nointerp.ini', 'conf/read_nointerp.py') },
   {
@@ -144,7 +147,8 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     expect.soft(valuesLeft(clone, V, report, (k, v, text) => text.includes(AS_WRITTEN[k]?.(v) ?? v))).toEqual(EXPECTED_LEFT);
     const manualOf = (f: string) => report.manual.filter((x) => x.file === f);
     expect.soft(manualOf('logcfg/logging.conf')[0]?.reason).toMatch(/fileConfig evaluates `args` of \[handler_mail\] as Python/);
-    expect.soft(manualOf('conf/interp.ini')[0]?.suggestion).toContain('.replace("%", "%%")');
+    // An interpolating reader gets the value with `%` escaped, a `%` in it today or not (a rotated value may hold one).
+    for (const f of ['conf/interp.ini', 'conf/plain.ini']) expect.soft(manualOf(f)[0]?.suggestion, f).toContain('.replace("%", "%%")');
     for (const f of ['conf/raw.ini', 'conf/nointerp.ini']) expect.soft(manualOf(f)[0]?.suggestion, f).not.toContain('.replace(');
     expect.soft(manualOf('dotenvapp/.env')[0]?.reason).toMatch(/^dotenvapp\/app\.py:\d+ reads this file itself with dotenv_values\(\)/);
     expect.soft(manualOf('overapp/.env')[0]?.reason).toMatch(/^overapp\/app\.py:\d+ reads this file itself with load_dotenv\(override=True\)/);

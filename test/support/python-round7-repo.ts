@@ -3,8 +3,8 @@
  * team's shapes rounds 1–6 miss or get wrong —
  * - `logging.config.fileConfig` of a `logging.conf` whose SMTPHandler `args=(…)` ends in a credentials tuple
  *   (a `%` and a `\\` in the password, written `%%` and `\\\\`);
- * - configparser files read three ways: `ConfigParser()` (`%%` in the file), `RawConfigParser()` and
- *   `ConfigParser(interpolation=None)` (a bare `%` in the file, read as written);
+ * - configparser files read three ways: `ConfigParser()` (`%%` in the file, and a value with no `%`),
+ *   `RawConfigParser()` and `ConfigParser(interpolation=None)` (a bare `%` in the file, read as written);
  * - environment fallbacks written other ways: `from os import environ, getenv`, `default=` by keyword,
  *   `os.getenv(…) or "…"`, a fallback as a function's default argument, `os.environ.setdefault`;
  * - YAML with several tokens, one per line, and a list of tokens, read by `yaml.safe_load`;
@@ -25,7 +25,7 @@ const KEYS = [
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
-  'magicEnvToken', 'shellCloneToken',
+  'magicEnvToken', 'shellCloneToken', 'plainIniPassword',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -64,6 +64,8 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     // 2. configparser: interpolating (%% in the file), raw, interpolation=None (a bare % in the file).
     'conf/interp.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.iniPassword.replace(/%/g, '%%')}\n`,
     'conf/read_interp.py': ini('interp.ini', 'configparser.ConfigParser()', v.iniPassword),
+    'conf/plain.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.plainIniPassword}\n`,
+    'conf/read_plain.py': ini('plain.ini', 'configparser.ConfigParser()', v.plainIniPassword),
     'conf/raw.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.rawPassword}\n`,
     'conf/read_raw.py': ini('raw.ini', 'configparser.RawConfigParser()', v.rawPassword),
     'conf/nointerp.ini': `[warehouse]\nhost = wh.internal\npassword = ${v.noInterpPassword}\n`,

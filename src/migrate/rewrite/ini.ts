@@ -6,9 +6,9 @@
  * handler arguments are Python, not a value: logging-config.ts.
  *
  * A value with `%` in it: an interpolating `ConfigParser()` reads the file's `%%` as `%` but refuses a bare
- * `%` when the value is set (`ValueError: invalid interpolation syntax`), so the edit for such a file
- * escapes it again. A bare `%` in the file means a raw reader (`RawConfigParser`, `interpolation=None`),
- * which takes a set value as it is.
+ * `%` when the value is set (`ValueError: invalid interpolation syntax`), so the edit for a file read that
+ * way escapes it — known from the program that reads the file, else from a `%%` in the value. A raw
+ * reader (`RawConfigParser`, `interpolation=None`) takes a set value as it is.
  */
 import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
@@ -32,18 +32,19 @@ export function iniOptionAt(text: string, line: number): { section: string; opti
   return undefined;
 }
 
-export function iniManual(file: string, text: string, site: RewriteSite, helpers: boolean): { reason: string; suggestion: string } {
+/** `interpolates`: whether the program that reads the file interpolates (config-file-readers.ts), when known. */
+export function iniManual(file: string, text: string, site: RewriteSite, helpers: boolean, interpolates?: boolean): { reason: string; suggestion: string } {
   const { secretName, jsonKey } = site.ref;
   const at = iniOptionAt(text, site.line);
   if (at && isLoggingHandlerArgs(at)) return loggingArgsManual(file, text, site, at);
   const span = siteOffsets(lineStarts(text), text.length, site);
-  const escape = span && text.slice(...span).includes('%%') ? '.replace("%", "%%")' : '';
+  const escape = interpolates ?? (span !== undefined && text.slice(...span).includes('%%')) ? '.replace("%", "%%")' : '';
   const target = at ? `cfg[${JSON.stringify(at.section)}][${JSON.stringify(at.option)}]` : 'the option';
   const where = at ? `\`${at.option}\` from [${at.section}] in ${file}` : `the value from ${file}`;
   const variable = envVarName(secretName, jsonKey);
   const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]${escape}\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
   return {
-    reason: `configparser reads INI values literally: a reference written here would be read as the value${escape ? ' (this file is read with interpolation: `%%` is one `%`, and a value set with a bare `%` is refused, so the edit escapes it)' : ''}`,
+    reason: `configparser reads INI values literally: a reference written here would be read as the value${escape ? ' (it is read with interpolation: `%%` is one `%`, and a value set with a bare `%` is refused, so the edit escapes it)' : ''}`,
     suggestion: helpers
       ? `remove ${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}${escape}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
       : `remove ${where} and ${viaEnv}`,

@@ -42,13 +42,13 @@ import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
-import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
+import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
@@ -287,7 +287,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   // YAML / TOML files a Python program of the repository opens itself (config-file-readers.ts).
   let configReads: Map<string, LiteralEnvRead> | undefined;
-  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f)), pythonSourcesOf(root)));
+  let pySources: PythonSource[] | undefined;
+  const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f)), pySourcesOf()));
+  const interpolatesOf = (file: string) => {
+    const reader = configReadsOf().get(file);
+    const source = reader && pySourcesOf().find((x) => x.file === reader.file);
+    return source ? configparserInterpolates(source.text) : undefined;
+  };
 
   let composeEnv: Set<string> | undefined;
   const composeEnvFilesOf = (): Set<string> => (composeEnv ??= envFilesOfComposeFiles(root));
@@ -303,7 +310,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const envReadsOf = () => {
     if (envReads) return envReads;
     const envFiles = [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv');
-    envReads = literalEnvReads(envFiles, pythonSourcesOf(root));
+    envReads = literalEnvReads(envFiles, pySourcesOf());
     for (const [f, r] of shellEnvReads(envFiles.filter((f) => !envReads!.has(f)), shellSourcesOf(root))) envReads.set(f, r);
     for (const [f, r] of jsEnvReads(envFiles.filter((f) => !envReads!.has(f)), jsSourcesOf(root))) envReads.set(f, r);
     return envReads;
@@ -333,7 +340,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
+        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, interpolatesOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
