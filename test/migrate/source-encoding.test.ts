@@ -1,5 +1,5 @@
 /**
- * Python sources that declare latin-1 (src/migrate/rewrite/source-encoding.ts) and the escapes a config
+ * Python sources that declare latin-1 or cp1252 (src/migrate/rewrite/source-encoding.ts) and the escapes a config
  * file's reader undoes (src/migrate/plan/config-file-escapes.ts), the syntax of a script with no extension
  * (src/migrate/plan/literals.ts): pure functions.
  */
@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { codingOf, latin1Bytes, latin1PythonText } from '../../src/migrate/rewrite/source-encoding.js';
 import { configparserInterpolated, pgpassUnescaped } from '../../src/migrate/plan/config-file-escapes.js';
 import { syntaxOfSource } from '../../src/migrate/plan/literals.js';
+import { configparserInterpolates } from '../../src/migrate/rewrite/config-file-readers.js';
 
 const latin = (s: string) => Buffer.from(s, 'latin1');
 
@@ -24,7 +25,10 @@ describe('PEP 263 coding lines', () => {
     expect(latin1PythonText(bytes)).toBe('# -*- coding: latin-1 -*-\n# Jos\xe9\nT = "abc"\n');
     // No coding line, or another encoding: not read.
     expect(latin1PythonText(latin('# Jos\xe9\nT = "abc"\n'))).toBeUndefined();
-    expect(latin1PythonText(latin('# -*- coding: cp1252 -*-\n# Jos\xe9\n'))).toBeUndefined();
+    expect(latin1PythonText(latin('# -*- coding: koi8-r -*-\n# \xf0\xd2\xc9\n'))).toBeUndefined();
+    // cp1252 differs from latin-1 only in 0x80-0x9F, which edits never write: its bytes are carried as latin-1.
+    expect(latin1PythonText(latin('# -*- coding: cp1252 -*-\n# \x93Nightly\x94 \x80 Jos\xe9\n'))).toBe('# -*- coding: cp1252 -*-\n# \x93Nightly\x94 \x80 Jos\xe9\n');
+    expect(latin1PythonText(latin('# coding=windows-1252\n# \x80\n'))).toBeDefined();
     // "Ã©" is one UTF-8 character: the scanner's columns after it are one off, so the file is left.
     expect(latin1PythonText(latin('# -*- coding: latin-1 -*-\n# \xc3\xa9 \xe9\nT = "abc"\n'))).toBeUndefined();
   });
@@ -33,6 +37,7 @@ describe('PEP 263 coding lines', () => {
     expect(latin1Bytes('# coding: latin-1\nN = "Gr\xfc\xdfe"\n')!.equals(latin('# coding: latin-1\nN = "Gr\xfc\xdfe"\n'))).toBe(true);
     expect(latin1Bytes('# coding: latin-1\nN = "\u20ac"\n')).toBeUndefined();
     expect(latin1Bytes('import os\nimport sys\n# coding: latin-1\n')).toBeUndefined();
+    expect(latin1Bytes('# -*- coding: cp1252 -*-\n# \x93\x80\x94\nT = get_secret("a")\n')!.equals(latin('# -*- coding: cp1252 -*-\n# \x93\x80\x94\nT = get_secret("a")\n'))).toBe(true);
   });
 });
 
@@ -43,6 +48,13 @@ describe('config file escapes', () => {
     expect(configparserInterpolated(at('ab%cd'))).toEqual(at('ab%cd'));
     expect(configparserInterpolated(at('ab%(user)scd'))).toMatchObject({ skip: expect.stringMatching(/interpolates/) });
     expect(configparserInterpolated(at('abcd'))).toEqual(at('abcd'));
+  });
+  it('configparser: the program that reads the file says whether it interpolates', () => {
+    expect(configparserInterpolates('cfg = configparser.ConfigParser()\ncfg.read("a.ini")\n')).toBe(true);
+    expect(configparserInterpolates('cfg = configparser.RawConfigParser()\n')).toBe(false);
+    expect(configparserInterpolates('cfg = ConfigParser(interpolation=None)\n')).toBe(false);
+    expect(configparserInterpolates('a = ConfigParser()\nb = RawConfigParser()\n')).toBeUndefined();
+    expect(configparserInterpolates('import yaml\n')).toBeUndefined();
   });
   it('.pgpass: \\: is : and \\\\ is \\', () => {
     expect(pgpassUnescaped(at('ab\\:c\\\\d'))).toMatchObject({ value: 'ab:c\\d', decode: 'literal' });

@@ -150,3 +150,39 @@ export async function migrateCommitClone(orig: string, clone: string, env: Recor
   execFileSync('git', ['clone', '-q', '--no-local', orig, clone], { stdio: 'pipe' });
   return report;
 }
+
+/** Every value the local Secrets Manager holds: each version's string, a JSON secret's fields one by one. */
+export function storedValues(server: SmServer): { all: string[]; values: Set<string> } {
+  const all = [...server.state.values()].flatMap((s) => [...s.versions.values()].map((x) => x.string ?? ''));
+  return {
+    all,
+    values: new Set(all.flatMap((s) => {
+      try {
+        const j = JSON.parse(s) as unknown;
+        return j && typeof j === 'object' ? Object.values(j as Record<string, unknown>).map(String) : [s];
+      } catch {
+        return [s];
+      }
+    })),
+  };
+}
+
+/**
+ * `KEY in FILE`, with ` (manual)` or ` (skipped)` when the report lists the file so, for each value still
+ * in `clone`'s files (read as latin-1 and as UTF-8), as `asWritten` says it is written there.
+ */
+export function valuesLeft<K extends string>(
+  clone: string, values: Record<K, string>, report: { manual: Array<{ file: string }>; skipped: Array<{ location: { file: string } }> },
+  asWritten: (k: K, v: string, text: string) => boolean = (_k, v, text) => text.includes(v),
+): string[] {
+  const manualFiles = new Set(report.manual.map((x) => x.file));
+  const skippedFiles = new Set(report.skipped.map((x) => x.location.file));
+  const left: string[] = [];
+  for (const f of workTreeFiles(clone).filter((x) => !x.startsWith('.secret-sweep/'))) {
+    const text = readFileSync(join(clone, f), 'latin1') + readFileSync(join(clone, f), 'utf8');
+    for (const [k, v] of Object.entries(values) as Array<[K, string]>) {
+      if (asWritten(k, v, text)) left.push(`${k} in ${f}${manualFiles.has(f) ? ' (manual)' : skippedFiles.has(f) ? ' (skipped)' : ''}`);
+    }
+  }
+  return left.sort();
+}

@@ -14,6 +14,7 @@ import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
+import { isLoggingConfigText } from '../rewrite/logging-config.js';
 import { configparserInterpolated, isPgpassPath, pgpassUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
@@ -42,7 +43,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   const at = valueInSyntax(f, raw, text, migration);
   if ('skip' in at) return at;
   if (isComposePath(f.file)) return composeInterpolated(at);
-  if (isIniPath(f.file)) return configparserInterpolated(at);
+  if (isIniPath(f.file) || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 
@@ -77,7 +78,8 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
   };
   // The scanner reads bytes that are not UTF-8 (a latin-1 file's `ü`) as U+FFFD: not what the program reads.
   if (raw.includes('\uFFFD')) return { skip: 'the value holds bytes that are not UTF-8 (the file is in another encoding, such as latin-1): the stored value would differ from what the program reads; move it to the vault by hand' };
-  const syntax = syntaxOfSource(f.file, text);
+  // A fileConfig file's handler args are Python literals (fileConfig evaluates them): `\\` there is one `\`.
+  const syntax = syntaxOfSource(f.file, text) ?? (text !== undefined && isLoggingConfigText(text) ? 'python' : undefined);
   if (/\.ipynb$/i.test(f.file)) {
     // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
     // before it; any other backslash in the span is an escape (JSON's, Python's or both).

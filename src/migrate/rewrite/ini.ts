@@ -2,11 +2,19 @@
  * INI files (`config.ini`, `setup.cfg`) are never rewritten: configparser, the usual reader, takes every
  * value literally (its `%(x)s` interpolation reads other options, never the environment), so a reference
  * written there would be read as the password. The value stays; the report gives the edit to make in the
- * code that reads the file, with the section and option as written.
+ * code that reads the file, with the section and option as written. A `logging.config.fileConfig` file's
+ * handler arguments are Python, not a value: logging-config.ts.
+ *
+ * A value with `%` in it: an interpolating `ConfigParser()` reads the file's `%%` as `%` but refuses a bare
+ * `%` when the value is set (`ValueError: invalid interpolation syntax`), so the edit for a file read that
+ * way escapes it — known from the program that reads the file, else from a `%%` in the value. A raw
+ * reader (`RawConfigParser`, `interpolation=None`) takes a set value as it is.
  */
 import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
 import type { RewriteSite } from './rewriter.js';
+import { isLoggingHandlerArgs, loggingArgsManual } from './logging-config.js';
+import { lineStarts, siteOffsets } from './sites.js';
 
 export function isIniPath(file: string): boolean {
   return /\.(ini|cfg)$/i.test(file);
@@ -24,17 +32,21 @@ export function iniOptionAt(text: string, line: number): { section: string; opti
   return undefined;
 }
 
-export function iniManual(file: string, text: string, site: RewriteSite, helpers: boolean): { reason: string; suggestion: string } {
+/** `interpolates`: whether the program that reads the file interpolates (config-file-readers.ts), when known. */
+export function iniManual(file: string, text: string, site: RewriteSite, helpers: boolean, interpolates?: boolean): { reason: string; suggestion: string } {
   const { secretName, jsonKey } = site.ref;
   const at = iniOptionAt(text, site.line);
+  if (at && isLoggingHandlerArgs(at)) return loggingArgsManual(file, text, site, at);
+  const span = siteOffsets(lineStarts(text), text.length, site);
+  const escape = interpolates ?? (span !== undefined && text.slice(...span).includes('%%')) ? '.replace("%", "%%")' : '';
   const target = at ? `cfg[${JSON.stringify(at.section)}][${JSON.stringify(at.option)}]` : 'the option';
   const where = at ? `\`${at.option}\` from [${at.section}] in ${file}` : `the value from ${file}`;
   const variable = envVarName(secretName, jsonKey);
-  const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
+  const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]${escape}\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
   return {
-    reason: 'configparser reads INI values literally: a reference written here would be read as the value',
+    reason: `configparser reads INI values literally: a reference written here would be read as the value${escape ? ' (it is read with interpolation: `%%` is one `%`, and a value set with a bare `%` is refused, so the edit escapes it)' : ''}`,
     suggestion: helpers
-      ? `remove ${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
+      ? `remove ${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}${escape}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
       : `remove ${where} and ${viaEnv}`,
   };
 }

@@ -55,8 +55,17 @@ function literalText(s: TsNode): string | undefined {
   return s.children.filter((c): c is TsNode => c?.type === 'string_content').map((c) => c.text).join('');
 }
 
+/** How many leading folders `source` and `file` share (repository-relative paths). */
+function nearness(source: string, file: string): number {
+  const a = path.posix.dirname(source).split('/');
+  const b = path.posix.dirname(file).split('/');
+  let n = 0;
+  while (n < a.length && n < b.length && a[n] === b[n] && a[n] !== '.') n++;
+  return n;
+}
+
 /**
- * For each of `envFiles` that some source reads literally, the first such read. `sources` are the
+ * For each of `envFiles` that some source reads literally, the read nearest the file (the first of equals). `sources` are the
  * repository's Python files and notebooks' code (a notebook's text is its code cells joined).
  */
 export function literalEnvReads(envFiles: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
@@ -76,8 +85,12 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
       const literalHow = (c: TsNode) => literalHowOf(c, selfResolving);
       const literalCalls = calls.filter((c) => literalHow(c) !== undefined);
       const dotenvCalls = literalCalls.filter((c) => !OPENERS.has(callName(c) ?? ''));
+      // Names match by file name alone (cautious, see above); of several readers the report names the one
+      // nearest the file (`app/.env` read by `app/app.py`, not by `other/app.py`'s own `.env`).
       const record = (f: string, at: TsNode, how: string) => {
-        if (!out.has(f)) out.set(f, { file: src.file, line: at.startPosition.row + 1, how });
+        const prev = out.get(f);
+        if (prev && nearness(prev.file, f) >= nearness(src.file, f)) return;
+        out.set(f, { file: src.file, line: at.startPosition.row + 1, how });
       };
       // Literals that name a file.
       for (const s of tree.rootNode.descendantsOfType('string')) {
@@ -85,7 +98,7 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
         const lit = literalText(s);
         if (!lit) continue;
         for (const f of envFiles) {
-          if (out.has(f) || !names(lit, f)) continue;
+          if (out.get(f)?.file === src.file || !names(lit, f)) continue;
           let reader: TsNode | undefined;
           for (let p = s.parent; p; p = p.parent) {
             if (p.type === 'call' && isReaderName(callName(p))) {

@@ -46,6 +46,7 @@ import type { Backend } from '../backend/backend.js';
 import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, RewriteResult, RewriteSite, Rewriter, TextEdit } from './rewriter.js';
 import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
+import { formatConflict, formattingOf } from './python-format-strings.js';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -243,8 +244,14 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
         fail('a string on its own (a docstring?) holds the secret; delete it and rotate the secret');
         continue;
       }
-      if (!holder || !VALUE_PARENTS.has(holder.type)) {
+      const formatting = formattingOf(outer);
+      if (!holder || (!VALUE_PARENTS.has(holder.type) && !formatting)) {
         fail(`the literal is used in a computed expression (${holder?.type ?? 'unknown'}); replace the literal by hand`);
+        continue;
+      }
+      const conflict = formatting && secrets.map((x) => formatConflict(formatting, text.slice(x.start, x.end))).find(Boolean);
+      if (conflict) {
+        fail(conflict);
         continue;
       }
       if (holder.type === 'pair' && holder.childForFieldName('key')?.startIndex === outer.startIndex) {

@@ -42,12 +42,15 @@ import type { PythonRewriter } from './python.js';
 import type { JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
-import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
+import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { iniManual, isIniPath } from './ini.js';
+import { isTomlPath, tomlManual } from './toml.js';
+import { configFileReads, configparserInterpolates, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { isLoggingConfigText } from './logging-config.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
@@ -102,7 +105,7 @@ export interface RewriteRunResult {
   wholeFiles: WholeFile[];
 }
 
-const NOT_UTF8 = 'the file is not UTF-8 text, nor a Python source that declares latin-1 (a PEP 263 coding line): secret-sweep edits only those (it keeps every other byte as it is)';
+const NOT_UTF8 = 'the file is not UTF-8 text, nor a Python source that declares latin-1 or cp1252 (a PEP 263 coding line): secret-sweep edits only those (it keeps every other byte as it is)';
 
 /** The text of UTF-8 bytes (a BOM kept as U+FEFF), or undefined when they are not valid UTF-8. */
 export function utf8Text(bytes: Uint8Array): string | undefined {
@@ -254,7 +257,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // file is left for a human, byte for byte.
   const texts = new Map<string, string>();
   const notUtf8 = new Set<string>();
-  // Python sources that declare latin-1 (source-encoding.ts): edited as latin-1 text, written back in latin-1.
+  // Python sources that declare latin-1 or cp1252 (source-encoding.ts): edited as latin-1 text, written back in latin-1 (byte for byte).
   const latin1 = new Set<string>();
   const read = (file: string): string | undefined => {
     if (texts.has(file)) return texts.get(file);
@@ -283,6 +286,17 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     return [...names].sort().map((f) => read(f)).filter((t): t is string => t !== undefined);
   };
 
+  // YAML / TOML files a Python program of the repository opens itself (config-file-readers.ts).
+  let configReads: Map<string, LiteralEnvRead> | undefined;
+  let pySources: PythonSource[] | undefined;
+  const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f)), pySourcesOf()));
+  const interpolatesOf = (file: string) => {
+    const reader = configReadsOf().get(file);
+    const source = reader && pySourcesOf().find((x) => x.file === reader.file);
+    return source ? configparserInterpolates(source.text) : undefined;
+  };
+
   let composeEnv: Set<string> | undefined;
   const composeEnvFilesOf = (): Set<string> => (composeEnv ??= envFilesOfComposeFiles(root));
 
@@ -297,7 +311,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const envReadsOf = () => {
     if (envReads) return envReads;
     const envFiles = [...byFile.keys()].filter((f) => rewriterFor(rewriters, f, read(f) ?? '')?.id === 'dotenv');
-    envReads = literalEnvReads(envFiles, pythonSourcesOf(root));
+    envReads = literalEnvReads(envFiles, pySourcesOf());
     for (const [f, r] of shellEnvReads(envFiles.filter((f) => !envReads!.has(f)), shellSourcesOf(root))) envReads.set(f, r);
     for (const [f, r] of jsEnvReads(envFiles.filter((f) => !envReads!.has(f)), jsSourcesOf(root))) envReads.set(f, r);
     return envReads;
@@ -327,12 +341,13 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers) }, '')
+        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, interpolatesOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
-                  : manualOf(s, 'no rewriter for this kind of file'));
+                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
+                    : manualOf(s, 'no rewriter for this kind of file'));
       }
       continue;
     }
@@ -354,13 +369,16 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
-    for (const u of res.unhandled) out.manual.push(manualOf(u, 'the rewriter could not change it safely'));
+    for (const u of res.unhandled) {
+      const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
+      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader) } : u, 'the rewriter could not change it safely'));
+    }
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
     const after = applyEdits(text, res.edits, file);
     if (after === text) continue;
     if (latin1.has(file) && latin1Bytes(after) === undefined) {
-      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file is latin-1 (its coding line) and the rewritten text would not be: edit it by hand'));
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf(s, 'the file is latin-1 or cp1252 (its coding line) and the rewritten text would not be: edit it by hand'));
       continue;
     }
     texts.set(file, after);

@@ -55,6 +55,26 @@ describe('python rewriter details', () => {
     expect(py.appliesTo('bin/run', '#!/bin/sh\n')).toBe(false);
     expect(py.appliesTo('a.ipynb', '{}')).toBe(false);
   });
+  it('a value inside a %-formatted or str.format()-ed literal: an f-string the formatting still applies to, unless the value holds format syntax', () => {
+    const site = (text: string, value: string) => {
+      const line = text.split('\n').findIndex((l) => l.includes(value)) + 1;
+      const column = text.split('\n')[line - 1]!.indexOf(value) + 1;
+      return { file: 'a.py', line, column, endLine: line, endColumn: column + value.length - 1, fingerprint: 'f', kind: 'secret' as const, ref: { secretName: 'prod/db', jsonKey: 'password' } };
+    };
+    const run = (text: string, value: string) => {
+      const res = py.rewrite({ file: 'a.py', text, backend: 'aws', sites: [site(text, value)] });
+      return { out: applyEdits(text, res.edits, 'a.py'), unhandled: res.unhandled.map((u) => u.reason) };
+    };
+    const pct = run('URL = "postgresql://%s:fake-pw-0001@db/%s" % (user, db)\n', 'fake-pw-0001');
+    expect(pct.unhandled).toEqual([]);
+    expect(pct.out).toContain('URL = f"postgresql://%s:{get_secret(\'prod/db\')[\'password\']}@db/%s" % (user, db)');
+    const fmt = run('URL = "mysql://{}:fake-pw-0001@db/{}".format(user, db)\n', 'fake-pw-0001');
+    expect(fmt.unhandled).toEqual([]);
+    expect(fmt.out).toContain('URL = f"mysql://{{}}:{get_secret(\'prod/db\')[\'password\']}@db/{{}}".format(user, db)');
+    expect(run('URL = "postgresql://%s:fake%%pw01@db" % user\n', 'fake%%pw01').unhandled).toEqual([expect.stringMatching(/holds `%` and the string is %-formatted/)]);
+    expect(run('URL = "mysql://{}:fake{{pw01@db".format(user)\n', 'fake{{pw01').unhandled).toEqual([expect.stringMatching(/holds `\{` or `\}`/)]);
+    expect(run('URL = "x" + "postgresql://u:fake-pw-0001@db"\n', 'fake-pw-0001').unhandled).toEqual([expect.stringMatching(/computed expression \(binary_operator\)/)]);
+  });
   it('a file that does not parse is left alone', () => {
     const text = 'def (:\nPW = "fake-pw-0001"\n';
     const res = py.rewrite({ file: 'a.py', text, backend: 'aws', sites: [{ file: 'a.py', line: 2, column: 7, endLine: 2, endColumn: 18, fingerprint: 'f', kind: 'secret', ref: { secretName: 'a/b', jsonKey: 'password' } }] });

@@ -1,0 +1,50 @@
+/**
+ * Settings files that a Python program of the repository reads itself.
+ *
+ * A YAML or TOML settings file whose reader the rewriter cannot tell from the file alone ("the program
+ * that loads this file is unknown") is often opened by a Python program of the same repository
+ * (`yaml.safe_load(open(os.path.join(HERE, "tokens.yml")))`, `tomllib.load(open(…, "rb"))`). Such a
+ * program takes every value as written, so the file stays manual either way; the report then names the
+ * program and line instead of an unknown reader. Found as python-env-readers.ts finds a `.env` read
+ * literally: a string literal naming the file inside `open()` / `Path()` (or beside one in that source).
+ * An INI file's reader tells whether configparser interpolates, which the INI edit depends on (ini.ts).
+ */
+import path from 'node:path';
+import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
+import { literalEnvReads } from './python-env-readers.js';
+
+export const UNKNOWN_READER = 'the program that loads this file is unknown';
+
+/**
+ * The Python read of each of `files` that a source opens itself: YAML and TOML through `open()`; an INI
+ * file through configparser's own `cfg.read("…")`, so any string literal naming it counts (in the file's
+ * own folder first).
+ */
+export function configFileReads(files: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
+  const ini = (f: string) => /\.(ini|cfg)$/i.test(f);
+  const out = literalEnvReads(files.filter((f) => !ini(f)), sources);
+  for (const f of files.filter(ini)) {
+    const name = new RegExp(`["'](?:[^"'\\n]*[/\\\\])?${path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
+    const dir = path.posix.dirname(f);
+    const readers = sources.filter((x) => name.test(x.text));
+    const src = readers.find((x) => path.posix.dirname(x.file) === dir) ?? readers[0];
+    if (src) out.set(f, { file: src.file, line: src.text.slice(0, src.text.search(name)).split('\n').length, how: 'configparser' });
+  }
+  return out;
+}
+
+/**
+ * Whether a source that reads an INI file builds an interpolating `ConfigParser()` (true) or a raw one
+ * (`RawConfigParser()`, `ConfigParser(interpolation=None)`: false); undefined when it builds both or neither.
+ * An interpolating parser refuses a value set with a bare `%`, so the edit escapes it even when today's
+ * value has none (a rotated one may).
+ */
+export function configparserInterpolates(source: string): boolean | undefined {
+  const interpolating = /(?<!Raw)ConfigParser\((?![^)]*interpolation\s*=\s*None)/.test(source);
+  const raw = /RawConfigParser\(|interpolation\s*=\s*None/.test(source);
+  return interpolating === raw ? undefined : interpolating;
+}
+
+export function knownReaderReason(read: LiteralEnvRead): string {
+  return `${read.file}:${read.line} opens this file itself (${read.how}) and takes its values as written: a reference written here would be read as the value`;
+}
