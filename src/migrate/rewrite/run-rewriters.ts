@@ -46,6 +46,7 @@ import { literalEnvReads, type LiteralEnvRead } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
+import { syncPrefetchNames } from './sync-prefetch.js';
 import { iniManual, isIniPath } from './ini.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
@@ -375,7 +376,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   if (backend.capabilities.helpers) {
-    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend);
+    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend, (h) => syncPrefetchNames(root, h, texts));
     const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
     const helpers = [...pyHelpers, ...jsHelpers];
     for (const h of helpers) {
