@@ -393,12 +393,16 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
         : -1;
       const aliasLines = secrets.map((x) => `${actionsAlias(x.site.ref.secretName)},${x.site.ref.secretName}`);
       const snippet = `add after an aws-actions/configure-aws-credentials step (role via OIDC, permissions: id-token: write):\n- uses: ${GET_SECRETS_ACTION}\n  with:\n    secret-ids: |\n      ${aliasLines.join('\n      ')}\n    parse-json-secrets: true\nand use ${secrets.map((x) => `\${{ env.${actionsVariable(x.site.ref.secretName, x.site.ref.jsonKey)} }}`).join(', ')} in the steps after it`;
+      // Without AWS access, GitHub's own store is the way left (a second copy: said so).
+      const own = path[path.length - 1];
+      const ghName = typeof own === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(own) && !/^GITHUB_/i.test(own) ? own : actionsVariable(secrets[0]!.site.ref.secretName, secrets[0]!.site.ref.jsonKey);
+      const orSecrets = `\nor, where the job cannot reach AWS, make it an Actions secret (\`gh secret set ${ghName}\`) and write \${{ secrets.${ghName} }} here: GitHub then holds a copy that rotating it in Secrets Manager does not update`;
       if (job === undefined || stepIdx === undefined) {
-        fail('a workflow- or job-level value is evaluated before any step can fetch the secret', snippet);
+        fail('a workflow- or job-level value is evaluated before any step can fetch the secret', snippet + orSecrets);
         continue;
       }
       if (configureIdx < 0 || configureIdx >= stepIdx) {
-        fail('the job has no AWS credentials (an aws-actions/configure-aws-credentials step) before this step', snippet);
+        fail('the job has no AWS credentials (an aws-actions/configure-aws-credentials step) before this step', snippet + orSecrets);
         continue;
       }
       const configure = (steps as unknown as { items: ParsedNode[] }).items[configureIdx]!;
