@@ -17,13 +17,12 @@
  *   `secrets.*` as the way left).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runAsync } from '../support/cli.js';
-import { git, migrateTestBed } from '../support/migrate-bed.js';
+import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
-import { writeFiles } from '../support/tree.js';
-import { deployedNodeHarness, pkg, redactor, sha } from '../support/deployed-node.js';
+import { commitRepo, deployedNodeHarness, expectManualUnchanged, type ManualExpectation, pkg, redactor, sha } from '../support/deployed-node.js';
 import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
@@ -84,7 +83,7 @@ const FILES: Record<string, string> = {
 };
 
 /** What stays, byte for byte, with the reason and (where given) the edit to make. */
-const MANUAL: Array<[file: string, reason: RegExp, suggestion?: RegExp]> = [
+const MANUAL: ManualExpectation[] = [
   ['app/ormconfig.json', /the program that loads this file is unknown/],
   ['app/config/database.json', /the program that loads this file is unknown/],
   ['ops/.env', /ops\/run\.sh:3 reads this file itself/],
@@ -96,22 +95,12 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
   let repo: string;
   beforeAll(() => {
     repo = bed.tempDir('ss-round7-');
-    writeFiles(repo, FILES);
-    chmodSync(join(repo, 'ops/run.sh'), 0o755);
-    git(repo, 'init', '-q');
-    git(repo, 'add', '-A');
-    git(repo, 'commit', '-qm', 'legacy');
+    commitRepo(repo, FILES, ['ops/run.sh']);
   }, 60_000);
 
   it('each program prints what it printed, the synchronous reads cost one child process, a second run writes nothing', async () => {
     const { clone, report } = await migrateAndClone(repo, 'r7', redact);
-    expect(report.manual.map((m) => m.file).sort()).toEqual(MANUAL.map(([f]) => f).sort());
-    for (const [file, reason, suggestion] of MANUAL) {
-      expect(readFileSync(join(clone, file), 'utf8'), `${file} unchanged`).toBe(FILES[file]);
-      const m = report.manual.find((x) => x.file === file);
-      expect(m?.reason, file).toMatch(reason);
-      if (suggestion) expect(m?.suggestion, file).toMatch(suggestion);
-    }
+    expectManualUnchanged(clone, report, MANUAL, FILES);
     // Named after the module (config/index.js, lib/index.js) and after the variables the fallbacks stand in for.
     const config = readFileSync(join(clone, 'app/config/index.js'), 'utf8');
     expect(config).toContain("key0: getSecretSync('prod/r7/config', 'key0'),");
