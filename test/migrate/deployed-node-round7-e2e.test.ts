@@ -12,7 +12,7 @@
  * - docker compose: a literal in `environment:` and the root `.env` that compose reads for `${VAR}` are
  *   both migrated; under `secret-sweep run` a command sees what compose would have interpolated.
  * - What stays, byte for byte, with its reason: ormconfig.json and a sequelize config.json (read as
- *   plain JSON), a `.env` that a shell script sources from its own folder, serverless.yml's
+ *   plain JSON by TypeORM and sequelize-cli, which load a .js module in their place), a `.env` that a shell script sources from its own folder, serverless.yml's
  *   provider.environment, a workflow's literal token in a job without AWS credentials (pointing to
  *   `secrets.*` as the way left).
  */
@@ -84,8 +84,8 @@ const FILES: Record<string, string> = {
 
 /** What stays, byte for byte, with the reason and (where given) the edit to make. */
 const MANUAL: ManualExpectation[] = [
-  ['app/ormconfig.json', /the program that loads this file is unknown/],
-  ['app/config/database.json', /the program that loads this file is unknown/],
+  ['app/ormconfig.json', /TypeORM reads ormconfig\.json as plain JSON/, /rename app\/ormconfig\.json to ormconfig\.js .*getSecretSync\('prod\/r7\/ormconfig', 'password'\)/],
+  ['app/config/database.json', /sequelize-cli and models\/index\.js require this JSON/, /\.sequelizerc's `config`/],
   ['ops/.env', /ops\/run\.sh:3 reads this file itself/],
   ['serverless.yml', /Serverless Framework deploys environment: values .* as written/],
   ['.github/workflows/release.yml', /no AWS credentials/, /aws-secretsmanager-get-secrets[\s\S]*gh secret set GH_TOKEN[\s\S]*\$\{\{ secrets\.GH_TOKEN \}\}[\s\S]*does not update/],

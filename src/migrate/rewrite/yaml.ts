@@ -175,6 +175,8 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (json) {
     if (/(^|\/)\.?docker\/config\.json$/i.test(file)) return 'docker-config';
     if (/(^|\/)appsettings(\.[^/]+)?\.json$/i.test(file)) return 'dotnet-appsettings';
+    if (/(^|\/)ormconfig\.json$/i.test(file)) return 'typeorm-config';
+    if (Y.isMap(root) && root.items.some((p) => Y.isMap(p.value) && p.value.has('dialect') && (p.value.has('password') || p.value.has('username')))) return 'sequelize-config';
     return 'generic';
   }
   if (isWorkflowPath(file)) return 'github-actions';
@@ -272,6 +274,17 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
     }
     case 'spring':
       return springManual(file, r, path.map(String).join('.'));
+    // Both tools also load a JavaScript module in the JSON's place, which secret-sweep then rewrites.
+    case 'typeorm-config':
+      return {
+        reason: 'TypeORM reads ormconfig.json as plain JSON: a reference written here would be the password',
+        suggestion: `rename ${file} to ormconfig.js with \`module.exports = \` before the same object (TypeORM loads it in the JSON's place) and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
+      };
+    case 'sequelize-config':
+      return {
+        reason: 'sequelize-cli and models/index.js require this JSON as it is: a reference written here would be the password',
+        suggestion: `rename ${file} to a .js file with \`module.exports = \` before the same object, point .sequelizerc's \`config\` (and models/index.js's require) at it, and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
+      };
     default:
       return {
         reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',
