@@ -13,6 +13,8 @@
  *   both migrated; under `secret-sweep run` a command sees what compose would have interpolated. A .env
  *   value with a `$NAME` compose expands, or a password inside a URL (`${sm://…}` there would make
  *   compose refuse the file), stays, with the reason.
+ * - Defaults of parameter expansions, `${PGPASSWORD:-…}` in a shell script and `${REDIS_PASSWORD:-…}` in
+ *   the compose file: the literal becomes the fetch (nested), so a set variable still wins.
  * - What stays, byte for byte, with its reason: ormconfig.json and a sequelize config.json (read as
  *   plain JSON by TypeORM and sequelize-cli, which load a .js module in their place), a `.env` that a shell script sources from its own folder, serverless.yml's
  *   provider.environment, a workflow's literal token in a job without AWS credentials (pointing to
@@ -46,6 +48,9 @@ const V = {
   sourced: pw(10718),
   serverless: pw(10719),
   workflow: githubToken(10720),
+  shellDefault: pw(10724),
+  shellToken: githubToken(10725),
+  composeDefault: pw(10726),
 };
 const ALL: Record<string, string> = { ...Object.fromEntries(KEYS.map((k, i) => [`key${i}`, k])), ...V };
 /** Lines of compose's .env that stay: a `$NAME` compose expands, a password inside a URL. */
@@ -77,7 +82,10 @@ const FILES: Record<string, string> = {
   'tools/package.json': pkg({ name: 'tools', type: 'module' }),
   'tools/rotate.mjs': `import { createHash } from 'node:crypto';\nconst token = '${V.mjsToken}';\nconsole.log(createHash('sha256').update(token).digest('hex').slice(0, 12));\n`,
   // docker compose: a literal, and a ${VAR} that compose takes from the root .env.
-  'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ' + V.compose + '\n  api:\n    image: api\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n',
+  'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ' + V.compose + '\n  api:\n    image: api\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n'
+    + '  cache:\n    image: redis:7\n    environment:\n      REDIS_PASSWORD: ${REDIS_PASSWORD:-' + V.composeDefault + '}\n',
+  // Defaults of parameter expansions: the variable wins when set.
+  'scripts/backup.sh': '#!/bin/sh\nset -eu\nexport PGPASSWORD="${PGPASSWORD:-' + V.shellDefault + '}"\nAPI_TOKEN=${API_TOKEN:-' + V.shellToken + '}\nprintf \'%s %s\' "$PGPASSWORD" "$API_TOKEN" | sha256sum | cut -c1-12\n',
   '.env': `DB_PASSWORD=${V.composeEnv}\nCACHE_PASSWORD=${STAY.dollar}\nDATABASE_URL=postgres://app:${STAY.inUrl}@db:5432/app\n`,
   // A script that sources the .env beside it.
   'ops/.env': `API_PASSWORD=${V.sourced}\n`,
@@ -99,7 +107,7 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
   let repo: string;
   beforeAll(() => {
     repo = bed.tempDir('ss-round7-');
-    commitRepo(repo, FILES, ['ops/run.sh']);
+    commitRepo(repo, FILES, ['ops/run.sh', 'scripts/backup.sh']);
   }, 60_000);
 
   it('each program prints what it printed, the synchronous reads cost one child process, a second run writes nothing', async () => {
@@ -158,8 +166,16 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
 
     // What compose would interpolate: the root .env's variable and the literal's, under `secret-sweep run`.
     expect(readFileSync(join(clone, 'docker-compose.yml'), 'utf8')).toContain('POSTGRES_PASSWORD: ${PROD_R7_POSTGRES__PASSWORD}\n');
-    const seen = await run(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'printf "%s\\n%s" "$DB_PASSWORD" "$PROD_R7_POSTGRES__PASSWORD"'], clone);
-    expect(redact(seen)).toBe('<composeEnv>\n<compose>');
+    // A default (`${REDIS_PASSWORD:-…}`) becomes a nested one, which compose expands too.
+    expect(readFileSync(join(clone, 'docker-compose.yml'), 'utf8')).toContain('REDIS_PASSWORD: ${REDIS_PASSWORD:-${PROD_R7_REDIS__PASSWORD}}\n');
+    const seen = await run(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'printf "%s\\n%s\\n%s" "$DB_PASSWORD" "$PROD_R7_POSTGRES__PASSWORD" "$PROD_R7_REDIS__PASSWORD"'], clone);
+    expect(redact(seen)).toBe('<composeEnv>\n<compose>\n<composeDefault>');
+    // Shell defaults: fetched only when the variable is unset or empty (named pg#password; the token by its vendor rule, github).
+    const backup = readFileSync(join(clone, 'scripts/backup.sh'), 'utf8');
+    expect(backup).toMatch(/^PGPASSWORD="\$\{PGPASSWORD:-\$\(aws secretsmanager get-secret-value --secret-id prod\/r7\/pg .*\)\}"; export PGPASSWORD$/m);
+    expect(backup).toContain('API_TOKEN=${API_TOKEN:-"$(aws secretsmanager get-secret-value --secret-id prod/r7/github ');
+    expect(await run('sh', ['scripts/backup.sh'], clone)).toBe(sha(`${V.shellDefault} ${V.shellToken}`));
+    expect(await run('sh', ['scripts/backup.sh'], clone, { PGPASSWORD: 'a', API_TOKEN: 'b', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' })).toBe(sha('a b'));
     // The sourced .env stayed, so the script still runs as it did.
     expect(await run('sh', ['ops/run.sh'], clone)).toBe(sha(V.sourced));
 
