@@ -285,11 +285,16 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
         reason: 'sequelize-cli and models/index.js require this JSON as it is: a reference written here would be the password',
         suggestion: `rename ${file} to a .js file with \`module.exports = \` before the same object, point .sequelizerc's \`config\` (and models/index.js's require) at it, and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
       };
-    default:
+    default: {
+      // node-config (the `config` package) loads config/NAME.js as well as NAME.json: the module form takes a helper call.
+      const nodeConfig = /(^|\/)config\/[^/]+\.json$/i.test(file)
+        ? `; if it is node-config's (the \`config\` package), rename it to ${file.replace(/\.json$/i, '.js')} with \`module.exports = \` before the same object and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\``
+        : '';
       return {
         reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',
-        suggestion: `if that program expands environment variables, replace the value with \`\${${envVar}}\` and start it with \`secret-sweep run -- COMMAND\` (\`${envVar}=sm://${r.secretName}#${r.jsonKey}\`); otherwise have it read ${r.secretName} (key ${r.jsonKey}) from AWS Secrets Manager`,
+        suggestion: `if that program expands environment variables, replace the value with \`\${${envVar}}\` and start it with \`secret-sweep run -- COMMAND\` (\`${envVar}=sm://${r.secretName}#${r.jsonKey}\`); otherwise have it read ${r.secretName} (key ${r.jsonKey}) from AWS Secrets Manager${nodeConfig}`,
       };
+    }
   }
 }
 
