@@ -20,13 +20,12 @@
  * (a string enum member stays: it must be a constant).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAsync } from '../support/cli.js';
-import { git, migrateTestBed } from '../support/migrate-bed.js';
+import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
-import { writeFiles } from '../support/tree.js';
-import { deployedNodeHarness, ESBUILD, NODE_MODULES, pkg, redactor, sha, TSC } from '../support/deployed-node.js';
+import { commitRepo, deployedNodeHarness, ESBUILD, expectManualUnchanged, type ManualExpectation, NODE_MODULES, pkg, redactor, sha, TSC } from '../support/deployed-node.js';
 import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
@@ -34,15 +33,6 @@ const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deploye
 
 /** A password found by the password rules, with no character a shell, make or dotenv treats specially. */
 const pw = (seed: number) => 'Pw' + randomString(ALNUM, 14, seed) + '9!';
-
-/** A new repository holding `files` (those in `executable` with mode 755), committed once. */
-function commitRepo(dir: string, files: Record<string, string>, executable: string[] = []): void {
-  writeFiles(dir, files);
-  for (const f of executable) chmodSync(join(dir, f), 0o755);
-  git(dir, 'init', '-q');
-  git(dir, 'add', '-A');
-  git(dir, 'commit', '-qm', 'legacy');
-}
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -228,7 +218,7 @@ const DEPLOY_FILES: Record<string, string> = {
 };
 
 /** What stays, byte for byte, with the reason and the edit to make. */
-const DEPLOY_MANUAL: Array<[file: string, reason: RegExp, suggestion: RegExp | undefined]> = [
+const DEPLOY_MANUAL: ManualExpectation[] = [
   ['Makefile', /make takes a makefile variable literally/, /delete the assignment.*`secret-sweep run -- make …` with `DB_PASSWORD=sm:\/\/\S+`/],
   ['cfg/config/default.json', /the program that loads this file is unknown: a reference it does not expand would be read as the value/, undefined],
 ];
@@ -242,13 +232,7 @@ describe('deployment layouts: a Lambda folder zipped alone, a Docker image of sr
 
   it('each program, deployed the way its layout says, prints what it printed; a second run writes nothing', async () => {
     const { clone, report } = await migrateAndClone(repo, 'deploy', dredact);
-    expect(report.manual.map((m) => m.file).sort()).toEqual(DEPLOY_MANUAL.map(([f]) => f).sort());
-    for (const [file, reason, suggestion] of DEPLOY_MANUAL) {
-      expect(readFileSync(join(clone, file), 'utf8'), `${file} unchanged`).toBe(DEPLOY_FILES[file]);
-      const u = report.manual.find((x) => x.file === file);
-      expect(u?.reason, file).toMatch(reason);
-      if (suggestion) expect(u?.suggestion, file).toMatch(suggestion);
-    }
+    expectManualUnchanged(clone, report, DEPLOY_MANUAL, DEPLOY_FILES);
     const env = awsEnv();
     const run = async (cmd: string, args: string[], cwd: string, extra: Record<string, string> = {}) => {
       const r = await runAsync(cmd, args, { cwd, env: { ...env, PATH: process.env.PATH ?? '', ...extra } });

@@ -6,12 +6,12 @@
 import { expect } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync } from 'node:fs';
+import { chmodSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BIN, runAsync, TEST_AWS_ENV } from './cli.js';
 import { git, type migrateTestBed } from './migrate-bed.js';
-import { workTreeFiles } from './tree.js';
+import { workTreeFiles, writeFiles } from './tree.js';
 
 export const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 export const ESBUILD = join(NODE_MODULES, 'esbuild', 'bin', 'esbuild');
@@ -22,6 +22,29 @@ export const pkg = (o: Record<string, unknown>): string => JSON.stringify({ vers
 /** Replaces each value in `s` by `<its name>`: what a failing assertion may print. */
 export const redactor = (values: Record<string, string>) => (s: string): string =>
   Object.entries(values).reduce((t, [k, v]) => t.split(v).join(`<${k}>`), s);
+
+/** A new repository holding `files` (those in `executable` with mode 755), committed once. */
+export function commitRepo(dir: string, files: Record<string, string>, executable: string[] = []): void {
+  writeFiles(dir, files);
+  for (const f of executable) chmodSync(join(dir, f), 0o755);
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', 'legacy');
+}
+
+/** What stays: a file, the reason the report gives and (when given) the edit it suggests. */
+export type ManualExpectation = [file: string, reason: RegExp, suggestion?: RegExp];
+
+/** The report lists exactly `manual`'s files, each with its reason (and suggestion), and each is in `clone` as in `files`. */
+export function expectManualUnchanged(clone: string, report: MigrationReport, manual: readonly ManualExpectation[], files: Record<string, string>): void {
+  expect(report.manual.map((m) => m.file).sort()).toEqual(manual.map(([f]) => f).sort());
+  for (const [file, reason, suggestion] of manual) {
+    expect(readFileSync(join(clone, file), 'utf8'), `${file} unchanged`).toBe(files[file]);
+    const u = report.manual.find((x) => x.file === file);
+    expect(u?.reason, file).toMatch(reason);
+    if (suggestion) expect(u?.suggestion, file).toMatch(suggestion);
+  }
+}
 
 export interface MigrationReport {
   manual: Array<{ file: string; line: number; reason: string; suggestion?: string }>;

@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 export const OPERATIONS = [
   'CreateSecret', 'PutSecretValue', 'GetSecretValue', 'DescribeSecret', 'ListSecrets', 'TagResource',
-  'UntagResource', 'RotateSecret', 'DeleteSecret', 'RestoreSecret',
+  'UntagResource', 'RotateSecret', 'DeleteSecret', 'RestoreSecret', 'BatchGetSecretValue',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 const WRITES: Operation[] = [
@@ -127,6 +127,8 @@ export interface SmServer {
   regions: Map<string, Map<string, Secret>>;
   faults: Faults;
   calls: Calls;
+  /** Operations answered as unknown (a server that predates them: BatchGetSecretValue came in late 2023). */
+  unsupported: Set<Operation>;
   stop(): Promise<void>;
 }
 
@@ -141,6 +143,7 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
   let requestRegion = region;
   const faults = new Faults();
   const calls = new Calls();
+  const unsupported = new Set<Operation>();
   const sockets = new Set<Socket>();
 
   const arnFor = (name: string) =>
@@ -308,6 +311,23 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
       };
     },
 
+    // Up to 20 ids; a secret that cannot be read is an entry of Errors, not a failed call.
+    BatchGetSecretValue(b) {
+      const ids: unknown[] = Array.isArray(b.SecretIdList) ? b.SecretIdList : [];
+      if (ids.length < 1 || ids.length > 20) throw new AwsError('InvalidParameterException', 'SecretIdList must hold 1-20 ids.');
+      const SecretValues: unknown[] = [];
+      const Errors: unknown[] = [];
+      for (const id of ids) {
+        try {
+          SecretValues.push(handlers.GetSecretValue({ SecretId: id }));
+        } catch (e) {
+          if (!(e instanceof AwsError)) throw e;
+          Errors.push({ SecretId: id, ErrorCode: e.type, Message: e.message });
+        }
+      }
+      return { SecretValues, Errors };
+    },
+
     DescribeSecret(b) {
       const s = mustFind(b.SecretId);
       return { ...metadata(s), VersionIdsToStages: versionsToStages(s) };
@@ -446,6 +466,7 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     }
     if (!(OPERATIONS as readonly string[]).includes(op)) return sendError(res, new AwsError('UnknownOperationException', `Unknown operation ${target}`));
     calls.byOp[op] = calls.count(op) + 1;
+    if (unsupported.has(op as Operation)) return sendError(res, new AwsError('UnknownOperationException', `Unknown operation ${target}`));
 
     const fault = faults.take(op);
     if (fault?.kind === 'drop') {
@@ -493,6 +514,7 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     regions,
     faults,
     calls,
+    unsupported,
     stop: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy(); // keep-alive sockets would hold close() open
       server.close(() => resolve());

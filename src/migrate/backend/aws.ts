@@ -11,8 +11,8 @@ export const awsBackend: Backend = {
   capabilities: { helpers: true, runReferences: true },
   repoFiles: [],
   reference: envReferences,
-  helperSource(language: HelperLanguage, file: string): string {
-    return language === 'python' ? pythonHelper(file) : jsHelper(language, file);
+  helperSource(language: HelperLanguage, file: string, opts): string {
+    return language === 'python' ? pythonHelper(file) : jsHelper(language, file, opts?.prefetch ?? []);
   },
   async openVault(opts) {
     const { AwsVault } = await import('../vault/aws.js');
@@ -194,7 +194,7 @@ const requireHere = createRequire(hereFile);`;
  * The JS helper module, one source for its three flavours: TypeScript, and the same code without types
  * as an ES module (`.mjs`) or CommonJS (`.cjs`). `t(...)` is text only the TypeScript flavour has.
  */
-function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string {
+function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string, prefetch: readonly string[]): string {
   const ts = kind === 'ts';
   const t = (typed: string, plain = '') => (ts ? typed : plain);
   const exp = kind === 'cjs' ? '' : 'export ';
@@ -221,7 +221,7 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string): string
 // Region from AWS_REGION or AWS_DEFAULT_REGION, endpoint from AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL;
 // credentials from the usual AWS chain. Needs the @aws-sdk/client-secrets-manager package.
 // Where \`await\` is not allowed (CommonJS top level, a synchronous function), getSecretSync(name, key)
-// fetches the same way in a short child process (one per secret per process).
+// fetches the same way in a short child process (the first one fetches every secret PREFETCH names).
 ${imp}
 ${t(`
 export type SecretValue = Record<string, unknown> | string;
@@ -254,6 +254,8 @@ function hint(err${t(': { name?: string; message?: string }')})${t(': string | u
 let client${t(': InstanceType<typeof SecretsManagerClient> | undefined')};
 const cache = new Map${t('<string, Promise<SecretValue>>')}();
 const syncCache = new Map${t('<string, SecretValue>')}();
+// The secrets this folder's files read with getSecretSync (secret-sweep writes the list from their calls).
+const PREFETCH${t(': readonly string[]')} = ${JSON.stringify([...prefetch])};
 
 function smClient()${t(': InstanceType<typeof SecretsManagerClient>')} {
   if (!client) {${sdk('SecretsManagerClient')}
@@ -309,9 +311,13 @@ function pick(name${t(': string')}, value${t(': SecretValue')}, key${t('?: strin
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-// The child process: fetch one secret with the SDK resolved from \`dir\`, print { text } or { error }.
+// The child process: fetch the secrets named after \`dir\` with the SDK resolved from \`dir\`, print
+// { values: [[name, text]], errors: [[name, { name, message }]] } or { error }. Several names: one
+// BatchGetSecretValue per 20; each name it does not return (an SDK or a server without the operation, a
+// policy without secretsmanager:BatchGetSecretValue, a per-secret error) is asked with GetSecretValue,
+// whose error is the one reported.
 const FETCH_CHILD = \`
-const [dir, name] = process.argv.slice(1);
+const [dir, ...names] = process.argv.slice(1);
 (async () => {
   const id = '@aws-sdk/client-secrets-manager';
   // From the module's folder, else the working folder and NODE_PATH (a bundle deployed without node_modules, as on Lambda).
@@ -320,30 +326,57 @@ const [dir, name] = process.argv.slice(1);
   const region = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
   const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER || process.env.AWS_ENDPOINT_URL;
   const c = new sdk.SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
-  const out = await c.send(new sdk.GetSecretValueCommand({ SecretId: name }));
-  const text = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
-  process.stdout.write(JSON.stringify({ text }));
+  const text = (out) => out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString('utf8') : '');
+  const values = new Map();
+  const errors = [];
+  if (names.length > 1 && sdk.BatchGetSecretValueCommand) {
+    for (let i = 0; i < names.length; i += 20) {
+      const ids = names.slice(i, i + 20);
+      try {
+        const out = await c.send(new sdk.BatchGetSecretValueCommand({ SecretIdList: ids }));
+        for (const v of out.SecretValues || []) {
+          const n = ids.find((x) => x === v.Name || x === v.ARN);
+          if (n !== undefined) values.set(n, text(v));
+        }
+      } catch {
+        // asked one by one below
+      }
+    }
+  }
+  await Promise.all(names.filter((n) => !values.has(n)).map(async (n) => {
+    try {
+      values.set(n, text(await c.send(new sdk.GetSecretValueCommand({ SecretId: n }))));
+    } catch (e) {
+      errors.push([n, { name: e && e.name, message: String((e && e.message) || e).split('\\\\n')[0] }]);
+    }
+  }));
+  process.stdout.write(JSON.stringify({ values: [...values], errors }));
 })().catch((e) => process.stdout.write(JSON.stringify({ error: { name: e && e.name, message: String((e && e.message) || e).split('\\\\n')[0] } })));
 \`;
 
-/** getSecret for code that cannot await: the same lookup, synchronously (a child process per secret). */
+/**
+ * getSecret for code that cannot await: the same lookup, synchronously, in a child process. The first one
+ * also fetches the other secrets PREFETCH names (what this folder's files read this way), so a program
+ * pays one child process, not one per secret; a secret it could not fetch is asked again when read.
+ */
 ${t(`export function getSecretSync(name: string): SecretValue;
 export function getSecretSync(name: string, key: string): string;
 `)}${exp}function getSecretSync(name${t(': string')}, key${t('?: string')})${t(': SecretValue')} {
   let value = syncCache.get(name);
   if (value === undefined) {
-    let reply${t(': { text?: string; error?: { name?: string; message?: string } }')};
+    const names = [name, ...PREFETCH.filter((n) => n !== name && !syncCache.has(n))];
+    let reply${t(': { values?: Array<[string, string]>; errors?: Array<[string, { name?: string; message?: string }]>; error?: { name?: string; message?: string } }')};
     try {
-      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, name], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
     } catch (e) {
       throw new SecretError(\`cannot read secret \${name}: the fetch process failed (\${${t('(e as Error)', 'e')}.message.split('\\n')[0]})\`, { cause: e });
     }
-    if (reply.error || reply.text === undefined) {
-      const err = reply.error ?? {};
+    for (const [n, text] of reply.values ?? []) if (names.includes(n) && !syncCache.has(n)) syncCache.set(n, decode(text));
+    value = syncCache.get(name);
+    if (value === undefined) {
+      const err = reply.error ?? (reply.errors ?? []).find(([n]) => n === name)?.[1] ?? {};
       throw new SecretError(\`cannot read secret \${name}: \${hint(err) || 'no value'}\`);
     }
-    value = decode(reply.text);
-    syncCache.set(name, value);
   }
   return pick(name, value, key);
 }

@@ -68,7 +68,10 @@ export interface Backend {
    */
   readonly valueFiles?: readonly string[];
   readonly reference: ReferenceSyntax;
-  /** The source of the helper module for `language` (`file` is its file name, for its header), or undefined. */
-  helperSource(language: HelperLanguage, file: string): string | undefined;
+  /**
+   * The source of the helper module for `language` (`file` is its file name, for its header), or undefined.
+   * `prefetch`: the secrets its synchronous reader fetches together on the first read (JS).
+   */
+  helperSource(language: HelperLanguage, file: string, opts?: { prefetch?: readonly string[] }): string | undefined;
   openVault(opts: VaultOpenOptions): Promise<Vault & { close?: () => void }>;
 }

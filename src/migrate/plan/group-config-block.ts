@@ -6,6 +6,7 @@
 import type { Cand, CandField, GroupingContext, Occ } from './occurrences.js';
 import { DB_WORDS, normField, splitKey } from './keys.js';
 import { linesOf, parseAssignment, type Assignment } from './values.js';
+import { fileStem } from './naming.js';
 
 const CALL_ENGINES: Array<[RegExp, string]> = [
   [/\b(psycopg2?|pg8000|asyncpg|psycopg)\b/, 'postgres'],
@@ -89,7 +90,8 @@ function blockGroup(ctx: GroupingContext, o: Occ, lines: string[], own: Assignme
       const x = parseAssignment(lines[i - 1] ?? '');
       if (x && x.indent === own.indent && splitKey(x.key).prefix.length === 0) members.push({ line: i, a: x });
     }
-    resourceParts = [header.split('.').pop()!];
+    // `module.exports = {` / `exports = {`: the block is the module itself, named after its file.
+    resourceParts = [/^(module\.)?exports$/.test(header) ? fileStem(o.loc.file) : header.split('.').pop()!];
   }
   return fromMembers(ctx, o, members, resourceParts);
 }

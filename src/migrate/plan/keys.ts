@@ -19,6 +19,9 @@ export function splitKey(key: string): { prefix: string[]; field: string } {
   const last = key.split('.').pop() ?? key;
   const parts = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (parts.length === 0) return { prefix: [], field: 'value' };
+  // One word with the field glued on, as libpq and MySQL spell their variables: PGPASSWORD, MYSQL_PWD aside.
+  const glued = parts.length === 1 ? /^([a-z]{2,8})(password|passwd)$/.exec(parts[0]!) : null;
+  if (glued) return { prefix: [glued[1]!], field: glued[2]! };
   for (let n = Math.min(3, parts.length); n >= 1; n--) {
     const tail = parts.slice(-n).join('_');
     if (FIELD_SUFFIXES.has(tail)) return { prefix: parts.slice(0, -n), field: tail };

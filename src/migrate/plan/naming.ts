@@ -71,9 +71,17 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
   return r ?? vendor;
 }
 
+/**
+ * A file's name without its extension; for a folder's entry module (`config/index.js`, what
+ * `require('./config')` loads) the folder's name, past source-layout folders (`cfg/lib/index.js` -> cfg).
+ */
 export function fileStem(file: string): string {
-  const base = file.split('/').pop() ?? file;
-  return slug(base.replace(/\.[A-Za-z0-9]+$/, '') || base);
+  const parts = file.split('/');
+  const base = parts.pop() ?? file;
+  const stem = slug(base.replace(/\.[A-Za-z0-9]+$/, '') || base);
+  if (!/^(index|main|mod)$/.test(stem) || !/\.[cm]?[jt]sx?$/i.test(base)) return stem;
+  while (parts.length && /^(src|lib|dist|build|out|\.)$/.test(parts[parts.length - 1]!)) parts.pop();
+  return slug(parts.pop() ?? '') || stem;
 }
 
 /**

@@ -118,6 +118,16 @@ export const STRUCTURED_KINDS = {
     id: 'serverless', files: ['serverless.yml|yaml with provider.name aws'],
     reader: { name: 'the Serverless Framework (environment: goes into the Lambda configuration)', referenceForms: [] },
   },
+  // TypeORM 0.2 loads ormconfig.json with JSON.parse; it loads ormconfig.js (a module) the same way.
+  'typeorm-config': {
+    id: 'typeorm-config', files: ['ormconfig.json'],
+    reader: { name: 'TypeORM (JSON.parse; ormconfig.js is a module instead)', referenceForms: [] },
+  },
+  // sequelize-cli and the models/index.js it generates require the JSON (`use_env_variable` aside).
+  'sequelize-config': {
+    id: 'sequelize-config', files: ['JSON of environments each with a dialect (config/config.json, the .sequelizerc config)'],
+    reader: { name: 'sequelize-cli / models/index.js (require of the JSON; config.js is a module instead)', referenceForms: [] },
+  },
   generic: {
     id: 'generic', files: ['any other *.yml, *.yaml, *.json'],
     reader: UNKNOWN,

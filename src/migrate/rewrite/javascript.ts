@@ -424,12 +424,15 @@ export class JavaScriptRewriter implements Rewriter {
     }) as JsRewriteResult;
   }
 
-  /** The helper module a rewritten file needs (one per folder and kind); identical content every run. */
-  helperFiles(results: ReadonlyArray<Pick<JsRewriteResult, 'helper'>>, backend: Backend = awsBackend): Array<{ path: string; content: string }> {
+  /**
+   * The helper module a rewritten file needs (one per folder and kind); the same content for the same tree.
+   * `prefetch`: the secrets a helper's synchronous reader fetches together (sync-prefetch.ts).
+   */
+  helperFiles(results: ReadonlyArray<Pick<JsRewriteResult, 'helper'>>, backend: Backend = awsBackend, prefetch?: (helper: string) => readonly string[]): Array<{ path: string; content: string }> {
     const seen = new Map<string, HelperKind>();
     for (const r of results) if (r.helper) seen.set(r.helper.path, r.helper.kind);
     return [...seen].sort(([a], [b]) => a.localeCompare(b)).flatMap(([p, kind]) => {
-      const content = backend.helperSource(kind, helperFileName(kind));
+      const content = backend.helperSource(kind, helperFileName(kind), prefetch ? { prefetch: prefetch(p) } : undefined);
       return content === undefined ? [] : [{ path: p, content }];
     });
   }

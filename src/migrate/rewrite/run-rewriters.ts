@@ -47,6 +47,10 @@ import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
+import { syncPrefetchNames } from './sync-prefetch.js';
+import {
+  COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
+} from './compose-dotenv.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
@@ -320,7 +324,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
   const pending: Pending[] = [];
-  for (const [file, sites] of byFile) {
+  for (const [file, fileSites] of byFile) {
+    let sites = fileSites;
     const text = read(file);
     if (text === undefined) {
       const why = notUtf8.has(file) ? NOT_UTF8 : 'the file could not be read';
@@ -368,7 +373,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       continue;
     }
+    const composeEnv = rw.id === 'dotenv' && isComposeProjectEnv(root, file);
+    if (composeEnv) {
+      const lines = text.split('\n');
+      const interpolated = sites.filter((s) => s.kind === 'secret' && composeInterpolationReason(lines[s.line - 1] ?? '') !== undefined);
+      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '')!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
+      if (interpolated.length) sites = sites.filter((s) => !interpolated.includes(s) && !interpolated.some((i) => i.line === s.line));
+      if (!sites.some((s) => s.kind === 'secret')) continue;
+    }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
+    const embedded = composeEnv ? embeddedReferenceLines(text, res.edits) : new Set<number>();
+    if (embedded.size) {
+      const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+      res.edits = res.edits.filter((e) => !embedded.has(lineOf(e.start)));
+      for (const s of sites) if (s.kind === 'secret' && embedded.has(s.line)) out.manual.push(manualOf({ ...s, reason: COMPOSE_EMBEDDED_REASON, suggestion: COMPOSE_EMBEDDED_SUGGESTION }, ''));
+      sites = sites.filter((s) => !embedded.has(s.line));
+      res.notes = res.notes.filter((n) => ![...embedded].some((l) => n.includes(`(line ${l})`)));
+    }
     for (const u of res.unhandled) {
       const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
       out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader) } : u, 'the rewriter could not change it safely'));
@@ -403,7 +424,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   if (backend.capabilities.helpers) {
-    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend);
+    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend, (h) => syncPrefetchNames(root, h, texts));
     const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
     const helpers = [...pyHelpers, ...jsHelpers];
     for (const h of helpers) {

@@ -58,11 +58,15 @@ function howOf(line: string, src: string): string {
   return 'a command that names it';
 }
 
+/** Text ending in the folder of the running script: `$(dirname "$0")/`, `$(cd "$(dirname "$0")" && pwd)/`, `${BASH_SOURCE%/*}/`. */
+const SCRIPT_DIR = /(?:\$\(\s*dirname\s+["']?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)["']?\s*\)["']?(?:\s*(?:&&|;)\s*pwd\s*\))?|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%\/\*\})["']?\/$/;
+
 /**
  * Whether `line` of `src` names the env file `f` as a path: a word ending in its base name whose folder
  * part, after a `$(…)/`, `${…}/` or `$VAR/` (a folder computed at run time), is relative to the
  * source's folder or (`upwards`) one above it (the working folder a script runs in is not known:
- * cautious). An absolute path counts by its base name.
+ * cautious), or, after the script's own folder (SCRIPT_DIR), in that folder only. An absolute path
+ * counts by its base name.
  */
 export function namesEnvFile(line: string, f: string, src: string, upwards = true): boolean {
   const base = path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -71,6 +75,11 @@ export function namesEnvFile(line: string, f: string, src: string, upwards = tru
   for (const m of line.matchAll(word)) {
     let folder = m[1]!;
     if (folder !== '' && !folder.endsWith('/')) continue;
+    // The script's own folder (`$(dirname "$0")/.env`): that file and no other, whatever the working folder.
+    if (SCRIPT_DIR.test(line.slice(0, m.index + m[0].length - path.posix.basename(f).length))) {
+      if (path.posix.join(path.posix.dirname(src), path.posix.basename(f)) === f) return true;
+      continue;
+    }
     // A folder computed at run time (`$(dirname "$0")/`, `${ROOT}/`, `$DIR/`): what follows it is relative.
     folder = folder.replace(/^.*(?:[)}]|\$[A-Za-z_][A-Za-z0-9_]*)\/?/, '');
     if (folder.startsWith('/')) return true;

@@ -175,6 +175,8 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
   if (json) {
     if (/(^|\/)\.?docker\/config\.json$/i.test(file)) return 'docker-config';
     if (/(^|\/)appsettings(\.[^/]+)?\.json$/i.test(file)) return 'dotnet-appsettings';
+    if (/(^|\/)ormconfig\.json$/i.test(file)) return 'typeorm-config';
+    if (Y.isMap(root) && root.items.some((p) => Y.isMap(p.value) && p.value.has('dialect') && (p.value.has('password') || p.value.has('username')))) return 'sequelize-config';
     return 'generic';
   }
   if (isWorkflowPath(file)) return 'github-actions';
@@ -272,11 +274,27 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
     }
     case 'spring':
       return springManual(file, r, path.map(String).join('.'));
-    default:
+    // Both tools also load a JavaScript module in the JSON's place, which secret-sweep then rewrites.
+    case 'typeorm-config':
+      return {
+        reason: 'TypeORM reads ormconfig.json as plain JSON: a reference written here would be the password',
+        suggestion: `rename ${file} to ormconfig.js with \`module.exports = \` before the same object (TypeORM loads it in the JSON's place) and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
+      };
+    case 'sequelize-config':
+      return {
+        reason: 'sequelize-cli and models/index.js require this JSON as it is: a reference written here would be the password',
+        suggestion: `rename ${file} to a .js file with \`module.exports = \` before the same object, point .sequelizerc's \`config\` (and models/index.js's require) at it, and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
+      };
+    default: {
+      // node-config (the `config` package) loads config/NAME.js as well as NAME.json: the module form takes a helper call.
+      const nodeConfig = /(^|\/)config\/[^/]+\.json$/i.test(file)
+        ? `; if it is node-config's (the \`config\` package), rename it to ${file.replace(/\.json$/i, '.js')} with \`module.exports = \` before the same object and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\``
+        : '';
       return {
         reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',
-        suggestion: `if that program expands environment variables, replace the value with \`\${${envVar}}\` and start it with \`secret-sweep run -- COMMAND\` (\`${envVar}=sm://${r.secretName}#${r.jsonKey}\`); otherwise have it read ${r.secretName} (key ${r.jsonKey}) from AWS Secrets Manager`,
+        suggestion: `if that program expands environment variables, replace the value with \`\${${envVar}}\` and start it with \`secret-sweep run -- COMMAND\` (\`${envVar}=sm://${r.secretName}#${r.jsonKey}\`); otherwise have it read ${r.secretName} (key ${r.jsonKey}) from AWS Secrets Manager${nodeConfig}`,
       };
+    }
   }
 }
 
@@ -393,12 +411,16 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
         : -1;
       const aliasLines = secrets.map((x) => `${actionsAlias(x.site.ref.secretName)},${x.site.ref.secretName}`);
       const snippet = `add after an aws-actions/configure-aws-credentials step (role via OIDC, permissions: id-token: write):\n- uses: ${GET_SECRETS_ACTION}\n  with:\n    secret-ids: |\n      ${aliasLines.join('\n      ')}\n    parse-json-secrets: true\nand use ${secrets.map((x) => `\${{ env.${actionsVariable(x.site.ref.secretName, x.site.ref.jsonKey)} }}`).join(', ')} in the steps after it`;
+      // Without AWS access, GitHub's own store is the way left (a second copy: said so).
+      const own = path[path.length - 1];
+      const ghName = typeof own === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(own) && !/^GITHUB_/i.test(own) ? own : actionsVariable(secrets[0]!.site.ref.secretName, secrets[0]!.site.ref.jsonKey);
+      const orSecrets = `\nor, where the job cannot reach AWS, make it an Actions secret (\`gh secret set ${ghName}\`) and write \${{ secrets.${ghName} }} here: GitHub then holds a copy that rotating it in Secrets Manager does not update`;
       if (job === undefined || stepIdx === undefined) {
-        fail('a workflow- or job-level value is evaluated before any step can fetch the secret', snippet);
+        fail('a workflow- or job-level value is evaluated before any step can fetch the secret', snippet + orSecrets);
         continue;
       }
       if (configureIdx < 0 || configureIdx >= stepIdx) {
-        fail('the job has no AWS credentials (an aws-actions/configure-aws-credentials step) before this step', snippet);
+        fail('the job has no AWS credentials (an aws-actions/configure-aws-credentials step) before this step', snippet + orSecrets);
         continue;
       }
       const configure = (steps as unknown as { items: ParsedNode[] }).items[configureIdx]!;

@@ -1,0 +1,186 @@
+/**
+ * Round 7 of "deployed" Node / shell / config shapes (harness: test/support/deployed-node.ts): one legacy
+ * repository, one `migrate --apply` against the local Secrets Manager, a fresh clone, each program run as
+ * deployed (`node`, `sh`); it prints what it printed, a second migrate writes nothing, no value is left.
+ *
+ * - A CommonJS service whose config is a folder (`require('./config')` loads config/index.js) holding ten
+ *   secrets, two of them `process.env.X || "…"` / `?? "…"` fallbacks: its synchronous reads cost one child
+ *   process (BatchGetSecretValue; without it, one GetSecretValue each, still in that one child), the
+ *   variables still win when set, and the secrets are named after the module and the variables.
+ * - A package whose `exports` map points into lib/, loaded by its own name; an ES module `.mjs` tool run
+ *   with `node`.
+ * - docker compose: a literal in `environment:` and the root `.env` that compose reads for `${VAR}` are
+ *   both migrated; under `secret-sweep run` a command sees what compose would have interpolated. A .env
+ *   value with a `$NAME` compose expands, or a password inside a URL (`${sm://…}` there would make
+ *   compose refuse the file), stays, with the reason.
+ * - Defaults of parameter expansions, `${PGPASSWORD:-…}` in a shell script and `${REDIS_PASSWORD:-…}` in
+ *   the compose file: the literal becomes the fetch (nested), so a set variable still wins.
+ * - What stays, byte for byte, with its reason: ormconfig.json and a sequelize config.json (read as
+ *   plain JSON by TypeORM and sequelize-cli, which load a .js module in their place), a `.env` that a shell script sources from its own folder, serverless.yml's
+ *   provider.environment, a workflow's literal token in a job without AWS credentials (pointing to
+ *   `secrets.*` as the way left).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BIN, runAsync } from '../support/cli.js';
+import { migrateTestBed } from '../support/migrate-bed.js';
+import { installDeclaredDeps } from '../support/npm-ci.js';
+import { commitRepo, deployedNodeHarness, expectManualUnchanged, type ManualExpectation, pkg, redactor, sha } from '../support/deployed-node.js';
+import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
+
+const bed = migrateTestBed();
+const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deployedNodeHarness(bed, 'round7');
+
+/** A password found by the password rules, with no character a shell, compose or dotenv treats specially. */
+const pw = (seed: number) => 'Pw' + randomString(ALNUM, 14, seed) + '9!';
+
+const KEYS = Array.from({ length: 8 }, (_, i) => stripeKey(10700 + i));
+const V = {
+  jwt: 'jwt-' + randomString(ALNUM, 30, 10710),
+  session: 'sess-' + randomString(ALNUM, 30, 10711),
+  exportsPkg: pw(10712),
+  mjsToken: githubToken(10713),
+  compose: pw(10714),
+  composeEnv: pw(10715),
+  orm: pw(10716),
+  sequelize: pw(10717),
+  sourced: pw(10718),
+  serverless: pw(10719),
+  workflow: githubToken(10720),
+  shellDefault: pw(10724),
+  shellToken: githubToken(10725),
+  composeDefault: pw(10726),
+};
+const ALL: Record<string, string> = { ...Object.fromEntries(KEYS.map((k, i) => [`key${i}`, k])), ...V };
+/** Lines of compose's .env that stay: a `$NAME` compose expands, a password inside a URL. */
+const STAY = { dollar: 'Pw' + randomString(ALNUM, 6, 10721) + '$Zx' + randomString(ALNUM, 8, 10722) + '9!', inUrl: 'Pw' + randomString(ALNUM, 14, 10723) + '9' };
+const redact = redactor({ ...ALL, ...STAY });
+const H = "const h = (s) => require('node:crypto').createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
+
+const FILES: Record<string, string> = {
+  '.gitignore': 'node_modules/\n',
+  // A CommonJS service: the config folder's index, ten secrets read at load time.
+  'app/package.json': pkg({ name: 'app', main: 'server.js', scripts: { start: 'node server.js' } }),
+  'app/config/index.js': [
+    'module.exports = {',
+    ...KEYS.map((k, i) => `  key${i}: '${k}',`),
+    `  jwtSecret: process.env.JWT_SECRET || "${V.jwt}",`,
+    `  sessionSecret: process.env.SESSION_SECRET ?? '${V.session}',`,
+    '};',
+    '',
+  ].join('\n'),
+  'app/server.js': `${H}const config = require('./config');\nconsole.log(Object.values(config).map(h).join(' '));\n`,
+  // TypeORM 0.2 and sequelize-cli read these as plain JSON.
+  'app/ormconfig.json': JSON.stringify({ type: 'postgres', host: 'db', username: 'app', password: V.orm, database: 'app' }, null, 2) + '\n',
+  'app/.sequelizerc': "const path = require('path');\nmodule.exports = { config: path.resolve('config', 'database.json') };\n",
+  'app/config/database.json': JSON.stringify({ production: { username: 'app', password: V.sequelize, database: 'app', host: 'db', dialect: 'postgres' } }, null, 2) + '\n',
+  // A package loaded by its name through its exports map.
+  'pkgs/cfg/package.json': pkg({ name: '@acme/cfg', exports: { '.': './lib/index.js' } }),
+  'pkgs/cfg/lib/index.js': `exports.db = { password: '${V.exportsPkg}' };\n`,
+  // An ES module tool: top-level code, run with node.
+  'tools/package.json': pkg({ name: 'tools', type: 'module' }),
+  'tools/rotate.mjs': `import { createHash } from 'node:crypto';\nconst token = '${V.mjsToken}';\nconsole.log(createHash('sha256').update(token).digest('hex').slice(0, 12));\n`,
+  // docker compose: a literal, and a ${VAR} that compose takes from the root .env.
+  'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ' + V.compose + '\n  api:\n    image: api\n    environment:\n      DB_PASSWORD: ${DB_PASSWORD}\n'
+    + '  cache:\n    image: redis:7\n    environment:\n      REDIS_PASSWORD: ${REDIS_PASSWORD:-' + V.composeDefault + '}\n',
+  // Defaults of parameter expansions: the variable wins when set.
+  'scripts/backup.sh': '#!/bin/sh\nset -eu\nexport PGPASSWORD="${PGPASSWORD:-' + V.shellDefault + '}"\nAPI_TOKEN=${API_TOKEN:-' + V.shellToken + '}\nprintf \'%s %s\' "$PGPASSWORD" "$API_TOKEN" | sha256sum | cut -c1-12\n',
+  '.env': `DB_PASSWORD=${V.composeEnv}\nCACHE_PASSWORD=${STAY.dollar}\nDATABASE_URL=postgres://app:${STAY.inUrl}@db:5432/app\n`,
+  // A script that sources the .env beside it.
+  'ops/.env': `API_PASSWORD=${V.sourced}\n`,
+  'ops/run.sh': '#!/bin/sh\nset -a\n. "$(dirname "$0")/.env"\nset +a\nprintf \'%s\' "$API_PASSWORD" | sha256sum | cut -c1-12\n',
+  'serverless.yml': `service: api\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  environment:\n    DB_PASSWORD: '${V.serverless}'\nfunctions:\n  api:\n    handler: app/server.handler\n`,
+  '.github/workflows/release.yml': `name: release\non: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: gh release create v1\n        env:\n          GH_TOKEN: ${V.workflow}\n`,
+};
+
+/** What stays, byte for byte, with the reason and (where given) the edit to make. */
+const MANUAL: ManualExpectation[] = [
+  ['app/ormconfig.json', /TypeORM reads ormconfig\.json as plain JSON/, /rename app\/ormconfig\.json to ormconfig\.js .*getSecretSync\('prod\/r7\/ormconfig', 'password'\)/],
+  ['app/config/database.json', /sequelize-cli and models\/index\.js require this JSON/, /\.sequelizerc's `config`/],
+  ['ops/.env', /ops\/run\.sh:3 reads this file itself/],
+  ['serverless.yml', /Serverless Framework deploys environment: values .* as written/],
+  ['.github/workflows/release.yml', /no AWS credentials/, /aws-secretsmanager-get-secrets[\s\S]*gh secret set GH_TOKEN[\s\S]*\$\{\{ secrets\.GH_TOKEN \}\}[\s\S]*does not update/],
+];
+
+describe('round 7: a config folder of ten secrets, an exports-map package, an .mjs tool, compose and its .env, and what stays', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round7-');
+    commitRepo(repo, FILES, ['ops/run.sh', 'scripts/backup.sh']);
+  }, 60_000);
+
+  it('each program prints what it printed, the synchronous reads cost one child process, a second run writes nothing', async () => {
+    const { clone, report } = await migrateAndClone(repo, 'r7', redact);
+    expectManualUnchanged(clone, { ...report, manual: report.manual.filter((m) => m.file !== '.env') }, MANUAL, FILES);
+    // compose's .env: the plain line is migrated; a value compose expands, or a reference inside a URL
+    // (compose refuses `${sm://…}`), stays as it was.
+    expect(report.manual.filter((m) => m.file === '.env').map((m) => `${m.line}: ${m.reason}`)).toEqual([
+      expect.stringMatching(/^2: docker compose interpolates `\$NAME`/),
+      expect.stringMatching(/^3: docker compose reads this \.env .* refuses `\$\{sm:\/\/…\}` inside a value/),
+    ]);
+    expect(readFileSync(join(clone, '.env'), 'utf8').split('\n').slice(1)).toEqual(FILES['.env']!.split('\n').slice(1));
+    // Named after the module (config/index.js, lib/index.js) and after the variables the fallbacks stand in for.
+    const config = readFileSync(join(clone, 'app/config/index.js'), 'utf8');
+    expect(config).toContain("key0: getSecretSync('prod/r7/config', 'key0'),");
+    expect(config).toContain('jwtSecret: process.env.JWT_SECRET || getSecretSync("prod/r7/jwt", "secret"),');
+    expect(config).toContain("sessionSecret: process.env.SESSION_SECRET ?? getSecretSync('prod/r7/session', 'secret'),");
+    expect(readFileSync(join(clone, 'pkgs/cfg/lib/index.js'), 'utf8')).toContain("getSecretSync('prod/r7/cfg', 'password')");
+    expect(readFileSync(join(clone, 'app/config/secret-sweep-secrets.cjs'), 'utf8')).toContain('const PREFETCH = ["prod/r7/config","prod/r7/jwt","prod/r7/session"];');
+
+    const env = awsEnv();
+    const run = async (cmd: string, args: string[], cwd: string, extra: Record<string, string> = {}) => {
+      const r = await runAsync(cmd, args, { cwd, env: { ...env, ...extra } });
+      expect(r.code, `${cwd} ${args.join(' ')}: ${redact(r.stderr)}`).toBe(0);
+      return r.stdout.trim();
+    };
+    const srv = bed.server();
+    const counts = () => ({ batch: srv.calls.count('BatchGetSecretValue'), get: srv.calls.count('GetSecretValue') });
+    const since = (a: { batch: number; get: number }) => ({ batch: counts().batch - a.batch, get: counts().get - a.get });
+
+    const app = join(clone, 'app');
+    installDeclaredDeps(app);
+    const expected = [...KEYS, V.jwt, V.session].map(sha).join(' ');
+    let before = counts();
+    expect(await run(process.execPath, ['server.js'], app)).toBe(expected);
+    expect(since(before), 'three secrets, one request').toEqual({ batch: 1, get: 0 });
+    // A server (or an SDK, or a policy) without BatchGetSecretValue: the same child asks for each secret.
+    srv.unsupported.add('BatchGetSecretValue');
+    try {
+      before = counts();
+      expect(await run(process.execPath, ['server.js'], app)).toBe(expected);
+      expect(since(before)).toEqual({ batch: 1, get: 3 });
+    } finally {
+      srv.unsupported.delete('BatchGetSecretValue');
+    }
+    // The variables win when set; `||` also replaces an empty one, `??` keeps it.
+    const fromEnv = ['from', 'env'].join('-');
+    const set = (await run(process.execPath, ['server.js'], app, { JWT_SECRET: fromEnv, SESSION_SECRET: '' })).split(' ');
+    expect(set.slice(-2)).toEqual([sha(fromEnv), sha('')]);
+
+    const cfg = join(clone, 'pkgs/cfg');
+    installDeclaredDeps(cfg);
+    expect(await run(process.execPath, ['-e', `${H}console.log(h(require('@acme/cfg').db.password))`], cfg)).toBe(sha(V.exportsPkg));
+    const tools = join(clone, 'tools');
+    installDeclaredDeps(tools);
+    expect(await run(process.execPath, ['rotate.mjs'], tools)).toBe(sha(V.mjsToken));
+
+    // What compose would interpolate: the root .env's variable and the literal's, under `secret-sweep run`.
+    expect(readFileSync(join(clone, 'docker-compose.yml'), 'utf8')).toContain('POSTGRES_PASSWORD: ${PROD_R7_POSTGRES__PASSWORD}\n');
+    // A default (`${REDIS_PASSWORD:-…}`) becomes a nested one, which compose expands too.
+    expect(readFileSync(join(clone, 'docker-compose.yml'), 'utf8')).toContain('REDIS_PASSWORD: ${REDIS_PASSWORD:-${PROD_R7_REDIS__PASSWORD}}\n');
+    const seen = await run(process.execPath, [BIN, 'run', '--', 'sh', '-c', 'printf "%s\\n%s\\n%s" "$DB_PASSWORD" "$PROD_R7_POSTGRES__PASSWORD" "$PROD_R7_REDIS__PASSWORD"'], clone);
+    expect(redact(seen)).toBe('<composeEnv>\n<compose>\n<composeDefault>');
+    // Shell defaults: fetched only when the variable is unset or empty (named pg#password; the token by its vendor rule, github).
+    const backup = readFileSync(join(clone, 'scripts/backup.sh'), 'utf8');
+    expect(backup).toMatch(/^PGPASSWORD="\$\{PGPASSWORD:-\$\(aws secretsmanager get-secret-value --secret-id prod\/r7\/pg .*\)\}"; export PGPASSWORD$/m);
+    expect(backup).toContain('API_TOKEN=${API_TOKEN:-"$(aws secretsmanager get-secret-value --secret-id prod/r7/github ');
+    expect(await run('sh', ['scripts/backup.sh'], clone)).toBe(sha(`${V.shellDefault} ${V.shellToken}`));
+    expect(await run('sh', ['scripts/backup.sh'], clone, { PGPASSWORD: 'a', API_TOKEN: 'b', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' })).toBe(sha('a b'));
+    // The sourced .env stayed, so the script still runs as it did.
+    expect(await run('sh', ['ops/run.sh'], clone)).toBe(sha(V.sourced));
+
+    expectNoValueLeft(clone, ALL, (f) => MANUAL.some(([m]) => m === f));
+    await expectIdempotent(clone, 'r7', redact);
+  }, 300_000);
+});
