@@ -51,11 +51,14 @@ const V = {
   shellDefault: pw(10724),
   shellToken: githubToken(10725),
   composeDefault: pw(10726),
+  dotenvToken: githubToken(10727),
 };
+/** An unquoted .env value with `#`: Node's dotenv reads the text before it, python-dotenv all of it (stays). */
+const HASHED = 'Pw' + randomString(ALNUM, 9, 10728) + '#' + randomString(ALNUM, 6, 10729);
 const ALL: Record<string, string> = { ...Object.fromEntries(KEYS.map((k, i) => [`key${i}`, k])), ...V };
 /** Lines of compose's .env that stay: a `$NAME` compose expands, a password inside a URL. */
 const STAY = { dollar: 'Pw' + randomString(ALNUM, 6, 10721) + '$Zx' + randomString(ALNUM, 8, 10722) + '9!', inUrl: 'Pw' + randomString(ALNUM, 14, 10723) + '9' };
-const redact = redactor({ ...ALL, ...STAY });
+const redact = redactor({ ...ALL, ...STAY, HASHED });
 const H = "const h = (s) => require('node:crypto').createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
 
 const FILES: Record<string, string> = {
@@ -87,6 +90,10 @@ const FILES: Record<string, string> = {
   // Defaults of parameter expansions: the variable wins when set.
   'scripts/backup.sh': '#!/bin/sh\nset -eu\nexport PGPASSWORD="${PGPASSWORD:-' + V.shellDefault + '}"\nAPI_TOKEN=${API_TOKEN:-' + V.shellToken + '}\nprintf \'%s %s\' "$PGPASSWORD" "$API_TOKEN" | sha256sum | cut -c1-12\n',
   '.env': `DB_PASSWORD=${V.composeEnv}\nCACHE_PASSWORD=${STAY.dollar}\nDATABASE_URL=postgres://app:${STAY.inUrl}@db:5432/app\n`,
+  // CommonJS with dotenv, started plainly (`node app.js`): the migrated code resolves what the load brought.
+  'svc/package.json': pkg({ name: 'svc', dependencies: { dotenv: '^16.0.0' } }),
+  'svc/.env': `SVC_TOKEN=${V.dotenvToken}\nSVC_PASSWORD=${HASHED}\n`,
+  'svc/app.js': `${H}require('dotenv').config({ path: require('node:path').join(__dirname, '.env') });\nconsole.log(h(process.env.SVC_TOKEN), h(process.env.SVC_PASSWORD));\n`,
   // A script that sources the .env beside it.
   'ops/.env': `API_PASSWORD=${V.sourced}\n`,
   'ops/run.sh': '#!/bin/sh\nset -a\n. "$(dirname "$0")/.env"\nset +a\nprintf \'%s\' "$API_PASSWORD" | sha256sum | cut -c1-12\n',
@@ -112,7 +119,8 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
 
   it('each program prints what it printed, the synchronous reads cost one child process, a second run writes nothing', async () => {
     const { clone, report } = await migrateAndClone(repo, 'r7', redact);
-    expectManualUnchanged(clone, { ...report, manual: report.manual.filter((m) => m.file !== '.env') }, MANUAL, FILES);
+    expectManualUnchanged(clone, { ...report, manual: report.manual.filter((m) => m.file !== '.env' && m.file !== 'svc/.env') }, MANUAL, FILES);
+    expect(report.manual.filter((m) => m.file === 'svc/.env').map((m) => `${m.line}: ${m.reason}`)).toEqual([expect.stringMatching(/^2: the unquoted value holds `#`: Node's dotenv reads only the text before it/)]);
     // compose's .env: the plain line is migrated; a value compose expands, or a reference inside a URL
     // (compose refuses `${sm://…}`), stays as it was.
     expect(report.manual.filter((m) => m.file === '.env').map((m) => `${m.line}: ${m.reason}`)).toEqual([
@@ -157,6 +165,15 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
     const fromEnv = ['from', 'env'].join('-');
     const set = (await run(process.execPath, ['server.js'], app, { JWT_SECRET: fromEnv, SESSION_SECRET: '' })).split(' ');
     expect(set.slice(-2)).toEqual([sha(fromEnv), sha('')]);
+
+    // dotenv, started plainly: the token comes from Secrets Manager; the `#` line kept its text, read as before.
+    const svcEnv = readFileSync(join(clone, 'svc/.env'), 'utf8').split('\n');
+    expect(svcEnv[0]).toMatch(new RegExp(`^SVC_TOKEN='${'sm'}://prod/r7/[a-z-]+#token'$`));
+    expect(svcEnv[1]).toBe(`SVC_PASSWORD=${HASHED}`);
+    expect(readFileSync(join(clone, 'svc/app.js'), 'utf8')).toContain("require('./secret-sweep-secrets.cjs').resolveEnvSync();");
+    const svc = join(clone, 'svc');
+    installDeclaredDeps(svc);
+    expect(await run(process.execPath, ['app.js'], svc)).toBe(`${sha(V.dotenvToken)} ${sha(HASHED.split('#')[0]!)}`);
 
     const cfg = join(clone, 'pkgs/cfg');
     installDeclaredDeps(cfg);

@@ -255,7 +255,7 @@ let client${t(': InstanceType<typeof SecretsManagerClient> | undefined')};
 const cache = new Map${t('<string, Promise<SecretValue>>')}();
 const syncCache = new Map${t('<string, SecretValue>')}();
 // The secrets this folder's files read with getSecretSync (secret-sweep writes the list from their calls).
-const PREFETCH${t(': readonly string[]')} = ${JSON.stringify([...prefetch])};
+const PREFETCH${t(': string[]')} = ${JSON.stringify([...prefetch])};
 
 function smClient()${t(': InstanceType<typeof SecretsManagerClient>')} {
   if (!client) {${sdk('SecretsManagerClient')}
@@ -380,5 +380,29 @@ export function getSecretSync(name: string, key: string): string;
   }
   return pick(name, value, key);
 }
-${kind === 'cjs' ? '\nmodule.exports = { getSecret, getSecretSync, SecretError };\n' : ''}`;
+
+/**
+ * Replace each sm://NAME#KEY reference in process.env (or \`env\`) by its value, synchronously, as
+ * \`secret-sweep run\` does: for code that loads a migrated .env file itself (dotenv). One child process.
+ */
+${exp}function resolveEnvSync(env${t(': Record<string, string | undefined>')} = process.env)${t(': Record<string, string | undefined>')} {
+  const whole = /^sm:\\/\\/([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?$/;
+  const template = /\\$\\{sm:\\/\\/([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?\\}/g;
+  const refs = Object.entries(env).filter((e)${t(': e is [string, string]')} => typeof e[1] === 'string' && e[1].includes('sm://'));
+  for (const [, v] of refs) for (const m of v.matchAll(new RegExp(template.source + '|' + whole.source.slice(1, -1), 'g'))) {
+    const n = m[1] ?? m[3];
+    if (n && !PREFETCH.includes(n)) PREFETCH.push(n);
+  }
+  const valueOf = (name${t(': string')}, key${t('?: string')})${t(': string')} => {
+    if (key !== undefined) return getSecretSync(name, key);
+    const v = getSecretSync(name);
+    return typeof v === 'string' ? v : JSON.stringify(v);
+  };
+  for (const [k, v] of refs) {
+    const m = whole.exec(v);
+    env[k] = m ? valueOf(m[1]${t('!')}, m[2]) : v.replace(template, (_s, n${t(': string')}, key${t('?: string')}) => valueOf(n, key));
+  }
+  return env;
+}
+${kind === 'cjs' ? '\nmodule.exports = { getSecret, getSecretSync, resolveEnvSync, SecretError };\n' : ''}`;
 }

@@ -174,6 +174,14 @@ export function locCmp(a: ValueLocation, b: ValueLocation): number {
     || a.line - b.line || a.column - b.column;
 }
 
+function sameSecret(g: Finding, value: string): boolean {
+  try {
+    return secretOf(g) === value;
+  } catch {
+    return false;
+  }
+}
+
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
 export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
@@ -202,7 +210,15 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       // as written is the one to migrate; alone, it is left to a human.
       const direct = findings.some((g) => g !== f && !g.decodedFrom && g.file === f.file && commitOf(g) === commit && g.line <= f.endLine && f.line <= g.endLine
         && (g.line !== f.line || (g.column <= f.endColumn && f.column <= g.endColumn)));
-      if (!direct) skipped.push({ location: loc, reason: `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
+      // A string literal's escapes (`\x67hp_…`): the program reads the decoded value. When that value is also
+      // written plainly somewhere, the plan stores it and finds this place by value (leftover-values.ts).
+      const literalEscape = f.decodedFrom === 'escape' || f.decodedFrom === 'json-escape';
+      const elsewhere = literalEscape && findings.some((g) => !g.decodedFrom && sameSecret(g, raw));
+      if (!direct && !elsewhere) {
+        skipped.push({ location: loc, reason: literalEscape
+          ? 'found inside a string literal\'s escapes (\\x, \\u, …): the program reads the decoded value; move it to the vault by hand'
+          : `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
+      }
       continue;
     }
     const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule));

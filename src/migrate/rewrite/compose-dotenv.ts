@@ -32,7 +32,7 @@ export const COMPOSE_INTERPOLATION_SUGGESTION = "if the `$` is part of the secre
  */
 export function embeddedReferenceLines(text: string, edits: ReadonlyArray<{ start: number; replacement: string }>): Set<number> {
   const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
-  return new Set(edits.filter((e) => e.replacement.startsWith('${sm://')).map((e) => lineOf(e.start)));
+  return new Set(edits.filter((e) => e.replacement.includes('${sm://')).map((e) => lineOf(e.start)));
 }
 
 export const COMPOSE_EMBEDDED_REASON = 'docker compose reads this .env to interpolate the compose file and refuses `${sm://…}` inside a value (an invalid interpolation format)';

@@ -20,6 +20,28 @@ import { isValidRefPart, parseEnvText, smReference } from '../run-env.js';
 import { backendFor } from '../backend/backends.js';
 import { BROWSER_SUGGESTION, publicEnvReason } from './browser-code.js';
 import { lineStarts, siteOffsets, URI_RULE, type UnhandledSite } from './sites.js';
+import { applyEdits } from './fixer.js';
+
+/**
+ * `edits` of a .env text with each unquoted value whose new text holds `#` put in single quotes (when the
+ * text has no quote, backslash or line break): Node's dotenv ends an unquoted value at `#`, so a program
+ * that loads the file itself (js-dotenv-resolve.ts) would get `sm://NAME` for `sm://NAME#KEY`. Every
+ * reader (python-dotenv, Node's, compose, the shell, `secret-sweep run`) takes single quotes literally.
+ */
+export function quoteHashedReferences(text: string, edits: readonly TextEdit[]): TextEdit[] {
+  const out: TextEdit[] = [];
+  const done = new Set<TextEdit>();
+  for (const e of parseEnvText(text)) {
+    if (e.quote !== '') continue;
+    const inside = edits.filter((x) => e.valueStart <= x.start && x.end <= e.valueEnd);
+    if (!inside.some((x) => x.replacement.includes('#'))) continue;
+    const value = applyEdits(text.slice(e.valueStart, e.valueEnd), inside.map((x) => ({ ...x, start: x.start - e.valueStart, end: x.end - e.valueStart })));
+    if (/['\\\r\n]/.test(value)) continue;
+    out.push({ start: e.valueStart, end: e.valueEnd, replacement: `'${value}'` });
+    for (const x of inside) done.add(x);
+  }
+  return [...edits.filter((x) => !done.has(x)), ...out];
+}
 
 export class DotenvRewriter implements Rewriter {
   readonly id = 'dotenv';

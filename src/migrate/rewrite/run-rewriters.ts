@@ -28,7 +28,7 @@ import { appendIgnoreLine, gitSays } from '../value-files.js';
 import { GENERATED_MARKER, type Backend } from '../backend/backend.js';
 import { testCrashPoint } from '../journal.js';
 import { applyEdits, checkedPath, detectEol, writeEdits, writeNewFile } from './fixer.js';
-import type { PlannedEdit, RewriteResult, RewriteSite } from './rewriter.js';
+import type { PlannedEdit, RewriteResult, RewriteSite, TextEdit } from './rewriter.js';
 import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
@@ -45,6 +45,8 @@ import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.j
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
+import { jsDotenvResolveEdits } from './js-dotenv-resolve.js';
+import { quoteHashedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
@@ -311,6 +313,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
+  let nodeDotenv: boolean | undefined;
+  const nodeLoadsDotenv = () => (nodeDotenv ??= jsSourcesOf(root).some((x) => /\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)));
   let envReads: Map<string, LiteralEnvRead> | undefined;
   const envReadsOf = () => {
     if (envReads) return envReads;
@@ -373,6 +377,19 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       continue;
     }
+    // Node's dotenv ends an unquoted value at `#`, python-dotenv only at ` #`: which text is the value depends on the reader.
+    if (rw.id === 'dotenv' && backend.capabilities.runReferences && nodeLoadsDotenv()) {
+      const lines = text.split('\n');
+      const hashed = sites.filter((s) => s.kind === 'secret' && UNQUOTED_HASH.test(lines[s.line - 1] ?? ''));
+      for (const s of hashed) {
+        out.manual.push(manualOf({
+          ...s, reason: 'the unquoted value holds `#`: Node\'s dotenv reads only the text before it, python-dotenv and `secret-sweep run` the whole text, so the stored value may not be the one the program used',
+          suggestion: `quote the value as the program should read it (\`KEY="…"\`), run migrate again; or set it to ${smReference(s.ref.secretName, s.ref.jsonKey)} once the stored value is the right one`,
+        }, ''));
+      }
+      if (hashed.length) sites = sites.filter((s) => !hashed.some((h) => h.line === s.line));
+      if (!sites.some((s) => s.kind === 'secret')) continue;
+    }
     const composeEnv = rw.id === 'dotenv' && isComposeProjectEnv(root, file);
     if (composeEnv) {
       const lines = text.split('\n');
@@ -382,6 +399,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
+    if (rw.id === 'dotenv' && nodeLoadsDotenv()) res.edits = quoteHashedReferences(text, res.edits);
     const embedded = composeEnv ? embeddedReferenceLines(text, res.edits) : new Set<number>();
     if (embedded.size) {
       const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
@@ -413,10 +431,19 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
-    for (const r of dotenvLoaders(root, texts, pending, read)) {
+    const pySources = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+    for (const r of dotenvLoaders(pySources, texts, pending, read, 'python', dotenvResolveEdits)) {
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: get_secret.resolve_environ())`);
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
+    }
+    // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it.
+    const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
+    const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
+    for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', jsDotenvResolveEdits)) {
+      out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: resolveEnvSync())`);
+      jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: r.helper, kind: 'cjs' } });
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): resolves the references of the .env it loads`, sites: [] });
     }
   }
 
@@ -455,33 +482,36 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   return finishWholeFiles(opts, out);
 }
 
+/** A `KEY=value` line whose unquoted value holds a `#` right after a non-blank character. */
+const UNQUOTED_HASH = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.-]*\s*=\s*[^'"`\s#](?:[^#\r\n]*[^\s#])?#/;
+
 type Pending = { file: string; rewriter: string; text: string; edits: RewriteResult['edits']; sites: number; encoding?: 'latin1' };
 
 /**
- * The `.py` files that load a `.env` with `load_dotenv` / `read_env`, each given the edits that resolve its
- * references after the load (python-dotenv-resolve.ts). A file this run already edits gets one whole-text
- * edit from its original text, so it is still written once, checked against what it held.
+ * The source files that load a `.env` themselves, each given the edits that resolve its references after
+ * the load (`resolve`: python-dotenv-resolve.ts, js-dotenv-resolve.ts). A file this run already edits gets
+ * one whole-text edit from its original text, so it is still written once, checked against what it held.
  */
-function dotenvLoaders(root: string, texts: Map<string, string>, pending: Pending[], read: (f: string) => string | undefined): Array<{ file: string; lines: number[] }> {
-  const out: Array<{ file: string; lines: number[] }> = [];
-  for (const src of pythonSourcesOf(root)) {
-    if (!/\.py$/.test(src.file) || !/load_dotenv|read_env|dotenv_values/.test(src.text)) continue;
+function dotenvLoaders<R extends { edits: TextEdit[]; lines: number[] }>(sources: ReadonlyArray<{ file: string; text: string }>, texts: Map<string, string>, pending: Pending[],
+  read: (f: string) => string | undefined, rewriter: string, resolve: (file: string, text: string) => R | undefined): Array<R & { file: string }> {
+  const out: Array<R & { file: string }> = [];
+  for (const src of sources) {
     const current = read(src.file);
     if (current === undefined) continue;
     const p = pending.find((x) => x.file === src.file);
-    // Not edited otherwise: only a UTF-8 file (its text as git's reader decoded it), written back as it was read.
+    // Not edited otherwise: only a UTF-8 file (its text as the source list decoded it), written back as it was read.
     if (!p && src.text !== current) continue;
-    const res = dotenvResolveEdits(src.file, current);
+    const res = resolve(src.file, current);
     if (!res) continue;
     const after = applyEdits(current, res.edits, src.file);
     if (p) {
       if (p.encoding === 'latin1' && latin1Bytes(after) === undefined) continue;
       p.edits = [{ start: 0, end: p.text.length, replacement: after }];
     } else {
-      pending.push({ file: src.file, rewriter: 'python', text: current, edits: res.edits, sites: 0 });
+      pending.push({ file: src.file, rewriter, text: current, edits: res.edits, sites: 0 });
     }
     texts.set(src.file, after);
-    out.push({ file: src.file, lines: res.lines });
+    out.push({ ...res, file: src.file });
   }
   return out;
 }
