@@ -22,7 +22,7 @@ const PLACEHOLDER_WORDS = [
  * tool substitutes (`@VMWARE_PASSWORD` in a config template), a jsonnet / JSONPath reference
  * (`$._config.s3_secret`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,7 +69,15 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
+  // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
+  if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
   return undefined;
+}
+
+/** Every character the next of the alphabet (or of the digits) after the one before it, in one case. */
+function isAlphabetRun(s: string): boolean {
+  for (let i = 1; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 1) + 1 || !/[a-z0-9]/i.test(s[i]!)) return false;
+  return true;
 }
 
 export interface HardNegativeContext {
@@ -186,7 +194,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';
-  if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
+  // A leading underscore too (`_sa_default`, `__default_token`): a private name.
+  if (/^_*[a-z]+(_[a-z]+)+$/.test(c.secret) || /^_*[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
   // A sigil before PascalCase words is a tokenizer/state name (`lastToken = "?InterpolationInJSX"`), never a password.
   if (/^[?#@$:.%!]+(?:[A-Z][a-z]+)+[A-Z]*$/.test(c.secret)) return 'identifier';
   // A path's segments are words; one of 12+ characters mixing cases and digits is a key starting with `/`.

@@ -6,6 +6,8 @@
  * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
  * Pure: one line in, a short reason out (or undefined).
  */
+import { assignmentKey } from './assignment-key.js';
+
 export interface ValueOnLine {
   secret: string;
   /** The whole line the secret starts on. */
@@ -36,6 +38,8 @@ const QUALIFIER_WORDS = [
   'super', 'top', 'very', 'value', 'admin', 'root', 'user', 'username', 'login', 'client', 'server', 'app', 'access',
   'refresh', 'session', 'bearer', 'private', 'public', 'id', 'identity', 'master', 'shared', 'strong', 'weak',
   'plain', 'text', 'string', 'random', 'foo', 'bar', 'baz', 'qux', 'hello', 'world', 'abc', 'xyz', 'mock', 'stub',
+  // The service a docs value stands for (`dbpass`, `redispass`, `mysqlpassword`).
+  'db', 'database', 'redis', 'mysql', 'postgres', 'mongo', 'ldap', 'smtp', 'ftp',
 ];
 const VOCABULARY = new Set([...CREDENTIAL_WORDS, ...QUALIFIER_WORDS]);
 const CREDENTIAL = new Set(CREDENTIAL_WORDS);
@@ -98,7 +102,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
-  if (/[^A-Za-z0-9 ._:/-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
+  if (/[^A-Za-z0-9 ._:/=-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
   if (words.length === 0) return false;
   // foo, bar, baz alone (`bar%25bar`): the names of nothing.
@@ -110,7 +114,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
     else if (!splitsIntoWords(w, false)) other++;
   }
   // The other word only without digits: `Redis-Auth-5` is a typed password.
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v)));
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=]/.test(v) && !/\d/.test(v)));
 }
 
 /**
@@ -158,7 +162,7 @@ function sameAsUser(v: string, line: string, at: number): boolean {
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
   const e = v.replace(/[.-]/g, '\\$&');
-  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
+  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
 /**
@@ -257,8 +261,9 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
 }
 
-/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN. */
+/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN, an Amazon user or skill ID (`amzn1.account.…`; not a Login with Amazon client secret, `amzn1.oa2-cs.…`). */
 function isConstant(v: string, quoted: boolean): boolean {
+  if (/^amzn1\.(?!oa2-cs)[a-z][a-z0-9-]*\.[A-Za-z0-9.-]+$/.test(v)) return true;
   // A hex literal that fits a machine word is a number in code; longer ones (a 64-hex-digit key) stay.
   if (!quoted && /^-?0x[0-9a-f]{1,16}$/i.test(v)) return true;
   if (/^[0-2](?:\.\d{1,9}){3,}$/.test(v)) return true;
@@ -309,6 +314,10 @@ const DOCUMENTED_EXAMPLES = new Set([
   // Twitter's "Creating a signature" (OAuth 1.0a) guide: consumer key and secret, token and token secret.
   'xvz1evFS4wEEPTGEFPHBog', 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
   '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+  // Django REST framework's TokenAuthentication docs: the token of the curl example and of the response body.
+  '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b', '401f7ac837da42b97f613d789819ff93537bee6a',
+  // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
+  '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
 // (jwt.io's sample token and `hunter2` are left reported: peers' example sets score them as secrets.)
 
@@ -338,6 +347,96 @@ function isEncodedKeyWord(v: string, before: string): boolean {
 
 /** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
 const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\s*[:=]\s*\\?["']?$/i;
+
+/**
+ * Words before `token` in a key that make it a cursor or a request marker of an API, not a credential:
+ * AWS's `NextToken`, `nextForwardToken`, `nextSequenceToken`, `ChangeToken`, `PolicyUpdateToken`,
+ * `NodeAssociationStatusToken`, botocore paginators' `output_token` / `input_token` (their values are
+ * response field paths). `ClientToken` only as AWS spells it (an idempotency key): `client_token`
+ * elsewhere may be a vendor's credential.
+ */
+const CURSOR_WORDS = new Set(['page', 'continuation', 'cursor', 'resume', 'pagination', 'next', 'prev', 'previous', 'forward', 'backward', 'sequence', 'output', 'input', 'change', 'status', 'idempotency', 'marker']);
+function isCursorKey(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  if (key === 'ClientToken') return true;
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const n = words.length;
+  if (n < 2 || words[n - 1] !== 'token') return false;
+  return CURSOR_WORDS.has(words[n - 2]!) || (words[n - 2] === 'update' && words[n - 3] === 'policy');
+}
+
+/**
+ * The value spells its own key (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
+ * "challengePassword"`, `COOKIE_SECRET = "WebTest.COOKIE_SECRET"`): a name standing for a value, as tests
+ * and attribute tables write it. A generated secret never repeats the name it is stored under.
+ */
+function spellsOwnKey(v: string, key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const k = norm(key);
+  if (k.length < 6 || !/^[\w.:/-]+$/.test(v)) return false;
+  return norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k;
+}
+
+/**
+ * Oracle's demo schema account, `scott` / `tiger`, which SQLAlchemy's, Celery's and Kombu's docs write in
+ * every example URL (`mysql://scott:tiger@localhost/foo`, `UID=scott;PWD=tiger`): a stand-in, by its user.
+ */
+function isDemoAccount(v: string, line: string, at: number): boolean {
+  if (!/^tiger\b/i.test(v)) return false;
+  return /(?:\/\/|\b(?:user(?:name)?|login|uid)["']?\s*[=:]\s*["'`]?)scott["'`]?[:;,\s&]*(?:(?:password|passwd|pwd)["']?\s*[=:]\s*["'`]?)?$/i.test(line.slice(Math.max(0, at - 80), at));
+}
+
+/**
+ * Digits counting up through the value with letters between (`a123b45c6d78e9f012a34…`, `1a2b3c4d5e6f7g8h9i0j`):
+ * a docs writer's filler. The count may start again (`…e6f78a1b234…`), each run five digits or more: ten
+ * digits in such runs turn up in a random value about once in a hundred million. Also a dozen digits
+ * counting up in a row.
+ */
+function isCountingFiller(v: string): boolean {
+  // A dozen digits counting up in a row (`dapi123456789012345678a9bc…`): typed, whatever surrounds them.
+  if (/(?:0(?=1)|1(?=2)|2(?=3)|3(?=4)|4(?=5)|5(?=6)|6(?=7)|7(?=8)|8(?=9)|9(?=0)){11}\d/.test(v)) return true;
+  const d = v.replace(/\D/g, '');
+  // Letters cut the count into short pieces, eight times or more: a plain run of digits beside letters
+  // (`12345678ABCDEFH1234567890…`) is how peers' examples spell a key format, scored as a secret.
+  if (d.length < 10 || (v.match(/[A-Za-z]\d/g)?.length ?? 0) < 8) return false;
+  let run = 1;
+  for (let i = 1; i < d.length; i++) {
+    if (Number(d[i]) === (Number(d[i - 1]) + 1) % 10) run++;
+    else if (run < 5) return false;
+    else run = 1;
+  }
+  return run >= 5;
+}
+
+/** A key that says its value is a hash (`hashed_password`, `password_digest`, `token_sha256`): password-hash rules judge hashes by their format. */
+const HASH_KEY_WORDS = new Set(['hash', 'digest', 'sha1', 'sha256', 'sha512', 'md5', 'checksum', 'fingerprint']);
+/** A key that says its value is a stand-in (`DUMMY_SECRET`, `fakeToken`, `MOCK_API_KEY`). */
+const STAND_IN_KEY_WORDS = new Set(['dummy', 'fake', 'mock', 'placeholder', 'bogus']);
+function keyWords(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/**
+ * The same text forwards and backwards (`ABCDEFGH1234567887654321HGFEDCBA`, `abc123321cba`): typed as a
+ * pattern, never drawn.
+ */
+function isMirrored(v: string): boolean {
+  const l = v.toLowerCase();
+  return l.length >= 8 && l === [...l].reverse().join('');
+}
+
+/**
+ * xkcd 936's passphrase glued, whole or in part (`correcthorsebatterystaple`, `horsestaple`,
+ * `incorrectbattery`): the web's stand-in. Joined by dots or dashes the words stay a passphrase someone may use.
+ */
+const XKCD_936 = /^(?:(?:in)?correct|horse|battery|staple){2,}$/i;
+
+/** Anti-forgery tokens of web forms (`csrfmiddlewaretoken` in Django's hidden input, `csrf_token`): per session, not a credential. */
+const CSRF_BEFORE = /(?:csrf|xsrf)[\w.-]{0,20}token\W{1,20}(?:value\W{1,4})?$/i;
+
+/** An AWS-style example key ID (`AKIAIOSFODNN7EXAMPLE`, `ABCDE12345670EXAMPLE`) elsewhere on the line: the docs' example pair. */
+const EXAMPLE_KEY_ID = /\b[A-Z0-9]{8,}EXAMPLE\b/;
 
 /** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
 const ESCAPED_BYTES = /\\x[0-9a-fA-F]{2}[A-Za-z_]\w*:$/;
@@ -417,6 +516,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const before = at >= 0 ? line.slice(0, at) : '';
   if (isPublicMaterial(v, before, c.generic)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
+  if (at >= 0 && isDemoAccount(v, line, at)) return 'demo account (scott / tiger)';
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
@@ -431,6 +531,9 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
   if (isCountedStandIn(v)) return 'stand-in words with a counter';
+  if (isCountingFiller(v)) return 'counting filler (digits in sequence)';
+  if (isMirrored(v)) return 'mirrored pattern';
+  if (XKCD_936.test(v)) return "xkcd 936's passphrase";
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
@@ -444,6 +547,15 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
+  const key = at >= 0 ? assignmentKey(line, at) : undefined;
+  if (isCursorKey(key)) return 'pagination cursor or request marker';
+  const words = key === undefined ? [] : keyWords(key);
+  // `hashed` anywhere; another hash word only last (`password_hash`): `HASH_SECRET`, `hash_key` are keys that hash.
+  if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
+  if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
+  if (spellsOwnKey(v, key)) return 'the value spells its own key';
+  if (CSRF_BEFORE.test(before)) return 'CSRF token';
+  if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.
   if (/[A-Za-z]\\{1,2}[A-Z]\w*:$/.test(before)) return 'class name, not a key';
