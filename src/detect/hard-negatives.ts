@@ -74,10 +74,19 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   return undefined;
 }
 
-/** Every character the next of the alphabet (or of the digits) after the one before it, in one case. */
+/**
+ * The alphabet or the digits in order, in runs of eight or more (`abcdefghijklmnop`,
+ * `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789`): typed, never drawn.
+ */
 function isAlphabetRun(s: string): boolean {
-  for (let i = 1; i < s.length; i++) if (s.charCodeAt(i) !== s.charCodeAt(i - 1) + 1 || !/[a-z0-9]/i.test(s[i]!)) return false;
-  return true;
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    if (!/[a-z0-9]/i.test(s[i]!) || !/[a-z0-9]/i.test(s[0]!)) return false;
+    if (s.charCodeAt(i) === s.charCodeAt(i - 1) + 1) run++;
+    else if (run < 8) return false;
+    else run = 1;
+  }
+  return run >= 8;
 }
 
 export interface HardNegativeContext {

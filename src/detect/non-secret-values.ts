@@ -48,7 +48,7 @@ const CODE_LITERALS = new Set([
   'none', 'null', 'nil', 'true', 'false', 'undefined', 'string', 'required', 'optional', 'hidden', 'empty', 'yes', 'no', 'on', 'off',
 ]);
 /** The first entries of every weak-password list, typed as stand-ins. */
-const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123']);
+const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123', 'swordfish']);
 
 /**
  * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
@@ -319,7 +319,9 @@ const DOCUMENTED_EXAMPLES = new Set([
   // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
   '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
-// (jwt.io's sample token and `hunter2` are left reported: peers' example sets score them as secrets.)
+// (jwt.io's sample token, FastAPI's tutorial tokens and `hunter2` are left reported: peers' example sets
+// score them as secrets.)
+
 
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {

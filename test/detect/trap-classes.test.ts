@@ -192,6 +192,8 @@ const CLASSES: TrapClass[] = [
       // Placeholders: in double angle brackets, the alphabet, a mirror, xkcd 936, the service's name.
       [`      '${PW}': '<<CLIENT_SECRET_FROM_ASTRA_DB_TOKEN>>'`, 'docs/userguide/configuration.rst'],
       ['    "app_secret": "abcdefghijklmnop",', 'tests/test_embeds.py'],
+      ['SECRET_KEY = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"', 'netbox/configuration_testing.py'],
+      [`    if credentials.${PW} == "swordfish":`, 'docs/advanced/security/http-basic-auth.md'],
       ["    secret: 'ABCDEFGH1234567887654321HGFEDCBA',", 'docs/config/session.md'],
       [`    ${PW}: 'horsestaple',`, 'tests/api-tests/auth.test.ts'],
       ['DATABASE_URL=mysql://dbuser:dbpass@localhost:3306/app', 'docs/blog/mysql-support.md'],
