@@ -257,6 +257,8 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
   if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
+  // A Ruby instance variable's attribute (`token: @user.token`): code, whatever file holds it.
+  if (!quoted && /^@{1,2}[a-z_]\w*(?:\.[a-z_]\w*[?!]?)+$/.test(v)) return true;
   if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
 }
@@ -434,6 +436,40 @@ function isMirrored(v: string): boolean {
  */
 const XKCD_936 = /^(?:(?:in)?correct|horse|battery|staple){2,}$/i;
 
+/**
+ * Typed by hand across the keyboard's home row (`kjfhueyt9485osdfasdkljfh…`, `lsdkfol23w54jlksdef`): three
+ * letters in four from `asdfghjkl`, fourteen letters or more, lower case. A random value of lower-case
+ * letters and digits does so about once in a thousand at fourteen letters, far less beyond.
+ */
+function isHomeRowMash(v: string): boolean {
+  if (!/^[a-z0-9]+$/.test(v) || /^[0-9a-f]+$/.test(v)) return false;
+  const letters = v.replace(/\d/g, '');
+  if (letters.length < 14) return false;
+  const home = letters.replace(/[^asdfghjkl]/g, '').length;
+  return home * 4 >= letters.length * 3;
+}
+
+/** Letters and digits taking turns, each counting up (`a1B2c3D4e5F6`, `a1b2c3d4`): a typed pattern. */
+function isAlternatingCount(v: string): boolean {
+  if (!/^(?:[A-Za-z]\d){4,}[A-Za-z]?$/.test(v)) return false;
+  const l = v.toLowerCase().replace(/\d/g, '');
+  const d = v.replace(/\D/g, '');
+  for (let i = 1; i < l.length; i++) if (l.charCodeAt(i) !== l.charCodeAt(i - 1) + 1) return false;
+  for (let i = 1; i < d.length; i++) if (Number(d[i]) !== (Number(d[i - 1]) + 1) % 10) return false;
+  return true;
+}
+
+/**
+ * The password is the user's name with `pass` for `user` (`cacheuser:cachepass`, `user=appuser
+ * password=apppassword`): a template's development default.
+ */
+function passForUser(v: string, line: string, at: number): boolean {
+  const stem = /^([a-z][a-z0-9]{1,20})(?:pass|password|passwd|pwd)$/i.exec(v)?.[1];
+  if (stem === undefined) return false;
+  const before = line.slice(Math.max(0, at - 120), at).toLowerCase();
+  return new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${stem.toLowerCase()}(?:user|usr|_user)["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before);
+}
+
 /** Anti-forgery tokens of web forms (`csrfmiddlewaretoken` in Django's hidden input, `csrf_token`): per session, not a credential. */
 const CSRF_BEFORE = /(?:csrf|xsrf)[\w.-]{0,20}token\W{1,20}(?:value\W{1,4})?$/i;
 
@@ -519,6 +555,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isPublicMaterial(v, before, c.generic)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
   if (at >= 0 && isDemoAccount(v, line, at)) return 'demo account (scott / tiger)';
+  if (at >= 0 && passForUser(v, line, at)) return "the password is the user's name with pass for user";
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
@@ -535,6 +572,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isCountedStandIn(v)) return 'stand-in words with a counter';
   if (isCountingFiller(v)) return 'counting filler (digits in sequence)';
   if (isMirrored(v)) return 'mirrored pattern';
+  if (isHomeRowMash(v)) return "typed across the keyboard's home row";
+  if (isAlternatingCount(v)) return 'letters and digits counting in turns';
   if (XKCD_936.test(v)) return "xkcd 936's passphrase";
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
@@ -544,6 +583,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isHeaderName(v)) return 'HTTP header name';
   if (isTypeName(v, quoted, before)) return 'type or class name';
   if (isCodeReference(v, quoted)) return 'code reference';
+  // `SecurePassword::BCryptPassword`: the rule read the first colon of a namespace path as an assignment.
+  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*$/.test(v)) return 'namespace path (A::B)';
   if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';

@@ -198,6 +198,13 @@ const CLASSES: TrapClass[] = [
       [`    ${PW}: 'horsestaple',`, 'tests/api-tests/auth.test.ts'],
       ['DATABASE_URL=mysql://dbuser:dbpass@localhost:3306/app', 'docs/blog/mysql-support.md'],
       ["CREATE USER IF NOT EXISTS 'petclinic'@'%' IDENTIFIED BY 'petclinic';", 'src/main/resources/db/mysql/user.sql'],
+      // Rails: code after a key, CSRF tokens in logs, typed patterns, a template's development default.
+      ['    assert_equal @user, User.authenticate_by(token: @user.token, email: @user.email)', 'test/cases/secure_password_test.rb'],
+      ['  ActiveModel::SecurePassword.register_algorithm :bcrypt, SecurePassword::BCryptPassword', 'lib/active_model/secure_password.rb'],
+      [`  Parameters: {"authenticity_token"=>"${mixed(86, 68)}=="}`, 'guides/source/debugging_rails_applications.md'],
+      [`    ${PW}: "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf"`, 'test/controller/http_basic_authentication_test.rb'],
+      ['#   api_key: a1B2c3D4e5F6', 'test/dummy/config/secrets.yml'],
+      ['#   CACHE_DATABASE_URL="postgres://cacheuser:cachepass@localhost/cachedatabase"', 'templates/config/databases/postgresql.yml.tt'],
     ],
     positives: [
       [`engine = create_engine("postgresql+psycopg2://scott:${mixed(14, 56)}@db.internal/prod")`, 'app/db.py'],
@@ -209,6 +216,8 @@ const CLASSES: TrapClass[] = [
       [`HASH_SECRET = "${mixed(24, 65)}"`, 'app/settings.py'],
       [`    secret: '${mixed(32, 66)}',`, 'config/session.ts'],
       [`CELERY_${PW.toUpperCase()} = '${mixed(16, 67)}'`, 'app/settings.py'],
+      [`    ${PW}: "${rnd(30, 69, 'abcdefghijklmnopqrstuvwxyz0123456789')}"`, 'config/basic_auth.rb'],
+      ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
     ],
   },
 ];
