@@ -144,6 +144,8 @@ export function isWordyStandIn(value: string): boolean {
  * as Rails and other i18n files hold under `password:` / `client_secret:` keys.
  */
 function isUiText(v: string): boolean {
+  // Rich-text markers of i18n libraries (`<0>账号</0>`, `<1>`) are not part of the words.
+  if (/<\/?\d>/.test(v)) v = v.replace(/<\/?\d>/g, '');
   if (/[^\x00-\x7f]/.test(v) && !/\d/.test(v) && /^[\p{L}\p{M}\p{Pd}\p{Po}\p{Zs}\u200c\u200d/:()]+$/u.test(v)) return true;
   if (/^[A-Z][a-z]+(?:[- ][A-Za-z][a-z]+)*:$/.test(v)) return true;
   return /^[A-Z][a-z]{2,}(?:-[A-Za-z][a-z]{2,})+$/.test(v);
@@ -257,6 +259,11 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
   if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
+  // TypeScript: a non-null assertion (`result.token!`, `currentToken!`), an increment (`++tokenRef.current`),
+  // an optional chain cut by the rule (`cart?.payment_collection?.`).
+  if (!quoted && (/^(?:\+\+|--)?[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+!?$/.test(v) && /^(?:\+\+|--)|!$|\?\./.test(v))) return true;
+  if (!quoted && /^[a-z]+(?:[A-Z][a-z0-9]*)+!$/.test(v)) return true;
+  if (!quoted && /^[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*\?\.$/.test(v)) return true;
   // A Ruby instance variable's attribute (`token: @user.token`): code, whatever file holds it.
   if (!quoted && /^@{1,2}[a-z_]\w*(?:\.[a-z_]\w*[?!]?)+$/.test(v)) return true;
   if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
@@ -470,6 +477,24 @@ function passForUser(v: string, line: string, at: number): boolean {
   return new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${stem.toLowerCase()}(?:user|usr|_user)["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before);
 }
 
+/** A JWT's header alone (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, docs cutting a token short): no claims, no signature. */
+function isJwtHeaderOnly(v: string): boolean {
+  if (!/^eyJ[A-Za-z0-9_-]{10,120}={0,2}$/.test(v)) return false;
+  let head: unknown;
+  try { head = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')); } catch { return false; }
+  return typeof head === 'object' && head !== null && 'alg' in head && Object.keys(head).every((k) => ['alg', 'typ', 'kid', 'cty'].includes(k));
+}
+
+/** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const NPM_PACKAGE = /^@[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/** A vendor prefix with a few digits after it (`whsec_123`, `sk_42`): real keys carry dozens of characters. */
+const SHORT_PREFIXED = /^[a-z]{2,8}_\d{1,6}$/;
+
+/** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
+const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
+
 /** Anti-forgery tokens of web forms (`csrfmiddlewaretoken` in Django's hidden input, `csrf_token`): per session, not a credential. */
 const CSRF_BEFORE = /(?:csrf|xsrf)[\w.-]{0,20}token\W{1,20}(?:value\W{1,4})?$/i;
 
@@ -598,6 +623,11 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
   if (spellsOwnKey(v, key)) return 'the value spells its own key';
   if (CSRF_BEFORE.test(before)) return 'CSRF token';
+  if (isJwtHeaderOnly(v)) return 'a JWT header alone';
+  if (EMAIL.test(v)) return 'an e-mail address';
+  if (NPM_PACKAGE.test(v)) return 'a package name';
+  if (SHORT_PREFIXED.test(v)) return 'a vendor prefix with a stand-in tail';
+  if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.

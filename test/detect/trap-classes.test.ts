@@ -205,6 +205,17 @@ const CLASSES: TrapClass[] = [
       [`    ${PW}: "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf"`, 'test/controller/http_basic_authentication_test.rb'],
       ['#   api_key: a1B2c3D4e5F6', 'test/dummy/config/secrets.yml'],
       ['#   CACHE_DATABASE_URL="postgres://cacheuser:cachepass@localhost/cachedatabase"', 'templates/config/databases/postgresql.yml.tt'],
+      // TypeScript code after a key, a JWT cut to its header, names, a prefix with a stand-in tail, lexer classes, i18n markers.
+      ['    currentToken: currentToken!,', 'packages/payload/src/auth/endpoints/me.ts'],
+      ['      token: result.token!,', 'packages/payload/src/auth/endpoints/resetPassword.ts'],
+      ['    const token = ++updateTokenRef.current', 'packages/ui/src/elements/Tooltip/index.tsx'],
+      ['  const clientSecret = cart?.payment_collection?.', 'www/checkout/payment/stripe/page.mdx'],
+      [`          token: "${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}",`, 'docs/rest-api/overview.mdx'],
+      ['- Auto-login is enabled by default with credentials: `dev@payloadcms.com` / `test`', 'CLAUDE.md'],
+      ['  [Modules.API_KEY]: "@medusajs/medusa/api-key",', 'packages/core/utils/src/modules-sdk/definition.ts'],
+      ["process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_123'", 'test/plugin-stripe/config.ts'],
+      ["      { token: 'type.identifier', foreground: '9cdcfe' },", 'packages/ui/src/elements/CodeEditor/CodeEditor.tsx'],
+      ["  loggedInChangePassword: '若要變更密碼，請前往<0>帳戶</0>設定進行修改。',", 'packages/translations/src/languages/zhTw.ts'],
     ],
     positives: [
       [`engine = create_engine("postgresql+psycopg2://scott:${mixed(14, 56)}@db.internal/prod")`, 'app/db.py'],
@@ -218,6 +229,8 @@ const CLASSES: TrapClass[] = [
       [`CELERY_${PW.toUpperCase()} = '${mixed(16, 67)}'`, 'app/settings.py'],
       [`    ${PW}: "${rnd(30, 69, 'abcdefghijklmnopqrstuvwxyz0123456789')}"`, 'config/basic_auth.rb'],
       ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
+      [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
+      [`      token: "${jwt({ sub: rnd(10, 72, '0123456789'), iat: 1700000000 }, 73)}",`, 'docs/rest-api/overview.mdx'],
     ],
   },
 ];
