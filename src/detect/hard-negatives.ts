@@ -180,6 +180,10 @@ const REPLACE_ME_COMMENT = /^["'`]?[,;]?\s*(?:#|\/\/|--|<!--)[^\n]*?\b(?:replace
 
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
+  // Lines of a .env file written as one string (`'SECRET=test-secret\\nDATABASE_URL=…'`): a generic rule's
+  // value runs on past the escaped newline; the value is what comes before it.
+  const cut = c.generic ? c.secret.search(/\\n[A-Z_][A-Z0-9_]*=/) : -1;
+  if (cut > 0) return hardNegativeReason({ ...c, secret: c.secret.slice(0, cut), at: c.at ?? c.line.indexOf(c.secret) });
   const p = placeholderReason(c.secret, !c.generic);
   if (p) return p;
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a

@@ -298,7 +298,7 @@ const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_
 const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /**
- * Example values printed in RFCs and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
+ * Example values printed in RFCs and standards and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
  * `Mufasa` / `CircleOfLife`; OAuth 1.0 (RFC 5849) and 2.0 (RFC 6749, 6750) client credentials, codes and
  * tokens, and the Basic header of RFC 6749's client `s6BhdRkqt3` (any rule: decoded, it is a user:password pair).
  */
@@ -307,6 +307,9 @@ const RFC_EXAMPLES = new Set([
   '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', 's6BhdRkqt3', 'gX1fBat3bV', '7Fjfp0ZBr1KtDRbnfVdmIw',
   'mF_9.B5f-4.1JqM', 'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
   'ad180jjd733klru7', 'h480djs93hd8', 'kd94hf93k423kf44', 'hh5s93j4hdidpola', 'hdk48Djdsa', 'pfkkdhi9sl3r4s00', 'dh893hdasih9', 'nnch734d00sl2jdk',
+  // The AES-128, -192 and -256 keys of FIPS-197's and NIST SP 800-38A's worked examples, in every crypto library's tests.
+  '2b7e151628aed2a6abf7158809cf4f3c', '8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b',
+  '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4',
 ]);
 
 /**

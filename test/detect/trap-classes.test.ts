@@ -216,6 +216,9 @@ const CLASSES: TrapClass[] = [
       ["process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_123'", 'test/plugin-stripe/config.ts'],
       ["      { token: 'type.identifier', foreground: '9cdcfe' },", 'packages/ui/src/elements/CodeEditor/CodeEditor.tsx'],
       ["  loggedInChangePassword: '若要變更密碼，請前往<0>帳戶</0>設定進行修改。',", 'packages/translations/src/languages/zhTw.ts'],
+      // NIST SP 800-38A's AES-128 key, in every crypto library's tests.
+      ['    secret_key = "2b7e151628aed2a6' + 'abf7158809cf4f3c"', 'tests/test_aes.py'],
+      [`    const envContent = 'PAYLOAD_SECRET=test-secret\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'src/lib/manage-env-files.spec.ts'],
     ],
     positives: [
       [`engine = create_engine("postgresql+psycopg2://scott:${mixed(14, 56)}@db.internal/prod")`, 'app/db.py'],
@@ -230,6 +233,7 @@ const CLASSES: TrapClass[] = [
       [`    ${PW}: "${rnd(30, 69, 'abcdefghijklmnopqrstuvwxyz0123456789')}"`, 'config/basic_auth.rb'],
       ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
       [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
+      [`    const envContent = 'PAYLOAD_SECRET=${mixed(24, 74)}\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'scripts/write-env.ts'],
       [`      token: "${jwt({ sub: rnd(10, 72, '0123456789'), iat: 1700000000 }, 73)}",`, 'docs/rest-api/overview.mdx'],
     ],
   },
