@@ -162,6 +162,17 @@ export function pathExclusionClass(path: string): string {
   return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : CODE_FILE.test(path) ? 'code' : '';
 }
 
+/**
+ * The project's own name with a counter or a credential word (`bitnami1234` in bitnami/…/README.md,
+ * `minio123` under minio-operator/, `chainlooppwd` under chainloop/): a chart's or an example's default,
+ * named after the folder that holds it. Judged by path, so off in gate modes.
+ */
+function isProjectNameStandIn(secret: string, path: string): boolean {
+  const m = /^([a-z]{4,20})(?:\d{1,4}|pwd|pass|password)$/.exec(secret);
+  if (m === null) return false;
+  return path.toLowerCase().split(/[/._-]/).slice(0, -1).includes(m[1]!);
+}
+
 /** Placeholder words of five letters or more, to be found again in a value written in leetspeak. */
 const LONG_PLACEHOLDER_WORDS = PLACEHOLDER_WORDS.filter((w) => /^[a-z_-]{5,}$/.test(w));
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
@@ -202,6 +213,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
+  if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";
   if (UUID.test(c.secret)) return 'UUID';
   // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).
   if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';

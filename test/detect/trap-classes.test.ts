@@ -219,6 +219,9 @@ const CLASSES: TrapClass[] = [
       // NIST SP 800-38A's AES-128 key, in every crypto library's tests.
       ['    secret_key = "2b7e151628aed2a6' + 'abf7158809cf4f3c"', 'tests/test_aes.py'],
       [`    const envContent = 'PAYLOAD_SECRET=test-secret\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'src/lib/manage-env-files.spec.ts'],
+      // Helm charts' documented defaults: the chart's own name (its folder) with a counter.
+      ['helm install my-release oci://registry-1.docker.io/bitnamicharts/cloudnative-pg --set password=bitnami1234', 'bitnami/cloudnative-pg/README.md'],
+      [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'bitnami/minio-operator/README.md'],
     ],
     positives: [
       [`engine = create_engine("postgresql+psycopg2://scott:${mixed(14, 56)}@db.internal/prod")`, 'app/db.py'],
@@ -234,6 +237,7 @@ const CLASSES: TrapClass[] = [
       ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
       [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
       [`    const envContent = 'PAYLOAD_SECRET=${mixed(24, 74)}\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'scripts/write-env.ts'],
+      [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'deploy/storage/values.yaml'],
       [`      token: "${jwt({ sub: rnd(10, 72, '0123456789'), iat: 1700000000 }, 73)}",`, 'docs/rest-api/overview.mdx'],
     ],
   },
