@@ -147,7 +147,8 @@ const CODE_FILE = /\.(?:go|java|kt|kts|scala|groovy|cs|fs|swift|rs|c|cc|cpp|cxx|
  */
 function isVariableInCode(c: HardNegativeContext, at: number): boolean {
   if (!CODE_FILE.test(c.path) || at < 0) return false;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(c.secret)) return false;
+  // A TypeScript non-null assertion (`result.token!`, `currentToken!`) reads the variable too.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*!?$/.test(c.secret)) return false;
   const after = c.line.slice(at + c.secret.length);
   if (/^[A-Za-z0-9_]/.test(after)) return false; // the match stopped inside a longer token
   const before = c.line.slice(0, at);

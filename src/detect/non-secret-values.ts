@@ -259,10 +259,9 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
   if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
-  // TypeScript: a non-null assertion (`result.token!`, `currentToken!`), an increment (`++tokenRef.current`),
-  // an optional chain cut by the rule (`cart?.payment_collection?.`).
-  if (!quoted && (/^(?:\+\+|--)?[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+!?$/.test(v) && /^(?:\+\+|--)|!$|\?\./.test(v))) return true;
-  if (!quoted && /^[a-z]+(?:[A-Z][a-z0-9]*)+!$/.test(v)) return true;
+  // An increment (`++tokenRef.current`) or an optional chain (`cart?.payment_collection?.`, cut by the rule):
+  // code in any file. (A non-null assertion, `result.token!`, is judged in code files only: hard-negatives.ts.)
+  if (!quoted && /^(?:\+\+|--)?[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$/.test(v) && /^(?:\+\+|--)|\?\./.test(v)) return true;
   if (!quoted && /^[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*\?\.$/.test(v)) return true;
   // A Ruby instance variable's attribute (`token: @user.token`): code, whatever file holds it.
   if (!quoted && /^@{1,2}[a-z_]\w*(?:\.[a-z_]\w*[?!]?)+$/.test(v)) return true;
@@ -629,7 +628,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isJwtHeaderOnly(v)) return 'a JWT header alone';
   if (EMAIL.test(v)) return 'an e-mail address';
   if (NPM_PACKAGE.test(v)) return 'a package name';
-  if (SHORT_PREFIXED.test(v)) return 'a vendor prefix with a stand-in tail';
+  // Not under a password's key: `admin_123` there is a weak password someone typed.
+  if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
   if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';

@@ -238,6 +238,9 @@ const CLASSES: TrapClass[] = [
       [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
       [`    const envContent = 'PAYLOAD_SECRET=${mixed(24, 74)}\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'scripts/write-env.ts'],
       [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'deploy/storage/values.yaml'],
+      // Outside code, `word!` is a password, not a non-null assertion; a short prefixed value under a password's key is typed.
+      [`DB_${PW.toUpperCase()}=vaultDoor!`, '.env'],
+      [`  ${PW}: admin_123`, 'config/app.yml'],
       [`      token: "${jwt({ sub: rnd(10, 72, '0123456789'), iat: 1700000000 }, 73)}",`, 'docs/rest-api/overview.mdx'],
     ],
   },
