@@ -22,7 +22,7 @@ const PLACEHOLDER_WORDS = [
  * tool substitutes (`@VMWARE_PASSWORD` in a config template), a jsonnet / JSONPath reference
  * (`$._config.s3_secret`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,7 +69,24 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
+  // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
+  if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
   return undefined;
+}
+
+/**
+ * The alphabet or the digits in order, in runs of eight or more (`abcdefghijklmnop`,
+ * `abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789`): typed, never drawn.
+ */
+function isAlphabetRun(s: string): boolean {
+  let run = 1;
+  for (let i = 1; i < s.length; i++) {
+    if (!/[a-z0-9]/i.test(s[i]!) || !/[a-z0-9]/i.test(s[0]!)) return false;
+    if (s.charCodeAt(i) === s.charCodeAt(i - 1) + 1) run++;
+    else if (run < 8) return false;
+    else run = 1;
+  }
+  return run >= 8;
 }
 
 export interface HardNegativeContext {
@@ -130,7 +147,8 @@ const CODE_FILE = /\.(?:go|java|kt|kts|scala|groovy|cs|fs|swift|rs|c|cc|cpp|cxx|
  */
 function isVariableInCode(c: HardNegativeContext, at: number): boolean {
   if (!CODE_FILE.test(c.path) || at < 0) return false;
-  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(c.secret)) return false;
+  // A TypeScript non-null assertion (`result.token!`, `currentToken!`) reads the variable too.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*!?$/.test(c.secret)) return false;
   const after = c.line.slice(at + c.secret.length);
   if (/^[A-Za-z0-9_]/.test(after)) return false; // the match stopped inside a longer token
   const before = c.line.slice(0, at);
@@ -143,6 +161,17 @@ function isVariableInCode(c: HardNegativeContext, at: number): boolean {
 /** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none. */
 export function pathExclusionClass(path: string): string {
   return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : CODE_FILE.test(path) ? 'code' : '';
+}
+
+/**
+ * The project's own name with a counter or a credential word (`bitnami1234` in bitnami/…/README.md,
+ * `minio123` under minio-operator/, `chainlooppwd` under chainloop/): a chart's or an example's default,
+ * named after the folder that holds it. Judged by path, so off in gate modes.
+ */
+function isProjectNameStandIn(secret: string, path: string): boolean {
+  const m = /^([a-z]{4,20})(?:\d{1,4}|pwd|pass|password)$/.exec(secret);
+  if (m === null) return false;
+  return path.toLowerCase().split(/[/._-]/).slice(0, -1).includes(m[1]!);
 }
 
 /** Placeholder words of five letters or more, to be found again in a value written in leetspeak. */
@@ -166,6 +195,10 @@ const HOST_NAME = /^(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|dev|app|co|cloud)$/;
 
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
+  // Lines of a .env file written as one string (`'SECRET=test-secret\\nDATABASE_URL=…'`): a generic rule's
+  // value runs on past the escaped newline; the value is what comes before it.
+  const cut = c.generic ? c.secret.search(/\\n[A-Z_][A-Z0-9_]*=/) : -1;
+  if (cut > 0) return hardNegativeReason({ ...c, secret: c.secret.slice(0, cut), at: c.at ?? c.line.indexOf(c.secret) });
   const p = placeholderReason(c.secret, !c.generic);
   if (p) return p;
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a
@@ -184,13 +217,15 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
+  if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";
   if (UUID.test(c.secret)) return 'UUID';
   if (HOST_NAME.test(c.secret)) return 'host name';
   // Public by design: Mapbox public tokens, Stripe publishable keys (their secret forms have own rules).
   if (/^pk\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(c.secret) || /^pk_(?:live|test)_[A-Za-z0-9]+$/.test(c.secret)) return 'public token';
   if (HEX_DIGEST.test(c.secret) && DIGEST_CONTEXT.test(c.line)) return 'digest';
   if (IMAGE_B64.test(c.secret)) return 'base64 image';
-  if (/^[a-z]+(_[a-z]+)+$/.test(c.secret) || /^[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
+  // A leading underscore too (`_sa_default`, `__default_token`): a private name.
+  if (/^_*[a-z]+(_[a-z]+)+$/.test(c.secret) || /^_*[A-Z]+(_[A-Z]+)+$/.test(c.secret)) return 'identifier';
   // A sigil before PascalCase words is a tokenizer/state name (`lastToken = "?InterpolationInJSX"`), never a password.
   if (/^[?#@$:.%!]+(?:[A-Z][a-z]+)+[A-Z]*$/.test(c.secret)) return 'identifier';
   // A path's segments are words; one of 12+ characters mixing cases and digits is a key starting with `/`.

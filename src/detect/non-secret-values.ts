@@ -6,6 +6,8 @@
  * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
  * Pure: one line in, a short reason out (or undefined).
  */
+import { assignmentKey } from './assignment-key.js';
+
 export interface ValueOnLine {
   secret: string;
   /** The whole line the secret starts on. */
@@ -36,6 +38,8 @@ const QUALIFIER_WORDS = [
   'super', 'top', 'very', 'value', 'admin', 'root', 'user', 'username', 'login', 'client', 'server', 'app', 'access',
   'refresh', 'session', 'bearer', 'private', 'public', 'id', 'identity', 'master', 'shared', 'strong', 'weak',
   'plain', 'text', 'string', 'random', 'foo', 'bar', 'baz', 'qux', 'hello', 'world', 'abc', 'xyz', 'mock', 'stub',
+  // The service a docs value stands for (`dbpass`, `redispass`, `mysqlpassword`).
+  'db', 'database', 'redis', 'mysql', 'postgres', 'mongo', 'ldap', 'smtp', 'ftp',
 ];
 const VOCABULARY = new Set([...CREDENTIAL_WORDS, ...QUALIFIER_WORDS]);
 const CREDENTIAL = new Set(CREDENTIAL_WORDS);
@@ -44,7 +48,7 @@ const CODE_LITERALS = new Set([
   'none', 'null', 'nil', 'true', 'false', 'undefined', 'string', 'required', 'optional', 'hidden', 'empty', 'yes', 'no', 'on', 'off',
 ]);
 /** The first entries of every weak-password list, typed as stand-ins. */
-const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123']);
+const WEAK_PASSWORDS = new Set(['qwerty', 'letmein', 'welcome', 'guest', 'password123', 'secret123', 'test123', 'swordfish']);
 
 /**
  * A weak word written the way password policies force it (a capital, a lower-case letter and a digit or
@@ -98,7 +102,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
-  if (/[^A-Za-z0-9 ._:/-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
+  if (/[^A-Za-z0-9 ._:/=-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
   if (words.length === 0) return false;
   // foo, bar, baz alone (`bar%25bar`): the names of nothing.
@@ -110,7 +114,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
     else if (!splitsIntoWords(w, false)) other++;
   }
   // The other word only without digits: `Redis-Auth-5` is a typed password.
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:]/.test(v) && !/\d/.test(v)));
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=]/.test(v) && !/\d/.test(v)));
 }
 
 /**
@@ -140,6 +144,8 @@ export function isWordyStandIn(value: string): boolean {
  * as Rails and other i18n files hold under `password:` / `client_secret:` keys.
  */
 function isUiText(v: string): boolean {
+  // Rich-text markers of i18n libraries (`<0>账号</0>`, `<1>`) are not part of the words.
+  if (/<\/?\d>/.test(v)) v = v.replace(/<\/?\d>/g, '');
   if (/[^\x00-\x7f]/.test(v) && !/\d/.test(v) && /^[\p{L}\p{M}\p{Pd}\p{Po}\p{Zs}\u200c\u200d/:()]+$/u.test(v)) return true;
   if (/^[A-Z][a-z]+(?:[- ][A-Za-z][a-z]+)*:$/.test(v)) return true;
   return /^[A-Z][a-z]{2,}(?:-[A-Za-z][a-z]{2,})+$/.test(v);
@@ -158,7 +164,7 @@ function sameAsUser(v: string, line: string, at: number): boolean {
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
   const e = v.replace(/[.-]/g, '\\$&');
-  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
+  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
 /**
@@ -253,12 +259,19 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
   if (!quoted && /^[*!&]+[A-Za-z]/.test(v) && /\.|[a-z][A-Z]/.test(v) && v.replace(/^[*!&]+/, '').split('.').every((p) => WORDY_SEGMENT.test(p))) return true;
   if (/^[A-Z]\w*::class\b/.test(v)) return true;
+  // An increment (`++tokenRef.current`) or an optional chain (`cart?.payment_collection?.`, cut by the rule):
+  // code in any file. (A non-null assertion, `result.token!`, is judged in code files only: hard-negatives.ts.)
+  if (!quoted && /^(?:\+\+|--)?[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+$/.test(v) && /^(?:\+\+|--)|\?\./.test(v)) return true;
+  if (!quoted && /^[a-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)*\?\.$/.test(v)) return true;
+  // A Ruby instance variable's attribute (`token: @user.token`): code, whatever file holds it.
+  if (!quoted && /^@{1,2}[a-z_]\w*(?:\.[a-z_]\w*[?!]?)+$/.test(v)) return true;
   if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
 }
 
-/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN. */
+/** Numbers and identifiers of standards: `-0x3f879678` (an ioctl), an OID, a URN, an Amazon user or skill ID (`amzn1.account.…`; not a Login with Amazon client secret, `amzn1.oa2-cs.…`). */
 function isConstant(v: string, quoted: boolean): boolean {
+  if (/^amzn1\.(?!oa2-cs)[a-z][a-z0-9-]*\.[A-Za-z0-9.-]+$/.test(v)) return true;
   // A hex literal that fits a machine word is a number in code; longer ones (a 64-hex-digit key) stay.
   if (!quoted && /^-?0x[0-9a-f]{1,16}$/i.test(v)) return true;
   if (/^[0-2](?:\.\d{1,9}){3,}$/.test(v)) return true;
@@ -284,7 +297,7 @@ const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_
 const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /**
- * Example values printed in RFCs and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
+ * Example values printed in RFCs and standards and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
  * `Mufasa` / `CircleOfLife`; OAuth 1.0 (RFC 5849) and 2.0 (RFC 6749, 6750) client credentials, codes and
  * tokens, and the Basic header of RFC 6749's client `s6BhdRkqt3` (any rule: decoded, it is a user:password pair).
  */
@@ -293,6 +306,9 @@ const RFC_EXAMPLES = new Set([
   '2YotnFZFEjr1zCsicMWpAA', 'tGzv3JOkF0XG5Qx2TlKWIA', 'SplxlOBeZQQYbYS6WxSbIA', 's6BhdRkqt3', 'gX1fBat3bV', '7Fjfp0ZBr1KtDRbnfVdmIw',
   'mF_9.B5f-4.1JqM', 'czZCaGRSa3F0MzpnWDFmQmF0M2JW',
   'ad180jjd733klru7', 'h480djs93hd8', 'kd94hf93k423kf44', 'hh5s93j4hdidpola', 'hdk48Djdsa', 'pfkkdhi9sl3r4s00', 'dh893hdasih9', 'nnch734d00sl2jdk',
+  // The AES-128, -192 and -256 keys of FIPS-197's and NIST SP 800-38A's worked examples, in every crypto library's tests.
+  '2b7e151628aed2a6abf7158809cf4f3c', '8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b',
+  '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4',
 ]);
 
 /**
@@ -309,8 +325,14 @@ const DOCUMENTED_EXAMPLES = new Set([
   // Twitter's "Creating a signature" (OAuth 1.0a) guide: consumer key and secret, token and token secret.
   'xvz1evFS4wEEPTGEFPHBog', 'kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw',
   '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
+  // Django REST framework's TokenAuthentication docs: the token of the curl example and of the response body.
+  '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b', '401f7ac837da42b97f613d789819ff93537bee6a',
+  // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
+  '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
-// (jwt.io's sample token and `hunter2` are left reported: peers' example sets score them as secrets.)
+// (jwt.io's sample token, FastAPI's tutorial tokens and `hunter2` are left reported: peers' example sets
+// score them as secrets.)
+
 
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
@@ -338,6 +360,148 @@ function isEncodedKeyWord(v: string, before: string): boolean {
 
 /** The text before the value names an opaque pagination cursor, not a credential (pageToken, nextPageToken, Page Token). */
 const PAGINATION_KEY = /(?:page|continuation|cursor|resume)[ _.-]?token\\?["']?\s*[:=]\s*\\?["']?$/i;
+
+/**
+ * Words before `token` in a key that make it a cursor or a request marker of an API, not a credential:
+ * AWS's `NextToken`, `nextForwardToken`, `nextSequenceToken`, `ChangeToken`, `PolicyUpdateToken`,
+ * `NodeAssociationStatusToken`, botocore paginators' `output_token` / `input_token` (their values are
+ * response field paths). `ClientToken` only as AWS spells it (an idempotency key): `client_token`
+ * elsewhere may be a vendor's credential.
+ */
+const CURSOR_WORDS = new Set(['page', 'continuation', 'cursor', 'resume', 'pagination', 'next', 'prev', 'previous', 'forward', 'backward', 'sequence', 'output', 'input', 'change', 'status', 'idempotency', 'marker']);
+function isCursorKey(key: string | undefined): boolean {
+  if (key === undefined) return false;
+  if (key === 'ClientToken') return true;
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const n = words.length;
+  if (n < 2 || words[n - 1] !== 'token') return false;
+  return CURSOR_WORDS.has(words[n - 2]!) || (words[n - 2] === 'update' && words[n - 3] === 'policy');
+}
+
+/**
+ * The value spells its own key (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
+ * "challengePassword"`, `COOKIE_SECRET = "WebTest.COOKIE_SECRET"`): a name standing for a value, as tests
+ * and attribute tables write it. A generated secret never repeats the name it is stored under.
+ */
+function spellsOwnKey(v: string, key: string | undefined): boolean {
+  if (key === undefined) return false;
+  const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const k = norm(key);
+  if (k.length < 6 || !/^[\w.:/-]+$/.test(v)) return false;
+  return norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k;
+}
+
+/**
+ * Oracle's demo schema account, `scott` / `tiger`, which SQLAlchemy's, Celery's and Kombu's docs write in
+ * every example URL (`mysql://scott:tiger@localhost/foo`, `UID=scott;PWD=tiger`): a stand-in, by its user.
+ */
+function isDemoAccount(v: string, line: string, at: number): boolean {
+  if (!/^tiger\b/i.test(v)) return false;
+  return /(?:\/\/|\b(?:user(?:name)?|login|uid)["']?\s*[=:]\s*["'`]?)scott["'`]?[:;,\s&]*(?:(?:password|passwd|pwd)["']?\s*[=:]\s*["'`]?)?$/i.test(line.slice(Math.max(0, at - 80), at));
+}
+
+/**
+ * Digits counting up through the value with letters between (`a123b45c6d78e9f012a34…`, `1a2b3c4d5e6f7g8h9i0j`):
+ * a docs writer's filler. The count may start again (`…e6f78a1b234…`), each run five digits or more: ten
+ * digits in such runs turn up in a random value about once in a hundred million. Also a dozen digits
+ * counting up in a row.
+ */
+function isCountingFiller(v: string): boolean {
+  // A dozen digits counting up in a row (`dapi123456789012345678a9bc…`): typed, whatever surrounds them.
+  if (/(?:0(?=1)|1(?=2)|2(?=3)|3(?=4)|4(?=5)|5(?=6)|6(?=7)|7(?=8)|8(?=9)|9(?=0)){11}\d/.test(v)) return true;
+  const d = v.replace(/\D/g, '');
+  // Letters cut the count into short pieces, eight times or more: a plain run of digits beside letters
+  // (`12345678ABCDEFH1234567890…`) is how peers' examples spell a key format, scored as a secret.
+  if (d.length < 10 || (v.match(/[A-Za-z]\d/g)?.length ?? 0) < 8) return false;
+  let run = 1;
+  for (let i = 1; i < d.length; i++) {
+    if (Number(d[i]) === (Number(d[i - 1]) + 1) % 10) run++;
+    else if (run < 5) return false;
+    else run = 1;
+  }
+  return run >= 5;
+}
+
+/** A key that says its value is a hash (`hashed_password`, `password_digest`, `token_sha256`): password-hash rules judge hashes by their format. */
+const HASH_KEY_WORDS = new Set(['hash', 'digest', 'sha1', 'sha256', 'sha512', 'md5', 'checksum', 'fingerprint']);
+/** A key that says its value is a stand-in (`DUMMY_SECRET`, `fakeToken`, `MOCK_API_KEY`). */
+const STAND_IN_KEY_WORDS = new Set(['dummy', 'fake', 'mock', 'placeholder', 'bogus']);
+function keyWords(key: string): string[] {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/**
+ * The same text forwards and backwards (`ABCDEFGH1234567887654321HGFEDCBA`, `abc123321cba`): typed as a
+ * pattern, never drawn.
+ */
+function isMirrored(v: string): boolean {
+  const l = v.toLowerCase();
+  return l.length >= 8 && l === [...l].reverse().join('');
+}
+
+/**
+ * xkcd 936's passphrase glued, whole or in part (`correcthorsebatterystaple`, `horsestaple`,
+ * `incorrectbattery`): the web's stand-in. Joined by dots or dashes the words stay a passphrase someone may use.
+ */
+const XKCD_936 = /^(?:(?:in)?correct|horse|battery|staple){2,}$/i;
+
+/**
+ * Typed by hand across the keyboard's home row (`kjfhueyt9485osdfasdkljfh…`, `lsdkfol23w54jlksdef`): three
+ * letters in four from `asdfghjkl`, fourteen letters or more, lower case. A random value of lower-case
+ * letters and digits does so about once in a thousand at fourteen letters, far less beyond.
+ */
+function isHomeRowMash(v: string): boolean {
+  if (!/^[a-z0-9]+$/.test(v) || /^[0-9a-f]+$/.test(v)) return false;
+  const letters = v.replace(/\d/g, '');
+  if (letters.length < 14) return false;
+  const home = letters.replace(/[^asdfghjkl]/g, '').length;
+  return home * 4 >= letters.length * 3;
+}
+
+/** Letters and digits taking turns, each counting up (`a1B2c3D4e5F6`, `a1b2c3d4`): a typed pattern. */
+function isAlternatingCount(v: string): boolean {
+  if (!/^(?:[A-Za-z]\d){4,}[A-Za-z]?$/.test(v)) return false;
+  const l = v.toLowerCase().replace(/\d/g, '');
+  const d = v.replace(/\D/g, '');
+  for (let i = 1; i < l.length; i++) if (l.charCodeAt(i) !== l.charCodeAt(i - 1) + 1) return false;
+  for (let i = 1; i < d.length; i++) if (Number(d[i]) !== (Number(d[i - 1]) + 1) % 10) return false;
+  return true;
+}
+
+/**
+ * The password is the user's name with `pass` for `user` (`cacheuser:cachepass`, `user=appuser
+ * password=apppassword`): a template's development default.
+ */
+function passForUser(v: string, line: string, at: number): boolean {
+  const stem = /^([a-z][a-z0-9]{1,20})(?:pass|password|passwd|pwd)$/i.exec(v)?.[1];
+  if (stem === undefined) return false;
+  const before = line.slice(Math.max(0, at - 120), at).toLowerCase();
+  return new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${stem.toLowerCase()}(?:user|usr|_user)["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before);
+}
+
+/** A JWT's header alone (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, docs cutting a token short): no claims, no signature. */
+function isJwtHeaderOnly(v: string): boolean {
+  if (!/^eyJ[A-Za-z0-9_-]{10,120}={0,2}$/.test(v)) return false;
+  let head: unknown;
+  try { head = JSON.parse(Buffer.from(v, 'base64url').toString('utf8')); } catch { return false; }
+  return typeof head === 'object' && head !== null && 'alg' in head && Object.keys(head).every((k) => ['alg', 'typ', 'kid', 'cty'].includes(k));
+}
+
+/** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+const NPM_PACKAGE = /^@[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/;
+
+/** A vendor prefix with a few digits after it (`whsec_123`, `sk_42`): real keys carry dozens of characters. */
+const SHORT_PREFIXED = /^[a-z]{2,8}_\d{1,6}$/;
+
+/** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
+const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
+
+/** Anti-forgery tokens of web forms (`csrfmiddlewaretoken` in Django's hidden input, `csrf_token`): per session, not a credential. */
+const CSRF_BEFORE = /(?:csrf|xsrf)[\w.-]{0,20}token\W{1,20}(?:value\W{1,4})?$/i;
+
+/** An AWS-style example key ID (`AKIAIOSFODNN7EXAMPLE`, `ABCDE12345670EXAMPLE`) elsewhere on the line: the docs' example pair. */
+const EXAMPLE_KEY_ID = /\b[A-Z0-9]{8,}EXAMPLE\b/;
 
 /** Generated protobuf descriptors (`.pb.go`): field names glued to `\xNN` escapes, `R\x06secret:9\x9a…`. */
 const ESCAPED_BYTES = /\\x[0-9a-fA-F]{2}[A-Za-z_]\w*:$/;
@@ -417,6 +581,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const before = at >= 0 ? line.slice(0, at) : '';
   if (isPublicMaterial(v, before, c.generic)) return 'certificate or public key';
   if (at >= 0 && sameAsUser(v, line, at)) return 'password is the user name';
+  if (at >= 0 && isDemoAccount(v, line, at)) return 'demo account (scott / tiger)';
+  if (at >= 0 && passForUser(v, line, at)) return "the password is the user's name with pass for user";
   // Base64 of a stand-in (a Kubernetes Secret's `YWRtaW5fcGFzc3dvcmQ=`): a random token decodes to bytes, not words.
   if (isEncodedPlaceholder(v)) return 'base64 of a placeholder';
   if (isEncodedKeyWord(v, before)) return 'base64 of a word its key names';
@@ -431,6 +597,11 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
   if (isCountedStandIn(v)) return 'stand-in words with a counter';
+  if (isCountingFiller(v)) return 'counting filler (digits in sequence)';
+  if (isMirrored(v)) return 'mirrored pattern';
+  if (isHomeRowMash(v)) return "typed across the keyboard's home row";
+  if (isAlternatingCount(v)) return 'letters and digits counting in turns';
+  if (XKCD_936.test(v)) return "xkcd 936's passphrase";
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
@@ -439,11 +610,28 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isHeaderName(v)) return 'HTTP header name';
   if (isTypeName(v, quoted, before)) return 'type or class name';
   if (isCodeReference(v, quoted)) return 'code reference';
+  // `SecurePassword::BCryptPassword`: the rule read the first colon of a namespace path as an assignment.
+  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*$/.test(v)) return 'namespace path (A::B)';
   if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
+  const key = at >= 0 ? assignmentKey(line, at) : undefined;
+  if (isCursorKey(key)) return 'pagination cursor or request marker';
+  const words = key === undefined ? [] : keyWords(key);
+  // `hashed` anywhere; another hash word only last (`password_hash`): `HASH_SECRET`, `hash_key` are keys that hash.
+  if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
+  if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
+  if (spellsOwnKey(v, key)) return 'the value spells its own key';
+  if (CSRF_BEFORE.test(before)) return 'CSRF token';
+  if (isJwtHeaderOnly(v)) return 'a JWT header alone';
+  if (EMAIL.test(v)) return 'an e-mail address';
+  if (NPM_PACKAGE.test(v)) return 'a package name';
+  // Not under a password's key: `admin_123` there is a weak password someone typed.
+  if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
+  if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
+  if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.
   if (/[A-Za-z]\\{1,2}[A-Z]\w*:$/.test(before)) return 'class name, not a key';

@@ -10,7 +10,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
-import { ALNUM, HEX, randomString } from '../support/fake-secrets.js';
+import { ALNUM, B64, HEX, randomString } from '../support/fake-secrets.js';
 
 const detector = createDetector(loadBuiltinRules());
 const findings = (text: string, path: string) => detector.detect({ text: text + '\n', provenance: { kind: 'file', path } });
@@ -157,6 +157,91 @@ const CLASSES: TrapClass[] = [
       [`curl "https://git.acme.io/api/v4/projects?private_token=${mixed(20, 33)}&per_page=100"`, 'scripts/sync.sh'],
       [`SECRET_KEY = os.environ.get("APP_SECRET_KEY", "${mixed(14, 34)}")`, 'app/settings.py'],
       [`content = 'Sentinel = ["redis://:${mixed(10, 37)}%20${mixed(6, 38)}@10.0.0.2:26379"]'`, 'config/redis.rb'],
+    ],
+  },
+  {
+    trap: 'libraries\' and API references\' docs (AWS CLI examples, SQLAlchemy, Django REST framework, FastAPI)',
+    negatives: [
+      // Oracle's demo account in SQLAlchemy's, Celery's and Kombu's docs.
+      ['engine = create_engine("postgresql+psycopg2://scott:tiger@localhost/test")', 'docs/orm/engines.rst'],
+      ["result_backend = 'db+mysql://scott:tiger@localhost/foo'", 'docs/userguide/configuration.rst'],
+      ['    DSN=some_dsn;UID=scott;PWD=tiger', 'lib/dialects/mssql/pyodbc.py'],
+      // Cursors and request markers of AWS APIs: a base64 JSON cursor, a paginator's field path, a log cursor, an idempotency key.
+      [`    "NextToken": "${Buffer.from('{"NextToken": null, "boto_truncate_amount": 2}').toString('base64')}"`, 'examples/athena/list-table-metadata.rst'],
+      ['      "output_token": "ReservationSet.NextMarker",', 'data/ec2/2016-11-15/paginators-1.json'],
+      [`    "nextSequenceToken": "${rnd(56, 41, '0123456789')}"`, 'examples/logs/put-log-events.rst'],
+      ['    "ClientToken": "cachedvol112233",', 'data/storagegateway/examples-1.json'],
+      [`    "PolicyUpdateToken": "1:${rnd(22, 42, B64)}==",`, 'examples/fms/get-policy.rst'],
+      // AWS's convention: EXAMPLE written over parts of a key's body, and the pair of an example key ID.
+      [`    "privateKey": "-----BEGIN RSA ${'PRIVATE'} KEY-----\\nEXAMPLE${rnd(57, 43, B64)}\\n${rnd(64, 44, B64)}\\nEXAMPLE${rnd(40, 45, B64)}\\n-----END RSA ${'PRIVATE'} KEY-----",`, 'examples/lightsail/get-instance-access-details.rst'],
+      [`--xks-proxy-authentication-credential "AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey=${mixed(43, 46)}="`, 'examples/kms/create-custom-key-store.rst'],
+      [`    "AppServerPrivateKey": "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234"`, 'examples/iotwireless/associate.rst'],
+      ['    "SubjectFromWebIdentityToken": "amzn1.account.' + rnd(28, 47, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') + '"', 'examples/sts/assume-role-with-web-identity.rst'],
+      [`    "token": "${rnd(8, 48)}#1${rnd(4, 49)}...${rnd(8, 50)}!4${rnd(3, 51)}!#5",`, 'examples/ivschat/create-chat-token.rst'],
+      // Django REST framework's TokenAuthentication docs and FastAPI's JWT tutorial.
+      ["    curl -X GET http://127.0.0.1:8000/api/example/ -H 'Authorization: Token " + '9944b09199c62bcf' + "9418ad846dd0e4bbdfc6ee4b'", 'docs/api-guide/authentication.md'],
+      ['SECRET_KEY = "' + '09d25e094faa6ca2556c8181' + '66b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7"', 'app/security.py'],
+      // Anti-forgery tokens, public key tokens, hash fields, keys that say they hold stand-ins, names for values.
+      [`<input type="hidden" name="csrfmiddlewaretoken" value="${mixed(64, 52)}">`, 'tests/test_forms.py'],
+      [`<assemblyIdentity type="win32" name="Microsoft.VC90.CRT" publicKeyToken="${rnd(16, 53, HEX)}"></assemblyIdentity>`, 'build/msvc.py'],
+      [`        "hashed_${PW}": "${mixed(20, 54)}",`, 'docs_src/security/tutorial003.py'],
+      [`DUMMY_SECRET = "${mixed(22, 55)}"`, 'tests/test_event_rules.py'],
+      ['    COOKIE_SECRET = "WebTest.COOKIE_SECRET"', 'tests/web_test.py'],
+      [`CELERY_${PW.toUpperCase()} = 'celery${PW}'`, 'examples/settings.py'],
+      ['_DEFAULT_TOKEN = "_sa_default"', 'lib/orm/path_registry.py'],
+      // Placeholders: in double angle brackets, the alphabet, a mirror, xkcd 936, the service's name.
+      [`      '${PW}': '<<CLIENT_SECRET_FROM_ASTRA_DB_TOKEN>>'`, 'docs/userguide/configuration.rst'],
+      ['    "app_secret": "abcdefghijklmnop",', 'tests/test_embeds.py'],
+      ['SECRET_KEY = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"', 'netbox/configuration_testing.py'],
+      [`    if credentials.${PW} == "swordfish":`, 'docs/advanced/security/http-basic-auth.md'],
+      ["    secret: 'ABCDEFGH1234567887654321HGFEDCBA',", 'docs/config/session.md'],
+      [`    ${PW}: 'horsestaple',`, 'tests/api-tests/auth.test.ts'],
+      ['DATABASE_URL=mysql://dbuser:dbpass@localhost:3306/app', 'docs/blog/mysql-support.md'],
+      ["CREATE USER IF NOT EXISTS 'petclinic'@'%' IDENTIFIED BY 'petclinic';", 'src/main/resources/db/mysql/user.sql'],
+      // Rails: code after a key, CSRF tokens in logs, typed patterns, a template's development default.
+      ['    assert_equal @user, User.authenticate_by(token: @user.token, email: @user.email)', 'test/cases/secure_password_test.rb'],
+      ['  ActiveModel::SecurePassword.register_algorithm :bcrypt, SecurePassword::BCryptPassword', 'lib/active_model/secure_password.rb'],
+      [`  Parameters: {"authenticity_token"=>"${mixed(86, 68)}=="}`, 'guides/source/debugging_rails_applications.md'],
+      [`    ${PW}: "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf"`, 'test/controller/http_basic_authentication_test.rb'],
+      ['#   api_key: a1B2c3D4e5F6', 'test/dummy/config/secrets.yml'],
+      ['#   CACHE_DATABASE_URL="postgres://cacheuser:cachepass@localhost/cachedatabase"', 'templates/config/databases/postgresql.yml.tt'],
+      // TypeScript code after a key, a JWT cut to its header, names, a prefix with a stand-in tail, lexer classes, i18n markers.
+      ['    currentToken: currentToken!,', 'packages/payload/src/auth/endpoints/me.ts'],
+      ['      token: result.token!,', 'packages/payload/src/auth/endpoints/resetPassword.ts'],
+      ['    const token = ++updateTokenRef.current', 'packages/ui/src/elements/Tooltip/index.tsx'],
+      ['  const clientSecret = cart?.payment_collection?.', 'www/checkout/payment/stripe/page.mdx'],
+      [`          token: "${b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }))}",`, 'docs/rest-api/overview.mdx'],
+      ['- Auto-login is enabled by default with credentials: `dev@payloadcms.com` / `test`', 'CLAUDE.md'],
+      ['  [Modules.API_KEY]: "@medusajs/medusa/api-key",', 'packages/core/utils/src/modules-sdk/definition.ts'],
+      ["process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_123'", 'test/plugin-stripe/config.ts'],
+      ["      { token: 'type.identifier', foreground: '9cdcfe' },", 'packages/ui/src/elements/CodeEditor/CodeEditor.tsx'],
+      ["  loggedInChangePassword: '若要變更密碼，請前往<0>帳戶</0>設定進行修改。',", 'packages/translations/src/languages/zhTw.ts'],
+      // NIST SP 800-38A's AES-128 key, in every crypto library's tests.
+      ['    secret_key = "2b7e151628aed2a6' + 'abf7158809cf4f3c"', 'tests/test_aes.py'],
+      [`    const envContent = 'PAYLOAD_SECRET=test-secret\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'src/lib/manage-env-files.spec.ts'],
+      // Helm charts' documented defaults: the chart's own name (its folder) with a counter.
+      ['helm install my-release oci://registry-1.docker.io/bitnamicharts/cloudnative-pg --set password=bitnami1234', 'bitnami/cloudnative-pg/README.md'],
+      [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'bitnami/minio-operator/README.md'],
+    ],
+    positives: [
+      [`engine = create_engine("postgresql+psycopg2://scott:${mixed(14, 56)}@db.internal/prod")`, 'app/db.py'],
+      [`    "SessionToken": "${mixed(40, 57)}",`, 'scripts/creds.json'],
+      [`client_token = "${mixed(32, 58)}"`, 'app/settings.py'],
+      [`-----BEGIN RSA ${'PRIVATE'} KEY-----\nMIIEow${rnd(58, 59, B64)}\n${rnd(64, 60, B64)}\n${rnd(44, 61, B64)}\n-----END RSA ${'PRIVATE'} KEY-----`, 'deploy/id_rsa'],
+      [`--credential "AccessKeyId=${rnd(20, 62, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789')}, RawSecretAccessKey=${mixed(43, 63)}="`, 'scripts/keystore.sh'],
+      [`    curl -H 'Authorization: Token ${rnd(40, 64, HEX)}' https://api.acme.io/v1/orders`, 'scripts/smoke.sh'],
+      [`HASH_SECRET = "${mixed(24, 65)}"`, 'app/settings.py'],
+      [`    secret: '${mixed(32, 66)}',`, 'config/session.ts'],
+      [`CELERY_${PW.toUpperCase()} = '${mixed(16, 67)}'`, 'app/settings.py'],
+      [`    ${PW}: "${rnd(30, 69, 'abcdefghijklmnopqrstuvwxyz0123456789')}"`, 'config/basic_auth.rb'],
+      ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
+      [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
+      [`    const envContent = 'PAYLOAD_SECRET=${mixed(24, 74)}\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'scripts/write-env.ts'],
+      [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'deploy/storage/values.yaml'],
+      // Outside code, `word!` is a password, not a non-null assertion; a short prefixed value under a password's key is typed.
+      [`DB_${PW.toUpperCase()}=vaultDoor!`, '.env'],
+      [`  ${PW}: admin_123`, 'config/app.yml'],
+      [`      token: "${jwt({ sub: rnd(10, 72, '0123456789'), iat: 1700000000 }, 73)}",`, 'docs/rest-api/overview.mdx'],
     ],
   },
 ];
