@@ -35,12 +35,13 @@ function checksummed(f) {
 /**
  * Run the CommonJS bundle `file` as `require` would, compiled from its code cache when there is a good one.
  * `saveCache()`, called once the run has done its work, writes a new cache when none was used.
+ * `name` names a file that has no `// bundle` line (a package's module: its path, size and mtime), and
+ * `cacheFile` then keeps its cache outside the package's folder.
  */
-function requireWithCodeCache(file) {
+function requireWithCodeCache(file, { name: given, cacheFile = `${file}.v8-cache` } = {}) {
   const text = readFileSync(file, 'utf8');
-  const name = NAME.exec(text)?.[1];
+  const name = given ?? NAME.exec(text)?.[1];
   const key = name === undefined ? undefined : `${name} ${process.version} ${process.arch}\n`;
-  const cacheFile = `${file}.v8-cache`;
   let cachedData;
   if (key !== undefined) {
     try {

@@ -196,6 +196,8 @@ export function writeBuiltRules(dir = builtinRulesDir(), files = builtRulesFiles
 function loadBuilt(which: Built): RuleSpec[] {
   const cached = builtCache[which];
   if (cached) return cached;
+  // The scan fields of the full rules already read (migrate reads both): the scan file is written from them.
+  if (which === 'scan' && builtCache.full) return (builtCache.scan = scanFields(builtCache.full));
   const dir = builtinRulesDir();
   // Running from TypeScript sources (tests) always parses.
   if (import.meta.url.endsWith('.ts')) {

@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import type * as TS from 'typescript';
 import { decodeDotenv, decodePython, decodeShell, type Syntax } from './literals.js';
+import { typescript } from '../typescript-lib.js';
 
 export interface SpanLiteral {
   /** The literal's content in the file (UTF-16 offsets, end exclusive): what a rewriter replaces. */
@@ -23,7 +24,6 @@ export interface SpanLiteral {
 }
 
 const requireCjs = createRequire(import.meta.url);
-let tsLib: typeof TS | undefined;
 let yamlLib: typeof import('yaml') | undefined;
 
 /** The literal of `text` (a whole file) that holds [s, e), or undefined when none this module reads does. */
@@ -95,7 +95,7 @@ function pythonLiteral(text: string, s: number, e: number): SpanLiteral | undefi
 
 /** JS/TS: the TypeScript parser's string or substitution-free template literal, its cooked text. */
 function jsLiteral(file: string, text: string, s: number, e: number): SpanLiteral | undefined {
-  const ts = (tsLib ??= requireCjs('typescript') as typeof TS);
+  const ts = typescript();
   const kind = /\.tsx$/i.test(file) ? ts.ScriptKind.TSX : /\.[cm]?ts$/i.test(file) ? ts.ScriptKind.TS : /\.jsx$/i.test(file) ? ts.ScriptKind.JSX : ts.ScriptKind.JS;
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, kind);
   let found: TS.Node | undefined;

@@ -31,9 +31,11 @@
  * Quotes: the reference's string arguments use the literal's own quote character; the helper import
  * uses the file's import quotes and semicolon habit. Nothing applies -> no edits.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TS from 'typescript';
+// The TypeScript compiler, loaded on first use; re-exported for the other rewriters.
+import { typescript } from '../typescript-lib.js';
+export { typescript };
 import { awsBackend } from '../backend/aws.js';
 import type { Backend } from '../backend/backend.js';
 import { backendFor } from '../backend/backends.js';
@@ -44,13 +46,6 @@ import {
   type Located, type SiteRewriteResult,
 } from './sites.js';
 
-const requireCjs = createRequire(import.meta.url);
-let tsLib: typeof TS | undefined;
-/** The TypeScript compiler, loaded on first use (about 150 ms). */
-export function typescript(): typeof TS {
-  tsLib ??= requireCjs('typescript') as typeof TS;
-  return tsLib;
-}
 
 export const HELPER_BASENAME = 'secret-sweep-secrets';
 const HELPER_FN = 'getSecret';

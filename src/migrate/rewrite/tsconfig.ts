@@ -24,10 +24,11 @@ export function tsAllowsTopLevelAwait(options: TS.CompilerOptions): boolean {
  * or it cannot be read.
  */
 export function tsTopLevelAwaitFinder(root: string): (file: string) => boolean | undefined {
-  const ts = typescript();
+  // The compiler (~150 ms to load) only once a TypeScript file asks: most migrations have none.
   const absRoot = path.resolve(root);
   const cache = new Map<string, boolean | undefined>();
   return (file) => {
+    const ts = typescript();
     let dir = path.dirname(path.join(absRoot, file));
     for (; dir.startsWith(absRoot); dir = path.dirname(dir)) {
       const config = path.join(dir, 'tsconfig.json');
