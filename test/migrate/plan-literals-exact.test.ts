@@ -40,6 +40,17 @@ describe('literal values as their reader reads them', () => {
     expect(stored).toEqual(['Kx7:8=qPzR4vWm2Ln']);
   });
 
+  it('an INI value is what configparser reads: the whole line after `=` (a generic rule stops at `&`), %% as %', () => {
+    // dwh.cfg of a Redshift ETL: `"host={} ... password={}".format(*config['CLUSTER'].values())`.
+    const head = 'Rs!9#q' + randomString(ALNUM, 4, 41);
+    const tail = '&2(x)' + randomString(ALNUM, 6, 42);
+    const ini = (v: string) => `[CLUSTER]\nhost = dwh.example.internal\ndb_password = ${v}\ndb_port = 5439\n`;
+    expect(planOf({ 'dwh.cfg': ini(`${head}%%${tail}`) }).stored).toEqual([`${head}%${tail}`]);
+    expect(at(`db_password: ${head}${tail}  `, head, 'ini')).toMatchObject({ value: head + tail, exact: true });
+    expect(at(`db_password = ${head} # old ${tail}`, head, 'ini')?.exact).toBe(false);
+    expect(at(`db_password = "${head}"`, head, 'ini')).toBeUndefined();
+  });
+
   it('a Python bytes literal is the UTF-8 text of its bytes (\\xc3\\xa9 is é), or not exact', () => {
     expect(decodePython('ab\\xc3\\xa9cd', 'b')).toEqual({ value: 'ab\u00e9cd', exact: true });
     expect(decodePython('ab\\xffcd', 'b').exact).toBe(false);

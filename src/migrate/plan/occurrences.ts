@@ -77,7 +77,8 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
   };
   // The scanner reads bytes that are not UTF-8 (a latin-1 file's `ü`) as U+FFFD: not what the program reads.
   if (raw.includes('\uFFFD')) return { skip: 'the value holds bytes that are not UTF-8 (the file is in another encoding, such as latin-1): the stored value would differ from what the program reads; move it to the vault by hand' };
-  const syntax = syntaxOfSource(f.file, text);
+  // An INI value (not rewritten, but stored) is read to the end of its line: a generic rule stops at `&`.
+  const syntax = syntaxOfSource(f.file, text) ?? (isIniPath(f.file) && f.endLine === f.line ? 'ini' : undefined);
   if (/\.ipynb$/i.test(f.file)) {
     // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
     // before it; any other backslash in the span is an escape (JSON's, Python's or both).
