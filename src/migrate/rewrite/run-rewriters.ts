@@ -94,6 +94,8 @@ export interface RewriteRunResult {
   envRefs: EnvReference[];
   /** Files that now read `${VAR}` / `VAR=sm://…` references: their program starts under `secret-sweep run`. */
   runFiles: string[];
+  /** `.py` files that resolve the references of the .env they load (get_secret.resolve_environ): they start as before. */
+  envResolvedBy: string[];
   /** Manifests that now declare the helper's SDK (package.json, requirements.txt, pyproject.toml, Pipfile). */
   dependencies: Array<{ file: string; package: string; range: string }>;
   /** Lock files that did not pin that SDK: updated (npm), to be updated by the apply (dry run), or manual. */
@@ -243,7 +245,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
@@ -375,6 +377,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
     for (const r of dotenvLoaders(root, texts, pending, read)) {
+      out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: get_secret.resolve_environ())`);
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
