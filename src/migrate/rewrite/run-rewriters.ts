@@ -306,6 +306,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   };
 
   const pyHelperFiles: string[] = [];
+  let pySources: ReturnType<typeof pythonSourcesOf> | undefined;
   const jsResults: AnyResult[] = [];
   const pending: Pending[] = [];
   for (const [file, sites] of byFile) {
@@ -335,6 +336,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
                   : manualOf(s, 'no rewriter for this kind of file'));
+      }
+      // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
+      // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
+      if (isIniPath(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+        const base = path.posix.basename(file);
+        for (const src of (pySources ??= pythonSourcesOf(root))) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
       continue;
     }
