@@ -51,6 +51,16 @@ describe('literal values as their reader reads them', () => {
     expect(at(`db_password = "${head}"`, head, 'ini')).toBeUndefined();
   });
 
+  it('an XML value is what an XML parser reads: &amp; and character references decoded, a DTD entity not exact', () => {
+    const [a, b] = [randomString(ALNUM, 8, 43), randomString(ALNUM, 8, 44)];
+    const { stored, skipped } = planOf({
+      'conf/settings.xml': `<?xml version="1.0"?>\n<settings>\n  <password>Xq7!${a}&amp;2&#x41;${b}</password>\n  <keyPassword>Zq8${b}&corp;${a}</keyPassword>\n</settings>\n`,
+      'App.config': `<configuration>\n  <add key="ApiKey" value="Kq8${a}&amp;7${b}" />\n</configuration>\n`,
+    });
+    expect(stored.sort()).toEqual([`Xq7!${a}&2A${b}`, `Kq8${a}&7${b}`].sort());
+    expect(skipped.join(' ')).toMatch(/entity its DTD defines/);
+  });
+
   it('a Python bytes literal is the UTF-8 text of its bytes (\\xc3\\xa9 is é), or not exact', () => {
     expect(decodePython('ab\\xc3\\xa9cd', 'b')).toEqual({ value: 'ab\u00e9cd', exact: true });
     expect(decodePython('ab\\xffcd', 'b').exact).toBe(false);

@@ -14,7 +14,7 @@ import { enclosingLiteral } from './multiline.js';
 import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
-import { configparserInterpolated, isPgpassPath, pgpassUnescaped } from './config-file-escapes.js';
+import { configparserInterpolated, isPgpassPath, isXmlText, pgpassUnescaped, xmlUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -43,6 +43,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   if ('skip' in at) return at;
   if (isComposePath(f.file)) return composeInterpolated(at);
   if (isIniPath(f.file)) return configparserInterpolated(at);
+  if (isXmlText(f.file, text)) return xmlUnescaped(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 
