@@ -11,7 +11,7 @@ import { createDetector } from '../../src/detect/detector.js';
 import { loadRuleSpecs } from '../../src/rules/load.js';
 import { loadConfig } from '../../src/config/config.js';
 import { buildPlan } from '../../src/migrate/plan.js';
-import { ALNUM, randomString } from '../support/fake-secrets.js';
+import { ALNUM, awsKeyId, awsSecretKey, randomString } from '../support/fake-secrets.js';
 
 const detector = createDetector(loadRuleSpecs(loadConfig(tmpdir())));
 /** The plan's stored values and skip reasons for `files`. */
@@ -108,5 +108,12 @@ describe('literal values as their reader reads them', () => {
     const escaped = planOf({ 'b.ipynb': nb(`KEY = "${pem.replace(/\n/g, '\\n')}"\n`) });
     expect(escaped.stored).toEqual([]);
     expect(escaped.skipped.join('\n')).toMatch(/notebook cell has escapes/);
+    // A double-quoted string reads `\"` in the notebook's JSON: the rule finds it in the decoded view only, and
+    // it is stored all the same (an [AWS]-style KEY/SECRET pair too), not skipped as "encoded".
+    const [id, key] = [awsKeyId(45), awsSecretKey(46)];
+    const cell = [`KEY = "${id}"\n`, `SECRET = "${key}"\n`, `DWH_DB_PASSWORD = "${pw}"\n`];
+    const quoted = planOf({ 'c.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: cell }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n' });
+    expect(quoted.skipped).toEqual([]);
+    expect(quoted.stored.sort()).toEqual([id, key, pw].sort());
   });
 });

@@ -4,7 +4,7 @@
  * strategies share (the text around an occurrence, the occurrences of one file, field makers).
  */
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../../findings/fingerprint.js';
-import { commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
+import { cloneFinding, commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
@@ -174,17 +174,39 @@ export function locCmp(a: ValueLocation, b: ValueLocation): number {
     || a.line - b.line || a.column - b.column;
 }
 
+/**
+ * A notebook is JSON around its cells' source: a double-quoted Python string reads `\"` in the file, so a
+ * rule may find `PASSWORD = "…"` only in the JSON-decoded view, with the span of the whole encoded line.
+ * A value written there as is (nothing JSON escapes), once, as a whole literal, is that place, as if found as written.
+ */
+function notebookPlace(f: Finding, raw: string, text: string | undefined): Finding | undefined {
+  if (f.decodedFrom !== 'json-escape' || !/\.ipynb$/i.test(f.file) || text === undefined || f.line !== f.endLine) return undefined;
+  if (/["\\\u0000-\u001f]/.test(raw)) return undefined;
+  const line = linesOf(text)[f.line - 1] ?? '';
+  const span = line.slice(f.column - 1, f.endColumn);
+  const i = span.indexOf(raw);
+  if (i < 0 || span.indexOf(raw, i + 1) >= 0) return undefined;
+  // The whole of a string literal (`\"…\"` or `'…'` in the JSON text), not a part a rule stopped inside (at `&`).
+  const [before, after] = [line.slice(0, f.column - 1 + i), line.slice(f.column - 1 + i + raw.length)];
+  if (!((before.endsWith('\\"') && after.startsWith('\\"')) || (before.endsWith("'") && after.startsWith("'")))) return undefined;
+  return cloneFinding(f, { column: f.column + i, endColumn: f.column + i + raw.length - 1, decodedFrom: undefined });
+}
+
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
 export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
   const occs: Occ[] = [];
-  for (const f of findings) {
+  for (let f of findings) {
     let raw: string;
     try {
       raw = secretOf(f);
     } catch {
       continue;
     }
+    // Unless the rule found it as written there too (the decoded finding is then dropped below).
+    const placed = notebookPlace(f, raw, files?.get(f.file));
+    if (placed && !findings.some((g) => !g.decodedFrom && g.file === placed.file && commitOf(g) === commitOf(placed) && g.line === placed.line
+      && g.column <= placed.endColumn && placed.column <= g.endColumn)) f = placed;
     const historyOnly = onlyInHistory(f);
     const commit = commitOf(f);
     const loc: ValueLocation = {
