@@ -224,7 +224,10 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       // as written is the one to migrate; alone, it is left to a human.
       const direct = findings.some((g) => g !== f && !g.decodedFrom && g.file === f.file && commitOf(g) === commit && g.line <= f.endLine && f.line <= g.endLine
         && (g.line !== f.line || (g.column <= f.endColumn && f.column <= g.endColumn)));
-      if (!direct) skipped.push({ location: loc, reason: `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
+      const why = /\.ipynb$/i.test(f.file) && f.decodedFrom === 'json-escape'
+        ? 'found in a notebook cell, but not as a whole string literal without escapes: the stored value could differ from what the cell reads'
+        : `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form`;
+      if (!direct) skipped.push({ location: loc, reason: `${why}; move it to the vault by hand` });
       continue;
     }
     const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule));
