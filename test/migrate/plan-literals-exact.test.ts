@@ -115,8 +115,10 @@ describe('literal values as their reader reads them', () => {
     const quoted = planOf({ 'c.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: cell }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n' });
     expect(quoted.skipped).toEqual([]);
     expect(quoted.stored.sort()).toEqual([id, key, pw].sort());
-    // A part of a literal (the rule stopped at `&`) is not stored, and the reason names the notebook cell.
-    const part = planOf({ 'd.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [`DB_PASSWORD = "${pw}!#&x"\n`] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }) });
+    // A rule that stopped at `&` means the whole literal; one with an escape (`\t`) is not stored, and the reason names the cell.
+    const cellOf = (line: string) => JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [line] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+    expect(planOf({ 'd.ipynb': cellOf(`DB_PASSWORD = "${pw}!#&x"\n`) }).stored).toEqual([`${pw}!#&x`]);
+    const part = planOf({ 'e.ipynb': cellOf(`DB_PASSWORD = "${pw}&x\\ty"\n`) });
     expect(part.stored).toEqual([]);
     expect(part.skipped.join('\n')).toMatch(/notebook cell, but not as a whole string literal/);
   });

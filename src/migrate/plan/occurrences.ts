@@ -4,7 +4,7 @@
  * strategies share (the text around an occurrence, the occurrences of one file, field makers).
  */
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../../findings/fingerprint.js';
-import { cloneFinding, commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
+import { attachSecret, cloneFinding, commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
@@ -186,10 +186,20 @@ function notebookPlace(f: Finding, raw: string, text: string | undefined): Findi
   const span = line.slice(f.column - 1, f.endColumn);
   const i = span.indexOf(raw);
   if (i < 0 || span.indexOf(raw, i + 1) >= 0) return undefined;
-  // The whole of a string literal (`\"…\"` or `'…'` in the JSON text), not a part a rule stopped inside (at `&`).
-  const [before, after] = [line.slice(0, f.column - 1 + i), line.slice(f.column - 1 + i + raw.length)];
-  if (!((before.endsWith('\\"') && after.startsWith('\\"')) || (before.endsWith("'") && after.startsWith("'")))) return undefined;
-  return cloneFinding(f, { column: f.column + i, endColumn: f.column + i + raw.length - 1, decodedFrom: undefined });
+  // The whole of a string literal (`\"…\"` or `'…'` in the JSON text). A rule matching assigned values that
+  // stopped inside one (at `&`) means all of it, when it holds no backslash (no escape, JSON's or Python's).
+  const s = f.column - 1 + i;
+  const quote = line.slice(0, s).endsWith('\\"') ? '\\"' : line.slice(0, s).endsWith("'") ? "'" : undefined;
+  if (!quote) return undefined;
+  let e = s + raw.length;
+  if (!line.startsWith(quote, e)) {
+    if (!WHOLE_VALUE_RULE.test(f.rule) || f.key === undefined) return undefined;
+    const close = line.indexOf(quote, e);
+    if (close < 0 || line.slice(s, close).includes('\\')) return undefined;
+    e = close;
+  }
+  const c = cloneFinding(f, { column: s + 1, endColumn: e, decodedFrom: undefined });
+  return e === s + raw.length ? c : attachSecret(c, line.slice(s, e), lineTextOf(f));
 }
 
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
@@ -206,7 +216,10 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     // Unless the rule found it as written there too (the decoded finding is then dropped below).
     const placed = notebookPlace(f, raw, files?.get(f.file));
     if (placed && !findings.some((g) => !g.decodedFrom && g.file === placed.file && commitOf(g) === commitOf(placed) && g.line === placed.line
-      && g.column <= placed.endColumn && placed.column <= g.endColumn)) f = placed;
+      && g.column <= placed.endColumn && placed.column <= g.endColumn)) {
+      f = placed;
+      raw = secretOf(placed);
+    }
     const historyOnly = onlyInHistory(f);
     const commit = commitOf(f);
     const loc: ValueLocation = {
