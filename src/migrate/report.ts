@@ -255,15 +255,21 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     generated: input.rewrites?.generated ?? [],
     startCommands: [
       ...(input.rewrites?.runFiles ?? []).map((file) => {
+        const resolvedBy = input.rewrites?.envResolvedBy ?? [];
         const envStyle = /(^|\/)\.env(\.[^/]*)?$|\.env$/.test(file);
         // `run` reads the root's .env and the working folder's; any other env file is named.
         const named = envStyle && file !== '.env';
+        const why = !envStyle ? `reads \${VAR} references, listed in ${REFS_FILE}`
+          : named ? `its values are sm:// references now (from the repository root; --env-file is relative to the working folder${file.endsWith('/.env') ? `, and in ${file.slice(0, -5)}/ \`secret-sweep run -- COMMAND\` reads it` : ''})`
+          : 'its values are sm:// references now';
+        // A .py file that loads it resolves the references itself (get_secret.resolve_environ): that program
+        // starts as before; which .env a loader finds is decided at run time, so other readers are named.
         return {
           file,
           start: named ? `secret-sweep run --env-file ${file} -- COMMAND` : 'secret-sweep run -- COMMAND',
-          why: !envStyle ? `reads \${VAR} references, listed in ${REFS_FILE}`
-            : named ? `its values are sm:// references now (from the repository root; --env-file is relative to the working folder${file.endsWith('/.env') ? `, and in ${file.slice(0, -5)}/ \`secret-sweep run -- COMMAND\` reads it` : ''})`
-            : 'its values are sm:// references now',
+          why: envStyle && resolvedBy.length
+            ? `${why}; the code that loads a .env itself (${resolvedBy.join(', ')}) resolves them and starts as before: start anything else that reads it (a shell \`source\`, \`docker --env-file\`, another language) as shown`
+            : why,
         };
       }),
       ...(input.rewrites?.wholeFiles ?? []).map((w) => ({
@@ -343,7 +349,7 @@ export function renderMarkdown(r: JsonReport): string {
   if (r.generated.length) L.push('', `Generated or extended: ${r.generated.map((g) => `\`${g}\``).join(', ')}.`);
   if (r.startCommands.length) {
     L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one as shown (\`secret-sweep run -- COMMAND\` reads the committed references and the root's \`.env\` from any folder of the repository; another env file is named with \`--env-file\`). Code that calls the generated helpers starts as before.`, '');
-    L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
+    if (r.startCommands.some((c) => c.secretName)) L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
     for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
   } else if (r.codeEdits.length) {
     L.push('', 'No start command changes: the rewritten code fetches its secrets itself.');

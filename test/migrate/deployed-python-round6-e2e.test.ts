@@ -17,9 +17,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
+import { runAsync } from '../support/cli.js';
 import { workTreeFiles } from '../support/tree.js';
 import {
   expectCompiles, expectSecondMigrateIdle, migrateCommitClone, storedValues, valuesLeft, outputsBefore, programsThatChanged, programsWithModules, py,
@@ -157,5 +158,18 @@ describe.skipIf(!havePython)('Python legacy programs (round 6), migrated, run fr
     expectCompiles(PYTHON, clone, pys, bed.tempDir('ss-r6-pyc-'));
 
     await expectSecondMigrateIdle(clone, awsEnv(), bed.server(), redact);
+
+    // The report's edit for conf/app.ini, made as a user would (the option emptied, the suggested line after
+    // cfg.read()): the program reads the same value from the vault, through the helper generated beside it.
+    const iniEdit = (report as { manual: Array<{ file: string; suggestion?: string }> }).manual.find((x) => x.file === 'conf/app.ini');
+    const stmt = /`(cfg\[[^`]+get_secret[^`]+)`/.exec(iniEdit?.suggestion ?? '')?.[1];
+    expect(stmt, iniEdit?.suggestion).toBeDefined();
+    writeFileSync(join(clone, 'conf/app.ini'), readFileSync(join(clone, 'conf/app.ini'), 'utf8').replace(/^password = .*$/m, 'password ='));
+    const reader = join(clone, 'conf/read_ini.py');
+    writeFileSync(reader, readFileSync(reader, 'utf8').replace(/^cfg\.read\(.*\)\n/m, (m) => `${m}from secret_sweep_secrets import get_secret\n${stmt}\n`));
+    // Not spawnSync: the Secrets Manager test server answers from this process.
+    const edited = await runAsync(PYTHON, [reader], { cwd: '/', env: awsEnv() });
+    expect({ code: edited.code, out: edited.stdout.trim(), err: redact(edited.stderr) })
+      .toEqual({ code: 0, out: before.get('configparser with %% in a password'), err: '' });
   }, 900_000);
 });

@@ -11,7 +11,7 @@ import { createDetector } from '../../src/detect/detector.js';
 import { loadRuleSpecs } from '../../src/rules/load.js';
 import { loadConfig } from '../../src/config/config.js';
 import { buildPlan } from '../../src/migrate/plan.js';
-import { ALNUM, randomString } from '../support/fake-secrets.js';
+import { ALNUM, awsKeyId, awsSecretKey, randomString } from '../support/fake-secrets.js';
 
 const detector = createDetector(loadRuleSpecs(loadConfig(tmpdir())));
 /** The plan's stored values and skip reasons for `files`. */
@@ -38,6 +38,27 @@ describe('literal values as their reader reads them', () => {
     expect(at(`db.password=Zr8Kq2Lm7Vx4 \\`, 'Zr8Kq2Lm7Vx4', 'properties')?.exact).toBe(false);
     const stored = planOf({ 'src/main/resources/application.properties': `spring.datasource.password=${pw}\n` }).stored;
     expect(stored).toEqual(['Kx7:8=qPzR4vWm2Ln']);
+  });
+
+  it('an INI value is what configparser reads: the whole line after `=` (a generic rule stops at `&`), %% as %', () => {
+    // dwh.cfg of a Redshift ETL: `"host={} ... password={}".format(*config['CLUSTER'].values())`.
+    const head = 'Rs!9#q' + randomString(ALNUM, 4, 41);
+    const tail = '&2(x)' + randomString(ALNUM, 6, 42);
+    const ini = (v: string) => `[CLUSTER]\nhost = dwh.example.internal\ndb_password = ${v}\ndb_port = 5439\n`;
+    expect(planOf({ 'dwh.cfg': ini(`${head}%%${tail}`) }).stored).toEqual([`${head}%${tail}`]);
+    expect(at(`db_password: ${head}${tail}  `, head, 'ini')).toMatchObject({ value: head + tail, exact: true });
+    expect(at(`db_password = ${head} # old ${tail}`, head, 'ini')?.exact).toBe(false);
+    expect(at(`db_password = "${head}"`, head, 'ini')).toBeUndefined();
+  });
+
+  it('an XML value is what an XML parser reads: &amp; and character references decoded, a DTD entity not exact', () => {
+    const [a, b] = [randomString(ALNUM, 8, 43), randomString(ALNUM, 8, 44)];
+    const { stored, skipped } = planOf({
+      'conf/settings.xml': `<?xml version="1.0"?>\n<settings>\n  <password>Xq7!${a}&amp;2&#x41;${b}</password>\n  <keyPassword>Zq8${b}&corp;${a}</keyPassword>\n</settings>\n`,
+      'App.config': `<configuration>\n  <add key="ApiKey" value="Kq8${a}&amp;7${b}" />\n</configuration>\n`,
+    });
+    expect(stored.sort()).toEqual([`Xq7!${a}&2A${b}`, `Kq8${a}&7${b}`].sort());
+    expect(skipped.join(' ')).toMatch(/entity its DTD defines/);
   });
 
   it('a Python bytes literal is the UTF-8 text of its bytes (\\xc3\\xa9 is é), or not exact', () => {
@@ -87,5 +108,18 @@ describe('literal values as their reader reads them', () => {
     const escaped = planOf({ 'b.ipynb': nb(`KEY = "${pem.replace(/\n/g, '\\n')}"\n`) });
     expect(escaped.stored).toEqual([]);
     expect(escaped.skipped.join('\n')).toMatch(/notebook cell has escapes/);
+    // A double-quoted string reads `\"` in the notebook's JSON: the rule finds it in the decoded view only, and
+    // it is stored all the same (an [AWS]-style KEY/SECRET pair too), not skipped as "encoded".
+    const [id, key] = [awsKeyId(45), awsSecretKey(46)];
+    const cell = [`KEY = "${id}"\n`, `SECRET = "${key}"\n`, `DWH_DB_PASSWORD = "${pw}"\n`];
+    const quoted = planOf({ 'c.ipynb': JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: cell }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n' });
+    expect(quoted.skipped).toEqual([]);
+    expect(quoted.stored.sort()).toEqual([id, key, pw].sort());
+    // A rule that stopped at `&` means the whole literal; one with an escape (`\t`) is not stored, and the reason names the cell.
+    const cellOf = (line: string) => JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [line] }], metadata: {}, nbformat: 4, nbformat_minor: 5 });
+    expect(planOf({ 'd.ipynb': cellOf(`DB_PASSWORD = "${pw}!#&x"\n`) }).stored).toEqual([`${pw}!#&x`]);
+    const part = planOf({ 'e.ipynb': cellOf(`DB_PASSWORD = "${pw}&x\\ty"\n`) });
+    expect(part.stored).toEqual([]);
+    expect(part.skipped.join('\n')).toMatch(/notebook cell, but not as a whole string literal/);
   });
 });

@@ -71,17 +71,20 @@ describe('grouping', () => {
   });
 
   // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
-  it('an AWS key pair in a Terraform provider block or a .tfvars becomes one secret', () => {
-    const [id1, key1, id2, key2] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24)];
+  it('an AWS key pair in a Terraform provider block, a .tfvars or an INI [AWS] KEY=/SECRET= becomes one secret', () => {
+    const [id1, key1, id2, key2, id3, key3] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24), awsKeyId(25), awsSecretKey(26)];
     const { plan, values } = planFor({
       'infra/main.tf': `provider "aws" {\n  region     = "us-east-1"\n  access_key = "${id1}"\n  secret_key = "${key1}"\n}\n`,
       'infra/prod.tfvars': `aws_access_key = "${id2}"\naws_secret_key = "${key2}"\n`,
+      // An ETL's aws_auth.cfg read with configparser: config.get('AWS', 'KEY'), config.get('AWS', 'SECRET').
+      'aws_auth.cfg': `[AWS]\nKEY=${id3}\nSECRET=${key3}\n`,
     });
-    expect(plan.secrets).toHaveLength(2);
+    expect(plan.secrets).toHaveLength(3);
     const pairs = plan.secrets.map((s) => JSON.parse(secretString(s, values)));
     expect(pairs).toEqual(expect.arrayContaining([
       { aws_access_key_id: id1, aws_secret_access_key: key1 },
       { aws_access_key_id: id2, aws_secret_access_key: key2 },
+      { aws_access_key_id: id3, aws_secret_access_key: key3 },
     ]));
   });
 

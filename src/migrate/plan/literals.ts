@@ -10,7 +10,7 @@
  */
 import path from 'node:path';
 
-export type Syntax = 'python' | 'javascript' | 'json' | 'yaml' | 'dotenv' | 'shell' | 'properties';
+export type Syntax = 'python' | 'javascript' | 'json' | 'yaml' | 'dotenv' | 'shell' | 'properties' | 'ini';
 
 export function syntaxOf(file: string): Syntax | undefined {
   const base = file.split('/').pop() ?? file;
@@ -316,6 +316,7 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
     }
   }
   if (syntax === 'properties') return propertiesValueAt(line, s, e);
+  if (syntax === 'ini') return iniValueAt(line, s, e);
   // key: value / KEY=value / export KEY=value: the value after the separator.
   const m = syntax === 'yaml'
     ? /^(\s*(?:-\s+)?(?:"[^"]*"|'[^']*'|[^\s#'"][^:#]*?)\s*:[ \t]+)/.exec(line)
@@ -359,6 +360,26 @@ export function literalAt(line: string, s: number, e: number, syntax: Syntax): L
   const body = line.slice(v0, end);
   if (syntax === 'yaml' && /^[|>&*!%@`{[]/.test(body)) return undefined;
   if (syntax === 'dotenv') return { start: v0, end, quoted: false, ...decodeDotenv(body, '') };
+  return { start: v0, end, value: body, exact: true, quoted: false };
+}
+
+/**
+ * An INI option's value as configparser reads it: after the first `=` or `:`, to the end of the line, blanks
+ * trimmed; `&`, `#`, `;` and quotes in it are text (no inline comments by default). ` #` / ` ;` there are
+ * not exact: a parser given inline_comment_prefixes, and most other INI readers, cut the value at them. A
+ * quoted value is left as found (configparser keeps the quotes, other readers drop them).
+ */
+function iniValueAt(line: string, s: number, e: number): LiteralValue | undefined {
+  if (/^\s*[#;[]/.test(line)) return undefined;
+  const m = /^[ \t]*[^=:\s][^=:]*?[ \t]*[=:][ \t]*/.exec(line);
+  if (!m || s < m[0].length) return undefined;
+  const v0 = m[0].length;
+  let end = line.length;
+  while (end > v0 && /[ \t\r]/.test(line[end - 1]!)) end--;
+  if (e > end) return undefined;
+  const body = line.slice(v0, end);
+  if (/^["']/.test(body)) return undefined;
+  if (/[ \t][#;]/.test(body)) return { start: v0, end, value: body, exact: false, why: 'the INI value holds ` #` or ` ;`, read as text by configparser but as a comment by other readers', quoted: false };
   return { start: v0, end, value: body, exact: true, quoted: false };
 }
 

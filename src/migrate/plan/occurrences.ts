@@ -4,7 +4,7 @@
  * strategies share (the text around an occurrence, the occurrences of one file, field makers).
  */
 import { fingerprint as hmacFingerprint, DEFAULT_SALT } from '../../findings/fingerprint.js';
-import { commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
+import { attachSecret, cloneFinding, commitOf, historyOnly as onlyInHistory, lineTextOf, secretOf, type Finding } from '../../findings/finding.js';
 import type { RuleMigration } from '../../rules/rule.js';
 import { slug } from './naming.js';
 import { isUriGrouping } from './rule-facts.js';
@@ -15,7 +15,7 @@ import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
 import { isLoggingConfigText } from '../rewrite/logging-config.js';
-import { configparserInterpolated, isPgpassPath, pgpassUnescaped } from './config-file-escapes.js';
+import { configparserInterpolated, isPgpassPath, isXmlText, pgpassUnescaped, xmlUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -44,6 +44,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   if ('skip' in at) return at;
   if (isComposePath(f.file)) return composeInterpolated(at);
   if (isIniPath(f.file) || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
+  if (isXmlText(f.file, text)) return xmlUnescaped(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 
@@ -79,7 +80,9 @@ function valueInSyntax(f: Finding, raw: string, text: string | undefined, migrat
   // The scanner reads bytes that are not UTF-8 (a latin-1 file's `ü`) as U+FFFD: not what the program reads.
   if (raw.includes('\uFFFD')) return { skip: 'the value holds bytes that are not UTF-8 (the file is in another encoding, such as latin-1): the stored value would differ from what the program reads; move it to the vault by hand' };
   // A fileConfig file's handler args are Python literals (fileConfig evaluates them): `\\` there is one `\`.
-  const syntax = syntaxOfSource(f.file, text) ?? (text !== undefined && isLoggingConfigText(text) ? 'python' : undefined);
+  // Another INI value (not rewritten, but stored) is read to the end of its line: a generic rule stops at `&`.
+  const syntax = syntaxOfSource(f.file, text)
+    ?? (text !== undefined && isLoggingConfigText(text) ? 'python' : isIniPath(f.file) && f.endLine === f.line ? 'ini' : undefined);
   if (/\.ipynb$/i.test(f.file)) {
     // A notebook's text is JSON around Python. A match that ran into the `\n` ending a source line stops
     // before it; any other backslash in the span is an escape (JSON's, Python's or both).
@@ -182,16 +185,51 @@ function sameSecret(g: Finding, value: string): boolean {
   }
 }
 
+/**
+ * A notebook is JSON around its cells' source: a double-quoted Python string reads `\"` in the file, so a
+ * rule may find `PASSWORD = "…"` only in the JSON-decoded view, with the span of the whole encoded line.
+ * A value written there as is (nothing JSON escapes), once, as a whole literal, is that place, as if found as written.
+ */
+function notebookPlace(f: Finding, raw: string, text: string | undefined): Finding | undefined {
+  if (f.decodedFrom !== 'json-escape' || !/\.ipynb$/i.test(f.file) || text === undefined || f.line !== f.endLine) return undefined;
+  if (/["\\\u0000-\u001f]/.test(raw)) return undefined;
+  const line = linesOf(text)[f.line - 1] ?? '';
+  const span = line.slice(f.column - 1, f.endColumn);
+  const i = span.indexOf(raw);
+  if (i < 0 || span.indexOf(raw, i + 1) >= 0) return undefined;
+  // The whole of a string literal (`\"…\"` or `'…'` in the JSON text). A rule matching assigned values that
+  // stopped inside one (at `&`) means all of it, when it holds no backslash (no escape, JSON's or Python's).
+  const s = f.column - 1 + i;
+  const quote = line.slice(0, s).endsWith('\\"') ? '\\"' : line.slice(0, s).endsWith("'") ? "'" : undefined;
+  if (!quote) return undefined;
+  let e = s + raw.length;
+  if (!line.startsWith(quote, e)) {
+    if (!WHOLE_VALUE_RULE.test(f.rule) || f.key === undefined) return undefined;
+    const close = line.indexOf(quote, e);
+    if (close < 0 || line.slice(s, close).includes('\\')) return undefined;
+    e = close;
+  }
+  const c = cloneFinding(f, { column: s + 1, endColumn: e, decodedFrom: undefined });
+  return e === s + raw.length ? c : attachSecret(c, line.slice(s, e), lineTextOf(f));
+}
+
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
 export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
   const occs: Occ[] = [];
-  for (const f of findings) {
+  for (let f of findings) {
     let raw: string;
     try {
       raw = secretOf(f);
     } catch {
       continue;
+    }
+    // Unless the rule found it as written there too (the decoded finding is then dropped below).
+    const placed = notebookPlace(f, raw, files?.get(f.file));
+    if (placed && !findings.some((g) => !g.decodedFrom && g.file === placed.file && commitOf(g) === commitOf(placed) && g.line === placed.line
+      && g.column <= placed.endColumn && placed.column <= g.endColumn)) {
+      f = placed;
+      raw = secretOf(placed);
     }
     const historyOnly = onlyInHistory(f);
     const commit = commitOf(f);
@@ -214,11 +252,11 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       // written plainly somewhere, the plan stores it and finds this place by value (leftover-values.ts).
       const literalEscape = f.decodedFrom === 'escape' || f.decodedFrom === 'json-escape';
       const elsewhere = literalEscape && findings.some((g) => !g.decodedFrom && sameSecret(g, raw));
-      if (!direct && !elsewhere) {
-        skipped.push({ location: loc, reason: literalEscape
-          ? 'found inside a string literal\'s escapes (\\x, \\u, …): the program reads the decoded value; move it to the vault by hand'
-          : `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form; move it to the vault by hand` });
-      }
+      const why = /\.ipynb$/i.test(f.file) && f.decodedFrom === 'json-escape'
+        ? 'found in a notebook cell, but not as a whole string literal without escapes: the stored value could differ from what the cell reads'
+        : literalEscape ? 'found inside a string literal\'s escapes (\\x, \\u, …): the program reads the decoded value'
+          : `found inside ${f.decodedFrom}-encoded text: the program reads the encoded form`;
+      if (!direct && !elsewhere) skipped.push({ location: loc, reason: `${why}; move it to the vault by hand` });
       continue;
     }
     const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule));

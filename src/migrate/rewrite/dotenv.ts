@@ -115,7 +115,7 @@ export class DotenvRewriter implements Rewriter {
         edits = items.map((x) => ({ start: x.start, end: x.end, replacement: `\${${smReference(x.site.ref.secretName, x.site.ref.jsonKey)}}` }));
       }
       out.edits.push(...edits);
-      out.notes.push(`${e.key} (line ${e.line}) now refers to Secrets Manager; run the program with \`secret-sweep run -- ...\``);
+      out.notes.push(`${input.file}: ${e.key} (line ${e.line}) now refers to Secrets Manager (see the start commands)`);
     }
     return out;
   }

@@ -40,13 +40,19 @@ export function iniManual(file: string, text: string, site: RewriteSite, helpers
   const span = siteOffsets(lineStarts(text), text.length, site);
   const escape = interpolates ?? (span !== undefined && text.slice(...span).includes('%%')) ? '.replace("%", "%%")' : '';
   const target = at ? `cfg[${JSON.stringify(at.section)}][${JSON.stringify(at.option)}]` : 'the option';
-  const where = at ? `\`${at.option}\` from [${at.section}] in ${file}` : `the value from ${file}`;
+  // Emptied, not removed: code that reads the section by position (`"host={} ...".format(*cfg["db"].values())`)
+  // would get the options in another order if the option came back last. ConfigParser refuses a bare `%` on
+  // set (and reads `%%` as `%`); cfg.write() would save the value back into the file.
+  const where = at ? `empty the value of \`${at.option}\` in [${at.section}] of ${file} (keep the option, so the section keeps its order)` : `empty the value in ${file}`;
+  const caveat = escape
+    ? '(`.replace("%", "%%")` because ConfigParser reads `%%` as `%`: drop it for RawConfigParser or interpolation=None; do not save the parser back to the file with `cfg.write()`)'
+    : '(do not save the parser back to the file with `cfg.write()`: it would write the value into it)';
   const variable = envVarName(secretName, jsonKey);
   const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]${escape}\` (\`${variable}=${smReference(secretName, jsonKey)}\`)`;
   return {
     reason: `configparser reads INI values literally: a reference written here would be read as the value${escape ? ' (it is read with interpolation: `%%` is one `%`, and a value set with a bare `%` is refused, so the edit escapes it)' : ''}`,
     suggestion: helpers
-      ? `remove ${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}${escape}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv}`
-      : `remove ${where} and ${viaEnv}`,
+      ? `${where} and set it where the program reads the file, after \`cfg.read(...)\`: \`${target} = get_secret("${secretName}")${jsonKey ? `["${jsonKey}"]` : ''}${escape}\` (\`from secret_sweep_secrets import get_secret\`), or ${viaEnv} ${caveat}`
+      : `${where} and ${viaEnv} ${caveat}`,
   };
 }

@@ -314,7 +314,7 @@ export class NotebookRewriter implements Rewriter {
       const imp = importEditFor(maskMagics(text), uses, helperName, firstUse, 'plain', path.posix.dirname(input.file.split(path.sep).join('/')));
       if (imp) {
         newText.set(first, applyLocal(text, [imp.edit]));
-        out.notes.push(`added \`${imp.line}\` to the first code cell`);
+        out.notes.push(`added ${imp.line} to the first code cell`);
       }
     }
     for (const [cs, text] of newText) {

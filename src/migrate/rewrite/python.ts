@@ -347,7 +347,7 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
       const imp = importEdit(text, root, out.uses, helperName, Math.min(...out.edits.map((e) => e.start)), 'package-aware', opts.folder);
       if (imp) {
         out.edits.push(imp.edit);
-        out.notes.push(`added \`${imp.line}\``);
+        out.notes.push(`added ${imp.line}`);
       }
     }
   } finally {
@@ -457,7 +457,7 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
       && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'os'));
     if (!has) {
       wanted.push('import os');
-      said.push('import os');
+      said.push('`import os`');
     }
   }
   if (uses.urlQuote) {
@@ -465,7 +465,7 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
       && c.childrenForFieldName('name').some((n) => n?.type === 'dotted_name' && n.text === 'urllib.parse'));
     if (!has) {
       wanted.push('import urllib.parse');
-      said.push('import urllib.parse');
+      said.push('`import urllib.parse`');
     }
   }
   if (uses.helper) {
@@ -479,7 +479,7 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
     const parts = [...(folder === '.' ? [] : folder.split('/')), HELPER_FILE].map((p) => JSON.stringify(p)).join(', ');
     const at = (dir: string) => `_sweep_os.path.join(${dir}, ${parts})`;
     if (!has && form === 'plain') {
-      said.push(`from ${HELPER_MODULE} import ${names}\` (else the helper in ${folder}/ found from the working folder up\``);
+      said.push(`\`from ${HELPER_MODULE} import ${names}\` (else the helper in ${folder}/ found from the working folder up)`);
       wanted.push([
         'try:',
         `${indent}from ${HELPER_MODULE} import ${names}`,
@@ -491,7 +491,7 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
         `${indent}${byPath(at('_sweep_dir'))}`,
       ].join(eol));
     } else if (!has) {
-      said.push(`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}\`, else the file \`${folder === '.' ? '' : `${folder}/`}${HELPER_FILE} found from this file's folder, its callers' or the working folder`);
+      said.push(`\`from .${HELPER_MODULE} import ${names}\` (else \`from ${HELPER_MODULE} import ${names}\`, else the file \`${folder === '.' ? '' : `${folder}/`}${HELPER_FILE}\` found from this file's folder, its callers' or the working folder)`);
       wanted.push([
         'try:',
         `${indent}from .${HELPER_MODULE} import ${names}`,
@@ -567,6 +567,8 @@ export class PythonRewriter implements Rewriter {
     const folder = path.posix.dirname(input.file.split(path.sep).join('/'));
     const res = rewritePythonSource(input.text, input.sites, { backend: input.backend, helperName, folder });
     for (const u of res.unhandled) res.notes.push(`${u.file}:${u.line}:${u.column}: left for you: ${u.reason}${u.suggestion ? `; ${u.suggestion}` : ''}`);
+    // Name the file: a run that rewrites several gives one such note each.
+    res.notes = res.notes.map((n) => (n.startsWith('added ') ? `${input.file}: ${n}` : n));
     return res;
   }
 

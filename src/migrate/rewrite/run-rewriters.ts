@@ -103,6 +103,8 @@ export interface RewriteRunResult {
   envRefs: EnvReference[];
   /** Files that now read `${VAR}` / `VAR=sm://…` references: their program starts under `secret-sweep run`. */
   runFiles: string[];
+  /** `.py` files that resolve the references of the .env they load (get_secret.resolve_environ): they start as before. */
+  envResolvedBy: string[];
   /** Manifests that now declare the helper's SDK (package.json, requirements.txt, pyproject.toml, Pipfile). */
   dependencies: Array<{ file: string; package: string; range: string }>;
   /** Lock files that did not pin that SDK: updated (npm), to be updated by the apply (dry run), or manual. */
@@ -252,7 +254,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
@@ -358,6 +360,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
                   : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
                     : manualOf(s, 'no rewriter for this kind of file'));
       }
+      // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
+      // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
+      if (isIniPath(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+        const base = path.posix.basename(file);
+        for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
+      }
       continue;
     }
     // The JS helper needs its SDK declared in a package.json above the file, or a fresh clone cannot install it.
@@ -431,8 +439,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
-    const pySources = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
-    for (const r of dotenvLoaders(pySources, texts, pending, read, 'python', dotenvResolveEdits)) {
+    const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+    for (const r of dotenvLoaders(loaders, texts, pending, read, 'python', dotenvResolveEdits)) {
+      out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: get_secret.resolve_environ())`);
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
@@ -441,6 +450,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', jsDotenvResolveEdits)) {
+      out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: resolveEnvSync())`);
       jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: r.helper, kind: 'cjs' } });
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): resolves the references of the .env it loads`, sites: [] });

@@ -88,7 +88,10 @@ describe('python rewriter details', () => {
       return { file: 'pkg/mod.py', line: line + 1, column: col, endLine: line + 1, endColumn: col + match.length - 1, fingerprint: 'f', kind: 'secret' as const, ref: { secretName: 'prod/a', jsonKey: 'k' } };
     };
     const first = 'import os\n\nA = "fake-pw-0001"\nB = "fake-pw-0002"\n';
-    const once = applyEdits(first, py.rewrite({ file: 'pkg/mod.py', text: first, backend: 'aws', sites: [site(first, 'fake-pw-0001')] }).edits);
+    const res1 = py.rewrite({ file: 'pkg/mod.py', text: first, backend: 'aws', sites: [site(first, 'fake-pw-0001')] });
+    // The report's note names the file and reads as Markdown: code spans closed, the parenthesis too.
+    expect(res1.notes).toContain("pkg/mod.py: added `from .secret_sweep_secrets import get_secret` (else `from secret_sweep_secrets import get_secret`, else the file `pkg/secret_sweep_secrets.py` found from this file's folder, its callers' or the working folder)");
+    const once = applyEdits(first, res1.edits);
     expect(once.match(/import get_secret$/gm)).toHaveLength(2);
     const twice = applyEdits(once, py.rewrite({ file: 'pkg/mod.py', text: once, backend: 'aws', sites: [site(once, 'fake-pw-0002')] }).edits);
     expect(twice.match(/import get_secret$/gm)).toHaveLength(2);
