@@ -85,7 +85,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
-    expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them itself and starts as before/m);
+    expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them and starts as before/m);
     expect(starts).not.toContain('Files stored whole');
     expect(starts).not.toContain('run the program with');
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');

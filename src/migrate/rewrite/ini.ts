@@ -14,7 +14,6 @@ import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
 import type { RewriteSite } from './rewriter.js';
 import { isLoggingHandlerArgs, loggingArgsManual } from './logging-config.js';
-import { lineStarts, siteOffsets } from './sites.js';
 
 export function isIniPath(file: string): boolean {
   return /\.(ini|cfg)$/i.test(file);
@@ -37,8 +36,9 @@ export function iniManual(file: string, text: string, site: RewriteSite, helpers
   const { secretName, jsonKey } = site.ref;
   const at = iniOptionAt(text, site.line);
   if (at && isLoggingHandlerArgs(at)) return loggingArgsManual(file, text, site, at);
-  const span = siteOffsets(lineStarts(text), text.length, site);
-  const escape = interpolates ?? (span !== undefined && text.slice(...span).includes('%%')) ? '.replace("%", "%%")' : '';
+  // Escaped unless the reader is known not to interpolate: ConfigParser() (the default, and what most code
+  // builds) refuses a bare `%` on set, and a rotated value may hold one.
+  const escape = interpolates ?? true ? '.replace("%", "%%")' : '';
   const target = at ? `cfg[${JSON.stringify(at.section)}][${JSON.stringify(at.option)}]` : 'the option';
   // Emptied, not removed: code that reads the section by position (`"host={} ...".format(*cfg["db"].values())`)
   // would get the options in another order if the option came back last. ConfigParser refuses a bare `%` on
