@@ -34,6 +34,11 @@ describe('database URI from the password and its companions', () => {
     const start = text.indexOf(secret);
     const uriPrefix = touching(prefix!.pattern, text, start, start + secret.length, 'before');
     const uriSuffix = touching(suffix!.pattern, text, start, start + secret.length, 'after');
+    // A user filled in at run time (`postgresql://{}:pw@…`.format(user)): no URI to log in with, nothing guessed.
+    if (/:\/\/\{\d*\}:/.test(text)) {
+      expect(uriPrefix).toBeUndefined();
+      return;
+    }
     expect(uriPrefix).toBeDefined();
     expect(uriSuffix).toBeDefined();
     const t = parseDbUri({ secret, rule, companions: { uriPrefix: uriPrefix!, uriSuffix: uriSuffix! } }, schemes, port);
