@@ -65,15 +65,15 @@ describe('python rewriter details', () => {
       const res = py.rewrite({ file: 'a.py', text, backend: 'aws', sites: [site(text, value)] });
       return { out: applyEdits(text, res.edits, 'a.py'), unhandled: res.unhandled.map((u) => u.reason) };
     };
-    const pct = run('URL = "postgresql://%s:fake-pw-0001@db/%s" % (user, db)\n', 'fake-pw-0001');
+    const pct = run('URL = "postgresql://%s:fake-pw-0001@db/%s" % (user, db)\n', 'fake-pw-0001'); // secret-sweep:allow (a fake URL password)
     expect(pct.unhandled).toEqual([]);
     expect(pct.out).toContain('URL = f"postgresql://%s:{get_secret(\'prod/db\')[\'password\']}@db/%s" % (user, db)');
-    const fmt = run('URL = "mysql://{}:fake-pw-0001@db/{}".format(user, db)\n', 'fake-pw-0001');
+    const fmt = run('URL = "mysql://{}:fake-pw-0001@db/{}".format(user, db)\n', 'fake-pw-0001'); // secret-sweep:allow (a fake URL password)
     expect(fmt.unhandled).toEqual([]);
     expect(fmt.out).toContain('URL = f"mysql://{{}}:{get_secret(\'prod/db\')[\'password\']}@db/{{}}".format(user, db)');
-    expect(run('URL = "postgresql://%s:fake%%pw01@db" % user\n', 'fake%%pw01').unhandled).toEqual([expect.stringMatching(/holds `%` and the string is %-formatted/)]);
+    expect(run('URL = "postgresql://%s:fake%%pw01@db" % user\n', 'fake%%pw01').unhandled).toEqual([expect.stringMatching(/holds `%` and the string is %-formatted/)]); // secret-sweep:allow (a fake URL password)
     expect(run('URL = "mysql://{}:fake{{pw01@db".format(user)\n', 'fake{{pw01').unhandled).toEqual([expect.stringMatching(/holds `\{` or `\}`/)]);
-    expect(run('URL = "x" + "postgresql://u:fake-pw-0001@db"\n', 'fake-pw-0001').unhandled).toEqual([expect.stringMatching(/computed expression \(binary_operator\)/)]);
+    expect(run('URL = "x" + "postgresql://u:fake-pw-0001@db"\n', 'fake-pw-0001').unhandled).toEqual([expect.stringMatching(/computed expression \(binary_operator\)/)]); // secret-sweep:allow (a fake URL password)
   });
   it('a file that does not parse is left alone', () => {
     const text = 'def (:\nPW = "fake-pw-0001"\n';
