@@ -60,19 +60,20 @@ describe('literal values as their reader reads them', () => {
       'config/app.yaml': `db:\n  host: db1\n  password: ${v(54)} # prod\n`,
       'etl.cfg': `[db]\nhost = db1\npassword = ${v(57)}\n`,
       'src/main/resources/application.properties': `spring.datasource.password=${v(60)}\n`,
+      'compose.yaml': `services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${v(63)} # ops\n`,
     };
     const { stored, skipped } = planOf(files);
     expect(skipped).toEqual([]);
-    expect(stored.sort()).toEqual([v(51), v(54), v(57), v(60)].sort());
+    expect(stored.sort()).toEqual([v(51), v(54), v(57), v(60), v(63)].sort());
     // What the readers themselves read (Debian's python3 with python3-dotenv and python3-yaml).
     const py = `import configparser, io, json, sys, yaml
 from dotenv import dotenv_values
 f = json.load(sys.stdin)
 c = configparser.ConfigParser(); c.read_string(f["etl.cfg"])
-print(json.dumps([dotenv_values(stream=io.StringIO(f[".env"]))["DB_PASSWORD"], yaml.safe_load(f["config/app.yaml"])["db"]["password"], c["db"]["password"]]))`;
+print(json.dumps([dotenv_values(stream=io.StringIO(f[".env"]))["DB_PASSWORD"], yaml.safe_load(f["config/app.yaml"])["db"]["password"], c["db"]["password"], yaml.safe_load(f["compose.yaml"])["services"]["db"]["environment"][0].split("=", 1)[1]]))`;
     const read = spawnSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(files), encoding: 'utf8' });
     expect(read.stderr).toBe('');
-    expect(JSON.parse(read.stdout)).toEqual([v(51), v(54), v(57)]);
+    expect(JSON.parse(read.stdout)).toEqual([v(51), v(54), v(57), v(63)]);
   });
 
   it('an XML value is what an XML parser reads: &amp; and character references decoded, a DTD entity not exact', () => {
