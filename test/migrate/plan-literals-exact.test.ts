@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeDotenv, decodePython, literalAt } from '../../src/migrate/plan/literals.js';
 import { enclosingLiteral } from '../../src/migrate/plan/multiline.js';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { PYTHON } from '../support/python-repo-check.js';
 import { generateKeyPairSync } from 'node:crypto';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadRuleSpecs } from '../../src/rules/load.js';
@@ -49,6 +51,34 @@ describe('literal values as their reader reads them', () => {
     expect(at(`db_password: ${head}${tail}  `, head, 'ini')).toMatchObject({ value: head + tail, exact: true });
     expect(at(`db_password = ${head} # old ${tail}`, head, 'ini')?.exact).toBe(false);
     expect(at(`db_password = "${head}"`, head, 'ini')).toBeUndefined();
+  });
+
+  it('an unquoted value with & ( ) filling a config line is stored whole, as python-dotenv, YAML and configparser read it', () => {
+    // The generic rule stopped at the first `&` or `(` and judged the short start alone: nothing was found.
+    const v = (seed: number) => randomString(ALNUM, 3, seed) + '!&' + randomString(ALNUM, 4, seed + 1) + '#(x)' + randomString(ALNUM, 5, seed + 2);
+    const files: Record<string, string> = {
+      '.env': `DB_HOST=db1\nDB_PASSWORD=${v(51)}  # rotated monthly\n`,
+      'config/app.yaml': `db:\n  host: db1\n  password: ${v(54)} # prod\n`,
+      'etl.cfg': `[db]\nhost = db1\npassword = ${v(57)}\n`,
+      'src/main/resources/application.properties': `spring.datasource.password=${v(60)}\n`,
+      'compose.yaml': `services:\n  db:\n    environment:\n      - POSTGRES_PASSWORD=${v(63)} # ops\n`,
+    };
+    const { stored, skipped } = planOf(files);
+    expect(skipped).toEqual([]);
+    expect(stored.sort()).toEqual([v(51), v(54), v(57), v(60), v(63)].sort());
+    // What the readers themselves read (Debian's python3 with python3-dotenv and python3-yaml).
+    const py = `import configparser, io, json, sys, yaml
+from dotenv import dotenv_values
+f = json.load(sys.stdin)
+c = configparser.ConfigParser(); c.read_string(f["etl.cfg"])
+print(json.dumps([dotenv_values(stream=io.StringIO(f[".env"]))["DB_PASSWORD"], yaml.safe_load(f["config/app.yaml"])["db"]["password"], c["db"]["password"], yaml.safe_load(f["compose.yaml"])["services"]["db"]["environment"][0].split("=", 1)[1]]))`;
+    if (spawnSync(PYTHON, ['-c', 'import dotenv, yaml'], { encoding: 'utf8' }).status !== 0) {
+      console.warn(`plan-literals-exact: readers not run: ${PYTHON} cannot import dotenv and yaml (apt-get install -y python3-dotenv python3-yaml)`);
+      return;
+    }
+    const read = spawnSync(PYTHON, ['-c', py], { input: JSON.stringify(files), encoding: 'utf8' });
+    expect(read.stderr).toBe('');
+    expect(JSON.parse(read.stdout)).toEqual([v(51), v(54), v(57), v(63)]);
   });
 
   it('an XML value is what an XML parser reads: &amp; and character references decoded, a DTD entity not exact', () => {
