@@ -94,6 +94,9 @@ const FILES: Record<string, string> = {
   'svc/package.json': pkg({ name: 'svc', dependencies: { dotenv: '^16.0.0' } }),
   'svc/.env': `SVC_TOKEN=${V.dotenvToken}\nSVC_PASSWORD=${HASHED}\n`,
   'svc/app.js': `${H}require('dotenv').config({ path: require('node:path').join(__dirname, '.env') });\nconsole.log(h(process.env.SVC_TOKEN), h(process.env.SVC_PASSWORD));\n`,
+  // The ES module way (`import 'dotenv/config'`), with a module imported after it that reads the variable when imported.
+  'svc/esm.mjs': "import 'dotenv/config';\nimport { token } from './reads.mjs';\nimport { createHash } from 'node:crypto';\nconsole.log(createHash('sha256').update(String(token)).digest('hex').slice(0, 12));\n",
+  'svc/reads.mjs': 'export const token = process.env.SVC_TOKEN;\n',
   // A script that sources the .env beside it.
   'ops/.env': `API_PASSWORD=${V.sourced}\n`,
   'ops/run.sh': '#!/bin/sh\nset -a\n. "$(dirname "$0")/.env"\nset +a\nprintf \'%s\' "$API_PASSWORD" | sha256sum | cut -c1-12\n',
@@ -174,6 +177,8 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
     const svc = join(clone, 'svc');
     installDeclaredDeps(svc);
     expect(await run(process.execPath, ['app.js'], svc)).toBe(`${sha(V.dotenvToken)} ${sha(HASHED.split('#')[0]!)}`);
+    expect(readFileSync(join(clone, 'svc/esm.mjs'), 'utf8')).toMatch(/^import 'dotenv\/config';\nimport '\.\/secret-sweep-env\.cjs';/);
+    expect(await run(process.execPath, ['esm.mjs'], svc)).toBe(sha(V.dotenvToken));
 
     const cfg = join(clone, 'pkgs/cfg');
     installDeclaredDeps(cfg);
