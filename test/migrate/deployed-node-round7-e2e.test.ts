@@ -27,7 +27,7 @@ import { BIN, runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
 import { commitRepo, deployedNodeHarness, expectManualUnchanged, type ManualExpectation, pkg, redactor, sha } from '../support/deployed-node.js';
-import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
 const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deployedNodeHarness(bed, 'round7');
@@ -48,6 +48,7 @@ const V = {
   sourced: pw(10718),
   serverless: pw(10719),
   workflow: githubToken(10720),
+  nodeConfig: npmToken(10730),
   shellDefault: pw(10724),
   shellToken: githubToken(10725),
   composeDefault: pw(10726),
@@ -100,6 +101,9 @@ const FILES: Record<string, string> = {
   // A script that sources the .env beside it.
   'ops/.env': `API_PASSWORD=${V.sourced}\n`,
   'ops/run.sh': '#!/bin/sh\nset -a\n. "$(dirname "$0")/.env"\nset +a\nprintf \'%s\' "$API_PASSWORD" | sha256sum | cut -c1-12\n',
+  // node-config (the `config` package) in an ES module package: its module form must be .cjs to be required.
+  'bot/package.json': pkg({ name: 'bot', type: 'module', dependencies: { config: '^3.3.0' } }),
+  'bot/config/default.json': JSON.stringify({ npm: { token: V.nodeConfig } }, null, 2) + '\n',
   'serverless.yml': `service: api\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  environment:\n    DB_PASSWORD: '${V.serverless}'\nfunctions:\n  api:\n    handler: app/server.handler\n`,
   '.github/workflows/release.yml': `name: release\non: push\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: gh release create v1\n        env:\n          GH_TOKEN: ${V.workflow}\n`,
 };
@@ -108,6 +112,7 @@ const FILES: Record<string, string> = {
 const MANUAL: ManualExpectation[] = [
   ['app/ormconfig.json', /TypeORM reads ormconfig\.json as plain JSON/, /rename app\/ormconfig\.json to ormconfig\.js .*getSecretSync\('prod\/r7\/ormconfig', 'password'\)/],
   ['app/config/database.json', /sequelize-cli and models\/index\.js require this JSON/, /\.sequelizerc's `config`/],
+  ['bot/config/default.json', /the program that loads this file is unknown/, /node-config's .*rename it to bot\/config\/default\.cjs with `module\.exports = `/],
   ['ops/.env', /ops\/run\.sh:3 reads this file itself/],
   ['serverless.yml', /Serverless Framework deploys environment: values .* as written/],
   ['.github/workflows/release.yml', /no AWS credentials/, /aws-secretsmanager-get-secrets[\s\S]*gh secret set GH_TOKEN[\s\S]*\$\{\{ secrets\.GH_TOKEN \}\}[\s\S]*does not update/],
