@@ -49,6 +49,7 @@ const V = {
   serverless: pw(10719),
   workflow: githubToken(10720),
   nodeConfig: npmToken(10730),
+  smtp: pw(10731),
   shellDefault: pw(10724),
   shellToken: githubToken(10725),
   composeDefault: pw(10726),
@@ -93,7 +94,7 @@ const FILES: Record<string, string> = {
   '.env': `DB_PASSWORD=${V.composeEnv}\nCACHE_PASSWORD=${STAY.dollar}\nDATABASE_URL=postgres://app:${STAY.inUrl}@db:5432/app\n`,
   // CommonJS with dotenv, started plainly (`node app.js`): the migrated code resolves what the load brought.
   'svc/package.json': pkg({ name: 'svc', dependencies: { dotenv: '^16.0.0' } }),
-  'svc/.env': `SVC_TOKEN=${V.dotenvToken}\nSVC_PASSWORD=${HASHED}\n`,
+  'svc/.env': `SVC_TOKEN=${V.dotenvToken}\nSVC_PASSWORD=${HASHED}\nSMTP_HOST=smtp.example.com\nSMTP_PORT=587\nSMTP_PASSWORD=${V.smtp}\n`,
   'svc/app.js': `${H}require('dotenv').config({ path: require('node:path').join(__dirname, '.env') });\nconsole.log(h(process.env.SVC_TOKEN), h(process.env.SVC_PASSWORD));\n`,
   // The ES module way (`import 'dotenv/config'`), with a module imported after it that reads the variable when imported.
   'svc/esm.mjs': "import 'dotenv/config';\nimport { token } from './reads.mjs';\nimport { createHash } from 'node:crypto';\nconsole.log(createHash('sha256').update(String(token)).digest('hex').slice(0, 12));\n",
@@ -178,6 +179,10 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
     const svcEnv = readFileSync(join(clone, 'svc/.env'), 'utf8').split('\n');
     expect(svcEnv[0]).toMatch(new RegExp(`^SVC_TOKEN='${'sm'}://prod/r7/[a-z-]+#token'$`));
     expect(svcEnv[1]).toBe(`SVC_PASSWORD=${HASHED}`);
+    // A password stored with a mail server: rotated at the mail provider, not with ALTER ROLE.
+    const smtp = report.secrets.find((s) => s.values.some((v) => v.locations.some((l) => l.file === 'svc/.env' && l.line === 5)));
+    expect(smtp?.keys).toEqual(expect.arrayContaining(['host', 'port', 'password']));
+    expect(smtp?.values.map((v) => v.rotate)).toEqual([expect.stringMatching(/^mail \(SMTP\): set a new password/)]);
     expect(readFileSync(join(clone, 'svc/app.js'), 'utf8')).toContain("require('./secret-sweep-secrets.cjs').resolveEnvSync();");
     const svc = join(clone, 'svc');
     installDeclaredDeps(svc);
