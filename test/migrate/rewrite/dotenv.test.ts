@@ -36,6 +36,19 @@ describe('.env rewriter fixture pairs', () => {
     for (const f of ['.env', 'app/.env', '.env.production', 'config/prod.env']) expect(rw.appliesTo(f)).toBe(true);
     for (const f of ['.env.example', 'env.py', 'environment.yml']) expect(rw.appliesTo(f)).toBe(false);
   });
+  it('a percent-encoded URL password stays, and the suggestion keeps the URL (not a reference in its place)', () => {
+    const pw = 'Pw' + 'x%23y%26z' + '9';
+    const text = `DATABASE_URL=postgres://app:${pw}@db:5432/app\nTOKEN=whole-value-1\n`;
+    const col = text.indexOf(pw) + 1;
+    const site = { file: '.env', line: 1, column: col, endLine: 1, endColumn: col + pw.length - 1, fingerprint: 'f', rule: 'postgres-uri-password', kind: 'secret' as const, ref: { secretName: 'prod/app/db', jsonKey: 'password' } };
+    const res = rw.rewrite({ file: '.env', text, sites: [site], backend: 'aws' });
+    expect(res.edits).toEqual([]);
+    expect(res.unhandled.map((u) => u.reason)).toEqual(['a percent-encoded value in a URL']);
+    const suggestion = res.unhandled[0]!.suggestion!;
+    expect(suggestion).toContain('`DATABASE_URL=sm://prod/app/db-database-url`');
+    expect(suggestion).toContain('`DATABASE_URL_PASSWORD=sm://prod/app/db#password`');
+    expect(suggestion).not.toMatch(/set the value to sm:/);
+  });
   it('leaves the dotenv backend to a human', () => {
     const c = cases.find((x) => x.name === 'env-crlf')!;
     const res = rw.rewrite({ file: c.file, text: c.input, sites: c.sites, backend: 'dotenv' });
