@@ -202,8 +202,10 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string, prefetc
   // The ES module flavour too, through createRequire: a bundler leaves such a call alone, so the SDK's
   // CommonJS code stays out of an ES module bundle (where its require('node:https') throws "Dynamic
   // require ... is not supported") and Node finds it at run time in node_modules or on NODE_PATH.
+  // CommonJS requires 'child_process', not 'node:child_process': module loaders that stand in for Node's
+  // (Jest before 27, which an Express boilerplate's tests still ran on) fail on the `node:` prefix.
   const imp = kind === 'cjs'
-    ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
+    ? `'use strict';\nconst { execFileSync } = require('child_process');`
     : kind === 'mjs'
       ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
       // TypeScript the same way, but tsc refuses import.meta unless it emits ES modules (TS1343).
