@@ -166,12 +166,13 @@ get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.r
 
 /**
  * The TypeScript helper's imports and the path it resolves the SDK from: tsc allows import.meta only when
- * it emits ES modules (TS1343), and the helper must compile whatever the package's tsconfig says.
+ * it emits ES modules (TS1343), and the helper must compile whatever the package's tsconfig says. Module
+ * names without `node:`, as in the CommonJS helper (ts-jest on Jest before 27 compiles to require()).
  */
-const TS_PREAMBLE = `import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+const TS_PREAMBLE = `import { execFileSync } from 'child_process';
+import { createRequire } from 'module';
+import { dirname, isAbsolute, join } from 'path';
+import { fileURLToPath } from 'url';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 // This file's path, which the SDK is resolved from: __filename under CommonJS (tsc to CommonJS, ts-node, a
