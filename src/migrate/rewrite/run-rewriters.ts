@@ -403,7 +403,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (composeEnv) {
       const lines = text.split('\n');
       const interpolated = sites.filter((s) => s.kind === 'secret' && composeInterpolationReason(lines[s.line - 1] ?? '') !== undefined);
-      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '')!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
+      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '', root, file)!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
       if (interpolated.length) sites = sites.filter((s) => !interpolated.includes(s) && !interpolated.some((i) => i.line === s.line));
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
