@@ -6,6 +6,10 @@ import { applyEdits } from '../../../src/migrate/rewrite/fixer.js';
 import { DotenvRewriter } from '../../../src/migrate/rewrite/dotenv.js';
 import { parseEnvText, referencesIn, resolveEnv, RunEnvError } from '../../../src/migrate/run-env.js';
 import { SweepError } from '../../../src/errors.js';
+import { composeInterpolationReason } from '../../../src/migrate/rewrite/compose-dotenv.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectedOrUpdate, loadCases } from './rewrite-cases.js';
 
 const rw = new DotenvRewriter();
@@ -48,6 +52,17 @@ describe('.env rewriter fixture pairs', () => {
     expect(suggestion).toContain('`DATABASE_URL=sm://prod/app/db-database-url`');
     expect(suggestion).toContain('`DATABASE_URL_PASSWORD=sm://prod/app/db#password`');
     expect(suggestion).not.toMatch(/set the value to sm:/);
+  });
+  it("a compose .env value with `$`: the containers saw other text only where a compose file names the variable", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-compose-env-'));
+    try {
+      writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    environment:\n      MAIL_PW: ${MAIL_PW}\n');
+      expect(composeInterpolationReason('MAIL_PW=ab$cd9', dir, '.env')).toMatch(/so the containers saw other text than the file holds/);
+      expect(composeInterpolationReason('MAIL_PWD=ab$cd9', dir, '.env')).toMatch(/no compose file beside it uses MAIL_PWD, while a program loading the \.env itself/);
+      expect(composeInterpolationReason("MAIL_PW='ab$cd9'", dir, '.env')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('leaves the dotenv backend to a human', () => {
     const c = cases.find((x) => x.name === 'env-crlf')!;
