@@ -44,6 +44,20 @@ export function rotateHint(rule: string | undefined, key?: string, facts?: (rule
   return r.hint;
 }
 
+const MAIL_HINT = 'mail (SMTP): set a new password (or API key) for this SMTP user at the mail provider, store it with `aws secretsmanager put-secret-value --secret-id <name>`, then revoke the old one';
+
+/**
+ * The rotate hint of one stored value: the rule's, except that a password rule's database hint is wrong for
+ * a password whose secret also holds a mail server (a host smtp.* / mail.*, or port 25, 465, 587, 2525).
+ */
+function valueRotateHint(secret: string, rule: string | undefined, key: string, values: PlanValues, facts?: (rule: string) => RuleMigration | undefined): string {
+  const hint = rotateHint(rule, key, facts);
+  if (!hint.startsWith('database:')) return hint;
+  const host = values.get(valueKey(secret, 'host'))?.value ?? '';
+  const port = values.get(valueKey(secret, 'port'))?.value ?? '';
+  return /^(smtp|mail)[.-]/i.test(host) || ['25', '465', '587', '2525'].includes(port.trim()) ? MAIL_HINT : hint;
+}
+
 /** The start of the name of the private folder each run's replacements file is created in (see newReplacementsPath). */
 export function replacementsDirPrefix(root: string): string {
   const repo = basename(resolve(root)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'repo';
@@ -223,7 +237,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           rule: f.rule,
           fingerprint: f.fingerprint,
           locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
-          rotate: rotateHint(f.rule, f.key, facts),
+          rotate: valueRotateHint(s.name, f.rule, f.key, input.values, facts),
           ...verified(f.fingerprint),
         })),
         context: s.fields.filter((f) => !f.secret).map((f) => ({

@@ -74,6 +74,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+describe('the CommonJS helper under a module loader without `node:` names (Jest before 27)', () => {
+  it('reads the value', async () => {
+    const noPrefix = "const M = require('module'); const r = M.prototype.require; M.prototype.require = function (id) { if (id.startsWith('node:')) throw new Error('Cannot find module ' + id); return r.apply(this, arguments); };";
+    const o = await run(process.execPath, ['-e', `${noPrefix} console.log(require('./secret-sweep-secrets.cjs').getSecretSync(${JSON.stringify(NAME)}, 'password'))`], SETTINGS[1]!.env());
+    expect({ code: o.code, out: o.stdout.trim() === value ? 'the value' : 'no value', err: o.stderr.trim().split('\n').pop() }).toEqual({ code: 0, out: 'the value', err: '' });
+  }, 30_000);
+});
+
 describe('generated readers take endpoint, region and credentials as the AWS SDKs do', () => {
   for (const r of READERS) {
     for (const s of SETTINGS) {

@@ -166,12 +166,13 @@ get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.r
 
 /**
  * The TypeScript helper's imports and the path it resolves the SDK from: tsc allows import.meta only when
- * it emits ES modules (TS1343), and the helper must compile whatever the package's tsconfig says.
+ * it emits ES modules (TS1343), and the helper must compile whatever the package's tsconfig says. Module
+ * names without `node:`, as in the CommonJS helper (ts-jest on Jest before 27 compiles to require()).
  */
-const TS_PREAMBLE = `import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+const TS_PREAMBLE = `import { execFileSync } from 'child_process';
+import { createRequire } from 'module';
+import { dirname, isAbsolute, join } from 'path';
+import { fileURLToPath } from 'url';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 
 // This file's path, which the SDK is resolved from: __filename under CommonJS (tsc to CommonJS, ts-node, a
@@ -202,8 +203,10 @@ function jsHelper(kind: Exclude<HelperLanguage, 'python'>, file: string, prefetc
   // The ES module flavour too, through createRequire: a bundler leaves such a call alone, so the SDK's
   // CommonJS code stays out of an ES module bundle (where its require('node:https') throws "Dynamic
   // require ... is not supported") and Node finds it at run time in node_modules or on NODE_PATH.
+  // CommonJS requires 'child_process', not 'node:child_process': module loaders that stand in for Node's
+  // (Jest before 27, which an Express boilerplate's tests still ran on) fail on the `node:` prefix.
   const imp = kind === 'cjs'
-    ? `'use strict';\nconst { execFileSync } = require('node:child_process');`
+    ? `'use strict';\nconst { execFileSync } = require('child_process');`
     : kind === 'mjs'
       ? `import { execFileSync } from 'node:child_process';\nimport { createRequire } from 'node:module';\nimport { dirname } from 'node:path';\nimport { fileURLToPath } from 'node:url';\n\n// A bundle in CommonJS has an empty import.meta, and __filename (which \`node -e\` also defines, as [eval]).\nconst requireHere = createRequire(import.meta.url || __filename);`
       // TypeScript the same way, but tsc refuses import.meta unless it emits ES modules (TS1343).

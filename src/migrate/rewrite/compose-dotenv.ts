@@ -4,7 +4,7 @@
  * Compose's env-file syntax page). A value holding such a `$` reached the containers as something
  * other than its text, so neither text is known to be the secret: it is left for a human.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -16,12 +16,32 @@ export function isComposeProjectEnv(root: string, file: string): boolean {
   return COMPOSE_FILES.some((c) => existsSync(path.join(root, dir, c)));
 }
 
-/** Why compose would not hand this line's value on as written, or undefined. */
-export function composeInterpolationReason(line: string): string | undefined {
-  const m = /^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*(.*)$/.exec(line);
-  if (!m || m[1]!.startsWith("'")) return undefined;
-  if (!/\$(?:\{|[A-Za-z_])/.test(m[1]!)) return undefined;
+/**
+ * Why compose would not hand this line's value on as written, or undefined. `root`/`file` given: a variable
+ * no compose file beside the .env names reached no container, so the reason says what else reads it.
+ */
+export function composeInterpolationReason(line: string, root?: string, file?: string): string | undefined {
+  const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*(.*)$/.exec(line);
+  if (!m || m[2]!.startsWith("'")) return undefined;
+  if (!/\$(?:\{|[A-Za-z_])/.test(m[2]!)) return undefined;
+  if (root !== undefined && file !== undefined && !composeNames(root, file, m[1]!)) {
+    return `docker compose interpolates \`$NAME\` / \`\${…}\` in an unquoted or double-quoted .env value, and no compose file beside it uses ${m[1]}, while a program loading the .env itself (Node's dotenv) reads the text as written: which one is the secret is not known`;
+  }
   return 'docker compose interpolates `$NAME` / `${…}` in an unquoted or double-quoted .env value, so the containers saw other text than the file holds: which one is the secret is not known';
+}
+
+/** Whether a compose file beside the .env names the variable (`$NAME`, `${NAME…}`); unreadable counts as yes. */
+function composeNames(root: string, file: string, name: string): boolean {
+  const dir = path.join(root, path.posix.dirname(file));
+  const uses = new RegExp(`\\$\\{?${name.replace(/\./g, '\\.')}(?![A-Za-z0-9_])`);
+  return COMPOSE_FILES.some((c) => {
+    if (!existsSync(path.join(dir, c))) return false;
+    try {
+      return uses.test(readFileSync(path.join(dir, c), 'utf8'));
+    } catch {
+      return true;
+    }
+  });
 }
 
 export const COMPOSE_INTERPOLATION_SUGGESTION = "if the `$` is part of the secret, single-quote the value ('…': compose takes it literally, as the containers will then get it) and run secret-sweep migrate again; if it names a variable, write out the value the containers saw";

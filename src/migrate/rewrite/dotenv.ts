@@ -61,6 +61,7 @@ export class DotenvRewriter implements Rewriter {
       out.notes.push(`${s.file}:${s.line}:${s.column}: left for you: ${reason}${suggestion ? `; ${suggestion}` : ''}`);
     };
     const suggestion = (s: RewriteSite) => `set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start the program with \`secret-sweep run -- ...\``;
+    const partSuggestion = (key: string, s: RewriteSite, own = `${s.ref.secretName}-${key.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`) => `the secret is part of ${key}'s value: store the whole value as a secret of its own (\`aws secretsmanager create-secret --name ${own} --secret-string …\`) and set the line to \`${key}=sm://${own}\`, or give the secret its own line (\`${key}_${(s.ref.jsonKey ?? 'SECRET').toUpperCase()}=${smReference(s.ref.secretName, s.ref.jsonKey)}\`) and build the value in the program (a URL password with encodeURIComponent / urllib.parse.quote); start it with \`secret-sweep run -- ...\``;
     if (!backendFor(input.backend).capabilities.runReferences) {
       for (const s of input.sites) manual(s, 'with the dotenv backend the values live in the git-ignored .env; point this variable at it by hand', undefined);
       return out;
@@ -104,7 +105,8 @@ export class DotenvRewriter implements Rewriter {
         else if (x.site.rule && URI_RULE.test(x.site.rule) && /%[0-9A-Fa-f]{2}/.test(input.text.slice(x.start, x.end))) bad = 'a percent-encoded value in a URL';
       }
       if (bad) {
-        for (const x of secrets) manual(x.site, bad, suggestion(x.site));
+        // A reference as the whole value would replace the URL (or text) around the secret by the secret alone.
+        for (const x of secrets) manual(x.site, bad, whole ? suggestion(x.site) : partSuggestion(e.key, x.site));
         continue;
       }
       let edits: TextEdit[];

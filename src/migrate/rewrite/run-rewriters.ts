@@ -45,7 +45,7 @@ import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.j
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
-import { jsDotenvResolveEdits } from './js-dotenv-resolve.js';
+import { jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
 import { quoteHashedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
@@ -329,6 +329,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
+  const resolveModules = new Set<string>();
   const pending: Pending[] = [];
   for (const [file, fileSites] of byFile) {
     let sites = fileSites;
@@ -402,7 +403,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (composeEnv) {
       const lines = text.split('\n');
       const interpolated = sites.filter((s) => s.kind === 'secret' && composeInterpolationReason(lines[s.line - 1] ?? '') !== undefined);
-      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '')!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
+      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '', root, file)!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
       if (interpolated.length) sites = sites.filter((s) => !interpolated.includes(s) && !interpolated.some((i) => i.line === s.line));
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
@@ -446,13 +447,15 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
     }
-    // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it.
+    // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it
+    // (an ES module's `import 'dotenv/config'`: an import of a generated module that does it).
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', jsDotenvResolveEdits)) {
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: resolveEnvSync())`);
       jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: r.helper, kind: 'cjs' } });
+      if (r.module) resolveModules.add(r.module);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): resolves the references of the .env it loads`, sites: [] });
     }
   }
@@ -463,7 +466,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   if (backend.capabilities.helpers) {
     const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend, (h) => syncPrefetchNames(root, h, texts));
     const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
-    const helpers = [...pyHelpers, ...jsHelpers];
+    const helpers = [...pyHelpers, ...jsHelpers, ...[...resolveModules].sort().map((p) => ({ path: p, content: jsResolveModuleSource() }))];
     for (const h of helpers) {
       if (opts.write) {
         opts.onBeforeWrite?.(h.path);

@@ -286,9 +286,10 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
         suggestion: `rename ${file} to a .js file with \`module.exports = \` before the same object, point .sequelizerc's \`config\` (and models/index.js's require) at it, and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
       };
     default: {
-      // node-config (the `config` package) loads config/NAME.js as well as NAME.json: the module form takes a helper call.
+      // node-config (the `config` package) loads config/NAME.cjs as well as NAME.json: the module form takes a
+      // helper call. .cjs, not .js: in a `"type": "module"` package a .js is an ES module node-config cannot require.
       const nodeConfig = /(^|\/)config\/[^/]+\.json$/i.test(file)
-        ? `; if it is node-config's (the \`config\` package), rename it to ${file.replace(/\.json$/i, '.js')} with \`module.exports = \` before the same object and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\``
+        ? `; if it is node-config's (the \`config\` package), rename it to ${file.replace(/\.json$/i, '.cjs')} with \`module.exports = \` before the same object and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\``
         : '';
       return {
         reason: 'the program that loads this file is unknown: a reference it does not expand would be read as the value',

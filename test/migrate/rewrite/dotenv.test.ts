@@ -6,6 +6,10 @@ import { applyEdits } from '../../../src/migrate/rewrite/fixer.js';
 import { DotenvRewriter } from '../../../src/migrate/rewrite/dotenv.js';
 import { parseEnvText, referencesIn, resolveEnv, RunEnvError } from '../../../src/migrate/run-env.js';
 import { SweepError } from '../../../src/errors.js';
+import { composeInterpolationReason } from '../../../src/migrate/rewrite/compose-dotenv.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectedOrUpdate, loadCases } from './rewrite-cases.js';
 
 const rw = new DotenvRewriter();
@@ -35,6 +39,30 @@ describe('.env rewriter fixture pairs', () => {
   it('knows which files are .env files', () => {
     for (const f of ['.env', 'app/.env', '.env.production', 'config/prod.env']) expect(rw.appliesTo(f)).toBe(true);
     for (const f of ['.env.example', 'env.py', 'environment.yml']) expect(rw.appliesTo(f)).toBe(false);
+  });
+  it('a percent-encoded URL password stays, and the suggestion keeps the URL (not a reference in its place)', () => {
+    const pw = 'Pw' + 'x%23y%26z' + '9';
+    const text = `DATABASE_URL=postgres://app:${pw}@db:5432/app\nTOKEN=whole-value-1\n`;
+    const col = text.indexOf(pw) + 1;
+    const site = { file: '.env', line: 1, column: col, endLine: 1, endColumn: col + pw.length - 1, fingerprint: 'f', rule: 'postgres-uri-password', kind: 'secret' as const, ref: { secretName: 'prod/app/db', jsonKey: 'password' } };
+    const res = rw.rewrite({ file: '.env', text, sites: [site], backend: 'aws' });
+    expect(res.edits).toEqual([]);
+    expect(res.unhandled.map((u) => u.reason)).toEqual(['a percent-encoded value in a URL']);
+    const suggestion = res.unhandled[0]!.suggestion!;
+    expect(suggestion).toContain('`DATABASE_URL=sm://prod/app/db-database-url`');
+    expect(suggestion).toContain('`DATABASE_URL_PASSWORD=sm://prod/app/db#password`');
+    expect(suggestion).not.toMatch(/set the value to sm:/);
+  });
+  it("a compose .env value with `$`: the containers saw other text only where a compose file names the variable", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-compose-env-'));
+    try {
+      writeFileSync(join(dir, 'compose.yaml'), 'services:\n  app:\n    environment:\n      MAIL_PW: ${MAIL_PW}\n');
+      expect(composeInterpolationReason('MAIL_PW=ab$cd9', dir, '.env')).toMatch(/so the containers saw other text than the file holds/);
+      expect(composeInterpolationReason('MAIL_PWD=ab$cd9', dir, '.env')).toMatch(/no compose file beside it uses MAIL_PWD, while a program loading the \.env itself/);
+      expect(composeInterpolationReason("MAIL_PW='ab$cd9'", dir, '.env')).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('leaves the dotenv backend to a human', () => {
     const c = cases.find((x) => x.name === 'env-crlf')!;
