@@ -55,7 +55,7 @@ import {
 } from './compose-dotenv.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
@@ -179,7 +179,7 @@ export function sitesFromPlan(plan: Plan): Map<string, RewriteSite[]> {
 }
 
 type AnyResult = RewriteResult & {
-  unhandled: Array<RewriteSite & { reason?: string; suggestion?: string }>;
+  unhandled: Array<RewriteSite & { reason?: string; suggestion?: string; keyPath?: Array<string | number> }>;
   envRefs?: EnvReference[];
   uses?: { helper: boolean; os: boolean };
   helper?: { path: string; kind: string };
@@ -418,7 +418,11 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     for (const u of res.unhandled) {
       const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
-      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader) } : u, 'the rewriter could not change it safely'));
+      // A Python program loads the file itself: the edit goes after its load, and imports the helper generated beside it.
+      const edit = reader && u.keyPath?.length
+        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers) : undefined;
+      if (edit && backend.capabilities.helpers && !pyHelperFiles.includes(reader!.file)) pyHelperFiles.push(reader!.file);
+      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader), ...(edit ? { suggestion: edit } : {}) } : u, 'the rewriter could not change it safely'));
     }
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
