@@ -6,7 +6,7 @@
  * installed copy must import it). A second run adds nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedScriptHelperDirs, moduleRootOf, setupFileEdits, withFlatLayoutModules, withHatchModule, withSetupPyKeyword, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
@@ -187,7 +187,11 @@ describe('migrate declares boto3 for the generated helper', () => {
       // Declared in setup.py without a list to edit: a note.
       'tools/bare/setup.py': 'from setuptools import setup\nsetup(name="bare")\n',
       'tools/bare/sync.py': `API_PASSWORD = "${password(973)}y7"\n`,
+      'win/sync.py': `API_PASSWORD = "${password(974)}y6"\n`,
     });
+    // PowerShell's `pip freeze > requirements.txt` writes UTF-16LE with a BOM (pip reads it by the BOM): it stays UTF-16.
+    const utf16 = (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]);
+    writeFileSync(join(dir, 'win/requirements.txt'), utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\n'));
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'legacy');
@@ -198,7 +202,8 @@ describe('migrate declares boto3 for the generated helper', () => {
     expect(readFileSync(join(dir, 'pyproject.toml'), 'utf8')).toBe('[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n    "boto3",\n]\n');
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { dependencies: Array<{ file: string; package: string }>; notes: string[] };
     expect(readFileSync(join(dir, 'tools/legacy/setup.py'), 'utf8')).toBe('from setuptools import setup\nsetup(name="legacy", install_requires=["requests", "boto3"])\n');
-    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3']);
+    expect(readFileSync(join(dir, 'win/requirements.txt')).equals(utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\nboto3\r\n'))).toBe(true);
+    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3', 'win/requirements.txt boto3']);
     expect(report.notes.some((n) => /^tools\/bare: the project is declared in setup\.py.*install_requires/.test(n))).toBe(true);
     expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');

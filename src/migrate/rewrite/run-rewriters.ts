@@ -57,7 +57,7 @@ import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
-import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -693,7 +693,7 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     else dirs.add(d);
   }
   /** `added`: boto3 and/or the helper's module name (a setup.py / setup.cfg `py_modules`). */
-  const write = (rel: string, real: string, next: string, added: readonly string[] = [PY_SDK]) => {
+  const write = (rel: string, real: string, next: string | Uint8Array, added: readonly string[] = [PY_SDK]) => {
     const modules = added.filter((a) => a !== PY_SDK);
     if (added.includes(PY_SDK)) {
       out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
@@ -714,7 +714,12 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     if (found.length === 0 && !setup.sdkDeclared) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
     for (let rel of found) {
       let real = checkedPathSync(root, rel, { mustExist: true });
-      let text = readFileSync(real, 'utf8');
+      let decoded = decodeDepFile(readFileSync(real));
+      if (!decoded) {
+        out.notes.push(`${rel}: neither UTF-8 nor UTF-16 with a BOM: declare ${PY_SDK} there by hand (the helper needs it)`);
+        continue;
+      }
+      let text = decoded.text;
       if (rel.endsWith('requirements.txt') && pinsHashes(text)) {
         if (withRequirement(text) === text) continue;
         // pip refuses a whole hash-pinned file over one unhashed line: declare it in the pip-tools source, if any, and say how to pin it.
@@ -723,7 +728,9 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         if (!exists(source)) continue;
         rel = source;
         real = checkedPathSync(root, rel, { mustExist: true });
-        text = readFileSync(real, 'utf8');
+        decoded = decodeDepFile(readFileSync(real));
+        if (!decoded) continue;
+        text = decoded.text;
       }
       let next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
@@ -739,7 +746,7 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
       }
-      if (next !== text) write(rel, real, next);
+      if (next !== text) write(rel, real, decoded.encode(next));
       out.lockfiles.push(...pythonLockSteps(rel, next !== text, PY_SDK, exists, (f) => read(root, f)));
     }
   }
