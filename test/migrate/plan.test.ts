@@ -70,6 +70,15 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
   });
 
+  it('an S3 URL whose user and password are the key pair (s3://ID:SECRET@bucket) becomes one secret, not named from the key id', () => {
+    const id = awsKeyId(13);
+    const key = awsSecretKey(14);
+    const text = `{\n  "aliases": {\n    "origin": "s3://${id}:${key}@acme-credentials/company/?region=us-east-2"\n  }\n}\n`;
+    const { plan, values } = planFor({ 'credentials/access.json': text });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/aws']);
+    expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
+  });
+
   // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
   it('an AWS key pair in a Terraform provider block, a .tfvars or an INI [AWS] KEY=/SECRET= becomes one secret', () => {
     const [id1, key1, id2, key2, id3, key3] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24), awsKeyId(25), awsSecretKey(26)];
