@@ -188,12 +188,16 @@ describe('migrate declares boto3 for the generated helper', () => {
       'tools/bare/setup.py': 'from setuptools import setup\nsetup(name="bare")\n',
       'tools/bare/sync.py': `API_PASSWORD = "${password(973)}y7"\n`,
       'win/sync.py': `API_PASSWORD = "${password(974)}y6"\n`,
+      // A folder ignored by pattern, its module force-added: the helper generated beside it must be committed too.
+      '.gitignore': '/creds/**/*.*\n',
+      'creds/__init__.py': `API_PASSWORD = "${password(975)}y5"\n`,
     });
     // PowerShell's `pip freeze > requirements.txt` writes UTF-16LE with a BOM (pip reads it by the BOM): it stays UTF-16.
     const utf16 = (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]);
     writeFileSync(join(dir, 'win/requirements.txt'), utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\n'));
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
+    git(dir, 'add', '-f', 'creds/__init__.py');
     git(dir, 'commit', '-qm', 'legacy');
     const migrate = () => runCliAsync(['migrate', '.', '--app', 'deps', '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: TEST_AWS_ENV });
     const r = await migrate();
@@ -208,8 +212,10 @@ describe('migrate declares boto3 for the generated helper', () => {
     expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');
 
+    expect(r.stderr).toContain('creds/secret_sweep_secrets.py: git-ignored (.gitignore), so it was staged with `git add -f`');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'migrate');
+    expect(git(dir, 'ls-files', 'creds').split('\n').filter(Boolean).sort()).toEqual(['creds/__init__.py', 'creds/secret_sweep_secrets.py']);
     const again = await migrate();
     expect(again.code, again.stderr).toBe(0);
     expect(git(dir, 'status', '--porcelain', '--untracked-files=no').split('\n').filter((l) => l && !/secret-sweep-migration\./.test(l))).toEqual([]);
