@@ -79,6 +79,17 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
   });
 
+  it("a SQL password with a quote in it ('it''s') is stored as SQL reads it, one value with the same password elsewhere", () => {
+    const p = `${pw(15)}#'&%x`;
+    const { plan, values } = planFor({
+      'scripts/create-roles.sql': `\nCREATE USER etl WITH PASSWORD '${p.replace(/'/g, "''")}';\n`,
+      'etl/settings.py': `DB_PASSWORD = ${JSON.stringify(p)}\n`,
+    });
+    expect(plan.secrets).toHaveLength(1);
+    expect(plan.secrets[0]!.fields.find((f) => f.secret)!.locations.map((o) => o.file).sort()).toEqual(['etl/settings.py', 'scripts/create-roles.sql']);
+    expect(Object.values(json(plan, values, plan.secrets[0]!.name))).toContain(p);
+  });
+
   // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
   it('an AWS key pair in a Terraform provider block, a .tfvars or an INI [AWS] KEY=/SECRET= becomes one secret', () => {
     const [id1, key1, id2, key2, id3, key3] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24), awsKeyId(25), awsSecretKey(26)];
