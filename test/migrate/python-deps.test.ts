@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedScriptHelperDirs, moduleRootOf, setupFileEdits, withFlatLayoutModules, withHatchModule, withSetupPyKeyword, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
+import { dockerfileHelperEdits } from '../../src/migrate/rewrite/dockerfile-helper.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -22,6 +23,18 @@ describe('boto3 in requirements.txt', () => {
     for (const has of ['boto3==1.26.0\n', 'Boto3>=1.20 ; python_version > "3.8"\n', 'boto3[crt]\n']) expect(withRequirement(has)).toBe(has);
     // Another package whose name starts the same is not boto3.
     expect(withRequirement('boto3-stubs\n')).toBe('boto3-stubs\nboto3\n');
+  });
+});
+
+describe('the helper in a Dockerfile that copies the code file by file', () => {
+  const edit = (text: string) => dockerfileHelperEdits([{ file: 'svc/Dockerfile', text }], ['svc/secret_sweep_secrets.py'], ['svc/app.py']);
+  it('is copied to the same folder once; a COPY of the context, a folder or a glob takes it already; a file-name destination gets a note', () => {
+    expect(edit('FROM python:3\r\nCOPY app.py settings.py /srv/\r\n').edits.map((e) => e.text)).toEqual(['FROM python:3\r\nCOPY app.py settings.py /srv/\r\nCOPY secret_sweep_secrets.py /srv/\r\n']);
+    for (const covered of ['COPY . /srv/', 'COPY ./ .', 'COPY *.py /srv/', 'COPY app.py /srv/\nCOPY secret_sweep_secrets.py /srv/']) expect(edit(`FROM python:3\n${covered}\n`).edits).toEqual([]);
+    const named = edit('FROM python:3\nCOPY app.py /srv/main.py\n');
+    expect(named.edits).toEqual([]);
+    expect(named.notes).toEqual(['svc/Dockerfile:2: copies app.py to a file name: add `COPY secret_sweep_secrets.py <its folder>/` so the image has the helper it imports']);
+    expect(edit('FROM python:3\nCOPY other.py /srv/\n').edits).toEqual([]);
   });
 });
 
@@ -181,6 +194,8 @@ describe('migrate declares boto3 for the generated helper', () => {
       'requirements.txt': 'requests==2.31.0\npsycopg2-binary\n',
       'pyproject.toml': '[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n]\n',
       'etl/job.py': `DB_PASSWORD = "${password(971)}x9"\nprint(len(DB_PASSWORD))\n`,
+      // An image that copies the code file by file: the helper it imports must be copied too.
+      'etl/Dockerfile': 'FROM python:3.12-slim\nRUN pip install boto3\nCOPY --chown=app job.py /app/\nCMD ["python", "/app/job.py"]\n',
       // Its own project, declared only in setup.py: boto3 in its install_requires.
       'tools/legacy/setup.py': 'from setuptools import setup\nsetup(name="legacy", install_requires=["requests"])\n',
       'tools/legacy/sync.py': `API_PASSWORD = "${password(972)}y8"\n`,
@@ -212,6 +227,7 @@ describe('migrate declares boto3 for the generated helper', () => {
     expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');
 
+    expect(readFileSync(join(dir, 'etl/Dockerfile'), 'utf8')).toBe('FROM python:3.12-slim\nRUN pip install boto3\nCOPY --chown=app job.py /app/\nCOPY --chown=app secret_sweep_secrets.py /app/\nCMD ["python", "/app/job.py"]\n');
     expect(r.stderr).toContain('creds/secret_sweep_secrets.py: git-ignored (.gitignore), so it was staged with `git add -f`');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'migrate');

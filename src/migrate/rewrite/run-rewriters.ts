@@ -57,6 +57,7 @@ import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
+import { dockerfileHelperEdits } from './dockerfile-helper.js';
 import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
@@ -144,8 +145,8 @@ export function checkWrites(root: string, result: RewriteRunResult, extra: reado
       throw new SweepError(exists ? 'the file is not writable' : 'its folder is not writable', file);
     }
     // Files this run extends rather than generates (.env, .gitignore, a package.json gaining the SDK, a
-    // setup.py / setup.cfg whose py_modules gains the helper) are the user's.
-    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks, ...result.generated.filter((f) => /(^|\/)setup\.(py|cfg)$/.test(f))];
+    // setup.py / setup.cfg whose py_modules gains the helper, a Dockerfile that copies it) are the user's.
+    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks, ...result.generated.filter((f) => /(^|\/)(setup\.(py|cfg)|Dockerfile)$/.test(f))];
     if (exists && result.generated.includes(file) && !extended.includes(file)) {
       const head = readFileSync(real, 'utf8').split('\n', 5);
       if (!head.some((l) => l.includes(GENERATED_MARKER))) {
@@ -478,6 +479,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
     declarePythonSdk(root, pyHelpers.map((h) => h.path), opts, out);
+    copyHelpersIntoImages(root, pyHelpers.map((h) => h.path), pyHelperFiles, opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
     const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
@@ -749,6 +751,29 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
       if (next !== text) write(rel, real, decoded.encode(next));
       out.lockfiles.push(...pythonLockSteps(rel, next !== text, PY_SDK, exists, (f) => read(root, f)));
     }
+  }
+}
+
+/** A Dockerfile at or above each helper's folder that copies the code importing it file by file gets the helper copied too. */
+function copyHelpersIntoImages(root: string, helperPaths: readonly string[], importers: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
+  const found = new Set<string>();
+  for (const h of helperPaths) {
+    for (let d = path.posix.dirname(h); ; d = path.posix.dirname(d)) {
+      const f = d === '.' ? 'Dockerfile' : `${d}/Dockerfile`;
+      if (existsSync(path.join(root, f))) found.add(f);
+      if (d === '.' || d === '/' || d === '') break;
+    }
+  }
+  const dockerfiles = [...found].sort().map((file) => ({ file, text: readFileSync(checkedPathSync(root, file, { mustExist: true }), 'utf8') }));
+  const { edits, notes } = dockerfileHelperEdits(dockerfiles, helperPaths, importers);
+  out.notes.push(...notes);
+  for (const e of edits) {
+    out.generated.push(e.file);
+    if (!opts.write) continue;
+    const real = checkedPathSync(root, e.file, { mustExist: true });
+    opts.onBeforeWrite?.(e.file);
+    writeFileAtomic(real, e.text, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+    opts.onGenerated?.(e.file);
   }
 }
 
