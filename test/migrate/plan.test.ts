@@ -90,6 +90,11 @@ describe('grouping', () => {
     expect(Object.values(json(plan, values, plan.secrets[0]!.name))).toContain(p);
   });
 
+  it("a token in a Python package's __init__.py is named after the package, not 'init'", () => {
+    const { plan } = planFor({ 'credentials/__init__.py': `import json\nAPI_TOKEN = "${password(16)}x7"\n` });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/credentials']);
+  });
+
   // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
   it('an AWS key pair in a Terraform provider block, a .tfvars or an INI [AWS] KEY=/SECRET= becomes one secret', () => {
     const [id1, key1, id2, key2, id3, key3] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24), awsKeyId(25), awsSecretKey(26)];
