@@ -24,6 +24,7 @@ import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
 import { historyOnly, type Finding } from '../findings/finding.js';
+import { stageIgnoredGenerated } from './ignored-generated.js';
 
 /** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
 export interface MigrateIO {
@@ -245,9 +246,10 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
         err(`secret-sweep: nothing changed: ${outcomes.length} secret(s) already stored under their names, no file to rewrite${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) still left for you (see the report)` : ''}`);
         return 0;
       }
+      const ignoredNotes = stageIgnoredGenerated(root, rewrites.generated);
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
-        rewrites: { ...rewrites, notes: [...valueFileNotes, ...rewrites.notes] },
+        rewrites: { ...rewrites, notes: [...valueFileNotes, ...ignoredNotes, ...rewrites.notes] },
         earlier: earlierOf(prior), rules: session.rules, notStored, verification,
       });
       journal.append({ step: 'report-written' });
@@ -257,6 +259,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       for (const n of valueFileNotes) err(`secret-sweep: ${n}`);
       err(`secret-sweep: ${rewrites.edits.length} file(s) rewritten${rewrites.generated.length ? `, ${rewrites.generated.length} generated (${rewrites.generated.join(', ')})` : ''}`
         + `${rewrites.manual.length ? `; ${rewrites.manual.length} place(s) left for you, listed in the report` : ''}`);
+      for (const n of ignoredNotes) err(`secret-sweep: ${n}`);
       for (const l of rewrites.lockfiles) err(`secret-sweep: ${l.status === 'manual' ? 'left for you: ' : ''}${lockStepLine(l)}`);
       err(`secret-sweep: ${files.replacements} holds the values in PLAINTEXT for \`git filter-repo --replace-text\`; delete it when done. Rotate every value (see the report).`);
       return 0;

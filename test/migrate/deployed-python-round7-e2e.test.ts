@@ -16,7 +16,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commitNewRepo, migrateTestBed } from '../support/migrate-bed.js';
 import { workTreeFiles } from '../support/tree.js';
@@ -161,6 +161,12 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     expect.soft(manualOf('misc/shared.yml')[0]?.reason).toMatch(/^the program that loads this file is unknown/);
     expect.soft(manualOf('tomlapp/settings.toml')[0]?.suggestion).toContain('data["github"]["token"] = get_secret(');
     expect.soft(manualOf('yamlcfg/tokens.yml')).toHaveLength(9);
+    // The YAML edit goes after the program's own load (its variable `c`), with the helper generated beside it;
+    // a scalar holding two tokens gets no key assignment (it would drop the other token).
+    const yamlEdit = (key: string) => manualOf('yamlcfg/tokens.yml').find((x) => x.line === 1 + ['ci_token', 'release_token', 'docs_token'].indexOf(key) + 1)?.suggestion;
+    expect.soft(yamlEdit('ci_token')).toContain(`after \`c = yaml.safe_load(f)\` (yamlcfg/read_yaml.py): \`c["github"]["ci_token"] = get_secret("`);
+    expect.soft(manualOf('yamlcfg/tokens.yml').filter((x) => x.suggestion?.includes('c["rotation_tokens"]'))).toEqual([]);
+    expect.soft(existsSync(join(clone, 'yamlcfg/secret_sweep_secrets.py'))).toBe(true);
     // The cp1252 file is rewritten in place: its coding line first, its other bytes as they were.
     const win = readFileSync(join(clone, 'legacy/win_job.py'));
     expect(win.toString('latin1').split('\n')[0]).toBe('# -*- coding: cp1252 -*-');

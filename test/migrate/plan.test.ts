@@ -70,6 +70,31 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
   });
 
+  it('an S3 URL whose user and password are the key pair (s3://ID:SECRET@bucket) becomes one secret, not named from the key id', () => {
+    const id = awsKeyId(13);
+    const key = awsSecretKey(14);
+    const text = `{\n  "aliases": {\n    "origin": "s3://${id}:${key}@acme-credentials/company/?region=us-east-2"\n  }\n}\n`;
+    const { plan, values } = planFor({ 'credentials/access.json': text });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/aws']);
+    expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
+  });
+
+  it("a SQL password with a quote in it ('it''s') is stored as SQL reads it, one value with the same password elsewhere", () => {
+    const p = `${pw(15)}#'&%x`;
+    const { plan, values } = planFor({
+      'scripts/create-roles.sql': `\nCREATE USER etl WITH PASSWORD '${p.replace(/'/g, "''")}';\n`,
+      'etl/settings.py': `DB_PASSWORD = ${JSON.stringify(p)}\n`,
+    });
+    expect(plan.secrets).toHaveLength(1);
+    expect(plan.secrets[0]!.fields.find((f) => f.secret)!.locations.map((o) => o.file).sort()).toEqual(['etl/settings.py', 'scripts/create-roles.sql']);
+    expect(Object.values(json(plan, values, plan.secrets[0]!.name))).toContain(p);
+  });
+
+  it("a token in a Python package's __init__.py is named after the package, not 'init'", () => {
+    const { plan } = planFor({ 'credentials/__init__.py': `import json\nAPI_TOKEN = "${password(16)}x7"\n` });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/credentials']);
+  });
+
   // Issue 13, defect 10: Terraform's `secret_key` is found by the generic rule, not the AWS one.
   it('an AWS key pair in a Terraform provider block, a .tfvars or an INI [AWS] KEY=/SECRET= becomes one secret', () => {
     const [id1, key1, id2, key2, id3, key3] = [awsKeyId(21), awsSecretKey(22), awsKeyId(23), awsSecretKey(24), awsKeyId(25), awsSecretKey(26)];

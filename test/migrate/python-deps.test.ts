@@ -6,9 +6,10 @@
  * installed copy must import it). A second run adds nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { installedScriptHelperDirs, moduleRootOf, setupFileEdits, withFlatLayoutModules, withHatchModule, withSetupPyKeyword, withPyModule, withPyprojectDependency, withRequirement, withSetupCfgListItem, withSetupPyListItem } from '../../src/migrate/rewrite/python-deps.js';
+import { dockerfileHelperEdits } from '../../src/migrate/rewrite/dockerfile-helper.js';
 import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { password } from '../support/fake-secrets.js';
@@ -22,6 +23,18 @@ describe('boto3 in requirements.txt', () => {
     for (const has of ['boto3==1.26.0\n', 'Boto3>=1.20 ; python_version > "3.8"\n', 'boto3[crt]\n']) expect(withRequirement(has)).toBe(has);
     // Another package whose name starts the same is not boto3.
     expect(withRequirement('boto3-stubs\n')).toBe('boto3-stubs\nboto3\n');
+  });
+});
+
+describe('the helper in a Dockerfile that copies the code file by file', () => {
+  const edit = (text: string) => dockerfileHelperEdits([{ file: 'svc/Dockerfile', text }], ['svc/secret_sweep_secrets.py'], ['svc/app.py']);
+  it('is copied to the same folder once; a COPY of the context, a folder or a glob takes it already; a file-name destination gets a note', () => {
+    expect(edit('FROM python:3\r\nCOPY app.py settings.py /srv/\r\n').edits.map((e) => e.text)).toEqual(['FROM python:3\r\nCOPY app.py settings.py /srv/\r\nCOPY secret_sweep_secrets.py /srv/\r\n']);
+    for (const covered of ['COPY . /srv/', 'COPY ./ .', 'COPY *.py /srv/', 'COPY app.py /srv/\nCOPY secret_sweep_secrets.py /srv/']) expect(edit(`FROM python:3\n${covered}\n`).edits).toEqual([]);
+    const named = edit('FROM python:3\nCOPY app.py /srv/main.py\n');
+    expect(named.edits).toEqual([]);
+    expect(named.notes).toEqual(['svc/Dockerfile:2: copies app.py to a file name: add `COPY secret_sweep_secrets.py <its folder>/` so the image has the helper it imports']);
+    expect(edit('FROM python:3\nCOPY other.py /srv/\n').edits).toEqual([]);
   });
 });
 
@@ -181,15 +194,25 @@ describe('migrate declares boto3 for the generated helper', () => {
       'requirements.txt': 'requests==2.31.0\npsycopg2-binary\n',
       'pyproject.toml': '[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n]\n',
       'etl/job.py': `DB_PASSWORD = "${password(971)}x9"\nprint(len(DB_PASSWORD))\n`,
+      // An image that copies the code file by file: the helper it imports must be copied too.
+      'etl/Dockerfile': 'FROM python:3.12-slim\nRUN pip install boto3\nCOPY --chown=app job.py /app/\nCMD ["python", "/app/job.py"]\n',
       // Its own project, declared only in setup.py: boto3 in its install_requires.
       'tools/legacy/setup.py': 'from setuptools import setup\nsetup(name="legacy", install_requires=["requests"])\n',
       'tools/legacy/sync.py': `API_PASSWORD = "${password(972)}y8"\n`,
       // Declared in setup.py without a list to edit: a note.
       'tools/bare/setup.py': 'from setuptools import setup\nsetup(name="bare")\n',
       'tools/bare/sync.py': `API_PASSWORD = "${password(973)}y7"\n`,
+      'win/sync.py': `API_PASSWORD = "${password(974)}y6"\n`,
+      // A folder ignored by pattern, its module force-added: the helper generated beside it must be committed too.
+      '.gitignore': '/creds/**/*.*\n',
+      'creds/__init__.py': `API_PASSWORD = "${password(975)}y5"\n`,
     });
+    // PowerShell's `pip freeze > requirements.txt` writes UTF-16LE with a BOM (pip reads it by the BOM): it stays UTF-16.
+    const utf16 = (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]);
+    writeFileSync(join(dir, 'win/requirements.txt'), utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\n'));
     git(dir, 'init', '-q');
     git(dir, 'add', '-A');
+    git(dir, 'add', '-f', 'creds/__init__.py');
     git(dir, 'commit', '-qm', 'legacy');
     const migrate = () => runCliAsync(['migrate', '.', '--app', 'deps', '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: dir, env: TEST_AWS_ENV });
     const r = await migrate();
@@ -198,13 +221,17 @@ describe('migrate declares boto3 for the generated helper', () => {
     expect(readFileSync(join(dir, 'pyproject.toml'), 'utf8')).toBe('[project]\nname = "etl"\nversion = "0.1"\ndependencies = [\n    "requests",\n    "boto3",\n]\n');
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { dependencies: Array<{ file: string; package: string }>; notes: string[] };
     expect(readFileSync(join(dir, 'tools/legacy/setup.py'), 'utf8')).toBe('from setuptools import setup\nsetup(name="legacy", install_requires=["requests", "boto3"])\n');
-    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3']);
+    expect(readFileSync(join(dir, 'win/requirements.txt')).equals(utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\nboto3\r\n'))).toBe(true);
+    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3', 'win/requirements.txt boto3']);
     expect(report.notes.some((n) => /^tools\/bare: the project is declared in setup\.py.*install_requires/.test(n))).toBe(true);
     expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');
 
+    expect(readFileSync(join(dir, 'etl/Dockerfile'), 'utf8')).toBe('FROM python:3.12-slim\nRUN pip install boto3\nCOPY --chown=app job.py /app/\nCOPY --chown=app secret_sweep_secrets.py /app/\nCMD ["python", "/app/job.py"]\n');
+    expect(r.stderr).toContain('creds/secret_sweep_secrets.py: git-ignored (.gitignore), so it was staged with `git add -f`');
     git(dir, 'add', '-A');
     git(dir, 'commit', '-qm', 'migrate');
+    expect(git(dir, 'ls-files', 'creds').split('\n').filter(Boolean).sort()).toEqual(['creds/__init__.py', 'creds/secret_sweep_secrets.py']);
     const again = await migrate();
     expect(again.code, again.stderr).toBe(0);
     expect(git(dir, 'status', '--porcelain', '--untracked-files=no').split('\n').filter((l) => l && !/secret-sweep-migration\./.test(l))).toEqual([]);

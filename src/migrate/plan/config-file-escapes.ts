@@ -8,6 +8,7 @@
  * - libpq reads a password file's `\:` as `:` and `\\` as `\`.
  * - An XML parser reads `&amp;` as `&` (and the other predefined and numeric character references), in
  *   element text and attribute values alike, except inside `<![CDATA[...]]>`.
+ * - SQL reads a single-quoted string's `''` as one `'` (`CREATE USER … PASSWORD 'it''s'`).
  */
 import path from 'node:path';
 import type { ValueAt } from './occurrences.js';
@@ -62,4 +63,10 @@ export function xmlUnescaped(at: Found, line: string | undefined): ValueAt {
   });
   if (unknown) return { skip: 'the XML value uses an entity its DTD defines: the stored value would differ from what the program reads; move it to the vault by hand' };
   return decoded(at, value);
+}
+
+/** The password a SQL statement sets from a single-quoted literal (`line` holds it): `''` is one `'`. */
+export function sqlUnquoted(at: Found, line: string | undefined): ValueAt {
+  if (!at.value.includes("''") || !(line?.slice(0, at.span.column - 1) ?? '').endsWith("'")) return at;
+  return decoded(at, at.value.replace(/''/g, "'"));
 }

@@ -40,7 +40,8 @@ export function awsKeypairGroups(ctx: GroupingContext): Cand[] {
     }
     const fields = [secretField('aws_access_key_id', o)];
     if (best) fields.push(secretField('aws_secret_access_key', best));
-    const keyName = best?.loc.key ?? o.loc.key;
+    // Not a "key" that is the access key id itself (`s3://AKIA…:SECRET@bucket`): the name would carry part of it.
+    const keyName = [best?.loc.key, o.loc.key].find((k) => k !== undefined && !/(?:AKIA|ASIA)[A-Z2-7]{16}/i.test(k));
     let parts = keyName ? splitKey(keyName).prefix : [];
     if (!parts.includes('aws')) parts = [...parts, 'aws'];
     used.add(o);

@@ -73,13 +73,15 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
 
 /**
  * A file's name without its extension; for a folder's entry module (`config/index.js`, what
- * `require('./config')` loads) the folder's name, past source-layout folders (`cfg/lib/index.js` -> cfg).
+ * `require('./config')` loads; a Python package's `credentials/__init__.py`, what `import credentials`
+ * runs) the folder's name, past source-layout folders (`cfg/lib/index.js` -> cfg).
  */
 export function fileStem(file: string): string {
   const parts = file.split('/');
   const base = parts.pop() ?? file;
   const stem = slug(base.replace(/\.[A-Za-z0-9]+$/, '') || base);
-  if (!/^(index|main|mod)$/.test(stem) || !/\.[cm]?[jt]sx?$/i.test(base)) return stem;
+  const entry = /^(index|main|mod)$/.test(stem) && /\.[cm]?[jt]sx?$/i.test(base) || /^__(init|main)__\.pyw?$/.test(base);
+  if (!entry) return stem;
   while (parts.length && /^(src|lib|dist|build|out|\.)$/.test(parts[parts.length - 1]!)) parts.pop();
   return slug(parts.pop() ?? '') || stem;
 }

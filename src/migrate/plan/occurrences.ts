@@ -15,7 +15,7 @@ import { notASecretReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
 import { isLoggingConfigText } from '../rewrite/logging-config.js';
-import { configparserInterpolated, isPgpassPath, isXmlText, pgpassUnescaped, xmlUnescaped } from './config-file-escapes.js';
+import { configparserInterpolated, isPgpassPath, isXmlText, pgpassUnescaped, sqlUnquoted, xmlUnescaped } from './config-file-escapes.js';
 import { MAX_SECRET_BYTES, type FieldType, type ValueDecode, type GroupKind, type PlanInput, type SkippedValue, type Span, type ValueLocation, type ValueSource } from './types.js';
 
 export interface Occ {
@@ -45,6 +45,7 @@ export function valueAt(f: Finding, raw: string, text: string | undefined, migra
   if (isComposePath(f.file)) return composeInterpolated(at);
   if (isIniPath(f.file) || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
   if (isXmlText(f.file, text)) return xmlUnescaped(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
+  if (f.rule === 'sql-password-clause') return sqlUnquoted(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
 }
 

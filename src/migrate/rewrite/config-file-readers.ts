@@ -12,6 +12,8 @@
 import path from 'node:path';
 import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
 import { literalEnvReads } from './python-env-readers.js';
+import { envVarName } from '../backend/env-names.js';
+import { smReference } from '../run-env.js';
 
 export const UNKNOWN_READER = 'the program that loads this file is unknown';
 
@@ -47,4 +49,25 @@ export function configparserInterpolates(source: string): boolean | undefined {
 
 export function knownReaderReason(read: LiteralEnvRead): string {
   return `${read.file}:${read.line} opens this file itself (${read.how}) and takes its values as written: a reference written here would be read as the value`;
+}
+
+/**
+ * The edit for a YAML/JSON value that a Python program of the repository loads itself (`yaml.safe_load`,
+ * `json.load`): the program takes the file's values as written, so the value is emptied in the file and set
+ * after the load, from the generated helper or a `secret-sweep run` variable. `keyPath` is the value's keys
+ * from the document root; the loaded object's name is the program's own when one assignment names it.
+ */
+export function knownReaderEdit(file: string, keyPath: ReadonlyArray<string | number>, ref: { secretName: string; jsonKey?: string },
+  read: LiteralEnvRead, readerText: string | undefined, helpers: boolean): string {
+  const load = /([A-Za-z_]\w*)\s*=\s*((?:yaml|json|ruamel\.yaml)\.(?:safe_load|full_load|unsafe_load|load)\([^)\n]*\))/.exec(readerText ?? '');
+  const name = load?.[1] ?? 'data';
+  const target = `${name}${keyPath.map((k) => `[${JSON.stringify(k)}]`).join('')}`;
+  const key = String(keyPath[keyPath.length - 1]);
+  const variable = envVarName(ref.secretName, ref.jsonKey);
+  const after = `after \`${load ? `${load[1]} = ${load[2]}` : `${name} = yaml.safe_load(f)`}\` (${read.file})`;
+  const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]\` ${after} (\`${variable}=${smReference(ref.secretName, ref.jsonKey)}\`)`;
+  const empty = `set \`${key}\` to "" in ${file} (keep the key, so the mapping keeps its order)`;
+  return helpers
+    ? `${empty} and set it ${after}: \`${target} = get_secret("${ref.secretName}")${ref.jsonKey ? `["${ref.jsonKey}"]` : ''}\` (\`from secret_sweep_secrets import get_secret\`, generated beside it), or ${viaEnv}`
+    : `${empty} and ${viaEnv}`;
 }

@@ -366,3 +366,22 @@ function installsScriptOf(name: 'setup.py' | 'setup.cfg' | 'pyproject.toml', tex
       : /^\s*script-files\s*=\s*\[([^\]]*)/m.exec(text)?.[1];
   return !!scripts && !!folder && !folder.startsWith('..') && new RegExp(`(^|["'\\s,])${folder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/[^/"'\\s,]+`).test(scripts);
 }
+
+/**
+ * A dependency file's text, and the bytes of an edited text in the file's own encoding. pip reads a
+ * requirements file by its BOM, and PowerShell's `pip freeze > requirements.txt` writes UTF-16: read as
+ * UTF-8 and written back, it would be garbage. Undefined when the bytes are neither UTF-8 nor BOM-marked UTF-16.
+ */
+export function decodeDepFile(bytes: Uint8Array): { text: string; encode: (text: string) => Uint8Array } | undefined {
+  const b = Buffer.from(bytes);
+  if (b[0] === 0xff && b[1] === 0xfe) return { text: b.subarray(2).toString('utf16le'), encode: (t) => Buffer.concat([b.subarray(0, 2), Buffer.from(t, 'utf16le')]) };
+  if (b[0] === 0xfe && b[1] === 0xff) {
+    const swap = (x: Buffer) => Buffer.from(x).swap16();
+    return { text: swap(b.subarray(2, b.length & ~1)).toString('utf16le'), encode: (t) => Buffer.concat([b.subarray(0, 2), swap(Buffer.from(t, 'utf16le'))]) };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(b), encode: (t) => Buffer.from(t, 'utf8') };
+  } catch {
+    return undefined;
+  }
+}

@@ -55,9 +55,10 @@ import {
 } from './compose-dotenv.js';
 import { iniManual, isIniPath } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
-import { installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { dockerfileHelperEdits } from './dockerfile-helper.js';
+import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -144,8 +145,8 @@ export function checkWrites(root: string, result: RewriteRunResult, extra: reado
       throw new SweepError(exists ? 'the file is not writable' : 'its folder is not writable', file);
     }
     // Files this run extends rather than generates (.env, .gitignore, a package.json gaining the SDK, a
-    // setup.py / setup.cfg whose py_modules gains the helper) are the user's.
-    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks, ...result.generated.filter((f) => /(^|\/)setup\.(py|cfg)$/.test(f))];
+    // setup.py / setup.cfg whose py_modules gains the helper, a Dockerfile that copies it) are the user's.
+    const extended = ['.env', '.gitignore', ...result.dependencies.map((d) => d.file), ...locks, ...result.generated.filter((f) => /(^|\/)(setup\.(py|cfg)|Dockerfile)$/.test(f))];
     if (exists && result.generated.includes(file) && !extended.includes(file)) {
       const head = readFileSync(real, 'utf8').split('\n', 5);
       if (!head.some((l) => l.includes(GENERATED_MARKER))) {
@@ -179,7 +180,7 @@ export function sitesFromPlan(plan: Plan): Map<string, RewriteSite[]> {
 }
 
 type AnyResult = RewriteResult & {
-  unhandled: Array<RewriteSite & { reason?: string; suggestion?: string }>;
+  unhandled: Array<RewriteSite & { reason?: string; suggestion?: string; keyPath?: Array<string | number> }>;
   envRefs?: EnvReference[];
   uses?: { helper: boolean; os: boolean };
   helper?: { path: string; kind: string };
@@ -419,7 +420,11 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     for (const u of res.unhandled) {
       const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
-      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader) } : u, 'the rewriter could not change it safely'));
+      // A Python program loads the file itself: the edit goes after its load, and imports the helper generated beside it.
+      const edit = reader && u.keyPath?.length
+        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers) : undefined;
+      if (edit && backend.capabilities.helpers && !pyHelperFiles.includes(reader!.file)) pyHelperFiles.push(reader!.file);
+      out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader), ...(edit ? { suggestion: edit } : {}) } : u, 'the rewriter could not change it safely'));
     }
     out.notes.push(...res.notes.filter((n) => !/: left for you: /.test(n)));
     if (res.edits.length === 0) continue;
@@ -477,6 +482,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
     declarePythonSdk(root, pyHelpers.map((h) => h.path), opts, out);
+    copyHelpersIntoImages(root, pyHelpers.map((h) => h.path), pyHelperFiles, opts, out);
   }
   if (backend.capabilities.runReferences && out.envRefs.length) {
     const refs = await addRunReferences(root, out.envRefs, { write: opts.write, before: opts.onBeforeWrite });
@@ -692,7 +698,7 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     else dirs.add(d);
   }
   /** `added`: boto3 and/or the helper's module name (a setup.py / setup.cfg `py_modules`). */
-  const write = (rel: string, real: string, next: string, added: readonly string[] = [PY_SDK]) => {
+  const write = (rel: string, real: string, next: string | Uint8Array, added: readonly string[] = [PY_SDK]) => {
     const modules = added.filter((a) => a !== PY_SDK);
     if (added.includes(PY_SDK)) {
       out.dependencies.push({ file: rel, package: PY_SDK, range: '' });
@@ -713,7 +719,12 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     if (found.length === 0 && !setup.sdkDeclared) out.notes.push(`${d === '.' ? 'the root' : d}: the project is declared in setup.py / setup.cfg: add ${PY_SDK} to its install_requires by hand (the helper needs it)`);
     for (let rel of found) {
       let real = checkedPathSync(root, rel, { mustExist: true });
-      let text = readFileSync(real, 'utf8');
+      let decoded = decodeDepFile(readFileSync(real));
+      if (!decoded) {
+        out.notes.push(`${rel}: neither UTF-8 nor UTF-16 with a BOM: declare ${PY_SDK} there by hand (the helper needs it)`);
+        continue;
+      }
+      let text = decoded.text;
       if (rel.endsWith('requirements.txt') && pinsHashes(text)) {
         if (withRequirement(text) === text) continue;
         // pip refuses a whole hash-pinned file over one unhashed line: declare it in the pip-tools source, if any, and say how to pin it.
@@ -722,7 +733,9 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         if (!exists(source)) continue;
         rel = source;
         real = checkedPathSync(root, rel, { mustExist: true });
-        text = readFileSync(real, 'utf8');
+        decoded = decodeDepFile(readFileSync(real));
+        if (!decoded) continue;
+        text = decoded.text;
       }
       let next = rel.endsWith('pyproject.toml') ? withPyprojectDependency(text)
         : rel.endsWith('Pipfile') ? withPipfilePackage(text) : withRequirement(text);
@@ -738,9 +751,32 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         out.notes.push(`${rel}: no dependency list secret-sweep can edit: declare ${PY_SDK} there by hand (the helper needs it)`);
         continue;
       }
-      if (next !== text) write(rel, real, next);
+      if (next !== text) write(rel, real, decoded.encode(next));
       out.lockfiles.push(...pythonLockSteps(rel, next !== text, PY_SDK, exists, (f) => read(root, f)));
     }
+  }
+}
+
+/** A Dockerfile at or above each helper's folder that copies the code importing it file by file gets the helper copied too. */
+function copyHelpersIntoImages(root: string, helperPaths: readonly string[], importers: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
+  const found = new Set<string>();
+  for (const h of helperPaths) {
+    for (let d = path.posix.dirname(h); ; d = path.posix.dirname(d)) {
+      const f = d === '.' ? 'Dockerfile' : `${d}/Dockerfile`;
+      if (existsSync(path.join(root, f))) found.add(f);
+      if (d === '.' || d === '/' || d === '') break;
+    }
+  }
+  const dockerfiles = [...found].sort().map((file) => ({ file, text: readFileSync(checkedPathSync(root, file, { mustExist: true }), 'utf8') }));
+  const { edits, notes } = dockerfileHelperEdits(dockerfiles, helperPaths, importers);
+  out.notes.push(...notes);
+  for (const e of edits) {
+    out.generated.push(e.file);
+    if (!opts.write) continue;
+    const real = checkedPathSync(root, e.file, { mustExist: true });
+    opts.onBeforeWrite?.(e.file);
+    writeFileAtomic(real, e.text, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
+    opts.onGenerated?.(e.file);
   }
 }
 

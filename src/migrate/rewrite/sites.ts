@@ -7,7 +7,8 @@ import { applyEdits } from './fixer.js';
 import type { RewriteResult, RewriteSite, SecretReference, TextEdit } from './rewriter.js';
 
 /** A site a rewriter left alone, with why and what a human could do (the report lists it as manual). */
-export type UnhandledSite = RewriteSite & { reason: string; suggestion?: string };
+/** `keyPath`: the value's keys from the document root, when a YAML/JSON rewriter knows them (for the edit in its reader). */
+export type UnhandledSite = RewriteSite & { reason: string; suggestion?: string; keyPath?: Array<string | number> };
 
 /** A variable that `secret-sweep run` must fill: `.env` gets `NAME=sm://secret#key`. */
 export interface EnvReference {

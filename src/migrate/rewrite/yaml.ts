@@ -326,8 +326,8 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
   const Y = yamlLib();
   const { text, file } = input;
   const docs = Y.parseAllDocuments(text) as Document.Parsed[] | { errors: unknown[] };
-  const manual = (site: RewriteSite, reason: string, suggestion?: string) => {
-    out.unhandled.push({ ...site, reason, ...(suggestion ? { suggestion } : {}) });
+  const manual = (site: RewriteSite, reason: string, suggestion?: string, keyPath?: Array<string | number>) => {
+    out.unhandled.push({ ...site, reason, ...(suggestion ? { suggestion } : {}), ...(keyPath ? { keyPath } : {}) });
   };
   if (!Array.isArray(docs) || docs.some((d) => d.errors.length) || (opts.json && !parsesAsJson(text))) {
     for (const s of input.sites) if (s.kind === 'secret') manual(s, `the file does not parse as ${opts.json ? 'JSON' : 'YAML'}`);
@@ -360,7 +360,9 @@ export function rewriteStructured(input: RewriteInput, opts: StructuredOptions):
     const secrets = items.filter((x) => x.site.kind === 'secret');
     if (secrets.length === 0) continue;
     const fail = (reason: string, suggestion?: string) => {
-      for (const x of secrets) manual(x.site, reason, suggestion);
+      // The key path only when the value is the whole scalar: an edit that sets the key would otherwise drop the rest.
+      const whole = items.length === 1 && text.slice(items[0]!.start, items[0]!.end) === String(hit.scalar.value);
+      for (const x of secrets) manual(x.site, reason, suggestion, whole ? hit.path : undefined);
     };
     if (hit.isKey) {
       fail('the secret is a mapping key');
