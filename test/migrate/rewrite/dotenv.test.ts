@@ -42,7 +42,7 @@ describe('.env rewriter fixture pairs', () => {
   });
   it('a percent-encoded URL password stays, and the suggestion keeps the URL (not a reference in its place)', () => {
     const pw = 'Pw' + 'x%23y%26z' + '9';
-    const text = `DATABASE_URL=postgres://app:${pw}@db:5432/app\nTOKEN=whole-value-1\n`;
+    const text = `DATABASE_URL=postgres://app:${pw}@db:5432/app\nTOKEN=whole-value-1\n`; // secret-sweep:allow (a stand-in value)
     const col = text.indexOf(pw) + 1;
     const site = { file: '.env', line: 1, column: col, endLine: 1, endColumn: col + pw.length - 1, fingerprint: 'f', rule: 'postgres-uri-password', kind: 'secret' as const, ref: { secretName: 'prod/app/db', jsonKey: 'password' } };
     const res = rw.rewrite({ file: '.env', text, sites: [site], backend: 'aws' });
