@@ -392,10 +392,8 @@ ${exp}function resolveEnvSync(env${t(': Record<string, string | undefined>')} = 
   const whole = /^sm:\\/\\/([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?$/;
   const template = /\\$\\{sm:\\/\\/([A-Za-z0-9/_+=.@-]{1,512})(?:#([A-Za-z0-9_.@+-]{1,256}))?\\}/g;
   const refs = Object.entries(env).filter((e)${t(': e is [string, string]')} => typeof e[1] === 'string' && e[1].includes('sm://'));
-  for (const [, v] of refs) for (const m of v.matchAll(new RegExp(template.source + '|' + whole.source.slice(1, -1), 'g'))) {
-    const n = m[1] ?? m[3];
-    if (n && !PREFETCH.includes(n)) PREFETCH.push(n);
-  }
+  // Every secret the references name, fetched together by the first read (one child process).
+  for (const [, v] of refs) for (const m of v.matchAll(/sm:\\/\\/([A-Za-z0-9/_+=.@-]{1,512})/g)) if (!PREFETCH.includes(m[1]${t('!')})) PREFETCH.push(m[1]${t('!')});
   const valueOf = (name${t(': string')}, key${t('?: string')})${t(': string')} => {
     if (key !== undefined) return getSecretSync(name, key);
     const v = getSecretSync(name);

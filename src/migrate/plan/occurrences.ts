@@ -178,14 +178,6 @@ export function locCmp(a: ValueLocation, b: ValueLocation): number {
     || a.line - b.line || a.column - b.column;
 }
 
-function sameSecret(g: Finding, value: string): boolean {
-  try {
-    return secretOf(g) === value;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * A notebook is JSON around its cells' source: a double-quoted Python string reads `\"` in the file, so a
  * rule may find `PASSWORD = "…"` only in the JSON-decoded view, with the span of the whole encoded line.
@@ -218,6 +210,15 @@ function notebookPlace(f: Finding, raw: string, text: string | undefined): Findi
 export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
   const occs: Occ[] = [];
+  // The values found as written (not in a decoded view), built once when a decoded finding asks.
+  let plain: Set<string> | undefined;
+  const writtenPlainly = (value: string) => (plain ??= new Set(findings.filter((g) => !g.decodedFrom).flatMap((g) => {
+    try {
+      return [secretOf(g)];
+    } catch {
+      return [];
+    }
+  }))).has(value);
   for (let f of findings) {
     let raw: string;
     try {
@@ -252,7 +253,7 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       // A string literal's escapes (`\x67hp_…`): the program reads the decoded value. When that value is also
       // written plainly somewhere, the plan stores it and finds this place by value (leftover-values.ts).
       const literalEscape = f.decodedFrom === 'escape' || f.decodedFrom === 'json-escape';
-      const elsewhere = literalEscape && findings.some((g) => !g.decodedFrom && sameSecret(g, raw));
+      const elsewhere = literalEscape && writtenPlainly(raw);
       const why = /\.ipynb$/i.test(f.file) && f.decodedFrom === 'json-escape'
         ? 'found in a notebook cell, but not as a whole string literal without escapes: the stored value could differ from what the cell reads'
         : literalEscape ? 'found inside a string literal\'s escapes (\\x, \\u, …): the program reads the decoded value'

@@ -43,15 +43,16 @@ export function overrides(call: TsNode): boolean {
 export function resolvesAfterRewrite(call: TsNode): boolean {
   const name = callName(call);
   if (name === 'dotenv_values') return true;
-  if (!LOADERS.has(name ?? '')) return false;
-  const stmt = statementOf(call);
-  return stmt !== undefined && stmt.type !== 'return_statement';
+  return LOADERS.has(name ?? '') && statementOf(call) !== undefined;
 }
 
-/** The simple statement holding `n` (an expression statement, an assignment's statement, a return). */
+/**
+ * The expression statement holding `n` (a call, an assignment), which a resolution can follow; undefined for
+ * a load inside a larger statement (`return load_dotenv()`, `if load_dotenv():`).
+ */
 function statementOf(n: TsNode): TsNode | undefined {
   for (let p: TsNode | null = n.parent; p; p = p.parent) {
-    if (p.type === 'expression_statement' || p.type === 'return_statement') return p;
+    if (p.type === 'expression_statement') return p;
     if (/(_definition|_statement|_clause|^block|^module)$/.test(p.type)) return undefined;
   }
   return undefined;
@@ -92,17 +93,15 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
     const seen = new Set<number>();
     for (const call of calls.filter((c) => LOADERS.has(callName(c) ?? ''))) {
       const stmt = statementOf(call);
-      // A load inside a larger expression or a compound header (`if load_dotenv():`) has no statement to follow.
-      if (!stmt || seen.has(stmt.startIndex) || stmt.type === 'return_statement') continue;
+      if (!stmt || seen.has(stmt.startIndex)) continue;
       seen.add(stmt.startIndex);
-      const rest = text.slice(stmt.endIndex, text.indexOf('\n', stmt.endIndex) < 0 ? text.length : text.indexOf('\n', stmt.endIndex));
       const next = stmt.nextNamedSibling;
       if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === `${resolve}()`) continue;
-      const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
-      const lead = text.slice(lineStart, stmt.startIndex);
+      const nl = text.indexOf('\n', stmt.endIndex);
+      const rest = text.slice(stmt.endIndex, nl < 0 ? text.length : nl);
+      const lead = text.slice(text.lastIndexOf('\n', stmt.startIndex - 1) + 1, stmt.startIndex);
       if (/^[ \t]*$/.test(lead) && /^[ \t]*(#.*)?\r?$/.test(rest)) {
         // On a line of its own: the resolution goes on the next line, at the same indentation.
-        const nl = text.indexOf('\n', stmt.endIndex);
         const at = nl < 0 ? text.length : nl + 1;
         edits.push({ start: at, end: at, replacement: `${nl < 0 ? eol : ''}${lead}${resolve}()${eol}` });
       } else {

@@ -389,23 +389,16 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
     // Node's dotenv ends an unquoted value at `#`, python-dotenv only at ` #`: which text is the value depends on the reader.
     if (rw.id === 'dotenv' && backend.capabilities.runReferences && nodeLoadsDotenv()) {
-      const lines = text.split('\n');
-      const hashed = sites.filter((s) => s.kind === 'secret' && UNQUOTED_HASH.test(lines[s.line - 1] ?? ''));
-      for (const s of hashed) {
-        out.manual.push(manualOf({
-          ...s, reason: 'the unquoted value holds `#`: Node\'s dotenv reads only the text before it, python-dotenv and `secret-sweep run` the whole text, so the stored value may not be the one the program used',
-          suggestion: `quote the value as the program should read it (\`KEY="…"\`), run migrate again; or set it to ${smReference(s.ref.secretName, s.ref.jsonKey)} once the stored value is the right one`,
-        }, ''));
-      }
-      if (hashed.length) sites = sites.filter((s) => !hashed.some((h) => h.line === s.line));
+      sites = setAsideLines(text, sites, out.manual, (line, s) => (UNQUOTED_HASH.test(line) ? {
+        reason: 'the unquoted value holds `#`: Node\'s dotenv reads only the text before it, python-dotenv and `secret-sweep run` the whole text, so the stored value may not be the one the program used',
+        suggestion: `quote the value as the program should read it (\`KEY="…"\`), run migrate again; or set it to ${smReference(s.ref.secretName, s.ref.jsonKey)} once the stored value is the right one`,
+      } : undefined));
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
     const composeEnv = rw.id === 'dotenv' && isComposeProjectEnv(root, file);
     if (composeEnv) {
-      const lines = text.split('\n');
-      const interpolated = sites.filter((s) => s.kind === 'secret' && composeInterpolationReason(lines[s.line - 1] ?? '') !== undefined);
-      for (const s of interpolated) out.manual.push(manualOf({ ...s, reason: composeInterpolationReason(lines[s.line - 1] ?? '', root, file)!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION }, ''));
-      if (interpolated.length) sites = sites.filter((s) => !interpolated.includes(s) && !interpolated.some((i) => i.line === s.line));
+      sites = setAsideLines(text, sites, out.manual, (line) => (composeInterpolationReason(line) !== undefined
+        ? { reason: composeInterpolationReason(line, root, file)!, suggestion: COMPOSE_INTERPOLATION_SUGGESTION } : undefined));
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
@@ -446,22 +439,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
     const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
-    for (const r of dotenvLoaders(loaders, texts, pending, read, 'python', dotenvResolveEdits)) {
+    const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);
-      out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: get_secret.resolve_environ())`);
+      out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: ${call})`);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter, summary: `${r.file} (${rewriter}): resolves the references of the .env it loads`, sites: [] });
+    };
+    for (const r of dotenvLoaders(loaders, texts, pending, read, 'python', dotenvResolveEdits)) {
+      resolves(r, 'python', 'get_secret.resolve_environ()');
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
-      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'python', summary: `${r.file} (python): resolves the references of the .env it loads`, sites: [] });
     }
     // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it
     // (an ES module's `import 'dotenv/config'`: an import of a generated module that does it).
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', jsDotenvResolveEdits)) {
-      out.envResolvedBy.push(r.file);
-      out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: resolveEnvSync())`);
+      resolves(r, 'javascript', 'resolveEnvSync()');
       jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: r.helper, kind: 'cjs' } });
       if (r.module) resolveModules.add(r.module);
-      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): resolves the references of the .env it loads`, sites: [] });
     }
   }
 
@@ -499,6 +493,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   }
   if (opts.values?.size) manualLeftovers(root, plan, opts.values, texts, new Map(pending.map((p) => [p.file, p.text])), out);
   return finishWholeFiles(opts, out);
+}
+
+/**
+ * The sites of `text` left after setting aside, as manual, each secret site whose line `why` gives a reason
+ * for (with the other sites of that line, which are no longer edited).
+ */
+function setAsideLines(text: string, sites: RewriteSite[], manual: ManualSite[],
+  why: (line: string, site: RewriteSite) => { reason: string; suggestion: string } | undefined): RewriteSite[] {
+  const lines = text.split('\n');
+  const aside: RewriteSite[] = [];
+  for (const s of sites) {
+    const w = s.kind === 'secret' ? why(lines[s.line - 1] ?? '', s) : undefined;
+    if (!w) continue;
+    aside.push(s);
+    manual.push(manualOf({ ...s, ...w }, ''));
+  }
+  return aside.length ? sites.filter((s) => !aside.some((a) => a.line === s.line)) : sites;
 }
 
 /** A `KEY=value` line whose unquoted value holds a `#` right after a non-blank character. */
