@@ -21,8 +21,17 @@ const ENV_FALLBACK_BEFORE = /\bprocess\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["
 /** The default of a shell or Compose parameter expansion, `${PGPASSWORD:-…}` / `${X:=…}`: the variable names it. */
 const PARAM_DEFAULT_BEFORE = /\$\{([A-Za-z_][A-Za-z0-9_]*):[-=]$/;
 
+/**
+ * `user:` glued to the value inside a string or after `=` (`"root:…@tcp(…)"`, `DSN=etl:…@unix(…)`) is the
+ * user of a connection string, not a key: the name is whatever comes before it. (An INI `password:…` at the
+ * start of a line still names its value.)
+ */
+const USERINFO_BEFORE = /(["'`=])[A-Za-z_][A-Za-z0-9_.-]*:$/;
+
 export function assignmentKey(line: string, column0: number): string | undefined {
-  const before = line.slice(0, column0);
+  let before = line.slice(0, column0);
+  const userinfo = USERINFO_BEFORE.exec(before);
+  if (userinfo) before = before.slice(0, userinfo.index + 1);
   const tail = before.slice(-200);
   const env = ENV_FALLBACK_BEFORE.exec(tail) ?? PARAM_DEFAULT_BEFORE.exec(tail);
   if (env) return env[1] ?? env[2];

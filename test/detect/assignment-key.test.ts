@@ -26,4 +26,11 @@ describe('assignmentKey', () => {
     expect(keyOf("app.config['SECRET_KEY'] = 'VALUE'")).toBe('SECRET_KEY');
     expect(keyOf('settings[ "db.password" ] = "VALUE"')).toBe('password');
   });
+
+  it('a user glued to the value in a connection string is not a key: the name before it is', () => {
+    expect(keyOf('db, err := sql.Open("mysql", "root:VALUE@tcp(127.0.0.1:3306)/shop")')).toBeUndefined();
+    expect(keyOf('MYSQL_DSN=orders:VALUE@unix(/run/mysqld.sock)/orders')).toBe('MYSQL_DSN');
+    expect(keyOf('password:VALUE')).toBe('password'); // an INI option written with `:`
+    expect(keyOf('{password:"VALUE"}')).toBe('password');
+  });
 });

@@ -4,7 +4,7 @@ const FIELD_SUFFIXES = new Set([
   'auth_token', 'api_token', 'api_key', 'apikey', 'api_secret', 'private_key', 'connection_string', 'password', 'passwd',
   'username', 'hostname', 'database', 'dbname', 'token', 'secret', 'host', 'port', 'user', 'pass', 'pwd',
   'key', 'name', 'login', 'server', 'schema', 'account', 'warehouse', 'role', 'region', 'url', 'uri', 'dsn',
-  'endpoint', 'sslmode', 'webhook_url', 'signing_secret', 'webhook_secret',
+  'endpoint', 'sslmode', 'webhook_url', 'signing_secret', 'webhook_secret', 'secret_key_base',
 ]);
 const FIELD_ALIASES: Record<string, string> = {
   hostname: 'host', server: 'host', addr: 'host', address: 'host',
