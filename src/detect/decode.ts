@@ -175,35 +175,40 @@ function csvCandidates(text: string, push: (c: DecodedCandidate) => void): void 
 
 /**
  * JSON strings holding escaped quotes (`"os.environ[\\"API_TOKEN\\"] = \\"…\\"\\n"`: a notebook cell, JSON
- * inside JSON) on the lines in `windows`: each string literal, read from the line's first quote on, is
- * decoded when it holds a `\\"`, so the code inside reads as code.
+ * inside JSON), or ending in an escaped newline (`"db_pw = 'Tr0ub4dor'\\n",`: a notebook source line, whose
+ * `\\n"` would stop the rules that want the statement to end after the value), on the lines in `windows`:
+ * each string literal, read from the line's first quote on, is decoded when it holds a `\\"` or ends in
+ * `\\n`, so the code inside reads as code.
  */
 function escapedQuoteStrings(text: string, windows: ReadonlyArray<readonly [number, number]>, push: (c: DecodedCandidate) => void): void {
-  // The next `\\"` at or after the line being looked at: found once per line that holds one (windows and
-  // lines come in order), so the work stays linear in the text.
-  let esc = text.indexOf('\\"');
-  for (const [ws, we] of windows) {
-    for (let ls = ws; ls < we && esc !== -1; ) {
-      if (esc < ls) esc = text.indexOf('\\"', ls);
-      if (esc === -1 || esc >= we) break;
-      ls = Math.max(ls, text.lastIndexOf('\n', esc) + 1);
-      let le = text.indexOf('\n', esc);
-      if (le === -1 || le > we) le = we;
-      for (let open = text.indexOf('"', ls); open !== -1 && open < le; ) {
-        let close = open + 1;
-        let escapedQuote = false;
-        while (close < le && text[close] !== '"') {
-          if (text[close] === '\\') { if (text[close + 1] === '"') escapedQuote = true; close += 2; } else close++;
+  for (const needle of ['\\"', '\\n"']) {
+    // The next needle at or after the line being looked at: found once per line that holds one (windows and
+    // lines come in order), so the work stays linear in the text.
+    let esc = text.indexOf(needle);
+    for (const [ws, we] of windows) {
+      for (let ls = ws; ls < we && esc !== -1; ) {
+        if (esc < ls) esc = text.indexOf(needle, ls);
+        if (esc === -1 || esc >= we) break;
+        ls = Math.max(ls, text.lastIndexOf('\n', esc) + 1);
+        let le = text.indexOf('\n', esc);
+        if (le === -1 || le > we) le = we;
+        for (let open = text.indexOf('"', ls); open !== -1 && open < le; ) {
+          let close = open + 1;
+          let escapedQuote = false;
+          while (close < le && text[close] !== '"') {
+            if (text[close] === '\\') { if (text[close + 1] === '"') escapedQuote = true; close += 2; } else close++;
+          }
+          if (close >= le || close - open > MAX_JSON_STRING) break;
+          const endsInNewline = text[close - 1] === 'n' && text[close - 2] === '\\' && text[close - 3] !== '\\';
+          if (escapedQuote || endsInNewline) {
+            try {
+              push({ start: open + 1, end: close, text: JSON.parse(text.slice(open, close + 1)) as string, encoding: 'json-escape' });
+            } catch { /* not a JSON string */ }
+          }
+          open = text.indexOf('"', close + 1);
         }
-        if (close >= le || close - open > MAX_JSON_STRING) break;
-        if (escapedQuote) {
-          try {
-            push({ start: open + 1, end: close, text: JSON.parse(text.slice(open, close + 1)) as string, encoding: 'json-escape' });
-          } catch { /* not a JSON string */ }
-        }
-        open = text.indexOf('"', close + 1);
+        ls = le + 1;
       }
-      ls = le + 1;
     }
   }
 }

@@ -391,7 +391,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         if (budget.only && !holdsOnly(budget, lines(), c.start, c.end)) continue;
         const innerLines = lazyLines(c.text);
         for (const inner of detectText(c.text, path, innerLines, lazyBounds(c.text, innerLines))) {
-          if (c.encoding === 'url' && foundAsWritten(found, inner, c)) continue;
+          if ((c.encoding === 'url' || c.encoding === 'json-escape') && foundAsWritten(found, inner, c)) continue;
           const moved = relocate(inner, c, lines(), fragment.text);
           if (moved) found.push(moved);
         }
@@ -409,13 +409,22 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   /**
-   * The same rule already found this secret as written, percent-escapes and all, inside the encoded span
-   * (`mongodb://app:Xk7%23Lp@…`): the decoded copy would be a second finding of one secret on one line.
+   * This secret was already found as written inside the encoded span: by the same rule, percent-escapes and
+   * all (`mongodb://app:Xk7%23Lp@…`), or, in a JSON string, by any rule, its `\\n` included when it ran
+   * into the end of a notebook source line (`"KEY=Xk7…\\n",`; migrate cuts it there): the decoded copy
+   * would be a second finding of one secret on one line.
    */
   function foundAsWritten(found: Finding[], inner: Finding, c: DecodedCandidate): boolean {
     const secret = secretOf(inner);
-    return found.some((f) => f.rule === inner.rule && f.decodedFrom === undefined && f.start >= c.start && f.end <= c.end && percentDecoded(secretOf(f)) === secret);
+    const asRead = c.encoding === 'url' ? percentDecoded : (v: string) => jsonUnescaped(v)?.trimEnd();
+    return found.some((f) => (c.encoding !== 'url' || f.rule === inner.rule) && f.decodedFrom === undefined
+      && f.start >= c.start && f.end <= c.end && asRead(secretOf(f)) === secret);
   }
+
+  const jsonUnescaped = (v: string): string | undefined => {
+    if (!v.includes('\\')) return v;
+    try { return JSON.parse(`"${v}"`) as string; } catch { return undefined; }
+  };
 
   const percentDecoded = (v: string): string | undefined => {
     try { return decodeURIComponent(v); } catch { return undefined; }

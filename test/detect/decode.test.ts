@@ -4,7 +4,7 @@ import { decodeCandidates } from '../../src/detect/decode.js';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { secretOf } from '../../src/findings/finding.js';
-import { githubToken, password } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, password, randomString } from '../support/fake-secrets.js';
 
 const detector = createDetector(loadBuiltinRules());
 const scan = (text: string, path = 'deploy/app.yaml') => detector.detect({ text, provenance: { kind: 'file', path } });
@@ -113,4 +113,17 @@ describe('Basic auth candidates', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('a notebook source line is read as the code it holds: a weak password under a short name is found, once', () => {
+    const pw = randomString(ALNUM, 10, 204) + 'q7';
+    const key = randomString(ALNUM, 30, 205) + 'Zx9';
+    const cell = ['import os\n', `snowflake_pw = '${pw}'\n`, `%env OPENAI_API_KEY=${key}\n`, 'run()'];
+    const text = JSON.stringify({ cells: [{ cell_type: 'code', source: cell }] }, null, 1);
+    const found = scan(text, 'notebooks/load.ipynb');
+    const pwFinding = found.filter((f) => secretOf(f) === pw);
+    expect(pwFinding.map((f) => f.rule)).toEqual(['quoted-password-assignment']);
+    // The key is found as written (up to the JSON `\\n`, which migrate cuts off), not a second time decoded.
+    expect(found.filter((f) => secretOf(f).startsWith(key)).map((f) => f.decodedFrom)).toEqual([undefined]);
+  });
 });
+

@@ -134,6 +134,9 @@ print(json.dumps([dotenv_values(stream=io.StringIO(f[".env"]))["DB_PASSWORD"], y
     const pw = randomString(ALNUM, 20, 77) + 'Mg';
     const nb = (line: string) => JSON.stringify({ cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: [line, 'print(1)\n'] }], metadata: {}, nbformat: 4, nbformat_minor: 5 }, null, 1) + '\n';
     expect(planOf({ 'a.ipynb': nb(`%env DB_PASSWORD=${pw}\n`) }).stored).toEqual([pw]);
+    // A short name (`_pw`) that only the weak-password rule knows, on a source line that is not the cell's last:
+    // found in the decoded view of the line and stored as the whole single-quoted literal.
+    expect(planOf({ 'a2.ipynb': nb(`warehouse_pw = '${pw.slice(0, 10)}'\n`) }).stored).toEqual([pw.slice(0, 10)]);
     const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const escaped = planOf({ 'b.ipynb': nb(`KEY = "${pem.replace(/\n/g, '\\n')}"\n`) });
     expect(escaped.stored).toEqual([]);
