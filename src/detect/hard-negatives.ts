@@ -116,11 +116,11 @@ export interface HardNegativeContext {
 
 /**
  * Where an encrypted value starts on a line: SOPS `ENC[...]`, jasypt `ENC(...)`, Ansible Vault (the
- * `!vault` tag or the `$ANSIBLE_VAULT` header), HashiCorp Vault transit `vault:v1:`, AWS KMS ciphertext
+ * `!vault` tag or the `$ANSIBLE_VAULT` header), Spring Cloud Config `{cipher}…`, HashiCorp Vault transit `vault:v1:`, AWS KMS ciphertext
  * blobs, an ASCII-armoured PGP message. The ciphertext is the run of characters from the marker up to the
  * next blank or quote (armour and SOPS values hold neither; a `!vault` tag's value is the token after it).
  */
-const ENCRYPTED_MARKER = /ENC\[(?:AES256_GCM|PKCS7)|ENC\(|\$ANSIBLE_VAULT|!vault\b[ \t]*["']?|(?<![\w+/])vault:v\d+:|(?<![\w+/])AQI[BCD]AH|-*BEGIN PGP MESSAGE-*/g;
+const ENCRYPTED_MARKER = /ENC\[(?:AES256_GCM|PKCS7)|ENC\(|\{cipher\}|\$ANSIBLE_VAULT|!vault\b[ \t]*["']?|(?<![\w+/])vault:v\d+:|(?<![\w+/])AQI[BCD]AH|-*BEGIN PGP MESSAGE-*/g;
 /** `integrity: <value>`, `"integrity": "<value>"`, `integrity="<value>"`: the value starts at the match's end. */
 const INTEGRITY_KEY = /\bintegrity\b["']?\s*[:=]\s*["']?/gi;
 

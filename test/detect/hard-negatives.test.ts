@@ -14,7 +14,7 @@ const rulesOn = (text: string, path = 'config.py') => detector.detect({ text, pr
 
 describe('hard negatives are about the value', () => {
   const key = fakeKey(61);
-  for (const word of ['integrity: x', 'integrity=sha512-abc', '!vault', 'ENC[AES256_GCM,data:abc]', '$ANSIBLE_VAULT;1.1;AES256', '-----BEGIN PGP MESSAGE-----', 'vault:v1:abc', 'ENC(xyz)']) {
+  for (const word of ['integrity: x', 'integrity=sha512-abc', '!vault', 'ENC[AES256_GCM,data:abc]', '$ANSIBLE_VAULT;1.1;AES256', '-----BEGIN PGP MESSAGE-----', 'vault:v1:abc', 'ENC(xyz)', '{cipher}abc']) {
     it(`a key beside "${word}" is found (marker after it and before it)`, () => {
       expect(rulesOn(`aws_access_key_id = "${key}"  # ${word}\n`)).toContain('aws-access-key-id');
       expect(rulesOn(`# ${word}\naws_access_key_id = "${key}"\n`)).toContain('aws-access-key-id');
@@ -31,6 +31,7 @@ describe('hard negatives are about the value', () => {
     expect(hardNegativeReason(line(`value: !vault "${key}"`))).toBe('inside an encrypted value');
     expect(hardNegativeReason(line(`{"msg": "-----BEGIN PGP MESSAGE-----\\n\\n${key}\\n-----END PGP MESSAGE-----"}`))).toBe('inside an encrypted value');
     expect(hardNegativeReason(line(`token: vault:v1:${key}`))).toBe('inside an encrypted value');
+    expect(hardNegativeReason(line(`password: '{cipher}${key}'`))).toBe('inside an encrypted value'); // Spring Cloud Config
     expect(hardNegativeReason(line(`k = "${key}"  # integrity: ${b64}`))).toBeUndefined();
     expect(hardNegativeReason(line(`k = "${key}"  # ENC[AES256_GCM,data:${b64}]`))).toBeUndefined();
   });
