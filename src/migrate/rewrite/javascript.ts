@@ -75,7 +75,7 @@ export interface JsRewriteResult extends SiteRewriteResult {
   helper?: { path: string; kind: HelperKind };
 }
 
-const isTsFile = (f: string) => /\.(c|m)?tsx?$/i.test(f);
+export const isTsFile = (f: string) => /\.(c|m)?tsx?$/i.test(f);
 
 function scriptKind(file: string): TS.ScriptKind {
   const ts = typescript();
@@ -101,7 +101,7 @@ export function syntaxErrors(sf: TS.SourceFile): string[] {
   });
 }
 
-interface ModuleInfo {
+export interface ModuleInfo {
   syntax: ModuleSyntax;
   /** Node runs the file as an ES module, so top-level await works. */
   topLevelAwait: boolean;
@@ -533,7 +533,7 @@ function isRequireStatement(s: TS.Statement, sf: TS.SourceFile): boolean {
  * The import (or require) of the helper's `names` (local names: `getSecret`, its alias `sweepGetSecret`,
  * `getSecretSync`) the file does not import yet, after the file's own imports; undefined when all are there.
  */
-function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: readonly string[]): { edit: TextEdit; line: string } | undefined {
+export function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: readonly string[]): { edit: TextEdit; line: string } | undefined {
   const ts = typescript();
   const have = helperImports(sf);
   const missing = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(have));

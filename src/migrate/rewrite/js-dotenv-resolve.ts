@@ -1,92 +1,157 @@
 /**
- * CommonJS code that loads a `.env` into `process.env` with dotenv (`require('dotenv').config()`,
- * `dotenv.config(…)`, `require('dotenv/config')`) whose values migrate turned into `sm://` references:
- * right after the load, the rewritten code resolves them itself (synchronously, in one child process), so
- * `node app.js` runs as before, not only under `secret-sweep run`:
+ * JavaScript / TypeScript code that loads a `.env` into `process.env` (dotenv's `config()` in any of its
+ * spellings, `require('dotenv/config')`, `import 'dotenv/config'`, Node's `process.loadEnvFile()`) whose
+ * values migrate turned into `sm://` references: right after the load, the rewritten code resolves them
+ * itself (synchronously, in one child process), so `node app.js` (or the tsc build in dist/) runs as
+ * before, not only under `secret-sweep run`:
  *
  *   require('dotenv').config();   ->  require('dotenv').config();
  *                                     require('./secret-sweep-secrets.cjs').resolveEnvSync();
+ *   import dotenv from 'dotenv';  ->  import dotenv from 'dotenv';
+ *   dotenv.config();                  import { resolveEnvSync } from './secret-sweep-secrets.mjs';
+ *                                     dotenv.config();
+ *                                     resolveEnvSync();
  *
- * An ES module loads it with `import 'dotenv/config'`, and its imports run in order before any statement:
- * a statement would come too late for the modules imported after the load, which may read the variables
- * when imported. So the resolution is an import too, of a generated one-line CommonJS module, placed
- * right after the load (ES modules may import CommonJS; it runs in its turn, synchronously):
+ * The helper is the one the JS rewriter would import in that file (javascript.ts moduleInfo): `.cjs`,
+ * `.mjs`, or `.ts` for TypeScript, so tsc compiles it into the output beside the file that imports it.
+ * An ES module's `import 'dotenv/config'` runs before any statement: a statement would come too late for
+ * the modules imported after the load, which may read the variables when imported. So the resolution is
+ * an import too, of a generated module placed right after the load (`secret-sweep-env.cjs`, or
+ * `secret-sweep-env.ts` in TypeScript), which resolves when it runs:
  *
  *   import 'dotenv/config';       ->  import 'dotenv/config';
  *                                     import './secret-sweep-env.cjs';
  *
  * Under `secret-sweep run` the variables already hold the values (dotenv keeps what is set): nothing to do.
- * Line-based and cautious: only a load that is a whole statement on its own line, in a plain `.js`/`.cjs`
- * file using `require` and no ES module syntax, or an `import 'dotenv/config'` line in a `.js`/`.mjs` ES
- * module (a `dotenv.config()` statement there runs after every import: left as it is). A load already
- * followed by the resolution is left alone, so a second run writes nothing.
+ * Line-based and cautious: only a load that is a whole statement on its own line, called on a name bound
+ * to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`). A load already followed
+ * by the resolution is left alone, so a second run writes nothing.
  */
 import path from 'node:path';
 import { GENERATED_MARKER } from '../backend/backend.js';
 import { detectEol } from './fixer.js';
+import { HELPER_BASENAME, importEdit, isTsFile, moduleInfo, parseJs, type HelperKind } from './javascript.js';
 import type { TextEdit } from './rewriter.js';
 
 export const JS_RESOLVE_HELPER = 'secret-sweep-secrets.cjs';
 export const JS_RESOLVE_MODULE = 'secret-sweep-env.cjs';
+const ENV_MODULE_BASENAME = 'secret-sweep-env';
 const ESM_LOAD = /^([ \t]*)import\s*(['"])dotenv\/config(?:\.js)?\2\s*;?[ \t]*(?:\/\/.*)?\r?$/;
+const TAIL = String.raw`\s*\((?:[^()]|\([^()]*\))*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`;
+/** A whole-statement load: `NAME.config(…)`, `NAME(…)`, `require('dotenv').config(…)`, `process.loadEnvFile(…)`, `require('dotenv/config')`. */
+const LOAD = new RegExp(String.raw`^([ \t]*)(require\(\s*(['"])dotenv\3\s*\)\.config|process\.loadEnvFile|[A-Za-z_$][\w$]*\.config|[A-Za-z_$][\w$]*)${TAIL}|^([ \t]*)require\(\s*(['"])dotenv\/config\5\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`);
+const SOURCE = /\.(c|m)?(j|t)s$/i;
 
 /** The module an ES module imports after `import 'dotenv/config'`: it resolves what the load brought. */
-export function jsResolveModuleSource(eol = '\n'): string {
+export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'ts' = 'cjs', helperSpecifier = `./${HELPER_BASENAME}`): string {
   return [
-    `// ${JS_RESOLVE_MODULE}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
-    "// Imported right after `import 'dotenv/config'`: replaces the sm:// references that load put in",
-    '// process.env by their values, before the modules imported after it read them.',
-    "'use strict';",
-    `require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`,
+    `// ${kind === 'cjs' ? JS_RESOLVE_MODULE : `${ENV_MODULE_BASENAME}.ts`}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
+    "// Imported right after `import 'dotenv/config'` (or preloaded with `node --env-file=… --require`): replaces",
+    '// the sm:// references the load put in process.env by their values, before the modules after it read them.',
+    ...(kind === 'cjs'
+      ? ["'use strict';", `require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`]
+      : [`import { resolveEnvSync } from '${helperSpecifier}';`, '', 'resolveEnvSync();']),
     '',
   ].join(eol);
 }
-const LOAD = /^([ \t]*)(?:require\(\s*(['"])dotenv\2\s*\)|[A-Za-z_$][\w$]*)\.config\s*\((?:[^()]|\([^()]*\))*\)\s*;?[ \t]*(?:\/\/.*)?\r?$|^([ \t]*)require\(\s*(['"])dotenv\/config\4\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$/;
-const ESM = /^\s*(import\s[^(]|import\s*\{|export\s)/m;
 
 export interface JsDotenvResolve {
   edits: TextEdit[];
   /** 1-based lines of the loads now followed by the resolution. */
   lines: number[];
-  /** The helper the edits require, repository-relative. */
-  helper: string;
-  /** The module an ES module's edits import (it requires the helper), repository-relative. */
-  module?: string;
+  /** The helpers the edits use (repository-relative) and their kinds. */
+  helpers: Array<{ path: string; kind: HelperKind }>;
+  /** The module an ES module's edits import (it calls the helper), repository-relative, and its source. */
+  module?: { path: string; content: string };
 }
 
-/** The edits that make a CommonJS file resolve references after each dotenv load; undefined when none. */
-export function jsDotenvResolveEdits(file: string, text: string): JsDotenvResolve | undefined {
+export interface JsModuleContext {
+  /** The `type` of the package.json nearest the file. */
+  packageType?: (file: string) => string | undefined;
+  /** Whether the tsconfig compiling a TypeScript file allows a top-level await. */
+  tsTopLevelAwait?: (file: string) => boolean | undefined;
+}
+
+/** The names a file binds to dotenv: `receivers` (`dotenv.config()`) and `functions` (`config()`). */
+function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<string> } {
+  const receivers = new Set<string>();
+  const functions = new Set<string>();
+  for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s*(?:,\s*\{[^}]*\}\s*)?from\s*(['"])dotenv\2`, 'g'))) receivers.add(m[1]!);
+  for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  for (const m of text.matchAll(new RegExp(String.raw`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  // `import { config } from 'dotenv'`, `{ config as loadEnv }`, `const { config } = require('dotenv')`, `{ config: loadEnv }`.
+  const named = [...text.matchAll(new RegExp(String.raw`\bimport\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?\{([^}]*)\}\s*from\s*['"]dotenv['"]`, 'g'))].map((m) => ({ list: m[1]!, sep: 'as' }))
+    .concat([...text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*(['"])dotenv\2\s*\)/g)].map((m) => ({ list: m[1]!, sep: ':' })));
+  for (const { list, sep } of named) {
+    for (const part of list.split(',')) {
+      const m = new RegExp(String.raw`^\s*config\s*(?:${sep}\s*([A-Za-z_$][\w$]*))?\s*$`).exec(part);
+      if (m) functions.add(m[1] ?? 'config');
+    }
+  }
+  return { receivers, functions };
+}
+
+/** The edits that make a JS/TS file resolve references after each load of a .env; undefined when none. */
+export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleContext = {}): JsDotenvResolve | undefined {
+  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b/.test(text)) return undefined;
   const dir = path.posix.dirname(file);
   const inDir = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
-  if (/\.m?js$/i.test(file) && ESM.test(text)) {
-    // An ES module: each `import 'dotenv/config'` line is followed by the import of the resolving module.
-    if (!/dotenv\/config/.test(text)) return undefined;
-    const r = insertAfterLoads(text, (line, next) => {
-      const m = ESM_LOAD.exec(line);
-      return m && !next.includes(JS_RESOLVE_MODULE) ? `${m[1]}import './${JS_RESOLVE_MODULE}';` : undefined;
-    });
-    return r && { ...r, helper: inDir(JS_RESOLVE_HELPER), module: inDir(JS_RESOLVE_MODULE) };
-  }
-  if (!/\.c?js$/i.test(file) || !/\bdotenv\b/.test(text) || !/\brequire\s*\(/.test(text)) return undefined;
-  // A name bound to dotenv: `x.config()` counts only for it.
-  const bound = new Set([...text.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*['"]dotenv['"]\s*\)/g)].map((m) => m[1]!));
+  const sf = parseJs(file, text);
+  const mod = moduleInfo(file, sf, text, ctx.packageType?.(file), isTsFile(file) ? ctx.tsTopLevelAwait?.(file) : undefined);
+  const ts = mod.helper === 'ts';
+  const { receivers, functions } = dotenvBindings(text);
+  // Plain CommonJS JavaScript requires the helper on the spot (as earlier versions wrote it); the others import it.
+  const inline = mod.syntax === 'cjs' && !ts;
+  let module: JsDotenvResolve['module'];
   const r = insertAfterLoads(text, (line, next) => {
+    if (mod.syntax === 'esm') {
+      const e = ESM_LOAD.exec(line);
+      if (e) {
+        if (next.includes(ENV_MODULE_BASENAME)) return undefined;
+        // TypeScript names it as the file names the helper (`./secret-sweep-env.js`, or without extension).
+        const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${JS_RESOLVE_MODULE}`;
+        module = ts
+          ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
+          : { path: inDir(JS_RESOLVE_MODULE), content: jsResolveModuleSource() };
+        return `${e[1]}import '${spec}';`;
+      }
+    }
     const m = LOAD.exec(line);
-    if (!m) return undefined;
-    const receiver = /^\s*([A-Za-z_$][\w$]*)\.config/.exec(line)?.[1];
-    if (receiver && receiver !== 'require' && !bound.has(receiver)) return undefined;
-    if (/\.resolveEnvSync\(\)/.test(next)) return undefined;
-    return `${m[1] ?? m[3] ?? ''}require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`;
+    if (!m || /\.resolveEnvSync\(\)|^\s*resolveEnvSync\(\)/.test(next)) return undefined;
+    const callee = m[2];
+    if (callee !== undefined && !/^(require\(|process\.loadEnvFile$)/.test(callee)) {
+      const dot = callee.endsWith('.config') ? callee.slice(0, -'.config'.length) : undefined;
+      if (dot !== undefined ? !receivers.has(dot) : !functions.has(callee)) return undefined;
+    }
+    const indent = m[1] ?? m[4] ?? '';
+    return inline ? `${indent}require('./${JS_RESOLVE_HELPER}').resolveEnvSync();` : `${indent}resolveEnvSync();`;
   });
-  return r && { ...r, helper: inDir(JS_RESOLVE_HELPER) };
+  if (!r) return undefined;
+  const helpers: JsDotenvResolve['helpers'] = [];
+  const need = (kind: HelperKind) => {
+    if (!helpers.some((h) => h.kind === kind)) helpers.push({ path: inDir(`${HELPER_BASENAME}.${kind}`), kind });
+  };
+  // The .cjs module an ES module imports requires the .cjs helper; the .ts one imports the .ts helper.
+  if (module) need(ts ? 'ts' : 'cjs');
+  if (r.added.some((a) => /^\s*resolveEnvSync\(\)/.test(a))) {
+    // A file that binds resolveEnvSync to something else of its own: left alone.
+    if (/\bresolveEnvSync\b/.test(text) && !text.includes(HELPER_BASENAME)) return undefined;
+    const imp = importEdit(sf, text, mod, ['resolveEnvSync']);
+    if (imp) r.edits.push(imp.edit);
+    need(mod.helper);
+  } else if (inline) {
+    need('cjs');
+  }
+  return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
 }
 
 /** After each line for which `statement` gives one (it sees the line and the next), that statement on its own line. */
-function insertAfterLoads(text: string, statement: (line: string, next: string) => string | undefined): { edits: TextEdit[]; lines: number[] } | undefined {
+function insertAfterLoads(text: string, statement: (line: string, next: string) => string | undefined): { edits: TextEdit[]; lines: number[]; added: string[] } | undefined {
   const eol = detectEol(text);
   const lines = text.split('\n');
   const edits: TextEdit[] = [];
   const at: number[] = [];
+  const added: string[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -98,6 +163,7 @@ function insertAfterLoads(text: string, statement: (line: string, next: string) 
     const insertAt = last ? start + line.length : offset;
     edits.push({ start: insertAt, end: insertAt, replacement: `${last ? eol : ''}${add} // the sm:// references it loaded, resolved${eol}` });
     at.push(i + 1);
+    added.push(add);
   }
-  return edits.length ? { edits, lines: at } : undefined;
+  return edits.length ? { edits, lines: at, added } : undefined;
 }
