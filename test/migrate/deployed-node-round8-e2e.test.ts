@@ -55,6 +55,20 @@ const FILES: Record<string, string> = {
   // `import 'dotenv/config'` and a module imported after it that reads the variable when imported.
   'ts/src/worker.ts': "import 'dotenv/config';\nimport { token } from './token';\nimport { createHash } from 'crypto';\n\nconsole.log(createHash('sha256').update(token).digest('hex').slice(0, 12));\n",
   'ts/src/token.ts': "export const token: string = process.env.TS_TOKEN ?? '';\n",
+  // A build committed as tsc wrote it (a default and a named import of dotenv), which `npm start` runs.
+  'ts/lib/config.js': [
+    '"use strict";',
+    'var __importDefault = (this && this.__importDefault) || function (mod) {',
+    '    return (mod && mod.__esModule) ? mod : { "default": mod };',
+    '};',
+    'Object.defineProperty(exports, "__esModule", { value: true });',
+    'const dotenv_1 = __importDefault(require("dotenv"));',
+    'const dotenv_2 = require("dotenv");',
+    'dotenv_1.default.config();',
+    '(0, dotenv_2.config)({ path: ".env" });',
+    'exports.default = { password: process.env.TS_PASSWORD };',
+    '',
+  ].join('\n'),
   // Node's own --env-file, no dotenv: a script, a Procfile (a .env in a subfolder), a Dockerfile's CMD.
   'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js' } }),
   'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
@@ -93,6 +107,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(tsc.code, redact(tsc.stdout)).toBe(0);
     expect(await run(['dist/index.js'], 'ts')).toBe(`${sha(V.tsToken)} ${sha(V.tsPassword)}`);
     expect(await run(['dist/worker.js'], 'ts')).toBe(sha(V.tsToken));
+    expect(await run(['-e', "const { createHash } = require('node:crypto');\n" + H + "console.log(h(require('./lib/config').default.password))"], 'ts')).toBe(sha(V.tsPassword));
     const register = join(bed.tempDir('ss-round8-ts-node-'), 'register.cjs');
     writeFileSync(register, TS_NODE_REGISTER);
     expect(await run(['-r', register, 'src/worker.ts'], 'ts')).toBe(sha(V.tsToken));

@@ -24,7 +24,8 @@
  *
  * Under `secret-sweep run` the variables already hold the values (dotenv keeps what is set): nothing to do.
  * Line-based and cautious: only a load that is a whole statement on its own line, called on a name bound
- * to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`). A load already followed
+ * to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`, and what tsc or Babel
+ * compile them to in a committed build: `dotenv_1.default.config()`, `(0, dotenv_1.config)()`). A load already followed
  * by the resolution is left alone, so a second run writes nothing.
  */
 import path from 'node:path';
@@ -39,7 +40,7 @@ const ENV_MODULE_BASENAME = 'secret-sweep-env';
 const ESM_LOAD = /^([ \t]*)import\s*(['"])dotenv\/config(?:\.js)?\2\s*;?[ \t]*(?:\/\/.*)?\r?$/;
 const TAIL = String.raw`\s*\((?:[^()]|\([^()]*\))*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`;
 /** A whole-statement load: `NAME.config(…)`, `NAME(…)`, `require('dotenv').config(…)`, `process.loadEnvFile(…)`, `require('dotenv/config')`. */
-const LOAD = new RegExp(String.raw`^([ \t]*)(require\(\s*(['"])dotenv\3\s*\)\.config|process\.loadEnvFile|[A-Za-z_$][\w$]*\.config|[A-Za-z_$][\w$]*)${TAIL}|^([ \t]*)require\(\s*(['"])dotenv\/config\5\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`);
+const LOAD = new RegExp(String.raw`^([ \t]*)(require\(\s*(['"])dotenv\3\s*\)\.config|process\.loadEnvFile|\(0,\s*[A-Za-z_$][\w$]*(?:\.default)?\.config\)|[A-Za-z_$][\w$]*(?:\.default)?\.config|[A-Za-z_$][\w$]*)${TAIL}|^([ \t]*)require\(\s*(['"])dotenv\/config\5\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`);
 const SOURCE = /\.(c|m)?(j|t)s$/i;
 
 /** The module an ES module imports after `import 'dotenv/config'`: it resolves what the load brought. */
@@ -78,7 +79,8 @@ function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<
   const functions = new Set<string>();
   for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s*(?:,\s*\{[^}]*\}\s*)?from\s*(['"])dotenv\2`, 'g'))) receivers.add(m[1]!);
   for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
-  for (const m of text.matchAll(new RegExp(String.raw`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  // Also what tsc and Babel emit for an import: `const dotenv_1 = __importDefault(require("dotenv"))`.
+  for (const m of text.matchAll(new RegExp(String.raw`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$.]*(?:__importDefault|__importStar|_interopRequireDefault|_interopRequireWildcard)\()?require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
   // `import { config } from 'dotenv'`, `{ config as loadEnv }`, `const { config } = require('dotenv')`, `{ config: loadEnv }`.
   const named = [...text.matchAll(new RegExp(String.raw`\bimport\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?\{([^}]*)\}\s*from\s*['"]dotenv['"]`, 'g'))].map((m) => ({ list: m[1]!, sep: 'as' }))
     .concat([...text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*(['"])dotenv\2\s*\)/g)].map((m) => ({ list: m[1]!, sep: ':' })));
@@ -117,10 +119,12 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
       }
     }
     const m = LOAD.exec(line);
-    if (!m || /\.resolveEnvSync\(\)|^\s*resolveEnvSync\(\)/.test(next)) return undefined;
+    // Already resolved, also as tsc compiles the call (`(0, secret_sweep_secrets_1.resolveEnvSync)()`).
+    if (!m || /\bresolveEnvSync\b/.test(next)) return undefined;
     const callee = m[2];
     if (callee !== undefined && !/^(require\(|process\.loadEnvFile$)/.test(callee)) {
-      const dot = callee.endsWith('.config') ? callee.slice(0, -'.config'.length) : undefined;
+      // `dotenv.config`, `dotenv_1.default.config`, `(0, dotenv_1.config)` (tsc's call of a named import): the name bound to dotenv.
+      const dot = /^(?:\(0,\s*)?([A-Za-z_$][\w$]*)(?:\.default)?\.config\)?$/.exec(callee)?.[1];
       if (dot !== undefined ? !receivers.has(dot) : !functions.has(callee)) return undefined;
     }
     const indent = m[1] ?? m[4] ?? '';
