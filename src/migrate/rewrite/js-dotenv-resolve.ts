@@ -115,7 +115,7 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
         module = ts
           ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
           : { path: inDir(JS_RESOLVE_MODULE), content: jsResolveModuleSource() };
-        return `${e[1]}import '${spec}';`;
+        return `${e[1]}import '${spec}'${semicolon(line, next)}`;
       }
     }
     const m = LOAD.exec(line);
@@ -128,7 +128,7 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
       if (dot !== undefined ? !receivers.has(dot) : !functions.has(callee)) return undefined;
     }
     const indent = m[1] ?? m[4] ?? '';
-    return inline ? `${indent}require('./${JS_RESOLVE_HELPER}').resolveEnvSync();` : `${indent}resolveEnvSync();`;
+    return `${indent}${inline ? `require('./${JS_RESOLVE_HELPER}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
   });
   if (!r) return undefined;
   const helpers: JsDotenvResolve['helpers'] = [];
@@ -147,6 +147,14 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     need('cjs');
   }
   return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
+}
+
+/**
+ * The file's style: a semicolon when the load has one, none when it has none (`standard` refuses an extra
+ * one), unless the next line starts with what would continue the statement without it (`(`, `[`, a template…).
+ */
+function semicolon(line: string, next: string): string {
+  return /;\s*(?:\/\/.*)?\r?$/.test(line) || /^\s*[([`+\-/]/.test(next) ? ';' : '';
 }
 
 /** After each line for which `statement` gives one (it sees the line and the next), that statement on its own line. */
