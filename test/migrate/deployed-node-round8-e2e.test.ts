@@ -43,9 +43,10 @@ const FILES: Record<string, string> = {
   'esm/.env': `ESM_TOKEN=${V.esmToken}\nESM_PASSWORD=${V.esmPassword}\nNATIVE_KEY=${V.nativeKey}\n`,
   // A module that reads the variables when called, imported before the load runs.
   'esm/settings.js': 'export const settings = () => ({ token: process.env.ESM_TOKEN, password: process.env.ESM_PASSWORD });\n',
-  'esm/default.js': `import dotenv from 'dotenv';\nimport { createHash } from 'node:crypto';\nimport { settings } from './settings.js';\n\ndotenv.config();\n${H}console.log(h(settings().token), h(settings().password));\n`,
+  // The load over several lines, its path built by nested calls.
+  'esm/default.js': `import dotenv from 'dotenv';\nimport path from 'node:path';\nimport { createHash } from 'node:crypto';\nimport { settings } from './settings.js';\n\ndotenv.config({\n  path: path.resolve(process.cwd(), '.env'),\n});\n${H}console.log(h(settings().token), h(settings().password));\n`,
   // Without semicolons (\`standard\` style): the added lines follow it.
-  'esm/named.mjs': `import { createHash } from 'node:crypto'\nimport { config as loadEnv } from 'dotenv'\n\nloadEnv()\n${H}console.log(h(process.env.ESM_TOKEN))\n`,
+  'esm/named.mjs': `import { createHash } from 'node:crypto'\nimport { config as loadEnv } from 'dotenv'\n\nconst { error } = loadEnv()\nif (error) throw error\n${H}console.log(h(process.env.ESM_TOKEN))\n`,
   'esm/native.js': `import { createHash } from 'node:crypto';\n\nprocess.loadEnvFile();\n${H}console.log(h(process.env.NATIVE_KEY));\n`,
   // TypeScript compiled to CommonJS in dist/.
   'ts/package.json': pkg({ name: 'ts', scripts: { build: 'tsc -p .', start: 'node dist/index.js' }, dependencies: { dotenv: '^16.0.0' }, devDependencies: { typescript: '^5.0.0', '@types/node': '^20.0.0' } }),
@@ -100,9 +101,9 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     installDeclaredDeps(join(clone, 'esm'));
     expect(await run(['default.js'], 'esm')).toBe(`${sha(V.esmToken)} ${sha(V.esmPassword)}`);
     expect(await run(['named.mjs'], 'esm')).toBe(sha(V.esmToken));
-    expect(readFileSync(join(clone, 'esm/named.mjs'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs'\n[\s\S]*^loadEnv\(\)\nresolveEnvSync\(\) \/\/ /m);
+    expect(readFileSync(join(clone, 'esm/named.mjs'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs'\n[\s\S]*^const \{ error \} = loadEnv\(\)\nresolveEnvSync\(\) \/\/ /m);
     expect(await run(['native.js'], 'esm')).toBe(sha(V.nativeKey));
-    expect(readFileSync(join(clone, 'esm/default.js'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';$[\s\S]*^dotenv\.config\(\);\nresolveEnvSync\(\);/m);
+    expect(readFileSync(join(clone, 'esm/default.js'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';$[\s\S]*^\}\);\nresolveEnvSync\(\);/m);
 
     installDeclaredDeps(join(clone, 'ts'), true);
     const tsc = await runAsync(process.execPath, [TSC, '-p', '.'], { cwd: join(clone, 'ts') });

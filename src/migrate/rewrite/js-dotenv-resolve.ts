@@ -23,24 +23,21 @@
  *                                     import './secret-sweep-env.cjs';
  *
  * Under `secret-sweep run` the variables already hold the values (dotenv keeps what is set): nothing to do.
- * Line-based and cautious: only a load that is a whole statement on its own line, called on a name bound
- * to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`, and what tsc or Babel
+ * Cautious: only a load that is a whole statement (or declares one variable: `const result = dotenv.config()`)
+ * ending its line, in a list of statements, called on a name bound to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`, and what tsc or Babel
  * compile them to in a committed build: `dotenv_1.default.config()`, `(0, dotenv_1.config)()`). A load already followed
  * by the resolution is left alone, so a second run writes nothing.
  */
 import path from 'node:path';
 import { GENERATED_MARKER } from '../backend/backend.js';
 import { detectEol } from './fixer.js';
-import { HELPER_BASENAME, importEdit, isTsFile, moduleInfo, parseJs, type HelperKind } from './javascript.js';
+import type * as TS from 'typescript';
+import { HELPER_BASENAME, importEdit, isTsFile, moduleInfo, parseJs, typescript, type HelperKind } from './javascript.js';
 import type { TextEdit } from './rewriter.js';
 
 export const JS_RESOLVE_HELPER = 'secret-sweep-secrets.cjs';
 export const JS_RESOLVE_MODULE = 'secret-sweep-env.cjs';
 const ENV_MODULE_BASENAME = 'secret-sweep-env';
-const ESM_LOAD = /^([ \t]*)import\s*(['"])dotenv\/config(?:\.js)?\2\s*;?[ \t]*(?:\/\/.*)?\r?$/;
-const TAIL = String.raw`\s*\((?:[^()]|\([^()]*\))*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`;
-/** A whole-statement load: `NAME.config(…)`, `NAME(…)`, `require('dotenv').config(…)`, `process.loadEnvFile(…)`, `require('dotenv/config')`. */
-const LOAD = new RegExp(String.raw`^([ \t]*)(require\(\s*(['"])dotenv\3\s*\)\.config|process\.loadEnvFile|\(0,\s*[A-Za-z_$][\w$]*(?:\.default)?\.config\)|[A-Za-z_$][\w$]*(?:\.default)?\.config|[A-Za-z_$][\w$]*)${TAIL}|^([ \t]*)require\(\s*(['"])dotenv\/config\5\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$`);
 const SOURCE = /\.(c|m)?(j|t)s$/i;
 
 /** The module an ES module imports after `import 'dotenv/config'`: it resolves what the load brought. */
@@ -105,30 +102,22 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
   // Plain CommonJS JavaScript requires the helper on the spot (as earlier versions wrote it); the others import it.
   const inline = mod.syntax === 'cjs' && !ts;
   let module: JsDotenvResolve['module'];
-  const r = insertAfterLoads(text, (line, next) => {
-    if (mod.syntax === 'esm') {
-      const e = ESM_LOAD.exec(line);
-      if (e) {
-        if (next.includes(ENV_MODULE_BASENAME)) return undefined;
-        // TypeScript names it as the file names the helper (`./secret-sweep-env.js`, or without extension).
-        const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${JS_RESOLVE_MODULE}`;
-        module = ts
-          ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
-          : { path: inDir(JS_RESOLVE_MODULE), content: jsResolveModuleSource() };
-        return `${e[1]}import '${spec}'${semicolon(line, next)}`;
-      }
+  const loads = loadStatements(sf, text, receivers, functions, mod.syntax === 'esm');
+  const r = insertAfterLoads(text, (line, next, i) => {
+    const load = loads.get(i);
+    if (load === undefined) return undefined;
+    if (load.import) {
+      if (next.includes(ENV_MODULE_BASENAME)) return undefined;
+      // TypeScript names it as the file names the helper (`./secret-sweep-env.js`, or without extension).
+      const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${JS_RESOLVE_MODULE}`;
+      module = ts
+        ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
+        : { path: inDir(JS_RESOLVE_MODULE), content: jsResolveModuleSource() };
+      return `${load.indent}import '${spec}'${semicolon(line, next)}`;
     }
-    const m = LOAD.exec(line);
     // Already resolved, also as tsc compiles the call (`(0, secret_sweep_secrets_1.resolveEnvSync)()`).
-    if (!m || /\bresolveEnvSync\b/.test(next)) return undefined;
-    const callee = m[2];
-    if (callee !== undefined && !/^(require\(|process\.loadEnvFile$)/.test(callee)) {
-      // `dotenv.config`, `dotenv_1.default.config`, `(0, dotenv_1.config)` (tsc's call of a named import): the name bound to dotenv.
-      const dot = /^(?:\(0,\s*)?([A-Za-z_$][\w$]*)(?:\.default)?\.config\)?$/.exec(callee)?.[1];
-      if (dot !== undefined ? !receivers.has(dot) : !functions.has(callee)) return undefined;
-    }
-    const indent = m[1] ?? m[4] ?? '';
-    return `${indent}${inline ? `require('./${JS_RESOLVE_HELPER}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
+    if (/\bresolveEnvSync\b/.test(next)) return undefined;
+    return `${load.indent}${inline ? `require('./${JS_RESOLVE_HELPER}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
   });
   if (!r) return undefined;
   const helpers: JsDotenvResolve['helpers'] = [];
@@ -149,6 +138,51 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
   return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
 }
 
+/** A statement's parent where one more statement may follow it. */
+function inStatementList(n: TS.Node): boolean {
+  const ts = typescript();
+  const p = n.parent;
+  return ts.isSourceFile(p) || ts.isBlock(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p);
+}
+
+/**
+ * The loads of a .env in the file, by the 0-based line their statement ends on (which nothing else
+ * follows but a comment): `import 'dotenv/config'` (`import: true`, ES modules only), and a statement that
+ * is, or declares one variable from, a call of dotenv's config under a name bound to it (over several
+ * lines too: `dotenv.config({\n  path: path.resolve(process.cwd(), '.env'),\n})`), `require('dotenv/config')`
+ * or `process.loadEnvFile()`.
+ */
+function loadStatements(sf: TS.SourceFile, text: string, receivers: ReadonlySet<string>, functions: ReadonlySet<string>, esm: boolean): Map<number, { import: boolean; indent: string }> {
+  const ts = typescript();
+  const out = new Map<number, { import: boolean; indent: string }>();
+  const isLoad = (e: TS.Expression | undefined): boolean => {
+    if (!e || !ts.isCallExpression(e)) return false;
+    const callee = e.expression.getText(sf).replace(/\s+/g, '');
+    if (callee === 'process.loadEnvFile' || /^require\((['"])dotenv\1\)\.config$/.test(callee)) return true;
+    if (callee === 'require') return e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!) && e.arguments[0].text === 'dotenv/config';
+    // `dotenv.config`, `dotenv_1.default.config`, `(0,dotenv_1.config)` (tsc's call of a named import): a name bound to dotenv.
+    const dot = /^(?:\(0,)?([A-Za-z_$][\w$]*)(?:\.default)?\.config\)?$/.exec(callee)?.[1];
+    return dot !== undefined ? receivers.has(dot) : functions.has(callee);
+  };
+  const visit = (n: TS.Node): void => {
+    const load = ts.isImportDeclaration(n) ? esm && !n.importClause && ts.isStringLiteral(n.moduleSpecifier) && /^dotenv\/config(\.js)?$/.test(n.moduleSpecifier.text)
+      : ts.isExpressionStatement(n) ? isLoad(n.expression)
+        : ts.isVariableStatement(n) && n.declarationList.declarations.length === 1 && isLoad(n.declarationList.declarations[0]!.initializer);
+    if (load && inStatementList(n)) {
+      const end = sf.getLineAndCharacterOfPosition(n.end);
+      const lineEnd = text.indexOf('\n', n.end);
+      if (/^[ \t]*(\/\/.*)?\r?$/.test(text.slice(n.end, lineEnd < 0 ? text.length : lineEnd))) {
+        const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
+        out.set(end.line, { import: ts.isImportDeclaration(n), indent: /^[ \t]*/.exec(text.split('\n')[first] ?? '')![0] });
+      }
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
 /**
  * The file's style: a semicolon when the load has one, none when it has none (`standard` refuses an extra
  * one), unless the next line starts with what would continue the statement without it (`(`, `[`, a template…).
@@ -158,7 +192,7 @@ function semicolon(line: string, next: string): string {
 }
 
 /** After each line for which `statement` gives one (it sees the line and the next), that statement on its own line. */
-function insertAfterLoads(text: string, statement: (line: string, next: string) => string | undefined): { edits: TextEdit[]; lines: number[]; added: string[] } | undefined {
+function insertAfterLoads(text: string, statement: (line: string, next: string, index: number) => string | undefined): { edits: TextEdit[]; lines: number[]; added: string[] } | undefined {
   const eol = detectEol(text);
   const lines = text.split('\n');
   const edits: TextEdit[] = [];
@@ -169,7 +203,7 @@ function insertAfterLoads(text: string, statement: (line: string, next: string) 
     const line = lines[i]!;
     const start = offset;
     offset += line.length + 1;
-    const add = statement(line, lines[i + 1] ?? '');
+    const add = statement(line, lines[i + 1] ?? '', i);
     if (add === undefined) continue;
     const last = i + 1 >= lines.length;
     const insertAt = last ? start + line.length : offset;
