@@ -357,6 +357,13 @@ const [dir, ...names] = process.argv.slice(1);
 })().catch((e) => process.stdout.write(JSON.stringify({ error: { name: e && e.name, message: String((e && e.message) || e).split('\\\\n')[0] } })));
 \`;
 
+// The child's environment without the variables that still hold sm:// references: a .env that keeps the
+// program's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the vault would otherwise hand the SDK the
+// references as its credentials, ahead of the role or profile that can read them.
+function fetchEnv()${t(': Record<string, string | undefined>')} {
+  return Object.fromEntries(Object.entries(process.env).filter((e) => !String(e[1]).includes('sm://')));
+}
+
 /**
  * getSecret for code that cannot await: the same lookup, synchronously, in a child process. The first one
  * also fetches the other secrets PREFETCH names (what this folder's files read this way), so a program
@@ -370,7 +377,7 @@ export function getSecretSync(name: string, key: string): string;
     const names = [name, ...PREFETCH.filter((n) => n !== name && !syncCache.has(n))];
     let reply${t(': { values?: Array<[string, string]>; errors?: Array<[string, { name?: string; message?: string }]>; error?: { name?: string; message?: string } }')};
     try {
-      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: fetchEnv() }));
     } catch (e) {
       throw new SecretError(\`cannot read secret \${name}: the fetch process failed (\${${t('(e as Error)', 'e')}.message.split('\\n')[0]})\`, { cause: e });
     }

@@ -41,13 +41,13 @@ const ENV_MODULE_BASENAME = 'secret-sweep-env';
 const SOURCE = /\.(c|m)?(j|t)s$/i;
 
 /** The module an ES module imports after `import 'dotenv/config'`: it resolves what the load brought. */
-export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'ts' = 'cjs', helperSpecifier = `./${HELPER_BASENAME}`): string {
+export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'js' | 'ts' = 'cjs', helperSpecifier = `./${HELPER_BASENAME}`): string {
   return [
-    `// ${kind === 'cjs' ? JS_RESOLVE_MODULE : `${ENV_MODULE_BASENAME}.ts`}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
+    `// ${ENV_MODULE_BASENAME}.${kind}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
     "// Imported right after `import 'dotenv/config'` (or preloaded with `node --env-file=… --require`): replaces",
     '// the sm:// references the load put in process.env by their values, before the modules after it read them.',
-    ...(kind === 'cjs'
-      ? ["'use strict';", `require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`]
+    ...(kind !== 'ts'
+      ? ["'use strict';", `require('./${HELPER_BASENAME}.${kind}').resolveEnvSync();`]
       : [`import { resolveEnvSync } from '${helperSpecifier}';`, '', 'resolveEnvSync();']),
     '',
   ].join(eol);
@@ -68,6 +68,8 @@ export interface JsModuleContext {
   packageType?: (file: string) => string | undefined;
   /** Whether the tsconfig compiling a TypeScript file allows a top-level await. */
   tsTopLevelAwait?: (file: string) => boolean | undefined;
+  /** Whether Babel compiles the file (babel.ts). */
+  babel?: (file: string) => boolean;
 }
 
 /** The names a file binds to dotenv: `receivers` (`dotenv.config()`) and `functions` (`config()`). */
@@ -96,11 +98,13 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
   const dir = path.posix.dirname(file);
   const inDir = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
   const sf = parseJs(file, text);
-  const mod = moduleInfo(file, sf, text, ctx.packageType?.(file), isTsFile(file) ? ctx.tsTopLevelAwait?.(file) : undefined);
+  const mod = moduleInfo(file, sf, text, ctx.packageType?.(file), isTsFile(file) ? ctx.tsTopLevelAwait?.(file) : undefined, ctx.babel?.(file));
   const ts = mod.helper === 'ts';
   const { receivers, functions } = dotenvBindings(text);
   // Plain CommonJS JavaScript requires the helper on the spot (as earlier versions wrote it); the others import it.
   const inline = mod.syntax === 'cjs' && !ts;
+  // What an ES module's env module requires: the .cjs helper (.js in a package Babel compiles).
+  const cjsKind: 'cjs' | 'js' = mod.helper === 'js' ? 'js' : 'cjs';
   let module: JsDotenvResolve['module'];
   const loads = loadStatements(sf, text, receivers, functions, mod.syntax === 'esm');
   const r = insertAfterLoads(text, (line, next, i) => {
@@ -109,15 +113,15 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     if (load.import) {
       if (next.includes(ENV_MODULE_BASENAME)) return undefined;
       // TypeScript names it as the file names the helper (`./secret-sweep-env.js`, or without extension).
-      const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${JS_RESOLVE_MODULE}`;
+      const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${ENV_MODULE_BASENAME}.${cjsKind}`;
       module = ts
         ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
-        : { path: inDir(JS_RESOLVE_MODULE), content: jsResolveModuleSource() };
+        : { path: inDir(`${ENV_MODULE_BASENAME}.${cjsKind}`), content: jsResolveModuleSource('\n', cjsKind) };
       return `${load.indent}import '${spec}'${semicolon(line, next)}`;
     }
     // Already resolved, also as tsc compiles the call (`(0, secret_sweep_secrets_1.resolveEnvSync)()`).
     if (/\bresolveEnvSync\b/.test(next)) return undefined;
-    return `${load.indent}${inline ? `require('./${JS_RESOLVE_HELPER}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
+    return `${load.indent}${inline ? `require('./${HELPER_BASENAME}.${mod.helper}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
   });
   if (!r) return undefined;
   const helpers: JsDotenvResolve['helpers'] = [];
@@ -125,7 +129,7 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     if (!helpers.some((h) => h.kind === kind)) helpers.push({ path: inDir(`${HELPER_BASENAME}.${kind}`), kind });
   };
   // The .cjs module an ES module imports requires the .cjs helper; the .ts one imports the .ts helper.
-  if (module) need(ts ? 'ts' : 'cjs');
+  if (module) need(ts ? 'ts' : cjsKind);
   if (r.added.some((a) => /^\s*resolveEnvSync\(\)/.test(a))) {
     // A file that binds resolveEnvSync to something else of its own: left alone.
     if (/\bresolveEnvSync\b/.test(text) && !text.includes(HELPER_BASENAME)) return undefined;
@@ -133,7 +137,7 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     if (imp) r.edits.push(imp.edit);
     need(mod.helper);
   } else if (inline) {
-    need('cjs');
+    need(mod.helper);
   }
   return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
 }

@@ -33,13 +33,14 @@ import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
 import { bundlerFinder } from './bundler.js';
+import { babelFinder } from './babel.js';
 import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
 import { leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
 import type { PythonRewriter } from './python.js';
-import type { JavaScriptRewriter } from './javascript.js';
+import type { HelperKind, JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
@@ -312,7 +313,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   let required: Map<string, string> | undefined;
   const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, bundledBy: bundlerFinder(root), siblings, browserCode: browserCodeFinder(root) });
+  const babelOf = babelFinder(root);
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, bundledBy: bundlerFinder(root), babel: babelOf, siblings, browserCode: browserCodeFinder(root) });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
@@ -456,7 +458,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     // (an ES module's `import 'dotenv/config'`: an import of a generated module that does it).
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
-    const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root) };
+    const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
       resolves(r, 'javascript', 'resolveEnvSync()');
       for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
@@ -479,7 +481,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   if (backend.capabilities.helpers) {
-    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend, (h) => syncPrefetchNames(root, h, texts));
+    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: HelperKind } }>, backend, (h) => syncPrefetchNames(root, h, texts));
     const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
     const helpers = [...pyHelpers, ...jsHelpers, ...[...resolveModules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, content]) => ({ path: p, content }))];
     for (const h of helpers) {
