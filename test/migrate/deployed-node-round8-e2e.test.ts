@@ -18,7 +18,7 @@ import { runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
 import { commitRepo, deployedNodeHarness, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
-import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
 const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deployedNodeHarness(bed, 'round8');
@@ -34,8 +34,6 @@ const V = {
   envFilePassword: pw(10805),
   procToken: githubToken(10806),
   babelToken: githubToken(10809),
-  keyId: awsKeyId(10807),
-  secretKey: awsSecretKey(10808),
 };
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
@@ -81,10 +79,6 @@ const FILES: Record<string, string> = {
   'babel/.env': `BABEL_TOKEN=${V.babelToken}\n`,
   'babel/src/config.js': "import dotenv from 'dotenv';\n\ndotenv.config();\n\nexport const token = process.env.BABEL_TOKEN;\n",
   'babel/src/index.js': `import { createHash } from 'crypto';\nimport { token } from './config';\n\n${H}console.log(h(token));\n`,
-  // The program's own AWS key pair in its .env: the fetch must not sign with the references (a role or profile reads them).
-  'keys/package.json': pkg({ name: 'keys', dependencies: { dotenv: '^16.0.0' } }),
-  'keys/.env': `AWS_ACCESS_KEY_ID=${V.keyId}\nAWS_SECRET_ACCESS_KEY=${V.secretKey}\n`,
-  'keys/app.js': `const { createHash } = require('node:crypto');\nrequire('dotenv').config();\n${H}console.log(h(process.env.AWS_ACCESS_KEY_ID), h(process.env.AWS_SECRET_ACCESS_KEY));\n`,
   // Node's own --env-file, no dotenv: a script, a Procfile (a .env in a subfolder), a Dockerfile's CMD.
   'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js' } }),
   'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
@@ -135,16 +129,6 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     writeFileSync(babelRegister, TS_NODE_REGISTER.replace("require.extensions['.ts'] = ", "require.extensions['.js'] = require.extensions['.mjs'] = "));
     installDeclaredDeps(join(clone, 'babel'));
     expect(await run(['-r', babelRegister, 'src/index.js'], 'babel')).toBe(sha(V.babelToken));
-
-    // Credentials from the shared file's default profile (as from an instance role: the SDK asks the
-    // environment first, and skips it only when AWS_PROFILE is set), none in the environment.
-    const creds = join(bed.tempDir('ss-round8-creds-'), 'credentials');
-    writeFileSync(creds, `[default]\naws_access_key_id = ${env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${env.AWS_SECRET_ACCESS_KEY}\n`);
-    const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...noKeys } = env;
-    installDeclaredDeps(join(clone, 'keys'));
-    const keys = await runAsync(process.execPath, ['app.js'], { cwd: join(clone, 'keys'), env: { ...noKeys, AWS_SHARED_CREDENTIALS_FILE: creds } });
-    expect(keys.code, redact(keys.stderr)).toBe(0);
-    expect(keys.stdout.trim()).toBe(`${sha(V.keyId)} ${sha(V.secretKey)}`);
 
     // --env-file: quoted references, and the preload on the same command line, each run as written.
     expect(readFileSync(join(clone, 'web/.env'), 'utf8')).toMatch(new RegExp(`^WEB_PASSWORD='${'sm'}://prod/r8/[^#']+#[^']+'\\n$`));

@@ -78,7 +78,17 @@ def _client():
         kwargs["region_name"] = region
     if endpoint:
         kwargs["endpoint_url"] = endpoint
-    return boto3.session.Session().client("secretsmanager", **kwargs)
+    # A .env that keeps the program's own AWS keys in the vault puts sm:// references in these variables
+    # (load_dotenv): boto3 would sign with them, ahead of the role or profile that can read them. They are
+    # set aside while the client takes its credentials (botocore resolves them when creating it).
+    held = {k: os.environ.pop(k) for k in _CREDENTIAL_VARIABLES if "sm://" in os.environ.get(k, "")}
+    try:
+        return boto3.session.Session().client("secretsmanager", **kwargs)
+    finally:
+        os.environ.update(held)
+
+
+_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
 def _short(code):
@@ -361,7 +371,10 @@ const [dir, ...names] = process.argv.slice(1);
 // program's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the vault would otherwise hand the SDK the
 // references as its credentials, ahead of the role or profile that can read them.
 function fetchEnv()${t(': Record<string, string | undefined>')} {
-  return Object.fromEntries(Object.entries(process.env).filter((e) => !String(e[1]).includes('sm://')));
+  // A loop, not Object.fromEntries: a tsconfig whose lib predates ES2019 compiles this file too.
+  const env${t(': Record<string, string | undefined>')} = {};
+  for (const k of Object.keys(process.env)) if (!String(process.env[k]).includes('sm://')) env[k] = process.env[k];
+  return env;
 }
 
 /**
