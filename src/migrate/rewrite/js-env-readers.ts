@@ -3,6 +3,7 @@
  * into it would reach the program as its value even under `secret-sweep run`:
  * - `dotenv.config({ override: true })` overwrites the variable `secret-sweep run` set (without a path it
  *   reads the `.env` of the working folder: counted for every `.env` in the file's folder or above);
+ * - `dotenv.config().parsed` / `const { parsed } = config()`: the values as the file holds them, the same way;
  * - `dotenv.parse(fs.readFileSync('.env'))`, `readFile`, `createReadStream`: the file parsed by hand.
  * `dotenv.config()` without override, `node --env-file` and `process.loadEnvFile()` keep a variable already
  * set: fine. Line-based and cautious, like python-env-readers.ts: a wrong "fine" breaks the program, a
@@ -15,6 +16,8 @@ import { repoTexts } from './repo-texts.js';
 
 const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
 const OVERRIDE = /\boverride\s*:\s*true\b/;
+/** dotenv's result read instead of process.env (`dotenv.config().parsed`, `const { parsed } = config()`): the file's text, references unresolved. */
+const PARSED = /\.parsed\b|\{\s*parsed\s*[},:]/;
 const READS_TEXT = /\b(readFileSync|readFile|createReadStream|parse)\s*\(|\boverride\s*:\s*true\b/;
 
 /** The repository's JS/TS files (not declarations) that mention dotenv or an env file. */
@@ -28,6 +31,7 @@ export function jsEnvReads(envFiles: readonly string[], sources: readonly Python
   for (const src of sources) {
     const lines = src.text.split('\n');
     const overrideAt = /\bdotenv\b/.test(src.text) ? lines.findIndex((l) => OVERRIDE.test(l)) : -1;
+    const parsedAt = /\bdotenv\b/.test(src.text) ? lines.findIndex((l) => PARSED.test(l) && !/^\s*(\/\/|\*)/.test(l)) : -1;
     const dir = path.posix.dirname(src.file);
     for (const f of envFiles) {
       if (out.has(f)) continue;
@@ -38,8 +42,11 @@ export function jsEnvReads(envFiles: readonly string[], sources: readonly Python
         continue;
       }
       const fdir = path.posix.dirname(f);
-      if (overrideAt >= 0 && path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'))) {
+      const near = path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'));
+      if (overrideAt >= 0 && near) {
         out.set(f, { file: src.file, line: overrideAt + 1, how: 'dotenv with `override: true`' });
+      } else if (parsedAt >= 0 && near) {
+        out.set(f, { file: src.file, line: parsedAt + 1, how: "dotenv's `parsed` result (the file's text, not process.env)" });
       }
     }
   }
