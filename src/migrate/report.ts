@@ -276,13 +276,14 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
         const why = !envStyle ? `reads \${VAR} references, listed in ${REFS_FILE}`
           : named ? `its values are sm:// references now (from the repository root; --env-file is relative to the working folder${file.endsWith('/.env') ? `, and in ${file.slice(0, -5)}/ \`secret-sweep run -- COMMAND\` reads it` : ''})`
           : 'its values are sm:// references now';
-        // A .py file that loads it resolves the references itself (get_secret.resolve_environ): that program
+        // Code that loads it resolves the references itself (get_secret.resolve_environ, resolveEnvSync), as does a
+        // `node --env-file` command with its preload (node-env-file.ts): that program
         // starts as before; which .env a loader finds is decided at run time, so other readers are named.
         return {
           file,
           start: named ? `secret-sweep run --env-file ${file} -- COMMAND` : 'secret-sweep run -- COMMAND',
           why: envStyle && resolvedBy.length
-            ? `${why}; the code that loads a .env itself (${resolvedBy.join(', ')}) resolves them and starts as before: start anything else that reads it (a shell \`source\`, \`docker --env-file\`, another language) as shown`
+            ? `${why}; the code (or \`node --env-file\` command) that loads a .env itself (${resolvedBy.join(', ')}) resolves them and starts as before: start anything else that reads it (a shell \`source\`, \`docker --env-file\`, another language) as shown`
             : why,
         };
       }),

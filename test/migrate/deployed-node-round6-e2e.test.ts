@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
-import { commitRepo, deployedNodeHarness, ESBUILD, expectManualUnchanged, type ManualExpectation, NODE_MODULES, pkg, redactor, sha, TSC } from '../support/deployed-node.js';
+import { commitRepo, deployedNodeHarness, ESBUILD, expectManualUnchanged, type ManualExpectation, NODE_MODULES, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
 import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
@@ -103,15 +103,6 @@ const TSX_FILES: Record<string, string> = {
   ].join('\n'),
   'svc/src/main.ts': "import { createHash } from 'node:crypto';\nimport { settings, Keys, apiToken, Client, dbPassword } from './settings.js';\nconst h = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);\nconsole.log([settings.db.password, Keys.Stripe, apiToken, Client.token, dbPassword].map(h).join(' '));\n",
 };
-
-/** `ts-node --transpile-only`: each .ts file compiled alone to CommonJS as Node requires it. */
-const TS_NODE_REGISTER = `const ts = require(${JSON.stringify(join(NODE_MODULES, 'typescript'))});
-const fs = require('node:fs');
-require.extensions['.ts'] = (m, filename) => {
-  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } });
-  m._compile(out.outputText, filename);
-};
-`;
 
 describe('TypeScript run as deployed: bundled to an ES module, started by ts-node without a build, built by tsc', () => {
   let repo: string;

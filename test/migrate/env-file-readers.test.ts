@@ -75,6 +75,12 @@ describe('migrate leaves a .env that its reader reads literally', () => {
       'api/.env': `API_PASSWORD=${pw(7404)}\n`,
       'api/package.json': '{"name":"api","version":"1.0.0","private":true}\n',
       'api/index.js': 'require("dotenv").config({ override: true });\nconsole.log(process.env.API_PASSWORD.length);\n',
+      'par/.env': `PAR_PASSWORD=${pw(7408)}\n`,
+      'par/package.json': '{"name":"par","version":"1.0.0","private":true}\n',
+      'par/index.js': 'const { parsed } = require("dotenv").config();\nconsole.log(parsed.PAR_PASSWORD.length);\n',
+      'exp/.env': `EXP_PASSWORD=${pw(7409)}\n`,
+      'exp/package.json': '{"name":"exp","version":"1.0.0","private":true}\n',
+      'exp/index.js': 'const dotenv = require("dotenv");\nconst dotenvExpand = require("dotenv-expand");\ndotenvExpand.expand(dotenv.config());\nconsole.log(process.env.EXP_PASSWORD.length);\n',
       'web/.env': `WEB_TOKEN=${githubToken(7405)}\n`,
       'web/package.json': '{\n  "name": "web",\n  "private": true,\n  "scripts": {\n    "start": "env-cmd -f .env node server.js"\n  }\n}\n',
       'web/server.js': 'console.log(process.env.WEB_TOKEN.length);\n',
@@ -97,6 +103,8 @@ describe('migrate leaves a .env that its reader reads literally', () => {
       'svc/.env': /^svc\/Dockerfile:3 reads this file itself with a Dockerfile `COPY`/,
       'api/.env': /^api\/index\.js:1 reads this file itself with dotenv with `override: true`/,
       'web/.env': /^web\/package\.json:5 reads this file itself/,
+      'par/.env': /^par\/index\.js:1 reads this file itself with dotenv's `parsed` result/,
+      'exp/.env': /^exp\/index\.js:3 reads this file itself with dotenv-expand around the load/,
     };
     for (const [f, re] of Object.entries(readers)) {
       expect(report.manual.find((x) => x.file === f)?.reason, f).toMatch(re);

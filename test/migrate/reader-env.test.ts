@@ -82,6 +82,25 @@ describe('the CommonJS helper under a module loader without `node:` names (Jest 
   }, 30_000);
 });
 
+// A .env that keeps the program's own AWS keys in the vault: once loaded, the credential variables hold
+// references, which the SDK would take first (the test server refuses them, as AWS does): the resolvers
+// fetch with the default profile instead (as an instance role), then set the values.
+describe('the resolvers of a loaded .env do not sign with the references it put in the credential variables', () => {
+  const RESOLVERS: Reader[] = [
+    { name: 'Python get_secret.resolve_environ()', skip: haveBoto3 ? undefined : 'no boto3', cmd: () => [PYTHON, ['-c', 'import os\nfrom secret_sweep_secrets import get_secret\nget_secret.resolve_environ()\nprint(os.environ["AWS_SECRET_ACCESS_KEY"])']] },
+    { name: 'JS resolveEnvSync()', cmd: () => [process.execPath, ['-e', "require('./secret-sweep-secrets.cjs').resolveEnvSync(); console.log(process.env.AWS_SECRET_ACCESS_KEY)"]] },
+  ];
+  for (const r of RESOLVERS) {
+    it.skipIf(r.skip !== undefined)(r.name, async () => {
+      writeFileSync(join(dir, 'default-credentials'), `[default]\naws_access_key_id = ${KEYS.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${KEYS.AWS_SECRET_ACCESS_KEY}\n`);
+      const ref = `sm://${NAME}#password`;
+      const [cmd, args] = r.cmd();
+      const o = await run(cmd, args, { AWS_ENDPOINT_URL: srv.endpoint, AWS_REGION: srv.region, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'default-credentials'), AWS_CONFIG_FILE: join(dir, 'config'), AWS_ACCESS_KEY_ID: ref, AWS_SECRET_ACCESS_KEY: ref });
+      expect({ code: o.code, out: o.stdout.trim() === value ? 'the value' : 'no value', err: o.code ? o.stderr.trim().split('\n').pop() : '' }).toEqual({ code: 0, out: 'the value', err: '' });
+    }, 30_000);
+  }
+});
+
 describe('generated readers take endpoint, region and credentials as the AWS SDKs do', () => {
   for (const r of READERS) {
     for (const s of SETTINGS) {

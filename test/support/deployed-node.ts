@@ -16,6 +16,14 @@ import { workTreeFiles, writeFiles } from './tree.js';
 export const NODE_MODULES = realpathSync(fileURLToPath(new URL('../../node_modules', import.meta.url)));
 export const ESBUILD = join(NODE_MODULES, 'esbuild', 'bin', 'esbuild');
 export const TSC = join(NODE_MODULES, 'typescript', 'bin', 'tsc');
+/** `ts-node --transpile-only`: each .ts file compiled alone to CommonJS as Node requires it. */
+export const TS_NODE_REGISTER = `const ts = require(${JSON.stringify(join(NODE_MODULES, 'typescript'))});
+const fs = require('node:fs');
+require.extensions['.ts'] = (m, filename) => {
+  const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { fileName: filename, compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020, esModuleInterop: true } });
+  m._compile(out.outputText, filename);
+};
+`;
 export const sha = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);
 export const pkg = (o: Record<string, unknown>): string => JSON.stringify({ version: '1.0.0', private: true, ...o }, null, 2) + '\n';
 

@@ -461,6 +461,8 @@ export async function startSmServer(opts: SmServerOptions = {}): Promise<SmServe
     const op = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : '';
     if (req.method !== 'POST') return sendError(res, new AwsError('UnknownOperationException', 'Only POST is supported.'));
     if (!req.headers.authorization) return sendError(res, new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
+    // An access key id that is an unresolved sm:// reference (a program's .env kept its own AWS keys in the vault): AWS refuses it.
+    if (/Credential=sm:/.test(String(req.headers.authorization))) return sendError(res, new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.'));
     if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1')) {
       return sendError(res, new AwsError('SerializationException', 'Expected content type application/x-amz-json-1.1.'));
     }

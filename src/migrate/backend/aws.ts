@@ -78,7 +78,17 @@ def _client():
         kwargs["region_name"] = region
     if endpoint:
         kwargs["endpoint_url"] = endpoint
-    return boto3.session.Session().client("secretsmanager", **kwargs)
+    # A .env that keeps the program's own AWS keys in the vault puts sm:// references in these variables
+    # (load_dotenv): boto3 would sign with them, ahead of the role or profile that can read them. They are
+    # set aside while the client takes its credentials (botocore resolves them when creating it).
+    held = {k: os.environ.pop(k) for k in _CREDENTIAL_VARIABLES if "sm://" in os.environ.get(k, "")}
+    try:
+        return boto3.session.Session().client("secretsmanager", **kwargs)
+    finally:
+        os.environ.update(held)
+
+
+_CREDENTIAL_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 
 
 def _short(code):
@@ -357,6 +367,16 @@ const [dir, ...names] = process.argv.slice(1);
 })().catch((e) => process.stdout.write(JSON.stringify({ error: { name: e && e.name, message: String((e && e.message) || e).split('\\\\n')[0] } })));
 \`;
 
+// The child's environment without the variables that still hold sm:// references: a .env that keeps the
+// program's own AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the vault would otherwise hand the SDK the
+// references as its credentials, ahead of the role or profile that can read them.
+function fetchEnv()${t(': Record<string, string | undefined>')} {
+  // A loop, not Object.fromEntries: a tsconfig whose lib predates ES2019 compiles this file too.
+  const env${t(': Record<string, string | undefined>')} = {};
+  for (const k of Object.keys(process.env)) if (!String(process.env[k]).includes('sm://')) env[k] = process.env[k];
+  return env;
+}
+
 /**
  * getSecret for code that cannot await: the same lookup, synchronously, in a child process. The first one
  * also fetches the other secrets PREFETCH names (what this folder's files read this way), so a program
@@ -370,7 +390,7 @@ export function getSecretSync(name: string, key: string): string;
     const names = [name, ...PREFETCH.filter((n) => n !== name && !syncCache.has(n))];
     let reply${t(': { values?: Array<[string, string]>; errors?: Array<[string, { name?: string; message?: string }]>; error?: { name?: string; message?: string } }')};
     try {
-      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }));
+      reply = JSON.parse(execFileSync(process.execPath, ['-e', FETCH_CHILD, ${here}, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000, env: fetchEnv() }));
     } catch (e) {
       throw new SecretError(\`cannot read secret \${name}: the fetch process failed (\${${t('(e as Error)', 'e')}.message.split('\\n')[0]})\`, { cause: e });
     }

@@ -37,7 +37,7 @@ import type * as TS from 'typescript';
 import { typescript } from '../typescript-lib.js';
 export { typescript };
 import { awsBackend } from '../backend/aws.js';
-import type { Backend } from '../backend/backend.js';
+import type { Backend, HelperLanguage } from '../backend/backend.js';
 import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import { BROWSER_SUGGESTION } from './browser-code.js';
@@ -53,7 +53,8 @@ const HELPER_ALIAS = 'sweepGetSecret';
 const HELPER_SYNC_FN = 'getSecretSync';
 
 export type ModuleSyntax = 'esm' | 'cjs';
-export type HelperKind = 'mjs' | 'cjs' | 'ts';
+/** `js`: the CommonJS helper named `.js`, for a package Babel compiles (babel.ts). */
+export type HelperKind = 'mjs' | 'cjs' | 'ts' | 'js';
 
 export interface JavaScriptRewriterOptions {
   /** The `type` field of the package.json nearest to `file` ('module' | 'commonjs'), when known. */
@@ -64,6 +65,8 @@ export interface JavaScriptRewriterOptions {
   requiredBy?: (file: string) => string | undefined;
   /** Why a bundler builds `file` (bundler.ts): its output may be CommonJS, so no top-level await. */
   bundledBy?: (file: string) => string | undefined;
+  /** Whether Babel compiles `file` (babel.ts): its ES module syntax then runs as CommonJS. */
+  babel?: (file: string) => boolean;
   /** 'auto' (default): the helper where `await` is allowed, else process.env; 'env': always process.env. */
   style?: 'auto' | 'env';
   /** Why `file` (its text) runs in a web browser (browser-code.ts), or undefined: its values stay manual. */
@@ -75,7 +78,7 @@ export interface JsRewriteResult extends SiteRewriteResult {
   helper?: { path: string; kind: HelperKind };
 }
 
-const isTsFile = (f: string) => /\.(c|m)?tsx?$/i.test(f);
+export const isTsFile = (f: string) => /\.(c|m)?tsx?$/i.test(f);
 
 function scriptKind(file: string): TS.ScriptKind {
   const ts = typescript();
@@ -101,7 +104,7 @@ export function syntaxErrors(sf: TS.SourceFile): string[] {
   });
 }
 
-interface ModuleInfo {
+export interface ModuleInfo {
   syntax: ModuleSyntax;
   /** Node runs the file as an ES module, so top-level await works. */
   topLevelAwait: boolean;
@@ -121,7 +124,7 @@ function hasRequire(text: string): boolean {
 }
 
 /** `tsTla`: for a TypeScript file, whether its tsconfig lets tsc compile a top-level await (undefined: no tsconfig). */
-export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgType: string | undefined, tsTla?: boolean): ModuleInfo {
+export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgType: string | undefined, tsTla?: boolean, babel = false): ModuleInfo {
   const ext = path.extname(file).toLowerCase();
   const ts = isTsFile(file);
   const esmSyntax = hasEsmSyntax(sf);
@@ -131,6 +134,9 @@ export function moduleInfo(file: string, sf: TS.SourceFile, text: string, pkgTyp
   if (ext === '.mjs' || ext === '.mts') return { syntax: 'esm', topLevelAwait: tscAllows, ...spec(ts ? 'ts' : 'mjs') };
   if (ext === '.cjs' || ext === '.cts') return { syntax: esmSyntax && ts ? 'esm' : 'cjs', topLevelAwait: false, ...spec(ts ? 'ts' : 'cjs') };
   const syntax: ModuleSyntax = esmSyntax ? 'esm' : hasRequire(text) ? 'cjs' : pkgType === 'module' || ts ? 'esm' : 'cjs';
+  // Babel turns the imports into require() calls, which cannot load an .mjs helper, and its build writes a
+  // .cjs file as .js: the CommonJS helper named .js, which its output and Node's own loader both load.
+  if (babel && !ts && pkgType !== 'module') return { syntax, topLevelAwait: false, ...spec('js') };
   // JSX/TSX is compiled by a bundler: never assume top-level await there.
   const topLevelAwait = pkgType === 'module' && syntax === 'esm' && (ext === '.js' || ext === '.ts') && tscAllows;
   return { syntax, topLevelAwait, ...spec(ts ? 'ts' : syntax === 'esm' ? 'mjs' : 'cjs') };
@@ -161,6 +167,11 @@ function tsImportExtension(sf: TS.SourceFile, esm: boolean): '.js' | '.ts' | '' 
     return !m ? '' : m[0] === '.ts' ? '.ts' : '.js';
   }
   return esm ? '.js' : '';
+}
+
+/** The language of a helper kind's source: `js` is CommonJS. */
+function helperLanguage(kind: HelperKind): HelperLanguage {
+  return kind === 'js' ? 'cjs' : kind;
 }
 
 export function helperFileName(kind: HelperKind): string {
@@ -262,7 +273,7 @@ export class JavaScriptRewriter implements Rewriter {
       for (const s of input.sites) if (s.kind === 'secret') manual(s, 'the file does not parse');
       return noteUnhandled(out);
     }
-    const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file), tsFile ? this.opts.tsTopLevelAwait?.(file) : undefined);
+    const mod = moduleInfo(file, sf, text, this.opts.packageType?.(file), tsFile ? this.opts.tsTopLevelAwait?.(file) : undefined, this.opts.babel?.(file));
     // require() of an ES module graph with a top-level await throws ERR_REQUIRE_ASYNC_MODULE.
     const requiredBy = mod.topLevelAwait ? this.opts.requiredBy?.(file) : undefined;
     if (requiredBy) {
@@ -427,7 +438,7 @@ export class JavaScriptRewriter implements Rewriter {
     const seen = new Map<string, HelperKind>();
     for (const r of results) if (r.helper) seen.set(r.helper.path, r.helper.kind);
     return [...seen].sort(([a], [b]) => a.localeCompare(b)).flatMap(([p, kind]) => {
-      const content = backend.helperSource(kind, helperFileName(kind), prefetch ? { prefetch: prefetch(p) } : undefined);
+      const content = backend.helperSource(helperLanguage(kind), helperFileName(kind), prefetch ? { prefetch: prefetch(p) } : undefined);
       return content === undefined ? [] : [{ path: p, content }];
     });
   }
@@ -533,7 +544,7 @@ function isRequireStatement(s: TS.Statement, sf: TS.SourceFile): boolean {
  * The import (or require) of the helper's `names` (local names: `getSecret`, its alias `sweepGetSecret`,
  * `getSecretSync`) the file does not import yet, after the file's own imports; undefined when all are there.
  */
-function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: readonly string[]): { edit: TextEdit; line: string } | undefined {
+export function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: readonly string[]): { edit: TextEdit; line: string } | undefined {
   const ts = typescript();
   const have = helperImports(sf);
   const missing = names.filter((n) => !new RegExp(`\\b${n}\\b`).test(have));
@@ -558,5 +569,5 @@ function importEdit(sf: TS.SourceFile, text: string, mod: ModuleInfo, names: rea
 
 /** The helper module the AWS backend generates for `kind` (kept here for the tests that run it). */
 export function jsHelperSource(kind: HelperKind): string {
-  return awsBackend.helperSource(kind, helperFileName(kind))!;
+  return awsBackend.helperSource(helperLanguage(kind), helperFileName(kind))!;
 }

@@ -1,103 +1,219 @@
 /**
- * CommonJS code that loads a `.env` into `process.env` with dotenv (`require('dotenv').config()`,
- * `dotenv.config(…)`, `require('dotenv/config')`) whose values migrate turned into `sm://` references:
- * right after the load, the rewritten code resolves them itself (synchronously, in one child process), so
- * `node app.js` runs as before, not only under `secret-sweep run`:
+ * JavaScript / TypeScript code that loads a `.env` into `process.env` (dotenv's `config()` in any of its
+ * spellings, `require('dotenv/config')`, `import 'dotenv/config'`, Node's `process.loadEnvFile()`) whose
+ * values migrate turned into `sm://` references: right after the load, the rewritten code resolves them
+ * itself (synchronously, in one child process), so `node app.js` (or the tsc build in dist/) runs as
+ * before, not only under `secret-sweep run`:
  *
  *   require('dotenv').config();   ->  require('dotenv').config();
  *                                     require('./secret-sweep-secrets.cjs').resolveEnvSync();
+ *   import dotenv from 'dotenv';  ->  import dotenv from 'dotenv';
+ *   dotenv.config();                  import { resolveEnvSync } from './secret-sweep-secrets.mjs';
+ *                                     dotenv.config();
+ *                                     resolveEnvSync();
  *
- * An ES module loads it with `import 'dotenv/config'`, and its imports run in order before any statement:
- * a statement would come too late for the modules imported after the load, which may read the variables
- * when imported. So the resolution is an import too, of a generated one-line CommonJS module, placed
- * right after the load (ES modules may import CommonJS; it runs in its turn, synchronously):
+ * The helper is the one the JS rewriter would import in that file (javascript.ts moduleInfo): `.cjs`,
+ * `.mjs`, or `.ts` for TypeScript, so tsc compiles it into the output beside the file that imports it.
+ * An ES module's `import 'dotenv/config'` runs before any statement: a statement would come too late for
+ * the modules imported after the load, which may read the variables when imported. So the resolution is
+ * an import too, of a generated module placed right after the load (`secret-sweep-env.cjs`, or
+ * `secret-sweep-env.ts` in TypeScript), which resolves when it runs:
  *
  *   import 'dotenv/config';       ->  import 'dotenv/config';
  *                                     import './secret-sweep-env.cjs';
  *
  * Under `secret-sweep run` the variables already hold the values (dotenv keeps what is set): nothing to do.
- * Line-based and cautious: only a load that is a whole statement on its own line, in a plain `.js`/`.cjs`
- * file using `require` and no ES module syntax, or an `import 'dotenv/config'` line in a `.js`/`.mjs` ES
- * module (a `dotenv.config()` statement there runs after every import: left as it is). A load already
- * followed by the resolution is left alone, so a second run writes nothing.
+ * Cautious: only a load that is a whole statement (or declares one variable: `const result = dotenv.config()`)
+ * ending its line, in a list of statements, called on a name bound to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`, and what tsc or Babel
+ * compile them to in a committed build: `dotenv_1.default.config()`, `(0, dotenv_1.config)()`). A load already followed
+ * by the resolution is left alone, so a second run writes nothing.
  */
 import path from 'node:path';
 import { GENERATED_MARKER } from '../backend/backend.js';
 import { detectEol } from './fixer.js';
+import type * as TS from 'typescript';
+import { HELPER_BASENAME, importEdit, isTsFile, moduleInfo, parseJs, typescript, type HelperKind } from './javascript.js';
 import type { TextEdit } from './rewriter.js';
 
 export const JS_RESOLVE_HELPER = 'secret-sweep-secrets.cjs';
 export const JS_RESOLVE_MODULE = 'secret-sweep-env.cjs';
-const ESM_LOAD = /^([ \t]*)import\s*(['"])dotenv\/config(?:\.js)?\2\s*;?[ \t]*(?:\/\/.*)?\r?$/;
+const ENV_MODULE_BASENAME = 'secret-sweep-env';
+const SOURCE = /\.(c|m)?(j|t)s$/i;
 
 /** The module an ES module imports after `import 'dotenv/config'`: it resolves what the load brought. */
-export function jsResolveModuleSource(eol = '\n'): string {
+export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'js' | 'ts' = 'cjs', helperSpecifier = `./${HELPER_BASENAME}`): string {
   return [
-    `// ${JS_RESOLVE_MODULE}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
-    "// Imported right after `import 'dotenv/config'`: replaces the sm:// references that load put in",
-    '// process.env by their values, before the modules imported after it read them.',
-    "'use strict';",
-    `require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`,
+    `// ${ENV_MODULE_BASENAME}.${kind}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
+    "// Imported right after `import 'dotenv/config'` (or preloaded with `node --env-file=… --require`): replaces",
+    '// the sm:// references the load put in process.env by their values, before the modules after it read them.',
+    ...(kind !== 'ts'
+      ? ["'use strict';", `require('./${HELPER_BASENAME}.${kind}').resolveEnvSync();`]
+      : [`import { resolveEnvSync } from '${helperSpecifier}';`, '', 'resolveEnvSync();']),
     '',
   ].join(eol);
 }
-const LOAD = /^([ \t]*)(?:require\(\s*(['"])dotenv\2\s*\)|[A-Za-z_$][\w$]*)\.config\s*\((?:[^()]|\([^()]*\))*\)\s*;?[ \t]*(?:\/\/.*)?\r?$|^([ \t]*)require\(\s*(['"])dotenv\/config\4\s*\)\s*;?[ \t]*(?:\/\/.*)?\r?$/;
-const ESM = /^\s*(import\s[^(]|import\s*\{|export\s)/m;
 
 export interface JsDotenvResolve {
   edits: TextEdit[];
   /** 1-based lines of the loads now followed by the resolution. */
   lines: number[];
-  /** The helper the edits require, repository-relative. */
-  helper: string;
-  /** The module an ES module's edits import (it requires the helper), repository-relative. */
-  module?: string;
+  /** The helpers the edits use (repository-relative) and their kinds. */
+  helpers: Array<{ path: string; kind: HelperKind }>;
+  /** The module an ES module's edits import (it calls the helper), repository-relative, and its source. */
+  module?: { path: string; content: string };
 }
 
-/** The edits that make a CommonJS file resolve references after each dotenv load; undefined when none. */
-export function jsDotenvResolveEdits(file: string, text: string): JsDotenvResolve | undefined {
+export interface JsModuleContext {
+  /** The `type` of the package.json nearest the file. */
+  packageType?: (file: string) => string | undefined;
+  /** Whether the tsconfig compiling a TypeScript file allows a top-level await. */
+  tsTopLevelAwait?: (file: string) => boolean | undefined;
+  /** Whether Babel compiles the file (babel.ts). */
+  babel?: (file: string) => boolean;
+}
+
+/** The names a file binds to dotenv: `receivers` (`dotenv.config()`) and `functions` (`config()`). */
+function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<string> } {
+  const receivers = new Set<string>();
+  const functions = new Set<string>();
+  for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s*(?:,\s*\{[^}]*\}\s*)?from\s*(['"])dotenv\2`, 'g'))) receivers.add(m[1]!);
+  for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  // Also what tsc and Babel emit for an import: `const dotenv_1 = __importDefault(require("dotenv"))`.
+  for (const m of text.matchAll(new RegExp(String.raw`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$.]*(?:__importDefault|__importStar|_interopRequireDefault|_interopRequireWildcard)\()?require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  // `import { config } from 'dotenv'`, `{ config as loadEnv }`, `const { config } = require('dotenv')`, `{ config: loadEnv }`.
+  const named = [...text.matchAll(new RegExp(String.raw`\bimport\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?\{([^}]*)\}\s*from\s*['"]dotenv['"]`, 'g'))].map((m) => ({ list: m[1]!, sep: 'as' }))
+    .concat([...text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*(['"])dotenv\2\s*\)/g)].map((m) => ({ list: m[1]!, sep: ':' })));
+  for (const { list, sep } of named) {
+    for (const part of list.split(',')) {
+      const m = new RegExp(String.raw`^\s*config\s*(?:${sep}\s*([A-Za-z_$][\w$]*))?\s*$`).exec(part);
+      if (m) functions.add(m[1] ?? 'config');
+    }
+  }
+  return { receivers, functions };
+}
+
+/** The edits that make a JS/TS file resolve references after each load of a .env; undefined when none. */
+export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleContext = {}): JsDotenvResolve | undefined {
+  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b/.test(text)) return undefined;
   const dir = path.posix.dirname(file);
   const inDir = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
-  if (/\.m?js$/i.test(file) && ESM.test(text)) {
-    // An ES module: each `import 'dotenv/config'` line is followed by the import of the resolving module.
-    if (!/dotenv\/config/.test(text)) return undefined;
-    const r = insertAfterLoads(text, (line, next) => {
-      const m = ESM_LOAD.exec(line);
-      return m && !next.includes(JS_RESOLVE_MODULE) ? `${m[1]}import './${JS_RESOLVE_MODULE}';` : undefined;
-    });
-    return r && { ...r, helper: inDir(JS_RESOLVE_HELPER), module: inDir(JS_RESOLVE_MODULE) };
-  }
-  if (!/\.c?js$/i.test(file) || !/\bdotenv\b/.test(text) || !/\brequire\s*\(/.test(text)) return undefined;
-  // A name bound to dotenv: `x.config()` counts only for it.
-  const bound = new Set([...text.matchAll(/\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*['"]dotenv['"]\s*\)/g)].map((m) => m[1]!));
-  const r = insertAfterLoads(text, (line, next) => {
-    const m = LOAD.exec(line);
-    if (!m) return undefined;
-    const receiver = /^\s*([A-Za-z_$][\w$]*)\.config/.exec(line)?.[1];
-    if (receiver && receiver !== 'require' && !bound.has(receiver)) return undefined;
-    if (/\.resolveEnvSync\(\)/.test(next)) return undefined;
-    return `${m[1] ?? m[3] ?? ''}require('./${JS_RESOLVE_HELPER}').resolveEnvSync();`;
+  const sf = parseJs(file, text);
+  const mod = moduleInfo(file, sf, text, ctx.packageType?.(file), isTsFile(file) ? ctx.tsTopLevelAwait?.(file) : undefined, ctx.babel?.(file));
+  const ts = mod.helper === 'ts';
+  const { receivers, functions } = dotenvBindings(text);
+  // Plain CommonJS JavaScript requires the helper on the spot (as earlier versions wrote it); the others import it.
+  const inline = mod.syntax === 'cjs' && !ts;
+  // What an ES module's env module requires: the .cjs helper (.js in a package Babel compiles).
+  const cjsKind: 'cjs' | 'js' = mod.helper === 'js' ? 'js' : 'cjs';
+  let module: JsDotenvResolve['module'];
+  const loads = loadStatements(sf, text, receivers, functions, mod.syntax === 'esm');
+  const r = insertAfterLoads(text, (line, next, i) => {
+    const load = loads.get(i);
+    if (load === undefined) return undefined;
+    if (load.import) {
+      if (next.includes(ENV_MODULE_BASENAME)) return undefined;
+      // TypeScript names it as the file names the helper (`./secret-sweep-env.js`, or without extension).
+      const spec = ts ? mod.helperSpecifier.replace(HELPER_BASENAME, ENV_MODULE_BASENAME) : `./${ENV_MODULE_BASENAME}.${cjsKind}`;
+      module = ts
+        ? { path: inDir(`${ENV_MODULE_BASENAME}.ts`), content: jsResolveModuleSource('\n', 'ts', mod.helperSpecifier) }
+        : { path: inDir(`${ENV_MODULE_BASENAME}.${cjsKind}`), content: jsResolveModuleSource('\n', cjsKind) };
+      return `${load.indent}import '${spec}'${semicolon(line, next)}`;
+    }
+    // Already resolved, also as tsc compiles the call (`(0, secret_sweep_secrets_1.resolveEnvSync)()`).
+    if (/\bresolveEnvSync\b/.test(next)) return undefined;
+    return `${load.indent}${inline ? `require('./${HELPER_BASENAME}.${mod.helper}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
   });
-  return r && { ...r, helper: inDir(JS_RESOLVE_HELPER) };
+  if (!r) return undefined;
+  const helpers: JsDotenvResolve['helpers'] = [];
+  const need = (kind: HelperKind) => {
+    if (!helpers.some((h) => h.kind === kind)) helpers.push({ path: inDir(`${HELPER_BASENAME}.${kind}`), kind });
+  };
+  // The .cjs module an ES module imports requires the .cjs helper; the .ts one imports the .ts helper.
+  if (module) need(ts ? 'ts' : cjsKind);
+  if (r.added.some((a) => /^\s*resolveEnvSync\(\)/.test(a))) {
+    // A file that binds resolveEnvSync to something else of its own: left alone.
+    if (/\bresolveEnvSync\b/.test(text) && !text.includes(HELPER_BASENAME)) return undefined;
+    const imp = importEdit(sf, text, mod, ['resolveEnvSync']);
+    if (imp) r.edits.push(imp.edit);
+    need(mod.helper);
+  } else if (inline) {
+    need(mod.helper);
+  }
+  return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
+}
+
+/** A statement's parent where one more statement may follow it. */
+function inStatementList(n: TS.Node): boolean {
+  const ts = typescript();
+  const p = n.parent;
+  return ts.isSourceFile(p) || ts.isBlock(p) || ts.isModuleBlock(p) || ts.isCaseClause(p) || ts.isDefaultClause(p);
+}
+
+/**
+ * The loads of a .env in the file, by the 0-based line their statement ends on (which nothing else
+ * follows but a comment): `import 'dotenv/config'` (`import: true`, ES modules only), and a statement that
+ * is, or declares one variable from, a call of dotenv's config under a name bound to it (over several
+ * lines too: `dotenv.config({\n  path: path.resolve(process.cwd(), '.env'),\n})`), `require('dotenv/config')`
+ * or `process.loadEnvFile()`.
+ */
+function loadStatements(sf: TS.SourceFile, text: string, receivers: ReadonlySet<string>, functions: ReadonlySet<string>, esm: boolean): Map<number, { import: boolean; indent: string }> {
+  const ts = typescript();
+  const out = new Map<number, { import: boolean; indent: string }>();
+  const isLoad = (e: TS.Expression | undefined): boolean => {
+    if (!e || !ts.isCallExpression(e)) return false;
+    const callee = e.expression.getText(sf).replace(/\s+/g, '');
+    if (callee === 'process.loadEnvFile' || /^require\((['"])dotenv\1\)\.config$/.test(callee)) return true;
+    if (callee === 'require') return e.arguments.length === 1 && ts.isStringLiteral(e.arguments[0]!) && e.arguments[0].text === 'dotenv/config';
+    // `dotenv.config`, `dotenv_1.default.config`, `(0,dotenv_1.config)` (tsc's call of a named import): a name bound to dotenv.
+    const dot = /^(?:\(0,)?([A-Za-z_$][\w$]*)(?:\.default)?\.config\)?$/.exec(callee)?.[1];
+    return dot !== undefined ? receivers.has(dot) : functions.has(callee);
+  };
+  const visit = (n: TS.Node): void => {
+    const load = ts.isImportDeclaration(n) ? esm && !n.importClause && ts.isStringLiteral(n.moduleSpecifier) && /^dotenv\/config(\.js)?$/.test(n.moduleSpecifier.text)
+      : ts.isExpressionStatement(n) ? isLoad(n.expression)
+        : ts.isVariableStatement(n) && n.declarationList.declarations.length === 1 && isLoad(n.declarationList.declarations[0]!.initializer);
+    if (load && inStatementList(n)) {
+      const end = sf.getLineAndCharacterOfPosition(n.end);
+      const lineEnd = text.indexOf('\n', n.end);
+      if (/^[ \t]*(\/\/.*)?\r?$/.test(text.slice(n.end, lineEnd < 0 ? text.length : lineEnd))) {
+        const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
+        out.set(end.line, { import: ts.isImportDeclaration(n), indent: /^[ \t]*/.exec(text.split('\n')[first] ?? '')![0] });
+      }
+      return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/**
+ * The file's style: a semicolon when the load has one, none when it has none (`standard` refuses an extra
+ * one), unless the next line starts with what would continue the statement without it (`(`, `[`, a template…).
+ */
+function semicolon(line: string, next: string): string {
+  return /;\s*(?:\/\/.*)?\r?$/.test(line) || /^\s*[([`+\-/]/.test(next) ? ';' : '';
 }
 
 /** After each line for which `statement` gives one (it sees the line and the next), that statement on its own line. */
-function insertAfterLoads(text: string, statement: (line: string, next: string) => string | undefined): { edits: TextEdit[]; lines: number[] } | undefined {
+function insertAfterLoads(text: string, statement: (line: string, next: string, index: number) => string | undefined): { edits: TextEdit[]; lines: number[]; added: string[] } | undefined {
   const eol = detectEol(text);
   const lines = text.split('\n');
   const edits: TextEdit[] = [];
   const at: number[] = [];
+  const added: string[] = [];
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const start = offset;
     offset += line.length + 1;
-    const add = statement(line, lines[i + 1] ?? '');
+    const add = statement(line, lines[i + 1] ?? '', i);
     if (add === undefined) continue;
     const last = i + 1 >= lines.length;
     const insertAt = last ? start + line.length : offset;
     edits.push({ start: insertAt, end: insertAt, replacement: `${last ? eol : ''}${add} // the sm:// references it loaded, resolved${eol}` });
     at.push(i + 1);
+    added.push(add);
   }
-  return edits.length ? { edits, lines: at } : undefined;
+  return edits.length ? { edits, lines: at, added } : undefined;
 }

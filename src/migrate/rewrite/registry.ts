@@ -18,6 +18,7 @@ export interface RewriterContext {
   requiredBy?: (file: string) => string | undefined;
   /** Why a bundler builds a JS/TS file (bundler.ts), when one does. */
   bundledBy?: (file: string) => string | undefined;
+  babel?: (file: string) => boolean;
   /** Why a JS/TS file runs in a web browser (browser-code.ts), or undefined. */
   browserCode?: (file: string, text: string) => string | undefined;
   /** The current text of the other `.tf` files of a file's module. */
@@ -59,7 +60,7 @@ export const REWRITERS: readonly RewriterEntry[] = [
   {
     id: 'javascript', fixturePrefixes: ['js-', 'ts-'],
     kinds: [{ id: 'javascript', files: ['*.js', '*.jsx', '*.mjs', '*.cjs', '*.ts', '*.tsx', '*.mts', '*.cts (not *.d.ts)'], reader: node, writes: 'helper-call' }],
-    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait, requiredBy: ctx.requiredBy, bundledBy: ctx.bundledBy, browserCode: ctx.browserCode }),
+    create: async (ctx) => new (await import('./javascript.js')).JavaScriptRewriter({ packageType: ctx.packageType, tsTopLevelAwait: ctx.tsTopLevelAwait, requiredBy: ctx.requiredBy, bundledBy: ctx.bundledBy, babel: ctx.babel, browserCode: ctx.browserCode }),
   },
   {
     id: 'yaml', fixturePrefixes: ['yaml-'],

@@ -33,19 +33,21 @@ import { createRewriters, rewriterFor } from './registry.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { browserCodeFinder } from './browser-code.js';
 import { bundlerFinder } from './bundler.js';
+import { babelFinder } from './babel.js';
 import { isSpringConfigPath, propertyAt, springManual } from './spring.js';
 import { leftoverValues } from './leftover-values.js';
 import { requiredModulesOf } from './required-esm.js';
 import { composeEnvFiles, isComposePath } from './yaml.js';
 import { walkFolder } from '../../sources/walk.js';
 import type { PythonRewriter } from './python.js';
-import type { JavaScriptRewriter } from './javascript.js';
+import type { HelperKind, JavaScriptRewriter } from './javascript.js';
 import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
-import { jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
+import { JS_RESOLVE_HELPER, jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
+import { envFileCommandSources, envFilePreloadEdits } from './node-env-file.js';
 import { quoteHashedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
@@ -311,13 +313,17 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   let required: Map<string, string> | undefined;
   const requiredBy = (file: string) => (required ??= requiredModulesOf(root)).get(file);
-  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, bundledBy: bundlerFinder(root), siblings, browserCode: browserCodeFinder(root) });
+  const babelOf = babelFinder(root);
+  const rewriters = await createRewriters({ packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), requiredBy, bundledBy: bundlerFinder(root), babel: babelOf, siblings, browserCode: browserCodeFinder(root) });
   // The two whose generated helper modules are written below.
   const python = rewriters.find((r) => r.id === 'python') as PythonRewriter;
   const javascript = rewriters.find((r) => r.id === 'javascript') as JavaScriptRewriter;
 
+  let envFileCommands: ReturnType<typeof envFileCommandSources> | undefined;
+  const envFileCommandsOf = () => (envFileCommands ??= envFileCommandSources(root));
   let nodeDotenv: boolean | undefined;
-  const nodeLoadsDotenv = () => (nodeDotenv ??= jsSourcesOf(root).some((x) => /\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)));
+  // Node's readers (dotenv, --env-file, process.loadEnvFile) end an unquoted value at `#`.
+  const nodeLoadsDotenv = () => (nodeDotenv ??= envFileCommandsOf().length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)));
   let envReads: Map<string, LiteralEnvRead> | undefined;
   const envReadsOf = () => {
     if (envReads) return envReads;
@@ -330,7 +336,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
 
   const pyHelperFiles: string[] = [];
   const jsResults: AnyResult[] = [];
-  const resolveModules = new Set<string>();
+  const resolveModules = new Map<string, string>();
   const pending: Pending[] = [];
   for (const [file, fileSites] of byFile) {
     let sites = fileSites;
@@ -452,10 +458,22 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     // (an ES module's `import 'dotenv/config'`: an import of a generated module that does it).
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
-    for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', jsDotenvResolveEdits)) {
+    const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
+    for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
       resolves(r, 'javascript', 'resolveEnvSync()');
-      jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: r.helper, kind: 'cjs' } });
-      if (r.module) resolveModules.add(r.module);
+      for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
+      if (r.module && !resolveModules.has(r.module.path)) resolveModules.set(r.module.path, r.module.content);
+    }
+    // `node --env-file=.env app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
+    const envFiles = new Set(pending.filter((p) => p.rewriter === 'dotenv').map((p) => p.file));
+    for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
+      out.envResolvedBy.push(r.file);
+      out.notes.push(`${r.file}: node --env-file now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file resolves the references of its .env`, sites: [] });
+      for (const m of r.modules) {
+        resolveModules.set(m, jsResolveModuleSource());
+        jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: path.posix.join(path.posix.dirname(m), JS_RESOLVE_HELPER), kind: 'cjs' } });
+      }
     }
   }
 
@@ -463,9 +481,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
   if (backend.capabilities.helpers) {
-    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: 'mjs' | 'cjs' | 'ts' } }>, backend, (h) => syncPrefetchNames(root, h, texts));
+    const jsHelpers = javascript.helperFiles(jsResults as Array<{ helper?: { path: string; kind: HelperKind } }>, backend, (h) => syncPrefetchNames(root, h, texts));
     const pyHelpers = pythonHelperFiles(root, python, pyHelperFiles, backend);
-    const helpers = [...pyHelpers, ...jsHelpers, ...[...resolveModules].sort().map((p) => ({ path: p, content: jsResolveModuleSource() }))];
+    const helpers = [...pyHelpers, ...jsHelpers, ...[...resolveModules].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([p, content]) => ({ path: p, content }))];
     for (const h of helpers) {
       if (opts.write) {
         opts.onBeforeWrite?.(h.path);
@@ -474,7 +492,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       out.generated.push(h.path);
     }
-    await declareSdk(root, jsHelpers.map((h) => h.path), opts, out);
+    await declareSdk(root, jsHelpers.map((h) => h.path), opts, out, pending, texts);
     declarePythonSdk(root, pyHelpers.map((h) => h.path), opts, out);
     copyHelpersIntoImages(root, pyHelpers.map((h) => h.path), pyHelperFiles, opts, out);
   }
@@ -621,7 +639,7 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
  * code still to rewrite and finds the lock stale; yarn and bun locks, and a lock its tool could not
  * update, become manual steps. Nothing runs in a dry run.
  */
-async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): Promise<void> {
+async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult, pending: Pending[] = [], texts: ReadonlyMap<string, string> = new Map()): Promise<void> {
   const range = dependencyRange(SDK_PACKAGE) ?? '^3';
   const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
@@ -636,7 +654,10 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     const rel = d === '.' ? 'package.json' : `${d}/package.json`;
     const real = await checkedPath(root, rel, { mustExist: true });
     const text = readFileSync(real, 'utf8');
-    const next = withDependency(text, SDK_PACKAGE, range);
+    // A package.json this run also edits (a script's `node --env-file` preload): one write holds both.
+    const p = pending.find((x) => x.file === rel);
+    const base = (p && texts.get(rel)) ?? text;
+    const next = withDependency(base, SDK_PACKAGE, range);
     if (next === undefined) {
       out.notes.push(`${rel}: not a JSON object with a dependencies object: add "${SDK_PACKAGE}": "${range}" to its dependencies by hand`);
       continue;
@@ -647,7 +668,8 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       entry.pkgs.push({ dir: d, manifest: rel, spec });
       byLock.set(lock.file, entry);
     }
-    if (next === text) continue;
+    if (next === base) continue;
+    if (p) pending.splice(pending.indexOf(p), 1);
     out.dependencies.push({ file: rel, package: SDK_PACKAGE, range });
     out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)`);
     out.generated.push(rel);
@@ -655,6 +677,7 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
       opts.onBeforeWrite?.(rel);
       writeFileAtomic(real, next, { mode: statSync(real).mode & 0o7777, onStep: testCrashPoint });
       opts.onGenerated?.(rel);
+      if (p) opts.onFileWritten?.(rel, p.rewriter, p.sites);
     }
   }
   for (const { lock, pkgs } of byLock.values()) {

@@ -1,0 +1,65 @@
+/**
+ * Programs started with `node --env-file=PATH` (Node 20.6+; `--env-file-if-exists`, Node 22.9+): Node
+ * loads the .env itself before any code runs, so there is no dotenv call to resolve the references
+ * after. Its parser, like dotenv's, ends an unquoted value at `#` (the .env rewriter quotes them, see
+ * run-rewriters.ts), and keeps a variable already set (so `secret-sweep run` works as it is). To run as
+ * started, the same command line preloads a generated module that resolves them (js-dotenv-resolve.ts),
+ * put beside the .env and named relative to the same working folder as the .env, so the two resolve
+ * together wherever the command runs:
+ *
+ *   "start": "node --env-file=.env app.js"  ->  "start": "node --env-file=.env --require ./secret-sweep-env.cjs app.js"
+ *   CMD ["node", "--env-file=.env", "app.js"]  ->  CMD ["node", "--env-file=.env", "--require", "./secret-sweep-env.cjs", "app.js"]
+ *
+ * Looked for in package.json scripts, Procfiles, Dockerfiles and shell scripts. The .env is looked for
+ * from the file's folder (npm runs scripts there; a Procfile's and, usually, a Dockerfile's working
+ * folder is it), then from the root. A line that already preloads the module is left alone.
+ */
+import path from 'node:path';
+import type { PythonSource } from './python-env-readers.js';
+import { repoTexts } from './repo-texts.js';
+import { JS_RESOLVE_MODULE } from './js-dotenv-resolve.js';
+import type { TextEdit } from './rewriter.js';
+
+const COMMAND_FILE = /(^|\/)(package\.json|Procfile|Dockerfile|[^/]*\.Dockerfile|Dockerfile\.[^/]+)$|\.(sh|bash)$/;
+/** `node … --env-file=PATH` on one command (not across `;`, `&&`, `|`). */
+const SHELL_FORM = /(?:^|[\s"'`=;&|(])node\s(?:[^\n;&|]*?\s)?--env-file(?:-if-exists)?(?:=|\s+)([^\s"'`\\;&|)]+)/g;
+/** A Dockerfile's JSON form: `["node", …, "--env-file=PATH", …]`. */
+const EXEC_FORM = /"node"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"--env-file(?:-if-exists)?=([^"\\\n]+)"/g;
+
+/** The repository's files that start node with --env-file. */
+export function envFileCommandSources(root: string): PythonSource[] {
+  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => t.includes('--env-file') && (new RegExp(SHELL_FORM.source).test(t) || new RegExp(EXEC_FORM.source).test(t)));
+}
+
+/**
+ * The edits that add the preload after each `--env-file=PATH` whose .env (see above) `rewritten` holds;
+ * `modules`: the generated modules they name, repository-relative.
+ */
+export function envFilePreloadEdits(file: string, text: string, rewritten: (envFile: string) => boolean): { edits: TextEdit[]; lines: number[]; modules: string[] } | undefined {
+  const edits: TextEdit[] = [];
+  const lines: number[] = [];
+  const modules: string[] = [];
+  const dir = path.posix.dirname(file);
+  let offset = 0;
+  text.split('\n').forEach((line, i) => {
+    const start = offset;
+    offset += line.length + 1;
+    if (line.includes(JS_RESOLVE_MODULE) || !line.includes('--env-file')) return;
+    const forms: Array<[RegExp, (spec: string) => string]> = [[EXEC_FORM, (spec) => `, "--require", "${spec}"`], [SHELL_FORM, (spec) => ` --require ${spec}`]];
+    for (const [re, insert] of forms) {
+      for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
+        const arg = m[1]!;
+        const envFile = [dir, '.'].map((d) => path.posix.normalize(path.posix.join(d, arg))).find((f) => !path.posix.isAbsolute(arg) && !f.startsWith('../') && rewritten(f));
+        if (envFile === undefined) continue;
+        const spec = path.posix.join(path.posix.dirname(arg), JS_RESOLVE_MODULE);
+        const at = start + m.index + m[0].length;
+        edits.push({ start: at, end: at, replacement: insert(/^(\.{0,2}\/)/.test(spec) ? spec : `./${spec}`) });
+        lines.push(i + 1);
+        const mod = path.posix.join(path.posix.dirname(envFile), JS_RESOLVE_MODULE);
+        if (!modules.includes(mod)) modules.push(mod);
+        return;
+      }
+    }
+  });
+  return edits.length ? { edits, lines, modules } : undefined;
+}

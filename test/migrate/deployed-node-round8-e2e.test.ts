@@ -1,0 +1,150 @@
+/**
+ * Round 8 of "deployed" Node programs (harness: test/support/deployed-node.ts): programs that load a .env
+ * another way than round 7's, each started plainly from a fresh clone after one `migrate --apply`, seeing
+ * the exact values; a second migrate writes nothing.
+ *
+ * - ES modules that call dotenv after their imports: `import dotenv from 'dotenv'` + `dotenv.config()`,
+ *   `import { config as loadEnv } from 'dotenv'` + `loadEnv()`, and Node's own `process.loadEnvFile()`.
+ * - TypeScript loading dotenv (`import * as dotenv` + `dotenv.config()`, `import 'dotenv/config'`), built
+ *   by tsc to dist/ and run there, and run from source file by file (as ts-node does).
+ * - `node --env-file=.env` (no dotenv anywhere) in a package.json script, a Procfile and a Dockerfile's
+ *   JSON CMD: the references are quoted (Node's parser ends an unquoted value at `#`) and the same command
+ *   line preloads the module that resolves them.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runAsync } from '../support/cli.js';
+import { migrateTestBed } from '../support/migrate-bed.js';
+import { installDeclaredDeps } from '../support/npm-ci.js';
+import { commitRepo, deployedNodeHarness, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
+import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
+
+const bed = migrateTestBed();
+const { awsEnv, migrateAndClone, expectIdempotent, expectNoValueLeft } = deployedNodeHarness(bed, 'round8');
+
+/** A password with characters dotenv and Node's parser keep as they are (unquoted, no `#`, quote or `$`). */
+const pw = (seed: number) => 'Pw' + randomString(ALNUM, 14, seed) + '9!';
+const V = {
+  esmToken: githubToken(10800),
+  esmPassword: pw(10801),
+  nativeKey: stripeKey(10802),
+  tsToken: githubToken(10803),
+  tsPassword: pw(10804),
+  envFilePassword: pw(10805),
+  procToken: githubToken(10806),
+  babelToken: githubToken(10809),
+};
+const redact = redactor(V);
+const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
+
+const FILES: Record<string, string> = {
+  '.gitignore': 'node_modules/\ndist/\n',
+  'esm/package.json': pkg({ name: 'esm', type: 'module', dependencies: { dotenv: '^16.0.0' } }),
+  'esm/.env': `ESM_TOKEN=${V.esmToken}\nESM_PASSWORD=${V.esmPassword}\nNATIVE_KEY=${V.nativeKey}\n`,
+  // A module that reads the variables when called, imported before the load runs.
+  'esm/settings.js': 'export const settings = () => ({ token: process.env.ESM_TOKEN, password: process.env.ESM_PASSWORD });\n',
+  // The load over several lines, its path built by nested calls.
+  'esm/default.js': `import dotenv from 'dotenv';\nimport path from 'node:path';\nimport { createHash } from 'node:crypto';\nimport { settings } from './settings.js';\n\ndotenv.config({\n  path: path.resolve(process.cwd(), '.env'),\n});\n${H}console.log(h(settings().token), h(settings().password));\n`,
+  // Without semicolons (\`standard\` style): the added lines follow it.
+  'esm/named.mjs': `import { createHash } from 'node:crypto'\nimport { config as loadEnv } from 'dotenv'\n\nconst { error } = loadEnv()\nif (error) throw error\n${H}console.log(h(process.env.ESM_TOKEN))\n`,
+  'esm/native.js': `import { createHash } from 'node:crypto';\n\nprocess.loadEnvFile();\n${H}console.log(h(process.env.NATIVE_KEY));\n`,
+  // TypeScript compiled to CommonJS in dist/.
+  'ts/package.json': pkg({ name: 'ts', scripts: { build: 'tsc -p .', start: 'node dist/index.js' }, dependencies: { dotenv: '^16.0.0' }, devDependencies: { typescript: '^5.0.0', '@types/node': '^20.0.0' } }),
+  'ts/tsconfig.json': JSON.stringify({ compilerOptions: { target: 'es2020', module: 'commonjs', outDir: 'dist', rootDir: 'src', strict: true, esModuleInterop: true, skipLibCheck: true, types: ['node'] }, include: ['src'] }, null, 2) + '\n',
+  'ts/.env': `TS_TOKEN=${V.tsToken}\nTS_PASSWORD=${V.tsPassword}\n`,
+  'ts/src/index.ts': "import * as dotenv from 'dotenv';\nimport { createHash } from 'crypto';\nimport { settings } from './settings';\n\ndotenv.config();\nconst h = (s: string): string => createHash('sha256').update(s).digest('hex').slice(0, 12);\nconsole.log(h(process.env.TS_TOKEN ?? ''), h(settings().password));\n",
+  'ts/src/settings.ts': "export const settings = (): { password: string } => ({ password: process.env.TS_PASSWORD ?? '' });\n",
+  // `import 'dotenv/config'` and a module imported after it that reads the variable when imported.
+  'ts/src/worker.ts': "import 'dotenv/config';\nimport { token } from './token';\nimport { createHash } from 'crypto';\n\nconsole.log(createHash('sha256').update(token).digest('hex').slice(0, 12));\n",
+  'ts/src/token.ts': "export const token: string = process.env.TS_TOKEN ?? '';\n",
+  // A build committed as tsc wrote it (a default and a named import of dotenv), which `npm start` runs.
+  'ts/lib/config.js': [
+    '"use strict";',
+    'var __importDefault = (this && this.__importDefault) || function (mod) {',
+    '    return (mod && mod.__esModule) ? mod : { "default": mod };',
+    '};',
+    'Object.defineProperty(exports, "__esModule", { value: true });',
+    'const dotenv_1 = __importDefault(require("dotenv"));',
+    'const dotenv_2 = require("dotenv");',
+    'dotenv_1.default.config();',
+    '(0, dotenv_2.config)({ path: ".env" });',
+    'exports.default = { password: process.env.TS_PASSWORD };',
+    '',
+  ].join('\n'),
+  // ES module syntax that Babel compiles to CommonJS (@babel/register here; `babel src -d dist` writes every
+  // file as .js): the helper it imports must be one that require() loads under the same name after a build.
+  'babel/package.json': pkg({ name: 'babel', scripts: { start: 'node -r @babel/register src/index.js', build: 'babel src -d dist' }, dependencies: { dotenv: '^16.0.0' }, devDependencies: { '@babel/cli': '^7.0.0', '@babel/register': '^7.0.0', '@babel/preset-env': '^7.0.0' } }),
+  'babel/.babelrc': '{ "presets": ["@babel/preset-env"] }\n',
+  'babel/.env': `BABEL_TOKEN=${V.babelToken}\n`,
+  'babel/src/config.js': "import dotenv from 'dotenv';\n\ndotenv.config();\n\nexport const token = process.env.BABEL_TOKEN;\n",
+  'babel/src/index.js': `import { createHash } from 'crypto';\nimport { token } from './config';\n\n${H}console.log(h(token));\n`,
+  // Node's own --env-file, no dotenv: a script, a Procfile (a .env in a subfolder), a Dockerfile's CMD.
+  'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js' } }),
+  'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
+  'web/app.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WEB_PASSWORD));\n`,
+  'web/Procfile': 'worker: node --env-file config/worker.env worker.js\n',
+  'web/config/worker.env': `WORKER_TOKEN=${V.procToken}\n`,
+  'web/worker.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WORKER_TOKEN));\n`,
+  'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
+};
+
+describe('round 8: dotenv called by ES modules and TypeScript, and node --env-file, started plainly', () => {
+  let repo: string;
+  beforeAll(() => {
+    repo = bed.tempDir('ss-round8-');
+    commitRepo(repo, FILES);
+  }, 60_000);
+
+  it('each program sees the exact values from a fresh clone, without secret-sweep run; a second run writes nothing', async () => {
+    const { clone, report } = await migrateAndClone(repo, 'r8', redact);
+    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`)).toEqual([]);
+    const env = awsEnv();
+    const run = async (args: string[], cwd: string) => {
+      const r = await runAsync(process.execPath, args, { cwd: join(clone, cwd), env });
+      expect(r.code, `${cwd} ${args.join(' ')}: ${redact(r.stderr)}`).toBe(0);
+      return r.stdout.trim();
+    };
+
+    installDeclaredDeps(join(clone, 'esm'));
+    expect(await run(['default.js'], 'esm')).toBe(`${sha(V.esmToken)} ${sha(V.esmPassword)}`);
+    expect(await run(['named.mjs'], 'esm')).toBe(sha(V.esmToken));
+    expect(readFileSync(join(clone, 'esm/named.mjs'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs'\n[\s\S]*^const \{ error \} = loadEnv\(\)\nresolveEnvSync\(\) \/\/ /m);
+    expect(await run(['native.js'], 'esm')).toBe(sha(V.nativeKey));
+    expect(readFileSync(join(clone, 'esm/default.js'), 'utf8')).toMatch(/^import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';$[\s\S]*^\}\);\nresolveEnvSync\(\);/m);
+
+    installDeclaredDeps(join(clone, 'ts'), true);
+    const tsc = await runAsync(process.execPath, [TSC, '-p', '.'], { cwd: join(clone, 'ts') });
+    expect(tsc.code, redact(tsc.stdout)).toBe(0);
+    expect(await run(['dist/index.js'], 'ts')).toBe(`${sha(V.tsToken)} ${sha(V.tsPassword)}`);
+    expect(await run(['dist/worker.js'], 'ts')).toBe(sha(V.tsToken));
+    expect(await run(['-e', "const { createHash } = require('node:crypto');\n" + H + "console.log(h(require('./lib/config').default.password))"], 'ts')).toBe(sha(V.tsPassword));
+    const register = join(bed.tempDir('ss-round8-ts-node-'), 'register.cjs');
+    writeFileSync(register, TS_NODE_REGISTER);
+    expect(await run(['-r', register, 'src/worker.ts'], 'ts')).toBe(sha(V.tsToken));
+
+    // Babel's CommonJS output (stood in for by TypeScript's transpiler, which compiles .mjs too, as @babel/register does).
+    expect(readFileSync(join(clone, 'babel/src/config.js'), 'utf8')).toContain("import { resolveEnvSync } from './secret-sweep-secrets.js';\n");
+    const babelRegister = join(bed.tempDir('ss-round8-babel-'), 'register.cjs');
+    writeFileSync(babelRegister, TS_NODE_REGISTER.replace("require.extensions['.ts'] = ", "require.extensions['.js'] = require.extensions['.mjs'] = "));
+    installDeclaredDeps(join(clone, 'babel'));
+    expect(await run(['-r', babelRegister, 'src/index.js'], 'babel')).toBe(sha(V.babelToken));
+
+    // --env-file: quoted references, and the preload on the same command line, each run as written.
+    expect(readFileSync(join(clone, 'web/.env'), 'utf8')).toMatch(new RegExp(`^WEB_PASSWORD='${'sm'}://prod/r8/[^#']+#[^']+'\\n$`));
+    installDeclaredDeps(join(clone, 'web'));
+    const scripts = (JSON.parse(readFileSync(join(clone, 'web/package.json'), 'utf8')) as { scripts: { start: string } }).scripts;
+    expect(scripts.start).toBe('node --env-file=.env --require ./secret-sweep-env.cjs app.js');
+    const argv = (cmd: string) => cmd.split(' ').slice(1);
+    expect(await run(argv(scripts.start), 'web')).toBe(sha(V.envFilePassword));
+    const proc = readFileSync(join(clone, 'web/Procfile'), 'utf8');
+    expect(proc).toBe('worker: node --env-file config/worker.env --require ./config/secret-sweep-env.cjs worker.js\n');
+    expect(await run(argv(proc.trim().slice('worker: '.length)), 'web')).toBe(sha(V.procToken));
+    const cmd = /^CMD (.*)$/m.exec(readFileSync(join(clone, 'web/Dockerfile'), 'utf8'))![1]!;
+    expect(JSON.parse(cmd)).toEqual(['node', '--env-file=.env', '--require', './secret-sweep-env.cjs', 'app.js']);
+    expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
+
+    expectNoValueLeft(clone, V);
+    await expectIdempotent(clone, 'r8', redact);
+  }, 300_000);
+});
