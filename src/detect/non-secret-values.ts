@@ -100,6 +100,9 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   // A trailing escaped newline is how a test types the value at a prompt (`'secretpassword\\n'`).
   let v = value.replace(/(?:\\[rn])+$/, '');
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
+  // One sign before or after lower-case words (`#password` percent-encoded in django-environ's docs): how to
+  // encode a sign, not a password. Capitals or digits with it (`Password1!`) are typed, judged below.
+  if (/^(?:[#!@$&*][a-z]+|[a-z]+[#!@$&*])$/.test(v)) v = v.replace(/[#!@$&*]/, '');
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
   if (/[^A-Za-z0-9 ._:/=-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
@@ -334,8 +337,21 @@ const DOCUMENTED_EXAMPLES = new Set([
 // score them as secrets.)
 
 
+/** A run of three or more neighbouring keys or letters of the alphabet (`zxcv`, `1234`, `abc`), typed. */
+const isKeyRun = (s: string): boolean => s.length >= 3 && [...KEY_ROWS, 'abcdefghijklmnopqrstuvwxyz'].some((row) => row.includes(s.toLowerCase()));
+
+/**
+ * Base64 pieces joined by `|` (a signed cookie's parts, tornado's `_oauth_request_token=enhjdg==|MTIzNA==`)
+ * that each decode to a keyboard run (`zxcv`, `1234`): a test's stand-in, encoded.
+ */
+function isEncodedKeyRuns(v: string): boolean {
+  const pieces = v.split('|');
+  return pieces.length >= 2 && pieces.every((p) => /^[A-Za-z0-9+/]{4,16}={0,2}$/.test(p) && isKeyRun(Buffer.from(p, 'base64').toString('latin1')));
+}
+
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
+  if (isEncodedKeyRuns(v)) return true;
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
   // `echo postgres | base64` (a chart README's `cG9zdGdyZXMK`) encodes the newline too.
   const text = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
@@ -453,8 +469,11 @@ const XKCD_936 = /^(?:(?:in)?correct|horse|battery|staple){2,}$/i;
 function isHomeRowMash(v: string): boolean {
   if (!/^[a-z0-9]+$/.test(v) || /^[0-9a-f]+$/.test(v)) return false;
   const letters = v.replace(/\d/g, '');
-  if (letters.length < 14) return false;
   const home = letters.replace(/[^asdfghjkl]/g, '').length;
+  // Shorter, every letter on the home row (`askfjh234as9sd8`, oauthlib's docs token): nine or more such
+  // letters in a random value come about once in ten thousand.
+  if (letters.length >= 9 && home === letters.length) return true;
+  if (letters.length < 14) return false;
   return home * 4 >= letters.length * 3;
 }
 
@@ -493,6 +512,22 @@ const NPM_PACKAGE = /^@[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a
 
 /** A vendor prefix with a few digits after it (`whsec_123`, `sk_42`): real keys carry dozens of characters. */
 const SHORT_PREFIXED = /^[a-z]{2,8}_\d{1,6}$/;
+
+/**
+ * A template's filter chain (Django, Jinja, Liquid: `variable|default:"x"|date:"Y-m-d"` cut at the first
+ * quote, `value|lower`): words joined by `|`, an argument's colon at most. A password holds no such run of words.
+ */
+const FILTER_CHAIN = /^[a-z_][a-z_.]*(?:\|[a-z_]+)+:?$/;
+
+/**
+ * An AWS access key ID in a presigned URL or a SigV4 Authorization header (`X-Amz-Credential=AKIA…%2F20190814%2F…`,
+ * `Credential=AKIA…/20190814/…`): the key's public half beside a signature made for one request; a presigned
+ * URL is made to be handed out. The secret key that signed it is nowhere in the text.
+ */
+function isSignedRequestKeyId(v: string, line: string, at: number): boolean {
+  // The key ID alone (aws-access-key-id) or with its scope up to the next `&` (a generic rule reads `Credential=`).
+  return /^(?:AKIA|ASIA)[A-Z2-7]{16}(?:(?:%2F|\/)\d{8}(?:%2F|\/)[\w%/-]*)?$/i.test(v) && /(?:X-Amz-Credential=|\bCredential=)$/i.test(line.slice(Math.max(0, at - 20), at)) && /^(?:%2F|\/)\d{8}(?:%2F|\/)/i.test(line.slice(at + 20, at + 36));
+}
 
 /** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
 const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
@@ -572,6 +607,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (at >= 0 && !c.selfNamed && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
   // Only a URL's password: `AKIA…@example.com` is an AWS key, whatever the host after it (gate round 6).
   if (at >= 0 && (c.generic || c.urlRule) && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
+  if (at >= 0 && isSignedRequestKeyId(v, line, at)) return 'key ID of a presigned URL or signed request';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
   if (isHollowPrivateKey(v)) return 'private key without a body';
   if (isKeyboardWalk(v)) return 'keyboard walk';
@@ -631,6 +667,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   // Not under a password's key: `admin_123` there is a weak password someone typed.
   if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
   if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
+  if (FILTER_CHAIN.test(v)) return "a template's filter chain";
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.

@@ -283,6 +283,32 @@ const SHAPES: Shape[] = [
       [`    token: '${mixed(16, 67)}',`, 'config/gitaly.rb'],
     ],
   },
+  {
+    shape: "Debian's dist-packages: published API examples, presigned URLs, encoded key runs, filter chains, home-row mashes",
+    negatives: [
+      // awscli's examples/**/*.rst and botocore's examples-1.json: sample requests and outputs.
+      [`    "OldPassword": "${mixed(14, 70)}",`, 'awscli/examples/iam/change-password.rst'],
+      [`    "ServicePassword": "${rnd(43, 71, B64)}=",`, 'awscli/examples/iam/reset-service-specific-credential.rst'],
+      [`          "Password": "${mixed(12, 72)}",`, 'botocore/data/iam/2010-05-08/examples-1.json'],
+      // The key ID of a presigned URL (its secret key signed it elsewhere).
+      [`"downloadUrl": "https://b.s3.amazonaws.com/l?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${'AKIA' + rnd(16, 73, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=${rnd(64, 74, HEX)}"`, 'docs/layer.md'],
+      [`headers={"Cookie": "_oauth_request_token=${b64('zxcv')}|${b64('1234')}"},`, 'tornado/test/auth_test.py'],
+      [`    >>> token = 'variable|default:"Default value"|date:"Y-m-d"'`, 'django/template/base.py'],
+      ["                'access_token': 'askfjh234as9sd8',", 'oauthlib/oauth2/rfc6749/request_validator.py'],
+      ['DATABASE_URL=mysql://user:%23' + PW + '@127.0.0.1:3306/dbname', 'docs/README.rst'],
+      ['    conn = psycopg2.connect("dbname=test user=postgres ' + PW + '=secret")', 'psycopg2/__init__.py'],
+    ],
+    positives: [
+      // The same values outside an examples/ folder, and a vendor token inside one.
+      [`    "OldPassword": "${mixed(14, 70)}",`, 'awscli/customizations/iam.rst'],
+      [`AWS_ACCESS_KEY_ID=${'AKIA' + rnd(16, 75, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`, 'examples/deploy/README.md'],
+      [`aws_access_key_id = "${'AKIA' + rnd(16, 73, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}"  # X-Amz-Credential= below`, 'app/settings.py'],
+      [`headers={"Cookie": "_oauth_request_token=${b64(mixed(12, 76))}|${b64(mixed(12, 77))}"},`, 'app/client.py'],
+      [`    'access_token': 'askfjh234as9sd8${rnd(6, 78, 'qwertyuiopzxcvbnm')}',`, 'app/client.py'],
+      ['DATABASE_URL=mysql://user:%23' + PW + '7Q@127.0.0.1:3306/dbname', 'deploy/.env'],
+      ['    conn = psycopg2.connect("dbname=test user=postgres ' + PW + '=Xt7-pump-22")', 'app/db.py'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
