@@ -134,7 +134,8 @@ export function isWordyStandIn(value: string): boolean {
   // In a URL, spaces are written %20 (`redis://:some%20workhorse%20pass@`).
   if (/%20/.test(bare)) try { bare = decodeURIComponent(bare); } catch { /* not percent-encoded */ }
   const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
-  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(v);
+  // Runs of signs between words and a closing `?`/`!` (`this-is-not-our-password...or-is-it?`): still a phrase.
+  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(/[-_ .]{2}|[a-z][?!]$/.test(v) ? v.replace(/[?!]$/, '').replace(/([-_ .])[-_ .]+/g, '$1') : v);
   if (m === null || m[1]!.length < 4 || !CREDENTIAL_INSIDE.test(m[1]!)) return false;
   // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed,
   // and so may one word with digits glued to it (`password1`); several joined words take them (`secret_data1`).
@@ -163,10 +164,13 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
+  const e = v.replace(/[.-]/g, '\\$&');
+  // A client's user flag after it (`PGPASSWORD=app psql -U app`, `mysql -u app --password=app`).
+  const after = line.slice(at + v.length);
+  if (after.toLowerCase().includes(v.toLowerCase()) && new RegExp(`(?:\\s-[Uu][ \\t]*|\\s--user(?:name)?[= \\t])["']?${e}(?:["']?(?:\\s|$))`, 'i').test(after)) return true;
   // The user name must be the value, written before it: most lines never hold the value twice, and the
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
-  const e = v.replace(/[.-]/g, '\\$&');
   return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
@@ -592,7 +596,8 @@ function isSelfNamingValue(v: string): boolean {
  * stays reported, as does any capitalised or signed form (`Password123!`).
  */
 function isCountedStandIn(v: string): boolean {
-  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}$/.test(v)) return true;
+  // A sign typed after the counter to pass a policy (`test123!`) leaves it a stand-in.
+  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}[!@#$*]?$/.test(v)) return true;
   const glued = /^([a-z]{6,40})(\d{1,4})$/.exec(v);
   if (glued && !CREDENTIAL.has(glued[1]!) && splitsIntoWords(glued[1]!, true)) return true;
   return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
@@ -660,6 +665,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
   if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
   if (spellsOwnKey(v, key)) return 'the value spells its own key';
+  // A word of its key with a counter (`CONSOLE_SECRET_KEY: console123`): the docs' default, named after the setting.
+  if (/^[a-z]{4,20}\d{1,4}$/.test(v) && words.includes(v.replace(/\d+$/, ''))) return 'a word of its key with a counter';
   if (CSRF_BEFORE.test(before)) return 'CSRF token';
   if (isJwtHeaderOnly(v)) return 'a JWT header alone';
   if (EMAIL.test(v)) return 'an e-mail address';
