@@ -643,6 +643,10 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isHomeRowMash(v)) return "typed across the keyboard's home row";
   if (isAlternatingCount(v)) return 'letters and digits counting in turns';
   if (XKCD_936.test(v)) return "xkcd 936's passphrase";
+  // The shifted digit row typed whole (`pwd:!@#$%^&*()_+{}[];…`): a test of special characters, never drawn.
+  if (v.includes('!@#$%^&*()')) return 'a test of special characters (the shifted digit row)';
+  // A run of three lower-case x inside a value (`pass1xxxABCD`): the writer's mark for "fill in", as `xxxx` is.
+  if (/(?<![xX])xxx(?![xX])/.test(v) && v.length <= 24) return 'placeholder (xxx)';
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';

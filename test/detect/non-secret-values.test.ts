@@ -324,6 +324,17 @@ const SHAPES: Shape[] = [
       [`    CONSOLE_SECRET_KEY: ${mixed(10, 81)}`, 'deploy/values.yaml'],
     ],
   },
+  {
+    shape: 'rails, netbox tests: the shifted digit row typed whole, an xxx mark inside a short value',
+    negatives: [
+      [`  if user == 'login' && ${PW} == 'pwd:!@#$%^&*()_+{}[];"\\',./<>?\`~ \\n'`, 'test/controller/basic_auth_test.rb'],
+      [`        '${PW}': 'pass1xxxABCD',`, 'users/tests/test_views.py'],
+    ],
+    positives: [
+      [`  if user == 'login' && ${PW} == 'Pw:!@#$%^&*${mixed(8, 82)}'`, 'app/auth.rb'],
+      [`        '${PW}': 'pass1xx${mixed(9, 83)}',`, 'app/settings.py'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
