@@ -79,6 +79,9 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
   if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
+  // The same after a vendor's prefix (`da2-abcdefghijklmnopqrstuvwxyz`): typed in place of a key, never drawn.
+  const body = /^[A-Za-z][A-Za-z0-9]{1,7}[-_]([A-Za-z0-9]{8,})$/.exec(secret)?.[1];
+  if (body !== undefined && isAlphabetRun(body)) return 'sequential characters';
   return undefined;
 }
 

@@ -6,6 +6,7 @@
  * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
  * Pure: one line in, a short reason out (or undefined).
  */
+import { createHmac } from 'node:crypto';
 import { assignmentKey } from './assignment-key.js';
 
 export interface ValueOnLine {
@@ -510,6 +511,23 @@ function isJwtHeaderOnly(v: string): boolean {
   return typeof head === 'object' && head !== null && 'alg' in head && Object.keys(head).every((k) => ['alg', 'typ', 'kid', 'cty'].includes(k));
 }
 
+/**
+ * The signing key jwt.io's debugger fills in today (`a-string-secret-at-least-256-bits-long`): a token that
+ * verifies under it was made on that page, for docs and tests. Checked by HMAC, not guessed from the text.
+ * (Its former key, `your-256-bit-secret`, and the bare `secret` are left: peers' example sets score tokens
+ * signed with them as secrets.)
+ */
+const JWT_IO_KEY = 'a-string-secret-at-least-256-bits-long';
+const HMAC_OF: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+function isJwtIoSample(v: string): boolean {
+  const parts = v.split('.');
+  if (parts.length !== 3 || !v.startsWith('eyJ')) return false;
+  let alg: unknown;
+  try { alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown }).alg; } catch { return false; }
+  const hash = typeof alg === 'string' ? HMAC_OF[alg] : undefined;
+  return hash !== undefined && createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
+}
+
 /** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const NPM_PACKAGE = /^@[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/;
@@ -614,6 +632,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (at >= 0 && (c.generic || c.urlRule) && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
   if (at >= 0 && isSignedRequestKeyId(v, line, at)) return 'key ID of a presigned URL or signed request';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
+  if (isJwtIoSample(v)) return "jwt.io's sample token (signed with the debugger's key)";
   if (isHollowPrivateKey(v)) return 'private key without a body';
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).

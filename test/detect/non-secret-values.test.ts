@@ -4,6 +4,7 @@
  * shape that must still be reported. Both sides run through the real detector with the built-in rules.
  * Every secret-like value is built at run time (the project scans itself).
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
 import { nonSecretValueReason } from '../../src/detect/non-secret-values.js';
@@ -352,6 +353,23 @@ describe('non-secret values of real code are not reported; secrets of a similar 
       }
     });
   }
+});
+
+describe("jwt.io's sample tokens and an alphabet after a vendor prefix (trufflehog negatives)", () => {
+  const jwt = (key: string, claims: object) => {
+    const head = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return `${head}.${body}.${createHmac('sha256', key).update(`${head}.${body}`).digest('base64url')}`;
+  };
+  const claims = { sub: rnd(10, 90), name: 'Jo', iat: 1516239022 };
+  it('a token signed with the debugger key is not reported; the same claims under another key are', () => {
+    expect(findings(`token = "${jwt('a-string-secret-at-least-' + '256-bits-long', claims)}"`, 'docs/auth.md').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${jwt(mixed(32, 91), claims)}"`, 'docs/auth.md').map((f) => f.rule)).toContain('jwt');
+  });
+  it('da2- followed by the alphabet is a stand-in, a drawn AppSync key is reported', () => {
+    expect(findings('const key = "da2-' + 'abcdefghijklmnopqrstuvwxyz";', 'src/api.ts')).toEqual([]);
+    expect(findings(`const key = "da2-${rnd(26, 92, 'abcdefghijklmnopqrstuvwxyz0123456789')}";`, 'src/api.ts').length).toBeGreaterThan(0);
+  });
 });
 
 describe('nonSecretValueReason', () => {
