@@ -551,6 +551,16 @@ function isSignedRequestKeyId(v: string, line: string, at: number): boolean {
   return /^(?:AKIA|ASIA)[A-Z2-7]{16}(?:(?:%2F|\/)\d{8}(?:%2F|\/)[\w%/-]*)?$/i.test(v) && /(?:X-Amz-Credential=|\bCredential=)$/i.test(line.slice(Math.max(0, at - 20), at)) && /^(?:%2F|\/)\d{8}(?:%2F|\/)/i.test(line.slice(at + 20, at + 36));
 }
 
+/**
+ * A password hash in Django's or Werkzeug's stored format (`md5$seasalt$1e9b…` in a fixture,
+ * `pbkdf2_sha256$600000$salt$hash`, `scrypt:32768:8:1$salt$hex`): a hash under `password`, not the password;
+ * hashes are judged by their format in password-hashes.yaml.
+ */
+const FRAMEWORK_PASSWORD_HASH = /^(?:(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt|sha1|md5|unsalted_(?:md5|sha1)|crypt)\$[^\s$]*\$\S+|(?:pbkdf2|scrypt):[\w:]+\$[^\s$]+\$[0-9a-f]+)$/;
+
+/** A type name with its version (`pg/varchar@1`, a codec id in an ORM's table map): a name, not a value. */
+const VERSIONED_TYPE_ID = /^[a-z][a-z0-9]*\/[a-z][a-z0-9_]*@\d+$/;
+
 /** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
 const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
 
@@ -698,6 +708,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
   if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
   if (FILTER_CHAIN.test(v)) return "a template's filter chain";
+  if (FRAMEWORK_PASSWORD_HASH.test(v)) return 'a password hash (Django / Werkzeug format)';
+  if (VERSIONED_TYPE_ID.test(v)) return 'a type name with its version';
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.

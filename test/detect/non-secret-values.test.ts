@@ -326,6 +326,19 @@ const SHAPES: Shape[] = [
     ],
   },
   {
+    shape: 'wagtail, prisma: Django / Werkzeug password hashes under password, a versioned type id under token',
+    negatives: [
+      [`    "${PW}": "md5$seasalt$${rnd(32, 84, HEX)}",`, 'wagtail/test/customuser/fixtures/test.json'],
+      [`    "${PW}": "pbkdf2_sha256$600000$${rnd(22, 85)}$${rnd(43, 86, B64)}=",`, 'fixtures/users.json'],
+      [`    ${PW}_hash = "scrypt:32768:8:1$${rnd(16, 87)}$${rnd(128, 88, HEX)}"`, 'app/seed.py'],
+      ["    entries: { table: { users: table({ id: 'pg/int4@1', token: 'pg/varchar@1' }) } },", 'test/registry.test.ts'],
+    ],
+    positives: [
+      [`    "${PW}": "md5-${mixed(14, 89)}",`, 'config/settings.json'],
+      [`    token: 'pg/${mixed(12, 93)}@1',`, 'src/client.ts'],
+    ],
+  },
+  {
     shape: 'rails, netbox tests: the shifted digit row typed whole, an xxx mark inside a short value',
     negatives: [
       [`  if user == 'login' && ${PW} == 'pwd:!@#$%^&*()_+{}[];"\\',./<>?\`~ \\n'`, 'test/controller/basic_auth_test.rb'],
