@@ -11,6 +11,8 @@ const PLACEHOLDER_WORDS = [
   'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'not a real', 'foobar',
   // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
   '***removed***',
+  // The password of every Google service account P12 key file, printed in Google's docs: known to all.
+  'notasecret',
   // The typesetters' filler text, and the word itself split in two.
   'loremipsum', 'lorem_ipsum', 'lorem-ipsum', 'lorem ipsum', 'place_holder', 'place-holder',
 ];

@@ -106,7 +106,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   if (/^(?:[#!@$&*][a-z]+|[a-z]+[#!@$&*])$/.test(v)) v = v.replace(/[#!@$&*]/, '');
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
-  if (/[^A-Za-z0-9 ._:/=-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
+  if (/[^A-Za-z0-9 ._:/=+-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
   if (words.length === 0) return false;
   // foo, bar, baz alone (`bar%25bar`): the names of nothing.
@@ -118,7 +118,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
     else if (!splitsIntoWords(w, false)) other++;
   }
   // The other word only without digits: `Redis-Auth-5` is a typed password.
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=]/.test(v) && !/\d/.test(v)));
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=+]/.test(v) && !/\d/.test(v)));
 }
 
 /**
@@ -131,7 +131,8 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
   // All in capitals is the same words shouted (`NOT-CI-JOB-TOKEN`); mixed case is judged elsewhere.
-  let bare = value.replace(/(?:\\[rn])+$/, '');
+  // Marks around the words (`##invalid-password##`) frame them, no more.
+  let bare = value.replace(/(?:\\[rn])+$/, '').replace(/^([#*]{1,3})(.+)\1$/, '$2');
   // In a URL, spaces are written %20 (`redis://:some%20workhorse%20pass@`).
   if (/%20/.test(bare)) try { bare = decodeURIComponent(bare); } catch { /* not percent-encoded */ }
   const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
@@ -291,7 +292,8 @@ function isIdentifier(v: string, quoted: boolean): boolean {
   // Digits only in a short first word (`s3_…`), three words or more: `xq7_lm2_vr9`, `abcdefg1_hijklmn` are generated.
   if (/^[a-z]{1,3}\d{1,2}(?:_[a-z]{2,}){2,}$/.test(v) || /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v)) return true;
   if (!quoted && /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+[.,:;]$/.test(v)) return true;
-  return /^[A-Z][a-z]+=$/.test(v);
+  // A parameter label with its `=`, the value appended in code (`Credential=`, `gs_host_header=`).
+  return /^[A-Z][a-z]+=$/.test(v) || /^[a-z]+(?:_[a-z]+)+=$/.test(v);
 }
 
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
@@ -335,6 +337,9 @@ const DOCUMENTED_EXAMPLES = new Set([
   '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
   // Django REST framework's TokenAuthentication docs: the token of the curl example and of the response body.
   '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b', '401f7ac837da42b97f613d789819ff93537bee6a',
+  // Docstrings of oauthlib and requests-oauthlib (vendored by pip, gcloud, App Engine): tokens typed for the examples.
+  'askfjh234as9sd8', '23sdf876234', '45ghiukldjahdnhzdauz', 'kkk9d7dh3k39sjv7', 'sdlfkj452', 'ss345asyht',
+  'kjerht2309u', 'kjerht2309uf', 'lsdajfh923874', 'sdf0o9823sjdfsdf', 'w34o8967345',
   // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
   '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
@@ -561,6 +566,21 @@ const FRAMEWORK_PASSWORD_HASH = /^(?:(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha
 /** A type name with its version (`pg/varchar@1`, a codec id in an ORM's table map): a name, not a value. */
 const VERSIONED_TYPE_ID = /^[a-z][a-z0-9]*\/[a-z][a-z0-9_]*@\d+$/;
 
+/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value): a label, not a key. */
+const LABEL_PATH = /^[a-z]+(?:-[a-z]+)+(?:\/[a-z]+(?:-[a-z]+)*)+$/;
+
+/** A generated API model's class name with its version (`V1SecretVolumeSource`, `V1beta1TokenReview`). */
+const VERSIONED_CLASS = /^V\d+(?:(?:alpha|beta)\d+)?(?:[A-Z][a-z]+){2,}$/;
+
+/** A Google Cloud Storage signed URL's `x-goog-credential=` scope: a service account's name and a date. */
+const GOOG_CREDENTIAL = /x-goog-credential=$/i;
+
+/** A printf format in place of a value (`'%s/%s/%s/%s/aws4_request' % (…)`). */
+const PRINTF_FORMAT = /%[sd].*%[sd]/;
+
+/** A JWT spelled by its parts' names (`HEADER.PAYLOAD.SIGNATURE`, `HEADER.SIMULATED_JWT_PAYLOAD.SIGNATURE`). */
+const JWT_PART_NAMES = /^HEADER\.[A-Z_]*PAYLOAD\.SIGNATURE$/i;
+
 /** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
 const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
 
@@ -685,7 +705,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isTypeName(v, quoted, before)) return 'type or class name';
   if (isCodeReference(v, quoted)) return 'code reference';
   // `SecurePassword::BCryptPassword`: the rule read the first colon of a namespace path as an assignment.
-  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*$/.test(v)) return 'namespace path (A::B)';
+  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*[:.,;]?$/.test(v)) return 'namespace path (A::B)';
   if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
@@ -708,6 +728,11 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
   if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
   if (FILTER_CHAIN.test(v)) return "a template's filter chain";
+  if (LABEL_PATH.test(v)) return 'a label of words and slashes';
+  if (quoted && VERSIONED_CLASS.test(v)) return "a generated model's class name";
+  if (GOOG_CREDENTIAL.test(before)) return "a signed URL's credential scope";
+  if (PRINTF_FORMAT.test(v)) return 'a printf format';
+  if (JWT_PART_NAMES.test(v)) return "a JWT spelled by its parts' names";
   if (FRAMEWORK_PASSWORD_HASH.test(v)) return 'a password hash (Django / Werkzeug format)';
   if (VERSIONED_TYPE_ID.test(v)) return 'a type name with its version';
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";

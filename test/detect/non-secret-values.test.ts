@@ -339,6 +339,33 @@ const SHAPES: Shape[] = [
     ],
   },
   {
+    shape: 'google-cloud-sdk and /usr/include: labels, generated class names, signed URL scopes, printf formats, JWT part names, framed stand-ins, oauthlib docstrings',
+    negatives: [
+      ['REQUEST_TYPE_ACCESS_TOKEN = "auth-request-type/at"', 'google/auth/metrics.py'],
+      ["        'secret': 'V1SecretVolumeSource',", 'kubernetes/client/models/v1_volume.py'],
+      ["    '&x-goog-credential=fake_service_account_email%2F19000101%2Fus-'", 'gslib/tests/signurl_signatures.py'],
+      ["        'X-Amz-Credential': '%s/%s/%s/%s/aws4_request' % (", 'boto/auth.py'],
+      ['    "id_token": "HEADER.PAYLOAD.SIGNATURE",', 'docs/user-guide.rst'],
+      [`CLIENT_SECRET = "some+client+secret"`, 'samples/oauth2_for_devices.py'],
+      [`  ${PW.toUpperCase()} = '##invalid-${PW}##'`, 'gslib/tests/test_context_config.py'],
+      ["        'Credentials:gs_host_header=' + gs_host, '-o',", 'gslib/tests/test_perfdiag.py'],
+      ["    'oauth_token_secret': 'lsdajfh923874',", 'requests_oauthlib/oauth1_session.py'],
+      ['    case token::EXPRESSION:', 'boost/spirit/lexer/parser.hpp'],
+      ['    /// of a string to be lexed as an AsmToken::Identifier.', 'llvm/MC/MCAsmInfo.h'],
+      ['    _password = _messages.StringField(1)', 'apis/apigee/v1/apigee_v1_messages.py'],
+      ['  # behavior is dependent on the absence of the MasterAuth struct. For this', 'api_lib/container/api_adapter.py'],
+      ["  '# Your initial " + PW + ' is "notasecret" - for more\\n\'', 'gslib/commands/config.py'],
+    ],
+    positives: [
+      [`REQUEST_TOKEN = "auth-${mixed(10, 94)}/at"`, 'app/settings.py'],
+      [`        'secret': 'V1${mixed(16, 95)}',`, 'app/settings.py'],
+      [`CLIENT_SECRET = "some+${mixed(12, 96)}"`, 'app/settings.py'],
+      [`    'oauth_token_secret': 'lsdajfh${mixed(9, 97)}',`, 'app/client.py'],
+      [`//registry.npmjs.org/:_password=${Buffer.from(mixed(14, 98)).toString('base64')}`, '.npmrc'],
+      [`masterauth ${mixed(14, 99)}`, 'redis.conf'],
+    ],
+  },
+  {
     shape: 'rails, netbox tests: the shifted digit row typed whole, an xxx mark inside a short value',
     negatives: [
       [`  if user == 'login' && ${PW} == 'pwd:!@#$%^&*()_+{}[];"\\',./<>?\`~ \\n'`, 'test/controller/basic_auth_test.rb'],
