@@ -291,6 +291,10 @@ function isConstant(v: string, quoted: boolean): boolean {
 function isIdentifier(v: string, quoted: boolean): boolean {
   // Digits only in a short first word (`s3_…`), three words or more: `xq7_lm2_vr9`, `abcdefg1_hijklmn` are generated.
   if (/^[a-z]{1,3}\d{1,2}(?:_[a-z]{2,}){2,}$/.test(v) || /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v)) return true;
+  // A setting's name with a word after it (`CLOUDSDK_PROXY_PASSWORD_value`): a test's marker for its value.
+  if (/^[A-Z]+(?:_[A-Z]+)+_[a-z]+$/.test(v)) return true;
+  // A module path to a class (`oauth2client.client.OAuth2Credentials.` in a docstring), a two-part config key (`spec.preferredAuthentication`).
+  if (/^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9]+\.?$/.test(v) || /^[a-z]+\.[a-z]+(?:[A-Z][a-z]+)+$/.test(v)) return true;
   if (!quoted && /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+[.,:;]$/.test(v)) return true;
   // A parameter label with its `=`, the value appended in code (`Credential=`, `gs_host_header=`).
   return /^[A-Z][a-z]+=$/.test(v) || /^[a-z]+(?:_[a-z]+)+=$/.test(v);

@@ -355,6 +355,9 @@ const SHAPES: Shape[] = [
       ['    _password = _messages.StringField(1)', 'apis/apigee/v1/apigee_v1_messages.py'],
       ['  # behavior is dependent on the absence of the MasterAuth struct. For this', 'api_lib/container/api_adapter.py'],
       ["  '# Your initial " + PW + ' is "notasecret" - for more\\n\'', 'gslib/commands/config.py'],
+      ["        'proxy_pass': 'CLOUDSDK_PROXY_PASSWORD_value',", 'gslib/tests/test_shim_util.py'],
+      ['      credentials: oauth2client.client.OAuth2Credentials.', 'core/credentials/creds.py'],
+      ["PREFERRED_AUTH_KEY = 'spec.preferredAuthentication'", 'anthos/common/file_parsers.py'],
     ],
     positives: [
       [`REQUEST_TOKEN = "auth-${mixed(10, 94)}/at"`, 'app/settings.py'],
@@ -363,6 +366,7 @@ const SHAPES: Shape[] = [
       [`    'oauth_token_secret': 'lsdajfh${mixed(9, 97)}',`, 'app/client.py'],
       [`//registry.npmjs.org/:_password=${Buffer.from(mixed(14, 98)).toString('base64')}`, '.npmrc'],
       [`masterauth ${mixed(14, 99)}`, 'redis.conf'],
+      [`        'proxy_pass': 'CLOUDSDK_${mixed(12, 100)}',`, 'app/settings.py'],
     ],
   },
   {
