@@ -722,8 +722,6 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
   if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
   if (spellsOwnKey(v, key)) return 'the value spells its own key';
-  // A word of its key with a counter (`CONSOLE_SECRET_KEY: console123`): the docs' default, named after the setting.
-  if (/^[a-z]{4,20}\d{1,4}$/.test(v) && words.includes(v.replace(/\d+$/, ''))) return 'a word of its key with a counter';
   if (CSRF_BEFORE.test(before)) return 'CSRF token';
   if (isJwtHeaderOnly(v)) return 'a JWT header alone';
   if (EMAIL.test(v)) return 'an e-mail address';

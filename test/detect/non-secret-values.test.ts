@@ -311,18 +311,16 @@ const SHAPES: Shape[] = [
     ],
   },
   {
-    shape: 'payload, bitnami charts: the client user flag, phrases with signs, test counters with a sign, a key word with a counter',
+    shape: 'payload: the client user flag, phrases with signs, test counters with a sign',
     negatives: [
       ['PGPASSWORD=payload psql -h localhost -p 5433 -U payload -c "CREATE DATABASE w1;"', 'docs/SKILL.md'],
       [`    ${PW}: 'this-is-not-our-${PW}...or-is-it?',`, 'docs/operations.mdx'],
       [`    body: JSON.stringify({ email: 'a@b.com', ${PW}: 'test123!' }),`, 'test/auth/int.spec.ts'],
-      ['    CONSOLE_SECRET_KEY: console123', 'minio-operator/README.md'],
     ],
     positives: [
       [`PGPASSWORD=${mixed(10, 80)} psql -U payload`, 'deploy/restore.sh'],
       [`    ${PW}: 'this-is-not-our-Pass...or-is-it7?',`, 'app/seed.ts'],
       [`    ${PW}: 'Test123!',`, 'app/seed.ts'],
-      [`    CONSOLE_SECRET_KEY: ${mixed(10, 81)}`, 'deploy/values.yaml'],
     ],
   },
   {
