@@ -11,6 +11,8 @@ const PLACEHOLDER_WORDS = [
   'xxxx', '****', '....', '<your', 'todo', 'fixme', 'notreal', 'not_real', 'not-a-real', 'not_a_real', 'not a real', 'foobar',
   // What `git filter-repo --replace-text` leaves in place of a scrubbed value (its default, and migrate's).
   '***removed***',
+  // The password of every Google service account P12 key file, printed in Google's docs: known to all.
+  'notasecret',
   // The typesetters' filler text, and the word itself split in two.
   'loremipsum', 'lorem_ipsum', 'lorem-ipsum', 'lorem ipsum', 'place_holder', 'place-holder',
 ];
@@ -32,6 +34,13 @@ const SRI = /^(sha(256|384|512)-|h1:)[A-Za-z0-9+/=]+$/;
 const IMAGE_B64 = /^(iVBORw0KGgo|\/9j\/|R0lGOD|UklGR|PHN2Zy|Qk0)/;
 const LOCKFILE = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|Cargo\.lock|go\.sum|composer\.lock|Gemfile\.lock|\.terraform\.lock\.hcl|packages\.lock\.json|flake\.lock|uv\.lock|bun\.lockb?)$/;
 const BUNDLE = /\.(min\.js|min\.css|map|svg|snap)$|(^|\/)(dist|vendor)\/.*\.js$/;
+/**
+ * An API's published examples: prose pages under an `examples/` folder (awscli's 5,000 `examples/**\/*.rst`
+ * pages of sample requests and outputs) and example tables named so (botocore's `examples-1.json`). Their
+ * passwords and keys are typed for the page (`"OldPassword": "3s0K_;xh4~8XXI"`): generic rules read only the
+ * value's shape there, which is a real password's. A vendor's token format is still reported.
+ */
+const DOCS_EXAMPLES = /(?:^|\/)examples?\/(?:[^/]+\/)*[^/]+\.(?:rst|md|txt|adoc)$|(?:^|\/)examples?(?:-\d+)?\.json$/i;
 
 /** Lines longer than this are minified or generated: generic rules report nothing on them. */
 export const GENERIC_MAX_LINE = 1000;
@@ -43,6 +52,7 @@ export const GENERIC_MAX_LINE = 1000;
 export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: string }> = [
   { where: 'lock files: package-lock.json, npm-shrinkwrap.json, yarn.lock, pnpm-lock.yaml, poetry.lock, Pipfile.lock, Cargo.lock, go.sum, composer.lock, Gemfile.lock, .terraform.lock.hcl, packages.lock.json, flake.lock, uv.lock, bun.lock(b)', why: 'lock file' },
   { where: 'bundles and generated files: *.min.js, *.min.css, *.map, *.svg, *.snap, dist/**/*.js, vendor/**/*.js', why: 'minified or generated file' },
+  { where: 'published API examples: *.rst, *.md, *.txt, *.adoc under an examples/ folder; examples.json, examples-1.json', why: "an API's published example" },
   { where: `lines longer than ${GENERIC_MAX_LINE} characters`, why: 'minified line' },
 ];
 
@@ -71,6 +81,9 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
   if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
+  // The same after a vendor's prefix (`da2-abcdefghijklmnopqrstuvwxyz`): typed in place of a key, never drawn.
+  const body = /^[A-Za-z][A-Za-z0-9]{1,7}[-_]([A-Za-z0-9]{8,})$/.exec(secret)?.[1];
+  if (body !== undefined && isAlphabetRun(body)) return 'sequential characters';
   return undefined;
 }
 
@@ -160,7 +173,7 @@ function isVariableInCode(c: HardNegativeContext, at: number): boolean {
 
 /** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none. */
 export function pathExclusionClass(path: string): string {
-  return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : CODE_FILE.test(path) ? 'code' : '';
+  return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
 }
 
 /**
@@ -215,6 +228,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   // Context-only rules: the value's shape is all we have, so drop known non-secret shapes.
   if (c.byPath !== false && LOCKFILE.test(c.path)) return 'lock file'; // terraform's .terraform.lock.hcl included
   if (c.byPath !== false && BUNDLE.test(c.path)) return 'minified or generated file';
+  if (c.byPath !== false && DOCS_EXAMPLES.test(c.path)) return "an API's published example";
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
   if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";

@@ -6,6 +6,7 @@
  * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
  * Pure: one line in, a short reason out (or undefined).
  */
+import { createHmac } from 'node:crypto';
 import { assignmentKey } from './assignment-key.js';
 
 export interface ValueOnLine {
@@ -100,9 +101,12 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
   // A trailing escaped newline is how a test types the value at a prompt (`'secretpassword\\n'`).
   let v = value.replace(/(?:\\[rn])+$/, '');
   try { if (/%[0-9A-F]{2}/i.test(v)) v = decodeURIComponent(v); } catch { /* not percent-encoded */ }
+  // One sign before or after lower-case words (`#password` percent-encoded in django-environ's docs): how to
+  // encode a sign, not a password. Capitals or digits with it (`Password1!`) are typed, judged below.
+  if (/^(?:[#!@$&*][a-z]+|[a-z]+[#!@$&*])$/.test(v)) v = v.replace(/[#!@$&*]/, '');
   if (v.length > 64 || /\s{2}|[^\x20-\x7e]/.test(v)) return false;
   const normal = gluedDigits ? v.replace(/(?<=[A-Za-z])\d{1,3}$/, '') : v;
-  if (/[^A-Za-z0-9 ._:/=-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
+  if (/[^A-Za-z0-9 ._:/=+-]/.test(normal) || /[A-Za-z]\d|\d[A-Za-z]/.test(normal) || normal.replace(/\D/g, '').length > 3) return false;
   const words = normal.toLowerCase().split(/[^a-z]+/).filter(Boolean);
   if (words.length === 0) return false;
   // foo, bar, baz alone (`bar%25bar`): the names of nothing.
@@ -114,7 +118,7 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
     else if (!splitsIntoWords(w, false)) other++;
   }
   // The other word only without digits: `Redis-Auth-5` is a typed password.
-  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=]/.test(v) && !/\d/.test(v)));
+  return credential && (other === 0 || (other === 1 && words.length >= 2 && /[-_.:=+]/.test(v) && !/\d/.test(v)));
 }
 
 /**
@@ -127,11 +131,13 @@ export function isStandInPassword(value: string, gluedDigits = false): boolean {
 const CREDENTIAL_INSIDE = /pass|secret|token|pwd|creds?(?![a-z])/;
 export function isWordyStandIn(value: string): boolean {
   // All in capitals is the same words shouted (`NOT-CI-JOB-TOKEN`); mixed case is judged elsewhere.
-  let bare = value.replace(/(?:\\[rn])+$/, '');
+  // Marks around the words (`##invalid-password##`) frame them, no more.
+  let bare = value.replace(/(?:\\[rn])+$/, '').replace(/^([#*]{1,3})(.+)\1$/, '$2');
   // In a URL, spaces are written %20 (`redis://:some%20workhorse%20pass@`).
   if (/%20/.test(bare)) try { bare = decodeURIComponent(bare); } catch { /* not percent-encoded */ }
   const v = /^[A-Z_][A-Z0-9 ._-]*$/.test(bare) ? bare.toLowerCase() : bare;
-  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(v);
+  // Runs of signs between words and a closing `?`/`!` (`this-is-not-our-password...or-is-it?`): still a phrase.
+  const m = /^_?([a-z]+(?:[-_ .][a-z]+)*)(?:([-_])\d{1,6}|(\d{1,2}))?$/.exec(/[-_ .]{2}|[a-z][?!]$/.test(v) ? v.replace(/[?!]$/, '').replace(/([-_ .])[-_ .]+/g, '$1') : v);
   if (m === null || m[1]!.length < 4 || !CREDENTIAL_INSIDE.test(m[1]!)) return false;
   // Words joined by a sign, or one word with a number: glued words alone (`thisismypassword`) may be typed,
   // and so may one word with digits glued to it (`password1`); several joined words take them (`secret_data1`).
@@ -160,10 +166,13 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
+  const e = v.replace(/[.-]/g, '\\$&');
+  // A client's user flag after it (`PGPASSWORD=app psql -U app`, `mysql -u app --password=app`).
+  const after = line.slice(at + v.length);
+  if (after.toLowerCase().includes(v.toLowerCase()) && new RegExp(`(?:\\s-[Uu][ \\t]*|\\s--user(?:name)?[= \\t])["']?${e}(?:["']?(?:\\s|$))`, 'i').test(after)) return true;
   // The user name must be the value, written before it: most lines never hold the value twice, and the
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
-  const e = v.replace(/[.-]/g, '\\$&');
   return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
@@ -282,8 +291,13 @@ function isConstant(v: string, quoted: boolean): boolean {
 function isIdentifier(v: string, quoted: boolean): boolean {
   // Digits only in a short first word (`s3_…`), three words or more: `xq7_lm2_vr9`, `abcdefg1_hijklmn` are generated.
   if (/^[a-z]{1,3}\d{1,2}(?:_[a-z]{2,}){2,}$/.test(v) || /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v)) return true;
+  // A setting's name with a word after it (`CLOUDSDK_PROXY_PASSWORD_value`): a test's marker for its value.
+  if (/^[A-Z]+(?:_[A-Z]+)+_[a-z]+$/.test(v)) return true;
+  // A module path to a class (`oauth2client.client.OAuth2Credentials.` in a docstring), a two-part config key (`spec.preferredAuthentication`).
+  if (/^[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9]+\.?$/.test(v) || /^[a-z]+\.[a-z]+(?:[A-Z][a-z]+)+$/.test(v)) return true;
   if (!quoted && /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+[.,:;]$/.test(v)) return true;
-  return /^[A-Z][a-z]+=$/.test(v);
+  // A parameter label with its `=`, the value appended in code (`Credential=`, `gs_host_header=`).
+  return /^[A-Z][a-z]+=$/.test(v) || /^[a-z]+(?:_[a-z]+)+=$/.test(v);
 }
 
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
@@ -327,6 +341,9 @@ const DOCUMENTED_EXAMPLES = new Set([
   '370773112-' + 'GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb', 'LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE',
   // Django REST framework's TokenAuthentication docs: the token of the curl example and of the response body.
   '9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b', '401f7ac837da42b97f613d789819ff93537bee6a',
+  // Docstrings of oauthlib and requests-oauthlib (vendored by pip, gcloud, App Engine): tokens typed for the examples.
+  'askfjh234as9sd8', '23sdf876234', '45ghiukldjahdnhzdauz', 'kkk9d7dh3k39sjv7', 'sdlfkj452', 'ss345asyht',
+  'kjerht2309u', 'kjerht2309uf', 'lsdajfh923874', 'sdf0o9823sjdfsdf', 'w34o8967345',
   // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
   '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
@@ -334,8 +351,21 @@ const DOCUMENTED_EXAMPLES = new Set([
 // score them as secrets.)
 
 
+/** A run of three or more neighbouring keys or letters of the alphabet (`zxcv`, `1234`, `abc`), typed. */
+const isKeyRun = (s: string): boolean => s.length >= 3 && [...KEY_ROWS, 'abcdefghijklmnopqrstuvwxyz'].some((row) => row.includes(s.toLowerCase()));
+
+/**
+ * Base64 pieces joined by `|` (a signed cookie's parts, tornado's `_oauth_request_token=enhjdg==|MTIzNA==`)
+ * that each decode to a keyboard run (`zxcv`, `1234`): a test's stand-in, encoded.
+ */
+function isEncodedKeyRuns(v: string): boolean {
+  const pieces = v.split('|');
+  return pieces.length >= 2 && pieces.every((p) => /^[A-Za-z0-9+/]{4,16}={0,2}$/.test(p) && isKeyRun(Buffer.from(p, 'base64').toString('latin1')));
+}
+
 /** Base64 of a placeholder (`example-app-secret`, `{"error":"UNKNOWN_ERROR"}`): encoded, it still says what it is. */
 function isEncodedPlaceholder(v: string): boolean {
+  if (isEncodedKeyRuns(v)) return true;
   if (!/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v) || v.length % 4 === 1) return false;
   // `echo postgres | base64` (a chart README's `cG9zdGdyZXMK`) encodes the newline too.
   const text = Buffer.from(v, 'base64').toString('latin1').replace(/\r?\n$/, '');
@@ -453,8 +483,11 @@ const XKCD_936 = /^(?:(?:in)?correct|horse|battery|staple){2,}$/i;
 function isHomeRowMash(v: string): boolean {
   if (!/^[a-z0-9]+$/.test(v) || /^[0-9a-f]+$/.test(v)) return false;
   const letters = v.replace(/\d/g, '');
-  if (letters.length < 14) return false;
   const home = letters.replace(/[^asdfghjkl]/g, '').length;
+  // Shorter, every letter on the home row (`askfjh234as9sd8`, oauthlib's docs token): nine or more such
+  // letters in a random value come about once in ten thousand.
+  if (letters.length >= 9 && home === letters.length) return true;
+  if (letters.length < 14) return false;
   return home * 4 >= letters.length * 3;
 }
 
@@ -487,12 +520,70 @@ function isJwtHeaderOnly(v: string): boolean {
   return typeof head === 'object' && head !== null && 'alg' in head && Object.keys(head).every((k) => ['alg', 'typ', 'kid', 'cty'].includes(k));
 }
 
+/**
+ * The signing key jwt.io's debugger fills in today (`a-string-secret-at-least-256-bits-long`): a token that
+ * verifies under it was made on that page, for docs and tests. Checked by HMAC, not guessed from the text.
+ * (Its former key, `your-256-bit-secret`, and the bare `secret` are left: peers' example sets score tokens
+ * signed with them as secrets.)
+ */
+const JWT_IO_KEY = 'a-string-secret-at-least-256-bits-long';
+const HMAC_OF: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+function isJwtIoSample(v: string): boolean {
+  const parts = v.split('.');
+  if (parts.length !== 3 || !v.startsWith('eyJ')) return false;
+  let alg: unknown;
+  try { alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown }).alg; } catch { return false; }
+  const hash = typeof alg === 'string' ? HMAC_OF[alg] : undefined;
+  return hash !== undefined && createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
+}
+
 /** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
 const NPM_PACKAGE = /^@[a-z0-9][a-z0-9._-]*\/[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)*$/;
 
 /** A vendor prefix with a few digits after it (`whsec_123`, `sk_42`): real keys carry dozens of characters. */
 const SHORT_PREFIXED = /^[a-z]{2,8}_\d{1,6}$/;
+
+/**
+ * A template's filter chain (Django, Jinja, Liquid: `variable|default:"x"|date:"Y-m-d"` cut at the first
+ * quote, `value|lower`): words joined by `|`, an argument's colon at most. A password holds no such run of words.
+ */
+const FILTER_CHAIN = /^[a-z_][a-z_.]*(?:\|[a-z_]+)+:?$/;
+
+/**
+ * An AWS access key ID in a presigned URL or a SigV4 Authorization header (`X-Amz-Credential=AKIA…%2F20190814%2F…`,
+ * `Credential=AKIA…/20190814/…`): the key's public half beside a signature made for one request; a presigned
+ * URL is made to be handed out. The secret key that signed it is nowhere in the text.
+ */
+function isSignedRequestKeyId(v: string, line: string, at: number): boolean {
+  // The key ID alone (aws-access-key-id) or with its scope up to the next `&` (a generic rule reads `Credential=`).
+  return /^(?:AKIA|ASIA)[A-Z2-7]{16}(?:(?:%2F|\/)\d{8}(?:%2F|\/)[\w%/-]*)?$/i.test(v) && /(?:X-Amz-Credential=|\bCredential=)$/i.test(line.slice(Math.max(0, at - 20), at)) && /^(?:%2F|\/)\d{8}(?:%2F|\/)/i.test(line.slice(at + 20, at + 36));
+}
+
+/**
+ * A password hash in Django's or Werkzeug's stored format (`md5$seasalt$1e9b…` in a fixture,
+ * `pbkdf2_sha256$600000$salt$hash`, `scrypt:32768:8:1$salt$hex`): a hash under `password`, not the password;
+ * hashes are judged by their format in password-hashes.yaml.
+ */
+const FRAMEWORK_PASSWORD_HASH = /^(?:(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha256)?|scrypt|sha1|md5|unsalted_(?:md5|sha1)|crypt)\$[^\s$]*\$\S+|(?:pbkdf2|scrypt):[\w:]+\$[^\s$]+\$[0-9a-f]+)$/;
+
+/** A type name with its version (`pg/varchar@1`, a codec id in an ORM's table map): a name, not a value. */
+const VERSIONED_TYPE_ID = /^[a-z][a-z0-9]*\/[a-z][a-z0-9_]*@\d+$/;
+
+/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value): a label, not a key. */
+const LABEL_PATH = /^[a-z]+(?:-[a-z]+)+(?:\/[a-z]+(?:-[a-z]+)*)+$/;
+
+/** A generated API model's class name with its version (`V1SecretVolumeSource`, `V1beta1TokenReview`). */
+const VERSIONED_CLASS = /^V\d+(?:(?:alpha|beta)\d+)?(?:[A-Z][a-z]+){2,}$/;
+
+/** A Google Cloud Storage signed URL's `x-goog-credential=` scope: a service account's name and a date. */
+const GOOG_CREDENTIAL = /x-goog-credential=$/i;
+
+/** A printf format in place of a value (`'%s/%s/%s/%s/aws4_request' % (…)`). */
+const PRINTF_FORMAT = /%[sd].*%[sd]/;
+
+/** A JWT spelled by its parts' names (`HEADER.PAYLOAD.SIGNATURE`, `HEADER.SIMULATED_JWT_PAYLOAD.SIGNATURE`). */
+const JWT_PART_NAMES = /^HEADER\.[A-Z_]*PAYLOAD\.SIGNATURE$/i;
 
 /** A lexer's token class under `token:` (Monaco's `type.identifier`, `delimiter.bracket`). */
 const LEXER_CLASS = /^[a-z]+(?:\.[a-z]+)+$/;
@@ -557,7 +648,8 @@ function isSelfNamingValue(v: string): boolean {
  * stays reported, as does any capitalised or signed form (`Password123!`).
  */
 function isCountedStandIn(v: string): boolean {
-  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}$/.test(v)) return true;
+  // A sign typed after the counter to pass a policy (`test123!`) leaves it a stand-in.
+  if (/^(?:test|testing|demo|dummy|sample|fake)[-_]?\d{1,6}[!@#$*]?$/.test(v)) return true;
   const glued = /^([a-z]{6,40})(\d{1,4})$/.exec(v);
   if (glued && !CREDENTIAL.has(glued[1]!) && splitsIntoWords(glued[1]!, true)) return true;
   return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
@@ -572,7 +664,9 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (at >= 0 && !c.selfNamed && insideBase64Blob(line, at, v.length)) return 'inside base64 data';
   // Only a URL's password: `AKIA…@example.com` is an AWS key, whatever the host after it (gate round 6).
   if (at >= 0 && (c.generic || c.urlRule) && exampleHostCredentials(v, line, at)) return 'credentials for an example host';
+  if (at >= 0 && isSignedRequestKeyId(v, line, at)) return 'key ID of a presigned URL or signed request';
   if (isEncodedTestVector(v)) return 'percent-encoded test vector';
+  if (isJwtIoSample(v)) return "jwt.io's sample token (signed with the debugger's key)";
   if (isHollowPrivateKey(v)) return 'private key without a body';
   if (isKeyboardWalk(v)) return 'keyboard walk';
   // Exact values, so safe for any rule (python-http-basic-auth-literal finds the Digest example too).
@@ -602,6 +696,10 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isHomeRowMash(v)) return "typed across the keyboard's home row";
   if (isAlternatingCount(v)) return 'letters and digits counting in turns';
   if (XKCD_936.test(v)) return "xkcd 936's passphrase";
+  // The shifted digit row typed whole (`pwd:!@#$%^&*()_+{}[];…`): a test of special characters, never drawn.
+  if (v.includes('!@#$%^&*()')) return 'a test of special characters (the shifted digit row)';
+  // A run of three lower-case x inside a value (`pass1xxxABCD`): the writer's mark for "fill in", as `xxxx` is.
+  if (/(?<![xX])xxx(?![xX])/.test(v) && v.length <= 24) return 'placeholder (xxx)';
   if (!c.generic) return /^[A-Z]+\d{0,2}(?:_[A-Z]+\d{0,2})+$/.test(v) ? 'identifier (a name standing for the password)' : undefined;
   const quoted = /["'`]$/.test(before);
   if (isUiText(v)) return 'interface text or translation';
@@ -611,7 +709,7 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isTypeName(v, quoted, before)) return 'type or class name';
   if (isCodeReference(v, quoted)) return 'code reference';
   // `SecurePassword::BCryptPassword`: the rule read the first colon of a namespace path as an assignment.
-  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*$/.test(v)) return 'namespace path (A::B)';
+  if (/\w:$/.test(before) && /^:[A-Z]\w*(?:::[A-Z]\w*)*[:.,;]?$/.test(v)) return 'namespace path (A::B)';
   if (isConstant(v, quoted)) return 'numeric constant, OID or URN';
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
@@ -631,6 +729,14 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   // Not under a password's key: `admin_123` there is a weak password someone typed.
   if (SHORT_PREFIXED.test(v) && !words.some((w) => /^(?:pass|passwd|password|pwd)$/.test(w))) return 'a vendor prefix with a stand-in tail';
   if (key === 'token' && LEXER_CLASS.test(v)) return "a lexer's token class";
+  if (FILTER_CHAIN.test(v)) return "a template's filter chain";
+  if (LABEL_PATH.test(v)) return 'a label of words and slashes';
+  if (quoted && VERSIONED_CLASS.test(v)) return "a generated model's class name";
+  if (GOOG_CREDENTIAL.test(before)) return "a signed URL's credential scope";
+  if (PRINTF_FORMAT.test(v)) return 'a printf format';
+  if (JWT_PART_NAMES.test(v)) return "a JWT spelled by its parts' names";
+  if (FRAMEWORK_PASSWORD_HASH.test(v)) return 'a password hash (Django / Werkzeug format)';
+  if (VERSIONED_TYPE_ID.test(v)) return 'a type name with its version';
   if (EXAMPLE_KEY_ID.test(line.slice(0, Math.max(0, at)) + ' ' + line.slice(at + v.length))) return "beside the docs' example key ID";
   if (ESCAPED_BYTES.test(before)) return 'escaped bytes (generated descriptor)';
   // A PHP middleware signature, `Namespace\RequirePassword:route.name`: the "key" is a class name.

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
-import { hardNegativeReason } from '../../src/detect/hard-negatives.js';
+import { hardNegativeReason, pathExclusionClass } from '../../src/detect/hard-negatives.js';
 import { isTrivialValue } from '../../src/detect/non-secret-values.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { fakeKey } from '../sources/git/helpers.js';
@@ -151,5 +151,20 @@ describe('a bare name after the operator in a source file is a variable', () => 
     const at = line.indexOf(name);
     expect(hardNegativeReason({ line, secret: name, at, path: 'x.go', generic: true })).toBe('variable in code');
     expect(hardNegativeReason({ line, secret: name, at, path: 'x.go', generic: true, byPath: false })).toBeUndefined();
+  });
+});
+
+describe("an API's published examples (awscli's examples/**/*.rst, botocore's examples-1.json)", () => {
+  const pw = 'Qz7' + 'vK2mX9pLw4';
+  it('generic rules skip them, by path only: the same value elsewhere and in gate modes is judged', () => {
+    const line = `  "OldPassword": "${pw}",`;
+    expect(hardNegativeReason({ secret: pw, line, path: 'awscli/examples/iam/change-password.rst', generic: true })).toBe("an API's published example");
+    expect(hardNegativeReason({ secret: pw, line, path: 'botocore/data/iam/2010-05-08/examples-1.json', generic: true })).toBe("an API's published example");
+    expect(hardNegativeReason({ secret: pw, line, path: 'awscli/customizations/iam.rst', generic: true })).toBeUndefined();
+    expect(hardNegativeReason({ secret: pw, line, path: 'examples/app/settings.py', generic: true })).toBeUndefined();
+    expect(hardNegativeReason({ secret: pw, line, path: 'awscli/examples/iam/change-password.rst', generic: true, byPath: false })).toBeUndefined();
+  });
+  it('is its own path class, so a history scan reads a blob again at another path', () => {
+    expect(pathExclusionClass('awscli/examples/iam/change-password.rst')).not.toBe(pathExclusionClass('docs/iam/change-password.rst'));
   });
 });

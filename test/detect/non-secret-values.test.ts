@@ -4,6 +4,7 @@
  * shape that must still be reported. Both sides run through the real detector with the built-in rules.
  * Every secret-like value is built at run time (the project scans itself).
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDetector } from '../../src/detect/detector.js';
 import { nonSecretValueReason } from '../../src/detect/non-secret-values.js';
@@ -283,6 +284,100 @@ const SHAPES: Shape[] = [
       [`    token: '${mixed(16, 67)}',`, 'config/gitaly.rb'],
     ],
   },
+  {
+    shape: "Debian's dist-packages: published API examples, presigned URLs, encoded key runs, filter chains, home-row mashes",
+    negatives: [
+      // awscli's examples/**/*.rst and botocore's examples-1.json: sample requests and outputs.
+      [`    "OldPassword": "${mixed(14, 70)}",`, 'awscli/examples/iam/change-password.rst'],
+      [`    "ServicePassword": "${rnd(43, 71, B64)}=",`, 'awscli/examples/iam/reset-service-specific-credential.rst'],
+      [`          "Password": "${mixed(12, 72)}",`, 'botocore/data/iam/2010-05-08/examples-1.json'],
+      // The key ID of a presigned URL (its secret key signed it elsewhere).
+      [`"downloadUrl": "https://b.s3.amazonaws.com/l?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${'AKIA' + rnd(16, 73, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}%2F20190814%2Fus-west-2%2Fs3%2Faws4_request&X-Amz-Signature=${rnd(64, 74, HEX)}"`, 'docs/layer.md'],
+      [`headers={"Cookie": "_oauth_request_token=${b64('zxcv')}|${b64('1234')}"},`, 'tornado/test/auth_test.py'],
+      [`    >>> token = 'variable|default:"Default value"|date:"Y-m-d"'`, 'django/template/base.py'],
+      ["                'access_token': 'askfjh234as9sd8',", 'oauthlib/oauth2/rfc6749/request_validator.py'],
+      ['DATABASE_URL=mysql://user:%23' + PW + '@127.0.0.1:3306/dbname', 'docs/README.rst'],
+      ['    conn = psycopg2.connect("dbname=test user=postgres ' + PW + '=secret")', 'psycopg2/__init__.py'],
+    ],
+    positives: [
+      // The same values outside an examples/ folder, and a vendor token inside one.
+      [`    "OldPassword": "${mixed(14, 70)}",`, 'awscli/customizations/iam.rst'],
+      [`AWS_ACCESS_KEY_ID=${'AKIA' + rnd(16, 75, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`, 'examples/deploy/README.md'],
+      [`aws_access_key_id = "${'AKIA' + rnd(16, 73, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}"  # X-Amz-Credential= below`, 'app/settings.py'],
+      [`headers={"Cookie": "_oauth_request_token=${b64(mixed(12, 76))}|${b64(mixed(12, 77))}"},`, 'app/client.py'],
+      [`    'access_token': 'askfjh234as9sd8${rnd(6, 78, 'qwertyuiopzxcvbnm')}',`, 'app/client.py'],
+      ['DATABASE_URL=mysql://user:%23' + PW + '7Q@127.0.0.1:3306/dbname', 'deploy/.env'],
+      ['    conn = psycopg2.connect("dbname=test user=postgres ' + PW + '=Xt7-pump-22")', 'app/db.py'],
+    ],
+  },
+  {
+    shape: 'payload: the client user flag, phrases with signs, test counters with a sign',
+    negatives: [
+      ['PGPASSWORD=payload psql -h localhost -p 5433 -U payload -c "CREATE DATABASE w1;"', 'docs/SKILL.md'],
+      [`    ${PW}: 'this-is-not-our-${PW}...or-is-it?',`, 'docs/operations.mdx'],
+      [`    body: JSON.stringify({ email: 'a@b.com', ${PW}: 'test123!' }),`, 'test/auth/int.spec.ts'],
+    ],
+    positives: [
+      [`PGPASSWORD=${mixed(10, 80)} psql -U payload`, 'deploy/restore.sh'],
+      [`    ${PW}: 'this-is-not-our-Pass...or-is-it7?',`, 'app/seed.ts'],
+      [`    ${PW}: 'Test123!',`, 'app/seed.ts'],
+    ],
+  },
+  {
+    shape: 'wagtail, prisma: Django / Werkzeug password hashes under password, a versioned type id under token',
+    negatives: [
+      [`    "${PW}": "md5$seasalt$${rnd(32, 84, HEX)}",`, 'wagtail/test/customuser/fixtures/test.json'],
+      [`    "${PW}": "pbkdf2_sha256$600000$${rnd(22, 85)}$${rnd(43, 86, B64)}=",`, 'fixtures/users.json'],
+      [`    ${PW}_hash = "scrypt:32768:8:1$${rnd(16, 87)}$${rnd(128, 88, HEX)}"`, 'app/seed.py'],
+      ["    entries: { table: { users: table({ id: 'pg/int4@1', token: 'pg/varchar@1' }) } },", 'test/registry.test.ts'],
+    ],
+    positives: [
+      [`    "${PW}": "md5-${mixed(14, 89)}",`, 'config/settings.json'],
+      [`    token: 'pg/${mixed(12, 93)}@1',`, 'src/client.ts'],
+    ],
+  },
+  {
+    shape: 'google-cloud-sdk and /usr/include: labels, generated class names, signed URL scopes, printf formats, JWT part names, framed stand-ins, oauthlib docstrings',
+    negatives: [
+      ['REQUEST_TYPE_ACCESS_TOKEN = "auth-request-type/at"', 'google/auth/metrics.py'],
+      ["        'secret': 'V1SecretVolumeSource',", 'kubernetes/client/models/v1_volume.py'],
+      ["    '&x-goog-credential=fake_service_account_email%2F19000101%2Fus-'", 'gslib/tests/signurl_signatures.py'],
+      ["        'X-Amz-Credential': '%s/%s/%s/%s/aws4_request' % (", 'boto/auth.py'],
+      ['    "id_token": "HEADER.PAYLOAD.SIGNATURE",', 'docs/user-guide.rst'],
+      [`CLIENT_SECRET = "some+client+secret"`, 'samples/oauth2_for_devices.py'],
+      [`  ${PW.toUpperCase()} = '##invalid-${PW}##'`, 'gslib/tests/test_context_config.py'],
+      ["        'Credentials:gs_host_header=' + gs_host, '-o',", 'gslib/tests/test_perfdiag.py'],
+      ["    'oauth_token_secret': 'lsdajfh923874',", 'requests_oauthlib/oauth1_session.py'],
+      ['    case token::EXPRESSION:', 'boost/spirit/lexer/parser.hpp'],
+      ['    /// of a string to be lexed as an AsmToken::Identifier.', 'llvm/MC/MCAsmInfo.h'],
+      ['    _password = _messages.StringField(1)', 'apis/apigee/v1/apigee_v1_messages.py'],
+      ['  # behavior is dependent on the absence of the MasterAuth struct. For this', 'api_lib/container/api_adapter.py'],
+      ["  '# Your initial " + PW + ' is "notasecret" - for more\\n\'', 'gslib/commands/config.py'],
+      ["        'proxy_pass': 'CLOUDSDK_PROXY_PASSWORD_value',", 'gslib/tests/test_shim_util.py'],
+      ['      credentials: oauth2client.client.OAuth2Credentials.', 'core/credentials/creds.py'],
+      ["PREFERRED_AUTH_KEY = 'spec.preferredAuthentication'", 'anthos/common/file_parsers.py'],
+    ],
+    positives: [
+      [`REQUEST_TOKEN = "auth-${mixed(10, 94)}/at"`, 'app/settings.py'],
+      [`        'secret': 'V1${mixed(16, 95)}',`, 'app/settings.py'],
+      [`CLIENT_SECRET = "some+${mixed(12, 96)}"`, 'app/settings.py'],
+      [`    'oauth_token_secret': 'lsdajfh${mixed(9, 97)}',`, 'app/client.py'],
+      [`//registry.npmjs.org/:_password=${Buffer.from(mixed(14, 98)).toString('base64')}`, '.npmrc'],
+      [`masterauth ${mixed(14, 99)}`, 'redis.conf'],
+      [`        'proxy_pass': 'CLOUDSDK_${mixed(12, 100)}',`, 'app/settings.py'],
+    ],
+  },
+  {
+    shape: 'rails, netbox tests: the shifted digit row typed whole, an xxx mark inside a short value',
+    negatives: [
+      [`  if user == 'login' && ${PW} == 'pwd:!@#$%^&*()_+{}[];"\\',./<>?\`~ \\n'`, 'test/controller/basic_auth_test.rb'],
+      [`        '${PW}': 'pass1xxxABCD',`, 'users/tests/test_views.py'],
+    ],
+    positives: [
+      [`  if user == 'login' && ${PW} == 'Pw:!@#$%^&*${mixed(8, 82)}'`, 'app/auth.rb'],
+      [`        '${PW}': 'pass1xx${mixed(9, 83)}',`, 'app/settings.py'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
@@ -300,6 +395,23 @@ describe('non-secret values of real code are not reported; secrets of a similar 
       }
     });
   }
+});
+
+describe("jwt.io's sample tokens and an alphabet after a vendor prefix (trufflehog negatives)", () => {
+  const jwt = (key: string, claims: object) => {
+    const head = Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url');
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return `${head}.${body}.${createHmac('sha256', key).update(`${head}.${body}`).digest('base64url')}`;
+  };
+  const claims = { sub: rnd(10, 90), name: 'Jo', iat: 1516239022 };
+  it('a token signed with the debugger key is not reported; the same claims under another key are', () => {
+    expect(findings(`token = "${jwt('a-string-secret-at-least-' + '256-bits-long', claims)}"`, 'docs/auth.md').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${jwt(mixed(32, 91), claims)}"`, 'docs/auth.md').map((f) => f.rule)).toContain('jwt');
+  });
+  it('da2- followed by the alphabet is a stand-in, a drawn AppSync key is reported', () => {
+    expect(findings('const key = "da2-' + 'abcdefghijklmnopqrstuvwxyz";', 'src/api.ts')).toEqual([]);
+    expect(findings(`const key = "da2-${rnd(26, 92, 'abcdefghijklmnopqrstuvwxyz0123456789')}";`, 'src/api.ts').length).toBeGreaterThan(0);
+  });
 });
 
 describe('nonSecretValueReason', () => {
