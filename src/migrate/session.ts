@@ -77,7 +77,9 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
   const hist = await runGitScan(scanner, {
     root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
   });
-  return hist.findings;
+  // Messages too: the scan reads files only, and a token pasted into a commit message is in every clone.
+  const { messageFindings } = await import('./message-findings.js');
+  return [...hist.findings, ...messageFindings(root, rules, session.detector, new Set(hist.findings.map((f) => f.fingerprint)))];
 }
 
 function hasCommits(root: string): boolean {

@@ -61,7 +61,14 @@ describe('the replacements file', () => {
     expect(statSync(files.replacements).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(files.replacements)).mode & 0o777).toBe(0o700);
     expect(dirname(dirname(files.replacements))).toBe(join(work, 'tmp'));
-    expect(readFileSync(files.replacements, 'utf8')).toBe(`literal:${value}==>***REMOVED***\n`);
+    // The value, and its base64 (letters and digits need no other escape), longest first.
+    const b64 = Buffer.from(value).toString('base64').replace(/=+$/, '');
+    const forms = [...new Set([b64, b64.replace(/\+/g, '-').replace(/\//g, '_')])].sort();
+    expect(readFileSync(files.replacements, 'utf8')).toBe([...forms, value].map((f) => `literal:${f}==>***REMOVED***\n`).join(''));
+    // The blob callback beside it (for binary and UTF-16 blobs) holds no value, only the file's path.
+    const callback = files.replacements.replace(/\.txt$/, '-binary-blobs.py');
+    expect(statSync(callback).mode & 0o777).toBe(0o600);
+    expect(readFileSync(callback, 'utf8')).not.toContain(value);
     expect(JSON.parse(readFileSync(files.json, 'utf8')).replacementsFile).toBe(files.replacements);
     expect(readFileSync(files.markdown, 'utf8')).toContain(`git filter-repo --replace-text '${files.replacements}'`);
   });
