@@ -15,7 +15,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { basename, dirname, join } from 'node:path';
-import { secretOf, type Finding } from '../findings/finding.js';
+import { lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import { valueKey, type Plan, type PlanValues } from './plan.js';
 
 export const MARKER = '***REMOVED***';
@@ -79,13 +79,36 @@ function committedValues(values: PlanValues, plan: Plan, notStored: readonly Fin
     }
   }
   for (const f of notStored) {
+    let secret: string;
     try {
-      addRaw(secretOf(f));
+      secret = secretOf(f);
     } catch {
-      // a finding without its value (never from a scan): nothing to scrub by
+      continue; // a finding without its value (never from a scan): nothing to scrub by
+    }
+    addRaw(secret);
+    const whole = quotedRun(f, secret);
+    if (whole) {
+      addRaw(whole);
+      addRaw(whole.replace(/\\(.)/g, '$1'));
     }
   }
   return out;
+}
+
+/**
+ * A rule's value stops at a quote, even an escaped one: `"Zq8v\"Rt5n"` is found as `Zq8v\`, and scrubbing
+ * that would leave `"Rt5n"` in every commit. The literal as written, from the value to the quote that
+ * closes it (escapes skipped), when it is longer than what the rule found.
+ */
+function quotedRun(f: Finding, secret: string): string | undefined {
+  const line = lineTextOf(f);
+  if (line === undefined || f.endLine !== f.line) return undefined;
+  const at = f.column - 1;
+  const q = line[at - 1];
+  if ((q !== '"' && q !== "'") || line.slice(at, at + secret.length) !== secret) return undefined;
+  let i = at;
+  while (i < line.length && line[i] !== q) i += line[i] === '\\' ? 2 : 1;
+  return i < line.length && i - at > secret.length ? line.slice(at, i) : undefined;
 }
 
 /**
