@@ -86,7 +86,7 @@ function committedValues(values: PlanValues, plan: Plan, notStored: readonly Fin
       continue; // a finding without its value (never from a scan): nothing to scrub by
     }
     addRaw(secret);
-    const whole = quotedRun(f, secret);
+    const whole = f.decodedFrom ? truncatedDecoded(f, secret) : quotedRun(f, secret);
     if (whole) {
       addRaw(whole);
       addRaw(whole.replace(/\\(.)/g, '$1'));
@@ -109,6 +109,17 @@ function quotedRun(f: Finding, secret: string): string | undefined {
   let i = at;
   while (i < line.length && line[i] !== q) i += line[i] === '\\' ? 2 : 1;
   return i < line.length && i - at > secret.length ? line.slice(at, i) : undefined;
+}
+
+/**
+ * The same cut in decoded text (a notebook cell's `\"Zq8v\\\"Rt5n\"` decodes to a string with `\"`): the
+ * finding has only the decoded head, so the encoded text it was found in (its span) is scrubbed whole.
+ */
+function truncatedDecoded(f: Finding, secret: string): string | undefined {
+  const line = lineTextOf(f);
+  if (!secret.endsWith('\\') || line === undefined || f.endLine !== f.line) return undefined;
+  const span = line.slice(f.column - 1, f.endColumn);
+  return span.length > secret.length ? span : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@
  *
  * The same repository, as real ones are: a shared bare repository (origin) with branches, a merge, a
  * rename, annotated tags, notes; values written only in an encoded form (base64 in a Kubernetes Secret,
- * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`); a token in a commit
+ * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`); a token in a commit
  * message and one in a tag message; a value inside a longer one; a short `password1` beside code named
  * check_password1(). The report's command sequence (mirror clone, filter-repo, scan, mirror push) runs as
  * printed, with bash; then no form of any value is left in the scrubbed mirror nor reachable in origin,
@@ -69,7 +69,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const enc = {
       k8s: pw(301), xml: pw(302).slice(0, 10) + '&' + pw(302).slice(10), uri: pw(303).slice(0, 10) + '@' + pw(303).slice(10),
       utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
-      note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
+      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
     };
     const long = enc.short + 'Zq9x';
     const crlf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\r\n');
@@ -101,6 +101,8 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       'weak.py': `DB_PASSWORD = "${enc.weak}"\n`,
       'check.py': `def check_${enc.weak}():\n    return True\n`,
       'svc/.env': `SVC_PASSWORD="${enc.quoted.replace(/"/g, '\\"')}"\n`,
+      // A cell's code line as a JSON string, with the value's quote escaped in Python and again in JSON, and `/` as `\/`.
+      'nb/etl.ipynb': `{"cells":[{"cell_type":"code","source":[${JSON.stringify(`DB_PASSWORD = "${enc.notebook.replace(/"/g, '\\"')}"\n`).replace(/\//g, '\\/')}]}]}\n`,
     });
     commit(dir, `legacy (the CI token was ${enc.inMsg})`);
     git(dir, 'tag', '-a', 'v1', '-m', `release 1, deploy token ${enc.inTag}`);
@@ -114,7 +116,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     git(dir, 'notes', 'add', '-m', `db: DB_PASSWORD=${enc.note}`, 'HEAD');
     // 2. The old files are deleted and the .env password changed: those values live only in history now.
     for (const f of ['old_sync.py', '.npmrc', 'deploy/aws.py', 'billing.py', 'settings.py', 'config/app.yaml', 'keys/old.pem', 'sign.py', 'sa.json',
-      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env']) rmSync(join(dir, f));
+      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb']) rmSync(join(dir, f));
     write(dir, { '.env': `DB_USER=etl\nDB_PASSWORD=${head.envPw}\n`, 'app.py': `STRIPE_KEY = "${head.stripe}"\nprint("hello")\n` });
     commit(dir, 'clean up, new password');
     git(dir, 'push', '-q', 'origin', 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*', 'refs/notes/*:refs/notes/*');
@@ -180,7 +182,8 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const bounded = (text: string, v: string) => new RegExp(`(?<![A-Za-z0-9_])${v}(?![A-Za-z0-9_])`).test(text);
     let left = 0;
     for (const [where, text] of [['mirror', objects], ['origin', served]] as const) {
-      const found = [...all.filter((v) => v !== enc.weak).flatMap(forms), ...pemLines].filter((v) => text.includes(v));
+      // Whole forms, and each value's last 6 characters (the tail a cut value would leave).
+      const found = [...all.filter((v) => v !== enc.weak).flatMap((v) => [...forms(v), v.slice(-6)]), ...pemLines].filter((v) => text.includes(v));
       left += found.length;
       expect(found, `left in ${where}`).toEqual([]);
       // The short value is gone where it stands alone, and the code that only contains it is intact.
