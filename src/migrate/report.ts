@@ -24,7 +24,7 @@ import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
-import { blobCallback, blobCallbackPath, replacementLines, scrubCommands, scrubContext, shortValueCount, SHORT } from './scrub.js';
+import { blobCallback, callbackPaths, fileNameCallback, replacementLines, scrubCommands, scrubContext, shortValueCount, SHORT } from './scrub.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -407,7 +407,9 @@ export function writeReports(input: ReportInput): ReportFiles {
   try {
     // Created new, never through a link, 0600: it holds every value in plaintext.
     writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true, exclusive: true });
-    writeFileAtomic(blobCallbackPath(replacements), blobCallback(replacements), { private: true, exclusive: true });
+    const cb = callbackPaths(replacements);
+    writeFileAtomic(cb.blobs, blobCallback(replacements), { private: true, exclusive: true });
+    writeFileAtomic(cb.names, fileNameCallback(replacements), { private: true, exclusive: true });
   } catch (e) {
     if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);

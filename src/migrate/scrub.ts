@@ -141,23 +141,19 @@ export function shortValueCount(values: PlanValues, plan: Plan, notStored: reado
   return [...committedValues(values, plan, notStored)].filter((v) => v.length >= MIN && v.length < SHORT).length;
 }
 
-/** The blob callback's file: beside the replacements file, named after it. */
-export function blobCallbackPath(replacements: string): string {
-  return join(dirname(replacements), `${basename(replacements).replace(/\.txt$/, '')}-binary-blobs.py`);
+/** The callbacks' files: beside the replacements file, named after it. */
+export function callbackPaths(replacements: string): { blobs: string; names: string } {
+  const stem = join(dirname(replacements), basename(replacements).replace(/\.txt$/, ''));
+  return { blobs: `${stem}-binary-blobs.py`, names: `${stem}-file-names.py` };
 }
 
-/**
- * The body of filter-repo's blob callback (run once per blob): the replacements file's lines applied to the
- * blobs `--replace-text` skips, as bytes and as UTF-16. Parsed once, as filter-repo parses the file.
- */
-export function blobCallback(replacements: string): string {
+/** Python: the replacements file's lines, parsed once per filter-repo run as filter-repo parses them. */
+function parseOnce(replacements: string): string[] {
   return [
-    '# secret-sweep: --replace-text skips every blob with a NUL in its first 8 KB (binary files, UTF-16 text);',
-    '# this applies the same replacements there, as bytes and as UTF-16 (both byte orders). It holds no value.',
     'g = globals()',
-    "if 'secret_sweep_pairs' not in g:",
+    "if 'secret_sweep_raw' not in g:",
     '  import re',
-    '  pairs = []',
+    '  raw, utf16 = [], []',
     `  with open(${JSON.stringify(replacements)}, 'rb') as f:`,
     '    for line in f:',
     "      line = line.rstrip(b'\\r\\n')",
@@ -165,19 +161,48 @@ export function blobCallback(replacements: string): string {
     '        continue',
     "      pat, rep = line.rsplit(b'==>', 1)",
     "      if pat.startswith(b'regex:'):",
-    '        pairs.append((re.compile(pat[6:]), rep))',
+    '        raw.append((re.compile(pat[6:]), rep))',
     `        lit = re.sub(rb'\\\\(.)', rb'\\1', pat[6:].replace(b${JSON.stringify(BEFORE)}, b'').replace(b${JSON.stringify(AFTER)}, b''))`,
     "      elif pat.startswith(b'literal:'):",
     '        lit = pat[8:]',
-    '        pairs.append((lit, rep))',
+    '        raw.append((lit, rep))',
     '      else:',
     '        continue',
     "      for enc in ('utf-16-le', 'utf-16-be'):",
-    "        pairs.append((lit.decode('utf-8', 'replace').encode(enc), rep.decode('utf-8', 'replace').encode(enc)))",
-    "  g['secret_sweep_pairs'] = pairs",
+    "        utf16.append((lit.decode('utf-8', 'replace').encode(enc), rep.decode('utf-8', 'replace').encode(enc)))",
+    "  g['secret_sweep_raw'], g['secret_sweep_utf16'] = raw, utf16",
+    '  def sub(data, pairs, to=None):',
+    '    for pat, rep in pairs:',
+    "      data = pat.sub(to or rep, data) if hasattr(pat, 'sub') else data.replace(pat, to or rep)",
+    '    return data',
+    "  g['secret_sweep_sub'] = sub",
+  ];
+}
+
+/**
+ * filter-repo's blob callback (run once per blob): the replacements file's lines applied to the blobs
+ * `--replace-text` skips, as bytes and as UTF-16.
+ */
+export function blobCallback(replacements: string): string {
+  return [
+    '# secret-sweep: --replace-text skips every blob with a NUL in its first 8 KB (binary files, UTF-16 text);',
+    '# this applies the same replacements there, as bytes and as UTF-16 (both byte orders). It holds no value.',
+    ...parseOnce(replacements),
     "if b'\\0' in blob.data[0:8192]:",
-    "  for pat, rep in g['secret_sweep_pairs']:",
-    '    blob.data = pat.sub(rep, blob.data) if hasattr(pat, \'sub\') else blob.data.replace(pat, rep)',
+    "  blob.data = secret_sweep_sub(blob.data, secret_sweep_raw + secret_sweep_utf16)",
+    '',
+  ].join('\n');
+}
+
+/**
+ * filter-repo's filename callback: a value in a file's path (`keys/AKIA….txt`) is in every commit that has
+ * the file, and `--replace-text` reads contents only. `REMOVED`, without the asterisks a path should not hold.
+ */
+export function fileNameCallback(replacements: string): string {
+  return [
+    '# secret-sweep: the same replacements in file paths (--replace-text reads contents only). It holds no value.',
+    ...parseOnce(replacements),
+    "return secret_sweep_sub(filename, secret_sweep_raw, b'REMOVED')",
     '',
   ].join('\n');
 }
@@ -208,14 +233,15 @@ export function scrubContext(root: string): ScrubContext {
  * messages (binary and UTF-16 blobs too), check, push every ref back, delete the plaintext.
  */
 export function scrubCommands(ctx: ScrubContext, replacements: string): string[] {
+  const cb = callbackPaths(replacements);
   const from = ctx.origin ? `"$(git -C ${q(ctx.root)} remote get-url origin)"` : q(ctx.root);
   return [
     `git clone --mirror --no-local ${from} scrubbed.git   # every ref: branches, tags, notes`,
     'cd scrubbed.git',
     ...(ctx.origin ? [] : ['git update-ref -d refs/stash   # a stash cannot be rewritten (filter-repo refuses it); yours stays in your clone']),
-    `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(blobCallbackPath(replacements))} --replace-refs delete-no-add`,
+    `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(cb.blobs)} --filename-callback ${q(cb.names)} --replace-refs delete-no-add`,
     'secret-sweep scan --history .   # expect no findings',
     ctx.origin ? 'git push --force --mirror   # every ref of the shared repository, rewritten' : '# no remote: scrubbed.git replaces this repository (clone it again from there)',
-    `shred -u ${q(replacements)} ${q(blobCallbackPath(replacements))}   # the plaintext, once done (or rm)`,
+    `shred -u ${q(replacements)} ${q(cb.blobs)} ${q(cb.names)}   # the plaintext, once done (or rm)`,
   ];
 }

@@ -9,7 +9,7 @@
  *
  * The same repository, as real ones are: a shared bare repository (origin) with branches, a merge, a
  * rename, annotated tags, notes; values written only in an encoded form (base64 in a Kubernetes Secret,
- * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`); a token in a commit
+ * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`, a key in a file name); a token in a commit
  * message and one in a tag message; a value inside a longer one; a short `password1` beside code named
  * check_password1(). The report's command sequence (mirror clone, filter-repo, scan, mirror push) runs as
  * printed, with bash; then no form of any value is left in the scrubbed mirror nor reachable in origin,
@@ -69,7 +69,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const enc = {
       k8s: pw(301), xml: pw(302).slice(0, 10) + '&' + pw(302).slice(10), uri: pw(303).slice(0, 10) + '@' + pw(303).slice(10),
       utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
-      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
+      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), inPath: awsKeyId(313), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
     };
     const long = enc.short + 'Zq9x';
     const crlf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\r\n');
@@ -102,6 +102,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       'check.py': `def check_${enc.weak}():\n    return True\n`,
       'svc/.env': `SVC_PASSWORD="${enc.quoted.replace(/"/g, '\\"')}"\n`,
       // A cell's code line as a JSON string, with the value's quote escaped in Python and again in JSON, and `/` as `\/`.
+      [`creds/${enc.inPath}.txt`]: 'deploy user\n',
       'nb/etl.ipynb': `{"cells":[{"cell_type":"code","source":[${JSON.stringify(`DB_PASSWORD = "${enc.notebook.replace(/"/g, '\\"')}"\n`).replace(/\//g, '\\/')}]}]}\n`,
     });
     commit(dir, `legacy (the CI token was ${enc.inMsg})`);
@@ -116,7 +117,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     git(dir, 'notes', 'add', '-m', `db: DB_PASSWORD=${enc.note}`, 'HEAD');
     // 2. The old files are deleted and the .env password changed: those values live only in history now.
     for (const f of ['old_sync.py', '.npmrc', 'deploy/aws.py', 'billing.py', 'settings.py', 'config/app.yaml', 'keys/old.pem', 'sign.py', 'sa.json',
-      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb']) rmSync(join(dir, f));
+      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb', `creds/${enc.inPath}.txt`]) rmSync(join(dir, f));
     write(dir, { '.env': `DB_USER=etl\nDB_PASSWORD=${head.envPw}\n`, 'app.py': `STRIPE_KEY = "${head.stripe}"\nprint("hello")\n` });
     commit(dir, 'clean up, new password');
     git(dir, 'push', '-q', 'origin', 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*', 'refs/notes/*:refs/notes/*');
@@ -138,8 +139,9 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       replacementsFile: string;
       historyOnly: Array<{ rule: string; locations: Array<{ commit?: string }>; rotate: string }>;
     };
-    // Every history-only value of the scan, and the two tokens only in messages (the scan reads files only).
-    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 2);
+    // Every history-only value of the scan, the two tokens only in messages (the scan reads files only), and the key in a file name.
+    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 3);
+    expect(report.historyOnly.filter((h) => h.locations.some((l) => (l as { file?: string }).file?.startsWith('creds/'))).map((h) => h.rule)).toEqual(['aws-access-key-id']);
     expect(report.historyOnly.filter((h) => h.locations.some((l) => /^\((commit message|message of tag v1)\)$/.test((l as { file?: string }).file ?? ''))).length).toBe(2);
     for (const h of report.historyOnly) {
       expect(h.rotate.length).toBeGreaterThan(20);
@@ -165,7 +167,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const steps = report.scrubCommands.filter((l) => !l.startsWith('shred'));
     expect(md).toContain(['```sh', ...report.scrubCommands, '```'].join('\n'));
     const sh = spawnSync('bash', ['-c', ['set -e', `secret-sweep() { node '${BIN}' "$@"; }`, ...steps].join('\n')], { cwd: work, env: { ...process.env, ...TEST_AWS_ENV } });
-    expect(sh.status, sh.stderr.toString()).toBe(0);
+    expect(sh.status, sh.stdout.toString() + sh.stderr.toString()).toBe(0);
     const mirror = join(work, 'scrubbed.git');
 
     const after = await scanHistory(mirror);
