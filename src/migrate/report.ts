@@ -384,7 +384,7 @@ export function renderMarkdown(r: JsonReport): string {
     + ' Commit and push the migration first; then scrub a mirror clone of the shared repository (a plain clone leaves notes behind), check, push every ref back, and delete the file:', '');
   L.push('```sh', ...r.scrubCommands, '```', '');
   L.push('Each value becomes `***REMOVED***` in every file of every commit (a PEM key keeps its BEGIN/END lines, its body is replaced)'
-    + ', in commit and tag messages (`--replace-message`), and in binary and UTF-16 files (`--blob-callback`, which `--replace-text` alone skips; a binary file that held a value may no longer load).'
+    + ', in commit and tag messages (`--replace-message`), in binary and UTF-16 files (`--blob-callback`, which `--replace-text` alone skips; a binary file that held a value may no longer load), and in file paths (`--filename-callback`, as `REMOVED`).'
     + ' Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone, and have them clone again.'
     + ' Your own clone keeps the old commits in its stash and reflog: clone again after the push. A host may keep its own references'
     + ' (GitHub\'s pull-request refs are read-only: the mirror push reports them as rejected; ask the host to remove them). Branch and tag names are not rewritten. Rotation is still required.', '');
