@@ -4,44 +4,53 @@
  * written to the replacements file, which the scrub also gives to `--replace-message`.
  * Branch and tag names are not read (filter-repo cannot rewrite them from a replacements file either).
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import type { Finding, Provenance } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 
-/** Messages larger than this in total are not read (a history that large is read by the file scan only). */
-const MAX_BYTES = 256 * 1024 * 1024;
+interface Message {
+  text: string;
+  commit: string;
+  place: string;
+}
 
-function gitText(root: string, args: string[]): string {
-  return execFileSync('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: MAX_BYTES }).toString('utf8');
+/** Records of git's output, split on \x01, read as they come (a large history's messages do not fit one buffer). */
+async function records(root: string, args: string[], each: (rec: string) => void): Promise<void> {
+  const proc = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const done = new Promise<number>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve(code ?? 1));
+  });
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+    const parts = (rest + decoder.write(chunk)).split('\x01');
+    rest = parts.pop()!;
+    for (const p of parts) each(p);
+  }
+  each(rest + decoder.end());
+  if ((await done) !== 0) throw new Error(`git ${args[0]} failed`);
 }
 
 /** Each message with where it is: commits of every ref, then annotated tags. */
-function messages(root: string): Array<{ text: string; commit: string; place: string }> {
-  const out: Array<{ text: string; commit: string; place: string }> = [];
-  for (const rec of gitText(root, ['log', '--all', '--no-color', '--format=%x01%H%x00%B']).split('\x01')) {
+async function eachMessage(root: string, each: (m: Message) => void): Promise<void> {
+  await records(root, ['log', '--all', '--no-color', '--format=%x01%H%x00%B'], (rec) => {
     const z = rec.indexOf('\0');
-    if (z > 0) out.push({ commit: rec.slice(0, z), text: rec.slice(z + 1), place: 'commit message' });
-  }
-  const tags = gitText(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)']);
-  for (const rec of tags.split('\x01')) {
+    if (z > 0) each({ commit: rec.slice(0, z), text: rec.slice(z + 1), place: 'commit message' });
+  });
+  await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)'], (rec) => {
     const [type, id, name, ...text] = rec.split('\0');
-    if (type === 'tag' && id && name !== undefined) out.push({ commit: id, text: text.join('\0'), place: `message of tag ${name}` });
-  }
-  return out;
+    if (type === 'tag' && id && name !== undefined) each({ commit: id, text: text.join('\0'), place: `message of tag ${name}` });
+  });
 }
 
 /** Findings in messages whose values no file finding already has (those are scrubbed from messages too). */
-export function messageFindings(root: string, rules: RuleSpec[], options: DetectorOptions, known: ReadonlySet<string>): Finding[] {
-  let all: ReturnType<typeof messages>;
-  try {
-    all = messages(root);
-  } catch {
-    return [];
-  }
+export async function messageFindings(root: string, rules: RuleSpec[], options: DetectorOptions, known: ReadonlySet<string>): Promise<Finding[]> {
   const detector = createDetector(rules, options);
   const byFingerprint = new Map<string, Finding>();
-  for (const m of all) {
+  const scan = (m: Message) => {
     const prov: Provenance = { kind: 'git-blob', path: `(${m.place})`, commit: m.commit };
     for (const f of detector.detect({ text: m.text, provenance: prov })) {
       if (known.has(f.fingerprint)) continue;
@@ -53,6 +62,8 @@ export function messageFindings(root: string, rules: RuleSpec[], options: Detect
       f.seen = { at: prov, places: [prov], presentAtHead: false };
       byFingerprint.set(f.fingerprint, f);
     }
-  }
+  };
+  // A repository git cannot list the messages of (none of the history scan's concern) has none to read here.
+  await eachMessage(root, scan).catch(() => undefined);
   return [...byFingerprint.values()];
 }

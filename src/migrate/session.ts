@@ -82,7 +82,7 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
   const known = new Set(hist.findings.map((f) => f.fingerprint));
   // Messages too: the scan reads files only, and a token pasted into a commit message is in every clone.
   const { messageFindings } = await import('./message-findings.js');
-  const inMessages = messageFindings(root, rules, session.detector, known);
+  const inMessages = await messageFindings(root, rules, session.detector, known);
   return [...hist.findings, ...inMessages, ...historyPathFindings(session, hist.paths ?? [], known)];
 }
 
