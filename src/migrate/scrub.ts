@@ -38,13 +38,19 @@ export function encodedForms(v: string): Set<string> {
   const json = JSON.stringify(v).slice(1, -1);
   forms.add(json);
   forms.add(json.replace(/\//g, '\\/'));
+  // Python's json.dumps (ensure_ascii) writes every non-ASCII character as \uXXXX.
+  forms.add(json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
   forms.add(v.replace(/[\\']/g, (c) => `\\${c}`));
-  forms.add(encodeURIComponent(v));
-  forms.add(encodeURIComponent(v).replace(/%2F/g, '/'));
+  // encodeURIComponent, and RFC 3986's stricter form (Python's quote: also !'()*), each with `/` kept too.
+  for (const url of [encodeURIComponent(v), encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)]) {
+    forms.add(url);
+    forms.add(url.replace(/%2F/g, '/'));
+  }
   const xml = v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   forms.add(xml);
   forms.add(xml.replace(/"/g, '&quot;').replace(/'/g, '&apos;'));
   forms.add(xml.replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  forms.add(xml.replace(/"/g, '&quot;').replace(/'/g, '&#x27;')); // Python's html.escape
   if (v.length >= 6) {
     // The value encoded alone (a Kubernetes Secret's data:), without the padding: the padded text starts with it.
     const b64 = Buffer.from(v, 'utf8').toString('base64').replace(/=+$/, '');

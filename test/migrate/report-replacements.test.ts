@@ -9,6 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeReports } from '../../src/migrate/report.js';
+import { encodedForms } from '../../src/migrate/scrub.js';
+import { execFileSync } from 'node:child_process';
 import { valueKey, type Plan, type PlanValues } from '../../src/migrate/plan.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
 
@@ -105,5 +107,15 @@ describe('the replacements file', () => {
     const a2 = report(repo('a'), v1);
     expect(a2.replacements).not.toBe(a.replacements);
     expect(existsSync(a.replacements)).toBe(true);
+  });
+
+  it('holds each value as Python writes it in JSON, URLs, HTML and base64 (python3 itself writes them here)', () => {
+    // Non-ASCII, a quote of each kind, a slash, & and <: every escape these encoders make.
+    const value = 'p\u00e4ss' + randomString(ALNUM, 8, 13) + `"'/&<` + '\u00fc';
+    const py = 'import json,sys,urllib.parse,html,base64; v=sys.argv[1]; print("\\n".join([json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1],'
+      + ' urllib.parse.quote(v, safe=""), urllib.parse.quote(v), html.escape(v), base64.b64encode(v.encode()).decode().rstrip("=")]))';
+    const written = execFileSync('python3', ['-c', py, value], { encoding: 'utf8' }).trimEnd().split('\n');
+    const forms = encodedForms(value);
+    expect(written.filter((w) => !forms.has(w))).toEqual([]);
   });
 });
