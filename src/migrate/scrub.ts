@@ -218,36 +218,36 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** What the report needs to know about the repository to print the commands. */
 export interface ScrubContext {
   root: string;
-  /** The repository has a remote named origin (the shared copy to clone and push back to). */
-  origin: boolean;
+  /** The remote the shared copy is at (origin, else the only or first remote), to clone and push back to. */
+  remote?: string;
 }
 
 export function scrubContext(root: string): ScrubContext {
-  let origin = false;
+  let remotes: string[] = [];
   try {
-    // Only whether it exists: the URL may carry a token, and the commands read it at run time.
-    execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: root, stdio: 'ignore' });
-    origin = true;
+    // Only the names: a URL may carry a token, and the commands read it at run time.
+    remotes = execFileSync('git', ['remote'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean);
   } catch {
-    origin = false;
+    remotes = [];
   }
-  return { root, origin };
+  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
+  return { root, ...(remote ? { remote } : {}) };
 }
 
 /**
- * The command sequence, one shell line each (comments after `#`): clone every ref, scrub files and
+ * The command sequence, one shell line each (comments after `#`): clone every ref, scrub files, paths and
  * messages (binary and UTF-16 blobs too), check, push every ref back, delete the plaintext.
  */
 export function scrubCommands(ctx: ScrubContext, replacements: string): string[] {
   const cb = callbackPaths(replacements);
-  const from = ctx.origin ? `"$(git -C ${q(ctx.root)} remote get-url origin)"` : q(ctx.root);
+  const from = ctx.remote ? `"$(git -C ${q(ctx.root)} remote get-url ${q(ctx.remote)})"` : q(ctx.root);
   return [
     `git clone --mirror --no-local ${from} scrubbed.git   # every ref: branches, tags, notes`,
     'cd scrubbed.git',
-    ...(ctx.origin ? [] : ['git update-ref -d refs/stash   # a stash cannot be rewritten (filter-repo refuses it); yours stays in your clone']),
+    ...(ctx.remote ? [] : ['git update-ref -d refs/stash   # a stash cannot be rewritten (filter-repo refuses it); yours stays in your clone']),
     `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(cb.blobs)} --filename-callback ${q(cb.names)} --replace-refs delete-no-add`,
     'secret-sweep scan --history .   # expect no findings',
-    ctx.origin ? 'git push --force --mirror   # every ref of the shared repository, rewritten' : '# no remote: scrubbed.git replaces this repository (clone it again from there)',
+    ctx.remote ? 'git push --force --mirror   # every ref of the shared repository, rewritten' : '# no remote: scrubbed.git replaces this repository (clone it again from there)',
     `shred -u ${q(replacements)} ${q(cb.blobs)} ${q(cb.names)}   # the plaintext, once done (or rm)`,
   ];
 }
