@@ -9,8 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeReports } from '../../src/migrate/report.js';
-import { encodedForms } from '../../src/migrate/scrub.js';
-import { execFileSync } from 'node:child_process';
+import { encodedForms, replacementLines } from '../../src/migrate/scrub.js';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { valueKey, type Plan, type PlanValues } from '../../src/migrate/plan.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
 
@@ -118,4 +118,30 @@ describe('the replacements file', () => {
     const forms = encodedForms(value);
     expect(written.filter((w) => !forms.has(w))).toEqual([]);
   });
+
+  it.skipIf(spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status !== 0)(
+    'every line is one git filter-repo reads as meant: values of any printable characters leave no form behind', () => {
+      // Any printable character (quotes, backslash, $, %, =, >, space, non-ASCII), and `==>` itself.
+      const alphabet = ALNUM + `!"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~ ` + '\u00e4';
+      const vals = Array.from({ length: 12 }, (_, i) => randomString(alphabet, 6 + ((i * 7) % 25), 100 + i));
+      vals.push('ab==>' + randomString(ALNUM, 12, 99), randomString(ALNUM, 9, 98));
+      const plan: Plan = { ...planWith('x').plan, secrets: vals.map((v, i) => ({ ...planWith(v).plan.secrets[0]!, name: `prod/app/s${i}` })) };
+      const values: PlanValues = new Map(vals.map((v, i) => [valueKey(`prod/app/s${i}`, 'password'), { value: v, raw: [v] }]));
+      const file = join(work, 'replacements.txt');
+      writeFileSync(file, replacementLines(values, plan).join('\n') + '\n');
+      const dir = join(work, 'r');
+      mkdirSync(dir);
+      const g = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
+      g('init', '-q');
+      // Each value between delimiters, in each of its forms; a short one also inside a longer word.
+      const text = vals.flatMap((v) => [...encodedForms(v)].map((f) => `k = ${f};`)).join('\n') + `\ncheck_${vals.at(-1)}_ok\n`;
+      writeFileSync(join(dir, 'all.txt'), text);
+      g('add', '-A');
+      g('commit', '-qm', 'x');
+      g('filter-repo', '--force', '--quiet', '--replace-text', file);
+      const after = g('show', 'HEAD:all.txt').toString();
+      const left = vals.flatMap((v) => [...encodedForms(v)]).filter((f) => after.includes(`= ${f};`));
+      expect(left).toEqual([]);
+      expect(after).toContain(`check_${vals.at(-1)}_ok`);
+    });
 });
