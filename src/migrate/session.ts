@@ -87,8 +87,8 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
 }
 
 /**
- * Tokens in the names of files that are no longer in the tree (`creds/AKIA….txt`): every commit that had the
- * file publishes the name; the scan command reports them (withPathFindings), runGitScan does not.
+ * Tokens in file names (`creds/AKIA….txt`): every commit that had the file publishes the name; the scan
+ * command reports them (withPathFindings), runGitScan does not. `presentAtHead`: the file is still in the tree.
  */
 function historyPathFindings(session: MigrateSession, paths: readonly string[], known: ReadonlySet<string>): Finding[] {
   const excluded = pathExcluder(session.config.allowlist.paths);
@@ -100,13 +100,13 @@ function historyPathFindings(session: MigrateSession, paths: readonly string[], 
   }
   const out: Finding[] = [];
   for (const p of new Set(paths)) {
-    if (atHead.has(p) || excluded?.(p)) continue;
+    if (excluded?.(p)) continue;
     const found = pathFindings([p], session.detector.salt).filter((f) => !known.has(f.fingerprint));
     if (!found.length) continue;
     // The commits that added the file under that name (oldest first), for the report's locations.
     const added = execFileSync('git', ['log', '--all', '--reverse', '--format=%H', '--diff-filter=A', '--', p], { cwd: session.root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean);
     const places = added.map((commit): Provenance => ({ kind: 'git-blob', path: found[0]!.file, commit }));
-    for (const f of found) out.push(Object.assign(f, { seen: { ...(places[0] ? { at: places[0] } : {}), places, presentAtHead: false } }));
+    for (const f of found) out.push(Object.assign(f, { seen: { ...(places[0] ? { at: places[0] } : {}), places, presentAtHead: atHead.has(p) } }));
   }
   return out;
 }
@@ -126,6 +126,8 @@ export interface SessionFindings {
   findings: Finding[];
   /** History-only values the plan does not store (without --include-history): reported and scrubbed only. */
   historyOnly: Finding[];
+  /** Keys in the names of files still in the tree: nothing to rewrite; rotated, renamed by hand, scrubbed. */
+  inFileNames: Finding[];
 }
 
 /** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
@@ -134,6 +136,7 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules });
   const findings = res.findings;
   const historyOnly: Finding[] = [];
+  const inFileNames: Finding[] = [];
   const hist = await historyFindingsOf(session);
   // Values still in the working tree keep their working-tree location (and gain their history places);
   // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
@@ -143,8 +146,9 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
     if (head) {
       if (request.includeHistory && h.seen?.places.length) head.seen = { places: h.seen.places };
     } else if (onlyInHistory(h)) (request.includeHistory ? findings : historyOnly).push(h);
+    else if (h.decodedFrom === 'path') inFileNames.push(h);
   }
-  return { findings, historyOnly };
+  return { findings, historyOnly, inFileNames };
 }
 
 /** The history-only findings whose values a plan does not store (a saved plan, or one made without history). */

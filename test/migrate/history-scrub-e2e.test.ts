@@ -9,7 +9,7 @@
  *
  * The same repository, as real ones are: a shared bare repository (origin) with branches, a merge, a
  * rename, annotated tags, notes; values written only in an encoded form (base64 in a Kubernetes Secret,
- * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`, a key in a file name); a token in a commit
+ * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`, a key in a file name, gone or still in the tree); a token in a commit
  * message and one in a tag message; a value inside a longer one; a short `password1` beside code named
  * check_password1(). The report's command sequence (mirror clone, filter-repo, scan, mirror push) runs as
  * printed, with bash; then no form of any value is left in the scrubbed mirror nor reachable in origin,
@@ -69,7 +69,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const enc = {
       k8s: pw(301), xml: pw(302).slice(0, 10) + '&' + pw(302).slice(10), uri: pw(303).slice(0, 10) + '@' + pw(303).slice(10),
       utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
-      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), inPath: awsKeyId(313), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
+      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), inPath: awsKeyId(313), headPath: awsKeyId(314), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
     };
     const long = enc.short + 'Zq9x';
     const crlf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\r\n');
@@ -103,6 +103,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       'svc/.env': `SVC_PASSWORD="${enc.quoted.replace(/"/g, '\\"')}"\n`,
       // A cell's code line as a JSON string, with the value's quote escaped in Python and again in JSON, and `/` as `\/`.
       [`creds/${enc.inPath}.txt`]: 'deploy user\n',
+      [`keys/${enc.headPath}.pub`]: 'ssh-ed25519 AAAA\n', // still in the tree: a warning, and the scrub renames it
       'nb/etl.ipynb': `{"cells":[{"cell_type":"code","source":[${JSON.stringify(`DB_PASSWORD = "${enc.notebook.replace(/"/g, '\\"')}"\n`).replace(/\//g, '\\/')}]}]}\n`,
     });
     commit(dir, `legacy (the CI token was ${enc.inMsg})`);
@@ -149,6 +150,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     }
     const md = readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8');
     expect(md).toContain('## Only in git history (not stored)');
+    expect(md).toMatch(/- keys\/AKIA….pub: the file's name holds a aws-access-key-id value/);
     expect(md).toContain(`git filter-repo --replace-text '${report.replacementsFile}'`);
     for (const v of [...Object.values(old), ...Object.values(head)]) expect(md).not.toContain(v);
     const repl = readFileSync(report.replacementsFile, 'utf8');
