@@ -5,9 +5,10 @@
  *   version id, every location its values came from (history-only ones included: they cannot be
  *   rewritten), and a **rotate** line for every value, with a provider-specific hint by rule id. A value
  *   that was ever committed is burned, migrated or not.
- * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), created mode 0600 in a
- *   fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub history.
- *   It is the one file that holds plaintext; the report says so and where it is.
+ * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`, see scrub.ts), created mode
+ *   0600 in a fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub
+ *   history, with the two callbacks scrub.ts writes beside it. It is the one file that holds plaintext; the
+ *   report says so and where it is, and prints the scrub's commands.
  */
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,7 +9,8 @@
  *   would also rewrite `check_password1()`.
  * - A blob callback (`--blob-callback FILE`): `--replace-text` leaves every blob git calls binary (a NUL in
  *   its first 8 KB) as it is, and a UTF-16 file is one; the callback replaces the same values there, as
- *   bytes and in UTF-16 (both byte orders). It holds no value: it reads the replacements file.
+ *   bytes and in UTF-16 (both byte orders). A filename callback does the same in paths. Neither holds a
+ *   value: both read the replacements file.
  * - The commands: a mirror clone of the shared repository (every ref: branches, tags, notes; a plain clone
  *   leaves notes behind), filter-repo without refs/replace, the check, and a mirror push.
  */
