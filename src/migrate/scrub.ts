@@ -15,7 +15,7 @@
  *   leaves notes behind), filter-repo without refs/replace, the check, and a mirror push.
  */
 import { execFileSync } from 'node:child_process';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import { valueKey, type Plan, type PlanValues } from './plan.js';
 
@@ -221,6 +221,8 @@ export interface ScrubContext {
   root: string;
   /** The remote the shared copy is at (origin, else the only or first remote), to clone and push back to. */
   remote?: string;
+  /** The remote's URL when it is a relative path (`../server.git`): resolved here, as the clone runs elsewhere. */
+  localPath?: string;
 }
 
 export function scrubContext(root: string): ScrubContext {
@@ -232,7 +234,16 @@ export function scrubContext(root: string): ScrubContext {
     remotes = [];
   }
   const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-  return { root, ...(remote ? { remote } : {}) };
+  if (!remote) return { root };
+  let url = '';
+  try {
+    url = execFileSync('git', ['remote', 'get-url', remote], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    url = '';
+  }
+  // A relative path names a folder from this repository: printed resolved (a path, not a URL that may hold a token).
+  const relative = url !== '' && !isAbsolute(url) && !url.includes(':');
+  return { root, remote, ...(relative ? { localPath: resolve(root, url) } : {}) };
 }
 
 /**
@@ -241,7 +252,7 @@ export function scrubContext(root: string): ScrubContext {
  */
 export function scrubCommands(ctx: ScrubContext, replacements: string): string[] {
   const cb = callbackPaths(replacements);
-  const from = ctx.remote ? `"$(git -C ${q(ctx.root)} remote get-url ${q(ctx.remote)})"` : q(ctx.root);
+  const from = ctx.localPath ? q(ctx.localPath) : ctx.remote ? `"$(git -C ${q(ctx.root)} remote get-url ${q(ctx.remote)})"` : q(ctx.root);
   return [
     `git clone --mirror --no-local ${from} scrubbed.git   # every ref: branches, tags, notes`,
     'cd scrubbed.git',
