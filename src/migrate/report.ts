@@ -5,9 +5,10 @@
  *   version id, every location its values came from (history-only ones included: they cannot be
  *   rewritten), and a **rotate** line for every value, with a provider-specific hint by rule id. A value
  *   that was ever committed is burned, migrated or not.
- * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`), created mode 0600 in a
- *   fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub history.
- *   It is the one file that holds plaintext; the report says so and where it is.
+ * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`, see scrub.ts), created mode
+ *   0600 in a fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub
+ *   history, with the two callbacks scrub.ts writes beside it. It is the one file that holds plaintext; the
+ *   report says so and where it is, and prints the scrub's commands.
  */
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
+import { blobCallback, callbackPaths, fileNameCallback, replacementLines, scrubCommands, scrubContext, shortValueCount, SHORT } from './scrub.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -73,44 +75,6 @@ export function newReplacementsPath(root: string): string {
   const dir = mkdtempSync(replacementsDirPrefix(root));
   chmodSync(dir, 0o700);
   return join(dir, 'replacements.txt');
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|=<>-]/g, (c) => `\\${c}`);
-}
-
-/**
- * `git filter-repo --replace-text` lines for every raw value of the plan's secrets and for each value the
- * plan does not store (`notStored`: history-only, too large). The file is line-based, so a multi-line value
- * (a PEM key) gives one line per line of it: the key's body lines are replaced, its BEGIN/END lines stay.
- */
-export function replacementLines(values: PlanValues, plan: Plan, notStored: readonly Finding[] = []): string[] {
-  const out = new Set<string>();
-  const add = (v: string) => {
-    if (v.length < 4) return;
-    out.add(v.includes('==>') ? `regex:${escapeRegex(v)}==>***REMOVED***` : `literal:${v}==>***REMOVED***`);
-  };
-  const addRaw = (raw: string) => {
-    if (/[\r\n]/.test(raw)) {
-      for (const line of raw.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----(BEGIN|END) /.test(line.trim())) add(line.trim());
-    } else add(raw);
-  };
-  for (const s of plan.secrets) {
-    for (const f of s.fields) {
-      if (!f.secret) continue;
-      const v = values.get(valueKey(s.name, f.key));
-      if (!v) continue;
-      for (const raw of new Set([...v.raw, v.value])) addRaw(raw);
-    }
-  }
-  for (const f of notStored) {
-    try {
-      addRaw(secretOf(f));
-    } catch {
-      // a finding without its value (never from a scan): nothing to scrub by
-    }
-  }
-  return [...out].sort();
 }
 
 /** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
@@ -168,6 +132,10 @@ interface JsonReport {
   env: string;
   replacementsFile: string;
   replacementsNote: string;
+  /** The scrub, one shell line each (see scrub.ts): mirror clone, filter-repo, check, mirror push, delete. */
+  scrubCommands: string[];
+  /** Values shorter than SHORT characters: replaced only where they stand alone. */
+  shortValues: number;
   secrets: Array<{
     name: string;
     arn: string;
@@ -221,7 +189,9 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     app: input.plan.app,
     env: input.plan.env,
     replacementsFile: replacements,
-    replacementsNote: 'holds the migrated values and every other committed value in PLAINTEXT (for git filter-repo --replace-text); delete it when done',
+    replacementsNote: 'holds the migrated values and every other committed value in PLAINTEXT (for git filter-repo --replace-text and --replace-message); delete it when done',
+    scrubCommands: scrubCommands(scrubContext(input.root), replacements),
+    shortValues: shortValueCount(input.values, input.plan, input.notStored),
     secrets: input.plan.secrets.map((s) => {
       const o = byName.get(s.name);
       return {
@@ -411,12 +381,19 @@ export function renderMarkdown(r: JsonReport): string {
       + ' the scrub replaces them there too, and whatever reads those files would then read `***REMOVED***`.', '');
   }
   L.push(`\`${r.replacementsFile}\` is a \`git filter-repo --replace-text\` file. **It holds every migrated value in plaintext**`
-    + ', and every other value ever committed (history-only ones included), in a folder only you can read, outside the repository.'
-    + ' Commit the migration first; then, in a fresh clone (or add `--force` in this one), scrub, check, and delete the file:', '');
-  L.push('```sh', `git filter-repo --replace-text '${r.replacementsFile}'`, 'secret-sweep scan --history .   # expect no findings',
-    `shred -u '${r.replacementsFile}'   # or rm`, '```', '');
-  L.push('Each value becomes `***REMOVED***` in every commit (a PEM key keeps its BEGIN/END lines, its body is replaced).'
-    + ' Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone, and have them clone again. Rotation is still required.', '');
+    + ', and every other value ever committed (history-only ones included), each also as JSON, URL, XML, backslash-escaped and base64 text'
+    + ', in a folder only you can read, outside the repository.'
+    + ' Commit and push the migration first; then scrub a mirror clone of the shared repository (a plain clone leaves notes behind), check, push every ref back, and delete the file:', '');
+  L.push('```sh', ...r.scrubCommands, '```', '');
+  L.push('Each value becomes `***REMOVED***` in every file of every commit (a PEM key keeps its BEGIN/END lines, its body is replaced)'
+    + ', in commit and tag messages (`--replace-message`), in binary and UTF-16 files (`--blob-callback`, which `--replace-text` alone skips; a binary file that held a value may no longer load), and in file paths (`--filename-callback`, as `REMOVED`).'
+    + ' Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone, and have them clone again.'
+    + ' Your own clone keeps the old commits in its stash and reflog: clone again after the push. A host may keep its own references'
+    + ' (GitHub\'s pull-request refs are read-only: the mirror push reports them as rejected; ask the host to remove them). Branch and tag names are not rewritten. Rotation is still required.', '');
+  if (r.shortValues) {
+    L.push(`${r.shortValues} value(s) are shorter than ${SHORT} characters: each is replaced only where no letter, digit or \`_\` touches it`
+      + ' (as a literal it would also rewrite longer words that contain it); check what the scrub changed with `git log -p` before the push.', '');
+  }
   return L.join('\n');
 }
 
@@ -432,6 +409,9 @@ export function writeReports(input: ReportInput): ReportFiles {
   try {
     // Created new, never through a link, 0600: it holds every value in plaintext.
     writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true, exclusive: true });
+    const cb = callbackPaths(replacements);
+    writeFileAtomic(cb.blobs, blobCallback(replacements), { private: true, exclusive: true });
+    writeFileAtomic(cb.names, fileNameCallback(replacements), { private: true, exclusive: true });
   } catch (e) {
     if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);

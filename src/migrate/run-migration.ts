@@ -90,14 +90,18 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
-    const { findings, historyOnly } = await findingsOf(session);
+    const { findings, historyOnly, inFileNames } = await findingsOf(session);
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
     }));
     // Skipped credentials are still burned (rotate, scrub); what is not a credential at all is neither.
     const skipped = new Set(plan.skipped.filter((k) => !k.notSecret).map((k) => k.location.fingerprint));
-    notStored = [...historyOnly, ...findings.filter((f) => skipped.has(f.fingerprint))];
+    notStored = [...historyOnly, ...inFileNames, ...findings.filter((f) => skipped.has(f.fingerprint))];
+    // A key in a file's name: no rewriter renames files, and the scrub would rename this one in the current commit too.
+    for (const f of inFileNames) {
+      plan.warnings.push(`${f.file}: the file's name holds a ${f.rule} value (${f.redacted}): rotate it, rename the file and commit before the scrub (which renames it to REMOVED in every commit, the current one too)`);
+    }
   }
   const historyNote = historyOnlyNote(notStored);
   const verification = request.verify ? await verifiedForReport(session, notStored) : undefined;

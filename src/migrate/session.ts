@@ -6,7 +6,9 @@
  */
 import type { SweepConfig } from '../config/config.js';
 import type { DetectorOptions } from '../detect/detector.js';
-import { historyOnly as onlyInHistory, type Finding } from '../findings/finding.js';
+import { historyOnly as onlyInHistory, type Finding, type Provenance } from '../findings/finding.js';
+import { pathFindings } from '../findings/detected-text.js';
+import { pathExcluder } from '../sources/path-filter.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { execFileSync } from 'node:child_process';
 import { readFileFragment } from '../sources/read-file.js';
@@ -77,7 +79,36 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
   const hist = await runGitScan(scanner, {
     root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
   });
-  return hist.findings;
+  const known = new Set(hist.findings.map((f) => f.fingerprint));
+  // Messages too: the scan reads files only, and a token pasted into a commit message is in every clone.
+  const { messageFindings } = await import('./message-findings.js');
+  const inMessages = await messageFindings(root, rules, session.detector, known);
+  return [...hist.findings, ...inMessages, ...historyPathFindings(session, hist.paths ?? [], known)];
+}
+
+/**
+ * Tokens in file names (`creds/AKIA….txt`): every commit that had the file publishes the name; the scan
+ * command reports them (withPathFindings), runGitScan does not. `presentAtHead`: the file is still in the tree.
+ */
+function historyPathFindings(session: MigrateSession, paths: readonly string[], known: ReadonlySet<string>): Finding[] {
+  const excluded = pathExcluder(session.config.allowlist.paths);
+  let atHead: Set<string>;
+  try {
+    atHead = new Set(execFileSync('git', ['ls-tree', '-r', '-z', '--name-only', 'HEAD'], { cwd: session.root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 }).toString('utf8').split('\0'));
+  } catch {
+    return [];
+  }
+  const out: Finding[] = [];
+  for (const p of new Set(paths)) {
+    if (excluded?.(p)) continue;
+    const found = pathFindings([p], session.detector.salt).filter((f) => !known.has(f.fingerprint));
+    if (!found.length) continue;
+    // The commits that added the file under that name (oldest first), for the report's locations.
+    const added = execFileSync('git', ['log', '--all', '--reverse', '--format=%H', '--diff-filter=A', '--', p], { cwd: session.root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean);
+    const places = added.map((commit): Provenance => ({ kind: 'git-blob', path: found[0]!.file, commit }));
+    for (const f of found) out.push(Object.assign(f, { seen: { ...(places[0] ? { at: places[0] } : {}), places, presentAtHead: atHead.has(p) } }));
+  }
+  return out;
 }
 
 function hasCommits(root: string): boolean {
@@ -95,6 +126,8 @@ export interface SessionFindings {
   findings: Finding[];
   /** History-only values the plan does not store (without --include-history): reported and scrubbed only. */
   historyOnly: Finding[];
+  /** Keys in the names of files still in the tree: nothing to rewrite; rotated, renamed by hand, scrubbed. */
+  inFileNames: Finding[];
 }
 
 /** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
@@ -103,6 +136,7 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   const res = await scanLoaded({ path: root, format: 'json', gitignore: true, debug: request.debug }, { root, config, rules });
   const findings = res.findings;
   const historyOnly: Finding[] = [];
+  const inFileNames: Finding[] = [];
   const hist = await historyFindingsOf(session);
   // Values still in the working tree keep their working-tree location (and gain their history places);
   // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
@@ -112,8 +146,9 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
     if (head) {
       if (request.includeHistory && h.seen?.places.length) head.seen = { places: h.seen.places };
     } else if (onlyInHistory(h)) (request.includeHistory ? findings : historyOnly).push(h);
+    else if (h.decodedFrom === 'path') inFileNames.push(h);
   }
-  return { findings, historyOnly };
+  return { findings, historyOnly, inFileNames };
 }
 
 /** The history-only findings whose values a plan does not store (a saved plan, or one made without history). */

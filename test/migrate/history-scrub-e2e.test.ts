@@ -6,14 +6,22 @@
  * the HEAD values, yet lists every history-only value in the report with a rotate line and writes it to
  * the replacements file. After the scrub step the report prints, run on a fresh clone, `scan --history`
  * finds nothing and no value (nor any line of a PEM body) is left in any commit.
+ *
+ * The same repository, as real ones are: a shared bare repository (origin) with branches, a merge, a
+ * rename, annotated tags, notes; values written only in an encoded form (base64 in a Kubernetes Secret,
+ * XML `&amp;`, URL `%40`, a UTF-16 file, a PEM with CRLF, a .env value with `\"`, a notebook cell's `\\\"`, a key in a file name, gone or still in the tree); a token in a commit
+ * message and one in a tag message; a value inside a longer one; a short `password1` beside code named
+ * check_password1(). The report's command sequence (mirror clone, filter-repo, scan, mirror push) runs as
+ * printed, with bash; then no form of any value is left in the scrubbed mirror nor reachable in origin,
+ * and a second migrate on a clone of the scrubbed origin stores nothing and keeps the report.
  */
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { BIN, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
@@ -21,7 +29,7 @@ const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'i
 
 const bed = migrateTestBed();
 
-function write(dir: string, files: Record<string, string>): void {
+function write(dir: string, files: Record<string, string | Buffer>): void {
   for (const [f, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     writeFileSync(join(dir, f), text);
@@ -57,6 +65,18 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       stripe: stripeKey(106), dbPw: pw(107), uriPw: pw(108), yamlPw: pw(109), envOld: pw(110),
     };
     const head = { envPw: pw(201), stripe: stripeKey(202) };
+    // Written only in an encoded form, or where --replace-text alone does not reach (see the file's header).
+    const enc = {
+      k8s: pw(301), xml: pw(302).slice(0, 10) + '&' + pw(302).slice(10), uri: pw(303).slice(0, 10) + '@' + pw(303).slice(10),
+      utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
+      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), inPath: awsKeyId(313), headPath: awsKeyId(314), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
+    };
+    const long = enc.short + 'Zq9x';
+    const crlf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\r\n');
+    const server = join(bed.tempDir('ss-scrub-origin-'), 'origin.git');
+    git(tmpdir(), 'init', '-q', '--bare', '-b', 'main', server);
+    git(dir, 'remote', 'add', 'origin', server);
+    git(dir, 'checkout', '-q', '-b', 'main');
 
     // 1. The legacy state: every value committed.
     write(dir, {
@@ -71,12 +91,37 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       'sa.json': JSON.stringify({ type: 'service_account', private_key: sa }, null, 2) + '\n',
       '.env': `DB_USER=etl\nDB_PASSWORD=${old.envOld}\n`,
       'app.py': 'print("hello")\n',
+      'k8s/db.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: ${Buffer.from(enc.k8s).toString('base64')}\n`,
+      'conf/app.xml': `<config>\n  <password>${enc.xml.replace(/&/g, '&amp;')}</password>\n</config>\n`,
+      'conf/db.py': `DATABASE_URL = "postgres://etl:${encodeURIComponent(enc.uri)}@db.internal.example:5432/app"\n`,
+      'conf/win.ini': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`[db]\r\npassword = ${enc.utf16}\r\n`, 'utf16le')]),
+      'keys/crlf.pem': crlf,
+      'old_name.py': `RENAMED_PASSWORD = "${enc.renamed}"\n`,
+      'admin.py': `ADMIN_PASSWORD = "${long}"\nSHORT_PASSWORD = "${enc.short}"\n`,
+      'weak.py': `DB_PASSWORD = "${enc.weak}"\n`,
+      'check.py': `def check_${enc.weak}():\n    return True\n`,
+      'svc/.env': `SVC_PASSWORD="${enc.quoted.replace(/"/g, '\\"')}"\n`,
+      // A cell's code line as a JSON string, with the value's quote escaped in Python and again in JSON, and `/` as `\/`.
+      [`creds/${enc.inPath}.txt`]: 'deploy user\n',
+      [`keys/${enc.headPath}.pub`]: 'ssh-ed25519 AAAA\n', // still in the tree: a warning, and the scrub renames it
+      'nb/etl.ipynb': `{"cells":[{"cell_type":"code","source":[${JSON.stringify(`DB_PASSWORD = "${enc.notebook.replace(/"/g, '\\"')}"\n`).replace(/\//g, '\\/')}]}]}\n`,
     });
-    commit(dir, 'legacy');
+    commit(dir, `legacy (the CI token was ${enc.inMsg})`);
+    git(dir, 'tag', '-a', 'v1', '-m', `release 1, deploy token ${enc.inTag}`);
+    git(dir, 'mv', 'old_name.py', 'new_name.py');
+    commit(dir, 'rename');
+    git(dir, 'checkout', '-q', '-b', 'feature');
+    write(dir, { 'feature.py': `FEATURE_PASSWORD = "${enc.feature}"\n` });
+    commit(dir, 'feature');
+    git(dir, 'checkout', '-q', 'main');
+    git(dir, 'merge', '-q', '--no-ff', '--no-edit', 'feature');
+    git(dir, 'notes', 'add', '-m', `db: DB_PASSWORD=${enc.note}`, 'HEAD');
     // 2. The old files are deleted and the .env password changed: those values live only in history now.
-    for (const f of ['old_sync.py', '.npmrc', 'deploy/aws.py', 'billing.py', 'settings.py', 'config/app.yaml', 'keys/old.pem', 'sign.py', 'sa.json']) rmSync(join(dir, f));
+    for (const f of ['old_sync.py', '.npmrc', 'deploy/aws.py', 'billing.py', 'settings.py', 'config/app.yaml', 'keys/old.pem', 'sign.py', 'sa.json',
+      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb', `creds/${enc.inPath}.txt`]) rmSync(join(dir, f));
     write(dir, { '.env': `DB_USER=etl\nDB_PASSWORD=${head.envPw}\n`, 'app.py': `STRIPE_KEY = "${head.stripe}"\nprint("hello")\n` });
     commit(dir, 'clean up, new password');
+    git(dir, 'push', '-q', 'origin', 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*', 'refs/notes/*:refs/notes/*');
 
     const before = await scanHistory(dir);
     const historyOnlyBefore = before.findings.filter((f) => f.presentAtHead === false);
@@ -95,34 +140,72 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       replacementsFile: string;
       historyOnly: Array<{ rule: string; locations: Array<{ commit?: string }>; rotate: string }>;
     };
-    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length);
+    // Every history-only value of the scan, the two tokens only in messages (the scan reads files only), and the key in a file name.
+    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 3);
+    expect(report.historyOnly.filter((h) => h.locations.some((l) => (l as { file?: string }).file?.startsWith('creds/'))).map((h) => h.rule)).toEqual(['aws-access-key-id']);
+    expect(report.historyOnly.filter((h) => h.locations.some((l) => /^\((commit message|message of tag v1)\)$/.test((l as { file?: string }).file ?? ''))).length).toBe(2);
     for (const h of report.historyOnly) {
       expect(h.rotate.length).toBeGreaterThan(20);
       expect(h.locations[0]?.commit).toMatch(/^[0-9a-f]{40}$/);
     }
     const md = readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8');
     expect(md).toContain('## Only in git history (not stored)');
+    expect(md).toMatch(/- keys\/AKIA….pub: the file's name holds a aws-access-key-id value/);
     expect(md).toContain(`git filter-repo --replace-text '${report.replacementsFile}'`);
     for (const v of [...Object.values(old), ...Object.values(head)]) expect(md).not.toContain(v);
     const repl = readFileSync(report.replacementsFile, 'utf8');
     for (const v of Object.values(old)) expect(repl).toContain(v);
+    expect(statSync(report.replacementsFile).mode & 0o777).toBe(0o600);
+    const all = [...Object.values(old), ...Object.values(head), ...Object.values(enc), long];
+    expect(all.filter((v) => (r.stdout + r.stderr).includes(v)), 'no value in what migrate printed').toEqual([]);
+    // Longest first: the longer value is replaced whole before the shorter one inside it.
+    const lines = repl.split('\n');
+    expect(lines.findIndex((l) => l.includes(long))).toBeLessThan(lines.findIndex((l) => l.includes(enc.short) && !l.includes(long)));
 
-    // 4. Commit the migration; the scrub step the report prints, on a fresh clone.
+    // 4. Commit and push the migration; then the report's commands, as printed, with bash (set -e: the scan must exit 0).
     commit(dir, 'secrets to Secrets Manager');
-    const clone = join(bed.tempDir('ss-scrub-clone-'), 'clone');
-    git(tmpdir(), 'clone', '-q', '--no-local', dir, clone);
-    execFileSync('git', ['filter-repo', '--replace-text', report.replacementsFile], { cwd: clone, stdio: 'pipe' });
+    git(dir, 'push', '-q', 'origin', 'main');
+    const work = bed.tempDir('ss-scrub-mirror-');
+    const steps = report.scrubCommands.filter((l) => !l.startsWith('shred'));
+    expect(md).toContain(['```sh', ...report.scrubCommands, '```'].join('\n'));
+    const sh = spawnSync('bash', ['-c', ['set -e', `secret-sweep() { node '${BIN}' "$@"; }`, ...steps].join('\n')], { cwd: work, env: { ...process.env, ...TEST_AWS_ENV } });
+    expect(sh.status, sh.stdout.toString() + sh.stderr.toString()).toBe(0);
+    const mirror = join(work, 'scrubbed.git');
 
-    const after = await scanHistory(clone);
+    const after = await scanHistory(mirror);
     expect(after.findings, JSON.stringify(after.findings.map((f) => `${f.rule} ${f.file}`))).toEqual([]);
     expect(after.code).toBe(0);
-    // No value, and no line of a PEM body, in any commit of any ref.
-    const all = git(clone, 'log', '-p', '--all', '--format=%H');
-    const pemLines = [rsa, ec, sa].flatMap((k) => k.split('\n').filter((l) => l.length >= 8 && !l.startsWith('-----')));
-    const left = [...Object.values(old), ...Object.values(head), ...pemLines].filter((v) => all.includes(v));
-    expect(left).toEqual([]);
-    expect(all).toContain('***REMOVED***');
+    // No value in any encoded form, nor a PEM body line, in any object of the mirror (filter-repo repacked it)
+    // nor reachable from any ref of origin (branches, tags, notes), messages included; bytes as latin1.
+    const forms = (v: string) => [v, Buffer.from(v).toString('base64').replace(/=+$/, ''), encodeURIComponent(v), JSON.stringify(v).slice(1, -1),
+      v.replace(/&/g, '&amp;'), Buffer.from(v, 'utf16le').toString('latin1')];
+    const pemLines = [rsa, ec, sa, crlf].flatMap((k) => k.split(/\r?\n/).filter((l) => l.length >= 8 && !l.startsWith('-----')));
+    const objects = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: mirror, maxBuffer: 1 << 28 }).toString('latin1');
+    const served = execFileSync('bash', ['-c', 'git rev-list --all --objects | cut -d" " -f1 | git cat-file --batch'], { cwd: server, maxBuffer: 1 << 28 }).toString('latin1');
+    expect(git(server, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean).sort()).toEqual(['refs/heads/feature', 'refs/heads/main', 'refs/notes/commits', 'refs/tags/v1']);
+    const bounded = (text: string, v: string) => new RegExp(`(?<![A-Za-z0-9_])${v}(?![A-Za-z0-9_])`).test(text);
+    let left = 0;
+    for (const [where, text] of [['mirror', objects], ['origin', served]] as const) {
+      // Whole forms, and each value's last 6 characters (the tail a cut value would leave).
+      const found = [...all.filter((v) => v !== enc.weak).flatMap((v) => [...forms(v), v.slice(-6)]), ...pemLines].filter((v) => text.includes(v));
+      left += found.length;
+      expect(found, `left in ${where}`).toEqual([]);
+      // The short value is gone where it stands alone, and the code that only contains it is intact.
+      expect(bounded(text, enc.weak), where).toBe(false);
+      expect(text).toContain(`def check_${enc.weak}():`);
+      expect(text).toContain('***REMOVED***');
+    }
+
+    // 5. A second migrate, on a clone of the scrubbed origin: nothing to store, and the committed report still says what to rotate.
+    const again = join(bed.tempDir('ss-scrub-again-'), 'again');
+    git(tmpdir(), 'clone', '-q', server, again);
+    const secrets = bed.server().state.size;
+    const r2 = await runCliAsync(['migrate', '.', '--app', app, '--env', 'prod', '--endpoint-url', bed.server().endpoint, '--apply', '--yes'], { cwd: again, env: TEST_AWS_ENV });
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(bed.server().state.size).toBe(secrets);
+    expect(git(again, 'status', '--porcelain')).toBe('');
+    expect((JSON.parse(readFileSync(join(again, 'secret-sweep-migration.json'), 'utf8')) as typeof report).historyOnly).toHaveLength(report.historyOnly.length);
     // The history figures, for the issue's closing note.
-    console.log(`history scrub: ${before.findings.length} finding(s) in history before (${historyOnlyBefore.length} history-only), ${after.findings.length} after; values left: ${left.length}`);
+    console.log(`history scrub: ${before.findings.length} finding(s) in history before (${historyOnlyBefore.length} history-only), ${after.findings.length} after; forms of ${all.length} values left: ${left}`);
   }, 240_000);
 });

@@ -9,6 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, st
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { writeReports } from '../../src/migrate/report.js';
+import { encodedForms, replacementLines } from '../../src/migrate/scrub.js';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { valueKey, type Plan, type PlanValues } from '../../src/migrate/plan.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
 
@@ -61,7 +63,14 @@ describe('the replacements file', () => {
     expect(statSync(files.replacements).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(files.replacements)).mode & 0o777).toBe(0o700);
     expect(dirname(dirname(files.replacements))).toBe(join(work, 'tmp'));
-    expect(readFileSync(files.replacements, 'utf8')).toBe(`literal:${value}==>***REMOVED***\n`);
+    // The value, and its base64 (letters and digits need no other escape), longest first.
+    const b64 = Buffer.from(value).toString('base64').replace(/=+$/, '');
+    const forms = [...new Set([b64, b64.replace(/\+/g, '-').replace(/\//g, '_')])].sort();
+    expect(readFileSync(files.replacements, 'utf8')).toBe([...forms, value].map((f) => `literal:${f}==>***REMOVED***\n`).join(''));
+    // The blob callback beside it (for binary and UTF-16 blobs) holds no value, only the file's path.
+    const callback = files.replacements.replace(/\.txt$/, '-binary-blobs.py');
+    expect(statSync(callback).mode & 0o777).toBe(0o600);
+    expect(readFileSync(callback, 'utf8')).not.toContain(value);
     expect(JSON.parse(readFileSync(files.json, 'utf8')).replacementsFile).toBe(files.replacements);
     expect(readFileSync(files.markdown, 'utf8')).toContain(`git filter-repo --replace-text '${files.replacements}'`);
   });
@@ -99,4 +108,40 @@ describe('the replacements file', () => {
     expect(a2.replacements).not.toBe(a.replacements);
     expect(existsSync(a.replacements)).toBe(true);
   });
+
+  it('holds each value as Python writes it in JSON, URLs, HTML and base64 (python3 itself writes them here)', () => {
+    // Non-ASCII, a quote of each kind, a slash, & and <: every escape these encoders make.
+    const value = 'p\u00e4ss' + randomString(ALNUM, 8, 13) + `"'/&<` + '\u00fc';
+    const py = 'import json,sys,urllib.parse,html,base64; v=sys.argv[1]; print("\\n".join([json.dumps(v)[1:-1], json.dumps(v, ensure_ascii=False)[1:-1],'
+      + ' urllib.parse.quote(v, safe=""), urllib.parse.quote(v), html.escape(v), base64.b64encode(v.encode()).decode().rstrip("=")]))';
+    const written = execFileSync('python3', ['-c', py, value], { encoding: 'utf8' }).trimEnd().split('\n');
+    const forms = encodedForms(value);
+    expect(written.filter((w) => !forms.has(w))).toEqual([]);
+  });
+
+  it.skipIf(spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status !== 0)(
+    'every line is one git filter-repo reads as meant: values of any printable characters leave no form behind', () => {
+      // Any printable character (quotes, backslash, $, %, =, >, space, non-ASCII), and `==>` itself.
+      const alphabet = ALNUM + `!"#$%&'()*+,-./:;<=>?@[\\]^_\`{|}~ ` + '\u00e4';
+      const vals = Array.from({ length: 12 }, (_, i) => randomString(alphabet, 6 + ((i * 7) % 25), 100 + i));
+      vals.push('ab==>' + randomString(ALNUM, 12, 99), randomString(ALNUM, 9, 98));
+      const plan: Plan = { ...planWith('x').plan, secrets: vals.map((v, i) => ({ ...planWith(v).plan.secrets[0]!, name: `prod/app/s${i}` })) };
+      const values: PlanValues = new Map(vals.map((v, i) => [valueKey(`prod/app/s${i}`, 'password'), { value: v, raw: [v] }]));
+      const file = join(work, 'replacements.txt');
+      writeFileSync(file, replacementLines(values, plan).join('\n') + '\n');
+      const dir = join(work, 'r');
+      mkdirSync(dir);
+      const g = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
+      g('init', '-q');
+      // Each value between delimiters, in each of its forms; a short one also inside a longer word.
+      const text = vals.flatMap((v) => [...encodedForms(v)].map((f) => `k = ${f};`)).join('\n') + `\ncheck_${vals.at(-1)}_ok\n`;
+      writeFileSync(join(dir, 'all.txt'), text);
+      g('add', '-A');
+      g('commit', '-qm', 'x');
+      g('filter-repo', '--force', '--quiet', '--replace-text', file);
+      const after = g('show', 'HEAD:all.txt').toString();
+      const left = vals.flatMap((v) => [...encodedForms(v)]).filter((f) => after.includes(`= ${f};`));
+      expect(left).toEqual([]);
+      expect(after).toContain(`check_${vals.at(-1)}_ok`);
+    });
 });
