@@ -187,6 +187,17 @@ describe('dedupe and collisions', () => {
     expect(one).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe-payments<-b/payments.py', 'prod/etl/stripe-payments-2<-c/payments.py']);
   });
 
+  it('a name is never left ending in a hyphen and six characters (AWS: confused with the ARN suffix): the last hyphen becomes _', () => {
+    const files = {
+      'a/billing.py': `STRIPE_KEY = "${stripeKey(44)}"\n`,
+      'b/config.py': `STRIPE_KEY = "${stripeKey(45)}"\n`,
+      'c/config.py': `STRIPE_KEY = "${stripeKey(46)}"\n`,
+    };
+    const { plan } = planFor(files);
+    expect(plan.secrets.map((s) => `${s.name}<-${s.fields[0]!.locations[0]!.file}`)).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe_config<-b/config.py', 'prod/etl/stripe-config-2<-c/config.py']);
+    expect(plan.warnings).toEqual([]);
+  });
+
   it('a value inside a URI is not copied into a block as a plain setting', () => {
     const p = pw(51);
     const { plan } = planFor({ '.env': `DB_HOST=db.acme.io\nDB_URL=postgres://etl:${p}@db.acme.io/wh\nDB_PASSWORD=${pw(52)}\n` });

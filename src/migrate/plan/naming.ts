@@ -10,6 +10,8 @@ export const MAX_NAME_LENGTH = 512;
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;
 const PART_CHARS = /^[A-Za-z0-9_+=.@-]+$/;
 const PLACEHOLDERS = new Set(['env', 'app', 'resource']);
+/** What AWS says not to end a name with: it can be confused with the random suffix of the secret's ARN. */
+export const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 
 /** Check a name template; throws a one-line SweepError naming what is wrong. */
 export function validateTemplate(template: string): void {
@@ -107,6 +109,14 @@ export function nameAllocator(template: string, env: string, app: string): (reso
         resource = `${base}${stem && stem !== base ? `-${stem}` : ''}-${n}`;
         name = renderName(template, env, app, resource);
       }
+    }
+    // AWS: a name ending in a hyphen and six characters can be taken for the random ARN suffix
+    // (`aws-s3-upload`, `db-config`): the last hyphen of the resource becomes `_` (`aws-s3_upload`).
+    const armored = resource.replace(/-([A-Za-z0-9]{6})$/, '_$1');
+    if (armored !== resource && ARN_SUFFIX.test(name) && !taken.has(renderName(template, env, app, armored))) {
+      taken.add(name); // the next value that wants it gets -2, not this one's look-alike
+      resource = armored;
+      name = renderName(template, env, app, resource);
     }
     validateSecretName(name);
     taken.add(name);
