@@ -14,7 +14,9 @@
  *   `python -m`, a SQLAlchemy URL, a `.env` read by `dotenv_values()` (never put in os.environ), a
  *   `settings.toml` read by `tomllib`;
  * - more: `os.environ[X] = "…"`, a Bearer header, a token in a comment, one value in a script and in YAML,
- *   `load_dotenv(override=True)`, values inside f-strings and %- / str.format()-ed URLs, notebook magics.
+ *   `load_dotenv(override=True)`, values inside f-strings and %- / str.format()-ed URLs, notebook magics;
+ * - a CRLF `config/config.conf` (not `.ini`) read by configparser in `utils/constants.py`, which the job
+ *   imports as a package module (`from utils.constants import *`), its parser named `parser`.
  * Each program prints a SHA-256 of the values it used. The values are built at run time.
  */
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from './fake-secrets.js';
@@ -25,7 +27,7 @@ const KEYS = [
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
-  'magicEnvToken', 'shellCloneToken', 'plainIniPassword',
+  'magicEnvToken', 'shellCloneToken', 'plainIniPassword', 'confPassword',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -103,6 +105,10 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
       ],
       metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 5,
     }, null, 1) + '\n',
+    // 10. A `.conf` read by configparser (CRLF), in a module imported as `utils.constants`.
+    'footy/config/config.conf': `[file_paths]\r\ninput_path = /data/input\r\n\r\n[aws]\r\naws_region = us-east-1\r\naws_redshift_user = wc_loader\r\naws_redshift_password = ${v.confPassword}\r\n`,
+    'footy/utils/constants.py': 'import configparser\nimport os\n\nparser = configparser.ConfigParser()\nparser.read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "config.conf"))\n\nAWS_REDSHIFT_PASSWORD = parser.get("aws", "aws_redshift_password")\n',
+    'footy/job.py': `${H}\nfrom utils.constants import *\n\nprint(h(AWS_REDSHIFT_PASSWORD))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };

@@ -53,9 +53,9 @@ import { syncPrefetchNames } from './sync-prefetch.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
-import { iniManual, isIniPath } from './ini.js';
+import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
 import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
@@ -299,11 +299,18 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let configReads: Map<string, LiteralEnvRead> | undefined;
   let pySources: PythonSource[] | undefined;
   const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
-  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f)), pySourcesOf()));
-  const interpolatesOf = (file: string) => {
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  // An INI file by its name, or a `config.conf` that a program of the repository reads with configparser.
+  const isIniFile = (file: string) => isIniPath(file) || (INI_LIKE.test(file) && configReadsOf().get(file)?.how === 'configparser');
+  const iniReaderOf = (file: string): IniReader => {
     const reader = configReadsOf().get(file);
     const source = reader && pySourcesOf().find((x) => x.file === reader.file);
-    return source ? configparserInterpolates(source.text) : undefined;
+    if (!source) return {};
+    const parsers = new Set([...source.text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:configparser\.)?(?:Raw|Safe)?ConfigParser\(/gm)].map((m) => m[1]!));
+    return {
+      interpolates: configparserInterpolates(source.text), parser: parsers.size === 1 ? [...parsers][0] : undefined,
+      at: `${reader.file}:${reader.line}`, importLine: helperImportFor(reader.file, pySourcesOf()),
+    };
   };
 
   let composeEnv: Set<string> | undefined;
@@ -354,7 +361,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, interpolatesOf(file)) }, '')
+        out.manual.push(isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
@@ -364,7 +371,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
-      if (isIniPath(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+      if (isIniFile(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
@@ -415,7 +422,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
       // A Python program loads the file itself: the edit goes after its load, and imports the helper generated beside it.
       const edit = reader && u.keyPath?.length
-        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers) : undefined;
+        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers, helperImportFor(reader.file, pySourcesOf())) : undefined;
       if (edit && backend.capabilities.helpers && !pyHelperFiles.includes(reader!.file)) pyHelperFiles.push(reader!.file);
       out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader), ...(edit ? { suggestion: edit } : {}) } : u, 'the rewriter could not change it safely'));
     }
