@@ -22,6 +22,7 @@ import { recordedNames, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
+import { configparserFilesOf } from './rewrite/config-file-readers.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
 import { historyOnly, type Finding } from '../findings/finding.js';
 import { stageIgnoredGenerated } from './ignored-generated.js';
@@ -94,6 +95,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
+      configparserFiles: configparserFilesOf(root, findings.map((f) => f.file)),
     }));
     // Skipped credentials are still burned (rotate, scrub); what is not a credential at all is neither.
     const skipped = new Set(plan.skipped.filter((k) => !k.notSecret).map((k) => k.location.fingerprint));

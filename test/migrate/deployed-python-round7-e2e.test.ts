@@ -66,6 +66,7 @@ interface Report {
 /** How a value is written in its file, where the file's reader unescapes it. */
 const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
   iniPassword: (v) => v.replace(/%/g, '%%'),
+  confPassword: (v) => v.replace(/%/g, '%%'),
   logPassword: logArg,
 };
 

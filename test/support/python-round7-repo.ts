@@ -46,6 +46,8 @@ export function round7Values(seed: number): Round7Values {
   v.logPassword = randomString(ALNUM, 8, s(46)) + '%' + randomString(ALNUM, 8, s(47)) + '\\' + randomString(ALNUM, 4, s(39));
   v.awsKeyId = awsKeyId(s(48));
   v.awsSecret = awsSecretKey(s(49));
+  // A `%` in a config.conf read by ConfigParser(): `%%` there, as in an .ini.
+  v.confPassword = randomString(ALNUM, 10, s(50)) + '%' + randomString(ALNUM, 10, s(51));
   return v;
 }
 
@@ -106,7 +108,7 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
       metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 5,
     }, null, 1) + '\n',
     // 10. A `.conf` read by configparser (CRLF), in a module imported as `utils.constants`.
-    'footy/config/config.conf': `[file_paths]\r\ninput_path = /data/input\r\n\r\n[aws]\r\naws_region = us-east-1\r\naws_redshift_user = wc_loader\r\naws_redshift_password = ${v.confPassword}\r\n`,
+    'footy/config/config.conf': `[file_paths]\r\ninput_path = /data/input\r\n\r\n[aws]\r\naws_region = us-east-1\r\naws_redshift_user = wc_loader\r\naws_redshift_password = ${v.confPassword.replace(/%/g, '%%')}\r\n`,
     'footy/utils/constants.py': 'import configparser\nimport os\n\nparser = configparser.ConfigParser()\nparser.read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "config.conf"))\n\nAWS_REDSHIFT_PASSWORD = parser.get("aws", "aws_redshift_password")\n',
     'footy/job.py': `${H}\nfrom utils.constants import *\n\nprint(h(AWS_REDSHIFT_PASSWORD))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,

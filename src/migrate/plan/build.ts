@@ -44,7 +44,7 @@ export function buildPlan(input: PlanInput): { plan: Plan; values: PlanValues } 
   const warnings: string[] = [];
 
   // 1. Occurrences: one per finding (plus one per extra history provenance).
-  const { occs, skipped } = occurrencesOf(input.findings, migration, input.files);
+  const { occs, skipped } = occurrencesOf(input.findings, migration, input.files, input.configparserFiles);
 
   // 2. Candidate groups, strategy by strategy.
   const ctx = groupingContext(input, occs, migration);

@@ -15,6 +15,7 @@ import { literalEnvReads } from './python-env-readers.js';
 import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
 import { isIniPath } from './ini.js';
+import { pythonSourcesOf } from './python-sources.js';
 
 export const UNKNOWN_READER = 'the program that loads this file is unknown';
 
@@ -47,6 +48,17 @@ export function configFileReads(files: readonly string[], sources: readonly Pyth
  * An interpolating parser refuses a value set with a bare `%`, so the edit escapes it even when today's
  * value has none (a rotated one may).
  */
+/**
+ * Of `files`, the INI-like ones named otherwise (`config/config.conf`) that a Python program of the
+ * repository reads with configparser: their values are stored as configparser reads them (`%%` is `%`),
+ * as an `.ini`'s are. Empty without such a file (the sources are not read then).
+ */
+export function configparserFilesOf(root: string, files: Iterable<string>): Set<string> {
+  const candidates = [...new Set(files)].filter((f) => INI_LIKE.test(f));
+  if (!candidates.length) return new Set();
+  return new Set([...configFileReads(candidates, pythonSourcesOf(root))].filter(([, r]) => r.how === 'configparser').map(([f]) => f));
+}
+
 export function configparserInterpolates(source: string): boolean | undefined {
   const interpolating = /(?<!Raw)ConfigParser\((?![^)]*interpolation\s*=\s*None)/.test(source);
   const raw = /RawConfigParser\(|interpolation\s*=\s*None/.test(source);
