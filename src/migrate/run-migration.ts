@@ -15,7 +15,7 @@ import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Proble
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
-import { renderPlanTable } from './plan-table.js';
+import { notMigratedLines, renderPlanTable } from './plan-table.js';
 import { lockStepLine } from './lockfiles/lock-step.js';
 import { REFS_FILE } from './run-env.js';
 import { recordedNames, storedDigests } from './recorded-names.js';
@@ -136,6 +136,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
+    for (const l of notMigratedLines(plan)) err(l);
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);

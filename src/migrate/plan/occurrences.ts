@@ -11,7 +11,7 @@ import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf, spanOffsets } from './values.js';
 import { literalAt, syntaxOfSource, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
-import { notASecretReason } from './not-secrets.js';
+import { notASecretReason, passwordHashReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
 import { isLoggingConfigText } from '../rewrite/logging-config.js';
@@ -275,6 +275,11 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     const notSecret = notASecretReason({ file: f.file, value, key: f.key });
     if (notSecret) {
       skipped.push({ location: loc, reason: notSecret, notSecret: true });
+      continue;
+    }
+    const hash = passwordHashReason(value);
+    if (hash) {
+      skipped.push({ location: loc, reason: hash });
       continue;
     }
     if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {
