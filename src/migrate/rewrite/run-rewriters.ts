@@ -58,7 +58,7 @@ import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
-import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, otherRequirementFiles, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -709,9 +709,16 @@ function pythonHelperFiles(root: string, python: Pick<PythonRewriter, 'helperFil
  */
 function declarePythonSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
   const exists = (rel: string) => existsSync(path.join(root, rel));
+  const list = (rel: string): string[] => {
+    try {
+      return readdirSync(path.join(root, rel), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    } catch {
+      return [];
+    }
+  };
   const dirs = new Set<string>();
   for (const h of helperPaths) {
-    const d = nearestPythonProjectDir(h, exists);
+    const d = nearestPythonProjectDir(h, exists, list);
     if (d === undefined) out.notes.push(`${h}: no requirements.txt, pyproject.toml or Pipfile above it: install ${PY_SDK} where it runs (the helper needs it)`);
     else dirs.add(d);
   }
@@ -730,7 +737,8 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     opts.onGenerated?.(rel);
   };
   for (const d of [...dirs].sort()) {
-    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
+    let found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
+    if (!found.length) found = otherRequirementFiles(d, list);
     const setup = setupFileEdits(d, helperPaths, (f) => (exists(f) ? read(root, f) : undefined), found.length === 0);
     out.notes.push(...setup.notes);
     for (const e of setup.edits) write(e.file, checkedPathSync(root, e.file, { mustExist: true }), e.text, e.added);
@@ -743,7 +751,7 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         continue;
       }
       let text = decoded.text;
-      if (rel.endsWith('requirements.txt') && pinsHashes(text)) {
+      if (/(?:^|\/)requirements?[^/]*\.(?:txt|pip)$|(?:^|\/)reqs\.txt$/.test(rel) && pinsHashes(text)) {
         if (withRequirement(text) === text) continue;
         // pip refuses a whole hash-pinned file over one unhashed line: declare it in the pip-tools source, if any, and say how to pin it.
         const source = d === '.' ? 'requirements.in' : `${d}/requirements.in`;
