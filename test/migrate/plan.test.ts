@@ -154,6 +154,18 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/warehouse')).toEqual({ username: 'etl', password: b, host: 'wh.internal' });
   });
 
+  it("a .env's value with no prefix (Flask's SECRET_KEY) is named after its folder, else the app, not 'env'; an environment look-up's default after the variable", () => {
+    const [a, b, c] = [pw(61), pw(62), pw(63)];
+    const { plan, values } = planFor({
+      '.env': `FLASK_APP=microblog.py\nSECRET_KEY=${a}\n`,
+      'services/billing/.env': `SECRET_KEY=${b}\n`,
+      'config.py': `import os\n\n\nclass Config:\n    SECRET_KEY = os.environ.get('SECRET_KEY') or '${c}'\n`,
+    });
+    expect(json(plan, values, 'prod/etl/app')).toEqual({ secret_key: a });
+    expect(json(plan, values, 'prod/etl/billing')).toEqual({ secret_key: b });
+    expect(json(plan, values, 'prod/etl/config')).toEqual({ secret_key: c });
+  });
+
   it('a lone value is named from its variable', () => {
     const s = stripeKey(21);
     const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });

@@ -73,6 +73,8 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
   return r ?? vendor;
 }
 
+const DOTENV_NAME = /^(?:\.env(?:\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_-]+\.env|\.flaskenv)$/;
+
 /**
  * A file's name without its extension; for a folder's entry module (`config/index.js`, what
  * `require('./config')` loads; a Python package's `credentials/__init__.py`, what `import credentials`
@@ -81,6 +83,11 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
 export function fileStem(file: string): string {
   const parts = file.split('/');
   const base = parts.pop() ?? file;
+  // A .env names no resource (every app has one): its folder does (`services/billing/.env`), else the app itself.
+  if (DOTENV_NAME.test(base)) {
+    while (parts.length && /^(src|lib|config|conf|settings|env|envs|\.)$/i.test(parts[parts.length - 1]!)) parts.pop();
+    return slug(parts.pop() ?? '') || 'app';
+  }
   const stem = slug(base.replace(/\.[A-Za-z0-9]+$/, '') || base);
   const entry = /^(index|main|mod)$/.test(stem) && /\.[cm]?[jt]sx?$/i.test(base) || /^__(init|main)__\.pyw?$/.test(base);
   if (!entry) return stem;
