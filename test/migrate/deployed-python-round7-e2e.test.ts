@@ -56,6 +56,7 @@ const PROGRAMS: Program[] = [
   { name: 'values inside an f-string, %-formatting, str.format()', start: (r) => py([join(r, 'strfmt/urls.py')]) },
   { name: '.env read by load_dotenv(override=True)', needs: 'dotenv', start: (r) => py([join(r, 'overapp/app.py')]) },
   { name: 'config.conf read by configparser in a package module (from utils.constants import *)', start: (r) => py([join(r, 'footy/job.py')]) },
+  { name: "airflow.cfg read as Airflow's conf.get does", start: (r) => py([join(r, 'airflowhome/read_cfg.py')]) },
 ];
 
 interface Report {
@@ -72,6 +73,8 @@ const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
 
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
 const EXPECTED_LEFT = [
+  'airflowDbPassword in airflowhome/airflow.cfg (manual)',
+  'airflowSecretKey in airflowhome/airflow.cfg (manual)',
   'commentToken in misc/job.py (manual)',
   'confPassword in footy/config/config.conf (manual)',
   'iniPassword in conf/interp.ini (manual)',
@@ -130,6 +133,15 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
       if (!m) return undefined;
       edit(root, 'footy/config/config.conf', (t) => t.replace(/^(aws_redshift_password =).*\r$/m, '$1\r'));
       edit(root, 'footy/utils/constants.py', (t) => t.replace(/^(parser\.read\(.*\)\n)/m, `$1${m[2]}\n${m[1]}\n`));
+      return {};
+    },
+  },
+  {
+    // Airflow's own way: each option becomes `<option>_cmd = python3 -c "…"` (run here with the test's Python).
+    file: 'airflowhome/airflow.cfg', program: 'airflowhome/read_cfg.py', apply: (root, suggestions) => {
+      const cmds = [...suggestions.matchAll(/with `((\w+)_cmd = python3 -c "[^`]+")` \(Airflow runs the command/g)];
+      if (cmds.length !== 2) return undefined;
+      for (const [, line, option] of cmds) edit(root, 'airflowhome/airflow.cfg', (t) => t.replace(new RegExp(`^${option} = .*$`, 'm'), line!.replace('python3 -c', `${PYTHON} -c`)));
       return {};
     },
   },
@@ -197,9 +209,9 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     // Each manual edit the report gives for a file the program reads (its environment variant), made as
     // written and started as it says: the program prints what it printed before.
     const edited = await fourAtATime(SUGGESTED, async (x) => {
-      const m = manualOf(x.file)[0];
-      const edit = m?.suggestion ? x.apply(clone, m.suggestion, V) : undefined;
-      if (!edit) return `${x.file}: no edit found in ${redact(m?.suggestion ?? '(no manual entry)')}`;
+      const suggestions = manualOf(x.file).map((m) => m.suggestion ?? '').join('\n');
+      const edit = suggestions ? x.apply(clone, suggestions, V) : undefined;
+      if (!edit) return `${x.file}: no edit found in ${redact(suggestions || '(no manual entry)')}`;
       const r = await runAsync(process.execPath, [BIN, 'run', '--', PYTHON, join(clone, x.program)], { cwd: clone, env: { ...awsEnv(), ...(edit.variable ? { [edit.variable]: edit.reference! } : {}) } });
       const name = PROGRAMS.find((p) => p.start(clone).args[0] === join(clone, x.program))!.name;
       return r.code === 0 && r.stdout.trim() === before.get(name) ? undefined : `${x.file}: exit ${r.code}, ${redact(r.stderr).split('\n').slice(-3).join(' | ')}`;

@@ -54,6 +54,7 @@ import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
 import { iniManual, isIniPath, type IniReader } from './ini.js';
+import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
@@ -361,7 +362,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
+        const airflow = isAirflowCfg(file) ? airflowCfgManual(file, text, s) : undefined;
+        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '') : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
@@ -371,7 +373,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
-      if (isIniFile(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+      if (isIniFile(file) && !isAirflowCfg(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
