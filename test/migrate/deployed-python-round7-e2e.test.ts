@@ -74,6 +74,7 @@ const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
 const EXPECTED_LEFT = [
   'airflowDbPassword in airflowhome/airflow.cfg (manual)',
+  'airflowFernetKey in airflowhome/airflow.cfg (manual)',
   'airflowSecretKey in airflowhome/airflow.cfg (manual)',
   'commentToken in misc/job.py (manual)',
   'confPassword in footy/config/config.conf (manual)',
@@ -140,7 +141,7 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
     // Airflow's own way: each option becomes `<option>_cmd = python3 -c "…"` (run here with the test's Python).
     file: 'airflowhome/airflow.cfg', program: 'airflowhome/read_cfg.py', apply: (root, suggestions) => {
       const cmds = [...suggestions.matchAll(/with `((\w+)_cmd = python3 -c "[^`]+")` \(Airflow runs the command/g)];
-      if (cmds.length !== 2) return undefined;
+      if (cmds.length !== 3) return undefined;
       for (const [, line, option] of cmds) edit(root, 'airflowhome/airflow.cfg', (t) => t.replace(new RegExp(`^${option} = .*$`, 'm'), line!.replace('python3 -c', `${PYTHON} -c`)));
       return {};
     },

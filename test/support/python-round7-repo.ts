@@ -18,7 +18,7 @@
  * - a CRLF `config/config.conf` (not `.ini`) read by configparser in `utils/constants.py`, which the job
  *   imports as a package module (`from utils.constants import *`), its parser named `parser`;
  * - an airflow.cfg (the metadata database URL, the webserver's secret key), read as Airflow reads it: the
- *   option, else what its `<option>_cmd` prints.
+ *   option, else what its `<option>_cmd` prints; a Fernet key there.
  * Each program prints a SHA-256 of the values it used. The values are built at run time.
  */
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from './fake-secrets.js';
@@ -29,7 +29,7 @@ const KEYS = [
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
-  'magicEnvToken', 'shellCloneToken', 'plainIniPassword', 'confPassword', 'airflowDbPassword', 'airflowSecretKey',
+  'magicEnvToken', 'shellCloneToken', 'plainIniPassword', 'confPassword', 'airflowDbPassword', 'airflowSecretKey', 'airflowFernetKey',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -50,6 +50,8 @@ export function round7Values(seed: number): Round7Values {
   v.awsSecret = awsSecretKey(s(49));
   // A `%` in a config.conf read by ConfigParser(): `%%` there, as in an .ini.
   v.confPassword = randomString(ALNUM, 10, s(50)) + '%' + randomString(ALNUM, 10, s(51));
+  // A Fernet key: 32 bytes, url-safe base64.
+  v.airflowFernetKey = randomString(ALNUM + '-_', 43, s(52)) + '=';
   return v;
 }
 
@@ -114,8 +116,8 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     'footy/utils/constants.py': 'import configparser\nimport os\n\nparser = configparser.ConfigParser()\nparser.read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "config.conf"))\n\nAWS_REDSHIFT_PASSWORD = parser.get("aws", "aws_redshift_password")\n',
     'footy/job.py': `${H}\nfrom utils.constants import *\n\nprint(h(AWS_REDSHIFT_PASSWORD))\n`,
     // 11. airflow.cfg, read the way Airflow's conf.get does (the option, else its _cmd's output: shlex-split, no shell).
-    'airflowhome/airflow.cfg': `[core]\ndags_folder = /opt/airflow/dags\n\n[database]\nsql_alchemy_conn = postgresql+psycopg2://airflow:${v.airflowDbPassword}@pg.internal:5432/airflow\n\n[webserver]\nsecret_key = ${v.airflowSecretKey}\n\n[logging]\nlog_format = [%%(asctime)s] %%(message)s\n`,
-    'airflowhome/read_cfg.py': `${H}\nimport configparser\nimport os\nimport shlex\nimport subprocess\n\n${HERE}cfg = configparser.ConfigParser()\ncfg.read(os.path.join(HERE, "airflow.cfg"))\n\n\ndef get(section, key):\n    if cfg.has_option(section, key):\n        return cfg.get(section, key)\n    return subprocess.run(shlex.split(cfg.get(section, key + "_cmd")), capture_output=True, check=True).stdout.decode()\n\n\nprint(h(get("database", "sql_alchemy_conn"), get("webserver", "secret_key")))\n`,
+    'airflowhome/airflow.cfg': `[core]\ndags_folder = /opt/airflow/dags\nfernet_key = ${v.airflowFernetKey}\n\n[database]\nsql_alchemy_conn = postgresql+psycopg2://airflow:${v.airflowDbPassword}@pg.internal:5432/airflow\n\n[webserver]\nsecret_key = ${v.airflowSecretKey}\n\n[logging]\nlog_format = [%%(asctime)s] %%(message)s\n`,
+    'airflowhome/read_cfg.py': `${H}\nimport configparser\nimport os\nimport shlex\nimport subprocess\n\n${HERE}cfg = configparser.ConfigParser()\ncfg.read(os.path.join(HERE, "airflow.cfg"))\n\n\ndef get(section, key):\n    if cfg.has_option(section, key):\n        return cfg.get(section, key)\n    return subprocess.run(shlex.split(cfg.get(section, key + "_cmd")), capture_output=True, check=True).stdout.decode()\n\n\nprint(h(get("core", "fernet_key"), get("database", "sql_alchemy_conn"), get("webserver", "secret_key")))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };
