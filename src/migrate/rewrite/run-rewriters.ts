@@ -55,6 +55,7 @@ import {
 } from './compose-dotenv.js';
 import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
+import { fetchCommand } from './shell.js';
 import { isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
@@ -223,16 +224,30 @@ function pgpassManual(s: RewriteSite): { reason: string; suggestion: string } {
 }
 
 /** Why a .env value read literally by Python code stays, and what to change first. */
-function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
+/** `text`: the env file's, to tell a value that is the whole of its line's value (`KEY=…`) from one inside a URL. */
+function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { reason: string; suggestion: string } {
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
   const fix = python
     ? 'read the variable from the environment (`load_dotenv()` without override, then `os.environ`)'
     : /\.(c|m)?(j|t)sx?$/i.test(r.file)
       ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
       : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
+  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
+  const ref = smReference(s.ref.secretName, s.ref.jsonKey);
+  // A shell script that sources it: the two exact edits (a sourced reference is only text, so the file can hold it).
+  const line = text.split(/\r?\n/)[s.line - 1] ?? '';
+  const v = s.assignedTo ?? '';
+  const whole = s.line === s.endLine && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)
+    && new RegExp(`^\\s*(?:export\\s+)?${v}\\s*=\\s*["']?$`).test(line.slice(0, s.column - 1)) && /^["']?\s*(?:#.*)?$/.test(line.slice(s.endColumn));
+  if (r.how === '`.`/`source`' && whole) {
+    return {
+      reason,
+      suggestion: `set \`${v}=${ref}\` in ${s.file}; then either drop line ${r.line} of ${r.file} (the \`source\`) and start it with \`secret-sweep run --env-file ${s.file} -- ${r.file}\` from the repository root (run sets every variable of the file, the sm:// ones resolved), or keep that line and add after it \`${v}="$(${fetchCommand(s.ref)})"; export ${v}\` (the AWS CLI and jq, as migrate writes it in shell scripts)`,
+    };
+  }
   return {
-    reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
-    suggestion: `make ${r.file} ${fix}, then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
+    reason,
+    suggestion: `make ${r.file} ${fix}, then set the value to ${ref} and start it with \`secret-sweep run -- …\``,
   };
 }
 
@@ -356,7 +371,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     // A .env file that code, a shell script, a makefile or a Dockerfile reads itself would hand it the sm:// reference as the value.
     const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
     if (literalRead) {
-      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s, text) }, ''));
       continue;
     }
     if (!rw) {
