@@ -170,6 +170,11 @@ describe('grouping', () => {
     const s = stripeKey(21);
     const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });
     expect(json(plan, values, 'prod/etl/stripe')).toEqual({ secret_key: s });
+ 
+    // `pw`, as scripts abbreviate it (`pw = '…'`, `DB_PW`), is the password.
+    const p = pw(64);
+    const short = planFor({ 'stocks/load.py': `host = 'db.internal'\n\npw = '${p}'\n` });
+    expect(json(short.plan, short.values, 'prod/etl/load')).toEqual({ password: p });
   });
 });
 
