@@ -173,8 +173,16 @@ describe('grouping', () => {
  
     // `pw`, as scripts abbreviate it (`pw = '…'`, `DB_PW`), is the password.
     const p = pw(64);
-    const short = planFor({ 'stocks/load.py': `host = 'db.internal'\n\npw = '${p}'\n` });
+    const [q, r] = [pw(65), pw(66)];
+    const short = planFor({
+      'stocks/load.py': `host = 'db.internal'\n\npw = '${p}'\n`,
+      // A script that imports one database driver: the password is that database's.
+      'stocks/set_to_sql.py': `import pandas as pd\nimport psycopg2\n\nhost = 'db.internal'\npw = '${q}'\nconn = psycopg2.connect("host='{}' password='{}'".format(host, pw))\n`,
+      'stocks/both.py': `import psycopg2\nimport pymysql\n\npassword = '${r}'\n`,
+    });
     expect(json(short.plan, short.values, 'prod/etl/load')).toEqual({ password: p });
+    expect(json(short.plan, short.values, 'prod/etl/postgres')).toEqual({ password: q });
+    expect(json(short.plan, short.values, 'prod/etl/both')).toEqual({ password: r });
   });
 });
 
