@@ -18,6 +18,13 @@ const SUBSCRIPT_BEFORE = /\[\s*["']([A-Za-z_][A-Za-z0-9_.-]*)["']\s*\]\s*=\s*(?:
  */
 const ENV_FALLBACK_BEFORE = /\bprocess\.env(?:\.([A-Za-z_][A-Za-z0-9_]*)|\[\s*["'`]([A-Za-z_][A-Za-z0-9_]*)["'`]\s*\])\s*(?:\?\?|\|\|)\s*["'`]?\s*$/;
 
+/**
+ * The default of a Python / Ruby / Go / PHP environment look-up, `os.environ.get("SECRET_KEY", "…")`,
+ * `os.getenv("X", default="…")`, `os.environ.get("X") or "…"`, `ENV.fetch("X", "…")`: the variable it
+ * stands in for names it (the name on the left may be anything, `password = os.getenv("PGPASSWORD", …)`).
+ */
+const LOOKUP_DEFAULT_BEFORE = /(?:\benviron\.(?:get|setdefault)|\bgetenv|\bENV\.fetch|\bGetEnvOrDefault|\benv_or(?:_default)?|\benv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(?:,\s*(?:default\s*=\s*)?|\)[ \t]*or[ \t]+)(?:f|r|b|u)?["']?$/;
+
 /** The default of a shell or Compose parameter expansion, `${PGPASSWORD:-…}` / `${X:=…}`: the variable names it. */
 const PARAM_DEFAULT_BEFORE = /\$\{([A-Za-z_][A-Za-z0-9_]*):[-=]$/;
 
@@ -33,7 +40,7 @@ export function assignmentKey(line: string, column0: number): string | undefined
   const userinfo = USERINFO_BEFORE.exec(before);
   if (userinfo) before = before.slice(0, userinfo.index + 1);
   const tail = before.slice(-200);
-  const env = ENV_FALLBACK_BEFORE.exec(tail) ?? PARAM_DEFAULT_BEFORE.exec(tail);
+  const env = ENV_FALLBACK_BEFORE.exec(tail) ?? PARAM_DEFAULT_BEFORE.exec(tail) ?? LOOKUP_DEFAULT_BEFORE.exec(tail);
   if (env) return env[1] ?? env[2];
   const m = ANNOTATED_BEFORE.exec(tail) ?? SUBSCRIPT_BEFORE.exec(tail) ?? KEY_BEFORE.exec(tail);
   if (!m) return undefined;

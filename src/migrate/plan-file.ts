@@ -21,6 +21,7 @@ import { readFileFragment } from '../sources/read-file.js';
 import { decodeText } from '../sources/decode-text.js';
 import { runGit } from '../sources/git/run.js';
 import { valueAt } from './plan/occurrences.js';
+import { configparserFilesOf } from './rewrite/config-file-readers.js';
 import { migrationFacts } from './plan/rule-facts.js';
 import { writePrivateFile } from '../cli/output.js';
 import {
@@ -260,6 +261,8 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
     throw new SweepError(`changed since the plan was made (${why}); make a new plan with --plan-out`, `${where(s)}:${s.line}`);
   };
   const migration = migrationFacts(opts.rules);
+  let iniFiles: Set<string> | undefined;
+  const configparserFiles = () => (iniFiles ??= configparserFilesOf(opts.root, plan.secrets.flatMap((x) => x.fields.flatMap((f) => (f.source.kind === 'span' ? [f.source.file] : [])))));
   /** The value the program reads at a span, read as the plan was built (see plan/occurrences.ts valueAt). */
   const readAt = async (s: Span, fp: string): Promise<{ raw: string; value: string }> => {
     const text = await textOf(s);
@@ -270,7 +273,7 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
       && (x.endLine < s.endLine || (x.endLine === s.endLine && x.endColumn <= s.endColumn));
     const f = (await findingsOf(s)).find((x) => inside(x) && x.fingerprint === fp);
     if (!f) return changed(s, 'the value the plan recorded is no longer there');
-    const at = valueAt(f, secretOf(f), s.commit ? undefined : text, migration(f.rule));
+    const at = valueAt(f, secretOf(f), s.commit ? undefined : text, migration(f.rule), !s.commit && configparserFiles().has(s.file));
     if ('skip' in at || at.span.line !== s.line || at.span.column !== s.column || at.span.endLine !== s.endLine || at.span.endColumn !== s.endColumn) return changed(s, 'the value around it is no longer the one the plan recorded');
     return { raw: at.raw, value: at.value };
   };

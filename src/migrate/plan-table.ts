@@ -48,11 +48,14 @@ export function renderPlanTable(plan: Plan, opts: { backend: string; vaultNote?:
     out.push(`Left for you (manual): ${rw.manual.length} place(s):`);
     for (const m of rw.manual) out.push(`  ${m.file}:${m.line}: ${m.secretName}#${m.jsonKey}: ${m.reason}`);
   }
-  if (plan.skipped.length) {
-    out.push(`Not migrated: ${plan.skipped.length} value(s):`);
-    for (const k of plan.skipped) out.push(`  ${formatLocation(k.location)}: ${k.reason}`);
-  }
+  out.push(...notMigratedLines(plan));
   for (const w2 of plan.warnings) out.push(`warning: ${w2}`);
   if (opts.vaultNote) out.push(`note: ${opts.vaultNote}`);
   return out.join('\n') + '\n';
+}
+
+/** The values the plan does not store, each with why (also when there is nothing else to migrate). */
+export function notMigratedLines(plan: Plan): string[] {
+  if (!plan.skipped.length) return [];
+  return [`Not migrated: ${plan.skipped.length} value(s):`, ...plan.skipped.map((k) => `  ${formatLocation(k.location)}: ${k.reason}`)];
 }

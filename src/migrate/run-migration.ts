@@ -15,13 +15,14 @@ import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Proble
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
-import { renderPlanTable } from './plan-table.js';
+import { notMigratedLines, renderPlanTable } from './plan-table.js';
 import { lockStepLine } from './lockfiles/lock-step.js';
 import { REFS_FILE } from './run-env.js';
 import { recordedNames, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
+import { configparserFilesOf } from './rewrite/config-file-readers.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
 import { historyOnly, type Finding } from '../findings/finding.js';
 import { stageIgnoredGenerated } from './ignored-generated.js';
@@ -94,6 +95,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
+      configparserFiles: configparserFilesOf(root, findings.map((f) => f.file)),
     }));
     // Skipped credentials are still burned (rotate, scrub); what is not a credential at all is neither.
     const skipped = new Set(plan.skipped.filter((k) => !k.notSecret).map((k) => k.location.fingerprint));
@@ -138,6 +140,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
 
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
+    for (const l of notMigratedLines(plan)) err(l);
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);

@@ -33,4 +33,14 @@ describe('assignmentKey', () => {
     expect(keyOf('password:VALUE')).toBe('password'); // an INI option written with `:`
     expect(keyOf('{password:"VALUE"}')).toBe('password');
   });
+
+  it('the default of an environment look-up: the variable it stands in for, not the name on the left', () => {
+    expect(keyOf('SECRET_KEY = os.environ.get("SECRET_KEY") or "VALUE"')).toBe('SECRET_KEY');
+    expect(keyOf("    SECRET_KEY = os.environ.get('SECRET_KEY') or 'VALUE'")).toBe('SECRET_KEY');
+    expect(keyOf('password = os.getenv("PGPASSWORD", "VALUE")')).toBe('PGPASSWORD');
+    expect(keyOf('DB_PASSWORD = environ.get("DB_PASSWORD", default="VALUE")')).toBe('DB_PASSWORD');
+    expect(keyOf('os.environ.setdefault("API_TOKEN", "VALUE")')).toBe('API_TOKEN');
+    expect(keyOf('token = ENV.fetch("GITHUB_TOKEN", "VALUE")')).toBe('GITHUB_TOKEN');
+  });
 });
+

@@ -15,7 +15,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runAsync, TEST_AWS_ENV, type AsyncRunResult } from '../support/cli.js';
 import { commitNewRepo, git, migrateTestBed } from '../support/migrate-bed.js';
@@ -69,7 +69,7 @@ const migrateArgs = ['migrate', '.', '--app', 'orders', '--env', 'prod'];
 
 interface Report {
   secrets: Array<{ name: string }>;
-  manual: Array<{ file: string; line: number; reason: string }>;
+  manual: Array<{ file: string; line: number; reason: string; suggestion?: string }>;
   replacementsFile: string;
 }
 
@@ -155,6 +155,26 @@ describe.skipIf(!havePython)('legacy programs, migrated, run from a fresh clone'
     expect(bed.server().calls.writeCalls()).toBe(writes);
     // (node_modules: what `npm ci` installed; these legacy packages have no .gitignore.)
     expect(git(clone, 'status', '--porcelain').split('\n').filter((l) => l && !/node_modules\/$/.test(l))).toEqual([]);
+
+    // The .env the deploy script sources: each of the report's two edits, made as written, prints the same.
+    const sourced = report.manual.filter((x) => x.file === '.env').map((x) => x.suggestion ?? '');
+    const refs = sourced.map((s) => /^set `([A-Z_]+)=(sm:\/\/[^`]+)` in \.env; then either drop line (\d+) of scripts\/deploy\.sh \(the `source`\) and start it with `secret-sweep run --env-file \.env -- scripts\/deploy\.sh` from the repository root .* or keep that line and add after it `(\1="\$\(aws secretsmanager [^`]+\)"; export \1)`/.exec(s));
+    expect(refs.every(Boolean), redact(sourced.join('\n'))).toBe(true);
+    const env = readFileSync(join(clone, '.env'), 'utf8');
+    writeFileSync(join(clone, '.env'), refs.reduce((t, m) => t.replace(new RegExp(`^${m![1]}=.*$`, 'm'), `${m![1]}=${m![2]}`), env));
+    const script = readFileSync(join(clone, 'scripts/deploy.sh'), 'utf8').split('\n');
+    const at = Number(refs[0]![3]);
+    const deploy = (lines: string[], viaRun: boolean) => {
+      writeFileSync(join(clone, 'scripts/deploy.sh'), lines.join('\n'));
+      return viaRun ? runAsync(process.execPath, [BIN, 'run', '--env-file', '.env', '--', 'sh', 'scripts/deploy.sh'], { cwd: clone, env: awsEnv() })
+        : runAsync('sh', ['scripts/deploy.sh'], { cwd: clone, env: awsEnv() });
+    };
+    const dropped = await deploy(script.filter((_, i) => i !== at - 1), true);
+    expect(dropped.stdout.trim(), redact(dropped.stderr)).toBe(before.get('.env sourced by a deploy script'));
+    if (onPath('aws') && onPath('jq')) {
+      const kept = await deploy([...script.slice(0, at), ...refs.map((m) => m![4]!), ...script.slice(at)], false);
+      expect(kept.stdout.trim(), redact(kept.stderr)).toBe(before.get('.env sourced by a deploy script'));
+    }
   }, 600_000);
 
   it.skipIf(!hasFilterRepo)('after the report\'s filter-repo step, no commit of a fresh clone holds a value', () => {

@@ -55,6 +55,8 @@ const PROGRAMS: Program[] = [
   { name: 'os.environ[X] = literal, Bearer header, a token in a comment, a value shared with YAML', start: (r) => py([join(r, 'misc/job.py')]) },
   { name: 'values inside an f-string, %-formatting, str.format()', start: (r) => py([join(r, 'strfmt/urls.py')]) },
   { name: '.env read by load_dotenv(override=True)', needs: 'dotenv', start: (r) => py([join(r, 'overapp/app.py')]) },
+  { name: 'config.conf read by configparser in a package module (from utils.constants import *)', start: (r) => py([join(r, 'footy/job.py')]) },
+  { name: "airflow.cfg read as Airflow's conf.get does", start: (r) => py([join(r, 'airflowhome/read_cfg.py')]) },
 ];
 
 interface Report {
@@ -65,12 +67,17 @@ interface Report {
 /** How a value is written in its file, where the file's reader unescapes it. */
 const AS_WRITTEN: Partial<Record<keyof Round7Values, (v: string) => string>> = {
   iniPassword: (v) => v.replace(/%/g, '%%'),
+  confPassword: (v) => v.replace(/%/g, '%%'),
   logPassword: logArg,
 };
 
 /** Values left in the tree, each in a file the report lists as manual (none skipped). */
 const EXPECTED_LEFT = [
+  'airflowDbPassword in airflowhome/airflow.cfg (manual)',
+  'airflowFernetKey in airflowhome/airflow.cfg (manual)',
+  'airflowSecretKey in airflowhome/airflow.cfg (manual)',
   'commentToken in misc/job.py (manual)',
+  'confPassword in footy/config/config.conf (manual)',
   'iniPassword in conf/interp.ini (manual)',
   'logPassword in logcfg/logging.conf (manual)',
   'magicEnvToken in notebooks/magics.ipynb (manual)',
@@ -91,7 +98,8 @@ const EXPECTED_LEFT = [
   'yamlTokenC in yamlcfg/tokens.yml (manual)',
 ];
 
-interface Edit { variable: string; reference: string }
+/** The variable to start the program with (the environment variant), none for the helper variant. */
+interface Edit { variable?: string; reference?: string }
 const edit = (root: string, file: string, f: (text: string) => string) => writeFileSync(join(root, file), f(readFileSync(join(root, file), 'utf8')));
 
 /** configparser: the option's line removed, the suggested assignment (environment variant) after `cfg.read(...)`. */
@@ -117,6 +125,25 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
       if (!m) return undefined;
       edit(root, 'logcfg/logging.conf', (t) => t.replace(`'${logArg(v.logPassword)}'`, m[1]!));
       return { variable: m[2]!, reference: m[3]! };
+    },
+  },
+  {
+    // The helper variant, in the reader's own words: its parser `parser`, the helper imported as the package's.
+    file: 'footy/config/config.conf', program: 'footy/job.py', apply: (root, suggestion) => {
+      const m = /after `parser\.read\(\.\.\.\)` \(footy\/utils\/constants\.py:5\): `(parser\["aws"\]\["aws_redshift_password"\] = get_secret\([^`]+)` \(`(from utils\.secret_sweep_secrets import get_secret)`\)/.exec(suggestion);
+      if (!m) return undefined;
+      edit(root, 'footy/config/config.conf', (t) => t.replace(/^(aws_redshift_password =).*\r$/m, '$1\r'));
+      edit(root, 'footy/utils/constants.py', (t) => t.replace(/^(parser\.read\(.*\)\n)/m, `$1${m[2]}\n${m[1]}\n`));
+      return {};
+    },
+  },
+  {
+    // Airflow's own way: each option becomes `<option>_cmd = python3 -c "…"` (run here with the test's Python).
+    file: 'airflowhome/airflow.cfg', program: 'airflowhome/read_cfg.py', apply: (root, suggestions) => {
+      const cmds = [...suggestions.matchAll(/with `((\w+)_cmd = python3 -c "[^`]+")` \(Airflow runs the command/g)];
+      if (cmds.length !== 3) return undefined;
+      for (const [, line, option] of cmds) edit(root, 'airflowhome/airflow.cfg', (t) => t.replace(new RegExp(`^${option} = .*$`, 'm'), line!.replace('python3 -c', `${PYTHON} -c`)));
+      return {};
     },
   },
 ];
@@ -183,10 +210,10 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     // Each manual edit the report gives for a file the program reads (its environment variant), made as
     // written and started as it says: the program prints what it printed before.
     const edited = await fourAtATime(SUGGESTED, async (x) => {
-      const m = manualOf(x.file)[0];
-      const edit = m?.suggestion ? x.apply(clone, m.suggestion, V) : undefined;
-      if (!edit) return `${x.file}: no edit found in ${redact(m?.suggestion ?? '(no manual entry)')}`;
-      const r = await runAsync(process.execPath, [BIN, 'run', '--', PYTHON, join(clone, x.program)], { cwd: clone, env: { ...awsEnv(), [edit.variable]: edit.reference } });
+      const suggestions = manualOf(x.file).map((m) => m.suggestion ?? '').join('\n');
+      const edit = suggestions ? x.apply(clone, suggestions, V) : undefined;
+      if (!edit) return `${x.file}: no edit found in ${redact(suggestions || '(no manual entry)')}`;
+      const r = await runAsync(process.execPath, [BIN, 'run', '--', PYTHON, join(clone, x.program)], { cwd: clone, env: { ...awsEnv(), ...(edit.variable ? { [edit.variable]: edit.reference! } : {}) } });
       const name = PROGRAMS.find((p) => p.start(clone).args[0] === join(clone, x.program))!.name;
       return r.code === 0 && r.stdout.trim() === before.get(name) ? undefined : `${x.file}: exit ${r.code}, ${redact(r.stderr).split('\n').slice(-3).join(' | ')}`;
     });

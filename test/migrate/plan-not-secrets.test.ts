@@ -5,7 +5,11 @@
  * Findings are made here as a permissive user rule would report them (values built at run time).
  */
 import { describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
+import { createHash, pbkdf2Sync } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { createDetector } from '../../src/detect/detector.js';
+import { loadRuleSpecs } from '../../src/rules/load.js';
+import { loadConfig } from '../../src/config/config.js';
 import { attachSecret, type Finding } from '../../src/findings/finding.js';
 import { buildPlan } from '../../src/migrate/plan.js';
 import { ALNUM, randomString } from '../support/fake-secrets.js';
@@ -53,5 +57,29 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
     expect(reasons['deploy/.env.sample']).toContain('placeholder');
     expect(reasons['docs/setup.md']).toContain('documentation');
     expect(JSON.stringify(plan)).not.toContain(docToken);
+  });
+
+  it('a password hash (Django fixture, crypt(3)) is not stored, and is still reported to rotate (not marked a non-secret)', () => {
+    const salt = randomString(ALNUM, 22, 11);
+    const pbkdf2 = `pbkdf2_sha256$260000$${salt}$${pbkdf2Sync('pw', salt, 1000, 32, 'sha256').toString('base64')}`;
+    const md5 = `md5$${randomString(ALNUM, 5, 12)}$${createHash('md5').update(salt).digest('hex')}`;
+    const bcrypt = `$2b$12$${randomString(ALNUM + './', 53, 13)}`;
+    const real = randomString(ALNUM, 20, 14) + '9k';
+    const files: Record<string, string> = {
+      'blog/fixtures/users.json': `[\n  {"model": "auth.user", "pk": 1, "fields": {"username": "admin", "password": "${pbkdf2}"}},\n  {"model": "auth.user", "pk": 2, "fields": {"username": "old", "password": "${md5}"}}\n]\n`,
+      'db/seed.yml': `users:\n  - name: ops\n    password_hash: "${bcrypt}"\n`,
+      'blog/settings.py': `EMAIL_HOST_PASSWORD = "${real}"\n`,
+    };
+    const detector = createDetector(loadRuleSpecs(loadConfig(tmpdir())));
+    const findings = Object.entries(files).flatMap(([path, text]) => detector.detect({ text, provenance: { kind: 'file', path } }));
+    const { plan, values } = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'blog', env: 'prod' });
+    expect([...values.values()].map((v) => v.value)).toEqual([real]);
+    const skipped = plan.skipped.map((s) => `${s.location.file}:${s.location.line} ${s.notSecret ? 'not-secret' : 'rotate'} ${s.reason.split(',')[0]}`);
+    expect(skipped).toEqual([
+      'blog/fixtures/users.json:2 rotate a Django password hash (pbkdf2_sha256$…)',
+      'blog/fixtures/users.json:3 rotate a Django password hash (md5$…)',
+      'db/seed.yml:3 rotate a bcrypt password hash',
+    ]);
+    expect(plan.skipped.find((s) => s.location.line === 3 && s.location.file.endsWith('.json'))?.reason).toContain('cracked offline, this one quickly');
   });
 });

@@ -154,10 +154,35 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/warehouse')).toEqual({ username: 'etl', password: b, host: 'wh.internal' });
   });
 
+  it("a .env's value with no prefix (Flask's SECRET_KEY) is named after its folder, else the app, not 'env'; an environment look-up's default after the variable", () => {
+    const [a, b, c] = [pw(61), pw(62), pw(63)];
+    const { plan, values } = planFor({
+      '.env': `FLASK_APP=microblog.py\nSECRET_KEY=${a}\n`,
+      'services/billing/.env': `SECRET_KEY=${b}\n`,
+      'config.py': `import os\n\n\nclass Config:\n    SECRET_KEY = os.environ.get('SECRET_KEY') or '${c}'\n`,
+    });
+    expect(json(plan, values, 'prod/etl/app')).toEqual({ secret_key: a });
+    expect(json(plan, values, 'prod/etl/billing')).toEqual({ secret_key: b });
+    expect(json(plan, values, 'prod/etl/config')).toEqual({ secret_key: c });
+  });
+
   it('a lone value is named from its variable', () => {
     const s = stripeKey(21);
     const { plan, values } = planFor({ 'billing.py': `STRIPE_SECRET_KEY = "${s}"\n` });
     expect(json(plan, values, 'prod/etl/stripe')).toEqual({ secret_key: s });
+ 
+    // `pw`, as scripts abbreviate it (`pw = '…'`, `DB_PW`), is the password.
+    const p = pw(64);
+    const [q, r] = [pw(65), pw(66)];
+    const short = planFor({
+      'stocks/load.py': `host = 'db.internal'\n\npw = '${p}'\n`,
+      // A script that imports one database driver: the password is that database's.
+      'stocks/set_to_sql.py': `import pandas as pd\nimport psycopg2\n\nhost = 'db.internal'\npw = '${q}'\nconn = psycopg2.connect("host='{}' password='{}'".format(host, pw))\n`,
+      'stocks/both.py': `import psycopg2\nimport pymysql\n\npassword = '${r}'\n`,
+    });
+    expect(json(short.plan, short.values, 'prod/etl/load')).toEqual({ password: p });
+    expect(json(short.plan, short.values, 'prod/etl/postgres')).toEqual({ password: q });
+    expect(json(short.plan, short.values, 'prod/etl/both')).toEqual({ password: r });
   });
 });
 
@@ -185,6 +210,17 @@ describe('dedupe and collisions', () => {
     const two = planFor(files, { shuffle: true }).plan.secrets.map((s) => `${s.name}<-${s.fields[0]!.locations[0]!.file}`);
     expect(one).toEqual(two);
     expect(one).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe-payments<-b/payments.py', 'prod/etl/stripe-payments-2<-c/payments.py']);
+  });
+
+  it('a name is never left ending in a hyphen and six characters (AWS: confused with the ARN suffix): the last hyphen becomes _', () => {
+    const files = {
+      'a/billing.py': `STRIPE_KEY = "${stripeKey(44)}"\n`,
+      'b/config.py': `STRIPE_KEY = "${stripeKey(45)}"\n`,
+      'c/config.py': `STRIPE_KEY = "${stripeKey(46)}"\n`,
+    };
+    const { plan } = planFor(files);
+    expect(plan.secrets.map((s) => `${s.name}<-${s.fields[0]!.locations[0]!.file}`)).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe_config<-b/config.py', 'prod/etl/stripe-config-2<-c/config.py']);
+    expect(plan.warnings).toEqual([]);
   });
 
   it('a value inside a URI is not copied into a block as a plain setting', () => {

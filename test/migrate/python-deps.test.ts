@@ -206,6 +206,17 @@ describe('migrate declares boto3 for the generated helper', () => {
       // A folder ignored by pattern, its module force-added: the helper generated beside it must be committed too.
       '.gitignore': '/creds/**/*.*\n',
       'creds/__init__.py': `API_PASSWORD = "${password(975)}y5"\n`,
+      // Requirements files named otherwise: the misspelt requirement.txt, a deployment's -prod file (not -dev),
+      // a requirements/ folder's base.txt (prod.txt includes it; dev.txt is not what is deployed).
+      'flaskapp/requirement.txt': 'flask\npython-dotenv\n',
+      'flaskapp/app.py': `MAIL_PASSWORD = "${password(976)}y4"\n`,
+      'svc/requirements-prod.txt': 'gunicorn\n',
+      'svc/requirements-dev.txt': 'pytest\n',
+      'svc/job.py': `API_PASSWORD = "${password(977)}y3"\n`,
+      'multi/requirements/base.txt': 'sqlalchemy\n',
+      'multi/requirements/prod.txt': '-r base.txt\npsycopg2\n',
+      'multi/requirements/dev.txt': '-r base.txt\npytest\n',
+      'multi/run.py': `API_PASSWORD = "${password(978)}y2"\n`,
     });
     // PowerShell's `pip freeze > requirements.txt` writes UTF-16LE with a BOM (pip reads it by the BOM): it stays UTF-16.
     const utf16 = (t: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, 'utf16le')]);
@@ -222,7 +233,14 @@ describe('migrate declares boto3 for the generated helper', () => {
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as { dependencies: Array<{ file: string; package: string }>; notes: string[] };
     expect(readFileSync(join(dir, 'tools/legacy/setup.py'), 'utf8')).toBe('from setuptools import setup\nsetup(name="legacy", install_requires=["requests", "boto3"])\n');
     expect(readFileSync(join(dir, 'win/requirements.txt')).equals(utf16('pandas==2.2.3\r\nSQLAlchemy==2.0.36\r\nboto3\r\n'))).toBe(true);
-    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual(['pyproject.toml boto3', 'requirements.txt boto3', 'tools/legacy/setup.py boto3', 'win/requirements.txt boto3']);
+    expect(report.dependencies.map((d) => `${d.file} ${d.package}`).sort()).toEqual([
+      'flaskapp/requirement.txt boto3', 'multi/requirements/base.txt boto3', 'pyproject.toml boto3', 'requirements.txt boto3',
+      'svc/requirements-prod.txt boto3', 'tools/legacy/setup.py boto3', 'win/requirements.txt boto3',
+    ]);
+    expect(readFileSync(join(dir, 'flaskapp/requirement.txt'), 'utf8')).toBe('flask\npython-dotenv\nboto3\n');
+    for (const [f, t] of [['svc/requirements-dev.txt', 'pytest\n'], ['multi/requirements/prod.txt', '-r base.txt\npsycopg2\n'], ['multi/requirements/dev.txt', '-r base.txt\npytest\n']]) {
+      expect(readFileSync(join(dir, f!), 'utf8'), f).toBe(t);
+    }
     expect(report.notes.some((n) => /^tools\/bare: the project is declared in setup\.py.*install_requires/.test(n))).toBe(true);
     expect(report.notes.some((n) => /^tools\/legacy: the project is declared/.test(n))).toBe(false);
     expect(readFileSync(join(dir, 'secret-sweep-migration.md'), 'utf8')).toContain('`pip install -r requirements.txt`');

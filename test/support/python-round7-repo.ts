@@ -14,7 +14,11 @@
  *   `python -m`, a SQLAlchemy URL, a `.env` read by `dotenv_values()` (never put in os.environ), a
  *   `settings.toml` read by `tomllib`;
  * - more: `os.environ[X] = "…"`, a Bearer header, a token in a comment, one value in a script and in YAML,
- *   `load_dotenv(override=True)`, values inside f-strings and %- / str.format()-ed URLs, notebook magics.
+ *   `load_dotenv(override=True)`, values inside f-strings and %- / str.format()-ed URLs, notebook magics;
+ * - a CRLF `config/config.conf` (not `.ini`) read by configparser in `utils/constants.py`, which the job
+ *   imports as a package module (`from utils.constants import *`), its parser named `parser`;
+ * - an airflow.cfg (the metadata database URL, the webserver's secret key), read as Airflow reads it: the
+ *   option, else what its `<option>_cmd` prints; a Fernet key there.
  * Each program prints a SHA-256 of the values it used. The values are built at run time.
  */
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, randomString, stripeKey } from './fake-secrets.js';
@@ -25,7 +29,7 @@ const KEYS = [
   'cp1252Token', 'connPassword', 'awsKeyId', 'awsSecret', 'classToken', 'dataclassPassword', 'pkgToken',
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
-  'magicEnvToken', 'shellCloneToken', 'plainIniPassword',
+  'magicEnvToken', 'shellCloneToken', 'plainIniPassword', 'confPassword', 'airflowDbPassword', 'airflowSecretKey', 'airflowFernetKey',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -44,6 +48,10 @@ export function round7Values(seed: number): Round7Values {
   v.logPassword = randomString(ALNUM, 8, s(46)) + '%' + randomString(ALNUM, 8, s(47)) + '\\' + randomString(ALNUM, 4, s(39));
   v.awsKeyId = awsKeyId(s(48));
   v.awsSecret = awsSecretKey(s(49));
+  // A `%` in a config.conf read by ConfigParser(): `%%` there, as in an .ini.
+  v.confPassword = randomString(ALNUM, 10, s(50)) + '%' + randomString(ALNUM, 10, s(51));
+  // A Fernet key: 32 bytes, url-safe base64.
+  v.airflowFernetKey = randomString(ALNUM + '-_', 43, s(52)) + '=';
   return v;
 }
 
@@ -103,6 +111,13 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
       ],
       metadata: { kernelspec: { display_name: 'Python 3', language: 'python', name: 'python3' } }, nbformat: 4, nbformat_minor: 5,
     }, null, 1) + '\n',
+    // 10. A `.conf` read by configparser (CRLF), in a module imported as `utils.constants`.
+    'footy/config/config.conf': `[file_paths]\r\ninput_path = /data/input\r\n\r\n[aws]\r\naws_region = us-east-1\r\naws_redshift_user = wc_loader\r\naws_redshift_password = ${v.confPassword.replace(/%/g, '%%')}\r\n`,
+    'footy/utils/constants.py': 'import configparser\nimport os\n\nparser = configparser.ConfigParser()\nparser.read(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "config", "config.conf"))\n\nAWS_REDSHIFT_PASSWORD = parser.get("aws", "aws_redshift_password")\n',
+    'footy/job.py': `${H}\nfrom utils.constants import *\n\nprint(h(AWS_REDSHIFT_PASSWORD))\n`,
+    // 11. airflow.cfg, read the way Airflow's conf.get does (the option, else its _cmd's output: shlex-split, no shell).
+    'airflowhome/airflow.cfg': `[core]\ndags_folder = /opt/airflow/dags\nfernet_key = ${v.airflowFernetKey}\n\n[database]\nsql_alchemy_conn = postgresql+psycopg2://airflow:${v.airflowDbPassword}@pg.internal:5432/airflow\n\n[webserver]\nsecret_key = ${v.airflowSecretKey}\n\n[logging]\nlog_format = [%%(asctime)s] %%(message)s\n`,
+    'airflowhome/read_cfg.py': `${H}\nimport configparser\nimport os\nimport shlex\nimport subprocess\n\n${HERE}cfg = configparser.ConfigParser()\ncfg.read(os.path.join(HERE, "airflow.cfg"))\n\n\ndef get(section, key):\n    if cfg.has_option(section, key):\n        return cfg.get(section, key)\n    return subprocess.run(shlex.split(cfg.get(section, key + "_cmd")), capture_output=True, check=True).stdout.decode()\n\n\nprint(h(get("core", "fernet_key"), get("database", "sql_alchemy_conn"), get("webserver", "secret_key")))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
   };

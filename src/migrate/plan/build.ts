@@ -9,7 +9,7 @@
  */
 import { redact } from '../../findings/redact.js';
 import { fieldRank } from './keys.js';
-import { DEFAULT_NAME_TEMPLATE, nameAllocator, validatePart, validateTemplate } from './naming.js';
+import { ARN_SUFFIX, DEFAULT_NAME_TEMPLATE, nameAllocator, validatePart, validateTemplate } from './naming.js';
 import { groupingContext, locCmp, occurrencesOf, type Cand, type CandField } from './occurrences.js';
 import { uriGroups } from './group-uri.js';
 import { awsKeypairGroups } from './group-aws-keypair.js';
@@ -44,7 +44,7 @@ export function buildPlan(input: PlanInput): { plan: Plan; values: PlanValues } 
   const warnings: string[] = [];
 
   // 1. Occurrences: one per finding (plus one per extra history provenance).
-  const { occs, skipped } = occurrencesOf(input.findings, migration, input.files);
+  const { occs, skipped } = occurrencesOf(input.findings, migration, input.files, input.configparserFiles);
 
   // 2. Candidate groups, strategy by strategy.
   const ctx = groupingContext(input, occs, migration);
@@ -113,7 +113,7 @@ export function buildPlan(input: PlanInput): { plan: Plan; values: PlanValues } 
       for (const f of planned) if (f.secret) for (const l of f.locations) skipped.push({ location: l, reason: `${name} would be larger than 64 KiB` });
       continue;
     }
-    if (/-[A-Za-z0-9]{6}$/.test(name)) {
+    if (ARN_SUFFIX.test(name)) {
       warnings.push(`${name} ends with a hyphen and six characters, which AWS says can be confused with the random ARN suffix; consider --name-template`);
     }
     secrets.push(secret);

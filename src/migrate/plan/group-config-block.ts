@@ -8,7 +8,8 @@ import { DB_WORDS, normField, splitKey } from './keys.js';
 import { linesOf, parseAssignment, type Assignment } from './values.js';
 import { fileStem } from './naming.js';
 
-const CALL_ENGINES: Array<[RegExp, string]> = [
+/** Database drivers by their Python module or client class, and the engine each speaks. */
+export const CALL_ENGINES: Array<[RegExp, string]> = [
   [/\b(psycopg2?|pg8000|asyncpg|psycopg)\b/, 'postgres'],
   [/\b(pymysql|MySQLdb|mysql\.connector|aiomysql)\b/, 'mysql'],
   [/\b(pymongo|MongoClient)\b/, 'mongo'],

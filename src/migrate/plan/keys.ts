@@ -9,7 +9,7 @@ const FIELD_SUFFIXES = new Set([
 const FIELD_ALIASES: Record<string, string> = {
   hostname: 'host', server: 'host', addr: 'host', address: 'host',
   user: 'username', login: 'username', uid: 'username',
-  pass: 'password', passwd: 'password', pwd: 'password',
+  pass: 'password', passwd: 'password', pwd: 'password', pw: 'password',
   database: 'dbname', db_name: 'dbname',
 };
 export const DB_WORDS = /(^|[_-])(db|database|sql|pg|postgres|postgresql|mysql|mariadb|mongo|mongodb|redis|redshift|snowflake|oracle|mssql|warehouse)($|[_-])/;

@@ -10,6 +10,8 @@ export const MAX_NAME_LENGTH = 512;
 const NAME_CHARS = /^[A-Za-z0-9/_+=.@-]+$/;
 const PART_CHARS = /^[A-Za-z0-9_+=.@-]+$/;
 const PLACEHOLDERS = new Set(['env', 'app', 'resource']);
+/** What AWS says not to end a name with: it can be confused with the random suffix of the secret's ARN. */
+export const ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 
 /** Check a name template; throws a one-line SweepError naming what is wrong. */
 export function validateTemplate(template: string): void {
@@ -71,6 +73,8 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
   return r ?? vendor;
 }
 
+const DOTENV_NAME = /^(?:\.env(?:\.[A-Za-z0-9_-]+)*|[A-Za-z0-9_-]+\.env|\.flaskenv)$/;
+
 /**
  * A file's name without its extension; for a folder's entry module (`config/index.js`, what
  * `require('./config')` loads; a Python package's `credentials/__init__.py`, what `import credentials`
@@ -79,6 +83,11 @@ export function ruleResource(rule: string, migration: RuleMigration | undefined,
 export function fileStem(file: string): string {
   const parts = file.split('/');
   const base = parts.pop() ?? file;
+  // A .env names no resource (every app has one): its folder does (`services/billing/.env`), else the app itself.
+  if (DOTENV_NAME.test(base)) {
+    while (parts.length && /^(src|lib|config|conf|settings|env|envs|\.)$/i.test(parts[parts.length - 1]!)) parts.pop();
+    return slug(parts.pop() ?? '') || 'app';
+  }
   const stem = slug(base.replace(/\.[A-Za-z0-9]+$/, '') || base);
   const entry = /^(index|main|mod)$/.test(stem) && /\.[cm]?[jt]sx?$/i.test(base) || /^__(init|main)__\.pyw?$/.test(base);
   if (!entry) return stem;
@@ -107,6 +116,14 @@ export function nameAllocator(template: string, env: string, app: string): (reso
         resource = `${base}${stem && stem !== base ? `-${stem}` : ''}-${n}`;
         name = renderName(template, env, app, resource);
       }
+    }
+    // AWS: a name ending in a hyphen and six characters can be taken for the random ARN suffix
+    // (`aws-s3-upload`, `db-config`): the last hyphen of the resource becomes `_` (`aws-s3_upload`).
+    const armored = resource.replace(/-([A-Za-z0-9]{6})$/, '_$1');
+    if (armored !== resource && ARN_SUFFIX.test(name) && !taken.has(renderName(template, env, app, armored))) {
+      taken.add(name); // the next value that wants it gets -2, not this one's look-alike
+      resource = armored;
+      name = renderName(template, env, app, resource);
     }
     validateSecretName(name);
     taken.add(name);

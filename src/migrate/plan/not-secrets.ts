@@ -27,3 +27,25 @@ export function notASecretReason(v: ValueAt): string | undefined {
   if (DOCUMENTATION.test(v.file)) return 'in documentation, which no program reads: not stored (if it is a real credential, rotate it and scrub it from history)';
   return undefined;
 }
+
+/** Django's `<algorithm>$…` password hashes (django.contrib.auth.hashers), as a fixture or a dump holds them. */
+const DJANGO_HASH = /^(?:(pbkdf2_sha(?:256|1))\$\d+\$[^$\s]+\$[A-Za-z0-9+/]+=*|(argon2)\$argon2(?:id|i|d)\$\S+|(bcrypt(?:_sha256)?)\$\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|(scrypt)\$\d+\$[^$\s]+\$\d+\$\d+\$[A-Za-z0-9+/]+=*|(sha1|md5)\$[^$\s]*\$(?:[0-9a-f]{40}|[0-9a-f]{32})|(unsalted_sha1)\$\$[0-9a-f]{40}|(unsalted_md5)\$\$[0-9a-f]{32})$/;
+/** crypt(3)'s modular formats: bcrypt `$2b$12$…`, `$argon2id$v=19$…`, sha512/sha256-crypt `$6$`/`$5$`, md5-crypt `$1$`. */
+const CRYPT_HASH = /^\$(?:(2[abxy]?)\$\d{2}\$[./A-Za-z0-9]{53}|(argon2(?:id|i|d))\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+|([56])\$(?:rounds=\d+\$)?[./A-Za-z0-9]{1,16}\$[./A-Za-z0-9]{43,86}|(1)\$[./A-Za-z0-9]{1,8}\$[./A-Za-z0-9]{22})$/;
+const CRYPT_NAMES: Record<string, string> = { 2: 'bcrypt', '2a': 'bcrypt', '2b': 'bcrypt', '2x': 'bcrypt', '2y': 'bcrypt', 5: 'sha256-crypt', 6: 'sha512-crypt', 1: 'md5-crypt' };
+
+/**
+ * A password hash (a Django fixture's `"password": "pbkdf2_sha256$…"`, a crypt(3) hash) is not a credential
+ * a program uses: it is what a login check compares against, so it stays where it is, not in the vault.
+ * It is still reported to rotate and scrub (unlike notASecretReason's values): a leaked hash can be cracked
+ * offline, the weak ones (md5, sha1, unsalted) quickly.
+ */
+export function passwordHashReason(value: string): string | undefined {
+  const d = DJANGO_HASH.exec(value);
+  const c = d ? undefined : CRYPT_HASH.exec(value);
+  const m = d ?? c;
+  if (!m) return undefined;
+  const algo = m.slice(1).find(Boolean)!;
+  const what = d ? `a Django password hash (${algo}$…)` : `a ${CRYPT_NAMES[algo] ?? algo} password hash`;
+  return `${what}, not a password: a program checks logins against it, so it is not moved to the vault; it was committed, so reset that account's password where the account is real (a leaked hash can be cracked offline${/md5|sha1|^1$/.test(algo) ? ', this one quickly' : ''})`;
+}

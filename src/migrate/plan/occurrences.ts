@@ -11,7 +11,7 @@ import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf, spanOffsets } from './values.js';
 import { literalAt, syntaxOfSource, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
-import { notASecretReason } from './not-secrets.js';
+import { notASecretReason, passwordHashReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
 import { isLoggingConfigText } from '../rewrite/logging-config.js';
@@ -39,11 +39,12 @@ export type ValueAt =
 /** Rules that match the value of an assignment (the whole value is the secret, wherever the regex stopped). */
 const WHOLE_VALUE_RULE = /^generic-/;
 
-export function valueAt(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined): ValueAt {
+/** `configparser`: the file is read by configparser though not named `.ini`/`.cfg` (PlanInput.configparserFiles). */
+export function valueAt(f: Finding, raw: string, text: string | undefined, migration: RuleMigration | undefined, configparser = false): ValueAt {
   const at = valueInSyntax(f, raw, text, migration);
   if ('skip' in at) return at;
   if (isComposePath(f.file)) return composeInterpolated(at);
-  if (isIniPath(f.file) || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
+  if (isIniPath(f.file) || configparser || (text !== undefined && isLoggingConfigText(text))) return configparserInterpolated(at);
   if (isXmlText(f.file, text)) return xmlUnescaped(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
   if (f.rule === 'sql-password-clause') return sqlUnquoted(at, text === undefined ? undefined : linesOf(text)[at.span.line - 1]);
   return isPgpassPath(f.file) ? pgpassUnescaped(at) : at;
@@ -207,7 +208,8 @@ function notebookPlace(f: Finding, raw: string, text: string | undefined): Findi
 }
 
 /** Occurrences, sorted by location, and the values that cannot be migrated. */
-export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>): { occs: Occ[]; skipped: SkippedValue[] } {
+export function occurrencesOf(findings: readonly Finding[], migration: (rule: string) => RuleMigration | undefined, files?: ReadonlyMap<string, string>,
+  configparserFiles?: ReadonlySet<string>): { occs: Occ[]; skipped: SkippedValue[] } {
   const skipped: SkippedValue[] = [];
   const occs: Occ[] = [];
   // The values found as written (not in a decoded view), built once when a decoded finding asks.
@@ -261,7 +263,7 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       if (!direct && !elsewhere) skipped.push({ location: loc, reason: `${why}; move it to the vault by hand` });
       continue;
     }
-    const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule));
+    const at = valueAt(f, raw, historyOnly ? undefined : files?.get(f.file), migration(f.rule), !historyOnly && !!configparserFiles?.has(f.file));
     if ('skip' in at) {
       skipped.push({ location: loc, reason: at.skip });
       continue;
@@ -273,6 +275,11 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
     const notSecret = notASecretReason({ file: f.file, value, key: f.key });
     if (notSecret) {
       skipped.push({ location: loc, reason: notSecret, notSecret: true });
+      continue;
+    }
+    const hash = passwordHashReason(value);
+    if (hash) {
+      skipped.push({ location: loc, reason: hash });
       continue;
     }
     if (Buffer.byteLength(value) > MAX_SECRET_BYTES) {

@@ -109,6 +109,8 @@ export interface PlanInput {
   salt?: string;
   /** The rules in use, for their `migrate:` facts (default: the built-in rules). */
   rules?: readonly RuleSpec[];
+  /** Files not named `.ini`/`.cfg` that a program reads with configparser (`config.conf`): values read as it does. */
+  configparserFiles?: ReadonlySet<string>;
 }
 
 

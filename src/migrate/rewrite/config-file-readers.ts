@@ -14,8 +14,14 @@ import type { LiteralEnvRead, PythonSource } from './python-env-readers.js';
 import { literalEnvReads } from './python-env-readers.js';
 import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
+import { isIniPath } from './ini.js';
+import { pythonSourcesOf } from './python-sources.js';
 
 export const UNKNOWN_READER = 'the program that loads this file is unknown';
+
+/** Settings files named otherwise that a Python program may read with configparser (`config/config.conf`). */
+export const INI_LIKE = /\.(conf|config|cnf)$/i;
+const CONFIGPARSER = /\bConfigParser\(|\bconfigparser\b/;
 
 /**
  * The Python read of each of `files` that a source opens itself: YAML and TOML through `open()`; an INI
@@ -23,12 +29,13 @@ export const UNKNOWN_READER = 'the program that loads this file is unknown';
  * own folder first).
  */
 export function configFileReads(files: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
-  const ini = (f: string) => /\.(ini|cfg)$/i.test(f);
+  const ini = (f: string) => isIniPath(f) || INI_LIKE.test(f);
   const out = literalEnvReads(files.filter((f) => !ini(f)), sources);
   for (const f of files.filter(ini)) {
     const name = new RegExp(`["'](?:[^"'\\n]*[/\\\\])?${path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
     const dir = path.posix.dirname(f);
-    const readers = sources.filter((x) => name.test(x.text));
+    // A `config.conf` is INI only to a program that hands it to configparser (nginx.conf is not).
+    const readers = sources.filter((x) => name.test(x.text) && (isIniPath(f) || CONFIGPARSER.test(x.text)));
     const src = readers.find((x) => path.posix.dirname(x.file) === dir) ?? readers[0];
     if (src) out.set(f, { file: src.file, line: src.text.slice(0, src.text.search(name)).split('\n').length, how: 'configparser' });
   }
@@ -41,10 +48,40 @@ export function configFileReads(files: readonly string[], sources: readonly Pyth
  * An interpolating parser refuses a value set with a bare `%`, so the edit escapes it even when today's
  * value has none (a rotated one may).
  */
+/**
+ * Of `files`, the INI-like ones named otherwise (`config/config.conf`) that a Python program of the
+ * repository reads with configparser: their values are stored as configparser reads them (`%%` is `%`),
+ * as an `.ini`'s are. Empty without such a file (the sources are not read then).
+ */
+export function configparserFilesOf(root: string, files: Iterable<string>): Set<string> {
+  const candidates = [...new Set(files)].filter((f) => INI_LIKE.test(f));
+  if (!candidates.length) return new Set();
+  return new Set([...configFileReads(candidates, pythonSourcesOf(root))].filter(([, r]) => r.how === 'configparser').map(([f]) => f));
+}
+
 export function configparserInterpolates(source: string): boolean | undefined {
   const interpolating = /(?<!Raw)ConfigParser\((?![^)]*interpolation\s*=\s*None)/.test(source);
   const raw = /RawConfigParser\(|interpolation\s*=\s*None/.test(source);
   return interpolating === raw ? undefined : interpolating;
+}
+
+/**
+ * The import of the helper generated beside `reader` for a hand edit made there: the absolute form, or,
+ * where another source imports the reader as part of a package (`from utils.constants import *` run from
+ * the folder above utils/), the package's own (`from utils.secret_sweep_secrets import get_secret`): the bare name
+ * resolves only with the reader's folder on sys.path.
+ */
+export function helperImportFor(reader: string, sources: readonly PythonSource[]): string {
+  const dir = path.posix.dirname(reader);
+  const mod = reader.replace(/\.py$/, '').split('/');
+  if (dir === '.' || mod.some((p) => !/^[A-Za-z_]\w*$/.test(p))) return 'from secret_sweep_secrets import get_secret';
+  // The module's dotted name from some folder up (`footy/utils/constants.py` imported as `utils.constants`), longest first.
+  for (let i = 0; i < mod.length - 1; i++) {
+    const dotted = mod.slice(i).join('\\.');
+    const asPackage = new RegExp(`^[ \\t]*(?:from\\s+${dotted}\\s+import\\b|import\\s+${dotted}\\b)`, 'm');
+    if (sources.some((x) => x.file !== reader && asPackage.test(x.text))) return `from ${mod.slice(i, -1).join('.')}.secret_sweep_secrets import get_secret`;
+  }
+  return 'from secret_sweep_secrets import get_secret';
 }
 
 export function knownReaderReason(read: LiteralEnvRead): string {
@@ -58,7 +95,7 @@ export function knownReaderReason(read: LiteralEnvRead): string {
  * from the document root; the loaded object's name is the program's own when one assignment names it.
  */
 export function knownReaderEdit(file: string, keyPath: ReadonlyArray<string | number>, ref: { secretName: string; jsonKey?: string },
-  read: LiteralEnvRead, readerText: string | undefined, helpers: boolean): string {
+  read: LiteralEnvRead, readerText: string | undefined, helpers: boolean, importLine = 'from secret_sweep_secrets import get_secret'): string {
   const load = /([A-Za-z_]\w*)\s*=\s*((?:yaml|json|ruamel\.yaml)\.(?:safe_load|full_load|unsafe_load|load)\([^)\n]*\))/.exec(readerText ?? '');
   const name = load?.[1] ?? 'data';
   const target = `${name}${keyPath.map((k) => `[${JSON.stringify(k)}]`).join('')}`;
@@ -68,6 +105,6 @@ export function knownReaderEdit(file: string, keyPath: ReadonlyArray<string | nu
   const viaEnv = `start it with \`secret-sweep run -- COMMAND\` and set \`${target} = os.environ["${variable}"]\` ${after} (\`${variable}=${smReference(ref.secretName, ref.jsonKey)}\`)`;
   const empty = `set \`${key}\` to "" in ${file} (keep the key, so the mapping keeps its order)`;
   return helpers
-    ? `${empty} and set it ${after}: \`${target} = get_secret("${ref.secretName}")${ref.jsonKey ? `["${ref.jsonKey}"]` : ''}\` (\`from secret_sweep_secrets import get_secret\`, generated beside it), or ${viaEnv}`
+    ? `${empty} and set it ${after}: \`${target} = get_secret("${ref.secretName}")${ref.jsonKey ? `["${ref.jsonKey}"]` : ''}\` (\`${importLine}\`, generated beside it), or ${viaEnv}`
     : `${empty} and ${viaEnv}`;
 }

@@ -16,12 +16,35 @@ export const PY_SDK = 'boto3';
 /** Python dependency files this module edits, by name. */
 export const PY_DEP_FILES = ['requirements.txt', 'pyproject.toml', 'Pipfile'] as const;
 
-/** The folder nearest to `file` (itself or above, '.' the root) holding one of PY_DEP_FILES, or setup.py / setup.cfg. */
-export function nearestPythonProjectDir(file: string, exists: (rel: string) => boolean): string | undefined {
+/** A requirements file for development, not what a deployment installs (`requirements-dev.txt`, `requirements/test.txt`). */
+const DEV_REQUIREMENTS = /(?:^|[-_.])(?:dev|develop|development|tests?|testing|lint|docs?|ci|local|debug|typing|mypy|style|format)(?:[-_.]|$)/i;
+
+/**
+ * Where a folder has none of PY_DEP_FILES, the requirements files it has under other names, as a
+ * deployment installs from them (`pip install -r …`): `requirement.txt` (a common misspelling),
+ * `requirements-prod.txt` / `requirements_prod.txt` / `requirements.pip`, or `requirements/*.txt` (only its
+ * `base.txt` / `common.txt` when there is one: the others include it with `-r`); never the development
+ * ones (dev, test, lint, docs, ci). `list` names the files of a folder (repository-relative).
+ */
+export function otherRequirementFiles(dir: string, list: (rel: string) => readonly string[]): string[] {
+  const at = (n: string) => (dir === '.' ? n : `${dir}/${n}`);
+  const here = list(dir).filter((n) => /^(?:requirement\.txt|requirements?[-_.][A-Za-z0-9_.-]+\.txt|requirements\.pip|reqs\.txt)$/i.test(n))
+    .filter((n) => !DEV_REQUIREMENTS.test(n.replace(/^requirements?|\.(?:txt|pip)$/gi, ''))).sort();
+  if (here.length) return here.map(at);
+  const sub = list(at('requirements')).filter((n) => /\.txt$/i.test(n) && !DEV_REQUIREMENTS.test(n.replace(/\.txt$/i, ''))).sort();
+  const base = sub.filter((n) => /^(?:base|common)\.txt$/i.test(n));
+  return (base.length ? base : sub).map((n) => at(`requirements/${n}`));
+}
+
+/**
+ * The folder nearest to `file` (itself or above, '.' the root) holding one of PY_DEP_FILES, setup.py /
+ * setup.cfg, or (with `list`) a requirements file named otherwise (otherRequirementFiles).
+ */
+export function nearestPythonProjectDir(file: string, exists: (rel: string) => boolean, list?: (rel: string) => readonly string[]): string | undefined {
   let dir = path.posix.dirname(file.split(path.sep).join('/'));
   for (;;) {
     const at = (n: string) => exists(dir === '.' ? n : `${dir}/${n}`);
-    if ([...PY_DEP_FILES, 'setup.py', 'setup.cfg'].some(at)) return dir;
+    if ([...PY_DEP_FILES, 'setup.py', 'setup.cfg'].some(at) || (list && otherRequirementFiles(dir, list).length)) return dir;
     if (dir === '.' || dir === '/' || dir === '') return undefined;
     dir = path.posix.dirname(dir);
   }

@@ -55,12 +55,14 @@ import { syncPrefetchNames } from './sync-prefetch.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
-import { iniManual, isIniPath } from './ini.js';
+import { iniManual, isIniPath, type IniReader } from './ini.js';
+import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
+import { fetchCommand } from './shell.js';
 import { isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
-import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
+import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, otherRequirementFiles, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
 import type { LockStep } from '../lockfiles/lock-step.js';
 import { declaredSpec, lockPins, nodeLocksFor, nodeLockStep, relToLock, type NodeLock } from '../lockfiles/node-locks.js';
 import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
@@ -224,16 +226,30 @@ function pgpassManual(s: RewriteSite): { reason: string; suggestion: string } {
 }
 
 /** Why a .env value read literally by Python code stays, and what to change first. */
-function literalEnvManual(r: LiteralEnvRead, s: RewriteSite): { reason: string; suggestion: string } {
+/** `text`: the env file's, to tell a value that is the whole of its line's value (`KEY=…`) from one inside a URL. */
+function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { reason: string; suggestion: string } {
   const python = /\.(py|pyw|ipynb)$/i.test(r.file);
   const fix = python
     ? 'read the variable from the environment (`load_dotenv()` without override, then `os.environ`)'
     : /\.(c|m)?(j|t)sx?$/i.test(r.file)
       ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
       : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
+  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
+  const ref = smReference(s.ref.secretName, s.ref.jsonKey);
+  // A shell script that sources it: the two exact edits (a sourced reference is only text, so the file can hold it).
+  const line = text.split(/\r?\n/)[s.line - 1] ?? '';
+  const v = s.assignedTo ?? '';
+  const whole = s.line === s.endLine && /^[A-Za-z_][A-Za-z0-9_]*$/.test(v)
+    && new RegExp(`^\\s*(?:export\\s+)?${v}\\s*=\\s*["']?$`).test(line.slice(0, s.column - 1)) && /^["']?\s*(?:#.*)?$/.test(line.slice(s.endColumn));
+  if (r.how === '`.`/`source`' && whole) {
+    return {
+      reason,
+      suggestion: `set \`${v}=${ref}\` in ${s.file}; then either drop line ${r.line} of ${r.file} (the \`source\`) and start it with \`secret-sweep run --env-file ${s.file} -- ${r.file}\` from the repository root (run sets every variable of the file, the sm:// ones resolved), or keep that line and add after it \`${v}="$(${fetchCommand(s.ref)})"; export ${v}\` (the AWS CLI and jq, as migrate writes it in shell scripts)`,
+    };
+  }
   return {
-    reason: `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`,
-    suggestion: `make ${r.file} ${fix}, then set the value to ${smReference(s.ref.secretName, s.ref.jsonKey)} and start it with \`secret-sweep run -- …\``,
+    reason,
+    suggestion: `make ${r.file} ${fix}, then set the value to ${ref} and start it with \`secret-sweep run -- …\``,
   };
 }
 
@@ -301,11 +317,18 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let configReads: Map<string, LiteralEnvRead> | undefined;
   let pySources: PythonSource[] | undefined;
   const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
-  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f)), pySourcesOf()));
-  const interpolatesOf = (file: string) => {
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  // An INI file by its name, or a `config.conf` that a program of the repository reads with configparser.
+  const isIniFile = (file: string) => isIniPath(file) || (INI_LIKE.test(file) && configReadsOf().get(file)?.how === 'configparser');
+  const iniReaderOf = (file: string): IniReader => {
     const reader = configReadsOf().get(file);
     const source = reader && pySourcesOf().find((x) => x.file === reader.file);
-    return source ? configparserInterpolates(source.text) : undefined;
+    if (!source) return {};
+    const parsers = new Set([...source.text.matchAll(/^[ \t]*([A-Za-z_]\w*)\s*=\s*(?:configparser\.)?(?:Raw|Safe)?ConfigParser\(/gm)].map((m) => m[1]!));
+    return {
+      interpolates: configparserInterpolates(source.text), parser: parsers.size === 1 ? [...parsers][0] : undefined,
+      at: `${reader.file}:${reader.line}`, importLine: helperImportFor(reader.file, pySourcesOf()),
+    };
   };
 
   let composeEnv: Set<string> | undefined;
@@ -354,13 +377,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     // A .env file that code, a shell script, a makefile or a Dockerfile reads itself would hand it the sm:// reference as the value.
     const literalRead = rw?.id === 'dotenv' ? envReadsOf().get(file) : undefined;
     if (literalRead) {
-      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s) }, ''));
+      for (const s of sites) if (s.kind === 'secret') out.manual.push(manualOf({ ...s, ...literalEnvManual(literalRead, s, text) }, ''));
       continue;
     }
     if (!rw) {
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
-        out.manual.push(isIniPath(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, interpolatesOf(file)) }, '')
+        const airflow = isAirflowCfg(file) ? airflowCfgManual(file, text, s) : undefined;
+        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '') : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
@@ -370,7 +394,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
-      if (isIniPath(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+      if (isIniFile(file) && !isAirflowCfg(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
@@ -421,7 +445,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       const reader = u.reason?.startsWith(UNKNOWN_READER) ? configReadsOf().get(file) : undefined;
       // A Python program loads the file itself: the edit goes after its load, and imports the helper generated beside it.
       const edit = reader && u.keyPath?.length
-        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers) : undefined;
+        ? knownReaderEdit(file, u.keyPath, u.ref, reader, pySourcesOf().find((x) => x.file === reader.file)?.text, backend.capabilities.helpers, helperImportFor(reader.file, pySourcesOf())) : undefined;
       if (edit && backend.capabilities.helpers && !pyHelperFiles.includes(reader!.file)) pyHelperFiles.push(reader!.file);
       out.manual.push(manualOf(reader ? { ...u, reason: knownReaderReason(reader), ...(edit ? { suggestion: edit } : {}) } : u, 'the rewriter could not change it safely'));
     }
@@ -725,9 +749,16 @@ function pythonHelperFiles(root: string, python: Pick<PythonRewriter, 'helperFil
  */
 function declarePythonSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult): void {
   const exists = (rel: string) => existsSync(path.join(root, rel));
+  const list = (rel: string): string[] => {
+    try {
+      return readdirSync(path.join(root, rel), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name);
+    } catch {
+      return [];
+    }
+  };
   const dirs = new Set<string>();
   for (const h of helperPaths) {
-    const d = nearestPythonProjectDir(h, exists);
+    const d = nearestPythonProjectDir(h, exists, list);
     if (d === undefined) out.notes.push(`${h}: no requirements.txt, pyproject.toml or Pipfile above it: install ${PY_SDK} where it runs (the helper needs it)`);
     else dirs.add(d);
   }
@@ -746,7 +777,8 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
     opts.onGenerated?.(rel);
   };
   for (const d of [...dirs].sort()) {
-    const found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
+    let found = PY_DEP_FILES.map((n) => (d === '.' ? n : `${d}/${n}`)).filter(exists);
+    if (!found.length) found = otherRequirementFiles(d, list);
     const setup = setupFileEdits(d, helperPaths, (f) => (exists(f) ? read(root, f) : undefined), found.length === 0);
     out.notes.push(...setup.notes);
     for (const e of setup.edits) write(e.file, checkedPathSync(root, e.file, { mustExist: true }), e.text, e.added);
@@ -759,7 +791,7 @@ function declarePythonSdk(root: string, helperPaths: readonly string[], opts: Re
         continue;
       }
       let text = decoded.text;
-      if (rel.endsWith('requirements.txt') && pinsHashes(text)) {
+      if (/(?:^|\/)requirements?[^/]*\.(?:txt|pip)$|(?:^|\/)reqs\.txt$/.test(rel) && pinsHashes(text)) {
         if (withRequirement(text) === text) continue;
         // pip refuses a whole hash-pinned file over one unhashed line: declare it in the pip-tools source, if any, and say how to pin it.
         const source = d === '.' ? 'requirements.in' : `${d}/requirements.in`;
