@@ -37,7 +37,7 @@ const BUNDLE = /\.(min\.js|min\.css|map|svg|snap)$|(^|\/)(dist|vendor)\/.*\.js$/
 /**
  * An API's published examples: prose pages under an `examples/` folder (awscli's 5,000 `examples/**\/*.rst`
  * pages of sample requests and outputs) and example tables named so (botocore's `examples-1.json`). Their
- * passwords and keys are typed for the page (`"OldPassword": "3s0K_;xh4~8XXI"`): generic rules read only the
+ * passwords and keys are typed for the page (an `"OldPassword": "…"` of ten random signs): generic rules read only the
  * value's shape there, which is a real password's. A vendor's token format is still reported.
  */
 const DOCS_EXAMPLES = /(?:^|\/)examples?\/(?:[^/]+\/)*[^/]+\.(?:rst|md|txt|adoc)$|(?:^|\/)examples?(?:-\d+)?\.json$/i;
