@@ -36,7 +36,7 @@ export interface FragmentWindow {
 /** Something skipped, with the reason; counted in the summary and reported as warnings. */
 export interface Skipped {
   path: string;
-  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink' | 'encoding' | 'lfs-pointer' | 'submodule' | 'special-file';
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink' | 'encoding' | 'lfs-pointer' | 'lfs-object' | 'submodule' | 'special-file';
   detail?: string;
 }
 
