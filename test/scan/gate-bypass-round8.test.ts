@@ -4,12 +4,16 @@
 // - a file committed through Git LFS (a pointer in git, the bytes in LFS storage, which every clone with
 //   git-lfs checks out): the pointer was skipped and the gate passed. The object is now read from the
 //   clone's LFS store and scanned at the pointer's path; one not in the clone makes the gate exit 2.
+// - a tar whose member is a deflated zip followed by 64 KiB more (unzip's end record looked for at the end
+//   only), or an xz/bzip2/zstd member; an xz payload appended to a script: read as strings, passed.
 import { createHash } from 'node:crypto';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
 import { gateScan, git, repoWith, write } from '../support/gate-repo.js';
+import { binaryText, hidesBinary } from '../../src/sources/binary-text.js';
 
 const notebook = (tok: string, cut: number) =>
   JSON.stringify(
@@ -37,25 +41,126 @@ function lfsFile(dir: string, path: string, content: string): string {
   return oid;
 }
 
+/** A zip of one deflated entry (its bytes are not the text). */
+function deflatedZip(name: string, text: string): Buffer {
+  const data = Buffer.from(text);
+  const packed = deflateRawSync(data);
+  const nameB = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(data), 14);
+  local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(nameB.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(data), 16);
+  central.writeUInt32LE(packed.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(nameB.length, 28);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(46 + nameB.length, 12);
+  end.writeUInt32LE(30 + nameB.length + packed.length, 16);
+  return Buffer.concat([local, nameB, packed, central, nameB, end]);
+}
+
+/** A ustar archive of regular files (headers with their checksums, 512-byte blocks, two zero blocks at the end). */
+function tarOf(entries: Array<[string, Buffer]>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, data] of entries) {
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 'utf8');
+    h.write('0000644\0', 100);
+    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('ustar\0' + '00', 257);
+    h[156] = 0x30;
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const c of h) sum += c;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
+  }
+  return Buffer.concat([...parts, Buffer.alloc(1024)]);
+}
+
+/** An ar archive (a .deb's wrapper). */
+function arOf(entries: Array<[string, Buffer]>): Buffer {
+  const parts: Buffer[] = [Buffer.from('!<arch>\n')];
+  for (const [name, data] of entries) {
+    parts.push(Buffer.from(`${name.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(data.length).padEnd(10)}\x60\n`, 'latin1'), data);
+    if (data.length % 2) parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Bytes that look random to `strings` (no printable run of 8), 100 KiB: pushes a zip's end record out of unzip's reach. */
+const NOISE = Buffer.from(Array.from({ length: 100 * 1024 }, (_, i) => (i % 7 === 0 ? 0 : 0x80 + (i % 100))));
+
 describe('round 8: content a reader puts together', { timeout: 120_000 }, () => {
-  it('a notebook token split across source strings, and a token committed through Git LFS: found by --staged and --range; an LFS object not in the clone is exit 2', () => {
+  it('a notebook token split across source strings, a token committed through Git LFS, a zip deep in a tar: found by --staged and --range; an LFS object not in the clone is exit 2', () => {
     const { dir } = repoWith({});
     write(dir, { 'nb.ipynb': notebook(githubToken(8801), 9), '.gitattributes': 'prod.env filter=lfs diff=lfs merge=lfs -text\n' });
     lfsFile(dir, 'prod.env', `GH_TOKEN=${githubToken(8802)}\n`);
+    // A deflated zip inside a tar, 100 KiB before the tar's end.
+    write(dir, { 'bundle.tar': tarOf([['app.zip', deflatedZip('prod.env', `GH=${githubToken(8803)}\n`)], ['noise.bin', NOISE]]) });
     git(dir, 'add', '-A');
     const staged = gateScan(dir, ['--staged']);
     expect(staged.code, staged.stderr).toBe(1);
-    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['nb.ipynb:github-pat-classic', 'prod.env:github-pat-classic']);
+    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['bundle.tar:github-pat-classic', 'nb.ipynb:github-pat-classic', 'prod.env:github-pat-classic']);
     git(dir, 'commit', '-q', '--no-verify', '-m', 'notebook and lfs');
     const range = gateScan(dir, ['--range', 'main..pr']);
     expect(range.code, range.stderr).toBe(1);
     // The notebook finding is placed at the array (line 8: `"source": [`).
-    expect(range.findings.map((f) => `${f.file}:${f.line}:${f.rule}`).sort()).toEqual(['nb.ipynb:8:github-pat-classic', 'prod.env:1:github-pat-classic']);
+    expect(range.findings.map((f) => `${f.file}:${f.file === 'bundle.tar' ? '' : f.line}:${f.rule}`).sort()).toEqual(['bundle.tar::github-pat-classic', 'nb.ipynb:8:github-pat-classic', 'prod.env:1:github-pat-classic']);
     // A CI checkout without the LFS objects (actions/checkout's default): the gate cannot read prod.env.
     renameSync(join(dir, '.git', 'lfs'), join(dir, '.git', 'lfs-gone'));
     const missing = gateScan(dir, ['--range', 'main..pr']);
     expect(missing.code, missing.stderr).toBe(2);
     expect(missing.skipped).toEqual([expect.objectContaining({ path: 'prod.env', reason: 'lfs-object' })]);
     expect(missing.stderr).toMatch(/prod\.env: not scanned, cannot be read \(.*Git LFS object sha256:[0-9a-f]{12} \(\d+ bytes\) is not in this clone/);
+  });
+});
+
+describe('round 8: compressed data after a prefix or inside a tar or ar archive', () => {
+  const text = (b: Buffer) => {
+    const r = binaryText(b);
+    return 'text' in r ? r.text : `unscanned: ${r.unscanned}`;
+  };
+  const script = Buffer.from('#!/bin/sh\ntail -c +4 "$0" | xz -d | sh\nexit 0\n');
+  const le32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n >>> 0);
+    return b;
+  };
+  // Stream headers as the formats define them (their CRCs hold), then bytes no reader here opens.
+  const xzFlags = Buffer.from([0x00, 0x01]);
+  const xz = Buffer.concat([Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), xzFlags, le32(crc32(xzFlags)), NOISE.subarray(0, 64)]);
+  const next7z = Buffer.alloc(20, 7);
+  const sevenZip = Buffer.concat([Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00, 0x04]), le32(crc32(next7z)), next7z, NOISE.subarray(0, 64)]);
+  const rar5Main = Buffer.from([0x06, 0x01, 0x05, 0x00, 0x00, 0x00, 0x00]);
+  const rar5 = Buffer.concat([Buffer.from('Rar!\x1a\x07\x01\x00', 'latin1'), le32(crc32(rar5Main)), rar5Main, NOISE.subarray(0, 64)]);
+  const bzip2 = Buffer.concat([Buffer.from('BZh91AY&SY', 'latin1'), NOISE.subarray(0, 64)]);
+  const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), NOISE.subarray(0, 64)]);
+
+  it('is refused (exit 2 in a gate), where its strings passed', () => {
+    expect(text(Buffer.concat([script, xz]))).toMatch(new RegExp(`^unscanned: xz-compressed data at byte ${script.length} `));
+    expect(text(Buffer.concat([Buffer.alloc(100), sevenZip]))).toMatch(/^unscanned: 7z-compressed data at byte 100 /);
+    expect(text(Buffer.concat([Buffer.alloc(100), rar5]))).toMatch(/^unscanned: rar-compressed data at byte 100 /);
+    expect(text(tarOf([['README', Buffer.from('hello\n')], ['prod.env.bz2', bzip2]]))).toMatch(/^unscanned: bzip2-compressed data at byte 1536 /);
+    expect(text(arOf([['debian-binary', Buffer.from('2.0\n')], ['data.tar.zst', zstd]]))).toMatch(/^unscanned: zstd-compressed data \(not opened\)/);
+    // A script with a bzip2 payload and no NUL byte: git calls it text, the gate still looks.
+    expect(hidesBinary(Buffer.concat([script, Buffer.from('BZh91AY&SY' + 'x'.repeat(40), 'latin1')]))).toBe(true);
+  });
+
+  it('a signature without its header is not a stream (file-type tables in programs, esbuild holds RAR\'s)', () => {
+    const table = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('Rar!\x1a\x07\x00', 'latin1'), Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]), Buffer.from('BZh', 'latin1'), Buffer.from(' plain strings here\n')]);
+    expect(text(table)).toContain('plain strings here');
+    // A tar of plain members is read as before.
+    expect(text(tarOf([['a.txt', Buffer.from('GH=not-a-token-here\n')]]))).toContain('GH=not-a-token-here');
   });
 });
