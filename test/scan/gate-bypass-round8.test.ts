@@ -7,12 +7,13 @@
 // - a tar whose member is a deflated zip followed by 64 KiB more (unzip's end record looked for at the end
 //   only), or an xz/bzip2/zstd member; an xz payload appended to a script: read as strings, passed.
 import { createHash } from 'node:crypto';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
 import { gateScan, git, repoWith, write } from '../support/gate-repo.js';
+import { arOf, deflatedZip, tarOf } from '../support/archives.js';
 import { binaryText, hidesBinary } from '../../src/sources/binary-text.js';
 
 const notebook = (tok: string, cut: number) =>
@@ -39,63 +40,6 @@ function lfsFile(dir: string, path: string, content: string): string {
   writeFileSync(join(folder, oid), content);
   write(dir, { [path]: `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${Buffer.byteLength(content)}\n` });
   return oid;
-}
-
-/** A zip of one deflated entry (its bytes are not the text). */
-function deflatedZip(name: string, text: string): Buffer {
-  const data = Buffer.from(text);
-  const packed = deflateRawSync(data);
-  const nameB = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc32(data), 14);
-  local.writeUInt32LE(packed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameB.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc32(data), 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameB.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + nameB.length, 12);
-  end.writeUInt32LE(30 + nameB.length + packed.length, 16);
-  return Buffer.concat([local, nameB, packed, central, nameB, end]);
-}
-
-/** A ustar archive of regular files (headers with their checksums, 512-byte blocks, two zero blocks at the end). */
-function tarOf(entries: Array<[string, Buffer]>): Buffer {
-  const parts: Buffer[] = [];
-  for (const [name, data] of entries) {
-    const h = Buffer.alloc(512);
-    h.write(name, 0, 'utf8');
-    h.write('0000644\0', 100);
-    h.write(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
-    h.write('ustar\0' + '00', 257);
-    h[156] = 0x30;
-    h.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const c of h) sum += c;
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-    parts.push(h, data, Buffer.alloc((512 - (data.length % 512)) % 512));
-  }
-  return Buffer.concat([...parts, Buffer.alloc(1024)]);
-}
-
-/** An ar archive (a .deb's wrapper). */
-function arOf(entries: Array<[string, Buffer]>): Buffer {
-  const parts: Buffer[] = [Buffer.from('!<arch>\n')];
-  for (const [name, data] of entries) {
-    parts.push(Buffer.from(`${name.padEnd(16)}${'0'.padEnd(12)}${'0'.padEnd(6)}${'0'.padEnd(6)}${'100644'.padEnd(8)}${String(data.length).padEnd(10)}\x60\n`, 'latin1'), data);
-    if (data.length % 2) parts.push(Buffer.from('\n'));
-  }
-  return Buffer.concat(parts);
 }
 
 /** Bytes that look random to `strings` (no printable run of 8), 100 KiB: pushes a zip's end record out of unzip's reach. */
