@@ -12,6 +12,7 @@
  */
 import { nodeZlib } from '../lazy.js';
 import { bytesToText, isUtf16 } from './decode-text.js';
+import { holdsRuns, officeText } from './office-text.js';
 
 export const MIN_RUN = 8;
 export const MAX_DEPTH = 4;
@@ -322,7 +323,10 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
       }
     } else throw new Unscanned(`zip entry ${JSON.stringify(name)} uses compression method ${method} (not opened)`);
     take(budget, data.length);
-    parts.push(`${name}:\n${contentText(data, depth, budget)}`);
+    const body = contentText(data, depth, budget);
+    // An office document's XML part: its paragraphs as shown, runs joined (office-text.ts).
+    const shown = name.endsWith('.xml') && holdsRuns(body) ? `\n${name} (text):\n${officeText(body)}` : '';
+    parts.push(`${name}:\n${body}${shown}`);
   }
   return parts.join('\n');
 }

@@ -6,6 +6,7 @@
 //   clone's LFS store and scanned at the pointer's path; one not in the clone makes the gate exit 2.
 // - a tar whose member is a deflated zip followed by 64 KiB more (unzip's end record looked for at the end
 //   only), or an xz/bzip2/zstd member; an xz payload appended to a script: read as strings, passed.
+// - a .docx/.xlsx/.odt whose text run is split inside a token (Word shows it whole): passed.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -46,21 +47,24 @@ function lfsFile(dir: string, path: string, content: string): string {
 const NOISE = Buffer.from(Array.from({ length: 100 * 1024 }, (_, i) => (i % 7 === 0 ? 0 : 0x80 + (i % 100))));
 
 describe('round 8: content a reader puts together', { timeout: 120_000 }, () => {
-  it('a notebook token split across source strings, a token committed through Git LFS, a zip deep in a tar: found by --staged and --range; an LFS object not in the clone is exit 2', () => {
+  it('a notebook token split across source strings, a token committed through Git LFS, a zip deep in a tar, a Word run split inside a token: found by --staged and --range; an LFS object not in the clone is exit 2', () => {
     const { dir } = repoWith({});
     write(dir, { 'nb.ipynb': notebook(githubToken(8801), 9), '.gitattributes': 'prod.env filter=lfs diff=lfs merge=lfs -text\n' });
     lfsFile(dir, 'prod.env', `GH_TOKEN=${githubToken(8802)}\n`);
     // A deflated zip inside a tar, 100 KiB before the tar's end.
     write(dir, { 'bundle.tar': tarOf([['app.zip', deflatedZip('prod.env', `GH=${githubToken(8803)}\n`)], ['noise.bin', NOISE]]) });
+    // A Word document that shows the token whole, stored as two runs (an edit splits a run anywhere).
+    const shown = githubToken(8804);
+    write(dir, { 'runbook.docx': deflatedZip('word/document.xml', `<w:document><w:body><w:p><w:r><w:t xml:space="preserve">Deploy with </w:t></w:r><w:r w:rsidR="00AB12"><w:t>${shown.slice(0, 11)}</w:t></w:r><w:r w:rsidR="00CD34"><w:t>${shown.slice(11)}</w:t></w:r></w:p></w:body></w:document>`) });
     git(dir, 'add', '-A');
     const staged = gateScan(dir, ['--staged']);
     expect(staged.code, staged.stderr).toBe(1);
-    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['bundle.tar:github-pat-classic', 'nb.ipynb:github-pat-classic', 'prod.env:github-pat-classic']);
+    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['bundle.tar:github-pat-classic', 'nb.ipynb:github-pat-classic', 'prod.env:github-pat-classic', 'runbook.docx:github-pat-classic']);
     git(dir, 'commit', '-q', '--no-verify', '-m', 'notebook and lfs');
     const range = gateScan(dir, ['--range', 'main..pr']);
     expect(range.code, range.stderr).toBe(1);
     // The notebook finding is placed at the array (line 8: `"source": [`).
-    expect(range.findings.map((f) => `${f.file}:${f.file === 'bundle.tar' ? '' : f.line}:${f.rule}`).sort()).toEqual(['bundle.tar::github-pat-classic', 'nb.ipynb:8:github-pat-classic', 'prod.env:1:github-pat-classic']);
+    expect(range.findings.map((f) => `${f.file}:${f.file.endsWith('.ipynb') ? f.line : ''}:${f.rule}`).sort()).toEqual(['bundle.tar::github-pat-classic', 'nb.ipynb:8:github-pat-classic', 'prod.env::github-pat-classic', 'runbook.docx::github-pat-classic']);
     // A CI checkout without the LFS objects (actions/checkout's default): the gate cannot read prod.env.
     renameSync(join(dir, '.git', 'lfs'), join(dir, '.git', 'lfs-gone'));
     const missing = gateScan(dir, ['--range', 'main..pr']);
