@@ -18,6 +18,26 @@ export interface JoinedArray {
 
 /** A file that says it is a notebook (the top-level key every nbformat version has). */
 const NOTEBOOK = /"nbformat"\s*:\s*\d/;
+/** A key with a number after it, any spelling (`"nb\u0066ormat": 4` is the same key to every JSON reader). */
+const NUMBER_KEY = /"((?:[^"\\\n]|\\.){1,80})"\s*:\s*\d/g;
+
+/** A JSON key as readers see it (escapes undone); undefined when it is not a valid JSON string. */
+function keyText(raw: string): string | undefined {
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+function isNotebook(text: string): boolean {
+  if (NOTEBOOK.test(text)) return true;
+  // Only a text with an escape can spell the key otherwise (the decode trigger's `\u00` lets it through).
+  if (!text.includes('\\u')) return false;
+  for (const m of text.matchAll(NUMBER_KEY)) if (m[1]!.includes('\\') && keyText(m[1]!) === 'nbformat') return true;
+  return false;
+}
 /** Longest joined array scanned again (a cell's source or a text output; a larger one is scanned as written only). */
 const MAX_JOINED = 1 << 20;
 
@@ -60,15 +80,18 @@ function multilineKey(text: string, open: number): 'source' | 'output' | undefin
   i--;
   while (i > 0 && isBlank(text.charCodeAt(i))) i--;
   if (text[i] !== '"') return undefined;
-  const keyStart = text.lastIndexOf('"', i - 1);
+  // The key's opening quote: the nearest one before that is not escaped.
+  let keyStart = text.lastIndexOf('"', i - 1);
+  while (keyStart > 0 && text[keyStart - 1] === '\\' && i - keyStart <= 80) keyStart = text.lastIndexOf('"', keyStart - 1);
   if (keyStart < 0 || i - keyStart > 80) return undefined;
-  const key = text.slice(keyStart + 1, i);
+  const key = keyText(text.slice(keyStart + 1, i));
+  if (key === undefined) return undefined;
   if (key === 'source') return 'source';
   return key === 'text' || /^[a-z]+\/[\w.+-]+$/.test(key) ? 'output' : undefined;
 }
 
 export function notebookArrays(text: string, push: (a: JoinedArray) => void): void {
-  if (!NOTEBOOK.test(text)) return;
+  if (!isNotebook(text)) return;
   for (let open = text.indexOf('['); open !== -1; ) {
     const key = multilineKey(text, open);
     if (!key) {

@@ -177,7 +177,7 @@ function memberArchives(buf: Buffer, depth: number, budget: { left: number }): s
   if (!members) return [];
   const parts: string[] = [];
   for (const [name, data] of members) {
-    if (!(isZip(data) || OPAQUE.some(([, sig]) => startsWith(data, sig)) || tarMembers(data) || arMembers(data))) continue;
+    if (!(isZip(data) || OPAQUE.some(([, sig]) => startsWith(data, sig)) || tarHeaderOk(data, 0) || arMembers(data))) continue;
     if (depth >= MAX_DEPTH) throw new Unscanned(`archives nested deeper than ${MAX_DEPTH}`);
     parts.push(`${name}:\n${contentText(data, depth + 1, budget)}`);
   }
@@ -194,11 +194,24 @@ function tarHeaderOk(buf: Buffer, at: number): boolean {
   return sum === parseInt(field, 8);
 }
 
-/** A tar's regular file members, or undefined when `buf` is no tar. Stops at the end blocks or the first header that is not one. */
+const USTAR = Buffer.from('ustar', 'latin1');
+
+/**
+ * Where a tar starts: at 0 (any tar whose first header checks out), or behind a prefix where a POSIX/GNU
+ * header (`ustar` at its offset 257) checks out: a script with a tar appended (`tail -c +N "$0" | tar x`).
+ */
+function tarStart(buf: Buffer): number {
+  if (tarHeaderOk(buf, 0)) return 0;
+  for (let m = buf.indexOf(USTAR, 257); m >= 0; m = buf.indexOf(USTAR, m + 1)) if (tarHeaderOk(buf, m - 257)) return m - 257;
+  return -1;
+}
+
+/** A tar's regular file members, or undefined when `buf` holds no tar. Stops at the end blocks or the first header that is not one. */
 function tarMembers(buf: Buffer): Array<[string, Buffer]> | undefined {
-  if (!tarHeaderOk(buf, 0)) return undefined;
+  const first = tarStart(buf);
+  if (first < 0) return undefined;
   const out: Array<[string, Buffer]> = [];
-  for (let at = 0; tarHeaderOk(buf, at); ) {
+  for (let at = first; tarHeaderOk(buf, at); ) {
     const sizeField = buf.subarray(at + 124, at + 136);
     // GNU base-256 for sizes over 8 GiB: a blob that large is over any size cap; read as octal otherwise.
     const size = sizeField[0]! & 0x80 ? Number.MAX_SAFE_INTEGER : parseInt(sizeField.toString('latin1').replace(/[\0 ]/g, '') || '0', 8);
@@ -324,8 +337,8 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     } else throw new Unscanned(`zip entry ${JSON.stringify(name)} uses compression method ${method} (not opened)`);
     take(budget, data.length);
     const body = contentText(data, depth, budget);
-    // An office document's XML part: its paragraphs as shown, runs joined (office-text.ts).
-    const shown = name.endsWith('.xml') && holdsRuns(body) ? `\n${name} (text):\n${officeText(body)}` : '';
+    // An XML part (an office document's, whatever its name): its paragraphs as shown, runs joined (office-text.ts).
+    const shown = holdsRuns(body) ? `\n${name} (text):\n${officeText(body)}` : '';
     parts.push(`${name}:\n${body}${shown}`);
   }
   return parts.join('\n');

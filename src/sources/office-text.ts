@@ -4,17 +4,21 @@
  * edit, a spell-check mark or a revision id splits a run anywhere, also inside a token the document
  * shows whole, and no rule matches the halves (round 8, docs/gate.md). So the runs of each paragraph are
  * joined (tags dropped, one line per paragraph, the five XML entities and numeric references decoded) and
- * read beside the XML as written.
+ * read beside the XML as written, for every XML entry of a zip (an .epub's XHTML, a jar's XML too).
  */
 
-/** Parts that hold text runs: WordprocessingML `w:t`, DrawingML `a:t`, SpreadsheetML `<t>`, ODF `text:`. */
-const RUNS = /<(?:w:t|a:t|t|text:[a-z]+)[\s>]/;
-/** Where a paragraph (a line of the shown text) ends. */
-const PARAGRAPH_END = /<\/(?:w:p|a:p|si|text:p|text:h)>|<(?:w:br|w:tab|text:line-break|text:tab)\b[^>]*\/>/g;
+/**
+ * An XML part: markup with a closing tag. Looked at by content, not by name: a document's parts are
+ * named by its `[Content_Types].xml` (a main part at `word/doc.bin` opens in Word), and a namespace prefix
+ * is the author's choice (`<q:t>` is `<w:t>` when `q` names WordprocessingML).
+ */
+const XML = /^\s*</;
+/** Where a paragraph (a line of the shown text) ends, whatever the prefix: `p` (Word, DrawingML, ODF), `si` (a shared string), `h` (an ODF heading), breaks and tabs. */
+const PARAGRAPH_END = /<\/(?:[\w.-]+:)?(?:p|si|h)\s*>|<(?:[\w.-]+:)?(?:br|cr|tab|line-break)\b[^>]*\/>/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-export function holdsRuns(xml: string): boolean {
-  return RUNS.test(xml);
+export function holdsRuns(text: string): boolean {
+  return XML.test(text) && text.includes('</');
 }
 
 export function officeText(xml: string): string {

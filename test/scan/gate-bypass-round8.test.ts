@@ -16,6 +16,7 @@ import { githubToken } from '../support/fake-secrets.js';
 import { gateScan, git, repoWith, write } from '../support/gate-repo.js';
 import { arOf, deflatedZip, tarOf } from '../support/archives.js';
 import { binaryText, hidesBinary } from '../../src/sources/binary-text.js';
+import { notebookArrays } from '../../src/detect/notebook.js';
 
 const notebook = (tok: string, cut: number) =>
   JSON.stringify(
@@ -110,5 +111,24 @@ describe('round 8: compressed data after a prefix or inside a tar or ar archive'
     expect(text(table)).toContain('plain strings here');
     // A tar of plain members is read as before.
     expect(text(tarOf([['a.txt', Buffer.from('GH=not-a-token-here\n')]]))).toContain('GH=not-a-token-here');
+  });
+});
+
+describe('round 8: the joins are not defeated by spelling', () => {
+  const tok = githubToken(8805);
+  it('a notebook whose keys are written with JSON escapes (every JSON reader undoes them)', () => {
+    const text = `{"nb\\u0066ormat": 4, "cells": [{"sour\\u0063e": ["gh = Github(\\"${tok.slice(0, 9)}", "${tok.slice(9)}\\")"]}]}`;
+    const joined: string[] = [];
+    notebookArrays(text, (a) => joined.push(a.text));
+    expect(joined).toEqual([`gh = Github("${tok}")`]);
+  });
+
+  it('an office part under another name and namespace prefix; a tar appended to a script', () => {
+    const doc = `<?xml version="1.0"?><q:document xmlns:q="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><q:body><q:p><q:r><q:t>${tok.slice(0, 10)}</q:t></q:r><q:r><q:t>${tok.slice(10)}</q:t></q:r></q:p></q:body></q:document>`;
+    const r = binaryText(deflatedZip('word/doc.bin', doc));
+    expect('text' in r && r.text.includes(tok)).toBe(true);
+    const tar = tarOf([['a.zip', deflatedZip('prod.env', `GH=${tok}\n`)], ['noise.bin', NOISE]]);
+    const sfx = binaryText(Buffer.concat([Buffer.from('#!/bin/sh\ntail -c +4 "$0" | tar x\nexit 0\n'), tar]));
+    expect('text' in sfx && sfx.text.includes(tok)).toBe(true);
   });
 });
