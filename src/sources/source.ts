@@ -48,6 +48,8 @@ export interface SourceStats {
   notes: string[];
   /** Files with more findings than --max-findings-per-file (only the first ones reported; also in `notes`). */
   findingsCapped?: string[];
+  /** --only-verified: findings not listed because their issuer could not say (verification unknown). */
+  notVerified?: number;
 }
 
 /**

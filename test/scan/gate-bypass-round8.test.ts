@@ -7,12 +7,14 @@
 // - a tar whose member is a deflated zip followed by 64 KiB more (unzip's end record looked for at the end
 //   only), or an xz/bzip2/zstd member; an xz payload appended to a script: read as strings, passed.
 // - a .docx/.xlsx/.odt whose text run is split inside a token (Word shows it whole): passed.
+// - a job running the gate with --only-verified: a finding whose issuer cannot say (a generic password has
+//   no verifier; an AWS secret key with no key id near it) was dropped and the gate passed.
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { githubToken } from '../support/fake-secrets.js';
+import { githubToken, password } from '../support/fake-secrets.js';
 import { gateScan, git, repoWith, write } from '../support/gate-repo.js';
 import { arOf, deflatedZip, tarOf } from '../support/archives.js';
 import { binaryText, hidesBinary } from '../../src/sources/binary-text.js';
@@ -130,5 +132,18 @@ describe('round 8: the joins are not defeated by spelling', () => {
     const tar = tarOf([['a.zip', deflatedZip('prod.env', `GH=${tok}\n`)], ['noise.bin', NOISE]]);
     const sfx = binaryText(Buffer.concat([Buffer.from('#!/bin/sh\ntail -c +4 "$0" | tar x\nexit 0\n'), tar]));
     expect('text' in sfx && sfx.text.includes(tok)).toBe(true);
+  });
+});
+
+describe('round 8: --only-verified in a gate', { timeout: 60_000 }, () => {
+  it('a finding that cannot be verified is not a pass: exit 2 (--verify lists it, exit 1)', () => {
+    const { dir } = repoWith({}, { 'settings.py': `DB_PASSWORD = "${password(8806)}"\n` });
+    const only = gateScan(dir, ['--range', 'main..pr', '--only-verified']);
+    expect(only.code, only.stderr).toBe(2);
+    expect(only.findings).toEqual([]);
+    expect(only.stderr).toMatch(/--only-verified: 1 finding could not be verified .* a gate does not pass what it could not check/);
+    const all = gateScan(dir, ['--range', 'main..pr', '--verify']);
+    expect(all.code, all.stderr).toBe(1);
+    expect(all.findings).toEqual([expect.objectContaining({ file: 'settings.py', rule: 'generic-password-assignment' })]);
   });
 });
