@@ -6,7 +6,7 @@ import type { Detector } from '../detect/detector.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import type { RepoInfo } from '../sources/git/repo.js';
 import { emptyTally, tallyBlob, type Tally } from './detect-blob.js';
-import { readLfsObject } from '../sources/git/lfs.js';
+import { readLfsObject, type LfsPointer } from '../sources/git/lfs.js';
 
 export interface BlobBatch {
   id: number;
@@ -43,7 +43,7 @@ export class BlobScanner {
     sizesFirst = false,
   ) {
     // A pointer's LFS object, from the clone's store (a gate reads what the pointer stands for).
-    const lfs = (pointer: Uint8Array) => readLfsObject(repo.gitDir, pointer, maxSize);
+    const lfs = (pointer: LfsPointer) => readLfsObject(repo.gitDir, pointer, maxSize);
     this.done = (async () => {
       let tally = emptyTally();
       // Sizes first (a batch-check beside the reader): an oversized blob is skipped unread, not inflated by git.

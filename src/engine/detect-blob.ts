@@ -9,7 +9,7 @@ import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
 import { binaryText, hidesBinary } from '../sources/binary-text.js';
 import type { Skipped } from '../sources/source.js';
-import type { LfsRead } from '../sources/git/lfs.js';
+import { withLfsObject, type LfsPointer, type LfsRead } from '../sources/git/lfs.js';
 import { bytesFragments } from '../sources/windows.js';
 import { FindingsCap } from '../engine/findings-cap.js';
 
@@ -77,7 +77,7 @@ export function addTally(into: Tally, t: Tally): void {
  * Count one blob read from git (skipped: why; otherwise scanned, with any findings). `lfs`: reads the
  * object an LFS pointer names (git/lfs.ts); a gate scans it in the pointer's place.
  */
-export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: Tally, limit = 0, lfs?: (pointer: Uint8Array) => LfsRead): void {
+export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: Tally, limit = 0, lfs?: (pointer: LfsPointer) => LfsRead): void {
   if (o.skip) {
     if (o.skip === 'too-large') {
       t.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
@@ -89,8 +89,8 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
   let why = skipReason(o.data);
   let data = o.data;
   let size = o.size;
-  if (why === 'lfs-pointer' && lfs) {
-    const obj = lfs(o.data);
+  const obj = lfs && withLfsObject(o.data, lfs);
+  if (obj) {
     if ('unread' in obj) {
       t.skipped.push({ path, reason: obj.tooLarge ? 'too-large' : 'lfs-object', detail: `blob ${o.req.sha.slice(0, 12)}: ${obj.unread}` });
       return;

@@ -37,12 +37,18 @@ const notebook = (tok: string, cut: number) =>
   );
 
 /** A file as git-lfs stores it: the pointer in git, the bytes in `.git/lfs/objects/aa/bb/<oid>`. */
-function lfsFile(dir: string, path: string, content: string): string {
+function lfsFile(dir: string, path: string, content: string, loose = false): string {
   const oid = createHash('sha256').update(content).digest('hex');
   const folder = join(dir, '.git', 'lfs', 'objects', oid.slice(0, 2), oid.slice(2, 4));
   mkdirSync(folder, { recursive: true });
   writeFileSync(join(folder, oid), content);
-  write(dir, { [path]: `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${Buffer.byteLength(content)}\n` });
+  const size = Buffer.byteLength(content);
+  // `loose`: what git-lfs also checks out as the object (its pointer parser, lfs/pointer.go): the pre-release
+  // version URL, CRLF line ends, blank lines, blank padding past 1 KiB.
+  const pointer = loose
+    ? `\r\nversion https://hawser.github.com/spec/v1\r\n\r\noid sha256:${oid}\r\nsize ${size}\r\n${' '.repeat(1200)}\n`
+    : `version https://git-lfs.github.com/spec/v1\noid sha256:${oid}\nsize ${size}\n`;
+  write(dir, { [path]: pointer });
   return oid;
 }
 
@@ -52,8 +58,9 @@ const NOISE = Buffer.from(Array.from({ length: 100 * 1024 }, (_, i) => (i % 7 ==
 describe('round 8: content a reader puts together', { timeout: 120_000 }, () => {
   it('a notebook token split across source strings, a token committed through Git LFS, a zip deep in a tar, a Word run split inside a token: found by --staged and --range; an LFS object not in the clone is exit 2', () => {
     const { dir } = repoWith({});
-    write(dir, { 'nb.ipynb': notebook(githubToken(8801), 9), '.gitattributes': 'prod.env filter=lfs diff=lfs merge=lfs -text\n' });
+    write(dir, { 'nb.ipynb': notebook(githubToken(8801), 9), '.gitattributes': '*.env filter=lfs diff=lfs merge=lfs -text\n' });
     lfsFile(dir, 'prod.env', `GH_TOKEN=${githubToken(8802)}\n`);
+    lfsFile(dir, 'old.env', `GH_TOKEN=${githubToken(8807)}\n`, true);
     // A deflated zip inside a tar, 100 KiB before the tar's end.
     write(dir, { 'bundle.tar': tarOf([['app.zip', deflatedZip('prod.env', `GH=${githubToken(8803)}\n`)], ['noise.bin', NOISE]]) });
     // A Word document that shows the token whole, stored as two runs (an edit splits a run anywhere).
@@ -62,17 +69,17 @@ describe('round 8: content a reader puts together', { timeout: 120_000 }, () => 
     git(dir, 'add', '-A');
     const staged = gateScan(dir, ['--staged']);
     expect(staged.code, staged.stderr).toBe(1);
-    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['bundle.tar:github-pat-classic', 'nb.ipynb:github-pat-classic', 'prod.env:github-pat-classic', 'runbook.docx:github-pat-classic']);
+    expect(staged.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual(['bundle.tar:github-pat-classic', 'nb.ipynb:github-pat-classic', 'old.env:github-pat-classic', 'prod.env:github-pat-classic', 'runbook.docx:github-pat-classic']);
     git(dir, 'commit', '-q', '--no-verify', '-m', 'notebook and lfs');
     const range = gateScan(dir, ['--range', 'main..pr']);
     expect(range.code, range.stderr).toBe(1);
     // The notebook finding is placed at the array (line 8: `"source": [`).
-    expect(range.findings.map((f) => `${f.file}:${f.file.endsWith('.ipynb') ? f.line : ''}:${f.rule}`).sort()).toEqual(['bundle.tar::github-pat-classic', 'nb.ipynb:8:github-pat-classic', 'prod.env::github-pat-classic', 'runbook.docx::github-pat-classic']);
+    expect(range.findings.map((f) => `${f.file}:${f.file.endsWith('.ipynb') ? f.line : ''}:${f.rule}`).sort()).toEqual(['bundle.tar::github-pat-classic', 'nb.ipynb:8:github-pat-classic', 'old.env::github-pat-classic', 'prod.env::github-pat-classic', 'runbook.docx::github-pat-classic']);
     // A CI checkout without the LFS objects (actions/checkout's default): the gate cannot read prod.env.
     renameSync(join(dir, '.git', 'lfs'), join(dir, '.git', 'lfs-gone'));
     const missing = gateScan(dir, ['--range', 'main..pr']);
     expect(missing.code, missing.stderr).toBe(2);
-    expect(missing.skipped).toEqual([expect.objectContaining({ path: 'prod.env', reason: 'lfs-object' })]);
+    expect(missing.skipped).toEqual([expect.objectContaining({ path: 'old.env', reason: 'lfs-object' }), expect.objectContaining({ path: 'prod.env', reason: 'lfs-object' })]);
     expect(missing.stderr).toMatch(/prod\.env: not scanned, cannot be read \(.*Git LFS object sha256:[0-9a-f]{12} \(\d+ bytes\) is not in this clone/);
   });
 });

@@ -13,7 +13,7 @@ import { emptyStats } from '../source.js';
 import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
-import { readLfsObject } from './lfs.js';
+import { readLfsObject, withLfsObject } from './lfs.js';
 import { binaryText, hidesBinary } from '../binary-text.js';
 import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
@@ -213,8 +213,8 @@ class StagedSource implements TextSource {
       let size = o.size;
       let lfsObject = false;
       // An LFS pointer: the object `git add` put in the clone's LFS store is what the commit publishes (lfs.ts).
-      if (why === 'lfs-pointer') {
-        const obj = readLfsObject(this.repo.gitDir, o.data, maxSize);
+      const obj = withLfsObject(o.data, (p) => readLfsObject(this.repo.gitDir, p, maxSize));
+      if (obj) {
         if ('unread' in obj) {
           st.skipped.push({ path: e.path, reason: obj.tooLarge ? 'too-large' : 'lfs-object', detail: obj.unread });
           continue;
