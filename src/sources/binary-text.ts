@@ -309,6 +309,7 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
   const shift = found < 0 ? 0 : found - buf.readUInt32LE(eocd + 16);
   let at = buf.readUInt32LE(eocd + 16) + shift;
   const parts: string[] = [];
+  const listed = new Set<number>();
   for (let n = 0; n < count; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw new Unscanned('zip archive with a damaged central directory');
     const flags = buf.readUInt16LE(at + 8);
@@ -318,6 +319,7 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     const nameLen = buf.readUInt16LE(at + 28);
     const next = at + 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     const local = buf.readUInt32LE(at + 42) + shift;
+    listed.add(local);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
     at = next;
     if (name.endsWith('/') && size === 0) continue;
@@ -341,7 +343,46 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     const shown = holdsRuns(body) ? `\n${name} (text):\n${officeText(body)}` : '';
     parts.push(`${name}:\n${body}${shown}`);
   }
+  for (const [name, data] of unlistedEntries(buf, listed, budget)) parts.push(`${name}:\n${contentText(data, depth, budget)}`);
   return parts.join('\n');
+}
+
+const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * Entries a zip holds but its central directory does not list: unzip and Python read the directory, a
+ * streaming reader (Java's ZipInputStream, `jar`, libarchive in streaming mode) reads the local headers in
+ * order and extracts them too, so a token in one passed (round 8). Each local header no directory entry
+ * points at is read: stored with its size, deflated up to the end of its stream. One that does not parse
+ * or inflate is chance (the bytes of another entry), skipped.
+ */
+function unlistedEntries(buf: Buffer, listed: ReadonlySet<number>, budget: { left: number }): Array<[string, Buffer]> {
+  const out: Array<[string, Buffer]> = [];
+  for (let at = buf.indexOf(LOCAL_HEADER); at >= 0 && at + 30 <= buf.length; at = buf.indexOf(LOCAL_HEADER, at + 4)) {
+    if (listed.has(at)) continue;
+    const flags = buf.readUInt16LE(at + 6);
+    const method = buf.readUInt16LE(at + 8);
+    const compressed = buf.readUInt32LE(at + 18);
+    const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+    if (flags & 1 || start > buf.length) continue;
+    const name = buf.toString('utf8', at + 30, Math.min(start, at + 30 + buf.readUInt16LE(at + 26)));
+    let data: Buffer;
+    if (method === 0 && compressed > 0 && start + compressed <= buf.length) data = buf.subarray(start, start + compressed);
+    else if (method === 8) {
+      const raw = compressed > 0 && start + compressed <= buf.length ? buf.subarray(start, start + compressed) : buf.subarray(start);
+      try {
+        const z = nodeZlib();
+        data = z.inflateRawSync(raw, { finishFlush: z.constants.Z_SYNC_FLUSH, maxOutputLength: Math.max(1, budget.left) + 1 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Unscanned(`decompresses to more than ${MAX_EXPANDED} bytes`, true);
+        continue;
+      }
+    } else continue;
+    if (data.length === 0) continue;
+    take(budget, data.length);
+    out.push([`${name} (not in the central directory)`, data]);
+  }
+  return out;
 }
 
 const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x09;

@@ -140,6 +140,14 @@ describe('round 8: the joins are not defeated by spelling', () => {
     const sfx = binaryText(Buffer.concat([Buffer.from('#!/bin/sh\ntail -c +4 "$0" | tar x\nexit 0\n'), tar]));
     expect('text' in sfx && sfx.text.includes(tok)).toBe(true);
   });
+
+  it('a zip entry its central directory does not list (unzip skips it, Java\'s ZipInputStream reads it)', () => {
+    const hidden = deflatedZip('prod.env', `GH=${tok}\n`);
+    // The hidden entry's local header and data, then a zip of another file: its directory lists that one only.
+    const jar = Buffer.concat([hidden.subarray(0, hidden.readUInt32LE(hidden.length - 6)), deflatedZip('readme.txt', 'hello\n')]);
+    const r = binaryText(jar);
+    expect('text' in r && r.text.includes(tok), JSON.stringify(r).slice(0, 300)).toBe(true);
+  });
 });
 
 describe('round 8: --only-verified in a gate', { timeout: 60_000 }, () => {
