@@ -319,7 +319,9 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     const nameLen = buf.readUInt16LE(at + 28);
     const next = at + 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     const local = buf.readUInt32LE(at + 42) + shift;
-    listed.add(local);
+    // The local header is what a streaming reader goes by: one that disagrees with its directory entry
+    // (another method or size) is read its way too, by the walk over unlisted headers below.
+    if (local + 30 <= buf.length && buf.readUInt16LE(local + 8) === method && (buf.readUInt32LE(local + 18) === compressed || (buf.readUInt16LE(local + 6) & 8) !== 0)) listed.add(local);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
     at = next;
     if (name.endsWith('/') && size === 0) continue;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { githubToken, password } from '../support/fake-secrets.js';
 import { gateScan, git, repoWith, write } from '../support/gate-repo.js';
-import { arOf, deflatedZip, tarOf } from '../support/archives.js';
+import { arOf, deflatedZip, tarOf, zipOfOne } from '../support/archives.js';
 import { binaryText, hidesBinary } from '../../src/sources/binary-text.js';
 import { notebookArrays } from '../../src/detect/notebook.js';
 
@@ -141,12 +141,15 @@ describe('round 8: the joins are not defeated by spelling', () => {
     expect('text' in sfx && sfx.text.includes(tok)).toBe(true);
   });
 
-  it('a zip entry its central directory does not list (unzip skips it, Java\'s ZipInputStream reads it)', () => {
+  it('a zip entry its central directory does not list, or lists shorter than its local header (unzip reads the directory, Java\'s ZipInputStream the local headers)', () => {
     const hidden = deflatedZip('prod.env', `GH=${tok}\n`);
     // The hidden entry's local header and data, then a zip of another file: its directory lists that one only.
     const jar = Buffer.concat([hidden.subarray(0, hidden.readUInt32LE(hidden.length - 6)), deflatedZip('readme.txt', 'hello\n')]);
     const r = binaryText(jar);
     expect('text' in r && r.text.includes(tok), JSON.stringify(r).slice(0, 300)).toBe(true);
+    // A stored entry whose directory entry says 5 bytes while its local header (a streaming reader's) says all of them.
+    const short = binaryText(zipOfOne('prod.env', `hello\nGH=${tok}\n`, 'stored', 5));
+    expect('text' in short && short.text.includes(tok), JSON.stringify(short).slice(0, 300)).toBe(true);
   });
 });
 

@@ -5,14 +5,23 @@ import { crc32, deflateRawSync } from 'node:zlib';
 
 /** A zip of one deflated entry, as `zip` writes it (offsets from its own start). */
 export function deflatedZip(name: string, text: string): Buffer {
+  return zipOfOne(name, text, 'deflated');
+}
+
+/**
+ * A zip of one entry, deflated or stored. `listedSize`: the sizes its central directory gives, when they
+ * are to differ from the local header's (what a streaming reader goes by).
+ */
+export function zipOfOne(name: string, text: string, how: 'deflated' | 'stored', listedSize?: number): Buffer {
   const data = Buffer.from(text);
-  const packed = deflateRawSync(data);
+  const method = how === 'deflated' ? 8 : 0;
+  const packed = how === 'deflated' ? deflateRawSync(data) : data;
   const n = Buffer.from(name);
   const crc = crc32(data);
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
+  local.writeUInt16LE(method, 8);
   local.writeUInt32LE(crc, 14);
   local.writeUInt32LE(packed.length, 18);
   local.writeUInt32LE(data.length, 22);
@@ -21,10 +30,10 @@ export function deflatedZip(name: string, text: string): Buffer {
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE(20, 4);
   central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
+  central.writeUInt16LE(method, 10);
   central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
+  central.writeUInt32LE(listedSize ?? packed.length, 20);
+  central.writeUInt32LE(listedSize ?? data.length, 24);
   central.writeUInt16LE(n.length, 28);
   const cdAt = 30 + n.length + packed.length;
   const end = Buffer.alloc(22);
