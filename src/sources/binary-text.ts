@@ -67,13 +67,24 @@ function rarHeaderOk(b: Buffer, at: number): boolean {
   return size >= 7 && h + size <= b.length && (crc(b, h + 2, h + size) & 0xffff) === b.readUInt16LE(h);
 }
 
+/**
+ * bzip2's markers are printable (`BZh91AY&SY`): text that names them (a test, a format's documentation)
+ * is followed by more text, a stream by its block CRC and bits, which are not 16 printable ASCII bytes in
+ * a row but once in ten million.
+ */
+function compressedAfter(buf: Buffer, from: number): boolean {
+  const end = Math.min(buf.length, from + 16);
+  for (let i = from; i < end; i++) if (!printable(buf[i]!) && buf[i] !== 0x0a && buf[i] !== 0x0d) return true;
+  return false;
+}
+
 /** The first compressed stream of a format node cannot open, anywhere in `buf`: its name and offset. */
 function embeddedOpaque(buf: Buffer): { name: string; at: number } | undefined {
   for (const [name, sig, ok] of EMBEDDED_OPAQUE) {
     for (let at = buf.indexOf(sig); at >= 0; at = buf.indexOf(sig, at + 1)) if (ok(buf, at)) return { name, at };
   }
   for (let at = buf.indexOf(BZIP2_BLOCK, 4); at >= 0; at = buf.indexOf(BZIP2_BLOCK, at + 1)) {
-    if (buf[at - 4] === 0x42 && buf[at - 3] === 0x5a && buf[at - 2] === 0x68 && buf[at - 1]! >= 0x31 && buf[at - 1]! <= 0x39) return { name: 'bzip2', at: at - 4 };
+    if (buf[at - 4] === 0x42 && buf[at - 3] === 0x5a && buf[at - 2] === 0x68 && buf[at - 1]! >= 0x31 && buf[at - 1]! <= 0x39 && compressedAfter(buf, at + BZIP2_BLOCK.length)) return { name: 'bzip2', at: at - 4 };
   }
   return undefined;
 }

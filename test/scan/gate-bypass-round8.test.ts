@@ -118,6 +118,8 @@ describe('round 8: compressed data after a prefix or inside a tar or ar archive'
   it('a signature without its header is not a stream (file-type tables in programs, esbuild holds RAR\'s)', () => {
     const table = Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from('Rar!\x1a\x07\x00', 'latin1'), Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0, 4]), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 0]), Buffer.from('BZh', 'latin1'), Buffer.from(' plain strings here\n')]);
     expect(text(table)).toContain('plain strings here');
+    // Text that names bzip2's markers (this file does): printable bytes follow them, no block.
+    expect(text(Buffer.from('bzip2 streams start BZh91AY&SY and go on with their blocks\n\0'))).toContain('bzip2 streams start');
     // A tar of plain members is read as before.
     expect(text(tarOf([['a.txt', Buffer.from('GH=not-a-token-here\n')]]))).toContain('GH=not-a-token-here');
   });
