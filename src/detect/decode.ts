@@ -6,6 +6,7 @@
  */
 import { RE2 } from './re2.js';
 import { escapedRuns } from './string-escapes.js';
+import { notebookArrays } from './notebook.js';
 import { utf7Lines } from './utf7.js';
 export interface DecodedCandidate {
   /** Span of the encoded text in the original. */
@@ -13,7 +14,7 @@ export interface DecodedCandidate {
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv' | 'notebook';
 }
 
 /**
@@ -24,7 +25,7 @@ export interface DecodedCandidate {
  * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
  * that history modes find the encoded secrets the tree scan finds.
  */
-const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7/;
+const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7|"nbformat"/;
 let decodeTrigger: RE2 | undefined;
 
 export function mayHoldEncoded(bytes: Buffer): boolean {
@@ -229,11 +230,18 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     seen.add(c.start);
     out.push(c);
     if (depth >= MAX_DEPTH || c.encoding === 'json-escape' || c.encoding === 'escape' || c.encoding === 'utf-7') return;
+    // A joined notebook cell is source text again: read as a file is (escapes, keyword-line base64), not bare.
+    if (c.encoding === 'notebook') {
+      for (const inner of decodeCandidates(c.text, [[0, c.text.length]], false, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
+      return;
+    }
     // Encoded inside encoded: decoded texts are short, so every run in them is looked at.
     for (const inner of decodeCandidates(c.text, [[0, c.text.length]], true, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
   };
 
   if (!bare) {
+    // A notebook's cell source and text outputs: arrays of strings Jupyter shows joined (notebook.ts).
+    notebookArrays(text, (a) => push({ ...a, encoding: 'notebook' }));
     csvCandidates(text, push);
     escapedQuoteStrings(text, hotWindows, push);
     // `\x67hp_…`, `'\u0067…'`, `&#103;…`, `"ghp_abc\<newline>def"`: what the program reads is the token.

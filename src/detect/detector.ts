@@ -398,7 +398,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       }
     }
     const { only, lineShift } = budget;
-    const kept = only ? found.filter((f) => onOnly(only, f, lineShift)) : found;
+    const all = decoded.some((c) => c.encoding === 'notebook') ? withoutNotebookTwins(found) : found;
+    const kept = only ? all.filter((f) => onOnly(only, f, lineShift)) : all;
     // The baseline after the choice between overlapping rules (an accepted specific finding must not let
     // a generic one on the same span through as new), before the caller's findings cap.
     // Accepted ones are marked, not dropped: they do not count against the findings cap, and the scan
@@ -406,6 +407,18 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     const chosen = dedupeSpans(kept);
     if (accepted) for (const f of chosen) if (accepted.has(f.fingerprint)) f.baselined = true;
     return fragment.window ? placeInWhole(chosen, fragment.window) : chosen;
+  }
+
+  /**
+   * A notebook array's joined text repeats what its strings hold whole: a secret the same rule also found
+   * inside the array's span (as written, or in one JSON string) is kept there, not twice.
+   */
+  function withoutNotebookTwins(found: Finding[]): Finding[] {
+    const joined = found.filter((f) => f.decodedFrom === 'notebook');
+    if (joined.length === 0) return found;
+    const twin = (n: Finding) => found.some((f) => f !== n && f.decodedFrom !== 'notebook' && f.rule === n.rule && f.start >= n.start && f.end <= n.end && secretOf(f) === secretOf(n));
+    const drop = new Set(joined.filter(twin));
+    return drop.size ? found.filter((f) => !drop.has(f)) : found;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Detector } from '../detect/detector.js';
 import { readBlobs, type BlobRequest } from '../sources/git/blobs.js';
 import type { RepoInfo } from '../sources/git/repo.js';
 import { emptyTally, tallyBlob, type Tally } from './detect-blob.js';
+import { readLfsObject, type LfsPointer } from '../sources/git/lfs.js';
 
 export interface BlobBatch {
   id: number;
@@ -41,13 +42,15 @@ export class BlobScanner {
      */
     sizesFirst = false,
   ) {
+    // A pointer's LFS object, from the clone's store (a gate reads what the pointer stands for).
+    const lfs = (pointer: LfsPointer) => readLfsObject(repo.gitDir, pointer, maxSize);
     this.done = (async () => {
       let tally = emptyTally();
       // Sizes first (a batch-check beside the reader): an oversized blob is skipped unread, not inflated by git.
       // reuseBodies: tallyBlob is done with a blob's bytes when it returns (it keeps text, never the bytes).
       for await (const o of readBlobs(repo, this.requests(), { maxSize, sizesFirst, maxInFlightChecks: sizesFirst ? undefined : 512, reuseBodies: true })) {
         const meta = o.req.meta;
-        tallyBlob(detector, o, meta.path, tally, limit);
+        tallyBlob(detector, o, meta.path, tally, limit, lfs);
         if (meta.last) {
           onTally(meta.batch, tally);
           tally = emptyTally();

@@ -9,6 +9,7 @@ import { unreadableDetail, type BlobOutcome } from '../sources/git/blobs.js';
 import { isUtf16, skipReason } from '../sources/decode-text.js';
 import { binaryText, hidesBinary } from '../sources/binary-text.js';
 import type { Skipped } from '../sources/source.js';
+import { withLfsObject, type LfsPointer, type LfsRead } from '../sources/git/lfs.js';
 import { bytesFragments } from '../sources/windows.js';
 import { FindingsCap } from '../engine/findings-cap.js';
 
@@ -72,8 +73,11 @@ export function addTally(into: Tally, t: Tally): void {
   for (const c of t.capped) into.capped.push(c);
 }
 
-/** Count one blob read from git (skipped: why; otherwise scanned, with any findings). */
-export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: Tally, limit = 0): void {
+/**
+ * Count one blob read from git (skipped: why; otherwise scanned, with any findings). `lfs`: reads the
+ * object an LFS pointer names (git/lfs.ts); a gate scans it in the pointer's place.
+ */
+export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: string, t: Tally, limit = 0, lfs?: (pointer: LfsPointer) => LfsRead): void {
   if (o.skip) {
     if (o.skip === 'too-large') {
       t.skipped.push({ path, reason: 'too-large', detail: `blob ${o.req.sha.slice(0, 12)}, ${o.size} bytes` });
@@ -82,11 +86,22 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
     }
     return;
   }
-  const why = skipReason(o.data);
+  let why = skipReason(o.data);
   let data = o.data;
+  let size = o.size;
+  const obj = lfs && withLfsObject(o.data, lfs);
+  if (obj) {
+    if ('unread' in obj) {
+      t.skipped.push({ path, reason: obj.tooLarge ? 'too-large' : 'lfs-object', detail: `blob ${o.req.sha.slice(0, 12)}: ${obj.unread}` });
+      return;
+    }
+    data = obj.data;
+    size = data.length;
+    why = skipReason(data);
+  }
   // Blobs are read by the git modes, which are gates: binary content is read for what it hides, not skipped.
-  if (why === 'binary' || (why === undefined && hidesBinary(o.data))) {
-    const bin = binaryText(o.data);
+  if (why === 'binary' || (why === undefined && hidesBinary(data))) {
+    const bin = binaryText(data);
     if ('unscanned' in bin) {
       t.skipped.push({ path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: `blob ${o.req.sha.slice(0, 12)}: ${bin.unscanned}` });
       return;
@@ -97,7 +112,7 @@ export function tallyBlob(detector: Detector, o: BlobOutcome<unknown>, path: str
     return;
   }
   t.scanned++;
-  t.bytes += o.size;
+  t.bytes += size;
   const r = detectBlob(detector, { sha: o.req.sha, path, data }, limit);
   if (!r) return;
   if (r.capped) t.capped.push(`${path} (blob ${o.req.sha.slice(0, 12)})`);

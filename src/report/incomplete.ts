@@ -1,12 +1,12 @@
 /**
  * A run is incomplete when content it should have scanned could not be read: a file or blob over
  * --max-file-size, an unreadable file or folder (permissions, a path over PATH_MAX), a missing or corrupt
- * blob. Binary files, LFS pointers, symlinks and submodules are ordinary skips: nothing readable was left
+ * blob, the Git LFS object a pointer in a git mode names (not in the clone). Binary files, LFS pointers in a folder, symlinks and submodules are ordinary skips: nothing readable was left
  * out. Every report says when a run was incomplete; gate modes exit 2 unless --allow-skips.
  */
 import type { Skipped, SourceStats } from '../sources/source.js';
 
-const UNREAD: ReadonlySet<Skipped['reason']> = new Set(['too-large', 'unreadable', 'encoding']);
+const UNREAD: ReadonlySet<Skipped['reason']> = new Set(['too-large', 'unreadable', 'encoding', 'lfs-object']);
 
 /** The skips that make a run incomplete, in the stats' order. */
 export function unreadSkips(stats: SourceStats): Skipped[] {

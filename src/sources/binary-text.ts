@@ -12,6 +12,7 @@
  */
 import { nodeZlib } from '../lazy.js';
 import { bytesToText, isUtf16 } from './decode-text.js';
+import { holdsRuns, officeText } from './office-text.js';
 
 export const MIN_RUN = 8;
 export const MAX_DEPTH = 4;
@@ -28,6 +29,65 @@ const OPAQUE: Array<[string, number[]]> = [
   ['rar', [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]],
   ['lz4', [0x04, 0x22, 0x4d, 0x18]],
 ];
+
+/**
+ * Those found wherever they occur, not only at the start: an xz payload after a script's lines (`tail -c
+ * +N "$0" | xz -d`) or inside a tar passed as its strings (round 8). A signature alone is not a stream:
+ * programs that sniff file types hold them as constants (esbuild's Go binary holds RAR's), so the header
+ * that follows must check out too: xz's stream flags and their CRC32, 7z's start header CRC32, RAR 5's
+ * main header CRC32 (RAR 4's: its CRC16); bzip2's `BZh1`-`BZh9` must be followed by its first block's
+ * `1AY&SY`. zstd and lz4 (4-byte signatures, no header check) only at the start of a blob or member.
+ */
+const EMBEDDED_OPAQUE: Array<[string, Buffer, (buf: Buffer, at: number) => boolean]> = [
+  ['xz', Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]), (b, at) => at + 12 <= b.length && b[at + 6] === 0 && b[at + 7]! < 0x10 && crc(b, at + 6, at + 8) === b.readUInt32LE(at + 8)],
+  ['7z', Buffer.from([0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c]), (b, at) => at + 32 <= b.length && crc(b, at + 12, at + 32) === b.readUInt32LE(at + 8)],
+  ['rar', Buffer.from([0x52, 0x61, 0x72, 0x21, 0x1a, 0x07]), rarHeaderOk],
+];
+const BZIP2_BLOCK = Buffer.from('1AY&SY', 'latin1');
+
+const crc = (b: Buffer, from: number, to: number) => nodeZlib().crc32(b.subarray(from, to)) >>> 0;
+
+/** RAR 5 (`Rar!^Z^G^A^@`, then CRC32 and a vint size of the main header) or RAR 4 (`Rar!^Z^G^@`, a marker block, then the archive header with its CRC16). */
+function rarHeaderOk(b: Buffer, at: number): boolean {
+  if (b[at + 6] === 0x01 && b[at + 7] === 0x00) {
+    const p = at + 12;
+    let size = 0;
+    let n = 0;
+    for (; n < 3 && p + n < b.length; n++) {
+      size |= (b[p + n]! & 0x7f) << (7 * n);
+      if (!(b[p + n]! & 0x80)) break;
+    }
+    const end = p + n + 1 + size;
+    return size > 0 && end <= b.length && crc(b, p, end) === b.readUInt32LE(at + 8);
+  }
+  if (b[at + 6] !== 0x00) return false;
+  const h = at + 7;
+  if (h + 7 > b.length || b[h + 2] !== 0x73) return false;
+  const size = b.readUInt16LE(h + 5);
+  return size >= 7 && h + size <= b.length && (crc(b, h + 2, h + size) & 0xffff) === b.readUInt16LE(h);
+}
+
+/**
+ * bzip2's markers are printable (`BZh91AY&SY`): text that names them (a test, a format's documentation)
+ * is followed by more text, a stream by its block CRC and bits, which are not 16 printable ASCII bytes in
+ * a row but once in ten million.
+ */
+function compressedAfter(buf: Buffer, from: number): boolean {
+  const end = Math.min(buf.length, from + 16);
+  for (let i = from; i < end; i++) if (!printable(buf[i]!) && buf[i] !== 0x0a && buf[i] !== 0x0d) return true;
+  return false;
+}
+
+/** The first compressed stream of a format node cannot open, anywhere in `buf`: its name and offset. */
+function embeddedOpaque(buf: Buffer): { name: string; at: number } | undefined {
+  for (const [name, sig, ok] of EMBEDDED_OPAQUE) {
+    for (let at = buf.indexOf(sig); at >= 0; at = buf.indexOf(sig, at + 1)) if (ok(buf, at)) return { name, at };
+  }
+  for (let at = buf.indexOf(BZIP2_BLOCK, 4); at >= 0; at = buf.indexOf(BZIP2_BLOCK, at + 1)) {
+    if (buf[at - 4] === 0x42 && buf[at - 3] === 0x5a && buf[at - 2] === 0x68 && buf[at - 1]! >= 0x31 && buf[at - 1]! <= 0x39 && compressedAfter(buf, at + BZIP2_BLOCK.length)) return { name: 'bzip2', at: at - 4 };
+  }
+  return undefined;
+}
 
 const startsWith = (b: Uint8Array, sig: number[]) => b.length >= sig.length && sig.every((x, i) => b[i] === x);
 const isGzip = (b: Uint8Array) => startsWith(b, [0x1f, 0x8b, 0x08]);
@@ -60,8 +120,10 @@ function contentText(b: Uint8Array, depth: number, budget: { left: number }): st
   }
   const opaque = OPAQUE.find(([, sig]) => startsWith(b, sig));
   if (opaque) throw new Unscanned(`${opaque[0]}-compressed data (not opened)`);
+  const inside = embeddedOpaque(view(b));
+  if (inside) throw new Unscanned(`${inside.name}-compressed data at byte ${inside.at} (not opened)`);
   const text = holdsNul(b) ? strings(b) : bytesToText(b);
-  const inner = embeddedArchives(b, depth, budget);
+  const inner = [...embeddedArchives(b, depth, budget), ...memberArchives(view(b), depth, budget)];
   return inner.length ? `${text}\n${inner.join('\n')}` : text;
 }
 
@@ -76,7 +138,7 @@ const holdsNul = (b: Uint8Array) => !isUtf16(b) && view(b).indexOf(0) >= 0;
  * anywhere (one without a NUL byte, a payload appended to a script). Both hid a token (gate round 5).
  */
 export function hidesBinary(b: Uint8Array): boolean {
-  return holdsNul(b) || view(b).indexOf(GZIP_MAGIC) >= 0;
+  return holdsNul(b) || view(b).indexOf(GZIP_MAGIC) >= 0 || view(b).indexOf(BZIP2_BLOCK) >= 0;
 }
 
 /**
@@ -112,6 +174,81 @@ function embeddedArchives(b: Uint8Array, depth: number, budget: { left: number }
     }
   }
   return parts;
+}
+
+/**
+ * The members of a tar (a header whose checksum holds: POSIX, GNU and v7 alike) or an ar archive (`.deb`,
+ * `.a`) that are archives or compressed streams themselves, read as blobs of their own: their bytes are
+ * stored as they are, so the strings above hold plain members, but a zip member far from the end (unzip's
+ * central directory is looked for at the end only) or a zstd member passed as strings (round 8). A
+ * gzip member is found anywhere already (embeddedArchives).
+ */
+function memberArchives(buf: Buffer, depth: number, budget: { left: number }): string[] {
+  const members = tarMembers(buf) ?? arMembers(buf);
+  if (!members) return [];
+  const parts: string[] = [];
+  for (const [name, data] of members) {
+    if (!(isZip(data) || OPAQUE.some(([, sig]) => startsWith(data, sig)) || tarHeaderOk(data, 0) || arMembers(data))) continue;
+    if (depth >= MAX_DEPTH) throw new Unscanned(`archives nested deeper than ${MAX_DEPTH}`);
+    parts.push(`${name}:\n${contentText(data, depth + 1, budget)}`);
+  }
+  return parts;
+}
+
+/** A tar header's checksum: the sum of its bytes with the checksum field read as blanks. */
+function tarHeaderOk(buf: Buffer, at: number): boolean {
+  if (at + 512 > buf.length) return false;
+  const field = buf.toString('latin1', at + 148, at + 156).replace(/[\0 ]+$/, '').trim();
+  if (!/^[0-7]{1,8}$/.test(field)) return false;
+  let sum = 0;
+  for (let i = at; i < at + 512; i++) sum += i >= at + 148 && i < at + 156 ? 0x20 : buf[i]!;
+  return sum === parseInt(field, 8);
+}
+
+const USTAR = Buffer.from('ustar', 'latin1');
+
+/**
+ * Where a tar starts: at 0 (any tar whose first header checks out), or behind a prefix where a POSIX/GNU
+ * header (`ustar` at its offset 257) checks out: a script with a tar appended (`tail -c +N "$0" | tar x`).
+ */
+function tarStart(buf: Buffer): number {
+  if (tarHeaderOk(buf, 0)) return 0;
+  for (let m = buf.indexOf(USTAR, 257); m >= 0; m = buf.indexOf(USTAR, m + 1)) if (tarHeaderOk(buf, m - 257)) return m - 257;
+  return -1;
+}
+
+/** A tar's regular file members, or undefined when `buf` holds no tar. Stops at the end blocks or the first header that is not one. */
+function tarMembers(buf: Buffer): Array<[string, Buffer]> | undefined {
+  const first = tarStart(buf);
+  if (first < 0) return undefined;
+  const out: Array<[string, Buffer]> = [];
+  for (let at = first; tarHeaderOk(buf, at); ) {
+    const sizeField = buf.subarray(at + 124, at + 136);
+    // GNU base-256 for sizes over 8 GiB: a blob that large is over any size cap; read as octal otherwise.
+    const size = sizeField[0]! & 0x80 ? Number.MAX_SAFE_INTEGER : parseInt(sizeField.toString('latin1').replace(/[\0 ]/g, '') || '0', 8);
+    const type = buf[at + 156]!;
+    const start = at + 512;
+    if (!Number.isFinite(size) || start + size > buf.length) break;
+    if (type === 0x30 || type === 0 || type === 0x37) out.push([buf.toString('utf8', at, at + 100).replace(/\0.*$/s, ''), buf.subarray(start, start + size)]);
+    at = start + Math.ceil(size / 512) * 512;
+  }
+  return out;
+}
+
+const AR_MAGIC = Buffer.from('!<arch>\n', 'latin1');
+
+/** An ar archive's members (a .deb's control.tar.* and data.tar.*), or undefined when `buf` is not one. */
+function arMembers(buf: Buffer): Array<[string, Buffer]> | undefined {
+  if (buf.length < 8 || !buf.subarray(0, 8).equals(AR_MAGIC)) return undefined;
+  const out: Array<[string, Buffer]> = [];
+  for (let at = 8; at + 60 <= buf.length; ) {
+    if (buf[at + 58] !== 0x60 || buf[at + 59] !== 0x0a) break;
+    const size = parseInt(buf.toString('latin1', at + 48, at + 58).trim(), 10);
+    if (!Number.isFinite(size) || at + 60 + size > buf.length) break;
+    out.push([buf.toString('latin1', at, at + 16).trim(), buf.subarray(at + 60, at + 60 + size)]);
+    at += 60 + size + (size % 2);
+  }
+  return out;
 }
 
 /** Where the deflate data of a gzip member starting at `at` begins (after its optional fields), or -1. */
@@ -183,6 +320,7 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
   const shift = found < 0 ? 0 : found - buf.readUInt32LE(eocd + 16);
   let at = buf.readUInt32LE(eocd + 16) + shift;
   const parts: string[] = [];
+  const listed = new Set<number>();
   for (let n = 0; n < count; n++) {
     if (at + 46 > buf.length || buf.readUInt32LE(at) !== 0x02014b50) throw new Unscanned('zip archive with a damaged central directory');
     const flags = buf.readUInt16LE(at + 8);
@@ -192,6 +330,9 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
     const nameLen = buf.readUInt16LE(at + 28);
     const next = at + 46 + nameLen + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     const local = buf.readUInt32LE(at + 42) + shift;
+    // The local header is what a streaming reader goes by: one that disagrees with its directory entry
+    // (another method or size) is read its way too, by the walk over unlisted headers below.
+    if (local + 30 <= buf.length && buf.readUInt16LE(local + 8) === method && (buf.readUInt32LE(local + 18) === compressed || (buf.readUInt16LE(local + 6) & 8) !== 0)) listed.add(local);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLen);
     at = next;
     if (name.endsWith('/') && size === 0) continue;
@@ -210,9 +351,51 @@ function zipText(b: Uint8Array, depth: number, budget: { left: number }): string
       }
     } else throw new Unscanned(`zip entry ${JSON.stringify(name)} uses compression method ${method} (not opened)`);
     take(budget, data.length);
-    parts.push(`${name}:\n${contentText(data, depth, budget)}`);
+    const body = contentText(data, depth, budget);
+    // An XML part (an office document's, whatever its name): its paragraphs as shown, runs joined (office-text.ts).
+    const shown = holdsRuns(body) ? `\n${name} (text):\n${officeText(body)}` : '';
+    parts.push(`${name}:\n${body}${shown}`);
   }
+  for (const [name, data] of unlistedEntries(buf, listed, budget)) parts.push(`${name}:\n${contentText(data, depth, budget)}`);
   return parts.join('\n');
+}
+
+const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * Entries a zip holds but its central directory does not list: unzip and Python read the directory, a
+ * streaming reader (Java's ZipInputStream, `jar`, libarchive in streaming mode) reads the local headers in
+ * order and extracts them too, so a token in one passed (round 8). Each local header no directory entry
+ * points at is read: stored with its size, deflated up to the end of its stream. One that does not parse
+ * or inflate is chance (the bytes of another entry), skipped.
+ */
+function unlistedEntries(buf: Buffer, listed: ReadonlySet<number>, budget: { left: number }): Array<[string, Buffer]> {
+  const out: Array<[string, Buffer]> = [];
+  for (let at = buf.indexOf(LOCAL_HEADER); at >= 0 && at + 30 <= buf.length; at = buf.indexOf(LOCAL_HEADER, at + 4)) {
+    if (listed.has(at)) continue;
+    const flags = buf.readUInt16LE(at + 6);
+    const method = buf.readUInt16LE(at + 8);
+    const compressed = buf.readUInt32LE(at + 18);
+    const start = at + 30 + buf.readUInt16LE(at + 26) + buf.readUInt16LE(at + 28);
+    if (flags & 1 || start > buf.length) continue;
+    const name = buf.toString('utf8', at + 30, Math.min(start, at + 30 + buf.readUInt16LE(at + 26)));
+    let data: Buffer;
+    if (method === 0 && compressed > 0 && start + compressed <= buf.length) data = buf.subarray(start, start + compressed);
+    else if (method === 8) {
+      const raw = compressed > 0 && start + compressed <= buf.length ? buf.subarray(start, start + compressed) : buf.subarray(start);
+      try {
+        const z = nodeZlib();
+        data = z.inflateRawSync(raw, { finishFlush: z.constants.Z_SYNC_FLUSH, maxOutputLength: Math.max(1, budget.left) + 1 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new Unscanned(`decompresses to more than ${MAX_EXPANDED} bytes`, true);
+        continue;
+      }
+    } else continue;
+    if (data.length === 0) continue;
+    take(budget, data.length);
+    out.push([`${name} (not in the central directory)`, data]);
+  }
+  return out;
 }
 
 const printable = (c: number) => (c >= 0x20 && c < 0x7f) || c === 0x09;

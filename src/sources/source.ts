@@ -36,7 +36,7 @@ export interface FragmentWindow {
 /** Something skipped, with the reason; counted in the summary and reported as warnings. */
 export interface Skipped {
   path: string;
-  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink' | 'encoding' | 'lfs-pointer' | 'submodule' | 'special-file';
+  reason: 'binary' | 'too-large' | 'unreadable' | 'symlink' | 'encoding' | 'lfs-pointer' | 'lfs-object' | 'submodule' | 'special-file';
   detail?: string;
 }
 
@@ -48,6 +48,8 @@ export interface SourceStats {
   notes: string[];
   /** Files with more findings than --max-findings-per-file (only the first ones reported; also in `notes`). */
   findingsCapped?: string[];
+  /** --only-verified: findings not listed because their issuer could not say (verification unknown). */
+  notVerified?: number;
 }
 
 /**

@@ -41,6 +41,8 @@ export async function verifyScanResult(res: { findings: Finding[]; stats: Source
   res.findings = opts.onlyVerified ? verified.filter((f) => f.verification?.status === 'live') : verified;
   const hidden = verified.length - res.findings.length;
   if (hidden > 0) res.stats.notes.push(`--only-verified: ${hidden} finding${hidden === 1 ? '' : 's'} not verified live not listed`);
+  // Unknown is not dead: a gate refuses to pass them (scanExitCode), a tree scan lists only the live ones.
+  if (opts.onlyVerified && n.unknown > 0) res.stats.notVerified = n.unknown;
 }
 
 /** A file of the tree, read as the scan decoded it. */

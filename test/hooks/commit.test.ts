@@ -2,7 +2,7 @@
 // way forward), a clean change and an allowlisted line go through, an existing hook keeps running, and
 // after uninstall the hook is gone. The hooks call this checkout's binary through SECRET_SWEEP_BIN.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -148,6 +148,14 @@ describe('pre-commit framework', () => {
     unstageAll(repo);
     expectCommitted(repo, commit(repo, clean(), env), 'add app.py');
     expectCommitted(repo, commit(repo, allowed(), env), 'add fixture.py');
+    // A commit that stages only a symlink (its target text a token): pre-commit's `types: [file]` matches
+    // no staged file and skipped the hook ("no files to check"); always_run runs it (round 8).
+    symlinkSync(`tokens/${githubToken(503)}`, join(repo, 'link'));
+    git(repo, 'add', 'link');
+    const link = sh(repo, 'git', ['commit', '-m', 'add link'], env);
+    expect(link.code, link.stdout + link.stderr).not.toBe(0);
+    expect(link.stdout + link.stderr).toContain('link');
+    expect(headSubject(repo)).toBe('add fixture.py');
   });
 
   it('the configured entry, run as pre-commit runs it (sh -c SNIPPET), blocks and passes', async () => {

@@ -7,46 +7,14 @@
 // - archives were opened only when they started the blob: a gzip payload appended to a script
 //   (self-extracting installers) and a zip behind a prefix (a Python zipapp's `#!` line, a zip appended
 //   to a script) were read as raw strings, i.e. compressed noise.
-import { constants, crc32, deflateRawSync, gzipSync } from 'node:zlib';
+import { constants, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
 import { commitAll, gateScan, git, repoWith, write } from '../support/gate-repo.js';
+import { deflatedZip } from '../support/archives.js';
 
 const TOKEN = githubToken(7501);
 const LINE = `token = "${TOKEN}"\n`;
-
-/** A zip of one deflated entry, as `zip` writes it (offsets from its own start). */
-function deflatedZip(name: string, text: string): Buffer {
-  const data = Buffer.from(text);
-  const packed = deflateRawSync(data);
-  const n = Buffer.from(name);
-  const crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8);
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(packed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(n.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(packed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(n.length, 28);
-  const cdAt = 30 + n.length + packed.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + n.length, 12);
-  end.writeUInt32LE(cdAt, 16);
-  return Buffer.concat([local, n, packed, central, n, end]);
-}
 
 /** A valid gzip of LINE whose first 8000 bytes hold no NUL (FTEXT flag, a set mtime, fixed Huffman codes over 17 MB of blanks). */
 function gzipWithoutEarlyNul(): Buffer {

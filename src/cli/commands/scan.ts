@@ -375,6 +375,13 @@ export function scanExitCode(args: ScanArgs, res: ScanResult): number {
     process.stderr.write(`secret-sweep: ${capped} file${capped === 1 ? '' : 's'} reached the findings cap with only suppressed findings kept, so the rest ${capped === 1 ? 'was' : 'were'} not read; a gate does not pass an incomplete scan (raise --max-findings-per-file, 0 for no limit; --allow-skips accepts it)\n`);
     return 2;
   }
+  // --only-verified drops what the issuer could not judge (no verifier: every generic password; no
+  // companion key id; timeouts, rate limits): in a gate that is a leak passed unread, not a dead credential.
+  const unknown = res.stats.notVerified ?? 0;
+  if (unknown > 0 && res.findings.length === 0 && isGateMode(args) && !args['allow-skips']) {
+    process.stderr.write(`secret-sweep: --only-verified: ${unknown} finding${unknown === 1 ? '' : 's'} could not be verified (no verifier, no companion value, or no answer from the issuer) and ${unknown === 1 ? 'is' : 'are'} not listed; a gate does not pass what it could not check (--verify lists them; --allow-skips accepts it)\n`);
+    return 2;
+  }
   return res.findings.length > 0 ? 1 : 0;
 }
 

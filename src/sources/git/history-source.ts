@@ -192,7 +192,7 @@ export class HistorySource implements BlobSource {
     tally.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.detail ?? '') < (b.detail ?? '') ? -1 : (a.detail ?? '') > (b.detail ?? '') ? 1 : 0));
     for (const sk of tally.skipped) {
       if (sk.reason === 'binary') hs.skippedBinary++;
-      else if (sk.reason === 'lfs-pointer') hs.skippedLfs++;
+      else if (sk.reason === 'lfs-pointer' || sk.reason === 'lfs-object') hs.skippedLfs++;
       else if (sk.reason === 'too-large') hs.skippedTooLarge++;
       else if (sk.reason === 'unreadable') hs.missing++;
       stats.skipped.push(sk);

@@ -13,6 +13,7 @@ import { emptyStats } from '../source.js';
 import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { skipReason } from '../decode-text.js';
+import { readLfsObject, withLfsObject } from './lfs.js';
 import { binaryText, hidesBinary } from '../binary-text.js';
 import { bytesFragments } from '../windows.js';
 import { readBlobs, unreadableDetail } from './blobs.js';
@@ -207,12 +208,26 @@ class StagedSource implements TextSource {
         st.skipped.push({ path: e.path, reason, detail: what });
         continue;
       }
-      const why = skipReason(o.data);
+      let why = skipReason(o.data);
       let data = o.data;
+      let size = o.size;
+      let lfsObject = false;
+      // An LFS pointer: the object `git add` put in the clone's LFS store is what the commit publishes (lfs.ts).
+      const obj = withLfsObject(o.data, (p) => readLfsObject(this.repo.gitDir, p, maxSize));
+      if (obj) {
+        if ('unread' in obj) {
+          st.skipped.push({ path: e.path, reason: obj.tooLarge ? 'too-large' : 'lfs-object', detail: obj.unread });
+          continue;
+        }
+        data = obj.data;
+        size = data.length;
+        why = skipReason(data);
+        lfsObject = true;
+      }
       // A gate reads binary content for what it hides (binary-text.ts): a NUL byte must not wave a secret through.
-      const binary = why === 'binary' || (why === undefined && hidesBinary(o.data));
+      const binary = why === 'binary' || (why === undefined && hidesBinary(data));
       if (binary) {
-        const bin = binaryText(o.data);
+        const bin = binaryText(data);
         if ('unscanned' in bin) {
           st.skipped.push({ path: e.path, reason: bin.tooLarge ? 'too-large' : 'encoding', detail: bin.unscanned });
           continue;
@@ -223,9 +238,10 @@ class StagedSource implements TextSource {
         continue;
       }
       st.files++;
-      st.bytes += o.size;
+      st.bytes += size;
       // No hunks for a changed blob means git diffed it as binary (e.g. UTF-16 text): report all of it.
-      const gitLines = this.opts.allLines || binary || fromUnscanned(e) ? undefined : this.diff.lines.get(e.path);
+      // An LFS object: git's diff is of the pointer's lines, so all of it is reported.
+      const gitLines = this.opts.allLines || binary || lfsObject || fromUnscanned(e) ? undefined : this.diff.lines.get(e.path);
       const onlyLines = gitLines && detectorLines(data, gitLines);
       // A large blob in windows (a gate scans large text rather than skipping it).
       for (const fragment of bytesFragments(data, { kind: 'staged', path: e.path, blob: e.blob })) {

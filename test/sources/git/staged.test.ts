@@ -99,7 +99,7 @@ describe('scan --staged', () => {
     expect(res.findings.map((f) => `${f.file}:${f.line}`)).toEqual(['caf\uFFFD.txt:2']);
   });
 
-  it('oversized and LFS pointer files are skipped and counted; binary ones are read for their strings; submodules are noted', async () => {
+  it('oversized files and LFS objects not in the clone are skipped and counted; binary ones are read for their strings; submodules are noted', async () => {
     const sub = makeRepo();
     commit(sub, { 'inner.txt': keyLine(15) });
     const r = makeRepo();
@@ -113,7 +113,7 @@ describe('scan --staged', () => {
     const res = await scanStaged(r, { maxFileSize: 300 });
     // A gate does not skip binary content (src/sources/binary-text.ts): the key before the NUL is found.
     expect(res.findings.map((f) => f.file)).toEqual(['bin.dat']);
-    expect(res.stats.skipped.map((s) => `${s.path}:${s.reason}`).sort()).toEqual(['big.txt:too-large', 'model.onnx:lfs-pointer']);
+    expect(res.stats.skipped.map((s) => `${s.path}:${s.reason}`).sort()).toEqual(['big.txt:too-large', 'model.onnx:lfs-object']);
     expect(res.stats.notes).toContain('submodule ext/sub not scanned');
   });
 
