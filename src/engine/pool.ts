@@ -13,6 +13,7 @@ import type { Tally } from './detect-blob.js';
 import { LaneCore, type Job, type LaneInit, type LaneRequest, type LaneResponse } from './lane.js';
 import type { WorkerFailure } from './worker.js';
 import { compiledWorkerUrl } from './worker-url.js';
+import { areBuiltinScanRules } from '../rules/load.js';
 
 interface Lane {
   /** Jobs sent and not yet answered. */
@@ -165,13 +166,22 @@ export class ScanPool {
   }
 }
 
+/** What a worker is started with: the built-in rules by name (it reads the built file), other rule sets as a copy. */
+export type WorkerInit = Omit<LaneInit, 'rules'> & ({ rules: LaneInit['rules'] } | { builtinRules: true });
+
+function workerInit(init: LaneInit): WorkerInit {
+  if (!areBuiltinScanRules(init.rules)) return init;
+  const { rules: _rules, ...rest } = init;
+  return { ...rest, builtinRules: true };
+}
+
 class WorkerLane implements Lane {
   inFlight = 0;
   ended = false;
   readonly worker: Worker;
 
   constructor(url: URL, init: LaneInit) {
-    this.worker = new Worker(url, { workerData: init });
+    this.worker = new Worker(url, { workerData: workerInit(init) });
   }
 
   send(req: LaneRequest): void {

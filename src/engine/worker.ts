@@ -4,17 +4,27 @@ import { createDetector } from '../detect/detector.js';
 import { LaneCore, type LaneInit, type LaneRequest, type LaneResponse } from './lane.js';
 import { offerBuiltAutomaton } from '../rules/built-automaton.js';
 import { offerBuiltLiterals } from '../rules/built-literals.js';
+import { loadBuiltinScanRules } from '../rules/load.js';
+import type { WorkerInit } from './pool.js';
 
 /** Reading blobs failed in the worker: the scan cannot complete. */
 export interface WorkerFailure {
   failed: string;
 }
 
-const init = workerData as LaneInit;
-// The keyword automaton built with the built-in rules (the main thread reads it with the rules; a worker
-// never loads them, and building it again cost each worker a fifth of its start-up). Used only when the
-// keywords are the same (a config may add or disable rules).
-offerBuiltAutomaton();
+const given = workerData as WorkerInit;
+// The built-in rules are read here from the built file (the main thread sends only their name), which
+// also offers the keyword automaton built with them; other rule sets come as a copy, and the automaton
+// file is offered all the same (building it again cost each worker a fifth of its start-up), used only
+// when the keywords are the same (a config may add or disable rules).
+let init: LaneInit;
+if ('builtinRules' in given) {
+  const { builtinRules: _builtin, ...rest } = given;
+  init = { ...rest, rules: loadBuiltinScanRules() };
+} else {
+  init = given;
+  offerBuiltAutomaton();
+}
 offerBuiltLiterals();
 const port = parentPort!;
 const lane = new LaneCore(
