@@ -275,7 +275,8 @@ const FOUR_STREAMS_FROM = 4096;
  * quarter of the table's cache lines, and a class lookup that replaces the non-ASCII test.
  */
 export interface Narrowed {
-  table: Int32Array;
+  /** 16-bit entries while every state and its complement fit (up to NARROW16_STATES states: the built-in rules' ~9,000), else 32-bit. */
+  table: Int16Array | Int32Array;
   /** Class of each UTF-16 code unit (64 KB: indexed by any charCodeAt without a range test). */
   classOf: Uint8Array;
   shift: number;
@@ -317,11 +318,18 @@ export function classesOf(rep: readonly number[], warmUp: number): Omit<Narrowed
   return { classOf, shift, warmUp };
 }
 
+/**
+ * States up to which the narrowed table has 16-bit entries: a transition is a state number or its
+ * complement (~32767 = -32768). Half the memory a pre-commit run reads and touches (1.2 MB instead of 2.4
+ * for the built-in rules); the walk is as fast (measured on sympy's tree).
+ */
+export const NARROW16_STATES = 32768;
+
 /** The narrowed automaton of a wide table (~0.5M entries copied: built ahead for the built-in rules). */
 export function narrowedFor(next: Int32Array, keywords: readonly string[]): Narrowed {
   const { classOf, shift, warmUp, rep } = narrowClasses(keywords);
   const states = next.length >> 7;
-  const table = new Int32Array(states << shift);
+  const table = states <= NARROW16_STATES ? new Int16Array(states << shift) : new Int32Array(states << shift);
   for (let s = 0; s < states; s++) {
     // Class 0 stays 0: no keyword holds its characters, so every state goes back to the root on them.
     for (let k = 1; k < rep.length; k++) table[(s << shift) | k] = next[(s << 7) | rep[k]!]!;

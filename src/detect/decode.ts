@@ -358,3 +358,45 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
   }
   return out;
 }
+
+let warmedUp = false;
+
+/**
+ * Run `decodeCandidates` over short texts holding every kind of candidate, a few times, before a large
+ * scan's real input (once per thread; ~2 ms, interpreted). V8 optimizes these functions while a tree's
+ * first files run through them, most of which hold no escape, encoded run or CSV header: the optimized
+ * code then lacked feedback for those paths and was thrown away on the first one met, and compiled again
+ * (sympy's tree: encodedRuns, escapedRuns and decodeCandidates compiled four or five times each, ~0.1 s of
+ * a thread's CPU in compiles). The results are dropped: nothing here can be a finding.
+ */
+export function warmUpDecoding(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const texts = warmUpTexts();
+  for (let i = 0; i < 8; i++) for (const t of texts) decodeCandidates(t, [[0, t.length]]);
+}
+
+/** The texts `warmUpDecoding` runs: every encoding of DecodedCandidate occurs in them (decode.test.ts checks). */
+export function warmUpTexts(): string[] {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const hex = (s: string) => Buffer.from(s).toString('hex');
+  const word = 'warmupsampletextvalue';
+  const lines = [
+    '# -*- coding: utf-7 -*-',
+    `plain = "+AGcAaABw-${word}"`,
+    `hex = "\\x77\\x61${word}" oct = '\\167\\141${word}' uni = "\\u0077\\u{61}${word}" big = "\\U00000077${word}"`,
+    `named = "\\N{LATIN SMALL LETTER W}${word}" html = &#119;&#x61;${word}&lowbar;${word} cont = "${word}\\`,
+    `    ${word}" path = C:\\x64\\tools`,
+    'kind: Secret',
+    'data:',
+    `  sample: ${b64(`${word} ${word}`)}`,
+    `header: Basic ${b64(`${word}:${word}`)}`,
+    `{"auths": {"registry": {"auth": "${b64(`${word}:${word}`)}"}}}`,
+    `sample_value = "${b64(`${word}-${word}`)}" other = "${hex(`${word}${word}`)}" upper = '${hex(word).toUpperCase()}'`,
+    `lines = "${b64(`${word}\t${word}\r\n${word}`)}" bytes = "${b64(`${word}\u0001${word}`)}" long = "${hex(`${word}\n${word}`)}"`,
+    `url = https://example.invalid/${word}?q=%77%61${word}&r=%2F`,
+    `json = {"a": "${word}\\/${word}", "b": "\\u0077${word}", "c": "x = \\"${word}\\""}`,
+  ];
+  const csv = `name,password,api_key\n${word},${word},"${word}"\n`;
+  return [lines.join('\n'), `${lines.join('\r\n')}\u20ac`, csv];
+}

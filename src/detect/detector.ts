@@ -259,13 +259,14 @@ function placeInWhole(findings: Finding[], w: FragmentWindow): Finding[] {
  */
 export function keywordIndex(specs: readonly Pick<RuleSpec, 'keywords'>[]): Map<string, number[]> {
   const index = new Map<string, number[]>();
-  specs.forEach((spec, i) => {
-    for (const k of spec.keywords) {
-      const l = index.get(k) ?? [];
-      if (!l.includes(i)) l.push(i);
-      index.set(k, l);
+  for (let i = 0; i < specs.length; i++) {
+    for (const k of specs[i]!.keywords) {
+      const l = index.get(k);
+      // Rules come in order: a rule already listed for this keyword is the last one (it names it twice).
+      if (l === undefined) index.set(k, [i]);
+      else if (l[l.length - 1] !== i) l.push(i);
     }
-  });
+  }
   return index;
 }
 
@@ -309,10 +310,14 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   });
   const keywords = [...kwIndex.keys()];
   const matcher = new KeywordMatcher(keywords);
-  // Accepting automaton state -> the rules any of its keywords belong to (deduplicated).
-  // Most of the ~4,600 states accept no keyword: one shared empty list for them (a Set each cost start-up time).
-  const none: number[] = [];
-  const stateRules = matcher.outputs.map((kwIds) => (kwIds.length === 0 ? none : kwIds.length === 1 ? kwIndex.get(keywords[kwIds[0]!]!)! : [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]));
+  // Accepting automaton state -> the rules any of its keywords belong to (deduplicated), worked out for a
+  // state when a hit first ends in it: a small scan meets a few of the ~9,000 states (a pass over all of
+  // them was a tenth of a pre-commit run's detector set-up).
+  const stateRules: Array<number[] | undefined> = new Array(matcher.outputs.length);
+  const rulesOfState = (state: number): number[] => {
+    const kwIds = matcher.outputs[state]!;
+    return (stateRules[state] = kwIds.length === 1 ? kwIndex.get(keywords[kwIds[0]!]!)! : [...new Set(kwIds.flatMap((k) => kwIndex.get(keywords[k]!)!))]);
+  };
   const keywordlessEverywhere = alwaysRun.some((ri) => !rules[ri]!.spec.path);
 
   // What a path alone decides, cached: a history scan meets the same paths in blob after blob, and
@@ -477,7 +482,8 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       for (let k = 0; k < scanned.length; k += 2) {
         const end = raw[k + 1]!;
         hot?.add(end);
-        for (const ri of stateRules[raw[k]!]!) {
+        const state = raw[k]!;
+        for (const ri of stateRules[state] ?? rulesOfState(state)) {
           let w = hits.get(ri);
           if (w === undefined) hits.set(ri, (w = rules[ri]!.spec.multiline ? null : new WindowBuilder(boundsOf, WINDOW_LINES)));
           w?.add(end);

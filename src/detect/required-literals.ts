@@ -284,9 +284,14 @@ export interface RequiredLiterals {
  * parse below runs cold in every process and thread, a fifth of a tree scan's start. Keyed by the regex
  * itself, so an answer is used only for the very regex it was worked out from; loaded on first use.
  */
-let prebuilt: { load: () => ReadonlyMap<string, RequiredLiterals | null> | undefined; map?: ReadonlyMap<string, RequiredLiterals | null> } | undefined;
+/** Answers by regex: `undefined` for a regex it does not hold (or holds malformed), `null` for "nothing useful". */
+export interface PrebuiltLiterals {
+  get(regex: string): RequiredLiterals | null | undefined;
+}
 
-export function offerPrebuiltLiterals(load: () => ReadonlyMap<string, RequiredLiterals | null> | undefined): void {
+let prebuilt: { load: () => PrebuiltLiterals | undefined; map?: PrebuiltLiterals } | undefined;
+
+export function offerPrebuiltLiterals(load: () => PrebuiltLiterals | undefined): void {
   prebuilt = { load };
 }
 

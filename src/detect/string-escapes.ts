@@ -69,14 +69,34 @@ function escapeAt(text: string, at: number): { value: string; length: number } |
   return { value: String.fromCodePoint(...codes), length };
 }
 
+/**
+ * Whether ESCAPE can match at `at` (a backslash or `&`), from the character after it: most backslashes in
+ * code (`\\n`, `\\\\`, LaTeX's `\\frac`) and ampersands start none, and a regex call per backslash was most
+ * of this pass on a source tree.
+ */
+function mayEscapeAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at + 1);
+  if (text.charCodeAt(at) === 38) return c === 35 /* # */ || c === 108 || c === 112 || c === 99 || c === 101 || c === 115; // l p c e s
+  // x u U N, octal digits, blanks and line breaks (a continuation)
+  return c === 120 || c === 117 || c === 85 || c === 78 || (c >= 48 && c <= 55) || c === 32 || c === 9 || c === 13 || c === 10;
+}
+
 /** Each run of token characters and escapes that holds an escape, decoded. */
 export function escapedRuns(text: string, push: (r: EscapedRun) => void): void {
   let from = 0;
+  // The next backslash and ampersand at or after `from`, each searched again only once passed (searching
+  // both from every escape went to the end of the text for the rarer one each time).
+  let b = -2;
+  let a = -2;
   for (;;) {
-    const b = text.indexOf('\\', from);
-    const a = text.indexOf('&', from);
+    if (b !== -1 && b < from) b = text.indexOf('\\', from);
+    if (a !== -1 && a < from) a = text.indexOf('&', from);
     const p = b === -1 ? a : a === -1 ? b : Math.min(a, b);
     if (p === -1) return;
+    if (!mayEscapeAt(text, p)) {
+      from = p + 1;
+      continue;
+    }
     const first = escapeAt(text, p);
     // A continuation needs a token character right before it (and, below, right after it).
     if (!first || (first.value === '' && !TOKEN_CHAR.test(text[p - 1] ?? ' '))) {

@@ -49,9 +49,23 @@ export function decodeUtf7(line: string): string {
   return out;
 }
 
+/**
+ * Whether `utf7` / `utf-7` / `utf_7` occurs in any case, which every declaration holds: found from each
+ * `7` (indexOf, native) instead of running DECLARED's leading alternation over every character of every
+ * text (a fifth of a source tree's detection time, for a declaration almost no file has).
+ */
+function mentionsUtf7(text: string): boolean {
+  for (let p = text.indexOf('7', 3); p !== -1; p = text.indexOf('7', p + 1)) {
+    const c = text.charCodeAt(p - 1);
+    const f = c === 45 || c === 95 ? p - 2 : p - 1;
+    if ((text.charCodeAt(f) | 32) === 102 && (text.charCodeAt(f - 1) | 32) === 116 && (text.charCodeAt(f - 2) | 32) === 117) return true;
+  }
+  return false;
+}
+
 /** The lines of a text that declares UTF-7, decoded, where decoding changes them. */
 export function utf7Lines(text: string, push: (l: Utf7Line) => void): void {
-  if (!DECLARED.test(text)) return;
+  if (!mentionsUtf7(text) || !DECLARED.test(text)) return;
   for (let start = 0; start < text.length; ) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;

@@ -7,6 +7,7 @@
  * Blob and file bytes never cross a thread: only paths and ids go in, tallies come out.
  */
 import type { Detector } from '../detect/detector.js';
+import { warmUpDecoding } from '../detect/decode.js';
 import { toPortable, type Finding } from '../findings/finding.js';
 import type { RuleSpec } from '../rules/rule.js';
 import type { RepoInfo } from '../sources/git/repo.js';
@@ -103,6 +104,8 @@ export class LaneCore {
  * bytes of a source tree hold a keyword somewhere).
  */
 export function scanFiles(detector: Detector, root: string, paths: string[], maxFileSize: number, maxFindingsPerFile: number): Tally {
+  // A large tree's batch: the decoders get their feedback first (decode.ts warmUpDecoding).
+  if (paths.length >= 32) warmUpDecoding();
   const t = emptyTally();
   const cap = new FindingsCap(maxFindingsPerFile);
   const kept: Finding[] = [];

@@ -13,6 +13,7 @@ import type { Tally } from './detect-blob.js';
 import { LaneCore, type Job, type LaneInit, type LaneRequest, type LaneResponse } from './lane.js';
 import type { WorkerFailure } from './worker.js';
 import { compiledWorkerUrl } from './worker-url.js';
+import { areBuiltinScanRules } from '../rules/load.js';
 
 interface Lane {
   /** Jobs sent and not yet answered. */
@@ -26,6 +27,43 @@ interface Pending {
   resolve: (t: Tally) => void;
   reject: (e: Error) => void;
   lane: Lane;
+}
+
+/** Workers started before their scan was set up (`startWorkersEarly`), waiting for a pool to adopt them. */
+const early: Array<{ worker: Worker; dead: boolean }> = [];
+
+/**
+ * Start `n` scan workers now, before the scan has its rules and file list: a worker's thread start, module
+ * load and rule read then overlap the main thread's own start-up instead of following the file listing.
+ * Unreferenced until a pool adopts them, so a run that does not (a small tree, an error) exits as before;
+ * `dropEarlyWorkers` ends those not adopted.
+ */
+export function startWorkersEarly(n: number): void {
+  const url = ScanPool.workerUrl();
+  if (!url) return;
+  while (early.length < n) {
+    const e = { worker: new Worker(url), dead: false };
+    e.worker.unref();
+    // A worker that fails before it is adopted is left out; the pool starts a new one (which fails as it would have).
+    e.worker.on('error', () => (e.dead = true));
+    e.worker.on('exit', () => (e.dead = true));
+    early.push(e);
+  }
+}
+
+/** End the early workers no pool adopted. */
+export function dropEarlyWorkers(): void {
+  for (const e of early.splice(0)) void e.worker.terminate();
+}
+
+function adoptEarlyWorker(): Worker | undefined {
+  for (let e = early.shift(); e; e = early.shift()) {
+    if (e.dead) continue;
+    e.worker.removeAllListeners();
+    e.worker.ref();
+    return e.worker;
+  }
+  return undefined;
 }
 
 export class ScanPool {
@@ -165,13 +203,31 @@ export class ScanPool {
   }
 }
 
+/** What a worker is started with: the built-in rules by name (it reads the built file), other rule sets as a copy. */
+export type WorkerInit = Omit<LaneInit, 'rules'> & ({ rules: LaneInit['rules'] } | { builtinRules: true });
+
+/** The first message to a worker started early (it has no workerData). */
+export interface EarlyInit {
+  init: WorkerInit;
+}
+
+function workerInit(init: LaneInit): WorkerInit {
+  if (!areBuiltinScanRules(init.rules)) return init;
+  const { rules: _rules, ...rest } = init;
+  return { ...rest, builtinRules: true };
+}
+
 class WorkerLane implements Lane {
   inFlight = 0;
   ended = false;
   readonly worker: Worker;
 
   constructor(url: URL, init: LaneInit) {
-    this.worker = new Worker(url, { workerData: init });
+    const started = adoptEarlyWorker();
+    if (started) {
+      this.worker = started;
+      this.worker.postMessage({ init: workerInit(init) } satisfies EarlyInit);
+    } else this.worker = new Worker(url, { workerData: workerInit(init) });
   }
 
   send(req: LaneRequest): void {

@@ -7,7 +7,7 @@
 import { createDetector } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import { isBlobSource, type Fragment, type Source, type SourceStats } from '../sources/source.js';
-import { WorkingTreeSource } from '../sources/working-tree.js';
+import { gitIndexSize, WorkingTreeSource } from '../sources/working-tree.js';
 import { reviveFindings, type Tally } from './detect-blob.js';
 import { scanFiles } from './lane.js';
 import { FindingsCap, noteCapped } from './findings-cap.js';
@@ -65,7 +65,7 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
   const poolModule = import('./pool.js');
   poolModule.catch(() => {}); // awaited just below; a failed listing must not leave it unhandled
   const files = await source.listFiles();
-  const { ScanPool } = await poolModule;
+  const { ScanPool, dropEarlyWorkers } = await poolModule;
   const { jobs, maxFileSize, maxFindingsPerFile } = scanner.limits;
   const startedAt = new Date().toISOString();
   const stats = source.stats();
@@ -80,6 +80,7 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
   };
   const workers = jobs <= 1 || files.length < PARALLEL_MIN_FILES || scanner.detector.onDrop || !ScanPool.workerUrl() ? 0 : jobs - 1;
   const pool = workers > 0 ? new ScanPool({ rules: scanner.rules, detector: portableOptions(scanner.detector), root: source.root, maxFileSize, maxFindingsPerFile }, workers) : undefined;
+  dropEarlyWorkers(); // those started ahead (startTreeWorkersEarly) and not needed after all
   try {
     const detector = createDetector(scanner.rules, scanner.detector);
     let next = 0;
@@ -120,6 +121,17 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
   }
   stats.skipped.sort((a, b) => (a.path < b.path ? -1 : 1));
   return finish(findings, stats, startedAt, scanner, capped, files);
+}
+
+/**
+ * Start the worker threads of a working-tree scan of `root` now, when its git index says the tree holds
+ * enough files for them (each index entry takes at least ~72 bytes): their start-up then overlaps the
+ * config, rules and file listing. `scanWorkingTree` adopts them or ends them.
+ */
+export async function startTreeWorkersEarly(root: string, jobs: number): Promise<void> {
+  if (jobs <= 1 || gitIndexSize(root) < PARALLEL_MIN_FILES * 72) return;
+  const { startWorkersEarly } = await import('./pool.js');
+  startWorkersEarly(jobs - 1);
 }
 
 const PARALLEL_MIN_FILES = 400;

@@ -14,7 +14,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildAutomaton, classesOf, narrowClasses, narrowedFor, offerPrebuiltAutomaton, type Automaton, type Narrowed } from '../detect/aho-corasick.js';
+import { buildAutomaton, classesOf, narrowClasses, narrowedFor, NARROW16_STATES, offerPrebuiltAutomaton, type Automaton, type Narrowed } from '../detect/aho-corasick.js';
 import { keywordIndex } from '../detect/detector.js';
 import type { RuleSpec } from './rule.js';
 import { scannerSafeJson } from './safe-json.js';
@@ -31,6 +31,8 @@ interface AutomatonHead {
   outputs: number[][];
   /** The narrowed table's classes: each class's character (aho-corasick.ts `classesOf`) and the warm-up length. */
   classes?: { rep: number[]; warmUp: number };
+  /** Bytes per entry of the narrowed table: 2 (up to NARROW16_STATES states) or 4; absent: 4. */
+  narrowBytes?: number;
 }
 
 /** The three files, next to the built rules (dist/builtin-rules.bin). */
@@ -51,6 +53,7 @@ export function writeBuiltAutomaton(rules: readonly RuleSpec[], files = builtAut
   const { table } = narrowedFor(next, keywords);
   const { rep, warmUp } = narrowClasses(keywords);
   head.classes = { rep, warmUp };
+  head.narrowBytes = table.BYTES_PER_ELEMENT;
   write(files.table, Buffer.from(next.buffer, next.byteOffset, next.byteLength));
   write(files.narrowed, Buffer.from(table.buffer, table.byteOffset, table.byteLength));
   write(files.head, scannerSafeJson(head));
@@ -81,7 +84,8 @@ function readAutomaton(files: { table: string; narrowed: string }, head: Automat
   const c = head.classes;
   const valid = c !== undefined && Array.isArray(c.rep) && c.rep.length > 1 && c.rep.length <= 256 && c.rep.every((x, i) => (i === 0 ? x === 0 : Number.isInteger(x) && x > 0 && x < 128)) && Number.isInteger(c.warmUp);
   const classes = valid ? classesOf(c.rep, c.warmUp) : narrowClasses(keywords);
-  const table = readInts(files.narrowed, head.states << classes.shift);
+  // 16-bit entries only where they are what narrowedFor makes (the matcher's walk then always meets one kind).
+  const table = head.narrowBytes === 2 && head.states <= NARROW16_STATES ? readShorts(files.narrowed, head.states << classes.shift) : head.narrowBytes === undefined || head.narrowBytes === 4 ? readInts(files.narrowed, head.states << classes.shift) : undefined;
   if (!table) {
     const next = readInts(files.table, head.states * 128);
     return next && { next, outputs: head.outputs };
@@ -101,13 +105,25 @@ function readAutomaton(files: { table: string; narrowed: string }, head: Automat
 
 /** A file of `count` 32-bit ints in this machine's byte order, or undefined when missing or not that size. */
 function readInts(file: string, count: number): Int32Array | undefined {
+  const bytes = readSized(file, count * 4);
+  if (!bytes) return undefined;
+  // Int32Array needs a 4-byte-aligned offset: a file this large has a buffer of its own (offset 0).
+  return bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, count) : new Int32Array(new Uint8Array(bytes).buffer);
+}
+
+/** `readInts` for 16-bit ints. */
+function readShorts(file: string, count: number): Int16Array | undefined {
+  const bytes = readSized(file, count * 2);
+  if (!bytes) return undefined;
+  return bytes.byteOffset % 2 === 0 ? new Int16Array(bytes.buffer, bytes.byteOffset, count) : new Int16Array(new Uint8Array(bytes).buffer);
+}
+
+function readSized(file: string, size: number): Buffer | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  if (bytes.byteLength !== count * 4) return undefined;
-  // Int32Array needs a 4-byte-aligned offset: a file this large has a buffer of its own (offset 0).
-  return bytes.byteOffset % 4 === 0 ? new Int32Array(bytes.buffer, bytes.byteOffset, count) : new Int32Array(new Uint8Array(bytes).buffer);
+  return bytes.byteLength === size ? bytes : undefined;
 }

@@ -12,7 +12,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { offerPrebuiltLiterals, parseRequiredLiterals, type RequiredLiterals } from '../detect/required-literals.js';
+import { offerPrebuiltLiterals, parseRequiredLiterals, type PrebuiltLiterals, type RequiredLiterals } from '../detect/required-literals.js';
 import type { RuleSpec } from './rule.js';
 import { fromMasked, maskedJson } from './safe-json.js';
 
@@ -43,22 +43,36 @@ export function writeBuiltLiterals(rules: readonly RuleSpec[], file = builtLiter
   renameSync(tmp, file);
 }
 
-/** Offer the file to the detector: read on first use; nothing offered when it is missing or damaged. */
+/**
+ * Offer the file to the detector: read on first use; nothing offered when it is missing or damaged. Each
+ * answer is checked when it is looked up: checking all ~2,000 up front, in code not yet compiled, was a
+ * tenth of each thread's cold start in a tree scan, for the few dozen rules a scan ever asks about.
+ */
 export function offerBuiltLiterals(file = builtLiteralsFile()): void {
   offerPrebuiltLiterals(() => {
     try {
       const body = fromMasked(readFileSync(file)) as LiteralsFile;
       if (body?.version !== VERSION || !Array.isArray(body.entries)) return undefined;
-      return new Map(body.entries.filter(wellFormed));
+      const raw = new Map<unknown, unknown>();
+      for (const e of body.entries as unknown[]) if (Array.isArray(e) && e.length === 2) raw.set(e[0], e[1]);
+      return checkedOnLookup(raw);
     } catch {
       return undefined;
     }
   });
 }
 
-function wellFormed(e: unknown): e is [string, RequiredLiterals | null] {
-  if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string') return false;
-  const v = e[1] as RequiredLiterals | null;
+function checkedOnLookup(raw: ReadonlyMap<unknown, unknown>): PrebuiltLiterals {
+  return {
+    get(regex) {
+      const v = raw.get(regex);
+      return v !== undefined && wellFormed(v) ? v : undefined;
+    },
+  };
+}
+
+function wellFormed(v: unknown): v is RequiredLiterals | null {
   if (v === null) return true;
-  return typeof v === 'object' && typeof v.caseless === 'boolean' && Array.isArray(v.sets) && v.sets.every((s) => Array.isArray(s) && s.length > 0 && s.every((x) => typeof x === 'string' && x.length > 0));
+  const r = v as RequiredLiterals;
+  return typeof r === 'object' && typeof r.caseless === 'boolean' && Array.isArray(r.sets) && r.sets.every((s) => Array.isArray(s) && s.length > 0 && s.every((x) => typeof x === 'string' && x.length > 0));
 }

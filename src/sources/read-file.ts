@@ -53,6 +53,38 @@ function readWhole(abs: string, rel: string): ReadOutcome {
   return { fragment: { text: bytesToText(buf), provenance: { kind: 'file', path: rel } }, bytes: buf.length };
 }
 
+/** Files up to this size are read into one reused buffer (the text decoded from it is a copy). */
+const SCRATCH_MAX = 1 << 20;
+let scratch: Buffer | undefined;
+
+/**
+ * `readWhole` for a scan's small file, without a new buffer per file: a tree scan read ~2,000 files into
+ * 33 MB of fresh buffers, each page of them faulted in and then collected. The size is the one lstat saw
+ * (as windowed reads do), so there is no fstat; an empty file (or one that claims to be: /proc) is read
+ * by `readWhole`.
+ */
+function readIntoScratch(abs: string, rel: string, size: number): ReadOutcome {
+  let fd: number;
+  try {
+    fd = openSync(abs, 'r');
+  } catch (e) {
+    return unreadable(rel, e);
+  }
+  if (!scratch || scratch.length < size) scratch = Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024));
+  let got: number;
+  try {
+    got = readFully(fd, scratch.subarray(0, size), 0);
+  } catch (e) {
+    return unreadable(rel, e);
+  } finally {
+    closeSync(fd);
+  }
+  const buf = scratch.subarray(0, got);
+  const skip = skipReason(buf);
+  if (skip) return { skipped: { path: rel, reason: skip } };
+  return { fragment: { text: bytesToText(buf), provenance: { kind: 'file', path: rel } }, bytes: got };
+}
+
 export type ScanReadOutcome = { fragments: Iterable<Fragment>; bytes: number } | { skipped: Skipped } | { gone: true };
 
 export interface ScanReadOptions {
@@ -77,7 +109,7 @@ export function readFileForScan(root: string, rel: string, maxFileSize: number, 
   if (!('info' in st)) return st;
   const size = st.info.size;
   if (size <= (opts.windowedAbove ?? WINDOWED_ABOVE)) {
-    const r = readWhole(abs, rel);
+    const r = size > 0 && size <= SCRATCH_MAX ? readIntoScratch(abs, rel, size) : readWhole(abs, rel);
     return 'fragment' in r ? { fragments: [r.fragment], bytes: r.bytes } : r;
   }
   let fd: number;

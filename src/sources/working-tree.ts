@@ -56,6 +56,20 @@ async function gitListFiles(root: string, warn: (message: string) => void): Prom
   }
 }
 
+/** The size of the git index of the work tree holding `root` (0 when none is found): a cheap hint of its file count. */
+export function gitIndexSize(root: string): number {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE || process.env.GIT_INDEX_FILE) return 0;
+  for (let dir = resolve(root); ; dir = dirname(dir)) {
+    try {
+      const git = statSync(join(dir, '.git'));
+      return git.isDirectory() ? statSync(join(dir, '.git', 'index')).size : 0;
+    } catch {
+      // no .git here (or no index yet): look further up, or stop
+    }
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return 0;
+  }
+}
+
 function insideGitWorkTree(root: string): boolean {
   if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return true;
   for (let dir = resolve(root); ; dir = dirname(dir)) {

@@ -144,6 +144,34 @@ describe('scan (end to end, built binary)', () => {
     expect(files(['--no-gitignore'])).toEqual(['tracked.secret', 'untracked.secret']);
   });
 
+  it('a large git tree (workers started before the listing): the in-process findings; unused workers or an error end the run as usual', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-large-'));
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: dir, stdio: 'pipe' });
+    git('init', '-q');
+    mkdirSync(join(dir, 'src'));
+    // 450 files: an index large enough to start workers early (run-source.ts startTreeWorkersEarly).
+    for (let i = 0; i < 450; i++) writeFileSync(join(dir, 'src', `module_${i}.py`), i % 75 === 0 ? `TOKEN = "${githubToken(700 + i)}"\n` : `x = ${i}\n`);
+    writeFileSync(join(dir, 'top.env'), `GITHUB_TOKEN=${githubToken(699)}\n`);
+    git('add', '-A');
+    const scan = (args: string[]) => {
+      const r = runCli(['scan', dir, '--format', 'jsonl', ...args]);
+      return { code: r.code, stderr: r.stderr, found: r.stdout.trim().split('\n').filter(Boolean).map((l) => `${JSON.parse(l).file}:${JSON.parse(l).fingerprint}`) };
+    };
+    const one = scan(['--jobs', '1']);
+    expect(one.code).toBe(1);
+    expect(one.found).toHaveLength(7);
+    expect(scan(['--jobs', '2'])).toEqual(one);
+    // Listed files too few for workers after all: the early ones are ended, and the run exits.
+    const few = scan(['--jobs', '2', '--exclude', 'src/**']);
+    expect(few.code).toBe(1);
+    expect(few.found).toEqual(one.found.filter((f) => f.startsWith('top.env:')));
+    // An error after they started: one line, exit 2 (not a run kept alive by them).
+    writeFileSync(join(dir, 'bad.yaml'), 'rulez: []\n');
+    const bad = scan(['--jobs', '2', '--config', join(dir, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('errors: one line on stderr, exit 2, no stack trace', () => {
     const missing = runCli(['scan', '/nonexistent/folder']);
     expect(missing.code).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeCandidates } from '../../src/detect/decode.js';
+import { decodeCandidates, warmUpTexts } from '../../src/detect/decode.js';
 import { createDetector } from '../../src/detect/detector.js';
 import { loadBuiltinRules } from '../../src/rules/load.js';
 import { secretOf } from '../../src/findings/finding.js';
@@ -11,6 +11,11 @@ const scan = (text: string, path = 'deploy/app.yaml') => detector.detect({ text,
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 describe('decoding', () => {
+  it('the warm-up texts hold every kind of candidate (so no decoding path is first met by optimized code)', () => {
+    const kinds = new Set(warmUpTexts().flatMap((t) => decodeCandidates(t, [[0, t.length]]).map((c) => c.encoding)));
+    expect([...kinds].sort()).toEqual(['base64', 'csv', 'escape', 'hex', 'json-escape', 'url', 'utf-7']);
+  });
+
   it('finds a token inside a base64 value and reports the encoded span', () => {
     const tok = githubToken(201);
     const enc = b64(tok);

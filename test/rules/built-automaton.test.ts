@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeywordMatcher } from '../../src/detect/aho-corasick.js';
 import { createDetector, keywordIndex } from '../../src/detect/detector.js';
@@ -95,6 +96,34 @@ describe('the built keyword automaton', () => {
       offerBuiltAutomaton(files);
       expect(hits(new KeywordMatcher(keywords), `${tag}secret`), damage).toEqual([`${tag}secret@${tag.length + 6}`]);
     }
+  });
+});
+
+describe('the narrowed table entries', () => {
+  it('16-bit for the built-in rules; 32-bit past 32,768 states, built and read back, with the hits of the wide loop', () => {
+    const builtin = builtAutomatonFiles(fileURLToPath(new URL('../../dist/', import.meta.url))); // npm run build's
+    const head = JSON.parse(readFileSync(builtin.head, 'utf8'));
+    expect(head.narrowBytes).toBe(2);
+    expect(statSync(builtin.narrowed).size).toBe(head.states * 2 * 2 ** Math.ceil(Math.log2(head.classes.rep.length)));
+
+    // ~1,600 keywords of 24 letters share few prefixes: ~35,000 states.
+    let seed = 7;
+    const letter = () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % 26));
+    const keywords = Array.from({ length: 1600 }, () => Array.from({ length: 24 }, letter).join(''));
+    const { files } = rulesAndFiles();
+    writeBuiltAutomaton([{ keywords }] as RuleSpec[], files);
+    const big = JSON.parse(readFileSync(files.head, 'utf8'));
+    expect(big.states).toBeGreaterThan(32768);
+    expect(big.narrowBytes).toBe(4);
+    offerBuiltAutomaton(files);
+    // Keywords in any case among random letters, past the first stretch (the four walks too).
+    const parts: string[] = [];
+    for (let i = 0; i < 3000; i++) parts.push(Array.from({ length: 90 }, letter).join(''), i % 3 ? keywords[i % 1600]! : keywords[i % 1600]!.toUpperCase());
+    const text = parts.join(' ');
+    const expected = hits(new KeywordMatcher(keywords.map((k) => k)).narrow(false), text);
+    expect(expected.length).toBeGreaterThanOrEqual(3000);
+    expect(hits(new KeywordMatcher(keywords), text)).toEqual(expected);
+    expect(hits(new KeywordMatcher(keywords.map((k) => k)).narrow(true), text)).toEqual(expected);
   });
 });
 

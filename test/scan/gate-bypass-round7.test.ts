@@ -12,7 +12,7 @@ import { githubToken } from '../support/fake-secrets.js';
 import { commitAll, gateScan, git, githubEnv, repoWith, write } from '../support/gate-repo.js';
 import { runCli } from '../support/cli.js';
 import { escapedRuns } from '../../src/detect/string-escapes.js';
-import { decodeUtf7 } from '../../src/detect/utf7.js';
+import { decodeUtf7, utf7Lines } from '../../src/detect/utf7.js';
 
 const TOKEN = githubToken(7701);
 const LINE = `token = "${TOKEN}"\n`;
@@ -127,5 +127,17 @@ describe('a token behind string escapes or a declared UTF-7 encoding', { timeout
     expect(runs(`x = "${'A'.repeat(1_100_000)}.\\x67${tok.slice(1)}"`).some((r) => r.endsWith(`.${tok}`))).toBe(true);
     expect(runs(`a = '\\0'; b = "\\n\\t"; apt-get install \\\n  curl; path = C:\\x64\\bin`)).toEqual([]);
     expect(decodeUtf7('a +AGcAaABw- b +- c')).toBe('a ghp b + c');
+    // Escapes after many that start none (`\\n`, a lone `&`), of both kinds, in any order.
+    expect(runs(`${'a & b \\n '.repeat(50)}x = "\\x67${tok.slice(1)}" & y = "&#103;${tok.slice(1)}"`)).toEqual([tok, tok]);
+    // The declaration in any case and spelling, also as the text's very first characters; none without it.
+    const utf7 = (text: string) => {
+      const out: string[] = [];
+      utf7Lines(text, (l) => out.push(l.text));
+      return out;
+    };
+    for (const decl of ['coding=Utf7', '# -*- coding: UTF_7 -*-', 'encoding="utf-7"', '<meta charset=UTF-7>']) {
+      expect(utf7(`${decl}\nv = "+AGcAaABw-"\n`), decl).toEqual(['v = "ghp"']);
+    }
+    expect(utf7('coding: utf-8 7\nv = "+AGcAaABw-"\n')).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WorkingTreeSource } from '../../src/sources/working-tree.js';
 import { createScanner } from '../../src/engine/scanner.js';
-import { loadBuiltinRules } from '../../src/rules/load.js';
+import { loadBuiltinRules, loadBuiltinScanRules } from '../../src/rules/load.js';
 import { secretOf, type Finding } from '../../src/findings/finding.js';
 import { githubToken } from '../support/fake-secrets.js';
 
@@ -71,6 +71,17 @@ describe('working tree source: awkward files', () => {
     const three = await createScanner({ rules, maxFileSize: 1 << 20, jobs: 3 }).scan(source(dir, false));
     expect(three.findings.map((f) => [f.file, f.line, f.fingerprint])).toEqual(one.findings.map((f) => [f.file, f.line, f.fingerprint]));
     expect(three.stats.files).toBe(450);
+    // The built-in scan rules whole: workers read them from the built file (sent by name); with one rule
+    // disabled they are sent the list, and do not find what only that rule finds.
+    const view = (fs: Finding[]) => fs.map((f) => [f.file, f.line, f.rule, f.fingerprint]);
+    const builtin = loadBuiltinScanRules();
+    const withoutGithub = builtin.filter((r) => r.id !== 'github-pat-classic');
+    for (const set of [builtin, withoutGithub]) {
+      const inProcess = await createScanner({ rules: set, maxFileSize: 1 << 20, jobs: 1 }).scan(source(dir, false));
+      const parallel = await createScanner({ rules: set, maxFileSize: 1 << 20, jobs: 2 }).scan(source(dir, false));
+      expect(view(parallel.findings)).toEqual(view(inProcess.findings));
+      expect(inProcess.findings.some((f) => f.rule === 'github-pat-classic')).toBe(set === builtin);
+    }
   });
 
   it('worker threads get the same detector options as the main thread (inline markers reported, not dropped)', async () => {

@@ -8,8 +8,8 @@ import { readAnyBaseline } from '../../findings/baseline.js';
 import { cloneFinding } from '../../findings/finding.js';
 import { gitleaksIgnoreEntry, loadGitleaksIgnore, GITLEAKSIGNORE } from '../../config/gitleaks-ignore.js';
 import { pathFindings, redactNamesIn } from '../../findings/detected-text.js';
-import { sortFindings } from '../../engine/run-source.js';
-import { createScanner, DEFAULT_MAX_FILE_SIZE, type ScanResult, type Scanner } from '../../engine/scanner.js';
+import { sortFindings, startTreeWorkersEarly } from '../../engine/run-source.js';
+import { createScanner, DEFAULT_MAX_FILE_SIZE, defaultJobs, type ScanResult, type Scanner } from '../../engine/scanner.js';
 import { loadReporter, FORMATS } from '../../report/index.js';
 import { formatSize, visible } from '../../report/text.js';
 import { writePrivateFile } from '../output.js';
@@ -109,6 +109,8 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
   const targets = fileTargets(args);
   const root = stdin ? process.cwd() : targets ? targets.root : resolveRoot(args.path);
   if (!stdin) sayWhichRepository(root, isGateMode(args));
+  // A large tree's worker threads start now, while the config and rules load and git lists the files.
+  if (!stdin && !targets && !isGateMode(args) && !args.debug) await startTreeWorkersEarly(root, earlyJobs(args.jobs));
   const gate = await gateSetup(args, root, stdin);
   const { config, rules } = configAndRules(root, args.config, gate.config, { forScan: true });
   // Suppressions are listed in every report, apart from the findings (see the partition in scanLoaded).
@@ -415,6 +417,15 @@ function withPathFindings(result: ScanResult, scanner: Scanner, allow: { paths: 
 const MAX_JOBS_PER_CPU = 4;
 
 /** --jobs: a whole number >= 1, capped at MAX_JOBS_PER_CPU × the CPU count with a note. */
+/** --jobs for starting workers early: a bad value starts none (the scanner's own reading reports it, in its turn). */
+function earlyJobs(v: string | number | undefined): number {
+  try {
+    return jobsOption(v) ?? defaultJobs();
+  } catch {
+    return 1;
+  }
+}
+
 function jobsOption(v: string | number | undefined): number | undefined {
   if (v === undefined) return undefined;
   const text = String(v).trim();
