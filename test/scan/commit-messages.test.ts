@@ -1,7 +1,8 @@
 // Round 8 (docs/gate.md): a token pasted into a commit message ("remove token ghp_…") is pushed and cloned
 // with the commit, yet --range and --ci read file contents only and passed it. Messages of the scanned
 // commits are now read (and, in --history, annotated tags'): the finding's file is `(commit message)`,
-// its line the message's, its commit the commit's.
+// its line the message's, its commit the commit's. A \x01 before the token (the reader's record separator)
+// does not hide it.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ describe('commit and tag messages', { timeout: 60_000 }, () => {
     const { dir, base } = repoWith({});
     write(dir, { 'app.txt': 'one\n' });
     git(dir, 'add', '-A');
-    git(dir, 'commit', '-q', '--no-verify', '-m', `config: move the deploy token out\n\nThe old one was ${tok}, revoked.`);
+    git(dir, 'commit', '-q', '--no-verify', '-m', `config: move the deploy token out\n\nThe old one was \x01${tok}, revoked.`);
     const leak = git(dir, 'rev-parse', 'HEAD');
     write(dir, { 'app.txt': 'two\n' });
     git(dir, 'add', '-A');
@@ -38,7 +39,7 @@ describe('commit and tag messages', { timeout: 60_000 }, () => {
     expect(gateScan(dir, ['--range', `${base}..pr`, '--baseline', bl])).toMatchObject({ code: 0, findings: [] });
 
     const tagTok = githubToken(8902);
-    git(dir, 'tag', '-a', 'v1', '-m', `release\n${tagTok}`);
+    git(dir, 'tag', '-a', 'v1', '-m', `release\n\x01${tagTok}`);
     const hist = gateScan(dir, ['--history']);
     expect(hist.code, hist.stderr).toBe(1);
     expect(hist.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['(commit message):3', '(message of tag v1):2']);

@@ -36,17 +36,38 @@ async function records(root: string, args: string[], each: (rec: string) => void
   if ((await done) !== 0) throw new Error(`git ${args[0]} failed`);
 }
 
+const COMMIT_HEAD = /^[0-9a-f]{40}(?:[0-9a-f]{24})?\0/;
+const TAG_HEAD = /^(\w+)\0([0-9a-f]{40}(?:[0-9a-f]{24})?)\0([^\0]*)\0/;
+
+/**
+ * Records split on \x01, which a message may hold too: a piece that does not start as a record does (an id
+ * then NUL) is the rest of the message before it, so text after a \x01 in a message is not dropped.
+ */
+function framed(head: RegExp, each: (head: RegExpExecArray, text: string) => void): { rec: (r: string) => void; end: () => void } {
+  let cur: { m: RegExpExecArray; text: string } | undefined;
+  return {
+    rec: (r) => {
+      const m = head.exec(r);
+      if (m) {
+        if (cur) each(cur.m, cur.text);
+        cur = { m, text: r.slice(m[0].length) };
+      } else if (cur) cur.text += '\x01' + r;
+    },
+    end: () => cur && each(cur.m, cur.text),
+  };
+}
+
 /** Each message of the commits `revArgs` select (git log order), then, with `tags`, of every annotated tag. */
 export async function eachMessage(root: string, revArgs: string[], tags: boolean, each: (m: Message) => void): Promise<void> {
-  await records(root, ['log', '--no-color', '--format=%x01%H%x00%B', ...revArgs, '--'], (rec) => {
-    const z = rec.indexOf('\0');
-    if (z > 0) each({ commit: rec.slice(0, z), text: rec.slice(z + 1), place: 'commit message' });
-  });
+  const commits = framed(COMMIT_HEAD, (m, text) => each({ commit: m[0].slice(0, -1), text, place: 'commit message' }));
+  await records(root, ['log', '--no-color', '--format=%x01%H%x00%B', ...revArgs, '--'], commits.rec);
+  commits.end();
   if (!tags) return;
-  await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)'], (rec) => {
-    const [type, id, name, ...text] = rec.split('\0');
-    if (type === 'tag' && id && name !== undefined) each({ commit: id, text: text.join('\0'), place: `message of tag ${name}` });
+  const tagged = framed(TAG_HEAD, (m, text) => {
+    if (m[1] === 'tag') each({ commit: m[2]!, text, place: `message of tag ${m[3]}` });
   });
+  await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)'], tagged.rec);
+  tagged.end();
 }
 
 export interface MessageScan {
