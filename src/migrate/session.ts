@@ -77,7 +77,7 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
   // Not a gate (a blob too large is skipped as in a tree scan), and every finding of a blob: each is a value to rotate.
   const scanner = createScanner({ rules, config, debug: request.debug, maxFindingsPerFile: 0 });
   const hist = await runGitScan(scanner, {
-    root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits,
+    root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits, messages: false,
   });
   const known = new Set(hist.findings.map((f) => f.fingerprint));
   // Messages too: the scan reads files only, and a token pasted into a commit message is in every clone.

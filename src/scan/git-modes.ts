@@ -23,6 +23,8 @@ export interface GitScanRequest {
   staged?: StagedIndex;
   /** --history, --range: the repository already opened (by the gate); opened here when absent. */
   repo?: RepoInfo;
+  /** History modes: scan the commits' messages too (default); migrate reads them itself (message-findings.ts). */
+  messages?: boolean;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */

@@ -4,6 +4,7 @@
  * the history machinery (worker pool, simple-git).
  */
 import type { ScanResult, Scanner } from '../engine/scanner.js';
+import { SweepError } from '../errors.js';
 import type { GitScanRequest } from './git-modes.js';
 import type { HistoryStats } from '../sources/git/history-source.js';
 
@@ -13,7 +14,7 @@ export interface GitScanResult extends ScanResult {
 }
 
 export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promise<GitScanResult> {
-  const { runSource } = await import('../engine/run-source.js');
+  const { runSource, sortFindings } = await import('../engine/run-source.js');
   if (req.mode === 'staged') {
     const { stagedSource } = await import('../sources/git/staged.js');
     return runSource(await stagedSource(req.root, { allLines: req.allLines, maxFileSize: scanner.limits.maxFileSize, excludePaths: req.excludePaths }, req.staged), scanner);
@@ -31,5 +32,19 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     progress: req.progress,
     pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),
   });
-  return { ...(await runSource(source, scanner)), history: source.history };
+  const result = await runSource(source, scanner);
+  // Messages are pushed with their commits: read those of the same commits (and, for a whole history, the
+  // annotated tags'). A secret already found in a file is not reported twice.
+  if (req.messages !== false && source.history.commits > 0) {
+    const { scanMessages } = await import('../sources/git/messages.js');
+    const known = new Set(result.findings.map((f) => f.fingerprint));
+    const inMessages = await scanMessages({
+      root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
+      rules: scanner.rules, options: scanner.detector, known,
+    }).catch((e: Error) => {
+      throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
+    });
+    if (inMessages.length) result.findings = sortFindings([...result.findings, ...inMessages]);
+  }
+  return { ...result, history: source.history };
 }

@@ -99,6 +99,11 @@ export class HistorySource implements BlobSource {
     return this.st;
   }
 
+  /** The revision arguments the scan walked (after start()): the message scan reads the same commits. */
+  get revisions(): readonly string[] {
+    return this.revArgs;
+  }
+
   /** Open the repository; false when there is nothing to scan (an empty repository, said in a note). */
   async open(): Promise<boolean> {
     const repo = (this.repoInfo = this.opts.repo ?? (await openRepo(this.opts.path)));
