@@ -484,6 +484,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
     const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
+      for (const u of r.unresolved ?? []) {
+        out.notes.push(`${r.file}:${u.line}: ConfigModule.forRoot() with ${u.why} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
+      }
+      if (!r.edits.length) continue;
       resolves(r, 'javascript', 'resolveEnvSync()');
       for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
       if (r.module && !resolveModules.has(r.module.path)) resolveModules.set(r.module.path, r.module.content);
@@ -575,6 +579,10 @@ function dotenvLoaders<R extends { edits: TextEdit[]; lines: number[] }>(sources
     if (!p && src.text !== current) continue;
     const res = resolve(src.file, current);
     if (!res) continue;
+    if (!res.edits.length) {
+      out.push({ ...res, file: src.file });
+      continue;
+    }
     const after = applyEdits(current, res.edits, src.file);
     if (p) {
       if (p.encoding === 'latin1' && latin1Bytes(after) === undefined) continue;
