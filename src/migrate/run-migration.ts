@@ -141,6 +141,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
     for (const l of notMigratedLines(plan)) err(l);
+    for (const l of (await import('./rewrite/unresolved-loaders.js')).unresolvedLoaderLines(root)) err(l);
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);

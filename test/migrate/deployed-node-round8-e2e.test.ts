@@ -15,7 +15,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAsync } from '../support/cli.js';
+import { execFileSync } from 'node:child_process';
+import { BIN, runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
 import { commitRepo, deployedNodeHarness, NODE_MODULES, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
@@ -185,5 +186,14 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);
+
+    // As an earlier version left it: the .env holds references, the code loads it without resolving them.
+    // A re-run has nothing to migrate; it names that loader and what to do (and nothing for the others).
+    writeFileSync(join(clone, 'esm/native.js'), FILES['esm/native.js']!);
+    execFileSync('git', ['commit', '-qam', 'as an earlier version migrated it'], { cwd: clone });
+    const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', '--apply', '--yes'], { cwd: clone, env });
+    expect(again.code, redact(again.stderr)).toBe(0);
+    const unresolved = again.stderr.split('\n').filter((l) => l.includes('without resolving them'));
+    expect(unresolved).toEqual([expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';` then `resolveEnvSync\(\);` \(/)]);
   }, 300_000);
 });

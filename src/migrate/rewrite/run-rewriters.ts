@@ -191,7 +191,7 @@ type AnyResult = RewriteResult & {
 };
 
 /** The `type` of the package.json nearest to `file` (inside the root), when there is one. */
-function packageTypeFinder(root: string): (file: string) => string | undefined {
+export function packageTypeFinder(root: string): (file: string) => string | undefined {
   return packageJsonFinder(root, (json) => (json ? (typeof json.type === 'string' ? json.type : 'commonjs') : undefined));
 }
 
