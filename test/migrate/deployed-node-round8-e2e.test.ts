@@ -188,12 +188,22 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     await expectIdempotent(clone, 'r8', redact);
 
     // As an earlier version left it: the .env holds references, the code loads it without resolving them.
-    // A re-run has nothing to migrate; it names that loader and what to do (and nothing for the others).
+    // A re-run has nothing to migrate: a dry run names that loader (only it) and what to add; --apply adds
+    // it as the first run did; a third run changes nothing.
+    const migrated = readFileSync(join(clone, 'esm/native.js'), 'utf8');
     writeFileSync(join(clone, 'esm/native.js'), FILES['esm/native.js']!);
     execFileSync('git', ['commit', '-qam', 'as an earlier version migrated it'], { cwd: clone });
-    const again = await runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', '--apply', '--yes'], { cwd: clone, env });
-    expect(again.code, redact(again.stderr)).toBe(0);
-    const unresolved = again.stderr.split('\n').filter((l) => l.includes('without resolving them'));
-    expect(unresolved).toEqual([expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';` then `resolveEnvSync\(\);` \(/)]);
+    const rerun = (...args: string[]) => runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', ...args], { cwd: clone, env });
+    const dry = await rerun();
+    expect(dry.code, redact(dry.stderr)).toBe(0);
+    expect(dry.stderr.split('\n').filter((l) => l.includes('without resolving them'))).toEqual([expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `import \{ resolveEnvSync \} from '\.\/secret-sweep-secrets\.mjs';` then `resolveEnvSync\(\);` \(/)]);
+    expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(FILES['esm/native.js']);
+    const repair = await rerun('--apply', '--yes');
+    expect(repair.code, redact(repair.stderr)).toBe(0);
+    expect(repair.stderr).toMatch(/^secret-sweep: 1 file\(s\) loading a \.env an earlier run turned into sm:\/\/ references now resolve them: esm\/native\.js$/m);
+    expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(migrated);
+    expect(await run(['native.js'], 'esm')).toBe(sha(V.nativeKey));
+    execFileSync('git', ['commit', '-qam', 'repaired'], { cwd: clone });
+    await expectIdempotent(clone, 'r8', redact);
   }, 300_000);
 });

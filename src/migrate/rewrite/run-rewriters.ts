@@ -96,6 +96,8 @@ export interface RewriteRunOptions {
   onGenerated?: (file: string) => void;
   /** Called right before any file is written (the journal's `file-begin`: a kill -9 may stop the write). */
   onBeforeWrite?: (file: string) => void;
+  /** Also when no .env is rewritten this run: code that loads a .env an earlier run rewrote (unresolved-loaders.ts). */
+  repairLoaders?: boolean;
 }
 
 export interface RewriteRunResult {
@@ -277,7 +279,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
-  if (byFile.size === 0) return finishWholeFiles(opts, out);
+  if (byFile.size === 0 && !opts.repairLoaders) return finishWholeFiles(opts, out);
 
   // Current text of each file as this run sees it (after its own in-memory edits). Only UTF-8 files are
   // edited: their text turns back into the same bytes. Another encoding (latin-1 "José") would not, so such a
@@ -467,7 +469,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   }
 
   // Python code that loads a .env this run turned into references resolves them itself after the load.
-  if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
+  if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv'))) {
     const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
     const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);
