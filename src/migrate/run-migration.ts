@@ -141,7 +141,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
     for (const l of notMigratedLines(plan)) err(l);
-    const unresolved = (await import('./rewrite/unresolved-loaders.js')).unresolvedLoaderLines(root);
+    const unresolved = await (await import('./rewrite/unresolved-loaders.js')).unresolvedLoaderLines(root);
     if (unresolved.length && request.apply) await repairLoaders(root, plan, request, region, err);
     else for (const l of unresolved) err(l);
     if (unresolved.length && !request.apply) err('secret-sweep: a run with --apply adds the resolution to them');

@@ -15,28 +15,29 @@ import { nearestPackageDir } from './package-deps.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { babelFinder } from './babel.js';
 import { packageTypeFinder } from './run-rewriters.js';
-import type { TextEdit } from './rewriter.js';
 
 const ENV_FILE = /(^|\/)\.env[^/]*$|\.env$/;
 
 /** One line per loader that reads references without resolving them; none when no .env holds any. */
-export function unresolvedLoaderLines(root: string): string[] {
+export async function unresolvedLoaderLines(root: string): Promise<string[]> {
   if (!repoTexts(root, (f) => ENV_FILE.test(f), (t) => t.includes('sm://')).length) return [];
   const out: string[] = [];
-  const says = (file: string, lines: number[], edits: TextEdit[]) => {
-    const add = [...edits].sort((a, b) => a.start - b.start).map((e) => e.replacement.replace(/\s*\/\/[^\n]*/g, '').trim()).filter((s) => s).map((s) => `\`${s}\``).join(' then ');
-    out.push(`secret-sweep: ${file}:${lines.join(',')}: loads a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add ${add} (after the load, imports at the top; the helper secret-sweep-secrets beside it must have resolveEnvSync)`);
+  const says = (file: string, lines: number[], call: string) => {
+    out.push(`secret-sweep: ${file}:${lines.join(',')}: loads a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add ${call} where it loads it (a run with --apply does, with the helper and its import)`);
   };
-  for (const src of pythonSourcesOf(root)) {
-    if (!/\.py$/.test(src.file)) continue;
+
+  const loaders = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+  // The Python edits parse the file (tree-sitter), loaded once, when there is one to read.
+  if (loaders.length) await (await import('./python.js')).loadPythonParser();
+  for (const src of loaders) {
     const r = dotenvResolveEdits(src.file, src.text);
-    if (r?.edits.length) says(src.file, r.lines, r.edits);
+    if (r?.edits.length) says(src.file, r.lines, '`get_secret.resolve_environ()`');
   }
   const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelFinder(root) };
   for (const src of jsSourcesOf(root)) {
     if (nearestPackageDir(src.file, (rel) => existsSync(path.join(root, rel))) === undefined) continue;
     const r = jsDotenvResolveEdits(src.file, src.text, ctx);
-    if (r?.edits.length) says(src.file, r.lines, r.edits);
+    if (r?.edits.length) says(src.file, r.lines, r.module ? `\`import '${path.posix.basename(r.module.path)}'\`` : '`resolveEnvSync()`');
   }
   return out;
 }
