@@ -52,6 +52,7 @@ import { quoteHashedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
+import { envFilesHoldReferences } from './unresolved-loaders.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
@@ -469,7 +470,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   }
 
   // Python code that loads a .env this run turned into references resolves them itself after the load.
-  if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv'))) {
+  // Also a .env an earlier run rewrote, whose loaders it left unresolved (older versions): repaired now.
+  if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv') || envFilesHoldReferences(root))) {
     const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
     const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);

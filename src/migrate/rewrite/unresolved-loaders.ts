@@ -18,9 +18,14 @@ import { packageTypeFinder } from './run-rewriters.js';
 
 const ENV_FILE = /(^|\/)\.env[^/]*$|\.env$/;
 
+/** Whether some .env-like file of the repository holds sm:// references. */
+export function envFilesHoldReferences(root: string): boolean {
+  return repoTexts(root, (f) => ENV_FILE.test(f), (t) => t.includes('sm://')).length > 0;
+}
+
 /** One line per loader that reads references without resolving them; none when no .env holds any. */
 export async function unresolvedLoaderLines(root: string): Promise<string[]> {
-  if (!repoTexts(root, (f) => ENV_FILE.test(f), (t) => t.includes('sm://')).length) return [];
+  if (!envFilesHoldReferences(root)) return [];
   const out: string[] = [];
   const says = (file: string, lines: number[], call: string) => {
     out.push(`secret-sweep: ${file}:${lines.join(',')}: loads a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add ${call} where it loads it (a run with --apply does, with the helper and its import)`);
