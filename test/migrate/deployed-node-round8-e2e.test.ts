@@ -97,7 +97,7 @@ const FILES: Record<string, string> = {
   'nest/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { ConfigModule } from '@nestjs/config';\n\nexport const validated: Record<string, unknown> = {};\n\n@Module({\n  imports: [ConfigModule.forRoot({ isGlobal: true, validate: (config: Record<string, unknown>) => Object.assign(validated, config) })],\n})\nexport class AppModule {}\n",
   'nest/src/main.ts': `import { createHash } from 'crypto';\nimport { AppModule, validated } from './app.module';\n\n${H.replace('(s)', '(s: unknown)')}console.log(h(process.env.NEST_TOKEN), h(validated.NEST_PASSWORD), typeof AppModule);\n`,
   // Another file than ./.env: left as it is (a note says to start it under secret-sweep run).
-  'nest/src/local.module.ts': "import { ConfigModule } from '@nestjs/config';\n\nexport const local = ConfigModule.forRoot({ envFilePath: '.env.local' });\n",
+  'nest/src/local.module.ts': "import { ConfigModule } from '@nestjs/config';\n\nexport const local = ConfigModule.forRoot({ envFilePath: '.env.local' });\nexport const expanded = ConfigModule.forRoot({ expandVariables: true });\n",
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -169,6 +169,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(await run(['-r', register, 'src/main.ts'], 'nest')).toBe(`${sha(V.nestToken)} ${sha(V.nestPassword)} function`);
     expect(readFileSync(join(clone, 'nest/src/local.module.ts'), 'utf8')).toBe(FILES['nest/src/local.module.ts']);
     expect(report.notes).toContainEqual(expect.stringMatching(/^nest\/src\/local\.module\.ts:3: ConfigModule\.forRoot\(\) with its envFilePath reads the sm:\/\/ references .*secret-sweep run/));
+    expect(report.notes).toContainEqual(expect.stringMatching(/^nest\/src\/local\.module\.ts:4: ConfigModule\.forRoot\(\) with its expandVariables reads/));
 
     // --env-file: quoted references, and the preload on the same command line, each run as written.
     expect(readFileSync(join(clone, 'web/.env'), 'utf8')).toMatch(new RegExp(`^WEB_PASSWORD='${'sm'}://prod/r8/[^#']+#[^']+'\\n$`));

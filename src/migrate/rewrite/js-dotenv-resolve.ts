@@ -170,7 +170,8 @@ const NEST_MODULE_BASENAME = 'secret-sweep-nest-env';
  * calls it is evaluated, and assigns only the variables process.env does not hold yet; `validate` and
  * `ConfigService` see process.env over the file. So a module imported first in that file reads the same
  * `.env` the same way, resolved: ConfigModule then keeps the values. Only the default file (`envFilePath`
- * absent) with process.env in use (no `ignoreEnvVars`); another shape is reported, to start under `secret-sweep run`.
+ * absent) with process.env in use (no `ignoreEnvVars`), unexpanded (`expandVariables` expands the file's values, but
+ * ConfigModule keeps process.env's, which the module would set unexpanded); another shape is reported, to start under `secret-sweep run`.
  */
 function nestConfigEdit(sf: TS.SourceFile, text: string, mod: ReturnType<typeof moduleInfo>, inDir: (n: string) => string, cjsKind: 'cjs' | 'js'):
   { edit?: TextEdit; line: number; module?: { path: string; content: string }; unresolved: Array<{ line: number; why: string }> } | undefined {
@@ -191,11 +192,12 @@ function nestConfigEdit(sf: TS.SourceFile, text: string, mod: ReturnType<typeof 
     const line = sf.getLineAndCharacterOfPosition(c.getStart(sf)).line + 1;
     const arg = c.arguments[0];
     const props = arg && ts.isObjectLiteralExpression(arg) ? arg.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '...')) : undefined;
-    const odd = c.arguments.length > 1 || (arg && !props) ? 'options not written out' : props?.find((p) => ['envFilePath', 'ignoreEnvFile', 'ignoreEnvVars', '...'].includes(p));
+    const odd = c.arguments.length > 1 || (arg && !props) ? 'options not written out' : props?.find((p) => ['envFilePath', 'ignoreEnvFile', 'ignoreEnvVars', 'expandVariables', '...'].includes(p));
     if (odd) unresolved.push({ line, why: odd === 'options not written out' ? odd : `its ${odd === '...' ? 'spread or computed option' : odd}` });
     else ok = true;
   }
-  if (!ok) return { line: 0, unresolved };
+  // One call of another shape in the file: none of them is changed (the preload would run before each).
+  if (!ok || unresolved.length) return { line: 0, unresolved };
   const tsFile = mod.helper === 'ts';
   const spec = tsFile ? mod.helperSpecifier.replace(HELPER_BASENAME, NEST_MODULE_BASENAME) : `./${NEST_MODULE_BASENAME}.${cjsKind}`;
   if (text.includes(NEST_MODULE_BASENAME)) return { line: 0, unresolved };
