@@ -141,6 +141,10 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   if (plan.secrets.length === 0) {
     err(`secret-sweep: nothing to migrate in ${root}${plan.skipped.length ? ` (${plan.skipped.length} value(s) skipped)` : ''}`);
     for (const l of notMigratedLines(plan)) err(l);
+    const unresolved = await (await import('./rewrite/unresolved-loaders.js')).unresolvedLoaderLines(root);
+    if (unresolved.length && request.apply) await repairLoaders(root, plan, request, region, err);
+    else for (const l of unresolved) err(l);
+    if (unresolved.length && !request.apply) err('secret-sweep: a run with --apply adds the resolution to them');
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
     if (request.apply) finishInterrupted(session, plan, err);
@@ -276,6 +280,30 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     }
   } finally {
     vault.close?.();
+  }
+}
+
+/**
+ * A re-run with nothing to migrate, in a repository an earlier version migrated: the code loading a .env
+ * that holds references gets the resolution this version adds after the load (and the helper it calls).
+ * Nothing is stored; the edits are small and a killed run is finished by the next one, so no journal.
+ */
+async function repairLoaders(root: string, plan: Plan, request: MigrateRequest, region: string | undefined, err: (s: string) => void): Promise<void> {
+  const { runRewriters, checkWrites } = await import('./rewrite/run-rewriters.js');
+  const opts = { root, plan, backend: request.backend, region, values: new Map() as PlanValues, repairLoaders: true };
+  const preview = await runRewriters({ ...opts, write: false });
+  if (!preview.envResolvedBy.length) return;
+  if (!request.allowDirty) await checkCleanTree(root, [...backendFor(request.backend).repoFiles]);
+  const lock = Lock.acquire(root);
+  try {
+    checkWrites(root, preview);
+    const written: string[] = [];
+    const r = await runRewriters({ ...opts, write: true, onGenerated: (f) => written.push(f) });
+    err(`secret-sweep: ${r.envResolvedBy.length} file(s) loading a .env an earlier run turned into sm:// references now resolve them: ${r.envResolvedBy.join(', ')}`
+      + `${written.length ? `; written: ${written.join(', ')}` : ''}`);
+    for (const l of r.lockfiles) err(`secret-sweep: ${l.status === 'manual' ? 'left for you: ' : ''}${lockStepLine(l)}`);
+  } finally {
+    lock.release();
   }
 }
 

@@ -7,17 +7,19 @@
  *   `import { config as loadEnv } from 'dotenv'` + `loadEnv()`, and Node's own `process.loadEnvFile()`.
  * - TypeScript loading dotenv (`import * as dotenv` + `dotenv.config()`, `import 'dotenv/config'`), built
  *   by tsc to dist/ and run there, and run from source file by file (as ts-node does).
+ * - NestJS's `ConfigModule.forRoot()` (its own dotenv, not the app's), with `validate`, run from source.
  * - `node --env-file=.env` (no dotenv anywhere) in a package.json script, a Procfile and a Dockerfile's
  *   JSON CMD: the references are quoted (Node's parser ends an unquoted value at `#`) and the same command
  *   line preloads the module that resolves them.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runAsync } from '../support/cli.js';
+import { execFileSync } from 'node:child_process';
+import { BIN, runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { installDeclaredDeps } from '../support/npm-ci.js';
-import { commitRepo, deployedNodeHarness, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
+import { commitRepo, deployedNodeHarness, NODE_MODULES, pkg, redactor, sha, TS_NODE_REGISTER, TSC } from '../support/deployed-node.js';
 import { ALNUM, githubToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const bed = migrateTestBed();
@@ -34,6 +36,8 @@ const V = {
   envFilePassword: pw(10805),
   procToken: githubToken(10806),
   babelToken: githubToken(10809),
+  nestToken: githubToken(10810),
+  nestPassword: pw(10811),
 };
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
@@ -86,6 +90,14 @@ const FILES: Record<string, string> = {
   'web/Procfile': 'worker: node --env-file config/worker.env worker.js\n',
   'web/config/worker.env': `WORKER_TOKEN=${V.procToken}\n`,
   'web/worker.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WORKER_TOKEN));\n`,
+  // NestJS: ConfigModule.forRoot() reads .env itself (dotenv's parser), its validate sees the file under
+  // process.env; dotenv is not the app's own dependency. @nestjs/* are stood in for after the clone (below).
+  'nest/package.json': pkg({ name: 'nest', scripts: { start: 'node dist/main.js' }, dependencies: { '@nestjs/common': '^10.0.0', '@nestjs/config': '^3.0.0' } }),
+  'nest/.env': `NEST_TOKEN=${V.nestToken}\nNEST_PASSWORD=${V.nestPassword}\n`,
+  'nest/src/app.module.ts': "import { Module } from '@nestjs/common';\nimport { ConfigModule } from '@nestjs/config';\n\nexport const validated: Record<string, unknown> = {};\n\n@Module({\n  imports: [ConfigModule.forRoot({ isGlobal: true, validate: (config: Record<string, unknown>) => Object.assign(validated, config) })],\n})\nexport class AppModule {}\n",
+  'nest/src/main.ts': `import { createHash } from 'crypto';\nimport { AppModule, validated } from './app.module';\n\n${H.replace('(s)', '(s: unknown)')}console.log(h(process.env.NEST_TOKEN), h(validated.NEST_PASSWORD), typeof AppModule);\n`,
+  // Another file than ./.env: left as it is (a note says to start it under secret-sweep run).
+  'nest/src/local.module.ts': "import { ConfigModule } from '@nestjs/config';\n\nexport const local = ConfigModule.forRoot({ envFilePath: '.env.local' });\nexport const expanded = ConfigModule.forRoot({ expandVariables: true });\n",
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -130,6 +142,35 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     installDeclaredDeps(join(clone, 'babel'));
     expect(await run(['-r', babelRegister, 'src/index.js'], 'babel')).toBe(sha(V.babelToken));
 
+    // NestJS, from source as ts-node runs it, with stand-ins of @nestjs/common and of @nestjs/config's forRoot
+    // (read ./.env with its own dotenv, process.env over the file for validate, assign what process.env lacks).
+    installDeclaredDeps(join(clone, 'nest'));
+    const standIn = (name: string, code: string) => {
+      mkdirSync(join(clone, 'nest/node_modules', name), { recursive: true });
+      writeFileSync(join(clone, 'nest/node_modules', name, 'package.json'), pkg({ name, main: 'index.js' }));
+      writeFileSync(join(clone, 'nest/node_modules', name, 'index.js'), code);
+    };
+    standIn('@nestjs/common', 'exports.Module = () => (cls) => cls;\n');
+    standIn('@nestjs/config', [
+      "const dotenv = require('dotenv'); const fs = require('fs'); const { resolve } = require('path');",
+      'exports.ConfigModule = { forRoot(o = {}) {',
+      "  const file = o.envFilePath || resolve(process.cwd(), '.env');",
+      '  let config = !o.ignoreEnvFile && fs.existsSync(file) ? dotenv.parse(fs.readFileSync(file)) : {};',
+      '  if (!o.ignoreEnvVars) config = { ...config, ...process.env };',
+      '  const out = o.validate ? o.validate(config) : config;',
+      "  for (const k of Object.keys(out)) if (!(k in process.env) && typeof out[k] === 'string') process.env[k] = out[k];",
+      "  return { module: 'ConfigModule', global: o.isGlobal };",
+      '} };',
+      '',
+    ].join('\n'));
+    mkdirSync(join(clone, 'nest/node_modules/@nestjs/config/node_modules'));
+    symlinkSync(join(NODE_MODULES, 'dotenv'), join(clone, 'nest/node_modules/@nestjs/config/node_modules/dotenv'));
+    expect(readFileSync(join(clone, 'nest/src/app.module.ts'), 'utf8')).toMatch(/^import '\.\/secret-sweep-nest-env'; \/\/ /);
+    expect(await run(['-r', register, 'src/main.ts'], 'nest')).toBe(`${sha(V.nestToken)} ${sha(V.nestPassword)} function`);
+    expect(readFileSync(join(clone, 'nest/src/local.module.ts'), 'utf8')).toBe(FILES['nest/src/local.module.ts']);
+    expect(report.notes).toContainEqual(expect.stringMatching(/^nest\/src\/local\.module\.ts:3: ConfigModule\.forRoot\(\) with its envFilePath reads the sm:\/\/ references .*secret-sweep run/));
+    expect(report.notes).toContainEqual(expect.stringMatching(/^nest\/src\/local\.module\.ts:4: ConfigModule\.forRoot\(\) with its expandVariables reads/));
+
     // --env-file: quoted references, and the preload on the same command line, each run as written.
     expect(readFileSync(join(clone, 'web/.env'), 'utf8')).toMatch(new RegExp(`^WEB_PASSWORD='${'sm'}://prod/r8/[^#']+#[^']+'\\n$`));
     installDeclaredDeps(join(clone, 'web'));
@@ -145,6 +186,25 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
 
     expectNoValueLeft(clone, V);
+    await expectIdempotent(clone, 'r8', redact);
+
+    // As an earlier version left it: the .env holds references, the code loads it without resolving them.
+    // A re-run has nothing to migrate: a dry run names that loader (only it) and what to add; --apply adds
+    // it as the first run did; a third run changes nothing.
+    const migrated = readFileSync(join(clone, 'esm/native.js'), 'utf8');
+    writeFileSync(join(clone, 'esm/native.js'), FILES['esm/native.js']!);
+    execFileSync('git', ['commit', '-qam', 'as an earlier version migrated it'], { cwd: clone });
+    const rerun = (...args: string[]) => runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', ...args], { cwd: clone, env });
+    const dry = await rerun();
+    expect(dry.code, redact(dry.stderr)).toBe(0);
+    expect(dry.stderr.split('\n').filter((l) => l.includes('without resolving them'))).toEqual([expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `resolveEnvSync\(\)` where it loads it \(/)]);
+    expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(FILES['esm/native.js']);
+    const repair = await rerun('--apply', '--yes');
+    expect(repair.code, redact(repair.stderr)).toBe(0);
+    expect(repair.stderr).toMatch(/^secret-sweep: 1 file\(s\) loading a \.env an earlier run turned into sm:\/\/ references now resolve them: esm\/native\.js$/m);
+    expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(migrated);
+    expect(await run(['native.js'], 'esm')).toBe(sha(V.nativeKey));
+    execFileSync('git', ['commit', '-qam', 'repaired'], { cwd: clone });
     await expectIdempotent(clone, 'r8', redact);
   }, 300_000);
 });

@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { password } from '../support/fake-secrets.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
-import { runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
+import { runAsync, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
 
 const bed = migrateTestBed();
@@ -101,5 +101,24 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
     expect(readFileSync(join(r.clone, 'jobs/nightly.py'), 'utf8')).toContain('if os.path.exists(ENV): load_dotenv(ENV); get_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'svc/main.py'), 'utf8')).toMatch(/\nload_dotenv\(.*\)\nget_secret\.resolve_environ\(\)\n/);
+
+    // As an earlier version left it (the .env holds references, main.py loads it without resolving them):
+    // a re-run (the values it finds are stored already) adds what the first run wrote; the program prints what it printed;
+    // a third run changes nothing.
+    const migrated = readFileSync(join(r.clone, 'svc/main.py'), 'utf8');
+    writeFileSync(join(r.clone, 'svc/main.py'), FILES['svc/main.py']!);
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: r.clone, encoding: 'utf8' }).stdout;
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'as an earlier version left it');
+    const repair = await runCliAsync(['migrate', '.', '--app', 'dash', '--env', 'prod', '--apply', '--yes'], { cwd: r.clone, env: aws });
+    expect(repair.code, repair.stderr).toBe(0);
+    expect(repair.stderr).toMatch(/^secret-sweep: 1 file\(s\) rewritten/m);
+    expect(readFileSync(join(r.clone, 'svc/main.py'), 'utf8')).toBe(migrated);
+    const plain = r.outcomes.find((o) => o.name === 'load_dotenv(path), started plainly')!;
+    // (Asynchronously: the local Secrets Manager server runs in this process.)
+    expect((await runAsync(PYTHON, ['svc/main.py'], { cwd: r.clone, env: aws })).stdout).toBe(plain.before.stdout);
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qam', 'repaired');
+    const third = await runCliAsync(['migrate', '.', '--app', 'dash', '--env', 'prod', '--apply', '--yes'], { cwd: r.clone, env: aws });
+    expect(third.code, third.stderr).toBe(0);
+    expect(git('status', '--porcelain')).toBe('');
   }, 120_000);
 });

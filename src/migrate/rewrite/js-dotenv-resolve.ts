@@ -22,6 +22,9 @@
  *   import 'dotenv/config';       ->  import 'dotenv/config';
  *                                     import './secret-sweep-env.cjs';
  *
+ * NestJS's `ConfigModule.forRoot()` (@nestjs/config) loads `.env` itself: a generated module imported first in
+ * that file loads and resolves it before, and ConfigModule keeps what process.env holds (nestConfigEdit).
+ *
  * Under `secret-sweep run` the variables already hold the values (dotenv keeps what is set): nothing to do.
  * Cautious: only a load that is a whole statement (or declares one variable: `const result = dotenv.config()`)
  * ending its line, in a list of statements, called on a name bound to dotenv (`dotenv.config()`, `config()` from `import { config } from 'dotenv'`, and what tsc or Babel
@@ -55,6 +58,8 @@ export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'js' | 'ts' = 'c
 
 export interface JsDotenvResolve {
   edits: TextEdit[];
+  /** `ConfigModule.forRoot()` calls of a shape the edits cannot make resolve (1-based line, why): start under `secret-sweep run`. */
+  unresolved?: Array<{ line: number; why: string }>;
   /** 1-based lines of the loads now followed by the resolution. */
   lines: number[];
   /** The helpers the edits use (repository-relative) and their kinds. */
@@ -94,7 +99,7 @@ function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<
 
 /** The edits that make a JS/TS file resolve references after each load of a .env; undefined when none. */
 export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleContext = {}): JsDotenvResolve | undefined {
-  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b/.test(text)) return undefined;
+  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b|@nestjs\/config/.test(text)) return undefined;
   const dir = path.posix.dirname(file);
   const inDir = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
   const sf = parseJs(file, text);
@@ -123,7 +128,23 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     if (/\bresolveEnvSync\b/.test(next)) return undefined;
     return `${load.indent}${inline ? `require('./${HELPER_BASENAME}.${mod.helper}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
   });
-  if (!r) return undefined;
+  const nest = nestConfigEdit(sf, text, mod, inDir, cjsKind);
+  let out = r;
+  // A file whose `import 'dotenv/config'` now imports the env module resolves before forRoot() runs already.
+  if (nest?.edit && !module) {
+    module = nest.module;
+    out ??= { edits: [], lines: [], added: [] };
+    out.edits.push(nest.edit);
+    out.lines.push(nest.line);
+  }
+  if (!out) return nest?.unresolved.length ? { edits: [], lines: [], helpers: [], unresolved: nest.unresolved } : undefined;
+  return finish(out, text, sf, mod, inDir, inline, module, nest?.unresolved);
+}
+
+function finish(r: { edits: TextEdit[]; lines: number[]; added: string[] }, text: string, sf: TS.SourceFile, mod: ReturnType<typeof moduleInfo>, inDir: (n: string) => string,
+  inline: boolean, module: JsDotenvResolve['module'], unresolved: Array<{ line: number; why: string }> | undefined): JsDotenvResolve | undefined {
+  const ts = mod.helper === 'ts';
+  const cjsKind: 'cjs' | 'js' = mod.helper === 'js' ? 'js' : 'cjs';
   const helpers: JsDotenvResolve['helpers'] = [];
   const need = (kind: HelperKind) => {
     if (!helpers.some((h) => h.kind === kind)) helpers.push({ path: inDir(`${HELPER_BASENAME}.${kind}`), kind });
@@ -139,7 +160,84 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
   } else if (inline) {
     need(mod.helper);
   }
-  return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}) };
+  return { edits: r.edits, lines: r.lines, helpers, ...(module ? { module } : {}), ...(unresolved?.length ? { unresolved } : {}) };
+}
+
+const NEST_MODULE_BASENAME = 'secret-sweep-nest-env';
+
+/**
+ * NestJS's `ConfigModule.forRoot()` (@nestjs/config) reads `.env` with dotenv's parser when the module that
+ * calls it is evaluated, and assigns only the variables process.env does not hold yet; `validate` and
+ * `ConfigService` see process.env over the file. So a module imported first in that file reads the same
+ * `.env` the same way, resolved: ConfigModule then keeps the values. Only the default file (`envFilePath`
+ * absent) with process.env in use (no `ignoreEnvVars`), unexpanded (`expandVariables` expands the file's values, but
+ * ConfigModule keeps process.env's, which the module would set unexpanded); another shape is reported, to start under `secret-sweep run`.
+ */
+function nestConfigEdit(sf: TS.SourceFile, text: string, mod: ReturnType<typeof moduleInfo>, inDir: (n: string) => string, cjsKind: 'cjs' | 'js'):
+  { edit?: TextEdit; line: number; module?: { path: string; content: string }; unresolved: Array<{ line: number; why: string }> } | undefined {
+  const ts = typescript();
+  const names = new Set([...text.matchAll(/\bimport\s*\{([^}]*)\}\s*from\s*['"]@nestjs\/config['"]/g)].flatMap((m) => m[1]!.split(','))
+    .map((p) => /^\s*ConfigModule(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(p)).filter((m) => m).map((m) => m![1] ?? 'ConfigModule'));
+  if (!names.size) return undefined;
+  const calls: TS.CallExpression[] = [];
+  const visit = (n: TS.Node): void => {
+    if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && n.expression.name.text === 'forRoot' && names.has(n.expression.expression.getText(sf))) calls.push(n);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  if (!calls.length) return undefined;
+  const unresolved: Array<{ line: number; why: string }> = [];
+  let ok = false;
+  for (const c of calls) {
+    const line = sf.getLineAndCharacterOfPosition(c.getStart(sf)).line + 1;
+    const arg = c.arguments[0];
+    const props = arg && ts.isObjectLiteralExpression(arg) ? arg.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '...')) : undefined;
+    const odd = c.arguments.length > 1 || (arg && !props) ? 'options not written out' : props?.find((p) => ['envFilePath', 'ignoreEnvFile', 'ignoreEnvVars', 'expandVariables', '...'].includes(p));
+    if (odd) unresolved.push({ line, why: odd === 'options not written out' ? odd : `its ${odd === '...' ? 'spread or computed option' : odd}` });
+    else ok = true;
+  }
+  // One call of another shape in the file: none of them is changed (the preload would run before each).
+  if (!ok || unresolved.length) return { line: 0, unresolved };
+  const tsFile = mod.helper === 'ts';
+  const spec = tsFile ? mod.helperSpecifier.replace(HELPER_BASENAME, NEST_MODULE_BASENAME) : `./${NEST_MODULE_BASENAME}.${cjsKind}`;
+  if (text.includes(NEST_MODULE_BASENAME)) return { line: 0, unresolved };
+  // First in the file, after a leading comment or 'use strict': before what it imports reads process.env.
+  const first = sf.statements.find((s) => !(ts.isExpressionStatement(s) && ts.isStringLiteral(s.expression)));
+  const at = first ? first.getStart(sf) : text.length;
+  const eol = detectEol(text);
+  const semi = /;\s*(\r?\n|$)/.test(text) ? ';' : '';
+  const stmt = mod.syntax === 'esm' ? `import '${spec}'${semi}` : `require('${spec}')${semi}`;
+  return {
+    edit: { start: at, end: at, replacement: `${stmt} // before ConfigModule.forRoot() reads .env: its sm:// references, resolved${eol}` },
+    line: sf.getLineAndCharacterOfPosition(at).line + 1,
+    module: tsFile
+      ? { path: inDir(`${NEST_MODULE_BASENAME}.ts`), content: nestModuleSource('ts', mod.helperSpecifier) }
+      : { path: inDir(`${NEST_MODULE_BASENAME}.${cjsKind}`), content: nestModuleSource(cjsKind) },
+    unresolved,
+  };
+}
+
+/** The module imported before `ConfigModule.forRoot()`: .env read as ConfigModule reads it, then resolved. */
+export function nestModuleSource(kind: 'cjs' | 'js' | 'ts', helperSpecifier = `./${HELPER_BASENAME}`): string {
+  const head = [
+    `// ${NEST_MODULE_BASENAME}.${kind}: ${GENERATED_MARKER}. Safe to edit; secret-sweep replaces it only while this line stays.`,
+    '// Imported before ConfigModule.forRoot() (@nestjs/config) runs: reads ./.env as it does (its own dotenv, keeping what',
+    '// process.env holds), then replaces the sm:// references by their values, which ConfigModule then keeps.',
+  ];
+  const body = [
+    "const file = resolve(process.cwd(), '.env');",
+    'if (existsSync(file)) {',
+    "  const fromApp = createRequire(resolve(process.cwd(), 'package.json'));",
+    `  const { parse } = createRequire(fromApp.resolve('@nestjs/config'))('dotenv')${kind === 'ts' ? ' as { parse(src: Buffer): Record<string, string> }' : ''};`,
+    '  for (const [k, v] of Object.entries(parse(readFileSync(file)))) if (!(k in process.env)) process.env[k] = v;',
+    '}',
+    'resolveEnvSync();',
+    '',
+  ];
+  return [...head, ...(kind === 'ts'
+    ? ["import { existsSync, readFileSync } from 'fs';", "import { createRequire } from 'module';", "import { resolve } from 'path';", `import { resolveEnvSync } from '${helperSpecifier}';`, '']
+    : ["'use strict';", "const { existsSync, readFileSync } = require('fs');", "const { createRequire } = require('module');", "const { resolve } = require('path');",
+        `const { resolveEnvSync } = require('./${HELPER_BASENAME}.${kind}');`]), ...body].join('\n');
 }
 
 /** A statement's parent where one more statement may follow it. */

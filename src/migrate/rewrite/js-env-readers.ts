@@ -25,7 +25,7 @@ const READS_TEXT = /\b(readFileSync|readFile|createReadStream|parse)\s*\(|\bover
 
 /** The repository's JS/TS files (not declarations) that mention dotenv or an env file. */
 export function jsSourcesOf(root: string): PythonSource[] {
-  return repoTexts(root, (file) => JS_FILE.test(file) && !/\.d\.(c|m)?ts$/i.test(file), (text) => /dotenv|\.env\b|loadEnvFile/.test(text));
+  return repoTexts(root, (file) => JS_FILE.test(file) && !/\.d\.(c|m)?ts$/i.test(file), (text) => /dotenv|\.env\b|loadEnvFile|@nestjs\/config/.test(text));
 }
 
 /** For each of `envFiles` that some JS/TS source reads literally, the first such read. */

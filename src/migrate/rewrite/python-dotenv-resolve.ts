@@ -70,7 +70,9 @@ export interface DotenvResolveEdits {
  */
 export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdits | undefined {
   if (!/load_dotenv|read_env|dotenv_values/.test(text)) return undefined;
-  const helperName = helperNameFor([text]);
+  // A file that imports the helper already (an earlier run's edits) calls it by the name it bound.
+  const bound = /^[ \t]*from[ \t]+\.?secret_sweep_secrets[ \t]+import[ \t]+get_secret(?:[ \t]+as[ \t]+(\w+))?[ \t]*(?:#.*)?$/m.exec(text);
+  const helperName = bound ? bound[1] ?? 'get_secret' : helperNameFor([text]);
   const eol = detectEol(text);
   const tree = parsePython(text);
   // Insertions at one offset apply in this order (the fixer keeps it): import, then a resolution line, then a wrap.

@@ -52,6 +52,7 @@ import { quoteHashedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
+import { envFilesHoldReferences } from './unresolved-loaders.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
@@ -96,6 +97,8 @@ export interface RewriteRunOptions {
   onGenerated?: (file: string) => void;
   /** Called right before any file is written (the journal's `file-begin`: a kill -9 may stop the write). */
   onBeforeWrite?: (file: string) => void;
+  /** Also when no .env is rewritten this run: code that loads a .env an earlier run rewrote (unresolved-loaders.ts). */
+  repairLoaders?: boolean;
 }
 
 export interface RewriteRunResult {
@@ -191,7 +194,7 @@ type AnyResult = RewriteResult & {
 };
 
 /** The `type` of the package.json nearest to `file` (inside the root), when there is one. */
-function packageTypeFinder(root: string): (file: string) => string | undefined {
+export function packageTypeFinder(root: string): (file: string) => string | undefined {
   return packageJsonFinder(root, (json) => (json ? (typeof json.type === 'string' ? json.type : 'commonjs') : undefined));
 }
 
@@ -277,7 +280,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
-  if (byFile.size === 0) return finishWholeFiles(opts, out);
+  if (byFile.size === 0 && !opts.repairLoaders) return finishWholeFiles(opts, out);
 
   // Current text of each file as this run sees it (after its own in-memory edits). Only UTF-8 files are
   // edited: their text turns back into the same bytes. Another encoding (latin-1 "José") would not, so such a
@@ -467,7 +470,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   }
 
   // Python code that loads a .env this run turned into references resolves them itself after the load.
-  if (backend.capabilities.helpers && pending.some((p) => p.rewriter === 'dotenv')) {
+  // Also a .env an earlier run rewrote, whose loaders it left unresolved (older versions): repaired now.
+  if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv') || envFilesHoldReferences(root))) {
     const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
     const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);
@@ -484,6 +488,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const jsSources = jsSourcesOf(root).filter((x) => hasPackage(x.file));
     const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
+      for (const u of r.unresolved ?? []) {
+        out.notes.push(`${r.file}:${u.line}: ConfigModule.forRoot() with ${u.why} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
+      }
+      if (!r.edits.length) continue;
       resolves(r, 'javascript', 'resolveEnvSync()');
       for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
       if (r.module && !resolveModules.has(r.module.path)) resolveModules.set(r.module.path, r.module.content);
@@ -575,6 +583,10 @@ function dotenvLoaders<R extends { edits: TextEdit[]; lines: number[] }>(sources
     if (!p && src.text !== current) continue;
     const res = resolve(src.file, current);
     if (!res) continue;
+    if (!res.edits.length) {
+      out.push({ ...res, file: src.file });
+      continue;
+    }
     const after = applyEdits(current, res.edits, src.file);
     if (p) {
       if (p.encoding === 'latin1' && latin1Bytes(after) === undefined) continue;

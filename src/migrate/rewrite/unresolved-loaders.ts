@@ -1,0 +1,48 @@
+/**
+ * A repository an earlier version migrated: its `.env` holds `sm://` references, and code that loads it
+ * (dotenv, python-dotenv, ConfigModule.forRoot()) may not resolve them, as this version's rewrite does
+ * (js-dotenv-resolve.ts, python-dotenv-resolve.ts). A re-run has nothing left to migrate, so it rewrites
+ * nothing: it names those loaders and what to add, or to start them under `secret-sweep run`.
+ */
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { repoTexts } from './repo-texts.js';
+import { jsSourcesOf } from './js-env-readers.js';
+import { jsDotenvResolveEdits } from './js-dotenv-resolve.js';
+import { pythonSourcesOf } from './python-sources.js';
+import { dotenvResolveEdits } from './python-dotenv-resolve.js';
+import { nearestPackageDir } from './package-deps.js';
+import { tsTopLevelAwaitFinder } from './tsconfig.js';
+import { babelFinder } from './babel.js';
+import { packageTypeFinder } from './run-rewriters.js';
+
+const ENV_FILE = /(^|\/)\.env[^/]*$|\.env$/;
+
+/** Whether some .env-like file of the repository holds sm:// references. */
+export function envFilesHoldReferences(root: string): boolean {
+  return repoTexts(root, (f) => ENV_FILE.test(f), (t) => t.includes('sm://')).length > 0;
+}
+
+/** One line per loader that reads references without resolving them; none when no .env holds any. */
+export async function unresolvedLoaderLines(root: string): Promise<string[]> {
+  if (!envFilesHoldReferences(root)) return [];
+  const out: string[] = [];
+  const says = (file: string, lines: number[], call: string) => {
+    out.push(`secret-sweep: ${file}:${lines.join(',')}: loads a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add ${call} where it loads it (a run with --apply does, with the helper and its import)`);
+  };
+
+  const loaders = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+  // The Python edits parse the file (tree-sitter), loaded once, when there is one to read.
+  if (loaders.length) await (await import('./python.js')).loadPythonParser();
+  for (const src of loaders) {
+    const r = dotenvResolveEdits(src.file, src.text);
+    if (r?.edits.length) says(src.file, r.lines, '`get_secret.resolve_environ()`');
+  }
+  const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelFinder(root) };
+  for (const src of jsSourcesOf(root)) {
+    if (nearestPackageDir(src.file, (rel) => existsSync(path.join(root, rel))) === undefined) continue;
+    const r = jsDotenvResolveEdits(src.file, src.text, ctx);
+    if (r?.edits.length) says(src.file, r.lines, r.module ? `\`import '${path.posix.basename(r.module.path)}'\`` : '`resolveEnvSync()`');
+  }
+  return out;
+}
