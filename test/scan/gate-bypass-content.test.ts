@@ -8,39 +8,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { githubToken } from '../support/fake-secrets.js';
+import { zipOfOne } from '../support/archives.js';
 import { gateScan, git, githubEnv, repoWith, write } from '../support/gate-repo.js';
 
 const TOKEN = githubToken(7001);
 const LINE = `token = "${TOKEN}"\n`;
 const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
 
-/** A zip archive holding `name` with `text` (made by the zip tool when present, else stored by hand). */
+/** A zip archive holding `name` with `text` (made by the zip tool when present, else stored, built by hand). */
 function zipOf(name: string, text: string): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'ss-zip-'));
   writeFileSync(join(dir, name), text.repeat(20));
   const r = spawnSync('zip', ['-q', 'a.zip', name], { cwd: dir });
   if (r.status === 0) return readFileSync(join(dir, 'a.zip'));
-  // Stored entry: local header, data, central directory, end record.
-  const data = Buffer.from(text);
-  const nameB = Buffer.from(name);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt32LE(data.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(nameB.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt32LE(data.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(nameB.length, 28);
-  const cdAt = 30 + nameB.length + data.length;
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + nameB.length, 12);
-  end.writeUInt32LE(cdAt, 16);
-  return Buffer.concat([local, nameB, data, central, nameB, end]);
+  return zipOfOne(name, text, 'stored');
 }
 
 const CASES: Array<[string, string, Buffer]> = [
