@@ -110,6 +110,34 @@ function resultProperties(f: Finding): Record<string, unknown> {
   return p;
 }
 
+/**
+ * A finding in a commit or tag message has no file: its "file" is `(commit message)` / `(message of tag
+ * NAME)` (sources/git/messages.ts). Code scanning needs a physical location, so that pseudo-path stays, and
+ * the commit or tag is named where viewers show it: the message text and a logical location.
+ */
+const MESSAGE_PLACE = /^\((commit message|message of tag (.+))\)$/;
+
+function messagePlace(f: Finding): { kind: 'commit' | 'tag'; name: string; commit?: string } | undefined {
+  const m = MESSAGE_PLACE.exec(f.file);
+  if (m === null) return undefined;
+  const commit = f.seen?.at?.commit;
+  if (m[2] !== undefined) return { kind: 'tag', name: m[2], commit };
+  return commit === undefined ? undefined : { kind: 'commit', name: commit, commit };
+}
+
+function messagePlaceText(f: Finding): string {
+  const p = messagePlace(f);
+  if (p === undefined) return '';
+  return p.kind === 'tag' ? ` (in the message of tag ${p.name})` : ` (in the message of commit ${p.name.slice(0, 12)})`;
+}
+
+function messageLogicalLocation(f: Finding): { logicalLocations?: { kind: string; name: string; fullyQualifiedName: string }[] } {
+  const p = messagePlace(f);
+  if (p === undefined) return {};
+  const fqn = p.kind === 'tag' ? `refs/tags/${p.name}` : p.name;
+  return { logicalLocations: [{ kind: p.kind === 'tag' ? 'tag message' : 'commit message', name: p.name, fullyQualifiedName: fqn }] };
+}
+
 export const sarifReporter: Reporter = (findings, ctx) => {
   // Rules: everything that ran, then anything a finding names that the context did not describe.
   const metas: RuleMeta[] = [...ctx.rules.values()];
@@ -127,9 +155,10 @@ export const sarifReporter: Reporter = (findings, ctx) => {
     ruleIndex: ruleIndex.get(f.rule)!,
     level: levelOf[f.severity] ?? 'warning',
     kind: 'fail',
-    message: { text: `${f.description}: ${shownSecret(f, ctx)}${f.verification ? ` (verification: ${f.verification.status})` : ''}` },
+    message: { text: `${f.description}: ${shownSecret(f, ctx)}${messagePlaceText(f)}${f.verification ? ` (verification: ${f.verification.status})` : ''}` },
     locations: [
       {
+        ...messageLogicalLocation(f),
         physicalLocation: {
           artifactLocation: { uri: pathToUriReference(f.file), uriBaseId: SRCROOT },
           region: {

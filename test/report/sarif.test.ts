@@ -95,6 +95,22 @@ describe('sarif reporter', () => {
     expect(c.locations[0].physicalLocation.region).toMatchObject({ startLine: 40, endLine: 41, endColumn: 7 });
   });
 
+  it('names the commit or tag of a finding in a message, keeping a physical location code scanning accepts', () => {
+    const [a] = sampleFindings();
+    const inCommit = { ...a!, file: '(commit message)', line: 2, seen: { at: { commit: COMMIT }, places: [{ commit: COMMIT, path: '(commit message)' }] } } as typeof a;
+    const inTag = { ...a!, file: '(message of tag v1.2)', seen: { at: { commit: COMMIT }, places: [{ commit: COMMIT, path: '(message of tag v1.2)' }] } } as typeof a;
+    const doc = JSON.parse(sarifReporter([inCommit!, inTag!, a!], makeCtx()));
+    expectValid(doc);
+    const [c, t, plain] = doc.runs[0].results;
+    expect(c.message.text).toContain(`in the message of commit ${COMMIT.slice(0, 12)}`);
+    expect(c.locations[0].logicalLocations).toEqual([{ kind: 'commit message', name: COMMIT, fullyQualifiedName: COMMIT }]);
+    expect(c.locations[0].physicalLocation.artifactLocation.uri).not.toBe('');
+    expect(t.message.text).toContain('in the message of tag v1.2');
+    expect(t.locations[0].logicalLocations[0]).toMatchObject({ kind: 'tag message', fullyQualifiedName: 'refs/tags/v1.2' });
+    expect(plain.locations[0].logicalLocations).toBeUndefined();
+    expect(plain.message.text).not.toContain('in the message');
+  });
+
   it('carries git provenance in the result property bag', () => {
     const b = JSON.parse(sarifReporter(sampleFindings(), makeCtx())).runs[0].results[1];
     expect(b.properties).toMatchObject({ commit: COMMIT, date: '2024-05-01T10:00:00Z', presentAtHead: false, count: 3 });
