@@ -26,6 +26,7 @@ import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
 import { blobCallback, callbackPaths, fileNameCallback, replacementLines, scrubCommands, scrubContext, shortValueCount, SHORT } from './scrub.js';
+import { manualLanguageOf } from './manual-snippets.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
 export const REPORT_JSON = 'secret-sweep-migration.json';
@@ -362,6 +363,7 @@ export function renderMarkdown(r: JsonReport): string {
       L.push(`- ${m.where} → \`${m.secretName}\` key \`${m.jsonKey}\`: ${m.reason}${m.suggestion ? `. Suggested edit: ${m.suggestion}` : ''}`);
     }
     L.push('');
+    L.push(...otherLanguageSections(r.manual));
   }
   if (manualLocks.length) {
     L.push('### Lock files', '', 'The rewritten code needs a package these lock files do not pin yet: until you run the command (in the folder shown) and commit the result, the project\'s locked install fails or leaves the package out.', '');
@@ -396,6 +398,22 @@ export function renderMarkdown(r: JsonReport): string {
   }
   return L.join('\n');
 }
+
+/** For each language left manual that has an SDK snippet (manual-snippets.ts): the dependency and the function, once. */
+function otherLanguageSections(manual: JsonReport['manual']): string[] {
+  const L: string[] = [];
+  const seen = new Set<string>();
+  for (const m of manual) {
+    const lang = manualLanguageOf(m.file);
+    if (lang === undefined || seen.has(lang.name) || !m.reason.startsWith('no rewriter for ')) continue;
+    seen.add(lang.name);
+    L.push(`### Reading secrets in ${lang.name}`, '', `Add the AWS SDK (\`${lang.dependency}\`) and this function; it uses the SDK's default credentials, region and endpoint (\`AWS_ENDPOINT_URL\` included). Each place above names the call that replaces its literal.${lang.note ? ` ${lang.note}` : ''}`, '');
+    L.push('```' + FENCE[lang.name], lang.helper, '```', '');
+  }
+  return L;
+}
+
+const FENCE: Record<string, string> = { Go: 'go', PHP: 'php', Ruby: 'ruby', Java: 'java', Kotlin: 'java', 'C#': 'csharp' };
 
 /** Write the three files. Refuses a replacements path inside the repository. */
 export function writeReports(input: ReportInput): ReportFiles {

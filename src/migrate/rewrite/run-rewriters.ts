@@ -70,6 +70,7 @@ import { lockUpdate, onPath, UPDATABLE } from '../lockfiles/lock-update.js';
 import { hashedRequirementsStep, pinsHashes, pythonLockSteps } from '../lockfiles/python-locks.js';
 import { latin1Bytes, latin1PythonText } from './source-encoding.js';
 import { isPgpassPath } from '../plan/config-file-escapes.js';
+import { manualLanguageOf } from '../manual-snippets.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -256,6 +257,16 @@ function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { re
   };
 }
 
+/** Go, PHP, Ruby, Java, C#: no rewriter, but the report shows the AWS SDK code and the call for this place. */
+function otherLanguageManual(file: string, s: RewriteSite, backendId: string): { reason?: string; suggestion?: string } {
+  const lang = backendId === 'aws' ? manualLanguageOf(file) : undefined;
+  if (lang === undefined) return {};
+  return {
+    reason: `no rewriter for ${lang.name} code`,
+    suggestion: `replace the literal with \`${lang.call(s.ref.secretName, s.ref.jsonKey)}\` (the report's "Reading secrets in ${lang.name}" has the function)`,
+  };
+}
+
 function manualOf(u: RewriteSite & { reason?: string; suggestion?: string }, fallback: string): ManualSite {
   return {
     file: u.file, line: u.line, column: u.column, secretName: u.ref.secretName, jsonKey: u.ref.jsonKey,
@@ -393,7 +404,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
                   : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
-                    : manualOf(s, 'no rewriter for this kind of file'));
+                    : manualOf({ ...s, ...otherLanguageManual(file, s, backend.id) }, 'no rewriter for this kind of file'));
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
