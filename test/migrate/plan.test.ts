@@ -212,6 +212,18 @@ describe('dedupe and collisions', () => {
     expect(one).toEqual(['prod/etl/stripe<-a/billing.py', 'prod/etl/stripe-payments<-b/payments.py', 'prod/etl/stripe-payments-2<-c/payments.py']);
   });
 
+  it('two values of one file that want one name are told apart by their keys, not by a number', () => {
+    const files = {
+      'app/config.py': `import os\nclass Config:\n    SECRET_KEY = os.environ.get("SECRET_KEY") or "${pw(61)}"\n    API_TOKEN = os.getenv("API_TOKEN", "${pw(62)}")\n`,
+      'b/billing.py': `STRIPE_KEY = "${stripeKey(47)}"\nSTRIPE_WEBHOOK_KEY = "${stripeKey(48)}"\n`,
+    };
+    const one = planFor(files).plan.secrets.map((s) => `${s.name}<-${s.fields.find((f) => f.secret)!.key}`);
+    expect(one).toEqual(planFor(files, { shuffle: true }).plan.secrets.map((s) => `${s.name}<-${s.fields.find((f) => f.secret)!.key}`));
+    expect(one.filter((n) => /-\d+</.test(n))).toEqual([]);
+    expect(one).toContain('prod/etl/config-api-token<-api_token');
+    expect(one.some((n) => n.startsWith('prod/etl/stripe-webhook'))).toBe(true);
+  });
+
   it('a name is never left ending in a hyphen and six characters (AWS: confused with the ARN suffix): the last hyphen becomes _', () => {
     const files = {
       'a/billing.py': `STRIPE_KEY = "${stripeKey(44)}"\n`,

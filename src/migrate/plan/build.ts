@@ -80,7 +80,8 @@ export function buildPlan(input: PlanInput): { plan: Plan; values: PlanValues } 
   const values: PlanValues = new Map();
   const nameFor = nameAllocator(template, input.env, input.app);
   for (const c of kept) {
-    const { name, resource } = nameFor(c.resource, c.first.file);
+    const secretKeys = c.fields.filter((f) => f.secret).map((f) => f.key);
+    const { name, resource } = nameFor(c.resource, c.first.file, secretKeys.length === 1 ? secretKeys[0] : undefined);
     const fields = [...c.fields].sort((a, b) => fieldRank(a.key) - fieldRank(b.key));
     const planned: PlannedField[] = [];
     let bytes = 2;

@@ -95,20 +95,36 @@ export function fileStem(file: string): string {
   return slug(parts.pop() ?? '') || stem;
 }
 
+/** A key's slug without the words the resource already says (`stripe` + STRIPE_WEBHOOK_SECRET -> webhook-secret). */
+function keySuffix(base: string, key: string): string {
+  const have = new Set(base.split(/[-.]/));
+  const words = slug(key.split('.').pop() ?? key, 60).split(/[-.]/).filter((w) => w && !have.has(w));
+  return words.join('-');
+}
+
 /**
  * Names for the secrets of one plan, given in order of their first location: the template with the
- * resource; a name already given gets the file's name appended, then -2, -3, ... Throws a SweepError when
+ * resource; a name already given gets the file's name appended, else (same file) the value's key, then -2, -3, ... Throws a SweepError when
  * the template leaves no room for the resource or a name is invalid.
  */
-export function nameAllocator(template: string, env: string, app: string): (resource: string, file: string) => { name: string; resource: string } {
+export function nameAllocator(template: string, env: string, app: string): (resource: string, file: string, key?: string) => { name: string; resource: string } {
   const taken = new Set<string>();
+  /** The file of the first value that wanted each name. */
+  const holder = new Map<string, string>();
   const limit = MAX_NAME_LENGTH - renderName(template, env, app, '').length;
   if (limit < 1) throw new SweepError(`--name-template with this --env and --app leaves no room for the resource (names are at most ${MAX_NAME_LENGTH} characters)`);
-  return (wanted, file) => {
+  return (wanted, file, key) => {
     const base = wanted.slice(0, Math.max(1, limit - 12)).replace(/[-.]+$/, '') || 'secret';
     let resource = base;
     let name = renderName(template, env, app, resource);
-    if (taken.has(name)) {
+    const keyPart = key === undefined ? '' : keySuffix(base, key);
+    const byKey = `${base}-${keyPart}`.slice(0, Math.max(1, limit - 4)).replace(/[-.]+$/, '');
+    if (taken.has(name) && keyPart && holder.get(name) === file && !taken.has(renderName(template, env, app, byKey))) {
+      // Two values of one file that want one name (`SECRET_KEY` and `API_TOKEN` in config.py): the key tells
+      // them apart better than the file's name or a number (config-api-token, not config-2).
+      resource = byKey;
+      name = renderName(template, env, app, resource);
+    } else if (taken.has(name)) {
       const stem = fileStem(file);
       resource = stem && stem !== base ? `${base}-${stem}` : base;
       name = renderName(template, env, app, resource);
@@ -127,6 +143,7 @@ export function nameAllocator(template: string, env: string, app: string): (reso
     }
     validateSecretName(name);
     taken.add(name);
+    holder.set(renderName(template, env, app, base), holder.get(renderName(template, env, app, base)) ?? file);
     return { name, resource };
   };
 }
