@@ -40,7 +40,7 @@ import re
 import threading
 from functools import lru_cache
 
-__all__ = ["get_secret", "resolve_environ", "SecretError"]
+__all__ = ["get_secret", "resolve_environ", "resolve_settings_env", "SecretError"]
 
 
 class SecretError(RuntimeError):
@@ -170,7 +170,31 @@ def resolve_environ(environ=None):
     return env
 
 
+def resolve_settings_env(settings_class):
+    """For a pydantic BaseSettings class that reads an env_file itself: set each variable the file gives an
+    sm://NAME#KEY reference, and the environment does not have, to the secret's value. pydantic takes the
+    environment over its env_file, so the settings get the values, as under \`secret-sweep run\`."""
+    config = getattr(settings_class, "model_config", None)
+    if isinstance(config, dict):
+        files, encoding = config.get("env_file"), config.get("env_file_encoding")
+    else:  # pydantic 1: class Config
+        config = getattr(settings_class, "__config__", None)
+        files, encoding = getattr(config, "env_file", None), getattr(config, "env_file_encoding", None)
+    # The files as pydantic reads them (python-dotenv): relative to the working folder, the last one winning.
+    found = {}
+    for f in [] if not files else [files] if isinstance(files, (str, os.PathLike)) else files:
+        f = os.path.expanduser(f)
+        if os.path.isfile(f):
+            from dotenv import dotenv_values
+
+            found.update(dotenv_values(f, encoding=encoding or "utf8"))
+    refs = {k: v for k, v in found.items() if isinstance(v, str) and "sm://" in v and k not in os.environ}
+    os.environ.update(resolve_environ(refs))
+    return settings_class
+
+
 get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.resolve_environ()
+get_secret.resolve_settings_env = resolve_settings_env
 `;
 }
 

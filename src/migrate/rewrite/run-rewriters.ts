@@ -45,7 +45,7 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
-import { dotenvResolveEdits } from './python-dotenv-resolve.js';
+import { dotenvResolveEdits, LOADS_DOTENV } from './python-dotenv-resolve.js';
 import { JS_RESOLVE_HELPER, jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
 import { envFileCommandSources, envFilePreloadEdits } from './node-env-file.js';
 import { quoteHashedReferences } from './dotenv.js';
@@ -472,14 +472,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   // Also a .env an earlier run rewrote, whose loaders it left unresolved (older versions): repaired now.
   if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv') || envFilesHoldReferences(root))) {
-    const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+    const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && LOADS_DOTENV.test(x.text));
     const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: ${call})`);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter, summary: `${r.file} (${rewriter}): resolves the references of the .env it loads`, sites: [] });
     };
     for (const r of dotenvLoaders(loaders, texts, pending, read, 'python', dotenvResolveEdits)) {
-      resolves(r, 'python', 'get_secret.resolve_environ()');
+      resolves(r, 'python', r.calls.join(', '));
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
     }
     // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it
