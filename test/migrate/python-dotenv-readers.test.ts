@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { githubToken, password } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, password, randomString } from '../support/fake-secrets.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { runAsync, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
@@ -101,6 +101,22 @@ class Settings(BaseSettings):
 settings = Settings()
 `,
   'api2/app/__main__.py': `${HASH_PY}from .config import settings\nprint("api2", h(settings.db.password), h(settings.api_token), settings.db.host)\n`,
+  // django-environ (Debian's 0.4.4): read_env(), then env.db() / email_url() / cache_url() parse URLs whose
+  // schemes are its own (psql://, smtp+tls://, rediscache://). Some versions end an unquoted value at `#`:
+  // the references are single-quoted.
+  'dj/.env': `DATABASE_URL=psql://shop:${randomString(ALNUM, 20, 931)}Qk@db.internal:5432/shop\nEMAIL_URL=smtp+tls://alerts%40acme.io:${randomString(ALNUM, 18, 932)}Zt@smtp.mailhost.example.net:587\nCACHE_URL=rediscache://:${randomString(ALNUM, 22, 933)}Wv@cache.internal:6379/1\n`,
+  'dj/mysite/__init__.py': '',
+  'dj/mysite/settings.py': `import os
+import environ
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+env = environ.Env()
+environ.Env.read_env(os.path.join(BASE_DIR, ".env"))
+
+DATABASES = {"default": env.db()}
+vars().update(env.email_url())
+CACHES = {"default": env.cache_url()}
+`,
   // The file named at the instantiation, which the class does not know: read literally (manual).
   'tools/export.env': `EXPORT_PASSWORD=${pw(930)}\n`,
   'tools/export.py': `${HASH_PY}from pydantic import BaseSettings\n\nclass Export(BaseSettings):\n    export_password: str\n\nprint("export", h(Export(_env_file="tools/export.env").export_password))\n`,
@@ -116,6 +132,7 @@ const PROGRAMS: PyProgram[] = [
   { name: 'load_dotenv(path) in a function, started plainly', args: ['jobs/nightly.py'] },
   { name: 'pydantic 1 BaseSettings, Config.env_file', args: ['main.py'], cwd: 'api1' },
   { name: 'BaseSettings(_env_file=…)', args: ['tools/export.py'] },
+  { name: 'django-environ env.db(), email_url(), cache_url()', cwd: 'dj', args: ['-c', `${HASH_PY}from mysite import settings as s\nprint("dj", h(s.DATABASES["default"]["PASSWORD"]), h(s.EMAIL_HOST_PASSWORD), h(s.CACHES["default"]["LOCATION"]), s.EMAIL_HOST_USER)`] },
   ...(PY_SETTINGS ? [{ name: 'pydantic-settings model_config env_file, python -m', args: ['-m', 'app'], cwd: 'api2', python: PY_SETTINGS }] : []),
 ];
 
@@ -143,8 +160,10 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(starts).not.toContain('run the program with');
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');
     // The files read by .py code moved; those read by hand or by a notebook kept their values.
-    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+=sm:\/\//);
-    expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN=sm:\/\//);
+    // (Single-quoted: django-environ reads this repository's .env files too.)
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
+    expect(readFileSync(join(r.clone, 'dj/.env'), 'utf8')).toMatch(/^DATABASE_URL='psql:\/\/shop:\$\{sm:\/\/[^}]+#password\}@db\.internal:5432\/shop'\nEMAIL_URL='smtp\+tls:\/\/alerts%40acme\.io:\$\{sm:\/\/[^}]+\}@smtp[^']+'\nCACHE_URL='rediscache:\/\/:\$\{sm:\/\/[^}]+\}@cache\.internal:6379\/1'\n$/);
+    expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN='sm:\/\//);
     // The settings class is followed by the call that puts the values its env_file refers to into os.environ.
     expect(readFileSync(join(r.clone, 'api2/app/config.py'), 'utf8')).toContain('\n    )\nget_secret.resolve_settings_env(Settings)\n');
     expect(readFileSync(join(r.clone, 'api1/main.py'), 'utf8')).toContain('        env_file = ".env"\nget_secret.resolve_settings_env(Settings)\n');

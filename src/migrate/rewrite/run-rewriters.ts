@@ -435,7 +435,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
-    if (rw.id === 'dotenv' && nodeLoadsDotenv()) res.edits = quoteHashedReferences(text, res.edits);
+    // django-environ's read_env() ends an unquoted value at `#` in some versions (0.9) and with parse_comments=True.
+    if (rw.id === 'dotenv' && (nodeLoadsDotenv() || pySourcesOf().some((x) => /\bread_env\s*\(/.test(x.text)))) res.edits = quoteHashedReferences(text, res.edits);
     const embedded = composeEnv ? embeddedReferenceLines(text, res.edits) : new Set<number>();
     if (embedded.size) {
       const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
