@@ -59,7 +59,7 @@ import {
 import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { fetchCommand } from './shell.js';
-import { isTomlPath, tomlManual } from './toml.js';
+import { isStreamlitSecrets, isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
@@ -400,6 +400,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       if (isIniFile(file) && !isAirflowCfg(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
+      }
+      // So does the Streamlit edit: beside the app's modules that read st.secrets / st.connection (under the folder holding .streamlit/).
+      if (isStreamlitSecrets(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+        const appDir = path.posix.dirname(path.posix.dirname(file));
+        for (const src of pySourcesOf()) {
+          if (!src.file.endsWith('.py') || !(appDir === '.' || src.file.startsWith(`${appDir}/`)) || !/\bst\.(?:secrets|connection)\b/.test(src.text)) continue;
+          if (!pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
+        }
       }
       continue;
     }
