@@ -15,8 +15,8 @@ import { runAsync, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
 
 const bed = migrateTestBed();
-const haveDeps = spawnSync(PYTHON, ['-c', 'import boto3, dotenv, pydantic'], { encoding: 'utf8' }).status === 0;
-if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot import boto3, dotenv and pydantic (apt-get install -y python3-boto3 python3-dotenv python3-pydantic)`);
+const haveDeps = spawnSync(PYTHON, ['-c', 'import boto3, dotenv, pydantic, decouple, environ'], { encoding: 'utf8' }).status === 0;
+if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot import boto3, dotenv, pydantic, decouple and environ (apt-get install -y python3-boto3 python3-dotenv python3-pydantic python3-decouple python3-django-environ)`);
 /** pydantic 2's settings live in pydantic-settings, which Debian does not package: the machine image's pyenv Python has it. */
 const PY_SETTINGS = ['/root/.pyenv/shims/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import boto3, dotenv, pydantic_settings'], { stdio: 'ignore' }).status === 0);
 if (!PY_SETTINGS) console.warn('python-dotenv-readers: the pydantic-settings program is left out: no python3 imports boto3, dotenv and pydantic_settings');
@@ -117,6 +117,13 @@ DATABASES = {"default": env.db()}
 vars().update(env.email_url())
 CACHES = {"default": env.cache_url()}
 `,
+  // python-decouple: `config` reads the .env it finds from settings.py's folder up (here dc/), the environment first.
+  'dc/.env': `SECRET_KEY=${githubToken(934)}\nDEBUG=True\nDB_PASSWORD=${pw(935)}\n`,
+  'dc/proj/__init__.py': '',
+  'dc/proj/settings.py': 'from pathlib import Path\nfrom decouple import config, Csv\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = config("SECRET_KEY")\nDEBUG = config("DEBUG", default=False, cast=bool)\nDB_PASSWORD = config("DB_PASSWORD")\n',
+  // decouple with a repository named in the code: read literally (manual).
+  'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
+  'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
   // The file named at the instantiation, which the class does not know: read literally (manual).
   'tools/export.env': `EXPORT_PASSWORD=${pw(930)}\n`,
   'tools/export.py': `${HASH_PY}from pydantic import BaseSettings\n\nclass Export(BaseSettings):\n    export_password: str\n\nprint("export", h(Export(_env_file="tools/export.env").export_password))\n`,
@@ -132,6 +139,8 @@ const PROGRAMS: PyProgram[] = [
   { name: 'load_dotenv(path) in a function, started plainly', args: ['jobs/nightly.py'] },
   { name: 'pydantic 1 BaseSettings, Config.env_file', args: ['main.py'], cwd: 'api1' },
   { name: 'BaseSettings(_env_file=…)', args: ['tools/export.py'] },
+  { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
+  { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
   { name: 'django-environ env.db(), email_url(), cache_url()', cwd: 'dj', args: ['-c', `${HASH_PY}from mysite import settings as s\nprint("dj", h(s.DATABASES["default"]["PASSWORD"]), h(s.EMAIL_HOST_PASSWORD), h(s.CACHES["default"]["LOCATION"]), s.EMAIL_HOST_USER)`] },
   ...(PY_SETTINGS ? [{ name: 'pydantic-settings model_config env_file, python -m', args: ['-m', 'app'], cwd: 'api2', python: PY_SETTINGS }] : []),
 ];
@@ -152,7 +161,8 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/deploy\/service\.env:2:\d+ .*app\/by_hand\.py:\d+ reads this file itself with open\(\)/);
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
-    expect(manual).not.toMatch(/api[12]\//);
+    expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
+    expect(manual).not.toMatch(/api[12]\/|dc\//);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
     expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them and starts as before/m);
@@ -161,13 +171,15 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');
     // The files read by .py code moved; those read by hand or by a notebook kept their values.
     // (Single-quoted: django-environ reads this repository's .env files too.)
-    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
     expect(readFileSync(join(r.clone, 'dj/.env'), 'utf8')).toMatch(/^DATABASE_URL='psql:\/\/shop:\$\{sm:\/\/[^}]+#password\}@db\.internal:5432\/shop'\nEMAIL_URL='smtp\+tls:\/\/alerts%40acme\.io:\$\{sm:\/\/[^}]+\}@smtp[^']+'\nCACHE_URL='rediscache:\/\/:\$\{sm:\/\/[^}]+\}@cache\.internal:6379\/1'\n$/);
     expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN='sm:\/\//);
     // The settings class is followed by the call that puts the values its env_file refers to into os.environ.
     expect(readFileSync(join(r.clone, 'api2/app/config.py'), 'utf8')).toContain('\n    )\nget_secret.resolve_settings_env(Settings)\n');
     expect(readFileSync(join(r.clone, 'api1/main.py'), 'utf8')).toContain('        env_file = ".env"\nget_secret.resolve_settings_env(Settings)\n');
     expect(readFileSync(join(r.clone, 'tools/export.env'), 'utf8')).toBe(FILES['tools/export.env']);
+    expect(readFileSync(join(r.clone, 'dc/proj/settings.py'), 'utf8')).toMatch(/\nfrom decouple import config, Csv\n(?:.*\n)*get_secret\.resolve_decouple\(\)\n\nBASE_DIR/);
+    expect(readFileSync(join(r.clone, 'tools/vendor.env'), 'utf8')).toBe(FILES['tools/vendor.env']);
     expect(readFileSync(join(r.clone, '.env'), 'utf8')).toBe(FILES['.env']);
     expect(readFileSync(join(r.clone, 'app/values.py'), 'utf8')).toContain('cfg = get_secret.resolve_environ(dotenv_values("config/.env.values"))\n');
     // A second run finds every read resolved already: it writes nothing.

@@ -40,7 +40,7 @@ import re
 import threading
 from functools import lru_cache
 
-__all__ = ["get_secret", "resolve_environ", "resolve_settings_env", "SecretError"]
+__all__ = ["get_secret", "resolve_environ", "resolve_settings_env", "resolve_decouple", "SecretError"]
 
 
 class SecretError(RuntimeError):
@@ -193,8 +193,39 @@ def resolve_settings_env(settings_class):
     return settings_class
 
 
+def resolve_decouple():
+    """For python-decouple's \`config\`, which reads the settings.ini or .env it finds from its caller's folder
+    upwards: set each variable that .env gives an sm://NAME#KEY reference, and the environment does not have,
+    to the secret's value (decouple takes the environment over the file). Call it in the module that calls config()."""
+    import sys
+
+    folder = os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename))
+    while folder and folder != os.path.abspath(os.sep):
+        if os.path.isfile(os.path.join(folder, "settings.ini")):
+            return
+        path = os.path.join(folder, ".env")
+        if os.path.isfile(path):
+            break
+        folder = os.path.dirname(folder)
+    else:
+        return
+    refs = {}
+    with open(path, encoding="UTF-8") as f:  # as decouple's RepositoryEnv reads it
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            k, v = (x.strip() for x in line.split("=", 1))
+            if len(v) >= 2 and v[0] == v[-1] and v[0] in ("'", '"'):
+                v = v[1:-1]
+            if "sm://" in v and k not in os.environ:
+                refs[k] = v
+    os.environ.update(resolve_environ(refs))
+
+
 get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.resolve_environ()
 get_secret.resolve_settings_env = resolve_settings_env
+get_secret.resolve_decouple = resolve_decouple
 `;
 }
 

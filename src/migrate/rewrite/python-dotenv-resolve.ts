@@ -21,11 +21,12 @@ import { detectEol } from './fixer.js';
 import type { TextEdit } from './rewriter.js';
 import { HELPER_FILE, helperNameFor, importEditFor, parsePython } from './python.js';
 import { settingsResolveEdits, SETTINGS_METHOD } from './python-settings-env.js';
+import { decoupleResolveEdits, DECOUPLE_METHOD } from './python-decouple-env.js';
 
 export const RESOLVE_METHOD = 'resolve_environ';
 const LOADERS = new Set(['load_dotenv', 'read_env']);
-/** Text of a Python file that may load a .env: the calls above, or a pydantic settings class's env_file (python-settings-env.ts). */
-export const LOADS_DOTENV = /load_dotenv|read_env|dotenv_values|env_file/;
+/** Text of a Python file that may load a .env: the calls above, a pydantic settings class's env_file (python-settings-env.ts), python-decouple (python-decouple-env.ts). */
+export const LOADS_DOTENV = /load_dotenv|read_env|dotenv_values|env_file|decouple/;
 
 export function callName(call: TsNode): string | undefined {
   const fn = call.childForFieldName('function');
@@ -124,10 +125,15 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
       if (firstUse < 0 || stmt.startIndex < firstUse) firstUse = stmt.startIndex;
     }
     // A pydantic settings class that reads an env_file: the call after the class puts the values in os.environ.
-    for (const s of settingsResolveEdits(tree.rootNode, text, helperName, eol)) {
+    // python-decouple's config: the call after its import, likewise.
+    const more = [
+      ...settingsResolveEdits(tree.rootNode, text, helperName, eol).map((s) => ({ ...s, call: `${helperName}.${SETTINGS_METHOD}(…)` })),
+      ...decoupleResolveEdits(tree.rootNode, text, helperName, eol).map((s) => ({ ...s, call: `${helperName}.${DECOUPLE_METHOD}()` })),
+    ];
+    for (const s of more) {
       edits.push(s.edit);
       lines.push(s.line);
-      added.add(`${helperName}.${SETTINGS_METHOD}(…)`);
+      added.add(s.call);
       if (firstUse < 0 || s.at < firstUse) firstUse = s.at;
     }
   } finally {

@@ -44,10 +44,12 @@ function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined 
   if (name === 'dotenv_values') return 'dotenv_values()';
   if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
   if (name && OPENERS.has(name)) return `${name}()`;
+  // python-decouple's explicit repository (`Config(RepositoryEnv(".env"))`): python-decouple-env.ts resolves only `config`'s own.
+  if (name === 'RepositoryEnv') return 'RepositoryEnv()';
   return undefined;
 }
 
-const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || (n !== undefined && OPENERS.has(n));
+const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || (n !== undefined && OPENERS.has(n));
 
 /**
  * `env_file` when string `s` is a pydantic settings class's env_file (`env_file=".env"`, `"env_file": ".env"`,

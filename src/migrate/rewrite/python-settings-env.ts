@@ -27,8 +27,25 @@ export interface SettingsResolveEdit {
   edit: TextEdit;
   /** Where the call goes (the helper's import must come before it). */
   at: number;
-  /** 1-based line of the class statement. */
+  /** 1-based line of the statement it follows. */
   line: number;
+}
+
+/**
+ * `call` on a line of its own right after statement `stmt`, at its indentation; undefined when `stmt` is already
+ * followed by it (an earlier run, maybe with the helper's import between them) or has more on its last line (`…; x = 1`: no place for a line of its own).
+ */
+export function callLineAfter(stmt: TsNode, text: string, call: string, eol: string): SettingsResolveEdit | undefined {
+  let next = stmt.nextNamedSibling;
+  // The helper's import, which an earlier run may have put between the statement and the call.
+  while (next && /^(try_statement|import_from_statement)$/.test(next.type) && next.text.includes('secret_sweep_secrets')) next = next.nextNamedSibling;
+  if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === call.replace(/\s+/g, '')) return undefined;
+  const nl = text.indexOf('\n', stmt.endIndex);
+  if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(stmt.endIndex, nl < 0 ? text.length : nl))) return undefined;
+  const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.startIndex))![0];
+  const at = nl < 0 ? text.length : nl + 1;
+  return { edit: { start: at, end: at, replacement: `${nl < 0 ? eol : ''}${indent}${call}${eol}` }, at, line: stmt.startPosition.row + 1 };
 }
 
 /**
@@ -49,15 +66,8 @@ export function settingsResolveEdits(root: TsNode, text: string, helper: string,
     const stmt = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
     // A class inside a class (pydantic 1's `class Config`) is its outer class's setting, resolved after that one.
     if (stmt.parent?.parent?.type === 'class_definition') continue;
-    const next = stmt.nextNamedSibling;
-    if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === `${call}(${name})`) continue;
-    const nl = text.indexOf('\n', stmt.endIndex);
-    // Something after the class's last statement on its line (`…; x = 1`): not a place for a line of its own.
-    if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(stmt.endIndex, nl < 0 ? text.length : nl))) continue;
-    const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.startIndex))![0];
-    const at = nl < 0 ? text.length : nl + 1;
-    out.push({ edit: { start: at, end: at, replacement: `${nl < 0 ? eol : ''}${indent}${call}(${name})${eol}` }, at, line: stmt.startPosition.row + 1 });
+    const added = callLineAfter(stmt, text, `${call}(${name})`, eol);
+    if (added) out.push(added);
   }
   return out;
 }
