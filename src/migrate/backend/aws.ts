@@ -170,10 +170,7 @@ def resolve_environ(environ=None):
     return env
 
 
-def resolve_settings_env(settings_class):
-    """For a pydantic BaseSettings class that reads an env_file itself: set each variable the file gives an
-    sm://NAME#KEY reference, and the environment does not have, to the secret's value. pydantic takes the
-    environment over its env_file, so the settings get the values, as under \`secret-sweep run\`."""
+def _resolve_settings_files(settings_class):
     config = getattr(settings_class, "model_config", None)
     if isinstance(config, dict):
         files, encoding = config.get("env_file"), config.get("env_file_encoding")
@@ -190,6 +187,25 @@ def resolve_settings_env(settings_class):
             found.update(dotenv_values(f, encoding=encoding or "utf8"))
     refs = {k: v for k, v in found.items() if isinstance(v, str) and "sm://" in v and k not in os.environ}
     os.environ.update(resolve_environ(refs))
+
+
+def resolve_settings_env(settings_class):
+    """For a pydantic BaseSettings class that reads an env_file itself: when the class (or a subclass) is first
+    instantiated, as pydantic reads the file, set each variable the file gives an sm://NAME#KEY reference, and
+    the environment does not have, to the secret's value. pydantic takes the environment over its env_file, so
+    the settings get the values, as under \`secret-sweep run\`; a program that only imports the module fetches nothing."""
+    import functools
+
+    init, resolved = settings_class.__init__, set()
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        if type(self) not in resolved:
+            resolved.add(type(self))
+            _resolve_settings_files(type(self))
+        init(self, *args, **kwargs)
+
+    settings_class.__init__ = __init__
     return settings_class
 
 

@@ -3,9 +3,9 @@
  * pydantic 1's `class Config: env_file = …`): pydantic parses the file with python-dotenv when the class is
  * instantiated, so an `sm://` reference migrate wrote there would reach the settings as their value when the
  * program is started plainly (`python -m app.main`, `uvicorn`, pytest). Right after the class statement the
- * rewritten code calls the helper's `resolve_settings_env(Cls)`, which reads the class's own env_file setting
- * (the files as pydantic finds them, from the working folder) and puts each referenced value into os.environ,
- * which pydantic takes over the file:
+ * rewritten code calls the helper's `resolve_settings_env(Cls)`: at the first instantiation of the class (or of a
+ * subclass), as pydantic reads the file, it reads that class's own env_file setting (the files as pydantic finds
+ * them, from the working folder) and puts each referenced value into os.environ, which pydantic takes over the file:
  *
  *   class Settings(BaseSettings):         ->  class Settings(BaseSettings):
  *       model_config = SettingsConfigDict(            model_config = SettingsConfigDict(env_file=".env")
