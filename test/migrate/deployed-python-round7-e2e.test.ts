@@ -57,6 +57,7 @@ const PROGRAMS: Program[] = [
   { name: '.env read by load_dotenv(override=True)', needs: 'dotenv', start: (r) => py([join(r, 'overapp/app.py')]) },
   { name: 'config.conf read by configparser in a package module (from utils.constants import *)', start: (r) => py([join(r, 'footy/job.py')]) },
   { name: "airflow.cfg read as Airflow's conf.get does", start: (r) => py([join(r, 'airflowhome/read_cfg.py')]) },
+  { name: 'config.toml of INI lines read by configparser (a Streamlit app)', start: (r) => py([join(r, 'stapp/app.py')]) },
 ];
 
 interface Report {
@@ -86,6 +87,8 @@ const EXPECTED_LEFT = [
   'rawPassword in conf/raw.ini (manual)',
   'sharedToken in misc/shared.yml (manual)',
   'shellCloneToken in notebooks/magics.ipynb (manual)',
+  'streamlitPassword in stapp/.streamlit/secrets.toml (manual)',
+  'tomlIniPassword in stapp/config.toml (manual)',
   'tomlToken in tomlapp/settings.toml (manual)',
   'yamlBlockA in yamlcfg/tokens.yml (manual)',
   'yamlBlockB in yamlcfg/tokens.yml (manual)',
@@ -134,6 +137,16 @@ const SUGGESTED: Array<{ file: string; program: string; apply: (root: string, su
       if (!m) return undefined;
       edit(root, 'footy/config/config.conf', (t) => t.replace(/^(aws_redshift_password =).*\r$/m, '$1\r'));
       edit(root, 'footy/utils/constants.py', (t) => t.replace(/^(parser\.read\(.*\)\n)/m, `$1${m[2]}\n${m[1]}\n`));
+      return {};
+    },
+  },
+  {
+    // A `.toml` that configparser reads gets the INI edit, inside the function that reads it (its indentation).
+    file: 'stapp/config.toml', program: 'stapp/app.py', apply: (root, suggestion) => {
+      const m = /after `parser\.read\(\.\.\.\)` \(stapp\/config\.py:\d+\): `(parser\["postgresql"\]\["password"\] = get_secret\([^`]+)` \(`(from secret_sweep_secrets import get_secret)`\)/.exec(suggestion);
+      if (!m) return undefined;
+      edit(root, 'stapp/config.toml', (t) => t.replace(/^password=.*$/m, 'password='));
+      edit(root, 'stapp/config.py', (t) => t.replace(/^( *)(parser\.read\(.*\)\n)/m, `$1$2$1${m[2]}\n$1${m[1]}\n`));
       return {};
     },
   },
@@ -194,6 +207,12 @@ describe.skipIf(!havePython)('Python legacy programs (round 7), migrated, run fr
     expect.soft(yamlEdit('ci_token')).toContain(`after \`c = yaml.safe_load(f)\` (yamlcfg/read_yaml.py): \`c["github"]["ci_token"] = get_secret("`);
     expect.soft(manualOf('yamlcfg/tokens.yml').filter((x) => x.suggestion?.includes('c["rotation_tokens"]'))).toEqual([]);
     expect.soft(existsSync(join(clone, 'yamlcfg/secret_sweep_secrets.py'))).toBe(true);
+    // Streamlit's secrets file: the reason names st.secrets; the edit passes the value to st.connection, with the
+    // helper generated beside the app's module that opens it (and boto3 declared nowhere else: no requirements file).
+    expect.soft(manualOf('stapp/.streamlit/secrets.toml')[0]?.reason).toMatch(/^Streamlit loads this file into st\.secrets as written/);
+    expect.soft(manualOf('stapp/.streamlit/secrets.toml')[0]?.suggestion).toMatch(/^remove `password` from \[connections\.pg\] in stapp\/\.streamlit\/secrets\.toml and pass it where the app opens the connection, .*`st\.connection\("pg", …, password=get_secret\("[^"]+"\)\["password"\]\)`/);
+    expect.soft(existsSync(join(clone, 'stapp/secret_sweep_secrets.py'))).toBe(true);
+    expect.soft(manualOf('stapp/config.toml')[0]?.reason).toMatch(/^configparser reads INI values literally/);
     // The cp1252 file is rewritten in place: its coding line first, its other bytes as they were.
     const win = readFileSync(join(clone, 'legacy/win_job.py'));
     expect(win.toString('latin1').split('\n')[0]).toBe('# -*- coding: cp1252 -*-');

@@ -33,6 +33,13 @@ describe('which command line names an env file', () => {
     ['echo .env.example', '.env', 'x.sh', false],
     ['include release.env', 'build/release.env', 'build/Makefile', true],
     ['export $(cat /app/.env | xargs)', 'svc/.env', 'svc/start.sh', true],
+    // Written, not read: a Makefile's `.env:` recipe, a redirection, `touch`; a copy *from* .env reads it.
+    ['\techo "No .env file found" && read answer && if [ $${answer:-N} = y ]; then cp .env.example .env;fi', '.env', 'Makefile', false],
+    ['cp -n .env.example ".env" && . ./.env', '.env', 'run.sh', true],
+    ['cp .env .env.bak', '.env', 'run.sh', true],
+    ['echo "DEBUG=1" >> .env; touch .env', '.env', 'run.sh', false],
+    ['echo "$(cat .env)"', '.env', 'run.sh', true],
+    ['while read -r l; do echo "$l"; done < .env', '.env', 'run.sh', true],
   ])('%s (%s, in %s): %s', (line, file, src, want) => {
     expect(namesEnvFile(line, file, src)).toBe(want);
   });

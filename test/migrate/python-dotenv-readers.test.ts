@@ -9,14 +9,22 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { password } from '../support/fake-secrets.js';
+import { ALNUM, githubToken, password, randomString } from '../support/fake-secrets.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
 import { runAsync, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
 import { HASH_PY, migrateAndRun, PYTHON, type PyProgram } from '../support/python-repo-check.js';
 
 const bed = migrateTestBed();
-const haveDeps = spawnSync(PYTHON, ['-c', 'import boto3, dotenv'], { encoding: 'utf8' }).status === 0;
-if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot import boto3 and dotenv (apt-get install -y python3-boto3 python3-dotenv)`);
+const haveDeps = spawnSync(PYTHON, ['-c', 'import boto3, dotenv, pydantic, decouple, environ'], { encoding: 'utf8' }).status === 0;
+if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot import boto3, dotenv, pydantic, decouple and environ (apt-get install -y python3-boto3 python3-dotenv python3-pydantic python3-decouple python3-django-environ)`);
+/** pydantic 2's settings live in pydantic-settings, which Debian does not package: the machine image's pyenv Python has it. */
+const PY_SETTINGS = ['/root/.pyenv/shims/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import boto3, dotenv, pydantic_settings'], { stdio: 'ignore' }).status === 0);
+if (!PY_SETTINGS) console.warn('python-dotenv-readers: the pydantic-settings program is left out: no python3 imports boto3, dotenv and pydantic_settings');
+if (process.env.CI === 'true' && haveDeps && !PY_SETTINGS) {
+  it('a Python with pydantic-settings for the BaseSettings env_file program', () => {
+    throw new Error('no python3 imports boto3, dotenv and pydantic_settings (in CI this program must not be left out)');
+  });
+}
 
 const pw = (seed: number) => password(seed) + 'Dv';
 
@@ -56,6 +64,69 @@ def main():
 ENV = os.path.join(os.path.dirname(__file__), ".env")
 main()
 `,
+  // pydantic reads its env_file itself (python-settings-env.ts): pydantic 1's `class Config`, run in its folder.
+  'api1/.env': `API1_DB_PASSWORD=${pw(927)}\nAPI1_DB_HOST=db.internal\n`,
+  'api1/main.py': `${HASH_PY}from pydantic import BaseSettings
+
+class Settings(BaseSettings):
+    api1_db_password: str
+    api1_db_host: str
+
+    class Config:
+        env_file = ".env"
+
+print("api1", h(Settings().api1_db_password), Settings().api1_db_host)
+`,
+  // pydantic-settings (2): model_config, a nested model from DB__PASSWORD, `python -m app` in its folder.
+  'api2/.env': `DB__HOST=db.internal\nDB__PASSWORD='${pw(928)}'\nAPI_TOKEN=${githubToken(929)}\n`,
+  'api2/app/__init__.py': '',
+  'api2/app/config.py': `from pydantic import BaseModel
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Db(BaseModel):
+    host: str = "localhost"
+    password: str
+
+
+class Settings(BaseSettings):
+    db: Db
+    api_token: str
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+
+settings = Settings()
+`,
+  'api2/app/__main__.py': `${HASH_PY}from .config import settings\nprint("api2", h(settings.db.password), h(settings.api_token), settings.db.host)\n`,
+  // django-environ (Debian's 0.4.4): read_env(), then env.db() / email_url() / cache_url() parse URLs whose
+  // schemes are its own (psql://, smtp+tls://, rediscache://). Some versions end an unquoted value at `#`:
+  // the references are single-quoted.
+  'dj/.env': `DATABASE_URL=psql://shop:${randomString(ALNUM, 20, 931)}Qk@db.internal:5432/shop\nEMAIL_URL=smtp+tls://alerts%40acme.io:${randomString(ALNUM, 18, 932)}Zt@smtp.mailhost.example.net:587\nCACHE_URL=rediscache://:${randomString(ALNUM, 22, 933)}Wv@cache.internal:6379/1\n`,
+  'dj/mysite/__init__.py': '',
+  'dj/mysite/settings.py': `import os
+import environ
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+env = environ.Env()
+environ.Env.read_env(os.path.join(BASE_DIR, ".env"))
+
+DATABASES = {"default": env.db()}
+vars().update(env.email_url())
+CACHES = {"default": env.cache_url()}
+`,
+  // python-decouple: `config` reads the .env it finds from settings.py's folder up (here dc/), the environment first.
+  'dc/.env': `SECRET_KEY=${githubToken(934)}\nDEBUG=True\nDB_PASSWORD=${pw(935)}\n`,
+  'dc/proj/__init__.py': '',
+  'dc/proj/settings.py': 'from pathlib import Path\nfrom decouple import config, Csv\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = config("SECRET_KEY")\nDEBUG = config("DEBUG", default=False, cast=bool)\nDB_PASSWORD = config("DB_PASSWORD")\n',
+  // decouple with a repository named in the code: read literally (manual).
+  'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
+  'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
+  // The file named at the instantiation, which the class does not know: read literally (manual).
+  'tools/export.env': `EXPORT_PASSWORD=${pw(930)}\n`,
+  'tools/export.py': `${HASH_PY}from pydantic import BaseSettings\n\nclass Export(BaseSettings):\n    export_password: str\n\nprint("export", h(Export(_env_file="tools/export.env").export_password))\n`,
 };
 
 const PROGRAMS: PyProgram[] = [
@@ -66,6 +137,12 @@ const PROGRAMS: PyProgram[] = [
   { name: 'load_dotenv(path), started as the report says', args: ['svc/main.py'], startFor: 'svc/.env' },
   { name: 'load_dotenv(path), started plainly', args: ['svc/main.py'] },
   { name: 'load_dotenv(path) in a function, started plainly', args: ['jobs/nightly.py'] },
+  { name: 'pydantic 1 BaseSettings, Config.env_file', args: ['main.py'], cwd: 'api1' },
+  { name: 'BaseSettings(_env_file=…)', args: ['tools/export.py'] },
+  { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
+  { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
+  { name: 'django-environ env.db(), email_url(), cache_url()', cwd: 'dj', args: ['-c', `${HASH_PY}from mysite import settings as s\nprint("dj", h(s.DATABASES["default"]["PASSWORD"]), h(s.EMAIL_HOST_PASSWORD), h(s.CACHES["default"]["LOCATION"]), s.EMAIL_HOST_USER)`] },
+  ...(PY_SETTINGS ? [{ name: 'pydantic-settings model_config env_file, python -m', args: ['-m', 'app'], cwd: 'api2', python: PY_SETTINGS }] : []),
 ];
 
 describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
@@ -83,6 +160,9 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).not.toMatch(/\.env\.override:|config\/\.env\.values:/);
     expect(manual).toMatch(/deploy\/service\.env:2:\d+ .*app\/by_hand\.py:\d+ reads this file itself with open\(\)/);
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
+    expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
+    expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
+    expect(manual).not.toMatch(/api[12]\/|dc\//);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
     expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them and starts as before/m);
@@ -90,7 +170,16 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(starts).not.toContain('run the program with');
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');
     // The files read by .py code moved; those read by hand or by a notebook kept their values.
-    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z_]+=sm:\/\//);
+    // (Single-quoted: django-environ reads this repository's .env files too.)
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
+    expect(readFileSync(join(r.clone, 'dj/.env'), 'utf8')).toMatch(/^DATABASE_URL='psql:\/\/shop:\$\{sm:\/\/[^}]+#password\}@db\.internal:5432\/shop'\nEMAIL_URL='smtp\+tls:\/\/alerts%40acme\.io:\$\{sm:\/\/[^}]+\}@smtp[^']+'\nCACHE_URL='rediscache:\/\/:\$\{sm:\/\/[^}]+\}@cache\.internal:6379\/1'\n$/);
+    expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN='sm:\/\//);
+    // The settings class is followed by the call that puts the values its env_file refers to into os.environ.
+    expect(readFileSync(join(r.clone, 'api2/app/config.py'), 'utf8')).toContain('\n    )\nget_secret.resolve_settings_env(Settings)\n');
+    expect(readFileSync(join(r.clone, 'api1/main.py'), 'utf8')).toContain('        env_file = ".env"\nget_secret.resolve_settings_env(Settings)\n');
+    expect(readFileSync(join(r.clone, 'tools/export.env'), 'utf8')).toBe(FILES['tools/export.env']);
+    expect(readFileSync(join(r.clone, 'dc/proj/settings.py'), 'utf8')).toMatch(/\nfrom decouple import config, Csv\n(?:.*\n)*get_secret\.resolve_decouple\(\)\n\nBASE_DIR/);
+    expect(readFileSync(join(r.clone, 'tools/vendor.env'), 'utf8')).toBe(FILES['tools/vendor.env']);
     expect(readFileSync(join(r.clone, '.env'), 'utf8')).toBe(FILES['.env']);
     expect(readFileSync(join(r.clone, 'app/values.py'), 'utf8')).toContain('cfg = get_secret.resolve_environ(dotenv_values("config/.env.values"))\n');
     // A second run finds every read resolved already: it writes nothing.

@@ -21,6 +21,8 @@ export interface PyProgram {
   /** Folder to start in, repository-relative ('.' by default). */
   cwd?: string;
   env?: Record<string, string>;
+  /** The interpreter, when not Debian's (a library Debian does not package: pydantic-settings). */
+  python?: string;
   /**
    * After the migration, started as the report's start command for this file says
    * (`secret-sweep run [--env-file F] -- python3 …`); the file must be listed there.
@@ -55,7 +57,8 @@ export function deployEnv(aws: Record<string, string>): Record<string, string> {
 export function runProgram(root: string, p: PyProgram, aws: Record<string, string>, runArgs?: string[]): Promise<AsyncRunResult> {
   const env = { ...deployEnv(aws), ...p.env };
   const cwd = join(root, p.cwd ?? '.');
-  return runArgs ? runAsync(process.execPath, [BIN, 'run', ...runArgs, '--', PYTHON, ...p.args], { cwd, env }) : runAsync(PYTHON, p.args, { cwd, env });
+  const python = p.python ?? PYTHON;
+  return runArgs ? runAsync(process.execPath, [BIN, 'run', ...runArgs, '--', python, ...p.args], { cwd, env }) : runAsync(python, p.args, { cwd, env });
 }
 
 /** The `secret-sweep run` options the report's start command for `file` gives (`secret-sweep run OPTS -- COMMAND`). */

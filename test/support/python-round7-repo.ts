@@ -30,6 +30,7 @@ const KEYS = [
   'urlPassword', 'dotenvPassword', 'tomlToken', 'environSetPassword', 'bearerToken', 'commentToken', 'sharedToken',
   'overrideDotenvPassword', 'fstringToken', 'percentPassword', 'formatPassword', 'fstringDqToken',
   'magicEnvToken', 'shellCloneToken', 'plainIniPassword', 'confPassword', 'airflowDbPassword', 'airflowSecretKey', 'airflowFernetKey',
+  'tomlIniPassword', 'streamlitPassword',
 ] as const;
 export type Round7Values = Record<(typeof KEYS)[number], string>;
 
@@ -120,5 +121,12 @@ export function round7Files(v: Round7Values): Record<string, string | Buffer> {
     'airflowhome/read_cfg.py': `${H}\nimport configparser\nimport os\nimport shlex\nimport subprocess\n\n${HERE}cfg = configparser.ConfigParser()\ncfg.read(os.path.join(HERE, "airflow.cfg"))\n\n\ndef get(section, key):\n    if cfg.has_option(section, key):\n        return cfg.get(section, key)\n    return subprocess.run(shlex.split(cfg.get(section, key + "_cmd")), capture_output=True, check=True).stdout.decode()\n\n\nprint(h(get("core", "fernet_key"), get("database", "sql_alchemy_conn"), get("webserver", "secret_key")))\n`,
     'tomlapp/settings.toml': `[github]\norg = "acme"\ntoken = "${v.tomlToken}"\n`,
     'tomlapp/app.py': `${H}\nimport os\nimport tomllib\n\n${HERE}with open(os.path.join(HERE, "settings.toml"), "rb") as f:\n    s = tomllib.load(f)\nprint(h(s["github"]["org"], s["github"]["token"]))\n`,
+    // 12. A Streamlit app (rycmak/test-streamlit-postgresql's shape): a `config.toml` of INI lines that a helper
+    // function hands to configparser, and `.streamlit/secrets.toml`, which st.secrets / st.connection read.
+    'stapp/config.toml': `[postgresql]\nhost=localhost\nuser=postgres\npassword=${v.tomlIniPassword}\ndatabase=magicians\n`,
+    'stapp/config.py': `import os\nfrom configparser import ConfigParser\n\n${HERE}\ndef config(filename=os.path.join(HERE, 'config.toml'), section='postgresql'):\n    parser = ConfigParser()\n    parser.read(filename)\n    return dict(parser.items(section))\n`,
+    'stapp/app.py': `${H}\nfrom config import config\n\nprint(h(config()["password"]))\n`,
+    'stapp/.streamlit/secrets.toml': `[connections.pg]\ndialect = "postgresql"\nhost = "db.internal"\nusername = "dash"\npassword = "${v.streamlitPassword}"\n`,
+    'stapp/dashboard.py': 'import streamlit as st\n\nconn = st.connection("pg", type="sql")\nst.dataframe(conn.query("select 1"))\n',
   };
 }

@@ -40,7 +40,7 @@ import re
 import threading
 from functools import lru_cache
 
-__all__ = ["get_secret", "resolve_environ", "SecretError"]
+__all__ = ["get_secret", "resolve_environ", "resolve_settings_env", "resolve_decouple", "SecretError"]
 
 
 class SecretError(RuntimeError):
@@ -170,7 +170,78 @@ def resolve_environ(environ=None):
     return env
 
 
+def _resolve_settings_files(settings_class):
+    config = getattr(settings_class, "model_config", None)
+    if isinstance(config, dict):
+        files, encoding = config.get("env_file"), config.get("env_file_encoding")
+    else:  # pydantic 1: class Config
+        config = getattr(settings_class, "__config__", None)
+        files, encoding = getattr(config, "env_file", None), getattr(config, "env_file_encoding", None)
+    # The files as pydantic reads them (python-dotenv): relative to the working folder, the last one winning.
+    found = {}
+    for f in [] if not files else [files] if isinstance(files, (str, os.PathLike)) else files:
+        f = os.path.expanduser(f)
+        if os.path.isfile(f):
+            from dotenv import dotenv_values
+
+            found.update(dotenv_values(f, encoding=encoding or "utf8"))
+    refs = {k: v for k, v in found.items() if isinstance(v, str) and "sm://" in v and k not in os.environ}
+    os.environ.update(resolve_environ(refs))
+
+
+def resolve_settings_env(settings_class):
+    """For a pydantic BaseSettings class that reads an env_file itself: when the class (or a subclass) is first
+    instantiated, as pydantic reads the file, set each variable the file gives an sm://NAME#KEY reference, and
+    the environment does not have, to the secret's value. pydantic takes the environment over its env_file, so
+    the settings get the values, as under \`secret-sweep run\`; a program that only imports the module fetches nothing."""
+    import functools
+
+    init, resolved = settings_class.__init__, set()
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):
+        if type(self) not in resolved:
+            resolved.add(type(self))
+            _resolve_settings_files(type(self))
+        init(self, *args, **kwargs)
+
+    settings_class.__init__ = __init__
+    return settings_class
+
+
+def resolve_decouple():
+    """For python-decouple's \`config\`, which reads the settings.ini or .env it finds from its caller's folder
+    upwards: set each variable that .env gives an sm://NAME#KEY reference, and the environment does not have,
+    to the secret's value (decouple takes the environment over the file). Call it in the module that calls config()."""
+    import sys
+
+    folder = os.path.dirname(os.path.abspath(sys._getframe(1).f_code.co_filename))
+    while folder and folder != os.path.abspath(os.sep):
+        if os.path.isfile(os.path.join(folder, "settings.ini")):
+            return
+        path = os.path.join(folder, ".env")
+        if os.path.isfile(path):
+            break
+        folder = os.path.dirname(folder)
+    else:
+        return
+    refs = {}
+    with open(path, encoding="UTF-8") as f:  # as decouple's RepositoryEnv reads it
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#") or "=" not in line:
+                continue
+            k, v = (x.strip() for x in line.split("=", 1))
+            if len(v) >= 2 and v[0] == v[-1] and v[0] in ("'", '"'):
+                v = v[1:-1]
+            if "sm://" in v and k not in os.environ:
+                refs[k] = v
+    os.environ.update(resolve_environ(refs))
+
+
 get_secret.resolve_environ = resolve_environ  # one name to import: get_secret.resolve_environ()
+get_secret.resolve_settings_env = resolve_settings_env
+get_secret.resolve_decouple = resolve_decouple
 `;
 }
 

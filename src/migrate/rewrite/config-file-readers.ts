@@ -19,8 +19,12 @@ import { pythonSourcesOf } from './python-sources.js';
 
 export const UNKNOWN_READER = 'the program that loads this file is unknown';
 
-/** Settings files named otherwise that a Python program may read with configparser (`config/config.conf`). */
-export const INI_LIKE = /\.(conf|config|cnf)$/i;
+/**
+ * Settings files named otherwise that a Python program may read with configparser (`config/config.conf`,
+ * also a `config.toml` of `key=value` lines that `parser.read("config.toml")` reads, when no program opens it as TOML).
+ */
+export const INI_LIKE = /\.(conf|config|cnf|toml)$/i;
+const TOML = /\.toml$/i;
 const CONFIGPARSER = /\bConfigParser\(|\bconfigparser\b/;
 
 /**
@@ -28,10 +32,11 @@ const CONFIGPARSER = /\bConfigParser\(|\bconfigparser\b/;
  * file through configparser's own `cfg.read("…")`, so any string literal naming it counts (in the file's
  * own folder first).
  */
-export function configFileReads(files: readonly string[], sources: readonly PythonSource[]): Map<string, LiteralEnvRead> {
-  const ini = (f: string) => isIniPath(f) || INI_LIKE.test(f);
-  const out = literalEnvReads(files.filter((f) => !ini(f)), sources);
-  for (const f of files.filter(ini)) {
+export function configFileReads(files: readonly string[], sources: readonly PythonSource[], configparserOnly = false): Map<string, LiteralEnvRead> {
+  const ini = (f: string) => isIniPath(f) || (INI_LIKE.test(f) && !TOML.test(f));
+  // (configparserOnly: without the Python parser, which the `open()` reads need.)
+  const out = configparserOnly ? new Map<string, LiteralEnvRead>() : literalEnvReads(files.filter((f) => !ini(f)), sources);
+  for (const f of files.filter((f) => ini(f) || (TOML.test(f) && !out.has(f)))) {
     const name = new RegExp(`["'](?:[^"'\\n]*[/\\\\])?${path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
     const dir = path.posix.dirname(f);
     // A `config.conf` is INI only to a program that hands it to configparser (nginx.conf is not).
@@ -56,7 +61,7 @@ export function configFileReads(files: readonly string[], sources: readonly Pyth
 export function configparserFilesOf(root: string, files: Iterable<string>): Set<string> {
   const candidates = [...new Set(files)].filter((f) => INI_LIKE.test(f));
   if (!candidates.length) return new Set();
-  return new Set([...configFileReads(candidates, pythonSourcesOf(root))].filter(([, r]) => r.how === 'configparser').map(([f]) => f));
+  return new Set([...configFileReads(candidates, pythonSourcesOf(root), true)].filter(([, r]) => r.how === 'configparser').map(([f]) => f));
 }
 
 export function configparserInterpolates(source: string): boolean | undefined {

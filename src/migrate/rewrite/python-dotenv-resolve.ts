@@ -1,5 +1,6 @@
 /**
- * Python code that loads a `.env` into `os.environ` (`load_dotenv(…)`, django-environ's `read_env(…)`)
+ * Python code that loads a `.env` into `os.environ` (`load_dotenv(…)`, django-environ's `read_env(…)`, a
+ * pydantic settings class's env_file: python-settings-env.ts)
  * whose values migrate turned into `sm://` references: right after the load, the rewritten code resolves
  * them itself, so the program runs as it did when started plainly (`python app.py`, a cron line, a
  * systemd unit), not only under `secret-sweep run`.
@@ -18,10 +19,14 @@ import path from 'node:path';
 import type { Node as TsNode } from 'web-tree-sitter';
 import { detectEol } from './fixer.js';
 import type { TextEdit } from './rewriter.js';
-import { helperNameFor, importEditFor, parsePython } from './python.js';
+import { HELPER_FILE, helperNameFor, importEditFor, parsePython } from './python.js';
+import { settingsResolveEdits, SETTINGS_METHOD } from './python-settings-env.js';
+import { decoupleResolveEdits, DECOUPLE_METHOD } from './python-decouple-env.js';
 
 export const RESOLVE_METHOD = 'resolve_environ';
 const LOADERS = new Set(['load_dotenv', 'read_env']);
+/** Text of a Python file that may load a .env: the calls above, a pydantic settings class's env_file (python-settings-env.ts), python-decouple (python-decouple-env.ts). */
+export const LOADS_DOTENV = /load_dotenv|read_env|dotenv_values|env_file|decouple/;
 
 export function callName(call: TsNode): string | undefined {
   const fn = call.childForFieldName('function');
@@ -62,6 +67,8 @@ export interface DotenvResolveEdits {
   edits: TextEdit[];
   /** 1-based lines of the loads now followed by the resolution. */
   lines: number[];
+  /** The helper's calls added (`get_secret.resolve_environ()`, `get_secret.resolve_settings_env(Settings)`). */
+  calls: string[];
 }
 
 /**
@@ -69,7 +76,8 @@ export interface DotenvResolveEdits {
  * helper's import when the file lacks it; undefined when there is nothing to do.
  */
 export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdits | undefined {
-  if (!/load_dotenv|read_env|dotenv_values/.test(text)) return undefined;
+  // The generated helper reads env files itself (resolve_settings_env): never a loader to edit.
+  if (!LOADS_DOTENV.test(text) || path.posix.basename(file) === HELPER_FILE) return undefined;
   // A file that imports the helper already (an earlier run's edits) calls it by the name it bound.
   const bound = /^[ \t]*from[ \t]+\.?secret_sweep_secrets[ \t]+import[ \t]+get_secret(?:[ \t]+as[ \t]+(\w+))?[ \t]*(?:#.*)?$/m.exec(text);
   const helperName = bound ? bound[1] ?? 'get_secret' : helperNameFor([text]);
@@ -79,6 +87,7 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
   const edits: TextEdit[] = [];
   const wraps: TextEdit[] = [];
   const lines: number[] = [];
+  const added = new Set<string>();
   let firstUse = -1;
   try {
     const resolve = `${helperName}.${RESOLVE_METHOD}`;
@@ -90,6 +99,7 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
       if (outer?.type === 'call' && outer.childForFieldName('function')?.text.replace(/\s+/g, '') === resolve) continue;
       wraps.push({ start: call.startIndex, end: call.startIndex, replacement: `${resolve}(` }, { start: call.endIndex, end: call.endIndex, replacement: ')' });
       lines.push(call.startPosition.row + 1);
+      added.add(`${resolve}(dotenv_values(…))`);
       if (firstUse < 0 || call.startIndex < firstUse) firstUse = call.startIndex;
     }
     const seen = new Set<number>();
@@ -111,7 +121,20 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
         edits.push({ start: stmt.endIndex, end: stmt.endIndex, replacement: `; ${resolve}()` });
       }
       lines.push(stmt.startPosition.row + 1);
+      added.add(`${resolve}()`);
       if (firstUse < 0 || stmt.startIndex < firstUse) firstUse = stmt.startIndex;
+    }
+    // A pydantic settings class that reads an env_file: the call after the class puts the values in os.environ.
+    // python-decouple's config: the call after its import, likewise.
+    const more = [
+      ...settingsResolveEdits(tree.rootNode, text, helperName, eol).map((s) => ({ ...s, call: `${helperName}.${SETTINGS_METHOD}(…)` })),
+      ...decoupleResolveEdits(tree.rootNode, text, helperName, eol).map((s) => ({ ...s, call: `${helperName}.${DECOUPLE_METHOD}()` })),
+    ];
+    for (const s of more) {
+      edits.push(s.edit);
+      lines.push(s.line);
+      added.add(s.call);
+      if (firstUse < 0 || s.at < firstUse) firstUse = s.at;
     }
   } finally {
     tree.delete();
@@ -125,5 +148,5 @@ export function dotenvResolveEdits(file: string, text: string): DotenvResolveEdi
     if (edits.some((e) => e.start < imp.edit.start)) return undefined;
     edits.unshift(imp.edit);
   }
-  return { edits, lines: [...new Set(lines)].sort((a, b) => a - b) };
+  return { edits, lines: [...new Set(lines)].sort((a, b) => a - b), calls: [...added] };
 }

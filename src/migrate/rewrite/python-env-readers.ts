@@ -44,10 +44,27 @@ function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined 
   if (name === 'dotenv_values') return 'dotenv_values()';
   if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
   if (name && OPENERS.has(name)) return `${name}()`;
+  // python-decouple's explicit repository (`Config(RepositoryEnv(".env"))`): python-decouple-env.ts resolves only `config`'s own.
+  if (name === 'RepositoryEnv') return 'RepositoryEnv()';
   return undefined;
 }
 
-const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || (n !== undefined && OPENERS.has(n));
+const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || (n !== undefined && OPENERS.has(n));
+
+/**
+ * `env_file` when string `s` is a pydantic settings class's env_file (`env_file=".env"`, `"env_file": ".env"`,
+ * pydantic 1's `env_file = ".env"`, also inside a tuple of files), `_env_file` when it is given at the
+ * instantiation (`Settings(_env_file=".env")`: python-settings-env.ts does not see it), else undefined.
+ */
+function pydanticEnvFileOf(s: TsNode): string | undefined {
+  let n: TsNode = s;
+  while (n.parent && ['tuple', 'list', 'parenthesized_expression'].includes(n.parent.type)) n = n.parent;
+  const p = n.parent;
+  const key = p?.type === 'keyword_argument' ? p.childForFieldName('name')?.text
+    : p?.type === 'assignment' && p.childForFieldName('right')?.id === n.id ? p.childForFieldName('left')?.text
+      : p?.type === 'pair' && p.childForFieldName('value')?.id === n.id ? literalText(p.childForFieldName('key')!) : undefined;
+  return key === 'env_file' || key === '_env_file' ? key : undefined;
+}
 
 /** The text of a plain string literal (no interpolation), else undefined. */
 function literalText(s: TsNode): string | undefined {
@@ -99,6 +116,12 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
         if (!lit) continue;
         for (const f of envFiles) {
           if (out.get(f)?.file === src.file || !names(lit, f)) continue;
+          // pydantic settings: `Settings(_env_file=".env")` at the call, or a class's env_file where its call is not added.
+          const setting = pydanticEnvFileOf(s);
+          if (setting === '_env_file' || (setting && !selfResolving)) {
+            record(f, s, setting === '_env_file' ? 'Settings(_env_file=…)' : 'a pydantic settings env_file');
+            continue;
+          }
           let reader: TsNode | undefined;
           for (let p = s.parent; p; p = p.parent) {
             if (p.type === 'call' && isReaderName(callName(p))) {

@@ -45,7 +45,7 @@ import type { EnvReference } from './sites.js';
 import { untrackAndIgnore, wholeFilesOf, type WholeFile } from '../whole-files.js';
 import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './python-env-readers.js';
 import { pythonSourcesOf } from './python-sources.js';
-import { dotenvResolveEdits } from './python-dotenv-resolve.js';
+import { dotenvResolveEdits, LOADS_DOTENV } from './python-dotenv-resolve.js';
 import { JS_RESOLVE_HELPER, jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
 import { envFileCommandSources, envFilePreloadEdits } from './node-env-file.js';
 import { quoteHashedReferences } from './dotenv.js';
@@ -59,7 +59,7 @@ import {
 import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { fetchCommand } from './shell.js';
-import { isTomlPath, tomlManual } from './toml.js';
+import { isStreamlitSecrets, isTomlPath, tomlManual } from './toml.js';
 import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
@@ -412,6 +412,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
+      // So does the Streamlit edit: beside the app's modules that read st.secrets / st.connection (under the folder holding .streamlit/).
+      if (isStreamlitSecrets(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
+        const appDir = path.posix.dirname(path.posix.dirname(file));
+        for (const src of pySourcesOf()) {
+          if (!src.file.endsWith('.py') || !(appDir === '.' || src.file.startsWith(`${appDir}/`)) || !/\bst\.(?:secrets|connection)\b/.test(src.text)) continue;
+          if (!pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
+        }
+      }
       continue;
     }
     // The JS helper needs its SDK declared in a package.json above the file, or a fresh clone cannot install it.
@@ -446,7 +454,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       if (!sites.some((s) => s.kind === 'secret')) continue;
     }
     const res = rw.rewrite({ file, text, sites, backend: backend.id, region: opts.region }) as AnyResult;
-    if (rw.id === 'dotenv' && nodeLoadsDotenv()) res.edits = quoteHashedReferences(text, res.edits);
+    // django-environ's read_env() ends an unquoted value at `#` in some versions (0.9) and with parse_comments=True.
+    if (rw.id === 'dotenv' && (nodeLoadsDotenv() || pySourcesOf().some((x) => /\bread_env\s*\(/.test(x.text)))) res.edits = quoteHashedReferences(text, res.edits);
     const embedded = composeEnv ? embeddedReferenceLines(text, res.edits) : new Set<number>();
     if (embedded.size) {
       const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
@@ -483,14 +492,14 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   // Python code that loads a .env this run turned into references resolves them itself after the load.
   // Also a .env an earlier run rewrote, whose loaders it left unresolved (older versions): repaired now.
   if (backend.capabilities.helpers && (opts.repairLoaders || pending.some((p) => p.rewriter === 'dotenv') || envFilesHoldReferences(root))) {
-    const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+    const loaders = pySourcesOf().filter((x) => /\.py$/.test(x.file) && LOADS_DOTENV.test(x.text));
     const resolves = (r: { file: string; lines: number[] }, rewriter: string, call: string) => {
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: resolves the sm:// references it loads from .env itself (line ${r.lines.join(', ')}: ${call})`);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter, summary: `${r.file} (${rewriter}): resolves the references of the .env it loads`, sites: [] });
     };
     for (const r of dotenvLoaders(loaders, texts, pending, read, 'python', dotenvResolveEdits)) {
-      resolves(r, 'python', 'get_secret.resolve_environ()');
+      resolves(r, 'python', r.calls.join(', '));
       if (!pyHelperFiles.includes(r.file)) pyHelperFiles.push(r.file);
     }
     // CommonJS with dotenv: the same, synchronously; its SDK is declared in a package.json above it

@@ -61,6 +61,25 @@ function howOf(line: string, src: string): string {
 /** Text ending in the folder of the running script: `$(dirname "$0")/`, `$(cd "$(dirname "$0")" && pwd)/`, `${BASH_SOURCE%/*}/`. */
 const SCRIPT_DIR = /(?:\$\(\s*dirname\s+["']?\$(?:0|\{0\}|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)["']?\s*\)["']?(?:\s*(?:&&|;)\s*pwd\s*\))?|\$\{(?:0|BASH_SOURCE(?:\[0\])?)%\/\*\})["']?\/$/;
 
+/** Where a command of a shell line starts or ends: `;`, `&&`, `||`, `|`, `(`, `then`, `do`, `else`. */
+const COMMAND_BREAK = /;|&&|\|\|?|\(|\b(?:then|do|else)\b/;
+
+/**
+ * Whether the path word at [start, end) of a shell line is written there, not read: a redirection's target
+ * (`> .env`), the last word of `cp`/`mv`/`install`/`ln`/a Dockerfile `COPY` (its destination), `touch`ed, or
+ * only printed (`echo`, `printf`).
+ * A Makefile's `.env:` recipe `cp .env.example .env` makes the file; it never reads it.
+ */
+function notRead(line: string, start: number, end: number): boolean {
+  const before = line.slice(0, start);
+  if (/(?:^|[\s\d])>>?\|?\s*["']?$/.test(before)) return true;
+  const head = before.split(COMMAND_BREAK).pop()!;
+  const tail = line.slice(end).split(COMMAND_BREAK)[0]!.replace(/^["']/, '');
+  // `echo "No .env file found"` prints the name (a `$(cat .env)` in it is a command of its own: split above).
+  if (/^\s*(?:touch|echo|printf)\s/.test(head)) return true;
+  return /^\s*(?:cp|mv|install|ln|COPY|ADD)\s+\S/.test(head) && /^\s*\\?\s*$/.test(tail);
+}
+
 /**
  * Whether `line` of `src` names the env file `f` as a path: a word ending in its base name whose folder
  * part, after a `$(…)/`, `${…}/` or `$VAR/` (a folder computed at run time), is relative to the
@@ -75,6 +94,8 @@ export function namesEnvFile(line: string, f: string, src: string, upwards = tru
   for (const m of line.matchAll(word)) {
     let folder = m[1]!;
     if (folder !== '' && !folder.endsWith('/')) continue;
+    const end = m.index + m[0].length;
+    if (notRead(line, end - folder.length - path.posix.basename(f).length, end)) continue;
     // The script's own folder (`$(dirname "$0")/.env`): that file and no other, whatever the working folder.
     if (SCRIPT_DIR.test(line.slice(0, m.index + m[0].length - path.posix.basename(f).length))) {
       if (path.posix.join(path.posix.dirname(src), path.posix.basename(f)) === f) return true;

@@ -10,7 +10,7 @@ import { repoTexts } from './repo-texts.js';
 import { jsSourcesOf } from './js-env-readers.js';
 import { jsDotenvResolveEdits } from './js-dotenv-resolve.js';
 import { pythonSourcesOf } from './python-sources.js';
-import { dotenvResolveEdits } from './python-dotenv-resolve.js';
+import { dotenvResolveEdits, LOADS_DOTENV } from './python-dotenv-resolve.js';
 import { nearestPackageDir } from './package-deps.js';
 import { tsTopLevelAwaitFinder } from './tsconfig.js';
 import { babelFinder } from './babel.js';
@@ -31,12 +31,12 @@ export async function unresolvedLoaderLines(root: string): Promise<string[]> {
     out.push(`secret-sweep: ${file}:${lines.join(',')}: loads a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add ${call} where it loads it (a run with --apply does, with the helper and its import)`);
   };
 
-  const loaders = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && /load_dotenv|read_env|dotenv_values/.test(x.text));
+  const loaders = pythonSourcesOf(root).filter((x) => /\.py$/.test(x.file) && LOADS_DOTENV.test(x.text));
   // The Python edits parse the file (tree-sitter), loaded once, when there is one to read.
   if (loaders.length) await (await import('./python.js')).loadPythonParser();
   for (const src of loaders) {
     const r = dotenvResolveEdits(src.file, src.text);
-    if (r?.edits.length) says(src.file, r.lines, '`get_secret.resolve_environ()`');
+    if (r?.edits.length) says(src.file, r.lines, r.calls.map((c) => `\`${c}\``).join(', '));
   }
   const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelFinder(root) };
   for (const src of jsSourcesOf(root)) {
