@@ -33,6 +33,7 @@ export const CODED: Record<string, () => Promise<Verifier>> = {
   discord: async () => (await import('./verifiers/discord.js')).verifier,
   github: async () => (await import('./verifiers/github.js')).verifier,
   google: async () => (await import('./verifiers/google.js')).verifier,
+  mailchimp: async () => (await import('./verifiers/mailchimp.js')).verifier,
   mongodb: async () => (await import('./verifiers/mongodb.js')).verifier,
   mysql: async () => (await import('./verifiers/mysql.js')).verifier,
   postgres: async () => (await import('./verifiers/postgres.js')).verifier,

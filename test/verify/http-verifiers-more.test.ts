@@ -1,6 +1,6 @@
 /**
  * The HTTP verifiers of wip/verify-db (aws, azure-storage, twilio, huggingface, datadog, npm, google,
- * telegram, discord), each against a fake of its issuer on 127.0.0.1. A fake answers only the documented
+ * telegram, discord) and mailchimp, each against a fake of its issuer on 127.0.0.1. A fake answers only the documented
  * call (method, path, query, auth header form, and for AWS and Azure a signature it recomputes from the
  * documented algorithm); any other request is recorded as misshapen and answered 400, so a verifier that
  * drifts from the API fails here. A working credential must come out live with the identity the issuer
@@ -97,7 +97,17 @@ function azureSignature(key: string, r: Req): string {
 }
 const azureKeys = new Set<string>();
 
+/** Mailchimp's basic auth: any user name, the key as password. */
+const basicPassword = (r: Req) => {
+  const m = /^Basic (\S+)$/.exec(String(r.headers.authorization ?? ''));
+  const text = m ? Buffer.from(m[1]!, 'base64').toString() : '';
+  return text.includes(':') ? text.slice(text.indexOf(':') + 1) : undefined;
+};
+
 const ISSUERS: Record<string, Handler> = {
+  mailchimp: (r, mode) => expectShape(r, 'GET', '/3.0/?fields=account_id,account_name,email') ?? (basicPassword(r)
+    ? byMode(mode(basicPassword(r)!), { status: 200, body: { account_id: '8d3a3db4d97663a9074efcc16', account_name: 'Fake Shop', email: 'fake@example.com' } }, { status: 401, body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'API Key Invalid', status: 401 } })
+    : 'basic auth must carry the key as password'),
   huggingface: (r, mode) => expectShape(r, 'GET', '/api/whoami-v2') ?? (bearer(r) ? byMode(mode(bearer(r)!), { status: 200, body: { type: 'user', name: 'hf-fake', auth: { accessToken: { role: 'read' } } } }, { status: 401, body: { error: 'Invalid credentials in Authorization header' } }) : 'no bearer token'),
   npm: (r, mode) => expectShape(r, 'GET', '/-/whoami') ?? (bearer(r) ? byMode(mode(bearer(r)!), { status: 200, body: { username: 'npm-fake' } }, { status: 401, body: { error: 'Unauthorized' } }) : 'no bearer token'),
   datadog: (r, mode) => {
@@ -157,7 +167,9 @@ const ISSUERS: Record<string, Handler> = {
 };
 
 /** Per issuer: a credential input for a seed, and the identity a live one must carry. */
+const mailchimpKey = (s: number, dc = 'us6') => randomString('0123456789abcdef', 32, s) + '-' + dc;
 const CASES: Record<string, { input(seed: number): VerifyInput; credential(input: VerifyInput): string; identity: Record<string, string> }> = {
+  mailchimp: { input: (s) => ({ secret: mailchimpKey(s), rule: 'mailchimp-api-key' }), credential: (i) => i.secret, identity: { account: '8d3a3db4d97663a9074efcc16', name: 'Fake Shop', email: 'fake@example.com', data_center: 'us6' } },
   huggingface: { input: (s) => ({ secret: 'hf_' + seedStr(s, 34), rule: 'huggingface-token' }), credential: (i) => i.secret, identity: { user: 'hf-fake', type: 'user', role: 'read' } },
   npm: { input: (s) => ({ secret: 'npm_' + seedStr(s, 36), rule: 'npm-token' }), credential: (i) => i.secret, identity: { user: 'npm-fake' } },
   datadog: { input: (s) => ({ secret: randomString('0123456789abcdef', 32, s), rule: 'datadog-api-key' }), credential: (i) => i.secret, identity: { site: 'datadoghq.com' } },
@@ -232,6 +244,24 @@ describe.each(IDS)('verifier %s against a fake issuer', (id) => {
 });
 
 describe('issuer-specific answers', () => {
+  it('mailchimp: the host is the key\'s own data center; a value not in the key\'s form is not sent', async () => {
+    const v = await loadVerifier('mailchimp');
+    const name = endpointVariable('mailchimp');
+    const was = process.env[name];
+    delete process.env[name];
+    try {
+      expect(v.hosts({ secret: mailchimpKey(61, 'us21'), rule: 'mailchimp-api-key' })).toEqual(['us21.api.mailchimp.com']);
+    } finally {
+      process.env[name] = was;
+    }
+    const before = fakes.get('mailchimp')!.requests.length;
+    for (const secret of [mailchimpKey(62, 'eu1'), mailchimpKey(63, 'us6.evil.example'), mailchimpKey(64, 'us123')]) {
+      expect(v.hosts({ secret, rule: 'mailchimp-api-key' })).toEqual([]);
+      expect(await verify('mailchimp', { secret, rule: 'mailchimp-api-key' })).toEqual({ status: 'unknown', reason: 'not sent: not in the mailchimp format' });
+    }
+    expect(fakes.get('mailchimp')!.requests.length).toBe(before);
+  });
+
   it('google: a key refused for this API (SERVICE_DISABLED) exists, so it is live, with its project', async () => {
     const input = { secret: 'AI' + 'za' + seedStr(21, 25) + 'restricted', rule: 'google-api-key' };
     fakes.get('google')!.modes.set(input.secret, 'ratelimited');
