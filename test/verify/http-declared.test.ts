@@ -430,6 +430,57 @@ const CASES: Record<string, Case> = {
     live: json({ ID: 1, Name: 'Staging Testing', ApiTokens: ['not-this-one'], Color: 'red' }), identity: { server: 'Staging Testing', id: '1' },
     dead: refused(401, { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' }), deadIs: 'unknown',
   },
+  'google-oauth': {
+    call: 'GET /tokeninfo', credential: () => undefined, inQuery: 'access_token', secret: (s) => 'ya' + '29.' + randomString(ALNUM + '_-', 120, s),
+    live: json({ azp: '32555940559.apps.googleusercontent.com', aud: '32555940559.apps.googleusercontent.com', scope: 'openid email', expires_in: '3599', email: 'fake@example.com' }),
+    identity: { email: 'fake@example.com', client: '32555940559.apps.googleusercontent.com', scope: 'openid email', expires_in: '3599' },
+    dead: refused(400, { error: 'invalid_token', error_description: 'Invalid Value' }),
+    alt: { answer: refused(400, { error: 'invalid_request', error_description: 'something else' }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 400)' } },
+  },
+  facebook: {
+    call: 'GET /me', credential: () => undefined, inQuery: 'access_token', secret: (s) => 'EA' + 'AB' + randomString(ALNUM, 180, s),
+    live: json({ id: '10158000000000000', name: 'Fake Page' }), identity: { id: '10158000000000000', name: 'Fake Page' },
+    dead: refused(400, { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }),
+    alt: { answer: refused(400, { error: { message: 'API calls from the server require an appsecret_proof argument', type: 'GraphMethodException', code: 100 } }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 400)' } },
+  },
+  paystack: {
+    call: 'GET /balance', credential: bearer, secret: (s) => 'sk' + '_live_' + randomString(HEX, 40, s),
+    live: json({ status: true, message: 'Balances retrieved', data: [{ currency: 'NGN', balance: 1000 }] }), identity: { currency: 'NGN' },
+    dead: refused(401, { status: false, message: 'Invalid key' }),
+    notSent: (s) => 'pk' + '_live_' + randomString(HEX, 40, s),
+  },
+  webex: {
+    call: 'GET /v1/people/me', credential: bearer, secret: (s) => randomString(ALNUM, 64, s) + '_' + randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 4, s + 1) + '_' + uuid(s),
+    live: json({ id: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9m', displayName: 'Fake Bot', type: 'bot', emails: ['fakebot@webex.bot'] }), identity: { name: 'Fake Bot', type: 'bot', emails: 'fakebot@webex.bot' },
+    dead: refused(401, { message: 'The request requires a valid access token set in the Authorization request header.' }),
+  },
+  stability: {
+    call: 'GET /v1/user/account', credential: bearer, secret: (s) => 'sk' + '-' + randomString(ALNUM, 48, s),
+    live: json({ email: 'fake@example.com', id: 'user-1234', organizations: [] }), identity: { email: 'fake@example.com', id: 'user-1234' },
+    dead: refused(401, { id: 'e7b3', name: 'unauthorized', message: 'missing authorization header' }),
+    notSent: (s) => 'sk' + '-' + randomString(ALNUM, 20, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 20, s + 1),
+  },
+  deepgram: {
+    call: 'GET /v1/projects', credential: scheme('Token'), secret: token(40, HEX),
+    live: json({ projects: [{ project_id: '3a1b', name: 'Fake Project' }] }), identity: { project: 'Fake Project' },
+    dead: refused(401, { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' }),
+  },
+  lokalise: {
+    call: 'GET /api2/projects?limit=1', credential: header('x-api-token'), secret: token(40, HEX),
+    live: json({ projects: [{ project_id: '123.abc', name: 'Fake App' }] }), identity: { project: 'Fake App' },
+    dead: refused(401, { error: { message: 'Invalid `X-Api-Token` header', code: 401 } }),
+  },
+  statuspage: {
+    call: 'GET /v1/pages', credential: scheme('OAuth'), secret: uuid,
+    live: json([{ id: 'kctbh9vrtdwd', name: 'Fake Status' }]), identity: { page: 'Fake Status' },
+    dead: refused(401, { error: 'Could not authenticate' }),
+  },
+  mercury: {
+    call: 'GET /api/v1/accounts', credential: bearer, secret: (s) => 'secret-token:' + 'mercury_production_' + 'wma_' + randomString(ALNUM, 44, s),
+    live: json({ accounts: [{ id: 'd0e5', name: 'Fake Checking', status: 'active' }] }), identity: { account: 'Fake Checking' },
+    dead: refused(401, { errors: { message: 'Unauthorized' } }),
+    notSent: (s) => 'secret-token:' + 'mercury_sandbox_' + 'wma_' + randomString(ALNUM, 44, s),
+  },
 };
 
 type Mode = 'live' | 'dead' | 'ratelimited' | 'broken' | 'alt';
