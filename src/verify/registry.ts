@@ -28,6 +28,7 @@ import declared from './http-verifiers.json' with { type: 'json' };
 import type { Verifier } from './verifier.js';
 
 export const CODED: Record<string, () => Promise<Verifier>> = {
+  algolia: async () => (await import('./verifiers/algolia.js')).verifier,
   aws: async () => (await import('./verifiers/aws.js')).verifier,
   'azure-storage': async () => (await import('./verifiers/azure-storage.js')).verifier,
   discord: async () => (await import('./verifiers/discord.js')).verifier,
