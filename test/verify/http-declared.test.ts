@@ -481,6 +481,19 @@ const CASES: Record<string, Case> = {
     dead: refused(401, { errors: { message: 'Unauthorized' } }),
     notSent: (s) => 'secret-token:' + 'mercury_sandbox_' + 'wma_' + randomString(ALNUM, 44, s),
   },
+  'anthropic-admin': {
+    call: 'GET /v1/organizations/me', credential: header('x-api-key'), required: { 'anthropic-version': /^2023-06-01$/ },
+    secret: (s) => 'sk-ant-' + 'admin01-' + randomString(ALNUM + '_-', 93, s) + 'AA',
+    live: json({ id: '12345678-1234-5678-1234-567812345678', name: 'Fake Org', type: 'organization' }), identity: { organization: 'Fake Org', id: '12345678-1234-5678-1234-567812345678' },
+    dead: refused(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
+    notSent: (s) => 'sk-ant-' + 'api03-' + randomString(ALNUM + '_-', 93, s) + 'AA',
+  },
+  'openai-admin': {
+    call: 'GET /v1/organization/admin_api_keys?limit=1', credential: bearer, secret: (s) => 'sk-' + 'admin-' + randomString(ALNUM, 58, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 58, s + 1),
+    live: json({ object: 'list', data: [{ object: 'organization.admin_api_key', id: 'key_abc', name: 'Main Admin Key', redacted_value: 'sk-admin...xyz' }] }), identity: undefined,
+    dead: refused(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+    notSent: (s) => 'sk-' + 'proj-' + randomString(ALNUM, 58, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 58, s + 1),
+  },
 };
 
 type Mode = 'live' | 'dead' | 'ratelimited' | 'broken' | 'alt';
