@@ -375,7 +375,7 @@ const CASES: Record<string, Case> = {
   neon: {
     call: 'GET /api/v2/users/me', credential: bearer, secret: (s) => 'na' + 'pi_' + randomString(ALNUM, 64, s),
     live: json({ id: 'usr_123', email: 'fake@example.com', login: 'neon-fake', plan: 'free' }), identity: { email: 'fake@example.com', login: 'neon-fake', plan: 'free' },
-    dead: refused(401, { code: '', message: 'authentication required' }),
+    dead: refused(401, { code: '', message: 'authentication required' }), deadIs: 'unknown',
   },
   segment: {
     call: 'GET /', credential: bearer, secret: (s) => 'sg' + 'p_' + randomString(ALNUM, 64, s),
