@@ -28,11 +28,13 @@ import declared from './http-verifiers.json' with { type: 'json' };
 import type { Verifier } from './verifier.js';
 
 export const CODED: Record<string, () => Promise<Verifier>> = {
+  algolia: async () => (await import('./verifiers/algolia.js')).verifier,
   aws: async () => (await import('./verifiers/aws.js')).verifier,
   'azure-storage': async () => (await import('./verifiers/azure-storage.js')).verifier,
   discord: async () => (await import('./verifiers/discord.js')).verifier,
   github: async () => (await import('./verifiers/github.js')).verifier,
   google: async () => (await import('./verifiers/google.js')).verifier,
+  mailchimp: async () => (await import('./verifiers/mailchimp.js')).verifier,
   mongodb: async () => (await import('./verifiers/mongodb.js')).verifier,
   mysql: async () => (await import('./verifiers/mysql.js')).verifier,
   postgres: async () => (await import('./verifiers/postgres.js')).verifier,

@@ -1,8 +1,10 @@
 /**
  * Declared verifiers through the built CLI: `scan --verify` over a folder holding credentials of three
  * declared issuers (a live DigitalOcean token, a refused Brevo key, a live Mapbox token sent in the query),
- * each issuer faked on 127.0.0.1 through its SECRET_SWEEP_VERIFY_ENDPOINT_<ID>. The DigitalOcean fake
- * echoes the token back inside the identity it returns: no output format may show it.
+ * a Mailchimp key (coded verifier, host from the key's data center) and a Tailscale auth key (found by the
+ * rule, not the API token the Tailscale verifier takes: never sent), each issuer faked on 127.0.0.1
+ * through its SECRET_SWEEP_VERIFY_ENDPOINT_<ID>. The DigitalOcean fake echoes the token back inside the
+ * identity it returns: no output format may show it.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -17,7 +19,9 @@ import { endpointVariable } from '../../src/verify/http.js';
 const doToken = 'do' + 'p_v1_' + randomString(HEX, 64, 2101);
 const brevoKey = 'xkey' + 'sib-' + randomString(HEX, 64, 2102) + '-' + randomString(ALNUM, 16, 2103);
 const mapboxToken = 'sk.eyJ' + randomString(ALNUM, 60, 2104) + '.' + randomString(ALNUM, 22, 2105);
-const all = [doToken, brevoKey, mapboxToken];
+const mailchimpKey = randomString(HEX, 32, 2106) + '-us6';
+const tailscaleAuthKey = 'tskey' + '-auth-' + randomString(ALNUM, 17, 2107) + 'CNTRL-' + randomString(ALNUM, 33, 2108);
+const all = [doToken, brevoKey, mapboxToken, mailchimpKey, tailscaleAuthKey];
 
 const seen: { id: string; path: string; auth?: string }[] = [];
 const servers: Server[] = [];
@@ -48,6 +52,11 @@ beforeAll(async () => {
         ? { status: 200, body: { code: 'TokenValid', token: { usage: 'sk', user: 'mapbox-fake' } } }
         : { status: 401, body: { code: 'TokenInvalid' } };
     }),
+    [endpointVariable('mailchimp')]: await fake('mailchimp', (path, h) => (path === '/3.0/?fields=account_id,account_name,email' && h.authorization === `Basic ${Buffer.from(`secret-sweep:${mailchimpKey}`).toString('base64')}`
+      ? { status: 200, body: { account_id: 'mc-acc-1', account_name: 'Fake Shop' } }
+      : { status: 401, body: { title: 'API Key Invalid' } })),
+    // Answers anything: a request reaching it is the failure.
+    [endpointVariable('tailscale')]: await fake('tailscale', () => ({ status: 200, body: { devices: [] } })),
   };
 });
 afterAll(async () => {
@@ -56,7 +65,7 @@ afterAll(async () => {
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ss-declared-'));
-  writeFileSync(join(dir, '.env'), `DIGITALOCEAN_TOKEN=${doToken}\nBREVO_API_KEY=${brevoKey}\nMAPBOX_TOKEN=${mapboxToken}\n`);
+  writeFileSync(join(dir, '.env'), `DIGITALOCEAN_TOKEN=${doToken}\nBREVO_API_KEY=${brevoKey}\nMAPBOX_TOKEN=${mapboxToken}\nMAILCHIMP_API_KEY=${mailchimpKey}\nTS_AUTHKEY=${tailscaleAuthKey}\n`);
   return dir;
 }
 const scan = (dir: string, args: string[]) => runAsync(process.execPath, [BIN, 'scan', dir, '--no-color', ...args], { cwd: dir, env, killAfterMs: 60_000 });
@@ -73,7 +82,9 @@ describe('scan --verify with declared verifiers (built CLI)', () => {
     expect(by('digitalocean-token').identity.status).toMatch(/^active /);
     expect(by('brevo-api-key')).toMatchObject({ verification: 'invalid', verifier: 'brevo', verificationReason: 'HTTP 401 (key not found or disabled)' });
     expect(by('mapbox-secret-token')).toMatchObject({ verification: 'live', verifier: 'mapbox', identity: { user: 'mapbox-fake', usage: 'sk' } });
-    expect(seen.slice(before).map((s) => s.id).sort()).toEqual(['brevo', 'digitalocean', 'mapbox']);
+    expect(by('mailchimp-api-key')).toMatchObject({ verification: 'live', verifier: 'mailchimp', identity: { account: 'mc-acc-1', name: 'Fake Shop', data_center: 'us6' } });
+    expect(by('tailscale-key')).toMatchObject({ verification: 'unknown', verifier: 'tailscale', verificationReason: 'not sent: not in the tailscale format' });
+    expect(seen.slice(before).map((s) => s.id).sort()).toEqual(['brevo', 'digitalocean', 'mailchimp', 'mapbox']);
     let out = r.stdout + r.stderr;
     for (const format of ['text', 'json', 'sarif', 'gitlab', 'junit']) {
       const f = await scan(dir, ['--verify', '--format', format]);

@@ -36,6 +36,10 @@ interface Case {
   /** The issuer's refusal, and what it must come out as (invalid unless a refusal is not certain). */
   dead: Answer;
   deadIs?: 'invalid' | 'unknown';
+  /** Another documented answer of the issuer, and what it must come out as. */
+  alt?: { answer: Answer; result: VerificationResult };
+  /** A value the rule may find that this call does not take (another token kind): never sent. */
+  notSent?: (seed: number) => string;
 }
 
 const auth = (r: Req) => String(r.headers.authorization ?? '');
@@ -54,6 +58,7 @@ const basic = (user: string | undefined, part: 'user' | 'password') => (r: Req) 
 const json = (body: unknown, status = 200): Answer => ({ status, body });
 const refused = (status = 401, body: unknown = { message: 'Unauthorized' }): Answer => ({ status, body });
 const token = (n: number, alphabet = ALNUM) => (seed: number) => randomString(alphabet, n, seed);
+const uuid = (s: number) => [8, 4, 4, 4, 12].map((n, i) => randomString(HEX, n, s * 7 + i)).join('-');
 
 const CASES: Record<string, Case> = {
   anthropic: {
@@ -282,9 +287,216 @@ const CASES: Record<string, Case> = {
     live: json({ login: 'bitly-fake', name: 'Bitly Fake', is_active: true }), identity: { login: 'bitly-fake', name: 'Bitly Fake' },
     dead: refused(403, { message: 'FORBIDDEN', resource: 'user', description: 'You are currently forbidden to access this resource.' }),
   },
+  sentry: {
+    call: 'GET /api/0/organizations/', credential: bearer, secret: (s) => 'sntry' + 'u_' + randomString(HEX, 64, s),
+    live: json([{ id: '2', slug: 'fake-org', name: 'Fake Org' }]), identity: { organization: 'fake-org' },
+    dead: refused(401, { detail: 'Invalid token' }), deadIs: 'unknown',
+    notSent: (s) => 'sntry' + 's_eyJ' + randomString(ALNUM, 80, s) + '_' + randomString(ALNUM, 43, s + 1),
+  },
+  hubspot: {
+    call: 'GET /account-info/v3/details', credential: bearer, secret: (s) => 'pat-' + 'na1-' + uuid(s),
+    live: json({ portalId: 1234567, accountType: 'STANDARD', timeZone: 'US/Eastern', dataHostingLocation: 'na1' }), identity: { portal: '1234567', account_type: 'STANDARD', data_hosting: 'na1' },
+    dead: refused(401, { status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' }),
+    alt: { answer: refused(403, { status: 'error', category: 'MISSING_SCOPES' }), result: { status: 'live', reason: 'HTTP 403 MISSING_SCOPES: authenticated, account details not permitted' } },
+    notSent: (s) => uuid(s),
+  },
+  pipedrive: {
+    call: 'GET /v1/users/me', credential: () => undefined, inQuery: 'api_token', secret: token(40),
+    live: json({ success: true, data: { id: 777, email: 'fake@example.com', company_name: 'Fake Co', company_domain: 'fakeco' } }), identity: { email: 'fake@example.com', company: 'Fake Co', domain: 'fakeco' },
+    dead: refused(401, { success: false, error: 'unauthorized access', errorCode: 401 }),
+    alt: { answer: json({ success: false, error: 'unknown' }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 200)' } },
+  },
+  xai: {
+    call: 'GET /v1/api-key', credential: bearer, secret: (s) => 'xa' + 'i-' + randomString(ALNUM + '_', 80, s),
+    live: json({ redacted_api_key: 'xai-...b14o', user_id: '59fbe5f2', name: 'My API Key', team_id: '5ea6f6bd', acls: ['api-key:model:*', 'api-key:endpoint:*'], api_key_blocked: false, api_key_disabled: false, team_blocked: false }),
+    identity: { name: 'My API Key', team: '5ea6f6bd', acls: 'api-key:model:*,api-key:endpoint:*' },
+    dead: refused(400, { code: 'Client specified an invalid argument', error: 'Incorrect API key provided' }),
+    alt: { answer: json({ name: 'Old Key', team_id: '5ea6f6bd', acls: [], api_key_blocked: false, api_key_disabled: true }), result: { status: 'invalid', reason: 'key disabled' } },
+    notSent: (s) => 'xa' + 'i-' + randomString(ALNUM, 40, s),
+  },
+  deepseek: {
+    call: 'GET /user/balance', credential: bearer, secret: (s) => 'sk' + '-' + randomString(HEX, 32, s),
+    live: json({ is_available: true, balance_infos: [{ currency: 'CNY', total_balance: '110.00', granted_balance: '10.00', topped_up_balance: '100.00' }] }), identity: { available: 'true', currency: 'CNY' },
+    dead: refused(401, { error: { message: 'Authentication Fails', type: 'authentication_error' } }),
+    notSent: (s) => 'sk' + '-proj-' + randomString(ALNUM, 48, s),
+  },
+  cohere: {
+    call: 'GET /v1/models?page_size=1', credential: bearer, secret: token(40),
+    live: json({ models: [], next_page_token: null }), identity: undefined,
+    dead: refused(401, { message: 'invalid api token' }),
+  },
+  together: {
+    call: 'GET /v1/models', credential: bearer, secret: (s) => 'tgp' + '_v1_' + randomString(ALNUM + '_-', 43, s),
+    live: json([{ id: 'meta-llama/Llama-3-8b-chat-hf', type: 'chat' }]), identity: undefined,
+    dead: refused(401, { error: { message: 'Invalid API key provided', type: 'invalid_request_error' } }),
+  },
+  contentful: {
+    call: 'GET /users/me', credential: bearer, secret: (s) => 'CFP' + 'AT-' + randomString(HEX, 64, s),
+    live: json({ email: 'fake@example.com', firstName: 'Dwight', sys: { id: 'exampleuserid', type: 'User' } }), identity: { email: 'fake@example.com', id: 'exampleuserid' },
+    dead: refused(401, { sys: { type: 'Error', id: 'AccessTokenInvalid' } }), deadIs: 'unknown',
+  },
+  telnyx: {
+    call: 'GET /v2/balance', credential: bearer, secret: (s) => 'KEY' + randomString('0123456789ABCDEF', 32, s) + '_' + randomString(ALNUM, 22, s + 1),
+    live: json({ data: { record_type: 'balance', balance: '300.00', credit_limit: '100.00', currency: 'USD' } }), identity: { currency: 'USD' },
+    dead: refused(401, { errors: [{ code: '10009', title: 'Authentication failed' }] }),
+  },
+  messagebird: {
+    call: 'GET /balance', credential: scheme('AccessKey'), secret: token(25),
+    live: json({ payment: 'prepaid', type: 'credits', amount: 9 }), identity: { payment: 'prepaid', type: 'credits' },
+    dead: refused(401, { errors: [{ code: 2, description: 'Request not allowed (incorrect access_key)' }] }),
+  },
+  frameio: {
+    call: 'GET /v2/me', credential: bearer, secret: (s) => 'fio' + '-u-' + randomString(ALNUM + '_-', 64, s),
+    live: json({ id: 'a1b2', name: 'Frame Fake', email: 'fake@example.com', account_id: 'b1c2' }), identity: { name: 'Frame Fake', email: 'fake@example.com', account: 'b1c2' },
+    dead: refused(401, { errors: [{ code: 401, title: 'Not Authorized' }] }),
+  },
+  rubygems: {
+    call: 'GET /api/v1/gems.json', credential: (r) => auth(r) || undefined, secret: (s) => 'ruby' + 'gems_' + randomString(HEX, 48, s),
+    live: json([{ name: 'fake-gem', downloads: 12 }]), identity: { gem: 'fake-gem' },
+    dead: refused(401, 'Access Denied. Please sign up for an account at https://rubygems.org'),
+    alt: { answer: refused(403, 'This API key cannot perform the specified action on this gem.'), result: { status: 'unknown', reason: 'unexpected answer (HTTP 403)' } },
+  },
+  hetzner: {
+    call: 'GET /v1/servers?per_page=1', credential: bearer, secret: token(64),
+    live: json({ servers: [], meta: { pagination: { page: 1, per_page: 1 } } }), identity: undefined,
+    dead: refused(401, { error: { code: 'unauthorized', message: 'unable to authenticate', details: {} } }),
+    alt: { answer: refused(401, { message: 'a proxy refused the request' }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 401)' } },
+  },
+  render: {
+    call: 'GET /v1/users', credential: bearer, secret: (s) => 'rnd' + '_' + randomString(ALNUM, 32, s),
+    live: json({ email: 'fake@example.com', name: 'Render Fake' }), identity: { email: 'fake@example.com', name: 'Render Fake' },
+    dead: refused(401, { id: 'unauthorized', message: 'unauthorized' }),
+  },
+  supabase: {
+    call: 'GET /v1/projects', credential: bearer, secret: (s) => 'sb' + 'p_' + randomString(HEX, 40, s),
+    live: json([{ id: 'abcdefghijklmnopqrst', organization_id: 'fake-org-id', name: 'fake-project', region: 'us-east-1' }]), identity: { project: 'fake-project', organization: 'fake-org-id' },
+    dead: refused(401, { message: 'Unauthorized' }),
+  },
+  neon: {
+    call: 'GET /api/v2/users/me', credential: bearer, secret: (s) => 'na' + 'pi_' + randomString(ALNUM, 64, s),
+    live: json({ id: 'usr_123', email: 'fake@example.com', login: 'neon-fake', plan: 'free' }), identity: { email: 'fake@example.com', login: 'neon-fake', plan: 'free' },
+    dead: refused(401, { code: '', message: 'authentication required' }), deadIs: 'unknown',
+  },
+  segment: {
+    call: 'GET /', credential: bearer, secret: (s) => 'sg' + 'p_' + randomString(ALNUM, 64, s),
+    live: json({ data: { workspace: { id: '9aQ1Lj62S4bomZKLF4DPqW', slug: 'fake-ws', name: 'Fake Workspace' } } }), identity: { workspace: 'fake-ws', name: 'Fake Workspace' },
+    dead: refused(401, { errors: [{ type: 'unauthorized', message: 'Unauthorized' }] }), deadIs: 'unknown',
+  },
+  launchdarkly: {
+    call: 'GET /api/v2/caller-identity', credential: (r) => auth(r) || undefined, secret: (s) => 'api' + '-' + uuid(s),
+    live: json({ accountId: 'acc123', authKind: 'token', tokenName: 'ci-reader', projectName: 'Default', environmentName: 'Production' }),
+    identity: { account: 'acc123', project: 'Default', environment: 'Production', token: 'ci-reader', kind: 'token' },
+    dead: refused(401, { code: 'unauthorized', message: 'Invalid access token' }), deadIs: 'unknown',
+    notSent: (s) => 'mob' + '-' + uuid(s),
+  },
+  tailscale: {
+    call: 'GET /api/v2/tailnet/-/devices', credential: bearer, secret: (s) => 'tskey' + '-api-' + randomString(ALNUM, 17, s) + 'CNTRL-' + randomString(ALNUM, 33, s + 1),
+    live: json({ devices: [] }), identity: undefined,
+    dead: refused(401, { message: 'API token invalid' }),
+    notSent: (s) => 'tskey' + '-auth-' + randomString(ALNUM, 17, s) + 'CNTRL-' + randomString(ALNUM, 33, s + 1),
+  },
+  pinecone: {
+    call: 'GET /indexes', credential: header('api-key'), required: { 'x-pinecone-api-version': /^\d{4}-\d{2}$/ },
+    secret: (s) => 'pc' + 'sk_' + randomString(ALNUM, 6, s) + '_' + randomString(ALNUM, 63, s + 1),
+    live: json({ indexes: [{ name: 'movie-recommendations', dimension: 1536 }] }), identity: { index: 'movie-recommendations' },
+    dead: refused(401, { error: { code: 'UNAUTHENTICATED', message: 'Invalid API Key' }, status: 401 }),
+  },
+  clickup: {
+    call: 'GET /api/v2/user', credential: (r) => auth(r) || undefined, secret: (s) => 'pk' + '_' + randomString('0123456789', 8, s) + '_' + randomString('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ', 32, s + 1),
+    live: json({ user: { id: 123, username: 'clickup-fake', email: 'fake@example.com' } }), identity: { username: 'clickup-fake', email: 'fake@example.com', id: '123' },
+    dead: refused(401, { err: 'Token invalid', ECODE: 'OAUTH_025' }),
+  },
+  honeycomb: {
+    call: 'GET /1/auth', credential: header('x-honeycomb-team'), secret: (s) => 'hca' + 'ik_' + randomString('abcdefghijklmnopqrstuvwxyz0123456789', 58, s),
+    live: json({ id: 'FL_xMM5LapLC', type: 'ingest', team: { name: 'Docs', slug: 'honeycomb-docs' }, environment: { name: 'Production', slug: 'production' } }),
+    identity: { team: 'honeycomb-docs', environment: 'production', type: 'ingest' },
+    dead: refused(401, { error: 'unknown API key - check your credentials' }), deadIs: 'unknown',
+    notSent: (s) => 'hcx' + 'mk_' + randomString(ALNUM, 26, s) + ':' + randomString(ALNUM, 32, s + 1),
+  },
+  newrelic: {
+    call: 'GET /v2/applications.json', credential: header('api-key'), secret: (s) => 'NR' + 'AK-' + randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 27, s),
+    live: json({ applications: [] }), identity: undefined,
+    dead: refused(401, { error: { title: 'The API key provided is invalid' } }), deadIs: 'unknown',
+    notSent: (s) => 'NR' + 'II-' + randomString(ALNUM, 32, s),
+  },
+  square: {
+    call: 'GET /v2/merchants/me', credential: bearer, secret: (s) => 'EA' + 'AA' + randomString(ALNUM + '_-', 60, s),
+    live: json({ merchant: { id: 'DM7VKY8Q63GNP', business_name: 'Fake Shop', country: 'US', status: 'ACTIVE' } }), identity: { merchant: 'DM7VKY8Q63GNP', business: 'Fake Shop', country: 'US' },
+    dead: refused(401, { errors: [{ category: 'AUTHENTICATION_ERROR', code: 'UNAUTHORIZED' }] }), deadIs: 'unknown',
+    notSent: (s) => 'sq0' + 'atp-' + randomString(ALNUM, 22, s),
+  },
+  postmark: {
+    call: 'GET /server', credential: header('x-postmark-server-token'), secret: uuid,
+    live: json({ ID: 1, Name: 'Staging Testing', ApiTokens: ['not-this-one'], Color: 'red' }), identity: { server: 'Staging Testing', id: '1' },
+    dead: refused(401, { ErrorCode: 10, Message: 'Request does not contain a valid Server token.' }), deadIs: 'unknown',
+  },
+  'google-oauth': {
+    call: 'GET /tokeninfo', credential: () => undefined, inQuery: 'access_token', secret: (s) => 'ya' + '29.' + randomString(ALNUM + '_-', 120, s),
+    live: json({ azp: '32555940559.apps.googleusercontent.com', aud: '32555940559.apps.googleusercontent.com', scope: 'openid email', expires_in: '3599', email: 'fake@example.com' }),
+    identity: { email: 'fake@example.com', client: '32555940559.apps.googleusercontent.com', scope: 'openid email', expires_in: '3599' },
+    dead: refused(400, { error: 'invalid_token', error_description: 'Invalid Value' }),
+    alt: { answer: refused(400, { error: 'invalid_request', error_description: 'something else' }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 400)' } },
+  },
+  facebook: {
+    call: 'GET /me', credential: () => undefined, inQuery: 'access_token', secret: (s) => 'EA' + 'AB' + randomString(ALNUM, 180, s),
+    live: json({ id: '10158000000000000', name: 'Fake Page' }), identity: { id: '10158000000000000', name: 'Fake Page' },
+    dead: refused(400, { error: { message: 'Error validating access token: Session has expired', type: 'OAuthException', code: 190, error_subcode: 463 } }),
+    alt: { answer: refused(400, { error: { message: 'API calls from the server require an appsecret_proof argument', type: 'GraphMethodException', code: 100 } }), result: { status: 'unknown', reason: 'unexpected answer (HTTP 400)' } },
+  },
+  paystack: {
+    call: 'GET /balance', credential: bearer, secret: (s) => 'sk' + '_live_' + randomString(HEX, 40, s),
+    live: json({ status: true, message: 'Balances retrieved', data: [{ currency: 'NGN', balance: 1000 }] }), identity: { currency: 'NGN' },
+    dead: refused(401, { status: false, message: 'Invalid key' }),
+    notSent: (s) => 'pk' + '_live_' + randomString(HEX, 40, s),
+  },
+  webex: {
+    call: 'GET /v1/people/me', credential: bearer, secret: (s) => randomString(ALNUM, 64, s) + '_' + randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 4, s + 1) + '_' + uuid(s),
+    live: json({ id: 'Y2lzY29zcGFyazovL3VzL1BFT1BMRS9m', displayName: 'Fake Bot', type: 'bot', emails: ['fakebot@webex.bot'] }), identity: { name: 'Fake Bot', type: 'bot', emails: 'fakebot@webex.bot' },
+    dead: refused(401, { message: 'The request requires a valid access token set in the Authorization request header.' }),
+  },
+  stability: {
+    call: 'GET /v1/user/account', credential: bearer, secret: (s) => 'sk' + '-' + randomString(ALNUM, 48, s),
+    live: json({ email: 'fake@example.com', id: 'user-1234', organizations: [] }), identity: { email: 'fake@example.com', id: 'user-1234' },
+    dead: refused(401, { id: 'e7b3', name: 'unauthorized', message: 'missing authorization header' }),
+    notSent: (s) => 'sk' + '-' + randomString(ALNUM, 20, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 20, s + 1),
+  },
+  deepgram: {
+    call: 'GET /v1/projects', credential: scheme('Token'), secret: token(40, HEX),
+    live: json({ projects: [{ project_id: '3a1b', name: 'Fake Project' }] }), identity: { project: 'Fake Project' },
+    dead: refused(401, { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' }),
+  },
+  lokalise: {
+    call: 'GET /api2/projects?limit=1', credential: header('x-api-token'), secret: token(40, HEX),
+    live: json({ projects: [{ project_id: '123.abc', name: 'Fake App' }] }), identity: { project: 'Fake App' },
+    dead: refused(401, { error: { message: 'Invalid `X-Api-Token` header', code: 401 } }),
+  },
+  statuspage: {
+    call: 'GET /v1/pages', credential: scheme('OAuth'), secret: uuid,
+    live: json([{ id: 'kctbh9vrtdwd', name: 'Fake Status' }]), identity: { page: 'Fake Status' },
+    dead: refused(401, { error: 'Could not authenticate' }),
+  },
+  mercury: {
+    call: 'GET /api/v1/accounts', credential: bearer, secret: (s) => 'secret-token:' + 'mercury_production_' + 'wma_' + randomString(ALNUM, 44, s),
+    live: json({ accounts: [{ id: 'd0e5', name: 'Fake Checking', status: 'active' }] }), identity: { account: 'Fake Checking' },
+    dead: refused(401, { errors: { message: 'Unauthorized' } }),
+    notSent: (s) => 'secret-token:' + 'mercury_sandbox_' + 'wma_' + randomString(ALNUM, 44, s),
+  },
+  'anthropic-admin': {
+    call: 'GET /v1/organizations/me', credential: header('x-api-key'), required: { 'anthropic-version': /^2023-06-01$/ },
+    secret: (s) => 'sk-ant-' + 'admin01-' + randomString(ALNUM + '_-', 93, s) + 'AA',
+    live: json({ id: '12345678-1234-5678-1234-567812345678', name: 'Fake Org', type: 'organization' }), identity: { organization: 'Fake Org', id: '12345678-1234-5678-1234-567812345678' },
+    dead: refused(401, { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
+    notSent: (s) => 'sk-ant-' + 'api03-' + randomString(ALNUM + '_-', 93, s) + 'AA',
+  },
+  'openai-admin': {
+    call: 'GET /v1/organization/admin_api_keys?limit=1', credential: bearer, secret: (s) => 'sk-' + 'admin-' + randomString(ALNUM, 58, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 58, s + 1),
+    live: json({ object: 'list', data: [{ object: 'organization.admin_api_key', id: 'key_abc', name: 'Main Admin Key', redacted_value: 'sk-admin...xyz' }] }), identity: undefined,
+    dead: refused(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+    notSent: (s) => 'sk-' + 'proj-' + randomString(ALNUM, 58, s) + 'T3Blbk' + 'FJ' + randomString(ALNUM, 58, s + 1),
+  },
 };
 
-type Mode = 'live' | 'dead' | 'ratelimited' | 'broken';
+type Mode = 'live' | 'dead' | 'ratelimited' | 'broken' | 'alt';
 interface Fake { url: string; modes: Map<string, Mode>; requests: Req[]; misshapen: string[]; close(): Promise<void> }
 
 /** A fake issuer answering only `c.call` with the credential where the issuer documents it. */
@@ -312,7 +524,7 @@ async function startFake(c: Case): Promise<Fake> {
         a = { status: 400, body: { error: 'request shape differs from the documented API' } };
       } else {
         const mode = fake.modes.get(credential!) ?? 'dead';
-        a = mode === 'ratelimited' ? { status: 429, body: {} } : mode === 'broken' ? { status: 503, body: {} } : mode === 'live' ? c.live : c.dead;
+        a = mode === 'ratelimited' ? { status: 429, body: {} } : mode === 'broken' ? { status: 503, body: {} } : mode === 'live' ? c.live : mode === 'alt' ? c.alt!.answer : c.dead;
       }
       res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
       res.end(a.body === undefined ? '' : JSON.stringify(a.body));
@@ -381,6 +593,25 @@ describe.each(IDS)('declared verifier %s against a fake issuer', (id) => {
     } finally {
       process.env[endpointVariable(id)] = saved;
     }
+  });
+});
+
+describe.each(IDS.filter((id) => CASES[id]!.alt))('declared verifier %s: another documented answer', (id) => {
+  it('maps as the entry says, after one request', async () => {
+    const fake = fakes.get(id)!;
+    const before = fake.requests.length;
+    expect(await check(id, secretOf(id, 5), 'alt')).toEqual(CASES[id]!.alt!.result);
+    expect(fake.requests.length - before).toBe(1);
+    expect(fake.misshapen).toEqual([]);
+  });
+});
+
+describe.each(IDS.filter((id) => CASES[id]!.notSent))('declared verifier %s: another token kind the rule finds', (id) => {
+  it('is unknown without a request (the call does not take it)', async () => {
+    const fake = fakes.get(id)!;
+    const before = fake.requests.length;
+    expect(await check(id, CASES[id]!.notSent!(6))).toEqual({ status: 'unknown', reason: `not sent: not in the ${id} format` });
+    expect(fake.requests.length).toBe(before);
   });
 });
 

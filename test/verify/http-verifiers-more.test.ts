@@ -1,6 +1,6 @@
 /**
  * The HTTP verifiers of wip/verify-db (aws, azure-storage, twilio, huggingface, datadog, npm, google,
- * telegram, discord), each against a fake of its issuer on 127.0.0.1. A fake answers only the documented
+ * telegram, discord), mailchimp and algolia, each against a fake of its issuer on 127.0.0.1. A fake answers only the documented
  * call (method, path, query, auth header form, and for AWS and Azure a signature it recomputes from the
  * documented algorithm); any other request is recorded as misshapen and answered 400, so a verifier that
  * drifts from the API fails here. A working credential must come out live with the identity the issuer
@@ -97,7 +97,25 @@ function azureSignature(key: string, r: Req): string {
 }
 const azureKeys = new Set<string>();
 
+/** Mailchimp's basic auth: any user name, the key as password. */
+const basicPassword = (r: Req) => {
+  const m = /^Basic (\S+)$/.exec(String(r.headers.authorization ?? ''));
+  const text = m ? Buffer.from(m[1]!, 'base64').toString() : '';
+  return text.includes(':') ? text.slice(text.indexOf(':') + 1) : undefined;
+};
+
+const algoliaApp = 'SWEEP' + randomString('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 5, 71);
+
 const ISSUERS: Record<string, Handler> = {
+  algolia: (r, mode) => {
+    const m = /^\/1\/keys\/([a-f0-9]{32})$/.exec(r.path);
+    if (r.method !== 'GET' || !m) return `${r.method} ${r.path.replace(/[a-f0-9]{32}/, '…')}`;
+    if (r.headers['x-algolia-application-id'] !== algoliaApp || r.headers['x-algolia-api-key'] !== m[1]) return 'x-algolia-application-id and x-algolia-api-key (the key read) are required';
+    return byMode(mode(m[1]!), { status: 200, body: { value: m[1], createdAt: 1656345570000, acl: ['search', 'addObject'], description: '<redacted>' } }, { status: 403, body: { message: 'Invalid Application-ID or API key', status: 403 } });
+  },
+  mailchimp: (r, mode) => expectShape(r, 'GET', '/3.0/?fields=account_id,account_name,email') ?? (basicPassword(r)
+    ? byMode(mode(basicPassword(r)!), { status: 200, body: { account_id: '8d3a3db4d97663a9074efcc16', account_name: 'Fake Shop', email: 'fake@example.com' } }, { status: 401, body: { type: 'https://mailchimp.com/developer/marketing/docs/errors/', title: 'API Key Invalid', status: 401 } })
+    : 'basic auth must carry the key as password'),
   huggingface: (r, mode) => expectShape(r, 'GET', '/api/whoami-v2') ?? (bearer(r) ? byMode(mode(bearer(r)!), { status: 200, body: { type: 'user', name: 'hf-fake', auth: { accessToken: { role: 'read' } } } }, { status: 401, body: { error: 'Invalid credentials in Authorization header' } }) : 'no bearer token'),
   npm: (r, mode) => expectShape(r, 'GET', '/-/whoami') ?? (bearer(r) ? byMode(mode(bearer(r)!), { status: 200, body: { username: 'npm-fake' } }, { status: 401, body: { error: 'Unauthorized' } }) : 'no bearer token'),
   datadog: (r, mode) => {
@@ -157,7 +175,10 @@ const ISSUERS: Record<string, Handler> = {
 };
 
 /** Per issuer: a credential input for a seed, and the identity a live one must carry. */
+const mailchimpKey = (s: number, dc = 'us6') => randomString('0123456789abcdef', 32, s) + '-' + dc;
 const CASES: Record<string, { input(seed: number): VerifyInput; credential(input: VerifyInput): string; identity: Record<string, string> }> = {
+  algolia: { input: (s) => ({ secret: randomString('0123456789abcdef', 32, s), rule: 'algolia-admin-api-key', companions: { appId: algoliaApp } }), credential: (i) => i.secret, identity: { app: algoliaApp, acl: 'search,addObject' } },
+  mailchimp: { input: (s) => ({ secret: mailchimpKey(s), rule: 'mailchimp-api-key' }), credential: (i) => i.secret, identity: { account: '8d3a3db4d97663a9074efcc16', name: 'Fake Shop', email: 'fake@example.com', data_center: 'us6' } },
   huggingface: { input: (s) => ({ secret: 'hf_' + seedStr(s, 34), rule: 'huggingface-token' }), credential: (i) => i.secret, identity: { user: 'hf-fake', type: 'user', role: 'read' } },
   npm: { input: (s) => ({ secret: 'npm_' + seedStr(s, 36), rule: 'npm-token' }), credential: (i) => i.secret, identity: { user: 'npm-fake' } },
   datadog: { input: (s) => ({ secret: randomString('0123456789abcdef', 32, s), rule: 'datadog-api-key' }), credential: (i) => i.secret, identity: { site: 'datadoghq.com' } },
@@ -232,6 +253,55 @@ describe.each(IDS)('verifier %s against a fake issuer', (id) => {
 });
 
 describe('issuer-specific answers', () => {
+  it('algolia: the application ID next to the key names the host; without one, or with a malformed one, nothing is sent', async () => {
+    const v = await loadVerifier('algolia');
+    const [named, bare] = v.companions!.map((c) => (text: string) => c.pattern.exec(text)?.[1]);
+    expect(named!(`ALGOLIA_APP_ID=${algoliaApp}`)).toBe(algoliaApp);
+    expect(named!(`const client = algoliasearch('${algoliaApp}', process.env.KEY)`)).toBe(algoliaApp);
+    expect(named!(`docsearch({ appId: "${algoliaApp}" })`)).toBeUndefined();
+    expect(bare!(`docsearch({ appId: "${algoliaApp}" })`)).toBe(algoliaApp);
+    expect(bare!(`PUSHER_APP_ID=${algoliaApp}`)).toBeUndefined();
+    expect(bare!(`APP_ID=${algoliaApp.toLowerCase()}`)).toBeUndefined();
+    const name = endpointVariable('algolia');
+    const was = process.env[name];
+    delete process.env[name];
+    try {
+      expect(v.hosts({ secret: randomString('0123456789abcdef', 32, 72), rule: 'r', companions: { appId: algoliaApp } })).toEqual([`${algoliaApp.toLowerCase()}.algolia.net`]);
+    } finally {
+      process.env[name] = was;
+    }
+    const before = fakes.get('algolia')!.requests.length;
+    for (const companions of [undefined, { appId: 'evil.example' }, { appId: algoliaApp + 'X' }]) {
+      const input = { secret: randomString('0123456789abcdef', 32, 73), rule: 'algolia-admin-api-key', companions };
+      expect(v.hosts(input)).toEqual([]);
+      expect((await verify('algolia', input)).status).toBe('unknown');
+    }
+    expect(fakes.get('algolia')!.requests.length).toBe(before);
+    // A bare appId may be another service's: the pair's refusal is then not certain.
+    const bareInput = { secret: randomString('0123456789abcdef', 32, 74), rule: 'algolia-admin-api-key', companions: { anyAppId: algoliaApp } };
+    expect(await verify('algolia', bareInput)).toMatchObject({ status: 'unknown', reason: 'HTTP 403 for the application ID found near it (not named as Algolia\'s)' });
+    fakes.get('algolia')!.modes.set(bareInput.secret, 'live');
+    expect(await verify('algolia', bareInput)).toEqual({ status: 'live', identity: { app: algoliaApp, acl: 'search,addObject' } });
+  });
+
+  it('mailchimp: the host is the key\'s own data center; a value not in the key\'s form is not sent', async () => {
+    const v = await loadVerifier('mailchimp');
+    const name = endpointVariable('mailchimp');
+    const was = process.env[name];
+    delete process.env[name];
+    try {
+      expect(v.hosts({ secret: mailchimpKey(61, 'us21'), rule: 'mailchimp-api-key' })).toEqual(['us21.api.mailchimp.com']);
+    } finally {
+      process.env[name] = was;
+    }
+    const before = fakes.get('mailchimp')!.requests.length;
+    for (const secret of [mailchimpKey(62, 'eu1'), mailchimpKey(63, 'us6.evil.example'), mailchimpKey(64, 'us123')]) {
+      expect(v.hosts({ secret, rule: 'mailchimp-api-key' })).toEqual([]);
+      expect(await verify('mailchimp', { secret, rule: 'mailchimp-api-key' })).toEqual({ status: 'unknown', reason: 'not sent: not in the mailchimp format' });
+    }
+    expect(fakes.get('mailchimp')!.requests.length).toBe(before);
+  });
+
   it('google: a key refused for this API (SERVICE_DISABLED) exists, so it is live, with its project', async () => {
     const input = { secret: 'AI' + 'za' + seedStr(21, 25) + 'restricted', rule: 'google-api-key' };
     fakes.get('google')!.modes.set(input.secret, 'ratelimited');
