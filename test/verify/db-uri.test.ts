@@ -10,10 +10,10 @@ import { parseDbUri, uriCompanions } from '../../src/verify/db-uri.js';
 import { databaseVerifier, loadDriver } from '../../src/verify/database.js';
 
 const SCHEMES: Record<string, [string, string[], number]> = {
-  'postgres-uri-password': ['postgres(?:ql)?|postgis|pgsql', ['postgres', 'postgresql', 'postgis', 'pgsql'], 5432],
-  'mysql-uri-password': ['mysql|mariadb', ['mysql', 'mariadb'], 3306],
+  'postgres-uri-password': ['postgres(?:ql)?|postgis|pgsql|psql|redshift|cockroach(?:db)?|timescale(?:gis)?', ['postgres', 'postgresql', 'postgis', 'pgsql', 'psql', 'redshift', 'cockroach', 'cockroachdb', 'timescale', 'timescalegis'], 5432],
+  'mysql-uri-password': ['mysql(?:2|gis|-connector)?|mariadb', ['mysql', 'mariadb', 'mysql2', 'mysqlgis', 'mysql-connector'], 3306],
   'mongodb-uri-password': ['mongodb(?:\\+srv)?', ['mongodb', 'mongodb+srv'], 27017],
-  'redis-uri-password': ['rediss?', ['redis', 'rediss'], 6379],
+  'redis-uri-password': ['rediss?|rediscache', ['redis', 'rediss', 'rediscache'], 6379],
 };
 const rules = (parse(readFileSync(new URL('../../rules/databases.yaml', import.meta.url), 'utf8')) as { rules: Array<{ id: string; examples: Array<{ text: string; secret: string }> }> }).rules;
 const examples = rules.filter((r) => SCHEMES[r.id]).flatMap((r) => r.examples.map((e) => [r.id, e.text, e.secret] as const));

@@ -54,8 +54,8 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
 export const verifier = databaseVerifier({
   id: 'mysql',
   name: 'MySQL',
-  schemes: ['mysql', 'mariadb'],
+  schemes: ['mysql', 'mariadb', 'mysql2', 'mysqlgis', 'mysql-connector'],
   defaultPort: 3306,
-  schemePattern: 'mysql|mariadb',
+  schemePattern: 'mysql(?:2|gis|-connector)?|mariadb',
   attempt,
 });

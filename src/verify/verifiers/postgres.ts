@@ -54,8 +54,9 @@ async function attempt(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<
 export const verifier = databaseVerifier({
   id: 'postgres',
   name: 'PostgreSQL',
-  schemes: ['postgres', 'postgresql', 'postgis', 'pgsql'],
+  // django-environ / dj-database-url aliases that speak the Postgres protocol (no port given: 5432 is tried; a wrong guess is unknown, never invalid).
+  schemes: ['postgres', 'postgresql', 'postgis', 'pgsql', 'psql', 'redshift', 'cockroach', 'cockroachdb', 'timescale', 'timescalegis'],
   defaultPort: 5432,
-  schemePattern: 'postgres(?:ql)?|postgis|pgsql',
+  schemePattern: 'postgres(?:ql)?|postgis|pgsql|psql|redshift|cockroach(?:db)?|timescale(?:gis)?',
   attempt,
 });

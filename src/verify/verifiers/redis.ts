@@ -63,9 +63,9 @@ function auth(t: DbTarget, mode: TlsMode, ctx: VerifyContext): Promise<Verificat
 export const verifier = databaseVerifier({
   id: 'redis',
   name: 'Redis',
-  schemes: ['redis', 'rediss'],
+  schemes: ['redis', 'rediss', 'rediscache'],
   defaultPort: 6379,
-  schemePattern: 'rediss?',
+  schemePattern: 'rediss?|rediscache',
   // rediss:// is TLS with the certificate checked, as Redis clients do; redis:// is plain.
   modes: (t) => (t.scheme === 'rediss' || t.tls === 'require' || t.tls === 'verify' ? ['verify'] : ['plain']),
   async attempt(t, mode, ctx) {
