@@ -524,6 +524,16 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
     return found;
   }
 
+  /**
+   * The name a rule's `key` group read on a line before the secret's (`variable "db_password" {` above
+   * `default = "…"`): the line alone would name the value after the block's field (`default`), not the block.
+   */
+  function headerKey(span: [number, number] | undefined, base: number, lineStart: number, text: string): string | undefined {
+    if (!span || base + span[1] > lineStart) return undefined;
+    const key = text.slice(base + span[0], base + span[1]);
+    return /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/.test(key) ? key : undefined;
+  }
+
   function candidate(r: CompiledRule, m: RegExpExecArray, base: number, text: string, linesOf: () => LineIndex, path: string): Finding | undefined {
     const spec = r.spec;
     const g = spec.secret_group ?? 0;
@@ -573,7 +583,7 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
       tags: spec.tags,
       severity: spec.severity ?? 'high',
     };
-    const key = assignmentKey(lineText, start - lineBase);
+    const key = headerKey(idx.groups?.key, base, lines.startOf(lineNo), text) ?? assignmentKey(lineText, start - lineBase);
     if (key) f.key = key;
     if (verified) f.verifiedChecksum = true;
     if (suppressed) f.suppressed = suppressed;

@@ -184,6 +184,25 @@ describe('grouping', () => {
     expect(json(short.plan, short.values, 'prod/etl/postgres')).toEqual({ password: q });
     expect(json(short.plan, short.values, 'prod/etl/both')).toEqual({ password: r });
   });
+
+  it('a literal with an escaped quote is found whole and stored as the program reads it; a Terraform default is named after its variable', () => {
+    const [a, b, c, d, t] = [pw(70), pw(71), pw(72), pw(73), pw(74)];
+    const { plan, values, findings } = planFor({
+      'etl/db.py': `password = "${a.slice(0, 4)}\\"${b}"\n`,
+      'web/oauth.js': `const apiSecret = '${c}\\'${d}';\n`,
+      'infra/vars.tf': `variable "db_password" {\n  type      = string\n  sensitive = true\n  default   = "${t}"\n}\n`,
+    });
+    expect(findings.map((f) => `${f.file}:${f.rule}:${f.key}`).sort()).toEqual([
+      'etl/db.py:generic-password-assignment:password',
+      'infra/vars.tf:terraform-variable-secret-default:db_password',
+      'web/oauth.js:generic-password-assignment:apiSecret',
+    ]);
+    const stored = plan.secrets.map((s) => JSON.parse(secretString(s, values)) as Record<string, unknown>);
+    expect(stored).toContainEqual({ password: `${a.slice(0, 4)}"${b}` });
+    expect(stored).toContainEqual({ api_secret: `${c}'${d}` });
+    expect(stored).toContainEqual({ password: t });
+    expect(plan.secrets.map((s) => s.name)).not.toContain('prod/etl/terraform');
+  });
 });
 
 describe('dedupe and collisions', () => {
