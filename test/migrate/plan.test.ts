@@ -70,6 +70,17 @@ describe('grouping', () => {
     expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
   });
 
+  it("Hadoop's core-site.xml fs.s3a.access.key / fs.s3a.secret.key become one AWS key pair secret", () => {
+    const id = awsKeyId(15);
+    const key = awsSecretKey(16);
+    const prop = (n: string, v: string) => `  <property>\n    <name>${n}</name>\n    <value>${v}</value>\n  </property>\n`;
+    const text = `<configuration>\n${prop('fs.s3a.access.key', id)}${prop('fs.s3a.secret.key', key)}</configuration>\n`;
+    const { plan, values } = planFor({ 'etc/hadoop/core-site.xml': text });
+    expect(plan.secrets.map((s) => s.name)).toEqual(['prod/etl/aws']);
+    expect(json(plan, values, 'prod/etl/aws')).toEqual({ aws_access_key_id: id, aws_secret_access_key: key });
+    expect(splitKey('fs.s3a.secret.key').field).toBe('secret_key');
+  });
+
   it('an S3 URL whose user and password are the key pair (s3://ID:SECRET@bucket) becomes one secret, not named from the key id', () => {
     const id = awsKeyId(13);
     const key = awsSecretKey(14);

@@ -7,8 +7,8 @@ import type { Cand, GroupingContext, Occ } from './occurrences.js';
 import { splitKey } from './keys.js';
 import { linesOf } from './values.js';
 
-// `secret_key`, `aws_secret_access_key`; or a bare `SECRET` / `aws_secret` (an [AWS] section of KEY= and SECRET=).
-const AWS_SECRET_KEY_NAME = /(?:^|[_.-])secret(?:[_-]access)?[_-]key$|^(?:aws[_.-]?)?secret$/i;
+// `secret_key`, `aws_secret_access_key`, Hadoop's `fs.s3a.secret.key`; or a bare `SECRET` / `aws_secret` (an [AWS] section of KEY= and SECRET=).
+const AWS_SECRET_KEY_NAME = /(?:^|[_.-])secret(?:[_.-]access)?[_.-]key$|^(?:aws[_.-]?)?secret$/i;
 const AWS_SECRET_KEY_SHAPE = /^[A-Za-z0-9/+]{40}$/;
 
 export function awsKeypairGroups(ctx: GroupingContext): Cand[] {

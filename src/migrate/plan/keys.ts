@@ -22,6 +22,13 @@ export function splitKey(key: string): { prefix: string[]; field: string } {
   // One word with the field glued on, as libpq and MySQL spell their variables: PGPASSWORD, MYSQL_PWD aside.
   const glued = parts.length === 1 ? /^([a-z]{2,8})(password|passwd)$/.exec(parts[0]!) : null;
   if (glued) return { prefix: [glued[1]!], field: glued[2]! };
+  // A dotted property whose last part is one bare word (`fs.s3a.secret.key`, `mail.smtp.auth.token`): the part
+  // before it may complete the field (secret_key), where the last word alone says little (key).
+  const segs = key.split('.');
+  if (parts.length === 1 && segs.length > 1) {
+    const joined = `${segs[segs.length - 2]!.toLowerCase()}_${parts[0]}`;
+    if (FIELD_SUFFIXES.has(joined)) return { prefix: [], field: joined };
+  }
   for (let n = Math.min(3, parts.length); n >= 1; n--) {
     const tail = parts.slice(-n).join('_');
     if (FIELD_SUFFIXES.has(tail)) return { prefix: parts.slice(0, -n), field: tail };
