@@ -10,7 +10,11 @@
  * - NestJS's `ConfigModule.forRoot()` (its own dotenv, not the app's), with `validate`, run from source.
  * - `node --env-file=.env` (no dotenv anywhere) in a package.json script, a Procfile and a Dockerfile's
  *   JSON CMD: the references are quoted (Node's parser ends an unquoted value at `#`) and the same command
- *   line preloads the module that resolves them.
+ *   line preloads the module that resolves them. Also `tsx [watch] --env-file` (tsx hands both flags to node),
+ *   and a package.json written on one line, whose every script gets its own preload.
+ * - A repository an earlier version migrated: a loader without resolution, an --env-file script without
+ *   the preload and a .env whose `sm://…#KEY` references are unquoted (Node's readers cut them at `#`):
+ *   a re-run repairs all three.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ const V = {
   babelToken: githubToken(10809),
   nestToken: githubToken(10810),
   nestPassword: pw(10811),
+  cliToken: githubToken(10812),
 };
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
@@ -84,7 +89,11 @@ const FILES: Record<string, string> = {
   'babel/src/config.js': "import dotenv from 'dotenv';\n\ndotenv.config();\n\nexport const token = process.env.BABEL_TOKEN;\n",
   'babel/src/index.js': `import { createHash } from 'crypto';\nimport { token } from './config';\n\n${H}console.log(h(token));\n`,
   // Node's own --env-file, no dotenv: a script, a Procfile (a .env in a subfolder), a Dockerfile's CMD.
-  'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js' } }),
+  'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js', dev: 'tsx watch --env-file=.env app.js' } }),
+  // All scripts on one line: each command's own --env-file (the one after `node` is not the next script's).
+  'cli/package.json': '{ "name": "cli", "version": "1.0.0", "private": true, "scripts": { "start": "node --env-file=.env main.js", "dev": "tsx --env-file .env main.js" } }\n',
+  'cli/.env': `CLI_TOKEN=${V.cliToken}\n`,
+  'cli/main.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.CLI_TOKEN));\n`,
   'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
   'web/app.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WEB_PASSWORD));\n`,
   'web/Procfile': 'worker: node --env-file config/worker.env worker.js\n',
@@ -176,6 +185,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     installDeclaredDeps(join(clone, 'web'));
     const scripts = (JSON.parse(readFileSync(join(clone, 'web/package.json'), 'utf8')) as { scripts: { start: string } }).scripts;
     expect(scripts.start).toBe('node --env-file=.env --require ./secret-sweep-env.cjs app.js');
+    expect(scripts.dev).toBe('tsx watch --env-file=.env --require ./secret-sweep-env.cjs app.js');
     const argv = (cmd: string) => cmd.split(' ').slice(1);
     expect(await run(argv(scripts.start), 'web')).toBe(sha(V.envFilePassword));
     const proc = readFileSync(join(clone, 'web/Procfile'), 'utf8');
@@ -184,27 +194,45 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     const cmd = /^CMD (.*)$/m.exec(readFileSync(join(clone, 'web/Dockerfile'), 'utf8'))![1]!;
     expect(JSON.parse(cmd)).toEqual(['node', '--env-file=.env', '--require', './secret-sweep-env.cjs', 'app.js']);
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
+    const cliPackage = readFileSync(join(clone, 'cli/package.json'), 'utf8');
+    expect(cliPackage).toMatch(/^\{ "name": "cli", "version": "1\.0\.0", "private": true, "scripts": \{ "start": "node --env-file=\.env --require \.\/secret-sweep-env\.cjs main\.js", "dev": "tsx --env-file \.env --require \.\/secret-sweep-env\.cjs main\.js" \},\n/);
+    installDeclaredDeps(join(clone, 'cli'));
+    expect(await run(argv((JSON.parse(cliPackage) as { scripts: { start: string } }).scripts.start), 'cli')).toBe(sha(V.cliToken));
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);
 
-    // As an earlier version left it: the .env holds references, the code loads it without resolving them.
-    // A re-run has nothing to migrate: a dry run names that loader (only it) and what to add; --apply adds
+    // As an earlier version left it: the .env holds references, the code loads it without resolving them;
+    // an --env-file script without the preload, its .env's reference unquoted (Node would read `sm://NAME`).
+    // A re-run has nothing to migrate: a dry run names those (only them) and what to add; --apply adds
     // it as the first run did; a third run changes nothing.
     const migrated = readFileSync(join(clone, 'esm/native.js'), 'utf8');
+    const migratedWeb = { pkg: readFileSync(join(clone, 'web/package.json'), 'utf8'), env: readFileSync(join(clone, 'web/.env'), 'utf8') };
     writeFileSync(join(clone, 'esm/native.js'), FILES['esm/native.js']!);
+    writeFileSync(join(clone, 'web/package.json'), migratedWeb.pkg.replaceAll(' --require ./secret-sweep-env.cjs', ''));
+    writeFileSync(join(clone, 'web/.env'), migratedWeb.env.replace(/'/g, ''));
+    execFileSync('git', ['rm', '-q', 'web/secret-sweep-env.cjs'], { cwd: clone });
     execFileSync('git', ['commit', '-qam', 'as an earlier version migrated it'], { cwd: clone });
     const rerun = (...args: string[]) => runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', ...args], { cwd: clone, env });
     const dry = await rerun();
     expect(dry.code, redact(dry.stderr)).toBe(0);
-    expect(dry.stderr.split('\n').filter((l) => l.includes('without resolving them'))).toEqual([expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `resolveEnvSync\(\)` where it loads it \(/)]);
+    expect(dry.stderr.split('\n').filter((l) => /without resolving them|unquoted/.test(l))).toEqual([
+      expect.stringMatching(/^secret-sweep: web\/\.env:1: an unquoted sm:\/\/…#KEY reference .*cut at # .*quote it/),
+      expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `resolveEnvSync\(\)` where it loads it \(/),
+      expect.stringMatching(/^secret-sweep: web\/package\.json:6,7: starts node with --env-file .*`--require \.\/secret-sweep-env\.cjs` after --env-file/),
+    ]);
     expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(FILES['esm/native.js']);
     const repair = await rerun('--apply', '--yes');
     expect(repair.code, redact(repair.stderr)).toBe(0);
-    expect(repair.stderr).toMatch(/^secret-sweep: 1 file\(s\) loading a \.env an earlier run turned into sm:\/\/ references now resolve them: esm\/native\.js$/m);
+    expect(repair.stderr).toMatch(/^secret-sweep: 2 file\(s\) loading a \.env an earlier run turned into sm:\/\/ references now resolve them: esm\/native\.js, web\/package\.json; written: web\/secret-sweep-env\.cjs$/m);
+    expect(repair.stderr).toMatch(/^secret-sweep: web\/\.env: the sm:\/\/…#KEY references an earlier run left unquoted are quoted/m);
     expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(migrated);
     expect(await run(['native.js'], 'esm')).toBe(sha(V.nativeKey));
-    execFileSync('git', ['commit', '-qam', 'repaired'], { cwd: clone });
+    expect(readFileSync(join(clone, 'web/package.json'), 'utf8')).toBe(migratedWeb.pkg);
+    expect(readFileSync(join(clone, 'web/.env'), 'utf8')).toBe(migratedWeb.env);
+    expect(await run(argv(scripts.start), 'web')).toBe(sha(V.envFilePassword));
+    execFileSync('git', ['add', '-A'], { cwd: clone });
+    execFileSync('git', ['commit', '-qm', 'repaired'], { cwd: clone });
     await expectIdempotent(clone, 'r8', redact);
   }, 300_000);
 });

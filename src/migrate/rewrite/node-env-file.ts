@@ -10,25 +10,38 @@
  *   "start": "node --env-file=.env app.js"  ->  "start": "node --env-file=.env --require ./secret-sweep-env.cjs app.js"
  *   CMD ["node", "--env-file=.env", "app.js"]  ->  CMD ["node", "--env-file=.env", "--require", "./secret-sweep-env.cjs", "app.js"]
  *
- * Looked for in package.json scripts, Procfiles, Dockerfiles and shell scripts. The .env is looked for
- * from the file's folder (npm runs scripts there; a Procfile's and, usually, a Dockerfile's working
- * folder is it), then from the root. A line that already preloads the module is left alone.
+ * Looked for in package.json scripts, Procfiles, Dockerfiles and shell scripts, for `node` and for `tsx`
+ * (which hands Node's flags, --env-file and --require included, to the node it starts). The .env is
+ * looked for from the file's folder (npm runs scripts there; a Procfile's and, usually, a Dockerfile's
+ * working folder is it), then from the root. Every command of a line counts (a package.json written on
+ * one line holds all its scripts); one that already preloads the module is left alone.
  */
 import path from 'node:path';
 import type { PythonSource } from './python-env-readers.js';
 import { repoTexts } from './repo-texts.js';
+import { jsSourcesOf } from './js-env-readers.js';
 import { JS_RESOLVE_MODULE } from './js-dotenv-resolve.js';
 import type { TextEdit } from './rewriter.js';
 
 const COMMAND_FILE = /(^|\/)(package\.json|Procfile|Dockerfile|[^/]*\.Dockerfile|Dockerfile\.[^/]+)$|\.(sh|bash)$/;
-/** `node … --env-file=PATH` on one command (not across `;`, `&&`, `|`). */
-const SHELL_FORM = /(?:^|[\s"'`=;&|(])node\s(?:[^\n;&|]*?\s)?--env-file(?:-if-exists)?(?:=|\s+)([^\s"'`\\;&|)]+)/g;
+/**
+ * `node … --env-file=PATH` (or `tsx [watch] …`) on one command: not across `;`, `&&`, `|`, nor a `"`
+ * (the end of a package.json script: the next script's flag is not this command's).
+ */
+const SHELL_FORM = /(?:^|[\s"'`=;&|(/])(?:node|tsx)\s(?:[^\n;&|"]*?\s)??--env-file(?:-if-exists)?(?:=|\s+)([^\s"'`\\;&|)]+)/g;
 /** A Dockerfile's JSON form: `["node", …, "--env-file=PATH", …]`. */
-const EXEC_FORM = /"node"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"--env-file(?:-if-exists)?=([^"\\\n]+)"/g;
+const EXEC_FORM = /"(?:node|tsx)"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"--env-file(?:-if-exists)?=([^"\\\n]+)"/g;
+/** The rest of the command after a match: to the end of the JSON array (exec form) or of the shell command. */
+const REST_OF_COMMAND = { exec: /^[^\]\n]*/, shell: /^[^\n;&|"]*/ };
 
 /** The repository's files that start node with --env-file. */
 export function envFileCommandSources(root: string): PythonSource[] {
   return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => t.includes('--env-file') && (new RegExp(SHELL_FORM.source).test(t) || new RegExp(EXEC_FORM.source).test(t)));
+}
+
+/** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(). */
+export function nodeLoadsDotenvIn(root: string, commands: readonly PythonSource[] = envFileCommandSources(root)): boolean {
+  return commands.length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text));
 }
 
 /**
@@ -44,20 +57,21 @@ export function envFilePreloadEdits(file: string, text: string, rewritten: (envF
   text.split('\n').forEach((line, i) => {
     const start = offset;
     offset += line.length + 1;
-    if (line.includes(JS_RESOLVE_MODULE) || !line.includes('--env-file')) return;
-    const forms: Array<[RegExp, (spec: string) => string]> = [[EXEC_FORM, (spec) => `, "--require", "${spec}"`], [SHELL_FORM, (spec) => ` --require ${spec}`]];
-    for (const [re, insert] of forms) {
+    if (!line.includes('--env-file')) return;
+    const forms: Array<[RegExp, RegExp, (spec: string) => string]> = [
+      [EXEC_FORM, REST_OF_COMMAND.exec, (spec) => `, "--require", "${spec}"`], [SHELL_FORM, REST_OF_COMMAND.shell, (spec) => ` --require ${spec}`]];
+    for (const [re, rest, insert] of forms) {
       for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
+        const at = m.index + m[0].length;
+        if ((m[0] + rest.exec(line.slice(at))![0]).includes(JS_RESOLVE_MODULE)) continue;
         const arg = m[1]!;
         const envFile = [dir, '.'].map((d) => path.posix.normalize(path.posix.join(d, arg))).find((f) => !path.posix.isAbsolute(arg) && !f.startsWith('../') && rewritten(f));
         if (envFile === undefined) continue;
         const spec = path.posix.join(path.posix.dirname(arg), JS_RESOLVE_MODULE);
-        const at = start + m.index + m[0].length;
-        edits.push({ start: at, end: at, replacement: insert(/^(\.{0,2}\/)/.test(spec) ? spec : `./${spec}`) });
-        lines.push(i + 1);
+        edits.push({ start: start + at, end: start + at, replacement: insert(/^(\.{0,2}\/)/.test(spec) ? spec : `./${spec}`) });
+        if (!lines.includes(i + 1)) lines.push(i + 1);
         const mod = path.posix.join(path.posix.dirname(envFile), JS_RESOLVE_MODULE);
         if (!modules.includes(mod)) modules.push(mod);
-        return;
       }
     }
   });

@@ -47,12 +47,12 @@ import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './pytho
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits } from './python-dotenv-resolve.js';
 import { JS_RESOLVE_HELPER, jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
-import { envFileCommandSources, envFilePreloadEdits } from './node-env-file.js';
-import { quoteHashedReferences } from './dotenv.js';
+import { envFileCommandSources, envFilePreloadEdits, nodeLoadsDotenvIn } from './node-env-file.js';
+import { quoteHashedReferences, quoteUnquotedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
-import { envFilesHoldReferences } from './unresolved-loaders.js';
+import { envFilesHoldReferences, envFilesWithReferences } from './unresolved-loaders.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
@@ -113,6 +113,8 @@ export interface RewriteRunResult {
   runFiles: string[];
   /** `.py` files that resolve the references of the .env they load (get_secret.resolve_environ): they start as before. */
   envResolvedBy: string[];
+  /** .env files whose unquoted sm://…#KEY references (an earlier version's) were quoted for Node's readers. */
+  envQuoted: string[];
   /** Manifests that now declare the helper's SDK (package.json, requirements.txt, pyproject.toml, Pipfile). */
   dependencies: Array<{ file: string; package: string; range: string }>;
   /** Lock files that did not pin that SDK: updated (npm), to be updated by the apply (dry run), or manual. */
@@ -276,7 +278,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], envQuoted: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
@@ -349,7 +351,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const envFileCommandsOf = () => (envFileCommands ??= envFileCommandSources(root));
   let nodeDotenv: boolean | undefined;
   // Node's readers (dotenv, --env-file, process.loadEnvFile) end an unquoted value at `#`.
-  const nodeLoadsDotenv = () => (nodeDotenv ??= envFileCommandsOf().length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)));
+  const nodeLoadsDotenv = () => (nodeDotenv ??= nodeLoadsDotenvIn(root, envFileCommandsOf()));
   let envReads: Map<string, LiteralEnvRead> | undefined;
   const envReadsOf = () => {
     if (envReads) return envReads;
@@ -496,8 +498,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
       if (r.module && !resolveModules.has(r.module.path)) resolveModules.set(r.module.path, r.module.content);
     }
+    // The .env files holding references, this run's and an earlier run's. Node's readers end an unquoted value
+    // at `#`: references an earlier version left unquoted are quoted (this run's are, above).
+    const refEnvFiles = [...envFilesWithReferences(root), ...pending.filter((p) => p.rewriter === 'dotenv').map((p) => ({ file: p.file, text: p.text }))]
+      .filter((x, i, all) => all.findIndex((y) => y.file === x.file) === i && rewriterFor(rewriters, x.file, x.text)?.id === 'dotenv');
+    if (nodeLoadsDotenv()) {
+      const quoted = (_f: string, t: string) => {
+        const edits = quoteUnquotedReferences(t);
+        return edits.length ? { edits, lines: edits.map((e) => t.slice(0, e.start).split('\n').length) } : undefined;
+      };
+      for (const r of dotenvLoaders(refEnvFiles, texts, pending, read, 'dotenv', quoted)) {
+        out.envQuoted.push(r.file);
+        out.notes.push(`${r.file}: the sm://…#KEY references an earlier run left unquoted are single-quoted (line ${r.lines.join(', ')}): Node's .env readers end an unquoted value at #`);
+        if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'dotenv', summary: `${r.file} (dotenv): references quoted for Node's readers`, sites: [] });
+      }
+    }
     // `node --env-file=.env app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
-    const envFiles = new Set(pending.filter((p) => p.rewriter === 'dotenv').map((p) => p.file));
+    const envFiles = new Set(refEnvFiles.map((x) => x.file));
     for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: node --env-file now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
