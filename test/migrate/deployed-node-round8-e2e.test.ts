@@ -43,6 +43,7 @@ const V = {
   nestToken: githubToken(10810),
   nestPassword: pw(10811),
   cliToken: githubToken(10812),
+  knexPassword: pw(10813),
 };
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
@@ -96,6 +97,8 @@ const FILES: Record<string, string> = {
   'cli/main.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.CLI_TOKEN));\n`,
   'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
   'web/app.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WEB_PASSWORD));\n`,
+  // A knexfile whose fallback is written with optional chaining (found in a real Express + knex template).
+  'web/knexfile.js': `module.exports = {\n  development: {\n    client: 'pg',\n    connection: {\n      host: process?.env?.DB_HOST ?? 'localhost',\n      password: process?.env?.DB_PASS ?? '${V.knexPassword}',\n    },\n  },\n};\n`,
   'web/Procfile': 'worker: node --env-file config/worker.env worker.js\n',
   'web/config/worker.env': `WORKER_TOKEN=${V.procToken}\n`,
   'web/worker.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WORKER_TOKEN));\n`,
@@ -194,6 +197,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     const cmd = /^CMD (.*)$/m.exec(readFileSync(join(clone, 'web/Dockerfile'), 'utf8'))![1]!;
     expect(JSON.parse(cmd)).toEqual(['node', '--env-file=.env', '--require', './secret-sweep-env.cjs', 'app.js']);
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
+    expect(await run(['-e', `${H}console.log(h(require('./knexfile').development.connection.password))`.replace('const h', "const { createHash } = require('node:crypto');\nconst h")], 'web')).toBe(sha(V.knexPassword));
     const cliPackage = readFileSync(join(clone, 'cli/package.json'), 'utf8');
     expect(cliPackage).toMatch(/^\{ "name": "cli", "version": "1\.0\.0", "private": true, "scripts": \{ "start": "node --env-file=\.env --require \.\/secret-sweep-env\.cjs main\.js", "dev": "tsx --env-file \.env --require \.\/secret-sweep-env\.cjs main\.js" \},\n/);
     installDeclaredDeps(join(clone, 'cli'));
