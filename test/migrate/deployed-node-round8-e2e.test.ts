@@ -44,7 +44,9 @@ const V = {
   nestPassword: pw(10811),
   cliToken: githubToken(10812),
   knexPassword: pw(10813),
+  prismaPassword: pw(10814),
 };
+const prismaUrl = `postgresql://app:${V.prismaPassword}@db.internal:5432/app`;
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
 
@@ -92,9 +94,11 @@ const FILES: Record<string, string> = {
   // Node's own --env-file, no dotenv: a script, a Procfile (a .env in a subfolder), a Dockerfile's CMD.
   'web/package.json': pkg({ name: 'web', scripts: { start: 'node --env-file=.env app.js', dev: 'tsx watch --env-file=.env app.js' } }),
   // All scripts on one line: each command's own --env-file (the one after `node` is not the next script's).
-  'cli/package.json': '{ "name": "cli", "version": "1.0.0", "private": true, "scripts": { "start": "node --env-file=.env main.js", "dev": "tsx --env-file .env main.js" } }\n',
-  'cli/.env': `CLI_TOKEN=${V.cliToken}\n`,
-  'cli/main.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.CLI_TOKEN));\n`,
+  // Prisma 6 (its CLI loads .env itself): the schema's variable gets a note naming secret-sweep run.
+  'cli/package.json': '{ "name": "cli", "version": "1.0.0", "private": true, "scripts": { "start": "node --env-file=.env main.js", "dev": "tsx --env-file .env main.js", "migrate": "prisma migrate deploy" }, "devDependencies": { "prisma": "^6.0.0" } }\n',
+  'cli/.env': `CLI_TOKEN=${V.cliToken}\nDATABASE_URL=${prismaUrl}\n`,
+  'cli/main.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.CLI_TOKEN), h(process.env.DATABASE_URL));\n`,
+  'cli/prisma/schema.prisma': 'datasource db {\n  provider = "postgresql"\n  url      = env("DATABASE_URL")\n}\n',
   'web/.env': `WEB_PASSWORD=${V.envFilePassword}\n`,
   'web/app.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WEB_PASSWORD));\n`,
   // A knexfile whose fallback is written with optional chaining (found in a real Express + knex template).
@@ -199,9 +203,10 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
     expect(await run(['-e', `${H}console.log(h(require('./knexfile').development.connection.password))`.replace('const h', "const { createHash } = require('node:crypto');\nconst h")], 'web')).toBe(sha(V.knexPassword));
     const cliPackage = readFileSync(join(clone, 'cli/package.json'), 'utf8');
-    expect(cliPackage).toMatch(/^\{ "name": "cli", "version": "1\.0\.0", "private": true, "scripts": \{ "start": "node --env-file=\.env --require \.\/secret-sweep-env\.cjs main\.js", "dev": "tsx --env-file \.env --require \.\/secret-sweep-env\.cjs main\.js" \},\n/);
+    expect(cliPackage).toMatch(/^\{ "name": "cli", "version": "1\.0\.0", "private": true, "scripts": \{ "start": "node --env-file=\.env --require \.\/secret-sweep-env\.cjs main\.js", "dev": "tsx --env-file \.env --require \.\/secret-sweep-env\.cjs main\.js", "migrate": "prisma migrate deploy" \}, /);
     installDeclaredDeps(join(clone, 'cli'));
-    expect(await run(argv((JSON.parse(cliPackage) as { scripts: { start: string } }).scripts.start), 'cli')).toBe(sha(V.cliToken));
+    expect(await run(argv((JSON.parse(cliPackage) as { scripts: { start: string } }).scripts.start), 'cli')).toBe(`${sha(V.cliToken)} ${sha(prismaUrl)}`);
+    expect(report.notes).toContainEqual(expect.stringMatching(/^cli\/prisma\/schema\.prisma: DATABASE_URL \(env\("DATABASE_URL"\)\) is a sm:\/\/ reference in cli\/\.env now, which the Prisma CLI before version 7 loads itself .*`secret-sweep run -- npx prisma …` \(package\.json scripts that call it: migrate; /));
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);
