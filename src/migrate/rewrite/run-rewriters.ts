@@ -223,6 +223,16 @@ function makefileManual(s: RewriteSite): { reason: string; suggestion: string } 
   };
 }
 
+/** A template of a .env (`.env.example`, `env.sample`, `example.env`…): copied by hand, run by no program. */
+const ENV_TEMPLATE = /(^|\/)(?:\.?env(?:\.[\w-]+)*\.(?:example|sample|template|dist|tmpl|tpl)|(?:example|sample|template)\.env|\.env\.(?:example|sample|template|dist)\.[\w-]+)$/i;
+
+function envTemplateManual(s: RewriteSite): { reason: string; suggestion: string } {
+  return {
+    reason: 'a template of .env that no program loads (people copy it by hand): the value goes to the vault, but whoever copies the file still gets it from here, and a reference would stand where people expect a placeholder',
+    suggestion: `replace the value with a placeholder (or \`${smReference(s.ref.secretName, s.ref.jsonKey)}\`, which \`secret-sweep run\` resolves once copied to .env), and rotate it: it was committed`,
+  };
+}
+
 /** libpq reads a password file literally; PGPASSWORD from the environment is its other source. */
 function pgpassManual(s: RewriteSite): { reason: string; suggestion: string } {
   return {
@@ -396,7 +406,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
                   : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
-                    : manualOf(s, 'no rewriter for this kind of file'));
+                    : ENV_TEMPLATE.test(file) ? manualOf({ ...s, ...envTemplateManual(s) }, '')
+                      : manualOf(s, 'no rewriter for this kind of file'));
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
