@@ -45,6 +45,7 @@ const V = {
   cliToken: githubToken(10812),
   knexPassword: pw(10813),
   prismaPassword: pw(10814),
+  viteSecret: pw(10816),
 };
 /** In a committed template only (left for a human, so not in V, which no file may hold after the run). */
 const templatePassword = pw(10815);
@@ -118,6 +119,10 @@ const FILES: Record<string, string> = {
   'nest/src/main.ts': `import { createHash } from 'crypto';\nimport { AppModule, validated } from './app.module';\n\n${H.replace('(s)', '(s: unknown)')}console.log(h(process.env.NEST_TOKEN), h(validated.NEST_PASSWORD), typeof AppModule);\n`,
   // Another file than ./.env: left as it is (a note says to start it under secret-sweep run).
   'nest/src/local.module.ts': "import { ConfigModule } from '@nestjs/config';\n\nexport const local = ConfigModule.forRoot({ envFilePath: '.env.local' });\nexport const expanded = ConfigModule.forRoot({ expandVariables: true });\n",
+  // vite.config reading .env with Vite's loadEnv (a dev-server proxy's credential): the object it returns is resolved.
+  'vite/package.json': pkg({ name: 'vite-app', type: 'module', scripts: { dev: 'vite' }, devDependencies: { vite: '^8.0.0' } }),
+  'vite/.env': `VITE_API_URL=http://localhost:3001\nAPI_SECRET=${V.viteSecret}\n`,
+  'vite/vite.config.js': "import { defineConfig, loadEnv } from 'vite'\n\nexport default defineConfig(({ mode }) => {\n  const env = loadEnv(mode, process.cwd(), '')\n  return { server: { proxy: { '/api': { target: 'http://127.0.0.1:9', headers: { Authorization: `Bearer ${env.API_SECRET}` } } } } }\n})\n",
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -212,6 +217,11 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     installDeclaredDeps(join(clone, 'cli'));
     expect(await run(argv((JSON.parse(cliPackage) as { scripts: { start: string } }).scripts.start), 'cli')).toBe(`${sha(V.cliToken)} ${sha(prismaUrl)}`);
     expect(report.notes).toContainEqual(expect.stringMatching(/^cli\/prisma\/schema\.prisma: DATABASE_URL \(env\("DATABASE_URL"\)\) is a sm:\/\/ reference in cli\/\.env now, which the Prisma CLI before version 7 loads itself .*`secret-sweep run -- npx prisma …` \(package\.json scripts that call it: migrate; /));
+
+    // Vite resolves the config as `vite` / `vite build` do.
+    installDeclaredDeps(join(clone, 'vite'), true);
+    expect(readFileSync(join(clone, 'vite/vite.config.js'), 'utf8')).toContain("  const env = loadEnv(mode, process.cwd(), '')\n  resolveEnvSync(env) // ");
+    expect(await run(['--input-type=module', '-e', `import { createHash } from 'node:crypto';\nimport { resolveConfig } from 'vite';\nconst c = await resolveConfig({ mode: 'production' }, 'serve');\nconsole.log(createHash('sha256').update(c.server.proxy['/api'].headers.Authorization).digest('hex').slice(0, 12));`], 'vite')).toBe(sha(`Bearer ${V.viteSecret}`));
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);

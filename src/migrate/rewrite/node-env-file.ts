@@ -39,9 +39,10 @@ export function envFileCommandSources(root: string): PythonSource[] {
   return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => t.includes('--env-file') && (new RegExp(SHELL_FORM.source).test(t) || new RegExp(EXEC_FORM.source).test(t)));
 }
 
-/** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(). */
+/** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(), Vite's loadEnv (dotenv's parser). */
 export function nodeLoadsDotenvIn(root: string, commands: readonly PythonSource[] = envFileCommandSources(root)): boolean {
-  return commands.length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text));
+  return commands.length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)
+    || (/\bloadEnv\s*\(/.test(x.text) && /\bfrom\s+['"]vite['"]/.test(x.text)));
 }
 
 /**
