@@ -122,7 +122,8 @@ const FILES: Record<string, string> = {
   // vite.config reading .env with Vite's loadEnv (a dev-server proxy's credential): the object it returns is resolved.
   'vite/package.json': pkg({ name: 'vite-app', type: 'module', scripts: { dev: 'vite' }, devDependencies: { vite: '^8.0.0' } }),
   'vite/.env': `VITE_API_URL=http://localhost:3001\nAPI_SECRET=${V.viteSecret}\n`,
-  'vite/vite.config.js': "import { defineConfig, loadEnv } from 'vite'\n\nexport default defineConfig(({ mode }) => {\n  const env = loadEnv(mode, process.cwd(), '')\n  return { server: { proxy: { '/api': { target: 'http://127.0.0.1:9', headers: { Authorization: `Bearer ${env.API_SECRET}` } } } } }\n})\n",
+  // Also put into process.env (resolved after), and used in place (a note: it reads the text).
+  'vite/vite.config.js': "import { defineConfig, loadEnv } from 'vite'\n\nexport default defineConfig(({ mode }) => {\n  const env = loadEnv(mode, process.cwd(), '')\n  Object.assign(process.env, loadEnv(mode, process.cwd(), ''))\n  return {\n    define: { __API__: JSON.stringify(loadEnv(mode, '.').VITE_API_URL) },\n    server: { proxy: { '/api': { target: 'http://127.0.0.1:9', headers: { Authorization: `Bearer ${env.API_SECRET}`, 'X-Key': process.env.API_SECRET } } } },\n  }\n})\n",
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -221,7 +222,11 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     // Vite resolves the config as `vite` / `vite build` do.
     installDeclaredDeps(join(clone, 'vite'), true);
     expect(readFileSync(join(clone, 'vite/vite.config.js'), 'utf8')).toContain("  const env = loadEnv(mode, process.cwd(), '')\n  resolveEnvSync(env) // ");
-    expect(await run(['--input-type=module', '-e', `import { createHash } from 'node:crypto';\nimport { resolveConfig } from 'vite';\nconst c = await resolveConfig({ mode: 'production' }, 'serve');\nconsole.log(createHash('sha256').update(c.server.proxy['/api'].headers.Authorization).digest('hex').slice(0, 12));`], 'vite')).toBe(sha(`Bearer ${V.viteSecret}`));
+    expect(readFileSync(join(clone, 'vite/vite.config.js'), 'utf8')).toContain("  Object.assign(process.env, loadEnv(mode, process.cwd(), ''))\n  resolveEnvSync() // ");
+    const headers = "const { headers } = (await resolveConfig({ mode: 'production' }, 'serve')).server.proxy['/api'];\n";
+    expect(await run(['--input-type=module', '-e', `import { createHash } from 'node:crypto';\nimport { resolveConfig } from 'vite';\n${headers}${H}console.log(h(headers.Authorization), h(headers['X-Key']));`], 'vite'))
+      .toBe(`${sha(`Bearer ${V.viteSecret}`)} ${sha(V.viteSecret)}`);
+    expect(report.notes).toContainEqual(expect.stringMatching(/^vite\/vite\.config\.js:7: Vite's loadEnv\(\), its result not kept in a variable .*reads the sm:\/\/ references of \.env as text: start the program with `secret-sweep run/));
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);

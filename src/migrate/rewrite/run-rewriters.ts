@@ -503,7 +503,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
       for (const u of r.unresolved ?? []) {
-        out.notes.push(`${r.file}:${u.line}: ConfigModule.forRoot() with ${u.why} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
+        out.notes.push(`${r.file}:${u.line}: ${u.what} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
       }
       if (!r.edits.length) continue;
       resolves(r, 'javascript', 'resolveEnvSync()');
