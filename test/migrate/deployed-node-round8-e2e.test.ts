@@ -46,6 +46,7 @@ const V = {
   knexPassword: pw(10813),
   prismaPassword: pw(10814),
   viteSecret: pw(10816),
+  nextSecret: pw(10817),
 };
 /** In a committed template only (left for a human, so not in V, which no file may hold after the run). */
 const templatePassword = pw(10815);
@@ -124,6 +125,9 @@ const FILES: Record<string, string> = {
   'vite/.env': `VITE_API_URL=http://localhost:3001\nAPI_SECRET=${V.viteSecret}\n`,
   // Also put into process.env (resolved after), and used in place (a note: it reads the text).
   'vite/vite.config.js': "import { defineConfig, loadEnv } from 'vite'\n\nexport default defineConfig(({ mode }) => {\n  const env = loadEnv(mode, process.cwd(), '')\n  Object.assign(process.env, loadEnv(mode, process.cwd(), ''))\n  return {\n    define: { __API__: JSON.stringify(loadEnv(mode, '.').VITE_API_URL) },\n    server: { proxy: { '/api': { target: 'http://127.0.0.1:9', headers: { Authorization: `Bearer ${env.API_SECRET}`, 'X-Key': process.env.API_SECRET } } } },\n  }\n})\n",
+  // Next.js loads its .env files itself, before the project's code: a note names the scripts to start under secret-sweep run.
+  'next/package.json': pkg({ name: 'next-app', scripts: { dev: 'next dev', build: 'next build', start: 'next start' }, dependencies: { next: '^15.0.0' } }),
+  'next/.env.production': `STRIPE_SECRET_KEY=${V.nextSecret}\n`,
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -227,6 +231,8 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(await run(['--input-type=module', '-e', `import { createHash } from 'node:crypto';\nimport { resolveConfig } from 'vite';\n${headers}${H}console.log(h(headers.Authorization), h(headers['X-Key']));`], 'vite'))
       .toBe(`${sha(`Bearer ${V.viteSecret}`)} ${sha(V.viteSecret)}`);
     expect(report.notes).toContainEqual(expect.stringMatching(/^vite\/vite\.config\.js:7: Vite's loadEnv\(\), its result not kept in a variable .*reads the sm:\/\/ references of \.env as text: start the program with `secret-sweep run/));
+
+    expect(report.notes).toContainEqual('next/package.json: Next.js loads next/.env.production itself (next dev, build, start) and would read the sm:// references as text (its variable expansion also breaks a ${sm://…} inside a value): start it under secret-sweep run, which sets the variables first (Next keeps them): `secret-sweep run -- npm run dev`, `secret-sweep run -- npm run build`, `secret-sweep run -- npm run start`');
 
     expectNoValueLeft(clone, V);
     await expectIdempotent(clone, 'r8', redact);

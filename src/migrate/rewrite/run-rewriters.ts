@@ -54,6 +54,7 @@ import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
 import { envFilesHoldReferences, envFilesWithReferences } from './unresolved-loaders.js';
 import { prismaEnvNotes } from './prisma-env.js';
+import { nextEnvNotes } from './next-env.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
@@ -529,6 +530,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const envFiles = new Set(refEnvFiles.map((x) => x.file));
     // A Prisma schema reading a variable that is a reference now: the CLI loads .env itself (prisma-env.ts).
     out.notes.push(...prismaEnvNotes(root, envFiles, read));
+    // Next.js loads its .env files itself, before any of the project's code (next-env.ts).
+    out.notes.push(...nextEnvNotes(root, envFiles));
     for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: node --env-file now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
