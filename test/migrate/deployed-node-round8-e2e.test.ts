@@ -47,6 +47,7 @@ const V = {
   prismaPassword: pw(10814),
   viteSecret: pw(10816),
   nextSecret: pw(10817),
+  preloadToken: githubToken(10818),
 };
 /** In a committed template only (left for a human, so not in V, which no file may hold after the run). */
 const templatePassword = pw(10815);
@@ -128,6 +129,11 @@ const FILES: Record<string, string> = {
   // Next.js loads its .env files itself, before the project's code: a note names the scripts to start under secret-sweep run.
   'next/package.json': pkg({ name: 'next-app', scripts: { dev: 'next dev', build: 'next build', start: 'next start' }, dependencies: { next: '^15.0.0' } }),
   'next/.env.production': `STRIPE_SECRET_KEY=${V.nextSecret}\n`,
+  // dotenv's own preload (`node -r dotenv/config`), no dotenv call in the code: the resolver is preloaded after it.
+  'pre/package.json': pkg({ name: 'pre', scripts: { start: 'node -r dotenv/config server.js' }, dependencies: { dotenv: '^16.0.0' } }),
+  'pre/.env': `PRE_TOKEN=${V.preloadToken}\n`,
+  'pre/server.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.PRE_TOKEN));\n`,
+  'pre/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "-r", "dotenv/config", "server.js"]\n',
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -217,6 +223,13 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(JSON.parse(cmd)).toEqual(['node', '--env-file=.env', '--require', './secret-sweep-env.cjs', 'app.js']);
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
     expect(await run(['-e', `${H}console.log(h(require('./knexfile').development.connection.password))`.replace('const h', "const { createHash } = require('node:crypto');\nconst h")], 'web')).toBe(sha(V.knexPassword));
+    installDeclaredDeps(join(clone, 'pre'));
+    const preStart = (JSON.parse(readFileSync(join(clone, 'pre/package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    expect(preStart).toBe('node -r dotenv/config --require ./secret-sweep-env.cjs server.js');
+    expect(await run(argv(preStart), 'pre')).toBe(sha(V.preloadToken));
+    const preCmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(clone, 'pre/Dockerfile'), 'utf8'))![1]!) as string[];
+    expect(preCmd).toEqual(['node', '-r', 'dotenv/config', '--require', './secret-sweep-env.cjs', 'server.js']);
+    expect(await run(preCmd.slice(1), 'pre')).toBe(sha(V.preloadToken));
     const cliPackage = readFileSync(join(clone, 'cli/package.json'), 'utf8');
     expect(cliPackage).toMatch(/^\{ "name": "cli", "version": "1\.0\.0", "private": true, "scripts": \{ "start": "node --env-file=\.env --require \.\/secret-sweep-env\.cjs main\.js", "dev": "tsx --env-file \.env --require \.\/secret-sweep-env\.cjs main\.js", "migrate": "prisma migrate deploy" \}, /);
     installDeclaredDeps(join(clone, 'cli'));
@@ -255,7 +268,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(dry.stderr.split('\n').filter((l) => /without resolving them|unquoted/.test(l))).toEqual([
       expect.stringMatching(/^secret-sweep: web\/\.env:1: an unquoted sm:\/\/…#KEY reference .*cut at # .*quote it/),
       expect.stringMatching(/^secret-sweep: esm\/native\.js:3: loads a \.env holding sm:\/\/ references .*`secret-sweep run -- <command>`, or add `resolveEnvSync\(\)` where it loads it \(/),
-      expect.stringMatching(/^secret-sweep: web\/package\.json:6,7: starts node with --env-file .*`--require \.\/secret-sweep-env\.cjs` after --env-file/),
+      expect.stringMatching(/^secret-sweep: web\/package\.json:6,7: starts node with --env-file \(or -r dotenv\/config\) .*`--require \.\/secret-sweep-env\.cjs` after that flag/),
     ]);
     expect(readFileSync(join(clone, 'esm/native.js'), 'utf8')).toBe(FILES['esm/native.js']);
     const repair = await rerun('--apply', '--yes');

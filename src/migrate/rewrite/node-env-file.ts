@@ -31,12 +31,19 @@ const COMMAND_FILE = /(^|\/)(package\.json|Procfile|Dockerfile|[^/]*\.Dockerfile
 const SHELL_FORM = /(?:^|[\s"'`=;&|(/])(?:node|tsx)\s(?:[^\n;&|"]*?\s)??--env-file(?:-if-exists)?(?:=|\s+)([^\s"'`\\;&|)]+)/g;
 /** A Dockerfile's JSON form: `["node", …, "--env-file=PATH", …]`. */
 const EXEC_FORM = /"(?:node|tsx)"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"--env-file(?:-if-exists)?=([^"\\\n]+)"/g;
+/**
+ * dotenv's own preload, `node -r dotenv/config app.js` (also `--require`, dotenv-flow's, and through tsx, ts-node
+ * or nodemon, which pass it to node): it loads ./.env before the program; the resolver is preloaded right after it.
+ */
+const SHELL_PRELOAD = /(?:^|[\s"'`=;&|(/])(?:node|tsx|ts-node|nodemon)\s(?:[^\n;&|"]*?\s)??(?:-r|--require)(?:=|\s+)dotenv(?:-flow)?\/config(?=$|[\s"'`;&|)])/g;
+const EXEC_PRELOAD = /"(?:node|tsx)"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"(?:-r|--require)"\s*,\s*"dotenv(?:-flow)?\/config"/g;
+const LOADS = /--env-file|dotenv(?:-flow)?\/config/;
 /** The rest of the command after a match: to the end of the JSON array (exec form) or of the shell command. */
 const REST_OF_COMMAND = { exec: /^[^\]\n]*/, shell: /^[^\n;&|"]*/ };
 
-/** The repository's files that start node with --env-file. */
+/** The repository's files that start node with --env-file (or dotenv's preload). */
 export function envFileCommandSources(root: string): PythonSource[] {
-  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => t.includes('--env-file') && (new RegExp(SHELL_FORM.source).test(t) || new RegExp(EXEC_FORM.source).test(t)));
+  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => LOADS.test(t) && [SHELL_FORM, EXEC_FORM, SHELL_PRELOAD, EXEC_PRELOAD].some((re) => new RegExp(re.source).test(t)));
 }
 
 /** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(), Vite's loadEnv (dotenv's parser). */
@@ -46,7 +53,7 @@ export function nodeLoadsDotenvIn(root: string, commands: readonly PythonSource[
 }
 
 /**
- * The edits that add the preload after each `--env-file=PATH` whose .env (see above) `rewritten` holds;
+ * The edits that add the preload after each `--env-file=PATH` (or `-r dotenv/config`) whose .env (see above) `rewritten` holds;
  * `modules`: the generated modules they name, repository-relative.
  */
 export function envFilePreloadEdits(file: string, text: string, rewritten: (envFile: string) => boolean): { edits: TextEdit[]; lines: number[]; modules: string[] } | undefined {
@@ -58,14 +65,18 @@ export function envFilePreloadEdits(file: string, text: string, rewritten: (envF
   text.split('\n').forEach((line, i) => {
     const start = offset;
     offset += line.length + 1;
-    if (!line.includes('--env-file')) return;
-    const forms: Array<[RegExp, RegExp, (spec: string) => string]> = [
-      [EXEC_FORM, REST_OF_COMMAND.exec, (spec) => `, "--require", "${spec}"`], [SHELL_FORM, REST_OF_COMMAND.shell, (spec) => ` --require ${spec}`]];
-    for (const [re, rest, insert] of forms) {
+    if (!LOADS.test(line)) return;
+    const exec = (spec: string) => `, "--require", "${spec}"`;
+    const shell = (spec: string) => ` --require ${spec}`;
+    // Each form, the rest of its command, the text inserted, and the env file (dotenv's preload: ./.env).
+    const forms: Array<[RegExp, RegExp, (spec: string) => string, (m: RegExpMatchArray) => string]> = [
+      [EXEC_FORM, REST_OF_COMMAND.exec, exec, (m) => m[1]!], [SHELL_FORM, REST_OF_COMMAND.shell, shell, (m) => m[1]!],
+      [EXEC_PRELOAD, REST_OF_COMMAND.exec, exec, () => '.env'], [SHELL_PRELOAD, REST_OF_COMMAND.shell, shell, () => '.env']];
+    for (const [re, rest, insert, envArg] of forms) {
       for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
         const at = m.index + m[0].length;
         if ((m[0] + rest.exec(line.slice(at))![0]).includes(JS_RESOLVE_MODULE)) continue;
-        const arg = m[1]!;
+        const arg = envArg(m);
         const envFile = [dir, '.'].map((d) => path.posix.normalize(path.posix.join(d, arg))).find((f) => !path.posix.isAbsolute(arg) && !f.startsWith('../') && rewritten(f));
         if (envFile === undefined) continue;
         const spec = path.posix.join(path.posix.dirname(arg), JS_RESOLVE_MODULE);

@@ -526,7 +526,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'dotenv', summary: `${r.file} (dotenv): references quoted for Node's readers`, sites: [] });
       }
     }
-    // `node --env-file=.env app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
+    // `node --env-file=.env app.js`, `node -r dotenv/config app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
     const envFiles = new Set(refEnvFiles.map((x) => x.file));
     // A Prisma schema reading a variable that is a reference now: the CLI loads .env itself (prisma-env.ts).
     out.notes.push(...prismaEnvNotes(root, envFiles, read));
@@ -534,8 +534,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     out.notes.push(...nextEnvNotes(root, envFiles));
     for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
       out.envResolvedBy.push(r.file);
-      out.notes.push(`${r.file}: node --env-file now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
-      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file resolves the references of its .env`, sites: [] });
+      out.notes.push(`${r.file}: node --env-file (or -r dotenv/config) now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file (or -r dotenv/config) resolves the references of its .env`, sites: [] });
       for (const m of r.modules) {
         resolveModules.set(m, jsResolveModuleSource());
         jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: path.posix.join(path.posix.dirname(m), JS_RESOLVE_HELPER), kind: 'cjs' } });
