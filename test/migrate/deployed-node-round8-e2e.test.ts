@@ -48,6 +48,7 @@ const V = {
   viteSecret: pw(10816),
   nextSecret: pw(10817),
   preloadToken: githubToken(10818),
+  wrapPassword: pw(10819),
 };
 /** In a committed template only (left for a human, so not in V, which no file may hold after the run). */
 const templatePassword = pw(10815);
@@ -130,7 +131,11 @@ const FILES: Record<string, string> = {
   'next/package.json': pkg({ name: 'next-app', scripts: { dev: 'next dev', build: 'next build', start: 'next start' }, dependencies: { next: '^15.0.0' } }),
   'next/.env.production': `STRIPE_SECRET_KEY=${V.nextSecret}\n`,
   // dotenv's own preload (`node -r dotenv/config`), no dotenv call in the code: the resolver is preloaded after it.
-  'pre/package.json': pkg({ name: 'pre', scripts: { start: 'node -r dotenv/config server.js' }, dependencies: { dotenv: '^16.0.0' } }),
+  // Also dotenv-cli and dotenvx with the default ./.env (checked by hand with dotenv-cli 7 and dotenvx 1; not installed here).
+  'pre/package.json': pkg({ name: 'pre', scripts: { start: 'node -r dotenv/config server.js', cli: 'dotenv -- node server.js', dx: 'dotenvx run -- node server.js' }, dependencies: { dotenv: '^16.0.0' } }),
+  // Their expansion breaks a reference inside a value: such a .env is left to secret-sweep run, with a note.
+  'wrap/package.json': pkg({ name: 'wrap', scripts: { start: 'dotenv -- node server.js' } }),
+  'wrap/.env': `DATABASE_URL=postgresql://app:${V.wrapPassword}@db.internal:5432/app\n`,
   'pre/.env': `PRE_TOKEN=${V.preloadToken}\n`,
   'pre/server.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.PRE_TOKEN));\n`,
   'pre/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "-r", "dotenv/config", "server.js"]\n',
@@ -224,8 +229,11 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     expect(await run((JSON.parse(cmd) as string[]).slice(1), 'web')).toBe(sha(V.envFilePassword));
     expect(await run(['-e', `${H}console.log(h(require('./knexfile').development.connection.password))`.replace('const h', "const { createHash } = require('node:crypto');\nconst h")], 'web')).toBe(sha(V.knexPassword));
     installDeclaredDeps(join(clone, 'pre'));
-    const preStart = (JSON.parse(readFileSync(join(clone, 'pre/package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
-    expect(preStart).toBe('node -r dotenv/config --require ./secret-sweep-env.cjs server.js');
+    const preScripts = (JSON.parse(readFileSync(join(clone, 'pre/package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const preStart = preScripts.start!;
+    expect(preScripts).toEqual({ start: 'node -r dotenv/config --require ./secret-sweep-env.cjs server.js', cli: 'dotenv -- node --require ./secret-sweep-env.cjs server.js', dx: 'dotenvx run -- node --require ./secret-sweep-env.cjs server.js' });
+    expect((JSON.parse(readFileSync(join(clone, 'wrap/package.json'), 'utf8')) as { scripts: unknown }).scripts).toEqual({ start: 'dotenv -- node server.js' });
+    expect(report.notes).toContainEqual(expect.stringMatching(/^wrap\/package\.json:6: dotenv-cli \/ dotenvx load wrap\/\.env into the command they start, expanding \$\{…\} first, which breaks .*`secret-sweep run -- <command>`/));
     expect(await run(argv(preStart), 'pre')).toBe(sha(V.preloadToken));
     const preCmd = JSON.parse(/^CMD (.*)$/m.exec(readFileSync(join(clone, 'pre/Dockerfile'), 'utf8'))![1]!) as string[];
     expect(preCmd).toEqual(['node', '-r', 'dotenv/config', '--require', './secret-sweep-env.cjs', 'server.js']);

@@ -37,13 +37,19 @@ const EXEC_FORM = /"(?:node|tsx)"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"--env-file(?:-if-
  */
 const SHELL_PRELOAD = /(?:^|[\s"'`=;&|(/])(?:node|tsx|ts-node|nodemon)\s(?:[^\n;&|"]*?\s)??(?:-r|--require)(?:=|\s+)dotenv(?:-flow)?\/config(?=$|[\s"'`;&|)])/g;
 const EXEC_PRELOAD = /"(?:node|tsx)"\s*,\s*(?:"[^"\n]*"\s*,\s*)*?"(?:-r|--require)"\s*,\s*"dotenv(?:-flow)?\/config"/g;
-const LOADS = /--env-file|dotenv(?:-flow)?\/config/;
+/**
+ * dotenv-cli's `dotenv -- node app.js` and `dotenvx run -- node app.js` with their default ./.env: they load it
+ * into the node they start, which gets the resolver preloaded. They expand `${…}` first, which breaks a
+ * reference inside a value (`${sm://…}`): with one in the file, nothing is added and the line is reported.
+ */
+const SHELL_WRAPPER = /(?:^|[\s"'`=;&|(/])(?:dotenv|dotenvx\s+run)\s(?:[^\n;&|"]*?\s)??--\s+(?:node|tsx)(?=\s)/g;
+const LOADS = /--env-file|dotenv(?:-flow)?\/config|\bdotenvx?\s[^\n]*--\s+(?:node|tsx)\s/;
 /** The rest of the command after a match: to the end of the JSON array (exec form) or of the shell command. */
 const REST_OF_COMMAND = { exec: /^[^\]\n]*/, shell: /^[^\n;&|"]*/ };
 
 /** The repository's files that start node with --env-file (or dotenv's preload). */
 export function envFileCommandSources(root: string): PythonSource[] {
-  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => LOADS.test(t) && [SHELL_FORM, EXEC_FORM, SHELL_PRELOAD, EXEC_PRELOAD].some((re) => new RegExp(re.source).test(t)));
+  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => LOADS.test(t) && [SHELL_FORM, EXEC_FORM, SHELL_PRELOAD, EXEC_PRELOAD, SHELL_WRAPPER].some((re) => new RegExp(re.source).test(t)));
 }
 
 /** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(), Vite's loadEnv (dotenv's parser). */
@@ -56,7 +62,9 @@ export function nodeLoadsDotenvIn(root: string, commands: readonly PythonSource[
  * The edits that add the preload after each `--env-file=PATH` (or `-r dotenv/config`) whose .env (see above) `rewritten` holds;
  * `modules`: the generated modules they name, repository-relative.
  */
-export function envFilePreloadEdits(file: string, text: string, rewritten: (envFile: string) => boolean): { edits: TextEdit[]; lines: number[]; modules: string[] } | undefined {
+export function envFilePreloadEdits(file: string, text: string, rewritten: (envFile: string) => boolean, embedded: (envFile: string) => boolean = () => false):
+  { edits: TextEdit[]; lines: number[]; modules: string[]; expanded?: Array<{ line: number; envFile: string }> } | undefined {
+  const expanded: Array<{ line: number; envFile: string }> = [];
   const edits: TextEdit[] = [];
   const lines: number[] = [];
   const modules: string[] = [];
@@ -69,16 +77,21 @@ export function envFilePreloadEdits(file: string, text: string, rewritten: (envF
     const exec = (spec: string) => `, "--require", "${spec}"`;
     const shell = (spec: string) => ` --require ${spec}`;
     // Each form, the rest of its command, the text inserted, and the env file (dotenv's preload: ./.env).
-    const forms: Array<[RegExp, RegExp, (spec: string) => string, (m: RegExpMatchArray) => string]> = [
+    const forms: Array<[RegExp, RegExp, (spec: string) => string, (m: RegExpMatchArray) => string, boolean?]> = [
       [EXEC_FORM, REST_OF_COMMAND.exec, exec, (m) => m[1]!], [SHELL_FORM, REST_OF_COMMAND.shell, shell, (m) => m[1]!],
-      [EXEC_PRELOAD, REST_OF_COMMAND.exec, exec, () => '.env'], [SHELL_PRELOAD, REST_OF_COMMAND.shell, shell, () => '.env']];
-    for (const [re, rest, insert, envArg] of forms) {
+      [EXEC_PRELOAD, REST_OF_COMMAND.exec, exec, () => '.env'], [SHELL_PRELOAD, REST_OF_COMMAND.shell, shell, () => '.env'],
+      [SHELL_WRAPPER, REST_OF_COMMAND.shell, shell, () => '.env', true]];
+    for (const [re, rest, insert, envArg, expands] of forms) {
       for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
         const at = m.index + m[0].length;
         if ((m[0] + rest.exec(line.slice(at))![0]).includes(JS_RESOLVE_MODULE)) continue;
         const arg = envArg(m);
         const envFile = [dir, '.'].map((d) => path.posix.normalize(path.posix.join(d, arg))).find((f) => !path.posix.isAbsolute(arg) && !f.startsWith('../') && rewritten(f));
         if (envFile === undefined) continue;
+        if (expands && embedded(envFile)) {
+          expanded.push({ line: i + 1, envFile });
+          continue;
+        }
         const spec = path.posix.join(path.posix.dirname(arg), JS_RESOLVE_MODULE);
         edits.push({ start: start + at, end: start + at, replacement: insert(/^(\.{0,2}\/)/.test(spec) ? spec : `./${spec}`) });
         if (!lines.includes(i + 1)) lines.push(i + 1);
@@ -87,5 +100,5 @@ export function envFilePreloadEdits(file: string, text: string, rewritten: (envF
       }
     }
   });
-  return edits.length ? { edits, lines, modules } : undefined;
+  return edits.length || expanded.length ? { edits, lines, modules, ...(expanded.length ? { expanded } : {}) } : undefined;
 }

@@ -532,7 +532,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     out.notes.push(...prismaEnvNotes(root, envFiles, read));
     // Next.js loads its .env files itself, before any of the project's code (next-env.ts).
     out.notes.push(...nextEnvNotes(root, envFiles));
-    for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
+    const embedded = (e: string) => /\$\{sm:\/\//.test(read(e) ?? '');
+    for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e), embedded))) {
+      for (const x of (r.expanded ?? []).filter((x, i, all) => all.findIndex((y) => y.line === x.line && y.envFile === x.envFile) === i)) {
+        out.notes.push(`${r.file}:${x.line}: dotenv-cli / dotenvx load ${x.envFile} into the command they start, expanding \${…} first, which breaks the \${sm://…} references inside its values: start it under \`secret-sweep run -- <command>\` (they keep the variables it sets)`);
+      }
+      if (!r.edits.length) continue;
       out.envResolvedBy.push(r.file);
       out.notes.push(`${r.file}: node --env-file (or -r dotenv/config) now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
       if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file (or -r dotenv/config) resolves the references of its .env`, sites: [] });

@@ -64,8 +64,8 @@ export async function unresolvedLoaderLines(root: string): Promise<string[]> {
   // `node --env-file=.env`, `node -r dotenv/config` (node-env-file.ts).
   const names = new Set(envFiles.map((x) => x.file));
   for (const src of commands) {
-    const r = envFilePreloadEdits(src.file, src.text, (e) => names.has(e));
-    if (r) out.push(`secret-sweep: ${src.file}:${r.lines.join(',')}: starts node with --env-file (or -r dotenv/config) of a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add \`--require ./${JS_RESOLVE_MODULE}\` after that flag (a run with --apply does, and generates ${r.modules.join(', ')})`);
+    const r = envFilePreloadEdits(src.file, src.text, (e) => names.has(e), (e) => /\$\{sm:\/\//.test(envFiles.find((x) => x.file === e)?.text ?? ''));
+    if (r?.edits.length) out.push(`secret-sweep: ${src.file}:${r.lines.join(',')}: starts node with --env-file (or -r dotenv/config) of a .env holding sm:// references (an earlier migrate wrote them) without resolving them, so it reads the text sm://…: start it with \`secret-sweep run -- <command>\`, or add \`--require ./${JS_RESOLVE_MODULE}\` after that flag (a run with --apply does, and generates ${r.modules.join(', ')})`);
   }
   return out;
 }
