@@ -111,7 +111,8 @@ const FILES: Record<string, string> = {
   'web/app.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WEB_PASSWORD));\n`,
   // A knexfile whose fallback is written with optional chaining (found in a real Express + knex template).
   'web/knexfile.js': `module.exports = {\n  development: {\n    client: 'pg',\n    connection: {\n      host: process?.env?.DB_HOST ?? 'localhost',\n      password: process?.env?.DB_PASS ?? '${V.knexPassword}',\n    },\n  },\n};\n`,
-  'web/Procfile': 'worker: node --env-file config/worker.env worker.js\n',
+  // An argument in quotes before the flag (outside a package.json a quote does not end the command).
+  'web/Procfile': 'worker: node --title "r8-worker" --env-file config/worker.env worker.js\n',
   'web/config/worker.env': `WORKER_TOKEN=${V.procToken}\n`,
   'web/worker.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.WORKER_TOKEN));\n`,
   // NestJS: ConfigModule.forRoot() reads .env itself (dotenv's parser), its validate sees the file under
@@ -222,7 +223,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     const argv = (cmd: string) => cmd.split(' ').slice(1);
     expect(await run(argv(scripts.start), 'web')).toBe(sha(V.envFilePassword));
     const proc = readFileSync(join(clone, 'web/Procfile'), 'utf8');
-    expect(proc).toBe('worker: node --env-file config/worker.env --require ./config/secret-sweep-env.cjs worker.js\n');
+    expect(proc).toBe('worker: node --title "r8-worker" --env-file config/worker.env --require ./config/secret-sweep-env.cjs worker.js\n');
     expect(await run(argv(proc.trim().slice('worker: '.length)), 'web')).toBe(sha(V.procToken));
     const cmd = /^CMD (.*)$/m.exec(readFileSync(join(clone, 'web/Dockerfile'), 'utf8'))![1]!;
     expect(JSON.parse(cmd)).toEqual(['node', '--env-file=.env', '--require', './secret-sweep-env.cjs', 'app.js']);

@@ -25,8 +25,8 @@ import type { TextEdit } from './rewriter.js';
 
 const COMMAND_FILE = /(^|\/)(package\.json|Procfile|Dockerfile|[^/]*\.Dockerfile|Dockerfile\.[^/]+)$|\.(sh|bash)$/;
 /**
- * `node … --env-file=PATH` (or `tsx [watch] …`) on one command: not across `;`, `&&`, `|`, nor a `"`
- * (the end of a package.json script: the next script's flag is not this command's).
+ * `node … --env-file=PATH` (or `tsx [watch] …`) on one command: not across `;`, `&&`, `|`, nor, in a
+ * package.json, a `"` (the end of a script: the next script's flag is not this command's; see `inFile`).
  */
 const SHELL_FORM = /(?:^|[\s"'`=;&|(/])(?:node|tsx)\s(?:[^\n;&|"]*?\s)??--env-file(?:-if-exists)?(?:=|\s+)([^\s"'`\\;&|)]+)/g;
 /** A Dockerfile's JSON form: `["node", …, "--env-file=PATH", …]`. */
@@ -46,10 +46,14 @@ const SHELL_WRAPPER = /(?:^|[\s"'`=;&|(/])(?:dotenv|dotenvx\s+run)\s(?:[^\n;&|"]
 const LOADS = /--env-file|dotenv(?:-flow)?\/config|\bdotenvx?\s[^\n]*--\s+(?:node|tsx)\s/;
 /** The rest of the command after a match: to the end of the JSON array (exec form) or of the shell command. */
 const REST_OF_COMMAND = { exec: /^[^\]\n]*/, shell: /^[^\n;&|"]*/ };
+/** A shell form as it applies to `file`: in a package.json a script ends at a `"` not escaped; elsewhere arguments may hold quotes. */
+const inFile = (re: RegExp, file: string): RegExp =>
+  new RegExp(re.source.replaceAll('[^\\n;&|"]', /(^|\/)package\.json$/.test(file) ? '(?:[^\\n;&|"\\\\]|\\\\.)' : '[^\\n;&|]'), re.flags);
 
 /** The repository's files that start node with --env-file (or dotenv's preload). */
 export function envFileCommandSources(root: string): PythonSource[] {
-  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => LOADS.test(t) && [SHELL_FORM, EXEC_FORM, SHELL_PRELOAD, EXEC_PRELOAD, SHELL_WRAPPER].some((re) => new RegExp(re.source).test(t)));
+  return repoTexts(root, (f) => COMMAND_FILE.test(f), (t) => LOADS.test(t))
+    .filter((x) => [SHELL_FORM, EXEC_FORM, SHELL_PRELOAD, EXEC_PRELOAD, SHELL_WRAPPER].some((re) => new RegExp(inFile(re, x.file).source).test(x.text)));
 }
 
 /** Whether Node reads a .env of the repository itself: --env-file commands (`commands`), dotenv, process.loadEnvFile(), Vite's loadEnv (dotenv's parser). */
@@ -82,9 +86,9 @@ export function envFilePreloadEdits(file: string, text: string, rewritten: (envF
       [EXEC_PRELOAD, REST_OF_COMMAND.exec, exec, () => '.env'], [SHELL_PRELOAD, REST_OF_COMMAND.shell, shell, () => '.env'],
       [SHELL_WRAPPER, REST_OF_COMMAND.shell, shell, () => '.env', true]];
     for (const [re, rest, insert, envArg, expands] of forms) {
-      for (const m of line.matchAll(new RegExp(re.source, 'g'))) {
+      for (const m of line.matchAll(inFile(re, file))) {
         const at = m.index + m[0].length;
-        if ((m[0] + rest.exec(line.slice(at))![0]).includes(JS_RESOLVE_MODULE)) continue;
+        if ((m[0] + inFile(rest, file).exec(line.slice(at))![0]).includes(JS_RESOLVE_MODULE)) continue;
         const arg = envArg(m);
         const envFile = [dir, '.'].map((d) => path.posix.normalize(path.posix.join(d, arg))).find((f) => !path.posix.isAbsolute(arg) && !f.startsWith('../') && rewritten(f));
         if (envFile === undefined) continue;
