@@ -50,8 +50,9 @@ const V = {
   preloadToken: githubToken(10818),
   wrapPassword: pw(10819),
 };
-/** In a committed template only (left for a human, so not in V, which no file may hold after the run). */
+/** In a committed template and a PM2 JSON file only (left for a human, so not in V, which no file may hold after the run). */
 const templatePassword = pw(10815);
+const pm2Password = pw(10820);
 const prismaUrl = `postgresql://app:${V.prismaPassword}@db.internal:5432/app`;
 const redact = redactor(V);
 const H = "const h = (s) => createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
@@ -140,6 +141,8 @@ const FILES: Record<string, string> = {
   'pre/.env': `PRE_TOKEN=${V.preloadToken}\n`,
   'pre/server.js': `const { createHash } = require('node:crypto');\n${H}console.log(h(process.env.PRE_TOKEN));\n`,
   'pre/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "-r", "dotenv/config", "server.js"]\n',
+  // PM2's JSON ecosystem file (a real Express boilerplate's start script runs it): manual, with the .js conversion PM2 also loads.
+  'pm2/ecosystem.config.json': JSON.stringify({ apps: [{ name: 'app', script: 'src/index.js', env: { NODE_ENV: 'production', DB_PASSWORD: pm2Password } }] }, null, 2) + '\n',
   'web/Dockerfile': 'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "--env-file=.env", "app.js"]\n',
 };
 
@@ -152,7 +155,12 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
 
   it('each program sees the exact values from a fresh clone, without secret-sweep run; a second run writes nothing', async () => {
     const { clone, report } = await migrateAndClone(repo, 'r8', redact);
-    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`)).toEqual([expect.stringMatching(/^web\/env\.sample:1: a template of \.env that no program loads .*whoever copies the file still gets it/)]);
+    expect(report.manual.map((m) => `${m.file}:${m.line}: ${m.reason}`).sort()).toEqual([
+      expect.stringMatching(/^pm2\/ecosystem\.config\.json:8: PM2 reads this file as plain JSON and hands the app its env values as written/),
+      expect.stringMatching(/^web\/env\.sample:1: a template of \.env that no program loads .*whoever copies the file still gets it/),
+    ]);
+    expect(report.manual.find((m) => m.file === 'pm2/ecosystem.config.json')?.suggestion).toMatch(/^rename pm2\/ecosystem\.config\.json to pm2\/ecosystem\.config\.js with `module\.exports = ` .*`getSecretSync\('prod\/r8\/[^']+', 'password'\)`/);
+    expect(readFileSync(join(clone, 'pm2/ecosystem.config.json'), 'utf8')).toBe(FILES['pm2/ecosystem.config.json']);
     expect(readFileSync(join(clone, 'web/env.sample'), 'utf8')).toBe(FILES['web/env.sample']);
     const env = awsEnv();
     const run = async (args: string[], cwd: string) => {
@@ -270,6 +278,7 @@ describe('round 8: dotenv called by ES modules and TypeScript, and node --env-fi
     writeFileSync(join(clone, 'web/.env'), migratedWeb.env.replace(/'/g, ''));
     execFileSync('git', ['rm', '-q', 'web/secret-sweep-env.cjs'], { cwd: clone });
     writeFileSync(join(clone, 'web/env.sample'), 'SMTP_PASSWORD=\n'); // as the report asked: nothing is left to migrate
+    execFileSync('git', ['rm', '-q', 'pm2/ecosystem.config.json'], { cwd: clone });
     execFileSync('git', ['commit', '-qam', 'as an earlier version migrated it'], { cwd: clone });
     const rerun = (...args: string[]) => runAsync(process.execPath, [BIN, 'migrate', '.', '--app', 'r8', '--env', 'prod', ...args], { cwd: clone, env });
     const dry = await rerun();
