@@ -292,15 +292,18 @@ async function repairLoaders(root: string, plan: Plan, request: MigrateRequest, 
   const { runRewriters, checkWrites } = await import('./rewrite/run-rewriters.js');
   const opts = { root, plan, backend: request.backend, region, values: new Map() as PlanValues, repairLoaders: true };
   const preview = await runRewriters({ ...opts, write: false });
-  if (!preview.envResolvedBy.length) return;
+  if (!preview.envResolvedBy.length && !preview.envQuoted.length) return;
   if (!request.allowDirty) await checkCleanTree(root, [...backendFor(request.backend).repoFiles]);
   const lock = Lock.acquire(root);
   try {
     checkWrites(root, preview);
     const written: string[] = [];
     const r = await runRewriters({ ...opts, write: true, onGenerated: (f) => written.push(f) });
-    err(`secret-sweep: ${r.envResolvedBy.length} file(s) loading a .env an earlier run turned into sm:// references now resolve them: ${r.envResolvedBy.join(', ')}`
-      + `${written.length ? `; written: ${written.join(', ')}` : ''}`);
+    if (r.envQuoted.length) err(`secret-sweep: ${r.envQuoted.join(', ')}: the sm://…#KEY references an earlier run left unquoted are quoted (Node's .env readers end an unquoted value at #)`);
+    if (r.envResolvedBy.length || written.length) {
+      err(`secret-sweep: ${r.envResolvedBy.length} file(s) loading a .env an earlier run turned into sm:// references now resolve them: ${r.envResolvedBy.join(', ')}`
+        + `${written.length ? `; written: ${written.join(', ')}` : ''}`);
+    }
     for (const l of r.lockfiles) err(`secret-sweep: ${l.status === 'manual' ? 'left for you: ' : ''}${lockStepLine(l)}`);
   } finally {
     lock.release();

@@ -43,6 +43,18 @@ export function quoteHashedReferences(text: string, edits: readonly TextEdit[]):
   return [...edits.filter((x) => !done.has(x)), ...out];
 }
 
+/**
+ * The edits quoting, as above, each unquoted `sm://…#KEY` reference of a .env an earlier version wrote
+ * (before it quoted them): Node's readers would hand the program `sm://NAME`, which resolves to the whole
+ * secret, not its key.
+ */
+export function quoteUnquotedReferences(text: string): TextEdit[] {
+  return parseEnvText(text).filter((e) => e.quote === '').flatMap((e) => {
+    const value = text.slice(e.valueStart, e.valueEnd);
+    return value.includes('sm://') && value.includes('#') && !/['\\\r\n]/.test(value) ? [{ start: e.valueStart, end: e.valueEnd, replacement: `'${value}'` }] : [];
+  });
+}
+
 export class DotenvRewriter implements Rewriter {
   readonly id = 'dotenv';
 

@@ -128,6 +128,12 @@ export const STRUCTURED_KINDS = {
     id: 'sequelize-config', files: ['JSON of environments each with a dialect (config/config.json, the .sequelizerc config)'],
     reader: { name: 'sequelize-cli / models/index.js (require of the JSON; config.js is a module instead)', referenceForms: [] },
   },
+  // PM2 parses a JSON ecosystem file and hands each app's env values to it as written; it loads an
+  // ecosystem.config.js (a module) the same way.
+  'pm2-ecosystem': {
+    id: 'pm2-ecosystem', files: ['JSON whose apps each name a script (ecosystem.config.json, process.json)'],
+    reader: { name: 'PM2 (JSON.parse; ecosystem.config.js is a module instead)', referenceForms: [] },
+  },
   generic: {
     id: 'generic', files: ['any other *.yml, *.yaml, *.json'],
     reader: UNKNOWN,

@@ -22,6 +22,12 @@
  *   import 'dotenv/config';       ->  import 'dotenv/config';
  *                                     import './secret-sweep-env.cjs';
  *
+ * Vite's `loadEnv(mode, dir, prefixes)` (in vite.config) returns the .env files' variables as an object, without
+ * process.env's references resolved into it (its process.env keeps priority): the object is resolved after it.
+ *
+ *   const env = loadEnv(mode, process.cwd(), '')  ->  const env = loadEnv(mode, process.cwd(), '')
+ *                                                      resolveEnvSync(env)
+ *
  * NestJS's `ConfigModule.forRoot()` (@nestjs/config) loads `.env` itself: a generated module imported first in
  * that file loads and resolves it before, and ConfigModule keeps what process.env holds (nestConfigEdit).
  *
@@ -59,7 +65,7 @@ export function jsResolveModuleSource(eol = '\n', kind: 'cjs' | 'js' | 'ts' = 'c
 export interface JsDotenvResolve {
   edits: TextEdit[];
   /** `ConfigModule.forRoot()` calls of a shape the edits cannot make resolve (1-based line, why): start under `secret-sweep run`. */
-  unresolved?: Array<{ line: number; why: string }>;
+  unresolved?: Array<{ line: number; what: string }>;
   /** 1-based lines of the loads now followed by the resolution. */
   lines: number[];
   /** The helpers the edits use (repository-relative) and their kinds. */
@@ -77,14 +83,22 @@ export interface JsModuleContext {
   babel?: (file: string) => boolean;
 }
 
-/** The names a file binds to dotenv: `receivers` (`dotenv.config()`) and `functions` (`config()`). */
-function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<string> } {
+/** The names a file binds to dotenv: `receivers` (`dotenv.config()`) and `functions` (`config()`); `objects`: Vite's loadEnv. */
+function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<string>; objects: Set<string> } {
   const receivers = new Set<string>();
   const functions = new Set<string>();
   for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+(?:\*\s+as\s+)?([A-Za-z_$][\w$]*)\s*(?:,\s*\{[^}]*\}\s*)?from\s*(['"])dotenv\2`, 'g'))) receivers.add(m[1]!);
   for (const m of text.matchAll(new RegExp(String.raw`\bimport\s+([A-Za-z_$][\w$]*)\s*=\s*require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
   // Also what tsc and Babel emit for an import: `const dotenv_1 = __importDefault(require("dotenv"))`.
   for (const m of text.matchAll(new RegExp(String.raw`\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)\s*=\s*(?:[\w$.]*(?:__importDefault|__importStar|_interopRequireDefault|_interopRequireWildcard)\()?require\(\s*(['"])dotenv\2\s*\)`, 'g'))) receivers.add(m[1]!);
+  // Vite's `import { loadEnv } from 'vite'` (`{ loadEnv as readEnv }`): a load that returns an object.
+  const objects = new Set<string>();
+  for (const m of text.matchAll(/\bimport\s*\{([^}]*)\}\s*from\s*['"]vite['"]/g)) {
+    for (const part of m[1]!.split(',')) {
+      const b = /^\s*loadEnv\s*(?:as\s*([A-Za-z_$][\w$]*))?\s*$/.exec(part);
+      if (b) objects.add(b[1] ?? 'loadEnv');
+    }
+  }
   // `import { config } from 'dotenv'`, `{ config as loadEnv }`, `const { config } = require('dotenv')`, `{ config: loadEnv }`.
   const named = [...text.matchAll(new RegExp(String.raw`\bimport\s+(?:[A-Za-z_$][\w$]*\s*,\s*)?\{([^}]*)\}\s*from\s*['"]dotenv['"]`, 'g'))].map((m) => ({ list: m[1]!, sep: 'as' }))
     .concat([...text.matchAll(/\b(?:const|let|var)\s*\{([^}]*)\}\s*=\s*require\(\s*(['"])dotenv\2\s*\)/g)].map((m) => ({ list: m[1]!, sep: ':' })));
@@ -94,24 +108,26 @@ function dotenvBindings(text: string): { receivers: Set<string>; functions: Set<
       if (m) functions.add(m[1] ?? 'config');
     }
   }
-  return { receivers, functions };
+  return { receivers, functions, objects };
 }
 
 /** The edits that make a JS/TS file resolve references after each load of a .env; undefined when none. */
 export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleContext = {}): JsDotenvResolve | undefined {
-  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b|@nestjs\/config/.test(text)) return undefined;
+  if (!SOURCE.test(file) || !/\bdotenv\b|\bloadEnvFile\b|@nestjs\/config|\bloadEnv\b/.test(text)) return undefined;
   const dir = path.posix.dirname(file);
   const inDir = (name: string) => (dir === '.' ? name : `${dir}/${name}`);
   const sf = parseJs(file, text);
   const mod = moduleInfo(file, sf, text, ctx.packageType?.(file), isTsFile(file) ? ctx.tsTopLevelAwait?.(file) : undefined, ctx.babel?.(file));
   const ts = mod.helper === 'ts';
-  const { receivers, functions } = dotenvBindings(text);
+  const { receivers, functions, objects } = dotenvBindings(text);
   // Plain CommonJS JavaScript requires the helper on the spot (as earlier versions wrote it); the others import it.
   const inline = mod.syntax === 'cjs' && !ts;
   // What an ES module's env module requires: the .cjs helper (.js in a package Babel compiles).
   const cjsKind: 'cjs' | 'js' = mod.helper === 'js' ? 'js' : 'cjs';
   let module: JsDotenvResolve['module'];
-  const loads = loadStatements(sf, text, receivers, functions, mod.syntax === 'esm');
+  const handled = new Set<TS.Node>();
+  const loads = loadStatements(sf, text, receivers, functions, objects, mod.syntax === 'esm', handled);
+  const vite = objects.size ? viteLoadsElsewhere(sf, objects, handled) : [];
   const r = insertAfterLoads(text, (line, next, i) => {
     const load = loads.get(i);
     if (load === undefined) return undefined;
@@ -126,7 +142,8 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     }
     // Already resolved, also as tsc compiles the call (`(0, secret_sweep_secrets_1.resolveEnvSync)()`).
     if (/\bresolveEnvSync\b/.test(next)) return undefined;
-    return `${load.indent}${inline ? `require('./${HELPER_BASENAME}.${mod.helper}').resolveEnvSync()` : 'resolveEnvSync()'}${semicolon(line, next)}`;
+    const call = `resolveEnvSync(${load.object ?? ''})`;
+    return `${load.indent}${inline ? `require('./${HELPER_BASENAME}.${mod.helper}').${call}` : call}${semicolon(line, next)}`;
   });
   const nest = nestConfigEdit(sf, text, mod, inDir, cjsKind);
   let out = r;
@@ -137,12 +154,13 @@ export function jsDotenvResolveEdits(file: string, text: string, ctx: JsModuleCo
     out.edits.push(nest.edit);
     out.lines.push(nest.line);
   }
-  if (!out) return nest?.unresolved.length ? { edits: [], lines: [], helpers: [], unresolved: nest.unresolved } : undefined;
-  return finish(out, text, sf, mod, inDir, inline, module, nest?.unresolved);
+  const unresolved = [...(nest?.unresolved ?? []), ...vite];
+  if (!out) return unresolved.length ? { edits: [], lines: [], helpers: [], unresolved } : undefined;
+  return finish(out, text, sf, mod, inDir, inline, module, unresolved);
 }
 
 function finish(r: { edits: TextEdit[]; lines: number[]; added: string[] }, text: string, sf: TS.SourceFile, mod: ReturnType<typeof moduleInfo>, inDir: (n: string) => string,
-  inline: boolean, module: JsDotenvResolve['module'], unresolved: Array<{ line: number; why: string }> | undefined): JsDotenvResolve | undefined {
+  inline: boolean, module: JsDotenvResolve['module'], unresolved: Array<{ line: number; what: string }> | undefined): JsDotenvResolve | undefined {
   const ts = mod.helper === 'ts';
   const cjsKind: 'cjs' | 'js' = mod.helper === 'js' ? 'js' : 'cjs';
   const helpers: JsDotenvResolve['helpers'] = [];
@@ -151,7 +169,7 @@ function finish(r: { edits: TextEdit[]; lines: number[]; added: string[] }, text
   };
   // The .cjs module an ES module imports requires the .cjs helper; the .ts one imports the .ts helper.
   if (module) need(ts ? 'ts' : cjsKind);
-  if (r.added.some((a) => /^\s*resolveEnvSync\(\)/.test(a))) {
+  if (r.added.some((a) => /^\s*resolveEnvSync\(/.test(a))) {
     // A file that binds resolveEnvSync to something else of its own: left alone.
     if (/\bresolveEnvSync\b/.test(text) && !text.includes(HELPER_BASENAME)) return undefined;
     const imp = importEdit(sf, text, mod, ['resolveEnvSync']);
@@ -174,7 +192,7 @@ const NEST_MODULE_BASENAME = 'secret-sweep-nest-env';
  * ConfigModule keeps process.env's, which the module would set unexpanded); another shape is reported, to start under `secret-sweep run`.
  */
 function nestConfigEdit(sf: TS.SourceFile, text: string, mod: ReturnType<typeof moduleInfo>, inDir: (n: string) => string, cjsKind: 'cjs' | 'js'):
-  { edit?: TextEdit; line: number; module?: { path: string; content: string }; unresolved: Array<{ line: number; why: string }> } | undefined {
+  { edit?: TextEdit; line: number; module?: { path: string; content: string }; unresolved: Array<{ line: number; what: string }> } | undefined {
   const ts = typescript();
   const names = new Set([...text.matchAll(/\bimport\s*\{([^}]*)\}\s*from\s*['"]@nestjs\/config['"]/g)].flatMap((m) => m[1]!.split(','))
     .map((p) => /^\s*ConfigModule(?:\s+as\s+([A-Za-z_$][\w$]*))?\s*$/.exec(p)).filter((m) => m).map((m) => m![1] ?? 'ConfigModule'));
@@ -186,14 +204,14 @@ function nestConfigEdit(sf: TS.SourceFile, text: string, mod: ReturnType<typeof 
   };
   visit(sf);
   if (!calls.length) return undefined;
-  const unresolved: Array<{ line: number; why: string }> = [];
+  const unresolved: Array<{ line: number; what: string }> = [];
   let ok = false;
   for (const c of calls) {
     const line = sf.getLineAndCharacterOfPosition(c.getStart(sf)).line + 1;
     const arg = c.arguments[0];
     const props = arg && ts.isObjectLiteralExpression(arg) ? arg.properties.map((p) => (p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) ? p.name.text : '...')) : undefined;
     const odd = c.arguments.length > 1 || (arg && !props) ? 'options not written out' : props?.find((p) => ['envFilePath', 'ignoreEnvFile', 'ignoreEnvVars', 'expandVariables', '...'].includes(p));
-    if (odd) unresolved.push({ line, why: odd === 'options not written out' ? odd : `its ${odd === '...' ? 'spread or computed option' : odd}` });
+    if (odd) unresolved.push({ line, what: `ConfigModule.forRoot() with ${odd === 'options not written out' ? odd : `its ${odd === '...' ? 'spread or computed option' : odd}`}` });
     else ok = true;
   }
   // One call of another shape in the file: none of them is changed (the preload would run before each).
@@ -252,11 +270,26 @@ function inStatementList(n: TS.Node): boolean {
  * follows but a comment): `import 'dotenv/config'` (`import: true`, ES modules only), and a statement that
  * is, or declares one variable from, a call of dotenv's config under a name bound to it (over several
  * lines too: `dotenv.config({\n  path: path.resolve(process.cwd(), '.env'),\n})`), `require('dotenv/config')`
- * or `process.loadEnvFile()`.
+ * or `process.loadEnvFile()`; and a variable declared from Vite's `loadEnv(…)` (`object`: its name, resolved in place),
+ * or a statement putting its result into process.env. `handled` receives the statements found.
  */
-function loadStatements(sf: TS.SourceFile, text: string, receivers: ReadonlySet<string>, functions: ReadonlySet<string>, esm: boolean): Map<number, { import: boolean; indent: string }> {
+function loadStatements(sf: TS.SourceFile, text: string, receivers: ReadonlySet<string>, functions: ReadonlySet<string>, objects: ReadonlySet<string>, esm: boolean, handled?: Set<TS.Node>):
+  Map<number, { import: boolean; indent: string; object?: string }> {
   const ts = typescript();
-  const out = new Map<number, { import: boolean; indent: string }>();
+  const out = new Map<number, { import: boolean; indent: string; object?: string }>();
+  const callsLoadEnv = (n: TS.Node): boolean => (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && objects.has(n.expression.text)) || (ts.forEachChild(n, callsLoadEnv) ?? false);
+  // `process.env = { ...process.env, ...loadEnv(…) }`, `Object.assign(process.env, loadEnv(…))`: process.env is resolved.
+  const intoProcessEnv = (e: TS.Expression): boolean => {
+    const target = ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.EqualsToken ? e.left
+      : ts.isCallExpression(e) && e.expression.getText(sf).replace(/\s+/g, '') === 'Object.assign' ? e.arguments[0] : undefined;
+    return target !== undefined && target.getText(sf).replace(/\s+/g, '') === 'process.env' && callsLoadEnv(e);
+  };
+  const objectLoad = (n: TS.Node): string | undefined => {
+    if (!ts.isVariableStatement(n) || n.declarationList.declarations.length !== 1) return undefined;
+    const d = n.declarationList.declarations[0]!;
+    const init = d.initializer;
+    return ts.isIdentifier(d.name) && init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && objects.has(init.expression.text) ? d.name.text : undefined;
+  };
   const isLoad = (e: TS.Expression | undefined): boolean => {
     if (!e || !ts.isCallExpression(e)) return false;
     const callee = e.expression.getText(sf).replace(/\s+/g, '');
@@ -267,17 +300,34 @@ function loadStatements(sf: TS.SourceFile, text: string, receivers: ReadonlySet<
     return dot !== undefined ? receivers.has(dot) : functions.has(callee);
   };
   const visit = (n: TS.Node): void => {
-    const load = ts.isImportDeclaration(n) ? esm && !n.importClause && ts.isStringLiteral(n.moduleSpecifier) && /^dotenv\/config(\.js)?$/.test(n.moduleSpecifier.text)
-      : ts.isExpressionStatement(n) ? isLoad(n.expression)
-        : ts.isVariableStatement(n) && n.declarationList.declarations.length === 1 && isLoad(n.declarationList.declarations[0]!.initializer);
+    const object = objectLoad(n);
+    const load = object !== undefined || (ts.isImportDeclaration(n) ? esm && !n.importClause && ts.isStringLiteral(n.moduleSpecifier) && /^dotenv\/config(\.js)?$/.test(n.moduleSpecifier.text)
+      : ts.isExpressionStatement(n) ? isLoad(n.expression) || (objects.size > 0 && intoProcessEnv(n.expression))
+        : ts.isVariableStatement(n) && n.declarationList.declarations.length === 1 && isLoad(n.declarationList.declarations[0]!.initializer));
     if (load && inStatementList(n)) {
       const end = sf.getLineAndCharacterOfPosition(n.end);
       const lineEnd = text.indexOf('\n', n.end);
       if (/^[ \t]*(\/\/.*)?\r?$/.test(text.slice(n.end, lineEnd < 0 ? text.length : lineEnd))) {
         const first = sf.getLineAndCharacterOfPosition(n.getStart(sf)).line;
-        out.set(end.line, { import: ts.isImportDeclaration(n), indent: /^[ \t]*/.exec(text.split('\n')[first] ?? '')![0] });
+        out.set(end.line, { import: ts.isImportDeclaration(n), indent: /^[ \t]*/.exec(text.split('\n')[first] ?? '')![0], ...(object !== undefined ? { object } : {}) });
+        handled?.add(n);
       }
       return;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return out;
+}
+
+/** Vite's loadEnv() calls that no statement of `handled` holds (its result used in place): they read the references as text. */
+function viteLoadsElsewhere(sf: TS.SourceFile, objects: ReadonlySet<string>, handled: ReadonlySet<TS.Node>): Array<{ line: number; what: string }> {
+  const ts = typescript();
+  const out: Array<{ line: number; what: string }> = [];
+  const visit = (n: TS.Node): void => {
+    if (handled.has(n)) return;
+    if (ts.isCallExpression(n) && ts.isIdentifier(n.expression) && objects.has(n.expression.text)) {
+      out.push({ line: sf.getLineAndCharacterOfPosition(n.getStart(sf)).line + 1, what: "Vite's loadEnv(), its result not kept in a variable (nor put into process.env),", });
     }
     ts.forEachChild(n, visit);
   };

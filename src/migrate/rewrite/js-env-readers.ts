@@ -23,9 +23,9 @@ const PARSED = /\.parsed\b|\{\s*parsed\s*[},:]/;
 const EXPAND_AROUND = /\b(?:dotenvExpand|expand)\s*\(\s*(?:require\(\s*['"]dotenv['"]\s*\)|[\w$]+(?:\.default)?)\.config\s*\(/;
 const READS_TEXT = /\b(readFileSync|readFile|createReadStream|parse)\s*\(|\boverride\s*:\s*true\b/;
 
-/** The repository's JS/TS files (not declarations) that mention dotenv or an env file. */
+/** The repository's JS/TS files (not declarations) that mention dotenv, an env file or Vite's loadEnv. */
 export function jsSourcesOf(root: string): PythonSource[] {
-  return repoTexts(root, (file) => JS_FILE.test(file) && !/\.d\.(c|m)?ts$/i.test(file), (text) => /dotenv|\.env\b|loadEnvFile|@nestjs\/config/.test(text));
+  return repoTexts(root, (file) => JS_FILE.test(file) && !/\.d\.(c|m)?ts$/i.test(file), (text) => /dotenv|\.env\b|loadEnvFile|@nestjs\/config|\bloadEnv\b/.test(text));
 }
 
 /** For each of `envFiles` that some JS/TS source reads literally, the first such read. */

@@ -47,12 +47,14 @@ import { literalEnvReads, type LiteralEnvRead, type PythonSource } from './pytho
 import { pythonSourcesOf } from './python-sources.js';
 import { dotenvResolveEdits, LOADS_DOTENV } from './python-dotenv-resolve.js';
 import { JS_RESOLVE_HELPER, jsDotenvResolveEdits, jsResolveModuleSource } from './js-dotenv-resolve.js';
-import { envFileCommandSources, envFilePreloadEdits } from './node-env-file.js';
-import { quoteHashedReferences } from './dotenv.js';
+import { envFileCommandSources, envFilePreloadEdits, nodeLoadsDotenvIn } from './node-env-file.js';
+import { quoteHashedReferences, quoteUnquotedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
-import { envFilesHoldReferences } from './unresolved-loaders.js';
+import { envFilesHoldReferences, envFilesWithReferences } from './unresolved-loaders.js';
+import { prismaEnvNotes } from './prisma-env.js';
+import { nextEnvNotes } from './next-env.js';
 import {
   COMPOSE_EMBEDDED_REASON, COMPOSE_EMBEDDED_SUGGESTION, COMPOSE_INTERPOLATION_SUGGESTION, composeInterpolationReason, embeddedReferenceLines, isComposeProjectEnv,
 } from './compose-dotenv.js';
@@ -114,6 +116,8 @@ export interface RewriteRunResult {
   runFiles: string[];
   /** `.py` files that resolve the references of the .env they load (get_secret.resolve_environ): they start as before. */
   envResolvedBy: string[];
+  /** .env files whose unquoted sm://…#KEY references (an earlier version's) were quoted for Node's readers. */
+  envQuoted: string[];
   /** Manifests that now declare the helper's SDK (package.json, requirements.txt, pyproject.toml, Pipfile). */
   dependencies: Array<{ file: string; package: string; range: string }>;
   /** Lock files that did not pin that SDK: updated (npm), to be updated by the apply (dry run), or manual. */
@@ -221,6 +225,16 @@ function makefileManual(s: RewriteSite): { reason: string; suggestion: string } 
   };
 }
 
+/** A template of a .env (`.env.example`, `env.sample`, `example.env`…): copied by hand, run by no program. */
+const ENV_TEMPLATE = /(^|\/)(?:\.?env(?:\.[\w-]+)*\.(?:example|sample|template|dist|tmpl|tpl)|(?:example|sample|template)\.env|\.env\.(?:example|sample|template|dist)\.[\w-]+)$/i;
+
+function envTemplateManual(s: RewriteSite): { reason: string; suggestion: string } {
+  return {
+    reason: 'a template of .env that no program loads (people copy it by hand): the value goes to the vault, but whoever copies the file still gets it from here, and a reference would stand where people expect a placeholder',
+    suggestion: `replace the value with a placeholder (or \`${smReference(s.ref.secretName, s.ref.jsonKey)}\`, which \`secret-sweep run\` resolves once copied to .env), and rotate it: it was committed`,
+  };
+}
+
 /** libpq reads a password file literally; PGPASSWORD from the environment is its other source. */
 function pgpassManual(s: RewriteSite): { reason: string; suggestion: string } {
   return {
@@ -287,7 +301,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], envQuoted: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
@@ -360,7 +374,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const envFileCommandsOf = () => (envFileCommands ??= envFileCommandSources(root));
   let nodeDotenv: boolean | undefined;
   // Node's readers (dotenv, --env-file, process.loadEnvFile) end an unquoted value at `#`.
-  const nodeLoadsDotenv = () => (nodeDotenv ??= envFileCommandsOf().length > 0 || jsSourcesOf(root).some((x) => /\bloadEnvFile\s*\(|\brequire\(\s*['"]dotenv(\/config)?['"]|\bfrom\s+['"]dotenv(\/config)?['"]|\bimport\s+['"]dotenv\/config['"]/.test(x.text)));
+  const nodeLoadsDotenv = () => (nodeDotenv ??= nodeLoadsDotenvIn(root, envFileCommandsOf()));
   let envReads: Map<string, LiteralEnvRead> | undefined;
   const envReadsOf = () => {
     if (envReads) return envReads;
@@ -404,7 +418,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
                   : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
-                    : manualOf({ ...s, ...otherLanguageManual(file, s, backend.id) }, 'no rewriter for this kind of file'));
+                    : ENV_TEMPLATE.test(file) ? manualOf({ ...s, ...envTemplateManual(s) }, '')
+                      : manualOf({ ...s, ...otherLanguageManual(file, s, backend.id) }, 'no rewriter for this kind of file'));
       }
       // The INI edit the report suggests goes into the Python code that names the file, and imports the helper
       // (`from secret_sweep_secrets import get_secret`): it is generated beside that code, even when no code was rewritten.
@@ -509,19 +524,43 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     const ctx = { packageType: packageTypeFinder(root), tsTopLevelAwait: tsTopLevelAwaitFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(jsSources, texts, pending, read, 'javascript', (f, t) => jsDotenvResolveEdits(f, t, ctx))) {
       for (const u of r.unresolved ?? []) {
-        out.notes.push(`${r.file}:${u.line}: ConfigModule.forRoot() with ${u.why} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
+        out.notes.push(`${r.file}:${u.line}: ${u.what} reads the sm:// references of .env as text: start the program with \`secret-sweep run -- <command>\` (or resolve them before it runs)`);
       }
       if (!r.edits.length) continue;
       resolves(r, 'javascript', 'resolveEnvSync()');
       for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
       if (r.module && !resolveModules.has(r.module.path)) resolveModules.set(r.module.path, r.module.content);
     }
-    // `node --env-file=.env app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
-    const envFiles = new Set(pending.filter((p) => p.rewriter === 'dotenv').map((p) => p.file));
-    for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e)))) {
+    // The .env files holding references, this run's and an earlier run's. Node's readers end an unquoted value
+    // at `#`: references an earlier version left unquoted are quoted (this run's are, above).
+    const refEnvFiles = [...envFilesWithReferences(root), ...pending.filter((p) => p.rewriter === 'dotenv').map((p) => ({ file: p.file, text: p.text }))]
+      .filter((x, i, all) => all.findIndex((y) => y.file === x.file) === i && rewriterFor(rewriters, x.file, x.text)?.id === 'dotenv');
+    if (nodeLoadsDotenv()) {
+      const quoted = (_f: string, t: string) => {
+        const edits = quoteUnquotedReferences(t);
+        return edits.length ? { edits, lines: edits.map((e) => t.slice(0, e.start).split('\n').length) } : undefined;
+      };
+      for (const r of dotenvLoaders(refEnvFiles, texts, pending, read, 'dotenv', quoted)) {
+        out.envQuoted.push(r.file);
+        out.notes.push(`${r.file}: the sm://…#KEY references an earlier run left unquoted are single-quoted (line ${r.lines.join(', ')}): Node's .env readers end an unquoted value at #`);
+        if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'dotenv', summary: `${r.file} (dotenv): references quoted for Node's readers`, sites: [] });
+      }
+    }
+    // `node --env-file=.env app.js`, `node -r dotenv/config app.js`: the same command line preloads a module that resolves them (node-env-file.ts).
+    const envFiles = new Set(refEnvFiles.map((x) => x.file));
+    // A Prisma schema reading a variable that is a reference now: the CLI loads .env itself (prisma-env.ts).
+    out.notes.push(...prismaEnvNotes(root, envFiles, read));
+    // Next.js loads its .env files itself, before any of the project's code (next-env.ts).
+    out.notes.push(...nextEnvNotes(root, envFiles));
+    const embedded = (e: string) => /\$\{sm:\/\//.test(read(e) ?? '');
+    for (const r of dotenvLoaders(envFileCommandsOf(), texts, pending, read, 'node-env-file', (f, t) => envFilePreloadEdits(f, t, (e) => envFiles.has(e), embedded))) {
+      for (const x of (r.expanded ?? []).filter((x, i, all) => all.findIndex((y) => y.line === x.line && y.envFile === x.envFile) === i)) {
+        out.notes.push(`${r.file}:${x.line}: dotenv-cli / dotenvx load ${x.envFile} into the command they start, expanding \${…} first, which breaks the \${sm://…} references inside its values: start it under \`secret-sweep run -- <command>\` (they keep the variables it sets)`);
+      }
+      if (!r.edits.length) continue;
       out.envResolvedBy.push(r.file);
-      out.notes.push(`${r.file}: node --env-file now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
-      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file resolves the references of its .env`, sites: [] });
+      out.notes.push(`${r.file}: node --env-file (or -r dotenv/config) now preloads ${r.modules.join(', ')} (line ${r.lines.join(', ')}), which resolves the sm:// references of the .env`);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'node-env-file', summary: `${r.file} (node-env-file): the program started with --env-file (or -r dotenv/config) resolves the references of its .env`, sites: [] });
       for (const m of r.modules) {
         resolveModules.set(m, jsResolveModuleSource());
         jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: path.posix.join(path.posix.dirname(m), JS_RESOLVE_HELPER), kind: 'cjs' } });

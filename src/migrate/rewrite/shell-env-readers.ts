@@ -122,7 +122,7 @@ export function shellEnvReads(envFiles: readonly string[], sources: readonly Pyt
       for (let i = 0; i < lines.length; i++) {
         const line = lines[i]!;
         // Node's own loader keeps a variable the environment already has.
-        const read = /\bnode\b/.test(line) ? line.replace(/--env-file(?:-if-exists)?(?:=|\s+)\S+/g, '') : line;
+        const read = /\b(?:node|tsx)\b/.test(line) ? line.replace(/--env-file(?:-if-exists)?(?:=|\s+)\S+/g, '') : line;
         // npm runs a package's scripts in its own folder.
         if (/^\s*#/.test(line) || !namesEnvFile(read, f, src.file, path.posix.basename(src.file) !== 'package.json')) continue;
         out.set(f, { file: src.file, line: i + 1, how: howOf(line, src.file) });

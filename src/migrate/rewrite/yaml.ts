@@ -177,6 +177,8 @@ function detectKind(file: string, doc: Document.Parsed | undefined, json: boolea
     if (/(^|\/)appsettings(\.[^/]+)?\.json$/i.test(file)) return 'dotnet-appsettings';
     if (/(^|\/)ormconfig\.json$/i.test(file)) return 'typeorm-config';
     if (Y.isMap(root) && root.items.some((p) => Y.isMap(p.value) && p.value.has('dialect') && (p.value.has('password') || p.value.has('username')))) return 'sequelize-config';
+    const apps = get('apps');
+    if (Y.isSeq(apps) && apps.items.length > 0 && apps.items.every((a) => Y.isMap(a) && a.has('script'))) return 'pm2-ecosystem';
     return 'generic';
   }
   if (isWorkflowPath(file)) return 'github-actions';
@@ -285,6 +287,13 @@ ${externalSecretSnippet(name, refs.map((x) => ({ ...x, secretKey: key })))}`,
         reason: 'sequelize-cli and models/index.js require this JSON as it is: a reference written here would be the password',
         suggestion: `rename ${file} to a .js file with \`module.exports = \` before the same object, point .sequelizerc's \`config\` (and models/index.js's require) at it, and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper`,
       };
+    case 'pm2-ecosystem': {
+      const js = file.replace(/\.json$/i, '.js');
+      return {
+        reason: 'PM2 reads this file as plain JSON and hands the app its env values as written: a reference here would be the variable\'s value',
+        suggestion: `rename ${file} to ${js} with \`module.exports = \` before the same object (PM2 loads it in the JSON's place: update the \`pm2 start\` command that names it) and run secret-sweep migrate again: the value becomes \`getSecretSync('${r.secretName}', '${r.jsonKey}')\` from the generated helper, fetched when PM2 reads the file (where it runs, with AWS credentials)`,
+      };
+    }
     default: {
       // node-config (the `config` package) loads config/NAME.cjs as well as NAME.json: the module form takes a
       // helper call. .cjs, not .js: in a `"type": "module"` package a .js is an ES module node-config cannot require.
