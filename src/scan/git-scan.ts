@@ -28,6 +28,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     repo: req.repo,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
+    mergeResults: isRange,
     excludePaths: req.excludePaths,
     progress: req.progress,
     pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),
@@ -40,7 +41,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     const known = new Set(result.findings.map((f) => f.fingerprint));
     const inMessages = await scanMessages({
       root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
-      rules: scanner.rules, options: scanner.detector, known,
+      rules: scanner.rules, options: scanner.detector, known, headers: true,
     }).catch((e: Error) => {
       throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
     });
