@@ -4,11 +4,11 @@
  * --range / --ci` (scan/message-scan.ts) and by migrate (migrate/message-findings.ts), streamed: a large
  * history's messages do not fit one buffer.
  */
-import { spawn } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
 import { createDetector, type DetectorOptions } from '../../detect/detector.js';
 import type { Finding, Provenance } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
+import { spawnGit } from './run.js';
 
 export interface Message {
   text: string;
@@ -18,9 +18,14 @@ export interface Message {
   place: string;
 }
 
-/** Records of git's output, split on \x01, read as they come; rejects when git fails. */
+/**
+ * Records of git's output, split on \x01, read as they come; rejects when git fails. Git runs as for every
+ * other scan (run.ts): without `refs/replace/*` or grafts, which would show another commit's message.
+ */
 async function records(root: string, args: string[], each: (rec: string) => void): Promise<void> {
-  const proc = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
+  const proc = spawnGit(root, args);
+  proc.stdin.end();
+  proc.stderr.resume();
   const done = new Promise<number>((resolve, reject) => {
     proc.on('error', reject);
     proc.on('close', (code) => resolve(code ?? 1));
@@ -57,17 +62,72 @@ function framed(head: RegExp, each: (head: RegExpExecArray, text: string) => voi
   };
 }
 
-/** Each message of the commits `revArgs` select (git log order), then, with `tags`, of every annotated tag. */
-export async function eachMessage(root: string, revArgs: string[], tags: boolean, each: (m: Message) => void): Promise<void> {
-  const commits = framed(COMMIT_HEAD, (m, text) => each({ commit: m[0].slice(0, -1), text, place: 'commit message' }));
+/**
+ * Each message of the commits `revArgs` select (git log order), then, with `headers`, each commit's header
+ * lines, then, with `tags`, the message of every annotated tag.
+ */
+export async function eachMessage(root: string, revArgs: string[], tags: boolean, each: (m: Message) => void, headers = false): Promise<void> {
+  const ids: string[] = [];
+  const commits = framed(COMMIT_HEAD, (m, text) => {
+    const commit = m[0].slice(0, -1);
+    if (headers) ids.push(commit);
+    each({ commit, text, place: 'commit message' });
+  });
   await records(root, ['log', '--no-color', '--format=%x01%H%x00%B', ...revArgs, '--'], commits.rec);
   commits.end();
+  if (headers) await eachHeader(root, ids, each);
   if (!tags) return;
   const tagged = framed(TAG_HEAD, (m, text) => {
     if (m[1] === 'tag') each({ commit: m[2]!, text, place: `message of tag ${m[3]}` });
   });
   await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)'], tagged.rec);
   tagged.end();
+}
+
+/**
+ * The header of each commit as stored: author and committer (name, email), and every other line a commit
+ * object may carry (`encoding`, `gpgsig`, `mergetag`: a whole tag object, or a header of any name that
+ * `git hash-object -t commit` accepts and a push keeps). A token written as the author's name or email,
+ * or in a header no format placeholder shows, is pushed and cloned with the commit. `tree` and `parent`
+ * lines are blanked (ids, nothing else); line numbers are the header's.
+ */
+async function eachHeader(root: string, ids: readonly string[], each: (m: Message) => void): Promise<void> {
+  if (ids.length === 0) return;
+  const proc = spawnGit(root, ['cat-file', '--batch']);
+  proc.stderr.resume();
+  const done = new Promise<number>((resolve, reject) => {
+    proc.on('error', reject);
+    proc.on('close', (code) => resolve(code ?? 1));
+  });
+  // Written as read: a pipe holds only so much, and git answers in order.
+  void (async () => {
+    for (const id of ids) if (!proc.stdin.write(id + '\n')) await new Promise((r) => proc.stdin.once('drain', r));
+    proc.stdin.end();
+  })();
+  let buf: Buffer = Buffer.alloc(0);
+  let at = 0;
+  for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
+    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    for (;;) {
+      const nl = buf.indexOf(0x0a);
+      if (nl < 0) break;
+      const m = /^([0-9a-f]+) commit (\d+)$/.exec(buf.toString('latin1', 0, nl));
+      if (!m) throw new Error(`git cat-file: unexpected output for ${ids[at] ?? 'a commit'}`);
+      const size = Number(m[2]);
+      if (buf.length < nl + 1 + size + 1) break;
+      const body = buf.subarray(nl + 1, nl + 1 + size);
+      const end = body.indexOf('\n\n');
+      const text = body
+        .toString('utf8', 0, end < 0 ? body.length : end)
+        .split('\n')
+        .map((l) => (/^(?:tree|parent) [0-9a-f]+$/.test(l) ? '' : l))
+        .join('\n');
+      each({ commit: m[1]!, text, place: 'commit header' });
+      at++;
+      buf = buf.subarray(nl + 1 + size + 1);
+    }
+  }
+  if ((await done) !== 0 || at !== ids.length) throw new Error('git cat-file failed');
 }
 
 export interface MessageScan {
@@ -80,6 +140,8 @@ export interface MessageScan {
   known: ReadonlySet<string>;
   /** Which findings to keep (default all). */
   keep?: (f: Finding) => boolean;
+  /** Also each commit's header lines (author, committer, other headers); the scan's, not migrate's (which rewrites messages only). */
+  headers?: boolean;
 }
 
 /** One finding per secret found in the messages; `seen.places` lists every message that held it (log order). */
@@ -98,6 +160,6 @@ export async function scanMessages(s: MessageScan): Promise<Finding[]> {
       f.seen = { at: prov, places: [prov], presentAtHead: false };
       byFingerprint.set(f.fingerprint, f);
     }
-  });
+  }, s.headers);
   return [...byFingerprint.values()];
 }
