@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createDetector, type DetectorOptions } from '../../detect/detector.js';
 import type { Finding, Provenance } from '../../findings/finding.js';
 import type { RuleSpec } from '../../rules/rule.js';
-import { spawnGit } from './run.js';
+import { runGit, spawnGit } from './run.js';
 
 export interface Message {
   text: string;
@@ -66,7 +66,7 @@ function framed(head: RegExp, each: (head: RegExpExecArray, text: string) => voi
  * Each message of the commits `revArgs` select (git log order), then, with `headers`, each commit's header
  * lines, then, with `tags`, the message of every annotated tag.
  */
-export async function eachMessage(root: string, revArgs: string[], tags: boolean, each: (m: Message) => void, headers = false): Promise<void> {
+export async function eachMessage(root: string, revArgs: string[], tags: boolean, each: (m: Message) => void, headers = false, tagNames: readonly string[] = []): Promise<void> {
   const ids: string[] = [];
   const commits = framed(COMMIT_HEAD, (m, text) => {
     const commit = m[0].slice(0, -1);
@@ -76,6 +76,8 @@ export async function eachMessage(root: string, revArgs: string[], tags: boolean
   await records(root, ['log', '--no-color', '--format=%x01%H%x00%B', ...revArgs, '--'], commits.rec);
   commits.end();
   if (headers) await eachHeader(root, ids, each);
+  const seenTags = new Set<string>();
+  for (const name of tagNames) await eachTagObject(root, name, seenTags, each);
   if (!tags) return;
   const tagged = framed(TAG_HEAD, (m, text) => {
     if (m[1] === 'tag') each({ commit: m[2]!, text, place: `message of tag ${m[3]}` });
@@ -130,6 +132,30 @@ async function eachHeader(root: string, ids: readonly string[], each: (m: Messag
   if ((await done) !== 0 || at !== ids.length) throw new Error('git cat-file failed');
 }
 
+/**
+ * The annotated tag objects `name` leads to (a tag of a tag, …), each read whole: its header (the tagger's
+ * name and email, any other line) and message. A range whose head is a tag (`--range main..v2`, `--ci` on
+ * the push of a tag, whose `after` is the tag object) pushes that object with the commits; only a whole
+ * `--history` read tag messages before. `object` lines are blanked; line numbers are the object's.
+ */
+async function eachTagObject(root: string, name: string, seen: Set<string>, each: (m: Message) => void): Promise<void> {
+  if (name.startsWith('-') || /[\0\n]/.test(name)) return;
+  const first = await runGit(root, ['rev-parse', '-q', '--verify', '--end-of-options', name]);
+  let id = first.code === 0 ? first.stdout.toString('utf8').trim() : '';
+  for (let depth = 0; /^[0-9a-f]{40,64}$/.test(id) && depth < 32 && !seen.has(id); depth++) {
+    seen.add(id);
+    const type = await runGit(root, ['cat-file', '-t', id]);
+    if (type.code !== 0 || type.stdout.toString('utf8').trim() !== 'tag') return;
+    const raw = await runGit(root, ['cat-file', 'tag', id]);
+    if (raw.code !== 0) throw new Error(`git cat-file tag ${id} failed`);
+    const text = raw.stdout.toString('utf8');
+    const tagName = /^tag (.*)$/m.exec(text)?.[1] ?? id.slice(0, 12);
+    const next = /^object ([0-9a-f]+)$/m.exec(text)?.[1] ?? '';
+    each({ commit: id, text: text.replace(/^object [0-9a-f]+$/m, ''), place: `tag ${tagName}` });
+    id = next;
+  }
+}
+
 export interface MessageScan {
   root: string;
   revArgs: string[];
@@ -142,6 +168,8 @@ export interface MessageScan {
   keep?: (f: Finding) => boolean;
   /** Also each commit's header lines (author, committer, other headers); the scan's, not migrate's (which rewrites messages only). */
   headers?: boolean;
+  /** Revisions that may name annotated tags pushed with the scanned commits (a range's head): read whole. */
+  tagNames?: readonly string[];
 }
 
 /** One finding per secret found in the messages; `seen.places` lists every message that held it (log order). */
@@ -160,6 +188,6 @@ export async function scanMessages(s: MessageScan): Promise<Finding[]> {
       f.seen = { at: prov, places: [prov], presentAtHead: false };
       byFingerprint.set(f.fingerprint, f);
     }
-  }, s.headers);
+  }, s.headers, s.tagNames);
   return [...byFingerprint.values()];
 }
