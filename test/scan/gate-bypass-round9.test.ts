@@ -1,0 +1,75 @@
+// Round 9 of bypass attempts (docs/gate.md).
+// - two pull requests each add half of a token on lines git merges cleanly (a TOML """ string continued
+//   over a blank line): each request's own blobs are clean, so the second request's gate passed while
+//   merging it put the token on main. The gate now also reads what merging the head into the base commits.
+// - a token as a commit's author name, or in an extra commit header (`git hash-object -t commit` takes
+//   any), passed every mode: only messages were read. And a `refs/replace/*` ref showed a clean message in
+//   place of the one that leaked (the message reader did not run git as the rest of the scan does).
+// - `--range main..v9` / `--ci` on a tag push with the token in the annotated tag's message: passed.
+// - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8: passed.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { githubToken } from '../support/fake-secrets.js';
+import { commitAll, gateScan, git, githubEnv, repoWith, write } from '../support/gate-repo.js';
+
+const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
+
+describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
+  it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
+    const [merged, author, header, tagged, sjis, replaced] = [91, 92, 93, 94, 95, 96].map((s) => githubToken(s));
+    const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
+    git(dir, 'checkout', '-q', 'main');
+    // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
+    git(dir, 'checkout', '-q', '-b', 'pr1', base);
+    commitAll(dir, { 'app.toml': toml(`"""${merged.slice(0, 20)}\\`, 'name = "x"') }, 'pr1');
+    git(dir, 'checkout', '-q', 'main');
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'merge pr1', 'pr1');
+    const target = git(dir, 'rev-parse', 'HEAD');
+    // Request 2, from the old base: the second half; the rest of the round's attempts on top.
+    git(dir, 'checkout', '-q', '-B', 'pr', base);
+    commitAll(dir, { 'app.toml': toml('"demo"', `${merged.slice(20)}"""`) }, 'pr2');
+    git(dir, '-c', `user.name=${author}`, 'commit', '-q', '--allow-empty', '-m', 'a commit by a token');
+    // A commit object with a header of its own (kept by git and by a push).
+    const raw = git(dir, 'cat-file', 'commit', 'HEAD').replace('\n\n', `\nx-deploy-key ${header}\n\n`);
+    writeFileSync(join(dir, '.git', 'c.txt'), raw + '\n');
+    git(dir, 'update-ref', 'refs/heads/pr', git(dir, 'hash-object', '-t', 'commit', '-w', join(dir, '.git', 'c.txt')));
+    git(dir, 'reset', '-q', '--hard', 'pr');
+    // Shift-JIS `：` (81 46) in front of the token: an editor shows `key：ghp_…`.
+    commitAll(dir, { 'notes.txt': Buffer.concat([Buffer.from('key'), Buffer.from([0x81, 0x46]), Buffer.from(sjis + '\n')]) }, 'notes');
+    // A message that leaks, and a replace ref that shows a clean one in its place.
+    const leaky = commitAll(dir, { 'r.txt': 'r\n' }, `rotate ${replaced}`);
+    git(dir, 'replace', leaky, git(dir, 'commit-tree', `${leaky}^{tree}`, '-p', `${leaky}^`, '-m', 'rotate'));
+    git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
+    const head = git(dir, 'rev-parse', 'HEAD');
+    const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
+    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', 'notes.txt'];
+
+    // Each half alone is clean: what request 1 added passes.
+    expect(gateScan(dir, ['--range', `${base}..pr1`]).code).toBe(0);
+    const range = gateScan(dir, ['--range', `${target}..v9`]);
+    expect(range.code, range.stderr).toBe(1);
+    expect(files(range)).toEqual(expected);
+    // GitHub pull_request on the merge ref (actions/checkout's default), the target moved on since the fork.
+    git(dir, 'update-ref', 'refs/remotes/origin/main', target);
+    git(dir, 'checkout', '-q', '--detach', target);
+    git(dir, 'merge', '-q', '--no-ff', '-m', 'merge ref', head);
+    const env = githubEnv('pull_request', { pull_request: { base: { sha: target, ref: 'main' }, head: { sha: head } }, repository: { default_branch: 'main' } }, git(dir, 'rev-parse', 'HEAD'));
+    const ci = gateScan(dir, ['--ci'], { ...env, GITHUB_BASE_REF: 'main' });
+    expect(ci.code, ci.stderr).toBe(1);
+    expect(files(ci)).toEqual(expected.filter((f) => f !== '(tag v9)'));
+    // --ci on the push of the tag (GitHub's `after` is the tag object).
+    const tagEnv = githubEnv('push', { ref: 'refs/tags/v9', before: '0'.repeat(40), after: git(dir, 'rev-parse', 'v9'), repository: { default_branch: 'main' } }, head);
+    const tag = gateScan(dir, ['--ci'], { ...tagEnv, GITHUB_REF: 'refs/tags/v9' });
+    expect(tag.code, tag.stderr).toBe(1);
+    expect(files(tag)).toContain('(tag v9)');
+
+    // --staged: the Shift-JIS line.
+    git(dir, 'checkout', '-q', 'main');
+    write(dir, { 'jp.txt': Buffer.concat([Buffer.from([0x81, 0x46]), Buffer.from(sjis)]) });
+    git(dir, 'add', 'jp.txt');
+    const staged = gateScan(dir, ['--staged']);
+    expect(staged.code, staged.stderr).toBe(1);
+    expect(files(staged)).toEqual(['jp.txt']);
+  });
+});
