@@ -6,6 +6,7 @@
 //   any), passed every mode: only messages were read. And a `refs/replace/*` ref showed a clean message in
 //   place of the one that leaked (the message reader did not run git as the rest of the scan does).
 // - `--range main..v9` / `--ci` on a tag push with the token in the annotated tag's message: passed.
+// - a clean file whose name is a token, added only by an evil merge: merge paths were not read as names.
 // - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8: passed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced] = [91, 92, 93, 94, 95, 96].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named] = [91, 92, 93, 94, 95, 96, 97].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -37,13 +38,19 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     git(dir, 'reset', '-q', '--hard', 'pr');
     // Shift-JIS `：` (81 46) in front of the token: an editor shows `key：ghp_…`.
     commitAll(dir, { 'notes.txt': Buffer.concat([Buffer.from('key'), Buffer.from([0x81, 0x46]), Buffer.from(sjis + '\n')]) }, 'notes');
+    // An evil merge that adds a clean file whose name is a token (only the merge has the path).
+    git(dir, 'branch', 'side', base);
+    git(dir, 'merge', '-q', '--no-commit', 'side');
+    write(dir, { [`deploy-${named}.txt`]: 'clean\n' });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '--no-verify', '-m', 'merge side');
     // A message that leaks, and a replace ref that shows a clean one in its place.
     const leaky = commitAll(dir, { 'r.txt': 'r\n' }, `rotate ${replaced}`);
     git(dir, 'replace', leaky, git(dir, 'commit-tree', `${leaky}^{tree}`, '-p', `${leaky}^`, '-m', 'rotate'));
     git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
     const head = git(dir, 'rev-parse', 'HEAD');
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
-    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', 'notes.txt'];
+    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', `deploy-${named.slice(0, 4)}\u2026.txt`, 'notes.txt']; // a token in a path is shown redacted
 
     // Each half alone is clean: what request 1 added passes.
     expect(gateScan(dir, ['--range', `${base}..pr1`]).code).toBe(0);
