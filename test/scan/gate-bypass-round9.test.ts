@@ -6,6 +6,7 @@
 //   any), passed every mode: only messages were read. And a `refs/replace/*` ref showed a clean message in
 //   place of the one that leaked (the message reader did not run git as the rest of the scan does).
 // - `--range main..v9` / `--ci` on a tag push with the token in the annotated tag's message: passed.
+// - a message stored under `encoding UTF-16LE` (git log re-encodes the ASCII bytes into other characters).
 // - a clean file whose name is a token, added only by an evil merge: merge paths were not read as names.
 // - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8: passed.
 import { writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named] = [91, 92, 93, 94, 95, 96, 97].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16] = [91, 92, 93, 94, 95, 96, 97, 98].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -47,6 +48,9 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     // A message that leaks, and a replace ref that shows a clean one in its place.
     const leaky = commitAll(dir, { 'r.txt': 'r\n' }, `rotate ${replaced}`);
     git(dir, 'replace', leaky, git(dir, 'commit-tree', `${leaky}^{tree}`, '-p', `${leaky}^`, '-m', 'rotate'));
+    // A message stored under `encoding UTF-16LE`: git log shows other characters, the object holds the token.
+    git(dir, '-c', 'i18n.commitEncoding=UTF-16LE', 'commit', '-q', '--allow-empty', '-m', `rotate ${utf16}`);
+    const encoded = git(dir, 'rev-parse', 'HEAD');
     git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
     const head = git(dir, 'rev-parse', 'HEAD');
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
@@ -57,6 +61,7 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     const range = gateScan(dir, ['--range', `${target}..v9`]);
     expect(range.code, range.stderr).toBe(1);
     expect(files(range)).toEqual(expected);
+    expect(range.findings.filter((f) => f.file === '(commit message)').map((f) => f.commit).sort()).toEqual([leaky, encoded].sort());
     // GitHub pull_request on the merge ref (actions/checkout's default), the target moved on since the fork.
     git(dir, 'update-ref', 'refs/remotes/origin/main', target);
     git(dir, 'checkout', '-q', '--detach', target);

@@ -91,7 +91,8 @@ export async function eachMessage(root: string, revArgs: string[], tags: boolean
  * object may carry (`encoding`, `gpgsig`, `mergetag`: a whole tag object, or a header of any name that
  * `git hash-object -t commit` accepts and a push keeps). A token written as the author's name or email,
  * or in a header no format placeholder shows, is pushed and cloned with the commit. `tree` and `parent`
- * lines are blanked (ids, nothing else); line numbers are the header's.
+ * lines are blanked (ids, nothing else); line numbers are the header's. A message stored under another
+ * `encoding` is read as stored as well.
  */
 async function eachHeader(root: string, ids: readonly string[], each: (m: Message) => void): Promise<void> {
   if (ids.length === 0) return;
@@ -125,6 +126,11 @@ async function eachHeader(root: string, ids: readonly string[], each: (m: Messag
         .map((l) => (/^(?:tree|parent) [0-9a-f]+$/.test(l) ? '' : l))
         .join('\n');
       each({ commit: m[1]!, text, place: 'commit header' });
+      // `%B` is the message re-encoded from the commit's `encoding` to UTF-8: an ASCII message under
+      // `encoding UTF-16LE` comes out as other characters (or nothing), while the stored bytes, which
+      // every clone holds, read as written. Such a message is read as stored too.
+      const enc = /^encoding (.*)$/m.exec(text)?.[1]?.trim().toLowerCase();
+      if (end >= 0 && enc !== undefined && enc !== 'utf-8' && enc !== 'utf8') each({ commit: m[1]!, text: body.toString('utf8', end + 2), place: 'commit message' });
       at++;
       buf = buf.subarray(nl + 1 + size + 1);
     }
