@@ -58,7 +58,8 @@ export async function mergeResults(repo: RepoInfo, args: readonly string[]): Pro
     const commits = hashed.stdout.toString('utf8').split('\n').filter(Boolean);
     if (commits.length !== sides.length) return failed(base, head, 'git hash-object gave too few ids');
     const what = sides.length === 1 ? `${head.slice(0, 12)}` : `${head.slice(0, 12)} and ${sides.length - 1} commit${sides.length === 2 ? '' : 's'} of the range (a rebase merge replays each)`;
-    return { commits, note: `the merge of ${what} into ${base.slice(0, 12)} is scanned too (what merging commits; findings there name commit${commits.length === 1 ? '' : 's'} ${commits.map((c) => c.slice(0, 12)).join(', ')}, made by the scan)` };
+    const ids = commits.slice(0, 3).map((c) => c.slice(0, 12)).join(', ') + (commits.length > 3 ? `, … (${commits.length})` : '');
+    return { commits, note: `the merge of ${what} into ${base.slice(0, 12)} is scanned too (what merging commits; findings there name commit${commits.length === 1 ? '' : 's'} ${ids}, made by the scan, with author secret-sweep)` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
