@@ -8,7 +8,8 @@
 // - `--range main..v9` / `--ci` on a tag push with the token in the annotated tag's message: passed.
 // - a message stored under `encoding UTF-16LE` (git log re-encodes the ASCII bytes into other characters).
 // - a clean file whose name is a token, added only by an evil merge: merge paths were not read as names.
-// - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8: passed.
+// - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8; a terminal
+//   colour `ESC [ 32 m` or ISO-2022-JP's `ESC ( B` right before it: passed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named, utf16] = [91, 92, 93, 94, 95, 96, 97, 98].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -38,7 +39,16 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     git(dir, 'update-ref', 'refs/heads/pr', git(dir, 'hash-object', '-t', 'commit', '-w', join(dir, '.git', 'c.txt')));
     git(dir, 'reset', '-q', '--hard', 'pr');
     // Shift-JIS `：` (81 46) in front of the token: an editor shows `key：ghp_…`.
-    commitAll(dir, { 'notes.txt': Buffer.concat([Buffer.from('key'), Buffer.from([0x81, 0x46]), Buffer.from(sjis + '\n')]) }, 'notes');
+    // A terminal log's colour (`ESC [ 32 m`) and ISO-2022-JP's switch back to ASCII (`ESC ( B`) before one.
+    commitAll(
+      dir,
+      {
+        'notes.txt': Buffer.concat([Buffer.from('key'), Buffer.from([0x81, 0x46]), Buffer.from(sjis + '\n')]),
+        'build.log': `token: \x1b[32m${ansi}\x1b[0m\n`,
+        'mail.eml': `Subject: key\n\n\x1b$B!"\x1b(B${iso}\n`,
+      },
+      'notes',
+    );
     // An evil merge that adds a clean file whose name is a token (only the merge has the path).
     git(dir, 'branch', 'side', base);
     git(dir, 'merge', '-q', '--no-commit', 'side');
@@ -54,7 +64,7 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
     const head = git(dir, 'rev-parse', 'HEAD');
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
-    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', `deploy-${named.slice(0, 4)}\u2026.txt`, 'notes.txt']; // a token in a path is shown redacted
+    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', 'build.log', `deploy-${named.slice(0, 4)}\u2026.txt`, 'mail.eml', 'notes.txt']; // a token in a path is shown redacted
 
     // Each half alone is clean: what request 1 added passes.
     expect(gateScan(dir, ['--range', `${base}..pr1`]).code).toBe(0);
