@@ -25,6 +25,8 @@ export interface GitScanRequest {
   repo?: RepoInfo;
   /** History modes: scan the commits' messages too (default); migrate reads them itself (message-findings.ts). */
   messages?: boolean;
+  /** A range: what merging its head into this commit (default: the range's base) would commit is scanned too. */
+  mergeInto?: string;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */
@@ -39,6 +41,8 @@ export interface CiTarget {
   push?: { branch?: string };
   /** The repository's default branch, when the platform names it. */
   defaultBranch?: string;
+  /** A request: the target branch's tip, which the head would be merged into (merge-results.ts). */
+  mergeInto?: string;
 }
 
 /** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
@@ -59,7 +63,7 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
       const now = new Date().toISOString();
       return { findings: [], stats: { files: 0, bytes: 0, skipped: [], notes: [ciNote] }, startedAt: now, finishedAt: now };
     }
-    request = { ...req, range: ci.range, revs: ci.revs };
+    request = { ...req, range: ci.range, revs: ci.revs, mergeInto: ci.mergeInto };
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(scanner, request);

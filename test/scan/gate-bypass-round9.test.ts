@@ -80,6 +80,11 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     const ci = gateScan(dir, ['--ci'], { ...env, GITHUB_BASE_REF: 'main' });
     expect(ci.code, ci.stderr).toBe(1);
     expect(files(ci)).toEqual(expected.filter((f) => f !== '(tag v9)'));
+    // GitLab merge request: its diff base is the fork point, the target's tip has moved on (pr1 merged).
+    const gitlab = { GITHUB_ACTIONS: '', GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: '9', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_COMMIT_SHA: head, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_DEFAULT_BRANCH: 'main' };
+    const mr = gateScan(dir, ['--ci', '--no-fetch'], gitlab);
+    expect(mr.code, mr.stderr).toBe(1);
+    expect(files(mr)).toContain('app.toml');
     // --ci on the push of the tag (GitHub's `after` is the tag object).
     const tagEnv = githubEnv('push', { ref: 'refs/tags/v9', before: '0'.repeat(40), after: git(dir, 'rev-parse', 'v9'), repository: { default_branch: 'main' } }, head);
     const tag = gateScan(dir, ['--ci'], { ...tagEnv, GITHUB_REF: 'refs/tags/v9' });

@@ -44,8 +44,8 @@ export interface HistoryOptions {
   excludePaths?: string[];
   /** What a path changes in detection (detect/path-class.ts): a blob is read once per class of path. */
   pathClass?: (path: string) => string;
-  /** `range` of a gate: also what merging its head into its base would commit (merge-results.ts). */
-  mergeResults?: boolean;
+  /** `range` of a gate: also what merging its head into its base (or `into`) would commit (merge-results.ts). */
+  mergeResults?: { into?: string };
 }
 
 export interface HistoryStats {
@@ -134,8 +134,8 @@ export class HistorySource implements BlobSource {
     const sel = this.opts.range ? await resolveRange(this.repo, this.opts.range) : await resolveRevs(this.repo, this.opts.revs);
     this.revArgs = sel.args;
     if (this.opts.range && this.opts.mergeResults) {
-      const merged = await mergeResults(this.repo, sel.args);
-      this.revArgs = [...sel.args, ...merged.commits];
+      const merged = await mergeResults(this.repo, sel.args, this.opts.mergeResults.into);
+      this.revArgs = [...sel.args, ...merged.exclude, ...merged.commits];
       if (merged.note) this.st.notes.push(merged.note);
       if (merged.skipped) this.st.skipped.push(merged.skipped);
     }

@@ -21,6 +21,8 @@ import { firstGitLine, runGit } from './run.js';
 export interface MergeResults {
   /** Commits holding the merge results (parents: the base, then the merged commit). */
   commits: string[];
+  /** `^into` when the merge target is not the range's base: its own history is not the change's. */
+  exclude: string[];
   /** For the log: which merges were added. */
   note?: string;
   /** The merges could not be computed: the gate did not read what merging would commit. */
@@ -29,14 +31,20 @@ export interface MergeResults {
 
 const IDENT = 'secret-sweep <secret-sweep@merge-result.invalid> 0 +0000';
 
-/** `args` as resolveRange gives them for `A..B` (`^A`, `B`); anything else (`A...B`) adds nothing. */
-export async function mergeResults(repo: RepoInfo, args: readonly string[]): Promise<MergeResults> {
-  if (args.length !== 2 || !args[0]!.startsWith('^') || args[1]!.startsWith('^')) return { commits: [] };
-  const base = args[0]!.slice(1);
+/**
+ * `args` as resolveRange gives them for `A..B` (`^A`, `B`); anything else (`A...B`) adds nothing. `into`: the
+ * commit a request merges into when that is not A (GitLab's diff base is the merge base; the target's tip
+ * has moved on since).
+ */
+export async function mergeResults(repo: RepoInfo, args: readonly string[], into?: string): Promise<MergeResults> {
+  if (args.length !== 2 || !args[0]!.startsWith('^') || args[1]!.startsWith('^')) return { commits: [], exclude: [] };
+  const from = args[0]!.slice(1);
+  const base = into ?? from;
   const head = args[1]!;
-  // B contains A: merging is a fast-forward, B's own trees are what lands.
-  if ((await runGit(repo.root, ['merge-base', '--is-ancestor', base, head])).code === 0) return { commits: [] };
-  const listed = await runGit(repo.root, ['rev-list', '--no-merges', `^${base}`, head, '--']);
+  const exclude = base === from ? [] : [`^${base}`];
+  // B contains the target: merging is a fast-forward, B's own trees are what lands.
+  if ((await runGit(repo.root, ['merge-base', '--is-ancestor', base, head])).code === 0) return { commits: [], exclude: [] };
+  const listed = await runGit(repo.root, ['rev-list', '--no-merges', `^${from}`, `^${base}`, head, '--']);
   if (listed.code !== 0) return failed(base, head, firstGitLine(listed.stderr));
   const sides = [...new Set([head, ...listed.stdout.toString('utf8').split('\n').filter(Boolean)])];
   // One process for every merge: a line `A C` each; a clean or conflicted merge both write a tree (the
@@ -59,7 +67,7 @@ export async function mergeResults(repo: RepoInfo, args: readonly string[]): Pro
     if (commits.length !== sides.length) return failed(base, head, 'git hash-object gave too few ids');
     const what = sides.length === 1 ? `${head.slice(0, 12)}` : `${head.slice(0, 12)} and ${sides.length - 1} commit${sides.length === 2 ? '' : 's'} of the range (a rebase merge replays each)`;
     const ids = commits.slice(0, 3).map((c) => c.slice(0, 12)).join(', ') + (commits.length > 3 ? `, … (${commits.length})` : '');
-    return { commits, note: `the merge of ${what} into ${base.slice(0, 12)} is scanned too (what merging commits; findings there name commit${commits.length === 1 ? '' : 's'} ${ids}, made by the scan, with author secret-sweep)` };
+    return { commits, exclude, note: `the merge of ${what} into ${base.slice(0, 12)} is scanned too (what merging commits; findings there name commit${commits.length === 1 ? '' : 's'} ${ids}, made by the scan, with author secret-sweep)` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -82,6 +90,7 @@ function mergeTrees(out: Buffer): string[] {
 function failed(base: string, head: string, why: string): MergeResults {
   return {
     commits: [],
+    exclude: [],
     skipped: { path: `(the merge of ${head.slice(0, 12)} into ${base.slice(0, 12)})`, reason: 'unreadable', detail: `what merging would commit could not be computed: ${why}; git 2.39 or later is needed` },
   };
 }
