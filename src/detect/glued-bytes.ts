@@ -7,7 +7,11 @@
  *   characters (an emoji) end in a digit.
  * - escape sequences: ISO-2022-JP text (mail) switches back to ASCII with `ESC ( B` right before the
  *   token; a terminal log colours it with `ESC [ 32 m`. A terminal, a mail reader shows the token alone.
- * Each line holding such a pair is read again with those bytes as blanks (same length, so offsets hold).
+ * - a one-letter string escape (`"a\tghp_…"`, `'\r\nghp_…'`: the program reads a tab or a line break,
+ *   then the token) before a run of 16+ token characters, not after another backslash (`\\n` is a
+ *   backslash and an `n`); JSON's own escapes are decoded elsewhere.
+ * - Markdown emphasis with underscores (`_ghp_…_`, shown as the token in italics).
+ * Each line holding one is read again with those characters as blanks (same length, so offsets hold).
  * The original line is still read: where the byte before was itself a trail byte, the blank is wrong,
  * and the plain reading stands.
  */
@@ -17,17 +21,22 @@ export interface GluedLine {
   text: string;
 }
 
-// An invalid UTF-8 byte and the ASCII trail of its character; a CSI sequence; another escape sequence.
-const GLUED = /\uFFFD[\x30-\x39\x40-\x7E]|\x1B\[[\x30-\x3F]*[\x20-\x2F]*[\x40-\x7E]|\x1B[\x20-\x2F]*[\x30-\x7E]/;
-const GLUED_ALL = new RegExp(GLUED.source, 'g');
+// What selects a line: an invalid UTF-8 byte and the ASCII trail of its character; a CSI sequence; another
+// escape sequence; a one-letter string escape before a long run; underscores opening a long run that
+// underscores close (Markdown emphasis; bounded, so a run of `-_` pairs stays linear).
+const TRIGGER = String.raw`\uFFFD[\x30-\x39\x40-\x7E]|\x1B\[[\x30-\x3F]*[\x20-\x2F]*[\x40-\x7E]|\x1B[\x20-\x2F]*[\x30-\x7E]|(?<!\\)\\[abefnrtv0](?=[A-Za-z0-9_+/=-]{16})|(?<![A-Za-z0-9_])_{1,2}(?=[A-Za-z0-9][A-Za-z0-9_+/=.-]{15,200}?_{1,2}(?![A-Za-z0-9_]))`;
+const TRIGGERS = new RegExp(TRIGGER, 'g');
+// What is blanked on such a line: the same, and underscores closing a run.
+const BLANKS = new RegExp(String.raw`${TRIGGER}|(?<=[A-Za-z0-9])_{1,2}(?![A-Za-z0-9_])`, 'g');
 
 export function gluedLines(text: string, push: (l: GluedLine) => void): void {
-  if (!text.includes('\uFFFD') && !text.includes('\x1B')) return;
-  for (let start = 0; start < text.length; ) {
-    let end = text.indexOf('\n', start);
+  let done = -1;
+  for (const m of text.matchAll(TRIGGERS)) {
+    if (m.index < done) continue;
+    const start = text.lastIndexOf('\n', m.index - 1) + 1;
+    let end = text.indexOf('\n', m.index);
     if (end === -1) end = text.length;
-    const line = text.slice(start, end);
-    if (GLUED.test(line)) push({ start, end, text: line.replace(GLUED_ALL, (m) => (m[0] === '\uFFFD' ? '\uFFFD ' : ' '.repeat(m.length))) });
-    start = end + 1;
+    done = end;
+    push({ start, end, text: text.slice(start, end).replace(BLANKS, (b) => (b[0] === '\uFFFD' ? '\uFFFD ' : ' '.repeat(b.length))) });
   }
 }

@@ -9,7 +9,8 @@
 // - a message stored under `encoding UTF-16LE` (git log re-encodes the ASCII bytes into other characters).
 // - a clean file whose name is a token, added only by an evil merge: merge paths were not read as names.
 // - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8; a terminal
-//   colour `ESC [ 32 m` or ISO-2022-JP's `ESC ( B` right before it: passed.
+//   colour `ESC [ 32 m` or ISO-2022-JP's `ESC ( B` right before it; `"a\tghp_…"` (a tab to the program);
+//   Markdown `_ghp_…_` (shown in italics): passed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -46,6 +47,9 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
         'notes.txt': Buffer.concat([Buffer.from('key'), Buffer.from([0x81, 0x46]), Buffer.from(sjis + '\n')]),
         'build.log': `token: \x1b[32m${ansi}\x1b[0m\n`,
         'mail.eml': `Subject: key\n\n\x1b$B!"\x1b(B${iso}\n`,
+        // A one-letter string escape (Python reads a tab, then the token); Markdown italics.
+        'tab.py': `x = "a\\t${tab}"\n`,
+        'notes.md': `the key: _${italic}_\n`,
       },
       'notes',
     );
@@ -64,7 +68,7 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
     const head = git(dir, 'rev-parse', 'HEAD');
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
-    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', 'build.log', `deploy-${named.slice(0, 4)}\u2026.txt`, 'mail.eml', 'notes.txt']; // a token in a path is shown redacted
+    const expected = ['(commit header)', '(commit message)', '(tag v9)', 'app.toml', 'build.log', `deploy-${named.slice(0, 4)}\u2026.txt`, 'mail.eml', 'notes.md', 'notes.txt', 'tab.py']; // a token in a path is shown redacted
 
     // Each half alone is clean: what request 1 added passes.
     expect(gateScan(dir, ['--range', `${base}..pr1`]).code).toBe(0);
