@@ -27,6 +27,8 @@ export interface GitScanRequest {
   messages?: boolean;
   /** A range: what merging its head into this commit (default: the range's base) would commit is scanned too. */
   mergeInto?: string;
+  /** A range that is a push as pushed: no merge results (see CiTarget.pushed). */
+  pushed?: boolean;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */
@@ -43,6 +45,8 @@ export interface CiTarget {
   defaultBranch?: string;
   /** A request: the target branch's tip, which the head would be merged into (merge-results.ts). */
   mergeInto?: string;
+  /** A push range as pushed (`before..after`): nothing is merged, a force-push's `before` is what it replaced. */
+  pushed?: boolean;
 }
 
 /** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
@@ -63,7 +67,7 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
       const now = new Date().toISOString();
       return { findings: [], stats: { files: 0, bytes: 0, skipped: [], notes: [ciNote] }, startedAt: now, finishedAt: now };
     }
-    request = { ...req, range: ci.range, revs: ci.revs, mergeInto: ci.mergeInto };
+    request = { ...req, range: ci.range, revs: ci.revs, mergeInto: ci.mergeInto, pushed: ci.pushed };
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(scanner, request);

@@ -28,7 +28,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     repo: req.repo,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
-    mergeResults: isRange ? { into: req.mergeInto } : undefined,
+    mergeResults: isRange && !req.pushed ? { into: req.mergeInto } : undefined,
     excludePaths: req.excludePaths,
     progress: req.progress,
     pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),

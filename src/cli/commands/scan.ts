@@ -321,6 +321,9 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     // A push's "before" can be set by hand (GitLab pipeline variables): a push to a feature branch scans all
     // of its commits not on the default branch, and a push range with no commits the whole history.
     const branchWide = await branchPushRange(root, ci, args.fetch !== false);
+    // A push kept as pushed (the default branch's `before..after`): merging `after` into a force-push's
+    // `before` is no commit anyone makes, and it would bring back what the push removed.
+    if (ci.push && !branchWide) ci.pushed = true;
     await complete();
     if (!branchWide && (await emptyPushRange(root, ci))) await complete();
     // A request's base on one of its own commits (or at its head) would leave commits unscanned.
