@@ -42,6 +42,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     const inMessages = await scanMessages({
       root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
       rules: scanner.rules, options: scanner.detector, known, headers: true, tagNames: headNames(req),
+      extra: (req.texts ?? []).map((t) => ({ ...t, commit: source.revisions.find((r) => !r.startsWith('^')) ?? '' })),
     }).catch((e: Error) => {
       throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
     });

@@ -8,6 +8,7 @@
 // - `--range main..v9` / `--ci` on a tag push with the token in the annotated tag's message: passed.
 // - a message stored under `encoding UTF-16LE` (git log re-encodes the ASCII bytes into other characters).
 // - a clean file whose name is a token, added only by an evil merge: merge paths were not read as names.
+// - a token in a pull request's title or a merge request's description (a squash merge's commit message).
 // - Shift-JIS text: `：` (81 46) before a token reads as `\uFFFD` + `F` glued to it in UTF-8; a terminal
 //   colour `ESC [ 32 m` or ISO-2022-JP's `ESC ( B` right before it; `"a\tghp_…"` (a tab to the program);
 //   Markdown `_ghp_…_` (shown in italics): passed.
@@ -21,7 +22,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic, title, description] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -80,15 +81,16 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     git(dir, 'update-ref', 'refs/remotes/origin/main', target);
     git(dir, 'checkout', '-q', '--detach', target);
     git(dir, 'merge', '-q', '--no-ff', '-m', 'merge ref', head);
-    const env = githubEnv('pull_request', { pull_request: { base: { sha: target, ref: 'main' }, head: { sha: head } }, repository: { default_branch: 'main' } }, git(dir, 'rev-parse', 'HEAD'));
+    // The title becomes a squash merge's commit message on main.
+    const env = githubEnv('pull_request', { pull_request: { title: `Deploy with ${title}`, base: { sha: target, ref: 'main' }, head: { sha: head, ref: 'pr' } }, repository: { default_branch: 'main' } }, git(dir, 'rev-parse', 'HEAD'));
     const ci = gateScan(dir, ['--ci'], { ...env, GITHUB_BASE_REF: 'main' });
     expect(ci.code, ci.stderr).toBe(1);
-    expect(files(ci)).toEqual(expected.filter((f) => f !== '(tag v9)'));
+    expect(files(ci)).toEqual(['(pull request title)', ...expected.filter((f) => f !== '(tag v9)')].sort());
     // GitLab merge request: its diff base is the fork point, the target's tip has moved on (pr1 merged).
-    const gitlab = { GITHUB_ACTIONS: '', GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: '9', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_COMMIT_SHA: head, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_DEFAULT_BRANCH: 'main' };
+    const gitlab = { GITHUB_ACTIONS: '', GITLAB_CI: 'true', CI_PIPELINE_SOURCE: 'merge_request_event', CI_MERGE_REQUEST_IID: '9', CI_MERGE_REQUEST_DIFF_BASE_SHA: base, CI_COMMIT_SHA: head, CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'main', CI_DEFAULT_BRANCH: 'main', CI_MERGE_REQUEST_DESCRIPTION: `uses ${description}` };
     const mr = gateScan(dir, ['--ci', '--no-fetch'], gitlab);
     expect(mr.code, mr.stderr).toBe(1);
-    expect(files(mr)).toContain('app.toml');
+    expect(files(mr)).toEqual(expect.arrayContaining(['app.toml', '(merge request description)']));
     // --ci on the push of the tag (GitHub's `after` is the tag object).
     const tagEnv = githubEnv('push', { ref: 'refs/tags/v9', before: '0'.repeat(40), after: git(dir, 'rev-parse', 'v9'), repository: { default_branch: 'main' } }, head);
     const tag = gateScan(dir, ['--ci'], { ...tagEnv, GITHUB_REF: 'refs/tags/v9' });

@@ -176,13 +176,15 @@ export interface MessageScan {
   headers?: boolean;
   /** Revisions that may name annotated tags pushed with the scanned commits (a range's head): read whole. */
   tagNames?: readonly string[];
+  /** Texts from elsewhere that become a message (a request's title: a squash merge's message), read last. */
+  extra?: readonly Message[];
 }
 
 /** One finding per secret found in the messages; `seen.places` lists every message that held it (log order). */
 export async function scanMessages(s: MessageScan): Promise<Finding[]> {
   const detector = createDetector(s.rules, s.options);
   const byFingerprint = new Map<string, Finding>();
-  await eachMessage(s.root, s.revArgs, s.tags, (m) => {
+  const read = (m: Message) => {
     const prov: Provenance = { kind: 'git-blob', path: `(${m.place})`, commit: m.commit };
     for (const f of detector.detect({ text: m.text, provenance: prov })) {
       if (s.known.has(f.fingerprint) || (s.keep && !s.keep(f))) continue;
@@ -194,6 +196,8 @@ export async function scanMessages(s: MessageScan): Promise<Finding[]> {
       f.seen = { at: prov, places: [prov], presentAtHead: false };
       byFingerprint.set(f.fingerprint, f);
     }
-  }, s.headers, s.tagNames);
+  };
+  await eachMessage(s.root, s.revArgs, s.tags, read, s.headers, s.tagNames);
+  for (const m of s.extra ?? []) read(m);
   return [...byFingerprint.values()];
 }
