@@ -22,7 +22,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic, title, description] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic, title, description, tagger] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -96,6 +96,12 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     const tag = gateScan(dir, ['--ci'], { ...tagEnv, GITHUB_REF: 'refs/tags/v9' });
     expect(tag.code, tag.stderr).toBe(1);
     expect(files(tag)).toContain('(tag v9)');
+
+    // A whole --history reads every annotated tag: its tagger too.
+    git(dir, '-c', `user.name=${tagger}`, 'tag', '-a', 'v10', '-m', 'clean', target);
+    const history = gateScan(dir, ['--history']);
+    expect(history.code, history.stderr).toBe(1);
+    expect(files(history)).toContain('(message of tag v10)');
 
     // --staged: the Shift-JIS line.
     git(dir, 'checkout', '-q', 'main');

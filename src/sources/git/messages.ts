@@ -82,7 +82,8 @@ export async function eachMessage(root: string, revArgs: string[], tags: boolean
   const tagged = framed(TAG_HEAD, (m, text) => {
     if (m[1] === 'tag') each({ commit: m[2]!, text, place: `message of tag ${m[3]}` });
   });
-  await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)'], tagged.rec);
+  // The tagger after the message (its line numbers stay the message's): a token as the tagger's name is pushed too.
+  await records(root, ['for-each-ref', 'refs/tags', '--format=%01%(objecttype)%00%(objectname)%00%(refname:short)%00%(contents)%0atagger %(taggername) %(taggeremail)'], tagged.rec);
   tagged.end();
 }
 
