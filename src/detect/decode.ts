@@ -6,6 +6,7 @@
  */
 import { RE2 } from './re2.js';
 import { escapedRuns } from './string-escapes.js';
+import { gluedLines } from './glued-bytes.js';
 import { notebookArrays } from './notebook.js';
 import { utf7Lines } from './utf7.js';
 export interface DecodedCandidate {
@@ -14,7 +15,7 @@ export interface DecodedCandidate {
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv' | 'notebook';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv' | 'notebook' | 'glued';
 }
 
 /**
@@ -229,7 +230,7 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     if (seen.has(c.start)) return;
     seen.add(c.start);
     out.push(c);
-    if (depth >= MAX_DEPTH || c.encoding === 'json-escape' || c.encoding === 'escape' || c.encoding === 'utf-7') return;
+    if (depth >= MAX_DEPTH || c.encoding === 'json-escape' || c.encoding === 'escape' || c.encoding === 'utf-7' || c.encoding === 'glued') return;
     // A joined notebook cell is source text again: read as a file is (escapes, keyword-line base64), not bare.
     if (c.encoding === 'notebook') {
       for (const inner of decodeCandidates(c.text, [[0, c.text.length]], false, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
@@ -248,6 +249,8 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     escapedRuns(text, (r) => push({ ...r, encoding: 'escape' }));
     // A file that declares UTF-7 (a Python coding cookie): its `+…-` sequences are what the program reads.
     utf7Lines(text, (l) => push({ ...l, encoding: 'utf-7' }));
+    // A legacy character's ASCII trail byte, an escape sequence, glued to a token (glued-bytes.ts).
+    gluedLines(text, (l) => push({ ...l, encoding: 'glued' }));
   }
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
     for (const m of text.matchAll(DATA_ENTRY)) {

@@ -166,6 +166,8 @@ function compileRule(spec: RuleSpec): CompiledRule {
  * A cut line is still longer than 1000 characters, so the "minified line" judgement is unchanged.
  */
 const LONG_LINE = 4096;
+/** Decoded candidates that read text again in place (a notebook's joined strings, a line with glued bytes blanked): their findings may twin one found as read. */
+const REREAD: ReadonlySet<string | undefined> = new Set(['notebook', 'glued']);
 
 /** The line a span starts on, cut around the span when very long, and the offset where that text starts. */
 function lineAround(text: string, lines: LineIndex, lineNo: number, start: number, end: number): [string, number] {
@@ -397,13 +399,15 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
         const innerLines = lazyLines(c.text);
         for (const inner of detectText(c.text, path, innerLines, lazyBounds(c.text, innerLines))) {
           if ((c.encoding === 'url' || c.encoding === 'json-escape') && foundAsWritten(found, inner, c)) continue;
-          const moved = relocate(inner, c, lines(), fragment.text);
+          // A glued-bytes line keeps its length: the finding goes where it is, not over the whole line
+          // (a line-wide span would outrank the other findings on that line in dedupeSpans).
+          const moved = relocate(inner, c.encoding === 'glued' ? { ...c, start: c.start + inner.start, end: c.start + inner.end } : c, lines(), fragment.text);
           if (moved) found.push(moved);
         }
       }
     }
     const { only, lineShift } = budget;
-    const all = decoded.some((c) => c.encoding === 'notebook') ? withoutNotebookTwins(found) : found;
+    const all = decoded.some((c) => REREAD.has(c.encoding)) ? withoutRereadTwins(found) : found;
     const kept = only ? all.filter((f) => onOnly(only, f, lineShift)) : all;
     // The baseline after the choice between overlapping rules (an accepted specific finding must not let
     // a generic one on the same span through as new), before the caller's findings cap.
@@ -415,13 +419,14 @@ export function createDetector(specs: RuleSpec[], options: DetectorOptions = {})
   }
 
   /**
-   * A notebook array's joined text repeats what its strings hold whole: a secret the same rule also found
-   * inside the array's span (as written, or in one JSON string) is kept there, not twice.
+   * A notebook array's joined text repeats what its strings hold whole, and a line read again with glued
+   * bytes blanked (glued-bytes.ts) what the line shows as it is: a secret the same rule also found inside
+   * or across that span (as written, or decoded otherwise: a JSON string around it) is kept there, not twice.
    */
-  function withoutNotebookTwins(found: Finding[]): Finding[] {
-    const joined = found.filter((f) => f.decodedFrom === 'notebook');
+  function withoutRereadTwins(found: Finding[]): Finding[] {
+    const joined = found.filter((f) => REREAD.has(f.decodedFrom));
     if (joined.length === 0) return found;
-    const twin = (n: Finding) => found.some((f) => f !== n && f.decodedFrom !== 'notebook' && f.rule === n.rule && f.start >= n.start && f.end <= n.end && secretOf(f) === secretOf(n));
+    const twin = (n: Finding) => found.some((f) => f !== n && !REREAD.has(f.decodedFrom) && f.rule === n.rule && f.start < n.end && f.end > n.start && secretOf(f) === secretOf(n));
     const drop = new Set(joined.filter(twin));
     return drop.size ? found.filter((f) => !drop.has(f)) : found;
   }

@@ -22,6 +22,11 @@ export interface CiRange {
   push?: { branch?: string };
   /** The repository's default branch, when the platform names it: whole-history scans take their config from it. */
   defaultBranch?: string;
+  /**
+   * A request's title, description and source branch name: a squash merge's commit message is made of the
+   * title and description, a merge commit's names the branch, and both land on the target.
+   */
+  texts?: Array<{ place: string; text: string }>;
 }
 
 export interface CiRangeOptions {
@@ -101,8 +106,13 @@ function github(env: Record<string, string | undefined>, opts: CiRangeOptions): 
     const prHead = sha(get(ev, 'pull_request', 'head', 'sha')) ?? head;
     const ref = branch(env.GITHUB_BASE_REF) ?? branch(str(get(ev, 'pull_request', 'base', 'ref')));
     const request = { target: ref };
-    if (base) return { range: `${base}..${prHead}`, platform: p, request, reason: `GitHub ${event}: the pull request's commits ${base.slice(0, 12)}..${prHead.slice(0, 12)}` };
-    if (ref) return { range: `origin/${ref}..${prHead}`, platform: p, request, reason: `GitHub ${event}: the commits not on origin/${ref} (no base SHA in the event payload)` };
+    const texts = requestTexts([
+      ['pull request title', get(ev, 'pull_request', 'title')],
+      ['pull request description', get(ev, 'pull_request', 'body')],
+      ['pull request branch name', get(ev, 'pull_request', 'head', 'ref')],
+    ]);
+    if (base) return { range: `${base}..${prHead}`, platform: p, request, texts, reason: `GitHub ${event}: the pull request's commits ${base.slice(0, 12)}..${prHead.slice(0, 12)}` };
+    if (ref) return { range: `origin/${ref}..${prHead}`, platform: p, request, texts, reason: `GitHub ${event}: the commits not on origin/${ref} (no base SHA in the event payload)` };
     return whole(p, prHead, `GitHub ${event} without a base (no event payload, no GITHUB_BASE_REF)`);
   }
   if (event === 'merge_group') {
@@ -122,8 +132,13 @@ function gitlab(env: Record<string, string | undefined>, opts: CiRangeOptions): 
     const iid = env.CI_MERGE_REQUEST_IID ? ` !${env.CI_MERGE_REQUEST_IID}` : '';
     const target = branch(env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME);
     const request = { target };
-    if (base) return { range: `${base}..${head}`, platform: p, request, reason: `GitLab merge request${iid}: ${base.slice(0, 12)}..${head.slice(0, 12)}` };
-    if (target) return { range: `origin/${target}..${head}`, platform: p, request, reason: `GitLab merge request${iid}: the commits not on origin/${target} (no CI_MERGE_REQUEST_DIFF_BASE_SHA)` };
+    const texts = requestTexts([
+      ['merge request title', env.CI_MERGE_REQUEST_TITLE],
+      ['merge request description', env.CI_MERGE_REQUEST_DESCRIPTION],
+      ['merge request branch name', env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME],
+    ]);
+    if (base) return { range: `${base}..${head}`, platform: p, request, texts, reason: `GitLab merge request${iid}: ${base.slice(0, 12)}..${head.slice(0, 12)}` };
+    if (target) return { range: `origin/${target}..${head}`, platform: p, request, texts, reason: `GitLab merge request${iid}: the commits not on origin/${target} (no CI_MERGE_REQUEST_DIFF_BASE_SHA)` };
     return whole(p, head, `GitLab merge request${iid} without a base`);
   }
   const before = env.CI_COMMIT_BEFORE_SHA;
@@ -134,6 +149,10 @@ function gitlab(env: Record<string, string | undefined>, opts: CiRangeOptions): 
   const b = sha(before);
   if (b) return { range: `${b}..${head}`, platform: p, push: { branch: env.CI_COMMIT_TAG ? undefined : branch(env.CI_COMMIT_BRANCH) }, reason: `GitLab push: the pushed commits ${b.slice(0, 12)}..${head.slice(0, 12)}` };
   return whole(p, head, 'GitLab pipeline without CI_COMMIT_BEFORE_SHA');
+}
+
+function requestTexts(fields: Array<[string, unknown]>): CiRange['texts'] {
+  return fields.flatMap(([place, v]) => (typeof v === 'string' && v.length > 0 ? [{ place, text: v }] : []));
 }
 
 /**

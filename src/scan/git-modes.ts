@@ -25,6 +25,12 @@ export interface GitScanRequest {
   repo?: RepoInfo;
   /** History modes: scan the commits' messages too (default); migrate reads them itself (message-findings.ts). */
   messages?: boolean;
+  /** A range: what merging its head into this commit (default: the range's base) would commit is scanned too. */
+  mergeInto?: string;
+  /** A range that is a push as pushed: no merge results (see CiTarget.pushed). */
+  pushed?: boolean;
+  /** Texts read with the messages (CiTarget.texts). */
+  texts?: Array<{ place: string; text: string }>;
 }
 
 /** What `--ci` scans: a range, or whole histories (`revs`, [] = nothing), and the reason for the log. */
@@ -39,13 +45,19 @@ export interface CiTarget {
   push?: { branch?: string };
   /** The repository's default branch, when the platform names it. */
   defaultBranch?: string;
+  /** A request: the target branch's tip, which the head would be merged into (merge-results.ts). */
+  mergeInto?: string;
+  /** A push range as pushed (`before..after`): nothing is merged, a force-push's `before` is what it replaced. */
+  pushed?: boolean;
+  /** A request's title, description and branch name (ci-range.ts): read with the messages. */
+  texts?: Array<{ place: string; text: string }>;
 }
 
 /** Work out what `--ci` scans from the CI platform's environment (ci-range.ts). */
 export async function ciTarget(env: Record<string, string | undefined>): Promise<CiTarget> {
   const { ciRange, readCiEvent } = await import('./ci-range.js');
   const ci = ciRange(env, { event: readCiEvent(env) });
-  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform, request: ci.request, push: ci.push, defaultBranch: ci.defaultBranch };
+  return { range: ci.range, revs: ci.revs, note: `--ci: ${ci.reason}`, platform: ci.platform, request: ci.request, push: ci.push, defaultBranch: ci.defaultBranch, texts: ci.texts };
 }
 
 /** A git mode through the scanner (its rules, detector options, limits); the baseline is left to the caller. */
@@ -59,7 +71,7 @@ export async function runGitScan(scanner: Scanner, req: GitScanRequest): Promise
       const now = new Date().toISOString();
       return { findings: [], stats: { files: 0, bytes: 0, skipped: [], notes: [ciNote] }, startedAt: now, finishedAt: now };
     }
-    request = { ...req, range: ci.range, revs: ci.revs };
+    request = { ...req, range: ci.range, revs: ci.revs, mergeInto: ci.mergeInto, pushed: ci.pushed, texts: ci.texts };
   }
   const { runGitModes } = await import('./git-scan.js');
   const result = await runGitModes(scanner, request);

@@ -28,6 +28,7 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     repo: req.repo,
     revs: isRange ? undefined : req.revs,
     range: isRange ? req.range : undefined,
+    mergeResults: isRange && !req.pushed ? { into: req.mergeInto } : undefined,
     excludePaths: req.excludePaths,
     progress: req.progress,
     pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),
@@ -40,11 +41,32 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     const known = new Set(result.findings.map((f) => f.fingerprint));
     const inMessages = await scanMessages({
       root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
-      rules: scanner.rules, options: scanner.detector, known,
+      rules: scanner.rules, options: scanner.detector, known, headers: true, tagNames: headNames(req),
+      extra: (req.texts ?? []).map((t) => ({ ...t, commit: source.revisions.find((r) => !r.startsWith('^')) ?? '' })),
     }).catch((e: Error) => {
       throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
     });
     if (inMessages.length) result.findings = sortFindings([...result.findings, ...inMessages]);
   }
   return { ...result, history: source.history };
+}
+
+/**
+ * The names a scan's head was given by, which may be annotated tags pushed with it: a range's right end,
+ * the revisions of a partial history, and on CI the tag a pipeline runs for (GitHub `GITHUB_REF`
+ * `refs/tags/…`, GitLab `CI_COMMIT_TAG`).
+ */
+function headNames(req: GitScanRequest): string[] {
+  const names: string[] = [];
+  if (req.range !== undefined) {
+    const dots = req.range.includes('...') ? '...' : '..';
+    names.push(req.range.slice(req.range.indexOf(dots) + dots.length) || 'HEAD');
+  }
+  for (const r of req.revs ?? []) if (!r.startsWith('^') && !r.includes('..')) names.push(r);
+  if (req.mode === 'ci') {
+    const env = req.env ?? process.env;
+    const ref = env.GITHUB_ACTIONS === 'true' ? env.GITHUB_REF : env.GITLAB_CI === 'true' && env.CI_COMMIT_TAG ? `refs/tags/${env.CI_COMMIT_TAG}` : undefined;
+    if (ref?.startsWith('refs/tags/')) names.push(ref);
+  }
+  return [...new Set(names)];
 }

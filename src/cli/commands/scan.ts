@@ -321,6 +321,9 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     // A push's "before" can be set by hand (GitLab pipeline variables): a push to a feature branch scans all
     // of its commits not on the default branch, and a push range with no commits the whole history.
     const branchWide = await branchPushRange(root, ci, args.fetch !== false);
+    // A push kept as pushed (the default branch's `before..after`): merging `after` into a force-push's
+    // `before` is no commit anyone makes, and it would bring back what the push removed.
+    if (ci.push && !branchWide) ci.pushed = true;
     await complete();
     if (!branchWide && (await emptyPushRange(root, ci))) await complete();
     // A request's base on one of its own commits (or at its head) would leave commits unscanned.
@@ -341,10 +344,12 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
     ci.note += `; ${g.note}`;
     return { config: g.config, findings: g.findings, ci, markers: { base: g.base } };
   }
-  const { gateConfig, ciConfigRef } = await import('../../scan/gate-config.js');
+  const { gateConfig, ciConfigRef, originTip } = await import('../../scan/gate-config.js');
   // --ci: the config of the target (or default) branch's tip, not of a base the change could pick.
   const at = ci && !trustHead && !args.config ? await ciConfigRef(root, ci, args.fetch !== false) : undefined;
   if (at && ci) ci.note += `; the config is read from ${at.name} (${at.sha.slice(0, 12)})`;
+  // A request lands on its target's tip: what merging into it commits is scanned (merge-results.ts).
+  if (ci?.request?.target) ci.mergeInto = at?.sha ?? (await originTip(root, ci.request.target, false));
   const g = await gateConfig({ root, range, explicitConfig: args.config, explicitBaseline: args.baseline, trustHead, headConfig: () => loadRootConfig(root, args.config), configAt: at?.sha });
   for (const w of g.warnings) warn(visible(w));
   return { config: g.config, findings: g.findings, ci, markers: { base: g.base }, repo };

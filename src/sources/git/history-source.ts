@@ -22,6 +22,7 @@ import { MODE_GITLINK } from './blob.js';
 import { pathExcluder } from '../path-filter.js';
 import { countCommits, HISTORY_LOG, logEventBatches, parseLog } from './history.js';
 import { LogCopy } from './log-copy.js';
+import { mergeResults } from './merge-results.js';
 import { isEmptyRepo, openRepo, resolveRange, resolveRevs, shallowNote, type RepoInfo } from './repo.js';
 import { runGit } from './run.js';
 import { ProgressBar, progressWanted } from './history-progress.js';
@@ -43,6 +44,8 @@ export interface HistoryOptions {
   excludePaths?: string[];
   /** What a path changes in detection (detect/path-class.ts): a blob is read once per class of path. */
   pathClass?: (path: string) => string;
+  /** `range` of a gate: also what merging its head into its base (or `into`) would commit (merge-results.ts). */
+  mergeResults?: { into?: string };
 }
 
 export interface HistoryStats {
@@ -130,6 +133,12 @@ export class HistorySource implements BlobSource {
   async start(tally: Readonly<Pick<SourceTally, 'scanned' | 'bytes'>>): Promise<void> {
     const sel = this.opts.range ? await resolveRange(this.repo, this.opts.range) : await resolveRevs(this.repo, this.opts.revs);
     this.revArgs = sel.args;
+    if (this.opts.range && this.opts.mergeResults) {
+      const merged = await mergeResults(this.repo, sel.args, this.opts.mergeResults.into);
+      this.revArgs = [...sel.args, ...merged.exclude, ...merged.commits];
+      if (merged.note) this.st.notes.push(merged.note);
+      if (merged.skipped) this.st.skipped.push(merged.skipped);
+    }
     if (this.opts.progress ?? progressWanted()) {
       let totalCommits: number | undefined;
       void countCommits(this.repo, sel.args).then((n) => (totalCommits = n));

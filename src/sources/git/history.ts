@@ -45,8 +45,9 @@ export interface LogOptions {
   /** Sees every chunk of git's output as read (to keep a copy for a second reading, see history-scan). */
   tee?: (chunk: Buffer) => void;
   /**
-   * Collects every path a non-merge commit adds, modifies or deletes: the list `git log --name-only` gives
-   * (which shows no merges), read from this pass instead of a second walk of the history.
+   * Collects every path a commit adds, modifies or deletes (`git log --name-only`'s list), and the paths a
+   * merge's own result holds (its `-c` entries: an evil merge can add a file no parent has, whose name is
+   * published with it), read from this pass instead of a second walk of the history.
    */
   touched?: Set<string>;
 }
@@ -133,7 +134,7 @@ export async function* parseLog(out: AsyncIterable<Buffer>, onlyBlobs?: Readonly
 class LogParser {
   private commit?: CommitInfo;
   private header?: string[];
-  private pendingEntry?: { mode: string; blob: string; merge: boolean };
+  private pendingEntry?: { mode: string; blob: string };
   /** The next token is the path of an entry that is not wanted. */
   private skipPath = false;
 
@@ -161,7 +162,7 @@ class LogParser {
       const path = tok.toString('utf8');
       const e = this.pendingEntry;
       this.pendingEntry = undefined;
-      if (this.touched && !e.merge) this.touched.add(path);
+      this.touched?.add(path);
       if (this.commit && !ZERO.test(e.blob)) return { entry: { commit: this.commit, path, mode: e.mode, blob: e.blob } };
       return undefined;
     }
@@ -176,10 +177,8 @@ class LogParser {
     }
     if (first === 0x3a /* ':' */) {
       const e = parseRawBytes(tok, start);
-      // `::` and more: a merge's combined entry (one colon per parent).
-      const merge = tok[start + 1] === 0x3a;
       if (this.onlyBlobs && !this.onlyBlobs.has(e.blob)) this.skipPath = true;
-      else this.pendingEntry = { ...e, merge };
+      else this.pendingEntry = e;
       return undefined;
     }
     throw new SweepError(`unexpected git log output near ${JSON.stringify(tok.toString('utf8', start, start + 40))}`);
