@@ -111,31 +111,32 @@ function resultProperties(f: Finding): Record<string, unknown> {
 }
 
 /**
- * A finding in a commit or tag message has no file: its "file" is `(commit message)` / `(message of tag
- * NAME)` (sources/git/messages.ts). Code scanning needs a physical location, so that pseudo-path stays, and
- * the commit or tag is named where viewers show it: the message text and a logical location.
+ * A finding in a commit message or header, a tag message or a pull request's text has no file: its "file"
+ * is the place in parentheses (`(commit message)`, `(commit header)`, `(message of tag NAME)`, `(pull
+ * request title)`: sources/git/messages.ts, scan/ci-range.ts). Code scanning needs a physical location, so
+ * that pseudo-path stays, and the commit, tag or request is named where viewers show it: the message text
+ * and a logical location.
  */
-const MESSAGE_PLACE = /^\((commit message|message of tag (.+))\)$/;
+const TEXT_PLACE = /^\((commit message|commit header|message of tag (.+)|pull request (?:title|description|branch name))\)$/;
 
-function messagePlace(f: Finding): { kind: 'commit' | 'tag'; name: string; commit?: string } | undefined {
-  const m = MESSAGE_PLACE.exec(f.file);
+function textPlace(f: Finding): { kind: string; name: string; fqn: string; shown: string } | undefined {
+  const m = TEXT_PLACE.exec(f.file);
   if (m === null) return undefined;
   const commit = f.seen?.at?.commit;
-  if (m[2] !== undefined) return { kind: 'tag', name: m[2], commit };
-  return commit === undefined ? undefined : { kind: 'commit', name: commit, commit };
+  if (m[2] !== undefined) return { kind: 'tag message', name: m[2], fqn: `refs/tags/${m[2]}`, shown: `in the message of tag ${m[2]}` };
+  if (m[1]!.startsWith('pull request')) return { kind: m[1]!, name: m[1]!, fqn: m[1]!, shown: `in the ${m[1]}` };
+  if (!commit) return undefined;
+  return { kind: m[1]!, name: commit, fqn: commit, shown: `in the ${m[1]!.replace('commit ', '')} of commit ${commit.slice(0, 12)}` };
 }
 
-function messagePlaceText(f: Finding): string {
-  const p = messagePlace(f);
-  if (p === undefined) return '';
-  return p.kind === 'tag' ? ` (in the message of tag ${p.name})` : ` (in the message of commit ${p.name.slice(0, 12)})`;
+function textPlaceText(f: Finding): string {
+  const p = textPlace(f);
+  return p === undefined ? '' : ` (${p.shown})`;
 }
 
-function messageLogicalLocation(f: Finding): { logicalLocations?: { kind: string; name: string; fullyQualifiedName: string }[] } {
-  const p = messagePlace(f);
-  if (p === undefined) return {};
-  const fqn = p.kind === 'tag' ? `refs/tags/${p.name}` : p.name;
-  return { logicalLocations: [{ kind: p.kind === 'tag' ? 'tag message' : 'commit message', name: p.name, fullyQualifiedName: fqn }] };
+function textLogicalLocation(f: Finding): { logicalLocations?: { kind: string; name: string; fullyQualifiedName: string }[] } {
+  const p = textPlace(f);
+  return p === undefined ? {} : { logicalLocations: [{ kind: p.kind, name: p.name, fullyQualifiedName: p.fqn }] };
 }
 
 export const sarifReporter: Reporter = (findings, ctx) => {
@@ -155,10 +156,10 @@ export const sarifReporter: Reporter = (findings, ctx) => {
     ruleIndex: ruleIndex.get(f.rule)!,
     level: levelOf[f.severity] ?? 'warning',
     kind: 'fail',
-    message: { text: `${f.description}: ${shownSecret(f, ctx)}${messagePlaceText(f)}${f.verification ? ` (verification: ${f.verification.status})` : ''}` },
+    message: { text: `${f.description}: ${shownSecret(f, ctx)}${textPlaceText(f)}${f.verification ? ` (verification: ${f.verification.status})` : ''}` },
     locations: [
       {
-        ...messageLogicalLocation(f),
+        ...textLogicalLocation(f),
         physicalLocation: {
           artifactLocation: { uri: pathToUriReference(f.file), uriBaseId: SRCROOT },
           region: {

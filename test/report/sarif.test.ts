@@ -108,6 +108,12 @@ describe('sarif reporter', () => {
     expect(t.message.text).toContain('in the message of tag v1.2');
     expect(t.locations[0].logicalLocations[0]).toMatchObject({ kind: 'tag message', fullyQualifiedName: 'refs/tags/v1.2' });
     expect(plain.locations[0].logicalLocations).toBeUndefined();
+    const header = { ...a!, file: '(commit header)', seen: inCommit!.seen } as typeof a;
+    const title = { ...a!, file: '(pull request title)', seen: undefined } as typeof a;
+    const [h, pr] = JSON.parse(sarifReporter([header!, title!], makeCtx())).runs[0].results;
+    expect(h.message.text).toContain(`in the header of commit ${COMMIT.slice(0, 12)}`);
+    expect(h.locations[0].logicalLocations[0]).toEqual({ kind: 'commit header', name: COMMIT, fullyQualifiedName: COMMIT });
+    expect(pr.message.text).toContain('in the pull request title');
     expect(plain.message.text).not.toContain('in the message');
   });
 
