@@ -83,6 +83,9 @@ export class HistorySource implements BlobSource {
   private readonly logCopy: LogCopy;
   private bar?: ProgressBar;
   private readonly touched = new Set<string>();
+  private revisionsKnown!: () => void;
+  /** Settles once start() has worked out the revisions (never when there is nothing to scan). */
+  readonly started = new Promise<void>((resolve) => (this.revisionsKnown = resolve));
   /** Objects in the repository (whole histories only), counted from open(). */
   private objects?: Promise<number>;
 
@@ -130,6 +133,7 @@ export class HistorySource implements BlobSource {
   async start(tally: Readonly<Pick<SourceTally, 'scanned' | 'bytes'>>): Promise<void> {
     const sel = this.opts.range ? await resolveRange(this.repo, this.opts.range) : await resolveRevs(this.repo, this.opts.revs);
     this.revArgs = sel.args;
+    this.revisionsKnown();
     if (this.opts.progress ?? progressWanted()) {
       let totalCommits: number | undefined;
       void countCommits(this.repo, sel.args).then((n) => (totalCommits = n));
