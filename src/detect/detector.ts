@@ -285,7 +285,24 @@ function holdsStopword(a: CompiledAllowlist, secret: string): boolean {
   return a.stopwords.some((w) => lower.includes(w));
 }
 
-export function createDetector(specs: RuleSpec[], options: DetectorOptions = {}): Detector {
+/**
+ * Detectors made for a rule list and an options object, by identity. A scan asks more than once for the
+ * same pair (a history's main-thread lane, then its commit messages): the second gets the first, with the
+ * regexes it compiled. Made anew, it compiled them again (CPU, and a second set of RE2 programs and DFA
+ * caches held at once: the end of a history scan was its peak RSS).
+ */
+const made = new WeakMap<readonly RuleSpec[], WeakMap<DetectorOptions, Detector>>();
+
+export function createDetector(specs: RuleSpec[], options?: DetectorOptions): Detector {
+  if (!options) return buildDetector(specs, {});
+  let byOptions = made.get(specs);
+  if (!byOptions) made.set(specs, (byOptions = new WeakMap()));
+  let d = byOptions.get(options);
+  if (!d) byOptions.set(options, (d = buildDetector(specs, options)));
+  return d;
+}
+
+function buildDetector(specs: RuleSpec[], options: DetectorOptions): Detector {
   const rules = specs.map(compileRule);
   const salt = options.salt ?? DEFAULT_SALT;
   const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r)));

@@ -33,19 +33,31 @@ export async function runGitModes(scanner: Scanner, req: GitScanRequest): Promis
     progress: req.progress,
     pathClass: pathClassifier(scanner.rules, { globalPaths: scanner.detector.allowlist?.paths, pathExclusions: scanner.detector.pathExclusions }),
   });
-  const result = await runSource(source, scanner);
   // Messages are pushed with their commits: read those of the same commits (and, for a whole history, the
-  // annotated tags'). A secret already found in a file is not reported twice.
-  if (req.messages !== false && source.history.commits > 0) {
-    const { scanMessages } = await import('../sources/git/messages.js');
+  // annotated tags'), while the blobs are read: their git log and detection used to follow the blob scan,
+  // a fork of the grown process and a walk of every commit added to the wall clock. Started once the
+  // revisions are known; a scan that fails or finds no commit drops them.
+  const messages =
+    req.messages === false
+      ? undefined
+      : source.started.then(async () => {
+          const { scanMessages } = await import('../sources/git/messages.js');
+          return scanMessages({
+            root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
+            rules: scanner.rules, options: scanner.detector, known: new Set(), headers: true, tagNames: headNames(req),
+            extra: (req.texts ?? []).map((t) => ({ ...t, commit: source.revisions.find((r) => !r.startsWith('^')) ?? '' })),
+          });
+        });
+  messages?.catch(() => {}); // awaited below when the scan went through
+  const result = await runSource(source, scanner);
+  if (messages && source.history.commits > 0) {
+    // A secret already found in a file is not reported twice.
     const known = new Set(result.findings.map((f) => f.fingerprint));
-    const inMessages = await scanMessages({
-      root: source.repo.root, revArgs: [...source.revisions], tags: req.mode === 'history' && (req.revs ?? []).length === 0,
-      rules: scanner.rules, options: scanner.detector, known, headers: true, tagNames: headNames(req),
-      extra: (req.texts ?? []).map((t) => ({ ...t, commit: source.revisions.find((r) => !r.startsWith('^')) ?? '' })),
-    }).catch((e: Error) => {
-      throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
-    });
+    const inMessages = (
+      await messages.catch((e: Error) => {
+        throw new SweepError(`${req.root}: commit messages could not be read (${e.message})`);
+      })
+    ).filter((f) => !known.has(f.fingerprint));
     if (inMessages.length) result.findings = sortFindings([...result.findings, ...inMessages]);
   }
   return { ...result, history: source.history };

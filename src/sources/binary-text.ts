@@ -422,14 +422,57 @@ export function strings(b: Uint8Array): string {
     flush(i);
   };
   scan(1, 0, 0);
-  for (const from of [0, 1]) scan(2, from, 0);
-  for (const from of [0, 1]) scan(2, from, 1);
+  // UTF-16 (LE, then BE; each at both alignments): every unit of a run has its zero byte at one parity, so
+  // a run of MIN_RUN units lies in a chain of at least MIN_RUN zeros 2 apart. Only those chains are read
+  // unit by unit (the same loop, so the same runs, in the same order): most binary data has few zeros, and
+  // four passes over all of it were most of this function's time (requests' history, profiled).
+  const chains = zeroChains(b);
+  for (const char of [0, 1] as const) {
+    for (const from of [0, 1]) {
+      const at = chains[(from + 1 - char) & 1]!;
+      for (let k = 0; k < at.length; k += 2) scanUnits(b, Math.max(from, at[k]! - 1 + char), at[k + 1]! - 1 + char, char, out);
+    }
+  }
   // A UTF-32 run has three zero bytes between its characters: without any, skip the four passes.
   if (Buffer.from(b.buffer, b.byteOffset, b.byteLength).indexOf(ZERO3) >= 0) for (const from of [0, 1, 2, 3]) utf32Runs(b, from, out);
   return out.join('\n');
 }
 
 const ZERO3 = Buffer.alloc(3);
+
+/**
+ * The chains of at least MIN_RUN zero bytes 2 apart (at positions z, z + 2, …), by the parity of z: for each,
+ * the flat list of [first, last] positions of its maximal chains, in order.
+ */
+function zeroChains(b: Uint8Array): [number[], number[]] {
+  const chains: [number[], number[]] = [[], []];
+  const first = [0, 0];
+  const count = [0, 0];
+  for (let z = 0; z < b.length; z++) {
+    const q = z & 1;
+    if (b[z] !== 0) {
+      if (count[q]! >= MIN_RUN) chains[q].push(first[q]!, z - 2);
+      count[q] = 0;
+    } else if (count[q]!++ === 0) first[q] = z;
+  }
+  for (const q of [0, 1]) if (count[q]! >= MIN_RUN) chains[q].push(first[q]!, first[q]! + 2 * (count[q]! - 1));
+  return chains;
+}
+
+/** UTF-16 runs among the 2-byte units starting at from, from + 2, … up to last (a chain's units; none past the end). */
+function scanUnits(b: Uint8Array, from: number, last: number, char: 0 | 1, out: string[]): void {
+  let start = -1;
+  let i = from;
+  for (; i <= last && i + 2 <= b.length; i += 2) {
+    if (printable(b[i + char]!) && b[i + 1 - char] === 0) {
+      if (start < 0) start = i;
+    } else {
+      if (start >= 0 && (i - start) / 2 >= MIN_RUN) out.push(runText(b, start, i, 2, char));
+      start = -1;
+    }
+  }
+  if (start >= 0 && (i - start) / 2 >= MIN_RUN) out.push(runText(b, start, i, 2, char));
+}
 
 /**
  * UTF-32 runs at byte offset `from` (mod 4): printable bytes 4 apart with three zero bytes after them (LE)

@@ -134,6 +134,21 @@ describe('detector', () => {
   });
 });
 
+describe('createDetector reuse', () => {
+  it('one detector per rule list and options object: the same pair gets it again, other options a new one that applies them', () => {
+    const rules = [awsRule, ghRule, generic];
+    const options = { salt: 'one' };
+    const d = createDetector(rules, options);
+    expect(createDetector(rules, options)).toBe(d);
+    const other = createDetector(rules, { salt: 'two' });
+    expect(other).not.toBe(d);
+    const text = `aws_access_key_id = "${awsKeyId(2)}"\n`;
+    const fp = (det: typeof d) => det.detect({ text, provenance: { kind: 'file', path: 'a.py' } })[0]!.fingerprint;
+    expect(fp(other)).not.toBe(fp(d));
+    expect(createDetector([awsRule], options)).not.toBe(d);
+  });
+});
+
 describe('keyword matcher', () => {
   it('finds overlapping keywords case-insensitively', () => {
     const m = new KeywordMatcher(['he', 'she', 'hers', 'akia']);

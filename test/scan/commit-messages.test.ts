@@ -43,5 +43,13 @@ describe('commit and tag messages', { timeout: 60_000 }, () => {
     const hist = gateScan(dir, ['--history']);
     expect(hist.code, hist.stderr).toBe(1);
     expect(hist.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['(commit message):3', '(message of tag v1):2']);
+
+    // A secret also found in a file is reported once, for the file (messages are read beside the blobs).
+    write(dir, { 'deploy.env': `TOKEN=${tok}\n` });
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '--no-verify', '-m', 'deploy: env file');
+    const both = gateScan(dir, ['--history']);
+    expect(both.code, both.stderr).toBe(1);
+    expect(both.findings.map((f) => `${f.file}:${f.line}`).sort()).toEqual(['(message of tag v1):2', 'deploy.env:1']);
   });
 });

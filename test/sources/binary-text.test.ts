@@ -61,6 +61,29 @@ describe('strings of binary content', () => {
     expect(text).toBe(reference(whole.subarray(1)));
   });
 
+  it('runs of UTF-16 LE and BE characters among random bytes and zero stretches: the reference agrees (property)', () => {
+    // The UTF-16 passes read only chains of zeros 2 apart: runs at both alignments, shorter and longer
+    // than MIN_RUN, broken by a control character, next to long zero stretches.
+    const byte = fc.oneof(fc.constantFrom(0, 0, 0, 0x09, 0x7f, 0xff), fc.integer({ min: 0x20, max: 0x7e }));
+    const char = fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.constantFrom(0x01, 0x7f));
+    const u16 = fc.array(char, { minLength: 1, maxLength: 20 }).chain((cs) => fc.boolean().map((le) => cs.flatMap((c) => (le ? [c, 0] : [0, c]))));
+    const piece = fc.oneof(fc.array(byte, { maxLength: 12 }), u16, fc.integer({ min: 1, max: 24 }).map((n) => Array<number>(n).fill(0)));
+    // Exactly MIN_RUN units, the next byte at their zeros' parity not zero: the shortest chain that counts.
+    const exact = 'abcdefghijkl'.slice(0, MIN_RUN);
+    const A = (n: number) => Buffer.alloc(n, 0x41);
+    for (const b of [Buffer.concat([Buffer.from(exact, 'utf16le'), A(3)]), Buffer.concat([A(1), Buffer.from(exact, 'utf16le').swap16(), A(2)])]) {
+      expect(strings(b).split('\n')).toContain(exact);
+      expect(strings(b)).toBe(reference(b));
+    }
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const b = Uint8Array.from(pieces.flat());
+        expect(strings(b)).toBe(reference(b));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('reads UTF-32 LE and BE text (with or without a BOM, at any offset): the UTF-16 scan sees none of it', () => {
     const word = 'token=abcdefgh';
     const le = Buffer.from([...word].flatMap((c) => [c.charCodeAt(0), 0, 0, 0]));

@@ -86,6 +86,9 @@ export class HistorySource implements BlobSource {
   private readonly logCopy: LogCopy;
   private bar?: ProgressBar;
   private readonly touched = new Set<string>();
+  private revisionsKnown!: () => void;
+  /** Settles once start() has worked out the revisions (never when there is nothing to scan). */
+  readonly started = new Promise<void>((resolve) => (this.revisionsKnown = resolve));
   /** Objects in the repository (whole histories only), counted from open(). */
   private objects?: Promise<number>;
 
@@ -139,6 +142,7 @@ export class HistorySource implements BlobSource {
       if (merged.note) this.st.notes.push(merged.note);
       if (merged.skipped) this.st.skipped.push(merged.skipped);
     }
+    this.revisionsKnown();
     if (this.opts.progress ?? progressWanted()) {
       let totalCommits: number | undefined;
       void countCommits(this.repo, sel.args).then((n) => (totalCommits = n));
