@@ -164,6 +164,14 @@ export function toVaultError(e: unknown, ctx: CallContext): VaultError {
     const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
     return make('Network', `could not reach Secrets Manager${where} for ${action} on ${name} (${netCode})${after}: check the network, proxy and --endpoint-url`);
   }
+  // An answer with no AWS error in it (an HTML page, a bare 404): another server is at that address,
+  // so "try again later" or "UnknownError" would send the user the wrong way.
+  if (errName === 'SyntaxError' || errName === 'Unknown' || serverMsg === 'UnknownError') {
+    const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+    const status = err.$metadata?.httpStatusCode;
+    return make('Network', `the server${where} answered ${action} on ${name} with HTTP ${status ?? '(no status)'} and no Secrets Manager `
+      + `error in it (${errName === 'SyntaxError' ? 'not JSON' : 'no error type'})${after}: is --endpoint-url / AWS_ENDPOINT_URL a Secrets Manager endpoint? check it and any proxy`);
+  }
   if (e instanceof InternalServiceError || err.$fault === 'server' || (err.$metadata?.httpStatusCode ?? 0) >= 500) {
     return make('Internal', `Secrets Manager failed on ${action} for ${name} (${errName})${after}: try again later`);
   }
