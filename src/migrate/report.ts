@@ -112,7 +112,7 @@ export interface ReportInput {
    * Secrets an interrupted run stored whose values are no longer in the code (that run rewrote it):
    * listed so the resumed run's report is complete.
    */
-  earlier?: Array<{ name: string; action: string; arn: string; versionId: string }>;
+  earlier?: Array<{ name: string; action: string; arn: string; versionId: string; values?: Array<{ key: string; finding: Finding }> }>;
   /** migrate --verify: what each value's issuer said, by fingerprint; live ones are listed first. */
   verification?: ReadonlyMap<string, NonNullable<Finding['verification']>>;
 }
@@ -181,6 +181,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     const v = input.verification?.get(fp);
     return v ? { verification: verificationText(v) } : {};
   };
+  const listedUnderEarlier = new Set<Finding>((input.earlier ?? []).flatMap((e) => (e.values ?? []).map((v) => v.finding)));
   return withLiveFirst({
     tool: 'secret-sweep',
     run: input.runId,
@@ -221,12 +222,24 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       versionId: e.versionId,
       action: `${e.action === 'reuse' ? 'reused' : e.action === 'create' ? 'created' : e.action === 'update' ? 'updated' : e.action} by an interrupted run, whose rewrites already removed its values from the code`,
       resumed: true,
-      keys: [],
-      values: [],
+      keys: [...new Set((e.values ?? []).map((v) => v.key))],
+      values: (e.values ?? []).map(({ key, finding: f }) => ({
+        key,
+        rule: f.rule,
+        fingerprint: f.fingerprint,
+        // Where it was at HEAD, as an uninterrupted run lists it (that run's rewrite took it out).
+        locations: [{
+          file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
+          rule: f.rule, fingerprint: f.fingerprint, ...(f.key ? { key: f.key } : {}), historyOnly: false,
+          where: formatLocation({ file: f.file, line: f.line, historyOnly: false }),
+        }],
+        rotate: valueRotateHint(e.name, f.rule, key, input.values, facts),
+        ...verified(f.fingerprint),
+      })),
       context: [],
     }))),
     skipped: input.plan.skipped,
-    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f)).map((f) => ({
+    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f) && !listedUnderEarlier.has(f)).map((f) => ({
       rule: f.rule,
       fingerprint: f.fingerprint,
       redacted: f.redacted,

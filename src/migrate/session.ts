@@ -128,6 +128,8 @@ export interface SessionFindings {
   historyOnly: Finding[];
   /** Keys in the names of files still in the tree: nothing to rewrite; rotated, renamed by hand, scrubbed. */
   inFileNames: Finding[];
+  /** Values committed at HEAD that the working tree no longer has (an interrupted run rewrote them): rotate and scrub. */
+  goneFromTree: Finding[];
 }
 
 /** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
@@ -137,6 +139,7 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   const findings = res.findings;
   const historyOnly: Finding[] = [];
   const inFileNames: Finding[] = [];
+  const goneFromTree: Finding[] = [];
   const hist = await historyFindingsOf(session);
   // Values still in the working tree keep their working-tree location (and gain their history places);
   // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
@@ -147,8 +150,14 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
       if (request.includeHistory && h.seen?.places.length) head.seen = { places: h.seen.places };
     } else if (onlyInHistory(h)) (request.includeHistory ? findings : historyOnly).push(h);
     else if (h.decodedFrom === 'path') inFileNames.push(h);
+    else if (h.seen) {
+      // Committed at HEAD but gone from the working tree (a killed run's rewrites took it out, or an
+      // uncommitted edit): for migrate it is a history-only value, still to rotate and scrub.
+      h.seen = { ...h.seen, presentAtHead: false };
+      (request.includeHistory ? findings : goneFromTree).push(h);
+    }
   }
-  return { findings, historyOnly, inFileNames };
+  return { findings, historyOnly, inFileNames, goneFromTree };
 }
 
 /** The history-only findings whose values a plan does not store (a saved plan, or one made without history). */
