@@ -221,6 +221,8 @@ export interface PriorState {
   /** What unfinished runs rewrote and generated, for the resumed run's report. */
   rewritten: Array<{ file: string; rewriter: string; summary?: string; runFile?: boolean; resolvesEnv?: boolean }>;
   generated: string[];
+  /** Files any run, finished or not, rewrote (a saved plan applied again finds its values gone there). */
+  everRewritten: string[];
   /** Secrets an unfinished run wrote and read back (name -> where it is), for the resumed run's report. */
   verified: Map<string, { action: string; arn: string; versionId: string }>;
   finishedRuns: number;
@@ -234,6 +236,7 @@ export function priorState(records: JournalRecord[]): PriorState {
   const known: PriorState['known'] = new Map();
   for (const r of records) if (r.step === 'secret-verified' && r.name && r.fields && typeof r.fields === 'object') known.set(r.name, r.fields);
   const touched = new Set<string>();
+  const everRewritten = new Set(records.filter((r) => r.step === 'file-rewritten' && r.file).map((r) => r.file!));
   const rewritten = new Map<string, PriorState['rewritten'][number]>();
   const generated = new Set<string>();
   const verified: PriorState['verified'] = new Map();
@@ -275,7 +278,7 @@ export function priorState(records: JournalRecord[]): PriorState {
     }
     if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
   }
-  return { interrupted, begun, stored, known, touched: [...touched], rewritten: [...rewritten.values()], generated: [...generated], verified, finishedRuns };
+  return { interrupted, begun, stored, known, touched: [...touched], rewritten: [...rewritten.values()], generated: [...generated], everRewritten: [...everRewritten], verified, finishedRuns };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -77,6 +77,15 @@ export function newReplacementsPath(root: string): string {
   return join(dir, 'replacements.txt');
 }
 
+/** Where a value an interrupted run took out of the code was, as an uninterrupted run lists it. */
+function wasAt(f: Finding): ValueLocation & { where: string } {
+  return {
+    file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
+    rule: f.rule, fingerprint: f.fingerprint, ...(f.key ? { key: f.key } : {}), historyOnly: false,
+    where: formatLocation({ file: f.file, line: f.line, historyOnly: false }),
+  };
+}
+
 /** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
 function notStoredLocations(f: Finding): Array<{ file: string; line: number; commit?: string; where: string }> {
   if (!historyOnly(f)) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
@@ -113,6 +122,11 @@ export interface ReportInput {
    * listed so the resumed run's report is complete.
    */
   earlier?: Array<{ name: string; action: string; arn: string; versionId: string; values?: Array<{ key: string; finding: Finding }> }>;
+  /**
+   * Values an interrupted run took out of the code (committed at HEAD, gone from the work tree): listed
+   * where they were, under the secret that holds them (see session.ts goneFromTree).
+   */
+  gone?: readonly Finding[];
   /** migrate --verify: what each value's issuer said, by fingerprint; live ones are listed first. */
   verification?: ReadonlyMap<string, NonNullable<Finding['verification']>>;
 }
@@ -182,6 +196,8 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     return v ? { verification: verificationText(v) } : {};
   };
   const listedUnderEarlier = new Set<Finding>((input.earlier ?? []).flatMap((e) => (e.values ?? []).map((v) => v.finding)));
+  const planned = new Set(input.plan.secrets.flatMap((s) => s.fields.filter((f) => f.secret).map((f) => f.fingerprint)));
+  for (const g of input.gone ?? []) if (planned.has(g.fingerprint)) listedUnderEarlier.add(g);
   return withLiveFirst({
     tool: 'secret-sweep',
     run: input.runId,
@@ -207,7 +223,8 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           key: f.key,
           rule: f.rule,
           fingerprint: f.fingerprint,
-          locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
+          locations: [...f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
+            ...(input.gone ?? []).filter((g) => g.fingerprint === f.fingerprint && !f.locations.some((l) => l.file === g.file && l.line === g.line)).map(wasAt)],
           rotate: valueRotateHint(s.name, f.rule, f.key, input.values, facts),
           ...verified(f.fingerprint),
         })),
@@ -223,19 +240,18 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       action: `${e.action === 'reuse' ? 'reused' : e.action === 'create' ? 'created' : e.action === 'update' ? 'updated' : e.action} by an interrupted run, whose rewrites already removed its values from the code`,
       resumed: true,
       keys: [...new Set((e.values ?? []).map((v) => v.key))],
-      values: (e.values ?? []).map(({ key, finding: f }) => ({
-        key,
-        rule: f.rule,
-        fingerprint: f.fingerprint,
-        // Where it was at HEAD, as an uninterrupted run lists it (that run's rewrite took it out).
-        locations: [{
-          file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
-          rule: f.rule, fingerprint: f.fingerprint, ...(f.key ? { key: f.key } : {}), historyOnly: false,
-          where: formatLocation({ file: f.file, line: f.line, historyOnly: false }),
-        }],
-        rotate: valueRotateHint(e.name, f.rule, key, input.values, facts),
-        ...verified(f.fingerprint),
-      })),
+      values: [...new Set((e.values ?? []).map((v) => v.key))].map((key) => {
+        const found = (e.values ?? []).filter((v) => v.key === key).map((v) => v.finding);
+        const f = found[0]!;
+        return {
+          key,
+          rule: f.rule,
+          fingerprint: f.fingerprint,
+          locations: found.map(wasAt),
+          rotate: valueRotateHint(e.name, f.rule, key, input.values, facts),
+          ...verified(f.fingerprint),
+        };
+      }),
       context: [],
     }))),
     skipped: input.plan.skipped,

@@ -78,7 +78,8 @@ function withEarlierRewrites(r: RewriteRunResult, prior: PriorState): RewriteRun
     edits: [...r.edits, ...earlier.map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary ?? `${e.file} (${e.rewriter})`, sites: [] }))],
     generated: add(r.generated, prior.generated),
     runFiles: add(r.runFiles, earlier.filter((e) => e.runFile).map((e) => e.file)),
-    envResolvedBy: add(r.envResolvedBy, earlier.filter((e) => e.resolvesEnv).map((e) => e.file)),
+    // Sorted as one run lists them (the loaders named in each start command).
+    envResolvedBy: earlier.some((e) => e.resolvesEnv) ? add(r.envResolvedBy, earlier.filter((e) => e.resolvesEnv).map((e) => e.file)).sort() : r.envResolvedBy,
   };
 }
 
@@ -110,11 +111,19 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   let notStored: Finding[];
   let goneFromTree: Finding[] = [];
   if (request.planIn) {
-    ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector }));
+    // The files earlier runs of it wrote: where a value is gone from one, that run stored it (see loadPlan).
+    const { prior } = session.journal;
+    const resumedFiles = new Set([...prior.touched, ...prior.everRewritten]);
+    ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector, resumedFiles }));
     for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
       if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
     }
-    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
+    if (resumedFiles.size) {
+      // Resuming this plan: the values the interrupted run took out of the code, for the report and the scrub.
+      const found = await findingsOf(session);
+      goneFromTree = found.goneFromTree;
+      notStored = notStoredIn(plan, [...found.historyOnly, ...goneFromTree]);
+    } else notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
     const found = await findingsOf(session);
@@ -302,7 +311,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
         rewrites: withEarlierRewrites({ ...rewrites, notes: [...valueFileNotes, ...ignoredNotes, ...rewrites.notes] }, prior),
-        earlier: earlierOf(prior, goneFromTree, tokenKey(root)), rules: session.rules, notStored, verification,
+        earlier: earlierOf(prior, goneFromTree, tokenKey(root)), gone: goneFromTree, rules: session.rules, notStored, verification,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
@@ -383,7 +392,7 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
       // Killed after its last rewrite, before its report: write the report from what the journal knows.
       writeReports({
         root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
-        runId: journal.run, earlier: earlierOf(prior, gone, tokenKey(root)), rules: session.rules, notStored,
+        runId: journal.run, earlier: earlierOf(prior, gone, tokenKey(root)), gone, rules: session.rules, notStored,
         rewrites: withEarlierRewrites({
           edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: [],
         }, prior),

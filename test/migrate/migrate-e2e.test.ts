@@ -236,9 +236,26 @@ describe('migrate: dry run and apply', () => {
 
     writeFileSync(join(fx.dir, '.env'), original);
     git(fx.dir, 'commit', '-qam', 'old password back');
-    const b = await cli(['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'], fx.dir);
+    // Killed after its first file write, the same --plan command resumes: the values the killed run took
+    // out of the code are read as committed, not "changed since the plan was made".
+    const applyPlan = ['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'];
+    const killed = await cli(applyPlan, fx.dir, { SECRET_SWEEP_TEST_CRASH_AT: 'file-rewritten' });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const b = await cli(applyPlan, fx.dir);
     expect(b.code, b.stderr).toBe(0);
     for (const [name, value] of Object.entries(fx.expected)) expect(await current(name)).toEqual(value);
+    expectNoValues(readFileSync(join(fx.dir, 'etl', 'load.py'), 'utf8') + readFileSync(join(fx.dir, '.env'), 'utf8'), fx);
+    const report = JSON.parse(readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8'));
+    expect(report.secrets.map((x: { name: string }) => x.name).sort()).toEqual(Object.keys(fx.expected).sort());
+    for (const x of report.secrets) expect(x.values.length, x.name).toBeGreaterThan(0);
+    // (The password of the 'new password' commit is history-only; no stored value is.)
+    const stored = new Set(report.secrets.flatMap((x: { values: Array<{ fingerprint: string }> }) => x.values.map((v) => v.fingerprint)));
+    expect(report.historyOnly.filter((h: { fingerprint: string }) => stored.has(h.fingerprint))).toEqual([]);
+    // The same command once more: nothing left to do, nothing changed.
+    const before = git(fx.dir, 'status', '--porcelain') + readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8');
+    const again = await cli(applyPlan, fx.dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(git(fx.dir, 'status', '--porcelain') + readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8')).toBe(before);
   });
 });
 
