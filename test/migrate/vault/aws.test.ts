@@ -274,6 +274,22 @@ local('AwsVault error mapping with injected faults', () => {
         web.close();
       }
     }
+    // An IAM check in front of the service answers in XML (moto_server with IAM enforcement does): the
+    // error it names, not "not JSON".
+    const xml = (code: string, msg: string) => `<?xml version="1.0" encoding="utf-8"?>\n<ErrorResponse><Errors><Error><Code>${code}</Code><Message>${msg}</Message><Type>Sender</Type></Error></Errors></ErrorResponse>`;
+    for (const [code, msg, want] of [
+      ['AccessDenied', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: secretsmanager:DescribeSecret', 'AccessDenied'],
+      ['InvalidClientTokenId', 'The security token included in the request is invalid.', 'Credentials'],
+    ] as const) {
+      const iam = createHttpServer((_q, res) => res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end(xml(code, msg)));
+      const port = await new Promise<number>((resolve) => iam.listen(0, '127.0.0.1', () => resolve((iam.address() as { port: number }).port)));
+      try {
+        const denied = vault({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+        await expectVaultError(denied.describe(n('fault/iam')), want, n('fault/iam'));
+      } finally {
+        iam.close();
+      }
+    }
   }, 20_000);
 
   it('retries a server error, and says Internal when it persists', async () => {
