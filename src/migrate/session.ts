@@ -144,10 +144,10 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   const hist = await historyFindingsOf(session);
   const fromTouched = goneFromTouched(session, findings);
   const covered = new Set(fromTouched.map((f) => f.fingerprint));
-  (request.includeHistory ? findings : goneFromTree).push(...fromTouched);
   // Values still in the working tree keep their working-tree location (and gain their history places);
   // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
   const atHead = new Map(findings.map((f) => [f.fingerprint, f]));
+  (request.includeHistory ? findings : goneFromTree).push(...fromTouched);
   for (const h of hist ?? []) {
     const head = atHead.get(h.fingerprint);
     if (head) {
@@ -187,7 +187,8 @@ function goneFromTouched(session: MigrateSession, tree: readonly Finding[]): Fin
     const here = new Set(tree.filter((f) => f.file === file).map((f) => f.fingerprint));
     for (const f of detector.detect({ text: d.text, provenance: { kind: 'file', path: file } })) {
       if (f.suppressed || here.has(f.fingerprint)) continue;
-      out.push(Object.assign(f, { seen: { places: [{ kind: 'git-blob' as const, path: file, commit: head }], presentAtHead: false } }));
+      const at = { kind: 'git-blob' as const, path: file, commit: head };
+      out.push(Object.assign(f, { seen: { at, places: [at], presentAtHead: false } }));
     }
   }
   return out;
