@@ -48,6 +48,14 @@ export interface JournalRecord {
   /** file-begin / file-generated / file-rewritten: the repository-relative path (a path, never content). */
   file?: string;
   rewriter?: string;
+  /**
+   * file-begin / file-rewritten of an edit: the report's line for it (secret names and keys, never values), whether the file
+   * now holds references `secret-sweep run` resolves, and whether it is code resolving a .env itself: a
+   * resumed run's report lists what the killed run changed as the clean run's would.
+   */
+  summary?: string;
+  runFile?: boolean;
+  resolvesEnv?: boolean;
   pid?: number;
   /** secret-verified: JSON key -> keyed digest of its value (an HMAC like the tokens, never the value). */
   fields?: Record<string, string>;
@@ -210,6 +218,11 @@ export interface PriorState {
   known: Map<string, Record<string, string>>;
   /** Files an unfinished run began to write, rewrote or generated (they are its changes, not the user's). */
   touched: string[];
+  /** What unfinished runs rewrote and generated, for the resumed run's report. */
+  rewritten: Array<{ file: string; rewriter: string; summary?: string; runFile?: boolean; resolvesEnv?: boolean }>;
+  generated: string[];
+  /** Files any run, finished or not, rewrote (a saved plan applied again finds its values gone there). */
+  everRewritten: string[];
   /** Secrets an unfinished run wrote and read back (name -> where it is), for the resumed run's report. */
   verified: Map<string, { action: string; arn: string; versionId: string }>;
   finishedRuns: number;
@@ -223,6 +236,9 @@ export function priorState(records: JournalRecord[]): PriorState {
   const known: PriorState['known'] = new Map();
   for (const r of records) if (r.step === 'secret-verified' && r.name && r.fields && typeof r.fields === 'object') known.set(r.name, r.fields);
   const touched = new Set<string>();
+  const everRewritten = new Set(records.filter((r) => r.step === 'file-rewritten' && r.file).map((r) => r.file!));
+  const rewritten = new Map<string, PriorState['rewritten'][number]>();
+  const generated = new Set<string>();
   const verified: PriorState['verified'] = new Map();
   let interrupted: PriorState['interrupted'];
   let finishedRuns = 0;
@@ -246,12 +262,23 @@ export function priorState(records: JournalRecord[]): PriorState {
     for (const r of recs) if (r.step === 'secret-begin' && r.name && r.token) begun.set(r.name, r.token);
     for (const r of recs) if ((r.step === 'file-begin' || r.step === 'file-rewritten' || r.step === 'file-generated') && r.file) touched.add(r.file);
     for (const r of recs) {
-      if (r.step === 'secret-verified' && r.name) verified.set(r.name, { action: r.action ?? 'reuse', arn: r.arn ?? '', versionId: r.versionId ?? '' });
+      // file-begin carries them too (a kill after the rename, before file-rewritten); a begun file whose
+      // write did not land still holds its values, and the resumed run's own edit of it comes first.
+      if ((r.step === 'file-rewritten' || (r.step === 'file-begin' && r.summary)) && r.file) {
+        rewritten.set(r.file, { file: r.file, rewriter: r.rewriter ?? '', summary: r.summary, runFile: r.runFile, resolvesEnv: r.resolvesEnv });
+      }
+      if (r.step === 'file-generated' && r.file) generated.add(r.file);
+    }
+    for (const r of recs) {
+      // A secret one killed run created and the next (also killed) found there was created by them.
+      const was = verified.get(r.name ?? '')?.action;
+      const action = r.action === 'reuse' && (was === 'create' || was === 'update') ? was : r.action ?? 'reuse';
+      if (r.step === 'secret-verified' && r.name) verified.set(r.name, { action, arn: r.arn ?? '', versionId: r.versionId ?? '' });
       if (r.step === 'secret-verified' && r.name && r.fields && typeof r.fields === 'object') stored.set(r.name, r.fields);
     }
     if (last.step !== 'run-failed') interrupted = { run, lastStep: last.step, at: last.t };
   }
-  return { interrupted, begun, stored, known, touched: [...touched], verified, finishedRuns };
+  return { interrupted, begun, stored, known, touched: [...touched], rewritten: [...rewritten.values()], generated: [...generated], everRewritten: [...everRewritten], verified, finishedRuns };
 }
 
 // ---------------------------------------------------------------------------------------------------

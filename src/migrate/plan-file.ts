@@ -89,6 +89,11 @@ export interface LoadOptions {
   maxFileSize?: number;
   /** Read a blob of history (commit:path); defaults to `git cat-file blob`. */
   readBlob?: (commit: string, path: string) => Promise<string | undefined>;
+  /**
+   * Files an interrupted run of this plan began to write: where a value is gone from one of them, that
+   * run stored it and rewrote the place, so the value is read as committed (HEAD) and the place dropped.
+   */
+  resumedFiles?: ReadonlySet<string>;
 }
 
 const bad = (file: string, what: string): never => {
@@ -263,15 +268,24 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
   const migration = migrationFacts(opts.rules);
   let iniFiles: Set<string> | undefined;
   const configparserFiles = () => (iniFiles ??= configparserFilesOf(opts.root, plan.secrets.flatMap((x) => x.fields.flatMap((f) => (f.source.kind === 'span' ? [f.source.file] : [])))));
+  // A place an interrupted run rewrote: read as committed, decoded as in the working tree.
+  const rewrittenPlace = async (s: Span, fp: string) => !s.commit && opts.resumedFiles?.has(s.file)
+    && (await findingsOf({ ...s, commit: 'HEAD' })).some((x) => x.line === s.line && x.fingerprint === fp);
+  const done = new Set<Span>();
   /** The value the program reads at a span, read as the plan was built (see plan/occurrences.ts valueAt). */
   const readAt = async (s: Span, fp: string): Promise<{ raw: string; value: string }> => {
-    const text = await textOf(s);
+    const head = done.has(s);
+    const text = await textOf(head ? { ...s, commit: 'HEAD' } : s);
     if (text === undefined) changed(s, s.commit ? 'the commit or file is not in this repository' : 'missing or unreadable');
     // The finding is the span, or lies inside it: a literal read whole, or a file that is the secret (whose
     // span runs to the file's end, past the finding's last line when blank lines follow it).
     const inside = (x: Finding) => (x.line > s.line || (x.line === s.line && x.column >= s.column))
       && (x.endLine < s.endLine || (x.endLine === s.endLine && x.endColumn <= s.endColumn));
-    const f = (await findingsOf(s)).find((x) => inside(x) && x.fingerprint === fp);
+    const f = (await findingsOf(head ? { ...s, commit: 'HEAD' } : s)).find((x) => inside(x) && x.fingerprint === fp);
+    if (!f && !head && await rewrittenPlace(s, fp)) {
+      done.add(s);
+      return readAt(s, fp);
+    }
     if (!f) return changed(s, 'the value the plan recorded is no longer there');
     const at = valueAt(f, secretOf(f), s.commit ? undefined : text, migration(f.rule), !s.commit && configparserFiles().has(s.file));
     if ('skip' in at || at.span.line !== s.line || at.span.column !== s.column || at.span.endLine !== s.endLine || at.span.endColumn !== s.endColumn) return changed(s, 'the value around it is no longer the one the plan recorded');
@@ -297,18 +311,25 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
           if (!raw.includes(other)) raw.push(other);
         }
       } else {
-        const t = await textOf(f.source);
-        const got = t === undefined ? undefined : spanText(t, f.source);
-        if (got === undefined) return changed(f.source, 'missing or shorter than the plan says');
-        value = got;
-        if (f.source.decode === 'uri') {
+        const source = f.source;
+        const contextAt = async (src: Span): Promise<string | undefined> => {
+          const t = await textOf(src);
+          const got = t === undefined ? undefined : spanText(t, source);
+          if (got === undefined || source.decode !== 'uri') return got;
           try {
-            value = decodeURIComponent(got);
+            return decodeURIComponent(got);
           } catch {
-            /* as found */
+            return got; // as found
           }
+        };
+        let got = await contextAt(source);
+        // Beside a value an interrupted run took out of the same file: as committed.
+        if ((got === undefined || hmacFingerprint('context', got, salt) !== f.fingerprint) && !source.commit && opts.resumedFiles?.has(source.file)) {
+          got = await contextAt({ ...source, commit: 'HEAD' });
         }
-        if (hmacFingerprint('context', value, salt) !== f.fingerprint) return changed(f.source, `the ${f.key} value differs`);
+        if (got === undefined) return changed(source, 'missing or shorter than the plan says');
+        value = got;
+        if (hmacFingerprint('context', value, salt) !== f.fingerprint) return changed(source, `the ${f.key} value differs`);
       }
       bytes += Buffer.byteLength(value);
       f.redacted = f.secret ? redact(value) : f.source.kind === 'literal' ? value : redact(value);
@@ -316,5 +337,14 @@ export async function loadPlan(planFile: string, opts: LoadOptions): Promise<{ p
     }
     if (bytes > MAX_SECRET_BYTES) throw new SweepError(`${s.name} would be larger than 64 KiB`, planFile);
   }
-  return { plan, values };
+  if (!done.size) return { plan, values };
+  // The places the interrupted run rewrote are done; a secret with no place left is the earlier run's.
+  const same = (a: Span, b: Span) => a.file === b.file && a.line === b.line && a.column === b.column && !a.commit && !b.commit;
+  const isDone = (l: Span) => [...done].some((d) => same(d, l));
+  const secrets = plan.secrets.flatMap((s) => {
+    const fields = s.fields.map((f) => (f.secret ? { ...f, locations: f.locations.filter((l) => !isDone(l)) } : f));
+    return fields.some((f) => f.secret && f.locations.length) ? [{ ...s, fields }] : [];
+  });
+  for (const s of plan.secrets) if (!secrets.some((x) => x.name === s.name)) for (const f of s.fields) values.delete(valueKey(s.name, f.key));
+  return { plan: { ...plan, secrets }, values };
 }

@@ -78,6 +78,15 @@ export function newReplacementsPath(root: string): string {
   return join(dir, 'replacements.txt');
 }
 
+/** Where a value an interrupted run took out of the code was, as an uninterrupted run lists it. */
+function wasAt(f: Finding): ValueLocation & { where: string } {
+  return {
+    file: f.file, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn,
+    rule: f.rule, fingerprint: f.fingerprint, ...(f.key ? { key: f.key } : {}), historyOnly: false,
+    where: formatLocation({ file: f.file, line: f.line, historyOnly: false }),
+  };
+}
+
 /** Where a value the plan does not store was found: the working tree, or each commit and path of history. */
 function notStoredLocations(f: Finding): Array<{ file: string; line: number; commit?: string; where: string }> {
   if (!historyOnly(f)) return [{ file: f.file, line: f.line, where: formatLocation({ file: f.file, line: f.line, historyOnly: false }) }];
@@ -113,7 +122,12 @@ export interface ReportInput {
    * Secrets an interrupted run stored whose values are no longer in the code (that run rewrote it):
    * listed so the resumed run's report is complete.
    */
-  earlier?: Array<{ name: string; action: string; arn: string; versionId: string }>;
+  earlier?: Array<{ name: string; action: string; arn: string; versionId: string; values?: Array<{ key: string; finding: Finding }> }>;
+  /**
+   * Values an interrupted run took out of the code (committed at HEAD, gone from the work tree): listed
+   * where they were, under the secret that holds them (see session.ts goneFromTree).
+   */
+  gone?: readonly Finding[];
   /** migrate --verify: what each value's issuer said, by fingerprint; live ones are listed first. */
   verification?: ReadonlyMap<string, NonNullable<Finding['verification']>>;
 }
@@ -182,6 +196,9 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     const v = input.verification?.get(fp);
     return v ? { verification: verificationText(v) } : {};
   };
+  const listedUnderEarlier = new Set<Finding>((input.earlier ?? []).flatMap((e) => (e.values ?? []).map((v) => v.finding)));
+  const planned = new Set(input.plan.secrets.flatMap((s) => s.fields.filter((f) => f.secret).map((f) => f.fingerprint)));
+  for (const g of input.gone ?? []) if (planned.has(g.fingerprint)) listedUnderEarlier.add(g);
   return withLiveFirst({
     tool: 'secret-sweep',
     run: input.runId,
@@ -207,7 +224,8 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
           key: f.key,
           rule: f.rule,
           fingerprint: f.fingerprint,
-          locations: f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
+          locations: [...f.locations.map((l) => ({ ...l, where: formatLocation(l) })),
+            ...(input.gone ?? []).filter((g) => g.fingerprint === f.fingerprint && !f.locations.some((l) => l.file === g.file && l.line === g.line)).map(wasAt)],
           rotate: valueRotateHint(s.name, f.rule, f.key, input.values, facts),
           ...verified(f.fingerprint),
         })),
@@ -222,12 +240,23 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       versionId: e.versionId,
       action: `${e.action === 'reuse' ? 'reused' : e.action === 'create' ? 'created' : e.action === 'update' ? 'updated' : e.action} by an interrupted run, whose rewrites already removed its values from the code`,
       resumed: true,
-      keys: [],
-      values: [],
+      keys: [...new Set((e.values ?? []).map((v) => v.key))],
+      values: [...new Set((e.values ?? []).map((v) => v.key))].map((key) => {
+        const found = (e.values ?? []).filter((v) => v.key === key).map((v) => v.finding);
+        const f = found[0]!;
+        return {
+          key,
+          rule: f.rule,
+          fingerprint: f.fingerprint,
+          locations: found.map(wasAt),
+          rotate: valueRotateHint(e.name, f.rule, key, input.values, facts),
+          ...verified(f.fingerprint),
+        };
+      }),
       context: [],
     }))),
     skipped: input.plan.skipped,
-    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f)).map((f) => ({
+    historyOnly: (input.notStored ?? []).filter((f) => historyOnly(f) && !listedUnderEarlier.has(f)).map((f) => ({
       rule: f.rule,
       fingerprint: f.fingerprint,
       redacted: f.redacted,

@@ -11,7 +11,7 @@ import { SweepError } from '../errors.js';
 import { buildPlan, type Action, type Plan, type PlanValues } from './plan.js';
 import { withActions, withEdits } from './plan/derive.js';
 import { loadPlan, savePlan } from './plan-file.js';
-import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, type Problem, type Resolution } from './apply.js';
+import { adoptPriorNames, applyPlan, checkCleanTree, resolveActions, valueDigest, type Problem, type Resolution } from './apply.js';
 import { Journal, journalSince, Lock, STATE_DIR, tokenKey, type PriorState } from './journal.js';
 import { REPORT_JSON, REPORT_MD, writeReports } from './report.js';
 import { collectReferences, type SecretRef } from './references.js';
@@ -24,7 +24,7 @@ import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { configparserFilesOf } from './rewrite/config-file-readers.js';
 import { findingsOf, historyFindingsOf, notStoredIn, openSession, textsOf, type MigrateRequest, type MigrateSession } from './session.js';
-import { historyOnly, type Finding } from '../findings/finding.js';
+import { historyOnly, secretOf, type Finding } from '../findings/finding.js';
 import { stageIgnoredGenerated } from './ignored-generated.js';
 
 /** The terminal: progress and messages on stderr, the plan on stdout, a yes/no question. */
@@ -69,7 +69,33 @@ function historyOnlyNote(notStored: readonly Finding[]): string | undefined {
     + 'the report lists each with a rotate line and the replacements file scrubs them from history';
 }
 
-const earlierOf = (prior: PriorState) => [...prior.verified].map(([name, v]) => ({ name, ...v }));
+/** This run's rewrites with those of the interrupted runs it finishes (their files no longer need any). */
+function withEarlierRewrites(r: RewriteRunResult, prior: PriorState): RewriteRunResult {
+  const earlier = prior.rewritten.filter((e) => !r.edits.some((x) => x.file === e.file));
+  const add = (list: string[], more: string[]) => [...list, ...more.filter((f) => !list.includes(f))];
+  return {
+    ...r,
+    edits: [...r.edits, ...earlier.map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary ?? `${e.file} (${e.rewriter})`, sites: [] }))],
+    generated: add(r.generated, prior.generated),
+    runFiles: add(r.runFiles, earlier.filter((e) => e.runFile).map((e) => e.file)),
+    // Sorted as one run lists them (the loaders named in each start command).
+    envResolvedBy: earlier.some((e) => e.resolvesEnv) ? add(r.envResolvedBy, earlier.filter((e) => e.resolvesEnv).map((e) => e.file)).sort() : r.envResolvedBy,
+  };
+}
+
+/**
+ * The secrets an interrupted run stored, for the resumed run's report; with the committed values its
+ * rewrites took out of the code (`gone`), matched to their keys by the journal's digests, so each keeps
+ * its locations and rotate line.
+ */
+function earlierOf(prior: PriorState, gone: readonly Finding[] = [], key?: Buffer) {
+  const byDigest = new Map<string, Finding[]>();
+  if (key) for (const f of gone) byDigest.set(valueDigest(key, secretOf(f)), [...(byDigest.get(valueDigest(key, secretOf(f))) ?? []), f]);
+  return [...prior.verified].map(([name, v]) => ({
+    name, ...v,
+    values: Object.entries(prior.stored.get(name) ?? {}).flatMap(([k, d]) => (byDigest.get(d) ?? []).map((finding) => ({ key: k, finding }))),
+  }));
+}
 
 export async function runMigration(request: MigrateRequest, io: MigrateIO): Promise<number> {
   const { root } = request;
@@ -83,15 +109,26 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   // Values the plan does not store that were committed all the same (history-only without
   // --include-history; too large): reported to rotate, and written to the replacements file to scrub.
   let notStored: Finding[];
+  let goneFromTree: Finding[] = [];
   if (request.planIn) {
-    ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector }));
+    // The files earlier runs of it wrote: where a value is gone from one, that run stored it (see loadPlan).
+    const { prior } = session.journal;
+    const resumedFiles = new Set([...prior.touched, ...prior.everRewritten]);
+    ({ plan, values } = await loadPlan(resolve(request.planIn), { root, rules: session.rules, detector: session.detector, resumedFiles }));
     for (const [flag, v, p] of [['--app', request.app, plan.app], ['--env', request.env, plan.env]] as const) {
       if (v !== undefined && v !== p) throw new SweepError(`${flag} ${v} differs from the plan's ${p}: make a new plan, or drop ${flag}`);
     }
-    notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
+    if (resumedFiles.size) {
+      // Resuming this plan: the values the interrupted run took out of the code, for the report and the scrub.
+      const found = await findingsOf(session);
+      goneFromTree = found.goneFromTree;
+      notStored = notStoredIn(plan, [...found.historyOnly, ...goneFromTree]);
+    } else notStored = notStoredIn(plan, ((await historyFindingsOf(session)) ?? []).filter((f) => historyOnly(f)));
   } else {
     if (!request.app || !request.env) throw new SweepError('--app and --env are required (they name the secrets: {env}/{app}/{resource})');
-    const { findings, historyOnly, inFileNames } = await findingsOf(session);
+    const found = await findingsOf(session);
+    const { findings, historyOnly, inFileNames } = found;
+    goneFromTree = found.goneFromTree;
     ({ plan, values } = buildPlan({
       findings, files: textsOf(root, findings), app: request.app, env: request.env,
       nameTemplate: request.nameTemplate, salt: session.config.fingerprintSalt, rules: session.rules,
@@ -99,13 +136,12 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     }));
     // Skipped credentials are still burned (rotate, scrub); what is not a credential at all is neither.
     const skipped = new Set(plan.skipped.filter((k) => !k.notSecret).map((k) => k.location.fingerprint));
-    notStored = [...historyOnly, ...inFileNames, ...findings.filter((f) => skipped.has(f.fingerprint))];
+    notStored = [...historyOnly, ...goneFromTree, ...inFileNames, ...findings.filter((f) => skipped.has(f.fingerprint))];
     // A key in a file's name: no rewriter renames files, and the scrub would rename this one in the current commit too.
     for (const f of inFileNames) {
       plan.warnings.push(`${f.file}: the file's name holds a ${f.rule} value (${f.redacted}): rotate it, rename the file and commit before the scrub (which renames it to REMOVED in every commit, the current one too)`);
     }
   }
-  const historyNote = historyOnlyNote(notStored);
   const verification = request.verify ? await verifiedForReport(session, notStored) : undefined;
   if (verification) {
     const live = [...verification.values()].filter((v) => v.status === 'live').length;
@@ -130,6 +166,11 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       vault.close?.();
     }
   }
+  // A value an earlier run stored whose place it rewrote is not "found only in history, not stored".
+  // (The token key exists once anything is known: reading it writes nothing then.)
+  const storedBefore = new Set([...known.values()].flatMap((fields) => Object.values(fields)));
+  const key = storedBefore.size && goneFromTree.length ? tokenKey(root) : undefined;
+  const historyNote = historyOnlyNote(notStored.filter((f) => !key || !goneFromTree.includes(f) || !storedBefore.has(valueDigest(key, secretOf(f)))));
   if (known.size) {
     const adopted = adoptPriorNames(plan, values, known, tokenKey(root));
     ({ plan, values } = adopted);
@@ -147,7 +188,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
     if (unresolved.length && !request.apply) err('secret-sweep: a run with --apply adds the resolution to them');
     if (historyNote) err(`secret-sweep: ${historyNote}`);
     if (request.planOut) savePlan(request.planOut, plan);
-    if (request.apply) finishInterrupted(session, plan, err);
+    if (request.apply) finishInterrupted(session, plan, err, notStored, goneFromTree);
     if (request.apply && notStored.length && !existsSync(join(root, REPORT_JSON))) {
       // Values only in history (removed from the code, still in every clone): nothing to store, but they
       // must be rotated and scrubbed, which the report and the replacements file are for. An earlier run's
@@ -244,11 +285,20 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       // resumes with the files whose values are still there (the rewritten ones have none left).
       const j = journal;
       let filesWritten = 0;
+      const editFacts = (file: string) => {
+        const e = preview.edits.find((x) => x.file === file);
+        return e ? {
+          rewriter: e.rewriter, summary: e.summary,
+          runFile: preview.runFiles.includes(file) || undefined, resolvesEnv: preview.envResolvedBy.includes(file) || undefined,
+        } : {};
+      };
       const rewrites = await runRewriters({
         ...rewriteOpts, write: true,
         onGenerated: (file) => (filesWritten++, j.append({ step: 'file-generated', file })),
-        onBeforeWrite: (file) => j.append({ step: 'file-begin', file }),
-        onFileWritten: (file, rewriter) => (filesWritten++, j.append({ step: 'file-rewritten', file, rewriter })),
+        // What the report says of the edit goes with file-begin: a run killed between the rename and the
+        // file-rewritten record has still changed the file.
+        onBeforeWrite: (file) => j.append({ step: 'file-begin', file, ...editFacts(file) }),
+        onFileWritten: (file, rewriter) => (filesWritten++, j.append({ step: 'file-rewritten', file, rewriter, ...editFacts(file) })),
       });
       if (filesWritten === 0 && !prior.interrupted && outcomes.every((o) => o.action === 'reused' && !o.resumed && !o.rotated)) {
         // A re-run that found every value already stored under its name and no code to change: it writes
@@ -260,8 +310,8 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
       const ignoredNotes = stageIgnoredGenerated(root, rewrites.generated);
       const files = writeReports({
         root, plan: withEdits(plan, rewrites.edits), values, outcomes, backend: request.backend, region, runId: journal.run,
-        rewrites: { ...rewrites, notes: [...valueFileNotes, ...ignoredNotes, ...rewrites.notes] },
-        earlier: earlierOf(prior), rules: session.rules, notStored, verification,
+        rewrites: withEarlierRewrites({ ...rewrites, notes: [...valueFileNotes, ...ignoredNotes, ...rewrites.notes] }, prior),
+        earlier: earlierOf(prior, goneFromTree, tokenKey(root)), gone: goneFromTree, rules: session.rules, notStored, verification,
       });
       journal.append({ step: 'report-written' });
       journal.append({ step: 'run-done', detail: `${outcomes.length} secret(s)` });
@@ -327,7 +377,7 @@ async function removeTempsOfKilledRuns(root: string, prior: PriorState, err: (s:
  * `migrate --apply` found nothing left to migrate. When an earlier run was killed after its last
  * secret (its rewrites are what removed the values), close it in the journal so it is not resumed again.
  */
-function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string) => void): void {
+function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string) => void, notStored: readonly Finding[], gone: readonly Finding[]): void {
   const { root, request } = session;
   if (!existsSync(join(root, STATE_DIR))) return;
   // The lock also refuses a run in progress, and clears one left by a killed run.
@@ -345,7 +395,10 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
       // Killed after its last rewrite, before its report: write the report from what the journal knows.
       writeReports({
         root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
-        runId: journal.run, earlier: earlierOf(prior), rules: session.rules,
+        runId: journal.run, earlier: earlierOf(prior, gone, tokenKey(root)), gone, rules: session.rules, notStored,
+        rewrites: withEarlierRewrites({
+          edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: [],
+        }, prior),
       });
       journal.append({ step: 'report-written' });
     }

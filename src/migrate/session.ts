@@ -5,7 +5,8 @@
  * commit allowlists included), and the journal of earlier runs.
  */
 import type { SweepConfig } from '../config/config.js';
-import type { DetectorOptions } from '../detect/detector.js';
+import { createDetector, type DetectorOptions } from '../detect/detector.js';
+import { decodeText } from '../sources/decode-text.js';
 import { historyOnly as onlyInHistory, type Finding, type Provenance } from '../findings/finding.js';
 import { pathFindings } from '../findings/detected-text.js';
 import { pathExcluder } from '../sources/path-filter.js';
@@ -128,6 +129,8 @@ export interface SessionFindings {
   historyOnly: Finding[];
   /** Keys in the names of files still in the tree: nothing to rewrite; rotated, renamed by hand, scrubbed. */
   inFileNames: Finding[];
+  /** Values committed at HEAD that the working tree no longer has (an interrupted run rewrote them): rotate and scrub. */
+  goneFromTree: Finding[];
 }
 
 /** Working-tree findings, and history-only ones (stored with --include-history, else reported only). */
@@ -137,18 +140,58 @@ export async function findingsOf(session: MigrateSession): Promise<SessionFindin
   const findings = res.findings;
   const historyOnly: Finding[] = [];
   const inFileNames: Finding[] = [];
+  const goneFromTree: Finding[] = [];
   const hist = await historyFindingsOf(session);
+  const fromTouched = goneFromTouched(session, findings);
+  const covered = new Set(fromTouched.map((f) => f.fingerprint));
   // Values still in the working tree keep their working-tree location (and gain their history places);
   // values only in history come in as history-only locations (rotate and scrub; nothing to rewrite).
   const atHead = new Map(findings.map((f) => [f.fingerprint, f]));
+  (request.includeHistory ? findings : goneFromTree).push(...fromTouched);
   for (const h of hist ?? []) {
     const head = atHead.get(h.fingerprint);
     if (head) {
       if (request.includeHistory && h.seen?.places.length) head.seen = { places: h.seen.places };
     } else if (onlyInHistory(h)) (request.includeHistory ? findings : historyOnly).push(h);
     else if (h.decodedFrom === 'path') inFileNames.push(h);
+    else if (h.seen && !covered.has(h.fingerprint)) {
+      // Committed at HEAD but gone from the working tree (a killed run's rewrites took it out, or an
+      // uncommitted edit): for migrate it is a history-only value, still to rotate and scrub.
+      h.seen = { ...h.seen, presentAtHead: false };
+      (request.includeHistory ? findings : goneFromTree).push(h);
+    }
   }
-  return { findings, historyOnly, inFileNames };
+  return { findings, historyOnly, inFileNames, goneFromTree };
+}
+
+/**
+ * Each value committed at HEAD in a file an unfinished run began to write that the file no longer holds
+ * (that run stored it and rewrote the place), where it was: the resumed run's report lists every place,
+ * also of a value still found elsewhere (history findings are one per value, not per place).
+ */
+function goneFromTouched(session: MigrateSession, tree: readonly Finding[]): Finding[] {
+  const { root, journal } = session;
+  if (!journal.prior.touched.length || !hasCommits(root)) return [];
+  const detector = createDetector(session.rules, session.detector);
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  const out: Finding[] = [];
+  for (const file of journal.prior.touched) {
+    let bytes: Buffer;
+    try {
+      bytes = execFileSync('git', ['cat-file', 'blob', `HEAD:${file}`], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 30 });
+    } catch {
+      continue; // not committed (a generated file)
+    }
+    const d = decodeText(bytes);
+    if (!('text' in d)) continue;
+    const here = new Set(tree.filter((f) => f.file === file).map((f) => f.fingerprint));
+    for (const f of detector.detect({ text: d.text, provenance: { kind: 'file', path: file } })) {
+      if (f.suppressed || here.has(f.fingerprint)) continue;
+      const at = { kind: 'git-blob' as const, path: file, commit: head };
+      out.push(Object.assign(f, { seen: { at, places: [at], presentAtHead: false } }));
+    }
+  }
+  return out;
 }
 
 /** The history-only findings whose values a plan does not store (a saved plan, or one made without history). */

@@ -236,9 +236,26 @@ describe('migrate: dry run and apply', () => {
 
     writeFileSync(join(fx.dir, '.env'), original);
     git(fx.dir, 'commit', '-qam', 'old password back');
-    const b = await cli(['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'], fx.dir);
+    // Killed after its first file write, the same --plan command resumes: the values the killed run took
+    // out of the code are read as committed, not "changed since the plan was made".
+    const applyPlan = ['migrate', '.', '--plan', planFile, '--endpoint-url', endpoint, '--apply', '--yes'];
+    const killed = await cli(applyPlan, fx.dir, { SECRET_SWEEP_TEST_CRASH_AT: 'file-rewritten' });
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    const b = await cli(applyPlan, fx.dir);
     expect(b.code, b.stderr).toBe(0);
     for (const [name, value] of Object.entries(fx.expected)) expect(await current(name)).toEqual(value);
+    expectNoValues(readFileSync(join(fx.dir, 'etl', 'load.py'), 'utf8') + readFileSync(join(fx.dir, '.env'), 'utf8'), fx);
+    const report = JSON.parse(readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8'));
+    expect(report.secrets.map((x: { name: string }) => x.name).sort()).toEqual(Object.keys(fx.expected).sort());
+    for (const x of report.secrets) expect(x.values.length, x.name).toBeGreaterThan(0);
+    // (The password of the 'new password' commit is history-only; no stored value is.)
+    const stored = new Set(report.secrets.flatMap((x: { values: Array<{ fingerprint: string }> }) => x.values.map((v) => v.fingerprint)));
+    expect(report.historyOnly.filter((h: { fingerprint: string }) => stored.has(h.fingerprint))).toEqual([]);
+    // The same command once more: nothing left to do, nothing changed.
+    const before = git(fx.dir, 'status', '--porcelain') + readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8');
+    const again = await cli(applyPlan, fx.dir);
+    expect(again.code, again.stderr).toBe(0);
+    expect(git(fx.dir, 'status', '--porcelain') + readFileSync(join(fx.dir, 'secret-sweep-migration.json'), 'utf8')).toBe(before);
   });
 });
 
@@ -408,8 +425,13 @@ local.concurrent('migrate: kill -9 at each journal step, then resume', () => {
       for (const s of report.secrets) {
         expect(s.arn).toMatch(/^arn:aws:secretsmanager:/);
         expect(s.versionId).toBe([...srv!.state.get(s.name)!.versions.keys()][0]);
-        expect(s.values.every((v: { rotate: string }) => v.rotate.length > 0)).toBe(true);
+        // Also a secret whose place the killed run already rewrote: its values, where they were, a rotate line.
+        expect(s.values.length, s.name).toBeGreaterThan(0);
+        expect(s.values.every((v: { rotate: string; locations: unknown[] }) => v.rotate.length > 0 && v.locations.length > 0)).toBe(true);
       }
+      expect(report.historyOnly).toEqual([]);
+      expect(report.codeEdits.map((e: { file: string }) => e.file).sort()).toEqual(expect.arrayContaining(['.env', 'etl/load.py']));
+      expect(report.startCommands.map((c: { file: string }) => c.file)).toContain('.env');
       expectNoValues(readFileSync(join(fx.dir, '.secret-sweep', 'journal.jsonl'), 'utf8'), fx);
       expect(existsSync(join(fx.dir, '.secret-sweep', 'lock'))).toBe(false);
       // The code is rewritten exactly once: no value left, each reference in place, the helper there.

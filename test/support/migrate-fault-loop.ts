@@ -341,6 +341,33 @@ export interface Reference {
   crashPoints: string[];
   ms: number;
   calls: number;
+  /** What the clean run's JSON report says of each value (secret, key, fingerprint, where) and of the rest. */
+  report: ReportGist;
+}
+
+interface ReportGist {
+  values: string[];
+  historyOnly: number;
+  startCommands: string[];
+  codeEdits: string[];
+  /** The replacements file's lines (a resumed run may add forms of a value, as written where a killed run took it out). */
+  replacementLines: string[];
+}
+
+/** The parts of a JSON report a resumed run must give as a clean run does (run ids, ARNs, versions differ). */
+function reportGist(dir: string): ReportGist {
+  const r = JSON.parse(readFileSync(join(dir, REPORTS[1]!), 'utf8')) as {
+    secrets: Array<{ name: string; values: Array<{ key: string; fingerprint: string; rotate: string; locations: Array<{ where: string }> }> }>;
+    historyOnly: unknown[]; startCommands: Array<{ file: string }>; codeEdits: Array<{ file: string }>; replacementsFile: string;
+  };
+  const lines = existsSync(r.replacementsFile) ? readFileSync(r.replacementsFile, 'utf8').split('\n').filter(Boolean) : ['(missing)'];
+  return {
+    values: r.secrets.flatMap((s) => s.values.map((v) => `${s.name}#${v.key} ${v.fingerprint} at ${v.locations.map((l) => l.where).sort().join(',')}${v.rotate ? '' : ' (no rotate line)'}`)).sort(),
+    historyOnly: r.historyOnly.length,
+    startCommands: r.startCommands.map((c) => c.file).sort(),
+    codeEdits: r.codeEdits.map((e) => e.file).sort(),
+    replacementLines: lines,
+  };
 }
 
 const migrateArgs = (endpoint: string, extra: string[]) => ['migrate', '.', '--app', APP, '--env', 'prod', '--endpoint-url', endpoint, '--apply', '--yes', ...extra];
@@ -370,7 +397,7 @@ async function cleanRun(layout: Layout): Promise<Reference> {
     for (const f of REPORTS) all.delete(f);
     return {
       layout: layout.id, files: all, original: new Map(Object.entries(files)), values, vault, crashPoints,
-      ms: r.ms, calls: srv.calls.total(),
+      ms: r.ms, calls: srv.calls.total(), report: reportGist(dir),
     };
   } finally {
     await srv.stop();
@@ -454,6 +481,17 @@ function checkFinal(dir: string, srv: SmServer, ref: Reference): string[] {
     const report = JSON.parse(readFileSync(join(dir, REPORTS[1]!), 'utf8')) as { secrets?: Array<{ name: string }> };
     const listed = [...new Set((report.secrets ?? []).map((s) => s.name))].sort().join(', ');
     if (listed !== names(ref.vault)) problems.push(`the report lists [${listed}], the vault holds [${names(ref.vault)}]`);
+    // A killed run's rewrites took values out of the code: the resumed run's report still lists each
+    // where it was, with its rotate line, and the replacements file still scrubs every one.
+    const gist = reportGist(dir);
+    const missing = ref.report.replacementLines.filter((l) => !gist.replacementLines.includes(l)).length;
+    if (missing) problems.push(`the replacements file lacks ${missing} of the clean run's ${ref.report.replacementLines.length} line(s)`);
+    for (const k of Object.keys(gist) as Array<keyof ReportGist>) {
+      if (k === 'replacementLines') continue;
+      const got = JSON.stringify(gist[k]);
+      const want = JSON.stringify(ref.report[k]);
+      if (got !== want) problems.push(`the report's ${k} differ from the clean run's: ${got.slice(0, 300)} vs ${want.slice(0, 300)}`);
+    }
   } catch {
     /* missing or broken: said above */
   }

@@ -38,6 +38,7 @@ import {
   type VaultStats,
   type WriteResult,
 } from './vault.js';
+import { Readable } from 'node:stream';
 
 export interface AwsVaultOptions {
   region?: string;
@@ -164,11 +165,42 @@ export function toVaultError(e: unknown, ctx: CallContext): VaultError {
     const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
     return make('Network', `could not reach Secrets Manager${where} for ${action} on ${name} (${netCode})${after}: check the network, proxy and --endpoint-url`);
   }
+  // An answer with no AWS error in it (an HTML page, a bare 404): another server is at that address,
+  // so "try again later" or "UnknownError" would send the user the wrong way.
+  if (errName === 'SyntaxError' || errName === 'Unknown' || serverMsg === 'UnknownError') {
+    const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
+    const status = err.$metadata?.httpStatusCode;
+    return make('Network', `the server${where} answered ${action} on ${name} with HTTP ${status ?? '(no status)'} and no Secrets Manager `
+      + `error in it (${errName === 'SyntaxError' ? 'not JSON' : 'no error type'})${after}: is --endpoint-url / AWS_ENDPOINT_URL a Secrets Manager endpoint? check it and any proxy`);
+  }
   if (e instanceof InternalServiceError || err.$fault === 'server' || (err.$metadata?.httpStatusCode ?? 0) >= 500) {
     return make('Internal', `Secrets Manager failed on ${action} for ${name} (${errName})${after}: try again later`);
   }
   return make('Internal', `${action} on ${name} failed: ${errName}${serverMsg ? `: ${serverMsg}` : ''}`);
 }
+
+/**
+ * An error answered as XML (`<ErrorResponse><Error><Code>…`: the query-protocol form an IAM check in front
+ * of the service uses, e.g. moto_server's with IAM enforcement, and some proxies), which the JSON
+ * deserializer can only call a SyntaxError: thrown as the AWS error it names, so AccessDenied and
+ * InvalidClientTokenId read as such (and a throttling code is retried). Runs inside the deserializer,
+ * on the raw response; a JSON answer passes untouched.
+ */
+const xmlErrors = (next: (args: any) => Promise<any>) => async (args: any) => {
+  const out = await next(args);
+  const res = out?.response as { statusCode?: number; headers?: Record<string, string>; body?: AsyncIterable<Uint8Array> } | undefined;
+  if (!res || (res.statusCode ?? 0) < 400 || !/xml|html/i.test(res.headers?.['content-type'] ?? '') || !res.body) return out;
+  const chunks: Buffer[] = [];
+  for await (const c of res.body) chunks.push(Buffer.from(c));
+  const text = Buffer.concat(chunks).toString('utf8');
+  const code = /<Code>([A-Za-z0-9.]{1,100})<\/Code>/.exec(text)?.[1];
+  if (!code) {
+    res.body = Readable.from([Buffer.from(text)]);
+    return out;
+  }
+  const message = /<Message>([^<]{0,500})<\/Message>/.exec(text)?.[1] ?? code;
+  throw Object.assign(new Error(message), { name: code, $fault: res.statusCode! >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: res.statusCode } });
+};
 
 /** The Node error code or timeout name of a connection failure, looking through `cause` chains. */
 function networkCode(e: unknown, depth = 0): string | undefined {
@@ -216,6 +248,7 @@ export class AwsVault implements Vault {
       config.requestHandler = { requestTimeout: ms, connectionTimeout: ms, throwOnRequestTimeout: true };
     }
     this.client = new SecretsManagerClient(config);
+    this.client.middlewareStack.add(xmlErrors, { step: 'deserialize', priority: 'low', name: 'secretSweepXmlErrors' });
   }
 
   stats(): VaultStats {

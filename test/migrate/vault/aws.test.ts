@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { DeleteSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { AwsVault, type AwsVaultOptions } from '../../../src/migrate/vault/aws.js';
@@ -260,6 +261,35 @@ local('AwsVault error mapping with injected faults', () => {
     const dead = vault({ endpoint: `http://127.0.0.1:${closed}`, maxAttempts: 1 });
     const e2 = await expectVaultError(dead.describe(n('fault/net')), 'Network', n('fault/net'));
     expect(e2.message).toContain('ECONNREFUSED');
+    // Another server at that address (a web page, a bare 404): it answered, but not as Secrets Manager.
+    for (const [status, body] of [[404, ''], [501, '<!DOCTYPE html><p>Unsupported method</p>']] as const) {
+      const web = createHttpServer((_q, res) => res.writeHead(status, { 'content-type': 'text/html' }).end(body));
+      const port = await new Promise<number>((resolve) => web.listen(0, '127.0.0.1', () => resolve((web.address() as { port: number }).port)));
+      try {
+        const other = vault({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+        const e3 = await expectVaultError(other.describe(n('fault/web')), 'Network', n('fault/web'));
+        expect(e3.message).toContain(`HTTP ${status} and no Secrets Manager error`);
+        expect(e3.message).toContain(`http://127.0.0.1:${port}`);
+      } finally {
+        web.close();
+      }
+    }
+    // An IAM check in front of the service answers in XML (moto_server with IAM enforcement does): the
+    // error it names, not "not JSON".
+    const xml = (code: string, msg: string) => `<?xml version="1.0" encoding="utf-8"?>\n<ErrorResponse><Errors><Error><Code>${code}</Code><Message>${msg}</Message><Type>Sender</Type></Error></Errors></ErrorResponse>`;
+    for (const [code, msg, want] of [
+      ['AccessDenied', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: secretsmanager:DescribeSecret', 'AccessDenied'],
+      ['InvalidClientTokenId', 'The security token included in the request is invalid.', 'Credentials'],
+    ] as const) {
+      const iam = createHttpServer((_q, res) => res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end(xml(code, msg)));
+      const port = await new Promise<number>((resolve) => iam.listen(0, '127.0.0.1', () => resolve((iam.address() as { port: number }).port)));
+      try {
+        const denied = vault({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 });
+        await expectVaultError(denied.describe(n('fault/iam')), want, n('fault/iam'));
+      } finally {
+        iam.close();
+      }
+    }
   }, 20_000);
 
   it('retries a server error, and says Internal when it persists', async () => {
