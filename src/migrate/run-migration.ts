@@ -397,7 +397,7 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
         root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
         runId: journal.run, earlier: earlierOf(prior, gone, tokenKey(root)), gone, rules: session.rules, notStored,
         rewrites: withEarlierRewrites({
-          edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], dependencies: [], lockfiles: [], wholeFiles: [],
+          edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], envQuoted: [], dependencies: [], lockfiles: [], wholeFiles: [],
         }, prior),
       });
       journal.append({ step: 'report-written' });
