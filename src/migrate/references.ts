@@ -18,7 +18,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { walkFolder } from '../sources/walk.js';
 import { yamlLib } from '../lazy.js';
-import { GENERATED_MARKER } from './rewrite/fixer.js';
+import { isGeneratedText } from './backend/backend.js';
 import { REFS_FILE } from './run-env.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 
@@ -91,7 +91,7 @@ export function findReferences(file: string, text: string, tfLabels?: ReadonlyMa
   const refs: SecretRef[] = [];
   const add = (offset: number, kind: RefKind, secretName: string, jsonKey?: string) =>
     refs.push({ file, line: lineAt(text, offset), secretName, ...(jsonKey ? { jsonKey } : {}), kind });
-  if (text.slice(0, 400).split('\n', 5).some((l) => l.includes(GENERATED_MARKER))) return refs;
+  if (isGeneratedText(text)) return refs;
 
   if (/\.(py|pyw)$/i.test(file)) for (const m of text.matchAll(PY_CALL)) add(m.index, 'python', m[2]!, m[4]);
   if (/\.ipynb$/i.test(file)) {

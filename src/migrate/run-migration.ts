@@ -20,6 +20,7 @@ import { lockStepLine } from './lockfiles/lock-step.js';
 import { REFS_FILE } from './run-env.js';
 import { recordedNames, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
+import { emptyRewriteResult } from './rewrite/empty-result.js';
 import { protectValueFiles } from './value-files.js';
 import { isVaultError, type Vault } from './vault/vault.js';
 import { configparserFilesOf } from './rewrite/config-file-readers.js';
@@ -396,9 +397,7 @@ function finishInterrupted(session: MigrateSession, plan: Plan, err: (s: string)
       writeReports({
         root, plan, values: new Map(), outcomes: [], backend: request.backend, region: request.region ?? process.env.AWS_REGION,
         runId: journal.run, earlier: earlierOf(prior, gone, tokenKey(root)), gone, rules: session.rules, notStored,
-        rewrites: withEarlierRewrites({
-          edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], envQuoted: [], dependencies: [], lockfiles: [], wholeFiles: [],
-        }, prior),
+        rewrites: withEarlierRewrites(emptyRewriteResult(), prior),
       });
       journal.append({ step: 'report-written' });
     }

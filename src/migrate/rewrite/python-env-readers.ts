@@ -17,6 +17,7 @@ import path from 'node:path';
 import type { Node as TsNode } from 'web-tree-sitter';
 import { parsePython } from './python.js';
 import { callName, overrides, resolvesAfterRewrite } from './python-dotenv-resolve.js';
+import { isGeneratedText } from '../backend/backend.js';
 
 export interface PythonSource {
   /** Repository-relative, `/`-separated. */
@@ -93,7 +94,8 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
     return norm === path.posix.basename(f) || norm.endsWith('/' + path.posix.basename(f));
   };
   for (const src of sources) {
-    if (!/dotenv|\.env|open\(|Path\(/.test(src.text)) continue;
+    // The generated helper reads .env files to resolve their references (resolve_decouple): not the user's reader.
+    if (!/dotenv|\.env|open\(|Path\(/.test(src.text) || isGeneratedText(src.text)) continue;
     const tree = parsePython(src.text);
     try {
       const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);

@@ -73,6 +73,7 @@ import { hashedRequirementsStep, pinsHashes, pythonLockSteps } from '../lockfile
 import { latin1Bytes, latin1PythonText } from './source-encoding.js';
 import { isPgpassPath } from '../plan/config-file-escapes.js';
 import { manualLanguageOf } from '../manual-snippets.js';
+import { emptyRewriteResult } from './empty-result.js';
 
 /** A site left for a human: where, which secret and key, why, and what to write instead. */
 export interface ManualSite {
@@ -301,7 +302,7 @@ function summaryOf(file: string, rewriter: string, sites: RewriteSite[], unhandl
 export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunResult> {
   const { root, plan } = opts;
   const backend = backendFor(opts.backend);
-  const out: RewriteRunResult = { edits: [], manual: [], notes: [], generated: [], envRefs: [], runFiles: [], envResolvedBy: [], envQuoted: [], dependencies: [], lockfiles: [], wholeFiles: wholeFilesOf(plan) };
+  const out: RewriteRunResult = { ...emptyRewriteResult(), wholeFiles: wholeFilesOf(plan) };
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
