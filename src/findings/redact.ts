@@ -22,10 +22,10 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 
 /**
  * Plain identifiers: `max_file_size`, `allowlist.paths`, `DB_HOST`, `secretGroup`, `crypt-sha512-password-hash`
- * (short words; digits only after a short word, `v2`, `sha512`, `base64`: a longer word with digits,
- * `bluemoon42`, is the shape of a password).
+ * (short words; digits only after a short word, `v2`, `sha512`, `base64`, or a three-letter name with a digit
+ * inside, `e2b`, `k8s`: a longer word with digits, `bluemoon42`, is the shape of a password).
  */
-const PLAIN_IDENTIFIER = /^(?:(?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3})(?:[_.-](?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3}))*|(?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3})(?:[_.-](?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3}))*|[a-z]{1,16}(?:[A-Z](?:[a-z]{1,16}|[a-z]{1,5}[0-9]{1,3}))+)$/;
+const PLAIN_IDENTIFIER = /^(?:(?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3}|[a-z][0-9][a-z])(?:[_.-](?:[a-z]{1,16}|[a-z]{1,6}[0-9]{1,3}|[a-z][0-9][a-z]))*|(?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3})(?:[_.-](?:[A-Z]{1,16}|[A-Z]{1,6}[0-9]{1,3}))*|[a-z]{1,16}(?:[A-Z](?:[a-z]{1,16}|[a-z]{1,5}[0-9]{1,3}))+)$/;
 /**
  * Three or more upper-case groups of at most three characters each (`RZD-VQ4-ABC-DE1`): the shape of a
  * grouped key (Cashboard's), not of a setting name, which has a word in it (`DB_HOST`, `MAX_FILE_SIZE`).
