@@ -262,7 +262,7 @@ function isTypeName(v: string, quoted: boolean, before: string): boolean {
 /**
  * Code, not a literal: a Go pointer dereference or a negation (`*cred.AccessKeySecret`, `!auth.useApiKey`),
  * a PHP class constant (`HashCaster::class`), a PHP namespace (`Illuminate\Auth\Middleware\X`), a
- * subscripted property path (`request.headers["X-API-KEY"]`).
+ * subscripted property path (`request.headers["X-API-KEY"]`), a call being opened, a source selector, a scope pattern.
  */
 function isCodeReference(v: string, quoted: boolean): boolean {
   // Whole words only after the sigil: `*Tq8vLm2Xz` in a .env file is a password.
@@ -275,6 +275,12 @@ function isCodeReference(v: string, quoted: boolean): boolean {
   // A Ruby instance variable's attribute (`token: @user.token`): code, whatever file holds it.
   if (!quoted && /^@{1,2}[a-z_]\w*(?:\.[a-z_]\w*[?!]?)+$/.test(v)) return true;
   if (/^(?:\\{1,2})?[A-Z]\w*(?:\\{1,2}[A-Z]\w*){2,}/.test(v)) return true;
+  // A call being opened, as a pattern or a template writes it (`password=get_secret\(`): the value is what it returns.
+  if (!quoted && /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*\\?\($/.test(v)) return true;
+  // Where a value is read from, not the value (`"token": "json:tokenName"`, `header:X-Request-Id`), and a scope
+  // or ACL pattern (`api-key:endpoint:*`).
+  if (/^(?:json|jsonpath|header|query|path|env|cookie|body):(?:[a-z]+(?:[A-Z][a-z]+)*|[a-z]+(?:[_.-][a-z]+)+|[A-Z][a-z]+(?:-[A-Z][a-z]+)*|[A-Z]+(?:_[A-Z]+)*)$/.test(v)) return true;
+  if (/^[a-z]+(?:[-_][a-z]+)*(?::[a-z]+(?:[-_][a-z]+)*)*:\*$/.test(v)) return true;
   return /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\[\\?["'][\w.-]+\\?["']\]$/.test(v);
 }
 

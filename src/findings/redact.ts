@@ -35,6 +35,8 @@ function upperCaseGroups(text: string): boolean {
   const groups = text.split(/[_.-]/);
   return groups.length >= 3 && !groups.some((g) => /[A-Z]{4,}/.test(g));
 }
+/** Four lower-case groups of four letters (`abcd-efgh-ijkl-mnop`): the shape of an Apple app-specific password. */
+const LOWER_CASE_GROUPS = /^[a-z]{4}(?:-[a-z]{4}){3}$/;
 /** Other user text up to this long is quoted as written (a regex fragment such as `\q` or `(?<=`): no more than a redacted value shows. */
 const QUOTE_MAX = REDACTION_PREFIX_MAX;
 
@@ -44,7 +46,7 @@ const QUOTE_MAX = REDACTION_PREFIX_MAX;
  * redacted like a secret, because the faulty line may hold a pasted credential.
  */
 export function quoteUserText(text: string): string {
-  if (text.length <= QUOTE_MAX || (text.length <= 64 && PLAIN_IDENTIFIER.test(text) && !upperCaseGroups(text))) return text;
+  if (text.length <= QUOTE_MAX || (text.length <= 64 && PLAIN_IDENTIFIER.test(text) && !upperCaseGroups(text) && !LOWER_CASE_GROUPS.test(text))) return text;
   return redact(text);
 }
 

@@ -216,6 +216,10 @@ const CLASSES: TrapClass[] = [
       ["process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_123'", 'test/plugin-stripe/config.ts'],
       ["      { token: 'type.identifier', foreground: '9cdcfe' },", 'packages/ui/src/elements/CodeEditor/CodeEditor.tsx'],
       ["  loggedInChangePassword: '若要變更密碼，請前往<0>帳戶</0>設定進行修改。',", 'packages/translations/src/languages/zhTw.ts'],
+      // Where a value is read from, a call opened inside a pattern, a scope pattern: not values.
+      ['    "identity": { "name": "json:environmentName", "token": "json:tokenName" },', 'src/verify/issuers.json'],
+      [`    expect(md).toMatch(/st\\.connection\\("pg", ${PW}=get_secret\\("[^"]+"\\)\\)/);`, 'test/app.test.ts'],
+      ["    const key = { acls: ['api-key:model:*', 'api-key:endpoint:*'] };", 'test/verify/keys.test.ts'],
       // NIST SP 800-38A's AES-128 key, in every crypto library's tests.
       ['    secret_key = "2b7e151628aed2a6' + 'abf7158809cf4f3c"', 'tests/test_aes.py'], // secret-sweep:allow (a false-positive trap: the test checks it is not reported under its own path)
       [`    const envContent = 'PAYLOAD_SECRET=test-secret\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'src/lib/manage-env-files.spec.ts'], // secret-sweep:allow (a false-positive trap: the test checks it is not reported under its own path)
@@ -236,6 +240,8 @@ const CLASSES: TrapClass[] = [
       [`    ${PW}: "${rnd(30, 69, 'abcdefghijklmnopqrstuvwxyz0123456789')}"`, 'config/basic_auth.rb'],
       ['#   CACHE_DATABASE_URL="postgres://cacheuser:' + mixed(14, 70) + '@db.internal/cache"', 'config/database.yml'],
       [`process.env.STRIPE_WEBHOOKS_ENDPOINT_SECRET = 'whsec_${mixed(32, 71)}'`, 'scripts/dev.ts'],
+      [`    "token": "json:${mixed(24, 75)}",`, 'config/issuer.json'],
+      [`${PW}=${mixed(18, 76)}`, '.env'],
       [`    const envContent = 'PAYLOAD_SECRET=${mixed(24, 74)}\\nDATABASE_URL=mongodb://localhost:27017/test'`, 'scripts/write-env.ts'],
       [`        MINIO_ROOT_${PW.toUpperCase()}: "minio123"`, 'deploy/storage/values.yaml'],
       // Outside code, `word!` is a password, not a non-null assertion; a short prefixed value under a password's key is typed.
