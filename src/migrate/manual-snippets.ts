@@ -10,6 +10,8 @@ export interface ManualLanguage {
   name: string;
   /** The SDK package to add, as its own package manager names it. */
   dependency: string;
+  /** The Markdown code fence's language for the helper. */
+  fence: string;
   /** The helper function, written once per project. */
   helper: string;
   /** The expression that replaces the literal at one place. */
@@ -23,7 +25,7 @@ const q = (s: string) => JSON.stringify(s);
 const sq = (s: string) => `'${s.replace(/[\\']/g, (c) => '\\' + c)}'`;
 
 const GO: ManualLanguage = {
-  name: 'Go',
+  name: 'Go', fence: 'go',
   dependency: 'go get github.com/aws/aws-sdk-go-v2/config github.com/aws/aws-sdk-go-v2/service/secretsmanager',
   helper: `import (
 	"context"
@@ -63,7 +65,7 @@ func secretField(name, key string) string {
 };
 
 const PHP: ManualLanguage = {
-  name: 'PHP',
+  name: 'PHP', fence: 'php',
   dependency: 'composer require aws/aws-sdk-php',
   helper: `<?php
 use Aws\\SecretsManager\\SecretsManagerClient;
@@ -83,7 +85,7 @@ function secret_field(string $name, string $key): string
 };
 
 const RUBY: ManualLanguage = {
-  name: 'Ruby',
+  name: 'Ruby', fence: 'ruby',
   dependency: "gem 'aws-sdk-secretsmanager' (Gemfile), then bundle install",
   helper: `require 'aws-sdk-secretsmanager'
 require 'json'
@@ -98,7 +100,7 @@ end`,
 };
 
 const JAVA: ManualLanguage = {
-  name: 'Java',
+  name: 'Java', fence: 'java',
   dependency: 'software.amazon.awssdk:secretsmanager and com.fasterxml.jackson.core:jackson-databind (Maven or Gradle)',
   helper: `// Secrets.java
 import com.fasterxml.jackson.databind.JsonNode;
@@ -130,7 +132,7 @@ public final class Secrets {
 const KOTLIN: ManualLanguage = { ...JAVA, name: 'Kotlin' };
 
 const CSHARP: ManualLanguage = {
-  name: 'C#',
+  name: 'C#', fence: 'csharp',
   dependency: 'dotnet add package AWSSDK.SecretsManager',
   helper: `using System.Collections.Concurrent;
 using System.Text.Json;

@@ -437,12 +437,10 @@ function otherLanguageSections(manual: JsonReport['manual']): string[] {
     if (lang === undefined || seen.has(lang.name) || !m.reason.startsWith('no rewriter for ')) continue;
     seen.add(lang.name);
     L.push(`### Reading secrets in ${lang.name}`, '', `Add the AWS SDK (\`${lang.dependency}\`) and this function; it uses the SDK's default credentials, region and endpoint (\`AWS_ENDPOINT_URL\` included). Each place above names the call that replaces its literal.${lang.note ? ` ${lang.note}` : ''}`, '');
-    L.push('```' + FENCE[lang.name], lang.helper, '```', '');
+    L.push('```' + lang.fence, lang.helper, '```', '');
   }
   return L;
 }
-
-const FENCE: Record<string, string> = { Go: 'go', PHP: 'php', Ruby: 'ruby', Java: 'java', Kotlin: 'java', 'C#': 'csharp' };
 
 /** Write the three files. Refuses a replacements path inside the repository. */
 export function writeReports(input: ReportInput): ReportFiles {

@@ -16,7 +16,8 @@ export const DB_WORDS = /(^|[_-])(db|database|sql|pg|postgres|postgresql|mysql|m
 
 /** `DB_PASSWORD` -> {prefix: ['db'], field: 'password'}; `apiKey` -> {prefix: [], field: 'api_key'}. */
 export function splitKey(key: string): { prefix: string[]; field: string } {
-  const last = key.split('.').pop() ?? key;
+  const segs = key.split('.');
+  const last = segs[segs.length - 1]!;
   const parts = last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
   if (parts.length === 0) return { prefix: [], field: 'value' };
   // One word with the field glued on, as libpq and MySQL spell their variables: PGPASSWORD, MYSQL_PWD aside.
@@ -24,7 +25,6 @@ export function splitKey(key: string): { prefix: string[]; field: string } {
   if (glued) return { prefix: [glued[1]!], field: glued[2]! };
   // A dotted property whose last part is one bare word (`fs.s3a.secret.key`, `mail.smtp.auth.token`): the part
   // before it may complete the field (secret_key), where the last word alone says little (key).
-  const segs = key.split('.');
   if (parts.length === 1 && segs.length > 1) {
     const joined = `${segs[segs.length - 2]!.toLowerCase()}_${parts[0]}`;
     if (FIELD_SUFFIXES.has(joined)) return { prefix: [], field: joined };

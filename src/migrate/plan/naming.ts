@@ -117,9 +117,10 @@ export function nameAllocator(template: string, env: string, app: string): (reso
     const base = wanted.slice(0, Math.max(1, limit - 12)).replace(/[-.]+$/, '') || 'secret';
     let resource = base;
     let name = renderName(template, env, app, resource);
+    const wantedName = name;
     const keyPart = key === undefined ? '' : keySuffix(base, key);
     const byKey = `${base}-${keyPart}`.slice(0, Math.max(1, limit - 4)).replace(/[-.]+$/, '');
-    if (taken.has(name) && keyPart && holder.get(name) === file && !taken.has(renderName(template, env, app, byKey))) {
+    if (taken.has(name) && keyPart && holder.get(wantedName) === file && !taken.has(renderName(template, env, app, byKey))) {
       // Two values of one file that want one name (`SECRET_KEY` and `API_TOKEN` in config.py): the key tells
       // them apart better than the file's name or a number (config-api-token, not config-2).
       resource = byKey;
@@ -143,7 +144,7 @@ export function nameAllocator(template: string, env: string, app: string): (reso
     }
     validateSecretName(name);
     taken.add(name);
-    holder.set(renderName(template, env, app, base), holder.get(renderName(template, env, app, base)) ?? file);
+    if (!holder.has(wantedName)) holder.set(wantedName, file);
     return { name, resource };
   };
 }

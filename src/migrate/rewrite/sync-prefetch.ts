@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GENERATED_MARKER } from '../backend/backend.js';
+import { isGeneratedText } from '../backend/backend.js';
 
 const SYNC_CALL = /\bgetSecretSync\(\s*(["'`])([A-Za-z0-9/_+=.@-]+)\1/g;
 const JS_FILE = /\.(c|m)?(j|t)sx?$/i;
@@ -32,7 +32,7 @@ export function syncPrefetchNames(root: string, helper: string, edited: Readonly
         continue;
       }
     }
-    if (text.split('\n', 5).some((l) => l.includes(GENERATED_MARKER))) continue; // a helper: its comments show calls
+    if (isGeneratedText(text)) continue; // a helper: its comments show calls
     for (const m of text.matchAll(SYNC_CALL)) names.add(m[2]!);
   }
   return [...names].sort();
