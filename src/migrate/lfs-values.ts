@@ -8,6 +8,9 @@
 import { spawnSync } from 'node:child_process';
 import { lfsPointer } from '../sources/git/lfs.js';
 
+/** As the gate runs git (sources/git/run.ts): a `refs/replace/*` stand-in must not hide the commit that holds the pointer. */
+const env = { ...process.env, GIT_NO_REPLACE_OBJECTS: '1' };
+
 export interface LfsValues {
   /** Paths whose LFS object held a value (at any commit). */
   paths: string[];
@@ -18,7 +21,7 @@ export interface LfsValues {
 /** The LFS pointer each `rev:path` names, by the same order; undefined where it is no pointer or missing. */
 function pointers(root: string, specs: readonly string[]): Array<string | undefined> {
   if (specs.length === 0) return [];
-  const r = spawnSync('git', ['cat-file', '--batch'], { cwd: root, input: specs.map((s) => s + '\n').join(''), maxBuffer: 1 << 30 });
+  const r = spawnSync('git', ['cat-file', '--batch'], { cwd: root, env, input: specs.map((s) => s + '\n').join(''), maxBuffer: 1 << 30 });
   if (r.status !== 0) return specs.map(() => undefined);
   const out: Array<string | undefined> = [];
   const buf = r.stdout;
@@ -49,7 +52,7 @@ export function lfsValues(root: string, places: ReadonlyArray<{ path: string; co
   const paths = [...new Set(specs.filter((_, i) => found[i]).map((s) => s.slice(s.indexOf(':') + 1)))].sort();
   const oids = new Set<string>();
   for (const path of paths) {
-    const log = spawnSync('git', ['log', '--all', '--reverse', '--format=%H', '--', path], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const log = spawnSync('git', ['log', '--all', '--reverse', '--format=%H', '--', path], { cwd: root, env, encoding: 'utf8', maxBuffer: 1 << 28 });
     const commits = log.status === 0 ? log.stdout.split('\n').filter(Boolean) : [];
     for (const oid of pointers(root, commits.map((c) => `${c}:${path}`))) if (oid) oids.add(oid);
   }
@@ -58,6 +61,6 @@ export function lfsValues(root: string, places: ReadonlyArray<{ path: string; co
 
 /** Whether any commit of any ref ever set up LFS (`filter=lfs` in a .gitattributes): the scrub must fetch its objects. */
 export function usesLfs(root: string): boolean {
-  const r = spawnSync('git', ['log', '--all', '-1', '--format=%H', '-G', 'filter=lfs', '--', ':(glob)**/.gitattributes'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync('git', ['log', '--all', '-1', '--format=%H', '-G', 'filter=lfs', '--', ':(glob)**/.gitattributes'], { cwd: root, env, encoding: 'utf8' });
   return r.status === 0 && r.stdout.trim() !== '';
 }

@@ -169,6 +169,8 @@ interface JsonReport {
   skipped: Plan['skipped'];
   /** Values found only in git history that were not stored: rotate each, and scrub history. */
   historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string; verification?: string }>;
+  /** Keys in the names of files still in the tree (`keys/AKIA….pub`): no rewriter renames a file; rotate, rename, scrub. */
+  inFileNames: Array<{ rule: string; fingerprint: string; redacted: string; file: string; rotate: string }>;
   /** With --verify: every value its issuer says works (rotate these first), where it was found. */
   rotateFirst?: Array<{ fingerprint: string; rule?: string; where: string; verification: string }>;
   codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
@@ -278,6 +280,9 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       locations: notStoredLocations(f),
       rotate: rotateHint(f.rule, f.key, facts),
       ...verified(f.fingerprint),
+    })),
+    inFileNames: (input.notStored ?? []).filter((f) => !historyOnly(f) && f.decodedFrom === 'path').map((f) => ({
+      rule: f.rule, fingerprint: f.fingerprint, redacted: f.redacted, file: f.file, rotate: rotateHint(f.rule, f.key, facts),
     })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
