@@ -4,7 +4,7 @@
  * message), as the gate's `scan --history` reads them: runGitScan reads files only, yet each is in every
  * clone. Found here so they are reported (rotate) and written to the replacements file, which the scrub
  * gives to `--replace-message` and to its name and email callbacks (scrub-callbacks.ts); other headers
- * are dropped by the rewrite. Ref names: ref-name-findings.ts.
+ * are dropped by the rewrite. Ref names: ref-findings.ts.
  */
 import type { DetectorOptions } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';

@@ -25,7 +25,7 @@ import { verificationText } from '../report/jsonl.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
-import { replacementLines, shortValueCount, SHORT } from './scrub.js';
+import { committedValues, replacementLines, shortValueCount, SHORT } from './scrub.js';
 import { writeCallbacks } from './scrub-callbacks.js';
 import { hostSteps, scrubCommands, scrubContext } from './scrub-commands.js';
 import { manualLanguageOf } from './manual-snippets.js';
@@ -201,7 +201,7 @@ function scrubParts(input: ReportInput, replacements: string): Pick<JsonReport, 
     ...input.plan.secrets.flatMap((s) => s.fields.flatMap((f) => (f.secret ? f.locations.map((l) => ({ path: l.file, commit: l.commit })) : []))),
     ...(input.notStored ?? []).flatMap((f) => (f.seen?.places.length ? f.seen.places.map((p) => ({ path: p.path, commit: p.commit })) : [{ path: f.file, commit: commitOf(f) }])),
   ];
-  const ctx = scrubContext(input.root, places);
+  const ctx = scrubContext(input.root, places, committedValues(input.values, input.plan, input.notStored ?? []));
   return { scrubCommands: scrubCommands(ctx, replacements), hostSteps: hostSteps(ctx) };
 }
 

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { callbackPaths } from './scrub-callbacks.js';
 import { lfsValues, usesLfs, type LfsValues } from './lfs-values.js';
+import { nonCommitRefObjects, refObjectBlobs } from './ref-findings.js';
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -25,11 +26,23 @@ export interface ScrubContext {
   usesLfs?: boolean;
   /** LFS paths whose objects held a value (lfs-values.ts). */
   lfs?: LfsValues;
+  /** Blobs and trees a ref names directly that hold a value: filter-repo skips them, so their refs are deleted. */
+  refObjects?: string[];
 }
 
-/** `places`: where the values were (path at a commit, none: HEAD), to find those in LFS objects. */
-export function scrubContext(root: string, places: ReadonlyArray<{ path: string; commit?: string }> = []): ScrubContext {
-  const lfs = usesLfs(root) ? { usesLfs: true, lfs: lfsValues(root, places) } : {};
+/** The blobs and trees refs name directly whose bytes hold one of `values` (as written, or in UTF-16). */
+function refObjectsHolding(root: string, values: ReadonlySet<string>): string[] {
+  const forms = [...values].flatMap((v) => [Buffer.from(v), Buffer.from(v, 'utf16le')]);
+  return [...nonCommitRefObjects(root)].filter(([id, type]) => refObjectBlobs(root, id, type).some((b) => forms.some((f) => b.data.includes(f)))).map(([id]) => id);
+}
+
+/**
+ * `places`: where the values were (path at a commit, none: HEAD), to find those in LFS objects; `values`:
+ * every committed value (scrub.ts), to find the blobs and trees refs name that hold one.
+ */
+export function scrubContext(root: string, places: ReadonlyArray<{ path: string; commit?: string }> = [], values: ReadonlySet<string> = new Set()): ScrubContext {
+  const refObjects = refObjectsHolding(root, values);
+  const extra = { ...(usesLfs(root) ? { usesLfs: true, lfs: lfsValues(root, places) } : {}), ...(refObjects.length ? { refObjects } : {}) };
   let remotes: string[] = [];
   try {
     // Only the names: a URL may carry a token, and the commands read it at run time.
@@ -38,7 +51,7 @@ export function scrubContext(root: string, places: ReadonlyArray<{ path: string;
     remotes = [];
   }
   const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-  if (!remote) return { root, ...lfs };
+  if (!remote) return { root, ...extra };
   let url = '';
   try {
     url = execFileSync('git', ['remote', 'get-url', remote], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
@@ -47,7 +60,7 @@ export function scrubContext(root: string, places: ReadonlyArray<{ path: string;
   }
   // A relative path names a folder from this repository: printed resolved (a path, not a URL that may hold a token).
   const relative = url !== '' && !isAbsolute(url) && !url.includes(':');
-  return { root, remote, ...(relative ? { localPath: resolve(root, url) } : {}), ...lfs };
+  return { root, remote, ...(relative ? { localPath: resolve(root, url) } : {}), ...extra };
 }
 
 /** A path as an LFS `--include` pattern: `,` separates patterns and `*?[` are wildcards, so each becomes `?`. */
@@ -70,6 +83,9 @@ export function scrubCommands(ctx: ScrubContext, replacements: string): string[]
     ...(lfsPaths.length
       ? [`git lfs migrate export --everything --yes --include=${q(lfsPaths.map(lfsPattern).join(','))}   # LFS objects that held a value, made plain git files so filter-repo scrubs them`,
         'git gc -q --prune=now   # filter-repo wants a freshly packed repository']
+      : []),
+    ...(ctx.refObjects?.length
+      ? [`for ref in $(git for-each-ref --format='%(refname)'); do case ' ${ctx.refObjects.join(' ')} ' in *" $(git rev-parse "$ref^{}") "*) git update-ref -d "$ref";; esac; done   # refs naming a blob or tree that holds a value: filter-repo cannot rewrite those`]
       : []),
     `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(cb.blobs)} --filename-callback ${q(cb.names)}`
       + ` --name-callback ${q(cb.people)} --email-callback ${q(cb.emails)} --refname-callback ${q(cb.refs)} --replace-refs delete-no-add`,

@@ -63,7 +63,7 @@ function line(form: string, short: boolean): string {
 }
 
 /** Every committed value as plain strings: each raw form of the plan's secrets, and each value it does not store. */
-function committedValues(values: PlanValues, plan: Plan, notStored: readonly Finding[]): Set<string> {
+export function committedValues(values: PlanValues, plan: Plan, notStored: readonly Finding[]): Set<string> {
   const out = new Set<string>();
   const addRaw = (raw: string) => {
     // The file is line-based: a multi-line value (a PEM key) gives one line per line of it; BEGIN/END lines stay.
