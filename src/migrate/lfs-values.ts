@@ -6,6 +6,8 @@
  * paths for the user to delete from the host's store (no git command can: see scrub-commands.ts).
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { lfsPointer } from '../sources/git/lfs.js';
 
 /** As the gate runs git (sources/git/run.ts): a `refs/replace/*` stand-in must not hide the commit that holds the pointer. */
@@ -59,8 +61,15 @@ export function lfsValues(root: string, places: ReadonlyArray<{ path: string; co
   return { paths, oids: [...oids] };
 }
 
-/** Whether any commit of any ref ever set up LFS (`filter=lfs` in a .gitattributes): the scrub must fetch its objects. */
+/**
+ * Whether the repository uses Git LFS: this clone has an LFS store (git-lfs made one when it checked out or
+ * fetched an object), or the current commit sets up an LFS filter. A history-wide search costs a minute on
+ * large repositories; one that used LFS only long ago and was never fetched here gets no fetch step, and
+ * the check then stops (exit 2) naming the object to fetch.
+ */
 export function usesLfs(root: string): boolean {
-  const r = spawnSync('git', ['log', '--all', '-1', '--format=%H', '-G', 'filter=lfs', '--', ':(glob)**/.gitattributes'], { cwd: root, env, encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() !== '';
+  const dir = spawnSync('git', ['rev-parse', '--git-common-dir'], { cwd: root, env, encoding: 'utf8' });
+  if (dir.status === 0 && existsSync(join(resolve(root, dir.stdout.trim()), 'lfs', 'objects'))) return true;
+  const r = spawnSync('git', ['grep', '-q', '-e', 'filter=lfs', 'HEAD', '--', '.gitattributes', '**/.gitattributes'], { cwd: root, env });
+  return r.status === 0;
 }

@@ -22,7 +22,7 @@ export interface ScrubContext {
   remote?: string;
   /** The remote's URL when it is a relative path (`../server.git`): resolved here, as the clone runs elsewhere. */
   localPath?: string;
-  /** Some commit set up Git LFS: its objects are fetched into the mirror (the check reads them). */
+  /** The repository uses Git LFS (lfs-values.ts): its objects are fetched into the mirror (the check reads them). */
   usesLfs?: boolean;
   /** LFS paths whose objects held a value (lfs-values.ts). */
   lfs?: LfsValues;
