@@ -88,9 +88,24 @@ export function peopleCallback(replacements: string, field: 'name' | 'email'): s
   return callback(replacements, `the same replacements in author, committer and tagger ${field}s (no message option reads them).`, `return secret_sweep_sub(${field}, secret_sweep_raw)`);
 }
 
-/** Ref names (`refs/heads/leak/ghp_…`, `refs/tags/rel-ghp_…`): the value becomes `REMOVED`; the mirror push deletes the old name. */
+/**
+ * Ref names (`refs/heads/leak/ghp_…`, `refs/tags/rel-ghp_…`): the value becomes `REMOVED`; the mirror push
+ * deletes the old name. Two refs that would get one name (`leak/<token1>`, `leak/<token2>`) get `REMOVED`,
+ * `REMOVED-2`: filter-repo would otherwise write both to one ref and lose a branch. The same name always
+ * maps the same way (filter-repo asks once per commit and tag).
+ */
 export function refNameCallback(replacements: string): string {
-  return callback(replacements, 'the same replacements in branch, tag and other ref names, as REMOVED (no * in a ref name).', "return secret_sweep_sub(refname, secret_sweep_raw, b'REMOVED')");
+  return callback(replacements, 'the same replacements in branch, tag and other ref names, as REMOVED (no * in a ref name).', [
+    "renamed = g.setdefault('secret_sweep_refs', {})",
+    'if refname not in renamed:',
+    "  new = base = secret_sweep_sub(refname, secret_sweep_raw, b'REMOVED')",
+    '  n = 1',
+    '  while new != refname and new in renamed.values():',
+    '    n += 1',
+    "    new = base + b'-' + str(n).encode()",
+    '  renamed[refname] = new',
+    'return renamed[refname]',
+  ].join('\n'));
 }
 
 /** Writes every callback (0600, created new, never through a link) beside the replacements file. */

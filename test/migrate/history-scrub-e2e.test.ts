@@ -78,7 +78,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
       notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11),
       // Beyond files and messages (see "4b" below): people, an extra commit header, ref names, refs/replace, a submodule URL, an evil merge, LFS.
-      author: githubToken(401), email: githubToken(402), header: githubToken(403), tagger: githubToken(404), branch: githubToken(405), tagName: githubToken(406),
+      author: githubToken(401), email: githubToken(402), header: githubToken(403), tagger: githubToken(404), branch: githubToken(405), branch2: githubToken(412), tagName: githubToken(406),
       replace: githubToken(407), blobRef: githubToken(411), submodule: githubToken(408), merge: githubToken(409), ...(hasLfs ? { lfs: githubToken(410) } : {}), inPath: awsKeyId(313), headPath: awsKeyId(314), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
     };
     const long = enc.short + 'Zq9x';
@@ -129,6 +129,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     git(dir, 'update-ref', 'refs/heads/main', execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: dir, input: withHeader }).toString().trim());
     // Ref names, a tagger, and a replacement commit (refs/replace) that holds a value.
     git(dir, 'branch', `leak/${enc.branch}`);
+    git(dir, 'branch', `leak/${enc.branch2}`, 'HEAD~1'); // renamed to the same name as the other: must not replace it
     git(dir, 'tag', `rel-${enc.tagName}`);
     gitAs(dir, { GIT_COMMITTER_NAME: enc.tagger }, 'tag', '-a', 'v0', '-m', 'zero');
     const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: `R = "${enc.replace}"\n` }).toString().trim();
@@ -183,11 +184,11 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const listed = new Set([...report.historyOnly.map((h) => h.fingerprint), ...report.secrets.flatMap((s) => s.values.map((v) => v.fingerprint)), ...report.inFileNames.map((f) => f.fingerprint)]);
     expect(before.findings.filter((f) => !listed.has(f.fingerprint)).map((f) => `${f.rule} ${f.file}`), 'found by the gate, not in the rotate list').toEqual([]);
     expect(before.findings.filter((f) => f.file === '(commit header)')).toHaveLength(3);
-    expect(report.historyOnly.filter((h) => h.locations[0]?.file === '(ref name)'), 'the branch and the tag named after a token').toHaveLength(2);
+    expect(report.historyOnly.filter((h) => h.locations[0]?.file === '(ref name)'), 'the branches and the tag named after a token').toHaveLength(3);
     expect(report.historyOnly.filter((h) => h.locations[0]?.file === '(ref to a blob)'), 'the tagged blob').toHaveLength(1);
     // Every history-only value of the scan (the two tokens only in messages among them) and the key in a file name.
     expect(historyOnlyBefore.filter((f) => /^\((commit message|message of tag v1)\)$/.test(f.file)).length).toBe(2);
-    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 4);
+    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 5);
     expect(report.historyOnly.filter((h) => h.locations.some((l) => (l as { file?: string }).file?.startsWith('creds/'))).map((h) => h.rule)).toEqual(['aws-access-key-id']);
     expect(report.historyOnly.filter((h) => h.locations.some((l) => /^\((commit message|message of tag v1)\)$/.test((l as { file?: string }).file ?? ''))).length).toBe(2);
     for (const h of report.historyOnly) {
@@ -230,7 +231,7 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const served = execFileSync('bash', ['-c', 'git rev-list --all --objects | cut -d" " -f1 | git cat-file --batch'], { cwd: server, maxBuffer: 1 << 28 }).toString('latin1');
     // Ref names rewritten (the old ones deleted by the mirror push), refs/replace gone.
     expect(git(server, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean).sort())
-      .toEqual(['refs/heads/feature', 'refs/heads/leak/REMOVED', 'refs/heads/main', 'refs/notes/commits', 'refs/tags/rel-REMOVED', 'refs/tags/v0', 'refs/tags/v1']);
+      .toEqual(['refs/heads/feature', 'refs/heads/leak/REMOVED', 'refs/heads/leak/REMOVED-2', 'refs/heads/main', 'refs/notes/commits', 'refs/tags/rel-REMOVED', 'refs/tags/v0', 'refs/tags/v1']);
     // The LFS object that held a value: the mirror's copy is gone, the host's store keeps it, and the report names it for the host.
     const mirrorLfs = hasLfs ? execFileSync('find', [join(mirror, 'lfs'), '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
     expect(mirrorLfs.filter((f) => readFileSync(f, 'latin1').includes(enc.lfs ?? '\0'))).toEqual([]);
