@@ -22,6 +22,7 @@ import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import { commitOf, historyOnly, secretOf, type Finding } from '../findings/finding.js';
 import { verificationText } from '../report/jsonl.js';
+import { withoutSecrets } from '../findings/detected-text.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
@@ -205,7 +206,22 @@ function scrubParts(input: ReportInput, replacements: string): Pick<JsonReport, 
   return { scrubCommands: scrubCommands(ctx, replacements), hostSteps: hostSteps(ctx) };
 }
 
+/**
+ * Every `file` and `where` of the report with the keys in paths redacted (`data/AKIA….lfs`), as the scan
+ * command prints paths: the report is committed, and a history-only value found in a file whose name holds
+ * another key printed that key (the history scan keeps raw paths: migrate reads blobs by them).
+ */
+function withoutPathSecrets<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutPathSecrets) as T;
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, (k === 'file' || k === 'where') && typeof v === 'string' ? withoutSecrets(v) : withoutPathSecrets(v)])) as T;
+}
+
 export function buildJsonReport(input: ReportInput, replacements: string): JsonReport {
+  return withoutPathSecrets(jsonReport(input, replacements));
+}
+
+function jsonReport(input: ReportInput, replacements: string): JsonReport {
   const byName = new Map(input.outcomes.map((o) => [o.name, o]));
   const facts = input.rules ? migrationFacts(input.rules) : undefined;
   const verified = (fp: string) => {

@@ -42,7 +42,10 @@ function refObjectsHolding(root: string, values: ReadonlySet<string>): string[] 
  */
 export function scrubContext(root: string, places: ReadonlyArray<{ path: string; commit?: string }> = [], values: ReadonlySet<string> = new Set()): ScrubContext {
   const refObjects = refObjectsHolding(root, values);
-  const extra = { ...(usesLfs(root) ? { usesLfs: true, lfs: lfsValues(root, places) } : {}), ...(refObjects.length ? { refObjects } : {}) };
+  const lfs = usesLfs(root) ? lfsValues(root, places) : undefined;
+  // The paths are printed in the report, which is committed: a value in one (`keys/AKIA….lfs`) becomes `?`s.
+  if (lfs) lfs.paths = lfs.paths.map((p) => [...values].reduce((out, v) => (v.length >= 4 ? out.split(v).join('?'.repeat(v.length)) : out), p));
+  const extra = { ...(lfs ? { usesLfs: true, lfs } : {}), ...(refObjects.length ? { refObjects } : {}) };
   let remotes: string[] = [];
   try {
     // Only the names: a URL may carry a token, and the commands read it at run time.
@@ -63,8 +66,8 @@ export function scrubContext(root: string, places: ReadonlyArray<{ path: string;
   return { root, remote, ...(relative ? { localPath: resolve(root, url) } : {}), ...extra };
 }
 
-/** A path as an LFS `--include` pattern: `,` separates patterns and `*?[` are wildcards, so each becomes `?`. */
-const lfsPattern = (p: string) => p.replace(/[,*?[\]\\]/g, '?');
+/** A path as an LFS `--include` pattern: `,` separates patterns and `*[` are wildcards, so each becomes `?` (as a value in it did). */
+const lfsPattern = (p: string) => p.replace(/[,*[\]\\]/g, '?');
 
 /**
  * The command sequence, one shell line each (comments after `#`): clone every ref, fetch LFS objects and
