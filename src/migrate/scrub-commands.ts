@@ -93,6 +93,8 @@ export function scrubCommands(ctx: ScrubContext, replacements: string): string[]
     `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(cb.blobs)} --filename-callback ${q(cb.names)}`
       + ` --name-callback ${q(cb.people)} --email-callback ${q(cb.emails)} --refname-callback ${q(cb.refs)} --replace-refs delete-no-add`,
     'secret-sweep scan --history .   # expect no findings',
+    // The history scan reads no ref names; the same rules read them from standard input.
+    "git for-each-ref --format='%(refname)' | secret-sweep scan -   # ref names: expect no findings",
     ctx.remote ? 'git push --force --mirror   # every ref of the shared repository, rewritten (and renamed refs deleted under their old names)' : '# no remote: scrubbed.git replaces this repository (clone it again from there)',
     `shred -u ${[replacements, cb.blobs, cb.names, cb.people, cb.emails, cb.refs].map(q).join(' ')}   # the plaintext, once done (or rm)`,
   ];
