@@ -113,7 +113,8 @@ export function hostSteps(ctx: ScrubContext): string[] {
         + ' Every clone holds them in `.git/lfs/objects/` too (clone again); the mirror\'s copy went with `git lfs migrate export`.']
       : []),
     '**GitHub:** pull-request refs (`refs/pull/*`) are read-only (the mirror push reports them rejected) and old commits stay reachable by id in cached views (commit pages, compare views):'
-      + ' contact GitHub Support to remove them, with the old commit ids (`scrubbed.git/filter-repo/commit-map` maps old to new; `filter-repo/ref-map` names the old refs and may hold a value that was in a ref name: delete that folder afterwards). Other hosts: ask the administrator to expire unreachable objects (`git gc`).',
+      + ' contact GitHub Support to remove them, with the old commit ids (`scrubbed.git/filter-repo/commit-map` maps old to new; `filter-repo/ref-map` names the old refs and may hold a value that was in a ref name: delete that folder afterwards). Other hosts: ask the administrator to expire unreachable objects (`git gc`).'
+      + " A mirror clone of GitHub also fetches `refs/pull/*`, which this clone lacks: a value only in a pull request's commits makes the check stop (exit 1); fetch them here (`git fetch origin '+refs/pull/*:refs/remotes/origin/pull/*'`) and run migrate again, so it lists and scrubs them too.",
     '**Forks and other clones:** each keeps the old history (stash and reflog included): have every fork scrubbed or deleted and everyone clone again; clear CI caches and artifacts built from old commits.',
   ];
 }
