@@ -7,7 +7,7 @@
  *   that was ever committed is burned, migrated or not.
  * - A `git filter-repo --replace-text` file (`literal:VALUE==>***REMOVED***`, see scrub.ts), created mode
  *   0600 in a fresh private folder OUTSIDE the repository (newReplacementsPath), for users who also scrub
- *   history, with the two callbacks scrub.ts writes beside it. It is the one file that holds plaintext; the
+ *   history, with the callbacks scrub-callbacks.ts writes beside it. It is the one file that holds plaintext; the
  *   report says so and where it is, and prints the scrub's commands.
  */
 import { chmodSync, mkdtempSync } from 'node:fs';
@@ -22,10 +22,13 @@ import { migrationFacts } from './plan/rule-facts.js';
 import type { RuleMigration, RuleSpec } from '../rules/rule.js';
 import { commitOf, historyOnly, secretOf, type Finding } from '../findings/finding.js';
 import { verificationText } from '../report/jsonl.js';
+import { withoutSecrets } from '../findings/detected-text.js';
 import type { ManualSite, RewriteRunResult } from './rewrite/run-rewriters.js';
 import { REFS_FILE } from './run-env.js';
 import { lockStepLine, type LockStep } from './lockfiles/lock-step.js';
-import { blobCallback, callbackPaths, fileNameCallback, replacementLines, scrubCommands, scrubContext, shortValueCount, SHORT } from './scrub.js';
+import { committedValues, replacementLines, shortValueCount, SHORT } from './scrub.js';
+import { writeCallbacks } from './scrub-callbacks.js';
+import { hostSteps, scrubCommands, scrubContext } from './scrub-commands.js';
 import { manualLanguageOf } from './manual-snippets.js';
 
 export const REPORT_MD = 'secret-sweep-migration.md';
@@ -147,8 +150,10 @@ interface JsonReport {
   env: string;
   replacementsFile: string;
   replacementsNote: string;
-  /** The scrub, one shell line each (see scrub.ts): mirror clone, filter-repo, check, mirror push, delete. */
+  /** The scrub, one shell line each (see scrub-commands.ts): mirror clone, filter-repo, check, mirror push, delete. */
   scrubCommands: string[];
+  /** What no command of the scrub reaches (a host's LFS store, pull-request refs, forks): to do by hand or ask for. */
+  hostSteps: string[];
   /** Values shorter than SHORT characters: replaced only where they stand alone. */
   shortValues: number;
   secrets: Array<{
@@ -165,6 +170,8 @@ interface JsonReport {
   skipped: Plan['skipped'];
   /** Values found only in git history that were not stored: rotate each, and scrub history. */
   historyOnly: Array<{ rule: string; fingerprint: string; redacted: string; key?: string; locations: Array<{ file: string; line: number; commit?: string; where: string }>; rotate: string; verification?: string }>;
+  /** Keys in the names of files still in the tree (`keys/AKIA….pub`): no rewriter renames a file; rotate, rename, scrub. */
+  inFileNames: Array<{ rule: string; fingerprint: string; redacted: string; file: string; rotate: string }>;
   /** With --verify: every value its issuer says works (rotate these first), where it was found. */
   rotateFirst?: Array<{ fingerprint: string; rule?: string; where: string; verification: string }>;
   codeEdits: Array<{ file: string; rewriter: string; summary: string }>;
@@ -189,7 +196,32 @@ interface JsonReport {
   warnings: string[];
 }
 
+/** The scrub's commands and host steps; the places of every value, to find those in Git LFS objects. */
+function scrubParts(input: ReportInput, replacements: string): Pick<JsonReport, 'scrubCommands' | 'hostSteps'> {
+  const places = [
+    ...input.plan.secrets.flatMap((s) => s.fields.flatMap((f) => (f.secret ? f.locations.map((l) => ({ path: l.file, commit: l.commit })) : []))),
+    ...(input.notStored ?? []).flatMap((f) => (f.seen?.places.length ? f.seen.places.map((p) => ({ path: p.path, commit: p.commit })) : [{ path: f.file, commit: commitOf(f) }])),
+  ];
+  const ctx = scrubContext(input.root, places, committedValues(input.values, input.plan, input.notStored ?? []));
+  return { scrubCommands: scrubCommands(ctx, replacements), hostSteps: hostSteps(ctx) };
+}
+
+/**
+ * Every `file` and `where` of the report with the keys in paths redacted (`data/AKIA….lfs`), as the scan
+ * command prints paths: the report is committed, and a history-only value found in a file whose name holds
+ * another key printed that key (the history scan keeps raw paths: migrate reads blobs by them).
+ */
+function withoutPathSecrets<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(withoutPathSecrets) as T;
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, (k === 'file' || k === 'where') && typeof v === 'string' ? withoutSecrets(v) : withoutPathSecrets(v)])) as T;
+}
+
 export function buildJsonReport(input: ReportInput, replacements: string): JsonReport {
+  return withoutPathSecrets(jsonReport(input, replacements));
+}
+
+function jsonReport(input: ReportInput, replacements: string): JsonReport {
   const byName = new Map(input.outcomes.map((o) => [o.name, o]));
   const facts = input.rules ? migrationFacts(input.rules) : undefined;
   const verified = (fp: string) => {
@@ -208,7 +240,7 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
     env: input.plan.env,
     replacementsFile: replacements,
     replacementsNote: 'holds the migrated values and every other committed value in PLAINTEXT (for git filter-repo --replace-text and --replace-message); delete it when done',
-    scrubCommands: scrubCommands(scrubContext(input.root), replacements),
+    ...scrubParts(input, replacements),
     shortValues: shortValueCount(input.values, input.plan, input.notStored),
     secrets: input.plan.secrets.map((s) => {
       const o = byName.get(s.name);
@@ -264,6 +296,9 @@ export function buildJsonReport(input: ReportInput, replacements: string): JsonR
       locations: notStoredLocations(f),
       rotate: rotateHint(f.rule, f.key, facts),
       ...verified(f.fingerprint),
+    })),
+    inFileNames: (input.notStored ?? []).filter((f) => !historyOnly(f) && f.decodedFrom === 'path').map((f) => ({
+      rule: f.rule, fingerprint: f.fingerprint, redacted: f.redacted, file: f.file, rotate: rotateHint(f.rule, f.key, facts),
     })),
     codeEdits: (input.rewrites?.edits ?? input.plan.edits).map((e) => ({ file: e.file, rewriter: e.rewriter, summary: e.summary })),
     generated: input.rewrites?.generated ?? [],
@@ -417,10 +452,14 @@ export function renderMarkdown(r: JsonReport): string {
     + ' Commit and push the migration first; then scrub a mirror clone of the shared repository (a plain clone leaves notes behind), check, push every ref back, and delete the file:', '');
   L.push('```sh', ...r.scrubCommands, '```', '');
   L.push('Each value becomes `***REMOVED***` in every file of every commit (a PEM key keeps its BEGIN/END lines, its body is replaced)'
-    + ', in commit and tag messages (`--replace-message`), in binary and UTF-16 files (`--blob-callback`, which `--replace-text` alone skips; a binary file that held a value may no longer load), and in file paths (`--filename-callback`, as `REMOVED`).'
+    + ', in commit and tag messages (`--replace-message`), in binary and UTF-16 files (`--blob-callback`, which `--replace-text` alone skips; a binary file that held a value may no longer load)'
+    + ', in author, committer and tagger names and emails (`--name-callback`, `--email-callback`), and in file paths and branch and tag names (`--filename-callback`, `--refname-callback`, as `REMOVED`)'
+    + '; other commit headers (`gpgsig`, `mergetag`, any extra one) are dropped, and `refs/replace/*` deleted.'
     + ' Rewriting history changes every commit id after the first secret: coordinate with everyone who has a clone, and have them clone again.'
-    + ' Your own clone keeps the old commits in its stash and reflog: clone again after the push. A host may keep its own references'
-    + ' (GitHub\'s pull-request refs are read-only: the mirror push reports them as rejected; ask the host to remove them). Branch and tag names are not rewritten. Rotation is still required.', '');
+    + ' Your own clone keeps the old commits in its stash and reflog: clone again after the push. Rotation is still required.', '');
+  L.push('### What the scrub cannot reach', '', 'No command above removes these; every value is in the rotate list all the same.', '');
+  for (const h of r.hostSteps) L.push(`- ${h}`);
+  L.push('');
   if (r.shortValues) {
     L.push(`${r.shortValues} value(s) are shorter than ${SHORT} characters: each is replaced only where no letter, digit or \`_\` touches it`
       + ' (as a literal it would also rewrite longer words that contain it); check what the scrub changed with `git log -p` before the push.', '');
@@ -454,9 +493,7 @@ export function writeReports(input: ReportInput): ReportFiles {
   try {
     // Created new, never through a link, 0600: it holds every value in plaintext.
     writeFileAtomic(replacements, lines.join('\n') + (lines.length ? '\n' : ''), { private: true, exclusive: true });
-    const cb = callbackPaths(replacements);
-    writeFileAtomic(cb.blobs, blobCallback(replacements), { private: true, exclusive: true });
-    writeFileAtomic(cb.names, fileNameCallback(replacements), { private: true, exclusive: true });
+    writeCallbacks(replacements);
   } catch (e) {
     if (e instanceof SweepError) throw e;
     throw new SweepError(`cannot write the replacements file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, replacements);

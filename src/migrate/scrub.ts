@@ -7,15 +7,9 @@
  *   another is replaced whole before the shorter one could cut it. A short value (under SHORT characters,
  *   `password1`) is replaced only where it stands alone, as a `regex:` with word bounds: as a literal it
  *   would also rewrite `check_password1()`.
- * - A blob callback (`--blob-callback FILE`): `--replace-text` leaves every blob git calls binary (a NUL in
- *   its first 8 KB) as it is, and a UTF-16 file is one; the callback replaces the same values there, as
- *   bytes and in UTF-16 (both byte orders). A filename callback does the same in paths. Neither holds a
- *   value: both read the replacements file.
- * - The commands: a mirror clone of the shared repository (every ref: branches, tags, notes; a plain clone
- *   leaves notes behind), filter-repo without refs/replace, the check, and a mirror push.
+ * - The callbacks (scrub-callbacks.ts) apply the same lines where these options do not reach (binary and
+ *   UTF-16 blobs, paths, people, ref names); the commands are scrub-commands.ts's.
  */
-import { execFileSync } from 'node:child_process';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { lineTextOf, secretOf, type Finding } from '../findings/finding.js';
 import { valueKey, type Plan, type PlanValues } from './plan.js';
 
@@ -30,8 +24,8 @@ function escapeRegex(s: string): string {
 }
 
 const WORD = /[A-Za-z0-9_]/;
-const BEFORE = '(?<![A-Za-z0-9_])';
-const AFTER = '(?![A-Za-z0-9_])';
+export const BEFORE = '(?<![A-Za-z0-9_])';
+export const AFTER = '(?![A-Za-z0-9_])';
 
 /** The ways a file may hold `v` other than as written: string escapes, URL and XML encodings, base64. */
 export function encodedForms(v: string): Set<string> {
@@ -69,7 +63,7 @@ function line(form: string, short: boolean): string {
 }
 
 /** Every committed value as plain strings: each raw form of the plan's secrets, and each value it does not store. */
-function committedValues(values: PlanValues, plan: Plan, notStored: readonly Finding[]): Set<string> {
+export function committedValues(values: PlanValues, plan: Plan, notStored: readonly Finding[]): Set<string> {
   const out = new Set<string>();
   const addRaw = (raw: string) => {
     // The file is line-based: a multi-line value (a PEM key) gives one line per line of it; BEGIN/END lines stay.
@@ -148,118 +142,3 @@ export function shortValueCount(values: PlanValues, plan: Plan, notStored: reado
   return [...committedValues(values, plan, notStored)].filter((v) => v.length >= MIN && v.length < SHORT).length;
 }
 
-/** The callbacks' files: beside the replacements file, named after it. */
-export function callbackPaths(replacements: string): { blobs: string; names: string } {
-  const stem = join(dirname(replacements), basename(replacements).replace(/\.txt$/, ''));
-  return { blobs: `${stem}-binary-blobs.py`, names: `${stem}-file-names.py` };
-}
-
-/** Python: the replacements file's lines, parsed once per filter-repo run as filter-repo parses them. */
-function parseOnce(replacements: string): string[] {
-  return [
-    'g = globals()',
-    "if 'secret_sweep_raw' not in g:",
-    '  import re',
-    '  raw, utf16 = [], []',
-    `  with open(${JSON.stringify(replacements)}, 'rb') as f:`,
-    '    for line in f:',
-    "      line = line.rstrip(b'\\r\\n')",
-    "      if b'==>' not in line:",
-    '        continue',
-    "      pat, rep = line.rsplit(b'==>', 1)",
-    "      if pat.startswith(b'regex:'):",
-    '        raw.append((re.compile(pat[6:]), rep))',
-    `        lit = re.sub(rb'\\\\(.)', rb'\\1', pat[6:].replace(b${JSON.stringify(BEFORE)}, b'').replace(b${JSON.stringify(AFTER)}, b''))`,
-    "      elif pat.startswith(b'literal:'):",
-    '        lit = pat[8:]',
-    '        raw.append((lit, rep))',
-    '      else:',
-    '        continue',
-    "      for enc in ('utf-16-le', 'utf-16-be'):",
-    "        utf16.append((lit.decode('utf-8', 'replace').encode(enc), rep.decode('utf-8', 'replace').encode(enc)))",
-    "  g['secret_sweep_raw'], g['secret_sweep_utf16'] = raw, utf16",
-    '  def sub(data, pairs, to=None):',
-    '    for pat, rep in pairs:',
-    "      data = pat.sub(to or rep, data) if hasattr(pat, 'sub') else data.replace(pat, to or rep)",
-    '    return data',
-    "  g['secret_sweep_sub'] = sub",
-  ];
-}
-
-/**
- * filter-repo's blob callback (run once per blob): the replacements file's lines applied to the blobs
- * `--replace-text` skips, as bytes and as UTF-16.
- */
-export function blobCallback(replacements: string): string {
-  return [
-    '# secret-sweep: --replace-text skips every blob with a NUL in its first 8 KB (binary files, UTF-16 text);',
-    '# this applies the same replacements there, as bytes and as UTF-16 (both byte orders). It holds no value.',
-    ...parseOnce(replacements),
-    "if b'\\0' in blob.data[0:8192]:",
-    "  blob.data = secret_sweep_sub(blob.data, secret_sweep_raw + secret_sweep_utf16)",
-    '',
-  ].join('\n');
-}
-
-/**
- * filter-repo's filename callback: a value in a file's path (`keys/AKIA….txt`) is in every commit that has
- * the file, and `--replace-text` reads contents only. `REMOVED`, without the asterisks a path should not hold.
- */
-export function fileNameCallback(replacements: string): string {
-  return [
-    '# secret-sweep: the same replacements in file paths (--replace-text reads contents only). It holds no value.',
-    ...parseOnce(replacements),
-    "return secret_sweep_sub(filename, secret_sweep_raw, b'REMOVED')",
-    '',
-  ].join('\n');
-}
-
-const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/** What the report needs to know about the repository to print the commands. */
-export interface ScrubContext {
-  root: string;
-  /** The remote the shared copy is at (origin, else the only or first remote), to clone and push back to. */
-  remote?: string;
-  /** The remote's URL when it is a relative path (`../server.git`): resolved here, as the clone runs elsewhere. */
-  localPath?: string;
-}
-
-export function scrubContext(root: string): ScrubContext {
-  let remotes: string[] = [];
-  try {
-    // Only the names: a URL may carry a token, and the commands read it at run time.
-    remotes = execFileSync('git', ['remote'], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean);
-  } catch {
-    remotes = [];
-  }
-  const remote = remotes.includes('origin') ? 'origin' : remotes[0];
-  if (!remote) return { root };
-  let url = '';
-  try {
-    url = execFileSync('git', ['remote', 'get-url', remote], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    url = '';
-  }
-  // A relative path names a folder from this repository: printed resolved (a path, not a URL that may hold a token).
-  const relative = url !== '' && !isAbsolute(url) && !url.includes(':');
-  return { root, remote, ...(relative ? { localPath: resolve(root, url) } : {}) };
-}
-
-/**
- * The command sequence, one shell line each (comments after `#`): clone every ref, scrub files, paths and
- * messages (binary and UTF-16 blobs too), check, push every ref back, delete the plaintext.
- */
-export function scrubCommands(ctx: ScrubContext, replacements: string): string[] {
-  const cb = callbackPaths(replacements);
-  const from = ctx.localPath ? q(ctx.localPath) : ctx.remote ? `"$(git -C ${q(ctx.root)} remote get-url ${q(ctx.remote)})"` : q(ctx.root);
-  return [
-    `git clone --mirror --no-local ${from} scrubbed.git   # every ref: branches, tags, notes`,
-    'cd scrubbed.git',
-    ...(ctx.remote ? [] : ['git update-ref -d refs/stash   # a stash cannot be rewritten (filter-repo refuses it); yours stays in your clone']),
-    `git filter-repo --replace-text ${q(replacements)} --replace-message ${q(replacements)} --blob-callback ${q(cb.blobs)} --filename-callback ${q(cb.names)} --replace-refs delete-no-add`,
-    'secret-sweep scan --history .   # expect no findings',
-    ctx.remote ? 'git push --force --mirror   # every ref of the shared repository, rewritten' : '# no remote: scrubbed.git replaces this repository (clone it again from there)',
-    `shred -u ${q(replacements)} ${q(cb.blobs)} ${q(cb.names)}   # the plaintext, once done (or rm)`,
-  ];
-}

@@ -81,10 +81,13 @@ export async function historyFindingsOf(session: MigrateSession): Promise<Findin
     root, mode: 'history', allLines: false, progress: false, excludePaths: config.allowlist.paths, allowCommits: config.allowlist.commits, messages: false,
   });
   const known = new Set(hist.findings.map((f) => f.fingerprint));
-  // Messages too: the scan reads files only, and a token pasted into a commit message is in every clone.
+  // Messages and commit headers too (runGitScan reads files only), ref names and what refs name outside commits: each is in every clone.
   const { messageFindings } = await import('./message-findings.js');
   const inMessages = await messageFindings(root, rules, session.detector, known);
-  return [...hist.findings, ...inMessages, ...historyPathFindings(session, hist.paths ?? [], known)];
+  for (const f of inMessages) known.add(f.fingerprint);
+  const { refFindings } = await import('./ref-findings.js');
+  const inRefs = refFindings(root, rules, session.detector, known);
+  return [...hist.findings, ...inMessages, ...inRefs, ...historyPathFindings(session, hist.paths ?? [], known)];
 }
 
 /**

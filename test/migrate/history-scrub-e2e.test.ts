@@ -18,7 +18,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BIN, runCliAsync, TEST_AWS_ENV } from '../support/cli.js';
@@ -26,6 +26,8 @@ import { git, migrateTestBed } from '../support/migrate-bed.js';
 import { ALNUM, awsKeyId, awsSecretKey, githubToken, npmToken, randomString, stripeKey } from '../support/fake-secrets.js';
 
 const hasFilterRepo = spawnSync('git', ['filter-repo', '--version'], { stdio: 'ignore' }).status === 0;
+const hasLfs = spawnSync('git', ['lfs', 'version'], { stdio: 'ignore' }).status === 0;
+if (!hasLfs) console.warn('history-scrub-e2e: the Git LFS part is skipped: git-lfs not found (apt-get install -y git-lfs)');
 
 const bed = migrateTestBed();
 
@@ -44,11 +46,16 @@ function commit(dir: string, msg: string): void {
 const pw = (seed: number) => randomString(ALNUM, 18, seed) + 'x7';
 
 interface Scan {
-  findings: Array<{ rule: string; file: string; presentAtHead?: boolean }>;
+  findings: Array<{ rule: string; file: string; fingerprint: string; presentAtHead?: boolean }>;
 }
 
-async function scanHistory(dir: string): Promise<{ code: number | null; findings: Scan['findings'] }> {
-  const r = await runCliAsync(['scan', '--history', '.', '--format', 'json', '--no-color'], { cwd: dir, env: TEST_AWS_ENV });
+/** git with other people's names and emails (the helper's `-c user.*` lose to these variables). */
+function gitAs(dir: string, who: Record<string, string>, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd: dir, stdio: 'pipe', env: { ...process.env, ...who } }).toString();
+}
+
+async function scanHistory(dir: string, ...more: string[]): Promise<{ code: number | null; findings: Scan['findings'] }> {
+  const r = await runCliAsync(['scan', '--history', '.', '--format', 'json', '--no-color', ...more], { cwd: dir, env: TEST_AWS_ENV });
   expect([0, 1], r.stderr).toContain(r.code);
   return { code: r.code, findings: (JSON.parse(r.stdout) as Scan).findings };
 }
@@ -69,7 +76,10 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const enc = {
       k8s: pw(301), xml: pw(302).slice(0, 10) + '&' + pw(302).slice(10), uri: pw(303).slice(0, 10) + '@' + pw(303).slice(10),
       utf16: pw(304), quoted: pw(305).slice(0, 11) + '"' + pw(305).slice(11), feature: pw(306), renamed: pw(307),
-      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11), inPath: awsKeyId(313), headPath: awsKeyId(314), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
+      notebook: pw(312).slice(0, 11) + '"q/' + pw(312).slice(11),
+      // Beyond files and messages (see "4b" below): people, an extra commit header, ref names, refs/replace, a submodule URL, an evil merge, LFS.
+      author: githubToken(401), email: githubToken(402), header: githubToken(403), tagger: githubToken(404), branch: githubToken(405), branch2: githubToken(412), tagName: githubToken(406),
+      replace: githubToken(407), blobRef: githubToken(411), submodule: githubToken(408), merge: githubToken(409), ...(hasLfs ? { lfs: githubToken(410), lfsPath: awsKeyId(413) } : {}), inPath: awsKeyId(313), headPath: awsKeyId(314), note: pw(308), inMsg: githubToken(309), inTag: githubToken(310), short: pw(311).slice(0, 10), weak: 'pass' + 'word1',
     };
     const long = enc.short + 'Zq9x';
     const crlf = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString().replace(/\n/g, '\r\n');
@@ -104,9 +114,29 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
       // A cell's code line as a JSON string, with the value's quote escaped in Python and again in JSON, and `/` as `\/`.
       [`creds/${enc.inPath}.txt`]: 'deploy user\n',
       [`keys/${enc.headPath}.pub`]: 'ssh-ed25519 AAAA\n', // still in the tree: a warning, and the scrub renames it
+      '.gitmodules': `[submodule "lib"]\n\tpath = lib\n\turl = https://deploy:${enc.submodule}@git.example.com/acme/lib.git\n`,
       'nb/etl.ipynb': `{"cells":[{"cell_type":"code","source":[${JSON.stringify(`DB_PASSWORD = "${enc.notebook.replace(/"/g, '\\"')}"\n`).replace(/\//g, '\\/')}]}]}\n`,
     });
+    if (hasLfs) {
+      git(dir, 'lfs', 'install', '--local');
+      git(dir, 'lfs', 'track', '*.lfs');
+      write(dir, { [`data/${enc.lfsPath}.lfs`]: `token: ${enc.lfs}\n` }); // a key in its name too: the report prints the path
+    }
     commit(dir, `legacy (the CI token was ${enc.inMsg})`);
+    // A token as the author's name, as the committer's email, and in a header only `git cat-file` shows.
+    gitAs(dir, { GIT_AUTHOR_NAME: enc.author, GIT_COMMITTER_EMAIL: `${enc.email}@example.com` }, 'commit', '-q', '--allow-empty', '-m', 'ident');
+    const withHeader = git(dir, 'cat-file', 'commit', 'HEAD').replace(/^(committer .*)$/m, `$1\nx-deploy-token ${enc.header}`);
+    git(dir, 'update-ref', 'refs/heads/main', execFileSync('git', ['hash-object', '-t', 'commit', '-w', '--stdin'], { cwd: dir, input: withHeader }).toString().trim());
+    // Ref names, a tagger, and a replacement commit (refs/replace) that holds a value.
+    git(dir, 'branch', `leak/${enc.branch}`);
+    git(dir, 'branch', `leak/${enc.branch2}`, 'HEAD~1'); // renamed to the same name as the other: must not replace it
+    git(dir, 'tag', `rel-${enc.tagName}`);
+    gitAs(dir, { GIT_COMMITTER_NAME: enc.tagger }, 'tag', '-a', 'v0', '-m', 'zero');
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: `R = "${enc.replace}"\n` }).toString().trim();
+    const tree = execFileSync('git', ['mktree'], { cwd: dir, input: `100644 blob ${blob}\treplaced.py\n` }).toString().trim();
+    git(dir, 'replace', git(dir, 'rev-parse', 'HEAD~1').trim(), git(dir, 'commit-tree', tree, '-m', 'stand-in').trim());
+    // A tag of a blob no commit holds (filter-repo skips it; the gate refuses such a ref).
+    git(dir, 'tag', '-a', 'deploy-key', '-m', 'key', execFileSync('git', ['hash-object', '-w', '--stdin'], { cwd: dir, input: `key = ${enc.blobRef}\n` }).toString().trim());
     git(dir, 'tag', '-a', 'v1', '-m', `release 1, deploy token ${enc.inTag}`);
     git(dir, 'mv', 'old_name.py', 'new_name.py');
     commit(dir, 'rename');
@@ -114,16 +144,22 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     write(dir, { 'feature.py': `FEATURE_PASSWORD = "${enc.feature}"\n` });
     commit(dir, 'feature');
     git(dir, 'checkout', '-q', 'main');
-    git(dir, 'merge', '-q', '--no-ff', '--no-edit', 'feature');
+    // An evil merge: the value is only in the merge's own result.
+    git(dir, 'merge', '-q', '--no-ff', '--no-commit', 'feature');
+    write(dir, { 'evil.py': `EVIL = "${enc.merge}"\n` });
+    commit(dir, 'merge feature');
     git(dir, 'notes', 'add', '-m', `db: DB_PASSWORD=${enc.note}`, 'HEAD');
     // 2. The old files are deleted and the .env password changed: those values live only in history now.
     for (const f of ['old_sync.py', '.npmrc', 'deploy/aws.py', 'billing.py', 'settings.py', 'config/app.yaml', 'keys/old.pem', 'sign.py', 'sa.json',
-      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb', `creds/${enc.inPath}.txt`]) rmSync(join(dir, f));
+      'k8s/db.yaml', 'conf/app.xml', 'conf/db.py', 'conf/win.ini', 'keys/crlf.pem', 'new_name.py', 'admin.py', 'weak.py', 'feature.py', 'svc/.env', 'nb/etl.ipynb', `creds/${enc.inPath}.txt`, 'evil.py', '.gitmodules', ...(hasLfs ? [`data/${enc.lfsPath}.lfs`] : [])]) rmSync(join(dir, f));
     write(dir, { '.env': `DB_USER=etl\nDB_PASSWORD=${head.envPw}\n`, 'app.py': `STRIPE_KEY = "${head.stripe}"\nprint("hello")\n` });
     commit(dir, 'clean up, new password');
-    git(dir, 'push', '-q', 'origin', 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*', 'refs/notes/*:refs/notes/*');
+    git(dir, 'push', '-q', 'origin', 'refs/heads/*:refs/heads/*', 'refs/tags/*:refs/tags/*', 'refs/notes/*:refs/notes/*', 'refs/replace/*:refs/replace/*');
+    const lfsStore = () => (hasLfs ? execFileSync('find', [join(server, 'lfs', 'objects'), '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean) : []);
+    expect(lfsStore().length).toBe(hasLfs ? 1 : 0);
 
-    const before = await scanHistory(dir);
+    // The tag of a blob makes the gate refuse (exit 2); the rest is scanned.
+    const before = await scanHistory(dir, '--allow-skips');
     const historyOnlyBefore = before.findings.filter((f) => f.presentAtHead === false);
     expect(historyOnlyBefore.length).toBeGreaterThanOrEqual(12);
 
@@ -138,11 +174,24 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
 
     const report = JSON.parse(readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8')) as {
       replacementsFile: string;
-      historyOnly: Array<{ rule: string; locations: Array<{ commit?: string }>; rotate: string }>;
+      scrubCommands: string[];
+      hostSteps: string[];
+      historyOnly: Array<{ rule: string; fingerprint: string; locations: Array<{ commit?: string; file?: string }>; rotate: string }>;
+      secrets: Array<{ values: Array<{ fingerprint: string }> }>;
+      inFileNames: Array<{ fingerprint: string; rotate: string }>;
     };
+    // The gate's findings and migrate's rotate list, as sets: every value the gate finds is listed to rotate.
+    const listed = new Set([...report.historyOnly.map((h) => h.fingerprint), ...report.secrets.flatMap((s) => s.values.map((v) => v.fingerprint)), ...report.inFileNames.map((f) => f.fingerprint)]);
+    expect(before.findings.filter((f) => !listed.has(f.fingerprint)).map((f) => `${f.rule} ${f.file}`), 'found by the gate, not in the rotate list').toEqual([]);
+    expect(before.findings.filter((f) => f.file === '(commit header)')).toHaveLength(3);
+    expect(report.historyOnly.filter((h) => h.locations[0]?.file === '(ref name)'), 'the branches and the tag named after a token').toHaveLength(3);
+    expect(report.historyOnly.filter((h) => h.locations[0]?.file === '(ref to a blob)'), 'the tagged blob').toHaveLength(1);
     // Every history-only value of the scan (the two tokens only in messages among them) and the key in a file name.
     expect(historyOnlyBefore.filter((f) => /^\((commit message|message of tag v1)\)$/.test(f.file)).length).toBe(2);
-    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + 1);
+    // Beyond the gate's history-only findings: ref names, the tagged blob (which the gate refuses to walk), and the keys in file names (listed under their own fingerprints).
+    expect(report.historyOnly.filter((h) => !historyOnlyBefore.some((f) => f.fingerprint === h.fingerprint)).map((h) => h.locations[0]?.file).sort())
+      .toEqual(['(ref name)', '(ref name)', '(ref name)', '(ref to a blob)', 'creds/AKIA….txt', ...(hasLfs ? ['data/AKIA….lfs'] : [])]);
+    expect(report.historyOnly ?? [], "the report lists the history-only values").toHaveLength(historyOnlyBefore.length + (hasLfs ? 6 : 5));
     expect(report.historyOnly.filter((h) => h.locations.some((l) => (l as { file?: string }).file?.startsWith('creds/'))).map((h) => h.rule)).toEqual(['aws-access-key-id']);
     expect(report.historyOnly.filter((h) => h.locations.some((l) => /^\((commit message|message of tag v1)\)$/.test((l as { file?: string }).file ?? ''))).length).toBe(2);
     for (const h of report.historyOnly) {
@@ -153,7 +202,8 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     expect(md).toContain('## Only in git history (not stored)');
     expect(md).toMatch(/- keys\/AKIA….pub: the file's name holds a aws-access-key-id value/);
     expect(md).toContain(`git filter-repo --replace-text '${report.replacementsFile}'`);
-    for (const v of [...Object.values(old), ...Object.values(head)]) expect(md).not.toContain(v);
+    const committed = readFileSync(join(dir, 'secret-sweep-migration.json'), 'utf8') + md;
+    for (const [k, v] of Object.entries({ ...old, ...head, ...enc })) expect(committed.includes(v) ? `${k}: ${committed.slice(committed.indexOf(v) - 60, committed.indexOf(v) + 60)}` : "", k).toBe("");
     const repl = readFileSync(report.replacementsFile, 'utf8');
     for (const v of Object.values(old)) expect(repl).toContain(v);
     expect(statSync(report.replacementsFile).mode & 0o777).toBe(0o600);
@@ -183,10 +233,19 @@ describe.skipIf(!hasFilterRepo)('history scrub with git filter-repo', () => {
     const pemLines = [rsa, ec, sa, crlf].flatMap((k) => k.split(/\r?\n/).filter((l) => l.length >= 8 && !l.startsWith('-----')));
     const objects = execFileSync('git', ['cat-file', '--batch-all-objects', '--batch'], { cwd: mirror, maxBuffer: 1 << 28 }).toString('latin1');
     const served = execFileSync('bash', ['-c', 'git rev-list --all --objects | cut -d" " -f1 | git cat-file --batch'], { cwd: server, maxBuffer: 1 << 28 }).toString('latin1');
-    expect(git(server, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean).sort()).toEqual(['refs/heads/feature', 'refs/heads/main', 'refs/notes/commits', 'refs/tags/v1']);
+    // Ref names rewritten (the old ones deleted by the mirror push), refs/replace gone.
+    expect(git(server, 'for-each-ref', '--format=%(refname)').split('\n').filter(Boolean).sort())
+      .toEqual(['refs/heads/feature', 'refs/heads/leak/REMOVED', 'refs/heads/leak/REMOVED-2', 'refs/heads/main', 'refs/notes/commits', 'refs/tags/rel-REMOVED', 'refs/tags/v0', 'refs/tags/v1']);
+    // The LFS object that held a value: the mirror's copy is gone, the host's store keeps it, and the report names it for the host.
+    const mirrorLfs = hasLfs ? execFileSync('find', [join(mirror, 'lfs'), '-type', 'f'], { encoding: 'utf8' }).split('\n').filter(Boolean) : [];
+    expect(mirrorLfs.filter((f) => readFileSync(f, 'latin1').includes(enc.lfs ?? '\0'))).toEqual([]);
+    const hostOids = lfsStore().map((f) => f.split('/').pop()!);
+    expect(hostOids.every((o) => report.hostSteps.some((h) => h.includes(`sha256:${o}`))), report.hostSteps.join('\n')).toBe(true);
+    expect(report.hostSteps.some((h) => /GitHub Support/.test(h) && h.includes('refs/pull/*'))).toBe(true);
     const bounded = (text: string, v: string) => new RegExp(`(?<![A-Za-z0-9_])${v}(?![A-Za-z0-9_])`).test(text);
     let left = 0;
-    for (const [where, text] of [['mirror', objects], ['origin', served]] as const) {
+    const refNames = (d: string) => git(d, 'for-each-ref', '--format=%(refname)') + (existsSync(join(d, 'packed-refs')) ? readFileSync(join(d, 'packed-refs'), 'latin1') : '');
+    for (const [where, text] of [['mirror', objects + refNames(mirror)], ['origin', served + refNames(server)]] as const) {
       // Whole forms, and each value's last 6 characters (the tail a cut value would leave).
       const found = [...all.filter((v) => v !== enc.weak).flatMap((v) => [...forms(v), v.slice(-6)]), ...pemLines].filter((v) => text.includes(v));
       left += found.length;
