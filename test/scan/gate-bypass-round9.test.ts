@@ -22,7 +22,7 @@ const toml = (first: string, third: string) => `title = ${first}\n\n${third}\n`;
 
 describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 120_000 }, () => {
   it('what merging commits, author names, extra headers, tag messages and Shift-JIS text are read by --range and --ci; the halves alone pass', () => {
-    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic, title, description, tagger] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105].map((s) => githubToken(s));
+    const [merged, author, header, tagged, sjis, replaced, named, utf16, ansi, iso, tab, italic, title, description, tagger, wide] = [91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.toml': toml('"demo"', 'name = "x"') });
     git(dir, 'checkout', '-q', 'main');
     // Request 1 (merged first): the first half, a TOML line continuation over the blank line after it.
@@ -66,6 +66,11 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     // A message stored under `encoding UTF-16LE`: git log shows other characters, the object holds the token.
     git(dir, '-c', 'i18n.commitEncoding=UTF-16LE', 'commit', '-q', '--allow-empty', '-m', `rotate ${utf16}`);
     const encoded = git(dir, 'rev-parse', 'HEAD');
+    // The same header over bytes that are UTF-16LE (git re-encodes it cut at the first NUL: `r`).
+    const wideHead = git(dir, 'cat-file', 'commit', 'HEAD').split('\n\n')[0]!.replace(/^parent .*$/m, `parent ${encoded}`);
+    writeFileSync(join(dir, '.git', 'w.txt'), Buffer.concat([Buffer.from(wideHead + '\n\n'), Buffer.from(`rotate ${wide}\n`, 'utf16le')]));
+    const wideCommit = git(dir, 'hash-object', '-t', 'commit', '-w', '--literally', join(dir, '.git', 'w.txt'));
+    git(dir, 'reset', '-q', '--hard', wideCommit);
     git(dir, 'tag', '-a', 'v9', '-m', `release; deploy key ${tagged}`);
     const head = git(dir, 'rev-parse', 'HEAD');
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
@@ -76,7 +81,7 @@ describe('round 9: merges, commit headers, tags, legacy encodings', { timeout: 1
     const range = gateScan(dir, ['--range', `${target}..v9`]);
     expect(range.code, range.stderr).toBe(1);
     expect(files(range)).toEqual(expected);
-    expect(range.findings.filter((f) => f.file === '(commit message)').map((f) => f.commit).sort()).toEqual([leaky, encoded].sort());
+    expect(range.findings.filter((f) => f.file === '(commit message)').map((f) => f.commit).sort()).toEqual([leaky, encoded, wideCommit].sort());
     // GitHub pull_request on the merge ref (actions/checkout's default), the target moved on since the fork.
     git(dir, 'update-ref', 'refs/remotes/origin/main', target);
     git(dir, 'checkout', '-q', '--detach', target);

@@ -131,12 +131,28 @@ async function eachHeader(root: string, ids: readonly string[], each: (m: Messag
       // `encoding UTF-16LE` comes out as other characters (or nothing), while the stored bytes, which
       // every clone holds, read as written. Such a message is read as stored too.
       const enc = /^encoding (.*)$/m.exec(text)?.[1]?.trim().toLowerCase();
-      if (end >= 0 && enc !== undefined && enc !== 'utf-8' && enc !== 'utf8') each({ commit: m[1]!, text: body.toString('utf8', end + 2), place: 'commit message' });
+      if (end >= 0 && enc !== undefined && enc !== 'utf-8' && enc !== 'utf8') {
+        const stored = body.subarray(end + 2);
+        each({ commit: m[1]!, text: stored.toString('utf8'), place: 'commit message' });
+        // And decoded as declared: git cuts a UTF-16 message at its first NUL when it re-encodes, and its
+        // bytes read as UTF-8 put a NUL between every letter of a token.
+        const declared = declaredText(stored, enc);
+        if (declared !== undefined) each({ commit: m[1]!, text: declared, place: 'commit message' });
+      }
       at++;
       buf = buf.subarray(nl + 1 + size + 1);
     }
   }
   if ((await done) !== 0 || at !== ids.length) throw new Error('git cat-file failed');
+}
+
+/** `bytes` decoded as the commit's `encoding` header says, when Node knows that encoding (else undefined). */
+function declaredText(bytes: Buffer, encoding: string): string | undefined {
+  try {
+    return new TextDecoder(encoding).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
