@@ -1,7 +1,7 @@
 'use strict';
-// Loads a CommonJS bundle (dist/bundle/hook.cjs) through V8's code cache: Node 20 has no compile cache
-// (module.enableCompileCache is Node 22), and compiling the pre-commit entry, its functions included, was a
-// fifth of a `scan --staged` run. The cache is V8's compiled form of the bundle, made after a run (so the
+// Loads a CommonJS bundle (dist/bundle/hook.cjs, dist/bundle/scan.cjs) through V8's code cache: Node 20 has no
+// compile cache (module.enableCompileCache is Node 22), and compiling the pre-commit entry, its functions
+// included, was a fifth of a `scan --staged` run. The cache is V8's compiled form of the bundle, made after a run (so the
 // functions the run compiled are in it) and kept next to the bundle as `<bundle>.v8-cache`.
 //
 // It is only ever a shortcut: missing, for another bundle or another Node, damaged or rejected by V8, it is

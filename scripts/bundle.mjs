@@ -85,7 +85,7 @@ const only = (entry, unreachable) => ({
   },
 });
 // The common `scan` lines' entry (src/cli/scan-main.ts: a folder scan with --format, -o …), alone and
-// whole in dist/bundle/scan.js, like the hook's: one module to load instead of the chunks above. What its
+// whole in dist/bundle/scan.cjs, like the hook's: one module to load instead of the chunks above. What its
 // command lines (hook-argv.ts quickScanArgs) cannot reach is left out as for the hook: --verify, --ci,
 // --range, --history and standard input; report formats and the worker pool are in.
 const NOT_ON_THE_SCAN_PATH = [
@@ -96,22 +96,29 @@ const NOT_ON_THE_SCAN_PATH = [
 ];
 // Each alone and whole: splitting off, packages loaded from node_modules, the unreachable stubbed out.
 const whole = (what, unreachable) => ({ ...common, outdir: 'dist/bundle', splitting: false, packages: 'external', plugins: [only(what, unreachable)] });
-await build({ ...whole('the scan entry (dist/bundle/scan.js)', NOT_ON_THE_SCAN_PATH), entryPoints: { scan: 'dist/cli/scan-main.js' } });
-// The hook's entry is CommonJS, so that bin/secret-sweep.js loads it through V8's code cache (bin/precompiled.js:
-// compiling it was a fifth of a hook run) and without Node's ES module loader. In strict mode, as the ES
-// modules it is made of; import.meta.url is the bundle's own URL, as in the ES bundles.
-await build({
-  ...whole('the pre-commit entry (dist/bundle/hook.cjs)', NOT_ON_THE_HOOK_PATH),
-  entryPoints: { hook: 'dist/cli/hook-main.js' },
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  define: { 'import.meta.url': '__ssImportMetaUrl' },
-  banner: { js: "'use strict'; const __ssImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
-// A code cache is V8's compiled form of one exact text, but V8 checks only the text's length: the first line
-// names the content (its SHA-256), and a cache is used only for the bundle whose name it was made for.
-// vm.Script runs the bundle with no loader for dynamic import(): the build fails if one is left in it.
-const hookFile = 'dist/bundle/hook.cjs';
-const hookText = readFileSync(hookFile, 'utf8');
-if (/\bimport\(/.test(hookText)) throw new Error(`${hookFile} holds a dynamic import(), which bin/precompiled.js cannot load`);
-writeFileSync(hookFile, `// bundle ${createHash('sha256').update(hookText).digest('hex')}\n${hookText}`);
+/**
+ * The pre-commit entry and the scan entry are CommonJS, so that bin/secret-sweep.js loads them through V8's
+ * code cache (bin/precompiled.js: compiling the entry was a fifth of a hook run, and ~15 ms of a small folder's
+ * scan as an ES module) and without Node's ES module loader. In strict mode, as the ES modules they are made
+ * of; import.meta.url is the bundle's own URL, as in the ES bundles.
+ *
+ * A code cache is V8's compiled form of one exact text, but V8 checks only the text's length: the first line
+ * names the content (its SHA-256), and a cache is used only for the bundle whose name it was made for.
+ * vm.Script runs the bundle with no loader for dynamic import(): the build fails if one is left in it.
+ */
+async function cjsEntry(name, source, what, unreachable) {
+  await build({
+    ...whole(what, unreachable),
+    entryPoints: { [name]: source },
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    define: { 'import.meta.url': '__ssImportMetaUrl' },
+    banner: { js: "'use strict'; const __ssImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  });
+  const file = `dist/bundle/${name}.cjs`;
+  const text = readFileSync(file, 'utf8');
+  if (/\bimport\(/.test(text)) throw new Error(`${file} holds a dynamic import(), which bin/precompiled.js cannot load`);
+  writeFileSync(file, `// bundle ${createHash('sha256').update(text).digest('hex')}\n${text}`);
+}
+await cjsEntry('scan', 'dist/cli/scan-main.js', 'the scan entry (dist/bundle/scan.cjs)', NOT_ON_THE_SCAN_PATH);
+await cjsEntry('hook', 'dist/cli/hook-main.js', 'the pre-commit entry (dist/bundle/hook.cjs)', NOT_ON_THE_HOOK_PATH);

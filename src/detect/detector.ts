@@ -103,59 +103,72 @@ export function isGenericRule(spec: Pick<RuleSpec, 'priority' | 'tags'>): boolea
   return (spec.priority ?? 50) >= 90 || spec.tags.includes('generic');
 }
 
-function compileRule(spec: RuleSpec): CompiledRule {
-  let re: RE2 | undefined;
-  let path: RE2 | null | undefined;
-  let allow: CompiledAllowlist[] | undefined;
-  let literals: ((text: string) => boolean) | null | undefined;
+/**
+ * A rule's compiled parts, each made on first use: most rules never see a keyword hit in a small scan. A
+ * class (its getters on the prototype), not an object literal with getters: that was ~1 kB of closures and
+ * accessors per rule, a megabyte for the built-in rules at every detector's start, mostly young garbage
+ * collection copied.
+ */
+class LazyCompiledRule implements CompiledRule {
+  readonly generic: boolean;
+  readonly urlRule: boolean;
+  readonly validator: ((s: string) => boolean) | undefined;
+  private compiledRe: RE2 | undefined;
+  private compiledPath: RE2 | null | undefined;
+  private compiledAllow: CompiledAllowlist[] | undefined;
+  private literals: ((text: string) => boolean) | null | undefined;
   // The path test: literals every matching path holds first (most paths lack them; an RE2 call per file
   // and rule cost more), and the last answer kept (a fragment's decoded texts ask again for its path).
-  let pathLiterals: ((path: string) => boolean) | null | undefined;
-  let lastPath: string | undefined;
-  let lastApplies = false;
-  const compiled: CompiledRule = {
-    spec,
-    get re() {
-      re ??= new RE2(crlfAwareEnds(spec.regex), 'gmd');
-      return re;
-    },
-    get path() {
-      if (path === undefined) path = spec.path ? new RE2(spec.path) : null;
-      return path ?? undefined;
-    },
-    get allow() {
-      allow ??= (spec.allowlist ?? []).map((a) => ({
-        regexes: (a.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r))),
-        target: a.target ?? 'secret',
-        stopwords: a.stopwords ?? [],
-        paths: (a.paths ?? []).map((r) => new RE2(r)),
-        and: a.condition === 'and',
-      }));
-      return allow;
-    },
-    get holdsLiterals() {
-      if (literals === undefined) {
-        const req = requiredLiterals(spec.regex);
-        literals = req ? literalsTest(req) : null;
-      }
-      return literals ?? undefined;
-    },
-    appliesTo(p: string): boolean {
-      if (!spec.path) return true;
-      if (p === lastPath) return lastApplies;
-      if (pathLiterals === undefined) {
-        const req = requiredLiterals(spec.path);
-        pathLiterals = req ? literalsTest(req) : null;
-      }
-      lastApplies = (pathLiterals === null || pathLiterals(p)) && compiled.path!.test(p);
-      lastPath = p;
-      return lastApplies;
-    },
-    generic: isGenericRule(spec),
-    urlRule: spec.migrate?.grouping === 'uri' || spec.migrate?.grouping === 'database-uri',
-    validator: spec.validator ? VALIDATORS[spec.validator] : undefined,
-  };
-  return compiled;
+  private pathLiterals: ((path: string) => boolean) | null | undefined;
+  private lastPath: string | undefined;
+  private lastApplies = false;
+
+  constructor(readonly spec: RuleSpec) {
+    this.generic = isGenericRule(spec);
+    this.urlRule = spec.migrate?.grouping === 'uri' || spec.migrate?.grouping === 'database-uri';
+    this.validator = spec.validator ? VALIDATORS[spec.validator] : undefined;
+  }
+
+  get re(): RE2 {
+    this.compiledRe ??= new RE2(crlfAwareEnds(this.spec.regex), 'gmd');
+    return this.compiledRe;
+  }
+
+  get path(): RE2 | undefined {
+    if (this.compiledPath === undefined) this.compiledPath = this.spec.path ? new RE2(this.spec.path) : null;
+    return this.compiledPath ?? undefined;
+  }
+
+  get allow(): CompiledAllowlist[] {
+    this.compiledAllow ??= (this.spec.allowlist ?? []).map((a) => ({
+      regexes: (a.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r))),
+      target: a.target ?? 'secret',
+      stopwords: a.stopwords ?? [],
+      paths: (a.paths ?? []).map((r) => new RE2(r)),
+      and: a.condition === 'and',
+    }));
+    return this.compiledAllow;
+  }
+
+  get holdsLiterals(): ((text: string) => boolean) | undefined {
+    if (this.literals === undefined) {
+      const req = requiredLiterals(this.spec.regex);
+      this.literals = req ? literalsTest(req) : null;
+    }
+    return this.literals ?? undefined;
+  }
+
+  appliesTo(p: string): boolean {
+    if (!this.spec.path) return true;
+    if (p === this.lastPath) return this.lastApplies;
+    if (this.pathLiterals === undefined) {
+      const req = requiredLiterals(this.spec.path);
+      this.pathLiterals = req ? literalsTest(req) : null;
+    }
+    this.lastApplies = (this.pathLiterals === null || this.pathLiterals(p)) && this.path!.test(p);
+    this.lastPath = p;
+    return this.lastApplies;
+  }
 }
 
 /**
@@ -303,7 +316,7 @@ export function createDetector(specs: RuleSpec[], options?: DetectorOptions): De
 }
 
 function buildDetector(specs: RuleSpec[], options: DetectorOptions): Detector {
-  const rules = specs.map(compileRule);
+  const rules: CompiledRule[] = specs.map((spec) => new LazyCompiledRule(spec));
   const salt = options.salt ?? DEFAULT_SALT;
   const globalRegexes = (options.allowlist?.regexes ?? []).map((r) => new RE2(crlfAwareEnds(r)));
   const globalStopwords = (options.allowlist?.stopwords ?? []).map((s) => s.toLowerCase());

@@ -6,7 +6,7 @@
  * test/detect/non-secret-values.test.ts, which checks both sides through the real detector).
  * Pure: one line in, a short reason out (or undefined).
  */
-import { createHmac } from 'node:crypto';
+import { nodeCrypto } from '../lazy.js';
 import { assignmentKey } from './assignment-key.js';
 
 export interface ValueOnLine {
@@ -540,7 +540,8 @@ function isJwtIoSample(v: string): boolean {
   let alg: unknown;
   try { alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown }).alg; } catch { return false; }
   const hash = typeof alg === 'string' ? HMAC_OF[alg] : undefined;
-  return hash !== undefined && createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
+  // node:crypto on first use (lazy.ts): only a JWT-shaped value gets here.
+  return hash !== undefined && nodeCrypto().createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
 }
 
 /** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */

@@ -4,6 +4,8 @@
  * history's blobs go to run-blobs.ts. Then the
  * post-processing every scan shares (name the capped files, sort); the baseline step is the scanner's.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createDetector } from '../detect/detector.js';
 import type { Finding } from '../findings/finding.js';
 import { isBlobSource, type Fragment, type Source, type SourceStats } from '../sources/source.js';
@@ -126,10 +128,12 @@ async function scanWorkingTree(source: WorkingTreeSource, scanner: Scanner): Pro
 /**
  * Start the worker threads of a working-tree scan of `root` now, when its git index says the tree holds
  * enough files for them (each index entry takes at least ~72 bytes): their start-up then overlaps the
- * config, rules and file listing. `scanWorkingTree` adopts them or ends them.
+ * config, rules and file listing. `scanWorkingTree` adopts them or ends them. Only for the top of the work
+ * tree: the index counts the whole repository, not a folder in it (`scan src/scan` in this project's clone
+ * started a worker only to end it, ~10 ms of CPU); a folder's scan starts workers once it has listed enough files.
  */
 export async function startTreeWorkersEarly(root: string, jobs: number): Promise<void> {
-  if (jobs <= 1 || gitIndexSize(root) < PARALLEL_MIN_FILES * 72) return;
+  if (jobs <= 1 || !existsSync(join(root, '.git')) || gitIndexSize(root) < PARALLEL_MIN_FILES * 72) return;
   const { startWorkersEarly } = await import('./pool.js');
   startWorkersEarly(jobs - 1);
 }

@@ -61,4 +61,17 @@ describe('standard output that cannot be written (>/dev/full)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('secret-sweep: cannot write to standard output: ENOSPC\n');
   });
+
+  // The pre-commit entry ends the process as soon as its report is written (bin/secret-sweep.js): a report
+  // that was not written must still fail the commit.
+  it.skipIf(!process.platform.startsWith('linux'))('scan --staged (the pre-commit entry): one line, exit 2', () => {
+    const repo = join(work, 'repo');
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: repo, encoding: 'utf8' });
+    spawnSync('git', ['init', '-q', repo]);
+    writeFileSync(join(repo, 'b.txt'), 'nothing here either\n');
+    git('add', 'b.txt');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" scan --staged >/dev/full`], { cwd: repo, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('secret-sweep: cannot write to standard output: ENOSPC\n');
+  });
 });

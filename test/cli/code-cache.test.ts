@@ -100,11 +100,30 @@ describe('the code cache of the pre-commit entry', () => {
     }
   });
 
+  it('of the scan entry (dist/bundle/scan.cjs, a folder\'s `scan`) is written after a scan and used by the next run, which reports the same', () => {
+    const { bin } = privateCli();
+    const cache = join(bin, '../../dist/bundle/scan.cjs.v8-cache');
+    rmSync(cache, { force: true });
+    const repo = leakyRepo();
+    const scan = () => {
+      const r = spawnSync(process.execPath, [bin, 'scan', '.', '--no-color'], { cwd: repo, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1' }, timeout: 120_000 });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    const first = scan();
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.stdout).toMatch(/settings\.py/);
+    const made = readFileSync(cache);
+    expect(scan()).toEqual(first);
+    expect(readFileSync(cache).equals(made)).toBe(true);
+  });
+
   it('is named on the bundle\'s first line by the bundle\'s content, and not packed', () => {
-    const text = readFileSync(join(ROOT, 'dist/bundle/hook.cjs'), 'utf8');
-    const m = /^\/\/ bundle ([0-9a-f]{64})\n/.exec(text);
-    expect(m).not.toBeNull();
-    expect(createHash('sha256').update(text.slice(m![0].length)).digest('hex')).toBe(m![1]);
+    for (const entry of ['hook.cjs', 'scan.cjs']) {
+      const text = readFileSync(join(ROOT, 'dist/bundle', entry), 'utf8');
+      const m = /^\/\/ bundle ([0-9a-f]{64})\n/.exec(text);
+      expect(m, entry).not.toBeNull();
+      expect(createHash('sha256').update(text.slice(m![0].length)).digest('hex'), entry).toBe(m![1]);
+    }
     const files = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
     expect(files).toContain('!dist/bundle/*.v8-cache');
   });

@@ -191,14 +191,14 @@ describe('the one-file hook entry (dist/bundle/hook.cjs, which bin/secret-sweep.
   });
 });
 
-describe('the one-file scan entry (dist/bundle/scan.js, which bin/secret-sweep.js loads for other `scan` lines)', () => {
+describe('the one-file scan entry (dist/bundle/scan.cjs, which bin/secret-sweep.js loads for other `scan` lines)', () => {
   afterAll(cleanup);
-  const scanJs = join(process.cwd(), 'dist/bundle/scan.js');
+  const scanJs = join(process.cwd(), 'dist/bundle/scan.cjs');
   const cliJs = join(process.cwd(), 'dist/bundle/cli.js');
 
   it('is one module, answers common scan lines as the full CLI does, and declines others', () => {
     const text = readFileSync(scanJs, 'utf8');
-    expect(text.match(/(?:from|import\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
+    expect(text.match(/(?:from|import\(|require\()\s*["']\.{1,2}\/[^"']*["']/g) ?? []).toEqual([]);
     const r = makeRepo();
     commit(r, { 'README.md': 'hi\n', 'app/settings.py': keyLine(75) });
     const plainEnv: NodeJS.ProcessEnv = { ...process.env, CI: 'true' };

@@ -44,7 +44,7 @@ describe('the installed package', () => {
     expect(files).toContain('package/dist/builtin-automaton.bin');
     expect(files).toContain('package/dist/bundle/hook.cjs');
     expect(files).toContain('package/bin/precompiled.js');
-    expect(files).toContain('package/dist/bundle/scan.js');
+    expect(files).toContain('package/dist/bundle/scan.cjs');
     expect(files.filter((f) => f.startsWith('package/rules/'))).toEqual([]);
     expect(files.filter((f) => f.includes('cache'))).toEqual([]);
   });

@@ -7,7 +7,7 @@
  * path; an object not in the clone is content that could not be read (exit 2 unless --allow-skips).
  */
 import { isLfsPointer } from '../decode-text.js';
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../../lazy.js';
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -104,7 +104,8 @@ export function readLfsObject(gitDir: string, { oid, size }: LfsPointer, maxSize
   } finally {
     closeSync(fd);
   }
-  if (createHash('sha256').update(data).digest('hex') !== oid) return { unread: `${what}: the local copy does not match its sha256` };
+  // node:crypto on first use: a pre-commit scan with no LFS object never loads it.
+  if (nodeCrypto().createHash('sha256').update(data).digest('hex') !== oid) return { unread: `${what}: the local copy does not match its sha256` };
   return { data };
 }
 
