@@ -106,7 +106,7 @@ export async function executeScan(args: ScanArgs, { forReport = true }: { forRep
   if (modes > 1) throw new SweepError('choose one of --staged, --commit-msg, --history, --range, --ci');
   if (args['commit-msg'] !== undefined && args['commit-msg'].trim() === '') throw new SweepError('--commit-msg needs the message file (a commit-msg hook gets it as $1)');
   if ((args.staged || args['commit-msg'] !== undefined) && (args.verify || args['only-verified']))
-    throw new SweepError('--verify is not available with --staged: a commit hook does not send secrets over the network (run `secret-sweep scan --verify` on the tree)');
+    throw new SweepError(`--verify is not available with ${args.staged ? '--staged' : '--commit-msg'}: a commit hook does not send secrets over the network (run \`secret-sweep scan --verify\` on the tree)`);
   verifyLimits(args);
   if (args.verify || args['only-verified']) checkRedirects(process.env);
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -488,6 +488,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         })
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
+        .example('$0 scan --commit-msg .git/COMMIT_EDITMSG', 'commit-msg hook: scan the message being committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
         .example('$0 scan . --only-verified', 'ask each credential\'s issuer; report only live ones (docs/verify.md)')
         .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
