@@ -18,8 +18,8 @@ export interface JoinedChain {
 const TOKEN = /[A-Za-z0-9_+/=.~:@%-]/;
 /** Token characters by char code (a seam is a token character, a closing quote, BETWEEN, an opening quote, a token character). */
 const TOKEN_CODE: boolean[] = Array.from({ length: 128 }, (_, c) => /[A-Za-z0-9_+/=.~:@%-]/.test(String.fromCharCode(c)));
-/** Between two literals of a chain: blanks (one line break at most, a backslash continuation) and one operator. */
-const BETWEEN = /[ \t]*(?:\+|\.\.|\.|&|\|\||~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|&|\|\||~)?[ \t]*)?/y;
+/** Between two literals of a chain: blanks (one line break at most, a backslash continuation) and one operator (`&amp;`: an Excel formula in a sheet's XML). */
+const BETWEEN = /[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*)?/y;
 /** Arrays of literals joined with nothing: what follows JS's `.join(` (`'')`), Python's `''.join(` (the list). */
 const JS_JOIN_TAIL = /\s*(["'])\1\s*\)/y;
 const PY_JOIN = /\s*[[(]\s*((?:(["'])[^"'\\\n]*\2\s*,\s*)+(["'])[^"'\\\n]*\3)\s*,?\s*[\])]\s*\)/y;

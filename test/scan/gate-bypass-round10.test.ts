@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
+import { deflatedZip } from '../support/archives.js';
 import { githubToken } from '../support/fake-secrets.js';
 import { BIN, runCli } from '../support/cli.js';
 import { commitAll, gateScan, git, repoWith, write } from '../support/gate-repo.js';
@@ -18,8 +19,8 @@ import { sh } from '../hooks/helpers.js';
 
 describe('round 10: joined string literals, commit messages at commit time', { timeout: 120_000 }, () => {
   it('--range and --staged read literals the program joins; scan --commit-msg and the commit-msg hooks read the message', () => {
-    const [split, implicit, shell, php, template, joined, reverted, generated, staged, body, comment, removed, added, hooked, framework, tiny, url] = [
-      1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017,
+    const [split, implicit, shell, php, template, joined, reverted, generated, staged, body, comment, removed, added, hooked, framework, tiny, url, formula] = [
+      1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018,
     ].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.py': 'x = 1\n' });
     // Before the base: a token added, then reverted (the base's history, not its tree, holds it).
@@ -42,6 +43,8 @@ describe('round 10: joined string literals, commit messages at commit time', { t
         'clean.js': `const url = "https://example.com/api/" + "v2/resources/items";\nconst greeting = 'hello ' + 'world';\nconst id = "abcdefghij" + "klmnopqrst";\n`,
         '.gitattributes': '*.gen linguist-generated\n*.ven linguist-vendored\n',
         'out.gen': `k = "${generated}"\n`,
+        // An Excel formula `="gh"&"p_…"`: the sheet's XML writes the `&` as `&amp;`.
+        'book.xlsx': deflatedZip('xl/worksheets/sheet1.xml', `<worksheet><sheetData><row r="1"><c r="A1"><f>"${formula.slice(0, 2)}"&amp;"${formula.slice(2)}"</f></c></row></sheetData></worksheet>`),
         // Three characters a piece; a URL whose end a run-time value supplies (the token is whole in the literals).
         'tiny.py': `t = ${(tiny.match(/.{1,3}/g) ?? []).map((p) => `"${p}"`).join(' + ')}\nu = "https://x-access-token:" + "${url.slice(0, 2)}" + "${url.slice(2)}" + "@github.com/" + repo\n`,
       },
@@ -50,7 +53,7 @@ describe('round 10: joined string literals, commit messages at commit time', { t
     const files = (r: ReturnType<typeof gateScan>) => [...new Set(r.findings.map((f) => f.file))].sort();
     const range = gateScan(dir, ['--range', `${target}..pr`]);
     expect(range.code, range.stderr).toBe(1);
-    expect(files(range)).toEqual(['client.js', 'conf.php', 'deploy.sh', 'old.py', 'out.gen', 'split.py', 'tiny.py']);
+    expect(files(range)).toEqual(['book.xlsx', 'client.js', 'conf.php', 'deploy.sh', 'old.py', 'out.gen', 'split.py', 'tiny.py']);
     const at = (file: string) => range.findings.filter((f) => f.file === file).map((f) => f.line).sort();
     expect(at('split.py')).toEqual([2, 3]);
     expect(at('client.js')).toEqual([1, 2]);
