@@ -16,6 +16,8 @@ export interface JoinedChain {
 }
 
 const TOKEN = /[A-Za-z0-9_+/=.~:@%-]/;
+/** What may follow a seam's closing quote (most quotes are followed by `)`, `,`, `:`: no regex runs for them). */
+const AFTER_CLOSE = new Set([...' \t+.&|~\\\r\n"\'`'].map((c) => c.charCodeAt(0)));
 /** Token characters by char code (a seam is a token character, a closing quote, BETWEEN, an opening quote, a token character). */
 const TOKEN_CODE: boolean[] = Array.from({ length: 128 }, (_, c) => /[A-Za-z0-9_+/=.~:@%-]/.test(String.fromCharCode(c)));
 /** Between two literals of a chain: blanks (one line break at most, a backslash continuation) and one operator (`&amp;`: an Excel formula in a sheet's XML). */
@@ -27,6 +29,14 @@ const PY_JOIN = /\s*[[(]\s*((?:(["'])[^"'\\\n]*\2\s*,\s*)+(["'])[^"'\\\n]*\3)\s*
 const JS_LIST = /\[\s*((?:(["'])[^"'\\\n]*\2\s*,\s*)+(["'])[^"'\\\n]*\3)\s*,?\s*\]\s*$/;
 /** A one-line template literal holding a constant `${'…'}` piece. */
 const TEMPLATE = /`[^`\n]*\$\{\s*(["'])[^"'\\\n]*\1\s*\}[^`\n]*`/g;
+/** A one-line Python f-string (`f"gh{'p_'}…"`) or C# interpolated string (`$"gh{"p_"}…"`) holding a constant piece. */
+const F_STRING = /(?<![A-Za-z0-9_])(?:[fF][rR]?|[rR][fF]|\$@?|@\$)(["'])(?:(?!\1)[^\\\n]){0,4096}?\{\s*(["'])[^"'\\\n]*\2\s*\}(?:(?!\1)[^\\\n]){0,4096}\1/g;
+/** A constant piece, where it starts (sticky). */
+const JS_PIECE = /\$\{\s*(["'])([^"'\\\n]*)\1\s*\}/y;
+const F_PIECE = /\{\s*(["'])([^"'\\\n]*)\1\s*\}/y;
+/** What an f-string or interpolated string starts with (`rf"`, `Rf'`, `$@"` included); a text with none has none. */
+const F_PREFIXES = ['f"', "f'", 'F"', "F'", 'R"', "R'", '$"', "$'", '@"'];
+const ANY_PIECE = /\{\s*(["'])[^"'\\\n]*\1\s*\}/g;
 const LITERAL_IN_LIST = /(["'])([^"'\\\n]*)\1/g;
 const QUOTES = new Set(['"', "'", '`']);
 const PLAIN: Record<string, RegExp> = { '"': /"([^"\\\n]{0,4096})"/y, "'": /'([^'\\\n]{0,4096})'/y, '`': /`([^`\\\n$]{0,4096})`/y };
@@ -152,6 +162,22 @@ function listBefore(text: string, at: number): { start: number; list: string } |
   return m ? { start: open, list: m[1]! } : undefined;
 }
 
+/** The literal `raw` at `at`, its body from `from` to before its closing quote, with constant pieces inlined (the seams are where they start and end). */
+function interpolated(text: string, at: number, raw: string, from: number, piece: RegExp, push: (c: JoinedChain) => void): void {
+  const seams: number[] = [];
+  let value = '';
+  for (let i = from; i < raw.length - 1; i++) {
+    piece.lastIndex = i;
+    const p = piece.exec(raw);
+    if (p) {
+      seams.push(value.length, value.length + p[2]!.length);
+      value += p[2];
+      i += p[0].length - 1;
+    } else value += raw[i];
+  }
+  emit(text, at, at + raw.length, value, seams, push);
+}
+
 export function joinedLiterals(text: string, push: (c: JoinedChain) => void): void {
   let done = 0;
   // Quotes are found with indexOf (a regex starting with a quote class stepped through every character:
@@ -163,7 +189,7 @@ export function joinedLiterals(text: string, push: (c: JoinedChain) => void): vo
     if (k < 0) break;
     const close = next[k]!;
     next[k] = text.indexOf(text[close]!, close + 1);
-    if (close < done || !TOKEN_CODE[text.charCodeAt(close - 1)]) continue;
+    if (close < done || !TOKEN_CODE[text.charCodeAt(close - 1)] || !AFTER_CLOSE.has(text.charCodeAt(close + 1))) continue;
     BETWEEN.lastIndex = close + 1;
     BETWEEN.exec(text);
     const open = BETWEEN.lastIndex;
@@ -187,26 +213,26 @@ export function joinedLiterals(text: string, push: (c: JoinedChain) => void): vo
     done = end;
     if (seams.length > 0) emit(text, first, end, value, seams, push);
   }
-  // A template literal with constant pieces, alone (no seam between quotes).
-  if (text.includes('${')) {
-    for (const m of text.matchAll(TEMPLATE)) {
-      const lit = literalAt(text, m.index);
-      if (!lit) continue;
-      const seams: number[] = [];
-      const raw = m[0];
-      // The seams are where a constant piece starts and ends in the value.
-      let value = '';
-      for (let i = 1; i < raw.length - 1; i++) {
-        const piece = /^\$\{\s*(["'])([^"'\\\n]*)\1\s*\}/.exec(raw.slice(i));
-        if (piece) {
-          seams.push(value.length, value.length + piece[2]!.length);
-          value += piece[2];
-          i += piece[0].length - 1;
-        } else value += raw[i];
-      }
-      emit(text, m.index, m.index + raw.length, value, seams, push);
-    }
+  // A template literal, a Python f-string or a C# interpolated string with constant pieces, alone (no seam between quotes).
+  if (text.includes('${')) for (const m of text.matchAll(TEMPLATE)) interpolated(text, m.index, m[0], 1, JS_PIECE, push);
+  // f-strings: from each constant piece (rare) to its line, read with F_STRING (which, run over the whole text, cost a fifth of this pass).
+  let lineDone = -1;
+  if (!F_PREFIXES.some((x) => text.includes(x))) return joinedArrays(text, push);
+  for (const p of text.matchAll(ANY_PIECE)) {
+    if (p.index < lineDone) continue;
+    const from = Math.max(0, p.index - MAX_LITERAL);
+    const lineStart = from + text.slice(from, p.index).lastIndexOf('\n') + 1;
+    let lineEnd = text.indexOf('\n', p.index);
+    if (lineEnd < 0 || lineEnd - p.index > MAX_LITERAL) lineEnd = Math.min(text.length, p.index + MAX_LITERAL);
+    lineDone = lineEnd;
+    const line = text.slice(lineStart, lineEnd);
+    for (const m of line.matchAll(F_STRING)) interpolated(text, lineStart + m.index, m[0], m[0].indexOf(m[1]!) + 1, F_PIECE, push);
   }
+  joinedArrays(text, push);
+}
+
+/** `[…].join('')`, `''.join([…])`: arrays of literals joined with nothing. */
+function joinedArrays(text: string, push: (c: JoinedChain) => void): void {
   for (let p = text.indexOf('join('); p !== -1; p = text.indexOf('join(', p + 5)) {
     // JS `[…].join('')`: the list ends right before `.join(`; Python `''.join([…])`: it starts right after.
     JS_JOIN_TAIL.lastIndex = p + 5;
