@@ -1,8 +1,9 @@
 /**
  * String literals a program joins into one value (round 10, docs/gate.md): `"ghp_" + "AbC…"` (JS, Java,
  * C#, Python), Python's and C's adjacent literals `"gh" "p_…"` (over lines inside parentheses too), PHP
- * `.`, Lua `..`, VB `&`, SQL `||`, D `~`, shell `"gh"'p_…'`, a JS template literal with constant pieces
- * (`` `ghp_${"AbC"}…` ``) and an array joined with nothing (`['ghp_Ab', 'C…'].join('')`,
+ * `.`, Lua `..`, VB and Excel `&` (`&amp;` in a sheet's XML), SQL `||`, D `~`, shell `"gh"'p_…'`, a JS
+ * template literal, Python f-string or C# interpolated string with constant pieces (`` `ghp_${"AbC"}…` ``,
+ * `f"ghp_{'AbC'}…"`) and an array joined with nothing (`['ghp_Ab', 'C…'].join('')`,
  * `"".join(["ghp_Ab", "C…"])`). The program holds the whole token; the file shows none.
  *
  * Only chains whose join runs token characters across the seam (16 or more, both sides touching it) are
@@ -15,11 +16,12 @@ export interface JoinedChain {
   text: string;
 }
 
+/** Characters a credential is made of (as string-escapes.ts counts them). */
 const TOKEN = /[A-Za-z0-9_+/=.~:@%-]/;
 /** What may follow a seam's closing quote (most quotes are followed by `)`, `,`, `:`: no regex runs for them). */
 const AFTER_CLOSE = new Set([...' \t+.&|~\\\r\n"\'`'].map((c) => c.charCodeAt(0)));
 /** Token characters by char code (a seam is a token character, a closing quote, BETWEEN, an opening quote, a token character). */
-const TOKEN_CODE: boolean[] = Array.from({ length: 128 }, (_, c) => /[A-Za-z0-9_+/=.~:@%-]/.test(String.fromCharCode(c)));
+const TOKEN_CODE: boolean[] = Array.from({ length: 128 }, (_, c) => TOKEN.test(String.fromCharCode(c)));
 /** Between two literals of a chain: blanks (one line break at most, a backslash continuation) and one operator (`&amp;`: an Excel formula in a sheet's XML). */
 const BETWEEN = /[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*)?/y;
 /** Arrays of literals joined with nothing: what follows JS's `.join(` (`'')`), Python's `''.join(` (the list). */
