@@ -19,11 +19,11 @@ export interface JoinedChain {
 /** Characters a credential is made of (as string-escapes.ts counts them). */
 const TOKEN = /[A-Za-z0-9_+/=.~:@%-]/;
 /** What may follow a seam's closing quote (most quotes are followed by `)`, `,`, `:`: no regex runs for them). */
-const AFTER_CLOSE = new Set([...' \t+.&|~\\\r\n"\'`'].map((c) => c.charCodeAt(0)));
+const AFTER_CLOSE = new Set([...' \t#/+.&|~\\\r\n"\'`'].map((c) => c.charCodeAt(0)));
 /** Token characters by char code (a seam is a token character, a closing quote, BETWEEN, an opening quote, a token character). */
 const TOKEN_CODE: boolean[] = Array.from({ length: 128 }, (_, c) => TOKEN.test(String.fromCharCode(c)));
-/** Between two literals of a chain: blanks (one line break at most, a backslash continuation) and one operator (`&amp;`: an Excel formula in a sheet's XML). */
-const BETWEEN = /[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*)?/y;
+/** Between two literals of a chain: blanks (one line break at most, after a `#` or `//` comment too; a backslash continuation) and one operator (`&amp;`: an Excel formula in a sheet's XML). */
+const BETWEEN = /[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*(?:(?:(?:#|\/\/)[^\n]{0,200})?\\?\r?\n[ \t]*(?:\+|\.\.|\.|&(?:amp;)?|\|\||~)?[ \t]*)?/y;
 /** Arrays of literals joined with nothing: what follows JS's `.join(` (`'')`), Python's `''.join(` (the list). */
 const JS_JOIN_TAIL = /\s*(["'])\1\s*\)/y;
 const PY_JOIN = /\s*[[(]\s*((?:(["'])[^"'\\\n]*\2\s*,\s*)+(["'])[^"'\\\n]*\3)\s*,?\s*[\])]\s*\)/y;

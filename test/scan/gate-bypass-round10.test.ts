@@ -19,8 +19,8 @@ import { sh } from '../hooks/helpers.js';
 
 describe('round 10: joined string literals, commit messages at commit time', { timeout: 120_000 }, () => {
   it('--range and --staged read literals the program joins; scan --commit-msg and the commit-msg hooks read the message', () => {
-    const [split, implicit, shell, php, template, joined, reverted, generated, staged, body, comment, removed, added, hooked, framework, tiny, url, formula, fstring] = [
-      1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019,
+    const [split, implicit, shell, php, template, joined, reverted, generated, staged, body, comment, removed, added, hooked, framework, tiny, url, formula, fstring, commented] = [
+      1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 1015, 1016, 1017, 1018, 1019, 1020,
     ].map((s) => githubToken(s));
     const { dir, base } = repoWith({ 'app.py': 'x = 1\n' });
     // Before the base: a token added, then reverted (the base's history, not its tree, holds it).
@@ -46,7 +46,7 @@ describe('round 10: joined string literals, commit messages at commit time', { t
         // An Excel formula `="gh"&"p_…"`: the sheet's XML writes the `&` as `&amp;`.
         'book.xlsx': deflatedZip('xl/worksheets/sheet1.xml', `<worksheet><sheetData><row r="1"><c r="A1"><f>"${formula.slice(0, 2)}"&amp;"${formula.slice(2)}"</f></c></row></sheetData></worksheet>`),
         // Three characters a piece; a URL whose end a run-time value supplies (the token is whole in the literals).
-        'tiny.py': `t = ${(tiny.match(/.{1,3}/g) ?? []).map((p) => `"${p}"`).join(' + ')}\nu = "https://x-access-token:" + "${url.slice(0, 2)}" + "${url.slice(2)}" + "@github.com/" + repo\nf = f"${fstring.slice(0, 6)}{'${fstring.slice(6, 20)}'}${fstring.slice(20)}"\n`,
+        'tiny.py': `t = ${(tiny.match(/.{1,3}/g) ?? []).map((p) => `"${p}"`).join(' + ')}\nu = "https://x-access-token:" + "${url.slice(0, 2)}" + "${url.slice(2)}" + "@github.com/" + repo\nf = f"${fstring.slice(0, 6)}{'${fstring.slice(6, 20)}'}${fstring.slice(20)}"\nc = ("${commented.slice(0, 9)}"  # the first part\n     "${commented.slice(9)}")\n`,
       },
       'concat',
     );
@@ -57,7 +57,7 @@ describe('round 10: joined string literals, commit messages at commit time', { t
     const at = (file: string) => range.findings.filter((f) => f.file === file).map((f) => f.line).sort();
     expect(at('split.py')).toEqual([2, 3]);
     expect(at('client.js')).toEqual([1, 2]);
-    expect(at('tiny.py')).toEqual([1, 2, 3]);
+    expect(at('tiny.py')).toEqual([1, 2, 3, 4]);
 
     // --staged: Python's implicit concatenation, the keyword split.
     write(dir, { 'staged.py': `T = ("${staged.slice(0, 2)}" "${staged.slice(2)}")\n` });
