@@ -9,13 +9,14 @@ import { escapedRuns } from './string-escapes.js';
 import { gluedLines } from './glued-bytes.js';
 import { notebookArrays } from './notebook.js';
 import { utf7Lines } from './utf7.js';
+import { joinedLiterals } from './string-concat.js';
 export interface DecodedCandidate {
   /** Span of the encoded text in the original. */
   start: number;
   end: number;
   /** Text to scan: the decoded value, with its key when one is known (so context rules can judge it). */
   text: string;
-  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv' | 'notebook' | 'glued';
+  encoding: 'base64' | 'hex' | 'url' | 'json-escape' | 'escape' | 'utf-7' | 'csv' | 'notebook' | 'glued' | 'concat';
 }
 
 /**
@@ -26,7 +27,7 @@ export interface DecodedCandidate {
  * (and without a rule keyword) yield no decoded candidate: byte prefilters (Detector.mayMatch) use this so
  * that history modes find the encoded secrets the tree scan finds.
  */
-const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7|"nbformat"/;
+const DECODE_TRIGGER = /Secret|asic\s|"auth"|%[0-9A-Fa-f]{2}|\\\/|\\u00|\\x[0-9A-Fa-f{]|\\u+[0-9A-Fa-f{]|\\U[0-9A-Fa-f]{8}|\\N\{|[\w.+\/=~:@%-]\\[0-7]{3}|[\w.+\/=~:@%-]\\[ \t]*\r?\n\s*[\w.+\/=~:@%-]|&#[xX0-9]|&(?:lowbar|period|colon|plus|equals|sol|commat|percnt);|[Uu][Tt][Ff][-_]?7|"nbformat"|[\w+\/=.~:@%-]["'\x60][ \t]*(?:\+|\.\.|\.|&|\|\||~)?[ \t]*(?:\\?\r?\n[ \t]*(?:\+|\.\.|\.|&|\|\||~)?[ \t]*)?["'\x60][\w+\/=.~:@%-]|\.\s*join\(|\$\{\s*["']/;
 let decodeTrigger: RE2 | undefined;
 
 export function mayHoldEncoded(bytes: Buffer): boolean {
@@ -235,8 +236,8 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     seen.add(c.start);
     out.push(c);
     if (depth >= MAX_DEPTH || c.encoding === 'json-escape' || c.encoding === 'escape' || c.encoding === 'utf-7' || c.encoding === 'glued') return;
-    // A joined notebook cell is source text again: read as a file is (escapes, keyword-line base64), not bare.
-    if (c.encoding === 'notebook') {
+    // A joined notebook cell, a joined chain of literals, is source text again: read as a file is (escapes, keyword-line base64), not bare.
+    if (c.encoding === 'notebook' || c.encoding === 'concat') {
       for (const inner of decodeCandidates(c.text, [[0, c.text.length]], false, depth + 1)) out.push({ ...inner, start: c.start, end: c.end, encoding: c.encoding });
       return;
     }
@@ -255,6 +256,8 @@ export function decodeCandidates(text: string, hotWindows: ReadonlyArray<readonl
     utf7Lines(text, (l) => push({ ...l, encoding: 'utf-7' }));
     // A legacy character's ASCII trail byte, an escape sequence, glued to a token (glued-bytes.ts).
     gluedLines(text, (l) => push({ ...l, encoding: 'glued' }));
+    // `"gh" + "p_…"`, `"gh" "p_…"`, `['gh', 'p_…'].join('')`: string literals the program joins (string-concat.ts).
+    joinedLiterals(text, (c) => push({ ...c, encoding: 'concat' }));
   }
   if (text.includes('Secret') && K8S_SECRET.test(text)) {
     for (const m of text.matchAll(DATA_ENTRY)) {

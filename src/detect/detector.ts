@@ -180,7 +180,7 @@ class LazyCompiledRule implements CompiledRule {
  */
 const LONG_LINE = 4096;
 /** Decoded candidates that read text again in place (a notebook's joined strings, a line with glued bytes blanked): their findings may twin one found as read. */
-const REREAD: ReadonlySet<string | undefined> = new Set(['notebook', 'glued']);
+const REREAD: ReadonlySet<string | undefined> = new Set(['notebook', 'glued', 'concat']);
 
 /** The line a span starts on, cut around the span when very long, and the offset where that text starts. */
 function lineAround(text: string, lines: LineIndex, lineNo: number, start: number, end: number): [string, number] {

@@ -34,6 +34,8 @@ export interface InstallOptions {
 export interface HookResult {
   /** What was done, one line per message, for the user. */
   messages: string[];
+  /** What could not be done though the rest was (stderr). */
+  warnings?: string[];
   changed: boolean;
 }
 
@@ -76,13 +78,23 @@ export function repoContext(path: string): RepoContext {
 /** Default file that `secret-sweep baseline` writes; the hook passes it to the scan when it exists. */
 export const BASELINE_FILE = '.secret-sweep-baseline';
 
+/** The git hooks secret-sweep installs: `pre-commit` scans the staged changes, `commit-msg` the message. */
+export type HookStage = 'pre-commit' | 'commit-msg';
+export const HOOK_STAGES: readonly HookStage[] = ['pre-commit', 'commit-msg'];
+
 /**
- * POSIX sh that runs `secret-sweep scan --staged` and, when it finds something (exit 1), says how to
+ * POSIX sh that runs `secret-sweep scan --staged` (the `commit-msg` hook: `scan --commit-msg "$1"`, the
+ * message file git passes) and, when it finds something (exit 1), says how to
  * proceed. The guidance lives here, not in the scanner, so the scanner's output stays machine-friendly.
  * Variables are prefixed and unset so the snippet can sit at the top of someone else's hook; it changes
  * no options and never exits on success.
  */
-export function hookSnippet(command?: string): string {
+export function hookSnippet(command?: string, stage: HookStage = 'pre-commit'): string {
+  return stage === 'pre-commit' ? stagedSnippet(command) : messageSnippet(command);
+}
+
+/** Finds the secret-sweep to run and defines `__ss_run`; exits 2 when there is none. */
+function runnerLines(command?: string): string[] {
   const find = command
     ? [`__ss_run() { ${command} "$@"; }`]
     : [
@@ -96,25 +108,47 @@ export function hookSnippet(command?: string): string {
         'fi',
         '__ss_run() { "$__ss_bin" "$@"; }',
       ];
-  return [
-    ...find,
-    `__ss_bl=; [ -f ${BASELINE_FILE} ] && __ss_bl=${BASELINE_FILE}`,
-    '__ss_rc=0',
-    '__ss_run scan --staged ${__ss_bl:+--baseline "$__ss_bl"} || __ss_rc=$?',
-    'if [ "$__ss_rc" -eq 1 ]; then',
-    "  cat >&2 <<'__SS_EOF'",
-    '',
+  return find;
+}
+
+function stagedSnippet(command?: string): string {
+  return scanSnippet(command, '--staged', [
     'secret-sweep: commit blocked: the staged changes add the credential(s) listed above.',
     'How to proceed:',
     '  - Remove it from the file (read it from the environment or a secret manager), `git add`, commit again.',
     '    If it is a real credential, rotate it: it has left your machine if it was ever pushed.',
     '  - A false positive or a test value: put `secret-sweep:allow` in a comment on that line.',
     `  - Accept everything found now: secret-sweep baseline -o ${BASELINE_FILE}  (the hook then reports only new findings)`,
+  ], 'the scan');
+}
+
+/** The commit-msg hook's: a token pasted into a message is pushed and cloned with the commit (docs/gate.md, round 10). */
+function messageSnippet(command?: string): string {
+  return scanSnippet(command, '--commit-msg "$1"', [
+    'secret-sweep: commit blocked: the commit message holds the credential(s) listed above.',
+    'How to proceed:',
+    '  - Write the message without it (git keeps what you wrote in .git/COMMIT_EDITMSG:',
+    '    git commit -e -F .git/COMMIT_EDITMSG). If it is a real credential, rotate it.',
+    `  - Accept everything found now: secret-sweep baseline -o ${BASELINE_FILE}`,
+  ], 'the scan of the commit message');
+}
+
+/** `scan MODE` with the baseline when there is one; on exit 1 the guidance `blocked`, on any other failure one line. */
+function scanSnippet(command: string | undefined, mode: string, blocked: string[], what: string): string {
+  return [
+    ...runnerLines(command),
+    `__ss_bl=; [ -f ${BASELINE_FILE} ] && __ss_bl=${BASELINE_FILE}`,
+    '__ss_rc=0',
+    `__ss_run scan ${mode} \${__ss_bl:+--baseline "$__ss_bl"} || __ss_rc=$?`,
+    'if [ "$__ss_rc" -eq 1 ]; then',
+    "  cat >&2 <<'__SS_EOF'",
+    '',
+    ...blocked,
     '  - Bypass the check (not recommended): git commit --no-verify',
     '__SS_EOF',
     '  exit 1',
     'elif [ "$__ss_rc" -ne 0 ]; then',
-    '  echo "secret-sweep: the scan failed (exit $__ss_rc, see above): commit not checked. Bypass (not recommended): git commit --no-verify" >&2',
+    `  echo "secret-sweep: ${what} failed (exit $__ss_rc, see above): commit not checked. Bypass (not recommended): git commit --no-verify" >&2`,
     '  exit "$__ss_rc"',
     'fi',
     'unset __ss_bin __ss_bl __ss_rc',
@@ -146,8 +180,8 @@ export function beginLine(origin: BlockOrigin, chainedTo?: string): string {
 }
 
 /** The block (begin line through end line, newline included) text. */
-export function shellBlock(origin: BlockOrigin, opts: { command?: string; chainedTo?: string }): string {
-  let body = hookSnippet(opts.command);
+export function shellBlock(origin: BlockOrigin, opts: { command?: string; chainedTo?: string; stage?: HookStage }): string {
+  let body = hookSnippet(opts.command, opts.stage);
   // The user's hook, moved aside by --force; git skips a hook that is not executable, and so do we.
   if (opts.chainedTo) body += `__ss_h="$(dirname -- "$0")/${opts.chainedTo}"; if [ -x "$__ss_h" ]; then exec "$__ss_h" "$@"; fi\n`;
   return beginLine(origin, opts.chainedTo) + body + END + '\n';
@@ -210,6 +244,8 @@ export interface ShellHookFile {
   shown: string;
   /** Git ignores hook files that are not executable (plain git hooks); husky runs them with `sh -e`. */
   mustBeExecutable: boolean;
+  /** Which git hook the file is (its name): what the block scans. */
+  stage: HookStage;
 }
 
 export function installShellHook(h: ShellHookFile, opts: InstallOptions, refuse?: () => string | undefined): HookResult {
@@ -218,7 +254,7 @@ export function installShellHook(h: ShellHookFile, opts: InstallOptions, refuse?
   const existing = st?.isFile() ? findBlock(text) : undefined;
   if (existing) {
     // Already there: refresh our block in place (e.g. a new --command), leave everything else alone.
-    const block = shellBlock(existing.origin, { ...opts, chainedTo: existing.chainedTo });
+    const block = shellBlock(existing.origin, { ...opts, chainedTo: existing.chainedTo, stage: h.stage });
     const updated = text.slice(0, existing.start) + block + text.slice(existing.end);
     if (updated === text) return { changed: false, messages: [`already installed in ${h.shown}`] };
     writeFileSync(h.file, updated);
@@ -228,13 +264,13 @@ export function installShellHook(h: ShellHookFile, opts: InstallOptions, refuse?
   if (policy !== undefined && !opts.force) throw new SweepError(`${policy}; not changed (--force to install here anyway)`, h.shown);
   if (st === undefined) {
     mkdirSync(dirname(h.file), { recursive: true });
-    writeFileSync(h.file, SHEBANG + shellBlock('created', opts), { mode: 0o755 });
+    writeFileSync(h.file, SHEBANG + shellBlock('created', { ...opts, stage: h.stage }), { mode: 0o755 });
     chmodSync(h.file, 0o755);
     return { changed: true, messages: [`created ${h.shown}`] };
   }
   const why = whyNotInsertable(h, st, text);
   if (why === undefined) {
-    writeFileSync(h.file, insertBlock(text, shellBlock('inserted', opts))!);
+    writeFileSync(h.file, insertBlock(text, shellBlock('inserted', { ...opts, stage: h.stage }))!);
     return { changed: true, messages: [`added secret-sweep to your existing ${h.shown} (it runs first; the rest of your hook follows unchanged)`] };
   }
   if (!opts.force) throw new SweepError(`${why}; not changed (--force moves it aside and chains it after secret-sweep)`, h.shown);
@@ -243,9 +279,35 @@ export function installShellHook(h: ShellHookFile, opts: InstallOptions, refuse?
   if (lstatOrUndefined(aside)) throw new SweepError(`${basename(aside)} already exists next to it; move it away first`, h.shown);
   renameSync(h.file, aside);
   st = undefined;
-  writeFileSync(h.file, SHEBANG + shellBlock('chained', { ...opts, chainedTo: basename(aside) }), { mode: 0o755 });
+  writeFileSync(h.file, SHEBANG + shellBlock('chained', { ...opts, chainedTo: basename(aside), stage: h.stage }), { mode: 0o755 });
   chmodSync(h.file, 0o755);
   return { changed: true, messages: [`moved your hook to ${basename(aside)}; ${h.shown} now runs secret-sweep, then it`] };
+}
+
+/**
+ * Both hooks of one folder (plain git's, husky's): `pre-commit` first, as before; then `commit-msg`. A
+ * `commit-msg` hook that cannot be extended (a commitlint binary, a symlink) does not undo the first: it
+ * is named in a warning (--force chains it as for pre-commit) and the pre-commit hook stays.
+ */
+export function installShellHooks(files: ShellHookFile[], opts: InstallOptions, refuse?: () => string | undefined): HookResult {
+  const out: HookResult = { changed: false, messages: [] };
+  for (const h of files) {
+    try {
+      const r = installShellHook(h, opts, refuse);
+      out.changed ||= r.changed;
+      out.messages.push(...r.messages);
+    } catch (e) {
+      if (h.stage === 'pre-commit' || !(e instanceof SweepError)) throw e;
+      out.warnings = [...(out.warnings ?? []), `${h.shown}: not installed: ${e.message}; commit messages are not checked before the commit (CI still reads them)`];
+    }
+  }
+  return out;
+}
+
+export function uninstallShellHooks(files: ShellHookFile[]): HookResult {
+  const rs = files.map(uninstallShellHook);
+  const done = rs.filter((r) => r.changed);
+  return { changed: done.length > 0, messages: (done.length ? done : rs.slice(0, 1)).flatMap((r) => r.messages) };
 }
 
 function whyNotInsertable(h: ShellHookFile, st: import('node:fs').Stats, text: string): string | undefined {

@@ -14,7 +14,11 @@ import { beginLine, END, findBlock, hookSnippet, isDir, removeBlock, type HookIn
 
 export const CONFIG_FILE = '.pre-commit-config.yaml';
 export const HOOK_ID = 'secret-sweep';
-const CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): run `pre-commit install` once per clone.\nrepos:\n';
+export const MESSAGE_HOOK_ID = 'secret-sweep-commit-msg';
+/** `pre-commit install` installs these hook types (the commit-msg one runs only when git calls pre-commit for it). */
+const CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): run `pre-commit install` once per clone.\ndefault_install_hook_types: [pre-commit, commit-msg]\nrepos:\n';
+/** What versions before the commit-msg hook created (uninstall still removes such a file). */
+const OLD_CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): run `pre-commit install` once per clone.\nrepos:\n';
 
 /** The hook entry: `sh -c SNIPPET` runs the same script the git and husky hooks run. */
 export function hookEntry(opts: Pick<InstallOptions, 'command'>): Record<string, unknown> {
@@ -31,6 +35,17 @@ export function hookEntry(opts: Pick<InstallOptions, 'command'>): Record<string,
         require_serial: true,
         // Run whatever files are staged: pre-commit skips a hook when no staged file matches its filters
         // (`types: [file]` leaves out a symlink, whose target text was a token: round 8, docs/gate.md).
+        always_run: true,
+      },
+      {
+        // The message file is the one file pre-commit passes at this stage ($1 of the script).
+        id: MESSAGE_HOOK_ID,
+        name: 'secret-sweep (credentials in the commit message)',
+        entry: 'sh',
+        args: ['-c', hookSnippet(opts.command, 'commit-msg'), 'secret-sweep-hook'],
+        language: 'system',
+        stages: ['commit-msg'],
+        require_serial: true,
         always_run: true,
       },
     ],
@@ -89,7 +104,7 @@ export const preCommitInstaller: HookInstaller = {
   installed: (repo) => existsSync(configPath(repo)) && findBlock(readFileSync(configPath(repo), 'utf8')) !== undefined,
   install(repo, opts) {
     const file = configPath(repo);
-    const note = 'run `pre-commit install` once per clone so git calls pre-commit (and `pre-commit run secret-sweep` to try it)';
+    const note = 'run `pre-commit install --hook-type pre-commit --hook-type commit-msg` once per clone so git calls pre-commit for both (and `pre-commit run secret-sweep` to try it)';
     if (!existsSync(file)) {
       writeFileSync(file, CREATED_HEADER + entryBlock('created', '  ', opts));
       return { changed: true, messages: [`created ${CONFIG_FILE} with a secret-sweep hook`, note] };
@@ -126,7 +141,7 @@ export const preCommitInstaller: HookInstaller = {
     const b = findBlock(text);
     if (!b) return { changed: false, messages: [`not installed in ${CONFIG_FILE}`] };
     const rest = removeBlock(text, b);
-    if (b.origin === 'created' && rest === CREATED_HEADER) {
+    if (b.origin === 'created' && (rest === CREATED_HEADER || rest === OLD_CREATED_HEADER)) {
       unlinkSync(file);
       return { changed: true, messages: [`removed ${CONFIG_FILE} (secret-sweep had created it)`] };
     }

@@ -156,6 +156,15 @@ describe('pre-commit framework', () => {
     expect(link.code, link.stdout + link.stderr).not.toBe(0);
     expect(link.stdout + link.stderr).toContain('link');
     expect(headSubject(repo)).toBe('add fixture.py');
+    // The commit-msg stage (the config `hook install` created lists it in default_install_hook_types, so
+    // `pre-commit install` wired it): a token in the message blocks the commit (round 10).
+    git(repo, 'rm', '-q', '--cached', 'link');
+    writeFileSync(join(repo, 'notes.txt'), 'clean\n');
+    git(repo, 'add', 'notes.txt');
+    const msg = sh(repo, 'git', ['commit', '-m', `notes, deploy key ${githubToken(504)}`], env);
+    expect(msg.code, msg.stdout + msg.stderr).not.toBe(0);
+    expect(msg.stdout + msg.stderr).toContain('(commit message)');
+    expect(headSubject(repo)).toBe('add fixture.py');
   });
 
   it('the configured entry, run as pre-commit runs it (sh -c SNIPPET), blocks and passes', async () => {

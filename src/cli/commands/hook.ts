@@ -34,13 +34,13 @@ async function loadInstallers() {
 export function hookCommand(setCode: (c: number) => void): CommandModule<object, HookArgs> {
   return {
     command: 'hook <action> [path]',
-    describe: 'Install or remove the pre-commit hook that runs `scan --staged` (husky, plain git or the pre-commit framework)',
+    describe: 'Install or remove the hooks that run `scan --staged` (pre-commit) and `scan --commit-msg` (commit-msg) (husky, plain git or the pre-commit framework)',
     builder: (y) =>
       y
         .positional('action', { choices: ['install', 'uninstall'] as const, describe: 'install | uninstall' })
         .positional('path', { type: 'string', default: '.', describe: 'A folder inside the repository' })
-        .option('husky', { type: 'boolean', describe: 'Use .husky/pre-commit' })
-        .option('git', { type: 'boolean', describe: 'Use the git hooks folder (core.hooksPath respected)' })
+        .option('husky', { type: 'boolean', describe: 'Use .husky/pre-commit and .husky/commit-msg' })
+        .option('git', { type: 'boolean', describe: 'Use the git hooks folder (core.hooksPath respected): pre-commit and commit-msg' })
         .option('pre-commit', { type: 'boolean', describe: 'Add an entry to .pre-commit-config.yaml' })
         .option('force', { type: 'boolean', describe: 'Install even where the existing hook cannot be extended (it is moved aside and chained, never lost)' })
         .option('command', {
@@ -63,11 +63,13 @@ export function hookCommand(setCode: (c: number) => void): CommandModule<object,
       if (args.action === 'install') {
         const kind = chosen[0] ?? detectKind(repo);
         if (!chosen.length) out.push(`using ${kind} (detected; choose with --husky, --git or --pre-commit)`);
-        out.push(...INSTALLERS[kind].install(repo, { force: args.force === true, command: args.command }).messages);
+        const res = INSTALLERS[kind].install(repo, { force: args.force === true, command: args.command });
+        out.push(...res.messages);
+        for (const w of res.warnings ?? []) process.stderr.write(`secret-sweep: warning: ${w}\n`);
       } else {
         // Remove it wherever it is, unless told where.
         const kinds = chosen.length ? chosen : (Object.keys(INSTALLERS) as HookKind[]).filter((k) => INSTALLERS[k].installed(repo));
-        if (!kinds.length) out.push('secret-sweep hook is not installed (looked in .husky/pre-commit, the git hooks folder and .pre-commit-config.yaml)');
+        if (!kinds.length) out.push('secret-sweep hook is not installed (looked in .husky/, the git hooks folder and .pre-commit-config.yaml)');
         for (const k of kinds) out.push(...INSTALLERS[k].uninstall(repo).messages);
       }
       process.stdout.write(out.map((l) => `secret-sweep: ${l}`).join('\n') + '\n');

@@ -35,6 +35,8 @@ export interface ScanArgs {
   /** --exclude GLOB (repeatable): gitignore-style, relative to the root, like config allowlist.paths. */
   exclude?: string[];
   staged?: boolean;
+  /** --commit-msg FILE: the message file a commit-msg hook gets (git passes it as $1). */
+  'commit-msg'?: string;
   history?: boolean;
   range?: string;
   ci?: boolean;
@@ -68,6 +70,7 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
     .positional('path', { type: 'string', default: '.', describe: 'Folders and files to scan (default .), or - for standard input' })
     .option('exclude', { type: 'string', array: true, describe: 'Skip paths matching this gitignore-style glob, relative to the root (repeatable)' })
     .option('staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' })
+    .option('commit-msg', { type: 'string', describe: 'Scan the commit message file FILE (a commit-msg hook: git passes it as $1); config from HEAD as --staged' })
     .option('all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' })
     .option('history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' })
     .option('branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' })
@@ -99,10 +102,11 @@ export function scanOptions<T>(y: import('yargs').Argv<T>) {
  * and identities are redacted. migrate passes false (through scanLoaded): it edits the files its findings name.
  */
 export async function executeScan(args: ScanArgs, { forReport = true }: { forReport?: boolean } = {}): Promise<ScanResult & { suppressed: Finding[]; rules: RuleSpec[]; root: string; baselineSuppressed: number; salt?: string }> {
-  const modes = [args.staged, args.history, args.range !== undefined, args.ci].filter(Boolean).length;
-  if (modes > 1) throw new SweepError('choose one of --staged, --history, --range, --ci');
-  if (args.staged && (args.verify || args['only-verified']))
-    throw new SweepError('--verify is not available with --staged: a commit hook does not send secrets over the network (run `secret-sweep scan --verify` on the tree)');
+  const modes = [args.staged, args.history, args.range !== undefined, args.ci, args['commit-msg'] !== undefined].filter(Boolean).length;
+  if (modes > 1) throw new SweepError('choose one of --staged, --commit-msg, --history, --range, --ci');
+  if (args['commit-msg'] !== undefined && args['commit-msg'].trim() === '') throw new SweepError('--commit-msg needs the message file (a commit-msg hook gets it as $1)');
+  if ((args.staged || args['commit-msg'] !== undefined) && (args.verify || args['only-verified']))
+    throw new SweepError(`--verify is not available with ${args.staged ? '--staged' : '--commit-msg'}: a commit hook does not send secrets over the network (run \`secret-sweep scan --verify\` on the tree)`);
   verifyLimits(args);
   if (args.verify || args['only-verified']) checkRedirects(process.env);
   const stdin = args.path === '-' || args.path === '\u0000stdin';
@@ -163,6 +167,9 @@ export async function scanLoaded(
       if (d.count > 0) raw.stats.notes.push(`${d.count} finding${d.count === 1 ? '' : 's'} under an inline allow marker that the base ${gate.markers.base ? gate.markers.base.slice(0, 12) : '(none)'} did not have: reported (markers added by the change are not trusted; config \`inline_allow: true\` in the base trusts them)`);
     }
     scanned = scanner.applyBaseline(raw);
+  } else if (args['commit-msg'] !== undefined) {
+    const { CommitMessageSource } = await import('../../sources/commit-message.js');
+    scanned = await scanner.scan(new CommitMessageSource(resolve(args['commit-msg']), maxFileSize));
   } else if (stdin) {
     // Loaded here, not at the top: a pre-commit (--staged) run needs neither.
     const { StdinSource } = await import('../../sources/stdin.js');
@@ -197,7 +204,7 @@ export async function scanLoaded(
  * be the change under review deciding what its own scan reports; said on stderr so it is not a silent skip.
  */
 function gitleaksIgnoreFor(args: ScanArgs, root: string) {
-  const gate = (args.range !== undefined || args.ci || args.staged) && args['trust-head-config'] !== true;
+  const gate = (args.range !== undefined || args.ci || args.staged || args['commit-msg'] !== undefined) && args['trust-head-config'] !== true;
   const ignore = loadGitleaksIgnore(root);
   if (ignore && gate) {
     warn(`${GITLEAKSIGNORE} not read in --staged/--range/--ci (the change under review could edit it): use --baseline from the base branch, or --trust-head-config`);
@@ -273,7 +280,15 @@ interface GateSetup {
  */
 async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<GateSetup> {
   const trustHead = args['trust-head-config'] === true;
-  if (trustHead && args.range === undefined && !args.ci && !args.staged) throw new SweepError('--trust-head-config applies only to --staged, --range and --ci');
+  if (trustHead && args.range === undefined && !args.ci && !args.staged && args['commit-msg'] === undefined) throw new SweepError('--trust-head-config applies only to --staged, --commit-msg, --range and --ci');
+  if (args['commit-msg'] !== undefined) {
+    if (stdin) throw new SweepError('--commit-msg needs a repository path, not -');
+    // The message of the commit being made: HEAD's config, as --staged (the pre-commit hook reports a staged change to it).
+    if (trustHead || args.config) return { config: loadRootConfig(root, args.config), findings: [] };
+    const [{ configAtBase }, { defaultConfig }] = await Promise.all([import('../../scan/gate-config.js'), import('../../config/config.js')]);
+    const repo = await openRepo(root);
+    return { config: repo.head ? await configAtBase(repo, root, repo.head) : defaultConfig(), findings: [], repo };
+  }
   if (args.staged && !stdin) {
     // The staged changes cannot configure their own scan either: HEAD's config, staged changes to it are findings.
     // The repository and the staged diff are read once, here, for the gate and then the scan.
@@ -356,8 +371,8 @@ async function gateSetup(args: ScanArgs, root: string, stdin: boolean): Promise<
 }
 
 /** Gate modes: a run that could not read everything fails (exit 2) unless --allow-skips. */
-export function isGateMode(args: Pick<ScanArgs, 'staged' | 'history' | 'range' | 'ci'>): boolean {
-  return Boolean(args.staged || args.history || args.range !== undefined || args.ci);
+export function isGateMode(args: Pick<ScanArgs, 'staged' | 'history' | 'range' | 'ci' | 'commit-msg'>): boolean {
+  return Boolean(args.staged || args.history || args.range !== undefined || args.ci || args['commit-msg'] !== undefined);
 }
 
 /** One warning line per file or blob that could not be read (too large, unreadable, missing), named. */
@@ -473,6 +488,7 @@ export function scanCommand(setCode: (c: number) => void): CommandModule<object,
         })
         .example('$0 scan .', 'scan the working tree')
         .example('$0 scan --staged', 'pre-commit: scan what is about to be committed')
+        .example('$0 scan --commit-msg .git/COMMIT_EDITMSG', 'commit-msg hook: scan the message being committed')
         .example('$0 scan --history --format sarif -o leaks.sarif', 'scan every commit, write SARIF')
         .example('$0 scan . --only-verified', 'ask each credential\'s issuer; report only live ones (docs/verify.md)')
         .example('$0 scan config.ini src/ --exclude "*.min.js"', 'scan some files and folders (lint-staged, editors)')
