@@ -121,6 +121,12 @@ CACHES = {"default": env.cache_url()}
   'dc/.env': `SECRET_KEY=${githubToken(934)}\nDEBUG=True\nDB_PASSWORD=${pw(935)}\n`,
   'dc/proj/__init__.py': '',
   'dc/proj/settings.py': 'from pathlib import Path\nfrom decouple import config, Csv\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = config("SECRET_KEY")\nDEBUG = config("DEBUG", default=False, cast=bool)\nDB_PASSWORD = config("DB_PASSWORD")\n',
+  // The import shares its line with the code that reads the values (a one-liner): the resolution goes on that
+  // line, the helper's import on a line before it; so does a literal's on an import line.
+  'cron/.env': `CRON_PASSWORD=${pw(937)}\nCRON_TOKEN=${githubToken(938)}\n`,
+  'cron/decouple_job.py': `from decouple import config; PW = config("CRON_PASSWORD")\n${HASH_PY}print("decouple one line", h(PW))\n`,
+  'cron/dotenv_job.py': `from dotenv import load_dotenv; load_dotenv()\n${HASH_PY}import os\nprint("dotenv one line", h(os.environ["CRON_TOKEN"]))\n`,
+  'cron/literal_job.py': `import hashlib, os; DB_PASSWORD = "${pw(939)}"\n${HASH_PY}print("literal one line", h(DB_PASSWORD))\n`,
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -141,6 +147,10 @@ const PROGRAMS: PyProgram[] = [
   { name: 'BaseSettings(_env_file=…)', args: ['tools/export.py'] },
   { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
   { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
+  // Started by cron from another folder: `cd / && python3 /srv/repo/cron/decouple_job.py`.
+  { name: 'from decouple import config; PW = config(…) on one line, from another folder', cwd: 'api1', args: ['../cron/decouple_job.py'] },
+  { name: 'from dotenv import load_dotenv; load_dotenv() on one line', args: ['cron/dotenv_job.py'] },
+  { name: 'a literal on an import line', cwd: 'cron', args: ['literal_job.py'] },
   { name: 'django-environ env.db(), email_url(), cache_url()', cwd: 'dj', args: ['-c', `${HASH_PY}from mysite import settings as s\nprint("dj", h(s.DATABASES["default"]["PASSWORD"]), h(s.EMAIL_HOST_PASSWORD), h(s.CACHES["default"]["LOCATION"]), s.EMAIL_HOST_USER)`] },
   ...(PY_SETTINGS ? [{ name: 'pydantic-settings model_config env_file, python -m', args: ['-m', 'app'], cwd: 'api2', python: PY_SETTINGS }] : []),
 ];
@@ -162,7 +172,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
     expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
-    expect(manual).not.toMatch(/api[12]\/|dc\//);
+    expect(manual).not.toMatch(/api[12]\/|dc\/|cron\//);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
     expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them and starts as before/m);
@@ -171,7 +181,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');
     // The files read by .py code moved; those read by hand or by a notebook kept their values.
     // (Single-quoted: django-environ reads this repository's .env files too.)
-    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env', 'cron/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
     expect(readFileSync(join(r.clone, 'dj/.env'), 'utf8')).toMatch(/^DATABASE_URL='psql:\/\/shop:\$\{sm:\/\/[^}]+#password\}@db\.internal:5432\/shop'\nEMAIL_URL='smtp\+tls:\/\/alerts%40acme\.io:\$\{sm:\/\/[^}]+\}@smtp[^']+'\nCACHE_URL='rediscache:\/\/:\$\{sm:\/\/[^}]+\}@cache\.internal:6379\/1'\n$/);
     expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN='sm:\/\//);
     // The settings class is followed by the call that puts the values its env_file refers to into os.environ.
@@ -180,6 +190,9 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(readFileSync(join(r.clone, 'tools/export.env'), 'utf8')).toBe(FILES['tools/export.env']);
     expect(readFileSync(join(r.clone, 'dc/proj/settings.py'), 'utf8')).toMatch(/\nfrom decouple import config, Csv\n(?:.*\n)*get_secret\.resolve_decouple\(\)\n\nBASE_DIR/);
     expect(readFileSync(join(r.clone, 'tools/vendor.env'), 'utf8')).toBe(FILES['tools/vendor.env']);
+    expect(readFileSync(join(r.clone, 'cron/decouple_job.py'), 'utf8')).toMatch(/^try:\n(?:[ #].*\n|except.*\n)*from decouple import config; get_secret\.resolve_decouple\(\); PW = config\("CRON_PASSWORD"\)\n/);
+    expect(readFileSync(join(r.clone, 'cron/dotenv_job.py'), 'utf8')).toMatch(/\nfrom dotenv import load_dotenv; load_dotenv\(\); get_secret\.resolve_environ\(\)\n/);
+    expect(readFileSync(join(r.clone, 'cron/literal_job.py'), 'utf8')).toMatch(/\nimport hashlib, os; DB_PASSWORD = get_secret\(/);
     expect(readFileSync(join(r.clone, '.env'), 'utf8')).toBe(FILES['.env']);
     expect(readFileSync(join(r.clone, 'app/values.py'), 'utf8')).toContain('cfg = get_secret.resolve_environ(dotenv_values("config/.env.values"))\n');
     // A second run finds every read resolved already: it writes nothing.

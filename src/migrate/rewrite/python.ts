@@ -536,6 +536,15 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
   const lines = wanted.join(eol);
   if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: said.join('; ') };
   const nl = text.indexOf('\n', anchor.endIndex);
+  // The use shares the last import's line (`from decouple import config; PW = config("PW")`): after that
+  // line would be too late, so the import goes on a line of its own before it (not before a __future__ import).
+  if (firstUse >= 0 && (nl < 0 ? text.length : nl + 1) > firstUse) {
+    const lineStart = text.lastIndexOf('\n', anchor.startIndex - 1) + 1;
+    const sameLine = tops.filter((c) => c.startIndex >= lineStart && c.startIndex < firstUse);
+    if (sameLine[0]?.startIndex === lineStart && !sameLine.some((c) => c.type === 'future_import_statement')) {
+      return { edit: { start: lineStart, end: lineStart, replacement: lines + eol }, line: said.join('; ') };
+    }
+  }
   if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: said.join('; ') };
   return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: said.join('; ') };
 }
