@@ -127,6 +127,9 @@ CACHES = {"default": env.cache_url()}
   'cron/decouple_job.py': `from decouple import config; PW = config("CRON_PASSWORD")\n${HASH_PY}print("decouple one line", h(PW))\n`,
   'cron/dotenv_job.py': `from dotenv import load_dotenv; load_dotenv()\n${HASH_PY}import os\nprint("dotenv one line", h(os.environ["CRON_TOKEN"]))\n`,
   'cron/literal_job.py': `import hashlib, os; DB_PASSWORD = "${pw(939)}"\n${HASH_PY}print("literal one line", h(DB_PASSWORD))\n`,
+  // A JSON settings file that a program loads with json.load: manual, naming that program and the edit after its load.
+  'rpt/query config 2.json': `{\n  "dbname": "rpt",\n  "db": {"user": "rpt_reader", "password": "${pw(940)}"}\n}\n`,
+  'rpt/db_connection.py': `${HASH_PY}import json\n\nwith open("query config 2.json") as file:\n    config_data = json.load(file)\n\nprint("json", config_data["dbname"], h(config_data["db"]["password"]))\n`,
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -147,6 +150,7 @@ const PROGRAMS: PyProgram[] = [
   { name: 'BaseSettings(_env_file=…)', args: ['tools/export.py'] },
   { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
   { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
+  { name: 'a JSON file read by json.load', cwd: 'rpt', args: ['db_connection.py'] },
   // Started by cron from another folder: `cd / && python3 /srv/repo/cron/decouple_job.py`.
   { name: 'from decouple import config; PW = config(…) on one line, from another folder', cwd: 'api1', args: ['../cron/decouple_job.py'] },
   { name: 'from dotenv import load_dotenv; load_dotenv() on one line', args: ['cron/dotenv_job.py'] },
@@ -172,6 +176,8 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
     expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
+    const jsonEdit = /^- rpt\/query config 2\.json:3:\d+ .*: rpt\/db_connection\.py:5 opens this file itself \(open\(\)\).*after `config_data = json\.load\(file\)` \(rpt\/db_connection\.py\): `(config_data\["db"\]\["password"\] = get_secret\("[^"]+"\)\["password"\])` \(`(from secret_sweep_secrets import get_secret)`/m.exec(manual);
+    expect(jsonEdit, manual).not.toBeNull();
     expect(manual).not.toMatch(/api[12]\/|dc\/|cron\//);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
@@ -201,6 +207,12 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: r.dir, encoding: 'utf8' }).stdout).toBe('');
     expect(readFileSync(join(r.clone, 'app/override.py'), 'utf8')).toContain('load_dotenv(".env.override", override=True)\nget_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
+    // The JSON file's edit as the report gives it: the value emptied in the file, set after the load; same output.
+    writeFileSync(join(r.clone, 'rpt/query config 2.json'), FILES['rpt/query config 2.json']!.replace(pw(940), ''));
+    writeFileSync(join(r.clone, 'rpt/db_connection.py'), readFileSync(join(r.clone, 'rpt/db_connection.py'), 'utf8')
+      .replace(/( *)(config_data = json\.load\(file\)\n)/, `$1${jsonEdit![2]}\n$1$2$1${jsonEdit![1]}\n`));
+    const jsonRun = r.outcomes.find((o) => o.name === 'a JSON file read by json.load')!;
+    expect((await runAsync(PYTHON, ['db_connection.py'], { cwd: join(r.clone, 'rpt'), env: aws })).stdout).toBe(jsonRun.before.stdout);
     expect(readFileSync(join(r.clone, 'jobs/nightly.py'), 'utf8')).toContain('if os.path.exists(ENV): load_dotenv(ENV); get_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'svc/main.py'), 'utf8')).toMatch(/\nload_dotenv\(.*\)\nget_secret\.resolve_environ\(\)\n/);
 

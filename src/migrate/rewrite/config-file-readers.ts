@@ -1,9 +1,9 @@
 /**
  * Settings files that a Python program of the repository reads itself.
  *
- * A YAML or TOML settings file whose reader the rewriter cannot tell from the file alone ("the program
+ * A YAML, JSON or TOML settings file whose reader the rewriter cannot tell from the file alone ("the program
  * that loads this file is unknown") is often opened by a Python program of the same repository
- * (`yaml.safe_load(open(os.path.join(HERE, "tokens.yml")))`, `tomllib.load(open(…, "rb"))`). Such a
+ * (`yaml.safe_load(open(os.path.join(HERE, "tokens.yml")))`, `json.load(open("config.json"))`, `tomllib.load(open(…, "rb"))`). Such a
  * program takes every value as written, so the file stays manual either way; the report then names the
  * program and line instead of an unknown reader. Found as python-env-readers.ts finds a `.env` read
  * literally: a string literal naming the file inside `open()` / `Path()` (or beside one in that source).

@@ -345,7 +345,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let configReads: Map<string, LiteralEnvRead> | undefined;
   let pySources: PythonSource[] | undefined;
   const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
-  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml|json)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
   // An INI file by its name, or a `config.conf` that a program of the repository reads with configparser.
   const isIniFile = (file: string) => isIniPath(file) || (INI_LIKE.test(file) && configReadsOf().get(file)?.how === 'configparser');
   const iniReaderOf = (file: string): IniReader => {
