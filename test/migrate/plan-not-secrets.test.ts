@@ -40,6 +40,8 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
       'deploy/.env.sample': `API_TOKEN=${placeholder}\n`,
       'docs/setup.md': `Set \`export SERVICE_TOKEN=${docToken}\` before you start.\n`,
       'etl/settings.py': `DB_PASSWORD = "${real}"\n`,
+      // A vendored bootstrap.js: a pattern assigned to a variable named like a token.
+      'web/tooltip.js': 'var autoToken = /\\s?auto?\\s?/i\n',
     };
     const findings = [
       finding('.secrets.baseline', files['.secrets.baseline']!, sha1, 'hashed_secret'),
@@ -47,6 +49,7 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
       finding('deploy/.env.sample', files['deploy/.env.sample']!, placeholder, 'API_TOKEN'),
       finding('docs/setup.md', files['docs/setup.md']!, docToken, 'SERVICE_TOKEN'),
       finding('etl/settings.py', files['etl/settings.py']!, real, 'DB_PASSWORD'),
+      finding('web/tooltip.js', files['web/tooltip.js']!, '/\\s?auto?\\s?/i', 'autoToken'),
     ];
     const { plan, values } = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'etl', env: 'prod' });
     expect(plan.secrets.flatMap((s) => s.fields.flatMap((f) => f.locations.map((l) => l.file)))).toEqual(['etl/settings.py']);
@@ -56,6 +59,7 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
     expect(reasons['web/map.js']).toContain('Mapbox public token');
     expect(reasons['deploy/.env.sample']).toContain('placeholder');
     expect(reasons['docs/setup.md']).toContain('documentation');
+    expect(reasons['web/tooltip.js']).toBe('a regular-expression literal in JavaScript code, not a credential');
     expect(JSON.stringify(plan)).not.toContain(docToken);
   });
 

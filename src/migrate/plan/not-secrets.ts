@@ -14,6 +14,9 @@ export interface ValueAt {
 }
 
 const DOCUMENTATION = /\.(?:md|markdown|mdx|rst|adoc|asciidoc)$/i;
+const JS_SOURCE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/i;
+/** A JavaScript regular-expression literal with a quantifier, class or group in it (`/\s?auto?\s?/i`). */
+const REGEX_LITERAL = /^\/(?![*/])(?:[^/\\\n]|\\.)*[\\?*+()[\]{}|^$](?:[^/\\\n]|\\.)*\/[dgimsuyv]*$/;
 
 /** Why this value is not a secret to store, or undefined. */
 export function notASecretReason(v: ValueAt): string | undefined {
@@ -24,6 +27,8 @@ export function notASecretReason(v: ValueAt): string | undefined {
   if (/^pk_(?:live|test)_[A-Za-z0-9]+$/.test(v.value)) return 'a Stripe publishable key: public by design';
   const p = placeholderReason(v.value);
   if (p) return `a placeholder (${p}), not a credential`;
+  // bootstrap.js's `var autoToken = /\s?auto?\s?/i`: a pattern, which the history scrub would also rewrite in the code.
+  if (JS_SOURCE.test(v.file) && REGEX_LITERAL.test(v.value)) return 'a regular-expression literal in JavaScript code, not a credential';
   if (DOCUMENTATION.test(v.file)) return 'in documentation, which no program reads: not stored (if it is a real credential, rotate it and scrub it from history)';
   return undefined;
 }
