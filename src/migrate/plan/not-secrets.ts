@@ -33,6 +33,24 @@ export function notASecretReason(v: ValueAt): string | undefined {
   return undefined;
 }
 
+/** Folders that only ever hold installed packages: a committed virtualenv's site-packages, node_modules. */
+const INSTALLED = /(^|\/)(?:site-packages|dist-packages|node_modules|bower_components|jspm_packages|__pypackages__)\//;
+
+/**
+ * Why a value in installed third-party code is not moved (a virtualenv committed with the project, enock24/Pitch's
+ * `virtual/lib/python3.8/site-packages/alembic/…`): rewriting a library's source breaks it at its next install
+ * and the values found there are the library's own; it is still listed to rotate and scrub, in case it is real.
+ */
+export function installedCodeReason(file: string): string | undefined {
+  const m = INSTALLED.exec(file);
+  if (!m) return undefined;
+  const installed = file.slice(0, m.index + m[0].length - 1);
+  // A virtualenv's packages are under ENV/lib/pythonX.Y/site-packages: the whole environment goes.
+  const venv = /^(.*?)\/?lib\/python[\d.]*\/site-packages$/.exec(installed);
+  const dir = venv ? venv[1] || 'lib' : installed;
+  return `in installed third-party code (${installed}/), not the project's own: not stored or rewritten; take ${dir}/ out of the repository (\`git rm -r --cached ${dir}\`, then list it in .gitignore) and rotate the value if it is a real credential`;
+}
+
 /** Django's `<algorithm>$…` password hashes (django.contrib.auth.hashers), as a fixture or a dump holds them. */
 const DJANGO_HASH = /^(?:(pbkdf2_sha(?:256|1))\$\d+\$[^$\s]+\$[A-Za-z0-9+/]+=*|(argon2)\$argon2(?:id|i|d)\$\S+|(bcrypt(?:_sha256)?)\$\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}|(scrypt)\$\d+\$[^$\s]+\$\d+\$\d+\$[A-Za-z0-9+/]+=*|(sha1|md5)\$[^$\s]*\$(?:[0-9a-f]{40}|[0-9a-f]{32})|(unsalted_sha1)\$\$[0-9a-f]{40}|(unsalted_md5)\$\$[0-9a-f]{32})$/;
 /** crypt(3)'s modular formats: bcrypt `$2b$12$…`, `$argon2id$v=19$…`, sha512/sha256-crypt `$6$`/`$5$`, md5-crypt `$1$`. */
