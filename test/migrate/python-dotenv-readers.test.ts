@@ -20,6 +20,14 @@ if (!haveDeps) console.warn(`python-dotenv-readers: skipped: ${PYTHON} cannot im
 /** pydantic 2's settings live in pydantic-settings, which Debian does not package: the machine image's pyenv Python has it. */
 const PY_SETTINGS = ['/root/.pyenv/shims/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import boto3, dotenv, pydantic_settings'], { stdio: 'ignore' }).status === 0);
 if (!PY_SETTINGS) console.warn('python-dotenv-readers: the pydantic-settings program is left out: no python3 imports boto3, dotenv and pydantic_settings');
+/** Dynaconf: Debian's python3-dynaconf (.ci/run installs it). */
+const haveDynaconf = spawnSync(PYTHON, ['-c', 'import dynaconf'], { stdio: 'ignore' }).status === 0;
+if (!haveDynaconf) console.warn('python-dotenv-readers: the Dynaconf program is left out: apt-get install -y python3-dynaconf');
+if (process.env.CI === 'true' && haveDeps && !haveDynaconf) {
+  it('Dynaconf for the settings_files program', () => {
+    throw new Error(`${PYTHON} cannot import dynaconf (in CI this program must not be left out)`);
+  });
+}
 if (process.env.CI === 'true' && haveDeps && !PY_SETTINGS) {
   it('a Python with pydantic-settings for the BaseSettings env_file program', () => {
     throw new Error('no python3 imports boto3, dotenv and pydantic_settings (in CI this program must not be left out)');
@@ -130,6 +138,10 @@ CACHES = {"default": env.cache_url()}
   // A JSON settings file that a program loads with json.load: manual, naming that program and the edit after its load.
   'rpt/query config 2.json': `{\n  "dbname": "rpt",\n  "db": {"user": "rpt_reader", "password": "${pw(940)}"}\n}\n`,
   'rpt/db_connection.py': `${HASH_PY}import json\n\nwith open("query config 2.json") as file:\n    config_data = json.load(file)\n\nprint("json", config_data["dbname"], h(config_data["db"]["password"]))\n`,
+  // Dynaconf loads its settings_files itself (trips-ingestion's layout: src/ without __init__.py, `python main.py`): manual, with the settings.set() edit.
+  'dyn/.secrets.toml': `PG_USER='trips'\nPG_PASSWORD='${pw(941)}'\nPG_HOST='db.internal'\n`,
+  'dyn/src/config.py': 'from dynaconf import Dynaconf\n\n# Settings from the files and the environment.\nsettings = Dynaconf(\n    settings_files=["settings.toml", ".secrets.toml"],\n)\n\nLOG_LEVEL = "INFO"\n',
+  'dyn/main.py': `${HASH_PY}from src.config import settings\nprint("dynaconf", settings.PG_USER, h(settings.PG_PASSWORD))\n`,
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -151,6 +163,7 @@ const PROGRAMS: PyProgram[] = [
   { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
   { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
   { name: 'a JSON file read by json.load', cwd: 'rpt', args: ['db_connection.py'] },
+  ...(haveDynaconf ? [{ name: 'Dynaconf settings_files', cwd: 'dyn', args: ['main.py'] }] : []),
   // Started by cron from another folder: `cd / && python3 /srv/repo/cron/decouple_job.py`.
   { name: 'from decouple import config; PW = config(…) on one line, from another folder', cwd: 'api1', args: ['../cron/decouple_job.py'] },
   { name: 'from dotenv import load_dotenv; load_dotenv() on one line', args: ['cron/dotenv_job.py'] },
@@ -176,9 +189,12 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
     expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
+    const dynEdit = /^- dyn\/\.secrets\.toml:2:\d+ .*: dyn\/src\/config\.py:4 loads this file with Dynaconf \(settings_files\).*remove `PG_PASSWORD` from dyn\/\.secrets\.toml and set it right after `settings = Dynaconf\(…\)` \(dyn\/src\/config\.py:4\): `(settings\.set\("PG_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`(from src\.secret_sweep_secrets import get_secret)`, generated beside it\), or start it with `secret-sweep run -- COMMAND` and `DYNACONF_PG_PASSWORD=sm:\/\/[^`]+` in secret-sweep\.refs/m.exec(manual);
+    if (haveDynaconf) expect(dynEdit, manual).not.toBeNull();
     const jsonEdit = /^- rpt\/query config 2\.json:3:\d+ .*: rpt\/db_connection\.py:5 opens this file itself \(open\(\)\).*after `config_data = json\.load\(file\)` \(rpt\/db_connection\.py\): `(config_data\["db"\]\["password"\] = get_secret\("[^"]+"\)\["password"\])` \(`(from secret_sweep_secrets import get_secret)`/m.exec(manual);
     expect(jsonEdit, manual).not.toBeNull();
     expect(manual).not.toMatch(/api[12]\/|dc\/|cron\//);
+    expect(manual).not.toMatch(/^- dyn\/(?!\.secrets\.toml:2:)/m);
     // The start commands say that the .py code loading a .env starts as before; nothing was stored whole.
     const starts = report.slice(report.indexOf('### Start commands'), report.indexOf('## Manual'));
     expect(starts).toMatch(/^- `svc\/\.env`: `secret-sweep run --env-file svc\/\.env -- COMMAND` \(.*\(.*svc\/main\.py.*\) resolves them and starts as before/m);
@@ -207,6 +223,13 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: r.dir, encoding: 'utf8' }).stdout).toBe('');
     expect(readFileSync(join(r.clone, 'app/override.py'), 'utf8')).toContain('load_dotenv(".env.override", override=True)\nget_secret.resolve_environ()\n');
     expect(readFileSync(join(r.clone, 'deploy/service.env'), 'utf8')).toBe(FILES['deploy/service.env']);
+    // Dynaconf's edit as the report gives it: the key removed from the file, set after the settings are built.
+    if (haveDynaconf) {
+      writeFileSync(join(r.clone, 'dyn/.secrets.toml'), FILES['dyn/.secrets.toml']!.replace(/^PG_PASSWORD=.*\n/m, ''));
+      writeFileSync(join(r.clone, 'dyn/src/config.py'), readFileSync(join(r.clone, 'dyn/src/config.py'), 'utf8').replace(/^\)\n/m, `)\n${dynEdit![2]}\n${dynEdit![1]}\n`));
+      const dynRun = r.outcomes.find((o) => o.name === 'Dynaconf settings_files')!;
+      expect((await runAsync(PYTHON, ['main.py'], { cwd: join(r.clone, 'dyn'), env: aws })).stdout).toBe(dynRun.before.stdout);
+    }
     // The JSON file's edit as the report gives it: the value emptied in the file, set after the load; same output.
     writeFileSync(join(r.clone, 'rpt/query config 2.json'), FILES['rpt/query config 2.json']!.replace(pw(940), ''));
     writeFileSync(join(r.clone, 'rpt/db_connection.py'), readFileSync(join(r.clone, 'rpt/db_connection.py'), 'utf8')

@@ -62,7 +62,7 @@ import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { fetchCommand } from './shell.js';
 import { isStreamlitSecrets, isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { configFileReads, configparserInterpolates, DYNACONF, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
 import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, otherRequirementFiles, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
@@ -346,6 +346,11 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let pySources: PythonSource[] | undefined;
   const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
   const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml|json)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  // The reader's text and the helper import its package needs, for an edit made there (Dynaconf's settings.set).
+  const readerSourceOf = (read: { file: string } | undefined) => {
+    const src = read && pySourcesOf().find((x) => x.file === read.file);
+    return src && { text: src.text, importLine: helperImportFor(src.file, pySourcesOf()) };
+  };
   // An INI file by its name, or a `config.conf` that a program of the repository reads with configparser.
   const isIniFile = (file: string) => isIniPath(file) || (INI_LIKE.test(file) && configReadsOf().get(file)?.how === 'configparser');
   const iniReaderOf = (file: string): IniReader => {
@@ -417,7 +422,7 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
-                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
+                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file), readerSourceOf(configReadsOf().get(file))) }, '')
                     : ENV_TEMPLATE.test(file) ? manualOf({ ...s, ...envTemplateManual(s) }, '')
                       : manualOf({ ...s, ...otherLanguageManual(file, s, backend.id) }, 'no rewriter for this kind of file'));
       }
@@ -427,6 +432,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
+      // So does the Dynaconf edit, beside the code that builds the settings.
+      const dyn = isTomlPath(file) ? configReadsOf().get(file) : undefined;
+      if (dyn?.how === DYNACONF && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret') && !pyHelperFiles.includes(dyn.file)) pyHelperFiles.push(dyn.file);
       // So does the Streamlit edit: beside the app's modules that read st.secrets / st.connection (under the folder holding .streamlit/).
       if (isStreamlitSecrets(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const appDir = path.posix.dirname(path.posix.dirname(file));
