@@ -142,6 +142,11 @@ CACHES = {"default": env.cache_url()}
   'dyn/.secrets.toml': `PG_USER='trips'\nPG_PASSWORD='${pw(941)}'\nPG_HOST='db.internal'\n`,
   'dyn/src/config.py': 'from dynaconf import Dynaconf\n\n# Settings from the files and the environment.\nsettings = Dynaconf(\n    settings_files=["settings.toml", ".secrets.toml"],\n)\n\nLOG_LEVEL = "INFO"\n',
   'dyn/main.py': `${HASH_PY}from src.config import settings\nprint("dynaconf", settings.PG_USER, h(settings.PG_PASSWORD))\n`,
+  // decouple reading a settings.ini (found before .env), imported as a package module from the folder above: manual,
+  // with the variable set after the import (the helper imported as the package's).
+  'dci/proj/settings.ini': `[settings]\nDEBUG=True\nDB_PASSWORD=${pw(942)}\n`,
+  'dci/proj/settings.py': 'from decouple import config\n\nDB_PASSWORD = config("DB_PASSWORD")\nDEBUG = config("DEBUG", cast=bool)\n',
+  'dci/run.py': `${HASH_PY}from proj import settings as s\nprint("decouple ini", h(s.DB_PASSWORD), s.DEBUG)\n`,
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -163,6 +168,7 @@ const PROGRAMS: PyProgram[] = [
   { name: 'python-decouple config()', cwd: 'dc', args: ['-c', `${HASH_PY}from proj import settings as s\nprint("dc", h(s.SECRET_KEY), h(s.DB_PASSWORD), s.DEBUG)`] },
   { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
   { name: 'a JSON file read by json.load', cwd: 'rpt', args: ['db_connection.py'] },
+  { name: 'python-decouple config() reading settings.ini', cwd: 'dci', args: ['run.py'] },
   ...(haveDynaconf ? [{ name: 'Dynaconf settings_files', cwd: 'dyn', args: ['main.py'] }] : []),
   // Started by cron from another folder: `cd / && python3 /srv/repo/cron/decouple_job.py`.
   { name: 'from decouple import config; PW = config(…) on one line, from another folder', cwd: 'api1', args: ['../cron/decouple_job.py'] },
@@ -191,6 +197,8 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
     const dynEdit = /^- dyn\/\.secrets\.toml:2:\d+ .*: dyn\/src\/config\.py:4 loads this file with Dynaconf \(settings_files\).*remove `PG_PASSWORD` from dyn\/\.secrets\.toml and set it right after `settings = Dynaconf\(…\)` \(dyn\/src\/config\.py:4\): `(settings\.set\("PG_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`(from src\.secret_sweep_secrets import get_secret)`, generated beside it\), or start it with `secret-sweep run -- COMMAND` and `DYNACONF_PG_PASSWORD=sm:\/\/[^`]+` in secret-sweep\.refs/m.exec(manual);
     if (haveDynaconf) expect(dynEdit, manual).not.toBeNull();
+    const dciEdit = /^- dci\/proj\/settings\.ini:3:\d+ .*: dci\/proj\/settings\.py:1 reads this file with python-decouple's config\(\).*remove `DB_PASSWORD` from \[settings\] of dci\/proj\/settings\.ini and set the variable before config\(\) reads it, right after `from decouple import config` \(dci\/proj\/settings\.py:1\): `(os\.environ\.setdefault\("DB_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`import os`, `(from proj\.secret_sweep_secrets import get_secret)`, generated beside it\)/m.exec(manual);
+    expect(dciEdit, manual).not.toBeNull();
     const jsonEdit = /^- rpt\/query config 2\.json:3:\d+ .*: rpt\/db_connection\.py:5 opens this file itself \(open\(\)\).*after `config_data = json\.load\(file\)` \(rpt\/db_connection\.py\): `(config_data\["db"\]\["password"\] = get_secret\("[^"]+"\)\["password"\])` \(`(from secret_sweep_secrets import get_secret)`/m.exec(manual);
     expect(jsonEdit, manual).not.toBeNull();
     expect(manual).not.toMatch(/api[12]\/|dc\/|cron\//);
@@ -230,6 +238,11 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
       const dynRun = r.outcomes.find((o) => o.name === 'Dynaconf settings_files')!;
       expect((await runAsync(PYTHON, ['main.py'], { cwd: join(r.clone, 'dyn'), env: aws })).stdout).toBe(dynRun.before.stdout);
     }
+    // decouple's settings.ini edit as the report gives it: the option removed, the variable set after the import.
+    writeFileSync(join(r.clone, 'dci/proj/settings.ini'), FILES['dci/proj/settings.ini']!.replace(/^DB_PASSWORD=.*\n/m, ''));
+    writeFileSync(join(r.clone, 'dci/proj/settings.py'), FILES['dci/proj/settings.py']!.replace('from decouple import config\n', `from decouple import config\nimport os\n${dciEdit![2]}\n${dciEdit![1]}\n`));
+    const dciRun = r.outcomes.find((o) => o.name === 'python-decouple config() reading settings.ini')!;
+    expect((await runAsync(PYTHON, ['run.py'], { cwd: join(r.clone, 'dci'), env: aws })).stdout).toBe(dciRun.before.stdout);
     // The JSON file's edit as the report gives it: the value emptied in the file, set after the load; same output.
     writeFileSync(join(r.clone, 'rpt/query config 2.json'), FILES['rpt/query config 2.json']!.replace(pw(940), ''));
     writeFileSync(join(r.clone, 'rpt/db_connection.py'), readFileSync(join(r.clone, 'rpt/db_connection.py'), 'utf8')

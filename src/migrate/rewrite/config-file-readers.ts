@@ -105,7 +105,11 @@ export function helperImportFor(reader: string, sources: readonly PythonSource[]
   // The module's dotted name from some folder up (`footy/utils/constants.py` imported as `utils.constants`), longest first.
   for (let i = 0; i < mod.length - 1; i++) {
     const dotted = mod.slice(i).join('\\.');
-    const asPackage = new RegExp(`^[ \\t]*(?:from\\s+${dotted}\\s+import\\b|import\\s+${dotted}\\b)`, 'm');
+    const parent = mod.slice(i, -1).join('\\.');
+    const last = mod[mod.length - 1]!;
+    // `from proj.settings import X`, `import proj.settings`, `from proj import settings`, or the dotted name as a
+    // string (Django's DJANGO_SETTINGS_MODULE = "proj.settings", importlib.import_module("proj.settings")).
+    const asPackage = new RegExp(`^[ \\t]*(?:from\\s+${dotted}\\s+import\\b|import\\s+${dotted}\\b|from\\s+${parent}\\s+import\\s+[^\\n]*\\b${last}\\b)|["']${dotted}["']`, 'm');
     if (sources.some((x) => x.file !== reader && asPackage.test(x.text))) return `from ${mod.slice(i, -1).join('.')}.secret_sweep_secrets import get_secret`;
   }
   return 'from secret_sweep_secrets import get_secret';

@@ -62,6 +62,7 @@ import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { fetchCommand } from './shell.js';
 import { isStreamlitSecrets, isTomlPath, tomlManual } from './toml.js';
+import { decoupleIniManual, decoupleIniReaderOf } from './python-decouple-env.js';
 import { configFileReads, configparserInterpolates, DYNACONF, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
@@ -417,7 +418,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
         const airflow = isAirflowCfg(file) ? airflowCfgManual(file, text, s) : undefined;
-        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '') : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
+        const decouple = isIniFile(file) ? decoupleIniReaderOf(file, pySourcesOf()) : undefined;
+        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '')
+          : decouple ? manualOf({ ...s, ...decoupleIniManual(file, text, s, decouple, backend.capabilities.helpers, helperImportFor(decouple.file, pySourcesOf())) }, '')
+          : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
@@ -432,6 +436,9 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
+      // So does the decouple edit, beside the module that imports config.
+      const decoupleReader = isIniFile(file) ? decoupleIniReaderOf(file, pySourcesOf()) : undefined;
+      if (decoupleReader && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret') && !pyHelperFiles.includes(decoupleReader.file)) pyHelperFiles.push(decoupleReader.file);
       // So does the Dynaconf edit, beside the code that builds the settings.
       const dyn = isTomlPath(file) ? configReadsOf().get(file) : undefined;
       if (dyn?.how === DYNACONF && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret') && !pyHelperFiles.includes(dyn.file)) pyHelperFiles.push(dyn.file);
