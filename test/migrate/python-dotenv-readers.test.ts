@@ -147,6 +147,12 @@ CACHES = {"default": env.cache_url()}
   'dci/proj/settings.ini': `[settings]\nDEBUG=True\nDB_PASSWORD=${pw(942)}\n`,
   'dci/proj/settings.py': 'from decouple import config\n\nDB_PASSWORD = config("DB_PASSWORD")\nDEBUG = config("DEBUG", cast=bool)\n',
   'dci/run.py': `${HASH_PY}from proj import settings as s\nprint("decouple ini", h(s.DB_PASSWORD), s.DEBUG)\n`,
+  // decouple's AutoConfig(): config's own search (resolved after the import); with a search_path, a folder known at
+  // run time (manual: decouple takes the environment first, so under secret-sweep run it reads the reference).
+  'ac/.env': `AC_PASSWORD=${pw(943)}\n`,
+  'ac/job.py': `${HASH_PY}from decouple import AutoConfig\nconfig = AutoConfig()\nprint("autoconfig", h(config("AC_PASSWORD")))\n`,
+  'acs/.env': `ACS_PASSWORD=${pw(944)}\n`,
+  'acs/web/settings.py': 'import os\nfrom decouple import AutoConfig\n\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nconfig = AutoConfig(search_path=BASE_DIR)\nACS_PASSWORD = config("ACS_PASSWORD")\n',
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -169,6 +175,8 @@ const PROGRAMS: PyProgram[] = [
   { name: 'python-decouple Config(RepositoryEnv(…))', args: ['tools/vendor.py'] },
   { name: 'a JSON file read by json.load', cwd: 'rpt', args: ['db_connection.py'] },
   { name: 'python-decouple config() reading settings.ini', cwd: 'dci', args: ['run.py'] },
+  { name: 'python-decouple AutoConfig(), started from another folder', cwd: 'api1', args: ['../ac/job.py'] },
+  { name: 'python-decouple AutoConfig(search_path=BASE_DIR)', cwd: 'acs', args: ['-c', `${HASH_PY}import sys; sys.path.insert(0, "web")\nfrom settings import ACS_PASSWORD\nprint("autoconfig search_path", h(ACS_PASSWORD))`] },
   ...(haveDynaconf ? [{ name: 'Dynaconf settings_files', cwd: 'dyn', args: ['main.py'] }] : []),
   // Started by cron from another folder: `cd / && python3 /srv/repo/cron/decouple_job.py`.
   { name: 'from decouple import config; PW = config(…) on one line, from another folder', cwd: 'api1', args: ['../cron/decouple_job.py'] },
@@ -194,9 +202,11 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(manual).toMatch(/deploy\/service\.env:2:\d+ .*app\/by_hand\.py:\d+ reads this file itself with open\(\)/);
     expect(manual).toMatch(/^- \.env:1:\d+ .*reads this file itself with dotenv_values\(\)/m);
     expect(manual).toMatch(/^- tools\/export\.env:1:\d+ .*tools\/export\.py:\d+ reads this file itself with Settings\(_env_file=…\)/m);
-    expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with RepositoryEnv\(\)/m);
+    expect(manual).toMatch(/^- tools\/vendor\.env:1:\d+ .*tools\/vendor\.py:\d+ reads this file itself with python-decouple's RepositoryEnv\(\), which takes the environment first/m);
     const dynEdit = /^- dyn\/\.secrets\.toml:2:\d+ .*: dyn\/src\/config\.py:4 loads this file with Dynaconf \(settings_files\).*remove `PG_PASSWORD` from dyn\/\.secrets\.toml and set it right after `settings = Dynaconf\(…\)` \(dyn\/src\/config\.py:4\): `(settings\.set\("PG_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`(from src\.secret_sweep_secrets import get_secret)`, generated beside it\), or start it with `secret-sweep run -- COMMAND` and `DYNACONF_PG_PASSWORD=sm:\/\/[^`]+` in secret-sweep\.refs/m.exec(manual);
     if (haveDynaconf) expect(dynEdit, manual).not.toBeNull();
+    expect(manual).toMatch(/^- acs\/\.env:1:\d+ .*: acs\/web\/settings\.py:\d+ reads this file itself with python-decouple's AutoConfig\(search_path=…\), which takes the environment first but this file's values as written: started plainly, it would take an sm:\/\/ reference as the value\. Suggested edit: set the value to sm:\/\/\S+ and start it with `secret-sweep run --env-file acs\/\.env -- COMMAND`/m);
+    expect(manual).not.toMatch(/^- ac\/\.env/m);
     const dciEdit = /^- dci\/proj\/settings\.ini:3:\d+ .*: dci\/proj\/settings\.py:1 reads this file with python-decouple's config\(\).*remove `DB_PASSWORD` from \[settings\] of dci\/proj\/settings\.ini and set the variable before config\(\) reads it, right after `from decouple import config` \(dci\/proj\/settings\.py:1\): `(os\.environ\.setdefault\("DB_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`import os`, `(from proj\.secret_sweep_secrets import get_secret)`, generated beside it\)/m.exec(manual);
     expect(dciEdit, manual).not.toBeNull();
     const jsonEdit = /^- rpt\/query config 2\.json:3:\d+ .*: rpt\/db_connection\.py:5 opens this file itself \(open\(\)\).*after `config_data = json\.load\(file\)` \(rpt\/db_connection\.py\): `(config_data\["db"\]\["password"\] = get_secret\("[^"]+"\)\["password"\])` \(`(from secret_sweep_secrets import get_secret)`/m.exec(manual);
@@ -211,7 +221,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(report).toContain('- note: svc/.env: SVC_PASSWORD (line 1) now refers to Secrets Manager (see the start commands)');
     // The files read by .py code moved; those read by hand or by a notebook kept their values.
     // (Single-quoted: django-environ reads this repository's .env files too.)
-    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env', 'cron/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
+    for (const f of ['svc/.env', '.env.override', 'config/.env.values', 'jobs/.env', 'api1/.env', 'dc/.env', 'cron/.env', 'ac/.env']) expect(readFileSync(join(r.clone, f), 'utf8'), f).toMatch(/^[A-Z0-9_]+='sm:\/\/[^'\n]+#[a-z_]+'\n/);
     expect(readFileSync(join(r.clone, 'dj/.env'), 'utf8')).toMatch(/^DATABASE_URL='psql:\/\/shop:\$\{sm:\/\/[^}]+#password\}@db\.internal:5432\/shop'\nEMAIL_URL='smtp\+tls:\/\/alerts%40acme\.io:\$\{sm:\/\/[^}]+\}@smtp[^']+'\nCACHE_URL='rediscache:\/\/:\$\{sm:\/\/[^}]+\}@cache\.internal:6379\/1'\n$/);
     expect(readFileSync(join(r.clone, 'api2/.env'), 'utf8')).toMatch(/^DB__HOST=db\.internal\nDB__PASSWORD='sm:\/\/[^']+#password'\nAPI_TOKEN='sm:\/\//);
     // The settings class is followed by the call that puts the values its env_file refers to into os.environ.
@@ -220,6 +230,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(readFileSync(join(r.clone, 'tools/export.env'), 'utf8')).toBe(FILES['tools/export.env']);
     expect(readFileSync(join(r.clone, 'dc/proj/settings.py'), 'utf8')).toMatch(/\nfrom decouple import config, Csv\n(?:.*\n)*get_secret\.resolve_decouple\(\)\n\nBASE_DIR/);
     expect(readFileSync(join(r.clone, 'tools/vendor.env'), 'utf8')).toBe(FILES['tools/vendor.env']);
+    expect(readFileSync(join(r.clone, 'acs/.env'), 'utf8')).toBe(FILES['acs/.env']);
     expect(readFileSync(join(r.clone, 'cron/decouple_job.py'), 'utf8')).toMatch(/^try:\n(?:[ #].*\n|except.*\n)*from decouple import config; get_secret\.resolve_decouple\(\); PW = config\("CRON_PASSWORD"\)\n/);
     expect(readFileSync(join(r.clone, 'cron/dotenv_job.py'), 'utf8')).toMatch(/\nfrom dotenv import load_dotenv; load_dotenv\(\); get_secret\.resolve_environ\(\)\n/);
     expect(readFileSync(join(r.clone, 'cron/literal_job.py'), 'utf8')).toMatch(/\nimport hashlib, os; DB_PASSWORD = get_secret\(/);

@@ -25,7 +25,8 @@ export const DECOUPLE_METHOD = 'resolve_decouple';
 function importsDecouple(n: TsNode): boolean {
   if (n.type === 'import_statement') return n.childrenForFieldName('name').some((x) => (x?.type === 'aliased_import' ? x.childForFieldName('name') : x)?.text === 'decouple');
   if (n.type !== 'import_from_statement' || n.childForFieldName('module_name')?.text !== 'decouple') return false;
-  return n.childrenForFieldName('name').some((x) => (x?.type === 'aliased_import' ? x.childForFieldName('name') : x)?.text === 'config');
+  // `AutoConfig` too: `config = AutoConfig()` searches as `config` does (one given a search_path is a literal read).
+  return n.childrenForFieldName('name').some((x) => ['config', 'AutoConfig'].includes((x?.type === 'aliased_import' ? x.childForFieldName('name') : x)?.text ?? ''));
 }
 
 /** One edit per import of decouple's `config` in `root` (a parsed `.py` file): `${helper}.resolve_decouple()` on the next line. */

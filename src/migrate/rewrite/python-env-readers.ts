@@ -47,10 +47,13 @@ function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined 
   if (name && OPENERS.has(name)) return `${name}()`;
   // python-decouple's explicit repository (`Config(RepositoryEnv(".env"))`): python-decouple-env.ts resolves only `config`'s own.
   if (name === 'RepositoryEnv') return 'RepositoryEnv()';
+  // `AutoConfig(search_path=BASE_DIR)` finds its .env from a folder computed at run time: not the one
+  // resolve_decouple() finds from the module's folder. `AutoConfig()` without one is `config`'s own search.
+  if (name === 'AutoConfig' && (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a && a.type !== 'comment')) return 'AutoConfig(search_path=…)';
   return undefined;
 }
 
-const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || (n !== undefined && OPENERS.has(n));
+const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || n === 'AutoConfig' || (n !== undefined && OPENERS.has(n));
 
 /**
  * `env_file` when string `s` is a pydantic settings class's env_file (`env_file=".env"`, `"env_file": ".env"`,
@@ -95,7 +98,7 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
   };
   for (const src of sources) {
     // The generated helper reads .env files to resolve their references (resolve_decouple): not the user's reader.
-    if (!/dotenv|\.env|open\(|Path\(/.test(src.text) || isGeneratedText(src.text)) continue;
+    if (!/dotenv|\.env|open\(|Path\(|AutoConfig/.test(src.text) || isGeneratedText(src.text)) continue;
     const tree = parsePython(src.text);
     try {
       const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
@@ -142,6 +145,18 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
       // Calls without a path read the `.env` found from this file's folder upwards.
       const dir = path.posix.dirname(src.file);
       for (const c of dotenvCalls) {
+        // Which .env AutoConfig(search_path=…) reads is known only at run time (Django's BASE_DIR, the module's
+        // folder, a folder in them), searching upwards: cautiously, each one under this file's parent folder, else
+        // the nearest above it.
+        if (callName(c) === 'AutoConfig') {
+          const base = path.posix.dirname(dir);
+          const dotenvs = envFiles.filter((f) => path.posix.basename(f) === '.env');
+          const under = dotenvs.filter((f) => base === '.' || f.startsWith(base + '/'));
+          const above = dotenvs.filter((f) => { const fdir = path.posix.dirname(f); return fdir === '.' || base.startsWith(fdir + '/'); })
+            .sort((a, b) => b.length - a.length);
+          for (const f of under.length ? under : above.slice(0, 1)) record(f, c, literalHow(c)!);
+          continue;
+        }
         const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a && a.type !== 'keyword_argument' && a.type !== 'comment');
         const pathKw = (c.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' && ['dotenv_path', 'path', 'env_file'].includes(a.childForFieldName('name')?.text ?? ''));
         const found = args.length === 0 ? !pathKw : args[0]!.type === 'call' && callName(args[0]!) === 'find_dotenv';

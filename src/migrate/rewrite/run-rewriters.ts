@@ -253,8 +253,15 @@ function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { re
     : /\.(c|m)?(j|t)sx?$/i.test(r.file)
       ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
       : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
-  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
   const ref = smReference(s.ref.secretName, s.ref.jsonKey);
+  // python-decouple's Config / AutoConfig take the environment over the file: only a plain start reads the reference.
+  if (r.how === 'RepositoryEnv()' || r.how.startsWith('AutoConfig(')) {
+    return {
+      reason: `${r.file}:${r.line} reads this file itself with python-decouple's ${r.how}, which takes the environment first but this file's values as written: started plainly, it would take an sm:// reference as the value`,
+      suggestion: `set the value to ${ref} and start it with \`secret-sweep run --env-file ${s.file} -- COMMAND\`, or read it with decouple's own \`from decouple import config\` (which migrate resolves after the import) if that finds this file from ${r.file}'s folder up`,
+    };
+  }
+  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
   // A shell script that sources it: the two exact edits (a sourced reference is only text, so the file can hold it).
   const line = text.split(/\r?\n/)[s.line - 1] ?? '';
   const v = s.assignedTo ?? '';
