@@ -153,6 +153,12 @@ CACHES = {"default": env.cache_url()}
   'ac/job.py': `${HASH_PY}from decouple import AutoConfig\nconfig = AutoConfig()\nprint("autoconfig", h(config("AC_PASSWORD")))\n`,
   'acs/.env': `ACS_PASSWORD=${pw(944)}\n`,
   'acs/web/settings.py': 'import os\nfrom decouple import AutoConfig\n\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\nconfig = AutoConfig(search_path=BASE_DIR)\nACS_PASSWORD = config("ACS_PASSWORD")\n',
+  // A notebook that loads the .env with load_dotenv() (no resolution is added to cells): manual, started under secret-sweep run.
+  'nbl/.env': `NB_PASSWORD=${pw(945)}\n`,
+  'nbl/analysis.ipynb': JSON.stringify({
+    cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: ['import os\n', 'from dotenv import load_dotenv\n', 'load_dotenv()\n', 'pw = os.getenv("NB_PASSWORD")\n'] }],
+    metadata: {}, nbformat: 4, nbformat_minor: 5,
+  }, null, 1) + '\n',
   // decouple with a repository named in the code: read literally (manual).
   'tools/vendor.env': `VENDOR_PASSWORD=${pw(936)}\n`,
   'tools/vendor.py': `${HASH_PY}from decouple import Config, RepositoryEnv\n\nconfig = Config(RepositoryEnv("tools/vendor.env"))\nprint("vendor", h(config("VENDOR_PASSWORD")))\n`,
@@ -207,6 +213,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     if (haveDynaconf) expect(dynEdit, manual).not.toBeNull();
     expect(manual).toMatch(/^- acs\/\.env:1:\d+ .*: acs\/web\/settings\.py:\d+ reads this file itself with python-decouple's AutoConfig\(search_path=…\), which takes the environment first but this file's values as written: started plainly, it would take an sm:\/\/ reference as the value\. Suggested edit: set the value to sm:\/\/\S+ and start it with `secret-sweep run --env-file acs\/\.env -- COMMAND`/m);
     expect(manual).not.toMatch(/^- ac\/\.env/m);
+    expect(manual).toMatch(/^- nbl\/\.env:1:\d+ .*: nbl\/analysis\.ipynb:3 loads this file with load_dotenv\(\) in a notebook cell, which migrate does not resolve.*start Jupyter with `secret-sweep run --env-file nbl\/\.env -- jupyter lab`/m);
     const dciEdit = /^- dci\/proj\/settings\.ini:3:\d+ .*: dci\/proj\/settings\.py:1 reads this file with python-decouple's config\(\).*remove `DB_PASSWORD` from \[settings\] of dci\/proj\/settings\.ini and set the variable before config\(\) reads it, right after `from decouple import config` \(dci\/proj\/settings\.py:1\): `(os\.environ\.setdefault\("DB_PASSWORD", get_secret\("[^"]+"\)\["password"\]\))` \(`import os`, `(from proj\.secret_sweep_secrets import get_secret)`, generated beside it\)/m.exec(manual);
     expect(dciEdit, manual).not.toBeNull();
     const jsonEdit = /^- rpt\/query config 2\.json:3:\d+ .*: rpt\/db_connection\.py:5 opens this file itself \(open\(\)\).*after `config_data = json\.load\(file\)` \(rpt\/db_connection\.py\): `(config_data\["db"\]\["password"\] = get_secret\("[^"]+"\)\["password"\])` \(`(from secret_sweep_secrets import get_secret)`/m.exec(manual);
@@ -231,6 +238,7 @@ describe.skipIf(!haveDeps)('.env files read by Python code itself', () => {
     expect(readFileSync(join(r.clone, 'dc/proj/settings.py'), 'utf8')).toMatch(/\nfrom decouple import config, Csv\n(?:.*\n)*get_secret\.resolve_decouple\(\)\n\nBASE_DIR/);
     expect(readFileSync(join(r.clone, 'tools/vendor.env'), 'utf8')).toBe(FILES['tools/vendor.env']);
     expect(readFileSync(join(r.clone, 'acs/.env'), 'utf8')).toBe(FILES['acs/.env']);
+    expect(readFileSync(join(r.clone, 'nbl/.env'), 'utf8')).toBe(FILES['nbl/.env']);
     expect(readFileSync(join(r.clone, 'cron/decouple_job.py'), 'utf8')).toMatch(/^try:\n(?:[ #].*\n|except.*\n)*from decouple import config; get_secret\.resolve_decouple\(\); PW = config\("CRON_PASSWORD"\)\n/);
     expect(readFileSync(join(r.clone, 'cron/dotenv_job.py'), 'utf8')).toMatch(/\nfrom dotenv import load_dotenv; load_dotenv\(\); get_secret\.resolve_environ\(\)\n/);
     expect(readFileSync(join(r.clone, 'cron/literal_job.py'), 'utf8')).toMatch(/\nimport hashlib, os; DB_PASSWORD = get_secret\(/);

@@ -39,11 +39,13 @@ const OPENERS = new Set(['open', 'Path', 'PurePath', 'PosixPath']);
  * How `call` reads a file literally, or undefined (not a reader, `load_dotenv` that keeps the environment, or
  * a dotenv read that the migrated code resolves itself: `selfResolving`, python-dotenv-resolve.ts).
  */
-function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined {
+function literalHowOf(call: TsNode, selfResolving: boolean, notebook = false): string | undefined {
   if (selfResolving && resolvesAfterRewrite(call)) return undefined;
   const name = callName(call);
   if (name === 'dotenv_values') return 'dotenv_values()';
   if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
+  // A notebook's cells get no resolution after the load: a kernel started plainly would read the reference.
+  if ((name === 'load_dotenv' || name === 'read_env') && notebook) return `${name}() in a notebook cell`;
   if (name && OPENERS.has(name)) return `${name}()`;
   // python-decouple's explicit repository (`Config(RepositoryEnv(".env"))`): python-decouple-env.ts resolves only `config`'s own.
   if (name === 'RepositoryEnv') return 'RepositoryEnv()';
@@ -104,7 +106,7 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
       const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
       // A UTF-8 .py file gets the resolution after its dotenv reads (python-dotenv-resolve.ts); a notebook does not.
       const selfResolving = src.file.endsWith('.py') && !src.text.includes('\uFFFD');
-      const literalHow = (c: TsNode) => literalHowOf(c, selfResolving);
+      const literalHow = (c: TsNode) => literalHowOf(c, selfResolving, /\.ipynb$/i.test(src.file));
       const literalCalls = calls.filter((c) => literalHow(c) !== undefined);
       const dotenvCalls = literalCalls.filter((c) => !OPENERS.has(callName(c) ?? ''));
       // Names match by file name alone (cautious, see above); of several readers the report names the one
@@ -161,10 +163,12 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
         const pathKw = (c.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' && ['dotenv_path', 'path', 'env_file'].includes(a.childForFieldName('name')?.text ?? ''));
         const found = args.length === 0 ? !pathKw : args[0]!.type === 'call' && callName(args[0]!) === 'find_dotenv';
         if (!found) continue;
-        for (const f of envFiles) {
+        // find_dotenv() stops at the first .env from this file's folder up: the nearest one.
+        const nearest = envFiles.filter((f) => {
           const fdir = path.posix.dirname(f);
-          if (path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'))) record(f, c, literalHow(c)!);
-        }
+          return path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'));
+        }).sort((a, b) => b.length - a.length)[0];
+        if (nearest) record(nearest, c, literalHow(c)!);
       }
     } finally {
       tree.delete();

@@ -254,6 +254,13 @@ function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { re
       ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
       : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
   const ref = smReference(s.ref.secretName, s.ref.jsonKey);
+  // A notebook's load_dotenv() keeps what the environment has: a Jupyter started under `secret-sweep run` reads the values.
+  if (r.how.endsWith(' in a notebook cell')) {
+    return {
+      reason: `${r.file}:${r.line} loads this file with ${r.how.replace(/ in a notebook cell$/, '')} in a notebook cell, which migrate does not resolve: a kernel not started under \`secret-sweep run\` would take an sm:// reference as the value`,
+      suggestion: `set the value to ${ref} and start Jupyter with \`secret-sweep run --env-file ${s.file} -- jupyter lab\` (its kernels inherit the resolved variables, which ${r.how.replace(/ in a notebook cell$/, '')} keeps)`,
+    };
+  }
   // python-decouple's Config / AutoConfig take the environment over the file: only a plain start reads the reference.
   if (r.how === 'RepositoryEnv()' || r.how.startsWith('AutoConfig(')) {
     return {
