@@ -34,12 +34,17 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
     const placeholder = 'abcd1234'.repeat(3);
     const docToken = randomString(ALNUM, 24, 7);
     const real = randomString(ALNUM, 22, 8) + '7q';
+    const libToken = randomString(ALNUM, 20, 9) + '3w';
     const files: Record<string, string> = {
       '.secrets.baseline': `{\n  "results": {\n    "a.py": [{"hashed_secret": "${sha1}", "line_number": 3}]\n  }\n}\n`,
       'web/map.js': `const MAPBOX_TOKEN = "${pk}";\n`,
       'deploy/.env.sample': `API_TOKEN=${placeholder}\n`,
       'docs/setup.md': `Set \`export SERVICE_TOKEN=${docToken}\` before you start.\n`,
       'etl/settings.py': `DB_PASSWORD = "${real}"\n`,
+      // A vendored bootstrap.js: a pattern assigned to a variable named like a token.
+      'web/tooltip.js': 'var autoToken = /\\s?auto?\\s?/i\n',
+      // A virtualenv committed with the project: a library's own value, never rewritten there.
+      'virtual/lib/python3.8/site-packages/alembic/ops.py': `    def __init__(self, ops=(), downgrade_token="${libToken}"):\n`,
     };
     const findings = [
       finding('.secrets.baseline', files['.secrets.baseline']!, sha1, 'hashed_secret'),
@@ -47,6 +52,8 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
       finding('deploy/.env.sample', files['deploy/.env.sample']!, placeholder, 'API_TOKEN'),
       finding('docs/setup.md', files['docs/setup.md']!, docToken, 'SERVICE_TOKEN'),
       finding('etl/settings.py', files['etl/settings.py']!, real, 'DB_PASSWORD'),
+      finding('web/tooltip.js', files['web/tooltip.js']!, '/\\s?auto?\\s?/i', 'autoToken'),
+      finding('virtual/lib/python3.8/site-packages/alembic/ops.py', files['virtual/lib/python3.8/site-packages/alembic/ops.py']!, libToken, 'downgrade_token'),
     ];
     const { plan, values } = buildPlan({ findings, files: new Map(Object.entries(files)), app: 'etl', env: 'prod' });
     expect(plan.secrets.flatMap((s) => s.fields.flatMap((f) => f.locations.map((l) => l.file)))).toEqual(['etl/settings.py']);
@@ -56,6 +63,11 @@ describe('non-secrets are never planned (issue 13, defect 12)', () => {
     expect(reasons['web/map.js']).toContain('Mapbox public token');
     expect(reasons['deploy/.env.sample']).toContain('placeholder');
     expect(reasons['docs/setup.md']).toContain('documentation');
+    expect(reasons['web/tooltip.js']).toBe('a regular-expression literal in JavaScript code, not a credential');
+    // Still a value to rotate and scrub (not marked a non-secret), in case it is real.
+    const lib = plan.skipped.find((k) => k.location.file.includes('site-packages'))!;
+    expect(lib.reason).toContain('in installed third-party code (virtual/lib/python3.8/site-packages/), not the project\'s own: not stored or rewritten; take virtual/ out of the repository (`git rm -r --cached virtual`');
+    expect(lib.notSecret).toBeUndefined();
     expect(JSON.stringify(plan)).not.toContain(docToken);
   });
 

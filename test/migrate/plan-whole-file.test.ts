@@ -46,6 +46,16 @@ describe('whole-file secrets (issue 13, defect 11)', () => {
     expect(wholeFilesOf(p)).toEqual([]);
   });
 
+  it('a file that holds only a token (api-token.txt, a program reads it with open().read()) is stored whole, its newline too', () => {
+    const token = 'sk_' + 'live_' + randomString(ALNUM, 24, 12);
+    const { plan: p, values } = plan({ 'api-token.txt': `${token}\n`, 'etl/job.py': `TOKEN = "${token}"\n` });
+    const s = p.secrets.find((x) => x.kind === 'whole-file');
+    expect(JSON.parse(secretString(s!, values)).file).toBe(`${token}\n`);
+    expect(wholeFilesOf(p).map((w) => w.command)).toEqual([expect.stringMatching(/^secret-sweep run --file api-token\.txt=sm:\/\/prod\/etl\/api-token-txt#file -- COMMAND$/)]);
+    // The same token in code, or on a line with more, is not a file of its own.
+    expect(plan({ 'etl/job.py': `TOKEN = "${token}"\n`, 'notes.txt': `stripe: ${token}\n` }).plan.secrets.some((x) => x.kind === 'whole-file')).toBe(false);
+  });
+
   it('.netrc is stored whole', () => {
     const netrc = `machine api.example.invalid\n  login etl\n  password ${randomString(ALNUM, 22, 9)}Q7\n`;
     const { plan: p, values } = plan({ '.netrc': netrc });

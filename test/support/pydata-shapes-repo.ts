@@ -20,6 +20,7 @@ const LOWER_DIGITS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export const V = {
   flaskKey: randomString(HEX, 48, 1201),
   flaskDb: password(1202) + 'a1',
+  flaskCsrf: randomString(HEX, 40, 1230),
   djangoStyleDb: password(1203) + 'b2',
   warehouseDb: password(1204) + 'c3',
   exportTok: githubToken(1205),
@@ -191,6 +192,8 @@ def create_app(config_name=None):
 
 class Config:
     SECRET_KEY = "${V.flaskKey}"
+    # Bytes, as Flask's docs write a key: the rewrite keeps them bytes.
+    WTF_CSRF_SECRET_KEY = b"${V.flaskCsrf}"
     SQLALCHEMY_TRACK_MODIFICATIONS = False
 
 
@@ -262,7 +265,7 @@ if __name__ == "__main__":
 from app._h import h
 
 app = create_app()
-print("flask", h(app.config["SECRET_KEY"]), h(app.config["SQLALCHEMY_DATABASE_URI"]))
+print("flask", h(app.config["SECRET_KEY"]), h(app.config["SQLALCHEMY_DATABASE_URI"]), type(app.config["WTF_CSRF_SECRET_KEY"]).__name__, h(app.config["WTF_CSRF_SECRET_KEY"]))
 `,
   'warehouse/snowflake_load.py': `#!/usr/bin/env python
 """Load yesterday's files into Snowflake, then tell #data on Slack."""

@@ -43,6 +43,13 @@ export function isWholeFile(kind: WholeFileKind, file: string, text: string): bo
   }
 }
 
+/** A file of one line, the value itself (a final newline allowed), that is not source code or a settings file some rewriter knows. */
+export function isTokenFile(file: string, text: string, value: string): boolean {
+  const line = (x: string) => x.replace(/\r?\n$/, '');
+  return line(value).length >= 8 && line(text) === line(value) && !/\.(py|ipynb|[cm]?[jt]sx?|json|ya?ml|toml|ini|cfg|conf|env|properties|sh|tf)$/i.test(file)
+    && !/(^|\/)\.env(\.[^/]*)?$/.test(file);
+}
+
 export function wholeFileGroups(ctx: GroupingContext): Cand[] {
   const { occs, used, sameFile, textOf, secretField, digest } = ctx;
   const out: Cand[] = [];
@@ -50,7 +57,10 @@ export function wholeFileGroups(ctx: GroupingContext): Cand[] {
     if (used.has(o) || o.loc.historyOnly) continue;
     const kind = ctx.migration(o.f.rule)?.whole_file;
     const text = textOf(o);
-    if (!kind || text === undefined || text.length === 0 || !isWholeFile(kind, o.loc.file, text)) continue;
+    if (text === undefined || text.length === 0) continue;
+    // A file that holds the value and nothing else (`api-token.txt`, read with `open(…).read()`): no reader
+    // could be pointed at a reference in it, so it is stored whole too, whatever the rule.
+    if (!(kind && isWholeFile(kind, o.loc.file, text)) && !isTokenFile(o.loc.file, text, o.value)) continue;
     const fields: CandField[] = [];
     const keys = new Set<string>([WHOLE_FILE_KEY]);
     for (const x of sameFile(o)) {

@@ -14,6 +14,9 @@ export interface ValueAt {
 }
 
 const DOCUMENTATION = /\.(?:md|markdown|mdx|rst|adoc|asciidoc)$/i;
+const JS_SOURCE = /\.(?:[cm]?js|jsx|[cm]?ts|tsx)$/i;
+/** A JavaScript regular-expression literal with a quantifier, class or group in it (`/\s?auto?\s?/i`). */
+const REGEX_LITERAL = /^\/(?![*/])(?:[^/\\\n]|\\.)*[\\?*+()[\]{}|^$](?:[^/\\\n]|\\.)*\/[dgimsuyv]*$/;
 
 /** Why this value is not a secret to store, or undefined. */
 export function notASecretReason(v: ValueAt): string | undefined {
@@ -24,8 +27,28 @@ export function notASecretReason(v: ValueAt): string | undefined {
   if (/^pk_(?:live|test)_[A-Za-z0-9]+$/.test(v.value)) return 'a Stripe publishable key: public by design';
   const p = placeholderReason(v.value);
   if (p) return `a placeholder (${p}), not a credential`;
+  // bootstrap.js's `var autoToken = /\s?auto?\s?/i`: a pattern, which the history scrub would also rewrite in the code.
+  if (JS_SOURCE.test(v.file) && REGEX_LITERAL.test(v.value)) return 'a regular-expression literal in JavaScript code, not a credential';
   if (DOCUMENTATION.test(v.file)) return 'in documentation, which no program reads: not stored (if it is a real credential, rotate it and scrub it from history)';
   return undefined;
+}
+
+/** Folders that only ever hold installed packages: a committed virtualenv's site-packages, node_modules. */
+const INSTALLED = /(^|\/)(?:site-packages|dist-packages|node_modules|bower_components|jspm_packages|__pypackages__)\//;
+
+/**
+ * Why a value in installed third-party code is not moved (a virtualenv committed with the project, enock24/Pitch's
+ * `virtual/lib/python3.8/site-packages/alembic/…`): rewriting a library's source breaks it at its next install
+ * and the values found there are the library's own; it is still listed to rotate and scrub, in case it is real.
+ */
+export function installedCodeReason(file: string): string | undefined {
+  const m = INSTALLED.exec(file);
+  if (!m) return undefined;
+  const installed = file.slice(0, m.index + m[0].length - 1);
+  // A virtualenv's packages are under ENV/lib/pythonX.Y/site-packages: the whole environment goes.
+  const venv = /^(.*?)\/?lib\/python[\d.]*\/site-packages$/.exec(installed);
+  const dir = venv ? venv[1] || 'lib' : installed;
+  return `in installed third-party code (${installed}/), not the project's own: not stored or rewritten; take ${dir}/ out of the repository (\`git rm -r --cached ${dir}\`, then list it in .gitignore) and rotate the value if it is a real credential`;
 }
 
 /** Django's `<algorithm>$…` password hashes (django.contrib.auth.hashers), as a fixture or a dump holds them. */

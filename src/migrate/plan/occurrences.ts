@@ -11,7 +11,7 @@ import { isUriGrouping } from './rule-facts.js';
 import { lineStarts, linesOf, spanOffsets } from './values.js';
 import { literalAt, syntaxOfSource, type Syntax } from './literals.js';
 import { enclosingLiteral } from './multiline.js';
-import { notASecretReason, passwordHashReason } from './not-secrets.js';
+import { installedCodeReason, notASecretReason, passwordHashReason } from './not-secrets.js';
 import { isComposePath } from '../rewrite/yaml.js';
 import { isIniPath } from '../rewrite/ini.js';
 import { isLoggingConfigText } from '../rewrite/logging-config.js';
@@ -277,7 +277,7 @@ export function occurrencesOf(findings: readonly Finding[], migration: (rule: st
       skipped.push({ location: loc, reason: notSecret, notSecret: true });
       continue;
     }
-    const hash = passwordHashReason(value);
+    const hash = passwordHashReason(value) ?? installedCodeReason(f.file);
     if (hash) {
       skipped.push({ location: loc, reason: hash });
       continue;

@@ -1,9 +1,9 @@
 /**
  * Settings files that a Python program of the repository reads itself.
  *
- * A YAML or TOML settings file whose reader the rewriter cannot tell from the file alone ("the program
+ * A YAML, JSON or TOML settings file whose reader the rewriter cannot tell from the file alone ("the program
  * that loads this file is unknown") is often opened by a Python program of the same repository
- * (`yaml.safe_load(open(os.path.join(HERE, "tokens.yml")))`, `tomllib.load(open(…, "rb"))`). Such a
+ * (`yaml.safe_load(open(os.path.join(HERE, "tokens.yml")))`, `json.load(open("config.json"))`, `tomllib.load(open(…, "rb"))`). Such a
  * program takes every value as written, so the file stays manual either way; the report then names the
  * program and line instead of an unknown reader. Found as python-env-readers.ts finds a `.env` read
  * literally: a string literal naming the file inside `open()` / `Path()` (or beside one in that source).
@@ -36,6 +36,11 @@ export function configFileReads(files: readonly string[], sources: readonly Pyth
   const ini = (f: string) => isIniPath(f) || (INI_LIKE.test(f) && !TOML.test(f));
   // (configparserOnly: without the Python parser, which the `open()` reads need.)
   const out = configparserOnly ? new Map<string, LiteralEnvRead>() : literalEnvReads(files.filter((f) => !ini(f)), sources);
+  // Dynaconf's settings_files (`Dynaconf(settings_files=["settings.toml", ".secrets.toml"])`): it loads them itself.
+  for (const f of files.filter((f) => /\.(toml|ya?ml|json|ini)$/i.test(f) && !out.has(f))) {
+    const read = dynaconfReadOf(f, sources);
+    if (read) out.set(f, read);
+  }
   for (const f of files.filter((f) => ini(f) || (TOML.test(f) && !out.has(f)))) {
     const name = new RegExp(`["'](?:[^"'\\n]*[/\\\\])?${path.posix.basename(f).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}["']`);
     const dir = path.posix.dirname(f);
@@ -45,6 +50,23 @@ export function configFileReads(files: readonly string[], sources: readonly Pyth
     if (src) out.set(f, { file: src.file, line: src.text.slice(0, src.text.search(name)).split('\n').length, how: 'configparser' });
   }
   return out;
+}
+
+export const DYNACONF = 'Dynaconf';
+
+/**
+ * The Python source that hands `file` to Dynaconf (`Dynaconf(…, settings_files=[…])`, `LazySettings(…)`,
+ * a literal naming the file inside the call), preferring one in the file's own folder; Dynaconf finds a relative name from
+ * the working folder and the caller's folder up, so the name alone decides.
+ */
+function dynaconfReadOf(file: string, sources: readonly PythonSource[]): LiteralEnvRead | undefined {
+  const base = path.posix.basename(file).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const call = new RegExp(`\\b(?:Dynaconf|LazySettings)\\((?:[^()]|\\([^()]*\\))*["'](?:[^"'\\n]*[/\\\\])?${base}["']`);
+  const dir = path.posix.dirname(file);
+  const readers = sources.filter((x) => x.file.endsWith('.py') && call.test(x.text));
+  const src = readers.find((x) => path.posix.dirname(x.file) === dir) ?? readers[0];
+  if (!src) return undefined;
+  return { file: src.file, line: src.text.slice(0, src.text.search(/\b(?:Dynaconf|LazySettings)\(/)).split('\n').length, how: DYNACONF };
 }
 
 /**
@@ -83,13 +105,18 @@ export function helperImportFor(reader: string, sources: readonly PythonSource[]
   // The module's dotted name from some folder up (`footy/utils/constants.py` imported as `utils.constants`), longest first.
   for (let i = 0; i < mod.length - 1; i++) {
     const dotted = mod.slice(i).join('\\.');
-    const asPackage = new RegExp(`^[ \\t]*(?:from\\s+${dotted}\\s+import\\b|import\\s+${dotted}\\b)`, 'm');
+    const parent = mod.slice(i, -1).join('\\.');
+    const last = mod[mod.length - 1]!;
+    // `from proj.settings import X`, `import proj.settings`, `from proj import settings`, or the dotted name as a
+    // string (Django's DJANGO_SETTINGS_MODULE = "proj.settings", importlib.import_module("proj.settings")).
+    const asPackage = new RegExp(`^[ \\t]*(?:from\\s+${dotted}\\s+import\\b|import\\s+${dotted}\\b|from\\s+${parent}\\s+import\\s+[^\\n]*\\b${last}\\b)|["']${dotted}["']`, 'm');
     if (sources.some((x) => x.file !== reader && asPackage.test(x.text))) return `from ${mod.slice(i, -1).join('.')}.secret_sweep_secrets import get_secret`;
   }
   return 'from secret_sweep_secrets import get_secret';
 }
 
 export function knownReaderReason(read: LiteralEnvRead): string {
+  if (read.how === DYNACONF) return `${read.file}:${read.line} loads this file with Dynaconf (settings_files), which takes its values as written: a reference written here would be read as the value`;
   return `${read.file}:${read.line} opens this file itself (${read.how}) and takes its values as written: a reference written here would be read as the value`;
 }
 
@@ -101,6 +128,7 @@ export function knownReaderReason(read: LiteralEnvRead): string {
  */
 export function knownReaderEdit(file: string, keyPath: ReadonlyArray<string | number>, ref: { secretName: string; jsonKey?: string },
   read: LiteralEnvRead, readerText: string | undefined, helpers: boolean, importLine = 'from secret_sweep_secrets import get_secret'): string {
+  if (read.how === DYNACONF) return dynaconfEdit(file, keyPath.map(String), ref, read, readerText, helpers, importLine);
   const load = /([A-Za-z_]\w*)\s*=\s*((?:yaml|json|ruamel\.yaml)\.(?:safe_load|full_load|unsafe_load|load)\([^)\n]*\))/.exec(readerText ?? '');
   const name = load?.[1] ?? 'data';
   const target = `${name}${keyPath.map((k) => `[${JSON.stringify(k)}]`).join('')}`;
@@ -112,4 +140,31 @@ export function knownReaderEdit(file: string, keyPath: ReadonlyArray<string | nu
   return helpers
     ? `${empty} and set it ${after}: \`${target} = get_secret("${ref.secretName}")${ref.jsonKey ? `["${ref.jsonKey}"]` : ''}\` (\`${importLine}\`, generated beside it), or ${viaEnv}`
     : `${empty} and ${viaEnv}`;
+}
+
+/**
+ * The edit for a value in a file Dynaconf loads: the key removed from the file and set on the settings object right
+ * after it is built (`settings.set("KEY", get_secret(…)[…])`, a dotted key for a nested table; with
+ * `environments=True` the first table is the environment, which set() leaves to the current one), or, under
+ * `secret-sweep run`, the variable Dynaconf reads over its files (`DYNACONF_KEY`, its envvar_prefix when set,
+ * `__` between nested keys).
+ */
+export function dynaconfEdit(file: string, keys: readonly string[], ref: { secretName: string; jsonKey?: string },
+  read: LiteralEnvRead, readerText: string | undefined, helpers: boolean, importLine: string): string {
+  const text = readerText ?? '';
+  const built = /([A-Za-z_]\w*)\s*(?::[^=\n]*)?=\s*(?:dynaconf\.)?(?:Dynaconf|LazySettings)\(/.exec(text);
+  const name = built?.[1] ?? 'settings';
+  const call = text.slice(built?.index ?? 0);
+  const inEnvs = /\benvironments\s*=\s*True\b/.test(call.slice(0, 2000));
+  const own = inEnvs && keys.length > 1 ? keys.slice(1) : keys;
+  const dotted = own.join('.');
+  const prefix = /\benvvar_prefix\s*=\s*["']([^"']*)["']/.exec(call.slice(0, 2000))?.[1] ?? 'DYNACONF';
+  const variable = `${prefix ? `${prefix}_` : ''}${own.map((k, i) => (i === 0 ? k.toUpperCase() : k)).join('__')}`;
+  const where = `remove \`${keys[keys.length - 1]}\`${keys.length > 1 ? ` from [${keys.slice(0, -1).join('.')}]` : ''} from ${file}`;
+  const after = `right after \`${name} = ${/LazySettings\(/.test(call.slice(0, 40)) ? 'LazySettings' : 'Dynaconf'}(…)\` (${read.file}:${read.line})`;
+  const viaEnv = /\benvvar_prefix\s*=\s*False\b/.test(call.slice(0, 2000)) ? undefined
+    : `start it with \`secret-sweep run -- COMMAND\` and \`${variable}=${smReference(ref.secretName, ref.jsonKey)}\` in secret-sweep.refs (Dynaconf takes ${prefix || 'its'}_-prefixed variables over its files, and reads their values as TOML: one that looks like a number or a boolean changes type)`;
+  const value = `get_secret("${ref.secretName}")${ref.jsonKey ? `["${ref.jsonKey}"]` : ''}`;
+  if (!helpers) return viaEnv ? `${where} and ${viaEnv}` : `${where} and set it ${after}: \`${name}.set("${dotted}", …)\``;
+  return `${where} and set it ${after}: \`${name}.set("${dotted}", ${value})\` (\`${importLine}\`, generated beside it)${viaEnv ? `, or ${viaEnv}` : ''}`;
 }

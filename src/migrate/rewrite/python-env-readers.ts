@@ -39,18 +39,23 @@ const OPENERS = new Set(['open', 'Path', 'PurePath', 'PosixPath']);
  * How `call` reads a file literally, or undefined (not a reader, `load_dotenv` that keeps the environment, or
  * a dotenv read that the migrated code resolves itself: `selfResolving`, python-dotenv-resolve.ts).
  */
-function literalHowOf(call: TsNode, selfResolving: boolean): string | undefined {
+function literalHowOf(call: TsNode, selfResolving: boolean, notebook = false): string | undefined {
   if (selfResolving && resolvesAfterRewrite(call)) return undefined;
   const name = callName(call);
   if (name === 'dotenv_values') return 'dotenv_values()';
   if ((name === 'load_dotenv' || name === 'read_env') && overrides(call)) return `${name}(override=True)`;
+  // A notebook's cells get no resolution after the load: a kernel started plainly would read the reference.
+  if ((name === 'load_dotenv' || name === 'read_env') && notebook) return `${name}() in a notebook cell`;
   if (name && OPENERS.has(name)) return `${name}()`;
   // python-decouple's explicit repository (`Config(RepositoryEnv(".env"))`): python-decouple-env.ts resolves only `config`'s own.
   if (name === 'RepositoryEnv') return 'RepositoryEnv()';
+  // `AutoConfig(search_path=BASE_DIR)` finds its .env from a folder computed at run time: not the one
+  // resolve_decouple() finds from the module's folder. `AutoConfig()` without one is `config`'s own search.
+  if (name === 'AutoConfig' && (call.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a && a.type !== 'comment')) return 'AutoConfig(search_path=…)';
   return undefined;
 }
 
-const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || (n !== undefined && OPENERS.has(n));
+const isReaderName = (n: string | undefined) => n === 'load_dotenv' || n === 'read_env' || n === 'dotenv_values' || n === 'RepositoryEnv' || n === 'AutoConfig' || (n !== undefined && OPENERS.has(n));
 
 /**
  * `env_file` when string `s` is a pydantic settings class's env_file (`env_file=".env"`, `"env_file": ".env"`,
@@ -95,13 +100,13 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
   };
   for (const src of sources) {
     // The generated helper reads .env files to resolve their references (resolve_decouple): not the user's reader.
-    if (!/dotenv|\.env|open\(|Path\(/.test(src.text) || isGeneratedText(src.text)) continue;
+    if (!/dotenv|\.env|open\(|Path\(|AutoConfig/.test(src.text) || isGeneratedText(src.text)) continue;
     const tree = parsePython(src.text);
     try {
       const calls = tree.rootNode.descendantsOfType('call').filter((c): c is TsNode => c !== null);
       // A UTF-8 .py file gets the resolution after its dotenv reads (python-dotenv-resolve.ts); a notebook does not.
       const selfResolving = src.file.endsWith('.py') && !src.text.includes('\uFFFD');
-      const literalHow = (c: TsNode) => literalHowOf(c, selfResolving);
+      const literalHow = (c: TsNode) => literalHowOf(c, selfResolving, /\.ipynb$/i.test(src.file));
       const literalCalls = calls.filter((c) => literalHow(c) !== undefined);
       const dotenvCalls = literalCalls.filter((c) => !OPENERS.has(callName(c) ?? ''));
       // Names match by file name alone (cautious, see above); of several readers the report names the one
@@ -142,14 +147,28 @@ export function literalEnvReads(envFiles: readonly string[], sources: readonly P
       // Calls without a path read the `.env` found from this file's folder upwards.
       const dir = path.posix.dirname(src.file);
       for (const c of dotenvCalls) {
+        // Which .env AutoConfig(search_path=…) reads is known only at run time (Django's BASE_DIR, the module's
+        // folder, a folder in them), searching upwards: cautiously, each one under this file's parent folder, else
+        // the nearest above it.
+        if (callName(c) === 'AutoConfig') {
+          const base = path.posix.dirname(dir);
+          const dotenvs = envFiles.filter((f) => path.posix.basename(f) === '.env');
+          const under = dotenvs.filter((f) => base === '.' || f.startsWith(base + '/'));
+          const above = dotenvs.filter((f) => { const fdir = path.posix.dirname(f); return fdir === '.' || base.startsWith(fdir + '/'); })
+            .sort((a, b) => b.length - a.length);
+          for (const f of under.length ? under : above.slice(0, 1)) record(f, c, literalHow(c)!);
+          continue;
+        }
         const args = (c.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a && a.type !== 'keyword_argument' && a.type !== 'comment');
         const pathKw = (c.childForFieldName('arguments')?.namedChildren ?? []).some((a) => a?.type === 'keyword_argument' && ['dotenv_path', 'path', 'env_file'].includes(a.childForFieldName('name')?.text ?? ''));
         const found = args.length === 0 ? !pathKw : args[0]!.type === 'call' && callName(args[0]!) === 'find_dotenv';
         if (!found) continue;
-        for (const f of envFiles) {
+        // find_dotenv() stops at the first .env from this file's folder up: the nearest one.
+        const nearest = envFiles.filter((f) => {
           const fdir = path.posix.dirname(f);
-          if (path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'))) record(f, c, literalHow(c)!);
-        }
+          return path.posix.basename(f) === '.env' && (fdir === '.' || dir === fdir || dir.startsWith(fdir + '/'));
+        }).sort((a, b) => b.length - a.length)[0];
+        if (nearest) record(nearest, c, literalHow(c)!);
       }
     } finally {
       tree.delete();

@@ -41,7 +41,12 @@ export function callLineAfter(stmt: TsNode, text: string, call: string, eol: str
   while (next && /^(try_statement|import_from_statement)$/.test(next.type) && next.text.includes('secret_sweep_secrets')) next = next.nextNamedSibling;
   if (next?.type === 'expression_statement' && next.text.replace(/\s+/g, '') === call.replace(/\s+/g, '')) return undefined;
   const nl = text.indexOf('\n', stmt.endIndex);
-  if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(stmt.endIndex, nl < 0 ? text.length : nl))) return undefined;
+  if (!/^[ \t]*(#.*)?\r?$/.test(text.slice(stmt.endIndex, nl < 0 ? text.length : nl))) {
+    // More on its line (`from decouple import config; PW = config("PW")`): the call goes right after it, on that
+    // line, before what reads the values. A class's body ends its line, so this is a simple statement.
+    if (stmt.type === 'class_definition' || stmt.type === 'decorated_definition') return undefined;
+    return { edit: { start: stmt.endIndex, end: stmt.endIndex, replacement: `; ${call}` }, at: stmt.endIndex, line: stmt.startPosition.row + 1 };
+  }
   const lineStart = text.lastIndexOf('\n', stmt.startIndex - 1) + 1;
   const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.startIndex))![0];
   const at = nl < 0 ? text.length : nl + 1;

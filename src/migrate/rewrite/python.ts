@@ -28,7 +28,7 @@
  *   whole call becomes `os.environ["X"] if "X" in os.environ else get_secret(…)[…]` (or the f-string
  *   above, for a URL default), so the secret is fetched only where the original used the literal (X
  *   unset), never when X is set.
- * Not rewritten: bytes literals, escape sequences inside a secret that is only part of its string (a
+ * Not rewritten: a bytes literal that holds more than the secret (one that is the secret whole gets `.encode()`), escape sequences inside a secret that is only part of its string (a
  *   whole literal is replaced whole: the plan stores its decoded value), a secret used as an operand (`"…" + x`, `"…".encode()`), a dict key, a docstring,
  *   a match pattern, a comment, the same secret twice in one string, a percent-encoded URL password in a
  *   notebook cell (in a module it is stored decoded and interpolated as `urllib.parse.quote(ref, safe="")`).
@@ -229,7 +229,11 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
       const quote = open.text.slice(prefix.length);
       const isF = /f/i.test(prefix);
       const isRaw = /r/i.test(prefix);
-      if (/b/i.test(prefix)) {
+      // A bytes literal that is the secret whole (Flask's `app.secret_key = b'…'`) becomes the text's `.encode()`:
+      // the plan stored it decoded as UTF-8, so that gives the same bytes back.
+      const isBytes = /b/i.test(prefix);
+      if (isBytes && !(items.length === 1 && secrets.length === 1 && items[0]!.start === open.endIndex && items[0]!.end === close.startIndex
+        && str.parent?.type !== 'concatenated_string' && !envDefault(str))) {
         fail('a bytes literal: the helper returns text; encode it yourself');
         continue;
       }
@@ -309,7 +313,7 @@ export function rewritePythonSource(text: string, sites: readonly RewriteSite[],
         }
         const lazy = envDefault(str);
         if (lazy) out.edits.push({ start: lazy.call.startIndex, end: lazy.call.endIndex, replacement: lazy.rewrite(ref) });
-        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: ref });
+        else out.edits.push({ start: str.startIndex, end: str.endIndex, replacement: isBytes ? `${ref}.encode()` : ref });
       } else {
         // An f-string: the other quote character inside the braces (Python < 3.12 needs that).
         const iq = q === '"' ? "'" : '"';
@@ -536,6 +540,15 @@ function importEdit(text: string, root: TsNode, uses: PythonRewriteResult['uses'
   const lines = wanted.join(eol);
   if (!anchor) return { edit: { start: 0, end: 0, replacement: lines + eol }, line: said.join('; ') };
   const nl = text.indexOf('\n', anchor.endIndex);
+  // The use shares the last import's line (`from decouple import config; PW = config("PW")`): after that
+  // line would be too late, so the import goes on a line of its own before it (not before a __future__ import).
+  if (firstUse >= 0 && (nl < 0 ? text.length : nl + 1) > firstUse) {
+    const lineStart = text.lastIndexOf('\n', anchor.startIndex - 1) + 1;
+    const sameLine = tops.filter((c) => c.startIndex >= lineStart && c.startIndex < firstUse);
+    if (sameLine[0]?.startIndex === lineStart && !sameLine.some((c) => c.type === 'future_import_statement')) {
+      return { edit: { start: lineStart, end: lineStart, replacement: lines + eol }, line: said.join('; ') };
+    }
+  }
   if (nl < 0) return { edit: { start: text.length, end: text.length, replacement: eol + lines }, line: said.join('; ') };
   return { edit: { start: nl + 1, end: nl + 1, replacement: lines + eol }, line: said.join('; ') };
 }

@@ -62,7 +62,8 @@ import { iniManual, isIniPath, type IniReader } from './ini.js';
 import { airflowCfgManual, isAirflowCfg } from './airflow-cfg.js';
 import { fetchCommand } from './shell.js';
 import { isStreamlitSecrets, isTomlPath, tomlManual } from './toml.js';
-import { configFileReads, configparserInterpolates, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
+import { decoupleIniManual, decoupleIniReaderOf } from './python-decouple-env.js';
+import { configFileReads, configparserInterpolates, DYNACONF, helperImportFor, INI_LIKE, knownReaderEdit, knownReaderReason, UNKNOWN_READER } from './config-file-readers.js';
 import { isLoggingConfigText } from './logging-config.js';
 import { dockerfileHelperEdits } from './dockerfile-helper.js';
 import { decodeDepFile, installedScriptHelperDirs, moduleRootOf, nearestPythonProjectDir, otherRequirementFiles, PY_DEP_FILES, PY_SDK, setupFileEdits, withFlatLayoutModules, withHatchModule, withPipfilePackage, withPyModule, withPyprojectDependency, withRequirement } from './python-deps.js';
@@ -252,8 +253,22 @@ function literalEnvManual(r: LiteralEnvRead, s: RewriteSite, text: string): { re
     : /\.(c|m)?(j|t)sx?$/i.test(r.file)
       ? 'read the variable from the environment (`dotenv.config()` without override, then `process.env`)'
       : 'take the variable from the environment instead of reading the file (drop the `source`/`include`/`COPY` of it, or keep only non-secret lines there)';
-  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
   const ref = smReference(s.ref.secretName, s.ref.jsonKey);
+  // A notebook's load_dotenv() keeps what the environment has: a Jupyter started under `secret-sweep run` reads the values.
+  if (r.how.endsWith(' in a notebook cell')) {
+    return {
+      reason: `${r.file}:${r.line} loads this file with ${r.how.replace(/ in a notebook cell$/, '')} in a notebook cell, which migrate does not resolve: a kernel not started under \`secret-sweep run\` would take an sm:// reference as the value`,
+      suggestion: `set the value to ${ref} and start Jupyter with \`secret-sweep run --env-file ${s.file} -- jupyter lab\` (its kernels inherit the resolved variables, which ${r.how.replace(/ in a notebook cell$/, '')} keeps)`,
+    };
+  }
+  // python-decouple's Config / AutoConfig take the environment over the file: only a plain start reads the reference.
+  if (r.how === 'RepositoryEnv()' || r.how.startsWith('AutoConfig(')) {
+    return {
+      reason: `${r.file}:${r.line} reads this file itself with python-decouple's ${r.how}, which takes the environment first but this file's values as written: started plainly, it would take an sm:// reference as the value`,
+      suggestion: `set the value to ${ref} and start it with \`secret-sweep run --env-file ${s.file} -- COMMAND\`, or read it with decouple's own \`from decouple import config\` (which migrate resolves after the import) if that finds this file from ${r.file}'s folder up`,
+    };
+  }
+  const reason = `${r.file}:${r.line} reads this file itself with ${r.how}, which would take an sm:// reference as the value (even under \`secret-sweep run\`)`;
   // A shell script that sources it: the two exact edits (a sourced reference is only text, so the file can hold it).
   const line = text.split(/\r?\n/)[s.line - 1] ?? '';
   const v = s.assignedTo ?? '';
@@ -345,7 +360,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   let configReads: Map<string, LiteralEnvRead> | undefined;
   let pySources: PythonSource[] | undefined;
   const pySourcesOf = () => (pySources ??= pythonSourcesOf(root));
-  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  const configReadsOf = () => (configReads ??= configFileReads([...byFile.keys()].filter((f) => /\.(ya?ml|toml|json)$/i.test(f) || isIniPath(f) || INI_LIKE.test(f)), pySourcesOf()));
+  // The reader's text and the helper import its package needs, for an edit made there (Dynaconf's settings.set).
+  const readerSourceOf = (read: { file: string } | undefined) => {
+    const src = read && pySourcesOf().find((x) => x.file === read.file);
+    return src && { text: src.text, importLine: helperImportFor(src.file, pySourcesOf()) };
+  };
   // An INI file by its name, or a `config.conf` that a program of the repository reads with configparser.
   const isIniFile = (file: string) => isIniPath(file) || (INI_LIKE.test(file) && configReadsOf().get(file)?.how === 'configparser');
   const iniReaderOf = (file: string): IniReader => {
@@ -412,12 +432,15 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
       for (const s of sites) {
         if (s.kind !== 'secret') continue;
         const airflow = isAirflowCfg(file) ? airflowCfgManual(file, text, s) : undefined;
-        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '') : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
+        const decouple = isIniFile(file) ? decoupleIniReaderOf(file, pySourcesOf()) : undefined;
+        out.manual.push(airflow ? manualOf({ ...s, ...airflow }, '')
+          : decouple ? manualOf({ ...s, ...decoupleIniManual(file, text, s, decouple, backend.capabilities.helpers, helperImportFor(decouple.file, pySourcesOf())) }, '')
+          : isIniFile(file) || isLoggingConfigText(text) ? manualOf({ ...s, ...iniManual(file, text, s, backend.capabilities.helpers, iniReaderOf(file)) }, '')
           : isSpringConfigPath(file) ? manualOf({ ...s, ...springManual(file, s.ref, propertyAt(text, s.line)) }, '')
             : /(^|\/)\.npmrc$/.test(file) ? manualOf({ ...s, ...npmrcManual(s) }, '')
               : /(^|\/)(GNUmakefile|makefile|Makefile)$|\.mk$/.test(file) ? manualOf({ ...s, ...makefileManual(s) }, '')
                 : isPgpassPath(file) ? manualOf({ ...s, ...pgpassManual(s) }, '')
-                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file)) }, '')
+                  : isTomlPath(file) ? manualOf({ ...s, ...tomlManual(file, text, s, backend.capabilities.helpers, configReadsOf().get(file), readerSourceOf(configReadsOf().get(file))) }, '')
                     : ENV_TEMPLATE.test(file) ? manualOf({ ...s, ...envTemplateManual(s) }, '')
                       : manualOf({ ...s, ...otherLanguageManual(file, s, backend.id) }, 'no rewriter for this kind of file'));
       }
@@ -427,6 +450,12 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         const base = path.posix.basename(file);
         for (const src of pySourcesOf()) if (src.text.includes(base) && !pyHelperFiles.includes(src.file)) pyHelperFiles.push(src.file);
       }
+      // So does the decouple edit, beside the module that imports config.
+      const decoupleReader = isIniFile(file) ? decoupleIniReaderOf(file, pySourcesOf()) : undefined;
+      if (decoupleReader && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret') && !pyHelperFiles.includes(decoupleReader.file)) pyHelperFiles.push(decoupleReader.file);
+      // So does the Dynaconf edit, beside the code that builds the settings.
+      const dyn = isTomlPath(file) ? configReadsOf().get(file) : undefined;
+      if (dyn?.how === DYNACONF && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret') && !pyHelperFiles.includes(dyn.file)) pyHelperFiles.push(dyn.file);
       // So does the Streamlit edit: beside the app's modules that read st.secrets / st.connection (under the folder holding .streamlit/).
       if (isStreamlitSecrets(file) && backend.capabilities.helpers && sites.some((s) => s.kind === 'secret')) {
         const appDir = path.posix.dirname(path.posix.dirname(file));

@@ -8,7 +8,7 @@ import { envVarName } from '../backend/env-names.js';
 import { smReference } from '../run-env.js';
 import type { RewriteSite } from './rewriter.js';
 import { iniOptionAt } from './ini.js';
-import { knownReaderReason } from './config-file-readers.js';
+import { DYNACONF, dynaconfEdit, knownReaderReason } from './config-file-readers.js';
 import type { LiteralEnvRead } from './python-env-readers.js';
 
 export function isTomlPath(file: string): boolean {
@@ -22,12 +22,17 @@ export function isStreamlitSecrets(file: string): boolean {
   return STREAMLIT_SECRETS.test(file);
 }
 
-export function tomlManual(file: string, text: string, site: RewriteSite, helpers: boolean, reader?: LiteralEnvRead): { reason: string; suggestion: string } {
+export function tomlManual(file: string, text: string, site: RewriteSite, helpers: boolean, reader?: LiteralEnvRead,
+  readerSource?: { text: string; importLine: string }): { reason: string; suggestion: string } {
   if (isStreamlitSecrets(file)) return streamlitManual(file, text, site, helpers);
   const { secretName, jsonKey } = site.ref;
   // `[table]` and `key = "…"` read as INI's section and option; a dotted table is one subscript per part.
   const at = iniOptionAt(text, site.line);
   const path = at ? [...at.section.split('.').map((x) => x.trim().replace(/^"(.*)"$/, '$1')), at.option.replace(/^"(.*)"$/, '$1')] : undefined;
+  const rootKey = at ? undefined : /^\s*("[^"]+"|[A-Za-z0-9_-]+)\s*=/.exec(text.split(/\r?\n/)[site.line - 1] ?? '')?.[1]?.replace(/^"(.*)"$/, '$1');
+  if (reader?.how === DYNACONF && (path ?? rootKey)) {
+    return { reason: knownReaderReason(reader), suggestion: dynaconfEdit(file, path ?? [rootKey!], site.ref, reader, readerSource?.text, helpers, readerSource?.importLine ?? 'from secret_sweep_secrets import get_secret') };
+  }
   const target = path ? `data${path.map((x) => `[${JSON.stringify(x)}]`).join('')}` : 'the key';
   const where = path ? `\`${at!.option}\` from [${at!.section}] in ${file}` : `the value from ${file}`;
   const variable = envVarName(secretName, jsonKey);
