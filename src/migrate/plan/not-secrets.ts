@@ -27,7 +27,7 @@ export function notASecretReason(v: ValueAt): string | undefined {
   if (/^pk_(?:live|test)_[A-Za-z0-9]+$/.test(v.value)) return 'a Stripe publishable key: public by design';
   const p = placeholderReason(v.value);
   if (p) return `a placeholder (${p}), not a credential`;
-  // bootstrap.js's `var autoToken = /\s?auto?\s?/i`: a pattern, which the history scrub would also rewrite in the code.
+  // bootstrap.js's autoToken, assigned a regex literal (a pattern, not a value): the history scrub would also rewrite it in the code.
   if (JS_SOURCE.test(v.file) && REGEX_LITERAL.test(v.value)) return 'a regular-expression literal in JavaScript code, not a credential';
   if (DOCUMENTATION.test(v.file)) return 'in documentation, which no program reads: not stored (if it is a real credential, rotate it and scrub it from history)';
   return undefined;
