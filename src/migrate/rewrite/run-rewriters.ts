@@ -20,7 +20,7 @@ import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
 import { envVarName } from '../backend/env-names.js';
 import { dependencyRange } from '../../cli/version.js';
-import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, withDependency } from './package-deps.js';
+import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, sdkRangeFor, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
@@ -735,7 +735,7 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
  * update, become manual steps. Nothing runs in a dry run.
  */
 async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult, pending: Pending[] = [], texts: ReadonlyMap<string, string> = new Map()): Promise<void> {
-  const range = dependencyRange(SDK_PACKAGE) ?? '^3';
+  const ownRange = dependencyRange(SDK_PACKAGE) ?? '^3';
   const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
   for (const h of helperPaths) {
@@ -752,6 +752,9 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     // A package.json this run also edits (a script's `node --env-file` preload): one write holds both.
     const p = pending.find((x) => x.file === rel);
     const base = (p && texts.get(rel)) ?? text;
+    let json: Record<string, unknown> | undefined;
+    try { json = JSON.parse(base) as Record<string, unknown>; } catch { json = undefined; }
+    const { range, oldestNode, from } = sdkRangeFor(ownRange, json, path.join(root, d));
     const next = withDependency(base, SDK_PACKAGE, range);
     if (next === undefined) {
       out.notes.push(`${rel}: not a JSON object with a dependencies object: add "${SDK_PACKAGE}": "${range}" to its dependencies by hand`);
@@ -766,7 +769,8 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     if (next === base) continue;
     if (p) pending.splice(pending.indexOf(p), 1);
     out.dependencies.push({ file: rel, package: SDK_PACKAGE, range });
-    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)`);
+    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)` + (range === ownRange ? ''
+      : `; ${range}, not ${ownRange}: the package may run on Node ${oldestNode} (${from}) and the SDK's releases after the first week of January 2027 require Node 22; widen it to ${ownRange} once the package requires Node 22 (on Node 20 the SDK prints a NodeVersionSupportWarning; AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true silences it)`));
     out.generated.push(rel);
     if (opts.write) {
       opts.onBeforeWrite?.(rel);
