@@ -19,6 +19,8 @@
  *   plain JSON by TypeORM and sequelize-cli, which load a .js module in their place), a `.env` that a shell script sources from its own folder, serverless.yml's
  *   provider.environment, a workflow's literal token in a job without AWS credentials (pointing to
  *   `secrets.*` as the way left).
+ * - sequelize-cli's config.js shape, one block per environment: each value is fetched by a getter, so a
+ *   development run works without any access to production's secret.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -50,6 +52,8 @@ const V = {
   workflow: githubToken(10720),
   nodeConfig: npmToken(10730),
   smtp: pw(10731),
+  devDb: pw(10732),
+  prodDb: pw(10733),
   shellDefault: pw(10724),
   shellToken: githubToken(10725),
   composeDefault: pw(10726),
@@ -76,6 +80,10 @@ const FILES: Record<string, string> = {
     '',
   ].join('\n'),
   'app/server.js': `${H}const config = require('./config');\nconsole.log(Object.values(config).map(h).join(' '));\n`,
+  // sequelize-cli's config.js shape: one block per environment; the program reads the one NODE_ENV names.
+  'app/db/config.js': `module.exports = {\n  development: { username: 'app', password: process.env.DEV_DB_PASSWORD || '${V.devDb}', database: 'app_dev', host: '127.0.0.1', dialect: 'postgres' },\n`
+    + `  production: {\n    db: { username: 'app', "password": '${V.prodDb}', database: 'app', host: 'db', dialect: 'postgres' },\n  },\n};\n`,
+  'app/db/index.js': `${H}const env = process.env.NODE_ENV || 'development';\nconst c = require('./config')[env];\nconsole.log(h((c.db || c).password));\n`,
   // TypeORM 0.2 and sequelize-cli read these as plain JSON.
   'app/ormconfig.json': JSON.stringify({ type: 'postgres', host: 'db', username: 'app', password: V.orm, database: 'app' }, null, 2) + '\n',
   'app/.sequelizerc': "const path = require('path');\nmodule.exports = { config: path.resolve('config', 'database.json') };\n",
@@ -190,6 +198,23 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
     expect(await run(process.execPath, ['app.js'], svc)).toBe(`${sha(V.dotenvToken)} ${sha(HASHED.split('#')[0]!)}`);
     expect(readFileSync(join(clone, 'svc/esm.mjs'), 'utf8')).toMatch(/^import 'dotenv\/config';\nimport '\.\/secret-sweep-env\.cjs';/);
     expect(await run(process.execPath, ['esm.mjs'], svc)).toBe(sha(V.dotenvToken));
+
+    // Per-environment blocks: each fetch is a getter, so a development run reads only development's secret
+    // (a developer's credentials need not reach production's); assigning to the property still works.
+    const dbConfig = readFileSync(join(clone, 'app/db/config.js'), 'utf8');
+    expect(dbConfig).toMatch(/development: \{ username: 'app', get password\(\) \{ return process\.env\.DEV_DB_PASSWORD \|\| getSecretSync\('prod\/r7\/[a-z0-9-]+', 'password'\); \}, set password\(v\) \{ Object\.defineProperty\(this, "password", /);
+    expect(dbConfig).toMatch(/db: \{ username: 'app', get "password"\(\) \{ return getSecretSync\('prod\/r7\/[a-z0-9-]+', 'password'\); \}, set "password"\(v\) /);
+    const prodName = /get "password"\(\) \{ return getSecretSync\('([^']+)'/.exec(dbConfig)![1]!;
+    const prodSecret = srv.state.get(prodName)!;
+    srv.state.delete(prodName);
+    try {
+      expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: '' })).toBe(sha(V.devDb));
+    } finally {
+      srv.state.set(prodName, prodSecret);
+    }
+    expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: 'production' })).toBe(sha(V.prodDb));
+    expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: '', DEV_DB_PASSWORD: 'set' })).toBe(sha('set'));
+    expect(await run(process.execPath, ['-e', "const c = require('./db/config').development; c.password = 'x'; console.log(c.password, Object.keys(c).includes('password'))"], app)).toBe('x true');
 
     const cfg = join(clone, 'pkgs/cfg');
     installDeclaredDeps(cfg);
