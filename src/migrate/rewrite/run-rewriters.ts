@@ -52,6 +52,7 @@ import { quoteHashedReferences, quoteUnquotedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
+import { jsWholeFileRequireEdits } from './js-whole-file-require.js';
 import { envFilesHoldReferences, envFilesWithReferences } from './unresolved-loaders.js';
 import { prismaEnvNotes } from './prisma-env.js';
 import { nextEnvNotes } from './next-env.js';
@@ -305,7 +306,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
-  if (byFile.size === 0 && !opts.repairLoaders) return finishWholeFiles(opts, out);
+  // (A JSON key file stored whole may still have a require() to rewrite.)
+  if (byFile.size === 0 && !opts.repairLoaders && !out.wholeFiles.some((w) => /\.json$/i.test(w.file))) return finishWholeFiles(opts, out);
 
   // Current text of each file as this run sees it (after its own in-memory edits). Only UTF-8 files are
   // edited: their text turns back into the same bytes. Another encoding (latin-1 "José") would not, so such a
@@ -565,6 +567,20 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
         resolveModules.set(m, jsResolveModuleSource());
         jsResults.push({ edits: [], notes: [], unhandled: [], helper: { path: path.posix.join(path.posix.dirname(m), JS_RESOLVE_HELPER), kind: 'cjs' } });
       }
+    }
+  }
+
+  // A JSON key file stored whole leaves git: CommonJS code requiring it parses the stored text instead.
+  const wholeJson = new Map(out.wholeFiles.filter((w) => /\.json$/i.test(w.file)).map((w) => [w.file, w]));
+  if (backend.capabilities.helpers && wholeJson.size) {
+    const names = [...wholeJson.keys()].map((f) => path.posix.basename(f));
+    const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
+    const sources = repoTexts(root, (f) => /\.c?js$/i.test(f) && hasPackage(f), (t) => names.some((n) => t.includes(n)));
+    const ctx = { packageType: packageTypeFinder(root), babel: babelOf };
+    for (const r of dotenvLoaders(sources, texts, pending, read, 'javascript', (f, t) => jsWholeFileRequireEdits(f, t, wholeJson, ctx))) {
+      out.notes.push(`${r.file}: reads ${[...new Set(r.files)].join(', ')} from Secrets Manager now (line ${r.lines.join(', ')}: JSON.parse(getSecretSync(…))), so it starts without \`secret-sweep run --file\``);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): requires the stored key file's text`, sites: [] });
+      for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
     }
   }
 
