@@ -575,7 +575,10 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   if (backend.capabilities.helpers && wholeJson.size) {
     const names = [...wholeJson.keys()].map((f) => path.posix.basename(f));
     const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
-    const sources = repoTexts(root, (f) => /\.c?js$/i.test(f) && hasPackage(f), (t) => names.some((n) => t.includes(n)));
+    // Not in code bundled for a browser, which cannot fetch from Secrets Manager (browser-code.ts).
+    const browser = browserCodeFinder(root);
+    const sources = repoTexts(root, (f) => /\.c?js$/i.test(f) && hasPackage(f), (t) => names.some((n) => t.includes(n)))
+      .filter((x) => browser(x.file, x.text) === undefined);
     const ctx = { packageType: packageTypeFinder(root), babel: babelOf };
     for (const r of dotenvLoaders(sources, texts, pending, read, 'javascript', (f, t) => jsWholeFileRequireEdits(f, t, wholeJson, ctx))) {
       out.notes.push(`${r.file}: reads ${[...new Set(r.files)].join(', ')} from Secrets Manager now (line ${r.lines.join(', ')}: JSON.parse(getSecretSync(…))), so it starts without \`secret-sweep run --file\``);
