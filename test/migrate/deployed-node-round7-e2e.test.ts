@@ -19,9 +19,14 @@
  *   plain JSON by TypeORM and sequelize-cli, which load a .js module in their place), a `.env` that a shell script sources from its own folder, serverless.yml's
  *   provider.environment, a workflow's literal token in a job without AWS credentials (pointing to
  *   `secrets.*` as the way left).
+ * - sequelize-cli's config.js shape, one block per environment: each value is fetched by a getter, so a
+ *   development run works without any access to production's secret.
+ * - A service-account JSON stored whole: it leaves git, and the CommonJS code that required it parses the
+ *   stored text instead, so it starts plainly from a fresh clone.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { BIN, runAsync } from '../support/cli.js';
 import { migrateTestBed } from '../support/migrate-bed.js';
@@ -50,6 +55,8 @@ const V = {
   workflow: githubToken(10720),
   nodeConfig: npmToken(10730),
   smtp: pw(10731),
+  devDb: pw(10732),
+  prodDb: pw(10733),
   shellDefault: pw(10724),
   shellToken: githubToken(10725),
   composeDefault: pw(10726),
@@ -60,6 +67,10 @@ const HASHED = 'Pw' + randomString(ALNUM, 9, 10728) + '#' + randomString(ALNUM, 
 const ALL: Record<string, string> = { ...Object.fromEntries(KEYS.map((k, i) => [`key${i}`, k])), ...V };
 /** Lines of compose's .env that stay: a `$NAME` compose expands, a password inside a URL. */
 const STAY = { dollar: 'Pw' + randomString(ALNUM, 6, 10721) + '$Zx' + randomString(ALNUM, 8, 10722) + '9!', inUrl: 'Pw' + randomString(ALNUM, 14, 10723) + '9' };
+/** A Firebase / Google service-account key file, stored whole (it leaves git). */
+const SA = JSON.stringify({ type: 'service_account', project_id: 'shop-4821', private_key_id: randomString(ALNUM, 40, 10734).toLowerCase(),
+  private_key: generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  client_email: 'firebase-adminsdk@shop-4821.iam.gserviceaccount.com' }, null, 2) + '\n';
 const redact = redactor({ ...ALL, ...STAY, HASHED });
 const H = "const h = (s) => require('node:crypto').createHash('sha256').update(String(s)).digest('hex').slice(0, 12);\n";
 
@@ -76,6 +87,13 @@ const FILES: Record<string, string> = {
     '',
   ].join('\n'),
   'app/server.js': `${H}const config = require('./config');\nconsole.log(Object.values(config).map(h).join(' '));\n`,
+  // sequelize-cli's config.js shape: one block per environment; the program reads the one NODE_ENV names.
+  'app/db/config.js': `module.exports = {\n  development: { username: 'app', password: process.env.DEV_DB_PASSWORD || '${V.devDb}', database: 'app_dev', host: '127.0.0.1', dialect: 'postgres' },\n`
+    + `  production: {\n    db: { username: 'app', "password": '${V.prodDb}', database: 'app', host: 'db', dialect: 'postgres' },\n  },\n};\n`,
+  'app/db/index.js': `${H}const env = process.env.NODE_ENV || 'development';\nconst c = require('./config')[env];\nconsole.log(h((c.db || c).password));\n`,
+  // Firebase's documented start: the service-account JSON required beside the code.
+  'app/firebase/serviceAccountKey.json': SA,
+  'app/firebase/admin.js': `${H}const serviceAccount = require("./serviceAccountKey.json");\nconsole.log(h(JSON.stringify(serviceAccount)), serviceAccount.client_email);\n`,
   // TypeORM 0.2 and sequelize-cli read these as plain JSON.
   'app/ormconfig.json': JSON.stringify({ type: 'postgres', host: 'db', username: 'app', password: V.orm, database: 'app' }, null, 2) + '\n',
   'app/.sequelizerc': "const path = require('path');\nmodule.exports = { config: path.resolve('config', 'database.json') };\n",
@@ -191,12 +209,37 @@ describe('round 7: a config folder of ten secrets, an exports-map package, an .m
     expect(readFileSync(join(clone, 'svc/esm.mjs'), 'utf8')).toMatch(/^import 'dotenv\/config';\nimport '\.\/secret-sweep-env\.cjs';/);
     expect(await run(process.execPath, ['esm.mjs'], svc)).toBe(sha(V.dotenvToken));
 
+    // Per-environment blocks: each fetch is a getter, so a development run reads only development's secret
+    // (a developer's credentials need not reach production's); assigning to the property still works.
+    const dbConfig = readFileSync(join(clone, 'app/db/config.js'), 'utf8');
+    expect(dbConfig).toMatch(/development: \{ username: 'app', get password\(\) \{ return process\.env\.DEV_DB_PASSWORD \|\| getSecretSync\('prod\/r7\/[a-z0-9-]+', 'password'\); \}, set password\(v\) \{ Object\.defineProperty\(this, "password", /);
+    expect(dbConfig).toMatch(/db: \{ username: 'app', get "password"\(\) \{ return getSecretSync\('prod\/r7\/[a-z0-9-]+', 'password'\); \}, set "password"\(v\) /);
+    const prodName = /get "password"\(\) \{ return getSecretSync\('([^']+)'/.exec(dbConfig)![1]!;
+    const prodSecret = srv.state.get(prodName)!;
+    srv.state.delete(prodName);
+    try {
+      expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: '' })).toBe(sha(V.devDb));
+    } finally {
+      srv.state.set(prodName, prodSecret);
+    }
+    expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: 'production' })).toBe(sha(V.prodDb));
+    expect(await run(process.execPath, ['db/index.js'], app, { NODE_ENV: '', DEV_DB_PASSWORD: 'set' })).toBe(sha('set'));
+    expect(await run(process.execPath, ['-e', "const c = require('./db/config').development; c.password = 'x'; console.log(c.password, Object.keys(c).includes('password'))"], app)).toBe('x true');
+
+    // The key file left git; the code that required it parses the stored text, so it starts plainly.
+    expect(existsSync(join(clone, 'app/firebase/serviceAccountKey.json'))).toBe(false);
+    expect(readFileSync(join(clone, 'app/firebase/admin.js'), 'utf8')).toMatch(/^const serviceAccount = JSON\.parse\(require\("\.\/secret-sweep-secrets\.cjs"\)\.getSecretSync\("prod\/r7\/[a-z0-9-]+", "file"\)\);$/m);
+    expect(await run(process.execPath, ['firebase/admin.js'], app)).toBe(`${sha(JSON.stringify(JSON.parse(SA)))} firebase-adminsdk@shop-4821.iam.gserviceaccount.com`);
+
     const cfg = join(clone, 'pkgs/cfg');
     installDeclaredDeps(cfg);
     expect(await run(process.execPath, ['-e', `${H}console.log(h(require('@acme/cfg').db.password))`], cfg)).toBe(sha(V.exportsPkg));
     const tools = join(clone, 'tools');
     installDeclaredDeps(tools);
-    expect(await run(process.execPath, ['rotate.mjs'], tools)).toBe(sha(V.mjsToken));
+    // Its top-level await makes the SDK client in this process: on Node 20 the SDK's NodeVersionSupportWarning
+    // would be a new stderr text the program never printed.
+    const rotate = await runAsync(process.execPath, ['rotate.mjs'], { cwd: tools, env });
+    expect([rotate.code, rotate.stdout.trim(), rotate.stderr]).toEqual([0, sha(V.mjsToken), '']);
 
     // What compose would interpolate: the root .env's variable and the literal's, under `secret-sweep run`.
     expect(readFileSync(join(clone, 'docker-compose.yml'), 'utf8')).toContain('POSTGRES_PASSWORD: ${PROD_R7_POSTGRES__PASSWORD}\n');

@@ -85,12 +85,13 @@ describe('package-lock.json of workspaces and of a package, yarn.lock', () => {
     dir = repoWithLocks('ss-lock-npm-', {
       '.gitignore': 'node_modules/\n',
       'package.json': pkg({ name: 'mono', workspaces: ['packages/*'] }),
-      'packages/api/package.json': pkg({ name: '@acme/api', main: 'src/db.js', dependencies: { '@acme/shared': '1.0.0' } }),
+      // Node 20 allowed: the SDK's releases after January 2027 require Node 22, so its range keeps to patches.
+      'packages/api/package.json': pkg({ name: '@acme/api', main: 'src/db.js', engines: { node: '>=20' }, dependencies: { '@acme/shared': '1.0.0' } }),
       'packages/api/src/db.js': `'use strict';\nconst token = '${githubToken(4101)}';\nmodule.exports = { token };\n`,
       'packages/shared/package.json': pkg({ name: '@acme/shared' }),
       'packages/shared/index.js': 'module.exports = {};\n',
       // Its own package and lock, not a workspace of the root.
-      'tools/report/package.json': pkg({ name: 'report', type: 'module' }),
+      'tools/report/package.json': pkg({ name: 'report', type: 'module', engines: { node: '>=22' } }),
       'tools/report/index.js': `export const key = '${stripeKey(4102)}';\n`,
       // npm 5/6's lock format: it stays v1.
       'old/package.json': pkg({ name: 'old' }),
@@ -114,8 +115,11 @@ describe('package-lock.json of workspaces and of a package, yarn.lock', () => {
   it('migrate --apply succeeds and declares the SDK in each package', (ctx) => {
     ready(ctx);
     expect(first.code, first.stderr).toBe(0);
-    expect(readJson(join(clone, 'packages/api/package.json')).dependencies![SDK]).toMatch(/^\^3\./);
-    expect(readJson(join(clone, 'tools/report/package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    const own = (JSON.parse(readFileSync('package.json', 'utf8')) as { optionalDependencies: Record<string, string> }).optionalDependencies[SDK]!;
+    expect(own).toMatch(/^\^3\.\d+\.\d+$/);
+    expect(readJson(join(clone, 'packages/api/package.json')).dependencies![SDK]).toBe(`~${own.slice(1)}`);
+    expect(readJson(join(clone, 'tools/report/package.json')).dependencies![SDK]).toBe(own);
+    expect((readJson(join(clone, 'secret-sweep-migration.json')) as unknown as { notes: string[] }).notes).toContain(`packages/api/package.json: added ${SDK} ~${own.slice(1)} to dependencies (the generated helper needs it); ~${own.slice(1)}, not ${own}: the package may run on Node 20 (engines.node ">=20") and the SDK's releases after the first week of January 2027 require Node 22; widen it to ${own} once the package requires Node 22 (on Node 20 the SDK prints a NodeVersionSupportWarning; AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true silences it)`);
     expect(readJson(join(clone, 'package.json')).dependencies).toBeUndefined();
   });
 
@@ -196,7 +200,7 @@ describe('without the npm registry', () => {
     const r = await migrate(dir, ['--apply', '--yes'], OFFLINE);
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'package-lock.json'), 'utf8')).toBe(lockBefore);
-    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^[~^]3\./);
     const report = readJson(join(dir, 'secret-sweep-migration.json')) as unknown as Report;
     expect(report.lockfiles).toEqual([expect.objectContaining({
       file: 'package-lock.json', tool: 'npm', status: 'manual', cwd: '.', command: 'npm install --package-lock-only --ignore-scripts --no-audit --no-fund',
@@ -286,7 +290,7 @@ describe('a run killed around the lock update resumes', () => {
     expect(killed.signal, killed.stderr).toBe('SIGKILL');
     // Killed between the package.json write and the lock's rename, before any code edit.
     expect(readFileSync(join(dir, 'index.js'), 'utf8')).toContain('exports.token = \'');
-    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^\^3\./);
+    expect(readJson(join(dir, 'package.json')).dependencies![SDK]).toMatch(/^[~^]3\./);
     expect(readLock(join(dir, 'package-lock.json')).packages[''].dependencies).toBeUndefined();
     expect(readdirSync(dir).some((f) => f.startsWith('.package-lock.json.secret-sweep-'))).toBe(at.startsWith('temp-written'));
     const resumed = await run({});

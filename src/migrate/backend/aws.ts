@@ -345,7 +345,15 @@ function smClient()${t(': InstanceType<typeof SecretsManagerClient>')} {
   if (!client) {${sdk('SecretsManagerClient')}
     const region = process.env['AWS_REGION'] || process.env['AWS_DEFAULT_REGION'];
     const endpoint = process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] || process.env['AWS_ENDPOINT_URL'];
-    client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+    // The SDK warns on stderr (once per process) that its 2027 releases need Node 22: the program printed no
+    // such line before it read secrets, so its first client is made quietly (a value the user set stands).
+    const quiet = process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] === undefined;
+    if (quiet) process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] = 'true';
+    try {
+      client = new SecretsManagerClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+    } finally {
+      if (quiet) delete process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
+    }
   }
   return client;
 }

@@ -41,6 +41,7 @@ import type { Backend, HelperLanguage } from '../backend/backend.js';
 import { backendFor } from '../backend/backends.js';
 import type { RewriteInput, Rewriter, RewriteSite, TextEdit } from './rewriter.js';
 import { BROWSER_SUGGESTION } from './browser-code.js';
+import { applyEdits } from './fixer.js';
 import {
   addEnvRef, emptyResult, guardParses, locateSites, noteUnhandled, PLAIN_KEY, PLAIN_NAME, URI_RULE,
   type Located, type SiteRewriteResult,
@@ -234,6 +235,31 @@ function needsParens(lit: TS.Node): boolean {
   return true;
 }
 
+/** Keys of per-environment config objects (`module.exports = { development: {…}, production: {…} }`, sequelize-cli's config.js). */
+const ENV_KEY = /^(?:dev|development|test|testing|staging|stage|prod|production|local|qa|uat|preview|ci|default)$/i;
+
+/**
+ * The property a literal is the whole value of, when it sits (through nested objects) under a
+ * per-environment key: its fetch becomes a getter, so a program reads only the secrets of the environment
+ * it selects (a developer's credentials need not reach production's); undefined elsewhere.
+ */
+function envBlockProperty(lit: TS.Node): TS.PropertyAssignment | undefined {
+  const ts = typescript();
+  // The value itself, or the fallback of `process.env.X || '…'` / `?? '…'`.
+  const fallback = lit.parent && ts.isBinaryExpression(lit.parent) && lit.parent.right === lit
+    && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(lit.parent.operatorToken.kind);
+  const value = fallback ? lit.parent : lit;
+  const prop = value.parent;
+  if (!prop || !ts.isPropertyAssignment(prop) || prop.initializer !== value || !(ts.isIdentifier(prop.name) || ts.isStringLiteral(prop.name))) return undefined;
+  for (let obj: TS.Node | undefined = prop.parent; obj && ts.isObjectLiteralExpression(obj); ) {
+    const outer: TS.Node | undefined = obj.parent;
+    if (!outer || !ts.isPropertyAssignment(outer)) return undefined;
+    if ((ts.isIdentifier(outer.name) || ts.isStringLiteral(outer.name)) && ENV_KEY.test(outer.name.text)) return prop;
+    obj = outer.parent;
+  }
+  return undefined;
+}
+
 /** Octal escapes are syntax errors in a template literal. */
 const OCTAL_ESCAPE = /(?<!\\)(?:\\\\)*\\(?:[1-9]|0[0-9])/;
 
@@ -331,8 +357,10 @@ export class JavaScriptRewriter implements Rewriter {
         continue;
       }
       const helpers = backend.capabilities.helpers && this.opts.style !== 'env';
+      const lazy = helpers ? envBlockProperty(owner) : undefined;
       const ctx = helpers ? awaitContext(owner) : 'sync';
-      const useHelper = helpers && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
+      const useHelper = helpers && !lazy && (ctx === 'async' || (ctx === 'top' && mod.topLevelAwait));
+      const editsBefore = out.edits.length;
       const q = lit.getText(sf)[0] === '"' ? '"' : lit.getText(sf)[0] === "'" ? "'" : q0;
       const refExpr = (site: RewriteSite): string => {
         const args = `${q}${site.ref.secretName}${q}${site.ref.jsonKey ? `, ${q}${site.ref.jsonKey}${q}` : ''}`;
@@ -402,6 +430,16 @@ export class JavaScriptRewriter implements Rewriter {
           continue;
         }
         for (const x of items) out.edits.push({ start: x.start, end: x.end, replacement: `\${${wrapUri(refExpr(x.site), inUrl(x))}}` });
+      }
+      if (lazy) {
+        // `key: <fetch>` -> a getter (and a setter that makes it a plain value again, as merges assign).
+        const mine = out.edits.splice(editsBefore);
+        const start = lazy.initializer.getStart(sf);
+        const expr = applyEdits(text.slice(start, lazy.initializer.end), mine.map((e) => ({ ...e, start: e.start - start, end: e.end - start })));
+        const name = lazy.name.getText(sf);
+        const key = JSON.stringify((lazy.name as TS.Identifier | TS.StringLiteral).text);
+        out.edits.push({ start: lazy.getStart(sf), end: lazy.end, replacement:
+          `get ${name}() { return ${expr}; }, set ${name}(v) { Object.defineProperty(this, ${key}, { value: v, writable: true, enumerable: true, configurable: true }); }` });
       }
       if (useHelper) usesHelper = true;
       else if (helpers) {

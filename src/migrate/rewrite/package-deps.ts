@@ -80,3 +80,56 @@ export function withDependency(text: string, name: string, range: string): strin
   if (last) return insert(last.end, `,${eol}${unit}${block}`);
   return text.slice(0, top.getStart(sf)) + `{${eol}${unit}${block}${eol}}` + text.slice(top.end);
 }
+
+/**
+ * The SDK's own NodeVersionSupportWarning (@aws-sdk/core) says the releases published after the first
+ * week of January 2027 require Node 22; their package.json `engines` will say so, which npm only warns
+ * about (yarn 1 refuses to install) and the code may then use what Node 20 lacks.
+ */
+const SDK_NEXT_NODE_MAJOR = 22;
+
+/** The lowest Node major a package.json `engines.node` range admits (`>=18`, `^20.11 || >=22`, `20.x`); undefined when unreadable. */
+export function lowestNodeMajor(range: string): number | undefined {
+  let lowest: number | undefined;
+  for (const alt of range.split('||')) {
+    const a = alt.trim();
+    if (a === '' || a === '*' || a === 'x') return 0;
+    const hyphen = /^v?(\d+)\S*\s+-\s+/.exec(a);
+    const bound = hyphen ? Number(hyphen[1]) : (() => {
+      const lower = /(?:^|\s)(?:>=?|\^|~|=)?\s*v?(\d+)(?![\d])/.exec(a.replace(/<=?\s*v?\d+\S*/g, ''));
+      return lower ? Number(lower[1]) : /^<=?\s*v?\d/.test(a) ? 0 : undefined;
+    })();
+    if (bound === undefined) return undefined;
+    lowest = Math.min(lowest ?? bound, bound);
+  }
+  return lowest;
+}
+
+/**
+ * The range to declare for the SDK in a package: `range` (secret-sweep's own, `^3.x`) unless the package
+ * may run on a Node older than the SDK's next requirement, by its `engines.node`, else by its `.nvmrc` /
+ * `.node-version`, else by the Node running migrate: then `~3.x`, so a later install keeps a release that
+ * supports that Node (the lock pins the same). `nodeDeclared` is what was read, for the report.
+ */
+export function sdkRangeFor(range: string, json: Record<string, unknown> | undefined, pkgDirAbs: string): { range: string; oldestNode: number; from: string } {
+  const engines = json?.engines as Record<string, unknown> | undefined;
+  let oldest: number | undefined;
+  let from = '';
+  if (engines && typeof engines.node === 'string') {
+    oldest = lowestNodeMajor(engines.node) ?? 0;
+    from = `engines.node "${engines.node}"`;
+  } else {
+    for (const f of ['.nvmrc', '.node-version']) {
+      const p = path.join(pkgDirAbs, f);
+      if (!existsSync(p)) continue;
+      const m = /^\s*v?(\d+)/.exec(readFileSync(p, 'utf8'));
+      if (m) { oldest = Number(m[1]); from = `${f} ${m[1]}`; break; }
+    }
+  }
+  if (oldest === undefined) {
+    oldest = Number(process.versions.node.split('.')[0]);
+    from = `the Node running migrate (${process.versions.node})`;
+  }
+  const pinned = oldest < SDK_NEXT_NODE_MAJOR && /^\^\d+\.\d+\.\d+$/.test(range) ? `~${range.slice(1)}` : range;
+  return { range: pinned, oldestNode: oldest, from };
+}

@@ -20,7 +20,7 @@ import { repoTexts } from './repo-texts.js';
 import { parseEnvText, REFS_FILE, REFS_HEADER, smReference } from '../run-env.js';
 import { envVarName } from '../backend/env-names.js';
 import { dependencyRange } from '../../cli/version.js';
-import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, withDependency } from './package-deps.js';
+import { nearestPackageDir, packageJsonFinder, SDK_PACKAGE, sdkRangeFor, withDependency } from './package-deps.js';
 import { backendFor } from '../backend/backends.js';
 import { checkedPathSync, writeFileAtomic } from '../../fs/write-file.js';
 import { SweepError } from '../../errors.js';
@@ -52,6 +52,7 @@ import { quoteHashedReferences, quoteUnquotedReferences } from './dotenv.js';
 import { shellEnvReads, shellSourcesOf } from './shell-env-readers.js';
 import { jsEnvReads, jsSourcesOf } from './js-env-readers.js';
 import { syncPrefetchNames } from './sync-prefetch.js';
+import { jsWholeFileRequireEdits } from './js-whole-file-require.js';
 import { envFilesHoldReferences, envFilesWithReferences } from './unresolved-loaders.js';
 import { prismaEnvNotes } from './prisma-env.js';
 import { nextEnvNotes } from './next-env.js';
@@ -320,7 +321,8 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
   const byFile = sitesFromPlan(plan);
   // A file stored whole is not edited: it leaves git (after the code edits below).
   for (const w of out.wholeFiles) byFile.delete(w.file);
-  if (byFile.size === 0 && !opts.repairLoaders) return finishWholeFiles(opts, out);
+  // (A JSON key file stored whole may still have a require() to rewrite.)
+  if (byFile.size === 0 && !opts.repairLoaders && !out.wholeFiles.some((w) => /\.json$/i.test(w.file))) return finishWholeFiles(opts, out);
 
   // Current text of each file as this run sees it (after its own in-memory edits). Only UTF-8 files are
   // edited: their text turns back into the same bytes. Another encoding (latin-1 "José") would not, so such a
@@ -597,6 +599,23 @@ export async function runRewriters(opts: RewriteRunOptions): Promise<RewriteRunR
     }
   }
 
+  // A JSON key file stored whole leaves git: CommonJS code requiring it parses the stored text instead.
+  const wholeJson = new Map(out.wholeFiles.filter((w) => /\.json$/i.test(w.file)).map((w) => [w.file, w]));
+  if (backend.capabilities.helpers && wholeJson.size) {
+    const names = [...wholeJson.keys()].map((f) => path.posix.basename(f));
+    const hasPackage = (f: string) => nearestPackageDir(f, (rel) => existsSync(path.join(root, rel))) !== undefined;
+    // Not in code bundled for a browser, which cannot fetch from Secrets Manager (browser-code.ts).
+    const browser = browserCodeFinder(root);
+    const sources = repoTexts(root, (f) => /\.c?js$/i.test(f) && hasPackage(f), (t) => names.some((n) => t.includes(n)))
+      .filter((x) => browser(x.file, x.text) === undefined);
+    const ctx = { packageType: packageTypeFinder(root), babel: babelOf };
+    for (const r of dotenvLoaders(sources, texts, pending, read, 'javascript', (f, t) => jsWholeFileRequireEdits(f, t, wholeJson, ctx))) {
+      out.notes.push(`${r.file}: reads ${[...new Set(r.files)].join(', ')} from Secrets Manager now (line ${r.lines.join(', ')}: JSON.parse(getSecretSync(…))), so it starts without \`secret-sweep run --file\``);
+      if (!out.edits.some((e) => e.file === r.file)) out.edits.push({ file: r.file, rewriter: 'javascript', summary: `${r.file} (javascript): requires the stored key file's text`, sites: [] });
+      for (const h of r.helpers) jsResults.push({ edits: [], notes: [], unhandled: [], helper: h });
+    }
+  }
+
   // What the rewritten code needs goes to disk first (helpers, .env references): a run killed halfway
   // never leaves code that refers to a helper or variable that is not there. A resumed run finds the
   // values left in the files not yet rewritten, and rewrites only those.
@@ -764,7 +783,7 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
  * update, become manual steps. Nothing runs in a dry run.
  */
 async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult, pending: Pending[] = [], texts: ReadonlyMap<string, string> = new Map()): Promise<void> {
-  const range = dependencyRange(SDK_PACKAGE) ?? '^3';
+  const ownRange = dependencyRange(SDK_PACKAGE) ?? '^3';
   const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
   for (const h of helperPaths) {
@@ -781,6 +800,9 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     // A package.json this run also edits (a script's `node --env-file` preload): one write holds both.
     const p = pending.find((x) => x.file === rel);
     const base = (p && texts.get(rel)) ?? text;
+    let json: Record<string, unknown> | undefined;
+    try { json = JSON.parse(base) as Record<string, unknown>; } catch { json = undefined; }
+    const { range, oldestNode, from } = sdkRangeFor(ownRange, json, path.join(root, d));
     const next = withDependency(base, SDK_PACKAGE, range);
     if (next === undefined) {
       out.notes.push(`${rel}: not a JSON object with a dependencies object: add "${SDK_PACKAGE}": "${range}" to its dependencies by hand`);
@@ -795,7 +817,8 @@ async function declareSdk(root: string, helperPaths: readonly string[], opts: Re
     if (next === base) continue;
     if (p) pending.splice(pending.indexOf(p), 1);
     out.dependencies.push({ file: rel, package: SDK_PACKAGE, range });
-    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)`);
+    out.notes.push(`${rel}: added ${SDK_PACKAGE} ${range} to dependencies (the generated helper needs it)` + (range === ownRange ? ''
+      : `; ${range}, not ${ownRange}: the package may run on Node ${oldestNode} (${from}) and the SDK's releases after the first week of January 2027 require Node 22; widen it to ${ownRange} once the package requires Node 22 (on Node 20 the SDK prints a NodeVersionSupportWarning; AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true silences it)`));
     out.generated.push(rel);
     if (opts.write) {
       opts.onBeforeWrite?.(rel);
