@@ -33,6 +33,21 @@ export function recordedNames(root: string, plan: Pick<Plan, 'nameTemplate' | 'e
   return [...names].filter((n) => n.length > pre.length + post.length && n.startsWith(pre) && n.endsWith(post)).sort();
 }
 
+/**
+ * Fingerprints of the values the committed report says an earlier run moved into the vault. A re-run
+ * from a fresh clone finds them in history only; they are not "not stored" (their places now read the vault).
+ */
+export function reportedStoredFingerprints(root: string): Set<string> {
+  const out = new Set<string>();
+  try {
+    const json = JSON.parse(readFileSync(join(root, REPORT_JSON), 'utf8')) as { secrets?: Array<{ values?: Array<{ fingerprint?: unknown }> }> };
+    for (const s of json.secrets ?? []) for (const v of s?.values ?? []) if (typeof v?.fingerprint === 'string') out.add(v.fingerprint);
+  } catch {
+    // No report, or a hand-edited one: nothing is known to be stored.
+  }
+  return out;
+}
+
 /** A stored JSON value's member as the text a plan value holds (numbers and booleans as written). */
 const asText = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
 

@@ -18,7 +18,7 @@ import { collectReferences, type SecretRef } from './references.js';
 import { notMigratedLines, renderPlanTable } from './plan-table.js';
 import { lockStepLine } from './lockfiles/lock-step.js';
 import { REFS_FILE } from './run-env.js';
-import { recordedNames, storedDigests } from './recorded-names.js';
+import { recordedNames, reportedStoredFingerprints, storedDigests } from './recorded-names.js';
 import type { RewriteRunResult } from './rewrite/run-rewriters.js';
 import { emptyRewriteResult } from './rewrite/empty-result.js';
 import { protectValueFiles } from './value-files.js';
@@ -63,11 +63,15 @@ function readersIn(root: string): (name: string) => string[] {
 }
 
 /** What the dry run and an empty plan say about committed values the plan does not store. */
-function historyOnlyNote(notStored: readonly Finding[]): string | undefined {
-  const n = notStored.filter((f) => historyOnly(f)).length;
-  if (!n) return undefined;
-  return `${n} value(s) found only in git history are not stored (--include-history stores them); `
-    + 'the report lists each with a rotate line and the replacements file scrubs them from history';
+function historyOnlyNote(notStored: readonly Finding[], movedBefore: ReadonlySet<string>): string | undefined {
+  const past = notStored.filter((f) => historyOnly(f));
+  const moved = past.filter((f) => movedBefore.has(f.fingerprint)).length;
+  const n = past.length - moved;
+  const parts: string[] = [];
+  if (moved) parts.push(`${moved} value(s) found only in git history were moved to the vault by an earlier run (the committed ${REPORT_JSON} names their secrets): rotate them if that is not done yet`);
+  if (n) parts.push(`${n} value(s) found only in git history are not stored (--include-history stores them)`);
+  if (!parts.length) return undefined;
+  return `${parts.join('; ')}; the report lists each with a rotate line and the replacements file scrubs them from history`;
 }
 
 /** This run's rewrites with those of the interrupted runs it finishes (their files no longer need any). */
@@ -171,7 +175,7 @@ export async function runMigration(request: MigrateRequest, io: MigrateIO): Prom
   // (The token key exists once anything is known: reading it writes nothing then.)
   const storedBefore = new Set([...known.values()].flatMap((fields) => Object.values(fields)));
   const key = storedBefore.size && goneFromTree.length ? tokenKey(root) : undefined;
-  const historyNote = historyOnlyNote(notStored.filter((f) => !key || !goneFromTree.includes(f) || !storedBefore.has(valueDigest(key, secretOf(f)))));
+  const historyNote = historyOnlyNote(notStored.filter((f) => !key || !goneFromTree.includes(f) || !storedBefore.has(valueDigest(key, secretOf(f)))), reportedStoredFingerprints(root));
   if (known.size) {
     const adopted = adoptPriorNames(plan, values, known, tokenKey(root));
     ({ plan, values } = adopted);

@@ -67,6 +67,11 @@ describe('migrate again from a fresh clone', () => {
     expect({ code: again.code, err: again.code ? again.stderr.trim().split('\n').pop() : '', writes: bed.server().calls.writeCalls(), changed })
       .toEqual({ code: 0, err: '', writes: 0, changed: [] });
     expect([...bed.server().state.keys()].sort()).toEqual(names);
+    // The dry run's summary: the values the first run moved are in history only now; stored, not "not stored".
+    const dry = await runCliAsync(['migrate', '.', '--app', 'billing', '--env', 'prod', '--endpoint-url', bed.server().endpoint], { cwd: clone, env: TEST_AWS_ENV });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout + dry.stderr).toMatch(/2 value\(s\) found only in git history were moved to the vault by an earlier run/);
+    expect(dry.stdout + dry.stderr).not.toContain('are not stored');
     expect(readFileSync(join(clone, 'charts/billing/values.yaml'), 'utf8')).toContain(second);
   }, 120_000);
 });
