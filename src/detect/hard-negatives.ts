@@ -3,7 +3,7 @@
  * look-ups, documented example keys, digests, UUIDs, integrity hashes, images, encrypted values.
  * Each returns a short reason (for --debug / rule tests) or undefined when the value may be a secret.
  */
-import { nonSecretValueReason } from './non-secret-values.js';
+import { LEET, nonSecretValueReason } from './non-secret-values.js';
 
 const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
@@ -22,9 +22,11 @@ const PLACEHOLDER_WORDS = [
  * value that starts or ends with one (cut by the rule's character class). A lone `{{` or `%>` inside a
  * random value (a WordPress salt, a generated password) is not a template. Also a name after `@` that a
  * tool substitutes (`@VMWARE_PASSWORD` in a config template), a jsonnet / JSONPath reference
- * (`$._config.s3_secret`), and a printf format that ends the value (`'__holder__%s' % x`).
+ * (`$._config.s3_secret`), a reference that Apple's notarization tools (altool, gon) resolve
+ * (`@env:AC_PASSWORD`, `@keychain:AC_PASSWORD`), a format field in braces (`{VIB_ENV_S3_PASSWORD}`,
+ * `{db_password}`), a Helm value's path outside its braces (`.Values.initdbPassword`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@(?:env|keychain):[A-Za-z_][\w.-]*$|^\{(?:[a-z_][a-z0-9_.]*|[A-Z_][A-Z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+)\}$|^\.(?:Values|Release|Chart)\.[A-Za-z_][\w.]*$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +58,9 @@ export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: strin
   { where: `lines longer than ${GENERIC_MAX_LINE} characters`, why: 'minified line' },
 ];
 
+/** Words only, a credential word among them, ending in `here`: a sentence in place of the value. */
+const PUT_IT_HERE = /^[A-Za-z_-]*(?:token|key|secret|password|passwd|pass|auth|credential)[A-Za-z_-]*here$/i;
+
 /** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
 const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
 
@@ -67,6 +72,8 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
+  // A phrase saying where the value goes, its words glued (`someauthorizationtokenwillbesethere`, `api_key_here`).
+  if (PUT_IT_HERE.test(secret)) return 'placeholder (…here)';
   // `yourWeak(!)Password`, `yourApiKey`: what to write there, in camelCase.
   if (/^your[A-Z]/.test(secret)) return 'placeholder (your…)';
   if (TEMPLATE.test(secret)) return 'template variable';
@@ -171,9 +178,23 @@ function isVariableInCode(c: HardNegativeContext, at: number): boolean {
   return true;
 }
 
-/** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none. */
+/**
+ * Tests and fixtures: a folder so named (`test/`, `__tests__/`, `spec/`, `fixtures/`, `cypress/`, `testdata/`)
+ * or a test file by its name (`test_auth.py`, `auth.test.ts`, `auth_spec.rb`, `auth_test.go`). There the
+ * stand-in judgements of generic rules apply to every rule's password (non-secret-values.ts, `fixturePath`):
+ * `auth=("alice", "swordfish")` in a test is a fixture. Docs are not among them: a README's "the password
+ * is 'blooberry7'" is what password-in-prose reports. Judged by path, so off in gate modes.
+ */
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|fixtures?|__fixtures__|__mocks__|cypress|testdata|test[-_]data|testing|e2e|integration[-_]tests?)\/|(?:^|\/)test_[^/]*$|[._-](?:test|spec)s?\.[a-z0-9]+$/i;
+/** Documentation: a docs folder or a prose page. Only for tokens signed with a published key (`fixturePath: 'docs'`). */
+const DOCS_PATH = /(?:^|\/)(?:docs?|documentation)\/|\.(?:md|mdx|rst|adoc)$/i;
+const fixtureKind = (path: string): 'test' | 'docs' | undefined => (TEST_PATH.test(path) ? 'test' : DOCS_PATH.test(path) ? 'docs' : undefined);
+
+/** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none; and whether it is a test or docs. */
 export function pathExclusionClass(path: string): string {
-  return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
+  const kind = LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
+  const fixture = fixtureKind(path);
+  return fixture ? `${kind}+${fixture}` : kind;
 }
 
 /**
@@ -189,7 +210,6 @@ function isProjectNameStandIn(secret: string, path: string): boolean {
 
 /** Placeholder words of five letters or more, to be found again in a value written in leetspeak. */
 const LONG_PLACEHOLDER_WORDS = PLACEHOLDER_WORDS.filter((w) => /^[a-z_-]{5,}$/.test(w));
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
 /**
  * A placeholder written in leetspeak (`Y0uR_Pass_H3r3`, `ch4ng3m3`): the value still says what to put there.
  * Generic rules only, and long words only: short ones (`todo`) turn up in random tokens once decoded.
@@ -220,7 +240,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (!c.selfNamed && at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (!c.selfNamed && at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed }); // narrow shapes of real code
+  const fixturePath = c.byPath !== false ? fixtureKind(c.path) : undefined;
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed, fixturePath }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';

@@ -25,6 +25,8 @@ export interface ValueOnLine {
   urlRule?: boolean;
   /** A vendor token that starts with its rule's keyword (hard-negatives.ts, `HardNegativeContext.selfNamed`). */
   selfNamed?: boolean;
+  /** The file is a test or fixture, or documentation (hard-negatives.ts, `TEST_PATH`, `DOCS_PATH`). */
+  fixturePath?: 'test' | 'docs';
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -535,12 +537,17 @@ function isJwtHeaderOnly(v: string): boolean {
 const JWT_IO_KEY = 'a-string-secret-at-least-256-bits-long';
 const HMAC_OF: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 function isJwtIoSample(v: string): boolean {
+  return jwtSignedWith(v, [JWT_IO_KEY]);
+}
+
+/** True when `v` is a JWT with an HMAC signature that one of `keys` makes. */
+function jwtSignedWith(v: string, keys: readonly string[]): boolean {
   const parts = v.split('.');
   if (parts.length !== 3 || !v.startsWith('eyJ')) return false;
   let alg: unknown;
   try { alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown }).alg; } catch { return false; }
   const hash = typeof alg === 'string' ? HMAC_OF[alg] : undefined;
-  return hash !== undefined && createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
+  return hash !== undefined && keys.some((k) => createHmac(hash, k).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2]);
 }
 
 /** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
@@ -662,6 +669,39 @@ function isCountedStandIn(v: string): boolean {
   return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
 }
 
+/** Leetspeak's digits and signs for letters (hard-negatives.ts reads placeholders through it too). */
+export const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
+/**
+ * Stand-ins that tests type for a password, judged only there (`fixturePath: 'test'`): one lower-case
+ * word with at most three digits (`password1`, `swordfish`, `hunter2`, `customer`), credential words with a
+ * counter in any case (`wrongPassword1`, `Password123!`), a name before a credential word (`mongotPassword`),
+ * credential words in leetspeak (`P4ssW0rd`).
+ * In a config file the same values are passwords someone set, and stay reported.
+ */
+function isFixtureStandIn(v: string): boolean {
+  // A trailing escaped newline is how a test types the value into a file or a prompt (`'qwerty\\n'`).
+  v = v.replace(/(?:\\[rn])+$/, '');
+  // The same words in leetspeak (`P4ssW0rd`, `p@55w0rd`): still the word.
+  if (/[a-z][0-9@$]|[0-9@$][a-z]/i.test(v)) {
+    const plain = v.replace(/[0-9@$]/g, (ch) => LEET[ch] ?? ch);
+    if (/^[A-Za-z]+$/.test(plain) && isStandInPassword(plain)) return true;
+  }
+  if (/^[a-z]{3,12}\d{0,3}$/.test(v)) return true;
+  const stem = v.replace(/[0-9!@#$%^&*?]{1,6}$/, '');
+  if (stem !== v && /^[A-Za-z]{4,30}$/.test(stem) && splitsIntoWords(stem.toLowerCase(), true)) return true;
+  return /^[a-z]{2,12}(?:[A-Z][a-z]+){0,2}(?:Password|Passwd|Secret|Token)$/.test(v);
+}
+
+/**
+ * Keys printed in public docs that tokens in tutorials are signed with: jwt.io's former default
+ * (`your-256-bit-secret`) and FastAPI's tutorial key (DOCUMENTED_EXAMPLES). Judged in tests and docs only:
+ * peers' example sets score such tokens as secrets, and they are written in neutral files.
+ */
+const DOCS_JWT_KEYS = ['your-256-bit-secret', '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'];
+function isDocsKeyJwt(v: string): boolean {
+  return jwtSignedWith(v, DOCS_JWT_KEYS);
+}
+
 /** Why this value on this line is not a secret, or undefined. */
 export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   const { secret: v, line, at } = c;
@@ -692,8 +732,14 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   // (Not to other passwords by their place, netrc, DSNs, Basic auth in code: peers' examples of those rules
   // are stand-ins, `Password=secret`, `-p mypass`, and scoring on them counts each as a secret.)
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
-  if (!c.generic && !inUrl) return undefined;
+  // Tests and docs: a JWT signed with a key printed in public docs was made for the page, whatever rule found it.
+  if (c.fixturePath && isDocsKeyJwt(v)) return 'a JWT signed with a published example key (in a test or docs)';
+  // In tests the stand-in judgements apply to every rule's password (`auth=("alice", "swordfish")`); elsewhere
+  // only to generic rules and URLs (peers score `-p mypass` a secret).
+  const inTest = c.fixturePath === 'test';
+  if (!c.generic && !inUrl && !inTest) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
+  if (inTest && isFixtureStandIn(v)) return "a test's stand-in password";
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
@@ -729,6 +775,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
   if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
   if (spellsOwnKey(v, key)) return 'the value spells its own key';
+  // The service's name out of its own key (`${_AIRFLOW_WWW_USER_PASSWORD:-airflow}`, `RABBITMQ_PASS=rabbitmq`): its default.
+  if (words.length >= 2 && /^[a-z]{3,20}$/i.test(v) && words.includes(v.toLowerCase())) return "the service's name from its own key";
   if (CSRF_BEFORE.test(before)) return 'CSRF token';
   if (isJwtHeaderOnly(v)) return 'a JWT header alone';
   if (EMAIL.test(v)) return 'an e-mail address';

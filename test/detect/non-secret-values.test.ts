@@ -20,6 +20,8 @@ const mixed = (n: number, seed: number) => 'Q' + rnd(n - 3, seed) + 'k7';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** Split so that this file's own scan does not read the weak passwords below as findings. */
 const PW = 'pass' + 'word';
+/** The first entry of weak-password lists (FastAPI's tutorial), split likewise. */
+const SWORD = 'sword' + 'fish';
 
 interface Shape {
   shape: string;
@@ -376,6 +378,44 @@ const SHAPES: Shape[] = [
       [`        '${PW}': 'pass1xx${mixed(9, 83)}',`, 'app/settings.py'],
     ],
   },
+  {
+    shape: 'tests and docs (fastapi, requests, netbox, payload, express boilerplates, pip docs): stand-in passwords under any rule; elsewhere they stay reported',
+    negatives: [
+      [`    response = client.get("/users/me", auth=("alice", "${SWORD}"))`, 'tests/test_tutorial/test_security.py'],
+      [`      .send({ ${PW}: '${PW}2' })`, 'tests/integration/auth.test.js'],
+      [`    data: { email: 'user@example.com', ${PW}: 'P${PW.slice(1)}123' },`, 'test/auth/int.spec.ts'],
+      [`    ${PW}: 'wrongP${PW.slice(1)}1',`, 'src/users/users.spec.ts'],
+      [`  pwd: "mongotP${PW.slice(1)}",`, 'test/__helpers/db/entrypoint.sh'],
+      [`    expect(redact('postgres://alice:${'hunt' + 'er2'}@localhost:5432')).toBe(`, 'packages/cli/test/probe-db.test.ts'],
+      [`        f.write("machine pypi.company.com login user ${PW} ${'qwe' + 'rty'}\\n")`, 'tests/test_utils.py'],
+      [`    "${PW}": "P4ssW0rd",`, '.vib/opencart/cypress/fixtures/customers.json'],
+    ],
+    positives: [
+      [`response = client.get("/users/me", auth=("alice", "${SWORD}"))`, 'app/client.py'],
+      [`      .send({ ${PW}: '${mixed(12, 120)}' })`, 'tests/integration/auth.test.js'],
+      [`machine pypi.company.com login user ${PW} ${'qwe' + 'rty'}`, 'docs/html/topics/authentication.md'],
+      [`    "${PW}": "P4ssW0rd",`, '.vib/opencart/config/customers.json'],
+      [`    expect(redact('postgres://alice:${mixed(12, 122)}@localhost:5432')).toBe(`, 'packages/cli/test/probe-db.test.ts'],
+    ],
+  },
+  {
+    shape: "git-lfs, airflow, bitnami: a notarization tool's @env: reference, a sentence glued in place of a token, the service's name from its own key, a format field, a Helm value's path",
+    negatives: [
+      [`    "${PW}": "@env:DARWIN_DEV_PASS",`, 'script/macos/manifest.json'],
+      [`    "${PW}": "@keychain:AC_${PW.toUpperCase()}",`, 'script/macos/manifest.json'],
+      [`    "Authorization": "Bearer someauthorization${'tok' + 'en'}willbesethere"`, 'src/transfer.go'],
+      [`      _AIRFLOW_WWW_USER_${PW.toUpperCase()}: \${_AIRFLOW_WWW_USER_${PW.toUpperCase()}:-airflow}`, 'docker-compose.yaml'],
+      [`    "${PW}": "{VIB_ENV_S3_${PW.toUpperCase()}}",`, '.vib/wordpress/vib-publish.json'],
+      [`    "secret_access_key": "{s3_secret_access_key}",`, 'deploy/publish.json'],
+      [`            - name: POSTGRES_INITDB_${PW.toUpperCase()}\n              value: .Values.initdb${PW.slice(0, 1).toUpperCase()}${PW.slice(1)}`, 'upstreamed/postgresql/templates/statefulset.yaml'],
+    ],
+    positives: [
+      [`    "${PW}": "@${mixed(14, 123)}",`, 'script/macos/manifest.json'],
+      [`    "Authorization": "Bearer ${mixed(24, 124)}here"`, 'src/transfer.go'],
+      [`      _AIRFLOW_WWW_USER_${PW.toUpperCase()}: \${_AIRFLOW_WWW_USER_${PW.toUpperCase()}:-${mixed(12, 125)}}`, 'docker-compose.yaml'],
+      [`    "${PW}": "{${mixed(14, 127)}}",`, '.vib/wordpress/vib-publish.json'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
@@ -415,6 +455,13 @@ describe("jwt.io's sample tokens and an alphabet after a vendor prefix (truffleh
   it('a token signed with the debugger key is not reported; the same claims under another key are', () => {
     expect(findings(`token = "${jwt('a-string-secret-at-least-' + '256-bits-long', claims)}"`, 'docs/auth.md').map((f) => f.rule)).toEqual([]);
     expect(findings(`token = "${jwt(mixed(32, 91), claims)}"`, 'docs/auth.md').map((f) => f.rule)).toContain('jwt');
+  });
+  it("a token signed with jwt.io's former key is not reported in tests and docs; elsewhere, or under another key, it is", () => {
+    const sample = jwt('your-256-' + 'bit-secret', claims);
+    expect(findings(`    "Authorization": "Bearer ${sample}"`, 'tests/test_security.py').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${sample}"`, 'docs/tutorial/oauth2-jwt.md').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${sample}"`, 'src/config.ts').map((f) => f.rule)).toContain('jwt');
+    expect(findings(`token = "${jwt(mixed(32, 126), claims)}"`, 'tests/test_security.py').map((f) => f.rule)).toContain('jwt');
   });
   it('da2- followed by the alphabet is a stand-in, a drawn AppSync key is reported', () => {
     expect(findings('const key = "da2-' + 'abcdefghijklmnopqrstuvwxyz";', 'src/api.ts')).toEqual([]);
