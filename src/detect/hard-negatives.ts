@@ -86,6 +86,8 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
+  // The hex digits in order, repeated (`0123456789abcdef0123456789abcdef`, a docs token of 32 or 40 characters).
+  if (secret.length >= 16 && /^(?:0123456789abcdef)+[0-9a-f]*$/i.test(secret) && '0123456789abcdef'.startsWith(lower.slice(lower.length - (lower.length % 16)))) return 'sequential characters';
   // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
   if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
   // The same after a vendor's prefix (`da2-abcdefghijklmnopqrstuvwxyz`): typed in place of a key, never drawn.
@@ -190,6 +192,15 @@ const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|fixtures?|__fixtures__|__m
 const DOCS_PATH = /(?:^|\/)(?:docs?|documentation)\/|\.(?:md|mdx|rst|adoc)$/i;
 const fixtureKind = (path: string): 'test' | 'docs' | undefined => (TEST_PATH.test(path) ? 'test' : DOCS_PATH.test(path) ? 'docs' : undefined);
 
+/**
+ * A regular-expression literal in JavaScript or Ruby (`var autoToken = /\s?auto?\s?/i` in a tooltip
+ * library): a pattern, never a value. It needs a regex escape or a group, class, alternation or quantifier
+ * inside, so that a path (`/usr/local/`) is not one. Judged by path, so off in gate modes.
+ */
+const REGEX_LITERAL_FILE = /\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|rb)$/i;
+const isRegexLiteralInCode = (c: HardNegativeContext): boolean =>
+  REGEX_LITERAL_FILE.test(c.path) && /^\/(?:[^/\\\n]|\\.)+\/[dgimsuyv]*$/.test(c.secret) && /\\[sdwbSDWB.\/]|[()[\]|?*+]/.test(c.secret.slice(1, c.secret.lastIndexOf('/')));
+
 /** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none; and whether it is a test or docs. */
 export function pathExclusionClass(path: string): string {
   const kind = LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
@@ -252,6 +263,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && DOCS_EXAMPLES.test(c.path)) return "an API's published example";
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
+  if (c.byPath !== false && isRegexLiteralInCode(c)) return 'regular-expression literal in code';
   if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";
   if (UUID.test(c.secret)) return 'UUID';
   if (HOST_NAME.test(c.secret)) return 'host name';

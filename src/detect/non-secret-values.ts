@@ -380,6 +380,8 @@ function isEncodedPlaceholder(v: string): boolean {
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
   if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
+  // A Basic pair whose password is its user name (`max:max` in an API's docs): a development default.
+  if (/^([^:\s]{1,64}):\1$/.test(text)) return true;
   // Words joined by - _ or : (`example-app-secret`, `example:example` in a Basic header), not a sentence that mentions an example.
   if (/^[a-z]+(?:[-_:][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
@@ -419,14 +421,19 @@ function isCursorKey(key: string | undefined): boolean {
 /**
  * The value spells its own key (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
  * "challengePassword"`, `COOKIE_SECRET = "WebTest.COOKIE_SECRET"`): a name standing for a value, as tests
- * and attribute tables write it. A generated secret never repeats the name it is stored under.
+ * and attribute tables write it, also after a package's short prefix. A generated secret never repeats the
+ * name it is stored under.
  */
 function spellsOwnKey(v: string, key: string | undefined): boolean {
   if (key === undefined) return false;
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const k = norm(key);
   if (k.length < 6 || !/^[\w.:/-]+$/.test(v)) return false;
-  return norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k;
+  if (norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k) return true;
+  // A package's prefix before the key's own name when the key is a long compound (`AttributeKeyADCredentials =
+  // "gokrb5AttributeKeyADCredentials"`); under `password`, `thisismypassword` is typed.
+  const n = norm(v);
+  return k.length >= 16 && n.length <= k.length + 12 && n.endsWith(k) && /^[a-z][a-z0-9]*$/i.test(v.slice(0, n.length - k.length));
 }
 
 /**
@@ -645,12 +652,14 @@ const isTypedRun = (v: string): boolean => /abc123/i.test(v) && new Set(v).size 
 
 /**
  * A value that says what it is rather than being it: a credential word between counting digits
- * (`token123456`, `123s3cr3t456`), or a hash algorithm's name before words where the hash should be
+ * (`token123456`, `123s3cr3t456`) or before whose it is and a counter (`passwordspeaker2`), or a hash algorithm's name before words where the hash should be
  * (`md5backuppassword`, `md5deadbeef`: a PostgreSQL md5 hash is `md5` and 32 hex digits). Glued words alone
  * (`thisismypassword`) may be typed, and are reported.
  */
 function isSelfNamingValue(v: string): boolean {
   if (/^(?:\d+[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d*|\d*[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d{3,})$/.test(v)) return true;
+  // The credential word, then whose it is and a counter (`passwordorganiser1`, `passwordspeaker2`): seed data's naming.
+  if (/^(?:password|passwd|secret|token)[a-z]{3,20}\d{1,3}$/.test(v)) return true;
   return /^(?:md5|sha1|sha256)+[a-z]{4,40}$/.test(v) && !/^md5[0-9a-f]{32}$/.test(v);
 }
 
@@ -673,7 +682,8 @@ function isCountedStandIn(v: string): boolean {
 export const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
 /**
  * Stand-ins that tests type for a password, judged only there (`fixturePath: 'test'`): one lower-case
- * word with at most three digits (`password1`, `swordfish`, `hunter2`, `customer`), credential words with a
+ * word with at most three digits (`password1`, `swordfish`, `hunter2`, `customer`), or such a password in a
+ * base64 Basic pair (`dG9iaTpmZXJyZXQ=`), credential words with a
  * counter in any case (`wrongPassword1`, `Password123!`), a name before a credential word (`mongotPassword`),
  * credential words in leetspeak (`P4ssW0rd`).
  * In a config file the same values are passwords someone set, and stay reported.
@@ -686,7 +696,12 @@ function isFixtureStandIn(v: string): boolean {
     const plain = v.replace(/[0-9@$]/g, (ch) => LEET[ch] ?? ch);
     if (/^[A-Za-z]+$/.test(plain) && isStandInPassword(plain)) return true;
   }
-  if (/^[a-z]{3,12}\d{0,3}$/.test(v)) return true;
+  if (/^[a-z]{3,16}\d{0,3}$/.test(v)) return true;
+  // A Basic pair in base64 whose password is such a stand-in (`tobi:ferret` in an Authorization header of a test).
+  if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v)) {
+    const pair = /^[^:\s]{1,64}:([\x21-\x7e]{1,64})$/.exec(Buffer.from(v, 'base64').toString('latin1'));
+    if (pair && pair[1] !== v && (isFixtureStandIn(pair[1]!) || isStandInPassword(pair[1]!))) return true;
+  }
   const stem = v.replace(/[0-9!@#$%^&*?]{1,6}$/, '');
   if (stem !== v && /^[A-Za-z]{4,30}$/.test(stem) && splitsIntoWords(stem.toLowerCase(), true)) return true;
   return /^[a-z]{2,12}(?:[A-Z][a-z]+){0,2}(?:Password|Passwd|Secret|Token)$/.test(v);

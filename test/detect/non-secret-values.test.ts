@@ -416,6 +416,27 @@ const SHAPES: Shape[] = [
       [`    "${PW}": "{${mixed(14, 127)}}",`, '.vib/wordpress/vib-publish.json'],
     ],
   },
+  {
+    shape: 'keystone, gokrb5, express, django-rest-framework histories: a regex literal, a key name after a package prefix, seed-data naming, a Basic pair in tests or with user = password, the hex digits in order',
+    negatives: [
+      ['    var autoToken = /\\s?auto?\\s?/i', 'public/js/lib/bootstrap/tooltip.js'],
+      ['\tAttributeKeyADCredentials = "gokrb5AttributeKeyADCredentials"', 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
+      [`    ${PW}: '${PW}organiser1',`, 'demo-projects/meetup/initialData.js'],
+      [`      .set('Authorization', 'Basic ${b64('tobi:' + 'ferret')}')`, 'test/req.auth.js'],
+      [`> Authorization: Basic ${b64('max:' + 'max')}`, 'docs/topics/api-clients.md'],
+      [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+      [`      "${PW}": "shouldbehashed",`, 'tests/main.py'],
+    ],
+    positives: [
+      [`    var autoToken = '/${mixed(14, 130)}/i'`, 'public/js/lib/bootstrap/tooltip.js'],
+      [`    AUTH_TOKEN = /${mixed(14, 131)}/`, 'config/settings.env'],
+      [`\tAttributeKeyADCredentials = "gokrb5${mixed(24, 132)}"`, 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
+      [`    ${PW}: '${PW}${mixed(10, 133)}',`, 'demo-projects/meetup/initialData.js'],
+      [`  ${PW}        => 'thisismy${PW}',`, 'manifests/db.pp'],
+      [`      .set('Authorization', 'Basic ${b64('tobi:' + mixed(12, 134))}')`, 'test/req.auth.js'],
+      [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
