@@ -83,7 +83,7 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
   // A UUID has at most 17 distinct characters, and one a vendor rule found sits next to the vendor's name
   // (a bare UUID has nothing else to match on): `SNYK_TOKEN = "12345678-ABCD-…"` is reported.
-  if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
+  if (/0123456789|12345678|98765432|87654321|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
   // The hex digits in order, repeated (`0123456789abcdef0123456789abcdef`, a docs token of 32 or 40 characters).
@@ -237,12 +237,30 @@ const REPLACE_ME_COMMENT = /^["'`]?[,;]?\s*(?:#|\/\/|--|<!--)[^\n]*?\b(?:replace
 /** A host name (`4f2a9c.invoiceocean.com`): where a service lives, not a credential. */
 const HOST_NAME = /^(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|dev|app|co|cloud)$/;
 
+/** An HTML-escaped quote ending the value (`&quot;`, `\&quot;`, `&#39;`): the markup's quote, not the secret's. */
+const HTML_QUOTE_END = /\\?&(?:quot|apos|#0*39|#x0*27|#0*34|#x0*22);?$/i;
+/** Where an escaped quote ends the value (a backslash before a quote on the line, or an HTML-escaped quote), or -1. */
+function escapedQuoteEnd(c: HardNegativeContext): number {
+  const html = HTML_QUOTE_END.exec(c.secret);
+  if (html) return html.index;
+  if (!c.secret.endsWith('\\') || c.secret.endsWith('\\\\')) return -1;
+  const at = c.at ?? c.line.indexOf(c.secret);
+  return at >= 0 && /["']/.test(c.line[at + c.secret.length] ?? '') ? c.secret.length - 1 : -1;
+}
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   // Lines of a .env file written as one string (`'SECRET=test-secret\\nDATABASE_URL=…'`): a generic rule's
   // value runs on past the escaped newline; the value is what comes before it.
   const cut = c.generic ? c.secret.search(/\\n[A-Z_][A-Z0-9_]*=/) : -1;
   if (cut > 0) return hardNegativeReason({ ...c, secret: c.secret.slice(0, cut), at: c.at ?? c.line.indexOf(c.secret) });
+  // A quote escaped after the value (`password=student\")` in a notebook's JSON, `--user \&quot;username:password\&quot;`
+  // in generated HTML docs) ends it: judged without it; a value that is still a secret stays reported as found.
+  const quoted = escapedQuoteEnd(c);
+  if (quoted > 0) {
+    const why = hardNegativeReason({ ...c, secret: c.secret.slice(0, quoted), at: c.at ?? c.line.indexOf(c.secret) });
+    if (why) return why;
+  }
   const p = placeholderReason(c.secret, !c.generic);
   if (p) return p;
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a

@@ -417,7 +417,7 @@ const SHAPES: Shape[] = [
     ],
   },
   {
-    shape: 'keystone, gokrb5, express, django-rest-framework histories: a regex literal, a key name after a package prefix, seed-data naming, a Basic pair in tests or with user = password, the hex digits in order',
+    shape: 'keystone, gokrb5, express, django-rest-framework, medusa histories: a regex literal, a key name after a package prefix, seed-data naming, a Basic pair in tests or with user = password, the hex digits in order, digits counting down, an escaped quote after the value',
     negatives: [
       ['    var autoToken = /\\s?auto?\\s?/i', 'public/js/lib/bootstrap/tooltip.js'],
       ['\tAttributeKeyADCredentials = "gokrb5AttributeKeyADCredentials"', 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
@@ -426,6 +426,8 @@ const SHAPES: Shape[] = [
       [`> Authorization: Basic ${b64('max:' + 'max')}`, 'docs/topics/api-clients.md'],
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
       [`      "${PW}": "shouldbehashed",`, 'tests/main.py'],
+      [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=student\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
+      [`    ${PW}: "${'98765' + '4321'}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
     ],
     positives: [
       [`    var autoToken = '/${mixed(14, 130)}/i'`, 'public/js/lib/bootstrap/tooltip.js'],
@@ -433,6 +435,8 @@ const SHAPES: Shape[] = [
       [`\tAttributeKeyADCredentials = "gokrb5${mixed(24, 132)}"`, 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
       [`    ${PW}: '${PW}${mixed(10, 133)}',`, 'demo-projects/meetup/initialData.js'],
       [`  ${PW}        => 'thisismy${PW}',`, 'manifests/db.pp'],
+      [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=${mixed(12, 136)}\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
+      [`    ${PW}: "${'98765' + rnd(8, 137, HEX)}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
       [`      .set('Authorization', 'Basic ${b64('tobi:' + mixed(12, 134))}')`, 'test/req.auth.js'],
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
     ],
