@@ -380,6 +380,8 @@ function isEncodedPlaceholder(v: string): boolean {
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
   if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
+  // A stand-in word with a counter (`value-2`, a manifest guide's `echo value-2 | base64`).
+  if (/^[a-z]+[-_]\d{1,3}$/i.test(text) && isTrivialValue(text.replace(/[-_]\d+$/, ''))) return true;
   // A Basic pair whose password is its user name (`max:max` in an API's docs): a development default.
   if (/^([^:\s]{1,64}):\1$/.test(text)) return true;
   // Words joined by - _ or : (`example-app-secret`, `example:example` in a Basic header), not a sentence that mentions an example.
@@ -419,7 +421,7 @@ function isCursorKey(key: string | undefined): boolean {
 }
 
 /**
- * The value spells its own key (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
+ * The value spells its own key, a counter after it at most (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
  * "challengePassword"`, `COOKIE_SECRET = "WebTest.COOKIE_SECRET"`): a name standing for a value, as tests
  * and attribute tables write it, also after a package's short prefix. A generated secret never repeats the
  * name it is stored under.
@@ -428,7 +430,12 @@ function spellsOwnKey(v: string, key: string | undefined): boolean {
   if (key === undefined) return false;
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const k = norm(key);
-  if (k.length < 6 || !/^[\w.:/-]+$/.test(v)) return false;
+  if (k.length < 6) return false;
+  // A compound key's name with a counter or signs typed after it (`repmgrPassword: repmgrPassword123!4`);
+  // under `password`, `password1` is a password people type.
+  const counted = /^([A-Za-z][\w.-]*?)[0-9!@#$%^&*?]{1,8}$/.exec(v)?.[1];
+  if (counted !== undefined && norm(counted) === k && keyWords(key).length >= 2) return true;
+  if (!/^[\w.:/-]+$/.test(v)) return false;
   if (norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k) return true;
   // A package's prefix before the key's own name when the key is a long compound (`AttributeKeyADCredentials =
   // "gokrb5AttributeKeyADCredentials"`); under `password`, `thisismypassword` is typed.

@@ -428,6 +428,8 @@ const SHAPES: Shape[] = [
       [`      "${PW}": "shouldbehashed",`, 'tests/main.py'],
       [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=student\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
       [`    ${PW}: "${'98765' + '4321'}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
+      [`    repmgrP${PW.slice(1)}: repmgrP${PW.slice(1)}123!4`, '.vib/postgresql-ha/goss/repmgr/vars.yaml'],
+      [`kind: Secret\ndata:\n  mariadb-${PW}: ${b64('value-2\r\n')}`, '_docs/authoring-kubernetes-manifests.md'],
     ],
     positives: [
       [`    var autoToken = '/${mixed(14, 130)}/i'`, 'public/js/lib/bootstrap/tooltip.js'],
@@ -437,6 +439,8 @@ const SHAPES: Shape[] = [
       [`  ${PW}        => 'thisismy${PW}',`, 'manifests/db.pp'],
       [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=${mixed(12, 136)}\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
       [`    ${PW}: "${'98765' + rnd(8, 137, HEX)}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
+      [`    repmgrP${PW.slice(1)}: repmgr${mixed(10, 138)}!4`, '.vib/postgresql-ha/goss/repmgr/vars.yaml'],
+      [`kind: Secret\ndata:\n  mariadb-${PW}: ${b64(mixed(12, 139))}`, '_docs/authoring-kubernetes-manifests.md'],
       [`      .set('Authorization', 'Basic ${b64('tobi:' + mixed(12, 134))}')`, 'test/req.auth.js'],
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
     ],
