@@ -308,6 +308,8 @@ function isIdentifier(v: string, quoted: boolean): boolean {
   return /^[A-Z][a-z]+=$/.test(v) || /^[a-z]+(?:_[a-z]+)+=$/.test(v);
 }
 
+const SEMVER = /^v?\d{1,4}\.\d{1,4}\.\d{1,6}(?:-[\w.]+)?(?:\+[\w.]+)?(?:\([\w@./-]+\))*$/;
+
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
 const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|same|different|size|between|filled|present|prohibited|password|bail)';
 /** A rule's parameters are field names, guards or numbers (`current_password:api`, `min:8`), never random text. */
@@ -315,8 +317,11 @@ const LARAVEL_PARAMS = '(?::(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+)(?:,(?:[a-z]+(?:[A-Z
 const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}${LARAVEL_PARAMS}(?:\\|${LARAVEL_RULE}${LARAVEL_PARAMS})*$`, 'i');
 const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_]/.test(v) || /^(?:confirmed|required|nullable|sometimes)$/i.test(v));
 
-/** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
-const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
+/**
+ * A command-line option name with its `=`, the value appended in code (`'--password='.$x`), or a CSS custom
+ * property (`WARNING_BACKGROUND_TOKEN = '--theme-warning-150'`, a design token).
+ */
+const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z0-9]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /**
  * Example values printed in RFCs and standards and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
@@ -525,13 +530,19 @@ function isAlternatingCount(v: string): boolean {
 
 /**
  * The password is the user's name with `pass` for `user` (`cacheuser:cachepass`, `user=appuser
- * password=apppassword`): a template's development default.
+ * password=apppassword`) or with `_password` after it (`user=replicator password=replicator_password`):
+ * a template's development default.
  */
 function passForUser(v: string, line: string, at: number): boolean {
-  const stem = /^([a-z][a-z0-9]{1,20})(?:pass|password|passwd|pwd)$/i.exec(v)?.[1];
-  if (stem === undefined) return false;
+  const m = /^([a-z][a-z0-9]{1,20})([_-]?)(?:pass|password|passwd|pwd)$/i.exec(v);
+  if (m === null) return false;
+  const stem = m[1]!.toLowerCase();
+  // Joined by `_` (`replicator_password`), the stem is the user name itself; glued, it names it (`cachepass` for `cacheuser`).
+  const user = m[2] ? `${stem}(?:user|usr|_user)?` : `${stem}(?:user|usr|_user)`;
   const before = line.slice(Math.max(0, at - 120), at).toLowerCase();
-  return new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${stem.toLowerCase()}(?:user|usr|_user)["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before);
+  if (new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${user}["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before)) return true;
+  // A client's user flag after it (`PGPASSWORD=replicator_password pg_isready -U replicator`).
+  return new RegExp(`\\s-u[ \\t]*["']?${user}["']?(?:[\\s;|&)]|$)`).test(line.slice(at + v.length).toLowerCase());
 }
 
 /** A JWT's header alone (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, docs cutting a token short): no claims, no signature. */
@@ -789,6 +800,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
+  // A package version, with pnpm's peer suffix (`gtoken: 7.1.0(encoding@0.1.13)` in a lock file read by a gate).
+  if (SEMVER.test(v)) return 'a version number';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   const key = at >= 0 ? assignmentKey(line, at) : undefined;
   if (isCursorKey(key)) return 'pagination cursor or request marker';

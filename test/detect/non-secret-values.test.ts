@@ -445,6 +445,21 @@ const SHAPES: Shape[] = [
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
     ],
   },
+  {
+    shape: "payload's history: a CSS custom property, a lock file's version read by a gate, a replica's password named after its user",
+    negatives: [
+      ["    const WARNING_BACKGROUND_TOKEN = '--theme-warning-150'", 'test/admin/e2e/banner/e2e.ts'],
+      ['    gtoken: 7.1.0(encoding@0.1.13)', 'deps/lock.yaml'],
+      [`until PG${PW.toUpperCase()}=replicator_${PW} pg_isready -h postgres-primary -p 5432 -U replicator; do`, 'helpers/setup-replica.sh'],
+      [`primary_conninfo = 'host=postgres-primary port=5432 user=replicator ${PW}=replicator_${PW}'`, 'helpers/setup-replica.sh'],
+    ],
+    positives: [
+      [`    const WARNING_BACKGROUND_TOKEN = '--${mixed(14, 140)}'`, 'src/theme.ts'],
+      [`    gtoken: 7.1.0${mixed(12, 141)}`, 'deps/config.yaml'],
+      [`until PG${PW.toUpperCase()}=replicator_${PW} pg_isready -h postgres-primary -p 5432 -U postgres; do`, 'helpers/setup-replica.sh'],
+      [`primary_conninfo = 'host=postgres-primary port=5432 user=replicator ${PW}=${mixed(12, 142)}'`, 'helpers/setup-replica.sh'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
