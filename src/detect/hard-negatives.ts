@@ -26,7 +26,7 @@ const PLACEHOLDER_WORDS = [
  * (`@env:AC_PASSWORD`, `@keychain:AC_PASSWORD`), a format field in braces (`{VIB_ENV_S3_PASSWORD}`,
  * `{db_password}`), a Helm value's path outside its braces (`.Values.initdbPassword`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@(?:env|keychain):[A-Za-z_][\w.-]*$|^\{(?:[a-z_][a-z0-9_.]*|[A-Z_][A-Z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+)\}$|^\.(?:Values|Release|Chart)\.[A-Za-z_][\w.]*$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@{1,2}[A-Za-z_]+@{1,2}$|^@(?:env|keychain):[A-Za-z_][\w.-]*$|^\{(?:[a-z_][a-z0-9_.]*|[A-Z_][A-Z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+)\}$|^\.(?:Values|Release|Chart)\.[A-Za-z_][\w.]*$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

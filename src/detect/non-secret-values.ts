@@ -164,7 +164,7 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
 
 /**
  * The password is the user name written on the same line (`user=osm password=osm`, `CREATE USER app
- * PASSWORD 'app'`, `postgres://postgres:postgres@`): a development default, not a secret anyone chose.
+ * PASSWORD 'app'`, `postgres://postgres:postgres@`, `auth=("app", "app")`): a development default, not a secret anyone chose.
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
@@ -175,6 +175,8 @@ function sameAsUser(v: string, line: string, at: number): boolean {
   // The user name must be the value, written before it: most lines never hold the value twice, and the
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
+  // A (user, password) pair written as a tuple or the first two arguments (`auth = ('requeststest', 'requeststest')`).
+  if (new RegExp(`\\(\\s*b?(["'])${e}\\1\\s*,\\s*b?["']$`).test(line.slice(0, at))) return true;
   return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
@@ -357,6 +359,8 @@ const DOCUMENTED_EXAMPLES = new Set([
   // Docstrings of oauthlib and requests-oauthlib (vendored by pip, gcloud, App Engine): tokens typed for the examples.
   'askfjh234as9sd8', '23sdf876234', '45ghiukldjahdnhzdauz', 'kkk9d7dh3k39sjv7', 'sdlfkj452', 'ss345asyht',
   'kjerht2309u', 'kjerht2309uf', 'lsdajfh923874', 'sdf0o9823sjdfsdf', 'w34o8967345',
+  // GitHub's documented password for token auth over HTTPS (`https://TOKEN:x-oauth-basic@github.com`): a constant, the token is the user.
+  'x-oauth-basic',
   // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
   '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
@@ -440,6 +444,8 @@ function spellsOwnKey(v: string, key: string | undefined): boolean {
   // under `password`, `password1` is a password people type.
   const counted = /^([A-Za-z][\w.-]*?)[0-9!@#$%^&*?]{1,8}$/.exec(v)?.[1];
   if (counted !== undefined && norm(counted) === k && keyWords(key).length >= 2) return true;
+  // A property read with TypeScript's non-null assertion (`dbCredentials = state.dbCredentials!`).
+  if (v.endsWith('!')) v = v.slice(0, -1);
   if (!/^[\w.:/-]+$/.test(v)) return false;
   if (norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k) return true;
   // A package's prefix before the key's own name when the key is a long compound (`AttributeKeyADCredentials =
@@ -608,8 +614,8 @@ const FRAMEWORK_PASSWORD_HASH = /^(?:(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha
 /** A type name with its version (`pg/varchar@1`, a codec id in an ORM's table map): a name, not a value. */
 const VERSIONED_TYPE_ID = /^[a-z][a-z0-9]*\/[a-z][a-z0-9_]*@\d+$/;
 
-/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value): a label, not a key. */
-const LABEL_PATH = /^[a-z]+(?:-[a-z]+)+(?:\/[a-z]+(?:-[a-z]+)*)+$/;
+/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value; `applications/fastapi`): a label or a path, not a key. */
+const LABEL_PATH = /^[a-z]+(?:-[a-z]+)*(?:\/[a-z]+(?:-[a-z]+)*)+$/;
 
 /** A generated API model's class name with its version (`V1SecretVolumeSource`, `V1beta1TokenReview`). */
 const VERSIONED_CLASS = /^V\d+(?:(?:alpha|beta)\d+)?(?:[A-Z][a-z]+){2,}$/;

@@ -460,6 +460,23 @@ const SHAPES: Shape[] = [
       [`primary_conninfo = 'host=postgres-primary port=5432 user=replicator ${PW}=${mixed(12, 142)}'`, 'helpers/setup-replica.sh'],
     ],
   },
+  {
+    shape: 'prisma, requests, pip, cookiecutter histories: a non-null property read, a @@marker@@, a (user, user) pair, GitHub\'s token-auth password, a relative path',
+    negatives: [
+      ['    const dbCredentials = state.dbCredentials!', 'cli/introspection/screens/Step1.tsx'],
+      ["    const DIM_TOKEN = '@@__DIM_POINTER__@@'", 'src/utils/printJsonErrors.ts'],
+      ["    auth = ('requeststest', 'requeststest')", 'test_requests.py'],
+      ["        'https://%s:x-oauth-basic@github.com/user/%s/archive/master.zip'", 'tests/unit/test_req_file.py'],
+      ['      "pass": "applications/fastapi"', 'config/config.json'],
+    ],
+    positives: [
+      [`    const dbCredentials = "${mixed(14, 143)}!"`, 'cli/introspection/screens/Step1.tsx'],
+      [`    const DIM_TOKEN = '@@${mixed(14, 144)}@@'`, 'src/utils/printJsonErrors.ts'],
+      [`    auth = ('requeststest', '${mixed(12, 145)}')`, 'test_requests.py'],
+      [`        'https://deploy:${mixed(14, 146)}@github.com/user/repo/archive/master.zip'`, 'scripts/fetch.py'],
+      [`      "pass": "applications/${mixed(14, 147)}"`, 'config/config.json'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
