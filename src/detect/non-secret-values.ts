@@ -164,7 +164,8 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
 
 /**
  * The password is the user name written on the same line (`user=osm password=osm`, `CREATE USER app
- * PASSWORD 'app'`, `postgres://postgres:postgres@`, `auth=("app", "app")`): a development default, not a secret anyone chose.
+ * PASSWORD 'app'`, MySQL's `GRANT … TO 'app'@'%' IDENTIFIED BY 'app'`, `postgres://postgres:postgres@`,
+ * `auth=("app", "app")`): a development default, not a secret anyone chose.
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
@@ -177,7 +178,7 @@ function sameAsUser(v: string, line: string, at: number): boolean {
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
   // A (user, password) pair written as a tuple or the first two arguments (`auth = ('requeststest', 'requeststest')`).
   if (new RegExp(`\\(\\s*b?(["'])${e}\\1\\s*,\\s*b?["']$`).test(line.slice(0, at))) return true;
-  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
+  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|\\bTO\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
 /**

@@ -461,11 +461,12 @@ const SHAPES: Shape[] = [
     ],
   },
   {
-    shape: 'prisma, requests, pip, cookiecutter histories: a non-null property read, a @@marker@@, a (user, user) pair, GitHub\'s token-auth password, a relative path',
+    shape: 'prisma, requests, pip, cookiecutter histories: a non-null property read, a @@marker@@, a (user, user) pair, a MySQL grant to the password\'s own user, GitHub\'s token-auth password, a relative path',
     negatives: [
       ['    const dbCredentials = state.dbCredentials!', 'cli/introspection/screens/Step1.tsx'],
       ["    const DIM_TOKEN = '@@__DIM_POINTER__@@'", 'src/utils/printJsonErrors.ts'],
       ["    auth = ('requeststest', 'requeststest')", 'test_requests.py'],
+      [`GRANT ALL PRIVILEGES ON petclinic.* TO 'petclinic@%' IDENTIFIED BY 'petclinic';`, 'src/main/resources/db/mysql/user.sql'],
       ["        'https://%s:x-oauth-basic@github.com/user/%s/archive/master.zip'", 'tests/unit/test_req_file.py'],
       ['      "pass": "applications/fastapi"', 'config/config.json'],
     ],
@@ -473,6 +474,7 @@ const SHAPES: Shape[] = [
       [`    const dbCredentials = "${mixed(14, 143)}!"`, 'cli/introspection/screens/Step1.tsx'],
       [`    const DIM_TOKEN = '@@${mixed(14, 144)}@@'`, 'src/utils/printJsonErrors.ts'],
       [`    auth = ('requeststest', '${mixed(12, 145)}')`, 'test_requests.py'],
+      [`GRANT ALL PRIVILEGES ON petclinic.* TO 'petclinic@%' IDENTIFIED BY '${mixed(12, 148)}';`, 'src/main/resources/db/mysql/user.sql'],
       [`        'https://deploy:${mixed(14, 146)}@github.com/user/repo/archive/master.zip'`, 'scripts/fetch.py'],
       [`      "pass": "applications/${mixed(14, 147)}"`, 'config/config.json'],
     ],
