@@ -13,6 +13,8 @@ const PLACEHOLDER_WORDS = [
   '***removed***',
   // The password of every Google service account P12 key file, printed in Google's docs: known to all.
   'notasecret',
+  // How to make the value, written in its place (`use_openssl_rand_base64_32`, `generated-by-openssl-rand`).
+  'openssl',
   // The typesetters' filler text, and the word itself split in two.
   'loremipsum', 'lorem_ipsum', 'lorem-ipsum', 'lorem ipsum', 'place_holder', 'place-holder',
 ];
@@ -86,8 +88,9 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (/0123456789|12345678|98765432|87654321|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
-  // The hex digits in order, repeated (`0123456789abcdef0123456789abcdef`, a docs token of 32 or 40 characters).
-  if (secret.length >= 16 && /^(?:0123456789abcdef)+[0-9a-f]*$/i.test(secret) && '0123456789abcdef'.startsWith(lower.slice(lower.length - (lower.length % 16)))) return 'sequential characters';
+  // A run typed in order, repeated (`0123456789abcdef0123456789abcdef`, `1234567890abcdef1234567890abcdef`): a docs token.
+  const unit = /^(.{6,32}?)\1+(.*)$/s.exec(secret);
+  if (secret.length >= 16 && unit && unit[1]!.startsWith(unit[2]!) && /0123456|123456|234567|345678|456789|abcdef/i.test(unit[1]!)) return 'sequential characters';
   // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
   if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
   // The same after a vendor's prefix (`da2-abcdefghijklmnopqrstuvwxyz`): typed in place of a key, never drawn.

@@ -425,6 +425,8 @@ const SHAPES: Shape[] = [
       [`      .set('Authorization', 'Basic ${b64('tobi:' + 'ferret')}')`, 'test/req.auth.js'],
       [`> Authorization: Basic ${b64('max:' + 'max')}`, 'docs/topics/api-clients.md'],
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+      [`api_key: "${'1234567890abcdef'.repeat(2)}"`, 'docs/setup.md'],
+      ['NEXTAUTH_SECRET=use_openssl_rand_base64_32', '.env.example'],
       [`      "${PW}": "shouldbehashed",`, 'tests/main.py'],
       [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=student\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
       [`    ${PW}: "${'98765' + '4321'}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
@@ -443,6 +445,8 @@ const SHAPES: Shape[] = [
       [`kind: Secret\ndata:\n  mariadb-${PW}: ${b64(mixed(12, 139))}`, '_docs/authoring-kubernetes-manifests.md'],
       [`      .set('Authorization', 'Basic ${b64('tobi:' + mixed(12, 134))}')`, 'test/req.auth.js'],
       [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+      [`api_key: "${'1234567890abcdef' + rnd(16, 149, HEX)}"`, 'docs/setup.md'],
+      [`NEXTAUTH_SECRET=use_${mixed(24, 150)}`, '.env.example'],
     ],
   },
   {
