@@ -196,13 +196,18 @@ const DOCS_PATH = /(?:^|\/)(?:docs?|documentation)\/|\.(?:md|mdx|rst|adoc)$/i;
 const fixtureKind = (path: string): 'test' | 'docs' | undefined => (TEST_PATH.test(path) ? 'test' : DOCS_PATH.test(path) ? 'docs' : undefined);
 
 /**
- * A regular-expression literal in JavaScript or Ruby (`var autoToken = /\s?auto?\s?/i` in a tooltip
- * library): a pattern, never a value. It needs a regex escape or a group, class, alternation or quantifier
- * inside, so that a path (`/usr/local/`) is not one. Judged by path, so off in gate modes.
+ * A regular-expression literal (`var autoToken = /\s?auto?\s?/i` in a tooltip library): a pattern, never a
+ * value. With a character-class escape inside (`\s`, `\d`, `\w`, `\b`) it is one in any file and mode: no
+ * drawn secret holds one. With only a group, class, alternation or quantifier, in JavaScript or Ruby code
+ * only (judged by path, so off in gate modes); a path (`/usr/local/`) has neither.
  */
+const REGEX_LITERAL = /^\/(?:[^/\\\n]|\\.)+\/[dgimsuyv]*$/;
 const REGEX_LITERAL_FILE = /\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|rb)$/i;
-const isRegexLiteralInCode = (c: HardNegativeContext): boolean =>
-  REGEX_LITERAL_FILE.test(c.path) && /^\/(?:[^/\\\n]|\\.)+\/[dgimsuyv]*$/.test(c.secret) && /\\[sdwbSDWB.\/]|[()[\]|?*+]/.test(c.secret.slice(1, c.secret.lastIndexOf('/')));
+function regexLiteral(c: HardNegativeContext): boolean {
+  if (!REGEX_LITERAL.test(c.secret)) return false;
+  const body = c.secret.slice(1, c.secret.lastIndexOf('/'));
+  return /\\[sdwbSDWB]/.test(body) || (c.byPath !== false && REGEX_LITERAL_FILE.test(c.path) && /\\[.\/]|[()[\]|?*+]/.test(body));
+}
 
 /** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none; and whether it is a test or docs. */
 export function pathExclusionClass(path: string): string {
@@ -284,7 +289,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && DOCS_EXAMPLES.test(c.path)) return "an API's published example";
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
-  if (c.byPath !== false && isRegexLiteralInCode(c)) return 'regular-expression literal in code';
+  if (regexLiteral(c)) return 'regular-expression literal';
   if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";
   if (UUID.test(c.secret)) return 'UUID';
   if (HOST_NAME.test(c.secret)) return 'host name';

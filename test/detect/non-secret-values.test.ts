@@ -420,6 +420,8 @@ const SHAPES: Shape[] = [
     shape: 'keystone, gokrb5, express, django-rest-framework, medusa histories: a regex literal, a key name after a package prefix, seed-data naming, a Basic pair in tests or with user = password, the hex digits in order, digits counting down, an escaped quote after the value',
     negatives: [
       ['    var autoToken = /\\s?auto?\\s?/i', 'public/js/lib/bootstrap/tooltip.js'],
+      // A class escape makes it a pattern in any file (a gate mode judges no path).
+      ['    autoToken: /\\s?auto?\\s?/i', 'docs/tooltip-options.yaml'],
       ['\tAttributeKeyADCredentials = "gokrb5AttributeKeyADCredentials"', 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
       [`    ${PW}: '${PW}organiser1',`, 'demo-projects/meetup/initialData.js'],
       [`      .set('Authorization', 'Basic ${b64('tobi:' + 'ferret')}')`, 'test/req.auth.js'],
