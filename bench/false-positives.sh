@@ -10,6 +10,7 @@
 # rules summary per corpus shows where findings come from.
 # --only-corpora skips the three secret-free corpora (a per-repository run). Ends with a table: corpus, MB,
 # findings, findings per 50 MB.
+# Many repositories at once, working tree and full history: bench/false-positives-repos.sh GIT_DIR...
 # Usage: bench/false-positives.sh [--only-corpora] [SYMPY_GIT_DIR] [--corpus NAME=DIR]...
 #   e.g. bench/false-positives.sh /work/.mirror/sympy+sympy/repo \
 #          --corpus loki=/work/.mirror/grafana+loki/repo --corpus laravel=/work/.mirror/laravel+framework/repo

@@ -3,7 +3,7 @@
  * look-ups, documented example keys, digests, UUIDs, integrity hashes, images, encrypted values.
  * Each returns a short reason (for --debug / rule tests) or undefined when the value may be a secret.
  */
-import { nonSecretValueReason } from './non-secret-values.js';
+import { LEET, nonSecretValueReason } from './non-secret-values.js';
 
 const PLACEHOLDER_WORDS = [
   'example', 'changeme', 'change_me', 'change-me', 'changethis', 'placeholder', 'your_', 'your-', 'yourkey',
@@ -13,6 +13,8 @@ const PLACEHOLDER_WORDS = [
   '***removed***',
   // The password of every Google service account P12 key file, printed in Google's docs: known to all.
   'notasecret',
+  // How to make the value, written in its place (`use_openssl_rand_base64_32`, `generated-by-openssl-rand`).
+  'openssl',
   // The typesetters' filler text, and the word itself split in two.
   'loremipsum', 'lorem_ipsum', 'lorem-ipsum', 'lorem ipsum', 'place_holder', 'place-holder',
 ];
@@ -22,9 +24,11 @@ const PLACEHOLDER_WORDS = [
  * value that starts or ends with one (cut by the rule's character class). A lone `{{` or `%>` inside a
  * random value (a WordPress salt, a generated password) is not a template. Also a name after `@` that a
  * tool substitutes (`@VMWARE_PASSWORD` in a config template), a jsonnet / JSONPath reference
- * (`$._config.s3_secret`), and a printf format that ends the value (`'__holder__%s' % x`).
+ * (`$._config.s3_secret`), a reference that Apple's notarization tools (altool, gon) resolve
+ * (`@env:AC_PASSWORD`, `@keychain:AC_PASSWORD`), a format field in braces (`{VIB_ENV_S3_PASSWORD}`,
+ * `{db_password}`), a Helm value's path outside its braces (`.Values.initdbPassword`), and a printf format that ends the value (`'__holder__%s' % x`).
  */
-const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@[A-Za-z_]+@$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
+const TEMPLATE = /^\$\{|\$\{[A-Za-z_][^}]*\}|^\{\{[\s.A-Za-z_$-]|\{\{.*\}\}|\}\}$|^\$\(|\$\([A-Za-z_][^)]*\)|%\([A-Za-z_]\w*\)[sdrif]|^#\{[A-Za-z_@$]|#\{[A-Za-z_@$][\w.@$[\]'"():]{0,60}\}|^<%|<%.*%>|%>$|^\[\[|\[\[.*\]\]|\]\]$|^\$[A-Za-z_]|^\$\.[A-Za-z_]|^%[A-Za-z_]+%$|^@{1,2}[A-Za-z_]+@{1,2}$|^@(?:env|keychain):[A-Za-z_][\w.-]*$|^\{(?:[a-z_][a-z0-9_.]*|[A-Z_][A-Z0-9_]*|[a-z]+(?:[A-Z][a-z0-9]+)+)\}$|^\.(?:Values|Release|Chart)\.[A-Za-z_][\w.]*$|^@[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|%s$|^<[^>]*>$|^<<[^<>]+>>$|^\[[^\]]*\]$/;
 const ENV_LOOKUP = /os\.environ|os\.getenv|getenv\(|process\.env|ENV\[|System\.getenv|environ\.get|config\(|secrets\.|vars\./i;
 const ENCRYPTED = /ENC\[(AES256_GCM|PKCS7)|\$ANSIBLE_VAULT|!vault\b|^vault:v\d+:|^AQICAH|^AQIBAH|^AQIDAH|BEGIN PGP MESSAGE|^sops:|^ENC\(/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -56,6 +60,9 @@ export const GENERIC_PLACE_EXCLUSIONS: ReadonlyArray<{ where: string; why: strin
   { where: `lines longer than ${GENERIC_MAX_LINE} characters`, why: 'minified line' },
 ];
 
+/** Words only, a credential word among them, ending in `here`: a sentence in place of the value. */
+const PUT_IT_HERE = /^[A-Za-z_-]*(?:token|key|secret|password|passwd|pass|auth|credential)[A-Za-z_-]*here$/i;
+
 /** References that secret-sweep itself writes (`.env` values resolved by `secret-sweep run`). */
 const SM_REFERENCE = /^\$?\{?sm:\/\/[A-Za-z0-9/_+=.@-]+(#[A-Za-z0-9_.@+-]+)?\}?$/;
 
@@ -67,6 +74,8 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (SM_REFERENCE.test(secret)) return 'Secrets Manager reference';
   const lower = secret.toLowerCase();
   for (const w of PLACEHOLDER_WORDS) if (lower.includes(w)) return `placeholder (${w})`;
+  // A phrase saying where the value goes, its words glued (`someauthorizationtokenwillbesethere`, `api_key_here`).
+  if (PUT_IT_HERE.test(secret)) return 'placeholder (…here)';
   // `yourWeak(!)Password`, `yourApiKey`: what to write there, in camelCase.
   if (/^your[A-Z]/.test(secret)) return 'placeholder (your…)';
   if (TEMPLATE.test(secret)) return 'template variable';
@@ -76,9 +85,12 @@ export function placeholderReason(secret: string, vendorRule = false): string | 
   if (secret.length >= 6 && distinct <= 2) return 'repeated characters';
   // A UUID has at most 17 distinct characters, and one a vendor rule found sits next to the vendor's name
   // (a bare UUID has nothing else to match on): `SNYK_TOKEN = "12345678-ABCD-…"` is reported.
-  if (/0123456789|12345678|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
+  if (/0123456789|12345678|98765432|87654321|abcdefghij|qwertyuiop|abcdefg1234/i.test(secret) && distinct < 16 && !(vendorRule && UUID.test(secret))) return 'sequential characters';
   // `abcd1234abcd1234abcd1234`, `xyxyxy`: a short unit repeated is a placeholder, never a generated secret.
   if (/^(.{1,8}?)\1{2,}$/.test(secret)) return 'repeated pattern';
+  // A run typed in order, repeated (`0123456789abcdef0123456789abcdef`, `1234567890abcdef1234567890abcdef`): a docs token.
+  const unit = /^(.{6,32}?)\1+(.*)$/s.exec(secret);
+  if (secret.length >= 16 && unit && unit[1]!.startsWith(unit[2]!) && /0123456|123456|234567|345678|456789|abcdef/i.test(unit[1]!)) return 'sequential characters';
   // `abcdefghijklmnop`: the alphabet typed in order, however many letters it holds.
   if (secret.length >= 8 && isAlphabetRun(secret)) return 'sequential characters';
   // The same after a vendor's prefix (`da2-abcdefghijklmnopqrstuvwxyz`): typed in place of a key, never drawn.
@@ -171,9 +183,37 @@ function isVariableInCode(c: HardNegativeContext, at: number): boolean {
   return true;
 }
 
-/** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none. */
+/**
+ * Tests and fixtures: a folder so named (`test/`, `__tests__/`, `spec/`, `fixtures/`, `cypress/`, `testdata/`)
+ * or a test file by its name (`test_auth.py`, `auth.test.ts`, `auth_spec.rb`, `auth_test.go`). There the
+ * stand-in judgements of generic rules apply to every rule's password (non-secret-values.ts, `fixturePath`):
+ * a requests `auth=` tuple of a first name and a film's stand-in password in a test is a fixture. Docs are not among them: a README's "the password
+ * is 'blooberry7'" is what password-in-prose reports. Judged by path, so off in gate modes.
+ */
+const TEST_PATH = /(?:^|\/)(?:tests?|__tests__|specs?|fixtures?|__fixtures__|__mocks__|cypress|testdata|test[-_]data|testing|e2e|integration[-_]tests?)\/|(?:^|\/)test_[^/]*$|[._-](?:test|spec)s?\.[a-z0-9]+$/i;
+/** Documentation: a docs folder or a prose page. Only for tokens signed with a published key (`fixturePath: 'docs'`). */
+const DOCS_PATH = /(?:^|\/)(?:docs?|documentation)\/|\.(?:md|mdx|rst|adoc)$/i;
+const fixtureKind = (path: string): 'test' | 'docs' | undefined => (TEST_PATH.test(path) ? 'test' : DOCS_PATH.test(path) ? 'docs' : undefined);
+
+/**
+ * A regular-expression literal (`var autoToken = /\s?auto?\s?/i` in a tooltip library): a pattern, never a
+ * value. With a character-class escape inside (`\s`, `\d`, `\w`, `\b`) it is one in any file and mode: no
+ * drawn secret holds one. With only a group, class, alternation or quantifier, in JavaScript or Ruby code
+ * only (judged by path, so off in gate modes); a path (`/usr/local/`) has neither.
+ */
+const REGEX_LITERAL = /^\/(?:[^/\\\n]|\\.)+\/[dgimsuyv]*$/;
+const REGEX_LITERAL_FILE = /\.(?:js|jsx|mjs|cjs|ts|tsx|mts|cts|rb)$/i;
+function regexLiteral(c: HardNegativeContext): boolean {
+  if (!REGEX_LITERAL.test(c.secret)) return false;
+  const body = c.secret.slice(1, c.secret.lastIndexOf('/'));
+  return /\\[sdwbSDWB]/.test(body) || (c.byPath !== false && REGEX_LITERAL_FILE.test(c.path) && /\\[.\/]|[()[\]|?*+]/.test(body));
+}
+
+/** What the path-judged filters below see in a path (path-class.ts): lock file, bundle, code file, or none; and whether it is a test or docs. */
 export function pathExclusionClass(path: string): string {
-  return LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
+  const kind = LOCKFILE.test(path) ? 'lock' : BUNDLE.test(path) ? 'bundle' : DOCS_EXAMPLES.test(path) ? 'examples' : CODE_FILE.test(path) ? 'code' : '';
+  const fixture = fixtureKind(path);
+  return fixture ? `${kind}+${fixture}` : kind;
 }
 
 /**
@@ -189,7 +229,6 @@ function isProjectNameStandIn(secret: string, path: string): boolean {
 
 /** Placeholder words of five letters or more, to be found again in a value written in leetspeak. */
 const LONG_PLACEHOLDER_WORDS = PLACEHOLDER_WORDS.filter((w) => /^[a-z_-]{5,}$/.test(w));
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
 /**
  * A placeholder written in leetspeak (`Y0uR_Pass_H3r3`, `ch4ng3m3`): the value still says what to put there.
  * Generic rules only, and long words only: short ones (`todo`) turn up in random tokens once decoded.
@@ -206,12 +245,30 @@ const REPLACE_ME_COMMENT = /^["'`]?[,;]?\s*(?:#|\/\/|--|<!--)[^\n]*?\b(?:replace
 /** A host name (`4f2a9c.invoiceocean.com`): where a service lives, not a credential. */
 const HOST_NAME = /^(?:[A-Za-z0-9-]+\.)+(?:com|net|org|io|dev|app|co|cloud)$/;
 
+/** An HTML-escaped quote ending the value (`&quot;`, `\&quot;`, `&#39;`): the markup's quote, not the secret's. */
+const HTML_QUOTE_END = /\\?&(?:quot|apos|#0*39|#x0*27|#0*34|#x0*22);?$/i;
+/** Where an escaped quote ends the value (a backslash before a quote on the line, or an HTML-escaped quote), or -1. */
+function escapedQuoteEnd(c: HardNegativeContext): number {
+  const html = HTML_QUOTE_END.exec(c.secret);
+  if (html) return html.index;
+  if (!c.secret.endsWith('\\') || c.secret.endsWith('\\\\')) return -1;
+  const at = c.at ?? c.line.indexOf(c.secret);
+  return at >= 0 && /["']/.test(c.line[at + c.secret.length] ?? '') ? c.secret.length - 1 : -1;
+}
+
 /** Why this match is not a secret, or undefined. */
 export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   // Lines of a .env file written as one string (`'SECRET=test-secret\\nDATABASE_URL=…'`): a generic rule's
   // value runs on past the escaped newline; the value is what comes before it.
   const cut = c.generic ? c.secret.search(/\\n[A-Z_][A-Z0-9_]*=/) : -1;
   if (cut > 0) return hardNegativeReason({ ...c, secret: c.secret.slice(0, cut), at: c.at ?? c.line.indexOf(c.secret) });
+  // A quote escaped after the value (`password=student\")` in a notebook's JSON, `--user \&quot;username:password\&quot;`
+  // in generated HTML docs) ends it: judged without it; a value that is still a secret stays reported as found.
+  const quoted = escapedQuoteEnd(c);
+  if (quoted > 0) {
+    const why = hardNegativeReason({ ...c, secret: c.secret.slice(0, quoted), at: c.at ?? c.line.indexOf(c.secret) });
+    if (why) return why;
+  }
   const p = placeholderReason(c.secret, !c.generic);
   if (p) return p;
   // About the value, never the whole line: a marker elsewhere on the line (`# integrity: x`, `!vault` in a
@@ -220,7 +277,8 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (!c.selfNamed && at >= 0 && insideValueAfter(ENCRYPTED_MARKER, c.line, at, c.secret.length, true)) return 'inside an encrypted value';
   if (SRI.test(c.secret) || (!c.selfNamed && at >= 0 && insideValueAfter(INTEGRITY_KEY, c.line, at, c.secret.length, false))) return 'integrity hash';
   if (/data:[a-z]+\/[a-z0-9.+-]+;base64,/i.test(c.line) && IMAGE_B64.test(c.secret)) return 'data URI';
-  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed }); // narrow shapes of real code
+  const fixturePath = c.byPath !== false ? fixtureKind(c.path) : undefined;
+  const shape = nonSecretValueReason({ secret: c.secret, line: c.line, at, generic: c.generic, urlRule: c.urlRule, selfNamed: c.selfNamed, fixturePath }); // narrow shapes of real code
   if (shape) return shape;
   if (!c.generic) return undefined;
   if (leetPlaceholder(c.secret)) return 'placeholder (in leetspeak)';
@@ -231,6 +289,7 @@ export function hardNegativeReason(c: HardNegativeContext): string | undefined {
   if (c.byPath !== false && DOCS_EXAMPLES.test(c.path)) return "an API's published example";
   if (c.line.length > GENERIC_MAX_LINE) return 'minified line';
   if (c.byPath !== false && isVariableInCode(c, at)) return 'variable in code';
+  if (regexLiteral(c)) return 'regular-expression literal';
   if (c.byPath !== false && isProjectNameStandIn(c.secret, c.path)) return "the project's name with a counter";
   if (UUID.test(c.secret)) return 'UUID';
   if (HOST_NAME.test(c.secret)) return 'host name';

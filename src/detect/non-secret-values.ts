@@ -25,6 +25,8 @@ export interface ValueOnLine {
   urlRule?: boolean;
   /** A vendor token that starts with its rule's keyword (hard-negatives.ts, `HardNegativeContext.selfNamed`). */
   selfNamed?: boolean;
+  /** The file is a test or fixture, or documentation (hard-negatives.ts, `TEST_PATH`, `DOCS_PATH`). */
+  fixturePath?: 'test' | 'docs';
 }
 
 /** Words that name a credential: a value made of them (and of the qualifiers below) is a stand-in. */
@@ -162,7 +164,8 @@ const isRouteTarget = (v: string, before: string): boolean => /(?:=>|\bto:)\s*["
 
 /**
  * The password is the user name written on the same line (`user=osm password=osm`, `CREATE USER app
- * PASSWORD 'app'`, `postgres://postgres:postgres@`): a development default, not a secret anyone chose.
+ * PASSWORD 'app'`, MySQL's `GRANT … TO 'app'@'%' IDENTIFIED BY 'app'`, `postgres://postgres:postgres@`,
+ * `auth=("app", "app")`): a development default, not a secret anyone chose.
  */
 function sameAsUser(v: string, line: string, at: number): boolean {
   if (v.length < 4 || v.length > 40 || !/^[\w.-]+$/.test(v)) return false;
@@ -173,7 +176,9 @@ function sameAsUser(v: string, line: string, at: number): boolean {
   // The user name must be the value, written before it: most lines never hold the value twice, and the
   // regex below is built per call.
   if (!line.slice(0, at).toLowerCase().includes(v.toLowerCase())) return false;
-  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
+  // A (user, password) pair written as a tuple or the first two arguments (`auth = ('requeststest', 'requeststest')`).
+  if (new RegExp(`\\(\\s*b?(["'])${e}\\1\\s*,\\s*b?["']$`).test(line.slice(0, at))) return true;
+  return new RegExp(`(?:\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?|\\bUSER\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?["'\`]?|\\bTO\\s+["'\`]?|//)${e}(?:["'\`]?(?:[\\s;,&:@]|$))`, 'i').test(line.slice(0, at));
 }
 
 /**
@@ -306,6 +311,8 @@ function isIdentifier(v: string, quoted: boolean): boolean {
   return /^[A-Z][a-z]+=$/.test(v) || /^[a-z]+(?:_[a-z]+)+=$/.test(v);
 }
 
+const SEMVER = /^v?\d{1,4}\.\d{1,4}\.\d{1,6}(?:-[\w.]+)?(?:\+[\w.]+)?(?:\([\w@./-]+\))*$/;
+
 /** Laravel validation rules: `required|confirmed`, `current_password:api`, `Confirmed:field`. */
 const LARAVEL_RULE = '(?:required|confirmed|current_password|nullable|sometimes|string|min|max|same|different|size|between|filled|present|prohibited|password|bail)';
 /** A rule's parameters are field names, guards or numbers (`current_password:api`, `min:8`), never random text. */
@@ -313,8 +320,11 @@ const LARAVEL_PARAMS = '(?::(?:[a-z]+(?:[A-Z_][a-z]+)*|\\d+)(?:,(?:[a-z]+(?:[A-Z
 const LARAVEL_RULES = new RegExp(`^${LARAVEL_RULE}${LARAVEL_PARAMS}(?:\\|${LARAVEL_RULE}${LARAVEL_PARAMS})*$`, 'i');
 const isValidationRule = (v: string): boolean => LARAVEL_RULES.test(v) && (/[|:_]/.test(v) || /^(?:confirmed|required|nullable|sometimes)$/i.test(v));
 
-/** A command-line option name with its `=`, the value appended in code: `'--password='.$x`. */
-const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
+/**
+ * A command-line option name with its `=`, the value appended in code (`'--password='.$x`), or a CSS custom
+ * property (`WARNING_BACKGROUND_TOKEN = '--theme-warning-150'`, a design token).
+ */
+const isOptionName = (v: string): boolean => /^--[a-z]+(?:-[a-z0-9]+)*=?$/.test(v) || /^-[a-z]+(?:-[a-z]+)*=$/.test(v);
 
 /**
  * Example values printed in RFCs and standards and copied into libraries' docs and tests: HTTP Digest (RFC 2617 / 7616)
@@ -350,6 +360,8 @@ const DOCUMENTED_EXAMPLES = new Set([
   // Docstrings of oauthlib and requests-oauthlib (vendored by pip, gcloud, App Engine): tokens typed for the examples.
   'askfjh234as9sd8', '23sdf876234', '45ghiukldjahdnhzdauz', 'kkk9d7dh3k39sjv7', 'sdlfkj452', 'ss345asyht',
   'kjerht2309u', 'kjerht2309uf', 'lsdajfh923874', 'sdf0o9823sjdfsdf', 'w34o8967345',
+  // GitHub's documented password for token auth over HTTPS (`https://TOKEN:x-oauth-basic@github.com`): a constant, the token is the user.
+  'x-oauth-basic',
   // FastAPI's OAuth2-with-JWT tutorial: the SECRET_KEY its docs print (from `openssl rand -hex 32`).
   '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7',
 ]);
@@ -378,6 +390,10 @@ function isEncodedPlaceholder(v: string): boolean {
   if (!/^[\x20-\x7e]+$/.test(text)) return false;
   // A stand-in in base64 (a Kubernetes Secret's `cGFzc3dvcmQ=`, `secure-password`): still a stand-in.
   if (/^[a-z]+$/i.test(text) ? isTrivialValue(text) || /^changeme$/i.test(text) : isWordyStandIn(text) || isStandInPassword(text)) return true;
+  // A stand-in word with a counter (`value-2`, a manifest guide's `echo value-2 | base64`).
+  if (/^[a-z]+[-_]\d{1,3}$/i.test(text) && isTrivialValue(text.replace(/[-_]\d+$/, ''))) return true;
+  // A Basic pair whose password is its user name (`max:max` in an API's docs): a development default.
+  if (/^([^:\s]{1,64}):\1$/.test(text)) return true;
   // Words joined by - _ or : (`example-app-secret`, `example:example` in a Basic header), not a sentence that mentions an example.
   if (/^[a-z]+(?:[-_:][a-z]+)+$/i.test(text) && /example|dummy|placeholder|changeme|sample|fake/i.test(text)) return true;
   // A JSON object of identifiers only, none about credentials (an error marker used as a stand-in token).
@@ -415,16 +431,28 @@ function isCursorKey(key: string | undefined): boolean {
 }
 
 /**
- * The value spells its own key (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
+ * The value spells its own key, a counter after it at most (`CELERY_PASSWORD = 'celerypassword'`, `CHALLENGE_PASSWORD:
  * "challengePassword"`, `COOKIE_SECRET = "WebTest.COOKIE_SECRET"`): a name standing for a value, as tests
- * and attribute tables write it. A generated secret never repeats the name it is stored under.
+ * and attribute tables write it, also after a package's short prefix. A generated secret never repeats the
+ * name it is stored under.
  */
 function spellsOwnKey(v: string, key: string | undefined): boolean {
   if (key === undefined) return false;
   const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
   const k = norm(key);
-  if (k.length < 6 || !/^[\w.:/-]+$/.test(v)) return false;
-  return norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k;
+  if (k.length < 6) return false;
+  // A compound key's name with a counter or signs typed after it (`repmgrPassword: repmgrPassword123!4`);
+  // under `password`, `password1` is a password people type.
+  const counted = /^([A-Za-z][\w.-]*?)[0-9!@#$%^&*?]{1,8}$/.exec(v)?.[1];
+  if (counted !== undefined && norm(counted) === k && keyWords(key).length >= 2) return true;
+  // A property read with TypeScript's non-null assertion (`dbCredentials = state.dbCredentials!`).
+  if (v.endsWith('!')) v = v.slice(0, -1);
+  if (!/^[\w.:/-]+$/.test(v)) return false;
+  if (norm(v) === k || norm(v.split(/[.:/]/).pop()!) === k) return true;
+  // A package's prefix before the key's own name when the key is a long compound (`AttributeKeyADCredentials =
+  // "gokrb5AttributeKeyADCredentials"`); under `password`, `thisismypassword` is typed.
+  const n = norm(v);
+  return k.length >= 16 && n.length <= k.length + 12 && n.endsWith(k) && /^[a-z][a-z0-9]*$/i.test(v.slice(0, n.length - k.length));
 }
 
 /**
@@ -509,13 +537,19 @@ function isAlternatingCount(v: string): boolean {
 
 /**
  * The password is the user's name with `pass` for `user` (`cacheuser:cachepass`, `user=appuser
- * password=apppassword`): a template's development default.
+ * password=apppassword`) or with `_password` after it (`user=replicator password=replicator_password`):
+ * a template's development default.
  */
 function passForUser(v: string, line: string, at: number): boolean {
-  const stem = /^([a-z][a-z0-9]{1,20})(?:pass|password|passwd|pwd)$/i.exec(v)?.[1];
-  if (stem === undefined) return false;
+  const m = /^([a-z][a-z0-9]{1,20})([_-]?)(?:pass|password|passwd|pwd)$/i.exec(v);
+  if (m === null) return false;
+  const stem = m[1]!.toLowerCase();
+  // Joined by `_` (`replicator_password`), the stem is the user name itself; glued, it names it (`cachepass` for `cacheuser`).
+  const user = m[2] ? `${stem}(?:user|usr|_user)?` : `${stem}(?:user|usr|_user)`;
   const before = line.slice(Math.max(0, at - 120), at).toLowerCase();
-  return new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${stem.toLowerCase()}(?:user|usr|_user)["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before);
+  if (new RegExp(`(?://|\\b(?:user(?:name)?|login|uid)["']?\\s*[=:]\\s*["'\`]?)${user}["'\`]?[:;,\\s&]*(?:(?:password|passwd|pwd)["']?\\s*[=:]\\s*["'\`]?)?$`).test(before)) return true;
+  // A client's user flag after it (PGPASSWORD set to the user's name plus `_password`, then `pg_isready -U` that user).
+  return new RegExp(`\\s-u[ \\t]*["']?${user}["']?(?:[\\s;|&)]|$)`).test(line.slice(at + v.length).toLowerCase());
 }
 
 /** A JWT's header alone (`eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9`, docs cutting a token short): no claims, no signature. */
@@ -535,13 +569,18 @@ function isJwtHeaderOnly(v: string): boolean {
 const JWT_IO_KEY = 'a-string-secret-at-least-256-bits-long';
 const HMAC_OF: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
 function isJwtIoSample(v: string): boolean {
+  return jwtSignedWith(v, [JWT_IO_KEY]);
+}
+
+/** True when `v` is a JWT with an HMAC signature that one of `keys` makes. */
+function jwtSignedWith(v: string, keys: readonly string[]): boolean {
   const parts = v.split('.');
   if (parts.length !== 3 || !v.startsWith('eyJ')) return false;
   let alg: unknown;
   try { alg = (JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown }).alg; } catch { return false; }
   const hash = typeof alg === 'string' ? HMAC_OF[alg] : undefined;
   // node:crypto on first use (lazy.ts): only a JWT-shaped value gets here.
-  return hash !== undefined && nodeCrypto().createHmac(hash, JWT_IO_KEY).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2];
+  return hash !== undefined && keys.some((k) => nodeCrypto().createHmac(hash, k).update(`${parts[0]}.${parts[1]}`).digest('base64url') === parts[2]);
 }
 
 /** An e-mail address (`dev@acme.io`) or a scoped npm package path (`@medusajs/medusa/api-key`) after a credential word: a name, not a value. */
@@ -577,8 +616,8 @@ const FRAMEWORK_PASSWORD_HASH = /^(?:(?:pbkdf2_sha(?:1|256)|argon2|bcrypt(?:_sha
 /** A type name with its version (`pg/varchar@1`, a codec id in an ORM's table map): a name, not a value. */
 const VERSIONED_TYPE_ID = /^[a-z][a-z0-9]*\/[a-z][a-z0-9_]*@\d+$/;
 
-/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value): a label, not a key. */
-const LABEL_PATH = /^[a-z]+(?:-[a-z]+)+(?:\/[a-z]+(?:-[a-z]+)*)+$/;
+/** Lower-case words joined by `-` and `/` (`auth-request-type/at`, a metrics header's value; `applications/fastapi`): a label or a path, not a key. */
+const LABEL_PATH = /^[a-z]+(?:-[a-z]+)*(?:\/[a-z]+(?:-[a-z]+)*)+$/;
 
 /** A generated API model's class name with its version (`V1SecretVolumeSource`, `V1beta1TokenReview`). */
 const VERSIONED_CLASS = /^V\d+(?:(?:alpha|beta)\d+)?(?:[A-Z][a-z]+){2,}$/;
@@ -639,12 +678,14 @@ const isTypedRun = (v: string): boolean => /abc123/i.test(v) && new Set(v).size 
 
 /**
  * A value that says what it is rather than being it: a credential word between counting digits
- * (`token123456`, `123s3cr3t456`), or a hash algorithm's name before words where the hash should be
+ * (`token123456`, `123s3cr3t456`) or before whose it is and a counter (`passwordspeaker2`), or a hash algorithm's name before words where the hash should be
  * (`md5backuppassword`, `md5deadbeef`: a PostgreSQL md5 hash is `md5` and 32 hex digits). Glued words alone
  * (`thisismypassword`) may be typed, and are reported.
  */
 function isSelfNamingValue(v: string): boolean {
   if (/^(?:\d+[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d*|\d*[#$!]*(?:secret|s3cr3t|token|t0ken|password|passw0rd)\d{3,})$/.test(v)) return true;
+  // The credential word, then whose it is and a counter (`passwordorganiser1`, `passwordspeaker2`): seed data's naming.
+  if (/^(?:password|passwd|secret|token)[a-z]{3,20}\d{1,3}$/.test(v)) return true;
   return /^(?:md5|sha1|sha256)+[a-z]{4,40}$/.test(v) && !/^md5[0-9a-f]{32}$/.test(v);
 }
 
@@ -661,6 +702,45 @@ function isCountedStandIn(v: string): boolean {
   const glued = /^([a-z]{6,40})(\d{1,4})$/.exec(v);
   if (glued && !CREDENTIAL.has(glued[1]!) && splitsIntoWords(glued[1]!, true)) return true;
   return /^(?:new|old|my|your|some|the|test|dummy|fake|sample|demo|default|custom|other|another)(?:[A-Z][a-z]+){0,3}(?:Password|Passwd|Pass|Pwd|Secret|Token|Key)\d{0,3}$/.test(v);
+}
+
+/** Leetspeak's digits and signs for letters (hard-negatives.ts reads placeholders through it too). */
+export const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's' };
+/**
+ * Stand-ins that tests type for a password, judged only there (`fixturePath: 'test'`): one lower-case
+ * word with at most three digits (`password1`, `swordfish`, `hunter2`, `customer`), or such a password in a
+ * base64 Basic pair (`dG9iaTpmZXJyZXQ=`), credential words with a
+ * counter in any case (`wrongPassword1`, `Password123!`), a name before a credential word (`mongotPassword`),
+ * credential words in leetspeak (`P4ssW0rd`).
+ * In a config file the same values are passwords someone set, and stay reported.
+ */
+function isFixtureStandIn(v: string): boolean {
+  // A trailing escaped newline is how a test types the value into a file or a prompt (`'qwerty\\n'`).
+  v = v.replace(/(?:\\[rn])+$/, '');
+  // The same words in leetspeak (`P4ssW0rd`, `p@55w0rd`): still the word.
+  if (/[a-z][0-9@$]|[0-9@$][a-z]/i.test(v)) {
+    const plain = v.replace(/[0-9@$]/g, (ch) => LEET[ch] ?? ch);
+    if (/^[A-Za-z]+$/.test(plain) && isStandInPassword(plain)) return true;
+  }
+  if (/^[a-z]{3,16}\d{0,3}$/.test(v)) return true;
+  // A Basic pair in base64 whose password is such a stand-in (`tobi:ferret` in an Authorization header of a test).
+  if (/^[A-Za-z0-9+/]{8,}={0,2}$/.test(v)) {
+    const pair = /^[^:\s]{1,64}:([\x21-\x7e]{1,64})$/.exec(Buffer.from(v, 'base64').toString('latin1'));
+    if (pair && pair[1] !== v && (isFixtureStandIn(pair[1]!) || isStandInPassword(pair[1]!))) return true;
+  }
+  const stem = v.replace(/[0-9!@#$%^&*?]{1,6}$/, '');
+  if (stem !== v && /^[A-Za-z]{4,30}$/.test(stem) && splitsIntoWords(stem.toLowerCase(), true)) return true;
+  return /^[a-z]{2,12}(?:[A-Z][a-z]+){0,2}(?:Password|Passwd|Secret|Token)$/.test(v);
+}
+
+/**
+ * Keys printed in public docs that tokens in tutorials are signed with: jwt.io's former default
+ * (`your-256-bit-secret`) and FastAPI's tutorial key (DOCUMENTED_EXAMPLES). Judged in tests and docs only:
+ * peers' example sets score such tokens as secrets, and they are written in neutral files.
+ */
+const DOCS_JWT_KEYS = ['your-256-bit-secret', '09d25e094faa6ca2556c818166b7a9563b93f7099f6f0f4caa6cf63b88e8d3e7'];
+function isDocsKeyJwt(v: string): boolean {
+  return jwtSignedWith(v, DOCS_JWT_KEYS);
 }
 
 /** Why this value on this line is not a secret, or undefined. */
@@ -693,8 +773,14 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   // (Not to other passwords by their place, netrc, DSNs, Basic auth in code: peers' examples of those rules
   // are stand-ins, `Password=secret`, `-p mypass`, and scoring on them counts each as a secret.)
   const inUrl = at >= 0 && line[at + v.length] === '@' && /:\/\/[^\s:/?#@"'<>]*:$/.test(before);
-  if (!c.generic && !inUrl) return undefined;
+  // Tests and docs: a JWT signed with a key printed in public docs was made for the page, whatever rule found it.
+  if (c.fixturePath && isDocsKeyJwt(v)) return 'a JWT signed with a published example key (in a test or docs)';
+  // In tests the stand-in judgements apply to every rule's password (a requests `auth=` tuple of a first name and a stand-in word); elsewhere
+  // only to generic rules and URLs (peers score `-p mypass` a secret).
+  const inTest = c.fixturePath === 'test';
+  if (!c.generic && !inUrl && !inTest) return undefined;
   if (isStandInPassword(v) || isWordyStandIn(v)) return 'stand-in made of credential words';
+  if (inTest && isFixtureStandIn(v)) return "a test's stand-in password";
   if (isTrivialValue(v)) return 'trivial value';
   if (isTypedRun(v)) return 'typed run (abc123)';
   if (isSelfNamingValue(v)) return 'a value that names itself (glued words with a credential word)';
@@ -722,6 +808,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (isIdentifier(v, quoted)) return 'identifier';
   if (isValidationRule(v)) return 'validation rule';
   if (isOptionName(v)) return 'command-line option name';
+  // A package version, with pnpm's peer suffix (`gtoken: 7.1.0(encoding@0.1.13)` in a lock file read by a gate).
+  if (SEMVER.test(v)) return 'a version number';
   if (PAGINATION_KEY.test(before)) return 'pagination cursor';
   const key = at >= 0 ? assignmentKey(line, at) : undefined;
   if (isCursorKey(key)) return 'pagination cursor or request marker';
@@ -730,6 +818,8 @@ export function nonSecretValueReason(c: ValueOnLine): string | undefined {
   if (words.includes('hashed') || (words.length >= 2 && HASH_KEY_WORDS.has(words[words.length - 1]!))) return 'a hash field (its key says so)';
   if (words.some((w) => STAND_IN_KEY_WORDS.has(w))) return 'a stand-in (its key says so)';
   if (spellsOwnKey(v, key)) return 'the value spells its own key';
+  // The service's name out of its own key (`${_AIRFLOW_WWW_USER_PASSWORD:-airflow}`, `RABBITMQ_PASS=rabbitmq`): its default.
+  if (words.length >= 2 && /^[a-z]{3,20}$/i.test(v) && words.includes(v.toLowerCase())) return "the service's name from its own key";
   if (CSRF_BEFORE.test(before)) return 'CSRF token';
   if (isJwtHeaderOnly(v)) return 'a JWT header alone';
   if (EMAIL.test(v)) return 'an e-mail address';

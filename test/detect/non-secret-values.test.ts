@@ -20,6 +20,8 @@ const mixed = (n: number, seed: number) => 'Q' + rnd(n - 3, seed) + 'k7';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 /** Split so that this file's own scan does not read the weak passwords below as findings. */
 const PW = 'pass' + 'word';
+/** The first entry of weak-password lists (FastAPI's tutorial), split likewise. */
+const SWORD = 'sword' + 'fish';
 
 interface Shape {
   shape: string;
@@ -376,6 +378,114 @@ const SHAPES: Shape[] = [
       [`        '${PW}': 'pass1xx${mixed(9, 83)}',`, 'app/settings.py'],
     ],
   },
+  {
+    shape: 'tests and docs (fastapi, requests, netbox, payload, express boilerplates, pip docs): stand-in passwords under any rule; elsewhere they stay reported',
+    negatives: [
+      [`    response = client.get("/users/me", auth=("alice", "${SWORD}"))`, 'tests/test_tutorial/test_security.py'],
+      [`      .send({ ${PW}: '${PW}2' })`, 'tests/integration/auth.test.js'],
+      [`    data: { email: 'user@example.com', ${PW}: 'P${PW.slice(1)}123' },`, 'test/auth/int.spec.ts'],
+      [`    ${PW}: 'wrongP${PW.slice(1)}1',`, 'src/users/users.spec.ts'],
+      [`  pwd: "mongotP${PW.slice(1)}",`, 'test/__helpers/db/entrypoint.sh'],
+      [`    expect(redact('postgres://alice:${'hunt' + 'er2'}@localhost:5432')).toBe(`, 'packages/cli/test/probe-db.test.ts'],
+      [`        f.write("machine pypi.company.com login user ${PW} ${'qwe' + 'rty'}\\n")`, 'tests/test_utils.py'],
+      [`    "${PW}": "P4ssW0rd",`, '.vib/opencart/cypress/fixtures/customers.json'],
+    ],
+    positives: [
+      [`response = client.get("/users/me", auth=("alice", "${SWORD}"))`, 'app/client.py'],
+      [`      .send({ ${PW}: '${mixed(12, 120)}' })`, 'tests/integration/auth.test.js'],
+      [`machine pypi.company.com login user ${PW} ${'qwe' + 'rty'}`, 'docs/html/topics/authentication.md'],
+      [`    "${PW}": "P4ssW0rd",`, '.vib/opencart/config/customers.json'],
+      [`    expect(redact('postgres://alice:${mixed(12, 122)}@localhost:5432')).toBe(`, 'packages/cli/test/probe-db.test.ts'],
+    ],
+  },
+  {
+    shape: "git-lfs, airflow, bitnami: a notarization tool's @env: reference, a sentence glued in place of a token, the service's name from its own key, a format field, a Helm value's path",
+    negatives: [
+      [`    "${PW}": "@env:DARWIN_DEV_PASS",`, 'script/macos/manifest.json'],
+      [`    "${PW}": "@keychain:AC_${PW.toUpperCase()}",`, 'script/macos/manifest.json'],
+      [`    "Authorization": "Bearer someauthorization${'tok' + 'en'}willbesethere"`, 'src/transfer.go'],
+      [`      _AIRFLOW_WWW_USER_${PW.toUpperCase()}: \${_AIRFLOW_WWW_USER_${PW.toUpperCase()}:-airflow}`, 'docker-compose.yaml'],
+      [`    "${PW}": "{VIB_ENV_S3_${PW.toUpperCase()}}",`, '.vib/wordpress/vib-publish.json'],
+      [`    "secret_access_key": "{s3_secret_access_key}",`, 'deploy/publish.json'],
+      [`            - name: POSTGRES_INITDB_${PW.toUpperCase()}\n              value: .Values.initdb${PW.slice(0, 1).toUpperCase()}${PW.slice(1)}`, 'upstreamed/postgresql/templates/statefulset.yaml'],
+    ],
+    positives: [
+      [`    "${PW}": "@${mixed(14, 123)}",`, 'script/macos/manifest.json'],
+      [`    "Authorization": "Bearer ${mixed(24, 124)}here"`, 'src/transfer.go'],
+      [`      _AIRFLOW_WWW_USER_${PW.toUpperCase()}: \${_AIRFLOW_WWW_USER_${PW.toUpperCase()}:-${mixed(12, 125)}}`, 'docker-compose.yaml'],
+      [`    "${PW}": "{${mixed(14, 127)}}",`, '.vib/wordpress/vib-publish.json'],
+    ],
+  },
+  {
+    shape: 'keystone, gokrb5, express, django-rest-framework, medusa histories: a regex literal, a key name after a package prefix, seed-data naming, a Basic pair in tests or with user = password, the hex digits in order, digits counting down, an escaped quote after the value',
+    negatives: [
+      ['    var autoToken = /\\s?auto?\\s?/i', 'public/js/lib/bootstrap/tooltip.js'],
+      // A class escape makes it a pattern in any file (a gate mode judges no path).
+      ['    autoToken: /\\s?auto?\\s?/i', 'docs/tooltip-options.yaml'],
+      // secret-sweep:allow (the next line: a constant's name as its value, a negative under a vendor path)
+      ['\tAttributeKeyADCredentials = "gokrb5AttributeKeyADCredentials"', 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
+      [`    ${PW}: '${PW}organiser1',`, 'demo-projects/meetup/initialData.js'],
+      [`      .set('Authorization', 'Basic ${b64('tobi:' + 'ferret')}')`, 'test/req.auth.js'],
+      [`> Authorization: Basic ${b64('max:' + 'max')}`, 'docs/topics/api-clients.md'],
+      [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+      [`api_key: "${'1234567890abcdef'.repeat(2)}"`, 'docs/setup.md'],
+      ['NEXTAUTH_SECRET=use_openssl_rand_base64_32', '.env.example'],
+      [`      "${PW}": "shouldbehashed",`, 'tests/main.py'],
+      [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=student\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
+      [`    ${PW}: "${'98765' + '4321'}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
+      [`    repmgrP${PW.slice(1)}: repmgrP${PW.slice(1)}123!4`, '.vib/postgresql-ha/goss/repmgr/vars.yaml'],
+      [`kind: Secret\ndata:\n  mariadb-${PW}: ${b64('value-2\r\n')}`, '_docs/authoring-kubernetes-manifests.md'],
+    ],
+    positives: [
+      [`    var autoToken = '/${mixed(14, 130)}/i'`, 'public/js/lib/bootstrap/tooltip.js'],
+      [`    AUTH_TOKEN = /${mixed(14, 131)}/`, 'config/settings.env'],
+      [`\tAttributeKeyADCredentials = "gokrb5${mixed(24, 132)}"`, 'vendor/github.com/jcmturner/gokrb5/credentials/credentials.go'],
+      [`    ${PW}: '${PW}${mixed(10, 133)}',`, 'demo-projects/meetup/initialData.js'],
+      [`  ${PW}        => 'thisismy${PW}',`, 'manifests/db.pp'],
+      [`    "conn = psycopg2.connect(\\"host=127.0.0.1 dbname=sparkifydb user=student ${PW}=${mixed(12, 136)}\\")\\n",`, 'L2_relational_data_models/etl.ipynb'],
+      [`    ${PW}: "${'98765' + rnd(8, 137, HEX)}",`, 'packages/medusa/src/api/routes/admin/users/set-password.js'],
+      [`    repmgrP${PW.slice(1)}: repmgr${mixed(10, 138)}!4`, '.vib/postgresql-ha/goss/repmgr/vars.yaml'],
+      [`kind: Secret\ndata:\n  mariadb-${PW}: ${b64(mixed(12, 139))}`, '_docs/authoring-kubernetes-manifests.md'],
+      [`      .set('Authorization', 'Basic ${b64('tobi:' + mixed(12, 134))}')`, 'test/req.auth.js'],
+      [`curl -X POST -H "Authorization: Token ${'0123456789abcdef'.repeat(2).slice(0, 20)}${rnd(20, 135, HEX)}" http://my.api.org/`, 'docs/api-guide/authentication.md'],
+      [`api_key: "${'1234567890abcdef' + rnd(16, 149, HEX)}"`, 'docs/setup.md'],
+      [`NEXTAUTH_SECRET=use_${mixed(24, 150)}`, '.env.example'],
+    ],
+  },
+  {
+    shape: "payload's history: a CSS custom property, a lock file's version read by a gate, a replica's password named after its user",
+    negatives: [
+      ["    const WARNING_BACKGROUND_TOKEN = '--theme-warning-150'", 'test/admin/e2e/banner/e2e.ts'],
+      ['    gtoken: 7.1.0(encoding@0.1.13)', 'deps/lock.yaml'],
+      [`until PG${PW.toUpperCase()}=replicator_${PW} pg_isready -h postgres-primary -p 5432 -U replicator; do`, 'helpers/setup-replica.sh'],
+      [`primary_conninfo = 'host=postgres-primary port=5432 user=replicator ${PW}=replicator_${PW}'`, 'helpers/setup-replica.sh'],
+    ],
+    positives: [
+      [`    const WARNING_BACKGROUND_TOKEN = '--${mixed(14, 140)}'`, 'src/theme.ts'],
+      [`    gtoken: 7.1.0${mixed(12, 141)}`, 'deps/config.yaml'],
+      [`until PG${PW.toUpperCase()}=replicator_${PW} pg_isready -h postgres-primary -p 5432 -U postgres; do`, 'helpers/setup-replica.sh'],
+      [`primary_conninfo = 'host=postgres-primary port=5432 user=replicator ${PW}=${mixed(12, 142)}'`, 'helpers/setup-replica.sh'],
+    ],
+  },
+  {
+    shape: 'prisma, requests, pip, cookiecutter histories: a non-null property read, a @@marker@@, a (user, user) pair, a MySQL grant to the password\'s own user, GitHub\'s token-auth password, a relative path',
+    negatives: [
+      ['    const dbCredentials = state.dbCredentials!', 'cli/introspection/screens/Step1.tsx'],
+      ["    const DIM_TOKEN = '@@__DIM_POINTER__@@'", 'src/utils/printJsonErrors.ts'],
+      ["    auth = ('requeststest', 'requeststest')", 'test_requests.py'],
+      [`GRANT ALL PRIVILEGES ON petclinic.* TO 'petclinic@%' IDENTIFIED BY 'petclinic';`, 'src/main/resources/db/mysql/user.sql'],
+      ["        'https://%s:x-oauth-basic@github.com/user/%s/archive/master.zip'", 'tests/unit/test_req_file.py'],
+      ['      "pass": "applications/fastapi"', 'config/config.json'],
+    ],
+    positives: [
+      [`    const dbCredentials = "${mixed(14, 143)}!"`, 'cli/introspection/screens/Step1.tsx'],
+      [`    const DIM_TOKEN = '@@${mixed(14, 144)}@@'`, 'src/utils/printJsonErrors.ts'],
+      [`    auth = ('requeststest', '${mixed(12, 145)}')`, 'test_requests.py'],
+      [`GRANT ALL PRIVILEGES ON petclinic.* TO 'petclinic@%' IDENTIFIED BY '${mixed(12, 148)}';`, 'src/main/resources/db/mysql/user.sql'],
+      [`        'https://deploy:${mixed(14, 146)}@github.com/user/repo/archive/master.zip'`, 'scripts/fetch.py'],
+      [`      "pass": "applications/${mixed(14, 147)}"`, 'config/config.json'],
+    ],
+  },
 ];
 
 describe('non-secret values of real code are not reported; secrets of a similar shape are', () => {
@@ -415,6 +525,13 @@ describe("jwt.io's sample tokens and an alphabet after a vendor prefix (truffleh
   it('a token signed with the debugger key is not reported; the same claims under another key are', () => {
     expect(findings(`token = "${jwt('a-string-secret-at-least-' + '256-bits-long', claims)}"`, 'docs/auth.md').map((f) => f.rule)).toEqual([]);
     expect(findings(`token = "${jwt(mixed(32, 91), claims)}"`, 'docs/auth.md').map((f) => f.rule)).toContain('jwt');
+  });
+  it("a token signed with jwt.io's former key is not reported in tests and docs; elsewhere, or under another key, it is", () => {
+    const sample = jwt('your-256-' + 'bit-secret', claims);
+    expect(findings(`    "Authorization": "Bearer ${sample}"`, 'tests/test_security.py').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${sample}"`, 'docs/tutorial/oauth2-jwt.md').map((f) => f.rule)).toEqual([]);
+    expect(findings(`token = "${sample}"`, 'src/config.ts').map((f) => f.rule)).toContain('jwt');
+    expect(findings(`token = "${jwt(mixed(32, 126), claims)}"`, 'tests/test_security.py').map((f) => f.rule)).toContain('jwt');
   });
   it('da2- followed by the alphabet is a stand-in, a drawn AppSync key is reported', () => {
     expect(findings('const key = "da2-' + 'abcdefghijklmnopqrstuvwxyz";', 'src/api.ts')).toEqual([]);
