@@ -45,6 +45,14 @@ describe('usage errors', () => {
     expect(r.stdout).toMatch(/^\s*-o, --output\b/m);
     expect(r.stdout).not.toContain('-o, -o');
   });
+
+  it('--help shows examples, as each command\'s does (CLI.md)', () => {
+    for (const cmd of [[], ['verify-refs']]) {
+      const r = runCli([...cmd, '--help']);
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout, cmd.join(' ')).toMatch(/^Examples:\n {2}secret-sweep \S/m);
+    }
+  });
 });
 
 describe('--color and run', () => {
