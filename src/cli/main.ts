@@ -65,6 +65,15 @@ export async function main(argv: string[]): Promise<number> {
       .version(version())
       .help()
       .alias('h', 'help')
+      // CLI.md: `secret-sweep --help` shows examples, as each command's does.
+      .example([
+        ['$0 scan .', 'scan a folder (the working tree of a repository)'],
+        ['$0 scan --staged', 'pre-commit: the lines the commit adds'],
+        ['$0 scan --ci --format sarif -o leaks.sarif', 'CI: what the push or pull request adds'],
+        ['$0 hook install', 'wire the pre-commit hook'],
+        ['$0 migrate . --app etl --env prod', 'dry run: move the credentials found into Secrets Manager'],
+        ['$0 <command> --help', "a command's options and examples"],
+      ])
       .epilogue('Exit codes: 0 nothing found, 1 findings, 2 usage/config/runtime error.')
       .wrap(process.stdout.isTTY ? Math.min(110, process.stdout.columns || 100) : null)
       .exitProcess(false)

@@ -62,6 +62,8 @@ function git(cwd: string, args: string[]): string | undefined {
 }
 
 export function repoContext(path: string): RepoContext {
+  // git started in a missing folder fails with ENOENT too, which would read as "git is not installed".
+  if (!existsSync(path)) throw new SweepError('no such file or folder', path);
   const top = git(path, ['rev-parse', '--show-toplevel']);
   if (!top) throw new SweepError('not inside a git work tree (run `git init` first, or pass the repository path)', path);
   const hooksPath = git(top, ['config', '--get', 'core.hooksPath']) || undefined;

@@ -401,6 +401,10 @@ export function renderMarkdown(r: JsonReport): string {
     L.push('', `### Start commands that change`, '', `These files now read references (\`VAR=sm://NAME#KEY\`, in the committed \`${REFS_FILE}\` or the file itself): start the program that reads each one as shown (\`secret-sweep run -- COMMAND\` reads the committed references and the root's \`.env\` from any folder of the repository; another env file is named with \`--env-file\`). Code that calls the generated helpers starts as before.`, '');
     if (r.startCommands.some((c) => c.secretName)) L.push('Files stored whole are untracked and git-ignored (your local copy stays); whatever reads one starts as shown, from the repository root.', '');
     for (const c of r.startCommands) L.push(`- \`${c.file}\`: \`${c.start}\` (${c.why})`);
+  } else if (r.codeEdits.length && r.backend === 'dotenv') {
+    // The dotenv backend writes no helper: the rewritten code reads the environment, which nothing fills
+    // unless the program starts with the git-ignored .env loaded.
+    L.push('', 'Start commands change: the rewritten code reads its values from the environment, and they are in the git-ignored `.env` at the repository root. Start the program with `secret-sweep run -- COMMAND` (it reads the root `.env` from any folder of the repository), or load that `.env` yourself (docker compose `env_file`, `node --env-file=.env`, python-dotenv\'s `load_dotenv()`).');
   } else if (r.codeEdits.length) {
     L.push('', 'No start command changes: the rewritten code fetches its secrets itself.');
   }

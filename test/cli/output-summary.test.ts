@@ -32,3 +32,19 @@ describe('-o FILE: summary on stderr', () => {
     expect(r.stderr).toMatch(/^secret-sweep: note: 1 finding accepted by the baseline b\.txt/m);
   });
 });
+
+describe("secret-sweep's own reports", () => {
+  // README: `scan . --format sarif -o leaks.sarif`, then `scan .` again: the report is an untracked file of the
+  // folder. Its rule names, descriptions and help (SARIF lists every rule, JUnit names each) and its redacted
+  // matches must not be findings, or each run reports the last one's report.
+  it("written into the scanned folder (SARIF: every rule's texts; JUnit: every rule's id), they are not findings of the next scan", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ss-out-'));
+    writeFileSync(join(dir, 'a.py'), `A = "${githubToken(963)}"\n`);
+    for (const format of ['sarif', 'junit']) {
+      expect(runCli(['scan', '.', '--format', format, '-o', `report.${format}`], { cwd: dir }).code).toBe(1);
+    }
+    const again = runCli(['scan', '.', '--format', 'jsonl'], { cwd: dir });
+    expect(again.code, again.stderr).toBe(1);
+    expect(again.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file)).toEqual(['a.py']);
+  });
+});

@@ -33,6 +33,13 @@ describe('usage errors', () => {
     expect(runCli(['sacn', '.']).stderr).toMatch(/Did you mean scan\?/);
   });
 
+  it('hook install in a folder that does not exist names it (not "git is not installed")', () => {
+    const missing = join(tmpdir(), 'ss-no-such-folder-' + process.pid);
+    const r = runCli(['hook', 'install', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(`secret-sweep: ${missing}: no such file or folder`);
+  });
+
   it('scan --range without a value is exit 2, not a whole-history scan', () => {
     const r = runCli(['scan', '--range']);
     expect(r.code).toBe(2);
@@ -44,6 +51,14 @@ describe('usage errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s*-o, --output\b/m);
     expect(r.stdout).not.toContain('-o, -o');
+  });
+
+  it('--help shows examples, as each command\'s does (CLI.md)', () => {
+    for (const cmd of [[], ['verify-refs']]) {
+      const r = runCli([...cmd, '--help']);
+      expect(r.code, cmd.join(' ')).toBe(0);
+      expect(r.stdout, cmd.join(' ')).toMatch(/^Examples:\n {2}secret-sweep \S/m);
+    }
   });
 });
 

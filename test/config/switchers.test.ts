@@ -2,9 +2,10 @@
 // `.gitleaksignore` (gitleaks rule ids), GITLEAKS_CONFIG, a detect-secrets `.secrets.baseline` as --baseline,
 // `trufflehog:ignore`, `secretlint-disable-line`, `secretlint-disable-next-line`. Through the built CLI.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { githubToken } from '../support/fake-secrets.js';
@@ -117,5 +118,18 @@ describe('trufflehog and secretlint inline markers', () => {
     // The marker covers its own line / the next line only.
     const far = folder({ 'd.js': `// secretlint-disable-next-line\n\nconst d = "${githubToken(908)}";\n` });
     expect(scan(far).code).toBe(1);
+  });
+});
+
+describe("README's configuration example", () => {
+  it('loads as written (its own rule example passes at load) and its rule finds a key of that form', () => {
+    const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+    const block = /### Configuration[^\n]*\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toContain('acme-api-key');
+    const key = 'acme_' + 'w8r3t6y1u4i9o2p7a5s0d3f8g6h1j4k2';
+    const r = scan(folder({ '.secret-sweep.yaml': block!, 'app.py': `ACME = "${key}"\n` }), '--format', 'jsonl');
+    expect(r.code, r.stderr).toBe(1);
+    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { file: string; rule: string });
+    expect(rows.map((f) => `${f.file} ${f.rule}`)).toContain('app.py acme-api-key');
   });
 });

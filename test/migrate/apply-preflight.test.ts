@@ -116,7 +116,7 @@ describe('migrate --apply checks every file before the first vault write', () =>
 
   it('with --backend dotenv, a tracked .env is ignored first and untracked, and the report says so', async () => {
     const pw = randomString(ALNUM, 18, 91) + 'k2';
-    const r = repo({ '.env': `DB_USER=etl\nDB_PASSWORD=${pw}\n`, 'app.py': 'import os\nprint(os.environ.get("DB_USER"))\n' });
+    const r = repo({ '.env': `DB_USER=etl\nDB_PASSWORD=${pw}\n`, 'app.py': 'import os\nprint(os.environ.get("DB_USER"))\n', 'job.py': `TOKEN = "${githubToken(531)}"\n` });
     const res = await apply(r, '--backend', 'dotenv');
     expect(res.code, res.stderr).toBe(0);
     expect(git(r.dir, 'ls-files', '--', '.env')).toBe('');
@@ -126,6 +126,10 @@ describe('migrate --apply checks every file before the first vault write', () =>
     expect(readFileSync(join(r.dir, '.env'), 'utf8')).toContain(pw); // still on disk: it is the vault now
     const md = readFileSync(join(r.dir, 'secret-sweep-migration.md'), 'utf8');
     expect(md).toMatch(/\.env was tracked by git.*git rm --cached \.env/);
+    // job.py now reads os.environ: it starts with the .env loaded, which the report says (not "no change").
+    expect(readFileSync(join(r.dir, 'job.py'), 'utf8')).toMatch(/os\.environ/);
+    expect(md).toMatch(/Start commands change: .*`secret-sweep run -- COMMAND`/);
+    expect(md).not.toContain('fetches its secrets itself');
     expect(res.stderr).toMatch(/\.env was tracked by git/);
   });
 });
