@@ -783,7 +783,9 @@ function finishWholeFiles(opts: RewriteRunOptions, out: RewriteRunResult): Rewri
  * update, become manual steps. Nothing runs in a dry run.
  */
 async function declareSdk(root: string, helperPaths: readonly string[], opts: RewriteRunOptions, out: RewriteRunResult, pending: Pending[] = [], texts: ReadonlyMap<string, string> = new Map()): Promise<void> {
-  const ownRange = dependencyRange(SDK_PACKAGE) ?? '^3';
+  // Caret from the version secret-sweep was built against (its own range is `~`: it runs on Node 20);
+  // sdkRangeFor narrows it for a package that may run on Node < 22.
+  const ownRange = (dependencyRange(SDK_PACKAGE) ?? '^3').replace(/^~(?=\d)/, '^');
   const exists = (rel: string) => existsSync(path.join(root, rel));
   const dirs = new Set<string>();
   for (const h of helperPaths) {
