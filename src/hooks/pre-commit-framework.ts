@@ -20,6 +20,9 @@ const CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): r
 /** What versions before the commit-msg hook created (uninstall still removes such a file). */
 const OLD_CREATED_HEADER = '# pre-commit framework hooks (https://pre-commit.com): run `pre-commit install` once per clone.\nrepos:\n';
 
+/** Where the staged scan runs: commits and merge commits (not pre-push: the index is not what is pushed). */
+export const STAGED_SCAN_STAGES = ['commit', 'merge-commit', 'manual'] as const;
+
 /** The hook entry: `sh -c SNIPPET` runs the same script the git and husky hooks run. */
 export function hookEntry(opts: Pick<InstallOptions, 'command'>): Record<string, unknown> {
   return {
@@ -36,6 +39,10 @@ export function hookEntry(opts: Pick<InstallOptions, 'command'>): Record<string,
         // Run whatever files are staged: pre-commit skips a hook when no staged file matches its filters
         // (`types: [file]` leaves out a symlink, whose target text was a token: round 8, docs/gate.md).
         always_run: true,
+        // Without `stages`, pre-commit runs a hook at every hook type installed: the commit-msg one too,
+        // so each commit scanned the index twice. The pre-3.2 names work on every pre-commit from 2.9.2 to
+        // 4.x (3.2+ map them and warn); the new ones fail before 3.2 (docs/ci-and-hooks.md).
+        stages: [...STAGED_SCAN_STAGES],
       },
       {
         // The message file is the one file pre-commit passes at this stage ($1 of the script).
