@@ -27,7 +27,12 @@ export function usageLine(message: string): string {
       });
     if (parts.length) return parts.join('; ');
   }
-  return head.replace(/^(Unknown arguments?: )(.*)$/, (_, h: string, list: string) => h + list.split(', ').map(quoteUserText).join(', '));
+  return head.replace(/^Unknown arguments?: (.*)$/, (_, list: string) => {
+    // yargs names a dashed flag twice (`show-secrets, showSecrets`): keep the form that was typed.
+    const names = list.split(', ');
+    const shown = names.filter((n) => !names.some((o) => o !== n && o.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase()) === n));
+    return `Unknown argument${shown.length > 1 ? 's' : ''}: ${shown.map(quoteUserText).join(', ')}`;
+  });
 }
 
 /** Positional names that appear in yargs' "Invalid values" messages (not flags). */

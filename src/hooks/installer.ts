@@ -167,7 +167,8 @@ export const END = '# <<< secret-sweep <<<';
 export const SHEBANG = '#!/bin/sh\n';
 
 /** How the block came into the file; recorded on the begin line so uninstall can undo exactly that. */
-export type BlockOrigin = 'inserted' | 'created' | 'chained';
+/** `converted`: a flow-style `repos: [...]` rewritten as a block list; the original lines are kept in the block. */
+export type BlockOrigin = 'inserted' | 'created' | 'chained' | 'converted';
 
 export interface Block {
   start: number;
@@ -191,7 +192,7 @@ export function shellBlock(origin: BlockOrigin, opts: { command?: string; chaine
 
 /** Find our block: the begin marker line through the end marker line (either may be indented, for YAML). */
 export function findBlock(text: string): Block | undefined {
-  const re = /^[ \t]*# >>> secret-sweep >>> (inserted|created|chained)(?: (\S+))? \(.*$/m;
+  const re = /^[ \t]*# >>> secret-sweep >>> (inserted|created|chained|converted)(?: (\S+))? \(.*$/m;
   const m = re.exec(text);
   if (!m) return undefined;
   const endRe = /^[ \t]*# <<< secret-sweep <<<[ \t]*$/m;

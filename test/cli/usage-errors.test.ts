@@ -1,7 +1,7 @@
 // Usage errors keep their detail on one line (the option, what was given, the choices), unknown commands
 // list the commands (no far-fetched "did you mean run?"), help shows each alias once, --color works
 // through a pipe, and `run COMMAND -x` needs no `--`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -46,11 +46,23 @@ describe('usage errors', () => {
     expect(r.stderr).toContain('--range');
   });
 
-  it('baseline --help shows -o once', () => {
+  it('baseline --help shows -o once and no report or --verify flag; giving one is a usage error', () => {
     const r = runCli(['baseline', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^\s*-o, --output\b/m);
     expect(r.stdout).not.toContain('-o, -o');
+    expect(r.stdout).toMatch(/^\s*--staged\b/m);
+    // (an option line starts with the flag; the description and examples name `scan --baseline`)
+    for (const flag of ['format', 'show-secrets', 'verify', 'only-verified', 'color', 'baseline']) expect(r.stdout).not.toMatch(new RegExp(`^\\s+--${flag}\\b`, 'm'));
+    // Rejected before anything is scanned or written.
+    const out = join(mkdtempSync(join(tmpdir(), 'ss-bl-')), 'bl');
+    for (const flag of ['--show-secrets', '--verify']) {
+      const bad = runCli(['baseline', '.', '-o', out, flag]);
+      expect(bad.code, flag).toBe(2);
+      expect(bad.stderr.trim(), flag).toBe(`secret-sweep: Unknown argument: ${flag.slice(2)} (see --help)`);
+    }
+    expect(runCli(['baseline', '.', '-o', out, '--format', 'json']).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('--help shows examples, as each command\'s does (CLI.md)', () => {

@@ -146,7 +146,11 @@ describe('pre-commit framework', () => {
     expect(out.includes(token)).toBe(false);
     expect(headSubject(repo)).toBe('pre-commit config');
     unstageAll(repo);
-    expectCommitted(repo, commit(repo, clean(), env), 'add app.py');
+    const ok = commit(repo, clean(), env);
+    expectCommitted(repo, ok, 'add app.py');
+    // One staged scan per commit: without `stages`, pre-commit ran it at the commit-msg stage too.
+    expect((ok.stdout + ok.stderr).split('credentials in staged changes').length - 1, ok.stdout + ok.stderr).toBe(1);
+    expect(ok.stdout + ok.stderr).toContain('credentials in the commit message');
     expectCommitted(repo, commit(repo, allowed(), env), 'add fixture.py');
     // A commit that stages only a symlink (its target text a token): pre-commit's `types: [file]` matches
     // no staged file and skipped the hook ("no files to check"); always_run runs it (round 8).

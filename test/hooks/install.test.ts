@@ -232,9 +232,43 @@ describe('pre-commit framework', () => {
     expect(readFileSync(file, 'utf8')).toBe(cfg);
   });
 
-  it('refuses what it cannot extend safely (flow-style repos), one line, exit 2', () => {
+  it('converts a flow-style `repos:` (`repos: []`, or flow items) to a block list with the entry last; idempotent; uninstall restores the bytes', () => {
     const repo = makeRepo();
-    writeFileSync(join(repo, '.pre-commit-config.yaml'), 'repos: []\n');
+    const file = join(repo, '.pre-commit-config.yaml');
+    const flow = [
+      '# keep me',
+      'repos: [{repo: https://github.com/psf/black, rev: 24.1.0, hooks: [{id: black}]},',
+      "        {repo: local, hooks: [{id: x, name: x, entry: 'true', language: system}]}]  # two",
+      'fail_fast: true',
+    ].join('\n'); // no final newline: kept as it is
+    for (const cfg of ['repos: []\n', flow]) {
+      writeFileSync(file, cfg);
+      const before = (parseDocument(cfg).toJS() as { repos: unknown[] }).repos;
+      const r = hook(repo, 'install', '--pre-commit');
+      expect(r.code, r.stderr).toBe(0);
+      const text = readFileSync(file, 'utf8');
+      const doc = parseDocument(text).toJS() as { repos: Array<{ repo: string; hooks: Array<{ id: string }> }>; fail_fast?: boolean };
+      expect(doc.repos.slice(0, -1)).toEqual(before);
+      expect(doc.repos.at(-1)!.hooks.map((h) => h.id)).toEqual(['secret-sweep', 'secret-sweep-commit-msg']);
+      if (cfg === flow) expect(text.startsWith('# keep me\n') && doc.fail_fast === true).toBe(true);
+      const again = hook(repo, 'install', '--pre-commit');
+      expect(again.stdout, again.stderr).toMatch(/already installed/);
+      expect(readFileSync(file, 'utf8')).toBe(text);
+      expect(hook(repo, 'uninstall').code).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe(cfg);
+    }
+    // Edited inside the converted list since: uninstall refuses rather than drop the user's repo.
+    writeFileSync(file, 'repos: []\n');
+    hook(repo, 'install', '--pre-commit');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('repos:\n', 'repos:\n  - {repo: meta, hooks: [{id: identity}]}\n'));
+    const u = hook(repo, 'uninstall');
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/edited since/);
+  });
+
+  it('refuses what it cannot extend safely (a flow-style top level), one line, exit 2', () => {
+    const repo = makeRepo();
+    writeFileSync(join(repo, '.pre-commit-config.yaml'), '{repos: []}\n');
     const r = hook(repo, 'install', '--pre-commit');
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

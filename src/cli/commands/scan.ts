@@ -65,36 +65,48 @@ export interface ScanArgs {
   'verify-rate'?: number;
 }
 
-export function scanOptions<T>(y: import('yargs').Argv<T>) {
-  return y
-    .positional('path', { type: 'string', default: '.', describe: 'Folders and files to scan (default .), or - for standard input' })
-    .option('exclude', { type: 'string', array: true, describe: 'Skip paths matching this gitignore-style glob, relative to the root (repeatable)' })
-    .option('staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' })
-    .option('commit-msg', { type: 'string', describe: 'Scan the commit message file FILE (a commit-msg hook: git passes it as $1); config from HEAD as --staged' })
-    .option('all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' })
-    .option('history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' })
-    .option('branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' })
-    .option('range', { type: 'string', describe: 'Scan what the commits A..B introduced' })
-    .option('ci', { type: 'boolean', describe: 'Work out the range from the CI environment' })
-    .option('fetch', { type: 'boolean', describe: 'With --ci in a shallow clone: fetch the commits the range needs from the remote (default; --no-fetch fails instead, naming what to set)' })
-    .option('format', { type: 'string', default: 'text', choices: [...FORMATS], describe: 'Report format' })
-    .option('output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' })
-    .option('config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' })
-    .option('baseline', { type: 'string', describe: 'Report only findings not in this baseline file' })
-    .option('trust-head-config', { type: 'boolean', describe: 'With --staged/--range/--ci: read the config (and .gitleaksignore) from the work tree, not from HEAD or the base of the range (the change can then configure its own scan)' })
-    .option('max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes, 1 GiB in git modes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` })
-    .option('allow-skips', { type: 'boolean', describe: 'Git modes: exit 0/1 even when some file or blob could not be read (too large, unreadable, missing); by default that is exit 2' })
-    .option('max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` })
-    .option('show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' })
-    .option('color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' })
-    .option('jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` })
-    .option('verify', { type: 'boolean', describe: 'Ask each credential\'s own issuer whether it works (sends each secret to its issuer only; not with --staged)' })
-    .option('only-verified', { type: 'boolean', describe: 'Report only credentials verified live (implies --verify)' })
-    .option('verify-timeout', { type: 'number', describe: 'With --verify: milliseconds per call before the finding is unknown (default 5000)' })
-    .option('verify-jobs', { type: 'number', describe: 'With --verify: calls in flight at once (default 8; at most 4 per host)' })
-    .option('verify-rate', { type: 'number', describe: 'With --verify: calls started per second to one issuer host (default 10)' })
-    .option('gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' })
-    .option('include-vendored', { type: 'boolean', describe: 'Outside git (or with --no-gitignore): also scan installed third-party code (node_modules, .venv, venv, vendor/ of Go and Composer), skipped by default' });
+/** Every `scan` option (a function: some texts use constants declared further down). */
+const scanOptionTable = (): ReadonlyArray<[string, import('yargs').Options]> => [
+  ['exclude', { type: 'string', array: true, describe: 'Skip paths matching this gitignore-style glob, relative to the root (repeatable)' }],
+  ['staged', { type: 'boolean', describe: 'Scan what is staged in the index (pre-commit)' }],
+  ['commit-msg', { type: 'string', describe: 'Scan the commit message file FILE (a commit-msg hook: git passes it as $1); config from HEAD as --staged' }],
+  ['all-lines', { type: 'boolean', describe: 'With --staged: report whole staged files, not only added lines' }],
+  ['history', { type: 'boolean', describe: 'Scan every commit reachable from all refs (or --branch)' }],
+  ['branch', { type: 'string', array: true, describe: 'With --history: revisions to walk instead of all refs' }],
+  ['range', { type: 'string', describe: 'Scan what the commits A..B introduced' }],
+  ['ci', { type: 'boolean', describe: 'Work out the range from the CI environment' }],
+  ['fetch', { type: 'boolean', describe: 'With --ci in a shallow clone: fetch the commits the range needs from the remote (default; --no-fetch fails instead, naming what to set)' }],
+  ['format', { type: 'string', default: 'text', choices: [...FORMATS], describe: 'Report format' }],
+  ['output', { alias: 'o', type: 'string', describe: 'Write the report to FILE (mode 0600)' }],
+  ['config', { alias: 'c', type: 'string', describe: 'Config file (default: PATH/.secret-sweep.yaml)' }],
+  ['baseline', { type: 'string', describe: 'Report only findings not in this baseline file' }],
+  ['trust-head-config', { type: 'boolean', describe: 'With --staged/--range/--ci: read the config (and .gitleaksignore) from the work tree, not from HEAD or the base of the range (the change can then configure its own scan)' }],
+  ['max-file-size', { type: 'string', describe: `Skip files larger than this (default ${DEFAULT_MAX_FILE_SIZE} bytes, 1 GiB in git modes; 10mb works); files over 8 MB are scanned in 8 MB windows, so e.g. 2gb is safe` }],
+  ['allow-skips', { type: 'boolean', describe: 'Git modes: exit 0/1 even when some file or blob could not be read (too large, unreadable, missing); by default that is exit 2' }],
+  ['max-findings-per-file', { type: 'number', describe: `Report at most N findings per file, with a warning past that (default ${DEFAULT_MAX_FINDINGS_PER_FILE}; 0 = no limit)` }],
+  ['show-secrets', { type: 'boolean', describe: 'Print secrets in plaintext (never the default)' }],
+  ['color', { type: 'boolean', describe: 'Colour the text report (--no-color to turn off)' }],
+  ['jobs', { alias: 'j', type: 'string', describe: `Worker threads for detection (default: CPU count; 1 = in-process; at most ${MAX_JOBS_PER_CPU}× the CPU count)` }],
+  ['verify', { type: 'boolean', describe: 'Ask each credential\'s own issuer whether it works (sends each secret to its issuer only; not with --staged)' }],
+  ['only-verified', { type: 'boolean', describe: 'Report only credentials verified live (implies --verify)' }],
+  ['verify-timeout', { type: 'number', describe: 'With --verify: milliseconds per call before the finding is unknown (default 5000)' }],
+  ['verify-jobs', { type: 'number', describe: 'With --verify: calls in flight at once (default 8; at most 4 per host)' }],
+  ['verify-rate', { type: 'number', describe: 'With --verify: calls started per second to one issuer host (default 10)' }],
+  ['gitignore', { type: 'boolean', default: true, describe: 'Skip untracked files that .gitignore matches (--no-gitignore to scan them)' }],
+  ['include-vendored', { type: 'boolean', describe: 'Outside git (or with --no-gitignore): also scan installed third-party code (node_modules, .venv, venv, vendor/ of Go and Composer), skipped by default' }],
+];
+
+/**
+ * The report's options (format, colour, plaintext, the baseline it filters by; `baseline` defines its own
+ * --output) and --verify's. `baseline` writes fingerprints, so it leaves these out: its help does not list
+ * them and, the CLI being strict, giving one is a usage error (exit 2), not silently ignored.
+ */
+export const REPORT_ONLY_OPTIONS: readonly string[] = ['format', 'output', 'baseline', 'show-secrets', 'color', 'verify', 'only-verified', 'verify-timeout', 'verify-jobs', 'verify-rate'];
+
+export function scanOptions<T>(y: import('yargs').Argv<T>, omit: readonly string[] = []) {
+  let out = y.positional('path', { type: 'string', default: '.', describe: 'Folders and files to scan (default .), or - for standard input' });
+  for (const [name, spec] of scanOptionTable()) if (!omit.includes(name)) out = out.option(name, spec);
+  return out;
 }
 
 /**
