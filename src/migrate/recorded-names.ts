@@ -19,15 +19,7 @@ import { isVaultError, type Vault } from './vault/vault.js';
 /** Secret names the committed report and the tree's references name, limited to this plan's env and app. */
 export function recordedNames(root: string, plan: Pick<Plan, 'nameTemplate' | 'env' | 'app'>): string[] {
   const names = new Set<string>();
-  const report = join(root, REPORT_JSON);
-  if (existsSync(report)) {
-    try {
-      const json = JSON.parse(readFileSync(report, 'utf8')) as { secrets?: Array<{ name?: unknown }> };
-      for (const s of json.secrets ?? []) if (typeof s?.name === 'string') names.add(s.name);
-    } catch {
-      // A hand-edited or foreign file: the references below still count.
-    }
-  }
+  for (const s of committedSecrets(root)) if (typeof s?.name === 'string') names.add(s.name);
   for (const r of collectReferences(root).refs) names.add(r.secretName);
   const [pre, post] = renderName(plan.nameTemplate, plan.env, plan.app, '\u0000').split('\u0000') as [string, string];
   return [...names].filter((n) => n.length > pre.length + post.length && n.startsWith(pre) && n.endsWith(post)).sort();
@@ -39,13 +31,20 @@ export function recordedNames(root: string, plan: Pick<Plan, 'nameTemplate' | 'e
  */
 export function reportedStoredFingerprints(root: string): Set<string> {
   const out = new Set<string>();
-  try {
-    const json = JSON.parse(readFileSync(join(root, REPORT_JSON), 'utf8')) as { secrets?: Array<{ values?: Array<{ fingerprint?: unknown }> }> };
-    for (const s of json.secrets ?? []) for (const v of s?.values ?? []) if (typeof v?.fingerprint === 'string') out.add(v.fingerprint);
-  } catch {
-    // No report, or a hand-edited one: nothing is known to be stored.
-  }
+  for (const s of committedSecrets(root)) for (const v of Array.isArray(s?.values) ? s.values : []) if (typeof v?.fingerprint === 'string') out.add(v.fingerprint);
   return out;
+}
+
+/** The committed report's secrets as an earlier run wrote them; none when there is no report or it does not parse (hand-edited, foreign). */
+function committedSecrets(root: string): Array<{ name?: unknown; values?: Array<{ fingerprint?: unknown }> }> {
+  const file = join(root, REPORT_JSON);
+  if (!existsSync(file)) return [];
+  try {
+    const secrets = (JSON.parse(readFileSync(file, 'utf8')) as { secrets?: unknown } | null)?.secrets;
+    return Array.isArray(secrets) ? secrets : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A stored JSON value's member as the text a plan value holds (numbers and booleans as written). */

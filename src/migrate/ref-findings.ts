@@ -12,6 +12,7 @@
 import { execFileSync } from 'node:child_process';
 import { createDetector, type DetectorOptions } from '../detect/detector.js';
 import type { Finding, Provenance } from '../findings/finding.js';
+import { findingsPerValue } from '../findings/per-value.js';
 import type { RuleSpec } from '../rules/rule.js';
 import { decodeText } from '../sources/decode-text.js';
 
@@ -27,27 +28,18 @@ export function refFindings(root: string, rules: RuleSpec[], options: DetectorOp
   } catch {
     return []; // no refs to read (not a repository: the history scan says so)
   }
-  const detector = createDetector(rules, options);
-  const byFingerprint = new Map<string, Finding>();
-  const read = (text: string, prov: Provenance) => {
-    for (const f of detector.detect({ text, provenance: prov })) {
-      if (known.has(f.fingerprint)) continue;
-      const had = byFingerprint.get(f.fingerprint);
-      if (had) had.seen!.places.push(prov);
-      else byFingerprint.set(f.fingerprint, Object.assign(f, { seen: { at: prov, places: [prov], presentAtHead: false } }));
-    }
-  };
+  const found = findingsPerValue(createDetector(rules, options), known);
   for (const line of listing.split('\n')) {
     const m = /^([0-9a-f]{40,64}) (.+)$/.exec(line);
-    if (m) read(m[2]!, { kind: 'git-blob', path: '(ref name)', commit: m[1]! });
+    if (m) found.read(m[2]!, { kind: 'git-blob', path: '(ref name)', commit: m[1]! });
   }
   for (const [id, type] of nonCommitRefObjects(root)) {
     for (const b of refObjectBlobs(root, id, type)) {
       const d = decodeText(b.data);
-      if ('text' in d) read(d.text, { kind: 'git-blob', path: `(ref to a ${type})${b.path ? ` ${b.path}` : ''}`, commit: id });
+      if ('text' in d) found.read(d.text, { kind: 'git-blob', path: `(ref to a ${type})${b.path ? ` ${b.path}` : ''}`, commit: id });
     }
   }
-  return [...byFingerprint.values()];
+  return found.findings();
 }
 
 /** The refs that name a blob or a tree directly (peeled through any tag objects): each object id once, with its type. */

@@ -7,6 +7,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { createDetector, type DetectorOptions } from '../../detect/detector.js';
 import type { Finding, Provenance } from '../../findings/finding.js';
+import { findingsPerValue } from '../../findings/per-value.js';
 import type { RuleSpec } from '../../rules/rule.js';
 import { runGit, spawnGit } from './run.js';
 
@@ -199,22 +200,9 @@ export interface MessageScan {
 
 /** One finding per secret found in the messages; `seen.places` lists every message that held it (log order). */
 export async function scanMessages(s: MessageScan): Promise<Finding[]> {
-  const detector = createDetector(s.rules, s.options);
-  const byFingerprint = new Map<string, Finding>();
-  const read = (m: Message) => {
-    const prov: Provenance = { kind: 'git-blob', path: `(${m.place})`, commit: m.commit };
-    for (const f of detector.detect({ text: m.text, provenance: prov })) {
-      if (s.known.has(f.fingerprint) || (s.keep && !s.keep(f))) continue;
-      const had = byFingerprint.get(f.fingerprint);
-      if (had) {
-        had.seen!.places.push(prov);
-        continue;
-      }
-      f.seen = { at: prov, places: [prov], presentAtHead: false };
-      byFingerprint.set(f.fingerprint, f);
-    }
-  };
+  const found = findingsPerValue(createDetector(s.rules, s.options), s.known, s.keep);
+  const read = (m: Message) => found.read(m.text, { kind: 'git-blob', path: `(${m.place})`, commit: m.commit });
   await eachMessage(s.root, s.revArgs, s.tags, read, s.headers, s.tagNames);
   for (const m of s.extra ?? []) read(m);
-  return [...byFingerprint.values()];
+  return found.findings();
 }
